@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+export CCACHE_BASEDIR := $(CURDIR)
+PORT ?= 8080
+
+.PHONY: run test build deps unit integration e2e bench format clean
+
+run: deps build
+	./scripts/run.sh
+
+test: deps build
+	./scripts/test.sh
+
+deps:
+	./scripts/install-deps.sh
+
+build:
+	./scripts/build.sh
+
+unit:
+	cd build && ctest --output-on-failure -j2
+
+integration:
+	./scripts/test.sh integration
+
+e2e:
+	./scripts/test.sh e2e
+
+bench: build
+	./bench/http.sh
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

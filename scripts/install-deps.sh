@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs every Debian and npm dependency of govhub, idempotently. Nothing else is downloaded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  # build
+  g++ cmake ninja-build ccache pkg-config clang-format
+  # native libraries (DESIGN.md §3)
+  libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
+  libkainjow-mustache-dev libicu-dev libcli11-dev libgtest-dev libgmock-dev libpq-dev
+  # runtime and test peers
+  fonts-thai-tlwg python3 python3-pytest python3-aiosmtpd chromium nginx-light wrk curl
+  postgresql
+)
+
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node.js and npm: Debian's, unless the machine already has a node/npm pair.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+
+if ((${#missing[@]})); then
+  echo "installing Debian packages: ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages, pinned by the committed lockfile; reinstall only when it changed.
+stamp=node_modules/.govhub-lock-stamp
+if [[ ! -f $stamp ]] || ! cmp -s package-lock.json "$stamp"; then
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi
+
+# Front-end assets the pages use are copied out of node_modules (never committed).
+vendor=web/static/vendor
+mkdir -p "$vendor/sarabun"
+for w in 400 700; do
+  for s in thai latin; do
+    src=node_modules/@fontsource/sarabun/files/sarabun-$s-$w-normal.woff2
+    [[ -f $src ]] && cp -u "$src" "$vendor/sarabun/"
+  done
+done
+echo "dependencies ready"

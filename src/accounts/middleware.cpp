@@ -1,0 +1,100 @@
+#include "accounts/middleware.hpp"
+
+#include "core/crypto.hpp"
+#include "core/strings.hpp"
+
+namespace govhub::accounts {
+
+const Principal* CurrentUser(const http::Request& req) { return std::any_cast<Principal>(&req.principal); }
+
+render::PageContext PageContextOf(const http::Request& req) {
+    render::PageContext ctx;
+    ctx.locale = req.locale.empty() ? "th" : req.locale;
+    ctx.path = req.path;
+    ctx.query = req.query;
+    ctx.csrf_token = req.csrf_token;
+    if (const Principal* p = CurrentUser(req)) {
+        ctx.signed_in = true;
+        ctx.user_name = p->name;
+        ctx.user_display = ctx.locale == "en" ? p->display_name_en : p->display_name_th;
+        ctx.sysadmin = p->sysadmin;
+    }
+    return ctx;
+}
+
+Caller CallerOf(const http::Request& req) {
+    Caller c;
+    c.principal = CurrentUser(req);
+    c.ip = req.client_ip;
+    c.user_agent = std::string(req.Header("User-Agent"));
+    c.locale = req.locale.empty() ? "th" : req.locale;
+    return c;
+}
+
+std::string ApiTokenFromHeaders(const http::Request& req) {
+    std::string auth = core::Trim(req.Header("Authorization"));
+    if (!auth.empty()) {
+        if (core::StartsWith(core::ToLower(auth), "bearer ")) return core::Trim(auth.substr(7));
+        if (auth.find(' ') == std::string::npos) return auth;  // CKAN: the token alone
+        return {};
+    }
+    return core::Trim(req.Header("X-CKAN-API-Key"));
+}
+
+http::Middleware AuthMiddleware(AccountService& service) {
+    return [&service](http::Request& req, const http::Handler& next) {
+        std::string token = ApiTokenFromHeaders(req);
+        if (!token.empty()) {
+            auto p = service.AuthenticateToken(token);
+            // A wrong token is an error, not a silent anonymous call (CKAN does the same).
+            if (!p) throw HttpError(401, "unauthorized", "error.bad_token");
+            req.principal = *p;
+            return next(req);
+        }
+        if (auto cookie = req.Cookie(kSessionCookie); !cookie.empty()) {
+            if (auto p = service.AuthenticateSession(cookie)) {
+                req.csrf_token = p->csrf_token;
+                req.principal = *p;
+                return next(req);
+            }
+        }
+        // Visitors get a CSRF cookie so their forms (login, register) are protected too.
+        std::string csrf = req.Cookie(kCsrfCookie);
+        bool fresh = csrf.size() < 20 || csrf.size() > 64;
+        if (fresh) csrf = core::RandomToken(24);
+        req.csrf_token = csrf;
+        http::Response res = next(req);
+        if (fresh) res.SetCookie(kCsrfCookie, csrf, {.secure = req.secure});
+        return res;
+    };
+}
+
+http::Middleware CsrfMiddleware() {
+    return [](http::Request& req, const http::Handler& next) {
+        bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
+        const Principal* p = CurrentUser(req);
+        bool token_auth = p && p->via_token;
+        bool route_exempt = req.route && !req.route->options.csrf;
+        // API calls without a session cookie cannot ride on a browser's authority.
+        bool cookieless_api = req.IsApi() && req.Cookie(kSessionCookie).empty();
+        if (safe || token_auth || route_exempt || cookieless_api || !req.route) return next(req);
+        std::string sent(req.Header("X-CSRF-Token"));
+        if (sent.empty()) sent = req.FormValue(kCsrfField);
+        if (sent.empty() || req.csrf_token.empty() || !core::ConstantTimeEqual(sent, req.csrf_token))
+            throw HttpError(403, "csrf", "error.csrf");
+        return next(req);
+    };
+}
+
+http::Middleware ForcePasswordChangeMiddleware() {
+    return [](http::Request& req, const http::Handler& next) {
+        const Principal* p = CurrentUser(req);
+        if (p && p->must_change_password && !p->via_token && !req.IsApi() && req.path != "/user/password" &&
+            req.path != "/user/logout" && !core::StartsWith(req.path, "/static/")) {
+            return http::Response::Redirect("/user/password");
+        }
+        return next(req);
+    };
+}
+
+}  // namespace govhub::accounts

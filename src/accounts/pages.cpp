@@ -1,0 +1,286 @@
+// HTML pages of the accounts module: register, verify, log in/out, reset and change password,
+// profile with API tokens.
+#include "accounts/middleware.hpp"
+#include "accounts/routes.hpp"
+#include "core/clock.hpp"
+#include "core/strings.hpp"
+#include "core/thai_date.hpp"
+
+namespace govhub::accounts {
+namespace {
+
+using http::Request;
+using http::Response;
+using render::View;
+
+constexpr int kSessionMaxAge = 14 * 86400;
+
+struct Pages {
+    AccountService& service;
+    const render::PageRenderer& pages;
+
+    Response Page(const Request& req, const std::string& tmpl, View view, const std::string& title,
+                  int status = 200) const {
+        return Response::Html(pages.Render(tmpl, std::move(view), PageContextOf(req), title), status);
+    }
+
+    Response FormError(const Request& req, const std::string& tmpl, View view, const Errors& errors,
+                       const std::string& title, int status = 422) const {
+        pages.AddErrors(view, errors.fields, req.locale);
+        return Page(req, tmpl, std::move(view), title, status);
+    }
+
+    static Response LoginRedirect(const Request& req) {
+        return Response::Redirect("/user/login?next=" + core::UrlEncode(req.path));
+    }
+
+    // Only same-site relative paths are followed after login.
+    static std::string SafeNext(const std::string& next) {
+        if (next.empty() || next[0] != '/' || core::StartsWith(next, "//") || next.find('\\') != std::string::npos ||
+            next.find_first_of("\r\n") != std::string::npos)
+            return {};
+        return next;
+    }
+
+    std::string Date(const std::string& iso, const std::string& locale) const {
+        int64_t us = core::ParseIsoMicros(iso);
+        return us < 0 ? "" : core::FormatDate(us, locale, true);
+    }
+
+    // ---- register / verify
+    Response RegisterForm(Request& req) const {
+        if (CurrentUser(req)) return Response::Redirect("/user/me");
+        return Page(req, "accounts/register", View(), "register.title");
+    }
+
+    Response Register(Request& req) const {
+        RegisterInput in{req.FormValue("name"),        req.FormValue("email"),       req.FormValue("password"),
+                         req.FormValue("password_confirm"), req.FormValue("fullname_th"), req.FormValue("fullname_en"),
+                         req.locale};
+        auto result = service.Register(in, CallerOf(req));
+        View v;
+        v.Set("name", in.name).Set("email", in.email).Set("fullname_th", in.fullname_th).Set("fullname_en", in.fullname_en);
+        if (!result) return FormError(req, "accounts/register", std::move(v), result.errors(), "register.title");
+        v.Set("email", result->email);
+        return Page(req, "accounts/registered", std::move(v), "register.done_title", 201);
+    }
+
+    Response Verify(Request& req) const {
+        auto result = service.VerifyEmail(req.Query("token"), CallerOf(req));
+        View v;
+        if (!result) {
+            v.Set("message", pages.T(req.locale, result.errors().fields.front().message));
+            return Page(req, "accounts/verify_failed", std::move(v), "verify.failed_title", 400);
+        }
+        v.Set("name", result->name);
+        return Page(req, "accounts/verified", std::move(v), "verify.done_title");
+    }
+
+    Response ResendForm(Request& req) const { return Page(req, "accounts/resend", View(), "verify.resend_title"); }
+
+    Response Resend(Request& req) const {
+        service.ResendVerification(req.FormValue("email"), CallerOf(req));
+        View v;
+        v.Set("sent", true);
+        return Page(req, "accounts/resend", std::move(v), "verify.resend_title");
+    }
+
+    // ---- login / logout
+    Response LoginForm(Request& req) const {
+        if (CurrentUser(req)) return Response::Redirect("/user/me");
+        View v;
+        v.Set("next", SafeNext(req.Query("next")));
+        return Page(req, "accounts/login", std::move(v), "login.title");
+    }
+
+    Response Login(Request& req) const {
+        std::string login = req.FormValue("login");
+        std::string next = SafeNext(req.FormValue("next"));
+        auto result = service.Login(login, req.FormValue("password"), CallerOf(req));
+        if (!result) {
+            View v;
+            v.Set("login", login).Set("next", next);
+            const std::string& why = result.errors().fields.front().message;
+            int status = why == "login.invalid" ? 401 : why == "login.locked" ? 423 : 403;
+            v.Set("show_resend", why == "login.pending");
+            return FormError(req, "accounts/login", std::move(v), result.errors(), "login.title", status);
+        }
+        const Principal& p = result->principal;
+        Response res = Response::Redirect(p.must_change_password ? "/user/password"
+                                          : !next.empty()        ? next
+                                                                 : "/user/" + p.name);
+        res.SetCookie(kSessionCookie, result->session_token, {.max_age = kSessionMaxAge, .secure = req.secure});
+        return res;
+    }
+
+    Response Logout(Request& req) const {
+        if (const Principal* p = CurrentUser(req)) service.Logout(*p, CallerOf(req));
+        Response res = Response::Redirect("/");
+        res.SetCookie(kSessionCookie, "", {.max_age = 0, .secure = req.secure});
+        return res;
+    }
+
+    // ---- password reset (forgotten) and change
+    Response ResetForm(Request& req) const { return Page(req, "accounts/reset_request", View(), "reset.title"); }
+
+    Response ResetRequest(Request& req) const {
+        std::string email = req.FormValue("email");
+        if (!IsValidEmail(core::ToLower(core::Trim(email)))) {
+            Errors e;
+            e.Add("email", "register.email_invalid");
+            View v;
+            v.Set("email", email);
+            return FormError(req, "accounts/reset_request", std::move(v), e, "reset.title");
+        }
+        service.RequestPasswordReset(email, CallerOf(req));
+        View v;
+        v.Set("sent", true);
+        return Page(req, "accounts/reset_request", std::move(v), "reset.title");
+    }
+
+    Response ResetConfirmForm(Request& req) const {
+        std::string token = req.Query("token");
+        View v;
+        if (!service.ResetTokenValid(token)) {
+            v.Set("message", pages.T(req.locale, "reset.link_invalid"));
+            return Page(req, "accounts/reset_failed", std::move(v), "reset.title", 400);
+        }
+        v.Set("token", token);
+        return Page(req, "accounts/reset_confirm", std::move(v), "reset.title");
+    }
+
+    Response ResetConfirm(Request& req) const {
+        std::string token = req.FormValue("token");
+        auto result = service.ResetPassword(token, req.FormValue("password"), req.FormValue("password_confirm"),
+                                            CallerOf(req));
+        View v;
+        if (!result) {
+            const auto& first = result.errors().fields.front();
+            if (first.field == "token") {
+                v.Set("message", pages.T(req.locale, first.message));
+                return Page(req, "accounts/reset_failed", std::move(v), "reset.title", 400);
+            }
+            v.Set("token", token);
+            return FormError(req, "accounts/reset_confirm", std::move(v), result.errors(), "reset.title");
+        }
+        v.Set("done", true);
+        return Page(req, "accounts/reset_done", std::move(v), "reset.title");
+    }
+
+    Response ChangeForm(Request& req) const {
+        const Principal* p = CurrentUser(req);
+        if (!p) return LoginRedirect(req);
+        View v;
+        v.Set("forced", p->must_change_password);
+        return Page(req, "accounts/change_password", std::move(v), "password.change_title");
+    }
+
+    Response Change(Request& req) const {
+        const Principal* p = CurrentUser(req);
+        if (!p) return LoginRedirect(req);
+        auto result = service.ChangePassword(*p, req.FormValue("current_password"), req.FormValue("password"),
+                                             req.FormValue("password_confirm"), CallerOf(req));
+        if (!result) {
+            View v;
+            v.Set("forced", p->must_change_password);
+            return FormError(req, "accounts/change_password", std::move(v), result.errors(), "password.change_title");
+        }
+        return Response::Redirect("/user/" + p->name + "?changed=1");
+    }
+
+    // ---- profile and API tokens
+    Response Me(Request& req) const {
+        const Principal* p = CurrentUser(req);
+        if (!p) return LoginRedirect(req);
+        return Response::Redirect("/user/" + p->name);
+    }
+
+    Response Profile(Request& req, const std::string& new_token = {}, const std::string& new_token_name = {},
+                     const Errors* errors = nullptr) const {
+        const Principal* viewer = CurrentUser(req);
+        auto u = service.ViewUser(std::string(req.PathParam("name")), viewer);
+        if (!u) throw HttpError::NotFound("error.user_not_found");
+        bool own = service.CanManage(viewer, *u);
+        View v;
+        v.Set("name", u->name).Set("fullname_th", u->fullname_th).Set("fullname_en", u->fullname_en);
+        v.Set("profile_name", u->name);
+        v.Set("display_name", u->DisplayName(req.locale));
+        v.Set("member_since", Date(u->created, req.locale));
+        v.Set("manage", own);
+        v.Set("changed", req.Query("changed") == "1");
+        if (own) {
+            v.Set("email", u->email);
+            v.Set("state", pages.T(req.locale, std::string("state.") + ToString(u->state)));
+            v.Set("sysadmin", u->sysadmin);
+            View list = View::List();
+            for (const auto& t : service.ListApiTokens(*viewer, u->id)) {
+                View item;
+                item.Set("id", t.id).Set("name", t.name).Set("created", Date(t.created, req.locale));
+                item.Set("last_used", t.last_used.empty() ? pages.T(req.locale, "token.never_used")
+                                                          : Date(t.last_used, req.locale));
+                list.Push(std::move(item));
+            }
+            v.Set("has_tokens", !list.items().empty());
+            v.Set("tokens", std::move(list));
+            if (!new_token.empty()) v.Set("new_token", new_token).Set("new_token_name", new_token_name);
+        }
+        if (errors) {
+            pages.AddErrors(v, errors->fields, req.locale);
+            return Page(req, "accounts/profile", std::move(v), u->DisplayName(req.locale), 422);
+        }
+        return Page(req, "accounts/profile", std::move(v), u->DisplayName(req.locale));
+    }
+
+    Response CreateToken(Request& req) const {
+        const Principal* p = CurrentUser(req);
+        if (!p) return LoginRedirect(req);
+        std::string name = req.FormValue("token_name");
+        try {
+            auto created = service.CreateApiToken(*p, std::string(req.PathParam("name")), name, CallerOf(req));
+            return Profile(req, created.raw, created.token.name);
+        } catch (const HttpError& e) {
+            if (e.status() != 409) throw;
+            Errors errors;
+            errors.fields = e.fields();
+            return Profile(req, {}, {}, &errors);
+        }
+    }
+
+    Response RevokeToken(Request& req) const {
+        const Principal* p = CurrentUser(req);
+        if (!p) return LoginRedirect(req);
+        service.RevokeApiToken(*p, std::string(req.PathParam("id")), CallerOf(req));
+        return Response::Redirect("/user/" + std::string(req.PathParam("name")));
+    }
+};
+
+}  // namespace
+
+void RegisterPages(http::Router& r, AccountService& service, const render::PageRenderer& renderer) {
+    auto pages = std::make_shared<Pages>(Pages{service, renderer});
+    auto bind = [pages](Response (Pages::*fn)(Request&) const) {
+        return [pages, fn](Request& req) { return ((*pages).*fn)(req); };
+    };
+    http::RouteOptions form{.body_limit = 64 * 1024, .rate_limit = "form"};
+    http::RouteOptions login{.body_limit = 16 * 1024, .rate_limit = "login"};
+    r.Get("/user/register", bind(&Pages::RegisterForm));
+    r.Post("/user/register", bind(&Pages::Register), form);
+    r.Get("/user/verify", bind(&Pages::Verify));
+    r.Get("/user/verify/resend", bind(&Pages::ResendForm));
+    r.Post("/user/verify/resend", bind(&Pages::Resend), form);
+    r.Get("/user/login", bind(&Pages::LoginForm));
+    r.Post("/user/login", bind(&Pages::Login), login);
+    r.Post("/user/logout", bind(&Pages::Logout), form);
+    r.Get("/user/reset", bind(&Pages::ResetForm));
+    r.Post("/user/reset", bind(&Pages::ResetRequest), form);
+    r.Get("/user/reset/confirm", bind(&Pages::ResetConfirmForm));
+    r.Post("/user/reset/confirm", bind(&Pages::ResetConfirm), login);
+    r.Get("/user/password", bind(&Pages::ChangeForm));
+    r.Post("/user/password", bind(&Pages::Change), login);
+    r.Get("/user/me", bind(&Pages::Me));
+    r.Get("/user/{name}", [pages](Request& req) { return pages->Profile(req); });
+    r.Post("/user/{name}/api-tokens", bind(&Pages::CreateToken), form);
+    r.Post("/user/{name}/api-tokens/{id}/revoke", bind(&Pages::RevokeToken), form);
+}
+
+}  // namespace govhub::accounts

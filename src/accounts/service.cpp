@@ -1,0 +1,485 @@
+#include "accounts/service.hpp"
+
+#include <set>
+
+#include "accounts/password.hpp"
+#include "accounts/store.hpp"
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/i18n.hpp"
+#include "core/log.hpp"
+#include "core/strings.hpp"
+#include "workflow/audit.hpp"
+
+namespace govhub::accounts {
+
+namespace {
+std::string Q(const std::string& s) { return "\"" + core::JsonEscape(s) + "\""; }
+
+void Audit(db::Connection& c, const Caller& caller, const std::string& action, const std::string& type,
+           const std::string& id, const std::string& details = "{}", const std::string& actor = {}) {
+    workflow::AuditEvent e;
+    e.actor_id = !actor.empty() ? actor : caller.principal ? caller.principal->user_id : "";
+    e.action = action;
+    e.object_type = type;
+    e.object_id = id;
+    e.details_json = details;
+    e.ip = caller.ip;
+    workflow::RecordAudit(c, e);
+}
+
+std::string Fill(std::string text, const std::vector<std::pair<std::string, std::string>>& vars) {
+    for (const auto& [k, v] : vars) {
+        std::string key = "{" + k + "}";
+        for (size_t pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + v.size()))
+            text.replace(pos, key.size(), v);
+    }
+    return text;
+}
+
+bool Expired(const std::string& iso) { return iso.empty() || iso < core::NowIso(); }
+}  // namespace
+
+bool IsValidSlug(const std::string& s, size_t min_len, size_t max_len) {
+    if (s.size() < min_len || s.size() > max_len) return false;
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+    return true;
+}
+
+bool IsValidEmail(const std::string& s) {
+    if (s.size() < 3 || s.size() > 254 || !core::IsValidUtf8(s)) return false;
+    auto at = s.find('@');
+    if (at == std::string::npos || at == 0 || at != s.rfind('@')) return false;
+    std::string domain = s.substr(at + 1);
+    if (domain.empty() || domain.find('.') == std::string::npos || domain.front() == '.' ||
+        domain.back() == '.' || domain.find("..") != std::string::npos)
+        return false;
+    for (unsigned char c : s)
+        if (c <= ' ' || c == '<' || c == '>' || c == '"' || c == ',' || c == ';' || c == '\\' || c == 0x7f)
+            return false;
+    return true;
+}
+
+AccountService::AccountService(db::Database& db, mail::Mailer& mailer, const core::I18n& i18n,
+                               AccountsConfig config)
+    : db_(db), mailer_(mailer), i18n_(i18n), config_(std::move(config)) {}
+
+Principal AccountService::ToPrincipal(const User& u) const {
+    Principal p;
+    p.user_id = u.id;
+    p.name = u.name;
+    p.display_name_th = u.fullname_th.empty() ? u.name : u.fullname_th;
+    p.display_name_en = u.fullname_en.empty() ? p.display_name_th : u.fullname_en;
+    p.sysadmin = u.sysadmin;
+    p.must_change_password = u.must_change_password;
+    return p;
+}
+
+Result<User> AccountService::Register(const RegisterInput& raw, const Caller& caller) {
+    RegisterInput in = raw;
+    in.name = core::ToLower(core::Trim(in.name));
+    in.email = core::ToLower(core::Trim(in.email));
+    in.fullname_th = core::Trim(in.fullname_th);
+    in.fullname_en = core::Trim(in.fullname_en);
+    Errors errors;
+    static const std::set<std::string> kReserved = {"register", "login", "logout", "verify", "reset",
+                                                    "password", "me", "new", "edit", "api", "static"};
+    if (!IsValidSlug(in.name)) errors.Add("name", "register.name_invalid");
+    else if (kReserved.count(in.name)) errors.Add("name", "register.name_taken");
+    if (!IsValidEmail(in.email)) errors.Add("email", "register.email_invalid");
+    if (in.fullname_th.empty()) errors.Add("fullname_th", "register.fullname_th_required");
+    else if (core::Utf8Length(in.fullname_th) > 200) errors.Add("fullname_th", "error.field_too_long");
+    if (in.fullname_en.empty()) errors.Add("fullname_en", "register.fullname_en_required");
+    else if (core::Utf8Length(in.fullname_en) > 200) errors.Add("fullname_en", "error.field_too_long");
+    if (auto why = CheckPasswordPolicy(in.password, in.name); !why.empty()) errors.Add("password", why);
+    else if (in.password != in.password_confirm) errors.Add("password_confirm", "password.mismatch");
+    if (!errors.empty()) return errors;
+
+    User u;
+    u.id = core::NewUuid();
+    u.name = in.name;
+    u.email = in.email;
+    u.fullname_th = in.fullname_th;
+    u.fullname_en = in.fullname_en;
+    u.state = UserState::kPending;
+    u.created = core::NowIso();
+    u.locale = in.locale == "en" ? "en" : "th";
+    u.password_hash = HashPassword(in.password);
+    bool taken = false;
+    db_.Write([&](db::Connection& c) {
+        if (store::FindUserByName(c, u.name)) errors.Add("name", "register.name_taken");
+        if (store::FindUserByEmail(c, u.email)) errors.Add("email", "register.email_taken");
+        if (!errors.empty()) {
+            taken = true;
+            return;
+        }
+        store::InsertUser(c, u);
+        Audit(c, caller, "user.register", "user", u.id, "{\"name\":" + Q(u.name) + "}", u.id);
+    });
+    if (taken) return errors;
+    SendEmailLink(u, EmailTokenPurpose::kVerify, u.locale);
+    return u;
+}
+
+void AccountService::SendEmailLink(const User& u, EmailTokenPurpose purpose, const std::string& locale) {
+    std::string raw = core::RandomToken();
+    bool verify = purpose == EmailTokenPurpose::kVerify;
+    std::string expires = core::IsoInSeconds(verify ? config_.verify_hours * 3600 : config_.reset_minutes * 60);
+    db_.Write([&](db::Connection& c) { store::InsertEmailToken(c, core::Sha256Hex(raw), u.id, purpose, expires); });
+    std::string link = config_.site_url + (verify ? "/user/verify?token=" : "/user/reset/confirm?token=") + raw;
+    std::string prefix = verify ? "mail.verify." : "mail.reset.";
+    std::vector<std::pair<std::string, std::string>> vars = {
+        {"name", u.DisplayName(locale)}, {"link", link}, {"site", config_.site_title},
+        {"hours", std::to_string(config_.verify_hours)}, {"minutes", std::to_string(config_.reset_minutes)}};
+    mail::Message m;
+    m.to = u.email;
+    m.subject = Fill(i18n_.Get(locale, prefix + "subject"), vars);
+    m.text = Fill(i18n_.Get(locale, prefix + "body"), vars);
+    try {
+        mailer_.Send(m);
+    } catch (const std::exception& e) {
+        // The account is kept; the user can ask for the link again.
+        core::LogError("mail.send", e.what(), "\"user\":" + Q(u.name));
+    }
+}
+
+void AccountService::ResendVerification(const std::string& email, const Caller& caller) {
+    std::optional<User> u;
+    db_.Read([&](db::Connection& c) { u = store::FindUserByEmail(c, core::ToLower(core::Trim(email))); });
+    if (!u || u->state != UserState::kPending || !u->email_verified_at.empty()) return;
+    SendEmailLink(*u, EmailTokenPurpose::kVerify, caller.locale);
+}
+
+Result<User> AccountService::VerifyEmail(const std::string& token, const Caller& caller) {
+    Errors errors;
+    std::optional<User> user;
+    std::string hash = core::Sha256Hex(token);
+    db_.Write([&](db::Connection& c) {
+        auto t = store::FindEmailToken(c, hash, EmailTokenPurpose::kVerify);
+        if (!t) return errors.Add("token", "verify.invalid");
+        if (!t->used_at.empty()) return errors.Add("token", "verify.used");
+        if (Expired(t->expires)) return errors.Add("token", "verify.expired");
+        if (!store::UseEmailToken(c, hash, core::NowIso())) return errors.Add("token", "verify.used");
+        user = store::FindUserById(c, t->user_id);
+        if (!user) return errors.Add("token", "verify.invalid");
+        store::MarkEmailVerified(c, user->id, core::NowIso());
+        if (user->state == UserState::kPending) {
+            store::SetState(c, user->id, UserState::kActive);
+            user->state = UserState::kActive;
+        }
+        Audit(c, caller, "user.verify_email", "user", user->id, "{}", user->id);
+    });
+    if (!errors.empty()) return errors;
+    return *user;
+}
+
+Result<LoginResult> AccountService::Login(const std::string& login, const std::string& password,
+                                          const Caller& caller) {
+    Errors errors;
+    std::string key = core::ToLower(core::Trim(login));
+    std::optional<User> u;
+    db_.Read([&](db::Connection& c) {
+        u = key.find('@') != std::string::npos ? store::FindUserByEmail(c, key) : store::FindUserByName(c, key);
+    });
+    if (!u) {
+        // Same work and answer as a wrong password, so names cannot be probed.
+        static const std::string dummy_hash = HashPassword(core::RandomToken());
+        VerifyPassword(dummy_hash, password);
+        errors.Add("", "login.invalid");
+        return errors;
+    }
+    if (!u->locked_until.empty() && !Expired(u->locked_until)) {
+        errors.Add("", "login.locked");
+        return errors;
+    }
+    if (!VerifyPassword(u->password_hash, password)) {
+        int failures = u->failed_logins + 1;
+        std::string locked;
+        if (failures >= config_.lockout_threshold) {
+            locked = core::IsoInSeconds(config_.lockout_minutes * 60);
+            failures = 0;
+        }
+        db_.Write([&](db::Connection& c) {
+            store::RecordLoginFailure(c, u->id, failures, locked);
+            Audit(c, caller, locked.empty() ? "user.login_failed" : "user.locked", "user", u->id, "{}", u->id);
+        });
+        errors.Add("", locked.empty() ? "login.invalid" : "login.locked");
+        return errors;
+    }
+    switch (u->state) {
+        case UserState::kPending: errors.Add("", "login.pending"); return errors;
+        case UserState::kSuspended: errors.Add("", "login.suspended"); return errors;
+        case UserState::kCancelled: errors.Add("", "login.cancelled"); return errors;
+        case UserState::kActive: break;
+    }
+    LoginResult result;
+    result.session_token = core::RandomToken();
+    store::SessionRow s;
+    s.id = core::NewUuid();
+    s.user_id = u->id;
+    s.csrf_token = core::RandomToken();
+    s.last_seen = core::NowIso();
+    s.expires = core::IsoInSeconds(int64_t{config_.session_days} * 86400);
+    db_.Write([&](db::Connection& c) {
+        store::InsertSession(c, core::Sha256Hex(result.session_token), s, caller.ip, caller.user_agent);
+        store::RecordLoginSuccess(c, u->id, s.last_seen);
+        Audit(c, caller, "user.login", "user", u->id, "{}", u->id);
+    });
+    result.principal = ToPrincipal(*u);
+    result.principal.session_id = s.id;
+    result.principal.csrf_token = s.csrf_token;
+    return result;
+}
+
+void AccountService::Logout(const Principal& p, const Caller& caller) {
+    if (p.session_id.empty()) return;
+    db_.Write([&](db::Connection& c) {
+        store::DeleteSession(c, p.session_id);
+        Audit(c, caller, "user.logout", "user", p.user_id);
+    });
+}
+
+void AccountService::RequestPasswordReset(const std::string& email, const Caller& caller) {
+    std::optional<User> u;
+    db_.Read([&](db::Connection& c) { u = store::FindUserByEmail(c, core::ToLower(core::Trim(email))); });
+    if (!u || u->state == UserState::kCancelled) return;
+    db_.Write([&](db::Connection& c) { Audit(c, caller, "user.reset_requested", "user", u->id, "{}", u->id); });
+    SendEmailLink(*u, EmailTokenPurpose::kReset, caller.locale);
+}
+
+bool AccountService::ResetTokenValid(const std::string& token) {
+    bool ok = false;
+    db_.Read([&](db::Connection& c) {
+        auto t = store::FindEmailToken(c, core::Sha256Hex(token), EmailTokenPurpose::kReset);
+        ok = t && t->used_at.empty() && !Expired(t->expires);
+    });
+    return ok;
+}
+
+Result<User> AccountService::ResetPassword(const std::string& token, const std::string& password,
+                                           const std::string& confirm, const Caller& caller) {
+    Errors errors;
+    std::optional<User> user;
+    std::string hash = core::Sha256Hex(token);
+    std::string new_hash;
+    db_.Read([&](db::Connection& c) {
+        auto t = store::FindEmailToken(c, hash, EmailTokenPurpose::kReset);
+        if (!t) return errors.Add("token", "reset.invalid");
+        if (!t->used_at.empty()) return errors.Add("token", "reset.used");
+        if (Expired(t->expires)) return errors.Add("token", "reset.expired");
+        user = store::FindUserById(c, t->user_id);
+    });
+    if (!errors.empty()) return errors;
+    if (!user) {
+        errors.Add("token", "reset.invalid");
+        return errors;
+    }
+    if (auto why = CheckPasswordPolicy(password, user->name); !why.empty()) errors.Add("password", why);
+    else if (password != confirm) errors.Add("password_confirm", "password.mismatch");
+    if (!errors.empty()) return errors;
+    new_hash = HashPassword(password);
+    db_.Write([&](db::Connection& c) {
+        // Single use: a replayed link finds the token used.
+        if (!store::UseEmailToken(c, hash, core::NowIso())) return errors.Add("token", "reset.used");
+        store::SetPassword(c, user->id, new_hash, false);
+        store::DeleteUserSessions(c, user->id);
+        // Following the e-mailed link also proves the address.
+        if (user->email_verified_at.empty()) store::MarkEmailVerified(c, user->id, core::NowIso());
+        if (user->state == UserState::kPending) store::SetState(c, user->id, UserState::kActive);
+        Audit(c, caller, "user.password_reset", "user", user->id, "{}", user->id);
+    });
+    if (!errors.empty()) return errors;
+    return *user;
+}
+
+Result<User> AccountService::ChangePassword(const Principal& p, const std::string& current,
+                                            const std::string& password, const std::string& confirm,
+                                            const Caller& caller) {
+    Errors errors;
+    std::optional<User> u;
+    db_.Read([&](db::Connection& c) { u = store::FindUserById(c, p.user_id); });
+    if (!u) throw HttpError::Unauthorized();
+    if (!VerifyPassword(u->password_hash, current)) errors.Add("current_password", "password.current_wrong");
+    else if (auto why = CheckPasswordPolicy(password, u->name); !why.empty()) errors.Add("password", why);
+    else if (password == current) errors.Add("password", "password.same_as_old");
+    else if (password != confirm) errors.Add("password_confirm", "password.mismatch");
+    if (!errors.empty()) return errors;
+    std::string hash = HashPassword(password);
+    db_.Write([&](db::Connection& c) {
+        store::SetPassword(c, u->id, hash, false);
+        // Other browsers signed in as this user are signed out.
+        store::DeleteUserSessions(c, u->id, p.session_id);
+        Audit(c, caller, "user.password_change", "user", u->id);
+    });
+    u->must_change_password = false;
+    return *u;
+}
+
+std::optional<Principal> AccountService::AuthenticateSession(const std::string& raw) {
+    if (raw.empty() || raw.size() > 128) return std::nullopt;
+    std::optional<std::pair<store::SessionRow, User>> found;
+    db_.Read([&](db::Connection& c) { found = store::FindSession(c, core::Sha256Hex(raw)); });
+    if (!found) return std::nullopt;
+    auto& [s, u] = *found;
+    if (Expired(s.expires) || u.state != UserState::kActive) return std::nullopt;
+    // Sliding expiry, written at most every five minutes to keep reads cheap.
+    int64_t last = core::ParseIsoMicros(s.last_seen);
+    if (last < 0 || core::NowEpochMicros() - last > int64_t{300} * 1000000) {
+        db_.Write([&](db::Connection& c) {
+            store::TouchSession(c, s.id, core::NowIso(), core::IsoInSeconds(int64_t{config_.session_days} * 86400));
+        });
+    }
+    Principal p = ToPrincipal(u);
+    p.session_id = s.id;
+    p.csrf_token = s.csrf_token;
+    return p;
+}
+
+std::optional<Principal> AccountService::AuthenticateToken(const std::string& raw) {
+    if (raw.empty() || raw.size() > 256) return std::nullopt;
+    std::optional<std::pair<ApiToken, User>> found;
+    db_.Read([&](db::Connection& c) { found = store::FindApiTokenByHash(c, core::Sha256Hex(raw)); });
+    if (!found) return std::nullopt;
+    auto& [t, u] = *found;
+    if ((!t.expires.empty() && Expired(t.expires)) || u.state != UserState::kActive) return std::nullopt;
+    int64_t last = t.last_used.empty() ? -1 : core::ParseIsoMicros(t.last_used);
+    if (last < 0 || core::NowEpochMicros() - last > int64_t{60} * 1000000) {
+        db_.Write([&](db::Connection& c) { store::TouchApiToken(c, t.id, core::NowIso()); });
+    }
+    Principal p = ToPrincipal(u);
+    p.via_token = true;
+    // API-token callers are not browsers; they never change a password through the API.
+    p.must_change_password = false;
+    return p;
+}
+
+bool AccountService::CanManage(const Principal* viewer, const User& target) const {
+    return viewer && (viewer->sysadmin || viewer->user_id == target.id);
+}
+
+std::optional<User> AccountService::ViewUser(const std::string& key, const Principal* viewer) {
+    std::optional<User> u;
+    db_.Read([&](db::Connection& c) { u = store::FindUser(c, key); });
+    if (!u) return std::nullopt;
+    // Only active accounts are public; the owner and sysadmins see every state.
+    if (u->state != UserState::kActive && !CanManage(viewer, *u)) return std::nullopt;
+    return u;
+}
+
+User AccountService::RequireManageable(const Principal& p, const std::string& user_key) {
+    std::optional<User> u;
+    db_.Read([&](db::Connection& c) { u = store::FindUser(c, user_key.empty() ? p.user_id : user_key); });
+    if (!u) throw HttpError::NotFound("error.user_not_found");
+    if (!CanManage(&p, *u)) throw HttpError::Forbidden();
+    return *u;
+}
+
+NewApiToken AccountService::CreateApiToken(const Principal& p, const std::string& user_key,
+                                           const std::string& raw_name, const Caller& caller) {
+    User u = RequireManageable(p, user_key);
+    std::string name = core::Trim(raw_name);
+    if (name.empty() || core::Utf8Length(name) > 100 || !core::IsValidUtf8(name))
+        throw HttpError::Validation({{"name", "token.name_invalid"}});
+    NewApiToken out;
+    out.raw = core::RandomToken(32);
+    out.token.id = core::NewUuid();
+    out.token.user_id = u.id;
+    out.token.name = name;
+    out.token.created = core::NowIso();
+    db_.Write([&](db::Connection& c) {
+        if (store::ListApiTokens(c, u.id).size() >= 100)
+            throw HttpError::Validation({{"name", "token.too_many"}});
+        store::InsertApiToken(c, out.token, core::Sha256Hex(out.raw));
+        Audit(c, caller, "api_token.create", "api_token", out.token.id,
+              "{\"user_id\":" + Q(u.id) + ",\"name\":" + Q(name) + "}");
+    });
+    return out;
+}
+
+std::vector<ApiToken> AccountService::ListApiTokens(const Principal& p, const std::string& user_key) {
+    User u = RequireManageable(p, user_key);
+    std::vector<ApiToken> out;
+    db_.Read([&](db::Connection& c) { out = store::ListApiTokens(c, u.id); });
+    return out;
+}
+
+void AccountService::RevokeApiToken(const Principal& p, const std::string& id_or_token, const Caller& caller) {
+    db_.Write([&](db::Connection& c) {
+        std::optional<ApiToken> t;
+        if (core::IsUuid(id_or_token)) t = store::FindApiToken(c, id_or_token);
+        if (!t) {
+            if (auto found = store::FindApiTokenByHash(c, core::Sha256Hex(id_or_token))) t = found->first;
+        }
+        if (!t) throw HttpError::NotFound("error.token_not_found");
+        if (!p.sysadmin && t->user_id != p.user_id) throw HttpError::Forbidden();
+        store::DeleteApiToken(c, t->id);
+        Audit(c, caller, "api_token.revoke", "api_token", t->id, "{\"user_id\":" + Q(t->user_id) + "}");
+    });
+}
+
+User AccountService::CreateUserAdmin(const std::string& raw_name, const std::string& raw_email,
+                                     const std::string& password, bool sysadmin, const std::string& fullname_th,
+                                     const std::string& fullname_en) {
+    User u;
+    u.id = core::NewUuid();
+    u.name = core::ToLower(core::Trim(raw_name));
+    u.email = core::ToLower(core::Trim(raw_email));
+    if (!IsValidSlug(u.name)) throw std::runtime_error("invalid user name: use a-z, 0-9, - and _ (2-100 characters)");
+    if (!IsValidEmail(u.email)) throw std::runtime_error("invalid e-mail address");
+    if (auto why = CheckPasswordPolicy(password, u.name); !why.empty())
+        throw std::runtime_error("password rejected: " + i18n_.Get("en", why));
+    u.fullname_th = fullname_th.empty() ? u.name : fullname_th;
+    u.fullname_en = fullname_en.empty() ? u.name : fullname_en;
+    u.state = UserState::kActive;
+    u.sysadmin = sysadmin;
+    u.created = core::NowIso();
+    u.email_verified_at = u.created;
+    u.locale = "th";
+    u.password_hash = HashPassword(password);
+    db_.Write([&](db::Connection& c) {
+        if (store::FindUserByName(c, u.name)) throw std::runtime_error("user name already taken: " + u.name);
+        if (store::FindUserByEmail(c, u.email)) throw std::runtime_error("e-mail already registered: " + u.email);
+        store::InsertUser(c, u);
+        Audit(c, Caller{}, "user.create", "user", u.id,
+              "{\"name\":" + Q(u.name) + ",\"sysadmin\":" + (sysadmin ? "true" : "false") + ",\"by\":\"cli\"}");
+    });
+    return u;
+}
+
+std::string AccountService::ResetPasswordAdmin(const std::string& user_key, const std::string& given) {
+    std::string password = given.empty() ? core::RandomPassword(16) : given;
+    db_.Write([&](db::Connection& c) {
+        auto u = store::FindUser(c, user_key);
+        if (!u) throw std::runtime_error("no such user: " + user_key);
+        if (!given.empty()) {
+            if (auto why = CheckPasswordPolicy(given, u->name); !why.empty())
+                throw std::runtime_error("password rejected: " + i18n_.Get("en", why));
+        }
+        store::SetPassword(c, u->id, HashPassword(password), true);
+        store::DeleteUserSessions(c, u->id);
+        Audit(c, Caller{}, "user.password_reset_by_operator", "user", u->id, "{\"by\":\"cli\"}");
+    });
+    return password;
+}
+
+NewApiToken AccountService::CreateApiTokenAdmin(const std::string& user_key, const std::string& name) {
+    std::optional<User> u;
+    db_.Read([&](db::Connection& c) { u = store::FindUser(c, user_key); });
+    if (!u) throw std::runtime_error("no such user: " + user_key);
+    Principal p = ToPrincipal(*u);
+    p.sysadmin = true;  // operator acting on the user's behalf
+    return CreateApiToken(p, u->id, name, Caller{});
+}
+
+std::optional<std::string> AccountService::EnsureInitialAdmin() {
+    bool exists = false;
+    db_.Read([&](db::Connection& c) { exists = store::FindUserByName(c, "admin").has_value(); });
+    if (exists) return std::nullopt;
+    std::string password = core::RandomPassword(16) + "7";
+    User u = CreateUserAdmin("admin", "admin@localhost.localdomain", password, true, "ผู้ดูแลระบบ", "Administrator");
+    db_.Write([&](db::Connection& c) { store::SetPassword(c, u.id, u.password_hash, true); });
+    return password;
+}
+
+}  // namespace govhub::accounts

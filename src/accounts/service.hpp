@@ -1,0 +1,113 @@
+#pragma once
+// Account rules: registration, verification, login with lock-out, password reset and change,
+// sessions, API tokens. Permissions are decided here, never only in a page (DESIGN.md §2).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accounts/model.hpp"
+#include "core/result.hpp"
+#include "db/database.hpp"
+#include "mail/mailer.hpp"
+
+namespace govhub::core {
+class I18n;
+}
+
+namespace govhub::accounts {
+
+struct AccountsConfig {
+    std::string site_url = "http://localhost:8080";  // every absolute link (e-mails)
+    std::string site_title = "govhub";
+    int session_days = 14;
+    int verify_hours = 48;
+    int reset_minutes = 60;
+    int lockout_threshold = 5;  // consecutive failures before a lock-out
+    int lockout_minutes = 15;
+};
+
+struct RegisterInput {
+    std::string name, email, password, password_confirm, fullname_th, fullname_en, locale;
+};
+
+struct LoginResult {
+    std::string session_token;  // raw; the cookie value
+    Principal principal;
+};
+
+struct NewApiToken {
+    ApiToken token;
+    std::string raw;  // shown once
+};
+
+// Context of the caller for the audit log.
+struct Caller {
+    const Principal* principal = nullptr;
+    std::string ip;
+    std::string user_agent;
+    std::string locale = "th";
+};
+
+class AccountService {
+public:
+    AccountService(db::Database& db, mail::Mailer& mailer, const core::I18n& i18n, AccountsConfig config);
+
+    const AccountsConfig& config() const { return config_; }
+
+    // Self-registration: the account stays pending until the e-mail link is followed.
+    Result<User> Register(const RegisterInput& in, const Caller& caller);
+    // Sends a new verification link to a pending account (silently does nothing otherwise).
+    void ResendVerification(const std::string& email, const Caller& caller);
+    // Follows the e-mailed link; the account becomes active. Errors: unknown/expired/used.
+    Result<User> VerifyEmail(const std::string& token, const Caller& caller);
+
+    Result<LoginResult> Login(const std::string& login, const std::string& password, const Caller& caller);
+    void Logout(const Principal& p, const Caller& caller);
+
+    // Always looks successful to the caller (no account enumeration).
+    void RequestPasswordReset(const std::string& email, const Caller& caller);
+    // Checks a reset token without using it (to show the form).
+    bool ResetTokenValid(const std::string& token);
+    Result<User> ResetPassword(const std::string& token, const std::string& password,
+                               const std::string& confirm, const Caller& caller);
+    Result<User> ChangePassword(const Principal& p, const std::string& current, const std::string& password,
+                                const std::string& confirm, const Caller& caller);
+
+    std::optional<Principal> AuthenticateSession(const std::string& raw_token);
+    std::optional<Principal> AuthenticateToken(const std::string& raw_token);
+
+    // The profile as `viewer` may see it; nullopt when it may not.
+    std::optional<User> ViewUser(const std::string& key, const Principal* viewer);
+    bool CanManage(const Principal* viewer, const User& target) const;
+
+    NewApiToken CreateApiToken(const Principal& p, const std::string& user_key, const std::string& name,
+                               const Caller& caller);
+    std::vector<ApiToken> ListApiTokens(const Principal& p, const std::string& user_key);
+    // By token id, or by the raw token itself (CKAN's `token` parameter).
+    void RevokeApiToken(const Principal& p, const std::string& id_or_token, const Caller& caller);
+
+    // Operator commands (no permission check: the caller has shell access).
+    User CreateUserAdmin(const std::string& name, const std::string& email, const std::string& password,
+                         bool sysadmin, const std::string& fullname_th = {}, const std::string& fullname_en = {});
+    // Sets a one-time password that must be changed at the next login; returns it.
+    std::string ResetPasswordAdmin(const std::string& user_key, const std::string& password = {});
+    NewApiToken CreateApiTokenAdmin(const std::string& user_key, const std::string& name);
+    // Creates `admin` on an empty site; returns its one-time password, or nullopt when it exists.
+    std::optional<std::string> EnsureInitialAdmin();
+
+private:
+    void SendEmailLink(const User& u, EmailTokenPurpose purpose, const std::string& locale);
+    Principal ToPrincipal(const User& u) const;
+    User RequireManageable(const Principal& p, const std::string& user_key);
+
+    db::Database& db_;
+    mail::Mailer& mailer_;
+    const core::I18n& i18n_;
+    AccountsConfig config_;
+};
+
+// Validation helpers shared with later modules (organization and dataset slugs).
+bool IsValidSlug(const std::string& s, size_t min_len = 2, size_t max_len = 100);
+bool IsValidEmail(const std::string& s);
+
+}  // namespace govhub::accounts

@@ -1,0 +1,276 @@
+#include "accounts/store.hpp"
+
+#include "core/clock.hpp"
+
+namespace govhub::accounts {
+
+const char* ToString(UserState s) {
+    switch (s) {
+        case UserState::kPending: return "pending";
+        case UserState::kActive: return "active";
+        case UserState::kSuspended: return "suspended";
+        case UserState::kCancelled: return "cancelled";
+    }
+    return "pending";
+}
+
+std::optional<UserState> ParseUserState(const std::string& s) {
+    if (s == "pending") return UserState::kPending;
+    if (s == "active") return UserState::kActive;
+    if (s == "suspended") return UserState::kSuspended;
+    if (s == "cancelled") return UserState::kCancelled;
+    return std::nullopt;
+}
+
+namespace store {
+
+void AddMigrations(db::MigrationSet& set) {
+    set.Add({.module = "accounts",
+             .version = 1,
+             .name = "users, memberships, sessions, e-mail and API tokens",
+             .sql = R"sql(
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  email TEXT NOT NULL UNIQUE,
+  fullname_th TEXT NOT NULL DEFAULT '',
+  fullname_en TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'suspended', 'cancelled')),
+  sysadmin INTEGER NOT NULL DEFAULT 0,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT NOT NULL,
+  created TEXT NOT NULL,
+  email_verified_at TEXT,
+  last_login_at TEXT,
+  locale TEXT NOT NULL DEFAULT 'th',
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT
+);
+CREATE TABLE memberships (
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  capacity TEXT NOT NULL CHECK (capacity IN ('member', 'editor', 'admin')),
+  created TEXT NOT NULL,
+  PRIMARY KEY (user_id, object_type, object_id)
+);
+CREATE INDEX memberships_object ON memberships (object_type, object_id);
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  expires TEXT NOT NULL,
+  ip TEXT,
+  user_agent TEXT
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expires ON sessions (expires);
+CREATE TABLE email_tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  purpose TEXT NOT NULL CHECK (purpose IN ('verify', 'reset')),
+  created TEXT NOT NULL,
+  expires TEXT NOT NULL,
+  used_at TEXT
+);
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created TEXT NOT NULL,
+  last_used TEXT,
+  expires TEXT
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+)sql"});
+}
+
+namespace {
+constexpr const char* kUserColumns =
+    "u.id, u.name, u.email, u.fullname_th, u.fullname_en, u.state, u.sysadmin, "
+    "u.must_change_password, u.created, u.email_verified_at, u.locale, u.failed_logins, "
+    "u.locked_until, u.password_hash";
+
+User ToUser(const db::Row& r, size_t o = 0) {
+    User u;
+    u.id = r.Str(o + 0);
+    u.name = r.Str(o + 1);
+    u.email = r.Str(o + 2);
+    u.fullname_th = r.Str(o + 3);
+    u.fullname_en = r.Str(o + 4);
+    u.state = ParseUserState(r.Str(o + 5)).value_or(UserState::kPending);
+    u.sysadmin = r.Bool(o + 6);
+    u.must_change_password = r.Bool(o + 7);
+    u.created = r.Str(o + 8);
+    u.email_verified_at = r.Str(o + 9);
+    u.locale = r.Str(o + 10);
+    u.failed_logins = static_cast<int>(r.Int(o + 11));
+    u.locked_until = r.Str(o + 12);
+    u.password_hash = r.Str(o + 13);
+    return u;
+}
+
+std::optional<User> OneUser(db::Connection& c, const std::string& where, const std::string& arg) {
+    auto row = c.One(std::string("SELECT ") + kUserColumns + " FROM users u WHERE " + where, {arg});
+    if (!row) return std::nullopt;
+    return ToUser(*row);
+}
+
+const char* PurposeName(EmailTokenPurpose p) { return p == EmailTokenPurpose::kVerify ? "verify" : "reset"; }
+
+db::Value OptText(const std::string& s) { return s.empty() ? db::Value(nullptr) : db::Value(s); }
+
+ApiToken ToApiToken(const db::Row& r) {
+    return ApiToken{r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4), r.Str(5)};
+}
+constexpr const char* kTokenColumns = "t.id, t.user_id, t.name, t.created, t.last_used, t.expires";
+}  // namespace
+
+void InsertUser(db::Connection& c, const User& u) {
+    c.Exec(
+        "INSERT INTO users (id, name, email, fullname_th, fullname_en, state, sysadmin,"
+        " must_change_password, password_hash, created, email_verified_at, locale)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {u.id, u.name, u.email, u.fullname_th, u.fullname_en, ToString(u.state), db::V(u.sysadmin),
+         db::V(u.must_change_password), u.password_hash, u.created, OptText(u.email_verified_at),
+         u.locale.empty() ? "th" : u.locale});
+}
+
+std::optional<User> FindUserById(db::Connection& c, const std::string& id) { return OneUser(c, "u.id = ?", id); }
+std::optional<User> FindUserByName(db::Connection& c, const std::string& name) {
+    return OneUser(c, "u.name = ?", name);
+}
+std::optional<User> FindUserByEmail(db::Connection& c, const std::string& email) {
+    return OneUser(c, "u.email = ?", email);
+}
+std::optional<User> FindUser(db::Connection& c, const std::string& key) {
+    if (auto u = FindUserById(c, key)) return u;
+    return FindUserByName(c, key);
+}
+
+int64_t CountUsers(db::Connection& c) { return c.One("SELECT COUNT(*) FROM users")->Int(0); }
+
+void SetPassword(db::Connection& c, const std::string& user_id, const std::string& hash, bool must_change) {
+    c.Exec("UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins = 0,"
+           " locked_until = NULL WHERE id = ?",
+           {hash, db::V(must_change), user_id});
+}
+
+void SetState(db::Connection& c, const std::string& user_id, UserState state) {
+    c.Exec("UPDATE users SET state = ? WHERE id = ?", {ToString(state), user_id});
+}
+
+void MarkEmailVerified(db::Connection& c, const std::string& user_id, const std::string& at) {
+    c.Exec("UPDATE users SET email_verified_at = ? WHERE id = ?", {at, user_id});
+}
+
+void SetSysadmin(db::Connection& c, const std::string& user_id, bool sysadmin) {
+    c.Exec("UPDATE users SET sysadmin = ? WHERE id = ?", {db::V(sysadmin), user_id});
+}
+
+void RecordLoginFailure(db::Connection& c, const std::string& user_id, int failures,
+                        const std::string& locked_until) {
+    c.Exec("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+           {int64_t{failures}, OptText(locked_until), user_id});
+}
+
+void RecordLoginSuccess(db::Connection& c, const std::string& user_id, const std::string& at) {
+    c.Exec("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?",
+           {at, user_id});
+}
+
+void InsertSession(db::Connection& c, const std::string& token_hash, const SessionRow& s,
+                   const std::string& ip, const std::string& user_agent) {
+    c.Exec("INSERT INTO sessions (id, token_hash, user_id, csrf_token, created, last_seen, expires, ip,"
+           " user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           {s.id, token_hash, s.user_id, s.csrf_token, s.last_seen, s.last_seen, s.expires, OptText(ip),
+            OptText(user_agent.substr(0, 300))});
+}
+
+std::optional<std::pair<SessionRow, User>> FindSession(db::Connection& c, const std::string& token_hash) {
+    auto row = c.One(std::string("SELECT s.id, s.user_id, s.csrf_token, s.expires, s.last_seen, ") +
+                         kUserColumns + " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+                     {token_hash});
+    if (!row) return std::nullopt;
+    SessionRow s{row->Str(0), row->Str(1), row->Str(2), row->Str(3), row->Str(4)};
+    return std::make_pair(s, ToUser(*row, 5));
+}
+
+void TouchSession(db::Connection& c, const std::string& session_id, const std::string& last_seen,
+                  const std::string& expires) {
+    c.Exec("UPDATE sessions SET last_seen = ?, expires = ? WHERE id = ?", {last_seen, expires, session_id});
+}
+
+void DeleteSession(db::Connection& c, const std::string& session_id) {
+    c.Exec("DELETE FROM sessions WHERE id = ?", {session_id});
+}
+
+void DeleteUserSessions(db::Connection& c, const std::string& user_id, const std::string& keep) {
+    c.Exec("DELETE FROM sessions WHERE user_id = ? AND id <> ?", {user_id, keep});
+}
+
+void DeleteExpiredSessions(db::Connection& c, const std::string& now) {
+    c.Exec("DELETE FROM sessions WHERE expires < ?", {now});
+}
+
+void InsertEmailToken(db::Connection& c, const std::string& token_hash, const std::string& user_id,
+                      EmailTokenPurpose purpose, const std::string& expires) {
+    c.Exec("INSERT INTO email_tokens (token_hash, user_id, purpose, created, expires) VALUES (?, ?, ?, ?, ?)",
+           {token_hash, user_id, PurposeName(purpose), core::NowIso(), expires});
+}
+
+std::optional<EmailTokenRow> FindEmailToken(db::Connection& c, const std::string& token_hash,
+                                            EmailTokenPurpose purpose) {
+    auto row = c.One("SELECT user_id, expires, used_at FROM email_tokens WHERE token_hash = ? AND purpose = ?",
+                     {token_hash, PurposeName(purpose)});
+    if (!row) return std::nullopt;
+    return EmailTokenRow{row->Str(0), row->Str(1), row->Str(2)};
+}
+
+bool UseEmailToken(db::Connection& c, const std::string& token_hash, const std::string& at) {
+    return c.Exec("UPDATE email_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+                  {at, token_hash}) == 1;
+}
+
+void InsertApiToken(db::Connection& c, const ApiToken& t, const std::string& token_hash) {
+    c.Exec("INSERT INTO api_tokens (id, user_id, name, token_hash, created, expires) VALUES (?, ?, ?, ?, ?, ?)",
+           {t.id, t.user_id, t.name, token_hash, t.created, OptText(t.expires)});
+}
+
+std::optional<std::pair<ApiToken, User>> FindApiTokenByHash(db::Connection& c, const std::string& token_hash) {
+    auto row = c.One(std::string("SELECT ") + kTokenColumns + ", " + kUserColumns +
+                         " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
+                     {token_hash});
+    if (!row) return std::nullopt;
+    return std::make_pair(ToApiToken(*row), ToUser(*row, 6));
+}
+
+std::vector<ApiToken> ListApiTokens(db::Connection& c, const std::string& user_id) {
+    std::vector<ApiToken> out;
+    for (const auto& r : c.Query(std::string("SELECT ") + kTokenColumns +
+                                     " FROM api_tokens t WHERE t.user_id = ? ORDER BY t.created DESC",
+                                 {user_id}))
+        out.push_back(ToApiToken(r));
+    return out;
+}
+
+std::optional<ApiToken> FindApiToken(db::Connection& c, const std::string& token_id) {
+    auto row = c.One(std::string("SELECT ") + kTokenColumns + " FROM api_tokens t WHERE t.id = ?", {token_id});
+    if (!row) return std::nullopt;
+    return ToApiToken(*row);
+}
+
+void DeleteApiToken(db::Connection& c, const std::string& token_id) {
+    c.Exec("DELETE FROM api_tokens WHERE id = ?", {token_id});
+}
+
+void TouchApiToken(db::Connection& c, const std::string& token_id, const std::string& at) {
+    c.Exec("UPDATE api_tokens SET last_used = ? WHERE id = ?", {at, token_id});
+}
+
+}  // namespace store
+}  // namespace govhub::accounts

@@ -1,0 +1,67 @@
+#pragma once
+// Every SQL statement of the accounts module (DESIGN.md §2: SQL only in store).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accounts/model.hpp"
+#include "db/database.hpp"
+#include "db/migrations.hpp"
+
+namespace govhub::accounts::store {
+
+void AddMigrations(db::MigrationSet& set);
+
+void InsertUser(db::Connection& c, const User& u);
+std::optional<User> FindUserById(db::Connection& c, const std::string& id);
+std::optional<User> FindUserByName(db::Connection& c, const std::string& name);
+std::optional<User> FindUserByEmail(db::Connection& c, const std::string& email);
+// By id or name (CKAN accepts either wherever a user is named). Never by e-mail, so public
+// look-ups cannot tell whether an address is registered.
+std::optional<User> FindUser(db::Connection& c, const std::string& key);
+int64_t CountUsers(db::Connection& c);
+void SetPassword(db::Connection& c, const std::string& user_id, const std::string& hash, bool must_change);
+void SetState(db::Connection& c, const std::string& user_id, UserState state);
+void MarkEmailVerified(db::Connection& c, const std::string& user_id, const std::string& at);
+void SetSysadmin(db::Connection& c, const std::string& user_id, bool sysadmin);
+void RecordLoginFailure(db::Connection& c, const std::string& user_id, int failures,
+                        const std::string& locked_until);
+void RecordLoginSuccess(db::Connection& c, const std::string& user_id, const std::string& at);
+
+struct SessionRow {
+    std::string id;
+    std::string user_id;
+    std::string csrf_token;
+    std::string expires;
+    std::string last_seen;
+};
+void InsertSession(db::Connection& c, const std::string& token_hash, const SessionRow& s,
+                   const std::string& ip, const std::string& user_agent);
+std::optional<std::pair<SessionRow, User>> FindSession(db::Connection& c, const std::string& token_hash);
+void TouchSession(db::Connection& c, const std::string& session_id, const std::string& last_seen,
+                  const std::string& expires);
+void DeleteSession(db::Connection& c, const std::string& session_id);
+// All of a user's sessions, except `keep_session_id` when given.
+void DeleteUserSessions(db::Connection& c, const std::string& user_id, const std::string& keep_session_id = {});
+void DeleteExpiredSessions(db::Connection& c, const std::string& now);
+
+void InsertEmailToken(db::Connection& c, const std::string& token_hash, const std::string& user_id,
+                      EmailTokenPurpose purpose, const std::string& expires);
+struct EmailTokenRow {
+    std::string user_id;
+    std::string expires;
+    std::string used_at;
+};
+std::optional<EmailTokenRow> FindEmailToken(db::Connection& c, const std::string& token_hash,
+                                            EmailTokenPurpose purpose);
+// Marks the token used; false when it was already used (a replay).
+bool UseEmailToken(db::Connection& c, const std::string& token_hash, const std::string& at);
+
+void InsertApiToken(db::Connection& c, const ApiToken& t, const std::string& token_hash);
+std::optional<std::pair<ApiToken, User>> FindApiTokenByHash(db::Connection& c, const std::string& token_hash);
+std::vector<ApiToken> ListApiTokens(db::Connection& c, const std::string& user_id);
+std::optional<ApiToken> FindApiToken(db::Connection& c, const std::string& token_id);
+void DeleteApiToken(db::Connection& c, const std::string& token_id);
+void TouchApiToken(db::Connection& c, const std::string& token_id, const std::string& at);
+
+}  // namespace govhub::accounts::store

@@ -1,0 +1,179 @@
+#include "app/app.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "accounts/middleware.hpp"
+#include "accounts/routes.hpp"
+#include "accounts/service.hpp"
+#include "accounts/store.hpp"
+#include "app/errors.hpp"
+#include "app/locale.hpp"
+#include "app/shell_pages.hpp"
+#include "app/version.hpp"
+#include "core/i18n.hpp"
+#include "core/log.hpp"
+#include "db/database.hpp"
+#include "db/migrations.hpp"
+#include "http/rate_limit.hpp"
+#include "http/security_headers.hpp"
+#include "http/server.hpp"
+#include "http/static_files.hpp"
+#include "mail/mailer.hpp"
+#include "opendata/ckan_api/status.hpp"
+#include "render/page.hpp"
+#include "render/templates.hpp"
+#include "workflow/audit.hpp"
+
+namespace govhub::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string ResolveWebDir(const std::string& configured) {
+    if (!configured.empty()) return configured;
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        for (fs::path p : {exe.parent_path().parent_path() / "web", exe.parent_path() / "web"})
+            if (fs::exists(p / "templates")) return p.string();
+    }
+    return "web";
+}
+}  // namespace
+
+struct App::Parts {
+    core::I18n i18n;
+    render::Templates templates;
+    std::unique_ptr<render::PageRenderer> pages;
+    std::unique_ptr<db::Database> db;
+    std::unique_ptr<mail::Mailer> mailer;
+    std::unique_ptr<accounts::AccountService> accounts;
+    db::MigrationSet migrations;
+    std::string web_dir;
+};
+
+App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {
+    auto& P = *parts_;
+    fs::create_directories(config_.data_dir);
+    fs::create_directories(config_.data_dir + "/tmp");
+    P.web_dir = ResolveWebDir(config_.web_dir);
+    P.i18n.LoadDirectory(P.web_dir + "/i18n");
+    P.templates.LoadDirectory(P.web_dir + "/templates");
+    P.pages = std::make_unique<render::PageRenderer>(P.templates, P.i18n, config_.site_title);
+    P.db = db::Open(config_.DatabaseUrl());
+    P.mailer = mail::MakeMailer({.smtp_url = config_.smtp_url,
+                                 .from = config_.mail_from,
+                                 .outbox_dir = config_.data_dir + "/outbox"});
+    accounts::AccountsConfig ac;
+    ac.site_url = config_.site_url;
+    ac.site_title = config_.site_title;
+    ac.lockout_threshold = config_.lockout_threshold;
+    ac.lockout_minutes = config_.lockout_minutes;
+    P.accounts = std::make_unique<accounts::AccountService>(*P.db, *P.mailer, P.i18n, ac);
+
+    // Every module's migrations, in dependency order.
+    workflow::AddAuditMigrations(P.migrations);
+    accounts::store::AddMigrations(P.migrations);
+}
+
+App::~App() = default;
+
+db::Database& App::database() { return *parts_->db; }
+accounts::AccountService& App::accounts() { return *parts_->accounts; }
+
+int App::Migrate(bool verbose) {
+    auto report = db::ApplyMigrations(*parts_->db, parts_->migrations);
+    if (verbose) {
+        for (const auto& m : report.applied) std::cout << "applied " << m << "\n";
+        std::cout << (report.applied.empty() ? "database is up to date" : "migrations done") << " ("
+                  << parts_->db->Describe() << ")\n";
+    }
+    return static_cast<int>(report.applied.size());
+}
+
+void App::SeedDemo() {
+    // Accounts: an officer and a developer to try the site with. Later modules add their
+    // demo data here.
+    struct DemoUser {
+        const char *name, *email, *th, *en;
+    };
+    const DemoUser users[] = {
+        {"somchai", "somchai@example.go.th", "สมชาย ใจดี", "Somchai Jaidee"},
+        {"somying", "somying@example.com", "สมหญิง รักข้อมูล", "Somying Rakkhomun"},
+    };
+    const std::string password = "demo-password-2569";
+    bool created = false;
+    for (const auto& u : users) {
+        bool exists = false;
+        parts_->db->Read([&](db::Connection& c) { exists = accounts::store::FindUserByName(c, u.name).has_value(); });
+        if (exists) continue;
+        parts_->accounts->CreateUserAdmin(u.name, u.email, password, false, u.th, u.en);
+        created = true;
+    }
+    if (created)
+        std::cout << "demo accounts: somchai, somying (password: " << password << ")\n";
+}
+
+int App::Serve() {
+    auto& P = *parts_;
+    Migrate(false);
+    if (auto password = P.accounts->EnsureInitialAdmin()) {
+        std::cout << "\n  First run: created the administrator account.\n"
+                  << "    user name: admin\n"
+                  << "    password:  " << *password << "   (one-time: you must change it at first login)\n\n";
+    } else {
+        std::cout << "  Data kept in " << config_.data_dir << ". Forgot the admin password? Run:\n"
+                  << "    build/govhub admin reset-password --name admin --data-dir " << config_.data_dir << "\n"
+                  << "  To start from scratch, stop govhub and delete " << config_.data_dir << "/\n";
+    }
+    if (config_.seed_demo) SeedDemo();
+
+    http::Router router;
+    ckan_api::ActionRegistry actions(config_.site_url);
+    ckan_api::RegisterStatusAction(
+        actions, {.site_title = config_.site_title,
+                  .site_url = config_.site_url,
+                  .site_description = P.i18n.Get("th", "site.description"),
+                  .locale_default = core::kDefaultLocale,
+                  .govhub_version = kVersion,
+                  .services = {"opendata", "learning", "workd"},
+                  .extensions = {"govhub_accounts", "govhub_audit"}});
+    RegisterShellPages(router, *P.pages);
+    accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
+    actions.Mount(router);
+    router.Get("/static/{path*}", http::StaticFiles(P.web_dir + "/static"));
+    router.Get("/healthz", [&P](http::Request&) {
+        P.db->Read([](db::Connection& c) { c.One("SELECT 1"); });
+        return http::Response::Text("ok\n");
+    });
+
+    http::ServerConfig sc;
+    sc.address = config_.address;
+    sc.port = config_.port;
+    sc.io_threads = config_.io_threads;
+    sc.worker_threads = config_.worker_threads;
+    sc.upload_dir = config_.data_dir + "/tmp";
+    sc.trust_proxy = config_.trust_proxy;
+    sc.access_log = config_.access_log;
+    http::Server server(sc, router);
+    http::MemoryRateLimitStore rate_limits;
+    server.Use(LocaleMiddleware());
+    server.Use(http::RateLimitMiddleware(rate_limits, config_.rate_limits));
+    server.Use(accounts::AuthMiddleware(*P.accounts));
+    server.Use(accounts::CsrfMiddleware());
+    server.Use(accounts::ForcePasswordChangeMiddleware());
+    server.SetErrorRenderer(MakeErrorRenderer(*P.pages, P.i18n, config_.site_url));
+    server.SetDecorator(http::AddSecurityHeaders);
+    server.Listen();
+    std::cout << "govhub " << kVersion << " serving on http://" << config_.address << ":" << server.port()
+              << " (site " << config_.site_url << ", " << P.db->Describe() << ")" << std::endl;
+    core::LogInfo("http.listen", "serving", "\"port\":" + std::to_string(server.port()));
+    server.Run();
+    return 0;
+}
+
+}  // namespace govhub::app

@@ -1,0 +1,40 @@
+#pragma once
+// Module wiring: one object owns the database, mailer, templates and services, and builds the
+// router and server. Subcommands (main.cpp) use it.
+#include <memory>
+#include <string>
+
+#include "app/config.hpp"
+
+namespace govhub::db {
+class Database;
+}
+namespace govhub::accounts {
+class AccountService;
+}
+
+namespace govhub::app {
+
+class App {
+public:
+    explicit App(Config config);
+    ~App();
+
+    const Config& config() const { return config_; }
+    db::Database& database();
+    accounts::AccountService& accounts();
+
+    // Applies pending migrations; returns how many ran.
+    int Migrate(bool verbose);
+    // Adds the demo content of every module (idempotent).
+    void SeedDemo();
+    // Serves until SIGTERM/SIGINT. Creates `admin` on an empty site and prints its password.
+    int Serve();
+
+private:
+    struct Parts;
+    Config config_;
+    std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace govhub::app

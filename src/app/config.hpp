@@ -1,0 +1,32 @@
+#pragma once
+// Settings of one govhub process: flags, GOVHUB_* environment variables or a config file
+// (parsed in main.cpp with CLI11).
+#include <string>
+
+#include "http/rate_limit.hpp"
+
+namespace govhub::app {
+
+struct Config {
+    std::string data_dir = "var";
+    std::string database_url;  // default: sqlite:<data_dir>/govhub.db
+    std::string web_dir;       // default: <binary>/../web, else ./web
+    std::string site_url = "http://localhost:8080";
+    std::string site_title = "govhub";
+    std::string address = "0.0.0.0";
+    int port = 8080;
+    int io_threads = 2;
+    int worker_threads = 8;
+    bool trust_proxy = false;
+    bool seed_demo = false;
+    bool access_log = true;
+    std::string smtp_url;
+    std::string mail_from = "govhub <no-reply@localhost>";
+    http::RateLimitConfig rate_limits;
+    int lockout_threshold = 5;
+    int lockout_minutes = 15;
+
+    std::string DatabaseUrl() const { return database_url.empty() ? "sqlite:" + data_dir + "/govhub.db" : database_url; }
+};
+
+}  // namespace govhub::app

@@ -1,0 +1,19 @@
+#pragma once
+// Random ids and tokens, hashing and constant-time comparison (libsodium).
+#include <string>
+#include <string_view>
+
+namespace govhub::core {
+
+// RFC 4122 version-4 UUID, lower case.
+std::string NewUuid();
+bool IsUuid(std::string_view s);
+// `bytes` random bytes, URL-safe base64 without padding (256 bits -> 43 chars).
+std::string RandomToken(size_t bytes = 32);
+std::string Sha256Hex(std::string_view data);
+std::string HexEncode(std::string_view data);
+bool ConstantTimeEqual(std::string_view a, std::string_view b);
+// Readable one-time password: letters and digits without look-alikes.
+std::string RandomPassword(size_t length = 16);
+
+}  // namespace govhub::core

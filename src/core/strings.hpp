@@ -1,0 +1,24 @@
+#pragma once
+// Small text helpers shared by http, accounts and render.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace govhub::core {
+
+std::string ToLower(std::string_view s);
+std::string Trim(std::string_view s);
+bool IEquals(std::string_view a, std::string_view b);
+bool StartsWith(std::string_view s, std::string_view prefix);
+std::vector<std::string> Split(std::string_view s, char sep);
+// Percent-decoding; `plus_as_space` for application/x-www-form-urlencoded.
+// Returns false on a malformed escape.
+bool UrlDecode(std::string_view in, std::string& out, bool plus_as_space);
+std::string UrlEncode(std::string_view in);
+bool IsValidUtf8(std::string_view s);
+std::string HtmlEscape(std::string_view s);
+std::string JsonEscape(std::string_view s);  // without the surrounding quotes
+// Counts Unicode code points (valid UTF-8 assumed).
+size_t Utf8Length(std::string_view s);
+
+}  // namespace govhub::core

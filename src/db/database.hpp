@@ -1,0 +1,135 @@
+#pragma once
+// The storage interface every module's store.cpp talks to, designed for both engines
+// (DESIGN.md §4): SQLite (embedded default) and PostgreSQL (server engine).
+//
+// SQL is written once with `?` placeholders; engines that number parameters ($1..) rewrite
+// them. Values cross the boundary as text or integers; rows come back as text, which both
+// engines produce for every column type the platform uses.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+namespace govhub::db {
+
+enum class Engine { kSqlite, kPostgres };
+
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
+
+// Helpers so call sites can pass bool/int/const char*/optional.
+inline Value V(std::nullptr_t) { return nullptr; }
+inline Value V(bool b) { return int64_t{b ? 1 : 0}; }
+inline Value V(int i) { return int64_t{i}; }
+inline Value V(int64_t i) { return i; }
+inline Value V(double d) { return d; }
+inline Value V(const char* s) { return std::string(s); }
+inline Value V(std::string s) { return s; }
+inline Value V(std::string_view s) { return std::string(s); }
+inline Value V(const std::optional<std::string>& s) { return s ? Value(*s) : Value(nullptr); }
+
+class Row {
+public:
+    Row() = default;
+    explicit Row(std::vector<std::optional<std::string>> cells) : cells_(std::move(cells)) {}
+    size_t size() const { return cells_.size(); }
+    bool IsNull(size_t i) const { return !cells_.at(i).has_value(); }
+    // Empty string for NULL.
+    const std::string& Str(size_t i) const;
+    std::optional<std::string> OptStr(size_t i) const { return cells_.at(i); }
+    int64_t Int(size_t i) const;  // 0 for NULL
+    double Double(size_t i) const;
+    bool Bool(size_t i) const;  // 1/t/true
+
+private:
+    std::vector<std::optional<std::string>> cells_;
+};
+
+using Rows = std::vector<Row>;
+
+// Error kinds services react to; the message never reaches a user.
+class Error : public std::runtime_error {
+public:
+    enum class Kind { kUniqueViolation, kForeignKey, kCheck, kBusy, kReadOnly, kConnection, kOther };
+    Error(Kind kind, const std::string& message, std::string constraint = {})
+        : std::runtime_error(message), kind_(kind), constraint_(std::move(constraint)) {}
+    Kind kind() const { return kind_; }
+    // The violated constraint or column when the engine tells it.
+    const std::string& constraint() const { return constraint_; }
+
+private:
+    Kind kind_;
+    std::string constraint_;
+};
+
+class Connection {
+public:
+    virtual ~Connection() = default;
+    virtual Engine engine() const = 0;
+    // Runs one statement (prepared and cached per connection) and returns every row.
+    virtual Rows Query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+    // Runs one statement; returns the number of rows changed.
+    virtual int64_t Exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+    // Runs several statements without parameters (migrations).
+    virtual void ExecScript(std::string_view sql) = 0;
+
+    std::optional<Row> One(std::string_view sql, const std::vector<Value>& params = {}) {
+        Rows rows = Query(sql, params);
+        if (rows.empty()) return std::nullopt;
+        return std::move(rows.front());
+    }
+};
+
+class Database {
+public:
+    virtual ~Database() = default;
+    virtual Engine engine() const = 0;
+    virtual std::string Describe() const = 0;  // engine and location, without secrets
+
+    // Runs `f` on a read connection. Inside a write transaction on the same thread it uses
+    // that transaction's connection, so it sees the uncommitted writes.
+    virtual void WithRead(const std::function<void(Connection&)>& f) = 0;
+    // Runs `f` in a write transaction: committed when `f` returns, rolled back when it throws.
+    // Nested calls on one thread join the outer transaction.
+    virtual void WithWrite(const std::function<void(Connection&)>& f) = 0;
+
+    template <typename F>
+    auto Read(F&& f) -> std::invoke_result_t<F, Connection&> {
+        return Run(&Database::WithRead, std::forward<F>(f));
+    }
+    template <typename F>
+    auto Write(F&& f) -> std::invoke_result_t<F, Connection&> {
+        return Run(&Database::WithWrite, std::forward<F>(f));
+    }
+
+private:
+    template <typename F>
+    auto Run(void (Database::*with)(const std::function<void(Connection&)>&), F&& f)
+        -> std::invoke_result_t<F, Connection&> {
+        using R = std::invoke_result_t<F, Connection&>;
+        if constexpr (std::is_void_v<R>) {
+            (this->*with)([&](Connection& c) { f(c); });
+        } else {
+            std::optional<R> out;
+            (this->*with)([&](Connection& c) { out.emplace(f(c)); });
+            return std::move(*out);
+        }
+    }
+};
+
+struct OpenOptions {
+    int read_connections = 4;
+};
+
+// "sqlite:PATH" (PATH relative to the working directory) or "postgresql://...".
+std::unique_ptr<Database> Open(const std::string& url, const OpenOptions& options = {});
+
+// Rewrites `?` placeholders to $1, $2 ... outside quotes and comments (PostgreSQL).
+std::string NumberPlaceholders(std::string_view sql);
+
+}  // namespace govhub::db

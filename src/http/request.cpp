@@ -1,0 +1,99 @@
+#include "http/request.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "http/cookies.hpp"
+
+namespace govhub::http {
+
+TempFile::~TempFile() {
+    if (owned_) ::unlink(path_.c_str());
+}
+
+bool TempFile::MoveTo(const std::string& dest) {
+    if (std::rename(path_.c_str(), dest.c_str()) != 0) return false;
+    owned_ = false;
+    path_ = dest;
+    return true;
+}
+
+Params ParseUrlEncoded(std::string_view s) {
+    Params out;
+    if (s.empty()) return out;
+    for (const auto& pair : core::Split(s, '&')) {
+        if (pair.empty()) continue;
+        size_t eq = pair.find('=');
+        std::string key, value;
+        bool ok = core::UrlDecode(std::string_view(pair).substr(0, eq), key, true);
+        if (ok && eq != std::string::npos)
+            ok = core::UrlDecode(std::string_view(pair).substr(eq + 1), value, true);
+        if (!ok) throw HttpError(400, "bad_request", "error.bad_encoding");
+        if (!core::IsValidUtf8(key) || !core::IsValidUtf8(value))
+            throw HttpError(400, "bad_request", "error.invalid_utf8");
+        out.emplace(std::move(key), std::move(value));
+    }
+    return out;
+}
+
+std::string Request::Cookie(std::string_view name) const {
+    return CookieValue(headers.Get("Cookie"), name);
+}
+
+const Params& Request::QueryParams() const {
+    if (!query_cache_) query_cache_ = ParseUrlEncoded(query);
+    return *query_cache_;
+}
+
+std::string Request::Query(const std::string& name, const std::string& fallback) const {
+    const auto& q = QueryParams();
+    auto it = q.find(name);
+    return it == q.end() ? fallback : it->second;
+}
+
+const Params& Request::Form() const {
+    if (!form_cache_) {
+        Params p;
+        std::string_view ctype = headers.Get("Content-Type");
+        if (core::StartsWith(core::ToLower(ctype), "application/x-www-form-urlencoded")) {
+            p = ParseUrlEncoded(body);
+        } else {
+            for (const auto& part : parts) {
+                if (!part.filename.empty() || part.file) continue;
+                if (!core::IsValidUtf8(part.value))
+                    throw HttpError(400, "bad_request", "error.invalid_utf8");
+                p.emplace(part.name, part.value);
+            }
+        }
+        form_cache_ = std::move(p);
+    }
+    return *form_cache_;
+}
+
+std::string Request::FormValue(const std::string& name, const std::string& fallback) const {
+    const auto& f = Form();
+    auto it = f.find(name);
+    return it == f.end() ? fallback : it->second;
+}
+
+const Part* Request::FilePart(const std::string& name) const {
+    for (const auto& p : parts)
+        if (p.name == name && p.file) return &p;
+    return nullptr;
+}
+
+std::string_view Request::PathParam(const std::string& name) const {
+    auto it = path_params.find(name);
+    return it == path_params.end() ? std::string_view{} : std::string_view(it->second);
+}
+
+bool Request::IsApi() const { return core::StartsWith(path, "/api/") || path == "/api"; }
+
+bool Request::IsCkanApi() const {
+    return core::StartsWith(path, "/api/3/action/") || core::StartsWith(path, "/api/action/");
+}
+
+}  // namespace govhub::http

@@ -1,0 +1,702 @@
+// The only translation unit that includes Boost.Beast/Asio (DESIGN.md §2).
+#include <utility>  // before Asio: GCC 12 + Boost 1.74 need std::exchange declared
+//
+#include "http/server.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/log.hpp"
+#include "core/strings.hpp"
+#include "http/multipart.hpp"
+
+namespace govhub::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+
+// Where a request body goes while it streams in.
+class BodySink {
+public:
+    virtual ~BodySink() = default;
+    // Returns false with `error` set when the body must be refused.
+    virtual bool Write(const char* data, size_t n) = 0;
+    virtual bool Finish(Request& req) = 0;
+    HttpError error{400, "bad_request", "error.bad_request"};
+};
+
+class StringSink : public BodySink {
+public:
+    bool Write(const char* data, size_t n) override {
+        body_.append(data, n);
+        return true;
+    }
+    bool Finish(Request& req) override {
+        req.body = std::move(body_);
+        return true;
+    }
+
+private:
+    std::string body_;
+};
+
+std::shared_ptr<TempFile> MakeTempFile(const std::string& dir, int& fd) {
+    std::string tmpl = dir + "/upload-XXXXXX";
+    fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    return std::make_shared<TempFile>(tmpl);
+}
+
+bool WriteAll(int fd, const char* data, size_t n) {
+    while (n > 0) {
+        ssize_t w = ::write(fd, data, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        data += w;
+        n -= static_cast<size_t>(w);
+    }
+    return true;
+}
+
+class FileSink : public BodySink {
+public:
+    explicit FileSink(const std::string& dir) {
+        file_ = MakeTempFile(dir, fd_);
+        if (!file_) error = HttpError(500, "internal", "error.internal");
+    }
+    ~FileSink() override {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    bool Write(const char* data, size_t n) override {
+        if (!file_) return false;
+        if (!WriteAll(fd_, data, n)) {
+            error = HttpError(507, "storage", "error.storage");
+            return false;
+        }
+        return true;
+    }
+    bool Finish(Request& req) override {
+        if (!file_) return false;
+        ::close(fd_);
+        fd_ = -1;
+        req.body_file = file_;
+        return true;
+    }
+
+private:
+    int fd_ = -1;
+    std::shared_ptr<TempFile> file_;
+};
+
+// Parses multipart/form-data while it streams: file parts go to temp files, plain fields to
+// memory (bounded by form_memory_limit).
+class MultipartSink : public BodySink {
+public:
+    MultipartSink(std::string boundary, const ServerConfig& cfg)
+        : cfg_(cfg),
+          parser_(std::move(boundary),
+                  {[this](const PartHeaders& h) { return Begin(h); },
+                   [this](std::string_view d) { return Data(d); }, [this] { return End(); }}) {}
+    ~MultipartSink() override {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    bool Write(const char* data, size_t n) override {
+        if (parser_.Feed(std::string_view(data, n))) return true;
+        if (!failed_) error = HttpError(400, "bad_multipart", "error.bad_multipart");
+        return false;
+    }
+    bool Finish(Request& req) override {
+        if (!parser_.done()) {
+            error = HttpError(400, "bad_multipart", "error.bad_multipart");
+            return false;
+        }
+        req.parts = std::move(parts_);
+        return true;
+    }
+
+private:
+    bool Begin(const PartHeaders& h) {
+        if (parts_.size() >= cfg_.max_parts) return Fail(413, "too_many_parts", "error.too_large");
+        current_ = Part{};
+        current_.name = h.name;
+        current_.filename = h.filename;
+        current_.content_type = h.content_type;
+        if (h.has_filename) {
+            current_.file = MakeTempFile(cfg_.upload_dir, fd_);
+            if (!current_.file) return Fail(500, "internal", "error.internal");
+        }
+        return true;
+    }
+    bool Data(std::string_view d) {
+        current_.size += d.size();
+        if (current_.file) {
+            if (!WriteAll(fd_, d.data(), d.size())) return Fail(507, "storage", "error.storage");
+            return true;
+        }
+        field_bytes_ += d.size();
+        if (field_bytes_ > cfg_.form_memory_limit) return Fail(413, "too_large", "error.too_large");
+        current_.value.append(d);
+        return true;
+    }
+    bool End() {
+        if (fd_ >= 0) ::close(fd_), fd_ = -1;
+        parts_.push_back(std::move(current_));
+        return true;
+    }
+    bool Fail(int status, const char* code, const char* msg) {
+        failed_ = true;
+        error = HttpError(status, code, msg);
+        return false;
+    }
+
+    const ServerConfig& cfg_;
+    MultipartParser parser_;
+    std::vector<Part> parts_;
+    Part current_;
+    int fd_ = -1;
+    size_t field_bytes_ = 0;
+    bool failed_ = false;
+};
+
+std::string SanitizeHeaderValue(std::string_view v) {
+    std::string out;
+    out.reserve(v.size());
+    for (char c : v)
+        if (c != '\r' && c != '\n' && c != '\0') out += c;
+    return out;
+}
+
+bool ValidRequestId(std::string_view id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (char c : id)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
+            return false;
+    return true;
+}
+
+}  // namespace
+
+class Session;
+
+struct Server::Impl {
+    ServerConfig cfg;
+    const Router& router;
+    std::vector<Middleware> middlewares;
+    ErrorRenderer renderer;
+    ResponseDecorator decorator;
+
+    net::io_context ioc{1};
+    tcp::acceptor acceptor{ioc};
+    net::thread_pool workers;
+    net::signal_set signals{ioc};
+    net::steady_timer drain_timer{ioc};
+    std::atomic<bool> stopping{false};
+    int bound_port = 0;
+
+    std::mutex sessions_mutex;
+    std::unordered_set<Session*> sessions;
+
+    Impl(ServerConfig c, const Router& r)
+        : cfg(std::move(c)), router(r), workers(static_cast<size_t>(std::max(1, cfg.worker_threads))) {}
+
+    void Accept();
+    void BeginStop();
+    void SessionClosed(Session* s);
+    Response RenderError(const Request& req, const HttpError& e) const;
+    void BuildChain();
+    Response Handle(Request& req) const;
+    std::vector<Handler> stages;  // built once before serving
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket socket, Server::Impl& server)
+        : stream_(std::move(socket)), server_(server), body_buf_(kReadChunk) {
+        std::lock_guard lock(server_.sessions_mutex);
+        server_.sessions.insert(this);
+    }
+    ~Session() { server_.SessionClosed(this); }
+
+    void Start() {
+        beast::error_code ec;
+        auto ep = stream_.socket().remote_endpoint(ec);
+        remote_ip_ = ec ? "" : ep.address().to_string();
+        stream_.socket().set_option(tcp::no_delay(true), ec);
+        net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+    }
+
+    // Called on the session's strand during shutdown: drop the connection if it is waiting
+    // for a new request; busy ones close after their response.
+    void CloseIfIdle() {
+        if (idle_) {
+            beast::error_code ec;
+            stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+            stream_.socket().close(ec);
+        }
+    }
+    auto executor() { return stream_.get_executor(); }
+
+private:
+    void ReadHeader() {
+        if (server_.stopping) return Close();
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(server_.cfg.header_limit));
+        parser_->body_limit(std::uint64_t{1} << 20);
+        req_ = std::make_shared<Request>();
+        idle_ = true;
+        // The first bytes of the next request may already be buffered (pipelining).
+        stream_.expires_after(std::chrono::seconds(
+            buffer_.size() ? server_.cfg.header_timeout_seconds : server_.cfg.idle_timeout_seconds));
+        bhttp::async_read_header(stream_, buffer_, *parser_,
+                                 [self = shared_from_this()](beast::error_code ec, size_t) {
+                                     self->OnHeader(ec);
+                                 });
+    }
+
+    void OnHeader(beast::error_code ec) {
+        idle_ = false;
+        started_ = std::chrono::steady_clock::now();
+        if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
+            ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+            ec == net::error::bad_descriptor) {
+            return Close();
+        }
+        if (ec == beast::error::timeout) {
+            // Idle keep-alive connections just close; a half-sent header gets 408.
+            if (buffer_.size() == 0) return Close();
+            return EarlyError(HttpError(408, "timeout", "error.timeout"));
+        }
+        if (ec == bhttp::error::header_limit)
+            return EarlyError(HttpError(431, "header_too_large", "error.header_too_large"));
+        if (ec) return EarlyError(HttpError(400, "bad_request", "error.bad_request"));
+
+        auto& msg = parser_->get();
+        Request& req = *req_;
+        req.method = std::string(msg.method_string());
+        req.target = std::string(msg.target());
+        req.version = static_cast<int>(msg.version());
+        for (const auto& f : msg) req.headers.Add(std::string(f.name_string()), std::string(f.value()));
+        req.client_ip = remote_ip_;
+        if (server_.cfg.trust_proxy) {
+            auto xff = req.headers.Get("X-Forwarded-For");
+            if (!xff.empty()) {
+                auto hops = core::Split(xff, ',');
+                req.client_ip = core::Trim(hops.back());
+            }
+            req.secure = core::IEquals(req.headers.Get("X-Forwarded-Proto"), "https");
+        }
+        auto incoming_id = req.headers.Get("X-Request-Id");
+        req.request_id = ValidRequestId(incoming_id) ? std::string(incoming_id) : core::RandomToken(12);
+
+        // Origin-form targets only; the path is percent-decoded and must be valid UTF-8.
+        if (req.target.empty() || req.target[0] != '/')
+            return EarlyError(HttpError(400, "bad_request", "error.bad_request"));
+        size_t q = req.target.find('?');
+        std::string raw_path = req.target.substr(0, q);
+        if (q != std::string::npos) req.query = req.target.substr(q + 1);
+        if (!core::UrlDecode(raw_path, req.path, false) || !core::IsValidUtf8(req.path) ||
+            req.path.find('\0') != std::string::npos)
+            return EarlyError(HttpError(400, "bad_request", "error.bad_request"));
+
+        RouteMatch match = server_.router.Match(req.method, req.path);
+        if (match.route) {
+            req.route = match.route;
+            req.path_params = std::move(match.params);
+        }
+        req.allowed_methods = std::move(match.allowed);
+
+        // Requests that match no route may carry a small body; it is read and discarded.
+        size_t limit = req.route ? req.route->options.body_limit : 64 * 1024;
+        auto length = parser_->content_length();
+        if ((length && *length > limit))
+            return EarlyError(HttpError(413, "too_large", "error.too_large"));
+        parser_->body_limit(limit);
+
+        std::string ctype(req.headers.Get("Content-Type"));
+        if (req.route && req.route->options.upload) {
+            std::string boundary = MultipartBoundary(ctype);
+            if (!boundary.empty()) {
+                sink_ = std::make_unique<MultipartSink>(boundary, server_.cfg);
+            } else if (core::StartsWith(core::ToLower(ctype), "multipart/")) {
+                return EarlyError(HttpError(400, "bad_multipart", "error.bad_multipart"));
+            } else {
+                sink_ = std::make_unique<FileSink>(server_.cfg.upload_dir);
+            }
+        } else {
+            sink_ = std::make_unique<StringSink>();
+        }
+
+        if (core::IEquals(req.headers.Get("Expect"), "100-continue") && !parser_->is_done()) {
+            continue_buf_ = "HTTP/1.1 100 Continue\r\n\r\n";
+            stream_.expires_after(std::chrono::seconds(server_.cfg.write_timeout_seconds));
+            net::async_write(stream_, net::buffer(continue_buf_),
+                             [self = shared_from_this()](beast::error_code ec, size_t) {
+                                 if (ec) return self->Close();
+                                 self->ReadBody();
+                             });
+            return;
+        }
+        ReadBody();
+    }
+
+    void ReadBody() {
+        if (parser_->is_done()) return OnBodyDone();
+        auto& body = parser_->get().body();
+        body.data = body_buf_.data();
+        body.size = body_buf_.size();
+        stream_.expires_after(std::chrono::seconds(server_.cfg.body_timeout_seconds));
+        bhttp::async_read_some(
+            stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+                if (ec == bhttp::error::need_buffer) ec = {};
+                size_t got = self->body_buf_.size() - self->parser_->get().body().size;
+                if (ec == bhttp::error::body_limit)
+                    return self->EarlyError(HttpError(413, "too_large", "error.too_large"));
+                if (ec == beast::error::timeout)
+                    return self->EarlyError(HttpError(408, "timeout", "error.timeout"));
+                if (ec == bhttp::error::partial_message || ec == net::error::eof ||
+                    ec == net::error::connection_reset || ec == net::error::operation_aborted)
+                    return self->Close();  // truncated body: nobody left to answer
+                if (ec) return self->EarlyError(HttpError(400, "bad_request", "error.bad_request"));
+                if (got > 0 && !self->sink_->Write(self->body_buf_.data(), got))
+                    return self->EarlyError(self->sink_->error);
+                self->ReadBody();
+            });
+    }
+
+    void OnBodyDone() {
+        keep_alive_ = parser_->keep_alive();
+        if (!sink_->Finish(*req_)) return EarlyError(sink_->error);
+        sink_.reset();
+        auto self = shared_from_this();
+        net::post(server_.workers, [self] {
+            auto res = std::make_shared<Response>(self->server_.Handle(*self->req_));
+            net::post(self->stream_.get_executor(), [self, res] { self->Write(res); });
+        });
+    }
+
+    // A request refused before its handler ran: answered and the connection closed, since
+    // the rest of its body was not read.
+    void EarlyError(const HttpError& e) {
+        keep_alive_ = false;
+        if (req_->method.empty()) req_->method = "GET";
+        if (req_->request_id.empty()) req_->request_id = core::RandomToken(12);
+        req_->client_ip = remote_ip_;
+        auto res = std::make_shared<Response>(server_.RenderError(*req_, e));
+        if (server_.decorator) server_.decorator(*req_, *res);
+        Write(res);
+    }
+
+    void Write(std::shared_ptr<Response> res) {
+        res_ = std::move(res);
+        Request& req = *req_;
+        if (server_.stopping) keep_alive_ = false;
+        bool head = req.method == "HEAD";
+        bool no_body = head || res_->status == 204 || res_->status == 304 ||
+                       (res_->status >= 100 && res_->status < 200);
+        bool http10 = req.version < 11;
+        chunked_ = false;
+        if (res_->producer && !res_->body_length) {
+            if (http10) keep_alive_ = false;  // HTTP/1.0: the body ends when the connection does
+            else chunked_ = true;
+        }
+
+        std::string& out = out_;
+        out.clear();
+        out += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+        out += std::to_string(res_->status);
+        out += ' ';
+        out += StatusReason(res_->status);
+        out += "\r\n";
+        for (const auto& [k, v] : res_->headers.fields()) {
+            if (core::IEquals(k, "Content-Length") || core::IEquals(k, "Transfer-Encoding") ||
+                core::IEquals(k, "Connection"))
+                continue;
+            out += SanitizeHeaderValue(k);
+            out += ": ";
+            out += SanitizeHeaderValue(v);
+            out += "\r\n";
+        }
+        out += "X-Request-Id: " + req.request_id + "\r\n";
+        if (res_->status != 204 && res_->status != 304 && res_->status >= 200) {
+            if (chunked_) {
+                out += "Transfer-Encoding: chunked\r\n";
+            } else if (res_->producer) {
+                if (res_->body_length) out += "Content-Length: " + std::to_string(*res_->body_length) + "\r\n";
+            } else {
+                out += "Content-Length: " + std::to_string(res_->body.size()) + "\r\n";
+            }
+        }
+        if (!keep_alive_) out += "Connection: close\r\n";
+        else if (http10) out += "Connection: keep-alive\r\n";
+        out += "\r\n";
+        bytes_sent_ = 0;
+        bool stream_body = res_->producer && !no_body;
+        if (!no_body && !res_->producer) {
+            out += res_->body;
+            bytes_sent_ = res_->body.size();
+        }
+        stream_.expires_after(std::chrono::seconds(server_.cfg.write_timeout_seconds));
+        net::async_write(stream_, net::buffer(out_),
+                         [self = shared_from_this(), stream_body](beast::error_code ec, size_t) {
+                             if (ec) return self->Close();
+                             if (stream_body) return self->Pump();
+                             self->Finished();
+                         });
+    }
+
+    // Streams a producer's body: each chunk is made on a worker thread, written on the strand.
+    void Pump() {
+        auto self = shared_from_this();
+        net::post(server_.workers, [self] {
+            auto chunk = std::make_shared<std::string>();
+            bool more = false, failed = false;
+            try {
+                more = self->res_->producer(*chunk);
+            } catch (const std::exception& e) {
+                failed = true;
+                core::LogError("http.stream", e.what(), "\"request_id\":\"" + self->req_->request_id + "\"");
+            }
+            net::post(self->stream_.get_executor(), [self, chunk, more, failed] {
+                if (failed) return self->Close();  // the client sees a truncated body
+                self->WriteChunk(chunk, more);
+            });
+        });
+    }
+
+    void WriteChunk(std::shared_ptr<std::string> chunk, bool more) {
+        if (chunk->empty() && more) return Pump();
+        bytes_sent_ += chunk->size();
+        out_.clear();
+        if (chunked_) {
+            if (!chunk->empty()) {
+                char size_line[32];
+                std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk->size());
+                out_ += size_line;
+                out_ += *chunk;
+                out_ += "\r\n";
+            }
+            if (!more) out_ += "0\r\n\r\n";
+        } else {
+            out_ = std::move(*chunk);
+        }
+        stream_.expires_after(std::chrono::seconds(server_.cfg.write_timeout_seconds));
+        net::async_write(stream_, net::buffer(out_),
+                         [self = shared_from_this(), more](beast::error_code ec, size_t) {
+                             if (ec) return self->Close();
+                             if (more) return self->Pump();
+                             self->Finished();
+                         });
+    }
+
+    void Finished() {
+        if (server_.cfg.access_log) AccessLog();
+        res_.reset();
+        if (!keep_alive_) return Close();
+        ReadHeader();
+    }
+
+    void AccessLog() {
+        const Request& r = *req_;
+        auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+        char dur[32];
+        std::snprintf(dur, sizeof dur, "%.2f", ms);
+        std::string line = "{\"time\":\"" + core::NowIso() + "\",\"type\":\"access\",\"id\":\"" +
+                           r.request_id + "\",\"ip\":\"" + core::JsonEscape(r.client_ip) +
+                           "\",\"method\":\"" + core::JsonEscape(r.method) + "\",\"path\":\"" +
+                           core::JsonEscape(r.path.empty() ? r.target : r.path) +
+                           "\",\"status\":" + std::to_string(res_->status) +
+                           ",\"bytes\":" + std::to_string(bytes_sent_) + ",\"ms\":" + dur + "}";
+        core::LogLine(line);
+    }
+
+    void Close() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        stream_.socket().close(ec);
+    }
+
+    beast::tcp_stream stream_;
+    Server::Impl& server_;
+    beast::flat_buffer buffer_;
+    std::optional<bhttp::request_parser<bhttp::buffer_body>> parser_;
+    std::vector<char> body_buf_;
+    std::unique_ptr<BodySink> sink_;
+    std::shared_ptr<Request> req_;
+    std::shared_ptr<Response> res_;
+    std::string out_;
+    std::string continue_buf_;
+    std::string remote_ip_;
+    bool keep_alive_ = true;
+    bool chunked_ = false;
+    uint64_t bytes_sent_ = 0;
+    std::atomic<bool> idle_{false};
+    std::chrono::steady_clock::time_point started_;
+};
+
+void Server::Impl::Accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+        if (!acceptor.is_open()) return;
+        if (!ec) std::make_shared<Session>(std::move(socket), *this)->Start();
+        Accept();
+    });
+}
+
+void Server::Impl::BeginStop() {
+    if (stopping.exchange(true)) return;
+    core::LogInfo("http.shutdown", "stopping: finishing in-flight requests");
+    beast::error_code ec;
+    acceptor.close(ec);
+    signals.cancel(ec);
+    std::vector<std::weak_ptr<Session>> live;
+    {
+        std::lock_guard lock(sessions_mutex);
+        for (Session* s : sessions) {
+            try {
+                live.push_back(s->weak_from_this());
+            } catch (...) {
+            }
+        }
+    }
+    for (auto& w : live) {
+        if (auto s = w.lock()) net::post(s->executor(), [s] { s->CloseIfIdle(); });
+    }
+    drain_timer.expires_after(std::chrono::seconds(cfg.shutdown_grace_seconds));
+    drain_timer.async_wait([this](beast::error_code ec) {
+        if (!ec) {
+            core::LogWarn("http.shutdown", "grace period over; closing remaining connections");
+            ioc.stop();
+        }
+    });
+    std::lock_guard lock(sessions_mutex);
+    if (sessions.empty()) drain_timer.cancel();
+}
+
+void Server::Impl::SessionClosed(Session* s) {
+    std::lock_guard lock(sessions_mutex);
+    sessions.erase(s);
+    if (stopping && sessions.empty()) net::post(ioc, [this] { drain_timer.cancel(); });
+}
+
+Response Server::Impl::RenderError(const Request& req, const HttpError& e) const {
+    Response r;
+    try {
+        r = renderer ? renderer(req, e) : Response::Text(e.message(), e.status());
+    } catch (const std::exception& ex) {
+        core::LogError("http.render_error", ex.what());
+        r = Response::Text("error", e.status());
+    }
+    r.status = e.status();
+    for (const auto& [k, v] : e.headers) r.headers.Set(k, v);
+    return r;
+}
+
+void Server::Impl::BuildChain() {
+    stages.assign(middlewares.size() + 1, Handler{});
+    stages.back() = [](Request& r) -> Response {
+        if (!r.route) {
+            if (!r.allowed_methods.empty()) {
+                HttpError e(405, "method_not_allowed", "error.method_not_allowed");
+                std::string allow;
+                for (const auto& m : r.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+                e.headers.emplace_back("Allow", allow);
+                throw e;
+            }
+            throw HttpError::NotFound();
+        }
+        return r.route->handler(r);
+    };
+    // From the innermost stage outwards; each stage refers to the next one in `stages`.
+    for (size_t i = middlewares.size(); i-- > 0;) {
+        const Middleware& m = middlewares[i];
+        const Handler& next = stages[i + 1];
+        stages[i] = [&m, &next](Request& r) { return m(r, next); };
+    }
+}
+
+Response Server::Impl::Handle(Request& req) const {
+    Response res;
+    try {
+        res = stages.front()(req);
+    } catch (const HttpError& e) {
+        res = RenderError(req, e);
+    } catch (const std::exception& e) {
+        core::LogError("http.handler", e.what(),
+                       "\"request_id\":\"" + req.request_id + "\",\"path\":\"" + core::JsonEscape(req.path) + "\"");
+        res = RenderError(req, HttpError(500, "internal", "error.internal"));
+    }
+    if (decorator) decorator(req, res);
+    return res;
+}
+
+Server::Server(ServerConfig config, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(config), router)) {}
+
+Server::~Server() {
+    impl_->workers.join();
+}
+
+void Server::Use(Middleware m) { impl_->middlewares.push_back(std::move(m)); }
+void Server::SetErrorRenderer(ErrorRenderer r) { impl_->renderer = std::move(r); }
+void Server::SetDecorator(ResponseDecorator d) { impl_->decorator = std::move(d); }
+
+void Server::Listen() {
+    auto& a = impl_->acceptor;
+    tcp::endpoint ep(net::ip::make_address(impl_->cfg.address), static_cast<unsigned short>(impl_->cfg.port));
+    a.open(ep.protocol());
+    a.set_option(net::socket_base::reuse_address(true));
+    a.bind(ep);
+    a.listen(net::socket_base::max_listen_connections);
+    impl_->bound_port = a.local_endpoint().port();
+}
+
+void Server::Prepare() { impl_->BuildChain(); }
+
+int Server::port() const { return impl_->bound_port; }
+
+void Server::Run() {
+    auto& I = *impl_;
+    if (!I.acceptor.is_open()) Listen();
+    I.BuildChain();
+    I.signals.add(SIGINT);
+    I.signals.add(SIGTERM);
+    I.signals.async_wait([this](beast::error_code ec, int) {
+        if (!ec) impl_->BeginStop();
+    });
+    I.Accept();
+    std::vector<std::thread> threads;
+    for (int i = 1; i < std::max(1, I.cfg.io_threads); ++i) threads.emplace_back([&I] { I.ioc.run(); });
+    I.ioc.run();
+    for (auto& t : threads) t.join();
+    I.workers.join();
+    core::LogInfo("http.shutdown", "stopped");
+}
+
+void Server::Stop() {
+    net::post(impl_->ioc, [this] { impl_->BeginStop(); });
+}
+
+Response Server::Handle(Request& req) const { return impl_->Handle(req); }
+
+}  // namespace govhub::http

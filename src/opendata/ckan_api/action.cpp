@@ -1,0 +1,108 @@
+#include "opendata/ckan_api/action.hpp"
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+
+namespace govhub::ckan_api {
+
+void ActionRegistry::Add(const std::string& name, ActionFn fn, ActionOptions options) {
+    actions_[name] = Entry{std::move(fn), options};
+}
+
+std::string ActionRegistry::HelpUrl(const std::string& action) const {
+    return site_url_ + "/api/3/action/help_show?name=" + core::UrlEncode(action);
+}
+
+std::string ActionRegistry::Success(const std::string& action, const Json& result) const {
+    Json env = {{"help", HelpUrl(action)}, {"success", true}, {"result", result}};
+    return env.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+void ActionRegistry::Mount(http::Router& router) {
+    size_t max_limit = 1 << 20;
+    for (const auto& [name, e] : actions_) max_limit = std::max(max_limit, e.options.body_limit);
+    auto handler = [this](http::Request& req) { return Dispatch(req); };
+    // Actions without side effects accept GET; others answer a CKAN error for GET.
+    http::RouteOptions opts{.body_limit = max_limit};
+    for (const char* prefix : {"/api/3/action/{action}", "/api/action/{action}"}) {
+        router.Get(prefix, handler, opts);
+        router.Post(prefix, handler, opts);
+    }
+}
+
+http::Response ActionRegistry::Dispatch(http::Request& req) const {
+    std::string name(req.PathParam("action"));
+    auto it = actions_.find(name);
+    if (it == actions_.end()) throw HttpError(400, "unknown_action", "Bad request - Action name not known: " + name);
+    const Entry& entry = it->second;
+    if (req.body.size() > entry.options.body_limit) throw HttpError(413, "too_large", "error.too_large");
+
+    Json params = Json::object();
+    if (req.method == "POST") {
+        std::string ctype = core::ToLower(req.Header("Content-Type"));
+        if (core::StartsWith(ctype, "application/x-www-form-urlencoded")) {
+            for (const auto& [k, v] : req.Form()) params[k] = v;
+        } else if (!core::Trim(req.body).empty()) {
+            try {
+                params = Json::parse(req.body);
+            } catch (const Json::parse_error&) {
+                throw HttpError(400, "bad_json", "Bad request - JSON Error: could not parse the request body");
+            }
+            if (!params.is_object())
+                throw HttpError(400, "bad_json", "Bad request - JSON Error: the request body must be a JSON object");
+        }
+    } else {
+        if (!entry.options.side_effect_free)
+            throw HttpError(400, "post_required",
+                            "Bad request - JSON Error: Invalid request. Please use POST method for your request");
+        // Repeated query parameters become lists (CKAN).
+        for (const auto& [k, v] : req.QueryParams()) {
+            if (params.contains(k)) {
+                if (!params[k].is_array()) params[k] = Json::array({params[k]});
+                params[k].push_back(v);
+            } else {
+                params[k] = v;
+            }
+        }
+    }
+    ActionContext ctx{req, params, name};
+    Json result = entry.fn(ctx);
+    std::string body = Success(name, result);
+    // JSONP is not offered: it would let any site read the caller's data with their cookies.
+    return http::Response::Json(std::move(body));
+}
+
+std::string RequireString(const ActionContext& ctx, const std::string& key) {
+    auto it = ctx.params.find(key);
+    if (it == ctx.params.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty()))
+        throw HttpError::Validation({{key, "Missing value"}});
+    if (!it->is_string()) throw HttpError::Validation({{key, "Must be a string"}});
+    return it->get<std::string>();
+}
+
+std::string OptionalString(const ActionContext& ctx, const std::string& key, const std::string& fallback) {
+    auto it = ctx.params.find(key);
+    if (it == ctx.params.end() || it->is_null()) return fallback;
+    if (!it->is_string()) throw HttpError::Validation({{key, "Must be a string"}});
+    return it->get<std::string>();
+}
+
+std::string ErrorEnvelope(const std::string& help_url, int status, const std::string& message,
+                          const std::map<std::string, std::vector<std::string>>& fields) {
+    std::string type;
+    switch (status) {
+        case 401:
+        case 403: type = "Authorization Error"; break;
+        case 404: type = "Not Found Error"; break;
+        case 409: type = "Validation Error"; break;
+        case 413: type = "Request Too Large"; break;
+        case 429: type = "Rate Limit Error"; break;
+        default: type = status >= 500 ? "Internal Server Error" : "Bad Request";
+    }
+    Json err = {{"__type", type}, {"message", message}};
+    for (const auto& [k, v] : fields) err[k] = v;
+    Json env = {{"help", help_url}, {"success", false}, {"error", err}};
+    return env.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace govhub::ckan_api

@@ -1,0 +1,48 @@
+#pragma once
+// The shared page shell: renders a module's body template, then web/templates/layout around it
+// with the translations, language switch, signed-in user and CSRF token.
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "render/templates.hpp"
+#include "render/view.hpp"
+
+namespace govhub::core {
+class I18n;
+}
+
+namespace govhub::render {
+
+struct PageContext {
+    std::string locale = "th";
+    std::string path;   // current path, for the language switch and `next`
+    std::string query;  // raw query string
+    std::string csrf_token;
+    bool signed_in = false;
+    std::string user_name;
+    std::string user_display;
+    bool sysadmin = false;
+};
+
+class PageRenderer {
+public:
+    PageRenderer(const Templates& templates, const core::I18n& i18n, std::string site_title)
+        : templates_(templates), i18n_(i18n), site_title_(std::move(site_title)) {}
+
+    // `title` is an i18n key or text. The body view also receives `t`, `csrf` and `lang`.
+    std::string Render(const std::string& template_name, View body, const PageContext& ctx,
+                       const std::string& title) const;
+    // Adds per-field messages as `errors.<field>` and a list `error_list` for the summary.
+    void AddErrors(View& view, const std::vector<FieldError>& errors, const std::string& locale) const;
+    const std::string& T(const std::string& locale, const std::string& key) const;
+
+private:
+    View Translations(const std::string& locale) const;
+
+    const Templates& templates_;
+    const core::I18n& i18n_;
+    std::string site_title_;
+};
+
+}  // namespace govhub::render

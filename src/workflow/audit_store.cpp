@@ -1,0 +1,90 @@
+#include "core/clock.hpp"
+#include "workflow/audit.hpp"
+
+namespace govhub::workflow {
+
+void AddAuditMigrations(db::MigrationSet& set) {
+    set.Add({.module = "audit",
+             .version = 1,
+             .name = "audit log",
+             .sqlite = R"sql(
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  actor_id TEXT,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  details TEXT NOT NULL DEFAULT '{}',
+  ip TEXT
+);
+CREATE INDEX audit_log_object ON audit_log (object_type, object_id, id);
+CREATE INDEX audit_log_actor ON audit_log (actor_id, id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+)sql",
+             .postgres = R"sql(
+CREATE TABLE audit_log (
+  id BIGSERIAL PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor_id TEXT,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  details TEXT NOT NULL DEFAULT '{}',
+  ip TEXT
+);
+CREATE INDEX audit_log_object ON audit_log (object_type, object_id, id);
+CREATE INDEX audit_log_actor ON audit_log (actor_id, id);
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$;
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+)sql"});
+}
+
+void RecordAudit(db::Connection& c, const AuditEvent& e) {
+    c.Exec(
+        "INSERT INTO audit_log (at, actor_id, action, object_type, object_id, details, ip)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {core::NowIso(), e.actor_id.empty() ? db::Value(nullptr) : db::Value(e.actor_id), e.action,
+         e.object_type, e.object_id, e.details_json.empty() ? "{}" : e.details_json,
+         e.ip.empty() ? db::Value(nullptr) : db::Value(e.ip)});
+}
+
+namespace {
+constexpr const char* kColumns = "SELECT id, at, actor_id, action, object_type, object_id, details, ip FROM audit_log ";
+
+std::vector<AuditEntry> ToEntries(const db::Rows& rows) {
+    std::vector<AuditEntry> out;
+    for (const auto& r : rows) {
+        AuditEntry e;
+        e.id = r.Int(0);
+        e.at = r.Str(1);
+        e.actor_id = r.Str(2);
+        e.action = r.Str(3);
+        e.object_type = r.Str(4);
+        e.object_id = r.Str(5);
+        e.details_json = r.Str(6);
+        e.ip = r.Str(7);
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+}  // namespace
+
+std::vector<AuditEntry> AuditForObject(db::Connection& c, const std::string& object_type,
+                                       const std::string& object_id, int limit) {
+    return ToEntries(c.Query(std::string(kColumns) +
+                                 "WHERE object_type = ? AND object_id = ? ORDER BY id DESC LIMIT ?",
+                             {object_type, object_id, int64_t{limit}}));
+}
+
+std::vector<AuditEntry> AuditForActor(db::Connection& c, const std::string& actor_id, int limit) {
+    return ToEntries(c.Query(std::string(kColumns) + "WHERE actor_id = ? ORDER BY id DESC LIMIT ?",
+                             {actor_id, int64_t{limit}}));
+}
+
+}  // namespace govhub::workflow

@@ -58,7 +58,9 @@ http::Middleware AuthMiddleware(AccountService& service) {
                 return next(req);
             }
         }
-        // Visitors get a CSRF cookie so their forms (login, register) are protected too.
+        // Visitors get a CSRF cookie so their forms (login, register) are protected too; the
+        // cookieless API needs none.
+        if (req.IsApi()) return next(req);
         std::string csrf = req.Cookie(kCsrfCookie);
         bool fresh = csrf.size() < 20 || csrf.size() > 64;
         if (fresh) csrf = core::RandomToken(24);

@@ -63,6 +63,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     P.web_dir = ResolveWebDir(config_.web_dir);
     P.i18n.LoadDirectory(P.web_dir + "/i18n");
     P.templates.LoadDirectory(P.web_dir + "/templates");
+    if (config_.site_title.empty()) config_.site_title = P.i18n.Get("th", "site.title");
     P.pages = std::make_unique<render::PageRenderer>(P.templates, P.i18n, config_.site_title);
     P.db = db::Open(config_.DatabaseUrl());
     P.mailer = mail::MakeMailer({.smtp_url = config_.smtp_url,
@@ -159,6 +160,11 @@ int App::Serve() {
     sc.upload_dir = config_.data_dir + "/tmp";
     sc.trust_proxy = config_.trust_proxy;
     sc.access_log = config_.access_log;
+    sc.header_timeout_seconds = config_.header_timeout;
+    sc.idle_timeout_seconds = config_.idle_timeout;
+    sc.body_timeout_seconds = config_.body_timeout;
+    sc.shutdown_grace_seconds = config_.shutdown_grace;
+    sc.header_limit = static_cast<size_t>(config_.header_limit_kib) * 1024;
     http::Server server(sc, router);
     http::MemoryRateLimitStore rate_limits;
     server.Use(LocaleMiddleware());

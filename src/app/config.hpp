@@ -12,7 +12,7 @@ struct Config {
     std::string database_url;  // default: sqlite:<data_dir>/govhub.db
     std::string web_dir;       // default: <binary>/../web, else ./web
     std::string site_url = "http://localhost:8080";
-    std::string site_title = "govhub";
+    std::string site_title;  // default: the translated site.title
     std::string address = "0.0.0.0";
     int port = 8080;
     int io_threads = 2;
@@ -20,6 +20,11 @@ struct Config {
     bool trust_proxy = false;
     bool seed_demo = false;
     bool access_log = true;
+    int header_timeout = 15;   // seconds a client may take to send its headers
+    int idle_timeout = 60;     // seconds a keep-alive connection may wait for a request
+    int body_timeout = 30;     // seconds between two pieces of a request body
+    int shutdown_grace = 30;   // seconds in-flight requests get after SIGTERM
+    int header_limit_kib = 16;
     std::string smtp_url;
     std::string mail_from = "govhub <no-reply@localhost>";
     http::RateLimitConfig rate_limits;

@@ -51,6 +51,16 @@ int main(int argc, char** argv) {
     serve->add_option("--rate-limit-api-anonymous", cfg.rate_limits.api_anonymous.limit,
                       "API calls per minute per IP without a token (0: off)")
         ->envname("GOVHUB_RATE_LIMIT_API_ANONYMOUS")->capture_default_str();
+    serve->add_option("--header-timeout", cfg.header_timeout, "seconds to receive request headers")
+        ->capture_default_str();
+    serve->add_option("--idle-timeout", cfg.idle_timeout, "seconds an idle keep-alive connection stays open")
+        ->capture_default_str();
+    serve->add_option("--body-timeout", cfg.body_timeout, "seconds between two reads of a request body")
+        ->capture_default_str();
+    serve->add_option("--shutdown-grace", cfg.shutdown_grace, "seconds in-flight requests get after SIGTERM")
+        ->capture_default_str();
+    serve->add_option("--max-header-kib", cfg.header_limit_kib, "request line + headers limit (431 beyond)")
+        ->capture_default_str();
     serve->add_option("--lockout-threshold", cfg.lockout_threshold, "failed logins before a lock-out")
         ->capture_default_str();
     serve->add_option("--lockout-minutes", cfg.lockout_minutes)->capture_default_str();

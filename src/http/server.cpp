@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <limits>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -233,7 +234,7 @@ struct Server::Impl {
 class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(tcp::socket socket, Server::Impl& server)
-        : stream_(std::move(socket)), server_(server), body_buf_(kReadChunk) {
+        : stream_(std::move(socket)), server_(server), body_buf_(kReadChunk), header_timer_(stream_.get_executor()) {
         std::lock_guard lock(server_.sessions_mutex);
         server_.sessions.insert(this);
     }
@@ -263,12 +264,36 @@ private:
         if (server_.stopping) return Close();
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(server_.cfg.header_limit));
-        parser_->body_limit(std::uint64_t{1} << 20);
+        // Beast checks Content-Length against the body limit while parsing headers; the real,
+        // per-route limit is set once the route is known.
+        parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
         req_ = std::make_shared<Request>();
+        if (buffer_.size() > 0) return ReadHeaderRest();  // pipelined request already here
+        // Wait for the first bytes under the idle timeout; the rest of the header must follow
+        // within the (shorter) header timeout.
         idle_ = true;
-        // The first bytes of the next request may already be buffered (pipelining).
-        stream_.expires_after(std::chrono::seconds(
-            buffer_.size() ? server_.cfg.header_timeout_seconds : server_.cfg.idle_timeout_seconds));
+        stream_.expires_after(std::chrono::seconds(server_.cfg.idle_timeout_seconds));
+        stream_.async_read_some(buffer_.prepare(8192),
+                                [self = shared_from_this()](beast::error_code ec, size_t n) {
+                                    self->idle_ = false;
+                                    if (ec) return self->Close();
+                                    self->buffer_.commit(n);
+                                    self->ReadHeaderRest();
+                                });
+    }
+
+    void ReadHeaderRest() {
+        // A separate timer (not the stream's own expiry, which closes the socket) so a client
+        // that stalls mid-header can still be told 408.
+        stream_.expires_never();
+        header_timed_out_ = false;
+        header_timer_.expires_after(std::chrono::seconds(server_.cfg.header_timeout_seconds));
+        header_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (ec) return;
+            self->header_timed_out_ = true;
+            beast::error_code ignored;
+            self->stream_.socket().cancel(ignored);
+        });
         bhttp::async_read_header(stream_, buffer_, *parser_,
                                  [self = shared_from_this()](beast::error_code ec, size_t) {
                                      self->OnHeader(ec);
@@ -276,18 +301,15 @@ private:
     }
 
     void OnHeader(beast::error_code ec) {
-        idle_ = false;
         started_ = std::chrono::steady_clock::now();
+        header_timer_.cancel();
+        if (header_timed_out_) return EarlyError(HttpError(408, "timeout", "error.timeout"));
         if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
             ec == net::error::operation_aborted || ec == net::error::connection_reset ||
             ec == net::error::bad_descriptor) {
             return Close();
         }
-        if (ec == beast::error::timeout) {
-            // Idle keep-alive connections just close; a half-sent header gets 408.
-            if (buffer_.size() == 0) return Close();
-            return EarlyError(HttpError(408, "timeout", "error.timeout"));
-        }
+        if (ec == bhttp::error::body_limit) return EarlyError(HttpError(413, "too_large", "error.too_large"));
         if (ec == bhttp::error::header_limit)
             return EarlyError(HttpError(431, "header_too_large", "error.header_too_large"));
         if (ec) return EarlyError(HttpError(400, "bad_request", "error.bad_request"));
@@ -373,8 +395,8 @@ private:
                 size_t got = self->body_buf_.size() - self->parser_->get().body().size;
                 if (ec == bhttp::error::body_limit)
                     return self->EarlyError(HttpError(413, "too_large", "error.too_large"));
-                if (ec == beast::error::timeout)
-                    return self->EarlyError(HttpError(408, "timeout", "error.timeout"));
+                // A body that stalls: the stream's expiry already closed the socket.
+                if (ec == beast::error::timeout) return self->Close();
                 if (ec == bhttp::error::partial_message || ec == net::error::eof ||
                     ec == net::error::connection_reset || ec == net::error::operation_aborted)
                     return self->Close();  // truncated body: nobody left to answer
@@ -545,6 +567,8 @@ private:
     std::unique_ptr<BodySink> sink_;
     std::shared_ptr<Request> req_;
     std::shared_ptr<Response> res_;
+    net::steady_timer header_timer_;
+    bool header_timed_out_ = false;
     std::string out_;
     std::string continue_buf_;
     std::string remote_ip_;

@@ -62,7 +62,9 @@ std::string PageRenderer::Render(const std::string& template_name, View body, co
     layout.Set("content", content);
     layout.Set("lang", ctx.locale);
     layout.Set("title", i18n_.Get(ctx.locale, title));
-    layout.Set("site_title", i18n_.Has(ctx.locale, "site.title") ? i18n_.Get(ctx.locale, "site.title") : site_title_);
+    // An operator's --site-title wins; otherwise the translated default.
+    layout.Set("site_title", site_title_ != i18n_.Get("th", "site.title") ? site_title_
+                                                                          : i18n_.Get(ctx.locale, "site.title"));
     layout.Set("csrf", ctx.csrf_token);
     layout.Set("signed_in", ctx.signed_in);
     layout.Set("user_name", ctx.user_name);

@@ -17,7 +17,11 @@ int main(int argc, char** argv) {
     cli.require_subcommand(1);
     Config cfg;
 
-    auto common = [&cfg](CLI::App* sub) {
+    // Options every subcommand accepts live on the root; subcommands let them fall through, so
+    // `govhub serve --data-dir X` works and a config file sets them at its top level.
+    cli.fallthrough();
+    {
+        CLI::App* sub = &cli;
         sub->add_option("--data-dir", cfg.data_dir, "data directory (database, uploads, outbox)")
             ->envname("GOVHUB_DATA_DIR")
             ->capture_default_str();
@@ -29,10 +33,9 @@ int main(int argc, char** argv) {
         sub->add_option("--smtp-url", cfg.smtp_url, "smtp://host:port (unset: write .eml files to <data-dir>/outbox)")
             ->envname("GOVHUB_SMTP_URL");
         sub->add_option("--mail-from", cfg.mail_from, "sender of outgoing mail")->envname("GOVHUB_MAIL_FROM");
-    };
+    }
 
     CLI::App* serve = cli.add_subcommand("serve", "serve HTTP until SIGTERM");
-    common(serve);
     serve->add_option("--port", cfg.port, "TCP port (0: any free port)")->envname("GOVHUB_PORT")->capture_default_str();
     serve->add_option("--address", cfg.address, "listen address")->envname("GOVHUB_ADDRESS")->capture_default_str();
     serve->add_option("--site-title", cfg.site_title)->envname("GOVHUB_SITE_TITLE");
@@ -66,14 +69,12 @@ int main(int argc, char** argv) {
     serve->add_option("--lockout-minutes", cfg.lockout_minutes)->capture_default_str();
 
     CLI::App* migrate = cli.add_subcommand("migrate", "apply database migrations");
-    common(migrate);
 
     CLI::App* admin = cli.add_subcommand("admin", "operator commands");
     admin->require_subcommand(1);
     std::string name, email, password, fullname_th, fullname_en, token_name = "cli";
     bool sysadmin = false;
     CLI::App* create_user = admin->add_subcommand("create-user", "create an active account");
-    common(create_user);
     create_user->add_option("--name", name, "user name (a-z, 0-9, -, _)")->required();
     create_user->add_option("--email", email)->required();
     create_user->add_option("--password", password)->required();
@@ -81,18 +82,16 @@ int main(int argc, char** argv) {
     create_user->add_option("--fullname-en", fullname_en);
     create_user->add_flag("--sysadmin", sysadmin, "give site-wide administrator rights");
     CLI::App* reset = admin->add_subcommand("reset-password", "set a one-time password (changed at next login)");
-    common(reset);
     reset->add_option("--name,name", name, "user name or id")->required();
     reset->add_option("--password", password, "the new password (default: a random one, printed)");
     CLI::App* token = admin->add_subcommand("create-token", "print a new API token for a user");
-    common(token);
     token->add_option("name", name, "user name or id")->required();
     token->add_option("--token-name", token_name, "label shown in the user's token list")->capture_default_str();
 
     CLI11_PARSE(cli, argc, argv);
 
     // Links follow the port unless a public URL was given.
-    if (serve->parsed() && serve->get_option("--site-url")->count() == 0 && !std::getenv("GOVHUB_SITE_URL"))
+    if (serve->parsed() && cli.get_option("--site-url")->count() == 0 && !std::getenv("GOVHUB_SITE_URL"))
         cfg.site_url = "http://localhost:" + std::to_string(cfg.port);
     while (!cfg.site_url.empty() && cfg.site_url.back() == '/') cfg.site_url.pop_back();
 

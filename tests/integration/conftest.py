@@ -1,0 +1,31 @@
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from govhub_harness import Browser, Server, Smtp  # noqa: E402
+
+# Generous limits for the shared server: the limit tests start servers of their own.
+RELAXED = ["--rate-limit-login", "10000", "--rate-limit-form", "10000",
+           "--rate-limit-api", "100000", "--rate-limit-api-anonymous", "100000"]
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    s = Smtp()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def server(smtp):
+    s = Server(*RELAXED, "--header-timeout", "2", smtp_url=smtp.url)
+    yield s
+    code = s.stop()
+    assert code == 0, "govhub did not exit cleanly on SIGTERM: %s\n%s" % (code, s.output()[-3000:])
+
+
+@pytest.fixture
+def browser(server):
+    return Browser(server)

@@ -1,0 +1,89 @@
+// Starts a real govhub process (outbox mail) and a headless Debian Chromium for the journeys.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const artifacts = path.join(root, 'tests/artifacts');
+fs.mkdirSync(artifacts, { recursive: true });
+
+export async function freePort() {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, proc) {
+  const deadline = Date.now() + 15000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`govhub exited with ${proc.exitCode}`);
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.end(); resolve(true); });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`port ${port} never opened`);
+}
+
+export async function startGovhub() {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-e2e-'));
+  const url = `http://127.0.0.1:${port}`;
+  const bin = process.env.GOVHUB_BIN || path.join(root, 'build/govhub');
+  const log = fs.openSync(path.join(dataDir, 'server.log'), 'a');
+  const proc = spawn(bin, ['serve', '--port', String(port), '--address', '127.0.0.1', '--data-dir', dataDir,
+    '--site-url', url, '--rate-limit-form', '1000', '--rate-limit-login', '1000'], { stdio: ['ignore', log, log] });
+  await waitForPort(port, proc);
+  return {
+    url, dataDir, proc,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    },
+    // The newest e-mail in the outbox to `to`, decoded.
+    lastMail(to) {
+      const dir = path.join(dataDir, 'outbox');
+      const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+      for (const f of files.reverse()) {
+        const raw = fs.readFileSync(path.join(dir, f), 'utf8');
+        const [head, body] = raw.split('\r\n\r\n');
+        if (!head.includes(`To: ${to}`)) continue;
+        return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+      }
+      return null;
+    },
+  };
+}
+
+export async function launchChromium() {
+  const { chromium } = require('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// Runs axe-core (WCAG 2.1 A/AA rules) and returns the serious and critical violations.
+export async function seriousViolations(page) {
+  await page.evaluate(axeSource);
+  const results = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}

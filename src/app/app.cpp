@@ -174,6 +174,11 @@ int App::Serve() {
     server.Use(accounts::ForcePasswordChangeMiddleware());
     server.SetErrorRenderer(MakeErrorRenderer(*P.pages, P.i18n, config_.site_url));
     server.SetDecorator(http::AddSecurityHeaders);
+    // Inline routes skip the worker pool only for requests without credentials: looking those
+    // up reads the database.
+    server.SetInlinePredicate([](const http::Request& req) {
+        return accounts::ApiTokenFromHeaders(req).empty() && req.Cookie(accounts::kSessionCookie).empty();
+    });
     server.Listen();
     std::cout << "govhub " << kVersion << " serving on http://" << config_.address << ":" << server.port()
               << " (site " << config_.site_url << ", " << P.db->Describe() << ")" << std::endl;

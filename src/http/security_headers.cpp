@@ -6,7 +6,7 @@ namespace govhub::http {
 
 void AddSecurityHeaders(const Request& req, Response& res) {
     auto set_default = [&](const char* name, const char* value) {
-        if (!res.headers.Has(name)) res.headers.Set(name, value);
+        if (!res.headers.Has(name)) res.headers.Add(name, value);
     };
     set_default("Content-Security-Policy",
                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -181,12 +181,24 @@ private:
     bool failed_ = false;
 };
 
-std::string SanitizeHeaderValue(std::string_view v) {
-    std::string out;
-    out.reserve(v.size());
+// Appends a header name or value, dropping CR/LF/NUL so no handler can split a response.
+void AppendHeaderText(std::string& out, std::string_view v) {
+    if (v.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos) {
+        out.append(v);
+        return;
+    }
     for (char c : v)
         if (c != '\r' && c != '\n' && c != '\0') out += c;
-    return out;
+}
+
+// Request ids: a random per-process prefix and a counter — unique, cheap, not guessable
+// across restarts.
+std::string NewRequestId() {
+    static const std::string prefix = core::RandomToken(6);
+    static std::atomic<uint64_t> counter{0};
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "-%llx", static_cast<unsigned long long>(++counter));
+    return prefix + buf;
 }
 
 bool ValidRequestId(std::string_view id) {
@@ -207,8 +219,14 @@ struct Server::Impl {
     std::vector<Middleware> middlewares;
     ErrorRenderer renderer;
     ResponseDecorator decorator;
+    InlinePredicate inline_ok;
 
-    net::io_context ioc{1};
+    // One io_context per I/O thread (each connection lives on one thread, no strands or
+    // cross-thread wake-ups); the first also runs the acceptor, signals and timers.
+    std::vector<std::unique_ptr<net::io_context>> iocs = MakeContexts(cfg.io_threads);
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+    size_t next_ioc = 0;
+    net::io_context& ioc = *iocs.front();
     tcp::acceptor acceptor{ioc};
     net::thread_pool workers;
     net::signal_set signals{ioc};
@@ -218,6 +236,12 @@ struct Server::Impl {
 
     std::mutex sessions_mutex;
     std::unordered_set<Session*> sessions;
+
+    static std::vector<std::unique_ptr<net::io_context>> MakeContexts(int n) {
+        std::vector<std::unique_ptr<net::io_context>> out;
+        for (int i = 0; i < std::max(1, n); ++i) out.push_back(std::make_unique<net::io_context>(1));
+        return out;
+    }
 
     Impl(ServerConfig c, const Router& r)
         : cfg(std::move(c)), router(r), workers(static_cast<size_t>(std::max(1, cfg.worker_threads))) {}
@@ -330,7 +354,7 @@ private:
             req.secure = core::IEquals(req.headers.Get("X-Forwarded-Proto"), "https");
         }
         auto incoming_id = req.headers.Get("X-Request-Id");
-        req.request_id = ValidRequestId(incoming_id) ? std::string(incoming_id) : core::RandomToken(12);
+        req.request_id = ValidRequestId(incoming_id) ? std::string(incoming_id) : NewRequestId();
 
         // Origin-form targets only; the path is percent-decoded and must be valid UTF-8.
         if (req.target.empty() || req.target[0] != '/')
@@ -411,6 +435,10 @@ private:
         keep_alive_ = parser_->keep_alive();
         if (!sink_->Finish(*req_)) return EarlyError(sink_->error);
         sink_.reset();
+        // Cheap, non-blocking requests are answered on the I/O thread; everything else goes to
+        // the worker pool so a slow database call never stalls the network.
+        if (req_->route && req_->route->options.run_inline && server_.inline_ok && server_.inline_ok(*req_))
+            return Write(std::make_shared<Response>(server_.Handle(*req_)));
         auto self = shared_from_this();
         net::post(server_.workers, [self] {
             auto res = std::make_shared<Response>(self->server_.Handle(*self->req_));
@@ -423,7 +451,7 @@ private:
     void EarlyError(const HttpError& e) {
         keep_alive_ = false;
         if (req_->method.empty()) req_->method = "GET";
-        if (req_->request_id.empty()) req_->request_id = core::RandomToken(12);
+        if (req_->request_id.empty()) req_->request_id = NewRequestId();
         req_->client_ip = remote_ip_;
         auto res = std::make_shared<Response>(server_.RenderError(*req_, e));
         if (server_.decorator) server_.decorator(*req_, *res);
@@ -455,9 +483,9 @@ private:
             if (core::IEquals(k, "Content-Length") || core::IEquals(k, "Transfer-Encoding") ||
                 core::IEquals(k, "Connection"))
                 continue;
-            out += SanitizeHeaderValue(k);
+            AppendHeaderText(out, k);
             out += ": ";
-            out += SanitizeHeaderValue(v);
+            AppendHeaderText(out, v);
             out += "\r\n";
         }
         out += "X-Request-Id: " + req.request_id + "\r\n";
@@ -580,7 +608,8 @@ private:
 };
 
 void Server::Impl::Accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    net::io_context& target = *iocs[next_ioc++ % iocs.size()];
+    acceptor.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
         if (!acceptor.is_open()) return;
         if (!ec) std::make_shared<Session>(std::move(socket), *this)->Start();
         Accept();
@@ -606,11 +635,13 @@ void Server::Impl::BeginStop() {
     for (auto& w : live) {
         if (auto s = w.lock()) net::post(s->executor(), [s] { s->CloseIfIdle(); });
     }
+    // The other contexts return from run() once their last connection is gone.
+    guards.clear();
     drain_timer.expires_after(std::chrono::seconds(cfg.shutdown_grace_seconds));
     drain_timer.async_wait([this](beast::error_code ec) {
         if (!ec) {
             core::LogWarn("http.shutdown", "grace period over; closing remaining connections");
-            ioc.stop();
+            for (auto& c : iocs) c->stop();
         }
     });
     std::lock_guard lock(sessions_mutex);
@@ -684,6 +715,7 @@ Server::~Server() {
 void Server::Use(Middleware m) { impl_->middlewares.push_back(std::move(m)); }
 void Server::SetErrorRenderer(ErrorRenderer r) { impl_->renderer = std::move(r); }
 void Server::SetDecorator(ResponseDecorator d) { impl_->decorator = std::move(d); }
+void Server::SetInlinePredicate(InlinePredicate p) { impl_->inline_ok = std::move(p); }
 
 void Server::Listen() {
     auto& a = impl_->acceptor;
@@ -710,7 +742,10 @@ void Server::Run() {
     });
     I.Accept();
     std::vector<std::thread> threads;
-    for (int i = 1; i < std::max(1, I.cfg.io_threads); ++i) threads.emplace_back([&I] { I.ioc.run(); });
+    for (size_t i = 1; i < I.iocs.size(); ++i) {
+        I.guards.push_back(net::make_work_guard(*I.iocs[i]));
+        threads.emplace_back([&I, i] { I.iocs[i]->run(); });
+    }
     I.ioc.run();
     for (auto& t : threads) t.join();
     I.workers.join();

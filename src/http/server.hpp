@@ -35,6 +35,9 @@ struct ServerConfig {
 using Middleware = std::function<Response(Request&, const Handler& next)>;
 using ErrorRenderer = std::function<Response(const Request&, const HttpError&)>;
 using ResponseDecorator = std::function<void(const Request&, Response&)>;
+// Whether a request to a route marked run_inline may really skip the worker pool (e.g. only
+// when it carries no credentials the middleware would look up in the database).
+using InlinePredicate = std::function<bool(const Request&)>;
 
 class Server {
 public:
@@ -46,6 +49,7 @@ public:
     void SetErrorRenderer(ErrorRenderer renderer);
     // Runs on every response, errors included (security headers).
     void SetDecorator(ResponseDecorator decorator);
+    void SetInlinePredicate(InlinePredicate predicate);
 
     // Binds; after this port() is known.
     void Listen();

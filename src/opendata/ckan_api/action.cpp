@@ -9,6 +9,11 @@ void ActionRegistry::Add(const std::string& name, ActionFn fn, ActionOptions opt
     actions_[name] = Entry{std::move(fn), options};
 }
 
+void ActionRegistry::AddConstant(const std::string& name, const Json& result) {
+    Entry e{nullptr, {.side_effect_free = true, .run_inline = true}, Success(name, result)};
+    actions_[name] = std::move(e);
+}
+
 std::string ActionRegistry::HelpUrl(const std::string& action) const {
     return site_url_ + "/api/3/action/help_show?name=" + core::UrlEncode(action);
 }
@@ -22,6 +27,15 @@ void ActionRegistry::Mount(http::Router& router) {
     size_t max_limit = 1 << 20;
     for (const auto& [name, e] : actions_) max_limit = std::max(max_limit, e.options.body_limit);
     auto handler = [this](http::Request& req) { return Dispatch(req); };
+    // Inline-capable actions get routes of their own, ahead of the generic one.
+    for (const auto& [name, e] : actions_) {
+        if (!e.options.run_inline) continue;
+        http::RouteOptions inline_opts{.body_limit = e.options.body_limit, .run_inline = true};
+        for (const char* prefix : {"/api/3/action/", "/api/action/"}) {
+            router.Get(prefix + name, handler, inline_opts);
+            router.Post(prefix + name, handler, inline_opts);
+        }
+    }
     // Actions without side effects accept GET; others answer a CKAN error for GET.
     http::RouteOptions opts{.body_limit = max_limit};
     for (const char* prefix : {"/api/3/action/{action}", "/api/action/{action}"}) {
@@ -31,7 +45,7 @@ void ActionRegistry::Mount(http::Router& router) {
 }
 
 http::Response ActionRegistry::Dispatch(http::Request& req) const {
-    std::string name(req.PathParam("action"));
+    std::string name = req.path.substr(req.path.rfind('/') + 1);
     auto it = actions_.find(name);
     if (it == actions_.end()) throw HttpError(400, "unknown_action", "Bad request - Action name not known: " + name);
     const Entry& entry = it->second;
@@ -65,6 +79,8 @@ http::Response ActionRegistry::Dispatch(http::Request& req) const {
             }
         }
     }
+    // Constant actions still validate the request above (a bad body is a 400 everywhere).
+    if (!entry.constant_reply.empty()) return http::Response::Json(entry.constant_reply);
     ActionContext ctx{req, params, name};
     Json result = entry.fn(ctx);
     std::string body = Success(name, result);

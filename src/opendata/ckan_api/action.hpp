@@ -24,6 +24,8 @@ using ActionFn = std::function<Json(ActionContext&)>;
 struct ActionOptions {
     bool side_effect_free = false;  // may be called with GET
     size_t body_limit = 1 << 20;
+    // Pure and cheap (no database): may be answered on the I/O thread.
+    bool run_inline = false;
 };
 
 // The CKAN API version govhub follows (status_show's ckan_version).
@@ -33,6 +35,9 @@ class ActionRegistry {
 public:
     explicit ActionRegistry(std::string site_url) : site_url_(std::move(site_url)) {}
     void Add(const std::string& name, ActionFn fn, ActionOptions options = {});
+    // An action whose result never changes while the process runs (status_show): its reply is
+    // serialized once.
+    void AddConstant(const std::string& name, const Json& result);
     // Registers GET/POST /api/3/action/{name} and /api/action/{name}.
     void Mount(http::Router& router);
     std::string HelpUrl(const std::string& action) const;
@@ -46,6 +51,7 @@ private:
     struct Entry {
         ActionFn fn;
         ActionOptions options;
+        std::string constant_reply;  // serialized envelope of a constant action
     };
     std::map<std::string, Entry> actions_;
 };

@@ -3,7 +3,6 @@
 namespace govhub::ckan_api {
 
 void RegisterStatusAction(ActionRegistry& actions, SiteInfo info) {
-    // The reply never changes while the process runs, so it is built once.
     Json result = {{"site_title", info.site_title},
                    {"site_url", info.site_url},
                    {"site_description", info.site_description},
@@ -13,8 +12,7 @@ void RegisterStatusAction(ActionRegistry& actions, SiteInfo info) {
                    {"extensions", info.extensions},
                    {"govhub_version", info.govhub_version},
                    {"services", info.services}};
-    actions.Add(
-        "status_show", [result](ActionContext&) { return result; }, {.side_effect_free = true});
+    actions.AddConstant("status_show", result);
 }
 
 }  // namespace govhub::ckan_api

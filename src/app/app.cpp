@@ -165,6 +165,8 @@ int App::Serve() {
     sc.body_timeout_seconds = config_.body_timeout;
     sc.shutdown_grace_seconds = config_.shutdown_grace;
     sc.header_limit = static_cast<size_t>(config_.header_limit_kib) * 1024;
+    sc.form_memory_limit = static_cast<size_t>(config_.form_memory_kib) * 1024;
+    sc.assume_tls = config_.site_url.rfind("https://", 0) == 0;
     http::Server server(sc, router);
     http::MemoryRateLimitStore rate_limits;
     server.Use(LocaleMiddleware());

@@ -25,6 +25,7 @@ struct Config {
     int body_timeout = 30;     // seconds between two pieces of a request body
     int shutdown_grace = 30;   // seconds in-flight requests get after SIGTERM
     int header_limit_kib = 16;
+    int form_memory_kib = 1024;  // multipart fields held in memory per request
     std::string smtp_url;
     std::string mail_from = "govhub <no-reply@localhost>";
     http::RateLimitConfig rate_limits;

@@ -64,6 +64,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     serve->add_option("--max-header-kib", cfg.header_limit_kib, "request line + headers limit (431 beyond)")
         ->capture_default_str();
+    serve->add_option("--max-form-memory-kib", cfg.form_memory_kib,
+                      "multipart form fields a request may hold in memory (files always go to disk)")
+        ->capture_default_str();
     serve->add_option("--lockout-threshold", cfg.lockout_threshold, "failed logins before a lock-out")
         ->capture_default_str();
     serve->add_option("--lockout-minutes", cfg.lockout_minutes)->capture_default_str();

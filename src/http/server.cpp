@@ -345,13 +345,14 @@ private:
         req.version = static_cast<int>(msg.version());
         for (const auto& f : msg) req.headers.Add(std::string(f.name_string()), std::string(f.value()));
         req.client_ip = remote_ip_;
+        req.secure = server_.cfg.assume_tls;
         if (server_.cfg.trust_proxy) {
             auto xff = req.headers.Get("X-Forwarded-For");
             if (!xff.empty()) {
                 auto hops = core::Split(xff, ',');
                 req.client_ip = core::Trim(hops.back());
             }
-            req.secure = core::IEquals(req.headers.Get("X-Forwarded-Proto"), "https");
+            req.secure = req.secure || core::IEquals(req.headers.Get("X-Forwarded-Proto"), "https");
         }
         auto incoming_id = req.headers.Get("X-Request-Id");
         req.request_id = ValidRequestId(incoming_id) ? std::string(incoming_id) : NewRequestId();

@@ -27,6 +27,7 @@ struct ServerConfig {
     int shutdown_grace_seconds = 30;        // in-flight requests get this long after SIGTERM
     std::string upload_dir = "/tmp";        // temp files for streamed uploads
     bool trust_proxy = false;               // honour X-Forwarded-For / X-Forwarded-Proto
+    bool assume_tls = false;                // the public site is https (cookies get Secure)
     bool access_log = true;
 };
 

@@ -55,9 +55,20 @@ public:
         std::ofstream out(path, std::ios::binary);
         out << FormatMessage(m, from_, id + "@govhub");
         if (!out) throw std::runtime_error("cannot write " + path);
+        // Without SMTP the developer follows the link from the log.
+        std::string links;
+        for (size_t pos = m.text.find("http"); pos != std::string::npos; pos = m.text.find("http", pos + 1)) {
+            if (m.text.compare(pos, 7, "http://") != 0 && m.text.compare(pos, 8, "https://") != 0) continue;
+            size_t end = m.text.find_first_of(" \r\n\t", pos);
+            std::string link = m.text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+            if (links.find(link) == std::string::npos) links += (links.empty() ? "" : " ") + link;
+            if (end == std::string::npos) break;
+            pos = end;
+        }
         core::LogInfo("mail.outbox", "message written to outbox",
                       "\"to\":\"" + core::JsonEscape(m.to) + "\",\"file\":\"" + core::JsonEscape(path) +
-                          "\",\"subject\":\"" + core::JsonEscape(m.subject) + "\"");
+                          "\",\"subject\":\"" + core::JsonEscape(m.subject) + "\",\"links\":\"" +
+                          core::JsonEscape(links) + "\"");
     }
 
 private:

@@ -48,38 +48,39 @@ void RegisterActions(ckan_api::ActionRegistry& actions, AccountService& service)
         auto created = service.CreateApiToken(p, user, name, CallerOf(ctx.req));
         return {{"token", created.raw}, {"id", created.token.id}};
     });
-    actions.Add(
-        "api_token_list",
-        [&service](ActionContext& ctx) -> Json {
-            const Principal& p = RequireUser(ctx);
-            // CKAN 2.10 names it user_id; older clients send user.
-            std::string user = ckan_api::OptionalString(ctx, "user_id", ckan_api::OptionalString(ctx, "user"));
-            Json out = Json::array();
-            for (const auto& t : service.ListApiTokens(p, user)) out.push_back(TokenJson(t));
-            return out;
-        },
-        {.side_effect_free = true});
+    actions.Add("api_token_list",
+                [&service](ActionContext& ctx) -> Json {
+                    const Principal& p = RequireUser(ctx);
+                    // CKAN 2.10 names it user_id; older clients send user.
+                    std::string user = ckan_api::OptionalString(
+                        ctx, "user_id", ckan_api::OptionalString(ctx, "user"));
+                    Json out = Json::array();
+                    for (const auto& t : service.ListApiTokens(p, user))
+                        out.push_back(TokenJson(t));
+                    return out;
+                },
+                {.side_effect_free = true});
     actions.Add("api_token_revoke", [&service](ActionContext& ctx) -> Json {
         const Principal& p = RequireUser(ctx);
-        std::string key = ckan_api::OptionalString(ctx, "token", ckan_api::OptionalString(ctx, "jti"));
+        std::string key =
+            ckan_api::OptionalString(ctx, "token", ckan_api::OptionalString(ctx, "jti"));
         if (key.empty()) throw HttpError::Validation({{"token", "Missing value"}});
         service.RevokeApiToken(p, key, CallerOf(ctx.req));
         return nullptr;
     });
-    actions.Add(
-        "user_show",
-        [&service](ActionContext& ctx) -> Json {
-            const Principal* viewer = CurrentUser(ctx.req);
-            std::string id = ckan_api::OptionalString(ctx, "id");
-            if (id.empty()) {
-                if (!viewer) throw HttpError::Validation({{"id", "Missing value"}});
-                id = viewer->user_id;
-            }
-            auto u = service.ViewUser(id, viewer);
-            if (!u) throw HttpError::NotFound("Not found: User was not found");
-            return UserJson(*u, service.CanManage(viewer, *u));
-        },
-        {.side_effect_free = true});
+    actions.Add("user_show",
+                [&service](ActionContext& ctx) -> Json {
+                    const Principal* viewer = CurrentUser(ctx.req);
+                    std::string id = ckan_api::OptionalString(ctx, "id");
+                    if (id.empty()) {
+                        if (!viewer) throw HttpError::Validation({{"id", "Missing value"}});
+                        id = viewer->user_id;
+                    }
+                    auto u = service.ViewUser(id, viewer);
+                    if (!u) throw HttpError::NotFound("Not found: User was not found");
+                    return UserJson(*u, service.CanManage(viewer, *u));
+                },
+                {.side_effect_free = true});
 }
 
 }  // namespace govhub::accounts

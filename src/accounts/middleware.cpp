@@ -5,7 +5,9 @@
 
 namespace govhub::accounts {
 
-const Principal* CurrentUser(const http::Request& req) { return std::any_cast<Principal>(&req.principal); }
+const Principal* CurrentUser(const http::Request& req) {
+    return std::any_cast<Principal>(&req.principal);
+}
 
 render::PageContext PageContextOf(const http::Request& req) {
     render::PageContext ctx;
@@ -82,7 +84,8 @@ http::Middleware CsrfMiddleware() {
         if (safe || token_auth || route_exempt || cookieless_api || !req.route) return next(req);
         std::string sent(req.Header("X-CSRF-Token"));
         if (sent.empty()) sent = req.FormValue(kCsrfField);
-        if (sent.empty() || req.csrf_token.empty() || !core::ConstantTimeEqual(sent, req.csrf_token))
+        if (sent.empty() || req.csrf_token.empty() ||
+            !core::ConstantTimeEqual(sent, req.csrf_token))
             throw HttpError(403, "csrf", "error.csrf");
         return next(req);
     };
@@ -91,8 +94,9 @@ http::Middleware CsrfMiddleware() {
 http::Middleware ForcePasswordChangeMiddleware() {
     return [](http::Request& req, const http::Handler& next) {
         const Principal* p = CurrentUser(req);
-        if (p && p->must_change_password && !p->via_token && !req.IsApi() && req.path != "/user/password" &&
-            req.path != "/user/logout" && !core::StartsWith(req.path, "/static/")) {
+        if (p && p->must_change_password && !p->via_token && !req.IsApi() &&
+            req.path != "/user/password" && req.path != "/user/logout" &&
+            !core::StartsWith(req.path, "/static/")) {
             return http::Response::Redirect("/user/password");
         }
         return next(req);

@@ -14,7 +14,7 @@ const char* ToString(UserState s);
 std::optional<UserState> ParseUserState(const std::string& s);
 
 struct User {
-    std::string id;  // UUID
+    std::string id;    // UUID
     std::string name;  // unique slug: [a-z0-9_-], 2..100
     std::string email;
     std::string fullname_th;
@@ -47,9 +47,9 @@ struct Principal {
     std::string display_name_en;
     bool sysadmin = false;
     bool must_change_password = false;
-    bool via_token = false;    // authenticated by an API token (not a browser session)
-    std::string session_id;    // when via a session
-    std::string csrf_token;    // the session's CSRF token
+    bool via_token = false;  // authenticated by an API token (not a browser session)
+    std::string session_id;  // when via a session
+    std::string csrf_token;  // the session's CSRF token
 };
 
 struct ApiToken {

@@ -21,7 +21,8 @@ struct Pages {
 
     Response Page(const Request& req, const std::string& tmpl, View view, const std::string& title,
                   int status = 200) const {
-        return Response::Html(pages.Render(tmpl, std::move(view), PageContextOf(req), title), status);
+        return Response::Html(pages.Render(tmpl, std::move(view), PageContextOf(req), title),
+                              status);
     }
 
     Response FormError(const Request& req, const std::string& tmpl, View view, const Errors& errors,
@@ -36,8 +37,8 @@ struct Pages {
 
     // Only same-site relative paths are followed after login.
     static std::string SafeNext(const std::string& next) {
-        if (next.empty() || next[0] != '/' || core::StartsWith(next, "//") || next.find('\\') != std::string::npos ||
-            next.find_first_of("\r\n") != std::string::npos)
+        if (next.empty() || next[0] != '/' || core::StartsWith(next, "//") ||
+            next.find('\\') != std::string::npos || next.find_first_of("\r\n") != std::string::npos)
             return {};
         return next;
     }
@@ -54,13 +55,22 @@ struct Pages {
     }
 
     Response Register(Request& req) const {
-        RegisterInput in{req.FormValue("name"),        req.FormValue("email"),       req.FormValue("password"),
-                         req.FormValue("password_confirm"), req.FormValue("fullname_th"), req.FormValue("fullname_en"),
+        RegisterInput in{req.FormValue("name"),
+                         req.FormValue("email"),
+                         req.FormValue("password"),
+                         req.FormValue("password_confirm"),
+                         req.FormValue("fullname_th"),
+                         req.FormValue("fullname_en"),
                          req.locale};
         auto result = service.Register(in, CallerOf(req));
         View v;
-        v.Set("name", in.name).Set("email", in.email).Set("fullname_th", in.fullname_th).Set("fullname_en", in.fullname_en);
-        if (!result) return FormError(req, "accounts/register", std::move(v), result.errors(), "register.title");
+        v.Set("name", in.name)
+            .Set("email", in.email)
+            .Set("fullname_th", in.fullname_th)
+            .Set("fullname_en", in.fullname_en);
+        if (!result)
+            return FormError(req, "accounts/register", std::move(v), result.errors(),
+                             "register.title");
         v.Set("email", result->email);
         return Page(req, "accounts/registered", std::move(v), "register.done_title", 201);
     }
@@ -76,7 +86,9 @@ struct Pages {
         return Page(req, "accounts/verified", std::move(v), "verify.done_title");
     }
 
-    Response ResendForm(Request& req) const { return Page(req, "accounts/resend", View(), "verify.resend_title"); }
+    Response ResendForm(Request& req) const {
+        return Page(req, "accounts/resend", View(), "verify.resend_title");
+    }
 
     Response Resend(Request& req) const {
         service.ResendVerification(req.FormValue("email"), CallerOf(req));
@@ -103,13 +115,15 @@ struct Pages {
             const std::string& why = result.errors().fields.front().message;
             int status = why == "login.invalid" ? 401 : why == "login.locked" ? 423 : 403;
             v.Set("show_resend", why == "login.pending");
-            return FormError(req, "accounts/login", std::move(v), result.errors(), "login.title", status);
+            return FormError(req, "accounts/login", std::move(v), result.errors(), "login.title",
+                             status);
         }
         const Principal& p = result->principal;
         Response res = Response::Redirect(p.must_change_password ? "/user/password"
                                           : !next.empty()        ? next
                                                                  : "/user/" + p.name);
-        res.SetCookie(kSessionCookie, result->session_token, {.max_age = kSessionMaxAge, .secure = req.secure});
+        res.SetCookie(kSessionCookie, result->session_token,
+                      {.max_age = kSessionMaxAge, .secure = req.secure});
         return res;
     }
 
@@ -121,7 +135,9 @@ struct Pages {
     }
 
     // ---- password reset (forgotten) and change
-    Response ResetForm(Request& req) const { return Page(req, "accounts/reset_request", View(), "reset.title"); }
+    Response ResetForm(Request& req) const {
+        return Page(req, "accounts/reset_request", View(), "reset.title");
+    }
 
     Response ResetRequest(Request& req) const {
         std::string email = req.FormValue("email");
@@ -151,8 +167,8 @@ struct Pages {
 
     Response ResetConfirm(Request& req) const {
         std::string token = req.FormValue("token");
-        auto result = service.ResetPassword(token, req.FormValue("password"), req.FormValue("password_confirm"),
-                                            CallerOf(req));
+        auto result = service.ResetPassword(token, req.FormValue("password"),
+                                            req.FormValue("password_confirm"), CallerOf(req));
         View v;
         if (!result) {
             const auto& first = result.errors().fields.front();
@@ -161,7 +177,8 @@ struct Pages {
                 return Page(req, "accounts/reset_failed", std::move(v), "reset.title", 400);
             }
             v.Set("token", token);
-            return FormError(req, "accounts/reset_confirm", std::move(v), result.errors(), "reset.title");
+            return FormError(req, "accounts/reset_confirm", std::move(v), result.errors(),
+                             "reset.title");
         }
         v.Set("done", true);
         return Page(req, "accounts/reset_done", std::move(v), "reset.title");
@@ -178,12 +195,14 @@ struct Pages {
     Response Change(Request& req) const {
         const Principal* p = CurrentUser(req);
         if (!p) return LoginRedirect(req);
-        auto result = service.ChangePassword(*p, req.FormValue("current_password"), req.FormValue("password"),
-                                             req.FormValue("password_confirm"), CallerOf(req));
+        auto result =
+            service.ChangePassword(*p, req.FormValue("current_password"), req.FormValue("password"),
+                                   req.FormValue("password_confirm"), CallerOf(req));
         if (!result) {
             View v;
             v.Set("forced", p->must_change_password);
-            return FormError(req, "accounts/change_password", std::move(v), result.errors(), "password.change_title");
+            return FormError(req, "accounts/change_password", std::move(v), result.errors(),
+                             "password.change_title");
         }
         return Response::Redirect("/user/" + p->name + "?changed=1");
     }
@@ -195,14 +214,16 @@ struct Pages {
         return Response::Redirect("/user/" + p->name);
     }
 
-    Response Profile(Request& req, const std::string& new_token = {}, const std::string& new_token_name = {},
-                     const Errors* errors = nullptr) const {
+    Response Profile(Request& req, const std::string& new_token = {},
+                     const std::string& new_token_name = {}, const Errors* errors = nullptr) const {
         const Principal* viewer = CurrentUser(req);
         auto u = service.ViewUser(std::string(req.PathParam("name")), viewer);
         if (!u) throw HttpError::NotFound("error.user_not_found");
         bool own = service.CanManage(viewer, *u);
         View v;
-        v.Set("name", u->name).Set("fullname_th", u->fullname_th).Set("fullname_en", u->fullname_en);
+        v.Set("name", u->name)
+            .Set("fullname_th", u->fullname_th)
+            .Set("fullname_en", u->fullname_en);
         v.Set("profile_name", u->name);
         v.Set("display_name", u->DisplayName(req.locale));
         v.Set("member_since", Date(u->created, req.locale));
@@ -215,14 +236,17 @@ struct Pages {
             View list = View::List();
             for (const auto& t : service.ListApiTokens(*viewer, u->id)) {
                 View item;
-                item.Set("id", t.id).Set("name", t.name).Set("created", Date(t.created, req.locale));
+                item.Set("id", t.id)
+                    .Set("name", t.name)
+                    .Set("created", Date(t.created, req.locale));
                 item.Set("last_used", t.last_used.empty() ? pages.T(req.locale, "token.never_used")
                                                           : Date(t.last_used, req.locale));
                 list.Push(std::move(item));
             }
             v.Set("has_tokens", !list.items().empty());
             v.Set("tokens", std::move(list));
-            if (!new_token.empty()) v.Set("new_token", new_token).Set("new_token_name", new_token_name);
+            if (!new_token.empty())
+                v.Set("new_token", new_token).Set("new_token_name", new_token_name);
         }
         if (errors) {
             pages.AddErrors(v, errors->fields, req.locale);
@@ -236,7 +260,8 @@ struct Pages {
         if (!p) return LoginRedirect(req);
         std::string name = req.FormValue("token_name");
         try {
-            auto created = service.CreateApiToken(*p, std::string(req.PathParam("name")), name, CallerOf(req));
+            auto created =
+                service.CreateApiToken(*p, std::string(req.PathParam("name")), name, CallerOf(req));
             return Profile(req, created.raw, created.token.name);
         } catch (const HttpError& e) {
             if (e.status() != 409) throw;

@@ -26,14 +26,18 @@ std::string CheckPasswordPolicy(const std::string& password, const std::string& 
     size_t len = core::Utf8Length(password);
     if (len < 10) return "password.too_short";
     if (password.size() > 1024) return "password.too_long";
-    if (!user_name.empty() && core::ToLower(password).find(core::ToLower(user_name)) != std::string::npos)
+    if (!user_name.empty() &&
+        core::ToLower(password).find(core::ToLower(user_name)) != std::string::npos)
         return "password.contains_name";
     // At least two kinds of character: ASCII letters, digits, anything else (symbols, Thai).
     bool letter = false, digit = false, other = false;
     for (unsigned char c : password) {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) letter = true;
-        else if (c >= '0' && c <= '9') digit = true;
-        else other = true;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            letter = true;
+        else if (c >= '0' && c <= '9')
+            digit = true;
+        else
+            other = true;
     }
     if (int{letter} + int{digit} + int{other} < 2) return "password.too_simple";
     return {};

@@ -7,11 +7,12 @@
 namespace govhub::accounts {
 
 // HTML pages (pages.cpp) and CKAN actions (api.cpp) of the accounts module.
-void RegisterPages(http::Router& router, AccountService& service, const render::PageRenderer& pages);
+void RegisterPages(http::Router& router, AccountService& service,
+                   const render::PageRenderer& pages);
 void RegisterActions(ckan_api::ActionRegistry& actions, AccountService& service);
 
-inline void RegisterRoutes(http::Router& router, ckan_api::ActionRegistry& actions, AccountService& service,
-                           const render::PageRenderer& pages) {
+inline void RegisterRoutes(http::Router& router, ckan_api::ActionRegistry& actions,
+                           AccountService& service, const render::PageRenderer& pages) {
     RegisterPages(router, service, pages);
     RegisterActions(actions, service);
 }

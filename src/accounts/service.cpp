@@ -14,10 +14,13 @@
 namespace govhub::accounts {
 
 namespace {
-std::string Q(const std::string& s) { return "\"" + core::JsonEscape(s) + "\""; }
+std::string Q(const std::string& s) {
+    return "\"" + core::JsonEscape(s) + "\"";
+}
 
-void Audit(db::Connection& c, const Caller& caller, const std::string& action, const std::string& type,
-           const std::string& id, const std::string& details = "{}", const std::string& actor = {}) {
+void Audit(db::Connection& c, const Caller& caller, const std::string& action,
+           const std::string& type, const std::string& id, const std::string& details = "{}",
+           const std::string& actor = {}) {
     workflow::AuditEvent e;
     e.actor_id = !actor.empty() ? actor : caller.principal ? caller.principal->user_id : "";
     e.action = action;
@@ -31,19 +34,23 @@ void Audit(db::Connection& c, const Caller& caller, const std::string& action, c
 std::string Fill(std::string text, const std::vector<std::pair<std::string, std::string>>& vars) {
     for (const auto& [k, v] : vars) {
         std::string key = "{" + k + "}";
-        for (size_t pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + v.size()))
+        for (size_t pos = text.find(key); pos != std::string::npos;
+             pos = text.find(key, pos + v.size()))
             text.replace(pos, key.size(), v);
     }
     return text;
 }
 
-bool Expired(const std::string& iso) { return iso.empty() || iso < core::NowIso(); }
+bool Expired(const std::string& iso) {
+    return iso.empty() || iso < core::NowIso();
+}
 }  // namespace
 
 bool IsValidSlug(const std::string& s, size_t min_len, size_t max_len) {
     if (s.size() < min_len || s.size() > max_len) return false;
     for (char c : s)
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
     return true;
 }
 
@@ -56,7 +63,8 @@ bool IsValidEmail(const std::string& s) {
         domain.back() == '.' || domain.find("..") != std::string::npos)
         return false;
     for (unsigned char c : s)
-        if (c <= ' ' || c == '<' || c == '>' || c == '"' || c == ',' || c == ';' || c == '\\' || c == 0x7f)
+        if (c <= ' ' || c == '<' || c == '>' || c == '"' || c == ',' || c == ';' || c == '\\' ||
+            c == 0x7f)
             return false;
     return true;
 }
@@ -83,17 +91,26 @@ Result<User> AccountService::Register(const RegisterInput& raw, const Caller& ca
     in.fullname_th = core::Trim(in.fullname_th);
     in.fullname_en = core::Trim(in.fullname_en);
     Errors errors;
-    static const std::set<std::string> kReserved = {"register", "login", "logout", "verify", "reset",
-                                                    "password", "me", "new", "edit", "api", "static"};
-    if (!IsValidSlug(in.name)) errors.Add("name", "register.name_invalid");
-    else if (kReserved.count(in.name)) errors.Add("name", "register.name_taken");
+    static const std::set<std::string> kReserved = {"register", "login",    "logout", "verify",
+                                                    "reset",    "password", "me",     "new",
+                                                    "edit",     "api",      "static"};
+    if (!IsValidSlug(in.name))
+        errors.Add("name", "register.name_invalid");
+    else if (kReserved.count(in.name))
+        errors.Add("name", "register.name_taken");
     if (!IsValidEmail(in.email)) errors.Add("email", "register.email_invalid");
-    if (in.fullname_th.empty()) errors.Add("fullname_th", "register.fullname_th_required");
-    else if (core::Utf8Length(in.fullname_th) > 200) errors.Add("fullname_th", "error.field_too_long");
-    if (in.fullname_en.empty()) errors.Add("fullname_en", "register.fullname_en_required");
-    else if (core::Utf8Length(in.fullname_en) > 200) errors.Add("fullname_en", "error.field_too_long");
-    if (auto why = CheckPasswordPolicy(in.password, in.name); !why.empty()) errors.Add("password", why);
-    else if (in.password != in.password_confirm) errors.Add("password_confirm", "password.mismatch");
+    if (in.fullname_th.empty())
+        errors.Add("fullname_th", "register.fullname_th_required");
+    else if (core::Utf8Length(in.fullname_th) > 200)
+        errors.Add("fullname_th", "error.field_too_long");
+    if (in.fullname_en.empty())
+        errors.Add("fullname_en", "register.fullname_en_required");
+    else if (core::Utf8Length(in.fullname_en) > 200)
+        errors.Add("fullname_en", "error.field_too_long");
+    if (auto why = CheckPasswordPolicy(in.password, in.name); !why.empty())
+        errors.Add("password", why);
+    else if (in.password != in.password_confirm)
+        errors.Add("password_confirm", "password.mismatch");
     if (!errors.empty()) return errors;
 
     User u;
@@ -122,16 +139,24 @@ Result<User> AccountService::Register(const RegisterInput& raw, const Caller& ca
     return u;
 }
 
-void AccountService::SendEmailLink(const User& u, EmailTokenPurpose purpose, const std::string& locale) {
+void AccountService::SendEmailLink(const User& u, EmailTokenPurpose purpose,
+                                   const std::string& locale) {
     std::string raw = core::RandomToken();
     bool verify = purpose == EmailTokenPurpose::kVerify;
-    std::string expires = core::IsoInSeconds(verify ? config_.verify_hours * 3600 : config_.reset_minutes * 60);
-    db_.Write([&](db::Connection& c) { store::InsertEmailToken(c, core::Sha256Hex(raw), u.id, purpose, expires); });
-    std::string link = config_.site_url + (verify ? "/user/verify?token=" : "/user/reset/confirm?token=") + raw;
+    std::string expires =
+        core::IsoInSeconds(verify ? config_.verify_hours * 3600 : config_.reset_minutes * 60);
+    db_.Write([&](db::Connection& c) {
+        store::InsertEmailToken(c, core::Sha256Hex(raw), u.id, purpose, expires);
+    });
+    std::string link =
+        config_.site_url + (verify ? "/user/verify?token=" : "/user/reset/confirm?token=") + raw;
     std::string prefix = verify ? "mail.verify." : "mail.reset.";
     std::vector<std::pair<std::string, std::string>> vars = {
-        {"name", u.DisplayName(locale)}, {"link", link}, {"site", config_.site_title},
-        {"hours", std::to_string(config_.verify_hours)}, {"minutes", std::to_string(config_.reset_minutes)}};
+        {"name", u.DisplayName(locale)},
+        {"link", link},
+        {"site", config_.site_title},
+        {"hours", std::to_string(config_.verify_hours)},
+        {"minutes", std::to_string(config_.reset_minutes)}};
     mail::Message m;
     m.to = u.email;
     m.subject = Fill(i18n_.Get(locale, prefix + "subject"), vars);
@@ -146,7 +171,9 @@ void AccountService::SendEmailLink(const User& u, EmailTokenPurpose purpose, con
 
 void AccountService::ResendVerification(const std::string& email, const Caller& caller) {
     std::optional<User> u;
-    db_.Read([&](db::Connection& c) { u = store::FindUserByEmail(c, core::ToLower(core::Trim(email))); });
+    db_.Read([&](db::Connection& c) {
+        u = store::FindUserByEmail(c, core::ToLower(core::Trim(email)));
+    });
     if (!u || u->state != UserState::kPending || !u->email_verified_at.empty()) return;
     SendEmailLink(*u, EmailTokenPurpose::kVerify, caller.locale);
 }
@@ -160,7 +187,8 @@ Result<User> AccountService::VerifyEmail(const std::string& token, const Caller&
         if (!t) return errors.Add("token", "verify.invalid");
         if (!t->used_at.empty()) return errors.Add("token", "verify.used");
         if (Expired(t->expires)) return errors.Add("token", "verify.expired");
-        if (!store::UseEmailToken(c, hash, core::NowIso())) return errors.Add("token", "verify.used");
+        if (!store::UseEmailToken(c, hash, core::NowIso()))
+            return errors.Add("token", "verify.used");
         user = store::FindUserById(c, t->user_id);
         if (!user) return errors.Add("token", "verify.invalid");
         store::MarkEmailVerified(c, user->id, core::NowIso());
@@ -180,7 +208,8 @@ Result<LoginResult> AccountService::Login(const std::string& login, const std::s
     std::string key = core::ToLower(core::Trim(login));
     std::optional<User> u;
     db_.Read([&](db::Connection& c) {
-        u = key.find('@') != std::string::npos ? store::FindUserByEmail(c, key) : store::FindUserByName(c, key);
+        u = key.find('@') != std::string::npos ? store::FindUserByEmail(c, key)
+                                               : store::FindUserByName(c, key);
     });
     if (!u) {
         // Same work and answer as a wrong password, so names cannot be probed.
@@ -202,16 +231,24 @@ Result<LoginResult> AccountService::Login(const std::string& login, const std::s
         }
         db_.Write([&](db::Connection& c) {
             store::RecordLoginFailure(c, u->id, failures, locked);
-            Audit(c, caller, locked.empty() ? "user.login_failed" : "user.locked", "user", u->id, "{}", u->id);
+            Audit(c, caller, locked.empty() ? "user.login_failed" : "user.locked", "user", u->id,
+                  "{}", u->id);
         });
         errors.Add("", locked.empty() ? "login.invalid" : "login.locked");
         return errors;
     }
     switch (u->state) {
-        case UserState::kPending: errors.Add("", "login.pending"); return errors;
-        case UserState::kSuspended: errors.Add("", "login.suspended"); return errors;
-        case UserState::kCancelled: errors.Add("", "login.cancelled"); return errors;
-        case UserState::kActive: break;
+        case UserState::kPending:
+            errors.Add("", "login.pending");
+            return errors;
+        case UserState::kSuspended:
+            errors.Add("", "login.suspended");
+            return errors;
+        case UserState::kCancelled:
+            errors.Add("", "login.cancelled");
+            return errors;
+        case UserState::kActive:
+            break;
     }
     LoginResult result;
     result.session_token = core::RandomToken();
@@ -222,7 +259,8 @@ Result<LoginResult> AccountService::Login(const std::string& login, const std::s
     s.last_seen = core::NowIso();
     s.expires = core::IsoInSeconds(int64_t{config_.session_days} * 86400);
     db_.Write([&](db::Connection& c) {
-        store::InsertSession(c, core::Sha256Hex(result.session_token), s, caller.ip, caller.user_agent);
+        store::InsertSession(c, core::Sha256Hex(result.session_token), s, caller.ip,
+                             caller.user_agent);
         store::RecordLoginSuccess(c, u->id, s.last_seen);
         Audit(c, caller, "user.login", "user", u->id, "{}", u->id);
     });
@@ -242,9 +280,13 @@ void AccountService::Logout(const Principal& p, const Caller& caller) {
 
 void AccountService::RequestPasswordReset(const std::string& email, const Caller& caller) {
     std::optional<User> u;
-    db_.Read([&](db::Connection& c) { u = store::FindUserByEmail(c, core::ToLower(core::Trim(email))); });
+    db_.Read([&](db::Connection& c) {
+        u = store::FindUserByEmail(c, core::ToLower(core::Trim(email)));
+    });
     if (!u || u->state == UserState::kCancelled) return;
-    db_.Write([&](db::Connection& c) { Audit(c, caller, "user.reset_requested", "user", u->id, "{}", u->id); });
+    db_.Write([&](db::Connection& c) {
+        Audit(c, caller, "user.reset_requested", "user", u->id, "{}", u->id);
+    });
     SendEmailLink(*u, EmailTokenPurpose::kReset, caller.locale);
 }
 
@@ -275,13 +317,16 @@ Result<User> AccountService::ResetPassword(const std::string& token, const std::
         errors.Add("token", "reset.invalid");
         return errors;
     }
-    if (auto why = CheckPasswordPolicy(password, user->name); !why.empty()) errors.Add("password", why);
-    else if (password != confirm) errors.Add("password_confirm", "password.mismatch");
+    if (auto why = CheckPasswordPolicy(password, user->name); !why.empty())
+        errors.Add("password", why);
+    else if (password != confirm)
+        errors.Add("password_confirm", "password.mismatch");
     if (!errors.empty()) return errors;
     new_hash = HashPassword(password);
     db_.Write([&](db::Connection& c) {
         // Single use: a replayed link finds the token used.
-        if (!store::UseEmailToken(c, hash, core::NowIso())) return errors.Add("token", "reset.used");
+        if (!store::UseEmailToken(c, hash, core::NowIso()))
+            return errors.Add("token", "reset.used");
         store::SetPassword(c, user->id, new_hash, false);
         store::DeleteUserSessions(c, user->id);
         // Following the e-mailed link also proves the address.
@@ -300,10 +345,14 @@ Result<User> AccountService::ChangePassword(const Principal& p, const std::strin
     std::optional<User> u;
     db_.Read([&](db::Connection& c) { u = store::FindUserById(c, p.user_id); });
     if (!u) throw HttpError::Unauthorized();
-    if (!VerifyPassword(u->password_hash, current)) errors.Add("current_password", "password.current_wrong");
-    else if (auto why = CheckPasswordPolicy(password, u->name); !why.empty()) errors.Add("password", why);
-    else if (password == current) errors.Add("password", "password.same_as_old");
-    else if (password != confirm) errors.Add("password_confirm", "password.mismatch");
+    if (!VerifyPassword(u->password_hash, current))
+        errors.Add("current_password", "password.current_wrong");
+    else if (auto why = CheckPasswordPolicy(password, u->name); !why.empty())
+        errors.Add("password", why);
+    else if (password == current)
+        errors.Add("password", "password.same_as_old");
+    else if (password != confirm)
+        errors.Add("password_confirm", "password.mismatch");
     if (!errors.empty()) return errors;
     std::string hash = HashPassword(password);
     db_.Write([&](db::Connection& c) {
@@ -327,7 +376,8 @@ std::optional<Principal> AccountService::AuthenticateSession(const std::string& 
     int64_t last = core::ParseIsoMicros(s.last_seen);
     if (last < 0 || core::NowEpochMicros() - last > int64_t{300} * 1000000) {
         db_.Write([&](db::Connection& c) {
-            store::TouchSession(c, s.id, core::NowIso(), core::IsoInSeconds(int64_t{config_.session_days} * 86400));
+            store::TouchSession(c, s.id, core::NowIso(),
+                                core::IsoInSeconds(int64_t{config_.session_days} * 86400));
         });
     }
     Principal p = ToPrincipal(u);
@@ -339,10 +389,12 @@ std::optional<Principal> AccountService::AuthenticateSession(const std::string& 
 std::optional<Principal> AccountService::AuthenticateToken(const std::string& raw) {
     if (raw.empty() || raw.size() > 256) return std::nullopt;
     std::optional<std::pair<ApiToken, User>> found;
-    db_.Read([&](db::Connection& c) { found = store::FindApiTokenByHash(c, core::Sha256Hex(raw)); });
+    db_.Read(
+        [&](db::Connection& c) { found = store::FindApiTokenByHash(c, core::Sha256Hex(raw)); });
     if (!found) return std::nullopt;
     auto& [t, u] = *found;
-    if ((!t.expires.empty() && Expired(t.expires)) || u.state != UserState::kActive) return std::nullopt;
+    if ((!t.expires.empty() && Expired(t.expires)) || u.state != UserState::kActive)
+        return std::nullopt;
     int64_t last = t.last_used.empty() ? -1 : core::ParseIsoMicros(t.last_used);
     if (last < 0 || core::NowEpochMicros() - last > int64_t{60} * 1000000) {
         db_.Write([&](db::Connection& c) { store::TouchApiToken(c, t.id, core::NowIso()); });
@@ -369,7 +421,9 @@ std::optional<User> AccountService::ViewUser(const std::string& key, const Princ
 
 User AccountService::RequireManageable(const Principal& p, const std::string& user_key) {
     std::optional<User> u;
-    db_.Read([&](db::Connection& c) { u = store::FindUser(c, user_key.empty() ? p.user_id : user_key); });
+    db_.Read([&](db::Connection& c) {
+        u = store::FindUser(c, user_key.empty() ? p.user_id : user_key);
+    });
     if (!u) throw HttpError::NotFound("error.user_not_found");
     if (!CanManage(&p, *u)) throw HttpError::Forbidden();
     return *u;
@@ -397,35 +451,41 @@ NewApiToken AccountService::CreateApiToken(const Principal& p, const std::string
     return out;
 }
 
-std::vector<ApiToken> AccountService::ListApiTokens(const Principal& p, const std::string& user_key) {
+std::vector<ApiToken> AccountService::ListApiTokens(const Principal& p,
+                                                    const std::string& user_key) {
     User u = RequireManageable(p, user_key);
     std::vector<ApiToken> out;
     db_.Read([&](db::Connection& c) { out = store::ListApiTokens(c, u.id); });
     return out;
 }
 
-void AccountService::RevokeApiToken(const Principal& p, const std::string& id_or_token, const Caller& caller) {
+void AccountService::RevokeApiToken(const Principal& p, const std::string& id_or_token,
+                                    const Caller& caller) {
     db_.Write([&](db::Connection& c) {
         std::optional<ApiToken> t;
         if (core::IsUuid(id_or_token)) t = store::FindApiToken(c, id_or_token);
         if (!t) {
-            if (auto found = store::FindApiTokenByHash(c, core::Sha256Hex(id_or_token))) t = found->first;
+            if (auto found = store::FindApiTokenByHash(c, core::Sha256Hex(id_or_token)))
+                t = found->first;
         }
         if (!t) throw HttpError::NotFound("error.token_not_found");
         if (!p.sysadmin && t->user_id != p.user_id) throw HttpError::Forbidden();
         store::DeleteApiToken(c, t->id);
-        Audit(c, caller, "api_token.revoke", "api_token", t->id, "{\"user_id\":" + Q(t->user_id) + "}");
+        Audit(c, caller, "api_token.revoke", "api_token", t->id,
+              "{\"user_id\":" + Q(t->user_id) + "}");
     });
 }
 
 User AccountService::CreateUserAdmin(const std::string& raw_name, const std::string& raw_email,
-                                     const std::string& password, bool sysadmin, const std::string& fullname_th,
+                                     const std::string& password, bool sysadmin,
+                                     const std::string& fullname_th,
                                      const std::string& fullname_en) {
     User u;
     u.id = core::NewUuid();
     u.name = core::ToLower(core::Trim(raw_name));
     u.email = core::ToLower(core::Trim(raw_email));
-    if (!IsValidSlug(u.name)) throw std::runtime_error("invalid user name: use a-z, 0-9, - and _ (2-100 characters)");
+    if (!IsValidSlug(u.name))
+        throw std::runtime_error("invalid user name: use a-z, 0-9, - and _ (2-100 characters)");
     if (!IsValidEmail(u.email)) throw std::runtime_error("invalid e-mail address");
     if (auto why = CheckPasswordPolicy(password, u.name); !why.empty())
         throw std::runtime_error("password rejected: " + i18n_.Get("en", why));
@@ -438,16 +498,20 @@ User AccountService::CreateUserAdmin(const std::string& raw_name, const std::str
     u.locale = "th";
     u.password_hash = HashPassword(password);
     db_.Write([&](db::Connection& c) {
-        if (store::FindUserByName(c, u.name)) throw std::runtime_error("user name already taken: " + u.name);
-        if (store::FindUserByEmail(c, u.email)) throw std::runtime_error("e-mail already registered: " + u.email);
+        if (store::FindUserByName(c, u.name))
+            throw std::runtime_error("user name already taken: " + u.name);
+        if (store::FindUserByEmail(c, u.email))
+            throw std::runtime_error("e-mail already registered: " + u.email);
         store::InsertUser(c, u);
         Audit(c, Caller{}, "user.create", "user", u.id,
-              "{\"name\":" + Q(u.name) + ",\"sysadmin\":" + (sysadmin ? "true" : "false") + ",\"by\":\"cli\"}");
+              "{\"name\":" + Q(u.name) + ",\"sysadmin\":" + (sysadmin ? "true" : "false") +
+                  ",\"by\":\"cli\"}");
     });
     return u;
 }
 
-std::string AccountService::ResetPasswordAdmin(const std::string& user_key, const std::string& given) {
+std::string AccountService::ResetPasswordAdmin(const std::string& user_key,
+                                               const std::string& given) {
     std::string password = given.empty() ? core::RandomPassword(16) : given;
     db_.Write([&](db::Connection& c) {
         auto u = store::FindUser(c, user_key);
@@ -463,7 +527,8 @@ std::string AccountService::ResetPasswordAdmin(const std::string& user_key, cons
     return password;
 }
 
-NewApiToken AccountService::CreateApiTokenAdmin(const std::string& user_key, const std::string& name) {
+NewApiToken AccountService::CreateApiTokenAdmin(const std::string& user_key,
+                                                const std::string& name) {
     std::optional<User> u;
     db_.Read([&](db::Connection& c) { u = store::FindUser(c, user_key); });
     if (!u) throw std::runtime_error("no such user: " + user_key);
@@ -477,7 +542,8 @@ std::optional<std::string> AccountService::EnsureInitialAdmin() {
     db_.Read([&](db::Connection& c) { exists = store::FindUserByName(c, "admin").has_value(); });
     if (exists) return std::nullopt;
     std::string password = core::RandomPassword(16) + "7";
-    User u = CreateUserAdmin("admin", "admin@localhost.localdomain", password, true, "ผู้ดูแลระบบ", "Administrator");
+    User u = CreateUserAdmin("admin", "admin@localhost.localdomain", password, true, "ผู้ดูแลระบบ",
+                             "Administrator");
     db_.Write([&](db::Connection& c) { store::SetPassword(c, u.id, u.password_hash, true); });
     return password;
 }

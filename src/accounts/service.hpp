@@ -49,8 +49,9 @@ struct Caller {
 };
 
 class AccountService {
-public:
-    AccountService(db::Database& db, mail::Mailer& mailer, const core::I18n& i18n, AccountsConfig config);
+  public:
+    AccountService(db::Database& db, mail::Mailer& mailer, const core::I18n& i18n,
+                   AccountsConfig config);
 
     const AccountsConfig& config() const { return config_; }
 
@@ -61,7 +62,8 @@ public:
     // Follows the e-mailed link; the account becomes active. Errors: unknown/expired/used.
     Result<User> VerifyEmail(const std::string& token, const Caller& caller);
 
-    Result<LoginResult> Login(const std::string& login, const std::string& password, const Caller& caller);
+    Result<LoginResult> Login(const std::string& login, const std::string& password,
+                              const Caller& caller);
     void Logout(const Principal& p, const Caller& caller);
 
     // Always looks successful to the caller (no account enumeration).
@@ -70,8 +72,9 @@ public:
     bool ResetTokenValid(const std::string& token);
     Result<User> ResetPassword(const std::string& token, const std::string& password,
                                const std::string& confirm, const Caller& caller);
-    Result<User> ChangePassword(const Principal& p, const std::string& current, const std::string& password,
-                                const std::string& confirm, const Caller& caller);
+    Result<User> ChangePassword(const Principal& p, const std::string& current,
+                                const std::string& password, const std::string& confirm,
+                                const Caller& caller);
 
     std::optional<Principal> AuthenticateSession(const std::string& raw_token);
     std::optional<Principal> AuthenticateToken(const std::string& raw_token);
@@ -80,22 +83,23 @@ public:
     std::optional<User> ViewUser(const std::string& key, const Principal* viewer);
     bool CanManage(const Principal* viewer, const User& target) const;
 
-    NewApiToken CreateApiToken(const Principal& p, const std::string& user_key, const std::string& name,
-                               const Caller& caller);
+    NewApiToken CreateApiToken(const Principal& p, const std::string& user_key,
+                               const std::string& name, const Caller& caller);
     std::vector<ApiToken> ListApiTokens(const Principal& p, const std::string& user_key);
     // By token id, or by the raw token itself (CKAN's `token` parameter).
     void RevokeApiToken(const Principal& p, const std::string& id_or_token, const Caller& caller);
 
     // Operator commands (no permission check: the caller has shell access).
-    User CreateUserAdmin(const std::string& name, const std::string& email, const std::string& password,
-                         bool sysadmin, const std::string& fullname_th = {}, const std::string& fullname_en = {});
+    User CreateUserAdmin(const std::string& name, const std::string& email,
+                         const std::string& password, bool sysadmin,
+                         const std::string& fullname_th = {}, const std::string& fullname_en = {});
     // Sets a one-time password that must be changed at the next login; returns it.
     std::string ResetPasswordAdmin(const std::string& user_key, const std::string& password = {});
     NewApiToken CreateApiTokenAdmin(const std::string& user_key, const std::string& name);
     // Creates `admin` on an empty site; returns its one-time password, or nullopt when it exists.
     std::optional<std::string> EnsureInitialAdmin();
 
-private:
+  private:
     void SendEmailLink(const User& u, EmailTokenPurpose purpose, const std::string& locale);
     Principal ToPrincipal(const User& u) const;
     User RequireManageable(const Principal& p, const std::string& user_key);

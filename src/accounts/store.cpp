@@ -6,10 +6,14 @@ namespace govhub::accounts {
 
 const char* ToString(UserState s) {
     switch (s) {
-        case UserState::kPending: return "pending";
-        case UserState::kActive: return "active";
-        case UserState::kSuspended: return "suspended";
-        case UserState::kCancelled: return "cancelled";
+        case UserState::kPending:
+            return "pending";
+        case UserState::kActive:
+            return "active";
+        case UserState::kSuspended:
+            return "suspended";
+        case UserState::kCancelled:
+            return "cancelled";
     }
     return "pending";
 }
@@ -120,9 +124,13 @@ std::optional<User> OneUser(db::Connection& c, const std::string& where, const s
     return ToUser(*row);
 }
 
-const char* PurposeName(EmailTokenPurpose p) { return p == EmailTokenPurpose::kVerify ? "verify" : "reset"; }
+const char* PurposeName(EmailTokenPurpose p) {
+    return p == EmailTokenPurpose::kVerify ? "verify" : "reset";
+}
 
-db::Value OptText(const std::string& s) { return s.empty() ? db::Value(nullptr) : db::Value(s); }
+db::Value OptText(const std::string& s) {
+    return s.empty() ? db::Value(nullptr) : db::Value(s);
+}
 
 ApiToken ToApiToken(const db::Row& r) {
     return ApiToken{r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4), r.Str(5)};
@@ -140,7 +148,9 @@ void InsertUser(db::Connection& c, const User& u) {
          u.locale.empty() ? "th" : u.locale});
 }
 
-std::optional<User> FindUserById(db::Connection& c, const std::string& id) { return OneUser(c, "u.id = ?", id); }
+std::optional<User> FindUserById(db::Connection& c, const std::string& id) {
+    return OneUser(c, "u.id = ?", id);
+}
 std::optional<User> FindUserByName(db::Connection& c, const std::string& name) {
     return OneUser(c, "u.name = ?", name);
 }
@@ -152,12 +162,16 @@ std::optional<User> FindUser(db::Connection& c, const std::string& key) {
     return FindUserByName(c, key);
 }
 
-int64_t CountUsers(db::Connection& c) { return c.One("SELECT COUNT(*) FROM users")->Int(0); }
+int64_t CountUsers(db::Connection& c) {
+    return c.One("SELECT COUNT(*) FROM users")->Int(0);
+}
 
-void SetPassword(db::Connection& c, const std::string& user_id, const std::string& hash, bool must_change) {
-    c.Exec("UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins = 0,"
-           " locked_until = NULL WHERE id = ?",
-           {hash, db::V(must_change), user_id});
+void SetPassword(db::Connection& c, const std::string& user_id, const std::string& hash,
+                 bool must_change) {
+    c.Exec(
+        "UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins = 0,"
+        " locked_until = NULL WHERE id = ?",
+        {hash, db::V(must_change), user_id});
 }
 
 void SetState(db::Connection& c, const std::string& user_id, UserState state) {
@@ -179,21 +193,26 @@ void RecordLoginFailure(db::Connection& c, const std::string& user_id, int failu
 }
 
 void RecordLoginSuccess(db::Connection& c, const std::string& user_id, const std::string& at) {
-    c.Exec("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?",
-           {at, user_id});
+    c.Exec(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?",
+        {at, user_id});
 }
 
 void InsertSession(db::Connection& c, const std::string& token_hash, const SessionRow& s,
                    const std::string& ip, const std::string& user_agent) {
-    c.Exec("INSERT INTO sessions (id, token_hash, user_id, csrf_token, created, last_seen, expires, ip,"
-           " user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           {s.id, token_hash, s.user_id, s.csrf_token, s.last_seen, s.last_seen, s.expires, OptText(ip),
-            OptText(user_agent.substr(0, 300))});
+    c.Exec(
+        "INSERT INTO sessions (id, token_hash, user_id, csrf_token, created, last_seen, expires, "
+        "ip,"
+        " user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {s.id, token_hash, s.user_id, s.csrf_token, s.last_seen, s.last_seen, s.expires,
+         OptText(ip), OptText(user_agent.substr(0, 300))});
 }
 
-std::optional<std::pair<SessionRow, User>> FindSession(db::Connection& c, const std::string& token_hash) {
+std::optional<std::pair<SessionRow, User>> FindSession(db::Connection& c,
+                                                       const std::string& token_hash) {
     auto row = c.One(std::string("SELECT s.id, s.user_id, s.csrf_token, s.expires, s.last_seen, ") +
-                         kUserColumns + " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+                         kUserColumns +
+                         " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
                      {token_hash});
     if (!row) return std::nullopt;
     SessionRow s{row->Str(0), row->Str(1), row->Str(2), row->Str(3), row->Str(4)};
@@ -202,7 +221,8 @@ std::optional<std::pair<SessionRow, User>> FindSession(db::Connection& c, const 
 
 void TouchSession(db::Connection& c, const std::string& session_id, const std::string& last_seen,
                   const std::string& expires) {
-    c.Exec("UPDATE sessions SET last_seen = ?, expires = ? WHERE id = ?", {last_seen, expires, session_id});
+    c.Exec("UPDATE sessions SET last_seen = ?, expires = ? WHERE id = ?",
+           {last_seen, expires, session_id});
 }
 
 void DeleteSession(db::Connection& c, const std::string& session_id) {
@@ -219,14 +239,17 @@ void DeleteExpiredSessions(db::Connection& c, const std::string& now) {
 
 void InsertEmailToken(db::Connection& c, const std::string& token_hash, const std::string& user_id,
                       EmailTokenPurpose purpose, const std::string& expires) {
-    c.Exec("INSERT INTO email_tokens (token_hash, user_id, purpose, created, expires) VALUES (?, ?, ?, ?, ?)",
-           {token_hash, user_id, PurposeName(purpose), core::NowIso(), expires});
+    c.Exec(
+        "INSERT INTO email_tokens (token_hash, user_id, purpose, created, expires) VALUES (?, ?, "
+        "?, ?, ?)",
+        {token_hash, user_id, PurposeName(purpose), core::NowIso(), expires});
 }
 
 std::optional<EmailTokenRow> FindEmailToken(db::Connection& c, const std::string& token_hash,
                                             EmailTokenPurpose purpose) {
-    auto row = c.One("SELECT user_id, expires, used_at FROM email_tokens WHERE token_hash = ? AND purpose = ?",
-                     {token_hash, PurposeName(purpose)});
+    auto row = c.One(
+        "SELECT user_id, expires, used_at FROM email_tokens WHERE token_hash = ? AND purpose = ?",
+        {token_hash, PurposeName(purpose)});
     if (!row) return std::nullopt;
     return EmailTokenRow{row->Str(0), row->Str(1), row->Str(2)};
 }
@@ -237,29 +260,35 @@ bool UseEmailToken(db::Connection& c, const std::string& token_hash, const std::
 }
 
 void InsertApiToken(db::Connection& c, const ApiToken& t, const std::string& token_hash) {
-    c.Exec("INSERT INTO api_tokens (id, user_id, name, token_hash, created, expires) VALUES (?, ?, ?, ?, ?, ?)",
-           {t.id, t.user_id, t.name, token_hash, t.created, OptText(t.expires)});
+    c.Exec(
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, created, expires) VALUES (?, ?, ?, "
+        "?, ?, ?)",
+        {t.id, t.user_id, t.name, token_hash, t.created, OptText(t.expires)});
 }
 
-std::optional<std::pair<ApiToken, User>> FindApiTokenByHash(db::Connection& c, const std::string& token_hash) {
-    auto row = c.One(std::string("SELECT ") + kTokenColumns + ", " + kUserColumns +
-                         " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
-                     {token_hash});
+std::optional<std::pair<ApiToken, User>> FindApiTokenByHash(db::Connection& c,
+                                                            const std::string& token_hash) {
+    auto row =
+        c.One(std::string("SELECT ") + kTokenColumns + ", " + kUserColumns +
+                  " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
+              {token_hash});
     if (!row) return std::nullopt;
     return std::make_pair(ToApiToken(*row), ToUser(*row, 6));
 }
 
 std::vector<ApiToken> ListApiTokens(db::Connection& c, const std::string& user_id) {
     std::vector<ApiToken> out;
-    for (const auto& r : c.Query(std::string("SELECT ") + kTokenColumns +
-                                     " FROM api_tokens t WHERE t.user_id = ? ORDER BY t.created DESC",
-                                 {user_id}))
+    for (const auto& r :
+         c.Query(std::string("SELECT ") + kTokenColumns +
+                     " FROM api_tokens t WHERE t.user_id = ? ORDER BY t.created DESC",
+                 {user_id}))
         out.push_back(ToApiToken(r));
     return out;
 }
 
 std::optional<ApiToken> FindApiToken(db::Connection& c, const std::string& token_id) {
-    auto row = c.One(std::string("SELECT ") + kTokenColumns + " FROM api_tokens t WHERE t.id = ?", {token_id});
+    auto row = c.One(std::string("SELECT ") + kTokenColumns + " FROM api_tokens t WHERE t.id = ?",
+                     {token_id});
     if (!row) return std::nullopt;
     return ToApiToken(*row);
 }

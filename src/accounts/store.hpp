@@ -20,7 +20,8 @@ std::optional<User> FindUserByEmail(db::Connection& c, const std::string& email)
 // look-ups cannot tell whether an address is registered.
 std::optional<User> FindUser(db::Connection& c, const std::string& key);
 int64_t CountUsers(db::Connection& c);
-void SetPassword(db::Connection& c, const std::string& user_id, const std::string& hash, bool must_change);
+void SetPassword(db::Connection& c, const std::string& user_id, const std::string& hash,
+                 bool must_change);
 void SetState(db::Connection& c, const std::string& user_id, UserState state);
 void MarkEmailVerified(db::Connection& c, const std::string& user_id, const std::string& at);
 void SetSysadmin(db::Connection& c, const std::string& user_id, bool sysadmin);
@@ -37,12 +38,14 @@ struct SessionRow {
 };
 void InsertSession(db::Connection& c, const std::string& token_hash, const SessionRow& s,
                    const std::string& ip, const std::string& user_agent);
-std::optional<std::pair<SessionRow, User>> FindSession(db::Connection& c, const std::string& token_hash);
+std::optional<std::pair<SessionRow, User>> FindSession(db::Connection& c,
+                                                       const std::string& token_hash);
 void TouchSession(db::Connection& c, const std::string& session_id, const std::string& last_seen,
                   const std::string& expires);
 void DeleteSession(db::Connection& c, const std::string& session_id);
 // All of a user's sessions, except `keep_session_id` when given.
-void DeleteUserSessions(db::Connection& c, const std::string& user_id, const std::string& keep_session_id = {});
+void DeleteUserSessions(db::Connection& c, const std::string& user_id,
+                        const std::string& keep_session_id = {});
 void DeleteExpiredSessions(db::Connection& c, const std::string& now);
 
 void InsertEmailToken(db::Connection& c, const std::string& token_hash, const std::string& user_id,
@@ -58,7 +61,8 @@ std::optional<EmailTokenRow> FindEmailToken(db::Connection& c, const std::string
 bool UseEmailToken(db::Connection& c, const std::string& token_hash, const std::string& at);
 
 void InsertApiToken(db::Connection& c, const ApiToken& t, const std::string& token_hash);
-std::optional<std::pair<ApiToken, User>> FindApiTokenByHash(db::Connection& c, const std::string& token_hash);
+std::optional<std::pair<ApiToken, User>> FindApiTokenByHash(db::Connection& c,
+                                                            const std::string& token_hash);
 std::vector<ApiToken> ListApiTokens(db::Connection& c, const std::string& user_id);
 std::optional<ApiToken> FindApiToken(db::Connection& c, const std::string& token_id);
 void DeleteApiToken(db::Connection& c, const std::string& token_id);

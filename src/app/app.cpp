@@ -83,8 +83,12 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
 
 App::~App() = default;
 
-db::Database& App::database() { return *parts_->db; }
-accounts::AccountService& App::accounts() { return *parts_->accounts; }
+db::Database& App::database() {
+    return *parts_->db;
+}
+accounts::AccountService& App::accounts() {
+    return *parts_->accounts;
+}
 
 int App::Migrate(bool verbose) {
     auto report = db::ApplyMigrations(*parts_->db, parts_->migrations);
@@ -110,13 +114,14 @@ void App::SeedDemo() {
     bool created = false;
     for (const auto& u : users) {
         bool exists = false;
-        parts_->db->Read([&](db::Connection& c) { exists = accounts::store::FindUserByName(c, u.name).has_value(); });
+        parts_->db->Read([&](db::Connection& c) {
+            exists = accounts::store::FindUserByName(c, u.name).has_value();
+        });
         if (exists) continue;
         parts_->accounts->CreateUserAdmin(u.name, u.email, password, false, u.th, u.en);
         created = true;
     }
-    if (created)
-        std::cout << "demo accounts: somchai, somying (password: " << password << ")\n";
+    if (created) std::cout << "demo accounts: somchai, somying (password: " << password << ")\n";
 }
 
 int App::Serve() {
@@ -125,24 +130,27 @@ int App::Serve() {
     if (auto password = P.accounts->EnsureInitialAdmin()) {
         std::cout << "\n  First run: created the administrator account.\n"
                   << "    user name: admin\n"
-                  << "    password:  " << *password << "   (one-time: you must change it at first login)\n\n";
+                  << "    password:  " << *password
+                  << "   (one-time: you must change it at first login)\n\n";
     } else {
         std::cout << "  Data kept in " << config_.data_dir << ". Forgot the admin password? Run:\n"
-                  << "    build/govhub admin reset-password --name admin --data-dir " << config_.data_dir << "\n"
-                  << "  To start from scratch, stop govhub and delete " << config_.data_dir << "/\n";
+                  << "    build/govhub admin reset-password --name admin --data-dir "
+                  << config_.data_dir << "\n"
+                  << "  To start from scratch, stop govhub and delete " << config_.data_dir
+                  << "/\n";
     }
     if (config_.seed_demo) SeedDemo();
 
     http::Router router;
     ckan_api::ActionRegistry actions(config_.site_url);
-    ckan_api::RegisterStatusAction(
-        actions, {.site_title = config_.site_title,
-                  .site_url = config_.site_url,
-                  .site_description = P.i18n.Get("th", "site.description"),
-                  .locale_default = core::kDefaultLocale,
-                  .govhub_version = kVersion,
-                  .services = {"opendata", "learning", "workd"},
-                  .extensions = {"govhub_accounts", "govhub_audit"}});
+    ckan_api::RegisterStatusAction(actions,
+                                   {.site_title = config_.site_title,
+                                    .site_url = config_.site_url,
+                                    .site_description = P.i18n.Get("th", "site.description"),
+                                    .locale_default = core::kDefaultLocale,
+                                    .govhub_version = kVersion,
+                                    .services = {"opendata", "learning", "workd"},
+                                    .extensions = {"govhub_accounts", "govhub_audit"}});
     RegisterShellPages(router, *P.pages);
     accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
     actions.Mount(router);
@@ -179,11 +187,13 @@ int App::Serve() {
     // Inline routes skip the worker pool only for requests without credentials: looking those
     // up reads the database.
     server.SetInlinePredicate([](const http::Request& req) {
-        return accounts::ApiTokenFromHeaders(req).empty() && req.Cookie(accounts::kSessionCookie).empty();
+        return accounts::ApiTokenFromHeaders(req).empty() &&
+               req.Cookie(accounts::kSessionCookie).empty();
     });
     server.Listen();
-    std::cout << "govhub " << kVersion << " serving on http://" << config_.address << ":" << server.port()
-              << " (site " << config_.site_url << ", " << P.db->Describe() << ")" << std::endl;
+    std::cout << "govhub " << kVersion << " serving on http://" << config_.address << ":"
+              << server.port() << " (site " << config_.site_url << ", " << P.db->Describe() << ")"
+              << std::endl;
     core::LogInfo("http.listen", "serving", "\"port\":" + std::to_string(server.port()));
     server.Run();
     return 0;

@@ -16,7 +16,7 @@ class AccountService;
 namespace govhub::app {
 
 class App {
-public:
+  public:
     explicit App(Config config);
     ~App();
 
@@ -31,7 +31,7 @@ public:
     // Serves until SIGTERM/SIGINT. Creates `admin` on an empty site and prints its password.
     int Serve();
 
-private:
+  private:
     struct Parts;
     Config config_;
     std::unique_ptr<Parts> parts_;

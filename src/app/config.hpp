@@ -20,10 +20,10 @@ struct Config {
     bool trust_proxy = false;
     bool seed_demo = false;
     bool access_log = true;
-    int header_timeout = 15;   // seconds a client may take to send its headers
-    int idle_timeout = 60;     // seconds a keep-alive connection may wait for a request
-    int body_timeout = 30;     // seconds between two pieces of a request body
-    int shutdown_grace = 30;   // seconds in-flight requests get after SIGTERM
+    int header_timeout = 15;  // seconds a client may take to send its headers
+    int idle_timeout = 60;    // seconds a keep-alive connection may wait for a request
+    int body_timeout = 30;    // seconds between two pieces of a request body
+    int shutdown_grace = 30;  // seconds in-flight requests get after SIGTERM
     int header_limit_kib = 16;
     int form_memory_kib = 1024;  // multipart fields held in memory per request
     std::string smtp_url;
@@ -32,7 +32,9 @@ struct Config {
     int lockout_threshold = 5;
     int lockout_minutes = 15;
 
-    std::string DatabaseUrl() const { return database_url.empty() ? "sqlite:" + data_dir + "/govhub.db" : database_url; }
+    std::string DatabaseUrl() const {
+        return database_url.empty() ? "sqlite:" + data_dir + "/govhub.db" : database_url;
+    }
 };
 
 }  // namespace govhub::app

@@ -1,7 +1,7 @@
 #include "app/errors.hpp"
 
-#include "app/locale.hpp"
 #include <nlohmann/json.hpp>
+#include "app/locale.hpp"
 
 #include "accounts/middleware.hpp"
 #include "core/i18n.hpp"
@@ -20,8 +20,9 @@ http::ErrorRenderer MakeErrorRenderer(const render::PageRenderer& pages, const c
             for (const auto& f : e.fields()) fields[f.field].push_back(i18n.Get("en", f.message));
             std::string action = req.path.substr(req.path.rfind('/') + 1);
             std::string help = site_url + "/api/3/action/help_show?name=" + core::UrlEncode(action);
-            return http::Response::Json(ckan_api::ErrorEnvelope(help, e.status(), i18n.Get("en", e.message()), fields),
-                                        e.status());
+            return http::Response::Json(
+                ckan_api::ErrorEnvelope(help, e.status(), i18n.Get("en", e.message()), fields),
+                e.status());
         }
         if (req.IsApi()) {
             nlohmann::json fields = nlohmann::json::object();
@@ -31,19 +32,21 @@ http::ErrorRenderer MakeErrorRenderer(const render::PageRenderer& pages, const c
                                      {"code", e.code()},
                                      {"message", i18n.Get(locale, e.message())},
                                      {"fields", fields}}}};
-            return http::Response::Json(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                                        e.status());
+            return http::Response::Json(
+                body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), e.status());
         }
         render::View v;
         v.Set("status", e.status());
         std::string title_key = "error.title_" + std::to_string(e.status());
-        v.Set("heading", i18n.Has(locale, title_key) || i18n.Has("th", title_key) ? i18n.Get(locale, title_key)
-                                                                                  : i18n.Get(locale, "error.title"));
+        v.Set("heading", i18n.Has(locale, title_key) || i18n.Has("th", title_key)
+                             ? i18n.Get(locale, title_key)
+                             : i18n.Get(locale, "error.title"));
         v.Set("message", i18n.Get(locale, e.message()));
         pages.AddErrors(v, e.fields(), locale);
         render::PageContext ctx = accounts::PageContextOf(req);
         ctx.locale = locale;
-        return http::Response::Html(pages.Render("error", std::move(v), ctx, "error.title"), e.status());
+        return http::Response::Html(pages.Render("error", std::move(v), ctx, "error.title"),
+                                    e.status());
     };
 }
 

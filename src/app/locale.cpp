@@ -24,7 +24,8 @@ http::Middleware LocaleMiddleware() {
         } catch (const HttpError&) {
         }
         if ((asked == "th" || asked == "en") && req.Cookie("lang") != asked)
-            res.SetCookie("lang", asked, {.max_age = 365 * 86400, .http_only = false, .secure = req.secure});
+            res.SetCookie("lang", asked,
+                          {.max_age = 365 * 86400, .http_only = false, .secure = req.secure});
         return res;
     };
 }

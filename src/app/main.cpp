@@ -25,49 +25,85 @@ int main(int argc, char** argv) {
         sub->add_option("--data-dir", cfg.data_dir, "data directory (database, uploads, outbox)")
             ->envname("GOVHUB_DATA_DIR")
             ->capture_default_str();
-        sub->add_option("--database-url", cfg.database_url, "sqlite:PATH (default sqlite:<data-dir>/govhub.db)")
+        sub->add_option("--database-url", cfg.database_url,
+                        "sqlite:PATH (default sqlite:<data-dir>/govhub.db)")
             ->envname("GOVHUB_DATABASE_URL");
-        sub->add_option("--web-dir", cfg.web_dir, "templates, static files and translations")->envname("GOVHUB_WEB_DIR");
+        sub->add_option("--web-dir", cfg.web_dir, "templates, static files and translations")
+            ->envname("GOVHUB_WEB_DIR");
         sub->add_option("--site-url", cfg.site_url, "public base URL used for every absolute link")
             ->envname("GOVHUB_SITE_URL");
-        sub->add_option("--smtp-url", cfg.smtp_url, "smtp://host:port (unset: write .eml files to <data-dir>/outbox)")
+        sub->add_option("--smtp-url", cfg.smtp_url,
+                        "smtp://host:port (unset: write .eml files to <data-dir>/outbox)")
             ->envname("GOVHUB_SMTP_URL");
-        sub->add_option("--mail-from", cfg.mail_from, "sender of outgoing mail")->envname("GOVHUB_MAIL_FROM");
+        sub->add_option("--mail-from", cfg.mail_from, "sender of outgoing mail")
+            ->envname("GOVHUB_MAIL_FROM");
     }
 
     CLI::App* serve = cli.add_subcommand("serve", "serve HTTP until SIGTERM");
-    serve->add_option("--port", cfg.port, "TCP port (0: any free port)")->envname("GOVHUB_PORT")->capture_default_str();
-    serve->add_option("--address", cfg.address, "listen address")->envname("GOVHUB_ADDRESS")->capture_default_str();
+    serve->add_option("--port", cfg.port, "TCP port (0: any free port)")
+        ->envname("GOVHUB_PORT")
+        ->capture_default_str();
+    serve->add_option("--address", cfg.address, "listen address")
+        ->envname("GOVHUB_ADDRESS")
+        ->capture_default_str();
     serve->add_option("--site-title", cfg.site_title)->envname("GOVHUB_SITE_TITLE");
-    serve->add_option("--io-threads", cfg.io_threads)->envname("GOVHUB_IO_THREADS")->capture_default_str();
-    serve->add_option("--workers", cfg.worker_threads, "handler threads")->envname("GOVHUB_WORKERS")->capture_default_str();
-    serve->add_flag("--trust-proxy", cfg.trust_proxy, "honour X-Forwarded-For/-Proto (behind nginx)")
+    serve->add_option("--io-threads", cfg.io_threads)
+        ->envname("GOVHUB_IO_THREADS")
+        ->capture_default_str();
+    serve->add_option("--workers", cfg.worker_threads, "handler threads")
+        ->envname("GOVHUB_WORKERS")
+        ->capture_default_str();
+    serve
+        ->add_flag("--trust-proxy", cfg.trust_proxy, "honour X-Forwarded-For/-Proto (behind nginx)")
         ->envname("GOVHUB_TRUST_PROXY");
-    serve->add_flag("--seed-demo", cfg.seed_demo, "add the demo content")->envname("GOVHUB_SEED_DEMO");
+    serve->add_flag("--seed-demo", cfg.seed_demo, "add the demo content")
+        ->envname("GOVHUB_SEED_DEMO");
     serve->add_flag("!--no-access-log", cfg.access_log, "do not write the access log");
-    serve->add_option("--rate-limit-login", cfg.rate_limits.login.limit, "login POSTs per minute per IP (0: off)")
-        ->envname("GOVHUB_RATE_LIMIT_LOGIN")->capture_default_str();
-    serve->add_option("--rate-limit-form", cfg.rate_limits.form.limit, "form POSTs per minute per IP (0: off)")
-        ->envname("GOVHUB_RATE_LIMIT_FORM")->capture_default_str();
-    serve->add_option("--rate-limit-api", cfg.rate_limits.api.limit, "API calls per minute per token (0: off)")
-        ->envname("GOVHUB_RATE_LIMIT_API")->capture_default_str();
-    serve->add_option("--rate-limit-api-anonymous", cfg.rate_limits.api_anonymous.limit,
-                      "API calls per minute per IP without a token (0: off)")
-        ->envname("GOVHUB_RATE_LIMIT_API_ANONYMOUS")->capture_default_str();
+    serve
+        ->add_option("--rate-limit-login", cfg.rate_limits.login.limit,
+                     "login POSTs per minute per IP (0: off)")
+        ->envname("GOVHUB_RATE_LIMIT_LOGIN")
+        ->capture_default_str();
+    serve
+        ->add_option("--rate-limit-form", cfg.rate_limits.form.limit,
+                     "form POSTs per minute per IP (0: off)")
+        ->envname("GOVHUB_RATE_LIMIT_FORM")
+        ->capture_default_str();
+    serve
+        ->add_option("--rate-limit-api", cfg.rate_limits.api.limit,
+                     "API calls per minute per token (0: off)")
+        ->envname("GOVHUB_RATE_LIMIT_API")
+        ->capture_default_str();
+    serve
+        ->add_option("--rate-limit-api-anonymous", cfg.rate_limits.api_anonymous.limit,
+                     "API calls per minute per IP without a token (0: off)")
+        ->envname("GOVHUB_RATE_LIMIT_API_ANONYMOUS")
+        ->capture_default_str();
     serve->add_option("--header-timeout", cfg.header_timeout, "seconds to receive request headers")
         ->capture_default_str();
-    serve->add_option("--idle-timeout", cfg.idle_timeout, "seconds an idle keep-alive connection stays open")
+    serve
+        ->add_option("--idle-timeout", cfg.idle_timeout,
+                     "seconds an idle keep-alive connection stays open")
         ->capture_default_str();
-    serve->add_option("--body-timeout", cfg.body_timeout, "seconds between two reads of a request body")
+    serve
+        ->add_option("--body-timeout", cfg.body_timeout,
+                     "seconds between two reads of a request body")
         ->capture_default_str();
-    serve->add_option("--shutdown-grace", cfg.shutdown_grace, "seconds in-flight requests get after SIGTERM")
+    serve
+        ->add_option("--shutdown-grace", cfg.shutdown_grace,
+                     "seconds in-flight requests get after SIGTERM")
         ->capture_default_str();
-    serve->add_option("--max-header-kib", cfg.header_limit_kib, "request line + headers limit (431 beyond)")
+    serve
+        ->add_option("--max-header-kib", cfg.header_limit_kib,
+                     "request line + headers limit (431 beyond)")
         ->capture_default_str();
-    serve->add_option("--max-form-memory-kib", cfg.form_memory_kib,
-                      "multipart form fields a request may hold in memory (files always go to disk)")
+    serve
+        ->add_option("--max-form-memory-kib", cfg.form_memory_kib,
+                     "multipart form fields a request may hold in memory (files always go to disk)")
         ->capture_default_str();
-    serve->add_option("--lockout-threshold", cfg.lockout_threshold, "failed logins before a lock-out")
+    serve
+        ->add_option("--lockout-threshold", cfg.lockout_threshold,
+                     "failed logins before a lock-out")
         ->capture_default_str();
     serve->add_option("--lockout-minutes", cfg.lockout_minutes)->capture_default_str();
 
@@ -84,17 +120,20 @@ int main(int argc, char** argv) {
     create_user->add_option("--fullname-th", fullname_th);
     create_user->add_option("--fullname-en", fullname_en);
     create_user->add_flag("--sysadmin", sysadmin, "give site-wide administrator rights");
-    CLI::App* reset = admin->add_subcommand("reset-password", "set a one-time password (changed at next login)");
+    CLI::App* reset =
+        admin->add_subcommand("reset-password", "set a one-time password (changed at next login)");
     reset->add_option("--name,name", name, "user name or id")->required();
     reset->add_option("--password", password, "the new password (default: a random one, printed)");
     CLI::App* token = admin->add_subcommand("create-token", "print a new API token for a user");
     token->add_option("name", name, "user name or id")->required();
-    token->add_option("--token-name", token_name, "label shown in the user's token list")->capture_default_str();
+    token->add_option("--token-name", token_name, "label shown in the user's token list")
+        ->capture_default_str();
 
     CLI11_PARSE(cli, argc, argv);
 
     // Links follow the port unless a public URL was given.
-    if (serve->parsed() && cli.get_option("--site-url")->count() == 0 && !std::getenv("GOVHUB_SITE_URL"))
+    if (serve->parsed() && cli.get_option("--site-url")->count() == 0 &&
+        !std::getenv("GOVHUB_SITE_URL"))
         cfg.site_url = "http://localhost:" + std::to_string(cfg.port);
     while (!cfg.site_url.empty() && cfg.site_url.back() == '/') cfg.site_url.pop_back();
 
@@ -107,8 +146,10 @@ int main(int argc, char** argv) {
         }
         app.Migrate(false);
         if (create_user->parsed()) {
-            auto u = app.accounts().CreateUserAdmin(name, email, password, sysadmin, fullname_th, fullname_en);
-            std::cout << "created user " << u.name << " (" << u.id << ")" << (u.sysadmin ? " as sysadmin" : "") << "\n";
+            auto u = app.accounts().CreateUserAdmin(name, email, password, sysadmin, fullname_th,
+                                                    fullname_en);
+            std::cout << "created user " << u.name << " (" << u.id << ")"
+                      << (u.sysadmin ? " as sysadmin" : "") << "\n";
         } else if (reset->parsed()) {
             std::string pw = app.accounts().ResetPasswordAdmin(name, password);
             std::cout << "one-time password for " << name << ": " << pw << "\n"

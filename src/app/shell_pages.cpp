@@ -7,7 +7,8 @@ namespace govhub::app {
 void RegisterShellPages(http::Router& router, const render::PageRenderer& pages) {
     auto page = [&pages](const char* tmpl, const char* title) {
         return [&pages, tmpl, title](http::Request& req) {
-            return http::Response::Html(pages.Render(tmpl, render::View(), accounts::PageContextOf(req), title));
+            return http::Response::Html(
+                pages.Render(tmpl, render::View(), accounts::PageContextOf(req), title));
         };
     };
     router.Get("/", page("home", "home.title"));

@@ -11,7 +11,9 @@ int64_t NowEpochMicros() {
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-int64_t NowEpochSeconds() { return NowEpochMicros() / 1000000; }
+int64_t NowEpochSeconds() {
+    return NowEpochMicros() / 1000000;
+}
 
 std::string IsoUtc(int64_t micros) {
     time_t secs = static_cast<time_t>(micros / 1000000);
@@ -27,8 +29,8 @@ std::string IsoUtc(int64_t micros) {
 int64_t ParseIsoMicros(const std::string& iso) {
     int y, mo, d, h = 0, mi = 0, s = 0;
     int consumed = 0;
-    if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s,
-                    &consumed) < 6)
+    if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) <
+        6)
         return -1;
     int64_t frac = 0;
     if (static_cast<size_t>(consumed) < iso.size() && iso[consumed] == '.') {

@@ -9,7 +9,9 @@ namespace govhub::core {
 int64_t NowEpochSeconds();
 int64_t NowEpochMicros();
 std::string IsoUtc(int64_t epoch_micros);
-inline std::string NowIso() { return IsoUtc(NowEpochMicros()); }
+inline std::string NowIso() {
+    return IsoUtc(NowEpochMicros());
+}
 inline std::string IsoInSeconds(int64_t seconds_from_now) {
     return IsoUtc(NowEpochMicros() + seconds_from_now * 1000000);
 }

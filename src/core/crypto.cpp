@@ -11,7 +11,9 @@ struct SodiumInit {
         if (sodium_init() < 0) throw std::runtime_error("libsodium init failed");
     }
 };
-void EnsureSodium() { static SodiumInit init; }
+void EnsureSodium() {
+    static SodiumInit init;
+}
 }  // namespace
 
 std::string NewUuid() {

@@ -14,7 +14,7 @@ struct FieldError {
 };
 
 class HttpError : public std::runtime_error {
-public:
+  public:
     HttpError(int status, std::string code, std::string message,
               std::vector<FieldError> fields = {})
         : std::runtime_error(message),
@@ -48,7 +48,7 @@ public:
         return {409, "validation", std::move(message), std::move(fields)};
     }
 
-private:
+  private:
     int status_;
     std::string code_;
     std::string message_;

@@ -61,7 +61,9 @@ const std::map<std::string, std::string>& I18n::Strings(std::string_view locale)
     return m == strings_.end() ? empty : m->second;
 }
 
-bool I18n::Supports(std::string_view locale) const { return strings_.find(locale) != strings_.end(); }
+bool I18n::Supports(std::string_view locale) const {
+    return strings_.find(locale) != strings_.end();
+}
 
 std::string NegotiateLocale(std::string_view query_lang, std::string_view cookie_lang,
                             std::string_view accept_language) {

@@ -9,7 +9,7 @@ namespace govhub::core {
 inline constexpr const char* kDefaultLocale = "th";
 
 class I18n {
-public:
+  public:
     // Loads every <locale>.json in `dir`; nested objects become dotted keys.
     void LoadDirectory(const std::string& dir);
     void Set(const std::string& locale, const std::string& key, std::string value);
@@ -19,7 +19,7 @@ public:
     const std::map<std::string, std::string>& Strings(std::string_view locale) const;
     bool Supports(std::string_view locale) const;
 
-private:
+  private:
     std::map<std::string, std::map<std::string, std::string>, std::less<>> strings_;
 };
 

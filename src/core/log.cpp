@@ -13,18 +13,25 @@ std::atomic<LogLevel> g_level{LogLevel::kInfo};
 std::mutex g_mutex;
 const char* LevelName(LogLevel l) {
     switch (l) {
-        case LogLevel::kDebug: return "debug";
-        case LogLevel::kInfo: return "info";
-        case LogLevel::kWarn: return "warn";
-        case LogLevel::kError: return "error";
+        case LogLevel::kDebug:
+            return "debug";
+        case LogLevel::kInfo:
+            return "info";
+        case LogLevel::kWarn:
+            return "warn";
+        case LogLevel::kError:
+            return "error";
     }
     return "info";
 }
 }  // namespace
 
-void SetLogLevel(LogLevel level) { g_level = level; }
+void SetLogLevel(LogLevel level) {
+    g_level = level;
+}
 
-void Log(LogLevel level, std::string_view event, std::string_view message, std::string_view fields) {
+void Log(LogLevel level, std::string_view event, std::string_view message,
+         std::string_view fields) {
     if (level < g_level.load()) return;
     std::string line = "{\"time\":\"" + NowIso() + "\",\"level\":\"" + LevelName(level) +
                        "\",\"event\":\"" + JsonEscape(event) + "\",\"msg\":\"" +

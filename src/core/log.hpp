@@ -11,13 +11,16 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError };
 void SetLogLevel(LogLevel level);
 void Log(LogLevel level, std::string_view event, std::string_view message,
          std::string_view fields = {});
-inline void LogInfo(std::string_view event, std::string_view message, std::string_view fields = {}) {
+inline void LogInfo(std::string_view event, std::string_view message,
+                    std::string_view fields = {}) {
     Log(LogLevel::kInfo, event, message, fields);
 }
-inline void LogWarn(std::string_view event, std::string_view message, std::string_view fields = {}) {
+inline void LogWarn(std::string_view event, std::string_view message,
+                    std::string_view fields = {}) {
     Log(LogLevel::kWarn, event, message, fields);
 }
-inline void LogError(std::string_view event, std::string_view message, std::string_view fields = {}) {
+inline void LogError(std::string_view event, std::string_view message,
+                     std::string_view fields = {}) {
     Log(LogLevel::kError, event, message, fields);
 }
 // Writes an already-complete JSON line (the access log).

@@ -22,7 +22,7 @@ struct Errors {
 
 template <typename T>
 class Result {
-public:
+  public:
     Result(T value) : v_(std::move(value)) {}
     Result(Errors errors) : v_(std::move(errors)) {}
 
@@ -33,7 +33,7 @@ public:
     T* operator->() { return &value(); }
     const Errors& errors() const { return std::get<1>(v_); }
 
-private:
+  private:
     std::variant<T, Errors> v_;
 };
 

@@ -24,9 +24,9 @@ TEST(Strings, UrlDecodeRejectsBadEscapes) {
 TEST(Strings, Utf8Validation) {
     EXPECT_TRUE(IsValidUtf8("ภาษาไทย and ASCII"));
     EXPECT_FALSE(IsValidUtf8("\xff\xfe"));
-    EXPECT_FALSE(IsValidUtf8("\xe0\xb8"));          // truncated Thai character
-    EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
-    EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
+    EXPECT_FALSE(IsValidUtf8("\xe0\xb8"));      // truncated Thai character
+    EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));      // overlong '/'
+    EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
     EXPECT_EQ(Utf8Length("สำนักงาน"), 8u);
 }
 

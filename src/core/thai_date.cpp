@@ -4,12 +4,13 @@
 
 namespace govhub::core {
 namespace {
-const char* kThaiMonths[] = {"มกราคม", "กุมภาพันธ์", "มีนาคม",  "เมษายน",  "พฤษภาคม", "มิถุนายน",
-                             "กรกฎาคม", "สิงหาคม",   "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"};
-const char* kThaiMonthsShort[] = {"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.",  "มิ.ย.",
-                                  "ก.ค.", "ส.ค.", "ก.ย.",  "ต.ค.",  "พ.ย.", "ธ.ค."};
-const char* kEnglishMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                                "July",    "August",   "September", "October", "November", "December"};
+const char* kThaiMonths[] = {"มกราคม",  "กุมภาพันธ์", "มีนาคม",  "เมษายน", "พฤษภาคม",  "มิถุนายน",
+                             "กรกฎาคม", "สิงหาคม",  "กันยายน", "ตุลาคม",  "พฤศจิกายน", "ธันวาคม"};
+const char* kThaiMonthsShort[] = {"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+                                  "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",  "พ.ย.", "ธ.ค."};
+const char* kEnglishMonths[] = {"January",   "February", "March",    "April",
+                                "May",       "June",     "July",     "August",
+                                "September", "October",  "November", "December"};
 constexpr int64_t kBangkokOffsetSeconds = 7 * 3600;
 
 std::tm BangkokTime(int64_t epoch_micros) {
@@ -31,7 +32,8 @@ std::string FormatDate(int64_t epoch_micros, const std::string& locale, bool tim
     bool thai = locale != "en";
     std::string out = std::to_string(tm.tm_mday) + " ";
     if (thai) {
-        out += std::string(kThaiMonths[tm.tm_mon]) + " " + std::to_string(BuddhistYear(tm.tm_year + 1900));
+        out += std::string(kThaiMonths[tm.tm_mon]) + " " +
+               std::to_string(BuddhistYear(tm.tm_year + 1900));
     } else {
         out += std::string(kEnglishMonths[tm.tm_mon]) + " " + std::to_string(tm.tm_year + 1900);
     }
@@ -42,8 +44,9 @@ std::string FormatDate(int64_t epoch_micros, const std::string& locale, bool tim
 std::string FormatDateShort(int64_t epoch_micros, const std::string& locale) {
     std::tm tm = BangkokTime(epoch_micros);
     if (locale == "en") {
-        return std::to_string(tm.tm_mday) + " " + std::string(kEnglishMonths[tm.tm_mon]).substr(0, 3) +
-               " " + std::to_string(tm.tm_year + 1900);
+        return std::to_string(tm.tm_mday) + " " +
+               std::string(kEnglishMonths[tm.tm_mon]).substr(0, 3) + " " +
+               std::to_string(tm.tm_year + 1900);
     }
     return std::to_string(tm.tm_mday) + " " + kThaiMonthsShort[tm.tm_mon] + " " +
            std::to_string(BuddhistYear(tm.tm_year + 1900));

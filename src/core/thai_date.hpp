@@ -10,6 +10,8 @@ namespace govhub::core {
 std::string FormatDate(int64_t epoch_micros, const std::string& locale, bool time_of_day = false);
 // "28 พ.ย. 2569"
 std::string FormatDateShort(int64_t epoch_micros, const std::string& locale);
-inline int BuddhistYear(int gregorian_year) { return gregorian_year + 543; }
+inline int BuddhistYear(int gregorian_year) {
+    return gregorian_year + 543;
+}
 
 }  // namespace govhub::core

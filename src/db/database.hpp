@@ -23,18 +23,36 @@ enum class Engine { kSqlite, kPostgres };
 using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
 
 // Helpers so call sites can pass bool/int/const char*/optional.
-inline Value V(std::nullptr_t) { return nullptr; }
-inline Value V(bool b) { return int64_t{b ? 1 : 0}; }
-inline Value V(int i) { return int64_t{i}; }
-inline Value V(int64_t i) { return i; }
-inline Value V(double d) { return d; }
-inline Value V(const char* s) { return std::string(s); }
-inline Value V(std::string s) { return s; }
-inline Value V(std::string_view s) { return std::string(s); }
-inline Value V(const std::optional<std::string>& s) { return s ? Value(*s) : Value(nullptr); }
+inline Value V(std::nullptr_t) {
+    return nullptr;
+}
+inline Value V(bool b) {
+    return int64_t{b ? 1 : 0};
+}
+inline Value V(int i) {
+    return int64_t{i};
+}
+inline Value V(int64_t i) {
+    return i;
+}
+inline Value V(double d) {
+    return d;
+}
+inline Value V(const char* s) {
+    return std::string(s);
+}
+inline Value V(std::string s) {
+    return s;
+}
+inline Value V(std::string_view s) {
+    return std::string(s);
+}
+inline Value V(const std::optional<std::string>& s) {
+    return s ? Value(*s) : Value(nullptr);
+}
 
 class Row {
-public:
+  public:
     Row() = default;
     explicit Row(std::vector<std::optional<std::string>> cells) : cells_(std::move(cells)) {}
     size_t size() const { return cells_.size(); }
@@ -46,7 +64,7 @@ public:
     double Double(size_t i) const;
     bool Bool(size_t i) const;  // 1/t/true
 
-private:
+  private:
     std::vector<std::optional<std::string>> cells_;
 };
 
@@ -54,21 +72,29 @@ using Rows = std::vector<Row>;
 
 // Error kinds services react to; the message never reaches a user.
 class Error : public std::runtime_error {
-public:
-    enum class Kind { kUniqueViolation, kForeignKey, kCheck, kBusy, kReadOnly, kConnection, kOther };
+  public:
+    enum class Kind {
+        kUniqueViolation,
+        kForeignKey,
+        kCheck,
+        kBusy,
+        kReadOnly,
+        kConnection,
+        kOther
+    };
     Error(Kind kind, const std::string& message, std::string constraint = {})
         : std::runtime_error(message), kind_(kind), constraint_(std::move(constraint)) {}
     Kind kind() const { return kind_; }
     // The violated constraint or column when the engine tells it.
     const std::string& constraint() const { return constraint_; }
 
-private:
+  private:
     Kind kind_;
     std::string constraint_;
 };
 
 class Connection {
-public:
+  public:
     virtual ~Connection() = default;
     virtual Engine engine() const = 0;
     // Runs one statement (prepared and cached per connection) and returns every row.
@@ -86,7 +112,7 @@ public:
 };
 
 class Database {
-public:
+  public:
     virtual ~Database() = default;
     virtual Engine engine() const = 0;
     virtual std::string Describe() const = 0;  // engine and location, without secrets
@@ -107,7 +133,7 @@ public:
         return Run(&Database::WithWrite, std::forward<F>(f));
     }
 
-private:
+  private:
     template <typename F>
     auto Run(void (Database::*with)(const std::function<void(Connection&)>&), F&& f)
         -> std::invoke_result_t<F, Connection&> {

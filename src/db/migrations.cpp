@@ -25,7 +25,8 @@ MigrationReport ApplyMigrations(Database& db, const MigrationSet& set) {
         if (std::find(module_order.begin(), module_order.end(), m.module) == module_order.end())
             module_order.push_back(m.module);
     auto rank = [&](const Migration* m) {
-        auto pos = std::find(module_order.begin(), module_order.end(), m->module) - module_order.begin();
+        auto pos =
+            std::find(module_order.begin(), module_order.end(), m->module) - module_order.begin();
         return std::make_pair(pos, m->version);
     };
     std::vector<const Migration*> todo;
@@ -39,8 +40,10 @@ MigrationReport ApplyMigrations(Database& db, const MigrationSet& set) {
             if (!m->sql.empty()) c.ExecScript(m->sql);
             const std::string& variant = c.engine() == Engine::kSqlite ? m->sqlite : m->postgres;
             if (!variant.empty()) c.ExecScript(variant);
-            c.Exec("INSERT INTO schema_migrations (module, version, name, applied_at) VALUES (?, ?, ?, ?)",
-                   {m->module, int64_t{m->version}, m->name, core::NowIso()});
+            c.Exec(
+                "INSERT INTO schema_migrations (module, version, name, applied_at) VALUES (?, ?, "
+                "?, ?)",
+                {m->module, int64_t{m->version}, m->name, core::NowIso()});
         });
         report.applied.push_back(m->module + ":" + std::to_string(m->version) + " " + m->name);
     }

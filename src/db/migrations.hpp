@@ -9,8 +9,8 @@
 namespace govhub::db {
 
 struct Migration {
-    std::string module;   // "accounts", "audit", ...
-    int version = 0;      // increasing within the module
+    std::string module;  // "accounts", "audit", ...
+    int version = 0;     // increasing within the module
     std::string name;
     std::string sql;       // runs on both engines
     std::string sqlite;    // runs on SQLite only, after `sql`
@@ -19,11 +19,11 @@ struct Migration {
 
 // Every module adds its migrations here at start-up (see app/modules.cpp).
 class MigrationSet {
-public:
+  public:
     void Add(Migration m) { migrations_.push_back(std::move(m)); }
     const std::vector<Migration>& all() const { return migrations_; }
 
-private:
+  private:
     std::vector<Migration> migrations_;
 };
 

@@ -15,6 +15,7 @@ struct CookieOptions {
 // Value of cookie `name` in a Cookie header, or empty.
 std::string CookieValue(std::string_view cookie_header, std::string_view name);
 // A Set-Cookie header value.
-std::string SetCookieValue(std::string_view name, std::string_view value, const CookieOptions& opts);
+std::string SetCookieValue(std::string_view name, std::string_view value,
+                           const CookieOptions& opts);
 
 }  // namespace govhub::http

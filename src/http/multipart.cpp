@@ -44,7 +44,9 @@ std::string MultipartBoundary(std::string_view content_type) {
 }
 
 MultipartParser::MultipartParser(std::string boundary, Callbacks callbacks, size_t max_header_bytes)
-    : delimiter_("\r\n--" + boundary), cb_(std::move(callbacks)), max_header_bytes_(max_header_bytes) {
+    : delimiter_("\r\n--" + boundary),
+      cb_(std::move(callbacks)),
+      max_header_bytes_(max_header_bytes) {
     // The first boundary may start the body without a preceding CRLF.
     buf_ = "\r\n";
 }
@@ -106,7 +108,8 @@ bool MultipartParser::Feed(std::string_view data) {
                 size_t pos = buf_.find(delimiter_);
                 if (pos == std::string::npos) {
                     // Keep only what could still begin a delimiter.
-                    if (buf_.size() > delimiter_.size()) buf_.erase(0, buf_.size() - delimiter_.size());
+                    if (buf_.size() > delimiter_.size())
+                        buf_.erase(0, buf_.size() - delimiter_.size());
                     return true;
                 }
                 buf_.erase(0, pos + delimiter_.size());
@@ -162,8 +165,10 @@ bool MultipartParser::Feed(std::string_view data) {
                 state_ = State::kAfterBoundary;
                 break;
             }
-            case State::kEpilogue: return true;
-            case State::kError: return false;
+            case State::kEpilogue:
+                return true;
+            case State::kError:
+                return false;
         }
     }
 }

@@ -16,7 +16,7 @@ struct PartHeaders {
 };
 
 class MultipartParser {
-public:
+  public:
     struct Callbacks {
         std::function<bool(const PartHeaders&)> on_part_begin;  // false aborts
         std::function<bool(std::string_view)> on_part_data;     // false aborts
@@ -30,7 +30,7 @@ public:
     bool done() const { return state_ == State::kEpilogue; }
     const std::string& error() const { return error_; }
 
-private:
+  private:
     enum class State { kPreamble, kAfterBoundary, kHeaders, kBody, kEpilogue, kError };
     bool Fail(std::string why);
     bool ParseHeaders(std::string_view block);

@@ -20,17 +20,19 @@ struct Result {
 };
 
 // Feeds `body` in chunks whose sizes come from `rng` (1..max_chunk bytes).
-Result Parse(const std::string& boundary, const std::string& body, std::mt19937& rng, size_t max_chunk) {
+Result Parse(const std::string& boundary, const std::string& body, std::mt19937& rng,
+             size_t max_chunk) {
     Result r;
-    MultipartParser p(boundary, {[&](const PartHeaders& h) {
-                                     r.parts.push_back({h.name, h.filename, h.content_type, "", h.has_filename});
-                                     return true;
-                                 },
-                                 [&](std::string_view d) {
-                                     r.parts.back().data.append(d);
-                                     return true;
-                                 },
-                                 [&] { return true; }});
+    MultipartParser p(
+        boundary, {[&](const PartHeaders& h) {
+                       r.parts.push_back({h.name, h.filename, h.content_type, "", h.has_filename});
+                       return true;
+                   },
+                   [&](std::string_view d) {
+                       r.parts.back().data.append(d);
+                       return true;
+                   },
+                   [&] { return true; }});
     std::uniform_int_distribution<size_t> dist(1, max_chunk);
     for (size_t pos = 0; pos < body.size() && r.ok;) {
         size_t n = std::min(dist(rng), body.size() - pos);
@@ -45,9 +47,11 @@ Result Parse(const std::string& boundary, const std::string& body, std::mt19937&
 std::string Body(const std::string& b, const std::string& file_content) {
     return "preamble ignored\r\n--" + b +
            "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nชุดข้อมูลงบประมาณ\r\n--" + b +
-           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\data\\\\งบ 2569.csv\"\r\n"
+           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\data\\\\งบ "
+           "2569.csv\"\r\n"
            "Content-Type: text/csv\r\n\r\n" +
-           file_content + "\r\n--" + b + "\r\nContent-Disposition: form-data; name=\"empty\"\r\n\r\n\r\n--" + b +
+           file_content + "\r\n--" + b +
+           "\r\nContent-Disposition: form-data; name=\"empty\"\r\n\r\n\r\n--" + b +
            "--\r\nepilogue";
 }
 
@@ -84,18 +88,21 @@ TEST(MultipartParser, RejectsMalformedBodies) {
     // Garbage after the boundary.
     EXPECT_FALSE(Parse(b, "--XyZ garbage\r\n", rng, 5).ok);
     // Truncated: never reaches the closing boundary.
-    Result r = Parse(b, "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunfinished", rng, 5);
+    Result r =
+        Parse(b, "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunfinished", rng, 5);
     EXPECT_TRUE(r.ok);
     EXPECT_FALSE(r.done);
     // Oversized part headers.
-    std::string huge = "--XyZ\r\nContent-Disposition: form-data; name=\"" + std::string(20000, 'a') + "\"\r\n\r\n";
+    std::string huge =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"" + std::string(20000, 'a') + "\"\r\n\r\n";
     EXPECT_FALSE(Parse(b, huge, rng, 512).ok);
 }
 
 TEST(MultipartParser, ReadsRfc5987FileNames) {
     std::mt19937 rng(2);
     Result r = Parse("b",
-                     "--b\r\nContent-Disposition: form-data; name=\"f\"; filename*=UTF-8''%E0%B8%82%E0%B9%89%E0%B8%AD.csv\r\n"
+                     "--b\r\nContent-Disposition: form-data; name=\"f\"; "
+                     "filename*=UTF-8''%E0%B8%82%E0%B9%89%E0%B8%AD.csv\r\n"
                      "\r\nx\r\n--b--",
                      rng, 4);
     ASSERT_TRUE(r.ok);

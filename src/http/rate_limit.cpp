@@ -55,8 +55,10 @@ Middleware RateLimitMiddleware(RateLimitStore& store, RateLimitConfig config) {
             }
         } else if (req.method == "POST" && req.route) {
             const std::string& cls = req.route->options.rate_limit;
-            if (cls == "login") rule = &config.login;
-            else if (cls == "form") rule = &config.form;
+            if (cls == "login")
+                rule = &config.login;
+            else if (cls == "form")
+                rule = &config.form;
             key = cls + ":" + req.client_ip;
         }
         if (!rule || rule->limit <= 0) return next(req);

@@ -13,7 +13,7 @@
 namespace govhub::http {
 
 struct RateLimitRule {
-    int limit = 0;          // requests per window; 0 disables the rule
+    int limit = 0;  // requests per window; 0 disables the rule
     int window_seconds = 60;
 };
 
@@ -26,7 +26,7 @@ struct RateLimitDecision {
 };
 
 class RateLimitStore {
-public:
+  public:
     virtual ~RateLimitStore() = default;
     // Counts one hit for `key` in the current window of `rule` and decides.
     virtual RateLimitDecision Hit(const std::string& key, const RateLimitRule& rule,
@@ -35,10 +35,10 @@ public:
 
 // In-process counters: right for one node.
 class MemoryRateLimitStore : public RateLimitStore {
-public:
+  public:
     RateLimitDecision Hit(const std::string& key, const RateLimitRule& rule, int64_t now) override;
 
-private:
+  private:
     struct Window {
         int64_t start = 0;
         int count = 0;
@@ -49,10 +49,10 @@ private:
 };
 
 struct RateLimitConfig {
-    RateLimitRule login{10, 60};          // POSTs to login-class routes, per client IP
-    RateLimitRule form{30, 60};           // POSTs to form-class routes, per client IP
-    RateLimitRule api{600, 60};           // /api/ requests with a token, per token
-    RateLimitRule api_anonymous{300, 60}; // /api/ requests without a token, per client IP
+    RateLimitRule login{10, 60};           // POSTs to login-class routes, per client IP
+    RateLimitRule form{30, 60};            // POSTs to form-class routes, per client IP
+    RateLimitRule api{600, 60};            // /api/ requests with a token, per token
+    RateLimitRule api_anonymous{300, 60};  // /api/ requests without a token, per client IP
 };
 
 // Applies the rules: 429 with Retry-After when over; X-RateLimit-* headers on every API reply.

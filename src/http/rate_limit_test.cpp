@@ -18,7 +18,7 @@ TEST(MemoryRateLimitStore, FixedWindowPerKey) {
     auto denied = store.Hit("ip:1", rule, t0 + 5);
     EXPECT_FALSE(denied.allowed);
     EXPECT_EQ(denied.retry_after, 35);
-    EXPECT_TRUE(store.Hit("ip:2", rule, t0).allowed);      // other keys unaffected
+    EXPECT_TRUE(store.Hit("ip:2", rule, t0).allowed);       // other keys unaffected
     EXPECT_TRUE(store.Hit("ip:1", rule, t0 + 40).allowed);  // next window
 }
 

@@ -90,7 +90,9 @@ std::string_view Request::PathParam(const std::string& name) const {
     return it == path_params.end() ? std::string_view{} : std::string_view(it->second);
 }
 
-bool Request::IsApi() const { return core::StartsWith(path, "/api/") || path == "/api"; }
+bool Request::IsApi() const {
+    return core::StartsWith(path, "/api/") || path == "/api";
+}
 
 bool Request::IsCkanApi() const {
     return core::StartsWith(path, "/api/3/action/") || core::StartsWith(path, "/api/action/");

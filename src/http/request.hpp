@@ -17,7 +17,7 @@ struct Route;
 // A file received in a multipart upload; the temp file is removed when the last owner goes,
 // unless a handler moved it away (Keep()).
 class TempFile {
-public:
+  public:
     explicit TempFile(std::string path) : path_(std::move(path)) {}
     ~TempFile();
     TempFile(const TempFile&) = delete;
@@ -26,7 +26,7 @@ public:
     // Renames the file to `dest` (same filesystem) and stops owning it.
     bool MoveTo(const std::string& dest);
 
-private:
+  private:
     std::string path_;
     bool owned_ = true;
 };
@@ -35,7 +35,7 @@ struct Part {
     std::string name;
     std::string filename;  // empty for plain fields
     std::string content_type;
-    std::string value;  // plain fields
+    std::string value;               // plain fields
     std::shared_ptr<TempFile> file;  // file parts
     uint64_t size = 0;
 };
@@ -49,9 +49,9 @@ struct Request {
     std::string query;   // raw query string
     Headers headers;
     int version = 11;
-    std::string body;                          // non-upload bodies (bounded by the route)
-    std::shared_ptr<TempFile> body_file;       // non-multipart uploads
-    std::vector<Part> parts;                   // multipart uploads, parsed while streaming
+    std::string body;                     // non-upload bodies (bounded by the route)
+    std::shared_ptr<TempFile> body_file;  // non-multipart uploads
+    std::vector<Part> parts;              // multipart uploads, parsed while streaming
     std::map<std::string, std::string> path_params;
     const Route* route = nullptr;              // matched route, if any
     std::vector<std::string> allowed_methods;  // when the path matched under other methods
@@ -77,7 +77,7 @@ struct Request {
     bool IsApi() const;      // under /api/
     bool IsCkanApi() const;  // under /api/3/action/ or /api/action/
 
-private:
+  private:
     mutable std::optional<Params> query_cache_;
     mutable std::optional<Params> form_cache_;
 };

@@ -39,7 +39,7 @@ struct RouteMatch {
 };
 
 class Router {
-public:
+  public:
     void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
     void Get(std::string pattern, Handler h, RouteOptions o = {}) {
         Add("GET", std::move(pattern), std::move(h), std::move(o));
@@ -50,7 +50,7 @@ public:
     // GET routes also answer HEAD.
     RouteMatch Match(const std::string& method, const std::string& path) const;
 
-private:
+  private:
     std::vector<std::unique_ptr<Route>> routes_;
 };
 

@@ -13,8 +13,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
-#include <limits>
 #include <cstdlib>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -38,7 +38,7 @@ constexpr size_t kReadChunk = 64 * 1024;
 
 // Where a request body goes while it streams in.
 class BodySink {
-public:
+  public:
     virtual ~BodySink() = default;
     // Returns false with `error` set when the body must be refused.
     virtual bool Write(const char* data, size_t n) = 0;
@@ -47,7 +47,7 @@ public:
 };
 
 class StringSink : public BodySink {
-public:
+  public:
     bool Write(const char* data, size_t n) override {
         body_.append(data, n);
         return true;
@@ -57,7 +57,7 @@ public:
         return true;
     }
 
-private:
+  private:
     std::string body_;
 };
 
@@ -82,7 +82,7 @@ bool WriteAll(int fd, const char* data, size_t n) {
 }
 
 class FileSink : public BodySink {
-public:
+  public:
     explicit FileSink(const std::string& dir) {
         file_ = MakeTempFile(dir, fd_);
         if (!file_) error = HttpError(500, "internal", "error.internal");
@@ -106,7 +106,7 @@ public:
         return true;
     }
 
-private:
+  private:
     int fd_ = -1;
     std::shared_ptr<TempFile> file_;
 };
@@ -114,7 +114,7 @@ private:
 // Parses multipart/form-data while it streams: file parts go to temp files, plain fields to
 // memory (bounded by form_memory_limit).
 class MultipartSink : public BodySink {
-public:
+  public:
     MultipartSink(std::string boundary, const ServerConfig& cfg)
         : cfg_(cfg),
           parser_(std::move(boundary),
@@ -137,7 +137,7 @@ public:
         return true;
     }
 
-private:
+  private:
     bool Begin(const PartHeaders& h) {
         if (parts_.size() >= cfg_.max_parts) return Fail(413, "too_many_parts", "error.too_large");
         current_ = Part{};
@@ -239,12 +239,15 @@ struct Server::Impl {
 
     static std::vector<std::unique_ptr<net::io_context>> MakeContexts(int n) {
         std::vector<std::unique_ptr<net::io_context>> out;
-        for (int i = 0; i < std::max(1, n); ++i) out.push_back(std::make_unique<net::io_context>(1));
+        for (int i = 0; i < std::max(1, n); ++i)
+            out.push_back(std::make_unique<net::io_context>(1));
         return out;
     }
 
     Impl(ServerConfig c, const Router& r)
-        : cfg(std::move(c)), router(r), workers(static_cast<size_t>(std::max(1, cfg.worker_threads))) {}
+        : cfg(std::move(c)),
+          router(r),
+          workers(static_cast<size_t>(std::max(1, cfg.worker_threads))) {}
 
     void Accept();
     void BeginStop();
@@ -256,9 +259,12 @@ struct Server::Impl {
 };
 
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(tcp::socket socket, Server::Impl& server)
-        : stream_(std::move(socket)), server_(server), body_buf_(kReadChunk), header_timer_(stream_.get_executor()) {
+        : stream_(std::move(socket)),
+          server_(server),
+          body_buf_(kReadChunk),
+          header_timer_(stream_.get_executor()) {
         std::lock_guard lock(server_.sessions_mutex);
         server_.sessions.insert(this);
     }
@@ -283,7 +289,7 @@ public:
     }
     auto executor() { return stream_.get_executor(); }
 
-private:
+  private:
     void ReadHeader() {
         if (server_.stopping) return Close();
         parser_.emplace();
@@ -318,10 +324,9 @@ private:
             beast::error_code ignored;
             self->stream_.socket().cancel(ignored);
         });
-        bhttp::async_read_header(stream_, buffer_, *parser_,
-                                 [self = shared_from_this()](beast::error_code ec, size_t) {
-                                     self->OnHeader(ec);
-                                 });
+        bhttp::async_read_header(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
     }
 
     void OnHeader(beast::error_code ec) {
@@ -333,7 +338,8 @@ private:
             ec == net::error::bad_descriptor) {
             return Close();
         }
-        if (ec == bhttp::error::body_limit) return EarlyError(HttpError(413, "too_large", "error.too_large"));
+        if (ec == bhttp::error::body_limit)
+            return EarlyError(HttpError(413, "too_large", "error.too_large"));
         if (ec == bhttp::error::header_limit)
             return EarlyError(HttpError(431, "header_too_large", "error.header_too_large"));
         if (ec) return EarlyError(HttpError(400, "bad_request", "error.bad_request"));
@@ -343,7 +349,8 @@ private:
         req.method = std::string(msg.method_string());
         req.target = std::string(msg.target());
         req.version = static_cast<int>(msg.version());
-        for (const auto& f : msg) req.headers.Add(std::string(f.name_string()), std::string(f.value()));
+        for (const auto& f : msg)
+            req.headers.Add(std::string(f.name_string()), std::string(f.value()));
         req.client_ip = remote_ip_;
         req.secure = server_.cfg.assume_tls;
         if (server_.cfg.trust_proxy) {
@@ -438,7 +445,8 @@ private:
         sink_.reset();
         // Cheap, non-blocking requests are answered on the I/O thread; everything else goes to
         // the worker pool so a slow database call never stalls the network.
-        if (req_->route && req_->route->options.run_inline && server_.inline_ok && server_.inline_ok(*req_))
+        if (req_->route && req_->route->options.run_inline && server_.inline_ok &&
+            server_.inline_ok(*req_))
             return Write(std::make_shared<Response>(server_.Handle(*req_)));
         auto self = shared_from_this();
         net::post(server_.workers, [self] {
@@ -469,8 +477,10 @@ private:
         bool http10 = req.version < 11;
         chunked_ = false;
         if (res_->producer && !res_->body_length) {
-            if (http10) keep_alive_ = false;  // HTTP/1.0: the body ends when the connection does
-            else chunked_ = true;
+            if (http10)
+                keep_alive_ = false;  // HTTP/1.0: the body ends when the connection does
+            else
+                chunked_ = true;
         }
 
         std::string& out = out_;
@@ -494,13 +504,16 @@ private:
             if (chunked_) {
                 out += "Transfer-Encoding: chunked\r\n";
             } else if (res_->producer) {
-                if (res_->body_length) out += "Content-Length: " + std::to_string(*res_->body_length) + "\r\n";
+                if (res_->body_length)
+                    out += "Content-Length: " + std::to_string(*res_->body_length) + "\r\n";
             } else {
                 out += "Content-Length: " + std::to_string(res_->body.size()) + "\r\n";
             }
         }
-        if (!keep_alive_) out += "Connection: close\r\n";
-        else if (http10) out += "Connection: keep-alive\r\n";
+        if (!keep_alive_)
+            out += "Connection: close\r\n";
+        else if (http10)
+            out += "Connection: keep-alive\r\n";
         out += "\r\n";
         bytes_sent_ = 0;
         bool stream_body = res_->producer && !no_body;
@@ -527,7 +540,8 @@ private:
                 more = self->res_->producer(*chunk);
             } catch (const std::exception& e) {
                 failed = true;
-                core::LogError("http.stream", e.what(), "\"request_id\":\"" + self->req_->request_id + "\"");
+                core::LogError("http.stream", e.what(),
+                               "\"request_id\":\"" + self->req_->request_id + "\"");
             }
             net::post(self->stream_.get_executor(), [self, chunk, more, failed] {
                 if (failed) return self->Close();  // the client sees a truncated body
@@ -570,7 +584,9 @@ private:
 
     void AccessLog() {
         const Request& r = *req_;
-        auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+        auto ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_)
+                .count();
         char dur[32];
         std::snprintf(dur, sizeof dur, "%.2f", ms);
         std::string line = "{\"time\":\"" + core::NowIso() + "\",\"type\":\"access\",\"id\":\"" +
@@ -699,7 +715,8 @@ Response Server::Impl::Handle(Request& req) const {
         res = RenderError(req, e);
     } catch (const std::exception& e) {
         core::LogError("http.handler", e.what(),
-                       "\"request_id\":\"" + req.request_id + "\",\"path\":\"" + core::JsonEscape(req.path) + "\"");
+                       "\"request_id\":\"" + req.request_id + "\",\"path\":\"" +
+                           core::JsonEscape(req.path) + "\"");
         res = RenderError(req, HttpError(500, "internal", "error.internal"));
     }
     if (decorator) decorator(req, res);
@@ -713,14 +730,23 @@ Server::~Server() {
     impl_->workers.join();
 }
 
-void Server::Use(Middleware m) { impl_->middlewares.push_back(std::move(m)); }
-void Server::SetErrorRenderer(ErrorRenderer r) { impl_->renderer = std::move(r); }
-void Server::SetDecorator(ResponseDecorator d) { impl_->decorator = std::move(d); }
-void Server::SetInlinePredicate(InlinePredicate p) { impl_->inline_ok = std::move(p); }
+void Server::Use(Middleware m) {
+    impl_->middlewares.push_back(std::move(m));
+}
+void Server::SetErrorRenderer(ErrorRenderer r) {
+    impl_->renderer = std::move(r);
+}
+void Server::SetDecorator(ResponseDecorator d) {
+    impl_->decorator = std::move(d);
+}
+void Server::SetInlinePredicate(InlinePredicate p) {
+    impl_->inline_ok = std::move(p);
+}
 
 void Server::Listen() {
     auto& a = impl_->acceptor;
-    tcp::endpoint ep(net::ip::make_address(impl_->cfg.address), static_cast<unsigned short>(impl_->cfg.port));
+    tcp::endpoint ep(net::ip::make_address(impl_->cfg.address),
+                     static_cast<unsigned short>(impl_->cfg.port));
     a.open(ep.protocol());
     a.set_option(net::socket_base::reuse_address(true));
     a.bind(ep);
@@ -728,9 +754,13 @@ void Server::Listen() {
     impl_->bound_port = a.local_endpoint().port();
 }
 
-void Server::Prepare() { impl_->BuildChain(); }
+void Server::Prepare() {
+    impl_->BuildChain();
+}
 
-int Server::port() const { return impl_->bound_port; }
+int Server::port() const {
+    return impl_->bound_port;
+}
 
 void Server::Run() {
     auto& I = *impl_;
@@ -757,6 +787,8 @@ void Server::Stop() {
     net::post(impl_->ioc, [this] { impl_->BeginStop(); });
 }
 
-Response Server::Handle(Request& req) const { return impl_->Handle(req); }
+Response Server::Handle(Request& req) const {
+    return impl_->Handle(req);
+}
 
 }  // namespace govhub::http

@@ -17,17 +17,17 @@ struct ServerConfig {
     int port = 8080;  // 0 picks a free port (see Server::port())
     int io_threads = 2;
     int worker_threads = 8;
-    size_t header_limit = 16 * 1024;        // request line + headers -> 431 beyond
-    size_t form_memory_limit = 1 << 20;     // multipart plain fields held in memory -> 413
-    size_t max_parts = 1000;                // multipart parts per request
-    int header_timeout_seconds = 15;        // slow header senders are cut off (408)
-    int idle_timeout_seconds = 60;          // keep-alive connections without a request
-    int body_timeout_seconds = 30;          // between two body reads
-    int write_timeout_seconds = 60;         // between two response writes
-    int shutdown_grace_seconds = 30;        // in-flight requests get this long after SIGTERM
-    std::string upload_dir = "/tmp";        // temp files for streamed uploads
-    bool trust_proxy = false;               // honour X-Forwarded-For / X-Forwarded-Proto
-    bool assume_tls = false;                // the public site is https (cookies get Secure)
+    size_t header_limit = 16 * 1024;     // request line + headers -> 431 beyond
+    size_t form_memory_limit = 1 << 20;  // multipart plain fields held in memory -> 413
+    size_t max_parts = 1000;             // multipart parts per request
+    int header_timeout_seconds = 15;     // slow header senders are cut off (408)
+    int idle_timeout_seconds = 60;       // keep-alive connections without a request
+    int body_timeout_seconds = 30;       // between two body reads
+    int write_timeout_seconds = 60;      // between two response writes
+    int shutdown_grace_seconds = 30;     // in-flight requests get this long after SIGTERM
+    std::string upload_dir = "/tmp";     // temp files for streamed uploads
+    bool trust_proxy = false;            // honour X-Forwarded-For / X-Forwarded-Proto
+    bool assume_tls = false;             // the public site is https (cookies get Secure)
     bool access_log = true;
 };
 
@@ -41,7 +41,7 @@ using ResponseDecorator = std::function<void(const Request&, Response&)>;
 using InlinePredicate = std::function<bool(const Request&)>;
 
 class Server {
-public:
+  public:
     Server(ServerConfig config, const Router& router);
     ~Server();
 
@@ -68,7 +68,7 @@ public:
 
     struct Impl;  // public only so server.cpp's connection type can name it
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

@@ -21,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 class Conn {
-public:
+  public:
     explicit Conn(int port) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
@@ -30,7 +30,8 @@ public:
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         timeval tv{5, 0};
         ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) ADD_FAILURE() << "connect";
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+            ADD_FAILURE() << "connect";
     }
     ~Conn() { ::close(fd_); }
     void Send(const std::string& data) {
@@ -73,7 +74,7 @@ public:
         return out;
     }
 
-private:
+  private:
     int fd_;
 };
 
@@ -86,10 +87,11 @@ std::string Body(const std::string& response) {
 }
 
 class ServerTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("govhub-http-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        dir_ = fs::temp_directory_path() /
+               ("govhub-http-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(dir_);
         fs::create_directories(dir_ / "up");
         cfg_.port = 0;
@@ -102,26 +104,27 @@ protected:
         cfg_.shutdown_grace_seconds = 5;
 
         router_.Get("/hello", [](Request& r) { return Response::Text("hello " + r.Query("n")); });
-        router_.Post("/echo", [](Request& r) { return Response::Text(r.body); }, {.body_limit = 1000});
-        router_.Post(
-            "/upload",
-            [this](Request& r) {
-                std::ostringstream out;
-                for (const auto& p : r.parts) {
-                    out << p.name << "|" << p.filename << "|" << p.size << "|";
-                    if (p.file) {
-                        EXPECT_TRUE(fs::exists(p.file->path()));
-                        std::ifstream in(p.file->path(), std::ios::binary);
-                        std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-                        out << core::Sha256Hex(content);
-                    } else {
-                        out << p.value;
-                    }
-                    out << "\n";
-                }
-                return Response::Text(out.str());
-            },
-            {.body_limit = 64 << 20, .upload = true});
+        router_.Post("/echo", [](Request& r) { return Response::Text(r.body); },
+                     {.body_limit = 1000});
+        router_.Post("/upload",
+                     [this](Request& r) {
+                         std::ostringstream out;
+                         for (const auto& p : r.parts) {
+                             out << p.name << "|" << p.filename << "|" << p.size << "|";
+                             if (p.file) {
+                                 EXPECT_TRUE(fs::exists(p.file->path()));
+                                 std::ifstream in(p.file->path(), std::ios::binary);
+                                 std::string content((std::istreambuf_iterator<char>(in)),
+                                                     std::istreambuf_iterator<char>());
+                                 out << core::Sha256Hex(content);
+                             } else {
+                                 out << p.value;
+                             }
+                             out << "\n";
+                         }
+                         return Response::Text(out.str());
+                     },
+                     {.body_limit = 64 << 20, .upload = true});
         router_.Get("/stream", [](Request&) {
             Response r;
             auto n = std::make_shared<int>(0);
@@ -166,17 +169,20 @@ TEST_F(ServerTest, MultipartUploadIsStreamedToTempFiles) {
     std::string file(3 << 20, '\0');
     for (size_t i = 0; i < file.size(); ++i) file[i] = static_cast<char>((i * 131) % 256);
     std::string b = "gh-boundary-123";
-    std::string body = "--" + b + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nงบประมาณ\r\n--" + b +
-                       "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"budget.bin\"\r\n"
-                       "Content-Type: application/octet-stream\r\n\r\n" +
-                       file + "\r\n--" + b + "--\r\n";
+    std::string body =
+        "--" + b + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nงบประมาณ\r\n--" + b +
+        "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"budget.bin\"\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n" +
+        file + "\r\n--" + b + "--\r\n";
     Conn c(port_);
-    c.Send("POST /upload HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary=" +
-           b + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    c.Send(
+        "POST /upload HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: "
+        "multipart/form-data; boundary=" +
+        b + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
     std::string res = c.ReadAll();
     ASSERT_EQ(Status(res), 200) << res.substr(0, 300);
-    EXPECT_EQ(Body(res), "title||24|งบประมาณ\ndata|budget.bin|" + std::to_string(file.size()) + "|" +
-                             core::Sha256Hex(file) + "\n");
+    EXPECT_EQ(Body(res), "title||24|งบประมาณ\ndata|budget.bin|" + std::to_string(file.size()) +
+                             "|" + core::Sha256Hex(file) + "\n");
     // Temp files are gone once the request is over.
     EXPECT_TRUE(fs::is_empty(dir_ / "up"));
 }
@@ -190,35 +196,41 @@ TEST_F(ServerTest, OversizedBodiesAre413BeforeTheyAreRead) {
     // Chunked bodies have no length up front: the limit stops them while reading.
     Conn c2(port_);
     std::string chunk(600, 'x');
-    c2.Send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n" + chunk + "\r\n258\r\n" +
-            chunk + "\r\n0\r\n\r\n");
+    c2.Send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n" + chunk +
+            "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n");
     EXPECT_EQ(Status(c2.ReadAll()), 413);
     EXPECT_EQ(Status(Get("/hello")), 200);
 }
 
 TEST_F(ServerTest, MultipartFieldsInMemoryAreBounded) {
     std::string b = "B";
-    std::string body = "--B\r\nContent-Disposition: form-data; name=\"big\"\r\n\r\n" + std::string(10000, 'x') +
-                       "\r\n--B--\r\n";
+    std::string body = "--B\r\nContent-Disposition: form-data; name=\"big\"\r\n\r\n" +
+                       std::string(10000, 'x') + "\r\n--B--\r\n";
     Conn c(port_);
-    c.Send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\n\r\n" + body);
+    c.Send(
+        "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+        "boundary=B\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body);
     EXPECT_EQ(Status(c.ReadAll()), 413);
 }
 
 TEST_F(ServerTest, MalformedMultipartIs400) {
     std::string body = "--B\r\nNo-Disposition: x\r\n\r\ndata\r\n--B--\r\n";
     Conn c(port_);
-    c.Send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\n\r\n" + body);
+    c.Send(
+        "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+        "boundary=B\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body);
     EXPECT_EQ(Status(c.ReadAll()), 400);
     EXPECT_TRUE(fs::is_empty(dir_ / "up"));
 }
 
 TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
     Conn c(port_);
-    c.Send("GET /hello?n=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /hello?n=2 HTTP/1.1\r\nHost: x\r\n\r\n"
-           "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nthreeGET /hello?n=4 HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.Send(
+        "GET /hello?n=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /hello?n=2 HTTP/1.1\r\nHost: x\r\n\r\n"
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nthreeGET /hello?n=4 "
+        "HTTP/1.1\r\nHost: x\r\n\r\n");
     auto responses = c.ReadResponses(4);
     ASSERT_EQ(responses.size(), 4u);
     EXPECT_EQ(Body(responses[0]), "hello 1");
@@ -249,7 +261,8 @@ TEST_F(ServerTest, FilesHonourRangeAndConditionalRequests) {
     ASSERT_NE(pos, std::string::npos);
     std::string etag = full.substr(pos + 6, full.find("\r\n", pos) - pos - 6);
     Conn c2(port_);
-    c2.Send("GET /file HTTP/1.1\r\nHost: x\r\nIf-None-Match: " + etag + "\r\nConnection: close\r\n\r\n");
+    c2.Send("GET /file HTTP/1.1\r\nHost: x\r\nIf-None-Match: " + etag +
+            "\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(Status(c2.ReadAll()), 304);
     Conn c3(port_);
     c3.Send("GET /file HTTP/1.1\r\nHost: x\r\nRange: bytes=50-60\r\nConnection: close\r\n\r\n");
@@ -264,7 +277,8 @@ TEST_F(ServerTest, MalformedRequestsGetClearErrorsAndTheServerKeepsServing) {
         {"GARBAGE\r\n\r\n", 400},
         {"GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'a') + "\r\n\r\n", 431},
         {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400},
-        {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello", 400},
+        {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
+         400},
         {"GET /bad%zzpath HTTP/1.1\r\nHost: x\r\n\r\n", 400},
         {"GET /%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n", 400},
         {"GET http://evil/ HTTP/1.1\r\nHost: x\r\n\r\n", 400},

@@ -32,7 +32,8 @@ std::string EncodeHeader(const std::string& value) {
 
 std::string AddressOnly(const std::string& from) {
     auto lt = from.find('<'), gt = from.find('>');
-    if (lt != std::string::npos && gt != std::string::npos && gt > lt) return from.substr(lt + 1, gt - lt - 1);
+    if (lt != std::string::npos && gt != std::string::npos && gt > lt)
+        return from.substr(lt + 1, gt - lt - 1);
     return from;
 }
 
@@ -42,14 +43,15 @@ void CheckAddress(const std::string& addr) {
 }
 
 class OutboxMailer : public Mailer {
-public:
+  public:
     OutboxMailer(std::string dir, std::string from) : dir_(std::move(dir)), from_(std::move(from)) {
         std::filesystem::create_directories(dir_);
     }
     void Send(const Message& m) override {
         CheckAddress(m.to);
         std::string id = core::NewUuid();
-        std::string path = dir_ + "/" + core::NowIso().substr(0, 19) + "-" + id.substr(0, 8) + ".eml";
+        std::string path =
+            dir_ + "/" + core::NowIso().substr(0, 19) + "-" + id.substr(0, 8) + ".eml";
         for (auto& c : path)
             if (c == ':') c = '-';
         std::ofstream out(path, std::ios::binary);
@@ -57,21 +59,25 @@ public:
         if (!out) throw std::runtime_error("cannot write " + path);
         // Without SMTP the developer follows the link from the log.
         std::string links;
-        for (size_t pos = m.text.find("http"); pos != std::string::npos; pos = m.text.find("http", pos + 1)) {
-            if (m.text.compare(pos, 7, "http://") != 0 && m.text.compare(pos, 8, "https://") != 0) continue;
+        for (size_t pos = m.text.find("http"); pos != std::string::npos;
+             pos = m.text.find("http", pos + 1)) {
+            if (m.text.compare(pos, 7, "http://") != 0 && m.text.compare(pos, 8, "https://") != 0)
+                continue;
             size_t end = m.text.find_first_of(" \r\n\t", pos);
-            std::string link = m.text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+            std::string link =
+                m.text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
             if (links.find(link) == std::string::npos) links += (links.empty() ? "" : " ") + link;
             if (end == std::string::npos) break;
             pos = end;
         }
         core::LogInfo("mail.outbox", "message written to outbox",
-                      "\"to\":\"" + core::JsonEscape(m.to) + "\",\"file\":\"" + core::JsonEscape(path) +
-                          "\",\"subject\":\"" + core::JsonEscape(m.subject) + "\",\"links\":\"" +
+                      "\"to\":\"" + core::JsonEscape(m.to) + "\",\"file\":\"" +
+                          core::JsonEscape(path) + "\",\"subject\":\"" +
+                          core::JsonEscape(m.subject) + "\",\"links\":\"" +
                           core::JsonEscape(links) + "\"");
     }
 
-private:
+  private:
     std::string dir_, from_;
 };
 
@@ -89,7 +95,7 @@ size_t ReadCallback(char* buffer, size_t size, size_t nitems, void* userp) {
 }
 
 class SmtpMailer : public Mailer {
-public:
+  public:
     SmtpMailer(MailConfig config) : cfg_(std::move(config)) {
         static bool init = (curl_global_init(CURL_GLOBAL_DEFAULT), true);
         (void)init;
@@ -114,11 +120,12 @@ public:
         CURLcode rc = curl_easy_perform(curl);
         curl_slist_free_all(rcpt);
         curl_easy_cleanup(curl);
-        if (rc != CURLE_OK) throw std::runtime_error(std::string("smtp: ") + curl_easy_strerror(rc));
+        if (rc != CURLE_OK)
+            throw std::runtime_error(std::string("smtp: ") + curl_easy_strerror(rc));
         core::LogInfo("mail.smtp", "message sent", "\"to\":\"" + core::JsonEscape(m.to) + "\"");
     }
 
-private:
+  private:
     MailConfig cfg_;
 };
 
@@ -129,7 +136,8 @@ std::string RfcDate() {
 
 }  // namespace
 
-std::string FormatMessage(const Message& m, const std::string& from, const std::string& message_id) {
+std::string FormatMessage(const Message& m, const std::string& from,
+                          const std::string& message_id) {
     std::string body64 = Base64(m.text);
     std::string wrapped;
     for (size_t i = 0; i < body64.size(); i += 76) wrapped += body64.substr(i, 76) + "\r\n";
@@ -141,7 +149,8 @@ std::string FormatMessage(const Message& m, const std::string& from, const std::
 }
 
 std::unique_ptr<Mailer> MakeMailer(const MailConfig& config) {
-    if (config.smtp_url.empty()) return std::make_unique<OutboxMailer>(config.outbox_dir, config.from);
+    if (config.smtp_url.empty())
+        return std::make_unique<OutboxMailer>(config.outbox_dir, config.from);
     return std::make_unique<SmtpMailer>(config);
 }
 

@@ -13,7 +13,7 @@ struct Message {
 };
 
 class Mailer {
-public:
+  public:
     virtual ~Mailer() = default;
     // Throws std::runtime_error when the message could not be handed over.
     virtual void Send(const Message& message) = 0;

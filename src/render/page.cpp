@@ -31,7 +31,8 @@ View PageRenderer::Translations(const std::string& locale) const {
     return t;
 }
 
-void PageRenderer::AddErrors(View& view, const std::vector<FieldError>& errors, const std::string& locale) const {
+void PageRenderer::AddErrors(View& view, const std::vector<FieldError>& errors,
+                             const std::string& locale) const {
     View by_field;
     View list = View::List();
     for (const auto& e : errors) {
@@ -49,8 +50,8 @@ void PageRenderer::AddErrors(View& view, const std::vector<FieldError>& errors, 
     view.Set("has_errors", !errors.empty());
 }
 
-std::string PageRenderer::Render(const std::string& template_name, View body, const PageContext& ctx,
-                                 const std::string& title) const {
+std::string PageRenderer::Render(const std::string& template_name, View body,
+                                 const PageContext& ctx, const std::string& title) const {
     View t = Translations(ctx.locale);
     body.Set("t", t);
     body.Set("csrf", ctx.csrf_token);
@@ -63,8 +64,9 @@ std::string PageRenderer::Render(const std::string& template_name, View body, co
     layout.Set("lang", ctx.locale);
     layout.Set("title", i18n_.Get(ctx.locale, title));
     // An operator's --site-title wins; otherwise the translated default.
-    layout.Set("site_title", site_title_ != i18n_.Get("th", "site.title") ? site_title_
-                                                                          : i18n_.Get(ctx.locale, "site.title"));
+    layout.Set("site_title", site_title_ != i18n_.Get("th", "site.title")
+                                 ? site_title_
+                                 : i18n_.Get(ctx.locale, "site.title"));
     layout.Set("csrf", ctx.csrf_token);
     layout.Set("signed_in", ctx.signed_in);
     layout.Set("user_name", ctx.user_name);

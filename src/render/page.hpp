@@ -26,7 +26,7 @@ struct PageContext {
 };
 
 class PageRenderer {
-public:
+  public:
     PageRenderer(const Templates& templates, const core::I18n& i18n, std::string site_title)
         : templates_(templates), i18n_(i18n), site_title_(std::move(site_title)) {}
 
@@ -34,10 +34,11 @@ public:
     std::string Render(const std::string& template_name, View body, const PageContext& ctx,
                        const std::string& title) const;
     // Adds per-field messages as `errors.<field>` and a list `error_list` for the summary.
-    void AddErrors(View& view, const std::vector<FieldError>& errors, const std::string& locale) const;
+    void AddErrors(View& view, const std::vector<FieldError>& errors,
+                   const std::string& locale) const;
     const std::string& T(const std::string& locale, const std::string& key) const;
 
-private:
+  private:
     View Translations(const std::string& locale) const;
 
     const Templates& templates_;

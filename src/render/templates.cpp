@@ -13,9 +13,11 @@ namespace mst = kainjow::mustache;
 namespace {
 mst::data ToData(const View& v) {
     switch (v.kind()) {
-        case View::Kind::kString: return mst::data(v.str());
-        case View::Kind::kBool: return v.boolean() ? mst::data(mst::data::type::bool_true)
-                                                   : mst::data(mst::data::type::bool_false);
+        case View::Kind::kString:
+            return mst::data(v.str());
+        case View::Kind::kBool:
+            return v.boolean() ? mst::data(mst::data::type::bool_true)
+                               : mst::data(mst::data::type::bool_false);
         case View::Kind::kList: {
             mst::data list(mst::data::type::list);
             for (const auto& item : v.items()) list.push_back(ToData(item));
@@ -45,7 +47,8 @@ void Templates::LoadDirectory(const std::string& dir) {
 
 void Templates::Add(const std::string& name, std::string text) {
     mst::mustache check(text);
-    if (!check.is_valid()) throw std::runtime_error("template " + name + ": " + check.error_message());
+    if (!check.is_valid())
+        throw std::runtime_error("template " + name + ": " + check.error_message());
     sources_[name] = std::move(text);
 }
 
@@ -62,7 +65,8 @@ std::string Templates::Render(const std::string& name, const View& view) const {
     // A mustache object is not safe to share between threads; parsing is cheap.
     mst::mustache tmpl(it->second);
     std::string out = tmpl.render(data);
-    if (!tmpl.is_valid()) throw std::runtime_error("template " + name + ": " + tmpl.error_message());
+    if (!tmpl.is_valid())
+        throw std::runtime_error("template " + name + ": " + tmpl.error_message());
     return out;
 }
 

@@ -9,7 +9,7 @@
 namespace govhub::render {
 
 class Templates {
-public:
+  public:
     // Loads every *.mustache under `dir` (names are paths without the extension,
     // e.g. "accounts/login"). Throws when a template does not parse.
     void LoadDirectory(const std::string& dir);
@@ -18,7 +18,7 @@ public:
     // Renders one template; templates under partials/ are available as {{> partials/name}}.
     std::string Render(const std::string& name, const View& view) const;
 
-private:
+  private:
     std::map<std::string, std::string> sources_;
 };
 

@@ -10,7 +10,7 @@
 namespace govhub::render {
 
 class View {
-public:
+  public:
     enum class Kind { kObject, kList, kString, kBool };
 
     View() : kind_(Kind::kObject) {}
@@ -44,7 +44,7 @@ public:
     const std::map<std::string, View>& fields() const { return fields_; }
     const std::vector<View>& items() const { return items_; }
 
-private:
+  private:
     Kind kind_;
     std::string str_;
     bool bool_ = false;

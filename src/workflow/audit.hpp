@@ -30,6 +30,7 @@ void RecordAudit(db::Connection& c, const AuditEvent& e);
 
 std::vector<AuditEntry> AuditForObject(db::Connection& c, const std::string& object_type,
                                        const std::string& object_id, int limit = 100);
-std::vector<AuditEntry> AuditForActor(db::Connection& c, const std::string& actor_id, int limit = 100);
+std::vector<AuditEntry> AuditForActor(db::Connection& c, const std::string& actor_id,
+                                      int limit = 100);
 
 }  // namespace govhub::workflow

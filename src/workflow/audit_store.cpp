@@ -55,7 +55,8 @@ void RecordAudit(db::Connection& c, const AuditEvent& e) {
 }
 
 namespace {
-constexpr const char* kColumns = "SELECT id, at, actor_id, action, object_type, object_id, details, ip FROM audit_log ";
+constexpr const char* kColumns =
+    "SELECT id, at, actor_id, action, object_type, object_id, details, ip FROM audit_log ";
 
 std::vector<AuditEntry> ToEntries(const db::Rows& rows) {
     std::vector<AuditEntry> out;
@@ -77,9 +78,9 @@ std::vector<AuditEntry> ToEntries(const db::Rows& rows) {
 
 std::vector<AuditEntry> AuditForObject(db::Connection& c, const std::string& object_type,
                                        const std::string& object_id, int limit) {
-    return ToEntries(c.Query(std::string(kColumns) +
-                                 "WHERE object_type = ? AND object_id = ? ORDER BY id DESC LIMIT ?",
-                             {object_type, object_id, int64_t{limit}}));
+    return ToEntries(c.Query(
+        std::string(kColumns) + "WHERE object_type = ? AND object_id = ? ORDER BY id DESC LIMIT ?",
+        {object_type, object_id, int64_t{limit}}));
 }
 
 std::vector<AuditEntry> AuditForActor(db::Connection& c, const std::string& actor_id, int limit) {

@@ -37,10 +37,10 @@ Error MakeError(sqlite3* db, int rc, std::string_view sql) {
 }  // namespace
 
 class SqliteConnection : public Connection {
-public:
+  public:
     SqliteConnection(const std::string& path, bool read_only) {
-        int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY
-                                                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        int flags = SQLITE_OPEN_NOMUTEX |
+                    (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
         if (rc != SQLITE_OK) {
             std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -76,7 +76,8 @@ public:
                     cells.emplace_back(std::nullopt);
                 } else {
                     auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-                    cells.emplace_back(std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
+                    cells.emplace_back(
+                        std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
                 }
             }
             rows.emplace_back(std::move(cells));
@@ -108,7 +109,7 @@ public:
 
     sqlite3* handle() { return db_; }
 
-private:
+  private:
     sqlite3_stmt* Prepare(std::string_view sql, const std::vector<Value>& params) {
         std::string key(sql);
         auto it = cache_.find(key);
@@ -124,7 +125,8 @@ private:
             sqlite3_clear_bindings(stmt);
         }
         if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt))
-            throw Error(Error::Kind::kOther, "parameter count mismatch [" + std::string(sql.substr(0, 120)) + "]");
+            throw Error(Error::Kind::kOther,
+                        "parameter count mismatch [" + std::string(sql.substr(0, 120)) + "]");
         for (size_t i = 0; i < params.size(); ++i) {
             int idx = static_cast<int>(i + 1);
             const Value& v = params[i];
@@ -137,7 +139,8 @@ private:
                 rc = sqlite3_bind_double(stmt, idx, *d);
             } else {
                 const auto& s = std::get<std::string>(v);
-                rc = sqlite3_bind_text64(stmt, idx, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+                rc = sqlite3_bind_text64(stmt, idx, s.data(), s.size(), SQLITE_TRANSIENT,
+                                         SQLITE_UTF8);
             }
             if (rc != SQLITE_OK) throw MakeError(db_, rc, sql);
         }
@@ -163,7 +166,9 @@ thread_local SqliteConnection* t_write_conn = nullptr;
 thread_local const SqliteDatabase* t_write_db = nullptr;
 }  // namespace
 
-void SqliteDatabase::AddConnectionHook(ConnectionHook hook) { Hooks().push_back(std::move(hook)); }
+void SqliteDatabase::AddConnectionHook(ConnectionHook hook) {
+    Hooks().push_back(std::move(hook));
+}
 
 SqliteDatabase::SqliteDatabase(std::string path, const OpenOptions& options)
     : path_(std::move(path)), max_readers_(std::max(1, options.read_connections)) {

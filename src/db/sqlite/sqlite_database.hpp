@@ -17,7 +17,7 @@ namespace govhub::db {
 class SqliteConnection;
 
 class SqliteDatabase : public Database {
-public:
+  public:
     SqliteDatabase(std::string path, const OpenOptions& options);
     ~SqliteDatabase() override;
 
@@ -30,7 +30,7 @@ public:
     using ConnectionHook = std::function<void(sqlite3*)>;
     static void AddConnectionHook(ConnectionHook hook);
 
-private:
+  private:
     std::unique_ptr<SqliteConnection> OpenConnection(bool read_only);
 
     std::string path_;

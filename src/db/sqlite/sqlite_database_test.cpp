@@ -11,7 +11,7 @@ namespace govhub::db {
 namespace {
 
 class SqliteTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir_ = std::filesystem::temp_directory_path() /
                ("govhub-db-test-" + std::to_string(::getpid()) + "-" +
@@ -19,7 +19,8 @@ protected:
         std::filesystem::remove_all(dir_);
         db_ = Open("sqlite:" + (dir_ / "t.db").string());
         db_->Write([](Connection& c) {
-            c.ExecScript("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, note TEXT)");
+            c.ExecScript(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, note TEXT)");
         });
     }
     void TearDown() override {
@@ -32,14 +33,18 @@ protected:
 
 TEST_F(SqliteTest, ParametersNullsAndReturning) {
     auto id = db_->Write([](Connection& c) {
-        return c.One("INSERT INTO t (name, note) VALUES (?, ?) RETURNING id", {"ก ข", nullptr})->Int(0);
+        return c.One("INSERT INTO t (name, note) VALUES (?, ?) RETURNING id", {"ก ข", nullptr})
+            ->Int(0);
     });
     EXPECT_GT(id, 0);
-    auto row = db_->Read([&](Connection& c) { return c.One("SELECT name, note FROM t WHERE id = ?", {id}); });
+    auto row = db_->Read(
+        [&](Connection& c) { return c.One("SELECT name, note FROM t WHERE id = ?", {id}); });
     ASSERT_TRUE(row);
     EXPECT_EQ(row->Str(0), "ก ข");
     EXPECT_TRUE(row->IsNull(1));
-    EXPECT_FALSE(db_->Read([](Connection& c) { return c.One("SELECT 1 FROM t WHERE name = ?", {"none"}).has_value(); }));
+    EXPECT_FALSE(db_->Read([](Connection& c) {
+        return c.One("SELECT 1 FROM t WHERE name = ?", {"none"}).has_value();
+    }));
 }
 
 TEST_F(SqliteTest, UniqueViolationIsTyped) {
@@ -65,7 +70,8 @@ TEST_F(SqliteTest, FailedTransactionRollsBackEverything) {
 TEST_F(SqliteTest, NestedWritesJoinAndReadsSeeUncommittedWork) {
     db_->Write([&](Connection& c) {
         c.Exec("INSERT INTO t (name) VALUES (?)", {"outer"});
-        db_->Write([](Connection& inner) { inner.Exec("INSERT INTO t (name) VALUES (?)", {"inner"}); });
+        db_->Write(
+            [](Connection& inner) { inner.Exec("INSERT INTO t (name) VALUES (?)", {"inner"}); });
         auto n = db_->Read([](Connection& r) { return r.One("SELECT COUNT(*) FROM t")->Int(0); });
         EXPECT_EQ(n, 2);
     });
@@ -86,19 +92,22 @@ TEST_F(SqliteTest, ConcurrentWritersAreSerialized) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < 50; ++i) {
                 db_->Write([&](Connection& c) {
-                    c.Exec("INSERT INTO t (name) VALUES (?)", {std::to_string(t) + "-" + std::to_string(i)});
+                    c.Exec("INSERT INTO t (name) VALUES (?)",
+                           {std::to_string(t) + "-" + std::to_string(i)});
                 });
                 db_->Read([](Connection& c) { c.One("SELECT COUNT(*) FROM t"); });
             }
         });
     }
     for (auto& th : threads) th.join();
-    EXPECT_EQ(db_->Read([](Connection& c) { return c.One("SELECT COUNT(*) FROM t")->Int(0); }), 200);
+    EXPECT_EQ(db_->Read([](Connection& c) { return c.One("SELECT COUNT(*) FROM t")->Int(0); }),
+              200);
 }
 
 TEST_F(SqliteTest, MigrationsApplyOnceWithEngineVariants) {
     MigrationSet set;
-    set.Add({.module = "m", .version = 2, .name = "second", .sql = "ALTER TABLE m1 ADD COLUMN b TEXT"});
+    set.Add(
+        {.module = "m", .version = 2, .name = "second", .sql = "ALTER TABLE m1 ADD COLUMN b TEXT"});
     set.Add({.module = "m",
              .version = 1,
              .name = "first",
@@ -113,8 +122,9 @@ TEST_F(SqliteTest, MigrationsApplyOnceWithEngineVariants) {
 }
 
 TEST(Placeholders, NumberedOutsideQuotesAndComments) {
-    EXPECT_EQ(NumberPlaceholders("SELECT * FROM t WHERE a = ? AND b = '?' AND c = ? -- ?\n AND d = ?"),
-              "SELECT * FROM t WHERE a = $1 AND b = '?' AND c = $2 -- ?\n AND d = $3");
+    EXPECT_EQ(
+        NumberPlaceholders("SELECT * FROM t WHERE a = ? AND b = '?' AND c = ? -- ?\n AND d = ?"),
+        "SELECT * FROM t WHERE a = $1 AND b = '?' AND c = $2 -- ?\n AND d = $3");
     EXPECT_EQ(NumberPlaceholders("SELECT 'it''s ?', \"q?\" , ?"), "SELECT 'it''s ?', \"q?\" , $1");
 }
 

@@ -47,9 +47,11 @@ void ActionRegistry::Mount(http::Router& router) {
 http::Response ActionRegistry::Dispatch(http::Request& req) const {
     std::string name = req.path.substr(req.path.rfind('/') + 1);
     auto it = actions_.find(name);
-    if (it == actions_.end()) throw HttpError(400, "unknown_action", "Bad request - Action name not known: " + name);
+    if (it == actions_.end())
+        throw HttpError(400, "unknown_action", "Bad request - Action name not known: " + name);
     const Entry& entry = it->second;
-    if (req.body.size() > entry.options.body_limit) throw HttpError(413, "too_large", "error.too_large");
+    if (req.body.size() > entry.options.body_limit)
+        throw HttpError(413, "too_large", "error.too_large");
 
     Json params = Json::object();
     if (req.method == "POST") {
@@ -60,15 +62,18 @@ http::Response ActionRegistry::Dispatch(http::Request& req) const {
             try {
                 params = Json::parse(req.body);
             } catch (const Json::parse_error&) {
-                throw HttpError(400, "bad_json", "Bad request - JSON Error: could not parse the request body");
+                throw HttpError(400, "bad_json",
+                                "Bad request - JSON Error: could not parse the request body");
             }
             if (!params.is_object())
-                throw HttpError(400, "bad_json", "Bad request - JSON Error: the request body must be a JSON object");
+                throw HttpError(400, "bad_json",
+                                "Bad request - JSON Error: the request body must be a JSON object");
         }
     } else {
         if (!entry.options.side_effect_free)
             throw HttpError(400, "post_required",
-                            "Bad request - JSON Error: Invalid request. Please use POST method for your request");
+                            "Bad request - JSON Error: Invalid request. Please use POST method for "
+                            "your request");
         // Repeated query parameters become lists (CKAN).
         for (const auto& [k, v] : req.QueryParams()) {
             if (params.contains(k)) {
@@ -90,13 +95,15 @@ http::Response ActionRegistry::Dispatch(http::Request& req) const {
 
 std::string RequireString(const ActionContext& ctx, const std::string& key) {
     auto it = ctx.params.find(key);
-    if (it == ctx.params.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty()))
+    if (it == ctx.params.end() || it->is_null() ||
+        (it->is_string() && it->get<std::string>().empty()))
         throw HttpError::Validation({{key, "Missing value"}});
     if (!it->is_string()) throw HttpError::Validation({{key, "Must be a string"}});
     return it->get<std::string>();
 }
 
-std::string OptionalString(const ActionContext& ctx, const std::string& key, const std::string& fallback) {
+std::string OptionalString(const ActionContext& ctx, const std::string& key,
+                           const std::string& fallback) {
     auto it = ctx.params.find(key);
     if (it == ctx.params.end() || it->is_null()) return fallback;
     if (!it->is_string()) throw HttpError::Validation({{key, "Must be a string"}});
@@ -108,12 +115,23 @@ std::string ErrorEnvelope(const std::string& help_url, int status, const std::st
     std::string type;
     switch (status) {
         case 401:
-        case 403: type = "Authorization Error"; break;
-        case 404: type = "Not Found Error"; break;
-        case 409: type = "Validation Error"; break;
-        case 413: type = "Request Too Large"; break;
-        case 429: type = "Rate Limit Error"; break;
-        default: type = status >= 500 ? "Internal Server Error" : "Bad Request";
+        case 403:
+            type = "Authorization Error";
+            break;
+        case 404:
+            type = "Not Found Error";
+            break;
+        case 409:
+            type = "Validation Error";
+            break;
+        case 413:
+            type = "Request Too Large";
+            break;
+        case 429:
+            type = "Rate Limit Error";
+            break;
+        default:
+            type = status >= 500 ? "Internal Server Error" : "Bad Request";
     }
     Json err = {{"__type", type}, {"message", message}};
     for (const auto& [k, v] : fields) err[k] = v;

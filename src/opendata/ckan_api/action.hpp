@@ -32,7 +32,7 @@ struct ActionOptions {
 inline constexpr const char* kCkanVersion = "2.11.0";
 
 class ActionRegistry {
-public:
+  public:
     explicit ActionRegistry(std::string site_url) : site_url_(std::move(site_url)) {}
     void Add(const std::string& name, ActionFn fn, ActionOptions options = {});
     // An action whose result never changes while the process runs (status_show): its reply is
@@ -44,7 +44,7 @@ public:
     // The envelope for a successful result.
     std::string Success(const std::string& action, const Json& result) const;
 
-private:
+  private:
     http::Response Dispatch(http::Request& req) const;
 
     std::string site_url_;
@@ -58,7 +58,8 @@ private:
 
 // Parameter helpers that answer CKAN-style validation errors.
 std::string RequireString(const ActionContext& ctx, const std::string& key);
-std::string OptionalString(const ActionContext& ctx, const std::string& key, const std::string& fallback = "");
+std::string OptionalString(const ActionContext& ctx, const std::string& key,
+                           const std::string& fallback = "");
 
 // The error envelope for an HttpError on an action path; used by the site's error renderer.
 std::string ErrorEnvelope(const std::string& help_url, int status, const std::string& message,

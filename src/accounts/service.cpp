@@ -410,6 +410,15 @@ bool AccountService::CanManage(const Principal* viewer, const User& target) cons
     return viewer && (viewer->sysadmin || viewer->user_id == target.id);
 }
 
+bool AccountService::HasCapacity(const Principal* p, const std::string& object_type,
+                                 const std::string& object_id, Capacity capacity) {
+    if (!p) return false;
+    if (p->sysadmin) return true;
+    std::optional<Capacity> held;
+    db_.Read([&](db::Connection& c) { held = store::FindMembership(c, p->user_id, object_type, object_id); });
+    return held && static_cast<int>(*held) >= static_cast<int>(capacity);
+}
+
 std::optional<User> AccountService::ViewUser(const std::string& key, const Principal* viewer) {
     std::optional<User> u;
     db_.Read([&](db::Connection& c) { u = store::FindUser(c, key); });

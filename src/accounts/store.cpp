@@ -198,6 +198,39 @@ void RecordLoginSuccess(db::Connection& c, const std::string& user_id, const std
         {at, user_id});
 }
 
+namespace {
+const char* CapacityName(Capacity c) {
+    switch (c) {
+        case Capacity::kMember: return "member";
+        case Capacity::kEditor: return "editor";
+        case Capacity::kAdmin: return "admin";
+    }
+    return "member";
+}
+}  // namespace
+
+void SetMembership(db::Connection& c, const std::string& user_id, const std::string& object_type,
+                   const std::string& object_id, Capacity capacity) {
+    c.Exec("INSERT INTO memberships (user_id, object_type, object_id, capacity, created) VALUES (?, ?, ?, ?, ?)"
+           " ON CONFLICT (user_id, object_type, object_id) DO UPDATE SET capacity = excluded.capacity",
+           {user_id, object_type, object_id, CapacityName(capacity), core::NowIso()});
+}
+
+void RemoveMembership(db::Connection& c, const std::string& user_id, const std::string& object_type,
+                      const std::string& object_id) {
+    c.Exec("DELETE FROM memberships WHERE user_id = ? AND object_type = ? AND object_id = ?",
+           {user_id, object_type, object_id});
+}
+
+std::optional<Capacity> FindMembership(db::Connection& c, const std::string& user_id,
+                                       const std::string& object_type, const std::string& object_id) {
+    auto row = c.One("SELECT capacity FROM memberships WHERE user_id = ? AND object_type = ? AND object_id = ?",
+                     {user_id, object_type, object_id});
+    if (!row) return std::nullopt;
+    const std::string& v = row->Str(0);
+    return v == "admin" ? Capacity::kAdmin : v == "editor" ? Capacity::kEditor : Capacity::kMember;
+}
+
 void InsertSession(db::Connection& c, const std::string& token_hash, const SessionRow& s,
                    const std::string& ip, const std::string& user_agent) {
     c.Exec(

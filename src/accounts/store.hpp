@@ -29,6 +29,14 @@ void RecordLoginFailure(db::Connection& c, const std::string& user_id, int failu
                         const std::string& locked_until);
 void RecordLoginSuccess(db::Connection& c, const std::string& user_id, const std::string& at);
 
+// Per-object roles (organizations and, later, courses and workD agencies).
+void SetMembership(db::Connection& c, const std::string& user_id, const std::string& object_type,
+                   const std::string& object_id, Capacity capacity);
+void RemoveMembership(db::Connection& c, const std::string& user_id, const std::string& object_type,
+                      const std::string& object_id);
+std::optional<Capacity> FindMembership(db::Connection& c, const std::string& user_id,
+                                       const std::string& object_type, const std::string& object_id);
+
 struct SessionRow {
     std::string id;
     std::string user_id;

@@ -7,9 +7,9 @@ void AddAuditMigrations(db::MigrationSet& set) {
     set.Add({.module = "audit",
              .version = 1,
              .name = "audit log",
-             .sqlite = R"sql(
+             .sql = R"sql(
 CREATE TABLE audit_log (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id {auto_id},
   at TEXT NOT NULL,
   actor_id TEXT,
   action TEXT NOT NULL,
@@ -20,24 +20,15 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_object ON audit_log (object_type, object_id, id);
 CREATE INDEX audit_log_actor ON audit_log (actor_id, id);
+)sql",
+             // Append-only: the engines spell triggers differently.
+             .sqlite = R"sql(
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 )sql",
              .postgres = R"sql(
-CREATE TABLE audit_log (
-  id BIGSERIAL PRIMARY KEY,
-  at TEXT NOT NULL,
-  actor_id TEXT,
-  action TEXT NOT NULL,
-  object_type TEXT NOT NULL,
-  object_id TEXT NOT NULL,
-  details TEXT NOT NULL DEFAULT '{}',
-  ip TEXT
-);
-CREATE INDEX audit_log_object ON audit_log (object_type, object_id, id);
-CREATE INDEX audit_log_actor ON audit_log (actor_id, id);
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$;
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log

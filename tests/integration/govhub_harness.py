@@ -158,20 +158,25 @@ class Browser:
         return self.request("POST", path, body=json.dumps(obj).encode(), headers=h)
 
 
+def read_until_close(sock):
+    """Everything the peer sends until it closes the connection (or the socket times out)."""
+    out = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+    except socket.timeout:
+        pass
+    return out
+
+
 def raw_request(port, data, timeout=10, read=True):
     """Sends raw bytes; returns everything received until the server closes (or timeout)."""
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     s.sendall(data)
-    out = b""
-    if read:
-        try:
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                out += chunk
-        except socket.timeout:
-            pass
+    out = read_until_close(s) if read else b""
     s.close()
     return out
 

@@ -3,7 +3,7 @@ import json
 import socket
 import time
 
-from govhub_harness import Browser, raw_request, status_of
+from govhub_harness import read_until_close, Browser, raw_request, status_of
 
 
 def test_home_is_thai_by_default_with_english_switch(browser):
@@ -137,12 +137,7 @@ def test_keep_alive_and_pipelining(server):
     s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
               b"GET /api/3/action/status_show HTTP/1.1\r\nHost: x\r\n\r\n"
               b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    data = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
+    data = read_until_close(s)
     s.close()
     assert data.count(b"HTTP/1.1 200 OK") == 3
     first, second = data.index(b"ok\n"), data.index(b'"success":true')

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from accounts_helpers import PASSWORD, login
-from govhub_harness import BIN, Browser, Server, status_of
+from govhub_harness import read_until_close, BIN, Browser, Server, status_of
 
 
 @pytest.fixture
@@ -133,12 +133,7 @@ def test_sigterm_lets_in_flight_requests_finish(smtp):
     s.proc.send_signal(signal.SIGTERM)
     time.sleep(0.3)
     c.sendall(body[3:])
-    data = b""
-    while True:
-        chunk = c.recv(65536)
-        if not chunk:
-            break
-        data += chunk
+    data = read_until_close(c)
     assert status_of(data) == 200 and b'"success":true' in data
     assert s.proc.wait(timeout=20) == 0
     s.log.close()

@@ -188,3 +188,33 @@ def test_other_users_tokens_are_forbidden(server, smtp):
     registered_user(b, smtp)
     r = b.post_form("/user/%s/api-tokens" % alice, {"token_name": "steal"}, csrf_page="/user/" + alice)
     assert r.status == 403
+
+
+def test_resend_verification_sends_a_new_working_link(server, smtp):
+    b = Browser(server)
+    name = unique_name("resend")
+    email = name + "@example.go.th"
+    assert register(b, name).status == 201
+    first = verify_link(smtp, email)
+    r = b.post_form("/user/verify/resend", {"email": email})
+    assert r.status == 200 and "เราได้ส่งลิงก์ใหม่" in r.text
+    second = verify_link(smtp, email)
+    assert second != first
+    assert b.get(second).status == 200
+    assert login(b, name).status == 303
+    # Once verified, asking again sends nothing; unknown addresses get the same answer.
+    before = len(smtp.messages(email))
+    assert b.post_form("/user/verify/resend", {"email": email}).status == 200
+    assert b.post_form("/user/verify/resend", {"email": "nobody@example.go.th"}).status == 200
+    assert len(smtp.messages(email)) == before
+
+
+def test_lifecycle_is_in_the_audit_log(server, smtp):
+    import sqlite3
+    name = registered_user(Browser(server), smtp, "audited")
+    db = sqlite3.connect("file:%s/govhub.db?mode=ro" % server.data_dir, uri=True)
+    actions = [r[0] for r in db.execute(
+        "SELECT a.action FROM audit_log a JOIN users u ON u.id = a.object_id WHERE u.name = ? ORDER BY a.id",
+        (name,))]
+    db.close()
+    assert actions == ["user.register", "user.verify_email", "user.login"]

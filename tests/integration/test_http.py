@@ -1,5 +1,6 @@
 """The HTTP core through the real binary: pages, static files, errors by area, hostile input."""
 import json
+import urllib.parse
 import socket
 import time
 
@@ -149,3 +150,40 @@ def test_head_requests_have_no_body(server):
     assert status_of(out) == 200
     head, _, body = out.partition(b"\r\n\r\n")
     assert body == b"" and b"Content-Length: " in head
+
+
+FORMS = ["/user/register", "/user/verify/resend", "/user/login", "/user/reset", "/user/reset/confirm",
+         "/user/password"]
+
+
+def test_every_form_survives_missing_hostile_and_oversized_input(server, smtp):
+    from accounts_helpers import registered_user
+    anon = Browser(server)
+    signed_in = Browser(server)
+    name = registered_user(signed_in, smtp, "sweep")
+    # Logout goes last: it ends the signed-in browser's session.
+    forms = FORMS + ["/user/%s/api-tokens" % name,
+                     "/user/%s/api-tokens/00000000-0000-4000-8000-000000000000/revoke" % name, "/user/logout"]
+    hostile = {"name": "<img src=x onerror=alert(1)>", "email": "a@b\r\nBcc: victim@example.com",
+               "login": "' OR 1=1 --", "password": "x" * 5000, "password_confirm": "\u0000",
+               "token": "../../etc/passwd", "token_name": "\u202e" * 50, "fullname_th": "ก" * 300,
+               "current_password": "", "next": "javascript:alert(1)"}
+    for b in (anon, signed_in):
+        csrf_page = "/user/" + name if b is signed_in else "/user/login"
+        for path in forms:
+            for fields in ({}, hostile) if path != "/user/logout" else (hostile,):
+                r = b.post_form(path, fields, csrf_page=csrf_page)
+                assert r.status < 500, (path, fields is hostile, r.status, r.text[:300])
+                assert "<img src=x" not in r.text
+                if r.status in (301, 302, 303):
+                    loc = r.header("Location")
+                    assert loc.startswith("/") and not loc.startswith("//"), loc
+            if path == "/user/logout":
+                continue
+            big = {"_csrf": b.csrf_from(csrf_page), "name": "x" * 70000}
+            r = b.request("POST", path, body=urllib.parse.urlencode(big).encode(),
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+            assert r.status == 413, (path, r.status)
+    assert server.alive()
+    # The hostile e-mail did not create an account or inject a header into any message.
+    assert not [m for m in smtp.messages() if "victim@example.com" in str(m.get("Bcc", ""))]

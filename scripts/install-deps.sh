@@ -8,9 +8,10 @@ DEBIAN_PACKAGES=(
   g++ make cmake ninja-build ccache pkg-config clang-format
   # native libraries (DESIGN.md §3)
   libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
-  libkainjow-mustache-dev libicu-dev libcli11-dev libgtest-dev libgmock-dev
+  libkainjow-mustache-dev libicu-dev libcli11-dev libgtest-dev libgmock-dev libpq-dev
   # runtime and test peers
   fonts-thai-tlwg python3 python3-pytest python3-aiosmtpd chromium nginx-light wrk curl
+  postgresql-15
 )
 
 missing=()

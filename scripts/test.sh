@@ -10,6 +10,16 @@ mkdir -p tests/artifacts
 what=${1:-all}
 failed=()
 
+# A throw-away PostgreSQL 15 cluster for the second engine, removed when the script ends.
+pg_dir=$(mktemp -d /tmp/govhub-test-pg-XXXXXX)
+cleanup() { scripts/pg-cluster.sh stop "$pg_dir"; }
+trap cleanup EXIT
+if [[ $what != e2e ]]; then
+  GOVHUB_TEST_PG_URL=$(scripts/pg-cluster.sh start "$pg_dir") || { echo "cannot start PostgreSQL"; exit 1; }
+  export GOVHUB_TEST_PG_URL
+  echo "PostgreSQL test cluster: $GOVHUB_TEST_PG_URL"
+fi
+
 run() {
   local name=$1; shift
   echo "=== $name"
@@ -21,7 +31,8 @@ if [[ $what == all || $what == unit ]]; then
 fi
 if [[ $what == all || $what == integration ]]; then
   # Debian's python3 (it has python3-pytest and python3-aiosmtpd), not a pyenv shim.
-  run integration /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+  run "integration (SQLite)" env GOVHUB_TEST_ENGINE=sqlite /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+  run "integration (PostgreSQL)" env GOVHUB_TEST_ENGINE=postgres /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 fi
 if [[ $what == all || $what == e2e ]]; then
   run e2e node --test tests/e2e/

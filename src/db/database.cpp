@@ -1,6 +1,7 @@
 #include "db/database.hpp"
 
 #include "core/strings.hpp"
+#include "db/postgres/postgres_database.hpp"
 #include "db/sqlite/sqlite_database.hpp"
 
 namespace govhub::db {
@@ -29,6 +30,14 @@ double Row::Double(size_t i) const {
 bool Row::Bool(size_t i) const {
     const auto& c = cells_.at(i);
     return c && (*c == "1" || *c == "t" || *c == "true");
+}
+
+void Connection::CopyIn(std::string_view, const std::function<bool(std::string&)>&) {
+    throw Error(Error::Kind::kOther, "COPY is a PostgreSQL feature; this engine has none");
+}
+
+void Connection::CopyOut(std::string_view, const std::function<void(std::string_view)>&) {
+    throw Error(Error::Kind::kOther, "COPY is a PostgreSQL feature; this engine has none");
 }
 
 std::string NumberPlaceholders(std::string_view sql) {
@@ -73,7 +82,7 @@ std::unique_ptr<Database> Open(const std::string& url, const OpenOptions& option
         return std::make_unique<SqliteDatabase>(path, options);
     }
     if (core::StartsWith(url, "postgresql://") || core::StartsWith(url, "postgres://")) {
-        throw std::runtime_error("PostgreSQL support is not built yet (issue #3)");
+        return std::make_unique<PostgresDatabase>(url, options);
     }
     throw std::runtime_error("unknown database URL (expected sqlite:PATH or postgresql://...)");
 }

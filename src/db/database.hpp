@@ -103,6 +103,11 @@ class Connection {
     virtual int64_t Exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
     // Runs several statements without parameters (migrations).
     virtual void ExecScript(std::string_view sql) = 0;
+    // Bulk transfer with PostgreSQL's COPY (`COPY t (a, b) FROM STDIN (FORMAT csv)` /
+    // `COPY (...) TO STDOUT ...`). The producer appends the next piece and returns false after
+    // the last; a producer that throws aborts the COPY. SQLite has no COPY: it throws Error.
+    virtual void CopyIn(std::string_view copy_sql, const std::function<bool(std::string&)>& producer);
+    virtual void CopyOut(std::string_view copy_sql, const std::function<void(std::string_view)>& consumer);
 
     std::optional<Row> One(std::string_view sql, const std::vector<Value>& params = {}) {
         Rows rows = Query(sql, params);

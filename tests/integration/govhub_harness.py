@@ -14,6 +14,27 @@ import urllib.parse
 from email import policy
 
 BIN = os.environ.get("GOVHUB_BIN", os.path.join(os.path.dirname(__file__), "../../build/govhub"))
+# The suite runs once per engine: scripts/test.sh sets GOVHUB_TEST_ENGINE=postgres and the URL of
+# a throw-away cluster for the second run.
+ENGINE = os.environ.get("GOVHUB_TEST_ENGINE", "sqlite")
+PG_ADMIN_URL = os.environ.get("GOVHUB_TEST_PG_URL", "")
+_db_counter = [0]
+
+
+def new_database_url():
+    """A fresh, empty database for one govhub site: a new PostgreSQL database, or None for
+    SQLite (the site's data dir holds it)."""
+    if ENGINE != "postgres":
+        return None
+    assert PG_ADMIN_URL, "GOVHUB_TEST_PG_URL is not set"
+    _db_counter[0] += 1
+    name = "govhub_it_%d_%d" % (os.getpid(), _db_counter[0])
+    subprocess.run(["psql", PG_ADMIN_URL, "-qc", "CREATE DATABASE %s" % name], check=True, capture_output=True)
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def engine_args(database_url):
+    return ["--database-url", database_url] if database_url else []
 
 
 def free_port():
@@ -38,12 +59,13 @@ def wait_for_port(port, timeout=15, proc=None):
 class Server:
     """One govhub process on a free port with its own temp data dir."""
 
-    def __init__(self, *extra, smtp_url=None, data_dir=None):
+    def __init__(self, *extra, smtp_url=None, data_dir=None, database_url=None):
         self.port = free_port()
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="govhub-it-")
+        self.database_url = database_url or (None if data_dir else new_database_url())
         self.url = "http://127.0.0.1:%d" % self.port
         args = [BIN, "serve", "--port", str(self.port), "--address", "127.0.0.1",
-                "--data-dir", self.data_dir, "--site-url", self.url, *extra]
+                "--data-dir", self.data_dir, "--site-url", self.url, *engine_args(self.database_url), *extra]
         if smtp_url:
             args += ["--smtp-url", smtp_url]
         self.log_path = os.path.join(self.data_dir, "server.log")
@@ -52,10 +74,24 @@ class Server:
         wait_for_port(self.port, proc=self.proc)
 
     def cli(self, *args, check=True):
-        r = subprocess.run([BIN, *args, "--data-dir", self.data_dir], capture_output=True, text=True)
+        r = subprocess.run([BIN, *args, "--data-dir", self.data_dir, *engine_args(self.database_url)],
+                           capture_output=True, text=True)
         if check and r.returncode != 0:
             raise AssertionError("govhub %s failed: %s" % (args, r.stderr))
         return r
+
+    def query(self, sql):
+        """Rows of a read-only SQL query against the site's database, as tuples of text."""
+        if self.database_url:
+            r = subprocess.run(["psql", self.database_url, "-AtX", "-F", "\t", "-c", sql],
+                               capture_output=True, text=True, check=True)
+            return [tuple(line.split("\t")) for line in r.stdout.splitlines()]
+        import sqlite3
+        db = sqlite3.connect("file:%s/govhub.db?mode=ro" % self.data_dir, uri=True)
+        try:
+            return [tuple("" if v is None else str(v) for v in row) for row in db.execute(sql)]
+        finally:
+            db.close()
 
     def output(self):
         self.log.flush()

@@ -210,11 +210,8 @@ def test_resend_verification_sends_a_new_working_link(server, smtp):
 
 
 def test_lifecycle_is_in_the_audit_log(server, smtp):
-    import sqlite3
     name = registered_user(Browser(server), smtp, "audited")
-    db = sqlite3.connect("file:%s/govhub.db?mode=ro" % server.data_dir, uri=True)
-    actions = [r[0] for r in db.execute(
-        "SELECT a.action FROM audit_log a JOIN users u ON u.id = a.object_id WHERE u.name = ? ORDER BY a.id",
-        (name,))]
-    db.close()
+    actions = [r[0] for r in server.query(
+        "SELECT a.action FROM audit_log a JOIN users u ON u.id = a.object_id WHERE u.name = '%s' ORDER BY a.id"
+        % name)]
     assert actions == ["user.register", "user.verify_email", "user.login"]

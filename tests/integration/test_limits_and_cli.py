@@ -9,7 +9,7 @@ import time
 import pytest
 
 from accounts_helpers import PASSWORD, login
-from govhub_harness import read_until_close, BIN, Browser, Server, status_of
+from govhub_harness import BIN, Browser, Server, engine_args, new_database_url, read_until_close, status_of
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_first_run_admin_must_change_password(smtp):
     finally:
         assert s.stop() == 0
     # A second start keeps the data and says how to reset the password.
-    s2 = Server(data_dir=s.data_dir)
+    s2 = Server(data_dir=s.data_dir, database_url=s.database_url)
     try:
         assert "reset-password" in s2.output()
         assert login(Browser(s2), "admin", "ผู้ดูแล-ใหม่-2569").status == 303
@@ -92,35 +92,35 @@ def test_first_run_admin_must_change_password(smtp):
 
 def test_cli_commands_and_errors(tmp_path):
     d = str(tmp_path)
-    r = subprocess.run([BIN, "migrate", "--data-dir", d], capture_output=True, text=True)
+    db = engine_args(new_database_url())
+
+    def run(*args, env=None):
+        return subprocess.run([BIN, *args, "--data-dir", d, *db], capture_output=True, text=True, env=env)
+
+    r = run("migrate")
     assert r.returncode == 0 and "applied accounts:1" in r.stdout
-    r = subprocess.run([BIN, "migrate", "--data-dir", d], capture_output=True, text=True)
+    r = run("migrate")
     assert "up to date" in r.stdout
-    r = subprocess.run([BIN, "admin", "create-user", "--name", "Bad Name", "--email", "x@y.th", "--password",
-                        PASSWORD, "--data-dir", d], capture_output=True, text=True)
+    r = run("admin", "create-user", "--name", "Bad Name", "--email", "x@y.th", "--password", PASSWORD)
     assert r.returncode == 1 and "invalid user name" in r.stderr
-    r = subprocess.run([BIN, "admin", "create-user", "--name", "ops", "--email", "ops@example.go.th", "--password",
-                        PASSWORD, "--sysadmin", "--data-dir", d], capture_output=True, text=True)
+    r = run("admin", "create-user", "--name", "ops", "--email", "ops@example.go.th", "--password", PASSWORD,
+            "--sysadmin")
     assert r.returncode == 0 and "sysadmin" in r.stdout
-    r = subprocess.run([BIN, "admin", "create-user", "--name", "ops", "--email", "o2@example.go.th", "--password",
-                        PASSWORD, "--data-dir", d], capture_output=True, text=True)
+    r = run("admin", "create-user", "--name", "ops", "--email", "o2@example.go.th", "--password", PASSWORD)
     assert r.returncode == 1 and "already taken" in r.stderr
-    r = subprocess.run([BIN, "admin", "create-token", "nobody", "--data-dir", d], capture_output=True, text=True)
+    r = run("admin", "create-token", "nobody")
     assert r.returncode == 1 and "no such user" in r.stderr
     r = subprocess.run([BIN, "serve", "--database-url", "mysql://x", "--data-dir", d], capture_output=True, text=True)
     assert r.returncode == 1 and "unknown database URL" in r.stderr
+    r = subprocess.run([BIN, "migrate", "--database-url", "postgresql://nobody:secret@127.0.0.1:1/none"],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and "cannot connect" in r.stderr and "secret" not in r.stderr
     # Environment variables configure too.
     env = {"GOVHUB_DATA_DIR": d, "PATH": "/usr/bin:/bin"}
+    if db:
+        env["GOVHUB_DATABASE_URL"] = db[1]
     r = subprocess.run([BIN, "admin", "create-token", "ops"], capture_output=True, text=True, env=env)
     assert r.returncode == 0 and len(r.stdout.strip()) == 43
-
-
-def test_config_file(tmp_path):
-    cfg = tmp_path / "govhub.toml"
-    cfg.write_text("data-dir = \"%s\"\n" % tmp_path)
-    r = subprocess.run([BIN, "--config", str(cfg), "migrate"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert str(tmp_path) in r.stdout
 
 
 def test_sigterm_lets_in_flight_requests_finish(smtp):

@@ -91,6 +91,17 @@ CREATE TABLE api_tokens (
 );
 CREATE INDEX api_tokens_user ON api_tokens (user_id);
 )sql"});
+    set.Add({.module = "accounts",
+             .version = 2,
+             .name = "shared rate-limit counters",
+             .sql = R"sql(
+CREATE TABLE rate_limits (
+  key TEXT NOT NULL,
+  window_start BIGINT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (key, window_start)
+);
+)sql"});
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "accounts/middleware.hpp"
+#include "accounts/rate_limit_store.hpp"
 #include "accounts/routes.hpp"
 #include "accounts/service.hpp"
 #include "accounts/store.hpp"
@@ -176,9 +177,13 @@ int App::Serve() {
     sc.form_memory_limit = static_cast<size_t>(config_.form_memory_kib) * 1024;
     sc.assume_tls = config_.site_url.rfind("https://", 0) == 0;
     http::Server server(sc, router);
-    http::MemoryRateLimitStore rate_limits;
+    bool shared_counters = config_.rate_limit_store == "database" ||
+                           (config_.rate_limit_store == "auto" && P.db->engine() == db::Engine::kPostgres);
+    std::unique_ptr<http::RateLimitStore> rate_limits;
+    if (shared_counters) rate_limits = std::make_unique<accounts::DatabaseRateLimitStore>(*P.db);
+    else rate_limits = std::make_unique<http::MemoryRateLimitStore>();
     server.Use(LocaleMiddleware());
-    server.Use(http::RateLimitMiddleware(rate_limits, config_.rate_limits));
+    server.Use(http::RateLimitMiddleware(*rate_limits, config_.rate_limits));
     server.Use(accounts::AuthMiddleware(*P.accounts));
     server.Use(accounts::CsrfMiddleware());
     server.Use(accounts::ForcePasswordChangeMiddleware());

@@ -29,6 +29,9 @@ struct Config {
     std::string smtp_url;
     std::string mail_from = "govhub <no-reply@localhost>";
     http::RateLimitConfig rate_limits;
+    // "memory" (one process), "database" (shared by every node), or "auto": database on
+    // PostgreSQL, memory on SQLite.
+    std::string rate_limit_store = "auto";
     int lockout_threshold = 5;
     int lockout_minutes = 15;
 

@@ -79,6 +79,11 @@ int main(int argc, char** argv) {
                      "API calls per minute per IP without a token (0: off)")
         ->envname("GOVHUB_RATE_LIMIT_API_ANONYMOUS")
         ->capture_default_str();
+    serve->add_option("--rate-limit-store", cfg.rate_limit_store,
+                      "where counters live: memory, database (shared by nodes) or auto")
+        ->check(CLI::IsMember({"auto", "memory", "database"}))
+        ->envname("GOVHUB_RATE_LIMIT_STORE")
+        ->capture_default_str();
     serve->add_option("--header-timeout", cfg.header_timeout, "seconds to receive request headers")
         ->capture_default_str();
     serve

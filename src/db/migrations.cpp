@@ -17,8 +17,17 @@ std::string ForEngine(const std::string& sql, Engine engine) {
     return out;
 }
 
+namespace {
+// Several nodes may start at once against one PostgreSQL: a transaction-scoped advisory lock
+// makes them take turns (SQLite's single writer already does).
+void LockMigrations(Connection& c) {
+    if (c.engine() == Engine::kPostgres) c.One("SELECT pg_advisory_xact_lock(7342017)");
+}
+}  // namespace
+
 MigrationReport ApplyMigrations(Database& db, const MigrationSet& set) {
     db.Write([](Connection& c) {
+        LockMigrations(c);
         c.ExecScript(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
@@ -46,7 +55,14 @@ MigrationReport ApplyMigrations(Database& db, const MigrationSet& set) {
               [&](const Migration* a, const Migration* b) { return rank(a) < rank(b); });
     MigrationReport report;
     for (const Migration* m : todo) {
+        bool applied = false;
         db.Write([&](Connection& c) {
+            LockMigrations(c);
+            // Another node may have applied it while this one waited for the lock.
+            if (c.One("SELECT 1 FROM schema_migrations WHERE module = ? AND version = ?",
+                      {m->module, int64_t{m->version}}))
+                return;
+            applied = true;
             if (!m->sql.empty()) c.ExecScript(ForEngine(m->sql, c.engine()));
             const std::string& variant = c.engine() == Engine::kSqlite ? m->sqlite : m->postgres;
             if (!variant.empty()) c.ExecScript(variant);
@@ -55,7 +71,7 @@ MigrationReport ApplyMigrations(Database& db, const MigrationSet& set) {
                 "?, ?)",
                 {m->module, int64_t{m->version}, m->name, core::NowIso()});
         });
-        report.applied.push_back(m->module + ":" + std::to_string(m->version) + " " + m->name);
+        if (applied) report.applied.push_back(m->module + ":" + std::to_string(m->version) + " " + m->name);
     }
     return report;
 }

@@ -69,9 +69,9 @@ bool IsValidEmail(const std::string& s) {
     return true;
 }
 
-AccountService::AccountService(db::Database& db, mail::Mailer& mailer, const core::I18n& i18n,
+AccountService::AccountService(db::Database& db, MailSender send_mail, const core::I18n& i18n,
                                AccountsConfig config)
-    : db_(db), mailer_(mailer), i18n_(i18n), config_(std::move(config)) {}
+    : db_(db), send_mail_(std::move(send_mail)), i18n_(i18n), config_(std::move(config)) {}
 
 Principal AccountService::ToPrincipal(const User& u) const {
     Principal p;
@@ -162,7 +162,7 @@ void AccountService::SendEmailLink(const User& u, EmailTokenPurpose purpose,
     m.subject = Fill(i18n_.Get(locale, prefix + "subject"), vars);
     m.text = Fill(i18n_.Get(locale, prefix + "body"), vars);
     try {
-        mailer_.Send(m);
+        send_mail_(m);
     } catch (const std::exception& e) {
         // The account is kept; the user can ask for the link again.
         core::LogError("mail.send", e.what(), "\"user\":" + Q(u.name));

@@ -1,6 +1,7 @@
 #pragma once
 // Account rules: registration, verification, login with lock-out, password reset and change,
 // sessions, API tokens. Permissions are decided here, never only in a page (DESIGN.md §2).
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,9 +49,13 @@ struct Caller {
     std::string locale = "th";
 };
 
+// Hands a message over for delivery (the app queues a mail.send job, so SMTP outages are
+// retried with back-off instead of failing the user's request).
+using MailSender = std::function<void(const mail::Message&)>;
+
 class AccountService {
   public:
-    AccountService(db::Database& db, mail::Mailer& mailer, const core::I18n& i18n,
+    AccountService(db::Database& db, MailSender send_mail, const core::I18n& i18n,
                    AccountsConfig config);
 
     const AccountsConfig& config() const { return config_; }
@@ -109,7 +114,7 @@ class AccountService {
     User RequireManageable(const Principal& p, const std::string& user_key);
 
     db::Database& db_;
-    mail::Mailer& mailer_;
+    MailSender send_mail_;
     const core::I18n& i18n_;
     AccountsConfig config_;
 };

@@ -33,7 +33,8 @@ protected:
         store::AddMigrations(set);
         db::ApplyMigrations(*db_, set);
         i18n_.LoadDirectory(std::string(GOVHUB_SOURCE_DIR) + "/web/i18n");
-        service_ = std::make_unique<AccountService>(*db_, mailer_, i18n_, AccountsConfig{.site_url = "https://data.example.go.th"});
+        service_ = std::make_unique<AccountService>(
+            *db_, [this](const mail::Message& m) { mailer_.Send(m); }, i18n_, AccountsConfig{.site_url = "https://data.example.go.th"});
     }
     void TearDown() override {
         service_.reset();

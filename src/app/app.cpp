@@ -13,6 +13,7 @@
 #include "accounts/store.hpp"
 #include "app/errors.hpp"
 #include "app/locale.hpp"
+#include "app/mail_job.hpp"
 #include "app/shell_pages.hpp"
 #include "app/version.hpp"
 #include "core/i18n.hpp"
@@ -23,6 +24,11 @@
 #include "http/security_headers.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "jobs/routes.hpp"
+#include "jobs/runner.hpp"
+#include "jobs/service.hpp"
+#include "jobs/store.hpp"
+#include "jobs/test_jobs.hpp"
 #include "mail/mailer.hpp"
 #include "opendata/ckan_api/status.hpp"
 #include "render/page.hpp"
@@ -52,6 +58,7 @@ struct App::Parts {
     std::unique_ptr<render::PageRenderer> pages;
     std::unique_ptr<db::Database> db;
     std::unique_ptr<mail::Mailer> mailer;
+    std::unique_ptr<jobs::JobService> jobs;
     std::unique_ptr<accounts::AccountService> accounts;
     db::MigrationSet migrations;
     std::string web_dir;
@@ -75,11 +82,13 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     ac.site_title = config_.site_title;
     ac.lockout_threshold = config_.lockout_threshold;
     ac.lockout_minutes = config_.lockout_minutes;
-    P.accounts = std::make_unique<accounts::AccountService>(*P.db, *P.mailer, P.i18n, ac);
+    P.jobs = std::make_unique<jobs::JobService>(*P.db);
+    P.accounts = std::make_unique<accounts::AccountService>(*P.db, QueueMail(*P.jobs), P.i18n, ac);
 
     // Every module's migrations, in dependency order.
     workflow::AddAuditMigrations(P.migrations);
     accounts::store::AddMigrations(P.migrations);
+    jobs::store::AddMigrations(P.migrations);
 }
 
 App::~App() = default;
@@ -142,6 +151,18 @@ int App::Serve() {
     }
     if (config_.seed_demo) SeedDemo();
 
+    // Background jobs: workers in this process (other nodes run their own).
+    jobs::JobRunner runner(*P.db, {.workers = config_.job_workers,
+                                   .poll_milliseconds = config_.job_poll_ms,
+                                   .heartbeat_seconds = config_.job_heartbeat_seconds,
+                                   .stale_seconds = config_.job_stale_seconds,
+                                   .retry_base_seconds = config_.job_retry_base_seconds});
+    RegisterMailJob(runner, *P.mailer);
+    if (config_.enable_test_jobs) jobs::RegisterTestJobs(runner, config_.data_dir);
+    P.jobs->SetKnownKinds(runner.Kinds());
+    P.jobs->SetNotifier([&runner] { runner.Wake(); });
+    runner.Start();
+
     http::Router router;
     ckan_api::ActionRegistry actions(config_.site_url);
     ckan_api::RegisterStatusAction(actions,
@@ -151,9 +172,10 @@ int App::Serve() {
                                     .locale_default = core::kDefaultLocale,
                                     .govhub_version = kVersion,
                                     .services = {"opendata", "learning", "workd"},
-                                    .extensions = {"govhub_accounts", "govhub_audit"}});
+                                    .extensions = {"govhub_accounts", "govhub_audit", "govhub_jobs"}});
     RegisterShellPages(router, *P.pages);
     accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
+    jobs::RegisterRoutes(router, actions, *P.jobs, *P.pages);
     actions.Mount(router);
     router.Get("/static/{path*}", http::StaticFiles(P.web_dir + "/static"));
     router.Get("/healthz", [&P](http::Request&) {
@@ -201,6 +223,9 @@ int App::Serve() {
               << std::endl;
     core::LogInfo("http.listen", "serving", "\"port\":" + std::to_string(server.port()));
     server.Run();
+    // Running jobs are interrupted and go back to the queue for another node or the next start.
+    runner.Stop();
+    P.jobs->SetNotifier(nullptr);
     return 0;
 }
 

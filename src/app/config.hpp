@@ -32,6 +32,13 @@ struct Config {
     // "memory" (one process), "database" (shared by every node), or "auto": database on
     // PostgreSQL, memory on SQLite.
     std::string rate_limit_store = "auto";
+    // Background jobs.
+    int job_workers = 2;
+    int job_poll_ms = 500;
+    int job_heartbeat_seconds = 5;
+    int job_stale_seconds = 30;
+    int job_retry_base_seconds = 10;
+    bool enable_test_jobs = false;
     int lockout_threshold = 5;
     int lockout_minutes = 15;
 

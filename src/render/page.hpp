@@ -23,6 +23,7 @@ struct PageContext {
     std::string user_name;
     std::string user_display;
     bool sysadmin = false;
+    int refresh_seconds = 0;  // > 0: the page reloads itself (progress of a running job)
 };
 
 class PageRenderer {

@@ -1,0 +1,97 @@
+#include "jobs/service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "workflow/audit.hpp"
+
+namespace govhub::jobs {
+
+std::string JobService::Enqueue(const std::string& kind, const std::string& payload_json,
+                                const EnqueueOptions& options) {
+    Job j;
+    j.id = core::NewUuid();
+    j.kind = kind;
+    j.owner_id = options.owner_id;
+    j.payload = payload_json.empty() ? "{}" : payload_json;
+    j.max_attempts = std::max(1, options.max_attempts);
+    j.created = core::NowIso();
+    j.run_after = options.delay_seconds > 0 ? core::IsoInSeconds(options.delay_seconds) : j.created;
+    db_.Write([&](db::Connection& c) { store::Insert(c, j); });
+    if (notify_) notify_();
+    return j.id;
+}
+
+std::string JobService::EnqueueAs(const accounts::Principal& p, const std::string& kind,
+                                  const std::string& payload_json, const std::string& ip) {
+    if (!p.sysadmin) throw HttpError::Forbidden();
+    if (!IsKnownKind(kind)) throw HttpError::Validation({{"kind", "jobs.unknown_kind"}});
+    std::string payload = payload_json.empty() ? "{}" : payload_json;
+    auto parsed = nlohmann::json::parse(payload, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) throw HttpError::Validation({{"payload", "jobs.bad_payload"}});
+    std::string id = Enqueue(kind, payload, {.owner_id = p.user_id});
+    db_.Write([&](db::Connection& c) {
+        workflow::RecordAudit(c, {.actor_id = p.user_id,
+                                  .action = "job.enqueue",
+                                  .object_type = "job",
+                                  .object_id = id,
+                                  .details_json = "{\"kind\":\"" + core::JsonEscape(kind) + "\"}",
+                                  .ip = ip});
+    });
+    return id;
+}
+
+std::optional<Job> JobService::Get(const std::string& id, const accounts::Principal* viewer) {
+    if (!viewer || !core::IsUuid(id)) return std::nullopt;
+    std::optional<Job> j;
+    db_.Read([&](db::Connection& c) { j = store::Find(c, id); });
+    if (!j || (!viewer->sysadmin && j->owner_id != viewer->user_id)) return std::nullopt;
+    return j;
+}
+
+std::vector<JobLogEntry> JobService::LogOf(const std::string& id, const accounts::Principal* viewer) {
+    if (!Get(id, viewer)) throw HttpError::NotFound("jobs.not_found");
+    std::vector<JobLogEntry> out;
+    db_.Read([&](db::Connection& c) { out = store::Log(c, id); });
+    return out;
+}
+
+std::vector<Job> JobService::List(const accounts::Principal& viewer, store::ListFilter filter) {
+    if (!viewer.sysadmin) filter.owner_id = viewer.user_id;
+    filter.limit = std::clamp(filter.limit, 1, 1000);
+    std::vector<Job> out;
+    db_.Read([&](db::Connection& c) { out = store::List(c, filter); });
+    return out;
+}
+
+int64_t JobService::CountFor(const accounts::Principal& viewer, store::ListFilter filter) {
+    if (!viewer.sysadmin) filter.owner_id = viewer.user_id;
+    int64_t n = 0;
+    db_.Read([&](db::Connection& c) { n = store::Count(c, filter); });
+    return n;
+}
+
+void JobService::Cancel(const std::string& id, const accounts::Principal& p, const std::string& ip) {
+    if (!Get(id, &p)) throw HttpError::NotFound("jobs.not_found");
+    db_.Write([&](db::Connection& c) {
+        if (!store::RequestCancel(c, id, core::NowIso())) throw HttpError(409, "finished", "jobs.already_finished");
+        workflow::RecordAudit(
+            c, {.actor_id = p.user_id, .action = "job.cancel", .object_type = "job", .object_id = id, .ip = ip});
+    });
+}
+
+void JobService::Retry(const std::string& id, const accounts::Principal& p, const std::string& ip) {
+    if (!p.sysadmin) throw HttpError::Forbidden();
+    if (!Get(id, &p)) throw HttpError::NotFound("jobs.not_found");
+    db_.Write([&](db::Connection& c) {
+        if (!store::Requeue(c, id, core::NowIso())) throw HttpError(409, "not_retryable", "jobs.not_retryable");
+        workflow::RecordAudit(
+            c, {.actor_id = p.user_id, .action = "job.retry", .object_type = "job", .object_id = id, .ip = ip});
+    });
+    if (notify_) notify_();
+}
+
+}  // namespace govhub::jobs

@@ -106,6 +106,20 @@ int main(int argc, char** argv) {
         ->add_option("--max-form-memory-kib", cfg.form_memory_kib,
                      "multipart form fields a request may hold in memory (files always go to disk)")
         ->capture_default_str();
+    serve->add_option("--job-workers", cfg.job_workers, "background job threads in this process (0: none)")
+        ->envname("GOVHUB_JOB_WORKERS")
+        ->capture_default_str();
+    serve->add_option("--job-poll-ms", cfg.job_poll_ms, "how often idle job workers look for new jobs")
+        ->capture_default_str();
+    serve->add_option("--job-heartbeat-seconds", cfg.job_heartbeat_seconds)->capture_default_str();
+    serve->add_option("--job-stale-seconds", cfg.job_stale_seconds,
+                      "a running job whose process is silent this long is re-queued")
+        ->capture_default_str();
+    serve->add_option("--job-retry-base-seconds", cfg.job_retry_base_seconds,
+                      "back-off before the 2nd attempt; doubles each time, at most an hour")
+        ->capture_default_str();
+    serve->add_flag("--enable-test-jobs", cfg.enable_test_jobs,
+                    "register the test.* job kinds (tests, benchmarks)");
     serve
         ->add_option("--lockout-threshold", cfg.lockout_threshold,
                      "failed logins before a lock-out")

@@ -9,6 +9,8 @@ from govhub_harness import Browser, Server, Smtp  # noqa: E402
 # Generous limits for the shared server: the limit tests start servers of their own.
 RELAXED = ["--rate-limit-login", "10000", "--rate-limit-form", "10000",
            "--rate-limit-api", "100000", "--rate-limit-api-anonymous", "100000"]
+# Quick job settings so queue behaviour shows within a test's patience.
+FAST_JOBS = ["--enable-test-jobs", "--job-poll-ms", "100", "--job-retry-base-seconds", "1"]
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +22,7 @@ def smtp():
 
 @pytest.fixture(scope="session")
 def server(smtp):
-    s = Server(*RELAXED, "--header-timeout", "2", smtp_url=smtp.url)
+    s = Server(*RELAXED, *FAST_JOBS, "--header-timeout", "2", smtp_url=smtp.url)
     yield s
     code = s.stop()
     assert code == 0, "govhub did not exit cleanly on SIGTERM: %s\n%s" % (code, s.output()[-3000:])
@@ -29,3 +31,11 @@ def server(smtp):
 @pytest.fixture
 def browser(server):
     return Browser(server)
+
+
+@pytest.fixture(scope="session")
+def sysadmin(server):
+    """A sysadmin's API token on the shared server."""
+    server.cli("admin", "create-user", "--name", "root-it", "--email", "root-it@example.go.th",
+               "--password", "ผู้ดูแล-ทดสอบ-2569", "--sysadmin")
+    return server.cli("admin", "create-token", "root-it").stdout.strip()

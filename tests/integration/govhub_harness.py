@@ -225,8 +225,8 @@ def status_of(raw):
 class Smtp:
     """A real SMTP server process (Debian's python3-aiosmtpd) delivering into a Maildir."""
 
-    def __init__(self):
-        self.port = free_port()
+    def __init__(self, port=None):
+        self.port = port or free_port()
         self.dir = tempfile.mkdtemp(prefix="govhub-smtp-")
         self.maildir = os.path.join(self.dir, "Maildir")
         self.proc = subprocess.Popen(

@@ -197,6 +197,9 @@ TEST_P(JobsTest, JobsOfADeadWorkerAreRequeuedAndShutdownReleasesRunningJobs) {
         Job j = WaitFor(id, JobState::kSucceeded);
         EXPECT_EQ(j.state, JobState::kSucceeded);
         EXPECT_EQ(j.attempts, 2);
+        auto log = db_->Read([&](db::Connection& c) { return store::Log(c, id); });
+        ASSERT_FALSE(log.empty());
+        EXPECT_EQ(log.front().message, "the worker running it stopped responding; re-queued");
     }
     EXPECT_EQ(runs.load(), 1);
 

@@ -150,6 +150,13 @@ void Heartbeat(db::Connection& c, const std::string& process_prefix, const std::
 }
 
 int64_t RequeueStale(db::Connection& c, const std::string& stale_before, const std::string& now) {
+    // The job's own log says what happened, before the state changes hide it.
+    c.Exec("INSERT INTO job_log (job_id, at, level, message)"
+           " SELECT id, ?, 'warn', CASE WHEN attempts >= max_attempts"
+           " THEN 'the worker running it stopped responding; out of attempts'"
+           " ELSE 'the worker running it stopped responding; re-queued' END"
+           " FROM jobs WHERE state = 'running' AND heartbeat_at < ?",
+           {now, stale_before});
     // Out of attempts: failed for good; otherwise back in the queue at once.
     c.Exec("UPDATE jobs SET state = 'failed', finished = ?, locked_by = NULL,"
            " error = 'the worker running it stopped responding'"

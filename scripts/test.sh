@@ -33,6 +33,8 @@ if [[ $what == all || $what == integration ]]; then
   # Debian's python3 (it has python3-pytest and python3-aiosmtpd), not a pyenv shim.
   run "integration (SQLite)" env GOVHUB_TEST_ENGINE=sqlite /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
   run "integration (PostgreSQL)" env GOVHUB_TEST_ENGINE=postgres /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+  # Several nodes on one PostgreSQL, and nginx in front of them (docs/deploy/).
+  run "multi-node (PostgreSQL)" env GOVHUB_TEST_ENGINE=postgres /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/multinode
 fi
 if [[ $what == all || $what == e2e ]]; then
   run e2e node --test tests/e2e/

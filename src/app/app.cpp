@@ -18,6 +18,7 @@
 #include "app/version.hpp"
 #include "core/i18n.hpp"
 #include "core/log.hpp"
+#include "db/copy.hpp"
 #include "db/database.hpp"
 #include "db/migrations.hpp"
 #include "http/rate_limit.hpp"
@@ -108,6 +109,19 @@ int App::Migrate(bool verbose) {
                   << parts_->db->Describe() << ")\n";
     }
     return static_cast<int>(report.applied.size());
+}
+
+void App::CopyFrom(const std::string& from_url) {
+    auto from = db::Open(from_url);
+    db::ApplyMigrations(*from, parts_->migrations);
+    db::ApplyMigrations(*parts_->db, parts_->migrations);
+    std::cout << "copying " << from->Describe() << " -> " << parts_->db->Describe() << "\n";
+    auto report = db::CopyDatabase(*from, *parts_->db, [](const db::TableCopy& t) {
+        std::cout << "  " << t.table << ": " << t.rows << " rows\n";
+    });
+    int64_t total = 0;
+    for (const auto& t : report) total += t.rows;
+    std::cout << "done: " << report.size() << " tables, " << total << " rows\n";
 }
 
 void App::SeedDemo() {

@@ -26,6 +26,9 @@ class App {
 
     // Applies pending migrations; returns how many ran.
     int Migrate(bool verbose);
+    // Copies every table from `from_url` into this app's (empty) database, migrating both
+    // first. Prints a line per table.
+    void CopyFrom(const std::string& from_url);
     // Adds the demo content of every module (idempotent).
     void SeedDemo();
     // Serves until SIGTERM/SIGINT. Creates `admin` on an empty site and prints its password.

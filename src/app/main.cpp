@@ -148,7 +148,13 @@ int main(int argc, char** argv) {
     token->add_option("--token-name", token_name, "label shown in the user's token list")
         ->capture_default_str();
 
+    std::string copy_from, copy_to;
+    CLI::App* copy_db = admin->add_subcommand("copy-db", "copy a whole site into a new, empty database");
+    copy_db->add_option("--from", copy_from, "source database URL (sqlite:PATH or postgresql://...)")->required();
+    copy_db->add_option("--to", copy_to, "target database URL; it must hold no rows yet")->required();
+
     CLI11_PARSE(cli, argc, argv);
+    if (copy_db->parsed()) cfg.database_url = copy_to;
 
     // Links follow the port unless a public URL was given.
     if (serve->parsed() && cli.get_option("--site-url")->count() == 0 &&
@@ -173,6 +179,8 @@ int main(int argc, char** argv) {
             std::string pw = app.accounts().ResetPasswordAdmin(name, password);
             std::cout << "one-time password for " << name << ": " << pw << "\n"
                       << "(it must be changed at the next login; other sessions were signed out)\n";
+        } else if (copy_db->parsed()) {
+            app.CopyFrom(copy_from);
         } else if (token->parsed()) {
             auto t = app.accounts().CreateApiTokenAdmin(name, token_name);
             std::cout << t.raw << "\n";

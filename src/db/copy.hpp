@@ -1,0 +1,27 @@
+#pragma once
+// Moves a whole site from one database to another (`govhub admin copy-db`), e.g. from the
+// embedded SQLite file to PostgreSQL when an agency outgrows one machine.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+
+namespace govhub::db {
+
+struct TableCopy {
+    std::string table;
+    int64_t rows = 0;
+};
+
+// Copies every table the target's migrations created, parents before children, in one target
+// transaction: COPY on PostgreSQL, batched INSERTs on SQLite. The target must hold no rows yet.
+// Identity sequences are moved past the copied ids. Throws (and copies nothing) on any error.
+std::vector<TableCopy> CopyDatabase(Database& from, Database& to,
+                                    const std::function<void(const TableCopy&)>& progress = {});
+
+// Tables of the schema (without schema_migrations), parents before children.
+std::vector<std::string> TablesInDependencyOrder(Connection& c);
+std::vector<std::string> TableColumns(Connection& c, const std::string& table);
+
+}  // namespace govhub::db

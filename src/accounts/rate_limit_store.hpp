@@ -9,11 +9,12 @@
 namespace govhub::accounts {
 
 class DatabaseRateLimitStore : public http::RateLimitStore {
-public:
+  public:
     explicit DatabaseRateLimitStore(db::Database& db) : db_(db) {}
-    http::RateLimitDecision Hit(const std::string& key, const http::RateLimitRule& rule, int64_t now) override;
+    http::RateLimitDecision Hit(const std::string& key, const http::RateLimitRule& rule,
+                                int64_t now) override;
 
-private:
+  private:
     db::Database& db_;
     std::atomic<int64_t> last_sweep_{0};
 };

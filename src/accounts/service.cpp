@@ -415,7 +415,9 @@ bool AccountService::HasCapacity(const Principal* p, const std::string& object_t
     if (!p) return false;
     if (p->sysadmin) return true;
     std::optional<Capacity> held;
-    db_.Read([&](db::Connection& c) { held = store::FindMembership(c, p->user_id, object_type, object_id); });
+    db_.Read([&](db::Connection& c) {
+        held = store::FindMembership(c, p->user_id, object_type, object_id);
+    });
     return held && static_cast<int>(*held) >= static_cast<int>(capacity);
 }
 

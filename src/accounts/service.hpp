@@ -89,8 +89,8 @@ class AccountService {
     bool CanManage(const Principal* viewer, const User& target) const;
     // Whether `p` holds at least `capacity` on an object (member < editor < admin);
     // sysadmins hold every role everywhere.
-    bool HasCapacity(const Principal* p, const std::string& object_type, const std::string& object_id,
-                     Capacity capacity);
+    bool HasCapacity(const Principal* p, const std::string& object_type,
+                     const std::string& object_id, Capacity capacity);
 
     NewApiToken CreateApiToken(const Principal& p, const std::string& user_key,
                                const std::string& name, const Caller& caller);

@@ -15,13 +15,13 @@ namespace {
 // A mailer that keeps messages: these tests are about account rules, not delivery (which
 // the integration tests check against a real SMTP server).
 class KeepingMailer : public mail::Mailer {
-public:
+  public:
     void Send(const mail::Message& m) override { sent.push_back(m); }
     std::vector<mail::Message> sent;
 };
 
 class AccountServiceTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir_ = std::filesystem::temp_directory_path() /
                ("govhub-acct-" + std::to_string(::getpid()) + "-" +
@@ -34,7 +34,8 @@ protected:
         db::ApplyMigrations(*db_, set);
         i18n_.LoadDirectory(std::string(GOVHUB_SOURCE_DIR) + "/web/i18n");
         service_ = std::make_unique<AccountService>(
-            *db_, [this](const mail::Message& m) { mailer_.Send(m); }, i18n_, AccountsConfig{.site_url = "https://data.example.go.th"});
+            *db_, [this](const mail::Message& m) { mailer_.Send(m); }, i18n_,
+            AccountsConfig{.site_url = "https://data.example.go.th"});
     }
     void TearDown() override {
         service_.reset();
@@ -57,8 +58,8 @@ protected:
 };
 
 TEST_F(AccountServiceTest, RegisterVerifyAndLoginWithLinksFromTheSiteUrl) {
-    auto u = service_->Register({"Somchai", "Somchai@Example.go.th", "ข้อมูล-เปิด-2569", "ข้อมูล-เปิด-2569",
-                                 "สมชาย ใจดี", "Somchai Jaidee", "th"},
+    auto u = service_->Register({"Somchai", "Somchai@Example.go.th", "ข้อมูล-เปิด-2569",
+                                 "ข้อมูล-เปิด-2569", "สมชาย ใจดี", "Somchai Jaidee", "th"},
                                 {});
     ASSERT_TRUE(u.ok());
     EXPECT_EQ(u->name, "somchai");  // normalized
@@ -79,7 +80,8 @@ TEST_F(AccountServiceTest, RegisterVerifyAndLoginWithLinksFromTheSiteUrl) {
     EXPECT_EQ(p->name, "somchai");
     EXPECT_FALSE(service_->AuthenticateSession("forged"));
     // Every step is in the audit log.
-    auto history = db_->Read([&](db::Connection& c) { return workflow::AuditForObject(c, "user", u->id); });
+    auto history =
+        db_->Read([&](db::Connection& c) { return workflow::AuditForObject(c, "user", u->id); });
     ASSERT_EQ(history.size(), 3u);
     EXPECT_EQ(history[0].action, "user.login");
     EXPECT_EQ(history[2].action, "user.register");
@@ -88,11 +90,14 @@ TEST_F(AccountServiceTest, RegisterVerifyAndLoginWithLinksFromTheSiteUrl) {
 TEST_F(AccountServiceTest, TokensAreHashedAndScopedToTheirOwner) {
     User a = service_->CreateUserAdmin("alice", "alice@example.go.th", "wonderland-pw-1", false);
     User b = service_->CreateUserAdmin("bob", "bob@example.go.th", "builder-pw-123", false);
-    Principal pa = *service_->AuthenticateSession(service_->Login("alice", "wonderland-pw-1", {})->session_token);
-    Principal pb = *service_->AuthenticateSession(service_->Login("bob", "builder-pw-123", {})->session_token);
+    Principal pa = *service_->AuthenticateSession(
+        service_->Login("alice", "wonderland-pw-1", {})->session_token);
+    Principal pb =
+        *service_->AuthenticateSession(service_->Login("bob", "builder-pw-123", {})->session_token);
     auto t = service_->CreateApiToken(pa, "", "etl", {});
     // Only the hash is stored.
-    auto stored = db_->Read([](db::Connection& c) { return c.One("SELECT token_hash FROM api_tokens")->Str(0); });
+    auto stored = db_->Read(
+        [](db::Connection& c) { return c.One("SELECT token_hash FROM api_tokens")->Str(0); });
     EXPECT_NE(stored, t.raw);
     EXPECT_EQ(stored.size(), 64u);
     auto via = service_->AuthenticateToken(t.raw);
@@ -122,16 +127,22 @@ TEST_F(AccountServiceTest, SuspendedAndCancelledAccountsLoseTheirSessions) {
 TEST_F(AccountServiceTest, PerObjectCapacities) {
     User u = service_->CreateUserAdmin("editor1", "e1@example.go.th", "editor-pass-1", false);
     User root = service_->CreateUserAdmin("root1", "r1@example.go.th", "rooted-pass-1", true);
-    Principal p = *service_->AuthenticateSession(service_->Login("editor1", "editor-pass-1", {})->session_token);
-    Principal admin = *service_->AuthenticateSession(service_->Login("root1", "rooted-pass-1", {})->session_token);
-    db_->Write([&](db::Connection& c) { store::SetMembership(c, u.id, "organization", "org-1", Capacity::kEditor); });
+    Principal p = *service_->AuthenticateSession(
+        service_->Login("editor1", "editor-pass-1", {})->session_token);
+    Principal admin = *service_->AuthenticateSession(
+        service_->Login("root1", "rooted-pass-1", {})->session_token);
+    db_->Write([&](db::Connection& c) {
+        store::SetMembership(c, u.id, "organization", "org-1", Capacity::kEditor);
+    });
     EXPECT_TRUE(service_->HasCapacity(&p, "organization", "org-1", Capacity::kMember));
     EXPECT_TRUE(service_->HasCapacity(&p, "organization", "org-1", Capacity::kEditor));
     EXPECT_FALSE(service_->HasCapacity(&p, "organization", "org-1", Capacity::kAdmin));
     EXPECT_FALSE(service_->HasCapacity(&p, "organization", "org-2", Capacity::kMember));
     EXPECT_TRUE(service_->HasCapacity(&admin, "organization", "org-2", Capacity::kAdmin));
     EXPECT_FALSE(service_->HasCapacity(nullptr, "organization", "org-1", Capacity::kMember));
-    db_->Write([&](db::Connection& c) { store::SetMembership(c, u.id, "organization", "org-1", Capacity::kAdmin); });
+    db_->Write([&](db::Connection& c) {
+        store::SetMembership(c, u.id, "organization", "org-1", Capacity::kAdmin);
+    });
     EXPECT_TRUE(service_->HasCapacity(&p, "organization", "org-1", Capacity::kAdmin));
     (void)root;
 }

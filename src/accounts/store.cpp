@@ -91,10 +91,7 @@ CREATE TABLE api_tokens (
 );
 CREATE INDEX api_tokens_user ON api_tokens (user_id);
 )sql"});
-    set.Add({.module = "accounts",
-             .version = 2,
-             .name = "shared rate-limit counters",
-             .sql = R"sql(
+    set.Add({.module = "accounts", .version = 2, .name = "shared rate-limit counters", .sql = R"sql(
 CREATE TABLE rate_limits (
   key TEXT NOT NULL,
   window_start BIGINT NOT NULL,
@@ -212,9 +209,12 @@ void RecordLoginSuccess(db::Connection& c, const std::string& user_id, const std
 namespace {
 const char* CapacityName(Capacity c) {
     switch (c) {
-        case Capacity::kMember: return "member";
-        case Capacity::kEditor: return "editor";
-        case Capacity::kAdmin: return "admin";
+        case Capacity::kMember:
+            return "member";
+        case Capacity::kEditor:
+            return "editor";
+        case Capacity::kAdmin:
+            return "admin";
     }
     return "member";
 }
@@ -222,9 +222,11 @@ const char* CapacityName(Capacity c) {
 
 void SetMembership(db::Connection& c, const std::string& user_id, const std::string& object_type,
                    const std::string& object_id, Capacity capacity) {
-    c.Exec("INSERT INTO memberships (user_id, object_type, object_id, capacity, created) VALUES (?, ?, ?, ?, ?)"
-           " ON CONFLICT (user_id, object_type, object_id) DO UPDATE SET capacity = excluded.capacity",
-           {user_id, object_type, object_id, CapacityName(capacity), core::NowIso()});
+    c.Exec(
+        "INSERT INTO memberships (user_id, object_type, object_id, capacity, created) VALUES (?, "
+        "?, ?, ?, ?)"
+        " ON CONFLICT (user_id, object_type, object_id) DO UPDATE SET capacity = excluded.capacity",
+        {user_id, object_type, object_id, CapacityName(capacity), core::NowIso()});
 }
 
 void RemoveMembership(db::Connection& c, const std::string& user_id, const std::string& object_type,
@@ -234,9 +236,11 @@ void RemoveMembership(db::Connection& c, const std::string& user_id, const std::
 }
 
 std::optional<Capacity> FindMembership(db::Connection& c, const std::string& user_id,
-                                       const std::string& object_type, const std::string& object_id) {
-    auto row = c.One("SELECT capacity FROM memberships WHERE user_id = ? AND object_type = ? AND object_id = ?",
-                     {user_id, object_type, object_id});
+                                       const std::string& object_type,
+                                       const std::string& object_id) {
+    auto row = c.One(
+        "SELECT capacity FROM memberships WHERE user_id = ? AND object_type = ? AND object_id = ?",
+        {user_id, object_type, object_id});
     if (!row) return std::nullopt;
     const std::string& v = row->Str(0);
     return v == "admin" ? Capacity::kAdmin : v == "editor" ? Capacity::kEditor : Capacity::kMember;

@@ -35,7 +35,8 @@ void SetMembership(db::Connection& c, const std::string& user_id, const std::str
 void RemoveMembership(db::Connection& c, const std::string& user_id, const std::string& object_type,
                       const std::string& object_id);
 std::optional<Capacity> FindMembership(db::Connection& c, const std::string& user_id,
-                                       const std::string& object_type, const std::string& object_id);
+                                       const std::string& object_type,
+                                       const std::string& object_id);
 
 struct SessionRow {
     std::string id;

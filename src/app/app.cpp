@@ -179,14 +179,14 @@ int App::Serve() {
 
     http::Router router;
     ckan_api::ActionRegistry actions(config_.site_url);
-    ckan_api::RegisterStatusAction(actions,
-                                   {.site_title = config_.site_title,
-                                    .site_url = config_.site_url,
-                                    .site_description = P.i18n.Get("th", "site.description"),
-                                    .locale_default = core::kDefaultLocale,
-                                    .govhub_version = kVersion,
-                                    .services = {"opendata", "learning", "workd"},
-                                    .extensions = {"govhub_accounts", "govhub_audit", "govhub_jobs"}});
+    ckan_api::RegisterStatusAction(
+        actions, {.site_title = config_.site_title,
+                  .site_url = config_.site_url,
+                  .site_description = P.i18n.Get("th", "site.description"),
+                  .locale_default = core::kDefaultLocale,
+                  .govhub_version = kVersion,
+                  .services = {"opendata", "learning", "workd"},
+                  .extensions = {"govhub_accounts", "govhub_audit", "govhub_jobs"}});
     RegisterShellPages(router, *P.pages);
     accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
     jobs::RegisterRoutes(router, actions, *P.jobs, *P.pages);
@@ -213,11 +213,14 @@ int App::Serve() {
     sc.form_memory_limit = static_cast<size_t>(config_.form_memory_kib) * 1024;
     sc.assume_tls = config_.site_url.rfind("https://", 0) == 0;
     http::Server server(sc, router);
-    bool shared_counters = config_.rate_limit_store == "database" ||
-                           (config_.rate_limit_store == "auto" && P.db->engine() == db::Engine::kPostgres);
+    bool shared_counters =
+        config_.rate_limit_store == "database" ||
+        (config_.rate_limit_store == "auto" && P.db->engine() == db::Engine::kPostgres);
     std::unique_ptr<http::RateLimitStore> rate_limits;
-    if (shared_counters) rate_limits = std::make_unique<accounts::DatabaseRateLimitStore>(*P.db);
-    else rate_limits = std::make_unique<http::MemoryRateLimitStore>();
+    if (shared_counters)
+        rate_limits = std::make_unique<accounts::DatabaseRateLimitStore>(*P.db);
+    else
+        rate_limits = std::make_unique<http::MemoryRateLimitStore>();
     server.Use(LocaleMiddleware());
     server.Use(http::RateLimitMiddleware(*rate_limits, config_.rate_limits));
     server.Use(accounts::AuthMiddleware(*P.accounts));

@@ -79,8 +79,9 @@ int main(int argc, char** argv) {
                      "API calls per minute per IP without a token (0: off)")
         ->envname("GOVHUB_RATE_LIMIT_API_ANONYMOUS")
         ->capture_default_str();
-    serve->add_option("--rate-limit-store", cfg.rate_limit_store,
-                      "where counters live: memory, database (shared by nodes) or auto")
+    serve
+        ->add_option("--rate-limit-store", cfg.rate_limit_store,
+                     "where counters live: memory, database (shared by nodes) or auto")
         ->check(CLI::IsMember({"auto", "memory", "database"}))
         ->envname("GOVHUB_RATE_LIMIT_STORE")
         ->capture_default_str();
@@ -106,17 +107,23 @@ int main(int argc, char** argv) {
         ->add_option("--max-form-memory-kib", cfg.form_memory_kib,
                      "multipart form fields a request may hold in memory (files always go to disk)")
         ->capture_default_str();
-    serve->add_option("--job-workers", cfg.job_workers, "background job threads in this process (0: none)")
+    serve
+        ->add_option("--job-workers", cfg.job_workers,
+                     "background job threads in this process (0: none)")
         ->envname("GOVHUB_JOB_WORKERS")
         ->capture_default_str();
-    serve->add_option("--job-poll-ms", cfg.job_poll_ms, "how often idle job workers look for new jobs")
+    serve
+        ->add_option("--job-poll-ms", cfg.job_poll_ms,
+                     "how often idle job workers look for new jobs")
         ->capture_default_str();
     serve->add_option("--job-heartbeat-seconds", cfg.job_heartbeat_seconds)->capture_default_str();
-    serve->add_option("--job-stale-seconds", cfg.job_stale_seconds,
-                      "a running job whose process is silent this long is re-queued")
+    serve
+        ->add_option("--job-stale-seconds", cfg.job_stale_seconds,
+                     "a running job whose process is silent this long is re-queued")
         ->capture_default_str();
-    serve->add_option("--job-retry-base-seconds", cfg.job_retry_base_seconds,
-                      "back-off before the 2nd attempt; doubles each time, at most an hour")
+    serve
+        ->add_option("--job-retry-base-seconds", cfg.job_retry_base_seconds,
+                     "back-off before the 2nd attempt; doubles each time, at most an hour")
         ->capture_default_str();
     serve->add_flag("--enable-test-jobs", cfg.enable_test_jobs,
                     "register the test.* job kinds (tests, benchmarks)");
@@ -149,9 +156,13 @@ int main(int argc, char** argv) {
         ->capture_default_str();
 
     std::string copy_from, copy_to;
-    CLI::App* copy_db = admin->add_subcommand("copy-db", "copy a whole site into a new, empty database");
-    copy_db->add_option("--from", copy_from, "source database URL (sqlite:PATH or postgresql://...)")->required();
-    copy_db->add_option("--to", copy_to, "target database URL; it must hold no rows yet")->required();
+    CLI::App* copy_db =
+        admin->add_subcommand("copy-db", "copy a whole site into a new, empty database");
+    copy_db
+        ->add_option("--from", copy_from, "source database URL (sqlite:PATH or postgresql://...)")
+        ->required();
+    copy_db->add_option("--to", copy_to, "target database URL; it must hold no rows yet")
+        ->required();
 
     CLI11_PARSE(cli, argc, argv);
     if (copy_db->parsed()) cfg.database_url = copy_to;

@@ -106,8 +106,10 @@ class Connection {
     // Bulk transfer with PostgreSQL's COPY (`COPY t (a, b) FROM STDIN (FORMAT csv)` /
     // `COPY (...) TO STDOUT ...`). The producer appends the next piece and returns false after
     // the last; a producer that throws aborts the COPY. SQLite has no COPY: it throws Error.
-    virtual void CopyIn(std::string_view copy_sql, const std::function<bool(std::string&)>& producer);
-    virtual void CopyOut(std::string_view copy_sql, const std::function<void(std::string_view)>& consumer);
+    virtual void CopyIn(std::string_view copy_sql,
+                        const std::function<bool(std::string&)>& producer);
+    virtual void CopyOut(std::string_view copy_sql,
+                         const std::function<void(std::string_view)>& consumer);
 
     std::optional<Row> One(std::string_view sql, const std::vector<Value>& params = {}) {
         Rows rows = Query(sql, params);

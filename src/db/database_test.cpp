@@ -16,12 +16,13 @@ namespace {
 
 std::vector<std::string> Engines() {
     std::vector<std::string> engines = {"sqlite"};
-    if (const char* pg = std::getenv("GOVHUB_TEST_PG_URL"); pg && *pg) engines.push_back("postgres");
+    if (const char* pg = std::getenv("GOVHUB_TEST_PG_URL"); pg && *pg)
+        engines.push_back("postgres");
     return engines;
 }
 
 class DatabaseTest : public ::testing::TestWithParam<std::string> {
-protected:
+  protected:
     void SetUp() override {
         static std::atomic<int> counter{0};
         std::string unique = std::to_string(::getpid()) + "_" + std::to_string(++counter);
@@ -32,19 +33,24 @@ protected:
         } else {
             std::string admin = std::getenv("GOVHUB_TEST_PG_URL");
             pg_name_ = "govhub_unit_" + unique;
-            ASSERT_EQ(std::system(("psql '" + admin + "' -qc 'CREATE DATABASE " + pg_name_ + "'").c_str()), 0);
+            ASSERT_EQ(std::system(
+                          ("psql '" + admin + "' -qc 'CREATE DATABASE " + pg_name_ + "'").c_str()),
+                      0);
             pg_admin_ = admin;
             db_ = Open(admin.substr(0, admin.rfind('/') + 1) + pg_name_);
         }
         db_->Write([](Connection& c) {
-            c.ExecScript(ForEngine("CREATE TABLE t (id {auto_id}, name TEXT UNIQUE NOT NULL, note TEXT)", c.engine()));
+            c.ExecScript(ForEngine(
+                "CREATE TABLE t (id {auto_id}, name TEXT UNIQUE NOT NULL, note TEXT)", c.engine()));
         });
     }
     void TearDown() override {
         db_.reset();
         if (!dir_.empty()) std::filesystem::remove_all(dir_);
         if (!pg_name_.empty())
-            (void)std::system(("psql '" + pg_admin_ + "' -qc 'DROP DATABASE " + pg_name_ + "' >/dev/null 2>&1").c_str());
+            (void)std::system(
+                ("psql '" + pg_admin_ + "' -qc 'DROP DATABASE " + pg_name_ + "' >/dev/null 2>&1")
+                    .c_str());
     }
     std::filesystem::path dir_;
     std::string pg_name_, pg_admin_;
@@ -56,16 +62,21 @@ INSTANTIATE_TEST_SUITE_P(Engines, DatabaseTest, ::testing::ValuesIn(Engines()),
 
 TEST_P(DatabaseTest, ParametersNullsAndReturning) {
     auto id = db_->Write([](Connection& c) {
-        return c.One("INSERT INTO t (name, note) VALUES (?, ?) RETURNING id", {"ก ข", nullptr})->Int(0);
+        return c.One("INSERT INTO t (name, note) VALUES (?, ?) RETURNING id", {"ก ข", nullptr})
+            ->Int(0);
     });
     EXPECT_GT(id, 0);
-    auto row = db_->Read([&](Connection& c) { return c.One("SELECT name, note FROM t WHERE id = ?", {id}); });
+    auto row = db_->Read(
+        [&](Connection& c) { return c.One("SELECT name, note FROM t WHERE id = ?", {id}); });
     ASSERT_TRUE(row);
     EXPECT_EQ(row->Str(0), "ก ข");
     EXPECT_TRUE(row->IsNull(1));
-    EXPECT_FALSE(
-        db_->Read([](Connection& c) { return c.One("SELECT 1 FROM t WHERE name = ?", {"none"}).has_value(); }));
-    EXPECT_EQ(db_->Write([](Connection& c) { return c.Exec("UPDATE t SET note = ? WHERE id > ?", {"n", int64_t{0}}); }),
+    EXPECT_FALSE(db_->Read([](Connection& c) {
+        return c.One("SELECT 1 FROM t WHERE name = ?", {"none"}).has_value();
+    }));
+    EXPECT_EQ(db_->Write([](Connection& c) {
+        return c.Exec("UPDATE t SET note = ? WHERE id > ?", {"n", int64_t{0}});
+    }),
               1);
 }
 
@@ -94,7 +105,8 @@ TEST_P(DatabaseTest, FailedTransactionRollsBackEverything) {
 TEST_P(DatabaseTest, NestedWritesJoinAndReadsSeeUncommittedWork) {
     db_->Write([&](Connection& c) {
         c.Exec("INSERT INTO t (name) VALUES (?)", {"outer"});
-        db_->Write([](Connection& inner) { inner.Exec("INSERT INTO t (name) VALUES (?)", {"inner"}); });
+        db_->Write(
+            [](Connection& inner) { inner.Exec("INSERT INTO t (name) VALUES (?)", {"inner"}); });
         auto n = db_->Read([](Connection& r) { return r.One("SELECT COUNT(*) FROM t")->Int(0); });
         EXPECT_EQ(n, 2);
     });
@@ -116,19 +128,22 @@ TEST_P(DatabaseTest, ConcurrentWritersAndReaders) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < 50; ++i) {
                 db_->Write([&](Connection& c) {
-                    c.Exec("INSERT INTO t (name) VALUES (?)", {std::to_string(t) + "-" + std::to_string(i)});
+                    c.Exec("INSERT INTO t (name) VALUES (?)",
+                           {std::to_string(t) + "-" + std::to_string(i)});
                 });
                 db_->Read([](Connection& c) { c.One("SELECT COUNT(*) FROM t"); });
             }
         });
     }
     for (auto& th : threads) th.join();
-    EXPECT_EQ(db_->Read([](Connection& c) { return c.One("SELECT COUNT(*) FROM t")->Int(0); }), 200);
+    EXPECT_EQ(db_->Read([](Connection& c) { return c.One("SELECT COUNT(*) FROM t")->Int(0); }),
+              200);
 }
 
 TEST_P(DatabaseTest, MigrationsApplyOnceWithEngineVariants) {
     MigrationSet set;
-    set.Add({.module = "m", .version = 2, .name = "second", .sql = "ALTER TABLE m1 ADD COLUMN b TEXT"});
+    set.Add(
+        {.module = "m", .version = 2, .name = "second", .sql = "ALTER TABLE m1 ADD COLUMN b TEXT"});
     set.Add({.module = "m",
              .version = 1,
              .name = "first",
@@ -143,7 +158,10 @@ TEST_P(DatabaseTest, MigrationsApplyOnceWithEngineVariants) {
     db_->Read([&](Connection& c) { c.One("SELECT COUNT(*) FROM " + mine); });
     // A failing migration leaves nothing behind and is not recorded.
     MigrationSet bad;
-    bad.Add({.module = "m", .version = 3, .name = "broken", .sql = "CREATE TABLE m3 (a TEXT); SELECT nonsense("});
+    bad.Add({.module = "m",
+             .version = 3,
+             .name = "broken",
+             .sql = "CREATE TABLE m3 (a TEXT); SELECT nonsense("});
     EXPECT_THROW(ApplyMigrations(*db_, bad), Error);
     EXPECT_THROW(db_->Read([](Connection& c) { c.One("SELECT COUNT(*) FROM m3"); }), Error);
 }
@@ -151,18 +169,22 @@ TEST_P(DatabaseTest, MigrationsApplyOnceWithEngineVariants) {
 TEST_P(DatabaseTest, CopyInAndOutOnPostgres) {
     if (GetParam() == "sqlite") {
         // SQLite has no COPY and says so.
-        EXPECT_THROW(db_->Write([](Connection& c) { c.CopyIn("COPY t FROM STDIN", [](std::string&) { return false; }); }),
+        EXPECT_THROW(db_->Write([](Connection& c) {
+            c.CopyIn("COPY t FROM STDIN", [](std::string&) { return false; });
+        }),
                      Error);
         return;
     }
     int batch = 0;
     db_->Write([&](Connection& c) {
         c.CopyIn("COPY t (name, note) FROM STDIN (FORMAT csv)", [&](std::string& chunk) {
-            for (int i = 0; i < 1000; ++i) chunk += "row-" + std::to_string(batch * 1000 + i) + ",\"ข้อมูล, ไทย\"\n";
+            for (int i = 0; i < 1000; ++i)
+                chunk += "row-" + std::to_string(batch * 1000 + i) + ",\"ข้อมูล, ไทย\"\n";
             return ++batch < 5;
         });
     });
-    EXPECT_EQ(db_->Read([](Connection& c) { return c.One("SELECT COUNT(*) FROM t")->Int(0); }), 5000);
+    EXPECT_EQ(db_->Read([](Connection& c) { return c.One("SELECT COUNT(*) FROM t")->Int(0); }),
+              5000);
     std::string out;
     db_->Read([&](Connection& c) {
         c.CopyOut("COPY (SELECT name, note FROM t ORDER BY id LIMIT 2) TO STDOUT (FORMAT csv)",
@@ -177,19 +199,24 @@ TEST_P(DatabaseTest, CopyInAndOutOnPostgres) {
         });
     }),
                  Error);
-    EXPECT_EQ(db_->Read([](Connection& c) { return c.One("SELECT COUNT(*) FROM t WHERE name = 'partial'")->Int(0); }),
+    EXPECT_EQ(db_->Read([](Connection& c) {
+        return c.One("SELECT COUNT(*) FROM t WHERE name = 'partial'")->Int(0);
+    }),
               0);
 }
 
 TEST(Migrations, AutoIdTokenPerEngine) {
     EXPECT_EQ(ForEngine("CREATE TABLE x (id {auto_id}, y {auto_id})", Engine::kSqlite),
-              "CREATE TABLE x (id INTEGER PRIMARY KEY AUTOINCREMENT, y INTEGER PRIMARY KEY AUTOINCREMENT)");
-    EXPECT_EQ(ForEngine("id {auto_id}", Engine::kPostgres), "id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+              "CREATE TABLE x (id INTEGER PRIMARY KEY AUTOINCREMENT, y INTEGER PRIMARY KEY "
+              "AUTOINCREMENT)");
+    EXPECT_EQ(ForEngine("id {auto_id}", Engine::kPostgres),
+              "id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
 }
 
 TEST(Placeholders, NumberedOutsideQuotesAndComments) {
-    EXPECT_EQ(NumberPlaceholders("SELECT * FROM t WHERE a = ? AND b = '?' AND c = ? -- ?\n AND d = ?"),
-              "SELECT * FROM t WHERE a = $1 AND b = '?' AND c = $2 -- ?\n AND d = $3");
+    EXPECT_EQ(
+        NumberPlaceholders("SELECT * FROM t WHERE a = ? AND b = '?' AND c = ? -- ?\n AND d = ?"),
+        "SELECT * FROM t WHERE a = $1 AND b = '?' AND c = $2 -- ?\n AND d = $3");
     EXPECT_EQ(NumberPlaceholders("SELECT 'it''s ?', \"q?\" , ?"), "SELECT 'it''s ?', \"q?\" , $1");
 }
 

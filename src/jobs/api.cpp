@@ -20,7 +20,8 @@ Json JobJson(const Job& j) {
             {"kind", j.kind},
             {"state", ToString(j.state)},
             {"owner_id", opt(j.owner_id)},
-            {"progress", {{"done", j.progress_done}, {"total", j.progress_total}, {"message", j.message}}},
+            {"progress",
+             {{"done", j.progress_done}, {"total", j.progress_total}, {"message", j.message}}},
             {"attempts", j.attempts},
             {"max_attempts", j.max_attempts},
             {"cancel_requested", j.cancel_requested},
@@ -33,7 +34,8 @@ Json JobJson(const Job& j) {
 
 Json LogJson(const std::vector<JobLogEntry>& log) {
     Json out = Json::array();
-    for (const auto& e : log) out.push_back({{"at", e.at}, {"level", e.level}, {"message", e.message}});
+    for (const auto& e : log)
+        out.push_back({{"at", e.at}, {"level", e.level}, {"message", e.message}});
     return out;
 }
 
@@ -44,7 +46,8 @@ const accounts::Principal& RequireUser(const http::Request& req) {
 }
 
 int IntParam(const std::string& v, int fallback, int lo, int hi) {
-    if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) return fallback;
+    if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
+        return fallback;
     return std::clamp(std::stoi(v), lo, hi);
 }
 
@@ -65,20 +68,20 @@ void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobSer
         for (const auto& j : service.List(p, f)) list.push_back(JobJson(j));
         return Send({{"count", service.CountFor(p, f)}, {"jobs", list}});
     });
-    router.Post(
-        "/api/jobs",
-        [&service](http::Request& req) {
-            const auto& p = RequireUser(req);
-            Json body = Json::parse(req.body, nullptr, false);
-            if (body.is_discarded() || !body.is_object())
-                throw HttpError(400, "bad_json", "error.bad_json");
-            if (!body.contains("kind") || !body["kind"].is_string())
-                throw HttpError::Validation({{"kind", "jobs.unknown_kind"}});
-            std::string payload = body.contains("payload") ? body["payload"].dump() : "{}";
-            std::string id = service.EnqueueAs(p, body["kind"].get<std::string>(), payload, req.client_ip);
-            return Send({{"id", id}}, 201);
-        },
-        {.body_limit = 256 * 1024});
+    router.Post("/api/jobs",
+                [&service](http::Request& req) {
+                    const auto& p = RequireUser(req);
+                    Json body = Json::parse(req.body, nullptr, false);
+                    if (body.is_discarded() || !body.is_object())
+                        throw HttpError(400, "bad_json", "error.bad_json");
+                    if (!body.contains("kind") || !body["kind"].is_string())
+                        throw HttpError::Validation({{"kind", "jobs.unknown_kind"}});
+                    std::string payload = body.contains("payload") ? body["payload"].dump() : "{}";
+                    std::string id = service.EnqueueAs(p, body["kind"].get<std::string>(), payload,
+                                                       req.client_ip);
+                    return Send({{"id", id}}, 201);
+                },
+                {.body_limit = 256 * 1024});
     router.Get("/api/jobs/{id}", [&service](http::Request& req) {
         auto j = service.Get(std::string(req.PathParam("id")), &RequireUser(req));
         if (!j) throw HttpError::NotFound("jobs.not_found");
@@ -88,11 +91,13 @@ void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobSer
     });
     router.Post("/api/jobs/{id}/cancel", [&service](http::Request& req) {
         service.Cancel(std::string(req.PathParam("id")), RequireUser(req), req.client_ip);
-        return Send(JobJson(*service.Get(std::string(req.PathParam("id")), accounts::CurrentUser(req))));
+        return Send(
+            JobJson(*service.Get(std::string(req.PathParam("id")), accounts::CurrentUser(req))));
     });
     router.Post("/api/jobs/{id}/retry", [&service](http::Request& req) {
         service.Retry(std::string(req.PathParam("id")), RequireUser(req), req.client_ip);
-        return Send(JobJson(*service.Get(std::string(req.PathParam("id")), accounts::CurrentUser(req))));
+        return Send(
+            JobJson(*service.Get(std::string(req.PathParam("id")), accounts::CurrentUser(req))));
     });
 
     // CKAN's job actions (sysadmin in CKAN; here owners see their own jobs too).
@@ -101,27 +106,27 @@ void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobSer
         if (!p) throw HttpError(403, "forbidden", "Authorization Error: you must be logged in");
         return *p;
     };
-    actions.Add(
-        "job_list",
-        [&service, ckan_user](ckan_api::ActionContext& ctx) -> Json {
-            store::ListFilter f{.state = ckan_api::OptionalString(ctx, "state"),
-                                .kind = ckan_api::OptionalString(ctx, "kind"),
-                                .limit = IntParam(ckan_api::OptionalString(ctx, "limit"), 100, 1, 1000)};
-            Json list = Json::array();
-            for (const auto& j : service.List(ckan_user(ctx), f)) list.push_back(JobJson(j));
-            return list;
-        },
-        {.side_effect_free = true});
-    actions.Add(
-        "job_show",
-        [&service, ckan_user](ckan_api::ActionContext& ctx) -> Json {
-            auto j = service.Get(ckan_api::RequireString(ctx, "id"), &ckan_user(ctx));
-            if (!j) throw HttpError::NotFound("Not found: Job was not found");
-            Json out = JobJson(*j);
-            out["log"] = LogJson(service.LogOf(j->id, accounts::CurrentUser(ctx.req)));
-            return out;
-        },
-        {.side_effect_free = true});
+    actions.Add("job_list",
+                [&service, ckan_user](ckan_api::ActionContext& ctx) -> Json {
+                    store::ListFilter f{
+                        .state = ckan_api::OptionalString(ctx, "state"),
+                        .kind = ckan_api::OptionalString(ctx, "kind"),
+                        .limit = IntParam(ckan_api::OptionalString(ctx, "limit"), 100, 1, 1000)};
+                    Json list = Json::array();
+                    for (const auto& j : service.List(ckan_user(ctx), f))
+                        list.push_back(JobJson(j));
+                    return list;
+                },
+                {.side_effect_free = true});
+    actions.Add("job_show",
+                [&service, ckan_user](ckan_api::ActionContext& ctx) -> Json {
+                    auto j = service.Get(ckan_api::RequireString(ctx, "id"), &ckan_user(ctx));
+                    if (!j) throw HttpError::NotFound("Not found: Job was not found");
+                    Json out = JobJson(*j);
+                    out["log"] = LogJson(service.LogOf(j->id, accounts::CurrentUser(ctx.req)));
+                    return out;
+                },
+                {.side_effect_free = true});
     actions.Add("job_cancel", [&service, ckan_user](ckan_api::ActionContext& ctx) -> Json {
         service.Cancel(ckan_api::RequireString(ctx, "id"), ckan_user(ctx), ctx.req.client_ip);
         return nullptr;

@@ -32,7 +32,8 @@ struct Job {
     std::string created, started, finished;
 
     bool finished_state() const {
-        return state == JobState::kSucceeded || state == JobState::kFailed || state == JobState::kCancelled;
+        return state == JobState::kSucceeded || state == JobState::kFailed ||
+               state == JobState::kCancelled;
     }
 };
 

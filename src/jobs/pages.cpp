@@ -21,9 +21,12 @@ View JobView(const Job& j, const render::PageRenderer& pages, const std::string&
     View v;
     v.Set("id", j.id).Set("kind", j.kind).Set("state", std::string(ToString(j.state)));
     v.Set("state_label", pages.T(locale, std::string("jobs.state.") + ToString(j.state)));
-    v.Set("done", j.progress_done).Set("total", j.progress_total).Set("has_total", j.progress_total > 0);
-    int64_t percent = j.progress_total > 0 ? std::min<int64_t>(100, j.progress_done * 100 / j.progress_total)
-                                           : (j.state == JobState::kSucceeded ? 100 : 0);
+    v.Set("done", j.progress_done)
+        .Set("total", j.progress_total)
+        .Set("has_total", j.progress_total > 0);
+    int64_t percent = j.progress_total > 0
+                          ? std::min<int64_t>(100, j.progress_done * 100 / j.progress_total)
+                          : (j.state == JobState::kSucceeded ? 100 : 0);
     v.Set("percent", percent);
     v.Set("message", j.message).Set("error", j.error).Set("has_error", !j.error.empty());
     v.Set("attempts", j.attempts).Set("max_attempts", j.max_attempts);
@@ -91,11 +94,13 @@ void RegisterPages(http::Router& router, JobService& service, const render::Page
         for (const char* s : {"", "queued", "running", "succeeded", "failed", "cancelled"}) {
             View item;
             item.Set("value", s).Set("current", state == s);
-            item.Set("label", pages.T(req.locale, *s ? std::string("jobs.state.") + s : "jobs.all"));
+            item.Set("label",
+                     pages.T(req.locale, *s ? std::string("jobs.state.") + s : "jobs.all"));
             filters.Push(std::move(item));
         }
         v.Set("filters", std::move(filters));
-        return Response::Html(pages.Render("jobs/admin", std::move(v), accounts::PageContextOf(req), "jobs.admin_title"));
+        return Response::Html(pages.Render("jobs/admin", std::move(v), accounts::PageContextOf(req),
+                                           "jobs.admin_title"));
     });
 }
 

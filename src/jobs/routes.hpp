@@ -11,8 +11,8 @@ namespace govhub::jobs {
 void RegisterPages(http::Router& router, JobService& service, const render::PageRenderer& pages);
 void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobService& service);
 
-inline void RegisterRoutes(http::Router& router, ckan_api::ActionRegistry& actions, JobService& service,
-                           const render::PageRenderer& pages) {
+inline void RegisterRoutes(http::Router& router, ckan_api::ActionRegistry& actions,
+                           JobService& service, const render::PageRenderer& pages) {
     RegisterPages(router, service, pages);
     RegisterApi(router, actions, service);
 }

@@ -23,12 +23,14 @@ void JobContext::Progress(int64_t done, int64_t total, const std::string& messag
     bool final_update = total > 0 && done >= total;
     if (!final_update && now - last_progress_us_ < 250000) return;
     last_progress_us_ = now;
-    runner_.database().Write([&](db::Connection& c) { store::SetProgress(c, job_.id, done, total, message); });
+    runner_.database().Write(
+        [&](db::Connection& c) { store::SetProgress(c, job_.id, done, total, message); });
 }
 
 void JobContext::Log(const std::string& message, const std::string& level) {
-    runner_.database().Write(
-        [&](db::Connection& c) { store::AppendLog(c, job_.id, level, message.substr(0, 4000), core::NowIso()); });
+    runner_.database().Write([&](db::Connection& c) {
+        store::AppendLog(c, job_.id, level, message.substr(0, 4000), core::NowIso());
+    });
 }
 
 bool JobContext::Interrupted() {
@@ -36,17 +38,24 @@ bool JobContext::Interrupted() {
     int64_t now = core::NowEpochMicros();
     if (!cancel_requested_ && now - last_cancel_check_us_ >= 1000000) {
         last_cancel_check_us_ = now;
-        runner_.database().Read([&](db::Connection& c) { cancel_requested_ = store::CancelRequested(c, job_.id); });
+        runner_.database().Read(
+            [&](db::Connection& c) { cancel_requested_ = store::CancelRequested(c, job_.id); });
     }
     return cancel_requested_;
 }
 
 JobRunner::JobRunner(db::Database& db, RunnerConfig config)
-    : db_(db), config_(config), process_id_(core::RandomToken(6) + "-" + std::to_string(::getpid())) {}
+    : db_(db),
+      config_(config),
+      process_id_(core::RandomToken(6) + "-" + std::to_string(::getpid())) {}
 
-JobRunner::~JobRunner() { Stop(); }
+JobRunner::~JobRunner() {
+    Stop();
+}
 
-void JobRunner::Register(const std::string& kind, JobHandler handler) { handlers_[kind] = std::move(handler); }
+void JobRunner::Register(const std::string& kind, JobHandler handler) {
+    handlers_[kind] = std::move(handler);
+}
 
 std::set<std::string> JobRunner::Kinds() const {
     std::set<std::string> out;
@@ -61,7 +70,8 @@ int64_t JobRunner::BackoffSeconds(int attempts, int base) {
 }
 
 void JobRunner::Start() {
-    for (int i = 0; i < std::max(0, config_.workers); ++i) threads_.emplace_back([this, i] { WorkerLoop(i); });
+    for (int i = 0; i < std::max(0, config_.workers); ++i)
+        threads_.emplace_back([this, i] { WorkerLoop(i); });
     threads_.emplace_back([this] { HousekeepingLoop(); });
 }
 
@@ -112,7 +122,8 @@ void JobRunner::Run(Job job) {
         return;
     }
     JobContext ctx(*this, job);
-    core::LogInfo("jobs.start", "running", Fields(job) + ",\"attempt\":" + std::to_string(job.attempts));
+    core::LogInfo("jobs.start", "running",
+                  Fields(job) + ",\"attempt\":" + std::to_string(job.attempts));
     try {
         std::string result = it->second(ctx);
         db_.Write([&](db::Connection& c) {
@@ -128,7 +139,8 @@ void JobRunner::Run(Job job) {
             } else {
                 // The process is stopping: another worker picks the job up again.
                 store::Release(c, job.id);
-                store::AppendLog(c, job.id, "warn", "interrupted by shutdown; re-queued", core::NowIso());
+                store::AppendLog(c, job.id, "warn", "interrupted by shutdown; re-queued",
+                                 core::NowIso());
             }
         });
     } catch (const PermanentJobError& e) {
@@ -145,17 +157,19 @@ void JobRunner::Run(Job job) {
             if (retry) {
                 store::Retry(c, job.id, msg, core::IsoInSeconds(delay));
                 store::AppendLog(c, job.id, "warn",
-                                 "attempt " + std::to_string(job.attempts) + " failed: " + msg + "; retrying in " +
-                                     std::to_string(delay) + " s",
+                                 "attempt " + std::to_string(job.attempts) + " failed: " + msg +
+                                     "; retrying in " + std::to_string(delay) + " s",
                                  core::NowIso());
             } else {
                 store::Fail(c, job.id, msg, core::NowIso());
-                store::AppendLog(c, job.id, "error",
-                                 "attempt " + std::to_string(job.attempts) + " failed: " + msg + "; giving up",
-                                 core::NowIso());
+                store::AppendLog(
+                    c, job.id, "error",
+                    "attempt " + std::to_string(job.attempts) + " failed: " + msg + "; giving up",
+                    core::NowIso());
             }
         });
-        core::LogWarn("jobs.attempt_failed", e.what(), Fields(job) + ",\"retry\":" + (retry ? "true" : "false"));
+        core::LogWarn("jobs.attempt_failed", e.what(),
+                      Fields(job) + ",\"retry\":" + (retry ? "true" : "false"));
     }
 }
 
@@ -165,16 +179,19 @@ void JobRunner::HousekeepingLoop() {
             std::string now = core::NowIso();
             db_.Write([&](db::Connection& c) {
                 store::Heartbeat(c, process_id_, now);
-                int64_t requeued = store::RequeueStale(c, core::IsoInSeconds(-config_.stale_seconds), now);
+                int64_t requeued =
+                    store::RequeueStale(c, core::IsoInSeconds(-config_.stale_seconds), now);
                 if (requeued > 0)
-                    core::LogWarn("jobs.requeued", "re-queued jobs of a worker that stopped responding",
+                    core::LogWarn("jobs.requeued",
+                                  "re-queued jobs of a worker that stopped responding",
                                   "\"count\":" + std::to_string(requeued));
             });
         } catch (const std::exception& e) {
             core::LogError("jobs.housekeeping", e.what());
         }
         std::unique_lock lock(mutex_);
-        cv_.wait_for(lock, std::chrono::seconds(config_.heartbeat_seconds), [&] { return stopping_.load(); });
+        cv_.wait_for(lock, std::chrono::seconds(config_.heartbeat_seconds),
+                     [&] { return stopping_.load(); });
     }
 }
 

@@ -30,7 +30,7 @@ struct PermanentJobError : std::runtime_error {
 class JobRunner;
 
 class JobContext {
-public:
+  public:
     JobContext(JobRunner& runner, Job job) : runner_(runner), job_(std::move(job)) {}
     const Job& job() const { return job_; }
     const std::string& payload() const { return job_.payload; }
@@ -45,7 +45,7 @@ public:
     }
     bool cancel_requested() const { return cancel_requested_; }
 
-private:
+  private:
     JobRunner& runner_;
     Job job_;
     int64_t last_progress_us_ = 0;
@@ -58,14 +58,14 @@ using JobHandler = std::function<std::string(JobContext&)>;
 
 struct RunnerConfig {
     int workers = 2;
-    int poll_milliseconds = 500;   // how often idle workers look for work from other nodes
-    int heartbeat_seconds = 5;     // running jobs prove their process is alive
-    int stale_seconds = 30;        // silent this long: the process died, the job is re-queued
-    int retry_base_seconds = 10;   // back-off: base * 2^(attempt-1), at most an hour
+    int poll_milliseconds = 500;  // how often idle workers look for work from other nodes
+    int heartbeat_seconds = 5;    // running jobs prove their process is alive
+    int stale_seconds = 30;       // silent this long: the process died, the job is re-queued
+    int retry_base_seconds = 10;  // back-off: base * 2^(attempt-1), at most an hour
 };
 
 class JobRunner {
-public:
+  public:
     JobRunner(db::Database& db, RunnerConfig config);
     ~JobRunner();
 
@@ -83,7 +83,7 @@ public:
     // Seconds to wait before attempt `attempts` + 1.
     static int64_t BackoffSeconds(int attempts, int base);
 
-private:
+  private:
     void WorkerLoop(int index);
     void HousekeepingLoop();
     void Run(Job job);

@@ -24,7 +24,8 @@ namespace {
 
 std::vector<std::string> Engines() {
     std::vector<std::string> engines = {"sqlite"};
-    if (const char* pg = std::getenv("GOVHUB_TEST_PG_URL"); pg && *pg) engines.push_back("postgres");
+    if (const char* pg = std::getenv("GOVHUB_TEST_PG_URL"); pg && *pg)
+        engines.push_back("postgres");
     return engines;
 }
 
@@ -40,7 +41,9 @@ class JobsTest : public ::testing::TestWithParam<std::string> {
         } else {
             admin_ = std::getenv("GOVHUB_TEST_PG_URL");
             pg_name_ = "govhub_jobs_" + unique;
-            ASSERT_EQ(std::system(("psql '" + admin_ + "' -qc 'CREATE DATABASE " + pg_name_ + "'").c_str()), 0);
+            ASSERT_EQ(std::system(
+                          ("psql '" + admin_ + "' -qc 'CREATE DATABASE " + pg_name_ + "'").c_str()),
+                      0);
             url_ = admin_.substr(0, admin_.rfind('/') + 1) + pg_name_;
         }
         db_ = db::Open(url_);
@@ -55,7 +58,9 @@ class JobsTest : public ::testing::TestWithParam<std::string> {
         db_.reset();
         if (!dir_.empty()) std::filesystem::remove_all(dir_);
         if (!pg_name_.empty())
-            (void)std::system(("psql '" + admin_ + "' -qc 'DROP DATABASE " + pg_name_ + "' >/dev/null 2>&1").c_str());
+            (void)std::system(
+                ("psql '" + admin_ + "' -qc 'DROP DATABASE " + pg_name_ + "' >/dev/null 2>&1")
+                    .c_str());
     }
     Job Load(const std::string& id) {
         return *db_->Read([&](db::Connection& c) { return store::Find(c, id); });
@@ -69,7 +74,13 @@ class JobsTest : public ::testing::TestWithParam<std::string> {
         }
         return Load(id);
     }
-    RunnerConfig Fast() { return {.workers = 2, .poll_milliseconds = 20, .heartbeat_seconds = 1, .stale_seconds = 2, .retry_base_seconds = 0}; }
+    RunnerConfig Fast() {
+        return {.workers = 2,
+                .poll_milliseconds = 20,
+                .heartbeat_seconds = 1,
+                .stale_seconds = 2,
+                .retry_base_seconds = 0};
+    }
 
     std::filesystem::path dir_;
     std::string url_, admin_, pg_name_;
@@ -100,7 +111,8 @@ TEST_P(JobsTest, RunsWithProgressLogAndResult) {
     ASSERT_EQ(log.size(), 2u);
     EXPECT_EQ(log[0].message, "นับครบแล้ว");
     // The owner sees it, someone else does not, a sysadmin does.
-    accounts::Principal owner{.user_id = "u1"}, other{.user_id = "u2"}, admin{.user_id = "a", .sysadmin = true};
+    accounts::Principal owner{.user_id = "u1"}, other{.user_id = "u2"},
+        admin{.user_id = "a", .sysadmin = true};
     EXPECT_TRUE(service_->Get(id, &owner));
     EXPECT_FALSE(service_->Get(id, &other));
     EXPECT_TRUE(service_->Get(id, &admin));
@@ -119,8 +131,10 @@ TEST_P(JobsTest, RetriesWithBackoffThenGivesUp) {
         if (ctx.job().attempts < 3) throw std::runtime_error("SMTP server unreachable");
         return std::string();
     });
-    runner.Register("hopeless", [](JobContext&) -> std::string { throw std::runtime_error("always"); });
-    runner.Register("bad", [](JobContext&) -> std::string { throw PermanentJobError("payload is not valid"); });
+    runner.Register("hopeless",
+                    [](JobContext&) -> std::string { throw std::runtime_error("always"); });
+    runner.Register(
+        "bad", [](JobContext&) -> std::string { throw PermanentJobError("payload is not valid"); });
     runner.Start();
     std::string flaky = service_->Enqueue("flaky", "{}");
     std::string hopeless = service_->Enqueue("hopeless", "{}", {.max_attempts = 2});
@@ -145,7 +159,8 @@ TEST_P(JobsTest, RetriesWithBackoffThenGivesUp) {
             n += e.message.find("giving up") != std::string::npos;
         return n;
     };
-    for (int i = 0; i < 200 && giving_up() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 200 && giving_up() < 2; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_EQ(giving_up(), 2);
     EXPECT_EQ(Load(hopeless).state, JobState::kFailed);
     EXPECT_THROW(service_->Retry(flaky, admin, ""), govhub::HttpError);  // succeeded jobs stay done
@@ -171,7 +186,8 @@ TEST_P(JobsTest, CancelQueuedAndRunningJobs) {
     });
     runner.Start();
     std::string running = service_->Enqueue("slow", "{}", {.owner_id = "u1"});
-    for (int i = 0; i < 200 && !started; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < 200 && !started; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     ASSERT_TRUE(started);
     service_->Cancel(running, owner, "");
     Job j = WaitFor(running, JobState::kCancelled);
@@ -217,7 +233,8 @@ TEST_P(JobsTest, JobsOfADeadWorkerAreRequeuedAndShutdownReleasesRunningJobs) {
             return std::string();
         });
         runner.Start();
-        for (int i = 0; i < 200 && !started; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (int i = 0; i < 200 && !started; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
         ASSERT_TRUE(started);
     }
     Job released = Load(long_job);

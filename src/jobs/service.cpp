@@ -31,7 +31,8 @@ std::string JobService::EnqueueAs(const accounts::Principal& p, const std::strin
     if (!IsKnownKind(kind)) throw HttpError::Validation({{"kind", "jobs.unknown_kind"}});
     std::string payload = payload_json.empty() ? "{}" : payload_json;
     auto parsed = nlohmann::json::parse(payload, nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object()) throw HttpError::Validation({{"payload", "jobs.bad_payload"}});
+    if (parsed.is_discarded() || !parsed.is_object())
+        throw HttpError::Validation({{"payload", "jobs.bad_payload"}});
     std::string id = Enqueue(kind, payload, {.owner_id = p.user_id});
     db_.Write([&](db::Connection& c) {
         workflow::RecordAudit(c, {.actor_id = p.user_id,
@@ -52,7 +53,8 @@ std::optional<Job> JobService::Get(const std::string& id, const accounts::Princi
     return j;
 }
 
-std::vector<JobLogEntry> JobService::LogOf(const std::string& id, const accounts::Principal* viewer) {
+std::vector<JobLogEntry> JobService::LogOf(const std::string& id,
+                                           const accounts::Principal* viewer) {
     if (!Get(id, viewer)) throw HttpError::NotFound("jobs.not_found");
     std::vector<JobLogEntry> out;
     db_.Read([&](db::Connection& c) { out = store::Log(c, id); });
@@ -74,12 +76,17 @@ int64_t JobService::CountFor(const accounts::Principal& viewer, store::ListFilte
     return n;
 }
 
-void JobService::Cancel(const std::string& id, const accounts::Principal& p, const std::string& ip) {
+void JobService::Cancel(const std::string& id, const accounts::Principal& p,
+                        const std::string& ip) {
     if (!Get(id, &p)) throw HttpError::NotFound("jobs.not_found");
     db_.Write([&](db::Connection& c) {
-        if (!store::RequestCancel(c, id, core::NowIso())) throw HttpError(409, "finished", "jobs.already_finished");
-        workflow::RecordAudit(
-            c, {.actor_id = p.user_id, .action = "job.cancel", .object_type = "job", .object_id = id, .ip = ip});
+        if (!store::RequestCancel(c, id, core::NowIso()))
+            throw HttpError(409, "finished", "jobs.already_finished");
+        workflow::RecordAudit(c, {.actor_id = p.user_id,
+                                  .action = "job.cancel",
+                                  .object_type = "job",
+                                  .object_id = id,
+                                  .ip = ip});
     });
 }
 
@@ -87,9 +94,13 @@ void JobService::Retry(const std::string& id, const accounts::Principal& p, cons
     if (!p.sysadmin) throw HttpError::Forbidden();
     if (!Get(id, &p)) throw HttpError::NotFound("jobs.not_found");
     db_.Write([&](db::Connection& c) {
-        if (!store::Requeue(c, id, core::NowIso())) throw HttpError(409, "not_retryable", "jobs.not_retryable");
-        workflow::RecordAudit(
-            c, {.actor_id = p.user_id, .action = "job.retry", .object_type = "job", .object_id = id, .ip = ip});
+        if (!store::Requeue(c, id, core::NowIso()))
+            throw HttpError(409, "not_retryable", "jobs.not_retryable");
+        workflow::RecordAudit(c, {.actor_id = p.user_id,
+                                  .action = "job.retry",
+                                  .object_type = "job",
+                                  .object_id = id,
+                                  .ip = ip});
     });
     if (notify_) notify_();
 }

@@ -20,7 +20,7 @@ struct EnqueueOptions {
 };
 
 class JobService {
-public:
+  public:
     explicit JobService(db::Database& db) : db_(db) {}
 
     // Called after each enqueue so this process's workers start at once (other nodes poll).
@@ -31,10 +31,11 @@ public:
 
     // Inside the caller's transaction when there is one, so the job exists only if the work
     // that asked for it committed.
-    std::string Enqueue(const std::string& kind, const std::string& payload_json, const EnqueueOptions& options = {});
+    std::string Enqueue(const std::string& kind, const std::string& payload_json,
+                        const EnqueueOptions& options = {});
     // API/page entry point: a sysadmin enqueues any known kind (validated payload object).
-    std::string EnqueueAs(const accounts::Principal& p, const std::string& kind, const std::string& payload_json,
-                          const std::string& ip);
+    std::string EnqueueAs(const accounts::Principal& p, const std::string& kind,
+                          const std::string& payload_json, const std::string& ip);
 
     // Nullopt when missing or not visible to `viewer` (owner or sysadmin).
     std::optional<Job> Get(const std::string& id, const accounts::Principal* viewer);
@@ -47,7 +48,7 @@ public:
     // Sysadmin only: a failed or cancelled job runs again.
     void Retry(const std::string& id, const accounts::Principal& p, const std::string& ip);
 
-private:
+  private:
     db::Database& db_;
     std::function<void()> notify_;
     std::set<std::string> known_kinds_;

@@ -4,11 +4,16 @@ namespace govhub::jobs {
 
 const char* ToString(JobState s) {
     switch (s) {
-        case JobState::kQueued: return "queued";
-        case JobState::kRunning: return "running";
-        case JobState::kSucceeded: return "succeeded";
-        case JobState::kFailed: return "failed";
-        case JobState::kCancelled: return "cancelled";
+        case JobState::kQueued:
+            return "queued";
+        case JobState::kRunning:
+            return "running";
+        case JobState::kSucceeded:
+            return "succeeded";
+        case JobState::kFailed:
+            return "failed";
+        case JobState::kCancelled:
+            return "cancelled";
     }
     return "queued";
 }
@@ -23,10 +28,7 @@ std::optional<JobState> ParseJobState(const std::string& s) {
 namespace store {
 
 void AddMigrations(db::MigrationSet& set) {
-    set.Add({.module = "jobs",
-             .version = 1,
-             .name = "job queue and job log",
-             .sql = R"sql(
+    set.Add({.module = "jobs", .version = 1, .name = "job queue and job log", .sql = R"sql(
 CREATE TABLE jobs (
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -65,7 +67,8 @@ CREATE INDEX job_log_job ON job_log (job_id, id);
 namespace {
 constexpr const char* kColumns =
     "id, kind, owner_id, state, payload, result, progress_done, progress_total, message, attempts, "
-    "max_attempts, run_after, locked_by, heartbeat_at, cancel_requested, error, created, started, finished";
+    "max_attempts, run_after, locked_by, heartbeat_at, cancel_requested, error, created, started, "
+    "finished";
 
 Job ToJob(const db::Row& r) {
     Job j;
@@ -91,7 +94,9 @@ Job ToJob(const db::Row& r) {
     return j;
 }
 
-db::Value OptText(const std::string& s) { return s.empty() ? db::Value(nullptr) : db::Value(s); }
+db::Value OptText(const std::string& s) {
+    return s.empty() ? db::Value(nullptr) : db::Value(s);
+}
 
 // WHERE clause and parameters for a list filter.
 std::string Where(const ListFilter& f, std::vector<db::Value>& params) {
@@ -104,10 +109,11 @@ std::string Where(const ListFilter& f, std::vector<db::Value>& params) {
 }  // namespace
 
 void Insert(db::Connection& c, const Job& j) {
-    c.Exec("INSERT INTO jobs (id, kind, owner_id, state, payload, max_attempts, run_after, created)"
-           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-           {j.id, j.kind, OptText(j.owner_id), ToString(j.state), j.payload, int64_t{j.max_attempts}, j.run_after,
-            j.created});
+    c.Exec(
+        "INSERT INTO jobs (id, kind, owner_id, state, payload, max_attempts, run_after, created)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {j.id, j.kind, OptText(j.owner_id), ToString(j.state), j.payload, int64_t{j.max_attempts},
+         j.run_after, j.created});
 }
 
 std::optional<Job> Find(db::Connection& c, const std::string& id) {
@@ -134,12 +140,13 @@ int64_t Count(db::Connection& c, const ListFilter& f) {
 
 std::optional<Job> Claim(db::Connection& c, const std::string& worker, const std::string& now) {
     const char* lock = c.engine() == db::Engine::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
-    auto row = c.One(std::string("UPDATE jobs SET state = 'running', locked_by = ?, heartbeat_at = ?,"
-                                 " started = COALESCE(started, ?), attempts = attempts + 1, error = NULL"
-                                 " WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ?"
-                                 " ORDER BY run_after, created LIMIT 1") +
-                         lock + ") AND state = 'queued' RETURNING " + kColumns,
-                     {worker, now, now, now});
+    auto row = c.One(
+        std::string("UPDATE jobs SET state = 'running', locked_by = ?, heartbeat_at = ?,"
+                    " started = COALESCE(started, ?), attempts = attempts + 1, error = NULL"
+                    " WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ?"
+                    " ORDER BY run_after, created LIMIT 1") +
+            lock + ") AND state = 'queued' RETURNING " + kColumns,
+        {worker, now, now, now});
     if (!row) return std::nullopt;
     return ToJob(*row);
 }
@@ -151,51 +158,65 @@ void Heartbeat(db::Connection& c, const std::string& process_prefix, const std::
 
 int64_t RequeueStale(db::Connection& c, const std::string& stale_before, const std::string& now) {
     // The job's own log says what happened, before the state changes hide it.
-    c.Exec("INSERT INTO job_log (job_id, at, level, message)"
-           " SELECT id, ?, 'warn', CASE WHEN attempts >= max_attempts"
-           " THEN 'the worker running it stopped responding; out of attempts'"
-           " ELSE 'the worker running it stopped responding; re-queued' END"
-           " FROM jobs WHERE state = 'running' AND heartbeat_at < ?",
-           {now, stale_before});
+    c.Exec(
+        "INSERT INTO job_log (job_id, at, level, message)"
+        " SELECT id, ?, 'warn', CASE WHEN attempts >= max_attempts"
+        " THEN 'the worker running it stopped responding; out of attempts'"
+        " ELSE 'the worker running it stopped responding; re-queued' END"
+        " FROM jobs WHERE state = 'running' AND heartbeat_at < ?",
+        {now, stale_before});
     // Out of attempts: failed for good; otherwise back in the queue at once.
-    c.Exec("UPDATE jobs SET state = 'failed', finished = ?, locked_by = NULL,"
-           " error = 'the worker running it stopped responding'"
-           " WHERE state = 'running' AND heartbeat_at < ? AND attempts >= max_attempts",
-           {now, stale_before});
-    return c.Exec("UPDATE jobs SET state = 'queued', locked_by = NULL, run_after = ?,"
-                  " error = 'the worker running it stopped responding; re-queued'"
-                  " WHERE state = 'running' AND heartbeat_at < ?",
-                  {now, stale_before});
+    c.Exec(
+        "UPDATE jobs SET state = 'failed', finished = ?, locked_by = NULL,"
+        " error = 'the worker running it stopped responding'"
+        " WHERE state = 'running' AND heartbeat_at < ? AND attempts >= max_attempts",
+        {now, stale_before});
+    return c.Exec(
+        "UPDATE jobs SET state = 'queued', locked_by = NULL, run_after = ?,"
+        " error = 'the worker running it stopped responding; re-queued'"
+        " WHERE state = 'running' AND heartbeat_at < ?",
+        {now, stale_before});
 }
 
-void SetProgress(db::Connection& c, const std::string& id, int64_t done, int64_t total, const std::string& message) {
+void SetProgress(db::Connection& c, const std::string& id, int64_t done, int64_t total,
+                 const std::string& message) {
     c.Exec("UPDATE jobs SET progress_done = ?, progress_total = ?, message = ? WHERE id = ?",
            {done, total, message, id});
 }
 
-void Succeed(db::Connection& c, const std::string& id, const std::string& result, const std::string& now) {
-    c.Exec("UPDATE jobs SET state = 'succeeded', result = ?, finished = ?, locked_by = NULL, error = NULL,"
-           " progress_done = CASE WHEN progress_total > 0 THEN progress_total ELSE progress_done END"
-           " WHERE id = ?",
-           {result, now, id});
+void Succeed(db::Connection& c, const std::string& id, const std::string& result,
+             const std::string& now) {
+    c.Exec(
+        "UPDATE jobs SET state = 'succeeded', result = ?, finished = ?, locked_by = NULL, error = "
+        "NULL,"
+        " progress_done = CASE WHEN progress_total > 0 THEN progress_total ELSE progress_done END"
+        " WHERE id = ?",
+        {result, now, id});
 }
 
-void Retry(db::Connection& c, const std::string& id, const std::string& error, const std::string& run_after) {
-    c.Exec("UPDATE jobs SET state = 'queued', locked_by = NULL, error = ?, run_after = ? WHERE id = ?",
-           {error, run_after, id});
+void Retry(db::Connection& c, const std::string& id, const std::string& error,
+           const std::string& run_after) {
+    c.Exec(
+        "UPDATE jobs SET state = 'queued', locked_by = NULL, error = ?, run_after = ? WHERE id = ?",
+        {error, run_after, id});
 }
 
-void Fail(db::Connection& c, const std::string& id, const std::string& error, const std::string& now) {
-    c.Exec("UPDATE jobs SET state = 'failed', locked_by = NULL, error = ?, finished = ? WHERE id = ?",
-           {error, now, id});
+void Fail(db::Connection& c, const std::string& id, const std::string& error,
+          const std::string& now) {
+    c.Exec(
+        "UPDATE jobs SET state = 'failed', locked_by = NULL, error = ?, finished = ? WHERE id = ?",
+        {error, now, id});
 }
 
 void MarkCancelled(db::Connection& c, const std::string& id, const std::string& now) {
-    c.Exec("UPDATE jobs SET state = 'cancelled', locked_by = NULL, finished = ? WHERE id = ?", {now, id});
+    c.Exec("UPDATE jobs SET state = 'cancelled', locked_by = NULL, finished = ? WHERE id = ?",
+           {now, id});
 }
 
 void Release(db::Connection& c, const std::string& id) {
-    c.Exec("UPDATE jobs SET state = 'queued', locked_by = NULL, attempts = attempts - 1 WHERE id = ?", {id});
+    c.Exec(
+        "UPDATE jobs SET state = 'queued', locked_by = NULL, attempts = attempts - 1 WHERE id = ?",
+        {id});
 }
 
 bool RequestCancel(db::Connection& c, const std::string& id, const std::string& now) {
@@ -203,7 +224,8 @@ bool RequestCancel(db::Connection& c, const std::string& id, const std::string& 
                " WHERE id = ? AND state = 'queued'",
                {now, id}) == 1)
         return true;
-    return c.Exec("UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND state = 'running'", {id}) == 1;
+    return c.Exec("UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND state = 'running'",
+                  {id}) == 1;
 }
 
 bool CancelRequested(db::Connection& c, const std::string& id) {
@@ -212,21 +234,24 @@ bool CancelRequested(db::Connection& c, const std::string& id) {
 }
 
 bool Requeue(db::Connection& c, const std::string& id, const std::string& now) {
-    return c.Exec("UPDATE jobs SET state = 'queued', attempts = 0, cancel_requested = 0, error = NULL,"
-                  " run_after = ?, finished = NULL, progress_done = 0, message = ''"
-                  " WHERE id = ? AND state IN ('failed', 'cancelled')",
-                  {now, id}) == 1;
+    return c.Exec(
+               "UPDATE jobs SET state = 'queued', attempts = 0, cancel_requested = 0, error = NULL,"
+               " run_after = ?, finished = NULL, progress_done = 0, message = ''"
+               " WHERE id = ? AND state IN ('failed', 'cancelled')",
+               {now, id}) == 1;
 }
 
-void AppendLog(db::Connection& c, const std::string& job_id, const std::string& level, const std::string& message,
-               const std::string& now) {
-    c.Exec("INSERT INTO job_log (job_id, at, level, message) VALUES (?, ?, ?, ?)", {job_id, now, level, message});
+void AppendLog(db::Connection& c, const std::string& job_id, const std::string& level,
+               const std::string& message, const std::string& now) {
+    c.Exec("INSERT INTO job_log (job_id, at, level, message) VALUES (?, ?, ?, ?)",
+           {job_id, now, level, message});
 }
 
 std::vector<JobLogEntry> Log(db::Connection& c, const std::string& job_id, int limit) {
     std::vector<JobLogEntry> out;
-    for (const auto& r : c.Query("SELECT id, at, level, message FROM job_log WHERE job_id = ? ORDER BY id LIMIT ?",
-                                 {job_id, int64_t{limit}}))
+    for (const auto& r :
+         c.Query("SELECT id, at, level, message FROM job_log WHERE job_id = ? ORDER BY id LIMIT ?",
+                 {job_id, int64_t{limit}}))
         out.push_back({r.Int(0), r.Str(1), r.Str(2), r.Str(3)});
     return out;
 }

@@ -32,10 +32,14 @@ void Heartbeat(db::Connection& c, const std::string& process_prefix, const std::
 // attempts). Returns how many were re-queued.
 int64_t RequeueStale(db::Connection& c, const std::string& stale_before, const std::string& now);
 
-void SetProgress(db::Connection& c, const std::string& id, int64_t done, int64_t total, const std::string& message);
-void Succeed(db::Connection& c, const std::string& id, const std::string& result, const std::string& now);
-void Retry(db::Connection& c, const std::string& id, const std::string& error, const std::string& run_after);
-void Fail(db::Connection& c, const std::string& id, const std::string& error, const std::string& now);
+void SetProgress(db::Connection& c, const std::string& id, int64_t done, int64_t total,
+                 const std::string& message);
+void Succeed(db::Connection& c, const std::string& id, const std::string& result,
+             const std::string& now);
+void Retry(db::Connection& c, const std::string& id, const std::string& error,
+           const std::string& run_after);
+void Fail(db::Connection& c, const std::string& id, const std::string& error,
+          const std::string& now);
 void MarkCancelled(db::Connection& c, const std::string& id, const std::string& now);
 // Back to the queue without spending an attempt (the process is shutting down).
 void Release(db::Connection& c, const std::string& id);
@@ -45,8 +49,8 @@ bool CancelRequested(db::Connection& c, const std::string& id);
 // A failed or cancelled job runs again from scratch.
 bool Requeue(db::Connection& c, const std::string& id, const std::string& now);
 
-void AppendLog(db::Connection& c, const std::string& job_id, const std::string& level, const std::string& message,
-               const std::string& now);
+void AppendLog(db::Connection& c, const std::string& job_id, const std::string& level,
+               const std::string& message, const std::string& now);
 std::vector<JobLogEntry> Log(db::Connection& c, const std::string& job_id, int limit = 500);
 
 }  // namespace govhub::jobs::store

@@ -26,12 +26,14 @@ void RegisterTestJobs(JobRunner& runner, const std::string& data_dir) {
     runner.Register("test.fail", [](JobContext& ctx) {
         auto p = nlohmann::json::parse(ctx.payload(), nullptr, false);
         int times = p.is_discarded() ? 1 : p.value("times", 1);
-        if (ctx.job().attempts <= times) throw std::runtime_error("planned failure " + std::to_string(ctx.job().attempts));
+        if (ctx.job().attempts <= times)
+            throw std::runtime_error("planned failure " + std::to_string(ctx.job().attempts));
         return std::string("\"recovered\"");
     });
     runner.Register("test.record", [data_dir, &runner](JobContext& ctx) {
         std::string line = ctx.job().id + " " + runner.process_id() + "\n";
-        int fd = ::open((data_dir + "/test-jobs.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        int fd = ::open((data_dir + "/test-jobs.log").c_str(),
+                        O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (fd < 0) throw std::runtime_error("cannot open test-jobs.log");
         ssize_t n = ::write(fd, line.data(), line.size());
         ::close(fd);

@@ -18,7 +18,8 @@ Error::Kind KindOf(const std::string& sqlstate) {
     if (sqlstate == "23505") return Error::Kind::kUniqueViolation;
     if (sqlstate == "23503") return Error::Kind::kForeignKey;
     if (sqlstate == "23514") return Error::Kind::kCheck;
-    if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") return Error::Kind::kBusy;
+    if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03")
+        return Error::Kind::kBusy;
     if (sqlstate == "25006") return Error::Kind::kReadOnly;
     if (sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01") return Error::Kind::kConnection;
     return Error::Kind::kOther;
@@ -36,20 +37,23 @@ std::string RedactUrl(const std::string& url) {
 }
 
 class PgConnection : public Connection {
-public:
+  public:
     explicit PgConnection(const std::string& url) {
         conn_ = PQconnectdb(url.c_str());
         if (PQstatus(conn_) != CONNECTION_OK) {
             std::string msg = PQerrorMessage(conn_);
             PQfinish(conn_);
             conn_ = nullptr;
-            throw Error(Error::Kind::kConnection, "postgresql: cannot connect to " + RedactUrl(url) + ": " + msg);
+            throw Error(Error::Kind::kConnection,
+                        "postgresql: cannot connect to " + RedactUrl(url) + ": " + msg);
         }
         // Quiet NOTICEs (e.g. "relation already exists, skipping") stay out of the logs.
-        PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+        PQsetNoticeProcessor(
+            conn_, [](void*, const char*) {}, nullptr);
         // Reads run read-only, as on SQLite's read connections; Write() opens READ WRITE.
-        ExecScript("SET client_encoding = 'UTF8'; SET application_name = 'govhub'; "
-                   "SET default_transaction_read_only = on");
+        ExecScript(
+            "SET client_encoding = 'UTF8'; SET application_name = 'govhub'; "
+            "SET default_transaction_read_only = on");
     }
     ~PgConnection() override {
         if (conn_) PQfinish(conn_);
@@ -71,8 +75,9 @@ public:
                 if (PQgetisnull(res.get(), i, j)) {
                     cells.emplace_back(std::nullopt);
                 } else {
-                    cells.emplace_back(std::string(PQgetvalue(res.get(), i, j),
-                                                   static_cast<size_t>(PQgetlength(res.get(), i, j))));
+                    cells.emplace_back(
+                        std::string(PQgetvalue(res.get(), i, j),
+                                    static_cast<size_t>(PQgetlength(res.get(), i, j))));
                 }
             }
             rows.emplace_back(std::move(cells));
@@ -93,7 +98,8 @@ public:
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) Throw(res.get(), sql);
     }
 
-    void CopyIn(std::string_view copy_sql, const std::function<bool(std::string&)>& producer) override {
+    void CopyIn(std::string_view copy_sql,
+                const std::function<bool(std::string&)>& producer) override {
         std::string s(copy_sql);
         ResultPtr res(PQexec(conn_, s.c_str()));
         if (PQresultStatus(res.get()) != PGRES_COPY_IN) Throw(res.get(), copy_sql);
@@ -108,7 +114,8 @@ public:
                 failure = e.what();
                 break;
             }
-            if (!chunk.empty() && PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
+            if (!chunk.empty() &&
+                PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
                 failure = PQerrorMessage(conn_);
                 break;
             }
@@ -119,10 +126,12 @@ public:
         while (ResultPtr extra{PQgetResult(conn_)}) {
         }
         if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) Throw(end.get(), copy_sql);
-        if (!failure.empty()) throw Error(Error::Kind::kOther, "postgresql: COPY aborted: " + failure);
+        if (!failure.empty())
+            throw Error(Error::Kind::kOther, "postgresql: COPY aborted: " + failure);
     }
 
-    void CopyOut(std::string_view copy_sql, const std::function<void(std::string_view)>& consumer) override {
+    void CopyOut(std::string_view copy_sql,
+                 const std::function<void(std::string_view)>& consumer) override {
         std::string s(copy_sql);
         ResultPtr res(PQexec(conn_, s.c_str()));
         if (PQresultStatus(res.get()) != PGRES_COPY_OUT) Throw(res.get(), copy_sql);
@@ -148,7 +157,7 @@ public:
         if (n == -2 || PQresultStatus(end.get()) != PGRES_COMMAND_OK) Throw(end.get(), copy_sql);
     }
 
-private:
+  private:
     ResultPtr Run(std::string_view sql, const std::vector<Value>& params, ExecStatusType expected) {
         const std::string& name = Prepare(sql);
         std::vector<std::string> storage(params.size());
@@ -156,19 +165,22 @@ private:
         for (size_t i = 0; i < params.size(); ++i) {
             const Value& v = params[i];
             if (std::holds_alternative<std::nullptr_t>(v)) continue;
-            if (auto* n = std::get_if<int64_t>(&v)) storage[i] = std::to_string(*n);
+            if (auto* n = std::get_if<int64_t>(&v))
+                storage[i] = std::to_string(*n);
             else if (auto* d = std::get_if<double>(&v)) {
                 char buf[64];
                 std::snprintf(buf, sizeof buf, "%.17g", *d);
                 storage[i] = buf;
-            } else storage[i] = std::get<std::string>(v);
+            } else
+                storage[i] = std::get<std::string>(v);
             values[i] = storage[i].c_str();
         }
-        ResultPtr res(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), nullptr,
-                                     nullptr, 0));
+        ResultPtr res(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
+                                     values.data(), nullptr, nullptr, 0));
         auto status = PQresultStatus(res.get());
         // Statements returning rows (RETURNING) are fine for Exec, and vice versa.
-        if (status != expected && status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) Throw(res.get(), sql);
+        if (status != expected && status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+            Throw(res.get(), sql);
         return res;
     }
 
@@ -194,9 +206,12 @@ private:
             msg = m ? m : PQresultErrorMessage(res);
         }
         if (msg.empty()) msg = PQerrorMessage(conn_);
-        Error::Kind kind = sqlstate.empty() && !healthy() ? Error::Kind::kConnection : KindOf(sqlstate);
-        throw Error(kind, "postgresql: " + msg + " [" + sqlstate + "] [" + std::string(sql.substr(0, 120)) + "]",
-                    constraint);
+        Error::Kind kind =
+            sqlstate.empty() && !healthy() ? Error::Kind::kConnection : KindOf(sqlstate);
+        throw Error(
+            kind,
+            "postgresql: " + msg + " [" + sqlstate + "] [" + std::string(sql.substr(0, 120)) + "]",
+            constraint);
     }
 
     PGconn* conn_ = nullptr;
@@ -216,7 +231,9 @@ PostgresDatabase::PostgresDatabase(std::string url, const OpenOptions& options)
 
 PostgresDatabase::~PostgresDatabase() = default;
 
-std::string PostgresDatabase::Describe() const { return RedactUrl(url_); }
+std::string PostgresDatabase::Describe() const {
+    return RedactUrl(url_);
+}
 
 std::unique_ptr<PgConnection> PostgresDatabase::Acquire() {
     {

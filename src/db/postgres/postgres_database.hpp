@@ -15,7 +15,7 @@ namespace govhub::db {
 class PgConnection;
 
 class PostgresDatabase : public Database {
-public:
+  public:
     PostgresDatabase(std::string url, const OpenOptions& options);
     ~PostgresDatabase() override;
 
@@ -24,7 +24,7 @@ public:
     void WithRead(const std::function<void(Connection&)>& f) override;
     void WithWrite(const std::function<void(Connection&)>& f) override;
 
-private:
+  private:
     std::unique_ptr<PgConnection> Acquire();
     void Release(std::unique_ptr<PgConnection> conn);
 

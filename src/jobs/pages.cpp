@@ -28,10 +28,13 @@ View JobView(const Job& j, const render::PageRenderer& pages, const std::string&
                           ? std::min<int64_t>(100, j.progress_done * 100 / j.progress_total)
                           : (j.state == JobState::kSucceeded ? 100 : 0);
     v.Set("percent", percent);
-    v.Set("message", j.message).Set("error", j.error).Set("has_error", !j.error.empty());
+    // Mustache treats "" as true: every optional text gets its own flag.
+    v.Set("message", j.message).Set("has_message", !j.message.empty());
+    v.Set("error", j.error).Set("has_error", !j.error.empty());
     v.Set("attempts", j.attempts).Set("max_attempts", j.max_attempts);
     v.Set("created", Date(j.created, locale)).Set("started", Date(j.started, locale));
     v.Set("finished", Date(j.finished, locale));
+    v.Set("has_started", !j.started.empty()).Set("has_finished", !j.finished.empty());
     v.Set("active", !j.finished_state());
     v.Set("retryable", j.state == JobState::kFailed || j.state == JobState::kCancelled);
     return v;
@@ -93,7 +96,7 @@ void RegisterPages(http::Router& router, JobService& service, const render::Page
         View filters = View::List();
         for (const char* s : {"", "queued", "running", "succeeded", "failed", "cancelled"}) {
             View item;
-            item.Set("value", s).Set("current", state == s);
+            item.Set("value", s).Set("has_value", *s != '\0').Set("current", state == s);
             item.Set("label",
                      pages.T(req.locale, *s ? std::string("jobs.state.") + s : "jobs.all"));
             filters.Push(std::move(item));

@@ -1,5 +1,5 @@
 // Starts a real govhub process (outbox mail) and a headless Debian Chromium for the journeys.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -47,6 +47,10 @@ export async function startGovhub() {
   await waitForPort(port, proc);
   return {
     url, dataDir, proc,
+    // Runs a `govhub admin ...` command against this site.
+    cli(...args) {
+      return execFileSync(bin, [...args, '--data-dir', dataDir], { encoding: 'utf8' });
+    },
     async stop() {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));

@@ -102,3 +102,27 @@ test('keyboard users can skip to the content', async () => {
   assert.equal(focused.trim(), 'ข้ามไปยังเนื้อหา');
   await page.close();
 });
+
+test('a sysadmin follows background jobs: the list, a job page, accessible in both languages', async () => {
+  govhub.cli('admin', 'create-user', '--name', 'e2e-admin', '--email', 'e2e-admin@example.go.th',
+    '--password', 'ดูแลระบบ-ทดสอบ-2569', '--sysadmin');
+  const page = await browser.newPage();
+  await page.goto(`${govhub.url}/user/login?lang=th`);
+  await page.getByLabel('ชื่อผู้ใช้หรืออีเมล').fill('e2e-admin');
+  await page.getByLabel('รหัสผ่าน').fill('ดูแลระบบ-ทดสอบ-2569');
+  await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+  await page.getByRole('link', { name: 'งานเบื้องหลัง' }).click();
+  await page.getByRole('heading', { name: 'งานเบื้องหลังทั้งหมด' }).waitFor();
+  // The verification mail of the first journey went out as a job.
+  const mailJob = page.getByRole('link', { name: 'mail.send' }).first();
+  await mailJob.waitFor();
+  assert.deepEqual(await seriousViolations(page), [], 'admin jobs page');
+  await shot(page, 'admin-jobs');
+  await mailJob.click();
+  await page.getByText('สำเร็จ').first().waitFor();
+  assert.deepEqual(await seriousViolations(page), [], 'job page');
+  await shot(page, 'job-page');
+  await page.goto(`${govhub.url}/admin/jobs?lang=en`);
+  assert.deepEqual(await seriousViolations(page), [], 'admin jobs page (en)');
+  await page.close();
+});

@@ -55,7 +55,16 @@ export async function startGovhub() {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));
     },
-    // The newest e-mail in the outbox to `to`, decoded.
+    // Waits (mail goes out through the job queue) for the newest e-mail to `to`, decoded.
+    async waitForMail(to, timeoutMs = 10000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const mail = this.lastMail(to);
+        if (mail || Date.now() > deadline) return mail;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    // The newest e-mail in the outbox to `to`, decoded, or null.
     lastMail(to) {
       const dir = path.join(dataDir, 'outbox');
       const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];

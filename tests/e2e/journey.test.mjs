@@ -40,7 +40,7 @@ test('register, verify by e-mail, log in and create an API token', async () => {
   await page.getByRole('heading', { name: 'ตรวจสอบอีเมลของคุณ' }).waitFor();
   await shot(page, 'register-done');
 
-  const mail = govhub.lastMail(email);
+  const mail = await govhub.waitForMail(email);
   assert.ok(mail, 'a verification mail was written');
   const link = mail.match(/http:\/\/\S+\/user\/verify\?token=[\w-]+/)[0];
   await page.goto(link);

@@ -10,35 +10,16 @@
 #include <thread>
 
 #include "db/migrations.hpp"
+#include "db/test_support.hpp"
 
 namespace govhub::db {
 namespace {
 
-std::vector<std::string> Engines() {
-    std::vector<std::string> engines = {"sqlite"};
-    if (const char* pg = std::getenv("GOVHUB_TEST_PG_URL"); pg && *pg)
-        engines.push_back("postgres");
-    return engines;
-}
-
 class DatabaseTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        static std::atomic<int> counter{0};
-        std::string unique = std::to_string(::getpid()) + "_" + std::to_string(++counter);
-        if (GetParam() == "sqlite") {
-            dir_ = std::filesystem::temp_directory_path() / ("govhub-db-test-" + unique);
-            std::filesystem::remove_all(dir_);
-            db_ = Open("sqlite:" + (dir_ / "t.db").string());
-        } else {
-            std::string admin = std::getenv("GOVHUB_TEST_PG_URL");
-            pg_name_ = "govhub_unit_" + unique;
-            ASSERT_EQ(std::system(
-                          ("psql '" + admin + "' -qc 'CREATE DATABASE " + pg_name_ + "'").c_str()),
-                      0);
-            pg_admin_ = admin;
-            db_ = Open(admin.substr(0, admin.rfind('/') + 1) + pg_name_);
-        }
+        scratch_ = std::make_unique<testing::ScratchDatabase>(GetParam(), "db");
+        db_ = scratch_->Open();
         db_->Write([](Connection& c) {
             c.ExecScript(ForEngine(
                 "CREATE TABLE t (id {auto_id}, name TEXT UNIQUE NOT NULL, note TEXT)", c.engine()));
@@ -46,18 +27,13 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
     }
     void TearDown() override {
         db_.reset();
-        if (!dir_.empty()) std::filesystem::remove_all(dir_);
-        if (!pg_name_.empty())
-            (void)std::system(
-                ("psql '" + pg_admin_ + "' -qc 'DROP DATABASE " + pg_name_ + "' >/dev/null 2>&1")
-                    .c_str());
+        scratch_.reset();
     }
-    std::filesystem::path dir_;
-    std::string pg_name_, pg_admin_;
+    std::unique_ptr<testing::ScratchDatabase> scratch_;
     std::unique_ptr<Database> db_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Engines, DatabaseTest, ::testing::ValuesIn(Engines()),
+INSTANTIATE_TEST_SUITE_P(Engines, DatabaseTest, ::testing::ValuesIn(testing::Engines()),
                          [](const auto& info) { return info.param; });
 
 TEST_P(DatabaseTest, ParametersNullsAndReturning) {

@@ -15,6 +15,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "db/test_support.hpp"
 #include "jobs/service.hpp"
 #include "jobs/store.hpp"
 #include "workflow/audit.hpp"
@@ -22,31 +23,12 @@
 namespace govhub::jobs {
 namespace {
 
-std::vector<std::string> Engines() {
-    std::vector<std::string> engines = {"sqlite"};
-    if (const char* pg = std::getenv("GOVHUB_TEST_PG_URL"); pg && *pg)
-        engines.push_back("postgres");
-    return engines;
-}
-
 class JobsTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        static std::atomic<int> counter{0};
-        std::string unique = std::to_string(::getpid()) + "_" + std::to_string(++counter);
-        if (GetParam() == "sqlite") {
-            dir_ = std::filesystem::temp_directory_path() / ("govhub-jobs-" + unique);
-            std::filesystem::remove_all(dir_);
-            url_ = "sqlite:" + (dir_ / "j.db").string();
-        } else {
-            admin_ = std::getenv("GOVHUB_TEST_PG_URL");
-            pg_name_ = "govhub_jobs_" + unique;
-            ASSERT_EQ(std::system(
-                          ("psql '" + admin_ + "' -qc 'CREATE DATABASE " + pg_name_ + "'").c_str()),
-                      0);
-            url_ = admin_.substr(0, admin_.rfind('/') + 1) + pg_name_;
-        }
-        db_ = db::Open(url_);
+        scratch_ = std::make_unique<db::testing::ScratchDatabase>(GetParam(), "jobs");
+        url_ = scratch_->url();
+        db_ = scratch_->Open();
         db::MigrationSet set;
         workflow::AddAuditMigrations(set);
         store::AddMigrations(set);
@@ -56,11 +38,7 @@ class JobsTest : public ::testing::TestWithParam<std::string> {
     void TearDown() override {
         service_.reset();
         db_.reset();
-        if (!dir_.empty()) std::filesystem::remove_all(dir_);
-        if (!pg_name_.empty())
-            (void)std::system(
-                ("psql '" + admin_ + "' -qc 'DROP DATABASE " + pg_name_ + "' >/dev/null 2>&1")
-                    .c_str());
+        scratch_.reset();
     }
     Job Load(const std::string& id) {
         return *db_->Read([&](db::Connection& c) { return store::Find(c, id); });
@@ -82,13 +60,13 @@ class JobsTest : public ::testing::TestWithParam<std::string> {
                 .retry_base_seconds = 0};
     }
 
-    std::filesystem::path dir_;
-    std::string url_, admin_, pg_name_;
+    std::unique_ptr<db::testing::ScratchDatabase> scratch_;
+    std::string url_;
     std::unique_ptr<db::Database> db_;
     std::unique_ptr<JobService> service_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Engines, JobsTest, ::testing::ValuesIn(Engines()),
+INSTANTIATE_TEST_SUITE_P(Engines, JobsTest, ::testing::ValuesIn(db::testing::Engines()),
                          [](const auto& info) { return info.param; });
 
 TEST_P(JobsTest, RunsWithProgressLogAndResult) {

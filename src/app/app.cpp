@@ -33,6 +33,8 @@
 #include "mail/mailer.hpp"
 #include "opendata/ckan_api/status.hpp"
 #include "render/page.hpp"
+#include "search/index.hpp"
+#include "search/sqlite_tokenizer.hpp"
 #include "render/templates.hpp"
 #include "workflow/audit.hpp"
 
@@ -74,6 +76,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     P.templates.LoadDirectory(P.web_dir + "/templates");
     if (config_.site_title.empty()) config_.site_title = P.i18n.Get("th", "site.title");
     P.pages = std::make_unique<render::PageRenderer>(P.templates, P.i18n, config_.site_title);
+    search::InstallSqliteTokenizer();  // before any SQLite connection opens
     P.db = db::Open(config_.DatabaseUrl());
     P.mailer = mail::MakeMailer({.smtp_url = config_.smtp_url,
                                  .from = config_.mail_from,
@@ -90,6 +93,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     workflow::AddAuditMigrations(P.migrations);
     accounts::store::AddMigrations(P.migrations);
     jobs::store::AddMigrations(P.migrations);
+    search::AddMigrations(P.migrations);
 }
 
 App::~App() = default;
@@ -116,7 +120,8 @@ void App::CopyFrom(const std::string& from_url) {
     db::ApplyMigrations(*from, parts_->migrations);
     db::ApplyMigrations(*parts_->db, parts_->migrations);
     std::cout << "copying " << from->Describe() << " -> " << parts_->db->Describe() << "\n";
-    auto report = db::CopyDatabase(*from, *parts_->db, [](const db::TableCopy& t) {
+    // The search index is rebuilt from the copied rows by the modules that own it.
+    auto report = db::CopyDatabase(*from, *parts_->db, {"search_"}, [](const db::TableCopy& t) {
         std::cout << "  " << t.table << ": " << t.rows << " rows\n";
     });
     int64_t total = 0;

@@ -95,11 +95,16 @@ std::vector<std::string> TableColumns(Connection& c, const std::string& table) {
     return cols;
 }
 
-std::vector<TableCopy> CopyDatabase(Database& from, Database& to,
+std::vector<TableCopy> CopyDatabase(Database& from, Database& to, const std::vector<std::string>& derived_prefixes,
                                     const std::function<void(const TableCopy&)>& progress) {
     std::vector<TableCopy> report;
     to.Write([&](Connection& dst) {
-        std::vector<std::string> tables = TablesInDependencyOrder(dst);
+        std::vector<std::string> tables;
+        for (auto& t : TablesInDependencyOrder(dst)) {
+            bool derived = std::any_of(derived_prefixes.begin(), derived_prefixes.end(),
+                                       [&](const std::string& p) { return t.rfind(p, 0) == 0; });
+            if (!derived) tables.push_back(t);
+        }
         for (const auto& t : tables) {
             if (dst.One("SELECT 1 FROM " + Quote(t) + " LIMIT 1"))
                 throw std::runtime_error("the target database is not empty (table " + t +

@@ -17,7 +17,9 @@ struct TableCopy {
 // Copies every table the target's migrations created, parents before children, in one target
 // transaction: COPY on PostgreSQL, batched INSERTs on SQLite. The target must hold no rows yet.
 // Identity sequences are moved past the copied ids. Throws (and copies nothing) on any error.
-std::vector<TableCopy> CopyDatabase(Database& from, Database& to,
+// Tables whose names start with one of `derived_prefixes` hold data rebuilt from the others
+// (search indexes, whose layout differs per engine): they are not copied.
+std::vector<TableCopy> CopyDatabase(Database& from, Database& to, const std::vector<std::string>& derived_prefixes,
                                     const std::function<void(const TableCopy&)>& progress = {});
 
 // Tables of the schema (without schema_migrations), parents before children.

@@ -31,6 +31,10 @@
 #include "jobs/store.hpp"
 #include "jobs/test_jobs.hpp"
 #include "mail/mailer.hpp"
+#include "opendata/catalog/schema.hpp"
+#include "opendata/catalog/service.hpp"
+#include "opendata/catalog/store.hpp"
+#include "opendata/ckan_api/catalog_actions.hpp"
 #include "opendata/ckan_api/status.hpp"
 #include "render/page.hpp"
 #include "search/index.hpp"
@@ -62,6 +66,8 @@ struct App::Parts {
     std::unique_ptr<db::Database> db;
     std::unique_ptr<mail::Mailer> mailer;
     std::unique_ptr<jobs::JobService> jobs;
+    std::unique_ptr<catalog::CatalogSchema> schema;
+    std::unique_ptr<catalog::CatalogService> catalog;
     std::unique_ptr<accounts::AccountService> accounts;
     db::MigrationSet migrations;
     std::string web_dir;
@@ -88,12 +94,16 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     ac.lockout_minutes = config_.lockout_minutes;
     P.jobs = std::make_unique<jobs::JobService>(*P.db);
     P.accounts = std::make_unique<accounts::AccountService>(*P.db, QueueMail(*P.jobs), P.i18n, ac);
+    P.schema = std::make_unique<catalog::CatalogSchema>(
+        catalog::CatalogSchema::Load(P.web_dir + "/schema/gdc_dataset.json"));
+    P.catalog = std::make_unique<catalog::CatalogService>(*P.db, *P.schema, *P.accounts, config_.site_url);
 
     // Every module's migrations, in dependency order.
     workflow::AddAuditMigrations(P.migrations);
     accounts::store::AddMigrations(P.migrations);
     jobs::store::AddMigrations(P.migrations);
     search::AddMigrations(P.migrations);
+    catalog::store::AddMigrations(P.migrations);
 }
 
 App::~App() = default;
@@ -191,10 +201,12 @@ int App::Serve() {
                   .locale_default = core::kDefaultLocale,
                   .govhub_version = kVersion,
                   .services = {"opendata", "learning", "workd"},
-                  .extensions = {"govhub_accounts", "govhub_audit", "govhub_jobs"}});
+                  .extensions = {"govhub_accounts", "govhub_audit", "govhub_jobs", "govhub_catalog",
+                                 "scheming_datasets"}});
     RegisterShellPages(router, *P.pages);
     accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
     jobs::RegisterRoutes(router, actions, *P.jobs, *P.pages);
+    ckan_api::RegisterCatalogActions(actions, *P.catalog);
     actions.Mount(router);
     router.Get("/static/{path*}", http::StaticFiles(P.web_dir + "/static"));
     router.Get("/healthz", [&P](http::Request&) {

@@ -1,0 +1,784 @@
+#include "opendata/catalog/service.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "accounts/store.hpp"
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/strings.hpp"
+#include "opendata/catalog/store.hpp"
+#include "search/index.hpp"
+#include "workflow/audit.hpp"
+
+namespace govhub::catalog {
+
+using accounts::Capacity;
+using accounts::Principal;
+
+namespace {
+
+constexpr const char* kSearchType = "dataset";
+
+HttpError Invalid(std::vector<FieldError> errors) { return HttpError::Validation(std::move(errors)); }
+
+bool ValidName(const std::string& s) { return accounts::IsValidSlug(s, 2, 100); }
+
+std::string Str(const Json& d, const char* key) {
+    auto it = d.find(key);
+    if (it == d.end() || it->is_null()) return {};
+    if (it->is_string()) return core::Trim(it->get<std::string>());
+    return {};
+}
+
+// true/false, "true"/"false", 1/0 (CKAN clients send all of them).
+std::optional<bool> Bool(const Json& d, const char* key) {
+    auto it = d.find(key);
+    if (it == d.end() || it->is_null()) return std::nullopt;
+    if (it->is_boolean()) return it->get<bool>();
+    if (it->is_number_integer()) return it->get<int64_t>() != 0;
+    if (it->is_string()) {
+        std::string v = core::ToLower(it->get<std::string>());
+        if (v == "true" || v == "1" || v == "yes") return true;
+        if (v == "false" || v == "0" || v == "no" || v.empty()) return false;
+    }
+    throw HttpError::Validation({{key, "catalog.bad_boolean"}});
+}
+
+void Audit(db::Connection& c, const accounts::Caller& caller, const std::string& action, const std::string& type,
+           const std::string& id, const Json& details) {
+    workflow::RecordAudit(c, {.actor_id = caller.principal ? caller.principal->user_id : "",
+                              .action = action,
+                              .object_type = type,
+                              .object_id = id,
+                              .details_json = details.dump(-1, ' ', false, Json::error_handler_t::replace),
+                              .ip = caller.ip});
+}
+
+// Field-level differences between two dictionaries (top-level keys): {"field": [old, new]}.
+Json Diff(const Json& before, const Json& after) {
+    static const std::set<std::string> kIgnore = {"metadata_modified", "num_resources", "num_tags", "organization"};
+    Json out = Json::object();
+    std::set<std::string> keys;
+    for (auto it = before.begin(); it != before.end(); ++it) keys.insert(it.key());
+    for (auto it = after.begin(); it != after.end(); ++it) keys.insert(it.key());
+    for (const auto& k : keys) {
+        if (kIgnore.count(k)) continue;
+        Json a = before.contains(k) ? before[k] : Json(nullptr);
+        Json b = after.contains(k) ? after[k] : Json(nullptr);
+        if (a != b) out[k] = Json::array({a, b});
+    }
+    return out;
+}
+
+std::vector<std::string> ParseTags(const Json& dict, std::vector<FieldError>& errors) {
+    std::vector<std::string> tags;
+    auto add = [&](std::string t) {
+        t = core::Trim(t);
+        if (t.empty()) return;
+        if (core::Utf8Length(t) > 100 || t.size() < 2 || !core::IsValidUtf8(t)) {
+            errors.push_back({"tags", "catalog.bad_tag"});
+            return;
+        }
+        if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+    };
+    if (auto it = dict.find("tags"); it != dict.end() && !it->is_null()) {
+        if (!it->is_array()) {
+            errors.push_back({"tags", "schema.must_be_list"});
+        } else {
+            for (const auto& t : *it) {
+                if (t.is_object() && t.contains("name") && t["name"].is_string()) add(t["name"].get<std::string>());
+                else if (t.is_string()) add(t.get<std::string>());
+                else errors.push_back({"tags", "catalog.bad_tag"});
+            }
+        }
+    }
+    if (auto it = dict.find("tag_string"); it != dict.end() && it->is_string())
+        for (const auto& t : core::Split(it->get<std::string>(), ',')) add(t);
+    return tags;
+}
+
+}  // namespace
+
+CatalogService::CatalogService(db::Database& db, const CatalogSchema& schema, accounts::AccountService& accounts,
+                               std::string site_url)
+    : db_(db), schema_(schema), accounts_(accounts), site_url_(std::move(site_url)) {}
+
+bool CatalogService::CanEdit(const Principal* p, const std::string& org_id) {
+    return accounts_.HasCapacity(p, "organization", org_id, Capacity::kEditor);
+}
+
+bool CatalogService::CanRead(const Principal* p, const Dataset& d) {
+    if (p && p->sysadmin) return true;
+    if (d.state == "deleted") return false;
+    if (d.state == "draft") return p && (p->user_id == d.creator_user_id || CanEdit(p, d.owner_org));
+    if (!d.private_) return true;
+    return accounts_.HasCapacity(p, "organization", d.owner_org, Capacity::kMember);
+}
+
+// ---- organizations
+
+Json CatalogService::OrgDict(const Organization& o, bool with_counts) {
+    Json j = {{"id", o.id},
+              {"name", o.name},
+              {"title", o.title},
+              {"display_name", o.title},
+              {"description", o.description},
+              {"image_url", o.image_url},
+              {"type", "organization"},
+              {"is_organization", true},
+              {"state", o.state},
+              {"created", o.created},
+              {"approval_status", "approved"}};
+    j["parent"] = o.parent_id.empty() ? Json(nullptr) : Json(o.parent_id);
+    if (with_counts) {
+        db_.Read([&](db::Connection& c) {
+            j["package_count"] = c.One("SELECT COUNT(*) FROM datasets WHERE owner_org = ? AND state = 'active'"
+                                       " AND private = 0",
+                                       {o.id})
+                                     ->Int(0);
+        });
+    }
+    return j;
+}
+
+Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict, const accounts::Caller& caller) {
+    if (!p || !p->sysadmin) throw HttpError(403, "forbidden", "catalog.org_create_forbidden");
+    Organization o;
+    o.name = core::ToLower(Str(dict, "name"));
+    o.title = Str(dict, "title");
+    o.description = Str(dict, "description");
+    o.image_url = Str(dict, "image_url");
+    std::vector<FieldError> errors;
+    if (!ValidName(o.name)) errors.push_back({"name", "register.name_invalid"});
+    if (o.title.empty()) o.title = o.name;
+    std::string parent = Str(dict, "parent");
+    db_.Write([&](db::Connection& c) {
+        if (!o.name.empty() && store::FindOrganization(c, o.name)) errors.push_back({"name", "catalog.name_taken"});
+        if (!parent.empty()) {
+            auto po = store::FindOrganization(c, parent);
+            if (!po) errors.push_back({"parent", "catalog.no_such_organization"});
+            else o.parent_id = po->id;
+        }
+        if (!errors.empty()) throw Invalid(errors);
+        o.id = core::NewUuid();
+        o.created = o.modified = core::NowIso();
+        store::InsertOrganization(c, o);
+        Audit(c, caller, "organization.create", "organization", o.id, {{"name", o.name}});
+    });
+    return OrgDict(o, true);
+}
+
+Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bool patch,
+                                        const accounts::Caller& caller) {
+    std::string id = Str(dict, "id");
+    if (id.empty()) throw HttpError::Validation({{"id", "schema.required"}});
+    Organization before;
+    Organization o;
+    db_.Write([&](db::Connection& c) {
+        auto found = store::FindOrganization(c, id);
+        if (!found) throw HttpError::NotFound("catalog.no_such_organization");
+        if (!accounts_.HasCapacity(p, "organization", found->id, Capacity::kAdmin)) throw HttpError::Forbidden();
+        before = o = *found;
+        auto take = [&](const char* key, std::string& field) {
+            if (dict.contains(key)) field = Str(dict, key);
+            else if (!patch) field.clear();
+        };
+        take("title", o.title);
+        take("description", o.description);
+        take("image_url", o.image_url);
+        if (o.title.empty()) o.title = o.name;
+        o.modified = core::NowIso();
+        store::UpdateOrganization(c, o);
+        Audit(c, caller, "organization.update", "organization", o.id,
+              {{"changes", Diff(OrgDict(before, false), OrgDict(o, false))}});
+    });
+    return OrgDict(o, true);
+}
+
+void CatalogService::OrganizationDelete(const Principal* p, const std::string& id, const accounts::Caller& caller) {
+    if (!p || !p->sysadmin) throw HttpError::Forbidden();
+    db_.Write([&](db::Connection& c) {
+        auto o = store::FindOrganization(c, id);
+        if (!o || o->state == "deleted") throw HttpError::NotFound("catalog.no_such_organization");
+        if (c.One("SELECT 1 FROM datasets WHERE owner_org = ? AND state <> 'deleted'", {o->id}))
+            throw HttpError(409, "validation", "catalog.org_has_datasets");
+        o->state = "deleted";
+        o->modified = core::NowIso();
+        store::UpdateOrganization(c, *o);
+        Audit(c, caller, "organization.delete", "organization", o->id, Json::object());
+    });
+}
+
+Json CatalogService::OrganizationShow(const Principal* p, const std::string& id, bool include_datasets) {
+    std::optional<Organization> o;
+    db_.Read([&](db::Connection& c) { o = store::FindOrganization(c, id); });
+    if (!o || (o->state == "deleted" && !(p && p->sysadmin))) throw HttpError::NotFound("catalog.no_such_organization");
+    Json j = OrgDict(*o, true);
+    if (include_datasets) {
+        SearchParams sp;
+        sp.fq = {"owner_org:" + o->id};
+        sp.rows = 1000;
+        sp.include_private = true;
+        j["packages"] = PackageSearch(p, sp)["results"];
+    }
+    Json users = Json::array();
+    db_.Read([&](db::Connection& c) {
+        for (const auto& [uid, cap] : store::OrganizationMembers(c, o->id)) {
+            auto u = accounts::store::FindUserById(c, uid);
+            if (u) users.push_back({{"id", u->id}, {"name", u->name}, {"capacity", cap}});
+        }
+    });
+    // Members are listed for the organization's own people and sysadmins only.
+    if (accounts_.HasCapacity(p, "organization", o->id, Capacity::kMember)) j["users"] = users;
+    return j;
+}
+
+Json CatalogService::OrganizationList(bool all_fields) {
+    std::vector<Organization> orgs;
+    db_.Read([&](db::Connection& c) { orgs = store::ListOrganizations(c); });
+    Json out = Json::array();
+    for (const auto& o : orgs) out.push_back(all_fields ? OrgDict(o, true) : Json(o.name));
+    return out;
+}
+
+Json CatalogService::OrganizationListForUser(const Principal* p, const std::string& permission) {
+    Json out = Json::array();
+    if (!p) return out;
+    Capacity need = permission == "admin" ? Capacity::kAdmin
+                    : permission == "read" || permission == "member" ? Capacity::kMember
+                                                                     : Capacity::kEditor;
+    if (p->sysadmin) {
+        for (const auto& o : db_.Read([](db::Connection& c) { return store::ListOrganizations(c); }))
+            out.push_back(OrgDict(o, false));
+        return out;
+    }
+    auto mine = db_.Read([&](db::Connection& c) { return store::OrganizationsOfUser(c, p->user_id); });
+    for (const auto& [o, cap] : mine) {
+        int held = cap == "admin" ? 2 : cap == "editor" ? 1 : 0;
+        if (held >= static_cast<int>(need)) {
+            Json j = OrgDict(o, false);
+            j["capacity"] = cap;
+            out.push_back(j);
+        }
+    }
+    return out;
+}
+
+void CatalogService::OrganizationMemberCreate(const Principal* p, const std::string& org, const std::string& user,
+                                              const std::string& role, const accounts::Caller& caller) {
+    Capacity cap;
+    if (role == "admin") cap = Capacity::kAdmin;
+    else if (role == "editor") cap = Capacity::kEditor;
+    else if (role == "member") cap = Capacity::kMember;
+    else throw HttpError::Validation({{"role", "catalog.bad_role"}});
+    db_.Write([&](db::Connection& c) {
+        auto o = store::FindOrganization(c, org);
+        if (!o || o->state == "deleted") throw HttpError::NotFound("catalog.no_such_organization");
+        if (!accounts_.HasCapacity(p, "organization", o->id, Capacity::kAdmin)) throw HttpError::Forbidden();
+        auto u = accounts::store::FindUser(c, user);
+        if (!u) throw HttpError::NotFound("error.user_not_found");
+        accounts::store::SetMembership(c, u->id, "organization", o->id, cap);
+        Audit(c, caller, "organization.member_set", "organization", o->id, {{"user_id", u->id}, {"capacity", role}});
+    });
+}
+
+void CatalogService::OrganizationMemberDelete(const Principal* p, const std::string& org, const std::string& user,
+                                              const accounts::Caller& caller) {
+    db_.Write([&](db::Connection& c) {
+        auto o = store::FindOrganization(c, org);
+        if (!o) throw HttpError::NotFound("catalog.no_such_organization");
+        if (!accounts_.HasCapacity(p, "organization", o->id, Capacity::kAdmin)) throw HttpError::Forbidden();
+        auto u = accounts::store::FindUser(c, user);
+        if (!u) throw HttpError::NotFound("error.user_not_found");
+        accounts::store::RemoveMembership(c, u->id, "organization", o->id);
+        Audit(c, caller, "organization.member_remove", "organization", o->id, {{"user_id", u->id}});
+    });
+}
+
+// ---- groups
+
+Json CatalogService::GroupDict(const Group& g) {
+    Json j = {{"id", g.id},          {"name", g.name},   {"title", g.title},         {"display_name", g.title},
+              {"description", g.description}, {"image_url", g.image_url}, {"type", "group"},
+              {"is_organization", false},     {"category", g.category},   {"state", g.state},
+              {"created", g.created}};
+    db_.Read([&](db::Connection& c) {
+        j["package_count"] = c.One("SELECT COUNT(*) FROM dataset_groups dg JOIN datasets d ON d.id = dg.dataset_id"
+                                   " WHERE dg.group_id = ? AND d.state = 'active' AND d.private = 0",
+                                   {g.id})
+                                 ->Int(0);
+    });
+    return j;
+}
+
+Json CatalogService::GroupCreate(const Principal* p, const Json& dict, const accounts::Caller& caller) {
+    if (!p || !p->sysadmin) throw HttpError::Forbidden();
+    Group g;
+    g.name = core::ToLower(Str(dict, "name"));
+    g.title = Str(dict, "title");
+    g.description = Str(dict, "description");
+    g.image_url = Str(dict, "image_url");
+    g.category = Str(dict, "category");
+    std::vector<FieldError> errors;
+    if (!ValidName(g.name)) errors.push_back({"name", "register.name_invalid"});
+    static const std::set<std::string> kCategories = {"category01", "category02", "category03", "category04",
+                                                      "category05", "category06", "category07"};
+    if (!kCategories.count(g.category)) errors.push_back({"category", "catalog.bad_group_category"});
+    if (g.title.empty()) g.title = g.name;
+    db_.Write([&](db::Connection& c) {
+        if (!g.name.empty() && store::FindGroup(c, g.name)) errors.push_back({"name", "catalog.name_taken"});
+        if (!errors.empty()) throw Invalid(errors);
+        g.id = core::NewUuid();
+        g.created = g.modified = core::NowIso();
+        store::InsertGroup(c, g);
+        Audit(c, caller, "group.create", "group", g.id, {{"name", g.name}, {"category", g.category}});
+    });
+    return GroupDict(g);
+}
+
+Json CatalogService::GroupShow(const std::string& id) {
+    auto g = db_.Read([&](db::Connection& c) { return store::FindGroup(c, id); });
+    if (!g || g->state == "deleted") throw HttpError::NotFound("catalog.no_such_group");
+    return GroupDict(*g);
+}
+
+Json CatalogService::GroupList(bool all_fields) {
+    Json out = Json::array();
+    for (const auto& g : db_.Read([](db::Connection& c) { return store::ListGroups(c); }))
+        out.push_back(all_fields ? GroupDict(g) : Json(g.name));
+    return out;
+}
+
+// ---- datasets
+
+Json CatalogService::ResourceDict(const Resource& r, const Dataset& d) {
+    Json j = Json::parse(r.extras.empty() ? "{}" : r.extras, nullptr, false);
+    if (!j.is_object()) j = Json::object();
+    j["id"] = r.id;
+    j["package_id"] = d.id;
+    j["position"] = r.position;
+    j["name"] = r.name;
+    j["description"] = r.description;
+    j["format"] = r.format;
+    j["url"] = r.url_type == "upload" ? site_url_ + "/dataset/" + d.name + "/resource/" + r.id + "/download" : r.url;
+    j["url_type"] = r.url_type.empty() ? Json(nullptr) : Json(r.url_type);
+    j["size"] = r.size ? Json(r.size) : Json(nullptr);
+    j["hash"] = r.hash;
+    j["mimetype"] = r.mimetype.empty() ? Json(nullptr) : Json(r.mimetype);
+    j["resource_private"] = r.resource_private ? "True" : "False";
+    j["state"] = r.state;
+    j["created"] = r.created;
+    j["last_modified"] = r.last_modified;
+    j["datastore_active"] = false;
+    return j;
+}
+
+Json CatalogService::DatasetDict(const Dataset& d, const Principal* p) {
+    Json j = Json::parse(d.extras.empty() ? "{}" : d.extras, nullptr, false);
+    if (!j.is_object()) j = Json::object();
+    const License* lic = schema_.FindLicense(d.license_id);
+    j["id"] = d.id;
+    j["name"] = d.name;
+    j["title"] = d.title;
+    j["type"] = "dataset";
+    j["owner_org"] = d.owner_org;
+    j["private"] = d.private_;
+    j["state"] = d.state;
+    j["data_type"] = d.data_type;
+    j["notes"] = d.notes;
+    j["url"] = d.url;
+    j["license_id"] = d.license_id;
+    j["license_title"] = lic ? lic->title.in("th") : d.license_id;
+    j["license_url"] = lic ? lic->url : "";
+    j["maintainer"] = d.maintainer;
+    j["maintainer_email"] = d.maintainer_email;
+    j["creator_user_id"] = d.creator_user_id.empty() ? Json(nullptr) : Json(d.creator_user_id);
+    j["metadata_created"] = d.metadata_created;
+    j["metadata_modified"] = d.metadata_modified;
+    j["tracking_summary"] = {{"total", d.views}, {"recent", d.views}};
+    Json tags = Json::array();
+    for (const auto& t : d.tags) tags.push_back({{"name", t}, {"display_name", t}, {"state", "active"}});
+    j["tags"] = tags;
+    j["num_tags"] = d.tags.size();
+    Json groups = Json::array();
+    db_.Read([&](db::Connection& c) {
+        for (const auto& gid : d.group_ids)
+            if (auto g = store::FindGroup(c, gid)) groups.push_back({{"id", g->id}, {"name", g->name}, {"title", g->title}, {"display_name", g->title}});
+        if (auto o = store::FindOrganization(c, d.owner_org)) j["organization"] = OrgDict(*o, false);
+    });
+    j["groups"] = groups;
+    Json resources = Json::array();
+    bool can_see_private = CanEdit(p, d.owner_org);
+    for (const auto& r : d.resources)
+        if (!r.resource_private || can_see_private) resources.push_back(ResourceDict(r, d));
+    j["resources"] = resources;
+    j["num_resources"] = resources.size();
+    return j;
+}
+
+Dataset CatalogService::ValidateDataset(const Json& dict, const Dataset* existing, const Principal* p,
+                                        std::vector<FieldError>& errors) {
+    if (!dict.is_object()) throw HttpError(400, "bad_json", "error.bad_json");
+    // Keys govhub computes itself; clients that send package_show's output back are fine.
+    static const std::set<std::string> kReadOnly = {
+        "id", "type", "metadata_created", "metadata_modified", "organization", "num_resources", "num_tags",
+        "creator_user_id", "license_title", "license_url", "tracking_summary", "revision_id", "isopen",
+        "relationships_as_object", "relationships_as_subject", "author", "author_email", "version", "extras"};
+    static const std::set<std::string> kCore = {"name", "title", "owner_org", "private", "state", "data_type",
+                                                "notes", "url", "tags", "tag_string", "groups", "resources"};
+    for (auto it = dict.begin(); it != dict.end(); ++it) {
+        const std::string& k = it.key();
+        if (kReadOnly.count(k) || kCore.count(k) || schema_.DatasetField(k)) continue;
+        errors.push_back({k, "catalog.unknown_field"});
+    }
+    if (auto ex = dict.find("extras"); ex != dict.end() && ex->is_array() && !ex->empty())
+        errors.push_back({"extras", "catalog.extras_not_supported"});
+
+    Dataset d = existing ? *existing : Dataset{};
+    d.name = dict.contains("name") ? core::ToLower(Str(dict, "name")) : d.name;
+    d.title = dict.contains("title") ? Str(dict, "title") : d.title;
+    d.notes = dict.contains("notes") ? Str(dict, "notes") : d.notes;
+    d.url = dict.contains("url") ? Str(dict, "url") : d.url;
+    if (!ValidName(d.name)) errors.push_back({"name", "register.name_invalid"});
+    if (d.title.empty()) errors.push_back({"title", "schema.required"});
+    else if (core::Utf8Length(d.title) > 500) errors.push_back({"title", "error.field_too_long"});
+    if (d.notes.empty()) errors.push_back({"notes", "schema.required"});
+    if (!d.url.empty() && !core::StartsWith(d.url, "http://") && !core::StartsWith(d.url, "https://"))
+        errors.push_back({"url", "schema.bad_url"});
+    if (auto priv = Bool(dict, "private")) d.private_ = *priv;
+    if (dict.contains("state")) {
+        std::string st = Str(dict, "state");
+        if (st != "draft" && st != "active") errors.push_back({"state", "catalog.bad_state"});
+        else d.state = st;
+    }
+    std::string dt = dict.contains("data_type") ? Str(dict, "data_type") : d.data_type;
+    const DataType* type = schema_.FindDataType(dt);
+    if (!type) errors.push_back({"data_type", dt.empty() ? "schema.required" : "schema.invalid_choice"});
+    else d.data_type = type->value;
+
+    std::string org = dict.contains("owner_org") ? Str(dict, "owner_org") : d.owner_org;
+    db_.Read([&](db::Connection& c) {
+        auto o = org.empty() ? std::nullopt : store::FindOrganization(c, org);
+        if (!o || o->state == "deleted") errors.push_back({"owner_org", org.empty() ? "schema.required" : "catalog.no_such_organization"});
+        else d.owner_org = o->id;
+        if (dict.contains("groups")) {
+            d.group_ids.clear();
+            const Json& gs = dict["groups"];
+            if (!gs.is_array()) errors.push_back({"groups", "schema.must_be_list"});
+            else
+                for (const auto& g : gs) {
+                    std::string key = g.is_object() ? (g.contains("id") ? Str(g, "id") : Str(g, "name"))
+                                      : g.is_string() ? g.get<std::string>() : "";
+                    auto found = key.empty() ? std::nullopt : store::FindGroup(c, key);
+                    if (!found) errors.push_back({"groups", "catalog.no_such_group"});
+                    else d.group_ids.push_back(found->id);
+                }
+        }
+        if (!d.name.empty() && store::DatasetNameTaken(c, d.name, d.id)) errors.push_back({"name", "catalog.name_taken"});
+    });
+    if (!d.owner_org.empty() && !CanEdit(p, d.owner_org))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
+
+    if (dict.contains("tags") || dict.contains("tag_string")) d.tags = ParseTags(dict, errors);
+    if (d.tags.empty()) errors.push_back({"tag_string", "schema.required"});
+
+    // The GD-Catalog fields: on update, the dict replaces them; on patch, the given keys do.
+    Json schema_input = existing ? Json::parse(existing->extras, nullptr, false) : Json::object();
+    if (!schema_input.is_object()) schema_input = Json::object();
+    if (existing) {
+        schema_input["maintainer"] = existing->maintainer;
+        schema_input["maintainer_email"] = existing->maintainer_email;
+        schema_input["license_id"] = existing->license_id;
+    }
+    for (auto it = dict.begin(); it != dict.end(); ++it)
+        if (schema_.DatasetField(it.key())) schema_input[it.key()] = it.value();
+    schema_input["data_type"] = d.data_type;
+    Json normalized;
+    schema_.Validate(schema_input, false, type ? type->key : "", normalized, errors);
+    d.maintainer = normalized.value("maintainer", "");
+    d.maintainer_email = normalized.value("maintainer_email", "");
+    d.license_id = normalized.value("license_id", "");
+    normalized.erase("maintainer");
+    normalized.erase("maintainer_email");
+    normalized.erase("license_id");
+    d.extras = normalized.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return d;
+}
+
+void CatalogService::Reindex(db::Connection& c, const Dataset& d) {
+    if (d.state == "deleted") {
+        search::RemoveDocument(c, kSearchType, d.id);
+        return;
+    }
+    std::string tags;
+    for (const auto& t : d.tags) tags += t + " ";
+    std::string org_title;
+    if (auto o = store::FindOrganization(c, d.owner_org)) org_title = o->title;
+    search::IndexDocument(c, {kSearchType, d.id, d.title, tags, d.notes + "\n" + org_title + "\n" + d.name});
+}
+
+Json CatalogService::PackageCreate(const Principal* p, const Json& dict, const accounts::Caller& caller) {
+    if (!p) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    std::vector<FieldError> errors;
+    Dataset d = ValidateDataset(dict, nullptr, p, errors);
+    std::vector<Resource> resources;
+    if (auto rs = dict.find("resources"); rs != dict.end() && !rs->is_null()) {
+        if (!rs->is_array()) errors.push_back({"resources", "schema.must_be_list"});
+        else
+            for (const auto& r : *rs) resources.push_back(ValidateResource(r, d, nullptr, errors));
+    }
+    if (!errors.empty()) throw Invalid(errors);
+    d.id = core::NewUuid();
+    d.creator_user_id = p->user_id;
+    d.metadata_created = d.metadata_modified = core::NowIso();
+    db_.Write([&](db::Connection& c) {
+        store::InsertDataset(c, d);
+        store::SetTags(c, d.id, d.tags);
+        store::SetGroups(c, d.id, d.group_ids);
+        int pos = 0;
+        for (auto& r : resources) {
+            r.id = core::NewUuid();
+            r.package_id = d.id;
+            r.position = pos++;
+            r.created = r.last_modified = d.metadata_created;
+            store::InsertResource(c, r);
+        }
+        d.resources = resources;
+        Reindex(c, d);
+        Audit(c, caller, "dataset.create", "dataset", d.id, {{"name", d.name}, {"title", d.title}});
+    });
+    return DatasetDict(d, p);
+}
+
+Dataset CatalogService::RequireDataset(const Principal* p, const std::string& id) {
+    if (id.empty()) throw HttpError::Validation({{"id", "schema.required"}});
+    auto d = db_.Read([&](db::Connection& c) { return store::FindDataset(c, id); });
+    if (!d || !CanRead(p, *d)) throw HttpError::NotFound("catalog.no_such_dataset");
+    return *d;
+}
+
+Json CatalogService::PackageUpdate(const Principal* p, const Json& dict, bool patch, const accounts::Caller& caller) {
+    std::string id = Str(dict, "id");
+    if (id.empty()) id = Str(dict, "name");
+    Dataset existing = RequireDataset(p, id);
+    if (!CanEdit(p, existing.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    Json before = DatasetDict(existing, p);
+    std::vector<FieldError> errors;
+    Json input = dict;
+    if (!patch) {
+        // An update replaces: fields it leaves out are emptied (CKAN's package_update).
+        for (const auto& f : schema_.dataset_fields())
+            if (!input.contains(f.name) && f.name != "name" && f.name != "title" && f.name != "owner_org" &&
+                f.name != "data_type" && f.name != "notes" && f.name != "tag_string")
+                input[f.name] = nullptr;
+    }
+    Dataset d = ValidateDataset(input, &existing, p, errors);
+    if (!patch && !dict.contains("tags") && !dict.contains("tag_string")) d.tags = existing.tags;
+    std::vector<Resource> resources;
+    bool replace_resources = dict.contains("resources") && dict["resources"].is_array();
+    if (replace_resources) {
+        for (const auto& r : dict["resources"]) {
+            const Resource* old = nullptr;
+            std::string rid = r.is_object() ? Str(r, "id") : "";
+            for (const auto& er : existing.resources)
+                if (er.id == rid) old = &er;
+            resources.push_back(ValidateResource(r, d, old, errors));
+        }
+    }
+    if (!errors.empty()) throw Invalid(errors);
+    d.metadata_modified = core::NowIso();
+    db_.Write([&](db::Connection& c) {
+        store::UpdateDataset(c, d);
+        store::SetTags(c, d.id, d.tags);
+        store::SetGroups(c, d.id, d.group_ids);
+        if (replace_resources) {
+            std::set<std::string> kept;
+            int pos = 0;
+            for (auto& r : resources) {
+                r.package_id = d.id;
+                r.position = pos++;
+                r.last_modified = d.metadata_modified;
+                if (r.id.empty()) {
+                    r.id = core::NewUuid();
+                    r.created = d.metadata_modified;
+                    store::InsertResource(c, r);
+                } else {
+                    store::UpdateResource(c, r);
+                }
+                kept.insert(r.id);
+            }
+            for (const auto& er : existing.resources)
+                if (!kept.count(er.id)) store::DeleteResource(c, er.id);
+        }
+        d = *store::FindDataset(c, d.id);
+        Reindex(c, d);
+        Audit(c, caller, patch ? "dataset.patch" : "dataset.update", "dataset", d.id,
+              {{"changes", Diff(before, DatasetDict(d, p))}});
+    });
+    return DatasetDict(d, p);
+}
+
+Json CatalogService::PackageShow(const Principal* p, const std::string& id) {
+    return DatasetDict(RequireDataset(p, id), p);
+}
+
+void CatalogService::PackageDelete(const Principal* p, const std::string& id, const accounts::Caller& caller) {
+    Dataset d = RequireDataset(p, id);
+    if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    db_.Write([&](db::Connection& c) {
+        d.state = "deleted";
+        d.metadata_modified = core::NowIso();
+        store::UpdateDataset(c, d);
+        Reindex(c, d);
+        Audit(c, caller, "dataset.delete", "dataset", d.id, {{"name", d.name}});
+    });
+}
+
+void CatalogService::DatasetPurge(const Principal* p, const std::string& id, const accounts::Caller& caller) {
+    if (!p || !p->sysadmin) throw HttpError::Forbidden();
+    auto d = db_.Read([&](db::Connection& c) { return store::FindDataset(c, id); });
+    if (!d) throw HttpError::NotFound("catalog.no_such_dataset");
+    db_.Write([&](db::Connection& c) {
+        search::RemoveDocument(c, kSearchType, d->id);
+        store::PurgeDataset(c, d->id);
+        Audit(c, caller, "dataset.purge", "dataset", d->id, {{"name", d->name}});
+    });
+}
+
+Json CatalogService::PackageList() {
+    Json out = Json::array();
+    for (const auto& n : db_.Read([](db::Connection& c) { return store::ActiveDatasetNames(c, false); }))
+        out.push_back(n);
+    return out;
+}
+
+// ---- resources
+
+Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d, const Resource* existing,
+                                          std::vector<FieldError>& errors) {
+    Resource r = existing ? *existing : Resource{};
+    if (!dict.is_object()) {
+        errors.push_back({"resources", "schema.must_be_list"});
+        return r;
+    }
+    static const std::set<std::string> kCore = {"id", "package_id", "name", "description", "format", "url",
+                                                "resource_private", "position", "url_type", "size", "hash",
+                                                "mimetype", "state", "created", "last_modified", "datastore_active"};
+    for (auto it = dict.begin(); it != dict.end(); ++it)
+        if (!kCore.count(it.key()) && !schema_.ResourceField(it.key())) errors.push_back({it.key(), "catalog.unknown_field"});
+    if (dict.contains("name")) r.name = Str(dict, "name");
+    if (dict.contains("description")) r.description = Str(dict, "description");
+    if (dict.contains("format")) r.format = core::Trim(Str(dict, "format"));
+    if (dict.contains("url") && r.url_type != "upload") r.url = Str(dict, "url");
+    if (r.name.empty()) errors.push_back({"name", "schema.required"});
+    if (r.url_type != "upload" && !core::StartsWith(r.url, "http://") && !core::StartsWith(r.url, "https://"))
+        errors.push_back({"url", "schema.bad_url"});
+    if (r.format.empty() && r.url_type != "upload") {
+        // The extension of the link's path, as CKAN guesses it.
+        std::string path = r.url.substr(0, r.url.find_first_of("?#"));
+        auto dot = path.rfind('.');
+        if (dot != std::string::npos && path.size() - dot <= 8 && path.find('/', dot) == std::string::npos)
+            r.format = core::ToLower(path.substr(dot + 1));
+        for (auto& ch : r.format) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
+    if (auto priv = Bool(dict, "resource_private")) r.resource_private = *priv;
+    Json schema_input = Json::parse(r.extras.empty() ? "{}" : r.extras, nullptr, false);
+    if (!schema_input.is_object()) schema_input = Json::object();
+    for (auto it = dict.begin(); it != dict.end(); ++it)
+        if (schema_.ResourceField(it.key())) schema_input[it.key()] = it.value();
+    Json normalized;
+    const DataType* type = schema_.FindDataType(d.data_type);
+    schema_.Validate(schema_input, true, type ? type->key : "", normalized, errors);
+    r.extras = normalized.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return r;
+}
+
+Json CatalogService::ResourceCreate(const Principal* p, const Json& dict, const accounts::Caller& caller) {
+    Dataset d = RequireDataset(p, Str(dict, "package_id"));
+    if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    std::vector<FieldError> errors;
+    Resource r = ValidateResource(dict, d, nullptr, errors);
+    if (!errors.empty()) throw Invalid(errors);
+    r.id = core::NewUuid();
+    r.package_id = d.id;
+    r.position = static_cast<int>(d.resources.size());
+    r.created = r.last_modified = core::NowIso();
+    db_.Write([&](db::Connection& c) {
+        store::InsertResource(c, r);
+        d.metadata_modified = r.created;
+        store::UpdateDataset(c, d);
+        Audit(c, caller, "resource.create", "dataset", d.id, {{"resource_id", r.id}, {"name", r.name}});
+    });
+    return ResourceDict(r, d);
+}
+
+Json CatalogService::ResourceShow(const Principal* p, const std::string& id) {
+    auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
+    if (!r || r->state == "deleted") throw HttpError::NotFound("catalog.no_such_resource");
+    Dataset d = RequireDataset(p, r->package_id);
+    if (r->resource_private && !CanEdit(p, d.owner_org)) throw HttpError::NotFound("catalog.no_such_resource");
+    return ResourceDict(*r, d);
+}
+
+Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool patch, const accounts::Caller& caller) {
+    std::string id = Str(dict, "id");
+    auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
+    if (!r || r->state == "deleted") throw HttpError::NotFound("catalog.no_such_resource");
+    Dataset d = RequireDataset(p, r->package_id);
+    if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    Json input = dict;
+    if (!patch)
+        for (const char* k : {"description", "format"})
+            if (!input.contains(k)) input[k] = "";
+    std::vector<FieldError> errors;
+    Json before = ResourceDict(*r, d);
+    Resource updated = ValidateResource(input, d, &*r, errors);
+    if (!errors.empty()) throw Invalid(errors);
+    updated.last_modified = core::NowIso();
+    db_.Write([&](db::Connection& c) {
+        store::UpdateResource(c, updated);
+        d.metadata_modified = updated.last_modified;
+        store::UpdateDataset(c, d);
+        Audit(c, caller, "resource.update", "dataset", d.id,
+              {{"resource_id", r->id}, {"changes", Diff(before, ResourceDict(updated, d))}});
+    });
+    return ResourceDict(updated, d);
+}
+
+void CatalogService::ResourceDelete(const Principal* p, const std::string& id, const accounts::Caller& caller) {
+    auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
+    if (!r || r->state == "deleted") throw HttpError::NotFound("catalog.no_such_resource");
+    Dataset d = RequireDataset(p, r->package_id);
+    if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    db_.Write([&](db::Connection& c) {
+        store::DeleteResource(c, r->id);
+        d.metadata_modified = core::NowIso();
+        store::UpdateDataset(c, d);
+        Audit(c, caller, "resource.delete", "dataset", d.id, {{"resource_id", r->id}});
+    });
+}
+
+Json CatalogService::LicenseList(const std::string& locale) const {
+    Json out = Json::array();
+    for (const auto& l : schema_.licenses())
+        out.push_back({{"id", l.id},
+                       {"title", l.title.in(locale)},
+                       {"title_th", l.title.th},
+                       {"title_en", l.title.en},
+                       {"url", l.url},
+                       {"od_conformance", l.od_conformance.empty() ? "not reviewed" : l.od_conformance},
+                       {"status", "active"},
+                       {"aliases", l.aliases}});
+    return out;
+}
+
+Json CatalogService::TagList(const std::string& query, int limit) {
+    Json out = Json::array();
+    for (const auto& [tag, n] : db_.Read([&](db::Connection& c) { return store::TagCounts(c, query, limit); }))
+        out.push_back(tag);
+    return out;
+}
+
+}  // namespace govhub::catalog

@@ -1,0 +1,96 @@
+#pragma once
+// Catalog rules: CKAN's logic layer for organizations, groups, datasets and resources, with
+// the GD-Catalog schema, permissions (member < editor < admin per organization; sysadmins
+// everything), the search index and the audit trail. Dictionaries in and out are CKAN's.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "accounts/service.hpp"
+#include "db/database.hpp"
+#include "opendata/catalog/model.hpp"
+#include "opendata/catalog/schema.hpp"
+
+namespace govhub::catalog {
+
+using Json = nlohmann::json;
+
+struct SearchParams {
+    std::string q;
+    std::vector<std::string> fq;  // fq and every fq_list entry
+    int rows = 10;
+    int start = 0;
+    std::string sort;
+    std::vector<std::string> facet_fields;
+    int facet_limit = 50;
+    int facet_mincount = 1;
+    bool include_private = false;
+    bool include_drafts = false;
+};
+
+class CatalogService {
+  public:
+    CatalogService(db::Database& db, const CatalogSchema& schema, accounts::AccountService& accounts,
+                   std::string site_url);
+
+    const CatalogSchema& schema() const { return schema_; }
+
+    // Organizations
+    Json OrganizationCreate(const accounts::Principal* p, const Json& dict, const accounts::Caller& caller);
+    Json OrganizationUpdate(const accounts::Principal* p, const Json& dict, bool patch, const accounts::Caller& caller);
+    void OrganizationDelete(const accounts::Principal* p, const std::string& id, const accounts::Caller& caller);
+    Json OrganizationShow(const accounts::Principal* p, const std::string& id, bool include_datasets);
+    Json OrganizationList(bool all_fields);
+    Json OrganizationListForUser(const accounts::Principal* p, const std::string& permission);
+    void OrganizationMemberCreate(const accounts::Principal* p, const std::string& org, const std::string& user,
+                                  const std::string& role, const accounts::Caller& caller);
+    void OrganizationMemberDelete(const accounts::Principal* p, const std::string& org, const std::string& user,
+                                  const accounts::Caller& caller);
+
+    // Groups (inside the seven GD-Catalog group types)
+    Json GroupCreate(const accounts::Principal* p, const Json& dict, const accounts::Caller& caller);
+    Json GroupShow(const std::string& id);
+    Json GroupList(bool all_fields);
+
+    // Datasets
+    Json PackageCreate(const accounts::Principal* p, const Json& dict, const accounts::Caller& caller);
+    // patch: only the given keys change; update: the dict replaces the dataset.
+    Json PackageUpdate(const accounts::Principal* p, const Json& dict, bool patch, const accounts::Caller& caller);
+    Json PackageShow(const accounts::Principal* p, const std::string& id);
+    void PackageDelete(const accounts::Principal* p, const std::string& id, const accounts::Caller& caller);
+    void DatasetPurge(const accounts::Principal* p, const std::string& id, const accounts::Caller& caller);
+    Json PackageList();
+    Json PackageSearch(const accounts::Principal* p, const SearchParams& params);
+
+    // Resources (links; uploads arrive with the resource-upload work)
+    Json ResourceCreate(const accounts::Principal* p, const Json& dict, const accounts::Caller& caller);
+    Json ResourceShow(const accounts::Principal* p, const std::string& id);
+    Json ResourceUpdate(const accounts::Principal* p, const Json& dict, bool patch, const accounts::Caller& caller);
+    void ResourceDelete(const accounts::Principal* p, const std::string& id, const accounts::Caller& caller);
+
+    Json LicenseList(const std::string& locale) const;
+    Json TagList(const std::string& query, int limit);
+
+    // Permissions (the API and the pages ask the same questions).
+    bool CanRead(const accounts::Principal* p, const Dataset& d);
+    bool CanEdit(const accounts::Principal* p, const std::string& org_id);
+
+  private:
+    Json DatasetDict(const Dataset& d, const accounts::Principal* p);
+    Json OrgDict(const Organization& o, bool with_counts);
+    Json GroupDict(const Group& g);
+    Json ResourceDict(const Resource& r, const Dataset& d);
+    Dataset ValidateDataset(const Json& dict, const Dataset* existing, const accounts::Principal* p,
+                            std::vector<FieldError>& errors);
+    Resource ValidateResource(const Json& dict, const Dataset& d, const Resource* existing,
+                              std::vector<FieldError>& errors);
+    void Reindex(db::Connection& c, const Dataset& d);
+    Dataset RequireDataset(const accounts::Principal* p, const std::string& id);
+
+    db::Database& db_;
+    const CatalogSchema& schema_;
+    accounts::AccountService& accounts_;
+    std::string site_url_;
+};
+
+}  // namespace govhub::catalog

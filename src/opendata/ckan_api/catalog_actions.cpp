@@ -1,0 +1,162 @@
+#include "opendata/ckan_api/catalog_actions.hpp"
+
+#include "accounts/middleware.hpp"
+#include "core/strings.hpp"
+
+namespace govhub::ckan_api {
+
+namespace {
+
+using catalog::CatalogService;
+
+const accounts::Principal* User(ActionContext& ctx) { return accounts::CurrentUser(ctx.req); }
+accounts::Caller CallerOf(ActionContext& ctx) { return accounts::CallerOf(ctx.req); }
+
+bool BoolParam(const ActionContext& ctx, const std::string& key, bool fallback) {
+    auto it = ctx.params.find(key);
+    if (it == ctx.params.end() || it->is_null()) return fallback;
+    if (it->is_boolean()) return it->get<bool>();
+    if (it->is_string()) {
+        std::string v = core::ToLower(it->get<std::string>());
+        if (v == "true" || v == "1" || v == "yes") return true;
+        if (v == "false" || v == "0" || v == "no") return false;
+    }
+    if (it->is_number_integer()) return it->get<int64_t>() != 0;
+    throw HttpError::Validation({{key, "catalog.bad_boolean"}});
+}
+
+int IntParam(const ActionContext& ctx, const std::string& key, int fallback) {
+    auto it = ctx.params.find(key);
+    if (it == ctx.params.end() || it->is_null()) return fallback;
+    if (it->is_number_integer()) return static_cast<int>(it->get<int64_t>());
+    if (it->is_string()) {
+        std::string v = it->get<std::string>();
+        if (!v.empty() && v.size() < 10 && v.find_first_not_of("-0123456789") == std::string::npos) return std::stoi(v);
+    }
+    throw HttpError(400, "search_query", "Search Query Error: " + key + " must be an integer");
+}
+
+std::vector<std::string> StringList(const ActionContext& ctx, const std::string& key) {
+    std::vector<std::string> out;
+    auto it = ctx.params.find(key);
+    if (it == ctx.params.end() || it->is_null()) return out;
+    if (it->is_string()) {
+        std::string v = it->get<std::string>();
+        // facet.field arrives as a JSON list in a string: '["tags","res_format"]'.
+        if (!v.empty() && v[0] == '[') {
+            Json parsed = Json::parse(v, nullptr, false);
+            if (parsed.is_array()) {
+                for (const auto& e : parsed)
+                    if (e.is_string()) out.push_back(e.get<std::string>());
+                return out;
+            }
+        }
+        out.push_back(v);
+    } else if (it->is_array()) {
+        for (const auto& e : *it)
+            if (e.is_string()) out.push_back(e.get<std::string>());
+    }
+    return out;
+}
+
+}  // namespace
+
+void RegisterCatalogActions(ActionRegistry& a, CatalogService& cat) {
+    const ActionOptions read{.side_effect_free = true};
+
+    // Datasets
+    a.Add("package_list", [&cat](ActionContext&) { return cat.PackageList(); }, read);
+    a.Add("package_show", [&cat](ActionContext& ctx) { return cat.PackageShow(User(ctx), RequireString(ctx, "id")); },
+          read);
+    a.Add("package_create", [&cat](ActionContext& ctx) { return cat.PackageCreate(User(ctx), ctx.params, CallerOf(ctx)); });
+    a.Add("package_update",
+          [&cat](ActionContext& ctx) { return cat.PackageUpdate(User(ctx), ctx.params, false, CallerOf(ctx)); });
+    a.Add("package_patch",
+          [&cat](ActionContext& ctx) { return cat.PackageUpdate(User(ctx), ctx.params, true, CallerOf(ctx)); });
+    a.Add("package_delete", [&cat](ActionContext& ctx) -> Json {
+        cat.PackageDelete(User(ctx), RequireString(ctx, "id"), CallerOf(ctx));
+        return nullptr;
+    });
+    a.Add("dataset_purge", [&cat](ActionContext& ctx) -> Json {
+        cat.DatasetPurge(User(ctx), RequireString(ctx, "id"), CallerOf(ctx));
+        return nullptr;
+    });
+    a.Add(
+        "package_search",
+        [&cat](ActionContext& ctx) {
+            catalog::SearchParams sp;
+            sp.q = OptionalString(ctx, "q");
+            for (const auto& f : StringList(ctx, "fq")) sp.fq.push_back(f);
+            for (const auto& f : StringList(ctx, "fq_list")) sp.fq.push_back(f);
+            sp.rows = IntParam(ctx, "rows", 10);
+            sp.start = IntParam(ctx, "start", 0);
+            sp.sort = OptionalString(ctx, "sort");
+            sp.facet_fields = StringList(ctx, "facet.field");
+            sp.facet_limit = IntParam(ctx, "facet.limit", 50);
+            sp.facet_mincount = IntParam(ctx, "facet.mincount", 1);
+            sp.include_private = BoolParam(ctx, "include_private", false);
+            sp.include_drafts = BoolParam(ctx, "include_drafts", false);
+            return cat.PackageSearch(User(ctx), sp);
+        },
+        read);
+
+    // Resources
+    a.Add("resource_show", [&cat](ActionContext& ctx) { return cat.ResourceShow(User(ctx), RequireString(ctx, "id")); },
+          read);
+    a.Add("resource_create", [&cat](ActionContext& ctx) { return cat.ResourceCreate(User(ctx), ctx.params, CallerOf(ctx)); });
+    a.Add("resource_update",
+          [&cat](ActionContext& ctx) { return cat.ResourceUpdate(User(ctx), ctx.params, false, CallerOf(ctx)); });
+    a.Add("resource_patch",
+          [&cat](ActionContext& ctx) { return cat.ResourceUpdate(User(ctx), ctx.params, true, CallerOf(ctx)); });
+    a.Add("resource_delete", [&cat](ActionContext& ctx) -> Json {
+        cat.ResourceDelete(User(ctx), RequireString(ctx, "id"), CallerOf(ctx));
+        return nullptr;
+    });
+
+    // Organizations
+    a.Add("organization_list",
+          [&cat](ActionContext& ctx) { return cat.OrganizationList(BoolParam(ctx, "all_fields", false)); }, read);
+    a.Add("organization_show",
+          [&cat](ActionContext& ctx) {
+              return cat.OrganizationShow(User(ctx), RequireString(ctx, "id"), BoolParam(ctx, "include_datasets", false));
+          },
+          read);
+    a.Add("organization_create",
+          [&cat](ActionContext& ctx) { return cat.OrganizationCreate(User(ctx), ctx.params, CallerOf(ctx)); });
+    a.Add("organization_update",
+          [&cat](ActionContext& ctx) { return cat.OrganizationUpdate(User(ctx), ctx.params, false, CallerOf(ctx)); });
+    a.Add("organization_patch",
+          [&cat](ActionContext& ctx) { return cat.OrganizationUpdate(User(ctx), ctx.params, true, CallerOf(ctx)); });
+    a.Add("organization_delete", [&cat](ActionContext& ctx) -> Json {
+        cat.OrganizationDelete(User(ctx), RequireString(ctx, "id"), CallerOf(ctx));
+        return nullptr;
+    });
+    a.Add("organization_list_for_user",
+          [&cat](ActionContext& ctx) {
+              return cat.OrganizationListForUser(User(ctx), OptionalString(ctx, "permission", "manage_group"));
+          },
+          read);
+    a.Add("organization_member_create", [&cat](ActionContext& ctx) -> Json {
+        cat.OrganizationMemberCreate(User(ctx), RequireString(ctx, "id"), RequireString(ctx, "username"),
+                                     RequireString(ctx, "role"), CallerOf(ctx));
+        return nullptr;
+    });
+    a.Add("organization_member_delete", [&cat](ActionContext& ctx) -> Json {
+        cat.OrganizationMemberDelete(User(ctx), RequireString(ctx, "id"), RequireString(ctx, "username"),
+                                     CallerOf(ctx));
+        return nullptr;
+    });
+
+    // Groups
+    a.Add("group_list", [&cat](ActionContext& ctx) { return cat.GroupList(BoolParam(ctx, "all_fields", false)); }, read);
+    a.Add("group_show", [&cat](ActionContext& ctx) { return cat.GroupShow(RequireString(ctx, "id")); }, read);
+    a.Add("group_create", [&cat](ActionContext& ctx) { return cat.GroupCreate(User(ctx), ctx.params, CallerOf(ctx)); });
+
+    // Vocabularies
+    a.Add("license_list", [&cat](ActionContext& ctx) { return cat.LicenseList(ctx.req.locale); }, read);
+    a.Add("tag_list",
+          [&cat](ActionContext& ctx) { return cat.TagList(OptionalString(ctx, "query"), IntParam(ctx, "limit", 1000)); },
+          read);
+}
+
+}  // namespace govhub::ckan_api

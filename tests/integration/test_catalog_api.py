@@ -1,0 +1,208 @@
+"""The catalog through CKAN's Action API, on both engines: organizations, groups, datasets with
+GD-Catalog metadata, resources, search, and the errors clients get for bad input."""
+import pytest
+
+from accounts_helpers import create_token_via_page, registered_user, unique_name
+from govhub_harness import Browser
+
+
+def call(b, action, data=None, token=None, method="POST"):
+    headers = {"Authorization": token} if token else {}
+    if method == "GET":
+        from urllib.parse import urlencode
+        return b.get("/api/3/action/%s?%s" % (action, urlencode(data or {})), headers=headers)
+    return b.post_json("/api/3/action/" + action, data or {}, headers=headers)
+
+
+def ok(r):
+    assert r.status == 200, r.text
+    body = r.json()
+    assert body["success"] is True
+    return body["result"]
+
+
+def record_dataset(org, name, **extra):
+    d = {
+        "name": name, "title": "จำนวนประชากรกรุงเทพมหานคร จำแนกตามเขต", "owner_org": org,
+        "data_type": "ข้อมูลระเบียน", "notes": "ข้อมูลจำนวนประชากรจากทะเบียนราษฎร์ รายเขต",
+        "tags": [{"name": "ประชากร"}, {"name": "กรุงเทพมหานคร"}],
+        "maintainer": "กองสถิติ", "maintainer_email": "stat@example.go.th",
+        "objective": ["ยุทธศาสตร์ชาติ"], "update_frequency_unit": "ปี", "geo_coverage": "จังหวัด",
+        "data_source": "สำนักทะเบียนกลาง", "data_format": ["CSV"], "data_category": "ข้อมูลสาธารณะ",
+        "license_id": "Creative Commons Attributions",
+    }
+    d.update(extra)
+    return d
+
+
+@pytest.fixture(scope="module")
+def world(server, smtp, sysadmin):
+    """Two agencies, an editor and a member of the first, an editor of the second."""
+    api = Browser(server)
+    suffix = unique_name("w")
+    orgs = {}
+    for key, title in (("a", "กรมการปกครอง"), ("b", "กรมอุตุนิยมวิทยา")):
+        orgs[key] = ok(call(api, "organization_create", {"name": "%s-%s" % (key, suffix), "title": title},
+                            sysadmin))["name"]
+    people = {}
+    for role, org in (("editor", "a"), ("member", "a"), ("other", "b")):
+        b = Browser(server)
+        name = registered_user(b, smtp, role)
+        token = create_token_via_page(b, name)
+        ok(call(api, "organization_member_create",
+                {"id": orgs[org], "username": name, "role": "member" if role == "member" else "editor"}, sysadmin))
+        people[role] = token
+    return {"orgs": orgs, "people": people, "sysadmin": sysadmin, "suffix": suffix}
+
+
+def test_create_show_and_normalize(server, world):
+    api = Browser(server)
+    name = "pop-" + world["suffix"]
+    d = ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), world["people"]["editor"]))
+    assert d["name"] == name and d["type"] == "dataset" and d["state"] == "active"
+    assert d["license_id"] == "cc-by"  # data.go.th's title accepted, stored as the stable id
+    assert d["organization"]["name"] == world["orgs"]["a"]
+    assert sorted(t["name"] for t in d["tags"]) == ["กรุงเทพมหานคร", "ประชากร"]
+    assert d["objective"] == ["ยุทธศาสตร์ชาติ"] and d["data_format"] == ["CSV"]
+    shown = ok(call(Browser(server), "package_show", {"id": name}, method="GET"))
+    assert shown["id"] == d["id"] and shown["maintainer_email"] == "stat@example.go.th"
+    assert name in ok(call(Browser(server), "package_list", method="GET"))
+    # ckanapi's path works too.
+    assert Browser(server).get("/api/action/package_show?id=" + name).status == 200
+
+
+def test_bad_input_gets_ckan_errors_and_changes_nothing(server, world):
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    org = world["orgs"]["a"]
+    before = ok(call(api, "package_list", method="GET"))
+    cases = [
+        (record_dataset(org, "x-" + world["suffix"], colour="blue"), "colour"),
+        (record_dataset(org, "y-" + world["suffix"], update_frequency_unit="ทุกวัน"), "update_frequency_unit"),
+        (record_dataset(org, "z-" + world["suffix"], maintainer_email="nobody"), "maintainer_email"),
+        (record_dataset(org, "BAD NAME"), "name"),
+        (record_dataset("no-such-org", "w-" + world["suffix"]), "owner_org"),
+        (record_dataset(org, "v-" + world["suffix"], private="perhaps"), "private"),
+        (record_dataset(org, "u-" + world["suffix"], first_year_of_data="2560"), "first_year_of_data"),
+        ({k: v for k, v in record_dataset(org, "t-" + world["suffix"]).items() if k != "title"}, "title"),
+    ]
+    for data, field in cases:
+        r = call(api, "package_create", data, editor)
+        assert r.status == 409, (field, r.text)
+        err = r.json()["error"]
+        assert err["__type"] == "Validation Error" and field in err, (field, err)
+    # A duplicate name.
+    name = "dup-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(org, name), editor))
+    r = call(api, "package_create", record_dataset(org, name), editor)
+    assert r.status == 409 and "name" in r.json()["error"]
+    after = ok(call(api, "package_list", method="GET"))
+    assert sorted(after) == sorted(before + [name])
+    # Not JSON, unknown ids.
+    r = api.request("POST", "/api/3/action/package_create", body=b"{oops",
+                    headers={"Authorization": editor, "Content-Type": "application/json"})
+    assert r.status == 400
+    r = call(api, "package_show", {"id": "no-such-dataset"}, method="GET")
+    assert r.status == 404 and r.json()["error"]["__type"] == "Not Found Error"
+
+
+def test_private_datasets_are_invisible_without_rights(server, world):
+    api = Browser(server)
+    name = "secret-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name, private=True,
+                                                  title="ข้อมูลลับเฉพาะหน่วยงาน"), world["people"]["editor"]))
+    assert call(Browser(server), "package_show", {"id": name}, method="GET").status == 404
+    assert call(api, "package_show", {"id": name}, world["people"]["other"], method="GET").status == 404
+    assert ok(call(api, "package_show", {"id": name}, world["people"]["member"], method="GET"))["private"] is True
+    q = {"q": "ข้อมูลลับ", "include_private": "true"}
+    assert ok(call(Browser(server), "package_search", q, method="GET"))["count"] == 0
+    assert ok(call(api, "package_search", q, world["people"]["other"], method="GET"))["count"] == 0
+    assert ok(call(api, "package_search", q, world["people"]["member"], method="GET"))["count"] == 1
+    assert name not in ok(call(Browser(server), "package_list", method="GET"))
+
+
+def test_search_thai_words_filters_facets_and_errors(server, world):
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    org = world["orgs"]["a"]
+    ok(call(api, "package_create", record_dataset(org, "budget-" + world["suffix"],
+                                                  title="งบประมาณรายจ่ายประจำปี สำนักงานเขต", tags=[{"name": "งบประมาณ"}],
+                                                  data_format=["XLS"]), editor))
+    r = ok(call(Browser(server), "package_search", {"q": "งบประมาณ"}, method="GET"))
+    assert r["count"] >= 1 and r["results"][0]["name"] == "budget-" + world["suffix"]
+    # Prefix recall: กรุงเทพ finds กรุงเทพมหานคร.
+    names = [d["name"] for d in ok(call(Browser(server), "package_search", {"q": "กรุงเทพ", "rows": 100}, method="GET"))["results"]]
+    assert "pop-" + world["suffix"] in names
+    r = ok(call(Browser(server), "package_search",
+                {"q": "tags:งบประมาณ organization:%s" % org, "facet.field": '["tags","data_type","organization"]'},
+                method="GET"))
+    assert r["count"] == 1
+    assert r["search_facets"]["tags"]["items"][0]["count"] == 1
+    assert r["facets"]["organization"] == {org: 1}
+    r = ok(call(Browser(server), "package_search", {"fq": 'data_type:"ข้อมูลระเบียน"', "rows": 0}, method="GET"))
+    assert r["count"] >= 2 and r["results"] == []
+    for bad in ({"q": "tags:a OR tags:b"}, {"q": "metadata_modified:[2025-01-01T00:00:00Z TO *]"},
+                {"rows": "5000"}, {"sort": "colour desc"}, {"q": "colour:blue"}, {"facet.field": '["colour"]'}):
+        r = call(Browser(server), "package_search", bad, method="GET")
+        assert r.status == 400, (bad, r.text)
+        assert "Search Query Error" in r.json()["error"]["message"]
+
+
+def test_update_patch_delete_purge_and_permissions(server, world):
+    api = Browser(server)
+    editor, other, member = world["people"]["editor"], world["people"]["other"], world["people"]["member"]
+    name = "life-" + world["suffix"]
+    d = ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), editor))
+    p = ok(call(api, "package_patch", {"id": name, "title": "ชื่อใหม่"}, editor))
+    assert p["title"] == "ชื่อใหม่" and p["maintainer"] == "กองสถิติ"  # patch keeps the rest
+    assert call(api, "package_patch", {"id": name, "title": "x"}, other).status == 403
+    assert call(api, "package_patch", {"id": name, "title": "x"}, member).status == 403
+    assert call(api, "package_create", record_dataset(world["orgs"]["a"], "m-" + world["suffix"]), member).status == 403
+    assert call(Browser(server), "package_create", record_dataset(world["orgs"]["a"], "n-" + world["suffix"])).status == 403
+    # update replaces: what the dict leaves out is emptied (and required fields are enforced).
+    full = dict(d)
+    full["title"] = "ชื่อเต็ม"
+    u = ok(call(api, "package_update", full, editor))
+    assert u["title"] == "ชื่อเต็ม" and u["id"] == d["id"]
+    ok(call(api, "package_delete", {"id": name}, editor))
+    assert call(Browser(server), "package_show", {"id": name}, method="GET").status == 404
+    assert call(api, "dataset_purge", {"id": name}, editor).status == 403
+    ok(call(api, "dataset_purge", {"id": name}, world["sysadmin"]))
+    assert call(api, "package_show", {"id": name}, world["sysadmin"], method="GET").status == 404
+
+
+def test_resources_and_vocabularies(server, world):
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    name = "res-" + world["suffix"]
+    d = ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), editor))
+    r = ok(call(api, "resource_create", {"package_id": name, "name": "ข้อมูลปี 2566",
+                                         "url": "https://data.example.go.th/files/pop-2566.csv"}, editor))
+    assert r["format"] == "CSV" and r["package_id"] == d["id"]
+    assert ok(call(Browser(server), "resource_show", {"id": r["id"]}, method="GET"))["name"] == "ข้อมูลปี 2566"
+    assert call(api, "resource_create", {"package_id": name, "name": "x", "url": "ftp://x"}, editor).status == 409
+    assert call(api, "resource_create", {"package_id": name, "name": "x", "url": "https://x/y.csv"},
+                world["people"]["other"]).status == 403
+    ok(call(api, "resource_patch", {"id": r["id"], "description": "รายละเอียด"}, editor))
+    shown = ok(call(Browser(server), "package_show", {"id": name}, method="GET"))
+    assert shown["num_resources"] == 1 and shown["resources"][0]["description"] == "รายละเอียด"
+    ok(call(api, "resource_delete", {"id": r["id"]}, editor))
+    assert ok(call(Browser(server), "package_show", {"id": name}, method="GET"))["num_resources"] == 0
+    # Licenses: stable ids with Thai and English titles.
+    lic = ok(call(Browser(server), "license_list", method="GET"))
+    cc = [l for l in lic if l["id"] == "cc-by"][0]
+    assert cc["title_th"] and cc["title_en"] == "Creative Commons Attribution"
+    assert "ประชากร" in ok(call(Browser(server), "tag_list", method="GET"))
+    # Organizations and groups.
+    orgs = ok(call(Browser(server), "organization_list", {"all_fields": "true"}, method="GET"))
+    assert world["orgs"]["a"] in [o["name"] for o in orgs]
+    g = ok(call(api, "group_create", {"name": "g-" + world["suffix"], "title": "สังคม", "category": "category04"},
+                world["sysadmin"]))
+    assert g["category"] == "category04"
+    assert call(api, "group_create", {"name": "h-" + world["suffix"], "category": "category99"},
+                world["sysadmin"]).status == 409
+    assert call(api, "group_create", {"name": "i-" + world["suffix"], "category": "category01"}, editor).status == 403
+    p = ok(call(api, "package_patch", {"id": name, "groups": [{"name": "g-" + world["suffix"]}]}, editor))
+    assert [x["name"] for x in p["groups"]] == ["g-" + world["suffix"]]
+    mine = ok(call(api, "organization_list_for_user", {}, editor, method="GET"))
+    assert [o["name"] for o in mine] == [world["orgs"]["a"]]

@@ -32,6 +32,7 @@
 #include "jobs/test_jobs.hpp"
 #include "mail/mailer.hpp"
 #include "opendata/catalog/schema.hpp"
+#include "opendata/catalog/routes.hpp"
 #include "opendata/catalog/service.hpp"
 #include "opendata/catalog/store.hpp"
 #include "opendata/ckan_api/catalog_actions.hpp"
@@ -96,7 +97,9 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     P.accounts = std::make_unique<accounts::AccountService>(*P.db, QueueMail(*P.jobs), P.i18n, ac);
     P.schema = std::make_unique<catalog::CatalogSchema>(
         catalog::CatalogSchema::Load(P.web_dir + "/schema/gdc_dataset.json"));
-    P.catalog = std::make_unique<catalog::CatalogService>(*P.db, *P.schema, *P.accounts, config_.site_url);
+    P.catalog = std::make_unique<catalog::CatalogService>(
+        *P.db, *P.schema, *P.accounts, config_.site_url, config_.data_dir + "/resources",
+        static_cast<uint64_t>(config_.max_upload_mib) * 1024 * 1024);
 
     // Every module's migrations, in dependency order.
     workflow::AddAuditMigrations(P.migrations);
@@ -207,6 +210,7 @@ int App::Serve() {
     accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
     jobs::RegisterRoutes(router, actions, *P.jobs, *P.pages);
     ckan_api::RegisterCatalogActions(actions, *P.catalog);
+    catalog::RegisterRoutes(router, *P.catalog, *P.pages);
     actions.Mount(router);
     router.Get("/static/{path*}", http::StaticFiles(P.web_dir + "/static"));
     router.Get("/healthz", [&P](http::Request&) {

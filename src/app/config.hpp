@@ -26,6 +26,7 @@ struct Config {
     int shutdown_grace = 30;  // seconds in-flight requests get after SIGTERM
     int header_limit_kib = 16;
     int form_memory_kib = 1024;  // multipart fields held in memory per request
+    int max_upload_mib = 1024;   // one resource file
     std::string smtp_url;
     std::string mail_from = "govhub <no-reply@localhost>";
     http::RateLimitConfig rate_limits;

@@ -2,7 +2,9 @@
 
 #include <sodium.h>
 
+#include <cstdio>
 #include <stdexcept>
+#include <vector>
 
 namespace govhub::core {
 namespace {
@@ -62,6 +64,23 @@ std::string Sha256Hex(std::string_view data) {
     EnsureSodium();
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+std::string Sha256FileHex(const std::string& path) {
+    EnsureSodium();
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return {};
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    std::vector<unsigned char> buf(1 << 20);
+    size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) crypto_hash_sha256_update(&state, buf.data(), n);
+    bool failed = std::ferror(f);
+    std::fclose(f);
+    if (failed) return {};
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&state, digest);
     return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 

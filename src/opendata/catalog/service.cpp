@@ -1,6 +1,8 @@
 #include "opendata/catalog/service.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -8,6 +10,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
+#include "opendata/catalog/format.hpp"
 #include "opendata/catalog/store.hpp"
 #include "search/index.hpp"
 #include "workflow/audit.hpp"
@@ -102,8 +105,13 @@ std::vector<std::string> ParseTags(const Json& dict, std::vector<FieldError>& er
 }  // namespace
 
 CatalogService::CatalogService(db::Database& db, const CatalogSchema& schema, accounts::AccountService& accounts,
-                               std::string site_url)
-    : db_(db), schema_(schema), accounts_(accounts), site_url_(std::move(site_url)) {}
+                               std::string site_url, std::string files_dir, uint64_t max_upload_bytes)
+    : db_(db),
+      schema_(schema),
+      accounts_(accounts),
+      site_url_(std::move(site_url)),
+      files_dir_(std::move(files_dir)),
+      max_upload_bytes_(max_upload_bytes) {}
 
 bool CatalogService::CanEdit(const Principal* p, const std::string& org_id) {
     return accounts_.HasCapacity(p, "organization", org_id, Capacity::kEditor);
@@ -695,13 +703,41 @@ Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d, co
     return r;
 }
 
-Json CatalogService::ResourceCreate(const Principal* p, const Json& dict, const accounts::Caller& caller) {
+Json CatalogService::ResourceCreate(const Principal* p, const Json& dict, const accounts::Caller& caller,
+                                    const UploadedFile* upload) {
     Dataset d = RequireDataset(p, Str(dict, "package_id"));
     if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
     std::vector<FieldError> errors;
-    Resource r = ValidateResource(dict, d, nullptr, errors);
+    Resource seed;
+    if (upload) {
+        if (upload->size > max_upload_bytes_) throw HttpError(413, "too_large", "error.too_large");
+        // Uploads keep their file name as the url (CKAN) and are served by govhub.
+        seed.url_type = "upload";
+        seed.url = SafeFileName(upload->filename);
+        std::string head(512, '\0');
+        if (FILE* f = std::fopen(upload->temp_path.c_str(), "rb")) {
+            head.resize(std::fread(head.data(), 1, head.size(), f));
+            std::fclose(f);
+        } else {
+            head.clear();
+        }
+        DetectedFormat fmt = DetectFormat(seed.url, head);
+        seed.format = fmt.format;
+        seed.mimetype = fmt.mimetype;
+        seed.size = static_cast<int64_t>(upload->size);
+        seed.hash = "sha256:" + core::Sha256FileHex(upload->temp_path);
+        if (seed.name.empty()) seed.name = seed.url;
+    }
+    Json input = dict;
+    if (upload && !input.contains("name")) input["name"] = seed.url;
+    Resource r = ValidateResource(input, d, upload ? &seed : nullptr, errors);
     if (!errors.empty()) throw Invalid(errors);
     r.id = core::NewUuid();
+    if (upload) {
+        std::string dir = files_dir_ + "/" + r.id;
+        std::filesystem::create_directories(dir);
+        if (!upload->keep(dir + "/" + r.url)) throw HttpError(500, "internal", "error.storage");
+    }
     r.package_id = d.id;
     r.position = static_cast<int>(d.resources.size());
     r.created = r.last_modified = core::NowIso();
@@ -712,6 +748,17 @@ Json CatalogService::ResourceCreate(const Principal* p, const Json& dict, const 
         Audit(c, caller, "resource.create", "dataset", d.id, {{"resource_id", r.id}, {"name", r.name}});
     });
     return ResourceDict(r, d);
+}
+
+ResourceFile CatalogService::ResourceDownload(const Principal* p, const std::string& dataset,
+                                              const std::string& resource_id) {
+    Dataset d = RequireDataset(p, dataset);
+    auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, resource_id); });
+    if (!r || r->package_id != d.id || r->state == "deleted" || r->url_type != "upload")
+        throw HttpError::NotFound("catalog.no_such_resource");
+    if (r->resource_private && !CanEdit(p, d.owner_org)) throw HttpError::NotFound("catalog.no_such_resource");
+    db_.Write([&](db::Connection& c) { c.Exec("UPDATE datasets SET downloads = downloads + 1 WHERE id = ?", {d.id}); });
+    return {files_dir_ + "/" + r->id + "/" + r->url, r->url, r->mimetype};
 }
 
 Json CatalogService::ResourceShow(const Principal* p, const std::string& id) {

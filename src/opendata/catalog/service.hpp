@@ -2,6 +2,7 @@
 // Catalog rules: CKAN's logic layer for organizations, groups, datasets and resources, with
 // the GD-Catalog schema, permissions (member < editor < admin per organization; sysadmins
 // everything), the search index and the audit trail. Dictionaries in and out are CKAN's.
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -28,10 +29,23 @@ struct SearchParams {
     bool include_drafts = false;
 };
 
+// A file the server streamed to disk for a resource upload.
+struct UploadedFile {
+    std::string temp_path;
+    std::string filename;  // as the client named it
+    uint64_t size = 0;
+    std::function<bool(const std::string& dest)> keep;  // moves the temp file to `dest`
+};
+
+struct ResourceFile {
+    std::string path, filename, mimetype;
+};
+
 class CatalogService {
   public:
+    // `files_dir` holds uploaded resource files (<files_dir>/<resource id>/<file name>).
     CatalogService(db::Database& db, const CatalogSchema& schema, accounts::AccountService& accounts,
-                   std::string site_url);
+                   std::string site_url, std::string files_dir, uint64_t max_upload_bytes);
 
     const CatalogSchema& schema() const { return schema_; }
 
@@ -63,7 +77,12 @@ class CatalogService {
     Json PackageSearch(const accounts::Principal* p, const SearchParams& params);
 
     // Resources (links; uploads arrive with the resource-upload work)
-    Json ResourceCreate(const accounts::Principal* p, const Json& dict, const accounts::Caller& caller);
+    Json ResourceCreate(const accounts::Principal* p, const Json& dict, const accounts::Caller& caller,
+                        const UploadedFile* upload = nullptr);
+    // The stored file of an uploaded resource the caller may read; counts a download.
+    ResourceFile ResourceDownload(const accounts::Principal* p, const std::string& dataset,
+                                  const std::string& resource_id);
+    uint64_t max_upload_bytes() const { return max_upload_bytes_; }
     Json ResourceShow(const accounts::Principal* p, const std::string& id);
     Json ResourceUpdate(const accounts::Principal* p, const Json& dict, bool patch, const accounts::Caller& caller);
     void ResourceDelete(const accounts::Principal* p, const std::string& id, const accounts::Caller& caller);
@@ -91,6 +110,8 @@ class CatalogService {
     const CatalogSchema& schema_;
     accounts::AccountService& accounts_;
     std::string site_url_;
+    std::string files_dir_;
+    uint64_t max_upload_bytes_;
 };
 
 }  // namespace govhub::catalog

@@ -25,12 +25,15 @@ std::string ActionRegistry::Success(const std::string& action, const Json& resul
 
 void ActionRegistry::Mount(http::Router& router) {
     size_t max_limit = 1 << 20;
-    for (const auto& [name, e] : actions_) max_limit = std::max(max_limit, e.options.body_limit);
+    for (const auto& [name, e] : actions_)
+        if (!e.options.upload) max_limit = std::max(max_limit, e.options.body_limit);
     auto handler = [this](http::Request& req) { return Dispatch(req); };
-    // Inline-capable actions get routes of their own, ahead of the generic one.
+    // Inline-capable and upload actions get routes of their own, ahead of the generic one.
     for (const auto& [name, e] : actions_) {
-        if (!e.options.run_inline) continue;
-        http::RouteOptions inline_opts{.body_limit = e.options.body_limit, .run_inline = true};
+        if (!e.options.run_inline && !e.options.upload) continue;
+        http::RouteOptions inline_opts{.body_limit = e.options.body_limit,
+                                       .upload = e.options.upload,
+                                       .run_inline = e.options.run_inline};
         for (const char* prefix : {"/api/3/action/", "/api/action/"}) {
             router.Get(prefix + name, handler, inline_opts);
             router.Post(prefix + name, handler, inline_opts);
@@ -56,7 +59,8 @@ http::Response ActionRegistry::Dispatch(http::Request& req) const {
     Json params = Json::object();
     if (req.method == "POST") {
         std::string ctype = core::ToLower(req.Header("Content-Type"));
-        if (core::StartsWith(ctype, "application/x-www-form-urlencoded")) {
+        if (core::StartsWith(ctype, "application/x-www-form-urlencoded") ||
+            core::StartsWith(ctype, "multipart/form-data")) {
             for (const auto& [k, v] : req.Form()) params[k] = v;
         } else if (!core::Trim(req.body).empty()) {
             try {

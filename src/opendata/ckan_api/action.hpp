@@ -26,6 +26,8 @@ struct ActionOptions {
     size_t body_limit = 1 << 20;
     // Pure and cheap (no database): may be answered on the I/O thread.
     bool run_inline = false;
+    // Accepts multipart/form-data with files, streamed to disk (resource_create's "upload").
+    bool upload = false;
 };
 
 // The CKAN API version govhub follows (status_show's ckan_version).

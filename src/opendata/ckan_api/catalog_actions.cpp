@@ -103,7 +103,17 @@ void RegisterCatalogActions(ActionRegistry& a, CatalogService& cat) {
     // Resources
     a.Add("resource_show", [&cat](ActionContext& ctx) { return cat.ResourceShow(User(ctx), RequireString(ctx, "id")); },
           read);
-    a.Add("resource_create", [&cat](ActionContext& ctx) { return cat.ResourceCreate(User(ctx), ctx.params, CallerOf(ctx)); });
+    a.Add(
+        "resource_create",
+        [&cat](ActionContext& ctx) {
+            const http::Part* part = ctx.req.FilePart("upload");
+            if (!part) return cat.ResourceCreate(User(ctx), ctx.params, CallerOf(ctx));
+            auto file = part->file;
+            catalog::UploadedFile upload{file->path(), part->filename, part->size,
+                                         [file](const std::string& dest) { return file->MoveTo(dest); }};
+            return cat.ResourceCreate(User(ctx), ctx.params, CallerOf(ctx), &upload);
+        },
+        {.body_limit = static_cast<size_t>(cat.max_upload_bytes()) + (1 << 20), .upload = true});
     a.Add("resource_update",
           [&cat](ActionContext& ctx) { return cat.ResourceUpdate(User(ctx), ctx.params, false, CallerOf(ctx)); });
     a.Add("resource_patch",

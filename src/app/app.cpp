@@ -32,6 +32,7 @@
 #include "jobs/test_jobs.hpp"
 #include "mail/mailer.hpp"
 #include "opendata/catalog/schema.hpp"
+#include "opendata/catalog/demo.hpp"
 #include "opendata/catalog/routes.hpp"
 #include "opendata/catalog/service.hpp"
 #include "opendata/catalog/store.hpp"
@@ -164,6 +165,14 @@ void App::SeedDemo() {
         created = true;
     }
     if (created) std::cout << "demo accounts: somchai, somying (password: " << password << ")\n";
+    // Open Data: agencies, the seven group types, datasets with CSV files.
+    std::optional<accounts::User> admin;
+    parts_->db->Read([&](db::Connection& c) { admin = accounts::store::FindUserByName(c, "admin"); });
+    if (admin) {
+        accounts::Principal root{.user_id = admin->id, .name = admin->name, .sysadmin = true};
+        int datasets = catalog::SeedDemo(*parts_->catalog, root, config_.data_dir + "/tmp", "somchai");
+        if (datasets) std::cout << "demo catalog: " << datasets << " datasets in 6 agencies\n";
+    }
 }
 
 int App::Serve() {

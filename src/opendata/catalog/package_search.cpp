@@ -88,12 +88,18 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
 
     std::map<std::string, double> scores;
     std::vector<store::DatasetSummary> all;
-    std::map<std::string, std::string> org_names, group_names;
+    std::map<std::string, std::string> org_names, group_names, titles;  // titles: facet display names
     std::set<std::string> member_of, editor_of;
     db_.Read([&](db::Connection& c) {
         all = store::DatasetSummaries(c, params.include_drafts, false);
-        for (const auto& o : store::ListOrganizations(c, true)) org_names[o.id] = o.name;
-        for (const auto& g : store::ListGroups(c)) group_names[g.id] = g.name;
+        for (const auto& o : store::ListOrganizations(c, true)) {
+            org_names[o.id] = o.name;
+            titles["organization:" + o.name] = o.title;
+        }
+        for (const auto& g : store::ListGroups(c)) {
+            group_names[g.id] = g.name;
+            titles["groups:" + g.name] = g.title;
+        }
         if (p && !p->sysadmin)
             for (const auto& [o, cap] : store::OrganizationsOfUser(c, p->user_id)) {
                 member_of.insert(o.id);
@@ -199,7 +205,8 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             if (count < params.facet_mincount) continue;
             if (params.facet_limit >= 0 && n++ >= params.facet_limit) break;
             f[name] = count;
-            list.push_back({{"name", name}, {"display_name", name}, {"count", count}});
+            auto title = titles.find(field + ":" + name);
+            list.push_back({{"name", name}, {"display_name", title != titles.end() ? title->second : name}, {"count", count}});
         }
         facets[field] = f;
         search_facets[field] = {{"title", field}, {"items", list}};

@@ -1,7 +1,12 @@
-// Catalog pages: resource downloads (with Range, for any size), more to come.
+// Catalog pages: dataset search with facets, the dataset page with its metadata in Thai or
+// English, and resource downloads (with Range, for any size).
 #include "accounts/middleware.hpp"
+#include "core/clock.hpp"
 #include "core/strings.hpp"
+#include "core/thai_date.hpp"
 #include "opendata/catalog/routes.hpp"
+
+#include <set>
 
 namespace govhub::catalog {
 
@@ -14,8 +19,263 @@ std::string Disposition(const std::string& filename) {
 }
 }  // namespace
 
+namespace {
+
+using render::View;
+
+const char* kFacets[] = {"organization", "groups", "tags", "res_format", "license_id", "data_type", "data_category"};
+
+std::string Date(const std::string& iso, const std::string& locale) {
+    int64_t us = iso.empty() ? -1 : core::ParseIsoMicros(iso);
+    return us < 0 ? iso : core::FormatDate(us, locale);
+}
+
+std::string HumanSize(int64_t bytes) {
+    const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+    double v = static_cast<double>(bytes);
+    int u = 0;
+    while (v >= 1024 && u < 4) v /= 1024, ++u;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    return buf;
+}
+
+// A schema value as a reader sees it: choice labels in the page's language, dates in the
+// Buddhist era for Thai, lists joined.
+std::string Display(const FieldSpec& f, const Json& v, const CatalogSchema& schema, const std::string& locale) {
+    auto one = [&](const Json& x) -> std::string {
+        if (!x.is_string()) return x.is_null() ? "" : x.dump();
+        std::string s = x.get<std::string>();
+        if (f.name == "license_id")
+            if (const License* l = schema.FindLicense(s)) return l->title.in(locale);
+        if (const Choice* c = f.FindChoice(s)) return c->label.in(locale);
+        if (f.type == FieldType::kDate) return Date(s + "T00:00:00Z", locale);
+        return s;
+    };
+    if (v.is_array()) {
+        std::string out;
+        for (const auto& x : v) out += (out.empty() ? "" : ", ") + one(x);
+        return out;
+    }
+    return one(v);
+}
+
+std::string Excerpt(const std::string& text, size_t max_chars) {
+    if (core::Utf8Length(text) <= max_chars) return text;
+    size_t bytes = 0, chars = 0;
+    while (bytes < text.size() && chars < max_chars) {
+        unsigned char c = text[bytes];
+        bytes += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        ++chars;
+    }
+    return text.substr(0, bytes) + "…";
+}
+
+struct Pages {
+    CatalogService& catalog;
+    const render::PageRenderer& pages;
+
+    http::Response Search(http::Request& req) const {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        SearchParams sp;
+        sp.q = req.Query("q");
+        sp.rows = 20;
+        int page = 1;
+        std::string page_param = req.Query("page");
+        if (!page_param.empty() && page_param.size() < 6 && page_param.find_first_not_of("0123456789") == std::string::npos)
+            page = std::max(1, std::stoi(page_param));
+        sp.start = (page - 1) * sp.rows;
+        std::string sort = req.Query("sort");
+        if (sort == "newest") sp.sort = "metadata_modified desc";
+        else if (sort == "name") sp.sort = "title_string asc";
+        else if (sort == "views") sp.sort = "views_recent desc";
+        sp.include_private = p != nullptr;
+        // Active filters, in URL order; each facet value toggles itself in and out.
+        std::vector<std::pair<std::string, std::string>> active;
+        for (const auto& [k, v] : req.QueryParams())
+            for (const char* f : kFacets)
+                // A value with a double quote cannot be a facet value: it is ignored.
+                if (k == f && !v.empty() && v.find('"') == std::string::npos) {
+                    active.emplace_back(k, v);
+                    sp.fq.push_back(k + ":\"" + v + "\"");
+                }
+        for (const char* f : kFacets) sp.facet_fields.push_back(f);
+        auto url = [&](const std::vector<std::pair<std::string, std::string>>& filters, int to_page) {
+            std::string u = "/dataset?";
+            if (!sp.q.empty()) u += "q=" + core::UrlEncode(sp.q) + "&";
+            for (const auto& [k, v] : filters) u += k + "=" + core::UrlEncode(v) + "&";
+            if (!sort.empty()) u += "sort=" + core::UrlEncode(sort) + "&";
+            if (to_page > 1) u += "page=" + std::to_string(to_page) + "&";
+            u.pop_back();
+            return u;
+        };
+        View v;
+        v.Set("q", sp.q);
+        Json result;
+        try {
+            result = catalog.PackageSearch(p, sp);
+        } catch (const HttpError& e) {
+            if (e.code() != "search_query") throw;
+            v.Set("query_error", e.message());
+            result = {{"count", 0}, {"results", Json::array()}, {"search_facets", Json::object()}};
+        }
+        int64_t count = result["count"].get<int64_t>();
+        v.Set("count", count).Set("has_results", count > 0);
+        View results = View::List();
+        for (const auto& d : result["results"]) {
+            View item;
+            item.Set("name", d["name"].get<std::string>()).Set("title", d["title"].get<std::string>());
+            item.Set("notes", Excerpt(d["notes"].get<std::string>(), 220));
+            item.Set("organization", d.contains("organization") ? d["organization"]["title"].get<std::string>() : "");
+            item.Set("modified", Date(d["metadata_modified"].get<std::string>(), req.locale));
+            item.Set("private", d["private"].get<bool>());
+            View formats = View::List();
+            std::set<std::string> seen;
+            for (const auto& r : d["resources"])
+                if (r["format"].is_string() && !r["format"].get<std::string>().empty() && seen.insert(r["format"]).second)
+                    formats.Push(View(r["format"].get<std::string>()));
+            item.Set("formats", std::move(formats));
+            results.Push(std::move(item));
+        }
+        v.Set("results", std::move(results));
+        View facets = View::List();
+        for (const char* f : kFacets) {
+            const Json& items = result["search_facets"].contains(f) ? result["search_facets"][f]["items"] : Json::array();
+            if (items.empty()) continue;
+            View facet;
+            facet.Set("title", pages.T(req.locale, std::string("opendata.facet.") + f));
+            View list = View::List();
+            for (const auto& it : items) {
+                std::string value = it["name"].get<std::string>();
+                bool on = std::find(active.begin(), active.end(), std::make_pair(std::string(f), value)) != active.end();
+                auto toggled = active;
+                if (on) toggled.erase(std::find(toggled.begin(), toggled.end(), std::make_pair(std::string(f), value)));
+                else toggled.emplace_back(f, value);
+                std::string label = it["display_name"].get<std::string>();
+                if (std::string(f) == "license_id")
+                    if (const License* l = catalog.schema().FindLicense(value)) label = l->title.in(req.locale);
+                if (std::string(f) == "data_type")
+                    if (const DataType* t = catalog.schema().FindDataType(value)) label = t->label.in(req.locale);
+                View entry;
+                entry.Set("label", label).Set("count", it["count"].get<int64_t>()).Set("active", on);
+                entry.Set("url", url(toggled, 1));
+                list.Push(std::move(entry));
+            }
+            facet.Set("items", std::move(list));
+            facets.Push(std::move(facet));
+        }
+        v.Set("facets", std::move(facets));
+        v.Set("has_filters", !active.empty());
+        View sorts = View::List();
+        for (const char* s : {"", "newest", "name", "views"}) {
+            View o;
+            o.Set("value", s).Set("selected", sort == s).Set("label", pages.T(req.locale, std::string("opendata.sort.") + (*s ? s : "relevance")));
+            sorts.Push(std::move(o));
+        }
+        v.Set("sorts", std::move(sorts));
+        View hidden = View::List();
+        for (const auto& [k, val] : active) {
+            View h;
+            h.Set("name", k).Set("value", val);
+            hidden.Push(std::move(h));
+        }
+        v.Set("hidden", std::move(hidden));
+        int64_t pages_total = (count + sp.rows - 1) / sp.rows;
+        v.Set("page", page).Set("pages", pages_total);
+        if (page > 1) v.Set("prev_url", url(active, page - 1)).Set("has_prev", true);
+        if (page < pages_total) v.Set("next_url", url(active, page + 1)).Set("has_next", true);
+        return http::Response::Html(pages.Render("opendata/search", std::move(v), accounts::PageContextOf(req),
+                                                 "opendata.search_title"));
+    }
+
+    http::Response Show(http::Request& req) const {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        std::string name(req.PathParam("name"));
+        Json d = catalog.PackageShow(p, name);
+        catalog.CountView(d["id"].get<std::string>());
+        const CatalogSchema& schema = catalog.schema();
+        const DataType* type = schema.FindDataType(d["data_type"].get<std::string>());
+        View v;
+        v.Set("name", d["name"].get<std::string>()).Set("title", d["title"].get<std::string>());
+        v.Set("notes", d["notes"].get<std::string>()).Set("private", d["private"].get<bool>());
+        v.Set("draft", d["state"] == "draft");
+        if (d.contains("organization")) {
+            v.Set("org_title", d["organization"]["title"].get<std::string>());
+            v.Set("org_name", d["organization"]["name"].get<std::string>());
+        }
+        v.Set("data_type", type ? type->label.in(req.locale) : d["data_type"].get<std::string>());
+        v.Set("modified", Date(d["metadata_modified"].get<std::string>(), req.locale));
+        v.Set("created", Date(d["metadata_created"].get<std::string>(), req.locale));
+        View tags = View::List();
+        for (const auto& t : d["tags"]) {
+            View tv;
+            tv.Set("name", t["name"].get<std::string>()).Set("url", "/dataset?tags=" + core::UrlEncode(t["name"].get<std::string>()));
+            tags.Push(std::move(tv));
+        }
+        v.Set("tags", std::move(tags));
+        View groups = View::List();
+        for (const auto& g : d["groups"]) groups.Push(View(g["title"].get<std::string>()));
+        v.Set("groups", std::move(groups)).Set("has_groups", !d["groups"].empty());
+        View resources = View::List();
+        for (const auto& r : d["resources"]) {
+            View rv;
+            rv.Set("name", r["name"].get<std::string>()).Set("format", r["format"].get<std::string>());
+            rv.Set("description", r["description"].get<std::string>()).Set("url", r["url"].get<std::string>());
+            rv.Set("has_size", r["size"].is_number());
+            if (r["size"].is_number()) rv.Set("size", HumanSize(r["size"].get<int64_t>()));
+            resources.Push(std::move(rv));
+        }
+        v.Set("has_resources", !d["resources"].empty()).Set("resources", std::move(resources));
+        View meta = View::List();
+        for (const auto& f : schema.dataset_fields()) {
+            if (type && !f.InDataType(type->key)) continue;
+            if (f.name == "title" || f.name == "name" || f.name == "notes" || f.name == "owner_org" ||
+                f.name == "tag_string" || f.name == "data_type")
+                continue;
+            if (!d.contains(f.name) || d[f.name].is_null() || (d[f.name].is_string() && d[f.name].get<std::string>().empty()) ||
+                (d[f.name].is_array() && d[f.name].empty()))
+                continue;
+            View row;
+            row.Set("label", f.label.in(req.locale)).Set("value", Display(f, d[f.name], schema, req.locale));
+            meta.Push(std::move(row));
+        }
+        v.Set("metadata", std::move(meta));
+        v.Set("api_url", "/api/3/action/package_show?id=" + core::UrlEncode(d["name"].get<std::string>()));
+        v.Set("can_edit", catalog.CanEdit(p, d["owner_org"].get<std::string>()));
+        // schema.org Dataset for search engines' dataset search.
+        Json ld = {{"@context", "https://schema.org/"},
+                   {"@type", "Dataset"},
+                   {"name", d["title"]},
+                   {"description", d["notes"]},
+                   {"url", catalog.site_url() + "/dataset/" + d["name"].get<std::string>()},
+                   {"identifier", d["id"]},
+                   {"dateModified", d["metadata_modified"]},
+                   {"inLanguage", "th"}};
+        if (d.contains("organization"))
+            ld["creator"] = {{"@type", "GovernmentOrganization"}, {"name", d["organization"]["title"]}};
+        if (!d["license_url"].get<std::string>().empty()) ld["license"] = d["license_url"];
+        Json kw = Json::array();
+        for (const auto& t : d["tags"]) kw.push_back(t["name"]);
+        ld["keywords"] = kw;
+        Json dist = Json::array();
+        for (const auto& r : d["resources"])
+            dist.push_back({{"@type", "DataDownload"}, {"name", r["name"]}, {"encodingFormat", r["format"]}, {"contentUrl", r["url"]}});
+        ld["distribution"] = dist;
+        std::string ld_text = ld.dump(-1, ' ', false, Json::error_handler_t::replace);
+        // "</" must not close the script element early.
+        for (size_t i = 0; (i = ld_text.find("</", i)) != std::string::npos; i += 3) ld_text.replace(i, 2, "<\\/");
+        v.Set("json_ld", ld_text);
+        return http::Response::Html(pages.Render("opendata/dataset", std::move(v), accounts::PageContextOf(req),
+                                                 d["title"].get<std::string>()));
+    }
+};
+
+}  // namespace
+
 void RegisterRoutes(http::Router& router, CatalogService& catalog, const render::PageRenderer& pages) {
-    (void)pages;
+    auto pg = std::make_shared<Pages>(Pages{catalog, pages});
+    router.Get("/dataset", [pg](http::Request& req) { return pg->Search(req); });
+    router.Get("/dataset/{name}", [pg](http::Request& req) { return pg->Show(req); });
     router.Get("/dataset/{name}/resource/{id}/download", [&catalog](http::Request& req) {
         ResourceFile f = catalog.ResourceDownload(accounts::CurrentUser(req), std::string(req.PathParam("name")),
                                                   std::string(req.PathParam("id")));

@@ -655,6 +655,10 @@ void CatalogService::DatasetPurge(const Principal* p, const std::string& id, con
     });
 }
 
+void CatalogService::CountView(const std::string& dataset_id) {
+    db_.Write([&](db::Connection& c) { store::CountView(c, dataset_id); });
+}
+
 Json CatalogService::PackageList() {
     Json out = Json::array();
     for (const auto& n : db_.Read([](db::Connection& c) { return store::ActiveDatasetNames(c, false); }))

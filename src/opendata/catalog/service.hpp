@@ -48,6 +48,8 @@ class CatalogService {
                    std::string site_url, std::string files_dir, uint64_t max_upload_bytes);
 
     const CatalogSchema& schema() const { return schema_; }
+    const std::string& site_url() const { return site_url_; }
+    void CountView(const std::string& dataset_id);
 
     // Organizations
     Json OrganizationCreate(const accounts::Principal* p, const Json& dict, const accounts::Caller& caller);

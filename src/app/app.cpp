@@ -31,17 +31,17 @@
 #include "jobs/store.hpp"
 #include "jobs/test_jobs.hpp"
 #include "mail/mailer.hpp"
-#include "opendata/catalog/schema.hpp"
 #include "opendata/catalog/demo.hpp"
 #include "opendata/catalog/routes.hpp"
+#include "opendata/catalog/schema.hpp"
 #include "opendata/catalog/service.hpp"
 #include "opendata/catalog/store.hpp"
 #include "opendata/ckan_api/catalog_actions.hpp"
 #include "opendata/ckan_api/status.hpp"
 #include "render/page.hpp"
+#include "render/templates.hpp"
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
-#include "render/templates.hpp"
 #include "workflow/audit.hpp"
 
 namespace govhub::app {
@@ -167,10 +167,12 @@ void App::SeedDemo() {
     if (created) std::cout << "demo accounts: somchai, somying (password: " << password << ")\n";
     // Open Data: agencies, the seven group types, datasets with CSV files.
     std::optional<accounts::User> admin;
-    parts_->db->Read([&](db::Connection& c) { admin = accounts::store::FindUserByName(c, "admin"); });
+    parts_->db->Read(
+        [&](db::Connection& c) { admin = accounts::store::FindUserByName(c, "admin"); });
     if (admin) {
         accounts::Principal root{.user_id = admin->id, .name = admin->name, .sysadmin = true};
-        int datasets = catalog::SeedDemo(*parts_->catalog, root, config_.data_dir + "/tmp", "somchai");
+        int datasets =
+            catalog::SeedDemo(*parts_->catalog, root, config_.data_dir + "/tmp", "somchai");
         if (datasets) std::cout << "demo catalog: " << datasets << " datasets in 6 agencies\n";
     }
 }

@@ -107,7 +107,8 @@ int main(int argc, char** argv) {
         ->add_option("--max-form-memory-kib", cfg.form_memory_kib,
                      "multipart form fields a request may hold in memory (files always go to disk)")
         ->capture_default_str();
-    serve->add_option("--max-upload-mib", cfg.max_upload_mib, "largest resource file accepted (MiB)")
+    serve
+        ->add_option("--max-upload-mib", cfg.max_upload_mib, "largest resource file accepted (MiB)")
         ->envname("GOVHUB_MAX_UPLOAD_MIB")
         ->capture_default_str();
     serve

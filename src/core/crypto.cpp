@@ -75,7 +75,8 @@ std::string Sha256FileHex(const std::string& path) {
     crypto_hash_sha256_init(&state);
     std::vector<unsigned char> buf(1 << 20);
     size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) crypto_hash_sha256_update(&state, buf.data(), n);
+    while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0)
+        crypto_hash_sha256_update(&state, buf.data(), n);
     bool failed = std::ferror(f);
     std::fclose(f);
     if (failed) return {};

@@ -95,7 +95,8 @@ std::vector<std::string> TableColumns(Connection& c, const std::string& table) {
     return cols;
 }
 
-std::vector<TableCopy> CopyDatabase(Database& from, Database& to, const std::vector<std::string>& derived_prefixes,
+std::vector<TableCopy> CopyDatabase(Database& from, Database& to,
+                                    const std::vector<std::string>& derived_prefixes,
                                     const std::function<void(const TableCopy&)>& progress) {
     std::vector<TableCopy> report;
     to.Write([&](Connection& dst) {

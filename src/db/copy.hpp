@@ -19,7 +19,8 @@ struct TableCopy {
 // Identity sequences are moved past the copied ids. Throws (and copies nothing) on any error.
 // Tables whose names start with one of `derived_prefixes` hold data rebuilt from the others
 // (search indexes, whose layout differs per engine): they are not copied.
-std::vector<TableCopy> CopyDatabase(Database& from, Database& to, const std::vector<std::string>& derived_prefixes,
+std::vector<TableCopy> CopyDatabase(Database& from, Database& to,
+                                    const std::vector<std::string>& derived_prefixes,
                                     const std::function<void(const TableCopy&)>& progress = {});
 
 // Tables of the schema (without schema_migrations), parents before children.

@@ -15,8 +15,10 @@ namespace {
 icu::BreakIterator& ThreadBreakIterator() {
     thread_local std::unique_ptr<icu::BreakIterator> it = [] {
         UErrorCode status = U_ZERO_ERROR;
-        std::unique_ptr<icu::BreakIterator> bi(icu::BreakIterator::createWordInstance(icu::Locale("th"), status));
-        if (U_FAILURE(status) || !bi) throw std::runtime_error("ICU word break iterator unavailable");
+        std::unique_ptr<icu::BreakIterator> bi(
+            icu::BreakIterator::createWordInstance(icu::Locale("th"), status));
+        if (U_FAILURE(status) || !bi)
+            throw std::runtime_error("ICU word break iterator unavailable");
         return bi;
     }();
     return *it;
@@ -36,7 +38,8 @@ const icu::Normalizer2& NfkcCasefold() {
 
 std::string NormalizeWord(std::string_view word) {
     UErrorCode status = U_ZERO_ERROR;
-    icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
+    icu::UnicodeString s = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
     icu::UnicodeString folded = NfkcCasefold().normalize(s, status);
     if (U_FAILURE(status)) folded = s;
     // NFKC decomposes SARA AM (U+0E33) into NIKHAHIT + SARA AA; put it back as typed.
@@ -62,7 +65,8 @@ std::vector<Token> Analyze(std::string_view text) {
     int32_t start = bi.first();
     for (int32_t end = bi.next(); end != icu::BreakIterator::DONE; start = end, end = bi.next()) {
         if (bi.getRuleStatus() == UBRK_WORD_NONE) continue;  // spaces, punctuation
-        std::string_view word = text.substr(static_cast<size_t>(start), static_cast<size_t>(end - start));
+        std::string_view word =
+            text.substr(static_cast<size_t>(start), static_cast<size_t>(end - start));
         std::string term = NormalizeWord(word);
         if (term.empty()) continue;
         tokens.push_back({std::move(term), static_cast<size_t>(start), static_cast<size_t>(end)});

@@ -10,8 +10,8 @@
 namespace govhub::search {
 
 struct Token {
-    std::string term;   // normalized
-    size_t start = 0;   // byte offsets into the analyzed text
+    std::string term;  // normalized
+    size_t start = 0;  // byte offsets into the analyzed text
     size_t end = 0;
 };
 

@@ -73,53 +73,64 @@ std::string TsVector(const Document& doc) {
     add(doc.tags, 'B');
     add(doc.body, 'D');
     std::string out;
-    for (const auto& [term, p] : positions) out += (out.empty() ? "" : " ") + Quoted(term, '\'') + ":" + p;
+    for (const auto& [term, p] : positions)
+        out += (out.empty() ? "" : " ") + Quoted(term, '\'') + ":" + p;
     return out;
 }
 
 void IndexDocument(db::Connection& c, const Document& doc) {
     if (c.engine() == db::Engine::kPostgres) {
-        c.Exec("INSERT INTO search_documents (object_type, object_id, vector) VALUES (?, ?, CAST(? AS tsvector))"
-               " ON CONFLICT (object_type, object_id) DO UPDATE SET vector = excluded.vector",
-               {doc.object_type, doc.object_id, TsVector(doc)});
+        c.Exec(
+            "INSERT INTO search_documents (object_type, object_id, vector) VALUES (?, ?, CAST(? AS "
+            "tsvector))"
+            " ON CONFLICT (object_type, object_id) DO UPDATE SET vector = excluded.vector",
+            {doc.object_type, doc.object_id, TsVector(doc)});
         return;
     }
-    auto row = c.One("INSERT INTO search_documents (object_type, object_id) VALUES (?, ?)"
-                     " ON CONFLICT (object_type, object_id) DO UPDATE SET object_id = excluded.object_id"
-                     " RETURNING id",
-                     {doc.object_type, doc.object_id});
+    auto row = c.One(
+        "INSERT INTO search_documents (object_type, object_id) VALUES (?, ?)"
+        " ON CONFLICT (object_type, object_id) DO UPDATE SET object_id = excluded.object_id"
+        " RETURNING id",
+        {doc.object_type, doc.object_id});
     int64_t rowid = row->Int(0);
     c.Exec("DELETE FROM search_fts WHERE rowid = ?", {rowid});
     c.Exec("INSERT INTO search_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",
            {rowid, doc.title, doc.tags, doc.body});
 }
 
-void RemoveDocument(db::Connection& c, const std::string& object_type, const std::string& object_id) {
+void RemoveDocument(db::Connection& c, const std::string& object_type,
+                    const std::string& object_id) {
     if (c.engine() == db::Engine::kSqlite) {
-        c.Exec("DELETE FROM search_fts WHERE rowid = (SELECT id FROM search_documents WHERE object_type = ?"
-               " AND object_id = ?)",
-               {object_type, object_id});
+        c.Exec(
+            "DELETE FROM search_fts WHERE rowid = (SELECT id FROM search_documents WHERE "
+            "object_type = ?"
+            " AND object_id = ?)",
+            {object_type, object_id});
     }
-    c.Exec("DELETE FROM search_documents WHERE object_type = ? AND object_id = ?", {object_type, object_id});
+    c.Exec("DELETE FROM search_documents WHERE object_type = ? AND object_id = ?",
+           {object_type, object_id});
 }
 
-std::vector<Hit> Search(db::Connection& c, const std::string& object_type, const std::string& query, int limit) {
+std::vector<Hit> Search(db::Connection& c, const std::string& object_type, const std::string& query,
+                        int limit) {
     std::vector<Hit> hits;
     std::vector<std::string> terms = Terms(query);
     if (terms.empty()) return hits;
     db::Rows rows;
     if (c.engine() == db::Engine::kPostgres) {
-        rows = c.Query("SELECT object_id, ts_rank(vector, q) AS score"
-                       " FROM search_documents, CAST(? AS tsquery) AS q"
-                       " WHERE object_type = ? AND vector @@ q ORDER BY score DESC, object_id LIMIT ?",
-                       {TsQuery(terms), object_type, int64_t{limit}});
+        rows = c.Query(
+            "SELECT object_id, ts_rank(vector, q) AS score"
+            " FROM search_documents, CAST(? AS tsquery) AS q"
+            " WHERE object_type = ? AND vector @@ q ORDER BY score DESC, object_id LIMIT ?",
+            {TsQuery(terms), object_type, int64_t{limit}});
     } else {
         // bm25 is lower for better matches; title counts 10x the body, tags 5x.
-        rows = c.Query("SELECT d.object_id, -bm25(search_fts, 10.0, 5.0, 1.0) AS score"
-                       " FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid"
-                       " WHERE search_fts MATCH ? AND d.object_type = ?"
-                       " ORDER BY score DESC, d.object_id LIMIT ?",
-                       {Fts5Match(terms), object_type, int64_t{limit}});
+        rows = c.Query(
+            "SELECT d.object_id, -bm25(search_fts, 10.0, 5.0, 1.0) AS score"
+            " FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid"
+            " WHERE search_fts MATCH ? AND d.object_type = ?"
+            " ORDER BY score DESC, d.object_id LIMIT ?",
+            {Fts5Match(terms), object_type, int64_t{limit}});
     }
     for (const auto& r : rows) hits.push_back({r.Str(0), r.Double(1)});
     return hits;

@@ -28,7 +28,8 @@ void AddMigrations(db::MigrationSet& set);
 
 // Inserts or replaces the document.
 void IndexDocument(db::Connection& c, const Document& doc);
-void RemoveDocument(db::Connection& c, const std::string& object_type, const std::string& object_id);
+void RemoveDocument(db::Connection& c, const std::string& object_type,
+                    const std::string& object_id);
 
 // Documents of `object_type` containing every word of `query`, each as a prefix
 // ("กรุงเทพ" finds "กรุงเทพมหานคร"), best first. A query without words matches nothing.

@@ -25,7 +25,8 @@ class SearchIndexTest : public ::testing::TestWithParam<std::string> {
              "ตัวเลขประชากรทุกจังหวัด รวมถึงกรุงเทพ"},
             {"dataset", "budget", "งบประมาณรายจ่ายประจำปี 2569", "งบประมาณ การคลัง",
              "ข้อมูลงบประมาณแผ่นดินจำแนกตามกระทรวง"},
-            {"dataset", "air", "Air quality in Bangkok (PM2.5)", "pm2.5 air", "Hourly readings from 70 stations"},
+            {"dataset", "air", "Air quality in Bangkok (PM2.5)", "pm2.5 air",
+             "Hourly readings from 70 stations"},
             {"dataset", "schools", "ข้อมูลโรงเรียนสังกัด สพฐ.", "การศึกษา", "มีสถิติจำนวนนักเรียนต่อห้อง"},
             {"course", "c1", "สถิติเบื้องต้นสำหรับข้าราชการ", "", ""},
         };

@@ -18,14 +18,16 @@ int Create(void*, const char**, int, Fts5Tokenizer** out) {
     return SQLITE_OK;
 }
 
-void Delete(Fts5Tokenizer* t) { delete reinterpret_cast<Tokenizer*>(t); }
+void Delete(Fts5Tokenizer* t) {
+    delete reinterpret_cast<Tokenizer*>(t);
+}
 
 int Tokenize(Fts5Tokenizer*, void* ctx, int, const char* text, int n,
              int (*emit)(void*, int, const char*, int, int, int)) {
     try {
         for (const auto& tok : Analyze(std::string_view(text, static_cast<size_t>(n)))) {
-            int rc = emit(ctx, 0, tok.term.data(), static_cast<int>(tok.term.size()), static_cast<int>(tok.start),
-                          static_cast<int>(tok.end));
+            int rc = emit(ctx, 0, tok.term.data(), static_cast<int>(tok.term.size()),
+                          static_cast<int>(tok.start), static_cast<int>(tok.end));
             if (rc != SQLITE_OK) return rc;
         }
     } catch (...) {

@@ -56,15 +56,21 @@ int SeedDemo(CatalogService& cat, const accounts::Principal& admin, const std::s
         cat.OrganizationCreate(&admin, d, caller);
     }
     const std::pair<const char*, const char*> groups[] = {
-        {"category01", "แผนแม่บทภายใต้ยุทธศาสตร์ชาติ"}, {"category02", "ประเด็นการพัฒนา"},
-        {"category03", "ด้านกายภาพ"},                  {"category04", "ด้านเศรษฐกิจ"},
-        {"category05", "ด้านสังคมและความมั่นคง"},        {"category06", "ด้านทรัพยากรธรรมชาติและสิ่งแวดล้อม"},
+        {"category01", "แผนแม่บทภายใต้ยุทธศาสตร์ชาติ"},
+        {"category02", "ประเด็นการพัฒนา"},
+        {"category03", "ด้านกายภาพ"},
+        {"category04", "ด้านเศรษฐกิจ"},
+        {"category05", "ด้านสังคมและความมั่นคง"},
+        {"category06", "ด้านทรัพยากรธรรมชาติและสิ่งแวดล้อม"},
         {"category07", "อื่น ๆ"}};
-    const char* group_names[] = {"strategy", "development", "physical", "economy", "society", "environment", "others"};
+    const char* group_names[] = {"strategy", "development", "physical", "economy",
+                                 "society",  "environment", "others"};
     for (size_t i = 0; i < 7; ++i) {
         if (Exists([&] { cat.GroupShow(group_names[i]); })) continue;
-        cat.GroupCreate(&admin, {{"name", group_names[i]}, {"title", groups[i].second}, {"category", groups[i].first}},
-                        caller);
+        cat.GroupCreate(
+            &admin,
+            {{"name", group_names[i]}, {"title", groups[i].second}, {"category", groups[i].first}},
+            caller);
     }
     if (!editor_name.empty()) {
         try {
@@ -81,15 +87,18 @@ int SeedDemo(CatalogService& cat, const accounts::Principal& admin, const std::s
         {"population-bangkok-district", "dopa", "จำนวนประชากรกรุงเทพมหานคร จำแนกตามเขต",
          "จำนวนประชากรจากการทะเบียนราษฎร์ ณ วันที่ 31 ธันวาคม แยกตามเขตและเพศ", "ข้อมูลสถิติ", "society",
          "ประชากร,กรุงเทพมหานคร,ทะเบียนราษฎร์", "population-2566.csv",
-         "เขต,ชาย,หญิง,รวม\nพระนคร,22914,24105,47019\nดุสิต,45017,47011,92028\nบางรัก,19652,22461,42113\n"},
+         "เขต,ชาย,หญิง,รวม\nพระนคร,22914,24105,47019\nดุสิต,45017,47011,92028\nบางรัก,19652,22461,"
+         "42113\n"},
         {"annual-budget-expenditure", "cgd", "งบประมาณรายจ่ายประจำปี จำแนกตามกระทรวง",
          "วงเงินงบประมาณรายจ่ายตามพระราชบัญญัติงบประมาณรายจ่ายประจำปี แยกตามกระทรวง (ล้านบาท)", "ข้อมูลสถิติ",
          "economy", "งบประมาณ,การคลัง", "budget-2569.csv",
-         "กระทรวง,งบประมาณ (ล้านบาท)\nกระทรวงการคลัง,283462\nกระทรวงมหาดไทย,353123\nกระทรวงศึกษาธิการ,328988\n"},
+         "กระทรวง,งบประมาณ "
+         "(ล้านบาท)\nกระทรวงการคลัง,283462\nกระทรวงมหาดไทย,353123\nกระทรวงศึกษาธิการ,328988\n"},
         {"daily-rainfall-stations", "tmd", "ปริมาณน้ำฝนรายวัน จากสถานีตรวจอากาศ",
          "ปริมาณน้ำฝนสะสม 24 ชั่วโมง (มิลลิเมตร) ของสถานีตรวจอากาศทั่วประเทศ", "ข้อมูลระเบียน", "environment",
          "น้ำฝน,อากาศ,สถานีตรวจอากาศ", "rainfall.csv",
-         "สถานี,จังหวัด,วันที่,ฝน (มม.)\nกรุงเทพฯ,กรุงเทพมหานคร,2026-11-01,12.4\nเชียงใหม่,เชียงใหม่,2026-11-01,0.0\n"},
+         "สถานี,จังหวัด,วันที่,ฝน "
+         "(มม.)\nกรุงเทพฯ,กรุงเทพมหานคร,2026-11-01,12.4\nเชียงใหม่,เชียงใหม่,2026-11-01,0.0\n"},
         {"labour-force-survey", "nso", "การสำรวจภาวะการทำงานของประชากร",
          "จำนวนผู้มีงานทำ ผู้ว่างงาน และกำลังแรงงาน จากการสำรวจรายไตรมาส", "ข้อมูลสถิติ", "society",
          "แรงงาน,การทำงาน,สถิติ", "labour.csv",
@@ -111,9 +120,11 @@ int SeedDemo(CatalogService& cat, const accounts::Principal& admin, const std::s
         std::filesystem::create_directories(tmp_dir);
         std::string tmp = tmp_dir + "/demo-" + core::NewUuid();
         std::ofstream(tmp, std::ios::binary) << ds.csv;
-        UploadedFile up{tmp, ds.file, std::string(ds.csv).size(),
-                        [tmp](const std::string& dest) { return std::rename(tmp.c_str(), dest.c_str()) == 0; }};
-        cat.ResourceCreate(&admin, {{"package_id", ds.name}, {"description", ds.notes}}, caller, &up);
+        UploadedFile up{tmp, ds.file, std::string(ds.csv).size(), [tmp](const std::string& dest) {
+                            return std::rename(tmp.c_str(), dest.c_str()) == 0;
+                        }};
+        cat.ResourceCreate(&admin, {{"package_id", ds.name}, {"description", ds.notes}}, caller,
+                           &up);
         ++created;
     }
     return created;

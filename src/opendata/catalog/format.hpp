@@ -5,7 +5,7 @@
 namespace govhub::catalog {
 
 struct DetectedFormat {
-    std::string format;    // CKAN-style upper-case: CSV, XLSX, JSON, PDF ...
+    std::string format;  // CKAN-style upper-case: CSV, XLSX, JSON, PDF ...
     std::string mimetype;
 };
 

@@ -15,10 +15,11 @@ namespace govhub::catalog {
 
 namespace {
 
-const std::set<std::string> kFilterFields = {"name",      "id",       "owner_org",  "organization",  "groups", "tags",
-                                             "res_format", "license_id", "data_type", "data_category", "state"};
-const std::vector<std::string> kFacetFields = {"organization", "groups",    "tags",         "res_format",
-                                               "license_id",   "data_type", "data_category"};
+const std::set<std::string> kFilterFields = {
+    "name",       "id",         "owner_org", "organization",  "groups", "tags",
+    "res_format", "license_id", "data_type", "data_category", "state"};
+const std::vector<std::string> kFacetFields = {
+    "organization", "groups", "tags", "res_format", "license_id", "data_type", "data_category"};
 
 HttpError QueryError(const std::string& why) {
     return HttpError(400, "search_query", "Search Query Error: " + why);
@@ -30,7 +31,8 @@ struct Filter {
 
 // Splits `text` into Solr-ish terms: field:value, field:"quoted value", words, "phrases".
 // Returns filters and free-text words; rejects syntax govhub does not run.
-void ParseQuery(const std::string& text, bool allow_words, std::vector<Filter>& filters, std::string& words) {
+void ParseQuery(const std::string& text, bool allow_words, std::vector<Filter>& filters,
+                std::string& words) {
     size_t i = 0;
     while (i < text.size()) {
         while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
@@ -52,12 +54,15 @@ void ParseQuery(const std::string& text, bool allow_words, std::vector<Filter>& 
         (void)start;
         if (token == "AND" || token == "&&") continue;
         if (token == "*:*" || token.empty()) continue;
-        if (token == "OR" || token == "NOT" || token == "||" || token[0] == '-' || token[0] == '(' ||
-            token.find('[') != std::string::npos || token.find('{') != std::string::npos)
-            throw QueryError("OR, NOT, grouping and ranges are not supported yet; combine filters with AND");
+        if (token == "OR" || token == "NOT" || token == "||" || token[0] == '-' ||
+            token[0] == '(' || token.find('[') != std::string::npos ||
+            token.find('{') != std::string::npos)
+            throw QueryError(
+                "OR, NOT, grouping and ranges are not supported yet; combine filters with AND");
         if (token[0] == '+') token.erase(0, 1);
         size_t colon = quoted_value ? token.find(':') : token.find(':');
-        if (colon != std::string::npos && colon > 0 && kFilterFields.count(token.substr(0, colon))) {
+        if (colon != std::string::npos && colon > 0 &&
+            kFilterFields.count(token.substr(0, colon))) {
             std::string value = token.substr(colon + 1);
             if (value.empty()) throw QueryError("empty value for " + token.substr(0, colon));
             if (value.find('*') != std::string::npos && value != "*")
@@ -88,7 +93,8 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
 
     std::map<std::string, double> scores;
     std::vector<store::DatasetSummary> all;
-    std::map<std::string, std::string> org_names, group_names, titles;  // titles: facet display names
+    std::map<std::string, std::string> org_names, group_names,
+        titles;  // titles: facet display names
     std::set<std::string> member_of, editor_of;
     db_.Read([&](db::Connection& c) {
         all = store::DatasetSummaries(c, params.include_drafts, false);
@@ -106,7 +112,8 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
                 if (cap != "member") editor_of.insert(o.id);
             }
         if (!words.empty())
-            for (const auto& h : search::Search(c, "dataset", words, 1000000)) scores[h.object_id] = h.score;
+            for (const auto& h : search::Search(c, "dataset", words, 1000000))
+                scores[h.object_id] = h.score;
     });
     bool sysadmin = p && p->sysadmin;
     auto visible = [&](const store::DatasetSummary& s) {
@@ -121,7 +128,8 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
                    ? j["data_category"].get<std::string>()
                    : std::string();
     };
-    auto values_of = [&](const store::DatasetSummary& s, const std::string& field) -> std::vector<std::string> {
+    auto values_of = [&](const store::DatasetSummary& s,
+                         const std::string& field) -> std::vector<std::string> {
         if (field == "name") return {s.name};
         if (field == "id") return {s.id};
         if (field == "owner_org") return {s.owner_org};
@@ -158,37 +166,42 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
     }
 
     // Sort: CKAN's default is relevance, then newest.
-    std::string sort = params.sort.empty() ? (words.empty() ? "metadata_modified desc" : "score desc, metadata_modified desc")
+    std::string sort = params.sort.empty() ? (words.empty() ? "metadata_modified desc"
+                                                            : "score desc, metadata_modified desc")
                                            : params.sort;
     std::vector<std::pair<std::string, bool>> keys;  // field, descending
     for (const auto& part : core::Split(sort, ',')) {
         auto words_of = core::Split(core::Trim(part), ' ');
         std::string field = words_of[0];
         bool desc = words_of.size() > 1 && core::ToLower(words_of.back()) == "desc";
-        static const std::set<std::string> kSortable = {"score", "metadata_modified", "metadata_created", "name",
-                                                        "title_string", "views_recent", "views_total"};
+        static const std::set<std::string> kSortable = {
+            "score",        "metadata_modified", "metadata_created", "name",
+            "title_string", "views_recent",      "views_total"};
         if (!kSortable.count(field)) throw QueryError("cannot sort by " + field);
         keys.emplace_back(field, desc);
     }
-    std::stable_sort(matched.begin(), matched.end(), [&](const store::DatasetSummary* a, const store::DatasetSummary* b) {
-        for (const auto& [field, desc] : keys) {
-            int cmp = 0;
-            if (field == "score") {
-                double x = scores.count(a->id) ? scores[a->id] : 0, y = scores.count(b->id) ? scores[b->id] : 0;
-                cmp = x < y ? -1 : x > y ? 1 : 0;
-            } else if (field == "metadata_modified" || field == "metadata_created") {
-                cmp = a->metadata_modified.compare(b->metadata_modified);
-            } else if (field == "name") {
-                cmp = a->name.compare(b->name);
-            } else if (field == "title_string") {
-                cmp = a->title.compare(b->title);
-            } else {
-                cmp = a->views < b->views ? -1 : a->views > b->views ? 1 : 0;
+    std::stable_sort(
+        matched.begin(), matched.end(),
+        [&](const store::DatasetSummary* a, const store::DatasetSummary* b) {
+            for (const auto& [field, desc] : keys) {
+                int cmp = 0;
+                if (field == "score") {
+                    double x = scores.count(a->id) ? scores[a->id] : 0,
+                           y = scores.count(b->id) ? scores[b->id] : 0;
+                    cmp = x < y ? -1 : x > y ? 1 : 0;
+                } else if (field == "metadata_modified" || field == "metadata_created") {
+                    cmp = a->metadata_modified.compare(b->metadata_modified);
+                } else if (field == "name") {
+                    cmp = a->name.compare(b->name);
+                } else if (field == "title_string") {
+                    cmp = a->title.compare(b->title);
+                } else {
+                    cmp = a->views < b->views ? -1 : a->views > b->views ? 1 : 0;
+                }
+                if (cmp != 0) return desc ? cmp > 0 : cmp < 0;
             }
-            if (cmp != 0) return desc ? cmp > 0 : cmp < 0;
-        }
-        return a->name < b->name;
-    });
+            return a->name < b->name;
+        });
 
     Json facets = Json::object(), search_facets = Json::object();
     for (const auto& field : params.facet_fields) {
@@ -197,7 +210,8 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             for (const auto& v : values_of(*s, field))
                 if (!v.empty()) ++counts[v];
         std::vector<std::pair<std::string, int64_t>> items(counts.begin(), counts.end());
-        std::stable_sort(items.begin(), items.end(), [](auto& a, auto& b) { return a.second > b.second; });
+        std::stable_sort(items.begin(), items.end(),
+                         [](auto& a, auto& b) { return a.second > b.second; });
         Json f = Json::object();
         Json list = Json::array();
         int n = 0;
@@ -206,18 +220,24 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             if (params.facet_limit >= 0 && n++ >= params.facet_limit) break;
             f[name] = count;
             auto title = titles.find(field + ":" + name);
-            list.push_back({{"name", name}, {"display_name", title != titles.end() ? title->second : name}, {"count", count}});
+            list.push_back({{"name", name},
+                            {"display_name", title != titles.end() ? title->second : name},
+                            {"count", count}});
         }
         facets[field] = f;
         search_facets[field] = {{"title", field}, {"items", list}};
     }
 
     Json results = Json::array();
-    for (size_t i = static_cast<size_t>(params.start); i < matched.size() && results.size() < static_cast<size_t>(params.rows); ++i) {
+    for (size_t i = static_cast<size_t>(params.start);
+         i < matched.size() && results.size() < static_cast<size_t>(params.rows); ++i) {
         auto d = db_.Read([&](db::Connection& c) { return store::FindDataset(c, matched[i]->id); });
         if (d) results.push_back(DatasetDict(*d, p));
     }
-    return {{"count", matched.size()}, {"sort", sort}, {"facets", facets}, {"search_facets", search_facets},
+    return {{"count", matched.size()},
+            {"sort", sort},
+            {"facets", facets},
+            {"search_facets", search_facets},
             {"results", results}};
 }
 

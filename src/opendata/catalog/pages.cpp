@@ -14,7 +14,8 @@ namespace {
 // Content-Disposition for any file name, Thai included (RFC 6266 / 5987).
 std::string Disposition(const std::string& filename) {
     std::string ascii;
-    for (unsigned char c : filename) ascii += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
+    for (unsigned char c : filename)
+        ascii += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
     return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + core::UrlEncode(filename);
 }
 }  // namespace
@@ -23,7 +24,8 @@ namespace {
 
 using render::View;
 
-const char* kFacets[] = {"organization", "groups", "tags", "res_format", "license_id", "data_type", "data_category"};
+const char* kFacets[] = {"organization", "groups",    "tags",         "res_format",
+                         "license_id",   "data_type", "data_category"};
 
 std::string Date(const std::string& iso, const std::string& locale) {
     int64_t us = iso.empty() ? -1 : core::ParseIsoMicros(iso);
@@ -42,7 +44,8 @@ std::string HumanSize(int64_t bytes) {
 
 // A schema value as a reader sees it: choice labels in the page's language, dates in the
 // Buddhist era for Thai, lists joined.
-std::string Display(const FieldSpec& f, const Json& v, const CatalogSchema& schema, const std::string& locale) {
+std::string Display(const FieldSpec& f, const Json& v, const CatalogSchema& schema,
+                    const std::string& locale) {
     auto one = [&](const Json& x) -> std::string {
         if (!x.is_string()) return x.is_null() ? "" : x.dump();
         std::string s = x.get<std::string>();
@@ -82,13 +85,17 @@ struct Pages {
         sp.rows = 20;
         int page = 1;
         std::string page_param = req.Query("page");
-        if (!page_param.empty() && page_param.size() < 6 && page_param.find_first_not_of("0123456789") == std::string::npos)
+        if (!page_param.empty() && page_param.size() < 6 &&
+            page_param.find_first_not_of("0123456789") == std::string::npos)
             page = std::max(1, std::stoi(page_param));
         sp.start = (page - 1) * sp.rows;
         std::string sort = req.Query("sort");
-        if (sort == "newest") sp.sort = "metadata_modified desc";
-        else if (sort == "name") sp.sort = "title_string asc";
-        else if (sort == "views") sp.sort = "views_recent desc";
+        if (sort == "newest")
+            sp.sort = "metadata_modified desc";
+        else if (sort == "name")
+            sp.sort = "title_string asc";
+        else if (sort == "views")
+            sp.sort = "views_recent desc";
         sp.include_private = p != nullptr;
         // Active filters, in URL order; each facet value toggles itself in and out.
         std::vector<std::pair<std::string, std::string>> active;
@@ -100,7 +107,8 @@ struct Pages {
                     sp.fq.push_back(k + ":\"" + v + "\"");
                 }
         for (const char* f : kFacets) sp.facet_fields.push_back(f);
-        auto url = [&](const std::vector<std::pair<std::string, std::string>>& filters, int to_page) {
+        auto url = [&](const std::vector<std::pair<std::string, std::string>>& filters,
+                       int to_page) {
             std::string u = "/dataset?";
             if (!sp.q.empty()) u += "q=" + core::UrlEncode(sp.q) + "&";
             for (const auto& [k, v] : filters) u += k + "=" + core::UrlEncode(v) + "&";
@@ -124,15 +132,19 @@ struct Pages {
         View results = View::List();
         for (const auto& d : result["results"]) {
             View item;
-            item.Set("name", d["name"].get<std::string>()).Set("title", d["title"].get<std::string>());
+            item.Set("name", d["name"].get<std::string>())
+                .Set("title", d["title"].get<std::string>());
             item.Set("notes", Excerpt(d["notes"].get<std::string>(), 220));
-            item.Set("organization", d.contains("organization") ? d["organization"]["title"].get<std::string>() : "");
+            item.Set("organization", d.contains("organization")
+                                         ? d["organization"]["title"].get<std::string>()
+                                         : "");
             item.Set("modified", Date(d["metadata_modified"].get<std::string>(), req.locale));
             item.Set("private", d["private"].get<bool>());
             View formats = View::List();
             std::set<std::string> seen;
             for (const auto& r : d["resources"])
-                if (r["format"].is_string() && !r["format"].get<std::string>().empty() && seen.insert(r["format"]).second)
+                if (r["format"].is_string() && !r["format"].get<std::string>().empty() &&
+                    seen.insert(r["format"]).second)
                     formats.Push(View(r["format"].get<std::string>()));
             item.Set("formats", std::move(formats));
             results.Push(std::move(item));
@@ -140,24 +152,34 @@ struct Pages {
         v.Set("results", std::move(results));
         View facets = View::List();
         for (const char* f : kFacets) {
-            const Json& items = result["search_facets"].contains(f) ? result["search_facets"][f]["items"] : Json::array();
+            const Json& items = result["search_facets"].contains(f)
+                                    ? result["search_facets"][f]["items"]
+                                    : Json::array();
             if (items.empty()) continue;
             View facet;
             facet.Set("title", pages.T(req.locale, std::string("opendata.facet.") + f));
             View list = View::List();
             for (const auto& it : items) {
                 std::string value = it["name"].get<std::string>();
-                bool on = std::find(active.begin(), active.end(), std::make_pair(std::string(f), value)) != active.end();
+                bool on = std::find(active.begin(), active.end(),
+                                    std::make_pair(std::string(f), value)) != active.end();
                 auto toggled = active;
-                if (on) toggled.erase(std::find(toggled.begin(), toggled.end(), std::make_pair(std::string(f), value)));
-                else toggled.emplace_back(f, value);
+                if (on)
+                    toggled.erase(std::find(toggled.begin(), toggled.end(),
+                                            std::make_pair(std::string(f), value)));
+                else
+                    toggled.emplace_back(f, value);
                 std::string label = it["display_name"].get<std::string>();
                 if (std::string(f) == "license_id")
-                    if (const License* l = catalog.schema().FindLicense(value)) label = l->title.in(req.locale);
+                    if (const License* l = catalog.schema().FindLicense(value))
+                        label = l->title.in(req.locale);
                 if (std::string(f) == "data_type")
-                    if (const DataType* t = catalog.schema().FindDataType(value)) label = t->label.in(req.locale);
+                    if (const DataType* t = catalog.schema().FindDataType(value))
+                        label = t->label.in(req.locale);
                 View entry;
-                entry.Set("label", label).Set("count", it["count"].get<int64_t>()).Set("active", on);
+                entry.Set("label", label)
+                    .Set("count", it["count"].get<int64_t>())
+                    .Set("active", on);
                 entry.Set("url", url(toggled, 1));
                 list.Push(std::move(entry));
             }
@@ -169,7 +191,10 @@ struct Pages {
         View sorts = View::List();
         for (const char* s : {"", "newest", "name", "views"}) {
             View o;
-            o.Set("value", s).Set("selected", sort == s).Set("label", pages.T(req.locale, std::string("opendata.sort.") + (*s ? s : "relevance")));
+            o.Set("value", s)
+                .Set("selected", sort == s)
+                .Set("label",
+                     pages.T(req.locale, std::string("opendata.sort.") + (*s ? s : "relevance")));
             sorts.Push(std::move(o));
         }
         v.Set("sorts", std::move(sorts));
@@ -184,7 +209,8 @@ struct Pages {
         v.Set("page", page).Set("pages", pages_total);
         if (page > 1) v.Set("prev_url", url(active, page - 1)).Set("has_prev", true);
         if (page < pages_total) v.Set("next_url", url(active, page + 1)).Set("has_next", true);
-        return http::Response::Html(pages.Render("opendata/search", std::move(v), accounts::PageContextOf(req),
+        return http::Response::Html(pages.Render("opendata/search", std::move(v),
+                                                 accounts::PageContextOf(req),
                                                  "opendata.search_title"));
     }
 
@@ -209,7 +235,8 @@ struct Pages {
         View tags = View::List();
         for (const auto& t : d["tags"]) {
             View tv;
-            tv.Set("name", t["name"].get<std::string>()).Set("url", "/dataset?tags=" + core::UrlEncode(t["name"].get<std::string>()));
+            tv.Set("name", t["name"].get<std::string>())
+                .Set("url", "/dataset?tags=" + core::UrlEncode(t["name"].get<std::string>()));
             tags.Push(std::move(tv));
         }
         v.Set("tags", std::move(tags));
@@ -219,8 +246,10 @@ struct Pages {
         View resources = View::List();
         for (const auto& r : d["resources"]) {
             View rv;
-            rv.Set("name", r["name"].get<std::string>()).Set("format", r["format"].get<std::string>());
-            rv.Set("description", r["description"].get<std::string>()).Set("url", r["url"].get<std::string>());
+            rv.Set("name", r["name"].get<std::string>())
+                .Set("format", r["format"].get<std::string>());
+            rv.Set("description", r["description"].get<std::string>())
+                .Set("url", r["url"].get<std::string>());
             rv.Set("has_size", r["size"].is_number());
             if (r["size"].is_number()) rv.Set("size", HumanSize(r["size"].get<int64_t>()));
             resources.Push(std::move(rv));
@@ -229,18 +258,21 @@ struct Pages {
         View meta = View::List();
         for (const auto& f : schema.dataset_fields()) {
             if (type && !f.InDataType(type->key)) continue;
-            if (f.name == "title" || f.name == "name" || f.name == "notes" || f.name == "owner_org" ||
-                f.name == "tag_string" || f.name == "data_type")
+            if (f.name == "title" || f.name == "name" || f.name == "notes" ||
+                f.name == "owner_org" || f.name == "tag_string" || f.name == "data_type")
                 continue;
-            if (!d.contains(f.name) || d[f.name].is_null() || (d[f.name].is_string() && d[f.name].get<std::string>().empty()) ||
+            if (!d.contains(f.name) || d[f.name].is_null() ||
+                (d[f.name].is_string() && d[f.name].get<std::string>().empty()) ||
                 (d[f.name].is_array() && d[f.name].empty()))
                 continue;
             View row;
-            row.Set("label", f.label.in(req.locale)).Set("value", Display(f, d[f.name], schema, req.locale));
+            row.Set("label", f.label.in(req.locale))
+                .Set("value", Display(f, d[f.name], schema, req.locale));
             meta.Push(std::move(row));
         }
         v.Set("metadata", std::move(meta));
-        v.Set("api_url", "/api/3/action/package_show?id=" + core::UrlEncode(d["name"].get<std::string>()));
+        v.Set("api_url",
+              "/api/3/action/package_show?id=" + core::UrlEncode(d["name"].get<std::string>()));
         v.Set("can_edit", catalog.CanEdit(p, d["owner_org"].get<std::string>()));
         // schema.org Dataset for search engines' dataset search.
         Json ld = {{"@context", "https://schema.org/"},
@@ -252,35 +284,44 @@ struct Pages {
                    {"dateModified", d["metadata_modified"]},
                    {"inLanguage", "th"}};
         if (d.contains("organization"))
-            ld["creator"] = {{"@type", "GovernmentOrganization"}, {"name", d["organization"]["title"]}};
+            ld["creator"] = {{"@type", "GovernmentOrganization"},
+                             {"name", d["organization"]["title"]}};
         if (!d["license_url"].get<std::string>().empty()) ld["license"] = d["license_url"];
         Json kw = Json::array();
         for (const auto& t : d["tags"]) kw.push_back(t["name"]);
         ld["keywords"] = kw;
         Json dist = Json::array();
         for (const auto& r : d["resources"])
-            dist.push_back({{"@type", "DataDownload"}, {"name", r["name"]}, {"encodingFormat", r["format"]}, {"contentUrl", r["url"]}});
+            dist.push_back({{"@type", "DataDownload"},
+                            {"name", r["name"]},
+                            {"encodingFormat", r["format"]},
+                            {"contentUrl", r["url"]}});
         ld["distribution"] = dist;
         std::string ld_text = ld.dump(-1, ' ', false, Json::error_handler_t::replace);
         // "</" must not close the script element early.
-        for (size_t i = 0; (i = ld_text.find("</", i)) != std::string::npos; i += 3) ld_text.replace(i, 2, "<\\/");
+        for (size_t i = 0; (i = ld_text.find("</", i)) != std::string::npos; i += 3)
+            ld_text.replace(i, 2, "<\\/");
         v.Set("json_ld", ld_text);
-        return http::Response::Html(pages.Render("opendata/dataset", std::move(v), accounts::PageContextOf(req),
+        return http::Response::Html(pages.Render("opendata/dataset", std::move(v),
+                                                 accounts::PageContextOf(req),
                                                  d["title"].get<std::string>()));
     }
 };
 
 }  // namespace
 
-void RegisterRoutes(http::Router& router, CatalogService& catalog, const render::PageRenderer& pages) {
+void RegisterRoutes(http::Router& router, CatalogService& catalog,
+                    const render::PageRenderer& pages) {
     auto pg = std::make_shared<Pages>(Pages{catalog, pages});
     router.Get("/dataset", [pg](http::Request& req) { return pg->Search(req); });
     router.Get("/dataset/{name}", [pg](http::Request& req) { return pg->Show(req); });
     router.Get("/dataset/{name}/resource/{id}/download", [&catalog](http::Request& req) {
-        ResourceFile f = catalog.ResourceDownload(accounts::CurrentUser(req), std::string(req.PathParam("name")),
-                                                  std::string(req.PathParam("id")));
-        http::Response r = http::FileResponse(req, f.path, f.mimetype.empty() ? "application/octet-stream" : f.mimetype,
-                                              "private, max-age=0, must-revalidate");
+        ResourceFile f =
+            catalog.ResourceDownload(accounts::CurrentUser(req), std::string(req.PathParam("name")),
+                                     std::string(req.PathParam("id")));
+        http::Response r = http::FileResponse(
+            req, f.path, f.mimetype.empty() ? "application/octet-stream" : f.mimetype,
+            "private, max-age=0, must-revalidate");
         r.headers.Set("Content-Disposition", Disposition(f.filename));
         return r;
     });

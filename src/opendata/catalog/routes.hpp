@@ -6,6 +6,7 @@
 namespace govhub::catalog {
 
 // Catalog pages and file downloads (pages.cpp).
-void RegisterRoutes(http::Router& router, CatalogService& catalog, const render::PageRenderer& pages);
+void RegisterRoutes(http::Router& router, CatalogService& catalog,
+                    const render::PageRenderer& pages);
 
 }  // namespace govhub::catalog

@@ -39,10 +39,12 @@ std::vector<FieldSpec> ReadFields(const json& arr, const std::vector<License>& l
         s.type = ReadType(f.value("type", ""));
         s.other_of = f.value("other_of", "");
         s.preset = f.value("preset", "");
-        for (const auto& c : f.value("choices", json::array())) s.choices.push_back({c.at("value"), ReadLabel(c.at("label"))});
+        for (const auto& c : f.value("choices", json::array()))
+            s.choices.push_back({c.at("value"), ReadLabel(c.at("label"))});
         if (f.value("choices_from", "") == "licenses")
             for (const auto& l : licenses) s.choices.push_back({l.id, l.title});
-        for (const auto& t : f.value("data_types", json::array())) s.data_types.insert(t.get<std::string>());
+        for (const auto& t : f.value("data_types", json::array()))
+            s.data_types.insert(t.get<std::string>());
         out.push_back(std::move(s));
     }
     return out;
@@ -55,14 +57,16 @@ const FieldSpec* Find(const std::vector<FieldSpec>& fields, const std::string& n
 }
 
 bool IsBlank(const json& v) {
-    return v.is_null() || (v.is_string() && core::Trim(v.get<std::string>()).empty()) || (v.is_array() && v.empty());
+    return v.is_null() || (v.is_string() && core::Trim(v.get<std::string>()).empty()) ||
+           (v.is_array() && v.empty());
 }
 
 // "2024-02-29" (Common Era, a real calendar date); an optional time part is allowed.
 bool ValidIsoDate(const std::string& s, int& year) {
     int y, m, d;
     char tail;
-    if (s.size() < 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3) return false;
+    if (s.size() < 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3)
+        return false;
     if (s[4] != '-' || s[7] != '-') return false;
     if (s.size() > 10 && s[10] != 'T' && s[10] != ' ') return false;
     static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -85,11 +89,16 @@ CatalogSchema CatalogSchema::Parse(const std::string& text) {
     json j = json::parse(text);
     CatalogSchema s;
     for (const auto& l : j.value("licenses", json::array())) {
-        License lic{l.at("id"), ReadLabel(l.at("title")), l.value("url", ""), {}, l.value("od_conformance", "")};
+        License lic{l.at("id"),
+                    ReadLabel(l.at("title")),
+                    l.value("url", ""),
+                    {},
+                    l.value("od_conformance", "")};
         for (const auto& a : l.value("aliases", json::array())) lic.aliases.push_back(a);
         s.licenses_.push_back(std::move(lic));
     }
-    for (const auto& t : j.at("data_types")) s.data_types_.push_back({t.at("value"), t.at("key"), ReadLabel(t.at("label"))});
+    for (const auto& t : j.at("data_types"))
+        s.data_types_.push_back({t.at("value"), t.at("key"), ReadLabel(t.at("label"))});
     s.dataset_fields_ = ReadFields(j.at("dataset_fields"), s.licenses_);
     s.resource_fields_ = ReadFields(j.at("resource_fields"), s.licenses_);
     return s;
@@ -107,8 +116,12 @@ CatalogSchema CatalogSchema::Load(const std::string& path) {
     }
 }
 
-const FieldSpec* CatalogSchema::DatasetField(const std::string& name) const { return Find(dataset_fields_, name); }
-const FieldSpec* CatalogSchema::ResourceField(const std::string& name) const { return Find(resource_fields_, name); }
+const FieldSpec* CatalogSchema::DatasetField(const std::string& name) const {
+    return Find(dataset_fields_, name);
+}
+const FieldSpec* CatalogSchema::ResourceField(const std::string& name) const {
+    return Find(resource_fields_, name);
+}
 
 const DataType* CatalogSchema::FindDataType(const std::string& v) const {
     for (const auto& t : data_types_)
@@ -125,12 +138,13 @@ const License* CatalogSchema::FindLicense(const std::string& v) const {
     return nullptr;
 }
 
-void CatalogSchema::Validate(const json& input, bool resource, const std::string& data_type_key, json& out,
-                             std::vector<FieldError>& errors) const {
+void CatalogSchema::Validate(const json& input, bool resource, const std::string& data_type_key,
+                             json& out, std::vector<FieldError>& errors) const {
     const auto& fields = resource ? resource_fields_ : dataset_fields_;
     out = json::object();
     // Fields the caller (the catalog) owns itself are not checked here.
-    static const std::set<std::string> kCoreFields = {"title", "name", "owner_org", "tag_string", "notes", "url",
+    static const std::set<std::string> kCoreFields = {"title",       "name",   "owner_org",
+                                                      "tag_string",  "notes",  "url",
                                                       "description", "format", "data_type"};
     for (const auto& f : fields) {
         if (kCoreFields.count(f.name)) continue;
@@ -148,12 +162,15 @@ void CatalogSchema::Validate(const json& input, bool resource, const std::string
             if (base != input.end()) {
                 if (base->is_string()) other_chosen |= base->get<std::string>() == kOtherValue;
                 if (base->is_array())
-                    for (const auto& v : *base) other_chosen |= v.is_string() && v.get<std::string>() == kOtherValue;
+                    for (const auto& v : *base)
+                        other_chosen |= v.is_string() && v.get<std::string>() == kOtherValue;
             }
             if (other_chosen && !present) errors.push_back({f.name, "schema.other_required"});
             if (present) {
-                if (!it->is_string()) errors.push_back({f.name, "schema.must_be_text"});
-                else out[f.name] = core::Trim(it->get<std::string>());
+                if (!it->is_string())
+                    errors.push_back({f.name, "schema.must_be_text"});
+                else
+                    out[f.name] = core::Trim(it->get<std::string>());
             }
             continue;
         }
@@ -164,7 +181,8 @@ void CatalogSchema::Validate(const json& input, bool resource, const std::string
         const json& v = *it;
         if (!f.choices.empty()) {
             std::vector<std::string> values;
-            if (v.is_string()) values.push_back(v.get<std::string>());
+            if (v.is_string())
+                values.push_back(v.get<std::string>());
             else if (v.is_array() && f.multiple) {
                 for (const auto& e : v) {
                     if (!e.is_string()) {
@@ -175,7 +193,8 @@ void CatalogSchema::Validate(const json& input, bool resource, const std::string
                     values.push_back(e.get<std::string>());
                 }
             } else {
-                errors.push_back({f.name, f.multiple ? "schema.must_be_list" : "schema.must_be_text"});
+                errors.push_back(
+                    {f.name, f.multiple ? "schema.must_be_list" : "schema.must_be_text"});
                 continue;
             }
             if (values.size() > 1 && !f.multiple) {
@@ -211,38 +230,50 @@ void CatalogSchema::Validate(const json& input, bool resource, const std::string
         switch (f.type) {
             case FieldType::kDate: {
                 int year = 0;
-                if (!ValidIsoDate(s, year)) errors.push_back({f.name, "schema.bad_date"});
-                else if (year > 2400) errors.push_back({f.name, "schema.buddhist_year"});
-                else out[f.name] = s.substr(0, 10);
+                if (!ValidIsoDate(s, year))
+                    errors.push_back({f.name, "schema.bad_date"});
+                else if (year > 2400)
+                    errors.push_back({f.name, "schema.buddhist_year"});
+                else
+                    out[f.name] = s.substr(0, 10);
                 break;
             }
             case FieldType::kYear:
                 // Kept as the publisher wrote it (Buddhist or Common Era), but it must be a year.
                 if (s.size() != 4 || s.find_first_not_of("0123456789") != std::string::npos)
                     errors.push_back({f.name, "schema.bad_year"});
-                else out[f.name] = s;
+                else
+                    out[f.name] = s;
                 break;
             case FieldType::kNumber: {
                 char* end = nullptr;
                 std::strtod(s.c_str(), &end);
-                if (s.empty() || *end != '\0') errors.push_back({f.name, "schema.bad_number"});
-                else out[f.name] = s;
+                if (s.empty() || *end != '\0')
+                    errors.push_back({f.name, "schema.bad_number"});
+                else
+                    out[f.name] = s;
                 break;
             }
             case FieldType::kEmail: {
                 auto at = s.find('@');
-                bool ok = at != std::string::npos && at > 0 && s.find('.', at) != std::string::npos &&
+                bool ok = at != std::string::npos && at > 0 &&
+                          s.find('.', at) != std::string::npos &&
                           s.find_first_of(" \t\r\n<>,;") == std::string::npos;
-                if (!ok) errors.push_back({f.name, "schema.bad_email"});
-                else out[f.name] = core::ToLower(s);
+                if (!ok)
+                    errors.push_back({f.name, "schema.bad_email"});
+                else
+                    out[f.name] = core::ToLower(s);
                 break;
             }
             case FieldType::kUrl:
                 if (!core::StartsWith(s, "http://") && !core::StartsWith(s, "https://"))
                     errors.push_back({f.name, "schema.bad_url"});
-                else out[f.name] = s;
+                else
+                    out[f.name] = s;
                 break;
-            case FieldType::kText: out[f.name] = s; break;
+            case FieldType::kText:
+                out[f.name] = s;
+                break;
         }
     }
 }

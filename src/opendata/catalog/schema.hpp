@@ -15,7 +15,9 @@ namespace govhub::catalog {
 
 struct Label {
     std::string th, en;
-    const std::string& in(const std::string& locale) const { return locale == "en" && !en.empty() ? en : th; }
+    const std::string& in(const std::string& locale) const {
+        return locale == "en" && !en.empty() ? en : th;
+    }
 };
 
 struct Choice {
@@ -31,12 +33,14 @@ struct FieldSpec {
     bool required = false;
     bool multiple = false;  // a list of choices
     FieldType type = FieldType::kText;
-    std::vector<Choice> choices;  // empty: free input
+    std::vector<Choice> choices;       // empty: free input
     std::set<std::string> data_types;  // keys: record, statistical, geospatial, multi, other
-    std::string other_of;  // for *_other: the field whose "other" choice it explains
+    std::string other_of;              // for *_other: the field whose "other" choice it explains
     std::string preset;
 
-    bool InDataType(const std::string& key) const { return data_types.empty() || data_types.count(key); }
+    bool InDataType(const std::string& key) const {
+        return data_types.empty() || data_types.count(key);
+    }
     const Choice* FindChoice(const std::string& value) const;
 };
 

@@ -10,11 +10,13 @@ namespace {
 using nlohmann::json;
 
 const CatalogSchema& Schema() {
-    static CatalogSchema s = CatalogSchema::Load(std::string(GOVHUB_SOURCE_DIR) + "/web/schema/gdc_dataset.json");
+    static CatalogSchema s =
+        CatalogSchema::Load(std::string(GOVHUB_SOURCE_DIR) + "/web/schema/gdc_dataset.json");
     return s;
 }
 
-std::vector<std::string> ErrorFields(const json& input, const std::string& type, json* out = nullptr) {
+std::vector<std::string> ErrorFields(const json& input, const std::string& type,
+                                     json* out = nullptr) {
     json normalized;
     std::vector<FieldError> errors;
     Schema().Validate(input, false, type, normalized, errors);
@@ -66,7 +68,8 @@ TEST(CatalogSchema, FieldSetsFollowTheDataType) {
     // A statistical-only field on a record dataset is refused rather than silently dropped.
     json in = ValidRecord();
     in["first_year_of_data"] = "2560";
-    EXPECT_EQ(ErrorFields(in, "record"), std::vector<std::string>{"first_year_of_data:schema.not_for_data_type"});
+    EXPECT_EQ(ErrorFields(in, "record"),
+              std::vector<std::string>{"first_year_of_data:schema.not_for_data_type"});
     // ... and kept as entered (Buddhist era) on a statistical one.
     json out;
     EXPECT_TRUE(ErrorFields(in, "statistical", &out).empty());
@@ -92,7 +95,7 @@ TEST(CatalogSchema, NormalizesChoicesLicensesAndEmail) {
 TEST(CatalogSchema, ReportsEveryProblemPerField) {
     json in = ValidRecord();
     in.erase("maintainer");
-    in["update_frequency_unit"] = "ทุกวัน";  // not an allowed value
+    in["update_frequency_unit"] = "ทุกวัน";                 // not an allowed value
     in["geo_coverage"] = json::array({"ประเทศ", "ภาค"});  // single-choice field
     in["objective_other"] = "";  // "อื่นๆ" chosen but not explained
     in["maintainer_email"] = "not-an-email";
@@ -111,17 +114,20 @@ TEST(CatalogSchema, ReportsEveryProblemPerField) {
     EXPECT_EQ(errors, expected);
     in = ValidRecord();
     in["last_updated_date"] = "2026-02-30";
-    EXPECT_EQ(ErrorFields(in, "record"), std::vector<std::string>{"last_updated_date:schema.bad_date"});
+    EXPECT_EQ(ErrorFields(in, "record"),
+              std::vector<std::string>{"last_updated_date:schema.bad_date"});
     in["last_updated_date"] = "2024-02-29";
     EXPECT_TRUE(ErrorFields(in, "record").empty());
     in["license_id"] = "MIT";
-    EXPECT_EQ(ErrorFields(in, "record"), std::vector<std::string>{"license_id:schema.invalid_choice"});
+    EXPECT_EQ(ErrorFields(in, "record"),
+              std::vector<std::string>{"license_id:schema.invalid_choice"});
 }
 
 TEST(CatalogSchema, OtherDataTypeNeedsItsExplanation) {
     json in = ValidRecord();
     in["data_type"] = "ข้อมูลประเภทอื่นๆ";
-    EXPECT_EQ(ErrorFields(in, "other"), std::vector<std::string>{"data_type_other:schema.other_required"});
+    EXPECT_EQ(ErrorFields(in, "other"),
+              std::vector<std::string>{"data_type_other:schema.other_required"});
     in["data_type_other"] = "ข้อมูลเชิงคุณภาพ";
     json out;
     EXPECT_TRUE(ErrorFields(in, "other", &out).empty());

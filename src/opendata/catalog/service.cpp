@@ -24,9 +24,13 @@ namespace {
 
 constexpr const char* kSearchType = "dataset";
 
-HttpError Invalid(std::vector<FieldError> errors) { return HttpError::Validation(std::move(errors)); }
+HttpError Invalid(std::vector<FieldError> errors) {
+    return HttpError::Validation(std::move(errors));
+}
 
-bool ValidName(const std::string& s) { return accounts::IsValidSlug(s, 2, 100); }
+bool ValidName(const std::string& s) {
+    return accounts::IsValidSlug(s, 2, 100);
+}
 
 std::string Str(const Json& d, const char* key) {
     auto it = d.find(key);
@@ -49,19 +53,21 @@ std::optional<bool> Bool(const Json& d, const char* key) {
     throw HttpError::Validation({{key, "catalog.bad_boolean"}});
 }
 
-void Audit(db::Connection& c, const accounts::Caller& caller, const std::string& action, const std::string& type,
-           const std::string& id, const Json& details) {
-    workflow::RecordAudit(c, {.actor_id = caller.principal ? caller.principal->user_id : "",
-                              .action = action,
-                              .object_type = type,
-                              .object_id = id,
-                              .details_json = details.dump(-1, ' ', false, Json::error_handler_t::replace),
-                              .ip = caller.ip});
+void Audit(db::Connection& c, const accounts::Caller& caller, const std::string& action,
+           const std::string& type, const std::string& id, const Json& details) {
+    workflow::RecordAudit(
+        c, {.actor_id = caller.principal ? caller.principal->user_id : "",
+            .action = action,
+            .object_type = type,
+            .object_id = id,
+            .details_json = details.dump(-1, ' ', false, Json::error_handler_t::replace),
+            .ip = caller.ip});
 }
 
 // Field-level differences between two dictionaries (top-level keys): {"field": [old, new]}.
 Json Diff(const Json& before, const Json& after) {
-    static const std::set<std::string> kIgnore = {"metadata_modified", "num_resources", "num_tags", "organization"};
+    static const std::set<std::string> kIgnore = {"metadata_modified", "num_resources", "num_tags",
+                                                  "organization"};
     Json out = Json::object();
     std::set<std::string> keys;
     for (auto it = before.begin(); it != before.end(); ++it) keys.insert(it.key());
@@ -91,9 +97,12 @@ std::vector<std::string> ParseTags(const Json& dict, std::vector<FieldError>& er
             errors.push_back({"tags", "schema.must_be_list"});
         } else {
             for (const auto& t : *it) {
-                if (t.is_object() && t.contains("name") && t["name"].is_string()) add(t["name"].get<std::string>());
-                else if (t.is_string()) add(t.get<std::string>());
-                else errors.push_back({"tags", "catalog.bad_tag"});
+                if (t.is_object() && t.contains("name") && t["name"].is_string())
+                    add(t["name"].get<std::string>());
+                else if (t.is_string())
+                    add(t.get<std::string>());
+                else
+                    errors.push_back({"tags", "catalog.bad_tag"});
             }
         }
     }
@@ -104,8 +113,9 @@ std::vector<std::string> ParseTags(const Json& dict, std::vector<FieldError>& er
 
 }  // namespace
 
-CatalogService::CatalogService(db::Database& db, const CatalogSchema& schema, accounts::AccountService& accounts,
-                               std::string site_url, std::string files_dir, uint64_t max_upload_bytes)
+CatalogService::CatalogService(db::Database& db, const CatalogSchema& schema,
+                               accounts::AccountService& accounts, std::string site_url,
+                               std::string files_dir, uint64_t max_upload_bytes)
     : db_(db),
       schema_(schema),
       accounts_(accounts),
@@ -120,7 +130,8 @@ bool CatalogService::CanEdit(const Principal* p, const std::string& org_id) {
 bool CatalogService::CanRead(const Principal* p, const Dataset& d) {
     if (p && p->sysadmin) return true;
     if (d.state == "deleted") return false;
-    if (d.state == "draft") return p && (p->user_id == d.creator_user_id || CanEdit(p, d.owner_org));
+    if (d.state == "draft")
+        return p && (p->user_id == d.creator_user_id || CanEdit(p, d.owner_org));
     if (!d.private_) return true;
     return accounts_.HasCapacity(p, "organization", d.owner_org, Capacity::kMember);
 }
@@ -142,16 +153,19 @@ Json CatalogService::OrgDict(const Organization& o, bool with_counts) {
     j["parent"] = o.parent_id.empty() ? Json(nullptr) : Json(o.parent_id);
     if (with_counts) {
         db_.Read([&](db::Connection& c) {
-            j["package_count"] = c.One("SELECT COUNT(*) FROM datasets WHERE owner_org = ? AND state = 'active'"
-                                       " AND private = 0",
-                                       {o.id})
-                                     ->Int(0);
+            j["package_count"] =
+                c.One(
+                     "SELECT COUNT(*) FROM datasets WHERE owner_org = ? AND state = 'active'"
+                     " AND private = 0",
+                     {o.id})
+                    ->Int(0);
         });
     }
     return j;
 }
 
-Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict, const accounts::Caller& caller) {
+Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
+                                        const accounts::Caller& caller) {
     if (!p || !p->sysadmin) throw HttpError(403, "forbidden", "catalog.org_create_forbidden");
     Organization o;
     o.name = core::ToLower(Str(dict, "name"));
@@ -163,11 +177,14 @@ Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict, co
     if (o.title.empty()) o.title = o.name;
     std::string parent = Str(dict, "parent");
     db_.Write([&](db::Connection& c) {
-        if (!o.name.empty() && store::FindOrganization(c, o.name)) errors.push_back({"name", "catalog.name_taken"});
+        if (!o.name.empty() && store::FindOrganization(c, o.name))
+            errors.push_back({"name", "catalog.name_taken"});
         if (!parent.empty()) {
             auto po = store::FindOrganization(c, parent);
-            if (!po) errors.push_back({"parent", "catalog.no_such_organization"});
-            else o.parent_id = po->id;
+            if (!po)
+                errors.push_back({"parent", "catalog.no_such_organization"});
+            else
+                o.parent_id = po->id;
         }
         if (!errors.empty()) throw Invalid(errors);
         o.id = core::NewUuid();
@@ -187,11 +204,14 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
     db_.Write([&](db::Connection& c) {
         auto found = store::FindOrganization(c, id);
         if (!found) throw HttpError::NotFound("catalog.no_such_organization");
-        if (!accounts_.HasCapacity(p, "organization", found->id, Capacity::kAdmin)) throw HttpError::Forbidden();
+        if (!accounts_.HasCapacity(p, "organization", found->id, Capacity::kAdmin))
+            throw HttpError::Forbidden();
         before = o = *found;
         auto take = [&](const char* key, std::string& field) {
-            if (dict.contains(key)) field = Str(dict, key);
-            else if (!patch) field.clear();
+            if (dict.contains(key))
+                field = Str(dict, key);
+            else if (!patch)
+                field.clear();
         };
         take("title", o.title);
         take("description", o.description);
@@ -205,7 +225,8 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
     return OrgDict(o, true);
 }
 
-void CatalogService::OrganizationDelete(const Principal* p, const std::string& id, const accounts::Caller& caller) {
+void CatalogService::OrganizationDelete(const Principal* p, const std::string& id,
+                                        const accounts::Caller& caller) {
     if (!p || !p->sysadmin) throw HttpError::Forbidden();
     db_.Write([&](db::Connection& c) {
         auto o = store::FindOrganization(c, id);
@@ -219,10 +240,12 @@ void CatalogService::OrganizationDelete(const Principal* p, const std::string& i
     });
 }
 
-Json CatalogService::OrganizationShow(const Principal* p, const std::string& id, bool include_datasets) {
+Json CatalogService::OrganizationShow(const Principal* p, const std::string& id,
+                                      bool include_datasets) {
     std::optional<Organization> o;
     db_.Read([&](db::Connection& c) { o = store::FindOrganization(c, id); });
-    if (!o || (o->state == "deleted" && !(p && p->sysadmin))) throw HttpError::NotFound("catalog.no_such_organization");
+    if (!o || (o->state == "deleted" && !(p && p->sysadmin)))
+        throw HttpError::NotFound("catalog.no_such_organization");
     Json j = OrgDict(*o, true);
     if (include_datasets) {
         SearchParams sp;
@@ -254,15 +277,17 @@ Json CatalogService::OrganizationList(bool all_fields) {
 Json CatalogService::OrganizationListForUser(const Principal* p, const std::string& permission) {
     Json out = Json::array();
     if (!p) return out;
-    Capacity need = permission == "admin" ? Capacity::kAdmin
+    Capacity need = permission == "admin"                            ? Capacity::kAdmin
                     : permission == "read" || permission == "member" ? Capacity::kMember
                                                                      : Capacity::kEditor;
     if (p->sysadmin) {
-        for (const auto& o : db_.Read([](db::Connection& c) { return store::ListOrganizations(c); }))
+        for (const auto& o :
+             db_.Read([](db::Connection& c) { return store::ListOrganizations(c); }))
             out.push_back(OrgDict(o, false));
         return out;
     }
-    auto mine = db_.Read([&](db::Connection& c) { return store::OrganizationsOfUser(c, p->user_id); });
+    auto mine =
+        db_.Read([&](db::Connection& c) { return store::OrganizationsOfUser(c, p->user_id); });
     for (const auto& [o, cap] : mine) {
         int held = cap == "admin" ? 2 : cap == "editor" ? 1 : 0;
         if (held >= static_cast<int>(need)) {
@@ -274,30 +299,39 @@ Json CatalogService::OrganizationListForUser(const Principal* p, const std::stri
     return out;
 }
 
-void CatalogService::OrganizationMemberCreate(const Principal* p, const std::string& org, const std::string& user,
-                                              const std::string& role, const accounts::Caller& caller) {
+void CatalogService::OrganizationMemberCreate(const Principal* p, const std::string& org,
+                                              const std::string& user, const std::string& role,
+                                              const accounts::Caller& caller) {
     Capacity cap;
-    if (role == "admin") cap = Capacity::kAdmin;
-    else if (role == "editor") cap = Capacity::kEditor;
-    else if (role == "member") cap = Capacity::kMember;
-    else throw HttpError::Validation({{"role", "catalog.bad_role"}});
+    if (role == "admin")
+        cap = Capacity::kAdmin;
+    else if (role == "editor")
+        cap = Capacity::kEditor;
+    else if (role == "member")
+        cap = Capacity::kMember;
+    else
+        throw HttpError::Validation({{"role", "catalog.bad_role"}});
     db_.Write([&](db::Connection& c) {
         auto o = store::FindOrganization(c, org);
         if (!o || o->state == "deleted") throw HttpError::NotFound("catalog.no_such_organization");
-        if (!accounts_.HasCapacity(p, "organization", o->id, Capacity::kAdmin)) throw HttpError::Forbidden();
+        if (!accounts_.HasCapacity(p, "organization", o->id, Capacity::kAdmin))
+            throw HttpError::Forbidden();
         auto u = accounts::store::FindUser(c, user);
         if (!u) throw HttpError::NotFound("error.user_not_found");
         accounts::store::SetMembership(c, u->id, "organization", o->id, cap);
-        Audit(c, caller, "organization.member_set", "organization", o->id, {{"user_id", u->id}, {"capacity", role}});
+        Audit(c, caller, "organization.member_set", "organization", o->id,
+              {{"user_id", u->id}, {"capacity", role}});
     });
 }
 
-void CatalogService::OrganizationMemberDelete(const Principal* p, const std::string& org, const std::string& user,
+void CatalogService::OrganizationMemberDelete(const Principal* p, const std::string& org,
+                                              const std::string& user,
                                               const accounts::Caller& caller) {
     db_.Write([&](db::Connection& c) {
         auto o = store::FindOrganization(c, org);
         if (!o) throw HttpError::NotFound("catalog.no_such_organization");
-        if (!accounts_.HasCapacity(p, "organization", o->id, Capacity::kAdmin)) throw HttpError::Forbidden();
+        if (!accounts_.HasCapacity(p, "organization", o->id, Capacity::kAdmin))
+            throw HttpError::Forbidden();
         auto u = accounts::store::FindUser(c, user);
         if (!u) throw HttpError::NotFound("error.user_not_found");
         accounts::store::RemoveMembership(c, u->id, "organization", o->id);
@@ -308,20 +342,30 @@ void CatalogService::OrganizationMemberDelete(const Principal* p, const std::str
 // ---- groups
 
 Json CatalogService::GroupDict(const Group& g) {
-    Json j = {{"id", g.id},          {"name", g.name},   {"title", g.title},         {"display_name", g.title},
-              {"description", g.description}, {"image_url", g.image_url}, {"type", "group"},
-              {"is_organization", false},     {"category", g.category},   {"state", g.state},
+    Json j = {{"id", g.id},
+              {"name", g.name},
+              {"title", g.title},
+              {"display_name", g.title},
+              {"description", g.description},
+              {"image_url", g.image_url},
+              {"type", "group"},
+              {"is_organization", false},
+              {"category", g.category},
+              {"state", g.state},
               {"created", g.created}};
     db_.Read([&](db::Connection& c) {
-        j["package_count"] = c.One("SELECT COUNT(*) FROM dataset_groups dg JOIN datasets d ON d.id = dg.dataset_id"
-                                   " WHERE dg.group_id = ? AND d.state = 'active' AND d.private = 0",
-                                   {g.id})
-                                 ->Int(0);
+        j["package_count"] =
+            c.One(
+                 "SELECT COUNT(*) FROM dataset_groups dg JOIN datasets d ON d.id = dg.dataset_id"
+                 " WHERE dg.group_id = ? AND d.state = 'active' AND d.private = 0",
+                 {g.id})
+                ->Int(0);
     });
     return j;
 }
 
-Json CatalogService::GroupCreate(const Principal* p, const Json& dict, const accounts::Caller& caller) {
+Json CatalogService::GroupCreate(const Principal* p, const Json& dict,
+                                 const accounts::Caller& caller) {
     if (!p || !p->sysadmin) throw HttpError::Forbidden();
     Group g;
     g.name = core::ToLower(Str(dict, "name"));
@@ -331,17 +375,21 @@ Json CatalogService::GroupCreate(const Principal* p, const Json& dict, const acc
     g.category = Str(dict, "category");
     std::vector<FieldError> errors;
     if (!ValidName(g.name)) errors.push_back({"name", "register.name_invalid"});
-    static const std::set<std::string> kCategories = {"category01", "category02", "category03", "category04",
-                                                      "category05", "category06", "category07"};
-    if (!kCategories.count(g.category)) errors.push_back({"category", "catalog.bad_group_category"});
+    static const std::set<std::string> kCategories = {"category01", "category02", "category03",
+                                                      "category04", "category05", "category06",
+                                                      "category07"};
+    if (!kCategories.count(g.category))
+        errors.push_back({"category", "catalog.bad_group_category"});
     if (g.title.empty()) g.title = g.name;
     db_.Write([&](db::Connection& c) {
-        if (!g.name.empty() && store::FindGroup(c, g.name)) errors.push_back({"name", "catalog.name_taken"});
+        if (!g.name.empty() && store::FindGroup(c, g.name))
+            errors.push_back({"name", "catalog.name_taken"});
         if (!errors.empty()) throw Invalid(errors);
         g.id = core::NewUuid();
         g.created = g.modified = core::NowIso();
         store::InsertGroup(c, g);
-        Audit(c, caller, "group.create", "group", g.id, {{"name", g.name}, {"category", g.category}});
+        Audit(c, caller, "group.create", "group", g.id,
+              {{"name", g.name}, {"category", g.category}});
     });
     return GroupDict(g);
 }
@@ -370,7 +418,9 @@ Json CatalogService::ResourceDict(const Resource& r, const Dataset& d) {
     j["name"] = r.name;
     j["description"] = r.description;
     j["format"] = r.format;
-    j["url"] = r.url_type == "upload" ? site_url_ + "/dataset/" + d.name + "/resource/" + r.id + "/download" : r.url;
+    j["url"] = r.url_type == "upload"
+                   ? site_url_ + "/dataset/" + d.name + "/resource/" + r.id + "/download"
+                   : r.url;
     j["url_type"] = r.url_type.empty() ? Json(nullptr) : Json(r.url_type);
     j["size"] = r.size ? Json(r.size) : Json(nullptr);
     j["hash"] = r.hash;
@@ -407,14 +457,20 @@ Json CatalogService::DatasetDict(const Dataset& d, const Principal* p) {
     j["metadata_modified"] = d.metadata_modified;
     j["tracking_summary"] = {{"total", d.views}, {"recent", d.views}};
     Json tags = Json::array();
-    for (const auto& t : d.tags) tags.push_back({{"name", t}, {"display_name", t}, {"state", "active"}});
+    for (const auto& t : d.tags)
+        tags.push_back({{"name", t}, {"display_name", t}, {"state", "active"}});
     j["tags"] = tags;
     j["num_tags"] = d.tags.size();
     Json groups = Json::array();
     db_.Read([&](db::Connection& c) {
         for (const auto& gid : d.group_ids)
-            if (auto g = store::FindGroup(c, gid)) groups.push_back({{"id", g->id}, {"name", g->name}, {"title", g->title}, {"display_name", g->title}});
-        if (auto o = store::FindOrganization(c, d.owner_org)) j["organization"] = OrgDict(*o, false);
+            if (auto g = store::FindGroup(c, gid))
+                groups.push_back({{"id", g->id},
+                                  {"name", g->name},
+                                  {"title", g->title},
+                                  {"display_name", g->title}});
+        if (auto o = store::FindOrganization(c, d.owner_org))
+            j["organization"] = OrgDict(*o, false);
     });
     j["groups"] = groups;
     Json resources = Json::array();
@@ -426,16 +482,32 @@ Json CatalogService::DatasetDict(const Dataset& d, const Principal* p) {
     return j;
 }
 
-Dataset CatalogService::ValidateDataset(const Json& dict, const Dataset* existing, const Principal* p,
-                                        std::vector<FieldError>& errors) {
+Dataset CatalogService::ValidateDataset(const Json& dict, const Dataset* existing,
+                                        const Principal* p, std::vector<FieldError>& errors) {
     if (!dict.is_object()) throw HttpError(400, "bad_json", "error.bad_json");
     // Keys govhub computes itself; clients that send package_show's output back are fine.
-    static const std::set<std::string> kReadOnly = {
-        "id", "type", "metadata_created", "metadata_modified", "organization", "num_resources", "num_tags",
-        "creator_user_id", "license_title", "license_url", "tracking_summary", "revision_id", "isopen",
-        "relationships_as_object", "relationships_as_subject", "author", "author_email", "version", "extras"};
-    static const std::set<std::string> kCore = {"name", "title", "owner_org", "private", "state", "data_type",
-                                                "notes", "url", "tags", "tag_string", "groups", "resources"};
+    static const std::set<std::string> kReadOnly = {"id",
+                                                    "type",
+                                                    "metadata_created",
+                                                    "metadata_modified",
+                                                    "organization",
+                                                    "num_resources",
+                                                    "num_tags",
+                                                    "creator_user_id",
+                                                    "license_title",
+                                                    "license_url",
+                                                    "tracking_summary",
+                                                    "revision_id",
+                                                    "isopen",
+                                                    "relationships_as_object",
+                                                    "relationships_as_subject",
+                                                    "author",
+                                                    "author_email",
+                                                    "version",
+                                                    "extras"};
+    static const std::set<std::string> kCore = {"name",  "title",      "owner_org", "private",
+                                                "state", "data_type",  "notes",     "url",
+                                                "tags",  "tag_string", "groups",    "resources"};
     for (auto it = dict.begin(); it != dict.end(); ++it) {
         const std::string& k = it.key();
         if (kReadOnly.count(k) || kCore.count(k) || schema_.DatasetField(k)) continue;
@@ -450,41 +522,57 @@ Dataset CatalogService::ValidateDataset(const Json& dict, const Dataset* existin
     d.notes = dict.contains("notes") ? Str(dict, "notes") : d.notes;
     d.url = dict.contains("url") ? Str(dict, "url") : d.url;
     if (!ValidName(d.name)) errors.push_back({"name", "register.name_invalid"});
-    if (d.title.empty()) errors.push_back({"title", "schema.required"});
-    else if (core::Utf8Length(d.title) > 500) errors.push_back({"title", "error.field_too_long"});
+    if (d.title.empty())
+        errors.push_back({"title", "schema.required"});
+    else if (core::Utf8Length(d.title) > 500)
+        errors.push_back({"title", "error.field_too_long"});
     if (d.notes.empty()) errors.push_back({"notes", "schema.required"});
-    if (!d.url.empty() && !core::StartsWith(d.url, "http://") && !core::StartsWith(d.url, "https://"))
+    if (!d.url.empty() && !core::StartsWith(d.url, "http://") &&
+        !core::StartsWith(d.url, "https://"))
         errors.push_back({"url", "schema.bad_url"});
     if (auto priv = Bool(dict, "private")) d.private_ = *priv;
     if (dict.contains("state")) {
         std::string st = Str(dict, "state");
-        if (st != "draft" && st != "active") errors.push_back({"state", "catalog.bad_state"});
-        else d.state = st;
+        if (st != "draft" && st != "active")
+            errors.push_back({"state", "catalog.bad_state"});
+        else
+            d.state = st;
     }
     std::string dt = dict.contains("data_type") ? Str(dict, "data_type") : d.data_type;
     const DataType* type = schema_.FindDataType(dt);
-    if (!type) errors.push_back({"data_type", dt.empty() ? "schema.required" : "schema.invalid_choice"});
-    else d.data_type = type->value;
+    if (!type)
+        errors.push_back({"data_type", dt.empty() ? "schema.required" : "schema.invalid_choice"});
+    else
+        d.data_type = type->value;
 
     std::string org = dict.contains("owner_org") ? Str(dict, "owner_org") : d.owner_org;
     db_.Read([&](db::Connection& c) {
         auto o = org.empty() ? std::nullopt : store::FindOrganization(c, org);
-        if (!o || o->state == "deleted") errors.push_back({"owner_org", org.empty() ? "schema.required" : "catalog.no_such_organization"});
-        else d.owner_org = o->id;
+        if (!o || o->state == "deleted")
+            errors.push_back(
+                {"owner_org", org.empty() ? "schema.required" : "catalog.no_such_organization"});
+        else
+            d.owner_org = o->id;
         if (dict.contains("groups")) {
             d.group_ids.clear();
             const Json& gs = dict["groups"];
-            if (!gs.is_array()) errors.push_back({"groups", "schema.must_be_list"});
+            if (!gs.is_array())
+                errors.push_back({"groups", "schema.must_be_list"});
             else
                 for (const auto& g : gs) {
-                    std::string key = g.is_object() ? (g.contains("id") ? Str(g, "id") : Str(g, "name"))
-                                      : g.is_string() ? g.get<std::string>() : "";
+                    std::string key = g.is_object()
+                                          ? (g.contains("id") ? Str(g, "id") : Str(g, "name"))
+                                      : g.is_string() ? g.get<std::string>()
+                                                      : "";
                     auto found = key.empty() ? std::nullopt : store::FindGroup(c, key);
-                    if (!found) errors.push_back({"groups", "catalog.no_such_group"});
-                    else d.group_ids.push_back(found->id);
+                    if (!found)
+                        errors.push_back({"groups", "catalog.no_such_group"});
+                    else
+                        d.group_ids.push_back(found->id);
                 }
         }
-        if (!d.name.empty() && store::DatasetNameTaken(c, d.name, d.id)) errors.push_back({"name", "catalog.name_taken"});
+        if (!d.name.empty() && store::DatasetNameTaken(c, d.name, d.id))
+            errors.push_back({"name", "catalog.name_taken"});
     });
     if (!d.owner_org.empty() && !CanEdit(p, d.owner_org))
         throw HttpError(403, "forbidden", "catalog.not_an_editor");
@@ -524,16 +612,19 @@ void CatalogService::Reindex(db::Connection& c, const Dataset& d) {
     for (const auto& t : d.tags) tags += t + " ";
     std::string org_title;
     if (auto o = store::FindOrganization(c, d.owner_org)) org_title = o->title;
-    search::IndexDocument(c, {kSearchType, d.id, d.title, tags, d.notes + "\n" + org_title + "\n" + d.name});
+    search::IndexDocument(
+        c, {kSearchType, d.id, d.title, tags, d.notes + "\n" + org_title + "\n" + d.name});
 }
 
-Json CatalogService::PackageCreate(const Principal* p, const Json& dict, const accounts::Caller& caller) {
+Json CatalogService::PackageCreate(const Principal* p, const Json& dict,
+                                   const accounts::Caller& caller) {
     if (!p) throw HttpError(403, "forbidden", "catalog.not_an_editor");
     std::vector<FieldError> errors;
     Dataset d = ValidateDataset(dict, nullptr, p, errors);
     std::vector<Resource> resources;
     if (auto rs = dict.find("resources"); rs != dict.end() && !rs->is_null()) {
-        if (!rs->is_array()) errors.push_back({"resources", "schema.must_be_list"});
+        if (!rs->is_array())
+            errors.push_back({"resources", "schema.must_be_list"});
         else
             for (const auto& r : *rs) resources.push_back(ValidateResource(r, d, nullptr, errors));
     }
@@ -567,7 +658,8 @@ Dataset CatalogService::RequireDataset(const Principal* p, const std::string& id
     return *d;
 }
 
-Json CatalogService::PackageUpdate(const Principal* p, const Json& dict, bool patch, const accounts::Caller& caller) {
+Json CatalogService::PackageUpdate(const Principal* p, const Json& dict, bool patch,
+                                   const accounts::Caller& caller) {
     std::string id = Str(dict, "id");
     if (id.empty()) id = Str(dict, "name");
     Dataset existing = RequireDataset(p, id);
@@ -578,8 +670,9 @@ Json CatalogService::PackageUpdate(const Principal* p, const Json& dict, bool pa
     if (!patch) {
         // An update replaces: fields it leaves out are emptied (CKAN's package_update).
         for (const auto& f : schema_.dataset_fields())
-            if (!input.contains(f.name) && f.name != "name" && f.name != "title" && f.name != "owner_org" &&
-                f.name != "data_type" && f.name != "notes" && f.name != "tag_string")
+            if (!input.contains(f.name) && f.name != "name" && f.name != "title" &&
+                f.name != "owner_org" && f.name != "data_type" && f.name != "notes" &&
+                f.name != "tag_string")
                 input[f.name] = nullptr;
     }
     Dataset d = ValidateDataset(input, &existing, p, errors);
@@ -632,7 +725,8 @@ Json CatalogService::PackageShow(const Principal* p, const std::string& id) {
     return DatasetDict(RequireDataset(p, id), p);
 }
 
-void CatalogService::PackageDelete(const Principal* p, const std::string& id, const accounts::Caller& caller) {
+void CatalogService::PackageDelete(const Principal* p, const std::string& id,
+                                   const accounts::Caller& caller) {
     Dataset d = RequireDataset(p, id);
     if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
     db_.Write([&](db::Connection& c) {
@@ -644,7 +738,8 @@ void CatalogService::PackageDelete(const Principal* p, const std::string& id, co
     });
 }
 
-void CatalogService::DatasetPurge(const Principal* p, const std::string& id, const accounts::Caller& caller) {
+void CatalogService::DatasetPurge(const Principal* p, const std::string& id,
+                                  const accounts::Caller& caller) {
     if (!p || !p->sysadmin) throw HttpError::Forbidden();
     auto d = db_.Read([&](db::Connection& c) { return store::FindDataset(c, id); });
     if (!d) throw HttpError::NotFound("catalog.no_such_dataset");
@@ -661,39 +756,58 @@ void CatalogService::CountView(const std::string& dataset_id) {
 
 Json CatalogService::PackageList() {
     Json out = Json::array();
-    for (const auto& n : db_.Read([](db::Connection& c) { return store::ActiveDatasetNames(c, false); }))
+    for (const auto& n :
+         db_.Read([](db::Connection& c) { return store::ActiveDatasetNames(c, false); }))
         out.push_back(n);
     return out;
 }
 
 // ---- resources
 
-Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d, const Resource* existing,
+Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d,
+                                          const Resource* existing,
                                           std::vector<FieldError>& errors) {
     Resource r = existing ? *existing : Resource{};
     if (!dict.is_object()) {
         errors.push_back({"resources", "schema.must_be_list"});
         return r;
     }
-    static const std::set<std::string> kCore = {"id", "package_id", "name", "description", "format", "url",
-                                                "resource_private", "position", "url_type", "size", "hash",
-                                                "mimetype", "state", "created", "last_modified", "datastore_active"};
+    static const std::set<std::string> kCore = {"id",
+                                                "package_id",
+                                                "name",
+                                                "description",
+                                                "format",
+                                                "url",
+                                                "resource_private",
+                                                "position",
+                                                "url_type",
+                                                "size",
+                                                "hash",
+                                                "mimetype",
+                                                "state",
+                                                "created",
+                                                "last_modified",
+                                                "datastore_active"};
     for (auto it = dict.begin(); it != dict.end(); ++it)
-        if (!kCore.count(it.key()) && !schema_.ResourceField(it.key())) errors.push_back({it.key(), "catalog.unknown_field"});
+        if (!kCore.count(it.key()) && !schema_.ResourceField(it.key()))
+            errors.push_back({it.key(), "catalog.unknown_field"});
     if (dict.contains("name")) r.name = Str(dict, "name");
     if (dict.contains("description")) r.description = Str(dict, "description");
     if (dict.contains("format")) r.format = core::Trim(Str(dict, "format"));
     if (dict.contains("url") && r.url_type != "upload") r.url = Str(dict, "url");
     if (r.name.empty()) errors.push_back({"name", "schema.required"});
-    if (r.url_type != "upload" && !core::StartsWith(r.url, "http://") && !core::StartsWith(r.url, "https://"))
+    if (r.url_type != "upload" && !core::StartsWith(r.url, "http://") &&
+        !core::StartsWith(r.url, "https://"))
         errors.push_back({"url", "schema.bad_url"});
     if (r.format.empty() && r.url_type != "upload") {
         // The extension of the link's path, as CKAN guesses it.
         std::string path = r.url.substr(0, r.url.find_first_of("?#"));
         auto dot = path.rfind('.');
-        if (dot != std::string::npos && path.size() - dot <= 8 && path.find('/', dot) == std::string::npos)
+        if (dot != std::string::npos && path.size() - dot <= 8 &&
+            path.find('/', dot) == std::string::npos)
             r.format = core::ToLower(path.substr(dot + 1));
-        for (auto& ch : r.format) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        for (auto& ch : r.format)
+            ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     }
     if (auto priv = Bool(dict, "resource_private")) r.resource_private = *priv;
     Json schema_input = Json::parse(r.extras.empty() ? "{}" : r.extras, nullptr, false);
@@ -707,8 +821,8 @@ Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d, co
     return r;
 }
 
-Json CatalogService::ResourceCreate(const Principal* p, const Json& dict, const accounts::Caller& caller,
-                                    const UploadedFile* upload) {
+Json CatalogService::ResourceCreate(const Principal* p, const Json& dict,
+                                    const accounts::Caller& caller, const UploadedFile* upload) {
     Dataset d = RequireDataset(p, Str(dict, "package_id"));
     if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
     std::vector<FieldError> errors;
@@ -749,7 +863,8 @@ Json CatalogService::ResourceCreate(const Principal* p, const Json& dict, const 
         store::InsertResource(c, r);
         d.metadata_modified = r.created;
         store::UpdateDataset(c, d);
-        Audit(c, caller, "resource.create", "dataset", d.id, {{"resource_id", r.id}, {"name", r.name}});
+        Audit(c, caller, "resource.create", "dataset", d.id,
+              {{"resource_id", r.id}, {"name", r.name}});
     });
     return ResourceDict(r, d);
 }
@@ -760,8 +875,11 @@ ResourceFile CatalogService::ResourceDownload(const Principal* p, const std::str
     auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, resource_id); });
     if (!r || r->package_id != d.id || r->state == "deleted" || r->url_type != "upload")
         throw HttpError::NotFound("catalog.no_such_resource");
-    if (r->resource_private && !CanEdit(p, d.owner_org)) throw HttpError::NotFound("catalog.no_such_resource");
-    db_.Write([&](db::Connection& c) { c.Exec("UPDATE datasets SET downloads = downloads + 1 WHERE id = ?", {d.id}); });
+    if (r->resource_private && !CanEdit(p, d.owner_org))
+        throw HttpError::NotFound("catalog.no_such_resource");
+    db_.Write([&](db::Connection& c) {
+        c.Exec("UPDATE datasets SET downloads = downloads + 1 WHERE id = ?", {d.id});
+    });
     return {files_dir_ + "/" + r->id + "/" + r->url, r->url, r->mimetype};
 }
 
@@ -769,11 +887,13 @@ Json CatalogService::ResourceShow(const Principal* p, const std::string& id) {
     auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
     if (!r || r->state == "deleted") throw HttpError::NotFound("catalog.no_such_resource");
     Dataset d = RequireDataset(p, r->package_id);
-    if (r->resource_private && !CanEdit(p, d.owner_org)) throw HttpError::NotFound("catalog.no_such_resource");
+    if (r->resource_private && !CanEdit(p, d.owner_org))
+        throw HttpError::NotFound("catalog.no_such_resource");
     return ResourceDict(*r, d);
 }
 
-Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool patch, const accounts::Caller& caller) {
+Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool patch,
+                                    const accounts::Caller& caller) {
     std::string id = Str(dict, "id");
     auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
     if (!r || r->state == "deleted") throw HttpError::NotFound("catalog.no_such_resource");
@@ -798,7 +918,8 @@ Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool p
     return ResourceDict(updated, d);
 }
 
-void CatalogService::ResourceDelete(const Principal* p, const std::string& id, const accounts::Caller& caller) {
+void CatalogService::ResourceDelete(const Principal* p, const std::string& id,
+                                    const accounts::Caller& caller) {
     auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
     if (!r || r->state == "deleted") throw HttpError::NotFound("catalog.no_such_resource");
     Dataset d = RequireDataset(p, r->package_id);
@@ -814,20 +935,22 @@ void CatalogService::ResourceDelete(const Principal* p, const std::string& id, c
 Json CatalogService::LicenseList(const std::string& locale) const {
     Json out = Json::array();
     for (const auto& l : schema_.licenses())
-        out.push_back({{"id", l.id},
-                       {"title", l.title.in(locale)},
-                       {"title_th", l.title.th},
-                       {"title_en", l.title.en},
-                       {"url", l.url},
-                       {"od_conformance", l.od_conformance.empty() ? "not reviewed" : l.od_conformance},
-                       {"status", "active"},
-                       {"aliases", l.aliases}});
+        out.push_back(
+            {{"id", l.id},
+             {"title", l.title.in(locale)},
+             {"title_th", l.title.th},
+             {"title_en", l.title.en},
+             {"url", l.url},
+             {"od_conformance", l.od_conformance.empty() ? "not reviewed" : l.od_conformance},
+             {"status", "active"},
+             {"aliases", l.aliases}});
     return out;
 }
 
 Json CatalogService::TagList(const std::string& query, int limit) {
     Json out = Json::array();
-    for (const auto& [tag, n] : db_.Read([&](db::Connection& c) { return store::TagCounts(c, query, limit); }))
+    for (const auto& [tag, n] :
+         db_.Read([&](db::Connection& c) { return store::TagCounts(c, query, limit); }))
         out.push_back(tag);
     return out;
 }

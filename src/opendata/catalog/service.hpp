@@ -44,50 +44,63 @@ struct ResourceFile {
 class CatalogService {
   public:
     // `files_dir` holds uploaded resource files (<files_dir>/<resource id>/<file name>).
-    CatalogService(db::Database& db, const CatalogSchema& schema, accounts::AccountService& accounts,
-                   std::string site_url, std::string files_dir, uint64_t max_upload_bytes);
+    CatalogService(db::Database& db, const CatalogSchema& schema,
+                   accounts::AccountService& accounts, std::string site_url, std::string files_dir,
+                   uint64_t max_upload_bytes);
 
     const CatalogSchema& schema() const { return schema_; }
     const std::string& site_url() const { return site_url_; }
     void CountView(const std::string& dataset_id);
 
     // Organizations
-    Json OrganizationCreate(const accounts::Principal* p, const Json& dict, const accounts::Caller& caller);
-    Json OrganizationUpdate(const accounts::Principal* p, const Json& dict, bool patch, const accounts::Caller& caller);
-    void OrganizationDelete(const accounts::Principal* p, const std::string& id, const accounts::Caller& caller);
-    Json OrganizationShow(const accounts::Principal* p, const std::string& id, bool include_datasets);
+    Json OrganizationCreate(const accounts::Principal* p, const Json& dict,
+                            const accounts::Caller& caller);
+    Json OrganizationUpdate(const accounts::Principal* p, const Json& dict, bool patch,
+                            const accounts::Caller& caller);
+    void OrganizationDelete(const accounts::Principal* p, const std::string& id,
+                            const accounts::Caller& caller);
+    Json OrganizationShow(const accounts::Principal* p, const std::string& id,
+                          bool include_datasets);
     Json OrganizationList(bool all_fields);
     Json OrganizationListForUser(const accounts::Principal* p, const std::string& permission);
-    void OrganizationMemberCreate(const accounts::Principal* p, const std::string& org, const std::string& user,
-                                  const std::string& role, const accounts::Caller& caller);
-    void OrganizationMemberDelete(const accounts::Principal* p, const std::string& org, const std::string& user,
+    void OrganizationMemberCreate(const accounts::Principal* p, const std::string& org,
+                                  const std::string& user, const std::string& role,
                                   const accounts::Caller& caller);
+    void OrganizationMemberDelete(const accounts::Principal* p, const std::string& org,
+                                  const std::string& user, const accounts::Caller& caller);
 
     // Groups (inside the seven GD-Catalog group types)
-    Json GroupCreate(const accounts::Principal* p, const Json& dict, const accounts::Caller& caller);
+    Json GroupCreate(const accounts::Principal* p, const Json& dict,
+                     const accounts::Caller& caller);
     Json GroupShow(const std::string& id);
     Json GroupList(bool all_fields);
 
     // Datasets
-    Json PackageCreate(const accounts::Principal* p, const Json& dict, const accounts::Caller& caller);
+    Json PackageCreate(const accounts::Principal* p, const Json& dict,
+                       const accounts::Caller& caller);
     // patch: only the given keys change; update: the dict replaces the dataset.
-    Json PackageUpdate(const accounts::Principal* p, const Json& dict, bool patch, const accounts::Caller& caller);
+    Json PackageUpdate(const accounts::Principal* p, const Json& dict, bool patch,
+                       const accounts::Caller& caller);
     Json PackageShow(const accounts::Principal* p, const std::string& id);
-    void PackageDelete(const accounts::Principal* p, const std::string& id, const accounts::Caller& caller);
-    void DatasetPurge(const accounts::Principal* p, const std::string& id, const accounts::Caller& caller);
+    void PackageDelete(const accounts::Principal* p, const std::string& id,
+                       const accounts::Caller& caller);
+    void DatasetPurge(const accounts::Principal* p, const std::string& id,
+                      const accounts::Caller& caller);
     Json PackageList();
     Json PackageSearch(const accounts::Principal* p, const SearchParams& params);
 
     // Resources (links; uploads arrive with the resource-upload work)
-    Json ResourceCreate(const accounts::Principal* p, const Json& dict, const accounts::Caller& caller,
-                        const UploadedFile* upload = nullptr);
+    Json ResourceCreate(const accounts::Principal* p, const Json& dict,
+                        const accounts::Caller& caller, const UploadedFile* upload = nullptr);
     // The stored file of an uploaded resource the caller may read; counts a download.
     ResourceFile ResourceDownload(const accounts::Principal* p, const std::string& dataset,
                                   const std::string& resource_id);
     uint64_t max_upload_bytes() const { return max_upload_bytes_; }
     Json ResourceShow(const accounts::Principal* p, const std::string& id);
-    Json ResourceUpdate(const accounts::Principal* p, const Json& dict, bool patch, const accounts::Caller& caller);
-    void ResourceDelete(const accounts::Principal* p, const std::string& id, const accounts::Caller& caller);
+    Json ResourceUpdate(const accounts::Principal* p, const Json& dict, bool patch,
+                        const accounts::Caller& caller);
+    void ResourceDelete(const accounts::Principal* p, const std::string& id,
+                        const accounts::Caller& caller);
 
     Json LicenseList(const std::string& locale) const;
     Json TagList(const std::string& query, int limit);

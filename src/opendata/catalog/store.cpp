@@ -87,20 +87,26 @@ CREATE INDEX resources_package ON resources (package_id, position);
 }
 
 namespace {
-db::Value Opt(const std::string& s) { return s.empty() ? db::Value(nullptr) : db::Value(s); }
+db::Value Opt(const std::string& s) {
+    return s.empty() ? db::Value(nullptr) : db::Value(s);
+}
 
 constexpr const char* kOrgColumns =
     "id, name, title, description, image_url, parent_id, state, created, modified";
 Organization ToOrg(const db::Row& r) {
-    return {r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4), r.Str(5), r.Str(6), r.Str(7), r.Str(8)};
+    return {r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4),
+            r.Str(5), r.Str(6), r.Str(7), r.Str(8)};
 }
-constexpr const char* kGroupColumns = "id, name, title, description, image_url, category, state, created, modified";
+constexpr const char* kGroupColumns =
+    "id, name, title, description, image_url, category, state, created, modified";
 Group ToGroup(const db::Row& r) {
-    return {r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4), r.Str(5), r.Str(6), r.Str(7), r.Str(8)};
+    return {r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4),
+            r.Str(5), r.Str(6), r.Str(7), r.Str(8)};
 }
 constexpr const char* kDatasetColumns =
     "id, name, title, owner_org, private, state, data_type, notes, url, license_id, maintainer, "
-    "maintainer_email, extras, creator_user_id, metadata_created, metadata_modified, views, downloads";
+    "maintainer_email, extras, creator_user_id, metadata_created, metadata_modified, views, "
+    "downloads";
 Dataset ToDataset(const db::Row& r) {
     Dataset d;
     d.id = r.Str(0);
@@ -124,7 +130,8 @@ Dataset ToDataset(const db::Row& r) {
     return d;
 }
 constexpr const char* kResourceColumns =
-    "id, package_id, position, name, description, format, url, url_type, size, hash, mimetype, extras, "
+    "id, package_id, position, name, description, format, url, url_type, size, hash, mimetype, "
+    "extras, "
     "resource_private, state, created, last_modified";
 Resource ToResource(const db::Row& r) {
     Resource x;
@@ -149,124 +156,161 @@ Resource ToResource(const db::Row& r) {
 }  // namespace
 
 void InsertOrganization(db::Connection& c, const Organization& o) {
-    c.Exec("INSERT INTO organizations (id, name, title, description, image_url, parent_id, state, created, modified)"
-           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           {o.id, o.name, o.title, o.description, o.image_url, Opt(o.parent_id), o.state, o.created, o.modified});
+    c.Exec(
+        "INSERT INTO organizations (id, name, title, description, image_url, parent_id, state, "
+        "created, modified)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {o.id, o.name, o.title, o.description, o.image_url, Opt(o.parent_id), o.state, o.created,
+         o.modified});
 }
 
 void UpdateOrganization(db::Connection& c, const Organization& o) {
-    c.Exec("UPDATE organizations SET name = ?, title = ?, description = ?, image_url = ?, parent_id = ?, state = ?,"
-           " modified = ? WHERE id = ?",
-           {o.name, o.title, o.description, o.image_url, Opt(o.parent_id), o.state, o.modified, o.id});
+    c.Exec(
+        "UPDATE organizations SET name = ?, title = ?, description = ?, image_url = ?, parent_id = "
+        "?, state = ?,"
+        " modified = ? WHERE id = ?",
+        {o.name, o.title, o.description, o.image_url, Opt(o.parent_id), o.state, o.modified, o.id});
 }
 
 std::optional<Organization> FindOrganization(db::Connection& c, const std::string& key) {
-    auto row = c.One(std::string("SELECT ") + kOrgColumns + " FROM organizations WHERE id = ? OR name = ?", {key, key});
+    auto row =
+        c.One(std::string("SELECT ") + kOrgColumns + " FROM organizations WHERE id = ? OR name = ?",
+              {key, key});
     if (!row) return std::nullopt;
     return ToOrg(*row);
 }
 
 std::vector<Organization> ListOrganizations(db::Connection& c, bool include_deleted) {
     std::vector<Organization> out;
-    for (const auto& r : c.Query(std::string("SELECT ") + kOrgColumns + " FROM organizations" +
-                                 (include_deleted ? "" : " WHERE state = 'active'") + " ORDER BY name"))
+    for (const auto& r :
+         c.Query(std::string("SELECT ") + kOrgColumns + " FROM organizations" +
+                 (include_deleted ? "" : " WHERE state = 'active'") + " ORDER BY name"))
         out.push_back(ToOrg(r));
     return out;
 }
 
-std::vector<std::pair<Organization, std::string>> OrganizationsOfUser(db::Connection& c, const std::string& user_id) {
+std::vector<std::pair<Organization, std::string>> OrganizationsOfUser(db::Connection& c,
+                                                                      const std::string& user_id) {
     std::vector<std::pair<Organization, std::string>> out;
-    for (const auto& r : c.Query(std::string("SELECT o.") + "id, o.name, o.title, o.description, o.image_url,"
-                                 " o.parent_id, o.state, o.created, o.modified, m.capacity FROM organizations o"
-                                 " JOIN memberships m ON m.object_type = 'organization' AND m.object_id = o.id"
-                                 " WHERE m.user_id = ? AND o.state = 'active' ORDER BY o.name",
-                                 {user_id}))
+    for (const auto& r :
+         c.Query(std::string("SELECT o.") +
+                     "id, o.name, o.title, o.description, o.image_url,"
+                     " o.parent_id, o.state, o.created, o.modified, m.capacity FROM organizations o"
+                     " JOIN memberships m ON m.object_type = 'organization' AND m.object_id = o.id"
+                     " WHERE m.user_id = ? AND o.state = 'active' ORDER BY o.name",
+                 {user_id}))
         out.emplace_back(ToOrg(r), r.Str(9));
     return out;
 }
 
-std::vector<std::pair<std::string, std::string>> OrganizationMembers(db::Connection& c, const std::string& org_id) {
+std::vector<std::pair<std::string, std::string>> OrganizationMembers(db::Connection& c,
+                                                                     const std::string& org_id) {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& r : c.Query("SELECT user_id, capacity FROM memberships WHERE object_type = 'organization'"
-                                 " AND object_id = ? ORDER BY user_id",
-                                 {org_id}))
+    for (const auto& r :
+         c.Query("SELECT user_id, capacity FROM memberships WHERE object_type = 'organization'"
+                 " AND object_id = ? ORDER BY user_id",
+                 {org_id}))
         out.emplace_back(r.Str(0), r.Str(1));
     return out;
 }
 
 void InsertGroup(db::Connection& c, const Group& g) {
-    c.Exec("INSERT INTO groups_ (id, name, title, description, image_url, category, state, created, modified)"
-           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           {g.id, g.name, g.title, g.description, g.image_url, g.category, g.state, g.created, g.modified});
+    c.Exec(
+        "INSERT INTO groups_ (id, name, title, description, image_url, category, state, created, "
+        "modified)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {g.id, g.name, g.title, g.description, g.image_url, g.category, g.state, g.created,
+         g.modified});
 }
 
 void UpdateGroup(db::Connection& c, const Group& g) {
-    c.Exec("UPDATE groups_ SET name = ?, title = ?, description = ?, image_url = ?, category = ?, state = ?,"
-           " modified = ? WHERE id = ?",
-           {g.name, g.title, g.description, g.image_url, g.category, g.state, g.modified, g.id});
+    c.Exec(
+        "UPDATE groups_ SET name = ?, title = ?, description = ?, image_url = ?, category = ?, "
+        "state = ?,"
+        " modified = ? WHERE id = ?",
+        {g.name, g.title, g.description, g.image_url, g.category, g.state, g.modified, g.id});
 }
 
 std::optional<Group> FindGroup(db::Connection& c, const std::string& key) {
-    auto row = c.One(std::string("SELECT ") + kGroupColumns + " FROM groups_ WHERE id = ? OR name = ?", {key, key});
+    auto row =
+        c.One(std::string("SELECT ") + kGroupColumns + " FROM groups_ WHERE id = ? OR name = ?",
+              {key, key});
     if (!row) return std::nullopt;
     return ToGroup(*row);
 }
 
 std::vector<Group> ListGroups(db::Connection& c) {
     std::vector<Group> out;
-    for (const auto& r :
-         c.Query(std::string("SELECT ") + kGroupColumns + " FROM groups_ WHERE state = 'active' ORDER BY category, name"))
+    for (const auto& r : c.Query(std::string("SELECT ") + kGroupColumns +
+                                 " FROM groups_ WHERE state = 'active' ORDER BY category, name"))
         out.push_back(ToGroup(r));
     return out;
 }
 
 void InsertDataset(db::Connection& c, const Dataset& d) {
-    c.Exec("INSERT INTO datasets (id, name, title, owner_org, private, state, data_type, notes, url, license_id,"
-           " maintainer, maintainer_email, extras, creator_user_id, metadata_created, metadata_modified)"
-           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           {d.id, d.name, d.title, d.owner_org, db::V(d.private_), d.state, d.data_type, d.notes, d.url, d.license_id,
-            d.maintainer, d.maintainer_email, d.extras, Opt(d.creator_user_id), d.metadata_created,
-            d.metadata_modified});
+    c.Exec(
+        "INSERT INTO datasets (id, name, title, owner_org, private, state, data_type, notes, url, "
+        "license_id,"
+        " maintainer, maintainer_email, extras, creator_user_id, metadata_created, "
+        "metadata_modified)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {d.id, d.name, d.title, d.owner_org, db::V(d.private_), d.state, d.data_type, d.notes,
+         d.url, d.license_id, d.maintainer, d.maintainer_email, d.extras, Opt(d.creator_user_id),
+         d.metadata_created, d.metadata_modified});
 }
 
 void UpdateDataset(db::Connection& c, const Dataset& d) {
-    c.Exec("UPDATE datasets SET name = ?, title = ?, owner_org = ?, private = ?, state = ?, data_type = ?, notes = ?,"
-           " url = ?, license_id = ?, maintainer = ?, maintainer_email = ?, extras = ?, metadata_modified = ?"
-           " WHERE id = ?",
-           {d.name, d.title, d.owner_org, db::V(d.private_), d.state, d.data_type, d.notes, d.url, d.license_id,
-            d.maintainer, d.maintainer_email, d.extras, d.metadata_modified, d.id});
+    c.Exec(
+        "UPDATE datasets SET name = ?, title = ?, owner_org = ?, private = ?, state = ?, data_type "
+        "= ?, notes = ?,"
+        " url = ?, license_id = ?, maintainer = ?, maintainer_email = ?, extras = ?, "
+        "metadata_modified = ?"
+        " WHERE id = ?",
+        {d.name, d.title, d.owner_org, db::V(d.private_), d.state, d.data_type, d.notes, d.url,
+         d.license_id, d.maintainer, d.maintainer_email, d.extras, d.metadata_modified, d.id});
 }
 
 std::optional<Dataset> FindDataset(db::Connection& c, const std::string& key) {
-    auto row = c.One(std::string("SELECT ") + kDatasetColumns + " FROM datasets WHERE id = ? OR name = ?", {key, key});
+    auto row =
+        c.One(std::string("SELECT ") + kDatasetColumns + " FROM datasets WHERE id = ? OR name = ?",
+              {key, key});
     if (!row) return std::nullopt;
     Dataset d = ToDataset(*row);
-    for (const auto& r : c.Query("SELECT tag FROM dataset_tags WHERE dataset_id = ? ORDER BY tag", {d.id}))
+    for (const auto& r :
+         c.Query("SELECT tag FROM dataset_tags WHERE dataset_id = ? ORDER BY tag", {d.id}))
         d.tags.push_back(r.Str(0));
-    for (const auto& r : c.Query("SELECT group_id FROM dataset_groups WHERE dataset_id = ? ORDER BY group_id", {d.id}))
+    for (const auto& r : c.Query(
+             "SELECT group_id FROM dataset_groups WHERE dataset_id = ? ORDER BY group_id", {d.id}))
         d.group_ids.push_back(r.Str(0));
     for (const auto& r : c.Query(std::string("SELECT ") + kResourceColumns +
-                                     " FROM resources WHERE package_id = ? AND state = 'active' ORDER BY position, created",
+                                     " FROM resources WHERE package_id = ? AND state = 'active' "
+                                     "ORDER BY position, created",
                                  {d.id}))
         d.resources.push_back(ToResource(r));
     return d;
 }
 
 bool DatasetNameTaken(db::Connection& c, const std::string& name, const std::string& except_id) {
-    return c.One("SELECT 1 FROM datasets WHERE name = ? AND id <> ?", {name, except_id}).has_value();
+    return c.One("SELECT 1 FROM datasets WHERE name = ? AND id <> ?", {name, except_id})
+        .has_value();
 }
 
-void SetTags(db::Connection& c, const std::string& dataset_id, const std::vector<std::string>& tags) {
+void SetTags(db::Connection& c, const std::string& dataset_id,
+             const std::vector<std::string>& tags) {
     c.Exec("DELETE FROM dataset_tags WHERE dataset_id = ?", {dataset_id});
     for (const auto& t : tags)
-        c.Exec("INSERT INTO dataset_tags (dataset_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING", {dataset_id, t});
+        c.Exec("INSERT INTO dataset_tags (dataset_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
+               {dataset_id, t});
 }
 
-void SetGroups(db::Connection& c, const std::string& dataset_id, const std::vector<std::string>& group_ids) {
+void SetGroups(db::Connection& c, const std::string& dataset_id,
+               const std::vector<std::string>& group_ids) {
     c.Exec("DELETE FROM dataset_groups WHERE dataset_id = ?", {dataset_id});
     for (const auto& g : group_ids)
-        c.Exec("INSERT INTO dataset_groups (dataset_id, group_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-               {dataset_id, g});
+        c.Exec(
+            "INSERT INTO dataset_groups (dataset_id, group_id) VALUES (?, ?) ON CONFLICT DO "
+            "NOTHING",
+            {dataset_id, g});
 }
 
 void PurgeDataset(db::Connection& c, const std::string& dataset_id) {
@@ -278,23 +322,30 @@ void CountView(db::Connection& c, const std::string& dataset_id) {
 }
 
 void InsertResource(db::Connection& c, const Resource& r) {
-    c.Exec("INSERT INTO resources (id, package_id, position, name, description, format, url, url_type, size, hash,"
-           " mimetype, extras, resource_private, state, created, last_modified)"
-           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           {r.id, r.package_id, int64_t{r.position}, r.name, r.description, r.format, r.url, r.url_type, r.size,
-            r.hash, r.mimetype, r.extras, db::V(r.resource_private), r.state, r.created, r.last_modified});
+    c.Exec(
+        "INSERT INTO resources (id, package_id, position, name, description, format, url, "
+        "url_type, size, hash,"
+        " mimetype, extras, resource_private, state, created, last_modified)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {r.id, r.package_id, int64_t{r.position}, r.name, r.description, r.format, r.url,
+         r.url_type, r.size, r.hash, r.mimetype, r.extras, db::V(r.resource_private), r.state,
+         r.created, r.last_modified});
 }
 
 void UpdateResource(db::Connection& c, const Resource& r) {
-    c.Exec("UPDATE resources SET position = ?, name = ?, description = ?, format = ?, url = ?, url_type = ?,"
-           " size = ?, hash = ?, mimetype = ?, extras = ?, resource_private = ?, state = ?, last_modified = ?"
-           " WHERE id = ?",
-           {int64_t{r.position}, r.name, r.description, r.format, r.url, r.url_type, r.size, r.hash, r.mimetype,
-            r.extras, db::V(r.resource_private), r.state, r.last_modified, r.id});
+    c.Exec(
+        "UPDATE resources SET position = ?, name = ?, description = ?, format = ?, url = ?, "
+        "url_type = ?,"
+        " size = ?, hash = ?, mimetype = ?, extras = ?, resource_private = ?, state = ?, "
+        "last_modified = ?"
+        " WHERE id = ?",
+        {int64_t{r.position}, r.name, r.description, r.format, r.url, r.url_type, r.size, r.hash,
+         r.mimetype, r.extras, db::V(r.resource_private), r.state, r.last_modified, r.id});
 }
 
 std::optional<Resource> FindResource(db::Connection& c, const std::string& id) {
-    auto row = c.One(std::string("SELECT ") + kResourceColumns + " FROM resources WHERE id = ?", {id});
+    auto row =
+        c.One(std::string("SELECT ") + kResourceColumns + " FROM resources WHERE id = ?", {id});
     if (!row) return std::nullopt;
     return ToResource(*row);
 }
@@ -303,16 +354,19 @@ void DeleteResource(db::Connection& c, const std::string& id) {
     c.Exec("UPDATE resources SET state = 'deleted' WHERE id = ?", {id});
 }
 
-std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_drafts, bool include_deleted) {
+std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_drafts,
+                                             bool include_deleted) {
     std::string states = "'active'";
     if (include_drafts) states += ", 'draft'";
     if (include_deleted) states += ", 'deleted'";
     std::vector<DatasetSummary> out;
     std::map<std::string, size_t> index;
-    for (const auto& r : c.Query("SELECT id, name, owner_org, data_type, license_id, state, metadata_modified, title,"
-                                 " extras, private, views FROM datasets WHERE state IN (" +
-                                 states + ")")) {
-        DatasetSummary s{r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4), r.Str(5), r.Str(6), r.Str(7), r.Str(8)};
+    for (const auto& r : c.Query(
+             "SELECT id, name, owner_org, data_type, license_id, state, metadata_modified, title,"
+             " extras, private, views FROM datasets WHERE state IN (" +
+             states + ")")) {
+        DatasetSummary s{r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4),
+                         r.Str(5), r.Str(6), r.Str(7), r.Str(8)};
         s.private_ = r.Bool(9);
         s.views = r.Int(10);
         index[s.id] = out.size();
@@ -326,7 +380,8 @@ std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_dra
         auto it = index.find(r.Str(0));
         if (it != index.end()) out[it->second].group_ids.push_back(r.Str(1));
     }
-    for (const auto& r : c.Query("SELECT DISTINCT package_id, format FROM resources WHERE state = 'active' AND format <> ''")) {
+    for (const auto& r : c.Query("SELECT DISTINCT package_id, format FROM resources WHERE state = "
+                                 "'active' AND format <> ''")) {
         auto it = index.find(r.Str(0));
         if (it != index.end()) out[it->second].formats.push_back(r.Str(1));
     }
@@ -341,12 +396,14 @@ std::vector<std::string> ActiveDatasetNames(db::Connection& c, bool include_priv
     return out;
 }
 
-std::vector<std::pair<std::string, int64_t>> TagCounts(db::Connection& c, const std::string& prefix, int limit) {
+std::vector<std::pair<std::string, int64_t>> TagCounts(db::Connection& c, const std::string& prefix,
+                                                       int limit) {
     std::vector<std::pair<std::string, int64_t>> out;
-    for (const auto& r : c.Query("SELECT t.tag, COUNT(*) FROM dataset_tags t JOIN datasets d ON d.id = t.dataset_id"
-                                 " WHERE d.state = 'active' AND d.private = 0 AND t.tag LIKE ?"
-                                 " GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT ?",
-                                 {prefix + "%", int64_t{limit}}))
+    for (const auto& r :
+         c.Query("SELECT t.tag, COUNT(*) FROM dataset_tags t JOIN datasets d ON d.id = t.dataset_id"
+                 " WHERE d.state = 'active' AND d.private = 0 AND t.tag LIKE ?"
+                 " GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT ?",
+                 {prefix + "%", int64_t{limit}}))
         out.emplace_back(r.Str(0), r.Int(1));
     return out;
 }

@@ -18,8 +18,10 @@ void UpdateOrganization(db::Connection& c, const Organization& o);
 std::optional<Organization> FindOrganization(db::Connection& c, const std::string& id_or_name);
 std::vector<Organization> ListOrganizations(db::Connection& c, bool include_deleted = false);
 // Organizations where the user holds at least one capacity, with it.
-std::vector<std::pair<Organization, std::string>> OrganizationsOfUser(db::Connection& c, const std::string& user_id);
-std::vector<std::pair<std::string, std::string>> OrganizationMembers(db::Connection& c, const std::string& org_id);
+std::vector<std::pair<Organization, std::string>> OrganizationsOfUser(db::Connection& c,
+                                                                      const std::string& user_id);
+std::vector<std::pair<std::string, std::string>> OrganizationMembers(db::Connection& c,
+                                                                     const std::string& org_id);
 
 // Groups
 void InsertGroup(db::Connection& c, const Group& g);
@@ -32,9 +34,12 @@ void InsertDataset(db::Connection& c, const Dataset& d);
 void UpdateDataset(db::Connection& c, const Dataset& d);
 // With tags, groups and resources.
 std::optional<Dataset> FindDataset(db::Connection& c, const std::string& id_or_name);
-bool DatasetNameTaken(db::Connection& c, const std::string& name, const std::string& except_id = {});
-void SetTags(db::Connection& c, const std::string& dataset_id, const std::vector<std::string>& tags);
-void SetGroups(db::Connection& c, const std::string& dataset_id, const std::vector<std::string>& group_ids);
+bool DatasetNameTaken(db::Connection& c, const std::string& name,
+                      const std::string& except_id = {});
+void SetTags(db::Connection& c, const std::string& dataset_id,
+             const std::vector<std::string>& tags);
+void SetGroups(db::Connection& c, const std::string& dataset_id,
+               const std::vector<std::string>& group_ids);
 void PurgeDataset(db::Connection& c, const std::string& dataset_id);
 void CountView(db::Connection& c, const std::string& dataset_id);
 
@@ -51,8 +56,10 @@ struct DatasetSummary {
     int64_t views = 0;
     std::vector<std::string> tags, group_ids, formats;
 };
-std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_drafts, bool include_deleted);
+std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_drafts,
+                                             bool include_deleted);
 std::vector<std::string> ActiveDatasetNames(db::Connection& c, bool include_private);
-std::vector<std::pair<std::string, int64_t>> TagCounts(db::Connection& c, const std::string& prefix, int limit);
+std::vector<std::pair<std::string, int64_t>> TagCounts(db::Connection& c, const std::string& prefix,
+                                                       int limit);
 
 }  // namespace govhub::catalog::store

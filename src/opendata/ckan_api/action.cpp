@@ -1,5 +1,7 @@
 #include "opendata/ckan_api/action.hpp"
 
+#include <fstream>
+
 #include "core/error.hpp"
 #include "core/strings.hpp"
 
@@ -57,6 +59,17 @@ http::Response ActionRegistry::Dispatch(http::Request& req) const {
         throw HttpError(413, "too_large", "error.too_large");
 
     Json params = Json::object();
+    // Upload routes stream every body to disk; a JSON body there is read back, within the
+    // limit every other action has.
+    if (req.body.empty() && req.body_file) {
+        std::ifstream in(req.body_file->path(), std::ios::binary);
+        std::string text;
+        text.resize(1 << 20);
+        in.read(text.data(), static_cast<std::streamsize>(text.size()));
+        text.resize(static_cast<size_t>(in.gcount()));
+        if (in.peek() != std::char_traits<char>::eof()) throw HttpError(413, "too_large", "error.too_large");
+        req.body = std::move(text);
+    }
     if (req.method == "POST") {
         std::string ctype = core::ToLower(req.Header("Content-Type"));
         if (core::StartsWith(ctype, "application/x-www-form-urlencoded") ||

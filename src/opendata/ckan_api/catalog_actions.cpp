@@ -9,8 +9,12 @@ namespace {
 
 using catalog::CatalogService;
 
-const accounts::Principal* User(ActionContext& ctx) { return accounts::CurrentUser(ctx.req); }
-accounts::Caller CallerOf(ActionContext& ctx) { return accounts::CallerOf(ctx.req); }
+const accounts::Principal* User(ActionContext& ctx) {
+    return accounts::CurrentUser(ctx.req);
+}
+accounts::Caller CallerOf(ActionContext& ctx) {
+    return accounts::CallerOf(ctx.req);
+}
 
 bool BoolParam(const ActionContext& ctx, const std::string& key, bool fallback) {
     auto it = ctx.params.find(key);
@@ -31,7 +35,8 @@ int IntParam(const ActionContext& ctx, const std::string& key, int fallback) {
     if (it->is_number_integer()) return static_cast<int>(it->get<int64_t>());
     if (it->is_string()) {
         std::string v = it->get<std::string>();
-        if (!v.empty() && v.size() < 10 && v.find_first_not_of("-0123456789") == std::string::npos) return std::stoi(v);
+        if (!v.empty() && v.size() < 10 && v.find_first_not_of("-0123456789") == std::string::npos)
+            return std::stoi(v);
     }
     throw HttpError(400, "search_query", "Search Query Error: " + key + " must be an integer");
 }
@@ -65,14 +70,21 @@ void RegisterCatalogActions(ActionRegistry& a, CatalogService& cat) {
     const ActionOptions read{.side_effect_free = true};
 
     // Datasets
-    a.Add("package_list", [&cat](ActionContext&) { return cat.PackageList(); }, read);
-    a.Add("package_show", [&cat](ActionContext& ctx) { return cat.PackageShow(User(ctx), RequireString(ctx, "id")); },
-          read);
-    a.Add("package_create", [&cat](ActionContext& ctx) { return cat.PackageCreate(User(ctx), ctx.params, CallerOf(ctx)); });
-    a.Add("package_update",
-          [&cat](ActionContext& ctx) { return cat.PackageUpdate(User(ctx), ctx.params, false, CallerOf(ctx)); });
-    a.Add("package_patch",
-          [&cat](ActionContext& ctx) { return cat.PackageUpdate(User(ctx), ctx.params, true, CallerOf(ctx)); });
+    a.Add(
+        "package_list", [&cat](ActionContext&) { return cat.PackageList(); }, read);
+    a.Add(
+        "package_show",
+        [&cat](ActionContext& ctx) { return cat.PackageShow(User(ctx), RequireString(ctx, "id")); },
+        read);
+    a.Add("package_create", [&cat](ActionContext& ctx) {
+        return cat.PackageCreate(User(ctx), ctx.params, CallerOf(ctx));
+    });
+    a.Add("package_update", [&cat](ActionContext& ctx) {
+        return cat.PackageUpdate(User(ctx), ctx.params, false, CallerOf(ctx));
+    });
+    a.Add("package_patch", [&cat](ActionContext& ctx) {
+        return cat.PackageUpdate(User(ctx), ctx.params, true, CallerOf(ctx));
+    });
     a.Add("package_delete", [&cat](ActionContext& ctx) -> Json {
         cat.PackageDelete(User(ctx), RequireString(ctx, "id"), CallerOf(ctx));
         return nullptr;
@@ -101,72 +113,102 @@ void RegisterCatalogActions(ActionRegistry& a, CatalogService& cat) {
         read);
 
     // Resources
-    a.Add("resource_show", [&cat](ActionContext& ctx) { return cat.ResourceShow(User(ctx), RequireString(ctx, "id")); },
-          read);
     a.Add(
-        "resource_create",
+        "resource_show",
         [&cat](ActionContext& ctx) {
-            const http::Part* part = ctx.req.FilePart("upload");
-            if (!part) return cat.ResourceCreate(User(ctx), ctx.params, CallerOf(ctx));
-            auto file = part->file;
-            catalog::UploadedFile upload{file->path(), part->filename, part->size,
-                                         [file](const std::string& dest) { return file->MoveTo(dest); }};
-            return cat.ResourceCreate(User(ctx), ctx.params, CallerOf(ctx), &upload);
+            return cat.ResourceShow(User(ctx), RequireString(ctx, "id"));
         },
-        {.body_limit = static_cast<size_t>(cat.max_upload_bytes()) + (1 << 20), .upload = true});
-    a.Add("resource_update",
-          [&cat](ActionContext& ctx) { return cat.ResourceUpdate(User(ctx), ctx.params, false, CallerOf(ctx)); });
-    a.Add("resource_patch",
-          [&cat](ActionContext& ctx) { return cat.ResourceUpdate(User(ctx), ctx.params, true, CallerOf(ctx)); });
+        read);
+    a.Add("resource_create",
+          [&cat](ActionContext& ctx) {
+              const http::Part* part = ctx.req.FilePart("upload");
+              if (!part) return cat.ResourceCreate(User(ctx), ctx.params, CallerOf(ctx));
+              auto file = part->file;
+              catalog::UploadedFile upload{
+                  file->path(), part->filename, part->size,
+                  [file](const std::string& dest) { return file->MoveTo(dest); }};
+              return cat.ResourceCreate(User(ctx), ctx.params, CallerOf(ctx), &upload);
+          },
+          {.body_limit = static_cast<size_t>(cat.max_upload_bytes()) + (1 << 20), .upload = true});
+    a.Add("resource_update", [&cat](ActionContext& ctx) {
+        return cat.ResourceUpdate(User(ctx), ctx.params, false, CallerOf(ctx));
+    });
+    a.Add("resource_patch", [&cat](ActionContext& ctx) {
+        return cat.ResourceUpdate(User(ctx), ctx.params, true, CallerOf(ctx));
+    });
     a.Add("resource_delete", [&cat](ActionContext& ctx) -> Json {
         cat.ResourceDelete(User(ctx), RequireString(ctx, "id"), CallerOf(ctx));
         return nullptr;
     });
 
     // Organizations
-    a.Add("organization_list",
-          [&cat](ActionContext& ctx) { return cat.OrganizationList(BoolParam(ctx, "all_fields", false)); }, read);
-    a.Add("organization_show",
-          [&cat](ActionContext& ctx) {
-              return cat.OrganizationShow(User(ctx), RequireString(ctx, "id"), BoolParam(ctx, "include_datasets", false));
-          },
-          read);
-    a.Add("organization_create",
-          [&cat](ActionContext& ctx) { return cat.OrganizationCreate(User(ctx), ctx.params, CallerOf(ctx)); });
-    a.Add("organization_update",
-          [&cat](ActionContext& ctx) { return cat.OrganizationUpdate(User(ctx), ctx.params, false, CallerOf(ctx)); });
-    a.Add("organization_patch",
-          [&cat](ActionContext& ctx) { return cat.OrganizationUpdate(User(ctx), ctx.params, true, CallerOf(ctx)); });
+    a.Add(
+        "organization_list",
+        [&cat](ActionContext& ctx) {
+            return cat.OrganizationList(BoolParam(ctx, "all_fields", false));
+        },
+        read);
+    a.Add(
+        "organization_show",
+        [&cat](ActionContext& ctx) {
+            return cat.OrganizationShow(User(ctx), RequireString(ctx, "id"),
+                                        BoolParam(ctx, "include_datasets", false));
+        },
+        read);
+    a.Add("organization_create", [&cat](ActionContext& ctx) {
+        return cat.OrganizationCreate(User(ctx), ctx.params, CallerOf(ctx));
+    });
+    a.Add("organization_update", [&cat](ActionContext& ctx) {
+        return cat.OrganizationUpdate(User(ctx), ctx.params, false, CallerOf(ctx));
+    });
+    a.Add("organization_patch", [&cat](ActionContext& ctx) {
+        return cat.OrganizationUpdate(User(ctx), ctx.params, true, CallerOf(ctx));
+    });
     a.Add("organization_delete", [&cat](ActionContext& ctx) -> Json {
         cat.OrganizationDelete(User(ctx), RequireString(ctx, "id"), CallerOf(ctx));
         return nullptr;
     });
-    a.Add("organization_list_for_user",
-          [&cat](ActionContext& ctx) {
-              return cat.OrganizationListForUser(User(ctx), OptionalString(ctx, "permission", "manage_group"));
-          },
-          read);
+    a.Add(
+        "organization_list_for_user",
+        [&cat](ActionContext& ctx) {
+            return cat.OrganizationListForUser(User(ctx),
+                                               OptionalString(ctx, "permission", "manage_group"));
+        },
+        read);
     a.Add("organization_member_create", [&cat](ActionContext& ctx) -> Json {
-        cat.OrganizationMemberCreate(User(ctx), RequireString(ctx, "id"), RequireString(ctx, "username"),
-                                     RequireString(ctx, "role"), CallerOf(ctx));
+        cat.OrganizationMemberCreate(User(ctx), RequireString(ctx, "id"),
+                                     RequireString(ctx, "username"), RequireString(ctx, "role"),
+                                     CallerOf(ctx));
         return nullptr;
     });
     a.Add("organization_member_delete", [&cat](ActionContext& ctx) -> Json {
-        cat.OrganizationMemberDelete(User(ctx), RequireString(ctx, "id"), RequireString(ctx, "username"),
-                                     CallerOf(ctx));
+        cat.OrganizationMemberDelete(User(ctx), RequireString(ctx, "id"),
+                                     RequireString(ctx, "username"), CallerOf(ctx));
         return nullptr;
     });
 
     // Groups
-    a.Add("group_list", [&cat](ActionContext& ctx) { return cat.GroupList(BoolParam(ctx, "all_fields", false)); }, read);
-    a.Add("group_show", [&cat](ActionContext& ctx) { return cat.GroupShow(RequireString(ctx, "id")); }, read);
-    a.Add("group_create", [&cat](ActionContext& ctx) { return cat.GroupCreate(User(ctx), ctx.params, CallerOf(ctx)); });
+    a.Add(
+        "group_list",
+        [&cat](ActionContext& ctx) { return cat.GroupList(BoolParam(ctx, "all_fields", false)); },
+        read);
+    a.Add(
+        "group_show",
+        [&cat](ActionContext& ctx) { return cat.GroupShow(RequireString(ctx, "id")); }, read);
+    a.Add("group_create", [&cat](ActionContext& ctx) {
+        return cat.GroupCreate(User(ctx), ctx.params, CallerOf(ctx));
+    });
 
     // Vocabularies
-    a.Add("license_list", [&cat](ActionContext& ctx) { return cat.LicenseList(ctx.req.locale); }, read);
-    a.Add("tag_list",
-          [&cat](ActionContext& ctx) { return cat.TagList(OptionalString(ctx, "query"), IntParam(ctx, "limit", 1000)); },
-          read);
+    a.Add(
+        "license_list", [&cat](ActionContext& ctx) { return cat.LicenseList(ctx.req.locale); },
+        read);
+    a.Add(
+        "tag_list",
+        [&cat](ActionContext& ctx) {
+            return cat.TagList(OptionalString(ctx, "query"), IntParam(ctx, "limit", 1000));
+        },
+        read);
 }
 
 }  // namespace govhub::ckan_api

@@ -5,6 +5,7 @@
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "opendata/catalog/routes.hpp"
+#include "opendata/catalog/dcat.hpp"
 
 #include <set>
 
@@ -214,9 +215,52 @@ struct Pages {
                                                  "opendata.search_title"));
     }
 
+    // Every public, active dataset (package dicts), for the catalog-wide exports.
+    std::vector<Json> AllPublic() const {
+        std::vector<Json> out;
+        SearchParams sp;
+        sp.rows = 1000;
+        sp.sort = "name asc";
+        for (;; sp.start += sp.rows) {
+            Json page = catalog.PackageSearch(nullptr, sp);
+            for (auto& d : page["results"]) out.push_back(std::move(d));
+            if (sp.start + sp.rows >= page["count"].get<int64_t>()) break;
+        }
+        return out;
+    }
+
+    http::Response Dcat(const std::vector<Json>& datasets, bool turtle, bool whole) const {
+        const std::string& site = catalog.site_url();
+        std::string title = pages.T("th", "site.title");
+        if (turtle) return http::Response::Text(DcatTurtle(site, title, datasets, whole), 200, "text/turtle; charset=utf-8");
+        return http::Response::Text(DcatJsonLd(site, title, datasets, whole).dump(1, ' ', false, Json::error_handler_t::replace),
+                                    200, "application/ld+json; charset=utf-8");
+    }
+
+    http::Response Sitemap(http::Request&) const {
+        std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+        auto add = [&](const std::string& path, const std::string& lastmod) {
+            xml += "  <url><loc>" + core::HtmlEscape(catalog.site_url() + path) + "</loc>";
+            if (!lastmod.empty()) xml += "<lastmod>" + lastmod.substr(0, 10) + "</lastmod>";
+            xml += "</url>\n";
+        };
+        for (const char* p : {"/", "/opendata", "/learning", "/workd", "/dataset"}) add(p, "");
+        for (const auto& d : AllPublic())
+            add("/dataset/" + core::UrlEncode(d["name"].get<std::string>()), d["metadata_modified"].get<std::string>());
+        xml += "</urlset>\n";
+        return http::Response::Text(xml, 200, "application/xml; charset=utf-8");
+    }
+
     http::Response Show(http::Request& req) const {
         const accounts::Principal* p = accounts::CurrentUser(req);
         std::string name(req.PathParam("name"));
+        for (const char* ext : {".jsonld", ".ttl"}) {
+            std::string e(ext);
+            if (name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0) {
+                Json d = catalog.PackageShow(p, name.substr(0, name.size() - e.size()));
+                return Dcat({d}, e == ".ttl", false);
+            }
+        }
         Json d = catalog.PackageShow(p, name);
         catalog.CountView(d["id"].get<std::string>());
         const CatalogSchema& schema = catalog.schema();
@@ -315,6 +359,9 @@ void RegisterRoutes(http::Router& router, CatalogService& catalog,
     auto pg = std::make_shared<Pages>(Pages{catalog, pages});
     router.Get("/dataset", [pg](http::Request& req) { return pg->Search(req); });
     router.Get("/dataset/{name}", [pg](http::Request& req) { return pg->Show(req); });
+    router.Get("/catalog.jsonld", [pg](http::Request&) { return pg->Dcat(pg->AllPublic(), false, true); });
+    router.Get("/catalog.ttl", [pg](http::Request&) { return pg->Dcat(pg->AllPublic(), true, true); });
+    router.Get("/sitemap.xml", [pg](http::Request& req) { return pg->Sitemap(req); });
     router.Get("/dataset/{name}/resource/{id}/download", [&catalog](http::Request& req) {
         ResourceFile f =
             catalog.ResourceDownload(accounts::CurrentUser(req), std::string(req.PathParam("name")),

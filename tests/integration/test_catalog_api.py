@@ -206,3 +206,31 @@ def test_resources_and_vocabularies(server, world):
     assert [x["name"] for x in p["groups"]] == ["g-" + world["suffix"]]
     mine = ok(call(api, "organization_list_for_user", {}, editor, method="GET"))
     assert [o["name"] for o in mine] == [world["orgs"]["a"]]
+
+
+def test_activity_autocomplete_bulk_and_help(server, world):
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    org = world["orgs"]["a"]
+    name = "act-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(org, name), editor))
+    ok(call(api, "package_patch", {"id": name, "title": "ชื่อที่แก้แล้ว", "update_frequency_unit": "เดือน"}, editor))
+    acts = ok(call(Browser(server), "package_activity_list", {"id": name}, method="GET"))
+    assert [a["activity_type"] for a in acts] == ["changed package", "new package"]
+    changes = acts[0]["data"]["changes"]
+    assert changes["title"] == ["จำนวนประชากรกรุงเทพมหานคร จำแนกตามเขต", "ชื่อที่แก้แล้ว"]
+    assert changes["update_frequency_unit"] == ["ปี", "เดือน"]
+    org_acts = ok(call(Browser(server), "organization_activity_list", {"id": org}, method="GET"))
+    assert any(a["object_id"] == acts[0]["object_id"] for a in org_acts)
+    assert any(d["name"] == name for d in ok(call(Browser(server), "package_autocomplete", {"q": "ชื่อที่แก้"}, method="GET")))
+    assert ok(call(Browser(server), "organization_autocomplete", {"q": org[:3]}, method="GET"))[0]["name"].startswith(org[:3])
+    assert len(ok(call(Browser(server), "current_package_list_with_resources", {"limit": 2}, method="GET"))) == 2
+    # bulk updates touch only the organization's own datasets.
+    ok(call(api, "bulk_update_private", {"org_id": org, "datasets": [name]}, editor))
+    assert call(Browser(server), "package_show", {"id": name}, method="GET").status == 404
+    assert call(api, "bulk_update_public", {"org_id": org, "datasets": [name]}, world["people"]["other"]).status == 403
+    ok(call(api, "bulk_update_public", {"org_id": org, "datasets": [name]}, editor))
+    assert call(Browser(server), "package_show", {"id": name}, method="GET").status == 200
+    help_text = ok(call(Browser(server), "help_show", {"name": "package_search"}, method="GET"))
+    assert "package_search" in help_text
+    assert call(Browser(server), "help_show", {"name": "nope"}, method="GET").status == 404

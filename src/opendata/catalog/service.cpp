@@ -932,6 +932,116 @@ void CatalogService::ResourceDelete(const Principal* p, const std::string& id,
     });
 }
 
+namespace {
+// CKAN's activity_type for govhub's audit actions.
+std::string ActivityType(const std::string& action) {
+    if (action == "dataset.create") return "new package";
+    if (action == "dataset.delete" || action == "dataset.purge") return "deleted package";
+    if (action == "organization.create") return "new organization";
+    if (action == "organization.delete") return "deleted organization";
+    if (action.rfind("organization.", 0) == 0) return "changed organization";
+    return "changed package";
+}
+
+Json ActivityDict(const workflow::AuditEntry& e) {
+    Json details = Json::parse(e.details_json, nullptr, false);
+    return {{"id", std::to_string(e.id)},
+            {"timestamp", e.at},
+            {"user_id", e.actor_id.empty() ? Json(nullptr) : Json(e.actor_id)},
+            {"object_id", e.object_id},
+            {"activity_type", ActivityType(e.action)},
+            {"govhub_action", e.action},
+            {"data", details.is_discarded() ? Json::object() : details}};
+}
+}  // namespace
+
+Json CatalogService::PackageActivityList(const Principal* p, const std::string& id, int limit) {
+    Dataset d = RequireDataset(p, id);
+    Json out = Json::array();
+    db_.Read([&](db::Connection& c) {
+        for (const auto& e : workflow::AuditForObject(c, "dataset", d.id, std::clamp(limit, 1, 1000)))
+            out.push_back(ActivityDict(e));
+    });
+    return out;
+}
+
+Json CatalogService::OrganizationActivityList(const Principal* p, const std::string& id, int limit) {
+    auto o = db_.Read([&](db::Connection& c) { return store::FindOrganization(c, id); });
+    if (!o) throw HttpError::NotFound("catalog.no_such_organization");
+    std::vector<workflow::AuditEntry> entries;
+    db_.Read([&](db::Connection& c) {
+        entries = workflow::AuditForObject(c, "organization", o->id, 1000);
+        for (const auto& r : c.Query("SELECT id FROM datasets WHERE owner_org = ?", {o->id})) {
+            auto d = store::FindDataset(c, r.Str(0));
+            if (!d || !CanRead(p, *d)) continue;
+            for (auto& e : workflow::AuditForObject(c, "dataset", d->id, 1000)) entries.push_back(std::move(e));
+        }
+    });
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
+    Json out = Json::array();
+    for (const auto& e : entries) {
+        if (static_cast<int>(out.size()) >= std::clamp(limit, 1, 1000)) break;
+        out.push_back(ActivityDict(e));
+    }
+    return out;
+}
+
+Json CatalogService::PackageAutocomplete(const Principal* p, const std::string& q, int limit) {
+    SearchParams sp;
+    sp.q = q;
+    sp.rows = std::clamp(limit, 1, 100);
+    Json out = Json::array();
+    if (core::Trim(q).empty()) return out;
+    // Keep the result alive: ranging over a member of a temporary would dangle.
+    Json found = PackageSearch(p, sp);
+    for (const auto& d : found["results"])
+        out.push_back({{"name", d["name"]}, {"title", d["title"]}, {"match_field", "title"}, {"match_displayed", d["title"]}});
+    return out;
+}
+
+Json CatalogService::OrganizationAutocomplete(const std::string& q, int limit) {
+    Json out = Json::array();
+    std::string needle = core::ToLower(core::Trim(q));
+    if (needle.empty()) return out;
+    for (const auto& o : db_.Read([](db::Connection& c) { return store::ListOrganizations(c); })) {
+        if (core::ToLower(o.name).find(needle) == std::string::npos && o.title.find(core::Trim(q)) == std::string::npos)
+            continue;
+        out.push_back({{"id", o.id}, {"name", o.name}, {"title", o.title}});
+        if (static_cast<int>(out.size()) >= std::clamp(limit, 1, 100)) break;
+    }
+    return out;
+}
+
+Json CatalogService::CurrentPackageListWithResources(const Principal* p, int limit, int offset) {
+    SearchParams sp;
+    sp.rows = std::clamp(limit, 1, 1000);
+    sp.start = std::max(0, offset);
+    sp.sort = "metadata_modified desc";
+    return PackageSearch(p, sp)["results"];
+}
+
+void CatalogService::BulkUpdate(const Principal* p, const std::string& org, const std::vector<std::string>& ids,
+                                const std::string& change, const accounts::Caller& caller) {
+    auto o = db_.Read([&](db::Connection& c) { return store::FindOrganization(c, org); });
+    if (!o) throw HttpError::NotFound("catalog.no_such_organization");
+    if (!CanEdit(p, o->id)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    db_.Write([&](db::Connection& c) {
+        for (const auto& id : ids) {
+            auto d = store::FindDataset(c, id);
+            // Datasets of other organizations are not touched (CKAN does the same).
+            if (!d || d->owner_org != o->id) continue;
+            if (change == "private") d->private_ = true;
+            else if (change == "public") d->private_ = false;
+            else d->state = "deleted";
+            d->metadata_modified = core::NowIso();
+            store::UpdateDataset(c, *d);
+            Reindex(c, *d);
+            Audit(c, caller, change == "delete" ? "dataset.delete" : "dataset.update", "dataset", d->id,
+                  {{"bulk", change}});
+        }
+    });
+}
+
 Json CatalogService::LicenseList(const std::string& locale) const {
     Json out = Json::array();
     for (const auto& l : schema_.licenses())

@@ -102,6 +102,17 @@ class CatalogService {
     void ResourceDelete(const accounts::Principal* p, const std::string& id,
                         const accounts::Caller& caller);
 
+    // Activity streams: views over the audit log (CKAN's activity dicts, newest first).
+    Json PackageActivityList(const accounts::Principal* p, const std::string& id, int limit);
+    Json OrganizationActivityList(const accounts::Principal* p, const std::string& id, int limit);
+
+    Json PackageAutocomplete(const accounts::Principal* p, const std::string& q, int limit);
+    Json OrganizationAutocomplete(const std::string& q, int limit);
+    Json CurrentPackageListWithResources(const accounts::Principal* p, int limit, int offset);
+    // bulk_update_private / _public / _delete on datasets of one organization.
+    void BulkUpdate(const accounts::Principal* p, const std::string& org, const std::vector<std::string>& ids,
+                    const std::string& change, const accounts::Caller& caller);
+
     Json LicenseList(const std::string& locale) const;
     Json TagList(const std::string& query, int limit);
 

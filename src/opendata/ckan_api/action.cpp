@@ -26,6 +26,22 @@ std::string ActionRegistry::Success(const std::string& action, const Json& resul
 }
 
 void ActionRegistry::Mount(http::Router& router) {
+    // help_show answers for every registered action (CKAN returns the function's docstring).
+    if (!actions_.count("help_show")) {
+        Add(
+            "help_show",
+            [this](ActionContext& ctx) -> Json {
+                std::string name = RequireString(ctx, "name");
+                auto it = actions_.find(name);
+                if (it == actions_.end()) throw HttpError::NotFound("Not found: no action named " + name);
+                const auto& o = it->second.options;
+                return std::string("govhub implements CKAN's ") + name + " (/api/3/action/" + name + "). " +
+                       (o.side_effect_free ? "Reads: GET with query parameters or POST with a JSON object. "
+                                           : "Changes data: POST with a JSON object. ") +
+                       (o.upload ? "Also accepts multipart/form-data with a file in \"upload\"." : "");
+            },
+            {.side_effect_free = true});
+    }
     size_t max_limit = 1 << 20;
     for (const auto& [name, e] : actions_)
         if (!e.options.upload) max_limit = std::max(max_limit, e.options.body_limit);

@@ -1,0 +1,63 @@
+"""Open Data pages: search with Thai words and facets, the dataset page, exports."""
+import json
+import re
+
+from test_catalog_api import call, ok, record_dataset, world  # noqa: F401  (fixture)
+from govhub_harness import Browser
+
+
+def test_search_page_finds_thai_words_and_filters_by_facet(server, world):
+    api = Browser(server)
+    name = "page-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name, title="สถิติการท่องเที่ยวรายจังหวัด",
+                                                  tags=[{"name": "ท่องเที่ยว"}]), world["people"]["editor"]))
+    b = Browser(server)
+    r = b.get("/dataset?q=%E0%B8%97%E0%B9%88%E0%B8%AD%E0%B8%87%E0%B9%80%E0%B8%97%E0%B8%B5%E0%B9%88%E0%B8%A2%E0%B8%A7")  # ท่องเที่ยว
+    assert r.status == 200 and "สถิติการท่องเที่ยวรายจังหวัด" in r.text
+    assert "/dataset/" + name in r.text
+    # Facet links narrow the search and the state is in the URL.
+    m = re.search(r'href="(/dataset\?[^"]*tags=%E0%B8%97[^"]*)"', r.text)
+    assert m, "no tag facet link"
+    r2 = b.get(m.group(1).replace("&amp;", "&"))
+    assert r2.status == 200 and 'aria-current="true"' in r2.text
+    r3 = b.get("/dataset?q=colour:blue")
+    assert r3.status == 200 and "Search Query Error" in r3.text
+    assert "Datasets" in b.get("/dataset?lang=en").text
+
+
+def test_dataset_page_metadata_json_ld_and_privacy(server, world):
+    api = Browser(server)
+    name = "show-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name, last_updated_date="2026-11-01"),
+            world["people"]["editor"]))
+    r = Browser(server).get("/dataset/" + name)
+    assert r.status == 200
+    assert "หน่วยความถี่ของการปรับปรุงข้อมูล" in r.text  # Thai labels from the schema
+    assert "1 พฤศจิกายน 2569" in r.text  # Buddhist era in Thai
+    assert "Frequency" in Browser(server).get("/dataset/%s?lang=en" % name).text
+    assert "1 November 2026" in Browser(server).get("/dataset/%s?lang=en" % name).text
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', r.text, re.S).group(1))
+    assert ld["@type"] == "Dataset" and ld["url"] == server.url + "/dataset/" + name
+    ok(call(api, "package_patch", {"id": name, "private": True}, world["people"]["editor"]))
+    assert Browser(server).get("/dataset/" + name).status == 404
+
+
+def test_dcat_and_sitemap(server, world):
+    api = Browser(server)
+    name = "dcat-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), world["people"]["editor"]))
+    b = Browser(server)
+    r = b.get("/dataset/%s.jsonld" % name)
+    assert r.status == 200 and r.header("Content-Type").startswith("application/ld+json")
+    node = r.json()
+    assert node["@type"] == "dcat:Dataset" and node["@id"] == server.url + "/dataset/" + name
+    assert node["dct:accrualPeriodicity"]["@id"].endswith("/ANNUAL")
+    ttl = b.get("/dataset/%s.ttl" % name)
+    assert ttl.status == 200 and ttl.header("Content-Type").startswith("text/turtle")
+    assert "<%s/dataset/%s>" % (server.url, name) in ttl.text and "a dcat:Dataset" in ttl.text
+    cat = b.get("/catalog.jsonld").json()
+    assert cat["@graph"][0]["@type"] == "dcat:Catalog"
+    assert any(n.get("@id") == server.url + "/dataset/" + name for n in cat["@graph"])
+    assert "a dcat:Catalog" in b.get("/catalog.ttl").text
+    sm = b.get("/sitemap.xml")
+    assert sm.status == 200 and "<loc>%s/dataset/%s</loc>" % (server.url, name) in sm.text

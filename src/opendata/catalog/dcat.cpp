@@ -11,15 +11,26 @@ namespace {
 // update_frequency_unit (GD-Catalog) -> EU frequency vocabulary.
 std::string Frequency(const std::string& unit) {
     static const std::pair<const char*, const char*> kMap[] = {
-        {"ปี", "ANNUAL"}, {"ครึ่งปี", "ANNUAL_2"}, {"ไตรมาส", "QUARTERLY"}, {"เดือน", "MONTHLY"},
-        {"สัปดาห์", "WEEKLY"}, {"วัน", "DAILY"}, {"วันทำการ", "DAILY"}, {"ชั่วโมง", "HOURLY"},
-        {"นาที", "CONT"}, {"ตามเวลาจริง", "UPDATE_CONT"}, {"ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล", "NEVER"}};
+        {"ปี", "ANNUAL"},
+        {"ครึ่งปี", "ANNUAL_2"},
+        {"ไตรมาส", "QUARTERLY"},
+        {"เดือน", "MONTHLY"},
+        {"สัปดาห์", "WEEKLY"},
+        {"วัน", "DAILY"},
+        {"วันทำการ", "DAILY"},
+        {"ชั่วโมง", "HOURLY"},
+        {"นาที", "CONT"},
+        {"ตามเวลาจริง", "UPDATE_CONT"},
+        {"ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล", "NEVER"}};
     for (const auto& [th, eu] : kMap)
-        if (unit == th) return std::string("http://publications.europa.eu/resource/authority/frequency/") + eu;
+        if (unit == th)
+            return std::string("http://publications.europa.eu/resource/authority/frequency/") + eu;
     return {};
 }
 
-std::string DatasetUri(const std::string& site, const json& d) { return site + "/dataset/" + d["name"].get<std::string>(); }
+std::string DatasetUri(const std::string& site, const json& d) {
+    return site + "/dataset/" + d["name"].get<std::string>();
+}
 
 json DatasetNode(const std::string& site, const json& d) {
     json node = {{"@id", DatasetUri(site, d)},
@@ -31,37 +42,45 @@ json DatasetNode(const std::string& site, const json& d) {
                  {"dct:modified", {{"@value", d["metadata_modified"]}, {"@type", "xsd:dateTime"}}},
                  {"dcat:landingPage", {{"@id", DatasetUri(site, d)}}}};
     json keywords = json::array();
-    for (const auto& t : d["tags"]) keywords.push_back({{"@value", t["name"]}, {"@language", "th"}});
+    for (const auto& t : d["tags"])
+        keywords.push_back({{"@value", t["name"]}, {"@language", "th"}});
     node["dcat:keyword"] = keywords;
     if (d.contains("organization"))
-        node["dct:publisher"] = {{"@id", site + "/organization/" + d["organization"]["name"].get<std::string>()},
-                                 {"@type", "foaf:Organization"},
-                                 {"foaf:name", d["organization"]["title"]}};
+        node["dct:publisher"] = {
+            {"@id", site + "/organization/" + d["organization"]["name"].get<std::string>()},
+            {"@type", "foaf:Organization"},
+            {"foaf:name", d["organization"]["title"]}};
     if (!d.value("maintainer", "").empty() || !d.value("maintainer_email", "").empty())
-        node["dcat:contactPoint"] = {{"@type", "vcard:Kind"},
-                                     {"vcard:fn", d.value("maintainer", "")},
-                                     {"vcard:hasEmail", {{"@id", "mailto:" + d.value("maintainer_email", "")}}}};
+        node["dcat:contactPoint"] = {
+            {"@type", "vcard:Kind"},
+            {"vcard:fn", d.value("maintainer", "")},
+            {"vcard:hasEmail", {{"@id", "mailto:" + d.value("maintainer_email", "")}}}};
     if (d.contains("update_frequency_unit") && d["update_frequency_unit"].is_string()) {
         std::string f = Frequency(d["update_frequency_unit"]);
         if (!f.empty()) node["dct:accrualPeriodicity"] = {{"@id", f}};
     }
     if (d.contains("data_language") && d["data_language"].is_array())
         for (const auto& l : d["data_language"])
-            if (l == "ไทย") node["dct:language"] = {{"@id", "http://publications.europa.eu/resource/authority/language/THA"}};
+            if (l == "ไทย")
+                node["dct:language"] = {
+                    {"@id", "http://publications.europa.eu/resource/authority/language/THA"}};
     if (d.contains("geo_coverage") && d["geo_coverage"].is_string())
         node["dct:spatial"] = {{"@type", "dct:Location"}, {"rdfs:label", d["geo_coverage"]}};
     if (d.contains("data_source")) node["dct:source"] = d["data_source"];
-    if (d.contains("data_category")) node["dct:accessRights"] = {{"rdfs:label", d["data_category"]}};
+    if (d.contains("data_category"))
+        node["dct:accessRights"] = {{"rdfs:label", d["data_category"]}};
     json dists = json::array();
     for (const auto& r : d["resources"]) {
-        json dist = {{"@id", site + "/dataset/" + d["name"].get<std::string>() + "/resource/" + r["id"].get<std::string>()},
+        json dist = {{"@id", site + "/dataset/" + d["name"].get<std::string>() + "/resource/" +
+                                 r["id"].get<std::string>()},
                      {"@type", "dcat:Distribution"},
                      {"dct:title", r["name"]},
                      {"dct:description", r["description"]},
                      {"dcat:accessURL", {{"@id", r["url"]}}},
                      {"dct:format", r["format"]}};
         if (r.value("url_type", json()).is_string()) dist["dcat:downloadURL"] = {{"@id", r["url"]}};
-        if (r["size"].is_number()) dist["dcat:byteSize"] = {{"@value", r["size"]}, {"@type", "xsd:decimal"}};
+        if (r["size"].is_number())
+            dist["dcat:byteSize"] = {{"@value", r["size"]}, {"@type", "xsd:decimal"}};
         if (r["mimetype"].is_string()) dist["dcat:mediaType"] = r["mimetype"];
         if (!d.value("license_url", "").empty()) dist["dct:license"] = {{"@id", d["license_url"]}};
         dists.push_back(dist);
@@ -86,11 +105,20 @@ std::string TurtleString(const std::string& s) {
     std::string out = "\"";
     for (char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            default: out += c;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            default:
+                out += c;
         }
     }
     return out + "\"";
@@ -115,7 +143,8 @@ void WriteNode(std::string& out, const json& node, int indent) {
             if (pred == "a") {
                 out += v.get<std::string>();
             } else if (v.is_object() && v.contains("@value")) {
-                out += TurtleString(v["@value"].is_string() ? v["@value"].get<std::string>() : v["@value"].dump());
+                out += TurtleString(v["@value"].is_string() ? v["@value"].get<std::string>()
+                                                            : v["@value"].dump());
                 if (v.contains("@language")) out += "@" + v["@language"].get<std::string>();
                 if (v.contains("@type")) out += "^^" + v["@type"].get<std::string>();
             } else if (v.is_object() && v.contains("@id") && v.size() == 1) {
@@ -135,8 +164,8 @@ void WriteNode(std::string& out, const json& node, int indent) {
 
 }  // namespace
 
-json DcatJsonLd(const std::string& site, const std::string& title, const std::vector<json>& datasets,
-                bool whole_catalog) {
+json DcatJsonLd(const std::string& site, const std::string& title,
+                const std::vector<json>& datasets, bool whole_catalog) {
     json graph = json::array();
     for (const auto& d : datasets) graph.push_back(DatasetNode(site, d));
     if (!whole_catalog && !graph.empty()) {
@@ -149,13 +178,14 @@ json DcatJsonLd(const std::string& site, const std::string& title, const std::ve
                     {"dct:title", {{"@value", title}, {"@language", "th"}}},
                     {"foaf:homepage", {{"@id", site + "/"}}},
                     {"dcat:dataset", json::array()}};
-    for (const auto& d : datasets) catalog["dcat:dataset"].push_back({{"@id", DatasetUri(site, d)}});
+    for (const auto& d : datasets)
+        catalog["dcat:dataset"].push_back({{"@id", DatasetUri(site, d)}});
     graph.insert(graph.begin(), catalog);
     return {{"@context", Context()}, {"@graph", graph}};
 }
 
-std::string DcatTurtle(const std::string& site, const std::string& title, const std::vector<json>& datasets,
-                       bool whole_catalog) {
+std::string DcatTurtle(const std::string& site, const std::string& title,
+                       const std::vector<json>& datasets, bool whole_catalog) {
     std::string out;
     for (auto it = Context().begin(); it != Context().end(); ++it)
         out += "@prefix " + it.key() + ": <" + it->get<std::string>() + "> .\n";

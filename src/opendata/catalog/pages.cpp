@@ -4,8 +4,8 @@
 #include "core/clock.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
-#include "opendata/catalog/routes.hpp"
 #include "opendata/catalog/dcat.hpp"
+#include "opendata/catalog/routes.hpp"
 
 #include <set>
 
@@ -232,13 +232,18 @@ struct Pages {
     http::Response Dcat(const std::vector<Json>& datasets, bool turtle, bool whole) const {
         const std::string& site = catalog.site_url();
         std::string title = pages.T("th", "site.title");
-        if (turtle) return http::Response::Text(DcatTurtle(site, title, datasets, whole), 200, "text/turtle; charset=utf-8");
-        return http::Response::Text(DcatJsonLd(site, title, datasets, whole).dump(1, ' ', false, Json::error_handler_t::replace),
+        if (turtle)
+            return http::Response::Text(DcatTurtle(site, title, datasets, whole), 200,
+                                        "text/turtle; charset=utf-8");
+        return http::Response::Text(DcatJsonLd(site, title, datasets, whole)
+                                        .dump(1, ' ', false, Json::error_handler_t::replace),
                                     200, "application/ld+json; charset=utf-8");
     }
 
     http::Response Sitemap(http::Request&) const {
-        std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+        std::string xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset "
+            "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
         auto add = [&](const std::string& path, const std::string& lastmod) {
             xml += "  <url><loc>" + core::HtmlEscape(catalog.site_url() + path) + "</loc>";
             if (!lastmod.empty()) xml += "<lastmod>" + lastmod.substr(0, 10) + "</lastmod>";
@@ -246,7 +251,8 @@ struct Pages {
         };
         for (const char* p : {"/", "/opendata", "/learning", "/workd", "/dataset"}) add(p, "");
         for (const auto& d : AllPublic())
-            add("/dataset/" + core::UrlEncode(d["name"].get<std::string>()), d["metadata_modified"].get<std::string>());
+            add("/dataset/" + core::UrlEncode(d["name"].get<std::string>()),
+                d["metadata_modified"].get<std::string>());
         xml += "</urlset>\n";
         return http::Response::Text(xml, 200, "application/xml; charset=utf-8");
     }
@@ -359,8 +365,10 @@ void RegisterRoutes(http::Router& router, CatalogService& catalog,
     auto pg = std::make_shared<Pages>(Pages{catalog, pages});
     router.Get("/dataset", [pg](http::Request& req) { return pg->Search(req); });
     router.Get("/dataset/{name}", [pg](http::Request& req) { return pg->Show(req); });
-    router.Get("/catalog.jsonld", [pg](http::Request&) { return pg->Dcat(pg->AllPublic(), false, true); });
-    router.Get("/catalog.ttl", [pg](http::Request&) { return pg->Dcat(pg->AllPublic(), true, true); });
+    router.Get("/catalog.jsonld",
+               [pg](http::Request&) { return pg->Dcat(pg->AllPublic(), false, true); });
+    router.Get("/catalog.ttl",
+               [pg](http::Request&) { return pg->Dcat(pg->AllPublic(), true, true); });
     router.Get("/sitemap.xml", [pg](http::Request& req) { return pg->Sitemap(req); });
     router.Get("/dataset/{name}/resource/{id}/download", [&catalog](http::Request& req) {
         ResourceFile f =

@@ -959,13 +959,15 @@ Json CatalogService::PackageActivityList(const Principal* p, const std::string& 
     Dataset d = RequireDataset(p, id);
     Json out = Json::array();
     db_.Read([&](db::Connection& c) {
-        for (const auto& e : workflow::AuditForObject(c, "dataset", d.id, std::clamp(limit, 1, 1000)))
+        for (const auto& e :
+             workflow::AuditForObject(c, "dataset", d.id, std::clamp(limit, 1, 1000)))
             out.push_back(ActivityDict(e));
     });
     return out;
 }
 
-Json CatalogService::OrganizationActivityList(const Principal* p, const std::string& id, int limit) {
+Json CatalogService::OrganizationActivityList(const Principal* p, const std::string& id,
+                                              int limit) {
     auto o = db_.Read([&](db::Connection& c) { return store::FindOrganization(c, id); });
     if (!o) throw HttpError::NotFound("catalog.no_such_organization");
     std::vector<workflow::AuditEntry> entries;
@@ -974,10 +976,12 @@ Json CatalogService::OrganizationActivityList(const Principal* p, const std::str
         for (const auto& r : c.Query("SELECT id FROM datasets WHERE owner_org = ?", {o->id})) {
             auto d = store::FindDataset(c, r.Str(0));
             if (!d || !CanRead(p, *d)) continue;
-            for (auto& e : workflow::AuditForObject(c, "dataset", d->id, 1000)) entries.push_back(std::move(e));
+            for (auto& e : workflow::AuditForObject(c, "dataset", d->id, 1000))
+                entries.push_back(std::move(e));
         }
     });
-    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return a.id > b.id; });
     Json out = Json::array();
     for (const auto& e : entries) {
         if (static_cast<int>(out.size()) >= std::clamp(limit, 1, 1000)) break;
@@ -995,7 +999,10 @@ Json CatalogService::PackageAutocomplete(const Principal* p, const std::string& 
     // Keep the result alive: ranging over a member of a temporary would dangle.
     Json found = PackageSearch(p, sp);
     for (const auto& d : found["results"])
-        out.push_back({{"name", d["name"]}, {"title", d["title"]}, {"match_field", "title"}, {"match_displayed", d["title"]}});
+        out.push_back({{"name", d["name"]},
+                       {"title", d["title"]},
+                       {"match_field", "title"},
+                       {"match_displayed", d["title"]}});
     return out;
 }
 
@@ -1004,7 +1011,8 @@ Json CatalogService::OrganizationAutocomplete(const std::string& q, int limit) {
     std::string needle = core::ToLower(core::Trim(q));
     if (needle.empty()) return out;
     for (const auto& o : db_.Read([](db::Connection& c) { return store::ListOrganizations(c); })) {
-        if (core::ToLower(o.name).find(needle) == std::string::npos && o.title.find(core::Trim(q)) == std::string::npos)
+        if (core::ToLower(o.name).find(needle) == std::string::npos &&
+            o.title.find(core::Trim(q)) == std::string::npos)
             continue;
         out.push_back({{"id", o.id}, {"name", o.name}, {"title", o.title}});
         if (static_cast<int>(out.size()) >= std::clamp(limit, 1, 100)) break;
@@ -1020,8 +1028,9 @@ Json CatalogService::CurrentPackageListWithResources(const Principal* p, int lim
     return PackageSearch(p, sp)["results"];
 }
 
-void CatalogService::BulkUpdate(const Principal* p, const std::string& org, const std::vector<std::string>& ids,
-                                const std::string& change, const accounts::Caller& caller) {
+void CatalogService::BulkUpdate(const Principal* p, const std::string& org,
+                                const std::vector<std::string>& ids, const std::string& change,
+                                const accounts::Caller& caller) {
     auto o = db_.Read([&](db::Connection& c) { return store::FindOrganization(c, org); });
     if (!o) throw HttpError::NotFound("catalog.no_such_organization");
     if (!CanEdit(p, o->id)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
@@ -1030,14 +1039,17 @@ void CatalogService::BulkUpdate(const Principal* p, const std::string& org, cons
             auto d = store::FindDataset(c, id);
             // Datasets of other organizations are not touched (CKAN does the same).
             if (!d || d->owner_org != o->id) continue;
-            if (change == "private") d->private_ = true;
-            else if (change == "public") d->private_ = false;
-            else d->state = "deleted";
+            if (change == "private")
+                d->private_ = true;
+            else if (change == "public")
+                d->private_ = false;
+            else
+                d->state = "deleted";
             d->metadata_modified = core::NowIso();
             store::UpdateDataset(c, *d);
             Reindex(c, *d);
-            Audit(c, caller, change == "delete" ? "dataset.delete" : "dataset.update", "dataset", d->id,
-                  {{"bulk", change}});
+            Audit(c, caller, change == "delete" ? "dataset.delete" : "dataset.update", "dataset",
+                  d->id, {{"bulk", change}});
         }
     });
 }

@@ -110,8 +110,9 @@ class CatalogService {
     Json OrganizationAutocomplete(const std::string& q, int limit);
     Json CurrentPackageListWithResources(const accounts::Principal* p, int limit, int offset);
     // bulk_update_private / _public / _delete on datasets of one organization.
-    void BulkUpdate(const accounts::Principal* p, const std::string& org, const std::vector<std::string>& ids,
-                    const std::string& change, const accounts::Caller& caller);
+    void BulkUpdate(const accounts::Principal* p, const std::string& org,
+                    const std::vector<std::string>& ids, const std::string& change,
+                    const accounts::Caller& caller);
 
     Json LicenseList(const std::string& locale) const;
     Json TagList(const std::string& query, int limit);

@@ -28,17 +28,20 @@ std::string ActionRegistry::Success(const std::string& action, const Json& resul
 void ActionRegistry::Mount(http::Router& router) {
     // help_show answers for every registered action (CKAN returns the function's docstring).
     if (!actions_.count("help_show")) {
-        Add(
-            "help_show",
+        Add("help_show",
             [this](ActionContext& ctx) -> Json {
                 std::string name = RequireString(ctx, "name");
                 auto it = actions_.find(name);
-                if (it == actions_.end()) throw HttpError::NotFound("Not found: no action named " + name);
+                if (it == actions_.end())
+                    throw HttpError::NotFound("Not found: no action named " + name);
                 const auto& o = it->second.options;
-                return std::string("govhub implements CKAN's ") + name + " (/api/3/action/" + name + "). " +
-                       (o.side_effect_free ? "Reads: GET with query parameters or POST with a JSON object. "
-                                           : "Changes data: POST with a JSON object. ") +
-                       (o.upload ? "Also accepts multipart/form-data with a file in \"upload\"." : "");
+                return std::string("govhub implements CKAN's ") + name + " (/api/3/action/" + name +
+                       "). " +
+                       (o.side_effect_free
+                            ? "Reads: GET with query parameters or POST with a JSON object. "
+                            : "Changes data: POST with a JSON object. ") +
+                       (o.upload ? "Also accepts multipart/form-data with a file in \"upload\"."
+                                 : "");
             },
             {.side_effect_free = true});
     }
@@ -83,7 +86,8 @@ http::Response ActionRegistry::Dispatch(http::Request& req) const {
         text.resize(1 << 20);
         in.read(text.data(), static_cast<std::streamsize>(text.size()));
         text.resize(static_cast<size_t>(in.gcount()));
-        if (in.peek() != std::char_traits<char>::eof()) throw HttpError(413, "too_large", "error.too_large");
+        if (in.peek() != std::char_traits<char>::eof())
+            throw HttpError(413, "too_large", "error.too_large");
         req.body = std::move(text);
     }
     if (req.method == "POST") {

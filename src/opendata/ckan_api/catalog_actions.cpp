@@ -200,35 +200,52 @@ void RegisterCatalogActions(ActionRegistry& a, CatalogService& cat) {
     });
 
     // Activity streams and helpers clients use.
-    a.Add("package_activity_list",
-          [&cat](ActionContext& ctx) {
-              return cat.PackageActivityList(User(ctx), RequireString(ctx, "id"), IntParam(ctx, "limit", 31));
-          },
-          read);
-    a.Add("organization_activity_list",
-          [&cat](ActionContext& ctx) {
-              return cat.OrganizationActivityList(User(ctx), RequireString(ctx, "id"), IntParam(ctx, "limit", 31));
-          },
-          read);
-    a.Add("package_autocomplete",
-          [&cat](ActionContext& ctx) {
-              return cat.PackageAutocomplete(User(ctx), OptionalString(ctx, "q"), IntParam(ctx, "limit", 10));
-          },
-          read);
-    a.Add("organization_autocomplete",
-          [&cat](ActionContext& ctx) { return cat.OrganizationAutocomplete(OptionalString(ctx, "q"), IntParam(ctx, "limit", 20)); },
-          read);
-    a.Add("tag_autocomplete",
-          [&cat](ActionContext& ctx) { return cat.TagList(OptionalString(ctx, "query", OptionalString(ctx, "q")), IntParam(ctx, "limit", 10)); },
-          read);
-    a.Add("current_package_list_with_resources",
-          [&cat](ActionContext& ctx) {
-              return cat.CurrentPackageListWithResources(User(ctx), IntParam(ctx, "limit", 100), IntParam(ctx, "offset", 0));
-          },
-          read);
+    a.Add(
+        "package_activity_list",
+        [&cat](ActionContext& ctx) {
+            return cat.PackageActivityList(User(ctx), RequireString(ctx, "id"),
+                                           IntParam(ctx, "limit", 31));
+        },
+        read);
+    a.Add(
+        "organization_activity_list",
+        [&cat](ActionContext& ctx) {
+            return cat.OrganizationActivityList(User(ctx), RequireString(ctx, "id"),
+                                                IntParam(ctx, "limit", 31));
+        },
+        read);
+    a.Add(
+        "package_autocomplete",
+        [&cat](ActionContext& ctx) {
+            return cat.PackageAutocomplete(User(ctx), OptionalString(ctx, "q"),
+                                           IntParam(ctx, "limit", 10));
+        },
+        read);
+    a.Add(
+        "organization_autocomplete",
+        [&cat](ActionContext& ctx) {
+            return cat.OrganizationAutocomplete(OptionalString(ctx, "q"),
+                                                IntParam(ctx, "limit", 20));
+        },
+        read);
+    a.Add(
+        "tag_autocomplete",
+        [&cat](ActionContext& ctx) {
+            return cat.TagList(OptionalString(ctx, "query", OptionalString(ctx, "q")),
+                               IntParam(ctx, "limit", 10));
+        },
+        read);
+    a.Add(
+        "current_package_list_with_resources",
+        [&cat](ActionContext& ctx) {
+            return cat.CurrentPackageListWithResources(User(ctx), IntParam(ctx, "limit", 100),
+                                                       IntParam(ctx, "offset", 0));
+        },
+        read);
     for (const char* change : {"private", "public", "delete"}) {
         a.Add(std::string("bulk_update_") + change, [&cat, change](ActionContext& ctx) -> Json {
-            cat.BulkUpdate(User(ctx), RequireString(ctx, "org_id"), StringList(ctx, "datasets"), change, CallerOf(ctx));
+            cat.BulkUpdate(User(ctx), RequireString(ctx, "org_id"), StringList(ctx, "datasets"),
+                           change, CallerOf(ctx));
             return nullptr;
         });
     }

@@ -7,6 +7,7 @@
 #include "opendata/catalog/dcat.hpp"
 #include "opendata/catalog/routes.hpp"
 
+#include <map>
 #include <set>
 
 namespace govhub::catalog {
@@ -79,6 +80,258 @@ struct Pages {
     CatalogService& catalog;
     const render::PageRenderer& pages;
 
+    // ---- the guided create/edit form
+
+    View FormFields(const Json& values, const DataType& type, const std::vector<FieldError>& errors,
+                    const Json& orgs, const std::string& locale) const {
+        std::map<std::string, std::string> error_of;
+        for (const auto& e : errors) error_of.emplace(e.field, pages.T(locale, e.message));
+        auto str = [&](const std::string& k) {
+            return values.contains(k) && values[k].is_string() ? values[k].get<std::string>()
+                                                               : std::string();
+        };
+        View fields = View::List();
+        auto input = [&](const std::string& name, const std::string& label,
+                         const std::string& type_attr, bool required, const std::string& help) {
+            View f;
+            f.Set("name", name)
+                .Set("label", label)
+                .Set("required", required)
+                .Set("value", str(name));
+            f.Set("is_input", type_attr != "textarea").Set("is_textarea", type_attr == "textarea");
+            f.Set("input_type", type_attr == "textarea" ? "text" : type_attr);
+            f.Set("has_help", !help.empty()).Set("help", help);
+            if (error_of.count(name)) f.Set("error", error_of[name]);
+            fields.Push(std::move(f));
+        };
+        input("title", pages.T(locale, "opendata.form.title"), "text", true, "");
+        input("name", pages.T(locale, "opendata.form.name"), "text", true,
+              pages.T(locale, "opendata.form.name_help"));
+        input("notes", pages.T(locale, "opendata.form.notes"), "textarea", true, "");
+        {
+            View f;
+            std::string tags = str("tag_string");
+            f.Set("name", "tag_string")
+                .Set("label", pages.T(locale, "opendata.form.tags"))
+                .Set("required", true);
+            f.Set("value", tags).Set("is_input", true).Set("input_type", "text");
+            f.Set("has_help", true).Set("help", pages.T(locale, "opendata.form.tags_help"));
+            if (error_of.count("tag_string"))
+                f.Set("error", error_of["tag_string"]);
+            else if (error_of.count("tags"))
+                f.Set("error", error_of["tags"]);
+            fields.Push(std::move(f));
+        }
+        {
+            View f;
+            f.Set("name", "owner_org")
+                .Set("label", pages.T(locale, "opendata.form.owner_org"))
+                .Set("required", true);
+            f.Set("is_select", true);
+            View options = View::List();
+            for (const auto& o : orgs) {
+                View opt;
+                opt.Set("value", o["id"].get<std::string>())
+                    .Set("label", o["title"].get<std::string>());
+                opt.Set("selected", str("owner_org") == o["id"].get<std::string>() ||
+                                        str("owner_org") == o["name"].get<std::string>());
+                options.Push(std::move(opt));
+            }
+            f.Set("options", std::move(options));
+            if (error_of.count("owner_org")) f.Set("error", error_of["owner_org"]);
+            fields.Push(std::move(f));
+        }
+        {
+            View f;
+            f.Set("name", "private")
+                .Set("label", pages.T(locale, "opendata.form.private"))
+                .Set("is_checkbox", true);
+            f.Set("checked", values.contains("private") && values["private"] == true);
+            fields.Push(std::move(f));
+        }
+        static const std::set<std::string> kCore = {"title",      "name",      "notes", "owner_org",
+                                                    "tag_string", "data_type", "url"};
+        for (const auto& spec : catalog.schema().dataset_fields()) {
+            if (kCore.count(spec.name) || !spec.InDataType(type.key)) continue;
+            View f;
+            f.Set("name", spec.name)
+                .Set("label", spec.label.in(locale))
+                .Set("required", spec.required);
+            if (error_of.count(spec.name)) f.Set("error", error_of[spec.name]);
+            if (!spec.choices.empty()) {
+                std::set<std::string> chosen;
+                if (values.contains(spec.name)) {
+                    const Json& v = values[spec.name];
+                    if (v.is_string()) chosen.insert(v.get<std::string>());
+                    if (v.is_array())
+                        for (const auto& x : v)
+                            if (x.is_string()) chosen.insert(x.get<std::string>());
+                }
+                View options = View::List();
+                int i = 0;
+                for (const auto& c : spec.choices) {
+                    View opt;
+                    opt.Set("value", c.value)
+                        .Set("label", c.label.in(locale))
+                        .Set("selected", chosen.count(c.value) > 0);
+                    opt.Set("id", spec.name + "-" + std::to_string(i++)).Set("name", spec.name);
+                    options.Push(std::move(opt));
+                }
+                f.Set("options", std::move(options));
+                f.Set(spec.multiple ? "is_multi" : "is_select", true);
+            } else {
+                std::string t = spec.type == FieldType::kDate    ? "date"
+                                : spec.type == FieldType::kEmail ? "email"
+                                : spec.type == FieldType::kUrl   ? "url"
+                                                                 : "text";
+                f.Set("is_input", true).Set("input_type", t).Set("value", str(spec.name));
+                if (spec.type == FieldType::kYear)
+                    f.Set("has_help", true).Set("help", "2569 / 2026");
+            }
+            fields.Push(std::move(f));
+        }
+        return fields;
+    }
+
+    // The dataset dictionary a submitted form describes.
+    Json FormDict(http::Request& req, const DataType& type) const {
+        Json d = Json::object();
+        const auto& form = req.Form();
+        auto one = [&](const std::string& k) {
+            auto it = form.find(k);
+            return it == form.end() ? std::string() : it->second;
+        };
+        for (const char* k : {"title", "name", "notes", "tag_string", "owner_org"}) d[k] = one(k);
+        d["private"] = one("private") == "true";
+        d["data_type"] = type.value;
+        for (const auto& spec : catalog.schema().dataset_fields()) {
+            if (!spec.InDataType(type.key) || d.contains(spec.name)) continue;
+            if (spec.multiple) {
+                Json list = Json::array();
+                auto range = form.equal_range(spec.name);
+                for (auto it = range.first; it != range.second; ++it)
+                    if (!it->second.empty()) list.push_back(it->second);
+                if (!list.empty()) d[spec.name] = list;
+            } else if (!one(spec.name).empty()) {
+                d[spec.name] = one(spec.name);
+            }
+        }
+        return d;
+    }
+
+    http::Response FormPage(http::Request& req, const Json& values, const DataType* type,
+                            const std::vector<FieldError>& errors, bool is_new,
+                            const std::string& name, int status) const {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        View v;
+        v.Set("is_new", is_new);
+        v.Set("heading",
+              pages.T(req.locale, is_new ? "opendata.form.new_title" : "opendata.form.edit_title"));
+        if (!type) {
+            v.Set("choose", true);
+            View types = View::List();
+            for (const auto& t : catalog.schema().data_types()) {
+                View tv;
+                tv.Set("key", t.key)
+                    .Set("label", t.label.in(req.locale))
+                    .Set("checked", t.key == "statistical");
+                types.Push(std::move(tv));
+            }
+            v.Set("data_types", std::move(types));
+        } else {
+            Json orgs = catalog.OrganizationListForUser(p, "create_dataset");
+            v.Set("data_type", type->key).Set("data_type_label", type->label.in(req.locale));
+            v.Set("action", is_new ? "/dataset/new" : "/dataset/" + name + "/edit");
+            v.Set("submit",
+                  pages.T(req.locale, is_new ? "opendata.form.create" : "opendata.form.save"));
+            v.Set("fields", FormFields(values, *type, errors, orgs, req.locale));
+            if (values.contains("resource_name") && values["resource_name"].is_string())
+                v.Set("resource_name", values["resource_name"].get<std::string>());
+            // The summary names each field, since one message ("missing value") fits many.
+            std::vector<FieldError> summary;
+            for (const auto& e : errors) {
+                const FieldSpec* spec = catalog.schema().DatasetField(e.field);
+                std::string label = spec ? spec->label.in(req.locale) : e.field;
+                summary.push_back({e.field, label + ": " + pages.T(req.locale, e.message)});
+            }
+            pages.AddErrors(v, summary, req.locale);
+        }
+        return http::Response::Html(
+            pages.Render("opendata/form", std::move(v), accounts::PageContextOf(req),
+                         is_new ? "opendata.form.new_title" : "opendata.form.edit_title"),
+            status);
+    }
+
+    static http::Response LoginFirst(const http::Request& req) {
+        return http::Response::Redirect("/user/login?next=" + core::UrlEncode(req.path));
+    }
+
+    http::Response NewForm(http::Request& req) const {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return LoginFirst(req);
+        if (catalog.OrganizationListForUser(p, "create_dataset").empty())
+            throw HttpError(403, "forbidden", "opendata.form.no_org");
+        const DataType* type = catalog.schema().FindDataType(req.Query("data_type"));
+        return FormPage(req, Json::object(), type, {}, true, "", 200);
+    }
+
+    http::Response Create(http::Request& req) const {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return LoginFirst(req);
+        const DataType* type = catalog.schema().FindDataType(req.FormValue("data_type"));
+        if (!type) return FormPage(req, Json::object(), nullptr, {}, true, "", 422);
+        Json dict = FormDict(req, *type);
+        try {
+            Json created = catalog.PackageCreate(p, dict, accounts::CallerOf(req));
+            std::string name = created["name"].get<std::string>();
+            if (const http::Part* part = req.FilePart("upload"); part && part->size > 0) {
+                auto file = part->file;
+                UploadedFile up{file->path(), part->filename, part->size,
+                                [file](const std::string& dest) { return file->MoveTo(dest); }};
+                Json r = {{"package_id", created["id"]}};
+                std::string rname = core::Trim(req.FormValue("resource_name"));
+                if (!rname.empty()) r["name"] = rname;
+                catalog.ResourceCreate(p, r, accounts::CallerOf(req), &up);
+            }
+            return http::Response::Redirect("/dataset/" + name);
+        } catch (const HttpError& e) {
+            if (e.status() != 409) throw;
+            dict["resource_name"] = req.FormValue("resource_name");
+            return FormPage(req, dict, type, e.fields(), true, "", 422);
+        }
+    }
+
+    http::Response EditForm(http::Request& req) const {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return LoginFirst(req);
+        Json d = catalog.PackageShow(p, std::string(req.PathParam("name")));
+        if (!catalog.CanEdit(p, d["owner_org"].get<std::string>())) throw HttpError::Forbidden();
+        std::string tags;
+        for (const auto& t : d["tags"])
+            tags += (tags.empty() ? "" : ", ") + t["name"].get<std::string>();
+        d["tag_string"] = tags;
+        return FormPage(req, d, catalog.schema().FindDataType(d["data_type"].get<std::string>()),
+                        {}, false, d["name"].get<std::string>(), 200);
+    }
+
+    http::Response Update(http::Request& req) const {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return LoginFirst(req);
+        std::string name(req.PathParam("name"));
+        Json existing = catalog.PackageShow(p, name);
+        const DataType* type =
+            catalog.schema().FindDataType(existing["data_type"].get<std::string>());
+        Json dict = FormDict(req, *type);
+        dict["id"] = existing["id"];
+        try {
+            Json updated = catalog.PackageUpdate(p, dict, false, accounts::CallerOf(req));
+            return http::Response::Redirect("/dataset/" + updated["name"].get<std::string>());
+        } catch (const HttpError& e) {
+            if (e.status() != 409) throw;
+            return FormPage(req, dict, type, e.fields(), false, name, 422);
+        }
+    }
+
     http::Response Search(http::Request& req) const {
         const accounts::Principal* p = accounts::CurrentUser(req);
         SearchParams sp;
@@ -120,6 +373,7 @@ struct Pages {
         };
         View v;
         v.Set("q", sp.q);
+        v.Set("can_add", p && !catalog.OrganizationListForUser(p, "create_dataset").empty());
         Json result;
         try {
             result = catalog.PackageSearch(p, sp);
@@ -364,6 +618,15 @@ void RegisterRoutes(http::Router& router, CatalogService& catalog,
                     const render::PageRenderer& pages) {
     auto pg = std::make_shared<Pages>(Pages{catalog, pages});
     router.Get("/dataset", [pg](http::Request& req) { return pg->Search(req); });
+    // Registered before /dataset/{name} so "new" is never taken for a dataset name.
+    router.Get("/dataset/new", [pg](http::Request& req) { return pg->NewForm(req); });
+    router.Post("/dataset/new", [pg](http::Request& req) { return pg->Create(req); },
+                {.body_limit = static_cast<size_t>(catalog.max_upload_bytes()) + (1 << 20),
+                 .upload = true,
+                 .rate_limit = "form"});
+    router.Get("/dataset/{name}/edit", [pg](http::Request& req) { return pg->EditForm(req); });
+    router.Post("/dataset/{name}/edit", [pg](http::Request& req) { return pg->Update(req); },
+                {.body_limit = 1 << 20, .rate_limit = "form"});
     router.Get("/dataset/{name}", [pg](http::Request& req) { return pg->Show(req); });
     router.Get("/catalog.jsonld",
                [pg](http::Request&) { return pg->Dcat(pg->AllPublic(), false, true); });

@@ -1,0 +1,106 @@
+// Open Data in the browser: an editor creates a statistical dataset with a CSV file through
+// the guided form; an anonymous visitor finds it by a Thai word and downloads the file.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { artifacts, launchChromium, seriousViolations, startGovhub } from './harness.mjs';
+
+let govhub;
+let browser;
+
+async function api(action, body, token) {
+  const res = await fetch(`${govhub.url}/api/3/action/${action}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: token },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  assert.equal(json.success, true, JSON.stringify(json));
+  return json.result;
+}
+
+before(async () => {
+  govhub = await startGovhub();
+  browser = await launchChromium();
+  govhub.cli('admin', 'create-user', '--name', 'od-admin', '--email', 'od-admin@example.go.th', '--password',
+    'ดูแลข้อมูล-เปิด-2569', '--sysadmin');
+  govhub.cli('admin', 'create-user', '--name', 'od-editor', '--email', 'od-editor@example.go.th', '--password',
+    'แก้ไขข้อมูล-2569', '--fullname-th', 'เจ้าหน้าที่ ข้อมูล');
+  const token = govhub.cli('admin', 'create-token', 'od-admin').trim();
+  await api('organization_create', { name: 'tat', title: 'การท่องเที่ยวแห่งประเทศไทย' }, token);
+  await api('organization_member_create', { id: 'tat', username: 'od-editor', role: 'editor' }, token);
+});
+
+after(async () => {
+  await browser?.close();
+  await govhub?.stop();
+});
+
+const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+
+test('an editor publishes a statistical dataset with a CSV file; a visitor finds it and downloads it', async () => {
+  const editor = await browser.newContext({ locale: 'th-TH' });
+  const page = await editor.newPage();
+  await page.goto(`${govhub.url}/user/login?lang=th`);
+  await page.getByLabel('ชื่อผู้ใช้หรืออีเมล').fill('od-editor');
+  await page.getByLabel('รหัสผ่าน').fill('แก้ไขข้อมูล-2569');
+  await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+  await page.waitForURL(/\/user\/od-editor/);
+
+  await page.goto(`${govhub.url}/dataset`);
+  await page.getByRole('link', { name: 'เพิ่มชุดข้อมูล' }).click();
+  await page.getByLabel('ข้อมูลสถิติ').check();
+  assert.deepEqual(await seriousViolations(page), [], 'data type step');
+  await page.getByRole('button', { name: 'ถัดไป' }).click();
+  // Only the statistical field set is shown.
+  await page.locator('#first_year_of_data').waitFor();
+  assert.equal(await page.locator('#west_bound_longitude').count(), 0);
+
+  // Submitting with a missing field keeps everything typed and says what is missing.
+  await page.locator('#title').fill('สถิตินักท่องเที่ยวรายจังหวัด');
+  await page.locator('#name').fill('tourist-arrivals-province');
+  await page.getByRole('button', { name: 'บันทึกชุดข้อมูล' }).click();
+  await page.locator('#form-errors').waitFor();
+  assert.equal(await page.locator('#title').inputValue(), 'สถิตินักท่องเที่ยวรายจังหวัด');
+  assert.deepEqual(await seriousViolations(page), [], 'form with errors');
+  await shot(page, 'dataset-form-errors');
+
+  await page.locator('#notes').fill('จำนวนนักท่องเที่ยวชาวไทยและชาวต่างชาติ จำแนกรายจังหวัด');
+  await page.locator('#tag_string').fill('ท่องเที่ยว, นักท่องเที่ยว');
+  await page.locator('#owner_org').selectOption({ label: 'การท่องเที่ยวแห่งประเทศไทย' });
+  await page.locator('#maintainer').fill('กองสถิติการท่องเที่ยว');
+  await page.locator('#maintainer_email').fill('stat@tat.example.go.th');
+  await page.locator('#objective-0').check();
+  await page.locator('#update_frequency_unit').selectOption('เดือน');
+  await page.locator('#geo_coverage').selectOption('จังหวัด');
+  await page.locator('#data_source').fill('ระบบสถิตินักท่องเที่ยว');
+  await page.locator('input[name="data_format"][value="CSV"]').check();
+  await page.locator('#data_category').selectOption('ข้อมูลสาธารณะ');
+  await page.locator('#license_id').selectOption('cc-by');
+  await page.locator('#first_year_of_data').fill('2560');
+  const csv = 'จังหวัด,นักท่องเที่ยว\nเชียงใหม่,10800000\nภูเก็ต,9900000\n';
+  await page.locator('#upload').setInputFiles({ name: 'arrivals.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.locator('#resource_name').fill('นักท่องเที่ยวปี 2568');
+  await page.getByRole('button', { name: 'บันทึกชุดข้อมูล' }).click();
+  await page.getByRole('heading', { name: 'สถิตินักท่องเที่ยวรายจังหวัด' }).waitFor();
+  await shot(page, 'dataset-created');
+  await editor.close();
+
+  const visitor = await browser.newContext({ locale: 'th-TH', acceptDownloads: true });
+  const v = await visitor.newPage();
+  await v.goto(`${govhub.url}/dataset?lang=th`);
+  await v.getByLabel('ค้นหาชุดข้อมูล').fill('ท่องเที่ยว');
+  await v.getByRole('button', { name: 'ค้นหา' }).click();
+  await v.getByRole('link', { name: 'สถิตินักท่องเที่ยวรายจังหวัด' }).click();
+  assert.deepEqual(await seriousViolations(v), [], 'dataset page');
+  await shot(v, 'dataset-visitor');
+  const [download] = await Promise.all([v.waitForEvent('download'), v.getByRole('link', { name: /ดาวน์โหลด/ }).click()]);
+  const file = path.join(artifacts, 'downloaded.csv');
+  await download.saveAs(file);
+  const { readFileSync } = await import('node:fs');
+  assert.equal(readFileSync(file, 'utf8'), csv);
+  await v.goto(`${govhub.url}/dataset?lang=en&q=%E0%B8%97%E0%B9%88%E0%B8%AD%E0%B8%87%E0%B9%80%E0%B8%97%E0%B8%B5%E0%B9%88%E0%B8%A2%E0%B8%A7`);
+  assert.deepEqual(await seriousViolations(v), [], 'search page (en)');
+  await shot(v, 'dataset-search');
+  await visitor.close();
+});

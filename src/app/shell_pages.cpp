@@ -12,7 +12,6 @@ void RegisterShellPages(http::Router& router, const render::PageRenderer& pages)
         };
     };
     router.Get("/", page("home", "home.title"));
-    router.Get("/opendata", page("services/opendata", "services.opendata.name"));
     router.Get("/learning", page("services/learning", "services.learning.name"));
     router.Get("/workd", page("services/workd", "services.workd.name"));
 }

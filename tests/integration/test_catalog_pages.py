@@ -61,3 +61,26 @@ def test_dcat_and_sitemap(server, world):
     assert "a dcat:Catalog" in b.get("/catalog.ttl").text
     sm = b.get("/sitemap.xml")
     assert sm.status == 200 and "<loc>%s/dataset/%s</loc>" % (server.url, name) in sm.text
+
+
+def test_portal_home_agencies_and_groups(server, world, sysadmin):
+    api = Browser(server)
+    parent = "ministry-" + world["suffix"]
+    ok(call(api, "organization_create", {"name": parent, "title": "กระทรวงทดสอบ"}, sysadmin))
+    child = ok(call(api, "organization_create", {"name": "dept-" + world["suffix"], "title": "กรมทดสอบ",
+                                                 "parent": parent}, sysadmin))
+    assert child["parent"]
+    b = Browser(server)
+    home = b.get("/opendata")
+    assert home.status == 200
+    assert "ชุดข้อมูลล่าสุด" in home.text and "ด้านเศรษฐกิจ" in home.text and "5 นาที" in home.text
+    orgs = b.get("/organization")
+    assert orgs.status == 200
+    # The department is listed under its ministry.
+    assert re.search(r'กระทรวงทดสอบ</a> \(0\)\s*<ul><li><a href="/organization/dept-%s">กรมทดสอบ</a>' % world["suffix"],
+                     orgs.text), orgs.text
+    page = b.get("/organization/dept-" + world["suffix"])
+    assert page.status == 200 and "กระทรวงทดสอบ" in page.text
+    assert b.get("/organization/no-such-org").status == 404
+    groups = b.get("/group?lang=en")
+    assert groups.status == 200 and "Natural resources and environment" in groups.text

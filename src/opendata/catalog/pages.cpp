@@ -80,6 +80,132 @@ struct Pages {
     CatalogService& catalog;
     const render::PageRenderer& pages;
 
+    // ---- portal home, agencies and groups
+
+    View Categories(const std::string& locale) const {
+        Json groups = catalog.GroupList(true);
+        View cats = View::List();
+        for (int i = 1; i <= 7; ++i) {
+            std::string cat = "category0" + std::to_string(i);
+            View c;
+            c.Set("title", pages.T(locale, "opendata.home.cat." + cat));
+            View list = View::List();
+            for (const auto& g : groups) {
+                if (g["category"] != cat) continue;
+                View gv;
+                gv.Set("name", g["name"].get<std::string>()).Set("title", g["title"].get<std::string>());
+                gv.Set("count", g["package_count"].get<int64_t>());
+                list.Push(std::move(gv));
+            }
+            c.Set("groups", std::move(list));
+            cats.Push(std::move(c));
+        }
+        return cats;
+    }
+
+    View DatasetList(const accounts::Principal* p, const std::string& sort, int rows) const {
+        SearchParams sp;
+        sp.sort = sort;
+        sp.rows = rows;
+        Json found = catalog.PackageSearch(p, sp);
+        View list = View::List();
+        for (const auto& d : found["results"]) {
+            View item;
+            item.Set("name", d["name"].get<std::string>()).Set("title", d["title"].get<std::string>());
+            item.Set("organization", d.contains("organization") ? d["organization"]["title"].get<std::string>() : "");
+            item.Set("views", d["tracking_summary"]["total"].get<int64_t>());
+            list.Push(std::move(item));
+        }
+        return list;
+    }
+
+    http::Response Home(http::Request& req) const {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        View v;
+        SearchParams count_only;
+        count_only.rows = 0;
+        v.Set("dataset_count", catalog.PackageSearch(p, count_only)["count"].get<int64_t>());
+        Json orgs = catalog.OrganizationList(true);
+        v.Set("org_count", static_cast<int64_t>(orgs.size()));
+        v.Set("group_count", static_cast<int64_t>(catalog.GroupList(false).size()));
+        v.Set("newest", DatasetList(p, "metadata_modified desc", 5));
+        v.Set("popular", DatasetList(p, "views_recent desc", 5));
+        v.Set("categories", Categories(req.locale));
+        View ol = View::List();
+        for (const auto& o : orgs) {
+            View ov;
+            ov.Set("name", o["name"].get<std::string>()).Set("title", o["title"].get<std::string>());
+            ov.Set("count", o["package_count"].get<int64_t>());
+            ol.Push(std::move(ov));
+        }
+        v.Set("orgs", std::move(ol));
+        return http::Response::Html(
+            pages.Render("opendata/home", std::move(v), accounts::PageContextOf(req), "services.opendata.name"));
+    }
+
+    http::Response Organizations(http::Request& req) const {
+        Json orgs = catalog.OrganizationList(true);
+        View list = View::List();
+        auto entry = [](const Json& o) {
+            View ov;
+            ov.Set("name", o["name"].get<std::string>()).Set("title", o["title"].get<std::string>());
+            ov.Set("count", o["package_count"].get<int64_t>());
+            return ov;
+        };
+        // Ministries first, their departments beneath them.
+        for (const auto& o : orgs) {
+            if (!o["parent"].is_null()) continue;
+            View ov = entry(o);
+            View children = View::List();
+            for (const auto& c : orgs)
+                if (c["parent"] == o["id"]) children.Push(entry(c));
+            ov.Set("has_children", !children.items().empty());
+            ov.Set("children", std::move(children));
+            list.Push(std::move(ov));
+        }
+        View v;
+        v.Set("orgs", std::move(list));
+        return http::Response::Html(
+            pages.Render("opendata/organizations", std::move(v), accounts::PageContextOf(req), "opendata.home.agencies"));
+    }
+
+    http::Response Organization(http::Request& req) const {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        Json o = catalog.OrganizationShow(p, std::string(req.PathParam("name")), true);
+        View v;
+        v.Set("name", o["name"].get<std::string>()).Set("title", o["title"].get<std::string>());
+        v.Set("description", o["description"].get<std::string>());
+        Json all = catalog.OrganizationList(true);
+        View children = View::List();
+        for (const auto& c : all) {
+            if (c["parent"] == o["id"]) {
+                View cv;
+                cv.Set("name", c["name"].get<std::string>()).Set("title", c["title"].get<std::string>());
+                children.Push(std::move(cv));
+            }
+            if (!o["parent"].is_null() && c["id"] == o["parent"])
+                v.Set("parent_title", c["title"].get<std::string>()).Set("parent_name", c["name"].get<std::string>());
+        }
+        v.Set("has_children", !children.items().empty()).Set("children", std::move(children));
+        View datasets = View::List();
+        for (const auto& d : o["packages"]) {
+            View dv;
+            dv.Set("name", d["name"].get<std::string>()).Set("title", d["title"].get<std::string>());
+            dv.Set("private", d["private"].get<bool>());
+            datasets.Push(std::move(dv));
+        }
+        v.Set("count", static_cast<int64_t>(o["packages"].size())).Set("datasets", std::move(datasets));
+        return http::Response::Html(
+            pages.Render("opendata/organization", std::move(v), accounts::PageContextOf(req), o["title"].get<std::string>()));
+    }
+
+    http::Response Groups(http::Request& req) const {
+        View v;
+        v.Set("categories", Categories(req.locale));
+        return http::Response::Html(
+            pages.Render("opendata/groups", std::move(v), accounts::PageContextOf(req), "opendata.home.group_types"));
+    }
+
     // ---- the guided create/edit form
 
     View FormFields(const Json& values, const DataType& type, const std::vector<FieldError>& errors,
@@ -617,6 +743,10 @@ struct Pages {
 void RegisterRoutes(http::Router& router, CatalogService& catalog,
                     const render::PageRenderer& pages) {
     auto pg = std::make_shared<Pages>(Pages{catalog, pages});
+    router.Get("/opendata", [pg](http::Request& req) { return pg->Home(req); });
+    router.Get("/organization", [pg](http::Request& req) { return pg->Organizations(req); });
+    router.Get("/organization/{name}", [pg](http::Request& req) { return pg->Organization(req); });
+    router.Get("/group", [pg](http::Request& req) { return pg->Groups(req); });
     router.Get("/dataset", [pg](http::Request& req) { return pg->Search(req); });
     // Registered before /dataset/{name} so "new" is never taken for a dataset name.
     router.Get("/dataset/new", [pg](http::Request& req) { return pg->NewForm(req); });

@@ -234,3 +234,32 @@ def test_activity_autocomplete_bulk_and_help(server, world):
     help_text = ok(call(Browser(server), "help_show", {"name": "package_search"}, method="GET"))
     assert "package_search" in help_text
     assert call(Browser(server), "help_show", {"name": "nope"}, method="GET").status == 404
+
+
+def test_groups_members_and_users(server, world):
+    api = Browser(server)
+    editor, sysadmin = world["people"]["editor"], world["sysadmin"]
+    gname = "grp-" + world["suffix"]
+    ok(call(api, "group_create", {"name": gname, "title": "กลุ่มทดสอบ", "category": "category02"}, sysadmin))
+    name = "mem-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), editor))
+    ok(call(api, "member_create", {"id": gname, "object": name, "object_type": "package"}, editor))
+    members = ok(call(Browser(server), "member_list", {"id": gname}, method="GET"))
+    assert len(members) == 1 and members[0][1] == "package"
+    assert call(api, "member_create", {"id": gname, "object": name, "object_type": "dog"}, editor).status == 409
+    assert call(api, "member_create", {"id": gname, "object": name, "object_type": "package"},
+                world["people"]["other"]).status == 403
+    ok(call(api, "member_delete", {"id": gname, "object": name, "object_type": "package"}, editor))
+    assert ok(call(Browser(server), "member_list", {"id": gname}, method="GET")) == []
+    g = ok(call(api, "group_patch", {"id": gname, "title": "กลุ่มใหม่"}, sysadmin))
+    assert g["title"] == "กลุ่มใหม่" and g["category"] == "category02"
+    assert call(api, "group_patch", {"id": gname, "title": "x"}, editor).status == 403
+    ok(call(api, "group_delete", {"id": gname}, sysadmin))
+    assert call(Browser(server), "group_show", {"id": gname}, method="GET").status == 404
+    users = ok(call(Browser(server), "user_list", method="GET"))
+    assert users and all("email" not in u for u in users)
+    assert all("email" in u for u in ok(call(api, "user_list", {}, sysadmin, method="GET")))
+    # Organization members are visible to the organization, not to outsiders.
+    assert call(Browser(server), "member_list", {"id": world["orgs"]["a"]}, method="GET").status == 403
+    roles = {m[2] for m in ok(call(api, "member_list", {"id": world["orgs"]["a"]}, editor, method="GET"))}
+    assert roles == {"editor", "member"}

@@ -93,7 +93,8 @@ struct Pages {
             for (const auto& g : groups) {
                 if (g["category"] != cat) continue;
                 View gv;
-                gv.Set("name", g["name"].get<std::string>()).Set("title", g["title"].get<std::string>());
+                gv.Set("name", g["name"].get<std::string>())
+                    .Set("title", g["title"].get<std::string>());
                 gv.Set("count", g["package_count"].get<int64_t>());
                 list.Push(std::move(gv));
             }
@@ -111,8 +112,11 @@ struct Pages {
         View list = View::List();
         for (const auto& d : found["results"]) {
             View item;
-            item.Set("name", d["name"].get<std::string>()).Set("title", d["title"].get<std::string>());
-            item.Set("organization", d.contains("organization") ? d["organization"]["title"].get<std::string>() : "");
+            item.Set("name", d["name"].get<std::string>())
+                .Set("title", d["title"].get<std::string>());
+            item.Set("organization", d.contains("organization")
+                                         ? d["organization"]["title"].get<std::string>()
+                                         : "");
             item.Set("views", d["tracking_summary"]["total"].get<int64_t>());
             list.Push(std::move(item));
         }
@@ -134,13 +138,14 @@ struct Pages {
         View ol = View::List();
         for (const auto& o : orgs) {
             View ov;
-            ov.Set("name", o["name"].get<std::string>()).Set("title", o["title"].get<std::string>());
+            ov.Set("name", o["name"].get<std::string>())
+                .Set("title", o["title"].get<std::string>());
             ov.Set("count", o["package_count"].get<int64_t>());
             ol.Push(std::move(ov));
         }
         v.Set("orgs", std::move(ol));
-        return http::Response::Html(
-            pages.Render("opendata/home", std::move(v), accounts::PageContextOf(req), "services.opendata.name"));
+        return http::Response::Html(pages.Render(
+            "opendata/home", std::move(v), accounts::PageContextOf(req), "services.opendata.name"));
     }
 
     http::Response Organizations(http::Request& req) const {
@@ -148,7 +153,8 @@ struct Pages {
         View list = View::List();
         auto entry = [](const Json& o) {
             View ov;
-            ov.Set("name", o["name"].get<std::string>()).Set("title", o["title"].get<std::string>());
+            ov.Set("name", o["name"].get<std::string>())
+                .Set("title", o["title"].get<std::string>());
             ov.Set("count", o["package_count"].get<int64_t>());
             return ov;
         };
@@ -165,8 +171,9 @@ struct Pages {
         }
         View v;
         v.Set("orgs", std::move(list));
-        return http::Response::Html(
-            pages.Render("opendata/organizations", std::move(v), accounts::PageContextOf(req), "opendata.home.agencies"));
+        return http::Response::Html(pages.Render("opendata/organizations", std::move(v),
+                                                 accounts::PageContextOf(req),
+                                                 "opendata.home.agencies"));
     }
 
     http::Response Organization(http::Request& req) const {
@@ -180,30 +187,36 @@ struct Pages {
         for (const auto& c : all) {
             if (c["parent"] == o["id"]) {
                 View cv;
-                cv.Set("name", c["name"].get<std::string>()).Set("title", c["title"].get<std::string>());
+                cv.Set("name", c["name"].get<std::string>())
+                    .Set("title", c["title"].get<std::string>());
                 children.Push(std::move(cv));
             }
             if (!o["parent"].is_null() && c["id"] == o["parent"])
-                v.Set("parent_title", c["title"].get<std::string>()).Set("parent_name", c["name"].get<std::string>());
+                v.Set("parent_title", c["title"].get<std::string>())
+                    .Set("parent_name", c["name"].get<std::string>());
         }
         v.Set("has_children", !children.items().empty()).Set("children", std::move(children));
         View datasets = View::List();
         for (const auto& d : o["packages"]) {
             View dv;
-            dv.Set("name", d["name"].get<std::string>()).Set("title", d["title"].get<std::string>());
+            dv.Set("name", d["name"].get<std::string>())
+                .Set("title", d["title"].get<std::string>());
             dv.Set("private", d["private"].get<bool>());
             datasets.Push(std::move(dv));
         }
-        v.Set("count", static_cast<int64_t>(o["packages"].size())).Set("datasets", std::move(datasets));
-        return http::Response::Html(
-            pages.Render("opendata/organization", std::move(v), accounts::PageContextOf(req), o["title"].get<std::string>()));
+        v.Set("count", static_cast<int64_t>(o["packages"].size()))
+            .Set("datasets", std::move(datasets));
+        return http::Response::Html(pages.Render("opendata/organization", std::move(v),
+                                                 accounts::PageContextOf(req),
+                                                 o["title"].get<std::string>()));
     }
 
     http::Response Groups(http::Request& req) const {
         View v;
         v.Set("categories", Categories(req.locale));
-        return http::Response::Html(
-            pages.Render("opendata/groups", std::move(v), accounts::PageContextOf(req), "opendata.home.group_types"));
+        return http::Response::Html(pages.Render("opendata/groups", std::move(v),
+                                                 accounts::PageContextOf(req),
+                                                 "opendata.home.group_types"));
     }
 
     // ---- the guided create/edit form

@@ -400,6 +400,134 @@ Json CatalogService::GroupShow(const std::string& id) {
     return GroupDict(*g);
 }
 
+Json CatalogService::GroupUpdate(const Principal* p, const Json& dict, bool patch,
+                                 const accounts::Caller& caller) {
+    if (!p || !p->sysadmin) throw HttpError::Forbidden();
+    std::string id = Str(dict, "id");
+    if (id.empty()) throw HttpError::Validation({{"id", "schema.required"}});
+    Group g;
+    db_.Write([&](db::Connection& c) {
+        auto found = store::FindGroup(c, id);
+        if (!found || found->state == "deleted") throw HttpError::NotFound("catalog.no_such_group");
+        g = *found;
+        Group before = g;
+        auto take = [&](const char* key, std::string& field) {
+            if (dict.contains(key))
+                field = Str(dict, key);
+            else if (!patch)
+                field.clear();
+        };
+        take("title", g.title);
+        take("description", g.description);
+        take("image_url", g.image_url);
+        if (g.title.empty()) g.title = g.name;
+        g.modified = core::NowIso();
+        store::UpdateGroup(c, g);
+        Audit(c, caller, "group.update", "group", g.id,
+              {{"title", Json::array({before.title, g.title})}});
+    });
+    return GroupDict(g);
+}
+
+void CatalogService::GroupDelete(const Principal* p, const std::string& id,
+                                 const accounts::Caller& caller) {
+    if (!p || !p->sysadmin) throw HttpError::Forbidden();
+    db_.Write([&](db::Connection& c) {
+        auto g = store::FindGroup(c, id);
+        if (!g || g->state == "deleted") throw HttpError::NotFound("catalog.no_such_group");
+        g->state = "deleted";
+        g->modified = core::NowIso();
+        store::UpdateGroup(c, *g);
+        c.Exec("DELETE FROM dataset_groups WHERE group_id = ?", {g->id});
+        Audit(c, caller, "group.delete", "group", g->id, Json::object());
+    });
+}
+
+void CatalogService::MemberCreate(const Principal* p, const std::string& group,
+                                  const std::string& object, const std::string& object_type,
+                                  const std::string& capacity, const accounts::Caller& caller) {
+    if (object_type == "user") return OrganizationMemberCreate(p, group, object, capacity, caller);
+    if (object_type != "package")
+        throw HttpError::Validation({{"object_type", "catalog.bad_object_type"}});
+    // Editors may put their datasets in any group.
+    Dataset d = RequireDataset(p, object);
+    if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    db_.Write([&](db::Connection& c) {
+        auto g = store::FindGroup(c, group);
+        if (!g || g->state == "deleted") throw HttpError::NotFound("catalog.no_such_group");
+        c.Exec(
+            "INSERT INTO dataset_groups (dataset_id, group_id) VALUES (?, ?) ON CONFLICT DO "
+            "NOTHING",
+            {d.id, g->id});
+        Audit(c, caller, "dataset.group_add", "dataset", d.id, {{"group", g->name}});
+    });
+}
+
+void CatalogService::MemberDelete(const Principal* p, const std::string& group,
+                                  const std::string& object, const std::string& object_type,
+                                  const accounts::Caller& caller) {
+    if (object_type == "user") return OrganizationMemberDelete(p, group, object, caller);
+    if (object_type != "package")
+        throw HttpError::Validation({{"object_type", "catalog.bad_object_type"}});
+    Dataset d = RequireDataset(p, object);
+    if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    db_.Write([&](db::Connection& c) {
+        auto g = store::FindGroup(c, group);
+        if (!g) throw HttpError::NotFound("catalog.no_such_group");
+        c.Exec("DELETE FROM dataset_groups WHERE dataset_id = ? AND group_id = ?", {d.id, g->id});
+        Audit(c, caller, "dataset.group_remove", "dataset", d.id, {{"group", g->name}});
+    });
+}
+
+Json CatalogService::MemberList(const Principal* p, const std::string& id,
+                                const std::string& object_type) {
+    Json out = Json::array();
+    if (auto o = db_.Read([&](db::Connection& c) { return store::FindOrganization(c, id); })) {
+        if (object_type.empty() || object_type == "user") {
+            if (!accounts_.HasCapacity(p, "organization", o->id, Capacity::kMember))
+                throw HttpError::Forbidden();
+            for (const auto& [uid, cap] :
+                 db_.Read([&](db::Connection& c) { return store::OrganizationMembers(c, o->id); }))
+                out.push_back(Json::array({uid, "user", cap}));
+        }
+        return out;
+    }
+    auto g = db_.Read([&](db::Connection& c) { return store::FindGroup(c, id); });
+    if (!g) throw HttpError::NotFound("catalog.no_such_group");
+    if (object_type.empty() || object_type == "package") {
+        db_.Read([&](db::Connection& c) {
+            for (const auto& r :
+                 c.Query("SELECT dataset_id FROM dataset_groups WHERE group_id = ?", {g->id})) {
+                auto d = store::FindDataset(c, r.Str(0));
+                if (d && CanRead(p, *d)) out.push_back(Json::array({d->id, "package", "public"}));
+            }
+        });
+    }
+    return out;
+}
+
+Json CatalogService::UserList(const Principal* p, const std::string& q, int limit) {
+    Json out = Json::array();
+    bool admin = p && p->sysadmin;
+    db_.Read([&](db::Connection& c) {
+        for (const auto& r : c.Query("SELECT id, name, fullname_th, fullname_en, created, "
+                                     "sysadmin, state, email FROM users"
+                                     " WHERE state = 'active' ORDER BY name LIMIT ?",
+                                     {int64_t{std::clamp(limit, 1, 1000)}})) {
+            if (!q.empty() && r.Str(1).find(q) == std::string::npos &&
+                r.Str(2).find(q) == std::string::npos &&
+                core::ToLower(r.Str(3)).find(core::ToLower(q)) == std::string::npos)
+                continue;
+            Json u = {{"id", r.Str(0)},           {"name", r.Str(1)},    {"fullname", r.Str(2)},
+                      {"display_name", r.Str(2)}, {"created", r.Str(4)}, {"sysadmin", r.Bool(5)},
+                      {"state", r.Str(6)}};
+            if (admin) u["email"] = r.Str(7);  // e-mail addresses only for sysadmins
+            out.push_back(u);
+        }
+    });
+    return out;
+}
+
 Json CatalogService::GroupList(bool all_fields) {
     Json out = Json::array();
     for (const auto& g : db_.Read([](db::Connection& c) { return store::ListGroups(c); }))

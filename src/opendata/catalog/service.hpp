@@ -73,6 +73,20 @@ class CatalogService {
     Json GroupCreate(const accounts::Principal* p, const Json& dict,
                      const accounts::Caller& caller);
     Json GroupShow(const std::string& id);
+    Json GroupUpdate(const accounts::Principal* p, const Json& dict, bool patch,
+                     const accounts::Caller& caller);
+    void GroupDelete(const accounts::Principal* p, const std::string& id,
+                     const accounts::Caller& caller);
+    // CKAN's member_*: datasets in groups, users in organizations.
+    void MemberCreate(const accounts::Principal* p, const std::string& group,
+                      const std::string& object, const std::string& object_type,
+                      const std::string& capacity, const accounts::Caller& caller);
+    void MemberDelete(const accounts::Principal* p, const std::string& group,
+                      const std::string& object, const std::string& object_type,
+                      const accounts::Caller& caller);
+    Json MemberList(const accounts::Principal* p, const std::string& id,
+                    const std::string& object_type);
+    Json UserList(const accounts::Principal* p, const std::string& q, int limit);
     Json GroupList(bool all_fields);
 
     // Datasets

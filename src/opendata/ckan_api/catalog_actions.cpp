@@ -198,6 +198,40 @@ void RegisterCatalogActions(ActionRegistry& a, CatalogService& cat) {
     a.Add("group_create", [&cat](ActionContext& ctx) {
         return cat.GroupCreate(User(ctx), ctx.params, CallerOf(ctx));
     });
+    a.Add("group_update", [&cat](ActionContext& ctx) {
+        return cat.GroupUpdate(User(ctx), ctx.params, false, CallerOf(ctx));
+    });
+    a.Add("group_patch", [&cat](ActionContext& ctx) {
+        return cat.GroupUpdate(User(ctx), ctx.params, true, CallerOf(ctx));
+    });
+    a.Add("group_delete", [&cat](ActionContext& ctx) -> Json {
+        cat.GroupDelete(User(ctx), RequireString(ctx, "id"), CallerOf(ctx));
+        return nullptr;
+    });
+    a.Add("member_create", [&cat](ActionContext& ctx) -> Json {
+        cat.MemberCreate(User(ctx), RequireString(ctx, "id"), RequireString(ctx, "object"),
+                         RequireString(ctx, "object_type"),
+                         OptionalString(ctx, "capacity", "member"), CallerOf(ctx));
+        return nullptr;
+    });
+    a.Add("member_delete", [&cat](ActionContext& ctx) -> Json {
+        cat.MemberDelete(User(ctx), RequireString(ctx, "id"), RequireString(ctx, "object"),
+                         RequireString(ctx, "object_type"), CallerOf(ctx));
+        return nullptr;
+    });
+    a.Add(
+        "member_list",
+        [&cat](ActionContext& ctx) {
+            return cat.MemberList(User(ctx), RequireString(ctx, "id"),
+                                  OptionalString(ctx, "object_type"));
+        },
+        read);
+    a.Add(
+        "user_list",
+        [&cat](ActionContext& ctx) {
+            return cat.UserList(User(ctx), OptionalString(ctx, "q"), IntParam(ctx, "limit", 100));
+        },
+        read);
 
     // Activity streams and helpers clients use.
     a.Add(

@@ -11,6 +11,7 @@
 #include "accounts/routes.hpp"
 #include "accounts/service.hpp"
 #include "accounts/store.hpp"
+#include "app/bench_seed.hpp"
 #include "app/errors.hpp"
 #include "app/locale.hpp"
 #include "app/mail_job.hpp"
@@ -141,6 +142,18 @@ void App::CopyFrom(const std::string& from_url) {
     int64_t total = 0;
     for (const auto& t : report) total += t.rows;
     std::cout << "done: " << report.size() << " tables, " << total << " rows\n";
+}
+
+void App::SeedBench(int64_t datasets) {
+    std::optional<accounts::User> admin;
+    parts_->db->Read([&](db::Connection& c) { admin = accounts::store::FindUserByName(c, "admin"); });
+    if (!admin) {
+        parts_->accounts->EnsureInitialAdmin();
+        parts_->db->Read([&](db::Connection& c) { admin = accounts::store::FindUserByName(c, "admin"); });
+    }
+    accounts::Principal root{.user_id = admin->id, .name = admin->name, .sysadmin = true};
+    double rate = SeedBenchCatalog(*parts_->catalog, root, datasets);
+    std::cout << "indexed " << datasets << " datasets: " << static_cast<int64_t>(rate) << " datasets/s\n";
 }
 
 void App::SeedDemo() {

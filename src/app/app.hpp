@@ -29,6 +29,8 @@ class App {
     // Copies every table from `from_url` into this app's (empty) database, migrating both
     // first. Prints a line per table.
     void CopyFrom(const std::string& from_url);
+    // bench/search.sh: generated datasets; prints the indexing rate.
+    void SeedBench(int64_t datasets);
     // Adds the demo content of every module (idempotent).
     void SeedDemo();
     // Serves until SIGTERM/SIGINT. Creates `admin` on an empty site and prints its password.

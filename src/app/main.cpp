@@ -168,6 +168,10 @@ int main(int argc, char** argv) {
     copy_db->add_option("--to", copy_to, "target database URL; it must hold no rows yet")
         ->required();
 
+    int64_t bench_datasets = 100000;
+    CLI::App* bench_seed = admin->add_subcommand("bench-seed", "fill the catalog with generated datasets (bench/search.sh)");
+    bench_seed->add_option("--datasets", bench_datasets)->capture_default_str();
+
     CLI11_PARSE(cli, argc, argv);
     if (copy_db->parsed()) cfg.database_url = copy_to;
 
@@ -194,6 +198,8 @@ int main(int argc, char** argv) {
             std::string pw = app.accounts().ResetPasswordAdmin(name, password);
             std::cout << "one-time password for " << name << ": " << pw << "\n"
                       << "(it must be changed at the next login; other sessions were signed out)\n";
+        } else if (bench_seed->parsed()) {
+            app.SeedBench(bench_datasets);
         } else if (copy_db->parsed()) {
             app.CopyFrom(copy_from);
         } else if (token->parsed()) {

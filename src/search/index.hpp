@@ -36,6 +36,10 @@ void RemoveDocument(db::Connection& c, const std::string& object_type,
 std::vector<Hit> Search(db::Connection& c, const std::string& object_type, const std::string& query,
                         int limit = 100);
 
+// Ids of the documents containing every word of `query` (each as a prefix), unranked: the
+// cheap form for callers that rank and facet in memory.
+std::vector<std::string> MatchIds(db::Connection& c, const std::string& object_type, const std::string& query);
+
 // The engine-specific query text for `query`'s words: an FTS5 MATCH expression or a tsquery
 // literal (exposed for tests).
 std::string Fts5Match(const std::vector<std::string>& terms);

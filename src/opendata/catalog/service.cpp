@@ -53,8 +53,11 @@ std::optional<bool> Bool(const Json& d, const char* key) {
     throw HttpError::Validation({{key, "catalog.bad_boolean"}});
 }
 
+// Every catalog change is audited; the same call marks the catalog changed for the search
+// caches of every node.
 void Audit(db::Connection& c, const accounts::Caller& caller, const std::string& action,
            const std::string& type, const std::string& id, const Json& details) {
+    store::BumpVersion(c);
     workflow::RecordAudit(
         c, {.actor_id = caller.principal ? caller.principal->user_id : "",
             .action = action,

@@ -3,6 +3,8 @@
 // the GD-Catalog schema, permissions (member < editor < admin per organization; sysadmins
 // everything), the search index and the audit trail. Dictionaries in and out are CKAN's.
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -40,6 +42,8 @@ struct UploadedFile {
 struct ResourceFile {
     std::string path, filename, mimetype;
 };
+
+struct SearchSnapshot;
 
 class CatalogService {
   public:
@@ -153,6 +157,12 @@ class CatalogService {
     std::string site_url_;
     std::string files_dir_;
     uint64_t max_upload_bytes_;
+
+    // What package_search filters, ranks and facets, held in memory and rebuilt when the
+    // catalog's version (in the database, so every node sees it) moves on.
+    std::shared_ptr<const SearchSnapshot> Snapshot();
+    std::mutex snapshot_mutex_;
+    std::shared_ptr<const SearchSnapshot> snapshot_;
 };
 
 }  // namespace govhub::catalog

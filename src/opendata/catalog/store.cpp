@@ -84,6 +84,13 @@ CREATE TABLE resources (
 );
 CREATE INDEX resources_package ON resources (package_id, position);
 )sql"});
+    set.Add({.module = "catalog",
+             .version = 2,
+             .name = "catalog version (search caches on every node follow it)",
+             .sql = R"sql(
+CREATE TABLE catalog_state (id INTEGER PRIMARY KEY, version BIGINT NOT NULL);
+INSERT INTO catalog_state (id, version) VALUES (1, 0);
+)sql"});
 }
 
 namespace {
@@ -386,6 +393,13 @@ std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_dra
         if (it != index.end()) out[it->second].formats.push_back(r.Str(1));
     }
     return out;
+}
+
+void BumpVersion(db::Connection& c) { c.Exec("UPDATE catalog_state SET version = version + 1 WHERE id = 1"); }
+
+int64_t Version(db::Connection& c) {
+    auto row = c.One("SELECT version FROM catalog_state WHERE id = 1");
+    return row ? row->Int(0) : 0;
 }
 
 std::vector<std::string> ActiveDatasetNames(db::Connection& c, bool include_private) {

@@ -58,6 +58,10 @@ struct DatasetSummary {
 };
 std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_drafts,
                                              bool include_deleted);
+// A counter every catalog change increments (in its own transaction), so each node knows when
+// its in-memory search data is stale.
+void BumpVersion(db::Connection& c);
+int64_t Version(db::Connection& c);
 std::vector<std::string> ActiveDatasetNames(db::Connection& c, bool include_private);
 std::vector<std::pair<std::string, int64_t>> TagCounts(db::Connection& c, const std::string& prefix,
                                                        int limit);

@@ -146,14 +146,17 @@ void App::CopyFrom(const std::string& from_url) {
 
 void App::SeedBench(int64_t datasets) {
     std::optional<accounts::User> admin;
-    parts_->db->Read([&](db::Connection& c) { admin = accounts::store::FindUserByName(c, "admin"); });
+    parts_->db->Read(
+        [&](db::Connection& c) { admin = accounts::store::FindUserByName(c, "admin"); });
     if (!admin) {
         parts_->accounts->EnsureInitialAdmin();
-        parts_->db->Read([&](db::Connection& c) { admin = accounts::store::FindUserByName(c, "admin"); });
+        parts_->db->Read(
+            [&](db::Connection& c) { admin = accounts::store::FindUserByName(c, "admin"); });
     }
     accounts::Principal root{.user_id = admin->id, .name = admin->name, .sysadmin = true};
     double rate = SeedBenchCatalog(*parts_->catalog, root, datasets);
-    std::cout << "indexed " << datasets << " datasets: " << static_cast<int64_t>(rate) << " datasets/s\n";
+    std::cout << "indexed " << datasets << " datasets: " << static_cast<int64_t>(rate)
+              << " datasets/s\n";
 }
 
 void App::SeedDemo() {

@@ -169,7 +169,8 @@ int main(int argc, char** argv) {
         ->required();
 
     int64_t bench_datasets = 100000;
-    CLI::App* bench_seed = admin->add_subcommand("bench-seed", "fill the catalog with generated datasets (bench/search.sh)");
+    CLI::App* bench_seed = admin->add_subcommand(
+        "bench-seed", "fill the catalog with generated datasets (bench/search.sh)");
     bench_seed->add_option("--datasets", bench_datasets)->capture_default_str();
 
     CLI11_PARSE(cli, argc, argv);

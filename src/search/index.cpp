@@ -140,18 +140,23 @@ std::vector<Hit> Search(db::Connection& c, const std::string& object_type, const
 
 namespace govhub::search {
 
-std::vector<std::string> MatchIds(db::Connection& c, const std::string& object_type, const std::string& query) {
+std::vector<std::string> MatchIds(db::Connection& c, const std::string& object_type,
+                                  const std::string& query) {
     std::vector<std::string> ids;
     std::vector<std::string> terms = Terms(query);
     if (terms.empty()) return ids;
     db::Rows rows;
     if (c.engine() == db::Engine::kPostgres) {
-        rows = c.Query("SELECT object_id FROM search_documents WHERE object_type = ? AND vector @@ CAST(? AS tsquery)",
-                       {object_type, TsQuery(terms)});
+        rows = c.Query(
+            "SELECT object_id FROM search_documents WHERE object_type = ? AND vector @@ CAST(? AS "
+            "tsquery)",
+            {object_type, TsQuery(terms)});
     } else {
-        rows = c.Query("SELECT d.object_id FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid"
-                       " WHERE search_fts MATCH ? AND d.object_type = ?",
-                       {Fts5Match(terms), object_type});
+        // The MATCH runs first, as a subquery: a join lets the planner probe FTS per document.
+        rows = c.Query(
+            "SELECT object_id FROM search_documents WHERE id IN"
+            " (SELECT rowid FROM search_fts WHERE search_fts MATCH ?) AND object_type = ?",
+            {Fts5Match(terms), object_type});
     }
     ids.reserve(rows.size());
     for (const auto& r : rows) ids.push_back(r.Str(0));

@@ -38,7 +38,8 @@ std::vector<Hit> Search(db::Connection& c, const std::string& object_type, const
 
 // Ids of the documents containing every word of `query` (each as a prefix), unranked: the
 // cheap form for callers that rank and facet in memory.
-std::vector<std::string> MatchIds(db::Connection& c, const std::string& object_type, const std::string& query);
+std::vector<std::string> MatchIds(db::Connection& c, const std::string& object_type,
+                                  const std::string& query);
 
 // The engine-specific query text for `query`'s words: an FTS5 MATCH expression or a tsquery
 // literal (exposed for tests).

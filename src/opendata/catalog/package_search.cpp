@@ -23,21 +23,27 @@ struct SearchSnapshot {
         std::vector<std::string> group_names;
         std::string data_category;
         std::vector<std::string> title_terms, tag_terms;  // analyzed, for ranking
+        std::vector<std::vector<uint32_t>> facet_ids;  // per facet field: ids into `facet_values`
     };
     int64_t version = -1;
     std::vector<Doc> docs;
     std::unordered_map<std::string, size_t> by_id;
     std::map<std::string, std::string> titles;  // "organization:<name>" / "groups:<name>" -> title
+    // Facet values interned per field (kFacetFields order), so counting is array increments.
+    std::vector<std::vector<std::string>> facet_values;
 };
 
 namespace {
 
-const std::set<std::string> kFilterFields = {"name",       "id",         "owner_org", "organization",  "groups", "tags",
-                                             "res_format", "license_id", "data_type", "data_category", "state"};
-const std::vector<std::string> kFacetFields = {"organization", "groups",    "tags",         "res_format",
-                                               "license_id",   "data_type", "data_category"};
+const std::set<std::string> kFilterFields = {
+    "name",       "id",         "owner_org", "organization",  "groups", "tags",
+    "res_format", "license_id", "data_type", "data_category", "state"};
+const std::vector<std::string> kFacetFields = {
+    "organization", "groups", "tags", "res_format", "license_id", "data_type", "data_category"};
 
-HttpError QueryError(const std::string& why) { return HttpError(400, "search_query", "Search Query Error: " + why); }
+HttpError QueryError(const std::string& why) {
+    return HttpError(400, "search_query", "Search Query Error: " + why);
+}
 
 struct Filter {
     std::string field, value;
@@ -45,7 +51,8 @@ struct Filter {
 
 // Splits `text` into Solr-ish terms: field:value, field:"quoted value", words, "phrases".
 // Collects filters and free-text words; rejects syntax govhub does not run.
-void ParseQuery(const std::string& text, bool allow_words, std::vector<Filter>& filters, std::string& words) {
+void ParseQuery(const std::string& text, bool allow_words, std::vector<Filter>& filters,
+                std::string& words) {
     size_t i = 0;
     while (i < text.size()) {
         while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
@@ -64,24 +71,44 @@ void ParseQuery(const std::string& text, bool allow_words, std::vector<Filter>& 
             }
         }
         if (token == "AND" || token == "&&" || token == "*:*" || token.empty()) continue;
-        if (token == "OR" || token == "NOT" || token == "||" || token[0] == '-' || token[0] == '(' ||
-            token.find('[') != std::string::npos || token.find('{') != std::string::npos)
-            throw QueryError("OR, NOT, grouping and ranges are not supported yet; combine filters with AND");
+        if (token == "OR" || token == "NOT" || token == "||" || token[0] == '-' ||
+            token[0] == '(' || token.find('[') != std::string::npos ||
+            token.find('{') != std::string::npos)
+            throw QueryError(
+                "OR, NOT, grouping and ranges are not supported yet; combine filters with AND");
         if (token[0] == '+') token.erase(0, 1);
         size_t colon = token.find(':');
-        if (colon != std::string::npos && colon > 0 && kFilterFields.count(token.substr(0, colon))) {
+        if (colon != std::string::npos && colon > 0 &&
+            kFilterFields.count(token.substr(0, colon))) {
             std::string value = token.substr(colon + 1);
             if (value.empty()) throw QueryError("empty value for " + token.substr(0, colon));
             if (value.find('*') != std::string::npos && value != "*")
                 throw QueryError("wildcards inside field values are not supported");
             filters.push_back({token.substr(0, colon), value});
-        } else if (colon != std::string::npos && colon > 0 && !quoted && token.find("://") == std::string::npos) {
+        } else if (colon != std::string::npos && colon > 0 && !quoted &&
+                   token.find("://") == std::string::npos) {
             throw QueryError("unknown field " + token.substr(0, colon));
         } else {
             if (!allow_words) throw QueryError("fq takes field:value filters only");
             words += (words.empty() ? "" : " ") + token;
         }
     }
+}
+
+std::vector<std::string> DocValues(const SearchSnapshot::Doc& d, const std::string& field) {
+    const auto& s = d.s;
+    if (field == "name") return {s.name};
+    if (field == "id") return {s.id};
+    if (field == "owner_org") return {s.owner_org};
+    if (field == "organization") return {d.org_name};
+    if (field == "tags") return s.tags;
+    if (field == "res_format") return s.formats;
+    if (field == "license_id") return {s.license_id};
+    if (field == "data_type") return {s.data_type};
+    if (field == "data_category") return {d.data_category};
+    if (field == "state") return {s.state};
+    if (field == "groups") return d.group_names;
+    return {};
 }
 
 bool AnyStartsWith(const std::vector<std::string>& terms, const std::string& prefix) {
@@ -126,15 +153,32 @@ std::shared_ptr<const SearchSnapshot> CatalogService::Snapshot() {
         d.org_name = org_names[s.owner_org];
         for (const auto& g : s.group_ids) d.group_names.push_back(group_names[g]);
         auto extras = Json::parse(s.extras, nullptr, false);
-        if (extras.is_object() && extras.contains("data_category") && extras["data_category"].is_string())
+        if (extras.is_object() && extras.contains("data_category") &&
+            extras["data_category"].is_string())
             d.data_category = extras["data_category"].get<std::string>();
         d.title_terms = search::Terms(s.title);
         for (const auto& t : s.tags)
             for (auto& term : search::Terms(t)) d.tag_terms.push_back(std::move(term));
         s.extras.clear();
         d.s = std::move(s);
-        snap->by_id[d.s.id] = snap->docs.size();
         snap->docs.push_back(std::move(d));
+        snap->by_id[snap->docs.back().s.id] = snap->docs.size() - 1;
+        continue;
+    }
+    // Intern every facet value once.
+    snap->facet_values.assign(kFacetFields.size(), {});
+    for (size_t f = 0; f < kFacetFields.size(); ++f) {
+        std::unordered_map<std::string, uint32_t> ids;
+        for (auto& d : snap->docs) {
+            d.facet_ids.resize(kFacetFields.size());
+            for (const auto& v : DocValues(d, kFacetFields[f])) {
+                if (v.empty()) continue;
+                auto [it, fresh] =
+                    ids.emplace(v, static_cast<uint32_t>(snap->facet_values[f].size()));
+                if (fresh) snap->facet_values[f].push_back(v);
+                d.facet_ids[f].push_back(it->second);
+            }
+        }
     }
     std::lock_guard lock(snapshot_mutex_);
     snapshot_ = snap;
@@ -152,15 +196,17 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
         if (std::find(kFacetFields.begin(), kFacetFields.end(), f) == kFacetFields.end())
             throw QueryError("unknown facet field " + f);
     // Sort keys are checked before any work is done.
-    std::string sort = params.sort.empty() ? (words.empty() ? "metadata_modified desc" : "score desc, metadata_modified desc")
+    std::string sort = params.sort.empty() ? (words.empty() ? "metadata_modified desc"
+                                                            : "score desc, metadata_modified desc")
                                            : params.sort;
     std::vector<std::pair<std::string, bool>> keys;  // field, descending
     for (const auto& part : core::Split(sort, ',')) {
         auto words_of = core::Split(core::Trim(part), ' ');
         std::string field = words_of[0];
         bool desc = words_of.size() > 1 && core::ToLower(words_of.back()) == "desc";
-        static const std::set<std::string> kSortable = {"score", "metadata_modified", "metadata_created", "name",
-                                                        "title_string", "views_recent", "views_total"};
+        static const std::set<std::string> kSortable = {
+            "score",        "metadata_modified", "metadata_created", "name",
+            "title_string", "views_recent",      "views_total"};
         if (!kSortable.count(field)) throw QueryError("cannot sort by " + field);
         keys.emplace_back(field, desc);
     }
@@ -181,25 +227,12 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
     });
     bool sysadmin = p && p->sysadmin;
     auto visible = [&](const store::DatasetSummary& s) {
-        if (s.state == "draft") return params.include_drafts && (sysadmin || editor_of.count(s.owner_org) > 0);
+        if (s.state == "draft")
+            return params.include_drafts && (sysadmin || editor_of.count(s.owner_org) > 0);
         if (!s.private_ || sysadmin) return true;
         return params.include_private && member_of.count(s.owner_org) > 0;
     };
-    auto values_of = [](const SearchSnapshot::Doc& d, const std::string& field) -> std::vector<std::string> {
-        const auto& s = d.s;
-        if (field == "name") return {s.name};
-        if (field == "id") return {s.id};
-        if (field == "owner_org") return {s.owner_org};
-        if (field == "organization") return {d.org_name};
-        if (field == "tags") return s.tags;
-        if (field == "res_format") return s.formats;
-        if (field == "license_id") return {s.license_id};
-        if (field == "data_type") return {s.data_type};
-        if (field == "data_category") return {d.data_category};
-        if (field == "state") return {s.state};
-        if (field == "groups") return d.group_names;
-        return {};
-    };
+    const auto& values_of = DocValues;
 
     std::vector<const SearchSnapshot::Doc*> matched;
     std::unordered_map<const SearchSnapshot::Doc*, double> scores;
@@ -217,7 +250,9 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             // tags 5, elsewhere 1.
             double score = 0;
             for (const auto& t : terms)
-                score += AnyStartsWith(d.title_terms, t) ? 10 : AnyStartsWith(d.tag_terms, t) ? 5 : 1;
+                score += AnyStartsWith(d.title_terms, t) ? 10
+                         : AnyStartsWith(d.tag_terms, t) ? 5
+                                                         : 1;
             scores[&d] = score;
         }
     };
@@ -234,7 +269,8 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
         for (const auto& [field, desc] : keys) {
             int c = 0;
             if (field == "score") {
-                double x = scores.count(a) ? scores.at(a) : 0, y = scores.count(b) ? scores.at(b) : 0;
+                double x = scores.count(a) ? scores.at(a) : 0,
+                       y = scores.count(b) ? scores.at(b) : 0;
                 c = x < y ? -1 : x > y ? 1 : 0;
             } else if (field == "metadata_modified" || field == "metadata_created") {
                 c = a->s.metadata_modified.compare(b->s.metadata_modified);
@@ -250,18 +286,24 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
         return a->s.name < b->s.name;
     };
     // Only the requested page needs to be in order.
-    size_t need = std::min(matched.size(), static_cast<size_t>(params.start) + static_cast<size_t>(params.rows));
-    std::partial_sort(matched.begin(), matched.begin() + static_cast<std::ptrdiff_t>(need), matched.end(), cmp);
+    size_t need = std::min(matched.size(),
+                           static_cast<size_t>(params.start) + static_cast<size_t>(params.rows));
+    std::partial_sort(matched.begin(), matched.begin() + static_cast<std::ptrdiff_t>(need),
+                      matched.end(), cmp);
 
     Json facets = Json::object(), search_facets = Json::object();
     for (const auto& field : params.facet_fields) {
-        std::unordered_map<std::string, int64_t> counts;
+        size_t fi =
+            std::find(kFacetFields.begin(), kFacetFields.end(), field) - kFacetFields.begin();
+        std::vector<int64_t> tally(snap->facet_values[fi].size(), 0);
         for (const auto* d : matched)
-            for (const auto& v : values_of(*d, field))
-                if (!v.empty()) ++counts[v];
-        std::vector<std::pair<std::string, int64_t>> items(counts.begin(), counts.end());
-        std::sort(items.begin(), items.end(),
-                  [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+            for (uint32_t id : d->facet_ids[fi]) ++tally[id];
+        std::vector<std::pair<std::string, int64_t>> items;
+        for (size_t i = 0; i < tally.size(); ++i)
+            if (tally[i] > 0) items.emplace_back(snap->facet_values[fi][i], tally[i]);
+        std::sort(items.begin(), items.end(), [](auto& a, auto& b) {
+            return a.second != b.second ? a.second > b.second : a.first < b.first;
+        });
         Json f = Json::object();
         Json list = Json::array();
         int n = 0;
@@ -270,7 +312,9 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             if (params.facet_limit >= 0 && n++ >= params.facet_limit) break;
             f[name] = count;
             auto title = snap->titles.find(field + ":" + name);
-            list.push_back({{"name", name}, {"display_name", title != snap->titles.end() ? title->second : name}, {"count", count}});
+            list.push_back({{"name", name},
+                            {"display_name", title != snap->titles.end() ? title->second : name},
+                            {"count", count}});
         }
         facets[field] = f;
         search_facets[field] = {{"title", field}, {"items", list}};
@@ -278,10 +322,14 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
 
     Json results = Json::array();
     for (size_t i = static_cast<size_t>(params.start); i < need; ++i) {
-        auto d = db_.Read([&](db::Connection& c) { return store::FindDataset(c, matched[i]->s.id); });
+        auto d =
+            db_.Read([&](db::Connection& c) { return store::FindDataset(c, matched[i]->s.id); });
         if (d) results.push_back(DatasetDict(*d, p));
     }
-    return {{"count", matched.size()}, {"sort", sort}, {"facets", facets}, {"search_facets", search_facets},
+    return {{"count", matched.size()},
+            {"sort", sort},
+            {"facets", facets},
+            {"search_facets", search_facets},
             {"results", results}};
 }
 

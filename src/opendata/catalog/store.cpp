@@ -395,7 +395,9 @@ std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_dra
     return out;
 }
 
-void BumpVersion(db::Connection& c) { c.Exec("UPDATE catalog_state SET version = version + 1 WHERE id = 1"); }
+void BumpVersion(db::Connection& c) {
+    c.Exec("UPDATE catalog_state SET version = version + 1 WHERE id = 1");
+}
 
 int64_t Version(db::Connection& c) {
     auto row = c.One("SELECT version FROM catalog_state WHERE id = 1");

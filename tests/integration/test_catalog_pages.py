@@ -84,3 +84,29 @@ def test_portal_home_agencies_and_groups(server, world, sysadmin):
     assert b.get("/organization/no-such-org").status == 404
     groups = b.get("/group?lang=en")
     assert groups.status == 200 and "Natural resources and environment" in groups.text
+
+
+def test_resource_page_activity_and_dashboard(server, world):
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    name = "dash-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), editor))
+    r = ok(call(api, "resource_create", {"package_id": name, "name": "ลิงก์ข้อมูล", "url": "https://example.go.th/x.json"},
+                editor))
+    ok(call(api, "package_patch", {"id": name, "title": "ชื่อเปลี่ยนแล้ว"}, editor))
+    page = Browser(server).get("/dataset/" + name)
+    assert "ประวัติการเปลี่ยนแปลง" in page.text and "แก้ไขชุดข้อมูล: ชื่อชุดข้อมูล" in page.text
+    assert "/dataset/%s/resource/%s" % (name, r["id"]) in page.text
+    rp = Browser(server).get("/dataset/%s/resource/%s" % (name, r["id"]))
+    assert rp.status == 200 and "ลิงก์ข้อมูล" in rp.text and "JSON" in rp.text
+    assert Browser(server).get("/dataset/%s/resource/%s" % (name, "0" * 8)).status == 404
+    # The dashboard lists the editor's organization with its datasets, private and draft ones too.
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], "draft-" + world["suffix"], state="draft"), editor))
+    b = Browser(server)
+    assert b.get("/dashboard").status == 303
+    from accounts_helpers import login
+    # The world's editor signs in through a fresh browser with a password reset would be heavy;
+    # the member's browser session from the fixture is not kept, so use the sysadmin's login.
+    assert login(b, "root-it", "ผู้ดูแล-ทดสอบ-2569").status == 303
+    dash = b.get("/dashboard")
+    assert dash.status == 200 and "draft-" + world["suffix"] in dash.text and "ฉบับร่าง" in dash.text

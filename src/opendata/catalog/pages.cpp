@@ -219,6 +219,79 @@ struct Pages {
                                                  "opendata.home.group_types"));
     }
 
+    http::Response ResourcePage(http::Request& req) const {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        Json d = catalog.PackageShow(p, std::string(req.PathParam("name")));
+        Json r = catalog.ResourceShow(p, std::string(req.PathParam("id")));
+        if (r["package_id"] != d["id"]) throw HttpError::NotFound("catalog.no_such_resource");
+        View v;
+        v.Set("dataset_name", d["name"].get<std::string>())
+            .Set("dataset_title", d["title"].get<std::string>());
+        v.Set("name", r["name"].get<std::string>())
+            .Set("description", r["description"].get<std::string>());
+        v.Set("format", r["format"].get<std::string>()).Set("url", r["url"].get<std::string>());
+        v.Set("uploaded", r["url_type"] == "upload");
+        if (r["size"].is_number())
+            v.Set("size", HumanSize(r["size"].get<int64_t>())).Set("has_size", true);
+        v.Set("hash", r["hash"].get<std::string>())
+            .Set("has_hash", !r["hash"].get<std::string>().empty());
+        v.Set("modified", Date(r["last_modified"].get<std::string>(), req.locale));
+        View meta = View::List();
+        for (const auto& f : catalog.schema().resource_fields()) {
+            if (f.name == "url" || f.name == "name" || f.name == "description" ||
+                f.name == "format")
+                continue;
+            if (!r.contains(f.name) || r[f.name].is_null() ||
+                (r[f.name].is_string() && r[f.name].get<std::string>().empty()))
+                continue;
+            View row;
+            row.Set("label", f.label.in(req.locale))
+                .Set("value", Display(f, r[f.name], catalog.schema(), req.locale));
+            meta.Push(std::move(row));
+        }
+        v.Set("metadata", std::move(meta));
+        v.Set("api_url", "/api/3/action/resource_show?id=" + r["id"].get<std::string>());
+        return http::Response::Html(pages.Render("opendata/resource", std::move(v),
+                                                 accounts::PageContextOf(req),
+                                                 r["name"].get<std::string>()));
+    }
+
+    http::Response Dashboard(http::Request& req) const {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return LoginFirst(req);
+        View v;
+        View orgs = View::List();
+        for (const auto& o : catalog.OrganizationListForUser(p, "read")) {
+            View ov;
+            ov.Set("name", o["name"].get<std::string>())
+                .Set("title", o["title"].get<std::string>());
+            ov.Set("capacity", pages.T(req.locale, "opendata.dashboard.role_" +
+                                                       o.value("capacity", std::string("admin"))));
+            SearchParams sp;
+            sp.fq = {"owner_org:" + o["id"].get<std::string>()};
+            sp.rows = 100;
+            sp.include_private = true;
+            sp.include_drafts = true;
+            sp.sort = "metadata_modified desc";
+            View datasets = View::List();
+            Json found = catalog.PackageSearch(p, sp);
+            for (const auto& d : found["results"]) {
+                View dv;
+                dv.Set("name", d["name"].get<std::string>())
+                    .Set("title", d["title"].get<std::string>());
+                dv.Set("private", d["private"].get<bool>()).Set("draft", d["state"] == "draft");
+                dv.Set("modified", Date(d["metadata_modified"].get<std::string>(), req.locale));
+                datasets.Push(std::move(dv));
+            }
+            ov.Set("count", found["count"].get<int64_t>()).Set("datasets", std::move(datasets));
+            orgs.Push(std::move(ov));
+        }
+        v.Set("has_orgs", !orgs.items().empty()).Set("orgs", std::move(orgs));
+        return http::Response::Html(pages.Render("opendata/dashboard", std::move(v),
+                                                 accounts::PageContextOf(req),
+                                                 "opendata.dashboard.title"));
+    }
+
     // ---- the guided create/edit form
 
     View FormFields(const Json& values, const DataType& type, const std::vector<FieldError>& errors,
@@ -666,6 +739,7 @@ struct Pages {
         const DataType* type = schema.FindDataType(d["data_type"].get<std::string>());
         View v;
         v.Set("name", d["name"].get<std::string>()).Set("title", d["title"].get<std::string>());
+        v.Set("dataset_name", d["name"].get<std::string>());
         v.Set("notes", d["notes"].get<std::string>()).Set("private", d["private"].get<bool>());
         v.Set("draft", d["state"] == "draft");
         if (d.contains("organization")) {
@@ -689,6 +763,7 @@ struct Pages {
         View resources = View::List();
         for (const auto& r : d["resources"]) {
             View rv;
+            rv.Set("id", r["id"].get<std::string>());
             rv.Set("name", r["name"].get<std::string>())
                 .Set("format", r["format"].get<std::string>());
             rv.Set("description", r["description"].get<std::string>())
@@ -716,6 +791,24 @@ struct Pages {
         v.Set("metadata", std::move(meta));
         v.Set("api_url",
               "/api/3/action/package_show?id=" + core::UrlEncode(d["name"].get<std::string>()));
+        View activity = View::List();
+        for (const auto& a : catalog.PackageActivityList(p, d["id"].get<std::string>(), 10)) {
+            View av;
+            av.Set("when", Date(a["timestamp"].get<std::string>(), req.locale));
+            av.Set("what", pages.T(req.locale,
+                                   "opendata.activity." + a["govhub_action"].get<std::string>()));
+            std::string fields;
+            if (a["data"].contains("changes"))
+                for (auto it = a["data"]["changes"].begin(); it != a["data"]["changes"].end();
+                     ++it) {
+                    const FieldSpec* spec = catalog.schema().DatasetField(it.key());
+                    fields += (fields.empty() ? "" : ", ") +
+                              (spec ? spec->label.in(req.locale) : it.key());
+                }
+            av.Set("fields", fields).Set("has_fields", !fields.empty());
+            activity.Push(std::move(av));
+        }
+        v.Set("activity", std::move(activity));
         v.Set("can_edit", catalog.CanEdit(p, d["owner_org"].get<std::string>()));
         // schema.org Dataset for search engines' dataset search.
         Json ld = {{"@context", "https://schema.org/"},
@@ -768,6 +861,9 @@ void RegisterRoutes(http::Router& router, CatalogService& catalog,
                  .upload = true,
                  .rate_limit = "form"});
     router.Get("/dataset/{name}/edit", [pg](http::Request& req) { return pg->EditForm(req); });
+    router.Get("/dataset/{name}/resource/{id}",
+               [pg](http::Request& req) { return pg->ResourcePage(req); });
+    router.Get("/dashboard", [pg](http::Request& req) { return pg->Dashboard(req); });
     router.Post("/dataset/{name}/edit", [pg](http::Request& req) { return pg->Update(req); },
                 {.body_limit = 1 << 20, .rate_limit = "form"});
     router.Get("/dataset/{name}", [pg](http::Request& req) { return pg->Show(req); });

@@ -136,12 +136,15 @@ void App::CopyFrom(const std::string& from_url) {
     db::ApplyMigrations(*parts_->db, parts_->migrations);
     std::cout << "copying " << from->Describe() << " -> " << parts_->db->Describe() << "\n";
     // The search index is rebuilt from the copied rows by the modules that own it.
-    auto report = db::CopyDatabase(*from, *parts_->db, {"search_"}, [](const db::TableCopy& t) {
-        std::cout << "  " << t.table << ": " << t.rows << " rows\n";
-    });
+    auto report = db::CopyDatabase(*from, *parts_->db, {"search_", "catalog_state"},
+                                   [](const db::TableCopy& t) {
+                                       std::cout << "  " << t.table << ": " << t.rows << " rows\n";
+                                   });
     int64_t total = 0;
     for (const auto& t : report) total += t.rows;
     std::cout << "done: " << report.size() << " tables, " << total << " rows\n";
+    int64_t indexed = parts_->catalog->ReindexAll();
+    std::cout << "search index rebuilt: " << indexed << " datasets\n";
 }
 
 void App::SeedBench(int64_t datasets) {

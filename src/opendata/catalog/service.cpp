@@ -1185,6 +1185,21 @@ void CatalogService::BulkUpdate(const Principal* p, const std::string& org,
     });
 }
 
+int64_t CatalogService::ReindexAll() {
+    std::vector<std::string> ids;
+    db_.Read([&](db::Connection& c) {
+        for (const auto& r : c.Query("SELECT id FROM datasets WHERE state <> 'deleted'"))
+            ids.push_back(r.Str(0));
+    });
+    for (const auto& id : ids) {
+        db_.Write([&](db::Connection& c) {
+            if (auto d = store::FindDataset(c, id)) Reindex(c, *d);
+            store::BumpVersion(c);
+        });
+    }
+    return static_cast<int64_t>(ids.size());
+}
+
 Json CatalogService::LicenseList(const std::string& locale) const {
     Json out = Json::array();
     for (const auto& l : schema_.licenses())

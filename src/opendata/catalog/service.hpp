@@ -132,6 +132,9 @@ class CatalogService {
                     const std::vector<std::string>& ids, const std::string& change,
                     const accounts::Caller& caller);
 
+    // Rebuilds the full-text index of every dataset (after copy-db); returns how many.
+    int64_t ReindexAll();
+
     Json LicenseList(const std::string& locale) const;
     Json TagList(const std::string& query, int limit);
 

@@ -141,7 +141,20 @@ def test_search_thai_words_filters_facets_and_errors(server, world):
     assert r["facets"]["organization"] == {org: 1}
     r = ok(call(Browser(server), "package_search", {"fq": 'data_type:"ข้อมูลระเบียน"', "rows": 0}, method="GET"))
     assert r["count"] >= 2 and r["results"] == []
-    for bad in ({"q": "tags:a OR tags:b"}, {"q": "metadata_modified:[2025-01-01T00:00:00Z TO *]"},
+    # Boolean syntax and ranges, as CKAN clients send them.
+    budget, pop = "budget-" + world["suffix"], "pop-" + world["suffix"]
+    def names(params):
+        return {d["name"] for d in ok(call(Browser(server), "package_search", dict(params, rows=1000), method="GET"))["results"]}
+    both = names({"q": "tags:งบประมาณ OR name:%s" % pop})
+    assert {budget, pop} <= both
+    assert budget in names({"q": "(tags:งบประมาณ OR tags:ไม่มีแท็กนี้) AND organization:%s" % org})
+    assert budget not in names({"q": "organization:%s -tags:งบประมาณ" % org})
+    assert budget not in names({"q": "organization:%s NOT tags:งบประมาณ" % org})
+    assert budget in names({"fq": "metadata_modified:[2020-01-01T00:00:00Z TO *]", "q": "tags:งบประมาณ"})
+    assert budget not in names({"fq": "metadata_modified:[* TO 2020-01-01]", "q": "tags:งบประมาณ"})
+    assert budget in names({"q": "งบประมาณ OR ไม่มีคำนี้เลย"})
+    for bad in ({"q": "(tags:a"}, {"q": 'tags:"open'}, {"q": "views:[1 TO 5]"},
+                {"q": "metadata_modified:[NOW-1DAY TO *]"}, {"q": "tags:a OR"},
                 {"rows": "5000"}, {"sort": "colour desc"}, {"q": "colour:blue"}, {"facet.field": '["colour"]'}):
         r = call(Browser(server), "package_search", bad, method="GET")
         assert r.status == 400, (bad, r.text)

@@ -2,6 +2,7 @@
 // SQLite, tsvector on PostgreSQL); filters, ranking and facet counts run over an in-memory
 // snapshot of the catalog that each node rebuilds when the catalog's version changes.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -45,54 +46,187 @@ HttpError QueryError(const std::string& why) {
     return HttpError(400, "search_query", "Search Query Error: " + why);
 }
 
-struct Filter {
-    std::string field, value;
+// A parsed q/fq: Solr's syntax as CKAN clients send it. Words and phrases go to the full-text
+// index; field:value compares a dataset's values; field:[a TO b] compares ranges (ISO dates sort
+// as text); AND (also implicit), OR, NOT/-, and parentheses combine them.
+struct Node {
+    enum class Kind { kWord, kField, kRange, kAnd, kOr, kNot, kAll } kind = Kind::kAll;
+    std::string field, value, low, high;
+    bool low_inclusive = true, high_inclusive = true;
+    std::vector<Node> children;
 };
 
-// Splits `text` into Solr-ish terms: field:value, field:"quoted value", words, "phrases".
-// Collects filters and free-text words; rejects syntax govhub does not run.
-void ParseQuery(const std::string& text, bool allow_words, std::vector<Filter>& filters,
-                std::string& words) {
-    size_t i = 0;
-    while (i < text.size()) {
-        while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-        if (i >= text.size()) break;
-        std::string token;
+class QueryParser {
+  public:
+    QueryParser(const std::string& text, bool allow_words)
+        : text_(text), allow_words_(allow_words) {
+        Lex();
+    }
+
+    Node Parse() {
+        if (tokens_.empty()) return Node{};
+        Node n = Or();
+        if (pos_ < tokens_.size()) throw QueryError("unexpected '" + tokens_[pos_].text + "'");
+        return n;
+    }
+
+  private:
+    struct Token {
+        std::string text;
         bool quoted = false;
-        while (i < text.size() && text[i] != ' ' && text[i] != '\t') {
-            if (text[i] == '"') {
-                size_t end = text.find('"', i + 1);
-                if (end == std::string::npos) throw QueryError("unbalanced quotes");
-                token += text.substr(i + 1, end - i - 1);
-                quoted = true;
-                i = end + 1;
-            } else {
-                token += text[i++];
+    };
+
+    void Lex() {
+        size_t i = 0;
+        while (i < text_.size()) {
+            char c = text_[i];
+            if (c == ' ' || c == '\t' || c == '\n') {
+                ++i;
+                continue;
             }
-        }
-        if (token == "AND" || token == "&&" || token == "*:*" || token.empty()) continue;
-        if (token == "OR" || token == "NOT" || token == "||" || token[0] == '-' ||
-            token[0] == '(' || token.find('[') != std::string::npos ||
-            token.find('{') != std::string::npos)
-            throw QueryError(
-                "OR, NOT, grouping and ranges are not supported yet; combine filters with AND");
-        if (token[0] == '+') token.erase(0, 1);
-        size_t colon = token.find(':');
-        if (colon != std::string::npos && colon > 0 &&
-            kFilterFields.count(token.substr(0, colon))) {
-            std::string value = token.substr(colon + 1);
-            if (value.empty()) throw QueryError("empty value for " + token.substr(0, colon));
-            if (value.find('*') != std::string::npos && value != "*")
-                throw QueryError("wildcards inside field values are not supported");
-            filters.push_back({token.substr(0, colon), value});
-        } else if (colon != std::string::npos && colon > 0 && !quoted &&
-                   token.find("://") == std::string::npos) {
-            throw QueryError("unknown field " + token.substr(0, colon));
-        } else {
-            if (!allow_words) throw QueryError("fq takes field:value filters only");
-            words += (words.empty() ? "" : " ") + token;
+            if (c == '(' || c == ')') {
+                tokens_.push_back({std::string(1, c)});
+                ++i;
+                continue;
+            }
+            std::string token;
+            bool quoted = false;
+            int depth = 0;  // inside [ ... ] or { ... }
+            while (i < text_.size()) {
+                char ch = text_[i];
+                if (depth == 0 && (ch == ' ' || ch == '\t' || ch == '\n' || ch == ')')) break;
+                if (depth == 0 && ch == '(' && !token.empty()) break;
+                if (ch == '"') {
+                    size_t end = text_.find('"', i + 1);
+                    if (end == std::string::npos) throw QueryError("unbalanced quotes");
+                    token += text_.substr(i + 1, end - i - 1);
+                    quoted = true;
+                    i = end + 1;
+                    continue;
+                }
+                if (ch == '[' || ch == '{') ++depth;
+                if (ch == ']' || ch == '}') {
+                    if (depth == 0) throw QueryError("unbalanced range brackets");
+                    --depth;
+                }
+                token += ch;
+                ++i;
+            }
+            if (depth != 0) throw QueryError("unbalanced range brackets");
+            tokens_.push_back({token, quoted});
         }
     }
+
+    bool Peek(const char* t) const {
+        return pos_ < tokens_.size() && !tokens_[pos_].quoted && tokens_[pos_].text == t;
+    }
+
+    Node Or() {
+        Node left = And();
+        if (!Peek("OR") && !Peek("||")) return left;
+        Node n{Node::Kind::kOr};
+        n.children.push_back(std::move(left));
+        while (Peek("OR") || Peek("||")) {
+            ++pos_;
+            n.children.push_back(And());
+        }
+        return n;
+    }
+
+    Node And() {
+        Node n{Node::Kind::kAnd};
+        n.children.push_back(Unary());
+        while (pos_ < tokens_.size() && !Peek(")") && !Peek("OR") && !Peek("||")) {
+            if (Peek("AND") || Peek("&&")) ++pos_;
+            n.children.push_back(Unary());
+        }
+        return n.children.size() == 1 ? std::move(n.children[0]) : n;
+    }
+
+    Node Unary() {
+        if (pos_ >= tokens_.size()) throw QueryError("the query ends too early");
+        if (Peek("NOT") || Peek("!")) {
+            ++pos_;
+            Node n{Node::Kind::kNot};
+            n.children.push_back(Unary());
+            return n;
+        }
+        Token& t = tokens_[pos_];
+        if (!t.quoted && t.text.size() > 1 && t.text[0] == '-') {
+            t.text.erase(0, 1);
+            Node n{Node::Kind::kNot};
+            n.children.push_back(Unary());
+            return n;
+        }
+        if (!t.quoted && t.text.size() > 1 && t.text[0] == '+') t.text.erase(0, 1);
+        if (Peek("(")) {
+            ++pos_;
+            Node n = Or();
+            if (!Peek(")")) throw QueryError("missing ')'");
+            ++pos_;
+            return n;
+        }
+        if (Peek(")")) throw QueryError("unexpected ')'");
+        return Term(tokens_[pos_++]);
+    }
+
+    Node Term(const Token& t) {
+        if (!t.quoted && (t.text == "*:*" || t.text == "*")) return Node{};
+        size_t colon = t.text.find(':');
+        if (colon != std::string::npos && colon > 0 && t.text.find("://") == std::string::npos) {
+            std::string field = t.text.substr(0, colon), value = t.text.substr(colon + 1);
+            if (!value.empty() && (value[0] == '[' || value[0] == '{')) {
+                if (!kRangeFields.count(field))
+                    throw QueryError("ranges are supported on " + RangeFieldList());
+                char close = value.back();
+                size_t to = value.find(" TO ");
+                if (to == std::string::npos || (close != ']' && close != '}'))
+                    throw QueryError("ranges look like field:[low TO high]");
+                Node n{Node::Kind::kRange, field};
+                n.low = core::Trim(value.substr(1, to - 1));
+                n.high = core::Trim(value.substr(to + 4, value.size() - to - 5));
+                n.low_inclusive = value[0] == '[';
+                n.high_inclusive = close == ']';
+                if (n.low.find("NOW") != std::string::npos ||
+                    n.high.find("NOW") != std::string::npos)
+                    throw QueryError("date math (NOW) is not supported; give ISO dates");
+                return n;
+            }
+            if (kFilterFields.count(field)) {
+                if (value.empty()) throw QueryError("empty value for " + field);
+                if (value.find('*') != std::string::npos && value != "*")
+                    throw QueryError("wildcards inside field values are not supported");
+                return Node{Node::Kind::kField, field, value};
+            }
+            if (!t.quoted) throw QueryError("unknown field " + field);
+        }
+        if (!allow_words_) throw QueryError("fq takes field:value filters");
+        return Node{Node::Kind::kWord, "", t.text};
+    }
+
+    static std::string RangeFieldList() {
+        std::string out;
+        for (const auto& f : kRangeFields) out += (out.empty() ? "" : ", ") + f;
+        return out;
+    }
+
+    static inline const std::set<std::string> kRangeFields = {"metadata_modified",
+                                                              "metadata_created", "name"};
+    std::string text_;
+    bool allow_words_;
+    std::vector<Token> tokens_;
+    size_t pos_ = 0;
+};
+
+// Every word under the node that is not negated (they rank the results).
+void PositiveWords(const Node& n, bool negated, std::vector<std::string>& out) {
+    if (n.kind == Node::Kind::kWord && !negated) out.push_back(n.value);
+    for (const auto& c : n.children) PositiveWords(c, negated != (n.kind == Node::Kind::kNot), out);
+}
+
+void AllWords(const Node& n, std::set<std::string>& out) {
+    if (n.kind == Node::Kind::kWord) out.insert(n.value);
+    for (const auto& c : n.children) AllWords(c, out);
 }
 
 std::vector<std::string> DocValues(const SearchSnapshot::Doc& d, const std::string& field) {
@@ -188,10 +322,14 @@ std::shared_ptr<const SearchSnapshot> CatalogService::Snapshot() {
 Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchParams& params) {
     if (params.rows < 0 || params.rows > 1000) throw QueryError("rows must be between 0 and 1000");
     if (params.start < 0) throw QueryError("start must not be negative");
-    std::vector<Filter> filters;
+    // q and every fq must all hold.
+    Node query{Node::Kind::kAnd};
+    query.children.push_back(QueryParser(params.q, true).Parse());
+    for (const auto& fq : params.fq) query.children.push_back(QueryParser(fq, true).Parse());
+    std::vector<std::string> rank_words;
+    PositiveWords(query, false, rank_words);
     std::string words;
-    ParseQuery(params.q, true, filters, words);
-    for (const auto& fq : params.fq) ParseQuery(fq, false, filters, words);
+    for (const auto& w : rank_words) words += (words.empty() ? "" : " ") + w;
     for (const auto& f : params.facet_fields)
         if (std::find(kFacetFields.begin(), kFacetFields.end(), f) == kFacetFields.end())
             throw QueryError("unknown facet field " + f);
@@ -214,16 +352,19 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
     auto snap = Snapshot();
     std::set<std::string> member_of, editor_of;
     std::vector<std::string> terms = search::Terms(words);
-    std::unordered_set<std::string> text_hits;
-    bool text_query = !terms.empty();
+    std::set<std::string> word_texts;
+    AllWords(query, word_texts);
+    std::map<std::string, std::unordered_set<std::string>> hits;  // word -> matching dataset ids
     db_.Read([&](db::Connection& c) {
         if (p && !p->sysadmin)
             for (const auto& [o, cap] : store::OrganizationsOfUser(c, p->user_id)) {
                 member_of.insert(o.id);
                 if (cap != "member") editor_of.insert(o.id);
             }
-        if (text_query)
-            for (auto& id : search::MatchIds(c, "dataset", words)) text_hits.insert(std::move(id));
+        for (const auto& w : word_texts) {
+            auto& set = hits[w];
+            for (auto& id : search::MatchIds(c, "dataset", w)) set.insert(std::move(id));
+        }
     });
     bool sysadmin = p && p->sysadmin;
     auto visible = [&](const store::DatasetSummary& s) {
@@ -233,31 +374,79 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
         return params.include_private && member_of.count(s.owner_org) > 0;
     };
     const auto& values_of = DocValues;
+    std::function<bool(const Node&, const SearchSnapshot::Doc&)> eval =
+        [&](const Node& n, const SearchSnapshot::Doc& d) {
+            switch (n.kind) {
+                case Node::Kind::kAll:
+                    return true;
+                case Node::Kind::kWord: {
+                    const auto& set = hits[n.value];
+                    // A "word" without letters or digits (punctuation) matches everything.
+                    return search::Terms(n.value).empty() || set.count(d.s.id) > 0;
+                }
+                case Node::Kind::kField: {
+                    auto vals = values_of(d, n.field);
+                    if (n.value == "*") return !vals.empty() && !vals[0].empty();
+                    return std::find(vals.begin(), vals.end(), n.value) != vals.end();
+                }
+                case Node::Kind::kRange: {
+                    const std::string& v = n.field == "name"               ? d.s.name
+                                           : n.field == "metadata_created" ? d.s.metadata_created
+                                                                           : d.s.metadata_modified;
+                    if (n.low != "*" && (n.low_inclusive ? v < n.low : v <= n.low)) return false;
+                    if (n.high == "*") return true;
+                    // An inclusive date-only bound (2025-12-31) takes that whole day.
+                    bool same_prefix = v.compare(0, n.high.size(), n.high) == 0;
+                    return n.high_inclusive ? (v <= n.high || same_prefix)
+                                            : (v < n.high && !same_prefix);
+                }
+                case Node::Kind::kNot:
+                    return !eval(n.children[0], d);
+                case Node::Kind::kAnd:
+                    for (const auto& c : n.children)
+                        if (!eval(c, d)) return false;
+                    return true;
+                case Node::Kind::kOr:
+                    for (const auto& c : n.children)
+                        if (eval(c, d)) return true;
+                    return false;
+            }
+            return false;
+        };
+    // Candidates: a word that every match must contain narrows the scan to its hits.
+    const std::unordered_set<std::string>* narrow = nullptr;
+    for (const auto& c : query.children) {
+        const Node* node = &c;
+        std::vector<const Node*> conj = {node};
+        if (node->kind == Node::Kind::kAnd) {
+            conj.clear();
+            for (const auto& cc : node->children) conj.push_back(&cc);
+        }
+        for (const Node* x : conj)
+            if (x->kind == Node::Kind::kWord && !search::Terms(x->value).empty()) {
+                const auto& set = hits[x->value];
+                if (!narrow || set.size() < narrow->size()) narrow = &set;
+            }
+    }
 
     std::vector<const SearchSnapshot::Doc*> matched;
     std::unordered_map<const SearchSnapshot::Doc*, double> scores;
     auto consider = [&](const SearchSnapshot::Doc& d) {
-        if (!visible(d.s)) return;
-        for (const auto& f : filters) {
-            auto vals = values_of(d, f.field);
-            bool any = f.value == "*" ? !vals.empty() && !vals[0].empty()
-                                      : std::find(vals.begin(), vals.end(), f.value) != vals.end();
-            if (!any) return;
-        }
+        if (!visible(d.s) || !eval(query, d)) return;
         matched.push_back(&d);
-        if (text_query) {
+        if (!terms.empty()) {
             // Relevance as the index weighs fields: a word in the title counts 10, in the
             // tags 5, elsewhere 1.
             double score = 0;
             for (const auto& t : terms)
                 score += AnyStartsWith(d.title_terms, t) ? 10
                          : AnyStartsWith(d.tag_terms, t) ? 5
-                                                         : 1;
+                                                         : 0.5;
             scores[&d] = score;
         }
     };
-    if (text_query) {
-        for (const auto& id : text_hits) {
+    if (narrow) {
+        for (const auto& id : *narrow) {
             auto it = snap->by_id.find(id);
             if (it != snap->by_id.end()) consider(snap->docs[it->second]);
         }

@@ -370,12 +370,13 @@ std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_dra
     std::map<std::string, size_t> index;
     for (const auto& r : c.Query(
              "SELECT id, name, owner_org, data_type, license_id, state, metadata_modified, title,"
-             " extras, private, views FROM datasets WHERE state IN (" +
+             " extras, private, views, metadata_created FROM datasets WHERE state IN (" +
              states + ")")) {
         DatasetSummary s{r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4),
                          r.Str(5), r.Str(6), r.Str(7), r.Str(8)};
         s.private_ = r.Bool(9);
         s.views = r.Int(10);
+        s.metadata_created = r.Str(11);
         index[s.id] = out.size();
         out.push_back(std::move(s));
     }

@@ -52,6 +52,7 @@ void DeleteResource(db::Connection& c, const std::string& id);
 // The rows package_search filters and facets: every dataset in the given states.
 struct DatasetSummary {
     std::string id, name, owner_org, data_type, license_id, state, metadata_modified, title, extras;
+    std::string metadata_created;
     bool private_ = false;
     int64_t views = 0;
     std::vector<std::string> tags, group_ids, formats;

@@ -366,6 +366,9 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             for (auto& id : search::MatchIds(c, "dataset", w)) set.insert(std::move(id));
         }
     });
+    // word -> (its hits, whether it has no searchable terms at all), computed once per query.
+    std::map<std::string, std::pair<const std::unordered_set<std::string>*, bool>> word_info;
+    for (const auto& w : word_texts) word_info[w] = {&hits[w], search::Terms(w).empty()};
     bool sysadmin = p && p->sysadmin;
     auto visible = [&](const store::DatasetSummary& s) {
         if (s.state == "draft")
@@ -380,9 +383,9 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
                 case Node::Kind::kAll:
                     return true;
                 case Node::Kind::kWord: {
-                    const auto& set = hits[n.value];
                     // A "word" without letters or digits (punctuation) matches everything.
-                    return search::Terms(n.value).empty() || set.count(d.s.id) > 0;
+                    const auto& info = word_info.at(n.value);
+                    return info.second || info.first->count(d.s.id) > 0;
                 }
                 case Node::Kind::kField: {
                     auto vals = values_of(d, n.field);
@@ -423,7 +426,7 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             for (const auto& cc : node->children) conj.push_back(&cc);
         }
         for (const Node* x : conj)
-            if (x->kind == Node::Kind::kWord && !search::Terms(x->value).empty()) {
+            if (x->kind == Node::Kind::kWord && !word_info.at(x->value).second) {
                 const auto& set = hits[x->value];
                 if (!narrow || set.size() < narrow->size()) narrow = &set;
             }

@@ -110,3 +110,23 @@ def test_resource_page_activity_and_dashboard(server, world):
     assert login(b, "root-it", "ผู้ดูแล-ทดสอบ-2569").status == 303
     dash = b.get("/dashboard")
     assert dash.status == 200 and "draft-" + world["suffix"] in dash.text and "ฉบับร่าง" in dash.text
+
+
+def test_trash_page_purges_for_sysadmins_only(server, world):
+    api = Browser(server)
+    name = "trash-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), world["people"]["editor"]))
+    ok(call(api, "package_delete", {"id": name}, world["people"]["editor"]))
+    from accounts_helpers import login
+    admin = Browser(server)
+    assert login(admin, "root-it", "ผู้ดูแล-ทดสอบ-2569").status == 303
+    page = admin.get("/ckan-admin/trash")
+    assert page.status == 200 and name in page.text
+    # The purge form in the deleted dataset's own row.
+    row = page.text[page.text.index(name):]
+    rid = re.search(r'/ckan-admin/trash/([0-9a-f-]{36})/purge', row).group(1)
+    r = admin.post_form("/ckan-admin/trash/%s/purge" % rid, {}, csrf_page="/ckan-admin/trash")
+    assert r.status == 303
+    assert name not in admin.get("/ckan-admin/trash").text
+    assert call(api, "package_show", {"id": name}, world["sysadmin"], method="GET").status == 404
+    assert Browser(server).get("/ckan-admin/trash").status == 303  # visitors are sent to log in

@@ -292,6 +292,31 @@ struct Pages {
                                                  "opendata.dashboard.title"));
     }
 
+    // ---- trash: deleted datasets a sysadmin may purge for good
+    http::Response TrashPage(http::Request& req) const {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return LoginFirst(req);
+        View v;
+        View items = View::List();
+        for (const auto& d : catalog.Trash(p)) {
+            View item;
+            item.Set("id", d["id"].get<std::string>()).Set("name", d["name"].get<std::string>());
+            item.Set("title", d["title"].get<std::string>())
+                .Set("organization", d["organization"].get<std::string>());
+            item.Set("deleted", Date(d["metadata_modified"].get<std::string>(), req.locale));
+            items.Push(std::move(item));
+        }
+        v.Set("has_items", !items.items().empty()).Set("items", std::move(items));
+        return http::Response::Html(pages.Render(
+            "opendata/trash", std::move(v), accounts::PageContextOf(req), "opendata.trash.title"));
+    }
+
+    http::Response Purge(http::Request& req) const {
+        catalog.DatasetPurge(accounts::CurrentUser(req), std::string(req.PathParam("id")),
+                             accounts::CallerOf(req));
+        return http::Response::Redirect("/ckan-admin/trash");
+    }
+
     // ---- the guided create/edit form
 
     View FormFields(const Json& values, const DataType& type, const std::vector<FieldError>& errors,
@@ -864,6 +889,9 @@ void RegisterRoutes(http::Router& router, CatalogService& catalog,
     router.Get("/dataset/{name}/resource/{id}",
                [pg](http::Request& req) { return pg->ResourcePage(req); });
     router.Get("/dashboard", [pg](http::Request& req) { return pg->Dashboard(req); });
+    router.Get("/ckan-admin/trash", [pg](http::Request& req) { return pg->TrashPage(req); });
+    router.Post("/ckan-admin/trash/{id}/purge",
+                [pg](http::Request& req) { return pg->Purge(req); });
     router.Post("/dataset/{name}/edit", [pg](http::Request& req) { return pg->Update(req); },
                 {.body_limit = 1 << 20, .rate_limit = "form"});
     router.Get("/dataset/{name}", [pg](http::Request& req) { return pg->Show(req); });

@@ -1185,6 +1185,23 @@ void CatalogService::BulkUpdate(const Principal* p, const std::string& org,
     });
 }
 
+Json CatalogService::Trash(const Principal* p) {
+    if (!p || !p->sysadmin) throw HttpError::Forbidden();
+    Json out = Json::array();
+    db_.Read([&](db::Connection& c) {
+        for (const auto& r :
+             c.Query("SELECT d.id, d.name, d.title, d.metadata_modified, o.title FROM datasets d"
+                     " JOIN organizations o ON o.id = d.owner_org WHERE d.state = 'deleted'"
+                     " ORDER BY d.metadata_modified DESC"))
+            out.push_back({{"id", r.Str(0)},
+                           {"name", r.Str(1)},
+                           {"title", r.Str(2)},
+                           {"metadata_modified", r.Str(3)},
+                           {"organization", r.Str(4)}});
+    });
+    return out;
+}
+
 int64_t CatalogService::ReindexAll() {
     std::vector<std::string> ids;
     db_.Read([&](db::Connection& c) {

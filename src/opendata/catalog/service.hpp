@@ -132,6 +132,8 @@ class CatalogService {
                     const std::vector<std::string>& ids, const std::string& change,
                     const accounts::Caller& caller);
 
+    // Deleted datasets waiting in the trash (sysadmins), newest first.
+    Json Trash(const accounts::Principal* p);
     // Rebuilds the full-text index of every dataset (after copy-db); returns how many.
     int64_t ReindexAll();
 

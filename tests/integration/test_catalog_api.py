@@ -276,3 +276,27 @@ def test_groups_members_and_users(server, world):
     assert call(Browser(server), "member_list", {"id": world["orgs"]["a"]}, method="GET").status == 403
     roles = {m[2] for m in ok(call(api, "member_list", {"id": world["orgs"]["a"]}, editor, method="GET"))}
     assert roles == {"editor", "member"}
+
+
+def test_package_revise(server, world):
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    name = "rev-" + world["suffix"]
+    d = ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name, resources=[
+        {"name": "a", "url": "https://example.go.th/a.csv"}, {"name": "b", "url": "https://example.go.th/b.csv"}]), editor))
+    r = ok(call(api, "package_revise", {"match": {"name": name}, "update": {"title": "ปรับแก้แล้ว",
+                                                                           "update_frequency_unit": "ไตรมาส"},
+                                        "filter": ["-resources__0"], "include": ["title", "resources", "id"]}, editor))
+    pkg = r["package"]
+    assert set(pkg) == {"title", "resources", "id"} and pkg["id"] == d["id"]
+    assert pkg["title"] == "ปรับแก้แล้ว" and [x["name"] for x in pkg["resources"]] == ["b"]
+    full = ok(call(Browser(server), "package_show", {"id": name}, method="GET"))
+    assert full["update_frequency_unit"] == "ไตรมาส" and full["maintainer"] == "กองสถิติ"
+    # A stale match is refused, and so are bad values: nothing changes.
+    r = call(api, "package_revise", {"match": {"name": name, "title": "ชื่อเก่า"}, "update": {"title": "x"}}, editor)
+    assert r.status == 409 and "match" in r.json()["error"]
+    r = call(api, "package_revise", {"match": {"name": name}, "update": {"geo_coverage": "ดาวอังคาร"}}, editor)
+    assert r.status == 409 and "geo_coverage" in r.json()["error"]
+    assert call(api, "package_revise", {"match": {"name": name}, "update": {"title": "x"}},
+                world["people"]["other"]).status == 403
+    assert ok(call(Browser(server), "package_show", {"id": name}, method="GET"))["title"] == "ปรับแก้แล้ว"

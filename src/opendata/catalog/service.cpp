@@ -856,6 +856,74 @@ Json CatalogService::PackageShow(const Principal* p, const std::string& id) {
     return DatasetDict(RequireDataset(p, id), p);
 }
 
+namespace {
+void DeepMerge(Json& into, const Json& from) {
+    for (auto it = from.begin(); it != from.end(); ++it) {
+        if (it->is_object() && into.contains(it.key()) && into[it.key()].is_object())
+            DeepMerge(into[it.key()], *it);
+        else
+            into[it.key()] = *it;
+    }
+}
+}  // namespace
+
+Json CatalogService::PackageRevise(const Principal* p, const Json& match, const Json& filter,
+                                   const Json& update, const Json& include,
+                                   const accounts::Caller& caller) {
+    if (!match.is_object() || match.empty())
+        throw HttpError::Validation({{"match", "schema.required"}});
+    std::string key =
+        match.contains("id") && match["id"].is_string()       ? match["id"].get<std::string>()
+        : match.contains("name") && match["name"].is_string() ? match["name"].get<std::string>()
+                                                              : "";
+    if (key.empty()) throw HttpError::Validation({{"match", "catalog.match_needs_id"}});
+    Json current = PackageShow(p, key);
+    for (auto it = match.begin(); it != match.end(); ++it)
+        if (!current.contains(it.key()) || current[it.key()] != *it)
+            throw HttpError::Validation({{"match", "catalog.match_differs"}});
+    Json revised = current;
+    if (!filter.is_null()) {
+        if (!filter.is_array()) throw HttpError::Validation({{"filter", "schema.must_be_list"}});
+        for (const auto& f : filter) {
+            if (!f.is_string() || f.get<std::string>().size() < 2 || f.get<std::string>()[0] != '-')
+                throw HttpError::Validation({{"filter", "catalog.bad_filter"}});
+            std::string path = f.get<std::string>().substr(1);
+            auto sep = path.find("__");
+            if (sep == std::string::npos) {
+                revised.erase(path);
+                continue;
+            }
+            std::string list = path.substr(0, sep), which = path.substr(sep + 2);
+            if (!revised.contains(list) || !revised[list].is_array()) continue;
+            Json kept = Json::array();
+            int index = 0;
+            for (const auto& item : revised[list]) {
+                bool drop = which == std::to_string(index) ||
+                            (item.is_object() && item.contains("id") && item["id"].is_string() &&
+                             item["id"].get<std::string>().rfind(which, 0) == 0);
+                if (!drop) kept.push_back(item);
+                ++index;
+            }
+            revised[list] = kept;
+        }
+    }
+    if (!update.is_null()) {
+        if (!update.is_object())
+            throw HttpError::Validation({{"update", "catalog.must_be_object"}});
+        DeepMerge(revised, update);
+    }
+    revised["id"] = current["id"];
+    Json result = PackageUpdate(p, revised, false, caller);
+    if (include.is_array() && !include.empty()) {
+        Json limited = Json::object();
+        for (const auto& k : include)
+            if (k.is_string() && result.contains(k.get<std::string>()))
+                limited[k.get<std::string>()] = result[k.get<std::string>()];
+        result = limited;
+    }
+    return {{"package", result}};
+}
+
 void CatalogService::PackageDelete(const Principal* p, const std::string& id,
                                    const accounts::Caller& caller) {
     Dataset d = RequireDataset(p, id);

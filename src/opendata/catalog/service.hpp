@@ -100,6 +100,11 @@ class CatalogService {
     Json PackageUpdate(const accounts::Principal* p, const Json& dict, bool patch,
                        const accounts::Caller& caller);
     Json PackageShow(const accounts::Principal* p, const std::string& id);
+    // CKAN's package_revise: `match` finds the dataset (every key must equal its value),
+    // `filter` removes fields ("-key", "-resources__<index>"), `update` is merged in (objects
+    // deeply, lists replaced); returns {"package": ...} limited to `include` when given.
+    Json PackageRevise(const accounts::Principal* p, const Json& match, const Json& filter,
+                       const Json& update, const Json& include, const accounts::Caller& caller);
     void PackageDelete(const accounts::Principal* p, const std::string& id,
                        const accounts::Caller& caller);
     void DatasetPurge(const accounts::Principal* p, const std::string& id,

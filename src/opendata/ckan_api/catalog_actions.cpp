@@ -85,6 +85,22 @@ void RegisterCatalogActions(ActionRegistry& a, CatalogService& cat) {
     a.Add("package_patch", [&cat](ActionContext& ctx) {
         return cat.PackageUpdate(User(ctx), ctx.params, true, CallerOf(ctx));
     });
+    a.Add("package_revise", [&cat](ActionContext& ctx) {
+        auto field = [&](const char* key) -> Json {
+            auto it = ctx.params.find(key);
+            if (it == ctx.params.end()) return nullptr;
+            // Form-encoded clients send the dictionaries as JSON strings.
+            if (it->is_string()) {
+                Json parsed = Json::parse(it->get<std::string>(), nullptr, false);
+                if (parsed.is_discarded())
+                    throw HttpError::Validation({{key, "catalog.bad_json_field"}});
+                return parsed;
+            }
+            return *it;
+        };
+        return cat.PackageRevise(User(ctx), field("match"), field("filter"), field("update"),
+                                 field("include"), CallerOf(ctx));
+    });
     a.Add("package_delete", [&cat](ActionContext& ctx) -> Json {
         cat.PackageDelete(User(ctx), RequireString(ctx, "id"), CallerOf(ctx));
         return nullptr;

@@ -32,7 +32,8 @@ Params ParseUrlEncoded(std::string_view s) {
         if (ok && eq != std::string::npos)
             ok = core::UrlDecode(std::string_view(pair).substr(eq + 1), value, true);
         if (!ok) throw HttpError(400, "bad_request", "error.bad_encoding");
-        if (!core::IsValidUtf8(key) || !core::IsValidUtf8(value))
+        if (!core::IsValidUtf8(key) || !core::IsValidUtf8(value) ||
+            key.find('\0') != std::string::npos || value.find('\0') != std::string::npos)
             throw HttpError(400, "bad_request", "error.invalid_utf8");
         out.emplace(std::move(key), std::move(value));
     }
@@ -63,7 +64,7 @@ const Params& Request::Form() const {
         } else {
             for (const auto& part : parts) {
                 if (!part.filename.empty() || part.file) continue;
-                if (!core::IsValidUtf8(part.value))
+                if (!core::IsValidUtf8(part.value) || part.value.find('\0') != std::string::npos)
                     throw HttpError(400, "bad_request", "error.invalid_utf8");
                 p.emplace(part.name, part.value);
             }

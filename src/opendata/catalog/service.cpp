@@ -1302,8 +1302,9 @@ Json CatalogService::LicenseList(const std::string& locale) const {
 
 Json CatalogService::TagList(const std::string& query, int limit) {
     Json out = Json::array();
+    int capped = std::clamp(limit, 1, 1000);
     for (const auto& [tag, n] :
-         db_.Read([&](db::Connection& c) { return store::TagCounts(c, query, limit); }))
+         db_.Read([&](db::Connection& c) { return store::TagCounts(c, query, capped); }))
         out.push_back(tag);
     return out;
 }

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "core/strings.hpp"
+
 namespace govhub::catalog::store {
 
 void AddMigrations(db::MigrationSet& set) {
@@ -416,11 +418,12 @@ std::vector<std::string> ActiveDatasetNames(db::Connection& c, bool include_priv
 std::vector<std::pair<std::string, int64_t>> TagCounts(db::Connection& c, const std::string& prefix,
                                                        int limit) {
     std::vector<std::pair<std::string, int64_t>> out;
+    // A prefix compared as text (LIKE would treat % and _ in it as wildcards).
     for (const auto& r :
          c.Query("SELECT t.tag, COUNT(*) FROM dataset_tags t JOIN datasets d ON d.id = t.dataset_id"
-                 " WHERE d.state = 'active' AND d.private = 0 AND t.tag LIKE ?"
+                 " WHERE d.state = 'active' AND d.private = 0 AND substr(t.tag, 1, ?) = ?"
                  " GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT ?",
-                 {prefix + "%", int64_t{limit}}))
+                 {static_cast<int64_t>(core::Utf8Length(prefix)), prefix, int64_t{limit}}))
         out.emplace_back(r.Str(0), r.Int(1));
     return out;
 }

@@ -1,6 +1,7 @@
 #include "opendata/ckan_api/action.hpp"
 
 #include <fstream>
+#include <functional>
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
@@ -121,6 +122,17 @@ http::Response ActionRegistry::Dispatch(http::Request& req) const {
             }
         }
     }
+    // Text with NUL characters cannot be stored (PostgreSQL refuses it): a clear 400 here.
+    std::function<bool(const Json&)> has_nul = [&](const Json& j) {
+        if (j.is_string()) return j.get_ref<const std::string&>().find('\0') != std::string::npos;
+        if (j.is_object() || j.is_array())
+            for (auto it = j.begin(); it != j.end(); ++it)
+                if ((j.is_object() && it.key().find('\0') != std::string::npos) || has_nul(*it))
+                    return true;
+        return false;
+    };
+    if (has_nul(params))
+        throw HttpError(400, "bad_request", "Bad request - text may not contain NUL characters");
     // Constant actions still validate the request above (a bad body is a 400 everywhere).
     if (!entry.constant_reply.empty()) return http::Response::Json(entry.constant_reply);
     ActionContext ctx{req, params, name};

@@ -41,6 +41,14 @@ std::vector<Hit> Search(db::Connection& c, const std::string& object_type, const
 std::vector<std::string> MatchIds(db::Connection& c, const std::string& object_type,
                                   const std::string& query);
 
+// The same as integer index ids (search_documents.id), without the per-type filter: callers
+// map the ids they know (DocumentIds) and ignore the rest. Much cheaper for common words.
+std::vector<int64_t> MatchRowIds(db::Connection& c, const std::string& object_type,
+                                 const std::string& query);
+// Every indexed document of a type: (index id, object id).
+std::vector<std::pair<int64_t, std::string>> DocumentIds(db::Connection& c,
+                                                         const std::string& object_type);
+
 // The engine-specific query text for `query`'s words: an FTS5 MATCH expression or a tsquery
 // literal (exposed for tests).
 std::string Fts5Match(const std::vector<std::string>& terms);

@@ -29,6 +29,7 @@ struct SearchSnapshot {
     int64_t version = -1;
     std::vector<Doc> docs;
     std::unordered_map<std::string, size_t> by_id;
+    std::unordered_map<int64_t, uint32_t> by_index_id;  // search_documents.id -> slot
     std::map<std::string, std::string> titles;  // "organization:<name>" / "groups:<name>" -> title
     // Facet values interned per field (kFacetFields order), so counting is array increments.
     std::vector<std::vector<std::string>> facet_values;
@@ -270,8 +271,10 @@ std::shared_ptr<const SearchSnapshot> CatalogService::Snapshot() {
     snap->version = version;
     std::map<std::string, std::string> org_names, group_names;
     std::vector<store::DatasetSummary> all;
+    std::vector<std::pair<int64_t, std::string>> index_ids;
     db_.Read([&](db::Connection& c) {
         all = store::DatasetSummaries(c, true, false);
+        index_ids = search::DocumentIds(c, "dataset");
         for (const auto& o : store::ListOrganizations(c, true)) {
             org_names[o.id] = o.name;
             snap->titles["organization:" + o.name] = o.title;
@@ -298,6 +301,11 @@ std::shared_ptr<const SearchSnapshot> CatalogService::Snapshot() {
         snap->docs.push_back(std::move(d));
         snap->by_id[snap->docs.back().s.id] = snap->docs.size() - 1;
         continue;
+    }
+    for (const auto& [index_id, object_id] : index_ids) {
+        auto it = snap->by_id.find(object_id);
+        if (it != snap->by_id.end())
+            snap->by_index_id[index_id] = static_cast<uint32_t>(it->second);
     }
     // Intern every facet value once.
     snap->facet_values.assign(kFacetFields.size(), {});
@@ -354,7 +362,8 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
     std::vector<std::string> terms = search::Terms(words);
     std::set<std::string> word_texts;
     AllWords(query, word_texts);
-    std::map<std::string, std::unordered_set<std::string>> hits;  // word -> matching dataset ids
+    // word -> (slots of matching datasets, membership by slot)
+    std::map<std::string, std::pair<std::vector<uint32_t>, std::vector<char>>> hits;
     db_.Read([&](db::Connection& c) {
         if (p && !p->sysadmin)
             for (const auto& [o, cap] : store::OrganizationsOfUser(c, p->user_id)) {
@@ -362,13 +371,22 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
                 if (cap != "member") editor_of.insert(o.id);
             }
         for (const auto& w : word_texts) {
-            auto& set = hits[w];
-            for (auto& id : search::MatchIds(c, "dataset", w)) set.insert(std::move(id));
+            auto& [slots, member] = hits[w];
+            member.assign(snap->docs.size(), 0);
+            for (int64_t id : search::MatchRowIds(c, "dataset", w)) {
+                auto it = snap->by_index_id.find(id);
+                if (it == snap->by_index_id.end() || member[it->second]) continue;
+                member[it->second] = 1;
+                slots.push_back(it->second);
+            }
         }
     });
     // word -> (its hits, whether it has no searchable terms at all), computed once per query.
-    std::map<std::string, std::pair<const std::unordered_set<std::string>*, bool>> word_info;
-    for (const auto& w : word_texts) word_info[w] = {&hits[w], search::Terms(w).empty()};
+    std::map<std::string, std::pair<const std::vector<char>*, bool>> word_info;
+    for (const auto& w : word_texts) word_info[w] = {&hits[w].second, search::Terms(w).empty()};
+    auto slot_of = [&](const SearchSnapshot::Doc& d) {
+        return static_cast<size_t>(&d - snap->docs.data());
+    };
     bool sysadmin = p && p->sysadmin;
     auto visible = [&](const store::DatasetSummary& s) {
         if (s.state == "draft")
@@ -385,7 +403,7 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
                 case Node::Kind::kWord: {
                     // A "word" without letters or digits (punctuation) matches everything.
                     const auto& info = word_info.at(n.value);
-                    return info.second || info.first->count(d.s.id) > 0;
+                    return info.second || (*info.first)[slot_of(d)] != 0;
                 }
                 case Node::Kind::kField: {
                     auto vals = values_of(d, n.field);
@@ -417,7 +435,7 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             return false;
         };
     // Candidates: a word that every match must contain narrows the scan to its hits.
-    const std::unordered_set<std::string>* narrow = nullptr;
+    const std::vector<uint32_t>* narrow = nullptr;
     for (const auto& c : query.children) {
         const Node* node = &c;
         std::vector<const Node*> conj = {node};
@@ -427,8 +445,8 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
         }
         for (const Node* x : conj)
             if (x->kind == Node::Kind::kWord && !word_info.at(x->value).second) {
-                const auto& set = hits[x->value];
-                if (!narrow || set.size() < narrow->size()) narrow = &set;
+                const auto& slots = hits[x->value].first;
+                if (!narrow || slots.size() < narrow->size()) narrow = &slots;
             }
     }
 
@@ -449,10 +467,7 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
         }
     };
     if (narrow) {
-        for (const auto& id : *narrow) {
-            auto it = snap->by_id.find(id);
-            if (it != snap->by_id.end()) consider(snap->docs[it->second]);
-        }
+        for (uint32_t slot : *narrow) consider(snap->docs[slot]);
     } else {
         for (const auto& d : snap->docs) consider(d);
     }

@@ -170,6 +170,16 @@ std::optional<User> FindUser(db::Connection& c, const std::string& key) {
     return FindUserByName(c, key);
 }
 
+std::vector<User> ListActiveUsers(db::Connection& c, int limit) {
+    std::vector<User> out;
+    for (const auto& r :
+         c.Query(std::string("SELECT ") + kUserColumns +
+                     " FROM users u WHERE u.state = 'active' ORDER BY u.name LIMIT ?",
+                 {int64_t{limit}}))
+        out.push_back(ToUser(r));
+    return out;
+}
+
 int64_t CountUsers(db::Connection& c) {
     return c.One("SELECT COUNT(*) FROM users")->Int(0);
 }

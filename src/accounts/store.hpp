@@ -20,6 +20,8 @@ std::optional<User> FindUserByEmail(db::Connection& c, const std::string& email)
 // look-ups cannot tell whether an address is registered.
 std::optional<User> FindUser(db::Connection& c, const std::string& key);
 int64_t CountUsers(db::Connection& c);
+// Active accounts by name (user_list).
+std::vector<User> ListActiveUsers(db::Connection& c, int limit);
 void SetPassword(db::Connection& c, const std::string& user_id, const std::string& hash,
                  bool must_change);
 void SetState(db::Connection& c, const std::string& user_id, UserState state);

@@ -156,12 +156,7 @@ Json CatalogService::OrgDict(const Organization& o, bool with_counts) {
     j["parent"] = o.parent_id.empty() ? Json(nullptr) : Json(o.parent_id);
     if (with_counts) {
         db_.Read([&](db::Connection& c) {
-            j["package_count"] =
-                c.One(
-                     "SELECT COUNT(*) FROM datasets WHERE owner_org = ? AND state = 'active'"
-                     " AND private = 0",
-                     {o.id})
-                    ->Int(0);
+            j["package_count"] = store::PublicDatasetCountOfOrganization(c, o.id);
         });
     }
     return j;
@@ -234,7 +229,7 @@ void CatalogService::OrganizationDelete(const Principal* p, const std::string& i
     db_.Write([&](db::Connection& c) {
         auto o = store::FindOrganization(c, id);
         if (!o || o->state == "deleted") throw HttpError::NotFound("catalog.no_such_organization");
-        if (c.One("SELECT 1 FROM datasets WHERE owner_org = ? AND state <> 'deleted'", {o->id}))
+        if (store::OrganizationHasDatasets(c, o->id))
             throw HttpError(409, "validation", "catalog.org_has_datasets");
         o->state = "deleted";
         o->modified = core::NowIso();
@@ -356,14 +351,8 @@ Json CatalogService::GroupDict(const Group& g) {
               {"category", g.category},
               {"state", g.state},
               {"created", g.created}};
-    db_.Read([&](db::Connection& c) {
-        j["package_count"] =
-            c.One(
-                 "SELECT COUNT(*) FROM dataset_groups dg JOIN datasets d ON d.id = dg.dataset_id"
-                 " WHERE dg.group_id = ? AND d.state = 'active' AND d.private = 0",
-                 {g.id})
-                ->Int(0);
-    });
+    db_.Read(
+        [&](db::Connection& c) { j["package_count"] = store::PublicDatasetCountOfGroup(c, g.id); });
     return j;
 }
 
@@ -441,7 +430,7 @@ void CatalogService::GroupDelete(const Principal* p, const std::string& id,
         g->state = "deleted";
         g->modified = core::NowIso();
         store::UpdateGroup(c, *g);
-        c.Exec("DELETE FROM dataset_groups WHERE group_id = ?", {g->id});
+        store::EmptyGroup(c, g->id);
         Audit(c, caller, "group.delete", "group", g->id, Json::object());
     });
 }
@@ -458,10 +447,7 @@ void CatalogService::MemberCreate(const Principal* p, const std::string& group,
     db_.Write([&](db::Connection& c) {
         auto g = store::FindGroup(c, group);
         if (!g || g->state == "deleted") throw HttpError::NotFound("catalog.no_such_group");
-        c.Exec(
-            "INSERT INTO dataset_groups (dataset_id, group_id) VALUES (?, ?) ON CONFLICT DO "
-            "NOTHING",
-            {d.id, g->id});
+        store::AddToGroup(c, d.id, g->id);
         Audit(c, caller, "dataset.group_add", "dataset", d.id, {{"group", g->name}});
     });
 }
@@ -477,7 +463,7 @@ void CatalogService::MemberDelete(const Principal* p, const std::string& group,
     db_.Write([&](db::Connection& c) {
         auto g = store::FindGroup(c, group);
         if (!g) throw HttpError::NotFound("catalog.no_such_group");
-        c.Exec("DELETE FROM dataset_groups WHERE dataset_id = ? AND group_id = ?", {d.id, g->id});
+        store::RemoveFromGroup(c, d.id, g->id);
         Audit(c, caller, "dataset.group_remove", "dataset", d.id, {{"group", g->name}});
     });
 }
@@ -499,9 +485,8 @@ Json CatalogService::MemberList(const Principal* p, const std::string& id,
     if (!g) throw HttpError::NotFound("catalog.no_such_group");
     if (object_type.empty() || object_type == "package") {
         db_.Read([&](db::Connection& c) {
-            for (const auto& r :
-                 c.Query("SELECT dataset_id FROM dataset_groups WHERE group_id = ?", {g->id})) {
-                auto d = store::FindDataset(c, r.Str(0));
+            for (const auto& dataset_id : store::DatasetIdsInGroup(c, g->id)) {
+                auto d = store::FindDataset(c, dataset_id);
                 if (d && CanRead(p, *d)) out.push_back(Json::array({d->id, "package", "public"}));
             }
         });
@@ -513,19 +498,20 @@ Json CatalogService::UserList(const Principal* p, const std::string& q, int limi
     Json out = Json::array();
     bool admin = p && p->sysadmin;
     db_.Read([&](db::Connection& c) {
-        for (const auto& r : c.Query("SELECT id, name, fullname_th, fullname_en, created, "
-                                     "sysadmin, state, email FROM users"
-                                     " WHERE state = 'active' ORDER BY name LIMIT ?",
-                                     {int64_t{std::clamp(limit, 1, 1000)}})) {
-            if (!q.empty() && r.Str(1).find(q) == std::string::npos &&
-                r.Str(2).find(q) == std::string::npos &&
-                core::ToLower(r.Str(3)).find(core::ToLower(q)) == std::string::npos)
+        for (const auto& u : accounts::store::ListActiveUsers(c, std::clamp(limit, 1, 1000))) {
+            if (!q.empty() && u.name.find(q) == std::string::npos &&
+                u.fullname_th.find(q) == std::string::npos &&
+                core::ToLower(u.fullname_en).find(core::ToLower(q)) == std::string::npos)
                 continue;
-            Json u = {{"id", r.Str(0)},           {"name", r.Str(1)},    {"fullname", r.Str(2)},
-                      {"display_name", r.Str(2)}, {"created", r.Str(4)}, {"sysadmin", r.Bool(5)},
-                      {"state", r.Str(6)}};
-            if (admin) u["email"] = r.Str(7);  // e-mail addresses only for sysadmins
-            out.push_back(u);
+            Json j = {{"id", u.id},
+                      {"name", u.name},
+                      {"fullname", u.fullname_th},
+                      {"display_name", u.fullname_th},
+                      {"created", u.created},
+                      {"sysadmin", u.sysadmin},
+                      {"state", accounts::ToString(u.state)}};
+            if (admin) j["email"] = u.email;  // e-mail addresses only for sysadmins
+            out.push_back(j);
         }
     });
     return out;
@@ -1076,9 +1062,7 @@ ResourceFile CatalogService::ResourceDownload(const Principal* p, const std::str
         throw HttpError::NotFound("catalog.no_such_resource");
     if (r->resource_private && !CanEdit(p, d.owner_org))
         throw HttpError::NotFound("catalog.no_such_resource");
-    db_.Write([&](db::Connection& c) {
-        c.Exec("UPDATE datasets SET downloads = downloads + 1 WHERE id = ?", {d.id});
-    });
+    db_.Write([&](db::Connection& c) { store::CountDownload(c, d.id); });
     return {files_dir_ + "/" + r->id + "/" + r->url, r->url, r->mimetype};
 }
 
@@ -1172,8 +1156,8 @@ Json CatalogService::OrganizationActivityList(const Principal* p, const std::str
     std::vector<workflow::AuditEntry> entries;
     db_.Read([&](db::Connection& c) {
         entries = workflow::AuditForObject(c, "organization", o->id, 1000);
-        for (const auto& r : c.Query("SELECT id FROM datasets WHERE owner_org = ?", {o->id})) {
-            auto d = store::FindDataset(c, r.Str(0));
+        for (const auto& dataset_id : store::DatasetIdsOfOrganization(c, o->id)) {
+            auto d = store::FindDataset(c, dataset_id);
             if (!d || !CanRead(p, *d)) continue;
             for (auto& e : workflow::AuditForObject(c, "dataset", d->id, 1000))
                 entries.push_back(std::move(e));
@@ -1257,25 +1241,19 @@ Json CatalogService::Trash(const Principal* p) {
     if (!p || !p->sysadmin) throw HttpError::Forbidden();
     Json out = Json::array();
     db_.Read([&](db::Connection& c) {
-        for (const auto& r :
-             c.Query("SELECT d.id, d.name, d.title, d.metadata_modified, o.title FROM datasets d"
-                     " JOIN organizations o ON o.id = d.owner_org WHERE d.state = 'deleted'"
-                     " ORDER BY d.metadata_modified DESC"))
-            out.push_back({{"id", r.Str(0)},
-                           {"name", r.Str(1)},
-                           {"title", r.Str(2)},
-                           {"metadata_modified", r.Str(3)},
-                           {"organization", r.Str(4)}});
+        for (const auto& d : store::DeletedDatasets(c))
+            out.push_back({{"id", d.id},
+                           {"name", d.name},
+                           {"title", d.title},
+                           {"metadata_modified", d.deleted_at},
+                           {"organization", d.organization_title}});
     });
     return out;
 }
 
 int64_t CatalogService::ReindexAll() {
     std::vector<std::string> ids;
-    db_.Read([&](db::Connection& c) {
-        for (const auto& r : c.Query("SELECT id FROM datasets WHERE state <> 'deleted'"))
-            ids.push_back(r.Str(0));
-    });
+    db_.Read([&](db::Connection& c) { ids = store::LiveDatasetIds(c); });
     for (const auto& id : ids) {
         db_.Write([&](db::Connection& c) {
             if (auto d = store::FindDataset(c, id)) Reindex(c, *d);

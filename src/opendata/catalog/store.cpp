@@ -398,6 +398,78 @@ std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_dra
     return out;
 }
 
+int64_t PublicDatasetCountOfOrganization(db::Connection& c, const std::string& org_id) {
+    return c
+        .One(
+            "SELECT COUNT(*) FROM datasets WHERE owner_org = ? AND state = 'active' AND private = "
+            "0",
+            {org_id})
+        ->Int(0);
+}
+
+bool OrganizationHasDatasets(db::Connection& c, const std::string& org_id) {
+    return c.One("SELECT 1 FROM datasets WHERE owner_org = ? AND state <> 'deleted'", {org_id})
+        .has_value();
+}
+
+int64_t PublicDatasetCountOfGroup(db::Connection& c, const std::string& group_id) {
+    return c
+        .One(
+            "SELECT COUNT(*) FROM dataset_groups dg JOIN datasets d ON d.id = dg.dataset_id"
+            " WHERE dg.group_id = ? AND d.state = 'active' AND d.private = 0",
+            {group_id})
+        ->Int(0);
+}
+
+void AddToGroup(db::Connection& c, const std::string& dataset_id, const std::string& group_id) {
+    c.Exec("INSERT INTO dataset_groups (dataset_id, group_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+           {dataset_id, group_id});
+}
+
+void RemoveFromGroup(db::Connection& c, const std::string& dataset_id,
+                     const std::string& group_id) {
+    c.Exec("DELETE FROM dataset_groups WHERE dataset_id = ? AND group_id = ?",
+           {dataset_id, group_id});
+}
+
+void EmptyGroup(db::Connection& c, const std::string& group_id) {
+    c.Exec("DELETE FROM dataset_groups WHERE group_id = ?", {group_id});
+}
+
+namespace {
+std::vector<std::string> Ids(const db::Rows& rows) {
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(r.Str(0));
+    return out;
+}
+}  // namespace
+
+std::vector<std::string> DatasetIdsInGroup(db::Connection& c, const std::string& group_id) {
+    return Ids(c.Query("SELECT dataset_id FROM dataset_groups WHERE group_id = ?", {group_id}));
+}
+
+std::vector<std::string> DatasetIdsOfOrganization(db::Connection& c, const std::string& org_id) {
+    return Ids(c.Query("SELECT id FROM datasets WHERE owner_org = ?", {org_id}));
+}
+
+std::vector<std::string> LiveDatasetIds(db::Connection& c) {
+    return Ids(c.Query("SELECT id FROM datasets WHERE state <> 'deleted'"));
+}
+
+void CountDownload(db::Connection& c, const std::string& dataset_id) {
+    c.Exec("UPDATE datasets SET downloads = downloads + 1 WHERE id = ?", {dataset_id});
+}
+
+std::vector<DeletedDataset> DeletedDatasets(db::Connection& c) {
+    std::vector<DeletedDataset> out;
+    for (const auto& r :
+         c.Query("SELECT d.id, d.name, d.title, d.metadata_modified, o.title FROM datasets d"
+                 " JOIN organizations o ON o.id = d.owner_org WHERE d.state = 'deleted'"
+                 " ORDER BY d.metadata_modified DESC"))
+        out.push_back({r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4)});
+    return out;
+}
+
 void BumpVersion(db::Connection& c) {
     c.Exec("UPDATE catalog_state SET version = version + 1 WHERE id = 1");
 }

@@ -59,6 +59,22 @@ struct DatasetSummary {
 };
 std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_drafts,
                                              bool include_deleted);
+// Counts and lists the service needs.
+int64_t PublicDatasetCountOfOrganization(db::Connection& c, const std::string& org_id);
+bool OrganizationHasDatasets(db::Connection& c, const std::string& org_id);  // not deleted
+int64_t PublicDatasetCountOfGroup(db::Connection& c, const std::string& group_id);
+void AddToGroup(db::Connection& c, const std::string& dataset_id, const std::string& group_id);
+void RemoveFromGroup(db::Connection& c, const std::string& dataset_id, const std::string& group_id);
+void EmptyGroup(db::Connection& c, const std::string& group_id);
+std::vector<std::string> DatasetIdsInGroup(db::Connection& c, const std::string& group_id);
+std::vector<std::string> DatasetIdsOfOrganization(db::Connection& c, const std::string& org_id);
+std::vector<std::string> LiveDatasetIds(db::Connection& c);  // every dataset not deleted
+void CountDownload(db::Connection& c, const std::string& dataset_id);
+struct DeletedDataset {
+    std::string id, name, title, deleted_at, organization_title;
+};
+std::vector<DeletedDataset> DeletedDatasets(db::Connection& c);
+
 // A counter every catalog change increments (in its own transaction), so each node knows when
 // its in-memory search data is stale.
 void BumpVersion(db::Connection& c);

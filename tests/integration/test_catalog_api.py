@@ -161,6 +161,31 @@ def test_search_thai_words_filters_facets_and_errors(server, world):
         assert "Search Query Error" in r.json()["error"]["message"]
 
 
+def test_search_sorts_by_each_key_and_ranks_title_words_first(server, world):
+    api = Browser(server)
+    editor, org, sfx = world["people"]["editor"], world["orgs"]["a"], world["suffix"]
+    tag = "เรียงลำดับ" + sfx
+    first, second = "sort-first-" + sfx, "sort-second-" + sfx
+    # "first" is created first with the word only in its tags; "second" has it in the title.
+    ok(call(api, "package_create", record_dataset(org, first, title="ข ชุดข้อมูลตัวอย่าง",
+                                                  tags=[{"name": tag}]), editor))
+    ok(call(api, "package_create", record_dataset(org, second, title="ก " + tag,
+                                                  tags=[{"name": "อื่น ๆ"}]), editor))
+    # Editing "first" makes it the most recently modified, though it was created first.
+    ok(call(api, "package_patch", {"id": first, "notes": "แก้ไขคำอธิบาย"}, editor))
+
+    def order(sort, q="tags:%s OR name:%s" % (tag, second)):
+        r = ok(call(Browser(server), "package_search", {"q": q, "sort": sort}, method="GET"))
+        return [d["name"] for d in r["results"]]
+    assert order("metadata_created asc") == [first, second]
+    assert order("metadata_created desc") == [second, first]
+    assert order("metadata_modified desc") == [first, second]
+    assert order("title_string asc") == [second, first]
+    assert order("name desc") == [second, first]
+    # A word in the title outranks the same word in the tags.
+    assert order("score desc", q=tag) == [second, first]
+
+
 def test_update_patch_delete_purge_and_permissions(server, world):
     api = Browser(server)
     editor, other, member = world["people"]["editor"], world["people"]["other"], world["people"]["member"]

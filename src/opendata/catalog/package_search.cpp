@@ -23,8 +23,12 @@ struct SearchSnapshot {
         std::string org_name;
         std::vector<std::string> group_names;
         std::string data_category;
-        std::vector<std::string> title_terms, tag_terms;  // analyzed, for ranking
         std::vector<std::vector<uint32_t>> facet_ids;  // per facet field: ids into `facet_values`
+        // Analyzed title and tag terms, for ranking, as ids into the sorted `vocabulary`: the
+        // terms a prefix starts are one range of ids.
+        std::vector<uint32_t> title_ids, tag_ids;
+        // Position in each sort order, so sorting a query's matches compares integers.
+        uint32_t rank_modified = 0, rank_created = 0, rank_name = 0, rank_title = 0;
     };
     int64_t version = -1;
     std::vector<Doc> docs;
@@ -33,6 +37,7 @@ struct SearchSnapshot {
     std::map<std::string, std::string> titles;  // "organization:<name>" / "groups:<name>" -> title
     // Facet values interned per field (kFacetFields order), so counting is array increments.
     std::vector<std::vector<std::string>> facet_values;
+    std::vector<std::string> vocabulary;  // every title and tag term, sorted
 };
 
 namespace {
@@ -55,6 +60,7 @@ struct Node {
     std::string field, value, low, high;
     bool low_inclusive = true, high_inclusive = true;
     std::vector<Node> children;
+    int word = -1;  // for kWord: its index in the query's word table, set before evaluation
 };
 
 class QueryParser {
@@ -246,12 +252,6 @@ std::vector<std::string> DocValues(const SearchSnapshot::Doc& d, const std::stri
     return {};
 }
 
-bool AnyStartsWith(const std::vector<std::string>& terms, const std::string& prefix) {
-    for (const auto& t : terms)
-        if (t.compare(0, prefix.size(), prefix) == 0) return true;
-    return false;
-}
-
 }  // namespace
 
 std::shared_ptr<const SearchSnapshot> CatalogService::Snapshot() {
@@ -285,6 +285,7 @@ std::shared_ptr<const SearchSnapshot> CatalogService::Snapshot() {
         }
     });
     snap->docs.reserve(all.size());
+    std::vector<std::vector<std::string>> title_terms, tag_terms;  // per doc, until interned
     for (auto& s : all) {
         SearchSnapshot::Doc d;
         d.org_name = org_names[s.owner_org];
@@ -293,14 +294,14 @@ std::shared_ptr<const SearchSnapshot> CatalogService::Snapshot() {
         if (extras.is_object() && extras.contains("data_category") &&
             extras["data_category"].is_string())
             d.data_category = extras["data_category"].get<std::string>();
-        d.title_terms = search::Terms(s.title);
+        title_terms.push_back(search::Terms(s.title));
+        tag_terms.emplace_back();
         for (const auto& t : s.tags)
-            for (auto& term : search::Terms(t)) d.tag_terms.push_back(std::move(term));
+            for (auto& term : search::Terms(t)) tag_terms.back().push_back(std::move(term));
         s.extras.clear();
         d.s = std::move(s);
         snap->docs.push_back(std::move(d));
         snap->by_id[snap->docs.back().s.id] = snap->docs.size() - 1;
-        continue;
     }
     for (const auto& [index_id, object_id] : index_ids) {
         auto it = snap->by_id.find(object_id);
@@ -322,6 +323,44 @@ std::shared_ptr<const SearchSnapshot> CatalogService::Snapshot() {
             }
         }
     }
+    // Terms become ids in sorted order, so the terms that start with a prefix are one id range.
+    for (size_t i = 0; i < snap->docs.size(); ++i) {
+        snap->vocabulary.insert(snap->vocabulary.end(), title_terms[i].begin(),
+                                title_terms[i].end());
+        snap->vocabulary.insert(snap->vocabulary.end(), tag_terms[i].begin(), tag_terms[i].end());
+    }
+    std::sort(snap->vocabulary.begin(), snap->vocabulary.end());
+    snap->vocabulary.erase(std::unique(snap->vocabulary.begin(), snap->vocabulary.end()),
+                           snap->vocabulary.end());
+    auto term_id = [&](const std::string& t) {
+        return static_cast<uint32_t>(
+            std::lower_bound(snap->vocabulary.begin(), snap->vocabulary.end(), t) -
+            snap->vocabulary.begin());
+    };
+    for (size_t i = 0; i < snap->docs.size(); ++i) {
+        for (const auto& t : title_terms[i]) snap->docs[i].title_ids.push_back(term_id(t));
+        for (const auto& t : tag_terms[i]) snap->docs[i].tag_ids.push_back(term_id(t));
+    }
+    auto rank_by = [&](auto key, uint32_t SearchSnapshot::Doc::*rank) {
+        std::vector<uint32_t> order(snap->docs.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+            return key(snap->docs[a]) < key(snap->docs[b]);
+        });
+        // Equal keys share a rank, so ties fall through to the next sort key.
+        for (size_t i = 0; i < order.size(); ++i) {
+            bool tie = i > 0 && !(key(snap->docs[order[i - 1]]) < key(snap->docs[order[i]]));
+            snap->docs[order[i]].*rank =
+                tie ? snap->docs[order[i - 1]].*rank : static_cast<uint32_t>(i);
+        }
+    };
+    using Doc = SearchSnapshot::Doc;
+    rank_by([](const Doc& d) -> const std::string& { return d.s.metadata_modified; },
+            &Doc::rank_modified);
+    rank_by([](const Doc& d) -> const std::string& { return d.s.metadata_created; },
+            &Doc::rank_created);
+    rank_by([](const Doc& d) -> const std::string& { return d.s.name; }, &Doc::rank_name);
+    rank_by([](const Doc& d) -> const std::string& { return d.s.title; }, &Doc::rank_title);
     std::lock_guard lock(snapshot_mutex_);
     snapshot_ = snap;
     return snap;
@@ -345,16 +384,22 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
     std::string sort = params.sort.empty() ? (words.empty() ? "metadata_modified desc"
                                                             : "score desc, metadata_modified desc")
                                            : params.sort;
-    std::vector<std::pair<std::string, bool>> keys;  // field, descending
+    enum class Key { kScore, kModified, kCreated, kName, kTitle, kViews };
+    std::vector<std::pair<Key, bool>> keys;  // field, descending
     for (const auto& part : core::Split(sort, ',')) {
         auto words_of = core::Split(core::Trim(part), ' ');
         std::string field = words_of[0];
         bool desc = words_of.size() > 1 && core::ToLower(words_of.back()) == "desc";
-        static const std::set<std::string> kSortable = {
-            "score",        "metadata_modified", "metadata_created", "name",
-            "title_string", "views_recent",      "views_total"};
-        if (!kSortable.count(field)) throw QueryError("cannot sort by " + field);
-        keys.emplace_back(field, desc);
+        static const std::map<std::string, Key> kSortable = {{"score", Key::kScore},
+                                                             {"metadata_modified", Key::kModified},
+                                                             {"metadata_created", Key::kCreated},
+                                                             {"name", Key::kName},
+                                                             {"title_string", Key::kTitle},
+                                                             {"views_recent", Key::kViews},
+                                                             {"views_total", Key::kViews}};
+        auto key = kSortable.find(field);
+        if (key == kSortable.end()) throw QueryError("cannot sort by " + field);
+        keys.emplace_back(key->second, desc);
     }
 
     auto snap = Snapshot();
@@ -381,9 +426,19 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             }
         }
     });
-    // word -> (its hits, whether it has no searchable terms at all), computed once per query.
-    std::map<std::string, std::pair<const std::vector<char>*, bool>> word_info;
-    for (const auto& w : word_texts) word_info[w] = {&hits[w].second, search::Terms(w).empty()};
+    // word -> (its hits, whether it has no searchable terms at all), computed once per query;
+    // each word node points into this table so evaluation does no string lookups.
+    std::map<std::string, int> word_index;
+    std::vector<std::pair<const std::vector<char>*, bool>> word_info;
+    for (const auto& w : word_texts) {
+        word_index[w] = static_cast<int>(word_info.size());
+        word_info.emplace_back(&hits[w].second, search::Terms(w).empty());
+    }
+    std::function<void(Node&)> resolve = [&](Node& n) {
+        if (n.kind == Node::Kind::kWord) n.word = word_index.at(n.value);
+        for (auto& c : n.children) resolve(c);
+    };
+    resolve(query);
     auto slot_of = [&](const SearchSnapshot::Doc& d) {
         return static_cast<size_t>(&d - snap->docs.data());
     };
@@ -402,7 +457,7 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
                     return true;
                 case Node::Kind::kWord: {
                     // A "word" without letters or digits (punctuation) matches everything.
-                    const auto& info = word_info.at(n.value);
+                    const auto& info = word_info[static_cast<size_t>(n.word)];
                     return info.second || (*info.first)[slot_of(d)] != 0;
                 }
                 case Node::Kind::kField: {
@@ -444,27 +499,39 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             for (const auto& cc : node->children) conj.push_back(&cc);
         }
         for (const Node* x : conj)
-            if (x->kind == Node::Kind::kWord && !word_info.at(x->value).second) {
+            if (x->kind == Node::Kind::kWord && !word_info[static_cast<size_t>(x->word)].second) {
                 const auto& slots = hits[x->value].first;
                 if (!narrow || slots.size() < narrow->size()) narrow = &slots;
             }
     }
 
-    std::vector<const SearchSnapshot::Doc*> matched;
-    std::unordered_map<const SearchSnapshot::Doc*, double> scores;
+    // Each rank term's prefix matches one range of vocabulary ids.
+    std::vector<std::pair<uint32_t, uint32_t>> term_ranges;
+    for (const auto& t : terms) {
+        auto lo = std::lower_bound(snap->vocabulary.begin(), snap->vocabulary.end(), t);
+        // No UTF-8 string contains 0xFF, so every term with prefix t sorts before t + "\xff".
+        auto hi = std::lower_bound(lo, snap->vocabulary.end(), t + "\xff");
+        term_ranges.emplace_back(static_cast<uint32_t>(lo - snap->vocabulary.begin()),
+                                 static_cast<uint32_t>(hi - snap->vocabulary.begin()));
+    }
+    auto any_in = [](const std::vector<uint32_t>& ids, std::pair<uint32_t, uint32_t> range) {
+        for (uint32_t id : ids)
+            if (id >= range.first && id < range.second) return true;
+        return false;
+    };
+    struct Hit {
+        const SearchSnapshot::Doc* d;
+        double score;
+    };
+    std::vector<Hit> matched;
     auto consider = [&](const SearchSnapshot::Doc& d) {
         if (!visible(d.s) || !eval(query, d)) return;
-        matched.push_back(&d);
-        if (!terms.empty()) {
-            // Relevance as the index weighs fields: a word in the title counts 10, in the
-            // tags 5, elsewhere 1.
-            double score = 0;
-            for (const auto& t : terms)
-                score += AnyStartsWith(d.title_terms, t) ? 10
-                         : AnyStartsWith(d.tag_terms, t) ? 5
-                                                         : 0.5;
-            scores[&d] = score;
-        }
+        // Relevance as the index weighs fields: a word in the title counts 10, in the tags 5,
+        // elsewhere 1.
+        double score = 0;
+        for (const auto& range : term_ranges)
+            score += any_in(d.title_ids, range) ? 10 : any_in(d.tag_ids, range) ? 5 : 0.5;
+        matched.push_back({&d, score});
     };
     if (narrow) {
         for (uint32_t slot : *narrow) consider(snap->docs[slot]);
@@ -472,25 +539,34 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
         for (const auto& d : snap->docs) consider(d);
     }
 
-    auto cmp = [&](const SearchSnapshot::Doc* a, const SearchSnapshot::Doc* b) {
-        for (const auto& [field, desc] : keys) {
+    auto three_way = [](auto x, auto y) { return x < y ? -1 : x > y ? 1 : 0; };
+    auto cmp = [&](const Hit& ha, const Hit& hb) {
+        const auto *a = ha.d, *b = hb.d;
+        for (const auto& [key, desc] : keys) {
             int c = 0;
-            if (field == "score") {
-                double x = scores.count(a) ? scores.at(a) : 0,
-                       y = scores.count(b) ? scores.at(b) : 0;
-                c = x < y ? -1 : x > y ? 1 : 0;
-            } else if (field == "metadata_modified" || field == "metadata_created") {
-                c = a->s.metadata_modified.compare(b->s.metadata_modified);
-            } else if (field == "name") {
-                c = a->s.name.compare(b->s.name);
-            } else if (field == "title_string") {
-                c = a->s.title.compare(b->s.title);
-            } else {
-                c = a->s.views < b->s.views ? -1 : a->s.views > b->s.views ? 1 : 0;
+            switch (key) {
+                case Key::kScore:
+                    c = three_way(ha.score, hb.score);
+                    break;
+                case Key::kModified:
+                    c = three_way(a->rank_modified, b->rank_modified);
+                    break;
+                case Key::kCreated:
+                    c = three_way(a->rank_created, b->rank_created);
+                    break;
+                case Key::kName:
+                    c = three_way(a->rank_name, b->rank_name);
+                    break;
+                case Key::kTitle:
+                    c = three_way(a->rank_title, b->rank_title);
+                    break;
+                case Key::kViews:
+                    c = three_way(a->s.views, b->s.views);
+                    break;
             }
             if (c != 0) return desc ? c > 0 : c < 0;
         }
-        return a->s.name < b->s.name;
+        return a->rank_name < b->rank_name;
     };
     // Only the requested page needs to be in order.
     size_t need = std::min(matched.size(),
@@ -503,8 +579,8 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
         size_t fi =
             std::find(kFacetFields.begin(), kFacetFields.end(), field) - kFacetFields.begin();
         std::vector<int64_t> tally(snap->facet_values[fi].size(), 0);
-        for (const auto* d : matched)
-            for (uint32_t id : d->facet_ids[fi]) ++tally[id];
+        for (const auto& h : matched)
+            for (uint32_t id : h.d->facet_ids[fi]) ++tally[id];
         std::vector<std::pair<std::string, int64_t>> items;
         for (size_t i = 0; i < tally.size(); ++i)
             if (tally[i] > 0) items.emplace_back(snap->facet_values[fi][i], tally[i]);
@@ -530,7 +606,7 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
     Json results = Json::array();
     for (size_t i = static_cast<size_t>(params.start); i < need; ++i) {
         auto d =
-            db_.Read([&](db::Connection& c) { return store::FindDataset(c, matched[i]->s.id); });
+            db_.Read([&](db::Connection& c) { return store::FindDataset(c, matched[i].d->s.id); });
         if (d) results.push_back(DatasetDict(*d, p));
     }
     return {{"count", matched.size()},

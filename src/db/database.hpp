@@ -99,6 +99,10 @@ class Connection {
     virtual Engine engine() const = 0;
     // Runs one statement (prepared and cached per connection) and returns every row.
     virtual Rows Query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+    // The first column of every row as integers (NULL as 0), without building rows: for
+    // statements that return many ids.
+    virtual std::vector<int64_t> QueryInts(std::string_view sql,
+                                           const std::vector<Value>& params = {}) = 0;
     // Runs one statement; returns the number of rows changed.
     virtual int64_t Exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
     // Runs several statements without parameters (migrations).

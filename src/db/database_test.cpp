@@ -56,6 +56,27 @@ TEST_P(DatabaseTest, ParametersNullsAndReturning) {
               1);
 }
 
+TEST_P(DatabaseTest, QueryIntsReturnsTheFirstColumnOfEveryRow) {
+    db_->Write([](Connection& c) {
+        for (const char* name : {"a", "b", "c"}) c.Exec("INSERT INTO t (name) VALUES (?)", {name});
+    });
+    auto ids = db_->Read([](Connection& c) {
+        return c.QueryInts("SELECT id, name FROM t WHERE name <> ? ORDER BY id DESC", {"b"});
+    });
+    auto all = db_->Read([](Connection& c) { return c.QueryInts("SELECT id FROM t ORDER BY id"); });
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(ids, (std::vector<int64_t>{all[2], all[0]}));
+    EXPECT_EQ(db_->Read([](Connection& c) {
+        return c.QueryInts("SELECT CAST(NULL AS INTEGER) UNION ALL SELECT 9000000000");
+    }),
+              (std::vector<int64_t>{0, 9000000000}));
+    EXPECT_TRUE(db_->Read([](Connection& c) {
+                       return c.QueryInts("SELECT id FROM t WHERE name = ?", {"none"});
+                   })
+                    .empty());
+    EXPECT_THROW(db_->Read([](Connection& c) { return c.QueryInts("SELECT nope FROM t"); }), Error);
+}
+
 TEST_P(DatabaseTest, UniqueViolationIsTyped) {
     db_->Write([](Connection& c) { c.Exec("INSERT INTO t (name) VALUES (?)", {"a"}); });
     try {

@@ -148,22 +148,15 @@ namespace govhub::search {
 
 std::vector<int64_t> MatchRowIds(db::Connection& c, const std::string& object_type,
                                  const std::string& query) {
-    std::vector<int64_t> ids;
     std::vector<std::string> terms = Terms(query);
-    if (terms.empty()) return ids;
-    db::Rows rows;
-    if (c.engine() == db::Engine::kPostgres) {
-        rows = c.Query(
+    if (terms.empty()) return {};
+    if (c.engine() == db::Engine::kPostgres)
+        return c.QueryInts(
             "SELECT id FROM search_documents WHERE object_type = ? AND vector @@ CAST(? AS "
             "tsquery)",
             {object_type, TsQuery(terms)});
-    } else {
-        // FTS rowids are search_documents ids; other types' ids simply find no owner.
-        rows = c.Query("SELECT rowid FROM search_fts WHERE search_fts MATCH ?", {Fts5Match(terms)});
-    }
-    ids.reserve(rows.size());
-    for (const auto& r : rows) ids.push_back(r.Int(0));
-    return ids;
+    // FTS rowids are search_documents ids; other types' ids simply find no owner.
+    return c.QueryInts("SELECT rowid FROM search_fts WHERE search_fts MATCH ?", {Fts5Match(terms)});
 }
 
 std::vector<std::pair<int64_t, std::string>> DocumentIds(db::Connection& c,

@@ -85,6 +85,19 @@ class PgConnection : public Connection {
         return rows;
     }
 
+    std::vector<int64_t> QueryInts(std::string_view sql,
+                                   const std::vector<Value>& params) override {
+        ResultPtr res = Run(sql, params, PGRES_TUPLES_OK);
+        int n = PQntuples(res.get());
+        std::vector<int64_t> out;
+        out.reserve(static_cast<size_t>(n));
+        for (int i = 0; i < n; ++i)
+            out.push_back(PQgetisnull(res.get(), i, 0)
+                              ? 0
+                              : std::strtoll(PQgetvalue(res.get(), i, 0), nullptr, 10));
+        return out;
+    }
+
     int64_t Exec(std::string_view sql, const std::vector<Value>& params) override {
         ResultPtr res = Run(sql, params, PGRES_COMMAND_OK);
         const char* n = PQcmdTuples(res.get());

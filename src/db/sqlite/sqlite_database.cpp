@@ -86,6 +86,17 @@ class SqliteConnection : public Connection {
         return rows;
     }
 
+    std::vector<int64_t> QueryInts(std::string_view sql,
+                                   const std::vector<Value>& params) override {
+        sqlite3_stmt* stmt = Prepare(sql, params);
+        std::vector<int64_t> out;
+        int rc;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+            out.push_back(sqlite3_column_int64(stmt, 0));
+        Finish(stmt, rc, sql);
+        return out;
+    }
+
     int64_t Exec(std::string_view sql, const std::vector<Value>& params) override {
         sqlite3_stmt* stmt = Prepare(sql, params);
         int rc;

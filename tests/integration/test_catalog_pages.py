@@ -55,6 +55,12 @@ def test_dcat_and_sitemap(server, world):
     ttl = b.get("/dataset/%s.ttl" % name)
     assert ttl.status == 200 and ttl.header("Content-Type").startswith("text/turtle")
     assert "<%s/dataset/%s>" % (server.url, name) in ttl.text and "a dcat:Dataset" in ttl.text
+    # The publisher keeps its IRI in Turtle as in JSON-LD: referred to by the dataset, then
+    # described as a subject of its own.
+    publisher = "<%s/organization/%s>" % (server.url, world["orgs"]["a"])
+    assert "dct:publisher " + publisher in ttl.text
+    assert publisher + "\n    a foaf:Organization" in ttl.text
+    assert node["dct:publisher"]["@id"] == publisher[1:-1]
     cat = b.get("/catalog.jsonld").json()
     assert cat["@graph"][0]["@type"] == "dcat:Catalog"
     assert any(n.get("@id") == server.url + "/dataset/" + name for n in cat["@graph"])

@@ -2,6 +2,9 @@
 
 #include "core/strings.hpp"
 
+#include <set>
+#include <vector>
+
 namespace govhub::catalog {
 
 using nlohmann::json;
@@ -124,8 +127,10 @@ std::string TurtleString(const std::string& s) {
     return out + "\"";
 }
 
-// Turtle for one JSON-LD node (the shapes DatasetNode produces), with blank nodes inline.
-void WriteNode(std::string& out, const json& node, int indent) {
+// Turtle for one JSON-LD node (the shapes DatasetNode produces). Nodes without an @id are
+// written inline as blank nodes; a nested node with its own @id (a publisher, a distribution)
+// is referred to by IRI and queued in `named`, to be written as a subject of its own.
+void WriteNode(std::string& out, const json& node, int indent, std::vector<json>& named) {
     std::string pad(static_cast<size_t>(indent), ' ');
     bool first = true;
     for (auto it = node.begin(); it != node.end(); ++it) {
@@ -147,11 +152,12 @@ void WriteNode(std::string& out, const json& node, int indent) {
                                                             : v["@value"].dump());
                 if (v.contains("@language")) out += "@" + v["@language"].get<std::string>();
                 if (v.contains("@type")) out += "^^" + v["@type"].get<std::string>();
-            } else if (v.is_object() && v.contains("@id") && v.size() == 1) {
+            } else if (v.is_object() && v.contains("@id")) {
                 out += "<" + v["@id"].get<std::string>() + ">";
+                if (v.size() > 1) named.push_back(v);
             } else if (v.is_object()) {
                 out += "[\n";
-                WriteNode(out, v, indent + 4);
+                WriteNode(out, v, indent + 4, named);
                 out += "\n" + pad + "]";
             } else if (v.is_string()) {
                 out += TurtleString(v.get<std::string>());
@@ -191,11 +197,16 @@ std::string DcatTurtle(const std::string& site, const std::string& title,
         out += "@prefix " + it.key() + ": <" + it->get<std::string>() + "> .\n";
     out += "\n";
     json doc = DcatJsonLd(site, title, datasets, whole_catalog);
-    json nodes = doc.contains("@graph") ? doc["@graph"] : json::array({doc});
-    for (auto& node : nodes) {
+    json graph = doc.contains("@graph") ? doc["@graph"] : json::array({doc});
+    std::vector<json> nodes(graph.begin(), graph.end());
+    std::set<std::string> written;  // a publisher shared by many datasets is described once
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        json node = nodes[i];
         node.erase("@context");
-        out += "<" + node["@id"].get<std::string>() + ">\n";
-        WriteNode(out, node, 4);
+        std::string id = node["@id"].get<std::string>();
+        if (!written.insert(id).second) continue;
+        out += "<" + id + ">\n";
+        WriteNode(out, node, 4, nodes);
         out += " .\n\n";
     }
     return out;

@@ -104,27 +104,9 @@ const json& Context() {
     return ctx;
 }
 
+// JSON's string escapes (\" \\ \n \r \t \uXXXX) are all Turtle escapes too.
 std::string TurtleString(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out + "\"";
+    return "\"" + core::JsonEscape(s) + "\"";
 }
 
 // Turtle for one JSON-LD node (the shapes DatasetNode produces). Nodes without an @id are

@@ -39,6 +39,21 @@ std::string Str(const Json& d, const char* key) {
     return {};
 }
 
+// The descriptive fields organizations and groups share, from a CKAN dict: a key that is
+// absent keeps its value when `patch`, and is cleared otherwise. An empty title is the name.
+template <class OrgOrGroup>
+void TakeDescription(OrgOrGroup& x, const Json& dict, bool patch) {
+    for (auto [key, field] :
+         {std::pair{"title", &x.title}, std::pair{"description", &x.description},
+          std::pair{"image_url", &x.image_url}}) {
+        if (dict.contains(key))
+            *field = Str(dict, key);
+        else if (!patch)
+            field->clear();
+    }
+    if (x.title.empty()) x.title = x.name;
+}
+
 // true/false, "true"/"false", 1/0 (CKAN clients send all of them).
 std::optional<bool> Bool(const Json& d, const char* key) {
     auto it = d.find(key);
@@ -167,12 +182,9 @@ Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
     if (!p || !p->sysadmin) throw HttpError(403, "forbidden", "catalog.org_create_forbidden");
     Organization o;
     o.name = core::ToLower(Str(dict, "name"));
-    o.title = Str(dict, "title");
-    o.description = Str(dict, "description");
-    o.image_url = Str(dict, "image_url");
+    TakeDescription(o, dict, false);
     std::vector<FieldError> errors;
     if (!ValidName(o.name)) errors.push_back({"name", "register.name_invalid"});
-    if (o.title.empty()) o.title = o.name;
     std::string parent = Str(dict, "parent");
     db_.Write([&](db::Connection& c) {
         if (!o.name.empty() && store::FindOrganization(c, o.name))
@@ -205,16 +217,7 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
         if (!accounts_.HasCapacity(p, "organization", found->id, Capacity::kAdmin))
             throw HttpError::Forbidden();
         before = o = *found;
-        auto take = [&](const char* key, std::string& field) {
-            if (dict.contains(key))
-                field = Str(dict, key);
-            else if (!patch)
-                field.clear();
-        };
-        take("title", o.title);
-        take("description", o.description);
-        take("image_url", o.image_url);
-        if (o.title.empty()) o.title = o.name;
+        TakeDescription(o, dict, patch);
         o.modified = core::NowIso();
         store::UpdateOrganization(c, o);
         Audit(c, caller, "organization.update", "organization", o.id,
@@ -361,9 +364,7 @@ Json CatalogService::GroupCreate(const Principal* p, const Json& dict,
     if (!p || !p->sysadmin) throw HttpError::Forbidden();
     Group g;
     g.name = core::ToLower(Str(dict, "name"));
-    g.title = Str(dict, "title");
-    g.description = Str(dict, "description");
-    g.image_url = Str(dict, "image_url");
+    TakeDescription(g, dict, false);
     g.category = Str(dict, "category");
     std::vector<FieldError> errors;
     if (!ValidName(g.name)) errors.push_back({"name", "register.name_invalid"});
@@ -372,7 +373,6 @@ Json CatalogService::GroupCreate(const Principal* p, const Json& dict,
                                                       "category07"};
     if (!kCategories.count(g.category))
         errors.push_back({"category", "catalog.bad_group_category"});
-    if (g.title.empty()) g.title = g.name;
     db_.Write([&](db::Connection& c) {
         if (!g.name.empty() && store::FindGroup(c, g.name))
             errors.push_back({"name", "catalog.name_taken"});
@@ -403,16 +403,7 @@ Json CatalogService::GroupUpdate(const Principal* p, const Json& dict, bool patc
         if (!found || found->state == "deleted") throw HttpError::NotFound("catalog.no_such_group");
         g = *found;
         Group before = g;
-        auto take = [&](const char* key, std::string& field) {
-            if (dict.contains(key))
-                field = Str(dict, key);
-            else if (!patch)
-                field.clear();
-        };
-        take("title", g.title);
-        take("description", g.description);
-        take("image_url", g.image_url);
-        if (g.title.empty()) g.title = g.name;
+        TakeDescription(g, dict, patch);
         g.modified = core::NowIso();
         store::UpdateGroup(c, g);
         Audit(c, caller, "group.update", "group", g.id,

@@ -1,5 +1,6 @@
 #include "core/strings.hpp"
 
+#include <charconv>
 #include <cstdio>
 
 namespace govhub::core {
@@ -187,6 +188,13 @@ size_t Utf8Length(std::string_view s) {
     for (unsigned char c : s)
         if ((c & 0xC0) != 0x80) ++n;
     return n;
+}
+
+std::optional<int64_t> ParseInt(std::string_view s) {
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+    return v;
 }
 
 }  // namespace govhub::core

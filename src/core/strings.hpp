@@ -1,5 +1,7 @@
 #pragma once
 // Small text helpers shared by http, accounts and render.
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +20,9 @@ std::string UrlEncode(std::string_view in);
 bool IsValidUtf8(std::string_view s);
 std::string HtmlEscape(std::string_view s);
 std::string JsonEscape(std::string_view s);  // without the surrounding quotes
+// A whole decimal integer (optional leading '-'), or nothing: no spaces, no trailing text, no
+// overflow.
+std::optional<int64_t> ParseInt(std::string_view s);
 // Counts Unicode code points (valid UTF-8 assumed).
 size_t Utf8Length(std::string_view s);
 

@@ -10,6 +10,14 @@
 namespace govhub::core {
 namespace {
 
+TEST(Strings, ParseIntTakesOnlyWholeIntegers) {
+    EXPECT_EQ(ParseInt("42"), 42);
+    EXPECT_EQ(ParseInt("-3"), -3);
+    EXPECT_EQ(ParseInt("0"), 0);
+    for (const char* bad : {"", "-", "1-2", " 1", "1 ", "+1", "1.5", "๑", "99999999999999999999"})
+        EXPECT_FALSE(ParseInt(bad).has_value()) << bad;
+}
+
 TEST(Strings, UrlDecodeRejectsBadEscapes) {
     std::string out;
     EXPECT_TRUE(UrlDecode("a+b%20c%E0%B8%81", out, true));

@@ -1,19 +1,44 @@
 #include "http/rate_limit.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 
 namespace govhub::http {
 
-RateLimitDecision DecideRateLimit(int count, int64_t window_start, const RateLimitRule& rule,
-                                  int64_t now) {
+RateLimitDecision DecideRateLimit(int count, int previous, int64_t window_start,
+                                  const RateLimitRule& rule, int64_t now) {
     RateLimitDecision d;
     d.limit = rule.limit;
+    const double window = rule.window_seconds;
+    double elapsed = std::clamp<double>(static_cast<double>(now - window_start), 0, window);
+    // The hits of the last `window` seconds, estimated: the previous window's hits are taken
+    // as spread evenly over it.
+    auto estimate = [&](double at, int current) {
+        return current + previous * (1.0 - at / window);
+    };
+    double used = estimate(elapsed, count);
+    d.allowed = used <= rule.limit;
+    d.remaining = d.allowed ? static_cast<int>(rule.limit - used) : 0;
     d.reset_epoch = window_start + rule.window_seconds;
-    d.allowed = count <= rule.limit;
-    d.remaining = d.allowed ? rule.limit - count : 0;
-    d.retry_after = d.allowed ? 0 : static_cast<int>(std::max<int64_t>(1, d.reset_epoch - now));
+    if (!d.allowed) {
+        // The first second at which one more hit would be allowed.
+        double wait;
+        if (count + 1 <= rule.limit && previous > 0) {
+            wait = window * (1.0 - (rule.limit - count - 1) / static_cast<double>(previous)) -
+                   elapsed;
+        } else {
+            // Only in the next window, where this window's hits are the ones that fade.
+            double into_next =
+                count > 0 ? window * std::max(0.0, 1.0 - (rule.limit - 1) / static_cast<double>(count))
+                          : 0;
+            wait = (window - elapsed) + into_next;
+        }
+        d.retry_after = static_cast<int>(std::max(1.0, std::ceil(wait)));
+    }
     return d;
 }
 
@@ -28,9 +53,12 @@ RateLimitDecision MemoryRateLimitStore::Hit(const std::string& key, const RateLi
         last_sweep_ = now;
     }
     Window& w = windows_[key];
-    if (w.start != start) w = {start, 0};
+    if (w.start != start) {
+        int previous = w.start == start - rule.window_seconds ? w.count : 0;
+        w = {start, 0, previous};
+    }
     ++w.count;
-    return DecideRateLimit(w.count, start, rule, now);
+    return DecideRateLimit(w.count, w.previous, start, rule, now);
 }
 
 }  // namespace govhub::http

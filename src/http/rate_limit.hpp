@@ -1,6 +1,9 @@
 #pragma once
-// One rate-limit mechanism for the whole platform: fixed windows counted per key (client IP for
-// logins and forms, API token or IP for the API). The counters sit behind RateLimitStore so a
+// One rate-limit mechanism for the whole platform: a sliding-window counter per key (client IP
+// for logins and forms, API token or IP for the API). Hits are counted in fixed windows; the
+// decision weighs the previous window by how much of it still overlaps the last `window_seconds`,
+// so a burst across a window boundary is not let through twice, and a client's budget does not
+// depend on where the clock's minute falls. The counters sit behind RateLimitStore so a
 // database-backed store can share them between nodes.
 #include <cstdint>
 #include <memory>
@@ -41,7 +44,7 @@ class MemoryRateLimitStore : public RateLimitStore {
   private:
     struct Window {
         int64_t start = 0;
-        int count = 0;
+        int count = 0, previous = 0;  // hits in this window and in the one before it
     };
     std::mutex mutex_;
     std::unordered_map<std::string, Window> windows_;
@@ -58,8 +61,9 @@ struct RateLimitConfig {
 // Applies the rules: 429 with Retry-After when over; X-RateLimit-* headers on every API reply.
 Middleware RateLimitMiddleware(RateLimitStore& store, RateLimitConfig config);
 
-// Shared by every store: the decision for a count within a window.
-RateLimitDecision DecideRateLimit(int count, int64_t window_start, const RateLimitRule& rule,
-                                  int64_t now);
+// Shared by every store: the decision for `count` hits in the window that began at
+// `window_start` and `previous` hits in the window before it.
+RateLimitDecision DecideRateLimit(int count, int previous, int64_t window_start,
+                                  const RateLimitRule& rule, int64_t now);
 
 }  // namespace govhub::http

@@ -46,9 +46,9 @@ const accounts::Principal& RequireUser(const http::Request& req) {
 }
 
 int IntParam(const std::string& v, int fallback, int lo, int hi) {
-    if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
-        return fallback;
-    return std::clamp(std::stoi(v), lo, hi);
+    auto n = core::ParseInt(v);
+    if (!n || *n < 0) return fallback;
+    return static_cast<int>(std::clamp<int64_t>(*n, lo, hi));
 }
 
 http::Response Send(const Json& body, int status = 200) {

@@ -317,6 +317,16 @@ def test_package_revise(server, world):
     assert pkg["title"] == "ปรับแก้แล้ว" and [x["name"] for x in pkg["resources"]] == ["b"]
     full = ok(call(Browser(server), "package_show", {"id": name}, method="GET"))
     assert full["update_frequency_unit"] == "ไตรมาส" and full["maintainer"] == "กองสถิติ"
+    # An integer is always a position (a digit at the start of an id is not a match), a negative
+    # one counts from the end, and anything else is the start of an id.
+    ok(call(api, "package_revise", {"match": {"name": name}, "update": {"resources": [
+        full["resources"][0], {"name": "c", "url": "https://example.go.th/c.csv"},
+        {"name": "d", "url": "https://example.go.th/d.csv"}]}}, editor))
+    rs = ok(call(api, "package_show", {"id": name}, method="GET"))["resources"]
+    assert [x["name"] for x in rs] == ["b", "c", "d"]
+    pkg = ok(call(api, "package_revise", {"match": {"name": name}, "filter": ["-resources__-1", "-resources__" + rs[1]["id"][:8]]},
+                  editor))["package"]
+    assert [x["name"] for x in pkg["resources"]] == ["b"]
     # A stale match is refused, and so are bad values: nothing changes.
     r = call(api, "package_revise", {"match": {"name": name, "title": "ชื่อเก่า"}, "update": {"title": "x"}}, editor)
     assert r.status == 409 and "match" in r.json()["error"]

@@ -872,12 +872,18 @@ Json CatalogService::PackageRevise(const Principal* p, const Json& match, const 
             }
             std::string list = path.substr(0, sep), which = path.substr(sep + 2);
             if (!revised.contains(list) || !revised[list].is_array()) continue;
+            // As CKAN: an integer is a position (negative counts from the end); anything else
+            // is the start of an item's id.
             Json kept = Json::array();
-            int index = 0;
+            const auto size = static_cast<int64_t>(revised[list].size());
+            std::optional<int64_t> position;
+            if (auto n = core::ParseInt(which)) position = *n < 0 ? size + *n : *n;
+            int64_t index = 0;
             for (const auto& item : revised[list]) {
-                bool drop = which == std::to_string(index) ||
-                            (item.is_object() && item.contains("id") && item["id"].is_string() &&
-                             item["id"].get<std::string>().rfind(which, 0) == 0);
+                bool drop = position ? *position == index
+                                     : item.is_object() && item.contains("id") &&
+                                           item["id"].is_string() &&
+                                           item["id"].get<std::string>().rfind(which, 0) == 0;
                 if (!drop) kept.push_back(item);
                 ++index;
             }

@@ -33,11 +33,9 @@ int IntParam(const ActionContext& ctx, const std::string& key, int fallback) {
     auto it = ctx.params.find(key);
     if (it == ctx.params.end() || it->is_null()) return fallback;
     if (it->is_number_integer()) return static_cast<int>(it->get<int64_t>());
-    if (it->is_string()) {
-        std::string v = it->get<std::string>();
-        if (!v.empty() && v.size() < 10 && v.find_first_not_of("-0123456789") == std::string::npos)
-            return std::stoi(v);
-    }
+    if (it->is_string())
+        if (auto v = core::ParseInt(it->get<std::string>()); v && *v > -1'000'000'000 && *v < 1'000'000'000)
+            return static_cast<int>(*v);
     throw HttpError(400, "search_query", "Search Query Error: " + key + " must be an integer");
 }
 

@@ -28,6 +28,7 @@ BAD_BODIES = [
      "datasets": ["x"], "match": {"name": "no-such-dataset"}},
     {"id": "' OR 1=1 --", "name": "<script>alert(1)</script>", "q": "\u0000\u202e", "title": "ก" * 20000,
      "facet.field": "[[[", "sort": "; DROP TABLE datasets", "limit": "-5", "offset": "99999999999"},
+    {"rows": "-", "start": "1-2", "limit": "--1", "facet.limit": "9" * 30, "facet.mincount": " 1"},
 ]
 
 

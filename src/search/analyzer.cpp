@@ -36,7 +36,64 @@ const icu::Normalizer2& NfkcCasefold() {
 
 }  // namespace
 
+namespace {
+
+// Canonical combining classes of the Thai marks that have one (UnicodeData.txt): sara u and
+// sara uu 103, phinthu 9, the four tone marks 107. Every other Thai character is 0.
+int ThaiCombiningClass(char32_t c) {
+    if (c == 0x0E38 || c == 0x0E39) return 103;
+    if (c == 0x0E3A) return 9;
+    if (c >= 0x0E48 && c <= 0x0E4B) return 107;
+    return 0;
+}
+
+// NFKC_Casefold of a word made only of ASCII and Thai-block characters whose marks are already
+// in canonical order is the word with ASCII letters lowered (the Thai block has no case and its
+// one compatibility decomposition, ำ, is put back as typed anyway). Most words of a Thai
+// catalog are such words, and this skips ICU's UTF-16 round trip for them. Returns false when
+// the word needs the full normalizer.
+bool NormalizeSimpleWord(std::string_view word, std::string& out) {
+    out.clear();
+    out.reserve(word.size());
+    int previous_class = 0;
+    for (size_t i = 0; i < word.size();) {
+        auto b = static_cast<unsigned char>(word[i]);
+        if (b < 0x80) {
+            out += static_cast<char>(b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b);
+            previous_class = 0;
+            ++i;
+            continue;
+        }
+        // Thai is U+0E00..U+0E7F: E0 B8 80..E0 B9 BF in UTF-8.
+        if (b != 0xE0 || i + 2 >= word.size()) return false;
+        auto b1 = static_cast<unsigned char>(word[i + 1]);
+        auto b2 = static_cast<unsigned char>(word[i + 2]);
+        if ((b1 != 0xB8 && b1 != 0xB9) || (b2 & 0xC0) != 0x80) return false;
+        char32_t c = 0x0E00 + ((b1 - 0xB8) << 6) + (b2 & 0x3F);
+        int cls = ThaiCombiningClass(c);
+        if (cls != 0 && previous_class > cls) return false;  // NFKC would reorder the marks
+        previous_class = cls;
+        // ํ followed by า is written as ำ, as the full path does.
+        if (c == 0x0E32 && out.size() >= 3 && out.compare(out.size() - 3, 3, "\xE0\xB9\x8D") == 0) {
+            out.replace(out.size() - 3, 3, "\xE0\xB8\xB3");
+            previous_class = 0;
+        } else {
+            out.append(word.substr(i, 3));
+        }
+        i += 3;
+    }
+    return true;
+}
+
+}  // namespace
+
 std::string NormalizeWord(std::string_view word) {
+    std::string simple;
+    if (NormalizeSimpleWord(word, simple)) return simple;
+    return NormalizeWordWithIcu(word);
+}
+
+std::string NormalizeWordWithIcu(std::string_view word) {
     UErrorCode status = U_ZERO_ERROR;
     icu::UnicodeString s = icu::UnicodeString::fromUTF8(
         icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));

@@ -22,5 +22,8 @@ std::vector<Token> Analyze(std::string_view text);
 std::vector<std::string> Terms(std::string_view text);
 // Normalizes one word (what Analyze does to each segment).
 std::string NormalizeWord(std::string_view word);
+// The same through ICU alone (NormalizeWord takes a shortcut for plain ASCII and Thai words;
+// a test holds the two equal).
+std::string NormalizeWordWithIcu(std::string_view word);
 
 }  // namespace govhub::search

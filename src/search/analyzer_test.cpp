@@ -27,6 +27,38 @@ TEST(Analyzer, WordBreakComesBeforeNormalization) {
     EXPECT_EQ(terms[0], "สำนักงาน");
 }
 
+std::string Utf8(char32_t c) {
+    std::string out;
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else {  // the Thai block is three bytes
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+    return out;
+}
+
+TEST(Analyzer, TheShortcutForPlainWordsEqualsIcu) {
+    // Every Thai-block code point and printable ASCII character, alone and in every ordered
+    // pair: tone marks before vowels (which NFKC reorders), ำ and ํ+า, upper-case Latin.
+    std::vector<std::string> chars;
+    for (char32_t c = 0x0E00; c <= 0x0E7F; ++c) chars.push_back(Utf8(c));
+    for (char32_t c = 0x20; c < 0x7F; c += 3) chars.push_back(Utf8(c));
+    size_t compared = 0;
+    for (const auto& a : chars) {
+        EXPECT_EQ(NormalizeWord(a), NormalizeWordWithIcu(a)) << a;
+        for (const auto& b : chars) {
+            std::string w = "ก" + a + b + "X";
+            ASSERT_EQ(NormalizeWord(w), NormalizeWordWithIcu(w)) << w;
+            ++compared;
+        }
+    }
+    EXPECT_GT(compared, 20000u);
+    for (const char* w : {"น้ำ", "กุ้ง", "ผู้สูงอายุ", "สํานักงาน", "กุ่", "Open", "ÄPFEL", "ｄａｔａ", "\xE0\xB8"})
+        EXPECT_EQ(NormalizeWord(w), NormalizeWordWithIcu(w)) << w;
+}
+
 TEST(Analyzer, OffsetsAreUtf8ByteRanges) {
     std::string text = "ข้อมูล เปิด";
     auto tokens = Analyze(text);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "accounts/middleware.hpp"
 #include "accounts/rate_limit_store.hpp"
@@ -290,7 +291,16 @@ int App::Serve() {
               << server.port() << " (site " << config_.site_url << ", " << P.db->Describe() << ")"
               << std::endl;
     core::LogInfo("http.listen", "serving", "\"port\":" + std::to_string(server.port()));
+    // The catalog's search snapshot is built now, not by the first visitor's search.
+    std::thread warm_search([&] {
+        try {
+            P.catalog->WarmSearch();
+        } catch (const std::exception& e) {
+            core::LogError("search.warm", e.what());
+        }
+    });
     server.Run();
+    warm_search.join();
     // Running jobs are interrupted and go back to the queue for another node or the next start.
     runner.Stop();
     P.jobs->SetNotifier(nullptr);

@@ -28,13 +28,14 @@ RateLimitDecision DecideRateLimit(int count, int previous, int64_t window_start,
         // The first second at which one more hit would be allowed.
         double wait;
         if (count + 1 <= rule.limit && previous > 0) {
-            wait = window * (1.0 - (rule.limit - count - 1) / static_cast<double>(previous)) -
-                   elapsed;
+            wait =
+                window * (1.0 - (rule.limit - count - 1) / static_cast<double>(previous)) - elapsed;
         } else {
             // Only in the next window, where this window's hits are the ones that fade.
             double into_next =
-                count > 0 ? window * std::max(0.0, 1.0 - (rule.limit - 1) / static_cast<double>(count))
-                          : 0;
+                count > 0
+                    ? window * std::max(0.0, 1.0 - (rule.limit - 1) / static_cast<double>(count))
+                    : 0;
             wait = (window - elapsed) + into_next;
         }
         d.retry_after = static_cast<int>(std::max(1.0, std::ceil(wait)));

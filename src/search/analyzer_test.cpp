@@ -55,7 +55,8 @@ TEST(Analyzer, TheShortcutForPlainWordsEqualsIcu) {
         }
     }
     EXPECT_GT(compared, 20000u);
-    for (const char* w : {"น้ำ", "กุ้ง", "ผู้สูงอายุ", "สํานักงาน", "กุ่", "Open", "ÄPFEL", "ｄａｔａ", "\xE0\xB8"})
+    for (const char* w :
+         {"น้ำ", "กุ้ง", "ผู้สูงอายุ", "สํานักงาน", "กุ่", "Open", "ÄPFEL", "ｄａｔａ", "\xE0\xB8"})
         EXPECT_EQ(NormalizeWord(w), NormalizeWordWithIcu(w)) << w;
 }
 

@@ -146,3 +146,37 @@ def test_a_dead_nodes_job_is_finished_by_another(smtp):
         assert any("stopped responding; re-queued" in e["message"] for e in job["log"])
     finally:
         c.stop()
+
+
+def test_search_on_each_node_follows_changes_made_on_the_other(cluster):
+    """Each node keeps its own search snapshot; the catalog version in the database tells it
+    what changed, whichever node made the change."""
+    a, b = cluster.nodes
+    token = sysadmin_token(a)
+    api_a, api_b = Browser(a), Browser(b)
+
+    def act(node_api, action, data):
+        r = node_api.post_json("/api/3/action/" + action, data, headers={"Authorization": token})
+        assert r.status == 200, r.text
+        return r.json()["result"]
+
+    def found(node_api, q):
+        r = node_api.get("/api/3/action/package_search?q=" + q + "&rows=50")
+        return sorted(d["name"] for d in r.json()["result"]["results"])
+
+    org = act(api_a, "organization_create", {"name": "mn-search", "title": "กรมหลายโหนด"})
+    base = {"owner_org": org["name"], "data_type": "ข้อมูลระเบียน", "maintainer": "กอง",
+            "maintainer_email": "a@example.go.th", "objective": ["ยุทธศาสตร์ชาติ"], "update_frequency_unit": "ปี",
+            "geo_coverage": "จังหวัด", "data_source": "ระบบ", "data_format": ["CSV"],
+            "data_category": "ข้อมูลสาธารณะ", "license_id": "cc-by", "notes": "คำอธิบาย",
+            "tags": [{"name": "ทดสอบ"}]}
+    # Both nodes have built their snapshots before the changes.
+    assert found(api_a, "zqmulti") == [] and found(api_b, "zqmulti") == []
+    act(api_a, "package_create", dict(base, name="mn-one", title="ชุด zqmulti หนึ่ง"))
+    act(api_b, "package_create", dict(base, name="mn-two", title="ชุด zqmulti สอง"))
+    assert found(api_a, "zqmulti") == ["mn-one", "mn-two"] == found(api_b, "zqmulti")
+    act(api_b, "package_patch", {"id": "mn-one", "title": "ชุด zqother"})
+    assert found(api_a, "zqmulti") == ["mn-two"] and found(api_a, "zqother") == ["mn-one"]
+    act(api_a, "package_delete", {"id": "mn-two"})
+    act(api_a, "dataset_purge", {"id": "mn-one"})
+    assert found(api_b, "zqmulti") == [] and found(api_b, "zqother") == []

@@ -4,49 +4,25 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "accounts/store.hpp"
 #include "core/strings.hpp"
+#include "opendata/catalog/search_snapshot.hpp"
 #include "opendata/catalog/service.hpp"
 #include "opendata/catalog/store.hpp"
 #include "search/analyzer.hpp"
-#include "search/index.hpp"
 
 namespace govhub::catalog {
-
-struct SearchSnapshot {
-    struct Doc {
-        store::DatasetSummary s;
-        std::string org_name;
-        std::vector<std::string> group_names;
-        std::string data_category;
-        std::vector<std::vector<uint32_t>> facet_ids;  // per facet field: ids into `facet_values`
-        // Analyzed title and tag terms, for ranking, as ids into the sorted `vocabulary`: the
-        // terms a prefix starts are one range of ids.
-        std::vector<uint32_t> title_ids, tag_ids;
-        // Position in each sort order, so sorting a query's matches compares integers.
-        uint32_t rank_modified = 0, rank_created = 0, rank_name = 0, rank_title = 0;
-    };
-    int64_t version = -1;
-    std::vector<Doc> docs;
-    std::unordered_map<std::string, size_t> by_id;
-    std::unordered_map<int64_t, uint32_t> by_index_id;  // search_documents.id -> slot
-    std::map<std::string, std::string> titles;  // "organization:<name>" / "groups:<name>" -> title
-    // Facet values interned per field (kFacetFields order), so counting is array increments.
-    std::vector<std::vector<std::string>> facet_values;
-    std::vector<std::string> vocabulary;  // every title and tag term, sorted
-};
 
 namespace {
 
 const std::set<std::string> kFilterFields = {
     "name",       "id",         "owner_org", "organization",  "groups", "tags",
     "res_format", "license_id", "data_type", "data_category", "state"};
-const std::vector<std::string> kFacetFields = {
-    "organization", "groups", "tags", "res_format", "license_id", "data_type", "data_category"};
 
 HttpError QueryError(const std::string& why) {
     return HttpError(400, "search_query", "Search Query Error: " + why);
@@ -61,6 +37,9 @@ struct Node {
     bool low_inclusive = true, high_inclusive = true;
     std::vector<Node> children;
     int word = -1;  // for kWord: its index in the query's word table, set before evaluation
+    // For kField on a facet field: the field's index and the value's id in this snapshot.
+    int facet = -1;
+    uint32_t value_id = UINT32_MAX;
 };
 
 class QueryParser {
@@ -236,134 +215,10 @@ void AllWords(const Node& n, std::set<std::string>& out) {
     for (const auto& c : n.children) AllWords(c, out);
 }
 
-std::vector<std::string> DocValues(const SearchSnapshot::Doc& d, const std::string& field) {
-    const auto& s = d.s;
-    if (field == "name") return {s.name};
-    if (field == "id") return {s.id};
-    if (field == "owner_org") return {s.owner_org};
-    if (field == "organization") return {d.org_name};
-    if (field == "tags") return s.tags;
-    if (field == "res_format") return s.formats;
-    if (field == "license_id") return {s.license_id};
-    if (field == "data_type") return {s.data_type};
-    if (field == "data_category") return {d.data_category};
-    if (field == "state") return {s.state};
-    if (field == "groups") return d.group_names;
-    return {};
-}
-
 }  // namespace
 
-std::shared_ptr<const SearchSnapshot> CatalogService::Snapshot() {
-    int64_t version = db_.Read([](db::Connection& c) { return store::Version(c); });
-    {
-        std::lock_guard lock(snapshot_mutex_);
-        if (snapshot_ && snapshot_->version == version) return snapshot_;
-    }
-    // One rebuild at a time; readers keep the previous snapshot meanwhile.
-    static std::mutex rebuild_mutex;
-    std::lock_guard rebuild(rebuild_mutex);
-    {
-        std::lock_guard lock(snapshot_mutex_);
-        if (snapshot_ && snapshot_->version == version) return snapshot_;
-    }
-    auto snap = std::make_shared<SearchSnapshot>();
-    snap->version = version;
-    std::map<std::string, std::string> org_names, group_names;
-    std::vector<store::DatasetSummary> all;
-    std::vector<std::pair<int64_t, std::string>> index_ids;
-    db_.Read([&](db::Connection& c) {
-        all = store::DatasetSummaries(c, true, false);
-        index_ids = search::DocumentIds(c, "dataset");
-        for (const auto& o : store::ListOrganizations(c, true)) {
-            org_names[o.id] = o.name;
-            snap->titles["organization:" + o.name] = o.title;
-        }
-        for (const auto& g : store::ListGroups(c)) {
-            group_names[g.id] = g.name;
-            snap->titles["groups:" + g.name] = g.title;
-        }
-    });
-    snap->docs.reserve(all.size());
-    std::vector<std::vector<std::string>> title_terms, tag_terms;  // per doc, until interned
-    for (auto& s : all) {
-        SearchSnapshot::Doc d;
-        d.org_name = org_names[s.owner_org];
-        for (const auto& g : s.group_ids) d.group_names.push_back(group_names[g]);
-        auto extras = Json::parse(s.extras, nullptr, false);
-        if (extras.is_object() && extras.contains("data_category") &&
-            extras["data_category"].is_string())
-            d.data_category = extras["data_category"].get<std::string>();
-        title_terms.push_back(search::Terms(s.title));
-        tag_terms.emplace_back();
-        for (const auto& t : s.tags)
-            for (auto& term : search::Terms(t)) tag_terms.back().push_back(std::move(term));
-        s.extras.clear();
-        d.s = std::move(s);
-        snap->docs.push_back(std::move(d));
-        snap->by_id[snap->docs.back().s.id] = snap->docs.size() - 1;
-    }
-    for (const auto& [index_id, object_id] : index_ids) {
-        auto it = snap->by_id.find(object_id);
-        if (it != snap->by_id.end())
-            snap->by_index_id[index_id] = static_cast<uint32_t>(it->second);
-    }
-    // Intern every facet value once.
-    snap->facet_values.assign(kFacetFields.size(), {});
-    for (size_t f = 0; f < kFacetFields.size(); ++f) {
-        std::unordered_map<std::string, uint32_t> ids;
-        for (auto& d : snap->docs) {
-            d.facet_ids.resize(kFacetFields.size());
-            for (const auto& v : DocValues(d, kFacetFields[f])) {
-                if (v.empty()) continue;
-                auto [it, fresh] =
-                    ids.emplace(v, static_cast<uint32_t>(snap->facet_values[f].size()));
-                if (fresh) snap->facet_values[f].push_back(v);
-                d.facet_ids[f].push_back(it->second);
-            }
-        }
-    }
-    // Terms become ids in sorted order, so the terms that start with a prefix are one id range.
-    for (size_t i = 0; i < snap->docs.size(); ++i) {
-        snap->vocabulary.insert(snap->vocabulary.end(), title_terms[i].begin(),
-                                title_terms[i].end());
-        snap->vocabulary.insert(snap->vocabulary.end(), tag_terms[i].begin(), tag_terms[i].end());
-    }
-    std::sort(snap->vocabulary.begin(), snap->vocabulary.end());
-    snap->vocabulary.erase(std::unique(snap->vocabulary.begin(), snap->vocabulary.end()),
-                           snap->vocabulary.end());
-    auto term_id = [&](const std::string& t) {
-        return static_cast<uint32_t>(
-            std::lower_bound(snap->vocabulary.begin(), snap->vocabulary.end(), t) -
-            snap->vocabulary.begin());
-    };
-    for (size_t i = 0; i < snap->docs.size(); ++i) {
-        for (const auto& t : title_terms[i]) snap->docs[i].title_ids.push_back(term_id(t));
-        for (const auto& t : tag_terms[i]) snap->docs[i].tag_ids.push_back(term_id(t));
-    }
-    auto rank_by = [&](auto key, uint32_t SearchSnapshot::Doc::*rank) {
-        std::vector<uint32_t> order(snap->docs.size());
-        for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
-        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-            return key(snap->docs[a]) < key(snap->docs[b]);
-        });
-        // Equal keys share a rank, so ties fall through to the next sort key.
-        for (size_t i = 0; i < order.size(); ++i) {
-            bool tie = i > 0 && !(key(snap->docs[order[i - 1]]) < key(snap->docs[order[i]]));
-            snap->docs[order[i]].*rank =
-                tie ? snap->docs[order[i - 1]].*rank : static_cast<uint32_t>(i);
-        }
-    };
-    using Doc = SearchSnapshot::Doc;
-    rank_by([](const Doc& d) -> const std::string& { return d.s.metadata_modified; },
-            &Doc::rank_modified);
-    rank_by([](const Doc& d) -> const std::string& { return d.s.metadata_created; },
-            &Doc::rank_created);
-    rank_by([](const Doc& d) -> const std::string& { return d.s.name; }, &Doc::rank_name);
-    rank_by([](const Doc& d) -> const std::string& { return d.s.title; }, &Doc::rank_title);
-    std::lock_guard lock(snapshot_mutex_);
-    snapshot_ = snap;
-    return snap;
+void CatalogService::WarmSearch() {
+    snapshots_->Current();
 }
 
 Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchParams& params) {
@@ -402,93 +257,107 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
         keys.emplace_back(key->second, desc);
     }
 
-    auto snap = Snapshot();
-    std::set<std::string> member_of, editor_of;
     std::vector<std::string> terms = search::Terms(words);
+    auto snap = snapshots_->Current();
+    const size_t slots = snap->size();
+    // The organizations whose private datasets (members) and drafts (editors) the caller
+    // sees, as value ids of the organization facet.
+    std::vector<char> member_of(snap->facet_values[0].size(), 0), editor_of(member_of.size(), 0);
+    if (p && !p->sysadmin)
+        db_.Read([&](db::Connection& c) {
+            for (const auto& [o, cap] : store::OrganizationsOfUser(c, p->user_id)) {
+                uint32_t id = snap->FacetId(0, o.name);
+                if (id == UINT32_MAX) continue;
+                member_of[id] = 1;
+                if (cap != "member") editor_of[id] = 1;
+            }
+        });
+    // Each distinct word is matched once, in the snapshot's own index; word nodes point into
+    // this table so evaluation does no string lookups.
+    struct WordHits {
+        std::optional<std::vector<char>> member;  // by slot; none: a word without terms
+        std::vector<uint32_t> slots;
+    };
     std::set<std::string> word_texts;
     AllWords(query, word_texts);
-    // word -> (slots of matching datasets, membership by slot)
-    std::map<std::string, std::pair<std::vector<uint32_t>, std::vector<char>>> hits;
-    db_.Read([&](db::Connection& c) {
-        if (p && !p->sysadmin)
-            for (const auto& [o, cap] : store::OrganizationsOfUser(c, p->user_id)) {
-                member_of.insert(o.id);
-                if (cap != "member") editor_of.insert(o.id);
-            }
-        for (const auto& w : word_texts) {
-            auto& [slots, member] = hits[w];
-            member.assign(snap->docs.size(), 0);
-            for (int64_t id : search::MatchRowIds(c, "dataset", w)) {
-                auto it = snap->by_index_id.find(id);
-                if (it == snap->by_index_id.end() || member[it->second]) continue;
-                member[it->second] = 1;
-                slots.push_back(it->second);
-            }
-        }
-    });
-    // word -> (its hits, whether it has no searchable terms at all), computed once per query;
-    // each word node points into this table so evaluation does no string lookups.
     std::map<std::string, int> word_index;
-    std::vector<std::pair<const std::vector<char>*, bool>> word_info;
+    std::vector<WordHits> word_info;
     for (const auto& w : word_texts) {
         word_index[w] = static_cast<int>(word_info.size());
-        word_info.emplace_back(&hits[w].second, search::Terms(w).empty());
+        WordHits h{snap->terms->MatchWord(w, slots), {}};
+        if (h.member)
+            for (uint32_t i = 0; i < slots; ++i)
+                if ((*h.member)[i]) h.slots.push_back(i);
+        word_info.push_back(std::move(h));
     }
     std::function<void(Node&)> resolve = [&](Node& n) {
         if (n.kind == Node::Kind::kWord) n.word = word_index.at(n.value);
+        if (n.kind == Node::Kind::kField) {
+            auto f = std::find(kFacetFields.begin(), kFacetFields.end(), n.field);
+            if (f != kFacetFields.end()) {
+                n.facet = static_cast<int>(f - kFacetFields.begin());
+                n.value_id = snap->FacetId(static_cast<size_t>(n.facet), n.value);
+            }
+        }
         for (auto& c : n.children) resolve(c);
     };
     resolve(query);
-    auto slot_of = [&](const SearchSnapshot::Doc& d) {
-        return static_cast<size_t>(&d - snap->docs.data());
-    };
     bool sysadmin = p && p->sysadmin;
-    auto visible = [&](const store::DatasetSummary& s) {
-        if (s.state == "draft")
-            return params.include_drafts && (sysadmin || editor_of.count(s.owner_org) > 0);
-        if (!s.private_ || sysadmin) return true;
-        return params.include_private && member_of.count(s.owner_org) > 0;
+    auto visible = [&](const SearchSnapshot::Slot& k) {
+        if (!(k.flags & SearchSnapshot::kLive)) return false;
+        bool own = k.org != UINT32_MAX;
+        if (k.flags & SearchSnapshot::kDraft)
+            return params.include_drafts && (sysadmin || (own && editor_of[k.org]));
+        if (!(k.flags & SearchSnapshot::kPrivate) || sysadmin) return true;
+        return params.include_private && own && member_of[k.org];
     };
-    const auto& values_of = DocValues;
-    std::function<bool(const Node&, const SearchSnapshot::Doc&)> eval =
-        [&](const Node& n, const SearchSnapshot::Doc& d) {
-            switch (n.kind) {
-                case Node::Kind::kAll:
-                    return true;
-                case Node::Kind::kWord: {
-                    // A "word" without letters or digits (punctuation) matches everything.
-                    const auto& info = word_info[static_cast<size_t>(n.word)];
-                    return info.second || (*info.first)[slot_of(d)] != 0;
-                }
-                case Node::Kind::kField: {
-                    auto vals = values_of(d, n.field);
-                    if (n.value == "*") return !vals.empty() && !vals[0].empty();
-                    return std::find(vals.begin(), vals.end(), n.value) != vals.end();
-                }
-                case Node::Kind::kRange: {
-                    const std::string& v = n.field == "name"               ? d.s.name
-                                           : n.field == "metadata_created" ? d.s.metadata_created
-                                                                           : d.s.metadata_modified;
-                    if (n.low != "*" && (n.low_inclusive ? v < n.low : v <= n.low)) return false;
-                    if (n.high == "*") return true;
-                    // An inclusive date-only bound (2025-12-31) takes that whole day.
-                    bool same_prefix = v.compare(0, n.high.size(), n.high) == 0;
-                    return n.high_inclusive ? (v <= n.high || same_prefix)
-                                            : (v < n.high && !same_prefix);
-                }
-                case Node::Kind::kNot:
-                    return !eval(n.children[0], d);
-                case Node::Kind::kAnd:
-                    for (const auto& c : n.children)
-                        if (!eval(c, d)) return false;
-                    return true;
-                case Node::Kind::kOr:
-                    for (const auto& c : n.children)
-                        if (eval(c, d)) return true;
-                    return false;
+    std::function<bool(const Node&, uint32_t)> eval = [&](const Node& n, uint32_t slot) {
+        switch (n.kind) {
+            case Node::Kind::kAll:
+                return true;
+            case Node::Kind::kWord: {
+                // A "word" without letters or digits (punctuation) matches everything.
+                const auto& info = word_info[static_cast<size_t>(n.word)];
+                return !info.member || (*info.member)[slot] != 0;
             }
-            return false;
-        };
+            case Node::Kind::kField: {
+                if (n.facet >= 0) {
+                    auto [first, last] = snap->Facets(slot, static_cast<size_t>(n.facet));
+                    if (n.value == "*") return first != last;
+                    return std::find(first, last, n.value_id) != last;
+                }
+                const auto& s = snap->doc(slot)->s;
+                const std::string& v = n.field == "name"        ? s.name
+                                       : n.field == "id"        ? s.id
+                                       : n.field == "owner_org" ? s.owner_org
+                                                                : s.state;
+                return n.value == "*" ? !v.empty() : v == n.value;
+            }
+            case Node::Kind::kRange: {
+                const auto& s = snap->doc(slot)->s;
+                const std::string& v = n.field == "name"               ? s.name
+                                       : n.field == "metadata_created" ? s.metadata_created
+                                                                       : s.metadata_modified;
+                if (n.low != "*" && (n.low_inclusive ? v < n.low : v <= n.low)) return false;
+                if (n.high == "*") return true;
+                // An inclusive date-only bound (2025-12-31) takes that whole day.
+                bool same_prefix = v.compare(0, n.high.size(), n.high) == 0;
+                return n.high_inclusive ? (v <= n.high || same_prefix)
+                                        : (v < n.high && !same_prefix);
+            }
+            case Node::Kind::kNot:
+                return !eval(n.children[0], slot);
+            case Node::Kind::kAnd:
+                for (const auto& c : n.children)
+                    if (!eval(c, slot)) return false;
+                return true;
+            case Node::Kind::kOr:
+                for (const auto& c : n.children)
+                    if (eval(c, slot)) return true;
+                return false;
+        }
+        return false;
+    };
     // Candidates: a word that every match must contain narrows the scan to its hits.
     const std::vector<uint32_t>* narrow = nullptr;
     for (const auto& c : query.children) {
@@ -499,49 +368,51 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             for (const auto& cc : node->children) conj.push_back(&cc);
         }
         for (const Node* x : conj)
-            if (x->kind == Node::Kind::kWord && !word_info[static_cast<size_t>(x->word)].second) {
-                const auto& slots = hits[x->value].first;
-                if (!narrow || slots.size() < narrow->size()) narrow = &slots;
+            if (x->kind == Node::Kind::kWord && word_info[static_cast<size_t>(x->word)].member) {
+                const auto& hits = word_info[static_cast<size_t>(x->word)].slots;
+                if (!narrow || hits.size() < narrow->size()) narrow = &hits;
             }
     }
 
-    // Each rank term's prefix matches one range of vocabulary ids.
-    std::vector<std::pair<uint32_t, uint32_t>> term_ranges;
+    // Relevance as the database index weighs fields: a query term (as a prefix) in the title
+    // counts 10, in the tags 5, elsewhere 0.5.
+    std::vector<std::pair<std::vector<char>, std::vector<char>>> rank_bits;
     for (const auto& t : terms) {
-        auto lo = std::lower_bound(snap->vocabulary.begin(), snap->vocabulary.end(), t);
-        // No UTF-8 string contains 0xFF, so every term with prefix t sorts before t + "\xff".
-        auto hi = std::lower_bound(lo, snap->vocabulary.end(), t + "\xff");
-        term_ranges.emplace_back(static_cast<uint32_t>(lo - snap->vocabulary.begin()),
-                                 static_cast<uint32_t>(hi - snap->vocabulary.begin()));
+        std::vector<char> title(slots, 0), tags(slots, 0);
+        snap->terms->MarkPrefix(t, kTitleField, title);
+        snap->terms->MarkPrefix(t, kTagsField, tags);
+        rank_bits.emplace_back(std::move(title), std::move(tags));
     }
-    auto any_in = [](const std::vector<uint32_t>& ids, std::pair<uint32_t, uint32_t> range) {
-        for (uint32_t id : ids)
-            if (id >= range.first && id < range.second) return true;
-        return false;
-    };
     struct Hit {
-        const SearchSnapshot::Doc* d;
+        uint32_t slot;
         double score;
+        int64_t modified;  // the default sort's key, kept beside the score
     };
     std::vector<Hit> matched;
-    auto consider = [&](const SearchSnapshot::Doc& d) {
-        if (!visible(d.s) || !eval(query, d)) return;
-        // Relevance as the index weighs fields: a word in the title counts 10, in the tags 5,
-        // elsewhere 1.
+    auto consider = [&](uint32_t slot) {
+        if (!visible(snap->slots[slot]) || !eval(query, slot)) return;
         double score = 0;
-        for (const auto& range : term_ranges)
-            score += any_in(d.title_ids, range) ? 10 : any_in(d.tag_ids, range) ? 5 : 0.5;
-        matched.push_back({&d, score});
+        for (const auto& [title, tags] : rank_bits)
+            score += title[slot] ? 10 : tags[slot] ? 5 : 0.5;
+        matched.push_back({slot, score, snap->slots[slot].modified});
     };
     if (narrow) {
-        for (uint32_t slot : *narrow) consider(snap->docs[slot]);
+        matched.reserve(narrow->size());
+        for (uint32_t slot : *narrow) consider(slot);
     } else {
-        for (const auto& d : snap->docs) consider(d);
+        matched.reserve(slots);
+        for (uint32_t slot = 0; slot < slots; ++slot) consider(slot);
     }
 
     auto three_way = [](auto x, auto y) { return x < y ? -1 : x > y ? 1 : 0; };
+    // Integer keys first; a dataset's strings are read only on a tie or for name and title.
     auto cmp = [&](const Hit& ha, const Hit& hb) {
-        const auto *a = ha.d, *b = hb.d;
+        auto slot_keys = [&](const Hit& h) -> const SearchSnapshot::Slot& {
+            return snap->slots[h.slot];
+        };
+        auto doc = [&](const Hit& h) -> const store::DatasetSummary& {
+            return snap->doc(h.slot)->s;
+        };
         for (const auto& [key, desc] : keys) {
             int c = 0;
             switch (key) {
@@ -549,24 +420,26 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
                     c = three_way(ha.score, hb.score);
                     break;
                 case Key::kModified:
-                    c = three_way(a->rank_modified, b->rank_modified);
+                    c = three_way(ha.modified, hb.modified);
+                    if (c == 0) c = doc(ha).metadata_modified.compare(doc(hb).metadata_modified);
                     break;
                 case Key::kCreated:
-                    c = three_way(a->rank_created, b->rank_created);
+                    c = three_way(slot_keys(ha).created, slot_keys(hb).created);
+                    if (c == 0) c = doc(ha).metadata_created.compare(doc(hb).metadata_created);
                     break;
                 case Key::kName:
-                    c = three_way(a->rank_name, b->rank_name);
+                    c = doc(ha).name.compare(doc(hb).name);
                     break;
                 case Key::kTitle:
-                    c = three_way(a->rank_title, b->rank_title);
+                    c = doc(ha).title.compare(doc(hb).title);
                     break;
                 case Key::kViews:
-                    c = three_way(a->s.views, b->s.views);
+                    c = three_way(slot_keys(ha).views, slot_keys(hb).views);
                     break;
             }
             if (c != 0) return desc ? c > 0 : c < 0;
         }
-        return a->rank_name < b->rank_name;
+        return doc(ha).name < doc(hb).name;
     };
     // Only the requested page needs to be in order.
     size_t need = std::min(matched.size(),
@@ -574,16 +447,30 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
     std::partial_sort(matched.begin(), matched.begin() + static_cast<std::ptrdiff_t>(need),
                       matched.end(), cmp);
 
-    Json facets = Json::object(), search_facets = Json::object();
+    // Every requested facet is counted in one pass over the matches (a slot's facet lists lie
+    // side by side).
+    std::vector<size_t> facet_index;
+    std::vector<std::vector<int64_t>> tallies;
     for (const auto& field : params.facet_fields) {
         size_t fi =
             std::find(kFacetFields.begin(), kFacetFields.end(), field) - kFacetFields.begin();
-        std::vector<int64_t> tally(snap->facet_values[fi].size(), 0);
+        facet_index.push_back(fi);
+        tallies.emplace_back(snap->facet_values[fi].size(), 0);
+    }
+    if (!facet_index.empty())
         for (const auto& h : matched)
-            for (uint32_t id : h.d->facet_ids[fi]) ++tally[id];
+            for (size_t j = 0; j < facet_index.size(); ++j) {
+                auto [first, last] = snap->Facets(h.slot, facet_index[j]);
+                for (auto it = first; it != last; ++it) ++tallies[j][*it];
+            }
+    Json facets = Json::object(), search_facets = Json::object();
+    for (size_t j = 0; j < facet_index.size(); ++j) {
+        const std::string& field = params.facet_fields[j];
+        size_t fi = facet_index[j];
+        const auto& tally = tallies[j];
         std::vector<std::pair<std::string, int64_t>> items;
         for (size_t i = 0; i < tally.size(); ++i)
-            if (tally[i] > 0) items.emplace_back(snap->facet_values[fi][i], tally[i]);
+            if (tally[i] > 0) items.emplace_back(*snap->facet_values[fi][i], tally[i]);
         std::sort(items.begin(), items.end(), [](auto& a, auto& b) {
             return a.second != b.second ? a.second > b.second : a.first < b.first;
         });
@@ -594,21 +481,20 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             if (count < params.facet_mincount) continue;
             if (params.facet_limit >= 0 && n++ >= params.facet_limit) break;
             f[name] = count;
-            auto title = snap->titles.find(field + ":" + name);
+            auto title = snap->titles->find(field + ":" + name);
             list.push_back({{"name", name},
-                            {"display_name", title != snap->titles.end() ? title->second : name},
+                            {"display_name", title != snap->titles->end() ? title->second : name},
                             {"count", count}});
         }
         facets[field] = f;
         search_facets[field] = {{"title", field}, {"items", list}};
     }
 
-    Json results = Json::array();
-    for (size_t i = static_cast<size_t>(params.start); i < need; ++i) {
-        auto d =
-            db_.Read([&](db::Connection& c) { return store::FindDataset(c, matched[i].d->s.id); });
-        if (d) results.push_back(DatasetDict(*d, p));
-    }
+    std::vector<std::string> page;
+    for (size_t i = static_cast<size_t>(params.start); i < need; ++i)
+        page.push_back(snap->doc(matched[i].slot)->s.id);
+    Json results =
+        DatasetDicts(db_.Read([&](db::Connection& c) { return store::FindDatasets(c, page); }), p);
     return {{"count", matched.size()},
             {"sort", sort},
             {"facets", facets},

@@ -11,6 +11,7 @@
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
 #include "opendata/catalog/format.hpp"
+#include "opendata/catalog/search_snapshot.hpp"
 #include "opendata/catalog/store.hpp"
 #include "search/index.hpp"
 #include "workflow/audit.hpp"
@@ -68,11 +69,17 @@ std::optional<bool> Bool(const Json& d, const char* key) {
     throw HttpError::Validation({{key, "catalog.bad_boolean"}});
 }
 
-// Every catalog change is audited; the same call marks the catalog changed for the search
-// caches of every node.
+// Every catalog change is audited; the same call marks the change for the search snapshots of
+// every node: a dataset's change (its resources' included) stamps that dataset; organizations,
+// groups and purges move the structure version.
 void Audit(db::Connection& c, const accounts::Caller& caller, const std::string& action,
            const std::string& type, const std::string& id, const Json& details) {
-    store::BumpVersion(c);
+    if (type == "dataset" && action != "dataset.purge")
+        store::MarkDatasetChanged(c, id);
+    else if (action.find(".member_") != std::string::npos)
+        store::BumpVersion(c);  // who may see what is decided per query, not held in snapshots
+    else
+        store::MarkStructureChanged(c);
     workflow::RecordAudit(
         c, {.actor_id = caller.principal ? caller.principal->user_id : "",
             .action = action,
@@ -139,7 +146,10 @@ CatalogService::CatalogService(db::Database& db, const CatalogSchema& schema,
       accounts_(accounts),
       site_url_(std::move(site_url)),
       files_dir_(std::move(files_dir)),
-      max_upload_bytes_(max_upload_bytes) {}
+      max_upload_bytes_(max_upload_bytes),
+      snapshots_(std::make_unique<SearchSnapshots>(db)) {}
+
+CatalogService::~CatalogService() = default;
 
 bool CatalogService::CanEdit(const Principal* p, const std::string& org_id) {
     return accounts_.HasCapacity(p, "organization", org_id, Capacity::kEditor);
@@ -220,6 +230,13 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
         TakeDescription(o, dict, patch);
         o.modified = core::NowIso();
         store::UpdateOrganization(c, o);
+        // The organization's title is part of each of its datasets' indexed text.
+        if (o.title != before.title)
+            for (const auto& dataset_id : store::DatasetIdsOfOrganization(c, o.id))
+                if (auto d = store::FindDataset(c, dataset_id); d && d->state != "deleted") {
+                    Reindex(c, *d);
+                    store::MarkDatasetChanged(c, d->id);
+                }
         Audit(c, caller, "organization.update", "organization", o.id,
               {{"changes", Diff(OrgDict(before, false), OrgDict(o, false))}});
     });
@@ -421,6 +438,8 @@ void CatalogService::GroupDelete(const Principal* p, const std::string& id,
         g->state = "deleted";
         g->modified = core::NowIso();
         store::UpdateGroup(c, *g);
+        for (const auto& dataset_id : store::DatasetIdsInGroup(c, g->id))
+            store::MarkDatasetChanged(c, dataset_id);
         store::EmptyGroup(c, g->id);
         Audit(c, caller, "group.delete", "group", g->id, Json::object());
     });
@@ -542,52 +561,72 @@ Json CatalogService::ResourceDict(const Resource& r, const Dataset& d) {
 }
 
 Json CatalogService::DatasetDict(const Dataset& d, const Principal* p) {
-    Json j = Json::parse(d.extras.empty() ? "{}" : d.extras, nullptr, false);
-    if (!j.is_object()) j = Json::object();
-    const License* lic = schema_.FindLicense(d.license_id);
-    j["id"] = d.id;
-    j["name"] = d.name;
-    j["title"] = d.title;
-    j["type"] = "dataset";
-    j["owner_org"] = d.owner_org;
-    j["private"] = d.private_;
-    j["state"] = d.state;
-    j["data_type"] = d.data_type;
-    j["notes"] = d.notes;
-    j["url"] = d.url;
-    j["license_id"] = d.license_id;
-    j["license_title"] = lic ? lic->title.in("th") : d.license_id;
-    j["license_url"] = lic ? lic->url : "";
-    j["maintainer"] = d.maintainer;
-    j["maintainer_email"] = d.maintainer_email;
-    j["creator_user_id"] = d.creator_user_id.empty() ? Json(nullptr) : Json(d.creator_user_id);
-    j["metadata_created"] = d.metadata_created;
-    j["metadata_modified"] = d.metadata_modified;
-    j["tracking_summary"] = {{"total", d.views}, {"recent", d.views}};
-    Json tags = Json::array();
-    for (const auto& t : d.tags)
-        tags.push_back({{"name", t}, {"display_name", t}, {"state", "active"}});
-    j["tags"] = tags;
-    j["num_tags"] = d.tags.size();
-    Json groups = Json::array();
+    return DatasetDicts({d}, p).at(0);
+}
+
+Json CatalogService::DatasetDicts(const std::vector<Dataset>& datasets, const Principal* p) {
+    // The organizations and groups of the whole list are read once.
+    std::map<std::string, std::optional<Group>> groups;
+    std::map<std::string, std::optional<Organization>> orgs;
+    std::map<std::string, bool> can_see_private;
     db_.Read([&](db::Connection& c) {
-        for (const auto& gid : d.group_ids)
-            if (auto g = store::FindGroup(c, gid))
-                groups.push_back({{"id", g->id},
-                                  {"name", g->name},
-                                  {"title", g->title},
-                                  {"display_name", g->title}});
-        if (auto o = store::FindOrganization(c, d.owner_org))
-            j["organization"] = OrgDict(*o, false);
+        for (const auto& d : datasets) {
+            for (const auto& gid : d.group_ids)
+                if (!groups.count(gid)) groups[gid] = store::FindGroup(c, gid);
+            if (!orgs.count(d.owner_org))
+                orgs[d.owner_org] = store::FindOrganization(c, d.owner_org);
+        }
     });
-    j["groups"] = groups;
-    Json resources = Json::array();
-    bool can_see_private = CanEdit(p, d.owner_org);
-    for (const auto& r : d.resources)
-        if (!r.resource_private || can_see_private) resources.push_back(ResourceDict(r, d));
-    j["resources"] = resources;
-    j["num_resources"] = resources.size();
-    return j;
+    for (const auto& d : datasets)
+        if (!can_see_private.count(d.owner_org))
+            can_see_private[d.owner_org] = CanEdit(p, d.owner_org);
+    Json out = Json::array();
+    for (const auto& d : datasets) {
+        Json j = Json::parse(d.extras.empty() ? "{}" : d.extras, nullptr, false);
+        if (!j.is_object()) j = Json::object();
+        const License* lic = schema_.FindLicense(d.license_id);
+        j["id"] = d.id;
+        j["name"] = d.name;
+        j["title"] = d.title;
+        j["type"] = "dataset";
+        j["owner_org"] = d.owner_org;
+        j["private"] = d.private_;
+        j["state"] = d.state;
+        j["data_type"] = d.data_type;
+        j["notes"] = d.notes;
+        j["url"] = d.url;
+        j["license_id"] = d.license_id;
+        j["license_title"] = lic ? lic->title.in("th") : d.license_id;
+        j["license_url"] = lic ? lic->url : "";
+        j["maintainer"] = d.maintainer;
+        j["maintainer_email"] = d.maintainer_email;
+        j["creator_user_id"] = d.creator_user_id.empty() ? Json(nullptr) : Json(d.creator_user_id);
+        j["metadata_created"] = d.metadata_created;
+        j["metadata_modified"] = d.metadata_modified;
+        j["tracking_summary"] = {{"total", d.views}, {"recent", d.views}};
+        Json tags = Json::array();
+        for (const auto& t : d.tags)
+            tags.push_back({{"name", t}, {"display_name", t}, {"state", "active"}});
+        j["tags"] = tags;
+        j["num_tags"] = d.tags.size();
+        Json group_list = Json::array();
+        for (const auto& gid : d.group_ids)
+            if (const auto& g = groups[gid])
+                group_list.push_back({{"id", g->id},
+                                      {"name", g->name},
+                                      {"title", g->title},
+                                      {"display_name", g->title}});
+        if (const auto& o = orgs[d.owner_org]) j["organization"] = OrgDict(*o, false);
+        j["groups"] = group_list;
+        Json resources = Json::array();
+        for (const auto& r : d.resources)
+            if (!r.resource_private || can_see_private[d.owner_org])
+                resources.push_back(ResourceDict(r, d));
+        j["resources"] = resources;
+        j["num_resources"] = resources.size();
+        out.push_back(std::move(j));
+    }
+    return out;
 }
 
 Dataset CatalogService::ValidateDataset(const Json& dict, const Dataset* existing,
@@ -716,12 +755,10 @@ void CatalogService::Reindex(db::Connection& c, const Dataset& d) {
         search::RemoveDocument(c, kSearchType, d.id);
         return;
     }
-    std::string tags;
-    for (const auto& t : d.tags) tags += t + " ";
     std::string org_title;
     if (auto o = store::FindOrganization(c, d.owner_org)) org_title = o->title;
-    search::IndexDocument(
-        c, {kSearchType, d.id, d.title, tags, d.notes + "\n" + org_title + "\n" + d.name});
+    search::IndexDocument(c,
+                          DatasetSearchDocument(d.id, d.title, d.tags, d.notes, org_title, d.name));
 }
 
 Json CatalogService::PackageCreate(const Principal* p, const Json& dict,
@@ -1254,7 +1291,7 @@ int64_t CatalogService::ReindexAll() {
     for (const auto& id : ids) {
         db_.Write([&](db::Connection& c) {
             if (auto d = store::FindDataset(c, id)) Reindex(c, *d);
-            store::BumpVersion(c);
+            store::MarkDatasetChanged(c, id);
         });
     }
     return static_cast<int64_t>(ids.size());

@@ -43,7 +43,7 @@ struct ResourceFile {
     std::string path, filename, mimetype;
 };
 
-struct SearchSnapshot;
+class SearchSnapshots;
 
 class CatalogService {
   public:
@@ -51,6 +51,7 @@ class CatalogService {
     CatalogService(db::Database& db, const CatalogSchema& schema,
                    accounts::AccountService& accounts, std::string site_url, std::string files_dir,
                    uint64_t max_upload_bytes);
+    ~CatalogService();
 
     const CatalogSchema& schema() const { return schema_; }
     const std::string& site_url() const { return site_url_; }
@@ -111,6 +112,8 @@ class CatalogService {
                       const accounts::Caller& caller);
     Json PackageList();
     Json PackageSearch(const accounts::Principal* p, const SearchParams& params);
+    // Brings this node's search snapshot up to date (the server calls it at start).
+    void WarmSearch();
 
     // Resources (links; uploads arrive with the resource-upload work)
     Json ResourceCreate(const accounts::Principal* p, const Json& dict,
@@ -151,6 +154,8 @@ class CatalogService {
 
   private:
     Json DatasetDict(const Dataset& d, const accounts::Principal* p);
+    // The same for a list, reading the organizations and groups of all of them once.
+    Json DatasetDicts(const std::vector<Dataset>& datasets, const accounts::Principal* p);
     Json OrgDict(const Organization& o, bool with_counts);
     Json GroupDict(const Group& g);
     Json ResourceDict(const Resource& r, const Dataset& d);
@@ -168,11 +173,9 @@ class CatalogService {
     std::string files_dir_;
     uint64_t max_upload_bytes_;
 
-    // What package_search filters, ranks and facets, held in memory and rebuilt when the
-    // catalog's version (in the database, so every node sees it) moves on.
-    std::shared_ptr<const SearchSnapshot> Snapshot();
-    std::mutex snapshot_mutex_;
-    std::shared_ptr<const SearchSnapshot> snapshot_;
+    // What package_search filters, ranks and facets: this node's in-memory snapshot, which
+    // follows the catalog's version in the database.
+    std::unique_ptr<SearchSnapshots> snapshots_;
 };
 
 }  // namespace govhub::catalog

@@ -1,6 +1,7 @@
 #include "opendata/catalog/store.hpp"
 
 #include <map>
+#include <unordered_map>
 
 #include "core/strings.hpp"
 
@@ -92,6 +93,17 @@ CREATE INDEX resources_package ON resources (package_id, position);
              .sql = R"sql(
 CREATE TABLE catalog_state (id INTEGER PRIMARY KEY, version BIGINT NOT NULL);
 INSERT INTO catalog_state (id, version) VALUES (1, 0);
+)sql"});
+    // Each dataset carries the catalog version of its last change, so a node's search snapshot
+    // re-reads only what changed; structure_version moves when organizations, groups or purges
+    // change what lies around the datasets.
+    set.Add({.module = "catalog",
+             .version = 3,
+             .name = "change versions for incremental search snapshots",
+             .sql = R"sql(
+ALTER TABLE datasets ADD COLUMN search_version BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX datasets_search_version ON datasets (search_version);
+ALTER TABLE catalog_state ADD COLUMN structure_version BIGINT NOT NULL DEFAULT 0;
 )sql"});
 }
 
@@ -299,6 +311,44 @@ std::optional<Dataset> FindDataset(db::Connection& c, const std::string& key) {
     return d;
 }
 
+std::vector<Dataset> FindDatasets(db::Connection& c, const std::vector<std::string>& ids) {
+    if (ids.empty()) return {};
+    std::string marks;
+    std::vector<db::Value> args;
+    for (const auto& id : ids) {
+        marks += marks.empty() ? "?" : ", ?";
+        args.emplace_back(id);
+    }
+    std::unordered_map<std::string, Dataset> found;
+    for (const auto& r : c.Query(std::string("SELECT ") + kDatasetColumns +
+                                     " FROM datasets WHERE id IN (" + marks + ")",
+                                 args)) {
+        Dataset d = ToDataset(r);
+        found.emplace(d.id, std::move(d));
+    }
+    for (const auto& r : c.Query("SELECT dataset_id, tag FROM dataset_tags WHERE dataset_id IN (" +
+                                     marks + ") ORDER BY dataset_id, tag",
+                                 args))
+        found[r.Str(0)].tags.push_back(r.Str(1));
+    for (const auto& r :
+         c.Query("SELECT dataset_id, group_id FROM dataset_groups WHERE dataset_id IN (" + marks +
+                     ") ORDER BY dataset_id, group_id",
+                 args))
+        found[r.Str(0)].group_ids.push_back(r.Str(1));
+    for (const auto& r : c.Query(std::string("SELECT ") + kResourceColumns +
+                                     " FROM resources WHERE package_id IN (" + marks +
+                                     ") AND state = 'active' ORDER BY position, created",
+                                 args)) {
+        Resource res = ToResource(r);
+        found[res.package_id].resources.push_back(std::move(res));
+    }
+    std::vector<Dataset> out;
+    for (const auto& id : ids)
+        if (auto it = found.find(id); it != found.end() && !it->second.id.empty())
+            out.push_back(std::move(it->second));
+    return out;
+}
+
 bool DatasetNameTaken(db::Connection& c, const std::string& name, const std::string& except_id) {
     return c.One("SELECT 1 FROM datasets WHERE name = ? AND id <> ?", {name, except_id})
         .has_value();
@@ -363,38 +413,71 @@ void DeleteResource(db::Connection& c, const std::string& id) {
     c.Exec("UPDATE resources SET state = 'deleted' WHERE id = ?", {id});
 }
 
-std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_drafts,
-                                             bool include_deleted) {
-    std::string states = "'active'";
-    if (include_drafts) states += ", 'draft'";
-    if (include_deleted) states += ", 'deleted'";
+std::vector<DatasetSummary> SearchRows(db::Connection& c, int64_t since_version, int limit) {
+    // The full read takes every dataset that is not deleted; a refresh takes the datasets
+    // changed since, whatever their state (a deleted one leaves the snapshot), oldest change
+    // first, a bounded batch at a time (ORDER BY + LIMIT also keeps the planner on the index
+    // whatever its statistics say).
+    bool full = since_version < 0;
+    std::vector<db::Value> args;
+    std::string sql =
+        "SELECT id, name, owner_org, data_type, license_id, state, metadata_modified, title,"
+        " extras, private, views, metadata_created, notes, search_version FROM datasets WHERE ";
+    if (full) {
+        sql += "state <> 'deleted'";
+    } else {
+        sql += "search_version > ? ORDER BY search_version LIMIT ?";
+        args = {since_version, int64_t{limit}};
+    }
     std::vector<DatasetSummary> out;
-    std::map<std::string, size_t> index;
-    for (const auto& r : c.Query(
-             "SELECT id, name, owner_org, data_type, license_id, state, metadata_modified, title,"
-             " extras, private, views, metadata_created FROM datasets WHERE state IN (" +
-             states + ")")) {
+    std::unordered_map<std::string, size_t> index;
+    for (const auto& r : c.Query(sql, args)) {
         DatasetSummary s{r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4),
                          r.Str(5), r.Str(6), r.Str(7), r.Str(8)};
         s.private_ = r.Bool(9);
         s.views = r.Int(10);
         s.metadata_created = r.Str(11);
+        s.notes = r.Str(12);
+        s.search_version = r.Int(13);
         index[s.id] = out.size();
         out.push_back(std::move(s));
     }
-    for (const auto& r : c.Query("SELECT dataset_id, tag FROM dataset_tags")) {
-        auto it = index.find(r.Str(0));
-        if (it != index.end()) out[it->second].tags.push_back(r.Str(1));
+    if (out.empty()) return out;
+    // Tags, groups and formats: whole tables for the full read, the batch's ids otherwise.
+    std::string subset;
+    std::vector<db::Value> ids;
+    if (!full) {
+        for (const auto& s : out) {
+            subset += subset.empty() ? "?" : ", ?";
+            ids.emplace_back(s.id);
+        }
     }
-    for (const auto& r : c.Query("SELECT dataset_id, group_id FROM dataset_groups")) {
-        auto it = index.find(r.Str(0));
-        if (it != index.end()) out[it->second].group_ids.push_back(r.Str(1));
-    }
-    for (const auto& r : c.Query("SELECT DISTINCT package_id, format FROM resources WHERE state = "
-                                 "'active' AND format <> ''")) {
-        auto it = index.find(r.Str(0));
-        if (it != index.end()) out[it->second].formats.push_back(r.Str(1));
-    }
+    auto each = [&](const std::string& table_sql, const char* column, auto add) {
+        std::string q = table_sql;
+        if (!full)
+            q += std::string(q.find(" WHERE ") == std::string::npos ? " WHERE " : " AND ") +
+                 column + " IN (" + subset + ")";
+        for (const auto& r : c.Query(q, ids)) {
+            auto it = index.find(r.Str(0));
+            if (it != index.end()) add(out[it->second], r.Str(1));
+        }
+    };
+    each("SELECT dataset_id, tag FROM dataset_tags", "dataset_id",
+         [](DatasetSummary& s, std::string v) { s.tags.push_back(std::move(v)); });
+    each("SELECT dataset_id, group_id FROM dataset_groups", "dataset_id",
+         [](DatasetSummary& s, std::string v) { s.group_ids.push_back(std::move(v)); });
+    each(
+        "SELECT DISTINCT package_id, format FROM resources WHERE state = 'active' AND format <> ''",
+        "package_id", [](DatasetSummary& s, std::string v) { s.formats.push_back(std::move(v)); });
+    for (auto& s : out) std::sort(s.tags.begin(), s.tags.end());
+    return out;
+}
+
+std::vector<std::pair<std::string, int64_t>> DatasetViews(db::Connection& c) {
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& r :
+         c.Query("SELECT id, views FROM datasets WHERE views > 0 AND state <> 'deleted'"))
+        out.emplace_back(r.Str(0), r.Int(1));
     return out;
 }
 
@@ -474,9 +557,24 @@ void BumpVersion(db::Connection& c) {
     c.Exec("UPDATE catalog_state SET version = version + 1 WHERE id = 1");
 }
 
-int64_t Version(db::Connection& c) {
-    auto row = c.One("SELECT version FROM catalog_state WHERE id = 1");
-    return row ? row->Int(0) : 0;
+void MarkDatasetChanged(db::Connection& c, const std::string& dataset_id) {
+    // The row lock on catalog_state orders concurrent writers, so versions follow commit order
+    // and a reader that saw version V also sees every change marked with V or less.
+    int64_t v =
+        c.One("UPDATE catalog_state SET version = version + 1 WHERE id = 1 RETURNING version")
+            ->Int(0);
+    c.Exec("UPDATE datasets SET search_version = ? WHERE id = ?", {v, dataset_id});
+}
+
+void MarkStructureChanged(db::Connection& c) {
+    c.Exec(
+        "UPDATE catalog_state SET version = version + 1, structure_version = version + 1"
+        " WHERE id = 1");
+}
+
+CatalogVersions Versions(db::Connection& c) {
+    auto row = c.One("SELECT version, structure_version FROM catalog_state WHERE id = 1");
+    return {row->Int(0), row->Int(1)};
 }
 
 std::vector<std::string> ActiveDatasetNames(db::Connection& c, bool include_private) {

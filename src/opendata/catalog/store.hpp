@@ -34,6 +34,9 @@ void InsertDataset(db::Connection& c, const Dataset& d);
 void UpdateDataset(db::Connection& c, const Dataset& d);
 // With tags, groups and resources.
 std::optional<Dataset> FindDataset(db::Connection& c, const std::string& id_or_name);
+// The datasets with these ids (with tags, groups and resources), in the order given; unknown ids
+// are skipped. One statement per table, for result pages.
+std::vector<Dataset> FindDatasets(db::Connection& c, const std::vector<std::string>& ids);
 bool DatasetNameTaken(db::Connection& c, const std::string& name,
                       const std::string& except_id = {});
 void SetTags(db::Connection& c, const std::string& dataset_id,
@@ -49,16 +52,18 @@ void UpdateResource(db::Connection& c, const Resource& r);
 std::optional<Resource> FindResource(db::Connection& c, const std::string& id);
 void DeleteResource(db::Connection& c, const std::string& id);
 
-// The rows package_search filters and facets: every dataset in the given states.
+// The rows package_search filters and facets. since_version < 0: every dataset not deleted;
+// otherwise up to `limit` datasets (any state) whose search_version is above it, in that order.
 struct DatasetSummary {
     std::string id, name, owner_org, data_type, license_id, state, metadata_modified, title, extras;
-    std::string metadata_created;
+    std::string metadata_created, notes;
     bool private_ = false;
-    int64_t views = 0;
+    int64_t views = 0, search_version = 0;
     std::vector<std::string> tags, group_ids, formats;
 };
-std::vector<DatasetSummary> DatasetSummaries(db::Connection& c, bool include_drafts,
-                                             bool include_deleted);
+std::vector<DatasetSummary> SearchRows(db::Connection& c, int64_t since_version, int limit = 500);
+// (id, views) of the datasets viewed at least once.
+std::vector<std::pair<std::string, int64_t>> DatasetViews(db::Connection& c);
 // Counts and lists the service needs.
 int64_t PublicDatasetCountOfOrganization(db::Connection& c, const std::string& org_id);
 bool OrganizationHasDatasets(db::Connection& c, const std::string& org_id);  // not deleted
@@ -75,10 +80,17 @@ struct DeletedDataset {
 };
 std::vector<DeletedDataset> DeletedDatasets(db::Connection& c);
 
-// A counter every catalog change increments (in its own transaction), so each node knows when
-// its in-memory search data is stale.
+// Every catalog change moves `version` (in its own transaction), so each node knows when its
+// in-memory search snapshot is stale; a dataset's change also stamps the dataset with the new
+// version, so the snapshot re-reads only those; `structure` moves when organizations, groups or
+// purges change what lies around the datasets.
+struct CatalogVersions {
+    int64_t version = 0, structure = 0;
+};
 void BumpVersion(db::Connection& c);
-int64_t Version(db::Connection& c);
+void MarkDatasetChanged(db::Connection& c, const std::string& dataset_id);
+void MarkStructureChanged(db::Connection& c);
+CatalogVersions Versions(db::Connection& c);
 std::vector<std::string> ActiveDatasetNames(db::Connection& c, bool include_private);
 std::vector<std::pair<std::string, int64_t>> TagCounts(db::Connection& c, const std::string& prefix,
                                                        int limit);

@@ -34,7 +34,8 @@ int IntParam(const ActionContext& ctx, const std::string& key, int fallback) {
     if (it == ctx.params.end() || it->is_null()) return fallback;
     if (it->is_number_integer()) return static_cast<int>(it->get<int64_t>());
     if (it->is_string())
-        if (auto v = core::ParseInt(it->get<std::string>()); v && *v > -1'000'000'000 && *v < 1'000'000'000)
+        if (auto v = core::ParseInt(it->get<std::string>());
+            v && *v > -1'000'000'000 && *v < 1'000'000'000)
             return static_cast<int>(*v);
     throw HttpError(400, "search_query", "Search Query Error: " + key + " must be an integer");
 }

@@ -294,6 +294,12 @@ def test_groups_members_and_users(server, world):
     assert call(api, "group_patch", {"id": gname, "title": "x"}, editor).status == 403
     ok(call(api, "group_delete", {"id": gname}, sysadmin))
     assert call(Browser(server), "group_show", {"id": gname}, method="GET").status == 404
+    assert call(api, "group_patch", {"id": gname, "title": "y"}, sysadmin).status == 404
+    # A deleted organization is gone for updates too, as a deleted group is.
+    oname = "gone-" + world["suffix"]
+    ok(call(api, "organization_create", {"name": oname, "title": "หน่วยงานที่ยุบ"}, sysadmin))
+    ok(call(api, "organization_delete", {"id": oname}, sysadmin))
+    assert call(api, "organization_patch", {"id": oname, "title": "y"}, sysadmin).status == 404
     users = ok(call(Browser(server), "user_list", method="GET"))
     assert users and all("email" not in u for u in users)
     assert all("email" in u for u in ok(call(api, "user_list", {}, sysadmin, method="GET")))

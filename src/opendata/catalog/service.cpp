@@ -223,7 +223,7 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
     Organization o;
     db_.Write([&](db::Connection& c) {
         auto found = store::FindOrganization(c, id);
-        if (!found) throw HttpError::NotFound("catalog.no_such_organization");
+        if (!found || found->state == "deleted") throw HttpError::NotFound("catalog.no_such_organization");
         if (!accounts_.HasCapacity(p, "organization", found->id, Capacity::kAdmin))
             throw HttpError::Forbidden();
         before = o = *found;

@@ -1,9 +1,9 @@
 #include "search/term_index.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <mutex>
 
+#include "core/string_pool.hpp"
 #include "search/analyzer.hpp"
 
 namespace govhub::search {
@@ -12,8 +12,7 @@ namespace govhub::search {
 // it stay valid while writers add terms for later generations.
 struct TermIndex::Pool {
     std::mutex mutex;
-    std::deque<std::string> texts;
-    std::unordered_map<std::string_view, uint32_t> ids;
+    core::StringPool texts;
 };
 
 TermIndex::TermIndex(size_t fields)
@@ -79,16 +78,9 @@ std::vector<uint32_t> TermIndexWriter::Intern(const std::vector<std::string>& te
     auto& pool = *next_->pool_;
     std::lock_guard lock(pool.mutex);
     for (const auto& t : terms) {
-        uint32_t id;
-        auto it = pool.ids.find(t);
-        if (it != pool.ids.end()) {
-            id = it->second;
-        } else {
-            id = static_cast<uint32_t>(pool.texts.size());
-            pool.texts.push_back(t);
-            pool.ids.emplace(pool.texts.back(), id);
-            new_terms_.push_back(id);
-        }
+        bool added;
+        uint32_t id = pool.texts.Intern(t, &added);
+        if (added) new_terms_.push_back(id);
         if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
     }
     return out;
@@ -116,7 +108,7 @@ std::shared_ptr<const TermIndex> TermIndexWriter::Finish() {
         if (!new_terms_.empty()) {
             TermIndex::Vocabulary added;
             added.reserve(new_terms_.size());
-            for (uint32_t id : new_terms_) added.emplace_back(&pool.texts[id], id);
+            for (uint32_t id : new_terms_) added.emplace_back(&pool.texts.at(id), id);
             auto by_text = [](const auto& a, const auto& b) { return *a.first < *b.first; };
             std::sort(added.begin(), added.end(), by_text);
             auto merged = std::make_shared<TermIndex::Vocabulary>();

@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "core/log.hpp"
+#include "core/string_pool.hpp"
 #include "search/analyzer.hpp"
 
 namespace govhub::catalog {
@@ -14,11 +15,7 @@ const std::vector<std::string> kFacetFields = {
 // Facet values interned per field, append-only (a deque never moves its strings, so older
 // generations keep pointing at them while the refresher adds values).
 struct FacetPools {
-    struct Pool {
-        std::deque<std::string> values;
-        std::unordered_map<std::string_view, uint32_t> ids;
-    };
-    std::vector<Pool> fields{kFacetFields.size()};
+    std::vector<core::StringPool> fields{kFacetFields.size()};
 };
 
 search::Document DatasetSearchDocument(const std::string& id, const std::string& title,
@@ -103,20 +100,8 @@ std::shared_ptr<const SearchSnapshot> SearchSnapshots::Current() {
 void SearchSnapshots::SetFacets(SearchDoc& d) {
     d.facet_ids.assign(kFacetFields.size(), {});
     for (size_t f = 0; f < kFacetFields.size(); ++f) {
-        auto& pool = pools_->fields[f];
-        for (const auto& v : DocValues(d, kFacetFields[f])) {
-            if (v.empty()) continue;
-            auto it = pool.ids.find(v);
-            uint32_t id;
-            if (it != pool.ids.end()) {
-                id = it->second;
-            } else {
-                id = static_cast<uint32_t>(pool.values.size());
-                pool.values.push_back(v);
-                pool.ids.emplace(pool.values.back(), id);
-            }
-            d.facet_ids[f].push_back(id);
-        }
+        for (const auto& v : DocValues(d, kFacetFields[f]))
+            if (!v.empty()) d.facet_ids[f].push_back(pools_->fields[f].Intern(v));
     }
 }
 
@@ -160,7 +145,7 @@ void SearchSnapshots::Publish(SearchSnapshot& next) const {
     next.pools = pools_;
     next.facet_values.assign(kFacetFields.size(), {});
     for (size_t f = 0; f < kFacetFields.size(); ++f)
-        for (const auto& v : pools_->fields[f].values) next.facet_values[f].push_back(&v);
+        for (const auto& v : pools_->fields[f].texts()) next.facet_values[f].push_back(&v);
 }
 
 std::shared_ptr<SearchDoc> SearchSnapshots::MakeDoc(store::DatasetSummary row, uint32_t slot,

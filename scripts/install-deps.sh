@@ -9,6 +9,8 @@ DEBIAN_PACKAGES=(
   # native libraries (DESIGN.md §3)
   libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
   libkainjow-mustache-dev libicu-dev libcli11-dev libgtest-dev libgmock-dev libpq-dev
+  # the datastore's readers and writers
+  libuchardet-dev libarchive-dev libexpat1-dev libfreexl-dev libgdal-dev libxlsxwriter-dev
   # runtime and test peers
   fonts-thai-tlwg python3 python3-pytest python3-aiosmtpd chromium nginx-light wrk curl
   postgresql-15

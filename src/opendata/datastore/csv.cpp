@@ -1,0 +1,136 @@
+#include "opendata/datastore/csv.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace govhub::datastore {
+
+CsvParser::CsvParser(Dialect dialect, size_t max_record_bytes)
+    : d_(dialect), max_record_bytes_(max_record_bytes) {}
+
+void CsvParser::EndField() {
+    fields_.push_back(std::move(field_));
+    field_.clear();
+    field_started_ = false;
+}
+
+void CsvParser::EndRecord(const RecordFn& record) {
+    EndField();
+    // Blank lines are not records.
+    bool blank = fields_.size() == 1 && fields_[0].empty();
+    if (!blank) {
+        ++records_;
+        record(fields_);
+    }
+    fields_.clear();
+    record_bytes_ = 0;
+}
+
+void CsvParser::Feed(std::string_view text, const RecordFn& record) {
+    for (char c : text) {
+        if (++record_bytes_ > max_record_bytes_)
+            throw std::runtime_error(
+                "a record is longer than " + std::to_string(max_record_bytes_ >> 20) +
+                " MiB (is a closing quote missing?) at record " + std::to_string(records_ + 1));
+        if (in_quotes_) {
+            if (quote_seen_) {
+                quote_seen_ = false;
+                if (c == d_.quote) {  // "" inside quotes is one quote
+                    field_ += c;
+                    continue;
+                }
+                in_quotes_ = false;  // the closing quote; c is handled below
+            } else if (c == d_.quote) {
+                quote_seen_ = true;
+                continue;
+            } else {
+                field_ += c;
+                continue;
+            }
+        }
+        if (after_cr_) {
+            after_cr_ = false;
+            if (c == '\n') continue;
+        }
+        if (c == d_.delimiter) {
+            EndField();
+        } else if (c == '\n') {
+            EndRecord(record);
+        } else if (c == '\r') {
+            EndRecord(record);
+            after_cr_ = true;
+        } else if (c == d_.quote && field_.empty() && !field_started_) {
+            in_quotes_ = true;
+            field_started_ = true;
+        } else {
+            field_ += c;
+            field_started_ = true;
+        }
+    }
+}
+
+void CsvParser::Finish(const RecordFn& record) {
+    if (quote_seen_) {
+        quote_seen_ = false;
+        in_quotes_ = false;
+    }
+    if (!field_.empty() || !fields_.empty() || field_started_) EndRecord(record);
+}
+
+Dialect SniffDialect(std::string_view sample, char hint) {
+    // Only whole lines of the sample count.
+    size_t end = sample.find_last_of('\n');
+    if (end != std::string_view::npos && end + 1 < sample.size()) sample = sample.substr(0, end + 1);
+    struct Score {
+        char delimiter;
+        double value;
+        int modal;
+        std::vector<size_t> counts;
+    };
+    std::vector<Score> scores;
+    for (char delim : {',', ';', '\t', '|'}) {
+        Dialect d;
+        d.delimiter = delim;
+        CsvParser p(d);
+        std::vector<size_t> counts;
+        try {
+            auto take = [&](std::vector<std::string>& f) {
+                if (counts.size() < 200) counts.push_back(f.size());
+            };
+            p.Feed(sample, take);
+            p.Finish(take);
+        } catch (const std::runtime_error&) {
+            continue;
+        }
+        if (counts.empty()) continue;
+        std::map<size_t, int> freq;
+        for (size_t c : counts) ++freq[c];
+        auto modal = std::max_element(freq.begin(), freq.end(), [](auto& a, auto& b) {
+            return a.second != b.second ? a.second < b.second : a.first < b.first;
+        });
+        // Consistent field counts above one: the share of records with the modal count,
+        // weighted a little by how many fields it gives.
+        double consistency = static_cast<double>(modal->second) / counts.size();
+        double value = modal->first > 1 ? consistency * (1.0 + 0.01 * std::min<size_t>(modal->first, 50)) : 0;
+        if (hint && delim == hint) value += 0.05;
+        scores.push_back({delim, value, static_cast<int>(modal->first), counts});
+    }
+    Dialect best;
+    if (hint) best.delimiter = hint;
+    const Score* top = nullptr;
+    for (const auto& s : scores)
+        if (!top || s.value > top->value) top = &s;
+    if (!top || top->value == 0) return best;
+    best.delimiter = top->delimiter;
+    // Records before the first one with the modal count are a preamble (a report title, a
+    // note), as long as they are few and have fewer fields.
+    for (size_t i = 0; i < top->counts.size() && i < 20; ++i) {
+        if (static_cast<int>(top->counts[i]) >= top->modal) {
+            best.preamble = static_cast<int>(i);
+            break;
+        }
+    }
+    return best;
+}
+
+}  // namespace govhub::datastore

@@ -109,7 +109,8 @@ class Connection {
     virtual void ExecScript(std::string_view sql) = 0;
     // Bulk transfer with PostgreSQL's COPY (`COPY t (a, b) FROM STDIN (FORMAT csv)` /
     // `COPY (...) TO STDOUT ...`). The producer appends the next piece and returns false after
-    // the last; a producer that throws aborts the COPY. SQLite has no COPY: it throws Error.
+    // the last; a producer that throws aborts the COPY (nothing of it is kept) and its exception
+    // reaches the caller. SQLite has no COPY: it throws Error.
     virtual void CopyIn(std::string_view copy_sql,
                         const std::function<bool(std::string&)>& producer);
     virtual void CopyOut(std::string_view copy_sql,

@@ -119,12 +119,14 @@ class PgConnection : public Connection {
         std::string chunk;
         bool more = true;
         std::string failure;
+        std::exception_ptr producer_error;
         while (more) {
             chunk.clear();
             try {
                 more = producer(chunk);
             } catch (const std::exception& e) {
                 failure = e.what();
+                producer_error = std::current_exception();
                 break;
             }
             if (!chunk.empty() &&
@@ -138,6 +140,8 @@ class PgConnection : public Connection {
         ResultPtr end(PQgetResult(conn_));
         while (ResultPtr extra{PQgetResult(conn_)}) {
         }
+        // The producer's own error is the caller's to see (its type tells what went wrong).
+        if (producer_error) std::rethrow_exception(producer_error);
         if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) Throw(end.get(), copy_sql);
         if (!failure.empty())
             throw Error(Error::Kind::kOther, "postgresql: COPY aborted: " + failure);

@@ -1,0 +1,53 @@
+#pragma once
+// A tabular file read as records of text cells (the first record is the header row), as many
+// times as the loader needs (one pass to decide types, one to load). Every reader streams:
+// memory stays bounded whatever the file's size.
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "opendata/datastore/csv.hpp"
+
+namespace govhub::datastore {
+
+// A file that cannot be read as a table: the message is for the publisher.
+struct SourceError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+class TableSource {
+  public:
+    virtual ~TableSource() = default;
+    // Back to the first record.
+    virtual void Rewind() = 0;
+    // Reads the next piece, calling `record` for each record in it; false once the file is
+    // exhausted.
+    virtual bool Step(const RecordFn& record) = 0;
+    virtual uint64_t bytes_total() const = 0;
+    virtual uint64_t bytes_done() const = 0;
+    // How the file is read ("CSV, ';'-separated, cp874 (TIS-620)"), for the load log.
+    virtual std::string Describe() const = 0;
+    // Warnings found while reading (undecodable bytes, ...), after a full pass.
+    virtual std::vector<std::string> Notes() const { return {}; }
+    // Sheets of a workbook (empty for other files) and the one being read.
+    virtual std::vector<std::string> Sheets() const { return {}; }
+};
+
+// Delimited text; `hint` is the delimiter a format implies (TSV: '\t'), 0 to sniff.
+std::unique_ptr<TableSource> OpenDelimited(const std::string& path, char hint);
+// Office Open XML workbooks (.xlsx) and OpenDocument spreadsheets (.ods), read as streams of
+// XML from the zip (libarchive + expat). `sheet`: a sheet name, or empty for the first.
+std::unique_ptr<TableSource> OpenXlsx(const std::string& path, const std::string& sheet);
+std::unique_ptr<TableSource> OpenOds(const std::string& path, const std::string& sheet);
+
+// The reader for a file: by its content first (zip, XML, JSON, text), then by the format or
+// extension its publisher gave.
+std::unique_ptr<TableSource> OpenTable(const std::string& path, const std::string& format,
+                                       const std::string& sheet);
+
+// Whether a resource of this format (CKAN's format string or a file extension) gets a table.
+bool IsTabularFormat(const std::string& format);
+
+}  // namespace govhub::datastore

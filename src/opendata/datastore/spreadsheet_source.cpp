@@ -1,0 +1,564 @@
+// Spreadsheets as streams: .xlsx (Office Open XML) and .ods (OpenDocument) are zip archives of
+// XML. libarchive inflates the sheet's entry piece by piece and expat parses each piece, so a
+// sheet of a million rows never sits in memory (GDAL's readers hold whole sheets and stop
+// silently on large ODS files). Zip bombs are refused by the inflated size.
+#include <archive.h>
+#include <archive_entry.h>
+#include <expat.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "core/strings.hpp"
+#include "opendata/datastore/source.hpp"
+
+namespace govhub::datastore {
+
+namespace {
+
+constexpr uint64_t kMaxSharedStringBytes = 128ull << 20;
+
+uint64_t FileSize(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throw SourceError("the file cannot be read");
+    return static_cast<uint64_t>(st.st_size);
+}
+
+// One zip entry at a time, inflated in pieces, with a cap on what the whole archive may inflate
+// to (a real workbook compresses perhaps ten to one; a bomb a million to one).
+class ZipReader {
+  public:
+    ZipReader(const std::string& path, uint64_t file_size)
+        : path_(path), limit_(std::min<uint64_t>(8ull << 30, file_size * 200 + (64ull << 20))) {
+        a_ = archive_read_new();
+        archive_read_support_format_zip(a_);
+        if (archive_read_open_filename(a_, path.c_str(), 1 << 16) != ARCHIVE_OK) {
+            std::string why = archive_error_string(a_) ? archive_error_string(a_) : "";
+            archive_read_free(a_);
+            throw SourceError("not a readable zip archive: " + why);
+        }
+    }
+    ~ZipReader() { archive_read_free(a_); }
+
+    // Moves to the next entry; false at the end.
+    bool Next(std::string& name) {
+        archive_entry* e = nullptr;
+        int rc = archive_read_next_header(a_, &e);
+        if (rc == ARCHIVE_EOF) return false;
+        if (rc < ARCHIVE_WARN) throw SourceError(std::string("a damaged zip archive: ") + Error());
+        name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
+        return true;
+    }
+    // The next piece of the current entry; empty at its end.
+    std::string_view Read() {
+        la_ssize_t n = archive_read_data(a_, buf_, sizeof buf_);
+        if (n < 0) throw SourceError(std::string("a damaged zip archive: ") + Error());
+        inflated_ += static_cast<uint64_t>(n);
+        if (inflated_ > limit_)
+            throw SourceError("the archive inflates to more than " + std::to_string(limit_ >> 20) +
+                              " MiB (a zip bomb?)");
+        return {buf_, static_cast<size_t>(n)};
+    }
+    uint64_t compressed_position() const { return static_cast<uint64_t>(archive_filter_bytes(a_, -1)); }
+
+  private:
+    const char* Error() const { return archive_error_string(a_) ? archive_error_string(a_) : "?"; }
+    std::string path_;
+    uint64_t limit_, inflated_ = 0;
+    archive* a_ = nullptr;
+    char buf_[1 << 16];
+};
+
+// expat with std::function callbacks (names without namespaces: "c", "v", "table:table-cell").
+class Xml {
+  public:
+    using Attrs = const XML_Char**;
+    std::function<void(const char*, Attrs)> start;
+    std::function<void(const char*)> end;
+    std::function<void(const char*, int)> text;
+
+    Xml() {
+        p_ = XML_ParserCreate("UTF-8");
+        XML_SetUserData(p_, this);
+        XML_SetElementHandler(
+            p_,
+            [](void* self, const XML_Char* n, const XML_Char** a) {
+                auto* x = static_cast<Xml*>(self);
+                if (x->start) x->start(n, a);
+            },
+            [](void* self, const XML_Char* n) {
+                auto* x = static_cast<Xml*>(self);
+                if (x->end) x->end(n);
+            });
+        XML_SetCharacterDataHandler(p_, [](void* self, const XML_Char* s, int len) {
+            auto* x = static_cast<Xml*>(self);
+            if (x->text) x->text(s, len);
+        });
+        // Entities are expat's own: no external entities, no network.
+        XML_SetParamEntityParsing(p_, XML_PARAM_ENTITY_PARSING_NEVER);
+    }
+    ~Xml() { XML_ParserFree(p_); }
+    void Feed(std::string_view s, bool final) {
+        if (XML_Parse(p_, s.data(), static_cast<int>(s.size()), final) == XML_STATUS_ERROR)
+            throw SourceError(std::string("malformed XML in the spreadsheet: ") +
+                              XML_ErrorString(XML_GetErrorCode(p_)) + " at line " +
+                              std::to_string(XML_GetCurrentLineNumber(p_)));
+    }
+    static const char* Attr(Attrs a, const char* name) {
+        for (int i = 0; a[i]; i += 2)
+            if (std::strcmp(a[i], name) == 0) return a[i + 1];
+        return nullptr;
+    }
+
+  private:
+    XML_Parser p_;
+};
+
+// Streams a whole entry through `xml`.
+void ParseEntry(ZipReader& zip, Xml& xml) {
+    for (;;) {
+        auto piece = zip.Read();
+        if (piece.empty()) break;
+        xml.Feed(piece, false);
+    }
+    xml.Feed({}, true);
+}
+
+// "BC12" -> column index 54 (0-based).
+int ColumnIndex(const char* ref) {
+    int col = 0;
+    for (const char* p = ref; *p && std::isalpha(static_cast<unsigned char>(*p)); ++p)
+        col = col * 26 + (std::toupper(static_cast<unsigned char>(*p)) - 'A' + 1);
+    return col - 1;
+}
+
+// Excel's serial day number (1900 date system) as an ISO date or timestamp.
+std::string SerialDate(double serial, bool with_time) {
+    // 25569 is 1970-01-01; serials before 60 carry Excel's 1900 leap-year bug.
+    double days = serial - 25569.0;
+    auto secs = static_cast<int64_t>(std::llround(days * 86400.0));
+    std::time_t t = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    if (with_time && secs % 86400 != 0)
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    else
+        std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+bool IsDateFormat(int id, const std::string& code) {
+    if ((id >= 14 && id <= 22) || (id >= 45 && id <= 47) || (id >= 27 && id <= 36) ||
+        (id >= 50 && id <= 58))
+        return true;
+    if (code.empty()) return false;
+    // A custom format is a date when it has date letters outside quotes and brackets.
+    bool quoted = false, bracket = false;
+    for (char ch : code) {
+        if (ch == '"') quoted = !quoted;
+        if (quoted) continue;
+        if (ch == '[') bracket = true;
+        if (ch == ']') bracket = false;
+        if (bracket) continue;
+        char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (c == 'd' || c == 'm' || c == 'y' || c == 'h' || c == 's' || c == 'e' || c == 'b')
+            return true;
+    }
+    return false;
+}
+
+class XlsxSource : public TableSource {
+  public:
+    XlsxSource(std::string path, const std::string& sheet) : path_(std::move(path)) {
+        size_ = FileSize(path_);
+        ReadMetadata();
+        if (sheets_.empty()) throw SourceError("the workbook has no sheets");
+        chosen_ = 0;
+        if (!sheet.empty()) {
+            auto it = std::find_if(sheets_.begin(), sheets_.end(),
+                                   [&](const auto& s) { return s.name == sheet; });
+            if (it == sheets_.end()) throw SourceError("the workbook has no sheet \"" + sheet + "\"");
+            chosen_ = static_cast<size_t>(it - sheets_.begin());
+        }
+        Rewind();
+    }
+
+    void Rewind() override {
+        xml_.reset();
+        zip_ = std::make_unique<ZipReader>(path_, size_);
+        std::string name;
+        bool found = false;
+        while (zip_->Next(name))
+            if (name == sheets_[chosen_].path) {
+                found = true;
+                break;
+            }
+        if (!found) throw SourceError("the sheet's part " + sheets_[chosen_].path + " is missing");
+        xml_ = std::make_unique<Xml>();
+        xml_->start = [this](const char* n, Xml::Attrs a) { Start(n, a); };
+        xml_->end = [this](const char* n) { End(n); };
+        xml_->text = [this](const char* s, int len) {
+            if (in_value_) value_.append(s, static_cast<size_t>(len));
+        };
+        done_ = false;
+    }
+
+    bool Step(const RecordFn& record) override {
+        if (done_) return false;
+        record_ = &record;
+        auto piece = zip_->Read();
+        xml_->Feed(piece, piece.empty());
+        if (piece.empty()) done_ = true;
+        record_ = nullptr;
+        return !done_;
+    }
+
+    uint64_t bytes_total() const override { return size_; }
+    uint64_t bytes_done() const override {
+        return zip_ ? std::min(size_, zip_->compressed_position()) : 0;
+    }
+    std::string Describe() const override {
+        return "Excel workbook (.xlsx), sheet \"" + sheets_[chosen_].name + "\" of " +
+               std::to_string(sheets_.size());
+    }
+    std::vector<std::string> Sheets() const override {
+        std::vector<std::string> out;
+        for (const auto& s : sheets_) out.push_back(s.name);
+        return out;
+    }
+
+  private:
+    struct Sheet {
+        std::string name, rel, path;
+    };
+
+    void ReadMetadata() {
+        ZipReader zip(path_, size_);
+        std::string name;
+        std::map<std::string, std::string> rels;
+        std::map<int, std::string> custom_formats;
+        std::vector<int> xf_formats;
+        bool workbook = false;
+        uint64_t shared_bytes = 0;
+        while (zip.Next(name)) {
+            Xml xml;
+            if (name == "xl/workbook.xml") {
+                workbook = true;
+                xml.start = [&](const char* n, Xml::Attrs a) {
+                    if (std::strcmp(n, "sheet") == 0) {
+                        const char* sn = Xml::Attr(a, "name");
+                        const char* rid = Xml::Attr(a, "r:id");
+                        sheets_.push_back({sn ? sn : "", rid ? rid : "", ""});
+                    }
+                };
+            } else if (name == "xl/_rels/workbook.xml.rels") {
+                xml.start = [&](const char* n, Xml::Attrs a) {
+                    if (std::strcmp(n, "Relationship") == 0) {
+                        const char* id = Xml::Attr(a, "Id");
+                        const char* target = Xml::Attr(a, "Target");
+                        if (id && target) rels[id] = target;
+                    }
+                };
+            } else if (name == "xl/sharedStrings.xml") {
+                bool in_si = false, in_t = false, in_rph = false;
+                std::string current;
+                xml.start = [&](const char* n, Xml::Attrs) {
+                    if (std::strcmp(n, "si") == 0) {
+                        in_si = true;
+                        current.clear();
+                    } else if (std::strcmp(n, "rPh") == 0) {
+                        in_rph = true;  // phonetic runs are not the cell's text
+                    } else if (std::strcmp(n, "t") == 0) {
+                        in_t = in_si && !in_rph;
+                    }
+                };
+                xml.end = [&](const char* n) {
+                    if (std::strcmp(n, "si") == 0) {
+                        shared_bytes += current.size() + 32;
+                        if (shared_bytes > kMaxSharedStringBytes)
+                            throw SourceError("the workbook's shared strings pass 128 MiB");
+                        shared_.push_back(std::move(current));
+                        current.clear();
+                        in_si = false;
+                    } else if (std::strcmp(n, "t") == 0) {
+                        in_t = false;
+                    } else if (std::strcmp(n, "rPh") == 0) {
+                        in_rph = false;
+                    }
+                };
+                xml.text = [&](const char* s, int len) {
+                    if (in_t) current.append(s, static_cast<size_t>(len));
+                };
+            } else if (name == "xl/styles.xml") {
+                bool in_xfs = false;
+                xml.start = [&](const char* n, Xml::Attrs a) {
+                    if (std::strcmp(n, "numFmt") == 0) {
+                        const char* id = Xml::Attr(a, "numFmtId");
+                        const char* code = Xml::Attr(a, "formatCode");
+                        if (id && code) custom_formats[std::atoi(id)] = code;
+                    } else if (std::strcmp(n, "cellXfs") == 0) {
+                        in_xfs = true;
+                    } else if (in_xfs && std::strcmp(n, "xf") == 0) {
+                        const char* id = Xml::Attr(a, "numFmtId");
+                        xf_formats.push_back(id ? std::atoi(id) : 0);
+                    }
+                };
+                xml.end = [&](const char* n) {
+                    if (std::strcmp(n, "cellXfs") == 0) in_xfs = false;
+                };
+            } else {
+                continue;
+            }
+            ParseEntry(zip, xml);
+        }
+        if (!workbook) throw SourceError("not an Excel workbook (no xl/workbook.xml)");
+        for (auto& s : sheets_) {
+            std::string target = rels[s.rel];
+            if (!target.empty() && target[0] == '/')
+                s.path = target.substr(1);
+            else
+                s.path = "xl/" + target;
+        }
+        for (int f : xf_formats) {
+            auto it = custom_formats.find(f);
+            date_styles_.push_back(IsDateFormat(f, it != custom_formats.end() ? it->second : ""));
+        }
+    }
+
+    void Start(const char* n, Xml::Attrs a) {
+        if (std::strcmp(n, "row") == 0) {
+            cells_.clear();
+        } else if (std::strcmp(n, "c") == 0) {
+            const char* r = Xml::Attr(a, "r");
+            const char* t = Xml::Attr(a, "t");
+            const char* s = Xml::Attr(a, "s");
+            col_ = r ? ColumnIndex(r) : static_cast<int>(cells_.size());
+            type_ = t ? t : "n";
+            style_ = s ? std::atoi(s) : 0;
+            value_.clear();
+        } else if (std::strcmp(n, "v") == 0 || std::strcmp(n, "t") == 0) {
+            in_value_ = true;
+        }
+    }
+
+    void End(const char* n) {
+        if (std::strcmp(n, "v") == 0 || std::strcmp(n, "t") == 0) {
+            in_value_ = false;
+        } else if (std::strcmp(n, "c") == 0) {
+            if (col_ < 0 || col_ > 16384) return;
+            if (static_cast<size_t>(col_) >= cells_.size()) cells_.resize(static_cast<size_t>(col_) + 1);
+            cells_[static_cast<size_t>(col_)] = CellText();
+        } else if (std::strcmp(n, "row") == 0) {
+            while (!cells_.empty() && cells_.back().empty()) cells_.pop_back();
+            if (!cells_.empty() && record_) (*record_)(cells_);
+        }
+    }
+
+    std::string CellText() {
+        if (type_ == "s") {
+            size_t i = static_cast<size_t>(std::atoll(value_.c_str()));
+            return i < shared_.size() ? shared_[i] : "";
+        }
+        if (type_ == "b") return value_ == "1" ? "true" : "false";
+        if (type_ == "n" && !value_.empty() && style_ >= 0 &&
+            static_cast<size_t>(style_) < date_styles_.size() && date_styles_[static_cast<size_t>(style_)]) {
+            try {
+                double serial = std::stod(value_);
+                return SerialDate(serial, true);
+            } catch (const std::exception&) {
+            }
+        }
+        return value_;  // numbers as written, inline and formula strings, error codes
+    }
+
+    std::string path_;
+    uint64_t size_ = 0;
+    std::vector<Sheet> sheets_;
+    size_t chosen_ = 0;
+    std::vector<std::string> shared_;
+    std::vector<bool> date_styles_;
+    std::unique_ptr<ZipReader> zip_;
+    std::unique_ptr<Xml> xml_;
+    const RecordFn* record_ = nullptr;
+    std::vector<std::string> cells_;
+    std::string value_, type_;
+    int col_ = 0, style_ = 0;
+    bool in_value_ = false, done_ = false;
+};
+
+class OdsSource : public TableSource {
+  public:
+    OdsSource(std::string path, const std::string& sheet) : path_(std::move(path)) {
+        size_ = FileSize(path_);
+        // The sheet names: one pass over content.xml that only notes table names.
+        {
+            ZipReader zip(path_, size_);
+            std::string name;
+            bool content = false;
+            while (zip.Next(name)) {
+                if (name != "content.xml") continue;
+                content = true;
+                Xml xml;
+                xml.start = [&](const char* n, Xml::Attrs a) {
+                    if (std::strcmp(n, "table:table") == 0) {
+                        const char* tn = Xml::Attr(a, "table:name");
+                        sheets_.push_back(tn ? tn : "");
+                    }
+                };
+                ParseEntry(zip, xml);
+                break;
+            }
+            if (!content) throw SourceError("not an OpenDocument spreadsheet (no content.xml)");
+        }
+        if (sheets_.empty()) throw SourceError("the spreadsheet has no sheets");
+        if (!sheet.empty()) {
+            auto it = std::find(sheets_.begin(), sheets_.end(), sheet);
+            if (it == sheets_.end()) throw SourceError("the spreadsheet has no sheet \"" + sheet + "\"");
+            chosen_ = static_cast<size_t>(it - sheets_.begin());
+        }
+        Rewind();
+    }
+
+    void Rewind() override {
+        zip_ = std::make_unique<ZipReader>(path_, size_);
+        std::string name;
+        while (zip_->Next(name))
+            if (name == "content.xml") break;
+        xml_ = std::make_unique<Xml>();
+        xml_->start = [this](const char* n, Xml::Attrs a) { Start(n, a); };
+        xml_->end = [this](const char* n) { End(n); };
+        xml_->text = [this](const char* s, int len) {
+            if (in_p_) text_.append(s, static_cast<size_t>(len));
+        };
+        table_ = -1;
+        done_ = false;
+    }
+
+    bool Step(const RecordFn& record) override {
+        if (done_) return false;
+        record_ = &record;
+        auto piece = zip_->Read();
+        xml_->Feed(piece, piece.empty());
+        if (piece.empty()) done_ = true;
+        record_ = nullptr;
+        return !done_;
+    }
+
+    uint64_t bytes_total() const override { return size_; }
+    uint64_t bytes_done() const override {
+        return zip_ ? std::min(size_, zip_->compressed_position()) : 0;
+    }
+    std::string Describe() const override {
+        return "OpenDocument spreadsheet (.ods), sheet \"" + sheets_[chosen_] + "\" of " +
+               std::to_string(sheets_.size());
+    }
+    std::vector<std::string> Sheets() const override { return sheets_; }
+
+  private:
+    bool InChosen() const { return table_ == static_cast<int>(chosen_); }
+
+    void Start(const char* n, Xml::Attrs a) {
+        if (std::strcmp(n, "table:table") == 0) {
+            ++table_;
+            return;
+        }
+        if (!InChosen()) return;
+        if (std::strcmp(n, "table:table-row") == 0) {
+            cells_.clear();
+            const char* rep = Xml::Attr(a, "table:number-rows-repeated");
+            row_repeat_ = rep ? std::max(1, std::atoi(rep)) : 1;
+        } else if (std::strcmp(n, "table:table-cell") == 0 ||
+                   std::strcmp(n, "table:covered-table-cell") == 0) {
+            const char* rep = Xml::Attr(a, "table:number-columns-repeated");
+            cell_repeat_ = rep ? std::max(1, std::atoi(rep)) : 1;
+            const char* type = Xml::Attr(a, "office:value-type");
+            std::string t = type ? type : "";
+            value_.clear();
+            has_value_ = false;
+            const char* v = nullptr;
+            if (t == "float" || t == "percentage" || t == "currency") v = Xml::Attr(a, "office:value");
+            else if (t == "date") v = Xml::Attr(a, "office:date-value");
+            else if (t == "time") v = Xml::Attr(a, "office:time-value");
+            else if (t == "boolean") v = Xml::Attr(a, "office:boolean-value");
+            if (v) {
+                value_ = v;
+                has_value_ = true;
+            }
+            text_.clear();
+            paragraphs_ = 0;
+        } else if (std::strcmp(n, "text:p") == 0) {
+            if (paragraphs_++ > 0) text_ += '\n';
+            in_p_ = true;
+        } else if (in_p_ && std::strcmp(n, "text:s") == 0) {
+            const char* c = Xml::Attr(a, "text:c");
+            text_.append(c ? static_cast<size_t>(std::max(1, std::atoi(c))) : 1, ' ');
+        } else if (in_p_ && std::strcmp(n, "text:tab") == 0) {
+            text_ += '\t';
+        } else if (in_p_ && std::strcmp(n, "text:line-break") == 0) {
+            text_ += '\n';
+        }
+    }
+
+    void End(const char* n) {
+        if (std::strcmp(n, "table:table") == 0) {
+            if (InChosen()) done_ = true;
+            return;
+        }
+        if (!InChosen()) return;
+        if (std::strcmp(n, "text:p") == 0) {
+            in_p_ = false;
+        } else if (std::strcmp(n, "table:table-cell") == 0 ||
+                   std::strcmp(n, "table:covered-table-cell") == 0) {
+            std::string cell = has_value_ ? value_ : text_;
+            // Repeated empty cells (a row's trailing blank columns) are not materialized.
+            if (cell.empty() && cell_repeat_ > 1) {
+                pending_blank_ += static_cast<size_t>(cell_repeat_);
+                return;
+            }
+            if (cell.empty()) {
+                ++pending_blank_;
+                return;
+            }
+            cells_.resize(cells_.size() + pending_blank_);
+            pending_blank_ = 0;
+            for (int i = 0; i < cell_repeat_ && cells_.size() < 16384; ++i) cells_.push_back(cell);
+        } else if (std::strcmp(n, "table:table-row") == 0) {
+            pending_blank_ = 0;
+            if (!cells_.empty() && record_)
+                for (int i = 0; i < row_repeat_ && i < 1000000; ++i) (*record_)(cells_);
+        }
+    }
+
+    std::string path_;
+    uint64_t size_ = 0;
+    std::vector<std::string> sheets_;
+    size_t chosen_ = 0;
+    std::unique_ptr<ZipReader> zip_;
+    std::unique_ptr<Xml> xml_;
+    const RecordFn* record_ = nullptr;
+    std::vector<std::string> cells_;
+    std::string value_, text_;
+    int table_ = -1, row_repeat_ = 1, cell_repeat_ = 1, paragraphs_ = 0;
+    size_t pending_blank_ = 0;
+    bool has_value_ = false, in_p_ = false, done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<TableSource> OpenXlsx(const std::string& path, const std::string& sheet) {
+    return std::make_unique<XlsxSource>(path, sheet);
+}
+
+std::unique_ptr<TableSource> OpenOds(const std::string& path, const std::string& sheet) {
+    return std::make_unique<OdsSource>(path, sheet);
+}
+
+}  // namespace govhub::datastore

@@ -80,7 +80,8 @@ void CsvParser::Finish(const RecordFn& record) {
 Dialect SniffDialect(std::string_view sample, char hint) {
     // Only whole lines of the sample count.
     size_t end = sample.find_last_of('\n');
-    if (end != std::string_view::npos && end + 1 < sample.size()) sample = sample.substr(0, end + 1);
+    if (end != std::string_view::npos && end + 1 < sample.size())
+        sample = sample.substr(0, end + 1);
     struct Score {
         char delimiter;
         double value;
@@ -111,7 +112,8 @@ Dialect SniffDialect(std::string_view sample, char hint) {
         // Consistent field counts above one: the share of records with the modal count,
         // weighted a little by how many fields it gives.
         double consistency = static_cast<double>(modal->second) / counts.size();
-        double value = modal->first > 1 ? consistency * (1.0 + 0.01 * std::min<size_t>(modal->first, 50)) : 0;
+        double value =
+            modal->first > 1 ? consistency * (1.0 + 0.01 * std::min<size_t>(modal->first, 50)) : 0;
         if (hint && delim == hint) value += 0.05;
         scores.push_back({delim, value, static_cast<int>(modal->first), counts});
     }

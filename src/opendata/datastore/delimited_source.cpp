@@ -141,8 +141,10 @@ std::unique_ptr<TableSource> OpenTable(const std::string& path, const std::strin
             return OpenOds(path, sheet);
         }
     }
-    if (n >= 8 && std::string_view(head, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
-        throw SourceError("legacy Excel (.xls) files are not read yet; save the sheet as .xlsx or .csv");
+    if (n >= 8 &&
+        std::string_view(head, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
+        throw SourceError(
+            "legacy Excel (.xls) files are not read yet; save the sheet as .xlsx or .csv");
     return OpenDelimited(path, fmt == "tsv" || fmt == "tab" ? '\t' : 0);
 }
 

@@ -40,8 +40,7 @@ class Scanner {
         if (h.rfind("\xEF\xBB\xBF", 0) == 0) return {"UTF-8", 3, "UTF-8 byte-order mark"};
         if (h.rfind("\xFF\xFE", 0) == 0) return {"UTF-16LE", 2, "UTF-16LE byte-order mark"};
         if (h.rfind("\xFE\xFF", 0) == 0) return {"UTF-16BE", 2, "UTF-16BE byte-order mark"};
-        if (nuls_ > 0)
-            throw std::runtime_error("the file holds NUL bytes: it is binary, not text");
+        if (nuls_ > 0) throw std::runtime_error("the file holds NUL bytes: it is binary, not text");
         if (utf8_ok_ && need_ == 0) return {"UTF-8", 0, "valid UTF-8"};
         if (cp874_ && thai_bytes_ > 0)
             return {"CP874", 0, "not UTF-8; every byte is a cp874 (TIS-620) character"};

@@ -109,7 +109,8 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
                           std::to_string(max_fields) + " fit in one table here");
     bool header = !LooksLikeData(first, trackers);
     if (!header) {
-        log("the first row holds data, not column names: the fields are named field_1, field_2, ...");
+        log("the first row holds data, not column names: the fields are named field_1, field_2, "
+            "...");
         TypeTracker none;
         std::vector<TypeTracker> all(std::max(trackers.size(), first.size()));
         // Re-count with the first row as data: its values already fit the types found.
@@ -121,8 +122,9 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
         ++records;
     }
     if (ragged > 0)
-        log(Thousands(ragged) + " rows have a different number of values than the header: "
-            "short rows are padded with empty values, extra values get columns of their own",
+        log(Thousands(ragged) +
+                " rows have a different number of values than the header: "
+                "short rows are padded with empty values, extra values get columns of their own",
             "warning");
     if (trackers.size() < width) trackers.resize(width);
 
@@ -147,15 +149,16 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
         f.column = store::ColumnName(datastore.engine(), f.id, taken);
         if (f.column != f.id) {
             if (f.label.empty()) f.label = f.id;
-            log("field \"" + f.id + "\" is longer than PostgreSQL's 63-byte names: its column is \"" +
-                f.column + "\"");
+            log("field \"" + f.id +
+                "\" is longer than PostgreSQL's 63-byte names: its column is \"" + f.column + "\"");
         }
         if (!f.type_override)
             if (auto why = trackers[i].TextReason(f.id); !why.empty()) log(why, "warning");
         fields.push_back(std::move(f));
     }
     std::string types;
-    for (const auto& f : fields) types += (types.empty() ? "" : ", ") + f.id + ": " + TypeName(f.type);
+    for (const auto& f : fields)
+        types += (types.empty() ? "" : ", ") + f.id + ": " + TypeName(f.type);
     log(Thousands(records) + " rows, " + std::to_string(fields.size()) + " fields (" + types + ")");
 
     // Pass 2: a staging table, loaded, indexed, then put in place of the old one.

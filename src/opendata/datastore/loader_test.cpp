@@ -125,7 +125,8 @@ TEST_P(LoaderTest, BomSemicolonsPreambleRaggedRowsAndQuotedNewlines) {
 
 TEST_P(LoaderTest, ALateOddValueMakesTextAndTheLogSaysWhere) {
     std::string csv = "ลำดับ,ยอด\n";
-    for (int i = 1; i <= 5000; ++i) csv += std::to_string(i) + "," + (i == 4999 ? "ไม่ระบุ" : std::to_string(i * 3)) + "\n";
+    for (int i = 1; i <= 5000; ++i)
+        csv += std::to_string(i) + "," + (i == 4999 ? "ไม่ระบุ" : std::to_string(i * 3)) + "\n";
     auto r = Load(Write("late.csv", csv));
     EXPECT_EQ(r.rows, 5000);
     EXPECT_EQ(r.fields[0].type, FieldType::kInt);
@@ -146,16 +147,18 @@ TEST_P(LoaderTest, AFailedLoadLeavesThePreviousTable) {
     auto tables = db_->Read([](db::Connection& c) {
         return c.engine() == db::Engine::kPostgres
                    ? c.Query("SELECT tablename FROM pg_tables WHERE schemaname = 'datastore'")
-                   : c.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE "
-                             "'res-1%' AND name NOT LIKE '%fts%'");
+                   : c.Query(
+                         "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE "
+                         "'res-1%' AND name NOT LIKE '%fts%'");
     });
     int data_tables = 0;
     for (const auto& t : tables)
         if (t.Str(0).rfind("res-1", 0) == 0) ++data_tables;
     EXPECT_EQ(data_tables, 1);
     // A binary file named .csv, and an empty file: clear errors, the table unchanged.
-    EXPECT_THROW(Load(Write("zip.csv", std::string("PK\x03\x04\0\0\x14\0", 8) + std::string(100, '\0'))),
-                 SourceError);
+    EXPECT_THROW(
+        Load(Write("zip.csv", std::string("PK\x03\x04\0\0\x14\0", 8) + std::string(100, '\0'))),
+        SourceError);
     EXPECT_THROW(Load(Write("empty.csv", "")), SourceError);
     EXPECT_EQ(Rows().size(), 2u);
 }

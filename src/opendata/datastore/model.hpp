@@ -11,9 +11,9 @@
 namespace govhub::datastore {
 
 struct Field {
-    std::string id;      // as CKAN clients address it: the header as written
+    std::string id;  // as CKAN clients address it: the header as written
     FieldType type = FieldType::kText;
-    std::string label;   // the full header when `id` had to be shortened, or an editor's label
+    std::string label;  // the full header when `id` had to be shortened, or an editor's label
     std::string description;
     bool type_override = false;  // an editor fixed the type in the data dictionary
     std::string column;  // the engine's column name: `id`, or its shortened form on PostgreSQL
@@ -24,7 +24,7 @@ struct TableInfo {
     std::vector<Field> fields;
     int64_t rows = 0;
     std::string created, modified;
-    std::string source;  // how it was loaded: "upload", "api", ...
+    std::string source;                    // how it was loaded: "upload", "api", ...
     std::vector<std::string> primary_key;  // field ids (datastore_create's primary_key)
 };
 

@@ -66,7 +66,9 @@ class ZipReader {
                               " MiB (a zip bomb?)");
         return {buf_, static_cast<size_t>(n)};
     }
-    uint64_t compressed_position() const { return static_cast<uint64_t>(archive_filter_bytes(a_, -1)); }
+    uint64_t compressed_position() const {
+        return static_cast<uint64_t>(archive_filter_bytes(a_, -1));
+    }
 
   private:
     const char* Error() const { return archive_error_string(a_) ? archive_error_string(a_) : "?"; }
@@ -185,7 +187,8 @@ class XlsxSource : public TableSource {
         if (!sheet.empty()) {
             auto it = std::find_if(sheets_.begin(), sheets_.end(),
                                    [&](const auto& s) { return s.name == sheet; });
-            if (it == sheets_.end()) throw SourceError("the workbook has no sheet \"" + sheet + "\"");
+            if (it == sheets_.end())
+                throw SourceError("the workbook has no sheet \"" + sheet + "\"");
             chosen_ = static_cast<size_t>(it - sheets_.begin());
         }
         Rewind();
@@ -354,7 +357,8 @@ class XlsxSource : public TableSource {
             in_value_ = false;
         } else if (std::strcmp(n, "c") == 0) {
             if (col_ < 0 || col_ > 16384) return;
-            if (static_cast<size_t>(col_) >= cells_.size()) cells_.resize(static_cast<size_t>(col_) + 1);
+            if (static_cast<size_t>(col_) >= cells_.size())
+                cells_.resize(static_cast<size_t>(col_) + 1);
             cells_[static_cast<size_t>(col_)] = CellText();
         } else if (std::strcmp(n, "row") == 0) {
             while (!cells_.empty() && cells_.back().empty()) cells_.pop_back();
@@ -369,7 +373,8 @@ class XlsxSource : public TableSource {
         }
         if (type_ == "b") return value_ == "1" ? "true" : "false";
         if (type_ == "n" && !value_.empty() && style_ >= 0 &&
-            static_cast<size_t>(style_) < date_styles_.size() && date_styles_[static_cast<size_t>(style_)]) {
+            static_cast<size_t>(style_) < date_styles_.size() &&
+            date_styles_[static_cast<size_t>(style_)]) {
             try {
                 double serial = std::stod(value_);
                 return SerialDate(serial, true);
@@ -421,7 +426,8 @@ class OdsSource : public TableSource {
         if (sheets_.empty()) throw SourceError("the spreadsheet has no sheets");
         if (!sheet.empty()) {
             auto it = std::find(sheets_.begin(), sheets_.end(), sheet);
-            if (it == sheets_.end()) throw SourceError("the spreadsheet has no sheet \"" + sheet + "\"");
+            if (it == sheets_.end())
+                throw SourceError("the spreadsheet has no sheet \"" + sheet + "\"");
             chosen_ = static_cast<size_t>(it - sheets_.begin());
         }
         Rewind();
@@ -484,10 +490,14 @@ class OdsSource : public TableSource {
             value_.clear();
             has_value_ = false;
             const char* v = nullptr;
-            if (t == "float" || t == "percentage" || t == "currency") v = Xml::Attr(a, "office:value");
-            else if (t == "date") v = Xml::Attr(a, "office:date-value");
-            else if (t == "time") v = Xml::Attr(a, "office:time-value");
-            else if (t == "boolean") v = Xml::Attr(a, "office:boolean-value");
+            if (t == "float" || t == "percentage" || t == "currency")
+                v = Xml::Attr(a, "office:value");
+            else if (t == "date")
+                v = Xml::Attr(a, "office:date-value");
+            else if (t == "time")
+                v = Xml::Attr(a, "office:time-value");
+            else if (t == "boolean")
+                v = Xml::Attr(a, "office:boolean-value");
             if (v) {
                 value_ = v;
                 has_value_ = true;

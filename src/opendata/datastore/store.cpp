@@ -76,7 +76,8 @@ db::Value Bind(const db::Connection& c, FieldType t, const std::optional<std::st
 std::optional<std::string> Unbind(const db::Connection& c, FieldType t,
                                   std::optional<std::string> v) {
     if (!v) return v;
-    if (t == FieldType::kBool) return std::string(*v == "1" || *v == "t" || *v == "true" ? "true" : "false");
+    if (t == FieldType::kBool)
+        return std::string(*v == "1" || *v == "t" || *v == "true" ? "true" : "false");
     if (t == FieldType::kTimestamp && Pg(c) && v->size() > 10 && (*v)[10] == ' ') (*v)[10] = 'T';
     return v;
 }
@@ -206,7 +207,8 @@ std::vector<std::optional<std::string>> RowOut(const db::Connection& c, const Ta
                                                const std::vector<size_t>& cols, const db::Row& r) {
     std::vector<std::optional<std::string>> out;
     out.reserve(cols.size());
-    for (size_t i = 0; i < cols.size(); ++i) out.push_back(Unbind(c, TypeOf(t, cols[i]), r.OptStr(i)));
+    for (size_t i = 0; i < cols.size(); ++i)
+        out.push_back(Unbind(c, TypeOf(t, cols[i]), r.OptStr(i)));
     return out;
 }
 
@@ -299,17 +301,17 @@ std::string ColumnName(db::Engine engine, const std::string& id, std::set<std::s
 }
 
 std::optional<TableInfo> FindTable(db::Connection& c, const std::string& resource_id) {
-    auto r = c.One(std::string("SELECT ") + kMetaColumns + " FROM " + Meta(c) +
-                       " WHERE resource_id = ?",
-                   {resource_id});
+    auto r =
+        c.One(std::string("SELECT ") + kMetaColumns + " FROM " + Meta(c) + " WHERE resource_id = ?",
+              {resource_id});
     if (!r) return std::nullopt;
     return ToTable(*r);
 }
 
 std::vector<TableInfo> ListTables(db::Connection& c) {
     std::vector<TableInfo> out;
-    for (const auto& r :
-         c.Query(std::string("SELECT ") + kMetaColumns + " FROM " + Meta(c) + " ORDER BY resource_id"))
+    for (const auto& r : c.Query(std::string("SELECT ") + kMetaColumns + " FROM " + Meta(c) +
+                                 " ORDER BY resource_id"))
         out.push_back(ToTable(r));
     return out;
 }
@@ -357,8 +359,9 @@ void DropTable(db::Connection& c, const std::string& table) {
 
 bool TableExists(db::Connection& c, const std::string& table) {
     if (Pg(c))
-        return c.One("SELECT 1 FROM pg_tables WHERE schemaname = 'datastore' AND tablename = ?",
-                     {table})
+        return c
+            .One("SELECT 1 FROM pg_tables WHERE schemaname = 'datastore' AND tablename = ?",
+                 {table})
             .has_value();
     return c.One("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", {table})
         .has_value();
@@ -441,8 +444,8 @@ namespace {
 void Reindex(db::Connection& c, const TableInfo& t, int64_t id) {
     std::vector<size_t> cols;
     for (size_t i = 0; i < t.fields.size(); ++i) cols.push_back(i);
-    auto r = c.One("SELECT " + (cols.empty() ? std::string("\"_id\"") : Select(t, cols)) + " FROM " +
-                       Ref(c, t.resource_id) + " WHERE \"_id\" = ?",
+    auto r = c.One("SELECT " + (cols.empty() ? std::string("\"_id\"") : Select(t, cols)) +
+                       " FROM " + Ref(c, t.resource_id) + " WHERE \"_id\" = ?",
                    {id});
     if (!r) return;
     std::vector<std::optional<std::string>> row;
@@ -481,8 +484,8 @@ int64_t WriteRecords(db::Connection& c, const TableInfo& t, const std::vector<Re
                 where += (where.empty() ? "" : " AND ") + ColumnOf(t, k) + " = ?";
                 args.push_back(v ? Bind(c, TypeOf(t, k), *v) : db::Value(nullptr));
             }
-            if (auto r = c.One("SELECT \"_id\" FROM " + Ref(c, t.resource_id) + " WHERE " + where,
-                               args))
+            if (auto r =
+                    c.One("SELECT \"_id\" FROM " + Ref(c, t.resource_id) + " WHERE " + where, args))
                 existing = r->Int(0);
         }
         int64_t id;
@@ -527,8 +530,8 @@ int64_t DeleteRows(db::Connection& c, const TableInfo& t, const std::vector<Filt
     std::vector<db::Value> args;
     std::string where = Where(c, t, q, args);
     if (!Pg(c))
-        c.Exec("DELETE FROM " + Quote(t.resource_id + "__fts") + " WHERE rowid IN (SELECT \"_id\" FROM " +
-                   Ref(c, t.resource_id) + where + ")",
+        c.Exec("DELETE FROM " + Quote(t.resource_id + "__fts") +
+                   " WHERE rowid IN (SELECT \"_id\" FROM " + Ref(c, t.resource_id) + where + ")",
                args);
     return c.Exec("DELETE FROM " + Ref(c, t.resource_id) + where, args);
 }
@@ -584,8 +587,10 @@ void Stream(db::Connection& c, const TableInfo& t, const SearchQuery& q,
         }
         sent += static_cast<int64_t>(r.rows.size());
         if (static_cast<int64_t>(r.rows.size()) < page.limit) break;
-        if (!keyset) page.offset += static_cast<int64_t>(r.rows.size());
-        else page.offset = 0;
+        if (!keyset)
+            page.offset += static_cast<int64_t>(r.rows.size());
+        else
+            page.offset = 0;
     }
 }
 

@@ -9,8 +9,8 @@ TEST(DatastoreTypes, NumbersAsThaiAgenciesWriteThem) {
     EXPECT_EQ(ParseIntValue("1,234,567"), 1234567);
     EXPECT_EQ(ParseIntValue("-42"), -42);
     EXPECT_EQ(ParseIntValue("๒๕๖๗"), 2567);  // Thai digits
-    EXPECT_FALSE(ParseIntValue("1,23,4"));    // not thousands groups
-    EXPECT_FALSE(ParseIntValue("010110"));  // a code with a leading zero stays text
+    EXPECT_FALSE(ParseIntValue("1,23,4"));   // not thousands groups
+    EXPECT_FALSE(ParseIntValue("010110"));   // a code with a leading zero stays text
     EXPECT_FALSE(ParseIntValue("12.5"));
     EXPECT_FALSE(ParseIntValue("99999999999999999999"));
     EXPECT_EQ(ParseNumericValue("1,234.50"), "1234.50");

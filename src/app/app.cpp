@@ -40,6 +40,9 @@
 #include "opendata/catalog/store.hpp"
 #include "opendata/ckan_api/catalog_actions.hpp"
 #include "opendata/ckan_api/status.hpp"
+#include "opendata/datastore/api.hpp"
+#include "opendata/datastore/service.hpp"
+#include "opendata/datastore/store.hpp"
 #include "render/page.hpp"
 #include "render/templates.hpp"
 #include "search/index.hpp"
@@ -73,7 +76,9 @@ struct App::Parts {
     std::unique_ptr<catalog::CatalogSchema> schema;
     std::unique_ptr<catalog::CatalogService> catalog;
     std::unique_ptr<accounts::AccountService> accounts;
-    db::MigrationSet migrations;
+    std::unique_ptr<db::Database> datastore_db;
+    std::unique_ptr<datastore::DatastoreService> datastore;
+    db::MigrationSet migrations, datastore_migrations;
     std::string web_dir;
 };
 
@@ -103,6 +108,24 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     P.catalog = std::make_unique<catalog::CatalogService>(
         *P.db, *P.schema, *P.accounts, config_.site_url, config_.data_dir + "/resources",
         static_cast<uint64_t>(config_.max_upload_mib) * 1024 * 1024);
+    // The datastore's tables sit apart from the catalog (their own SQLite file, or their own
+    // schema and connection pool on PostgreSQL), so long loads never hold the catalog's writer.
+    P.datastore_db = db::Open(config_.DatastoreUrl());
+    P.datastore = std::make_unique<datastore::DatastoreService>(
+        *P.datastore_db, *P.catalog, *P.jobs,
+        datastore::DatastoreConfig{.tmp_dir = config_.data_dir + "/tmp",
+                                   .max_fetch_bytes =
+                                       static_cast<uint64_t>(config_.max_upload_mib) * 1024 * 1024,
+                                   .allow_private_urls = config_.datastore_allow_private_urls});
+    P.catalog->SetResourceEvents(
+        {.changed =
+             [ds = P.datastore.get()](db::Connection& c, const catalog::Resource& r,
+                                      const catalog::Dataset& d, const std::string& actor) {
+                 ds->OnResourceChanged(c, r, d, actor);
+             },
+         .removed = [ds = P.datastore.get()](
+                        const std::vector<std::string>& ids) { ds->OnResourcesRemoved(ids); }});
+    datastore::store::AddMigrations(P.datastore_migrations);
 
     // Every module's migrations, in dependency order.
     workflow::AddAuditMigrations(P.migrations);
@@ -123,6 +146,8 @@ accounts::AccountService& App::accounts() {
 
 int App::Migrate(bool verbose) {
     auto report = db::ApplyMigrations(*parts_->db, parts_->migrations);
+    auto ds = db::ApplyMigrations(*parts_->datastore_db, parts_->datastore_migrations);
+    report.applied.insert(report.applied.end(), ds.applied.begin(), ds.applied.end());
     if (verbose) {
         for (const auto& m : report.applied) std::cout << "applied " << m << "\n";
         std::cout << (report.applied.empty() ? "database is up to date" : "migrations done") << " ("
@@ -221,6 +246,7 @@ int App::Serve() {
                                    .stale_seconds = config_.job_stale_seconds,
                                    .retry_base_seconds = config_.job_retry_base_seconds});
     RegisterMailJob(runner, *P.mailer);
+    datastore::RegisterJobs(runner, *P.datastore);
     if (config_.enable_test_jobs) jobs::RegisterTestJobs(runner, config_.data_dir);
     P.jobs->SetKnownKinds(runner.Kinds());
     P.jobs->SetNotifier([&runner] { runner.Wake(); });
@@ -236,12 +262,13 @@ int App::Serve() {
                   .govhub_version = kVersion,
                   .services = {"opendata", "learning", "workd"},
                   .extensions = {"govhub_accounts", "govhub_audit", "govhub_jobs", "govhub_catalog",
-                                 "scheming_datasets"}});
+                                 "scheming_datasets", "datastore"}});
     RegisterShellPages(router, *P.pages);
     accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
     jobs::RegisterRoutes(router, actions, *P.jobs, *P.pages);
     ckan_api::RegisterCatalogActions(actions, *P.catalog);
     catalog::RegisterRoutes(router, *P.catalog, *P.pages);
+    datastore::RegisterApi(router, actions, *P.datastore);
     actions.Mount(router);
     router.Get("/static/{path*}", http::StaticFiles(P.web_dir + "/static"));
     router.Get("/healthz", [&P](http::Request&) {

@@ -10,6 +10,10 @@ namespace govhub::app {
 struct Config {
     std::string data_dir = "var";
     std::string database_url;  // default: sqlite:<data_dir>/govhub.db
+    // The datastore's tables: default sqlite:<data_dir>/datastore.db beside a SQLite site,
+    // the same PostgreSQL database (schema "datastore") beside a PostgreSQL one.
+    std::string datastore_url;
+    bool datastore_allow_private_urls = false;  // load links to private addresses (tests)
     std::string web_dir;       // default: <binary>/../web, else ./web
     std::string site_url = "http://localhost:8080";
     std::string site_title;  // default: the translated site.title
@@ -45,6 +49,11 @@ struct Config {
 
     std::string DatabaseUrl() const {
         return database_url.empty() ? "sqlite:" + data_dir + "/govhub.db" : database_url;
+    }
+    std::string DatastoreUrl() const {
+        if (!datastore_url.empty()) return datastore_url;
+        std::string main = DatabaseUrl();
+        return main.rfind("sqlite:", 0) == 0 ? "sqlite:" + data_dir + "/datastore.db" : main;
     }
 };
 

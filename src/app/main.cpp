@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
         sub->add_option("--database-url", cfg.database_url,
                         "sqlite:PATH (default sqlite:<data-dir>/govhub.db)")
             ->envname("GOVHUB_DATABASE_URL");
+        sub->add_option("--datastore-url", cfg.datastore_url,
+                        "the datastore's tables (default sqlite:<data-dir>/datastore.db, or the "
+                        "PostgreSQL database of --database-url)")
+            ->envname("GOVHUB_DATASTORE_URL");
         sub->add_option("--web-dir", cfg.web_dir, "templates, static files and translations")
             ->envname("GOVHUB_WEB_DIR");
         sub->add_option("--site-url", cfg.site_url, "public base URL used for every absolute link")
@@ -56,6 +60,10 @@ int main(int argc, char** argv) {
     serve
         ->add_flag("--trust-proxy", cfg.trust_proxy, "honour X-Forwarded-For/-Proto (behind nginx)")
         ->envname("GOVHUB_TRUST_PROXY");
+    serve
+        ->add_flag("--datastore-allow-private-urls", cfg.datastore_allow_private_urls,
+                   "load linked files from private and loopback addresses too")
+        ->envname("GOVHUB_DATASTORE_ALLOW_PRIVATE_URLS");
     serve->add_flag("--seed-demo", cfg.seed_demo, "add the demo content")
         ->envname("GOVHUB_SEED_DEMO");
     serve->add_flag("!--no-access-log", cfg.access_log, "do not write the access log");

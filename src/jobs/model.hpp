@@ -30,6 +30,7 @@ struct Job {
     bool cancel_requested = false;
     std::string error;
     std::string created, started, finished;
+    std::string subject;  // what it works on ("resource:<id>"), for the object's page
 
     bool finished_state() const {
         return state == JobState::kSucceeded || state == JobState::kFailed ||

@@ -18,6 +18,7 @@ std::string JobService::Enqueue(const std::string& kind, const std::string& payl
     j.owner_id = options.owner_id;
     j.payload = payload_json.empty() ? "{}" : payload_json;
     j.max_attempts = std::max(1, options.max_attempts);
+    j.subject = options.subject;
     j.created = core::NowIso();
     j.run_after = options.delay_seconds > 0 ? core::IsoInSeconds(options.delay_seconds) : j.created;
     db_.Write([&](db::Connection& c) { store::Insert(c, j); });
@@ -43,6 +44,14 @@ std::string JobService::EnqueueAs(const accounts::Principal& p, const std::strin
                                   .ip = ip});
     });
     return id;
+}
+
+std::optional<Job> JobService::Latest(const std::string& kind, const std::string& subject) {
+    return db_.Read([&](db::Connection& c) { return store::Latest(c, kind, subject); });
+}
+
+std::vector<JobLogEntry> JobService::LogUnchecked(const std::string& id) {
+    return db_.Read([&](db::Connection& c) { return store::Log(c, id); });
 }
 
 std::optional<Job> JobService::Get(const std::string& id, const accounts::Principal* viewer) {

@@ -17,6 +17,7 @@ struct EnqueueOptions {
     std::string owner_id;  // empty: a system job, visible to sysadmins only
     int max_attempts = 5;
     int delay_seconds = 0;
+    std::string subject;
 };
 
 class JobService {
@@ -40,6 +41,10 @@ class JobService {
     // Nullopt when missing or not visible to `viewer` (owner or sysadmin).
     std::optional<Job> Get(const std::string& id, const accounts::Principal* viewer);
     std::vector<JobLogEntry> LogOf(const std::string& id, const accounts::Principal* viewer);
+    // For modules that decide visibility themselves (a resource's load job is shown to whoever
+    // may see the resource): no viewer check.
+    std::optional<Job> Latest(const std::string& kind, const std::string& subject);
+    std::vector<JobLogEntry> LogUnchecked(const std::string& id);
     // A sysadmin sees every job; others their own.
     std::vector<Job> List(const accounts::Principal& viewer, store::ListFilter filter);
     int64_t CountFor(const accounts::Principal& viewer, store::ListFilter filter);

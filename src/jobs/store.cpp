@@ -62,13 +62,18 @@ CREATE TABLE job_log (
 );
 CREATE INDEX job_log_job ON job_log (job_id, id);
 )sql"});
+    // What a job works on ("resource:<id>"), so a page can show the latest job for its object.
+    set.Add({.module = "jobs", .version = 2, .name = "job subjects", .sql = R"sql(
+ALTER TABLE jobs ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+CREATE INDEX jobs_subject ON jobs (kind, subject, created);
+)sql"});
 }
 
 namespace {
 constexpr const char* kColumns =
     "id, kind, owner_id, state, payload, result, progress_done, progress_total, message, attempts, "
     "max_attempts, run_after, locked_by, heartbeat_at, cancel_requested, error, created, started, "
-    "finished";
+    "finished, subject";
 
 Job ToJob(const db::Row& r) {
     Job j;
@@ -91,6 +96,7 @@ Job ToJob(const db::Row& r) {
     j.created = r.Str(16);
     j.started = r.Str(17);
     j.finished = r.Str(18);
+    j.subject = r.Str(19);
     return j;
 }
 
@@ -110,10 +116,19 @@ std::string Where(const ListFilter& f, std::vector<db::Value>& params) {
 
 void Insert(db::Connection& c, const Job& j) {
     c.Exec(
-        "INSERT INTO jobs (id, kind, owner_id, state, payload, max_attempts, run_after, created)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO jobs (id, kind, owner_id, state, payload, max_attempts, run_after, created,"
+        " subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {j.id, j.kind, OptText(j.owner_id), ToString(j.state), j.payload, int64_t{j.max_attempts},
-         j.run_after, j.created});
+         j.run_after, j.created, j.subject});
+}
+
+std::optional<Job> Latest(db::Connection& c, const std::string& kind, const std::string& subject) {
+    auto row = c.One(std::string("SELECT ") + kColumns +
+                         " FROM jobs WHERE kind = ? AND subject = ? ORDER BY created DESC, id DESC"
+                         " LIMIT 1",
+                     {kind, subject});
+    if (!row) return std::nullopt;
+    return ToJob(*row);
 }
 
 std::optional<Job> Find(db::Connection& c, const std::string& id) {

@@ -14,6 +14,8 @@ void AddMigrations(db::MigrationSet& set);
 
 void Insert(db::Connection& c, const Job& j);
 std::optional<Job> Find(db::Connection& c, const std::string& id);
+// The newest job of a kind about a subject.
+std::optional<Job> Latest(db::Connection& c, const std::string& kind, const std::string& subject);
 struct ListFilter {
     std::string owner_id;  // empty: everyone's
     std::string state;     // empty: any

@@ -792,6 +792,7 @@ Json CatalogService::PackageCreate(const Principal* p, const Json& dict,
         d.resources = resources;
         Reindex(c, d);
         Audit(c, caller, "dataset.create", "dataset", d.id, {{"name", d.name}, {"title", d.title}});
+        for (const auto& r : resources) ResourceChanged(c, r, d, caller);
     });
     return DatasetDict(d, p);
 }
@@ -835,6 +836,8 @@ Json CatalogService::PackageUpdate(const Principal* p, const Json& dict, bool pa
     }
     if (!errors.empty()) throw Invalid(errors);
     d.metadata_modified = core::NowIso();
+    std::vector<Resource> changed;
+    std::vector<std::string> removed;
     db_.Write([&](db::Connection& c) {
         store::UpdateDataset(c, d);
         store::SetTags(c, d.id, d.tags);
@@ -850,19 +853,30 @@ Json CatalogService::PackageUpdate(const Principal* p, const Json& dict, bool pa
                     r.id = core::NewUuid();
                     r.created = d.metadata_modified;
                     store::InsertResource(c, r);
+                    changed.push_back(r);
                 } else {
                     store::UpdateResource(c, r);
+                    auto old = std::find_if(existing.resources.begin(), existing.resources.end(),
+                                            [&](const Resource& e) { return e.id == r.id; });
+                    if (old == existing.resources.end() || old->url != r.url ||
+                        old->format != r.format)
+                        changed.push_back(r);
                 }
                 kept.insert(r.id);
             }
             for (const auto& er : existing.resources)
-                if (!kept.count(er.id)) store::DeleteResource(c, er.id);
+                if (!kept.count(er.id)) {
+                    store::DeleteResource(c, er.id);
+                    removed.push_back(er.id);
+                }
         }
         d = *store::FindDataset(c, d.id);
         Reindex(c, d);
         Audit(c, caller, patch ? "dataset.patch" : "dataset.update", "dataset", d.id,
               {{"changes", Diff(before, DatasetDict(d, p))}});
+        for (const auto& r : changed) ResourceChanged(c, r, d, caller);
     });
+    ResourcesRemoved(removed);
     return DatasetDict(d, p);
 }
 
@@ -967,6 +981,9 @@ void CatalogService::DatasetPurge(const Principal* p, const std::string& id,
         store::PurgeDataset(c, d->id);
         Audit(c, caller, "dataset.purge", "dataset", d->id, {{"name", d->name}});
     });
+    std::vector<std::string> removed;
+    for (const auto& r : d->resources) removed.push_back(r.id);
+    ResourcesRemoved(removed);
 }
 
 void CatalogService::CountView(const std::string& dataset_id) {
@@ -1084,6 +1101,7 @@ Json CatalogService::ResourceCreate(const Principal* p, const Json& dict,
         store::UpdateDataset(c, d);
         Audit(c, caller, "resource.create", "dataset", d.id,
               {{"resource_id", r.id}, {"name", r.name}});
+        ResourceChanged(c, r, d, caller);
     });
     return ResourceDict(r, d);
 }
@@ -1131,6 +1149,8 @@ Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool p
         store::UpdateDataset(c, d);
         Audit(c, caller, "resource.update", "dataset", d.id,
               {{"resource_id", r->id}, {"changes", Diff(before, ResourceDict(updated, d))}});
+        if (updated.url != r->url || updated.format != r->format)
+            ResourceChanged(c, updated, d, caller);
     });
     return ResourceDict(updated, d);
 }
@@ -1147,6 +1167,40 @@ void CatalogService::ResourceDelete(const Principal* p, const std::string& id,
         store::UpdateDataset(c, d);
         Audit(c, caller, "resource.delete", "dataset", d.id, {{"resource_id", r->id}});
     });
+    ResourcesRemoved({r->id});
+}
+
+void CatalogService::ResourceChanged(db::Connection& c, const Resource& r, const Dataset& d,
+                                     const accounts::Caller& caller) {
+    if (events_.changed) events_.changed(c, r, d, caller.principal ? caller.principal->user_id : "");
+}
+
+void CatalogService::ResourcesRemoved(const std::vector<std::string>& ids) {
+    if (events_.removed && !ids.empty()) events_.removed(ids);
+}
+
+std::optional<ResourceSource> CatalogService::FindResourceSource(const std::string& resource_id) {
+    return db_.Read([&](db::Connection& c) -> std::optional<ResourceSource> {
+        auto r = store::FindResource(c, resource_id);
+        if (!r || r->state == "deleted") return std::nullopt;
+        auto d = store::FindDataset(c, r->package_id);
+        if (!d || d->state == "deleted") return std::nullopt;
+        d->resources.clear();
+        ResourceSource src{*r, *d, ""};
+        if (r->url_type == "upload") src.file_path = files_dir_ + "/" + r->id + "/" + r->url;
+        return src;
+    });
+}
+
+std::pair<ResourceSource, bool> CatalogService::ResourceAccess(const Principal* p,
+                                                               const std::string& resource_id) {
+    auto src = FindResourceSource(resource_id);
+    if (!src) throw HttpError::NotFound("catalog.no_such_resource");
+    if (!CanRead(p, src->dataset)) throw HttpError::NotFound("catalog.no_such_resource");
+    bool editor = CanEdit(p, src->dataset.owner_org);
+    if (src->resource.resource_private && !editor)
+        throw HttpError::NotFound("catalog.no_such_resource");
+    return {*src, editor};
 }
 
 namespace {

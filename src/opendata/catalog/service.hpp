@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,24 @@ struct ResourceFile {
 
 class SearchSnapshots;
 
+// What other modules (the datastore) learn about resources, without the catalog knowing them.
+struct ResourceEvents {
+    // Inside the write transaction that stored a new resource, or changed one's file, link or
+    // format (so work it enqueues commits with it).
+    std::function<void(db::Connection&, const Resource& r, const Dataset& d,
+                       const std::string& actor_id)>
+        changed;
+    // After the commit that deleted resources (or purged their dataset).
+    std::function<void(const std::vector<std::string>& resource_ids)> removed;
+};
+
+// A resource as the system sees it (no permission check): for background work.
+struct ResourceSource {
+    Resource resource;
+    Dataset dataset;  // without its resources
+    std::string file_path;  // the stored file of an upload, empty for links
+};
+
 class CatalogService {
   public:
     // `files_dir` holds uploaded resource files (<files_dir>/<resource id>/<file name>).
@@ -54,6 +73,13 @@ class CatalogService {
     ~CatalogService();
 
     const CatalogSchema& schema() const { return schema_; }
+    void SetResourceEvents(ResourceEvents events) { events_ = std::move(events); }
+    // Nullopt when the resource or its dataset is gone.
+    std::optional<ResourceSource> FindResourceSource(const std::string& resource_id);
+    // The resource and its dataset when `p` may read it (404 otherwise), and whether `p` may
+    // edit it.
+    std::pair<ResourceSource, bool> ResourceAccess(const accounts::Principal* p,
+                                                   const std::string& resource_id);
     const std::string& site_url() const { return site_url_; }
     void CountView(const std::string& dataset_id);
 
@@ -176,6 +202,10 @@ class CatalogService {
     // What package_search filters, ranks and facets: this node's in-memory snapshot, which
     // follows the catalog's version in the database.
     std::unique_ptr<SearchSnapshots> snapshots_;
+    ResourceEvents events_;
+    void ResourceChanged(db::Connection& c, const Resource& r, const Dataset& d,
+                         const accounts::Caller& caller);
+    void ResourcesRemoved(const std::vector<std::string>& ids);
 };
 
 }  // namespace govhub::catalog

@@ -560,38 +560,4 @@ SearchResult Search(db::Connection& c, const TableInfo& t, const SearchQuery& q)
     return out;
 }
 
-void Stream(db::Connection& c, const TableInfo& t, const SearchQuery& q,
-            const std::function<void(const std::vector<std::optional<std::string>>&)>& row) {
-    auto cols = Columns(t, q);
-    // Batches in _id order by keyset (constant memory, any table size); an explicit sort pages
-    // by offset instead.
-    const int64_t kBatch = 5000;
-    bool keyset = q.sort.empty() && !q.distinct;
-    std::vector<size_t> read = cols;
-    if (keyset) read.push_back(SIZE_MAX);
-    SearchQuery page = q;
-    page.columns = read;
-    page.total = false;
-    page.limit = kBatch;
-    int64_t sent = 0, limit = q.limit;
-    for (;;) {
-        page.limit = std::min<int64_t>(kBatch, limit - sent);
-        if (page.limit <= 0) break;
-        SearchResult r = Search(c, t, page);
-        for (auto& values : r.rows) {
-            if (keyset) {
-                page.after_id = std::stoll(*values.back());
-                values.pop_back();
-            }
-            row(values);
-        }
-        sent += static_cast<int64_t>(r.rows.size());
-        if (static_cast<int64_t>(r.rows.size()) < page.limit) break;
-        if (!keyset)
-            page.offset += static_cast<int64_t>(r.rows.size());
-        else
-            page.offset = 0;
-    }
-}
-
 }  // namespace govhub::datastore::store

@@ -66,9 +66,4 @@ int64_t CountRows(db::Connection& c, const std::string& table);
 
 SearchResult Search(db::Connection& c, const TableInfo& t, const SearchQuery& q);
 
-// Every row (in _id order) matching the query's filters and words, streamed to `row`; the
-// columns are the query's. For dumps of any size.
-void Stream(db::Connection& c, const TableInfo& t, const SearchQuery& q,
-            const std::function<void(const std::vector<std::optional<std::string>>&)>& row);
-
 }  // namespace govhub::datastore::store

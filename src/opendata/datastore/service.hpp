@@ -1,0 +1,94 @@
+#pragma once
+// Datastore rules: who may read and write a resource's table (the catalog decides: the API and
+// the pages ask the same question), CKAN's datastore_* parameters checked and turned into
+// queries, and the load job that turns a published file into a table.
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "accounts/model.hpp"
+#include "db/database.hpp"
+#include "jobs/runner.hpp"
+#include "jobs/service.hpp"
+#include "opendata/catalog/service.hpp"
+#include "opendata/datastore/model.hpp"
+
+namespace govhub::datastore {
+
+using Json = nlohmann::json;
+
+struct DatastoreConfig {
+    std::string tmp_dir;  // downloads of linked files
+    uint64_t max_fetch_bytes = 1ull << 30;
+    bool allow_private_urls = false;  // tests fetch from 127.0.0.1
+    int sql_timeout_ms = 10000;
+};
+
+// A dump in progress (/datastore/dump): the table, the query, the columns, and where the
+// next batch starts (by _id when the rows are in _id order, by offset otherwise), so a dump of
+// any size streams in constant memory.
+struct DumpPlan {
+    TableInfo table;
+    SearchQuery query;
+    std::vector<std::string> headers;
+    std::vector<FieldType> types;
+    int64_t limit = INT64_MAX, sent = 0;
+    bool keyset = true, done = false;
+};
+
+class DatastoreService {
+  public:
+    static constexpr const char* kLoadJob = "datastore.load";
+
+    DatastoreService(db::Database& datastore, catalog::CatalogService& catalog,
+                     jobs::JobService& jobs, DatastoreConfig config);
+
+    db::Database& database() { return db_; }
+    const std::string& tmp_dir() const { return config_.tmp_dir; }
+
+    // The catalog's resource events: a tabular resource gets a load job; a deleted one loses
+    // its table.
+    void OnResourceChanged(db::Connection& c, const catalog::Resource& r,
+                           const catalog::Dataset& d, const std::string& actor_id);
+    void OnResourcesRemoved(const std::vector<std::string>& resource_ids);
+    // An editor re-runs the load (optionally of another sheet); returns the job id.
+    std::string Reload(const accounts::Principal* p, const std::string& resource_id,
+                       const std::string& sheet);
+    // The load job's handler.
+    std::string RunLoad(jobs::JobContext& ctx);
+
+    // CKAN actions (params as the Action API passed them).
+    Json Search(const accounts::Principal* p, const Json& params);
+    Json Info(const accounts::Principal* p, const Json& params);
+    Json Create(const accounts::Principal* p, const Json& params);
+    Json Upsert(const accounts::Principal* p, const Json& params);
+    Json Delete(const accounts::Principal* p, const Json& params);
+    Json RecordsDelete(const accounts::Principal* p, const Json& params);
+
+    DumpPlan PlanDump(const accounts::Principal* p, const std::string& resource_id,
+                      const Json& params);
+    // The next rows of a dump (empty once it is complete).
+    std::vector<std::vector<std::optional<std::string>>> NextDumpBatch(DumpPlan& plan);
+
+    // The table of a resource the caller may read (nullopt: none loaded yet).
+    std::optional<TableInfo> TableOf(const accounts::Principal* p, const std::string& resource_id);
+    // The latest load job of a resource, for its page (id, state, progress, message).
+    std::optional<jobs::Job> LatestLoad(const std::string& resource_id);
+
+  private:
+    TableInfo RequireTable(const std::string& resource_id);
+    SearchQuery ParseQuery(const TableInfo& t, const Json& params, bool for_dump);
+    Json TableMetadata(const accounts::Principal* p, const Json& params);
+
+    db::Database& db_;
+    catalog::CatalogService& catalog_;
+    jobs::JobService& jobs_;
+    DatastoreConfig config_;
+};
+
+// Registers the load job with a runner.
+void RegisterJobs(jobs::JobRunner& runner, DatastoreService& service);
+
+}  // namespace govhub::datastore

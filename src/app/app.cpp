@@ -113,16 +113,14 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     P.datastore_db = db::Open(config_.DatastoreUrl());
     P.datastore = std::make_unique<datastore::DatastoreService>(
         *P.datastore_db, *P.catalog, *P.jobs,
-        datastore::DatastoreConfig{.tmp_dir = config_.data_dir + "/tmp",
-                                   .max_fetch_bytes =
-                                       static_cast<uint64_t>(config_.max_upload_mib) * 1024 * 1024,
-                                   .allow_private_urls = config_.datastore_allow_private_urls});
+        datastore::DatastoreConfig{
+            .tmp_dir = config_.data_dir + "/tmp",
+            .max_fetch_bytes = static_cast<uint64_t>(config_.max_upload_mib) * 1024 * 1024,
+            .allow_private_urls = config_.datastore_allow_private_urls});
     P.catalog->SetResourceEvents(
-        {.changed =
-             [ds = P.datastore.get()](db::Connection& c, const catalog::Resource& r,
-                                      const catalog::Dataset& d, const std::string& actor) {
-                 ds->OnResourceChanged(c, r, d, actor);
-             },
+        {.changed = [ds = P.datastore.get()](
+                        db::Connection& c, const catalog::Resource& r, const catalog::Dataset& d,
+                        const std::string& actor) { ds->OnResourceChanged(c, r, d, actor); },
          .removed = [ds = P.datastore.get()](
                         const std::vector<std::string>& ids) { ds->OnResourcesRemoved(ids); }});
     datastore::store::AddMigrations(P.datastore_migrations);

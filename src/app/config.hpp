@@ -14,7 +14,7 @@ struct Config {
     // the same PostgreSQL database (schema "datastore") beside a PostgreSQL one.
     std::string datastore_url;
     bool datastore_allow_private_urls = false;  // load links to private addresses (tests)
-    std::string web_dir;       // default: <binary>/../web, else ./web
+    std::string web_dir;                        // default: <binary>/../web, else ./web
     std::string site_url = "http://localhost:8080";
     std::string site_title;  // default: the translated site.title
     std::string address = "0.0.0.0";

@@ -15,10 +15,12 @@ ACTIONS = [
     "group_list", "group_show", "group_create", "group_update", "group_patch", "group_delete", "member_create",
     "member_delete", "member_list", "tag_list", "tag_autocomplete", "license_list", "user_show", "user_list",
     "package_activity_list", "organization_activity_list", "help_show",
+    "datastore_search", "datastore_info", "datastore_create", "datastore_upsert", "datastore_delete",
+    "datastore_records_delete",
 ]
 READ_ONLY = {"package_list", "current_package_list_with_resources", "package_autocomplete", "organization_list",
              "organization_autocomplete", "organization_list_for_user", "group_list", "tag_list", "tag_autocomplete",
-             "license_list", "user_list", "package_search", "user_show"}
+             "license_list", "user_list", "package_search", "user_show", "datastore_search", "datastore_info"}
 
 BAD_BODIES = [
     {},

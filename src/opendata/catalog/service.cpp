@@ -223,7 +223,8 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
     Organization o;
     db_.Write([&](db::Connection& c) {
         auto found = store::FindOrganization(c, id);
-        if (!found || found->state == "deleted") throw HttpError::NotFound("catalog.no_such_organization");
+        if (!found || found->state == "deleted")
+            throw HttpError::NotFound("catalog.no_such_organization");
         if (!accounts_.HasCapacity(p, "organization", found->id, Capacity::kAdmin))
             throw HttpError::Forbidden();
         before = o = *found;
@@ -1172,7 +1173,8 @@ void CatalogService::ResourceDelete(const Principal* p, const std::string& id,
 
 void CatalogService::ResourceChanged(db::Connection& c, const Resource& r, const Dataset& d,
                                      const accounts::Caller& caller) {
-    if (events_.changed) events_.changed(c, r, d, caller.principal ? caller.principal->user_id : "");
+    if (events_.changed)
+        events_.changed(c, r, d, caller.principal ? caller.principal->user_id : "");
 }
 
 void CatalogService::ResourcesRemoved(const std::vector<std::string>& ids) {

@@ -60,7 +60,7 @@ struct ResourceEvents {
 // A resource as the system sees it (no permission check): for background work.
 struct ResourceSource {
     Resource resource;
-    Dataset dataset;  // without its resources
+    Dataset dataset;        // without its resources
     std::string file_path;  // the stored file of an upload, empty for links
 };
 

@@ -93,7 +93,7 @@ http::Response Dump(DatastoreService& ds, http::Request& req) {
         return r;
     }
     char sep = format == "tsv" ? '\t' : ',';
-    r.headers.Set("Content-Type", format == "json" ? "application/json; charset=utf-8"
+    r.headers.Set("Content-Type", format == "json"  ? "application/json; charset=utf-8"
                                   : format == "tsv" ? "text/tab-separated-values; charset=utf-8"
                                                     : "text/csv; charset=utf-8");
     struct State {
@@ -147,15 +147,20 @@ http::Response Dump(DatastoreService& ds, http::Request& req) {
 void RegisterApi(http::Router& router, ckan_api::ActionRegistry& a, DatastoreService& ds) {
     const ActionOptions read{.side_effect_free = true};
     const ActionOptions write{.body_limit = 64 << 20};
-    a.Add("datastore_search", [&ds](ActionContext& ctx) { return ds.Search(User(ctx), ctx.params); },
-          read);
-    a.Add("datastore_info", [&ds](ActionContext& ctx) { return ds.Info(User(ctx), ctx.params); },
-          read);
-    a.Add("datastore_create", [&ds](ActionContext& ctx) { return ds.Create(User(ctx), ctx.params); },
-          write);
-    a.Add("datastore_upsert", [&ds](ActionContext& ctx) { return ds.Upsert(User(ctx), ctx.params); },
-          write);
-    a.Add("datastore_delete", [&ds](ActionContext& ctx) { return ds.Delete(User(ctx), ctx.params); });
+    a.Add(
+        "datastore_search", [&ds](ActionContext& ctx) { return ds.Search(User(ctx), ctx.params); },
+        read);
+    a.Add(
+        "datastore_info", [&ds](ActionContext& ctx) { return ds.Info(User(ctx), ctx.params); },
+        read);
+    a.Add(
+        "datastore_create", [&ds](ActionContext& ctx) { return ds.Create(User(ctx), ctx.params); },
+        write);
+    a.Add(
+        "datastore_upsert", [&ds](ActionContext& ctx) { return ds.Upsert(User(ctx), ctx.params); },
+        write);
+    a.Add("datastore_delete",
+          [&ds](ActionContext& ctx) { return ds.Delete(User(ctx), ctx.params); });
     a.Add("datastore_records_delete",
           [&ds](ActionContext& ctx) { return ds.RecordsDelete(User(ctx), ctx.params); });
     router.Get("/datastore/dump/{resource_id}",

@@ -98,7 +98,8 @@ void FetchUrl(const std::string& url, const std::string& dest, const FetchOption
         throw SourceError("the linked file is larger than " + std::to_string(t.max >> 20) + " MiB");
     if (rc == CURLE_HTTP_RETURNED_ERROR)
         throw SourceError("the link answered HTTP " + std::to_string(status));
-    if (rc != CURLE_OK) throw SourceError(std::string("the link could not be fetched: ") + curl_easy_strerror(rc));
+    if (rc != CURLE_OK)
+        throw SourceError(std::string("the link could not be fetched: ") + curl_easy_strerror(rc));
     if (!closed) throw SourceError("cannot write the download");
 }
 

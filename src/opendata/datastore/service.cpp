@@ -175,12 +175,15 @@ std::vector<Filter> ParseFilters(const TableInfo& t, const Json& filters) {
         if (it.key() == "$or" || it.key() == "$and")
             throw Invalid("filters", it.key() + " is not supported: give field: value pairs");
         size_t i = FieldIndex(t, it.key());
-        if (i == SIZE_MAX - 1) throw Invalid("filters", "field \"" + it.key() + "\" not in the table");
+        if (i == SIZE_MAX - 1)
+            throw Invalid("filters", "field \"" + it.key() + "\" not in the table");
         const Json& v = *it;
         auto ranges = [&](const Json& ops) {
-            static const std::map<std::string, Filter::Op> kOps = {
-                {"eq", Filter::Op::kEq}, {"gt", Filter::Op::kGt},  {"gte", Filter::Op::kGte},
-                {"lt", Filter::Op::kLt}, {"lte", Filter::Op::kLte}};
+            static const std::map<std::string, Filter::Op> kOps = {{"eq", Filter::Op::kEq},
+                                                                   {"gt", Filter::Op::kGt},
+                                                                   {"gte", Filter::Op::kGte},
+                                                                   {"lt", Filter::Op::kLt},
+                                                                   {"lte", Filter::Op::kLte}};
             for (auto op = ops.begin(); op != ops.end(); ++op) {
                 auto k = kOps.find(op.key());
                 if (k == kOps.end())
@@ -241,8 +244,9 @@ std::string DatastoreService::Reload(const accounts::Principal* p, const std::st
     if (!editor) throw HttpError::Forbidden();
     Json payload = {{"resource_id", src.resource.id}};
     if (!sheet.empty()) payload["sheet"] = sheet;
-    return jobs_.Enqueue(kLoadJob, payload.dump(),
-                         {.owner_id = p->user_id, .max_attempts = 3, .subject = Subject(src.resource.id)});
+    return jobs_.Enqueue(
+        kLoadJob, payload.dump(),
+        {.owner_id = p->user_id, .max_attempts = 3, .subject = Subject(src.resource.id)});
 }
 
 std::string DatastoreService::RunLoad(jobs::JobContext& ctx) {
@@ -266,7 +270,8 @@ std::string DatastoreService::RunLoad(jobs::JobContext& ctx) {
         }
         auto dictionary = db_.Read([&](db::Connection& c) { return store::FindTable(c, id); });
         std::string ext = std::filesystem::path(src->resource.url).extension().string();
-        std::string format = src->resource.format.empty() ? ext.substr(ext.empty() ? 0 : 1) : src->resource.format;
+        std::string format =
+            src->resource.format.empty() ? ext.substr(ext.empty() ? 0 : 1) : src->resource.format;
         auto source = OpenTable(path, format, sheet);
         LoadHooks hooks;
         hooks.progress = [&](int64_t done, int64_t total, const std::string& m) {
@@ -276,7 +281,8 @@ std::string DatastoreService::RunLoad(jobs::JobContext& ctx) {
             ctx.Log(m, level == "warning" ? "warn" : level);
         };
         hooks.check_cancelled = [&] { ctx.ThrowIfInterrupted(); };
-        LoadResult r = LoadTable(db_, id, *source, dictionary ? dictionary->fields : std::vector<Field>{}, hooks);
+        LoadResult r = LoadTable(db_, id, *source,
+                                 dictionary ? dictionary->fields : std::vector<Field>{}, hooks);
         if (!downloaded.empty()) std::filesystem::remove(downloaded);
         return Json{{"rows", r.rows}, {"fields", r.fields.size()}}.dump();
     } catch (const SourceError& e) {
@@ -376,7 +382,8 @@ SearchQuery DatastoreService::ParseQuery(const TableInfo& t, const Json& params,
 }
 
 Json DatastoreService::TableMetadata(const accounts::Principal* p, const Json& params) {
-    std::vector<TableInfo> tables = db_.Read([](db::Connection& c) { return store::ListTables(c); });
+    std::vector<TableInfo> tables =
+        db_.Read([](db::Connection& c) { return store::ListTables(c); });
     Json records = Json::array();
     int64_t n = 0;
     for (const auto& t : tables) {
@@ -385,8 +392,8 @@ Json DatastoreService::TableMetadata(const accounts::Principal* p, const Json& p
         } catch (const HttpError&) {
             continue;  // tables of resources the caller may not read are not listed
         }
-        records.push_back({{"_id", ++n}, {"name", t.resource_id}, {"alias_of", nullptr},
-                           {"count", t.rows}});
+        records.push_back(
+            {{"_id", ++n}, {"name", t.resource_id}, {"alias_of", nullptr}, {"count", t.rows}});
     }
     int64_t limit = std::min(Integer(params, "limit", 100), kMaxLimit);
     int64_t offset = Integer(params, "offset", 0);
@@ -423,14 +430,15 @@ Json DatastoreService::Search(const accounts::Principal* p, const Json& params) 
     Json fields = Json::array();
     Json all = FieldDicts(t, true);
     for (size_t c : cols) fields.push_back(all[c == SIZE_MAX ? 0 : c + 1]);
-    Json out = {{"resource_id", id}, {"fields", fields}, {"limit", q.limit}, {"offset", q.offset},
-                {"records_format", format}, {"total_was_estimated", false}};
+    Json out = {{"resource_id", id},  {"fields", fields},         {"limit", q.limit},
+                {"offset", q.offset}, {"records_format", format}, {"total_was_estimated", false}};
     if (r.total) out["total"] = *r.total;
     if (format == "csv" || format == "tsv") {
         char sep = format == "csv" ? ',' : '\t';
         std::string text;
         for (const auto& row : r.rows) {
-            for (size_t i = 0; i < row.size(); ++i) text += (i ? std::string(1, sep) : "") + CsvCell(row[i], sep);
+            for (size_t i = 0; i < row.size(); ++i)
+                text += (i ? std::string(1, sep) : "") + CsvCell(row[i], sep);
             text += '\n';
         }
         out["records"] = text;
@@ -439,7 +447,8 @@ Json DatastoreService::Search(const accounts::Principal* p, const Json& params) 
         for (const auto& row : r.rows) {
             if (format == "lists") {
                 Json list = Json::array();
-                for (size_t i = 0; i < row.size(); ++i) list.push_back(JsonValue(TypeAt(t, cols[i]), row[i]));
+                for (size_t i = 0; i < row.size(); ++i)
+                    list.push_back(JsonValue(TypeAt(t, cols[i]), row[i]));
                 records.push_back(std::move(list));
             } else {
                 Json obj = Json::object();
@@ -456,7 +465,8 @@ Json DatastoreService::Search(const accounts::Principal* p, const Json& params) 
     std::string base = "/api/3/action/datastore_search?resource_id=" + core::UrlEncode(id);
     out["_links"] = {{"start", base},
                      {"next", base + "&offset=" + std::to_string(q.offset + q.limit)}};
-    bool by_id = q.sort.empty() || (q.sort.size() == 1 && q.sort[0].field == SIZE_MAX && !q.sort[0].desc);
+    bool by_id =
+        q.sort.empty() || (q.sort.size() == 1 && q.sort[0].field == SIZE_MAX && !q.sort[0].desc);
     if (by_id && !q.distinct && !r.rows.empty() && static_cast<int64_t>(r.rows.size()) == q.limit) {
         // The last row's _id, whether or not it was asked for.
         std::optional<int64_t> last;
@@ -469,7 +479,9 @@ Json DatastoreService::Search(const accounts::Principal* p, const Json& params) 
             auto rows = db_.Read([&](db::Connection& c) { return store::Search(c, t, ids); }).rows;
             if (!rows.empty() && rows.back()[0]) last = core::ParseInt(*rows.back()[0]);
         }
-        if (last) out["next_page"] = {{"after", *last}, {"url", base + "&after=" + std::to_string(*last)}};
+        if (last)
+            out["next_page"] = {{"after", *last},
+                                {"url", base + "&after=" + std::to_string(*last)}};
     }
     return out;
 }
@@ -519,7 +531,8 @@ std::vector<Field> ParseFieldDefs(const Json& fields, db::Engine engine) {
             x.id.find_first_of(std::string("\"\n\r\t\0", 5)) != std::string::npos)
             throw Invalid("fields", "\"" + x.id + "\" is not a valid field id");
         if (!ids.insert(x.id).second) throw Invalid("fields", "\"" + x.id + "\" is given twice");
-        std::string type = f.contains("type") && f["type"].is_string() ? f["type"].get<std::string>() : "text";
+        std::string type =
+            f.contains("type") && f["type"].is_string() ? f["type"].get<std::string>() : "text";
         auto t = ParseTypeName(type);
         if (!t) throw Invalid("fields", "unknown type \"" + type + "\" for \"" + x.id + "\"");
         x.type = *t;
@@ -563,7 +576,8 @@ std::vector<store::Record> ParseRecords(const TableInfo& t, const Json& records)
     size_t n = 0;
     for (const auto& r : records) {
         std::string where = "records";
-        if (!r.is_object()) throw Invalid(where, "record " + std::to_string(n) + " is not an object");
+        if (!r.is_object())
+            throw Invalid(where, "record " + std::to_string(n) + " is not an object");
         store::Record rec;
         for (auto it = r.begin(); it != r.end(); ++it) {
             size_t i = FieldIndex(t, it.key());
@@ -602,17 +616,20 @@ Json DatastoreService::Create(const accounts::Principal* p, const Json& params) 
     if (!editor) throw HttpError::Forbidden();
     std::vector<Field> defs = ParseFieldDefs(Structured(params, "fields"), db_.engine());
     std::vector<std::string> pk = PrimaryKey(params);
-    std::optional<TableInfo> existing = db_.Read([&](db::Connection& c) { return store::FindTable(c, id); });
+    std::optional<TableInfo> existing =
+        db_.Read([&](db::Connection& c) { return store::FindTable(c, id); });
     TableInfo t;
     bool reload = false;
     db_.Write([&](db::Connection& c) {
         if (!existing) {
             if (defs.empty()) throw Invalid("fields", "a new table needs its fields");
             if (defs.size() > store::MaxFields(db_.engine()))
-                throw Invalid("fields", "at most " + std::to_string(store::MaxFields(db_.engine())) +
+                throw Invalid("fields", "at most " +
+                                            std::to_string(store::MaxFields(db_.engine())) +
                                             " fields fit in one table");
             for (const auto& k : pk)
-                if (std::none_of(defs.begin(), defs.end(), [&](const Field& f) { return f.id == k; }))
+                if (std::none_of(defs.begin(), defs.end(),
+                                 [&](const Field& f) { return f.id == k; }))
                     throw Invalid("primary_key", "field \"" + k + "\" not in fields");
             t.resource_id = id;
             t.fields = defs;
@@ -625,7 +642,10 @@ Json DatastoreService::Create(const accounts::Principal* p, const Json& params) 
             // field is fixed and the file loads again with it; other types stay.
             for (auto& d : defs) {
                 size_t i = FieldIndex(t, d.id);
-                if (i == SIZE_MAX - 1) throw Invalid("fields", "adding fields to an existing table is not supported; \"" + d.id + "\" is new");
+                if (i == SIZE_MAX - 1)
+                    throw Invalid("fields",
+                                  "adding fields to an existing table is not supported; \"" + d.id +
+                                      "\" is new");
                 Field& f = t.fields[i];
                 f.label = d.label;
                 f.description = d.description;
@@ -768,11 +788,13 @@ std::vector<std::vector<std::optional<std::string>>> DatastoreService::NextDumpB
         plan.done = true;
         return {};
     }
-    auto rows = db_.Read([&](db::Connection& c) { return store::Search(c, plan.table, plan.query); }).rows;
+    auto rows =
+        db_.Read([&](db::Connection& c) { return store::Search(c, plan.table, plan.query); }).rows;
     if (static_cast<int64_t>(rows.size()) < plan.query.limit) plan.done = true;
     plan.sent += static_cast<int64_t>(rows.size());
     if (plan.keyset) {
-        if (!rows.empty() && rows.back().back()) plan.query.after_id = core::ParseInt(*rows.back().back());
+        if (!rows.empty() && rows.back().back())
+            plan.query.after_id = core::ParseInt(*rows.back().back());
         plan.query.offset = 0;
         for (auto& r : rows) r.pop_back();
     } else {

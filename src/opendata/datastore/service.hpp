@@ -50,8 +50,8 @@ class DatastoreService {
 
     // The catalog's resource events: a tabular resource gets a load job; a deleted one loses
     // its table.
-    void OnResourceChanged(db::Connection& c, const catalog::Resource& r,
-                           const catalog::Dataset& d, const std::string& actor_id);
+    void OnResourceChanged(db::Connection& c, const catalog::Resource& r, const catalog::Dataset& d,
+                           const std::string& actor_id);
     void OnResourcesRemoved(const std::vector<std::string>& resource_ids);
     // An editor re-runs the load (optionally of another sheet); returns the job id.
     std::string Reload(const accounts::Principal* p, const std::string& resource_id,

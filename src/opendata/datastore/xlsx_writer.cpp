@@ -6,7 +6,8 @@
 
 namespace govhub::datastore {
 
-void WriteXlsxDump(const std::string& path, const DumpPlan& plan, const std::function<Rows()>& next) {
+void WriteXlsxDump(const std::string& path, const DumpPlan& plan,
+                   const std::function<Rows()>& next) {
     lxw_workbook_options options{};
     options.constant_memory = LXW_TRUE;
     options.use_zip64 = LXW_TRUE;

@@ -1,0 +1,328 @@
+"""The automatic API: a published file becomes a table behind CKAN's datastore actions, on both
+engines. Loading through the job queue, every datastore_search parameter, writes, dumps,
+permissions, and bad input that gets a clear error and changes nothing."""
+import csv
+import http.server
+import io
+import json
+import threading
+import time
+import zipfile
+
+import pytest
+
+from govhub_harness import Browser, Server
+from test_catalog_api import call, ok, record_dataset, world  # noqa: F401  (fixture)
+from test_resource_upload import upload
+
+POPULATION = ("อำเภอ,ชาย,หญิง,วันที่สำรวจ,หมายเหตุ\r\n"
+              "เมืองเชียงใหม่,\"112,201\",\"121,933\",31/12/2566,ศูนย์กลางจังหวัด\r\n"
+              "สันทราย,\"64,010\",\"69,842\",31/12/2566,\r\n"
+              "ฝาง,\"58,222\",\"59,307\",๓๑ ธ.ค. ๒๕๖๖,ชายแดนภาคเหนือ\r\n"
+              "แม่ริม,\"46,980\",\"50,114\",2023-12-31,ท่องเที่ยว\r\n")
+
+
+def wait_for_load(api, resource_id, token=None, timeout=30):
+    """Polls datastore_info until the table exists; returns the table's info."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        r = call(api, "datastore_info", {"resource_id": resource_id}, token, method="GET")
+        if r.status == 200:
+            return r.json()["result"]
+        time.sleep(0.1)
+    raise AssertionError("the table of %s was not loaded" % resource_id)
+
+
+def latest_job(server, resource_id):
+    rows = server.query("SELECT id, state, error FROM jobs WHERE subject = 'resource:%s' ORDER BY created DESC LIMIT 1"
+                        % resource_id)
+    return rows[0] if rows else None
+
+
+def wait_for_job(server, resource_id, states=("succeeded", "failed"), timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        job = latest_job(server, resource_id)
+        if job and job[1] in states:
+            return job
+        time.sleep(0.1)
+    raise AssertionError("no finished load job for %s" % resource_id)
+
+
+@pytest.fixture(scope="module")
+def table(server, world):
+    """A public dataset with a cp874 CSV upload, loaded."""
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    name = "ds-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), editor))
+    body = POPULATION.encode("cp874")
+    status, raw = upload(server, editor, {"package_id": name}, "ประชากร.csv", [body], len(body))
+    assert status == 200, raw[:300]
+    res = json.loads(raw)["result"]
+    info = wait_for_load(api, res["id"])
+    return {"id": res["id"], "dataset": name, "info": info}
+
+
+def search(server, table, token=None, **params):
+    params.setdefault("resource_id", table["id"])
+    return call(Browser(server), "datastore_search", params, token, method="GET")
+
+
+def test_a_cp874_upload_becomes_a_typed_table(server, table):
+    info = table["info"]
+    assert info["meta"]["count"] == 4
+    types = {f["id"]: f["type"] for f in info["fields"]}
+    assert types == {"อำเภอ": "text", "ชาย": "int", "หญิง": "int", "วันที่สำรวจ": "date", "หมายเหตุ": "text"}
+    r = ok(search(server, table))
+    assert [f["id"] for f in r["fields"]] == ["_id", "อำเภอ", "ชาย", "หญิง", "วันที่สำรวจ", "หมายเหตุ"]
+    first = r["records"][0]
+    assert first == {"_id": 1, "อำเภอ": "เมืองเชียงใหม่", "ชาย": 112201, "หญิง": 121933,
+                     "วันที่สำรวจ": "2023-12-31", "หมายเหตุ": "ศูนย์กลางจังหวัด"}
+    assert {rec["วันที่สำรวจ"] for rec in r["records"]} == {"2023-12-31"}  # every Thai spelling
+    assert r["records"][1]["หมายเหตุ"] is None and r["total"] == 4
+    # The load job says how it read the file.
+    job = latest_job(server, table["id"])
+    log = " ".join(row[0] for row in server.query("SELECT message FROM job_log WHERE job_id = '%s'" % job[0]))
+    assert "CP874" in log and "4 rows" in log
+
+
+def test_search_parameters(server, table):
+    rows = lambda **p: ok(search(server, table, **p))["records"]  # noqa: E731
+    assert [r["อำเภอ"] for r in rows(q="ชายแดน")] == ["ฝาง"]  # Thai words, as prefixes
+    assert [r["อำเภอ"] for r in rows(q=json.dumps({"หมายเหตุ": "ท่องเที่ยว"}))] == ["แม่ริม"]
+    assert [r["อำเภอ"] for r in rows(filters=json.dumps({"อำเภอ": ["ฝาง", "สันทราย"]}))] == ["สันทราย", "ฝาง"]
+    assert [r["อำเภอ"] for r in rows(filters=json.dumps({"ชาย": {"gte": 58222, "lt": 100000}}))] == ["สันทราย", "ฝาง"]
+    assert [r["อำเภอ"] for r in rows(filters=json.dumps({"หมายเหตุ": None}))] == ["สันทราย"]
+    assert [r["อำเภอ"] for r in rows(sort="ชาย desc", limit=2)] == ["เมืองเชียงใหม่", "สันทราย"]
+    assert [r["อำเภอ"] for r in rows(sort="หญิง", offset=1, limit=2)] == ["ฝาง", "สันทราย"]
+    assert rows(fields="อำเภอ,ชาย", limit=1) == [{"อำเภอ": "เมืองเชียงใหม่", "ชาย": 112201}]
+    assert rows(fields="วันที่สำรวจ", distinct="true") == [{"วันที่สำรวจ": "2023-12-31"}]
+    r = ok(search(server, table, records_format="lists", fields="_id,ชาย", limit=2, include_total="false"))
+    assert r["records"] == [[1, 112201], [2, 64010]] and "total" not in r
+    r = ok(search(server, table, records_format="csv", fields="อำเภอ,หมายเหตุ", limit=2))
+    assert r["records"] == "เมืองเชียงใหม่,ศูนย์กลางจังหวัด\nสันทราย,\n"
+    r = ok(search(server, table, records_format="tsv", fields="อำเภอ,ชาย", limit=1))
+    assert r["records"] == "เมืองเชียงใหม่\t112201\n"
+    # Keyset paging: next_page.after continues exactly where the page ended.
+    page = ok(search(server, table, limit=2))
+    assert page["next_page"]["after"] == 2
+    rest = ok(search(server, table, limit=2, after=page["next_page"]["after"]))
+    assert [r["_id"] for r in rest["records"]] == [3, 4]
+    assert ok(search(server, table, limit=5000000))["limit"] == 32000  # CKAN's ceiling
+    # _table_metadata lists the tables the caller may read.
+    names = [r["name"] for r in ok(search(server, table, resource_id="_table_metadata", limit=1000))["records"]]
+    assert table["id"] in names
+
+
+@pytest.mark.parametrize("params,field", [
+    ({"filters": json.dumps({"ไม่มี": 1})}, "filters"),
+    ({"filters": json.dumps({"ชาย": "มาก"})}, "filters"),
+    ({"filters": json.dumps({"ชาย": {"around": 5}})}, "filters"),
+    ({"filters": json.dumps({"$or": []})}, "filters"),
+    ({"filters": "{broken"}, "filters"),
+    ({"filters": "[1, 2]"}, "filters"),
+    ({"q": json.dumps({"ไม่มี": "x"})}, "q"),
+    ({"sort": "ไม่มี desc"}, "sort"),
+    ({"sort": "อำเภอ; DROP TABLE x"}, "sort"),
+    ({"fields": "อำเภอ,\"_full_text\""}, "fields"),
+    ({"limit": "-1"}, "limit"),
+    ({"limit": "ten"}, "limit"),
+    ({"offset": "-5"}, "offset"),
+    ({"records_format": "xml"}, "records_format"),
+    ({"distinct": "maybe"}, "distinct"),
+    ({"after": "x"}, "after"),
+    ({"after": "2", "sort": "ชาย desc"}, "after"),
+])
+def test_bad_search_parameters_are_named(server, table, params, field):
+    r = search(server, table, **params)
+    assert r.status == 409, (params, r.text[:300])
+    body = r.json()
+    assert body["success"] is False and field in body["error"], body
+
+
+def test_unknown_and_hidden_tables(server, table, world):
+    assert search(server, table, resource_id="00000000-0000-4000-8000-000000000000").status == 404
+    assert search(server, table, resource_id="' OR 1=1 --").status == 404
+    assert call(Browser(server), "datastore_search", {}, method="GET").status == 409
+    # A private dataset's table is invisible to visitors, listed for its organization.
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    name = "ds-private-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name, private=True), editor))
+    body = "ก,ข\n1,2\n".encode()
+    status, raw = upload(server, editor, {"package_id": name}, "secret.csv", [body], len(body))
+    rid = json.loads(raw)["result"]["id"]
+    wait_for_load(api, rid, editor)
+    assert call(api, "datastore_search", {"resource_id": rid}, method="GET").status == 404
+    assert call(api, "datastore_search", {"resource_id": rid}, world["people"]["other"], method="GET").status == 404
+    assert ok(call(api, "datastore_search", {"resource_id": rid}, world["people"]["member"], method="GET"))["total"] == 1
+    listed = lambda token: [r["name"] for r in ok(call(api, "datastore_search", {"resource_id": "_table_metadata", "limit": 1000}, token, method="GET"))["records"]]  # noqa: E731
+    assert rid not in listed(None) and rid in listed(editor)
+    assert Browser(server).get("/datastore/dump/" + rid).status == 404
+
+
+def test_dumps(server, table):
+    b = Browser(server)
+    r = b.get("/datastore/dump/%s" % table["id"])
+    assert r.status == 200 and r.header("Content-Type").startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[0] == ["_id", "อำเภอ", "ชาย", "หญิง", "วันที่สำรวจ", "หมายเหตุ"] and len(rows) == 5
+    assert rows[1][1] == "เมืองเชียงใหม่" and rows[2][5] == ""
+    from urllib.parse import quote
+    r = b.get("/datastore/dump/%s?bom=true&format=tsv&fields=%s" % (table["id"], quote("อำเภอ")))
+    assert r.body.startswith(b"\xef\xbb\xbf") and r.text.lstrip("\ufeff").split("\r\n")[:2] == ["อำเภอ", "เมืองเชียงใหม่"]
+    r = b.get("/datastore/dump/%s?format=json&filters=%s" % (table["id"], quote(json.dumps({"อำเภอ": "ฝาง"}))))
+    body = r.json()
+    assert [f["id"] for f in body["fields"]][:2] == ["_id", "อำเภอ"] and body["records"] == [
+        [3, "ฝาง", 58222, 59307, "2023-12-31", "ชายแดนภาคเหนือ"]]
+    r = b.get("/datastore/dump/%s?format=xlsx" % table["id"])
+    assert r.status == 200
+    with zipfile.ZipFile(io.BytesIO(r.body)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        strings = z.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in z.namelist() else sheet
+    assert "เมืองเชียงใหม่" in strings and "112201" in sheet
+    assert b.get("/datastore/dump/%s?format=pdf" % table["id"]).status == 400
+    assert b.get("/datastore/dump/%s?sort=nope" % table["id"]).status == 409
+
+
+def test_create_upsert_and_delete_through_the_api(server, world):
+    api = Browser(server)
+    editor, other = world["people"]["editor"], world["people"]["other"]
+    name = "ds-api-" + world["suffix"]
+    d = ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), editor))
+    res = ok(call(api, "resource_create", {"package_id": d["id"], "name": "สถานีตรวจวัด",
+                                           "url": "https://example.go.th/stations"}, editor))
+    fields = [{"id": "รหัส", "type": "text"}, {"id": "ชื่อสถานี", "type": "text",
+                                                 "info": {"label": "Station", "notes": "ชื่อทางการ"}},
+              {"id": "pm25", "type": "numeric"}, {"id": "เปิด", "type": "bool"}]
+    create = {"resource_id": res["id"], "fields": fields, "primary_key": "รหัส",
+              "records": [{"รหัส": "01t", "ชื่อสถานี": "เชียงใหม่", "pm25": 41.5, "เปิด": True}]}
+    assert call(api, "datastore_create", create, other).status == 403
+    assert call(api, "datastore_create", create).status == 403
+    ok(call(api, "datastore_create", create, editor))
+    info = ok(call(api, "datastore_info", {"resource_id": res["id"]}, method="GET"))
+    assert info["meta"]["primary_key"] == ["รหัส"] and info["fields"][1]["info"]["label"] == "Station"
+    up = lambda method, records, **extra: call(api, "datastore_upsert", dict(  # noqa: E731
+        {"resource_id": res["id"], "method": method, "records": records}, **extra), editor)
+    ok(up("insert", [{"รหัส": "02t", "ชื่อสถานี": "ลำปาง", "pm25": "๓๒.๕", "เปิด": "ใช่"}]))
+    ok(up("upsert", [{"รหัส": "01t", "pm25": 55}, {"รหัส": "03t", "ชื่อสถานี": "น่าน", "pm25": None}]))
+    ok(up("update", [{"รหัส": "02t", "เปิด": False}]))
+    rows = ok(call(api, "datastore_search", {"resource_id": res["id"], "sort": "รหัส"}, method="GET"))["records"]
+    assert [(r["รหัส"], r["ชื่อสถานี"], r["pm25"], r["เปิด"]) for r in rows] == [
+        ("01t", "เชียงใหม่", 55, True), ("02t", "ลำปาง", 32.5, False), ("03t", "น่าน", None, None)]
+    # Full text sees written rows too.
+    assert [r["รหัส"] for r in ok(call(api, "datastore_search", {"resource_id": res["id"], "q": "ลำปาง"}, method="GET"))["records"]] == ["02t"]
+    # Bad writes: named, and nothing changes.
+    for method, records in (("update", [{"รหัส": "99t", "pm25": 1}]), ("upsert", [{"pm25": 1}]),
+                            ("insert", [{"pm25": "สูง"}]), ("insert", [{"ไม่มี": 1}]), ("merge", [{}]),
+                            ("insert", "not a list"), ("insert", [["a"]])):
+        r = up(method, records)
+        assert r.status == 409, (method, records, r.text[:300])
+    assert call(api, "datastore_upsert", {"resource_id": res["id"], "records": [{"รหัส": "04t"}]}, other).status == 403
+    r = ok(up("insert", [{"รหัส": "05t", "ชื่อสถานี": "ลองดู"}], dry_run=True))
+    assert r["dry_run"] is True
+    assert ok(call(api, "datastore_info", {"resource_id": res["id"]}, method="GET"))["meta"]["count"] == 3
+    # records_delete with filters, then datastore_delete drops the table.
+    assert ok(call(api, "datastore_records_delete", {"resource_id": res["id"], "filters": {"รหัส": "03t"}}, editor))["deleted"] == 1
+    assert call(api, "datastore_records_delete", {"resource_id": res["id"]}, editor).status == 409
+    assert ok(call(api, "datastore_info", {"resource_id": res["id"]}, method="GET"))["meta"]["count"] == 2
+    assert call(api, "datastore_delete", {"resource_id": res["id"]}, other).status == 403
+    ok(call(api, "datastore_delete", {"resource_id": res["id"]}, editor))
+    assert call(api, "datastore_info", {"resource_id": res["id"]}, method="GET").status == 404
+    # Bad table definitions.
+    for bad in ({"fields": [{"id": "_id"}]}, {"fields": [{"id": "a"}, {"id": "a"}]},
+                {"fields": [{"id": "a", "type": "geometry"}]}, {"fields": "a,b"}, {},
+                {"fields": [{"id": "a"}], "primary_key": "b"}):
+        r = call(api, "datastore_create", dict(bad, resource_id=res["id"]), editor)
+        assert r.status == 409, (bad, r.text[:200])
+
+
+def test_a_fixed_type_reloads_and_a_bad_file_keeps_the_table(server, table, world):
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    # The data dictionary: "หมายเหตุ" becomes a date, which its values are not: the reload
+    # fails with a clear message and the previous table stays, as does its dictionary.
+    before = ok(call(api, "datastore_search", {"resource_id": table["id"]}, method="GET"))
+    job_before = latest_job(server, table["id"])
+    ok(call(api, "datastore_create", {"resource_id": table["id"], "fields": [
+        {"id": "หมายเหตุ", "info": {"type_override": "date", "label": "Note"}}]}, editor))
+    deadline = time.time() + 30
+    while latest_job(server, table["id"])[0] == job_before[0] and time.time() < deadline:
+        time.sleep(0.1)
+    job = wait_for_job(server, table["id"])
+    assert job[1] == "failed" and "is not date" in job[2], job
+    after = ok(call(api, "datastore_search", {"resource_id": table["id"]}, method="GET"))
+    assert after["records"] == before["records"]
+    # Back to text: the reload succeeds and the label stays.
+    ok(call(api, "datastore_create", {"resource_id": table["id"], "fields": [
+        {"id": "หมายเหตุ", "info": {"type_override": "text", "label": "Note"}}]}, editor))
+    time.sleep(0.2)
+    job = wait_for_job(server, table["id"])
+    assert job[1] == "succeeded", job
+    info = ok(call(api, "datastore_info", {"resource_id": table["id"]}, method="GET"))
+    note = [f for f in info["fields"] if f["id"] == "หมายเหตุ"][0]
+    assert note["info"]["label"] == "Note" and note["type"] == "text"
+
+
+class _Files(http.server.BaseHTTPRequestHandler):
+    files = {}
+
+    def do_GET(self):  # noqa: N802
+        body = self.files.get(self.path)
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def file_server():
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), _Files)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd
+    httpd.shutdown()
+
+
+def test_linked_files_are_fetched_and_private_addresses_refused(server, world, file_server):
+    _Files.files["/rain.tsv"] = "สถานี\tปริมาณฝน\nดอยสุเทพ\t120.5\nแม่ฮ่องสอน\t98\n".encode()
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    name = "ds-link-" + world["suffix"]
+    d = ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), editor))
+    url = "http://127.0.0.1:%d/rain.tsv" % file_server.server_port
+    res = ok(call(api, "resource_create", {"package_id": d["id"], "name": "ฝน", "url": url, "format": "TSV"}, editor))
+    wait_for_load(api, res["id"])
+    r = ok(call(api, "datastore_search", {"resource_id": res["id"]}, method="GET"))
+    assert [(x["สถานี"], x["ปริมาณฝน"]) for x in r["records"]] == [("ดอยสุเทพ", 120.5), ("แม่ฮ่องสอน", 98)]
+    # A link that answers 404 fails the job with that reason.
+    bad = ok(call(api, "resource_create", {"package_id": d["id"], "name": "หาย",
+                                           "url": "http://127.0.0.1:%d/missing.csv" % file_server.server_port}, editor))
+    job = wait_for_job(server, bad["id"])
+    assert job[1] == "failed" and "404" in job[2], job
+
+
+def test_private_addresses_are_not_fetched_by_default(smtp, file_server):
+    s = Server("--enable-test-jobs", "--job-poll-ms", "100", smtp_url=smtp.url)
+    try:
+        out = s.cli("admin", "create-user", "--name", "dsroot", "--email", "dsroot@example.go.th",
+                    "--password", "ผู้ดูแล-ทดสอบ-2569", "--sysadmin")
+        assert "created" in out.stdout
+        token = s.cli("admin", "create-token", "dsroot").stdout.strip()
+        api = Browser(s)
+        ok(call(api, "organization_create", {"name": "ds-guard", "title": "กรมทดสอบ"}, token))
+        d = ok(call(api, "package_create", record_dataset("ds-guard", "ds-guard-set"), token))
+        _Files.files["/x.csv"] = b"a,b\n1,2\n"
+        res = ok(call(api, "resource_create", {"package_id": d["id"], "name": "x",
+                                               "url": "http://127.0.0.1:%d/x.csv" % file_server.server_port}, token))
+        job = wait_for_job(s, res["id"])
+        assert job[1] == "failed" and "private or local address" in job[2], job
+    finally:
+        assert s.stop() == 0

@@ -64,6 +64,11 @@ int main(int argc, char** argv) {
         ->add_flag("--datastore-allow-private-urls", cfg.datastore_allow_private_urls,
                    "load linked files from private and loopback addresses too")
         ->envname("GOVHUB_DATASTORE_ALLOW_PRIVATE_URLS");
+    serve
+        ->add_option("--datastore-sql-timeout-ms", cfg.datastore_sql_timeout_ms,
+                     "time limit of one datastore_search_sql statement")
+        ->envname("GOVHUB_DATASTORE_SQL_TIMEOUT_MS")
+        ->capture_default_str();
     serve->add_flag("--seed-demo", cfg.seed_demo, "add the demo content")
         ->envname("GOVHUB_SEED_DEMO");
     serve->add_flag("!--no-access-log", cfg.access_log, "do not write the access log");

@@ -123,6 +123,30 @@ class Connection {
     }
 };
 
+// Untrusted SQL (the datastore's datastore_search_sql) in a sandbox: one read-only statement,
+// every table it reads allowed by `may_read`, a time limit and a row limit. SQLite enforces it
+// with an authorizer on a read-only connection of its own; PostgreSQL with a read-only
+// transaction under a role without privileges, after checking the relations of the query plan.
+struct SandboxPolicy {
+    // Asked for each table the statement reads (schema is "" on SQLite).
+    std::function<bool(const std::string& schema, const std::string& table)> may_read;
+    int timeout_ms = 10000;
+    int64_t max_rows = 32000;
+    std::string pg_schema;  // PostgreSQL: the schema the statement's names resolve in
+    std::string pg_role;    // PostgreSQL: the role it runs as
+};
+struct SandboxResult {
+    std::vector<std::string> columns;
+    std::vector<std::string>
+        types;  // per column: "int", "numeric", "bool", "date", "timestamp", "text"
+    Rows rows;
+    bool truncated = false;  // more than max_rows rows
+};
+// A refused or failed sandboxed statement; the message is safe to show to the caller.
+struct SandboxError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 class Database {
   public:
     virtual ~Database() = default;
@@ -135,6 +159,8 @@ class Database {
     // Runs `f` in a write transaction: committed when `f` returns, rolled back when it throws.
     // Nested calls on one thread join the outer transaction.
     virtual void WithWrite(const std::function<void(Connection&)>& f) = 0;
+    // See SandboxPolicy. Throws SandboxError.
+    virtual SandboxResult QuerySandboxed(const std::string& sql, const SandboxPolicy& policy) = 0;
 
     template <typename F>
     auto Read(F&& f) -> std::invoke_result_t<F, Connection&> {

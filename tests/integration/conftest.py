@@ -24,7 +24,7 @@ def smtp():
 def server(smtp):
     # Linked resources in the datastore tests come from a file server on 127.0.0.1.
     s = Server(*RELAXED, *FAST_JOBS, "--header-timeout", "2", "--datastore-allow-private-urls",
-               smtp_url=smtp.url)
+               "--datastore-sql-timeout-ms", "1500", smtp_url=smtp.url)
     yield s
     code = s.stop()
     assert code == 0, "govhub did not exit cleanly on SIGTERM: %s\n%s" % (code, s.output()[-3000:])

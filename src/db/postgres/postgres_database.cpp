@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstring>
 #include <unordered_map>
 
@@ -61,6 +63,7 @@ class PgConnection : public Connection {
 
     Engine engine() const override { return Engine::kPostgres; }
     bool healthy() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+    PGconn* raw() { return conn_; }
     bool in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
     Rows Query(std::string_view sql, const std::vector<Value>& params) override {
@@ -324,6 +327,124 @@ void PostgresDatabase::WithWrite(const std::function<void(Connection&)>& f) {
         }
         throw;
     }
+}
+
+namespace {
+
+// Every relation a plan reads, with its schema (EXPLAIN VERBOSE), and the functions it scans.
+void PlanRelations(const nlohmann::json& node,
+                   std::vector<std::pair<std::string, std::string>>& rels,
+                   std::vector<std::string>& functions) {
+    if (node.is_object()) {
+        if (node.contains("Relation Name"))
+            rels.emplace_back(node.value("Schema", ""), node["Relation Name"].get<std::string>());
+        if (node.value("Node Type", "") == "Function Scan")
+            functions.push_back(node.value("Function Name", ""));
+        for (auto it = node.begin(); it != node.end(); ++it) PlanRelations(*it, rels, functions);
+    } else if (node.is_array()) {
+        for (const auto& e : node) PlanRelations(e, rels, functions);
+    }
+}
+
+std::string PrimaryMessage(PGresult* r, PGconn* c) {
+    const char* m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    return m ? m : PQerrorMessage(c);
+}
+
+}  // namespace
+
+SandboxResult PostgresDatabase::QuerySandboxed(const std::string& sql,
+                                               const SandboxPolicy& policy) {
+    auto conn = Acquire();
+    struct Giveback {
+        PostgresDatabase* db;
+        std::unique_ptr<PgConnection>& c;
+        ~Giveback() { db->Release(std::move(c)); }
+    } giveback{this, conn};
+    PGconn* pg = conn->raw();
+    auto exec = [&](const std::string& q) {
+        ResultPtr r(PQexecParams(pg, q.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
+        return r;
+    };
+    auto fail = [&](const std::string& why) -> SandboxError {
+        ResultPtr(PQexec(pg, "ROLLBACK"));
+        return SandboxError(why);
+    };
+    auto ident = [&](const std::string& name) {
+        char* q = PQescapeIdentifier(pg, name.c_str(), name.size());
+        std::string out = q ? q : "\"\"";
+        PQfreemem(q);
+        return out;
+    };
+    ResultPtr(PQexec(pg, "BEGIN READ ONLY"));
+    for (const std::string& setup :
+         {"SET LOCAL statement_timeout = " + std::to_string(policy.timeout_ms),
+          "SET LOCAL search_path = " +
+              ident(policy.pg_schema.empty() ? "public" : policy.pg_schema)}) {
+        ResultPtr r = exec(setup);
+        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) throw fail(PrimaryMessage(r.get(), pg));
+    }
+    if (!policy.pg_role.empty()) {
+        ResultPtr r = exec("SET LOCAL ROLE " + ident(policy.pg_role));
+        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+            throw fail("the read-only role " + policy.pg_role +
+                       " is missing or not granted to govhub (see docs/deploy.md)");
+    }
+    // The plan names every relation the statement reads: each must be allowed.
+    {
+        ResultPtr r = exec("EXPLAIN (VERBOSE, FORMAT JSON) " + sql);
+        if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) throw fail(PrimaryMessage(r.get(), pg));
+        auto plan = nlohmann::json::parse(PQgetvalue(r.get(), 0, 0), nullptr, false);
+        std::vector<std::pair<std::string, std::string>> rels;
+        std::vector<std::string> functions;
+        PlanRelations(plan, rels, functions);
+        for (const auto& [schema, table] : rels)
+            if (!policy.may_read || !policy.may_read(schema, table))
+                throw fail("the table \"" + (schema.empty() ? "" : schema + ".") + table +
+                           "\" is not readable");
+        for (const auto& f : functions)
+            if (f != "generate_series" && f != "unnest")
+                throw fail("the function " + f + "() is not allowed as a table");
+    }
+    ResultPtr r =
+        exec("SELECT * FROM (" + sql + "\n) AS _q LIMIT " + std::to_string(policy.max_rows + 1));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+        const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+        if (state && std::string(state) == "57014")
+            throw fail("the query ran longer than " + std::to_string(policy.timeout_ms / 1000) +
+                       " s and was stopped");
+        if (state && std::string(state) == "42501")
+            throw fail("not allowed: " + PrimaryMessage(r.get(), pg));
+        throw fail(PrimaryMessage(r.get(), pg));
+    }
+    SandboxResult out;
+    int n = PQntuples(r.get()), m = PQnfields(r.get());
+    for (int j = 0; j < m; ++j) {
+        out.columns.emplace_back(PQfname(r.get(), j));
+        Oid oid = PQftype(r.get(), j);
+        out.types.push_back(oid == 20 || oid == 21 || oid == 23       ? "int"
+                            : oid == 700 || oid == 701 || oid == 1700 ? "numeric"
+                            : oid == 16                               ? "bool"
+                            : oid == 1082                             ? "date"
+                            : oid == 1114                             ? "timestamp"
+                                                                      : "text");
+    }
+    for (int i = 0; i < n; ++i) {
+        if (i >= policy.max_rows) {
+            out.truncated = true;
+            break;
+        }
+        std::vector<std::optional<std::string>> cells;
+        for (int j = 0; j < m; ++j)
+            cells.emplace_back(PQgetisnull(r.get(), i, j)
+                                   ? std::nullopt
+                                   : std::optional<std::string>(std::string(
+                                         PQgetvalue(r.get(), i, j),
+                                         static_cast<size_t>(PQgetlength(r.get(), i, j)))));
+        out.rows.emplace_back(std::move(cells));
+    }
+    ResultPtr(PQexec(pg, "ROLLBACK"));
+    return out;
 }
 
 }  // namespace govhub::db

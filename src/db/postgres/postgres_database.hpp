@@ -23,6 +23,7 @@ class PostgresDatabase : public Database {
     std::string Describe() const override;
     void WithRead(const std::function<void(Connection&)>& f) override;
     void WithWrite(const std::function<void(Connection&)>& f) override;
+    SandboxResult QuerySandboxed(const std::string& sql, const SandboxPolicy& policy) override;
 
   private:
     std::unique_ptr<PgConnection> Acquire();

@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
+#include <chrono>
 #include <filesystem>
+#include <set>
 #include <unordered_map>
 
 namespace govhub::db {
@@ -253,6 +256,229 @@ void SqliteDatabase::WithWrite(const std::function<void(Connection&)>& f) {
         }
         throw;
     }
+}
+
+namespace {
+
+// Functions a sandboxed statement may call: SQLite's own scalar, date and aggregate functions.
+// Everything else (load_extension, fts5 internals, anything an extension added) is refused.
+const std::set<std::string>& AllowedFunctions() {
+    static const std::set<std::string> kAllowed = {"abs",
+                                                   "avg",
+                                                   "char",
+                                                   "coalesce",
+                                                   "count",
+                                                   "date",
+                                                   "datetime",
+                                                   "format",
+                                                   "glob",
+                                                   "group_concat",
+                                                   "hex",
+                                                   "iif",
+                                                   "ifnull",
+                                                   "instr",
+                                                   "julianday",
+                                                   "length",
+                                                   "like",
+                                                   "lower",
+                                                   "ltrim",
+                                                   "max",
+                                                   "min",
+                                                   "nullif",
+                                                   "printf",
+                                                   "quote",
+                                                   "random",
+                                                   "replace",
+                                                   "round",
+                                                   "rtrim",
+                                                   "sign",
+                                                   "string_agg",
+                                                   "strftime",
+                                                   "substr",
+                                                   "substring",
+                                                   "sum",
+                                                   "time",
+                                                   "total",
+                                                   "trim",
+                                                   "typeof",
+                                                   "unicode",
+                                                   "unixepoch",
+                                                   "upper",
+                                                   "zeroblob",
+                                                   "cast",
+                                                   "concat",
+                                                   "concat_ws",
+                                                   "row_number",
+                                                   "rank",
+                                                   "dense_rank",
+                                                   "percent_rank",
+                                                   "cume_dist",
+                                                   "ntile",
+                                                   "lag",
+                                                   "lead",
+                                                   "first_value",
+                                                   "last_value",
+                                                   "nth_value",
+                                                   "likely",
+                                                   "unlikely",
+                                                   "json",
+                                                   "json_extract",
+                                                   "json_array_length",
+                                                   "json_type",
+                                                   "json_valid",
+                                                   "ceil",
+                                                   "ceiling",
+                                                   "floor",
+                                                   "ln",
+                                                   "log",
+                                                   "log10",
+                                                   "mod",
+                                                   "pi",
+                                                   "pow",
+                                                   "power",
+                                                   "sqrt",
+                                                   "exp"};
+    return kAllowed;
+}
+
+struct Sandbox {
+    const SandboxPolicy* policy;
+    std::set<std::string> tables;  // the database's tables and views (other names are CTEs)
+    std::string denied;            // why the authorizer refused, for the error
+    std::chrono::steady_clock::time_point deadline;
+    bool timed_out = false;
+};
+
+int Authorize(void* user, int action, const char* a, const char* b, const char*, const char*) {
+    auto* s = static_cast<Sandbox*>(user);
+    switch (action) {
+        case SQLITE_SELECT:
+        case SQLITE_RECURSIVE:
+            return SQLITE_OK;
+        case SQLITE_READ: {
+            std::string table = a ? a : "";
+            // A name that is no table of the database is a common table expression's.
+            if (!s->tables.count(table)) return SQLITE_OK;
+            if (s->policy->may_read && s->policy->may_read("", table)) return SQLITE_OK;
+            if (s->denied.empty()) s->denied = "the table \"" + table + "\" is not readable";
+            return SQLITE_DENY;
+        }
+        case SQLITE_FUNCTION: {
+            std::string fn = b ? b : "";
+            for (auto& ch : fn)
+                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            if (AllowedFunctions().count(fn)) return SQLITE_OK;
+            if (s->denied.empty()) s->denied = "the function " + fn + "() is not allowed";
+            return SQLITE_DENY;
+        }
+        default:
+            if (s->denied.empty()) s->denied = "only SELECT statements are allowed";
+            return SQLITE_DENY;
+    }
+}
+
+int Progress(void* user) {
+    auto* s = static_cast<Sandbox*>(user);
+    if (std::chrono::steady_clock::now() > s->deadline) {
+        s->timed_out = true;
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace
+
+SandboxResult SqliteDatabase::QuerySandboxed(const std::string& sql, const SandboxPolicy& policy) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK) {
+        sqlite3_close(db);
+        throw SandboxError("the datastore cannot be opened");
+    }
+    struct Closer {
+        sqlite3* db;
+        ~Closer() { sqlite3_close_v2(db); }
+    } closer{db};
+    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+    sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 64 << 20);
+    sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+    Sandbox box{&policy,
+                {},
+                "",
+                std::chrono::steady_clock::now() + std::chrono::milliseconds(policy.timeout_ms)};
+    {
+        sqlite3_stmt* names = nullptr;
+        sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')", -1,
+                           &names, nullptr);
+        while (names && sqlite3_step(names) == SQLITE_ROW)
+            box.tables.insert(reinterpret_cast<const char*>(sqlite3_column_text(names, 0)));
+        sqlite3_finalize(names);
+        box.tables.insert(
+            {"sqlite_master", "sqlite_schema", "sqlite_temp_master", "sqlite_sequence"});
+    }
+    sqlite3_set_authorizer(db, Authorize, &box);
+    sqlite3_progress_handler(db, 1000, Progress, &box);
+    sqlite3_stmt* stmt = nullptr;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt, &tail);
+    if (rc != SQLITE_OK || !stmt) {
+        std::string why = !box.denied.empty() ? box.denied : sqlite3_errmsg(db);
+        sqlite3_finalize(stmt);
+        throw SandboxError(stmt || rc != SQLITE_OK ? why : "the statement is empty");
+    }
+    struct Finalizer {
+        sqlite3_stmt* s;
+        ~Finalizer() { sqlite3_finalize(s); }
+    } finalizer{stmt};
+    for (const char* p = tail; p && *p; ++p)
+        if (!std::isspace(static_cast<unsigned char>(*p)) && *p != ';')
+            throw SandboxError("only one statement is allowed");
+    if (!sqlite3_stmt_readonly(stmt)) throw SandboxError("only SELECT statements are allowed");
+    SandboxResult out;
+    int cols = sqlite3_column_count(stmt);
+    for (int i = 0; i < cols; ++i) out.columns.emplace_back(sqlite3_column_name(stmt, i));
+    out.types.assign(static_cast<size_t>(cols), "");
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        // A column's type is that of its first value (SQLite types values, not columns).
+        for (int i = 0; i < cols; ++i) {
+            auto& t = out.types[static_cast<size_t>(i)];
+            if (!t.empty()) continue;
+            int ct = sqlite3_column_type(stmt, i);
+            if (ct == SQLITE_INTEGER)
+                t = "int";
+            else if (ct == SQLITE_FLOAT)
+                t = "numeric";
+            else if (ct != SQLITE_NULL)
+                t = "text";
+        }
+        if (static_cast<int64_t>(out.rows.size()) >= policy.max_rows) {
+            out.truncated = true;
+            break;
+        }
+        std::vector<std::optional<std::string>> cells;
+        cells.reserve(static_cast<size_t>(cols));
+        for (int i = 0; i < cols; ++i) {
+            if (sqlite3_column_type(stmt, i) == SQLITE_NULL) {
+                cells.emplace_back(std::nullopt);
+            } else {
+                const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+                cells.emplace_back(
+                    std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
+            }
+        }
+        out.rows.emplace_back(std::move(cells));
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        if (box.timed_out)
+            throw SandboxError("the query ran longer than " +
+                               std::to_string(policy.timeout_ms / 1000) + " s and was stopped");
+        throw SandboxError(!box.denied.empty() ? box.denied : sqlite3_errmsg(db));
+    }
+    for (auto& t : out.types)
+        if (t.empty()) t = "text";
+    return out;
 }
 
 }  // namespace govhub::db

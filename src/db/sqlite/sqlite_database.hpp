@@ -25,6 +25,7 @@ class SqliteDatabase : public Database {
     std::string Describe() const override { return "sqlite:" + path_; }
     void WithRead(const std::function<void(Connection&)>& f) override;
     void WithWrite(const std::function<void(Connection&)>& f) override;
+    SandboxResult QuerySandboxed(const std::string& sql, const SandboxPolicy& policy) override;
 
     // Lets extensions (the FTS5 Thai tokenizer) register on every connection as it opens.
     using ConnectionHook = std::function<void(sqlite3*)>;

@@ -151,6 +151,9 @@ void RegisterApi(http::Router& router, ckan_api::ActionRegistry& a, DatastoreSer
         "datastore_search", [&ds](ActionContext& ctx) { return ds.Search(User(ctx), ctx.params); },
         read);
     a.Add(
+        "datastore_search_sql",
+        [&ds](ActionContext& ctx) { return ds.SearchSql(User(ctx), ctx.params); }, read);
+    a.Add(
         "datastore_info", [&ds](ActionContext& ctx) { return ds.Info(User(ctx), ctx.params); },
         read);
     a.Add(

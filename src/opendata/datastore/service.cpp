@@ -1,6 +1,8 @@
 #include "opendata/datastore/service.hpp"
 
+#include <cctype>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "core/crypto.hpp"
@@ -129,7 +131,7 @@ Json JsonValue(FieldType type, const std::optional<std::string>& v) {
             }
             break;
         case FieldType::kBool:
-            return *v == "true";
+            return *v == "true" || *v == "t" || *v == "1";
         case FieldType::kJson: {
             Json parsed = Json::parse(*v, nullptr, false);
             if (!parsed.is_discarded()) return parsed;
@@ -754,6 +756,63 @@ Json DatastoreService::RecordsDelete(const accounts::Principal* p, const Json& p
         store::SaveTable(c, t);
     });
     return {{"resource_id", id}, {"filters", filters}, {"deleted", deleted}};
+}
+
+Json DatastoreService::SearchSql(const accounts::Principal* p, const Json& params) {
+    std::string sql = core::Trim(Text(params, "sql"));
+    while (!sql.empty() &&
+           (sql.back() == ';' || std::isspace(static_cast<unsigned char>(sql.back()))))
+        sql.pop_back();
+    if (sql.empty()) throw Invalid("sql", "Missing value");
+    if (sql.size() > 64 * 1024) throw Invalid("sql", "is longer than 64 KiB");
+    if (sql.find('\0') != std::string::npos) throw Invalid("sql", "holds a NUL character");
+    // Each table the statement reads: a loaded table of a resource the caller may read.
+    std::map<std::string, bool> decided;
+    db::SandboxPolicy policy;
+    policy.timeout_ms = config_.sql_timeout_ms;
+    policy.max_rows = kMaxLimit;
+    policy.pg_schema = "datastore";
+    policy.pg_role = "govhub_datastore_reader";
+    policy.may_read = [&](const std::string& schema, const std::string& table) {
+        if (db_.engine() == db::Engine::kPostgres && schema != "datastore") return false;
+        if (auto it = decided.find(table); it != decided.end()) return it->second;
+        bool ok = false;
+        if (core::IsUuid(table)) {
+            try {
+                catalog_.ResourceAccess(p, table);
+                ok = db_.Read(
+                    [&](db::Connection& c) { return store::FindTable(c, table).has_value(); });
+            } catch (const HttpError&) {
+            }
+        }
+        decided[table] = ok;
+        return ok;
+    };
+    db::SandboxResult r;
+    try {
+        r = db_.QuerySandboxed(sql, policy);
+    } catch (const db::SandboxError& e) {
+        throw HttpError::Validation({{"query", e.what()}}, "datastore.sql_refused");
+    }
+    // The index column PostgreSQL's tables carry (SELECT * would show it) is not data.
+    Json fields = Json::array();
+    std::vector<FieldType> types;
+    std::vector<bool> shown;
+    for (size_t i = 0; i < r.columns.size(); ++i) {
+        shown.push_back(r.columns[i] != "_full_text");
+        if (shown.back()) fields.push_back({{"id", r.columns[i]}, {"type", r.types[i]}});
+        types.push_back(ParseTypeName(r.types[i]).value_or(FieldType::kText));
+    }
+    Json records = Json::array();
+    for (const auto& row : r.rows) {
+        Json obj = Json::object();
+        for (size_t i = 0; i < row.size(); ++i)
+            if (shown[i]) obj[r.columns[i]] = JsonValue(types[i], row.OptStr(i));
+        records.push_back(std::move(obj));
+    }
+    Json out = {{"sql", sql}, {"fields", fields}, {"records", records}};
+    if (r.truncated) out["records_truncated"] = true;
+    return out;
 }
 
 DumpPlan DatastoreService::PlanDump(const accounts::Principal* p, const std::string& resource_id,

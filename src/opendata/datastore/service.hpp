@@ -66,6 +66,9 @@ class DatastoreService {
     Json Upsert(const accounts::Principal* p, const Json& params);
     Json Delete(const accounts::Principal* p, const Json& params);
     Json RecordsDelete(const accounts::Principal* p, const Json& params);
+    // One SELECT over the datastore's tables of resources the caller may read (see
+    // db::SandboxPolicy), at most 32,000 rows.
+    Json SearchSql(const accounts::Principal* p, const Json& params);
 
     DumpPlan PlanDump(const accounts::Principal* p, const std::string& resource_id,
                       const Json& params);

@@ -273,6 +273,30 @@ void AddMigrations(db::MigrationSet& set) {
              .postgres = std::string("CREATE SCHEMA IF NOT EXISTS datastore;\n"
                                      "CREATE TABLE datastore._govhub_tables (") +
                          table});
+    // datastore_search_sql runs as a role that may only read the datastore's tables (not its
+    // data dictionaries, nor anything outside the schema). Roles belong to the whole cluster:
+    // without the privilege to make one, the migration goes on and the SQL API stays off.
+    set.Add({.module = "datastore",
+             .version = 2,
+             .name = "read-only role for datastore_search_sql",
+             .postgres = R"sql(
+DO $$
+BEGIN
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'govhub_datastore_reader') THEN
+      CREATE ROLE govhub_datastore_reader NOLOGIN NOINHERIT;
+    END IF;
+  EXCEPTION WHEN duplicate_object THEN NULL;
+  END;
+  GRANT govhub_datastore_reader TO CURRENT_USER;
+  GRANT USAGE ON SCHEMA datastore TO govhub_datastore_reader;
+  GRANT SELECT ON ALL TABLES IN SCHEMA datastore TO govhub_datastore_reader;
+  REVOKE ALL ON datastore._govhub_tables FROM govhub_datastore_reader;
+  ALTER DEFAULT PRIVILEGES IN SCHEMA datastore GRANT SELECT ON TABLES TO govhub_datastore_reader;
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE NOTICE 'govhub: no privilege to create the role govhub_datastore_reader';
+END $$;
+)sql"});
 }
 
 size_t MaxFields(db::Engine engine) {

@@ -41,6 +41,7 @@
 #include "opendata/ckan_api/catalog_actions.hpp"
 #include "opendata/ckan_api/status.hpp"
 #include "opendata/datastore/api.hpp"
+#include "opendata/datastore/pages.hpp"
 #include "opendata/datastore/service.hpp"
 #include "opendata/datastore/store.hpp"
 #include "render/page.hpp"
@@ -115,8 +116,10 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
         *P.datastore_db, *P.catalog, *P.jobs,
         datastore::DatastoreConfig{
             .tmp_dir = config_.data_dir + "/tmp",
+            .site_url = config_.site_url,
             .max_fetch_bytes = static_cast<uint64_t>(config_.max_upload_mib) * 1024 * 1024,
-            .allow_private_urls = config_.datastore_allow_private_urls});
+            .allow_private_urls = config_.datastore_allow_private_urls,
+            .sql_timeout_ms = config_.datastore_sql_timeout_ms});
     P.catalog->SetResourceEvents(
         {.changed = [ds = P.datastore.get()](
                         db::Connection& c, const catalog::Resource& r, const catalog::Dataset& d,
@@ -265,8 +268,10 @@ int App::Serve() {
     accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
     jobs::RegisterRoutes(router, actions, *P.jobs, *P.pages);
     ckan_api::RegisterCatalogActions(actions, *P.catalog);
-    catalog::RegisterRoutes(router, *P.catalog, *P.pages);
+    catalog::RegisterRoutes(router, *P.catalog, *P.pages,
+                            {datastore::ResourcePanel(*P.datastore, *P.jobs, *P.pages)});
     datastore::RegisterApi(router, actions, *P.datastore);
+    datastore::RegisterPages(router, *P.datastore, *P.pages);
     actions.Mount(router);
     router.Get("/static/{path*}", http::StaticFiles(P.web_dir + "/static"));
     router.Get("/healthz", [&P](http::Request&) {

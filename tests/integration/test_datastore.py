@@ -393,3 +393,71 @@ def test_search_sql_refuses(server, table, world, statement):
     if "read_file" in statement or "readfile" in statement or "load_extension" in statement:
         assert any(w in why for w in ("not allowed", "does not exist", "no such function", "permission")), why
     assert ok(call(api, "datastore_info", {"resource_id": table["id"]}, method="GET"))["meta"]["count"] == 4
+
+
+def test_the_resource_page_shows_the_table_and_its_tools(server, table, world, browser):
+    page = "/dataset/%s/resource/%s" % (table["dataset"], table["id"])
+    r = Browser(server).get(page)
+    assert r.status == 200
+    html = r.text
+    assert "เมืองเชียงใหม่" in html and "112,201" in html  # thousands separators
+    assert "31 ธ.ค. 2566" in html  # dates in the Buddhist era
+    assert "นำเข้าเรียบร้อย" in html  # the load's state
+    assert "/openapi.json" in html and "datastore_search" in html
+    assert "ลองดู" not in html and "/datastore/dictionary" not in html  # no editor tools for visitors
+    # Sorting, a per-column filter and paging are plain links and query parameters.
+    r = Browser(server).get(page + "?sort=1&dir=desc")
+    assert r.text.index("เมืองเชียงใหม่") < r.text.index("สันทราย") < r.text.index("ฝาง")
+    from urllib.parse import quote
+    r = Browser(server).get(page + "?f4=" + quote("ท่องเที่ยว"))
+    assert "แม่ริม" in r.text and "เมืองเชียงใหม่" not in r.text.split("<tbody>")[1].split("</tbody>")[0]
+    r = Browser(server).get(page + "?cols=0&cols=1")
+    head = r.text.split("<thead>")[1].split("</thead>")[0]
+    assert "อำเภอ" in head and "ชาย" in head and "หมายเหตุ" not in head
+    assert "fields=" in r.text  # "download what I see" keeps the columns
+    assert Browser(server).get(page + "?page=999&sort=99&cols=-4&f0=%00").status in (200, 400)
+    # The OpenAPI document describes this table's fields.
+    doc = Browser(server).get(page + "/openapi.json").json()
+    assert doc["openapi"].startswith("3.") and "อำเภอ" in doc["components"]["schemas"]["Record"]["properties"]
+    assert doc["components"]["schemas"]["Record"]["properties"]["ชาย"]["type"] == "integer"
+
+
+def test_editors_fix_the_dictionary_and_reload_from_the_page(server, world, smtp):
+    from accounts_helpers import registered_user
+    api = Browser(server)
+    editor_token = world["people"]["editor"]
+    name = "ds-page-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), editor_token))
+    body = "รหัส,ชื่อ\n10,ก\n20,ข\n".encode()
+    status, raw = upload(server, editor_token, {"package_id": name}, "codes.csv", [body], len(body))
+    rid = json.loads(raw)["result"]["id"]
+    wait_for_load(api, rid)
+    page = "/dataset/%s/resource/%s" % (name, rid)
+    # A member of another organization sees no forms and cannot post them.
+    outsider = Browser(server)
+    registered_user(outsider, smtp, "outsider")  # signed in
+    assert "/datastore/dictionary" not in outsider.get(page).text
+    r = outsider.post_form(page + "/datastore/reload", {}, csrf_page=page)
+    assert r.status in (403, 404)
+    # The dataset's editor: a new label, and "รหัส" fixed as text, which reloads the file.
+    editor = Browser(server)
+    ename = registered_user(editor, smtp, "dseditor")
+    ok(call(api, "organization_member_create", {"id": world["orgs"]["a"], "username": ename, "role": "editor"},
+            world["sysadmin"]))
+    html = editor.get(page).text
+    assert "/datastore/dictionary" in html and "/datastore/reload" in html
+    before = latest_job(server, rid)[0]
+    r = editor.post_form(page + "/datastore/dictionary",
+                         {"type0": "text", "label0": "รหัสหน่วยงาน", "notes0": "", "type1": "", "label1": "", "notes1": ""},
+                         csrf_page=page)
+    assert r.status == 303
+    deadline = time.time() + 30
+    while latest_job(server, rid)[0] == before and time.time() < deadline:
+        time.sleep(0.1)
+    assert wait_for_job(server, rid)[1] == "succeeded"
+    info = ok(call(api, "datastore_info", {"resource_id": rid}, method="GET"))
+    assert info["fields"][0]["type"] == "text" and info["fields"][0]["info"]["label"] == "รหัสหน่วยงาน"
+    assert "รหัสหน่วยงาน" in editor.get(page).text  # the label heads the column
+    # Without the CSRF token, nothing happens.
+    r = editor.post_form(page + "/datastore/reload", {}, csrf=False)
+    assert r.status == 403

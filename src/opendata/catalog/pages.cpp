@@ -79,6 +79,7 @@ std::string Excerpt(const std::string& text, size_t max_chars) {
 struct Pages {
     CatalogService& catalog;
     const render::PageRenderer& pages;
+    std::vector<ResourcePageExtension> extensions;
 
     // ---- portal home, agencies and groups
 
@@ -251,9 +252,14 @@ struct Pages {
         }
         v.Set("metadata", std::move(meta));
         v.Set("api_url", "/api/3/action/resource_show?id=" + r["id"].get<std::string>());
-        return http::Response::Html(pages.Render("opendata/resource", std::move(v),
-                                                 accounts::PageContextOf(req),
-                                                 r["name"].get<std::string>()));
+        auto ctx = accounts::PageContextOf(req);
+        for (const auto& extend : extensions) {
+            int refresh = extend(req, d, r, v);
+            if (refresh > 0 && (ctx.refresh_seconds == 0 || refresh < ctx.refresh_seconds))
+                ctx.refresh_seconds = refresh;
+        }
+        return http::Response::Html(
+            pages.Render("opendata/resource", std::move(v), ctx, r["name"].get<std::string>()));
     }
 
     http::Response Dashboard(http::Request& req) const {
@@ -872,8 +878,9 @@ struct Pages {
 }  // namespace
 
 void RegisterRoutes(http::Router& router, CatalogService& catalog,
-                    const render::PageRenderer& pages) {
-    auto pg = std::make_shared<Pages>(Pages{catalog, pages});
+                    const render::PageRenderer& pages,
+                    std::vector<ResourcePageExtension> resource_extensions) {
+    auto pg = std::make_shared<Pages>(Pages{catalog, pages, std::move(resource_extensions)});
     router.Get("/opendata", [pg](http::Request& req) { return pg->Home(req); });
     router.Get("/organization", [pg](http::Request& req) { return pg->Organizations(req); });
     router.Get("/organization/{name}", [pg](http::Request& req) { return pg->Organization(req); });

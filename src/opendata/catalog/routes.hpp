@@ -1,12 +1,22 @@
 #pragma once
+#include <functional>
+#include <vector>
+
 #include "http/router.hpp"
 #include "opendata/catalog/service.hpp"
 #include "render/page.hpp"
 
 namespace govhub::catalog {
 
+// What other modules add to a resource's page (the datastore's table, the views): they fill
+// `view` (under a key of their own, rendered by their partial) and return how soon the page
+// should reload itself (0: never), e.g. while a load job runs.
+using ResourcePageExtension = std::function<int(http::Request& req, const Json& dataset,
+                                                const Json& resource, render::View& view)>;
+
 // Catalog pages and file downloads (pages.cpp).
 void RegisterRoutes(http::Router& router, CatalogService& catalog,
-                    const render::PageRenderer& pages);
+                    const render::PageRenderer& pages,
+                    std::vector<ResourcePageExtension> resource_extensions = {});
 
 }  // namespace govhub::catalog

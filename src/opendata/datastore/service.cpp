@@ -286,7 +286,9 @@ std::string DatastoreService::RunLoad(jobs::JobContext& ctx) {
         LoadResult r = LoadTable(db_, id, *source,
                                  dictionary ? dictionary->fields : std::vector<Field>{}, hooks);
         if (!downloaded.empty()) std::filesystem::remove(downloaded);
-        return Json{{"rows", r.rows}, {"fields", r.fields.size()}}.dump();
+        Json result = {{"rows", r.rows}, {"fields", r.fields.size()}};
+        if (auto sheets = source->Sheets(); !sheets.empty()) result["sheets"] = sheets;
+        return result.dump();
     } catch (const SourceError& e) {
         if (!downloaded.empty()) std::filesystem::remove(downloaded);
         ctx.Log(e.what(), "error");
@@ -307,6 +309,10 @@ std::optional<TableInfo> DatastoreService::TableOf(const accounts::Principal* p,
                                                    const std::string& resource_id) {
     catalog_.ResourceAccess(p, resource_id);
     return db_.Read([&](db::Connection& c) { return store::FindTable(c, resource_id); });
+}
+
+SearchResult DatastoreService::Query(const TableInfo& t, const SearchQuery& q) {
+    return db_.Read([&](db::Connection& c) { return store::Search(c, t, q); });
 }
 
 std::optional<jobs::Job> DatastoreService::LatestLoad(const std::string& resource_id) {

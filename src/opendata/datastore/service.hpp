@@ -20,7 +20,8 @@ namespace govhub::datastore {
 using Json = nlohmann::json;
 
 struct DatastoreConfig {
-    std::string tmp_dir;  // downloads of linked files
+    std::string tmp_dir;   // downloads of linked files
+    std::string site_url;  // absolute links in examples and the OpenAPI document
     uint64_t max_fetch_bytes = 1ull << 30;
     bool allow_private_urls = false;  // tests fetch from 127.0.0.1
     int sql_timeout_ms = 10000;
@@ -47,6 +48,14 @@ class DatastoreService {
 
     db::Database& database() { return db_; }
     const std::string& tmp_dir() const { return config_.tmp_dir; }
+    const std::string& site_url() const { return config_.site_url; }
+    // The resource when `p` may read it (404 otherwise), and whether `p` may edit it.
+    std::pair<catalog::ResourceSource, bool> Access(const accounts::Principal* p,
+                                                    const std::string& resource_id) {
+        return catalog_.ResourceAccess(p, resource_id);
+    }
+    // A query built by a page (which checked access with TableOf).
+    SearchResult Query(const TableInfo& t, const SearchQuery& q);
 
     // The catalog's resource events: a tabular resource gets a load job; a deleted one loses
     // its table.

@@ -111,7 +111,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
         static_cast<uint64_t>(config_.max_upload_mib) * 1024 * 1024);
     // The datastore's tables sit apart from the catalog (their own SQLite file, or their own
     // schema and connection pool on PostgreSQL), so long loads never hold the catalog's writer.
-    P.datastore_db = db::Open(config_.DatastoreUrl());
+    P.datastore_db = db::Open(config_.DatastoreUrl(), {.prepare_statements = false});
     P.datastore = std::make_unique<datastore::DatastoreService>(
         *P.datastore_db, *P.catalog, *P.jobs,
         datastore::DatastoreConfig{

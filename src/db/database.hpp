@@ -188,6 +188,10 @@ class Database {
 
 struct OpenOptions {
     int read_connections = 4;
+    // PostgreSQL: prepare each statement once per connection. Off for a database whose tables
+    // are replaced under the same names (the datastore): a prepared plan of a replaced table
+    // fails with "cached plan must not change result type".
+    bool prepare_statements = true;
 };
 
 // "sqlite:PATH" (PATH relative to the working directory) or "postgresql://...".

@@ -36,6 +36,36 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
 INSTANTIATE_TEST_SUITE_P(Engines, DatabaseTest, ::testing::ValuesIn(testing::Engines()),
                          [](const auto& info) { return info.param; });
 
+TEST_P(DatabaseTest, ATableReplacedUnderItsNameIsReadAgainWithoutPreparedPlans) {
+    // The datastore replaces tables under the same name with other column types.
+    auto db = db::Open(scratch_->url(), {.prepare_statements = false});
+    db->Write([](Connection& c) { c.ExecScript("CREATE TABLE swap (a INTEGER)"); });
+    db->Write([](Connection& c) { c.Exec("INSERT INTO swap (a) VALUES (?)", {int64_t{7}}); });
+    EXPECT_EQ(db->Read([](Connection& c) { return c.One("SELECT a FROM swap")->Str(0); }), "7");
+    db->Write([](Connection& c) {
+        c.ExecScript("DROP TABLE swap; CREATE TABLE swap (a TEXT)");
+        c.Exec("INSERT INTO swap (a) VALUES (?)", {"เจ็ด"});
+    });
+    for (int i = 0; i < 3; ++i)  // every pooled connection
+        EXPECT_EQ(db->Read([](Connection& c) { return c.One("SELECT a FROM swap")->Str(0); }),
+                  "เจ็ด");
+}
+
+TEST_P(DatabaseTest, ManyDistinctStatementsDoNotGrowTheCacheForever) {
+    // IN lists of every length are distinct statements; the cache is bounded and stays correct.
+    for (int n = 1; n <= 700; ++n) {
+        std::string marks;
+        std::vector<Value> args;
+        for (int i = 0; i < n % 40 + 1; ++i) {
+            marks += i ? ", ?" : "?";
+            args.emplace_back(int64_t{i});
+        }
+        std::string sql =
+            "SELECT COUNT(*) FROM t WHERE id IN (" + marks + ") OR " + std::to_string(n) + " = 0";
+        EXPECT_EQ(db_->Read([&](Connection& c) { return c.One(sql, args)->Int(0); }), 0);
+    }
+}
+
 TEST_P(DatabaseTest, ParametersNullsAndReturning) {
     auto id = db_->Write([](Connection& c) {
         return c.One("INSERT INTO t (name, note) VALUES (?, ?) RETURNING id", {"ก ข", nullptr})

@@ -457,7 +457,8 @@ def test_editors_fix_the_dictionary_and_reload_from_the_page(server, world, smtp
     assert wait_for_job(server, rid)[1] == "succeeded"
     info = ok(call(api, "datastore_info", {"resource_id": rid}, method="GET"))
     assert info["fields"][0]["type"] == "text" and info["fields"][0]["info"]["label"] == "รหัสหน่วยงาน"
-    assert "รหัสหน่วยงาน" in editor.get(page).text  # the label heads the column
+    html = editor.get(page).text
+    assert "รหัสหน่วยงาน" in html  # the label heads the column
     # Without the CSRF token, nothing happens.
     r = editor.post_form(page + "/datastore/reload", {}, csrf=False)
     assert r.status == 403

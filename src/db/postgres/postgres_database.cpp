@@ -40,7 +40,7 @@ std::string RedactUrl(const std::string& url) {
 
 class PgConnection : public Connection {
   public:
-    explicit PgConnection(const std::string& url) {
+    PgConnection(const std::string& url, bool prepare) : prepare_(prepare) {
         conn_ = PQconnectdb(url.c_str());
         if (PQstatus(conn_) != CONNECTION_OK) {
             std::string msg = PQerrorMessage(conn_);
@@ -179,7 +179,6 @@ class PgConnection : public Connection {
 
   private:
     ResultPtr Run(std::string_view sql, const std::vector<Value>& params, ExecStatusType expected) {
-        const std::string& name = Prepare(sql);
         std::vector<std::string> storage(params.size());
         std::vector<const char*> values(params.size(), nullptr);
         for (size_t i = 0; i < params.size(); ++i) {
@@ -195,8 +194,16 @@ class PgConnection : public Connection {
                 storage[i] = std::get<std::string>(v);
             values[i] = storage[i].c_str();
         }
-        ResultPtr res(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
+        ResultPtr res;
+        if (prepare_) {
+            const std::string& name = Prepare(sql);
+            res.reset(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
                                      values.data(), nullptr, nullptr, 0));
+        } else {
+            std::string numbered = NumberPlaceholders(sql);
+            res.reset(PQexecParams(conn_, numbered.c_str(), static_cast<int>(params.size()),
+                                   nullptr, values.data(), nullptr, nullptr, 0));
+        }
         auto status = PQresultStatus(res.get());
         // Statements returning rows (RETURNING) are fine for Exec, and vice versa.
         if (status != expected && status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
@@ -208,7 +215,12 @@ class PgConnection : public Connection {
         std::string key(sql);
         auto it = prepared_.find(key);
         if (it != prepared_.end()) return it->second;
-        std::string name = "g" + std::to_string(prepared_.size() + 1);
+        // Statements built from data (IN lists of any length) must not grow the cache forever.
+        if (prepared_.size() >= kMaxPrepared) {
+            ResultPtr(PQexec(conn_, "DEALLOCATE ALL"));
+            prepared_.clear();
+        }
+        std::string name = "g" + std::to_string(++prepared_count_);
         std::string numbered = NumberPlaceholders(sql);
         ResultPtr res(PQprepare(conn_, name.c_str(), numbered.c_str(), 0, nullptr));
         if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) Throw(res.get(), sql);
@@ -234,8 +246,11 @@ class PgConnection : public Connection {
             constraint);
     }
 
+    static constexpr size_t kMaxPrepared = 512;
     PGconn* conn_ = nullptr;
+    bool prepare_ = true;
     std::unordered_map<std::string, std::string> prepared_;
+    uint64_t prepared_count_ = 0;
 };
 
 namespace {
@@ -244,7 +259,9 @@ thread_local const PostgresDatabase* t_tx_db = nullptr;
 }  // namespace
 
 PostgresDatabase::PostgresDatabase(std::string url, const OpenOptions& options)
-    : url_(std::move(url)), max_connections_(std::max(2, options.read_connections + 4)) {
+    : url_(std::move(url)),
+      max_connections_(std::max(2, options.read_connections + 4)),
+      prepare_(options.prepare_statements) {
     // Connect once now so a wrong URL fails at start-up, not at the first request.
     Release(Acquire());
 }
@@ -267,7 +284,7 @@ std::unique_ptr<PgConnection> PostgresDatabase::Acquire() {
         ++open_;
     }
     try {
-        return std::make_unique<PgConnection>(url_);
+        return std::make_unique<PgConnection>(url_, prepare_);
     } catch (...) {
         std::lock_guard lock(mutex_);
         --open_;

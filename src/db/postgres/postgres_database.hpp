@@ -35,6 +35,7 @@ class PostgresDatabase : public Database {
     std::vector<std::unique_ptr<PgConnection>> idle_;
     int open_ = 0;
     int max_connections_;
+    bool prepare_ = true;
 };
 
 // "postgresql://user:secret@host/db" -> "postgresql://user@host/db" for logs and messages.

@@ -127,6 +127,12 @@ class SqliteConnection : public Connection {
     sqlite3_stmt* Prepare(std::string_view sql, const std::vector<Value>& params) {
         std::string key(sql);
         auto it = cache_.find(key);
+        // Statements built from data (IN lists of any length) must not grow the cache forever;
+        // none is in use between calls, so all can go.
+        if (it == cache_.end() && cache_.size() >= 512) {
+            for (auto& [text, cached] : cache_) sqlite3_finalize(cached);
+            cache_.clear();
+        }
         sqlite3_stmt* stmt;
         if (it == cache_.end()) {
             int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),

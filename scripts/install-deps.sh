@@ -47,4 +47,9 @@ for w in 400 700; do
     [[ -f $src ]] && cp -u "$src" "$vendor/sarabun/"
   done
 done
+# Charts and maps for the datastore's views.
+mkdir -p "$vendor/echarts" "$vendor/leaflet/images"
+cp -u node_modules/echarts/dist/echarts.min.js "$vendor/echarts/"
+cp -u node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$vendor/leaflet/"
+cp -u node_modules/leaflet/dist/images/*.png "$vendor/leaflet/images/"
 echo "dependencies ready"

@@ -44,6 +44,10 @@
 #include "opendata/datastore/pages.hpp"
 #include "opendata/datastore/service.hpp"
 #include "opendata/datastore/store.hpp"
+#include "opendata/views/demo.hpp"
+#include "opendata/views/pages.hpp"
+#include "opendata/views/service.hpp"
+#include "opendata/views/store.hpp"
 #include "render/page.hpp"
 #include "render/templates.hpp"
 #include "search/index.hpp"
@@ -79,6 +83,7 @@ struct App::Parts {
     std::unique_ptr<accounts::AccountService> accounts;
     std::unique_ptr<db::Database> datastore_db;
     std::unique_ptr<datastore::DatastoreService> datastore;
+    std::unique_ptr<views::ViewService> views;
     db::MigrationSet migrations, datastore_migrations;
     std::string web_dir;
 };
@@ -127,6 +132,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
          .removed = [ds = P.datastore.get()](
                         const std::vector<std::string>& ids) { ds->OnResourcesRemoved(ids); }});
     datastore::store::AddMigrations(P.datastore_migrations);
+    P.views = std::make_unique<views::ViewService>(*P.db, *P.catalog, *P.datastore);
 
     // Every module's migrations, in dependency order.
     workflow::AddAuditMigrations(P.migrations);
@@ -134,6 +140,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     jobs::store::AddMigrations(P.migrations);
     search::AddMigrations(P.migrations);
     catalog::store::AddMigrations(P.migrations);
+    views::store::AddMigrations(P.migrations);
 }
 
 App::~App() = default;
@@ -220,6 +227,8 @@ void App::SeedDemo() {
         int datasets =
             catalog::SeedDemo(*parts_->catalog, root, config_.data_dir + "/tmp", "somchai");
         if (datasets) std::cout << "demo catalog: " << datasets << " datasets in 6 agencies\n";
+        if (int n = views::SeedDemo(*parts_->views, *parts_->datastore, *parts_->catalog, root))
+            std::cout << "demo views: " << n << " (a chart and a map)\n";
     }
 }
 
@@ -255,6 +264,12 @@ int App::Serve() {
 
     http::Router router;
     ckan_api::ActionRegistry actions(config_.site_url);
+    views::MapTiles map_tiles{config_.map_tile_url, config_.map_tile_attribution};
+    // The tiles' origin may serve the map views' images.
+    if (auto scheme = config_.map_tile_url.find("://"); scheme != std::string::npos) {
+        auto end = config_.map_tile_url.find('/', scheme + 3);
+        http::SetExtraImageSources(config_.map_tile_url.substr(0, end));
+    }
     ckan_api::RegisterStatusAction(
         actions, {.site_title = config_.site_title,
                   .site_url = config_.site_url,
@@ -268,8 +283,13 @@ int App::Serve() {
     accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
     jobs::RegisterRoutes(router, actions, *P.jobs, *P.pages);
     ckan_api::RegisterCatalogActions(actions, *P.catalog);
-    catalog::RegisterRoutes(router, *P.catalog, *P.pages,
-                            {datastore::ResourcePanel(*P.datastore, *P.jobs, *P.pages)});
+    catalog::RegisterRoutes(
+        router, *P.catalog, *P.pages,
+        {.resource = {datastore::ResourcePanel(*P.datastore, *P.jobs, *P.pages),
+                      views::ResourceViewsPanel(*P.views, *P.datastore, *P.pages, map_tiles)},
+         .dataset = {views::DatasetViewsPanel(*P.views, *P.datastore, map_tiles)}});
+    views::RegisterApi(actions, *P.views);
+    views::RegisterPages(router, *P.views, *P.datastore, *P.pages, map_tiles);
     datastore::RegisterApi(router, actions, *P.datastore);
     datastore::RegisterPages(router, *P.datastore, *P.pages);
     actions.Mount(router);

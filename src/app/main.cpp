@@ -69,6 +69,12 @@ int main(int argc, char** argv) {
                      "time limit of one datastore_search_sql statement")
         ->envname("GOVHUB_DATASTORE_SQL_TIMEOUT_MS")
         ->capture_default_str();
+    serve
+        ->add_option("--map-tile-url", cfg.map_tile_url, "map tiles ({z}/{x}/{y}) of the map views")
+        ->envname("GOVHUB_MAP_TILE_URL")
+        ->capture_default_str();
+    serve->add_option("--map-tile-attribution", cfg.map_tile_attribution, "credit shown on maps")
+        ->envname("GOVHUB_MAP_TILE_ATTRIBUTION");
     serve->add_flag("--seed-demo", cfg.seed_demo, "add the demo content")
         ->envname("GOVHUB_SEED_DEMO");
     serve->add_flag("!--no-access-log", cfg.access_log, "do not write the access log");

@@ -4,14 +4,35 @@
 
 namespace govhub::http {
 
+namespace {
+std::string& ExtraImageSources() {
+    static std::string sources;
+    return sources;
+}
+const std::string& DefaultPolicy() {
+    static const std::string policy = ContentSecurityPolicy();
+    return policy;
+}
+}  // namespace
+
+void SetExtraImageSources(std::string sources) {
+    ExtraImageSources() = std::move(sources);
+}
+
+std::string ContentSecurityPolicy(const std::string& frame_ancestors) {
+    std::string extra = ExtraImageSources().empty() ? "" : " " + ExtraImageSources();
+    return "default-src 'self'; img-src 'self' data: blob:" + extra +
+           "; style-src 'self'; script-src 'self'; font-src 'self'; connect-src 'self'; "
+           "object-src 'none'; frame-src 'self'; base-uri 'self'; form-action 'self'; "
+           "frame-ancestors " +
+           frame_ancestors;
+}
+
 void AddSecurityHeaders(const Request& req, Response& res) {
-    auto set_default = [&](const char* name, const char* value) {
+    auto set_default = [&](const char* name, const std::string& value) {
         if (!res.headers.Has(name)) res.headers.Add(name, value);
     };
-    set_default("Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-                "form-action 'self'; frame-ancestors 'none'");
+    set_default("Content-Security-Policy", DefaultPolicy());
     set_default("X-Content-Type-Options", "nosniff");
     set_default("X-Frame-Options", "DENY");
     set_default("Referrer-Policy", "strict-origin-when-cross-origin");

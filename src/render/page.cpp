@@ -50,6 +50,13 @@ void PageRenderer::AddErrors(View& view, const std::vector<FieldError>& errors,
     view.Set("has_errors", !errors.empty());
 }
 
+std::string PageRenderer::RenderBare(const std::string& template_name, View body,
+                                     const std::string& locale) const {
+    body.Set("t", Translations(locale));
+    body.Set("lang", locale);
+    return templates_.Render(template_name, body);
+}
+
 std::string PageRenderer::Render(const std::string& template_name, View body,
                                  const PageContext& ctx, const std::string& title) const {
     View t = Translations(ctx.locale);

@@ -34,6 +34,9 @@ class PageRenderer {
     // `title` is an i18n key or text. The body view also receives `t`, `csrf` and `lang`.
     std::string Render(const std::string& template_name, View body, const PageContext& ctx,
                        const std::string& title) const;
+    // A template alone (no site layout), with the translations: pages other sites embed.
+    std::string RenderBare(const std::string& template_name, View body,
+                           const std::string& locale) const;
     // Adds per-field messages as `errors.<field>` and a list `error_list` for the summary.
     void AddErrors(View& view, const std::vector<FieldError>& errors,
                    const std::string& locale) const;

@@ -79,7 +79,7 @@ std::string Excerpt(const std::string& text, size_t max_chars) {
 struct Pages {
     CatalogService& catalog;
     const render::PageRenderer& pages;
-    std::vector<ResourcePageExtension> extensions;
+    PageExtensions extensions;
 
     // ---- portal home, agencies and groups
 
@@ -253,7 +253,7 @@ struct Pages {
         v.Set("metadata", std::move(meta));
         v.Set("api_url", "/api/3/action/resource_show?id=" + r["id"].get<std::string>());
         auto ctx = accounts::PageContextOf(req);
-        for (const auto& extend : extensions) {
+        for (const auto& extend : extensions.resource) {
             int refresh = extend(req, d, r, v);
             if (refresh > 0 && (ctx.refresh_seconds == 0 || refresh < ctx.refresh_seconds))
                 ctx.refresh_seconds = refresh;
@@ -869,6 +869,7 @@ struct Pages {
         for (size_t i = 0; (i = ld_text.find("</", i)) != std::string::npos; i += 3)
             ld_text.replace(i, 2, "<\\/");
         v.Set("json_ld", ld_text);
+        for (const auto& extend : extensions.dataset) extend(req, d, v);
         return http::Response::Html(pages.Render("opendata/dataset", std::move(v),
                                                  accounts::PageContextOf(req),
                                                  d["title"].get<std::string>()));
@@ -878,9 +879,8 @@ struct Pages {
 }  // namespace
 
 void RegisterRoutes(http::Router& router, CatalogService& catalog,
-                    const render::PageRenderer& pages,
-                    std::vector<ResourcePageExtension> resource_extensions) {
-    auto pg = std::make_shared<Pages>(Pages{catalog, pages, std::move(resource_extensions)});
+                    const render::PageRenderer& pages, PageExtensions extensions) {
+    auto pg = std::make_shared<Pages>(Pages{catalog, pages, std::move(extensions)});
     router.Get("/opendata", [pg](http::Request& req) { return pg->Home(req); });
     router.Get("/organization", [pg](http::Request& req) { return pg->Organizations(req); });
     router.Get("/organization/{name}", [pg](http::Request& req) { return pg->Organization(req); });

@@ -14,9 +14,17 @@ namespace govhub::catalog {
 using ResourcePageExtension = std::function<int(http::Request& req, const Json& dataset,
                                                 const Json& resource, render::View& view)>;
 
+// What other modules add to a dataset's page (its saved views).
+using DatasetPageExtension =
+    std::function<void(http::Request& req, const Json& dataset, render::View& view)>;
+
+struct PageExtensions {
+    std::vector<ResourcePageExtension> resource;
+    std::vector<DatasetPageExtension> dataset;
+};
+
 // Catalog pages and file downloads (pages.cpp).
 void RegisterRoutes(http::Router& router, CatalogService& catalog,
-                    const render::PageRenderer& pages,
-                    std::vector<ResourcePageExtension> resource_extensions = {});
+                    const render::PageRenderer& pages, PageExtensions extensions = {});
 
 }  // namespace govhub::catalog

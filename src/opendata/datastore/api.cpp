@@ -166,6 +166,20 @@ void RegisterApi(http::Router& router, ckan_api::ActionRegistry& a, DatastoreSer
           [&ds](ActionContext& ctx) { return ds.Delete(User(ctx), ctx.params); });
     a.Add("datastore_records_delete",
           [&ds](ActionContext& ctx) { return ds.RecordsDelete(User(ctx), ctx.params); });
+    // The series of a chart and the GeoJSON of a map (the views' scripts fetch them).
+    router.Get("/api/datastore/{resource_id}/chart", [&ds](http::Request& req) {
+        Json body = ds.ChartData(accounts::CurrentUser(req),
+                                 std::string(req.PathParam("resource_id")), QueryParams(req));
+        return http::Response::Json(body.dump(-1, ' ', false, Json::error_handler_t::replace));
+    });
+    router.Get("/api/datastore/{resource_id}/geojson", [&ds](http::Request& req) {
+        Json body = ds.GeoJson(accounts::CurrentUser(req),
+                               std::string(req.PathParam("resource_id")), QueryParams(req));
+        http::Response r =
+            http::Response::Json(body.dump(-1, ' ', false, Json::error_handler_t::replace));
+        r.headers.Set("Content-Type", "application/geo+json");
+        return r;
+    });
     router.Get("/datastore/dump/{resource_id}",
                [&ds](http::Request& req) { return Dump(ds, req); });
 }

@@ -53,6 +53,18 @@ struct SearchQuery {
     bool total = true;
 };
 
+// A chart's series: `x` grouped, `fn` (count, sum, avg) of `y`; or, with fn "none", the
+// (x, y) pairs themselves (scatter).
+struct AggregateQuery {
+    size_t x = 0;
+    size_t y = SIZE_MAX;  // SIZE_MAX for count
+    std::string fn = "count";
+    std::vector<Filter> filters;
+    std::vector<std::string> terms;
+    int64_t limit = 100;
+    bool by_value_desc = false;  // order by the value, largest first (else by x)
+};
+
 struct SearchResult {
     std::vector<std::vector<std::optional<std::string>>> rows;  // canonical text per column
     std::optional<int64_t> total;

@@ -251,52 +251,60 @@ std::string DatastoreService::Reload(const accounts::Principal* p, const std::st
         {.owner_id = p->user_id, .max_attempts = 3, .subject = Subject(src.resource.id)});
 }
 
+Json DatastoreService::Load(const std::string& id, const std::string& sheet,
+                            const LoadHooks& hooks) {
+    auto src = catalog_.FindResourceSource(id);
+    if (!src) throw jobs::PermanentJobError("the resource no longer exists");
+    std::string path = src->file_path, downloaded;
+    struct Cleanup {
+        std::string& file;
+        ~Cleanup() {
+            if (!file.empty()) std::filesystem::remove(file);
+        }
+    } cleanup{downloaded};
+    if (path.empty()) {
+        downloaded = config_.tmp_dir + "/fetch-" + core::RandomToken(8);
+        if (hooks.log) hooks.log("fetching " + src->resource.url, "info");
+        FetchUrl(src->resource.url, downloaded,
+                 {.max_bytes = config_.max_fetch_bytes,
+                  .allow_private_addresses = config_.allow_private_urls});
+        path = downloaded;
+    }
+    auto dictionary = db_.Read([&](db::Connection& c) { return store::FindTable(c, id); });
+    std::string ext = std::filesystem::path(src->resource.url).extension().string();
+    std::string format =
+        src->resource.format.empty() ? ext.substr(ext.empty() ? 0 : 1) : src->resource.format;
+    auto source = OpenTable(path, format, sheet);
+    LoadResult r =
+        LoadTable(db_, id, *source, dictionary ? dictionary->fields : std::vector<Field>{}, hooks);
+    Json result = {{"rows", r.rows}, {"fields", r.fields.size()}};
+    if (auto sheets = source->Sheets(); !sheets.empty()) result["sheets"] = sheets;
+    return result;
+}
+
 std::string DatastoreService::RunLoad(jobs::JobContext& ctx) {
     Json payload = Json::parse(ctx.payload(), nullptr, false);
     if (!payload.is_object() || !payload.contains("resource_id") ||
         !payload["resource_id"].is_string())
         throw jobs::PermanentJobError("the job names no resource");
-    std::string id = payload["resource_id"];
-    std::string sheet = payload.value("sheet", "");
-    auto src = catalog_.FindResourceSource(id);
-    if (!src) throw jobs::PermanentJobError("the resource no longer exists");
-    std::string path = src->file_path, downloaded;
+    LoadHooks hooks;
+    hooks.progress = [&](int64_t done, int64_t total, const std::string& m) {
+        ctx.Progress(done, total, m);
+    };
+    hooks.log = [&](const std::string& m, const std::string& level) {
+        ctx.Log(m, level == "warning" ? "warn" : level);
+    };
+    hooks.check_cancelled = [&] { ctx.ThrowIfInterrupted(); };
     try {
-        if (path.empty()) {
-            downloaded = config_.tmp_dir + "/fetch-" + core::RandomToken(8);
-            ctx.Log("fetching " + src->resource.url);
-            FetchUrl(src->resource.url, downloaded,
-                     {.max_bytes = config_.max_fetch_bytes,
-                      .allow_private_addresses = config_.allow_private_urls});
-            path = downloaded;
-        }
-        auto dictionary = db_.Read([&](db::Connection& c) { return store::FindTable(c, id); });
-        std::string ext = std::filesystem::path(src->resource.url).extension().string();
-        std::string format =
-            src->resource.format.empty() ? ext.substr(ext.empty() ? 0 : 1) : src->resource.format;
-        auto source = OpenTable(path, format, sheet);
-        LoadHooks hooks;
-        hooks.progress = [&](int64_t done, int64_t total, const std::string& m) {
-            ctx.Progress(done, total, m);
-        };
-        hooks.log = [&](const std::string& m, const std::string& level) {
-            ctx.Log(m, level == "warning" ? "warn" : level);
-        };
-        hooks.check_cancelled = [&] { ctx.ThrowIfInterrupted(); };
-        LoadResult r = LoadTable(db_, id, *source,
-                                 dictionary ? dictionary->fields : std::vector<Field>{}, hooks);
-        if (!downloaded.empty()) std::filesystem::remove(downloaded);
-        Json result = {{"rows", r.rows}, {"fields", r.fields.size()}};
-        if (auto sheets = source->Sheets(); !sheets.empty()) result["sheets"] = sheets;
-        return result.dump();
+        return Load(payload["resource_id"], payload.value("sheet", ""), hooks).dump();
     } catch (const SourceError& e) {
-        if (!downloaded.empty()) std::filesystem::remove(downloaded);
         ctx.Log(e.what(), "error");
         throw jobs::PermanentJobError(e.what());  // the same file fails the same way again
-    } catch (...) {
-        if (!downloaded.empty()) std::filesystem::remove(downloaded);
-        throw;
     }
+}
+
+void DatastoreService::LoadNow(const std::string& resource_id) {
+    Load(resource_id, "", {});
 }
 
 TableInfo DatastoreService::RequireTable(const std::string& resource_id) {
@@ -819,6 +827,124 @@ Json DatastoreService::SearchSql(const accounts::Principal* p, const Json& param
     Json out = {{"sql", sql}, {"fields", fields}, {"records", records}};
     if (r.truncated) out["records_truncated"] = true;
     return out;
+}
+
+Json DatastoreService::ChartData(const accounts::Principal* p, const std::string& resource_id,
+                                 const Json& params) {
+    catalog_.ResourceAccess(p, resource_id);
+    TableInfo t = RequireTable(resource_id);
+    AggregateQuery q;
+    auto field = [&](const char* key, bool required) -> size_t {
+        std::string id = Text(params, key);
+        if (id.empty()) {
+            if (required) throw Invalid(key, "Missing value");
+            return SIZE_MAX;
+        }
+        size_t i = FieldIndex(t, id);
+        if (i == SIZE_MAX - 1 || i == SIZE_MAX)
+            throw Invalid(key, "field \"" + id + "\" not in the table");
+        return i;
+    };
+    q.x = field("x", true);
+    q.fn = Text(params, "aggregate", "count");
+    if (q.fn != "count" && q.fn != "sum" && q.fn != "avg" && q.fn != "none")
+        throw Invalid("aggregate", "must be count, sum, avg or none");
+    q.y = field("y", q.fn != "count");
+    if (q.y != SIZE_MAX && q.fn != "count") {
+        FieldType yt = t.fields[q.y].type;
+        if (yt != FieldType::kInt && yt != FieldType::kNumeric)
+            throw Invalid("y", "field \"" + t.fields[q.y].id + "\" is not a number");
+    }
+    q.filters = ParseFilters(t, Structured(params, "filters"));
+    if (auto words = Text(params, "q"); !words.empty()) q.terms = search::Terms(words);
+    q.limit = Integer(params, "limit", 50);
+    if (q.limit < 1 || q.limit > 1000) throw Invalid("limit", "must be between 1 and 1000");
+    std::string order = Text(params, "order", "x");
+    if (order != "x" && order != "value") throw Invalid("order", "must be x or value");
+    q.by_value_desc = order == "value";
+    auto rows = db_.Read([&](db::Connection& c) { return store::Aggregate(c, t, q); });
+    Json xs = Json::array(), ys = Json::array();
+    for (const auto& [x, y] : rows) {
+        xs.push_back(JsonValue(t.fields[q.x].type, x));
+        ys.push_back(JsonValue(FieldType::kNumeric, y));
+    }
+    return {{"resource_id", resource_id},
+            {"x_field", t.fields[q.x].id},
+            {"x_label", t.fields[q.x].label.empty() ? t.fields[q.x].id : t.fields[q.x].label},
+            {"y_field", q.y == SIZE_MAX ? Json(nullptr) : Json(t.fields[q.y].id)},
+            {"aggregate", q.fn},
+            {"x", xs},
+            {"y", ys}};
+}
+
+std::optional<std::pair<size_t, size_t>> DatastoreService::GuessLatLon(const TableInfo& t) {
+    auto find = [&](std::initializer_list<const char*> names) -> std::optional<size_t> {
+        for (size_t i = 0; i < t.fields.size(); ++i) {
+            if (t.fields[i].type != FieldType::kNumeric && t.fields[i].type != FieldType::kInt)
+                continue;
+            std::string id = core::ToLower(t.fields[i].id);
+            for (const char* n : names)
+                if (id == n) return i;
+        }
+        return std::nullopt;
+    };
+    auto lat = find({"lat", "latitude", "ละติจูด", "y"});
+    auto lon = find({"lon", "lng", "long", "longitude", "ลองจิจูด", "x"});
+    if (lat && lon && *lat != *lon) return std::make_pair(*lat, *lon);
+    return std::nullopt;
+}
+
+Json DatastoreService::GeoJson(const accounts::Principal* p, const std::string& resource_id,
+                               const Json& params) {
+    catalog_.ResourceAccess(p, resource_id);
+    TableInfo t = RequireTable(resource_id);
+    SearchQuery q;
+    q.filters = ParseFilters(t, Structured(params, "filters"));
+    q.limit = std::min<int64_t>(Integer(params, "limit", 5000), 5000);
+    q.total = true;
+    Json features = Json::array();
+    size_t geometry = FieldIndex(t, "geometry");
+    std::optional<std::pair<size_t, size_t>> latlon;
+    if (!Text(params, "lat").empty() || !Text(params, "lon").empty()) {
+        size_t lat = FieldIndex(t, Text(params, "lat")), lon = FieldIndex(t, Text(params, "lon"));
+        if (lat >= SIZE_MAX - 1) throw Invalid("lat", "field not in the table");
+        if (lon >= SIZE_MAX - 1) throw Invalid("lon", "field not in the table");
+        latlon = std::make_pair(lat, lon);
+    } else if (geometry >= SIZE_MAX - 1) {
+        latlon = GuessLatLon(t);
+        if (!latlon)
+            throw Invalid("lat", "the table has no geometry and no latitude/longitude fields");
+    }
+    SearchResult r = db_.Read([&](db::Connection& c) { return store::Search(c, t, q); });
+    for (const auto& row : r.rows) {
+        // Rows are _id then every field.
+        Json props = Json::object();
+        for (size_t i = 0; i < t.fields.size(); ++i)
+            if (i != geometry) props[t.fields[i].id] = JsonValue(t.fields[i].type, row[i + 1]);
+        Json geom;
+        if (latlon) {
+            auto lat = row[latlon->first + 1], lon = row[latlon->second + 1];
+            if (!lat || !lon) continue;
+            double la, lo;
+            try {
+                la = std::stod(*lat);
+                lo = std::stod(*lon);
+            } catch (const std::exception&) {
+                continue;
+            }
+            if (la < -90 || la > 90 || lo < -180 || lo > 180) continue;
+            geom = {{"type", "Point"}, {"coordinates", {lo, la}}};
+        } else {
+            if (!row[geometry + 1]) continue;
+            geom = Json::parse(*row[geometry + 1], nullptr, false);
+            if (geom.is_discarded()) continue;
+        }
+        features.push_back({{"type", "Feature"}, {"geometry", geom}, {"properties", props}});
+    }
+    return {{"type", "FeatureCollection"},
+            {"features", features},
+            {"total", r.total.value_or(0)},
+            {"truncated", r.total.value_or(0) > q.limit}};
 }
 
 DumpPlan DatastoreService::PlanDump(const accounts::Principal* p, const std::string& resource_id,

@@ -13,6 +13,7 @@
 #include "jobs/runner.hpp"
 #include "jobs/service.hpp"
 #include "opendata/catalog/service.hpp"
+#include "opendata/datastore/loader.hpp"
 #include "opendata/datastore/model.hpp"
 
 namespace govhub::datastore {
@@ -67,6 +68,8 @@ class DatastoreService {
                        const std::string& sheet);
     // The load job's handler.
     std::string RunLoad(jobs::JobContext& ctx);
+    // The same load, now, in this thread (the demo content, before the job workers start).
+    void LoadNow(const std::string& resource_id);
 
     // CKAN actions (params as the Action API passed them).
     Json Search(const accounts::Principal* p, const Json& params);
@@ -79,6 +82,16 @@ class DatastoreService {
     // db::SandboxPolicy), at most 32,000 rows.
     Json SearchSql(const accounts::Principal* p, const Json& params);
 
+    // A chart's series (params: x, y, aggregate count|sum|avg|none, filters, q, limit <= 1000,
+    // order "x" or "value"): {"x": [...], "y": [...]}.
+    Json ChartData(const accounts::Principal* p, const std::string& resource_id,
+                   const Json& params);
+    // The table's rows as GeoJSON: points from lat/lon fields (params lat, lon, label), or the
+    // features of a geodata resource (its "geometry" field). At most 5,000 features.
+    Json GeoJson(const accounts::Principal* p, const std::string& resource_id, const Json& params);
+    // Latitude and longitude fields a table seems to have, by their names and numbers.
+    static std::optional<std::pair<size_t, size_t>> GuessLatLon(const TableInfo& t);
+
     DumpPlan PlanDump(const accounts::Principal* p, const std::string& resource_id,
                       const Json& params);
     // The next rows of a dump (empty once it is complete).
@@ -90,6 +103,8 @@ class DatastoreService {
     std::optional<jobs::Job> LatestLoad(const std::string& resource_id);
 
   private:
+    // Loads a resource's file (fetched first when it is a link); returns the job's result.
+    Json Load(const std::string& resource_id, const std::string& sheet, const LoadHooks& hooks);
     TableInfo RequireTable(const std::string& resource_id);
     SearchQuery ParseQuery(const TableInfo& t, const Json& params, bool for_dump);
     Json TableMetadata(const accounts::Principal* p, const Json& params);

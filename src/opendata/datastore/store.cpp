@@ -584,4 +584,33 @@ SearchResult Search(db::Connection& c, const TableInfo& t, const SearchQuery& q)
     return out;
 }
 
+std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>> Aggregate(
+    db::Connection& c, const TableInfo& t, const AggregateQuery& q) {
+    SearchQuery where_q;
+    where_q.filters = q.filters;
+    where_q.terms = q.terms;
+    std::vector<db::Value> args;
+    std::string where = Where(c, t, where_q, args);
+    std::string x = ColumnOf(t, q.x);
+    std::string sql;
+    if (q.fn == "none") {
+        std::string y = ColumnOf(t, q.y);
+        sql = "SELECT " + x + ", " + y + " FROM " + Ref(c, t.resource_id) + where +
+              (where.empty() ? " WHERE " : " AND ") + x + " IS NOT NULL AND " + y +
+              " IS NOT NULL ORDER BY \"_id\" LIMIT ?";
+    } else {
+        std::string value = q.fn == "count" ? "COUNT(*)"
+                            : q.fn == "sum" ? "SUM(" + ColumnOf(t, q.y) + ")"
+                                            : "AVG(" + ColumnOf(t, q.y) + ")";
+        sql = "SELECT " + x + ", " + value + " AS v FROM " + Ref(c, t.resource_id) + where +
+              " GROUP BY " + x + (q.by_value_desc ? " ORDER BY v DESC, 1" : " ORDER BY 1") +
+              " LIMIT ?";
+    }
+    args.emplace_back(q.limit);
+    std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>> out;
+    for (const auto& r : c.Query(sql, args))
+        out.emplace_back(Unbind(c, TypeOf(t, q.x), r.OptStr(0)), r.OptStr(1));
+    return out;
+}
+
 }  // namespace govhub::datastore::store

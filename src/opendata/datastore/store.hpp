@@ -65,5 +65,8 @@ int64_t DeleteRows(db::Connection& c, const TableInfo& t, const std::vector<Filt
 int64_t CountRows(db::Connection& c, const std::string& table);
 
 SearchResult Search(db::Connection& c, const TableInfo& t, const SearchQuery& q);
+// (x, value) rows of a chart.
+std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>> Aggregate(
+    db::Connection& c, const TableInfo& t, const AggregateQuery& q);
 
 }  // namespace govhub::datastore::store

@@ -1,6 +1,7 @@
 #include "opendata/catalog/service.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -1192,6 +1193,38 @@ std::optional<ResourceSource> CatalogService::FindResourceSource(const std::stri
         if (r->url_type == "upload") src.file_path = files_dir_ + "/" + r->id + "/" + r->url;
         return src;
     });
+}
+
+bool CatalogService::FillBoundingBox(const std::string& dataset_id, double west, double east,
+                                     double south, double north) {
+    bool changed = false;
+    db_.Write([&](db::Connection& c) {
+        auto d = store::FindDataset(c, dataset_id);
+        if (!d || d->state == "deleted") return;
+        const DataType* type = schema_.FindDataType(d->data_type);
+        if (!type || type->key != "geospatial") return;
+        Json extras = Json::parse(d->extras.empty() ? "{}" : d->extras, nullptr, false);
+        if (!extras.is_object()) extras = Json::object();
+        Json before = extras;
+        auto fill = [&](const char* key, double v) {
+            if (!extras.contains(key) || extras[key].is_null() ||
+                (extras[key].is_string() && extras[key].get<std::string>().empty()))
+                extras[key] = std::round(v * 1e6) / 1e6;
+        };
+        // The schema's own names (data.go.th calls the north and south bounds "longitude").
+        fill("west_bound_longitude", west);
+        fill("east_bound_longitude", east);
+        fill("north_bound_longitude", north);
+        fill("south_bound_longitude", south);
+        if (extras == before) return;
+        d->extras = extras.dump();
+        d->metadata_modified = core::NowIso();
+        store::UpdateDataset(c, *d);
+        Audit(c, {}, "dataset.update", "dataset", d->id,
+              {{"changes", Diff(before, extras)}, {"by", "geodata bounding box"}});
+        changed = true;
+    });
+    return changed;
 }
 
 std::pair<ResourceSource, bool> CatalogService::ResourceAccess(const Principal* p,

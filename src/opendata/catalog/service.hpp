@@ -76,6 +76,10 @@ class CatalogService {
     void SetResourceEvents(ResourceEvents events) { events_ = std::move(events); }
     // Nullopt when the resource or its dataset is gone.
     std::optional<ResourceSource> FindResourceSource(const std::string& resource_id);
+    // Geodata's extent fills a geospatial dataset's bounding-box fields that are still empty
+    // (a change by the system, audited). Returns whether anything changed.
+    bool FillBoundingBox(const std::string& dataset_id, double west, double east, double south,
+                         double north);
     // The resource and its dataset when `p` may read it (404 otherwise), and whether `p` may
     // edit it.
     std::pair<ResourceSource, bool> ResourceAccess(const accounts::Principal* p,

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <deque>
+#include <set>
 
 #include "core/strings.hpp"
 #include "opendata/datastore/encoding.hpp"
@@ -119,19 +120,37 @@ std::unique_ptr<TableSource> OpenDelimited(const std::string& path, char hint) {
 bool IsTabularFormat(const std::string& format) {
     std::string f = Lower(format);
     if (!f.empty() && f[0] == '.') f.erase(0, 1);
-    return f == "csv" || f == "tsv" || f == "txt" || f == "xlsx" || f == "xls" || f == "ods" ||
-           f == "text/csv" || f == "tab";
+    static const std::set<std::string> kTabular = {
+        "csv",  "tsv", "txt", "tab",  "text/csv",
+        "xlsx", "xls", "ods", "json", "geojson",
+        "kml",  "shp", "zip", "gpkg", "application/geo+json"};
+    return kTabular.count(f) > 0;
 }
+
+namespace {
+
+// The first non-space bytes of a file.
+std::string Head(const std::string& path, size_t n) {
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw SourceError("the file cannot be read");
+    std::string buf(n, '\0');
+    buf.resize(std::fread(buf.data(), 1, n, f));
+    std::fclose(f);
+    return buf;
+}
+
+}  // namespace
 
 std::unique_ptr<TableSource> OpenTable(const std::string& path, const std::string& format,
                                        const std::string& sheet) {
-    FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw SourceError("the file cannot be read");
-    char head[8] = {};
-    size_t n = std::fread(head, 1, sizeof head, f);
-    std::fclose(f);
+    std::string head = Head(path, 4096);
     std::string fmt = Lower(format);
-    if (n >= 4 && std::string_view(head, 4) == std::string_view("PK\x03\x04", 4)) {
+    if (!fmt.empty() && fmt[0] == '.') fmt.erase(0, 1);
+    if (head.size() >= 4 && head.compare(0, 4, std::string("PK\x03\x04", 4)) == 0) {
+        // A zipped Shapefile (a .shp entry) rather than a workbook.
+        if (std::string shp = ZipEntryEnding(path, ".shp"); !shp.empty())
+            return OpenGeo(path, shp, sheet);
+        if (fmt == "shp") throw SourceError("the zip archive holds no .shp file");
         if (fmt == "ods") return OpenOds(path, sheet);
         // An xlsx unless it turns out to be an OpenDocument file.
         try {
@@ -141,10 +160,17 @@ std::unique_ptr<TableSource> OpenTable(const std::string& path, const std::strin
             return OpenOds(path, sheet);
         }
     }
-    if (n >= 8 &&
-        std::string_view(head, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
-        throw SourceError(
-            "legacy Excel (.xls) files are not read yet; save the sheet as .xlsx or .csv");
+    if (head.size() >= 8 &&
+        head.compare(0, 8, std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) == 0)
+        return OpenXls(path, sheet);
+    size_t start = head.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    char first = start == std::string::npos ? '\0' : head[start];
+    if (first == '{') return OpenGeo(path, "", sheet);  // a GeoJSON object
+    if (first == '[') return OpenJsonArray(path);
+    if (first == '<' && (head.find("<kml") != std::string::npos || fmt == "kml"))
+        return OpenGeo(path, "", sheet);
+    if (head.compare(0, 16, "SQLite format 3\0") == 0)
+        return OpenGeo(path, "", sheet);  // GeoPackage
     return OpenDelimited(path, fmt == "tsv" || fmt == "tab" ? '\t' : 0);
 }
 

@@ -134,10 +134,12 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
     for (const auto& f : dictionary) previous[f.id] = &f;
     std::vector<Field> fields;
     std::set<std::string> taken = {"_id", "_full_text"};
+    auto fixed = source.FixedTypes();
     for (size_t i = 0; i < width; ++i) {
         Field f;
         f.id = ids[i];
         f.type = trackers[i].Decide();
+        if (auto it = fixed.find(f.id); it != fixed.end()) f.type = it->second;
         if (auto it = previous.find(f.id); it != previous.end()) {
             f.label = it->second->label;
             f.description = it->second->description;
@@ -218,7 +220,7 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
         store::SaveTable(c, info);
     });
     log("loaded " + Thousands(loaded) + " rows");
-    return {loaded, fields};
+    return {loaded, fields, source.Bounds()};
 }
 
 }  // namespace govhub::datastore

@@ -24,6 +24,7 @@ struct LoadHooks {
 struct LoadResult {
     int64_t rows = 0;
     std::vector<Field> fields;
+    std::optional<BoundingBox> bounds;  // geodata's extent
 };
 
 // `dictionary`: the fields of the table being replaced; an editor's labels, descriptions and

@@ -279,6 +279,13 @@ Json DatastoreService::Load(const std::string& id, const std::string& sheet,
         LoadTable(db_, id, *source, dictionary ? dictionary->fields : std::vector<Field>{}, hooks);
     Json result = {{"rows", r.rows}, {"fields", r.fields.size()}};
     if (auto sheets = source->Sheets(); !sheets.empty()) result["sheets"] = sheets;
+    if (r.bounds) {
+        result["bounds"] = {r.bounds->west, r.bounds->south, r.bounds->east, r.bounds->north};
+        if (catalog_.FillBoundingBox(src->dataset.id, r.bounds->west, r.bounds->east,
+                                     r.bounds->south, r.bounds->north) &&
+            hooks.log)
+            hooks.log("the dataset's bounding box was filled from the data", "info");
+    }
     return result;
 }
 

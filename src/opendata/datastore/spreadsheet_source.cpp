@@ -563,6 +563,16 @@ class OdsSource : public TableSource {
 
 }  // namespace
 
+std::string ZipEntryEnding(const std::string& path, const std::string& suffix) {
+    ZipReader zip(path, FileSize(path));
+    std::string name;
+    while (zip.Next(name))
+        if (name.size() >= suffix.size() &&
+            core::ToLower(name.substr(name.size() - suffix.size())) == suffix)
+            return name;
+    return "";
+}
+
 std::unique_ptr<TableSource> OpenXlsx(const std::string& path, const std::string& sheet) {
     return std::make_unique<XlsxSource>(path, sheet);
 }

@@ -1,0 +1,114 @@
+// Legacy Excel workbooks (.xls, BIFF) through FreeXL. FreeXL decodes the sheet's own code page
+// (Thai workbooks are cp874) and reports dates as ISO text.
+#include <freexl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "opendata/datastore/source.hpp"
+
+namespace govhub::datastore {
+
+namespace {
+
+class XlsSource : public TableSource {
+  public:
+    XlsSource(const std::string& path, const std::string& sheet) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) == 0) size_ = static_cast<uint64_t>(st.st_size);
+        if (freexl_open(path.c_str(), &handle_) != FREEXL_OK || !handle_)
+            throw SourceError("not a readable .xls workbook");
+        unsigned int count = 0;
+        if (freexl_get_info(handle_, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK || count == 0)
+            throw SourceError("the .xls workbook has no sheets");
+        for (unsigned short i = 0; i < count; ++i) {
+            const char* name = nullptr;
+            if (freexl_get_worksheet_name(handle_, i, &name) == FREEXL_OK && name)
+                sheets_.emplace_back(name);
+            else
+                sheets_.emplace_back("Sheet" + std::to_string(i + 1));
+        }
+        chosen_ = 0;
+        if (!sheet.empty()) {
+            auto it = std::find(sheets_.begin(), sheets_.end(), sheet);
+            if (it == sheets_.end())
+                throw SourceError("the workbook has no sheet \"" + sheet + "\"");
+            chosen_ = static_cast<unsigned short>(it - sheets_.begin());
+        }
+        if (freexl_select_active_worksheet(handle_, chosen_) != FREEXL_OK ||
+            freexl_worksheet_dimensions(handle_, &rows_, &cols_) != FREEXL_OK)
+            throw SourceError("the sheet cannot be read");
+        Rewind();
+    }
+    ~XlsSource() override {
+        if (handle_) freexl_close(handle_);
+    }
+
+    void Rewind() override { row_ = 0; }
+
+    bool Step(const RecordFn& record) override {
+        std::vector<std::string> cells;
+        for (int n = 0; n < 500 && row_ < rows_; ++n, ++row_) {
+            cells.assign(cols_, "");
+            for (unsigned short c = 0; c < cols_; ++c) {
+                FreeXL_CellValue v;
+                if (freexl_get_cell_value(handle_, row_, c, &v) != FREEXL_OK)
+                    throw SourceError("cell " + std::to_string(row_ + 1) + "," +
+                                      std::to_string(c + 1) + " of the sheet cannot be read");
+                switch (v.type) {
+                    case FREEXL_CELL_INT:
+                        cells[c] = std::to_string(v.value.int_value);
+                        break;
+                    case FREEXL_CELL_DOUBLE: {
+                        double d = v.value.double_value;
+                        char buf[64];
+                        if (std::floor(d) == d && std::fabs(d) < 1e15)
+                            std::snprintf(buf, sizeof buf, "%.0f", d);
+                        else
+                            std::snprintf(buf, sizeof buf, "%.15g", d);
+                        cells[c] = buf;
+                        break;
+                    }
+                    case FREEXL_CELL_TEXT:
+                    case FREEXL_CELL_SST_TEXT:
+                    case FREEXL_CELL_DATE:
+                    case FREEXL_CELL_DATETIME:
+                    case FREEXL_CELL_TIME:
+                        cells[c] = v.value.text_value ? v.value.text_value : "";
+                        break;
+                    default:
+                        break;
+                }
+            }
+            while (!cells.empty() && cells.back().empty()) cells.pop_back();
+            if (!cells.empty()) record(cells);
+        }
+        return row_ < rows_;
+    }
+
+    uint64_t bytes_total() const override { return std::max<uint64_t>(1, rows_); }
+    uint64_t bytes_done() const override { return row_; }
+    std::string Describe() const override {
+        return "Excel 97-2003 workbook (.xls), sheet \"" + sheets_[chosen_] + "\" of " +
+               std::to_string(sheets_.size());
+    }
+    std::vector<std::string> Sheets() const override { return sheets_; }
+
+  private:
+    const void* handle_ = nullptr;
+    std::vector<std::string> sheets_;
+    unsigned short chosen_ = 0;
+    unsigned int rows_ = 0, row_ = 0;
+    unsigned short cols_ = 0;
+    uint64_t size_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<TableSource> OpenXls(const std::string& path, const std::string& sheet) {
+    return std::make_unique<XlsSource>(path, sheet);
+}
+
+}  // namespace govhub::datastore

@@ -16,11 +16,13 @@ ACTIONS = [
     "member_delete", "member_list", "tag_list", "tag_autocomplete", "license_list", "user_show", "user_list",
     "package_activity_list", "organization_activity_list", "help_show",
     "datastore_search", "datastore_info", "datastore_create", "datastore_upsert", "datastore_delete",
-    "datastore_records_delete",
+    "datastore_records_delete", "datastore_search_sql", "resource_view_create", "resource_view_update",
+    "resource_view_patch", "resource_view_delete", "resource_view_list", "resource_view_show",
 ]
 READ_ONLY = {"package_list", "current_package_list_with_resources", "package_autocomplete", "organization_list",
              "organization_autocomplete", "organization_list_for_user", "group_list", "tag_list", "tag_autocomplete",
-             "license_list", "user_list", "package_search", "user_show", "datastore_search", "datastore_info"}
+             "license_list", "user_list", "package_search", "user_show", "datastore_search", "datastore_info",
+             "datastore_search_sql", "resource_view_list", "resource_view_show"}
 
 BAD_BODIES = [
     {},

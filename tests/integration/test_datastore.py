@@ -462,3 +462,88 @@ def test_editors_fix_the_dictionary_and_reload_from_the_page(server, world, smtp
     # Without the CSRF token, nothing happens.
     r = editor.post_form(page + "/datastore/reload", {}, csrf=False)
     assert r.status == 403
+
+
+def _upload_and_load(server, world, name, filename, body, data_type=None):
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    extra = {"data_type": data_type} if data_type else {}
+    ds = record_dataset(world["orgs"]["a"], name, **extra)
+    ok(call(api, "package_create", ds, editor))
+    status, raw = upload(server, editor, {"package_id": name}, filename, [body], len(body))
+    assert status == 200, raw[:300]
+    rid = json.loads(raw)["result"]["id"]
+    return rid, wait_for_load(api, rid)
+
+
+def test_a_legacy_xls_workbook_with_two_sheets(server, world, smtp, tmp_path):
+    import subprocess
+    path = tmp_path / "budget.xls"
+    script = r'''
+use utf8; use Spreadsheet::WriteExcel;
+my $wb = Spreadsheet::WriteExcel->new($ARGV[0]);
+my $notes = $wb->add_worksheet("notes"); $notes->write(0, 0, "คำอธิบาย");
+my $ws = $wb->add_worksheet("data");
+$ws->write(0, 0, "หน่วยงาน"); $ws->write(0, 1, "งบประมาณ");
+for my $i (1..300) { $ws->write($i, 0, "หน่วยงานที่ $i"); $ws->write($i, 1, $i * 1000); }
+$wb->close();
+'''
+    subprocess.run(["perl", "-e", script, str(path)], check=True)
+    rid, info = _upload_and_load(server, world, "ds-xls-" + world["suffix"], "budget.xls", path.read_bytes())
+    # The first sheet ("notes") loads by default; the editor picks "data" and reloads.
+    assert info["meta"]["count"] == 0
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    job = latest_job(server, rid)
+    result = server.query("SELECT result FROM jobs WHERE id = '%s'" % job[0])[0][0]
+    assert json.loads(result)["sheets"] == ["notes", "data"]
+    # Reload with the sheet through the page's form (an editor's session).
+    b = _editor_browser(server, world, smtp)
+    page = "/dataset/%s/resource/%s" % ("ds-xls-" + world["suffix"], rid)
+    assert "notes" in b.get(page).text
+    r = b.post_form(page + "/datastore/reload", {"sheet": "data"}, csrf_page=page)
+    assert r.status == 303
+    deadline = time.time() + 30
+    while latest_job(server, rid)[0] == job[0] and time.time() < deadline:
+        time.sleep(0.1)
+    assert wait_for_job(server, rid)[1] == "succeeded"
+    info = ok(call(api, "datastore_info", {"resource_id": rid}, editor, method="GET"))
+    assert info["meta"]["count"] == 300
+    assert {f["id"]: f["type"] for f in info["fields"]} == {"หน่วยงาน": "text", "งบประมาณ": "int"}
+    rows = ok(call(api, "datastore_search", {"resource_id": rid, "limit": 1, "offset": 299}, method="GET"))["records"]
+    assert rows == [{"_id": 300, "หน่วยงาน": "หน่วยงานที่ 300", "งบประมาณ": 300000}]
+
+
+_EDITORS = {}
+
+
+def _editor_browser(server, world, smtp):
+    """A signed-in browser of an editor of organization a (made once per server)."""
+    from accounts_helpers import registered_user
+    if id(server) not in _EDITORS:
+        b = Browser(server)
+        name = registered_user(b, smtp, "xeditor")
+        ok(call(Browser(server), "organization_member_create", {"id": world["orgs"]["a"], "username": name,
+                                                                 "role": "editor"}, world["sysadmin"]))
+        _EDITORS[id(server)] = b
+    return _EDITORS[id(server)]
+
+
+def test_geojson_loads_with_a_map_and_fills_the_bounding_box(server, world):
+    body = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"ชื่อ": "สวนลุมพินี", "ไร่": 360},
+         "geometry": {"type": "Point", "coordinates": [100.5418, 13.7306]}},
+        {"type": "Feature", "properties": {"ชื่อ": "สวนจตุจักร", "ไร่": 155},
+         "geometry": {"type": "Polygon", "coordinates": [[[100.55, 13.80], [100.56, 13.80], [100.56, 13.81], [100.55, 13.80]]]}},
+    ]}, ensure_ascii=False).encode()
+    name = "ds-geo-" + world["suffix"]
+    rid, info = _upload_and_load(server, world, name, "parks.geojson", body, "ข้อมูลภูมิสารสนเทศเชิงพื้นที่")
+    assert {f["id"]: f["type"] for f in info["fields"]} == {"ชื่อ": "text", "ไร่": "int", "geometry": "json"}
+    gj = Browser(server).get("/api/datastore/%s/geojson" % rid).json()
+    assert [f["properties"]["ชื่อ"] for f in gj["features"]] == ["สวนลุมพินี", "สวนจตุจักร"]
+    assert gj["features"][1]["geometry"]["type"] == "Polygon"
+    d = ok(call(Browser(server), "package_show", {"id": name}, method="GET"))
+    assert (d["west_bound_longitude"], d["east_bound_longitude"]) == (100.5418, 100.56)
+    assert (d["south_bound_longitude"], d["north_bound_longitude"]) == (13.7306, 13.81)
+    html = Browser(server).get("/dataset/%s/resource/%s" % (name, rid)).text
+    assert "data-geojson-src" in html

@@ -1,5 +1,6 @@
 #include "opendata/datastore/loader.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -219,7 +220,25 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
         info.primary_key.clear();
         store::SaveTable(c, info);
     });
-    log("loaded " + Thousands(loaded) + " rows");
+    log("loaded " + Thousands(loaded) + " rows: the table is searchable");
+    // Then indexes for filters and sorts, on fields of short values, while the table already
+    // answers (a failure here leaves a working, slower table).
+    std::vector<bool> indexable;
+    for (size_t i = 0; i < fields.size(); ++i)
+        indexable.push_back(loaded > 1000 && trackers[i].max_bytes() <= 200);
+    if (std::count(indexable.begin(), indexable.end(), true) > 0) {
+        try {
+            datastore.Write([&](db::Connection& c) {
+                store::IndexColumns(c, resource_id, staging, fields, indexable);
+            });
+            log("indexed " + std::to_string(std::count(indexable.begin(), indexable.end(), true)) +
+                " fields for filters and sorts");
+        } catch (const std::exception& e) {
+            log(std::string("the fields could not be indexed (filters stay correct, only slower): ") +
+                    e.what(),
+                "warning");
+        }
+    }
     return {loaded, fields, source.Bounds()};
 }
 

@@ -43,6 +43,10 @@ void ReplaceTable(db::Connection& c, const std::string& staging, const std::stri
 // After a bulk load: the full-text index (PostgreSQL builds it once, not row by row) and the
 // planner's statistics.
 void FinishLoad(db::Connection& c, const std::string& table);
+// B-tree indexes on the fields filters and sorts use (`indexable` by position: short values),
+// named from `index_prefix` (unique to the load that made the table).
+void IndexColumns(db::Connection& c, const std::string& table, const std::string& index_prefix,
+                  const std::vector<Field>& fields, const std::vector<bool>& indexable);
 
 // Bulk insert: `next` fills a row (one value per field, canonical text, nullopt for NULL) and
 // returns false after the last. COPY on PostgreSQL, one prepared INSERT on SQLite. Returns the

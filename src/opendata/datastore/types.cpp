@@ -1,5 +1,6 @@
 #include "opendata/datastore/types.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -311,6 +312,7 @@ void TypeTracker::Add(std::string_view value, int64_t row) {
         return;
     }
     ++values_;
+    max_bytes_ = std::max(max_bytes_, value.size());
     static constexpr FieldType kOrder[kCandidates] = {FieldType::kBool, FieldType::kInt,
                                                       FieldType::kNumeric, FieldType::kDate,
                                                       FieldType::kTimestamp};

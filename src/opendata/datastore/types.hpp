@@ -42,6 +42,7 @@ class TypeTracker {
     // Why the column became text although most of its values had another type ("" if not).
     std::string TextReason(const std::string& field) const;
     int64_t values() const { return values_; }
+    size_t max_bytes() const { return max_bytes_; }
     int64_t nulls() const { return nulls_; }
 
   private:
@@ -51,6 +52,7 @@ class TypeTracker {
     std::array<int64_t, kCandidates> failed_row_{};
     std::array<std::string, kCandidates> failed_value_{};
     int64_t values_ = 0, nulls_ = 0;
+    size_t max_bytes_ = 0;
 };
 
 }  // namespace govhub::datastore

@@ -286,7 +286,8 @@ int App::Serve() {
     catalog::RegisterRoutes(
         router, *P.catalog, *P.pages,
         {.resource = {datastore::ResourcePanel(*P.datastore, *P.jobs, *P.pages),
-                      views::ResourceViewsPanel(*P.views, *P.datastore, *P.pages, map_tiles)},
+                      views::ResourceViewsPanel(*P.views, *P.datastore, *P.pages, map_tiles),
+                      views::FilePreviewPanel(*P.datastore)},
          .dataset = {views::DatasetViewsPanel(*P.views, *P.datastore, map_tiles)}});
     views::RegisterApi(actions, *P.views);
     views::RegisterPages(router, *P.views, *P.datastore, *P.pages, map_tiles);

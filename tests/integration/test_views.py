@@ -126,3 +126,33 @@ def test_a_private_resources_views_stay_hidden(server, world):
     assert Browser(server).get("/view/%s/embed" % v["id"]).status == 404
     assert Browser(server).get("/api/datastore/%s/geojson" % rid).status == 404
     assert ok(call(api, "resource_view_show", {"id": v["id"]}, world["people"]["member"], method="GET"))["title"] == "ลับ"
+
+
+def test_files_that_are_not_tables_get_previews(server, world):
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    name = "previews-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), editor))
+    files = {
+        "report.pdf": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+        "map.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
+        "readme.txt": "อ่านก่อนใช้ข้อมูล\nบรรทัดที่สอง\n".encode("cp874"),
+        "config.json": json.dumps({"ชื่อ": "ตั้งค่า", "ค่า": [1, 2]}, ensure_ascii=False).encode(),
+        "page.html": b"<script>alert(1)</script>",
+    }
+    ids = {}
+    for filename, body in files.items():
+        status, raw = upload(server, editor, {"package_id": name}, filename, [body], len(body))
+        assert status == 200, raw[:200]
+        ids[filename] = json.loads(raw)["result"]["id"]
+    page = lambda f: Browser(server).get("/dataset/%s/resource/%s" % (name, ids[f])).text  # noqa: E731
+    assert '<iframe class="pdf"' in page("report.pdf")
+    assert '<img class="preview-image"' in page("map.png")
+    assert "อ่านก่อนใช้ข้อมูล" in page("readme.txt")  # cp874 shown as Thai
+    assert "&quot;ชื่อ&quot;: &quot;ตั้งค่า&quot;" in page("config.json")  # pretty-printed, escaped
+    assert "preview-heading" not in page("page.html")
+    # Inline only for safe types, framed by this site only; HTML always downloads.
+    r = Browser(server).get("/dataset/%s/resource/%s/download?inline=1" % (name, ids["report.pdf"]))
+    assert r.header("Content-Disposition") == "inline" and "frame-ancestors 'self'" in r.header("Content-Security-Policy")
+    r = Browser(server).get("/dataset/%s/resource/%s/download?inline=1" % (name, ids["page.html"]))
+    assert r.header("Content-Disposition").startswith("attachment")

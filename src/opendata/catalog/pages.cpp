@@ -914,7 +914,23 @@ void RegisterRoutes(http::Router& router, CatalogService& catalog,
         http::Response r = http::FileResponse(
             req, f.path, f.mimetype.empty() ? "application/octet-stream" : f.mimetype,
             "private, max-age=0, must-revalidate");
-        r.headers.Set("Content-Disposition", Disposition(f.filename));
+        // ?inline=1 shows PDFs, raster images and plain text in the page's preview (framed by
+        // this site only). Other types, HTML and SVG above all, always download: shown inline
+        // they could run scripts as the site.
+        static const std::set<std::string> kInline = {
+            "application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"};
+        if (req.Query("inline") == "1" && kInline.count(f.mimetype)) {
+            r.headers.Set("Content-Disposition", "inline");
+            // Chromium's PDF viewer does not run in a sandboxed document.
+            r.headers.Set(
+                "Content-Security-Policy",
+                f.mimetype == "application/pdf"
+                    ? "frame-ancestors 'self'"
+                    : "default-src 'none'; img-src 'self'; frame-ancestors 'self'; sandbox");
+            r.headers.Set("X-Frame-Options", "SAMEORIGIN");
+        } else {
+            r.headers.Set("Content-Disposition", Disposition(f.filename));
+        }
         return r;
     });
 }

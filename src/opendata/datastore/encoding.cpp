@@ -3,6 +3,7 @@
 #include <iconv.h>
 #include <uchardet/uchardet.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <stdexcept>
 #include <vector>
@@ -115,6 +116,31 @@ Encoding DetectEncoding(const std::string& path) {
     std::fclose(f);
     if (failed) throw std::runtime_error("cannot read the file");
     return s.Decide();
+}
+
+std::string ToUtf8(std::string_view bytes, const Encoding& encoding) {
+    bytes.remove_prefix(std::min(bytes.size(), encoding.bom));
+    if (encoding.name == "UTF-8") return std::string(bytes);
+    iconv_t cd = iconv_open("UTF-8", encoding.name.c_str());
+    if (cd == reinterpret_cast<iconv_t>(-1))
+        throw std::runtime_error("no converter from " + encoding.name);
+    std::string out(bytes.size() * 4 + 16, '\0');
+    char* in = const_cast<char*>(bytes.data());
+    size_t in_left = bytes.size(), out_left = out.size();
+    char* dst = out.data();
+    while (in_left > 0) {
+        if (iconv(cd, &in, &in_left, &dst, &out_left) != static_cast<size_t>(-1)) break;
+        if (errno == E2BIG) break;
+        ++in;  // an undecodable byte, or a character cut at the end
+        --in_left;
+        for (char c : std::string_view("\xEF\xBF\xBD", 3)) {
+            *dst++ = c;
+            --out_left;
+        }
+    }
+    iconv_close(cd);
+    out.resize(out.size() - out_left);
+    return out;
 }
 
 struct Utf8Reader::Iconv {

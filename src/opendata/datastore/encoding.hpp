@@ -24,6 +24,9 @@ Encoding DetectEncoding(const std::string& path);
 // The same decision over bytes in memory (tests, small inputs).
 Encoding DetectEncodingOf(std::string_view bytes);
 
+// Bytes in memory as UTF-8 (undecodable bytes become U+FFFD).
+std::string ToUtf8(std::string_view bytes, const Encoding& encoding);
+
 // Streams a file as UTF-8: converted with iconv when it is not UTF-8 already. Bytes that do
 // not decode become U+FFFD and are counted.
 class Utf8Reader {

@@ -1,8 +1,11 @@
 #include "opendata/views/pages.hpp"
 
+#include <fstream>
+
 #include "accounts/middleware.hpp"
 #include "core/strings.hpp"
 #include "http/security_headers.hpp"
+#include "opendata/datastore/encoding.hpp"
 
 namespace govhub::views {
 
@@ -164,6 +167,52 @@ catalog::ResourcePageExtension ResourceViewsPanel(ViewService& views,
                                 pages.T(req.locale, "views.map_of_rows"), tiles))
                 .Set("has_map", true);
         page.Set("views", std::move(v));
+        return 0;
+    };
+}
+
+catalog::ResourcePageExtension FilePreviewPanel(datastore::DatastoreService& ds) {
+    return [&ds](http::Request& req, const Json& dataset, const Json& resource, View& page) -> int {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        const std::string rid = resource["id"];
+        auto [src, editor] = ds.Access(p, rid);
+        if (src.file_path.empty()) return 0;
+        const std::string& mime = src.resource.mimetype;
+        std::string inline_url = "/dataset/" + dataset["name"].get<std::string>() + "/resource/" +
+                                 rid + "/download?inline=1";
+        View v;
+        if (mime == "application/pdf") {
+            v.Set("pdf", true).Set("src", inline_url);
+        } else if (mime == "image/png" || mime == "image/jpeg") {
+            v.Set("image", true).Set("src", inline_url).Set("alt", src.resource.name);
+        } else if (mime == "text/plain" || mime == "application/json" ||
+                   mime == "application/xml") {
+            if (ds.TableOf(p, rid)) return 0;  // a JSON array that became a table
+            std::ifstream in(src.file_path, std::ios::binary);
+            std::string head(64 * 1024, '\0');
+            in.read(head.data(), static_cast<std::streamsize>(head.size()));
+            head.resize(static_cast<size_t>(in.gcount()));
+            bool cut = in.peek() != EOF;
+            std::string text;
+            if (mime == "application/json" && !cut) {
+                auto parsed = Json::parse(head, nullptr, false);
+                if (!parsed.is_discarded())
+                    text = parsed.dump(2, ' ', false, Json::error_handler_t::replace);
+            }
+            if (text.empty()) {
+                try {
+                    auto enc = datastore::DetectEncodingOf(head);
+                    text =
+                        enc.name == "UTF-8" ? head.substr(enc.bom) : datastore::ToUtf8(head, enc);
+                } catch (const std::exception&) {
+                    return 0;  // binary: nothing to show
+                }
+            }
+            v.Set("text", true).Set("content", text).Set("cut", cut);
+        } else {
+            return 0;
+        }
+        page.Set("preview", std::move(v));
         return 0;
     };
 }

@@ -23,6 +23,9 @@ catalog::ResourcePageExtension ResourceViewsPanel(ViewService& views,
                                                   datastore::DatastoreService& ds,
                                                   const render::PageRenderer& pages,
                                                   const MapTiles& tiles);
+// Previews of files that are not tables: PDFs and images shown inline, text and JSON (pretty
+// printed) as their first 64 KiB.
+catalog::ResourcePageExtension FilePreviewPanel(datastore::DatastoreService& ds);
 catalog::DatasetPageExtension DatasetViewsPanel(ViewService& views, datastore::DatastoreService& ds,
                                                 const MapTiles& tiles);
 void RegisterPages(http::Router& router, ViewService& views, datastore::DatastoreService& ds,

@@ -36,14 +36,15 @@ async function waitForPort(port, proc) {
   throw new Error(`port ${port} never opened`);
 }
 
-export async function startGovhub() {
+export async function startGovhub(extra = []) {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-e2e-'));
   const url = `http://127.0.0.1:${port}`;
   const bin = process.env.GOVHUB_BIN || path.join(root, 'build/govhub');
   const log = fs.openSync(path.join(dataDir, 'server.log'), 'a');
   const proc = spawn(bin, ['serve', '--port', String(port), '--address', '127.0.0.1', '--data-dir', dataDir,
-    '--site-url', url, '--rate-limit-form', '1000', '--rate-limit-login', '1000'], { stdio: ['ignore', log, log] });
+    '--site-url', url, '--rate-limit-form', '1000', '--rate-limit-login', '1000', ...extra],
+  { stdio: ['ignore', log, log] });
   await waitForPort(port, proc);
   return {
     url, dataDir, proc,

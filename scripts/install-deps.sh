@@ -13,7 +13,7 @@ DEBIAN_PACKAGES=(
   libuchardet-dev libarchive-dev libexpat1-dev libfreexl-dev libgdal-dev libxlsxwriter-dev
   # runtime and test peers
   fonts-thai-tlwg python3 python3-pytest python3-aiosmtpd chromium nginx-light wrk curl
-  libspreadsheet-writeexcel-perl
+  libspreadsheet-writeexcel-perl python3-openpyxl
   postgresql-15
 )
 

@@ -73,6 +73,12 @@ AccountService::AccountService(db::Database& db, MailSender send_mail, const cor
                                AccountsConfig config)
     : db_(db), send_mail_(std::move(send_mail)), i18n_(i18n), config_(std::move(config)) {}
 
+std::optional<Principal> AccountService::PrincipalOfActiveUser(const std::string& user_id) {
+    auto u = db_.Read([&](db::Connection& c) { return store::FindUserById(c, user_id); });
+    if (!u || u->state != UserState::kActive) return std::nullopt;
+    return ToPrincipal(*u);
+}
+
 Principal AccountService::ToPrincipal(const User& u) const {
     Principal p;
     p.user_id = u.id;

@@ -107,6 +107,8 @@ class AccountService {
     NewApiToken CreateApiTokenAdmin(const std::string& user_key, const std::string& name);
     // Creates `admin` on an empty site; returns its one-time password, or nullopt when it exists.
     std::optional<std::string> EnsureInitialAdmin();
+    // The principal of an active user, for work done on their behalf later (a job they started).
+    std::optional<Principal> PrincipalOfActiveUser(const std::string& user_id);
 
   private:
     void SendEmailLink(const User& u, EmailTokenPurpose purpose, const std::string& locale);

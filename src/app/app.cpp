@@ -44,6 +44,7 @@
 #include "opendata/datastore/pages.hpp"
 #include "opendata/datastore/service.hpp"
 #include "opendata/datastore/store.hpp"
+#include "opendata/gdcatalog/routes.hpp"
 #include "opendata/views/demo.hpp"
 #include "opendata/views/pages.hpp"
 #include "opendata/views/service.hpp"
@@ -257,6 +258,7 @@ int App::Serve() {
                                    .retry_base_seconds = config_.job_retry_base_seconds});
     RegisterMailJob(runner, *P.mailer);
     datastore::RegisterJobs(runner, *P.datastore);
+    gdcatalog::RegisterJobs(runner, *P.catalog, *P.accounts);
     if (config_.enable_test_jobs) jobs::RegisterTestJobs(runner, config_.data_dir);
     P.jobs->SetKnownKinds(runner.Kinds());
     P.jobs->SetNotifier([&runner] { runner.Wake(); });
@@ -293,6 +295,7 @@ int App::Serve() {
     views::RegisterPages(router, *P.views, *P.datastore, *P.pages, map_tiles);
     datastore::RegisterApi(router, actions, *P.datastore);
     datastore::RegisterPages(router, *P.datastore, *P.pages);
+    gdcatalog::RegisterRoutes(router, *P.catalog, *P.jobs, *P.pages, config_.data_dir + "/tmp");
     actions.Mount(router);
     router.Get("/static/{path*}", http::StaticFiles(P.web_dir + "/static"));
     router.Get("/healthz", [&P](http::Request&) {

@@ -103,6 +103,25 @@ bool ParseRange(std::string_view header, uint64_t size, uint64_t& first, uint64_
 }
 }  // namespace
 
+Response TemporaryFileResponse(const std::string& path, const std::string& content_type,
+                               const std::string& download_name) {
+    FILE* f = std::fopen(path.c_str(), "rb");
+    ::unlink(path.c_str());
+    if (!f) throw HttpError(500, "internal", "error.storage");
+    auto file = std::shared_ptr<FILE>(f, [](FILE* x) { std::fclose(x); });
+    Response r;
+    r.headers.Set("Content-Type", content_type);
+    r.headers.Set("Content-Disposition", "attachment; filename=\"" + download_name + "\"");
+    r.headers.Set("Cache-Control", "private, max-age=0");
+    r.producer = [file](std::string& chunk) {
+        char buf[1 << 16];
+        size_t n = std::fread(buf, 1, sizeof buf, file.get());
+        chunk.append(buf, n);
+        return n == sizeof buf;
+    };
+    return r;
+}
+
 Response FileResponse(const Request& req, const std::string& path, const std::string& content_type,
                       const std::string& cache_control) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

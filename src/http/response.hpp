@@ -39,6 +39,11 @@ struct Response {
 Response FileResponse(const Request& req, const std::string& path, const std::string& content_type,
                       const std::string& cache_control = "public, max-age=300");
 
+// Streams a file written for this one response (an export) and deletes it: it is unlinked as
+// soon as it is open, so it goes away whatever happens to the connection.
+Response TemporaryFileResponse(const std::string& path, const std::string& content_type,
+                               const std::string& download_name);
+
 // Content type from a file name's extension.
 std::string MimeType(std::string_view filename);
 

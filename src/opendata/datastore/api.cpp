@@ -8,6 +8,7 @@
 #include "accounts/middleware.hpp"
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
+#include "opendata/datastore/csv.hpp"
 #include "opendata/datastore/xlsx_writer.hpp"
 
 namespace govhub::datastore {
@@ -21,16 +22,6 @@ const accounts::Principal* User(ActionContext& ctx) {
     return accounts::CurrentUser(ctx.req);
 }
 
-std::string CsvCell(const std::optional<std::string>& v, char sep) {
-    if (!v) return "";
-    if (v->find_first_of(std::string("\"\r\n") + sep) == std::string::npos) return *v;
-    std::string out = "\"";
-    for (char ch : *v) {
-        if (ch == '"') out += '"';
-        out += ch;
-    }
-    return out + "\"";
-}
 
 std::string JsonCell(FieldType t, const std::optional<std::string>& v) {
     if (!v) return "null";
@@ -78,19 +69,8 @@ http::Response Dump(DatastoreService& ds, http::Request& req) {
         // The workbook is written (in constant memory) to a temporary file, then streamed.
         std::string path = ds.tmp_dir() + "/dump-" + core::RandomToken(8) + ".xlsx";
         WriteXlsxDump(path, *plan, [&] { return ds.NextDumpBatch(*plan); });
-        FILE* f = std::fopen(path.c_str(), "rb");
-        ::unlink(path.c_str());
-        if (!f) throw HttpError(500, "internal", "error.storage");
-        auto file = std::shared_ptr<FILE>(f, [](FILE* x) { std::fclose(x); });
-        r.headers.Set("Content-Type",
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        r.producer = [file](std::string& chunk) {
-            char buf[1 << 16];
-            size_t n = std::fread(buf, 1, sizeof buf, file.get());
-            chunk.append(buf, n);
-            return n == sizeof buf;
-        };
-        return r;
+        return http::TemporaryFileResponse(
+            path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename);
     }
     char sep = format == "tsv" ? '\t' : ',';
     r.headers.Set("Content-Type", format == "json"  ? "application/json; charset=utf-8"
@@ -113,7 +93,7 @@ http::Response Dump(DatastoreService& ds, http::Request& req) {
                 chunk += "], \"records\": [";
             } else {
                 for (size_t i = 0; i < plan->headers.size(); ++i)
-                    chunk += (i ? std::string(1, sep) : "") + CsvCell(plan->headers[i], sep);
+                    chunk += (i ? std::string(1, sep) : "") + CsvField(plan->headers[i], sep);
                 chunk += "\r\n";
             }
             state->phase = 1;
@@ -128,7 +108,7 @@ http::Response Dump(DatastoreService& ds, http::Request& req) {
                 chunk += "]";
             } else {
                 for (size_t i = 0; i < row.size(); ++i)
-                    chunk += (i ? std::string(1, sep) : "") + CsvCell(row[i], sep);
+                    chunk += (i ? std::string(1, sep) : "") + CsvField(row[i], sep);
                 chunk += "\r\n";
             }
             state->any_row = true;

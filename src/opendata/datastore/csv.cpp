@@ -77,6 +77,17 @@ void CsvParser::Finish(const RecordFn& record) {
     if (!field_.empty() || !fields_.empty() || field_started_) EndRecord(record);
 }
 
+std::string CsvField(const std::optional<std::string>& v, char sep) {
+    if (!v) return "";
+    if (v->find_first_of(std::string("\"\r\n") + sep) == std::string::npos) return *v;
+    std::string out = "\"";
+    for (char ch : *v) {
+        if (ch == '"') out += '"';
+        out += ch;
+    }
+    return out + "\"";
+}
+
 Dialect SniffDialect(std::string_view sample, char hint) {
     // Only whole lines of the sample count.
     size_t end = sample.find_last_of('\n');

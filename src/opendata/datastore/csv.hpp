@@ -4,6 +4,7 @@
 // header, then types, which types.hpp does over the whole file).
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -46,6 +47,10 @@ class CsvParser {
     bool in_quotes_ = false, quote_seen_ = false, after_cr_ = false, field_started_ = false;
     int64_t records_ = 0;
 };
+
+// One field as CSV writes it: quoted (quotes doubled) when it holds the separator, a quote or a
+// line break; empty for a NULL.
+std::string CsvField(const std::optional<std::string>& value, char separator);
 
 // Picks delimiter and preamble from a sample of the file (its first 64 KiB or so).
 Dialect SniffDialect(std::string_view sample, char hint = 0);

@@ -8,6 +8,7 @@
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "opendata/datastore/csv.hpp"
 #include "opendata/datastore/fetch.hpp"
 #include "opendata/datastore/loader.hpp"
 #include "opendata/datastore/source.hpp"
@@ -143,16 +144,6 @@ Json JsonValue(FieldType type, const std::optional<std::string>& v) {
     return *v;
 }
 
-std::string CsvCell(const std::optional<std::string>& v, char sep) {
-    if (!v) return "";
-    if (v->find_first_of(std::string("\"\r\n") + sep) == std::string::npos) return *v;
-    std::string out = "\"";
-    for (char ch : *v) {
-        if (ch == '"') out += '"';
-        out += ch;
-    }
-    return out + "\"";
-}
 
 Json FieldDicts(const TableInfo& t, bool with_id) {
     Json fields = Json::array();
@@ -461,7 +452,7 @@ Json DatastoreService::Search(const accounts::Principal* p, const Json& params) 
         std::string text;
         for (const auto& row : r.rows) {
             for (size_t i = 0; i < row.size(); ++i)
-                text += (i ? std::string(1, sep) : "") + CsvCell(row[i], sep);
+                text += (i ? std::string(1, sep) : "") + CsvField(row[i], sep);
             text += '\n';
         }
         out["records"] = text;
@@ -743,40 +734,37 @@ Json DatastoreService::Upsert(const accounts::Principal* p, const Json& params) 
     return {{"resource_id", id}, {"method", method}, {"records", raw}, {"dry_run", dry_run}};
 }
 
-Json DatastoreService::Delete(const accounts::Principal* p, const Json& params) {
+TableInfo DatastoreService::EditableTable(const accounts::Principal* p, const Json& params) {
     std::string id = Text(params, "resource_id", Text(params, "id"));
     if (id.empty()) throw Invalid("resource_id", "Missing value");
     auto [src, editor] = catalog_.ResourceAccess(p, id);
     if (!editor) throw HttpError::Forbidden();
-    TableInfo t = RequireTable(id);
-    Json filters = Structured(params, "filters");
-    if (filters.is_null()) {
-        // No filters: the whole table goes (CKAN's datastore_delete).
-        db_.Write([&](db::Connection& c) {
-            store::DropTable(c, id);
-            store::ForgetTable(c, id);
-        });
-        return {{"resource_id", id}};
-    }
-    return RecordsDelete(p, params);
+    return RequireTable(id);
+}
+
+Json DatastoreService::Delete(const accounts::Principal* p, const Json& params) {
+    TableInfo t = EditableTable(p, params);
+    if (!Structured(params, "filters").is_null()) return RecordsDelete(p, params);
+    // No filters: the whole table goes (CKAN's datastore_delete).
+    db_.Write([&](db::Connection& c) {
+        store::DropTable(c, t.resource_id);
+        store::ForgetTable(c, t.resource_id);
+    });
+    return {{"resource_id", t.resource_id}};
 }
 
 Json DatastoreService::RecordsDelete(const accounts::Principal* p, const Json& params) {
-    std::string id = Text(params, "resource_id", Text(params, "id"));
-    if (id.empty()) throw Invalid("resource_id", "Missing value");
-    auto [src, editor] = catalog_.ResourceAccess(p, id);
-    if (!editor) throw HttpError::Forbidden();
-    TableInfo t = RequireTable(id);
+    TableInfo t = EditableTable(p, params);
     Json filters = Structured(params, "filters");
     if (filters.is_null()) throw Invalid("filters", "Missing value (give {} to delete every row)");
     auto parsed = ParseFilters(t, filters);
     int64_t deleted = 0;
     db_.Write([&](db::Connection& c) {
         deleted = store::DeleteRows(c, t, parsed);
-        t.rows = store::CountRows(c, id);
+        t.rows = store::CountRows(c, t.resource_id);
         store::SaveTable(c, t);
     });
-    return {{"resource_id", id}, {"filters", filters}, {"deleted", deleted}};
+    return {{"resource_id", t.resource_id}, {"filters", filters}, {"deleted", deleted}};
 }
 
 Json DatastoreService::SearchSql(const accounts::Principal* p, const Json& params) {

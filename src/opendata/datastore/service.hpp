@@ -106,6 +106,8 @@ class DatastoreService {
     // Loads a resource's file (fetched first when it is a link); returns the job's result.
     Json Load(const std::string& resource_id, const std::string& sheet, const LoadHooks& hooks);
     TableInfo RequireTable(const std::string& resource_id);
+    // The table named by params' resource_id (or id), when `p` may edit its resource.
+    TableInfo EditableTable(const accounts::Principal* p, const Json& params);
     SearchQuery ParseQuery(const TableInfo& t, const Json& params, bool for_dump);
     Json TableMetadata(const accounts::Principal* p, const Json& params);
 

@@ -177,10 +177,65 @@ bool IsDateFormat(int id, const std::string& code) {
     return false;
 }
 
-class XlsxSource : public TableSource {
+// A sheet streamed from one zip entry through expat: the part xlsx and ods share. Subclasses
+// handle the elements; records reach the callback of the current Step.
+class ZipXmlSource : public TableSource {
   public:
-    XlsxSource(std::string path, const std::string& sheet) : path_(std::move(path)) {
-        size_ = FileSize(path_);
+    explicit ZipXmlSource(std::string path) : path_(std::move(path)), size_(FileSize(path_)) {}
+
+    bool Step(const RecordFn& record) override {
+        if (done_) return false;
+        record_ = &record;
+        auto piece = zip_->Read();
+        xml_->Feed(piece, piece.empty());
+        if (piece.empty()) done_ = true;
+        record_ = nullptr;
+        return !done_;
+    }
+    uint64_t bytes_total() const override { return size_; }
+    uint64_t bytes_done() const override {
+        return zip_ ? std::min(size_, zip_->compressed_position()) : 0;
+    }
+
+  protected:
+    // Opens the archive again at `entry`, with fresh XML handlers.
+    void OpenEntry(const std::string& entry) {
+        xml_.reset();
+        zip_ = std::make_unique<ZipReader>(path_, size_);
+        std::string name;
+        bool found = false;
+        while (zip_->Next(name))
+            if (name == entry) {
+                found = true;
+                break;
+            }
+        if (!found) throw SourceError("the spreadsheet's part " + entry + " is missing");
+        xml_ = std::make_unique<Xml>();
+        xml_->start = [this](const char* n, Xml::Attrs a) { Start(n, a); };
+        xml_->end = [this](const char* n) { End(n); };
+        xml_->text = [this](const char* t, int len) { Text(t, static_cast<size_t>(len)); };
+        done_ = false;
+    }
+    void Emit(std::vector<std::string>& cells) {
+        if (record_) (*record_)(cells);
+    }
+    virtual void Start(const char* name, Xml::Attrs attrs) = 0;
+    virtual void End(const char* name) = 0;
+    virtual void Text(const char* text, size_t len) = 0;
+
+    std::string path_;
+    uint64_t size_ = 0;
+    bool done_ = false;
+
+  private:
+    std::unique_ptr<ZipReader> zip_;
+    std::unique_ptr<Xml> xml_;
+    const RecordFn* record_ = nullptr;
+};
+
+class XlsxSource : public ZipXmlSource {
+  public:
+    XlsxSource(std::string path, const std::string& sheet) : ZipXmlSource(std::move(path)) {
         ReadMetadata();
         if (sheets_.empty()) throw SourceError("the workbook has no sheets");
         chosen_ = 0;
@@ -194,40 +249,8 @@ class XlsxSource : public TableSource {
         Rewind();
     }
 
-    void Rewind() override {
-        xml_.reset();
-        zip_ = std::make_unique<ZipReader>(path_, size_);
-        std::string name;
-        bool found = false;
-        while (zip_->Next(name))
-            if (name == sheets_[chosen_].path) {
-                found = true;
-                break;
-            }
-        if (!found) throw SourceError("the sheet's part " + sheets_[chosen_].path + " is missing");
-        xml_ = std::make_unique<Xml>();
-        xml_->start = [this](const char* n, Xml::Attrs a) { Start(n, a); };
-        xml_->end = [this](const char* n) { End(n); };
-        xml_->text = [this](const char* s, int len) {
-            if (in_value_) value_.append(s, static_cast<size_t>(len));
-        };
-        done_ = false;
-    }
+    void Rewind() override { OpenEntry(sheets_[chosen_].path); }
 
-    bool Step(const RecordFn& record) override {
-        if (done_) return false;
-        record_ = &record;
-        auto piece = zip_->Read();
-        xml_->Feed(piece, piece.empty());
-        if (piece.empty()) done_ = true;
-        record_ = nullptr;
-        return !done_;
-    }
-
-    uint64_t bytes_total() const override { return size_; }
-    uint64_t bytes_done() const override {
-        return zip_ ? std::min(size_, zip_->compressed_position()) : 0;
-    }
     std::string Describe() const override {
         return "Excel workbook (.xlsx), sheet \"" + sheets_[chosen_].name + "\" of " +
                std::to_string(sheets_.size());
@@ -336,7 +359,11 @@ class XlsxSource : public TableSource {
         }
     }
 
-    void Start(const char* n, Xml::Attrs a) {
+    void Text(const char* t, size_t len) override {
+        if (in_value_) value_.append(t, len);
+    }
+
+    void Start(const char* n, Xml::Attrs a) override {
         if (std::strcmp(n, "row") == 0) {
             cells_.clear();
         } else if (std::strcmp(n, "c") == 0) {
@@ -352,7 +379,7 @@ class XlsxSource : public TableSource {
         }
     }
 
-    void End(const char* n) {
+    void End(const char* n) override {
         if (std::strcmp(n, "v") == 0 || std::strcmp(n, "t") == 0) {
             in_value_ = false;
         } else if (std::strcmp(n, "c") == 0) {
@@ -362,7 +389,7 @@ class XlsxSource : public TableSource {
             cells_[static_cast<size_t>(col_)] = CellText();
         } else if (std::strcmp(n, "row") == 0) {
             while (!cells_.empty() && cells_.back().empty()) cells_.pop_back();
-            if (!cells_.empty() && record_) (*record_)(cells_);
+            if (!cells_.empty()) Emit(cells_);
         }
     }
 
@@ -384,25 +411,19 @@ class XlsxSource : public TableSource {
         return value_;  // numbers as written, inline and formula strings, error codes
     }
 
-    std::string path_;
-    uint64_t size_ = 0;
     std::vector<Sheet> sheets_;
     size_t chosen_ = 0;
     std::vector<std::string> shared_;
     std::vector<bool> date_styles_;
-    std::unique_ptr<ZipReader> zip_;
-    std::unique_ptr<Xml> xml_;
-    const RecordFn* record_ = nullptr;
     std::vector<std::string> cells_;
     std::string value_, type_;
     int col_ = 0, style_ = 0;
-    bool in_value_ = false, done_ = false;
+    bool in_value_ = false;
 };
 
-class OdsSource : public TableSource {
+class OdsSource : public ZipXmlSource {
   public:
-    OdsSource(std::string path, const std::string& sheet) : path_(std::move(path)) {
-        size_ = FileSize(path_);
+    OdsSource(std::string path, const std::string& sheet) : ZipXmlSource(std::move(path)) {
         // The sheet names: one pass over content.xml that only notes table names.
         {
             ZipReader zip(path_, size_);
@@ -434,34 +455,10 @@ class OdsSource : public TableSource {
     }
 
     void Rewind() override {
-        zip_ = std::make_unique<ZipReader>(path_, size_);
-        std::string name;
-        while (zip_->Next(name))
-            if (name == "content.xml") break;
-        xml_ = std::make_unique<Xml>();
-        xml_->start = [this](const char* n, Xml::Attrs a) { Start(n, a); };
-        xml_->end = [this](const char* n) { End(n); };
-        xml_->text = [this](const char* s, int len) {
-            if (in_p_) text_.append(s, static_cast<size_t>(len));
-        };
+        OpenEntry("content.xml");
         table_ = -1;
-        done_ = false;
     }
 
-    bool Step(const RecordFn& record) override {
-        if (done_) return false;
-        record_ = &record;
-        auto piece = zip_->Read();
-        xml_->Feed(piece, piece.empty());
-        if (piece.empty()) done_ = true;
-        record_ = nullptr;
-        return !done_;
-    }
-
-    uint64_t bytes_total() const override { return size_; }
-    uint64_t bytes_done() const override {
-        return zip_ ? std::min(size_, zip_->compressed_position()) : 0;
-    }
     std::string Describe() const override {
         return "OpenDocument spreadsheet (.ods), sheet \"" + sheets_[chosen_] + "\" of " +
                std::to_string(sheets_.size());
@@ -471,7 +468,11 @@ class OdsSource : public TableSource {
   private:
     bool InChosen() const { return table_ == static_cast<int>(chosen_); }
 
-    void Start(const char* n, Xml::Attrs a) {
+    void Text(const char* t, size_t len) override {
+        if (in_p_) text_.append(t, len);
+    }
+
+    void Start(const char* n, Xml::Attrs a) override {
         if (std::strcmp(n, "table:table") == 0) {
             ++table_;
             return;
@@ -517,7 +518,7 @@ class OdsSource : public TableSource {
         }
     }
 
-    void End(const char* n) {
+    void End(const char* n) override {
         if (std::strcmp(n, "table:table") == 0) {
             if (InChosen()) done_ = true;
             return;
@@ -542,23 +543,18 @@ class OdsSource : public TableSource {
             for (int i = 0; i < cell_repeat_ && cells_.size() < 16384; ++i) cells_.push_back(cell);
         } else if (std::strcmp(n, "table:table-row") == 0) {
             pending_blank_ = 0;
-            if (!cells_.empty() && record_)
-                for (int i = 0; i < row_repeat_ && i < 1000000; ++i) (*record_)(cells_);
+            if (!cells_.empty())
+                for (int i = 0; i < row_repeat_ && i < 1000000; ++i) Emit(cells_);
         }
     }
 
-    std::string path_;
-    uint64_t size_ = 0;
     std::vector<std::string> sheets_;
     size_t chosen_ = 0;
-    std::unique_ptr<ZipReader> zip_;
-    std::unique_ptr<Xml> xml_;
-    const RecordFn* record_ = nullptr;
     std::vector<std::string> cells_;
     std::string value_, text_;
     int table_ = -1, row_repeat_ = 1, cell_repeat_ = 1, paragraphs_ = 0;
     size_t pending_blank_ = 0;
-    bool has_value_ = false, in_p_ = false, done_ = false;
+    bool has_value_ = false, in_p_ = false;
 };
 
 }  // namespace

@@ -1,8 +1,5 @@
 #include "opendata/gdcatalog/routes.hpp"
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <filesystem>
 
 #include "accounts/middleware.hpp"
@@ -16,24 +13,6 @@ namespace govhub::gdcatalog {
 namespace {
 using render::View;
 
-http::Response StreamFile(const std::string& path, const std::string& filename) {
-    FILE* f = std::fopen(path.c_str(), "rb");
-    ::unlink(path.c_str());
-    if (!f) throw HttpError(500, "internal", "error.storage");
-    auto file = std::shared_ptr<FILE>(f, [](FILE* x) { std::fclose(x); });
-    http::Response r;
-    r.headers.Set("Content-Type",
-                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    r.headers.Set("Content-Disposition", "attachment; filename=\"" + filename + "\"");
-    r.headers.Set("Cache-Control", "private, max-age=0");
-    r.producer = [file](std::string& chunk) {
-        char buf[1 << 16];
-        size_t n = std::fread(buf, 1, sizeof buf, file.get());
-        chunk.append(buf, n);
-        return n == sizeof buf;
-    };
-    return r;
-}
 }  // namespace
 
 void RegisterRoutes(http::Router& router, catalog::CatalogService& catalog, jobs::JobService& jobs,
@@ -42,7 +21,9 @@ void RegisterRoutes(http::Router& router, catalog::CatalogService& catalog, jobs
         std::string path = tmp_dir + "/export-" + core::RandomToken(8) + ".xlsx";
         std::string org = req.Query("organization");
         ExportWorkbook(catalog, accounts::CurrentUser(req), org, path);
-        return StreamFile(path, org.empty() ? "catalog.xlsx" : "catalog-" + org + ".xlsx");
+        return http::TemporaryFileResponse(
+            path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            org.empty() ? "catalog.xlsx" : "catalog-" + org + ".xlsx");
     });
     router.Get("/ckan-admin/catalog-import", [&pages](http::Request& req) {
         if (!accounts::CurrentUser(req))

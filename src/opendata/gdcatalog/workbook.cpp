@@ -74,6 +74,14 @@ Json ErrorsOf(const HttpError& e) {
     return errors;
 }
 
+// A cell of a list field: items separated by ';'.
+Json ListOf(const std::string& cell) {
+    Json list = Json::array();
+    for (auto& item : core::Split(cell, ';'))
+        if (!core::Trim(item).empty()) list.push_back(core::Trim(item));
+    return list;
+}
+
 std::vector<std::vector<std::string>> Rows(const std::string& path, const std::string& sheet) {
     auto src = datastore::OpenXlsx(path, sheet);
     std::vector<std::vector<std::string>> rows;
@@ -174,14 +182,7 @@ Json ImportWorkbook(catalog::CatalogService& cat, const accounts::Principal& p,
                 if (v.empty() || keys[c].empty()) continue;
                 empty = false;
                 const FieldSpec* f = schema.DatasetField(keys[c]);
-                if (f && f->multiple) {
-                    Json list = Json::array();
-                    for (auto& item : core::Split(v, ';'))
-                        if (!core::Trim(item).empty()) list.push_back(core::Trim(item));
-                    dict[keys[c]] = list;
-                } else {
-                    dict[keys[c]] = v;
-                }
+                dict[keys[c]] = f && f->multiple ? ListOf(v) : Json(v);
             }
             if (empty) continue;
             std::string name = dict.value("name", "");
@@ -226,14 +227,7 @@ Json ImportWorkbook(catalog::CatalogService& cat, const accounts::Principal& p,
                 }
                 const FieldSpec* f = schema.ResourceField(keys[c]);
                 if (!f) continue;
-                if (f->multiple) {
-                    Json list = Json::array();
-                    for (auto& item : core::Split(v, ';'))
-                        if (!core::Trim(item).empty()) list.push_back(core::Trim(item));
-                    dict[keys[c]] = list;
-                } else {
-                    dict[keys[c]] = v;
-                }
+                dict[keys[c]] = f->multiple ? ListOf(v) : Json(v);
             }
             if (package.empty() && dict.empty()) continue;
             std::string label = package + " / " + dict.value("name", "");

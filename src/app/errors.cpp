@@ -17,20 +17,20 @@ http::ErrorRenderer MakeErrorRenderer(const render::PageRenderer& pages, const c
         if (req.IsCkanApi()) {
             // CKAN's messages are English; the fields carry their messages as lists.
             std::map<std::string, std::vector<std::string>> fields;
-            for (const auto& f : e.fields()) fields[f.field].push_back(i18n.Get("en", f.message));
+            for (const auto& f : e.fields()) fields[f.field].push_back(i18n.Localize("en", f.message));
             std::string action = req.path.substr(req.path.rfind('/') + 1);
             std::string help = site_url + "/api/3/action/help_show?name=" + core::UrlEncode(action);
             return http::Response::Json(
-                ckan_api::ErrorEnvelope(help, e.status(), i18n.Get("en", e.message()), fields),
+                ckan_api::ErrorEnvelope(help, e.status(), i18n.Localize("en", e.message()), fields),
                 e.status());
         }
         if (req.IsApi()) {
             nlohmann::json fields = nlohmann::json::object();
-            for (const auto& f : e.fields()) fields[f.field] = i18n.Get(locale, f.message);
+            for (const auto& f : e.fields()) fields[f.field] = i18n.Localize(locale, f.message);
             nlohmann::json body = {{"error",
                                     {{"status", e.status()},
                                      {"code", e.code()},
-                                     {"message", i18n.Get(locale, e.message())},
+                                     {"message", i18n.Localize(locale, e.message())},
                                      {"fields", fields}}}};
             return http::Response::Json(
                 body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), e.status());
@@ -39,9 +39,9 @@ http::ErrorRenderer MakeErrorRenderer(const render::PageRenderer& pages, const c
         v.Set("status", e.status());
         std::string title_key = "error.title_" + std::to_string(e.status());
         v.Set("heading", i18n.Has(locale, title_key) || i18n.Has("th", title_key)
-                             ? i18n.Get(locale, title_key)
-                             : i18n.Get(locale, "error.title"));
-        v.Set("message", i18n.Get(locale, e.message()));
+                             ? i18n.Localize(locale, title_key)
+                             : i18n.Localize(locale, "error.title"));
+        v.Set("message", i18n.Localize(locale, e.message()));
         pages.AddErrors(v, e.fields(), locale);
         render::PageContext ctx = accounts::PageContextOf(req);
         ctx.locale = locale;

@@ -50,6 +50,43 @@ const std::string& I18n::Get(std::string_view locale, const std::string& key) co
     return key;
 }
 
+std::string Message(std::string_view key,
+                    std::initializer_list<std::pair<std::string_view, std::string>> values) {
+    std::string out = "@" + std::string(key);
+    if (values.size() == 0) return out;
+    nlohmann::json args = nlohmann::json::object();
+    for (const auto& [name, value] : values) args[std::string(name)] = value;
+    return out + " " + args.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string I18n::Localize(std::string_view locale, const std::string& text) const {
+    if (text.size() < 2 || text[0] != '@') return Get(locale, text);
+    size_t space = text.find(' ');
+    std::string key = text.substr(1, space == std::string::npos ? std::string::npos : space - 1);
+    const std::string& pattern = Get(locale, key);
+    if (&pattern == &key) return text;  // not a key: plain text that starts with '@'
+    nlohmann::json args = space == std::string::npos
+                              ? nlohmann::json::object()
+                              : nlohmann::json::parse(text.substr(space + 1), nullptr, false);
+    if (!args.is_object()) return text;
+    std::string out;
+    out.reserve(pattern.size());
+    for (size_t i = 0; i < pattern.size();) {
+        size_t close = pattern[i] == '{' ? pattern.find('}', i) : std::string::npos;
+        if (close != std::string::npos) {
+            auto it = args.find(pattern.substr(i + 1, close - i - 1));
+            if (it != args.end() && it->is_string()) {
+                const auto& value = it->get_ref<const std::string&>();
+                out += value.starts_with('@') ? Localize(locale, value) : value;  // a message
+                i = close + 1;
+                continue;
+            }
+        }
+        out += pattern[i++];
+    }
+    return out;
+}
+
 bool I18n::Has(std::string_view locale, const std::string& key) const {
     auto m = strings_.find(locale);
     return m != strings_.end() && m->second.count(key);

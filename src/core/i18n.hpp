@@ -1,8 +1,10 @@
 #pragma once
 // UI strings from web/i18n/{th,en}.json. Thai is the default; English everywhere.
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace govhub::core {
 
@@ -16,12 +18,21 @@ class I18n {
     // The string, the Thai string when the locale lacks it, or the key itself.
     const std::string& Get(std::string_view locale, const std::string& key) const;
     bool Has(std::string_view locale, const std::string& key) const;
+    // Text kept for later display (a job's log, an error): a message made by Message() is
+    // looked up and its {name}s filled in; a bare key is looked up; other text is returned as is.
+    std::string Localize(std::string_view locale, const std::string& text) const;
     const std::map<std::string, std::string>& Strings(std::string_view locale) const;
     bool Supports(std::string_view locale) const;
 
   private:
     std::map<std::string, std::map<std::string, std::string>, std::less<>> strings_;
 };
+
+// A message to be shown later in the reader's language: a key of web/i18n whose string holds
+// {name} placeholders, and their values. Encoded as text ("@key {json}") so it can be stored in
+// a job's log or carried by an exception; I18n::Localize turns it into words.
+std::string Message(std::string_view key,
+                    std::initializer_list<std::pair<std::string_view, std::string>> values = {});
 
 // ?lang= beats the cookie, which beats Accept-Language; anything unknown falls back to Thai.
 std::string NegotiateLocale(std::string_view query_lang, std::string_view cookie_lang,

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/i18n.hpp"
@@ -92,6 +97,57 @@ TEST(I18n, EveryKeyExistsInBothLanguages) {
     for (const auto& [k, v] : en) EXPECT_TRUE(th.count(k)) << "missing in th.json: " << k;
     EXPECT_EQ(i18n.Get("en", "nav.login"), "Log in");
     EXPECT_EQ(i18n.Get("en", "no.such.key"), "no.such.key");
+}
+
+TEST(I18n, MessagesAreFilledInTheReadersLanguage) {
+    I18n i18n;
+    i18n.Set("th", "load.rows", "{rows} แถว จาก {file}");
+    i18n.Set("en", "load.rows", "{rows} rows from {file}");
+    i18n.Set("th", "load.file", "แฟ้ม {name}");
+    i18n.Set("en", "load.file", "file {name}");
+    std::string m = Message("load.rows", {{"rows", "1,200"}, {"file", Message("load.file", {{"name", "ก.csv"}})}});
+    EXPECT_EQ(i18n.Localize("th", m), "1,200 แถว จาก แฟ้ม ก.csv");
+    EXPECT_EQ(i18n.Localize("en", m), "1,200 rows from file ก.csv");
+    // A value is data: braces and quotes in it are not placeholders.
+    EXPECT_EQ(i18n.Localize("en", Message("load.file", {{"name", "{rows} \"x\""}})),
+              "file {rows} \"x\"");
+    // A placeholder with no value stays visible rather than vanishing.
+    EXPECT_EQ(i18n.Localize("en", Message("load.rows", {{"rows", "3"}})), "3 rows from {file}");
+    // Plain text and bare keys.
+    EXPECT_EQ(i18n.Localize("en", "load.file"), "file {name}");
+    EXPECT_EQ(i18n.Localize("en", "an English sentence"), "an English sentence");
+    EXPECT_EQ(i18n.Localize("en", "@someone wrote"), "@someone wrote");
+    EXPECT_EQ(i18n.Localize("en", "@load.file {broken"), "@load.file {broken");
+}
+
+// Every Message("key", ...) in the sources names a string in both languages with the same
+// placeholders.
+TEST(I18n, EveryMessageKeyInTheSourcesExists) {
+    I18n i18n;
+    const std::string root = GOVHUB_SOURCE_DIR;
+    i18n.LoadDirectory(root + "/web/i18n");
+    std::regex call(R"re(Message\(\s*"([a-z0-9_.]+)")re");
+    std::regex placeholder(R"(\{[a-z_]+\})");
+    auto names = [&](const std::string& s) {
+        std::set<std::string> out;
+        for (std::sregex_iterator it(s.begin(), s.end(), placeholder), end; it != end; ++it)
+            out.insert(it->str());
+        return out;
+    };
+    int found = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root + "/src")) {
+        if (e.path().extension() != ".cpp" || e.path().string().ends_with("_test.cpp")) continue;
+        std::ifstream in(e.path());
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it) {
+            std::string key = (*it)[1];
+            ++found;
+            ASSERT_TRUE(i18n.Has("th", key)) << key << " (" << e.path() << ") is not in th.json";
+            ASSERT_TRUE(i18n.Has("en", key)) << key << " (" << e.path() << ") is not in en.json";
+            EXPECT_EQ(names(i18n.Get("th", key)), names(i18n.Get("en", key))) << key;
+        }
+    }
+    EXPECT_GT(found, 10);
 }
 
 }  // namespace

@@ -4,12 +4,17 @@
 #include "core/strings.hpp"
 #include "jobs/routes.hpp"
 
+#include <functional>
+
 namespace govhub::jobs {
 namespace {
 
 using ckan_api::Json;
 
-Json JobJson(const Job& j) {
+// Progress messages, errors and log lines are core::Messages, put in the reader's words.
+using Words = std::function<std::string(const std::string&)>;
+
+Json JobJson(const Job& j, const Words& words) {
     Json result = nullptr;
     if (!j.result.empty()) {
         result = Json::parse(j.result, nullptr, false);
@@ -21,21 +26,21 @@ Json JobJson(const Job& j) {
             {"state", ToString(j.state)},
             {"owner_id", opt(j.owner_id)},
             {"progress",
-             {{"done", j.progress_done}, {"total", j.progress_total}, {"message", j.message}}},
+             {{"done", j.progress_done}, {"total", j.progress_total}, {"message", words(j.message)}}},
             {"attempts", j.attempts},
             {"max_attempts", j.max_attempts},
             {"cancel_requested", j.cancel_requested},
-            {"error", opt(j.error)},
+            {"error", opt(words(j.error))},
             {"result", result},
             {"created", j.created},
             {"started", opt(j.started)},
             {"finished", opt(j.finished)}};
 }
 
-Json LogJson(const std::vector<JobLogEntry>& log) {
+Json LogJson(const std::vector<JobLogEntry>& log, const Words& words) {
     Json out = Json::array();
     for (const auto& e : log)
-        out.push_back({{"at", e.at}, {"level", e.level}, {"message", e.message}});
+        out.push_back({{"at", e.at}, {"level", e.level}, {"message", words(e.message)}});
     return out;
 }
 
@@ -57,19 +62,25 @@ http::Response Send(const Json& body, int status = 200) {
 
 }  // namespace
 
-void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobService& service) {
-    router.Get("/api/jobs", [&service](http::Request& req) {
+void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobService& service,
+                 const render::PageRenderer& pages) {
+    // /api/jobs speaks the request's language; CKAN's actions speak English, as CKAN does.
+    auto words = [&pages](const http::Request& req) -> Words {
+        return [&pages, locale = req.locale](const std::string& m) { return pages.T(locale, m); };
+    };
+    const Words english = [&pages](const std::string& m) { return pages.T("en", m); };
+    router.Get("/api/jobs", [&service, words](http::Request& req) {
         const auto& p = RequireUser(req);
         store::ListFilter f{.state = req.Query("state"),
                             .kind = req.Query("kind"),
                             .limit = IntParam(req.Query("limit"), 50, 1, 1000),
                             .offset = IntParam(req.Query("offset"), 0, 0, 1000000)};
         Json list = Json::array();
-        for (const auto& j : service.List(p, f)) list.push_back(JobJson(j));
+        for (const auto& j : service.List(p, f)) list.push_back(JobJson(j, words(req)));
         return Send({{"count", service.CountFor(p, f)}, {"jobs", list}});
     });
     router.Post("/api/jobs",
-                [&service](http::Request& req) {
+                [&service, words](http::Request& req) {
                     const auto& p = RequireUser(req);
                     Json body = Json::parse(req.body, nullptr, false);
                     if (body.is_discarded() || !body.is_object())
@@ -82,22 +93,24 @@ void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobSer
                     return Send({{"id", id}}, 201);
                 },
                 {.body_limit = 256 * 1024});
-    router.Get("/api/jobs/{id}", [&service](http::Request& req) {
+    router.Get("/api/jobs/{id}", [&service, words](http::Request& req) {
         auto j = service.Get(std::string(req.PathParam("id")), &RequireUser(req));
         if (!j) throw HttpError::NotFound("jobs.not_found");
-        Json out = JobJson(*j);
-        out["log"] = LogJson(service.LogOf(j->id, accounts::CurrentUser(req)));
+        Json out = JobJson(*j, words(req));
+        out["log"] = LogJson(service.LogOf(j->id, accounts::CurrentUser(req)), words(req));
         return Send(out);
     });
-    router.Post("/api/jobs/{id}/cancel", [&service](http::Request& req) {
+    router.Post("/api/jobs/{id}/cancel", [&service, words](http::Request& req) {
         service.Cancel(std::string(req.PathParam("id")), RequireUser(req), req.client_ip);
         return Send(
-            JobJson(*service.Get(std::string(req.PathParam("id")), accounts::CurrentUser(req))));
+            JobJson(*service.Get(std::string(req.PathParam("id")), accounts::CurrentUser(req)),
+                    words(req)));
     });
-    router.Post("/api/jobs/{id}/retry", [&service](http::Request& req) {
+    router.Post("/api/jobs/{id}/retry", [&service, words](http::Request& req) {
         service.Retry(std::string(req.PathParam("id")), RequireUser(req), req.client_ip);
         return Send(
-            JobJson(*service.Get(std::string(req.PathParam("id")), accounts::CurrentUser(req))));
+            JobJson(*service.Get(std::string(req.PathParam("id")), accounts::CurrentUser(req)),
+                    words(req)));
     });
 
     // CKAN's job actions (sysadmin in CKAN; here owners see their own jobs too).
@@ -107,23 +120,24 @@ void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobSer
         return *p;
     };
     actions.Add("job_list",
-                [&service, ckan_user](ckan_api::ActionContext& ctx) -> Json {
+                [&service, ckan_user, english](ckan_api::ActionContext& ctx) -> Json {
                     store::ListFilter f{
                         .state = ckan_api::OptionalString(ctx, "state"),
                         .kind = ckan_api::OptionalString(ctx, "kind"),
                         .limit = IntParam(ckan_api::OptionalString(ctx, "limit"), 100, 1, 1000)};
                     Json list = Json::array();
                     for (const auto& j : service.List(ckan_user(ctx), f))
-                        list.push_back(JobJson(j));
+                        list.push_back(JobJson(j, english));
                     return list;
                 },
                 {.side_effect_free = true});
     actions.Add("job_show",
-                [&service, ckan_user](ckan_api::ActionContext& ctx) -> Json {
+                [&service, ckan_user, english](ckan_api::ActionContext& ctx) -> Json {
                     auto j = service.Get(ckan_api::RequireString(ctx, "id"), &ckan_user(ctx));
                     if (!j) throw HttpError::NotFound("Not found: Job was not found");
-                    Json out = JobJson(*j);
-                    out["log"] = LogJson(service.LogOf(j->id, accounts::CurrentUser(ctx.req)));
+                    Json out = JobJson(*j, english);
+                    out["log"] =
+                        LogJson(service.LogOf(j->id, accounts::CurrentUser(ctx.req)), english);
                     return out;
                 },
                 {.side_effect_free = true});

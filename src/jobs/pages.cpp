@@ -29,8 +29,8 @@ View JobView(const Job& j, const render::PageRenderer& pages, const std::string&
                           : (j.state == JobState::kSucceeded ? 100 : 0);
     v.Set("percent", percent);
     // Mustache treats "" as true: every optional text gets its own flag.
-    v.Set("message", j.message).Set("has_message", !j.message.empty());
-    v.Set("error", j.error).Set("has_error", !j.error.empty());
+    v.Set("message", pages.T(locale, j.message)).Set("has_message", !j.message.empty());
+    v.Set("error", pages.T(locale, j.error)).Set("has_error", !j.error.empty());
     v.Set("attempts", j.attempts).Set("max_attempts", j.max_attempts);
     v.Set("created", Date(j.created, locale)).Set("started", Date(j.started, locale));
     v.Set("finished", Date(j.finished, locale));
@@ -56,7 +56,9 @@ void RegisterPages(http::Router& router, JobService& service, const render::Page
         View log = View::List();
         for (const auto& e : service.LogOf(j->id, p)) {
             View item;
-            item.Set("at", Date(e.at, req.locale)).Set("level", e.level).Set("message", e.message);
+            item.Set("at", Date(e.at, req.locale))
+                .Set("level", e.level)
+                .Set("message", pages.T(req.locale, e.message));
             log.Push(std::move(item));
         }
         v.Set("has_log", !log.items().empty());

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/i18n.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
@@ -117,7 +118,8 @@ void JobRunner::Run(Job job) {
     if (it == handlers_.end()) {
         core::LogError("jobs.unknown_kind", "no handler for this kind", Fields(job));
         db_.Write([&](db::Connection& c) {
-            store::Fail(c, job.id, "no handler for kind " + job.kind, core::NowIso());
+            store::Fail(c, job.id, core::Message("jobs.run.no_handler", {{"kind", job.kind}}),
+                        core::NowIso());
         });
         return;
     }
@@ -128,18 +130,19 @@ void JobRunner::Run(Job job) {
         std::string result = it->second(ctx);
         db_.Write([&](db::Connection& c) {
             store::Succeed(c, job.id, result.empty() ? "null" : result, core::NowIso());
-            store::AppendLog(c, job.id, "info", "succeeded", core::NowIso());
+            store::AppendLog(c, job.id, "info", core::Message("jobs.run.succeeded"), core::NowIso());
         });
         core::LogInfo("jobs.done", "succeeded", Fields(job));
     } catch (const JobInterrupted&) {
         db_.Write([&](db::Connection& c) {
             if (ctx.cancel_requested() || store::CancelRequested(c, job.id)) {
                 store::MarkCancelled(c, job.id, core::NowIso());
-                store::AppendLog(c, job.id, "warn", "cancelled", core::NowIso());
+                store::AppendLog(c, job.id, "warn", core::Message("jobs.run.cancelled"),
+                                 core::NowIso());
             } else {
                 // The process is stopping: another worker picks the job up again.
                 store::Release(c, job.id);
-                store::AppendLog(c, job.id, "warn", "interrupted by shutdown; re-queued",
+                store::AppendLog(c, job.id, "warn", core::Message("jobs.run.interrupted"),
                                  core::NowIso());
             }
         });
@@ -157,15 +160,18 @@ void JobRunner::Run(Job job) {
             if (retry) {
                 store::Retry(c, job.id, msg, core::IsoInSeconds(delay));
                 store::AppendLog(c, job.id, "warn",
-                                 "attempt " + std::to_string(job.attempts) + " failed: " + msg +
-                                     "; retrying in " + std::to_string(delay) + " s",
+                                 core::Message("jobs.run.retrying",
+                                               {{"attempt", std::to_string(job.attempts)},
+                                                {"why", msg},
+                                                {"seconds", std::to_string(delay)}}),
                                  core::NowIso());
             } else {
                 store::Fail(c, job.id, msg, core::NowIso());
-                store::AppendLog(
-                    c, job.id, "error",
-                    "attempt " + std::to_string(job.attempts) + " failed: " + msg + "; giving up",
-                    core::NowIso());
+                store::AppendLog(c, job.id, "error",
+                                 core::Message("jobs.run.giving_up",
+                                               {{"attempt", std::to_string(job.attempts)},
+                                                {"why", msg}}),
+                                 core::NowIso());
             }
         });
         core::LogWarn("jobs.attempt_failed", e.what(),

@@ -1,6 +1,7 @@
 // The job queue on every engine (SQLite always, PostgreSQL when GOVHUB_TEST_PG_URL is set):
 // success, retries with back-off, permanent failure, cancellation, re-queue after a dead
 // worker, and exactly-once claiming across several runners.
+#include "core/test_i18n.hpp"
 #include "jobs/runner.hpp"
 
 #include <gtest/gtest.h>
@@ -134,7 +135,7 @@ TEST_P(JobsTest, RetriesWithBackoffThenGivesUp) {
     auto giving_up = [&] {
         int n = 0;
         for (const auto& e : db_->Read([&](db::Connection& c) { return store::Log(c, hopeless); }))
-            n += e.message.find("giving up") != std::string::npos;
+            n += core::English(e.message).find("giving up") != std::string::npos;
         return n;
     };
     for (int i = 0; i < 200 && giving_up() < 2; ++i)
@@ -193,7 +194,8 @@ TEST_P(JobsTest, JobsOfADeadWorkerAreRequeuedAndShutdownReleasesRunningJobs) {
         EXPECT_EQ(j.attempts, 2);
         auto log = db_->Read([&](db::Connection& c) { return store::Log(c, id); });
         ASSERT_FALSE(log.empty());
-        EXPECT_EQ(log.front().message, "the worker running it stopped responding; re-queued");
+        EXPECT_EQ(core::English(log.front().message),
+                  "the worker running it stopped responding; re-queued");
     }
     EXPECT_EQ(runs.load(), 1);
 

@@ -176,19 +176,19 @@ int64_t RequeueStale(db::Connection& c, const std::string& stale_before, const s
     c.Exec(
         "INSERT INTO job_log (job_id, at, level, message)"
         " SELECT id, ?, 'warn', CASE WHEN attempts >= max_attempts"
-        " THEN 'the worker running it stopped responding; out of attempts'"
-        " ELSE 'the worker running it stopped responding; re-queued' END"
+        " THEN '@jobs.run.stalled_failed'"
+        " ELSE '@jobs.run.stalled_requeued' END"
         " FROM jobs WHERE state = 'running' AND heartbeat_at < ?",
         {now, stale_before});
     // Out of attempts: failed for good; otherwise back in the queue at once.
     c.Exec(
         "UPDATE jobs SET state = 'failed', finished = ?, locked_by = NULL,"
-        " error = 'the worker running it stopped responding'"
+        " error = '@jobs.run.stalled'"
         " WHERE state = 'running' AND heartbeat_at < ? AND attempts >= max_attempts",
         {now, stale_before});
     return c.Exec(
         "UPDATE jobs SET state = 'queued', locked_by = NULL, run_after = ?,"
-        " error = 'the worker running it stopped responding; re-queued'"
+        " error = '@jobs.run.stalled_requeued'"
         " WHERE state = 'running' AND heartbeat_at < ?",
         {now, stale_before});
 }

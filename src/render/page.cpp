@@ -5,8 +5,8 @@
 
 namespace govhub::render {
 
-const std::string& PageRenderer::T(const std::string& locale, const std::string& key) const {
-    return i18n_.Get(locale, key);
+std::string PageRenderer::T(const std::string& locale, const std::string& key) const {
+    return i18n_.Localize(locale, key);
 }
 
 View PageRenderer::Translations(const std::string& locale) const {
@@ -36,7 +36,7 @@ void PageRenderer::AddErrors(View& view, const std::vector<FieldError>& errors,
     View by_field;
     View list = View::List();
     for (const auto& e : errors) {
-        const std::string& msg = i18n_.Get(locale, e.message);
+        std::string msg = i18n_.Localize(locale, e.message);
         std::string field = e.field.empty() ? "form" : e.field;
         if (!by_field.Find(field)) by_field.Set(field, msg);
         View item;

@@ -40,7 +40,8 @@ class PageRenderer {
     // Adds per-field messages as `errors.<field>` and a list `error_list` for the summary.
     void AddErrors(View& view, const std::vector<FieldError>& errors,
                    const std::string& locale) const;
-    const std::string& T(const std::string& locale, const std::string& key) const;
+    // A key, a core::Message or plain text, in the locale's words (core::I18n::Localize).
+    std::string T(const std::string& locale, const std::string& key) const;
 
   private:
     View Translations(const std::string& locale) const;

@@ -2,6 +2,7 @@
 engines. Loading through the job queue, every datastore_search parameter, writes, dumps,
 permissions, and bad input that gets a clear error and changes nothing."""
 import csv
+import html
 import http.server
 import io
 import json
@@ -39,6 +40,22 @@ def latest_job(server, resource_id):
     return rows[0] if rows else None
 
 
+def job_as_read(server, job_id, token, lang):
+    """The job as /api/jobs shows it, its messages in the reader's language."""
+    r = Browser(server).get("/api/jobs/%s?lang=%s" % (job_id, lang), headers={"Authorization": token})
+    assert r.status == 200, r.text
+    return r.json()
+
+
+def shown_on_resource_page(server, resource_id, lang="th"):
+    """The text of the resource's page as a visitor reads it."""
+    api = Browser(server)
+    res = ok(call(api, "resource_show", {"id": resource_id}, method="GET"))
+    page = api.get("/dataset/%s/resource/%s?lang=%s" % (res["package_id"], resource_id, lang))
+    assert page.status == 200, page.status
+    return html.unescape(page.text)
+
+
 def wait_for_job(server, resource_id, states=("succeeded", "failed"), timeout=30):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -69,7 +86,7 @@ def search(server, table, token=None, **params):
     return call(Browser(server), "datastore_search", params, token, method="GET")
 
 
-def test_a_cp874_upload_becomes_a_typed_table(server, table):
+def test_a_cp874_upload_becomes_a_typed_table(server, table, world):
     info = table["info"]
     assert info["meta"]["count"] == 4
     types = {f["id"]: f["type"] for f in info["fields"]}
@@ -83,8 +100,13 @@ def test_a_cp874_upload_becomes_a_typed_table(server, table):
     assert r["records"][1]["หมายเหตุ"] is None and r["total"] == 4
     # The load job says how it read the file.
     job = latest_job(server, table["id"])
-    log = " ".join(row[0] for row in server.query("SELECT message FROM job_log WHERE job_id = '%s'" % job[0]))
-    assert "CP874" in log and "4 rows" in log
+    english = job_as_read(server, job[0], world["sysadmin"], "en")
+    log = " ".join(e["message"] for e in english["log"])
+    assert "CP874" in log and "4 rows" in log and "comma-separated" in log, log
+    # Thai is the default: the same log in Thai words.
+    thai = job_as_read(server, job[0], world["sysadmin"], "th")
+    log = " ".join(e["message"] for e in thai["log"])
+    assert "ข้อความคั่นด้วยจุลภาค" in log and "4 แถว" in log and "นำเข้า 4 แถวแล้ว" in log, log
 
 
 def test_search_parameters(server, table):
@@ -251,7 +273,10 @@ def test_a_fixed_type_reloads_and_a_bad_file_keeps_the_table(server, table, worl
     while latest_job(server, table["id"])[0] == job_before[0] and time.time() < deadline:
         time.sleep(0.1)
     job = wait_for_job(server, table["id"])
-    assert job[1] == "failed" and "is not date" in job[2], job
+    assert job[1] == "failed", job
+    # The resource page says why, in the reader's language.
+    assert '"ศูนย์กลางจังหวัด" is not date' in shown_on_resource_page(server, table["id"], "en")
+    assert '"ศูนย์กลางจังหวัด" ไม่ใช่ date' in shown_on_resource_page(server, table["id"], "th")
     after = ok(call(api, "datastore_search", {"resource_id": table["id"]}, method="GET"))
     assert after["records"] == before["records"]
     # Back to text: the reload succeeds and the label stays.
@@ -306,7 +331,9 @@ def test_linked_files_are_fetched_and_private_addresses_refused(server, world, f
     bad = ok(call(api, "resource_create", {"package_id": d["id"], "name": "หาย",
                                            "url": "http://127.0.0.1:%d/missing.csv" % file_server.server_port}, editor))
     job = wait_for_job(server, bad["id"])
-    assert job[1] == "failed" and "404" in job[2], job
+    assert job[1] == "failed", job
+    assert "the link answered HTTP 404" in shown_on_resource_page(server, bad["id"], "en")
+    assert "ลิงก์ตอบกลับ HTTP 404" in shown_on_resource_page(server, bad["id"])
 
 
 def test_private_addresses_are_not_fetched_by_default(smtp, file_server):
@@ -323,7 +350,8 @@ def test_private_addresses_are_not_fetched_by_default(smtp, file_server):
         res = ok(call(api, "resource_create", {"package_id": d["id"], "name": "x",
                                                "url": "http://127.0.0.1:%d/x.csv" % file_server.server_port}, token))
         job = wait_for_job(s, res["id"])
-        assert job[1] == "failed" and "private or local address" in job[2], job
+        assert job[1] == "failed", job
+        assert "private or local address" in shown_on_resource_page(s, res["id"], "en")
     finally:
         assert s.stop() == 0
 

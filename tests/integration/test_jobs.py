@@ -8,10 +8,11 @@ from accounts_helpers import create_token_via_page, login, register, registered_
 from govhub_harness import Browser, Server, Smtp, free_port
 
 
-def wait_job(b, job_id, token, states, timeout=20):
+def wait_job(b, job_id, token, states, timeout=20, lang="en"):
+    """The job once in one of `states`, as /api/jobs shows it (its messages in `lang`)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        r = b.get("/api/jobs/" + job_id, headers={"Authorization": token})
+        r = b.get("/api/jobs/%s?lang=%s" % (job_id, lang), headers={"Authorization": token})
         assert r.status == 200, r.text
         if r.json()["state"] in states:
             return r.json()
@@ -34,6 +35,9 @@ def test_job_progress_result_log_and_pages(server, sysadmin):
     assert done["progress"] == {"done": 6, "total": 6, "message": "step 6"}
     assert done["result"] == {"steps": 6} and done["attempts"] == 1
     assert any(e["message"] == "succeeded" for e in done["log"])
+    # Thai is the default language of the log too.
+    thai = wait_job(b, job_id, sysadmin, ["succeeded"], lang="th")
+    assert any(e["message"] == "สำเร็จ" for e in thai["log"])
     # The same through CKAN's actions.
     r = b.get("/api/3/action/job_show?id=" + job_id, headers={"Authorization": sysadmin})
     assert r.json()["result"]["state"] == "succeeded"
@@ -103,6 +107,8 @@ def test_failed_attempts_are_retried_with_backoff(server, sysadmin):
     assert done["state"] == "succeeded" and done["attempts"] == 3
     retries = [e["message"] for e in done["log"] if "retrying in" in e["message"]]
     assert len(retries) == 2 and "retrying in 1 s" in retries[0] and "retrying in 2 s" in retries[1]
+    thai = wait_job(api, job_id, sysadmin, ["succeeded"], lang="th")
+    assert sum("จะลองใหม่ใน" in e["message"] for e in thai["log"]) == 2
 
 
 def test_mail_waits_out_an_smtp_outage(tmp_path):

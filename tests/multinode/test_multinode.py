@@ -138,7 +138,7 @@ def test_a_dead_nodes_job_is_finished_by_another(smtp):
         a.log.close()
         deadline = time.time() + 40
         while time.time() < deadline:
-            job = Browser(b).get("/api/jobs/" + job_id, headers={"Authorization": token}).json()
+            job = Browser(b).get("/api/jobs/%s?lang=en" % job_id, headers={"Authorization": token}).json()
             if job["state"] in ("succeeded", "failed"):
                 break
             time.sleep(0.2)

@@ -5,6 +5,7 @@
 #include <deque>
 #include <set>
 
+#include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "opendata/datastore/encoding.hpp"
 #include "opendata/datastore/source.hpp"
@@ -16,27 +17,27 @@ namespace {
 std::string DelimiterName(char d) {
     switch (d) {
         case ',':
-            return "comma";
+            return core::Message("datastore.load.delim_comma");
         case ';':
-            return "semicolon";
+            return core::Message("datastore.load.delim_semicolon");
         case '\t':
-            return "tab";
+            return core::Message("datastore.load.delim_tab");
         case '|':
-            return "pipe";
+            return core::Message("datastore.load.delim_pipe");
     }
-    return std::string(1, d);
+    return core::Message("datastore.load.delim_other", {{"char", std::string(1, d)}});
 }
 
 class DelimitedSource : public TableSource {
   public:
     DelimitedSource(std::string path, char hint) : path_(std::move(path)) {
         struct stat st {};
-        if (::stat(path_.c_str(), &st) != 0) throw SourceError("the file cannot be read");
+        if (::stat(path_.c_str(), &st) != 0) throw SourceError(core::Message("datastore.load.unreadable"));
         size_ = static_cast<uint64_t>(st.st_size);
         try {
             encoding_ = DetectEncoding(path_);
         } catch (const std::runtime_error& e) {
-            throw SourceError(std::string("not a text table: ") + e.what());
+            throw SourceError(core::Message("datastore.load.not_text", {{"why", e.what()}}));
         }
         // The dialect from the first 64 KiB of text.
         Utf8Reader sample_reader(path_, encoding_);
@@ -69,13 +70,11 @@ class DelimitedSource : public TableSource {
             if (!text.empty()) parser_->Feed(text, pass);
             if (!more) {
                 if (parser_->open_quote())
-                    notes_.push_back("the file ends inside a quoted value (a quote is missing)");
+                    notes_.push_back(core::Message("datastore.load.unclosed_quote"));
                 parser_->Finish(pass);
                 done_ = true;
                 if (reader_->replaced() > 0)
-                    notes_.push_back(std::to_string(reader_->replaced()) +
-                                     " bytes could not be decoded as " + encoding_.name +
-                                     " and were replaced with U+FFFD");
+                    notes_.push_back(core::Message("datastore.load.replaced_bytes", {{"count", std::to_string(reader_->replaced())}, {"encoding", encoding_.name}}));
             }
         } catch (const std::runtime_error& e) {
             throw SourceError(e.what());
@@ -87,11 +86,9 @@ class DelimitedSource : public TableSource {
     uint64_t bytes_done() const override { return reader_ ? reader_->bytes_read() : 0; }
 
     std::string Describe() const override {
-        std::string out = "delimited text, " + DelimiterName(dialect_.delimiter) + "-separated, " +
-                          encoding_.name + " (" + encoding_.why + ")";
         if (dialect_.preamble > 0)
-            out += ", " + std::to_string(dialect_.preamble) + " line(s) above the header skipped";
-        return out;
+            return core::Message("datastore.load.delimited_preamble", {{"delimiter", DelimiterName(dialect_.delimiter)}, {"encoding", encoding_.name}, {"why", encoding_.why}, {"count", std::to_string(dialect_.preamble)}});
+        return core::Message("datastore.load.delimited", {{"delimiter", DelimiterName(dialect_.delimiter)}, {"encoding", encoding_.name}, {"why", encoding_.why}});
     }
     std::vector<std::string> Notes() const override { return notes_; }
 
@@ -132,7 +129,7 @@ namespace {
 // The first non-space bytes of a file.
 std::string Head(const std::string& path, size_t n) {
     FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw SourceError("the file cannot be read");
+    if (!f) throw SourceError(core::Message("datastore.load.unreadable"));
     std::string buf(n, '\0');
     buf.resize(std::fread(buf.data(), 1, n, f));
     std::fclose(f);
@@ -150,7 +147,7 @@ std::unique_ptr<TableSource> OpenTable(const std::string& path, const std::strin
         // A zipped Shapefile (a .shp entry) rather than a workbook.
         if (std::string shp = ZipEntryEnding(path, ".shp"); !shp.empty())
             return OpenGeo(path, shp, sheet);
-        if (fmt == "shp") throw SourceError("the zip archive holds no .shp file");
+        if (fmt == "shp") throw SourceError(core::Message("datastore.load.no_shp"));
         if (fmt == "ods") return OpenOds(path, sheet);
         // An xlsx unless it turns out to be an OpenDocument file.
         try {

@@ -1,3 +1,4 @@
+#include "core/i18n.hpp"
 #include "opendata/datastore/encoding.hpp"
 
 #include <iconv.h>
@@ -38,13 +39,13 @@ class Scanner {
 
     Encoding Decide() const {
         auto h = head_;
-        if (h.rfind("\xEF\xBB\xBF", 0) == 0) return {"UTF-8", 3, "UTF-8 byte-order mark"};
-        if (h.rfind("\xFF\xFE", 0) == 0) return {"UTF-16LE", 2, "UTF-16LE byte-order mark"};
-        if (h.rfind("\xFE\xFF", 0) == 0) return {"UTF-16BE", 2, "UTF-16BE byte-order mark"};
-        if (nuls_ > 0) throw std::runtime_error("the file holds NUL bytes: it is binary, not text");
-        if (utf8_ok_ && need_ == 0) return {"UTF-8", 0, "valid UTF-8"};
+        if (h.rfind("\xEF\xBB\xBF", 0) == 0) return {"UTF-8", 3, core::Message("datastore.load.enc_bom", {{"encoding", "UTF-8"}})};
+        if (h.rfind("\xFF\xFE", 0) == 0) return {"UTF-16LE", 2, core::Message("datastore.load.enc_bom", {{"encoding", "UTF-16LE"}})};
+        if (h.rfind("\xFE\xFF", 0) == 0) return {"UTF-16BE", 2, core::Message("datastore.load.enc_bom", {{"encoding", "UTF-16BE"}})};
+        if (nuls_ > 0) throw std::runtime_error(core::Message("datastore.load.binary"));
+        if (utf8_ok_ && need_ == 0) return {"UTF-8", 0, core::Message("datastore.load.enc_valid_utf8")};
         if (cp874_ && thai_bytes_ > 0)
-            return {"CP874", 0, "not UTF-8; every byte is a cp874 (TIS-620) character"};
+            return {"CP874", 0, core::Message("datastore.load.enc_cp874")};
         std::string guess;
         if (uchardet_t ud = uchardet_new()) {
             if (uchardet_handle_data(ud, sample_.data(), sample_.size()) == 0) {
@@ -54,8 +55,8 @@ class Scanner {
             uchardet_delete(ud);
         }
         if (!guess.empty() && guess != "ASCII")
-            return {guess, 0, "not UTF-8 nor cp874; uchardet guessed " + guess};
-        return {"CP874", 0, "not UTF-8 and no guess: read as cp874, undecodable bytes replaced"};
+            return {guess, 0, core::Message("datastore.load.enc_guess", {{"encoding", guess}})};
+        return {"CP874", 0, core::Message("datastore.load.enc_fallback")};
     }
 
   private:
@@ -107,14 +108,14 @@ Encoding DetectEncodingOf(std::string_view bytes) {
 
 Encoding DetectEncoding(const std::string& path) {
     FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw std::runtime_error("cannot open the file");
+    if (!f) throw std::runtime_error(core::Message("datastore.load.unreadable"));
     Scanner s;
     std::vector<char> buf(1 << 16);
     size_t n;
     while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) s.Feed({buf.data(), n});
     bool failed = std::ferror(f) != 0;
     std::fclose(f);
-    if (failed) throw std::runtime_error("cannot read the file");
+    if (failed) throw std::runtime_error(core::Message("datastore.load.unreadable"));
     return s.Decide();
 }
 
@@ -123,7 +124,7 @@ std::string ToUtf8(std::string_view bytes, const Encoding& encoding) {
     if (encoding.name == "UTF-8") return std::string(bytes);
     iconv_t cd = iconv_open("UTF-8", encoding.name.c_str());
     if (cd == reinterpret_cast<iconv_t>(-1))
-        throw std::runtime_error("no converter from " + encoding.name);
+        throw std::runtime_error(core::Message("datastore.load.no_converter", {{"encoding", encoding.name}}));
     std::string out(bytes.size() * 4 + 16, '\0');
     char* in = const_cast<char*>(bytes.data());
     size_t in_left = bytes.size(), out_left = out.size();
@@ -149,7 +150,7 @@ struct Utf8Reader::Iconv {
 
 Utf8Reader::Utf8Reader(const std::string& path, const Encoding& encoding) {
     file_ = std::fopen(path.c_str(), "rb");
-    if (!file_) throw std::runtime_error("cannot open the file");
+    if (!file_) throw std::runtime_error(core::Message("datastore.load.unreadable"));
     if (encoding.bom) {
         char skip[4];
         bytes_read_ = std::fread(skip, 1, encoding.bom, file_);
@@ -158,7 +159,7 @@ Utf8Reader::Utf8Reader(const std::string& path, const Encoding& encoding) {
         iconv_t cd = iconv_open("UTF-8", encoding.name.c_str());
         if (cd == reinterpret_cast<iconv_t>(-1)) {
             std::fclose(file_);
-            throw std::runtime_error("no converter from " + encoding.name);
+            throw std::runtime_error(core::Message("datastore.load.no_converter", {{"encoding", encoding.name}}));
         }
         iconv_ = std::make_unique<Iconv>(Iconv{cd});
     }
@@ -174,7 +175,7 @@ bool Utf8Reader::Read(std::string& out, size_t max) {
     std::vector<char> buf(max);
     size_t n = eof_ ? 0 : std::fread(buf.data(), 1, buf.size(), file_);
     if (n < buf.size()) {
-        if (std::ferror(file_)) throw std::runtime_error("cannot read the file");
+        if (std::ferror(file_)) throw std::runtime_error(core::Message("datastore.load.unreadable"));
         eof_ = true;
     }
     bytes_read_ += n;

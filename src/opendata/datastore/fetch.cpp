@@ -1,3 +1,4 @@
+#include "core/i18n.hpp"
 #include "opendata/datastore/fetch.hpp"
 
 #include <arpa/inet.h>
@@ -66,12 +67,12 @@ curl_socket_t OpenSocket(void* user, curlsocktype, curl_sockaddr* addr) {
 void FetchUrl(const std::string& url, const std::string& dest, const FetchOptions& options) {
     std::string lower = core::ToLower(url);
     if (lower.rfind("http://", 0) != 0 && lower.rfind("https://", 0) != 0)
-        throw SourceError("only http:// and https:// links can be loaded");
+        throw SourceError(core::Message("datastore.load.only_http"));
     Transfer t;
     t.max = options.max_bytes;
     t.allow_private = options.allow_private_addresses;
     t.out = std::fopen(dest.c_str(), "wb");
-    if (!t.out) throw SourceError("cannot write the download");
+    if (!t.out) throw SourceError(core::Message("datastore.load.download_write"));
     CURL* curl = curl_easy_init();
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -93,14 +94,14 @@ void FetchUrl(const std::string& url, const std::string& dest, const FetchOption
     curl_easy_cleanup(curl);
     bool closed = std::fclose(t.out) == 0;
     if (t.blocked)
-        throw SourceError("the link points to a private or local address, which is not fetched");
+        throw SourceError(core::Message("datastore.load.private_address"));
     if (t.too_large)
-        throw SourceError("the linked file is larger than " + std::to_string(t.max >> 20) + " MiB");
+        throw SourceError(core::Message("datastore.load.too_large", {{"mib", std::to_string(t.max >> 20)}}));
     if (rc == CURLE_HTTP_RETURNED_ERROR)
-        throw SourceError("the link answered HTTP " + std::to_string(status));
+        throw SourceError(core::Message("datastore.load.http_status", {{"status", std::to_string(status)}}));
     if (rc != CURLE_OK)
-        throw SourceError(std::string("the link could not be fetched: ") + curl_easy_strerror(rc));
-    if (!closed) throw SourceError("cannot write the download");
+        throw SourceError(core::Message("datastore.load.fetch_failed", {{"why", curl_easy_strerror(rc)}}));
+    if (!closed) throw SourceError(core::Message("datastore.load.download_write"));
 }
 
 }  // namespace govhub::datastore

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/test_i18n.hpp"
 #include "db/test_support.hpp"
 #include "opendata/datastore/loader.hpp"
 #include "opendata/datastore/store.hpp"
@@ -28,11 +29,11 @@ std::string Summary(const fs::path& file) {
     std::ostringstream out;
     std::string ext = file.extension().string().substr(1);
     auto source = OpenTable(file.string(), ext, "");
-    out << "read: " << source->Describe() << "\n";
+    out << "read: " << core::English(source->Describe()) << "\n";
     LoadHooks hooks;
     std::vector<std::string> warnings;
     hooks.log = [&](const std::string& m, const std::string& level) {
-        if (level == "warning") warnings.push_back(m);
+        if (level == "warning") warnings.push_back(core::English(m));
     };
     LoadResult r = LoadTable(*db, "golden", *source, {}, hooks);
     out << "fields:\n";

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/i18n.hpp"
 #include "opendata/datastore/source.hpp"
 
 namespace govhub::datastore {
@@ -19,7 +20,7 @@ class JsonArraySource : public TableSource {
   public:
     explicit JsonArraySource(std::string path) : path_(std::move(path)) {
         struct stat st {};
-        if (::stat(path_.c_str(), &st) != 0) throw SourceError("the file cannot be read");
+        if (::stat(path_.c_str(), &st) != 0) throw SourceError(core::Message("datastore.load.unreadable"));
         size_ = static_cast<uint64_t>(st.st_size);
         // First pass: the keys.
         Open();
@@ -66,13 +67,13 @@ class JsonArraySource : public TableSource {
     uint64_t bytes_total() const override { return size_; }
     uint64_t bytes_done() const override { return done_bytes_; }
     std::string Describe() const override {
-        return "a JSON array of " + std::to_string(keys_.size()) + "-key objects";
+        return core::Message("datastore.load.json", {{"count", std::to_string(keys_.size())}});
     }
 
   private:
     void Open() {
         f_ = std::fopen(path_.c_str(), "rb");
-        if (!f_) throw SourceError("the file cannot be read");
+        if (!f_) throw SourceError(core::Message("datastore.load.unreadable"));
         started_ = ended_ = false;
         done_bytes_ = 0;
         buf_.clear();
@@ -106,7 +107,7 @@ class JsonArraySource : public TableSource {
         if (ended_) return std::nullopt;
         int c = Skip();
         if (!started_) {
-            if (c != '[') throw SourceError("not a JSON array");
+            if (c != '[') throw SourceError(core::Message("datastore.load.json_not_array"));
             started_ = true;
             c = Skip();
             if (c == ']') {
@@ -118,21 +119,20 @@ class JsonArraySource : public TableSource {
                 ended_ = true;
                 return std::nullopt;
             }
-            if (c != ',') throw SourceError("malformed JSON array (expected , or ])");
+            if (c != ',') throw SourceError(core::Message("datastore.load.json_malformed"));
             c = Skip();
         }
         if (c != '{')
-            throw SourceError("element " + std::to_string(count_ + 1) +
-                              " of the array is not an object");
+            throw SourceError(core::Message("datastore.load.json_not_object", {{"n", std::to_string(count_ + 1)}}));
         std::string text(1, '{');
         int depth = 1;
         bool in_string = false, escape = false;
         while (depth > 0) {
             c = Get();
-            if (c == -1) throw SourceError("the JSON array ends inside an element (truncated?)");
+            if (c == -1) throw SourceError(core::Message("datastore.load.json_truncated"));
             text += static_cast<char>(c);
             if (text.size() > kMaxElement)
-                throw SourceError("an element of the array passes 16 MiB");
+                throw SourceError(core::Message("datastore.load.json_big_element"));
             if (in_string) {
                 if (escape)
                     escape = false;
@@ -150,8 +150,7 @@ class JsonArraySource : public TableSource {
         }
         auto e = nlohmann::ordered_json::parse(text, nullptr, false);
         if (e.is_discarded() || !e.is_object())
-            throw SourceError("element " + std::to_string(count_ + 1) +
-                              " of the array is not valid JSON");
+            throw SourceError(core::Message("datastore.load.json_invalid", {{"n", std::to_string(count_ + 1)}}));
         ++count_;
         return e;
     }

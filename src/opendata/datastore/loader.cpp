@@ -1,3 +1,4 @@
+#include "core/i18n.hpp"
 #include "opendata/datastore/loader.hpp"
 
 #include <algorithm>
@@ -70,12 +71,12 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
                            total, message);
         if (hooks.check_cancelled) hooks.check_cancelled();
     };
-    log("reading " + source.Describe());
+    log(core::Message("datastore.load.reading", {{"source", source.Describe()}}));
     auto sheets = source.Sheets();
     if (sheets.size() > 1) {
         std::string names;
         for (const auto& s : sheets) names += (names.empty() ? "" : ", ") + s;
-        log("the workbook has " + std::to_string(sheets.size()) + " sheets: " + names);
+        log(core::Message("datastore.load.sheets", {{"count", std::to_string(sheets.size())}, {"names", names}}));
     }
 
     // Pass 1: the header and every column's type, over the whole file.
@@ -101,17 +102,15 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
             if (trackers.size() < f.size()) trackers.resize(f.size());
             for (size_t i = 0; i < f.size(); ++i) trackers[i].Add(f[i], records + 1);
         });
-        progress(0, "reading: " + Thousands(records) + " rows");
+        progress(0, core::Message("datastore.load.progress_reading", {{"rows", Thousands(records)}}));
     }
     for (const auto& n : source.Notes()) log(n, "warning");
-    if (!have_first) throw SourceError("the file holds no rows");
+    if (!have_first) throw SourceError(core::Message("datastore.load.no_rows"));
     if (width > max_fields)
-        throw SourceError("the table has " + std::to_string(width) + " columns; at most " +
-                          std::to_string(max_fields) + " fit in one table here");
+        throw SourceError(core::Message("datastore.load.too_many_columns", {{"count", std::to_string(width)}, {"max", std::to_string(max_fields)}}));
     bool header = !LooksLikeData(first, trackers);
     if (!header) {
-        log("the first row holds data, not column names: the fields are named field_1, field_2, "
-            "...");
+        log(core::Message("datastore.load.no_header"));
         TypeTracker none;
         std::vector<TypeTracker> all(std::max(trackers.size(), first.size()));
         // Re-count with the first row as data: its values already fit the types found.
@@ -123,10 +122,7 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
         ++records;
     }
     if (ragged > 0)
-        log(Thousands(ragged) +
-                " rows have a different number of values than the header: "
-                "short rows are padded with empty values, extra values get columns of their own",
-            "warning");
+        log(core::Message("datastore.load.ragged", {{"count", Thousands(ragged)}}), "warning");
     if (trackers.size() < width) trackers.resize(width);
 
     // The fields: ids from the header, types from the data, an editor's dictionary kept.
@@ -152,8 +148,7 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
         f.column = store::ColumnName(datastore.engine(), f.id, taken);
         if (f.column != f.id) {
             if (f.label.empty()) f.label = f.id;
-            log("field \"" + f.id +
-                "\" is longer than PostgreSQL's 63-byte names: its column is \"" + f.column + "\"");
+            log(core::Message("datastore.load.long_name", {{"field", f.id}, {"column", f.column}}));
         }
         if (!f.type_override)
             if (auto why = trackers[i].TextReason(f.id); !why.empty()) log(why, "warning");
@@ -162,7 +157,7 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
     std::string types;
     for (const auto& f : fields)
         types += (types.empty() ? "" : ", ") + f.id + ": " + TypeName(f.type);
-    log(Thousands(records) + " rows, " + std::to_string(fields.size()) + " fields (" + types + ")");
+    log(core::Message("datastore.load.summary", {{"rows", Thousands(records)}, {"count", std::to_string(fields.size())}, {"types", types}}));
 
     // Pass 2: a staging table, loaded, indexed, then put in place of the old one.
     std::string staging = resource_id + "__" + core::RandomToken(6);
@@ -183,8 +178,7 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
         auto next = [&](std::vector<std::optional<std::string>>& row) {
             while (queue.empty() && !exhausted) {
                 exhausted = !source.Step(push);
-                progress(1, "loading: " + Thousands(row_number - (header ? 1 : 0)) + " of " +
-                                Thousands(records) + " rows");
+                progress(1, core::Message("datastore.load.progress_loading", {{"done", Thousands(row_number - (header ? 1 : 0))}, {"rows", Thousands(records)}}));
             }
             if (queue.empty()) return false;
             std::vector<std::string> rec = std::move(queue.front());
@@ -199,16 +193,13 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
                 if (IsNullMarker(raw)) continue;
                 auto value = Canonical(fields[i].type, raw);
                 if (!value)
-                    throw SourceError("row " + std::to_string(row_number) + ", field \"" +
-                                      fields[i].id + "\": \"" + raw.substr(0, 60) + "\" is not " +
-                                      TypeName(fields[i].type) +
-                                      " (the type was fixed in the data dictionary)");
+                    throw SourceError(core::Message("datastore.load.bad_fixed_value", {{"row", std::to_string(row_number)}, {"field", fields[i].id}, {"value", raw.substr(0, 60)}, {"type", TypeName(fields[i].type)}}));
                 row[i] = std::move(value);
             }
             return true;
         };
         loaded = store::InsertRows(c, staging, fields, next);
-        log("indexing the table for full-text search");
+        log(core::Message("datastore.load.indexing_text"));
         store::FinishLoad(c, staging);
         store::ReplaceTable(c, staging, resource_id);
         TableInfo info;
@@ -220,7 +211,7 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
         info.primary_key.clear();
         store::SaveTable(c, info);
     });
-    log("loaded " + Thousands(loaded) + " rows: the table is searchable");
+    log(core::Message("datastore.load.searchable", {{"rows", Thousands(loaded)}}));
     // Then indexes for filters and sorts, on fields of short values, while the table already
     // answers (a failure here leaves a working, slower table).
     std::vector<bool> indexable;
@@ -231,12 +222,9 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
             datastore.Write([&](db::Connection& c) {
                 store::IndexColumns(c, resource_id, staging, fields, indexable);
             });
-            log("indexed " + std::to_string(std::count(indexable.begin(), indexable.end(), true)) +
-                " fields for filters and sorts");
+            log(core::Message("datastore.load.indexed", {{"count", std::to_string(std::count(indexable.begin(), indexable.end(), true))}}));
         } catch (const std::exception& e) {
-            log(std::string("the fields could not be indexed (filters stay correct, only slower): ") +
-                    e.what(),
-                "warning");
+            log(core::Message("datastore.load.index_failed", {{"why", e.what()}}), "warning");
         }
     }
     return {loaded, fields, source.Bounds()};

@@ -1,5 +1,6 @@
 // Loading files into datastore tables, on both engines: encodings, dialects, types, and the
 // guarantee that a failed load leaves the previous table as it was.
+#include "core/test_i18n.hpp"
 #include "opendata/datastore/loader.hpp"
 
 #include <gtest/gtest.h>
@@ -54,7 +55,7 @@ class LoaderTest : public ::testing::TestWithParam<std::string> {
         auto source = OpenTable(path, format, "");
         log_.clear();
         LoadHooks hooks;
-        hooks.log = [&](const std::string& m, const std::string&) { log_ += m + "\n"; };
+        hooks.log = [&](const std::string& m, const std::string&) { log_ += core::English(m) + "\n"; };
         return LoadTable(*db_, "res-1", *source, dictionary, hooks);
     }
 
@@ -187,7 +188,7 @@ TEST_P(LoaderTest, TooManyColumnsIsAClearError) {
         Load(Write("wide.csv", header + "\n" + row + "\n"));
         FAIL() << "loaded 2,500 columns";
     } catch (const SourceError& e) {
-        EXPECT_NE(std::string(e.what()).find("2500 columns"), std::string::npos) << e.what();
+        EXPECT_NE(core::English(e.what()).find("2500 columns"), std::string::npos) << e.what();
     }
 }
 

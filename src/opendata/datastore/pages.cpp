@@ -90,7 +90,9 @@ View StateView(const jobs::Job& j, bool editor, jobs::JobService* jobs_for_log,
     int64_t max = std::max<int64_t>(1, j.progress_total);
     v.Set("progress_value", std::min(j.progress_done, max)).Set("progress_max", max);
     v.Set("percent", static_cast<int64_t>(100 * std::min(j.progress_done, max) / max));
-    v.Set("message", j.message).Set("error", j.error).Set("has_error", !j.error.empty());
+    v.Set("message", pages.T(locale, j.message))
+        .Set("error", pages.T(locale, j.error))
+        .Set("has_error", !j.error.empty());
     v.Set("job_id", j.id);
     if (editor && jobs_for_log) {
         View log = View::List();
@@ -98,7 +100,7 @@ View StateView(const jobs::Job& j, bool editor, jobs::JobService* jobs_for_log,
             View line;
             line.Set("at", e.at.size() >= 19 ? e.at.substr(11, 8) : e.at)
                 .Set("level", e.level)
-                .Set("message", e.message);
+                .Set("message", pages.T(locale, e.message));
             log.Push(std::move(line));
         }
         v.Set("log", std::move(log)).Set("show_log", true);

@@ -1,3 +1,4 @@
+#include "core/i18n.hpp"
 #include "opendata/datastore/service.hpp"
 
 #include <cctype>
@@ -275,7 +276,7 @@ Json DatastoreService::Load(const std::string& id, const std::string& sheet,
         if (catalog_.FillBoundingBox(src->dataset.id, r.bounds->west, r.bounds->east,
                                      r.bounds->south, r.bounds->north) &&
             hooks.log)
-            hooks.log("the dataset's bounding box was filled from the data", "info");
+            hooks.log(core::Message("datastore.load.bbox_filled"), "info");
     }
     return result;
 }
@@ -284,7 +285,7 @@ std::string DatastoreService::RunLoad(jobs::JobContext& ctx) {
     Json payload = Json::parse(ctx.payload(), nullptr, false);
     if (!payload.is_object() || !payload.contains("resource_id") ||
         !payload["resource_id"].is_string())
-        throw jobs::PermanentJobError("the job names no resource");
+        throw jobs::PermanentJobError(core::Message("datastore.load.no_job_resource"));
     LoadHooks hooks;
     hooks.progress = [&](int64_t done, int64_t total, const std::string& m) {
         ctx.Progress(done, total, m);

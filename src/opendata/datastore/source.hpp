@@ -35,7 +35,9 @@ class TableSource {
     virtual bool Step(const RecordFn& record) = 0;
     virtual uint64_t bytes_total() const = 0;
     virtual uint64_t bytes_done() const = 0;
-    // How the file is read ("CSV, ';'-separated, cp874 (TIS-620)"), for the load log.
+    // How the file is read, for the load log: a core::Message ("delimited text, comma-separated,
+    // CP874 (...)"). Notes and SourceError texts are core::Messages too, shown in the reader's
+    // language.
     virtual std::string Describe() const = 0;
     // Warnings found while reading (undecodable bytes, ...), after a full pass.
     virtual std::vector<std::string> Notes() const { return {}; }

@@ -16,6 +16,7 @@
 #include <map>
 #include <set>
 
+#include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "opendata/datastore/source.hpp"
 
@@ -27,7 +28,7 @@ constexpr uint64_t kMaxSharedStringBytes = 128ull << 20;
 
 uint64_t FileSize(const std::string& path) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) throw SourceError("the file cannot be read");
+    if (::stat(path.c_str(), &st) != 0) throw SourceError(core::Message("datastore.load.unreadable"));
     return static_cast<uint64_t>(st.st_size);
 }
 
@@ -42,7 +43,7 @@ class ZipReader {
         if (archive_read_open_filename(a_, path.c_str(), 1 << 16) != ARCHIVE_OK) {
             std::string why = archive_error_string(a_) ? archive_error_string(a_) : "";
             archive_read_free(a_);
-            throw SourceError("not a readable zip archive: " + why);
+            throw SourceError(core::Message("datastore.load.zip_unreadable", {{"why", why}}));
         }
     }
     ~ZipReader() { archive_read_free(a_); }
@@ -52,18 +53,17 @@ class ZipReader {
         archive_entry* e = nullptr;
         int rc = archive_read_next_header(a_, &e);
         if (rc == ARCHIVE_EOF) return false;
-        if (rc < ARCHIVE_WARN) throw SourceError(std::string("a damaged zip archive: ") + Error());
+        if (rc < ARCHIVE_WARN) throw SourceError(core::Message("datastore.load.zip_damaged", {{"why", Error()}}));
         name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
         return true;
     }
     // The next piece of the current entry; empty at its end.
     std::string_view Read() {
         la_ssize_t n = archive_read_data(a_, buf_, sizeof buf_);
-        if (n < 0) throw SourceError(std::string("a damaged zip archive: ") + Error());
+        if (n < 0) throw SourceError(core::Message("datastore.load.zip_damaged", {{"why", Error()}}));
         inflated_ += static_cast<uint64_t>(n);
         if (inflated_ > limit_)
-            throw SourceError("the archive inflates to more than " + std::to_string(limit_ >> 20) +
-                              " MiB (a zip bomb?)");
+            throw SourceError(core::Message("datastore.load.zip_bomb", {{"mib", std::to_string(limit_ >> 20)}}));
         return {buf_, static_cast<size_t>(n)};
     }
     uint64_t compressed_position() const {
@@ -109,9 +109,10 @@ class Xml {
     ~Xml() { XML_ParserFree(p_); }
     void Feed(std::string_view s, bool final) {
         if (XML_Parse(p_, s.data(), static_cast<int>(s.size()), final) == XML_STATUS_ERROR)
-            throw SourceError(std::string("malformed XML in the spreadsheet: ") +
-                              XML_ErrorString(XML_GetErrorCode(p_)) + " at line " +
-                              std::to_string(XML_GetCurrentLineNumber(p_)));
+            throw SourceError(core::Message(
+                "datastore.load.bad_xml",
+                {{"why", XML_ErrorString(XML_GetErrorCode(p_))},
+                 {"line", std::to_string(XML_GetCurrentLineNumber(p_))}}));
     }
     static const char* Attr(Attrs a, const char* name) {
         for (int i = 0; a[i]; i += 2)
@@ -209,7 +210,7 @@ class ZipXmlSource : public TableSource {
                 found = true;
                 break;
             }
-        if (!found) throw SourceError("the spreadsheet's part " + entry + " is missing");
+        if (!found) throw SourceError(core::Message("datastore.load.missing_part", {{"part", entry}}));
         xml_ = std::make_unique<Xml>();
         xml_->start = [this](const char* n, Xml::Attrs a) { Start(n, a); };
         xml_->end = [this](const char* n) { End(n); };
@@ -237,13 +238,13 @@ class XlsxSource : public ZipXmlSource {
   public:
     XlsxSource(std::string path, const std::string& sheet) : ZipXmlSource(std::move(path)) {
         ReadMetadata();
-        if (sheets_.empty()) throw SourceError("the workbook has no sheets");
+        if (sheets_.empty()) throw SourceError(core::Message("datastore.load.no_sheets"));
         chosen_ = 0;
         if (!sheet.empty()) {
             auto it = std::find_if(sheets_.begin(), sheets_.end(),
                                    [&](const auto& s) { return s.name == sheet; });
             if (it == sheets_.end())
-                throw SourceError("the workbook has no sheet \"" + sheet + "\"");
+                throw SourceError(core::Message("datastore.load.no_sheet", {{"sheet", sheet}}));
             chosen_ = static_cast<size_t>(it - sheets_.begin());
         }
         Rewind();
@@ -252,8 +253,7 @@ class XlsxSource : public ZipXmlSource {
     void Rewind() override { OpenEntry(sheets_[chosen_].path); }
 
     std::string Describe() const override {
-        return "Excel workbook (.xlsx), sheet \"" + sheets_[chosen_].name + "\" of " +
-               std::to_string(sheets_.size());
+        return core::Message("datastore.load.xlsx", {{"sheet", sheets_[chosen_].name}, {"count", std::to_string(sheets_.size())}});
     }
     std::vector<std::string> Sheets() const override {
         std::vector<std::string> out;
@@ -310,7 +310,7 @@ class XlsxSource : public ZipXmlSource {
                     if (std::strcmp(n, "si") == 0) {
                         shared_bytes += current.size() + 32;
                         if (shared_bytes > kMaxSharedStringBytes)
-                            throw SourceError("the workbook's shared strings pass 128 MiB");
+                            throw SourceError(core::Message("datastore.load.big_strings"));
                         shared_.push_back(std::move(current));
                         current.clear();
                         in_si = false;
@@ -345,7 +345,7 @@ class XlsxSource : public ZipXmlSource {
             }
             ParseEntry(zip, xml);
         }
-        if (!workbook) throw SourceError("not an Excel workbook (no xl/workbook.xml)");
+        if (!workbook) throw SourceError(core::Message("datastore.load.not_xlsx"));
         for (auto& s : sheets_) {
             std::string target = rels[s.rel];
             if (!target.empty() && target[0] == '/')
@@ -442,13 +442,13 @@ class OdsSource : public ZipXmlSource {
                 ParseEntry(zip, xml);
                 break;
             }
-            if (!content) throw SourceError("not an OpenDocument spreadsheet (no content.xml)");
+            if (!content) throw SourceError(core::Message("datastore.load.not_ods"));
         }
-        if (sheets_.empty()) throw SourceError("the spreadsheet has no sheets");
+        if (sheets_.empty()) throw SourceError(core::Message("datastore.load.no_sheets"));
         if (!sheet.empty()) {
             auto it = std::find(sheets_.begin(), sheets_.end(), sheet);
             if (it == sheets_.end())
-                throw SourceError("the spreadsheet has no sheet \"" + sheet + "\"");
+                throw SourceError(core::Message("datastore.load.no_sheet", {{"sheet", sheet}}));
             chosen_ = static_cast<size_t>(it - sheets_.begin());
         }
         Rewind();
@@ -460,8 +460,7 @@ class OdsSource : public ZipXmlSource {
     }
 
     std::string Describe() const override {
-        return "OpenDocument spreadsheet (.ods), sheet \"" + sheets_[chosen_] + "\" of " +
-               std::to_string(sheets_.size());
+        return core::Message("datastore.load.ods", {{"sheet", sheets_[chosen_]}, {"count", std::to_string(sheets_.size())}});
     }
     std::vector<std::string> Sheets() const override { return sheets_; }
 

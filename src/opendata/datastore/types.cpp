@@ -1,3 +1,4 @@
+#include "core/i18n.hpp"
 #include "opendata/datastore/types.hpp"
 
 #include <algorithm>
@@ -341,15 +342,12 @@ FieldType TypeTracker::Decide() const {
 std::string TypeTracker::TextReason(const std::string& field) const {
     if (Decide() != FieldType::kText || values_ == 0) return "";
     // The type that held longest before one value broke it.
-    static const char* kNames[kCandidates] = {"yes/no", "whole numbers", "numbers", "dates",
-                                              "dates and times"};
+    static const char* kNames[kCandidates] = {"bool", "int", "numeric", "date", "timestamp"};
     size_t best = kCandidates;
     for (size_t i = 0; i < kCandidates; ++i)
         if (fitted_[i] > 0 && (best == kCandidates || fitted_[i] > fitted_[best])) best = i;
     if (best == kCandidates || fitted_[best] * 2 < values_) return "";
-    return "column \"" + field + "\" is loaded as text: its values were " + kNames[best] +
-           " until row " + std::to_string(failed_row_[best]) + ", which holds \"" +
-           failed_value_[best] + "\"";
+    return core::Message("datastore.load.as_text", {{"field", field}, {"kind", core::Message(std::string("datastore.load.kind_") + kNames[best])}, {"row", std::to_string(failed_row_[best])}, {"value", failed_value_[best]}});
 }
 
 }  // namespace govhub::datastore

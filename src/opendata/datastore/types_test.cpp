@@ -1,3 +1,4 @@
+#include "core/test_i18n.hpp"
 #include "opendata/datastore/types.hpp"
 
 #include <gtest/gtest.h>
@@ -55,7 +56,7 @@ TEST(DatastoreTypes, OneOddValueLateInTheFileMakesTheColumnTextAndSaysWhy) {
         empty.Add(row % 2 ? "" : "-", row);
     }
     EXPECT_EQ(amount.Decide(), FieldType::kText);
-    EXPECT_EQ(amount.TextReason("จำนวน"),
+    EXPECT_EQ(core::English(amount.TextReason("จำนวน")),
               "column \"จำนวน\" is loaded as text: its values were whole numbers until row 900, "
               "which holds \"ไม่ทราบ\"");
     EXPECT_EQ(when.Decide(), FieldType::kTimestamp);

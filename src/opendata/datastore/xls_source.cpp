@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/i18n.hpp"
 #include "opendata/datastore/source.hpp"
 
 namespace govhub::datastore {
@@ -19,10 +20,10 @@ class XlsSource : public TableSource {
         struct stat st {};
         if (::stat(path.c_str(), &st) == 0) size_ = static_cast<uint64_t>(st.st_size);
         if (freexl_open(path.c_str(), &handle_) != FREEXL_OK || !handle_)
-            throw SourceError("not a readable .xls workbook");
+            throw SourceError(core::Message("datastore.load.not_xls"));
         unsigned int count = 0;
         if (freexl_get_info(handle_, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK || count == 0)
-            throw SourceError("the .xls workbook has no sheets");
+            throw SourceError(core::Message("datastore.load.no_sheets"));
         for (unsigned short i = 0; i < count; ++i) {
             const char* name = nullptr;
             if (freexl_get_worksheet_name(handle_, i, &name) == FREEXL_OK && name)
@@ -34,12 +35,12 @@ class XlsSource : public TableSource {
         if (!sheet.empty()) {
             auto it = std::find(sheets_.begin(), sheets_.end(), sheet);
             if (it == sheets_.end())
-                throw SourceError("the workbook has no sheet \"" + sheet + "\"");
+                throw SourceError(core::Message("datastore.load.no_sheet", {{"sheet", sheet}}));
             chosen_ = static_cast<unsigned short>(it - sheets_.begin());
         }
         if (freexl_select_active_worksheet(handle_, chosen_) != FREEXL_OK ||
             freexl_worksheet_dimensions(handle_, &rows_, &cols_) != FREEXL_OK)
-            throw SourceError("the sheet cannot be read");
+            throw SourceError(core::Message("datastore.load.sheet_unreadable"));
         Rewind();
     }
     ~XlsSource() override {
@@ -55,8 +56,7 @@ class XlsSource : public TableSource {
             for (unsigned short c = 0; c < cols_; ++c) {
                 FreeXL_CellValue v;
                 if (freexl_get_cell_value(handle_, row_, c, &v) != FREEXL_OK)
-                    throw SourceError("cell " + std::to_string(row_ + 1) + "," +
-                                      std::to_string(c + 1) + " of the sheet cannot be read");
+                    throw SourceError(core::Message("datastore.load.xls_cell", {{"row", std::to_string(row_ + 1)}, {"column", std::to_string(c + 1)}}));
                 switch (v.type) {
                     case FREEXL_CELL_INT:
                         cells[c] = std::to_string(v.value.int_value);
@@ -91,8 +91,7 @@ class XlsSource : public TableSource {
     uint64_t bytes_total() const override { return std::max<uint64_t>(1, rows_); }
     uint64_t bytes_done() const override { return row_; }
     std::string Describe() const override {
-        return "Excel 97-2003 workbook (.xls), sheet \"" + sheets_[chosen_] + "\" of " +
-               std::to_string(sheets_.size());
+        return core::Message("datastore.load.xls", {{"sheet", sheets_[chosen_]}, {"count", std::to_string(sheets_.size())}});
     }
     std::vector<std::string> Sheets() const override { return sheets_; }
 

@@ -1,3 +1,4 @@
+#include "core/i18n.hpp"
 #include "opendata/gdcatalog/routes.hpp"
 
 #include <filesystem>
@@ -108,7 +109,7 @@ void RegisterJobs(jobs::JobRunner& runner, catalog::CatalogService& catalog,
         if (path.empty() || !std::filesystem::exists(path))
             throw jobs::PermanentJobError("the workbook is gone");
         auto p = accounts.PrincipalOfActiveUser(ctx.job().owner_id);
-        if (!p) throw jobs::PermanentJobError("the importing account is not active");
+        if (!p) throw jobs::PermanentJobError(core::Message("gdcatalog.importer_inactive"));
         nlohmann::json rows;
         try {
             rows = ImportWorkbook(catalog, *p, path, [&](int64_t done, const std::string& m) {
@@ -122,9 +123,10 @@ void RegisterJobs(jobs::JobRunner& runner, catalog::CatalogService& catalog,
         for (const auto& r : rows)
             result[r["result"].get<std::string>()] =
                 result[r["result"].get<std::string>()].get<int>() + 1;
-        ctx.Log("created " + std::to_string(result["created"].get<int>()) + ", updated " +
-                std::to_string(result["updated"].get<int>()) + ", rejected " +
-                std::to_string(result["rejected"].get<int>()));
+        ctx.Log(core::Message("gdcatalog.import_summary",
+                              {{"created", std::to_string(result["created"].get<int>())},
+                               {"updated", std::to_string(result["updated"].get<int>())},
+                               {"rejected", std::to_string(result["rejected"].get<int>())}}));
         return result.dump();
     });
 }

@@ -1,3 +1,4 @@
+#include "core/i18n.hpp"
 #include "opendata/gdcatalog/workbook.hpp"
 
 #include <xlsxwriter.h>
@@ -164,7 +165,11 @@ Json ImportWorkbook(catalog::CatalogService& cat, const accounts::Principal& p,
                           {"name", name},
                           {"result", result},
                           {"errors", errors}});
-        if (progress) progress(++done, sheet + " " + std::to_string(row + 1) + ": " + result);
+        if (progress)
+            progress(++done, core::Message("gdcatalog.progress_row",
+                                           {{"sheet", sheet},
+                                            {"row", std::to_string(row + 1)},
+                                            {"result", "@gdcatalog." + result}}));
     };
     // Datasets first (their sheets), then resources, which need their datasets.
     for (const auto& sheet : sheets) {

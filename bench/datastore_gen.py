@@ -15,7 +15,7 @@ words = ["โครงการ", "พัฒนา", "ชุมชน", "ถน�
 with open(path, "w", encoding="utf-8", newline="") as f:
     f.write("รหัส,จังหวัด,อำเภอ,วันที่อนุมัติ,งบประมาณ (บาท),ผู้รับประโยชน์,แล้วเสร็จ,รายละเอียด\n")
     for i in range(1, rows + 1):
-        note = " ".join(rng.choice(words) for _ in range(rng.randint(3, 7)))
+        note = " ".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
         f.write("%d,%s,%s,%02d/%02d/%d,%.2f,%d,%s,%s\n" % (
             i, rng.choice(provinces), rng.choice(districts), rng.randint(1, 28), rng.randint(1, 12),
             rng.randint(2560, 2568), rng.uniform(1000, 5000000), rng.randint(1, 20000),

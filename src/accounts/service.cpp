@@ -1,5 +1,6 @@
 #include "accounts/service.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "accounts/password.hpp"
@@ -29,16 +30,6 @@ void Audit(db::Connection& c, const Caller& caller, const std::string& action,
     e.details_json = details;
     e.ip = caller.ip;
     workflow::RecordAudit(c, e);
-}
-
-std::string Fill(std::string text, const std::vector<std::pair<std::string, std::string>>& vars) {
-    for (const auto& [k, v] : vars) {
-        std::string key = "{" + k + "}";
-        for (size_t pos = text.find(key); pos != std::string::npos;
-             pos = text.find(key, pos + v.size()))
-            text.replace(pos, key.size(), v);
-    }
-    return text;
 }
 
 bool Expired(const std::string& iso) {
@@ -72,6 +63,30 @@ bool IsValidEmail(const std::string& s) {
 AccountService::AccountService(db::Database& db, MailSender send_mail, const core::I18n& i18n,
                                AccountsConfig config)
     : db_(db), send_mail_(std::move(send_mail)), i18n_(i18n), config_(std::move(config)) {}
+
+std::optional<User> AccountService::FindUserById(const std::string& id) {
+    return db_.Read([&](db::Connection& c) { return store::FindUserById(c, id); });
+}
+
+std::vector<User> AccountService::PeopleToNotify(const std::string& object_type,
+                                                 const std::string& object_id, Capacity min) {
+    return db_.Read([&](db::Connection& c) {
+        auto people = store::ActiveHolders(c, object_type, object_id, min);
+        return people.empty() ? store::ActiveSysadmins(c) : people;
+    });
+}
+
+std::vector<std::string> AccountService::ObjectsHeld(const Principal& p,
+                                                     const std::string& object_type, Capacity min,
+                                                     const std::vector<std::string>& all) {
+    if (p.sysadmin) return all;
+    auto held = db_.Read(
+        [&](db::Connection& c) { return store::HeldObjects(c, p.user_id, object_type, min); });
+    std::vector<std::string> out;
+    for (const auto& id : all)
+        if (std::find(held.begin(), held.end(), id) != held.end()) out.push_back(id);
+    return out;
+}
 
 std::optional<Principal> AccountService::PrincipalOfActiveUser(const std::string& user_id) {
     auto u = db_.Read([&](db::Connection& c) { return store::FindUserById(c, user_id); });
@@ -165,8 +180,8 @@ void AccountService::SendEmailLink(const User& u, EmailTokenPurpose purpose,
         {"minutes", std::to_string(config_.reset_minutes)}};
     mail::Message m;
     m.to = u.email;
-    m.subject = Fill(i18n_.Get(locale, prefix + "subject"), vars);
-    m.text = Fill(i18n_.Get(locale, prefix + "body"), vars);
+    m.subject = i18n_.Localize(locale, core::Message(prefix + "subject", vars));
+    m.text = i18n_.Localize(locale, core::Message(prefix + "body", vars));
     try {
         send_mail_(m);
     } catch (const std::exception& e) {

@@ -107,6 +107,15 @@ class AccountService {
     NewApiToken CreateApiTokenAdmin(const std::string& user_key, const std::string& name);
     // Creates `admin` on an empty site; returns its one-time password, or nullopt when it exists.
     std::optional<std::string> EnsureInitialAdmin();
+    // For other services' notifications and checks (no permission check: not for display).
+    std::optional<User> FindUserById(const std::string& id);
+    // Who to tell about work on an object: its active holders of at least `min`, or the
+    // active sysadmins when it has none.
+    std::vector<User> PeopleToNotify(const std::string& object_type, const std::string& object_id,
+                                     Capacity min);
+    // Objects of one type on which `p` holds at least `min` (every id in `all` for sysadmins).
+    std::vector<std::string> ObjectsHeld(const Principal& p, const std::string& object_type,
+                                         Capacity min, const std::vector<std::string>& all);
     // The principal of an active user, for work done on their behalf later (a job they started).
     std::optional<Principal> PrincipalOfActiveUser(const std::string& user_id);
 

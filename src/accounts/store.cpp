@@ -245,6 +245,49 @@ void RemoveMembership(db::Connection& c, const std::string& user_id, const std::
            {user_id, object_type, object_id});
 }
 
+namespace {
+std::vector<std::string> CapacitiesFrom(Capacity min) {
+    std::vector<std::string> out;
+    for (Capacity k : {Capacity::kMember, Capacity::kEditor, Capacity::kAdmin})
+        if (static_cast<int>(k) >= static_cast<int>(min)) out.push_back(CapacityName(k));
+    while (out.size() < 3) out.push_back(out.back());  // the statement takes three
+    return out;
+}
+}  // namespace
+
+std::vector<User> ActiveHolders(db::Connection& c, const std::string& object_type,
+                                const std::string& object_id, Capacity min) {
+    auto caps = CapacitiesFrom(min);
+    std::vector<User> out;
+    for (const auto& r : c.Query(std::string("SELECT ") + kUserColumns +
+                                     " FROM users u JOIN memberships m ON m.user_id = u.id"
+                                     " WHERE u.state = 'active' AND m.object_type = ? AND"
+                                     " m.object_id = ? AND m.capacity IN (?, ?, ?) ORDER BY u.name",
+                                 {object_type, object_id, caps[0], caps[1], caps[2]}))
+        out.push_back(ToUser(r));
+    return out;
+}
+
+std::vector<User> ActiveSysadmins(db::Connection& c) {
+    std::vector<User> out;
+    for (const auto& r : c.Query(std::string("SELECT ") + kUserColumns +
+                                 " FROM users u WHERE u.state = 'active' AND u.sysadmin = 1"
+                                 " ORDER BY u.name"))
+        out.push_back(ToUser(r));
+    return out;
+}
+
+std::vector<std::string> HeldObjects(db::Connection& c, const std::string& user_id,
+                                     const std::string& object_type, Capacity min) {
+    auto caps = CapacitiesFrom(min);
+    std::vector<std::string> out;
+    for (const auto& r : c.Query("SELECT object_id FROM memberships WHERE user_id = ? AND"
+                                 " object_type = ? AND capacity IN (?, ?, ?) ORDER BY object_id",
+                                 {user_id, object_type, caps[0], caps[1], caps[2]}))
+        out.push_back(r.Str(0));
+    return out;
+}
+
 std::optional<Capacity> FindMembership(db::Connection& c, const std::string& user_id,
                                        const std::string& object_type,
                                        const std::string& object_id) {

@@ -36,6 +36,13 @@ void SetMembership(db::Connection& c, const std::string& user_id, const std::str
                    const std::string& object_id, Capacity capacity);
 void RemoveMembership(db::Connection& c, const std::string& user_id, const std::string& object_type,
                       const std::string& object_id);
+// Active users holding at least `min` on an object, and active sysadmins.
+std::vector<User> ActiveHolders(db::Connection& c, const std::string& object_type,
+                                const std::string& object_id, Capacity min);
+std::vector<User> ActiveSysadmins(db::Connection& c);
+// Object ids of one type on which the user holds at least `min`.
+std::vector<std::string> HeldObjects(db::Connection& c, const std::string& user_id,
+                                     const std::string& object_type, Capacity min);
 std::optional<Capacity> FindMembership(db::Connection& c, const std::string& user_id,
                                        const std::string& object_type,
                                        const std::string& object_id);

@@ -52,10 +52,17 @@ const std::string& I18n::Get(std::string_view locale, const std::string& key) co
 
 std::string Message(std::string_view key,
                     std::initializer_list<std::pair<std::string_view, std::string>> values) {
+    std::vector<std::pair<std::string, std::string>> named;
+    for (const auto& [name, value] : values) named.emplace_back(std::string(name), value);
+    return Message(key, named);
+}
+
+std::string Message(std::string_view key,
+                    const std::vector<std::pair<std::string, std::string>>& values) {
     std::string out = "@" + std::string(key);
-    if (values.size() == 0) return out;
+    if (values.empty()) return out;
     nlohmann::json args = nlohmann::json::object();
-    for (const auto& [name, value] : values) args[std::string(name)] = value;
+    for (const auto& [name, value] : values) args[name] = value;
     return out + " " + args.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

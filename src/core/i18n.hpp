@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace govhub::core {
 
@@ -33,6 +34,8 @@ class I18n {
 // a job's log or carried by an exception; I18n::Localize turns it into words.
 std::string Message(std::string_view key,
                     std::initializer_list<std::pair<std::string_view, std::string>> values = {});
+std::string Message(std::string_view key,
+                    const std::vector<std::pair<std::string, std::string>>& values);
 
 // ?lang= beats the cookie, which beats Accept-Language; anything unknown falls back to Thai.
 std::string NegotiateLocale(std::string_view query_lang, std::string_view cookie_lang,

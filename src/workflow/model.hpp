@@ -1,0 +1,133 @@
+#pragma once
+// Requests that people file and staff decide (officer membership, account cancellation, a
+// certificate, a workD service request), declared as state machines with an SLA clock.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/working_time.hpp"
+
+namespace govhub::db {
+class Connection;
+}
+namespace govhub::accounts {
+struct Principal;
+}
+
+namespace govhub::workflow {
+
+// What the SLA clock does while a request is in a state: it runs while staff owe the next step,
+// pauses while the request waits on the applicant, and stops in a final state.
+enum class Clock { kStopped, kRuns, kPaused };
+
+struct StateDef {
+    std::string id;  // "submitted"; its label is the i18n key workflow.<type>.state.<id>
+    Clock clock = Clock::kStopped;
+    bool final = false;
+};
+
+// Who may take a transition.
+enum class Actor { kApplicant, kReviewer, kAdministrator, kSystem };
+
+struct Request;
+
+struct TransitionDef {
+    std::string id;                 // "approve"; label: workflow.<type>.transition.<id>
+    std::vector<std::string> from;  // states it leaves
+    std::string to;
+    Actor actor = Actor::kReviewer;
+    bool note_required = false;                     // a reason, e.g. for a rejection
+    std::vector<std::string> required_fields;       // keys of the request's data, non-empty
+    std::vector<std::string> required_attachments;  // attachment kinds that must be there
+    bool notify_applicant = true;
+    bool notify_reviewers = false;
+    // Work done in the same transaction as the state change (an approval grants the role).
+    // Throwing HttpError refuses the transition with that error.
+    std::function<void(db::Connection&, const Request&, const accounts::Principal& actor)> effect;
+};
+
+struct RequestType {
+    std::string id;      // "officer_membership"
+    std::string prefix;  // reference prefix: "OM"
+    core::SlaUnit sla_unit = core::SlaUnit::kClockHours;
+    int sla_amount = 24;
+    std::string initial_state;  // where Create puts a new request
+    std::vector<StateDef> states;
+    std::vector<TransitionDef> transitions;
+    // The applicant's page for a request, given its reference (links in e-mails).
+    std::function<std::string(const std::string& reference)> applicant_path;
+    std::function<std::string(const std::string& reference)> staff_path;
+
+    const StateDef* State(const std::string& id) const {
+        for (const auto& s : states)
+            if (s.id == id) return &s;
+        return nullptr;
+    }
+};
+
+struct Request {
+    std::string id;
+    std::string type;
+    std::string reference;  // "OM-2569-7KQ4PX": prefix, Buddhist-era year, 6 unambiguous chars
+    std::string state;
+    std::string applicant_id;
+    std::string organization_id;  // the agency it concerns, if any
+    std::string subject;          // who or what it is about, for the staff queue
+    std::string data_json = "{}";
+    std::string created, updated, submitted, closed;  // ISO-8601 UTC
+    int64_t sla_used = 0;      // seconds of service time used before clock_since
+    std::string clock_since;   // when the clock last started; empty while paused or stopped
+    std::string due;           // when it is due if the clock keeps running; empty otherwise
+};
+
+struct Attachment {
+    std::string id;
+    std::string request_id;
+    std::string kind;  // "signed_application"
+    std::string filename;
+    std::string content_type;
+    int64_t size = 0;
+    std::string sha256;
+    std::string path;  // under the data dir
+    std::string uploaded_by;
+    std::string uploaded;
+};
+
+// The clock as a person reads it.
+struct SlaStatus {
+    Clock clock = Clock::kStopped;
+    int64_t budget_seconds = 0;
+    int64_t used_seconds = 0;
+    int64_t remaining_seconds = 0;  // negative when late
+    std::optional<int64_t> due_epoch;  // while the clock runs
+    bool overdue = false;
+};
+
+struct Holiday {
+    std::string day;  // "2026-04-13"
+    std::string name_th;
+    std::string name_en;
+    std::string kind = "fixed";  // fixed | lunar | substitution | special
+    bool confirmed = true;       // lunar and substitution days wait for the Cabinet's dates
+    std::string updated;
+    std::string updated_by;
+};
+
+struct QueueFilter {
+    std::string type;   // empty: every type the caller reviews
+    std::string state;  // empty: every open state
+    std::string q;      // reference, name or organization
+    bool overdue_only = false;
+    bool include_closed = false;
+    int limit = 50;
+    int offset = 0;
+};
+
+struct QueuePage {
+    std::vector<Request> items;
+    int64_t total = 0;
+};
+
+}  // namespace govhub::workflow

@@ -1,0 +1,595 @@
+#include "workflow/service.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "core/i18n.hpp"
+#include "core/log.hpp"
+#include "core/strings.hpp"
+#include "core/thai_date.hpp"
+#include "workflow/store.hpp"
+
+namespace govhub::workflow {
+namespace {
+
+using Json = nlohmann::json;
+constexpr const char* kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+constexpr int64_t kCalendarSeconds = 60;  // other nodes' holiday edits show within a minute
+
+int64_t Seconds(const std::string& iso) {
+    int64_t micros = core::ParseIsoMicros(iso);
+    return micros < 0 ? 0 : micros / 1000000;
+}
+
+std::string Iso(int64_t epoch_seconds) {
+    return core::IsoUtc(epoch_seconds * 1000000);
+}
+
+Json ParseObject(const std::string& text) {
+    Json j = Json::parse(text.empty() ? "{}" : text, nullptr, false);
+    return j.is_object() ? j : Json::object();
+}
+
+bool Filled(const Json& data, const std::string& key) {
+    auto it = data.find(key);
+    if (it == data.end() || it->is_null()) return false;
+    if (it->is_string()) return !core::Trim(it->get<std::string>()).empty();
+    return true;
+}
+
+// The content type by the file's first bytes: what a browser would believe, not the name.
+std::string SniffDocument(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char head[8] = {};
+    in.read(head, sizeof head);
+    std::string_view h(head, static_cast<size_t>(in.gcount()));
+    if (h.starts_with("%PDF-")) return "application/pdf";
+    if (h.starts_with("\xFF\xD8\xFF")) return "image/jpeg";
+    if (h.starts_with("\x89PNG\r\n\x1A\n")) return "image/png";
+    return "";
+}
+
+std::string ExtensionFor(const std::string& content_type) {
+    if (content_type == "application/pdf") return ".pdf";
+    if (content_type == "image/jpeg") return ".jpg";
+    return ".png";
+}
+
+}  // namespace
+
+const char* ToString(Clock c) {
+    switch (c) {
+        case Clock::kRuns:
+            return "running";
+        case Clock::kPaused:
+            return "paused";
+        case Clock::kStopped:
+            break;
+    }
+    return "stopped";
+}
+
+WorkflowService::WorkflowService(db::Database& db, accounts::AccountService& accounts,
+                                 accounts::MailSender send_mail, const core::I18n& i18n,
+                                 WorkflowConfig config)
+    : db_(db),
+      accounts_(accounts),
+      send_mail_(std::move(send_mail)),
+      i18n_(i18n),
+      config_(std::move(config)) {}
+
+void WorkflowService::Register(RequestType type) {
+    if (!type.State(type.initial_state))
+        throw std::logic_error("request type " + type.id + ": no initial state");
+    for (const auto& t : type.transitions) {
+        if (!type.State(t.to))
+            throw std::logic_error("request type " + type.id + ": transition " + t.id +
+                                   " goes to an unknown state");
+        for (const auto& f : t.from)
+            if (!type.State(f))
+                throw std::logic_error("request type " + type.id + ": transition " + t.id +
+                                       " leaves an unknown state");
+    }
+    std::string id = type.id;
+    types_[id] = std::move(type);
+}
+
+const RequestType& WorkflowService::Type(const std::string& id) const {
+    auto it = types_.find(id);
+    if (it == types_.end()) throw HttpError::NotFound("workflow.no_such_type");
+    return it->second;
+}
+
+std::vector<std::string> WorkflowService::TypeIds() const {
+    std::vector<std::string> out;
+    for (const auto& [id, t] : types_) out.push_back(id);
+    return out;
+}
+
+std::string WorkflowService::NewReference(const std::string& prefix, int64_t epoch_seconds) {
+    std::string year = core::IsoDay(core::BangkokDay(epoch_seconds)).substr(0, 4);
+    std::string random = core::RandomToken(6);  // 8 base64url characters, 6 used
+    std::string code;
+    static const std::string kBase64Url =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (size_t i = 0; i < 6; ++i) code += kCrockford[kBase64Url.find(random[i]) % 32];
+    return prefix + "-" + std::to_string(core::BuddhistYear(std::stoi(year))) + "-" + code;
+}
+
+std::string WorkflowService::NormalizeReference(const std::string& typed) {
+    std::string compact;
+    for (char ch : typed) {
+        if (ch == '-' || ch == ' ' || ch == '\t') continue;
+        char u = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        compact += u;
+    }
+    // PREFIX (letters) + 4-digit year + 6 code characters.
+    size_t letters = 0;
+    while (letters < compact.size() && std::isalpha(static_cast<unsigned char>(compact[letters])))
+        ++letters;
+    if (letters == 0 || compact.size() != letters + 10) return core::Trim(typed);
+    std::string code = compact.substr(letters + 4);
+    for (char& ch : code) {
+        if (ch == 'O') ch = '0';
+        if (ch == 'I' || ch == 'L') ch = '1';
+    }
+    return compact.substr(0, letters) + "-" + compact.substr(letters, 4) + "-" + code;
+}
+
+core::WorkingCalendar WorkflowService::Calendar() const {
+    std::lock_guard lock(calendar_mu_);
+    int64_t now = core::NowEpochSeconds();
+    if (!calendar_ || now - calendar_loaded_ > kCalendarSeconds) {
+        std::set<int64_t> days;
+        for (const auto& h : db_.Read([&](db::Connection& c) { return store::Holidays(c); }))
+            if (int64_t d = core::DayFromIso(h.day); d >= 0) days.insert(d);
+        calendar_ = core::WorkingCalendar(std::move(days));
+        calendar_loaded_ = now;
+    }
+    return *calendar_;
+}
+
+SlaStatus WorkflowService::Sla(const Request& r) const {
+    return Sla(r, core::NowEpochSeconds());
+}
+
+SlaStatus WorkflowService::Sla(const Request& r, int64_t now) const {
+    const RequestType& t = Type(r.type);
+    SlaStatus s;
+    const StateDef* state = t.State(r.state);
+    s.clock = state ? state->clock : Clock::kStopped;
+    s.budget_seconds = core::WorkingCalendar::Budget(t.sla_unit, t.sla_amount);
+    s.used_seconds = r.sla_used;
+    core::WorkingCalendar cal = Calendar();
+    if (!r.clock_since.empty()) {
+        int64_t since = Seconds(r.clock_since);
+        s.used_seconds += cal.Elapsed(t.sla_unit, since, now);
+        s.due_epoch = cal.Add(t.sla_unit, since, std::max<int64_t>(0, s.budget_seconds - r.sla_used));
+    }
+    s.remaining_seconds = s.budget_seconds - s.used_seconds;
+    s.overdue = s.due_epoch ? now > *s.due_epoch : s.remaining_seconds < 0;
+    return s;
+}
+
+std::string WorkflowService::SearchText(const Request& r) const {
+    std::string compact;
+    for (char ch : r.reference)
+        if (ch != '-') compact += ch;
+    return core::ToLower(r.reference + " " + compact + " " + r.subject);
+}
+
+bool WorkflowService::IsReviewer(const accounts::Principal* p, const std::string& type) {
+    return accounts_.HasCapacity(p, kStaffObjectType, type, accounts::Capacity::kEditor);
+}
+
+bool WorkflowService::IsAdministrator(const accounts::Principal* p, const std::string& type) {
+    return accounts_.HasCapacity(p, kStaffObjectType, type, accounts::Capacity::kAdmin);
+}
+
+Request WorkflowService::Create(const accounts::Principal& applicant, const NewRequest& in,
+                                const std::string& ip) {
+    const RequestType& t = Type(in.type);
+    Json data = ParseObject(in.data_json);
+    int64_t now = core::NowEpochSeconds();
+    Request r;
+    r.id = core::NewUuid();
+    r.type = t.id;
+    r.state = t.initial_state;
+    r.applicant_id = applicant.user_id;
+    r.organization_id = in.organization_id;
+    r.subject = in.subject;
+    r.data_json = data.dump();
+    r.created = r.updated = Iso(now);
+    const StateDef* initial = t.State(t.initial_state);
+    core::WorkingCalendar cal = Calendar();
+    if (initial->clock == Clock::kRuns) {
+        r.submitted = r.clock_since = r.created;
+        r.due = Iso(cal.Add(t.sla_unit, now, core::WorkingCalendar::Budget(t.sla_unit, t.sla_amount)));
+    }
+    for (int attempt = 0;; ++attempt) {
+        r.reference = NewReference(t.prefix, now);
+        try {
+            db_.Write([&](db::Connection& c) {
+                store::InsertRequest(c, r, SearchText(r));
+                RecordAudit(c, {.actor_id = applicant.user_id,
+                                .action = "workflow.create",
+                                .object_type = "workflow_request",
+                                .object_id = r.id,
+                                .details_json = Json{{"type", t.id},
+                                                     {"reference", r.reference},
+                                                     {"state", r.state}}
+                                                    .dump(),
+                                .ip = ip});
+            });
+            return r;
+        } catch (const db::Error& e) {
+            // 32^6 references a year per type: a clash is rare, and a second one rarer still.
+            if (e.kind() != db::Error::Kind::kUniqueViolation || attempt >= 5) throw;
+        }
+    }
+}
+
+std::vector<const TransitionDef*> WorkflowService::Available(const accounts::Principal* p,
+                                                             const Request& r) {
+    std::vector<const TransitionDef*> out;
+    const RequestType& t = Type(r.type);
+    if (!p) return out;
+    for (const auto& d : t.transitions) {
+        if (std::find(d.from.begin(), d.from.end(), r.state) == d.from.end()) continue;
+        bool may = d.actor == Actor::kApplicant       ? p->user_id == r.applicant_id
+                   : d.actor == Actor::kReviewer      ? IsReviewer(p, t.id)
+                   : d.actor == Actor::kAdministrator ? IsAdministrator(p, t.id)
+                                                      : false;
+        if (may) out.push_back(&d);
+    }
+    return out;
+}
+
+Request WorkflowService::Transition(const accounts::Principal& actor,
+                                    const std::string& request_id, const TransitionInput& in) {
+    return Apply(&actor, request_id, in);
+}
+
+Request WorkflowService::TransitionAsSystem(const std::string& request_id,
+                                            const TransitionInput& in) {
+    return Apply(nullptr, request_id, in);
+}
+
+Request WorkflowService::Apply(const accounts::Principal* actor, const std::string& request_id,
+                               const TransitionInput& in) {
+    auto found = db_.Read([&](db::Connection& c) { return store::FindRequest(c, request_id); });
+    if (!found) throw HttpError::NotFound("workflow.not_found");
+    Request r = *found;
+    const RequestType& t = Type(r.type);
+    const TransitionDef* d = nullptr;
+    for (const auto& x : t.transitions)
+        if (x.id == in.transition) d = &x;
+    if (!d) throw HttpError::Validation({{"transition", "workflow.unknown_transition"}});
+    // Who may act is checked before where the request stands, so strangers learn nothing.
+    bool may = !actor ? d->actor == Actor::kSystem
+               : d->actor == Actor::kApplicant     ? actor->user_id == r.applicant_id
+               : d->actor == Actor::kReviewer      ? IsReviewer(actor, t.id)
+               : d->actor == Actor::kAdministrator ? IsAdministrator(actor, t.id)
+                                                   : false;
+    if (!may) throw HttpError::Forbidden("workflow.not_yours");
+    if (std::find(d->from.begin(), d->from.end(), r.state) == d->from.end())
+        throw HttpError(409, "conflict", "workflow.not_from_this_state");
+
+    Json data = ParseObject(r.data_json);
+    if (!in.data_json.empty()) {
+        Json patch = Json::parse(in.data_json, nullptr, false);
+        if (!patch.is_object()) throw HttpError::Validation({{"data", "workflow.bad_data"}});
+        data.merge_patch(patch);
+    }
+    std::vector<FieldError> errors;
+    std::string note = core::Trim(in.note);
+    if (d->note_required && note.empty()) errors.push_back({"note", "workflow.note_required"});
+    if (note.size() > 4000) errors.push_back({"note", "workflow.note_too_long"});
+    for (const auto& f : d->required_fields)
+        if (!Filled(data, f)) errors.push_back({f, "form.required"});
+    if (!d->required_attachments.empty()) {
+        auto have = db_.Read([&](db::Connection& c) { return store::AttachmentsOf(c, r.id); });
+        for (const auto& kind : d->required_attachments)
+            if (std::none_of(have.begin(), have.end(),
+                             [&](const Attachment& a) { return a.kind == kind; }))
+                errors.push_back({kind, "workflow.attachment_required"});
+    }
+    if (!errors.empty()) throw HttpError::Validation(std::move(errors));
+
+    // The clock: what ran until now is banked; the new state decides whether it runs on.
+    int64_t now = core::NowEpochSeconds();
+    core::WorkingCalendar cal = Calendar();
+    if (!r.clock_since.empty()) r.sla_used += cal.Elapsed(t.sla_unit, Seconds(r.clock_since), now);
+    const std::string from = r.state;
+    const StateDef* to = t.State(d->to);
+    r.state = d->to;
+    r.data_json = data.dump();
+    r.updated = Iso(now);
+    r.clock_since.clear();
+    r.due.clear();
+    if (to->clock == Clock::kRuns) {
+        if (r.submitted.empty()) r.submitted = r.updated;
+        r.clock_since = r.updated;
+        int64_t left = std::max<int64_t>(
+            0, core::WorkingCalendar::Budget(t.sla_unit, t.sla_amount) - r.sla_used);
+        r.due = Iso(cal.Add(t.sla_unit, now, left));
+    }
+    r.closed = to->final ? r.updated : std::string();
+    db_.Write([&](db::Connection& c) {
+        if (!store::UpdateRequest(c, r, from, SearchText(r)))
+            throw HttpError(409, "conflict", "workflow.moved_meanwhile");
+        if (d->effect) {
+            accounts::Principal system;
+            d->effect(c, r, actor ? *actor : system);
+        }
+        RecordAudit(c, {.actor_id = actor ? actor->user_id : "",
+                        .action = "workflow.transition",
+                        .object_type = "workflow_request",
+                        .object_id = r.id,
+                        .details_json = Json{{"type", t.id},
+                                             {"reference", r.reference},
+                                             {"transition", d->id},
+                                             {"from", from},
+                                             {"to", r.state},
+                                             {"note", note}}
+                                            .dump(),
+                        .ip = in.ip});
+    });
+    Notify(t, *d, r, from, note);
+    return r;
+}
+
+void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const Request& r,
+                             const std::string& from, const std::string& note) {
+    std::vector<accounts::User> people;
+    if (d.notify_applicant)
+        if (auto u = accounts_.FindUserById(r.applicant_id)) people.push_back(*u);
+    if (d.notify_reviewers)
+        for (auto& u : accounts_.PeopleToNotify(kStaffObjectType, t.id, accounts::Capacity::kEditor))
+            if (u.id != r.applicant_id) people.push_back(std::move(u));
+    SlaStatus sla = Sla(r);
+    for (const auto& u : people) {
+        if (u.email.empty() || u.state != accounts::UserState::kActive) continue;
+        const std::string locale = u.locale == "en" ? "en" : "th";
+        bool staff = u.id != r.applicant_id;
+        std::string path = staff ? (t.staff_path ? t.staff_path(r.reference) : "")
+                                 : (t.applicant_path ? t.applicant_path(r.reference) : "");
+        std::string base = "workflow." + t.id + ".";
+        std::string due = sla.due_epoch ? core::FormatDate(*sla.due_epoch * 1000000, locale, true)
+                                        : i18n_.Get(locale, "workflow.no_due");
+        std::vector<std::pair<std::string, std::string>> vars = {
+            {"name", u.DisplayName(locale)},
+            {"reference", r.reference},
+            {"type", "@" + base + "title"},
+            {"subject", r.subject},
+            {"from", "@" + base + "state." + from},
+            {"to", "@" + base + "state." + r.state},
+            {"transition", "@" + base + "transition." + d.id},
+            {"note", note.empty() ? "-" : note},
+            {"due", due},
+            {"link", config_.site_url + path},
+            {"site", config_.site_title}};
+        // A type may word a transition's mail itself; the generic one serves the rest.
+        std::string key = base + "mail." + d.id;
+        if (!i18n_.Has(locale, key + ".subject")) key = "workflow.mail";
+        mail::Message m;
+        m.to = u.email;
+        m.subject = i18n_.Localize(locale, core::Message(key + ".subject", vars));
+        m.text = i18n_.Localize(locale, core::Message(key + (staff ? ".body_staff" : ".body"), vars));
+        try {
+            send_mail_(m);
+        } catch (const std::exception& e) {
+            core::LogError("workflow.notify", e.what(), "\"reference\":\"" + r.reference + "\"");
+        }
+    }
+}
+
+std::optional<Request> WorkflowService::Find(const accounts::Principal* p,
+                                             const std::string& id_or_reference) {
+    if (!p) return std::nullopt;
+    auto r = db_.Read([&](db::Connection& c) {
+        auto found = store::FindRequest(c, id_or_reference);
+        if (!found) found = store::FindRequest(c, NormalizeReference(id_or_reference));
+        return found;
+    });
+    if (!r || !types_.count(r->type)) return std::nullopt;
+    if (r->applicant_id != p->user_id && !IsReviewer(p, r->type)) return std::nullopt;
+    return r;
+}
+
+std::vector<Request> WorkflowService::Mine(const accounts::Principal& p, const std::string& type) {
+    return db_.Read([&](db::Connection& c) { return store::RequestsOf(c, p.user_id, type); });
+}
+
+QueuePage WorkflowService::Queue(const accounts::Principal& staff, const QueueFilter& in) {
+    QueueFilter f = in;
+    f.limit = std::clamp(f.limit, 1, 200);
+    f.offset = std::max(0, f.offset);
+    f.q = core::ToLower(core::Trim(f.q));
+    if (f.q.size() > 200) f.q.resize(200);
+    std::vector<std::string> all = f.type.empty() ? TypeIds() : std::vector<std::string>{f.type};
+    if (!f.type.empty()) Type(f.type);  // 404 for an unknown type
+    std::vector<std::string> types =
+        accounts_.ObjectsHeld(staff, kStaffObjectType, accounts::Capacity::kEditor, all);
+    if (types.empty()) throw HttpError::Forbidden("workflow.not_staff");
+    // A typed reference matches in any spelling: "om 2569 7kq4px", o for 0 ...
+    std::string normalized = core::ToLower(NormalizeReference(f.q));
+    if (normalized != f.q) f.q = normalized;
+    return db_.Read([&](db::Connection& c) { return store::Queue(c, types, f, core::NowIso()); });
+}
+
+std::vector<HistoryEntry> WorkflowService::History(const Request& r) {
+    auto entries = db_.Read([&](db::Connection& c) {
+        return AuditForObject(c, "workflow_request", r.id, 500);
+    });
+    std::vector<HistoryEntry> out;
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+        Json d = ParseObject(it->details_json);
+        HistoryEntry h;
+        h.at = it->at;
+        h.actor_id = it->actor_id;
+        if (it->action == "workflow.create") {
+            h.to = d.value("state", "");
+        } else if (it->action == "workflow.transition") {
+            h.transition = d.value("transition", "");
+            h.from = d.value("from", "");
+            h.to = d.value("to", "");
+            h.note = d.value("note", "");
+        } else {
+            continue;
+        }
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
+Attachment WorkflowService::Attach(const accounts::Principal& p, const std::string& request_id,
+                                   const std::string& kind, const std::string& temp_path,
+                                   const std::string& filename) {
+    auto r = Find(&p, request_id);
+    if (!r) throw HttpError::NotFound("workflow.not_found");
+    if (r->applicant_id != p.user_id) throw HttpError::Forbidden("workflow.not_yours");
+    if (!r->closed.empty()) throw HttpError(409, "conflict", "workflow.closed");
+    std::error_code ec;
+    auto size = std::filesystem::file_size(temp_path, ec);
+    if (ec || size == 0) throw HttpError::Validation({{kind, "workflow.file_empty"}});
+    if (static_cast<int64_t>(size) > config_.max_attachment_bytes)
+        throw HttpError::Validation({{kind, "workflow.file_too_large"}});
+    std::string type = SniffDocument(temp_path);
+    if (type.empty()) throw HttpError::Validation({{kind, "workflow.file_type"}});
+    Attachment a;
+    a.id = core::NewUuid();
+    a.request_id = r->id;
+    a.kind = kind;
+    a.filename = filename.substr(0, 200);
+    a.content_type = type;
+    a.size = static_cast<int64_t>(size);
+    a.sha256 = core::Sha256FileHex(temp_path);
+    a.uploaded_by = p.user_id;
+    a.uploaded = core::NowIso();
+    std::filesystem::path dir = std::filesystem::path(config_.files_dir) / r->id;
+    std::filesystem::create_directories(dir);
+    a.path = (dir / (a.id + ExtensionFor(type))).string();
+    std::filesystem::rename(temp_path, a.path, ec);
+    if (ec) {  // another file system: copy, then remove
+        std::filesystem::copy_file(temp_path, a.path, ec);
+        if (ec) throw HttpError(500, "internal", "error.storage");
+        std::filesystem::remove(temp_path, ec);
+    }
+    db_.Write([&](db::Connection& c) {
+        store::InsertAttachment(c, a);
+        RecordAudit(c, {.actor_id = p.user_id,
+                        .action = "workflow.attach",
+                        .object_type = "workflow_request",
+                        .object_id = r->id,
+                        .details_json = Json{{"kind", kind},
+                                             {"attachment", a.id},
+                                             {"sha256", a.sha256},
+                                             {"size", a.size}}
+                                            .dump()});
+    });
+    return a;
+}
+
+std::vector<Attachment> WorkflowService::Attachments(const accounts::Principal* p,
+                                                     const Request& r) {
+    if (!Find(p, r.id)) return {};
+    return db_.Read([&](db::Connection& c) { return store::AttachmentsOf(c, r.id); });
+}
+
+std::optional<Attachment> WorkflowService::FindAttachment(const accounts::Principal* p,
+                                                          const std::string& attachment_id) {
+    auto a = db_.Read([&](db::Connection& c) { return store::FindAttachment(c, attachment_id); });
+    if (!a || !Find(p, a->request_id)) return std::nullopt;
+    return a;
+}
+
+std::vector<Holiday> WorkflowService::Holidays(int year) {
+    return db_.Read([&](db::Connection& c) { return store::Holidays(c, year); });
+}
+
+void WorkflowService::RequireHolidayEditor(const accounts::Principal& p) {
+    if (!p.sysadmin) throw HttpError::Forbidden("workflow.holidays_sysadmin");
+}
+
+void WorkflowService::SaveHoliday(const accounts::Principal& p, Holiday h, const std::string& ip) {
+    RequireHolidayEditor(p);
+    h.name_th = core::Trim(h.name_th);
+    h.name_en = core::Trim(h.name_en);
+    std::vector<FieldError> errors;
+    if (core::DayFromIso(h.day) < 0) errors.push_back({"day", "workflow.bad_day"});
+    if (h.name_th.empty()) errors.push_back({"name_th", "form.required"});
+    if (h.name_th.size() > 300) errors.push_back({"name_th", "form.too_long"});
+    if (h.name_en.size() > 300) errors.push_back({"name_en", "form.too_long"});
+    if (h.kind != "fixed" && h.kind != "lunar" && h.kind != "substitution" && h.kind != "special")
+        errors.push_back({"kind", "workflow.bad_kind"});
+    if (!errors.empty()) throw HttpError::Validation(std::move(errors));
+    if (h.name_en.empty()) h.name_en = h.name_th;
+    h.updated = core::NowIso();
+    h.updated_by = p.user_id;
+    db_.Write([&](db::Connection& c) {
+        auto before = store::FindHoliday(c, h.day);
+        store::SaveHoliday(c, h);
+        Json details = {{"day", h.day},
+                        {"name_th", h.name_th},
+                        {"name_en", h.name_en},
+                        {"kind", h.kind},
+                        {"confirmed", h.confirmed}};
+        if (before)
+            details["before"] = {{"name_th", before->name_th},
+                                 {"name_en", before->name_en},
+                                 {"kind", before->kind},
+                                 {"confirmed", before->confirmed}};
+        RecordAudit(c, {.actor_id = p.user_id,
+                        .action = before ? "holiday.update" : "holiday.create",
+                        .object_type = "holiday",
+                        .object_id = h.day,
+                        .details_json = details.dump(),
+                        .ip = ip});
+    });
+    RefreshDueTimes();
+}
+
+void WorkflowService::DeleteHoliday(const accounts::Principal& p, const std::string& day,
+                                    const std::string& ip) {
+    RequireHolidayEditor(p);
+    db_.Write([&](db::Connection& c) {
+        auto before = store::FindHoliday(c, day);
+        if (!before || !store::DeleteHoliday(c, day))
+            throw HttpError::NotFound("workflow.no_such_holiday");
+        RecordAudit(c, {.actor_id = p.user_id,
+                        .action = "holiday.delete",
+                        .object_type = "holiday",
+                        .object_id = day,
+                        .details_json = Json{{"name_th", before->name_th},
+                                             {"name_en", before->name_en}}
+                                            .dump(),
+                        .ip = ip});
+    });
+    RefreshDueTimes();
+}
+
+void WorkflowService::RefreshDueTimes() {
+    {
+        std::lock_guard lock(calendar_mu_);
+        calendar_.reset();
+    }
+    core::WorkingCalendar cal = Calendar();
+    db_.Write([&](db::Connection& c) {
+        for (const auto& r : store::RunningRequests(c)) {
+            auto it = types_.find(r.type);
+            if (it == types_.end() || it->second.sla_unit != core::SlaUnit::kWorkingDays) continue;
+            const RequestType& t = it->second;
+            int64_t left = std::max<int64_t>(
+                0, core::WorkingCalendar::Budget(t.sla_unit, t.sla_amount) - r.sla_used);
+            store::SetDue(c, r.id, Iso(cal.Add(t.sla_unit, Seconds(r.clock_since), left)));
+        }
+    });
+}
+
+}  // namespace govhub::workflow

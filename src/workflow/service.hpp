@@ -1,0 +1,137 @@
+#pragma once
+// The workflow engine: request types registered by the services that use them, transitions
+// checked against their declaration (who, from where, with which fields and attachments),
+// the SLA clock (clock hours or Thai working days, paused while waiting on the applicant),
+// the history in the audit log, a Thai/English e-mail to the people concerned, and the staff
+// queue. Staff of a request type hold a membership on ("workflow", <type id>): editor =
+// reviewer, admin = administrator; sysadmins are both everywhere.
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accounts/service.hpp"
+#include "core/working_time.hpp"
+#include "db/database.hpp"
+#include "workflow/audit.hpp"
+#include "workflow/model.hpp"
+
+namespace govhub::core {
+class I18n;
+}
+
+namespace govhub::workflow {
+
+inline constexpr const char* kStaffObjectType = "workflow";
+
+struct WorkflowConfig {
+    std::string site_url = "http://localhost:8080";
+    std::string site_title = "govhub";
+    std::string files_dir = "var/workflow";  // attachments
+    int64_t max_attachment_bytes = 10 << 20;
+};
+
+struct NewRequest {
+    std::string type;
+    std::string organization_id;
+    std::string subject;
+    std::string data_json = "{}";
+};
+
+struct TransitionInput {
+    std::string transition;
+    std::string note;
+    std::string data_json;  // fields to merge into the request's data (a JSON object), optional
+    std::string ip;
+};
+
+// A past transition, read back from the audit log.
+struct HistoryEntry {
+    std::string at;
+    std::string actor_id;
+    std::string transition;
+    std::string from;
+    std::string to;
+    std::string note;
+};
+
+class WorkflowService {
+  public:
+    WorkflowService(db::Database& db, accounts::AccountService& accounts,
+                    accounts::MailSender send_mail, const core::I18n& i18n, WorkflowConfig config);
+
+    // At start-up, by each service that files requests.
+    void Register(RequestType type);
+    const RequestType& Type(const std::string& id) const;
+    std::vector<std::string> TypeIds() const;
+
+    Request Create(const accounts::Principal& applicant, const NewRequest& in,
+                   const std::string& ip);
+    // Takes a transition; throws HttpError 403 (not this actor), 409 (not from this state, or
+    // missing fields / attachments / note, as field errors).
+    Request Transition(const accounts::Principal& actor, const std::string& request_id,
+                       const TransitionInput& in);
+    // The system's own transitions (a job, a timer), recorded without a person.
+    Request TransitionAsSystem(const std::string& request_id, const TransitionInput& in);
+    // Transitions `p` may take now.
+    std::vector<const TransitionDef*> Available(const accounts::Principal* p, const Request& r);
+
+    // The request if `p` is its applicant or staff of its type; nullopt otherwise.
+    std::optional<Request> Find(const accounts::Principal* p, const std::string& id_or_reference);
+    std::vector<Request> Mine(const accounts::Principal& p, const std::string& type);
+    QueuePage Queue(const accounts::Principal& staff, const QueueFilter& f);
+    std::vector<HistoryEntry> History(const Request& r);
+
+    SlaStatus Sla(const Request& r, int64_t now_epoch_seconds) const;
+    SlaStatus Sla(const Request& r) const;
+
+    // Stores an uploaded file as an attachment: PDF, JPEG or PNG only (by content), size-capped.
+    Attachment Attach(const accounts::Principal& p, const std::string& request_id,
+                      const std::string& kind, const std::string& temp_path,
+                      const std::string& filename);
+    std::vector<Attachment> Attachments(const accounts::Principal* p, const Request& r);
+    // The attachment if `p` may read it.
+    std::optional<Attachment> FindAttachment(const accounts::Principal* p,
+                                             const std::string& attachment_id);
+
+    bool IsReviewer(const accounts::Principal* p, const std::string& type);
+    bool IsAdministrator(const accounts::Principal* p, const std::string& type);
+
+    // The holiday table (sysadmins edit it); every edit is audited and moves the due time of
+    // every running working-day clock.
+    std::vector<Holiday> Holidays(int year = 0);
+    void SaveHoliday(const accounts::Principal& p, Holiday h, const std::string& ip);
+    void DeleteHoliday(const accounts::Principal& p, const std::string& day, const std::string& ip);
+    core::WorkingCalendar Calendar() const;
+
+    // A reference number: prefix, Buddhist-era year, six characters of Crockford's base32
+    // (no I, L, O or U). NormalizeReference reads what a person typed ("om 2569 7kq4px",
+    // o for 0, i or l for 1) back into that form.
+    static std::string NewReference(const std::string& prefix, int64_t epoch_seconds);
+    static std::string NormalizeReference(const std::string& typed);
+
+  private:
+    Request Apply(const accounts::Principal* actor, const std::string& request_id,
+                  const TransitionInput& in);
+    void Notify(const RequestType& t, const TransitionDef& d, const Request& r,
+                const std::string& from, const std::string& note);
+    std::string SearchText(const Request& r) const;
+    void RefreshDueTimes();
+    void RequireHolidayEditor(const accounts::Principal& p);
+
+    db::Database& db_;
+    accounts::AccountService& accounts_;
+    accounts::MailSender send_mail_;
+    const core::I18n& i18n_;
+    WorkflowConfig config_;
+    std::map<std::string, RequestType> types_;
+
+    mutable std::mutex calendar_mu_;
+    mutable std::optional<core::WorkingCalendar> calendar_;
+    mutable int64_t calendar_loaded_ = 0;
+};
+
+const char* ToString(Clock c);
+
+}  // namespace govhub::workflow

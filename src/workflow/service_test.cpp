@@ -1,0 +1,424 @@
+#include "workflow/service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "accounts/store.hpp"
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/strings.hpp"
+#include "core/error.hpp"
+#include "core/i18n.hpp"
+#include "db/migrations.hpp"
+#include "db/test_support.hpp"
+#include "workflow/store.hpp"
+
+namespace govhub::workflow {
+namespace {
+
+using accounts::Principal;
+
+// A request type as a service would declare one: filed as a draft, submitted with a field and
+// a signed document, reviewed on a 24-hour clock that pauses while more information is asked.
+RequestType Membership() {
+    RequestType t;
+    t.id = "test_membership";
+    t.prefix = "TM";
+    t.sla_unit = core::SlaUnit::kClockHours;
+    t.sla_amount = 24;
+    t.initial_state = "draft";
+    t.states = {{"draft", Clock::kStopped},
+                {"submitted", Clock::kRuns},
+                {"needs_info", Clock::kPaused},
+                {"approved", Clock::kStopped, true},
+                {"rejected", Clock::kStopped, true}};
+    t.transitions = {
+        {.id = "submit",
+         .from = {"draft"},
+         .to = "submitted",
+         .actor = Actor::kApplicant,
+         .required_fields = {"position"},
+         .required_attachments = {"signed_application"},
+         .notify_applicant = true,
+         .notify_reviewers = true},
+        {.id = "ask_info", .from = {"submitted"}, .to = "needs_info", .note_required = true},
+        {.id = "resubmit",
+         .from = {"needs_info"},
+         .to = "submitted",
+         .actor = Actor::kApplicant,
+         .notify_reviewers = true},
+        {.id = "approve", .from = {"submitted"}, .to = "approved"},
+        {.id = "reject", .from = {"submitted", "needs_info"}, .to = "rejected",
+         .note_required = true},
+    };
+    t.applicant_path = [](const std::string& ref) { return "/requests/" + ref; };
+    t.staff_path = [](const std::string& ref) { return "/staff/requests/" + ref; };
+    return t;
+}
+
+class WorkflowTest : public ::testing::TestWithParam<std::string> {
+  protected:
+    void SetUp() override {
+        scratch_ = std::make_unique<db::testing::ScratchDatabase>(GetParam(), "wf");
+        db_ = scratch_->Open();
+        db::MigrationSet set;
+        AddAuditMigrations(set);
+        accounts::store::AddMigrations(set);
+        store::AddMigrations(set);
+        db::ApplyMigrations(*db_, set);
+        i18n_.LoadDirectory(std::string(GOVHUB_SOURCE_DIR) + "/web/i18n");
+        for (auto [k, th, en] : std::vector<std::tuple<std::string, std::string, std::string>>{
+                 {"title", "คำขอเป็นสมาชิก", "membership request"},
+                 {"state.draft", "ร่าง", "draft"},
+                 {"state.submitted", "ยื่นแล้ว", "submitted"},
+                 {"state.needs_info", "ขอข้อมูลเพิ่ม", "more information asked"},
+                 {"state.approved", "อนุมัติ", "approved"},
+                 {"state.rejected", "ไม่อนุมัติ", "rejected"}}) {
+            i18n_.Set("th", "workflow.test_membership." + k, th);
+            i18n_.Set("en", "workflow.test_membership." + k, en);
+        }
+        files_ = std::filesystem::temp_directory_path() /
+                 ("govhub-wf-files-" + std::to_string(::getpid()) + "-" + GetParam());
+        std::filesystem::remove_all(files_);
+        std::filesystem::create_directories(files_);
+        accounts_ = std::make_unique<accounts::AccountService>(
+            *db_, [](const mail::Message&) {}, i18n_, accounts::AccountsConfig{});
+        service_ = std::make_unique<WorkflowService>(
+            *db_, *accounts_, [this](const mail::Message& m) { sent_.push_back(m); }, i18n_,
+            WorkflowConfig{.site_url = "https://gov.example",
+                           .files_dir = (files_ / "store").string(),
+                           .max_attachment_bytes = 1 << 20});
+        service_->Register(Membership());
+        applicant_ = Person("somsri", "th");
+        reviewer_ = Person("reviewer", "en");
+        stranger_ = Person("stranger", "th");
+        db_->Write([&](db::Connection& c) {
+            accounts::store::SetMembership(c, reviewer_.user_id, kStaffObjectType,
+                                           "test_membership", accounts::Capacity::kEditor);
+        });
+    }
+    void TearDown() override {
+        service_.reset();
+        accounts_.reset();
+        db_.reset();
+        scratch_.reset();
+        std::filesystem::remove_all(files_);
+    }
+    Principal Person(const std::string& name, const std::string& locale) {
+        accounts::User u;
+        u.id = core::NewUuid();
+        u.name = name;
+        u.email = name + "@example.go.th";
+        u.fullname_th = "คุณ " + name;
+        u.state = accounts::UserState::kActive;
+        u.locale = locale;
+        u.created = core::NowIso();
+        db_->Write([&](db::Connection& c) { accounts::store::InsertUser(c, u); });
+        return {.user_id = u.id, .name = name};
+    }
+    std::string File(const std::string& name, const std::string& content) {
+        std::string path = (files_ / name).string();
+        std::ofstream(path, std::ios::binary) << content;
+        return path;
+    }
+    // Moves the request's clock start back, as if `hours` had passed since it started.
+    void Age(const std::string& id, int hours) {
+        db_->Write([&](db::Connection& c) {
+            auto r = store::FindRequest(c, id);
+            ASSERT_TRUE(r && !r->clock_since.empty());
+            int64_t since = core::ParseIsoMicros(r->clock_since) / 1000000 - hours * 3600;
+            c.Exec("UPDATE workflow_requests SET clock_since = ?, due = ? WHERE id = ?",
+                   {core::IsoUtc(since * 1000000), core::IsoUtc((since + 24 * 3600) * 1000000),
+                    id});
+        });
+    }
+    int StatusOf(const std::function<void()>& f) {
+        try {
+            f();
+        } catch (const HttpError& e) {
+            return e.status();
+        }
+        return 200;
+    }
+    Request Submitted() {
+        Request r = service_->Create(applicant_, {.type = "test_membership",
+                                                  .subject = "สมศรี / กรมตัวอย่าง",
+                                                  .data_json = R"({"position":"นักวิชาการ"})"},
+                                     "");
+        service_->Attach(applicant_, r.id, "signed_application", File("a.pdf", "%PDF-1.7 x"),
+                         "ใบสมัคร.pdf");
+        return service_->Transition(applicant_, r.id, {.transition = "submit"});
+    }
+
+    std::unique_ptr<db::testing::ScratchDatabase> scratch_;
+    std::unique_ptr<db::Database> db_;
+    core::I18n i18n_;
+    std::filesystem::path files_;
+    std::unique_ptr<accounts::AccountService> accounts_;
+    std::unique_ptr<WorkflowService> service_;
+    std::vector<mail::Message> sent_;
+    Principal applicant_, reviewer_, stranger_;
+};
+
+TEST_P(WorkflowTest, ReferencesAreUnambiguousAndReadBackInAnySpelling) {
+    std::regex shape("TM-25[0-9]{2}-[0-9ABCDEFGHJKMNPQRSTVWXYZ]{6}");
+    std::set<std::string> seen;
+    for (int i = 0; i < 200; ++i) {
+        std::string ref = WorkflowService::NewReference("TM", core::NowEpochSeconds());
+        EXPECT_TRUE(std::regex_match(ref, shape)) << ref;
+        seen.insert(ref);
+    }
+    EXPECT_GT(seen.size(), 195u);
+    EXPECT_EQ(WorkflowService::NormalizeReference(" tm 2569 7kq4px "), "TM-2569-7KQ4PX");
+    EXPECT_EQ(WorkflowService::NormalizeReference("TM-2569-OIL000"), "TM-2569-011000");
+    EXPECT_EQ(WorkflowService::NormalizeReference("สมศรี"), "สมศรี");
+    Request r = Submitted();
+    std::string typed = r.reference;
+    std::replace(typed.begin(), typed.end(), '-', ' ');
+    ASSERT_TRUE(service_->Find(&applicant_, core::ToLower(typed)));
+    EXPECT_EQ(service_->Find(&applicant_, core::ToLower(typed))->id, r.id);
+}
+
+TEST_P(WorkflowTest, TransitionsFollowTheDeclaration) {
+    Request r = service_->Create(applicant_, {.type = "test_membership", .subject = "สมศรี"}, "");
+    EXPECT_EQ(r.state, "draft");
+    EXPECT_TRUE(r.clock_since.empty());  // a draft's clock has not started
+    // Missing field and document: both named.
+    try {
+        service_->Transition(applicant_, r.id, {.transition = "submit"});
+        FAIL() << "submitted without its field and document";
+    } catch (const HttpError& e) {
+        EXPECT_EQ(e.status(), 409);
+        std::set<std::string> fields;
+        for (const auto& f : e.fields()) fields.insert(f.field);
+        EXPECT_EQ(fields, (std::set<std::string>{"position", "signed_application"}));
+    }
+    // A stranger and the reviewer may not submit someone's request; the reviewer may not
+    // approve a draft.
+    EXPECT_EQ(StatusOf([&] { service_->Transition(stranger_, r.id, {.transition = "submit"}); }), 403);
+    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, r.id, {.transition = "approve"}); }), 409);
+    EXPECT_EQ(StatusOf([&] { service_->Transition(applicant_, r.id, {.transition = "approve"}); }), 403);
+    EXPECT_EQ(StatusOf([&] { service_->Transition(applicant_, r.id, {.transition = "fly"}); }), 409);
+    EXPECT_EQ(StatusOf([&] {
+                  service_->Transition(applicant_, r.id,
+                                       {.transition = "submit", .data_json = "[1]"});
+              }),
+              409);
+    // Only PDF, JPEG and PNG by content, whatever the name says.
+    EXPECT_EQ(StatusOf([&] {
+                  service_->Attach(applicant_, r.id, "signed_application",
+                                   File("x.pdf", "MZ\x90\x00 not a pdf"), "x.pdf");
+              }),
+              409);
+    EXPECT_EQ(StatusOf([&] {
+                  service_->Attach(applicant_, r.id, "signed_application",
+                                   File("big.pdf", "%PDF-" + std::string(2 << 20, 'x')), "big.pdf");
+              }),
+              409);
+    EXPECT_EQ(StatusOf([&] {
+                  service_->Attach(stranger_, r.id, "signed_application",
+                                   File("s.png", "\x89PNG\r\n\x1A\n...."), "s.png");
+              }),
+              404);
+    auto a = service_->Attach(applicant_, r.id, "signed_application",
+                              File("scan.jpg", "\xFF\xD8\xFF\xE0 jpeg"), "สแกน.jpg");
+    EXPECT_EQ(a.content_type, "image/jpeg");
+    EXPECT_TRUE(std::filesystem::exists(a.path));
+    r = service_->Transition(applicant_, r.id,
+                             {.transition = "submit", .data_json = R"({"position":"นักวิชาการ"})"});
+    EXPECT_EQ(r.state, "submitted");
+    EXPECT_FALSE(r.submitted.empty());
+    // A rejection needs its reason.
+    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, r.id, {.transition = "reject"}); }), 409);
+    r = service_->Transition(reviewer_, r.id, {.transition = "reject", .note = "ไม่ใช่เจ้าหน้าที่รัฐ"});
+    EXPECT_EQ(r.state, "rejected");
+    EXPECT_FALSE(r.closed.empty());
+    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, r.id, {.transition = "approve"}); }), 409);
+    // The history, from the audit log, oldest first.
+    auto h = service_->History(r);
+    ASSERT_EQ(h.size(), 3u);
+    EXPECT_EQ(h[0].to, "draft");
+    EXPECT_EQ(h[1].from, "draft");
+    EXPECT_EQ(h[1].to, "submitted");
+    EXPECT_EQ(h[2].transition, "reject");
+    EXPECT_EQ(h[2].note, "ไม่ใช่เจ้าหน้าที่รัฐ");
+    EXPECT_EQ(h[2].actor_id, reviewer_.user_id);
+}
+
+TEST_P(WorkflowTest, TheClockPausesWhileWaitingOnTheApplicant) {
+    Request r = Submitted();
+    auto sla = service_->Sla(r);
+    EXPECT_EQ(sla.clock, Clock::kRuns);
+    ASSERT_TRUE(sla.due_epoch);
+    EXPECT_NEAR(*sla.due_epoch - core::NowEpochSeconds(), 24 * 3600, 5);
+    EXPECT_FALSE(sla.overdue);
+    Age(r.id, 20);  // 20 of its 24 hours used
+    r = service_->Transition(reviewer_, r.id, {.transition = "ask_info", .note = "ขอสำเนาบัตร"});
+    sla = service_->Sla(r);
+    EXPECT_EQ(sla.clock, Clock::kPaused);
+    EXPECT_FALSE(sla.due_epoch);
+    EXPECT_NEAR(sla.remaining_seconds, 4 * 3600, 5);
+    // However long the applicant takes, the four hours are still there when they answer.
+    EXPECT_NEAR(service_->Sla(r, core::NowEpochSeconds() + 7 * 86400).remaining_seconds,
+                4 * 3600, 5);
+    r = service_->Transition(applicant_, r.id, {.transition = "resubmit"});
+    sla = service_->Sla(r);
+    ASSERT_TRUE(sla.due_epoch);
+    EXPECT_NEAR(*sla.due_epoch - core::NowEpochSeconds(), 4 * 3600, 5);
+    // Past its due time it is overdue, and stays marked late once decided.
+    EXPECT_TRUE(service_->Sla(r, core::NowEpochSeconds() + 5 * 3600).overdue);
+    Age(r.id, 30);
+    r = service_->Transition(reviewer_, r.id, {.transition = "approve"});
+    sla = service_->Sla(r);
+    EXPECT_EQ(sla.clock, Clock::kStopped);
+    EXPECT_TRUE(sla.overdue);
+}
+
+TEST_P(WorkflowTest, EachStepMailsThePeopleConcernedInTheirLanguage) {
+    Request r = Submitted();
+    // The submission goes to the applicant (Thai) and the reviewer (English).
+    ASSERT_EQ(sent_.size(), 2u);
+    const auto& to_applicant = sent_[0].to == "somsri@example.go.th" ? sent_[0] : sent_[1];
+    const auto& to_reviewer = sent_[0].to == "somsri@example.go.th" ? sent_[1] : sent_[0];
+    EXPECT_NE(to_applicant.subject.find(r.reference), std::string::npos);
+    EXPECT_NE(to_applicant.subject.find("ยื่นแล้ว"), std::string::npos) << to_applicant.subject;
+    EXPECT_NE(to_applicant.text.find("เรียน คุณ somsri"), std::string::npos) << to_applicant.text;
+    EXPECT_NE(to_applicant.text.find("https://gov.example/requests/" + r.reference),
+              std::string::npos);
+    EXPECT_NE(to_reviewer.text.find("has moved from \"draft\" to \"submitted\""), std::string::npos)
+        << to_reviewer.text;
+    EXPECT_NE(to_reviewer.text.find("https://gov.example/staff/requests/" + r.reference),
+              std::string::npos);
+    sent_.clear();
+    service_->Transition(reviewer_, r.id, {.transition = "ask_info", .note = "ขอสำเนาบัตร"});
+    ASSERT_EQ(sent_.size(), 1u);  // the applicant only
+    EXPECT_NE(sent_[0].text.find("ขอสำเนาบัตร"), std::string::npos);
+    EXPECT_NE(sent_[0].text.find("หยุดนับเวลาชั่วคราว"), std::string::npos) << sent_[0].text;
+}
+
+TEST_P(WorkflowTest, AnEffectCommitsWithTheStepOrNotAtAll) {
+    RequestType t = Membership();
+    t.id = "test_effect";
+    t.prefix = "TE";
+    t.initial_state = "submitted";
+    t.transitions = {{.id = "approve", .from = {"submitted"}, .to = "approved",
+                      .effect = [](db::Connection& c, const Request& r, const Principal&) {
+                          auto data = nlohmann::json::parse(r.data_json);
+                          if (data.value("fail", false))
+                              throw HttpError::Validation({{"org", "workflow.closed"}});
+                          c.Exec("UPDATE workflow_requests SET subject = 'granted' WHERE id = ?",
+                                 {r.id});
+                      }}};
+    service_->Register(t);
+    db_->Write([&](db::Connection& c) {
+        accounts::store::SetMembership(c, reviewer_.user_id, kStaffObjectType, "test_effect",
+                                       accounts::Capacity::kEditor);
+    });
+    Request bad = service_->Create(applicant_, {.type = "test_effect", .data_json = R"({"fail":true})"}, "");
+    EXPECT_FALSE(bad.due.empty());  // filed straight into a running state
+    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, bad.id, {.transition = "approve"}); }), 409);
+    EXPECT_EQ(service_->Find(&reviewer_, bad.id)->state, "submitted");
+    Request good = service_->Create(applicant_, {.type = "test_effect"}, "");
+    service_->Transition(reviewer_, good.id, {.transition = "approve"});
+    auto after = service_->Find(&reviewer_, good.id);
+    EXPECT_EQ(after->state, "approved");
+    EXPECT_EQ(after->subject, "granted");
+}
+
+TEST_P(WorkflowTest, TheQueueShowsOverdueFirstAndFindsByReferenceOrName) {
+    Request a = Submitted();
+    Request b = Submitted();
+    Request c = Submitted();
+    Age(b.id, 30);  // overdue
+    service_->Transition(reviewer_, c.id, {.transition = "ask_info", .note = "?"});
+    auto page = service_->Queue(reviewer_, {});
+    ASSERT_EQ(page.total, 3);
+    EXPECT_EQ(page.items[0].id, b.id);
+    EXPECT_EQ(page.items[1].id, a.id);
+    EXPECT_EQ(page.items[2].id, c.id);  // paused ones after the running ones
+    auto overdue = service_->Queue(reviewer_, {.overdue_only = true});
+    ASSERT_EQ(overdue.total, 1);
+    EXPECT_EQ(overdue.items[0].id, b.id);
+    EXPECT_EQ(service_->Queue(reviewer_, {.state = "needs_info"}).items.at(0).id, c.id);
+    std::string typed = core::ToLower(a.reference);
+    std::replace(typed.begin(), typed.end(), '-', ' ');
+    auto by_ref = service_->Queue(reviewer_, {.q = typed});
+    ASSERT_EQ(by_ref.total, 1);
+    EXPECT_EQ(by_ref.items[0].id, a.id);
+    EXPECT_EQ(service_->Queue(reviewer_, {.q = "กรมตัวอย่าง"}).total, 3);
+    EXPECT_EQ(service_->Queue(reviewer_, {.q = "100%_"}).total, 0);
+    service_->Transition(reviewer_, a.id, {.transition = "approve"});
+    EXPECT_EQ(service_->Queue(reviewer_, {}).total, 2);
+    EXPECT_EQ(service_->Queue(reviewer_, {.include_closed = true}).total, 3);
+    // Only staff see the queue; the applicant sees their own requests.
+    EXPECT_EQ(StatusOf([&] { service_->Queue(applicant_, {}); }), 403);
+    EXPECT_EQ(StatusOf([&] { service_->Queue(reviewer_, {.type = "nope"}); }), 404);
+    EXPECT_EQ(service_->Mine(applicant_, "test_membership").size(), 3u);
+    EXPECT_FALSE(service_->Find(&stranger_, a.id));
+    EXPECT_FALSE(service_->Find(nullptr, a.id));
+}
+
+TEST_P(WorkflowTest, HolidaysAreSeededEditableAndMoveWorkingDayClocks) {
+    auto y2026 = service_->Holidays(2026);
+    EXPECT_EQ(y2026.size(), 20u);
+    EXPECT_TRUE(std::all_of(y2026.begin(), y2026.end(), [](const Holiday& h) { return h.confirmed; }));
+    auto y2027 = service_->Holidays(2027);
+    int pending = 0;
+    for (const auto& h : y2027) {
+        pending += !h.confirmed;
+        EXPECT_EQ(h.confirmed, h.kind == "fixed") << h.day;
+    }
+    EXPECT_GE(pending, 6);
+    Principal admin{.user_id = reviewer_.user_id, .sysadmin = true};
+    EXPECT_EQ(StatusOf([&] { service_->SaveHoliday(reviewer_, {.day = "2027-01-04", .name_th = "x"}, ""); }), 403);
+    EXPECT_EQ(StatusOf([&] { service_->SaveHoliday(admin, {.day = "2027-02-30", .name_th = "x"}, ""); }), 409);
+    EXPECT_EQ(StatusOf([&] { service_->SaveHoliday(admin, {.day = "2027-01-04", .name_th = " "}, ""); }), 409);
+    // A working-day request due in five working days moves by one when a day off is added.
+    RequestType t = Membership();
+    t.id = "test_days";
+    t.prefix = "TD";
+    t.sla_unit = core::SlaUnit::kWorkingDays;
+    t.sla_amount = 5;
+    t.initial_state = "submitted";
+    service_->Register(t);
+    Request r = service_->Create(applicant_, {.type = "test_days"}, "");
+    int64_t due = *service_->Sla(r).due_epoch;
+    int64_t now = core::NowEpochSeconds();
+    int64_t tomorrow = core::BangkokDay(now) + 1;
+    while (!service_->Calendar().IsWorkingDay(tomorrow)) ++tomorrow;
+    service_->SaveHoliday(admin, {.day = core::IsoDay(tomorrow), .name_th = "วันหยุดพิเศษ",
+                                  .kind = "special"}, "");
+    r = *service_->Find(&applicant_, r.id);
+    int64_t moved = *service_->Sla(r).due_epoch;
+    EXPECT_GT(moved, due);  // a day later in working time (more in calendar time over weekends)
+    int64_t since = core::ParseIsoMicros(r.clock_since) / 1000000;
+    EXPECT_EQ(service_->Calendar().WorkingSecondsBetween(since, moved), 5 * 86400);
+    EXPECT_EQ(service_->Calendar().WorkingSecondsBetween(since, due), 4 * 86400);
+    EXPECT_EQ(core::ParseIsoMicros(r.due) / 1000000, moved);  // the queue's order too
+    service_->DeleteHoliday(admin, core::IsoDay(tomorrow), "");
+    EXPECT_EQ(*service_->Sla(r).due_epoch, due);
+    EXPECT_EQ(StatusOf([&] { service_->DeleteHoliday(admin, "2031-01-05", ""); }), 404);
+    // Confirming a lunar day keeps it, now confirmed, with the change audited.
+    Holiday makha = *std::find_if(y2027.begin(), y2027.end(),
+                                  [](const Holiday& h) { return h.kind == "lunar"; });
+    makha.confirmed = true;
+    service_->SaveHoliday(admin, makha, "203.0.113.9");
+    auto again = service_->Holidays(2027);
+    EXPECT_TRUE(std::find_if(again.begin(), again.end(), [&](const Holiday& h) {
+                    return h.day == makha.day;
+                })->confirmed);
+    auto audit = db_->Read([&](db::Connection& c) { return AuditForObject(c, "holiday", makha.day); });
+    ASSERT_FALSE(audit.empty());
+    EXPECT_EQ(audit[0].action, "holiday.update");
+    EXPECT_NE(audit[0].details_json.find("\"before\""), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, WorkflowTest, ::testing::ValuesIn(db::testing::Engines()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace govhub::workflow

@@ -1,0 +1,282 @@
+#include "workflow/store.hpp"
+
+#include "workflow/holidays_seed.hpp"
+
+namespace govhub::workflow::store {
+namespace {
+
+std::string Quote(const std::string& s) {
+    std::string out = "'";
+    for (char ch : s) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+    return out + "'";
+}
+
+db::Value OrNull(const std::string& s) {
+    return s.empty() ? db::Value(nullptr) : db::Value(s);
+}
+
+constexpr const char* kRequestColumns =
+    "SELECT id, type, reference, state, applicant_id, organization_id, subject, data, created,"
+    " updated, submitted, closed, sla_used, clock_since, due FROM workflow_requests ";
+
+Request ToRequest(const db::Row& r) {
+    Request q;
+    q.id = r.Str(0);
+    q.type = r.Str(1);
+    q.reference = r.Str(2);
+    q.state = r.Str(3);
+    q.applicant_id = r.Str(4);
+    q.organization_id = r.Str(5);
+    q.subject = r.Str(6);
+    q.data_json = r.Str(7);
+    q.created = r.Str(8);
+    q.updated = r.Str(9);
+    q.submitted = r.Str(10);
+    q.closed = r.Str(11);
+    q.sla_used = r.Int(12);
+    q.clock_since = r.Str(13);
+    q.due = r.Str(14);
+    return q;
+}
+
+std::vector<Request> ToRequests(const db::Rows& rows) {
+    std::vector<Request> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) out.push_back(ToRequest(r));
+    return out;
+}
+
+Holiday ToHoliday(const db::Row& r) {
+    return {.day = r.Str(0),
+            .name_th = r.Str(1),
+            .name_en = r.Str(2),
+            .kind = r.Str(3),
+            .confirmed = r.Bool(4),
+            .updated = r.Str(5),
+            .updated_by = r.Str(6)};
+}
+
+// A LIKE pattern that matches `s` literally anywhere.
+std::string Contains(const std::string& s) {
+    std::string out = "%";
+    for (char ch : s) {
+        if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+        out += ch;
+    }
+    return out + "%";
+}
+
+}  // namespace
+
+void AddMigrations(db::MigrationSet& set) {
+    std::string seed;
+    for (const auto& h : SeedHolidays())
+        seed += "INSERT INTO holidays (day, name_th, name_en, kind, confirmed) VALUES (" +
+                Quote(h.day) + ", " + Quote(h.name_th) + ", " + Quote(h.name_en) + ", " +
+                Quote(h.kind) + ", " + (h.confirmed ? "1" : "0") + ");\n";
+    set.Add({.module = "workflow",
+             .version = 1,
+             .name = "requests, attachments, holidays",
+             .sql = R"sql(
+CREATE TABLE workflow_requests (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  reference TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL,
+  applicant_id TEXT NOT NULL,
+  organization_id TEXT,
+  subject TEXT NOT NULL DEFAULT '',
+  search_text TEXT NOT NULL DEFAULT '',
+  data TEXT NOT NULL DEFAULT '{}',
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL,
+  submitted TEXT,
+  closed TEXT,
+  sla_used BIGINT NOT NULL DEFAULT 0,
+  clock_since TEXT,
+  due TEXT
+);
+CREATE INDEX workflow_requests_queue ON workflow_requests (type, closed, due);
+CREATE INDEX workflow_requests_applicant ON workflow_requests (applicant_id, type);
+CREATE TABLE workflow_attachments (
+  id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL REFERENCES workflow_requests (id),
+  kind TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  path TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded TEXT NOT NULL
+);
+CREATE INDEX workflow_attachments_request ON workflow_attachments (request_id, uploaded);
+CREATE TABLE holidays (
+  day TEXT PRIMARY KEY,
+  name_th TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'fixed',
+  confirmed INTEGER NOT NULL DEFAULT 1,
+  updated TEXT,
+  updated_by TEXT
+);
+)sql" + seed});
+}
+
+void InsertRequest(db::Connection& c, const Request& r, const std::string& search_text) {
+    c.Exec(
+        "INSERT INTO workflow_requests (id, type, reference, state, applicant_id,"
+        " organization_id, subject, search_text, data, created, updated, submitted, closed,"
+        " sla_used, clock_since, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {r.id, r.type, r.reference, r.state, r.applicant_id, OrNull(r.organization_id), r.subject,
+         search_text, r.data_json, r.created, r.updated, OrNull(r.submitted), OrNull(r.closed),
+         r.sla_used, OrNull(r.clock_since), OrNull(r.due)});
+}
+
+bool UpdateRequest(db::Connection& c, const Request& r, const std::string& expected_state,
+                   const std::string& search_text) {
+    return c.Exec(
+               "UPDATE workflow_requests SET state = ?, organization_id = ?, subject = ?,"
+               " search_text = ?, data = ?, updated = ?, submitted = ?, closed = ?, sla_used = ?,"
+               " clock_since = ?, due = ? WHERE id = ? AND state = ?",
+               {r.state, OrNull(r.organization_id), r.subject, search_text, r.data_json, r.updated,
+                OrNull(r.submitted), OrNull(r.closed), r.sla_used, OrNull(r.clock_since),
+                OrNull(r.due), r.id, expected_state}) == 1;
+}
+
+std::optional<Request> FindRequest(db::Connection& c, const std::string& id_or_reference) {
+    auto row = c.One(std::string(kRequestColumns) + "WHERE id = ? OR reference = ?",
+                     {id_or_reference, id_or_reference});
+    if (!row) return std::nullopt;
+    return ToRequest(*row);
+}
+
+std::vector<Request> RequestsOf(db::Connection& c, const std::string& applicant_id,
+                                const std::string& type) {
+    return ToRequests(c.Query(std::string(kRequestColumns) +
+                                  "WHERE applicant_id = ? AND type = ? ORDER BY created DESC",
+                              {applicant_id, type}));
+}
+
+QueuePage Queue(db::Connection& c, const std::vector<std::string>& types, const QueueFilter& f,
+                const std::string& now) {
+    QueuePage page;
+    if (types.empty()) return page;
+    std::string where = "WHERE type IN (";
+    std::vector<db::Value> params;
+    for (size_t i = 0; i < types.size(); ++i) {
+        where += i ? ", ?" : "?";
+        params.emplace_back(types[i]);
+    }
+    where += ")";
+    if (!f.include_closed && f.state.empty()) where += " AND closed IS NULL";
+    if (!f.state.empty()) {
+        where += " AND state = ?";
+        params.emplace_back(f.state);
+    }
+    if (f.overdue_only) {
+        where += " AND closed IS NULL AND due IS NOT NULL AND due < ?";
+        params.emplace_back(now);
+    }
+    if (!f.q.empty()) {
+        where += " AND search_text LIKE ? ESCAPE '\\'";
+        params.emplace_back(Contains(f.q));
+    }
+    page.total = c.One("SELECT COUNT(*) FROM workflow_requests " + where, params)->Int(0);
+    // Open and running first, earliest due first; then paused; then closed, newest first.
+    std::string order =
+        " ORDER BY CASE WHEN closed IS NOT NULL THEN 2 WHEN due IS NULL THEN 1 ELSE 0 END,"
+        " due, CASE WHEN closed IS NULL THEN created END, closed DESC, id LIMIT ? OFFSET ?";
+    params.emplace_back(int64_t{f.limit});
+    params.emplace_back(int64_t{f.offset});
+    page.items = ToRequests(c.Query(std::string(kRequestColumns) + where + order, params));
+    return page;
+}
+
+std::vector<Request> RunningRequests(db::Connection& c) {
+    return ToRequests(c.Query(std::string(kRequestColumns) +
+                              "WHERE closed IS NULL AND clock_since IS NOT NULL"));
+}
+
+void SetDue(db::Connection& c, const std::string& request_id, const std::string& due) {
+    c.Exec("UPDATE workflow_requests SET due = ? WHERE id = ?", {OrNull(due), request_id});
+}
+
+void InsertAttachment(db::Connection& c, const Attachment& a) {
+    c.Exec(
+        "INSERT INTO workflow_attachments (id, request_id, kind, filename, content_type, size,"
+        " sha256, path, uploaded_by, uploaded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {a.id, a.request_id, a.kind, a.filename, a.content_type, a.size, a.sha256, a.path,
+         a.uploaded_by, a.uploaded});
+}
+
+namespace {
+constexpr const char* kAttachmentColumns =
+    "SELECT id, request_id, kind, filename, content_type, size, sha256, path, uploaded_by,"
+    " uploaded FROM workflow_attachments ";
+Attachment ToAttachment(const db::Row& r) {
+    return {.id = r.Str(0),
+            .request_id = r.Str(1),
+            .kind = r.Str(2),
+            .filename = r.Str(3),
+            .content_type = r.Str(4),
+            .size = r.Int(5),
+            .sha256 = r.Str(6),
+            .path = r.Str(7),
+            .uploaded_by = r.Str(8),
+            .uploaded = r.Str(9)};
+}
+}  // namespace
+
+std::vector<Attachment> AttachmentsOf(db::Connection& c, const std::string& request_id) {
+    std::vector<Attachment> out;
+    for (const auto& r : c.Query(std::string(kAttachmentColumns) +
+                                     "WHERE request_id = ? ORDER BY uploaded, id",
+                                 {request_id}))
+        out.push_back(ToAttachment(r));
+    return out;
+}
+
+std::optional<Attachment> FindAttachment(db::Connection& c, const std::string& id) {
+    auto row = c.One(std::string(kAttachmentColumns) + "WHERE id = ?", {id});
+    if (!row) return std::nullopt;
+    return ToAttachment(*row);
+}
+
+std::vector<Holiday> Holidays(db::Connection& c, int year) {
+    constexpr const char* kColumns =
+        "SELECT day, name_th, name_en, kind, confirmed, updated, updated_by FROM holidays ";
+    db::Rows rows = year > 0 ? c.Query(std::string(kColumns) +
+                                           "WHERE day >= ? AND day < ? ORDER BY day",
+                                       {std::to_string(year) + "-01-01",
+                                        std::to_string(year + 1) + "-01-01"})
+                             : c.Query(std::string(kColumns) + "ORDER BY day");
+    std::vector<Holiday> out;
+    for (const auto& r : rows) out.push_back(ToHoliday(r));
+    return out;
+}
+
+void SaveHoliday(db::Connection& c, const Holiday& h) {
+    c.Exec(
+        "INSERT INTO holidays (day, name_th, name_en, kind, confirmed, updated, updated_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET name_th = excluded.name_th,"
+        " name_en = excluded.name_en, kind = excluded.kind, confirmed = excluded.confirmed,"
+        " updated = excluded.updated, updated_by = excluded.updated_by",
+        {h.day, h.name_th, h.name_en, h.kind, int64_t{h.confirmed ? 1 : 0}, OrNull(h.updated),
+         OrNull(h.updated_by)});
+}
+
+bool DeleteHoliday(db::Connection& c, const std::string& day) {
+    return c.Exec("DELETE FROM holidays WHERE day = ?", {day}) == 1;
+}
+
+std::optional<Holiday> FindHoliday(db::Connection& c, const std::string& day) {
+    auto row = c.One(
+        "SELECT day, name_th, name_en, kind, confirmed, updated, updated_by FROM holidays"
+        " WHERE day = ?",
+        {day});
+    if (!row) return std::nullopt;
+    return ToHoliday(*row);
+}
+
+}  // namespace govhub::workflow::store

@@ -1,0 +1,40 @@
+#pragma once
+// Every SQL statement of the workflow engine: requests, their attachments, the holiday table.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+#include "db/migrations.hpp"
+#include "workflow/model.hpp"
+
+namespace govhub::workflow::store {
+
+void AddMigrations(db::MigrationSet& set);
+
+void InsertRequest(db::Connection& c, const Request& r, const std::string& search_text);
+// Saves the state, data, clock and times; false when the request is not in `expected_state`
+// (someone else moved it first).
+bool UpdateRequest(db::Connection& c, const Request& r, const std::string& expected_state,
+                   const std::string& search_text);
+std::optional<Request> FindRequest(db::Connection& c, const std::string& id_or_reference);
+std::vector<Request> RequestsOf(db::Connection& c, const std::string& applicant_id,
+                                const std::string& type);
+// The staff queue: open requests first (the earliest due first, so overdue ones lead), then
+// paused ones, then closed ones if asked. `types` limits it to the types the caller reviews.
+QueuePage Queue(db::Connection& c, const std::vector<std::string>& types, const QueueFilter& f,
+                const std::string& now);
+// Requests whose clock runs (their due time depends on the holiday table).
+std::vector<Request> RunningRequests(db::Connection& c);
+void SetDue(db::Connection& c, const std::string& request_id, const std::string& due);
+
+void InsertAttachment(db::Connection& c, const Attachment& a);
+std::vector<Attachment> AttachmentsOf(db::Connection& c, const std::string& request_id);
+std::optional<Attachment> FindAttachment(db::Connection& c, const std::string& id);
+
+std::vector<Holiday> Holidays(db::Connection& c, int year = 0);  // 0: every year
+void SaveHoliday(db::Connection& c, const Holiday& h);
+bool DeleteHoliday(db::Connection& c, const std::string& day);
+std::optional<Holiday> FindHoliday(db::Connection& c, const std::string& day);
+
+}  // namespace govhub::workflow::store

@@ -54,6 +54,9 @@
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
 #include "workflow/audit.hpp"
+#include "workflow/routes.hpp"
+#include "workflow/service.hpp"
+#include "workflow/store.hpp"
 
 namespace govhub::app {
 
@@ -82,6 +85,7 @@ struct App::Parts {
     std::unique_ptr<catalog::CatalogSchema> schema;
     std::unique_ptr<catalog::CatalogService> catalog;
     std::unique_ptr<accounts::AccountService> accounts;
+    std::unique_ptr<workflow::WorkflowService> workflow;
     std::unique_ptr<db::Database> datastore_db;
     std::unique_ptr<datastore::DatastoreService> datastore;
     std::unique_ptr<views::ViewService> views;
@@ -110,6 +114,11 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     ac.lockout_minutes = config_.lockout_minutes;
     P.jobs = std::make_unique<jobs::JobService>(*P.db);
     P.accounts = std::make_unique<accounts::AccountService>(*P.db, QueueMail(*P.jobs), P.i18n, ac);
+    P.workflow = std::make_unique<workflow::WorkflowService>(
+        *P.db, *P.accounts, QueueMail(*P.jobs), P.i18n,
+        workflow::WorkflowConfig{.site_url = config_.site_url,
+                                 .site_title = config_.site_title,
+                                 .files_dir = config_.data_dir + "/workflow"});
     P.schema = std::make_unique<catalog::CatalogSchema>(
         catalog::CatalogSchema::Load(P.web_dir + "/schema/gdc_dataset.json"));
     P.catalog = std::make_unique<catalog::CatalogService>(
@@ -139,6 +148,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     workflow::AddAuditMigrations(P.migrations);
     accounts::store::AddMigrations(P.migrations);
     jobs::store::AddMigrations(P.migrations);
+    workflow::store::AddMigrations(P.migrations);
     search::AddMigrations(P.migrations);
     catalog::store::AddMigrations(P.migrations);
     views::store::AddMigrations(P.migrations);
@@ -284,6 +294,7 @@ int App::Serve() {
     RegisterShellPages(router, *P.pages);
     accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
     jobs::RegisterRoutes(router, actions, *P.jobs, *P.pages);
+    workflow::RegisterRoutes(router, *P.workflow, *P.pages);
     ckan_api::RegisterCatalogActions(actions, *P.catalog);
     catalog::RegisterRoutes(
         router, *P.catalog, *P.pages,

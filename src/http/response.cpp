@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <memory>
+#include <set>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -119,6 +120,34 @@ Response TemporaryFileResponse(const std::string& path, const std::string& conte
         chunk.append(buf, n);
         return n == sizeof buf;
     };
+    return r;
+}
+
+std::string AttachmentDisposition(const std::string& filename) {
+    std::string ascii;
+    for (unsigned char c : filename)
+        ascii += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
+    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + core::UrlEncode(filename);
+}
+
+Response DocumentResponse(const Request& req, const std::string& path,
+                          const std::string& content_type, const std::string& filename,
+                          bool inline_requested) {
+    static const std::set<std::string> kInline = {
+        "application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"};
+    Response r = FileResponse(req, path, content_type.empty() ? "application/octet-stream" : content_type,
+                              "private, max-age=0, must-revalidate");
+    if (inline_requested && kInline.count(content_type)) {
+        r.headers.Set("Content-Disposition", "inline");
+        // Chromium's PDF viewer does not run in a sandboxed document.
+        r.headers.Set("Content-Security-Policy",
+                      content_type == "application/pdf"
+                          ? "frame-ancestors 'self'"
+                          : "default-src 'none'; img-src 'self'; frame-ancestors 'self'; sandbox");
+        r.headers.Set("X-Frame-Options", "SAMEORIGIN");
+    } else {
+        r.headers.Set("Content-Disposition", AttachmentDisposition(filename));
+    }
     return r;
 }
 

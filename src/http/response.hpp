@@ -44,6 +44,15 @@ Response FileResponse(const Request& req, const std::string& path, const std::st
 Response TemporaryFileResponse(const std::string& path, const std::string& content_type,
                                const std::string& download_name);
 
+// A stored document (an upload): PDFs, raster images and plain text inline when asked (framed
+// by this site only, images and text sandboxed); everything else, HTML and SVG above all,
+// downloads under its own name, since shown inline it could run scripts as the site.
+Response DocumentResponse(const Request& req, const std::string& path,
+                          const std::string& content_type, const std::string& filename,
+                          bool inline_requested);
+// Content-Disposition: attachment for any file name, Thai included (RFC 6266 / 5987).
+std::string AttachmentDisposition(const std::string& filename);
+
 // Content type from a file name's extension.
 std::string MimeType(std::string_view filename);
 

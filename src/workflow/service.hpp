@@ -95,6 +95,10 @@ class WorkflowService {
     std::optional<Attachment> FindAttachment(const accounts::Principal* p,
                                              const std::string& attachment_id);
 
+    // A person's name as a page shows it (applicants, reviewers in the history).
+    std::optional<std::string> ApplicantName(const std::string& user_id,
+                                             const std::string& locale);
+
     bool IsReviewer(const accounts::Principal* p, const std::string& type);
     bool IsAdministrator(const accounts::Principal* p, const std::string& type);
 

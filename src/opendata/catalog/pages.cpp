@@ -13,16 +13,6 @@
 namespace govhub::catalog {
 
 namespace {
-// Content-Disposition for any file name, Thai included (RFC 6266 / 5987).
-std::string Disposition(const std::string& filename) {
-    std::string ascii;
-    for (unsigned char c : filename)
-        ascii += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
-    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + core::UrlEncode(filename);
-}
-}  // namespace
-
-namespace {
 
 using render::View;
 
@@ -911,26 +901,8 @@ void RegisterRoutes(http::Router& router, CatalogService& catalog,
         ResourceFile f =
             catalog.ResourceDownload(accounts::CurrentUser(req), std::string(req.PathParam("name")),
                                      std::string(req.PathParam("id")));
-        http::Response r = http::FileResponse(
-            req, f.path, f.mimetype.empty() ? "application/octet-stream" : f.mimetype,
-            "private, max-age=0, must-revalidate");
-        // ?inline=1 shows PDFs, raster images and plain text in the page's preview (framed by
-        // this site only). Other types, HTML and SVG above all, always download: shown inline
-        // they could run scripts as the site.
-        static const std::set<std::string> kInline = {
-            "application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"};
-        if (req.Query("inline") == "1" && kInline.count(f.mimetype)) {
-            r.headers.Set("Content-Disposition", "inline");
-            // Chromium's PDF viewer does not run in a sandboxed document.
-            r.headers.Set(
-                "Content-Security-Policy",
-                f.mimetype == "application/pdf"
-                    ? "frame-ancestors 'self'"
-                    : "default-src 'none'; img-src 'self'; frame-ancestors 'self'; sandbox");
-            r.headers.Set("X-Frame-Options", "SAMEORIGIN");
-        } else {
-            r.headers.Set("Content-Disposition", Disposition(f.filename));
-        }
+        http::Response r = http::DocumentResponse(req, f.path, f.mimetype, f.filename,
+                                                  req.Query("inline") == "1");
         return r;
     });
 }

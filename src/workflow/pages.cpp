@@ -1,0 +1,361 @@
+// The workflow's pages, shared by every request type: the holiday table, the staff queue, a
+// request as staff and as its applicant see it.
+#include <nlohmann/json.hpp>
+
+#include "accounts/middleware.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/i18n.hpp"
+#include "core/strings.hpp"
+#include "core/thai_date.hpp"
+#include "http/response.hpp"
+#include "workflow/routes.hpp"
+
+namespace govhub::workflow {
+namespace {
+
+using http::Response;
+using render::View;
+using Json = nlohmann::json;
+
+std::string Date(const std::string& iso, const std::string& locale, bool time = true) {
+    int64_t us = iso.empty() ? -1 : core::ParseIsoMicros(iso);
+    return us < 0 ? iso : core::FormatDate(us, locale, time);
+}
+
+// "2 วันทำการ 3 ชั่วโมง" / "2 working days 3 hours"; clock hours as hours and minutes.
+std::string Duration(int64_t seconds, core::SlaUnit unit, const render::PageRenderer& pages,
+                     const std::string& locale) {
+    seconds = std::abs(seconds);
+    int64_t days = seconds / 86400, hours = seconds % 86400 / 3600, minutes = seconds % 3600 / 60;
+    std::string out;
+    auto part = [&](int64_t n, const char* key) {
+        if (n == 0) return;
+        out += (out.empty() ? "" : " ") +
+               pages.T(locale, core::Message(key, {{"n", std::to_string(n)}}));
+    };
+    if (unit == core::SlaUnit::kWorkingDays) {
+        part(days, "workflow.working_days");
+        part(hours, "workflow.hours");
+    } else {
+        part(days * 24 + hours, "workflow.hours");
+        part(minutes, "workflow.minutes");
+    }
+    return out.empty() ? pages.T(locale, core::Message("workflow.minutes", {{"n", "0"}})) : out;
+}
+
+View SlaView(const WorkflowService& service, const Request& r, const render::PageRenderer& pages,
+             const std::string& locale) {
+    const RequestType& t = service.Type(r.type);
+    SlaStatus s = service.Sla(r);
+    View v;
+    v.Set("clock", ToString(s.clock))
+        .Set("clock_label", pages.T(locale, std::string("workflow.clock_") + ToString(s.clock)))
+        .Set("overdue", s.overdue)
+        .Set("running", s.clock == Clock::kRuns)
+        .Set("stopped", s.clock == Clock::kStopped)
+        .Set("budget", pages.T(locale, core::Message(t.sla_unit == core::SlaUnit::kWorkingDays
+                                                         ? "workflow.working_days"
+                                                         : "workflow.hours",
+                                                     {{"n", std::to_string(t.sla_amount)}})))
+        .Set("remaining", Duration(s.remaining_seconds, t.sla_unit, pages, locale))
+        .Set("late", s.remaining_seconds < 0);
+    if (s.due_epoch) v.Set("due", core::FormatDate(*s.due_epoch * 1000000, locale, true));
+    v.Set("has_due", s.due_epoch.has_value());
+    return v;
+}
+
+std::string Label(const render::PageRenderer& pages, const std::string& locale,
+                  const std::string& type, const std::string& what, const std::string& id) {
+    return pages.T(locale, "workflow." + type + "." + what + "." + id);
+}
+
+View RowView(const WorkflowService& service, const Request& r, const render::PageRenderer& pages,
+             const std::string& locale) {
+    View v;
+    v.Set("reference", r.reference)
+        .Set("type", pages.T(locale, "workflow." + r.type + ".title"))
+        .Set("subject", r.subject)
+        .Set("state", r.state)
+        .Set("state_label", Label(pages, locale, r.type, "state", r.state))
+        .Set("created", Date(r.created, locale))
+        .Set("sla", SlaView(service, r, pages, locale));
+    return v;
+}
+
+// A request's page; `staff` chooses the reviewer's view (every field, the steps staff take).
+Response RequestPage(WorkflowService& service, const render::PageRenderer& pages, http::Request& req,
+                     const Request& r, bool staff, std::vector<FieldError> errors = {},
+                     const std::string& typed_note = {}) {
+    const accounts::Principal* p = accounts::CurrentUser(req);
+    const std::string& locale = req.locale;
+    View v = RowView(service, r, pages, locale);
+    v.Set("staff", staff);
+    std::string base = (staff ? "/staff/requests/" : "/requests/") + r.reference;
+    v.Set("base", base);
+    if (auto applicant = service.ApplicantName(r.applicant_id, locale))
+        v.Set("applicant", *applicant);
+    // The request's data, in the order it was given, labelled by the type.
+    View fields = View::List();
+    Json data = Json::parse(r.data_json, nullptr, false);
+    if (data.is_object())
+        for (auto it = data.begin(); it != data.end(); ++it) {
+            View f;
+            f.Set("label", Label(pages, locale, r.type, "field", it.key()));
+            f.Set("value", it->is_string() ? it->get<std::string>() : it->dump());
+            fields.Push(std::move(f));
+        }
+    v.Set("has_fields", !fields.items().empty()).Set("fields", std::move(fields));
+    View docs = View::List();
+    for (const auto& a : service.Attachments(p, r)) {
+        View d;
+        d.Set("id", a.id)
+            .Set("filename", a.filename)
+            .Set("kind", Label(pages, locale, r.type, "document", a.kind))
+            .Set("uploaded", Date(a.uploaded, locale))
+            .Set("size_kib", std::to_string((a.size + 1023) / 1024))
+            .Set("href", "/requests/" + r.reference + "/documents/" + a.id)
+            .Set("image", a.content_type.rfind("image/", 0) == 0)
+            .Set("pdf", a.content_type == "application/pdf");
+        docs.Push(std::move(d));
+    }
+    v.Set("has_documents", !docs.items().empty()).Set("documents", std::move(docs));
+    View history = View::List();
+    for (const auto& h : service.History(r)) {
+        View e;
+        e.Set("at", Date(h.at, locale))
+            .Set("who", h.actor_id.empty()
+                            ? pages.T(locale, "workflow.system")
+                            : service.ApplicantName(h.actor_id, locale).value_or("-"))
+            .Set("to", Label(pages, locale, r.type, "state", h.to))
+            .Set("has_from", !h.from.empty())
+            .Set("from", h.from.empty() ? "" : Label(pages, locale, r.type, "state", h.from))
+            .Set("note", h.note)
+            .Set("has_note", !h.note.empty());
+        history.Push(std::move(e));
+    }
+    v.Set("history", std::move(history));
+    View steps = View::List();
+    for (const TransitionDef* d : service.Available(p, r)) {
+        if (staff == (d->actor == Actor::kApplicant)) continue;
+        View s;
+        s.Set("id", d->id)
+            .Set("label", Label(pages, locale, r.type, "transition", d->id))
+            .Set("note_required", d->note_required);
+        steps.Push(std::move(s));
+    }
+    v.Set("has_steps", !steps.items().empty()).Set("steps", std::move(steps));
+    v.Set("note", typed_note);
+    if (!errors.empty()) pages.AddErrors(v, errors, locale);
+    int status = errors.empty() ? 200 : 409;
+    return Response::Html(pages.Render("workflow/request", std::move(v),
+                                       accounts::PageContextOf(req), r.reference),
+                          status);
+}
+
+const accounts::Principal& SignedIn(http::Request& req) {
+    const accounts::Principal* p = accounts::CurrentUser(req);
+    if (!p) throw HttpError::Unauthorized();
+    return *p;
+}
+
+Response LoginFirst(const http::Request& req) {
+    return Response::Redirect("/user/login?next=" + core::UrlEncode(req.path));
+}
+
+int PageParam(const std::string& v) {
+    auto n = core::ParseInt(v);
+    return n && *n >= 1 && *n <= 100000 ? static_cast<int>(*n) : 1;
+}
+
+Holiday HolidayFrom(const http::Request& req) {
+    return {.day = core::Trim(req.FormValue("day")),
+            .name_th = req.FormValue("name_th"),
+            .name_en = req.FormValue("name_en"),
+            .kind = req.FormValue("kind", "fixed"),
+            .confirmed = req.FormValue("confirmed") == "1"};
+}
+
+Response HolidaysPage(WorkflowService& service, const render::PageRenderer& pages, http::Request& req,
+                      int year, const std::vector<FieldError>& errors = {},
+                      const Holiday& typed = {}) {
+    const std::string& locale = req.locale;
+    View v;
+    v.Set("year", year).Set("year_be", core::BuddhistYear(year));
+    v.Set("prev", year - 1).Set("next", year + 1);
+    View rows = View::List();
+    int pending = 0;
+    for (const auto& h : service.Holidays(year)) {
+        int64_t day = core::DayFromIso(h.day);
+        View r;
+        r.Set("day", h.day)
+            .Set("date", core::FormatDate(core::BangkokDayStart(day) * 1000000, locale))
+            .Set("weekday", pages.T(locale, "workflow.weekday_" + std::to_string(core::WeekdayOf(day))))
+            .Set("name_th", h.name_th)
+            .Set("name_en", h.name_en)
+            .Set("name", locale == "en" && !h.name_en.empty() ? h.name_en : h.name_th)
+            .Set("kind", h.kind)
+            .Set("kind_label", pages.T(locale, "workflow.holiday_kind_" + h.kind))
+            .Set("confirmed", h.confirmed);
+        for (const char* k : {"fixed", "lunar", "substitution", "special"})
+            r.Set(std::string("is_") + k, h.kind == k);
+        pending += !h.confirmed;
+        rows.Push(std::move(r));
+    }
+    v.Set("has_holidays", !rows.items().empty()).Set("holidays", std::move(rows));
+    v.Set("pending", pending).Set("has_pending", pending > 0);
+    v.Set("typed_day", typed.day).Set("typed_name_th", typed.name_th);
+    v.Set("typed_name_en", typed.name_en).Set("typed_confirmed", typed.confirmed || typed.day.empty());
+    for (const char* k : {"fixed", "lunar", "substitution", "special"})
+        v.Set(std::string("typed_is_") + k, typed.kind == k);
+    if (!errors.empty()) pages.AddErrors(v, errors, locale);
+    return Response::Html(pages.Render("workflow/holidays", std::move(v),
+                                       accounts::PageContextOf(req), "workflow.holidays_title"),
+                          errors.empty() ? 200 : 409);
+}
+
+int YearParam(const std::string& v) {
+    auto n = core::ParseInt(v);
+    if (n && *n >= 1970 && *n <= 2200) return static_cast<int>(*n);
+    if (n && *n >= 2513 && *n <= 2743) return static_cast<int>(*n - 543);  // a Buddhist-era year
+    return std::stoi(core::IsoDay(core::BangkokDay(core::NowEpochSeconds())).substr(0, 4));
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, WorkflowService& service,
+                    const render::PageRenderer& pages) {
+    router.Get("/admin/holidays", [&service, &pages](http::Request& req) {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return LoginFirst(req);
+        if (!p->sysadmin) throw HttpError::Forbidden("workflow.holidays_sysadmin");
+        return HolidaysPage(service, pages, req, YearParam(req.Query("year")));
+    });
+    router.Post("/admin/holidays", [&service, &pages](http::Request& req) {
+        const auto& p = SignedIn(req);
+        Holiday h = HolidayFrom(req);
+        int year = YearParam(h.day.substr(0, 4));
+        try {
+            if (req.FormValue("action") == "delete")
+                service.DeleteHoliday(p, h.day, req.client_ip);
+            else
+                service.SaveHoliday(p, h, req.client_ip);
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            return HolidaysPage(service, pages, req, year, e.fields(), h);
+        }
+        return Response::Redirect("/admin/holidays?year=" + std::to_string(year));
+    });
+    router.Get("/api/holidays", [&service](http::Request& req) {
+        Json out = Json::array();
+        int year = req.Query("year").empty() ? 0 : YearParam(req.Query("year"));
+        for (const auto& h : service.Holidays(year))
+            out.push_back({{"date", h.day},
+                           {"name_th", h.name_th},
+                           {"name_en", h.name_en},
+                           {"kind", h.kind},
+                           {"confirmed", h.confirmed}});
+        return Response::Json(Json{{"holidays", out}}.dump());
+    });
+
+    router.Get("/staff/requests", [&service, &pages](http::Request& req) {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return LoginFirst(req);
+        QueueFilter f{.type = req.Query("type"),
+                      .state = req.Query("state"),
+                      .q = req.Query("q"),
+                      .overdue_only = req.Query("overdue") == "1",
+                      .include_closed = req.Query("closed") == "1",
+                      .limit = 50};
+        int page = PageParam(req.Query("page"));
+        f.offset = (page - 1) * f.limit;
+        QueuePage q = service.Queue(*p, f);
+        View v;
+        View rows = View::List();
+        for (const auto& r : q.items) rows.Push(RowView(service, r, pages, req.locale));
+        v.Set("has_requests", !rows.items().empty()).Set("requests", std::move(rows));
+        v.Set("total", q.total).Set("q", f.q).Set("overdue_only", f.overdue_only);
+        v.Set("include_closed", f.include_closed);
+        View types = View::List();
+        for (const auto& id : service.TypeIds()) {
+            if (!service.IsReviewer(p, id)) continue;
+            View t;
+            t.Set("id", id).Set("label", pages.T(req.locale, "workflow." + id + ".title"));
+            t.Set("current", id == f.type);
+            View states = View::List();
+            for (const auto& s : service.Type(id).states) {
+                View st;
+                st.Set("id", s.id).Set("label", Label(pages, req.locale, id, "state", s.id));
+                st.Set("current", s.id == f.state);
+                states.Push(std::move(st));
+            }
+            t.Set("states", std::move(states));
+            types.Push(std::move(t));
+        }
+        v.Set("types", std::move(types)).Set("type", f.type).Set("state", f.state);
+        v.Set("has_prev", page > 1).Set("prev", page - 1);
+        v.Set("has_next", static_cast<int64_t>(page) * f.limit < q.total).Set("next", page + 1);
+        return Response::Html(pages.Render("workflow/queue", std::move(v),
+                                           accounts::PageContextOf(req), "workflow.queue_title"));
+    });
+    router.Get("/staff/requests/{reference}", [&service, &pages](http::Request& req) {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return LoginFirst(req);
+        auto r = service.Find(p, std::string(req.PathParam("reference")));
+        if (!r || !service.IsReviewer(p, r->type)) throw HttpError::NotFound("workflow.not_found");
+        return RequestPage(service, pages, req, *r, true);
+    });
+    auto step = [&service, &pages](http::Request& req, bool staff) {
+        const auto& p = SignedIn(req);
+        auto r = service.Find(&p, std::string(req.PathParam("reference")));
+        if (!r || (staff && !service.IsReviewer(&p, r->type)) ||
+            (!staff && r->applicant_id != p.user_id))
+            throw HttpError::NotFound("workflow.not_found");
+        try {
+            service.Transition(p, r->id, {.transition = req.FormValue("transition"),
+                                          .note = req.FormValue("note"),
+                                          .ip = req.client_ip});
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            return RequestPage(service, pages, req, *r, staff, e.fields(), req.FormValue("note"));
+        }
+        return Response::Redirect((staff ? "/staff/requests/" : "/requests/") + r->reference);
+    };
+    router.Post("/staff/requests/{reference}",
+                [step](http::Request& req) { return step(req, true); });
+    router.Post("/requests/{reference}", [step](http::Request& req) { return step(req, false); });
+    router.Get("/requests", [&service, &pages](http::Request& req) {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return LoginFirst(req);
+        View v;
+        View rows = View::List();
+        for (const auto& id : service.TypeIds())
+            for (const auto& r : service.Mine(*p, id)) rows.Push(RowView(service, r, pages, req.locale));
+        v.Set("has_requests", !rows.items().empty()).Set("requests", std::move(rows));
+        return Response::Html(pages.Render("workflow/mine", std::move(v),
+                                           accounts::PageContextOf(req), "workflow.mine_title"));
+    });
+    router.Get("/requests/{reference}", [&service, &pages](http::Request& req) {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return LoginFirst(req);
+        auto r = service.Find(p, std::string(req.PathParam("reference")));
+        if (!r || r->applicant_id != p->user_id) {
+            // Staff who follow an applicant's link land on their own view of it.
+            if (r && service.IsReviewer(p, r->type))
+                return Response::Redirect("/staff/requests/" + r->reference);
+            throw HttpError::NotFound("workflow.not_found");
+        }
+        return RequestPage(service, pages, req, *r, false);
+    });
+    router.Get("/requests/{reference}/documents/{id}", [&service](http::Request& req) {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        auto a = service.FindAttachment(p, std::string(req.PathParam("id")));
+        auto r = a ? service.Find(p, a->request_id) : std::nullopt;
+        if (!a || !r || r->reference != req.PathParam("reference"))
+            throw HttpError::NotFound("workflow.not_found");
+        return http::DocumentResponse(req, a->path, a->content_type, a->filename,
+                                      req.Query("inline") == "1");
+    });
+}
+
+}  // namespace govhub::workflow

@@ -183,6 +183,7 @@ Response HolidaysPage(WorkflowService& service, const render::PageRenderer& page
     View v;
     v.Set("year", year).Set("year_be", core::BuddhistYear(year));
     v.Set("prev", year - 1).Set("next", year + 1);
+    v.Set("prev_be", core::BuddhistYear(year - 1)).Set("next_be", core::BuddhistYear(year + 1));
     View rows = View::List();
     int pending = 0;
     for (const auto& h : service.Holidays(year)) {

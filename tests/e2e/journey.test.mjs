@@ -126,3 +126,28 @@ test('a sysadmin follows background jobs: the list, a job page, accessible in bo
   assert.deepEqual(await seriousViolations(page), [], 'admin jobs page (en)');
   await page.close();
 });
+
+test('a sysadmin confirms a lunar holiday of next year in the holiday table', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${govhub.url}/user/login?lang=th`);
+  await page.getByLabel('ชื่อผู้ใช้หรืออีเมล').fill('e2e-admin');
+  await page.getByLabel('รหัสผ่าน').fill('ดูแลระบบ-ทดสอบ-2569');
+  await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+  await page.getByRole('link', { name: 'วันหยุดราชการ' }).click();
+  await page.goto(`${govhub.url}/admin/holidays?year=2027`);
+  await page.getByRole('heading', { name: /วันหยุดราชการ พ\.ศ\. 2570/ }).waitFor();
+  assert.deepEqual(await seriousViolations(page), [], 'holidays page');
+  const row = page.locator('tr', { has: page.locator('time[datetime="2027-02-20"]') });
+  assert.match(await row.innerText(), /วันมาฆบูชา/);
+  assert.match(await row.innerText(), /รอยืนยัน/);
+  await shot(page, 'holidays-2570');
+  await row.getByText('แก้ไข', { exact: true }).click();
+  await row.getByLabel('ยืนยันแล้ว').check();
+  await row.getByRole('button', { name: 'บันทึก' }).click();
+  await page.getByRole('heading', { name: /พ\.ศ\. 2570/ }).waitFor();
+  const after = page.locator('tr', { has: page.locator('time[datetime="2027-02-20"]') });
+  assert.doesNotMatch(await after.innerText(), /รอยืนยัน/);
+  await page.goto(`${govhub.url}/admin/holidays?year=2027&lang=en`);
+  assert.deepEqual(await seriousViolations(page), [], 'holidays page (en)');
+  await page.close();
+});

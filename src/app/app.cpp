@@ -53,6 +53,7 @@
 #include "render/templates.hpp"
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
+#include "opendata/officers/officers.hpp"
 #include "workflow/audit.hpp"
 #include "workflow/routes.hpp"
 #include "workflow/service.hpp"
@@ -119,6 +120,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
         workflow::WorkflowConfig{.site_url = config_.site_url,
                                  .site_title = config_.site_title,
                                  .files_dir = config_.data_dir + "/workflow"});
+    P.workflow->Register(officers::MembershipType());
     P.schema = std::make_unique<catalog::CatalogSchema>(
         catalog::CatalogSchema::Load(P.web_dir + "/schema/gdc_dataset.json"));
     P.catalog = std::make_unique<catalog::CatalogService>(
@@ -184,7 +186,8 @@ void App::CopyFrom(const std::string& from_url) {
     auto report = db::CopyDatabase(*from, *parts_->db, {"search_", "catalog_state"},
                                    [](const db::TableCopy& t) {
                                        std::cout << "  " << t.table << ": " << t.rows << " rows\n";
-                                   });
+                                   },
+                                   {"holidays"});
     int64_t total = 0;
     for (const auto& t : report) total += t.rows;
     std::cout << "done: " << report.size() << " tables, " << total << " rows\n";
@@ -295,6 +298,7 @@ int App::Serve() {
     accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
     jobs::RegisterRoutes(router, actions, *P.jobs, *P.pages);
     workflow::RegisterRoutes(router, *P.workflow, *P.pages);
+    officers::RegisterRoutes(router, *P.workflow, *P.catalog, *P.pages);
     ckan_api::RegisterCatalogActions(actions, *P.catalog);
     catalog::RegisterRoutes(
         router, *P.catalog, *P.pages,

@@ -97,7 +97,8 @@ std::vector<std::string> TableColumns(Connection& c, const std::string& table) {
 
 std::vector<TableCopy> CopyDatabase(Database& from, Database& to,
                                     const std::vector<std::string>& derived_prefixes,
-                                    const std::function<void(const TableCopy&)>& progress) {
+                                    const std::function<void(const TableCopy&)>& progress,
+                                    const std::vector<std::string>& seeded) {
     std::vector<TableCopy> report;
     to.Write([&](Connection& dst) {
         std::vector<std::string> tables;
@@ -107,6 +108,10 @@ std::vector<TableCopy> CopyDatabase(Database& from, Database& to,
             if (!derived) tables.push_back(t);
         }
         for (const auto& t : tables) {
+            if (std::find(seeded.begin(), seeded.end(), t) != seeded.end()) {
+                dst.Exec("DELETE FROM " + Quote(t));
+                continue;
+            }
             if (dst.One("SELECT 1 FROM " + Quote(t) + " LIMIT 1"))
                 throw std::runtime_error("the target database is not empty (table " + t +
                                          " has rows); copy into a freshly created database");

@@ -18,10 +18,12 @@ struct TableCopy {
 // transaction: COPY on PostgreSQL, batched INSERTs on SQLite. The target must hold no rows yet.
 // Identity sequences are moved past the copied ids. Throws (and copies nothing) on any error.
 // Tables whose names start with one of `derived_prefixes` hold data rebuilt from the others
-// (search indexes, whose layout differs per engine): they are not copied.
+// (search indexes, whose layout differs per engine): they are not copied. Tables in `seeded`
+// hold rows the migrations put there (the holiday table): the source's rows replace them.
 std::vector<TableCopy> CopyDatabase(Database& from, Database& to,
                                     const std::vector<std::string>& derived_prefixes,
-                                    const std::function<void(const TableCopy&)>& progress = {});
+                                    const std::function<void(const TableCopy&)>& progress = {},
+                                    const std::vector<std::string>& seeded = {});
 
 // Tables of the schema (without schema_migrations), parents before children.
 std::vector<std::string> TablesInDependencyOrder(Connection& c);

@@ -59,6 +59,12 @@ struct RequestType {
     // The applicant's page for a request, given its reference (links in e-mails).
     std::function<std::string(const std::string& reference)> applicant_path;
     std::function<std::string(const std::string& reference)> staff_path;
+    // Data fields shown masked everywhere but the reviewer's page of the request, where each
+    // view is recorded in the audit log (citizen ID numbers).
+    std::vector<std::string> sensitive_fields;
+    // The order a request's data is shown in (others follow); a value with a label at
+    // workflow.<type>.value.<field>.<value> is shown by it.
+    std::vector<std::string> display_fields;
 
     const StateDef* State(const std::string& id) const {
         for (const auto& s : states)

@@ -1,8 +1,11 @@
 // The workflow's pages, shared by every request type: the holiday table, the staff queue, a
 // request as staff and as its applicant see it.
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "accounts/middleware.hpp"
+#include "core/citizen_id.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/i18n.hpp"
@@ -98,13 +101,37 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     // The request's data, in the order it was given, labelled by the type.
     View fields = View::List();
     Json data = Json::parse(r.data_json, nullptr, false);
+    const RequestType& type = service.Type(r.type);
+    bool shown_in_full = false;
+    std::vector<std::string> keys = type.display_fields;
     if (data.is_object())
-        for (auto it = data.begin(); it != data.end(); ++it) {
+        for (auto it = data.begin(); it != data.end(); ++it)
+            if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) keys.push_back(it.key());
+    if (data.is_object())
+        for (const auto& key : keys) {
+            auto it = data.find(key);
+            if (it == data.end()) continue;
             View f;
-            f.Set("label", Label(pages, locale, r.type, "field", it.key()));
-            f.Set("value", it->is_string() ? it->get<std::string>() : it->dump());
+            std::string value = it->is_string() ? it->get<std::string>() : it->dump();
+            std::string value_key = "workflow." + r.type + ".value." + key + "." + value;
+            if (std::string shown = pages.T(locale, value_key); shown != value_key) value = shown;
+            const auto& sensitive = type.sensitive_fields;
+            if (std::find(sensitive.begin(), sensitive.end(), key) != sensitive.end()) {
+                // In full for the reviewer, recorded; masked for everyone else.
+                bool digits = core::ParseCitizenId(value).has_value();
+                if (staff) {
+                    shown_in_full = true;
+                    if (digits) value = core::FormatCitizenId(value);
+                } else {
+                    value = digits ? core::MaskCitizenId(value) : std::string(value.size(), 'X');
+                }
+                f.Set("sensitive", true);
+            }
+            f.Set("label", Label(pages, locale, r.type, "field", key));
+            f.Set("value", value);
             fields.Push(std::move(f));
         }
+    if (shown_in_full && p) service.RecordSensitiveView(*p, r, req.client_ip);
     v.Set("has_fields", !fields.items().empty()).Set("fields", std::move(fields));
     View docs = View::List();
     for (const auto& a : service.Attachments(p, r)) {
@@ -135,6 +162,19 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
         history.Push(std::move(e));
     }
     v.Set("history", std::move(history));
+    View uploads = View::List();
+    std::set<std::string> kinds;
+    if (!staff && r.closed.empty())
+        for (const TransitionDef* d : service.Available(p, r))
+            if (d->actor == Actor::kApplicant)
+                for (const auto& kind : d->required_attachments)
+                    if (kinds.insert(kind).second) {
+                        View u;
+                        u.Set("kind", kind).Set("label", Label(pages, locale, r.type, "document", kind));
+                        u.Set("help", pages.T(locale, "workflow." + r.type + ".document_help." + kind));
+                        uploads.Push(std::move(u));
+                    }
+    v.Set("has_uploads", !uploads.items().empty()).Set("uploads", std::move(uploads));
     View steps = View::List();
     for (const TransitionDef* d : service.Available(p, r)) {
         if (staff == (d->actor == Actor::kApplicant)) continue;
@@ -348,6 +388,25 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
         }
         return RequestPage(service, pages, req, *r, false);
     });
+    router.Post(
+        "/requests/{reference}/documents",
+        [&service, &pages](http::Request& req) {
+            const auto& p = SignedIn(req);
+            auto r = service.Find(&p, std::string(req.PathParam("reference")));
+            if (!r || r->applicant_id != p.user_id) throw HttpError::NotFound("workflow.not_found");
+            std::string kind = req.FormValue("kind");
+            const http::Part* part = req.FilePart("document");
+            try {
+                if (!part || !part->file || part->size == 0)
+                    throw HttpError::Validation({{kind.empty() ? "document" : kind, "workflow.file_empty"}});
+                service.Attach(p, r->id, kind, part->file->path(), part->filename);
+            } catch (const HttpError& e) {
+                if (e.fields().empty()) throw;
+                return RequestPage(service, pages, req, *r, false, e.fields());
+            }
+            return Response::Redirect("/requests/" + r->reference);
+        },
+        {.body_limit = 12 << 20, .upload = true, .rate_limit = "form"});
     router.Get("/requests/{reference}/documents/{id}", [&service](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
         auto a = service.FindAttachment(p, std::string(req.PathParam("id")));

@@ -183,6 +183,22 @@ std::string WorkflowService::SearchText(const Request& r) const {
     return core::ToLower(r.reference + " " + compact + " " + r.subject);
 }
 
+void WorkflowService::RecordSensitiveView(const accounts::Principal& p, const Request& r,
+                                          const std::string& ip) {
+    const RequestType& t = Type(r.type);
+    if (t.sensitive_fields.empty()) return;
+    db_.Write([&](db::Connection& c) {
+        RecordAudit(c, {.actor_id = p.user_id,
+                        .action = "workflow.view_sensitive",
+                        .object_type = "workflow_request",
+                        .object_id = r.id,
+                        .details_json = Json{{"reference", r.reference},
+                                             {"fields", t.sensitive_fields}}
+                                            .dump(),
+                        .ip = ip});
+    });
+}
+
 std::optional<std::string> WorkflowService::ApplicantName(const std::string& user_id,
                                                           const std::string& locale) {
     auto u = accounts_.FindUserById(user_id);

@@ -95,6 +95,9 @@ class WorkflowService {
     std::optional<Attachment> FindAttachment(const accounts::Principal* p,
                                              const std::string& attachment_id);
 
+    // Records that `p` was shown the request's sensitive fields in full.
+    void RecordSensitiveView(const accounts::Principal& p, const Request& r, const std::string& ip);
+
     // A person's name as a page shows it (applicants, reviewers in the history).
     std::optional<std::string> ApplicantName(const std::string& user_id,
                                              const std::string& locale);

@@ -23,7 +23,7 @@ def test_copy_a_site_into_a_new_database(smtp):
                          headers={"Authorization": admin_token}).status == 200
     source_url = old.database_url or "sqlite:%s/govhub.db" % old.data_dir
     counts = {t: int(old.query("SELECT COUNT(*) FROM %s" % t)[0][0])
-              for t in ("users", "audit_log", "jobs", "job_log", "api_tokens", "sessions", "datasets")}
+              for t in ("users", "audit_log", "jobs", "job_log", "api_tokens", "sessions", "datasets", "holidays")}
     assert all(counts.values()), counts
     assert old.stop() == 0
 

@@ -1,0 +1,192 @@
+#include "opendata/officers/officers.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/middleware.hpp"
+#include "accounts/store.hpp"
+#include "core/citizen_id.hpp"
+#include "core/error.hpp"
+#include "core/strings.hpp"
+
+namespace govhub::officers {
+namespace {
+
+using Json = nlohmann::json;
+using render::View;
+using workflow::Actor;
+using workflow::Clock;
+
+const char* kFields[] = {"organization", "position", "citizen_id", "office_phone",
+                         "mobile",       "work_email", "role"};
+
+std::string Digits(const std::string& s) {
+    std::string out;
+    for (char c : s)
+        if (c >= '0' && c <= '9') out += c;
+    return out;
+}
+
+bool PhoneLike(const std::string& s, bool mobile) {
+    for (char c : s)
+        if (!(c >= '0' && c <= '9') && c != '-' && c != ' ' && c != '+' && c != '(' && c != ')')
+            return false;
+    std::string d = Digits(s);
+    if (mobile) return d.size() == 10 && d[0] == '0' && (d[1] == '6' || d[1] == '8' || d[1] == '9');
+    return d.size() >= 9 && d.size() <= 10 && d[0] == '0';
+}
+
+bool EmailLike(const std::string& s) {
+    auto at = s.find('@');
+    return s.size() <= 254 && at != std::string::npos && at > 0 && at == s.rfind('@') &&
+           s.find('.', at) != std::string::npos && s.find(' ') == std::string::npos &&
+           s.back() != '.';
+}
+
+Json OrganizationOf(catalog::CatalogService& catalog, const std::string& id) {
+    for (const auto& o : catalog.OrganizationList(true))
+        if (o.value("id", "") == id) return o;
+    return nullptr;
+}
+
+http::Response Form(catalog::CatalogService& catalog, const render::PageRenderer& pages,
+                    http::Request& req, const std::map<std::string, std::string>& typed,
+                    const std::vector<FieldError>& errors = {}) {
+    View v;
+    View orgs = View::List();
+    for (const auto& o : catalog.OrganizationList(true)) {
+        View item;
+        item.Set("id", o.value("id", "")).Set("title", o.value("title", o.value("name", "")));
+        item.Set("selected", typed.count("organization") && typed.at("organization") == o.value("id", ""));
+        orgs.Push(std::move(item));
+    }
+    v.Set("organizations", std::move(orgs));
+    for (const auto& f : kFields) v.Set(f, typed.count(f) ? typed.at(f) : "");
+    v.Set("role_admin", typed.count("role") && typed.at("role") == "admin");
+    if (!errors.empty()) pages.AddErrors(v, errors, req.locale);
+    return http::Response::Html(pages.Render("officers/apply", std::move(v),
+                                             accounts::PageContextOf(req), "officers.title"),
+                                errors.empty() ? 200 : 409);
+}
+
+}  // namespace
+
+workflow::RequestType MembershipType() {
+    workflow::RequestType t;
+    t.id = kType;
+    t.prefix = "OM";
+    t.sla_unit = core::SlaUnit::kClockHours;
+    t.sla_amount = 24;
+    t.initial_state = "draft";
+    t.states = {{"draft", Clock::kStopped},
+                {"submitted", Clock::kRuns},
+                {"needs_info", Clock::kPaused},
+                {"approved", Clock::kStopped, true},
+                {"rejected", Clock::kStopped, true},
+                {"withdrawn", Clock::kStopped, true}};
+    t.transitions = {
+        {.id = "submit",
+         .from = {"draft"},
+         .to = "submitted",
+         .actor = Actor::kApplicant,
+         .required_fields = {"organization", "position", "citizen_id", "office_phone", "mobile",
+                             "work_email", "role"},
+         .required_attachments = {"signed_application"},
+         .notify_reviewers = true},
+        {.id = "ask_info",
+         .from = {"submitted"},
+         .to = "needs_info",
+         .actor = Actor::kReviewer,
+         .note_required = true},
+        {.id = "resubmit",
+         .from = {"needs_info"},
+         .to = "submitted",
+         .actor = Actor::kApplicant,
+         .notify_reviewers = true},
+        {.id = "approve",
+         .from = {"submitted"},
+         .to = "approved",
+         .actor = Actor::kReviewer,
+         // The role in the agency comes with the approval, in its transaction.
+         .effect =
+             [](db::Connection& c, const workflow::Request& r, const accounts::Principal&) {
+                 Json data = Json::parse(r.data_json, nullptr, false);
+                 std::string role = data.is_object() ? data.value("role", "editor") : "editor";
+                 if (r.organization_id.empty())
+                     throw HttpError::Validation({{"organization", "officers.no_organization"}});
+                 accounts::store::SetMembership(
+                     c, r.applicant_id, "organization", r.organization_id,
+                     role == "admin" ? accounts::Capacity::kAdmin : accounts::Capacity::kEditor);
+             }},
+        {.id = "reject",
+         .from = {"submitted", "needs_info"},
+         .to = "rejected",
+         .actor = Actor::kReviewer,
+         .note_required = true},
+        {.id = "withdraw",
+         .from = {"draft", "needs_info"},
+         .to = "withdrawn",
+         .actor = Actor::kApplicant,
+         .notify_applicant = false},
+    };
+    t.applicant_path = [](const std::string& ref) { return "/requests/" + ref; };
+    t.staff_path = [](const std::string& ref) { return "/staff/requests/" + ref; };
+    t.sensitive_fields = {"citizen_id"};
+    t.display_fields = {"organization", "position", "role",  "citizen_id",
+                        "office_phone", "mobile",   "work_email"};
+    return t;
+}
+
+void RegisterRoutes(http::Router& router, workflow::WorkflowService& workflow,
+                    catalog::CatalogService& catalog, const render::PageRenderer& pages) {
+    router.Get("/opendata/officer", [&workflow, &catalog, &pages](http::Request& req) {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return http::Response::Redirect("/user/login?next=%2Fopendata%2Fofficer");
+        // One open application at a time: the form leads to it.
+        for (const auto& r : workflow.Mine(*p, kType))
+            if (r.closed.empty()) return http::Response::Redirect("/requests/" + r.reference);
+        return Form(catalog, pages, req, {});
+    });
+    router.Post(
+        "/opendata/officer",
+        [&workflow, &catalog, &pages](http::Request& req) {
+            const accounts::Principal* p = accounts::CurrentUser(req);
+            if (!p) throw HttpError::Unauthorized();
+            std::map<std::string, std::string> typed;
+            for (const auto& f : kFields) typed[f] = core::Trim(req.FormValue(f));
+            std::vector<FieldError> errors;
+            Json org = OrganizationOf(catalog, typed["organization"]);
+            if (org.is_null()) errors.push_back({"organization", "officers.choose_organization"});
+            if (typed["position"].empty()) errors.push_back({"position", "form.required"});
+            if (typed["position"].size() > 200) errors.push_back({"position", "form.too_long"});
+            auto cid = core::ParseCitizenId(typed["citizen_id"]);
+            if (!cid) errors.push_back({"citizen_id", "officers.bad_citizen_id"});
+            if (!PhoneLike(typed["office_phone"], false))
+                errors.push_back({"office_phone", "officers.bad_phone"});
+            if (!PhoneLike(typed["mobile"], true)) errors.push_back({"mobile", "officers.bad_mobile"});
+            if (!EmailLike(typed["work_email"])) errors.push_back({"work_email", "officers.bad_email"});
+            if (typed["role"] != "editor" && typed["role"] != "admin")
+                errors.push_back({"role", "officers.choose_role"});
+            for (const auto& r : workflow.Mine(*p, kType))
+                if (r.closed.empty()) return http::Response::Redirect("/requests/" + r.reference);
+            if (!errors.empty()) return Form(catalog, pages, req, typed, errors);
+            Json data = {{"organization", org.value("title", org.value("name", ""))},
+                         {"position", typed["position"]},
+                         {"citizen_id", *cid},
+                         {"office_phone", typed["office_phone"]},
+                         {"mobile", Digits(typed["mobile"])},
+                         {"work_email", core::ToLower(typed["work_email"])},
+                         {"role", typed["role"]}};
+            std::string name = req.locale == "en" ? p->display_name_en : p->display_name_th;
+            auto r = workflow.Create(*p,
+                                     {.type = kType,
+                                      .organization_id = org.value("id", ""),
+                                      .subject = (name.empty() ? p->name : name) + " / " +
+                                                 org.value("title", ""),
+                                      .data_json = data.dump()},
+                                     req.client_ip);
+            return http::Response::Redirect("/requests/" + r.reference);
+        },
+        {.rate_limit = "form"});
+}
+
+}  // namespace govhub::officers

@@ -1,0 +1,130 @@
+"""Government-officer membership on the workflow engine: the application form with its checks,
+the signed scan, the reviewer's queue and page (the citizen ID in full only there, each view
+audited), approval granting the agency role at once, and the 24-hour clock."""
+import html
+import re
+import uuid
+
+from accounts_helpers import login, registered_user
+from govhub_harness import Browser
+from test_catalog_api import call, ok
+
+GOOD = {"position": "นักวิชาการคอมพิวเตอร์ปฏิบัติการ", "citizen_id": "1-1011-12345-67-9",
+        "office_phone": "02-141-6789", "mobile": "081-234-5678", "work_email": "Somsri@Agency.go.th",
+        "role": "editor"}
+
+
+def upload(browser, path, fields, filename, content, content_type):
+    """A multipart form post, as a browser sends one."""
+    boundary = "----govhub" + uuid.uuid4().hex
+    body = b""
+    for k, v in fields.items():
+        body += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (boundary, k, v)).encode()
+    body += ("--%s\r\nContent-Disposition: form-data; name=\"document\"; filename=\"%s\"\r\n"
+             "Content-Type: %s\r\n\r\n" % (boundary, filename, content_type)).encode() + content + b"\r\n"
+    body += ("--%s--\r\n" % boundary).encode()
+    return browser.request("POST", path, body=body,
+                           headers={"Content-Type": "multipart/form-data; boundary=" + boundary})
+
+
+def text(r):
+    return html.unescape(r.text)
+
+
+def test_an_officer_applies_and_is_approved(server, smtp, sysadmin):
+    api = Browser(server)
+    org = ok(call(api, "organization_create", {"name": "om-agency-" + uuid.uuid4().hex[:6],
+                                               "title": "สำนักงานสถิติทดสอบ"}, sysadmin))
+    officer = Browser(server)
+    name = registered_user(officer, smtp, "officer")
+    form = officer.get("/opendata/officer")
+    assert form.status == 200 and "สำนักงานสถิติทดสอบ" in form.text
+
+    # Every field checked, and what was typed stays in the form.
+    bad = dict(GOOD, organization="no-such-org", citizen_id="1101112345678", mobile="02-123-4567",
+               office_phone="abc", work_email="not-an-email", role="sysadmin", position="")
+    r = officer.post_form("/opendata/officer", bad)
+    assert r.status == 409
+    for field in ("organization", "citizen_id", "mobile", "office_phone", "work_email", "role", "position"):
+        assert 'id="%s-error"' % field in r.text, field
+    assert 'value="1101112345678"' in r.text and "เลขประจำตัวประชาชน 13 หลักไม่ถูกต้อง" in text(r)
+    r = officer.post_form("/opendata/officer", dict(GOOD, organization=org["id"], position="<script>x</script>" * 20))
+    assert r.status == 409 and "<script>x" not in r.text
+
+    r = officer.post_form("/opendata/officer", dict(GOOD, organization=org["id"]))
+    assert r.status == 303
+    ref = r.header("Location").rsplit("/", 1)[1]
+    assert re.fullmatch(r"OM-25\d\d-[0-9A-HJKMNP-TV-Z]{6}", ref), ref
+    # The form now leads to the open application.
+    assert officer.get("/opendata/officer").header("Location") == "/requests/" + ref
+    page = officer.get("/requests/" + ref)
+    assert page.status == 200
+    # Masked for the applicant.
+    assert "1-1011-XXXXX-XX-9" in page.text and "1101112345679" not in page.text
+    assert "1-1011-12345-67-9" not in page.text
+    assert "ร่าง" in text(page) and "อัปโหลด" in text(page)
+
+    # Submitting needs the signed application; a file that is not PDF, JPEG or PNG is refused.
+    r = officer.post_form("/requests/" + ref, {"transition": "submit"}, csrf_page="/requests/" + ref)
+    assert r.status == 409 and "กรุณาอัปโหลดเอกสารนี้ก่อน" in text(r)
+    csrf = officer.csrf_from("/requests/" + ref)
+    r = upload(officer, "/requests/%s/documents" % ref, {"_csrf": csrf, "kind": "signed_application"},
+               "ใบสมัคร.pdf", b"<html><script>alert(1)</script>", "application/pdf")
+    assert r.status == 409 and "PDF, JPEG หรือ PNG" in text(r)
+    r = upload(officer, "/requests/%s/documents" % ref, {"_csrf": csrf, "kind": "signed_application"},
+               "ใบสมัคร.pdf", b"%PDF-1.7\n% signed scan\n", "application/pdf")
+    assert r.status == 303
+    r = officer.post_form("/requests/" + ref, {"transition": "submit"}, csrf_page="/requests/" + ref)
+    assert r.status == 303
+    page = officer.get("/requests/" + ref)
+    assert "รอตรวจสอบ" in text(page) and "กำหนดเสร็จ" in text(page)
+    # The applicant and the reviewers (here the sysadmin) hear of it by e-mail.
+    mail = smtp.wait_for(name + "@example.go.th", count=2)[-1]
+    assert ref in str(mail["Subject"])
+    smtp.wait_for("root-it@example.go.th")
+
+    # A stranger sees nothing of it.
+    stranger = Browser(server)
+    registered_user(stranger, smtp, "stranger")
+    assert stranger.get("/requests/" + ref).status == 404
+    assert stranger.get("/staff/requests/" + ref).status == 404
+
+    # The reviewer: the queue, then the request with the citizen ID in full, recorded.
+    admin = Browser(server)
+    assert login(admin, "root-it", "ผู้ดูแล-ทดสอบ-2569").status == 303
+    queue = admin.get("/staff/requests?q=" + ref.lower().replace("-", "+"))
+    assert queue.status == 200 and ref in queue.text
+    staff_page = admin.get("/staff/requests/" + ref)
+    assert "1-1011-12345-67-9" in staff_page.text and "ใบสมัคร.pdf" in staff_page.text
+    views = server.query("SELECT COUNT(*) FROM audit_log WHERE action = 'workflow.view_sensitive'"
+                         " AND details LIKE '%%%s%%'" % ref)
+    assert int(views[0][0]) >= 1
+    doc = re.search(r'href="(/requests/%s/documents/[0-9a-f-]+)"' % ref, staff_page.text).group(1)
+    d = admin.get(doc + "?inline=1")
+    assert d.status == 200 and d.body.startswith(b"%PDF") and d.header("Content-Disposition") == "inline"
+    assert stranger.get(doc).status == 404
+
+    # A rejection needs a reason; the approval grants the role in the agency at once.
+    r = admin.post_form("/staff/requests/" + ref, {"transition": "reject", "note": ""},
+                        csrf_page="/staff/requests/" + ref)
+    assert r.status == 409 and "กรุณาระบุเหตุผล" in text(r)
+    r = admin.post_form("/staff/requests/" + ref, {"transition": "approve"}, csrf_page="/staff/requests/" + ref)
+    assert r.status == 303
+    user_id = server.query("SELECT id FROM users WHERE name = '%s'" % name)[0][0]
+    role = server.query("SELECT capacity FROM memberships WHERE user_id = '%s' AND object_type = 'organization'"
+                        " AND object_id = '%s'" % (user_id, org["id"]))
+    assert role == [("editor",)] or [tuple(x) for x in role] == [("editor",)], role
+    page = officer.get("/requests/" + ref)
+    assert "อนุมัติแล้ว" in text(page) and "เสร็จสิ้น" in text(page)
+    # The history: created, submitted, approved, with who.
+    assert text(page).count("→") >= 2
+    # Once decided, no step is left to take.
+    r = admin.post_form("/staff/requests/" + ref, {"transition": "approve"}, csrf_page="/staff/requests/" + ref)
+    assert r.status == 409
+
+
+def test_the_application_needs_an_account(server):
+    r = Browser(server).get("/opendata/officer")
+    assert r.status == 303 and "/user/login" in r.header("Location")
+    r = Browser(server).post_form("/opendata/officer", GOOD, csrf=False)
+    assert r.status in (401, 403)

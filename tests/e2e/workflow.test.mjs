@@ -1,0 +1,92 @@
+// Browser journey: a government officer applies to publish for an agency, uploads the signed
+// application and submits; a sysadmin finds it in the queue, sees the scan beside the data and
+// approves; the officer sees the result. axe checks on every page; screenshots in
+// tests/artifacts/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { artifacts, launchChromium, seriousViolations, startGovhub } from './harness.mjs';
+
+let govhub;
+let browser;
+
+before(async () => {
+  govhub = await startGovhub();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await govhub?.stop();
+});
+
+const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+
+async function logIn(page, name, password) {
+  await page.goto(`${govhub.url}/user/login?lang=th`);
+  await page.getByLabel('ชื่อผู้ใช้หรืออีเมล').fill(name);
+  await page.getByLabel('รหัสผ่าน').fill(password);
+  await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+}
+
+test('an officer applies, a reviewer approves within the 24-hour clock', async () => {
+  govhub.cli('admin', 'create-user', '--name', 'wf-admin', '--email', 'wf-admin@example.go.th',
+    '--password', 'ดูแลคำขอ-ทดสอบ-2569', '--sysadmin');
+  govhub.cli('admin', 'create-user', '--name', 'wf-officer', '--email', 'wf-officer@example.go.th',
+    '--password', 'เจ้าหน้าที่-ทดสอบ-2569', '--fullname-th', 'สมศรี รักข้อมูล');
+  const token = govhub.cli('admin', 'create-token', 'wf-admin').trim();
+  const res = await fetch(`${govhub.url}/api/3/action/organization_create`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: token },
+    body: JSON.stringify({ name: 'nso-test', title: 'สำนักงานสถิติแห่งชาติ (ทดสอบ)' }),
+  });
+  assert.equal((await res.json()).success, true);
+
+  const officer = await (await browser.newContext({ locale: 'th-TH' })).newPage();
+  await logIn(officer, 'wf-officer', 'เจ้าหน้าที่-ทดสอบ-2569');
+  await officer.goto(`${govhub.url}/opendata/officer`);
+  assert.deepEqual(await seriousViolations(officer), [], 'application form');
+  // A wrong check digit is caught, and what was typed stays.
+  await officer.getByLabel('หน่วยงาน', { exact: true }).selectOption({ label: 'สำนักงานสถิติแห่งชาติ (ทดสอบ)' });
+  await officer.getByLabel('ตำแหน่ง', { exact: true }).fill('นักสถิติปฏิบัติการ');
+  await officer.getByLabel('เลขประจำตัวประชาชน', { exact: true }).fill('1-1011-12345-67-8');
+  await officer.getByLabel('โทรศัพท์สำนักงาน').fill('02-141-7500');
+  await officer.getByLabel('โทรศัพท์มือถือ').fill('089-123-4567');
+  await officer.getByLabel('อีเมลหน่วยงาน').fill('somsri@nso.go.th');
+  await officer.getByRole('button', { name: 'บันทึกและไปขั้นตอนถัดไป' }).click();
+  await officer.getByText('เลขประจำตัวประชาชน 13 หลักไม่ถูกต้อง').first().waitFor();
+  assert.equal(await officer.getByLabel('ตำแหน่ง', { exact: true }).inputValue(), 'นักสถิติปฏิบัติการ');
+  await shot(officer, 'officer-form-error');
+  await officer.getByLabel('เลขประจำตัวประชาชน', { exact: true }).fill('1-1011-12345-67-9');
+  await officer.getByRole('button', { name: 'บันทึกและไปขั้นตอนถัดไป' }).click();
+  await officer.getByText('1-1011-XXXXX-XX-9').waitFor();
+  const reference = (await officer.locator('h1 .mono').innerText()).trim();
+  assert.match(reference, /^OM-25\d\d-[0-9A-Z]{6}$/);
+  // The signed scan, then the submission.
+  const scan = path.join(artifacts, 'signed-application.pdf');
+  fs.writeFileSync(scan, '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  await officer.getByLabel('ใบสมัครที่ลงนามแล้ว').setInputFiles(scan);
+  await officer.getByRole('button', { name: 'อัปโหลด', exact: true }).click();
+  await officer.getByRole('link', { name: /signed-application\.pdf/ }).waitFor();
+  await officer.getByRole('button', { name: 'ส่งคำขอ' }).click();
+  await officer.getByText('รอตรวจสอบ').first().waitFor();
+  assert.match(await officer.locator('.sla').innerText(), /กำหนดเสร็จ/);
+  assert.deepEqual(await seriousViolations(officer), [], 'request page (applicant)');
+  await shot(officer, 'officer-request-submitted');
+
+  const admin = await (await browser.newContext({ locale: 'th-TH' })).newPage();
+  await logIn(admin, 'wf-admin', 'ดูแลคำขอ-ทดสอบ-2569');
+  await admin.getByRole('link', { name: 'คำขอ', exact: true }).click();
+  await admin.getByRole('link', { name: reference }).click();
+  await admin.getByText('1-1011-12345-67-9').waitFor();  // in full, for the reviewer only
+  assert.deepEqual(await seriousViolations(admin), [], 'request page (reviewer)');
+  await shot(admin, 'reviewer-request');
+  await admin.getByRole('button', { name: 'อนุมัติ', exact: true }).click();
+  await admin.getByText('อนุมัติแล้ว').first().waitFor();
+
+  await officer.reload();
+  await officer.getByText('อนุมัติแล้ว').first().waitFor();
+  await officer.goto(`${govhub.url}/requests?lang=en`);
+  assert.match(await officer.locator('table.requests').innerText(), /approved/);
+  assert.deepEqual(await seriousViolations(officer), [], 'my requests (en)');
+});

@@ -11,9 +11,11 @@ DEBIAN_PACKAGES=(
   libkainjow-mustache-dev libicu-dev libcli11-dev libgtest-dev libgmock-dev libpq-dev
   # the datastore's readers and writers
   libuchardet-dev libarchive-dev libexpat1-dev libfreexl-dev libgdal-dev libxlsxwriter-dev
+  # documents: PDFs with Thai shaping, QR codes
+  libpango1.0-dev libcairo2-dev libqrencode-dev
   # runtime and test peers
   fonts-thai-tlwg python3 python3-pytest python3-aiosmtpd chromium nginx-light wrk curl
-  libspreadsheet-writeexcel-perl python3-openpyxl
+  libspreadsheet-writeexcel-perl python3-openpyxl poppler-utils
   postgresql-15
 )
 

@@ -298,7 +298,8 @@ int App::Serve() {
     accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
     jobs::RegisterRoutes(router, actions, *P.jobs, *P.pages);
     workflow::RegisterRoutes(router, *P.workflow, *P.pages);
-    officers::RegisterRoutes(router, *P.workflow, *P.catalog, *P.pages);
+    officers::RegisterRoutes(router, *P.workflow, *P.catalog, *P.pages, config_.site_url,
+                             config_.data_dir + "/tmp");
     ckan_api::RegisterCatalogActions(actions, *P.catalog);
     catalog::RegisterRoutes(
         router, *P.catalog, *P.pages,

@@ -59,6 +59,8 @@ struct RequestType {
     // The applicant's page for a request, given its reference (links in e-mails).
     std::function<std::string(const std::string& reference)> applicant_path;
     std::function<std::string(const std::string& reference)> staff_path;
+    // A document the applicant prints and signs (a PDF), given the reference; empty if none.
+    std::function<std::string(const std::string& reference)> print_path;
     // Data fields shown masked everywhere but the reviewer's page of the request, where each
     // view is recorded in the audit log (citizen ID numbers).
     std::vector<std::string> sensitive_fields;

@@ -175,6 +175,7 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
                         uploads.Push(std::move(u));
                     }
     v.Set("has_uploads", !uploads.items().empty()).Set("uploads", std::move(uploads));
+    if (type.print_path) v.Set("print_href", type.print_path(r.reference)).Set("has_print", true);
     View steps = View::List();
     for (const TransitionDef* d : service.Available(p, r)) {
         if (staff == (d->actor == Actor::kApplicant)) continue;

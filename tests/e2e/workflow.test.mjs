@@ -62,6 +62,11 @@ test('an officer applies, a reviewer approves within the 24-hour clock', async (
   await officer.getByText('1-1011-XXXXX-XX-9').waitFor();
   const reference = (await officer.locator('h1 .mono').innerText()).trim();
   assert.match(reference, /^OM-25\d\d-[0-9A-Z]{6}$/);
+  // The application to print and sign, kept with the screenshots.
+  const pdfLink = officer.getByRole('link', { name: 'ดาวน์โหลดใบสมัครเพื่อลงนาม (PDF)' });
+  const pdf = await officer.request.get(`${govhub.url}${await pdfLink.getAttribute('href')}`);
+  assert.equal(pdf.status(), 200);
+  fs.writeFileSync(path.join(artifacts, 'officer-application.pdf'), await pdf.body());
   // The signed scan, then the submission.
   const scan = path.join(artifacts, 'signed-application.pdf');
   fs.writeFileSync(scan, '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');

@@ -2,7 +2,10 @@
 the signed scan, the reviewer's queue and page (the citizen ID in full only there, each view
 audited), approval granting the agency role at once, and the 24-hour clock."""
 import html
+import os
 import re
+import subprocess
+import tempfile
 import uuid
 
 from accounts_helpers import login, registered_user
@@ -63,6 +66,24 @@ def test_an_officer_applies_and_is_approved(server, smtp, sysadmin):
     assert "1-1011-XXXXX-XX-9" in page.text and "1101112345679" not in page.text
     assert "1-1011-12345-67-9" not in page.text
     assert "ร่าง" in text(page) and "อัปโหลด" in text(page)
+
+    # The application to print and sign: Thai text, the reference, a QR code to the request.
+    assert '/opendata/officer/%s/application.pdf' % ref in page.text
+    pdf = officer.get("/opendata/officer/%s/application.pdf" % ref)
+    assert pdf.status == 200 and pdf.body.startswith(b"%PDF-")
+    assert pdf.header("Content-Type") == "application/pdf"
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as f:
+        f.write(pdf.body)
+    try:
+        words = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True, text=True).stdout
+    finally:
+        os.unlink(f.name)
+    # pdftotext splits lines and may space out Thai marks: compare without white space.
+    words = re.sub(r"\s+", "", words)
+    for expected in ("ใบสมัครสมาชิกสำหรับเจ้าหน้าที่หน่วยงานภาครัฐ", ref, "สำนักงานสถิติทดสอบ",
+                     "1-1011-12345-67-9", "ผู้บังคับบัญชา", "นักวิชาการคอมพิวเตอร์ปฏิบัติการ"):
+        assert re.sub(r"\s+", "", expected) in words, (expected, words[:500])
+    assert Browser(server).get("/opendata/officer/%s/application.pdf" % ref).status == 404
 
     # Submitting needs the signed application; a file that is not PDF, JPEG or PNG is refused.
     r = officer.post_form("/requests/" + ref, {"transition": "submit"}, csrf_page="/requests/" + ref)

@@ -14,7 +14,9 @@ inline constexpr const char* kType = "officer_membership";
 workflow::RequestType MembershipType();
 
 // /opendata/officer: the application form; the rest runs on the workflow's request pages.
+// /opendata/officer/{reference}/application.pdf: the application to print and sign.
 void RegisterRoutes(http::Router& router, workflow::WorkflowService& workflow,
-                    catalog::CatalogService& catalog, const render::PageRenderer& pages);
+                    catalog::CatalogService& catalog, const render::PageRenderer& pages,
+                    const std::string& site_url, const std::string& tmp_dir);
 
 }  // namespace govhub::officers

@@ -1,0 +1,66 @@
+#include "render/pdf.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+namespace govhub::render {
+namespace {
+
+std::string Capture(const std::string& command) {
+    std::string out;
+    std::array<char, 4096> buf;
+    FILE* p = ::popen(command.c_str(), "r");
+    if (!p) return out;
+    while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    ::pclose(p);
+    return out;
+}
+
+TEST(Pdf, ThaiTextComesBackOutOfTheDocument) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("govhub-pdf-" + std::to_string(::getpid()) + ".pdf");
+    {
+        PdfWriter pdf(path.string());
+        pdf.Qr("https://data.example.go.th/requests/OM-2569-7KQ4PX", "OM-2569-7KQ4PX");
+        pdf.Title("ใบสมัครสมาชิกสำหรับเจ้าหน้าที่หน่วยงานภาครัฐ");
+        pdf.Field("ชื่อ-นามสกุล", "นางสาวสมศรี รักข้อมูล");
+        pdf.Field("ตำแหน่ง", "นักวิชาการคอมพิวเตอร์ปฏิบัติการ");
+        // Enough text to need a second page.
+        for (int i = 0; i < 60; ++i) pdf.Paragraph("ข้าพเจ้าขอรับรองว่าข้อมูลข้างต้นเป็นความจริงทุกประการ");
+        pdf.Signatures("ผู้สมัคร", "ผู้บังคับบัญชา");
+        pdf.Finish();
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::string head(5, '\0');
+    in.read(head.data(), 5);
+    EXPECT_EQ(head, "%PDF-");
+    // pdftotext (poppler) reads the text back: the Thai glyphs carry their characters.
+    std::string text = Capture("pdftotext -enc UTF-8 '" + path.string() + "' -");
+    EXPECT_NE(text.find("ใบสมัครสมาชิก"), std::string::npos) << text.substr(0, 400);
+    EXPECT_NE(text.find("นางสาวสมศรี รักข้อมูล"), std::string::npos);
+    EXPECT_NE(text.find("ผู้บังคับบัญชา"), std::string::npos);
+    std::string info = Capture("pdfinfo '" + path.string() + "'");
+    std::smatch pages;
+    ASSERT_TRUE(std::regex_search(info, pages, std::regex(R"(Pages:\s+(\d+))"))) << info;
+    EXPECT_GT(std::stoi(pages[1]), 1) << info;  // the text flowed onto further pages
+    std::string fonts = Capture("pdffonts '" + path.string() + "'");
+    EXPECT_NE(fonts.find("Laksaman"), std::string::npos) << fonts;
+    std::filesystem::remove(path);
+}
+
+TEST(Pdf, AnUnwritablePathIsAnError) {
+    EXPECT_THROW(
+        {
+            PdfWriter pdf("/nonexistent-dir/x.pdf");
+            pdf.Finish();
+        },
+        std::runtime_error);
+}
+
+}  // namespace
+}  // namespace govhub::render

@@ -61,6 +61,22 @@ struct ApiToken {
     std::string expires;  // empty: does not expire
 };
 
+// The administrator's user list.
+struct UserFilter {
+    std::string q;      // part of the name, e-mail or full name
+    std::string state;  // pending | active | suspended | cancelled; empty: every state
+    bool sysadmins_only = false;
+    std::string object_type;  // with object_id: members of that object only ("organization")
+    std::string object_id;
+    int limit = 50;
+    int offset = 0;
+};
+
+struct Membership {
+    std::string object_type, object_id;
+    Capacity capacity = Capacity::kMember;
+};
+
 enum class EmailTokenPurpose { kVerify, kReset };
 
 }  // namespace govhub::accounts

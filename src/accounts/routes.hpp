@@ -10,10 +10,14 @@ namespace govhub::accounts {
 void RegisterPages(http::Router& router, AccountService& service,
                    const render::PageRenderer& pages);
 void RegisterActions(ckan_api::ActionRegistry& actions, AccountService& service);
+// /admin/users and /admin/users/{name} (admin_pages.cpp): sysadmins only.
+void RegisterAdminPages(http::Router& router, AccountService& service,
+                        const render::PageRenderer& pages);
 
 inline void RegisterRoutes(http::Router& router, ckan_api::ActionRegistry& actions,
                            AccountService& service, const render::PageRenderer& pages) {
     RegisterPages(router, service, pages);
+    RegisterAdminPages(router, service, pages);
     RegisterActions(actions, service);
 }
 

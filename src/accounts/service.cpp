@@ -7,6 +7,7 @@
 #include "accounts/store.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/error.hpp"
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
@@ -64,8 +65,100 @@ AccountService::AccountService(db::Database& db, MailSender send_mail, const cor
                                AccountsConfig config)
     : db_(db), send_mail_(std::move(send_mail)), i18n_(i18n), config_(std::move(config)) {}
 
+namespace {
+void RequireSysadmin(const Principal& p) {
+    if (!p.sysadmin) throw HttpError::Forbidden("admin.sysadmin_only");
+}
+const char* CapacityLabel(Capacity c) {
+    return c == Capacity::kAdmin ? "admin" : c == Capacity::kEditor ? "editor" : "member";
+}
+}  // namespace
+
+std::pair<std::vector<User>, int64_t> AccountService::ListUsers(const Principal& admin,
+                                                               UserFilter f) {
+    RequireSysadmin(admin);
+    f.q = core::Trim(f.q).substr(0, 200);
+    if (!f.state.empty() && !ParseUserState(f.state)) f.state.clear();
+    f.limit = std::clamp(f.limit, 1, 200);
+    f.offset = std::max(0, f.offset);
+    return db_.Read([&](db::Connection& c) {
+        return std::make_pair(store::SearchUsers(c, f), store::CountSearchUsers(c, f));
+    });
+}
+
+std::vector<Membership> AccountService::MembershipsOf(const Principal& admin,
+                                                      const std::string& user_id) {
+    RequireSysadmin(admin);
+    return db_.Read([&](db::Connection& c) { return store::MembershipsOf(c, user_id); });
+}
+
+User AccountService::SetUserState(const Principal& admin, const std::string& user_key,
+                                  UserState state, const std::string& reason,
+                                  const Caller& caller) {
+    RequireSysadmin(admin);
+    if (state != UserState::kActive && state != UserState::kSuspended)
+        throw HttpError::Validation({{"state", "admin.bad_state"}});
+    return db_.Write([&](db::Connection& c) {
+        auto u = store::FindUser(c, user_key);
+        if (!u) throw HttpError::NotFound("admin.no_such_user");
+        if (u->id == admin.user_id) throw HttpError::Validation({{"state", "admin.not_yourself"}});
+        if (u->state == UserState::kCancelled)
+            throw HttpError::Validation({{"state", "admin.cancelled_for_good"}});
+        std::string before = ToString(u->state);
+        store::SetState(c, u->id, state);
+        if (state == UserState::kSuspended) {
+            store::DeleteUserSessions(c, u->id);
+            store::DeleteUserTokens(c, u->id);
+        }
+        Audit(c, caller, state == UserState::kSuspended ? "user.suspend" : "user.reactivate",
+              "user", u->id,
+              "{\"from\":" + Q(before) + ",\"to\":" + Q(ToString(state)) +
+                  ",\"reason\":" + Q(core::Trim(reason).substr(0, 1000)) + "}");
+        u->state = state;
+        return *u;
+    });
+}
+
+User AccountService::SetSysadmin(const Principal& admin, const std::string& user_key,
+                                 bool sysadmin, const Caller& caller) {
+    RequireSysadmin(admin);
+    return db_.Write([&](db::Connection& c) {
+        auto u = store::FindUser(c, user_key);
+        if (!u) throw HttpError::NotFound("admin.no_such_user");
+        if (u->id == admin.user_id && !sysadmin)
+            throw HttpError::Validation({{"sysadmin", "admin.not_yourself"}});
+        store::SetSysadmin(c, u->id, sysadmin);
+        Audit(c, caller, sysadmin ? "user.sysadmin_grant" : "user.sysadmin_revoke", "user", u->id);
+        u->sysadmin = sysadmin;
+        return *u;
+    });
+}
+
+void AccountService::SetRole(const Principal& admin, const std::string& user_key,
+                             const std::string& object_type, const std::string& object_id,
+                             std::optional<Capacity> capacity, const Caller& caller) {
+    RequireSysadmin(admin);
+    db_.Write([&](db::Connection& c) {
+        auto u = store::FindUser(c, user_key);
+        if (!u) throw HttpError::NotFound("admin.no_such_user");
+        if (capacity)
+            store::SetMembership(c, u->id, object_type, object_id, *capacity);
+        else
+            store::RemoveMembership(c, u->id, object_type, object_id);
+        Audit(c, caller, "user.role", "user", u->id,
+              "{\"object_type\":" + Q(object_type) + ",\"object_id\":" + Q(object_id) +
+                  ",\"capacity\":" + (capacity ? Q(CapacityLabel(*capacity)) : "null") + "}");
+    });
+}
+
 std::optional<User> AccountService::FindUserById(const std::string& id) {
     return db_.Read([&](db::Connection& c) { return store::FindUserById(c, id); });
+}
+
+std::vector<User> AccountService::Holders(const std::string& object_type,
+                                          const std::string& object_id, Capacity min) {
+    return db_.Read(
+        [&](db::Connection& c) { return store::ActiveHolders(c, object_type, object_id, min); });
 }
 
 std::vector<User> AccountService::PeopleToNotify(const std::string& object_type,

@@ -107,8 +107,25 @@ class AccountService {
     NewApiToken CreateApiTokenAdmin(const std::string& user_key, const std::string& name);
     // Creates `admin` on an empty site; returns its one-time password, or nullopt when it exists.
     std::optional<std::string> EnsureInitialAdmin();
+    // The administrator's user list and actions (sysadmins only; each action audited).
+    std::pair<std::vector<User>, int64_t> ListUsers(const Principal& admin, UserFilter f);
+    std::vector<Membership> MembershipsOf(const Principal& admin, const std::string& user_id);
+    // active <-> suspended: a suspended account cannot log in, and loses its sessions and
+    // API tokens. Sysadmins cannot suspend themselves.
+    User SetUserState(const Principal& admin, const std::string& user_key, UserState state,
+                      const std::string& reason, const Caller& caller);
+    User SetSysadmin(const Principal& admin, const std::string& user_key, bool sysadmin,
+                     const Caller& caller);
+    // A role on an object (`capacity` empty: none), e.g. a reviewer of a kind of request.
+    void SetRole(const Principal& admin, const std::string& user_key,
+                 const std::string& object_type, const std::string& object_id,
+                 std::optional<Capacity> capacity, const Caller& caller);
+
     // For other services' notifications and checks (no permission check: not for display).
     std::optional<User> FindUserById(const std::string& id);
+    // Active users holding at least `min` on an object.
+    std::vector<User> Holders(const std::string& object_type, const std::string& object_id,
+                              Capacity min);
     // Who to tell about work on an object: its active holders of at least `min`, or the
     // active sysadmins when it has none.
     std::vector<User> PeopleToNotify(const std::string& object_type, const std::string& object_id,

@@ -1,6 +1,7 @@
 #include "accounts/store.hpp"
 
 #include "core/clock.hpp"
+#include "core/strings.hpp"
 
 namespace govhub::accounts {
 
@@ -254,6 +255,72 @@ std::vector<std::string> CapacitiesFrom(Capacity min) {
     return out;
 }
 }  // namespace
+
+namespace {
+std::string UserWhere(const UserFilter& f, std::vector<db::Value>& params) {
+    std::string where = " WHERE 1 = 1";
+    if (!f.q.empty()) {
+        std::string like = "%";
+        for (char ch : core::ToLower(f.q)) {
+            if (ch == '%' || ch == '_' || ch == '\\') like += '\\';
+            like += ch;
+        }
+        like += "%";
+        where += " AND (LOWER(u.name) LIKE ? ESCAPE '\\' OR LOWER(u.email) LIKE ? ESCAPE '\\' OR"
+                 " LOWER(u.fullname_th) LIKE ? ESCAPE '\\' OR LOWER(u.fullname_en) LIKE ? ESCAPE '\\')";
+        for (int i = 0; i < 4; ++i) params.emplace_back(like);
+    }
+    if (!f.state.empty()) {
+        where += " AND u.state = ?";
+        params.emplace_back(f.state);
+    }
+    if (f.sysadmins_only) where += " AND u.sysadmin = 1";
+    if (!f.object_type.empty()) {
+        where += " AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND"
+                 " m.object_type = ? AND m.object_id = ?)";
+        params.emplace_back(f.object_type);
+        params.emplace_back(f.object_id);
+    }
+    return where;
+}
+}  // namespace
+
+std::vector<User> SearchUsers(db::Connection& c, const UserFilter& f) {
+    std::vector<db::Value> params;
+    std::string where = UserWhere(f, params);
+    params.emplace_back(int64_t{f.limit});
+    params.emplace_back(int64_t{f.offset});
+    std::vector<User> out;
+    for (const auto& r : c.Query(std::string("SELECT ") + kUserColumns + " FROM users u" + where +
+                                     " ORDER BY u.name LIMIT ? OFFSET ?",
+                                 params))
+        out.push_back(ToUser(r));
+    return out;
+}
+
+int64_t CountSearchUsers(db::Connection& c, const UserFilter& f) {
+    std::vector<db::Value> params;
+    std::string where = UserWhere(f, params);
+    return c.One("SELECT COUNT(*) FROM users u" + where, params)->Int(0);
+}
+
+std::vector<Membership> MembershipsOf(db::Connection& c, const std::string& user_id) {
+    std::vector<Membership> out;
+    for (const auto& r : c.Query("SELECT object_type, object_id, capacity FROM memberships"
+                                 " WHERE user_id = ? ORDER BY object_type, object_id",
+                                 {user_id})) {
+        const std::string& v = r.Str(2);
+        out.push_back({r.Str(0), r.Str(1),
+                       v == "admin"    ? Capacity::kAdmin
+                       : v == "editor" ? Capacity::kEditor
+                                       : Capacity::kMember});
+    }
+    return out;
+}
+
+void DeleteUserTokens(db::Connection& c, const std::string& user_id) {
+    c.Exec("DELETE FROM api_tokens WHERE user_id = ?", {user_id});
+}
 
 std::vector<User> ActiveHolders(db::Connection& c, const std::string& object_type,
                                 const std::string& object_id, Capacity min) {

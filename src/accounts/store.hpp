@@ -43,6 +43,10 @@ std::vector<User> ActiveSysadmins(db::Connection& c);
 // Object ids of one type on which the user holds at least `min`.
 std::vector<std::string> HeldObjects(db::Connection& c, const std::string& user_id,
                                      const std::string& object_type, Capacity min);
+std::vector<User> SearchUsers(db::Connection& c, const UserFilter& f);
+int64_t CountSearchUsers(db::Connection& c, const UserFilter& f);
+std::vector<Membership> MembershipsOf(db::Connection& c, const std::string& user_id);
+void DeleteUserTokens(db::Connection& c, const std::string& user_id);
 std::optional<Capacity> FindMembership(db::Connection& c, const std::string& user_id,
                                        const std::string& object_type,
                                        const std::string& object_id);

@@ -300,6 +300,59 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
         return Response::Json(Json{{"holidays", out}}.dump());
     });
 
+    // Who reviews and administers each kind of request (sysadmins grant it).
+    auto roles_page = [&service, &pages](http::Request& req, const std::vector<FieldError>& errors,
+                                         const std::string& typed_user) {
+        View v;
+        View types = View::List();
+        for (const auto& id : service.TypeIds()) {
+            View t;
+            t.Set("id", id).Set("label", pages.T(req.locale, "workflow." + id + ".title"));
+            View staff = View::List();
+            auto admins = service.Staff(id, accounts::Capacity::kAdmin);
+            for (const auto& u : service.Staff(id, accounts::Capacity::kEditor)) {
+                bool admin = std::any_of(admins.begin(), admins.end(),
+                                         [&](const accounts::User& a) { return a.id == u.id; });
+                View s;
+                s.Set("name", u.name).Set("display", u.DisplayName(req.locale));
+                s.Set("role", pages.T(req.locale, admin ? "workflow.role_administrator"
+                                                        : "workflow.role_reviewer"));
+                staff.Push(std::move(s));
+            }
+            t.Set("has_staff", !staff.items().empty()).Set("staff", std::move(staff));
+            types.Push(std::move(t));
+        }
+        v.Set("types", std::move(types)).Set("typed_user", typed_user);
+        if (!errors.empty()) pages.AddErrors(v, errors, req.locale);
+        return Response::Html(pages.Render("workflow/roles", std::move(v),
+                                           accounts::PageContextOf(req), "workflow.roles_title"),
+                              errors.empty() ? 200 : 409);
+    };
+    router.Get("/staff/roles", [roles_page](http::Request& req) {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        if (!p) return LoginFirst(req);
+        if (!p->sysadmin) throw HttpError::Forbidden("admin.sysadmin_only");
+        return roles_page(req, {}, "");
+    });
+    router.Post("/staff/roles", [&service, roles_page](http::Request& req) {
+        const auto& p = SignedIn(req);
+        std::string user = core::Trim(req.FormValue("user"));
+        std::string role = req.FormValue("role");
+        std::optional<accounts::Capacity> capacity;
+        if (role == "reviewer") capacity = accounts::Capacity::kEditor;
+        if (role == "administrator") capacity = accounts::Capacity::kAdmin;
+        try {
+            if (role != "none" && !capacity)
+                throw HttpError::Validation({{"role", "workflow.choose_role"}});
+            service.SetStaff(p, user, req.FormValue("type"), capacity,
+                             {.principal = &p, .ip = req.client_ip, .locale = req.locale});
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            return roles_page(req, e.fields(), user);
+        }
+        return Response::Redirect("/staff/roles");
+    });
+
     router.Get("/staff/requests", [&service, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
         if (!p) return LoginFirst(req);

@@ -206,6 +206,25 @@ std::optional<std::string> WorkflowService::ApplicantName(const std::string& use
     return u->DisplayName(locale);
 }
 
+std::vector<accounts::User> WorkflowService::Staff(const std::string& type,
+                                                   accounts::Capacity min) {
+    Type(type);
+    return accounts_.Holders(kStaffObjectType, type, min);
+}
+
+void WorkflowService::SetStaff(const accounts::Principal& admin, const std::string& user_key,
+                               const std::string& type, std::optional<accounts::Capacity> capacity,
+                               const accounts::Caller& caller) {
+    if (!types_.count(type)) throw HttpError::Validation({{"type", "workflow.no_such_type"}});
+    if (core::Trim(user_key).empty()) throw HttpError::Validation({{"user", "form.required"}});
+    try {
+        accounts_.SetRole(admin, user_key, kStaffObjectType, type, capacity, caller);
+    } catch (const HttpError& e) {
+        if (e.status() == 404) throw HttpError::Validation({{"user", "admin.no_such_user"}});
+        throw;
+    }
+}
+
 bool WorkflowService::IsReviewer(const accounts::Principal* p, const std::string& type) {
     return accounts_.HasCapacity(p, kStaffObjectType, type, accounts::Capacity::kEditor);
 }

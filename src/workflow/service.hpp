@@ -102,6 +102,13 @@ class WorkflowService {
     std::optional<std::string> ApplicantName(const std::string& user_id,
                                              const std::string& locale);
 
+    // The staff of a type (reviewers: Capacity::kEditor and up; administrators: kAdmin), and
+    // granting or removing a role there (sysadmins; `capacity` empty removes it).
+    std::vector<accounts::User> Staff(const std::string& type, accounts::Capacity min);
+    void SetStaff(const accounts::Principal& admin, const std::string& user_key,
+                  const std::string& type, std::optional<accounts::Capacity> capacity,
+                  const accounts::Caller& caller);
+
     bool IsReviewer(const accounts::Principal* p, const std::string& type);
     bool IsAdministrator(const accounts::Principal* p, const std::string& type);
 

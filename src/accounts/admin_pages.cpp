@@ -1,0 +1,135 @@
+// The administrator's user list: search and filters, a user's page with suspend/reactivate and
+// the sysadmin role. Each action is audited by the service.
+#include "accounts/middleware.hpp"
+#include "accounts/routes.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "core/thai_date.hpp"
+
+namespace govhub::accounts {
+namespace {
+
+using http::Request;
+using http::Response;
+using render::View;
+
+std::string Date(const std::string& iso, const std::string& locale) {
+    int64_t us = iso.empty() ? -1 : core::ParseIsoMicros(iso);
+    return us < 0 ? "" : core::FormatDate(us, locale);
+}
+
+const Principal* Admin(Request& req) {
+    const Principal* p = CurrentUser(req);
+    if (p && !p->sysadmin) throw HttpError::Forbidden("admin.sysadmin_only");
+    return p;
+}
+
+View UserRow(const User& u, const render::PageRenderer& pages, const std::string& locale) {
+    View v;
+    v.Set("name", u.name)
+        .Set("display", u.DisplayName(locale))
+        .Set("email", u.email)
+        .Set("state", ToString(u.state))
+        .Set("state_label", pages.T(locale, std::string("admin.state_") + ToString(u.state)))
+        .Set("sysadmin", u.sysadmin)
+        .Set("created", Date(u.created, locale))
+        .Set("active", u.state == UserState::kActive)
+        .Set("suspended", u.state == UserState::kSuspended);
+    return v;
+}
+
+Response UserPage(AccountService& service, const render::PageRenderer& pages, Request& req,
+                  const Principal& admin, const User& u, const std::vector<FieldError>& errors = {}) {
+    View v = UserRow(u, pages, req.locale);
+    v.Set("yourself", u.id == admin.user_id);
+    View roles = View::List();
+    for (const auto& m : service.MembershipsOf(admin, u.id)) {
+        View r;
+        r.Set("object_type", pages.T(req.locale, "admin.object_" + m.object_type))
+            .Set("object_id", m.object_id)
+            .Set("capacity", pages.T(req.locale, std::string("admin.capacity_") +
+                                                     (m.capacity == Capacity::kAdmin    ? "admin"
+                                                      : m.capacity == Capacity::kEditor ? "editor"
+                                                                                        : "member")));
+        roles.Push(std::move(r));
+    }
+    v.Set("has_roles", !roles.items().empty()).Set("roles", std::move(roles));
+    if (!errors.empty()) pages.AddErrors(v, errors, req.locale);
+    return Response::Html(pages.Render("accounts/admin_user", std::move(v), PageContextOf(req),
+                                       u.name),
+                          errors.empty() ? 200 : 409);
+}
+
+}  // namespace
+
+void RegisterAdminPages(http::Router& router, AccountService& service,
+                        const render::PageRenderer& pages) {
+    router.Get("/admin/users", [&service, &pages](Request& req) {
+        const Principal* p = Admin(req);
+        if (!p) return Response::Redirect("/user/login?next=%2Fadmin%2Fusers");
+        UserFilter f{.q = req.Query("q"),
+                     .state = req.Query("state"),
+                     .sysadmins_only = req.Query("role") == "sysadmin"};
+        if (!req.Query("organization").empty()) {
+            f.object_type = "organization";
+            f.object_id = req.Query("organization");
+        }
+        auto page_no = core::ParseInt(req.Query("page"));
+        int page = page_no && *page_no >= 1 && *page_no <= 100000 ? static_cast<int>(*page_no) : 1;
+        f.offset = (page - 1) * f.limit;
+        auto [users, total] = service.ListUsers(*p, f);
+        View v;
+        View rows = View::List();
+        for (const auto& u : users) rows.Push(UserRow(u, pages, req.locale));
+        v.Set("has_users", !rows.items().empty()).Set("users", std::move(rows));
+        v.Set("total", total).Set("q", req.Query("q")).Set("organization", f.object_id);
+        v.Set("role_sysadmin", f.sysadmins_only);
+        View states = View::List();
+        for (const char* s : {"pending", "active", "suspended", "cancelled"}) {
+            View st;
+            st.Set("id", s).Set("label", pages.T(req.locale, std::string("admin.state_") + s));
+            st.Set("current", f.state == s);
+            states.Push(std::move(st));
+        }
+        v.Set("states", std::move(states));
+        v.Set("has_prev", page > 1).Set("prev", page - 1).Set("state", f.state);
+        v.Set("has_next", static_cast<int64_t>(page) * f.limit < total).Set("next", page + 1);
+        return Response::Html(
+            pages.Render("accounts/admin_users", std::move(v), PageContextOf(req), "admin.users_title"));
+    });
+    router.Get("/admin/users/{name}", [&service, &pages](Request& req) {
+        const Principal* p = Admin(req);
+        if (!p) return Response::Redirect("/user/login?next=%2Fadmin%2Fusers");
+        auto u = service.ViewUser(std::string(req.PathParam("name")), p);
+        if (!u) throw HttpError::NotFound("admin.no_such_user");
+        return UserPage(service, pages, req, *p, *u);
+    });
+    router.Post("/admin/users/{name}", [&service, &pages](Request& req) {
+        const Principal* p = Admin(req);
+        if (!p) throw HttpError::Unauthorized();
+        std::string name(req.PathParam("name"));
+        Caller caller{.principal = p, .ip = req.client_ip, .locale = req.locale};
+        std::string action = req.FormValue("action");
+        try {
+            if (action == "suspend")
+                service.SetUserState(*p, name, UserState::kSuspended, req.FormValue("reason"), caller);
+            else if (action == "reactivate")
+                service.SetUserState(*p, name, UserState::kActive, req.FormValue("reason"), caller);
+            else if (action == "grant_sysadmin")
+                service.SetSysadmin(*p, name, true, caller);
+            else if (action == "revoke_sysadmin")
+                service.SetSysadmin(*p, name, false, caller);
+            else
+                throw HttpError::Validation({{"action", "admin.bad_action"}});
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            auto u = service.ViewUser(name, p);
+            if (!u) throw HttpError::NotFound("admin.no_such_user");
+            return UserPage(service, pages, req, *p, *u, e.fields());
+        }
+        return Response::Redirect("/admin/users/" + core::UrlEncode(name));
+    });
+}
+
+}  // namespace govhub::accounts

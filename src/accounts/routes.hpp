@@ -13,11 +13,15 @@ void RegisterActions(ckan_api::ActionRegistry& actions, AccountService& service)
 // /admin/users and /admin/users/{name} (admin_pages.cpp): sysadmins only.
 void RegisterAdminPages(http::Router& router, AccountService& service,
                         const render::PageRenderer& pages);
+// /developer (developer_pages.cpp): the API landing page, a token at once, quick-starts.
+void RegisterDeveloperPages(http::Router& router, AccountService& service,
+                            const render::PageRenderer& pages);
 
 inline void RegisterRoutes(http::Router& router, ckan_api::ActionRegistry& actions,
                            AccountService& service, const render::PageRenderer& pages) {
     RegisterPages(router, service, pages);
     RegisterAdminPages(router, service, pages);
+    RegisterDeveloperPages(router, service, pages);
     RegisterActions(actions, service);
 }
 

@@ -1,0 +1,58 @@
+"""The developer landing page: a confirmed account gets its API token at once, and the
+quick-start examples on the page run as shown (curl, Python, Node.js) against this site."""
+import html
+import os
+import re
+import subprocess
+import tempfile
+import uuid
+
+from accounts_helpers import registered_user
+from govhub_harness import Browser
+from test_catalog_api import call, ok, record_dataset
+
+
+def snippet(page, lang):
+    m = re.search(r'<code id="quickstart-%s">(.*?)</code>' % lang, page, re.S)
+    assert m, lang
+    return html.unescape(m.group(1))
+
+
+def test_a_developer_gets_a_token_at_once_and_the_examples_run(server, smtp, sysadmin):
+    api = Browser(server)
+    org = "dev-org-" + uuid.uuid4().hex[:6]
+    ok(call(api, "organization_create", {"name": org, "title": "กรมทดสอบนักพัฒนา"}, sysadmin))
+    dataset = "dev-pop-" + uuid.uuid4().hex[:6]
+    ok(call(api, "package_create", record_dataset(org, dataset), sysadmin))
+
+    visitor = Browser(server).get("/developer")
+    assert visitor.status == 200 and 'href="/user/register"' in visitor.text
+    assert "YOUR-API-TOKEN" in visitor.text
+
+    dev = Browser(server)
+    name = registered_user(dev, smtp, "developer")
+    r = dev.post_form("/developer/token", {}, csrf_page="/developer")
+    assert r.status == 200
+    token = re.search(r'<code class="token" id="new-token">([^<]+)</code>', r.text).group(1)
+    assert len(token) >= 40
+    assert Browser(server).get("/api/3/action/user_show?id=" + name, headers={"Authorization": token}).status == 200
+
+    # The examples carry this site's address and the new token, and run as they stand.
+    page = r.text
+    curl = snippet(page, "curl")
+    assert token in curl and server.url in curl
+    out = subprocess.run(["bash", "-c", curl], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0 and dataset in out.stdout, out.stdout[:300]
+    py = subprocess.run(["/usr/bin/python3", "-c", snippet(page, "python")], capture_output=True, text=True,
+                        timeout=30)
+    assert py.returncode == 0 and dataset in py.stdout, (py.stdout, py.stderr)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "quickstart.mjs")
+        with open(path, "w") as f:
+            f.write(snippet(page, "javascript"))
+        js = subprocess.run(["node", path], capture_output=True, text=True, timeout=30)
+    assert js.returncode == 0 and dataset in js.stdout, (js.stdout, js.stderr)
+
+    # A token needs an account and the form's CSRF token.
+    assert Browser(server).post_form("/developer/token", {}, csrf=False).status in (303, 403)
+    assert dev.post_form("/developer/token", {}, csrf=False).status == 403

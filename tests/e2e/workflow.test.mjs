@@ -88,6 +88,13 @@ test('an officer applies, a reviewer approves within the 24-hour clock', async (
   await shot(admin, 'reviewer-request');
   await admin.getByRole('button', { name: 'อนุมัติ', exact: true }).click();
   await admin.getByText('อนุมัติแล้ว').first().waitFor();
+  // The administrator's other pages: users, staff roles; and the developer page.
+  for (const [url, name] of [['/admin/users?q=wf', 'admin-users'], ['/admin/users/wf-officer', 'admin-user'],
+                             ['/staff/roles', 'staff-roles'], ['/developer', 'developer']]) {
+    await admin.goto(`${govhub.url}${url}`);
+    assert.deepEqual(await seriousViolations(admin), [], url);
+    await shot(admin, name);
+  }
 
   await officer.reload();
   await officer.getByText('อนุมัติแล้ว').first().waitFor();

@@ -14,11 +14,6 @@ using http::Request;
 using http::Response;
 using render::View;
 
-std::string Date(const std::string& iso, const std::string& locale) {
-    int64_t us = iso.empty() ? -1 : core::ParseIsoMicros(iso);
-    return us < 0 ? "" : core::FormatDate(us, locale);
-}
-
 const Principal* Admin(Request& req) {
     const Principal* p = CurrentUser(req);
     if (p && !p->sysadmin) throw HttpError::Forbidden("admin.sysadmin_only");
@@ -33,14 +28,15 @@ View UserRow(const User& u, const render::PageRenderer& pages, const std::string
         .Set("state", ToString(u.state))
         .Set("state_label", pages.T(locale, std::string("admin.state_") + ToString(u.state)))
         .Set("sysadmin", u.sysadmin)
-        .Set("created", Date(u.created, locale))
+        .Set("created", core::FormatIsoDate(u.created, locale))
         .Set("active", u.state == UserState::kActive)
         .Set("suspended", u.state == UserState::kSuspended);
     return v;
 }
 
 Response UserPage(AccountService& service, const render::PageRenderer& pages, Request& req,
-                  const Principal& admin, const User& u, const std::vector<FieldError>& errors = {}) {
+                  const Principal& admin, const User& u,
+                  const std::vector<FieldError>& errors = {}) {
     View v = UserRow(u, pages, req.locale);
     v.Set("yourself", u.id == admin.user_id);
     View roles = View::List();
@@ -48,17 +44,21 @@ Response UserPage(AccountService& service, const render::PageRenderer& pages, Re
         View r;
         r.Set("object_type", pages.T(req.locale, "admin.object_" + m.object_type))
             .Set("object_id", m.object_id)
-            .Set("capacity", pages.T(req.locale, std::string("admin.capacity_") +
-                                                     (m.capacity == Capacity::kAdmin    ? "admin"
-                                                      : m.capacity == Capacity::kEditor ? "editor"
-                                                                                        : "member")));
+            .Set("href", m.object_type == "organization" ? "/organization/" + m.object_id
+                         : m.object_type == "workflow"   ? std::string("/staff/roles")
+                                                         : std::string())
+            .Set("capacity",
+                 pages.T(req.locale, std::string("admin.capacity_") +
+                                         (m.capacity == Capacity::kAdmin    ? "admin"
+                                          : m.capacity == Capacity::kEditor ? "editor"
+                                                                            : "member")));
         roles.Push(std::move(r));
     }
     v.Set("has_roles", !roles.items().empty()).Set("roles", std::move(roles));
     if (!errors.empty()) pages.AddErrors(v, errors, req.locale);
-    return Response::Html(pages.Render("accounts/admin_user", std::move(v), PageContextOf(req),
-                                       u.name),
-                          errors.empty() ? 200 : 409);
+    return Response::Html(
+        pages.Render("accounts/admin_user", std::move(v), PageContextOf(req), u.name),
+        errors.empty() ? 200 : 409);
 }
 
 }  // namespace
@@ -95,8 +95,8 @@ void RegisterAdminPages(http::Router& router, AccountService& service,
         v.Set("states", std::move(states));
         v.Set("has_prev", page > 1).Set("prev", page - 1).Set("state", f.state);
         v.Set("has_next", static_cast<int64_t>(page) * f.limit < total).Set("next", page + 1);
-        return Response::Html(
-            pages.Render("accounts/admin_users", std::move(v), PageContextOf(req), "admin.users_title"));
+        return Response::Html(pages.Render("accounts/admin_users", std::move(v), PageContextOf(req),
+                                           "admin.users_title"));
     });
     router.Get("/admin/users/{name}", [&service, &pages](Request& req) {
         const Principal* p = Admin(req);
@@ -113,7 +113,8 @@ void RegisterAdminPages(http::Router& router, AccountService& service,
         std::string action = req.FormValue("action");
         try {
             if (action == "suspend")
-                service.SetUserState(*p, name, UserState::kSuspended, req.FormValue("reason"), caller);
+                service.SetUserState(*p, name, UserState::kSuspended, req.FormValue("reason"),
+                                     caller);
             else if (action == "reactivate")
                 service.SetUserState(*p, name, UserState::kActive, req.FormValue("reason"), caller);
             else if (action == "grant_sysadmin")

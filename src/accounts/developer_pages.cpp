@@ -10,8 +10,8 @@ namespace {
 
 using render::View;
 
-http::Response Page(AccountService& service, const render::PageRenderer& pages,
-                    http::Request& req, const std::string& new_token) {
+http::Response Page(AccountService& service, const render::PageRenderer& pages, http::Request& req,
+                    const std::string& new_token) {
     const Principal* p = CurrentUser(req);
     const std::string site = service.config().site_url;
     const std::string token = new_token.empty() ? "YOUR-API-TOKEN" : new_token;
@@ -19,25 +19,35 @@ http::Response Page(AccountService& service, const render::PageRenderer& pages,
     v.Set("site", site).Set("signed_in", p != nullptr).Set("has_token", !new_token.empty());
     v.Set("token", new_token);
     if (p) v.Set("user", p->name);
-    v.Set("curl", "curl -G '" + site + "/api/3/action/package_search' \\\n"
-                  "  --data-urlencode 'q=ประชากร' --data-urlencode 'rows=5' \\\n"
-                  "  -H 'Authorization: " + token + "'");
+    v.Set("curl", "curl -G '" + site +
+                      "/api/3/action/package_search' \\\n"
+                      "  --data-urlencode 'q=ประชากร' --data-urlencode 'rows=5' \\\n"
+                      "  -H 'Authorization: " +
+                      token + "'");
     v.Set("python",
           "import json, urllib.parse, urllib.request\n\n"
-          "url = \"" + site + "/api/3/action/package_search?\" + urllib.parse.urlencode(\n"
-          "    {\"q\": \"ประชากร\", \"rows\": 5})\n"
-          "req = urllib.request.Request(url, headers={\"Authorization\": \"" + token + "\"})\n"
-          "with urllib.request.urlopen(req) as response:\n"
-          "    for dataset in json.load(response)[\"result\"][\"results\"]:\n"
-          "        print(dataset[\"name\"], dataset[\"title\"])\n");
+          "url = \"" +
+              site +
+              "/api/3/action/package_search?\" + urllib.parse.urlencode(\n"
+              "    {\"q\": \"ประชากร\", \"rows\": 5})\n"
+              "req = urllib.request.Request(url, headers={\"Authorization\": \"" +
+              token +
+              "\"})\n"
+              "with urllib.request.urlopen(req) as response:\n"
+              "    for dataset in json.load(response)[\"result\"][\"results\"]:\n"
+              "        print(dataset[\"name\"], dataset[\"title\"])\n");
     v.Set("javascript",
           "// quickstart.mjs (Node.js 18 or later): node quickstart.mjs\n"
-          "const url = new URL('" + site + "/api/3/action/package_search');\n"
-          "url.searchParams.set('q', 'ประชากร');\n"
-          "url.searchParams.set('rows', '5');\n"
-          "const response = await fetch(url, { headers: { Authorization: '" + token + "' } });\n"
-          "const { result } = await response.json();\n"
-          "for (const dataset of result.results) console.log(dataset.name, dataset.title);\n");
+          "const url = new URL('" +
+              site +
+              "/api/3/action/package_search');\n"
+              "url.searchParams.set('q', 'ประชากร');\n"
+              "url.searchParams.set('rows', '5');\n"
+              "const response = await fetch(url, { headers: { Authorization: '" +
+              token +
+              "' } });\n"
+              "const { result } = await response.json();\n"
+              "for (const dataset of result.results) console.log(dataset.name, dataset.title);\n");
     return http::Response::Html(
         pages.Render("accounts/developer", std::move(v), PageContextOf(req), "developer.title"));
 }
@@ -46,19 +56,17 @@ http::Response Page(AccountService& service, const render::PageRenderer& pages,
 
 void RegisterDeveloperPages(http::Router& router, AccountService& service,
                             const render::PageRenderer& pages) {
-    router.Get("/developer", [&service, &pages](http::Request& req) {
-        return Page(service, pages, req, "");
-    });
+    router.Get("/developer",
+               [&service, &pages](http::Request& req) { return Page(service, pages, req, ""); });
     // A token at once: the account is confirmed (it could log in), so it may use the API now.
-    router.Post(
-        "/developer/token",
-        [&service, &pages](http::Request& req) {
-            const Principal* p = CurrentUser(req);
-            if (!p) return http::Response::Redirect("/user/login?next=%2Fdeveloper");
-            auto t = service.CreateApiToken(*p, p->name, "developer", CallerOf(req));
-            return Page(service, pages, req, t.raw);
-        },
-        {.rate_limit = "form"});
+    router.Post("/developer/token",
+                [&service, &pages](http::Request& req) {
+                    const Principal* p = CurrentUser(req);
+                    if (!p) return http::Response::Redirect("/user/login?next=%2Fdeveloper");
+                    auto t = service.CreateApiToken(*p, p->name, "developer", CallerOf(req));
+                    return Page(service, pages, req, t.raw);
+                },
+                {.rate_limit = "form"});
 }
 
 }  // namespace govhub::accounts

@@ -75,7 +75,7 @@ const char* CapacityLabel(Capacity c) {
 }  // namespace
 
 std::pair<std::vector<User>, int64_t> AccountService::ListUsers(const Principal& admin,
-                                                               UserFilter f) {
+                                                                UserFilter f) {
     RequireSysadmin(admin);
     f.q = core::Trim(f.q).substr(0, 200);
     if (!f.state.empty() && !ParseUserState(f.state)) f.state.clear();
@@ -119,8 +119,8 @@ User AccountService::SetUserState(const Principal& admin, const std::string& use
     });
 }
 
-User AccountService::SetSysadmin(const Principal& admin, const std::string& user_key,
-                                 bool sysadmin, const Caller& caller) {
+User AccountService::SetSysadmin(const Principal& admin, const std::string& user_key, bool sysadmin,
+                                 const Caller& caller) {
     RequireSysadmin(admin);
     return db_.Write([&](db::Connection& c) {
         auto u = store::FindUser(c, user_key);

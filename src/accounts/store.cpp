@@ -266,8 +266,9 @@ std::string UserWhere(const UserFilter& f, std::vector<db::Value>& params) {
             like += ch;
         }
         like += "%";
-        where += " AND (LOWER(u.name) LIKE ? ESCAPE '\\' OR LOWER(u.email) LIKE ? ESCAPE '\\' OR"
-                 " LOWER(u.fullname_th) LIKE ? ESCAPE '\\' OR LOWER(u.fullname_en) LIKE ? ESCAPE '\\')";
+        where +=
+            " AND (LOWER(u.name) LIKE ? ESCAPE '\\' OR LOWER(u.email) LIKE ? ESCAPE '\\' OR"
+            " LOWER(u.fullname_th) LIKE ? ESCAPE '\\' OR LOWER(u.fullname_en) LIKE ? ESCAPE '\\')";
         for (int i = 0; i < 4; ++i) params.emplace_back(like);
     }
     if (!f.state.empty()) {
@@ -276,8 +277,9 @@ std::string UserWhere(const UserFilter& f, std::vector<db::Value>& params) {
     }
     if (f.sysadmins_only) where += " AND u.sysadmin = 1";
     if (!f.object_type.empty()) {
-        where += " AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND"
-                 " m.object_type = ? AND m.object_id = ?)";
+        where +=
+            " AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND"
+            " m.object_type = ? AND m.object_id = ?)";
         params.emplace_back(f.object_type);
         params.emplace_back(f.object_id);
     }

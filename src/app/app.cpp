@@ -45,6 +45,7 @@
 #include "opendata/datastore/service.hpp"
 #include "opendata/datastore/store.hpp"
 #include "opendata/gdcatalog/routes.hpp"
+#include "opendata/officers/officers.hpp"
 #include "opendata/views/demo.hpp"
 #include "opendata/views/pages.hpp"
 #include "opendata/views/service.hpp"
@@ -53,7 +54,6 @@
 #include "render/templates.hpp"
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
-#include "opendata/officers/officers.hpp"
 #include "workflow/audit.hpp"
 #include "workflow/routes.hpp"
 #include "workflow/service.hpp"
@@ -183,11 +183,10 @@ void App::CopyFrom(const std::string& from_url) {
     db::ApplyMigrations(*parts_->db, parts_->migrations);
     std::cout << "copying " << from->Describe() << " -> " << parts_->db->Describe() << "\n";
     // The search index is rebuilt from the copied rows by the modules that own it.
-    auto report = db::CopyDatabase(*from, *parts_->db, {"search_", "catalog_state"},
-                                   [](const db::TableCopy& t) {
-                                       std::cout << "  " << t.table << ": " << t.rows << " rows\n";
-                                   },
-                                   {"holidays"});
+    auto report = db::CopyDatabase(
+        *from, *parts_->db, {"search_", "catalog_state"},
+        [](const db::TableCopy& t) { std::cout << "  " << t.table << ": " << t.rows << " rows\n"; },
+        {"holidays"});
     int64_t total = 0;
     for (const auto& t : report) total += t.rows;
     std::cout << "done: " << report.size() << " tables, " << total << " rows\n";

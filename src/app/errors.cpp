@@ -17,7 +17,8 @@ http::ErrorRenderer MakeErrorRenderer(const render::PageRenderer& pages, const c
         if (req.IsCkanApi()) {
             // CKAN's messages are English; the fields carry their messages as lists.
             std::map<std::string, std::vector<std::string>> fields;
-            for (const auto& f : e.fields()) fields[f.field].push_back(i18n.Localize("en", f.message));
+            for (const auto& f : e.fields())
+                fields[f.field].push_back(i18n.Localize("en", f.message));
             std::string action = req.path.substr(req.path.rfind('/') + 1);
             std::string help = site_url + "/api/3/action/help_show?name=" + core::UrlEncode(action);
             return http::Response::Json(

@@ -105,7 +105,8 @@ TEST(I18n, MessagesAreFilledInTheReadersLanguage) {
     i18n.Set("en", "load.rows", "{rows} rows from {file}");
     i18n.Set("th", "load.file", "แฟ้ม {name}");
     i18n.Set("en", "load.file", "file {name}");
-    std::string m = Message("load.rows", {{"rows", "1,200"}, {"file", Message("load.file", {{"name", "ก.csv"}})}});
+    std::string m = Message(
+        "load.rows", {{"rows", "1,200"}, {"file", Message("load.file", {{"name", "ก.csv"}})}});
     EXPECT_EQ(i18n.Localize("th", m), "1,200 แถว จาก แฟ้ม ก.csv");
     EXPECT_EQ(i18n.Localize("en", m), "1,200 rows from file ก.csv");
     // A value is data: braces and quotes in it are not placeholders.

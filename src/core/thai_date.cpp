@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "core/clock.hpp"
+
 namespace govhub::core {
 namespace {
 const char* kThaiMonths[] = {"มกราคม",  "กุมภาพันธ์", "มีนาคม",  "เมษายน", "พฤษภาคม",  "มิถุนายน",
@@ -39,6 +41,11 @@ std::string FormatDate(int64_t epoch_micros, const std::string& locale, bool tim
     }
     if (time_of_day) out += TimeOfDay(tm, thai);
     return out;
+}
+
+std::string FormatIsoDate(const std::string& iso, const std::string& locale, bool time_of_day) {
+    int64_t us = iso.empty() ? -1 : ParseIsoMicros(iso);
+    return us < 0 ? iso : FormatDate(us, locale, time_of_day);
 }
 
 std::string FormatDateShort(int64_t epoch_micros, const std::string& locale) {

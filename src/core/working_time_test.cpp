@@ -27,21 +27,23 @@ TEST(WorkingTime, DaysAndWeekdays) {
 TEST(WorkingTime, ClockHoursIgnoreWeekendsAndHolidays) {
     WorkingCalendar cal({DayFromIso("2026-04-13")});
     int64_t friday = At("2026-04-10", 15);
-    EXPECT_EQ(cal.Add(SlaUnit::kClockHours, friday, WorkingCalendar::Budget(SlaUnit::kClockHours, 24)),
-              At("2026-04-11", 15));
+    EXPECT_EQ(
+        cal.Add(SlaUnit::kClockHours, friday, WorkingCalendar::Budget(SlaUnit::kClockHours, 24)),
+        At("2026-04-11", 15));
 }
 
 TEST(WorkingTime, WorkingDaysSkipWeekendsAndHolidays) {
     // Songkran 2026: Monday 13 to Wednesday 15 April.
-    WorkingCalendar cal({DayFromIso("2026-04-13"), DayFromIso("2026-04-14"),
-                         DayFromIso("2026-04-15")});
+    WorkingCalendar cal(
+        {DayFromIso("2026-04-13"), DayFromIso("2026-04-14"), DayFromIso("2026-04-15")});
     int64_t budget = WorkingCalendar::Budget(SlaUnit::kWorkingDays, 5);
     // Monday 10:00 without holidays: the next Monday 10:00.
     EXPECT_EQ(cal.Add(SlaUnit::kWorkingDays, At("2026-03-30", 10), budget), At("2026-04-06", 10));
     // Filed on Friday 10 April: Friday counts 14 h, then Thursday 16 to Wednesday 22.
     EXPECT_EQ(cal.Add(SlaUnit::kWorkingDays, At("2026-04-10", 10), budget), At("2026-04-22", 10));
     // Filed on a Saturday: the clock starts on the next working day at 00:00.
-    EXPECT_EQ(cal.Add(SlaUnit::kWorkingDays, At("2026-04-04", 13), WorkingCalendar::Budget(SlaUnit::kWorkingDays, 1)),
+    EXPECT_EQ(cal.Add(SlaUnit::kWorkingDays, At("2026-04-04", 13),
+                      WorkingCalendar::Budget(SlaUnit::kWorkingDays, 1)),
               At("2026-04-07", 0));  // all of Monday 6 April (Chakri Day is not in this table)
     // Elapsed is the inverse of Add.
     int64_t from = At("2026-04-09", 8, 15);

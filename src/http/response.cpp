@@ -133,10 +133,11 @@ std::string AttachmentDisposition(const std::string& filename) {
 Response DocumentResponse(const Request& req, const std::string& path,
                           const std::string& content_type, const std::string& filename,
                           bool inline_requested) {
-    static const std::set<std::string> kInline = {
-        "application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"};
-    Response r = FileResponse(req, path, content_type.empty() ? "application/octet-stream" : content_type,
-                              "private, max-age=0, must-revalidate");
+    static const std::set<std::string> kInline = {"application/pdf", "image/png",  "image/jpeg",
+                                                  "image/gif",       "image/webp", "text/plain"};
+    Response r =
+        FileResponse(req, path, content_type.empty() ? "application/octet-stream" : content_type,
+                     "private, max-age=0, must-revalidate");
     if (inline_requested && kInline.count(content_type)) {
         r.headers.Set("Content-Disposition", "inline");
         // Chromium's PDF viewer does not run in a sandboxed document.

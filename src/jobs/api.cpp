@@ -21,20 +21,21 @@ Json JobJson(const Job& j, const Words& words) {
         if (result.is_discarded()) result = j.result;
     }
     auto opt = [](const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); };
-    return {{"id", j.id},
-            {"kind", j.kind},
-            {"state", ToString(j.state)},
-            {"owner_id", opt(j.owner_id)},
-            {"progress",
-             {{"done", j.progress_done}, {"total", j.progress_total}, {"message", words(j.message)}}},
-            {"attempts", j.attempts},
-            {"max_attempts", j.max_attempts},
-            {"cancel_requested", j.cancel_requested},
-            {"error", opt(words(j.error))},
-            {"result", result},
-            {"created", j.created},
-            {"started", opt(j.started)},
-            {"finished", opt(j.finished)}};
+    return {
+        {"id", j.id},
+        {"kind", j.kind},
+        {"state", ToString(j.state)},
+        {"owner_id", opt(j.owner_id)},
+        {"progress",
+         {{"done", j.progress_done}, {"total", j.progress_total}, {"message", words(j.message)}}},
+        {"attempts", j.attempts},
+        {"max_attempts", j.max_attempts},
+        {"cancel_requested", j.cancel_requested},
+        {"error", opt(words(j.error))},
+        {"result", result},
+        {"created", j.created},
+        {"started", opt(j.started)},
+        {"finished", opt(j.finished)}};
 }
 
 Json LogJson(const std::vector<JobLogEntry>& log, const Words& words) {

@@ -12,11 +12,6 @@ using http::Request;
 using http::Response;
 using render::View;
 
-std::string Date(const std::string& iso, const std::string& locale) {
-    int64_t us = iso.empty() ? -1 : core::ParseIsoMicros(iso);
-    return us < 0 ? "" : core::FormatDate(us, locale, true);
-}
-
 View JobView(const Job& j, const render::PageRenderer& pages, const std::string& locale) {
     View v;
     v.Set("id", j.id).Set("kind", j.kind).Set("state", std::string(ToString(j.state)));
@@ -32,8 +27,9 @@ View JobView(const Job& j, const render::PageRenderer& pages, const std::string&
     v.Set("message", pages.T(locale, j.message)).Set("has_message", !j.message.empty());
     v.Set("error", pages.T(locale, j.error)).Set("has_error", !j.error.empty());
     v.Set("attempts", j.attempts).Set("max_attempts", j.max_attempts);
-    v.Set("created", Date(j.created, locale)).Set("started", Date(j.started, locale));
-    v.Set("finished", Date(j.finished, locale));
+    v.Set("created", core::FormatIsoDate(j.created, locale, true))
+        .Set("started", core::FormatIsoDate(j.started, locale, true));
+    v.Set("finished", core::FormatIsoDate(j.finished, locale, true));
     v.Set("has_started", !j.started.empty()).Set("has_finished", !j.finished.empty());
     v.Set("active", !j.finished_state());
     v.Set("retryable", j.state == JobState::kFailed || j.state == JobState::kCancelled);
@@ -56,7 +52,7 @@ void RegisterPages(http::Router& router, JobService& service, const render::Page
         View log = View::List();
         for (const auto& e : service.LogOf(j->id, p)) {
             View item;
-            item.Set("at", Date(e.at, req.locale))
+            item.Set("at", core::FormatIsoDate(e.at, req.locale, true))
                 .Set("level", e.level)
                 .Set("message", pages.T(req.locale, e.message));
             log.Push(std::move(item));

@@ -4,9 +4,9 @@
 
 #include <chrono>
 
-#include "core/i18n.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "jobs/store.hpp"
@@ -130,7 +130,8 @@ void JobRunner::Run(Job job) {
         std::string result = it->second(ctx);
         db_.Write([&](db::Connection& c) {
             store::Succeed(c, job.id, result.empty() ? "null" : result, core::NowIso());
-            store::AppendLog(c, job.id, "info", core::Message("jobs.run.succeeded"), core::NowIso());
+            store::AppendLog(c, job.id, "info", core::Message("jobs.run.succeeded"),
+                             core::NowIso());
         });
         core::LogInfo("jobs.done", "succeeded", Fields(job));
     } catch (const JobInterrupted&) {
@@ -159,19 +160,19 @@ void JobRunner::Run(Job job) {
             std::string msg = e.what();
             if (retry) {
                 store::Retry(c, job.id, msg, core::IsoInSeconds(delay));
-                store::AppendLog(c, job.id, "warn",
-                                 core::Message("jobs.run.retrying",
-                                               {{"attempt", std::to_string(job.attempts)},
-                                                {"why", msg},
-                                                {"seconds", std::to_string(delay)}}),
-                                 core::NowIso());
+                store::AppendLog(
+                    c, job.id, "warn",
+                    core::Message("jobs.run.retrying", {{"attempt", std::to_string(job.attempts)},
+                                                        {"why", msg},
+                                                        {"seconds", std::to_string(delay)}}),
+                    core::NowIso());
             } else {
                 store::Fail(c, job.id, msg, core::NowIso());
-                store::AppendLog(c, job.id, "error",
-                                 core::Message("jobs.run.giving_up",
-                                               {{"attempt", std::to_string(job.attempts)},
-                                                {"why", msg}}),
-                                 core::NowIso());
+                store::AppendLog(
+                    c, job.id, "error",
+                    core::Message("jobs.run.giving_up",
+                                  {{"attempt", std::to_string(job.attempts)}, {"why", msg}}),
+                    core::NowIso());
             }
         });
         core::LogWarn("jobs.attempt_failed", e.what(),

@@ -1,8 +1,8 @@
 // The job queue on every engine (SQLite always, PostgreSQL when GOVHUB_TEST_PG_URL is set):
 // success, retries with back-off, permanent failure, cancellation, re-queue after a dead
 // worker, and exactly-once claiming across several runners.
-#include "core/test_i18n.hpp"
 #include "jobs/runner.hpp"
+#include "core/test_i18n.hpp"
 
 #include <gtest/gtest.h>
 

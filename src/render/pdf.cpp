@@ -119,8 +119,9 @@ void PdfWriter::Field(const std::string& label, const std::string& value) {
     const double label_width = 150;
     double value_x = kMargin + label_width;
     double width = impl_->Width(value_x);
-    double h = std::max(impl_->Text(label, kMargin, label_width - 8, 14, true, PANGO_ALIGN_LEFT, false),
-                        impl_->Text(value, value_x, width, 14, false, PANGO_ALIGN_LEFT, false));
+    double h =
+        std::max(impl_->Text(label, kMargin, label_width - 8, 14, true, PANGO_ALIGN_LEFT, false),
+                 impl_->Text(value, value_x, width, 14, false, PANGO_ALIGN_LEFT, false));
     impl_->Need(h);
     impl_->Text(label, kMargin, label_width - 8, 14, true);
     impl_->Text(value, value_x, width, 14, false);
@@ -139,8 +140,8 @@ void PdfWriter::Signatures(const std::string& left_caption, const std::string& r
     for (int i = 0; i < 2; ++i) {
         double x = kMargin + i * block;
         double saved = impl_->y;
-        impl_->Text("ลงชื่อ ........................................................", x, block - 10, 14,
-                    false, PANGO_ALIGN_CENTER);
+        impl_->Text("ลงชื่อ ........................................................", x, block - 10,
+                    14, false, PANGO_ALIGN_CENTER);
         impl_->y += 22;
         impl_->Text("(........................................................)", x, block - 10, 14,
                     false, PANGO_ALIGN_CENTER);

@@ -14,11 +14,9 @@ const std::vector<Holiday>& SeedHolidays() {
     static const char* kChakri = "วันจักรี";
     static const char* kSongkran = "วันสงกรานต์";
     static const char* kCoronation = "วันฉัตรมงคล";
-    static const char* kQueen =
-        "วันเฉลิมพระชนมพรรษาสมเด็จพระนางเจ้าสุทิดา พัชรสุธาพิมลลักษณ พระบรมราชินี";
+    static const char* kQueen = "วันเฉลิมพระชนมพรรษาสมเด็จพระนางเจ้าสุทิดา พัชรสุธาพิมลลักษณ พระบรมราชินี";
     static const char* kKing = "วันเฉลิมพระชนมพรรษาพระบาทสมเด็จพระวชิรเกล้าเจ้าอยู่หัว";
-    static const char* kMother =
-        "วันเฉลิมพระชนมพรรษาสมเด็จพระบรมราชชนนีพันปีหลวง และวันแม่แห่งชาติ";
+    static const char* kMother = "วันเฉลิมพระชนมพรรษาสมเด็จพระบรมราชชนนีพันปีหลวง และวันแม่แห่งชาติ";
     static const char* kBhumibol =
         "วันนวมินทรมหาราช (วันคล้ายวันสวรรคตพระบาทสมเด็จพระบรมชนกาธิเบศร "
         "มหาภูมิพลอดุลยเดชมหาราช บรมนาถบพิตร)";
@@ -48,15 +46,14 @@ const std::vector<Holiday>& SeedHolidays() {
         H("2026-10-23", kChulalongkorn, "King Chulalongkorn Day"),
         H("2026-12-05", kFather,
           "King Bhumibol Adulyadej's Birthday, National Day and Father's Day"),
-        H("2026-12-07", "วันหยุดชดเชยวันพ่อแห่งชาติ", "Substitution for Father's Day",
-          "substitution"),
+        H("2026-12-07", "วันหยุดชดเชยวันพ่อแห่งชาติ", "Substitution for Father's Day", "substitution"),
         H("2026-12-10", kConstitution, "Constitution Day"),
         H("2026-12-31", kNewYearEve, "New Year's Eve"),
         // 2027 (B.E. 2570): fixed dates confirmed; lunar and substitution days to be confirmed.
         H("2027-01-01", kNewYear, "New Year's Day"),
         H("2027-02-20", "วันมาฆบูชา", "Makha Bucha Day", "lunar", false),
-        H("2027-02-22", "วันหยุดชดเชยวันมาฆบูชา", "Substitution for Makha Bucha Day",
-          "substitution", false),
+        H("2027-02-22", "วันหยุดชดเชยวันมาฆบูชา", "Substitution for Makha Bucha Day", "substitution",
+          false),
         H("2027-04-06", kChakri, "Chakri Memorial Day"),
         H("2027-04-13", kSongkran, "Songkran Festival"),
         H("2027-04-14", kSongkran, "Songkran Festival"),
@@ -76,8 +73,8 @@ const std::vector<Holiday>& SeedHolidays() {
           "substitution", false),
         H("2027-12-05", kFather,
           "King Bhumibol Adulyadej's Birthday, National Day and Father's Day"),
-        H("2027-12-06", "วันหยุดชดเชยวันพ่อแห่งชาติ", "Substitution for Father's Day",
-          "substitution", false),
+        H("2027-12-06", "วันหยุดชดเชยวันพ่อแห่งชาติ", "Substitution for Father's Day", "substitution",
+          false),
         H("2027-12-10", kConstitution, "Constitution Day"),
         H("2027-12-31", kNewYearEve, "New Year's Eve"),
     };

@@ -85,9 +85,9 @@ struct Request {
     std::string subject;          // who or what it is about, for the staff queue
     std::string data_json = "{}";
     std::string created, updated, submitted, closed;  // ISO-8601 UTC
-    int64_t sla_used = 0;      // seconds of service time used before clock_since
-    std::string clock_since;   // when the clock last started; empty while paused or stopped
-    std::string due;           // when it is due if the clock keeps running; empty otherwise
+    int64_t sla_used = 0;     // seconds of service time used before clock_since
+    std::string clock_since;  // when the clock last started; empty while paused or stopped
+    std::string due;          // when it is due if the clock keeps running; empty otherwise
 };
 
 struct Attachment {
@@ -108,7 +108,7 @@ struct SlaStatus {
     Clock clock = Clock::kStopped;
     int64_t budget_seconds = 0;
     int64_t used_seconds = 0;
-    int64_t remaining_seconds = 0;  // negative when late
+    int64_t remaining_seconds = 0;     // negative when late
     std::optional<int64_t> due_epoch;  // while the clock runs
     bool overdue = false;
 };

@@ -21,11 +21,6 @@ using http::Response;
 using render::View;
 using Json = nlohmann::json;
 
-std::string Date(const std::string& iso, const std::string& locale, bool time = true) {
-    int64_t us = iso.empty() ? -1 : core::ParseIsoMicros(iso);
-    return us < 0 ? iso : core::FormatDate(us, locale, time);
-}
-
 // "2 วันทำการ 3 ชั่วโมง" / "2 working days 3 hours"; clock hours as hours and minutes.
 std::string Duration(int64_t seconds, core::SlaUnit unit, const render::PageRenderer& pages,
                      const std::string& locale) {
@@ -81,15 +76,15 @@ View RowView(const WorkflowService& service, const Request& r, const render::Pag
         .Set("subject", r.subject)
         .Set("state", r.state)
         .Set("state_label", Label(pages, locale, r.type, "state", r.state))
-        .Set("created", Date(r.created, locale))
+        .Set("created", core::FormatIsoDate(r.created, locale, true))
         .Set("sla", SlaView(service, r, pages, locale));
     return v;
 }
 
 // A request's page; `staff` chooses the reviewer's view (every field, the steps staff take).
-Response RequestPage(WorkflowService& service, const render::PageRenderer& pages, http::Request& req,
-                     const Request& r, bool staff, std::vector<FieldError> errors = {},
-                     const std::string& typed_note = {}) {
+Response RequestPage(WorkflowService& service, const render::PageRenderer& pages,
+                     http::Request& req, const Request& r, bool staff,
+                     std::vector<FieldError> errors = {}, const std::string& typed_note = {}) {
     const accounts::Principal* p = accounts::CurrentUser(req);
     const std::string& locale = req.locale;
     View v = RowView(service, r, pages, locale);
@@ -106,7 +101,8 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     std::vector<std::string> keys = type.display_fields;
     if (data.is_object())
         for (auto it = data.begin(); it != data.end(); ++it)
-            if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) keys.push_back(it.key());
+            if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
+                keys.push_back(it.key());
     if (data.is_object())
         for (const auto& key : keys) {
             auto it = data.find(key);
@@ -139,7 +135,7 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
         d.Set("id", a.id)
             .Set("filename", a.filename)
             .Set("kind", Label(pages, locale, r.type, "document", a.kind))
-            .Set("uploaded", Date(a.uploaded, locale))
+            .Set("uploaded", core::FormatIsoDate(a.uploaded, locale, true))
             .Set("size_kib", std::to_string((a.size + 1023) / 1024))
             .Set("href", "/requests/" + r.reference + "/documents/" + a.id)
             .Set("image", a.content_type.rfind("image/", 0) == 0)
@@ -150,7 +146,7 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     View history = View::List();
     for (const auto& h : service.History(r)) {
         View e;
-        e.Set("at", Date(h.at, locale))
+        e.Set("at", core::FormatIsoDate(h.at, locale, true))
             .Set("who", h.actor_id.empty()
                             ? pages.T(locale, "workflow.system")
                             : service.ApplicantName(h.actor_id, locale).value_or("-"))
@@ -170,8 +166,10 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
                 for (const auto& kind : d->required_attachments)
                     if (kinds.insert(kind).second) {
                         View u;
-                        u.Set("kind", kind).Set("label", Label(pages, locale, r.type, "document", kind));
-                        u.Set("help", pages.T(locale, "workflow." + r.type + ".document_help." + kind));
+                        u.Set("kind", kind)
+                            .Set("label", Label(pages, locale, r.type, "document", kind));
+                        u.Set("help",
+                              pages.T(locale, "workflow." + r.type + ".document_help." + kind));
                         uploads.Push(std::move(u));
                     }
     v.Set("has_uploads", !uploads.items().empty()).Set("uploads", std::move(uploads));
@@ -189,9 +187,9 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     v.Set("note", typed_note);
     if (!errors.empty()) pages.AddErrors(v, errors, locale);
     int status = errors.empty() ? 200 : 409;
-    return Response::Html(pages.Render("workflow/request", std::move(v),
-                                       accounts::PageContextOf(req), r.reference),
-                          status);
+    return Response::Html(
+        pages.Render("workflow/request", std::move(v), accounts::PageContextOf(req), r.reference),
+        status);
 }
 
 const accounts::Principal& SignedIn(http::Request& req) {
@@ -217,8 +215,8 @@ Holiday HolidayFrom(const http::Request& req) {
             .confirmed = req.FormValue("confirmed") == "1"};
 }
 
-Response HolidaysPage(WorkflowService& service, const render::PageRenderer& pages, http::Request& req,
-                      int year, const std::vector<FieldError>& errors = {},
+Response HolidaysPage(WorkflowService& service, const render::PageRenderer& pages,
+                      http::Request& req, int year, const std::vector<FieldError>& errors = {},
                       const Holiday& typed = {}) {
     const std::string& locale = req.locale;
     View v;
@@ -232,7 +230,8 @@ Response HolidaysPage(WorkflowService& service, const render::PageRenderer& page
         View r;
         r.Set("day", h.day)
             .Set("date", core::FormatDate(core::BangkokDayStart(day) * 1000000, locale))
-            .Set("weekday", pages.T(locale, "workflow.weekday_" + std::to_string(core::WeekdayOf(day))))
+            .Set("weekday",
+                 pages.T(locale, "workflow.weekday_" + std::to_string(core::WeekdayOf(day))))
             .Set("name_th", h.name_th)
             .Set("name_en", h.name_en)
             .Set("name", locale == "en" && !h.name_en.empty() ? h.name_en : h.name_th)
@@ -247,7 +246,8 @@ Response HolidaysPage(WorkflowService& service, const render::PageRenderer& page
     v.Set("has_holidays", !rows.items().empty()).Set("holidays", std::move(rows));
     v.Set("pending", pending).Set("has_pending", pending > 0);
     v.Set("typed_day", typed.day).Set("typed_name_th", typed.name_th);
-    v.Set("typed_name_en", typed.name_en).Set("typed_confirmed", typed.confirmed || typed.day.empty());
+    v.Set("typed_name_en", typed.name_en)
+        .Set("typed_confirmed", typed.confirmed || typed.day.empty());
     for (const char* k : {"fixed", "lunar", "substitution", "special"})
         v.Set(std::string("typed_is_") + k, typed.kind == k);
     if (!errors.empty()) pages.AddErrors(v, errors, locale);
@@ -407,9 +407,10 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
             (!staff && r->applicant_id != p.user_id))
             throw HttpError::NotFound("workflow.not_found");
         try {
-            service.Transition(p, r->id, {.transition = req.FormValue("transition"),
-                                          .note = req.FormValue("note"),
-                                          .ip = req.client_ip});
+            service.Transition(p, r->id,
+                               {.transition = req.FormValue("transition"),
+                                .note = req.FormValue("note"),
+                                .ip = req.client_ip});
         } catch (const HttpError& e) {
             if (e.fields().empty()) throw;
             return RequestPage(service, pages, req, *r, staff, e.fields(), req.FormValue("note"));
@@ -425,7 +426,8 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
         View v;
         View rows = View::List();
         for (const auto& id : service.TypeIds())
-            for (const auto& r : service.Mine(*p, id)) rows.Push(RowView(service, r, pages, req.locale));
+            for (const auto& r : service.Mine(*p, id))
+                rows.Push(RowView(service, r, pages, req.locale));
         v.Set("has_requests", !rows.items().empty()).Set("requests", std::move(rows));
         return Response::Html(pages.Render("workflow/mine", std::move(v),
                                            accounts::PageContextOf(req), "workflow.mine_title"));
@@ -442,25 +444,26 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
         }
         return RequestPage(service, pages, req, *r, false);
     });
-    router.Post(
-        "/requests/{reference}/documents",
-        [&service, &pages](http::Request& req) {
-            const auto& p = SignedIn(req);
-            auto r = service.Find(&p, std::string(req.PathParam("reference")));
-            if (!r || r->applicant_id != p.user_id) throw HttpError::NotFound("workflow.not_found");
-            std::string kind = req.FormValue("kind");
-            const http::Part* part = req.FilePart("document");
-            try {
-                if (!part || !part->file || part->size == 0)
-                    throw HttpError::Validation({{kind.empty() ? "document" : kind, "workflow.file_empty"}});
-                service.Attach(p, r->id, kind, part->file->path(), part->filename);
-            } catch (const HttpError& e) {
-                if (e.fields().empty()) throw;
-                return RequestPage(service, pages, req, *r, false, e.fields());
-            }
-            return Response::Redirect("/requests/" + r->reference);
-        },
-        {.body_limit = 12 << 20, .upload = true, .rate_limit = "form"});
+    router.Post("/requests/{reference}/documents",
+                [&service, &pages](http::Request& req) {
+                    const auto& p = SignedIn(req);
+                    auto r = service.Find(&p, std::string(req.PathParam("reference")));
+                    if (!r || r->applicant_id != p.user_id)
+                        throw HttpError::NotFound("workflow.not_found");
+                    std::string kind = req.FormValue("kind");
+                    const http::Part* part = req.FilePart("document");
+                    try {
+                        if (!part || !part->file || part->size == 0)
+                            throw HttpError::Validation(
+                                {{kind.empty() ? "document" : kind, "workflow.file_empty"}});
+                        service.Attach(p, r->id, kind, part->file->path(), part->filename);
+                    } catch (const HttpError& e) {
+                        if (e.fields().empty()) throw;
+                        return RequestPage(service, pages, req, *r, false, e.fields());
+                    }
+                    return Response::Redirect("/requests/" + r->reference);
+                },
+                {.body_limit = 12 << 20, .upload = true, .rate_limit = "form"});
     router.Get("/requests/{reference}/documents/{id}", [&service](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
         auto a = service.FindAttachment(p, std::string(req.PathParam("id")));

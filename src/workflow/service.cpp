@@ -169,7 +169,8 @@ SlaStatus WorkflowService::Sla(const Request& r, int64_t now) const {
     if (!r.clock_since.empty()) {
         int64_t since = Seconds(r.clock_since);
         s.used_seconds += cal.Elapsed(t.sla_unit, since, now);
-        s.due_epoch = cal.Add(t.sla_unit, since, std::max<int64_t>(0, s.budget_seconds - r.sla_used));
+        s.due_epoch =
+            cal.Add(t.sla_unit, since, std::max<int64_t>(0, s.budget_seconds - r.sla_used));
     }
     s.remaining_seconds = s.budget_seconds - s.used_seconds;
     s.overdue = s.due_epoch ? now > *s.due_epoch : s.remaining_seconds < 0;
@@ -192,9 +193,8 @@ void WorkflowService::RecordSensitiveView(const accounts::Principal& p, const Re
                         .action = "workflow.view_sensitive",
                         .object_type = "workflow_request",
                         .object_id = r.id,
-                        .details_json = Json{{"reference", r.reference},
-                                             {"fields", t.sensitive_fields}}
-                                            .dump(),
+                        .details_json =
+                            Json{{"reference", r.reference}, {"fields", t.sensitive_fields}}.dump(),
                         .ip = ip});
     });
 }
@@ -251,22 +251,23 @@ Request WorkflowService::Create(const accounts::Principal& applicant, const NewR
     core::WorkingCalendar cal = Calendar();
     if (initial->clock == Clock::kRuns) {
         r.submitted = r.clock_since = r.created;
-        r.due = Iso(cal.Add(t.sla_unit, now, core::WorkingCalendar::Budget(t.sla_unit, t.sla_amount)));
+        r.due =
+            Iso(cal.Add(t.sla_unit, now, core::WorkingCalendar::Budget(t.sla_unit, t.sla_amount)));
     }
     for (int attempt = 0;; ++attempt) {
         r.reference = NewReference(t.prefix, now);
         try {
             db_.Write([&](db::Connection& c) {
                 store::InsertRequest(c, r, SearchText(r));
-                RecordAudit(c, {.actor_id = applicant.user_id,
-                                .action = "workflow.create",
-                                .object_type = "workflow_request",
-                                .object_id = r.id,
-                                .details_json = Json{{"type", t.id},
-                                                     {"reference", r.reference},
-                                                     {"state", r.state}}
-                                                    .dump(),
-                                .ip = ip});
+                RecordAudit(
+                    c, {.actor_id = applicant.user_id,
+                        .action = "workflow.create",
+                        .object_type = "workflow_request",
+                        .object_id = r.id,
+                        .details_json =
+                            Json{{"type", t.id}, {"reference", r.reference}, {"state", r.state}}
+                                .dump(),
+                        .ip = ip});
             });
             return r;
         } catch (const db::Error& e) {
@@ -292,8 +293,8 @@ std::vector<const TransitionDef*> WorkflowService::Available(const accounts::Pri
     return out;
 }
 
-Request WorkflowService::Transition(const accounts::Principal& actor,
-                                    const std::string& request_id, const TransitionInput& in) {
+Request WorkflowService::Transition(const accounts::Principal& actor, const std::string& request_id,
+                                    const TransitionInput& in) {
     return Apply(&actor, request_id, in);
 }
 
@@ -313,7 +314,7 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
         if (x.id == in.transition) d = &x;
     if (!d) throw HttpError::Validation({{"transition", "workflow.unknown_transition"}});
     // Who may act is checked before where the request stands, so strangers learn nothing.
-    bool may = !actor ? d->actor == Actor::kSystem
+    bool may = !actor                              ? d->actor == Actor::kSystem
                : d->actor == Actor::kApplicant     ? actor->user_id == r.applicant_id
                : d->actor == Actor::kReviewer      ? IsReviewer(actor, t.id)
                : d->actor == Actor::kAdministrator ? IsAdministrator(actor, t.id)
@@ -392,7 +393,8 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
     if (d.notify_applicant)
         if (auto u = accounts_.FindUserById(r.applicant_id)) people.push_back(*u);
     if (d.notify_reviewers)
-        for (auto& u : accounts_.PeopleToNotify(kStaffObjectType, t.id, accounts::Capacity::kEditor))
+        for (auto& u :
+             accounts_.PeopleToNotify(kStaffObjectType, t.id, accounts::Capacity::kEditor))
             if (u.id != r.applicant_id) people.push_back(std::move(u));
     SlaStatus sla = Sla(r);
     for (const auto& u : people) {
@@ -422,7 +424,8 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
         mail::Message m;
         m.to = u.email;
         m.subject = i18n_.Localize(locale, core::Message(key + ".subject", vars));
-        m.text = i18n_.Localize(locale, core::Message(key + (staff ? ".body_staff" : ".body"), vars));
+        m.text =
+            i18n_.Localize(locale, core::Message(key + (staff ? ".body_staff" : ".body"), vars));
         try {
             send_mail_(m);
         } catch (const std::exception& e) {
@@ -468,9 +471,8 @@ QueuePage WorkflowService::Queue(const accounts::Principal& staff, const QueueFi
 }
 
 std::vector<HistoryEntry> WorkflowService::History(const Request& r) {
-    auto entries = db_.Read([&](db::Connection& c) {
-        return AuditForObject(c, "workflow_request", r.id, 500);
-    });
+    auto entries = db_.Read(
+        [&](db::Connection& c) { return AuditForObject(c, "workflow_request", r.id, 500); });
     std::vector<HistoryEntry> out;
     for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
         Json d = ParseObject(it->details_json);
@@ -527,15 +529,15 @@ Attachment WorkflowService::Attach(const accounts::Principal& p, const std::stri
     }
     db_.Write([&](db::Connection& c) {
         store::InsertAttachment(c, a);
-        RecordAudit(c, {.actor_id = p.user_id,
-                        .action = "workflow.attach",
-                        .object_type = "workflow_request",
-                        .object_id = r->id,
-                        .details_json = Json{{"kind", kind},
-                                             {"attachment", a.id},
-                                             {"sha256", a.sha256},
-                                             {"size", a.size}}
-                                            .dump()});
+        RecordAudit(
+            c,
+            {.actor_id = p.user_id,
+             .action = "workflow.attach",
+             .object_type = "workflow_request",
+             .object_id = r->id,
+             .details_json =
+                 Json{{"kind", kind}, {"attachment", a.id}, {"sha256", a.sha256}, {"size", a.size}}
+                     .dump()});
     });
     return a;
 }
@@ -610,9 +612,8 @@ void WorkflowService::DeleteHoliday(const accounts::Principal& p, const std::str
                         .action = "holiday.delete",
                         .object_type = "holiday",
                         .object_id = day,
-                        .details_json = Json{{"name_th", before->name_th},
-                                             {"name_en", before->name_en}}
-                                            .dump(),
+                        .details_json =
+                            Json{{"name_th", before->name_th}, {"name_en", before->name_en}}.dump(),
                         .ip = ip});
     });
     RefreshDueTimes();

@@ -99,8 +99,7 @@ class WorkflowService {
     void RecordSensitiveView(const accounts::Principal& p, const Request& r, const std::string& ip);
 
     // A person's name as a page shows it (applicants, reviewers in the history).
-    std::optional<std::string> ApplicantName(const std::string& user_id,
-                                             const std::string& locale);
+    std::optional<std::string> ApplicantName(const std::string& user_id, const std::string& locale);
 
     // The staff of a type (reviewers: Capacity::kEditor and up; administrators: kAdmin), and
     // granting or removing a role there (sysadmins; `capacity` empty removes it).

@@ -10,9 +10,9 @@
 #include "accounts/store.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
-#include "core/strings.hpp"
 #include "core/error.hpp"
 #include "core/i18n.hpp"
+#include "core/strings.hpp"
 #include "db/migrations.hpp"
 #include "db/test_support.hpp"
 #include "workflow/store.hpp"
@@ -52,7 +52,9 @@ RequestType Membership() {
          .actor = Actor::kApplicant,
          .notify_reviewers = true},
         {.id = "approve", .from = {"submitted"}, .to = "approved"},
-        {.id = "reject", .from = {"submitted", "needs_info"}, .to = "rejected",
+        {.id = "reject",
+         .from = {"submitted", "needs_info"},
+         .to = "rejected",
          .note_required = true},
     };
     t.applicant_path = [](const std::string& ref) { return "/requests/" + ref; };
@@ -131,9 +133,9 @@ class WorkflowTest : public ::testing::TestWithParam<std::string> {
             auto r = store::FindRequest(c, id);
             ASSERT_TRUE(r && !r->clock_since.empty());
             int64_t since = core::ParseIsoMicros(r->clock_since) / 1000000 - hours * 3600;
-            c.Exec("UPDATE workflow_requests SET clock_since = ?, due = ? WHERE id = ?",
-                   {core::IsoUtc(since * 1000000), core::IsoUtc((since + 24 * 3600) * 1000000),
-                    id});
+            c.Exec(
+                "UPDATE workflow_requests SET clock_since = ?, due = ? WHERE id = ?",
+                {core::IsoUtc(since * 1000000), core::IsoUtc((since + 24 * 3600) * 1000000), id});
         });
     }
     int StatusOf(const std::function<void()>& f) {
@@ -145,9 +147,10 @@ class WorkflowTest : public ::testing::TestWithParam<std::string> {
         return 200;
     }
     Request Submitted() {
-        Request r = service_->Create(applicant_, {.type = "test_membership",
-                                                  .subject = "สมศรี / กรมตัวอย่าง",
-                                                  .data_json = R"({"position":"นักวิชาการ"})"},
+        Request r = service_->Create(applicant_,
+                                     {.type = "test_membership",
+                                      .subject = "สมศรี / กรมตัวอย่าง",
+                                      .data_json = R"({"position":"นักวิชาการ"})"},
                                      "");
         service_->Attach(applicant_, r.id, "signed_application", File("a.pdf", "%PDF-1.7 x"),
                          "ใบสมัคร.pdf");
@@ -199,10 +202,14 @@ TEST_P(WorkflowTest, TransitionsFollowTheDeclaration) {
     }
     // A stranger and the reviewer may not submit someone's request; the reviewer may not
     // approve a draft.
-    EXPECT_EQ(StatusOf([&] { service_->Transition(stranger_, r.id, {.transition = "submit"}); }), 403);
-    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, r.id, {.transition = "approve"}); }), 409);
-    EXPECT_EQ(StatusOf([&] { service_->Transition(applicant_, r.id, {.transition = "approve"}); }), 403);
-    EXPECT_EQ(StatusOf([&] { service_->Transition(applicant_, r.id, {.transition = "fly"}); }), 409);
+    EXPECT_EQ(StatusOf([&] { service_->Transition(stranger_, r.id, {.transition = "submit"}); }),
+              403);
+    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, r.id, {.transition = "approve"}); }),
+              409);
+    EXPECT_EQ(StatusOf([&] { service_->Transition(applicant_, r.id, {.transition = "approve"}); }),
+              403);
+    EXPECT_EQ(StatusOf([&] { service_->Transition(applicant_, r.id, {.transition = "fly"}); }),
+              409);
     EXPECT_EQ(StatusOf([&] {
                   service_->Transition(applicant_, r.id,
                                        {.transition = "submit", .data_json = "[1]"});
@@ -233,11 +240,13 @@ TEST_P(WorkflowTest, TransitionsFollowTheDeclaration) {
     EXPECT_EQ(r.state, "submitted");
     EXPECT_FALSE(r.submitted.empty());
     // A rejection needs its reason.
-    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, r.id, {.transition = "reject"}); }), 409);
+    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, r.id, {.transition = "reject"}); }),
+              409);
     r = service_->Transition(reviewer_, r.id, {.transition = "reject", .note = "ไม่ใช่เจ้าหน้าที่รัฐ"});
     EXPECT_EQ(r.state, "rejected");
     EXPECT_FALSE(r.closed.empty());
-    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, r.id, {.transition = "approve"}); }), 409);
+    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, r.id, {.transition = "approve"}); }),
+              409);
     // The history, from the audit log, oldest first.
     auto h = service_->History(r);
     ASSERT_EQ(h.size(), 3u);
@@ -263,8 +272,8 @@ TEST_P(WorkflowTest, TheClockPausesWhileWaitingOnTheApplicant) {
     EXPECT_FALSE(sla.due_epoch);
     EXPECT_NEAR(sla.remaining_seconds, 4 * 3600, 5);
     // However long the applicant takes, the four hours are still there when they answer.
-    EXPECT_NEAR(service_->Sla(r, core::NowEpochSeconds() + 7 * 86400).remaining_seconds,
-                4 * 3600, 5);
+    EXPECT_NEAR(service_->Sla(r, core::NowEpochSeconds() + 7 * 86400).remaining_seconds, 4 * 3600,
+                5);
     r = service_->Transition(applicant_, r.id, {.transition = "resubmit"});
     sla = service_->Sla(r);
     ASSERT_TRUE(sla.due_epoch);
@@ -305,7 +314,9 @@ TEST_P(WorkflowTest, AnEffectCommitsWithTheStepOrNotAtAll) {
     t.id = "test_effect";
     t.prefix = "TE";
     t.initial_state = "submitted";
-    t.transitions = {{.id = "approve", .from = {"submitted"}, .to = "approved",
+    t.transitions = {{.id = "approve",
+                      .from = {"submitted"},
+                      .to = "approved",
                       .effect = [](db::Connection& c, const Request& r, const Principal&) {
                           auto data = nlohmann::json::parse(r.data_json);
                           if (data.value("fail", false))
@@ -318,9 +329,11 @@ TEST_P(WorkflowTest, AnEffectCommitsWithTheStepOrNotAtAll) {
         accounts::store::SetMembership(c, reviewer_.user_id, kStaffObjectType, "test_effect",
                                        accounts::Capacity::kEditor);
     });
-    Request bad = service_->Create(applicant_, {.type = "test_effect", .data_json = R"({"fail":true})"}, "");
+    Request bad =
+        service_->Create(applicant_, {.type = "test_effect", .data_json = R"({"fail":true})"}, "");
     EXPECT_FALSE(bad.due.empty());  // filed straight into a running state
-    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, bad.id, {.transition = "approve"}); }), 409);
+    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, bad.id, {.transition = "approve"}); }),
+              409);
     EXPECT_EQ(service_->Find(&reviewer_, bad.id)->state, "submitted");
     Request good = service_->Create(applicant_, {.type = "test_effect"}, "");
     service_->Transition(reviewer_, good.id, {.transition = "approve"});
@@ -365,7 +378,8 @@ TEST_P(WorkflowTest, TheQueueShowsOverdueFirstAndFindsByReferenceOrName) {
 TEST_P(WorkflowTest, HolidaysAreSeededEditableAndMoveWorkingDayClocks) {
     auto y2026 = service_->Holidays(2026);
     EXPECT_EQ(y2026.size(), 20u);
-    EXPECT_TRUE(std::all_of(y2026.begin(), y2026.end(), [](const Holiday& h) { return h.confirmed; }));
+    EXPECT_TRUE(
+        std::all_of(y2026.begin(), y2026.end(), [](const Holiday& h) { return h.confirmed; }));
     auto y2027 = service_->Holidays(2027);
     int pending = 0;
     for (const auto& h : y2027) {
@@ -374,9 +388,16 @@ TEST_P(WorkflowTest, HolidaysAreSeededEditableAndMoveWorkingDayClocks) {
     }
     EXPECT_GE(pending, 6);
     Principal admin{.user_id = reviewer_.user_id, .sysadmin = true};
-    EXPECT_EQ(StatusOf([&] { service_->SaveHoliday(reviewer_, {.day = "2027-01-04", .name_th = "x"}, ""); }), 403);
-    EXPECT_EQ(StatusOf([&] { service_->SaveHoliday(admin, {.day = "2027-02-30", .name_th = "x"}, ""); }), 409);
-    EXPECT_EQ(StatusOf([&] { service_->SaveHoliday(admin, {.day = "2027-01-04", .name_th = " "}, ""); }), 409);
+    EXPECT_EQ(StatusOf([&] {
+                  service_->SaveHoliday(reviewer_, {.day = "2027-01-04", .name_th = "x"}, "");
+              }),
+              403);
+    EXPECT_EQ(
+        StatusOf([&] { service_->SaveHoliday(admin, {.day = "2027-02-30", .name_th = "x"}, ""); }),
+        409);
+    EXPECT_EQ(
+        StatusOf([&] { service_->SaveHoliday(admin, {.day = "2027-01-04", .name_th = " "}, ""); }),
+        409);
     // A working-day request due in five working days moves by one when a day off is added.
     RequestType t = Membership();
     t.id = "test_days";
@@ -390,8 +411,8 @@ TEST_P(WorkflowTest, HolidaysAreSeededEditableAndMoveWorkingDayClocks) {
     int64_t now = core::NowEpochSeconds();
     int64_t tomorrow = core::BangkokDay(now) + 1;
     while (!service_->Calendar().IsWorkingDay(tomorrow)) ++tomorrow;
-    service_->SaveHoliday(admin, {.day = core::IsoDay(tomorrow), .name_th = "วันหยุดพิเศษ",
-                                  .kind = "special"}, "");
+    service_->SaveHoliday(
+        admin, {.day = core::IsoDay(tomorrow), .name_th = "วันหยุดพิเศษ", .kind = "special"}, "");
     r = *service_->Find(&applicant_, r.id);
     int64_t moved = *service_->Sla(r).due_epoch;
     EXPECT_GT(moved, due);  // a day later in working time (more in calendar time over weekends)
@@ -411,7 +432,8 @@ TEST_P(WorkflowTest, HolidaysAreSeededEditableAndMoveWorkingDayClocks) {
     EXPECT_TRUE(std::find_if(again.begin(), again.end(), [&](const Holiday& h) {
                     return h.day == makha.day;
                 })->confirmed);
-    auto audit = db_->Read([&](db::Connection& c) { return AuditForObject(c, "holiday", makha.day); });
+    auto audit =
+        db_->Read([&](db::Connection& c) { return AuditForObject(c, "holiday", makha.day); });
     ASSERT_FALSE(audit.empty());
     EXPECT_EQ(audit[0].action, "holiday.update");
     EXPECT_NE(audit[0].details_json.find("\"before\""), std::string::npos);

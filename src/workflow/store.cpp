@@ -153,9 +153,9 @@ std::optional<Request> FindRequest(db::Connection& c, const std::string& id_or_r
 
 std::vector<Request> RequestsOf(db::Connection& c, const std::string& applicant_id,
                                 const std::string& type) {
-    return ToRequests(c.Query(std::string(kRequestColumns) +
-                                  "WHERE applicant_id = ? AND type = ? ORDER BY created DESC",
-                              {applicant_id, type}));
+    return ToRequests(c.Query(
+        std::string(kRequestColumns) + "WHERE applicant_id = ? AND type = ? ORDER BY created DESC",
+        {applicant_id, type}));
 }
 
 QueuePage Queue(db::Connection& c, const std::vector<std::string>& types, const QueueFilter& f,
@@ -194,8 +194,8 @@ QueuePage Queue(db::Connection& c, const std::vector<std::string>& types, const 
 }
 
 std::vector<Request> RunningRequests(db::Connection& c) {
-    return ToRequests(c.Query(std::string(kRequestColumns) +
-                              "WHERE closed IS NULL AND clock_since IS NOT NULL"));
+    return ToRequests(
+        c.Query(std::string(kRequestColumns) + "WHERE closed IS NULL AND clock_since IS NOT NULL"));
 }
 
 void SetDue(db::Connection& c, const std::string& request_id, const std::string& due) {
@@ -230,9 +230,9 @@ Attachment ToAttachment(const db::Row& r) {
 
 std::vector<Attachment> AttachmentsOf(db::Connection& c, const std::string& request_id) {
     std::vector<Attachment> out;
-    for (const auto& r : c.Query(std::string(kAttachmentColumns) +
-                                     "WHERE request_id = ? ORDER BY uploaded, id",
-                                 {request_id}))
+    for (const auto& r :
+         c.Query(std::string(kAttachmentColumns) + "WHERE request_id = ? ORDER BY uploaded, id",
+                 {request_id}))
         out.push_back(ToAttachment(r));
     return out;
 }
@@ -246,11 +246,10 @@ std::optional<Attachment> FindAttachment(db::Connection& c, const std::string& i
 std::vector<Holiday> Holidays(db::Connection& c, int year) {
     constexpr const char* kColumns =
         "SELECT day, name_th, name_en, kind, confirmed, updated, updated_by FROM holidays ";
-    db::Rows rows = year > 0 ? c.Query(std::string(kColumns) +
-                                           "WHERE day >= ? AND day < ? ORDER BY day",
-                                       {std::to_string(year) + "-01-01",
-                                        std::to_string(year + 1) + "-01-01"})
-                             : c.Query(std::string(kColumns) + "ORDER BY day");
+    db::Rows rows =
+        year > 0 ? c.Query(std::string(kColumns) + "WHERE day >= ? AND day < ? ORDER BY day",
+                           {std::to_string(year) + "-01-01", std::to_string(year + 1) + "-01-01"})
+                 : c.Query(std::string(kColumns) + "ORDER BY day");
     std::vector<Holiday> out;
     for (const auto& r : rows) out.push_back(ToHoliday(r));
     return out;

@@ -19,11 +19,6 @@ using render::View;
 const char* kFacets[] = {"organization", "groups",    "tags",         "res_format",
                          "license_id",   "data_type", "data_category"};
 
-std::string Date(const std::string& iso, const std::string& locale) {
-    int64_t us = iso.empty() ? -1 : core::ParseIsoMicros(iso);
-    return us < 0 ? iso : core::FormatDate(us, locale);
-}
-
 std::string HumanSize(int64_t bytes) {
     const char* units[] = {"B", "KB", "MB", "GB", "TB"};
     double v = static_cast<double>(bytes);
@@ -44,7 +39,7 @@ std::string Display(const FieldSpec& f, const Json& v, const CatalogSchema& sche
         if (f.name == "license_id")
             if (const License* l = schema.FindLicense(s)) return l->title.in(locale);
         if (const Choice* c = f.FindChoice(s)) return c->label.in(locale);
-        if (f.type == FieldType::kDate) return Date(s + "T00:00:00Z", locale);
+        if (f.type == FieldType::kDate) return core::FormatIsoDate(s + "T00:00:00Z", locale);
         return s;
     };
     if (v.is_array()) {
@@ -226,7 +221,7 @@ struct Pages {
             v.Set("size", HumanSize(r["size"].get<int64_t>())).Set("has_size", true);
         v.Set("hash", r["hash"].get<std::string>())
             .Set("has_hash", !r["hash"].get<std::string>().empty());
-        v.Set("modified", Date(r["last_modified"].get<std::string>(), req.locale));
+        v.Set("modified", core::FormatIsoDate(r["last_modified"].get<std::string>(), req.locale));
         View meta = View::List();
         for (const auto& f : catalog.schema().resource_fields()) {
             if (f.name == "url" || f.name == "name" || f.name == "description" ||
@@ -276,7 +271,8 @@ struct Pages {
                 dv.Set("name", d["name"].get<std::string>())
                     .Set("title", d["title"].get<std::string>());
                 dv.Set("private", d["private"].get<bool>()).Set("draft", d["state"] == "draft");
-                dv.Set("modified", Date(d["metadata_modified"].get<std::string>(), req.locale));
+                dv.Set("modified",
+                       core::FormatIsoDate(d["metadata_modified"].get<std::string>(), req.locale));
                 datasets.Push(std::move(dv));
             }
             ov.Set("count", found["count"].get<int64_t>()).Set("datasets", std::move(datasets));
@@ -299,7 +295,8 @@ struct Pages {
             item.Set("id", d["id"].get<std::string>()).Set("name", d["name"].get<std::string>());
             item.Set("title", d["title"].get<std::string>())
                 .Set("organization", d["organization"].get<std::string>());
-            item.Set("deleted", Date(d["metadata_modified"].get<std::string>(), req.locale));
+            item.Set("deleted",
+                     core::FormatIsoDate(d["metadata_modified"].get<std::string>(), req.locale));
             items.Push(std::move(item));
         }
         v.Set("has_items", !items.items().empty()).Set("items", std::move(items));
@@ -626,7 +623,8 @@ struct Pages {
             item.Set("organization", d.contains("organization")
                                          ? d["organization"]["title"].get<std::string>()
                                          : "");
-            item.Set("modified", Date(d["metadata_modified"].get<std::string>(), req.locale));
+            item.Set("modified",
+                     core::FormatIsoDate(d["metadata_modified"].get<std::string>(), req.locale));
             item.Set("private", d["private"].get<bool>());
             View formats = View::List();
             std::set<std::string> seen;
@@ -768,8 +766,9 @@ struct Pages {
             v.Set("org_name", d["organization"]["name"].get<std::string>());
         }
         v.Set("data_type", type ? type->label.in(req.locale) : d["data_type"].get<std::string>());
-        v.Set("modified", Date(d["metadata_modified"].get<std::string>(), req.locale));
-        v.Set("created", Date(d["metadata_created"].get<std::string>(), req.locale));
+        v.Set("modified",
+              core::FormatIsoDate(d["metadata_modified"].get<std::string>(), req.locale));
+        v.Set("created", core::FormatIsoDate(d["metadata_created"].get<std::string>(), req.locale));
         View tags = View::List();
         for (const auto& t : d["tags"]) {
             View tv;
@@ -815,7 +814,7 @@ struct Pages {
         View activity = View::List();
         for (const auto& a : catalog.PackageActivityList(p, d["id"].get<std::string>(), 10)) {
             View av;
-            av.Set("when", Date(a["timestamp"].get<std::string>(), req.locale));
+            av.Set("when", core::FormatIsoDate(a["timestamp"].get<std::string>(), req.locale));
             av.Set("what", pages.T(req.locale,
                                    "opendata.activity." + a["govhub_action"].get<std::string>()));
             std::string fields;
@@ -901,8 +900,8 @@ void RegisterRoutes(http::Router& router, CatalogService& catalog,
         ResourceFile f =
             catalog.ResourceDownload(accounts::CurrentUser(req), std::string(req.PathParam("name")),
                                      std::string(req.PathParam("id")));
-        http::Response r = http::DocumentResponse(req, f.path, f.mimetype, f.filename,
-                                                  req.Query("inline") == "1");
+        http::Response r =
+            http::DocumentResponse(req, f.path, f.mimetype, f.filename, req.Query("inline") == "1");
         return r;
     });
 }

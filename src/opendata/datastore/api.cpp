@@ -22,7 +22,6 @@ const accounts::Principal* User(ActionContext& ctx) {
     return accounts::CurrentUser(ctx.req);
 }
 
-
 std::string JsonCell(FieldType t, const std::optional<std::string>& v) {
     if (!v) return "null";
     if ((t == FieldType::kInt || t == FieldType::kNumeric) && core::ParseInt(*v)) return *v;

@@ -1,5 +1,5 @@
-#include "core/i18n.hpp"
 #include "opendata/datastore/csv.hpp"
+#include "core/i18n.hpp"
 
 #include <algorithm>
 #include <map>
@@ -30,7 +30,9 @@ void CsvParser::EndRecord(const RecordFn& record) {
 void CsvParser::Feed(std::string_view text, const RecordFn& record) {
     for (char c : text) {
         if (++record_bytes_ > max_record_bytes_)
-            throw std::runtime_error(core::Message("datastore.load.long_record", {{"mib", std::to_string(max_record_bytes_ >> 20)}, {"record", std::to_string(records_ + 1)}}));
+            throw std::runtime_error(core::Message(
+                "datastore.load.long_record", {{"mib", std::to_string(max_record_bytes_ >> 20)},
+                                               {"record", std::to_string(records_ + 1)}}));
         if (in_quotes_) {
             if (quote_seen_) {
                 quote_seen_ = false;

@@ -32,7 +32,8 @@ class DelimitedSource : public TableSource {
   public:
     DelimitedSource(std::string path, char hint) : path_(std::move(path)) {
         struct stat st {};
-        if (::stat(path_.c_str(), &st) != 0) throw SourceError(core::Message("datastore.load.unreadable"));
+        if (::stat(path_.c_str(), &st) != 0)
+            throw SourceError(core::Message("datastore.load.unreadable"));
         size_ = static_cast<uint64_t>(st.st_size);
         try {
             encoding_ = DetectEncoding(path_);
@@ -74,7 +75,9 @@ class DelimitedSource : public TableSource {
                 parser_->Finish(pass);
                 done_ = true;
                 if (reader_->replaced() > 0)
-                    notes_.push_back(core::Message("datastore.load.replaced_bytes", {{"count", std::to_string(reader_->replaced())}, {"encoding", encoding_.name}}));
+                    notes_.push_back(core::Message("datastore.load.replaced_bytes",
+                                                   {{"count", std::to_string(reader_->replaced())},
+                                                    {"encoding", encoding_.name}}));
             }
         } catch (const std::runtime_error& e) {
             throw SourceError(e.what());
@@ -87,8 +90,15 @@ class DelimitedSource : public TableSource {
 
     std::string Describe() const override {
         if (dialect_.preamble > 0)
-            return core::Message("datastore.load.delimited_preamble", {{"delimiter", DelimiterName(dialect_.delimiter)}, {"encoding", encoding_.name}, {"why", encoding_.why}, {"count", std::to_string(dialect_.preamble)}});
-        return core::Message("datastore.load.delimited", {{"delimiter", DelimiterName(dialect_.delimiter)}, {"encoding", encoding_.name}, {"why", encoding_.why}});
+            return core::Message("datastore.load.delimited_preamble",
+                                 {{"delimiter", DelimiterName(dialect_.delimiter)},
+                                  {"encoding", encoding_.name},
+                                  {"why", encoding_.why},
+                                  {"count", std::to_string(dialect_.preamble)}});
+        return core::Message("datastore.load.delimited",
+                             {{"delimiter", DelimiterName(dialect_.delimiter)},
+                              {"encoding", encoding_.name},
+                              {"why", encoding_.why}});
     }
     std::vector<std::string> Notes() const override { return notes_; }
 

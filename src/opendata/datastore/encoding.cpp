@@ -1,5 +1,5 @@
-#include "core/i18n.hpp"
 #include "opendata/datastore/encoding.hpp"
+#include "core/i18n.hpp"
 
 #include <iconv.h>
 #include <uchardet/uchardet.h>
@@ -39,11 +39,17 @@ class Scanner {
 
     Encoding Decide() const {
         auto h = head_;
-        if (h.rfind("\xEF\xBB\xBF", 0) == 0) return {"UTF-8", 3, core::Message("datastore.load.enc_bom", {{"encoding", "UTF-8"}})};
-        if (h.rfind("\xFF\xFE", 0) == 0) return {"UTF-16LE", 2, core::Message("datastore.load.enc_bom", {{"encoding", "UTF-16LE"}})};
-        if (h.rfind("\xFE\xFF", 0) == 0) return {"UTF-16BE", 2, core::Message("datastore.load.enc_bom", {{"encoding", "UTF-16BE"}})};
+        if (h.rfind("\xEF\xBB\xBF", 0) == 0)
+            return {"UTF-8", 3, core::Message("datastore.load.enc_bom", {{"encoding", "UTF-8"}})};
+        if (h.rfind("\xFF\xFE", 0) == 0)
+            return {"UTF-16LE", 2,
+                    core::Message("datastore.load.enc_bom", {{"encoding", "UTF-16LE"}})};
+        if (h.rfind("\xFE\xFF", 0) == 0)
+            return {"UTF-16BE", 2,
+                    core::Message("datastore.load.enc_bom", {{"encoding", "UTF-16BE"}})};
         if (nuls_ > 0) throw std::runtime_error(core::Message("datastore.load.binary"));
-        if (utf8_ok_ && need_ == 0) return {"UTF-8", 0, core::Message("datastore.load.enc_valid_utf8")};
+        if (utf8_ok_ && need_ == 0)
+            return {"UTF-8", 0, core::Message("datastore.load.enc_valid_utf8")};
         if (cp874_ && thai_bytes_ > 0)
             return {"CP874", 0, core::Message("datastore.load.enc_cp874")};
         std::string guess;
@@ -124,7 +130,8 @@ std::string ToUtf8(std::string_view bytes, const Encoding& encoding) {
     if (encoding.name == "UTF-8") return std::string(bytes);
     iconv_t cd = iconv_open("UTF-8", encoding.name.c_str());
     if (cd == reinterpret_cast<iconv_t>(-1))
-        throw std::runtime_error(core::Message("datastore.load.no_converter", {{"encoding", encoding.name}}));
+        throw std::runtime_error(
+            core::Message("datastore.load.no_converter", {{"encoding", encoding.name}}));
     std::string out(bytes.size() * 4 + 16, '\0');
     char* in = const_cast<char*>(bytes.data());
     size_t in_left = bytes.size(), out_left = out.size();
@@ -159,7 +166,8 @@ Utf8Reader::Utf8Reader(const std::string& path, const Encoding& encoding) {
         iconv_t cd = iconv_open("UTF-8", encoding.name.c_str());
         if (cd == reinterpret_cast<iconv_t>(-1)) {
             std::fclose(file_);
-            throw std::runtime_error(core::Message("datastore.load.no_converter", {{"encoding", encoding.name}}));
+            throw std::runtime_error(
+                core::Message("datastore.load.no_converter", {{"encoding", encoding.name}}));
         }
         iconv_ = std::make_unique<Iconv>(Iconv{cd});
     }
@@ -175,7 +183,8 @@ bool Utf8Reader::Read(std::string& out, size_t max) {
     std::vector<char> buf(max);
     size_t n = eof_ ? 0 : std::fread(buf.data(), 1, buf.size(), file_);
     if (n < buf.size()) {
-        if (std::ferror(file_)) throw std::runtime_error(core::Message("datastore.load.unreadable"));
+        if (std::ferror(file_))
+            throw std::runtime_error(core::Message("datastore.load.unreadable"));
         eof_ = true;
     }
     bytes_read_ += n;

@@ -1,5 +1,5 @@
-#include "core/i18n.hpp"
 #include "opendata/datastore/fetch.hpp"
+#include "core/i18n.hpp"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -93,14 +93,16 @@ void FetchUrl(const std::string& url, const std::string& dest, const FetchOption
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(curl);
     bool closed = std::fclose(t.out) == 0;
-    if (t.blocked)
-        throw SourceError(core::Message("datastore.load.private_address"));
+    if (t.blocked) throw SourceError(core::Message("datastore.load.private_address"));
     if (t.too_large)
-        throw SourceError(core::Message("datastore.load.too_large", {{"mib", std::to_string(t.max >> 20)}}));
+        throw SourceError(
+            core::Message("datastore.load.too_large", {{"mib", std::to_string(t.max >> 20)}}));
     if (rc == CURLE_HTTP_RETURNED_ERROR)
-        throw SourceError(core::Message("datastore.load.http_status", {{"status", std::to_string(status)}}));
+        throw SourceError(
+            core::Message("datastore.load.http_status", {{"status", std::to_string(status)}}));
     if (rc != CURLE_OK)
-        throw SourceError(core::Message("datastore.load.fetch_failed", {{"why", curl_easy_strerror(rc)}}));
+        throw SourceError(
+            core::Message("datastore.load.fetch_failed", {{"why", curl_easy_strerror(rc)}}));
     if (!closed) throw SourceError(core::Message("datastore.load.download_write"));
 }
 

@@ -44,14 +44,18 @@ class GeoSource : public TableSource {
         const char* drivers[] = {"GeoJSON", "ESRI Shapefile", "KML", "LIBKML", "GPKG", nullptr};
         ds_ =
             GDALOpenEx(path_.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr);
-        if (!ds_) throw SourceError(core::Message("datastore.load.geo_unreadable", {{"why", LastError("GDAL cannot open it")}}));
+        if (!ds_)
+            throw SourceError(core::Message("datastore.load.geo_unreadable",
+                                            {{"why", LastError("GDAL cannot open it")}}));
         int layers = GDALDatasetGetLayerCount(ds_);
         for (int i = 0; i < layers; ++i)
             layer_names_.emplace_back(OGR_L_GetName(GDALDatasetGetLayer(ds_, i)));
         if (layers == 0) throw SourceError(core::Message("datastore.load.geo_no_layers"));
         layer_ = layer_name.empty() ? GDALDatasetGetLayer(ds_, 0)
                                     : GDALDatasetGetLayerByName(ds_, layer_name.c_str());
-        if (!layer_) throw SourceError(core::Message("datastore.load.geo_no_layer", {{"layer", layer_name}}));
+        if (!layer_)
+            throw SourceError(
+                core::Message("datastore.load.geo_no_layer", {{"layer", layer_name}}));
         OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer_);
         for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i)
             header_.emplace_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
@@ -64,8 +68,7 @@ class GeoSource : public TableSource {
             OSRSetAxisMappingStrategy(wgs84_, OAMS_TRADITIONAL_GIS_ORDER);
             if (!OSRIsSame(src, wgs84_)) {
                 transform_ = OCTNewCoordinateTransformation(src, wgs84_);
-                if (!transform_)
-                    throw SourceError(core::Message("datastore.load.geo_no_wgs84"));
+                if (!transform_) throw SourceError(core::Message("datastore.load.geo_no_wgs84"));
             }
         }
         expected_ = OGR_L_GetFeatureCount(layer_, 0);  // -1 when the driver would have to count
@@ -99,9 +102,12 @@ class GeoSource : public TableSource {
             OGRFeatureH f = OGR_L_GetNextFeature(layer_);
             if (!f) {
                 if (CPLGetLastErrorType() >= CE_Failure)
-                    throw SourceError(core::Message("datastore.load.geo_partial", {{"why", LastError("read error")}}));
+                    throw SourceError(core::Message("datastore.load.geo_partial",
+                                                    {{"why", LastError("read error")}}));
                 if (expected_ >= 0 && read_ != expected_)
-                    throw SourceError(core::Message("datastore.load.geo_short", {{"expected", std::to_string(expected_)}, {"read", std::to_string(read_)}}));
+                    throw SourceError(core::Message("datastore.load.geo_short",
+                                                    {{"expected", std::to_string(expected_)},
+                                                     {"read", std::to_string(read_)}}));
                 done_ = true;
                 return false;
             }
@@ -116,7 +122,8 @@ class GeoSource : public TableSource {
             if (g) {
                 if (transform_ && OGR_G_Transform(g, transform_) != OGRERR_NONE) {
                     OGR_F_Destroy(f);
-                    throw SourceError(core::Message("datastore.load.geo_feature_wgs84", {{"feature", std::to_string(read_)}}));
+                    throw SourceError(core::Message("datastore.load.geo_feature_wgs84",
+                                                    {{"feature", std::to_string(read_)}}));
                 }
                 OGREnvelope env;
                 OGR_G_GetEnvelope(g, &env);
@@ -132,7 +139,9 @@ class GeoSource : public TableSource {
             row.push_back(geojson);
             OGR_F_Destroy(f);
             if (CPLGetLastErrorType() >= CE_Failure)
-                throw SourceError(core::Message("datastore.load.geo_damaged", {{"feature", std::to_string(read_)}, {"why", LastError("read error")}}));
+                throw SourceError(core::Message(
+                    "datastore.load.geo_damaged",
+                    {{"feature", std::to_string(read_)}, {"why", LastError("read error")}}));
             record(row);
         }
         return true;
@@ -145,7 +154,10 @@ class GeoSource : public TableSource {
     std::string Describe() const override {
         std::string driver = GDALGetDriverShortName(GDALGetDatasetDriver(ds_));
         std::string layer = OGR_L_GetName(layer_);
-        return transform_ ? core::Message("datastore.load.geo_reprojected", {{"driver", driver}, {"layer", layer}}) : core::Message("datastore.load.geo", {{"driver", driver}, {"layer", layer}});
+        return transform_
+                   ? core::Message("datastore.load.geo_reprojected",
+                                   {{"driver", driver}, {"layer", layer}})
+                   : core::Message("datastore.load.geo", {{"driver", driver}, {"layer", layer}});
     }
     std::vector<std::string> Sheets() const override {
         return layer_names_.size() > 1 ? layer_names_ : std::vector<std::string>{};

@@ -20,7 +20,8 @@ class JsonArraySource : public TableSource {
   public:
     explicit JsonArraySource(std::string path) : path_(std::move(path)) {
         struct stat st {};
-        if (::stat(path_.c_str(), &st) != 0) throw SourceError(core::Message("datastore.load.unreadable"));
+        if (::stat(path_.c_str(), &st) != 0)
+            throw SourceError(core::Message("datastore.load.unreadable"));
         size_ = static_cast<uint64_t>(st.st_size);
         // First pass: the keys.
         Open();
@@ -123,7 +124,8 @@ class JsonArraySource : public TableSource {
             c = Skip();
         }
         if (c != '{')
-            throw SourceError(core::Message("datastore.load.json_not_object", {{"n", std::to_string(count_ + 1)}}));
+            throw SourceError(core::Message("datastore.load.json_not_object",
+                                            {{"n", std::to_string(count_ + 1)}}));
         std::string text(1, '{');
         int depth = 1;
         bool in_string = false, escape = false;
@@ -150,7 +152,8 @@ class JsonArraySource : public TableSource {
         }
         auto e = nlohmann::ordered_json::parse(text, nullptr, false);
         if (e.is_discarded() || !e.is_object())
-            throw SourceError(core::Message("datastore.load.json_invalid", {{"n", std::to_string(count_ + 1)}}));
+            throw SourceError(
+                core::Message("datastore.load.json_invalid", {{"n", std::to_string(count_ + 1)}}));
         ++count_;
         return e;
     }

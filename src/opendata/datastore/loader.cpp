@@ -1,5 +1,5 @@
-#include "core/i18n.hpp"
 #include "opendata/datastore/loader.hpp"
+#include "core/i18n.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -76,7 +76,8 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
     if (sheets.size() > 1) {
         std::string names;
         for (const auto& s : sheets) names += (names.empty() ? "" : ", ") + s;
-        log(core::Message("datastore.load.sheets", {{"count", std::to_string(sheets.size())}, {"names", names}}));
+        log(core::Message("datastore.load.sheets",
+                          {{"count", std::to_string(sheets.size())}, {"names", names}}));
     }
 
     // Pass 1: the header and every column's type, over the whole file.
@@ -102,12 +103,15 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
             if (trackers.size() < f.size()) trackers.resize(f.size());
             for (size_t i = 0; i < f.size(); ++i) trackers[i].Add(f[i], records + 1);
         });
-        progress(0, core::Message("datastore.load.progress_reading", {{"rows", Thousands(records)}}));
+        progress(0,
+                 core::Message("datastore.load.progress_reading", {{"rows", Thousands(records)}}));
     }
     for (const auto& n : source.Notes()) log(n, "warning");
     if (!have_first) throw SourceError(core::Message("datastore.load.no_rows"));
     if (width > max_fields)
-        throw SourceError(core::Message("datastore.load.too_many_columns", {{"count", std::to_string(width)}, {"max", std::to_string(max_fields)}}));
+        throw SourceError(
+            core::Message("datastore.load.too_many_columns",
+                          {{"count", std::to_string(width)}, {"max", std::to_string(max_fields)}}));
     bool header = !LooksLikeData(first, trackers);
     if (!header) {
         log(core::Message("datastore.load.no_header"));
@@ -157,7 +161,9 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
     std::string types;
     for (const auto& f : fields)
         types += (types.empty() ? "" : ", ") + f.id + ": " + TypeName(f.type);
-    log(core::Message("datastore.load.summary", {{"rows", Thousands(records)}, {"count", std::to_string(fields.size())}, {"types", types}}));
+    log(core::Message("datastore.load.summary", {{"rows", Thousands(records)},
+                                                 {"count", std::to_string(fields.size())},
+                                                 {"types", types}}));
 
     // Pass 2: a staging table, loaded, indexed, then put in place of the old one.
     std::string staging = resource_id + "__" + core::RandomToken(6);
@@ -178,7 +184,9 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
         auto next = [&](std::vector<std::optional<std::string>>& row) {
             while (queue.empty() && !exhausted) {
                 exhausted = !source.Step(push);
-                progress(1, core::Message("datastore.load.progress_loading", {{"done", Thousands(row_number - (header ? 1 : 0))}, {"rows", Thousands(records)}}));
+                progress(1, core::Message("datastore.load.progress_loading",
+                                          {{"done", Thousands(row_number - (header ? 1 : 0))},
+                                           {"rows", Thousands(records)}}));
             }
             if (queue.empty()) return false;
             std::vector<std::string> rec = std::move(queue.front());
@@ -193,7 +201,11 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
                 if (IsNullMarker(raw)) continue;
                 auto value = Canonical(fields[i].type, raw);
                 if (!value)
-                    throw SourceError(core::Message("datastore.load.bad_fixed_value", {{"row", std::to_string(row_number)}, {"field", fields[i].id}, {"value", raw.substr(0, 60)}, {"type", TypeName(fields[i].type)}}));
+                    throw SourceError(core::Message("datastore.load.bad_fixed_value",
+                                                    {{"row", std::to_string(row_number)},
+                                                     {"field", fields[i].id},
+                                                     {"value", raw.substr(0, 60)},
+                                                     {"type", TypeName(fields[i].type)}}));
                 row[i] = std::move(value);
             }
             return true;
@@ -222,7 +234,9 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
             datastore.Write([&](db::Connection& c) {
                 store::IndexColumns(c, resource_id, staging, fields, indexable);
             });
-            log(core::Message("datastore.load.indexed", {{"count", std::to_string(std::count(indexable.begin(), indexable.end(), true))}}));
+            log(core::Message(
+                "datastore.load.indexed",
+                {{"count", std::to_string(std::count(indexable.begin(), indexable.end(), true))}}));
         } catch (const std::exception& e) {
             log(core::Message("datastore.load.index_failed", {{"why", e.what()}}), "warning");
         }

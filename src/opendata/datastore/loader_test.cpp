@@ -1,7 +1,7 @@
 // Loading files into datastore tables, on both engines: encodings, dialects, types, and the
 // guarantee that a failed load leaves the previous table as it was.
-#include "core/test_i18n.hpp"
 #include "opendata/datastore/loader.hpp"
+#include "core/test_i18n.hpp"
 
 #include <gtest/gtest.h>
 #include <iconv.h>
@@ -55,7 +55,9 @@ class LoaderTest : public ::testing::TestWithParam<std::string> {
         auto source = OpenTable(path, format, "");
         log_.clear();
         LoadHooks hooks;
-        hooks.log = [&](const std::string& m, const std::string&) { log_ += core::English(m) + "\n"; };
+        hooks.log = [&](const std::string& m, const std::string&) {
+            log_ += core::English(m) + "\n";
+        };
         return LoadTable(*db_, "res-1", *source, dictionary, hooks);
     }
 

@@ -1,5 +1,5 @@
-#include "core/i18n.hpp"
 #include "opendata/datastore/service.hpp"
+#include "core/i18n.hpp"
 
 #include <cctype>
 #include <filesystem>
@@ -144,7 +144,6 @@ Json JsonValue(FieldType type, const std::optional<std::string>& v) {
     }
     return *v;
 }
-
 
 Json FieldDicts(const TableInfo& t, bool with_id) {
     Json fields = Json::array();

@@ -28,7 +28,8 @@ constexpr uint64_t kMaxSharedStringBytes = 128ull << 20;
 
 uint64_t FileSize(const std::string& path) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) throw SourceError(core::Message("datastore.load.unreadable"));
+    if (::stat(path.c_str(), &st) != 0)
+        throw SourceError(core::Message("datastore.load.unreadable"));
     return static_cast<uint64_t>(st.st_size);
 }
 
@@ -53,17 +54,20 @@ class ZipReader {
         archive_entry* e = nullptr;
         int rc = archive_read_next_header(a_, &e);
         if (rc == ARCHIVE_EOF) return false;
-        if (rc < ARCHIVE_WARN) throw SourceError(core::Message("datastore.load.zip_damaged", {{"why", Error()}}));
+        if (rc < ARCHIVE_WARN)
+            throw SourceError(core::Message("datastore.load.zip_damaged", {{"why", Error()}}));
         name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
         return true;
     }
     // The next piece of the current entry; empty at its end.
     std::string_view Read() {
         la_ssize_t n = archive_read_data(a_, buf_, sizeof buf_);
-        if (n < 0) throw SourceError(core::Message("datastore.load.zip_damaged", {{"why", Error()}}));
+        if (n < 0)
+            throw SourceError(core::Message("datastore.load.zip_damaged", {{"why", Error()}}));
         inflated_ += static_cast<uint64_t>(n);
         if (inflated_ > limit_)
-            throw SourceError(core::Message("datastore.load.zip_bomb", {{"mib", std::to_string(limit_ >> 20)}}));
+            throw SourceError(
+                core::Message("datastore.load.zip_bomb", {{"mib", std::to_string(limit_ >> 20)}}));
         return {buf_, static_cast<size_t>(n)};
     }
     uint64_t compressed_position() const {
@@ -109,10 +113,10 @@ class Xml {
     ~Xml() { XML_ParserFree(p_); }
     void Feed(std::string_view s, bool final) {
         if (XML_Parse(p_, s.data(), static_cast<int>(s.size()), final) == XML_STATUS_ERROR)
-            throw SourceError(core::Message(
-                "datastore.load.bad_xml",
-                {{"why", XML_ErrorString(XML_GetErrorCode(p_))},
-                 {"line", std::to_string(XML_GetCurrentLineNumber(p_))}}));
+            throw SourceError(
+                core::Message("datastore.load.bad_xml",
+                              {{"why", XML_ErrorString(XML_GetErrorCode(p_))},
+                               {"line", std::to_string(XML_GetCurrentLineNumber(p_))}}));
     }
     static const char* Attr(Attrs a, const char* name) {
         for (int i = 0; a[i]; i += 2)
@@ -210,7 +214,8 @@ class ZipXmlSource : public TableSource {
                 found = true;
                 break;
             }
-        if (!found) throw SourceError(core::Message("datastore.load.missing_part", {{"part", entry}}));
+        if (!found)
+            throw SourceError(core::Message("datastore.load.missing_part", {{"part", entry}}));
         xml_ = std::make_unique<Xml>();
         xml_->start = [this](const char* n, Xml::Attrs a) { Start(n, a); };
         xml_->end = [this](const char* n) { End(n); };
@@ -253,7 +258,8 @@ class XlsxSource : public ZipXmlSource {
     void Rewind() override { OpenEntry(sheets_[chosen_].path); }
 
     std::string Describe() const override {
-        return core::Message("datastore.load.xlsx", {{"sheet", sheets_[chosen_].name}, {"count", std::to_string(sheets_.size())}});
+        return core::Message("datastore.load.xlsx", {{"sheet", sheets_[chosen_].name},
+                                                     {"count", std::to_string(sheets_.size())}});
     }
     std::vector<std::string> Sheets() const override {
         std::vector<std::string> out;
@@ -460,7 +466,8 @@ class OdsSource : public ZipXmlSource {
     }
 
     std::string Describe() const override {
-        return core::Message("datastore.load.ods", {{"sheet", sheets_[chosen_]}, {"count", std::to_string(sheets_.size())}});
+        return core::Message("datastore.load.ods", {{"sheet", sheets_[chosen_]},
+                                                    {"count", std::to_string(sheets_.size())}});
     }
     std::vector<std::string> Sheets() const override { return sheets_; }
 

@@ -1,5 +1,5 @@
-#include "core/i18n.hpp"
 #include "opendata/datastore/types.hpp"
+#include "core/i18n.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -347,7 +347,12 @@ std::string TypeTracker::TextReason(const std::string& field) const {
     for (size_t i = 0; i < kCandidates; ++i)
         if (fitted_[i] > 0 && (best == kCandidates || fitted_[i] > fitted_[best])) best = i;
     if (best == kCandidates || fitted_[best] * 2 < values_) return "";
-    return core::Message("datastore.load.as_text", {{"field", field}, {"kind", core::Message(std::string("datastore.load.kind_") + kNames[best])}, {"row", std::to_string(failed_row_[best])}, {"value", failed_value_[best]}});
+    return core::Message(
+        "datastore.load.as_text",
+        {{"field", field},
+         {"kind", core::Message(std::string("datastore.load.kind_") + kNames[best])},
+         {"row", std::to_string(failed_row_[best])},
+         {"value", failed_value_[best]}});
 }
 
 }  // namespace govhub::datastore

@@ -1,5 +1,5 @@
-#include "core/test_i18n.hpp"
 #include "opendata/datastore/types.hpp"
+#include "core/test_i18n.hpp"
 
 #include <gtest/gtest.h>
 

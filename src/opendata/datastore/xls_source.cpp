@@ -56,7 +56,9 @@ class XlsSource : public TableSource {
             for (unsigned short c = 0; c < cols_; ++c) {
                 FreeXL_CellValue v;
                 if (freexl_get_cell_value(handle_, row_, c, &v) != FREEXL_OK)
-                    throw SourceError(core::Message("datastore.load.xls_cell", {{"row", std::to_string(row_ + 1)}, {"column", std::to_string(c + 1)}}));
+                    throw SourceError(core::Message(
+                        "datastore.load.xls_cell",
+                        {{"row", std::to_string(row_ + 1)}, {"column", std::to_string(c + 1)}}));
                 switch (v.type) {
                     case FREEXL_CELL_INT:
                         cells[c] = std::to_string(v.value.int_value);
@@ -91,7 +93,8 @@ class XlsSource : public TableSource {
     uint64_t bytes_total() const override { return std::max<uint64_t>(1, rows_); }
     uint64_t bytes_done() const override { return row_; }
     std::string Describe() const override {
-        return core::Message("datastore.load.xls", {{"sheet", sheets_[chosen_]}, {"count", std::to_string(sheets_.size())}});
+        return core::Message("datastore.load.xls", {{"sheet", sheets_[chosen_]},
+                                                    {"count", std::to_string(sheets_.size())}});
     }
     std::vector<std::string> Sheets() const override { return sheets_; }
 

@@ -1,5 +1,5 @@
-#include "core/i18n.hpp"
 #include "opendata/gdcatalog/routes.hpp"
+#include "core/i18n.hpp"
 
 #include <filesystem>
 

@@ -1,5 +1,5 @@
-#include "core/i18n.hpp"
 #include "opendata/gdcatalog/workbook.hpp"
+#include "core/i18n.hpp"
 
 #include <xlsxwriter.h>
 
@@ -166,10 +166,10 @@ Json ImportWorkbook(catalog::CatalogService& cat, const accounts::Principal& p,
                           {"result", result},
                           {"errors", errors}});
         if (progress)
-            progress(++done, core::Message("gdcatalog.progress_row",
-                                           {{"sheet", sheet},
-                                            {"row", std::to_string(row + 1)},
-                                            {"result", "@gdcatalog." + result}}));
+            progress(++done,
+                     core::Message("gdcatalog.progress_row", {{"sheet", sheet},
+                                                              {"row", std::to_string(row + 1)},
+                                                              {"result", "@gdcatalog." + result}}));
     };
     // Datasets first (their sheets), then resources, which need their datasets.
     for (const auto& sheet : sheets) {

@@ -7,12 +7,12 @@
 #include "core/citizen_id.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/error.hpp"
 #include "core/i18n.hpp"
+#include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "http/response.hpp"
 #include "render/pdf.hpp"
-#include "core/error.hpp"
-#include "core/strings.hpp"
 
 namespace govhub::officers {
 namespace {
@@ -22,7 +22,7 @@ using render::View;
 using workflow::Actor;
 using workflow::Clock;
 
-const char* kFields[] = {"organization", "position", "citizen_id", "office_phone",
+const char* kFields[] = {"organization", "position",   "citizen_id", "office_phone",
                          "mobile",       "work_email", "role"};
 
 std::string Digits(const std::string& s) {
@@ -62,7 +62,8 @@ http::Response Form(catalog::CatalogService& catalog, const render::PageRenderer
     for (const auto& o : catalog.OrganizationList(true)) {
         View item;
         item.Set("id", o.value("id", "")).Set("title", o.value("title", o.value("name", "")));
-        item.Set("selected", typed.count("organization") && typed.at("organization") == o.value("id", ""));
+        item.Set("selected",
+                 typed.count("organization") && typed.at("organization") == o.value("id", ""));
         orgs.Push(std::move(item));
     }
     v.Set("organizations", std::move(orgs));
@@ -121,12 +122,9 @@ workflow::RequestType MembershipType() {
     t.sla_unit = core::SlaUnit::kClockHours;
     t.sla_amount = 24;
     t.initial_state = "draft";
-    t.states = {{"draft", Clock::kStopped},
-                {"submitted", Clock::kRuns},
-                {"needs_info", Clock::kPaused},
-                {"approved", Clock::kStopped, true},
-                {"rejected", Clock::kStopped, true},
-                {"withdrawn", Clock::kStopped, true}};
+    t.states = {{"draft", Clock::kStopped},          {"submitted", Clock::kRuns},
+                {"needs_info", Clock::kPaused},      {"approved", Clock::kStopped, true},
+                {"rejected", Clock::kStopped, true}, {"withdrawn", Clock::kStopped, true}};
     t.transitions = {
         {.id = "submit",
          .from = {"draft"},
@@ -178,7 +176,7 @@ workflow::RequestType MembershipType() {
         return "/opendata/officer/" + ref + "/application.pdf";
     };
     t.sensitive_fields = {"citizen_id"};
-    t.display_fields = {"organization", "position", "role",  "citizen_id",
+    t.display_fields = {"organization", "position", "role",      "citizen_id",
                         "office_phone", "mobile",   "work_email"};
     return t;
 }
@@ -186,17 +184,15 @@ workflow::RequestType MembershipType() {
 void RegisterRoutes(http::Router& router, workflow::WorkflowService& workflow,
                     catalog::CatalogService& catalog, const render::PageRenderer& pages,
                     const std::string& site_url, const std::string& tmp_dir) {
-    router.Get("/opendata/officer/{reference}/application.pdf",
-               [&workflow, &pages, site_url, tmp_dir](http::Request& req) {
-                   const accounts::Principal* p = accounts::CurrentUser(req);
-                   auto r = p ? workflow.Find(p, std::string(req.PathParam("reference")))
-                              : std::nullopt;
-                   if (!r || r->type != kType) throw HttpError::NotFound("workflow.not_found");
-                   std::string path = tmp_dir + "/application-" + core::RandomToken(8) + ".pdf";
-                   WriteApplication(path, *r, workflow, pages, req.locale, site_url);
-                   return http::TemporaryFileResponse(path, "application/pdf",
-                                                      r->reference + ".pdf");
-               });
+    router.Get("/opendata/officer/{reference}/application.pdf", [&workflow, &pages, site_url,
+                                                                 tmp_dir](http::Request& req) {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        auto r = p ? workflow.Find(p, std::string(req.PathParam("reference"))) : std::nullopt;
+        if (!r || r->type != kType) throw HttpError::NotFound("workflow.not_found");
+        std::string path = tmp_dir + "/application-" + core::RandomToken(8) + ".pdf";
+        WriteApplication(path, *r, workflow, pages, req.locale, site_url);
+        return http::TemporaryFileResponse(path, "application/pdf", r->reference + ".pdf");
+    });
     router.Get("/opendata/officer", [&workflow, &catalog, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
         if (!p) return http::Response::Redirect("/user/login?next=%2Fopendata%2Fofficer");
@@ -205,47 +201,51 @@ void RegisterRoutes(http::Router& router, workflow::WorkflowService& workflow,
             if (r.closed.empty()) return http::Response::Redirect("/requests/" + r.reference);
         return Form(catalog, pages, req, {});
     });
-    router.Post(
-        "/opendata/officer",
-        [&workflow, &catalog, &pages](http::Request& req) {
-            const accounts::Principal* p = accounts::CurrentUser(req);
-            if (!p) throw HttpError::Unauthorized();
-            std::map<std::string, std::string> typed;
-            for (const auto& f : kFields) typed[f] = core::Trim(req.FormValue(f));
-            std::vector<FieldError> errors;
-            Json org = OrganizationOf(catalog, typed["organization"]);
-            if (org.is_null()) errors.push_back({"organization", "officers.choose_organization"});
-            if (typed["position"].empty()) errors.push_back({"position", "form.required"});
-            if (typed["position"].size() > 200) errors.push_back({"position", "form.too_long"});
-            auto cid = core::ParseCitizenId(typed["citizen_id"]);
-            if (!cid) errors.push_back({"citizen_id", "officers.bad_citizen_id"});
-            if (!PhoneLike(typed["office_phone"], false))
-                errors.push_back({"office_phone", "officers.bad_phone"});
-            if (!PhoneLike(typed["mobile"], true)) errors.push_back({"mobile", "officers.bad_mobile"});
-            if (!EmailLike(typed["work_email"])) errors.push_back({"work_email", "officers.bad_email"});
-            if (typed["role"] != "editor" && typed["role"] != "admin")
-                errors.push_back({"role", "officers.choose_role"});
-            for (const auto& r : workflow.Mine(*p, kType))
-                if (r.closed.empty()) return http::Response::Redirect("/requests/" + r.reference);
-            if (!errors.empty()) return Form(catalog, pages, req, typed, errors);
-            Json data = {{"organization", org.value("title", org.value("name", ""))},
-                         {"position", typed["position"]},
-                         {"citizen_id", *cid},
-                         {"office_phone", typed["office_phone"]},
-                         {"mobile", Digits(typed["mobile"])},
-                         {"work_email", core::ToLower(typed["work_email"])},
-                         {"role", typed["role"]}};
-            std::string name = req.locale == "en" ? p->display_name_en : p->display_name_th;
-            auto r = workflow.Create(*p,
-                                     {.type = kType,
-                                      .organization_id = org.value("id", ""),
-                                      .subject = (name.empty() ? p->name : name) + " / " +
-                                                 org.value("title", ""),
-                                      .data_json = data.dump()},
-                                     req.client_ip);
-            return http::Response::Redirect("/requests/" + r.reference);
-        },
-        {.rate_limit = "form"});
+    router.Post("/opendata/officer",
+                [&workflow, &catalog, &pages](http::Request& req) {
+                    const accounts::Principal* p = accounts::CurrentUser(req);
+                    if (!p) throw HttpError::Unauthorized();
+                    std::map<std::string, std::string> typed;
+                    for (const auto& f : kFields) typed[f] = core::Trim(req.FormValue(f));
+                    std::vector<FieldError> errors;
+                    Json org = OrganizationOf(catalog, typed["organization"]);
+                    if (org.is_null())
+                        errors.push_back({"organization", "officers.choose_organization"});
+                    if (typed["position"].empty()) errors.push_back({"position", "form.required"});
+                    if (typed["position"].size() > 200)
+                        errors.push_back({"position", "form.too_long"});
+                    auto cid = core::ParseCitizenId(typed["citizen_id"]);
+                    if (!cid) errors.push_back({"citizen_id", "officers.bad_citizen_id"});
+                    if (!PhoneLike(typed["office_phone"], false))
+                        errors.push_back({"office_phone", "officers.bad_phone"});
+                    if (!PhoneLike(typed["mobile"], true))
+                        errors.push_back({"mobile", "officers.bad_mobile"});
+                    if (!EmailLike(typed["work_email"]))
+                        errors.push_back({"work_email", "officers.bad_email"});
+                    if (typed["role"] != "editor" && typed["role"] != "admin")
+                        errors.push_back({"role", "officers.choose_role"});
+                    for (const auto& r : workflow.Mine(*p, kType))
+                        if (r.closed.empty())
+                            return http::Response::Redirect("/requests/" + r.reference);
+                    if (!errors.empty()) return Form(catalog, pages, req, typed, errors);
+                    Json data = {{"organization", org.value("title", org.value("name", ""))},
+                                 {"position", typed["position"]},
+                                 {"citizen_id", *cid},
+                                 {"office_phone", typed["office_phone"]},
+                                 {"mobile", Digits(typed["mobile"])},
+                                 {"work_email", core::ToLower(typed["work_email"])},
+                                 {"role", typed["role"]}};
+                    std::string name = req.locale == "en" ? p->display_name_en : p->display_name_th;
+                    auto r = workflow.Create(*p,
+                                             {.type = kType,
+                                              .organization_id = org.value("id", ""),
+                                              .subject = (name.empty() ? p->name : name) + " / " +
+                                                         org.value("title", ""),
+                                              .data_json = data.dump()},
+                                             req.client_ip);
+                    return http::Response::Redirect("/requests/" + r.reference);
+                },
+                {.rate_limit = "form"});
 }
 
 }  // namespace govhub::officers

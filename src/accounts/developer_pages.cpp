@@ -4,6 +4,10 @@
 #include "accounts/middleware.hpp"
 #include "accounts/routes.hpp"
 #include "core/error.hpp"
+#include "core/strings.hpp"
+#include "core/thai_date.hpp"
+
+#include <map>
 
 namespace govhub::accounts {
 namespace {
@@ -56,6 +60,34 @@ http::Response Page(AccountService& service, const render::PageRenderer& pages, 
 
 void RegisterDeveloperPages(http::Router& router, AccountService& service,
                             const render::PageRenderer& pages) {
+    router.Get("/user/{name}/api-tokens/{id}/usage", [&service, &pages](http::Request& req) {
+        const Principal* p = CurrentUser(req);
+        if (!p) return http::Response::Redirect("/user/login?next=" + core::UrlEncode(req.path));
+        std::string name(req.PathParam("name"));
+        auto usage = service.TokenUsage(*p, name, std::string(req.PathParam("id")));
+        if (!usage) throw HttpError::NotFound("developer.no_such_token");
+        View v;
+        v.Set("token_name", usage->first.name).Set("user", name);
+        View days = View::List();
+        std::map<std::string, std::pair<int64_t, int64_t>> per_day;
+        int64_t total = 0, limited = 0;
+        for (const auto& row : usage->second) {
+            View d;
+            d.Set("day", row.day)
+                .Set("date", core::FormatIsoDate(row.day + "T00:00:00Z", req.locale))
+                .Set("action", row.action)
+                .Set("requests", row.requests)
+                .Set("limited", row.limited)
+                .Set("has_limited", row.limited > 0);
+            days.Push(std::move(d));
+            total += row.requests;
+            limited += row.limited;
+        }
+        v.Set("has_usage", !days.items().empty()).Set("rows", std::move(days));
+        v.Set("total", total).Set("limited", limited);
+        return http::Response::Html(pages.Render("accounts/token_usage", std::move(v),
+                                                 PageContextOf(req), "developer.usage_title"));
+    });
     router.Get("/developer",
                [&service, &pages](http::Request& req) { return Page(service, pages, req, ""); });
     // A token at once: the account is confirmed (it could log in), so it may use the API now.

@@ -24,6 +24,8 @@ std::string ApiTokenFromHeaders(const http::Request& req);
 // Authenticates the request and provides req.csrf_token (the session's, or a per-browser
 // cookie's for visitors who are not signed in).
 http::Middleware AuthMiddleware(AccountService& service);
+// Counts API calls per token and action (the rate limit's refusals too): outermost.
+http::Middleware UsageMiddleware(UsageRecorder& recorder);
 // Refuses state-changing requests made with cookies unless they carry the CSRF token
 // (form field `_csrf` or header X-CSRF-Token). API-token requests carry no cookies' authority
 // and are exempt.

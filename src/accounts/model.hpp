@@ -77,6 +77,14 @@ struct Membership {
     Capacity capacity = Capacity::kMember;
 };
 
+// One day of one token's calls to one action.
+struct UsageRow {
+    std::string day;     // "2026-12-02", Bangkok time
+    std::string action;  // "package_search", or the path for other endpoints
+    int64_t requests = 0;
+    int64_t limited = 0;  // answered 429
+};
+
 enum class EmailTokenPurpose { kVerify, kReset };
 
 }  // namespace govhub::accounts

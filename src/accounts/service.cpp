@@ -576,6 +576,15 @@ NewApiToken AccountService::CreateApiToken(const Principal& p, const std::string
     return out;
 }
 
+std::optional<std::pair<ApiToken, std::vector<UsageRow>>> AccountService::TokenUsage(
+    const Principal& p, const std::string& user_key, const std::string& token_id) {
+    User u = RequireManageable(p, user_key);
+    auto tokens = db_.Read([&](db::Connection& c) { return store::ListApiTokens(c, u.id); });
+    for (const auto& t : tokens)
+        if (t.id == token_id) return std::make_pair(t, usage_.Usage(t.id));
+    return std::nullopt;
+}
+
 std::vector<ApiToken> AccountService::ListApiTokens(const Principal& p,
                                                     const std::string& user_key) {
     User u = RequireManageable(p, user_key);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "accounts/model.hpp"
+#include "accounts/usage.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
 #include "mail/mailer.hpp"
@@ -98,6 +99,11 @@ class AccountService {
     // By token id, or by the raw token itself (CKAN's `token` parameter).
     void RevokeApiToken(const Principal& p, const std::string& id_or_token, const Caller& caller);
 
+    // A token's calls of the last 30 days: its owner and sysadmins. nullopt: no such token.
+    std::optional<std::pair<ApiToken, std::vector<UsageRow>>> TokenUsage(
+        const Principal& p, const std::string& user_key, const std::string& token_id);
+    UsageRecorder& usage() { return usage_; }
+
     // Operator commands (no permission check: the caller has shell access).
     User CreateUserAdmin(const std::string& name, const std::string& email,
                          const std::string& password, bool sysadmin,
@@ -145,6 +151,7 @@ class AccountService {
     MailSender send_mail_;
     const core::I18n& i18n_;
     AccountsConfig config_;
+    UsageRecorder usage_{db_};
 };
 
 // Validation helpers shared with later modules (organization and dataset slugs).

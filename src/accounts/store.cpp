@@ -100,6 +100,38 @@ CREATE TABLE rate_limits (
   PRIMARY KEY (key, window_start)
 );
 )sql"});
+    set.Add({.module = "accounts", .version = 3, .name = "API usage per token", .sql = R"sql(
+CREATE TABLE api_token_usage (
+  token_id TEXT NOT NULL REFERENCES api_tokens (id) ON DELETE CASCADE,
+  day TEXT NOT NULL,
+  action TEXT NOT NULL,
+  requests BIGINT NOT NULL DEFAULT 0,
+  limited BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (token_id, day, action)
+);
+)sql"});
+}
+
+void AddTokenUsage(db::Connection& c, const std::string& token_hash, const std::string& day,
+                   const std::string& action, int64_t requests, int64_t limited) {
+    // Tokens that no longer exist (revoked meanwhile, or never valid) add nothing.
+    c.Exec(
+        "INSERT INTO api_token_usage (token_id, day, action, requests, limited)"
+        " SELECT id, ?, ?, ?, ? FROM api_tokens WHERE token_hash = ?"
+        " ON CONFLICT (token_id, day, action) DO UPDATE SET"
+        " requests = api_token_usage.requests + excluded.requests,"
+        " limited = api_token_usage.limited + excluded.limited",
+        {day, action, requests, limited, token_hash});
+}
+
+std::vector<UsageRow> TokenUsage(db::Connection& c, const std::string& token_id,
+                                 const std::string& since_day) {
+    std::vector<UsageRow> out;
+    for (const auto& r : c.Query("SELECT day, action, requests, limited FROM api_token_usage"
+                                 " WHERE token_id = ? AND day >= ? ORDER BY day DESC, action",
+                                 {token_id, since_day}))
+        out.push_back({r.Str(0), r.Str(1), r.Int(2), r.Int(3)});
+    return out;
 }
 
 namespace {

@@ -47,6 +47,10 @@ std::vector<User> SearchUsers(db::Connection& c, const UserFilter& f);
 int64_t CountSearchUsers(db::Connection& c, const UserFilter& f);
 std::vector<Membership> MembershipsOf(db::Connection& c, const std::string& user_id);
 void DeleteUserTokens(db::Connection& c, const std::string& user_id);
+void AddTokenUsage(db::Connection& c, const std::string& token_hash, const std::string& day,
+                   const std::string& action, int64_t requests, int64_t limited);
+std::vector<UsageRow> TokenUsage(db::Connection& c, const std::string& token_id,
+                                 const std::string& since_day);
 std::optional<Capacity> FindMembership(db::Connection& c, const std::string& user_id,
                                        const std::string& object_type,
                                        const std::string& object_id);

@@ -343,6 +343,7 @@ int App::Serve() {
     else
         rate_limits = std::make_unique<http::MemoryRateLimitStore>();
     server.Use(LocaleMiddleware());
+    server.Use(accounts::UsageMiddleware(P.accounts->usage()));
     server.Use(http::RateLimitMiddleware(*rate_limits, config_.rate_limits));
     server.Use(accounts::AuthMiddleware(*P.accounts));
     server.Use(accounts::CsrfMiddleware());

@@ -8,7 +8,8 @@ import tempfile
 import uuid
 
 from accounts_helpers import registered_user
-from govhub_harness import Browser
+from accounts_helpers import login
+from govhub_harness import Browser, Server
 from test_catalog_api import call, ok, record_dataset
 
 
@@ -56,3 +57,33 @@ def test_a_developer_gets_a_token_at_once_and_the_examples_run(server, smtp, sys
     # A token needs an account and the form's CSRF token.
     assert Browser(server).post_form("/developer/token", {}, csrf=False).status in (303, 403)
     assert dev.post_form("/developer/token", {}, csrf=False).status == 403
+
+
+def test_the_usage_page_counts_calls_and_refusals(smtp):
+    s = Server("--rate-limit-api", "5", smtp_url=smtp.url)
+    try:
+        s.cli("admin", "create-user", "--name", "usage-dev", "--email", "usage-dev@example.go.th",
+              "--password", "นักพัฒนา-ทดสอบ-2569")
+        token = s.cli("admin", "create-token", "usage-dev").stdout.strip()
+        api = Browser(s)
+        statuses = [api.get("/api/3/action/package_search?q=x", headers={"Authorization": token}).status
+                    for _ in range(7)]
+        statuses.append(api.get("/api/3/action/status_show", headers={"Authorization": token}).status)
+        assert statuses.count(429) >= 3, statuses  # the limit is 5 a minute
+        page_user = Browser(s)
+        assert login(page_user, "usage-dev", "นักพัฒนา-ทดสอบ-2569").status == 303
+        profile = page_user.get("/user/usage-dev")
+        link = re.search(r'href="(/user/usage-dev/api-tokens/[^"/]+/usage)"', profile.text).group(1)
+        page = page_user.get(link)
+        assert page.status == 200
+        rows = {m.group(1): (int(m.group(2)), int(re.sub(r"<[^>]+>", "", m.group(3))))
+                for m in re.finditer(r'<td class="mono">([^<]+)</td><td>(\d+)</td><td>(.*?)</td>', page.text)}
+        assert rows["package_search"] == (7, statuses[:7].count(429)), rows
+        assert rows["status_show"][0] == 1, rows
+        # Someone else's token usage is not shown to others.
+        other = Browser(s)
+        registered_user(other, smtp, "nosy")
+        assert other.get(link).status in (403, 404)
+        assert Browser(s).get(link).status == 303
+    finally:
+        assert s.stop() == 0

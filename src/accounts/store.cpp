@@ -292,12 +292,7 @@ namespace {
 std::string UserWhere(const UserFilter& f, std::vector<db::Value>& params) {
     std::string where = " WHERE 1 = 1";
     if (!f.q.empty()) {
-        std::string like = "%";
-        for (char ch : core::ToLower(f.q)) {
-            if (ch == '%' || ch == '_' || ch == '\\') like += '\\';
-            like += ch;
-        }
-        like += "%";
+        std::string like = db::LikeContaining(core::ToLower(f.q));
         where +=
             " AND (LOWER(u.name) LIKE ? ESCAPE '\\' OR LOWER(u.email) LIKE ? ESCAPE '\\' OR"
             " LOWER(u.fullname_th) LIKE ? ESCAPE '\\' OR LOWER(u.fullname_en) LIKE ? ESCAPE '\\')";

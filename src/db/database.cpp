@@ -40,6 +40,15 @@ void Connection::CopyOut(std::string_view, const std::function<void(std::string_
     throw Error(Error::Kind::kOther, "COPY is a PostgreSQL feature; this engine has none");
 }
 
+std::string LikeContaining(std::string_view text) {
+    std::string out = "%";
+    for (char ch : text) {
+        if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+        out += ch;
+    }
+    return out + "%";
+}
+
 std::string NumberPlaceholders(std::string_view sql) {
     std::string out;
     out.reserve(sql.size() + 16);

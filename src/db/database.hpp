@@ -197,6 +197,10 @@ struct OpenOptions {
 // "sqlite:PATH" (PATH relative to the working directory) or "postgresql://...".
 std::unique_ptr<Database> Open(const std::string& url, const OpenOptions& options = {});
 
+// A LIKE pattern matching `text` literally anywhere (`%`, `_` and `\` escaped), for
+// `LIKE ? ESCAPE '\'` on both engines.
+std::string LikeContaining(std::string_view text);
+
 // Rewrites `?` placeholders to $1, $2 ... outside quotes and comments (PostgreSQL).
 std::string NumberPlaceholders(std::string_view sql);
 

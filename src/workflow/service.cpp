@@ -60,6 +60,13 @@ std::string ExtensionFor(const std::string& content_type) {
     return ".png";
 }
 
+// When a clock that started at `since`, with `used` seconds banked before, runs out.
+int64_t DueAt(const RequestType& t, const core::WorkingCalendar& cal, int64_t since, int64_t used) {
+    int64_t left =
+        std::max<int64_t>(0, core::WorkingCalendar::Budget(t.sla_unit, t.sla_amount) - used);
+    return cal.Add(t.sla_unit, since, left);
+}
+
 }  // namespace
 
 const char* ToString(Clock c) {
@@ -169,8 +176,7 @@ SlaStatus WorkflowService::Sla(const Request& r, int64_t now) const {
     if (!r.clock_since.empty()) {
         int64_t since = Seconds(r.clock_since);
         s.used_seconds += cal.Elapsed(t.sla_unit, since, now);
-        s.due_epoch =
-            cal.Add(t.sla_unit, since, std::max<int64_t>(0, s.budget_seconds - r.sla_used));
+        s.due_epoch = DueAt(t, cal, since, r.sla_used);
     }
     s.remaining_seconds = s.budget_seconds - s.used_seconds;
     s.overdue = s.due_epoch ? now > *s.due_epoch : s.remaining_seconds < 0;
@@ -251,8 +257,7 @@ Request WorkflowService::Create(const accounts::Principal& applicant, const NewR
     core::WorkingCalendar cal = Calendar();
     if (initial->clock == Clock::kRuns) {
         r.submitted = r.clock_since = r.created;
-        r.due =
-            Iso(cal.Add(t.sla_unit, now, core::WorkingCalendar::Budget(t.sla_unit, t.sla_amount)));
+        r.due = Iso(DueAt(t, cal, now, 0));
     }
     for (int attempt = 0;; ++attempt) {
         r.reference = NewReference(t.prefix, now);
@@ -284,13 +289,25 @@ std::vector<const TransitionDef*> WorkflowService::Available(const accounts::Pri
     if (!p) return out;
     for (const auto& d : t.transitions) {
         if (std::find(d.from.begin(), d.from.end(), r.state) == d.from.end()) continue;
-        bool may = d.actor == Actor::kApplicant       ? p->user_id == r.applicant_id
-                   : d.actor == Actor::kReviewer      ? IsReviewer(p, t.id)
-                   : d.actor == Actor::kAdministrator ? IsAdministrator(p, t.id)
-                                                      : false;
-        if (may) out.push_back(&d);
+        if (MayTake(p, d, r)) out.push_back(&d);
     }
     return out;
+}
+
+bool WorkflowService::MayTake(const accounts::Principal* actor, const TransitionDef& d,
+                              const Request& r) {
+    if (!actor) return d.actor == Actor::kSystem;
+    switch (d.actor) {
+        case Actor::kApplicant:
+            return actor->user_id == r.applicant_id;
+        case Actor::kReviewer:
+            return IsReviewer(actor, r.type);
+        case Actor::kAdministrator:
+            return IsAdministrator(actor, r.type);
+        case Actor::kSystem:
+            break;
+    }
+    return false;
 }
 
 Request WorkflowService::Transition(const accounts::Principal& actor, const std::string& request_id,
@@ -314,12 +331,7 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
         if (x.id == in.transition) d = &x;
     if (!d) throw HttpError::Validation({{"transition", "workflow.unknown_transition"}});
     // Who may act is checked before where the request stands, so strangers learn nothing.
-    bool may = !actor                              ? d->actor == Actor::kSystem
-               : d->actor == Actor::kApplicant     ? actor->user_id == r.applicant_id
-               : d->actor == Actor::kReviewer      ? IsReviewer(actor, t.id)
-               : d->actor == Actor::kAdministrator ? IsAdministrator(actor, t.id)
-                                                   : false;
-    if (!may) throw HttpError::Forbidden("workflow.not_yours");
+    if (!MayTake(actor, *d, r)) throw HttpError::Forbidden("workflow.not_yours");
     if (std::find(d->from.begin(), d->from.end(), r.state) == d->from.end())
         throw HttpError(409, "conflict", "workflow.not_from_this_state");
 
@@ -358,9 +370,7 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
     if (to->clock == Clock::kRuns) {
         if (r.submitted.empty()) r.submitted = r.updated;
         r.clock_since = r.updated;
-        int64_t left = std::max<int64_t>(
-            0, core::WorkingCalendar::Budget(t.sla_unit, t.sla_amount) - r.sla_used);
-        r.due = Iso(cal.Add(t.sla_unit, now, left));
+        r.due = Iso(DueAt(t, cal, now, r.sla_used));
     }
     r.closed = to->final ? r.updated : std::string();
     db_.Write([&](db::Connection& c) {
@@ -629,10 +639,7 @@ void WorkflowService::RefreshDueTimes() {
         for (const auto& r : store::RunningRequests(c)) {
             auto it = types_.find(r.type);
             if (it == types_.end() || it->second.sla_unit != core::SlaUnit::kWorkingDays) continue;
-            const RequestType& t = it->second;
-            int64_t left = std::max<int64_t>(
-                0, core::WorkingCalendar::Budget(t.sla_unit, t.sla_amount) - r.sla_used);
-            store::SetDue(c, r.id, Iso(cal.Add(t.sla_unit, Seconds(r.clock_since), left)));
+            store::SetDue(c, r.id, Iso(DueAt(it->second, cal, Seconds(r.clock_since), r.sla_used)));
         }
     });
 }

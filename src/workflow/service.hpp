@@ -127,6 +127,8 @@ class WorkflowService {
   private:
     Request Apply(const accounts::Principal* actor, const std::string& request_id,
                   const TransitionInput& in);
+    // Whether `actor` (null: the system) is who `d` names, for this request.
+    bool MayTake(const accounts::Principal* actor, const TransitionDef& d, const Request& r);
     void Notify(const RequestType& t, const TransitionDef& d, const Request& r,
                 const std::string& from, const std::string& note);
     std::string SearchText(const Request& r) const;

@@ -56,16 +56,6 @@ Holiday ToHoliday(const db::Row& r) {
             .updated_by = r.Str(6)};
 }
 
-// A LIKE pattern that matches `s` literally anywhere.
-std::string Contains(const std::string& s) {
-    std::string out = "%";
-    for (char ch : s) {
-        if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-        out += ch;
-    }
-    return out + "%";
-}
-
 }  // namespace
 
 void AddMigrations(db::MigrationSet& set) {
@@ -180,7 +170,7 @@ QueuePage Queue(db::Connection& c, const std::vector<std::string>& types, const 
     }
     if (!f.q.empty()) {
         where += " AND search_text LIKE ? ESCAPE '\\'";
-        params.emplace_back(Contains(f.q));
+        params.emplace_back(db::LikeContaining(f.q));
     }
     page.total = c.One("SELECT COUNT(*) FROM workflow_requests " + where, params)->Int(0);
     // Open and running first, earliest due first; then paused; then closed, newest first.

@@ -118,15 +118,6 @@ FieldType TypeOf(const TableInfo& t, size_t field) {
     return field == SIZE_MAX ? FieldType::kInt : t.fields.at(field).type;
 }
 
-std::string EscapeLike(const std::string& s) {
-    std::string out;
-    for (char ch : s) {
-        if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-        out += ch;
-    }
-    return out;
-}
-
 // WHERE for the query's filters, words and keyset position.
 std::string Where(const db::Connection& c, const TableInfo& t, const SearchQuery& q,
                   std::vector<db::Value>& args) {
@@ -171,7 +162,7 @@ std::string Where(const db::Connection& c, const TableInfo& t, const SearchQuery
         for (const auto& w : words) {
             conds.push_back(Pg(c) ? "CAST(" + ColumnOf(t, field) + " AS text) ILIKE ? ESCAPE '\\'"
                                   : "CAST(" + ColumnOf(t, field) + " AS TEXT) LIKE ? ESCAPE '\\'");
-            args.emplace_back("%" + EscapeLike(w) + "%");
+            args.emplace_back(db::LikeContaining(w));
         }
     if (q.after_id) {
         conds.push_back("\"_id\" > ?");
@@ -585,8 +576,8 @@ SearchResult Search(db::Connection& c, const TableInfo& t, const SearchQuery& q)
     std::string where = Where(c, t, q, args);
     std::string from = " FROM " + Ref(c, t.resource_id) + where;
     std::string select = std::string("SELECT ") + (q.distinct ? "DISTINCT " : "") + Select(t, cols);
-    bool unfiltered = q.filters.empty() && q.terms.empty() && q.field_words.empty() &&
-                      !q.after_id && !q.distinct;
+    bool unfiltered =
+        q.filters.empty() && q.terms.empty() && q.field_words.empty() && !q.after_id && !q.distinct;
     if (q.total && unfiltered) {
         out.total = t.rows;  // kept exact by every write
     } else if (q.total) {

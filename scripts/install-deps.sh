@@ -7,7 +7,7 @@ DEBIAN_PACKAGES=(
   # build
   g++ make cmake ninja-build ccache pkg-config clang-format
   # native libraries (DESIGN.md §3)
-  libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
+  libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev
   libkainjow-mustache-dev libicu-dev libcli11-dev libgtest-dev libgmock-dev libpq-dev
   # the datastore's readers and writers
   libuchardet-dev libarchive-dev libexpat1-dev libfreexl-dev libgdal-dev libxlsxwriter-dev

@@ -28,6 +28,7 @@ View UserRow(const User& u, const render::PageRenderer& pages, const std::string
         .Set("state", ToString(u.state))
         .Set("state_label", pages.T(locale, std::string("admin.state_") + ToString(u.state)))
         .Set("sysadmin", u.sysadmin)
+        .Set("totp_enabled", u.totp_enabled)
         .Set("created", core::FormatIsoDate(u.created, locale))
         .Set("active", u.state == UserState::kActive)
         .Set("suspended", u.state == UserState::kSuspended);
@@ -121,6 +122,8 @@ void RegisterAdminPages(http::Router& router, AccountService& service,
                 service.SetSysadmin(*p, name, true, caller);
             else if (action == "revoke_sysadmin")
                 service.SetSysadmin(*p, name, false, caller);
+            else if (action == "reset_second_factor")
+                service.ResetSecondFactor(*p, name, caller);
             else
                 throw HttpError::Validation({{"action", "admin.bad_action"}});
         } catch (const HttpError& e) {

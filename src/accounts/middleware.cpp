@@ -94,10 +94,16 @@ http::Middleware CsrfMiddleware() {
 http::Middleware ForcePasswordChangeMiddleware() {
     return [](http::Request& req, const http::Handler& next) {
         const Principal* p = CurrentUser(req);
-        if (p && p->must_change_password && !p->via_token && !req.IsApi() &&
-            req.path != "/user/password" && req.path != "/user/logout" &&
-            !core::StartsWith(req.path, "/static/")) {
+        if (!p || p->via_token || core::StartsWith(req.path, "/static/") ||
+            req.path == "/user/logout")
+            return next(req);
+        if (p->must_change_password && !req.IsApi() && req.path != "/user/password")
             return http::Response::Redirect("/user/password");
+        // Staff set up their second factor before anything else (a browser's API calls too).
+        if (p->must_enrol_second_factor && !p->must_change_password &&
+            !core::StartsWith(req.path, "/user/2fa")) {
+            if (req.IsApi()) throw HttpError::Forbidden("totp.required_first");
+            return http::Response::Redirect("/user/2fa");
         }
         return next(req);
     };

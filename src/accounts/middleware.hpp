@@ -30,7 +30,8 @@ http::Middleware UsageMiddleware(UsageRecorder& recorder);
 // (form field `_csrf` or header X-CSRF-Token). API-token requests carry no cookies' authority
 // and are exempt.
 http::Middleware CsrfMiddleware();
-// Sends a user with a one-time password to the change-password page first.
+// Sends a user with a one-time password to the change-password page first, and staff without
+// a second factor to set one up (when the site requires it).
 http::Middleware ForcePasswordChangeMiddleware();
 
 }  // namespace govhub::accounts

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace govhub::accounts {
 
@@ -28,6 +29,8 @@ struct User {
     int failed_logins = 0;
     std::string locked_until;
     std::string password_hash;  // never leaves the service layer
+    bool totp_enabled = false;    // a confirmed authenticator app (second factor)
+    bool workflow_staff = false;  // reviews or administers some kind of request
 
     const std::string& DisplayName(const std::string& locale_) const {
         if (locale_ == "en" && !fullname_en.empty()) return fullname_en;
@@ -47,6 +50,9 @@ struct Principal {
     std::string display_name_en;
     bool sysadmin = false;
     bool must_change_password = false;
+    // Staff (sysadmins, reviewers, administrators) must set up a second factor before anything
+    // else when the site requires it.
+    bool must_enrol_second_factor = false;
     bool via_token = false;  // authenticated by an API token (not a browser session)
     std::string session_id;  // when via a session
     std::string csrf_token;  // the session's CSRF token
@@ -83,6 +89,30 @@ struct UsageRow {
     std::string action;  // "package_search", or the path for other endpoints
     int64_t requests = 0;
     int64_t limited = 0;  // answered 429
+};
+
+// One browser session, for the person's own record.
+struct SessionInfo {
+    std::string created, last_seen, expires, ip, user_agent;
+};
+
+// Everything the accounts module holds about a person (their personal-data download).
+struct PersonalRecord {
+    User user;
+    std::vector<Membership> memberships;
+    std::vector<ApiToken> tokens;
+    std::vector<SessionInfo> sessions;
+    bool totp_enabled = false;
+    int recovery_codes_left = 0;
+};
+
+// The two-factor page: the secret to add to an authenticator app while not enabled yet.
+struct SecondFactorStatus {
+    bool enabled = false;
+    bool required = false;  // the person's roles need it; it cannot be turned off
+    std::string secret_base32;  // while setting up
+    std::string uri;            // otpauth://, shown as a QR code
+    int recovery_codes_left = 0;
 };
 
 enum class EmailTokenPurpose { kVerify, kReset };

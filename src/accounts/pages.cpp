@@ -5,6 +5,7 @@
 #include "core/clock.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
+#include "render/qr.hpp"
 
 namespace govhub::accounts {
 namespace {
@@ -118,13 +119,100 @@ struct Pages {
             return FormError(req, "accounts/login", std::move(v), result.errors(), "login.title",
                              status);
         }
-        const Principal& p = result->principal;
-        Response res = Response::Redirect(p.must_change_password ? "/user/password"
-                                          : !next.empty()        ? next
-                                                                 : "/user/" + p.name);
-        res.SetCookie(kSessionCookie, result->session_token,
+        if (!result->second_step_ticket.empty()) {
+            View v;
+            v.Set("ticket", result->second_step_ticket).Set("next", next);
+            return Page(req, "accounts/login_code", std::move(v), "login.code_title");
+        }
+        return SignedIn(req, result.value(), next);
+    }
+
+    Response SignedIn(const Request& req, const LoginResult& result,
+                      const std::string& next) const {
+        const Principal& p = result.principal;
+        Response res = Response::Redirect(p.must_change_password       ? "/user/password"
+                                          : p.must_enrol_second_factor ? "/user/2fa"
+                                          : !next.empty()              ? next
+                                                                       : "/user/" + p.name);
+        res.SetCookie(kSessionCookie, result.session_token,
                       {.max_age = kSessionMaxAge, .secure = req.secure});
         return res;
+    }
+
+    // The login's second step: the code from the app (or a recovery code).
+    Response LoginCode(Request& req) const {
+        std::string ticket = req.FormValue("ticket");
+        std::string next = SafeNext(req.FormValue("next"));
+        auto result = service.CompleteLogin(ticket, req.FormValue("code"), CallerOf(req));
+        if (result) return SignedIn(req, result.value(), next);
+        const auto& first = result.errors().fields.front();
+        View v;
+        v.Set("next", next);
+        if (first.message == "login.second_step_expired")  // the password again
+            return FormError(req, "accounts/login", std::move(v), result.errors(), "login.title",
+                             401);
+        v.Set("ticket", ticket);
+        return FormError(req, "accounts/login_code", std::move(v), result.errors(),
+                         "login.code_title", 401);
+    }
+
+    // ---- two-factor authentication on one's own account
+    Response SecondFactorPage(Request& req, const std::vector<std::string>& new_codes = {},
+                              const Errors* errors = nullptr) const {
+        const Principal* p = CurrentUser(req);
+        if (!p) return LoginRedirect(req);
+        SecondFactorStatus s = service.SecondFactor(*p);
+        View v;
+        v.Set("enabled", s.enabled).Set("required", s.required);
+        v.Set("forced", p->must_enrol_second_factor && !s.enabled);
+        v.Set("recovery_left", s.recovery_codes_left);
+        v.Set("disabled_now", req.Query("disabled") == "1");
+        if (!s.enabled) {
+            std::string grouped;
+            for (size_t i = 0; i < s.secret_base32.size(); i += 4)
+                grouped += (i ? " " : "") + s.secret_base32.substr(i, 4);
+            v.Set("secret", grouped);
+            v.Set("qr", render::QrSvg(s.uri, 200, pages.T(req.locale, "totp.qr_label")));
+        }
+        View codes = View::List();
+        for (const auto& c : new_codes) {
+            View item;
+            item.Set("code", c);
+            codes.Push(std::move(item));
+        }
+        v.Set("has_new_codes", !new_codes.empty()).Set("new_codes", std::move(codes));
+        if (errors) {
+            pages.AddErrors(v, errors->fields, req.locale);
+            return Page(req, "accounts/second_factor", std::move(v), "totp.title", 422);
+        }
+        return Page(req, "accounts/second_factor", std::move(v), "totp.title");
+    }
+
+    Response SecondFactorForm(Request& req) const { return SecondFactorPage(req); }
+
+    Response EnableSecondFactor(Request& req) const {
+        const Principal* p = CurrentUser(req);
+        if (!p) return LoginRedirect(req);
+        auto result = service.EnableSecondFactor(*p, req.FormValue("code"), CallerOf(req));
+        if (!result) return SecondFactorPage(req, {}, &result.errors());
+        return SecondFactorPage(req, result.value());
+    }
+
+    Response NewRecoveryCodes(Request& req) const {
+        const Principal* p = CurrentUser(req);
+        if (!p) return LoginRedirect(req);
+        auto result = service.NewRecoveryCodes(*p, req.FormValue("code"), CallerOf(req));
+        if (!result) return SecondFactorPage(req, {}, &result.errors());
+        return SecondFactorPage(req, result.value());
+    }
+
+    Response DisableSecondFactor(Request& req) const {
+        const Principal* p = CurrentUser(req);
+        if (!p) return LoginRedirect(req);
+        Errors errors = service.DisableSecondFactor(*p, req.FormValue("password"),
+                                                    req.FormValue("code"), CallerOf(req));
+        if (!errors.empty()) return SecondFactorPage(req, {}, &errors);
+        return Response::Redirect("/user/2fa?disabled=1");
     }
 
     Response Logout(Request& req) const {
@@ -228,6 +316,7 @@ struct Pages {
         v.Set("display_name", u->DisplayName(req.locale));
         v.Set("member_since", Date(u->created, req.locale));
         v.Set("manage", own);
+        v.Set("own", viewer && viewer->user_id == u->id).Set("totp_enabled", u->totp_enabled);
         v.Set("changed", req.Query("changed") == "1");
         if (own) {
             v.Set("email", u->email);
@@ -295,6 +384,11 @@ void RegisterPages(http::Router& r, AccountService& service, const render::PageR
     r.Post("/user/verify/resend", bind(&Pages::Resend), form);
     r.Get("/user/login", bind(&Pages::LoginForm));
     r.Post("/user/login", bind(&Pages::Login), login);
+    r.Post("/user/login/code", bind(&Pages::LoginCode), login);
+    r.Get("/user/2fa", bind(&Pages::SecondFactorForm));
+    r.Post("/user/2fa/enable", bind(&Pages::EnableSecondFactor), login);
+    r.Post("/user/2fa/recovery-codes", bind(&Pages::NewRecoveryCodes), login);
+    r.Post("/user/2fa/disable", bind(&Pages::DisableSecondFactor), login);
     r.Post("/user/logout", bind(&Pages::Logout), form);
     r.Get("/user/reset", bind(&Pages::ResetForm));
     r.Post("/user/reset", bind(&Pages::ResetRequest), form);

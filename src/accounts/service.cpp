@@ -195,7 +195,12 @@ Principal AccountService::ToPrincipal(const User& u) const {
     p.display_name_en = u.fullname_en.empty() ? p.display_name_th : u.fullname_en;
     p.sysadmin = u.sysadmin;
     p.must_change_password = u.must_change_password;
+    p.must_enrol_second_factor = SecondFactorRequired(u) && !u.totp_enabled;
     return p;
+}
+
+bool AccountService::SecondFactorRequired(const User& u) const {
+    return config_.staff_second_factor_required && (u.sysadmin || u.workflow_staff);
 }
 
 Result<User> AccountService::Register(const RegisterInput& raw, const Caller& caller) {
@@ -246,7 +251,7 @@ Result<User> AccountService::Register(const RegisterInput& raw, const Caller& ca
             return;
         }
         store::InsertUser(c, u);
-        Audit(c, caller, "user.register", "user", u.id, "{\"name\":" + Q(u.name) + "}", u.id);
+        Audit(c, caller, "user.register", "user", u.id, "{}", u.id);
     });
     if (taken) return errors;
     SendEmailLink(u, EmailTokenPurpose::kVerify, u.locale);
@@ -364,21 +369,37 @@ Result<LoginResult> AccountService::Login(const std::string& login, const std::s
         case UserState::kActive:
             break;
     }
+    if (u->totp_enabled) {
+        LoginResult second;
+        second.second_step_ticket = core::RandomToken();
+        second.principal = ToPrincipal(*u);
+        db_.Write([&](db::Connection& c) {
+            store::DeleteLoginChallenge(c, "", core::NowIso());  // expired ones
+            store::InsertLoginChallenge(c, core::Sha256Hex(second.second_step_ticket), u->id,
+                                        core::IsoInSeconds(config_.second_step_seconds));
+        });
+        return second;
+    }
+    return StartSession(*u, caller, "{}");
+}
+
+LoginResult AccountService::StartSession(const User& u, const Caller& caller,
+                                         const std::string& details) {
     LoginResult result;
     result.session_token = core::RandomToken();
     store::SessionRow s;
     s.id = core::NewUuid();
-    s.user_id = u->id;
+    s.user_id = u.id;
     s.csrf_token = core::RandomToken();
     s.last_seen = core::NowIso();
     s.expires = core::IsoInSeconds(int64_t{config_.session_days} * 86400);
     db_.Write([&](db::Connection& c) {
         store::InsertSession(c, core::Sha256Hex(result.session_token), s, caller.ip,
                              caller.user_agent);
-        store::RecordLoginSuccess(c, u->id, s.last_seen);
-        Audit(c, caller, "user.login", "user", u->id, "{}", u->id);
+        store::RecordLoginSuccess(c, u.id, s.last_seen);
+        Audit(c, caller, "user.login", "user", u.id, details, u.id);
     });
-    result.principal = ToPrincipal(*u);
+    result.principal = ToPrincipal(u);
     result.principal.session_id = s.id;
     result.principal.csrf_token = s.csrf_token;
     return result;
@@ -638,8 +659,7 @@ User AccountService::CreateUserAdmin(const std::string& raw_name, const std::str
             throw std::runtime_error("e-mail already registered: " + u.email);
         store::InsertUser(c, u);
         Audit(c, Caller{}, "user.create", "user", u.id,
-              "{\"name\":" + Q(u.name) + ",\"sysadmin\":" + (sysadmin ? "true" : "false") +
-                  ",\"by\":\"cli\"}");
+              std::string("{\"sysadmin\":") + (sysadmin ? "true" : "false") + ",\"by\":\"cli\"}");
     });
     return u;
 }

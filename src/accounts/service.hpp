@@ -26,6 +26,9 @@ struct AccountsConfig {
     int reset_minutes = 60;
     int lockout_threshold = 5;  // consecutive failures before a lock-out
     int lockout_minutes = 15;
+    // Sysadmins and the staff of requests (reviewers, administrators) must use a second factor.
+    bool staff_second_factor_required = true;
+    int second_step_seconds = 300;  // how long the code may follow the password
 };
 
 struct RegisterInput {
@@ -35,7 +38,13 @@ struct RegisterInput {
 struct LoginResult {
     std::string session_token;  // raw; the cookie value
     Principal principal;
+    // Set instead of a session when the account has a second factor: the code comes next,
+    // with this ticket (raw; a hidden form field), within AccountsConfig::second_step_seconds.
+    std::string second_step_ticket;
 };
+
+// How an account ends on its owner's signed request.
+enum class Closure { kSuspend, kCancel };
 
 struct NewApiToken {
     ApiToken token;
@@ -70,7 +79,26 @@ class AccountService {
 
     Result<LoginResult> Login(const std::string& login, const std::string& password,
                               const Caller& caller);
+    // The login's second step: a code from the authenticator app, or a recovery code.
+    Result<LoginResult> CompleteLogin(const std::string& ticket, const std::string& code,
+                                      const Caller& caller);
     void Logout(const Principal& p, const Caller& caller);
+
+    // Two-factor authentication (TOTP, RFC 6238) on the person's own account.
+    // While not enabled, the status carries a secret waiting for its first code.
+    SecondFactorStatus SecondFactor(const Principal& p);
+    // The first code proves the app has the secret; returns ten recovery codes (shown once).
+    Result<std::vector<std::string>> EnableSecondFactor(const Principal& p, const std::string& code,
+                                                        const Caller& caller);
+    Result<std::vector<std::string>> NewRecoveryCodes(const Principal& p, const std::string& code,
+                                                      const Caller& caller);
+    // Needs the password and a code; refused while the person's roles require a second factor.
+    Errors DisableSecondFactor(const Principal& p, const std::string& password,
+                               const std::string& code, const Caller& caller);
+    // A sysadmin removes a lost authenticator; the person sets up a new one at next login.
+    void ResetSecondFactor(const Principal& admin, const std::string& user_key,
+                           const Caller& caller);
+    bool SecondFactorRequired(const User& u) const;
 
     // Always looks successful to the caller (no account enumeration).
     void RequestPasswordReset(const std::string& email, const Caller& caller);
@@ -127,6 +155,16 @@ class AccountService {
                  const std::string& object_type, const std::string& object_id,
                  std::optional<Capacity> capacity, const Caller& caller);
 
+    // What the accounts module holds about the person (their personal-data download).
+    PersonalRecord RecordOf(const Principal& p);
+    // On the person's signed request, inside the caller's transaction (the workflow's step):
+    // suspend blocks the login and revokes sessions and tokens, reversibly; cancel also
+    // anonymises the profile for good (PDPA) and redacts the audit log's personal data,
+    // leaving the user id as a pseudonym. Returns the account's name afterwards.
+    std::string Close(db::Connection& c, const std::string& user_id, Closure how,
+                      const std::string& reason, const std::string& reference,
+                      const Caller& caller);
+
     // For other services' notifications and checks (no permission check: not for display).
     std::optional<User> FindUserById(const std::string& id);
     // Active users holding at least `min` on an object.
@@ -143,6 +181,7 @@ class AccountService {
     std::optional<Principal> PrincipalOfActiveUser(const std::string& user_id);
 
   private:
+    LoginResult StartSession(const User& u, const Caller& caller, const std::string& details);
     void SendEmailLink(const User& u, EmailTokenPurpose purpose, const std::string& locale);
     Principal ToPrincipal(const User& u) const;
     User RequireManageable(const Principal& p, const std::string& user_key);

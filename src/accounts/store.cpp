@@ -110,6 +110,27 @@ CREATE TABLE api_token_usage (
   PRIMARY KEY (token_id, day, action)
 );
 )sql"});
+    set.Add({.module = "accounts", .version = 4, .name = "second factor (TOTP)", .sql = R"sql(
+CREATE TABLE user_totp (
+  user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  secret TEXT NOT NULL,
+  created TEXT NOT NULL,
+  confirmed TEXT,
+  last_step BIGINT
+);
+CREATE TABLE user_recovery_codes (
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL,
+  used_at TEXT,
+  PRIMARY KEY (user_id, code_hash)
+);
+CREATE TABLE login_challenges (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  expires TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+)sql"});
 }
 
 void AddTokenUsage(db::Connection& c, const std::string& token_hash, const std::string& day,
@@ -138,7 +159,10 @@ namespace {
 constexpr const char* kUserColumns =
     "u.id, u.name, u.email, u.fullname_th, u.fullname_en, u.state, u.sysadmin, "
     "u.must_change_password, u.created, u.email_verified_at, u.locale, u.failed_logins, "
-    "u.locked_until, u.password_hash";
+    "u.locked_until, u.password_hash, "
+    "EXISTS (SELECT 1 FROM user_totp ut WHERE ut.user_id = u.id AND ut.confirmed IS NOT NULL), "
+    "EXISTS (SELECT 1 FROM memberships um WHERE um.user_id = u.id AND"
+    " um.object_type = 'workflow')";
 
 User ToUser(const db::Row& r, size_t o = 0) {
     User u;
@@ -156,6 +180,8 @@ User ToUser(const db::Row& r, size_t o = 0) {
     u.failed_logins = static_cast<int>(r.Int(o + 11));
     u.locked_until = r.Str(o + 12);
     u.password_hash = r.Str(o + 13);
+    u.totp_enabled = r.Bool(o + 14);
+    u.workflow_staff = r.Bool(o + 15);
     return u;
 }
 
@@ -496,6 +522,113 @@ void DeleteApiToken(db::Connection& c, const std::string& token_id) {
 
 void TouchApiToken(db::Connection& c, const std::string& token_id, const std::string& at) {
     c.Exec("UPDATE api_tokens SET last_used = ? WHERE id = ?", {at, token_id});
+}
+
+// ---- second factor
+std::optional<TotpRow> FindTotp(db::Connection& c, const std::string& user_id) {
+    auto row = c.One("SELECT secret, confirmed, last_step FROM user_totp WHERE user_id = ?",
+                     {user_id});
+    if (!row) return std::nullopt;
+    return TotpRow{row->Str(0), row->Str(1), row->IsNull(2) ? -1 : row->Int(2)};
+}
+
+void SaveTotpSecret(db::Connection& c, const std::string& user_id, const std::string& secret,
+                    const std::string& at) {
+    c.Exec(
+        "INSERT INTO user_totp (user_id, secret, created) VALUES (?, ?, ?) ON CONFLICT (user_id)"
+        " DO UPDATE SET secret = excluded.secret, created = excluded.created, confirmed = NULL,"
+        " last_step = NULL",
+        {user_id, secret, at});
+}
+
+void ConfirmTotp(db::Connection& c, const std::string& user_id, const std::string& at,
+                 int64_t step) {
+    c.Exec("UPDATE user_totp SET confirmed = ?, last_step = ? WHERE user_id = ?",
+           {at, step, user_id});
+}
+
+bool UseTotpStep(db::Connection& c, const std::string& user_id, int64_t step) {
+    return c.Exec(
+               "UPDATE user_totp SET last_step = ? WHERE user_id = ? AND confirmed IS NOT NULL"
+               " AND (last_step IS NULL OR last_step < ?)",
+               {step, user_id, step}) == 1;
+}
+
+void DeleteTotp(db::Connection& c, const std::string& user_id) {
+    c.Exec("DELETE FROM user_totp WHERE user_id = ?", {user_id});
+    c.Exec("DELETE FROM user_recovery_codes WHERE user_id = ?", {user_id});
+}
+
+void ReplaceRecoveryCodes(db::Connection& c, const std::string& user_id,
+                          const std::vector<std::string>& hashes) {
+    c.Exec("DELETE FROM user_recovery_codes WHERE user_id = ?", {user_id});
+    for (const auto& h : hashes)
+        c.Exec("INSERT INTO user_recovery_codes (user_id, code_hash) VALUES (?, ?)", {user_id, h});
+}
+
+bool UseRecoveryCode(db::Connection& c, const std::string& user_id, const std::string& hash,
+                     const std::string& at) {
+    return c.Exec(
+               "UPDATE user_recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ?"
+               " AND used_at IS NULL",
+               {at, user_id, hash}) == 1;
+}
+
+int RecoveryCodesLeft(db::Connection& c, const std::string& user_id) {
+    auto row = c.One(
+        "SELECT COUNT(*) FROM user_recovery_codes WHERE user_id = ? AND used_at IS NULL",
+        {user_id});
+    return row ? static_cast<int>(row->Int(0)) : 0;
+}
+
+void InsertLoginChallenge(db::Connection& c, const std::string& token_hash,
+                          const std::string& user_id, const std::string& expires) {
+    c.Exec("INSERT INTO login_challenges (token_hash, user_id, expires) VALUES (?, ?, ?)",
+           {token_hash, user_id, expires});
+}
+
+std::optional<LoginChallengeRow> FindLoginChallenge(db::Connection& c,
+                                                    const std::string& token_hash) {
+    auto row = c.One(
+        "SELECT user_id, expires, attempts FROM login_challenges WHERE token_hash = ?",
+        {token_hash});
+    if (!row) return std::nullopt;
+    return LoginChallengeRow{row->Str(0), row->Str(1), static_cast<int>(row->Int(2))};
+}
+
+void CountChallengeAttempt(db::Connection& c, const std::string& token_hash) {
+    c.Exec("UPDATE login_challenges SET attempts = attempts + 1 WHERE token_hash = ?",
+           {token_hash});
+}
+
+void DeleteLoginChallenge(db::Connection& c, const std::string& token_hash, const std::string& now) {
+    c.Exec("DELETE FROM login_challenges WHERE token_hash = ? OR expires < ?", {token_hash, now});
+}
+
+// ---- the person's record and its end
+std::vector<SessionInfo> SessionsOf(db::Connection& c, const std::string& user_id) {
+    std::vector<SessionInfo> out;
+    for (const auto& r : c.Query("SELECT created, last_seen, expires, ip, user_agent FROM sessions"
+                                 " WHERE user_id = ? ORDER BY created",
+                                 {user_id}))
+        out.push_back({r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4)});
+    return out;
+}
+
+void AnonymiseUser(db::Connection& c, const std::string& user_id, const std::string& name,
+                   const std::string& email, const std::string& password_hash) {
+    c.Exec(
+        "UPDATE users SET name = ?, email = ?, fullname_th = '', fullname_en = '',"
+        " state = 'cancelled', sysadmin = 0, must_change_password = 0, password_hash = ?,"
+        " email_verified_at = NULL, last_login_at = NULL, failed_logins = 0, locked_until = NULL"
+        " WHERE id = ?",
+        {name, email, password_hash, user_id});
+    c.Exec("DELETE FROM sessions WHERE user_id = ?", {user_id});
+    c.Exec("DELETE FROM api_tokens WHERE user_id = ?", {user_id});
+    c.Exec("DELETE FROM email_tokens WHERE user_id = ?", {user_id});
+    c.Exec("DELETE FROM memberships WHERE user_id = ?", {user_id});
+    c.Exec("DELETE FROM login_challenges WHERE user_id = ?", {user_id});
+    DeleteTotp(c, user_id);
 }
 
 }  // namespace store

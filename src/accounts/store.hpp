@@ -94,4 +94,43 @@ std::optional<ApiToken> FindApiToken(db::Connection& c, const std::string& token
 void DeleteApiToken(db::Connection& c, const std::string& token_id);
 void TouchApiToken(db::Connection& c, const std::string& token_id, const std::string& at);
 
+// ---- second factor (TOTP secrets, recovery codes as hashes, the login's second step)
+struct TotpRow {
+    std::string secret;     // base32
+    std::string confirmed;  // empty while being set up
+    int64_t last_step = -1;
+};
+std::optional<TotpRow> FindTotp(db::Connection& c, const std::string& user_id);
+// A new secret waiting for its first code (replaces any earlier one).
+void SaveTotpSecret(db::Connection& c, const std::string& user_id, const std::string& secret,
+                    const std::string& at);
+void ConfirmTotp(db::Connection& c, const std::string& user_id, const std::string& at,
+                 int64_t step);
+// Records a code's time step as used; false when it (or a later one) was used already.
+bool UseTotpStep(db::Connection& c, const std::string& user_id, int64_t step);
+void DeleteTotp(db::Connection& c, const std::string& user_id);
+void ReplaceRecoveryCodes(db::Connection& c, const std::string& user_id,
+                          const std::vector<std::string>& hashes);
+bool UseRecoveryCode(db::Connection& c, const std::string& user_id, const std::string& hash,
+                     const std::string& at);
+int RecoveryCodesLeft(db::Connection& c, const std::string& user_id);
+struct LoginChallengeRow {
+    std::string user_id, expires;
+    int attempts = 0;
+};
+void InsertLoginChallenge(db::Connection& c, const std::string& token_hash,
+                          const std::string& user_id, const std::string& expires);
+std::optional<LoginChallengeRow> FindLoginChallenge(db::Connection& c,
+                                                    const std::string& token_hash);
+void CountChallengeAttempt(db::Connection& c, const std::string& token_hash);
+// Removes the challenge and any that expired.
+void DeleteLoginChallenge(db::Connection& c, const std::string& token_hash,
+                          const std::string& now);
+
+// ---- the person's record, and its end
+std::vector<SessionInfo> SessionsOf(db::Connection& c, const std::string& user_id);
+// Cancels the account for good: personal data replaced, every credential and role removed.
+void AnonymiseUser(db::Connection& c, const std::string& user_id, const std::string& name,
+                   const std::string& email, const std::string& password_hash);
+
 }  // namespace govhub::accounts::store

@@ -54,7 +54,9 @@
 #include "render/templates.hpp"
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
+#include "accounts/closure/closure.hpp"
 #include "workflow/audit.hpp"
+#include "workflow/purge_job.hpp"
 #include "workflow/routes.hpp"
 #include "workflow/service.hpp"
 #include "workflow/store.hpp"
@@ -113,6 +115,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     ac.site_title = config_.site_title;
     ac.lockout_threshold = config_.lockout_threshold;
     ac.lockout_minutes = config_.lockout_minutes;
+    ac.staff_second_factor_required = config_.staff_second_factor == "required";
     P.jobs = std::make_unique<jobs::JobService>(*P.db);
     P.accounts = std::make_unique<accounts::AccountService>(*P.db, QueueMail(*P.jobs), P.i18n, ac);
     P.workflow = std::make_unique<workflow::WorkflowService>(
@@ -121,6 +124,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
                                  .site_title = config_.site_title,
                                  .files_dir = config_.data_dir + "/workflow"});
     P.workflow->Register(officers::MembershipType());
+    P.workflow->Register(closure::ClosureType(*P.accounts, *P.workflow));
     P.schema = std::make_unique<catalog::CatalogSchema>(
         catalog::CatalogSchema::Load(P.web_dir + "/schema/gdc_dataset.json"));
     P.catalog = std::make_unique<catalog::CatalogService>(
@@ -271,10 +275,12 @@ int App::Serve() {
     RegisterMailJob(runner, *P.mailer);
     datastore::RegisterJobs(runner, *P.datastore);
     gdcatalog::RegisterJobs(runner, *P.catalog, *P.accounts);
+    workflow::RegisterPurgeJob(runner, *P.jobs, *P.workflow);
     if (config_.enable_test_jobs) jobs::RegisterTestJobs(runner, config_.data_dir);
     P.jobs->SetKnownKinds(runner.Kinds());
     P.jobs->SetNotifier([&runner] { runner.Wake(); });
     runner.Start();
+    workflow::SchedulePurge(*P.jobs);
 
     http::Router router;
     ckan_api::ActionRegistry actions(config_.site_url);
@@ -299,6 +305,8 @@ int App::Serve() {
     workflow::RegisterRoutes(router, *P.workflow, *P.pages);
     officers::RegisterRoutes(router, *P.workflow, *P.catalog, *P.pages, config_.site_url,
                              config_.data_dir + "/tmp");
+    closure::RegisterRoutes(router, *P.accounts, *P.workflow, *P.pages, config_.site_url,
+                            config_.data_dir + "/tmp");
     ckan_api::RegisterCatalogActions(actions, *P.catalog);
     catalog::RegisterRoutes(
         router, *P.catalog, *P.pages,

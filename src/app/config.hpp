@@ -50,6 +50,8 @@ struct Config {
     bool enable_test_jobs = false;
     int lockout_threshold = 5;
     int lockout_minutes = 15;
+    // "required": sysadmins and request staff must use a second factor; "optional": anyone may.
+    std::string staff_second_factor = "required";
 
     std::string DatabaseUrl() const {
         return database_url.empty() ? "sqlite:" + data_dir + "/govhub.db" : database_url;

@@ -155,6 +155,12 @@ int main(int argc, char** argv) {
                      "failed logins before a lock-out")
         ->capture_default_str();
     serve->add_option("--lockout-minutes", cfg.lockout_minutes)->capture_default_str();
+    serve
+        ->add_option("--staff-second-factor", cfg.staff_second_factor,
+                     "required: sysadmins, reviewers and administrators of requests must set up "
+                     "an authenticator app; optional: anyone may")
+        ->check(CLI::IsMember({"required", "optional"}))
+        ->capture_default_str();
 
     CLI::App* migrate = cli.add_subcommand("migrate", "apply database migrations");
 

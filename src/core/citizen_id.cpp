@@ -1,23 +1,13 @@
 #include "core/citizen_id.hpp"
 
+#include "core/strings.hpp"
+
 namespace govhub::core {
 
 std::optional<std::string> ParseCitizenId(std::string_view typed) {
-    std::string digits;
-    for (size_t i = 0; i < typed.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(typed[i]);
-        if (c >= '0' && c <= '9') {
-            digits += static_cast<char>(c);
-        } else if (c == 0xE0 && i + 2 < typed.size() &&
-                   static_cast<unsigned char>(typed[i + 1]) == 0xB9 &&
-                   static_cast<unsigned char>(typed[i + 2]) >= 0x90 &&
-                   static_cast<unsigned char>(typed[i + 2]) <= 0x99) {  // ๐ (U+0E50) to ๙
-            digits += static_cast<char>('0' + (static_cast<unsigned char>(typed[i + 2]) - 0x90));
-            i += 2;
-        } else if (c != '-' && c != ' ') {
-            return std::nullopt;
-        }
-    }
+    auto typed_digits = TypedDigits(typed);
+    if (!typed_digits) return std::nullopt;
+    const std::string& digits = *typed_digits;
     if (digits.size() != 13 || digits[0] == '0' || digits[0] == '9') return std::nullopt;
     int sum = 0;
     for (int i = 0; i < 12; ++i) sum += (digits[i] - '0') * (13 - i);

@@ -49,9 +49,7 @@ bool IsUuid(std::string_view s) {
 }
 
 std::string RandomToken(size_t bytes) {
-    EnsureSodium();
-    std::string raw(bytes, '\0');
-    randombytes_buf(raw.data(), raw.size());
+    std::string raw = RandomBytes(bytes);
     std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
                     '\0');
     sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
@@ -101,12 +99,23 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b) {
     return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::string RandomPassword(size_t length) {
+std::string RandomFrom(std::string_view alphabet, size_t length) {
     EnsureSodium();
-    static const std::string alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     std::string out;
-    for (size_t i = 0; i < length; ++i) out += alphabet[randombytes_uniform(alphabet.size())];
+    for (size_t i = 0; i < length; ++i)
+        out += alphabet[randombytes_uniform(static_cast<uint32_t>(alphabet.size()))];
     return out;
+}
+
+std::string RandomPassword(size_t length) {
+    return RandomFrom("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", length);
+}
+
+std::string RandomBytes(size_t bytes) {
+    EnsureSodium();
+    std::string raw(bytes, '\0');
+    randombytes_buf(raw.data(), raw.size());
+    return raw;
 }
 
 }  // namespace govhub::core

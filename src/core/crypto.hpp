@@ -10,6 +10,7 @@ std::string NewUuid();
 bool IsUuid(std::string_view s);
 // `bytes` random bytes, URL-safe base64 without padding (256 bits -> 43 chars).
 std::string RandomToken(size_t bytes = 32);
+std::string RandomBytes(size_t bytes);
 std::string Sha256Hex(std::string_view data);
 // SHA-256 of a file's content, read in chunks; empty when the file cannot be read.
 std::string Sha256FileHex(const std::string& path);
@@ -17,5 +18,7 @@ std::string HexEncode(std::string_view data);
 bool ConstantTimeEqual(std::string_view a, std::string_view b);
 // Readable one-time password: letters and digits without look-alikes.
 std::string RandomPassword(size_t length = 16);
+// `length` random characters drawn from `alphabet` (uniformly).
+std::string RandomFrom(std::string_view alphabet, size_t length);
 
 }  // namespace govhub::core

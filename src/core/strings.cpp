@@ -197,4 +197,23 @@ std::optional<int64_t> ParseInt(std::string_view s) {
     return v;
 }
 
+std::optional<std::string> TypedDigits(std::string_view typed) {
+    std::string digits;
+    for (size_t i = 0; i < typed.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(typed[i]);
+        if (c >= '0' && c <= '9') {
+            digits += static_cast<char>(c);
+        } else if (c == 0xE0 && i + 2 < typed.size() &&
+                   static_cast<unsigned char>(typed[i + 1]) == 0xB9 &&
+                   static_cast<unsigned char>(typed[i + 2]) >= 0x90 &&
+                   static_cast<unsigned char>(typed[i + 2]) <= 0x99) {  // ๐ (U+0E50) to ๙
+            digits += static_cast<char>('0' + (static_cast<unsigned char>(typed[i + 2]) - 0x90));
+            i += 2;
+        } else if (c != '-' && c != ' ') {
+            return std::nullopt;
+        }
+    }
+    return digits;
+}
+
 }  // namespace govhub::core

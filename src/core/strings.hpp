@@ -17,6 +17,9 @@ std::vector<std::string> Split(std::string_view s, char sep);
 // Returns false on a malformed escape.
 bool UrlDecode(std::string_view in, std::string& out, bool plus_as_space);
 std::string UrlEncode(std::string_view in);
+// The digits of a typed number (ASCII or Thai ๐–๙), spaces and hyphens ignored; nullopt when
+// anything else is there. Citizen IDs, one-time codes.
+std::optional<std::string> TypedDigits(std::string_view typed);
 bool IsValidUtf8(std::string_view s);
 std::string HtmlEscape(std::string_view s);
 std::string JsonEscape(std::string_view s);  // without the surrounding quotes

@@ -1,8 +1,9 @@
 #include "render/pdf.hpp"
 
+#include "render/qr.hpp"
+
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
-#include <qrencode.h>
 
 #include <stdexcept>
 
@@ -73,17 +74,15 @@ PdfWriter::PdfWriter(const std::string& path) : impl_(std::make_unique<Impl>()) 
 PdfWriter::~PdfWriter() = default;
 
 void PdfWriter::Qr(const std::string& data, const std::string& caption) {
-    QRcode* code = QRcode_encodeString(data.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (!code) throw std::runtime_error("cannot encode the QR code");
+    QrMatrix code = EncodeQr(data);
     const double size = 96, x0 = kWidth - kMargin - size, y0 = impl_->y;
-    const double module = size / (code->width + 8);  // a 4-module quiet zone on each side
+    const double module = size / (code.width + 8);  // a 4-module quiet zone on each side
     cairo_t* cr = impl_->cr;
-    for (int r = 0; r < code->width; ++r)
-        for (int c = 0; c < code->width; ++c)
-            if (code->data[r * code->width + c] & 1)
+    for (int r = 0; r < code.width; ++r)
+        for (int c = 0; c < code.width; ++c)
+            if (code.Dark(r, c))
                 cairo_rectangle(cr, x0 + (c + 4) * module, y0 + (r + 4) * module, module, module);
     cairo_fill(cr);
-    QRcode_free(code);
     double saved = impl_->y;
     impl_->y = y0 + size;
     double h = impl_->Text(caption, x0 - 10, size + 20, 8, false, PANGO_ALIGN_CENTER);

@@ -32,5 +32,9 @@ std::vector<AuditEntry> AuditForObject(db::Connection& c, const std::string& obj
                                        const std::string& object_id, int limit = 100);
 std::vector<AuditEntry> AuditForActor(db::Connection& c, const std::string& actor_id,
                                       int limit = 100);
+// A cancelled account's personal data out of the log (PDPA): the IP addresses of what the
+// person did, and names or e-mail addresses in the details of records about them. The user id
+// stays, and with the profile anonymised it is only a pseudonym. Returns the records changed.
+int RedactPerson(db::Connection& c, const std::string& user_id);
 
 }  // namespace govhub::workflow

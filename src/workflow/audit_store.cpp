@@ -1,3 +1,5 @@
+#include <nlohmann/json.hpp>
+
 #include "core/clock.hpp"
 #include "workflow/audit.hpp"
 
@@ -33,6 +35,35 @@ CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$;
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+)sql"});
+    // PDPA: a cancelled account's personal data leaves the log too. The one change allowed is
+    // that redaction: the IP address erased and personal keys dropped from the details, which
+    // then say what was removed. Who did what, to what and when stays as it was.
+    set.Add({.module = "audit",
+             .version = 2,
+             .name = "audit log: redaction of a cancelled account's personal data",
+             .sql = "",
+             .sqlite = R"sql(
+DROP TRIGGER audit_log_no_update;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  WHEN NOT (NEW.id = OLD.id AND NEW.at = OLD.at AND NEW.actor_id IS OLD.actor_id
+            AND NEW.action = OLD.action AND NEW.object_type = OLD.object_type
+            AND NEW.object_id = OLD.object_id AND (NEW.ip IS NULL OR NEW.ip IS OLD.ip)
+            AND (NEW.details = OLD.details OR NEW.details LIKE '%"redacted":%'))
+  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+)sql",
+             .postgres = R"sql(
+CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.at = OLD.at
+       AND NEW.actor_id IS NOT DISTINCT FROM OLD.actor_id AND NEW.action = OLD.action
+       AND NEW.object_type = OLD.object_type AND NEW.object_id = OLD.object_id
+       AND (NEW.ip IS NULL OR NEW.ip IS NOT DISTINCT FROM OLD.ip)
+       AND (NEW.details = OLD.details OR NEW.details LIKE '%"redacted":%') THEN
+      RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'audit log is append-only';
+  END $$;
 )sql"});
 }
 
@@ -77,6 +108,27 @@ std::vector<AuditEntry> AuditForObject(db::Connection& c, const std::string& obj
 std::vector<AuditEntry> AuditForActor(db::Connection& c, const std::string& actor_id, int limit) {
     return ToEntries(c.Query(std::string(kColumns) + "WHERE actor_id = ? ORDER BY id DESC LIMIT ?",
                              {actor_id, int64_t{limit}}));
+}
+
+int RedactPerson(db::Connection& c, const std::string& user_id) {
+    static const char* kPersonal[] = {"name", "email", "fullname_th", "fullname_en", "user_agent"};
+    int changed = 0;
+    changed += static_cast<int>(c.Exec(
+        "UPDATE audit_log SET ip = NULL WHERE actor_id = ? AND ip IS NOT NULL", {user_id}));
+    for (const auto& e : ToEntries(c.Query(std::string(kColumns) +
+                                               "WHERE object_type = 'user' AND object_id = ?",
+                                           {user_id}))) {
+        nlohmann::json d = nlohmann::json::parse(e.details_json, nullptr, false);
+        if (!d.is_object()) continue;
+        nlohmann::json removed = nlohmann::json::array();
+        for (const char* key : kPersonal)
+            if (d.erase(key)) removed.push_back(key);
+        if (removed.empty()) continue;
+        d["redacted"] = removed;
+        c.Exec("UPDATE audit_log SET details = ? WHERE id = ?", {d.dump(), e.id});
+        ++changed;
+    }
+    return changed;
 }
 
 }  // namespace govhub::workflow

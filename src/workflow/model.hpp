@@ -67,6 +67,11 @@ struct RequestType {
     // The order a request's data is shown in (others follow); a value with a label at
     // workflow.<type>.value.<field>.<value> is shown by it.
     std::vector<std::string> display_fields;
+    // Data fields that identify the applicant; erased when their account is cancelled.
+    std::vector<std::string> personal_fields;
+    // How many days a closed request's documents are kept before the purge job removes them;
+    // nullopt keeps them. The default: sysadmins set it per type on /admin/request-types.
+    std::optional<int> retention_days;
 
     const StateDef* State(const std::string& id) const {
         for (const auto& s : states)
@@ -101,6 +106,15 @@ struct Attachment {
     std::string path;  // under the data dir
     std::string uploaded_by;
     std::string uploaded;
+    std::string purge_after;  // when the purge job removes the file; empty: kept
+    std::string purged;       // when it was removed (the record stays)
+};
+
+// A request type's settings that sysadmins change (the rest is declared in code).
+struct TypeSettings {
+    std::optional<int> retention_days;
+    bool customised = false;  // false: the type's declared default
+    std::string updated, updated_by;
 };
 
 // The clock as a person reads it.

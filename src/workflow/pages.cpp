@@ -138,8 +138,12 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
             .Set("uploaded", core::FormatIsoDate(a.uploaded, locale, true))
             .Set("size_kib", std::to_string((a.size + 1023) / 1024))
             .Set("href", "/requests/" + r.reference + "/documents/" + a.id)
-            .Set("image", a.content_type.rfind("image/", 0) == 0)
-            .Set("pdf", a.content_type == "application/pdf");
+            .Set("purged", !a.purged.empty())
+            .Set("purged_on", core::FormatIsoDate(a.purged, locale, true))
+            .Set("kept_until", core::FormatIsoDate(a.purge_after, locale, true))
+            .Set("has_kept_until", !a.purge_after.empty())
+            .Set("image", a.purged.empty() && a.content_type.rfind("image/", 0) == 0)
+            .Set("pdf", a.purged.empty() && a.content_type == "application/pdf");
         docs.Push(std::move(d));
     }
     v.Set("has_documents", !docs.items().empty()).Set("documents", std::move(docs));
@@ -320,6 +324,16 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
                 staff.Push(std::move(s));
             }
             t.Set("has_staff", !staff.items().empty()).Set("staff", std::move(staff));
+            TypeSettings settings = service.Settings(id);
+            t.Set("retention_days", settings.retention_days
+                                        ? std::to_string(*settings.retention_days)
+                                        : std::string());
+            t.Set("retention_label",
+                  settings.retention_days
+                      ? pages.T(req.locale,
+                                core::Message("workflow.retention_days",
+                                              {{"n", std::to_string(*settings.retention_days)}}))
+                      : pages.T(req.locale, "workflow.retention_forever"));
             types.Push(std::move(t));
         }
         v.Set("types", std::move(types)).Set("typed_user", typed_user);
@@ -349,6 +363,25 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
         } catch (const HttpError& e) {
             if (e.fields().empty()) throw;
             return roles_page(req, e.fields(), user);
+        }
+        return Response::Redirect("/staff/roles");
+    });
+
+    router.Post("/staff/roles/retention", [&service, roles_page](http::Request& req) {
+        const auto& p = SignedIn(req);
+        std::string typed = core::Trim(req.FormValue("retention_days"));
+        try {
+            std::optional<int> days;
+            if (!typed.empty()) {
+                auto n = core::ParseInt(typed);
+                if (!n || *n < 0 || *n > 36500)
+                    throw HttpError::Validation({{"retention_days", "workflow.bad_retention"}});
+                days = static_cast<int>(*n);
+            }
+            service.SetRetention(p, req.FormValue("type"), days, req.client_ip);
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            return roles_page(req, e.fields(), "");
         }
         return Response::Redirect("/staff/roles");
     });
@@ -470,6 +503,7 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
         auto r = a ? service.Find(p, a->request_id) : std::nullopt;
         if (!a || !r || r->reference != req.PathParam("reference"))
             throw HttpError::NotFound("workflow.not_found");
+        if (!a->purged.empty()) throw HttpError(410, "gone", "workflow.document_purged");
         return http::DocumentResponse(req, a->path, a->content_type, a->filename,
                                       req.Query("inline") == "1");
     });

@@ -373,9 +373,15 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
         r.due = Iso(DueAt(t, cal, now, r.sla_used));
     }
     r.closed = to->final ? r.updated : std::string();
+    std::optional<int> retention = to->final ? Settings(t.id).retention_days : std::nullopt;
+    // Read before the step: its effect may close the applicant's account, and they are still
+    // told what became of their request.
+    std::optional<accounts::User> applicant =
+        d->notify_applicant ? accounts_.FindUserById(r.applicant_id) : std::nullopt;
     db_.Write([&](db::Connection& c) {
         if (!store::UpdateRequest(c, r, from, SearchText(r)))
             throw HttpError(409, "conflict", "workflow.moved_meanwhile");
+        if (retention) store::SetPurgeAfter(c, r.id, Iso(now + int64_t{*retention} * 86400));
         if (d->effect) {
             accounts::Principal system;
             d->effect(c, r, actor ? *actor : system);
@@ -393,15 +399,15 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
                                             .dump(),
                         .ip = in.ip});
     });
-    Notify(t, *d, r, from, note);
+    Notify(t, *d, r, from, note, applicant);
     return r;
 }
 
 void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const Request& r,
-                             const std::string& from, const std::string& note) {
+                             const std::string& from, const std::string& note,
+                             const std::optional<accounts::User>& applicant) {
     std::vector<accounts::User> people;
-    if (d.notify_applicant)
-        if (auto u = accounts_.FindUserById(r.applicant_id)) people.push_back(*u);
+    if (d.notify_applicant && applicant) people.push_back(*applicant);
     if (d.notify_reviewers)
         for (auto& u :
              accounts_.PeopleToNotify(kStaffObjectType, t.id, accounts::Capacity::kEditor))
@@ -428,6 +434,15 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
             {"due", due},
             {"link", config_.site_url + path},
             {"site", config_.site_title}};
+        // The request's own fields, for a type's wording ("{field_action}").
+        Json data = ParseObject(r.data_json);
+        for (const auto& f : t.display_fields) {
+            auto it = data.find(f);
+            if (it == data.end() || !it->is_string()) continue;
+            std::string label = base + "value." + f + "." + it->get<std::string>();
+            vars.emplace_back("field_" + f,
+                              i18n_.Has(locale, label) ? "@" + label : it->get<std::string>());
+        }
         // A type may word a transition's mail itself; the generic one serves the rest.
         std::string key = base + "mail." + d.id;
         if (!i18n_.Has(locale, key + ".subject")) key = "workflow.mail";
@@ -563,6 +578,91 @@ std::optional<Attachment> WorkflowService::FindAttachment(const accounts::Princi
     auto a = db_.Read([&](db::Connection& c) { return store::FindAttachment(c, attachment_id); });
     if (!a || !Find(p, a->request_id)) return std::nullopt;
     return a;
+}
+
+TypeSettings WorkflowService::Settings(const std::string& type) {
+    const RequestType& t = Type(type);
+    auto s = db_.Read([&](db::Connection& c) { return store::FindTypeSettings(c, type); });
+    if (s) return *s;
+    return {.retention_days = t.retention_days};
+}
+
+void WorkflowService::SetRetention(const accounts::Principal& p, const std::string& type,
+                                   std::optional<int> days, const std::string& ip) {
+    if (!p.sysadmin) throw HttpError::Forbidden("workflow.settings_sysadmin");
+    Type(type);
+    if (days && (*days < 0 || *days > 36500))
+        throw HttpError::Validation({{"retention_days", "workflow.bad_retention"}});
+    TypeSettings before = Settings(type);
+    db_.Write([&](db::Connection& c) {
+        store::SaveTypeSettings(c, type,
+                                {.retention_days = days,
+                                 .customised = true,
+                                 .updated = core::NowIso(),
+                                 .updated_by = p.user_id});
+        // Requests closed already follow the new period, counted from when they closed.
+        for (const auto& r : store::ClosedRequestsWithFiles(c, type))
+            store::SetPurgeAfter(
+                c, r.id, days ? Iso(Seconds(r.closed) + int64_t{*days} * 86400) : std::string());
+        auto value = [](std::optional<int> d) { return d ? Json(*d) : Json(nullptr); };
+        RecordAudit(c, {.actor_id = p.user_id,
+                        .action = "workflow.retention",
+                        .object_type = "workflow_type",
+                        .object_id = type,
+                        .details_json = Json{{"retention_days", value(days)},
+                                             {"before", value(before.retention_days)}}
+                                            .dump(),
+                        .ip = ip});
+    });
+}
+
+int WorkflowService::PurgeDueDocuments(int limit) {
+    auto due = db_.Read(
+        [&](db::Connection& c) { return store::AttachmentsToPurge(c, core::NowIso(), limit); });
+    int purged = 0;
+    for (const auto& a : due) {
+        std::error_code ec;
+        std::filesystem::remove(a.path, ec);
+        if (ec && std::filesystem::exists(a.path)) {
+            core::LogError("workflow.purge", ec.message(), "\"attachment\":\"" + a.id + "\"");
+            continue;
+        }
+        db_.Write([&](db::Connection& c) {
+            store::MarkPurged(c, a.id, core::NowIso());
+            RecordAudit(c, {.action = "workflow.purge",
+                            .object_type = "workflow_request",
+                            .object_id = a.request_id,
+                            .details_json = Json{{"attachment", a.id},
+                                                 {"kind", a.kind},
+                                                 {"sha256", a.sha256},
+                                                 {"purge_after", a.purge_after}}
+                                                .dump()});
+        });
+        ++purged;
+    }
+    return purged;
+}
+
+void WorkflowService::ForgetApplicant(db::Connection& c, const std::string& user_id,
+                                      const std::string& pseudonym, const std::string& purge_by) {
+    for (Request r : store::AllRequestsOf(c, user_id)) {
+        auto it = types_.find(r.type);
+        Json data = ParseObject(r.data_json);
+        if (it != types_.end())
+            for (const auto& f : it->second.personal_fields) data.erase(f);
+        r.subject = pseudonym;
+        r.data_json = data.dump();
+        store::RewriteRequest(c, r.id, r.subject, r.data_json, SearchText(r));
+    }
+    store::PurgeApplicantFilesBy(c, user_id, purge_by);
+}
+
+std::vector<Request> WorkflowService::AllRequestsOf(const accounts::Principal& p) {
+    return db_.Read([&](db::Connection& c) { return store::AllRequestsOf(c, p.user_id); });
+}
+
+std::vector<Attachment> WorkflowService::AttachmentsOf(const Request& r) {
+    return db_.Read([&](db::Connection& c) { return store::AttachmentsOf(c, r.id); });
 }
 
 std::vector<Holiday> WorkflowService::Holidays(int year) {

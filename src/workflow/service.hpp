@@ -95,6 +95,21 @@ class WorkflowService {
     std::optional<Attachment> FindAttachment(const accounts::Principal* p,
                                              const std::string& attachment_id);
 
+    // Document retention: how long a closed request's files stay (sysadmins set it per type;
+    // audited), and the purge job's work, which removes the files whose time has come and
+    // keeps their records (name, size, SHA-256, when purged).
+    TypeSettings Settings(const std::string& type);
+    void SetRetention(const accounts::Principal& p, const std::string& type,
+                      std::optional<int> days, const std::string& ip);
+    int PurgeDueDocuments(int limit = 500);
+    // Inside an account's cancellation: erases the applicant's personal fields and name from
+    // their requests, and brings the purge of their files forward to `purge_by` at the latest.
+    void ForgetApplicant(db::Connection& c, const std::string& user_id,
+                         const std::string& pseudonym, const std::string& purge_by);
+    // Every request a person filed, for their personal-data download.
+    std::vector<Request> AllRequestsOf(const accounts::Principal& p);
+    std::vector<Attachment> AttachmentsOf(const Request& r);
+
     // Records that `p` was shown the request's sensitive fields in full.
     void RecordSensitiveView(const accounts::Principal& p, const Request& r, const std::string& ip);
 
@@ -130,7 +145,8 @@ class WorkflowService {
     // Whether `actor` (null: the system) is who `d` names, for this request.
     bool MayTake(const accounts::Principal* actor, const TransitionDef& d, const Request& r);
     void Notify(const RequestType& t, const TransitionDef& d, const Request& r,
-                const std::string& from, const std::string& note);
+                const std::string& from, const std::string& note,
+                const std::optional<accounts::User>& applicant);
     std::string SearchText(const Request& r) const;
     void RefreshDueTimes();
     void RequireHolidayEditor(const accounts::Principal& p);

@@ -111,6 +111,21 @@ CREATE TABLE holidays (
   updated_by TEXT
 );
 )sql" + seed});
+    set.Add({.module = "workflow",
+             .version = 2,
+             .name = "document retention",
+             .sql = R"sql(
+ALTER TABLE workflow_attachments ADD COLUMN purge_after TEXT;
+ALTER TABLE workflow_attachments ADD COLUMN purged TEXT;
+CREATE INDEX workflow_attachments_purge ON workflow_attachments (purge_after);
+CREATE INDEX workflow_requests_applicant ON workflow_requests (applicant_id, created);
+CREATE TABLE workflow_type_settings (
+  type TEXT PRIMARY KEY,
+  retention_days INTEGER,
+  updated TEXT NOT NULL,
+  updated_by TEXT
+);
+)sql"});
 }
 
 void InsertRequest(db::Connection& c, const Request& r, const std::string& search_text) {
@@ -203,7 +218,7 @@ void InsertAttachment(db::Connection& c, const Attachment& a) {
 namespace {
 constexpr const char* kAttachmentColumns =
     "SELECT id, request_id, kind, filename, content_type, size, sha256, path, uploaded_by,"
-    " uploaded FROM workflow_attachments ";
+    " uploaded, purge_after, purged FROM workflow_attachments ";
 Attachment ToAttachment(const db::Row& r) {
     return {.id = r.Str(0),
             .request_id = r.Str(1),
@@ -214,7 +229,9 @@ Attachment ToAttachment(const db::Row& r) {
             .sha256 = r.Str(6),
             .path = r.Str(7),
             .uploaded_by = r.Str(8),
-            .uploaded = r.Str(9)};
+            .uploaded = r.Str(9),
+            .purge_after = r.Str(10),
+            .purged = r.Str(11)};
 }
 }  // namespace
 
@@ -231,6 +248,77 @@ std::optional<Attachment> FindAttachment(db::Connection& c, const std::string& i
     auto row = c.One(std::string(kAttachmentColumns) + "WHERE id = ?", {id});
     if (!row) return std::nullopt;
     return ToAttachment(*row);
+}
+
+void SetPurgeAfter(db::Connection& c, const std::string& request_id, const std::string& at) {
+    c.Exec("UPDATE workflow_attachments SET purge_after = ? WHERE request_id = ? AND purged IS NULL",
+           {OrNull(at), request_id});
+}
+
+void PurgeApplicantFilesBy(db::Connection& c, const std::string& applicant_id,
+                           const std::string& at) {
+    c.Exec(
+        "UPDATE workflow_attachments SET purge_after = ? WHERE purged IS NULL"
+        " AND (purge_after IS NULL OR purge_after > ?)"
+        " AND request_id IN (SELECT id FROM workflow_requests WHERE applicant_id = ?)",
+        {at, at, applicant_id});
+}
+
+std::vector<Attachment> AttachmentsToPurge(db::Connection& c, const std::string& now, int limit) {
+    std::vector<Attachment> out;
+    for (const auto& r : c.Query(std::string(kAttachmentColumns) +
+                                     "WHERE purged IS NULL AND purge_after IS NOT NULL"
+                                     " AND purge_after <= ? ORDER BY purge_after LIMIT ?",
+                                 {now, int64_t{limit}}))
+        out.push_back(ToAttachment(r));
+    return out;
+}
+
+void MarkPurged(db::Connection& c, const std::string& attachment_id, const std::string& at) {
+    c.Exec("UPDATE workflow_attachments SET purged = ?, purge_after = NULL WHERE id = ?",
+           {at, attachment_id});
+}
+
+std::vector<Request> ClosedRequestsWithFiles(db::Connection& c, const std::string& type) {
+    return ToRequests(c.Query(std::string(kRequestColumns) +
+                                  "WHERE type = ? AND closed IS NOT NULL AND id IN (SELECT"
+                                  " request_id FROM workflow_attachments WHERE purged IS NULL)",
+                              {type}));
+}
+
+std::vector<Request> AllRequestsOf(db::Connection& c, const std::string& applicant_id) {
+    return ToRequests(c.Query(
+        std::string(kRequestColumns) + "WHERE applicant_id = ? ORDER BY created DESC, id",
+        {applicant_id}));
+}
+
+void RewriteRequest(db::Connection& c, const std::string& request_id, const std::string& subject,
+                    const std::string& data_json, const std::string& search_text) {
+    c.Exec("UPDATE workflow_requests SET subject = ?, data = ?, search_text = ? WHERE id = ?",
+           {subject, data_json, search_text, request_id});
+}
+
+std::optional<TypeSettings> FindTypeSettings(db::Connection& c, const std::string& type) {
+    auto row = c.One(
+        "SELECT retention_days, updated, updated_by FROM workflow_type_settings WHERE type = ?",
+        {type});
+    if (!row) return std::nullopt;
+    TypeSettings s;
+    if (!row->IsNull(0)) s.retention_days = static_cast<int>(row->Int(0));
+    s.customised = true;
+    s.updated = row->Str(1);
+    s.updated_by = row->Str(2);
+    return s;
+}
+
+void SaveTypeSettings(db::Connection& c, const std::string& type, const TypeSettings& s) {
+    c.Exec(
+        "INSERT INTO workflow_type_settings (type, retention_days, updated, updated_by)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (type) DO UPDATE SET"
+        " retention_days = excluded.retention_days, updated = excluded.updated,"
+        " updated_by = excluded.updated_by",
+        {type, s.retention_days ? db::Value(int64_t{*s.retention_days}) : db::Value(nullptr),
+         s.updated, OrNull(s.updated_by)});
 }
 
 std::vector<Holiday> Holidays(db::Connection& c, int year) {

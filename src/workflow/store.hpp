@@ -31,6 +31,24 @@ void SetDue(db::Connection& c, const std::string& request_id, const std::string&
 void InsertAttachment(db::Connection& c, const Attachment& a);
 std::vector<Attachment> AttachmentsOf(db::Connection& c, const std::string& request_id);
 std::optional<Attachment> FindAttachment(db::Connection& c, const std::string& id);
+// Sets when the request's remaining files are purged (empty: kept).
+void SetPurgeAfter(db::Connection& c, const std::string& request_id, const std::string& at);
+// Brings forward the purge of every file of an applicant's requests to `at` at the latest.
+void PurgeApplicantFilesBy(db::Connection& c, const std::string& applicant_id,
+                           const std::string& at);
+// Files whose purge time has come (not purged yet).
+std::vector<Attachment> AttachmentsToPurge(db::Connection& c, const std::string& now, int limit);
+void MarkPurged(db::Connection& c, const std::string& attachment_id, const std::string& at);
+// Closed requests of a type that still have files (a retention change recomputes them).
+std::vector<Request> ClosedRequestsWithFiles(db::Connection& c, const std::string& type);
+// Every request an applicant filed, of every type.
+std::vector<Request> AllRequestsOf(db::Connection& c, const std::string& applicant_id);
+// Rewrites a request's data and subject (a cancelled applicant's personal data is erased).
+void RewriteRequest(db::Connection& c, const std::string& request_id, const std::string& subject,
+                    const std::string& data_json, const std::string& search_text);
+
+std::optional<TypeSettings> FindTypeSettings(db::Connection& c, const std::string& type);
+void SaveTypeSettings(db::Connection& c, const std::string& type, const TypeSettings& s);
 
 std::vector<Holiday> Holidays(db::Connection& c, int year = 0);  // 0: every year
 void SaveHoliday(db::Connection& c, const Holiday& h);

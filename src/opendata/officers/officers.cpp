@@ -13,6 +13,7 @@
 #include "core/thai_date.hpp"
 #include "http/response.hpp"
 #include "render/pdf.hpp"
+#include "workflow/print.hpp"
 
 namespace govhub::officers {
 namespace {
@@ -76,25 +77,14 @@ http::Response Form(catalog::CatalogService& catalog, const render::PageRenderer
 }
 
 // The application as the officer prints it, signs it with their supervisor and scans it.
-void WriteApplication(const std::string& path, const workflow::Request& r,
-                      workflow::WorkflowService& workflow, const render::PageRenderer& pages,
-                      const std::string& locale, const std::string& site_url) {
+void WriteApplication(render::PdfWriter& pdf, const workflow::Request& r,
+                      const render::PageRenderer& pages, const std::string& locale) {
     Json data = Json::parse(r.data_json, nullptr, false);
     if (!data.is_object()) data = Json::object();
     auto field = [&](const char* key) { return data.value(key, std::string()); };
     auto label = [&](const char* key) {
         return pages.T(locale, std::string("workflow.officer_membership.field.") + key);
     };
-    render::PdfWriter pdf(path);
-    pdf.Qr(site_url + "/requests/" + r.reference, r.reference);
-    pdf.Title(pages.T(locale, "officers.pdf_title"));
-    pdf.Small(pages.T(locale, "officers.pdf_subtitle"));
-    pdf.Space(12);
-    pdf.Field(pages.T(locale, "workflow.reference"), r.reference);
-    pdf.Field(pages.T(locale, "officers.pdf_date"),
-              core::FormatDate(core::ParseIsoMicros(r.created), locale));
-    pdf.Field(pages.T(locale, "officers.pdf_name"),
-              workflow.ApplicantName(r.applicant_id, locale).value_or(""));
     pdf.Field(label("organization"), field("organization"));
     pdf.Field(label("position"), field("position"));
     pdf.Field(label("role"),
@@ -108,9 +98,6 @@ void WriteApplication(const std::string& path, const workflow::Request& r,
     pdf.Paragraph(pages.T(locale, "officers.pdf_supervisor_statement"));
     pdf.Signatures(pages.T(locale, "officers.pdf_applicant"),
                    pages.T(locale, "officers.pdf_supervisor"));
-    pdf.Small(pages.T(locale, core::Message("officers.pdf_next",
-                                            {{"link", site_url + "/requests/" + r.reference}})));
-    pdf.Finish();
 }
 
 }  // namespace
@@ -176,6 +163,7 @@ workflow::RequestType MembershipType() {
         return "/opendata/officer/" + ref + "/application.pdf";
     };
     t.sensitive_fields = {"citizen_id"};
+    t.personal_fields = {"citizen_id", "office_phone", "mobile", "work_email"};
     t.display_fields = {"organization", "position", "role",      "citizen_id",
                         "office_phone", "mobile",   "work_email"};
     return t;
@@ -184,15 +172,18 @@ workflow::RequestType MembershipType() {
 void RegisterRoutes(http::Router& router, workflow::WorkflowService& workflow,
                     catalog::CatalogService& catalog, const render::PageRenderer& pages,
                     const std::string& site_url, const std::string& tmp_dir) {
-    router.Get("/opendata/officer/{reference}/application.pdf", [&workflow, &pages, site_url,
-                                                                 tmp_dir](http::Request& req) {
-        const accounts::Principal* p = accounts::CurrentUser(req);
-        auto r = p ? workflow.Find(p, std::string(req.PathParam("reference"))) : std::nullopt;
-        if (!r || r->type != kType) throw HttpError::NotFound("workflow.not_found");
-        std::string path = tmp_dir + "/application-" + core::RandomToken(8) + ".pdf";
-        WriteApplication(path, *r, workflow, pages, req.locale, site_url);
-        return http::TemporaryFileResponse(path, "application/pdf", r->reference + ".pdf");
-    });
+    router.Get("/opendata/officer/{reference}/application.pdf",
+               workflow::PrintedFormHandler(
+                   workflow, pages,
+                   {.type = kType,
+                    .title_key = "officers.pdf_title",
+                    .subtitle_key = "officers.pdf_subtitle",
+                    .site_url = site_url,
+                    .tmp_dir = tmp_dir,
+                    .body = [&pages](render::PdfWriter& pdf, const workflow::Request& r,
+                                     const std::string& locale) {
+                        WriteApplication(pdf, r, pages, locale);
+                    }}));
     router.Get("/opendata/officer", [&workflow, &catalog, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
         if (!p) return http::Response::Redirect("/user/login?next=%2Fopendata%2Fofficer");

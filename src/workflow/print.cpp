@@ -1,0 +1,42 @@
+#include "workflow/print.hpp"
+
+#include "accounts/middleware.hpp"
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "core/i18n.hpp"
+#include "core/thai_date.hpp"
+#include "http/response.hpp"
+
+namespace govhub::workflow {
+
+http::Handler PrintedFormHandler(WorkflowService& service, const render::PageRenderer& pages,
+                                 PrintedForm form) {
+    return [&service, &pages, form = std::move(form)](http::Request& req) {
+        const accounts::Principal* p = accounts::CurrentUser(req);
+        auto r = p ? service.Find(p, std::string(req.PathParam("reference"))) : std::nullopt;
+        if (!r || r->type != form.type) throw HttpError::NotFound("workflow.not_found");
+        const std::string& locale = req.locale;
+        std::string path = form.tmp_dir + "/form-" + core::RandomToken(8) + ".pdf";
+        {
+            render::PdfWriter pdf(path);
+            pdf.Qr(form.site_url + "/requests/" + r->reference, r->reference);
+            pdf.Title(pages.T(locale, form.title_key));
+            pdf.Small(pages.T(locale, form.subtitle_key));
+            pdf.Space(12);
+            pdf.Field(pages.T(locale, "workflow.reference"), r->reference);
+            pdf.Field(pages.T(locale, "workflow.print_date"),
+                      core::FormatDate(core::ParseIsoMicros(r->created), locale));
+            pdf.Field(pages.T(locale, "workflow.print_name"),
+                      service.ApplicantName(r->applicant_id, locale).value_or(""));
+            form.body(pdf, *r, locale);
+            pdf.Small(pages.T(locale, core::Message("workflow.print_next",
+                                                    {{"link", form.site_url + "/requests/" +
+                                                                  r->reference}})));
+            pdf.Finish();
+        }
+        return http::TemporaryFileResponse(path, "application/pdf", r->reference + ".pdf");
+    };
+}
+
+}  // namespace govhub::workflow

@@ -1,0 +1,28 @@
+#pragma once
+// A request's printed form, the one the applicant signs and uploads as a scan: every type's
+// form starts the same way (a QR code back to the request, the title, the reference, the
+// Buddhist-era date and the applicant's name), and the type writes the rest.
+#include <functional>
+#include <string>
+
+#include "http/router.hpp"
+#include "render/page.hpp"
+#include "render/pdf.hpp"
+#include "workflow/service.hpp"
+
+namespace govhub::workflow {
+
+struct PrintedForm {
+    std::string type;  // the request type it prints
+    std::string title_key, subtitle_key;
+    std::string site_url;
+    std::string tmp_dir;
+    // Writes the type's fields, statements and signature lines after the common head.
+    std::function<void(render::PdfWriter&, const Request&, const std::string& locale)> body;
+};
+
+// GET {path with a {reference}}: the PDF, to the applicant or the type's staff; 404 to others.
+http::Handler PrintedFormHandler(WorkflowService& service, const render::PageRenderer& pages,
+                                 PrintedForm form);
+
+}  // namespace govhub::workflow

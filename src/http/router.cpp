@@ -35,6 +35,15 @@ bool MatchSegments(const std::vector<std::string>& pattern, const std::vector<st
     }
     return pattern.size() == path.size();
 }
+// Literal segments before parameters, from the left: /user/close wins over /user/{name}
+// whatever order the modules registered them in.
+bool MoreSpecific(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+        bool pa = !a[i].empty() && a[i].front() == '{', pb = !b[i].empty() && b[i].front() == '{';
+        if (pa != pb) return pb;
+    }
+    return false;
+}
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
@@ -54,7 +63,7 @@ RouteMatch Router::Match(const std::string& method, const std::string& path) con
     for (const auto& r : routes_) {
         if (!MatchSegments(r->segments, segments, params)) continue;
         if (r->method == method || (method == "HEAD" && r->method == "GET")) {
-            if (!m.route) {
+            if (!m.route || MoreSpecific(r->segments, m.route->segments)) {
                 m.route = r.get();
                 m.params = params;
             }

@@ -54,5 +54,20 @@ TEST(Router, TrailingParamNeedsAtLeastOneSegment) {
     EXPECT_FALSE(r.Match("GET", "/static/").route);
 }
 
+TEST(Router, ALiteralSegmentWinsOverAParameterWhateverTheOrder) {
+    Router r;
+    r.Get("/user/{name}", Named("profile"));
+    r.Get("/user/{name}/api-tokens/{id}/usage", Named("usage"));
+    r.Get("/user/close", Named("close"));
+    r.Get("/user/close/{reference}/request.pdf", Named("pdf"));
+    auto m = r.Match("GET", "/user/close");
+    ASSERT_TRUE(m.route);
+    EXPECT_EQ(m.route->pattern, "/user/close");
+    EXPECT_EQ(r.Match("GET", "/user/somchai").route->pattern, "/user/{name}");
+    m = r.Match("GET", "/user/close/AC-2569-7KQ4PX/request.pdf");
+    ASSERT_TRUE(m.route);
+    EXPECT_EQ(m.params.at("reference"), "AC-2569-7KQ4PX");
+}
+
 }  // namespace
 }  // namespace govhub::http

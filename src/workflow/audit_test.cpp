@@ -45,5 +45,62 @@ TEST(AuditLog, AppendOnlyAndQueryable) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(AuditLog, ACancelledPersonIsRedactedAndNothingElseChanges) {
+    auto dir =
+        std::filesystem::temp_directory_path() / ("govhub-audit-r-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    auto db = db::Open("sqlite:" + (dir / "a.db").string());
+    db::MigrationSet set;
+    AddAuditMigrations(set);
+    db::ApplyMigrations(*db, set);
+    db->Write([](db::Connection& c) {
+        RecordAudit(c, {.actor_id = "u1",
+                        .action = "user.register",
+                        .object_type = "user",
+                        .object_id = "u1",
+                        .details_json = R"({"name":"somchai","email":"s@x.go.th"})",
+                        .ip = "10.0.0.1"});
+        RecordAudit(c, {.actor_id = "admin",
+                        .action = "user.cancel",
+                        .object_type = "user",
+                        .object_id = "u1",
+                        .details_json = R"({"reason":"ขอยกเลิก"})",
+                        .ip = "10.9.9.9"});
+        RecordAudit(c, {.actor_id = "u2",
+                        .action = "user.login",
+                        .object_type = "user",
+                        .object_id = "u2",
+                        .ip = "10.0.0.2"});
+    });
+    EXPECT_EQ(db->Write([](db::Connection& c) { return RedactPerson(c, "u1"); }), 2);
+    auto u1 = db->Read([](db::Connection& c) { return AuditForObject(c, "user", "u1"); });
+    ASSERT_EQ(u1.size(), 2u);
+    EXPECT_EQ(u1[1].action, "user.register");
+    EXPECT_EQ(u1[1].actor_id, "u1");  // the pseudonymous id stays
+    EXPECT_EQ(u1[1].ip, "");
+    EXPECT_EQ(u1[1].details_json, R"({"redacted":["name","email"]})");
+    // What the administrator did, and from where, is theirs and stays.
+    EXPECT_EQ(u1[0].ip, "10.9.9.9");
+    EXPECT_EQ(u1[0].details_json, R"({"reason":"ขอยกเลิก"})");
+    EXPECT_EQ(db->Read([](db::Connection& c) { return AuditForObject(c, "user", "u2"); })[0].ip,
+              "10.0.0.2");
+    // Redaction is the one change allowed: no new IP, no other column, no deletion.
+    EXPECT_THROW(db->Write([](db::Connection& c) {
+        c.Exec("UPDATE audit_log SET ip = '1.2.3.4' WHERE actor_id = 'u2'");
+    }),
+                 db::Error);
+    EXPECT_THROW(db->Write([](db::Connection& c) {
+        c.Exec("UPDATE audit_log SET details = '{}' WHERE actor_id = 'admin'");
+    }),
+                 db::Error);
+    EXPECT_THROW(db->Write([](db::Connection& c) {
+        c.Exec("UPDATE audit_log SET ip = NULL, actor_id = 'x' WHERE actor_id = 'u2'");
+    }),
+                 db::Error);
+    EXPECT_THROW(db->Write([](db::Connection& c) { c.Exec("DELETE FROM audit_log"); }), db::Error);
+    db.reset();
+    std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace govhub::workflow

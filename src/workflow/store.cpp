@@ -118,7 +118,6 @@ CREATE TABLE holidays (
 ALTER TABLE workflow_attachments ADD COLUMN purge_after TEXT;
 ALTER TABLE workflow_attachments ADD COLUMN purged TEXT;
 CREATE INDEX workflow_attachments_purge ON workflow_attachments (purge_after);
-CREATE INDEX workflow_requests_applicant ON workflow_requests (applicant_id, created);
 CREATE TABLE workflow_type_settings (
   type TEXT PRIMARY KEY,
   retention_days INTEGER,

@@ -233,7 +233,7 @@ void RegisterRoutes(http::Router& router, accounts::AccountService& accounts,
                     if (action != "suspend" && action != "cancel")
                         errors.push_back({"action", "closure.choose_action"});
                     if (reason.empty()) errors.push_back({"reason", "form.required"});
-                    if (reason.size() > kReasonMax) errors.push_back({"reason", "form.too_long"});
+                    if (core::Utf8Length(reason) > kReasonMax) errors.push_back({"reason", "form.too_long"});
                     for (const auto& r : workflow.Mine(*p, kType))
                         if (r.closed.empty())
                             return http::Response::Redirect("/requests/" + r.reference);

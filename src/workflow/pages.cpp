@@ -177,7 +177,13 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
                         uploads.Push(std::move(u));
                     }
     v.Set("has_uploads", !uploads.items().empty()).Set("uploads", std::move(uploads));
-    if (type.print_path) v.Set("print_href", type.print_path(r.reference)).Set("has_print", true);
+    if (type.print_path) {
+        // A type may name its printed form ("the application", "the request").
+        std::string label = "workflow." + r.type + ".print";
+        if (pages.T(locale, label) == label) label = "workflow.print";
+        v.Set("print_href", type.print_path(r.reference)).Set("has_print", true);
+        v.Set("print_label", pages.T(locale, label));
+    }
     View steps = View::List();
     for (const TransitionDef* d : service.Available(p, r)) {
         if (staff == (d->actor == Actor::kApplicant)) continue;

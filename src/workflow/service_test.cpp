@@ -342,6 +342,68 @@ TEST_P(WorkflowTest, AnEffectCommitsWithTheStepOrNotAtAll) {
     EXPECT_EQ(after->subject, "granted");
 }
 
+TEST_P(WorkflowTest, ClosedRequestsKeepTheirFilesForTheRetentionPeriodThenThePurgeTakesThem) {
+    Principal root{.user_id = reviewer_.user_id, .name = "root", .sysadmin = true};
+    EXPECT_FALSE(service_->Settings("test_membership").retention_days.has_value());  // kept
+    EXPECT_EQ(StatusOf([&] { service_->SetRetention(reviewer_, "test_membership", 5, ""); }), 403);
+    EXPECT_EQ(StatusOf([&] { service_->SetRetention(root, "test_membership", -1, ""); }), 409);
+    service_->SetRetention(root, "test_membership", 30, "");
+    Request r = Submitted();
+    auto files = service_->AttachmentsOf(r);
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_TRUE(files[0].purge_after.empty());  // open: kept
+    r = service_->Transition(reviewer_, r.id, {.transition = "approve"});
+    files = service_->AttachmentsOf(r);
+    int64_t closed = core::ParseIsoMicros(r.closed) / 1000000;
+    EXPECT_EQ(core::ParseIsoMicros(files[0].purge_after) / 1000000, closed + 30 * 86400);
+    EXPECT_EQ(service_->PurgeDueDocuments(), 0);  // not yet
+    EXPECT_TRUE(std::filesystem::exists(files[0].path));
+    // A shorter period applies to what closed already, counted from when it closed.
+    service_->SetRetention(root, "test_membership", 0, "");
+    EXPECT_EQ(service_->PurgeDueDocuments(), 1);
+    files = service_->AttachmentsOf(r);
+    EXPECT_FALSE(std::filesystem::exists(files[0].path));
+    EXPECT_FALSE(files[0].purged.empty());
+    EXPECT_EQ(files[0].sha256.size(), 64u);  // the record of it stays
+    EXPECT_EQ(service_->PurgeDueDocuments(), 0);
+    auto log = db_->Read([&](db::Connection& c) {
+        return AuditForObject(c, "workflow_request", r.id);
+    });
+    EXPECT_EQ(log.front().action, "workflow.purge");
+    // Back to keeping them: nothing further is scheduled.
+    service_->SetRetention(root, "test_membership", std::nullopt, "");
+    EXPECT_FALSE(service_->Settings("test_membership").retention_days.has_value());
+}
+
+TEST_P(WorkflowTest, ACancelledApplicantsRequestsLoseTheirPersonalFields) {
+    RequestType t = Membership();
+    t.id = "test_personal";
+    t.prefix = "TP";
+    t.personal_fields = {"citizen_id", "mobile"};
+    service_->Register(t);
+    Request r = service_->Create(
+        applicant_,
+        {.type = "test_personal",
+         .subject = "สมศรี รักข้อมูล",
+         .data_json = R"({"position":"นักวิชาการ","citizen_id":"1101112345679","mobile":"0812345678"})"},
+        "");
+    service_->Attach(applicant_, r.id, "signed_application", File("p.pdf", "%PDF-1.7 p"), "p.pdf");
+    Request other = service_->Create(stranger_, {.type = "test_personal", .subject = "อื่น"}, "");
+    db_->Write([&](db::Connection& c) {
+        service_->ForgetApplicant(c, applicant_.user_id, "cancelled-abc", "2030-01-01T00:00:00Z");
+    });
+    auto after = db_->Read([&](db::Connection& c) { return store::FindRequest(c, r.id); });
+    EXPECT_EQ(after->subject, "cancelled-abc");
+    EXPECT_EQ(after->data_json, R"({"position":"นักวิชาการ"})");
+    EXPECT_EQ(service_->AttachmentsOf(*after)[0].purge_after, "2030-01-01T00:00:00Z");
+    // The search finds the pseudonym, not the name.
+    Principal root{.user_id = reviewer_.user_id, .sysadmin = true};
+    EXPECT_EQ(service_->Queue(root, {.type = "test_personal", .q = "สมศรี"}).total, 0);
+    EXPECT_EQ(service_->Queue(root, {.type = "test_personal", .q = "cancelled-abc"}).total, 1);
+    EXPECT_EQ(db_->Read([&](db::Connection& c) { return store::FindRequest(c, other.id); })->subject,
+              "อื่น");
+}
+
 TEST_P(WorkflowTest, TheQueueShowsOverdueFirstAndFindsByReferenceOrName) {
     Request a = Submitted();
     Request b = Submitted();

@@ -160,6 +160,7 @@ int main(int argc, char** argv) {
                      "required: sysadmins, reviewers and administrators of requests must set up "
                      "an authenticator app; optional: anyone may")
         ->check(CLI::IsMember({"required", "optional"}))
+        ->envname("GOVHUB_STAFF_SECOND_FACTOR")
         ->capture_default_str();
 
     CLI::App* migrate = cli.add_subcommand("migrate", "apply database migrations");

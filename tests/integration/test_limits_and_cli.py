@@ -71,9 +71,11 @@ def test_first_run_admin_must_change_password(smtp):
         r = b.post_form("/user/password", {"current_password": password, "password": "ผู้ดูแล-ใหม่-2569",
                                            "password_confirm": "ผู้ดูแล-ใหม่-2569"})
         assert r.status == 303
-        assert b.get("/").status == 200
-        r = b.get("/user/admin")
-        assert "ผู้ดูแลระบบ" in r.text
+        # Then, as a sysadmin on a site that requires it, the second factor comes next.
+        r = b.get("/")
+        assert r.status == 303 and r.header("Location") == "/user/2fa"
+        r = b.get("/user/2fa")
+        assert r.status == 200 and "ต้องใช้การยืนยันตัวตนสองขั้นตอน" in r.text
     finally:
         assert s.stop() == 0
     # A second start keeps the data and says how to reset the password.

@@ -49,10 +49,7 @@ Response UserPage(AccountService& service, const render::PageRenderer& pages, Re
                          : m.object_type == "workflow"   ? std::string("/staff/roles")
                                                          : std::string())
             .Set("capacity",
-                 pages.T(req.locale, std::string("admin.capacity_") +
-                                         (m.capacity == Capacity::kAdmin    ? "admin"
-                                          : m.capacity == Capacity::kEditor ? "editor"
-                                                                            : "member")));
+                 pages.T(req.locale, std::string("admin.capacity_") + ToString(m.capacity)));
         roles.Push(std::move(r));
     }
     v.Set("has_roles", !roles.items().empty()).Set("roles", std::move(roles));

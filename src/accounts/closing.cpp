@@ -2,6 +2,7 @@
 // suspension, which an administrator can undo, and cancellation, which anonymises the profile
 // for good. Also what the person may download of their record first.
 #include "accounts/service.hpp"
+#include "accounts/service_internal.hpp"
 #include "accounts/store.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -39,16 +40,11 @@ std::string AccountService::Close(db::Connection& c, const std::string& user_id,
     // The site keeps someone who can run it.
     if (u->sysadmin && u->state == UserState::kActive && store::ActiveSysadmins(c).size() < 2)
         throw HttpError::Validation({{"", "closure.last_sysadmin"}});
-    std::string details = "{\"from\":\"" + std::string(ToString(u->state)) +
-                          "\",\"reason\":\"" + core::JsonEscape(core::Trim(reason).substr(0, 1000)) +
-                          "\",\"reference\":\"" + core::JsonEscape(reference) + "\"}";
+    std::string details = "{\"from\":" + internal::Q(ToString(u->state)) +
+                          ",\"reason\":" + internal::Q(core::Trim(reason).substr(0, 1000)) +
+                          ",\"reference\":" + internal::Q(reference) + "}";
     auto audit = [&](const std::string& action) {
-        workflow::RecordAudit(c, {.actor_id = caller.principal ? caller.principal->user_id : "",
-                                  .action = action,
-                                  .object_type = "user",
-                                  .object_id = user_id,
-                                  .details_json = details,
-                                  .ip = caller.ip});
+        internal::Audit(c, caller, action, "user", user_id, details);
     };
     if (how == Closure::kSuspend) {
         if (u->state == UserState::kSuspended) return u->name;  // already: nothing to undo

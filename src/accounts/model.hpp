@@ -28,7 +28,7 @@ struct User {
     std::string locale;
     int failed_logins = 0;
     std::string locked_until;
-    std::string password_hash;  // never leaves the service layer
+    std::string password_hash;    // never leaves the service layer
     bool totp_enabled = false;    // a confirmed authenticator app (second factor)
     bool workflow_staff = false;  // reviews or administers some kind of request
 
@@ -41,6 +41,8 @@ struct User {
 // Per-object roles (CKAN's member capacities). Organizations arrive with the catalog; the
 // table exists from the start so permissions are one model.
 enum class Capacity { kMember, kEditor, kAdmin };
+
+const char* ToString(Capacity c);  // "member", "editor", "admin"
 
 // Who is making a request, as the auth middleware found it.
 struct Principal {
@@ -109,7 +111,7 @@ struct PersonalRecord {
 // The two-factor page: the secret to add to an authenticator app while not enabled yet.
 struct SecondFactorStatus {
     bool enabled = false;
-    bool required = false;  // the person's roles need it; it cannot be turned off
+    bool required = false;      // the person's roles need it; it cannot be turned off
     std::string secret_base32;  // while setting up
     std::string uri;            // otpauth://, shown as a QR code
     int recovery_codes_left = 0;

@@ -190,20 +190,22 @@ struct Pages {
 
     Response SecondFactorForm(Request& req) const { return SecondFactorPage(req); }
 
-    Response EnableSecondFactor(Request& req) const {
+    // A step that takes a code and answers with new recovery codes (turning it on, new codes).
+    using CodesStep = Result<std::vector<std::string>> (AccountService::*)(const Principal&,
+                                                                           const std::string&,
+                                                                           const Caller&);
+    Response IssueCodes(Request& req, CodesStep step) const {
         const Principal* p = CurrentUser(req);
         if (!p) return LoginRedirect(req);
-        auto result = service.EnableSecondFactor(*p, req.FormValue("code"), CallerOf(req));
+        auto result = (service.*step)(*p, req.FormValue("code"), CallerOf(req));
         if (!result) return SecondFactorPage(req, {}, &result.errors());
         return SecondFactorPage(req, result.value());
     }
-
+    Response EnableSecondFactor(Request& req) const {
+        return IssueCodes(req, &AccountService::EnableSecondFactor);
+    }
     Response NewRecoveryCodes(Request& req) const {
-        const Principal* p = CurrentUser(req);
-        if (!p) return LoginRedirect(req);
-        auto result = service.NewRecoveryCodes(*p, req.FormValue("code"), CallerOf(req));
-        if (!result) return SecondFactorPage(req, {}, &result.errors());
-        return SecondFactorPage(req, result.value());
+        return IssueCodes(req, &AccountService::NewRecoveryCodes);
     }
 
     Response DisableSecondFactor(Request& req) const {

@@ -1,17 +1,15 @@
 // Two-factor authentication: TOTP (RFC 6238) set up from a QR code, recovery codes for a
 // lost phone, and the login's second step. Secrets stay in the database; recovery codes only
 // as hashes.
-#include <algorithm>
-
 #include "accounts/password.hpp"
 #include "accounts/service.hpp"
+#include "accounts/service_internal.hpp"
 #include "accounts/store.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/totp.hpp"
-#include "workflow/audit.hpp"
 
 namespace govhub::accounts {
 namespace {
@@ -21,18 +19,7 @@ constexpr int kSecondStepAttempts = 5;
 // Recovery codes: no 0/o, 1/l/i to misread on paper.
 constexpr std::string_view kRecoveryAlphabet = "23456789abcdefghjkmnpqrstuvwxyz";
 
-void Audit(db::Connection& c, const Caller& caller, const std::string& action,
-           const std::string& user_id, const std::string& details = "{}",
-           const std::string& actor = {}) {
-    workflow::RecordAudit(c, {.actor_id = !actor.empty()      ? actor
-                                          : caller.principal ? caller.principal->user_id
-                                                             : "",
-                              .action = action,
-                              .object_type = "user",
-                              .object_id = user_id,
-                              .details_json = details,
-                              .ip = caller.ip});
-}
+using internal::Audit;
 
 // What a person typed as a recovery code, in its stored form; nullopt when it cannot be one.
 std::optional<std::string> RecoveryCodeOf(const std::string& typed) {
@@ -70,6 +57,16 @@ std::optional<int64_t> CodeStep(const store::TotpRow& row, const std::string& co
     return core::MatchTotp(*secret, code, core::NowEpochSeconds());
 }
 
+// Takes a current code from a confirmed app for a change to the second factor itself; the
+// error's message key when there is no app or the code is wrong or used.
+std::string UseCodeFromApp(db::Connection& c, const std::string& user_id, const std::string& code) {
+    auto row = store::FindTotp(c, user_id);
+    if (!row || row->confirmed.empty()) return "totp.not_enabled";
+    auto step = CodeStep(*row, code);
+    if (!step || !store::UseTotpStep(c, user_id, *step)) return "login.bad_code";
+    return {};
+}
+
 }  // namespace
 
 Result<LoginResult> AccountService::CompleteLogin(const std::string& ticket,
@@ -77,11 +74,10 @@ Result<LoginResult> AccountService::CompleteLogin(const std::string& ticket,
     Errors errors;
     std::string hash = core::Sha256Hex(ticket);
     std::string now = core::NowIso();
-    auto challenge = ticket.empty() || ticket.size() > 128
-                         ? std::nullopt
-                         : db_.Read([&](db::Connection& c) {
-                               return store::FindLoginChallenge(c, hash);
-                           });
+    auto challenge =
+        ticket.empty() || ticket.size() > 128
+            ? std::nullopt
+            : db_.Read([&](db::Connection& c) { return store::FindLoginChallenge(c, hash); });
     std::optional<User> u;
     if (challenge && challenge->expires > now && challenge->attempts < kSecondStepAttempts)
         u = db_.Read([&](db::Connection& c) { return store::FindUserById(c, challenge->user_id); });
@@ -108,7 +104,7 @@ Result<LoginResult> AccountService::CompleteLogin(const std::string& ticket,
     if (how.empty()) {
         db_.Write([&](db::Connection& c) {
             store::CountChallengeAttempt(c, hash);
-            Audit(c, caller, "user.second_factor_failed", u->id, "{}", u->id);
+            Audit(c, caller, "user.second_factor_failed", "user", u->id, "{}", u->id);
         });
         errors.Add("code", replayed ? "login.code_used" : "login.bad_code");
         return errors;
@@ -154,7 +150,7 @@ Result<std::vector<std::string>> AccountService::EnableSecondFactor(const Princi
         codes = IssueRecoveryCodes(c, p.user_id);
         // Other browsers signed in with the password alone are signed out.
         store::DeleteUserSessions(c, p.user_id, p.session_id);
-        Audit(c, caller, "user.second_factor_enable", p.user_id);
+        Audit(c, caller, "user.second_factor_enable", "user", p.user_id);
     });
     if (!errors.empty()) return errors;
     return codes;
@@ -166,13 +162,10 @@ Result<std::vector<std::string>> AccountService::NewRecoveryCodes(const Principa
     Errors errors;
     std::vector<std::string> codes;
     db_.Write([&](db::Connection& c) {
-        auto row = store::FindTotp(c, p.user_id);
-        if (!row || row->confirmed.empty()) return errors.Add("code", "totp.not_enabled");
-        auto step = CodeStep(*row, code);
-        if (!step || !store::UseTotpStep(c, p.user_id, *step))
-            return errors.Add("code", "login.bad_code");
+        if (auto why = UseCodeFromApp(c, p.user_id, code); !why.empty())
+            return errors.Add("code", why);
         codes = IssueRecoveryCodes(c, p.user_id);
-        Audit(c, caller, "user.recovery_codes_new", p.user_id);
+        Audit(c, caller, "user.recovery_codes_new", "user", p.user_id);
     });
     if (!errors.empty()) return errors;
     return codes;
@@ -192,27 +185,24 @@ Errors AccountService::DisableSecondFactor(const Principal& p, const std::string
         return errors;
     }
     db_.Write([&](db::Connection& c) {
-        auto row = store::FindTotp(c, p.user_id);
-        if (!row || row->confirmed.empty()) return errors.Add("code", "totp.not_enabled");
-        auto step = CodeStep(*row, code);
-        if (!step || !store::UseTotpStep(c, p.user_id, *step))
-            return errors.Add("code", "login.bad_code");
+        if (auto why = UseCodeFromApp(c, p.user_id, code); !why.empty())
+            return errors.Add("code", why);
         store::DeleteTotp(c, p.user_id);
-        Audit(c, caller, "user.second_factor_disable", p.user_id);
+        Audit(c, caller, "user.second_factor_disable", "user", p.user_id);
     });
     return errors;
 }
 
 void AccountService::ResetSecondFactor(const Principal& admin, const std::string& user_key,
                                        const Caller& caller) {
-    if (!admin.sysadmin) throw HttpError::Forbidden("admin.sysadmin_only");
+    internal::RequireSysadmin(admin);
     db_.Write([&](db::Connection& c) {
         auto u = store::FindUser(c, user_key);
         if (!u) throw HttpError::NotFound("admin.no_such_user");
         if (u->id == admin.user_id) throw HttpError::Validation({{"", "admin.not_yourself"}});
         store::DeleteTotp(c, u->id);
         store::DeleteUserSessions(c, u->id);
-        Audit(c, caller, "user.second_factor_reset", u->id);
+        Audit(c, caller, "user.second_factor_reset", "user", u->id);
     });
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "accounts/password.hpp"
+#include "accounts/service_internal.hpp"
 #include "accounts/store.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -11,27 +12,13 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
-#include "workflow/audit.hpp"
 
 namespace govhub::accounts {
 
 namespace {
-std::string Q(const std::string& s) {
-    return "\"" + core::JsonEscape(s) + "\"";
-}
-
-void Audit(db::Connection& c, const Caller& caller, const std::string& action,
-           const std::string& type, const std::string& id, const std::string& details = "{}",
-           const std::string& actor = {}) {
-    workflow::AuditEvent e;
-    e.actor_id = !actor.empty() ? actor : caller.principal ? caller.principal->user_id : "";
-    e.action = action;
-    e.object_type = type;
-    e.object_id = id;
-    e.details_json = details;
-    e.ip = caller.ip;
-    workflow::RecordAudit(c, e);
-}
+using internal::Audit;
+using internal::Q;
+using internal::RequireSysadmin;
 
 bool Expired(const std::string& iso) {
     return iso.empty() || iso < core::NowIso();
@@ -64,15 +51,6 @@ bool IsValidEmail(const std::string& s) {
 AccountService::AccountService(db::Database& db, MailSender send_mail, const core::I18n& i18n,
                                AccountsConfig config)
     : db_(db), send_mail_(std::move(send_mail)), i18n_(i18n), config_(std::move(config)) {}
-
-namespace {
-void RequireSysadmin(const Principal& p) {
-    if (!p.sysadmin) throw HttpError::Forbidden("admin.sysadmin_only");
-}
-const char* CapacityLabel(Capacity c) {
-    return c == Capacity::kAdmin ? "admin" : c == Capacity::kEditor ? "editor" : "member";
-}
-}  // namespace
 
 std::pair<std::vector<User>, int64_t> AccountService::ListUsers(const Principal& admin,
                                                                 UserFilter f) {
@@ -147,7 +125,7 @@ void AccountService::SetRole(const Principal& admin, const std::string& user_key
             store::RemoveMembership(c, u->id, object_type, object_id);
         Audit(c, caller, "user.role", "user", u->id,
               "{\"object_type\":" + Q(object_type) + ",\"object_id\":" + Q(object_id) +
-                  ",\"capacity\":" + (capacity ? Q(CapacityLabel(*capacity)) : "null") + "}");
+                  ",\"capacity\":" + (capacity ? Q(ToString(*capacity)) : "null") + "}");
     });
 }
 

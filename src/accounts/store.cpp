@@ -27,6 +27,18 @@ std::optional<UserState> ParseUserState(const std::string& s) {
     return std::nullopt;
 }
 
+const char* ToString(Capacity c) {
+    switch (c) {
+        case Capacity::kMember:
+            return "member";
+        case Capacity::kEditor:
+            return "editor";
+        case Capacity::kAdmin:
+            return "admin";
+    }
+    return "member";
+}
+
 namespace store {
 
 void AddMigrations(db::MigrationSet& set) {
@@ -275,27 +287,13 @@ void RecordLoginSuccess(db::Connection& c, const std::string& user_id, const std
         {at, user_id});
 }
 
-namespace {
-const char* CapacityName(Capacity c) {
-    switch (c) {
-        case Capacity::kMember:
-            return "member";
-        case Capacity::kEditor:
-            return "editor";
-        case Capacity::kAdmin:
-            return "admin";
-    }
-    return "member";
-}
-}  // namespace
-
 void SetMembership(db::Connection& c, const std::string& user_id, const std::string& object_type,
                    const std::string& object_id, Capacity capacity) {
     c.Exec(
         "INSERT INTO memberships (user_id, object_type, object_id, capacity, created) VALUES (?, "
         "?, ?, ?, ?)"
         " ON CONFLICT (user_id, object_type, object_id) DO UPDATE SET capacity = excluded.capacity",
-        {user_id, object_type, object_id, CapacityName(capacity), core::NowIso()});
+        {user_id, object_type, object_id, ToString(capacity), core::NowIso()});
 }
 
 void RemoveMembership(db::Connection& c, const std::string& user_id, const std::string& object_type,
@@ -308,7 +306,7 @@ namespace {
 std::vector<std::string> CapacitiesFrom(Capacity min) {
     std::vector<std::string> out;
     for (Capacity k : {Capacity::kMember, Capacity::kEditor, Capacity::kAdmin})
-        if (static_cast<int>(k) >= static_cast<int>(min)) out.push_back(CapacityName(k));
+        if (static_cast<int>(k) >= static_cast<int>(min)) out.push_back(ToString(k));
     while (out.size() < 3) out.push_back(out.back());  // the statement takes three
     return out;
 }
@@ -526,8 +524,8 @@ void TouchApiToken(db::Connection& c, const std::string& token_id, const std::st
 
 // ---- second factor
 std::optional<TotpRow> FindTotp(db::Connection& c, const std::string& user_id) {
-    auto row = c.One("SELECT secret, confirmed, last_step FROM user_totp WHERE user_id = ?",
-                     {user_id});
+    auto row =
+        c.One("SELECT secret, confirmed, last_step FROM user_totp WHERE user_id = ?", {user_id});
     if (!row) return std::nullopt;
     return TotpRow{row->Str(0), row->Str(1), row->IsNull(2) ? -1 : row->Int(2)};
 }
@@ -575,9 +573,9 @@ bool UseRecoveryCode(db::Connection& c, const std::string& user_id, const std::s
 }
 
 int RecoveryCodesLeft(db::Connection& c, const std::string& user_id) {
-    auto row = c.One(
-        "SELECT COUNT(*) FROM user_recovery_codes WHERE user_id = ? AND used_at IS NULL",
-        {user_id});
+    auto row =
+        c.One("SELECT COUNT(*) FROM user_recovery_codes WHERE user_id = ? AND used_at IS NULL",
+              {user_id});
     return row ? static_cast<int>(row->Int(0)) : 0;
 }
 
@@ -589,9 +587,8 @@ void InsertLoginChallenge(db::Connection& c, const std::string& token_hash,
 
 std::optional<LoginChallengeRow> FindLoginChallenge(db::Connection& c,
                                                     const std::string& token_hash) {
-    auto row = c.One(
-        "SELECT user_id, expires, attempts FROM login_challenges WHERE token_hash = ?",
-        {token_hash});
+    auto row = c.One("SELECT user_id, expires, attempts FROM login_challenges WHERE token_hash = ?",
+                     {token_hash});
     if (!row) return std::nullopt;
     return LoginChallengeRow{row->Str(0), row->Str(1), static_cast<int>(row->Int(2))};
 }
@@ -601,7 +598,8 @@ void CountChallengeAttempt(db::Connection& c, const std::string& token_hash) {
            {token_hash});
 }
 
-void DeleteLoginChallenge(db::Connection& c, const std::string& token_hash, const std::string& now) {
+void DeleteLoginChallenge(db::Connection& c, const std::string& token_hash,
+                          const std::string& now) {
     c.Exec("DELETE FROM login_challenges WHERE token_hash = ? OR expires < ?", {token_hash, now});
 }
 

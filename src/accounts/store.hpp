@@ -124,8 +124,7 @@ std::optional<LoginChallengeRow> FindLoginChallenge(db::Connection& c,
                                                     const std::string& token_hash);
 void CountChallengeAttempt(db::Connection& c, const std::string& token_hash);
 // Removes the challenge and any that expired.
-void DeleteLoginChallenge(db::Connection& c, const std::string& token_hash,
-                          const std::string& now);
+void DeleteLoginChallenge(db::Connection& c, const std::string& token_hash, const std::string& now);
 
 // ---- the person's record, and its end
 std::vector<SessionInfo> SessionsOf(db::Connection& c, const std::string& user_id);

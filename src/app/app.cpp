@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "accounts/closure/closure.hpp"
 #include "accounts/middleware.hpp"
 #include "accounts/rate_limit_store.hpp"
 #include "accounts/routes.hpp"
@@ -54,7 +55,6 @@
 #include "render/templates.hpp"
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
-#include "accounts/closure/closure.hpp"
 #include "workflow/audit.hpp"
 #include "workflow/purge_job.hpp"
 #include "workflow/routes.hpp"

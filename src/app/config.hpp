@@ -14,11 +14,11 @@ struct Config {
     // the same PostgreSQL database (schema "datastore") beside a PostgreSQL one.
     std::string datastore_url;
     bool datastore_allow_private_urls = false;  // load links to private addresses (tests)
-    int datastore_sql_timeout_ms = 10000;        // datastore_search_sql's time limit
+    int datastore_sql_timeout_ms = 10000;       // datastore_search_sql's time limit
     // Map tiles for the map views ({z}/{x}/{y}); their origin joins the pages' img-src.
     std::string map_tile_url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
     std::string map_tile_attribution = "© OpenStreetMap contributors";
-    std::string web_dir;                        // default: <binary>/../web, else ./web
+    std::string web_dir;  // default: <binary>/../web, else ./web
     std::string site_url = "http://localhost:8080";
     std::string site_title;  // default: the translated site.title
     std::string address = "0.0.0.0";

@@ -34,10 +34,14 @@ std::optional<std::string> Base32Decode(std::string_view text) {
     for (char ch : text) {
         if (ch == ' ' || ch == '-' || ch == '=') continue;
         int v;
-        if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
-        else if (ch >= 'a' && ch <= 'z') v = ch - 'a';
-        else if (ch >= '2' && ch <= '7') v = ch - '2' + 26;
-        else return std::nullopt;
+        if (ch >= 'A' && ch <= 'Z')
+            v = ch - 'A';
+        else if (ch >= 'a' && ch <= 'z')
+            v = ch - 'a';
+        else if (ch >= '2' && ch <= '7')
+            v = ch - '2' + 26;
+        else
+            return std::nullopt;
         buffer = (buffer << 5) | static_cast<uint32_t>(v);
         bits += 5;
         if (bits >= 8) {

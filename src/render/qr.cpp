@@ -6,7 +6,6 @@
 
 #include "core/strings.hpp"
 
-
 namespace govhub::render {
 
 QrMatrix EncodeQr(const std::string& data) {
@@ -28,11 +27,13 @@ std::string QrSvg(const std::string& data, int pixels, const std::string& label)
         for (int c = 0; c < m.width; ++c)
             if (m.Dark(r, c))
                 path += "M" + std::to_string(c + 4) + " " + std::to_string(r + 4) + "h1v1h-1z";
-    return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"" + core::HtmlEscape(label) +
-           "\" width=\"" + std::to_string(pixels) + "\" height=\"" + std::to_string(pixels) +
-           "\" viewBox=\"0 0 " + std::to_string(side) + " " + std::to_string(side) +
+    return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"" +
+           core::HtmlEscape(label) + "\" width=\"" + std::to_string(pixels) + "\" height=\"" +
+           std::to_string(pixels) + "\" viewBox=\"0 0 " + std::to_string(side) + " " +
+           std::to_string(side) +
            "\" shape-rendering=\"crispEdges\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"
-           "<path fill=\"#000\" d=\"" + path + "\"/></svg>";
+           "<path fill=\"#000\" d=\"" +
+           path + "\"/></svg>";
 }
 
 }  // namespace govhub::render

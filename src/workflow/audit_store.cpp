@@ -113,11 +113,10 @@ std::vector<AuditEntry> AuditForActor(db::Connection& c, const std::string& acto
 int RedactPerson(db::Connection& c, const std::string& user_id) {
     static const char* kPersonal[] = {"name", "email", "fullname_th", "fullname_en", "user_agent"};
     int changed = 0;
-    changed += static_cast<int>(c.Exec(
-        "UPDATE audit_log SET ip = NULL WHERE actor_id = ? AND ip IS NOT NULL", {user_id}));
-    for (const auto& e : ToEntries(c.Query(std::string(kColumns) +
-                                               "WHERE object_type = 'user' AND object_id = ?",
-                                           {user_id}))) {
+    changed += static_cast<int>(
+        c.Exec("UPDATE audit_log SET ip = NULL WHERE actor_id = ? AND ip IS NOT NULL", {user_id}));
+    for (const auto& e : ToEntries(c.Query(
+             std::string(kColumns) + "WHERE object_type = 'user' AND object_id = ?", {user_id}))) {
         nlohmann::json d = nlohmann::json::parse(e.details_json, nullptr, false);
         if (!d.is_object()) continue;
         nlohmann::json removed = nlohmann::json::array();

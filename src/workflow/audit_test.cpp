@@ -7,15 +7,29 @@
 namespace govhub::workflow {
 namespace {
 
-TEST(AuditLog, AppendOnlyAndQueryable) {
-    auto dir =
-        std::filesystem::temp_directory_path() / ("govhub-audit-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    auto db = db::Open("sqlite:" + (dir / "a.db").string());
-    db::MigrationSet set;
-    AddAuditMigrations(set);
-    db::ApplyMigrations(*db, set);
+// A scratch SQLite database holding only the audit log, removed afterwards.
+class AuditLog : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ =
+            std::filesystem::temp_directory_path() / ("govhub-audit-" + std::to_string(::getpid()));
+        std::filesystem::remove_all(dir_);
+        db = db::Open("sqlite:" + (dir_ / "a.db").string());
+        db::MigrationSet set;
+        AddAuditMigrations(set);
+        db::ApplyMigrations(*db, set);
+    }
+    void TearDown() override {
+        db.reset();
+        std::filesystem::remove_all(dir_);
+    }
+    std::unique_ptr<db::Database> db;
 
+  private:
+    std::filesystem::path dir_;
+};
+
+TEST_F(AuditLog, AppendOnlyAndQueryable) {
     db->Write([](db::Connection& c) {
         RecordAudit(c, {.actor_id = "u1",
                         .action = "user.login",
@@ -41,18 +55,9 @@ TEST(AuditLog, AppendOnlyAndQueryable) {
     EXPECT_THROW(db->Write([](db::Connection& c) { c.Exec("DELETE FROM audit_log"); }), db::Error);
     EXPECT_EQ(db->Read([](db::Connection& c) { return AuditForObject(c, "user", "u1"); }).size(),
               2u);
-    db.reset();
-    std::filesystem::remove_all(dir);
 }
 
-TEST(AuditLog, ACancelledPersonIsRedactedAndNothingElseChanges) {
-    auto dir =
-        std::filesystem::temp_directory_path() / ("govhub-audit-r-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    auto db = db::Open("sqlite:" + (dir / "a.db").string());
-    db::MigrationSet set;
-    AddAuditMigrations(set);
-    db::ApplyMigrations(*db, set);
+TEST_F(AuditLog, ACancelledPersonIsRedactedAndNothingElseChanges) {
     db->Write([](db::Connection& c) {
         RecordAudit(c, {.actor_id = "u1",
                         .action = "user.register",
@@ -98,8 +103,6 @@ TEST(AuditLog, ACancelledPersonIsRedactedAndNothingElseChanges) {
     }),
                  db::Error);
     EXPECT_THROW(db->Write([](db::Connection& c) { c.Exec("DELETE FROM audit_log"); }), db::Error);
-    db.reset();
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

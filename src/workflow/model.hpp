@@ -110,10 +110,12 @@ struct Attachment {
     std::string purged;       // when it was removed (the record stays)
 };
 
+// The longest retention period a sysadmin may set (a hundred years).
+inline constexpr int kMaxRetentionDays = 36500;
+
 // A request type's settings that sysadmins change (the rest is declared in code).
 struct TypeSettings {
     std::optional<int> retention_days;
-    bool customised = false;  // false: the type's declared default
     std::string updated, updated_by;
 };
 

@@ -380,7 +380,7 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
             std::optional<int> days;
             if (!typed.empty()) {
                 auto n = core::ParseInt(typed);
-                if (!n || *n < 0 || *n > 36500)
+                if (!n || *n < 0 || *n > kMaxRetentionDays)
                     throw HttpError::Validation({{"retention_days", "workflow.bad_retention"}});
                 days = static_cast<int>(*n);
             }

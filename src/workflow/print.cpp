@@ -30,9 +30,9 @@ http::Handler PrintedFormHandler(WorkflowService& service, const render::PageRen
             pdf.Field(pages.T(locale, "workflow.print_name"),
                       service.ApplicantName(r->applicant_id, locale).value_or(""));
             form.body(pdf, *r, locale);
-            pdf.Small(pages.T(locale, core::Message("workflow.print_next",
-                                                    {{"link", form.site_url + "/requests/" +
-                                                                  r->reference}})));
+            pdf.Small(pages.T(
+                locale, core::Message("workflow.print_next",
+                                      {{"link", form.site_url + "/requests/" + r->reference}})));
             pdf.Finish();
         }
         return http::TemporaryFileResponse(path, "application/pdf", r->reference + ".pdf");

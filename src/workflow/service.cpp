@@ -67,6 +67,11 @@ int64_t DueAt(const RequestType& t, const core::WorkingCalendar& cal, int64_t si
     return cal.Add(t.sla_unit, since, left);
 }
 
+// When a file of a request closed at `closed` is purged, kept `days` days.
+std::string PurgeTime(int64_t closed, int days) {
+    return Iso(closed + int64_t{days} * 86400);
+}
+
 }  // namespace
 
 const char* ToString(Clock c) {
@@ -381,7 +386,7 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
     db_.Write([&](db::Connection& c) {
         if (!store::UpdateRequest(c, r, from, SearchText(r)))
             throw HttpError(409, "conflict", "workflow.moved_meanwhile");
-        if (retention) store::SetPurgeAfter(c, r.id, Iso(now + int64_t{*retention} * 86400));
+        if (retention) store::SetPurgeAfter(c, r.id, PurgeTime(now, *retention));
         if (d->effect) {
             accounts::Principal system;
             d->effect(c, r, actor ? *actor : system);
@@ -581,9 +586,12 @@ std::optional<Attachment> WorkflowService::FindAttachment(const accounts::Princi
 }
 
 TypeSettings WorkflowService::Settings(const std::string& type) {
+    return db_.Read([&](db::Connection& c) { return Settings(c, type); });
+}
+
+TypeSettings WorkflowService::Settings(db::Connection& c, const std::string& type) const {
     const RequestType& t = Type(type);
-    auto s = db_.Read([&](db::Connection& c) { return store::FindTypeSettings(c, type); });
-    if (s) return *s;
+    if (auto s = store::FindTypeSettings(c, type)) return *s;
     return {.retention_days = t.retention_days};
 }
 
@@ -591,19 +599,16 @@ void WorkflowService::SetRetention(const accounts::Principal& p, const std::stri
                                    std::optional<int> days, const std::string& ip) {
     if (!p.sysadmin) throw HttpError::Forbidden("workflow.settings_sysadmin");
     Type(type);
-    if (days && (*days < 0 || *days > 36500))
+    if (days && (*days < 0 || *days > kMaxRetentionDays))
         throw HttpError::Validation({{"retention_days", "workflow.bad_retention"}});
     TypeSettings before = Settings(type);
     db_.Write([&](db::Connection& c) {
-        store::SaveTypeSettings(c, type,
-                                {.retention_days = days,
-                                 .customised = true,
-                                 .updated = core::NowIso(),
-                                 .updated_by = p.user_id});
+        store::SaveTypeSettings(
+            c, type, {.retention_days = days, .updated = core::NowIso(), .updated_by = p.user_id});
         // Requests closed already follow the new period, counted from when they closed.
         for (const auto& r : store::ClosedRequestsWithFiles(c, type))
-            store::SetPurgeAfter(
-                c, r.id, days ? Iso(Seconds(r.closed) + int64_t{*days} * 86400) : std::string());
+            store::SetPurgeAfter(c, r.id,
+                                 days ? PurgeTime(Seconds(r.closed), *days) : std::string());
         auto value = [](std::optional<int> d) { return d ? Json(*d) : Json(nullptr); };
         RecordAudit(c, {.actor_id = p.user_id,
                         .action = "workflow.retention",
@@ -632,11 +637,12 @@ int WorkflowService::PurgeDueDocuments(int limit) {
             RecordAudit(c, {.action = "workflow.purge",
                             .object_type = "workflow_request",
                             .object_id = a.request_id,
-                            .details_json = Json{{"attachment", a.id},
-                                                 {"kind", a.kind},
-                                                 {"sha256", a.sha256},
-                                                 {"purge_after", a.purge_after}}
-                                                .dump()});
+                            .details_json = Json{
+                                {"attachment", a.id},
+                                {"kind", a.kind},
+                                {"sha256", a.sha256},
+                                {"purge_after",
+                                 a.purge_after}}.dump()});
         });
         ++purged;
     }
@@ -644,7 +650,8 @@ int WorkflowService::PurgeDueDocuments(int limit) {
 }
 
 void WorkflowService::ForgetApplicant(db::Connection& c, const std::string& user_id,
-                                      const std::string& pseudonym, const std::string& purge_by) {
+                                      const std::string& pseudonym,
+                                      std::optional<std::string> purge_by) {
     for (Request r : store::AllRequestsOf(c, user_id)) {
         auto it = types_.find(r.type);
         Json data = ParseObject(r.data_json);
@@ -654,15 +661,11 @@ void WorkflowService::ForgetApplicant(db::Connection& c, const std::string& user
         r.data_json = data.dump();
         store::RewriteRequest(c, r.id, r.subject, r.data_json, SearchText(r));
     }
-    store::PurgeApplicantFilesBy(c, user_id, purge_by);
+    if (purge_by) store::PurgeApplicantFilesBy(c, user_id, *purge_by);
 }
 
 std::vector<Request> WorkflowService::AllRequestsOf(const accounts::Principal& p) {
     return db_.Read([&](db::Connection& c) { return store::AllRequestsOf(c, p.user_id); });
-}
-
-std::vector<Attachment> WorkflowService::AttachmentsOf(const Request& r) {
-    return db_.Read([&](db::Connection& c) { return store::AttachmentsOf(c, r.id); });
 }
 
 std::vector<Holiday> WorkflowService::Holidays(int year) {

@@ -99,16 +99,17 @@ class WorkflowService {
     // audited), and the purge job's work, which removes the files whose time has come and
     // keeps their records (name, size, SHA-256, when purged).
     TypeSettings Settings(const std::string& type);
+    TypeSettings Settings(db::Connection& c, const std::string& type) const;  // in a transaction
     void SetRetention(const accounts::Principal& p, const std::string& type,
                       std::optional<int> days, const std::string& ip);
     int PurgeDueDocuments(int limit = 500);
     // Inside an account's cancellation: erases the applicant's personal fields and name from
-    // their requests, and brings the purge of their files forward to `purge_by` at the latest.
+    // their requests, and brings the purge of their files forward to `purge_by` at the latest
+    // (nullopt: their files keep their own periods).
     void ForgetApplicant(db::Connection& c, const std::string& user_id,
-                         const std::string& pseudonym, const std::string& purge_by);
+                         const std::string& pseudonym, std::optional<std::string> purge_by);
     // Every request a person filed, for their personal-data download.
     std::vector<Request> AllRequestsOf(const accounts::Principal& p);
-    std::vector<Attachment> AttachmentsOf(const Request& r);
 
     // Records that `p` was shown the request's sensitive fields in full.
     void RecordSensitiveView(const accounts::Principal& p, const Request& r, const std::string& ip);

@@ -349,11 +349,11 @@ TEST_P(WorkflowTest, ClosedRequestsKeepTheirFilesForTheRetentionPeriodThenThePur
     EXPECT_EQ(StatusOf([&] { service_->SetRetention(root, "test_membership", -1, ""); }), 409);
     service_->SetRetention(root, "test_membership", 30, "");
     Request r = Submitted();
-    auto files = service_->AttachmentsOf(r);
+    auto files = service_->Attachments(&applicant_, r);
     ASSERT_EQ(files.size(), 1u);
     EXPECT_TRUE(files[0].purge_after.empty());  // open: kept
     r = service_->Transition(reviewer_, r.id, {.transition = "approve"});
-    files = service_->AttachmentsOf(r);
+    files = service_->Attachments(&applicant_, r);
     int64_t closed = core::ParseIsoMicros(r.closed) / 1000000;
     EXPECT_EQ(core::ParseIsoMicros(files[0].purge_after) / 1000000, closed + 30 * 86400);
     EXPECT_EQ(service_->PurgeDueDocuments(), 0);  // not yet
@@ -361,14 +361,13 @@ TEST_P(WorkflowTest, ClosedRequestsKeepTheirFilesForTheRetentionPeriodThenThePur
     // A shorter period applies to what closed already, counted from when it closed.
     service_->SetRetention(root, "test_membership", 0, "");
     EXPECT_EQ(service_->PurgeDueDocuments(), 1);
-    files = service_->AttachmentsOf(r);
+    files = service_->Attachments(&applicant_, r);
     EXPECT_FALSE(std::filesystem::exists(files[0].path));
     EXPECT_FALSE(files[0].purged.empty());
     EXPECT_EQ(files[0].sha256.size(), 64u);  // the record of it stays
     EXPECT_EQ(service_->PurgeDueDocuments(), 0);
-    auto log = db_->Read([&](db::Connection& c) {
-        return AuditForObject(c, "workflow_request", r.id);
-    });
+    auto log =
+        db_->Read([&](db::Connection& c) { return AuditForObject(c, "workflow_request", r.id); });
     EXPECT_EQ(log.front().action, "workflow.purge");
     // Back to keeping them: nothing further is scheduled.
     service_->SetRetention(root, "test_membership", std::nullopt, "");
@@ -385,7 +384,8 @@ TEST_P(WorkflowTest, ACancelledApplicantsRequestsLoseTheirPersonalFields) {
         applicant_,
         {.type = "test_personal",
          .subject = "สมศรี รักข้อมูล",
-         .data_json = R"({"position":"นักวิชาการ","citizen_id":"1101112345679","mobile":"0812345678"})"},
+         .data_json =
+             R"({"position":"นักวิชาการ","citizen_id":"1101112345679","mobile":"0812345678"})"},
         "");
     service_->Attach(applicant_, r.id, "signed_application", File("p.pdf", "%PDF-1.7 p"), "p.pdf");
     Request other = service_->Create(stranger_, {.type = "test_personal", .subject = "อื่น"}, "");
@@ -395,13 +395,14 @@ TEST_P(WorkflowTest, ACancelledApplicantsRequestsLoseTheirPersonalFields) {
     auto after = db_->Read([&](db::Connection& c) { return store::FindRequest(c, r.id); });
     EXPECT_EQ(after->subject, "cancelled-abc");
     EXPECT_EQ(after->data_json, R"({"position":"นักวิชาการ"})");
-    EXPECT_EQ(service_->AttachmentsOf(*after)[0].purge_after, "2030-01-01T00:00:00Z");
+    EXPECT_EQ(service_->Attachments(&applicant_, *after)[0].purge_after, "2030-01-01T00:00:00Z");
     // The search finds the pseudonym, not the name.
     Principal root{.user_id = reviewer_.user_id, .sysadmin = true};
     EXPECT_EQ(service_->Queue(root, {.type = "test_personal", .q = "สมศรี"}).total, 0);
     EXPECT_EQ(service_->Queue(root, {.type = "test_personal", .q = "cancelled-abc"}).total, 1);
-    EXPECT_EQ(db_->Read([&](db::Connection& c) { return store::FindRequest(c, other.id); })->subject,
-              "อื่น");
+    EXPECT_EQ(
+        db_->Read([&](db::Connection& c) { return store::FindRequest(c, other.id); })->subject,
+        "อื่น");
 }
 
 TEST_P(WorkflowTest, TheQueueShowsOverdueFirstAndFindsByReferenceOrName) {

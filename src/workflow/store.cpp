@@ -111,10 +111,7 @@ CREATE TABLE holidays (
   updated_by TEXT
 );
 )sql" + seed});
-    set.Add({.module = "workflow",
-             .version = 2,
-             .name = "document retention",
-             .sql = R"sql(
+    set.Add({.module = "workflow", .version = 2, .name = "document retention", .sql = R"sql(
 ALTER TABLE workflow_attachments ADD COLUMN purge_after TEXT;
 ALTER TABLE workflow_attachments ADD COLUMN purged TEXT;
 CREATE INDEX workflow_attachments_purge ON workflow_attachments (purge_after);
@@ -250,8 +247,9 @@ std::optional<Attachment> FindAttachment(db::Connection& c, const std::string& i
 }
 
 void SetPurgeAfter(db::Connection& c, const std::string& request_id, const std::string& at) {
-    c.Exec("UPDATE workflow_attachments SET purge_after = ? WHERE request_id = ? AND purged IS NULL",
-           {OrNull(at), request_id});
+    c.Exec(
+        "UPDATE workflow_attachments SET purge_after = ? WHERE request_id = ? AND purged IS NULL",
+        {OrNull(at), request_id});
 }
 
 void PurgeApplicantFilesBy(db::Connection& c, const std::string& applicant_id,
@@ -286,9 +284,9 @@ std::vector<Request> ClosedRequestsWithFiles(db::Connection& c, const std::strin
 }
 
 std::vector<Request> AllRequestsOf(db::Connection& c, const std::string& applicant_id) {
-    return ToRequests(c.Query(
-        std::string(kRequestColumns) + "WHERE applicant_id = ? ORDER BY created DESC, id",
-        {applicant_id}));
+    return ToRequests(
+        c.Query(std::string(kRequestColumns) + "WHERE applicant_id = ? ORDER BY created DESC, id",
+                {applicant_id}));
 }
 
 void RewriteRequest(db::Connection& c, const std::string& request_id, const std::string& subject,
@@ -304,7 +302,6 @@ std::optional<TypeSettings> FindTypeSettings(db::Connection& c, const std::strin
     if (!row) return std::nullopt;
     TypeSettings s;
     if (!row->IsNull(0)) s.retention_days = static_cast<int>(row->Int(0));
-    s.customised = true;
     s.updated = row->Str(1);
     s.updated_by = row->Str(2);
     return s;

@@ -28,13 +28,11 @@ http::Response Form(const render::PageRenderer& pages, http::Request& req,
                     const std::string& action, const std::string& reason,
                     const std::vector<FieldError>& errors = {}) {
     View v;
-    v.Set("reason", reason)
-        .Set("suspend", action == "suspend")
-        .Set("cancel", action == "cancel");
+    v.Set("reason", reason).Set("suspend", action == "suspend").Set("cancel", action == "cancel");
     if (!errors.empty()) pages.AddErrors(v, errors, req.locale);
-    return http::Response::Html(pages.Render("accounts/close", std::move(v),
-                                             accounts::PageContextOf(req), "closure.title"),
-                                errors.empty() ? 200 : 409);
+    return http::Response::Html(
+        pages.Render("accounts/close", std::move(v), accounts::PageContextOf(req), "closure.title"),
+        errors.empty() ? 200 : 409);
 }
 
 // The request as the person prints and signs it.
@@ -48,8 +46,7 @@ void WriteRequest(render::PdfWriter& pdf, const workflow::Request& r,
     pdf.Field(pages.T(locale, "closure.pdf_email"), u ? u->email : "");
     pdf.Field(pages.T(locale, "workflow.account_closure.field.action"),
               pages.T(locale, "workflow.account_closure.value.action." + action));
-    pdf.Field(pages.T(locale, "workflow.account_closure.field.reason"),
-              data.value("reason", ""));
+    pdf.Field(pages.T(locale, "workflow.account_closure.field.reason"), data.value("reason", ""));
     pdf.Space(10);
     pdf.Paragraph(pages.T(locale, action == "cancel" ? "closure.pdf_statement_cancel"
                                                      : "closure.pdf_statement_suspend"));
@@ -66,9 +63,7 @@ Json PersonalData(accounts::AccountService& accounts, workflow::WorkflowService&
     for (const auto& m : rec.memberships)
         memberships.push_back({{"object_type", m.object_type},
                                {"object_id", m.object_id},
-                               {"capacity", m.capacity == accounts::Capacity::kAdmin    ? "admin"
-                                            : m.capacity == accounts::Capacity::kEditor ? "editor"
-                                                                                        : "member"}});
+                               {"capacity", accounts::ToString(m.capacity)}});
     Json tokens = Json::array();
     for (const auto& t : rec.tokens)
         tokens.push_back({{"id", t.id},
@@ -86,7 +81,7 @@ Json PersonalData(accounts::AccountService& accounts, workflow::WorkflowService&
     Json requests = Json::array();
     for (const auto& r : workflow.AllRequestsOf(p)) {
         Json documents = Json::array();
-        for (const auto& a : workflow.AttachmentsOf(r))
+        for (const auto& a : workflow.Attachments(&p, r))
             documents.push_back({{"kind", a.kind},
                                  {"filename", a.filename},
                                  {"content_type", a.content_type},
@@ -174,11 +169,11 @@ workflow::RequestType ClosureType(accounts::AccountService& accounts,
                      data.value("reason", ""), r.reference, caller);
                  if (!cancel) return;
                  // The signed documents stay for the retention period, then the job purges them.
-                 auto days = workflow.Settings(kType).retention_days;
-                 std::string purge_by =
-                     days ? core::IsoInSeconds(int64_t{*days} * 86400) : std::string();
-                 workflow.ForgetApplicant(c, r.applicant_id, name,
-                                          purge_by.empty() ? "9999-12-31T00:00:00Z" : purge_by);
+                 auto days = workflow.Settings(c, kType).retention_days;
+                 workflow.ForgetApplicant(
+                     c, r.applicant_id, name,
+                     days ? std::optional(core::IsoInSeconds(int64_t{*days} * 86400))
+                          : std::nullopt);
              }},
         {.id = "reject",
          .from = {"submitted", "needs_info"},
@@ -210,8 +205,7 @@ void RegisterRoutes(http::Router& router, accounts::AccountService& accounts,
                     .subtitle_key = "closure.pdf_subtitle",
                     .site_url = site_url,
                     .tmp_dir = tmp_dir,
-                    .body = [&accounts, &pages](render::PdfWriter& pdf,
-                                                const workflow::Request& r,
+                    .body = [&accounts, &pages](render::PdfWriter& pdf, const workflow::Request& r,
                                                 const std::string& locale) {
                         WriteRequest(pdf, r, accounts, pages, locale);
                     }}));
@@ -233,7 +227,8 @@ void RegisterRoutes(http::Router& router, accounts::AccountService& accounts,
                     if (action != "suspend" && action != "cancel")
                         errors.push_back({"action", "closure.choose_action"});
                     if (reason.empty()) errors.push_back({"reason", "form.required"});
-                    if (core::Utf8Length(reason) > kReasonMax) errors.push_back({"reason", "form.too_long"});
+                    if (core::Utf8Length(reason) > kReasonMax)
+                        errors.push_back({"reason", "form.too_long"});
                     for (const auto& r : workflow.Mine(*p, kType))
                         if (r.closed.empty())
                             return http::Response::Redirect("/requests/" + r.reference);
@@ -251,9 +246,9 @@ void RegisterRoutes(http::Router& router, accounts::AccountService& accounts,
     router.Get("/user/personal-data", [&accounts, &workflow, site_url](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
         if (!p) return http::Response::Redirect("/user/login?next=%2Fuser%2Fpersonal-data");
-        http::Response res = http::Response::Json(
-            PersonalData(accounts, workflow, *p, site_url).dump(2, ' ', false,
-                                                                Json::error_handler_t::replace));
+        http::Response res =
+            http::Response::Json(PersonalData(accounts, workflow, *p, site_url)
+                                     .dump(2, ' ', false, Json::error_handler_t::replace));
         res.headers.Set("Content-Disposition",
                         http::AttachmentDisposition("govhub-" + p->name + "-personal-data.json"));
         res.headers.Set("Cache-Control", "no-store");

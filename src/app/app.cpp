@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "accounts/closure/closure.hpp"
@@ -94,6 +95,9 @@ struct App::Parts {
     std::unique_ptr<views::ViewService> views;
     db::MigrationSet migrations, datastore_migrations;
     std::string web_dir;
+
+    void AddRoutes(const Config& config, http::Router& router, ckan_api::ActionRegistry& actions,
+                   const views::MapTiles& map_tiles);
 };
 
 App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {
@@ -160,7 +164,66 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     views::store::AddMigrations(P.migrations);
 }
 
+// Every module's routes: `serve` and `routes` share this, so the listed table is the served one.
+void App::Parts::AddRoutes(const Config& config, http::Router& router,
+                           ckan_api::ActionRegistry& actions, const views::MapTiles& map_tiles) {
+    ckan_api::RegisterStatusAction(
+        actions, {.site_title = config.site_title,
+                  .site_url = config.site_url,
+                  .site_description = i18n.Get("th", "site.description"),
+                  .locale_default = core::kDefaultLocale,
+                  .govhub_version = kVersion,
+                  .services = {"opendata", "learning", "workd"},
+                  .extensions = {"govhub_accounts", "govhub_audit", "govhub_jobs", "govhub_catalog",
+                                 "scheming_datasets", "datastore"}});
+    RegisterShellPages(router, *pages);
+    accounts::RegisterRoutes(router, actions, *accounts, *pages);
+    jobs::RegisterRoutes(router, actions, *jobs, *pages);
+    workflow::RegisterRoutes(router, *workflow, *pages);
+    officers::RegisterRoutes(router, *workflow, *catalog, *pages, config.site_url,
+                             config.data_dir + "/tmp");
+    closure::RegisterRoutes(router, *accounts, *workflow, *pages, config.site_url,
+                            config.data_dir + "/tmp");
+    ckan_api::RegisterCatalogActions(actions, *catalog);
+    catalog::RegisterRoutes(
+        router, *catalog, *pages,
+        {.resource = {datastore::ResourcePanel(*datastore, *jobs, *pages),
+                      views::ResourceViewsPanel(*views, *datastore, *pages, map_tiles),
+                      views::FilePreviewPanel(*datastore)},
+         .dataset = {views::DatasetViewsPanel(*views, *datastore, map_tiles)}});
+    views::RegisterApi(actions, *views);
+    views::RegisterPages(router, *views, *datastore, *pages, map_tiles);
+    datastore::RegisterApi(router, actions, *datastore);
+    datastore::RegisterPages(router, *datastore, *pages);
+    gdcatalog::RegisterRoutes(router, *catalog, *jobs, *pages, config.data_dir + "/tmp");
+    actions.Mount(router);
+    router.Get("/static/{path*}", http::StaticFiles(web_dir + "/static"));
+    router.Get("/healthz", [this](http::Request&) {
+        db->Read([](db::Connection& c) { c.One("SELECT 1"); });
+        return http::Response::Text("ok\n");
+    });
+}
+
 App::~App() = default;
+
+void App::PrintRoutes() {
+    http::Router router;
+    ckan_api::ActionRegistry actions(config_.site_url);
+    views::MapTiles map_tiles{config_.map_tile_url, config_.map_tile_attribution};
+    parts_->AddRoutes(config_, router, actions, map_tiles);
+    nlohmann::json out = nlohmann::json::array();
+    for (const http::Route* r : router.Routes()) {
+        const auto& o = r->options;
+        out.push_back({{"method", r->method},
+                       {"pattern", r->pattern},
+                       {"csrf", o.csrf},
+                       {"body_limit", o.body_limit},
+                       {"upload", o.upload},
+                       {"rate_limit", o.rate_limit},
+                       {"run_inline", o.run_inline}});
+    }
+    std::cout << out.dump(1) << "\n";
+}
 
 db::Database& App::database() {
     return *parts_->db;
@@ -290,41 +353,7 @@ int App::Serve() {
         auto end = config_.map_tile_url.find('/', scheme + 3);
         http::SetExtraImageSources(config_.map_tile_url.substr(0, end));
     }
-    ckan_api::RegisterStatusAction(
-        actions, {.site_title = config_.site_title,
-                  .site_url = config_.site_url,
-                  .site_description = P.i18n.Get("th", "site.description"),
-                  .locale_default = core::kDefaultLocale,
-                  .govhub_version = kVersion,
-                  .services = {"opendata", "learning", "workd"},
-                  .extensions = {"govhub_accounts", "govhub_audit", "govhub_jobs", "govhub_catalog",
-                                 "scheming_datasets", "datastore"}});
-    RegisterShellPages(router, *P.pages);
-    accounts::RegisterRoutes(router, actions, *P.accounts, *P.pages);
-    jobs::RegisterRoutes(router, actions, *P.jobs, *P.pages);
-    workflow::RegisterRoutes(router, *P.workflow, *P.pages);
-    officers::RegisterRoutes(router, *P.workflow, *P.catalog, *P.pages, config_.site_url,
-                             config_.data_dir + "/tmp");
-    closure::RegisterRoutes(router, *P.accounts, *P.workflow, *P.pages, config_.site_url,
-                            config_.data_dir + "/tmp");
-    ckan_api::RegisterCatalogActions(actions, *P.catalog);
-    catalog::RegisterRoutes(
-        router, *P.catalog, *P.pages,
-        {.resource = {datastore::ResourcePanel(*P.datastore, *P.jobs, *P.pages),
-                      views::ResourceViewsPanel(*P.views, *P.datastore, *P.pages, map_tiles),
-                      views::FilePreviewPanel(*P.datastore)},
-         .dataset = {views::DatasetViewsPanel(*P.views, *P.datastore, map_tiles)}});
-    views::RegisterApi(actions, *P.views);
-    views::RegisterPages(router, *P.views, *P.datastore, *P.pages, map_tiles);
-    datastore::RegisterApi(router, actions, *P.datastore);
-    datastore::RegisterPages(router, *P.datastore, *P.pages);
-    gdcatalog::RegisterRoutes(router, *P.catalog, *P.jobs, *P.pages, config_.data_dir + "/tmp");
-    actions.Mount(router);
-    router.Get("/static/{path*}", http::StaticFiles(P.web_dir + "/static"));
-    router.Get("/healthz", [&P](http::Request&) {
-        P.db->Read([](db::Connection& c) { c.One("SELECT 1"); });
-        return http::Response::Text("ok\n");
-    });
+    P.AddRoutes(config_, router, actions, map_tiles);
 
     http::ServerConfig sc;
     sc.address = config_.address;

@@ -35,6 +35,8 @@ class App {
     void SeedDemo();
     // Serves until SIGTERM/SIGINT. Creates `admin` on an empty site and prints its password.
     int Serve();
+    // Prints the route table `serve` builds, as JSON: [{method, pattern, csrf, ...}].
+    void PrintRoutes();
 
   private:
     struct Parts;

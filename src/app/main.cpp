@@ -165,6 +165,10 @@ int main(int argc, char** argv) {
 
     CLI::App* migrate = cli.add_subcommand("migrate", "apply database migrations");
 
+    CLI::App* routes = cli.add_subcommand(
+        "routes", "print the HTTP route table as JSON (method, pattern, csrf, body_limit, ...)");
+    routes->add_flag("--json", "JSON (the only format)");
+
     CLI::App* admin = cli.add_subcommand("admin", "operator commands");
     admin->require_subcommand(1);
     std::string name, email, password, fullname_th, fullname_en, token_name = "cli";
@@ -211,6 +215,10 @@ int main(int argc, char** argv) {
     try {
         App app(cfg);
         if (serve->parsed()) return app.Serve();
+        if (routes->parsed()) {
+            app.PrintRoutes();
+            return 0;
+        }
         if (migrate->parsed()) {
             app.Migrate(true);
             return 0;

@@ -56,6 +56,13 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Route
     routes_.push_back(std::move(r));
 }
 
+std::vector<const Route*> Router::Routes() const {
+    std::vector<const Route*> out;
+    out.reserve(routes_.size());
+    for (const auto& r : routes_) out.push_back(r.get());
+    return out;
+}
+
 RouteMatch Router::Match(const std::string& method, const std::string& path) const {
     RouteMatch m;
     auto segments = PathSegments(path);

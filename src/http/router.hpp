@@ -49,6 +49,8 @@ class Router {
     }
     // GET routes also answer HEAD.
     RouteMatch Match(const std::string& method, const std::string& path) const;
+    // Every registered route, in registration order (`govhub routes`, the abuse tests).
+    std::vector<const Route*> Routes() const;
 
   private:
     std::vector<std::unique_ptr<Route>> routes_;

@@ -1,0 +1,494 @@
+"""The abuse suite that cannot forget a route (issue #12).
+
+It reads the router's real table (`govhub routes --json`, the table `serve` builds) and fails,
+naming them, when
+  - a state-changing route (POST/PUT/PATCH/DELETE) has no CSRF entry in CSRF below, or
+  - a route with a {param} in its path has no IDOR entry in IDOR below, or
+  - a route registered with csrf=false is not listed, with its reason, in CSRF_EXEMPT.
+
+A new module adds its routes here in the same change: one CSRF line per state-changing route, one
+IDOR line per route with an id in its path. Objects are created once per session (`world`).
+
+CSRF: a signed-in sysadmin's browser (who may do anything, so a 403 can only be the CSRF check)
+sends each request without the token and with a wrong one: 403, and nothing changed.
+IDOR: the object belongs to agency A (or to a user of it); an anonymous visitor, another plain
+user and an editor of agency B try the route with valid CSRF tokens of their own: refused
+(401/403/404, or the login page), unless the entry says the object is public.
+"""
+import datetime
+import json
+import re
+import time
+import urllib.parse
+
+import pytest
+
+from accounts_helpers import create_token_via_page, login, registered_user, unique_name
+from govhub_harness import Browser
+from test_catalog_api import call, ok, record_dataset
+from test_catalog_workbook import upload_workbook, wait_report
+from test_datastore import wait_for_load
+from test_officer_membership import GOOD as OFFICER_FORM, upload as upload_document
+from test_resource_upload import upload as upload_resource
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+ROOT_PASSWORD = "ผู้ดูแล-ทดสอบ-2569"  # conftest's sysadmin
+CSV = ("สถานี,จังหวัด,ฝน,lat,lon\n"
+       "เชียงใหม่,เชียงใหม่,0.5,18.77,98.97\n"
+       "สงขลา,สงขลา,48.6,7.20,100.60\n")
+
+# Routes registered with csrf=false, each with the reason it is safe. None today: the CSRF
+# middleware already lets token-authenticated and cookieless API calls through, so no route
+# needs the flag. A new csrf=false route fails test_every_route_has_entries until listed here.
+CSRF_EXEMPT = {
+    # ("POST", "/api/example"): "why a cookie-only request cannot act as the user here",
+}
+
+# One entry per state-changing route: the path (world keys in braces) and the body it sends.
+# "json" bodies go as application/json, the rest as a form.
+CSRF = {
+    # accounts
+    ("POST", "/user/register"): ("/user/register", {"name": "csrf-x", "email": "csrf-x@example.go.th",
+                                                    "password": "x" * 12, "password_confirm": "x" * 12}),
+    ("POST", "/user/verify/resend"): ("/user/verify/resend", {"email": "root-it@example.go.th"}),
+    ("POST", "/user/login"): ("/user/login", {"login": "root-it", "password": ROOT_PASSWORD}),
+    ("POST", "/user/login/code"): ("/user/login/code", {"code": "000000"}),
+    ("POST", "/user/2fa/enable"): ("/user/2fa/enable", {"code": "000000"}),
+    ("POST", "/user/2fa/recovery-codes"): ("/user/2fa/recovery-codes", {"code": "000000"}),
+    ("POST", "/user/2fa/disable"): ("/user/2fa/disable", {"code": "000000"}),
+    ("POST", "/user/logout"): ("/user/logout", {}),
+    ("POST", "/user/reset"): ("/user/reset", {"login": "root-it"}),
+    ("POST", "/user/reset/confirm"): ("/user/reset/confirm", {"token": "x", "password": "y" * 12}),
+    ("POST", "/user/password"): ("/user/password", {"current": ROOT_PASSWORD, "password": "z" * 14,
+                                                    "password_confirm": "z" * 14}),
+    ("POST", "/user/{name}/api-tokens"): ("/user/{owner}/api-tokens", {"token_name": "csrf"}),
+    ("POST", "/user/{name}/api-tokens/{id}/revoke"): ("/user/{owner}/api-tokens/{token_id}/revoke", {}),
+    ("POST", "/admin/users/{name}"): ("/admin/users/{user}", {"action": "suspend"}),
+    ("POST", "/developer/token"): ("/developer/token", {"token_name": "csrf"}),
+    ("POST", "/user/close"): ("/user/close", {"action": "suspend", "reason": "csrf"}),
+    # jobs
+    ("POST", "/jobs/{id}/cancel"): ("/jobs/{job}/cancel", {}),
+    ("POST", "/jobs/{id}/retry"): ("/jobs/{job}/retry", {}),
+    ("POST", "/api/jobs"): ("/api/jobs", {"json": {"kind": "test.noop"}}),
+    ("POST", "/api/jobs/{id}/cancel"): ("/api/jobs/{job}/cancel", {"json": {}}),
+    ("POST", "/api/jobs/{id}/retry"): ("/api/jobs/{job}/retry", {"json": {}}),
+    # catalog, datastore, views, GD-Catalog import
+    ("POST", "/dataset/new"): ("/dataset/new", {"name": "csrf-new", "owner_org": "{org_a}"}),
+    ("POST", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", {"title": "CSRF"}),
+    ("POST", "/ckan-admin/trash/{id}/purge"): ("/ckan-admin/trash/{trash}/purge", {}),
+    ("POST", "/dataset/{name}/resource/{id}/datastore/reload"):
+        ("/dataset/{pub}/resource/{pub_res}/datastore/reload", {}),
+    ("POST", "/dataset/{name}/resource/{id}/datastore/dictionary"):
+        ("/dataset/{pub}/resource/{pub_res}/datastore/dictionary", {"label_ฝน": "CSRF"}),
+    ("POST", "/dataset/{name}/resource/{id}/views"):
+        ("/dataset/{pub}/resource/{pub_res}/views", {"title": "CSRF", "config": '{"x": "จังหวัด"}'}),
+    ("POST", "/view/{id}/delete"): ("/view/{pub_view}/delete", {}),
+    ("POST", "/ckan-admin/catalog-import"): ("/ckan-admin/catalog-import", {}),
+    # workflow and the processes built on it
+    ("POST", "/opendata/officer"): ("/opendata/officer", dict(OFFICER_FORM, organization="{org_a}")),
+    ("POST", "/admin/holidays"): ("/admin/holidays", {"date": "2026-12-30", "name": "CSRF"}),
+    ("POST", "/staff/roles"): ("/staff/roles", {"user": "{user}", "role": "reviewer"}),
+    ("POST", "/staff/roles/retention"): ("/staff/roles/retention", {"days": "1"}),
+    ("POST", "/staff/requests/{reference}"): ("/staff/requests/{ref}", {"transition": "reject", "note": "CSRF"}),
+    ("POST", "/requests/{reference}"): ("/requests/{ref}", {"transition": "withdraw"}),
+    ("POST", "/requests/{reference}/documents"): ("/requests/{ref}/documents", {"kind": "signed_application"}),
+    # CKAN's Action API with a browser's session cookie (a script with a token needs no CSRF)
+    ("POST", "/api/3/action/{action}"): ("/api/3/action/package_patch", {"json": {"id": "{pub}", "title": "CSRF"}}),
+    ("POST", "/api/action/{action}"): ("/api/action/package_patch", {"json": {"id": "{pub}", "title": "CSRF"}}),
+    ("POST", "/api/3/action/resource_create"):
+        ("/api/3/action/resource_create", {"json": {"package_id": "{pub}", "name": "CSRF", "url": "http://x.example/a.csv"}}),
+    ("POST", "/api/action/resource_create"):
+        ("/api/action/resource_create", {"json": {"package_id": "{pub}", "name": "CSRF", "url": "http://x.example/a.csv"}}),
+    # Side-effect-free actions on routes of their own still refuse a cookie POST without the token.
+    ("POST", "/api/3/action/status_show"): ("/api/3/action/status_show", {"json": {}}),
+    ("POST", "/api/action/status_show"): ("/api/action/status_show", {"json": {}}),
+}
+
+PUBLIC, PRIVATE = "public", "private"
+# One entry per route with a {param}: (path with world keys, public or private, body for POSTs).
+# private: the object belongs to agency A or one of its users; anonymous, a plain user and an
+# editor of agency B are refused. public: all three may read it (and the entry says why).
+IDOR = {
+    # accounts: profiles are public pages (name and display name); tokens and admin pages are not
+    ("GET", "/user/{name}"): ("/user/{owner}", PUBLIC, None),
+    ("POST", "/user/{name}/api-tokens"): ("/user/{owner}/api-tokens", PRIVATE, {"token_name": "idor"}),
+    ("POST", "/user/{name}/api-tokens/{id}/revoke"): ("/user/{owner}/api-tokens/{token_id}/revoke", PRIVATE, {}),
+    ("GET", "/user/{name}/api-tokens/{id}/usage"): ("/user/{owner}/api-tokens/{token_id}/usage", PRIVATE, None),
+    ("GET", "/admin/users/{name}"): ("/admin/users/{owner}", PRIVATE, None),
+    ("POST", "/admin/users/{name}"): ("/admin/users/{owner}", PRIVATE, {"action": "suspend"}),
+    ("GET", "/user/close/{reference}/request.pdf"): ("/user/close/{closure_ref}/request.pdf", PRIVATE, None),
+    # jobs: a sysadmin's job
+    ("GET", "/jobs/{id}"): ("/jobs/{job}", PRIVATE, None),
+    ("POST", "/jobs/{id}/cancel"): ("/jobs/{job}/cancel", PRIVATE, {}),
+    ("POST", "/jobs/{id}/retry"): ("/jobs/{job}/retry", PRIVATE, {}),
+    ("GET", "/api/jobs/{id}"): ("/api/jobs/{job}", PRIVATE, None),
+    ("POST", "/api/jobs/{id}/cancel"): ("/api/jobs/{job}/cancel", PRIVATE, {"json": {}}),
+    ("POST", "/api/jobs/{id}/retry"): ("/api/jobs/{job}/retry", PRIVATE, {"json": {}}),
+    ("GET", "/ckan-admin/catalog-import/{job}"): ("/ckan-admin/catalog-import/{import_job}", PRIVATE, None),
+    # catalog: agency A's private dataset; a public dataset's pages are public
+    ("GET", "/organization/{name}"): ("/organization/{org_a}", PUBLIC, None),
+    ("GET", "/dataset/{name}"): ("/dataset/{priv}", PRIVATE, None),
+    ("GET", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", PRIVATE, None),
+    ("POST", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", PRIVATE, {"title": "IDOR"}),
+    ("GET", "/dataset/{name}/resource/{id}"): ("/dataset/{priv}/resource/{priv_res}", PRIVATE, None),
+    ("GET", "/dataset/{name}/resource/{id}/download"): ("/dataset/{priv}/resource/{priv_res}/download", PRIVATE, None),
+    ("POST", "/ckan-admin/trash/{id}/purge"): ("/ckan-admin/trash/{trash}/purge", PRIVATE, {}),
+    # datastore and views
+    ("POST", "/dataset/{name}/resource/{id}/datastore/reload"):
+        ("/dataset/{pub}/resource/{pub_res}/datastore/reload", PRIVATE, {}),
+    ("POST", "/dataset/{name}/resource/{id}/datastore/dictionary"):
+        ("/dataset/{pub}/resource/{pub_res}/datastore/dictionary", PRIVATE, {"label_ฝน": "IDOR"}),
+    ("GET", "/dataset/{name}/resource/{id}/openapi.json"):
+        ("/dataset/{priv}/resource/{priv_res}/openapi.json", PRIVATE, None),
+    ("GET", "/api/datastore/{resource_id}/chart"): ("/api/datastore/{priv_res}/chart?x=%E0%B8%88%E0%B8%B1%E0%B8%87%E0%B8%AB%E0%B8%A7%E0%B8%B1%E0%B8%94", PRIVATE, None),
+    ("GET", "/api/datastore/{resource_id}/geojson"): ("/api/datastore/{priv_res}/geojson", PRIVATE, None),
+    ("GET", "/datastore/dump/{resource_id}"): ("/datastore/dump/{priv_res}", PRIVATE, None),
+    ("POST", "/dataset/{name}/resource/{id}/views"):
+        ("/dataset/{priv}/resource/{priv_res}/views", PRIVATE, {"title": "IDOR", "config": '{"x": "จังหวัด"}'}),
+    ("GET", "/view/{id}/embed"): ("/view/{priv_view}/embed", PRIVATE, None),
+    ("POST", "/view/{id}/delete"): ("/view/{pub_view}/delete", PRIVATE, {}),
+    # workflow: an applicant's officer request to agency A, and its signed scan
+    ("GET", "/opendata/officer/{reference}/application.pdf"): ("/opendata/officer/{ref}/application.pdf", PRIVATE, None),
+    ("GET", "/requests/{reference}"): ("/requests/{ref}", PRIVATE, None),
+    ("POST", "/requests/{reference}"): ("/requests/{ref}", PRIVATE, {"transition": "submit"}),
+    ("POST", "/requests/{reference}/documents"): ("/requests/{ref}/documents", PRIVATE, {"kind": "signed_application"}),
+    ("GET", "/requests/{reference}/documents/{id}"): ("/requests/{ref}/documents/{doc}", PRIVATE, None),
+    ("GET", "/staff/requests/{reference}"): ("/staff/requests/{ref}", PRIVATE, None),
+    ("POST", "/staff/requests/{reference}"): ("/staff/requests/{ref}", PRIVATE, {"transition": "approve"}),
+    # Not ids: the action name (the ids travel in the body: see test_actions_refuse_other_agencies
+    # and test_catalog_authz.py) and the static file path (public files).
+    ("GET", "/api/3/action/{action}"): ("/api/3/action/package_show?id={priv}", PRIVATE, None),
+    ("POST", "/api/3/action/{action}"): ("/api/3/action/package_show", PRIVATE, {"json": {"id": "{priv}"}}),
+    ("GET", "/api/action/{action}"): ("/api/action/package_show?id={priv}", PRIVATE, None),
+    ("POST", "/api/action/{action}"): ("/api/action/package_show", PRIVATE, {"json": {"id": "{priv}"}}),
+    ("GET", "/static/{path*}"): ("/static/css/govhub.css", PUBLIC, None),
+}
+
+# What a public page of agency A's object must still keep to its owner.
+HIDDEN = {"/user/{name}": ("owner_email", "token_id")}
+
+# Who reads an IDOR entry's object in the check that its path is right, when not the sysadmin
+# (who is sent from an applicant's page to the reviewer's).
+READER = {"/requests/{reference}": "applicant", "/requests/{reference}/documents/{id}": "applicant"}
+
+
+def fill(template, w):
+    return re.sub(r"\{(\w+)\}", lambda m: urllib.parse.quote(str(w[m.group(1)]), safe=""), template)
+
+
+def fill_body(body, w):
+    if isinstance(body, dict):
+        return {k: fill_body(v, w) for k, v in body.items()}
+    if isinstance(body, str):
+        return re.sub(r"\{(\w+)\}", lambda m: str(w[m.group(1)]), body)
+    return body
+
+
+def send(browser, method, path, body, csrf=None):
+    """A browser's request; `csrf` goes in the X-CSRF-Token header (forms may also use _csrf)."""
+    headers = {"X-CSRF-Token": csrf} if csrf else {}
+    if method == "GET":
+        return browser.get(path, headers=headers)
+    body = body or {}
+    if "json" in body:
+        headers["Content-Type"] = "application/json"
+        return browser.request(method, path, body=json.dumps(body["json"]).encode(), headers=headers)
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return browser.request(method, path, body=urllib.parse.urlencode(body).encode(), headers=headers)
+
+
+@pytest.fixture(scope="module")
+def routes(server):
+    table = json.loads(server.cli("routes", "--json").stdout)
+    assert len(table) > 100, table
+    return table
+
+
+def test_every_route_has_entries(routes):
+    missing_csrf, missing_idor, unexplained = [], [], []
+    for r in routes:
+        key = (r["method"], r["pattern"])
+        if r["method"] in STATE_CHANGING and key not in CSRF and key not in CSRF_EXEMPT:
+            missing_csrf.append("%s %s" % key)
+        if "{" in r["pattern"] and key not in IDOR:
+            missing_idor.append("%s %s" % key)
+        if not r["csrf"] and key not in CSRF_EXEMPT:
+            unexplained.append("%s %s" % key)
+    table = {(r["method"], r["pattern"]) for r in routes}
+    stale = sorted("%s %s" % k for k in set(CSRF) | set(IDOR) | set(CSRF_EXEMPT) if k not in table)
+    assert not (missing_csrf or missing_idor or unexplained or stale), (
+        "\nstate-changing routes without a CSRF entry:\n  " + "\n  ".join(missing_csrf) +
+        "\nroutes with an id in the path without an IDOR entry:\n  " + "\n  ".join(missing_idor) +
+        "\ncsrf=false routes not listed in CSRF_EXEMPT with a reason:\n  " + "\n  ".join(unexplained) +
+        "\nentries for routes that no longer exist:\n  " + "\n  ".join(stale))
+    # An exemption is a route registered with csrf=false, nothing else.
+    for key in CSRF_EXEMPT:
+        assert any((r["method"], r["pattern"]) == key and not r["csrf"] for r in routes), key
+
+
+@pytest.fixture(scope="module")
+def world(server, smtp, sysadmin):
+    """Agencies A and B; A's editor (the owner) with a token; a plain user; B's editor; an
+    applicant of A with an officer request, its document and a closure request; A's public and
+    private datasets with loaded CSV resources and a chart each; a deleted dataset; a job."""
+    api = Browser(server)
+    suffix = unique_name("ab")
+    w = {"suffix": suffix, "sysadmin_token": sysadmin}
+    for key in ("a", "b"):
+        org = ok(call(api, "organization_create", {"name": "ab%s-%s" % (key, suffix), "title": "หน่วยงาน " + key},
+                      sysadmin))
+        w["org_" + key], w["org_%s_id" % key] = org["name"], org["id"]
+    browsers = {}
+    for role, org in (("owner", "a"), ("user", None), ("other", "b"), ("applicant", None)):
+        b = Browser(server)
+        w[role] = registered_user(b, smtp, "ab" + role)
+        browsers[role] = b
+        if org:
+            ok(call(api, "organization_member_create", {"id": w["org_" + org], "username": w[role], "role": "editor"},
+                    sysadmin))
+    w["owner_token"] = create_token_via_page(browsers["owner"], w["owner"])
+    w["owner_email"] = w["owner"] + "@example.go.th"
+    w["tokens"] = {"anon": None, "user": create_token_via_page(browsers["user"], w["user"]),
+                   "other": create_token_via_page(browsers["other"], w["other"])}
+    w["token_id"] = server.query("SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.user_id"
+                                 " WHERE u.name = '%s'" % w["owner"])[0][0]
+    anon = Browser(server)
+    anon.get("/user/login")  # a visitor's CSRF cookie, so its POSTs reach the handler
+    admin = Browser(server)
+    assert login(admin, "root-it", ROOT_PASSWORD).status == 303
+    browsers.update(anon=anon, admin=admin)
+    w["browsers"] = browsers
+    # Each caller's own CSRF token: the session's (from a form) or the visitor cookie's.
+    w["csrf"] = {"anon": anon.jar["govhub_csrf"]}
+    for role in ("user", "other", "owner"):
+        w["csrf"][role] = browsers[role].csrf_from("/user/" + w[role])
+
+    for key, private in (("pub", False), ("priv", True)):
+        name = "ab-%s-%s" % (key, suffix)
+        ok(call(api, "package_create", record_dataset(w["org_a"], name, private=private), w["owner_token"]))
+        status, raw = upload_resource(server, w["owner_token"], {"package_id": name}, "ฝน.csv",
+                                      [CSV.encode()], len(CSV.encode()))
+        assert status == 200, raw[:300]
+        w[key], w[key + "_res"] = name, json.loads(raw)["result"]["id"]
+    for key in ("pub", "priv"):
+        wait_for_load(api, w[key + "_res"], w["owner_token"])
+        view = ok(call(api, "resource_view_create", {"resource_id": w[key + "_res"], "view_type": "chart_view",
+                                                     "title": "ฝน", "chart_type": "bar", "x": "จังหวัด", "y": "ฝน",
+                                                     "aggregate": "sum"}, w["owner_token"]))
+        w[key + "_view"] = view["id"]
+    w["other_ds"] = ok(call(api, "package_create", record_dataset(w["org_b"], "ab-other-" + suffix),
+                            w["tokens"]["other"]))["name"]
+    trash = ok(call(api, "package_create", record_dataset(w["org_a"], "ab-trash-" + suffix), w["owner_token"]))
+    ok(call(api, "package_delete", {"id": trash["id"]}, w["owner_token"]))
+    w["trash"] = trash["id"]
+    r = api.post_json("/api/jobs", {"kind": "test.noop"}, headers={"Authorization": sysadmin})
+    assert r.status == 201, r.text
+    w["job"] = r.json()["id"]
+
+    # The owner's import of an (empty) workbook: a job of theirs.
+    r = upload_workbook(browsers["owner"], api.get("/catalog.xlsx?organization=" + w["org_b"]).body)
+    assert r.status == 303, r.text
+    wait_report(browsers["owner"], r.header("Location"))
+    w["import_job"] = r.header("Location").rsplit("/", 1)[1]
+
+    applicant = browsers["applicant"]
+    r = applicant.post_form("/opendata/officer", dict(OFFICER_FORM, organization=w["org_a_id"]))
+    assert r.status == 303, r.text
+    w["ref"] = r.header("Location").rsplit("/", 1)[1]
+    csrf = applicant.csrf_from("/requests/" + w["ref"])
+    r = upload_document(applicant, "/requests/%s/documents" % w["ref"], {"_csrf": csrf, "kind": "signed_application"},
+                        "ใบสมัคร.pdf", b"%PDF-1.7\n% signed scan\n", "application/pdf")
+    assert r.status == 303, r.text
+    page = applicant.get("/requests/" + w["ref"])
+    w["doc"] = re.search(r'/requests/%s/documents/([0-9a-f-]+)' % w["ref"], page.text).group(1)
+    r = applicant.post_form("/user/close", {"action": "suspend", "reason": "ทดสอบ"}, csrf_page="/user/close")
+    assert r.status == 303, r.text
+    w["closure_ref"] = r.header("Location").rsplit("/", 1)[1]
+    return w
+
+
+TABLES = ("audit_log", "users", "api_tokens", "sessions", "memberships", "datasets", "resources",
+          "resource_views", "workflow_requests", "workflow_attachments", "holidays", "jobs")
+
+
+def settle(server, timeout=30):
+    """Waits for the background jobs that are due (mail, loads) to finish: they write too."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        rows = server.query("SELECT state, run_after FROM jobs WHERE state IN ('queued', 'running')")
+        if not [r for r in rows if r[0] == "running" or r[1].replace(" ", "T")[:19] <= now]:
+            return
+        time.sleep(0.1)
+    raise AssertionError("background jobs did not settle: %s" % rows)
+
+
+def fingerprint(server, w):
+    """What the requests under test could change: rows of the tables they write, the public
+    dataset as its owner reads it, the job's state."""
+    settle(server)
+    row = server.query("SELECT " + ", ".join("(SELECT COUNT(*) FROM %s)" % t for t in TABLES))[0]
+    api = Browser(server)
+    pub = ok(call(api, "package_show", {"id": w["pub"]}, w["owner_token"], method="GET"))
+    job = api.get("/api/jobs/" + w["job"], headers={"Authorization": w["sysadmin_token"]}).json()
+    views = ok(call(api, "resource_view_list", {"id": w["pub_res"]}, w["owner_token"], method="GET"))
+    return {"rows": dict(zip(TABLES, row)), "title": pub["title"], "state": pub["state"],
+            "resources": [(r["id"], r["name"]) for r in pub["resources"]],
+            "job": (job["state"], job.get("attempts")), "views": sorted(v["id"] for v in views),
+            "owner_token_works": call(api, "package_show", {"id": w["priv"]}, w["owner_token"], method="GET").status}
+
+
+def test_state_changing_routes_refuse_a_session_without_the_csrf_token(server, world):
+    w, admin = world, world["browsers"]["admin"]
+    before = fingerprint(server, w)
+    failures = []
+    for (method, _), (template, body) in sorted(CSRF.items()):
+        path, body = fill(template, w), fill_body(body, w)
+        for token in (None, "wrong-" + "0" * 30):
+            r = send(admin, method, path, body, csrf=token)
+            if r.status != 403:
+                failures.append("%s %s (token %s): %d %s" % (method, path, token, r.status, r.text[:120]))
+    # A GET cannot stand in for the POST: actions with side effects refuse it.
+    for action in ("package_delete", "package_patch"):
+        r = admin.get("/api/3/action/%s?id=%s&title=CSRF" % (action, w["pub"]))
+        if r.status != 400:
+            failures.append("GET %s: %d %s" % (action, r.status, r.text[:120]))
+    assert not failures, "\n".join(failures)
+    # The session survived (logout and password change were refused) and nothing changed.
+    assert admin.get("/user/me").header("Location") == "/user/root-it"
+    assert fingerprint(server, w) == before
+
+
+def test_the_middlewares_exemptions_cannot_ride_on_a_cookie(server, world):
+    """CsrfMiddleware lets two kinds of request through without the token, for every route: API
+    calls with a token (a browser never adds an Authorization header to a cross-site request,
+    and the token is not in a cookie) and API calls without a session cookie (they are
+    anonymous). Neither acts as the browser's user."""
+    w, api = world, Browser(server)
+    # Without the session cookie, the API is anonymous: refused.
+    r = api.post_json("/api/3/action/package_patch", {"id": w["pub"], "title": "CSRF"})
+    assert r.status in (401, 403), r.status
+    # A session cookie next to a token does not lend the cookie's rights: the token's user acts.
+    r = send(w["browsers"]["admin"], "POST", "/api/3/action/package_patch",
+             {"json": {"id": w["pub"], "title": "CSRF"}})
+    assert r.status == 403
+    owner_cookie_user_token = dict(w["browsers"]["owner"].jar)
+    b = Browser(server)
+    b.jar.update(owner_cookie_user_token)
+    r = b.post_json("/api/3/action/package_patch", {"id": w["pub"], "title": "CSRF"},
+                    headers={"Authorization": w["tokens"]["user"]})
+    assert r.status == 403, r.status
+    assert ok(call(api, "package_show", {"id": w["pub"]}, method="GET"))["title"] != "CSRF"
+
+
+@pytest.mark.parametrize("key", sorted(CSRF_EXEMPT))
+def test_csrf_exemptions_do_not_honour_a_cookie(server, world, key):
+    # An exempt route must not act with a browser's session cookie alone.
+    method, _ = key
+    r = send(world["browsers"]["owner"], method, key[1], {})
+    assert r.status in (401, 403), (key, r.status)
+
+
+def refused(caller, r):
+    if r.status in (401, 403, 404):
+        return True
+    # Pages send an anonymous visitor to the login form.
+    return caller == "anon" and r.status in (302, 303) and "/user/login" in (r.header("Location") or "")
+
+
+def test_objects_of_another_agency_or_user_are_refused(server, world):
+    w = world
+    # The callers' CSRF tokens are good, so a refusal below is about who asks.
+    for caller in ("anon", "user", "other"):
+        r = send(w["browsers"][caller], "POST", "/user/reset", {"login": "nobody-" + w["suffix"]}, w["csrf"][caller])
+        assert r.status != 403, (caller, r.status, r.text[:200])
+    before = fingerprint(server, w)
+    failures = []
+    for (method, pattern), (template, access, body) in sorted(IDOR.items()):
+        path, body = fill(template, w), fill_body(body, w)
+        for caller in ("anon", "user", "other"):
+            r = send(w["browsers"][caller], method, path, body, csrf=w["csrf"][caller])
+            if access == PUBLIC:
+                ok_ = r.status == 200 and not [k for k in HIDDEN.get(pattern, ()) if str(w[k]) in r.text]
+            else:
+                ok_ = refused(caller, r)
+            if not ok_:
+                failures.append("%s %s as %s (%s): %d %s" % (method, path, caller, access, r.status, r.text[:160]))
+    assert not failures, "\n".join(failures)
+    assert fingerprint(server, w) == before
+    # The paths name real objects: a sysadmin reads every one (the refusals were about who asked).
+    for (method, pattern), (template, access, body) in sorted(IDOR.items()):
+        if method == "GET":
+            r = w["browsers"][READER.get(pattern, "admin")].get(fill(template, w))
+            assert r.status == 200, (pattern, r.status, r.text[:200])
+    owner = w["browsers"]["owner"]
+    for template in ("/dataset/{priv}", "/dataset/{priv}/resource/{priv_res}/download", "/view/{priv_view}/embed",
+                     "/datastore/dump/{priv_res}", "/dataset/{pub}/edit"):
+        assert owner.get(fill(template, w)).status == 200, template
+    assert w["browsers"]["applicant"].get("/requests/" + w["ref"]).status == 200
+
+
+# The same routes with the ids crossed: the caller's own object in one part of the path, agency
+# A's in the other (a handler must check the object it acts on, not the one it was led through).
+# Agency B's editor tries each.
+CROSSED = [
+    ("GET", "/dataset/{pub}/resource/{priv_res}", None),
+    ("GET", "/dataset/{pub}/resource/{priv_res}/download", None),
+    ("GET", "/dataset/{pub}/resource/{priv_res}/openapi.json", None),
+    ("GET", "/dataset/{other_ds}/resource/{priv_res}", None),
+    ("POST", "/dataset/{other_ds}/resource/{pub_res}/datastore/reload", {}),
+    ("POST", "/dataset/{other_ds}/resource/{pub_res}/datastore/dictionary", {"label_ฝน": "IDOR"}),
+    ("POST", "/dataset/{other_ds}/resource/{priv_res}/views", {"title": "IDOR", "config": '{"x": "จังหวัด"}'}),
+    ("POST", "/dataset/{other_ds}/edit", {"title": "IDOR", "owner_org": "{org_a}"}),
+    ("POST", "/user/{other}/api-tokens/{token_id}/revoke", {}),
+    ("GET", "/user/{other}/api-tokens/{token_id}/usage", None),
+]
+
+
+def test_crossed_ids_are_refused(server, world):
+    w, b = world, world["browsers"]["other"]
+    before = fingerprint(server, w)
+    failures = []
+    for method, template, body in CROSSED:
+        path = fill(template, w)
+        r = send(b, method, path, fill_body(body, w), csrf=w["csrf"]["other"])
+        if r.status not in (403, 404):
+            failures.append("%s %s: %d %s" % (method, path, r.status, r.text[:160]))
+    assert not failures, "\n".join(failures)
+    assert fingerprint(server, w) == before
+    other_ds = ok(call(Browser(server), "package_show", {"id": w["other_ds"]}, w["tokens"]["other"], method="GET"))
+    assert other_ds["organization"]["name"] == w["org_b"]
+
+
+# Actions take ids in their bodies: the action-level IDOR, with API tokens (no cookies), for the
+# actions that read or change one object of agency A.
+ACTIONS = [
+    ("package_show", {"id": "{priv}"}),
+    ("resource_show", {"id": "{priv_res}"}),
+    ("package_patch", {"id": "{pub}", "title": "IDOR"}),
+    ("package_delete", {"id": "{pub}"}),
+    ("resource_patch", {"id": "{pub_res}", "name": "IDOR"}),
+    ("resource_delete", {"id": "{pub_res}"}),
+    ("resource_view_show", {"id": "{priv_view}"}),
+    ("resource_view_delete", {"id": "{pub_view}"}),
+    ("datastore_search", {"resource_id": "{priv_res}"}),
+    ("datastore_info", {"resource_id": "{priv_res}"}),
+    ("datastore_delete", {"resource_id": "{pub_res}"}),
+    ("organization_member_create", {"id": "{org_a}", "username": "{user}", "role": "admin"}),
+    ("package_create", {"name": "ab-idor-{suffix}", "owner_org": "{org_a}", "title": "IDOR"}),
+]
+
+
+def test_actions_refuse_other_agencies(server, world):
+    w = world
+    api = Browser(server)
+    tokens = w["tokens"]
+    before = fingerprint(server, w)
+    failures = []
+    for action, params in ACTIONS:
+        for caller, token in tokens.items():
+            r = call(api, action, fill_body(params, w), token)
+            if r.status not in (401, 403, 404):
+                failures.append("%s as %s: %d %s" % (action, caller, r.status, r.text[:160]))
+    assert not failures, "\n".join(failures)
+    assert fingerprint(server, w) == before

@@ -307,7 +307,7 @@ def world(server, smtp, sysadmin):
     return w
 
 
-TABLES = ("audit_log", "users", "api_tokens", "sessions", "memberships", "datasets", "resources",
+TABLES = ("audit_log", "users", "api_tokens", "sessions", "memberships", "organizations", "datasets", "resources",
           "resource_views", "workflow_requests", "workflow_attachments", "holidays", "jobs")
 
 
@@ -476,6 +476,21 @@ ACTIONS = [
     ("datastore_delete", {"resource_id": "{pub_res}"}),
     ("organization_member_create", {"id": "{org_a}", "username": "{user}", "role": "admin"}),
     ("package_create", {"name": "ab-idor-{suffix}", "owner_org": "{org_a}", "title": "IDOR"}),
+    ("package_update", dict(record_dataset("{org_a}", "{pub}"), id="{pub}", title="IDOR")),
+    ("package_revise", {"match": {"name": "{pub}"}, "update": {"title": "IDOR"}}),
+    # A match that fails must not tell a stranger about a private dataset's values.
+    ("package_revise", {"match": {"name": "{priv}", "title": "guess"}, "update": {"title": "IDOR"}}),
+    ("dataset_purge", {"id": "{trash}"}),
+    ("resource_update", {"id": "{pub_res}", "name": "IDOR", "url": "http://x.example/a.csv"}),
+    ("resource_view_patch", {"id": "{pub_view}", "title": "IDOR"}),
+    ("datastore_records_delete", {"resource_id": "{pub_res}", "filters": {}}),
+    ("organization_patch", {"id": "{org_a}", "title": "IDOR"}),
+    ("organization_delete", {"id": "{org_a}"}),
+    ("organization_member_delete", {"id": "{org_a}", "username": "{owner}"}),
+    ("api_token_list", {"user": "{owner}"}),
+    ("api_token_revoke", {"jti": "{token_id}"}),
+    ("job_show", {"id": "{job}"}),
+    ("job_cancel", {"id": "{job}"}),
 ]
 
 
@@ -490,5 +505,12 @@ def test_actions_refuse_other_agencies(server, world):
             r = call(api, action, fill_body(params, w), token)
             if r.status not in (401, 403, 404):
                 failures.append("%s as %s: %d %s" % (action, caller, r.status, r.text[:160]))
+    # A public profile through the API keeps the e-mail to its owner.
+    for caller, token in tokens.items():
+        r = call(api, "user_show", {"id": w["owner"]}, token, method="GET")
+        if r.status == 200 and w["owner_email"] in r.text:
+            failures.append("user_show as %s shows the e-mail" % caller)
     assert not failures, "\n".join(failures)
     assert fingerprint(server, w) == before
+    org = ok(call(api, "organization_show", {"id": w["org_a"]}, method="GET"))
+    assert org["title"] != "IDOR" and org.get("state", "active") == "active"

@@ -8,8 +8,11 @@ PORT ?= 8080
 run: deps build
 	./scripts/run.sh
 
-test: deps build
-	./scripts/test.sh
+# Prints its own duration (dependencies and build included), whether it passed or not.
+test:
+	@start=$$(date +%s); rc=0; \
+	$(MAKE) --no-print-directory deps build && ./scripts/test.sh || rc=$$?; \
+	t=$$(( $$(date +%s) - start )); echo "make test took $$((t / 60)) min $$((t % 60)) s"; exit $$rc
 
 deps:
 	./scripts/install-deps.sh

@@ -20,6 +20,7 @@
 #include "app/mail_job.hpp"
 #include "app/shell_pages.hpp"
 #include "app/version.hpp"
+#include "core/crash.hpp"
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "db/copy.hpp"
@@ -202,6 +203,10 @@ void App::Parts::AddRoutes(const Config& config, http::Router& router,
         db->Read([](db::Connection& c) { c.One("SELECT 1"); });
         return http::Response::Text("ok\n");
     });
+    // Test hook: a request that overflows the stack, to check the crash report (core/crash.hpp).
+    if (config.enable_test_jobs)
+        router.Get("/__test/crash",
+                   [](http::Request&) -> http::Response { core::OverflowStackForTests(); });
 }
 
 App::~App() = default;

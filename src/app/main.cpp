@@ -5,12 +5,14 @@
 #include "accounts/service.hpp"
 #include "app/app.hpp"
 #include "app/version.hpp"
+#include "core/crash.hpp"
 #include "core/log.hpp"
 
 using govhub::app::App;
 using govhub::app::Config;
 
 int main(int argc, char** argv) {
+    govhub::core::InstallCrashHandler();
     CLI::App cli{"govhub — Thai digital-government services: Open Data, Learning, workD"};
     cli.set_version_flag("--version", govhub::app::kVersion);
     cli.set_config("--config", "", "read options from a TOML/INI file")->envname("GOVHUB_CONFIG");

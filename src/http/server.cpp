@@ -21,6 +21,7 @@
 
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/crash.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "http/multipart.hpp"
@@ -708,6 +709,8 @@ void Server::Impl::BuildChain() {
 }
 
 Response Server::Impl::Handle(Request& req) const {
+    // A fatal signal while this runs names the request in its last log line (core/crash.hpp).
+    core::CrashContext crash("request", req.request_id, req.method + " " + req.target);
     Response res;
     try {
         res = stages.front()(req);

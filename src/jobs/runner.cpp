@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/crash.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/i18n.hpp"
@@ -124,6 +125,7 @@ void JobRunner::Run(Job job) {
         return;
     }
     JobContext ctx(*this, job);
+    core::CrashContext crash("job", job.id, job.kind);
     core::LogInfo("jobs.start", "running",
                   Fields(job) + ",\"attempt\":" + std::to_string(job.attempts));
     try {

@@ -1,7 +1,10 @@
-// CKAN actions of the accounts module: api_token_create/list/revoke, user_show.
+// CKAN actions of the accounts module: api_token_create/list/revoke, user_show, user_list.
+#include <algorithm>
+
 #include "accounts/middleware.hpp"
 #include "accounts/routes.hpp"
 #include "accounts/store.hpp"
+#include "core/strings.hpp"
 
 namespace govhub::accounts {
 namespace {
@@ -23,8 +26,9 @@ Json TokenJson(const ApiToken& t) {
             {"last_access", t.last_used.empty() ? Json(nullptr) : Json(t.last_used)}};
 }
 
-// CKAN's user dictionary; e-mail and state only for the user and sysadmins.
-Json UserJson(const User& u, bool private_fields) {
+// CKAN's user dictionary; the e-mail only for the user and sysadmins, the sysadmin flag only
+// for sysadmins (and the user themself): who to attack is nobody else's business.
+Json UserJson(const User& u, bool private_fields, bool show_sysadmin) {
     Json j = {{"id", u.id},
               {"name", u.name},
               {"fullname", u.fullname_th},
@@ -32,10 +36,21 @@ Json UserJson(const User& u, bool private_fields) {
               {"fullname_en", u.fullname_en},
               {"display_name", u.fullname_th.empty() ? u.name : u.fullname_th},
               {"created", u.created},
-              {"sysadmin", u.sysadmin},
               {"state", ToString(u.state)}};
+    if (show_sysadmin) j["sysadmin"] = u.sysadmin;
     if (private_fields) j["email"] = u.email;
     return j;
+}
+
+int LimitParam(const ActionContext& ctx) {
+    auto it = ctx.params.find("limit");
+    if (it == ctx.params.end() || it->is_null()) return 100;
+    if (it->is_number_integer())
+        return static_cast<int>(std::clamp<int64_t>(it->get<int64_t>(), 1, 1000));
+    if (it->is_string())
+        if (auto v = core::ParseInt(it->get<std::string>()))
+            return static_cast<int>(std::clamp<int64_t>(*v, 1, 1000));
+    throw HttpError(400, "search_query", "Search Query Error: limit must be an integer");
 }
 
 }  // namespace
@@ -78,7 +93,19 @@ void RegisterActions(ckan_api::ActionRegistry& actions, AccountService& service)
                     }
                     auto u = service.ViewUser(id, viewer);
                     if (!u) throw HttpError::NotFound("Not found: User was not found");
-                    return UserJson(*u, service.CanManage(viewer, *u));
+                    bool own = service.CanManage(viewer, *u);
+                    return UserJson(*u, own, own);
+                },
+                {.side_effect_free = true});
+    actions.Add("user_list",
+                [&service](ActionContext& ctx) -> Json {
+                    const Principal* viewer = CurrentUser(ctx.req);
+                    bool admin = viewer && viewer->sysadmin;
+                    Json out = Json::array();
+                    for (const auto& u : service.ListUsersPublic(
+                             viewer, ckan_api::OptionalString(ctx, "q"), LimitParam(ctx)))
+                        out.push_back(UserJson(u, admin, admin));
+                    return out;
                 },
                 {.side_effect_free = true});
 }

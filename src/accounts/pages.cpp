@@ -2,6 +2,7 @@
 // profile with API tokens.
 #include "accounts/middleware.hpp"
 #include "accounts/routes.hpp"
+#include "accounts/safe_redirect.hpp"
 #include "core/clock.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
@@ -36,12 +37,17 @@ struct Pages {
         return Response::Redirect("/user/login?next=" + core::UrlEncode(req.path));
     }
 
-    // Only same-site relative paths are followed after login.
-    static std::string SafeNext(const std::string& next) {
-        if (next.empty() || next[0] != '/' || core::StartsWith(next, "//") ||
-            next.find('\\') != std::string::npos || next.find_first_of("\r\n") != std::string::npos)
-            return {};
-        return next;
+    // Only paths on this site are followed after login; else the profile (empty).
+    static std::string SafeNext(const std::string& next) { return SafeRedirect(next, ""); }
+
+    // The login form's answer to an error: 401 for a wrong name or password, 423 while the name
+    // (or the account's second step) is locked, 403 for what the right password reveals.
+    static int LoginStatus(const std::string& why) {
+        if (why == "login.invalid" || why == "login.second_step_expired") return 401;
+        if (core::StartsWith(why, "@login.locked") ||
+            core::StartsWith(why, "@login.second_step_locked"))
+            return 423;
+        return 403;
     }
 
     std::string Date(const std::string& iso, const std::string& locale) const {
@@ -114,10 +120,9 @@ struct Pages {
             View v;
             v.Set("login", login).Set("next", next);
             const std::string& why = result.errors().fields.front().message;
-            int status = why == "login.invalid" ? 401 : why == "login.locked" ? 423 : 403;
             v.Set("show_resend", why == "login.pending");
             return FormError(req, "accounts/login", std::move(v), result.errors(), "login.title",
-                             status);
+                             LoginStatus(why));
         }
         if (!result->second_step_ticket.empty()) {
             View v;
@@ -148,9 +153,9 @@ struct Pages {
         const auto& first = result.errors().fields.front();
         View v;
         v.Set("next", next);
-        if (first.message == "login.second_step_expired")  // the password again
+        if (first.field.empty())  // expired or locked: the password again
             return FormError(req, "accounts/login", std::move(v), result.errors(), "login.title",
-                             401);
+                             LoginStatus(first.message));
         v.Set("ticket", ticket);
         return FormError(req, "accounts/login_code", std::move(v), result.errors(),
                          "login.code_title", 401);
@@ -251,14 +256,22 @@ struct Pages {
             v.Set("message", pages.T(req.locale, "reset.link_invalid"));
             return Page(req, "accounts/reset_failed", std::move(v), "reset.title", 400);
         }
-        v.Set("token", token);
+        v.Set("token", token).Set("revoke_tokens", true);
         return Page(req, "accounts/reset_confirm", std::move(v), "reset.title");
+    }
+
+    // The "also revoke my API tokens" box: a form that shows it sends tokens_choice=1, so an
+    // unticked box means keep; a post without the form's marker gets `by_default`.
+    static bool RevokeTokensChosen(const Request& req, bool by_default) {
+        if (req.FormValue("tokens_choice") != "1") return by_default;
+        return req.FormValue("revoke_tokens") == "1";
     }
 
     Response ResetConfirm(Request& req) const {
         std::string token = req.FormValue("token");
         auto result = service.ResetPassword(token, req.FormValue("password"),
-                                            req.FormValue("password_confirm"), CallerOf(req));
+                                            req.FormValue("password_confirm"), CallerOf(req),
+                                            RevokeTokensChosen(req, true));
         View v;
         if (!result) {
             const auto& first = result.errors().fields.front();
@@ -266,7 +279,7 @@ struct Pages {
                 v.Set("message", pages.T(req.locale, first.message));
                 return Page(req, "accounts/reset_failed", std::move(v), "reset.title", 400);
             }
-            v.Set("token", token);
+            v.Set("token", token).Set("revoke_tokens", RevokeTokensChosen(req, true));
             return FormError(req, "accounts/reset_confirm", std::move(v), result.errors(),
                              "reset.title");
         }
@@ -285,12 +298,13 @@ struct Pages {
     Response Change(Request& req) const {
         const Principal* p = CurrentUser(req);
         if (!p) return LoginRedirect(req);
-        auto result =
-            service.ChangePassword(*p, req.FormValue("current_password"), req.FormValue("password"),
-                                   req.FormValue("password_confirm"), CallerOf(req));
+        auto result = service.ChangePassword(
+            *p, req.FormValue("current_password"), req.FormValue("password"),
+            req.FormValue("password_confirm"), CallerOf(req), RevokeTokensChosen(req, false));
         if (!result) {
             View v;
             v.Set("forced", p->must_change_password);
+            v.Set("revoke_tokens", RevokeTokensChosen(req, false));
             return FormError(req, "accounts/change_password", std::move(v), result.errors(),
                              "password.change_title");
         }

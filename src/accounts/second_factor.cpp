@@ -15,7 +15,10 @@ namespace govhub::accounts {
 namespace {
 
 constexpr int kRecoveryCodes = 10;
-constexpr int kSecondStepAttempts = 5;
+constexpr int kSecondStepAttempts = 5;  // per ticket
+// Per account, whatever the ticket: a new password login gives no new guesses.
+constexpr int kCodeFailures = 5;
+constexpr int kCodeWindowSeconds = 300;
 // Recovery codes: no 0/o, 1/l/i to misread on paper.
 constexpr std::string_view kRecoveryAlphabet = "23456789abcdefghjkmnpqrstuvwxyz";
 
@@ -86,6 +89,17 @@ Result<LoginResult> AccountService::CompleteLogin(const std::string& ticket,
         errors.Add("", "login.second_step_expired");
         return errors;
     }
+    int64_t now_s = core::NowEpochSeconds();
+    std::string code_key = internal::CodeFailureKey(u->id);
+    auto second_step_locked = [&](int64_t until) {
+        db_.Write([&](db::Connection& c) { store::DeleteLoginChallenge(c, hash, now); });
+        errors.Add("", internal::LockedMessage("login.second_step_locked", until, now_s));
+        return errors;
+    };
+    if (int64_t until =
+            db_.Read([&](db::Connection& c) { return store::LockedUntil(c, code_key); });
+        until > now_s)
+        return second_step_locked(until);
     auto row = db_.Read([&](db::Connection& c) { return store::FindTotp(c, u->id); });
     std::string how;
     bool replayed = false;
@@ -102,10 +116,17 @@ Result<LoginResult> AccountService::CompleteLogin(const std::string& ticket,
             how = "recovery_code";
     }
     if (how.empty()) {
-        db_.Write([&](db::Connection& c) {
+        // Wrong codes count per account, and toward the password's lock-out too.
+        int64_t until = db_.Write([&](db::Connection& c) {
             store::CountChallengeAttempt(c, hash);
-            Audit(c, caller, "user.second_factor_failed", "user", u->id, "{}", u->id);
+            int64_t end = store::CountFailure(c, code_key, now_s, kCodeWindowSeconds, kCodeFailures,
+                                              config_.lockout_minutes * 60);
+            CountLoginFailure(c, u->name, now_s);
+            Audit(c, caller, end ? "user.second_factor_locked" : "user.second_factor_failed",
+                  "user", u->id, "{}", u->id);
+            return end;
         });
+        if (until) return second_step_locked(until);
         errors.Add("code", replayed ? "login.code_used" : "login.bad_code");
         return errors;
     }

@@ -220,18 +220,25 @@ Result<User> AccountService::Register(const RegisterInput& raw, const Caller& ca
     u.created = core::NowIso();
     u.locale = in.locale == "en" ? "en" : "th";
     u.password_hash = HashPassword(in.password);
-    bool taken = false;
+    std::optional<User> owner;
     db_.Write([&](db::Connection& c) {
-        if (store::FindUserByName(c, u.name)) errors.Add("name", "register.name_taken");
-        if (store::FindUserByEmail(c, u.email)) errors.Add("email", "register.email_taken");
-        if (!errors.empty()) {
-            taken = true;
+        // User names are public (profile pages); e-mail addresses are not.
+        if (store::FindUserByName(c, u.name)) return errors.Add("name", "register.name_taken");
+        owner = store::FindUserByEmail(c, u.email);
+        if (owner) {
+            Audit(c, caller, "user.register_email_taken", "user", owner->id, "{}", owner->id);
             return;
         }
         store::InsertUser(c, u);
         Audit(c, caller, "user.register", "user", u.id, "{}", u.id);
     });
-    if (taken) return errors;
+    if (!errors.empty()) return errors;
+    // A taken address answers as a new one would; its owner is told instead.
+    if (owner) {
+        SendRegisteredAlready(*owner);
+        u.id.clear();
+        return u;
+    }
     SendEmailLink(u, EmailTokenPurpose::kVerify, u.locale);
     return u;
 }
@@ -263,6 +270,26 @@ void AccountService::SendEmailLink(const User& u, EmailTokenPurpose purpose,
     } catch (const std::exception& e) {
         // The account is kept; the user can ask for the link again.
         core::LogError("mail.send", e.what(), "\"user\":" + Q(u.name));
+    }
+}
+
+void AccountService::SendRegisteredAlready(const User& owner) {
+    if (owner.state == UserState::kCancelled) return;
+    std::string locale = owner.locale == "en" ? "en" : "th";
+    std::vector<std::pair<std::string, std::string>> vars = {
+        {"name", owner.DisplayName(locale)},
+        {"user", owner.name},
+        {"login", config_.site_url + "/user/login"},
+        {"reset", config_.site_url + "/user/reset"},
+        {"site", config_.site_title}};
+    mail::Message m;
+    m.to = owner.email;
+    m.subject = i18n_.Localize(locale, core::Message("mail.registered_already.subject", vars));
+    m.text = i18n_.Localize(locale, core::Message("mail.registered_already.body", vars));
+    try {
+        send_mail_(m);
+    } catch (const std::exception& e) {
+        core::LogError("mail.send", e.what(), "\"user\":" + Q(owner.name));
     }
 }
 
@@ -308,30 +335,31 @@ Result<LoginResult> AccountService::Login(const std::string& login, const std::s
         u = key.find('@') != std::string::npos ? store::FindUserByEmail(c, key)
                                                : store::FindUserByName(c, key);
     });
-    if (!u) {
-        // Same work and answer as a wrong password, so names cannot be probed.
-        static const std::string dummy_hash = HashPassword(core::RandomToken());
-        VerifyPassword(dummy_hash, password);
-        errors.Add("", "login.invalid");
+    // Failures are counted per submitted name whether or not an account has it (an account's
+    // own name however it was typed), so a known and an unknown name answer alike: the same
+    // 401s, then the same lock-out. What only the owner may learn (pending, suspended, the
+    // second step locked) comes after the right password.
+    std::string counter = internal::PasswordFailureKey(u ? u->name : key);
+    int64_t now = core::NowEpochSeconds();
+    int64_t locked = db_.Read([&](db::Connection& c) { return store::LockedUntil(c, counter); });
+    if (locked > now) {
+        // The password is not even tried: a lock that still answered it would be no lock.
+        errors.Add("", internal::LockedMessage("login.locked", locked, now));
         return errors;
     }
-    if (!u->locked_until.empty() && !Expired(u->locked_until)) {
-        errors.Add("", "login.locked");
-        return errors;
-    }
-    if (!VerifyPassword(u->password_hash, password)) {
-        int failures = u->failed_logins + 1;
-        std::string locked;
-        if (failures >= config_.lockout_threshold) {
-            locked = core::IsoInSeconds(config_.lockout_minutes * 60);
-            failures = 0;
-        }
-        db_.Write([&](db::Connection& c) {
-            store::RecordLoginFailure(c, u->id, failures, locked);
-            Audit(c, caller, locked.empty() ? "user.login_failed" : "user.locked", "user", u->id,
-                  "{}", u->id);
+    // An unknown name costs the same work as a wrong password.
+    static const std::string dummy_hash = HashPassword(core::RandomToken());
+    if (!VerifyPassword(u ? u->password_hash : dummy_hash, password)) {
+        int64_t until = db_.Write([&](db::Connection& c) {
+            int64_t end = CountLoginFailure(c, u ? u->name : key, now);
+            if (u)
+                Audit(c, caller, end ? "user.locked" : "user.login_failed", "user", u->id, "{}",
+                      u->id);
+            return end;
         });
-        errors.Add("", locked.empty() ? "login.invalid" : "login.locked");
+        SweepFailures(now);
+        errors.Add("", until ? internal::LockedMessage("login.locked", until, now)
+                             : std::string("login.invalid"));
         return errors;
     }
     switch (u->state) {
@@ -348,6 +376,15 @@ Result<LoginResult> AccountService::Login(const std::string& login, const std::s
             break;
     }
     if (u->totp_enabled) {
+        int64_t code_locked = db_.Read([&](db::Connection& c) {
+            return store::LockedUntil(c, internal::CodeFailureKey(u->id));
+        });
+        if (code_locked > now) {
+            errors.Add("", internal::LockedMessage("login.second_step_locked", code_locked, now));
+            return errors;
+        }
+    }
+    if (u->totp_enabled) {
         LoginResult second;
         second.second_step_ticket = core::RandomToken();
         second.principal = ToPrincipal(*u);
@@ -359,6 +396,20 @@ Result<LoginResult> AccountService::Login(const std::string& login, const std::s
         return second;
     }
     return StartSession(*u, caller, "{}");
+}
+
+int64_t AccountService::CountLoginFailure(db::Connection& c, const std::string& login_key,
+                                          int64_t now) {
+    return store::CountFailure(c, internal::PasswordFailureKey(login_key), now,
+                               config_.lockout_minutes * 60, config_.lockout_threshold,
+                               config_.lockout_minutes * 60);
+}
+
+void AccountService::SweepFailures(int64_t now) {
+    // Now and then, by whichever node gets there first; a day keeps every window and lock.
+    int64_t last = last_failure_sweep_.load();
+    if (now - last < 600 || !last_failure_sweep_.compare_exchange_strong(last, now)) return;
+    db_.Write([&](db::Connection& c) { store::SweepFailures(c, now - 86400, now); });
 }
 
 LoginResult AccountService::StartSession(const User& u, const Caller& caller,
@@ -375,6 +426,9 @@ LoginResult AccountService::StartSession(const User& u, const Caller& caller,
         store::InsertSession(c, core::Sha256Hex(result.session_token), s, caller.ip,
                              caller.user_agent);
         store::RecordLoginSuccess(c, u.id, s.last_seen);
+        // Only a whole login (with its second step) starts the counting again.
+        store::ClearFailures(c, internal::PasswordFailureKey(u.name));
+        store::ClearFailures(c, internal::CodeFailureKey(u.id));
         Audit(c, caller, "user.login", "user", u.id, details, u.id);
     });
     result.principal = ToPrincipal(u);
@@ -413,7 +467,8 @@ bool AccountService::ResetTokenValid(const std::string& token) {
 }
 
 Result<User> AccountService::ResetPassword(const std::string& token, const std::string& password,
-                                           const std::string& confirm, const Caller& caller) {
+                                           const std::string& confirm, const Caller& caller,
+                                           bool revoke_tokens) {
     Errors errors;
     std::optional<User> user;
     std::string hash = core::Sha256Hex(token);
@@ -442,10 +497,14 @@ Result<User> AccountService::ResetPassword(const std::string& token, const std::
             return errors.Add("token", "reset.used");
         store::SetPassword(c, user->id, new_hash, false);
         store::DeleteUserSessions(c, user->id);
+        // Whoever knew the old password may have made tokens with it.
+        if (revoke_tokens) store::DeleteUserTokens(c, user->id);
         // Following the e-mailed link also proves the address.
         if (user->email_verified_at.empty()) store::MarkEmailVerified(c, user->id, core::NowIso());
         if (user->state == UserState::kPending) store::SetState(c, user->id, UserState::kActive);
-        Audit(c, caller, "user.password_reset", "user", user->id, "{}", user->id);
+        Audit(c, caller, "user.password_reset", "user", user->id,
+              std::string("{\"tokens_revoked\":") + (revoke_tokens ? "true" : "false") + "}",
+              user->id);
     });
     if (!errors.empty()) return errors;
     return *user;
@@ -453,7 +512,7 @@ Result<User> AccountService::ResetPassword(const std::string& token, const std::
 
 Result<User> AccountService::ChangePassword(const Principal& p, const std::string& current,
                                             const std::string& password, const std::string& confirm,
-                                            const Caller& caller) {
+                                            const Caller& caller, bool revoke_tokens) {
     Errors errors;
     std::optional<User> u;
     db_.Read([&](db::Connection& c) { u = store::FindUserById(c, p.user_id); });
@@ -472,7 +531,9 @@ Result<User> AccountService::ChangePassword(const Principal& p, const std::strin
         store::SetPassword(c, u->id, hash, false);
         // Other browsers signed in as this user are signed out.
         store::DeleteUserSessions(c, u->id, p.session_id);
-        Audit(c, caller, "user.password_change", "user", u->id);
+        if (revoke_tokens) store::DeleteUserTokens(c, u->id);
+        Audit(c, caller, "user.password_change", "user", u->id,
+              std::string("{\"tokens_revoked\":") + (revoke_tokens ? "true" : "false") + "}");
     });
     u->must_change_password = false;
     return *u;
@@ -532,6 +593,25 @@ bool AccountService::HasCapacity(const Principal* p, const std::string& object_t
         held = store::FindMembership(c, p->user_id, object_type, object_id);
     });
     return held && static_cast<int>(*held) >= static_cast<int>(capacity);
+}
+
+std::vector<User> AccountService::ListUsersPublic(const Principal* viewer, const std::string& q,
+                                                  int limit) {
+    if (!viewer && !config_.public_user_details)
+        throw HttpError(403, "forbidden",
+                        "Authorization Error: User not authorized to list users (log in first)");
+    std::vector<User> out;
+    std::string q_lower = core::ToLower(q);
+    db_.Read([&](db::Connection& c) {
+        for (auto& u : store::ListActiveUsers(c, std::clamp(limit, 1, 1000))) {
+            if (!q.empty() && u.name.find(q) == std::string::npos &&
+                u.fullname_th.find(q) == std::string::npos &&
+                core::ToLower(u.fullname_en).find(q_lower) == std::string::npos)
+                continue;
+            out.push_back(std::move(u));
+        }
+    });
+    return out;
 }
 
 std::optional<User> AccountService::ViewUser(const std::string& key, const Principal* viewer) {

@@ -1,6 +1,7 @@
 #pragma once
 // Account rules: registration, verification, login with lock-out, password reset and change,
 // sessions, API tokens. Permissions are decided here, never only in a page (DESIGN.md §2).
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,8 +25,11 @@ struct AccountsConfig {
     int session_days = 14;
     int verify_hours = 48;
     int reset_minutes = 60;
-    int lockout_threshold = 5;  // consecutive failures before a lock-out
+    int lockout_threshold = 5;  // failures with one name (within lockout_minutes) lock that name
     int lockout_minutes = 15;
+    // Anonymous callers of user_list get an authorization error unless this is set (CKAN's
+    // ckan.auth.public_user_details); the sysadmin flag is shown to sysadmins only either way.
+    bool public_user_details = false;
     // Sysadmins and the staff of requests (reviewers, administrators) must use a second factor.
     bool staff_second_factor_required = true;
     int second_step_seconds = 300;  // how long the code may follow the password
@@ -104,11 +108,14 @@ class AccountService {
     void RequestPasswordReset(const std::string& email, const Caller& caller);
     // Checks a reset token without using it (to show the form).
     bool ResetTokenValid(const std::string& token);
+    // Signs out every session, and revokes the API tokens too unless `revoke_tokens` is false.
     Result<User> ResetPassword(const std::string& token, const std::string& password,
-                               const std::string& confirm, const Caller& caller);
+                               const std::string& confirm, const Caller& caller,
+                               bool revoke_tokens = true);
+    // Signs out the other sessions; revokes the API tokens when `revoke_tokens`.
     Result<User> ChangePassword(const Principal& p, const std::string& current,
                                 const std::string& password, const std::string& confirm,
-                                const Caller& caller);
+                                const Caller& caller, bool revoke_tokens = false);
 
     std::optional<Principal> AuthenticateSession(const std::string& raw_token);
     std::optional<Principal> AuthenticateToken(const std::string& raw_token);
@@ -116,6 +123,9 @@ class AccountService {
     // The profile as `viewer` may see it; nullopt when it may not.
     std::optional<User> ViewUser(const std::string& key, const Principal* viewer);
     bool CanManage(const Principal* viewer, const User& target) const;
+    // CKAN's user_list: active accounts matching `q` (name or full name). Anonymous callers get
+    // an authorization error unless AccountsConfig::public_user_details.
+    std::vector<User> ListUsersPublic(const Principal* viewer, const std::string& q, int limit);
     // Whether `p` holds at least `capacity` on an object (member < editor < admin);
     // sysadmins hold every role everywhere.
     bool HasCapacity(const Principal* p, const std::string& object_type,
@@ -183,6 +193,12 @@ class AccountService {
   private:
     LoginResult StartSession(const User& u, const Caller& caller, const std::string& details);
     void SendEmailLink(const User& u, EmailTokenPurpose purpose, const std::string& locale);
+    // Tells an address's owner that someone tried to register with it.
+    void SendRegisteredAlready(const User& owner);
+    // Counts a wrong password (or second-step code) for the name `login_key`; returns the end
+    // of the lock it causes (epoch seconds), else 0.
+    int64_t CountLoginFailure(db::Connection& c, const std::string& login_key, int64_t now);
+    void SweepFailures(int64_t now);
     Principal ToPrincipal(const User& u) const;
     User RequireManageable(const Principal& p, const std::string& user_key);
 
@@ -191,6 +207,7 @@ class AccountService {
     const core::I18n& i18n_;
     AccountsConfig config_;
     UsageRecorder usage_{db_};
+    std::atomic<int64_t> last_failure_sweep_{0};
 };
 
 // Validation helpers shared with later modules (organization and dataset slugs).

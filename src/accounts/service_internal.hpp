@@ -1,10 +1,13 @@
 #pragma once
 // Pieces the account service's own files share (service.cpp, second_factor.cpp, closing.cpp);
 // not for other modules.
+#include <algorithm>
 #include <string>
 
 #include "accounts/service.hpp"
+#include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "workflow/audit.hpp"
 
@@ -28,6 +31,20 @@ inline void Audit(db::Connection& c, const Caller& caller, const std::string& ac
                               .object_id = id,
                               .details_json = details,
                               .ip = caller.ip});
+}
+
+// Keys of the failure counters, hashed: people sometimes type a password into the name field.
+inline std::string PasswordFailureKey(const std::string& login) {
+    return core::Sha256Hex("password:" + login);
+}
+inline std::string CodeFailureKey(const std::string& user_id) {
+    return core::Sha256Hex("code:" + user_id);
+}
+
+// A lock-out message with the minutes left (`key` holds a {minutes} placeholder).
+inline std::string LockedMessage(std::string_view key, int64_t until, int64_t now) {
+    int64_t minutes = std::max<int64_t>(1, (until - now + 59) / 60);
+    return core::Message(key, {{"minutes", std::to_string(minutes)}});
 }
 
 inline void RequireSysadmin(const Principal& p) {

@@ -143,6 +143,16 @@ CREATE TABLE login_challenges (
   attempts INTEGER NOT NULL DEFAULT 0
 );
 )sql"});
+    // Failed logins counted per submitted name (hashed) whether or not an account has it, and
+    // wrong second-step codes per account; replaces users.failed_logins and users.locked_until.
+    set.Add({.module = "accounts", .version = 5, .name = "failure counters", .sql = R"sql(
+CREATE TABLE login_failures (
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  window_start BIGINT NOT NULL,
+  locked_until BIGINT NOT NULL DEFAULT 0
+);
+)sql"});
 }
 
 void AddTokenUsage(db::Connection& c, const std::string& token_hash, const std::string& day,
@@ -285,6 +295,42 @@ void RecordLoginSuccess(db::Connection& c, const std::string& user_id, const std
     c.Exec(
         "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?",
         {at, user_id});
+}
+
+int64_t LockedUntil(db::Connection& c, const std::string& key) {
+    auto row = c.One("SELECT locked_until FROM login_failures WHERE key = ?", {key});
+    return row ? row->Int(0) : 0;
+}
+
+int64_t CountFailure(db::Connection& c, const std::string& key, int64_t now, int window_seconds,
+                     int threshold, int lock_seconds) {
+    // One statement, atomic on both engines; its row lock holds (PostgreSQL) or the writer is
+    // alone (SQLite) until the lock below is written in the same transaction.
+    int64_t failures =
+        c.One(
+             "INSERT INTO login_failures (key, failures, window_start) VALUES (?, 1, ?)"
+             " ON CONFLICT (key) DO UPDATE SET"
+             " failures = CASE WHEN login_failures.window_start < ? THEN 1"
+             " ELSE login_failures.failures + 1 END,"
+             " window_start = CASE WHEN login_failures.window_start < ? THEN excluded.window_start"
+             " ELSE login_failures.window_start END"
+             " RETURNING failures",
+             {key, now, now - window_seconds, now - window_seconds})
+            ->Int(0);
+    if (failures < threshold) return 0;
+    // Locked, and counting starts again afterwards.
+    c.Exec(
+        "UPDATE login_failures SET failures = 0, window_start = ?, locked_until = ? WHERE key = ?",
+        {now, now + lock_seconds, key});
+    return now + lock_seconds;
+}
+
+void ClearFailures(db::Connection& c, const std::string& key) {
+    c.Exec("DELETE FROM login_failures WHERE key = ?", {key});
+}
+
+void SweepFailures(db::Connection& c, int64_t before, int64_t now) {
+    c.Exec("DELETE FROM login_failures WHERE window_start < ? AND locked_until < ?", {before, now});
 }
 
 void SetMembership(db::Connection& c, const std::string& user_id, const std::string& object_type,

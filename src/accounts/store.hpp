@@ -30,6 +30,16 @@ void SetSysadmin(db::Connection& c, const std::string& user_id, bool sysadmin);
 void RecordLoginFailure(db::Connection& c, const std::string& user_id, int failures,
                         const std::string& locked_until);
 void RecordLoginSuccess(db::Connection& c, const std::string& user_id, const std::string& at);
+// Failure counters (login_failures), by a hashed key; times in epoch seconds.
+// The lock's end, 0 when the key is not locked (or was, in the past).
+int64_t LockedUntil(db::Connection& c, const std::string& key);
+// One more failure within `window_seconds` of the first; at `threshold` the key is locked for
+// `lock_seconds` and the end of the lock is returned (else 0).
+int64_t CountFailure(db::Connection& c, const std::string& key, int64_t now, int window_seconds,
+                     int threshold, int lock_seconds);
+void ClearFailures(db::Connection& c, const std::string& key);
+// Counters whose window started before `before` and whose lock is over.
+void SweepFailures(db::Connection& c, int64_t before, int64_t now);
 
 // Per-object roles (organizations and, later, courses and workD agencies).
 void SetMembership(db::Connection& c, const std::string& user_id, const std::string& object_type,

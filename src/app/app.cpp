@@ -121,6 +121,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     ac.lockout_threshold = config_.lockout_threshold;
     ac.lockout_minutes = config_.lockout_minutes;
     ac.staff_second_factor_required = config_.staff_second_factor == "required";
+    ac.public_user_details = config_.public_user_details;
     P.jobs = std::make_unique<jobs::JobService>(*P.db);
     P.accounts = std::make_unique<accounts::AccountService>(*P.db, QueueMail(*P.jobs), P.i18n, ac);
     P.workflow = std::make_unique<workflow::WorkflowService>(

@@ -52,6 +52,8 @@ struct Config {
     int lockout_minutes = 15;
     // "required": sysadmins and request staff must use a second factor; "optional": anyone may.
     std::string staff_second_factor = "required";
+    // Anonymous user_list (CKAN's ckan.auth.public_user_details); off: an authorization error.
+    bool public_user_details = false;
 
     std::string DatabaseUrl() const {
         return database_url.empty() ? "sqlite:" + data_dir + "/govhub.db" : database_url;

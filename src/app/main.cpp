@@ -164,6 +164,11 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"required", "optional"}))
         ->envname("GOVHUB_STAFF_SECOND_FACTOR")
         ->capture_default_str();
+    serve
+        ->add_flag("--public-user-details", cfg.public_user_details,
+                   "let anonymous callers list the user accounts (user_list; CKAN's "
+                   "ckan.auth.public_user_details); off: they get an authorization error")
+        ->envname("GOVHUB_PUBLIC_USER_DETAILS");
 
     CLI::App* migrate = cli.add_subcommand("migrate", "apply database migrations");
 

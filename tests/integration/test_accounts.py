@@ -50,6 +50,24 @@ def test_login_by_email_and_next_is_kept_on_site(browser, smtp):
     assert r.status == 303 and r.header("Location") == "/user/" + name
 
 
+def test_next_with_hidden_characters_is_not_followed(server, smtp):
+    """Issue #12, finding 6: next=%2F%09%2Fevil.example answered Location: /\t/evil.example,
+    which browsers read as http://evil.example/ (they drop the TAB)."""
+    name = registered_user(Browser(server), smtp)
+    bad = ["/\t/evil.example", "/%09/evil.example", "/\n/evil.example", "/\\evil.example",
+           "/%5Cevil.example", "/%2F/evil.example", "/%252F%252Fevil.example", "/ /evil.example",
+           "https://evil.example/"]
+    for next_ in bad:
+        r = Browser(server).post_form("/user/login", {"login": name, "password": PASSWORD, "next": next_})
+        assert r.status == 303 and r.header("Location") == "/user/" + name, (next_, r.header("Location"))
+    # The form does not carry it either, from the query string as the finding sent it.
+    page = Browser(server).get("/user/login?next=%2F%09%2Fevil.example")
+    assert page.status == 200 and not re.search(r'name="next" value="[^"]*evil', page.text)
+    # A path on this site is still followed.
+    r = Browser(server).post_form("/user/login", {"login": name, "password": PASSWORD, "next": "/dataset?q=x"})
+    assert r.header("Location") == "/dataset?q=x"
+
+
 def test_registration_validation_keeps_input_and_escapes_it(browser):
     name = unique_name("bad")
     r = register(browser, "Bad Name!", email="not-an-email", password="short",
@@ -61,10 +79,10 @@ def test_registration_validation_keeps_input_and_escapes_it(browser):
     assert "short" not in re.findall(r'value="([^"]*)"', r.text)  # passwords are not echoed
     for msg in ["ชื่อผู้ใช้ต้องเป็น", "รูปแบบอีเมลไม่ถูกต้อง", "อย่างน้อย 10 ตัวอักษร", "ชื่อ-นามสกุลภาษาอังกฤษ"]:
         assert msg in r.text
-    # Duplicate name and e-mail.
+    # A taken name says so (names are public); a taken e-mail does not (test_account_enumeration).
     assert register(browser, name).status == 201
     r = register(Browser(browser.server), name)
-    assert r.status == 422 and "ชื่อผู้ใช้นี้ถูกใช้แล้ว" in r.text and "อีเมลนี้ลงทะเบียนแล้ว" in r.text
+    assert r.status == 422 and "ชื่อผู้ใช้นี้ถูกใช้แล้ว" in r.text and "อีเมลนี้ลงทะเบียนแล้ว" not in r.text
     # Mismatched confirmation, in English.
     r = register(Browser(browser.server), unique_name(), password_confirm="something-else-1", lang="en")
     r = Browser(browser.server).post_form("/user/register?lang=en", {
@@ -84,8 +102,8 @@ def test_wrong_password_and_lockout(server, smtp):
     assert r.status == 423
     r = login(b, name)  # even the right password is refused while locked
     assert r.status == 423 and "ล็อก" in r.text
-    # Unknown users get the same answer as wrong passwords.
-    r = login(b, "no-such-user-xyz", "whatever-123")
+    # Unknown users get the same answers (test_account_enumeration compares them).
+    r = login(b, unique_name("no-such-user"), "whatever-123")
     assert r.status == 401
 
 
@@ -117,6 +135,63 @@ def test_password_reset_link_is_single_use(server, smtp):
     assert r.status == 400 and "ถูกใช้ไปแล้ว" in r.text
     assert login(Browser(server), name, PASSWORD).status == 401
     assert login(Browser(server), name, new_password).status == 303
+
+
+def token_works(server, token):
+    return Browser(server).get("/api/3/action/api_token_list", headers={"Authorization": token}).status == 200
+
+
+def reset_link(browser, smtp, email):
+    assert browser.post_form("/user/reset", {"email": email}).status == 200
+    link = smtp.last_link(email, r"http://[^\s]+/user/reset/confirm\?token=[A-Za-z0-9_-]+")
+    path = link[link.index("/user/"):]
+    return path, path.split("token=")[1]
+
+
+def test_password_reset_revokes_api_tokens_unless_unticked(server, smtp):
+    """Issue #12, finding 8: API tokens survived a password reset."""
+    b = Browser(server)
+    name = registered_user(b, smtp)
+    email = name + "@example.go.th"
+    token = create_token_via_page(b, name)
+    assert token_works(server, token)
+    # The form offers the choice, ticked.
+    path, reset_token = reset_link(b, smtp, email)
+    page = b.get(path)
+    assert re.search(r'<input type="checkbox" id="revoke_tokens" name="revoke_tokens" value="1"[^>]* checked>', page.text)
+    assert "เพิกถอนโทเคน API ของฉันด้วย" in page.text
+    assert "Also revoke my API tokens" in b.get(path + "&lang=en").text
+    r = b.post_form("/user/reset/confirm", {"token": reset_token, "password": "ใหม่-รหัสผ่าน-2570",
+                                            "password_confirm": "ใหม่-รหัสผ่าน-2570", "tokens_choice": "1",
+                                            "revoke_tokens": "1"}, csrf_page=path)
+    assert r.status == 200
+    assert not token_works(server, token)
+    # Unticked, the tokens stay.
+    assert login(b, name, "ใหม่-รหัสผ่าน-2570").status == 303
+    token = create_token_via_page(b, name)
+    path, reset_token = reset_link(b, smtp, email)
+    r = b.post_form("/user/reset/confirm", {"token": reset_token, "password": PASSWORD, "password_confirm": PASSWORD,
+                                            "tokens_choice": "1"}, csrf_page=path)
+    assert r.status == 200 and token_works(server, token)
+    # A post without the form's choice (an old form, a script) revokes.
+    path, reset_token = reset_link(b, smtp, email)
+    r = b.post_form("/user/reset/confirm", {"token": reset_token, "password": "อีก-รหัสผ่าน-2571",
+                                            "password_confirm": "อีก-รหัสผ่าน-2571"}, csrf_page=path)
+    assert r.status == 200 and not token_works(server, token)
+
+
+def test_password_change_revokes_api_tokens_when_ticked(server, smtp):
+    b = Browser(server)
+    name = registered_user(b, smtp)
+    token = create_token_via_page(b, name)
+    page = b.get("/user/password")
+    assert 'name="revoke_tokens"' in page.text and " checked>" not in page.text  # not ticked
+    r = b.post_form("/user/password", {"current_password": PASSWORD, "password": "new-pass-2570",
+                                       "password_confirm": "new-pass-2570", "tokens_choice": "1"})
+    assert r.status == 303 and token_works(server, token)
+    r = b.post_form("/user/password", {"current_password": "new-pass-2570", "password": PASSWORD,
+                                       "password_confirm": PASSWORD, "tokens_choice": "1", "revoke_tokens": "1"})
+    assert r.status == 303 and not token_works(server, token)
 
 
 def test_change_password_signs_out_other_sessions(server, smtp):

@@ -300,8 +300,10 @@ def test_groups_members_and_users(server, world):
     ok(call(api, "organization_create", {"name": oname, "title": "หน่วยงานที่ยุบ"}, sysadmin))
     ok(call(api, "organization_delete", {"id": oname}, sysadmin))
     assert call(api, "organization_patch", {"id": oname, "title": "y"}, sysadmin).status == 404
-    users = ok(call(Browser(server), "user_list", method="GET"))
-    assert users and all("email" not in u for u in users)
+    # Anonymous callers may not list accounts (--public-user-details; test_account_enumeration).
+    assert call(Browser(server), "user_list", method="GET").status == 403
+    users = ok(call(api, "user_list", {}, editor, method="GET"))
+    assert users and all("email" not in u and "sysadmin" not in u for u in users)
     assert all("email" in u for u in ok(call(api, "user_list", {}, sysadmin, method="GET")))
     # Organization members are visible to the organization, not to outsiders.
     assert call(Browser(server), "member_list", {"id": world["orgs"]["a"]}, method="GET").status == 403

@@ -241,12 +241,7 @@ void RegisterCatalogActions(ActionRegistry& a, CatalogService& cat) {
                                   OptionalString(ctx, "object_type"));
         },
         read);
-    a.Add(
-        "user_list",
-        [&cat](ActionContext& ctx) {
-            return cat.UserList(User(ctx), OptionalString(ctx, "q"), IntParam(ctx, "limit", 100));
-        },
-        read);
+    // user_list is the accounts module's (accounts/api.cpp): who may list and what they see.
 
     // Activity streams and helpers clients use.
     a.Add(

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "accounts/middleware.hpp"
+#include "accounts/safe_redirect.hpp"
 #include "core/strings.hpp"
 #include "http/security_headers.hpp"
 #include "opendata/datastore/encoding.hpp"
@@ -257,9 +258,8 @@ void RegisterPages(http::Router& router, ViewService& views, datastore::Datastor
             if (!p) throw HttpError::Unauthorized();
             ResourceView v = views.Get(p, std::string(req.PathParam("id")));
             views.Delete(p, v.id, accounts::CallerOf(req));
-            return http::Response::Redirect(req.FormValue("next", "/dataset").rfind("/", 0) == 0
-                                                ? req.FormValue("next", "/dataset")
-                                                : "/dataset");
+            return http::Response::Redirect(
+                accounts::SafeRedirect(req.FormValue("next", "/dataset"), "/dataset"));
         },
         {.body_limit = 64 << 10, .rate_limit = "form"});
     // A view alone, for other sites to embed in a frame.

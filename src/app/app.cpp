@@ -146,7 +146,9 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
             .site_url = config_.site_url,
             .max_fetch_bytes = static_cast<uint64_t>(config_.max_upload_mib) * 1024 * 1024,
             .allow_private_urls = config_.datastore_allow_private_urls,
-            .sql_timeout_ms = config_.datastore_sql_timeout_ms});
+            .sql_timeout_ms = config_.datastore_sql_timeout_ms,
+            .max_load_bytes = config_.datastore_max_load_mib << 20,
+            .max_load_rows = config_.datastore_max_rows});
     P.catalog->SetResourceEvents(
         {.changed = [ds = P.datastore.get()](
                         db::Connection& c, const catalog::Resource& r, const catalog::Dataset& d,
@@ -199,6 +201,16 @@ void App::Parts::AddRoutes(const Config& config, http::Router& router,
     datastore::RegisterPages(router, *datastore, *pages);
     gdcatalog::RegisterRoutes(router, *catalog, *jobs, *pages, config.data_dir + "/tmp");
     actions.Mount(router);
+    // Printed forms (PDF through Pango + Cairo) and the catalog's workbook are expensive: they
+    // run on bulkheads of their own (http/bulkhead.hpp), like the datastore's dumps and SQL.
+    router.AssignPool(
+        [](const http::Route& r) {
+            const std::string& p = r.pattern;
+            return r.method == "GET" && p.size() > 4 && p.compare(p.size() - 4, 4, ".pdf") == 0;
+        },
+        "pdf");
+    router.AssignPool([](const http::Route& r) { return r.pattern == "/catalog.xlsx"; },
+                      "catalog_export");
     router.Get("/static/{path*}", http::StaticFiles(web_dir + "/static"));
     router.Get("/healthz", [this](http::Request&) {
         db->Read([](db::Connection& c) { c.One("SELECT 1"); });
@@ -376,6 +388,9 @@ int App::Serve() {
     sc.header_limit = static_cast<size_t>(config_.header_limit_kib) * 1024;
     sc.form_memory_limit = static_cast<size_t>(config_.form_memory_kib) * 1024;
     sc.assume_tls = config_.site_url.rfind("https://", 0) == 0;
+    sc.bulkhead = {.workers = config_.bulkhead_workers,
+                   .queue = config_.bulkhead_queue,
+                   .deadline_seconds = config_.bulkhead_deadline_seconds};
     http::Server server(sc, router);
     bool shared_counters =
         config_.rate_limit_store == "database" ||

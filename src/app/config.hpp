@@ -1,6 +1,7 @@
 #pragma once
 // Settings of one govhub process: flags, GOVHUB_* environment variables or a config file
 // (parsed in main.cpp with CLI11).
+#include <cstdint>
 #include <string>
 
 #include "http/rate_limit.hpp"
@@ -15,6 +16,13 @@ struct Config {
     std::string datastore_url;
     bool datastore_allow_private_urls = false;  // load links to private addresses (tests)
     int datastore_sql_timeout_ms = 10000;       // datastore_search_sql's time limit
+    // A data load stops (the old table kept) past this much decompressed data or these rows.
+    int64_t datastore_max_load_mib = 2048;
+    int64_t datastore_max_rows = 50'000'000;
+    // Bulkheads (http/bulkhead.hpp): each pool of expensive work (SQL, dumps, PDFs, ...).
+    int bulkhead_workers = 2;
+    int bulkhead_queue = 8;
+    int bulkhead_deadline_seconds = 600;
     // Map tiles for the map views ({z}/{x}/{y}); their origin joins the pages' img-src.
     std::string map_tile_url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
     std::string map_tile_attribution = "© OpenStreetMap contributors";

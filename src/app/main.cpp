@@ -8,11 +8,15 @@
 #include "core/crash.hpp"
 #include "core/log.hpp"
 
+#include "db/sqlite/sandbox.hpp"
 using govhub::app::App;
 using govhub::app::Config;
 
 int main(int argc, char** argv) {
     govhub::core::InstallCrashHandler();
+    // The datastore_search_sql sandbox's child process (db/sqlite/sandbox.hpp), before anything.
+    if (argc == 2 && std::string_view(argv[1]) == govhub::db::kSqlSandboxArg)
+        return govhub::db::RunSqlSandboxChild();
     CLI::App cli{"govhub — Thai digital-government services: Open Data, Learning, workD"};
     cli.set_version_flag("--version", govhub::app::kVersion);
     cli.set_config("--config", "", "read options from a TOML/INI file")->envname("GOVHUB_CONFIG");
@@ -72,6 +76,31 @@ int main(int argc, char** argv) {
         ->envname("GOVHUB_DATASTORE_SQL_TIMEOUT_MS")
         ->capture_default_str();
     serve
+    serve
+        ->add_option("--datastore-max-load-mib", cfg.datastore_max_load_mib,
+                     "a data load stops past this much decompressed data (the old table stays)")
+        ->envname("GOVHUB_DATASTORE_MAX_LOAD_MIB")
+        ->capture_default_str();
+    serve
+        ->add_option("--datastore-max-rows", cfg.datastore_max_rows,
+                     "a data load stops past this many rows (the old table stays)")
+        ->envname("GOVHUB_DATASTORE_MAX_ROWS")
+        ->capture_default_str();
+    serve
+        ->add_option("--bulkhead-workers", cfg.bulkhead_workers,
+                     "threads of each pool of expensive work (SQL, dumps, PDFs)")
+        ->envname("GOVHUB_BULKHEAD_WORKERS")
+        ->capture_default_str();
+    serve
+        ->add_option("--bulkhead-queue", cfg.bulkhead_queue,
+                     "requests waiting per pool of expensive work before 503")
+        ->envname("GOVHUB_BULKHEAD_QUEUE")
+        ->capture_default_str();
+    serve
+        ->add_option("--bulkhead-deadline-seconds", cfg.bulkhead_deadline_seconds,
+                     "expensive work not answered within this is refused or cut off")
+        ->envname("GOVHUB_BULKHEAD_DEADLINE_SECONDS")
+        ->capture_default_str();
         ->add_option("--map-tile-url", cfg.map_tile_url, "map tiles ({z}/{x}/{y}) of the map views")
         ->envname("GOVHUB_MAP_TILE_URL")
         ->capture_default_str();

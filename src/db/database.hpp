@@ -132,9 +132,17 @@ struct SandboxPolicy {
     std::function<bool(const std::string& schema, const std::string& table)> may_read;
     int timeout_ms = 10000;
     int64_t max_rows = 32000;
+    // The result's cell bytes: past it the result is cut (truncated), like past max_rows.
+    int64_t max_bytes = 32 << 20;
+    // SQLite: the longest string or blob a statement may build (SQLITE_LIMIT_LENGTH), and
+    // the memory of the process that runs it.
+    int64_t max_value_bytes = 16 << 20;
+    int64_t max_memory_bytes = 256 << 20;
     std::string pg_schema;  // PostgreSQL: the schema the statement's names resolve in
     std::string pg_role;    // PostgreSQL: the role it runs as
 };
+// The longest statement QuerySandboxed accepts.
+inline constexpr size_t kSandboxMaxSqlBytes = 10 * 1024;
 struct SandboxResult {
     std::vector<std::string> columns;
     std::vector<std::string>

@@ -22,6 +22,11 @@ struct RouteOptions {
     // The handler never blocks (no database, no disk beyond the page cache): it may run on the
     // I/O thread when the server's inline predicate agrees.
     bool run_inline = false;
+    // Expensive work: the bulkhead (bulkhead.hpp) the request runs on instead of the general
+    // workers ("" = general). pool_for, when set, decides per request (one route serving many
+    // CKAN actions) and wins over pool.
+    std::string pool;
+    std::function<std::string(const Request&)> pool_for;
 };
 
 struct Route {
@@ -47,6 +52,9 @@ class Router {
     void Post(std::string pattern, Handler h, RouteOptions o = {}) {
         Add("POST", std::move(pattern), std::move(h), std::move(o));
     }
+    // Puts the routes `which` selects on the bulkhead `pool` (for routes registered by
+    // modules that do not know which of their work is expensive, e.g. printed forms).
+    void AssignPool(const std::function<bool(const Route&)>& which, const std::string& pool);
     // GET routes also answer HEAD.
     RouteMatch Match(const std::string& method, const std::string& path) const;
     // Every registered route, in registration order (`govhub routes`, the abuse tests).

@@ -221,6 +221,8 @@ struct Server::Impl {
     ErrorRenderer renderer;
     ResponseDecorator decorator;
     InlinePredicate inline_ok;
+    // Declared before the io_contexts so it outlives the sessions they hold (slots).
+    Bulkheads bulkheads{cfg.bulkhead};
 
     // One io_context per I/O thread (each connection lives on one thread, no strands or
     // cross-thread wake-ups); the first also runs the acceptor, signals and timers.
@@ -450,10 +452,72 @@ class Session : public std::enable_shared_from_this<Session> {
             server_.inline_ok(*req_))
             return Write(std::make_shared<Response>(server_.Handle(*req_)));
         auto self = shared_from_this();
+        if (std::string pool = PoolOf(*req_); !pool.empty()) return RunOnBulkhead(pool);
         net::post(server_.workers, [self] {
             auto res = std::make_shared<Response>(self->server_.Handle(*self->req_));
             net::post(self->stream_.get_executor(), [self, res] { self->Write(res); });
         });
+    }
+
+    static std::string PoolOf(const Request& req) {
+        if (!req.route) return {};
+        const RouteOptions& o = req.route->options;
+        if (o.pool_for) {
+            try {
+                return o.pool_for(req);
+            } catch (...) {
+                return o.pool;  // e.g. a malformed query string: the handler will say so
+            }
+        }
+        return o.pool;
+    }
+
+    // Expensive work runs on its pool, one request per client, within the pool's capacity;
+    // the slot is held until the response is written (see bulkhead.hpp).
+    void RunOnBulkhead(const std::string& name) {
+        Bulkhead& pool = server_.bulkheads.Get(name);
+        std::string client = BulkheadClient(*req_);
+        Bulkhead::Admission why;
+        slot_ = pool.Admit(client, why);
+        if (!slot_) {
+            bool busy = why == Bulkhead::Admission::kClientBusy;
+            core::LogWarn("http.bulkhead", busy ? "client busy" : "pool full",
+                          "\"pool\":\"" + name + "\",\"request_id\":\"" + req_->request_id +
+                              "\"");
+            HttpError e = busy ? HttpError(429, "busy", "error.busy")
+                               : HttpError(503, "overloaded", "error.overloaded");
+            e.headers.emplace_back("Retry-After",
+                                   std::to_string(pool.config().retry_after_seconds));
+            auto res = std::make_shared<Response>(server_.RenderError(*req_, e));
+            if (server_.decorator) server_.decorator(*req_, *res);
+            return Write(res);
+        }
+        auto self = shared_from_this();
+        pool.Run([self] {
+            std::shared_ptr<Response> res;
+            if (self->slot_->Expired()) {
+                HttpError e(503, "overloaded", "error.overloaded");
+                e.headers.emplace_back(
+                    "Retry-After",
+                    std::to_string(self->slot_->pool().config().retry_after_seconds));
+                res = std::make_shared<Response>(self->server_.RenderError(*self->req_, e));
+                if (self->server_.decorator) self->server_.decorator(*self->req_, *res);
+            } else {
+                res = std::make_shared<Response>(self->server_.Handle(*self->req_));
+            }
+            // Free before the client can read the answer (and ask again); a stream keeps it.
+            if (!res->producer) self->slot_.reset();
+            net::post(self->stream_.get_executor(), [self, res] { self->Write(res); });
+        });
+    }
+
+    // Who counts as one client: the API token it presents (a wrong one is refused at once by
+    // the authentication middleware), else its address.
+    static std::string BulkheadClient(const Request& req) {
+        std::string_view token = req.Header("Authorization");
+        if (token.empty()) token = req.Header("X-CKAN-API-Key");
+        if (!token.empty()) return "token:" + core::Sha256Hex(token);
+        return "ip:" + req.client_ip;
     }
 
     // A request refused before its handler ran: answered and the connection closed, since
@@ -532,13 +596,17 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     // Streams a producer's body: each chunk is made on a worker thread, written on the strand.
+    // A bulkhead's stream is produced on its pool and cut off at its deadline.
     void Pump() {
         auto self = shared_from_this();
-        net::post(server_.workers, [self] {
+        auto produce = [self] {
             auto chunk = std::make_shared<std::string>();
             bool more = false, failed = false;
             try {
+                if (self->slot_ && self->slot_->Expired())
+                    throw std::runtime_error("the bulkhead's deadline passed; stream cut off");
                 more = self->res_->producer(*chunk);
+                if (!more) self->slot_.reset();  // before the last chunk is written
             } catch (const std::exception& e) {
                 failed = true;
                 core::LogError("http.stream", e.what(),
@@ -548,7 +616,11 @@ class Session : public std::enable_shared_from_this<Session> {
                 if (failed) return self->Close();  // the client sees a truncated body
                 self->WriteChunk(chunk, more);
             });
-        });
+        };
+        if (slot_)
+            slot_->pool().Run(std::move(produce));
+        else
+            net::post(server_.workers, std::move(produce));
     }
 
     void WriteChunk(std::shared_ptr<std::string> chunk, bool more) {
@@ -579,6 +651,7 @@ class Session : public std::enable_shared_from_this<Session> {
     void Finished() {
         if (server_.cfg.access_log) AccessLog();
         res_.reset();
+        slot_.reset();
         if (!keep_alive_) return Close();
         ReadHeader();
     }
@@ -613,6 +686,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::unique_ptr<BodySink> sink_;
     std::shared_ptr<Request> req_;
     std::shared_ptr<Response> res_;
+    std::shared_ptr<BulkheadSlot> slot_;  // while a bulkhead's request is being answered
     net::steady_timer header_timer_;
     bool header_timed_out_ = false;
     std::string out_;
@@ -731,6 +805,7 @@ Server::Server(ServerConfig config, const Router& router)
 
 Server::~Server() {
     impl_->workers.join();
+    impl_->bulkheads.Stop();
 }
 
 void Server::Use(Middleware m) {
@@ -783,6 +858,7 @@ void Server::Run() {
     I.ioc.run();
     for (auto& t : threads) t.join();
     I.workers.join();
+    I.bulkheads.Stop();
     core::LogInfo("http.shutdown", "stopped");
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "http/bulkhead.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "http/router.hpp"
@@ -29,6 +30,7 @@ struct ServerConfig {
     bool trust_proxy = false;            // honour X-Forwarded-For / X-Forwarded-Proto
     bool assume_tls = false;             // the public site is https (cookies get Secure)
     bool access_log = true;
+    BulkheadConfig bulkhead;  // each named pool of RouteOptions::pool
 };
 
 // Wraps the next stage; a middleware may answer itself, change the request, or decorate the

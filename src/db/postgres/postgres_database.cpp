@@ -423,43 +423,71 @@ SandboxResult PostgresDatabase::QuerySandboxed(const std::string& sql,
             if (f != "generate_series" && f != "unnest")
                 throw fail("the function " + f + "() is not allowed as a table");
     }
-    ResultPtr r =
-        exec("SELECT * FROM (" + sql + "\n) AS _q LIMIT " + std::to_string(policy.max_rows + 1));
-    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
-        const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
-        if (state && std::string(state) == "57014")
-            throw fail("the query ran longer than " + std::to_string(policy.timeout_ms / 1000) +
-                       " s and was stopped");
-        if (state && std::string(state) == "42501")
-            throw fail("not allowed: " + PrimaryMessage(r.get(), pg));
-        throw fail(PrimaryMessage(r.get(), pg));
-    }
+    // Row by row, so a result of huge values (repeat('x', 1e8) FROM generate_series(1, 30))
+    // is cut at max_bytes instead of being held whole in memory.
+    std::string query =
+        "SELECT * FROM (" + sql + "\n) AS _q LIMIT " + std::to_string(policy.max_rows + 1);
+    if (!PQsendQueryParams(pg, query.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0))
+        throw fail(PQerrorMessage(pg));
+    PQsetSingleRowMode(pg);
     SandboxResult out;
-    int n = PQntuples(r.get()), m = PQnfields(r.get());
-    for (int j = 0; j < m; ++j) {
-        out.columns.emplace_back(PQfname(r.get(), j));
-        Oid oid = PQftype(r.get(), j);
-        out.types.push_back(oid == 20 || oid == 21 || oid == 23       ? "int"
-                            : oid == 700 || oid == 701 || oid == 1700 ? "numeric"
-                            : oid == 16                               ? "bool"
-                            : oid == 1082                             ? "date"
-                            : oid == 1114                             ? "timestamp"
-                                                                      : "text");
-    }
-    for (int i = 0; i < n; ++i) {
-        if (i >= policy.max_rows) {
+    std::string error;
+    bool described = false, cancelled = false;
+    int64_t bytes = 0;
+    for (;;) {
+        ResultPtr r(PQgetResult(pg));
+        if (!r) break;
+        auto status = PQresultStatus(r.get());
+        if (status != PGRES_SINGLE_TUPLE && status != PGRES_TUPLES_OK) {
+            if (cancelled || !error.empty()) continue;  // drained after a cut
+            const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+            if (state && std::string(state) == "57014")
+                error = "the query ran longer than " + std::to_string(policy.timeout_ms / 1000) +
+                        " s and was stopped";
+            else if (state && std::string(state) == "42501")
+                error = "not allowed: " + PrimaryMessage(r.get(), pg);
+            else
+                error = PrimaryMessage(r.get(), pg);
+            continue;
+        }
+        int m = PQnfields(r.get());
+        if (!described) {
+            described = true;
+            for (int j = 0; j < m; ++j) {
+                out.columns.emplace_back(PQfname(r.get(), j));
+                Oid oid = PQftype(r.get(), j);
+                out.types.push_back(oid == 20 || oid == 21 || oid == 23       ? "int"
+                                    : oid == 700 || oid == 701 || oid == 1700 ? "numeric"
+                                    : oid == 16                               ? "bool"
+                                    : oid == 1082                             ? "date"
+                                    : oid == 1114                             ? "timestamp"
+                                                                              : "text");
+            }
+        }
+        if (status != PGRES_SINGLE_TUPLE || cancelled) continue;
+        if (static_cast<int64_t>(out.rows.size()) >= policy.max_rows || bytes >= policy.max_bytes) {
             out.truncated = true;
-            break;
+            cancelled = true;
+            if (PGcancel* c = PQgetCancel(pg)) {
+                char why[256];
+                PQcancel(c, why, sizeof why);
+                PQfreeCancel(c);
+            }
+            continue;
         }
         std::vector<std::optional<std::string>> cells;
-        for (int j = 0; j < m; ++j)
-            cells.emplace_back(PQgetisnull(r.get(), i, j)
-                                   ? std::nullopt
-                                   : std::optional<std::string>(std::string(
-                                         PQgetvalue(r.get(), i, j),
-                                         static_cast<size_t>(PQgetlength(r.get(), i, j)))));
+        for (int j = 0; j < m; ++j) {
+            if (PQgetisnull(r.get(), 0, j)) {
+                cells.emplace_back(std::nullopt);
+                continue;
+            }
+            auto len = static_cast<size_t>(PQgetlength(r.get(), 0, j));
+            bytes += static_cast<int64_t>(len);
+            cells.emplace_back(std::string(PQgetvalue(r.get(), 0, j), len));
+        }
         out.rows.emplace_back(std::move(cells));
     }
+    if (!error.empty()) throw fail(error);
     ResultPtr(PQexec(pg, "ROLLBACK"));
     return out;
 }

@@ -28,6 +28,10 @@ struct ActionOptions {
     bool run_inline = false;
     // Accepts multipart/form-data with files, streamed to disk (resource_create's "upload").
     bool upload = false;
+    // Expensive: the bulkhead it runs on (http::RouteOptions::pool); pool_for decides per
+    // request and wins.
+    std::string pool;
+    std::function<std::string(const http::Request&)> pool_for;
 };
 
 // The CKAN API version govhub follows (status_show's ckan_version).

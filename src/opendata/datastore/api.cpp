@@ -121,17 +121,32 @@ http::Response Dump(DatastoreService& ds, http::Request& req) {
     return r;
 }
 
+// A full-text search (q) scans the table's index and ranks what it finds: a bulkhead's work.
+// Decided before the body is parsed, so any "q" key in a JSON body counts.
+bool SearchIsHeavy(const http::Request& req) {
+    if (req.method == "POST" && req.body.find("\"q\"") != std::string::npos) return true;
+    return !req.Query("q").empty();
+}
+
 }  // namespace
 
 void RegisterApi(http::Router& router, ckan_api::ActionRegistry& a, DatastoreService& ds) {
     const ActionOptions read{.side_effect_free = true};
     const ActionOptions write{.body_limit = 64 << 20};
+    // Bulkheads (http/bulkhead.hpp): the SQL sandbox, full-text searches and dumps run on
+    // pools of their own, so they never hold the workers cheap requests need.
+    ActionOptions search = read;
+    search.pool_for = [](const http::Request& req) -> std::string {
+        return SearchIsHeavy(req) ? "datastore_search" : "";
+    };
+    ActionOptions sql = read;
+    sql.pool = "datastore_sql";
     a.Add(
         "datastore_search", [&ds](ActionContext& ctx) { return ds.Search(User(ctx), ctx.params); },
-        read);
+        search);
     a.Add(
         "datastore_search_sql",
-        [&ds](ActionContext& ctx) { return ds.SearchSql(User(ctx), ctx.params); }, read);
+        [&ds](ActionContext& ctx) { return ds.SearchSql(User(ctx), ctx.params); }, sql);
     a.Add(
         "datastore_info", [&ds](ActionContext& ctx) { return ds.Info(User(ctx), ctx.params); },
         read);
@@ -159,8 +174,8 @@ void RegisterApi(http::Router& router, ckan_api::ActionRegistry& a, DatastoreSer
         r.headers.Set("Content-Type", "application/geo+json");
         return r;
     });
-    router.Get("/datastore/dump/{resource_id}",
-               [&ds](http::Request& req) { return Dump(ds, req); });
+    router.Get("/datastore/dump/{resource_id}", [&ds](http::Request& req) { return Dump(ds, req); },
+               {.pool = "datastore_dump"});
 }
 
 }  // namespace govhub::datastore

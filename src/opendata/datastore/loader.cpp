@@ -84,12 +84,13 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
     std::vector<std::string> first;
     bool have_first = false;
     std::vector<TypeTracker> trackers;
-    int64_t records = 0, ragged = 0;
+    int64_t records = 0, ragged = 0, bytes = 0;
     size_t width = 0;
     const size_t max_fields = store::MaxFields(datastore.engine());
     source.Rewind();
     for (bool more = true; more;) {
         more = source.Step([&](std::vector<std::string>& f) {
+            for (const auto& v : f) bytes += static_cast<int64_t>(v.size());
             if (!have_first) {
                 first = f;
                 have_first = true;
@@ -105,6 +106,15 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
         });
         progress(0,
                  core::Message("datastore.load.progress_reading", {{"rows", Thousands(records)}}));
+        // Checked as the file is read, so a bomb is stopped early; nothing is written yet,
+        // so the previous table stays.
+        if (records > hooks.max_rows)
+            throw SourceError(core::Message("datastore.load.too_many_rows",
+                                            {{"max", Thousands(hooks.max_rows)}}));
+        if (bytes > hooks.max_bytes)
+            throw SourceError(core::Message(
+                "datastore.load.too_much_data",
+                {{"mib", Thousands(hooks.max_bytes >> 20)}, {"rows", Thousands(records)}}));
     }
     for (const auto& n : source.Notes()) log(n, "warning");
     if (!have_first) throw SourceError(core::Message("datastore.load.no_rows"));

@@ -19,6 +19,10 @@ struct LoadHooks {
     std::function<void(const std::string& message, const std::string& level)> log;
     // Throws to stop (a cancelled job); called between pieces of the file.
     std::function<void()> check_cancelled;
+    // A file that decompresses to more than this (the bytes of its values) or holds more rows
+    // is refused before anything is written: a 400 KB workbook can hold millions of rows.
+    int64_t max_bytes = int64_t{2} << 30;
+    int64_t max_rows = 50'000'000;
 };
 
 struct LoadResult {

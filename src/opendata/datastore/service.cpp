@@ -1,6 +1,7 @@
 #include "opendata/datastore/service.hpp"
 #include "core/i18n.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <map>
@@ -160,10 +161,31 @@ Json FieldDicts(const TableInfo& t, bool with_id) {
     return fields;
 }
 
+// Bounds on what one query may ask for (docs/security.md).
+constexpr int kMaxFilterDepth = 8;
+constexpr size_t kMaxFilterKeys = 100;
+constexpr size_t kMaxSortKeys = 10;
+constexpr size_t kMaxFields = 1000;
+
+// Whether `j` nests more than `limit` levels (a scalar is 0, {} or [] is 1); stops looking
+// (and recursing) past the limit.
+bool DeeperThan(const Json& j, int limit) {
+    if (!j.is_structured()) return false;
+    if (limit <= 0) return true;
+    for (const auto& e : j)
+        if (DeeperThan(e, limit - 1)) return true;
+    return false;
+}
+
 std::vector<Filter> ParseFilters(const TableInfo& t, const Json& filters) {
     std::vector<Filter> out;
     if (filters.is_null()) return out;
     if (!filters.is_object()) throw Invalid("filters", "must be an object of field: value");
+    if (DeeperThan(filters, kMaxFilterDepth))
+        throw Invalid("filters",
+                      "nests deeper than " + std::to_string(kMaxFilterDepth) + " levels");
+    if (filters.size() > kMaxFilterKeys)
+        throw Invalid("filters", "has more than " + std::to_string(kMaxFilterKeys) + " keys");
     for (auto it = filters.begin(); it != filters.end(); ++it) {
         if (it.key() == "$or" || it.key() == "$and")
             throw Invalid("filters", it.key() + " is not supported: give field: value pairs");
@@ -266,8 +288,11 @@ Json DatastoreService::Load(const std::string& id, const std::string& sheet,
     std::string format =
         src->resource.format.empty() ? ext.substr(ext.empty() ? 0 : 1) : src->resource.format;
     auto source = OpenTable(path, format, sheet);
+    LoadHooks capped = hooks;
+    capped.max_bytes = config_.max_load_bytes;
+    capped.max_rows = config_.max_load_rows;
     LoadResult r =
-        LoadTable(db_, id, *source, dictionary ? dictionary->fields : std::vector<Field>{}, hooks);
+        LoadTable(db_, id, *source, dictionary ? dictionary->fields : std::vector<Field>{}, capped);
     Json result = {{"rows", r.rows}, {"fields", r.fields.size()}};
     if (auto sheets = source->Sheets(); !sheets.empty()) result["sheets"] = sheets;
     if (r.bounds) {
@@ -358,6 +383,8 @@ SearchQuery DatastoreService::ParseQuery(const TableInfo& t, const Json& params,
     } else if (!fields.is_null()) {
         throw Invalid("fields", "must be a list of field ids");
     }
+    if (names.size() > kMaxFields)
+        throw Invalid("fields", "has more than " + std::to_string(kMaxFields) + " field ids");
     for (const auto& n : names) {
         size_t i = FieldIndex(t, n);
         if (i == SIZE_MAX - 1) throw Invalid("fields", "field \"" + n + "\" not in the table");
@@ -365,7 +392,12 @@ SearchQuery DatastoreService::ParseQuery(const TableInfo& t, const Json& params,
     }
     q.distinct = Flag(params, "distinct", false);
     std::string sort = Text(params, "sort");
-    for (auto& part : core::Split(sort, ',')) {
+    auto sort_parts = core::Split(sort, ',');
+    if (std::count_if(sort_parts.begin(), sort_parts.end(), [](const std::string& p) {
+            return !core::Trim(p).empty();
+        }) > static_cast<std::ptrdiff_t>(kMaxSortKeys))
+        throw Invalid("sort", "has more than " + std::to_string(kMaxSortKeys) + " keys");
+    for (auto& part : sort_parts) {
         std::string s = core::Trim(part);
         if (s.empty()) continue;
         bool desc = false;
@@ -773,7 +805,9 @@ Json DatastoreService::SearchSql(const accounts::Principal* p, const Json& param
            (sql.back() == ';' || std::isspace(static_cast<unsigned char>(sql.back()))))
         sql.pop_back();
     if (sql.empty()) throw Invalid("sql", "Missing value");
-    if (sql.size() > 64 * 1024) throw Invalid("sql", "is longer than 64 KiB");
+    if (sql.size() > db::kSandboxMaxSqlBytes)
+        throw Invalid("sql",
+                      "is longer than " + std::to_string(db::kSandboxMaxSqlBytes / 1024) + " KB");
     if (sql.find('\0') != std::string::npos) throw Invalid("sql", "holds a NUL character");
     // Each table the statement reads: a loaded table of a resource the caller may read.
     std::map<std::string, bool> decided;

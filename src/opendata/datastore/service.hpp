@@ -26,6 +26,8 @@ struct DatastoreConfig {
     uint64_t max_fetch_bytes = 1ull << 30;
     bool allow_private_urls = false;  // tests fetch from 127.0.0.1
     int sql_timeout_ms = 10000;
+    int64_t max_load_bytes = int64_t{2} << 30;  // LoadHooks::max_bytes
+    int64_t max_load_rows = 50'000'000;         // LoadHooks::max_rows
 };
 
 // A dump in progress (/datastore/dump): the table, the query, the columns, and where the

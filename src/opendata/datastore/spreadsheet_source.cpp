@@ -25,6 +25,8 @@ namespace govhub::datastore {
 namespace {
 
 constexpr uint64_t kMaxSharedStringBytes = 128ull << 20;
+// Elements inside elements: a sheet needs about five.
+constexpr int kMaxXmlDepth = 256;
 
 uint64_t FileSize(const std::string& path) {
     struct stat st {};
@@ -97,10 +99,14 @@ class Xml {
             p_,
             [](void* self, const XML_Char* n, const XML_Char** a) {
                 auto* x = static_cast<Xml*>(self);
+                if (++x->depth_ > kMaxXmlDepth)
+                    return x->Stop(core::Message("datastore.load.xml_too_deep",
+                                                 {{"limit", std::to_string(kMaxXmlDepth)}}));
                 if (x->start) x->start(n, a);
             },
             [](void* self, const XML_Char* n) {
                 auto* x = static_cast<Xml*>(self);
+                --x->depth_;
                 if (x->end) x->end(n);
             });
         XML_SetCharacterDataHandler(p_, [](void* self, const XML_Char* s, int len) {
@@ -109,10 +115,23 @@ class Xml {
         });
         // Entities are expat's own: no external entities, no network.
         XML_SetParamEntityParsing(p_, XML_PARAM_ENTITY_PARSING_NEVER);
+        // No document type at all: workbooks have none, and its entities are how a few bytes
+        // expand to gigabytes ("billion laughs").
+        XML_SetStartDoctypeDeclHandler(
+            p_, [](void* self, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+                static_cast<Xml*>(self)->Stop(core::Message("datastore.load.xml_doctype"));
+            });
+        XML_SetEntityDeclHandler(
+            p_, [](void* self, const XML_Char*, int, const XML_Char*, int, const XML_Char*,
+                   const XML_Char*, const XML_Char*, const XML_Char*) {
+                static_cast<Xml*>(self)->Stop(core::Message("datastore.load.xml_doctype"));
+            });
     }
     ~Xml() { XML_ParserFree(p_); }
     void Feed(std::string_view s, bool final) {
-        if (XML_Parse(p_, s.data(), static_cast<int>(s.size()), final) == XML_STATUS_ERROR)
+        auto status = XML_Parse(p_, s.data(), static_cast<int>(s.size()), final);
+        if (!stopped_why_.empty()) throw SourceError(stopped_why_);
+        if (status == XML_STATUS_ERROR)
             throw SourceError(
                 core::Message("datastore.load.bad_xml",
                               {{"why", XML_ErrorString(XML_GetErrorCode(p_))},
@@ -125,7 +144,15 @@ class Xml {
     }
 
   private:
+    // Ends the parse from inside a callback (C frames: no exceptions through them).
+    void Stop(std::string why) {
+        if (stopped_why_.empty()) stopped_why_ = std::move(why);
+        XML_StopParser(p_, XML_FALSE);
+    }
+
     XML_Parser p_;
+    int depth_ = 0;
+    std::string stopped_why_;
 };
 
 // Streams a whole entry through `xml`.

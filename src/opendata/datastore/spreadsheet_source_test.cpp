@@ -186,5 +186,65 @@ TEST(Spreadsheets, AZipBombAndDamagedFilesAreRefused) {
     std::filesystem::remove_all(Dir());
 }
 
+// content.xml of a one-sheet ODS whose one cell holds `text`, inside `depth` levels of elements
+// in all.
+std::string OdsWithDepth(int depth, const std::string& prolog = "",
+                         const std::string& text = "ค่า") {
+    std::string open, close;
+    for (int i = 7; i < depth; ++i) {
+        open += "<text:span>";
+        close += "</text:span>";
+    }
+    return prolog +
+           "<office:document-content "
+           "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+           "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
+           "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body>"
+           "<office:spreadsheet><table:table table:name=\"s\"><table:table-row>"
+           "<table:table-cell office:value-type=\"string\"><text:p>" +
+           open + text + close +
+           "</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet>"
+           "</office:body></office:document-content>";
+}
+
+std::string ReadOds(const std::string& name, const std::string& content) {
+    std::string path = (Dir() / name).string();
+    Zip(path,
+        {{"mimetype", "application/vnd.oasis.opendocument.spreadsheet"}, {"content.xml", content}});
+    try {
+        auto s = OpenTable(path, "ods", "");
+        All(*s);
+        return "";
+    } catch (const SourceError& e) {
+        return core::English(e.what());
+    }
+}
+
+TEST(Spreadsheets, XmlNestsAtMost256Levels) {
+    EXPECT_EQ(ReadOds("deep-256.ods", OdsWithDepth(256)), "");
+    EXPECT_NE(ReadOds("deep-257.ods", OdsWithDepth(257)).find("deeper than 256"),
+              std::string::npos);
+    // Far deeper still stops at the bound, without recursion.
+    EXPECT_NE(ReadOds("deep-100k.ods", OdsWithDepth(100000)).find("deeper than 256"),
+              std::string::npos);
+}
+
+TEST(Spreadsheets, XmlEntitiesAreNeverExpanded) {
+    // "Billion laughs": ten entities of ten references each would expand to 10^10 bytes.
+    std::string dtd =
+        "<?xml version=\"1.0\"?><!DOCTYPE office:document-content [<!ENTITY l0 \"ha\">";
+    for (int i = 1; i < 10; ++i) {
+        dtd += "<!ENTITY l" + std::to_string(i) + " \"";
+        for (int j = 0; j < 10; ++j) dtd += "&l" + std::to_string(i - 1) + ";";
+        dtd += "\">";
+    }
+    dtd += "]>";
+    std::string why = ReadOds("laughs.ods", OdsWithDepth(8, dtd, "&l9;"));
+    EXPECT_NE(why.find("document type"), std::string::npos) << why;
+    // Even a harmless internal entity is refused: workbooks declare none.
+    why = ReadOds("entity.ods", OdsWithDepth(8, "<!DOCTYPE x [<!ENTITY e \"ค่า\">]>", "&e;"));
+    EXPECT_NE(why.find("document type"), std::string::npos) << why;
+}
+
 }  // namespace
 }  // namespace govhub::datastore

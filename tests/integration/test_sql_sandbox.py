@@ -1,0 +1,92 @@
+"""datastore_search_sql cannot run one statement past its deadline (issue 12, finding 3), on both
+engines: the finding's own queries end with a clear error. On SQLite the statement runs in a
+child process that is killed at the deadline (a long function call never reaches SQLite's
+progress handler); on PostgreSQL statement_timeout cancels it. The shared server's deadline is
+1.5 s (conftest.py). The SQL text is at most 10 KB."""
+import pytest
+
+from test_catalog_api import call, ok, world  # noqa: F401  (fixture)
+from test_datastore import sql, table  # noqa: F401  (fixture)
+from govhub_harness import Browser
+
+
+def refused(r):
+    assert r.status == 409, r.text[:300]
+    body = r.json()
+    assert body["success"] is False and body["error"]["__type"] == "Validation Error", body
+    return " ".join(body["error"].get("query", []) + body["error"].get("sql", []))
+
+
+# The finding's queries: every one ends with an error, never a call that runs on.
+FINDING_3 = [
+    # One instr() over two long strings: quadratic in a single VM step.
+    "SELECT instr(printf('%.*c',30000000,'a'), printf('%.*c',30000,'a')||'b')",
+    # Within the value-length limit, still quadratic: killed at the deadline.
+    "SELECT instr(printf('%.*c',8000000,'a'), printf('%.*c',4000000,'a')||'b')",
+    # printf's repeat loop runs a billion times per call.
+    "SELECT printf('%.*c',1000000000,'x'), printf('%.*c',1000000000,'x'), printf('%.*c',1000000000,'x')",
+    # trim() with a long set of characters: quadratic too.
+    "SELECT length(trim(printf('%.*c',4000000,'a'), printf('%.*c',4000000,'b')||'a'))",
+]
+
+
+@pytest.mark.parametrize("statement", FINDING_3)
+def test_a_long_function_call_ends(server, table, statement):
+    # A clear error, or a bounded answer (SQLite's printf() gives NULL past the 16 MB value
+    # limit, so the first query answers null at once).
+    r = sql(server, statement)
+    if r.status == 200:
+        assert r.json()["result"]["records"] == [{k: None for k in r.json()["result"]["records"][0]}]
+    else:
+        assert refused(r), "no reason given"
+
+
+def test_the_deadline_stops_a_quadratic_call_on_sqlite(server, table):
+    import os
+    if os.environ.get("GOVHUB_TEST_ENGINE", "sqlite") != "sqlite":
+        pytest.skip("SQLite's sandbox; PostgreSQL has no instr()")
+    why = refused(sql(server, FINDING_3[1]))
+    assert "longer than" in why, why
+    why = refused(sql(server, FINDING_3[2]))
+    assert "longer than" in why or "too big" in why, why
+
+
+def test_postgresql_functions_are_bounded_by_statement_timeout(server, table):
+    import os
+    if os.environ.get("GOVHUB_TEST_ENGINE", "sqlite") != "postgres":
+        pytest.skip("PostgreSQL's sandbox")
+    assert "longer than" in refused(sql(server, "SELECT pg_sleep(30)"))
+    # Huge values are cut at the byte cap (or stopped), never held whole in memory.
+    r = sql(server, "SELECT repeat('x', 100000000) AS x FROM generate_series(1, 40)")
+    if r.status == 200:
+        assert r.json()["result"].get("records_truncated") is True
+    else:
+        refused(r)
+
+
+def test_ordinary_functions_still_work(server, table):
+    t = table["id"]
+    r = ok(sql(server, 'SELECT "อำเภอ" FROM "%s" WHERE "อำเภอ" LIKE \'%%ม%%\' ORDER BY "_id"' % t))
+    assert [x["อำเภอ"] for x in r["records"]] == ["เมืองเชียงใหม่", "แม่ริม"]
+    r = ok(sql(server, "SELECT upper('abc') AS u, replace('a-b', '-', '+') AS r, length('สวัสดี') AS n"))
+    assert r["records"] == [{"u": "ABC", "r": "a+b", "n": 6}]
+
+
+def test_blob_makers_are_refused(server, table):
+    import os
+    if os.environ.get("GOVHUB_TEST_ENGINE", "sqlite") != "sqlite":
+        pytest.skip("SQLite's function list")
+    for statement in ("SELECT zeroblob(1000000000)", "SELECT randomblob(1000000000)"):
+        assert "not allowed" in refused(sql(server, statement)), statement
+
+
+def test_sql_text_is_at_most_10_kb(server, table):
+    head = "SELECT '"
+    at_limit = head + "x" * (10 * 1024 - len(head) - 1) + "'"
+    assert len(at_limit.encode()) == 10 * 1024
+    r = Browser(server).post_json("/api/3/action/datastore_search_sql", {"sql": at_limit})
+    assert r.status == 200, r.text[:300]
+    over = head + "x" * (10 * 1024 - len(head)) + "'"
+    r = Browser(server).post_json("/api/3/action/datastore_search_sql", {"sql": over})
+    assert r.status == 409, r.text[:300]
+    assert "10 KB" in " ".join(r.json()["error"]["sql"])

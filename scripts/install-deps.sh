@@ -13,6 +13,8 @@ DEBIAN_PACKAGES=(
   libuchardet-dev libarchive-dev libexpat1-dev libfreexl-dev libgdal-dev libxlsxwriter-dev
   # documents: PDFs with Thai shaping, QR codes
   libpango1.0-dev libcairo2-dev libqrencode-dev
+  # Markdown descriptions
+  libcmark-gfm-dev libcmark-gfm-extensions-dev
   # runtime and test peers
   fonts-thai-tlwg python3 python3-pytest python3-aiosmtpd chromium nginx-light wrk curl
   libspreadsheet-writeexcel-perl python3-openpyxl poppler-utils

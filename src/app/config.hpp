@@ -43,6 +43,9 @@ struct Config {
     int header_limit_kib = 16;
     int form_memory_kib = 1024;  // multipart fields held in memory per request
     int max_upload_mib = 1024;   // one resource file
+    // Bounds of every JSON input from outside (core/json_reader.hpp; issue #12).
+    size_t json_max_depth = 64;
+    size_t json_max_elements = 1'000'000;
     std::string smtp_url;
     std::string mail_from = "govhub <no-reply@localhost>";
     http::RateLimitConfig rate_limits;

@@ -6,6 +6,7 @@
 #include "app/app.hpp"
 #include "app/version.hpp"
 #include "core/crash.hpp"
+#include "core/json_reader.hpp"
 #include "core/log.hpp"
 
 #include "db/sqlite/sandbox.hpp"
@@ -199,6 +200,19 @@ int main(int argc, char** argv) {
                    "ckan.auth.public_user_details); off: they get an authorization error")
         ->envname("GOVHUB_PUBLIC_USER_DETAILS");
 
+    serve
+        ->add_option("--json-max-depth", cfg.json_max_depth,
+                     "arrays/objects nested in one JSON request body or parameter (400 beyond)")
+        ->check(CLI::Range(1, 10000))
+        ->envname("GOVHUB_JSON_MAX_DEPTH")
+        ->capture_default_str();
+    serve
+        ->add_option("--json-max-elements", cfg.json_max_elements,
+                     "values in one JSON request body or parameter (400 beyond)")
+        ->check(CLI::PositiveNumber)
+        ->envname("GOVHUB_JSON_MAX_ELEMENTS")
+        ->capture_default_str();
+
     CLI::App* migrate = cli.add_subcommand("migrate", "apply database migrations");
 
     CLI::App* routes = cli.add_subcommand(
@@ -249,6 +263,9 @@ int main(int argc, char** argv) {
         cfg.site_url = "http://localhost:" + std::to_string(cfg.port);
     while (!cfg.site_url.empty() && cfg.site_url.back() == '/') cfg.site_url.pop_back();
 
+    // Every JSON reader of outside input uses these (core/json_reader.hpp).
+    govhub::core::SetDefaultJsonLimits(
+        {.max_depth = cfg.json_max_depth, .max_elements = cfg.json_max_elements});
     try {
         App app(cfg);
         if (serve->parsed()) return app.Serve();

@@ -5,8 +5,15 @@
 namespace govhub::http {
 
 std::string CookieValue(std::string_view header, std::string_view name) {
-    for (const auto& pair : core::Split(header, ';')) {
-        std::string p = core::Trim(pair);
+    // Only the first kMaxCookies pairs are read; the rest are ignored rather than refused, since
+    // a browser sends every cookie of the domain and a 400 would lock the person out of the site
+    // until they cleared them (issue #12).
+    size_t start = 0;
+    for (size_t n = 0; n < kMaxCookies && start <= header.size(); ++n) {
+        size_t end = header.find(';', start);
+        if (end == std::string_view::npos) end = header.size();
+        std::string p = core::Trim(header.substr(start, end - start));
+        start = end + 1;
         size_t eq = p.find('=');
         if (eq == std::string::npos) continue;
         if (std::string_view(p).substr(0, eq) == name) {

@@ -1,4 +1,6 @@
 #pragma once
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,7 +14,10 @@ struct CookieOptions {
     std::string same_site = "Lax";
 };
 
-// Value of cookie `name` in a Cookie header, or empty.
+// Cookies read from one Cookie header (issue #12); later ones are ignored.
+inline constexpr size_t kMaxCookies = 50;
+
+// Value of cookie `name` among the first kMaxCookies of a Cookie header, or empty.
 std::string CookieValue(std::string_view cookie_header, std::string_view name);
 // A Set-Cookie header value.
 std::string SetCookieValue(std::string_view name, std::string_view value,

@@ -43,10 +43,12 @@ std::string MultipartBoundary(std::string_view content_type) {
     return it->second;
 }
 
-MultipartParser::MultipartParser(std::string boundary, Callbacks callbacks, size_t max_header_bytes)
+MultipartParser::MultipartParser(std::string boundary, Callbacks callbacks, size_t max_header_bytes,
+                                 size_t max_parts)
     : delimiter_("\r\n--" + boundary),
       cb_(std::move(callbacks)),
-      max_header_bytes_(max_header_bytes) {
+      max_header_bytes_(max_header_bytes),
+      max_parts_(max_parts) {
     // The first boundary may start the body without a preceding CRLF.
     buf_ = "\r\n";
 }
@@ -94,7 +96,10 @@ bool MultipartParser::ParseHeaders(std::string_view block) {
     // Browsers on Windows may send a full path; keep the last component only.
     size_t slash = h.filename.find_last_of("/\\");
     if (slash != std::string::npos) h.filename = h.filename.substr(slash + 1);
+    // The caller sees the part first, so a caller with its own (smaller or equal) bound answers
+    // with its own message.
     if (cb_.on_part_begin && !cb_.on_part_begin(h)) return Fail("part rejected");
+    if (++parts_ > max_parts_) return Fail("more than " + std::to_string(max_parts_) + " parts");
     return true;
 }
 

@@ -15,6 +15,10 @@ struct PartHeaders {
     std::string content_type;
 };
 
+// Parts in one request (issue #12). The server's MultipartSink refuses the 1,001st part with a
+// 413 before the parser would; the parser's own bound keeps any other user of it safe too.
+inline constexpr size_t kMaxMultipartParts = 1000;
+
 class MultipartParser {
   public:
     struct Callbacks {
@@ -23,7 +27,8 @@ class MultipartParser {
         std::function<bool()> on_part_end;                      // false aborts
     };
 
-    MultipartParser(std::string boundary, Callbacks callbacks, size_t max_header_bytes = 16384);
+    MultipartParser(std::string boundary, Callbacks callbacks, size_t max_header_bytes = 16384,
+                    size_t max_parts = kMaxMultipartParts);
     // Returns false on a syntax error or when a callback aborted; error() says why.
     bool Feed(std::string_view data);
     // True when the closing boundary has been seen.
@@ -38,6 +43,8 @@ class MultipartParser {
     std::string delimiter_;  // "\r\n--" + boundary
     Callbacks cb_;
     size_t max_header_bytes_;
+    size_t max_parts_;
+    size_t parts_ = 0;  // parts begun so far
     State state_ = State::kPreamble;
     std::string buf_;
     std::string error_;

@@ -117,5 +117,22 @@ TEST(MultipartBoundary, FromContentType) {
     EXPECT_EQ(MultipartBoundary("multipart/form-data"), "");
 }
 
+TEST(MultipartParser, AtMost1000Parts) {
+    EXPECT_EQ(kMaxMultipartParts, 1000u);
+    auto body = [](size_t parts) {
+        std::string b;
+        for (size_t i = 0; i < parts; ++i)
+            b += "--x\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nv\r\n";
+        return b + "--x--\r\n";
+    };
+    std::mt19937 rng(12);
+    Result at = Parse("x", body(1000), rng, 4096);
+    EXPECT_TRUE(at.ok && at.done) << at.error;
+    EXPECT_EQ(at.parts.size(), 1000u);
+    Result past = Parse("x", body(1001), rng, 4096);
+    EXPECT_FALSE(past.ok);
+    EXPECT_EQ(past.error, "more than 1000 parts");
+}
+
 }  // namespace
 }  // namespace govhub::http

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "http/cookies.hpp"
 
@@ -23,14 +24,23 @@ bool TempFile::MoveTo(const std::string& dest) {
 
 Params ParseUrlEncoded(std::string_view s) {
     Params out;
-    if (s.empty()) return out;
-    for (const auto& pair : core::Split(s, '&')) {
+    size_t count = 0;
+    for (size_t start = 0; start < s.size();) {
+        size_t end = s.find('&', start);
+        if (end == std::string_view::npos) end = s.size();
+        std::string_view pair = s.substr(start, end - start);
+        start = end + 1;
         if (pair.empty()) continue;
+        // Bounded before any decoding (issue #12): a long query or form body is refused whole.
+        if (++count > kMaxParams)
+            throw HttpError(
+                400, "too_many_params",
+                core::Message("error.too_many_params", {{"limit", std::to_string(kMaxParams)}}));
         size_t eq = pair.find('=');
         std::string key, value;
-        bool ok = core::UrlDecode(std::string_view(pair).substr(0, eq), key, true);
-        if (ok && eq != std::string::npos)
-            ok = core::UrlDecode(std::string_view(pair).substr(eq + 1), value, true);
+        bool ok = core::UrlDecode(pair.substr(0, eq), key, true);
+        if (ok && eq != std::string_view::npos)
+            ok = core::UrlDecode(pair.substr(eq + 1), value, true);
         if (!ok) throw HttpError(400, "bad_request", "error.bad_encoding");
         if (!core::IsValidUtf8(key) || !core::IsValidUtf8(value) ||
             key.find('\0') != std::string::npos || value.find('\0') != std::string::npos)

@@ -82,8 +82,11 @@ struct Request {
     mutable std::optional<Params> form_cache_;
 };
 
+// Parameters in one query string or urlencoded form body (issue #12).
+inline constexpr size_t kMaxParams = 1000;
+
 // Parses application/x-www-form-urlencoded (and query strings). Throws HttpError 400 on a bad
-// escape or invalid UTF-8.
+// escape, invalid UTF-8 or more than kMaxParams parameters.
 Params ParseUrlEncoded(std::string_view s);
 
 }  // namespace govhub::http

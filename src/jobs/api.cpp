@@ -1,6 +1,7 @@
 // JSON endpoints for jobs: /api/jobs (list, enqueue), /api/jobs/{id} (show with log, cancel,
 // retry) and CKAN's job_list / job_show / job_cancel.
 #include "accounts/middleware.hpp"
+#include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "jobs/routes.hpp"
 
@@ -83,7 +84,8 @@ void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobSer
     router.Post("/api/jobs",
                 [&service, words](http::Request& req) {
                     const auto& p = RequireUser(req);
-                    Json body = Json::parse(req.body, nullptr, false);
+                    // Bounded (issue #12): a hostile body is refused while it is read.
+                    Json body = core::ParseJsonBoundedOrDiscarded(req.body);
                     if (body.is_discarded() || !body.is_object())
                         throw HttpError(400, "bad_json", "error.bad_json");
                     if (!body.contains("kind") || !body["kind"].is_string())

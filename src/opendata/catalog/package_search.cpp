@@ -10,7 +10,9 @@
 #include <unordered_set>
 
 #include "accounts/store.hpp"
+#include "core/i18n.hpp"
 #include "core/strings.hpp"
+#include "opendata/catalog/package_search.hpp"
 #include "opendata/catalog/search_snapshot.hpp"
 #include "opendata/catalog/service.hpp"
 #include "opendata/catalog/store.hpp"
@@ -26,6 +28,15 @@ const std::set<std::string> kFilterFields = {
 
 HttpError QueryError(const std::string& why) {
     return HttpError(400, "search_query", "Search Query Error: " + why);
+}
+
+// Bounds (package_search.hpp; issue #12 finding 1: 5,000 '(' overflowed the stack). The parser
+// and every walk over its tree recurse once per level, so the nesting bound is what keeps them
+// safe; the length and clause bounds keep one query's work small. Past a bound the answer is a
+// 400 (an error page on /dataset, not the inline message a typo gets).
+HttpError QueryLimitError(std::string_view key, size_t limit) {
+    return HttpError(400, "search_query_limit",
+                     core::Message(key, {{"limit", std::to_string(limit)}}));
 }
 
 // A parsed q/fq: Solr's syntax as CKAN clients send it. Words and phrases go to the full-text
@@ -46,6 +57,8 @@ class QueryParser {
   public:
     QueryParser(const std::string& text, bool allow_words)
         : text_(text), allow_words_(allow_words) {
+        if (core::Utf8Length(text_) > kMaxQueryChars)
+            throw QueryLimitError("catalog.search_query_too_long", kMaxQueryChars);
         Lex();
     }
 
@@ -129,9 +142,22 @@ class QueryParser {
         return n.children.size() == 1 ? std::move(n.children[0]) : n;
     }
 
+    // Counts one level of nesting for as long as it lives.
+    struct Nest {
+        explicit Nest(size_t& depth) : depth_(depth) {
+            if (++depth_ > kMaxQueryDepth)
+                throw QueryLimitError("catalog.search_query_too_deep", kMaxQueryDepth);
+        }
+        ~Nest() { --depth_; }
+        Nest(const Nest&) = delete;
+        Nest& operator=(const Nest&) = delete;
+        size_t& depth_;
+    };
+
     Node Unary() {
         if (pos_ >= tokens_.size()) throw QueryError("the query ends too early");
         if (Peek("NOT") || Peek("!")) {
+            Nest nest(depth_);
             ++pos_;
             Node n{Node::Kind::kNot};
             n.children.push_back(Unary());
@@ -139,6 +165,7 @@ class QueryParser {
         }
         Token& t = tokens_[pos_];
         if (!t.quoted && t.text.size() > 1 && t.text[0] == '-') {
+            Nest nest(depth_);
             t.text.erase(0, 1);
             Node n{Node::Kind::kNot};
             n.children.push_back(Unary());
@@ -146,6 +173,7 @@ class QueryParser {
         }
         if (!t.quoted && t.text.size() > 1 && t.text[0] == '+') t.text.erase(0, 1);
         if (Peek("(")) {
+            Nest nest(depth_);
             ++pos_;
             Node n = Or();
             if (!Peek(")")) throw QueryError("missing ')'");
@@ -157,6 +185,8 @@ class QueryParser {
     }
 
     Node Term(const Token& t) {
+        if (++clauses_ > kMaxQueryClauses)
+            throw QueryLimitError("catalog.search_query_too_many_clauses", kMaxQueryClauses);
         if (!t.quoted && (t.text == "*:*" || t.text == "*")) return Node{};
         size_t colon = t.text.find(':');
         if (colon != std::string::npos && colon > 0 && t.text.find("://") == std::string::npos) {
@@ -202,6 +232,8 @@ class QueryParser {
     bool allow_words_;
     std::vector<Token> tokens_;
     size_t pos_ = 0;
+    size_t depth_ = 0;
+    size_t clauses_ = 0;
 };
 
 // Every word under the node that is not negated (they rank the results).
@@ -217,6 +249,10 @@ void AllWords(const Node& n, std::set<std::string>& out) {
 
 }  // namespace
 
+void CheckSearchQuery(const std::string& text) {
+    QueryParser(text, true).Parse();
+}
+
 void CatalogService::WarmSearch() {
     snapshots_->Current();
 }
@@ -224,6 +260,8 @@ void CatalogService::WarmSearch() {
 Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchParams& params) {
     if (params.rows < 0 || params.rows > 1000) throw QueryError("rows must be between 0 and 1000");
     if (params.start < 0) throw QueryError("start must not be negative");
+    if (params.fq.size() > kMaxFilterQueries)
+        throw QueryLimitError("catalog.search_too_many_filters", kMaxFilterQueries);
     // q and every fq must all hold.
     Node query{Node::Kind::kAnd};
     query.children.push_back(QueryParser(params.q, true).Parse());

@@ -2,10 +2,12 @@
 // English, and resource downloads (with Range, for any size).
 #include "accounts/middleware.hpp"
 #include "core/clock.hpp"
+#include "core/json_html.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "opendata/catalog/dcat.hpp"
 #include "opendata/catalog/routes.hpp"
+#include "render/markdown.hpp"
 
 #include <map>
 #include <set>
@@ -168,6 +170,7 @@ struct Pages {
         View v;
         v.Set("name", o["name"].get<std::string>()).Set("title", o["title"].get<std::string>());
         v.Set("description", o["description"].get<std::string>());
+        v.Set("description_html", render::MarkdownToHtml(o["description"].get<std::string>()));
         Json all = catalog.OrganizationList(true);
         View children = View::List();
         for (const auto& c : all) {
@@ -760,6 +763,7 @@ struct Pages {
         v.Set("name", d["name"].get<std::string>()).Set("title", d["title"].get<std::string>());
         v.Set("dataset_name", d["name"].get<std::string>());
         v.Set("notes", d["notes"].get<std::string>()).Set("private", d["private"].get<bool>());
+        v.Set("notes_html", render::MarkdownToHtml(d["notes"].get<std::string>()));
         v.Set("draft", d["state"] == "draft");
         if (d.contains("organization")) {
             v.Set("org_title", d["organization"]["title"].get<std::string>());
@@ -853,11 +857,8 @@ struct Pages {
                             {"encodingFormat", r["format"]},
                             {"contentUrl", r["url"]}});
         ld["distribution"] = dist;
-        std::string ld_text = ld.dump(-1, ' ', false, Json::error_handler_t::replace);
-        // "</" must not close the script element early.
-        for (size_t i = 0; (i = ld_text.find("</", i)) != std::string::npos; i += 3)
-            ld_text.replace(i, 2, "<\\/");
-        v.Set("json_ld", ld_text);
+        // Escaped for the <script> element it goes into (issue #12 finding 7).
+        v.Set("json_ld", core::JsonForHtmlScript(ld));
         for (const auto& extend : extensions.dataset) extend(req, d, v);
         return http::Response::Html(pages.Render("opendata/dataset", std::move(v),
                                                  accounts::PageContextOf(req),

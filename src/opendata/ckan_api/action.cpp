@@ -1,12 +1,21 @@
 #include "opendata/ckan_api/action.hpp"
 
 #include <fstream>
-#include <functional>
 
 #include "core/error.hpp"
+#include "core/json_reader.hpp"
 #include "core/strings.hpp"
 
 namespace govhub::ckan_api {
+
+namespace {
+
+// Text with NUL characters cannot be stored (PostgreSQL refuses it): a clear 400.
+HttpError NulError() {
+    return HttpError(400, "bad_request", "Bad request - text may not contain NUL characters");
+}
+
+}  // namespace
 
 void ActionRegistry::Add(const std::string& name, ActionFn fn, ActionOptions options) {
     actions_[name] = Entry{std::move(fn), options};
@@ -86,6 +95,7 @@ http::Response ActionRegistry::Dispatch(http::Request& req) const {
         throw HttpError(413, "too_large", "error.too_large");
 
     Json params = Json::object();
+    bool body_is_json = false;
     // Upload routes stream every body to disk; a JSON body there is read back, within the
     // limit every other action has.
     if (req.body.empty() && req.body_file) {
@@ -104,11 +114,13 @@ http::Response ActionRegistry::Dispatch(http::Request& req) const {
             core::StartsWith(ctype, "multipart/form-data")) {
             for (const auto& [k, v] : req.Form()) params[k] = v;
         } else if (!core::Trim(req.body).empty()) {
+            body_is_json = true;
+            // Bounded while parsing (depth, elements, NUL characters): issue #12 finding 2.
             try {
-                params = Json::parse(req.body);
-            } catch (const Json::parse_error&) {
-                throw HttpError(400, "bad_json",
-                                "Bad request - JSON Error: could not parse the request body");
+                params = core::ParseJsonBounded(req.body);
+            } catch (const core::JsonInputError& e) {
+                if (e.kind() == core::JsonInputError::Kind::kNul) throw NulError();
+                throw HttpError(400, "bad_json", "Bad request - JSON Error: " + e.detail());
             }
             if (!params.is_object())
                 throw HttpError(400, "bad_json",
@@ -129,17 +141,15 @@ http::Response ActionRegistry::Dispatch(http::Request& req) const {
             }
         }
     }
-    // Text with NUL characters cannot be stored (PostgreSQL refuses it): a clear 400 here.
-    std::function<bool(const Json&)> has_nul = [&](const Json& j) {
-        if (j.is_string()) return j.get_ref<const std::string&>().find('\0') != std::string::npos;
-        if (j.is_object() || j.is_array())
-            for (auto it = j.begin(); it != j.end(); ++it)
-                if ((j.is_object() && it.key().find('\0') != std::string::npos) || has_nul(*it))
-                    return true;
-        return false;
-    };
-    if (has_nul(params))
-        throw HttpError(400, "bad_request", "Bad request - text may not contain NUL characters");
+    // Form and query parameters are flat (strings, or lists of strings for repeated keys); a
+    // JSON body was checked for NUL characters while it was parsed.
+    auto has_nul = [](const std::string& s) { return s.find('\0') != std::string::npos; };
+    if (!body_is_json)
+        for (auto it = params.begin(); it != params.end(); ++it) {
+            if (has_nul(it.key())) throw NulError();
+            for (const auto& v : it->is_array() ? *it : Json::array({*it}))
+                if (v.is_string() && has_nul(v.get_ref<const std::string&>())) throw NulError();
+        }
     // Constant actions still validate the request above (a bad body is a 400 everywhere).
     if (!entry.constant_reply.empty()) return http::Response::Json(entry.constant_reply);
     ActionContext ctx{req, params, name};
@@ -189,6 +199,9 @@ std::string ErrorEnvelope(const std::string& help_url, int status, const std::st
         default:
             type = status >= 500 ? "Internal Server Error" : "Bad Request";
     }
+    // CKAN names a bad q/fq in the type too; clients test for it.
+    if (status == 400 && core::StartsWith(message, "Search Query Error"))
+        type = "Search Query Error";
     Json err = {{"__type", type}, {"message", message}};
     for (const auto& [k, v] : fields) err[k] = v;
     Json env = {{"help", help_url}, {"success", false}, {"error", err}};

@@ -1,6 +1,7 @@
 #include "opendata/ckan_api/catalog_actions.hpp"
 
 #include "accounts/middleware.hpp"
+#include "core/json_reader.hpp"
 #include "core/strings.hpp"
 
 namespace govhub::ckan_api {
@@ -48,7 +49,7 @@ std::vector<std::string> StringList(const ActionContext& ctx, const std::string&
         std::string v = it->get<std::string>();
         // facet.field arrives as a JSON list in a string: '["tags","res_format"]'.
         if (!v.empty() && v[0] == '[') {
-            Json parsed = Json::parse(v, nullptr, false);
+            Json parsed = core::ParseJsonBoundedOrDiscarded(v);
             if (parsed.is_array()) {
                 for (const auto& e : parsed)
                     if (e.is_string()) out.push_back(e.get<std::string>());
@@ -90,7 +91,7 @@ void RegisterCatalogActions(ActionRegistry& a, CatalogService& cat) {
             if (it == ctx.params.end()) return nullptr;
             // Form-encoded clients send the dictionaries as JSON strings.
             if (it->is_string()) {
-                Json parsed = Json::parse(it->get<std::string>(), nullptr, false);
+                Json parsed = core::ParseJsonBoundedOrDiscarded(it->get<std::string>());
                 if (parsed.is_discarded())
                     throw HttpError::Validation({{key, "catalog.bad_json_field"}});
                 return parsed;

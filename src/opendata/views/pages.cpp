@@ -4,6 +4,7 @@
 
 #include "accounts/middleware.hpp"
 #include "accounts/safe_redirect.hpp"
+#include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "http/security_headers.hpp"
 #include "opendata/datastore/encoding.hpp"
@@ -196,7 +197,13 @@ catalog::ResourcePageExtension FilePreviewPanel(datastore::DatastoreService& ds)
             bool cut = in.peek() != EOF;
             std::string text;
             if (mime == "application/json" && !cut) {
-                auto parsed = Json::parse(head, nullptr, false);
+                // An uploaded file is outside input: dump() below recurses, so the tree is
+                // bounded; a file past the bounds is shown as it is.
+                Json parsed(Json::value_t::discarded);
+                try {
+                    parsed = core::ParseJsonBoundedOrDiscarded(head);
+                } catch (const core::JsonInputError&) {
+                }
                 if (!parsed.is_discarded())
                     text = parsed.dump(2, ' ', false, Json::error_handler_t::replace);
             }
@@ -238,7 +245,7 @@ void RegisterPages(http::Router& router, ViewService& views, datastore::Datastor
                 [&views](http::Request& req) {
                     const accounts::Principal* p = accounts::CurrentUser(req);
                     if (!p) throw HttpError::Unauthorized();
-                    Json cfg = Json::parse(req.FormValue("config"), nullptr, false);
+                    Json cfg = core::ParseJsonBoundedOrDiscarded(req.FormValue("config"));
                     if (!cfg.is_object())
                         throw HttpError::Validation({{"config", "must be an object"}});
                     Json dict = cfg;
@@ -251,17 +258,16 @@ void RegisterPages(http::Router& router, ViewService& views, datastore::Datastor
                         std::string(req.PathParam("id")) + "#views");
                 },
                 {.body_limit = 64 << 10, .rate_limit = "form"});
-    router.Post(
-        "/view/{id}/delete",
-        [&views](http::Request& req) {
-            const accounts::Principal* p = accounts::CurrentUser(req);
-            if (!p) throw HttpError::Unauthorized();
-            ResourceView v = views.Get(p, std::string(req.PathParam("id")));
-            views.Delete(p, v.id, accounts::CallerOf(req));
-            return http::Response::Redirect(
-                accounts::SafeRedirect(req.FormValue("next", "/dataset"), "/dataset"));
-        },
-        {.body_limit = 64 << 10, .rate_limit = "form"});
+    router.Post("/view/{id}/delete",
+                [&views](http::Request& req) {
+                    const accounts::Principal* p = accounts::CurrentUser(req);
+                    if (!p) throw HttpError::Unauthorized();
+                    ResourceView v = views.Get(p, std::string(req.PathParam("id")));
+                    views.Delete(p, v.id, accounts::CallerOf(req));
+                    return http::Response::Redirect(
+                        accounts::SafeRedirect(req.FormValue("next", "/dataset"), "/dataset"));
+                },
+                {.body_limit = 64 << 10, .rate_limit = "form"});
     // A view alone, for other sites to embed in a frame.
     router.Get("/view/{id}/embed", [&views, &ds, &pages, &tiles](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);

@@ -5,6 +5,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "opendata/views/store.hpp"
 #include "workflow/audit.hpp"
@@ -43,7 +44,7 @@ bool Numeric(const datastore::Field& f) {
 Json ConfigOf(const Json& dict) {
     if (dict.contains("config")) {
         Json c = dict["config"];
-        if (c.is_string()) c = Json::parse(c.get<std::string>(), nullptr, false);
+        if (c.is_string()) c = core::ParseJsonBoundedOrDiscarded(c.get<std::string>());
         if (!c.is_object()) throw Invalid("config", "must be an object");
         return c;
     }

@@ -8,16 +8,16 @@
 #include "core/crash.hpp"
 #include "core/json_reader.hpp"
 #include "core/log.hpp"
-
 #include "db/sqlite/sandbox.hpp"
+
 using govhub::app::App;
 using govhub::app::Config;
 
 int main(int argc, char** argv) {
-    govhub::core::InstallCrashHandler();
     // The datastore_search_sql sandbox's child process (db/sqlite/sandbox.hpp), before anything.
     if (argc == 2 && std::string_view(argv[1]) == govhub::db::kSqlSandboxArg)
         return govhub::db::RunSqlSandboxChild();
+    govhub::core::InstallCrashHandler();
     CLI::App cli{"govhub — Thai digital-government services: Open Data, Learning, workD"};
     cli.set_version_flag("--version", govhub::app::kVersion);
     cli.set_config("--config", "", "read options from a TOML/INI file")->envname("GOVHUB_CONFIG");
@@ -77,7 +77,6 @@ int main(int argc, char** argv) {
         ->envname("GOVHUB_DATASTORE_SQL_TIMEOUT_MS")
         ->capture_default_str();
     serve
-    serve
         ->add_option("--datastore-max-load-mib", cfg.datastore_max_load_mib,
                      "a data load stops past this much decompressed data (the old table stays)")
         ->envname("GOVHUB_DATASTORE_MAX_LOAD_MIB")
@@ -102,6 +101,7 @@ int main(int argc, char** argv) {
                      "expensive work not answered within this is refused or cut off")
         ->envname("GOVHUB_BULKHEAD_DEADLINE_SECONDS")
         ->capture_default_str();
+    serve
         ->add_option("--map-tile-url", cfg.map_tile_url, "map tiles ({z}/{x}/{y}) of the map views")
         ->envname("GOVHUB_MAP_TILE_URL")
         ->capture_default_str();

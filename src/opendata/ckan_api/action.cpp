@@ -72,6 +72,13 @@ void ActionRegistry::Mount(http::Router& router) {
     }
     // Actions without side effects accept GET; others answer a CKAN error for GET.
     http::RouteOptions opts{.body_limit = max_limit};
+    // The expensive actions run on their bulkheads, decided before the handler runs.
+    opts.pool_for = [this](const http::Request& req) -> std::string {
+        auto it = actions_.find(req.path.substr(req.path.rfind('/') + 1));
+        if (it == actions_.end()) return "";
+        const ActionOptions& o = it->second.options;
+        return o.pool_for ? o.pool_for(req) : o.pool;
+    };
     for (const char* prefix : {"/api/3/action/{action}", "/api/action/{action}"}) {
         router.Get(prefix, handler, opts);
         router.Post(prefix, handler, opts);
@@ -81,13 +88,6 @@ void ActionRegistry::Mount(http::Router& router) {
 http::Response ActionRegistry::Dispatch(http::Request& req) const {
     std::string name = req.path.substr(req.path.rfind('/') + 1);
     auto it = actions_.find(name);
-    // The expensive actions run on their bulkheads, decided before the handler runs.
-    opts.pool_for = [this](const http::Request& req) -> std::string {
-        auto it = actions_.find(req.path.substr(req.path.rfind('/') + 1));
-        if (it == actions_.end()) return "";
-        const ActionOptions& o = it->second.options;
-        return o.pool_for ? o.pool_for(req) : o.pool;
-    };
     if (it == actions_.end())
         throw HttpError(400, "unknown_action", "Bad request - Action name not known: " + name);
     const Entry& entry = it->second;

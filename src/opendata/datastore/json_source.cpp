@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/json_reader.hpp"
 #include "core/i18n.hpp"
 #include "opendata/datastore/source.hpp"
 
@@ -145,7 +146,12 @@ class JsonArraySource : public TableSource {
             } else if (c == '"') {
                 in_string = true;
             } else if (c == '{' || c == '[') {
-                ++depth;
+                // The values of a record are later written out recursively (dump()).
+                if (++depth > static_cast<int>(core::DefaultJsonLimits().max_depth))
+                    throw SourceError(core::Message(
+                        "datastore.load.json_too_deep",
+                        {{"n", std::to_string(count_ + 1)},
+                         {"max", std::to_string(core::DefaultJsonLimits().max_depth)}}));
             } else if (c == '}' || c == ']') {
                 --depth;
             }

@@ -9,6 +9,7 @@
 
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "opendata/datastore/csv.hpp"
 #include "opendata/datastore/fetch.hpp"
@@ -40,7 +41,7 @@ Json Structured(const Json& params, const char* key) {
         const std::string& s = it->get_ref<const std::string&>();
         std::string t = core::Trim(s);
         if (!t.empty() && (t[0] == '{' || t[0] == '[')) {
-            Json parsed = Json::parse(t, nullptr, false);
+            Json parsed = core::ParseJsonBoundedOrDiscarded(t);
             if (parsed.is_discarded()) throw Invalid(key, "is not valid JSON");
             return parsed;
         }
@@ -110,7 +111,12 @@ std::optional<std::string> ValueFor(const TableInfo& t, size_t i, const Json& v,
     auto text = ScalarText(v);
     if (!text) return std::nullopt;
     FieldType type = TypeAt(t, i);
-    if (type == FieldType::kJson) return v.is_string() ? *text : v.dump();
+    if (type == FieldType::kJson) {
+        // Text given for a json field is kept as it is, but it must be safe to read back:
+        // within the JSON limits when it is JSON at all (a deeper one is a 400 here).
+        if (v.is_string()) core::ParseJsonBoundedOrDiscarded(*text);
+        return v.is_string() ? *text : v.dump();
+    }
     if (type == FieldType::kText) return text;
     if (IsNullMarker(*text) && !v.is_string()) return std::nullopt;
     auto canon = Canonical(type, *text);
@@ -136,8 +142,12 @@ Json JsonValue(FieldType type, const std::optional<std::string>& v) {
         case FieldType::kBool:
             return *v == "true" || *v == "t" || *v == "1";
         case FieldType::kJson: {
-            Json parsed = Json::parse(*v, nullptr, false);
-            if (!parsed.is_discarded()) return parsed;
+            // Stored before the limits existed, or by a load: past them it stays text.
+            try {
+                Json parsed = core::ParseJsonBoundedOrDiscarded(*v);
+                if (!parsed.is_discarded()) return parsed;
+            } catch (const core::JsonInputError&) {
+            }
             break;
         }
         default:

@@ -499,6 +499,8 @@ Result<User> AccountService::ResetPassword(const std::string& token, const std::
         store::DeleteUserSessions(c, user->id);
         // Whoever knew the old password may have made tokens with it.
         if (revoke_tokens) store::DeleteUserTokens(c, user->id);
+        // The e-mailed link proves the owner: the lock-out ends (the message says so).
+        store::ClearFailures(c, internal::PasswordFailureKey(user->name));
         // Following the e-mailed link also proves the address.
         if (user->email_verified_at.empty()) store::MarkEmailVerified(c, user->id, core::NowIso());
         if (user->state == UserState::kPending) store::SetState(c, user->id, UserState::kActive);

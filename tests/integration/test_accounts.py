@@ -105,6 +105,12 @@ def test_wrong_password_and_lockout(server, smtp):
     # Unknown users get the same answers (test_account_enumeration compares them).
     r = login(b, unique_name("no-such-user"), "whatever-123")
     assert r.status == 401
+    # A password reset (the message suggests it) ends the lock-out.
+    path, token = reset_link(b, smtp, name + "@example.go.th")
+    r = b.post_form("/user/reset/confirm", {"token": token, "password": "ใหม่-รหัสผ่าน-2570",
+                                            "password_confirm": "ใหม่-รหัสผ่าน-2570"}, csrf_page=path)
+    assert r.status == 200
+    assert login(Browser(server), name, "ใหม่-รหัสผ่าน-2570").status == 303
 
 
 def test_password_reset_link_is_single_use(server, smtp):

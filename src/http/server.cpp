@@ -453,10 +453,17 @@ class Session : public std::enable_shared_from_this<Session> {
             return Write(std::make_shared<Response>(server_.Handle(*req_)));
         auto self = shared_from_this();
         if (std::string pool = PoolOf(*req_); !pool.empty()) return RunOnBulkhead(pool);
-        net::post(server_.workers, [self] {
+        net::post(server_.workers, [self, ex = Tracked()] {
             auto res = std::make_shared<Response>(self->server_.Handle(*self->req_));
-            net::post(self->stream_.get_executor(), [self, res] { self->Write(res); });
+            net::post(ex, [self, res] { self->Write(res); });
         });
+    }
+
+    // The session's executor, counted as outstanding work while a worker or a bulkhead has
+    // its request: a shutdown's io_context must not return from run() before the answer is
+    // posted back to it.
+    net::any_io_executor Tracked() {
+        return net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
     }
 
     static std::string PoolOf(const Request& req) {
@@ -493,7 +500,7 @@ class Session : public std::enable_shared_from_this<Session> {
             return Write(res);
         }
         auto self = shared_from_this();
-        pool.Run([self] {
+        pool.Run([self, ex = Tracked()] {
             std::shared_ptr<Response> res;
             if (self->slot_->Expired()) {
                 HttpError e(503, "overloaded", "error.overloaded");
@@ -507,7 +514,7 @@ class Session : public std::enable_shared_from_this<Session> {
             }
             // Free before the client can read the answer (and ask again); a stream keeps it.
             if (!res->producer) self->slot_.reset();
-            net::post(self->stream_.get_executor(), [self, res] { self->Write(res); });
+            net::post(ex, [self, res] { self->Write(res); });
         });
     }
 
@@ -599,7 +606,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // A bulkhead's stream is produced on its pool and cut off at its deadline.
     void Pump() {
         auto self = shared_from_this();
-        auto produce = [self] {
+        auto produce = [self, ex = Tracked()] {
             auto chunk = std::make_shared<std::string>();
             bool more = false, failed = false;
             try {
@@ -612,7 +619,7 @@ class Session : public std::enable_shared_from_this<Session> {
                 core::LogError("http.stream", e.what(),
                                "\"request_id\":\"" + self->req_->request_id + "\"");
             }
-            net::post(self->stream_.get_executor(), [self, chunk, more, failed] {
+            net::post(ex, [self, chunk, more, failed] {
                 if (failed) return self->Close();  // the client sees a truncated body
                 self->WriteChunk(chunk, more);
             });

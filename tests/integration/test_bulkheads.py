@@ -87,3 +87,47 @@ def test_one_heavy_request_at_a_time_per_client(busy_server):
     r = Browser(s).post_json("/api/3/action/datastore_search_sql", {"sql": "SELECT 1 AS one"},
                              headers={"X-Forwarded-For": "10.13.0.1"})
     assert r.status == 200 and r.json()["result"]["records"] == [{"one": 1}], r.text[:300]
+
+
+def test_dumps_hold_their_own_pool_not_the_general_workers(busy_server):
+    """Two dumps whose clients stop reading hold the dump pool's slots (their streams wait on
+    the network, not on a general worker); a third from the same client is refused 429, and
+    cheap requests still answer on the server's two general workers."""
+    import json
+    import socket
+    from test_catalog_api import call, ok, record_dataset
+    from test_datastore import wait_for_load
+    from test_resource_upload import upload
+    s = busy_server
+    s.cli("admin", "create-user", "--name", "dumproot", "--email", "dumproot@example.go.th",
+          "--password", "ผู้ดูแล-ทดสอบ-2569", "--sysadmin")
+    token = s.cli("admin", "create-token", "dumproot").stdout.strip()
+    api = Browser(s)
+    ok(call(api, "organization_create", {"name": "dump-org", "title": "กรมทดสอบ"}, token))
+    d = ok(call(api, "package_create", record_dataset("dump-org", "dump-set"), token))
+    body = ("ลำดับ,ข้อความ\n" + "".join("%d,%s\n" % (i, "ข" * 20) for i in range(150000))).encode()
+    status, raw = upload(s, token, {"package_id": d["id"]}, "big.csv", [body], len(body))
+    assert status == 200, raw[:300]
+    rid = json.loads(raw)["result"]["id"]
+    wait_for_load(api, rid, token, timeout=120)
+
+    def stalled_dump(ip):
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", s.port))
+        sock.sendall(("GET /datastore/dump/%s HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: %s\r\n\r\n"
+                      % (rid, ip)).encode())
+        head = sock.recv(4096)
+        assert head.startswith(b"HTTP/1.1 200"), head[:200]
+        return sock
+
+    held = [stalled_dump("10.14.0.1"), stalled_dump("10.14.0.2")]
+    try:
+        again = api.get("/datastore/dump/%s" % rid, headers={"X-Forwarded-For": "10.14.0.1"})
+        assert again.status == 429, again.status
+        assert int(again.header("Retry-After")) > 0
+        for path in ("/api/3/action/status_show", "/api/3/action/package_search?q=x", "/dataset/"):
+            assert api.get(path).status == 200, path
+    finally:
+        for sock in held:
+            sock.close()

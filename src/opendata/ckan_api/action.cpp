@@ -26,6 +26,12 @@ void ActionRegistry::AddConstant(const std::string& name, const Json& result) {
     actions_[name] = std::move(e);
 }
 
+std::vector<std::string> ActionRegistry::Names() const {
+    std::vector<std::string> out;
+    for (const auto& [name, entry] : actions_) out.push_back(name);
+    return out;
+}
+
 std::string ActionRegistry::HelpUrl(const std::string& action) const {
     return site_url_ + "/api/3/action/help_show?name=" + core::UrlEncode(action);
 }

@@ -47,6 +47,8 @@ class ActionRegistry {
     // Registers GET/POST /api/3/action/{name} and /api/action/{name}.
     void Mount(http::Router& router);
     std::string HelpUrl(const std::string& action) const;
+    // Every registered action's name, sorted (`govhub routes` lists them for the abuse suite).
+    std::vector<std::string> Names() const;
     // The envelope for a successful result.
     std::string Success(const std::string& action, const Json& result) const;
 

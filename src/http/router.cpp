@@ -63,8 +63,7 @@ std::vector<const Route*> Router::Routes() const {
     return out;
 }
 
-void Router::AssignPool(const std::function<bool(const Route&)>& which,
-                        const std::string& pool) {
+void Router::AssignPool(const std::function<bool(const Route&)>& which, const std::string& pool) {
     for (auto& r : routes_)
         if (which(*r)) r->options.pool = pool;
 }

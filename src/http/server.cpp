@@ -20,8 +20,8 @@
 #include <unordered_set>
 
 #include "core/clock.hpp"
-#include "core/crypto.hpp"
 #include "core/crash.hpp"
+#include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "http/multipart.hpp"
@@ -489,8 +489,7 @@ class Session : public std::enable_shared_from_this<Session> {
         if (!slot_) {
             bool busy = why == Bulkhead::Admission::kClientBusy;
             core::LogWarn("http.bulkhead", busy ? "client busy" : "pool full",
-                          "\"pool\":\"" + name + "\",\"request_id\":\"" + req_->request_id +
-                              "\"");
+                          "\"pool\":\"" + name + "\",\"request_id\":\"" + req_->request_id + "\"");
             HttpError e = busy ? HttpError(429, "busy", "error.busy")
                                : HttpError(503, "overloaded", "error.overloaded");
             e.headers.emplace_back("Retry-After",

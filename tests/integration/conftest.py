@@ -41,6 +41,4 @@ def browser(server):
 @pytest.fixture(scope="session")
 def sysadmin(server):
     """A sysadmin's API token on the shared server."""
-    server.cli("admin", "create-user", "--name", "root-it", "--email", "root-it@example.go.th",
-               "--password", "ผู้ดูแล-ทดสอบ-2569", "--sysadmin")
-    return server.cli("admin", "create-token", "root-it").stdout.strip()
+    return server.create_sysadmin("root-it")

@@ -80,6 +80,12 @@ class Server:
             raise AssertionError("govhub %s failed: %s" % (args, r.stderr))
         return r
 
+    def create_sysadmin(self, name, password="ผู้ดูแล-ทดสอบ-2569"):
+        """A new sysadmin account `name` (e-mail name@example.go.th) and an API token of theirs."""
+        self.cli("admin", "create-user", "--name", name, "--email", name + "@example.go.th",
+                 "--password", password, "--sysadmin")
+        return self.cli("admin", "create-token", name).stdout.strip()
+
     def query(self, sql):
         """Rows of a read-only SQL query against the site's database, as tuples of text."""
         if self.database_url:

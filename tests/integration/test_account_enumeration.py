@@ -110,8 +110,7 @@ def test_user_list_is_not_for_anonymous_callers_and_the_sysadmin_flag_is_for_sys
 def test_user_list_for_anonymous_callers_when_the_operator_allows_it(smtp):
     site = Server("--public-user-details", smtp_url=smtp.url)
     try:
-        site.cli("admin", "create-user", "--name", "root-pub", "--email", "root-pub@example.go.th",
-                 "--password", "ผู้ดูแล-ทดสอบ-2569", "--sysadmin")
+        site.create_sysadmin("root-pub")
         r = call(Browser(site), "user_list")
         assert r.status == 200
         users = r.json()["result"]

@@ -99,9 +99,7 @@ def test_dumps_hold_their_own_pool_not_the_general_workers(busy_server):
     from test_datastore import wait_for_load
     from test_resource_upload import upload
     s = busy_server
-    s.cli("admin", "create-user", "--name", "dumproot", "--email", "dumproot@example.go.th",
-          "--password", "ผู้ดูแล-ทดสอบ-2569", "--sysadmin")
-    token = s.cli("admin", "create-token", "dumproot").stdout.strip()
+    token = s.create_sysadmin("dumproot")
     api = Browser(s)
     ok(call(api, "organization_create", {"name": "dump-org", "title": "กรมทดสอบ"}, token))
     d = ok(call(api, "package_create", record_dataset("dump-org", "dump-set"), token))

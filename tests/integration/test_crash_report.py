@@ -29,8 +29,7 @@ def test_a_request_that_overflows_the_stack_is_named_in_the_log_and_a_restart_se
     s = Server("--enable-test-jobs")
     try:
         b = Browser(s)
-        s.cli("admin", "create-user", "--name", "crash-admin", "--email", "crash@example.go.th",
-              "--password", "ผู้ดูแล-ทดสอบ-2569", "--sysadmin")
+        s.create_sysadmin("crash-admin")
         assert b.get("/healthz").status == 200
         try:
             b.get("/__test/crash?who=%E0%B8%97%E0%B8%94%E0%B8%AA%E0%B8%AD%E0%B8%9A&x=" + "a" * 2000,
@@ -61,9 +60,7 @@ def test_a_request_that_overflows_the_stack_is_named_in_the_log_and_a_restart_se
 def test_a_job_that_crashes_the_process_is_named_in_the_log():
     s = Server("--enable-test-jobs", "--job-poll-ms", "100")
     try:
-        s.cli("admin", "create-user", "--name", "crash-admin", "--email", "crash@example.go.th",
-              "--password", "ผู้ดูแล-ทดสอบ-2569", "--sysadmin")
-        token = s.cli("admin", "create-token", "crash-admin").stdout.strip()
+        token = s.create_sysadmin("crash-admin")
         job_id = enqueue(Browser(s), token, "test.crash")
         assert wait_exit(s) == -signal.SIGSEGV
         lines = crash_lines(s.output())

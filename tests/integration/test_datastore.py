@@ -339,10 +339,7 @@ def test_linked_files_are_fetched_and_private_addresses_refused(server, world, f
 def test_private_addresses_are_not_fetched_by_default(smtp, file_server):
     s = Server("--enable-test-jobs", "--job-poll-ms", "100", smtp_url=smtp.url)
     try:
-        out = s.cli("admin", "create-user", "--name", "dsroot", "--email", "dsroot@example.go.th",
-                    "--password", "ผู้ดูแล-ทดสอบ-2569", "--sysadmin")
-        assert "created" in out.stdout
-        token = s.cli("admin", "create-token", "dsroot").stdout.strip()
+        token = s.create_sysadmin("dsroot")
         api = Browser(s)
         ok(call(api, "organization_create", {"name": "ds-guard", "title": "กรมทดสอบ"}, token))
         d = ok(call(api, "package_create", record_dataset("ds-guard", "ds-guard-set"), token))

@@ -12,25 +12,7 @@ import pytest
 
 from govhub_harness import Browser, Server
 from test_catalog_api import call, ok, record_dataset
-from test_datastore import shown_on_resource_page, wait_for_load
-
-
-class _Files(http.server.BaseHTTPRequestHandler):
-    files = {}
-
-    def do_GET(self):
-        body = self.files.get(self.path)
-        if body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+from test_datastore import _Files, shown_on_resource_page, wait_for_load
 
 
 def csv_rows(n):
@@ -59,9 +41,7 @@ def capped(smtp):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     s = Server("--enable-test-jobs", "--job-poll-ms", "100", "--datastore-allow-private-urls",
                "--datastore-max-load-mib", "1", "--datastore-max-rows", "100", smtp_url=smtp.url)
-    s.cli("admin", "create-user", "--name", "caproot", "--email", "caproot@example.go.th",
-          "--password", "ผู้ดูแล-ทดสอบ-2569", "--sysadmin")
-    token = s.cli("admin", "create-token", "caproot").stdout.strip()
+    token = s.create_sysadmin("caproot")
     api = Browser(s)
     ok(call(api, "organization_create", {"name": "cap-org", "title": "กรมทดสอบขีดจำกัด"}, token))
     d = ok(call(api, "package_create", record_dataset("cap-org", "cap-set"), token))

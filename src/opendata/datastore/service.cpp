@@ -112,10 +112,13 @@ std::optional<std::string> ValueFor(const TableInfo& t, size_t i, const Json& v,
     if (!text) return std::nullopt;
     FieldType type = TypeAt(t, i);
     if (type == FieldType::kJson) {
-        // Text given for a json field is kept as it is, but it must be safe to read back:
-        // within the JSON limits when it is JSON at all (a deeper one is a 400 here).
-        if (v.is_string()) core::ParseJsonBoundedOrDiscarded(*text);
-        return v.is_string() ? *text : v.dump();
+        if (!v.is_string()) return v.dump();
+        // Text given for a json field must be JSON (PostgreSQL's jsonb column takes nothing
+        // else), within the JSON limits so that reading it back is safe (a deeper one is a 400).
+        if (core::ParseJsonBoundedOrDiscarded(*text).is_discarded())
+            throw Invalid(where, "\"" + text->substr(0, 60) + "\" is not JSON (field \"" +
+                                     IdAt(t, i) + "\")");
+        return *text;
     }
     if (type == FieldType::kText) return text;
     if (IsNullMarker(*text) && !v.is_string()) return std::nullopt;

@@ -238,7 +238,8 @@ void App::PrintRoutes() {
                        {"body_limit", o.body_limit},
                        {"upload", o.upload},
                        {"rate_limit", o.rate_limit},
-                       {"run_inline", o.run_inline}});
+                       {"run_inline", o.run_inline},
+                       {"pool", o.pool_for ? std::string("(chosen per request)") : o.pool}});
     }
     // The CKAN actions all sit behind /api/3/action/{action}: each is listed on its own, so
     // that a new action cannot escape the abuse suite either.

@@ -22,8 +22,9 @@ fi
 
 run() {
   local name=$1; shift
+  local start=$SECONDS
   echo "=== $name"
-  if "$@"; then echo "=== $name: ok"; else echo "=== $name: FAILED"; failed+=("$name"); fi
+  if "$@"; then echo "=== $name: ok ($((SECONDS - start)) s)"; else echo "=== $name: FAILED ($((SECONDS - start)) s)"; failed+=("$name"); fi
 }
 
 if [[ $what == all || $what == unit ]]; then
@@ -31,10 +32,10 @@ if [[ $what == all || $what == unit ]]; then
 fi
 if [[ $what == all || $what == integration ]]; then
   # Debian's python3 (it has python3-pytest and python3-aiosmtpd), not a pyenv shim.
-  run "integration (SQLite)" env GOVHUB_TEST_ENGINE=sqlite /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
-  run "integration (PostgreSQL)" env GOVHUB_TEST_ENGINE=postgres /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+  run "integration (SQLite)" env GOVHUB_TEST_ENGINE=sqlite /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=8 tests/integration
+  run "integration (PostgreSQL)" env GOVHUB_TEST_ENGINE=postgres /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=8 tests/integration
   # Several nodes on one PostgreSQL, and nginx in front of them (docs/deploy/).
-  run "multi-node (PostgreSQL)" env GOVHUB_TEST_ENGINE=postgres /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/multinode
+  run "multi-node (PostgreSQL)" env GOVHUB_TEST_ENGINE=postgres /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=3 tests/multinode
 fi
 if [[ $what == all || $what == e2e ]]; then
   run e2e node --test tests/e2e/

@@ -335,11 +335,12 @@ Result<LoginResult> AccountService::Login(const std::string& login, const std::s
         u = key.find('@') != std::string::npos ? store::FindUserByEmail(c, key)
                                                : store::FindUserByName(c, key);
     });
-    // Failures are counted per submitted name whether or not an account has it (an account's
-    // own name however it was typed), so a known and an unknown name answer alike: the same
-    // 401s, then the same lock-out. What only the owner may learn (pending, suspended, the
-    // second step locked) comes after the right password.
-    std::string counter = internal::PasswordFailureKey(u ? u->name : key);
+    // Failures are counted per submitted name or e-mail address, as typed (lower-cased),
+    // whether or not an account has it, so a known and an unknown one answer alike: the same
+    // 401s, then the same lock-out. Counting an address under its account's name would tell
+    // which address belongs to which name. What only the owner may learn (pending, suspended,
+    // the second step locked) comes after the right password.
+    std::string counter = internal::PasswordFailureKey(key);
     int64_t now = core::NowEpochSeconds();
     int64_t locked = db_.Read([&](db::Connection& c) { return store::LockedUntil(c, counter); });
     if (locked > now) {
@@ -351,7 +352,7 @@ Result<LoginResult> AccountService::Login(const std::string& login, const std::s
     static const std::string dummy_hash = HashPassword(core::RandomToken());
     if (!VerifyPassword(u ? u->password_hash : dummy_hash, password)) {
         int64_t until = db_.Write([&](db::Connection& c) {
-            int64_t end = CountLoginFailure(c, u ? u->name : key, now);
+            int64_t end = CountLoginFailure(c, key, now);
             if (u)
                 Audit(c, caller, end ? "user.locked" : "user.login_failed", "user", u->id, "{}",
                       u->id);
@@ -405,6 +406,11 @@ int64_t AccountService::CountLoginFailure(db::Connection& c, const std::string& 
                                config_.lockout_minutes * 60);
 }
 
+void AccountService::ClearLoginFailures(db::Connection& c, const User& u) {
+    store::ClearFailures(c, internal::PasswordFailureKey(u.name));
+    store::ClearFailures(c, internal::PasswordFailureKey(core::ToLower(u.email)));
+}
+
 void AccountService::SweepFailures(int64_t now) {
     // Now and then, by whichever node gets there first; a day keeps every window and lock.
     int64_t last = last_failure_sweep_.load();
@@ -427,7 +433,7 @@ LoginResult AccountService::StartSession(const User& u, const Caller& caller,
                              caller.user_agent);
         store::RecordLoginSuccess(c, u.id, s.last_seen);
         // Only a whole login (with its second step) starts the counting again.
-        store::ClearFailures(c, internal::PasswordFailureKey(u.name));
+        ClearLoginFailures(c, u);
         store::ClearFailures(c, internal::CodeFailureKey(u.id));
         Audit(c, caller, "user.login", "user", u.id, details, u.id);
     });
@@ -500,7 +506,9 @@ Result<User> AccountService::ResetPassword(const std::string& token, const std::
         // Whoever knew the old password may have made tokens with it.
         if (revoke_tokens) store::DeleteUserTokens(c, user->id);
         // The e-mailed link proves the owner: the lock-out ends (the message says so).
-        store::ClearFailures(c, internal::PasswordFailureKey(user->name));
+        ClearLoginFailures(c, *user);
+        // The new password ends every other reset link sent before it.
+        store::UseAllEmailTokens(c, user->id, EmailTokenPurpose::kReset, core::NowIso());
         // Following the e-mailed link also proves the address.
         if (user->email_verified_at.empty()) store::MarkEmailVerified(c, user->id, core::NowIso());
         if (user->state == UserState::kPending) store::SetState(c, user->id, UserState::kActive);
@@ -534,6 +542,8 @@ Result<User> AccountService::ChangePassword(const Principal& p, const std::strin
         // Other browsers signed in as this user are signed out.
         store::DeleteUserSessions(c, u->id, p.session_id);
         if (revoke_tokens) store::DeleteUserTokens(c, u->id);
+        // A reset link sent before would undo the new password.
+        store::UseAllEmailTokens(c, u->id, EmailTokenPurpose::kReset, core::NowIso());
         Audit(c, caller, "user.password_change", "user", u->id,
               std::string("{\"tokens_revoked\":") + (revoke_tokens ? "true" : "false") + "}");
     });

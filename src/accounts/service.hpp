@@ -199,6 +199,8 @@ class AccountService {
     // of the lock it causes (epoch seconds), else 0.
     int64_t CountLoginFailure(db::Connection& c, const std::string& login_key, int64_t now);
     void SweepFailures(int64_t now);
+    // After a whole login or a reset: the counts under the account's name and its address.
+    void ClearLoginFailures(db::Connection& c, const User& u);
     Principal ToPrincipal(const User& u) const;
     User RequireManageable(const Principal& p, const std::string& user_key);
 

@@ -526,6 +526,14 @@ bool UseEmailToken(db::Connection& c, const std::string& token_hash, const std::
                   {at, token_hash}) == 1;
 }
 
+void UseAllEmailTokens(db::Connection& c, const std::string& user_id, EmailTokenPurpose purpose,
+                       const std::string& at) {
+    c.Exec(
+        "UPDATE email_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS "
+        "NULL",
+        {at, user_id, PurposeName(purpose)});
+}
+
 void InsertApiToken(db::Connection& c, const ApiToken& t, const std::string& token_hash) {
     c.Exec(
         "INSERT INTO api_tokens (id, user_id, name, token_hash, created, expires) VALUES (?, ?, ?, "

@@ -95,6 +95,9 @@ std::optional<EmailTokenRow> FindEmailToken(db::Connection& c, const std::string
                                             EmailTokenPurpose purpose);
 // Marks the token used; false when it was already used (a replay).
 bool UseEmailToken(db::Connection& c, const std::string& token_hash, const std::string& at);
+// Marks every unused link of `purpose` of the user used: a new password ends older reset links.
+void UseAllEmailTokens(db::Connection& c, const std::string& user_id, EmailTokenPurpose purpose,
+                       const std::string& at);
 
 void InsertApiToken(db::Connection& c, const ApiToken& t, const std::string& token_hash);
 std::optional<std::pair<ApiToken, User>> FindApiTokenByHash(db::Connection& c,

@@ -39,8 +39,14 @@ def test_known_and_unknown_names_get_the_same_answers_and_lock_alike(server, smt
     r1, r2 = login(b, known, PASSWORD), login(b, unknown, PASSWORD)
     assert r1.status == r2.status == 423
     assert same_page(r1, known) == same_page(r2, unknown)
-    # By e-mail, the account's failures count under its name.
-    assert login(b, known + "@example.go.th", PASSWORD).status == 423
+    # An address counts on its own, as typed: had it counted under its account's name, an
+    # address would lock with its name while a made-up one did not, telling whose it is.
+    fake_email = unique_name("enum-nobody") + "@example.go.th"
+    r1, r2 = login(b, known + "@example.go.th", "wrong-password-1"), login(b, fake_email, "wrong-password-1")
+    assert r1.status == r2.status == 401
+    assert same_page(r1, known + "@example.go.th") == same_page(r2, fake_email)
+    # So the owner still gets in by e-mail while someone else locked the name out.
+    assert login(b, known + "@example.go.th", PASSWORD).status == 303
     # The counters hold no typed names (people type passwords there by mistake).
     keys = [k for (k,) in server.query("SELECT key FROM login_failures")]
     assert keys and all(re.fullmatch(r"[0-9a-f]{64}", k) for k in keys)

@@ -56,6 +56,11 @@ Json Parse(std::string_view text, const JsonLimits& limits, bool throw_on_syntax
         throw JsonInputError(JsonInputError::Kind::kSyntax,
                              Message("error.json_syntax", {{"byte", std::to_string(e.byte)}}),
                              "could not parse the JSON (at byte " + std::to_string(e.byte) + ")");
+    } catch (const Json::out_of_range&) {
+        // A number too large for a double or a 64-bit integer (1e400); its message quotes it.
+        if (!throw_on_syntax) return Json(Json::value_t::discarded);
+        throw JsonInputError(JsonInputError::Kind::kSyntax, "error.json_number",
+                             "a number in the JSON is too large");
     }
     return out;
 }

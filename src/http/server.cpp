@@ -348,6 +348,10 @@ class Session : public std::enable_shared_from_this<Session> {
         if (ec) return EarlyError(HttpError(400, "bad_request", "error.bad_request"));
 
         auto& msg = parser_->get();
+        // RFC 9112 §6.1: a request whose last transfer coding is not chunked has no length that
+        // can be known; reading on would take its body for the next request (smuggling).
+        if (msg.count(bhttp::field::transfer_encoding) && !msg.chunked())
+            return EarlyError(HttpError(400, "bad_request", "error.bad_request"));
         Request& req = *req_;
         req.method = std::string(msg.method_string());
         req.target = std::string(msg.target());
@@ -797,7 +801,10 @@ Response Server::Impl::Handle(Request& req) const {
     } catch (const HttpError& e) {
         res = RenderError(req, e);
     } catch (const std::exception& e) {
-        core::LogError("http.handler", e.what(),
+        // Exceptions may quote the input (a million-digit number): the log keeps the start.
+        std::string what = e.what();
+        if (what.size() > 500) what = what.substr(0, 500) + "…";
+        core::LogError("http.handler", what,
                        "\"request_id\":\"" + req.request_id + "\",\"path\":\"" +
                            core::JsonEscape(req.path) + "\"");
         res = RenderError(req, HttpError(500, "internal", "error.internal"));

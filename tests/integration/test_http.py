@@ -126,6 +126,24 @@ def test_malformed_requests_get_4xx_and_the_server_keeps_serving(server):
     assert server.alive()
 
 
+def test_a_body_of_unknown_length_is_refused_not_read_as_the_next_request(server):
+    # An outside attack: "Transfer-Encoding: xchunked" was answered 200 and its body served as
+    # a second, smuggled request. RFC 9112 §6.1: 400 and close when chunked is not last.
+    smuggled = b"GET /smuggled-probe HTTP/1.1\r\nHost: x\r\n\r\n"
+    for coding in (b"xchunked", b"identity", b"gzip", b"chunked, identity"):
+        raw = (b"POST /api/3/action/status_show HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               b"Transfer-Encoding: " + coding + b"\r\n\r\n" + smuggled)
+        out = raw_request(server.port, raw)
+        assert status_of(out) == 400, (coding, out[:200])
+        assert out.count(b"HTTP/1.1 ") == 1, (coding, out[:400])
+    assert "/smuggled-probe" not in server.output()
+    # A chunked body is still read as one.
+    out = raw_request(server.port, b"POST /api/3/action/status_show HTTP/1.1\r\nHost: x\r\n"
+                                   b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                                   b"Connection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+    assert status_of(out) == 200, out[:200]
+
+
 def test_slow_headers_get_408(server):
     t0 = time.time()
     out = raw_request(server.port, b"GET / HTTP/1.1\r\nHost: x\r\n", timeout=10)

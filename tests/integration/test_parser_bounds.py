@@ -228,6 +228,18 @@ def test_multipart_at_most_1000_parts(server, sysadmin):
     alive(server)
 
 
+def test_numbers_too_large_for_json_are_a_400_and_the_log_does_not_repeat_them(server):
+    # An outside attack: 1e400 answered 500, and a million-digit number wrote itself whole into
+    # the log (a megabyte per anonymous request).
+    before = len(server.output())
+    for body in ('{"x":1e400}', '{"rows":-1e400}', '{"x":1' + "0" * 1000000 + "}"):
+        r = Browser(server).request("POST", "/api/3/action/status_show", body=body.encode(),
+                                    headers={"Content-Type": "application/json"})
+        assert r.status == 400 and "too large" in r.text and len(r.text) < 2000, r.text[:300]
+    assert len(server.output()) - before < 20000
+    alive(server)
+
+
 # A json field of the datastore: text given for it is read back (and written out) later, so it
 # is held to the same limits when it is stored.
 

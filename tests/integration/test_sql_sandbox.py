@@ -93,3 +93,21 @@ def test_sql_text_is_at_most_10_kb(server, table):
     r = Browser(server).post_json("/api/3/action/datastore_search_sql", {"sql": over})
     assert r.status == 409, r.text[:300]
     assert "10 KB" in " ".join(r.json()["error"]["sql"])
+
+
+def test_a_private_table_answers_as_if_it_did_not_exist(server, sysadmin):
+    # An outside attack told a private table from a made-up id by the error's words.
+    from accounts_helpers import unique_name
+    from test_catalog_api import record_dataset
+    api = Browser(server)
+    org = unique_name("sql-org")
+    ok(call(api, "organization_create", {"name": org, "title": "กรมทดสอบ"}, sysadmin))
+    d = ok(call(api, "package_create", record_dataset(org, unique_name("sql-private"), private=True), sysadmin))
+    res = ok(call(api, "resource_create", {"package_id": d["id"], "name": "ลับ",
+                                           "url": "https://example.go.th/secret"}, sysadmin))
+    ok(call(api, "datastore_create", {"resource_id": res["id"], "fields": [{"id": "a", "type": "int"}],
+                                      "records": [{"a": 1}]}, sysadmin))
+    assert ok(sql(server, 'SELECT * FROM "%s"' % res["id"], sysadmin))["records"] == [{"_id": 1, "a": 1}]
+    made_up = "00000000-0000-4000-8000-000000000000"
+    answers = [refused(sql(server, 'SELECT * FROM "%s"' % t)).replace(t, "ID") for t in (res["id"], made_up)]
+    assert answers[0] == answers[1], answers

@@ -417,8 +417,9 @@ SandboxResult PostgresDatabase::QuerySandboxed(const std::string& sql,
         PlanRelations(plan, rels, functions);
         for (const auto& [schema, table] : rels)
             if (!policy.may_read || !policy.may_read(schema, table))
-                throw fail("the table \"" + (schema.empty() ? "" : schema + ".") + table +
-                           "\" is not readable");
+                // Word for word PostgreSQL's own answer for a relation that does not exist:
+                // a private table's existence is nobody else's business.
+                throw fail("relation \"" + table + "\" does not exist");
         for (const auto& f : functions)
             if (f != "generate_series" && f != "unnest")
                 throw fail("the function " + f + "() is not allowed as a table");

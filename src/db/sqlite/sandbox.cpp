@@ -77,7 +77,9 @@ int Authorize(void* user, int action, const char* a, const char* b, const char*,
                 s->approved.insert(table);
                 return SQLITE_OK;
             }
-            if (s->denied.empty()) s->denied = "the table \"" + table + "\" is not readable";
+            // Word for word SQLite's own answer for a table that does not exist: a private
+            // table's existence is nobody else's business.
+            if (s->denied.empty()) s->denied = "no such table: " + table;
             return SQLITE_DENY;
         }
         case SQLITE_FUNCTION: {

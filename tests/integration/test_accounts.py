@@ -195,23 +195,23 @@ def test_a_new_password_ends_every_reset_link_sent_before_it(server, smtp):
     r = b.post_form("/user/reset/confirm", {"token": second, "password": "ใหม่-รหัสผ่าน-2570",
                                             "password_confirm": "ใหม่-รหัสผ่าน-2570"}, csrf_page=second_path)
     assert r.status == 200
+
+    def assert_link_is_dead(path, token, password):
+        assert b.get(path).status == 400
+        r = b.post_form("/user/reset/confirm", {"token": token, "password": password,
+                                                "password_confirm": password}, csrf_page="/user/reset")
+        assert r.status == 400, r.status
+        assert login(Browser(server), name, password).status == 401
+
     # The older, unused link no longer sets a password (before the fix it did).
-    assert b.get(first_path).status == 400
-    r = b.post_form("/user/reset/confirm", {"token": first, "password": "คนอื่น-รหัสผ่าน-2570",
-                                            "password_confirm": "คนอื่น-รหัสผ่าน-2570"}, csrf_page="/user/reset")
-    assert r.status == 400, r.status
-    assert login(Browser(server), name, "คนอื่น-รหัสผ่าน-2570").status == 401
+    assert_link_is_dead(first_path, first, "คนอื่น-รหัสผ่าน-2570")
     # Nor does one sent before a password change.
     assert login(b, name, "ใหม่-รหัสผ่าน-2570").status == 303
     third_path, third = reset_link(b, smtp, email)
     r = b.post_form("/user/password", {"current_password": "ใหม่-รหัสผ่าน-2570", "password": "เปลี่ยน-รหัสผ่าน-2571",
                                        "password_confirm": "เปลี่ยน-รหัสผ่าน-2571"})
     assert r.status == 303
-    assert b.get(third_path).status == 400
-    r = b.post_form("/user/reset/confirm", {"token": third, "password": "คนอื่น-รหัสผ่าน-2571",
-                                            "password_confirm": "คนอื่น-รหัสผ่าน-2571"}, csrf_page="/user/reset")
-    assert r.status == 400, r.status
-    assert login(Browser(server), name, "คนอื่น-รหัสผ่าน-2571").status == 401
+    assert_link_is_dead(third_path, third, "คนอื่น-รหัสผ่าน-2571")
     assert login(Browser(server), name, "เปลี่ยน-รหัสผ่าน-2571").status == 303
 
 

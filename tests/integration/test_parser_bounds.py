@@ -240,6 +240,16 @@ def test_numbers_too_large_for_json_are_a_400_and_the_log_does_not_repeat_them(s
     alive(server)
 
 
+def test_integers_past_their_range_are_refused_not_wrapped(server):
+    # An outside attack: start=2^63-1 was read as a negative number.
+    for body in ({"start": 9223372036854775807}, {"start": 18446744073709551615}, {"rows": -9223372036854775808},
+                 {"start": "9223372036854775807"}):
+        r = Browser(server).post_json("/api/3/action/package_search", body)
+        assert r.status == 400 and "must be an integer" in r.text, (body, r.text[:300])
+    assert Browser(server).post_json("/api/3/action/package_search", {"start": 0, "rows": 1}).status == 200
+    alive(server)
+
+
 # A json field of the datastore: text given for it is read back (and written out) later, so it
 # is held to the same limits when it is stored.
 

@@ -33,10 +33,14 @@ bool BoolParam(const ActionContext& ctx, const std::string& key, bool fallback) 
 int IntParam(const ActionContext& ctx, const std::string& key, int fallback) {
     auto it = ctx.params.find(key);
     if (it == ctx.params.end() || it->is_null()) return fallback;
-    if (it->is_number_integer()) return static_cast<int>(it->get<int64_t>());
+    // Within ±1e9 so that the cast to int can never wrap (2^63-1 became -1 before).
+    auto in_range = [](int64_t v) { return v > -1'000'000'000 && v < 1'000'000'000; };
+    if (it->is_number_unsigned() && it->get<uint64_t>() < 1'000'000'000)
+        return static_cast<int>(it->get<uint64_t>());
+    if (it->is_number_integer() && !it->is_number_unsigned() && in_range(it->get<int64_t>()))
+        return static_cast<int>(it->get<int64_t>());
     if (it->is_string())
-        if (auto v = core::ParseInt(it->get<std::string>());
-            v && *v > -1'000'000'000 && *v < 1'000'000'000)
+        if (auto v = core::ParseInt(it->get<std::string>()); v && in_range(*v))
             return static_cast<int>(*v);
     throw HttpError(400, "search_query", "Search Query Error: " + key + " must be an integer");
 }

@@ -4,8 +4,8 @@
 
 #include <chrono>
 
-#include "core/crash.hpp"
 #include "core/clock.hpp"
+#include "core/crash.hpp"
 #include "core/crypto.hpp"
 #include "core/i18n.hpp"
 #include "core/log.hpp"

@@ -14,7 +14,8 @@ namespace govhub::jobs {
 void RegisterTestJobs(JobRunner& runner, const std::string& data_dir) {
     runner.Register("test.noop", [](JobContext&) { return std::string(); });
     // Kills the process: the crash report names the job, and a restart finds it again.
-    runner.Register("test.crash", [](JobContext&) -> std::string { core::OverflowStackForTests(); });
+    runner.Register("test.crash",
+                    [](JobContext&) -> std::string { core::OverflowStackForTests(); });
     runner.Register("test.sleep", [](JobContext& ctx) {
         auto p = nlohmann::json::parse(ctx.payload(), nullptr, false);
         if (p.is_discarded()) throw PermanentJobError("payload is not JSON");

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "core/json_reader.hpp"
 #include "core/i18n.hpp"
+#include "core/json_reader.hpp"
 #include "opendata/datastore/source.hpp"
 
 namespace govhub::datastore {

@@ -201,16 +201,6 @@ void App::Parts::AddRoutes(const Config& config, http::Router& router,
     datastore::RegisterPages(router, *datastore, *pages);
     gdcatalog::RegisterRoutes(router, *catalog, *jobs, *pages, config.data_dir + "/tmp");
     actions.Mount(router);
-    // Printed forms (PDF through Pango + Cairo) and the catalog's workbook are expensive: they
-    // run on bulkheads of their own (http/bulkhead.hpp), like the datastore's dumps and SQL.
-    router.AssignPool(
-        [](const http::Route& r) {
-            const std::string& p = r.pattern;
-            return r.method == "GET" && p.size() > 4 && p.compare(p.size() - 4, 4, ".pdf") == 0;
-        },
-        "pdf");
-    router.AssignPool([](const http::Route& r) { return r.pattern == "/catalog.xlsx"; },
-                      "catalog_export");
     router.Get("/static/{path*}", http::StaticFiles(web_dir + "/static"));
     router.Get("/healthz", [this](http::Request&) {
         db->Read([](db::Connection& c) { c.One("SELECT 1"); });

@@ -63,11 +63,6 @@ std::vector<const Route*> Router::Routes() const {
     return out;
 }
 
-void Router::AssignPool(const std::function<bool(const Route&)>& which, const std::string& pool) {
-    for (auto& r : routes_)
-        if (which(*r)) r->options.pool = pool;
-}
-
 RouteMatch Router::Match(const std::string& method, const std::string& path) const {
     RouteMatch m;
     auto segments = PathSegments(path);

@@ -52,9 +52,6 @@ class Router {
     void Post(std::string pattern, Handler h, RouteOptions o = {}) {
         Add("POST", std::move(pattern), std::move(h), std::move(o));
     }
-    // Puts the routes `which` selects on the bulkhead `pool` (for routes registered by
-    // modules that do not know which of their work is expensive, e.g. printed forms).
-    void AssignPool(const std::function<bool(const Route&)>& which, const std::string& pool);
     // GET routes also answer HEAD.
     RouteMatch Match(const std::string& method, const std::string& path) const;
     // Every registered route, in registration order (`govhub routes`, the abuse tests).

@@ -494,31 +494,29 @@ class Session : public std::enable_shared_from_this<Session> {
             bool busy = why == Bulkhead::Admission::kClientBusy;
             core::LogWarn("http.bulkhead", busy ? "client busy" : "pool full",
                           "\"pool\":\"" + name + "\",\"request_id\":\"" + req_->request_id + "\"");
-            HttpError e = busy ? HttpError(429, "busy", "error.busy")
-                               : HttpError(503, "overloaded", "error.overloaded");
-            e.headers.emplace_back("Retry-After",
-                                   std::to_string(pool.config().retry_after_seconds));
-            auto res = std::make_shared<Response>(server_.RenderError(*req_, e));
-            if (server_.decorator) server_.decorator(*req_, *res);
-            return Write(res);
+            return Write(Refusal(pool, busy));
         }
         auto self = shared_from_this();
         pool.Run([self, ex = Tracked()] {
-            std::shared_ptr<Response> res;
-            if (self->slot_->Expired()) {
-                HttpError e(503, "overloaded", "error.overloaded");
-                e.headers.emplace_back(
-                    "Retry-After",
-                    std::to_string(self->slot_->pool().config().retry_after_seconds));
-                res = std::make_shared<Response>(self->server_.RenderError(*self->req_, e));
-                if (self->server_.decorator) self->server_.decorator(*self->req_, *res);
-            } else {
-                res = std::make_shared<Response>(self->server_.Handle(*self->req_));
-            }
+            // Still queued at the deadline: refused like a full pool.
+            auto res = self->slot_->Expired()
+                           ? self->Refusal(self->slot_->pool(), false)
+                           : std::make_shared<Response>(self->server_.Handle(*self->req_));
             // Free before the client can read the answer (and ask again); a stream keeps it.
             if (!res->producer) self->slot_.reset();
             net::post(ex, [self, res] { self->Write(res); });
         });
+    }
+
+    // 429 (this client already has a request in the pool) or 503 (the pool is full), with the
+    // pool's Retry-After, rendered like any other error.
+    std::shared_ptr<Response> Refusal(const Bulkhead& pool, bool client_busy) const {
+        HttpError e = client_busy ? HttpError(429, "busy", "error.busy")
+                                  : HttpError(503, "overloaded", "error.overloaded");
+        e.headers.emplace_back("Retry-After", std::to_string(pool.config().retry_after_seconds));
+        auto res = std::make_shared<Response>(server_.RenderError(*req_, e));
+        if (server_.decorator) server_.decorator(*req_, *res);
+        return res;
     }
 
     // Who counts as one client: the API token it presents (a wrong one is refused at once by

@@ -10,6 +10,12 @@
 
 namespace govhub::workflow {
 
+void AddPrintedFormRoute(http::Router& router, std::string pattern, WorkflowService& service,
+                         const render::PageRenderer& pages, PrintedForm form) {
+    router.Get(std::move(pattern), PrintedFormHandler(service, pages, std::move(form)),
+               {.pool = "pdf"});
+}
+
 http::Handler PrintedFormHandler(WorkflowService& service, const render::PageRenderer& pages,
                                  PrintedForm form) {
     return [&service, &pages, form = std::move(form)](http::Request& req) {

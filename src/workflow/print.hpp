@@ -25,4 +25,9 @@ struct PrintedForm {
 http::Handler PrintedFormHandler(WorkflowService& service, const render::PageRenderer& pages,
                                  PrintedForm form);
 
+// Registers GET `pattern` (with a {reference}) to serve the form. Rendering a PDF is expensive,
+// so every printed form runs on the "pdf" bulkhead (http/bulkhead.hpp), not the general workers.
+void AddPrintedFormRoute(http::Router& router, std::string pattern, WorkflowService& service,
+                         const render::PageRenderer& pages, PrintedForm form);
+
 }  // namespace govhub::workflow

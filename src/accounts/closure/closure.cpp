@@ -197,18 +197,17 @@ workflow::RequestType ClosureType(accounts::AccountService& accounts,
 void RegisterRoutes(http::Router& router, accounts::AccountService& accounts,
                     workflow::WorkflowService& workflow, const render::PageRenderer& pages,
                     const std::string& site_url, const std::string& tmp_dir) {
-    router.Get("/user/close/{reference}/request.pdf",
-               workflow::PrintedFormHandler(
-                   workflow, pages,
-                   {.type = kType,
-                    .title_key = "closure.pdf_title",
-                    .subtitle_key = "closure.pdf_subtitle",
-                    .site_url = site_url,
-                    .tmp_dir = tmp_dir,
-                    .body = [&accounts, &pages](render::PdfWriter& pdf, const workflow::Request& r,
-                                                const std::string& locale) {
-                        WriteRequest(pdf, r, accounts, pages, locale);
-                    }}));
+    workflow::AddPrintedFormRoute(
+        router, "/user/close/{reference}/request.pdf", workflow, pages,
+        {.type = kType,
+         .title_key = "closure.pdf_title",
+         .subtitle_key = "closure.pdf_subtitle",
+         .site_url = site_url,
+         .tmp_dir = tmp_dir,
+         .body = [&accounts, &pages](render::PdfWriter& pdf, const workflow::Request& r,
+                                     const std::string& locale) {
+             WriteRequest(pdf, r, accounts, pages, locale);
+         }});
     router.Get("/user/close", [&workflow, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
         if (!p) return http::Response::Redirect("/user/login?next=%2Fuser%2Fclose");

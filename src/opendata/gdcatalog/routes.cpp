@@ -18,14 +18,17 @@ using render::View;
 
 void RegisterRoutes(http::Router& router, catalog::CatalogService& catalog, jobs::JobService& jobs,
                     const render::PageRenderer& pages, const std::string& tmp_dir) {
-    router.Get("/catalog.xlsx", [&catalog, tmp_dir](http::Request& req) {
-        std::string path = tmp_dir + "/export-" + core::RandomToken(8) + ".xlsx";
-        std::string org = req.Query("organization");
-        ExportWorkbook(catalog, accounts::CurrentUser(req), org, path);
-        return http::TemporaryFileResponse(
-            path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            org.empty() ? "catalog.xlsx" : "catalog-" + org + ".xlsx");
-    });
+    router.Get(
+        "/catalog.xlsx",
+        [&catalog, tmp_dir](http::Request& req) {
+            std::string path = tmp_dir + "/export-" + core::RandomToken(8) + ".xlsx";
+            std::string org = req.Query("organization");
+            ExportWorkbook(catalog, accounts::CurrentUser(req), org, path);
+            return http::TemporaryFileResponse(
+                path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                org.empty() ? "catalog.xlsx" : "catalog-" + org + ".xlsx");
+        },
+        {.pool = "catalog_export"});  // the whole catalog into a workbook: a bulkhead of its own
     router.Get("/ckan-admin/catalog-import", [&pages](http::Request& req) {
         if (!accounts::CurrentUser(req))
             return http::Response::Redirect("/user/login?next=%2Fckan-admin%2Fcatalog-import");

@@ -172,18 +172,15 @@ workflow::RequestType MembershipType() {
 void RegisterRoutes(http::Router& router, workflow::WorkflowService& workflow,
                     catalog::CatalogService& catalog, const render::PageRenderer& pages,
                     const std::string& site_url, const std::string& tmp_dir) {
-    router.Get("/opendata/officer/{reference}/application.pdf",
-               workflow::PrintedFormHandler(
-                   workflow, pages,
-                   {.type = kType,
-                    .title_key = "officers.pdf_title",
-                    .subtitle_key = "officers.pdf_subtitle",
-                    .site_url = site_url,
-                    .tmp_dir = tmp_dir,
-                    .body = [&pages](render::PdfWriter& pdf, const workflow::Request& r,
-                                     const std::string& locale) {
-                        WriteApplication(pdf, r, pages, locale);
-                    }}));
+    workflow::AddPrintedFormRoute(
+        router, "/opendata/officer/{reference}/application.pdf", workflow, pages,
+        {.type = kType,
+         .title_key = "officers.pdf_title",
+         .subtitle_key = "officers.pdf_subtitle",
+         .site_url = site_url,
+         .tmp_dir = tmp_dir,
+         .body = [&pages](render::PdfWriter& pdf, const workflow::Request& r,
+                          const std::string& locale) { WriteApplication(pdf, r, pages, locale); }});
     router.Get("/opendata/officer", [&workflow, &catalog, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
         if (!p) return http::Response::Redirect("/user/login?next=%2Fopendata%2Fofficer");

@@ -506,29 +506,6 @@ Json CatalogService::MemberList(const Principal* p, const std::string& id,
     return out;
 }
 
-Json CatalogService::UserList(const Principal* p, const std::string& q, int limit) {
-    Json out = Json::array();
-    bool admin = p && p->sysadmin;
-    db_.Read([&](db::Connection& c) {
-        for (const auto& u : accounts::store::ListActiveUsers(c, std::clamp(limit, 1, 1000))) {
-            if (!q.empty() && u.name.find(q) == std::string::npos &&
-                u.fullname_th.find(q) == std::string::npos &&
-                core::ToLower(u.fullname_en).find(core::ToLower(q)) == std::string::npos)
-                continue;
-            Json j = {{"id", u.id},
-                      {"name", u.name},
-                      {"fullname", u.fullname_th},
-                      {"display_name", u.fullname_th},
-                      {"created", u.created},
-                      {"sysadmin", u.sysadmin},
-                      {"state", accounts::ToString(u.state)}};
-            if (admin) j["email"] = u.email;  // e-mail addresses only for sysadmins
-            out.push_back(j);
-        }
-    });
-    return out;
-}
-
 Json CatalogService::GroupList(bool all_fields) {
     Json out = Json::array();
     for (const auto& g : db_.Read([](db::Connection& c) { return store::ListGroups(c); }))

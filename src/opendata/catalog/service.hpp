@@ -121,7 +121,6 @@ class CatalogService {
                       const accounts::Caller& caller);
     Json MemberList(const accounts::Principal* p, const std::string& id,
                     const std::string& object_type);
-    Json UserList(const accounts::Principal* p, const std::string& q, int limit);
     Json GroupList(bool all_fields);
 
     // Datasets

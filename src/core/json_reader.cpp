@@ -91,5 +91,12 @@ Json ParseJsonBoundedOrDiscarded(std::string_view text, const JsonLimits& limits
 Json ParseJsonBoundedOrDiscarded(std::string_view text) {
     return Parse(text, DefaultJsonLimits(), false);
 }
+Json ParseJsonIfWithinLimits(std::string_view text) {
+    try {
+        return Parse(text, DefaultJsonLimits(), false);
+    } catch (const JsonInputError&) {
+        return Json(Json::value_t::discarded);
+    }
+}
 
 }  // namespace govhub::core

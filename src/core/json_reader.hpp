@@ -55,4 +55,9 @@ nlohmann::json ParseJsonBounded(std::string_view text);
 nlohmann::json ParseJsonBoundedOrDiscarded(std::string_view text, const JsonLimits& limits);
 nlohmann::json ParseJsonBoundedOrDiscarded(std::string_view text);
 
+// For text that is kept as text when it cannot be read within the limits (a file's preview, a
+// value stored before the limits existed): bad syntax and a broken limit both give a discarded
+// value; nothing throws.
+nlohmann::json ParseJsonIfWithinLimits(std::string_view text);
+
 }  // namespace govhub::core

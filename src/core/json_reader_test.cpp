@@ -87,6 +87,10 @@ TEST(JsonReader, SyntaxErrorsDoNotEchoTheInput) {
     EXPECT_EQ(ParseJsonBoundedOrDiscarded(R"({"a":[1]})")["a"][0], 1);
     // A broken limit is never mistaken for plain text.
     EXPECT_THROW(ParseJsonBoundedOrDiscarded(Nested(65)), JsonInputError);
+    // Text kept as text: past a limit too, nothing is thrown.
+    EXPECT_TRUE(ParseJsonIfWithinLimits(Nested(65)).is_discarded());
+    EXPECT_TRUE(ParseJsonIfWithinLimits("not json").is_discarded());
+    EXPECT_EQ(ParseJsonIfWithinLimits(Nested(64)).dump(), Nested(64));
 }
 
 TEST(JsonReader, TheProcessDefaultsCanBeChanged) {

@@ -146,11 +146,8 @@ Json JsonValue(FieldType type, const std::optional<std::string>& v) {
             return *v == "true" || *v == "t" || *v == "1";
         case FieldType::kJson: {
             // Stored before the limits existed, or by a load: past them it stays text.
-            try {
-                Json parsed = core::ParseJsonBoundedOrDiscarded(*v);
-                if (!parsed.is_discarded()) return parsed;
-            } catch (const core::JsonInputError&) {
-            }
+            Json parsed = core::ParseJsonIfWithinLimits(*v);
+            if (!parsed.is_discarded()) return parsed;
             break;
         }
         default:

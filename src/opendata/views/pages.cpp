@@ -199,11 +199,7 @@ catalog::ResourcePageExtension FilePreviewPanel(datastore::DatastoreService& ds)
             if (mime == "application/json" && !cut) {
                 // An uploaded file is outside input: dump() below recurses, so the tree is
                 // bounded; a file past the bounds is shown as it is.
-                Json parsed(Json::value_t::discarded);
-                try {
-                    parsed = core::ParseJsonBoundedOrDiscarded(head);
-                } catch (const core::JsonInputError&) {
-                }
+                Json parsed = core::ParseJsonIfWithinLimits(head);
                 if (!parsed.is_discarded())
                     text = parsed.dump(2, ' ', false, Json::error_handler_t::replace);
             }

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export CCACHE_BASEDIR := $(CURDIR)
 PORT ?= 8080
 
-.PHONY: run test build deps unit integration e2e bench format clean
+.PHONY: run test build build-asan deps unit integration e2e bench fuzz fuzz-merge format clean
 
 run: deps build
 	./scripts/run.sh
@@ -11,7 +11,7 @@ run: deps build
 # Prints its own duration (dependencies and build included), whether it passed or not.
 test:
 	@start=$$(date +%s); rc=0; \
-	$(MAKE) --no-print-directory deps build && ./scripts/test.sh || rc=$$?; \
+	$(MAKE) --no-print-directory deps build build-asan && ./scripts/test.sh || rc=$$?; \
 	t=$$(( $$(date +%s) - start )); echo "make test took $$((t / 60)) min $$((t % 60)) s"; exit $$rc
 
 deps:
@@ -19,6 +19,10 @@ deps:
 
 build:
 	./scripts/build.sh
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build with the fuzz corpus replay (make test uses it).
+build-asan:
+	./scripts/build.sh asan
 
 unit:
 	cd build && ctest --output-on-failure -j2
@@ -28,6 +32,15 @@ integration:
 
 e2e:
 	./scripts/test.sh e2e
+
+# Every fuzz target for FUZZ_SECONDS (default 120) with clang-16 + libFuzzer (fuzz/README.md).
+fuzz:
+	./scripts/install-deps.sh --fuzz
+	./scripts/fuzz.sh
+
+# Folds the inputs the last `make fuzz` found that add coverage into fuzz/corpus/.
+fuzz-merge:
+	./scripts/fuzz.sh --merge
 
 bench: build
 	./bench/http.sh

@@ -21,6 +21,10 @@ DEBIAN_PACKAGES=(
   postgresql-15
 )
 
+# `--fuzz` (make fuzz): the clang that builds the libFuzzer targets. `make test` does not need it
+# (the corpus replay is built with GCC).
+if [[ ${1:-} == --fuzz ]]; then DEBIAN_PACKAGES+=(clang-16 libclang-rt-16-dev); fi
+
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

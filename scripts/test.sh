@@ -27,12 +27,30 @@ run() {
   if "$@"; then echo "=== $name: ok ($((SECONDS - start)) s)"; else echo "=== $name: FAILED ($((SECONDS - start)) s)"; failed+=("$name"); fi
 }
 
+# The AddressSanitizer + UndefinedBehaviorSanitizer build (scripts/build.sh asan) runs the unit
+# tests, the fuzz corpus replay and the SQLite integration suite. Every process it starts (servers,
+# CLI commands, the SQL sandbox child) writes any sanitizer report to $san_logs; a report fails
+# the suite even when the test around it passed.
+san_logs=$root/tests/artifacts/sanitizer
+rm -rf "$san_logs"; mkdir -p "$san_logs"
+export ASAN_OPTIONS="log_path=$san_logs/asan:detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0"
+export UBSAN_OPTIONS="log_path=$san_logs/ubsan:print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0"
+sanitizer_clean() {
+  "$@" || return 1
+  local reports=("$san_logs"/*)
+  [[ -e ${reports[0]} ]] || return 0
+  echo "sanitizer reports:"; head -c 20000 "${reports[@]}"
+  return 1
+}
+
 if [[ $what == all || $what == unit ]]; then
-  run unit ctest --test-dir build --output-on-failure -j2
+  run "unit + fuzz corpus replay (ASan+UBSan)" sanitizer_clean ctest --test-dir build-asan --output-on-failure -j2
 fi
 if [[ $what == all || $what == integration ]]; then
   # Debian's python3 (it has python3-pytest and python3-aiosmtpd), not a pyenv shim.
-  run "integration (SQLite)" env GOVHUB_TEST_ENGINE=sqlite /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=8 tests/integration
+  run "integration (SQLite, ASan+UBSan)" sanitizer_clean env GOVHUB_BIN="$root/build-asan/govhub" \
+    GOVHUB_TEST_ENGINE=sqlite /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=8 tests/integration
   run "integration (PostgreSQL)" env GOVHUB_TEST_ENGINE=postgres /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=8 tests/integration
   # Several nodes on one PostgreSQL, and nginx in front of them (docs/deploy/).
   run "multi-node (PostgreSQL)" env GOVHUB_TEST_ENGINE=postgres /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=3 tests/multinode

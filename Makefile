@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export CCACHE_BASEDIR := $(CURDIR)
 PORT ?= 8080
 
-.PHONY: run test build build-asan deps unit integration e2e bench fuzz fuzz-merge format clean
+.PHONY: run test build build-asan deps unit integration e2e bench fuzz fuzz-merge tsan format clean
 
 run: deps build
 	./scripts/run.sh
@@ -41,6 +41,12 @@ fuzz:
 # Folds the inputs the last `make fuzz` found that add coverage into fuzz/corpus/.
 fuzz-merge:
 	./scripts/fuzz.sh --merge
+
+# ThreadSanitizer: builds build-tsan/, runs the HTTP server's, job runner's and usage recorder's
+# unit tests and an integration subset against the TSan server; clean or it fails (scripts/tsan.sh,
+# docs/security.md). Not part of `make test`.
+tsan:
+	./scripts/tsan.sh
 
 bench: build
 	./bench/http.sh

@@ -82,7 +82,7 @@ void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobSer
         return Send({{"count", service.CountFor(p, f)}, {"jobs", list}});
     });
     router.Post("/api/jobs",
-                [&service, words](http::Request& req) {
+                [&service](http::Request& req) {
                     const auto& p = RequireUser(req);
                     // Bounded (issue #12): a hostile body is refused while it is read.
                     Json body = core::ParseJsonBoundedOrDiscarded(req.body);

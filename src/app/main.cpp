@@ -4,6 +4,7 @@
 
 #include "accounts/service.hpp"
 #include "app/app.hpp"
+#include "app/backup.hpp"
 #include "app/version.hpp"
 #include "core/crash.hpp"
 #include "core/json_reader.hpp"
@@ -249,6 +250,19 @@ int main(int argc, char** argv) {
     copy_db->add_option("--to", copy_to, "target database URL; it must hold no rows yet")
         ->required();
 
+    std::string backup_into, backup_path;
+    CLI::App* backup = admin->add_subcommand(
+        "backup",
+        "write the databases and files, as of one point in time, into a new directory "
+        "DIR/govhub-backup-<time> while the site serves (docs/operators.md, Backups)");
+    backup->add_option("dir", backup_into, "where backups are kept")->required();
+    CLI::App* restore = admin->add_subcommand(
+        "restore", "restore a backup into a new, empty --data-dir and empty databases");
+    restore->add_option("backup", backup_path, "a govhub-backup-<time> directory")->required();
+    CLI::App* verify_backup = admin->add_subcommand(
+        "verify-backup", "check every file of a backup against its checksums");
+    verify_backup->add_option("backup", backup_path)->required();
+
     int64_t bench_datasets = 100000;
     CLI::App* bench_seed = admin->add_subcommand(
         "bench-seed", "fill the catalog with generated datasets (bench/search.sh)");
@@ -267,6 +281,23 @@ int main(int argc, char** argv) {
     govhub::core::SetDefaultJsonLimits(
         {.max_depth = cfg.json_max_depth, .max_elements = cfg.json_max_elements});
     try {
+        // Backups read the site as it is (no migrations); a restore writes an empty target.
+        if (backup->parsed()) {
+            std::string path = govhub::app::BackupSite(cfg, backup_into, std::cout);
+            std::cout << "backup: " << path << "\n";
+            return 0;
+        }
+        if (restore->parsed()) {
+            govhub::app::RestoreSite(backup_path, cfg, std::cout);
+            return 0;
+        }
+        if (verify_backup->parsed()) {
+            auto manifest = govhub::app::VerifyBackup(backup_path);
+            std::cout << "backup ok: " << manifest["engine"].get<std::string>() << ", snapshot "
+                      << manifest["snapshot"].get<std::string>() << ", " << manifest["files"].size()
+                      << " files\n";
+            return 0;
+        }
         App app(cfg);
         if (serve->parsed()) return app.Serve();
         if (routes->parsed()) {

@@ -103,7 +103,7 @@ struct Attachment {
     std::string content_type;
     int64_t size = 0;
     std::string sha256;
-    std::string path;  // under the data dir
+    std::string path;  // under the data dir (read back under the current files_dir)
     std::string uploaded_by;
     std::string uploaded;
     std::string purge_after;  // when the purge job removes the file; empty: kept

@@ -575,14 +575,25 @@ Attachment WorkflowService::Attach(const accounts::Principal& p, const std::stri
 std::vector<Attachment> WorkflowService::Attachments(const accounts::Principal* p,
                                                      const Request& r) {
     if (!Find(p, r.id)) return {};
-    return db_.Read([&](db::Connection& c) { return store::AttachmentsOf(c, r.id); });
+    auto files = db_.Read([&](db::Connection& c) { return store::AttachmentsOf(c, r.id); });
+    for (auto& a : files) Locate(a);
+    return files;
 }
 
 std::optional<Attachment> WorkflowService::FindAttachment(const accounts::Principal* p,
                                                           const std::string& attachment_id) {
     auto a = db_.Read([&](db::Connection& c) { return store::FindAttachment(c, attachment_id); });
     if (!a || !Find(p, a->request_id)) return std::nullopt;
+    Locate(*a);
     return a;
+}
+
+void WorkflowService::Locate(Attachment& a) const {
+    // The stored path names the data directory of when it was written; the site may have moved
+    // since (a restore into a new data directory), and the layout under files_dir is fixed.
+    a.path = (std::filesystem::path(config_.files_dir) / a.request_id /
+              std::filesystem::path(a.path).filename())
+                 .string();
 }
 
 TypeSettings WorkflowService::Settings(const std::string& type) {
@@ -625,7 +636,8 @@ int WorkflowService::PurgeDueDocuments(int limit) {
     auto due = db_.Read(
         [&](db::Connection& c) { return store::AttachmentsToPurge(c, core::NowIso(), limit); });
     int purged = 0;
-    for (const auto& a : due) {
+    for (auto& a : due) {
+        Locate(a);
         std::error_code ec;
         std::filesystem::remove(a.path, ec);
         if (ec && std::filesystem::exists(a.path)) {

@@ -141,6 +141,8 @@ class WorkflowService {
     static std::string NormalizeReference(const std::string& typed);
 
   private:
+    // Points `a.path` into files_dir (the directory stored with it may be another machine's).
+    void Locate(Attachment& a) const;
     Request Apply(const accounts::Principal* actor, const std::string& request_id,
                   const TransitionInput& in);
     // Whether `actor` (null: the system) is who `d` names, for this request.

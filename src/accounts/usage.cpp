@@ -33,8 +33,12 @@ UsageRecorder::~UsageRecorder() {
     }
 }
 
+int64_t UsageRecorder::NowSeconds() const {
+    return now_seconds_ ? now_seconds_() : core::NowEpochSeconds();
+}
+
 void UsageRecorder::Count(const std::string& token_hash, const std::string& action, bool limited) {
-    std::string day = core::IsoDay(core::BangkokDay(core::NowEpochSeconds()));
+    std::string day = core::IsoDay(core::BangkokDay(NowSeconds()));
     bool flush = false;
     {
         std::lock_guard lock(mu_);
@@ -72,8 +76,7 @@ void UsageRecorder::Flush() {
 
 std::vector<UsageRow> UsageRecorder::Usage(const std::string& token_id, int days) {
     Flush();
-    std::string since =
-        core::IsoDay(core::BangkokDay(core::NowEpochSeconds()) - std::max(1, days) + 1);
+    std::string since = core::IsoDay(core::BangkokDay(NowSeconds()) - std::max(1, days) + 1);
     return db_.Read([&](db::Connection& c) { return store::TokenUsage(c, token_id, since); });
 }
 

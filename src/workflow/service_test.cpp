@@ -502,6 +502,25 @@ TEST_P(WorkflowTest, HolidaysAreSeededEditableAndMoveWorkingDayClocks) {
     EXPECT_NE(audit[0].details_json.find("\"before\""), std::string::npos);
 }
 
+TEST_P(WorkflowTest, AttachmentsAreFoundWhereTheDataDirectoryIsNow) {
+    // A restore (govhub admin restore) puts the files under another data directory; the rows
+    // still name the old one.
+    Request r = Submitted();
+    auto before = service_->Attachments(&applicant_, r);
+    ASSERT_EQ(before.size(), 1u);
+    std::filesystem::rename(files_ / "store", files_ / "restored");
+    WorkflowService moved(*db_, *accounts_, [](const mail::Message&) {}, i18n_,
+                          WorkflowConfig{.site_url = "https://gov.example",
+                                         .files_dir = (files_ / "restored").string()});
+    moved.Register(Membership());
+    auto a = moved.FindAttachment(&applicant_, before[0].id);
+    ASSERT_TRUE(a.has_value());
+    EXPECT_EQ(std::filesystem::path(a->path).parent_path().parent_path(), files_ / "restored");
+    EXPECT_TRUE(std::filesystem::exists(a->path));
+    EXPECT_EQ(core::Sha256FileHex(a->path), a->sha256);
+    EXPECT_EQ(moved.Attachments(&applicant_, r).at(0).path, a->path);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, WorkflowTest, ::testing::ValuesIn(db::testing::Engines()),
                          [](const auto& info) { return info.param; });
 

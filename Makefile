@@ -44,7 +44,7 @@ fuzz-merge:
 
 # ThreadSanitizer: builds build-tsan/, runs the HTTP server's, job runner's and usage recorder's
 # unit tests and an integration subset against the TSan server; clean or it fails (scripts/tsan.sh,
-# docs/security.md). Not part of `make test`.
+# docs/security.md). Not part of `make test`. About 2 min once build-tsan/ is built.
 tsan:
 	./scripts/tsan.sh
 

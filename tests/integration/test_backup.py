@@ -90,18 +90,23 @@ class Site:
                 names = [r[0] for r in q("SELECT quote_ident(table_schema) || '.' || quote_ident(table_name)"
                                          " FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
                                          " AND table_schema NOT IN ('pg_catalog', 'information_schema')")]
-            else:
-                # FTS5 tables are read through their shadow tables (the tokenizer lives in govhub).
-                names = ['"%s"' % r[0] for r in q("SELECT name FROM sqlite_master WHERE type = 'table'"
-                                                  " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'")]
-            for t in names:
-                select = "SELECT * FROM %s" % t
-                if ENGINE == "postgres":  # NULL and text told apart, one line per row
-                    cols = q("SELECT string_agg(format('coalesce(%%I::text, ''\\N'')', attname), ', ' ORDER BY attnum)"
-                             " FROM pg_attribute WHERE attrelid = '%s'::regclass AND attnum > 0"
-                             " AND NOT attisdropped" % t.replace("'", "''"))[0][0]
-                    select = "SELECT %s FROM %s" % (cols, t)
-                out[(name, t.split(".")[-1].strip('"'))] = sorted(q(select))
+                # Every row as JSON in one query (NULL and text told apart, columns in order).
+                for t in names:
+                    out[(name, t.split(".")[-1].strip('"'))] = []
+                union = " UNION ALL ".join("SELECT %s, row_to_json(x)::text FROM %s x"
+                                           % ("'" + t.replace("'", "''") + "'", t) for t in names)
+                for t, row in q(union):
+                    values = json.loads(row, object_pairs_hook=list)
+                    out[(name, t.split(".")[-1].strip('"'))].append(
+                        tuple("\\N" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list))
+                              else str(v) for _, v in values))
+                for k in out:
+                    out[k].sort()
+                continue
+            # FTS5 tables are read through their shadow tables (the tokenizer lives in govhub).
+            for (t,) in q("SELECT name FROM sqlite_master WHERE type = 'table'"
+                          " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'"):
+                out[(name, t)] = sorted(q('SELECT * FROM "%s"' % t))
         return out
 
     def files(self):

@@ -23,6 +23,7 @@
 #include "core/crash.hpp"
 #include "core/i18n.hpp"
 #include "core/log.hpp"
+#include "core/process_lease.hpp"
 #include "db/copy.hpp"
 #include "db/database.hpp"
 #include "db/migrations.hpp"
@@ -81,6 +82,10 @@ std::string ResolveWebDir(const std::string& configured) {
 }  // namespace
 
 struct App::Parts {
+    // This process's lease and private temp dir (<data-dir>/tmp/<id>): what a kill -9 leaves
+    // there is swept by the next start (core/process_lease.hpp).
+    std::unique_ptr<core::ProcessLease> lease;
+    std::string tmp_dir;
     core::I18n i18n;
     render::Templates templates;
     std::unique_ptr<render::PageRenderer> pages;
@@ -104,7 +109,8 @@ struct App::Parts {
 App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {
     auto& P = *parts_;
     fs::create_directories(config_.data_dir);
-    fs::create_directories(config_.data_dir + "/tmp");
+    P.lease = std::make_unique<core::ProcessLease>(config_.data_dir);
+    P.tmp_dir = P.lease->tmp_dir();
     P.web_dir = ResolveWebDir(config_.web_dir);
     P.i18n.LoadDirectory(P.web_dir + "/i18n");
     P.templates.LoadDirectory(P.web_dir + "/templates");
@@ -142,7 +148,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     P.datastore = std::make_unique<datastore::DatastoreService>(
         *P.datastore_db, *P.catalog, *P.jobs,
         datastore::DatastoreConfig{
-            .tmp_dir = config_.data_dir + "/tmp",
+            .tmp_dir = P.tmp_dir,
             .site_url = config_.site_url,
             .max_fetch_bytes = static_cast<uint64_t>(config_.max_upload_mib) * 1024 * 1024,
             .allow_private_urls = config_.datastore_allow_private_urls,
@@ -184,10 +190,8 @@ void App::Parts::AddRoutes(const Config& config, http::Router& router,
     accounts::RegisterRoutes(router, actions, *accounts, *pages);
     jobs::RegisterRoutes(router, actions, *jobs, *pages);
     workflow::RegisterRoutes(router, *workflow, *pages);
-    officers::RegisterRoutes(router, *workflow, *catalog, *pages, config.site_url,
-                             config.data_dir + "/tmp");
-    closure::RegisterRoutes(router, *accounts, *workflow, *pages, config.site_url,
-                            config.data_dir + "/tmp");
+    officers::RegisterRoutes(router, *workflow, *catalog, *pages, config.site_url, tmp_dir);
+    closure::RegisterRoutes(router, *accounts, *workflow, *pages, config.site_url, tmp_dir);
     ckan_api::RegisterCatalogActions(actions, *catalog);
     catalog::RegisterRoutes(
         router, *catalog, *pages,
@@ -199,7 +203,7 @@ void App::Parts::AddRoutes(const Config& config, http::Router& router,
     views::RegisterPages(router, *views, *datastore, *pages, map_tiles);
     datastore::RegisterApi(router, actions, *datastore);
     datastore::RegisterPages(router, *datastore, *pages);
-    gdcatalog::RegisterRoutes(router, *catalog, *jobs, *pages, config.data_dir + "/tmp");
+    gdcatalog::RegisterRoutes(router, *catalog, *jobs, *pages, tmp_dir);
     actions.Mount(router);
     router.Get("/static/{path*}", http::StaticFiles(web_dir + "/static"));
     router.Get("/healthz", [this](http::Request&) {
@@ -317,8 +321,7 @@ void App::SeedDemo() {
         [&](db::Connection& c) { admin = accounts::store::FindUserByName(c, "admin"); });
     if (admin) {
         accounts::Principal root{.user_id = admin->id, .name = admin->name, .sysadmin = true};
-        int datasets =
-            catalog::SeedDemo(*parts_->catalog, root, config_.data_dir + "/tmp", "somchai");
+        int datasets = catalog::SeedDemo(*parts_->catalog, root, parts_->tmp_dir, "somchai");
         if (datasets) std::cout << "demo catalog: " << datasets << " datasets in 6 agencies\n";
         if (int n = views::SeedDemo(*parts_->views, *parts_->datastore, *parts_->catalog, root))
             std::cout << "demo views: " << n << " (a chart and a map)\n";
@@ -347,7 +350,15 @@ int App::Serve() {
                                    .poll_milliseconds = config_.job_poll_ms,
                                    .heartbeat_seconds = config_.job_heartbeat_seconds,
                                    .stale_seconds = config_.job_stale_seconds,
-                                   .retry_base_seconds = config_.job_retry_base_seconds});
+                                   .retry_base_seconds = config_.job_retry_base_seconds,
+                                   .process_id = P.lease->id()});
+    // Processes that ended without cleaning up (kill -9, power loss): their jobs go back to
+    // the queue and their temp files (half-received uploads) are deleted, before anything runs.
+    P.lease->SweepDead([&](const std::string& dead) {
+        runner.RequeueJobsOf(dead);
+        core::LogWarn("app.swept", "cleaned up after a process that did not stop",
+                      "\"process\":\"" + dead + "\"");
+    });
     RegisterMailJob(runner, *P.mailer);
     datastore::RegisterJobs(runner, *P.datastore);
     gdcatalog::RegisterJobs(runner, *P.catalog, *P.accounts);
@@ -373,7 +384,7 @@ int App::Serve() {
     sc.port = config_.port;
     sc.io_threads = config_.io_threads;
     sc.worker_threads = config_.worker_threads;
-    sc.upload_dir = config_.data_dir + "/tmp";
+    sc.upload_dir = P.tmp_dir;
     sc.trust_proxy = config_.trust_proxy;
     sc.access_log = config_.access_log;
     sc.header_timeout_seconds = config_.header_timeout;

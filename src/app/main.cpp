@@ -7,6 +7,7 @@
 #include "app/backup.hpp"
 #include "app/version.hpp"
 #include "core/crash.hpp"
+#include "core/crash_point.hpp"
 #include "core/json_reader.hpp"
 #include "core/log.hpp"
 #include "db/sqlite/sandbox.hpp"
@@ -183,6 +184,10 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     serve->add_flag("--enable-test-jobs", cfg.enable_test_jobs,
                     "register the test.* job kinds (tests, benchmarks)");
+    std::string stall_at;
+    serve->add_option("--test-stall-at", stall_at,
+                      "TEST ONLY: block the thread that reaches this crash point (core/"
+                      "crash_point.hpp) for ever, so a crash-safety test can kill -9 there");
     serve
         ->add_option("--lockout-threshold", cfg.lockout_threshold,
                      "failed logins before a lock-out")
@@ -269,6 +274,7 @@ int main(int argc, char** argv) {
     bench_seed->add_option("--datasets", bench_datasets)->capture_default_str();
 
     CLI11_PARSE(cli, argc, argv);
+    govhub::core::ArmCrashPoint(stall_at);
     if (copy_db->parsed()) cfg.database_url = copy_to;
 
     // Links follow the port unless a public URL was given.

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "core/durable_file.hpp"
 #include "core/error.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
@@ -16,7 +17,8 @@ TempFile::~TempFile() {
 }
 
 bool TempFile::MoveTo(const std::string& dest) {
-    if (std::rename(path_.c_str(), dest.c_str()) != 0) return false;
+    // On disk before it has its final name: a crash never leaves a short file there.
+    if (!core::DurableRename(path_, dest)) return false;
     owned_ = false;
     path_ = dest;
     return true;

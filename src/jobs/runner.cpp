@@ -49,7 +49,9 @@ bool JobContext::Interrupted() {
 JobRunner::JobRunner(db::Database& db, RunnerConfig config)
     : db_(db),
       config_(config),
-      process_id_(core::RandomToken(6) + "-" + std::to_string(::getpid())) {}
+      process_id_(config_.process_id.empty()
+                      ? core::RandomToken(6) + "-" + std::to_string(::getpid())
+                      : config_.process_id) {}
 
 JobRunner::~JobRunner() {
     Stop();
@@ -91,6 +93,20 @@ void JobRunner::Wake() {
         ++pending_wakes_;
     }
     cv_.notify_one();
+}
+
+int64_t JobRunner::RequeueJobsOf(const std::string& process_id) {
+    int64_t requeued = 0;
+    db_.Write(
+        [&](db::Connection& c) { requeued = store::RequeueOwner(c, process_id, core::NowIso()); });
+    if (requeued > 0) {
+        core::LogWarn("jobs.requeued",
+                      "re-queued the jobs of a process that ended without stopping them",
+                      "\"count\":" + std::to_string(requeued) + ",\"process\":\"" +
+                          core::JsonEscape(process_id) + "\"");
+        Wake();
+    }
+    return requeued;
 }
 
 void JobRunner::WorkerLoop(int index) {

@@ -62,6 +62,9 @@ struct RunnerConfig {
     int heartbeat_seconds = 5;    // running jobs prove their process is alive
     int stale_seconds = 30;       // silent this long: the process died, the job is re-queued
     int retry_base_seconds = 10;  // back-off: base * 2^(attempt-1), at most an hour
+    // Names this process in locked_by: the app passes its core::ProcessLease id, so a later
+    // start can tell this process's jobs apart once it is dead. Empty: a random one.
+    std::string process_id;
 };
 
 class JobRunner {
@@ -76,6 +79,9 @@ class JobRunner {
     void Stop();
     // Wakes an idle worker (a job was enqueued in this process).
     void Wake();
+    // The running jobs of `process_id`, a process known to be dead (its lease was free), go
+    // back to the queue now rather than after stale_seconds. Returns how many.
+    int64_t RequeueJobsOf(const std::string& process_id);
     const std::string& process_id() const { return process_id_; }
     bool stopping() const { return stopping_; }
     db::Database& database() { return db_; }

@@ -222,6 +222,37 @@ TEST_P(JobsTest, JobsOfADeadWorkerAreRequeuedAndShutdownReleasesRunningJobs) {
     EXPECT_EQ(released.attempts, 0);
 }
 
+TEST_P(JobsTest, JobsOfAProcessKnownDeadAreRequeuedAtOnceAndOnlyThose) {
+    // Three running jobs: two of a killed process (one out of attempts), one of a live one
+    // whose id differs only where the dead one has a "_" (no LIKE wildcard may match it).
+    std::string dead = service_->Enqueue("work", "{}", {.max_attempts = 3});
+    std::string spent = service_->Enqueue("work", "{}", {.max_attempts = 1});
+    std::string alive = service_->Enqueue("work", "{}");
+    auto claim = [&](const std::string& id, const std::string& worker) {
+        db_->Write([&](db::Connection& c) {
+            c.Exec(
+                "UPDATE jobs SET state = 'running', locked_by = ?, heartbeat_at = ?,"
+                " attempts = 1 WHERE id = ?",
+                {worker, core::NowIso(), id});
+        });
+    };
+    claim(dead, "7-ab_d:0");
+    claim(spent, "7-ab_d:1");
+    claim(alive, "7-abcd:0");
+    JobRunner runner(*db_, Fast());  // not started: the re-queue needs no stale_seconds
+    EXPECT_EQ(runner.RequeueJobsOf("7-ab_d"), 1);
+    Job requeued = Load(dead);
+    EXPECT_EQ(requeued.state, JobState::kQueued);
+    EXPECT_EQ(requeued.attempts, 1);  // the killed attempt counts
+    EXPECT_TRUE(requeued.locked_by.empty());
+    EXPECT_EQ(Load(spent).state, JobState::kFailed);
+    EXPECT_EQ(Load(alive).state, JobState::kRunning);
+    auto log = db_->Read([&](db::Connection& c) { return store::Log(c, dead); });
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_EQ(core::English(log.front().message),
+              "the worker running it stopped responding; re-queued");
+}
+
 TEST_P(JobsTest, EveryJobRunsExactlyOnceAcrossRunners) {
     // Several runners stand for several processes (on PostgreSQL they claim with SKIP LOCKED).
     const int kJobs = 200;

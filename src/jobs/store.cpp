@@ -171,26 +171,47 @@ void Heartbeat(db::Connection& c, const std::string& process_prefix, const std::
            {now, process_prefix + ":%"});
 }
 
-int64_t RequeueStale(db::Connection& c, const std::string& stale_before, const std::string& now) {
+namespace {
+// Running jobs matching `where` (with `params`) go back to the queue, or fail when out of
+// attempts; each one's log says which.
+int64_t RequeueRunning(db::Connection& c, const std::string& where, std::vector<db::Value> params,
+                       const std::string& now) {
+    std::vector<db::Value> with_now = {now};
+    with_now.insert(with_now.end(), params.begin(), params.end());
     // The job's own log says what happened, before the state changes hide it.
     c.Exec(
         "INSERT INTO job_log (job_id, at, level, message)"
         " SELECT id, ?, 'warn', CASE WHEN attempts >= max_attempts"
         " THEN '@jobs.run.stalled_failed'"
         " ELSE '@jobs.run.stalled_requeued' END"
-        " FROM jobs WHERE state = 'running' AND heartbeat_at < ?",
-        {now, stale_before});
+        " FROM jobs WHERE state = 'running' AND " +
+            where,
+        with_now);
     // Out of attempts: failed for good; otherwise back in the queue at once.
     c.Exec(
         "UPDATE jobs SET state = 'failed', finished = ?, locked_by = NULL,"
         " error = '@jobs.run.stalled'"
-        " WHERE state = 'running' AND heartbeat_at < ? AND attempts >= max_attempts",
-        {now, stale_before});
+        " WHERE state = 'running' AND attempts >= max_attempts AND " +
+            where,
+        with_now);
     return c.Exec(
         "UPDATE jobs SET state = 'queued', locked_by = NULL, run_after = ?,"
         " error = '@jobs.run.stalled_requeued'"
-        " WHERE state = 'running' AND heartbeat_at < ?",
-        {now, stale_before});
+        " WHERE state = 'running' AND " +
+            where,
+        with_now);
+}
+}  // namespace
+
+int64_t RequeueStale(db::Connection& c, const std::string& stale_before, const std::string& now) {
+    return RequeueRunning(c, "heartbeat_at < ?", {stale_before}, now);
+}
+
+int64_t RequeueOwner(db::Connection& c, const std::string& process_id, const std::string& now) {
+    // An exact prefix (LIKE would read the id's "_" as a wildcard).
+    std::string prefix = process_id + ":";
+    return RequeueRunning(c, "substr(locked_by, 1, ?) = ?",
+                          {static_cast<int64_t>(prefix.size()), prefix}, now);
 }
 
 void SetProgress(db::Connection& c, const std::string& id, int64_t done, int64_t total,

@@ -33,6 +33,10 @@ void Heartbeat(db::Connection& c, const std::string& process_prefix, const std::
 // Jobs whose process stopped sending heartbeats go back to the queue (or fail when out of
 // attempts). Returns how many were re-queued.
 int64_t RequeueStale(db::Connection& c, const std::string& stale_before, const std::string& now);
+// The same for the running jobs of a process known to be dead (core::ProcessLease): its
+// workers' locked_by start with "<process_id>:". The attempt stays spent, so a job that kills
+// its process every time fails once out of attempts instead of looping.
+int64_t RequeueOwner(db::Connection& c, const std::string& process_id, const std::string& now);
 
 void SetProgress(db::Connection& c, const std::string& id, int64_t done, int64_t total,
                  const std::string& message);

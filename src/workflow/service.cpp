@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.hpp"
+#include "core/crash_point.hpp"
 #include "core/crypto.hpp"
+#include "core/durable_file.hpp"
 #include "core/error.hpp"
 #include "core/i18n.hpp"
 #include "core/log.hpp"
@@ -269,6 +271,7 @@ Request WorkflowService::Create(const accounts::Principal& applicant, const NewR
         try {
             db_.Write([&](db::Connection& c) {
                 store::InsertRequest(c, r, SearchText(r));
+                core::CrashPoint("workflow.create.request_written");  // before its audit record
                 RecordAudit(
                     c, {.actor_id = applicant.user_id,
                         .action = "workflow.create",
@@ -386,6 +389,7 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
     db_.Write([&](db::Connection& c) {
         if (!store::UpdateRequest(c, r, from, SearchText(r)))
             throw HttpError(409, "conflict", "workflow.moved_meanwhile");
+        core::CrashPoint("workflow.transition.state_written");  // before effect and audit record
         if (retention) store::SetPurgeAfter(c, r.id, PurgeTime(now, *retention));
         if (d->effect) {
             accounts::Principal system;
@@ -551,8 +555,8 @@ Attachment WorkflowService::Attach(const accounts::Principal& p, const std::stri
     std::filesystem::path dir = std::filesystem::path(config_.files_dir) / r->id;
     std::filesystem::create_directories(dir);
     a.path = (dir / (a.id + ExtensionFor(type))).string();
-    std::filesystem::rename(temp_path, a.path, ec);
-    if (ec) {  // another file system: copy, then remove
+    // On disk before it has its final name: a crash never leaves a short file there.
+    if (!core::DurableRename(temp_path, a.path)) {  // another file system: copy, then remove
         std::filesystem::copy_file(temp_path, a.path, ec);
         if (ec) throw HttpError(500, "internal", "error.storage");
         std::filesystem::remove(temp_path, ec);

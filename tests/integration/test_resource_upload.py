@@ -67,8 +67,9 @@ def test_upload_download_with_range_and_privacy(server, world):
     ok(call(api, "resource_patch", {"id": res["id"], "resource_private": "True"}, editor))
     assert Browser(server).get(path).status == 404
     assert Browser(server).get(path, headers={"Authorization": editor}).status == 200
-    # Nothing is left in the upload temp folder.
-    assert os.listdir(os.path.join(server.data_dir, "tmp")) == []
+    # Nothing is left in the upload temp folder (tmp/<process>/ of the running server).
+    tmp = os.path.join(server.data_dir, "tmp")
+    assert [f for _, _, files in os.walk(tmp) for f in files] == []
 
 
 def vm_hwm_kib(pid):

@@ -21,6 +21,7 @@
 
 #include "core/clock.hpp"
 #include "core/crash.hpp"
+#include "core/crash_point.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
@@ -155,6 +156,7 @@ class MultipartSink : public BodySink {
         current_.size += d.size();
         if (current_.file) {
             if (!WriteAll(fd_, d.data(), d.size())) return Fail(507, "storage", "error.storage");
+            core::CrashPoint("upload.part_written");  // a file part half on disk
             return true;
         }
         field_bytes_ += d.size();

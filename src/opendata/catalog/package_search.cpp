@@ -39,19 +39,7 @@ HttpError QueryLimitError(std::string_view key, size_t limit) {
                      core::Message(key, {{"limit", std::to_string(limit)}}));
 }
 
-// A parsed q/fq: Solr's syntax as CKAN clients send it. Words and phrases go to the full-text
-// index; field:value compares a dataset's values; field:[a TO b] compares ranges (ISO dates sort
-// as text); AND (also implicit), OR, NOT/-, and parentheses combine them.
-struct Node {
-    enum class Kind { kWord, kField, kRange, kAnd, kOr, kNot, kAll } kind = Kind::kAll;
-    std::string field, value, low, high;
-    bool low_inclusive = true, high_inclusive = true;
-    std::vector<Node> children;
-    int word = -1;  // for kWord: its index in the query's word table, set before evaluation
-    // For kField on a facet field: the field's index and the value's id in this snapshot.
-    int facet = -1;
-    uint32_t value_id = UINT32_MAX;
-};
+using Node = SearchNode;
 
 class QueryParser {
   public:
@@ -253,6 +241,21 @@ void CheckSearchQuery(const std::string& text) {
     QueryParser(text, true).Parse();
 }
 
+ParsedSearch ParseSearch(const std::string& q, const std::vector<std::string>& fq) {
+    if (fq.size() > kMaxFilterQueries)
+        throw QueryLimitError("catalog.search_too_many_filters", kMaxFilterQueries);
+    // q and every fq must all hold.
+    ParsedSearch out;
+    out.query.kind = Node::Kind::kAnd;
+    out.query.children.push_back(QueryParser(q, true).Parse());
+    for (const auto& f : fq) out.query.children.push_back(QueryParser(f, true).Parse());
+    std::vector<std::string> rank_words;
+    PositiveWords(out.query, false, rank_words);
+    for (const auto& w : rank_words) out.rank_words += (out.rank_words.empty() ? "" : " ") + w;
+    AllWords(out.query, out.words);
+    return out;
+}
+
 void CatalogService::WarmSearch() {
     snapshots_->Current();
 }
@@ -260,16 +263,9 @@ void CatalogService::WarmSearch() {
 Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchParams& params) {
     if (params.rows < 0 || params.rows > 1000) throw QueryError("rows must be between 0 and 1000");
     if (params.start < 0) throw QueryError("start must not be negative");
-    if (params.fq.size() > kMaxFilterQueries)
-        throw QueryLimitError("catalog.search_too_many_filters", kMaxFilterQueries);
-    // q and every fq must all hold.
-    Node query{Node::Kind::kAnd};
-    query.children.push_back(QueryParser(params.q, true).Parse());
-    for (const auto& fq : params.fq) query.children.push_back(QueryParser(fq, true).Parse());
-    std::vector<std::string> rank_words;
-    PositiveWords(query, false, rank_words);
-    std::string words;
-    for (const auto& w : rank_words) words += (words.empty() ? "" : " ") + w;
+    ParsedSearch parsed = ParseSearch(params.q, params.fq);
+    Node& query = parsed.query;
+    const std::string& words = parsed.rank_words;
     for (const auto& f : params.facet_fields)
         if (std::find(kFacetFields.begin(), kFacetFields.end(), f) == kFacetFields.end())
             throw QueryError("unknown facet field " + f);
@@ -316,11 +312,9 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
         std::optional<std::vector<char>> member;  // by slot; none: a word without terms
         std::vector<uint32_t> slots;
     };
-    std::set<std::string> word_texts;
-    AllWords(query, word_texts);
     std::map<std::string, int> word_index;
     std::vector<WordHits> word_info;
-    for (const auto& w : word_texts) {
+    for (const auto& w : parsed.words) {
         word_index[w] = static_cast<int>(word_info.size());
         WordHits h{snap->terms->MatchWord(w, slots), {}};
         if (h.member)

@@ -69,5 +69,25 @@ TEST(PackageSearchBounds, OrdinaryMistakesKeepTheirOwnMessages) {
     EXPECT_EQ(Refusal("(tags:a"), "Search Query Error: missing ')'");
 }
 
+TEST(PackageSearchParse, QAndEveryFqAreJoinedAndTheirWordsCollected) {
+    ParsedSearch parsed = ParseSearch("งบประมาณ -ลับ NOT (x OR tags:y)", {"กรุงเทพ", "state:active"});
+    ASSERT_EQ(parsed.query.kind, SearchNode::Kind::kAnd);
+    EXPECT_EQ(parsed.query.children.size(), 3u);
+    // Negated words select but do not rank.
+    EXPECT_EQ(parsed.rank_words, "งบประมาณ กรุงเทพ");
+    EXPECT_EQ(parsed.words, (std::set<std::string>{"กรุงเทพ", "งบประมาณ", "ลับ", "x"}));
+}
+
+TEST(PackageSearchParse, AtMost100FilterQueries) {
+    EXPECT_NO_THROW(ParseSearch("", std::vector<std::string>(100, "tags:x")));
+    try {
+        ParseSearch("", std::vector<std::string>(101, "tags:x"));
+        FAIL() << "101 fq accepted";
+    } catch (const HttpError& e) {
+        EXPECT_EQ(e.status(), 400);
+        EXPECT_NE(core::English(e.message()).find("100"), std::string::npos);
+    }
+}
+
 }  // namespace
 }  // namespace govhub::catalog

@@ -1,5 +1,12 @@
-// datastore_search_sql on SQLite: the statement is checked in the server (authorizer, one
-// read-only statement), then run in a child process that the server kills at the deadline.
+// datastore_search_sql on SQLite: the statement is checked (authorizer, one read-only statement)
+// and then run, each in a child process that the server kills at the deadline; the server only
+// decides which of the tables the check found the caller may read.
+//
+// Why the check is not made in the server: preparing a statement can itself take time and
+// memory without bound. Each reference to a common table expression copies its definition, so
+// twenty nested CTEs that each read the previous one twice (600 bytes of SQL) take SQLite
+// minutes and gigabytes in sqlite3_prepare, where neither the progress handler nor
+// sqlite3_interrupt() reaches. In the child the deadline and the memory cap cover it.
 //
 // Why a child process: SQLite checks its progress handler and sqlite3_interrupt() only between
 // VM steps, so one function call (instr() over two long strings, printf('%.*c', 1e9, 'x'),
@@ -60,7 +67,24 @@ struct Sandbox {
     std::string denied;              // why the authorizer refused, for the error
     std::chrono::steady_clock::time_point deadline;
     bool timed_out = false;
+    // A check (SandboxCheck) records the tables read and the first refusal, in order.
+    std::vector<SandboxCheck::Event>* events = nullptr;
 };
+
+// A refusal. A check (which decides nothing) records it and lets SQLite go on preparing, so
+// that every table the statement reads is listed: SQLite asks about a function before it reads
+// a table, and the server must refuse a table the caller may not read first.
+int Deny(Sandbox* s, std::string why) {
+    if (s->denied.empty()) {
+        s->denied = std::move(why);
+        if (s->events) s->events->push_back({SandboxCheck::Event::kDenied, s->denied});
+    }
+    return s->events ? SQLITE_OK : SQLITE_DENY;
+}
+
+std::string NoSuchTable(const std::string& table) {
+    return "no such table: " + table;
+}
 
 int Authorize(void* user, int action, const char* a, const char* b, const char*, const char*) {
     auto* s = static_cast<Sandbox*>(user);
@@ -79,20 +103,17 @@ int Authorize(void* user, int action, const char* a, const char* b, const char*,
             }
             // Word for word SQLite's own answer for a table that does not exist: a private
             // table's existence is nobody else's business.
-            if (s->denied.empty()) s->denied = "no such table: " + table;
-            return SQLITE_DENY;
+            return Deny(s, NoSuchTable(table));
         }
         case SQLITE_FUNCTION: {
             std::string fn = b ? b : "";
             for (auto& ch : fn)
                 ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
             if (AllowedFunctions().count(fn)) return SQLITE_OK;
-            if (s->denied.empty()) s->denied = "the function " + fn + "() is not allowed";
-            return SQLITE_DENY;
+            return Deny(s, "the function " + fn + "() is not allowed");
         }
         default:
-            if (s->denied.empty()) s->denied = "only SELECT statements are allowed";
-            return SQLITE_DENY;
+            return Deny(s, "only SELECT statements are allowed");
     }
 }
 
@@ -103,6 +124,15 @@ int Progress(void* user) {
         return 1;
     }
     return 0;
+}
+
+std::string TooLongMessage() {
+    return "the statement is longer than " + std::to_string(kSandboxMaxSqlBytes / 1024) + " KB";
+}
+
+std::string MemoryMessage(const SandboxPolicy& policy) {
+    return "the query needed more than " + std::to_string(policy.max_memory_bytes >> 20) +
+           " MB of memory and was stopped";
 }
 
 std::string TimeoutMessage(const SandboxPolicy& policy) {
@@ -123,9 +153,7 @@ struct Db {
 // authorizer. Throws SandboxError with a message for the caller.
 void Prepare(Db& d, Sandbox& box, const std::string& path, const std::string& sql) {
     const SandboxPolicy& policy = *box.policy;
-    if (sql.size() > kSandboxMaxSqlBytes)
-        throw SandboxError("the statement is longer than " +
-                           std::to_string(kSandboxMaxSqlBytes / 1024) + " KB");
+    if (sql.size() > kSandboxMaxSqlBytes) throw SandboxError(TooLongMessage());
     if (sqlite3_open_v2(path.c_str(), &d.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
         SQLITE_OK)
         throw SandboxError("the datastore cannot be opened");
@@ -163,6 +191,9 @@ void Prepare(Db& d, Sandbox& box, const std::string& path, const std::string& sq
 }
 
 // --- The wire between the server and the child: length-prefixed fields on a pipe. ---
+
+// What a child is asked: to check a statement (answers 'K') or to run it ('C' ... 'D'/'T').
+constexpr int64_t kCheckMode = 0, kRunMode = 1;
 
 void PutInt(std::string& out, int64_t v) {
     out.append(reinterpret_cast<const char*>(&v), sizeof v);
@@ -230,6 +261,7 @@ int ChildMain() {
         // The server going away (even killed) takes its queries with it.
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != static_cast<pid_t>(parent)) return 4;
+        int64_t mode = r.Int();
         std::string path = r.Str(), sql = r.Str();
         SandboxPolicy policy;
         policy.timeout_ms = static_cast<int>(r.Int());
@@ -251,6 +283,18 @@ int ChildMain() {
         }
         sqlite3_hard_heap_limit64(policy.max_memory_bytes);
 
+        if (mode == kCheckMode) {
+            SandboxCheck check = CheckSqliteStatement(path, sql, policy);
+            out += 'K';
+            PutStr(out, check.error);
+            PutInt(out, static_cast<int64_t>(check.events.size()));
+            for (const auto& e : check.events) {
+                out += static_cast<char>(e.kind);
+                PutStr(out, e.text);
+            }
+            flush();
+            return 0;
+        }
         Sandbox box{
             &policy,
             {},
@@ -302,10 +346,7 @@ int ChildMain() {
         }
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
             if (box.timed_out) throw SandboxError(TimeoutMessage(policy));
-            if (rc == SQLITE_NOMEM)
-                throw SandboxError("the query needed more than " +
-                                   std::to_string(policy.max_memory_bytes >> 20) +
-                                   " MB of memory and was stopped");
+            if (rc == SQLITE_NOMEM) throw SandboxError(MemoryMessage(policy));
             throw SandboxError(!box.denied.empty() ? box.denied : sqlite3_errmsg(d.db));
         }
         out += truncated ? 'T' : 'D';
@@ -339,21 +380,57 @@ int RunSqlSandboxChild() {
     return ChildMain();
 }
 
-SandboxResult RunSqliteSandbox(const std::string& path, const std::string& sql,
-                               const SandboxPolicy& policy) {
-    auto started = std::chrono::steady_clock::now();
-    auto deadline = started + std::chrono::milliseconds(policy.timeout_ms);
-    // Checked here first, so refusals are quick and need no process.
-    std::set<std::string> approved;
-    {
-        Sandbox box{&policy, {}, {}, "", deadline};
-        Db d;
+SandboxCheck CheckSqliteStatement(const std::string& path, const std::string& sql,
+                                  const SandboxPolicy& policy) {
+    SandboxCheck out;
+    // Every table is readable here: the server decides on the list (DecideSqliteCheck).
+    SandboxPolicy recording = policy;
+    std::set<std::string> seen;
+    recording.may_read = [&](const std::string&, const std::string& table) {
+        if (seen.insert(table).second) out.events.push_back({SandboxCheck::Event::kRead, table});
+        return true;
+    };
+    Sandbox box{&recording,
+                {},
+                {},
+                "",
+                std::chrono::steady_clock::now() + std::chrono::milliseconds(policy.timeout_ms)};
+    box.events = &out.events;
+    Db d;
+    try {
         Prepare(d, box, path, sql);
-        approved = std::move(box.approved);
+        if (!box.denied.empty()) out.error = box.denied;
+    } catch (const SandboxError& e) {
+        out.error = !box.denied.empty()                             ? box.denied
+                    : d.db && sqlite3_errcode(d.db) == SQLITE_NOMEM ? MemoryMessage(policy)
+                                                                    : e.what();
     }
+    return out;
+}
 
+std::set<std::string> DecideSqliteCheck(const SandboxCheck& check, const SandboxPolicy& policy) {
+    // A table the caller may not read is one that does not exist, and SQLite reports a missing
+    // table before anything else: so is such a table, before the first refusal of another kind.
+    std::set<std::string> approved;
+    for (const auto& e : check.events) {
+        if (e.kind != SandboxCheck::Event::kRead || approved.count(e.text)) continue;
+        if (!policy.may_read || !policy.may_read("", e.text))
+            throw SandboxError(NoSuchTable(e.text));
+        approved.insert(e.text);
+    }
+    for (const auto& e : check.events)
+        if (e.kind == SandboxCheck::Event::kDenied) throw SandboxError(e.text);
+    if (!check.error.empty()) throw SandboxError(check.error);
+    return approved;
+}
+
+namespace {
+
+std::string Request(int64_t mode, const std::string& path, const std::string& sql,
+                    const SandboxPolicy& policy, const std::set<std::string>& approved) {
     std::string request;
     PutInt(request, static_cast<int64_t>(getpid()));
+    PutInt(request, mode);
     PutStr(request, path);
     PutStr(request, sql);
     PutInt(request, policy.timeout_ms);
@@ -363,7 +440,12 @@ SandboxResult RunSqliteSandbox(const std::string& path, const std::string& sql,
     PutInt(request, policy.max_memory_bytes);
     PutInt(request, static_cast<int64_t>(approved.size()));
     for (const auto& t : approved) PutStr(request, t);
+    return request;
+}
 
+// Runs one child with `request` and returns its whole answer; kills it at the deadline.
+std::string Exchange(const std::string& request, const SandboxPolicy& policy,
+                     std::chrono::steady_clock::time_point deadline) {
     Pipe in, out;
     if (pipe2(in.fd, O_CLOEXEC) != 0 || pipe2(out.fd, O_CLOEXEC) != 0)
         throw SandboxError("the query could not be started");
@@ -433,6 +515,49 @@ SandboxResult RunSqliteSandbox(const std::string& path, const std::string& sql,
         throw SandboxError("the query failed");
     }
 
+    return answer;
+}
+
+}  // namespace
+
+std::set<std::string> CheckSqliteSandboxed(const std::string& path, const std::string& sql,
+                                           const SandboxPolicy& policy) {
+    return CheckSqliteSandboxed(
+        path, sql, policy,
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(policy.timeout_ms));
+}
+
+std::set<std::string> CheckSqliteSandboxed(const std::string& path, const std::string& sql,
+                                           const SandboxPolicy& policy,
+                                           std::chrono::steady_clock::time_point deadline) {
+    // Refused at once, without a process.
+    if (sql.size() > kSandboxMaxSqlBytes) throw SandboxError(TooLongMessage());
+    std::string answer = Exchange(Request(kCheckMode, path, sql, policy, {}), policy, deadline);
+    Reader r{answer};
+    char tag = r.Tag();
+    if (tag == 'E') throw SandboxError(r.Str());
+    if (tag != 'K') throw SandboxError("the query process answered badly");
+    SandboxCheck check;
+    check.error = r.Str();
+    int64_t n = r.Int();
+    if (n < 0 || static_cast<uint64_t>(n) > answer.size())
+        throw SandboxError("the query process answered badly");
+    for (int64_t i = 0; i < n; ++i) {
+        char kind = r.Tag();
+        if (kind != SandboxCheck::Event::kRead && kind != SandboxCheck::Event::kDenied)
+            throw SandboxError("the query process answered badly");
+        check.events.push_back({static_cast<SandboxCheck::Event::Kind>(kind), r.Str()});
+    }
+    return DecideSqliteCheck(check, policy);
+}
+
+SandboxResult RunSqliteSandbox(const std::string& path, const std::string& sql,
+                               const SandboxPolicy& policy) {
+    auto started = std::chrono::steady_clock::now();
+    auto deadline = started + std::chrono::milliseconds(policy.timeout_ms);
+    // One deadline for the check and the run.
+    std::set<std::string> approved = CheckSqliteSandboxed(path, sql, policy, deadline);
+    std::string answer = Exchange(Request(kRunMode, path, sql, policy, approved), policy, deadline);
     Reader r{answer};
     SandboxResult result;
     char tag = r.Tag();

@@ -176,6 +176,18 @@ constexpr int kMaxFilterDepth = 8;
 constexpr size_t kMaxFilterKeys = 100;
 constexpr size_t kMaxSortKeys = 10;
 constexpr size_t kMaxFields = 1000;
+// Words of q (each a prefix term of the full-text match, or a LIKE of its own for a field) and
+// filter values (one bound parameter each): the database's work grows faster than their number
+// (thai_analyzer fuzz target: 2,500 terms of one row's words, a minute in FTS5).
+constexpr size_t kMaxQueryWords = 100;
+constexpr size_t kMaxFilterValues = 1000;
+
+std::vector<std::string> QueryTerms(const std::string& text) {
+    std::vector<std::string> terms = search::Terms(text);
+    if (terms.size() > kMaxQueryWords)
+        throw Invalid("q", "has more than " + std::to_string(kMaxQueryWords) + " words");
+    return terms;
+}
 
 // Whether `j` nests more than `limit` levels (a scalar is 0, {} or [] is 1); stops looking
 // (and recursing) past the limit.
@@ -237,6 +249,10 @@ std::vector<Filter> ParseFilters(const TableInfo& t, const Json& filters) {
             out.push_back({i, Filter::Op::kEq, {ValueFor(t, i, v, "filters")}});
         }
     }
+    size_t values = 0;
+    for (const auto& f : out) values += f.values.size();
+    if (values > kMaxFilterValues)
+        throw Invalid("filters", "has more than " + std::to_string(kMaxFilterValues) + " values");
     return out;
 }
 
@@ -360,13 +376,14 @@ std::optional<jobs::Job> DatastoreService::LatestLoad(const std::string& resourc
     return jobs_.Latest(kLoadJob, Subject(resource_id));
 }
 
-SearchQuery DatastoreService::ParseQuery(const TableInfo& t, const Json& params, bool for_dump) {
+SearchQuery ParseSearchQuery(const TableInfo& t, const Json& params, bool for_dump) {
     SearchQuery q;
     q.filters = ParseFilters(t, Structured(params, "filters"));
     Json query = Structured(params, "q");
     if (query.is_string()) {
-        q.terms = search::Terms(query.get<std::string>());
+        q.terms = QueryTerms(query.get<std::string>());
     } else if (query.is_object()) {
+        size_t total = 0;
         for (auto it = query.begin(); it != query.end(); ++it) {
             size_t i = FieldIndex(t, it.key());
             if (i == SIZE_MAX - 1 || i == SIZE_MAX)
@@ -375,6 +392,9 @@ SearchQuery DatastoreService::ParseQuery(const TableInfo& t, const Json& params,
             std::vector<std::string> words;
             for (auto& w : core::Split(it->get<std::string>(), ' '))
                 if (!w.empty()) words.push_back(w);
+            total += words.size();
+            if (total > kMaxQueryWords)
+                throw Invalid("q", "has more than " + std::to_string(kMaxQueryWords) + " words");
             q.field_words.emplace_back(i, words);
         }
     } else if (!query.is_null()) {
@@ -473,7 +493,7 @@ Json DatastoreService::Search(const accounts::Principal* p, const Json& params) 
     if (id == kTableMetadata) return TableMetadata(p, params);
     catalog_.ResourceAccess(p, id);
     TableInfo t = RequireTable(id);
-    SearchQuery q = ParseQuery(t, params, false);
+    SearchQuery q = ParseSearchQuery(t, params, false);
     std::string format = Text(params, "records_format", "objects");
     if (format != "objects" && format != "lists" && format != "csv" && format != "tsv")
         throw Invalid("records_format", "must be objects, lists, csv or tsv");
@@ -809,7 +829,7 @@ Json DatastoreService::RecordsDelete(const accounts::Principal* p, const Json& p
     return {{"resource_id", t.resource_id}, {"filters", filters}, {"deleted", deleted}};
 }
 
-Json DatastoreService::SearchSql(const accounts::Principal* p, const Json& params) {
+std::string SearchSqlStatement(const Json& params) {
     std::string sql = core::Trim(Text(params, "sql"));
     while (!sql.empty() &&
            (sql.back() == ';' || std::isspace(static_cast<unsigned char>(sql.back()))))
@@ -819,15 +839,62 @@ Json DatastoreService::SearchSql(const accounts::Principal* p, const Json& param
         throw Invalid("sql",
                       "is longer than " + std::to_string(db::kSandboxMaxSqlBytes / 1024) + " KB");
     if (sql.find('\0') != std::string::npos) throw Invalid("sql", "holds a NUL character");
+    return sql;
+}
+
+std::vector<std::string> SqlTableIds(std::string_view sql) {
+    std::vector<std::string> out;
+    auto add = [&](std::string id) {
+        if (id.size() >= 36 && core::IsUuid(std::string_view(id).substr(0, 36)) &&
+            std::find(out.begin(), out.end(), id) == out.end())
+            out.push_back(std::move(id));
+    };
+    size_t i = 0;
+    while (i < sql.size()) {
+        char c = sql[i];
+        if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {  // -- to the end of the line
+            size_t end = sql.find('\n', i);
+            i = end == std::string_view::npos ? sql.size() : end + 1;
+        } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+            size_t end = sql.find("*/", i + 2);
+            i = end == std::string_view::npos ? sql.size() : end + 2;
+        } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+            // A quoted string or identifier; a doubled quote stands for itself ([...] has none).
+            char close = c == '[' ? ']' : c;
+            std::string text;
+            size_t j = i + 1;
+            for (; j < sql.size(); ++j) {
+                if (sql[j] != close) {
+                    text += sql[j];
+                } else if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
+                    text += close;
+                    ++j;
+                } else {
+                    break;
+                }
+            }
+            if (c != '\'') add(std::move(text));
+            i = j + 1;
+        } else {
+            ++i;
+        }
+    }
+    return out;
+}
+
+void CheckSqlTableIds(std::string_view sql,
+                      const std::function<bool(const std::string&)>& readable) {
+    for (const auto& id : SqlTableIds(sql))
+        if (!readable(core::ToLower(id.substr(0, 36))))
+            throw HttpError::Validation({{"query", "no such table: " + id}},
+                                        "datastore.sql_refused");
+}
+
+Json DatastoreService::SearchSql(const accounts::Principal* p, const Json& params) {
+    std::string sql = SearchSqlStatement(params);
     // Each table the statement reads: a loaded table of a resource the caller may read.
     std::map<std::string, bool> decided;
-    db::SandboxPolicy policy;
-    policy.timeout_ms = config_.sql_timeout_ms;
-    policy.max_rows = kMaxLimit;
-    policy.pg_schema = "datastore";
-    policy.pg_role = "govhub_datastore_reader";
-    policy.may_read = [&](const std::string& schema, const std::string& table) {
-        if (db_.engine() == db::Engine::kPostgres && schema != "datastore") return false;
+    auto readable = [&](const std::string& table) {
         if (auto it = decided.find(table); it != decided.end()) return it->second;
         bool ok = false;
         if (core::IsUuid(table)) {
@@ -840,6 +907,19 @@ Json DatastoreService::SearchSql(const accounts::Principal* p, const Json& param
         }
         decided[table] = ok;
         return ok;
+    };
+    // First by name: a table the caller may not read answers as one that does not exist,
+    // whatever else is wrong with the statement (the database would name the missing table, or
+    // another fault, in an order that told the two apart).
+    CheckSqlTableIds(sql, readable);
+    db::SandboxPolicy policy;
+    policy.timeout_ms = config_.sql_timeout_ms;
+    policy.max_rows = kMaxLimit;
+    policy.pg_schema = "datastore";
+    policy.pg_role = "govhub_datastore_reader";
+    policy.may_read = [&](const std::string& schema, const std::string& table) {
+        if (db_.engine() == db::Engine::kPostgres && schema != "datastore") return false;
+        return readable(table);
     };
     db::SandboxResult r;
     try {
@@ -895,7 +975,7 @@ Json DatastoreService::ChartData(const accounts::Principal* p, const std::string
             throw Invalid("y", "field \"" + t.fields[q.y].id + "\" is not a number");
     }
     q.filters = ParseFilters(t, Structured(params, "filters"));
-    if (auto words = Text(params, "q"); !words.empty()) q.terms = search::Terms(words);
+    if (auto words = Text(params, "q"); !words.empty()) q.terms = QueryTerms(words);
     q.limit = Integer(params, "limit", 50);
     if (q.limit < 1 || q.limit > 1000) throw Invalid("limit", "must be between 1 and 1000");
     std::string order = Text(params, "order", "x");
@@ -991,7 +1071,7 @@ DumpPlan DatastoreService::PlanDump(const accounts::Principal* p, const std::str
     catalog_.ResourceAccess(p, resource_id);
     DumpPlan plan;
     plan.table = RequireTable(resource_id);
-    plan.query = ParseQuery(plan.table, params, true);
+    plan.query = ParseSearchQuery(plan.table, params, true);
     plan.query.total = false;
     std::vector<size_t> cols = plan.query.columns;
     if (cols.empty()) {

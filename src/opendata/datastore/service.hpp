@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "accounts/model.hpp"
 #include "db/database.hpp"
@@ -110,7 +112,6 @@ class DatastoreService {
     TableInfo RequireTable(const std::string& resource_id);
     // The table named by params' resource_id (or id), when `p` may edit its resource.
     TableInfo EditableTable(const accounts::Principal* p, const Json& params);
-    SearchQuery ParseQuery(const TableInfo& t, const Json& params, bool for_dump);
     Json TableMetadata(const accounts::Principal* p, const Json& params);
 
     db::Database& db_;
@@ -118,6 +119,28 @@ class DatastoreService {
     jobs::JobService& jobs_;
     DatastoreConfig config_;
 };
+
+// datastore_search's query parameters (filters, q, fields, sort, distinct, limit, offset, after,
+// include_total) read against table `t` within their bounds; throws the action's 409
+// Validation Error (400 for a JSON parameter past the JSON limits). `for_dump`:
+// /datastore/dump's, without the row cap.
+SearchQuery ParseSearchQuery(const TableInfo& t, const Json& params, bool for_dump);
+
+// datastore_search_sql's statement: params' "sql" trimmed of spaces and trailing semicolons,
+// within db::kSandboxMaxSqlBytes and without NUL; throws the action's 409 Validation Error. The
+// database's sandbox checks and runs it (db::Database::QuerySandboxed).
+std::string SearchSqlStatement(const Json& params);
+
+// The quoted identifiers ("..", `..`, [..]; not in '..' strings or comments) of a statement
+// that start with a resource id: datastore tables and their full-text index's tables
+// ("<id>__fts", "<id>__fts_data" ...), in order, each once.
+std::vector<std::string> SqlTableIds(std::string_view sql);
+// Throws the action's 409 "no such table: <identifier>" for the first of them whose resource
+// id `readable` (asked in lower case) refuses: a table the caller may not read is refused
+// before anything else is looked at, exactly as one that does not exist (the database reports
+// a missing table and other faults in an order that would tell the two apart).
+void CheckSqlTableIds(std::string_view sql,
+                      const std::function<bool(const std::string&)>& readable);
 
 // Registers the load job with a runner.
 void RegisterJobs(jobs::JobRunner& runner, DatastoreService& service);

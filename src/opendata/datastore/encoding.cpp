@@ -104,6 +104,53 @@ class Scanner {
     unsigned char lo_ = 0x80, hi_ = 0xBF;
 };
 
+// Copies UTF-8 to `out` with every byte that does not start a valid sequence replaced by
+// U+FFFD (valid as Scanner::Utf8 has it: no overlong forms, surrogates or code points past
+// U+10FFFF), counting them in `replaced`. Returns the bytes consumed: all of `in` when `final`,
+// otherwise up to a sequence that `in` ends inside of (the next piece may complete it).
+size_t CopyValidUtf8(std::string_view in, bool final, std::string& out, uint64_t& replaced) {
+    size_t i = 0;
+    while (i < in.size()) {
+        auto b = static_cast<unsigned char>(in[i]);
+        if (b < 0x80) {
+            out += in[i++];
+            continue;
+        }
+        size_t need = 0;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF) {
+            need = 1;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            need = 2;
+            if (b == 0xE0) lo = 0xA0;
+            if (b == 0xED) hi = 0x9F;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            need = 3;
+            if (b == 0xF0) lo = 0x90;
+            if (b == 0xF4) hi = 0x8F;
+        }
+        if (need > 0) {
+            size_t k = 1;  // bytes of the sequence that fit so far
+            for (; k <= need && i + k < in.size(); ++k) {
+                auto c = static_cast<unsigned char>(in[i + k]);
+                if (c < lo || c > hi) break;
+                lo = 0x80;
+                hi = 0xBF;
+            }
+            if (k == need + 1) {
+                out.append(in.substr(i, k));
+                i += k;
+                continue;
+            }
+            if (i + k == in.size() && !final) break;  // cut by the end of the piece
+        }
+        out += "\xEF\xBF\xBD";
+        ++replaced;
+        ++i;
+    }
+    return i;
+}
+
 }  // namespace
 
 Encoding DetectEncodingOf(std::string_view bytes) {
@@ -125,9 +172,19 @@ Encoding DetectEncoding(const std::string& path) {
     return s.Decide();
 }
 
+std::string ValidUtf8(std::string_view text) {
+    std::string out;
+    uint64_t replaced = 0;
+    CopyValidUtf8(text, true, out, replaced);
+    return out;
+}
+
 std::string ToUtf8(std::string_view bytes, const Encoding& encoding) {
     bytes.remove_prefix(std::min(bytes.size(), encoding.bom));
-    if (encoding.name == "UTF-8") return std::string(bytes);
+    if (encoding.name == "UTF-8") {
+        // A BOM (or uchardet) may say UTF-8 of bytes that are not: they are replaced too.
+        return ValidUtf8(bytes);
+    }
     iconv_t cd = iconv_open("UTF-8", encoding.name.c_str());
     if (cd == reinterpret_cast<iconv_t>(-1))
         throw std::runtime_error(
@@ -189,8 +246,11 @@ bool Utf8Reader::Read(std::string& out, size_t max) {
     }
     bytes_read_ += n;
     if (!iconv_) {
-        out.append(buf.data(), n);
-        return n > 0 || !eof_;
+        // UTF-8 already, but checked: a BOM (or uchardet) may say UTF-8 of bytes that are not.
+        pending_.append(buf.data(), n);
+        size_t before = out.size();
+        pending_.erase(0, CopyValidUtf8(pending_, eof_, out, replaced_));
+        return !(eof_ && pending_.empty()) || out.size() != before;
     }
     pending_.append(buf.data(), n);
     std::string converted(pending_.size() * 4 + 16, '\0');

@@ -27,8 +27,13 @@ Encoding DetectEncodingOf(std::string_view bytes);
 // Bytes in memory as UTF-8 (undecodable bytes become U+FFFD).
 std::string ToUtf8(std::string_view bytes, const Encoding& encoding);
 
-// Streams a file as UTF-8: converted with iconv when it is not UTF-8 already. Bytes that do
-// not decode become U+FFFD and are counted.
+// Text a library hands over as UTF-8 (GDAL, FreeXL), made sure of: every byte that does not
+// start a valid sequence becomes U+FFFD.
+std::string ValidUtf8(std::string_view text);
+
+// Streams a file as UTF-8: converted with iconv when it is not UTF-8 already, checked when it
+// is (a BOM can precede anything). Bytes that do not decode become U+FFFD and are counted, so
+// what it gives is always valid UTF-8.
 class Utf8Reader {
   public:
     Utf8Reader(const std::string& path, const Encoding& encoding);

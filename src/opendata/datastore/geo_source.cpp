@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "core/i18n.hpp"
+#include "opendata/datastore/encoding.hpp"
 #include "opendata/datastore/source.hpp"
 
 namespace govhub::datastore {
@@ -49,7 +50,7 @@ class GeoSource : public TableSource {
                                             {{"why", LastError("GDAL cannot open it")}}));
         int layers = GDALDatasetGetLayerCount(ds_);
         for (int i = 0; i < layers; ++i)
-            layer_names_.emplace_back(OGR_L_GetName(GDALDatasetGetLayer(ds_, i)));
+            layer_names_.push_back(ValidUtf8(OGR_L_GetName(GDALDatasetGetLayer(ds_, i))));
         if (layers == 0) throw SourceError(core::Message("datastore.load.geo_no_layers"));
         layer_ = layer_name.empty() ? GDALDatasetGetLayer(ds_, 0)
                                     : GDALDatasetGetLayerByName(ds_, layer_name.c_str());
@@ -58,7 +59,7 @@ class GeoSource : public TableSource {
                 core::Message("datastore.load.geo_no_layer", {{"layer", layer_name}}));
         OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer_);
         for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i)
-            header_.emplace_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+            header_.push_back(ValidUtf8(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i))));
         header_.emplace_back("geometry");
         // Everything becomes WGS 84 longitude/latitude, as GeoJSON and web maps expect.
         OGRSpatialReferenceH src = OGR_L_GetSpatialRef(layer_);
@@ -114,9 +115,11 @@ class GeoSource : public TableSource {
             ++read_;
             row.clear();
             int fields = OGR_F_GetFieldCount(f);
+            // GDAL hands over a file's bytes as they are, declared UTF-8 or not.
             for (int i = 0; i < fields; ++i)
-                row.emplace_back(OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i)
-                                                                  : "");
+                row.push_back(OGR_F_IsFieldSetAndNotNull(f, i)
+                                  ? ValidUtf8(OGR_F_GetFieldAsString(f, i))
+                                  : std::string());
             OGRGeometryH g = OGR_F_GetGeometryRef(f);
             std::string geojson;
             if (g) {

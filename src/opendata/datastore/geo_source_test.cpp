@@ -182,5 +182,21 @@ TEST(JsonArray, ObjectsBecomeRowsWithEveryKey) {
     fs::remove_all(Dir());
 }
 
+// Found by fuzz/targets/geojson (corpus: invalid-utf8.geojson): GDAL passed a property's
+// invalid UTF-8 through to the table (PostgreSQL refuses it, the JSON API cannot write it).
+TEST(Geo, InvalidUtf8InAttributesBecomesReplacementCharacters) {
+    fs::path p = Dir() / "bad-utf8.geojson";
+    Write(p,
+          "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+          "\"properties\":{\"n\xff\":\"a\xfe\xe0\xb8\",\"ok\":\"\xe0\xb8\x81\"},"
+          "\"geometry\":{\"type\":\"Point\",\"coordinates\":[100,13]}}]}");
+    auto s = OpenTable(p.string(), "geojson", "");
+    auto rows = All(*s);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0][0], "n\uFFFD");
+    EXPECT_EQ(rows[1][0], "a\uFFFD\uFFFD\uFFFD");
+    EXPECT_EQ(rows[1][1], "\u0E01");
+}
+
 }  // namespace
 }  // namespace govhub::datastore

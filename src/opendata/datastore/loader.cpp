@@ -6,7 +6,6 @@
 #include <map>
 #include <set>
 
-#include "core/crash_point.hpp"
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
 #include "opendata/datastore/store.hpp"
@@ -59,18 +58,9 @@ std::vector<std::string> FieldIds(const std::vector<std::string>& header, size_t
     return ids;
 }
 
-LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, TableSource& source,
-                     const std::vector<Field>& dictionary, const LoadHooks& hooks) {
+TableScan ScanTable(TableSource& source, const LoadHooks& hooks, size_t max_fields) {
     auto log = [&](const std::string& m, const std::string& level = "info") {
         if (hooks.log) hooks.log(m, level);
-    };
-    auto total = static_cast<int64_t>(source.bytes_total()) * 2;
-    auto progress = [&](int pass, const std::string& message) {
-        if (hooks.progress)
-            hooks.progress(static_cast<int64_t>(source.bytes_total()) * pass +
-                               static_cast<int64_t>(source.bytes_done()),
-                           total, message);
-        if (hooks.check_cancelled) hooks.check_cancelled();
     };
     log(core::Message("datastore.load.reading", {{"source", source.Describe()}}));
     auto sheets = source.Sheets();
@@ -81,13 +71,16 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
                           {{"count", std::to_string(sheets.size())}, {"names", names}}));
     }
 
-    // Pass 1: the header and every column's type, over the whole file.
     std::vector<std::string> first;
     bool have_first = false;
     std::vector<TypeTracker> trackers;
     int64_t records = 0, ragged = 0, bytes = 0;
     size_t width = 0;
-    const size_t max_fields = store::MaxFields(datastore.engine());
+    auto too_wide = [&] {
+        return SourceError(
+            core::Message("datastore.load.too_many_columns",
+                          {{"count", std::to_string(width)}, {"max", std::to_string(max_fields)}}));
+    };
     source.Rewind();
     for (bool more = true; more;) {
         more = source.Step([&](std::vector<std::string>& f) {
@@ -105,10 +98,15 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
             if (trackers.size() < f.size()) trackers.resize(f.size());
             for (size_t i = 0; i < f.size(); ++i) trackers[i].Add(f[i], records + 1);
         });
-        progress(0,
-                 core::Message("datastore.load.progress_reading", {{"rows", Thousands(records)}}));
+        if (hooks.progress)
+            hooks.progress(
+                static_cast<int64_t>(source.bytes_done()),
+                static_cast<int64_t>(source.bytes_total()) * 2,
+                core::Message("datastore.load.progress_reading", {{"rows", Thousands(records)}}));
+        if (hooks.check_cancelled) hooks.check_cancelled();
         // Checked as the file is read, so a bomb is stopped early; nothing is written yet,
-        // so the previous table stays.
+        // so the previous table stays. (The record callback cannot throw: a reader may call
+        // it from inside a C parser.)
         if (records > hooks.max_rows)
             throw SourceError(core::Message("datastore.load.too_many_rows",
                                             {{"max", Thousands(hooks.max_rows)}}));
@@ -116,17 +114,15 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
             throw SourceError(core::Message(
                 "datastore.load.too_much_data",
                 {{"mib", Thousands(hooks.max_bytes >> 20)}, {"rows", Thousands(records)}}));
+        if (width > max_fields) throw too_wide();
     }
     for (const auto& n : source.Notes()) log(n, "warning");
     if (!have_first) throw SourceError(core::Message("datastore.load.no_rows"));
-    if (width > max_fields)
-        throw SourceError(
-            core::Message("datastore.load.too_many_columns",
-                          {{"count", std::to_string(width)}, {"max", std::to_string(max_fields)}}));
-    bool header = !LooksLikeData(first, trackers);
-    if (!header) {
+    if (width > max_fields) throw too_wide();
+    TableScan scan;
+    scan.header = !LooksLikeData(first, trackers);
+    if (!scan.header) {
         log(core::Message("datastore.load.no_header"));
-        TypeTracker none;
         std::vector<TypeTracker> all(std::max(trackers.size(), first.size()));
         // Re-count with the first row as data: its values already fit the types found.
         for (size_t i = 0; i < all.size(); ++i) {
@@ -140,18 +136,68 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
         log(core::Message("datastore.load.ragged", {{"count", Thousands(ragged)}}), "warning");
     if (trackers.size() < width) trackers.resize(width);
 
-    // The fields: ids from the header, types from the data, an editor's dictionary kept.
-    std::vector<std::string> ids = FieldIds(header ? first : std::vector<std::string>{}, width);
+    // The fields: ids from the header, types from the data or fixed by the format.
+    scan.ids = FieldIds(scan.header ? first : std::vector<std::string>{}, width);
+    auto fixed = source.FixedTypes();
+    for (size_t i = 0; i < width; ++i) {
+        auto it = fixed.find(scan.ids[i]);
+        scan.types.push_back(it != fixed.end() ? it->second : trackers[i].Decide());
+    }
+    scan.trackers = std::move(trackers);
+    scan.records = records;
+    return scan;
+}
+
+void ConvertRecord(const std::vector<Field>& fields, const std::vector<std::string>& record,
+                   int64_t row_number, std::vector<std::optional<std::string>>& row) {
+    static const std::string kMissing;
+    for (size_t i = 0; i < fields.size(); ++i) {
+        const std::string& raw = i < record.size() ? record[i] : kMissing;
+        if (fields[i].type == FieldType::kText) {
+            if (!raw.empty()) row[i] = raw;
+            continue;
+        }
+        if (IsNullMarker(raw)) continue;
+        auto value = Canonical(fields[i].type, raw);
+        if (!value)
+            throw SourceError(core::Message("datastore.load.bad_fixed_value",
+                                            {{"row", std::to_string(row_number)},
+                                             {"field", fields[i].id},
+                                             {"value", raw.substr(0, 60)},
+                                             {"type", TypeName(fields[i].type)}}));
+        row[i] = std::move(value);
+    }
+}
+
+LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, TableSource& source,
+                     const std::vector<Field>& dictionary, const LoadHooks& hooks) {
+    auto log = [&](const std::string& m, const std::string& level = "info") {
+        if (hooks.log) hooks.log(m, level);
+    };
+    auto total = static_cast<int64_t>(source.bytes_total()) * 2;
+    auto progress = [&](int pass, const std::string& message) {
+        if (hooks.progress)
+            hooks.progress(static_cast<int64_t>(source.bytes_total()) * pass +
+                               static_cast<int64_t>(source.bytes_done()),
+                           total, message);
+        if (hooks.check_cancelled) hooks.check_cancelled();
+    };
+
+    // Pass 1: the header and every column's type, over the whole file.
+    TableScan scan = ScanTable(source, hooks, store::MaxFields(datastore.engine()));
+    const bool header = scan.header;
+    const int64_t records = scan.records;
+    const auto& trackers = scan.trackers;
+
+    // The fields: an editor's dictionary kept.
     std::map<std::string, const Field*> previous;
     for (const auto& f : dictionary) previous[f.id] = &f;
     std::vector<Field> fields;
     std::set<std::string> taken = {"_id", "_full_text"};
-    auto fixed = source.FixedTypes();
-    for (size_t i = 0; i < width; ++i) {
+    for (size_t i = 0; i < scan.ids.size(); ++i) {
         Field f;
-        f.id = ids[i];
-        f.type = trackers[i].Decide();
-        if (auto it = fixed.find(f.id); it != fixed.end()) f.type = it->second;
+        f.id = scan.ids[i];
+        f.type = scan.types[i];
         if (auto it = previous.find(f.id); it != previous.end()) {
             f.label = it->second->label;
             f.description = it->second->description;
@@ -203,26 +249,10 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
             std::vector<std::string> rec = std::move(queue.front());
             queue.pop_front();
             ++row_number;
-            for (size_t i = 0; i < fields.size(); ++i) {
-                const std::string raw = i < rec.size() ? rec[i] : std::string();
-                if (fields[i].type == FieldType::kText) {
-                    if (!raw.empty()) row[i] = raw;
-                    continue;
-                }
-                if (IsNullMarker(raw)) continue;
-                auto value = Canonical(fields[i].type, raw);
-                if (!value)
-                    throw SourceError(core::Message("datastore.load.bad_fixed_value",
-                                                    {{"row", std::to_string(row_number)},
-                                                     {"field", fields[i].id},
-                                                     {"value", raw.substr(0, 60)},
-                                                     {"type", TypeName(fields[i].type)}}));
-                row[i] = std::move(value);
-            }
+            ConvertRecord(fields, rec, row_number, row);
             return true;
         };
         loaded = store::InsertRows(c, staging, fields, next);
-        core::CrashPoint("datastore.load.rows_written");  // rows in the staging table, not swapped
         log(core::Message("datastore.load.indexing_text"));
         store::FinishLoad(c, staging);
         store::ReplaceTable(c, staging, resource_id);

@@ -31,6 +31,25 @@ struct LoadResult {
     std::optional<BoundingBox> bounds;  // geodata's extent
 };
 
+// Pass 1, the part of a load that only reads: the header and every column's type over the
+// whole file, within `hooks`' caps (rows, bytes of values) and `max_fields` columns (the
+// engine's). Logs what it finds through `hooks`. Throws SourceError.
+struct TableScan {
+    std::vector<std::string> ids;  // field ids, one per column
+    std::vector<FieldType> types;  // decided over every value (the format's fixed types win)
+    std::vector<TypeTracker> trackers;
+    bool header = true;   // whether the first record is a header row (false: it is data)
+    int64_t records = 0;  // data rows
+};
+TableScan ScanTable(TableSource& source, const LoadHooks& hooks, size_t max_fields);
+
+// Pass 2's step for one record: its values as the row the table stores (typed values in their
+// canonical text, null markers and missing cells as NULL). `row` has one slot per field.
+// Throws SourceError when a value does not fit its field's type (`row_number` counts the
+// header as row 1).
+void ConvertRecord(const std::vector<Field>& fields, const std::vector<std::string>& record,
+                   int64_t row_number, std::vector<std::optional<std::string>>& row);
+
 // `dictionary`: the fields of the table being replaced; an editor's labels, descriptions and
 // fixed types carry over to fields of the same id. Throws SourceError (the file) or
 // std::runtime_error with a message for the publisher.

@@ -12,9 +12,12 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <exception>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
@@ -27,6 +30,8 @@ namespace {
 constexpr uint64_t kMaxSharedStringBytes = 128ull << 20;
 // Elements inside elements: a sheet needs about five.
 constexpr int kMaxXmlDepth = 256;
+// The least XML an OpenDocument cell and row take: what a repeated one is charged.
+constexpr uint64_t kCellXmlBytes = 16, kRowXmlBytes = 32;
 
 uint64_t FileSize(const std::string& path) {
     struct stat st {};
@@ -66,11 +71,17 @@ class ZipReader {
         la_ssize_t n = archive_read_data(a_, buf_, sizeof buf_);
         if (n < 0)
             throw SourceError(core::Message("datastore.load.zip_damaged", {{"why", Error()}}));
-        inflated_ += static_cast<uint64_t>(n);
+        Charge(static_cast<uint64_t>(n));
+        return {buf_, static_cast<size_t>(n)};
+    }
+    // Counts bytes against the cap on what the archive may inflate to: what it inflates, and
+    // what a reader expands further (OpenDocument's repeated rows, cells and spaces are
+    // compression too).
+    void Charge(uint64_t bytes) {
+        inflated_ += bytes;
         if (inflated_ > limit_)
             throw SourceError(
                 core::Message("datastore.load.zip_bomb", {{"mib", std::to_string(limit_ >> 20)}}));
-        return {buf_, static_cast<size_t>(n)};
     }
     uint64_t compressed_position() const {
         return static_cast<uint64_t>(archive_filter_bytes(a_, -1));
@@ -102,16 +113,16 @@ class Xml {
                 if (++x->depth_ > kMaxXmlDepth)
                     return x->Stop(core::Message("datastore.load.xml_too_deep",
                                                  {{"limit", std::to_string(kMaxXmlDepth)}}));
-                if (x->start) x->start(n, a);
+                if (x->start) x->Guard([&] { x->start(n, a); });
             },
             [](void* self, const XML_Char* n) {
                 auto* x = static_cast<Xml*>(self);
                 --x->depth_;
-                if (x->end) x->end(n);
+                if (x->end) x->Guard([&] { x->end(n); });
             });
         XML_SetCharacterDataHandler(p_, [](void* self, const XML_Char* s, int len) {
             auto* x = static_cast<Xml*>(self);
-            if (x->text) x->text(s, len);
+            if (x->text) x->Guard([&] { x->text(s, len); });
         });
         // Entities are expat's own: no external entities, no network.
         XML_SetParamEntityParsing(p_, XML_PARAM_ENTITY_PARSING_NEVER);
@@ -130,6 +141,7 @@ class Xml {
     ~Xml() { XML_ParserFree(p_); }
     void Feed(std::string_view s, bool final) {
         auto status = XML_Parse(p_, s.data(), static_cast<int>(s.size()), final);
+        if (thrown_) std::rethrow_exception(std::exchange(thrown_, nullptr));
         if (!stopped_why_.empty()) throw SourceError(stopped_why_);
         if (status == XML_STATUS_ERROR)
             throw SourceError(
@@ -149,10 +161,23 @@ class Xml {
         if (stopped_why_.empty()) stopped_why_ = std::move(why);
         XML_StopParser(p_, XML_FALSE);
     }
+    // Runs a handler; what it throws stops the parse and is rethrown by Feed, past expat's
+    // frames rather than through them.
+    template <typename F>
+    void Guard(F&& handler) {
+        if (thrown_) return;
+        try {
+            handler();
+        } catch (...) {
+            thrown_ = std::current_exception();
+            XML_StopParser(p_, XML_FALSE);
+        }
+    }
 
     XML_Parser p_;
     int depth_ = 0;
     std::string stopped_why_;
+    std::exception_ptr thrown_;
 };
 
 // Streams a whole entry through `xml`.
@@ -165,11 +190,16 @@ void ParseEntry(ZipReader& zip, Xml& xml) {
     xml.Feed({}, true);
 }
 
-// "BC12" -> column index 54 (0-based).
+// Columns of a sheet: A to XFD.
+constexpr int kMaxColumns = 16384;
+
+// "BC12" -> column index 54 (0-based); past XFD, kMaxColumns (a column no row keeps).
 int ColumnIndex(const char* ref) {
     int col = 0;
-    for (const char* p = ref; *p && std::isalpha(static_cast<unsigned char>(*p)); ++p)
+    for (const char* p = ref; *p && std::isalpha(static_cast<unsigned char>(*p)); ++p) {
         col = col * 26 + (std::toupper(static_cast<unsigned char>(*p)) - 'A' + 1);
+        if (col > kMaxColumns) return kMaxColumns;
+    }
     return col - 1;
 }
 
@@ -252,6 +282,8 @@ class ZipXmlSource : public TableSource {
     void Emit(std::vector<std::string>& cells) {
         if (record_) (*record_)(cells);
     }
+    // What a reader materializes beyond the XML it read counts against the archive's cap.
+    void Charge(uint64_t bytes) { zip_->Charge(bytes); }
     virtual void Start(const char* name, Xml::Attrs attrs) = 0;
     virtual void End(const char* name) = 0;
     virtual void Text(const char* text, size_t len) = 0;
@@ -309,6 +341,10 @@ class XlsxSource : public ZipXmlSource {
         uint64_t shared_bytes = 0;
         while (zip.Next(name)) {
             Xml xml;
+            // The handlers' state lives as long as the parse below (ParseEntry), not in the
+            // branch that sets them up.
+            bool in_si = false, in_t = false, in_rph = false, in_xfs = false;
+            std::string current;
             if (name == "xl/workbook.xml") {
                 workbook = true;
                 xml.start = [&](const char* n, Xml::Attrs a) {
@@ -327,8 +363,6 @@ class XlsxSource : public ZipXmlSource {
                     }
                 };
             } else if (name == "xl/sharedStrings.xml") {
-                bool in_si = false, in_t = false, in_rph = false;
-                std::string current;
                 xml.start = [&](const char* n, Xml::Attrs) {
                     if (std::strcmp(n, "si") == 0) {
                         in_si = true;
@@ -357,7 +391,6 @@ class XlsxSource : public ZipXmlSource {
                     if (in_t) current.append(s, static_cast<size_t>(len));
                 };
             } else if (name == "xl/styles.xml") {
-                bool in_xfs = false;
                 xml.start = [&](const char* n, Xml::Attrs a) {
                     if (std::strcmp(n, "numFmt") == 0) {
                         const char* id = Xml::Attr(a, "numFmtId");
@@ -416,7 +449,7 @@ class XlsxSource : public ZipXmlSource {
         if (std::strcmp(n, "v") == 0 || std::strcmp(n, "t") == 0) {
             in_value_ = false;
         } else if (std::strcmp(n, "c") == 0) {
-            if (col_ < 0 || col_ > 16384) return;
+            if (col_ < 0 || col_ >= kMaxColumns) return;
             if (static_cast<size_t>(col_) >= cells_.size())
                 cells_.resize(static_cast<size_t>(col_) + 1);
             cells_[static_cast<size_t>(col_)] = CellText();
@@ -543,7 +576,9 @@ class OdsSource : public ZipXmlSource {
             in_p_ = true;
         } else if (in_p_ && std::strcmp(n, "text:s") == 0) {
             const char* c = Xml::Attr(a, "text:c");
-            text_.append(c ? static_cast<size_t>(std::max(1, std::atoi(c))) : 1, ' ');
+            size_t spaces = c ? static_cast<size_t>(std::max(1, std::atoi(c))) : 1;
+            Charge(spaces);
+            text_.append(spaces, ' ');
         } else if (in_p_ && std::strcmp(n, "text:tab") == 0) {
             text_ += '\t';
         } else if (in_p_ && std::strcmp(n, "text:line-break") == 0) {
@@ -571,13 +606,25 @@ class OdsSource : public ZipXmlSource {
                 ++pending_blank_;
                 return;
             }
+            // Past the last column (XFD) nothing is kept, as in a workbook.
+            if (cells_.size() + pending_blank_ >= static_cast<size_t>(kMaxColumns)) return;
             cells_.resize(cells_.size() + pending_blank_);
             pending_blank_ = 0;
-            for (int i = 0; i < cell_repeat_ && cells_.size() < 16384; ++i) cells_.push_back(cell);
+            for (int i = 0; i < cell_repeat_ && cells_.size() < static_cast<size_t>(kMaxColumns);
+                 ++i) {
+                // A repeat is decompression: it costs what the XML of the cell would have.
+                if (i > 0) Charge(cell.size() + kCellXmlBytes);
+                cells_.push_back(cell);
+            }
         } else if (std::strcmp(n, "table:table-row") == 0) {
             pending_blank_ = 0;
-            if (!cells_.empty())
-                for (int i = 0; i < row_repeat_ && i < 1000000; ++i) Emit(cells_);
+            if (cells_.empty()) return;
+            uint64_t row_bytes = kRowXmlBytes;
+            for (const auto& c : cells_) row_bytes += c.size() + kCellXmlBytes;
+            for (int i = 0; i < row_repeat_ && i < 1000000; ++i) {
+                if (i > 0) Charge(row_bytes);
+                Emit(cells_);
+            }
         }
     }
 

@@ -246,5 +246,108 @@ TEST(Spreadsheets, XmlEntitiesAreNeverExpanded) {
     EXPECT_NE(why.find("document type"), std::string::npos) << why;
 }
 
+// A workbook of one sheet whose sheetData is `rows`.
+std::string XlsxWithRows(const std::string& name, const std::string& rows) {
+    std::string path = (Dir() / name).string();
+    Zip(path, {{"xl/workbook.xml",
+                "<workbook><sheets><sheet name=\"s\" r:id=\"rId1\"/></sheets></workbook>"},
+               {"xl/_rels/workbook.xml.rels",
+                "<Relationships><Relationship Id=\"rId1\" "
+                "Target=\"worksheets/sheet1.xml\"/></Relationships>"},
+               {"xl/worksheets/sheet1.xml",
+                "<worksheet><sheetData>" + rows + "</sheetData></worksheet>"}});
+    return path;
+}
+
+// Found by fuzz/targets/xlsx (corpus: crash-column-ref-int-overflow.xlsx): a column reference of many
+// letters overflowed int (undefined behaviour) before it was dropped.
+TEST(Spreadsheets, XlsxColumnsPastXfdAreDroppedWithoutOverflow) {
+    auto s =
+        OpenTable(XlsxWithRows("columns.xlsx",
+                               "<row><c r=\"ZZZZZZZZZZZZZZ1\"><v>1</v></c>"
+                               "<c r=\"B1\"><v>2</v></c></row>"
+                               "<row><c r=\"XFD2\"><v>3</v></c><c r=\"XFE2\"><v>4</v></c></row>"),
+                  "xlsx", "");
+    auto rows = All(*s);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0], (std::vector<std::string>{"", "2"}));
+    ASSERT_EQ(rows[1].size(), 16384u);  // XFD is the last column; XFE is none
+    EXPECT_EQ(rows[1].back(), "3");
+}
+
+// What a record callback throws (the loader's, from inside expat's handlers) reaches the caller
+// as itself, and the source reads again after a Rewind.
+TEST(Spreadsheets, AnExceptionFromACallbackCrossesTheXmlReader) {
+    auto s = OpenTable(XlsxWithRows("throws.xlsx",
+                                    "<row><c><v>1</v></c></row>"
+                                    "<row><c><v>2</v></c></row>"),
+                       "xlsx", "");
+    s->Rewind();
+    EXPECT_THROW(
+        while (s->Step([](std::vector<std::string>&) { throw std::logic_error("stop"); })){},
+        std::logic_error);
+    EXPECT_EQ(All(*s).size(), 2u);
+}
+
+// content.xml of a one-sheet ODS with these rows.
+std::string OdsWithRows(const std::string& rows) {
+    return "<office:document-content "
+           "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+           "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
+           "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body>"
+           "<office:spreadsheet><table:table table:name=\"s\">" +
+           rows + "</table:table></office:spreadsheet></office:body></office:document-content>";
+}
+
+// Found reading the ODS reader for fuzz/targets/ods (corpus: bomb-*.ods): OpenDocument's repeats are compression the zip cap did not see. A
+// few hundred bytes asked for 2 GB of spaces in one cell, 2^31 blank cells before a value, or
+// a billion rows in one piece of XML.
+TEST(Spreadsheets, OdsRepeatsCountAgainstTheZipBombCap) {
+    auto count_rows = [](const std::string& name, const std::string& rows) {
+        std::string path = (Dir() / name).string();
+        Zip(path, {{"content.xml", OdsWithRows(rows)}});
+        auto s = OpenTable(path, "ods", "");
+        size_t n = 0;
+        s->Rewind();
+        while (s->Step([&](std::vector<std::string>&) { ++n; })) {
+        }
+        return n;
+    };
+    auto refusal = [&](const std::string& name, const std::string& rows) {
+        try {
+            count_rows(name, rows);
+            return std::string("read");
+        } catch (const SourceError& e) {
+            return core::English(e.what());
+        }
+    };
+    EXPECT_NE(refusal("spaces.ods",
+                      "<table:table-row><table:table-cell><text:p><text:s text:c=\"2000000000\"/>"
+                      "</text:p></table:table-cell></table:table-row>")
+                  .find("zip bomb"),
+              std::string::npos);
+    std::string million =
+        "<table:table-row table:number-rows-repeated=\"1000000\"><table:table-cell>"
+        "<text:p>x</text:p></table:table-cell></table:table-row>";
+    std::string many;
+    for (int i = 0; i < 200; ++i) many += million;
+    EXPECT_NE(refusal("rows.ods", many).find("zip bomb"), std::string::npos);
+    // A value past the last column is dropped, not reached through 2^31 blank cells.
+    std::string path = (Dir() / "far.ods").string();
+    Zip(path, {{"content.xml",
+                OdsWithRows("<table:table-row><table:table-cell "
+                            "table:number-columns-repeated=\"2147483647\"/><table:table-cell>"
+                            "<text:p>far</text:p></table:table-cell></table:table-row>"
+                            "<table:table-row><table:table-cell><text:p>a</text:p>"
+                            "</table:table-cell><table:table-cell "
+                            "table:number-columns-repeated=\"3\"/><table:table-cell "
+                            "table:number-columns-repeated=\"2\"><text:p>b<text:s "
+                            "text:c=\"2\"/></text:p></table:table-cell></table:table-row>")}});
+    auto s = OpenTable(path, "ods", "");
+    EXPECT_EQ(All(*s), (std::vector<std::vector<std::string>>{{"a", "", "", "", "b  ", "b  "}}));
+    // Repeats a real file uses are read as before.
+    EXPECT_EQ(count_rows("repeats.ods", million), 1000000u);
+}
+
 }  // namespace
 }  // namespace govhub::datastore

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "core/crash_point.hpp"
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
 #include "opendata/datastore/store.hpp"
@@ -253,6 +254,7 @@ LoadResult LoadTable(db::Database& datastore, const std::string& resource_id, Ta
             return true;
         };
         loaded = store::InsertRows(c, staging, fields, next);
+        core::CrashPoint("datastore.load.rows_written");  // rows in the staging table, not swapped
         log(core::Message("datastore.load.indexing_text"));
         store::FinishLoad(c, staging);
         store::ReplaceTable(c, staging, resource_id);

@@ -4,34 +4,54 @@
 // cheap requests (status_show, pages, package_search) need.
 //
 // A route names its pool (RouteOptions::pool or pool_for). Each pool has `workers` threads
-// and admits at most workers + queue requests at once, one per client (API token, else IP).
-// A request over the pool's capacity is answered 503, a client's second one 429, both with
-// Retry-After. An admitted request keeps its slot until its response is fully written, so a
-// streamed dump counts too, and its chunks are produced on the pool's threads. A request
-// still queued at its deadline is answered 503; a stream past it is cut off.
+// and admits at most workers + queue requests at once, one per client (BulkheadClients: an API
+// token once it has authenticated a request, else the IP). A client's second request is
+// answered 429, a request over the pool's capacity 503, both with Retry-After.
+//
+// The pool is shared by time, not by count: it remembers each client's recent pool time (from
+// the start of its request's run to the release of its slot, halved every
+// usage_half_life_seconds). Workers take the queued job of the client with the least recent
+// time first (FIFO among equals). When the pool is full and a client arrives that has used less
+// time than the heaviest client with a request still waiting (not started), that waiting request
+// is evicted (its `evicted` path answers it 503) and the newcomer takes its place.
+//
+// An admitted request keeps its slot until its response is fully written, so a streamed dump
+// counts too, and its chunks are produced on the pool's threads. A request still queued at its
+// deadline is answered 503; a stream past it is cut off.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
+
+#include "http/request.hpp"
 
 namespace govhub::http {
 
+using BulkheadClock = std::chrono::steady_clock;
+
 struct BulkheadConfig {
     int workers = 2;
-    int queue = 8;                // admitted requests beyond the running ones
-    int deadline_seconds = 600;   // from admission to the response's last byte
-    int retry_after_seconds = 5;  // the Retry-After of 429 and 503
+    int queue = 8;                        // admitted requests beyond the running ones
+    int deadline_seconds = 600;           // from admission to the response's last byte
+    int retry_after_seconds = 5;          // the Retry-After of 429 and 503
+    double usage_half_life_seconds = 60;  // how fast a client's pool time is forgotten
+    size_t max_tracked_clients = 10000;   // usage entries kept (the smallest go first)
+    // The pool's clock for usage and deadlines; empty: steady_clock (tests move a fake one).
+    std::function<BulkheadClock::time_point()> clock;
 };
 
 class Bulkhead;
 
-// An admitted request's place in its pool; released when the last owner lets go.
+// An admitted request's place in its pool; released when the last owner lets go (or when the
+// pool evicts its waiting request).
 class BulkheadSlot {
   public:
     BulkheadSlot(Bulkhead& pool, std::string client);
@@ -39,12 +59,19 @@ class BulkheadSlot {
     BulkheadSlot(const BulkheadSlot&) = delete;
     BulkheadSlot& operator=(const BulkheadSlot&) = delete;
     Bulkhead& pool() { return pool_; }
-    bool Expired() const { return std::chrono::steady_clock::now() > deadline_; }
+    const std::string& client() const { return client_; }
+    bool Expired() const;
 
   private:
+    friend class Bulkhead;
     Bulkhead& pool_;
     std::string client_;
-    std::chrono::steady_clock::time_point deadline_;
+    BulkheadClock::time_point deadline_;
+    // Guarded by the pool's mutex.
+    bool waiting_ = false;   // its first job is queued and may be evicted
+    bool started_ = false;   // a job of it has run: its time counts from `start_`
+    bool released_ = false;  // its place is free again (released or evicted)
+    BulkheadClock::time_point start_;
 };
 
 class Bulkhead {
@@ -57,17 +84,41 @@ class Bulkhead {
     Bulkhead& operator=(const Bulkhead&) = delete;
 
     enum class Admission { kAdmitted, kClientBusy, kFull };
-    // A slot for `client`, or null with the reason.
+    // A slot for `client`, or null with the reason. A full pool may make room by evicting the
+    // waiting request of a client that has used more pool time than `client`: that request's
+    // `evicted` callback runs on this thread, after the pool's lock is let go.
     std::shared_ptr<BulkheadSlot> Admit(const std::string& client, Admission& why);
-    // Runs `job` on one of the pool's threads.
-    void Run(std::function<void()> job);
+    // Queues `job` for the request holding `slot`; it runs on one of the pool's threads in the
+    // order above. With `evicted`, a request whose first job this is may be evicted while it
+    // waits: then `evicted` runs instead of `job` (its slot is already free). The caller keeps
+    // the slot alive until the job has run; the pool drops its own reference before running it.
+    void Run(std::shared_ptr<BulkheadSlot> slot, std::function<void()> job,
+             std::function<void()> evicted = {});
+    // Work that belongs to no client (counts as unused; never evicted).
+    void Run(std::function<void()> job) { Run(nullptr, std::move(job)); }
+
+    // `client`'s recent pool time in seconds, decayed to now.
+    double Usage(const std::string& client);
 
     const std::string& name() const { return name_; }
     const BulkheadConfig& config() const { return config_; }
+    BulkheadClock::time_point Now() const;
 
   private:
     friend class BulkheadSlot;
-    void Release(const std::string& client);
+    struct Job {
+        std::shared_ptr<BulkheadSlot> slot;
+        std::function<void()> run;
+        std::function<void()> evicted;
+    };
+    struct Use {
+        double seconds = 0;
+        BulkheadClock::time_point at;
+    };
+    void Release(BulkheadSlot& slot);
+    void FreePlaceLocked(BulkheadSlot& slot);
+    double UsageLocked(const std::string& client, BulkheadClock::time_point now) const;
+    void ChargeLocked(const std::string& client, double seconds, BulkheadClock::time_point now);
     void Work();
 
     std::string name_;
@@ -76,7 +127,8 @@ class Bulkhead {
     std::condition_variable cv_;
     std::map<std::string, int> clients_;  // admitted slots per client
     int admitted_ = 0;
-    std::deque<std::function<void()>> jobs_;
+    std::deque<Job> jobs_;  // in arrival order; taken by least usage
+    std::unordered_map<std::string, Use> usage_;
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };
@@ -95,5 +147,35 @@ class Bulkheads {
     std::mutex mutex_;
     std::map<std::string, std::unique_ptr<Bulkhead>> pools_;
 };
+
+// Who counts as one client of the bulkheads. An API token is only a client of its own once it
+// has authenticated a request (Remember, after the handler ran); until then, and for a made-up
+// token, the client is the address. The remembered tokens (their SHA-256) are a bounded LRU set
+// whose entries expire `ttl` after their last successful use. Thread-safe.
+class BulkheadClients {
+  public:
+    explicit BulkheadClients(size_t capacity = 10000,
+                             std::chrono::seconds ttl = std::chrono::minutes(10))
+        : capacity_(capacity), ttl_(ttl) {}
+    // "token:<sha256>" for a remembered token, else "ip:<client_ip>".
+    std::string Of(const Request& req, BulkheadClock::time_point now = BulkheadClock::now());
+    // After `req`'s handler ran: its token authenticated it if the request has a principal.
+    void Remember(const Request& req, BulkheadClock::time_point now = BulkheadClock::now());
+    size_t size();
+
+  private:
+    bool ContainsLocked(const std::string& hash, BulkheadClock::time_point now);
+
+    size_t capacity_;
+    std::chrono::seconds ttl_;
+    std::mutex mutex_;
+    // Most recently accepted first.
+    std::list<std::pair<std::string, BulkheadClock::time_point>> order_;
+    std::unordered_map<std::string, decltype(order_)::iterator> index_;
+};
+
+// The API token the authentication middleware reads from a request (accounts'
+// ApiTokenFromHeaders): a Bearer or bare Authorization value, else X-CKAN-API-Key; empty if none.
+std::string ApiTokenOf(const Request& req);
 
 }  // namespace govhub::http

@@ -225,6 +225,8 @@ struct Server::Impl {
     InlinePredicate inline_ok;
     // Declared before the io_contexts so it outlives the sessions they hold (slots).
     Bulkheads bulkheads{cfg.bulkhead};
+    // The bulkheads' clients: tokens count once accepted (remembered after Handle).
+    mutable BulkheadClients bulkhead_clients;
 
     // One io_context per I/O thread (each connection lives on one thread, no strands or
     // cross-thread wake-ups); the first also runs the acceptor, signals and timers.
@@ -489,7 +491,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // the slot is held until the response is written (see bulkhead.hpp).
     void RunOnBulkhead(const std::string& name) {
         Bulkhead& pool = server_.bulkheads.Get(name);
-        std::string client = BulkheadClient(*req_);
+        std::string client = server_.bulkhead_clients.Of(*req_);
         Bulkhead::Admission why;
         slot_ = pool.Admit(client, why);
         if (!slot_) {
@@ -499,15 +501,27 @@ class Session : public std::enable_shared_from_this<Session> {
             return Write(Refusal(pool, busy));
         }
         auto self = shared_from_this();
-        pool.Run([self, ex = Tracked()] {
-            // Still queued at the deadline: refused like a full pool.
-            auto res = self->slot_->Expired()
-                           ? self->Refusal(self->slot_->pool(), false)
-                           : std::make_shared<Response>(self->server_.Handle(*self->req_));
-            // Free before the client can read the answer (and ask again); a stream keeps it.
-            if (!res->producer) self->slot_.reset();
-            net::post(ex, [self, res] { self->Write(res); });
-        });
+        auto ex = Tracked();
+        pool.Run(
+            slot_,
+            [self, ex] {
+                // Still queued at the deadline: refused like a full pool.
+                auto res = self->slot_->Expired()
+                               ? self->Refusal(self->slot_->pool(), false)
+                               : std::make_shared<Response>(self->server_.Handle(*self->req_));
+                // Free before the client can read the answer (and ask again); a stream keeps it.
+                if (!res->producer) self->slot_.reset();
+                net::post(ex, [self, res] { self->Write(res); });
+            },
+            // Evicted while queued, for a client that has used the pool less: refused like a
+            // full pool, on this session's own thread (the slot is already free).
+            [self, ex] {
+                net::post(ex, [self] {
+                    auto res = self->Refusal(self->slot_->pool(), false);
+                    self->slot_.reset();
+                    self->Write(res);
+                });
+            });
     }
 
     // 429 (this client already has a request in the pool) or 503 (the pool is full), with the
@@ -519,15 +533,6 @@ class Session : public std::enable_shared_from_this<Session> {
         auto res = std::make_shared<Response>(server_.RenderError(*req_, e));
         if (server_.decorator) server_.decorator(*req_, *res);
         return res;
-    }
-
-    // Who counts as one client: the API token it presents (a wrong one is refused at once by
-    // the authentication middleware), else its address.
-    static std::string BulkheadClient(const Request& req) {
-        std::string_view token = req.Header("Authorization");
-        if (token.empty()) token = req.Header("X-CKAN-API-Key");
-        if (!token.empty()) return "token:" + core::Sha256Hex(token);
-        return "ip:" + req.client_ip;
     }
 
     // A request refused before its handler ran: answered and the connection closed, since
@@ -810,6 +815,8 @@ Response Server::Impl::Handle(Request& req) const {
         res = RenderError(req, HttpError(500, "internal", "error.internal"));
     }
     if (decorator) decorator(req, res);
+    // A token that authenticated this request is a bulkhead client of its own from now on.
+    bulkhead_clients.Remember(req);
     return res;
 }
 

@@ -2,7 +2,9 @@
 eight clients, on a server with only two general workers, do not keep status_show,
 package_search or pages from answering; past the SQL pool's capacity they get 503, a client's
 second one 429, both with Retry-After. Ordering, not timing: the ordinary calls finish while
-the admitted heavy ones are still running."""
+the admitted heavy ones are still running. A made-up token counts as its address, a real one as
+a client of its own once it has been accepted (the fair sharing by time is unit-tested in
+src/http/bulkhead_test.cpp)."""
 import threading
 import time
 
@@ -89,12 +91,11 @@ def test_one_heavy_request_at_a_time_per_client(busy_server):
     assert r.status == 200 and r.json()["result"]["records"] == [{"one": 1}], r.text[:300]
 
 
-def test_dumps_hold_their_own_pool_not_the_general_workers(busy_server):
-    """Two dumps whose clients stop reading hold the dump pool's slots (their streams wait on
-    the network, not on a general worker); a third from the same client is refused 429, and
-    cheap requests still answer on the server's two general workers."""
+@pytest.fixture(scope="module")
+def dump_resource(busy_server):
+    """A 150,000-row datastore table on `busy_server`: its dump is long enough that a client that
+    stops reading holds the dump pool's slot until it closes the connection."""
     import json
-    import socket
     from test_catalog_api import call, ok, record_dataset
     from test_datastore import wait_for_load
     from test_resource_upload import upload
@@ -108,18 +109,30 @@ def test_dumps_hold_their_own_pool_not_the_general_workers(busy_server):
     assert status == 200, raw[:300]
     rid = json.loads(raw)["result"]["id"]
     wait_for_load(api, rid, token, timeout=120)
+    return rid
 
-    def stalled_dump(ip):
-        sock = socket.socket()
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        sock.connect(("127.0.0.1", s.port))
-        sock.sendall(("GET /datastore/dump/%s HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: %s\r\n\r\n"
-                      % (rid, ip)).encode())
-        head = sock.recv(4096)
-        assert head.startswith(b"HTTP/1.1 200"), head[:200]
-        return sock
 
-    held = [stalled_dump("10.14.0.1"), stalled_dump("10.14.0.2")]
+def stalled_dump(server, rid, ip, token=None):
+    """A dump whose client stops reading after the head: it holds its slot until closed."""
+    import socket
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", server.port))
+    auth = "Authorization: %s\r\n" % token if token else ""
+    sock.sendall(("GET /datastore/dump/%s HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: %s\r\n%s\r\n"
+                  % (rid, ip, auth)).encode())
+    head = sock.recv(4096)
+    assert head.startswith(b"HTTP/1.1 200"), head[:200]
+    return sock
+
+
+def test_dumps_hold_their_own_pool_not_the_general_workers(busy_server, dump_resource):
+    """Two dumps whose clients stop reading hold the dump pool's slots (their streams wait on
+    the network, not on a general worker); a third from the same client is refused 429, and
+    cheap requests still answer on the server's two general workers."""
+    s, rid = busy_server, dump_resource
+    api = Browser(s)
+    held = [stalled_dump(s, rid, "10.14.0.1"), stalled_dump(s, rid, "10.14.0.2")]
     try:
         again = api.get("/datastore/dump/%s" % rid, headers={"X-Forwarded-For": "10.14.0.1"})
         assert again.status == 429, again.status
@@ -129,3 +142,51 @@ def test_dumps_hold_their_own_pool_not_the_general_workers(busy_server):
     finally:
         for sock in held:
             sock.close()
+
+
+def test_a_token_is_a_client_of_its_own_only_once_accepted(busy_server, dump_resource):
+    """A made-up token is not a new client: the bulkhead counts it as its address until a
+    request with it has been authenticated. So one address sending a fresh random token each
+    time still has one place (429 while it holds it), and a real token is its own client after
+    one successful call. The place is held by a stalled dump, released only when the test
+    closes it: statuses and order, no timing."""
+    s, rid = busy_server, dump_resource
+    api = Browser(s)
+    dump = "/datastore/dump/%s" % rid
+
+    held = stalled_dump(s, rid, "10.16.0.1")
+    try:
+        for made_up in ("Bearer made-up-one", "Bearer made-up-two"):
+            r = api.get(dump, headers={"X-Forwarded-For": "10.16.0.1", "Authorization": made_up})
+            assert r.status == 429, (made_up, r.status, r.text[:200])
+            assert int(r.header("Retry-After")) > 0
+    finally:
+        held.close()
+    # Once the server has seen the close and freed the address's place, a made-up token is
+    # admitted like its address and refused 401 by the authentication.
+    for attempt in range(200):
+        r = api.get(dump, headers={"X-Forwarded-For": "10.16.0.1",
+                                   "Authorization": "Bearer made-up-%d" % attempt})
+        if r.status != 429:
+            break
+        time.sleep(0.05)
+    assert r.status == 401, r.status
+
+    token = s.create_sysadmin("fairroot")
+    held = stalled_dump(s, rid, "10.16.0.2")
+    try:
+        # Never used yet: the real token counts as its address too.
+        r = api.get(dump, headers={"X-Forwarded-For": "10.16.0.2", "Authorization": token})
+        assert r.status == 429, (r.status, r.text[:200])
+        # One successful call (any route) ...
+        r = api.post_json("/api/3/action/datastore_search_sql", {"sql": "SELECT 1 AS one"},
+                          headers={"X-Forwarded-For": "10.16.0.2", "Authorization": token})
+        assert r.status == 200, r.text[:300]
+        # ... and it is a client of its own: admitted beside its address's held dump.
+        mine = stalled_dump(s, rid, "10.16.0.2", token=token)
+        mine.close()
+        # The address itself still has its one place, held.
+        r = api.get(dump, headers={"X-Forwarded-For": "10.16.0.2"})
+        assert r.status == 429, r.status
+    finally:
+        held.close()

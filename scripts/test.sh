@@ -49,7 +49,7 @@ if [[ $what == all || $what == unit ]]; then
 fi
 if [[ $what == all || $what == integration ]]; then
   # Debian's python3 (it has python3-pytest and python3-aiosmtpd), not a pyenv shim.
-  run "integration (SQLite, ASan+UBSan)" sanitizer_clean env GOVHUB_BIN="$root/build-asan/govhub" \
+  run "integration (SQLite, ASan+UBSan)" sanitizer_clean env GOVHUB_BIN="$root/build-asan/govhub" GOVHUB_TEST_SANITIZED=1 \
     GOVHUB_TEST_ENGINE=sqlite /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=8 tests/integration
   run "integration (PostgreSQL)" env GOVHUB_TEST_ENGINE=postgres /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=8 tests/integration
   # Several nodes on one PostgreSQL, and nginx in front of them (docs/deploy/).

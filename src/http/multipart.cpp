@@ -122,26 +122,32 @@ bool MultipartParser::Feed(std::string_view data) {
                 break;
             }
             case State::kAfterBoundary: {
-                // Optional linear whitespace, then CRLF (next part) or "--" (end).
+                // Optional linear whitespace, then CRLF (next part) or "--" (end). The
+                // whitespace is dropped as it is read: kept, it was scanned again on every
+                // chunk, quadratic in a body of spaces as long as an upload's limit.
                 size_t i = 0;
                 while (i < buf_.size() && (buf_[i] == ' ' || buf_[i] == '\t')) ++i;
-                if (buf_.size() < i + 2) return true;
-                if (buf_.compare(i, 2, "--") == 0) {
+                buf_.erase(0, i);
+                if (buf_.size() < 2) return true;
+                if (buf_.compare(0, 2, "--") == 0) {
                     state_ = State::kEpilogue;
                     buf_.clear();
                     return true;
                 }
-                if (buf_.compare(i, 2, "\r\n") != 0) return Fail("bad boundary line");
-                buf_.erase(0, i + 2);
+                if (buf_.compare(0, 2, "\r\n") != 0) return Fail("bad boundary line");
+                buf_.erase(0, 2);
                 state_ = State::kHeaders;
                 break;
             }
             case State::kHeaders: {
+                // A part with no headers at all starts with CRLF directly (checked before the
+                // end of the headers is looked for, so the answer does not depend on where the
+                // chunks were cut).
+                if (core::StartsWith(buf_, "\r\n")) return Fail("part without headers");
                 size_t end = buf_.find("\r\n\r\n");
                 if (end == std::string::npos) {
-                    // A part with no headers at all starts with CRLF directly.
-                    if (core::StartsWith(buf_, "\r\n")) return Fail("part without headers");
-                    if (buf_.size() > max_header_bytes_) return Fail("part headers too large");
+                    // The end may still begin in the last 3 bytes: too large only past that.
+                    if (buf_.size() > max_header_bytes_ + 3) return Fail("part headers too large");
                     return true;
                 }
                 if (end > max_header_bytes_) return Fail("part headers too large");

@@ -3,9 +3,6 @@
 //
 #include "http/server.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -21,11 +18,10 @@
 
 #include "core/clock.hpp"
 #include "core/crash.hpp"
-#include "core/crash_point.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
-#include "http/multipart.hpp"
+#include "http/wire.hpp"
 
 namespace govhub::http {
 
@@ -36,154 +32,6 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-constexpr size_t kReadChunk = 64 * 1024;
-
-// Where a request body goes while it streams in.
-class BodySink {
-  public:
-    virtual ~BodySink() = default;
-    // Returns false with `error` set when the body must be refused.
-    virtual bool Write(const char* data, size_t n) = 0;
-    virtual bool Finish(Request& req) = 0;
-    HttpError error{400, "bad_request", "error.bad_request"};
-};
-
-class StringSink : public BodySink {
-  public:
-    bool Write(const char* data, size_t n) override {
-        body_.append(data, n);
-        return true;
-    }
-    bool Finish(Request& req) override {
-        req.body = std::move(body_);
-        return true;
-    }
-
-  private:
-    std::string body_;
-};
-
-std::shared_ptr<TempFile> MakeTempFile(const std::string& dir, int& fd) {
-    std::string tmpl = dir + "/upload-XXXXXX";
-    fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
-    if (fd < 0) return nullptr;
-    return std::make_shared<TempFile>(tmpl);
-}
-
-bool WriteAll(int fd, const char* data, size_t n) {
-    while (n > 0) {
-        ssize_t w = ::write(fd, data, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        data += w;
-        n -= static_cast<size_t>(w);
-    }
-    return true;
-}
-
-class FileSink : public BodySink {
-  public:
-    explicit FileSink(const std::string& dir) {
-        file_ = MakeTempFile(dir, fd_);
-        if (!file_) error = HttpError(500, "internal", "error.internal");
-    }
-    ~FileSink() override {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    bool Write(const char* data, size_t n) override {
-        if (!file_) return false;
-        if (!WriteAll(fd_, data, n)) {
-            error = HttpError(507, "storage", "error.storage");
-            return false;
-        }
-        return true;
-    }
-    bool Finish(Request& req) override {
-        if (!file_) return false;
-        ::close(fd_);
-        fd_ = -1;
-        req.body_file = file_;
-        return true;
-    }
-
-  private:
-    int fd_ = -1;
-    std::shared_ptr<TempFile> file_;
-};
-
-// Parses multipart/form-data while it streams: file parts go to temp files, plain fields to
-// memory (bounded by form_memory_limit).
-class MultipartSink : public BodySink {
-  public:
-    MultipartSink(std::string boundary, const ServerConfig& cfg)
-        : cfg_(cfg),
-          parser_(std::move(boundary),
-                  {[this](const PartHeaders& h) { return Begin(h); },
-                   [this](std::string_view d) { return Data(d); }, [this] { return End(); }}) {}
-    ~MultipartSink() override {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    bool Write(const char* data, size_t n) override {
-        if (parser_.Feed(std::string_view(data, n))) return true;
-        if (!failed_) error = HttpError(400, "bad_multipart", "error.bad_multipart");
-        return false;
-    }
-    bool Finish(Request& req) override {
-        if (!parser_.done()) {
-            error = HttpError(400, "bad_multipart", "error.bad_multipart");
-            return false;
-        }
-        req.parts = std::move(parts_);
-        return true;
-    }
-
-  private:
-    bool Begin(const PartHeaders& h) {
-        if (parts_.size() >= cfg_.max_parts) return Fail(413, "too_many_parts", "error.too_large");
-        current_ = Part{};
-        current_.name = h.name;
-        current_.filename = h.filename;
-        current_.content_type = h.content_type;
-        if (h.has_filename) {
-            current_.file = MakeTempFile(cfg_.upload_dir, fd_);
-            if (!current_.file) return Fail(500, "internal", "error.internal");
-        }
-        return true;
-    }
-    bool Data(std::string_view d) {
-        current_.size += d.size();
-        if (current_.file) {
-            if (!WriteAll(fd_, d.data(), d.size())) return Fail(507, "storage", "error.storage");
-            core::CrashPoint("upload.part_written");  // a file part half on disk
-            return true;
-        }
-        field_bytes_ += d.size();
-        if (field_bytes_ > cfg_.form_memory_limit) return Fail(413, "too_large", "error.too_large");
-        current_.value.append(d);
-        return true;
-    }
-    bool End() {
-        if (fd_ >= 0) ::close(fd_), fd_ = -1;
-        parts_.push_back(std::move(current_));
-        return true;
-    }
-    bool Fail(int status, const char* code, const char* msg) {
-        failed_ = true;
-        error = HttpError(status, code, msg);
-        return false;
-    }
-
-    const ServerConfig& cfg_;
-    MultipartParser parser_;
-    std::vector<Part> parts_;
-    Part current_;
-    int fd_ = -1;
-    size_t field_bytes_ = 0;
-    bool failed_ = false;
-};
-
 // Appends a header name or value, dropping CR/LF/NUL so no handler can split a response.
 void AppendHeaderText(std::string& out, std::string_view v) {
     if (v.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos) {
@@ -192,24 +40,6 @@ void AppendHeaderText(std::string& out, std::string_view v) {
     }
     for (char c : v)
         if (c != '\r' && c != '\n' && c != '\0') out += c;
-}
-
-// Request ids: a random per-process prefix and a counter — unique, cheap, not guessable
-// across restarts.
-std::string NewRequestId() {
-    static const std::string prefix = core::RandomToken(6);
-    static std::atomic<uint64_t> counter{0};
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "-%llx", static_cast<unsigned long long>(++counter));
-    return prefix + buf;
-}
-
-bool ValidRequestId(std::string_view id) {
-    if (id.empty() || id.size() > 64) return false;
-    for (char c : id)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
-            return false;
-    return true;
 }
 
 }  // namespace
@@ -299,11 +129,7 @@ class Session : public std::enable_shared_from_this<Session> {
   private:
     void ReadHeader() {
         if (server_.stopping) return Close();
-        parser_.emplace();
-        parser_->header_limit(static_cast<std::uint32_t>(server_.cfg.header_limit));
-        // Beast checks Content-Length against the body limit while parsing headers; the real,
-        // per-route limit is set once the route is known.
-        parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+        ResetParser(parser_, server_.cfg);
         req_ = std::make_shared<Request>();
         if (buffer_.size() > 0) return ReadHeaderRest();  // pipelined request already here
         // Wait for the first bytes under the idle timeout; the rest of the header must follow
@@ -340,80 +166,15 @@ class Session : public std::enable_shared_from_this<Session> {
         started_ = std::chrono::steady_clock::now();
         header_timer_.cancel();
         if (header_timed_out_) return EarlyError(HttpError(408, "timeout", "error.timeout"));
-        if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
-            ec == net::error::operation_aborted || ec == net::error::connection_reset ||
-            ec == net::error::bad_descriptor) {
-            return Close();
+        if (ec) {
+            if (auto e = HeadReadError(ec)) return EarlyError(*e);
+            return Close();  // the client went away
         }
-        if (ec == bhttp::error::body_limit)
-            return EarlyError(HttpError(413, "too_large", "error.too_large"));
-        if (ec == bhttp::error::header_limit)
-            return EarlyError(HttpError(431, "header_too_large", "error.header_too_large"));
-        if (ec) return EarlyError(HttpError(400, "bad_request", "error.bad_request"));
+        // The head → Request (wire.hpp), or its refusal; the body's limit and sink by route.
+        if (auto e = AcceptHead(*parser_, server_.cfg, server_.router, remote_ip_, *req_, sink_))
+            return EarlyError(*e);
 
-        auto& msg = parser_->get();
-        // RFC 9112 §6.1: a request whose last transfer coding is not chunked has no length that
-        // can be known; reading on would take its body for the next request (smuggling).
-        if (msg.count(bhttp::field::transfer_encoding) && !msg.chunked())
-            return EarlyError(HttpError(400, "bad_request", "error.bad_request"));
-        Request& req = *req_;
-        req.method = std::string(msg.method_string());
-        req.target = std::string(msg.target());
-        req.version = static_cast<int>(msg.version());
-        for (const auto& f : msg)
-            req.headers.Add(std::string(f.name_string()), std::string(f.value()));
-        req.client_ip = remote_ip_;
-        req.secure = server_.cfg.assume_tls;
-        if (server_.cfg.trust_proxy) {
-            auto xff = req.headers.Get("X-Forwarded-For");
-            if (!xff.empty()) {
-                auto hops = core::Split(xff, ',');
-                req.client_ip = core::Trim(hops.back());
-            }
-            req.secure = req.secure || core::IEquals(req.headers.Get("X-Forwarded-Proto"), "https");
-        }
-        auto incoming_id = req.headers.Get("X-Request-Id");
-        req.request_id = ValidRequestId(incoming_id) ? std::string(incoming_id) : NewRequestId();
-
-        // Origin-form targets only; the path is percent-decoded and must be valid UTF-8.
-        if (req.target.empty() || req.target[0] != '/')
-            return EarlyError(HttpError(400, "bad_request", "error.bad_request"));
-        size_t q = req.target.find('?');
-        std::string raw_path = req.target.substr(0, q);
-        if (q != std::string::npos) req.query = req.target.substr(q + 1);
-        if (!core::UrlDecode(raw_path, req.path, false) || !core::IsValidUtf8(req.path) ||
-            req.path.find('\0') != std::string::npos)
-            return EarlyError(HttpError(400, "bad_request", "error.bad_request"));
-
-        RouteMatch match = server_.router.Match(req.method, req.path);
-        if (match.route) {
-            req.route = match.route;
-            req.path_params = std::move(match.params);
-        }
-        req.allowed_methods = std::move(match.allowed);
-
-        // Requests that match no route may carry a small body; it is read and discarded.
-        size_t limit = req.route ? req.route->options.body_limit : 64 * 1024;
-        auto length = parser_->content_length();
-        if ((length && *length > limit))
-            return EarlyError(HttpError(413, "too_large", "error.too_large"));
-        parser_->body_limit(limit);
-
-        std::string ctype(req.headers.Get("Content-Type"));
-        if (req.route && req.route->options.upload) {
-            std::string boundary = MultipartBoundary(ctype);
-            if (!boundary.empty()) {
-                sink_ = std::make_unique<MultipartSink>(boundary, server_.cfg);
-            } else if (core::StartsWith(core::ToLower(ctype), "multipart/")) {
-                return EarlyError(HttpError(400, "bad_multipart", "error.bad_multipart"));
-            } else {
-                sink_ = std::make_unique<FileSink>(server_.cfg.upload_dir);
-            }
-        } else {
-            sink_ = std::make_unique<StringSink>();
-        }
-
-        if (core::IEquals(req.headers.Get("Expect"), "100-continue") && !parser_->is_done()) {
+        if (core::IEquals(req_->headers.Get("Expect"), "100-continue") && !parser_->is_done()) {
             continue_buf_ = "HTTP/1.1 100 Continue\r\n\r\n";
             stream_.expires_after(std::chrono::seconds(server_.cfg.write_timeout_seconds));
             net::async_write(stream_, net::buffer(continue_buf_),
@@ -436,14 +197,10 @@ class Session : public std::enable_shared_from_this<Session> {
             stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
                 if (ec == bhttp::error::need_buffer) ec = {};
                 size_t got = self->body_buf_.size() - self->parser_->get().body().size;
-                if (ec == bhttp::error::body_limit)
-                    return self->EarlyError(HttpError(413, "too_large", "error.too_large"));
-                // A body that stalls: the stream's expiry already closed the socket.
-                if (ec == beast::error::timeout) return self->Close();
-                if (ec == bhttp::error::partial_message || ec == net::error::eof ||
-                    ec == net::error::connection_reset || ec == net::error::operation_aborted)
-                    return self->Close();  // truncated body: nobody left to answer
-                if (ec) return self->EarlyError(HttpError(400, "bad_request", "error.bad_request"));
+                if (ec) {
+                    if (auto e = BodyReadError(ec)) return self->EarlyError(*e);
+                    return self->Close();  // truncated or stalled: nobody left to answer
+                }
                 if (got > 0 && !self->sink_->Write(self->body_buf_.data(), got))
                     return self->EarlyError(self->sink_->error);
                 self->ReadBody();
@@ -696,7 +453,7 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::tcp_stream stream_;
     Server::Impl& server_;
     beast::flat_buffer buffer_;
-    std::optional<bhttp::request_parser<bhttp::buffer_body>> parser_;
+    std::optional<RequestParser> parser_;
     std::vector<char> body_buf_;
     std::unique_ptr<BodySink> sink_;
     std::shared_ptr<Request> req_;

@@ -97,7 +97,10 @@ def test_size_cap_and_one_gib_upload_in_bounded_memory(smtp, tmp_path):
         assert status == 200, body[:300]
         after = vm_hwm_kib(s.proc.pid)
         growth_mib = (after - before) / 1024
-        assert growth_mib < 32, "peak RSS grew by %.1f MiB for a 1 GiB upload" % growth_mib
+        # AddressSanitizer's quarantine and shadow memory add a few MiB of their own (the ASan
+        # run of make test sets GOVHUB_TEST_SANITIZED); either bound is far below 1 GiB.
+        bound = 64 if os.environ.get("GOVHUB_TEST_SANITIZED") else 32
+        assert growth_mib < bound, "peak RSS grew by %.1f MiB for a 1 GiB upload" % growth_mib
         import json
         assert json.loads(body)["result"]["size"] == total
     finally:

@@ -40,18 +40,14 @@ bool Numeric(const datastore::Field& f) {
     return f.type == datastore::FieldType::kInt || f.type == datastore::FieldType::kNumeric;
 }
 
-// The settings in a dictionary: a "config" object, or (CKAN) the keys beside the core ones.
-Json ConfigOf(const Json& dict) {
-    if (dict.contains("config")) {
-        Json c = dict["config"];
-        if (c.is_string()) c = core::ParseJsonBoundedOrDiscarded(c.get<std::string>());
-        if (!c.is_object()) throw Invalid("config", "must be an object");
-        return c;
-    }
-    Json c = Json::object();
-    for (auto it = dict.begin(); it != dict.end(); ++it)
-        if (!kCore.count(it.key())) c[it.key()] = *it;
-    return c;
+// A setting that must be text, or `fallback` when absent or null. (nlohmann's value() throws
+// its own type_error for a number there: a 500 instead of a 409, found by fuzzing.)
+std::string Setting(const Json& config, const char* key, const std::string& fallback,
+                    const std::string& message) {
+    auto it = config.find(key);
+    if (it == config.end() || it->is_null()) return fallback;
+    if (!it->is_string()) throw Invalid(key, message);
+    return it->get<std::string>();
 }
 
 void Audit(db::Connection& c, const accounts::Caller& caller, const std::string& action,
@@ -70,8 +66,21 @@ void Audit(db::Connection& c, const accounts::Caller& caller, const std::string&
 
 }  // namespace
 
+Json ViewService::ConfigOf(const Json& dict) {
+    if (dict.contains("config")) {
+        Json c = dict["config"];
+        if (c.is_string()) c = core::ParseJsonBoundedOrDiscarded(c.get<std::string>());
+        if (!c.is_object()) throw Invalid("config", "must be an object");
+        return c;
+    }
+    Json c = Json::object();
+    for (auto it = dict.begin(); it != dict.end(); ++it)
+        if (!kCore.count(it.key())) c[it.key()] = *it;
+    return c;
+}
+
 Json ViewService::ValidConfig(const std::string& view_type, const Json& config,
-                              const datastore::TableInfo* table) const {
+                              const datastore::TableInfo* table) {
     Json out = Json::object();
     auto field = [&](const char* key, bool required, bool numeric) -> std::string {
         std::string id =
@@ -90,11 +99,13 @@ Json ViewService::ValidConfig(const std::string& view_type, const Json& config,
         return id;
     };
     if (view_type == "chart_view") {
-        std::string type = config.value("chart_type", "bar");
+        std::string type =
+            Setting(config, "chart_type", "bar", "must be bar, line, pie or scatter");
         if (type != "bar" && type != "line" && type != "pie" && type != "scatter")
             throw Invalid("chart_type", "must be bar, line, pie or scatter");
         out["chart_type"] = type;
-        std::string agg = config.value("aggregate", type == "scatter" ? "none" : "sum");
+        std::string agg = Setting(config, "aggregate", type == "scatter" ? "none" : "sum",
+                                  "must be count, sum, avg or none");
         if (agg != "count" && agg != "sum" && agg != "avg" && agg != "none")
             throw Invalid("aggregate", "must be count, sum, avg or none");
         if (type == "scatter") agg = "none";
@@ -110,7 +121,7 @@ Json ViewService::ValidConfig(const std::string& view_type, const Json& config,
         }
         if (limit < 1 || limit > 1000) throw Invalid("limit", "must be between 1 and 1000");
         out["limit"] = limit;
-        std::string order = config.value("order", "x");
+        std::string order = Setting(config, "order", "x", "must be x or value");
         if (order != "x" && order != "value") throw Invalid("order", "must be x or value");
         out["order"] = order;
     } else if (view_type == "map_view") {

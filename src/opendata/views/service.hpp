@@ -41,9 +41,13 @@ class ViewService {
 
     // CKAN's dictionary: the settings at the top level, beside id, title and the rest.
     static Json Dict(const ResourceView& v);
-    // Checks a view's settings; throws HttpError naming the setting.
-    Json ValidConfig(const std::string& view_type, const Json& config,
-                     const datastore::TableInfo* table) const;
+    // The settings in a dictionary: its "config" (an object, or JSON text of one, as
+    // form-encoded clients send it), or (CKAN) the keys beside the core ones.
+    static Json ConfigOf(const Json& dict);
+    // Checks a view's settings; throws HttpError naming the setting. What it returns checks
+    // again unchanged (a saved view never breaks on its own settings).
+    static Json ValidConfig(const std::string& view_type, const Json& config,
+                            const datastore::TableInfo* table);
 
   private:
     db::Database& db_;

@@ -36,9 +36,9 @@ std::vector<std::string_view> Fields(std::string_view text, size_t n);
 
 }  // namespace govhub::fuzz
 
-#define GOVHUB_FUZZ_TARGET(name)                                                       \
-    static void GovhubFuzz_##name(const uint8_t* data, size_t size);                   \
-    [[maybe_unused]] static const int govhub_fuzz_registered_##name =                  \
-        ::govhub::fuzz::Register(#name, GovhubFuzz_##name);                            \
-    static void GovhubFuzz_##name([[maybe_unused]] const uint8_t* data,                \
+#define GOVHUB_FUZZ_TARGET(name)                                        \
+    static void GovhubFuzz_##name(const uint8_t* data, size_t size);    \
+    [[maybe_unused]] static const int govhub_fuzz_registered_##name =   \
+        ::govhub::fuzz::Register(#name, GovhubFuzz_##name);             \
+    static void GovhubFuzz_##name([[maybe_unused]] const uint8_t* data, \
                                   [[maybe_unused]] size_t size)

@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     g_target = name ? govhub::fuzz::Find(name) : nullptr;
     if (!g_target) {
         std::fprintf(stderr, "set GOVHUB_FUZZ_TARGET to one of:\n");
-        for (const auto& t : govhub::fuzz::Targets()) std::fprintf(stderr, "  %s\n", t.name.c_str());
+        for (const auto& t : govhub::fuzz::Targets())
+            std::fprintf(stderr, "  %s\n", t.name.c_str());
         std::exit(2);
     }
     return 0;

@@ -19,7 +19,8 @@ int Register(const char* name, TargetFn fn) {
 
 const std::vector<Target>& Targets() {
     auto& all = All();
-    std::sort(all.begin(), all.end(), [](const Target& a, const Target& b) { return a.name < b.name; });
+    std::sort(all.begin(), all.end(),
+              [](const Target& a, const Target& b) { return a.name < b.name; });
     return all;
 }
 

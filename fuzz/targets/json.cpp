@@ -10,7 +10,7 @@ GOVHUB_FUZZ_TARGET(json) {
         auto j = govhub::core::ParseJsonBounded(text);
         auto again = govhub::core::ParseJsonBounded(j.dump());
         if (again != j) __builtin_trap();  // what we write back must read as the same value
-    } catch (const govhub::HttpError&) {  // JsonInputError and the number error: a 400
+    } catch (const govhub::HttpError&) {   // JsonInputError and the number error: a 400
     }
     try {
         auto maybe = govhub::core::ParseJsonBoundedOrDiscarded(text, {.max_depth = 8});

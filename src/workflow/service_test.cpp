@@ -509,9 +509,10 @@ TEST_P(WorkflowTest, AttachmentsAreFoundWhereTheDataDirectoryIsNow) {
     auto before = service_->Attachments(&applicant_, r);
     ASSERT_EQ(before.size(), 1u);
     std::filesystem::rename(files_ / "store", files_ / "restored");
-    WorkflowService moved(*db_, *accounts_, [](const mail::Message&) {}, i18n_,
-                          WorkflowConfig{.site_url = "https://gov.example",
-                                         .files_dir = (files_ / "restored").string()});
+    WorkflowService moved(
+        *db_, *accounts_, [](const mail::Message&) {}, i18n_,
+        WorkflowConfig{.site_url = "https://gov.example",
+                       .files_dir = (files_ / "restored").string()});
     moved.Register(Membership());
     auto a = moved.FindAttachment(&applicant_, before[0].id);
     ASSERT_TRUE(a.has_value());

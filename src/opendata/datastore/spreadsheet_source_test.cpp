@@ -259,8 +259,8 @@ std::string XlsxWithRows(const std::string& name, const std::string& rows) {
     return path;
 }
 
-// Found by fuzz/targets/xlsx (corpus: crash-column-ref-int-overflow.xlsx): a column reference of many
-// letters overflowed int (undefined behaviour) before it was dropped.
+// Found by fuzz/targets/xlsx (corpus: crash-column-ref-int-overflow.xlsx): a column reference of
+// many letters overflowed int (undefined behaviour) before it was dropped.
 TEST(Spreadsheets, XlsxColumnsPastXfdAreDroppedWithoutOverflow) {
     auto s =
         OpenTable(XlsxWithRows("columns.xlsx",
@@ -299,9 +299,9 @@ std::string OdsWithRows(const std::string& rows) {
            rows + "</table:table></office:spreadsheet></office:body></office:document-content>";
 }
 
-// Found reading the ODS reader for fuzz/targets/ods (corpus: bomb-*.ods): OpenDocument's repeats are compression the zip cap did not see. A
-// few hundred bytes asked for 2 GB of spaces in one cell, 2^31 blank cells before a value, or
-// a billion rows in one piece of XML.
+// Found reading the ODS reader for fuzz/targets/ods (corpus: bomb-*.ods): OpenDocument's repeats
+// are compression the zip cap did not see. A few hundred bytes asked for 2 GB of spaces in one
+// cell, 2^31 blank cells before a value, or a billion rows in one piece of XML.
 TEST(Spreadsheets, OdsRepeatsCountAgainstTheZipBombCap) {
     auto count_rows = [](const std::string& name, const std::string& rows) {
         std::string path = (Dir() / name).string();

@@ -13,6 +13,7 @@
 //     half-way on a value the scan accepted;
 //   - every value the table would store is valid UTF-8 (SQLite would keep it, PostgreSQL and
 //     the JSON API would fail on it).
+#include <cpl_error.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -105,6 +106,23 @@ inline int64_t LoadWithoutDatabase(datastore::TableSource& source) {
     if (auto b = source.Bounds())
         if (!(b->west <= b->east && b->south <= b->north)) __builtin_trap();
     return rows;
+}
+
+// A geographic file (KML, GeoJSON) through the loader's OpenGeo and both passes; files GDAL
+// cannot open, without layers or without a way to WGS 84 are the reader's ordinary refusals.
+inline void LoadGeoWithoutDatabase(const uint8_t* data, size_t size, const char* suffix) {
+    // GDAL's messages are still recorded for the load's errors (CPLGetLastErrorMsg); only their
+    // printing to stderr is skipped.
+    static const bool quiet = (CPLSetErrorHandler(CPLQuietErrorHandler), true);
+    (void)quiet;
+    TempFile file(data, size, suffix);
+    std::unique_ptr<datastore::TableSource> source;
+    try {
+        source = datastore::OpenGeo(file.path(), "", "");
+    } catch (const datastore::SourceError&) {
+        return;
+    }
+    LoadWithoutDatabase(*source);
 }
 
 }  // namespace govhub::fuzz

@@ -14,12 +14,30 @@ namespace govhub::datastore {
 
 namespace {
 
+// A FreeXL handle closed by its owner's destruction, also when the constructor that opened it
+// throws (an XLS file with no sheets or an unreadable one leaked ~130 KB per load before; found
+// by the xls fuzz target).
+class FreexlHandle {
+  public:
+    FreexlHandle() = default;
+    FreexlHandle(const FreexlHandle&) = delete;
+    FreexlHandle& operator=(const FreexlHandle&) = delete;
+    ~FreexlHandle() {
+        if (p_) freexl_close(p_);
+    }
+    operator const void*() const { return p_; }
+    const void** out() { return &p_; }
+
+  private:
+    const void* p_ = nullptr;
+};
+
 class XlsSource : public TableSource {
   public:
     XlsSource(const std::string& path, const std::string& sheet) {
         struct stat st {};
         if (::stat(path.c_str(), &st) == 0) size_ = static_cast<uint64_t>(st.st_size);
-        if (freexl_open(path.c_str(), &handle_) != FREEXL_OK || !handle_)
+        if (freexl_open(path.c_str(), handle_.out()) != FREEXL_OK || !handle_)
             throw SourceError(core::Message("datastore.load.not_xls"));
         unsigned int count = 0;
         if (freexl_get_info(handle_, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK || count == 0)
@@ -43,10 +61,6 @@ class XlsSource : public TableSource {
             throw SourceError(core::Message("datastore.load.sheet_unreadable"));
         Rewind();
     }
-    ~XlsSource() override {
-        if (handle_) freexl_close(handle_);
-    }
-
     void Rewind() override { row_ = 0; }
 
     bool Step(const RecordFn& record) override {
@@ -99,7 +113,7 @@ class XlsSource : public TableSource {
     std::vector<std::string> Sheets() const override { return sheets_; }
 
   private:
-    const void* handle_ = nullptr;
+    FreexlHandle handle_;
     std::vector<std::string> sheets_;
     unsigned short chosen_ = 0;
     unsigned int rows_ = 0, row_ = 0;

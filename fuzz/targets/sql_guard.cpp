@@ -153,6 +153,28 @@ std::string AsPrivate(std::string text, const std::string& made_up) {
     return text;
 }
 
+// `text` with every run of 3 or more hexadecimal characters that is a piece of `id` written as
+// "<id>": SQLite quotes a token, which may be a short piece of an id ("unrecognized token:
+// "5a4b"").
+std::string WithoutIdPieces(const std::string& text, const std::string& id) {
+    auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+    std::string out;
+    for (size_t i = 0; i < text.size();) {
+        size_t j = i;
+        while (j < text.size() && hex(text[j])) ++j;
+        if (j - i >= 3 && id.find(text.substr(i, j - i)) != std::string::npos) {
+            out += "<id>";
+            i = j;
+        } else if (j > i) {
+            out.append(text, i, j - i);
+            i = j;
+        } else {
+            out += text[i++];
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 GOVHUB_FUZZ_TARGET(sql_guard) {
@@ -170,11 +192,17 @@ GOVHUB_FUZZ_TARGET(sql_guard) {
     // The made-up id has the private one's shape (a digit where it has a digit, a letter where
     // it has a letter), so SQLite's tokenizer reads both alike even when the id stands outside
     // quotes ("9c0d7e6f" is an unrecognized token, "00000000" a number); the words are compared
-    // with each id, or the piece of one a message quotes, written as the private one.
+    // with each id, or the piece of one a message quotes, written as the private one (or, for a
+    // short piece such as the "5a4b" of an unrecognized token, each written as "<id>").
     if (govhub::core::ToLower(sql).find(kPrivate) != std::string::npos) {
         std::string made_up = SameShape(kPrivate);
         std::string other = Refusal(path, Replace(sql, kPrivate, made_up));
-        if (govhub::core::ToLower(refusal) != AsPrivate(govhub::core::ToLower(other), made_up))
+        std::string mine = govhub::core::ToLower(refusal);
+        std::string theirs = govhub::core::ToLower(other);
+        // (Words that are the same as they are need no rewriting: the statement's own text may
+        // hold a piece of the made-up id, "a-6b5c-5", that the rewriting would change.)
+        if (mine != theirs && mine != AsPrivate(theirs, made_up) &&
+            WithoutIdPieces(mine, kPrivate) != WithoutIdPieces(theirs, made_up))
             __builtin_trap();
     }
 }

@@ -10,7 +10,9 @@
 #include <ogr_srs_api.h>
 
 #include <cmath>
+#include <memory>
 #include <mutex>
+#include <type_traits>
 
 #include "core/i18n.hpp"
 #include "opendata/datastore/encoding.hpp"
@@ -36,6 +38,19 @@ std::string LastError(const std::string& fallback) {
     return msg && *msg ? msg : fallback;
 }
 
+// A GDAL handle freed by its owner's destruction, also when the constructor that made it throws
+// (a layer whose coordinates cannot become WGS 84 leaked its open dataset and spatial reference
+// before; found by the zip fuzz target).
+template <auto Free>
+struct GdalFree {
+    template <typename T>
+    void operator()(T* p) const {
+        Free(p);
+    }
+};
+template <typename H, auto Free>
+using GdalHandle = std::unique_ptr<std::remove_pointer_t<H>, GdalFree<Free>>;
+
 class GeoSource : public TableSource {
   public:
     GeoSource(const std::string& path, const std::string& inner, const std::string& layer_name)
@@ -43,17 +58,17 @@ class GeoSource : public TableSource {
         InitGdal();
         CPLErrorReset();
         const char* drivers[] = {"GeoJSON", "ESRI Shapefile", "KML", "LIBKML", "GPKG", nullptr};
-        ds_ =
-            GDALOpenEx(path_.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr);
+        ds_.reset(static_cast<std::remove_pointer_t<GDALDatasetH>*>(GDALOpenEx(
+            path_.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr)));
         if (!ds_)
             throw SourceError(core::Message("datastore.load.geo_unreadable",
                                             {{"why", LastError("GDAL cannot open it")}}));
-        int layers = GDALDatasetGetLayerCount(ds_);
+        int layers = GDALDatasetGetLayerCount(ds_.get());
         for (int i = 0; i < layers; ++i)
-            layer_names_.push_back(ValidUtf8(OGR_L_GetName(GDALDatasetGetLayer(ds_, i))));
+            layer_names_.push_back(ValidUtf8(OGR_L_GetName(GDALDatasetGetLayer(ds_.get(), i))));
         if (layers == 0) throw SourceError(core::Message("datastore.load.geo_no_layers"));
-        layer_ = layer_name.empty() ? GDALDatasetGetLayer(ds_, 0)
-                                    : GDALDatasetGetLayerByName(ds_, layer_name.c_str());
+        layer_ = layer_name.empty() ? GDALDatasetGetLayer(ds_.get(), 0)
+                                    : GDALDatasetGetLayerByName(ds_.get(), layer_name.c_str());
         if (!layer_)
             throw SourceError(
                 core::Message("datastore.load.geo_no_layer", {{"layer", layer_name}}));
@@ -64,21 +79,17 @@ class GeoSource : public TableSource {
         // Everything becomes WGS 84 longitude/latitude, as GeoJSON and web maps expect.
         OGRSpatialReferenceH src = OGR_L_GetSpatialRef(layer_);
         if (src) {
-            wgs84_ = OSRNewSpatialReference(nullptr);
-            OSRSetWellKnownGeogCS(wgs84_, "WGS84");
-            OSRSetAxisMappingStrategy(wgs84_, OAMS_TRADITIONAL_GIS_ORDER);
-            if (!OSRIsSame(src, wgs84_)) {
-                transform_ = OCTNewCoordinateTransformation(src, wgs84_);
+            wgs84_.reset(static_cast<std::remove_pointer_t<OGRSpatialReferenceH>*>(
+                OSRNewSpatialReference(nullptr)));
+            OSRSetWellKnownGeogCS(wgs84_.get(), "WGS84");
+            OSRSetAxisMappingStrategy(wgs84_.get(), OAMS_TRADITIONAL_GIS_ORDER);
+            if (!OSRIsSame(src, wgs84_.get())) {
+                transform_.reset(static_cast<std::remove_pointer_t<OGRCoordinateTransformationH>*>(
+                    OCTNewCoordinateTransformation(src, wgs84_.get())));
                 if (!transform_) throw SourceError(core::Message("datastore.load.geo_no_wgs84"));
             }
         }
         expected_ = OGR_L_GetFeatureCount(layer_, 0);  // -1 when the driver would have to count
-    }
-
-    ~GeoSource() override {
-        if (transform_) OCTDestroyCoordinateTransformation(transform_);
-        if (wgs84_) OSRDestroySpatialReference(wgs84_);
-        if (ds_) GDALClose(ds_);
     }
 
     void Rewind() override {
@@ -123,7 +134,7 @@ class GeoSource : public TableSource {
             OGRGeometryH g = OGR_F_GetGeometryRef(f);
             std::string geojson;
             if (g) {
-                if (transform_ && OGR_G_Transform(g, transform_) != OGRERR_NONE) {
+                if (transform_ && OGR_G_Transform(g, transform_.get()) != OGRERR_NONE) {
                     OGR_F_Destroy(f);
                     throw SourceError(core::Message("datastore.load.geo_feature_wgs84",
                                                     {{"feature", std::to_string(read_)}}));
@@ -155,7 +166,7 @@ class GeoSource : public TableSource {
     }
     uint64_t bytes_done() const override { return static_cast<uint64_t>(read_); }
     std::string Describe() const override {
-        std::string driver = GDALGetDriverShortName(GDALGetDatasetDriver(ds_));
+        std::string driver = GDALGetDriverShortName(GDALGetDatasetDriver(ds_.get()));
         std::string layer = OGR_L_GetName(layer_);
         return transform_
                    ? core::Message("datastore.load.geo_reprojected",
@@ -175,10 +186,11 @@ class GeoSource : public TableSource {
 
   private:
     std::string path_;
-    GDALDatasetH ds_ = nullptr;
-    OGRLayerH layer_ = nullptr;
-    OGRSpatialReferenceH wgs84_ = nullptr;
-    OGRCoordinateTransformationH transform_ = nullptr;
+    // Freed in reverse order: the transformation, the reference, then the dataset.
+    GdalHandle<GDALDatasetH, GDALClose> ds_;
+    OGRLayerH layer_ = nullptr;  // the dataset's own
+    GdalHandle<OGRSpatialReferenceH, OSRDestroySpatialReference> wgs84_;
+    GdalHandle<OGRCoordinateTransformationH, OCTDestroyCoordinateTransformation> transform_;
     std::vector<std::string> header_, layer_names_;
     int64_t expected_ = -1, read_ = 0;
     bool header_sent_ = false, done_ = false;

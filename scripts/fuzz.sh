@@ -27,6 +27,8 @@ targets=("$@")
 mkdir -p build-fuzz/corpus build-fuzz/crashes build-fuzz/logs
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# The same suppressions as make test's ASan run: leaks inside libraries govhub does not own.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/sanitizer/lsan.supp:print_suppressions=0}
 
 if ((merge)); then
   # Keeps the inputs that add coverage, minimized, in the repository's corpus.

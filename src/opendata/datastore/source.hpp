@@ -64,6 +64,8 @@ std::unique_ptr<TableSource> OpenGeo(const std::string& path, const std::string&
 std::unique_ptr<TableSource> OpenJsonArray(const std::string& path);
 // Legacy Excel (.xls) through FreeXL.
 std::unique_ptr<TableSource> OpenXls(const std::string& path, const std::string& sheet);
+// FreeXL handles open now in this process (each XLS source holds one until it is destroyed).
+int OpenXlsHandles();
 
 // The reader for a file: by its content first (zip, XML, JSON, text), then by the format or
 // extension its publisher gave.

@@ -349,5 +349,23 @@ TEST(Spreadsheets, OdsRepeatsCountAgainstTheZipBombCap) {
     EXPECT_EQ(count_rows("repeats.ods", million), 1000000u);
 }
 
+// Found by fuzz/targets/xls (corpus: crash-leak-handle-on-refused-file): an XLS file that FreeXL
+// opens but govhub refuses (no sheets, no such sheet, an unreadable sheet) left its FreeXL handle
+// open, ~130 KB a load. Every refusal now closes it, as does every source that is done.
+TEST(Spreadsheets, XlsHandlesAreClosedWhenAFileIsRefusedOrDone) {
+    const std::string corpus = std::string(GOVHUB_SOURCE_DIR) + "/fuzz/corpus/xls/";
+    int before = OpenXlsHandles();
+    EXPECT_THROW(OpenXls(corpus + "crash-leak-handle-on-refused-file", ""), SourceError);
+    EXPECT_EQ(OpenXlsHandles(), before);
+    EXPECT_THROW(OpenXls(corpus + "two-sheets.xls", "no such sheet"), SourceError);
+    EXPECT_EQ(OpenXlsHandles(), before);
+    {
+        auto s = OpenXls(corpus + "two-sheets.xls", "");
+        EXPECT_EQ(OpenXlsHandles(), before + 1);
+        EXPECT_FALSE(All(*s).empty());
+    }
+    EXPECT_EQ(OpenXlsHandles(), before);
+}
+
 }  // namespace
 }  // namespace govhub::datastore

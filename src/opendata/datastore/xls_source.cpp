@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 
@@ -14,6 +15,8 @@ namespace govhub::datastore {
 
 namespace {
 
+std::atomic<int> open_handles{0};
+
 // A FreeXL handle closed by its owner's destruction, also when the constructor that opened it
 // throws (an XLS file with no sheets or an unreadable one leaked ~130 KB per load before; found
 // by the xls fuzz target).
@@ -23,10 +26,17 @@ class FreexlHandle {
     FreexlHandle(const FreexlHandle&) = delete;
     FreexlHandle& operator=(const FreexlHandle&) = delete;
     ~FreexlHandle() {
-        if (p_) freexl_close(p_);
+        if (!p_) return;
+        freexl_close(p_);
+        --open_handles;
     }
     operator const void*() const { return p_; }
-    const void** out() { return &p_; }
+    // freexl_open into this handle (empty before).
+    int Open(const std::string& path) {
+        int rc = freexl_open(path.c_str(), &p_);
+        if (p_) ++open_handles;
+        return rc;
+    }
 
   private:
     const void* p_ = nullptr;
@@ -37,7 +47,7 @@ class XlsSource : public TableSource {
     XlsSource(const std::string& path, const std::string& sheet) {
         struct stat st {};
         if (::stat(path.c_str(), &st) == 0) size_ = static_cast<uint64_t>(st.st_size);
-        if (freexl_open(path.c_str(), handle_.out()) != FREEXL_OK || !handle_)
+        if (handle_.Open(path) != FREEXL_OK || !handle_)
             throw SourceError(core::Message("datastore.load.not_xls"));
         unsigned int count = 0;
         if (freexl_get_info(handle_, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK || count == 0)
@@ -125,6 +135,10 @@ class XlsSource : public TableSource {
 
 std::unique_ptr<TableSource> OpenXls(const std::string& path, const std::string& sheet) {
     return std::make_unique<XlsSource>(path, sheet);
+}
+
+int OpenXlsHandles() {
+    return open_handles.load();
 }
 
 }  // namespace govhub::datastore

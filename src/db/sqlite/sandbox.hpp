@@ -1,6 +1,7 @@
 #pragma once
 // The SQLite side of Database::QuerySandboxed: checked, then run, each in a child process
-// (`govhub __datastore-sql-sandbox`) that is killed at the deadline (see sandbox.cpp).
+// (govhub-sql-sandbox beside the server binary, else `govhub __datastore-sql-sandbox`) that is
+// killed at the deadline (see sandbox.cpp).
 #include <chrono>
 #include <set>
 #include <string>

@@ -5,20 +5,22 @@
 #include "accounts/service.hpp"
 #include "app/app.hpp"
 #include "app/backup.hpp"
+#include "app/sandbox_child.hpp"
 #include "app/version.hpp"
+#include "core/child_process.hpp"
 #include "core/crash.hpp"
 #include "core/crash_point.hpp"
 #include "core/json_reader.hpp"
 #include "core/log.hpp"
-#include "db/sqlite/sandbox.hpp"
 
 using govhub::app::App;
 using govhub::app::Config;
 
 int main(int argc, char** argv) {
-    // The datastore_search_sql sandbox's child process (db/sqlite/sandbox.hpp), before anything.
-    if (argc == 2 && std::string_view(argv[1]) == govhub::db::kSqlSandboxArg)
-        return govhub::db::RunSqlSandboxChild();
+    // A sandbox child process (core/child_process.hpp) when govhub-sandbox is missing, before
+    // anything else.
+    if (argc >= 2 && std::string_view(argv[1]) == govhub::core::kSandboxArg)
+        return govhub::app::RunSandboxChild(argc - 2, argv + 2);
     govhub::core::InstallCrashHandler();
     CLI::App cli{"govhub — Thai digital-government services: Open Data, Learning, workD"};
     cli.set_version_flag("--version", govhub::app::kVersion);

@@ -18,7 +18,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sqlite3.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -31,9 +30,7 @@
 #include <cstring>
 #include <set>
 
-#include "core/log.hpp"
-
-extern char** environ;
+#include "core/child_process.hpp"
 
 namespace govhub::db {
 
@@ -445,50 +442,18 @@ std::string Request(int64_t mode, const std::string& path, const std::string& sq
     return request;
 }
 
-// The child's program: govhub-sql-sandbox beside this binary (starts in about a millisecond),
-// else this binary itself with kSqlSandboxArg (about 100 ms: all of the server's libraries).
-struct SandboxProgram {
-    std::string path;
-    bool self = false;
-};
-
-const SandboxProgram& Program() {
-    static const SandboxProgram program = [] {
-        char buf[4096];
-        ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-        if (n > 0) {
-            std::string exe(buf, static_cast<size_t>(n));
-            std::string helper = exe.substr(0, exe.rfind('/') + 1) + "govhub-sql-sandbox";
-            if (::access(helper.c_str(), X_OK) == 0) return SandboxProgram{helper, false};
-        }
-        core::LogWarn("db.sandbox",
-                      "govhub-sql-sandbox is not beside the server binary; each "
-                      "datastore_search_sql statement starts the whole server binary instead "
-                      "(about 100 ms more)",
-                      "");
-        return SandboxProgram{"/proc/self/exe", true};
-    }();
-    return program;
-}
-
 // Runs one child with `request` and returns its whole answer; kills it at the deadline.
 std::string Exchange(const std::string& request, const SandboxPolicy& policy,
                      std::chrono::steady_clock::time_point deadline) {
     Pipe in, out;
     if (pipe2(in.fd, O_CLOEXEC) != 0 || pipe2(out.fd, O_CLOEXEC) != 0)
         throw SandboxError("the query could not be started");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-    const SandboxProgram& program = Program();
-    std::string arg0 = "govhub-sql-sandbox", arg1 = kSqlSandboxArg;
-    char* argv[] = {arg0.data(), program.self ? arg1.data() : nullptr, nullptr};
     pid_t pid = -1;
-    int rc = posix_spawn(&pid, program.path.c_str(), &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw SandboxError("the query could not be started");
+    try {
+        pid = core::SpawnChild(core::SandboxCommand("sql"), in.fd[0], out.fd[1]);
+    } catch (const std::exception&) {
+        throw SandboxError("the query could not be started");
+    }
     in.Close(0);
     out.Close(1);
     fcntl(in.fd[1], F_SETFL, O_NONBLOCK);

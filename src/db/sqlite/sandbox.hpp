@@ -1,7 +1,6 @@
 #pragma once
 // The SQLite side of Database::QuerySandboxed: checked, then run, each in a child process
-// (govhub-sql-sandbox beside the server binary, else `govhub __datastore-sql-sandbox`) that is
-// killed at the deadline (see sandbox.cpp).
+// (`govhub-sandbox sql`, core/child_process.hpp) that is killed at the deadline (see sandbox.cpp).
 #include <chrono>
 #include <set>
 #include <string>
@@ -11,10 +10,8 @@
 
 namespace govhub::db {
 
-// argv[1] that makes `govhub` run as the sandbox's child process (main.cpp checks it first).
-inline constexpr const char* kSqlSandboxArg = "__datastore-sql-sandbox";
-
-// The child's main: reads one request on stdin, answers on stdout.
+// The child's main (`govhub-sandbox sql`, core/child_process.hpp): reads one request on stdin,
+// answers on stdout.
 int RunSqlSandboxChild();
 
 // What checking a statement found, before anyone decided what the caller may read: the tables

@@ -62,10 +62,10 @@ std::unique_ptr<TableSource> OpenGeo(const std::string& path, const std::string&
                                      const std::string& layer);
 // A JSON array of objects: the keys of every object are the fields.
 std::unique_ptr<TableSource> OpenJsonArray(const std::string& path);
-// Legacy Excel (.xls) through FreeXL.
+// Legacy Excel (.xls) through FreeXL, which runs in a child process (xls_source.cpp).
 std::unique_ptr<TableSource> OpenXls(const std::string& path, const std::string& sheet);
-// FreeXL handles open now in this process (each XLS source holds one until it is destroyed).
-int OpenXlsHandles();
+// That child's main (`govhub-sandbox xls PATH SHEET`): writes the sheet's rows on stdout.
+int RunXlsReaderChild(const std::string& path, const std::string& sheet);
 
 // The reader for a file: by its content first (zip, XML, JSON, text), then by the format or
 // extension its publisher gave.

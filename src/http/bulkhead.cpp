@@ -35,7 +35,9 @@ Bulkhead::Bulkhead(std::string name, BulkheadConfig config)
     config_.queue = std::max(0, config_.queue);
     if (!(config_.usage_half_life_seconds > 0)) config_.usage_half_life_seconds = 60;
     config_.max_tracked_clients = std::max<size_t>(1, config_.max_tracked_clients);
-    for (int i = 0; i < config_.workers; ++i) threads_.emplace_back([this] { Work(); });
+    if (!(config_.long_run_seconds > 0)) config_.long_run_seconds = 2;
+    busy_.resize(static_cast<size_t>(config_.workers));
+    for (size_t i = 0; i < busy_.size(); ++i) threads_.emplace_back([this, i] { Work(i); });
 }
 
 Bulkhead::~Bulkhead() {
@@ -56,12 +58,17 @@ BulkheadClock::time_point Bulkhead::Now() const {
     return config_.clock ? config_.clock() : BulkheadClock::now();
 }
 
+double Bulkhead::DecayedLocked(double value, BulkheadClock::time_point at,
+                               BulkheadClock::time_point now) const {
+    double age = std::chrono::duration<double>(now - at).count();
+    if (age <= 0) return value;
+    return value * std::exp2(-age / config_.usage_half_life_seconds);
+}
+
 double Bulkhead::UsageLocked(const std::string& client, BulkheadClock::time_point now) const {
     auto it = usage_.find(client);
     if (it == usage_.end()) return 0;
-    double age = std::chrono::duration<double>(now - it->second.at).count();
-    if (age <= 0) return it->second.seconds;
-    return it->second.seconds * std::exp2(-age / config_.usage_half_life_seconds);
+    return DecayedLocked(it->second.seconds, it->second.at, now);
 }
 
 double Bulkhead::Usage(const std::string& client) {
@@ -69,10 +76,23 @@ double Bulkhead::Usage(const std::string& client) {
     return UsageLocked(client, Now());
 }
 
+bool Bulkhead::KnownQuickLocked(const std::string& client) const {
+    auto it = usage_.find(client);
+    // Both figures decay alike, so their ratio is the recent average per request.
+    return it != usage_.end() && it->second.requests > 0 &&
+           it->second.seconds < config_.long_run_seconds * it->second.requests;
+}
+
+bool Bulkhead::KnownQuick(const std::string& client) {
+    std::lock_guard lock(mutex_);
+    return KnownQuickLocked(client);
+}
+
 void Bulkhead::ChargeLocked(const std::string& client, double seconds,
                             BulkheadClock::time_point now) {
-    double before = UsageLocked(client, now);
-    usage_[client] = Use{before + std::max(0.0, seconds), now};
+    Use& use = usage_[client];
+    use = Use{DecayedLocked(use.seconds, use.at, now) + std::max(0.0, seconds),
+              DecayedLocked(use.requests, use.at, now) + 1, now};
     if (usage_.size() <= config_.max_tracked_clients) return;
     // Forget the negligible, then if need be the lightest quarter: a forgotten client only
     // looks lighter than it was, and a light one is what it was anyway.
@@ -160,26 +180,52 @@ void Bulkhead::Run(std::shared_ptr<BulkheadSlot> slot, std::function<void()> job
         if (slot && !slot->started_ && !slot->released_) slot->waiting_ = true;
         jobs_.push_back(Job{std::move(slot), std::move(job), std::move(evicted)});
     }
-    cv_.notify_one();
+    // All: a worker that may only take known-quick clients' jobs may be the one woken.
+    cv_.notify_all();
 }
 
-void Bulkhead::Work() {
+std::deque<Bulkhead::Job>::iterator Bulkhead::PickLocked(size_t self,
+                                                         BulkheadClock::time_point now) {
+    // The last free worker is kept for known-quick clients: are the others all taken by work
+    // that is not (or no longer) quick? Never while stopping, so the queue drains.
+    bool quick_only = false;
+    if (busy_.size() > 1 && !stopping_) {
+        auto long_run = std::chrono::duration_cast<BulkheadClock::duration>(
+            std::chrono::duration<double>(config_.long_run_seconds));
+        size_t slow = 0;
+        for (size_t i = 0; i < busy_.size(); ++i)
+            if (i != self && busy_[i].active && (!busy_[i].quick || now - busy_[i].since >= long_run))
+                ++slow;
+        quick_only = slow + 1 >= busy_.size();
+    }
+    // The least recent pool time first; the earliest of equals.
+    auto next = jobs_.end();
+    double least = 0;
+    for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
+        if (quick_only && it->slot && !KnownQuickLocked(it->slot->client_)) continue;
+        double u = it->slot ? UsageLocked(it->slot->client_, now) : 0;
+        if (next == jobs_.end() || u < least) least = u, next = it;
+        if (least <= 0) break;
+    }
+    return next;
+}
+
+void Bulkhead::Work(size_t self) {
     for (;;) {
         Job job;
         {
             std::unique_lock lock(mutex_);
-            cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-            if (jobs_.empty()) return;
-            // The least recent pool time first; the earliest of equals.
             auto now = Now();
-            auto next = jobs_.begin();
-            double least = next->slot ? UsageLocked(next->slot->client_, now) : 0;
-            for (auto it = std::next(jobs_.begin()); it != jobs_.end() && least > 0; ++it) {
-                double u = it->slot ? UsageLocked(it->slot->client_, now) : 0;
-                if (u < least) least = u, next = it;
+            auto next = jobs_.end();
+            for (;;) {
+                if (jobs_.empty() && stopping_) return;
+                now = Now();
+                if (!jobs_.empty() && (next = PickLocked(self, now)) != jobs_.end()) break;
+                cv_.wait(lock);  // a job arrives, a worker finishes, or the pool stops
             }
             job = std::move(*next);
             jobs_.erase(next);
+            busy_[self] = Busy{true, !job.slot || KnownQuickLocked(job.slot->client_), now};
             if (job.slot) {
                 job.slot->waiting_ = false;
                 if (!job.slot->started_) job.slot->started_ = true, job.slot->start_ = now;
@@ -191,6 +237,15 @@ void Bulkhead::Work() {
         } catch (const std::exception& e) {
             core::LogError("http.bulkhead", e.what(), "\"pool\":\"" + name_ + "\"");
         }
+        job = Job{};  // its captures go before the worker counts as free
+        bool more;
+        {
+            std::lock_guard lock(mutex_);
+            busy_[self].active = false;
+            more = !jobs_.empty();
+        }
+        // A worker held back for quick clients may take a job now.
+        if (more) cv_.notify_all();
     }
 }
 

@@ -15,6 +15,15 @@
 // time than the heaviest client with a request still waiting (not started), that waiting request
 // is evicted (its `evicted` path answers it 503) and the newcomer takes its place.
 //
+// One worker of a pool of two or more is kept for clients known to be quick: clients whose
+// requests in this pool have taken less than long_run_seconds on average (the average is kept
+// with the same half-life, so it follows what the client does now). Other clients (slow ones,
+// and those the pool does not know yet) run on the remaining workers only: when every other
+// worker is busy with a job that is not a known-quick client's, or has run past
+// long_run_seconds, the free worker waits for a known-quick client's job. So a client, or many
+// fresh addresses, sending queries that run until their time limit can hold at most
+// workers - 1 workers, and quick requests always find one.
+//
 // An admitted request keeps its slot until its response is fully written, so a streamed dump
 // counts too, and its chunks are produced on the pool's threads. A request still queued at its
 // deadline is answered 503; a stream past it is cut off.
@@ -43,6 +52,7 @@ struct BulkheadConfig {
     int deadline_seconds = 600;           // from admission to the response's last byte
     int retry_after_seconds = 5;          // the Retry-After of 429 and 503
     double usage_half_life_seconds = 60;  // how fast a client's pool time is forgotten
+    double long_run_seconds = 2;  // a client averaging this per request is not "quick"
     size_t max_tracked_clients = 10000;   // usage entries kept (the smallest go first)
     // The pool's clock for usage and deadlines; empty: steady_clock (tests move a fake one).
     std::function<BulkheadClock::time_point()> clock;
@@ -99,6 +109,8 @@ class Bulkhead {
 
     // `client`'s recent pool time in seconds, decayed to now.
     double Usage(const std::string& client);
+    // Whether `client` may use the worker kept for quick clients (see above).
+    bool KnownQuick(const std::string& client);
 
     const std::string& name() const { return name_; }
     const BulkheadConfig& config() const { return config_; }
@@ -112,14 +124,26 @@ class Bulkhead {
         std::function<void()> evicted;
     };
     struct Use {
-        double seconds = 0;
+        double seconds = 0;  // pool time, decayed
+        double requests = 0;  // released requests that had started, decayed alike
         BulkheadClock::time_point at;
+    };
+    // What one worker is running (for the worker kept for quick clients).
+    struct Busy {
+        bool active = false;
+        bool quick = false;  // its client was known quick when it started
+        BulkheadClock::time_point since;
     };
     void Release(BulkheadSlot& slot);
     void FreePlaceLocked(BulkheadSlot& slot);
+    double DecayedLocked(double value, BulkheadClock::time_point at,
+                         BulkheadClock::time_point now) const;
     double UsageLocked(const std::string& client, BulkheadClock::time_point now) const;
+    bool KnownQuickLocked(const std::string& client) const;
     void ChargeLocked(const std::string& client, double seconds, BulkheadClock::time_point now);
-    void Work();
+    // The queued job to run next on worker `self`, or jobs_.end() if none may run now.
+    std::deque<Job>::iterator PickLocked(size_t self, BulkheadClock::time_point now);
+    void Work(size_t self);
 
     std::string name_;
     BulkheadConfig config_;
@@ -129,6 +153,7 @@ class Bulkhead {
     int admitted_ = 0;
     std::deque<Job> jobs_;  // in arrival order; taken by least usage
     std::unordered_map<std::string, Use> usage_;
+    std::vector<Busy> busy_;  // one per worker
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };

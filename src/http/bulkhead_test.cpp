@@ -8,7 +8,9 @@
 
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -180,6 +182,90 @@ TEST(Bulkhead, NeverEvictsARunningRequest) {
     EXPECT_FALSE(pool.Admit("ip:light", why));
     EXPECT_EQ(why, Bulkhead::Admission::kFull);
     running.Open();
+}
+
+TEST(Bulkhead, AClientIsKnownQuickWhileItsRecentRequestsAverageUnderTheLongRun) {
+    FakeClock clock;
+    Bulkhead pool("test", clock.With({.workers = 2, .queue = 2, .long_run_seconds = 2}));
+    EXPECT_FALSE(pool.KnownQuick("ip:a"));  // not known at all
+    Spend(pool, clock, "ip:a", std::chrono::milliseconds(300));
+    EXPECT_TRUE(pool.KnownQuick("ip:a"));
+    Spend(pool, clock, "ip:a", std::chrono::seconds(10));  // (0.3 + 10) / 2 per request
+    EXPECT_FALSE(pool.KnownQuick("ip:a"));
+    // Half an hour later the slow request has been forgotten like the quick one: the average
+    // is what the client does now.
+    clock.Advance(std::chrono::minutes(30));
+    for (int i = 0; i < 3; ++i) Spend(pool, clock, "ip:a", std::chrono::milliseconds(300));
+    EXPECT_TRUE(pool.KnownQuick("ip:a"));
+}
+
+TEST(Bulkhead, TheLastFreeWorkerIsKeptForKnownQuickClients) {
+    FakeClock clock;
+    Bulkhead pool("test", clock.With({.workers = 2, .queue = 4, .long_run_seconds = 2}));
+    Spend(pool, clock, "ip:quick", std::chrono::milliseconds(300));
+    Spend(pool, clock, "ip:slow", std::chrono::seconds(10));
+    Spend(pool, clock, "ip:slow2", std::chrono::seconds(10));
+    Blocker slow(pool, "ip:slow");  // a slow client holds one worker
+
+    std::mutex m;
+    std::vector<std::string> order;
+    auto record = [&](const std::string& what) {
+        std::lock_guard lock(m);
+        order.push_back(what);
+    };
+    std::vector<std::shared_ptr<BulkheadSlot>> slots;
+    std::promise<std::vector<std::string>> seen_by_quick;
+    auto queue = [&](const std::string& client, std::function<void()> job) {
+        Bulkhead::Admission why;
+        slots.push_back(pool.Admit(client, why));
+        ASSERT_TRUE(slots.back());
+        pool.Run(slots.back(), std::move(job));
+    };
+    // A client the pool does not know yet (it would be first: it has used nothing) and another
+    // slow one wait; the known-quick client queued after them runs on the free worker.
+    queue("ip:fresh", [&] { record("fresh"); });
+    queue("ip:slow2", [&] { record("slow2"); });
+    queue("ip:quick", [&] {
+        std::lock_guard lock(m);
+        seen_by_quick.set_value(order);
+        order.push_back("quick");
+    });
+    EXPECT_EQ(seen_by_quick.get_future().get(), std::vector<std::string>{});
+    slow.Open();  // the slow client is done: both workers are free for anyone again
+    pool.Stop();
+    ASSERT_EQ(order.size(), 3u);
+    EXPECT_EQ(order[0], "quick");
+}
+
+TEST(Bulkhead, AQuickClientsRequestPastTheLongRunNoLongerCountsAsQuick) {
+    FakeClock clock;
+    Bulkhead pool("test", clock.With({.workers = 2, .queue = 4, .long_run_seconds = 2}));
+    Spend(pool, clock, "ip:quick", std::chrono::milliseconds(300));
+    Spend(pool, clock, "ip:quick2", std::chrono::milliseconds(300));
+    Blocker running(pool, "ip:quick");
+    clock.Advance(std::chrono::seconds(3));  // its request has now run past the long run
+
+    std::mutex m;
+    std::vector<std::string> order;
+    std::promise<std::vector<std::string>> seen_by_quick2;
+    Bulkhead::Admission why;
+    auto fresh = pool.Admit("ip:fresh", why);
+    ASSERT_TRUE(fresh);
+    pool.Run(fresh, [&] {
+        std::lock_guard lock(m);
+        order.push_back("fresh");
+    });
+    auto quick2 = pool.Admit("ip:quick2", why);
+    ASSERT_TRUE(quick2);
+    pool.Run(quick2, [&] {
+        std::lock_guard lock(m);
+        seen_by_quick2.set_value(order);
+        order.push_back("quick2");
+    });
+    EXPECT_EQ(seen_by_quick2.get_future().get(), std::vector<std::string>{});
+    running.Open();
+    pool.Stop();
+    EXPECT_EQ(order, (std::vector<std::string>{"quick2", "fresh"}));
 }
 
 Request WithToken(const std::string& header, const std::string& value, const std::string& ip) {

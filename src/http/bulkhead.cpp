@@ -194,7 +194,8 @@ std::deque<Bulkhead::Job>::iterator Bulkhead::PickLocked(size_t self,
             std::chrono::duration<double>(config_.long_run_seconds));
         size_t slow = 0;
         for (size_t i = 0; i < busy_.size(); ++i)
-            if (i != self && busy_[i].active && (!busy_[i].quick || now - busy_[i].since >= long_run))
+            if (i != self && busy_[i].active &&
+                (!busy_[i].quick || now - busy_[i].since >= long_run))
                 ++slow;
         quick_only = slow + 1 >= busy_.size();
     }
@@ -215,7 +216,7 @@ void Bulkhead::Work(size_t self) {
         Job job;
         {
             std::unique_lock lock(mutex_);
-            auto now = Now();
+            BulkheadClock::time_point now;
             auto next = jobs_.end();
             for (;;) {
                 if (jobs_.empty() && stopping_) return;

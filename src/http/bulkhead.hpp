@@ -52,7 +52,7 @@ struct BulkheadConfig {
     int deadline_seconds = 600;           // from admission to the response's last byte
     int retry_after_seconds = 5;          // the Retry-After of 429 and 503
     double usage_half_life_seconds = 60;  // how fast a client's pool time is forgotten
-    double long_run_seconds = 2;  // a client averaging this per request is not "quick"
+    double long_run_seconds = 2;          // a client averaging this per request is not "quick"
     size_t max_tracked_clients = 10000;   // usage entries kept (the smallest go first)
     // The pool's clock for usage and deadlines; empty: steady_clock (tests move a fake one).
     std::function<BulkheadClock::time_point()> clock;
@@ -124,7 +124,7 @@ class Bulkhead {
         std::function<void()> evicted;
     };
     struct Use {
-        double seconds = 0;  // pool time, decayed
+        double seconds = 0;   // pool time, decayed
         double requests = 0;  // released requests that had started, decayed alike
         BulkheadClock::time_point at;
     };

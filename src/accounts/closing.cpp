@@ -8,7 +8,7 @@
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "workflow/audit.hpp"
+#include "audit/audit.hpp"
 
 namespace govhub::accounts {
 
@@ -40,18 +40,18 @@ std::string AccountService::Close(db::Connection& c, const std::string& user_id,
     // The site keeps someone who can run it.
     if (u->sysadmin && u->state == UserState::kActive && store::ActiveSysadmins(c).size() < 2)
         throw HttpError::Validation({{"", "closure.last_sysadmin"}});
-    std::string details = "{\"from\":" + internal::Q(ToString(u->state)) +
-                          ",\"reason\":" + internal::Q(core::Trim(reason).substr(0, 1000)) +
-                          ",\"reference\":" + internal::Q(reference) + "}";
-    auto audit = [&](const std::string& action) {
-        internal::Audit(c, caller, action, "user", user_id, details);
+    const nlohmann::json details = {{"from", ToString(u->state)},
+                                    {"reason", core::Trim(reason).substr(0, 1000)},
+                                    {"reference", reference}};
+    auto record = [&](const std::string& action) {
+        audit::Record(c, caller.actor(), action, "user", user_id, details);
     };
     if (how == Closure::kSuspend) {
         if (u->state == UserState::kSuspended) return u->name;  // already: nothing to undo
         store::SetState(c, user_id, UserState::kSuspended);
         store::DeleteUserSessions(c, user_id);
         store::DeleteUserTokens(c, user_id);
-        audit("user.suspend");
+        record("user.suspend");
         return u->name;
     }
     // Cancelled: the row stays so the agency's datasets and the log still point somewhere, but
@@ -59,8 +59,8 @@ std::string AccountService::Close(db::Connection& c, const std::string& user_id,
     std::string pseudonym = "cancelled-" + core::HexEncode(core::RandomBytes(6));
     store::AnonymiseUser(c, user_id, pseudonym, pseudonym + "@cancelled.invalid",
                          "!" + core::RandomToken());
-    audit("user.cancel");
-    workflow::RedactPerson(c, user_id);
+    record("user.cancel");
+    audit::RedactPerson(c, user_id);
     return pseudonym;
 }
 

@@ -22,7 +22,6 @@ constexpr int kCodeWindowSeconds = 300;
 // Recovery codes: no 0/o, 1/l/i to misread on paper.
 constexpr std::string_view kRecoveryAlphabet = "23456789abcdefghjkmnpqrstuvwxyz";
 
-using internal::Audit;
 
 // What a person typed as a recovery code, in its stored form; nullopt when it cannot be one.
 std::optional<std::string> RecoveryCodeOf(const std::string& typed) {
@@ -122,8 +121,9 @@ Result<LoginResult> AccountService::CompleteLogin(const std::string& ticket,
             int64_t end = store::CountFailure(c, code_key, now_s, kCodeWindowSeconds, kCodeFailures,
                                               config_.lockout_minutes * 60);
             CountLoginFailure(c, u->name, now_s);
-            Audit(c, caller, end ? "user.second_factor_locked" : "user.second_factor_failed",
-                  "user", u->id, "{}", u->id);
+            audit::Record(c, caller.actor(u->id),
+                          end ? "user.second_factor_locked" : "user.second_factor_failed", "user",
+                          u->id);
             return end;
         });
         if (until) return second_step_locked(until);
@@ -131,7 +131,7 @@ Result<LoginResult> AccountService::CompleteLogin(const std::string& ticket,
         return errors;
     }
     db_.Write([&](db::Connection& c) { store::DeleteLoginChallenge(c, hash, now); });
-    return StartSession(*u, caller, "{\"second_factor\":\"" + how + "\"}");
+    return StartSession(*u, caller, {{"second_factor", how}});
 }
 
 SecondFactorStatus AccountService::SecondFactor(const Principal& p) {
@@ -171,7 +171,7 @@ Result<std::vector<std::string>> AccountService::EnableSecondFactor(const Princi
         codes = IssueRecoveryCodes(c, p.user_id);
         // Other browsers signed in with the password alone are signed out.
         store::DeleteUserSessions(c, p.user_id, p.session_id);
-        Audit(c, caller, "user.second_factor_enable", "user", p.user_id);
+        audit::Record(c, caller.actor(), "user.second_factor_enable", "user", p.user_id);
     });
     if (!errors.empty()) return errors;
     return codes;
@@ -186,7 +186,7 @@ Result<std::vector<std::string>> AccountService::NewRecoveryCodes(const Principa
         if (auto why = UseCodeFromApp(c, p.user_id, code); !why.empty())
             return errors.Add("code", why);
         codes = IssueRecoveryCodes(c, p.user_id);
-        Audit(c, caller, "user.recovery_codes_new", "user", p.user_id);
+        audit::Record(c, caller.actor(), "user.recovery_codes_new", "user", p.user_id);
     });
     if (!errors.empty()) return errors;
     return codes;
@@ -209,7 +209,7 @@ Errors AccountService::DisableSecondFactor(const Principal& p, const std::string
         if (auto why = UseCodeFromApp(c, p.user_id, code); !why.empty())
             return errors.Add("code", why);
         store::DeleteTotp(c, p.user_id);
-        Audit(c, caller, "user.second_factor_disable", "user", p.user_id);
+        audit::Record(c, caller.actor(), "user.second_factor_disable", "user", p.user_id);
     });
     return errors;
 }
@@ -223,7 +223,7 @@ void AccountService::ResetSecondFactor(const Principal& admin, const std::string
         if (u->id == admin.user_id) throw HttpError::Validation({{"", "admin.not_yourself"}});
         store::DeleteTotp(c, u->id);
         store::DeleteUserSessions(c, u->id);
-        Audit(c, caller, "user.second_factor_reset", "user", u->id);
+        audit::Record(c, caller.actor(), "user.second_factor_reset", "user", u->id);
     });
 }
 

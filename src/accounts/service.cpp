@@ -16,9 +16,8 @@
 namespace govhub::accounts {
 
 namespace {
-using internal::Audit;
-using internal::Q;
 using internal::RequireSysadmin;
+using Json = nlohmann::json;
 
 bool Expired(const std::string& iso) {
     return iso.empty() || iso < core::NowIso();
@@ -88,10 +87,12 @@ User AccountService::SetUserState(const Principal& admin, const std::string& use
             store::DeleteUserSessions(c, u->id);
             store::DeleteUserTokens(c, u->id);
         }
-        Audit(c, caller, state == UserState::kSuspended ? "user.suspend" : "user.reactivate",
-              "user", u->id,
-              "{\"from\":" + Q(before) + ",\"to\":" + Q(ToString(state)) +
-                  ",\"reason\":" + Q(core::Trim(reason).substr(0, 1000)) + "}");
+        audit::Record(c, caller.actor(),
+                      state == UserState::kSuspended ? "user.suspend" : "user.reactivate", "user",
+                      u->id,
+                      {{"from", before},
+                       {"to", ToString(state)},
+                       {"reason", core::Trim(reason).substr(0, 1000)}});
         u->state = state;
         return *u;
     });
@@ -106,7 +107,8 @@ User AccountService::SetSysadmin(const Principal& admin, const std::string& user
         if (u->id == admin.user_id && !sysadmin)
             throw HttpError::Validation({{"sysadmin", "admin.not_yourself"}});
         store::SetSysadmin(c, u->id, sysadmin);
-        Audit(c, caller, sysadmin ? "user.sysadmin_grant" : "user.sysadmin_revoke", "user", u->id);
+        audit::Record(c, caller.actor(), sysadmin ? "user.sysadmin_grant" : "user.sysadmin_revoke",
+                      "user", u->id);
         u->sysadmin = sysadmin;
         return *u;
     });
@@ -123,9 +125,10 @@ void AccountService::SetRole(const Principal& admin, const std::string& user_key
             store::SetMembership(c, u->id, object_type, object_id, *capacity);
         else
             store::RemoveMembership(c, u->id, object_type, object_id);
-        Audit(c, caller, "user.role", "user", u->id,
-              "{\"object_type\":" + Q(object_type) + ",\"object_id\":" + Q(object_id) +
-                  ",\"capacity\":" + (capacity ? Q(ToString(*capacity)) : "null") + "}");
+        audit::Record(c, caller.actor(), "user.role", "user", u->id,
+                      {{"object_type", object_type},
+                       {"object_id", object_id},
+                       {"capacity", capacity ? Json(ToString(*capacity)) : Json(nullptr)}});
     });
 }
 
@@ -226,11 +229,11 @@ Result<User> AccountService::Register(const RegisterInput& raw, const Caller& ca
         if (store::FindUserByName(c, u.name)) return errors.Add("name", "register.name_taken");
         owner = store::FindUserByEmail(c, u.email);
         if (owner) {
-            Audit(c, caller, "user.register_email_taken", "user", owner->id, "{}", owner->id);
+            audit::Record(c, caller.actor(owner->id), "user.register_email_taken", "user", owner->id);
             return;
         }
         store::InsertUser(c, u);
-        Audit(c, caller, "user.register", "user", u.id, "{}", u.id);
+        audit::Record(c, caller.actor(u.id), "user.register", "user", u.id);
     });
     if (!errors.empty()) return errors;
     // A taken address answers as a new one would; its owner is told instead.
@@ -269,7 +272,7 @@ void AccountService::SendEmailLink(const User& u, EmailTokenPurpose purpose,
         send_mail_(m);
     } catch (const std::exception& e) {
         // The account is kept; the user can ask for the link again.
-        core::LogError("mail.send", e.what(), "\"user\":" + Q(u.name));
+        core::LogError("mail.send", e.what(), "\"user\":\"" + core::JsonEscape(u.name) + "\"");
     }
 }
 
@@ -289,7 +292,7 @@ void AccountService::SendRegisteredAlready(const User& owner) {
     try {
         send_mail_(m);
     } catch (const std::exception& e) {
-        core::LogError("mail.send", e.what(), "\"user\":" + Q(owner.name));
+        core::LogError("mail.send", e.what(), "\"user\":\"" + core::JsonEscape(owner.name) + "\"");
     }
 }
 
@@ -320,7 +323,7 @@ Result<User> AccountService::VerifyEmail(const std::string& token, const Caller&
             store::SetState(c, user->id, UserState::kActive);
             user->state = UserState::kActive;
         }
-        Audit(c, caller, "user.verify_email", "user", user->id, "{}", user->id);
+        audit::Record(c, caller.actor(user->id), "user.verify_email", "user", user->id);
     });
     if (!errors.empty()) return errors;
     return *user;
@@ -354,8 +357,8 @@ Result<LoginResult> AccountService::Login(const std::string& login, const std::s
         int64_t until = db_.Write([&](db::Connection& c) {
             int64_t end = CountLoginFailure(c, key, now);
             if (u)
-                Audit(c, caller, end ? "user.locked" : "user.login_failed", "user", u->id, "{}",
-                      u->id);
+                audit::Record(c, caller.actor(u->id), end ? "user.locked" : "user.login_failed",
+                              "user", u->id);
             return end;
         });
         SweepFailures(now);
@@ -396,7 +399,7 @@ Result<LoginResult> AccountService::Login(const std::string& login, const std::s
         });
         return second;
     }
-    return StartSession(*u, caller, "{}");
+    return StartSession(*u, caller, Json::object());
 }
 
 int64_t AccountService::CountLoginFailure(db::Connection& c, const std::string& login_key,
@@ -419,7 +422,7 @@ void AccountService::SweepFailures(int64_t now) {
 }
 
 LoginResult AccountService::StartSession(const User& u, const Caller& caller,
-                                         const std::string& details) {
+                                         const Json& details) {
     LoginResult result;
     result.session_token = core::RandomToken();
     store::SessionRow s;
@@ -435,7 +438,7 @@ LoginResult AccountService::StartSession(const User& u, const Caller& caller,
         // Only a whole login (with its second step) starts the counting again.
         ClearLoginFailures(c, u);
         store::ClearFailures(c, internal::CodeFailureKey(u.id));
-        Audit(c, caller, "user.login", "user", u.id, details, u.id);
+        audit::Record(c, caller.actor(u.id), "user.login", "user", u.id, details);
     });
     result.principal = ToPrincipal(u);
     result.principal.session_id = s.id;
@@ -447,7 +450,7 @@ void AccountService::Logout(const Principal& p, const Caller& caller) {
     if (p.session_id.empty()) return;
     db_.Write([&](db::Connection& c) {
         store::DeleteSession(c, p.session_id);
-        Audit(c, caller, "user.logout", "user", p.user_id);
+        audit::Record(c, caller.actor(), "user.logout", "user", p.user_id);
     });
 }
 
@@ -458,7 +461,7 @@ void AccountService::RequestPasswordReset(const std::string& email, const Caller
     });
     if (!u || u->state == UserState::kCancelled) return;
     db_.Write([&](db::Connection& c) {
-        Audit(c, caller, "user.reset_requested", "user", u->id, "{}", u->id);
+        audit::Record(c, caller.actor(u->id), "user.reset_requested", "user", u->id);
     });
     SendEmailLink(*u, EmailTokenPurpose::kReset, caller.locale);
 }
@@ -512,9 +515,8 @@ Result<User> AccountService::ResetPassword(const std::string& token, const std::
         // Following the e-mailed link also proves the address.
         if (user->email_verified_at.empty()) store::MarkEmailVerified(c, user->id, core::NowIso());
         if (user->state == UserState::kPending) store::SetState(c, user->id, UserState::kActive);
-        Audit(c, caller, "user.password_reset", "user", user->id,
-              std::string("{\"tokens_revoked\":") + (revoke_tokens ? "true" : "false") + "}",
-              user->id);
+        audit::Record(c, caller.actor(user->id), "user.password_reset", "user", user->id,
+                      {{"tokens_revoked", revoke_tokens}});
     });
     if (!errors.empty()) return errors;
     return *user;
@@ -544,8 +546,8 @@ Result<User> AccountService::ChangePassword(const Principal& p, const std::strin
         if (revoke_tokens) store::DeleteUserTokens(c, u->id);
         // A reset link sent before would undo the new password.
         store::UseAllEmailTokens(c, u->id, EmailTokenPurpose::kReset, core::NowIso());
-        Audit(c, caller, "user.password_change", "user", u->id,
-              std::string("{\"tokens_revoked\":") + (revoke_tokens ? "true" : "false") + "}");
+        audit::Record(c, caller.actor(), "user.password_change", "user", u->id,
+                      {{"tokens_revoked", revoke_tokens}});
     });
     u->must_change_password = false;
     return *u;
@@ -661,8 +663,8 @@ NewApiToken AccountService::CreateApiToken(const Principal& p, const std::string
         if (store::ListApiTokens(c, u.id).size() >= 100)
             throw HttpError::Validation({{"name", "token.too_many"}});
         store::InsertApiToken(c, out.token, core::Sha256Hex(out.raw));
-        Audit(c, caller, "api_token.create", "api_token", out.token.id,
-              "{\"user_id\":" + Q(u.id) + ",\"name\":" + Q(name) + "}");
+        audit::Record(c, caller.actor(), "api_token.create", "api_token", out.token.id,
+                      {{"user_id", u.id}, {"name", name}});
     });
     return out;
 }
@@ -696,8 +698,8 @@ void AccountService::RevokeApiToken(const Principal& p, const std::string& id_or
         if (!t) throw HttpError::NotFound("error.token_not_found");
         if (!p.sysadmin && t->user_id != p.user_id) throw HttpError::Forbidden();
         store::DeleteApiToken(c, t->id);
-        Audit(c, caller, "api_token.revoke", "api_token", t->id,
-              "{\"user_id\":" + Q(t->user_id) + "}");
+        audit::Record(c, caller.actor(), "api_token.revoke", "api_token", t->id,
+                      {{"user_id", t->user_id}});
     });
 }
 
@@ -728,8 +730,7 @@ User AccountService::CreateUserAdmin(const std::string& raw_name, const std::str
         if (store::FindUserByEmail(c, u.email))
             throw std::runtime_error("e-mail already registered: " + u.email);
         store::InsertUser(c, u);
-        Audit(c, Caller{}, "user.create", "user", u.id,
-              std::string("{\"sysadmin\":") + (sysadmin ? "true" : "false") + ",\"by\":\"cli\"}");
+        audit::Record(c, {}, "user.create", "user", u.id, {{"sysadmin", sysadmin}, {"by", "cli"}});
     });
     return u;
 }
@@ -746,7 +747,7 @@ std::string AccountService::ResetPasswordAdmin(const std::string& user_key,
         }
         store::SetPassword(c, u->id, HashPassword(password), true);
         store::DeleteUserSessions(c, u->id);
-        Audit(c, Caller{}, "user.password_reset_by_operator", "user", u->id, "{\"by\":\"cli\"}");
+        audit::Record(c, {}, "user.password_reset_by_operator", "user", u->id, {{"by", "cli"}});
     });
     return password;
 }

@@ -3,12 +3,14 @@
 // sessions, API tokens. Permissions are decided here, never only in a page (DESIGN.md §2).
 #include <atomic>
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "accounts/model.hpp"
 #include "accounts/usage.hpp"
+#include "audit/actor.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
 #include "mail/mailer.hpp"
@@ -61,6 +63,11 @@ struct Caller {
     std::string ip;
     std::string user_agent;
     std::string locale = "th";
+
+    // Who acts, for the audit log: the signed-in person (empty when anonymous), or `user_id`
+    // for a person acting on themselves before they are signed in (sign-up, log-in).
+    audit::Actor actor() const { return {principal ? principal->user_id : "", ip}; }
+    audit::Actor actor(const std::string& user_id) const { return {user_id, ip}; }
 };
 
 // Hands a message over for delivery (the app queues a mail.send job, so SMTP outages are
@@ -191,7 +198,7 @@ class AccountService {
     std::optional<Principal> PrincipalOfActiveUser(const std::string& user_id);
 
   private:
-    LoginResult StartSession(const User& u, const Caller& caller, const std::string& details);
+    LoginResult StartSession(const User& u, const Caller& caller, const nlohmann::json& details);
     void SendEmailLink(const User& u, EmailTokenPurpose purpose, const std::string& locale);
     // Tells an address's owner that someone tried to register with it.
     void SendRegisteredAlready(const User& owner);

@@ -9,29 +9,9 @@
 #include "core/error.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
-#include "workflow/audit.hpp"
+#include "audit/audit.hpp"
 
 namespace govhub::accounts::internal {
-
-// A JSON string literal.
-inline std::string Q(const std::string& s) {
-    return "\"" + core::JsonEscape(s) + "\"";
-}
-
-// Records an account event in the caller's transaction; the actor is `actor` when given (a
-// person acting on themselves before they are signed in), else the caller.
-inline void Audit(db::Connection& c, const Caller& caller, const std::string& action,
-                  const std::string& type, const std::string& id, const std::string& details = "{}",
-                  const std::string& actor = {}) {
-    workflow::RecordAudit(c, {.actor_id = !actor.empty()     ? actor
-                                          : caller.principal ? caller.principal->user_id
-                                                             : "",
-                              .action = action,
-                              .object_type = type,
-                              .object_id = id,
-                              .details_json = details,
-                              .ip = caller.ip});
-}
 
 // Keys of the failure counters, hashed: people sometimes type a password into the name field.
 inline std::string PasswordFailureKey(const std::string& login) {

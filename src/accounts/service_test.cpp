@@ -7,7 +7,7 @@
 #include "accounts/store.hpp"
 #include "core/i18n.hpp"
 #include "db/migrations.hpp"
-#include "workflow/audit.hpp"
+#include "audit/audit.hpp"
 
 namespace govhub::accounts {
 namespace {
@@ -29,7 +29,7 @@ class AccountServiceTest : public ::testing::Test {
         std::filesystem::remove_all(dir_);
         db_ = db::Open("sqlite:" + (dir_ / "a.db").string());
         db::MigrationSet set;
-        workflow::AddAuditMigrations(set);
+        audit::AddMigrations(set);
         store::AddMigrations(set);
         db::ApplyMigrations(*db_, set);
         i18n_.LoadDirectory(std::string(GOVHUB_SOURCE_DIR) + "/web/i18n");
@@ -81,7 +81,7 @@ TEST_F(AccountServiceTest, RegisterVerifyAndLoginWithLinksFromTheSiteUrl) {
     EXPECT_FALSE(service_->AuthenticateSession("forged"));
     // Every step is in the audit log.
     auto history =
-        db_->Read([&](db::Connection& c) { return workflow::AuditForObject(c, "user", u->id); });
+        db_->Read([&](db::Connection& c) { return audit::ForObject(c, "user", u->id); });
     ASSERT_EQ(history.size(), 3u);
     EXPECT_EQ(history[0].action, "user.login");
     EXPECT_EQ(history[2].action, "user.register");

@@ -18,7 +18,7 @@
 #include "core/error.hpp"
 #include "db/migrations.hpp"
 #include "db/test_support.hpp"
-#include "workflow/audit.hpp"
+#include "audit/audit.hpp"
 
 namespace govhub::accounts {
 namespace {
@@ -35,7 +35,7 @@ class UsageRecorderTest : public ::testing::TestWithParam<std::string> {
         scratch_ = std::make_unique<db::testing::ScratchDatabase>(GetParam(), "usage");
         db_ = scratch_->Open();
         db::MigrationSet set;
-        workflow::AddAuditMigrations(set);
+        audit::AddMigrations(set);
         store::AddMigrations(set);
         db::ApplyMigrations(*db_, set);
         db_->Write([](db::Connection& c) {

@@ -58,7 +58,7 @@
 #include "render/templates.hpp"
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
-#include "workflow/audit.hpp"
+#include "audit/audit.hpp"
 #include "workflow/purge_job.hpp"
 #include "workflow/routes.hpp"
 #include "workflow/service.hpp"
@@ -165,7 +165,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     P.views = std::make_unique<views::ViewService>(*P.db, *P.catalog, *P.datastore);
 
     // Every module's migrations, in dependency order.
-    workflow::AddAuditMigrations(P.migrations);
+    audit::AddMigrations(P.migrations);
     accounts::store::AddMigrations(P.migrations);
     jobs::store::AddMigrations(P.migrations);
     workflow::store::AddMigrations(P.migrations);

@@ -19,7 +19,7 @@
 #include "db/test_support.hpp"
 #include "jobs/service.hpp"
 #include "jobs/store.hpp"
-#include "workflow/audit.hpp"
+#include "audit/audit.hpp"
 
 namespace govhub::jobs {
 namespace {
@@ -31,7 +31,7 @@ class JobsTest : public ::testing::TestWithParam<std::string> {
         url_ = scratch_->url();
         db_ = scratch_->Open();
         db::MigrationSet set;
-        workflow::AddAuditMigrations(set);
+        audit::AddMigrations(set);
         store::AddMigrations(set);
         db::ApplyMigrations(*db_, set);
         service_ = std::make_unique<JobService>(*db_);

@@ -6,7 +6,7 @@
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "workflow/audit.hpp"
+#include "audit/audit.hpp"
 
 namespace govhub::jobs {
 
@@ -36,12 +36,7 @@ std::string JobService::EnqueueAs(const accounts::Principal& p, const std::strin
         throw HttpError::Validation({{"payload", "jobs.bad_payload"}});
     std::string id = Enqueue(kind, payload, {.owner_id = p.user_id});
     db_.Write([&](db::Connection& c) {
-        workflow::RecordAudit(c, {.actor_id = p.user_id,
-                                  .action = "job.enqueue",
-                                  .object_type = "job",
-                                  .object_id = id,
-                                  .details_json = "{\"kind\":\"" + core::JsonEscape(kind) + "\"}",
-                                  .ip = ip});
+        audit::Record(c, {p.user_id, ip}, "job.enqueue", "job", id, {{"kind", kind}});
     });
     return id;
 }
@@ -91,11 +86,7 @@ void JobService::Cancel(const std::string& id, const accounts::Principal& p,
     db_.Write([&](db::Connection& c) {
         if (!store::RequestCancel(c, id, core::NowIso()))
             throw HttpError(409, "finished", "jobs.already_finished");
-        workflow::RecordAudit(c, {.actor_id = p.user_id,
-                                  .action = "job.cancel",
-                                  .object_type = "job",
-                                  .object_id = id,
-                                  .ip = ip});
+        audit::Record(c, {p.user_id, ip}, "job.cancel", "job", id);
     });
 }
 
@@ -105,11 +96,7 @@ void JobService::Retry(const std::string& id, const accounts::Principal& p, cons
     db_.Write([&](db::Connection& c) {
         if (!store::Requeue(c, id, core::NowIso()))
             throw HttpError(409, "not_retryable", "jobs.not_retryable");
-        workflow::RecordAudit(c, {.actor_id = p.user_id,
-                                  .action = "job.retry",
-                                  .object_type = "job",
-                                  .object_id = id,
-                                  .ip = ip});
+        audit::Record(c, {p.user_id, ip}, "job.retry", "job", id);
     });
     if (notify_) notify_();
 }

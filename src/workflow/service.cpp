@@ -202,13 +202,7 @@ void WorkflowService::RecordSensitiveView(const accounts::Principal& p, const Re
     const RequestType& t = Type(r.type);
     if (t.sensitive_fields.empty()) return;
     db_.Write([&](db::Connection& c) {
-        RecordAudit(c, {.actor_id = p.user_id,
-                        .action = "workflow.view_sensitive",
-                        .object_type = "workflow_request",
-                        .object_id = r.id,
-                        .details_json =
-                            Json{{"reference", r.reference}, {"fields", t.sensitive_fields}}.dump(),
-                        .ip = ip});
+        audit::Record(c, {p.user_id, ip}, "workflow.view_sensitive", "workflow_request", r.id, Json{{"reference", r.reference}, {"fields", t.sensitive_fields}});
     });
 }
 
@@ -272,15 +266,7 @@ Request WorkflowService::Create(const accounts::Principal& applicant, const NewR
             db_.Write([&](db::Connection& c) {
                 store::InsertRequest(c, r, SearchText(r));
                 core::CrashPoint("workflow.create.request_written");  // before its audit record
-                RecordAudit(
-                    c, {.actor_id = applicant.user_id,
-                        .action = "workflow.create",
-                        .object_type = "workflow_request",
-                        .object_id = r.id,
-                        .details_json =
-                            Json{{"type", t.id}, {"reference", r.reference}, {"state", r.state}}
-                                .dump(),
-                        .ip = ip});
+                audit::Record(c, {applicant.user_id, ip}, "workflow.create", "workflow_request", r.id, Json{{"type", t.id}, {"reference", r.reference}, {"state", r.state}});
             });
             return r;
         } catch (const db::Error& e) {
@@ -395,18 +381,7 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
             accounts::Principal system;
             d->effect(c, r, actor ? *actor : system);
         }
-        RecordAudit(c, {.actor_id = actor ? actor->user_id : "",
-                        .action = "workflow.transition",
-                        .object_type = "workflow_request",
-                        .object_id = r.id,
-                        .details_json = Json{{"type", t.id},
-                                             {"reference", r.reference},
-                                             {"transition", d->id},
-                                             {"from", from},
-                                             {"to", r.state},
-                                             {"note", note}}
-                                            .dump(),
-                        .ip = in.ip});
+        audit::Record(c, {actor ? actor->user_id : "", in.ip}, "workflow.transition", "workflow_request", r.id, Json{{"type", t.id}, {"reference", r.reference}, {"transition", d->id}, {"from", from}, {"to", r.state}, {"note", note}});
     });
     Notify(t, *d, r, from, note, applicant);
     return r;
@@ -506,7 +481,7 @@ QueuePage WorkflowService::Queue(const accounts::Principal& staff, const QueueFi
 
 std::vector<HistoryEntry> WorkflowService::History(const Request& r) {
     auto entries = db_.Read(
-        [&](db::Connection& c) { return AuditForObject(c, "workflow_request", r.id, 500); });
+        [&](db::Connection& c) { return audit::ForObject(c, "workflow_request", r.id, 500); });
     std::vector<HistoryEntry> out;
     for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
         Json d = ParseObject(it->details_json);
@@ -563,15 +538,7 @@ Attachment WorkflowService::Attach(const accounts::Principal& p, const std::stri
     }
     db_.Write([&](db::Connection& c) {
         store::InsertAttachment(c, a);
-        RecordAudit(
-            c,
-            {.actor_id = p.user_id,
-             .action = "workflow.attach",
-             .object_type = "workflow_request",
-             .object_id = r->id,
-             .details_json =
-                 Json{{"kind", kind}, {"attachment", a.id}, {"sha256", a.sha256}, {"size", a.size}}
-                     .dump()});
+        audit::Record(c, {p.user_id}, "workflow.attach", "workflow_request", r->id, Json{{"kind", kind}, {"attachment", a.id}, {"sha256", a.sha256}, {"size", a.size}});
     });
     return a;
 }
@@ -625,14 +592,7 @@ void WorkflowService::SetRetention(const accounts::Principal& p, const std::stri
             store::SetPurgeAfter(c, r.id,
                                  days ? PurgeTime(Seconds(r.closed), *days) : std::string());
         auto value = [](std::optional<int> d) { return d ? Json(*d) : Json(nullptr); };
-        RecordAudit(c, {.actor_id = p.user_id,
-                        .action = "workflow.retention",
-                        .object_type = "workflow_type",
-                        .object_id = type,
-                        .details_json = Json{{"retention_days", value(days)},
-                                             {"before", value(before.retention_days)}}
-                                            .dump(),
-                        .ip = ip});
+        audit::Record(c, {p.user_id, ip}, "workflow.retention", "workflow_type", type, Json{{"retention_days", value(days)}, {"before", value(before.retention_days)}});
     });
 }
 
@@ -650,15 +610,7 @@ int WorkflowService::PurgeDueDocuments(int limit) {
         }
         db_.Write([&](db::Connection& c) {
             store::MarkPurged(c, a.id, core::NowIso());
-            RecordAudit(c, {.action = "workflow.purge",
-                            .object_type = "workflow_request",
-                            .object_id = a.request_id,
-                            .details_json = Json{
-                                {"attachment", a.id},
-                                {"kind", a.kind},
-                                {"sha256", a.sha256},
-                                {"purge_after",
-                                 a.purge_after}}.dump()});
+            audit::Record(c, {}, "workflow.purge", "workflow_request", a.request_id, Json{ {"attachment", a.id}, {"kind", a.kind}, {"sha256", a.sha256}, {"purge_after", a.purge_after}});
         });
         ++purged;
     }
@@ -720,12 +672,7 @@ void WorkflowService::SaveHoliday(const accounts::Principal& p, Holiday h, const
                                  {"name_en", before->name_en},
                                  {"kind", before->kind},
                                  {"confirmed", before->confirmed}};
-        RecordAudit(c, {.actor_id = p.user_id,
-                        .action = before ? "holiday.update" : "holiday.create",
-                        .object_type = "holiday",
-                        .object_id = h.day,
-                        .details_json = details.dump(),
-                        .ip = ip});
+        audit::Record(c, {p.user_id, ip}, before ? "holiday.update" : "holiday.create", "holiday", h.day, details);
     });
     RefreshDueTimes();
 }
@@ -737,13 +684,7 @@ void WorkflowService::DeleteHoliday(const accounts::Principal& p, const std::str
         auto before = store::FindHoliday(c, day);
         if (!before || !store::DeleteHoliday(c, day))
             throw HttpError::NotFound("workflow.no_such_holiday");
-        RecordAudit(c, {.actor_id = p.user_id,
-                        .action = "holiday.delete",
-                        .object_type = "holiday",
-                        .object_id = day,
-                        .details_json =
-                            Json{{"name_th", before->name_th}, {"name_en", before->name_en}}.dump(),
-                        .ip = ip});
+        audit::Record(c, {p.user_id, ip}, "holiday.delete", "holiday", day, Json{{"name_th", before->name_th}, {"name_en", before->name_en}});
     });
     RefreshDueTimes();
 }

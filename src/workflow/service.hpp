@@ -14,7 +14,7 @@
 #include "accounts/service.hpp"
 #include "core/working_time.hpp"
 #include "db/database.hpp"
-#include "workflow/audit.hpp"
+#include "audit/audit.hpp"
 #include "workflow/model.hpp"
 
 namespace govhub::core {

@@ -68,7 +68,7 @@ class WorkflowTest : public ::testing::TestWithParam<std::string> {
         scratch_ = std::make_unique<db::testing::ScratchDatabase>(GetParam(), "wf");
         db_ = scratch_->Open();
         db::MigrationSet set;
-        AddAuditMigrations(set);
+        audit::AddMigrations(set);
         accounts::store::AddMigrations(set);
         store::AddMigrations(set);
         db::ApplyMigrations(*db_, set);
@@ -367,7 +367,7 @@ TEST_P(WorkflowTest, ClosedRequestsKeepTheirFilesForTheRetentionPeriodThenThePur
     EXPECT_EQ(files[0].sha256.size(), 64u);  // the record of it stays
     EXPECT_EQ(service_->PurgeDueDocuments(), 0);
     auto log =
-        db_->Read([&](db::Connection& c) { return AuditForObject(c, "workflow_request", r.id); });
+        db_->Read([&](db::Connection& c) { return audit::ForObject(c, "workflow_request", r.id); });
     EXPECT_EQ(log.front().action, "workflow.purge");
     // Back to keeping them: nothing further is scheduled.
     service_->SetRetention(root, "test_membership", std::nullopt, "");
@@ -496,7 +496,7 @@ TEST_P(WorkflowTest, HolidaysAreSeededEditableAndMoveWorkingDayClocks) {
                     return h.day == makha.day;
                 })->confirmed);
     auto audit =
-        db_->Read([&](db::Connection& c) { return AuditForObject(c, "holiday", makha.day); });
+        db_->Read([&](db::Connection& c) { return audit::ForObject(c, "holiday", makha.day); });
     ASSERT_FALSE(audit.empty());
     EXPECT_EQ(audit[0].action, "holiday.update");
     EXPECT_NE(audit[0].details_json.find("\"before\""), std::string::npos);

@@ -15,7 +15,7 @@
 #include "opendata/catalog/search_snapshot.hpp"
 #include "opendata/catalog/store.hpp"
 #include "search/index.hpp"
-#include "workflow/audit.hpp"
+#include "audit/audit.hpp"
 
 namespace govhub::catalog {
 
@@ -70,10 +70,10 @@ std::optional<bool> Bool(const Json& d, const char* key) {
     throw HttpError::Validation({{key, "catalog.bad_boolean"}});
 }
 
-// Every catalog change is audited; the same call marks the change for the search snapshots of
+// Every catalog change is audited (audit::Record); the same call marks the change for the search snapshots of
 // every node: a dataset's change (its resources' included) stamps that dataset; organizations,
 // groups and purges move the structure version.
-void Audit(db::Connection& c, const accounts::Caller& caller, const std::string& action,
+void RecordChange(db::Connection& c, const accounts::Caller& caller, const std::string& action,
            const std::string& type, const std::string& id, const Json& details) {
     if (type == "dataset" && action != "dataset.purge")
         store::MarkDatasetChanged(c, id);
@@ -81,13 +81,7 @@ void Audit(db::Connection& c, const accounts::Caller& caller, const std::string&
         store::BumpVersion(c);  // who may see what is decided per query, not held in snapshots
     else
         store::MarkStructureChanged(c);
-    workflow::RecordAudit(
-        c, {.actor_id = caller.principal ? caller.principal->user_id : "",
-            .action = action,
-            .object_type = type,
-            .object_id = id,
-            .details_json = details.dump(-1, ' ', false, Json::error_handler_t::replace),
-            .ip = caller.ip});
+    audit::Record(c, caller.actor(), action, type, id, details);
 }
 
 // Field-level differences between two dictionaries (top-level keys): {"field": [old, new]}.
@@ -211,7 +205,7 @@ Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
         o.id = core::NewUuid();
         o.created = o.modified = core::NowIso();
         store::InsertOrganization(c, o);
-        Audit(c, caller, "organization.create", "organization", o.id, {{"name", o.name}});
+        RecordChange(c, caller, "organization.create", "organization", o.id, {{"name", o.name}});
     });
     return OrgDict(o, true);
 }
@@ -239,7 +233,7 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
                     Reindex(c, *d);
                     store::MarkDatasetChanged(c, d->id);
                 }
-        Audit(c, caller, "organization.update", "organization", o.id,
+        RecordChange(c, caller, "organization.update", "organization", o.id,
               {{"changes", Diff(OrgDict(before, false), OrgDict(o, false))}});
     });
     return OrgDict(o, true);
@@ -256,7 +250,7 @@ void CatalogService::OrganizationDelete(const Principal* p, const std::string& i
         o->state = "deleted";
         o->modified = core::NowIso();
         store::UpdateOrganization(c, *o);
-        Audit(c, caller, "organization.delete", "organization", o->id, Json::object());
+        RecordChange(c, caller, "organization.delete", "organization", o->id, Json::object());
     });
 }
 
@@ -339,7 +333,7 @@ void CatalogService::OrganizationMemberCreate(const Principal* p, const std::str
         auto u = accounts::store::FindUser(c, user);
         if (!u) throw HttpError::NotFound("error.user_not_found");
         accounts::store::SetMembership(c, u->id, "organization", o->id, cap);
-        Audit(c, caller, "organization.member_set", "organization", o->id,
+        RecordChange(c, caller, "organization.member_set", "organization", o->id,
               {{"user_id", u->id}, {"capacity", role}});
     });
 }
@@ -355,7 +349,7 @@ void CatalogService::OrganizationMemberDelete(const Principal* p, const std::str
         auto u = accounts::store::FindUser(c, user);
         if (!u) throw HttpError::NotFound("error.user_not_found");
         accounts::store::RemoveMembership(c, u->id, "organization", o->id);
-        Audit(c, caller, "organization.member_remove", "organization", o->id, {{"user_id", u->id}});
+        RecordChange(c, caller, "organization.member_remove", "organization", o->id, {{"user_id", u->id}});
     });
 }
 
@@ -399,7 +393,7 @@ Json CatalogService::GroupCreate(const Principal* p, const Json& dict,
         g.id = core::NewUuid();
         g.created = g.modified = core::NowIso();
         store::InsertGroup(c, g);
-        Audit(c, caller, "group.create", "group", g.id,
+        RecordChange(c, caller, "group.create", "group", g.id,
               {{"name", g.name}, {"category", g.category}});
     });
     return GroupDict(g);
@@ -425,7 +419,7 @@ Json CatalogService::GroupUpdate(const Principal* p, const Json& dict, bool patc
         TakeDescription(g, dict, patch);
         g.modified = core::NowIso();
         store::UpdateGroup(c, g);
-        Audit(c, caller, "group.update", "group", g.id,
+        RecordChange(c, caller, "group.update", "group", g.id,
               {{"title", Json::array({before.title, g.title})}});
     });
     return GroupDict(g);
@@ -443,7 +437,7 @@ void CatalogService::GroupDelete(const Principal* p, const std::string& id,
         for (const auto& dataset_id : store::DatasetIdsInGroup(c, g->id))
             store::MarkDatasetChanged(c, dataset_id);
         store::EmptyGroup(c, g->id);
-        Audit(c, caller, "group.delete", "group", g->id, Json::object());
+        RecordChange(c, caller, "group.delete", "group", g->id, Json::object());
     });
 }
 
@@ -460,7 +454,7 @@ void CatalogService::MemberCreate(const Principal* p, const std::string& group,
         auto g = store::FindGroup(c, group);
         if (!g || g->state == "deleted") throw HttpError::NotFound("catalog.no_such_group");
         store::AddToGroup(c, d.id, g->id);
-        Audit(c, caller, "dataset.group_add", "dataset", d.id, {{"group", g->name}});
+        RecordChange(c, caller, "dataset.group_add", "dataset", d.id, {{"group", g->name}});
     });
 }
 
@@ -476,7 +470,7 @@ void CatalogService::MemberDelete(const Principal* p, const std::string& group,
         auto g = store::FindGroup(c, group);
         if (!g) throw HttpError::NotFound("catalog.no_such_group");
         store::RemoveFromGroup(c, d.id, g->id);
-        Audit(c, caller, "dataset.group_remove", "dataset", d.id, {{"group", g->name}});
+        RecordChange(c, caller, "dataset.group_remove", "dataset", d.id, {{"group", g->name}});
     });
 }
 
@@ -770,7 +764,7 @@ Json CatalogService::PackageCreate(const Principal* p, const Json& dict,
         }
         d.resources = resources;
         Reindex(c, d);
-        Audit(c, caller, "dataset.create", "dataset", d.id, {{"name", d.name}, {"title", d.title}});
+        RecordChange(c, caller, "dataset.create", "dataset", d.id, {{"name", d.name}, {"title", d.title}});
         for (const auto& r : resources) ResourceChanged(c, r, d, caller);
     });
     return DatasetDict(d, p);
@@ -851,7 +845,7 @@ Json CatalogService::PackageUpdate(const Principal* p, const Json& dict, bool pa
         }
         d = *store::FindDataset(c, d.id);
         Reindex(c, d);
-        Audit(c, caller, patch ? "dataset.patch" : "dataset.update", "dataset", d.id,
+        RecordChange(c, caller, patch ? "dataset.patch" : "dataset.update", "dataset", d.id,
               {{"changes", Diff(before, DatasetDict(d, p))}});
         for (const auto& r : changed) ResourceChanged(c, r, d, caller);
     });
@@ -946,7 +940,7 @@ void CatalogService::PackageDelete(const Principal* p, const std::string& id,
         d.metadata_modified = core::NowIso();
         store::UpdateDataset(c, d);
         Reindex(c, d);
-        Audit(c, caller, "dataset.delete", "dataset", d.id, {{"name", d.name}});
+        RecordChange(c, caller, "dataset.delete", "dataset", d.id, {{"name", d.name}});
     });
 }
 
@@ -958,7 +952,7 @@ void CatalogService::DatasetPurge(const Principal* p, const std::string& id,
     db_.Write([&](db::Connection& c) {
         search::RemoveDocument(c, kSearchType, d->id);
         store::PurgeDataset(c, d->id);
-        Audit(c, caller, "dataset.purge", "dataset", d->id, {{"name", d->name}});
+        RecordChange(c, caller, "dataset.purge", "dataset", d->id, {{"name", d->name}});
     });
     std::vector<std::string> removed;
     for (const auto& r : d->resources) removed.push_back(r.id);
@@ -1078,7 +1072,7 @@ Json CatalogService::ResourceCreate(const Principal* p, const Json& dict,
         store::InsertResource(c, r);
         d.metadata_modified = r.created;
         store::UpdateDataset(c, d);
-        Audit(c, caller, "resource.create", "dataset", d.id,
+        RecordChange(c, caller, "resource.create", "dataset", d.id,
               {{"resource_id", r.id}, {"name", r.name}});
         ResourceChanged(c, r, d, caller);
     });
@@ -1126,7 +1120,7 @@ Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool p
         store::UpdateResource(c, updated);
         d.metadata_modified = updated.last_modified;
         store::UpdateDataset(c, d);
-        Audit(c, caller, "resource.update", "dataset", d.id,
+        RecordChange(c, caller, "resource.update", "dataset", d.id,
               {{"resource_id", r->id}, {"changes", Diff(before, ResourceDict(updated, d))}});
         if (updated.url != r->url || updated.format != r->format)
             ResourceChanged(c, updated, d, caller);
@@ -1144,7 +1138,7 @@ void CatalogService::ResourceDelete(const Principal* p, const std::string& id,
         store::DeleteResource(c, r->id);
         d.metadata_modified = core::NowIso();
         store::UpdateDataset(c, d);
-        Audit(c, caller, "resource.delete", "dataset", d.id, {{"resource_id", r->id}});
+        RecordChange(c, caller, "resource.delete", "dataset", d.id, {{"resource_id", r->id}});
     });
     ResourcesRemoved({r->id});
 }
@@ -1197,7 +1191,7 @@ bool CatalogService::FillBoundingBox(const std::string& dataset_id, double west,
         d->extras = extras.dump();
         d->metadata_modified = core::NowIso();
         store::UpdateDataset(c, *d);
-        Audit(c, {}, "dataset.update", "dataset", d->id,
+        RecordChange(c, {}, "dataset.update", "dataset", d->id,
               {{"changes", Diff(before, extras)}, {"by", "geodata bounding box"}});
         changed = true;
     });
@@ -1226,7 +1220,7 @@ std::string ActivityType(const std::string& action) {
     return "changed package";
 }
 
-Json ActivityDict(const workflow::AuditEntry& e) {
+Json ActivityDict(const audit::Entry& e) {
     Json details = Json::parse(e.details_json, nullptr, false);
     return {{"id", std::to_string(e.id)},
             {"timestamp", e.at},
@@ -1243,7 +1237,7 @@ Json CatalogService::PackageActivityList(const Principal* p, const std::string& 
     Json out = Json::array();
     db_.Read([&](db::Connection& c) {
         for (const auto& e :
-             workflow::AuditForObject(c, "dataset", d.id, std::clamp(limit, 1, 1000)))
+             audit::ForObject(c, "dataset", d.id, std::clamp(limit, 1, 1000)))
             out.push_back(ActivityDict(e));
     });
     return out;
@@ -1253,13 +1247,13 @@ Json CatalogService::OrganizationActivityList(const Principal* p, const std::str
                                               int limit) {
     auto o = db_.Read([&](db::Connection& c) { return store::FindOrganization(c, id); });
     if (!o) throw HttpError::NotFound("catalog.no_such_organization");
-    std::vector<workflow::AuditEntry> entries;
+    std::vector<audit::Entry> entries;
     db_.Read([&](db::Connection& c) {
-        entries = workflow::AuditForObject(c, "organization", o->id, 1000);
+        entries = audit::ForObject(c, "organization", o->id, 1000);
         for (const auto& dataset_id : store::DatasetIdsOfOrganization(c, o->id)) {
             auto d = store::FindDataset(c, dataset_id);
             if (!d || !CanRead(p, *d)) continue;
-            for (auto& e : workflow::AuditForObject(c, "dataset", d->id, 1000))
+            for (auto& e : audit::ForObject(c, "dataset", d->id, 1000))
                 entries.push_back(std::move(e));
         }
     });
@@ -1331,7 +1325,7 @@ void CatalogService::BulkUpdate(const Principal* p, const std::string& org,
             d->metadata_modified = core::NowIso();
             store::UpdateDataset(c, *d);
             Reindex(c, *d);
-            Audit(c, caller, change == "delete" ? "dataset.delete" : "dataset.update", "dataset",
+            RecordChange(c, caller, change == "delete" ? "dataset.delete" : "dataset.update", "dataset",
                   d->id, {{"bulk", change}});
         }
     });

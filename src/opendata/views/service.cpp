@@ -8,7 +8,7 @@
 #include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "opendata/views/store.hpp"
-#include "workflow/audit.hpp"
+#include "audit/audit.hpp"
 
 namespace govhub::views {
 
@@ -50,18 +50,14 @@ std::string Setting(const Json& config, const char* key, const std::string& fall
     return it->get<std::string>();
 }
 
-void Audit(db::Connection& c, const accounts::Caller& caller, const std::string& action,
-           const ResourceView& v) {
-    workflow::RecordAudit(c, {.actor_id = caller.principal ? caller.principal->user_id : "",
-                              .action = action,
-                              .object_type = "dataset",
-                              .object_id = v.package_id,
-                              .details_json = Json{{"view_id", v.id},
-                                                   {"resource_id", v.resource_id},
-                                                   {"view_type", v.view_type},
-                                                   {"title", v.title}}
-                                                  .dump(),
-                              .ip = caller.ip});
+// A view's change, recorded on its dataset (the dataset's activity stream shows it).
+void RecordViewChange(db::Connection& c, const accounts::Caller& caller, const std::string& action,
+                      const ResourceView& v) {
+    audit::Record(c, caller.actor(), action, "dataset", v.package_id,
+                  {{"view_id", v.id},
+                   {"resource_id", v.resource_id},
+                   {"view_type", v.view_type},
+                   {"title", v.title}});
 }
 
 }  // namespace
@@ -188,7 +184,7 @@ Json ViewService::Create(const accounts::Principal* p, const Json& dict,
     db_.Write([&](db::Connection& c) {
         v.position = static_cast<int>(store::ListForResource(c, v.resource_id).size());
         store::Insert(c, v);
-        Audit(c, caller, "resource_view.create", v);
+        RecordViewChange(c, caller, "resource_view.create", v);
     });
     return Dict(v);
 }
@@ -226,7 +222,7 @@ Json ViewService::Update(const accounts::Principal* p, const Json& dict, bool pa
     v.modified = core::NowIso();
     db_.Write([&](db::Connection& c) {
         store::Update(c, v);
-        Audit(c, caller, "resource_view.update", v);
+        RecordViewChange(c, caller, "resource_view.update", v);
     });
     return Dict(v);
 }
@@ -238,7 +234,7 @@ void ViewService::Delete(const accounts::Principal* p, const std::string& id,
     if (!editor) throw HttpError::Forbidden();
     db_.Write([&](db::Connection& c) {
         store::Delete(c, v.id);
-        Audit(c, caller, "resource_view.delete", v);
+        RecordViewChange(c, caller, "resource_view.delete", v);
     });
 }
 

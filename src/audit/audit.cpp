@@ -1,11 +1,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.hpp"
-#include "workflow/audit.hpp"
+#include "audit/audit.hpp"
 
-namespace govhub::workflow {
+#include <stdexcept>
 
-void AddAuditMigrations(db::MigrationSet& set) {
+namespace govhub::audit {
+
+void AddMigrations(db::MigrationSet& set) {
     set.Add({.module = "audit",
              .version = 1,
              .name = "audit log",
@@ -67,23 +69,28 @@ CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpg
 )sql"});
 }
 
-void RecordAudit(db::Connection& c, const AuditEvent& e) {
+void Record(db::Connection& c, const Actor& actor, const std::string& action,
+            const std::string& object_type, const std::string& object_id,
+            const nlohmann::json& details) {
+    if (!details.is_object())
+        throw std::invalid_argument("audit details must be a JSON object (" + action + ")");
     c.Exec(
         "INSERT INTO audit_log (at, actor_id, action, object_type, object_id, details, ip)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {core::NowIso(), e.actor_id.empty() ? db::Value(nullptr) : db::Value(e.actor_id), e.action,
-         e.object_type, e.object_id, e.details_json.empty() ? "{}" : e.details_json,
-         e.ip.empty() ? db::Value(nullptr) : db::Value(e.ip)});
+        {core::NowIso(), actor.user_id.empty() ? db::Value(nullptr) : db::Value(actor.user_id),
+         action, object_type, object_id,
+         details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+         actor.ip.empty() ? db::Value(nullptr) : db::Value(actor.ip)});
 }
 
 namespace {
 constexpr const char* kColumns =
     "SELECT id, at, actor_id, action, object_type, object_id, details, ip FROM audit_log ";
 
-std::vector<AuditEntry> ToEntries(const db::Rows& rows) {
-    std::vector<AuditEntry> out;
+std::vector<Entry> ToEntries(const db::Rows& rows) {
+    std::vector<Entry> out;
     for (const auto& r : rows) {
-        AuditEntry e;
+        Entry e;
         e.id = r.Int(0);
         e.at = r.Str(1);
         e.actor_id = r.Str(2);
@@ -98,14 +105,14 @@ std::vector<AuditEntry> ToEntries(const db::Rows& rows) {
 }
 }  // namespace
 
-std::vector<AuditEntry> AuditForObject(db::Connection& c, const std::string& object_type,
+std::vector<Entry> ForObject(db::Connection& c, const std::string& object_type,
                                        const std::string& object_id, int limit) {
     return ToEntries(c.Query(
         std::string(kColumns) + "WHERE object_type = ? AND object_id = ? ORDER BY id DESC LIMIT ?",
         {object_type, object_id, int64_t{limit}}));
 }
 
-std::vector<AuditEntry> AuditForActor(db::Connection& c, const std::string& actor_id, int limit) {
+std::vector<Entry> ForActor(db::Connection& c, const std::string& actor_id, int limit) {
     return ToEntries(c.Query(std::string(kColumns) + "WHERE actor_id = ? ORDER BY id DESC LIMIT ?",
                              {actor_id, int64_t{limit}}));
 }
@@ -130,4 +137,4 @@ int RedactPerson(db::Connection& c, const std::string& user_id) {
     return changed;
 }
 
-}  // namespace govhub::workflow
+}  // namespace govhub::audit

@@ -4,11 +4,11 @@
 #include "accounts/service.hpp"
 #include "accounts/service_internal.hpp"
 #include "accounts/store.hpp"
+#include "audit/audit.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "audit/audit.hpp"
 
 namespace govhub::accounts {
 

@@ -22,7 +22,6 @@ constexpr int kCodeWindowSeconds = 300;
 // Recovery codes: no 0/o, 1/l/i to misread on paper.
 constexpr std::string_view kRecoveryAlphabet = "23456789abcdefghjkmnpqrstuvwxyz";
 
-
 // What a person typed as a recovery code, in its stored form; nullopt when it cannot be one.
 std::optional<std::string> RecoveryCodeOf(const std::string& typed) {
     std::string out;

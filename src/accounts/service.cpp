@@ -229,7 +229,8 @@ Result<User> AccountService::Register(const RegisterInput& raw, const Caller& ca
         if (store::FindUserByName(c, u.name)) return errors.Add("name", "register.name_taken");
         owner = store::FindUserByEmail(c, u.email);
         if (owner) {
-            audit::Record(c, caller.actor(owner->id), "user.register_email_taken", "user", owner->id);
+            audit::Record(c, caller.actor(owner->id), "user.register_email_taken", "user",
+                          owner->id);
             return;
         }
         store::InsertUser(c, u);
@@ -421,8 +422,7 @@ void AccountService::SweepFailures(int64_t now) {
     db_.Write([&](db::Connection& c) { store::SweepFailures(c, now - 86400, now); });
 }
 
-LoginResult AccountService::StartSession(const User& u, const Caller& caller,
-                                         const Json& details) {
+LoginResult AccountService::StartSession(const User& u, const Caller& caller, const Json& details) {
     LoginResult result;
     result.session_token = core::RandomToken();
     store::SessionRow s;

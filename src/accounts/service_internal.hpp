@@ -5,11 +5,11 @@
 #include <string>
 
 #include "accounts/service.hpp"
+#include "audit/audit.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
-#include "audit/audit.hpp"
 
 namespace govhub::accounts::internal {
 

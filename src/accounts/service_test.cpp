@@ -5,9 +5,9 @@
 #include <filesystem>
 
 #include "accounts/store.hpp"
+#include "audit/audit.hpp"
 #include "core/i18n.hpp"
 #include "db/migrations.hpp"
-#include "audit/audit.hpp"
 
 namespace govhub::accounts {
 namespace {
@@ -80,8 +80,7 @@ TEST_F(AccountServiceTest, RegisterVerifyAndLoginWithLinksFromTheSiteUrl) {
     EXPECT_EQ(p->name, "somchai");
     EXPECT_FALSE(service_->AuthenticateSession("forged"));
     // Every step is in the audit log.
-    auto history =
-        db_->Read([&](db::Connection& c) { return audit::ForObject(c, "user", u->id); });
+    auto history = db_->Read([&](db::Connection& c) { return audit::ForObject(c, "user", u->id); });
     ASSERT_EQ(history.size(), 3u);
     EXPECT_EQ(history[0].action, "user.login");
     EXPECT_EQ(history[2].action, "user.register");

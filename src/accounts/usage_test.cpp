@@ -14,11 +14,11 @@
 
 #include "accounts/middleware.hpp"
 #include "accounts/store.hpp"
+#include "audit/audit.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "db/migrations.hpp"
 #include "db/test_support.hpp"
-#include "audit/audit.hpp"
 
 namespace govhub::accounts {
 namespace {

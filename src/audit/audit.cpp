@@ -1,7 +1,7 @@
 #include <nlohmann/json.hpp>
 
-#include "core/clock.hpp"
 #include "audit/audit.hpp"
+#include "core/clock.hpp"
 
 #include <stdexcept>
 
@@ -106,7 +106,7 @@ std::vector<Entry> ToEntries(const db::Rows& rows) {
 }  // namespace
 
 std::vector<Entry> ForObject(db::Connection& c, const std::string& object_type,
-                                       const std::string& object_id, int limit) {
+                             const std::string& object_id, int limit) {
     return ToEntries(c.Query(
         std::string(kColumns) + "WHERE object_type = ? AND object_id = ? ORDER BY id DESC LIMIT ?",
         {object_type, object_id, int64_t{limit}}));

@@ -32,7 +32,8 @@ class AuditLog : public ::testing::Test {
 TEST_F(AuditLog, AppendOnlyAndQueryable) {
     db->Write([](db::Connection& c) {
         Record(c, {"u1", "10.0.0.1"}, "user.login", "user", "u1");
-        Record(c, {"admin"}, "user.suspend", "user", "u1", nlohmann::json::parse(R"({"reason":"ขอระงับ"})"));
+        Record(c, {"admin"}, "user.suspend", "user", "u1",
+               nlohmann::json::parse(R"({"reason":"ขอระงับ"})"));
     });
     auto entries = db->Read([](db::Connection& c) { return ForObject(c, "user", "u1"); });
     ASSERT_EQ(entries.size(), 2u);
@@ -45,14 +46,15 @@ TEST_F(AuditLog, AppendOnlyAndQueryable) {
     EXPECT_THROW(db->Write([](db::Connection& c) { c.Exec("UPDATE audit_log SET action = 'x'"); }),
                  db::Error);
     EXPECT_THROW(db->Write([](db::Connection& c) { c.Exec("DELETE FROM audit_log"); }), db::Error);
-    EXPECT_EQ(db->Read([](db::Connection& c) { return ForObject(c, "user", "u1"); }).size(),
-              2u);
+    EXPECT_EQ(db->Read([](db::Connection& c) { return ForObject(c, "user", "u1"); }).size(), 2u);
 }
 
 TEST_F(AuditLog, ACancelledPersonIsRedactedAndNothingElseChanges) {
     db->Write([](db::Connection& c) {
-        Record(c, {"u1", "10.0.0.1"}, "user.register", "user", "u1", nlohmann::json::parse(R"({"name":"somchai","email":"s@x.go.th"})"));
-        Record(c, {"admin", "10.9.9.9"}, "user.cancel", "user", "u1", nlohmann::json::parse(R"({"reason":"ขอยกเลิก"})"));
+        Record(c, {"u1", "10.0.0.1"}, "user.register", "user", "u1",
+               nlohmann::json::parse(R"({"name":"somchai","email":"s@x.go.th"})"));
+        Record(c, {"admin", "10.9.9.9"}, "user.cancel", "user", "u1",
+               nlohmann::json::parse(R"({"reason":"ขอยกเลิก"})"));
         Record(c, {"u2", "10.0.0.2"}, "user.login", "user", "u2");
     });
     EXPECT_EQ(db->Write([](db::Connection& c) { return RedactPerson(c, "u1"); }), 2);

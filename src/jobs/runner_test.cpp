@@ -14,12 +14,12 @@
 #include <set>
 #include <thread>
 
+#include "audit/audit.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "db/test_support.hpp"
 #include "jobs/service.hpp"
 #include "jobs/store.hpp"
-#include "audit/audit.hpp"
 
 namespace govhub::jobs {
 namespace {

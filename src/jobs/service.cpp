@@ -2,11 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/audit.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "audit/audit.hpp"
 
 namespace govhub::jobs {
 

@@ -202,7 +202,8 @@ void WorkflowService::RecordSensitiveView(const accounts::Principal& p, const Re
     const RequestType& t = Type(r.type);
     if (t.sensitive_fields.empty()) return;
     db_.Write([&](db::Connection& c) {
-        audit::Record(c, {p.user_id, ip}, "workflow.view_sensitive", "workflow_request", r.id, Json{{"reference", r.reference}, {"fields", t.sensitive_fields}});
+        audit::Record(c, {p.user_id, ip}, "workflow.view_sensitive", "workflow_request", r.id,
+                      Json{{"reference", r.reference}, {"fields", t.sensitive_fields}});
     });
 }
 
@@ -266,7 +267,9 @@ Request WorkflowService::Create(const accounts::Principal& applicant, const NewR
             db_.Write([&](db::Connection& c) {
                 store::InsertRequest(c, r, SearchText(r));
                 core::CrashPoint("workflow.create.request_written");  // before its audit record
-                audit::Record(c, {applicant.user_id, ip}, "workflow.create", "workflow_request", r.id, Json{{"type", t.id}, {"reference", r.reference}, {"state", r.state}});
+                audit::Record(c, {applicant.user_id, ip}, "workflow.create", "workflow_request",
+                              r.id,
+                              Json{{"type", t.id}, {"reference", r.reference}, {"state", r.state}});
             });
             return r;
         } catch (const db::Error& e) {
@@ -381,7 +384,14 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
             accounts::Principal system;
             d->effect(c, r, actor ? *actor : system);
         }
-        audit::Record(c, {actor ? actor->user_id : "", in.ip}, "workflow.transition", "workflow_request", r.id, Json{{"type", t.id}, {"reference", r.reference}, {"transition", d->id}, {"from", from}, {"to", r.state}, {"note", note}});
+        audit::Record(c, {actor ? actor->user_id : "", in.ip}, "workflow.transition",
+                      "workflow_request", r.id,
+                      Json{{"type", t.id},
+                           {"reference", r.reference},
+                           {"transition", d->id},
+                           {"from", from},
+                           {"to", r.state},
+                           {"note", note}});
     });
     Notify(t, *d, r, from, note, applicant);
     return r;
@@ -538,7 +548,9 @@ Attachment WorkflowService::Attach(const accounts::Principal& p, const std::stri
     }
     db_.Write([&](db::Connection& c) {
         store::InsertAttachment(c, a);
-        audit::Record(c, {p.user_id}, "workflow.attach", "workflow_request", r->id, Json{{"kind", kind}, {"attachment", a.id}, {"sha256", a.sha256}, {"size", a.size}});
+        audit::Record(
+            c, {p.user_id}, "workflow.attach", "workflow_request", r->id,
+            Json{{"kind", kind}, {"attachment", a.id}, {"sha256", a.sha256}, {"size", a.size}});
     });
     return a;
 }
@@ -592,7 +604,9 @@ void WorkflowService::SetRetention(const accounts::Principal& p, const std::stri
             store::SetPurgeAfter(c, r.id,
                                  days ? PurgeTime(Seconds(r.closed), *days) : std::string());
         auto value = [](std::optional<int> d) { return d ? Json(*d) : Json(nullptr); };
-        audit::Record(c, {p.user_id, ip}, "workflow.retention", "workflow_type", type, Json{{"retention_days", value(days)}, {"before", value(before.retention_days)}});
+        audit::Record(
+            c, {p.user_id, ip}, "workflow.retention", "workflow_type", type,
+            Json{{"retention_days", value(days)}, {"before", value(before.retention_days)}});
     });
 }
 
@@ -610,7 +624,11 @@ int WorkflowService::PurgeDueDocuments(int limit) {
         }
         db_.Write([&](db::Connection& c) {
             store::MarkPurged(c, a.id, core::NowIso());
-            audit::Record(c, {}, "workflow.purge", "workflow_request", a.request_id, Json{ {"attachment", a.id}, {"kind", a.kind}, {"sha256", a.sha256}, {"purge_after", a.purge_after}});
+            audit::Record(c, {}, "workflow.purge", "workflow_request", a.request_id,
+                          Json{{"attachment", a.id},
+                               {"kind", a.kind},
+                               {"sha256", a.sha256},
+                               {"purge_after", a.purge_after}});
         });
         ++purged;
     }
@@ -672,7 +690,8 @@ void WorkflowService::SaveHoliday(const accounts::Principal& p, Holiday h, const
                                  {"name_en", before->name_en},
                                  {"kind", before->kind},
                                  {"confirmed", before->confirmed}};
-        audit::Record(c, {p.user_id, ip}, before ? "holiday.update" : "holiday.create", "holiday", h.day, details);
+        audit::Record(c, {p.user_id, ip}, before ? "holiday.update" : "holiday.create", "holiday",
+                      h.day, details);
     });
     RefreshDueTimes();
 }
@@ -684,7 +703,8 @@ void WorkflowService::DeleteHoliday(const accounts::Principal& p, const std::str
         auto before = store::FindHoliday(c, day);
         if (!before || !store::DeleteHoliday(c, day))
             throw HttpError::NotFound("workflow.no_such_holiday");
-        audit::Record(c, {p.user_id, ip}, "holiday.delete", "holiday", day, Json{{"name_th", before->name_th}, {"name_en", before->name_en}});
+        audit::Record(c, {p.user_id, ip}, "holiday.delete", "holiday", day,
+                      Json{{"name_th", before->name_th}, {"name_en", before->name_en}});
     });
     RefreshDueTimes();
 }

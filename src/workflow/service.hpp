@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "accounts/service.hpp"
+#include "audit/audit.hpp"
 #include "core/working_time.hpp"
 #include "db/database.hpp"
-#include "audit/audit.hpp"
 #include "workflow/model.hpp"
 
 namespace govhub::core {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "accounts/store.hpp"
+#include "audit/audit.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
@@ -15,7 +16,6 @@
 #include "opendata/catalog/search_snapshot.hpp"
 #include "opendata/catalog/store.hpp"
 #include "search/index.hpp"
-#include "audit/audit.hpp"
 
 namespace govhub::catalog {
 
@@ -70,11 +70,11 @@ std::optional<bool> Bool(const Json& d, const char* key) {
     throw HttpError::Validation({{key, "catalog.bad_boolean"}});
 }
 
-// Every catalog change is audited (audit::Record); the same call marks the change for the search snapshots of
-// every node: a dataset's change (its resources' included) stamps that dataset; organizations,
-// groups and purges move the structure version.
+// Every catalog change is audited (audit::Record); the same call marks the change for the search
+// snapshots of every node: a dataset's change (its resources' included) stamps that dataset;
+// organizations, groups and purges move the structure version.
 void RecordChange(db::Connection& c, const accounts::Caller& caller, const std::string& action,
-           const std::string& type, const std::string& id, const Json& details) {
+                  const std::string& type, const std::string& id, const Json& details) {
     if (type == "dataset" && action != "dataset.purge")
         store::MarkDatasetChanged(c, id);
     else if (action.find(".member_") != std::string::npos)
@@ -234,7 +234,7 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
                     store::MarkDatasetChanged(c, d->id);
                 }
         RecordChange(c, caller, "organization.update", "organization", o.id,
-              {{"changes", Diff(OrgDict(before, false), OrgDict(o, false))}});
+                     {{"changes", Diff(OrgDict(before, false), OrgDict(o, false))}});
     });
     return OrgDict(o, true);
 }
@@ -334,7 +334,7 @@ void CatalogService::OrganizationMemberCreate(const Principal* p, const std::str
         if (!u) throw HttpError::NotFound("error.user_not_found");
         accounts::store::SetMembership(c, u->id, "organization", o->id, cap);
         RecordChange(c, caller, "organization.member_set", "organization", o->id,
-              {{"user_id", u->id}, {"capacity", role}});
+                     {{"user_id", u->id}, {"capacity", role}});
     });
 }
 
@@ -349,7 +349,8 @@ void CatalogService::OrganizationMemberDelete(const Principal* p, const std::str
         auto u = accounts::store::FindUser(c, user);
         if (!u) throw HttpError::NotFound("error.user_not_found");
         accounts::store::RemoveMembership(c, u->id, "organization", o->id);
-        RecordChange(c, caller, "organization.member_remove", "organization", o->id, {{"user_id", u->id}});
+        RecordChange(c, caller, "organization.member_remove", "organization", o->id,
+                     {{"user_id", u->id}});
     });
 }
 
@@ -394,7 +395,7 @@ Json CatalogService::GroupCreate(const Principal* p, const Json& dict,
         g.created = g.modified = core::NowIso();
         store::InsertGroup(c, g);
         RecordChange(c, caller, "group.create", "group", g.id,
-              {{"name", g.name}, {"category", g.category}});
+                     {{"name", g.name}, {"category", g.category}});
     });
     return GroupDict(g);
 }
@@ -420,7 +421,7 @@ Json CatalogService::GroupUpdate(const Principal* p, const Json& dict, bool patc
         g.modified = core::NowIso();
         store::UpdateGroup(c, g);
         RecordChange(c, caller, "group.update", "group", g.id,
-              {{"title", Json::array({before.title, g.title})}});
+                     {{"title", Json::array({before.title, g.title})}});
     });
     return GroupDict(g);
 }
@@ -764,7 +765,8 @@ Json CatalogService::PackageCreate(const Principal* p, const Json& dict,
         }
         d.resources = resources;
         Reindex(c, d);
-        RecordChange(c, caller, "dataset.create", "dataset", d.id, {{"name", d.name}, {"title", d.title}});
+        RecordChange(c, caller, "dataset.create", "dataset", d.id,
+                     {{"name", d.name}, {"title", d.title}});
         for (const auto& r : resources) ResourceChanged(c, r, d, caller);
     });
     return DatasetDict(d, p);
@@ -846,7 +848,7 @@ Json CatalogService::PackageUpdate(const Principal* p, const Json& dict, bool pa
         d = *store::FindDataset(c, d.id);
         Reindex(c, d);
         RecordChange(c, caller, patch ? "dataset.patch" : "dataset.update", "dataset", d.id,
-              {{"changes", Diff(before, DatasetDict(d, p))}});
+                     {{"changes", Diff(before, DatasetDict(d, p))}});
         for (const auto& r : changed) ResourceChanged(c, r, d, caller);
     });
     ResourcesRemoved(removed);
@@ -1073,7 +1075,7 @@ Json CatalogService::ResourceCreate(const Principal* p, const Json& dict,
         d.metadata_modified = r.created;
         store::UpdateDataset(c, d);
         RecordChange(c, caller, "resource.create", "dataset", d.id,
-              {{"resource_id", r.id}, {"name", r.name}});
+                     {{"resource_id", r.id}, {"name", r.name}});
         ResourceChanged(c, r, d, caller);
     });
     return ResourceDict(r, d);
@@ -1121,7 +1123,7 @@ Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool p
         d.metadata_modified = updated.last_modified;
         store::UpdateDataset(c, d);
         RecordChange(c, caller, "resource.update", "dataset", d.id,
-              {{"resource_id", r->id}, {"changes", Diff(before, ResourceDict(updated, d))}});
+                     {{"resource_id", r->id}, {"changes", Diff(before, ResourceDict(updated, d))}});
         if (updated.url != r->url || updated.format != r->format)
             ResourceChanged(c, updated, d, caller);
     });
@@ -1192,7 +1194,7 @@ bool CatalogService::FillBoundingBox(const std::string& dataset_id, double west,
         d->metadata_modified = core::NowIso();
         store::UpdateDataset(c, *d);
         RecordChange(c, {}, "dataset.update", "dataset", d->id,
-              {{"changes", Diff(before, extras)}, {"by", "geodata bounding box"}});
+                     {{"changes", Diff(before, extras)}, {"by", "geodata bounding box"}});
         changed = true;
     });
     return changed;
@@ -1236,8 +1238,7 @@ Json CatalogService::PackageActivityList(const Principal* p, const std::string& 
     Dataset d = RequireDataset(p, id);
     Json out = Json::array();
     db_.Read([&](db::Connection& c) {
-        for (const auto& e :
-             audit::ForObject(c, "dataset", d.id, std::clamp(limit, 1, 1000)))
+        for (const auto& e : audit::ForObject(c, "dataset", d.id, std::clamp(limit, 1, 1000)))
             out.push_back(ActivityDict(e));
     });
     return out;
@@ -1325,8 +1326,8 @@ void CatalogService::BulkUpdate(const Principal* p, const std::string& org,
             d->metadata_modified = core::NowIso();
             store::UpdateDataset(c, *d);
             Reindex(c, *d);
-            RecordChange(c, caller, change == "delete" ? "dataset.delete" : "dataset.update", "dataset",
-                  d->id, {{"bulk", change}});
+            RecordChange(c, caller, change == "delete" ? "dataset.delete" : "dataset.update",
+                         "dataset", d->id, {{"bulk", change}});
         }
     });
 }

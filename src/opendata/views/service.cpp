@@ -2,13 +2,13 @@
 
 #include <set>
 
+#include "audit/audit.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "opendata/views/store.hpp"
-#include "audit/audit.hpp"
 
 namespace govhub::views {
 

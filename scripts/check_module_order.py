@@ -41,11 +41,9 @@ KNOWN = {
     ("accounts/closure/closure.hpp", "workflow"),
     ("accounts/closure/closure.cpp", "workflow"),
     ("accounts/service_internal.hpp", "workflow"),
-    ("accounts/routes.hpp", "opendata"),
     ("accounts/closing.cpp", "workflow"),
     ("accounts/service_test.cpp", "workflow"),
     ("accounts/usage_test.cpp", "workflow"),
-    ("jobs/routes.hpp", "opendata"),
     ("jobs/service.cpp", "workflow"),
     ("jobs/runner_test.cpp", "workflow"),
 }

@@ -55,13 +55,8 @@ struct NewApiToken {
     std::string raw;  // shown once
 };
 
-// Context of the caller for the audit log.
-struct Caller {
-    const Principal* principal = nullptr;
-    std::string ip;
-    std::string user_agent;
-    std::string locale = "th";
-};
+// Context of the caller for the audit log (api::Caller).
+using Caller = api::Caller;
 
 // Hands a message over for delivery (the app queues a mail.send job, so SMTP outages are
 // retried with back-off instead of failing the user's request).

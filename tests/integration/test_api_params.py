@@ -62,11 +62,9 @@ def test_pages_send_anonymous_visitors_to_log_in_with_their_query(server):
     nxt = urllib.parse.parse_qs(urllib.parse.urlparse(location).query)["next"][0]
     assert nxt == "/dataset/new?owner_org=x&lang=th", nxt
     # A form posted without a session goes to the login page too, back to the path alone.
-    csrf = b.csrf()
-    r = b.request("POST", "/dataset/new?x=1", body=urllib.parse.urlencode({"_csrf": csrf}).encode(),
-                  headers={"Content-Type": "application/x-www-form-urlencoded"})
-    assert r.status == 303 and r.header("Location") == "/user/login?next=%2Fdataset%2Fnew", (
-        r.status, r.header("Location"))
+    r = b.post_form("/jobs/00000000-0000-4000-8000-000000000000/cancel?x=1", {}, csrf_page="/user/login")
+    assert r.status == 303, r.status
+    assert r.header("Location") == "/user/login?next=%2Fjobs%2F00000000-0000-4000-8000-000000000000%2Fcancel"
     # A client with an API token header gets the 401 itself, on a page as on the API.
     r = b.get("/dashboard", headers={"Authorization": "made-up-token"})
     assert r.status == 401 and not r.header("Location"), r.status

@@ -106,7 +106,7 @@ Json Echo(ActionContext& ctx) {
 }
 
 struct Api {
-    govhub::ckan_api::ActionRegistry registry{"https://data.example.go.th"};
+    govhub::api::ActionRegistry registry{"https://data.example.go.th"};
     govhub::http::Router router;
     govhub::http::ServerConfig cfg;
 };

@@ -40,8 +40,6 @@ RANK = {m: i for i, level in enumerate(LEVELS) for m in level}
 KNOWN = {
     ("accounts/closure/closure.hpp", "workflow"),
     ("accounts/closure/closure.cpp", "workflow"),
-    ("accounts/routes.hpp", "opendata"),
-    ("jobs/routes.hpp", "opendata"),
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([A-Za-z0-9_]+)/')

@@ -1,26 +1,32 @@
-// CKAN action parameters (src/opendata/ckan_api/action.cpp): a request for
+// CKAN action parameters (src/api/action.cpp, src/api/params.cpp): a request for
 // /api/3/action/<name>, read by the server's reader (MemoryConnection) and routed to the actions
 // of a registry of its own, so the real parameter building runs — form fields, query parameters
 // (repeated keys become lists), a JSON body through the bounded reader, the NUL checks, the
 // route's and the action's body limits, an upload route's body read back from its temp file —
-// and then RequireString/OptionalString the way actions call them. An HttpError is the ordinary
+// and then every api::Params reader (Has, String, Require, Bool, Int, List, Structured) on
+// each key, in both error kinds, the way actions call them. An HttpError is the ordinary
 // refusal (the server answers it 4xx); anything else escaping would be a 500 and is a finding.
 //
 // Input, lines: 1. the method (starting with P: POST, else GET) and, after a space, the action
-// (fuzz_read, fuzz_write, fuzz_upload, status_show, help_show or any other name), 2. the
-// Content-Type, 3. the query string, 4... the body.
+// (fuzz_read, fuzz_search, fuzz_write, fuzz_upload, status_show, help_show or any other name),
+// 2. the Content-Type, 3. the query string, 4... the body.
+#include <cstdint>
+
+#include "api/action.hpp"
 #include "core/error.hpp"
+#include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "fuzz_target.hpp"
 #include "http/memory_connection.hpp"
-#include "opendata/ckan_api/action.hpp"
 #include "temp_dir.hpp"
 
 namespace {
 
 using govhub::HttpError;
-using govhub::ckan_api::ActionContext;
-using govhub::ckan_api::Json;
+using govhub::api::ActionContext;
+using govhub::api::Json;
+using govhub::api::ParamErrors;
+using govhub::api::Params;
 
 bool HasNul(const std::string& s) {
     return s.find('\0') != std::string::npos;
@@ -52,17 +58,47 @@ Json Echo(ActionContext& ctx) {
                 __builtin_trap();
     }
     Json out = Json::object();
-    for (const char* key : {"id", "name", "q", "fq", "filters", "records"}) {
-        try {
-            out[std::string("required_") + key] = govhub::ckan_api::RequireString(ctx, key);
-        } catch (const HttpError& e) {
-            if (e.status() != 409) __builtin_trap();
-        }
-        try {
-            out[std::string("optional_") + key] =
-                govhub::ckan_api::OptionalString(ctx, key, "fallback");
-        } catch (const HttpError& e) {
-            if (e.status() != 409) __builtin_trap();
+    // Every reader on each key, in both kinds of error: a refusal is the kind's status, and
+    // what a reader returns keeps its promise.
+    for (ParamErrors kind : {ParamErrors::kValidation, ParamErrors::kSearchQuery}) {
+        const Params in(ctx.params, kind);
+        const int refusal = kind == ParamErrors::kValidation ? 409 : 400;
+        auto read = [&](const std::string& what, const std::string& key, auto reader) {
+            try {
+                out[what + "_" + key] = reader();
+            } catch (const govhub::core::JsonInputError&) {
+                // The JSON reader's own 400 (nesting, elements, NUL) inside a parameter.
+            } catch (const HttpError& e) {
+                if (e.status() != refusal) __builtin_trap();
+            }
+        };
+        for (const char* key :
+             {"id", "name", "q", "fq", "filters", "records", "limit", "rows", "flag", "fields"}) {
+            std::string k = key;
+            bool has = in.Has(k);
+            read("string", k, [&] { return Json(in.String(k, "fallback")); });
+            read("require", k, [&] {
+                std::string v = in.Require(k);
+                if (v.empty() || !has) __builtin_trap();
+                return Json(v);
+            });
+            read("bool", k, [&] { return Json(in.Bool(k, false)); });
+            read("int", k, [&] {
+                int64_t v = in.Int(k, 7, -1000, 1000);
+                if (v < -1000 || v > 1000) __builtin_trap();
+                if (!has && v != 7) __builtin_trap();
+                return Json(v);
+            });
+            read("int_wide", k, [&] { return Json(in.Int(k, 0, INT64_MIN, INT64_MAX)); });
+            read("list", k, [&] {
+                return Json::array({in.List(k), in.List(k, govhub::api::ListSplit::kWhole)});
+            });
+            read("structured", k, [&] {
+                Json v = in.Structured(k);
+                if (!has && !v.is_null()) __builtin_trap();
+                (void)v.dump(-1, ' ', false, Json::error_handler_t::replace);
+                return v;
+            });
         }
     }
     out["params"] = ctx.params;
@@ -70,7 +106,7 @@ Json Echo(ActionContext& ctx) {
 }
 
 struct Api {
-    govhub::ckan_api::ActionRegistry registry{"https://data.example.go.th"};
+    govhub::api::ActionRegistry registry{"https://data.example.go.th"};
     govhub::http::Router router;
     govhub::http::ServerConfig cfg;
 };
@@ -78,10 +114,13 @@ struct Api {
 const Api& TheApi() {
     static const Api* api = [] {
         auto* a = new Api;
-        a->registry.Add("fuzz_read", Echo, {.side_effect_free = true});
-        a->registry.Add("fuzz_write", Echo, {.body_limit = 4096});
-        a->registry.Add("fuzz_upload", Echo, {.upload = true});
-        a->registry.AddConstant("status_show", {{"ckan_version", govhub::ckan_api::kCkanVersion}});
+        a->registry.Add("fuzz_read", Echo, {.help = "reads", .side_effect_free = true});
+        a->registry.Add("fuzz_search", Echo,
+                        {.help = "searches", .side_effect_free = true, .search_errors = true});
+        a->registry.Add("fuzz_write", Echo, {.help = "writes", .body_limit = 4096});
+        a->registry.Add("fuzz_upload", Echo, {.help = "uploads", .upload = true});
+        a->registry.AddConstant("status_show", {{"ckan_version", govhub::api::kCkanVersion}},
+                                "status");
         a->registry.Mount(a->router);
         a->cfg.upload_dir = govhub::fuzz::TempDir();
         a->cfg.form_memory_limit = 4096;

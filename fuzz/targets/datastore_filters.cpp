@@ -93,7 +93,7 @@ void Run(const nlohmann::json& params) {
 GOVHUB_FUZZ_TARGET(datastore_filters) {
     auto text = govhub::fuzz::AsText(data, size);
     if (!text.empty() && text[0] == '{') {
-        // A POST body (ckan_api/action.cpp reads it so).
+        // A POST body (api/action.cpp reads it so).
         nlohmann::json params;
         try {
             params = govhub::core::ParseJsonBounded(text);

@@ -76,7 +76,7 @@ GOVHUB_FUZZ_TARGET(json_params) {
     } catch (const govhub::HttpError& e) {
         if (e.status() != 400) __builtin_trap();
     }
-    // resource_view_create/update: a JSON body (ckan_api::ActionRegistry reads it with
+    // resource_view_create/update: a JSON body (api::ActionRegistry reads it with
     // ParseJsonBounded), its settings found by ConfigOf.
     try {
         Json dict = govhub::core::ParseJsonBounded(f[1]);

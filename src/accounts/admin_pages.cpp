@@ -65,7 +65,7 @@ void RegisterAdminPages(http::Router& router, AccountService& service,
                         const render::PageRenderer& pages) {
     router.Get("/admin/users", [&service, &pages](Request& req) {
         const Principal* p = Admin(req);
-        if (!p) return Response::Redirect("/user/login?next=%2Fadmin%2Fusers");
+        api::RequireUser(p);
         UserFilter f{.q = req.Query("q"),
                      .state = req.Query("state"),
                      .sysadmins_only = req.Query("role") == "sysadmin"};

@@ -4,19 +4,14 @@
 #include "accounts/middleware.hpp"
 #include "accounts/routes.hpp"
 #include "accounts/store.hpp"
+#include "core/i18n.hpp"
 #include "core/strings.hpp"
 
 namespace govhub::accounts {
 namespace {
 
-using ckan_api::ActionContext;
-using ckan_api::Json;
-
-const Principal& RequireUser(const ActionContext& ctx) {
-    const Principal* p = CurrentUser(ctx.req);
-    if (!p) throw HttpError(403, "forbidden", "Authorization Error: you must be logged in");
-    return *p;
-}
+using api::ActionContext;
+using api::Json;
 
 Json TokenJson(const ApiToken& t) {
     return {{"id", t.id},
@@ -42,53 +37,81 @@ Json UserJson(const User& u, bool private_fields, bool show_sysadmin) {
     return j;
 }
 
-int LimitParam(const ActionContext& ctx) {
-    auto it = ctx.params.find("limit");
-    if (it == ctx.params.end() || it->is_null()) return 100;
-    if (it->is_number_integer())
-        return static_cast<int>(std::clamp<int64_t>(it->get<int64_t>(), 1, 1000));
-    if (it->is_string())
-        if (auto v = core::ParseInt(it->get<std::string>()))
-            return static_cast<int>(std::clamp<int64_t>(*v, 1, 1000));
-    throw HttpError(400, "search_query", "Search Query Error: limit must be an integer");
-}
+constexpr const char* kApiTokenCreate =
+    "Creates an API token for a user: the caller themself, or anyone for a sysadmin.\n\n"
+    ":param user: the name or id of the user the token acts as\n"
+    ":type user: string\n"
+    ":param name: what the token is for (1 to 100 characters; at most 100 tokens per user)\n"
+    ":type name: string\n\n"
+    ":returns: token (shown this once; only its hash is kept) and id\n"
+    ":rtype: dictionary";
+constexpr const char* kApiTokenList =
+    "Lists a user's API tokens (never the tokens themselves): the caller's own, or any user's "
+    "for a sysadmin.\n\n"
+    ":param user_id: the name or id of the user (default: the caller; older clients send "
+    "user)\n"
+    ":type user_id: string\n\n"
+    ":returns: id, name, user_id, created_at and last_access of each\n"
+    ":rtype: list of dictionaries";
+constexpr const char* kApiTokenRevoke =
+    "Revokes an API token: the caller's own, or any for a sysadmin.\n\n"
+    ":param token: the token's id, or the token itself (older clients send jti)\n"
+    ":type token: string\n\n"
+    ":returns: null";
+constexpr const char* kUserShow =
+    "Returns a user's public dictionary; the e-mail and the sysadmin flag only to the user "
+    "themself and sysadmins. Accounts that are not active are shown to them only.\n\n"
+    ":param id: the name or id of the user (default: the caller)\n"
+    ":type id: string\n\n"
+    ":rtype: dictionary";
+constexpr const char* kUserList =
+    "Lists active users. Signed-in callers only, unless the site sets --public-user-details; "
+    "e-mails and the sysadmin flag for sysadmins only.\n\n"
+    ":param q: only users whose name or full name contains this text\n"
+    ":type q: string\n"
+    ":param limit: at most this many users are read (1 to 1000, default 100); q filters "
+    "those\n"
+    ":type limit: integer\n\n"
+    ":rtype: list of dictionaries";
 
 }  // namespace
 
-void RegisterActions(ckan_api::ActionRegistry& actions, AccountService& service) {
-    actions.Add("api_token_create", [&service](ActionContext& ctx) -> Json {
-        const Principal& p = RequireUser(ctx);
-        std::string user = ckan_api::RequireString(ctx, "user");
-        std::string name = ckan_api::RequireString(ctx, "name");
-        auto created = service.CreateApiToken(p, user, name, CallerOf(ctx.req));
-        return {{"token", created.raw}, {"id", created.token.id}};
-    });
+void RegisterActions(api::ActionRegistry& actions, AccountService& service) {
+    actions.Add("api_token_create",
+                [&service](ActionContext& ctx) -> Json {
+                    const Principal& p = ctx.RequireUser();
+                    std::string user = ctx.args.Require("user");
+                    std::string name = ctx.args.Require("name");
+                    auto created = service.CreateApiToken(p, user, name, ctx.caller);
+                    return {{"token", created.raw}, {"id", created.token.id}};
+                },
+                {.help = kApiTokenCreate});
     actions.Add("api_token_list",
                 [&service](ActionContext& ctx) -> Json {
-                    const Principal& p = RequireUser(ctx);
+                    const Principal& p = ctx.RequireUser();
                     // CKAN 2.10 names it user_id; older clients send user.
-                    std::string user = ckan_api::OptionalString(
-                        ctx, "user_id", ckan_api::OptionalString(ctx, "user"));
+                    std::string user = ctx.args.String("user_id", ctx.args.String("user"));
                     Json out = Json::array();
                     for (const auto& t : service.ListApiTokens(p, user))
                         out.push_back(TokenJson(t));
                     return out;
                 },
-                {.side_effect_free = true});
-    actions.Add("api_token_revoke", [&service](ActionContext& ctx) -> Json {
-        const Principal& p = RequireUser(ctx);
-        std::string key =
-            ckan_api::OptionalString(ctx, "token", ckan_api::OptionalString(ctx, "jti"));
-        if (key.empty()) throw HttpError::Validation({{"token", "Missing value"}});
-        service.RevokeApiToken(p, key, CallerOf(ctx.req));
-        return nullptr;
-    });
+                {.help = kApiTokenList, .side_effect_free = true});
+    actions.Add("api_token_revoke",
+                [&service](ActionContext& ctx) -> Json {
+                    const Principal& p = ctx.RequireUser();
+                    std::string key = ctx.args.String("token", ctx.args.String("jti"));
+                    if (key.empty()) ctx.args.Fail("token", core::Message("api.param.missing"));
+                    service.RevokeApiToken(p, key, ctx.caller);
+                    return nullptr;
+                },
+                {.help = kApiTokenRevoke});
     actions.Add("user_show",
                 [&service](ActionContext& ctx) -> Json {
-                    const Principal* viewer = CurrentUser(ctx.req);
-                    std::string id = ckan_api::OptionalString(ctx, "id");
+                    const Principal* viewer = ctx.user;
+                    std::string id = ctx.args.String("id");
                     if (id.empty()) {
-                        if (!viewer) throw HttpError::Validation({{"id", "Missing value"}});
+                        if (!viewer) ctx.args.Fail("id", core::Message("api.param.missing"));
                         id = viewer->user_id;
                     }
                     auto u = service.ViewUser(id, viewer);
@@ -96,18 +119,20 @@ void RegisterActions(ckan_api::ActionRegistry& actions, AccountService& service)
                     bool own = service.CanManage(viewer, *u);
                     return UserJson(*u, own, own);
                 },
-                {.side_effect_free = true});
+                {.help = kUserShow, .side_effect_free = true});
     actions.Add("user_list",
                 [&service](ActionContext& ctx) -> Json {
-                    const Principal* viewer = CurrentUser(ctx.req);
+                    const Principal* viewer = ctx.user;
                     bool admin = viewer && viewer->sysadmin;
                     Json out = Json::array();
                     for (const auto& u : service.ListUsersPublic(
-                             viewer, ckan_api::OptionalString(ctx, "q"), LimitParam(ctx)))
+                             viewer, ctx.args.String("q"),
+                             static_cast<int>(ctx.args.Int("limit", 100, 1, 1000))))
                         out.push_back(UserJson(u, admin, admin));
                     return out;
                 },
-                {.side_effect_free = true});
+                // A bad limit was a Search Query Error before the shared reader; it stays one.
+                {.help = kUserList, .side_effect_free = true, .search_errors = true});
 }
 
 }  // namespace govhub::accounts

@@ -62,7 +62,7 @@ void RegisterDeveloperPages(http::Router& router, AccountService& service,
                             const render::PageRenderer& pages) {
     router.Get("/user/{name}/api-tokens/{id}/usage", [&service, &pages](http::Request& req) {
         const Principal* p = CurrentUser(req);
-        if (!p) return http::Response::Redirect("/user/login?next=" + core::UrlEncode(req.path));
+        api::RequireUser(p);
         std::string name(req.PathParam("name"));
         auto usage = service.TokenUsage(*p, name, std::string(req.PathParam("id")));
         if (!usage) throw HttpError::NotFound("developer.no_such_token");

@@ -5,10 +5,6 @@
 
 namespace govhub::accounts {
 
-const Principal* CurrentUser(const http::Request& req) {
-    return std::any_cast<Principal>(&req.principal);
-}
-
 render::PageContext PageContextOf(const http::Request& req) {
     render::PageContext ctx;
     ctx.locale = req.locale.empty() ? "th" : req.locale;
@@ -22,15 +18,6 @@ render::PageContext PageContextOf(const http::Request& req) {
         ctx.sysadmin = p->sysadmin;
     }
     return ctx;
-}
-
-Caller CallerOf(const http::Request& req) {
-    Caller c;
-    c.principal = CurrentUser(req);
-    c.ip = req.client_ip;
-    c.user_agent = std::string(req.Header("User-Agent"));
-    c.locale = req.locale.empty() ? "th" : req.locale;
-    return c;
 }
 
 std::string ApiTokenFromHeaders(const http::Request& req) {

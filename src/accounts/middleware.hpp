@@ -12,12 +12,11 @@ inline constexpr const char* kSessionCookie = "govhub_session";
 inline constexpr const char* kCsrfCookie = "govhub_csrf";
 inline constexpr const char* kCsrfField = "_csrf";
 
-// The authenticated caller, or null.
-const Principal* CurrentUser(const http::Request& req);
+// The authenticated caller, or null; the caller's context for the audit log (api/principal.hpp).
+using api::CallerOf;
+using api::CurrentUser;
 // What the page shell needs to know about the request (language, user, CSRF token).
 render::PageContext PageContextOf(const http::Request& req);
-// The caller's context for the audit log.
-Caller CallerOf(const http::Request& req);
 // The raw API token from Authorization (CKAN style or Bearer) or X-CKAN-API-Key, if any.
 std::string ApiTokenFromHeaders(const http::Request& req);
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "api/principal.hpp"
+
 namespace govhub::accounts {
 
 // pending: e-mail not verified yet; active; suspended (temporarily refused, e.g. on request);
@@ -44,21 +46,9 @@ enum class Capacity { kMember, kEditor, kAdmin };
 
 const char* ToString(Capacity c);  // "member", "editor", "admin"
 
-// Who is making a request, as the auth middleware found it.
-struct Principal {
-    std::string user_id;
-    std::string name;
-    std::string display_name_th;
-    std::string display_name_en;
-    bool sysadmin = false;
-    bool must_change_password = false;
-    // Staff (sysadmins, reviewers, administrators) must set up a second factor before anything
-    // else when the site requires it.
-    bool must_enrol_second_factor = false;
-    bool via_token = false;  // authenticated by an API token (not a browser session)
-    std::string session_id;  // when via a session
-    std::string csrf_token;  // the session's CSRF token
-};
+// Who is making a request, as the auth middleware found it (a plain type of the api module, so
+// that modules need not include accounts to know their caller).
+using Principal = api::Principal;
 
 struct ApiToken {
     std::string id;

@@ -33,10 +33,6 @@ struct Pages {
         return Page(req, tmpl, std::move(view), title, status);
     }
 
-    static Response LoginRedirect(const Request& req) {
-        return Response::Redirect("/user/login?next=" + core::UrlEncode(req.path));
-    }
-
     // Only paths on this site are followed after login; else the profile (empty).
     static std::string SafeNext(const std::string& next) { return SafeRedirect(next, ""); }
 
@@ -165,7 +161,7 @@ struct Pages {
     Response SecondFactorPage(Request& req, const std::vector<std::string>& new_codes = {},
                               const Errors* errors = nullptr) const {
         const Principal* p = CurrentUser(req);
-        if (!p) return LoginRedirect(req);
+        api::RequireUser(p);
         SecondFactorStatus s = service.SecondFactor(*p);
         View v;
         v.Set("enabled", s.enabled).Set("required", s.required);
@@ -201,7 +197,7 @@ struct Pages {
                                                                            const Caller&);
     Response IssueCodes(Request& req, CodesStep step) const {
         const Principal* p = CurrentUser(req);
-        if (!p) return LoginRedirect(req);
+        api::RequireUser(p);
         auto result = (service.*step)(*p, req.FormValue("code"), CallerOf(req));
         if (!result) return SecondFactorPage(req, {}, &result.errors());
         return SecondFactorPage(req, result.value());
@@ -215,7 +211,7 @@ struct Pages {
 
     Response DisableSecondFactor(Request& req) const {
         const Principal* p = CurrentUser(req);
-        if (!p) return LoginRedirect(req);
+        api::RequireUser(p);
         Errors errors = service.DisableSecondFactor(*p, req.FormValue("password"),
                                                     req.FormValue("code"), CallerOf(req));
         if (!errors.empty()) return SecondFactorPage(req, {}, &errors);
@@ -289,7 +285,7 @@ struct Pages {
 
     Response ChangeForm(Request& req) const {
         const Principal* p = CurrentUser(req);
-        if (!p) return LoginRedirect(req);
+        api::RequireUser(p);
         View v;
         v.Set("forced", p->must_change_password);
         return Page(req, "accounts/change_password", std::move(v), "password.change_title");
@@ -297,7 +293,7 @@ struct Pages {
 
     Response Change(Request& req) const {
         const Principal* p = CurrentUser(req);
-        if (!p) return LoginRedirect(req);
+        api::RequireUser(p);
         auto result = service.ChangePassword(
             *p, req.FormValue("current_password"), req.FormValue("password"),
             req.FormValue("password_confirm"), CallerOf(req), RevokeTokensChosen(req, false));
@@ -314,7 +310,7 @@ struct Pages {
     // ---- profile and API tokens
     Response Me(Request& req) const {
         const Principal* p = CurrentUser(req);
-        if (!p) return LoginRedirect(req);
+        api::RequireUser(p);
         return Response::Redirect("/user/" + p->name);
     }
 
@@ -362,7 +358,7 @@ struct Pages {
 
     Response CreateToken(Request& req) const {
         const Principal* p = CurrentUser(req);
-        if (!p) return LoginRedirect(req);
+        api::RequireUser(p);
         std::string name = req.FormValue("token_name");
         try {
             auto created =
@@ -378,7 +374,7 @@ struct Pages {
 
     Response RevokeToken(Request& req) const {
         const Principal* p = CurrentUser(req);
-        if (!p) return LoginRedirect(req);
+        api::RequireUser(p);
         service.RevokeApiToken(*p, std::string(req.PathParam("id")), CallerOf(req));
         return Response::Redirect("/user/" + std::string(req.PathParam("name")));
     }

@@ -1,7 +1,7 @@
 #pragma once
 #include "accounts/service.hpp"
+#include "api/action.hpp"
 #include "http/router.hpp"
-#include "opendata/ckan_api/action.hpp"
 #include "render/page.hpp"
 
 namespace govhub::accounts {
@@ -9,7 +9,7 @@ namespace govhub::accounts {
 // HTML pages (pages.cpp) and CKAN actions (api.cpp) of the accounts module.
 void RegisterPages(http::Router& router, AccountService& service,
                    const render::PageRenderer& pages);
-void RegisterActions(ckan_api::ActionRegistry& actions, AccountService& service);
+void RegisterActions(api::ActionRegistry& actions, AccountService& service);
 // /admin/users and /admin/users/{name} (admin_pages.cpp): sysadmins only.
 void RegisterAdminPages(http::Router& router, AccountService& service,
                         const render::PageRenderer& pages);
@@ -17,7 +17,7 @@ void RegisterAdminPages(http::Router& router, AccountService& service,
 void RegisterDeveloperPages(http::Router& router, AccountService& service,
                             const render::PageRenderer& pages);
 
-inline void RegisterRoutes(http::Router& router, ckan_api::ActionRegistry& actions,
+inline void RegisterRoutes(http::Router& router, api::ActionRegistry& actions,
                            AccountService& service, const render::PageRenderer& pages) {
     RegisterPages(router, service, pages);
     RegisterAdminPages(router, service, pages);

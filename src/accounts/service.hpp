@@ -10,7 +10,6 @@
 
 #include "accounts/model.hpp"
 #include "accounts/usage.hpp"
-#include "audit/actor.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
 #include "mail/mailer.hpp"
@@ -57,18 +56,8 @@ struct NewApiToken {
     std::string raw;  // shown once
 };
 
-// Context of the caller for the audit log.
-struct Caller {
-    const Principal* principal = nullptr;
-    std::string ip;
-    std::string user_agent;
-    std::string locale = "th";
-
-    // Who acts, for the audit log: the signed-in person (empty when anonymous), or `user_id`
-    // for a person acting on themselves before they are signed in (sign-up, log-in).
-    audit::Actor actor() const { return {principal ? principal->user_id : "", ip}; }
-    audit::Actor actor(const std::string& user_id) const { return {user_id, ip}; }
-};
+// Context of the caller for the audit log (api::Caller).
+using Caller = api::Caller;
 
 // Hands a message over for delivery (the app queues a mail.send job, so SMTP outages are
 // retried with back-off instead of failing the user's request).

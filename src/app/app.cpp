@@ -14,6 +14,8 @@
 #include "accounts/routes.hpp"
 #include "accounts/service.hpp"
 #include "accounts/store.hpp"
+#include "api/action.hpp"
+#include "api/status.hpp"
 #include "app/bench_seed.hpp"
 #include "app/errors.hpp"
 #include "app/locale.hpp"
@@ -38,13 +40,12 @@
 #include "jobs/store.hpp"
 #include "jobs/test_jobs.hpp"
 #include "mail/mailer.hpp"
+#include "opendata/catalog/api.hpp"
 #include "opendata/catalog/demo.hpp"
 #include "opendata/catalog/routes.hpp"
 #include "opendata/catalog/schema.hpp"
 #include "opendata/catalog/service.hpp"
 #include "opendata/catalog/store.hpp"
-#include "opendata/ckan_api/catalog_actions.hpp"
-#include "opendata/ckan_api/status.hpp"
 #include "opendata/datastore/api.hpp"
 #include "opendata/datastore/pages.hpp"
 #include "opendata/datastore/service.hpp"
@@ -102,7 +103,7 @@ struct App::Parts {
     db::MigrationSet migrations, datastore_migrations;
     std::string web_dir;
 
-    void AddRoutes(const Config& config, http::Router& router, ckan_api::ActionRegistry& actions,
+    void AddRoutes(const Config& config, http::Router& router, api::ActionRegistry& actions,
                    const views::MapTiles& map_tiles);
 };
 
@@ -175,9 +176,9 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
 }
 
 // Every module's routes: `serve` and `routes` share this, so the listed table is the served one.
-void App::Parts::AddRoutes(const Config& config, http::Router& router,
-                           ckan_api::ActionRegistry& actions, const views::MapTiles& map_tiles) {
-    ckan_api::RegisterStatusAction(
+void App::Parts::AddRoutes(const Config& config, http::Router& router, api::ActionRegistry& actions,
+                           const views::MapTiles& map_tiles) {
+    api::RegisterStatusAction(
         actions, {.site_title = config.site_title,
                   .site_url = config.site_url,
                   .site_description = i18n.Get("th", "site.description"),
@@ -192,7 +193,7 @@ void App::Parts::AddRoutes(const Config& config, http::Router& router,
     workflow::RegisterRoutes(router, *workflow, *pages);
     officers::RegisterRoutes(router, *workflow, *catalog, *pages, config.site_url, tmp_dir);
     closure::RegisterRoutes(router, *accounts, *workflow, *pages, config.site_url, tmp_dir);
-    ckan_api::RegisterCatalogActions(actions, *catalog);
+    catalog::RegisterActions(actions, *catalog);
     catalog::RegisterRoutes(
         router, *catalog, *pages,
         {.resource = {datastore::ResourcePanel(*datastore, *jobs, *pages),
@@ -220,7 +221,7 @@ App::~App() = default;
 
 void App::PrintRoutes() {
     http::Router router;
-    ckan_api::ActionRegistry actions(config_.site_url);
+    api::ActionRegistry actions(config_.site_url);
     views::MapTiles map_tiles{config_.map_tile_url, config_.map_tile_attribution};
     parts_->AddRoutes(config_, router, actions, map_tiles);
     nlohmann::json out = nlohmann::json::array();
@@ -370,7 +371,7 @@ int App::Serve() {
     workflow::SchedulePurge(*P.jobs);
 
     http::Router router;
-    ckan_api::ActionRegistry actions(config_.site_url);
+    api::ActionRegistry actions(config_.site_url);
     views::MapTiles map_tiles{config_.map_tile_url, config_.map_tile_attribution};
     // The tiles' origin may serve the map views' images.
     if (auto scheme = config_.map_tile_url.find("://"); scheme != std::string::npos) {

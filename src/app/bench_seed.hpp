@@ -4,8 +4,11 @@
 namespace govhub::catalog {
 class CatalogService;
 }
-namespace govhub::accounts {
+namespace govhub::api {
 struct Principal;
+}
+namespace govhub::accounts {
+using Principal = api::Principal;
 }
 
 namespace govhub::app {

@@ -4,9 +4,9 @@
 #include "app/locale.hpp"
 
 #include "accounts/middleware.hpp"
+#include "api/action.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
-#include "opendata/ckan_api/action.hpp"
 
 namespace govhub::app {
 
@@ -22,7 +22,7 @@ http::ErrorRenderer MakeErrorRenderer(const render::PageRenderer& pages, const c
             std::string action = req.path.substr(req.path.rfind('/') + 1);
             std::string help = site_url + "/api/3/action/help_show?name=" + core::UrlEncode(action);
             return http::Response::Json(
-                ckan_api::ErrorEnvelope(help, e.status(), i18n.Localize("en", e.message()), fields),
+                api::ErrorEnvelope(help, e.status(), i18n.Localize("en", e.message()), fields),
                 e.status());
         }
         if (req.IsApi()) {
@@ -35,6 +35,17 @@ http::ErrorRenderer MakeErrorRenderer(const render::PageRenderer& pages, const c
                                      {"fields", fields}}}};
             return http::Response::Json(
                 body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), e.status());
+        }
+        // Not signed in, on a page: the one place that sends a browser to the login page, back
+        // to where it was (a GET with its query). Handlers only say api::RequireUser; API and
+        // token clients get the 401.
+        if (e.status() == 401 && accounts::ApiTokenFromHeaders(req).empty()) {
+            std::string next = req.path;
+            if ((req.method == "GET" || req.method == "HEAD") && !req.query.empty())
+                next += "?" + req.query;
+            http::Response r =
+                http::Response::Redirect("/user/login?next=" + core::UrlEncode(next));
+            return r;
         }
         render::View v;
         v.Set("status", e.status());

@@ -61,7 +61,7 @@ struct Request {
 
     // Filled by middleware.
     std::string locale = "th";
-    std::any principal;  // accounts::Principal when authenticated
+    std::any principal;  // api::Principal (api/principal.hpp) when authenticated
     std::string csrf_token;
 
     std::string_view Header(std::string_view name) const { return headers.Get(name); }

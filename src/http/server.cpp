@@ -521,12 +521,13 @@ void Server::Impl::SessionClosed(Session* s) {
 Response Server::Impl::RenderError(const Request& req, const HttpError& e) const {
     Response r;
     try {
+        // The renderer chooses the status: usually the error's, but a 401 on a page is the
+        // redirect to the login page (app/errors.cpp).
         r = renderer ? renderer(req, e) : Response::Text(e.message(), e.status());
     } catch (const std::exception& ex) {
         core::LogError("http.render_error", ex.what());
         r = Response::Text("error", e.status());
     }
-    r.status = e.status();
     for (const auto& [k, v] : e.headers) r.headers.Set(k, v);
     return r;
 }

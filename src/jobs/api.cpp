@@ -10,7 +10,7 @@
 namespace govhub::jobs {
 namespace {
 
-using ckan_api::Json;
+using api::Json;
 
 // Progress messages, errors and log lines are core::Messages, put in the reader's words.
 using Words = std::function<std::string(const std::string&)>;
@@ -46,17 +46,34 @@ Json LogJson(const std::vector<JobLogEntry>& log, const Words& words) {
     return out;
 }
 
-const accounts::Principal& RequireUser(const http::Request& req) {
-    const accounts::Principal* p = accounts::CurrentUser(req);
-    if (!p) throw HttpError::Unauthorized();
-    return *p;
+const api::Principal& RequireUser(const http::Request& req) {
+    return api::RequireUser(api::CurrentUser(req));
 }
 
-int IntParam(const std::string& v, int fallback, int lo, int hi) {
-    auto n = core::ParseInt(v);
-    if (!n || *n < 0) return fallback;
-    return static_cast<int>(std::clamp<int64_t>(*n, lo, hi));
-}
+constexpr const char* kJobList =
+    "Lists background jobs, newest first: the caller's own, or every job for a sysadmin. "
+    "Messages are in English.\n\n"
+    ":param state: only jobs in this state: queued, running, succeeded, failed or cancelled\n"
+    ":type state: string\n"
+    ":param kind: only jobs of this kind\n"
+    ":type kind: string\n"
+    ":param limit: at most this many (1 to 1000, default 100)\n"
+    ":type limit: integer\n\n"
+    ":returns: id, kind, state, owner_id, progress, attempts, max_attempts, "
+    "cancel_requested, error, result, created, started and finished of each\n"
+    ":rtype: list of dictionaries";
+constexpr const char* kJobShow =
+    "Returns a job with its log: the caller's own, or any for a sysadmin.\n\n"
+    ":param id: the job's id\n"
+    ":type id: string\n\n"
+    ":returns: the job, as job_list shows it, with log (at, level, message of each line)\n"
+    ":rtype: dictionary";
+constexpr const char* kJobCancel =
+    "Asks a queued or running job to stop: the caller's own, or any for a sysadmin (a "
+    "Validation Error once it has finished).\n\n"
+    ":param id: the job's id\n"
+    ":type id: string\n\n"
+    ":returns: null";
 
 http::Response Send(const Json& body, int status = 200) {
     return http::Response::Json(body.dump(-1, ' ', false, Json::error_handler_t::replace), status);
@@ -64,7 +81,7 @@ http::Response Send(const Json& body, int status = 200) {
 
 }  // namespace
 
-void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobService& service,
+void RegisterApi(http::Router& router, api::ActionRegistry& actions, JobService& service,
                  const render::PageRenderer& pages) {
     // /api/jobs speaks the request's language; CKAN's actions speak English, as CKAN does.
     auto words = [&pages](const http::Request& req) -> Words {
@@ -73,10 +90,12 @@ void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobSer
     const Words english = [&pages](const std::string& m) { return pages.T("en", m); };
     router.Get("/api/jobs", [&service, words](http::Request& req) {
         const auto& p = RequireUser(req);
-        store::ListFilter f{.state = req.Query("state"),
-                            .kind = req.Query("kind"),
-                            .limit = IntParam(req.Query("limit"), 50, 1, 1000),
-                            .offset = IntParam(req.Query("offset"), 0, 0, 1000000)};
+        Json query = api::QueryJson(req);
+        api::Params in(query);
+        store::ListFilter f{.state = in.String("state"),
+                            .kind = in.String("kind"),
+                            .limit = static_cast<int>(in.Int("limit", 50, 1, 1000)),
+                            .offset = static_cast<int>(in.Int("offset", 0, 0, 1000000))};
         Json list = Json::array();
         for (const auto& j : service.List(p, f)) list.push_back(JobJson(j, words(req)));
         return Send({{"count", service.CountFor(p, f)}, {"jobs", list}});
@@ -117,37 +136,33 @@ void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobSer
     });
 
     // CKAN's job actions (sysadmin in CKAN; here owners see their own jobs too).
-    auto ckan_user = [](ckan_api::ActionContext& ctx) -> const accounts::Principal& {
-        const accounts::Principal* p = accounts::CurrentUser(ctx.req);
-        if (!p) throw HttpError(403, "forbidden", "Authorization Error: you must be logged in");
-        return *p;
-    };
     actions.Add("job_list",
-                [&service, ckan_user, english](ckan_api::ActionContext& ctx) -> Json {
+                [&service, english](api::ActionContext& ctx) -> Json {
                     store::ListFilter f{
-                        .state = ckan_api::OptionalString(ctx, "state"),
-                        .kind = ckan_api::OptionalString(ctx, "kind"),
-                        .limit = IntParam(ckan_api::OptionalString(ctx, "limit"), 100, 1, 1000)};
+                        .state = ctx.args.String("state"),
+                        .kind = ctx.args.String("kind"),
+                        .limit = static_cast<int>(ctx.args.Int("limit", 100, 1, 1000))};
                     Json list = Json::array();
-                    for (const auto& j : service.List(ckan_user(ctx), f))
+                    for (const auto& j : service.List(ctx.RequireUser(), f))
                         list.push_back(JobJson(j, english));
                     return list;
                 },
-                {.side_effect_free = true});
+                {.help = kJobList, .side_effect_free = true});
     actions.Add("job_show",
-                [&service, ckan_user, english](ckan_api::ActionContext& ctx) -> Json {
-                    auto j = service.Get(ckan_api::RequireString(ctx, "id"), &ckan_user(ctx));
+                [&service, english](api::ActionContext& ctx) -> Json {
+                    auto j = service.Get(ctx.args.Require("id"), &ctx.RequireUser());
                     if (!j) throw HttpError::NotFound("Not found: Job was not found");
                     Json out = JobJson(*j, english);
-                    out["log"] =
-                        LogJson(service.LogOf(j->id, accounts::CurrentUser(ctx.req)), english);
+                    out["log"] = LogJson(service.LogOf(j->id, ctx.user), english);
                     return out;
                 },
-                {.side_effect_free = true});
-    actions.Add("job_cancel", [&service, ckan_user](ckan_api::ActionContext& ctx) -> Json {
-        service.Cancel(ckan_api::RequireString(ctx, "id"), ckan_user(ctx), ctx.req.client_ip);
-        return nullptr;
-    });
+                {.help = kJobShow, .side_effect_free = true});
+    actions.Add("job_cancel",
+                [&service](api::ActionContext& ctx) -> Json {
+                    service.Cancel(ctx.args.Require("id"), ctx.RequireUser(), ctx.req.client_ip);
+                    return nullptr;
+                },
+                {.help = kJobCancel});
 }
 
 }  // namespace govhub::jobs

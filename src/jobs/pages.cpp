@@ -44,7 +44,7 @@ void RegisterPages(http::Router& router, JobService& service, const render::Page
     };
     router.Get("/jobs/{id}", [&service, &pages, require](Request& req) {
         const accounts::Principal* p = require(req);
-        if (!p) return Response::Redirect("/user/login?next=" + core::UrlEncode(req.path));
+        api::RequireUser(p);
         auto j = service.Get(std::string(req.PathParam("id")), p);
         if (!j) throw HttpError::NotFound("jobs.not_found");
         View v = JobView(*j, pages, req.locale);
@@ -80,7 +80,7 @@ void RegisterPages(http::Router& router, JobService& service, const render::Page
     });
     router.Get("/admin/jobs", [&service, &pages, require](Request& req) {
         const accounts::Principal* p = require(req);
-        if (!p) return Response::Redirect("/user/login?next=" + core::UrlEncode(req.path));
+        api::RequireUser(p);
         if (!p->sysadmin) throw HttpError::Forbidden();
         std::string state = req.Query("state");
         if (!state.empty() && !ParseJobState(state)) state.clear();

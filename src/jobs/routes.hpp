@@ -1,7 +1,7 @@
 #pragma once
+#include "api/action.hpp"
 #include "http/router.hpp"
 #include "jobs/service.hpp"
-#include "opendata/ckan_api/action.hpp"
 #include "render/page.hpp"
 
 namespace govhub::jobs {
@@ -9,11 +9,11 @@ namespace govhub::jobs {
 // Pages: /jobs/{id} (owner or sysadmin), /admin/jobs (sysadmin). JSON: /api/jobs...,
 // and CKAN's job_list / job_show / job_cancel.
 void RegisterPages(http::Router& router, JobService& service, const render::PageRenderer& pages);
-void RegisterApi(http::Router& router, ckan_api::ActionRegistry& actions, JobService& service,
+void RegisterApi(http::Router& router, api::ActionRegistry& actions, JobService& service,
                  const render::PageRenderer& pages);
 
-inline void RegisterRoutes(http::Router& router, ckan_api::ActionRegistry& actions,
-                           JobService& service, const render::PageRenderer& pages) {
+inline void RegisterRoutes(http::Router& router, api::ActionRegistry& actions, JobService& service,
+                           const render::PageRenderer& pages) {
     RegisterPages(router, service, pages);
     RegisterApi(router, actions, service, pages);
 }

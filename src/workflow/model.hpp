@@ -12,8 +12,11 @@
 namespace govhub::db {
 class Connection;
 }
-namespace govhub::accounts {
+namespace govhub::api {
 struct Principal;
+}
+namespace govhub::accounts {
+using Principal = api::Principal;
 }
 
 namespace govhub::workflow {

@@ -203,13 +203,7 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
 }
 
 const accounts::Principal& SignedIn(http::Request& req) {
-    const accounts::Principal* p = accounts::CurrentUser(req);
-    if (!p) throw HttpError::Unauthorized();
-    return *p;
-}
-
-Response LoginFirst(const http::Request& req) {
-    return Response::Redirect("/user/login?next=" + core::UrlEncode(req.path));
+    return api::RequireUser(api::CurrentUser(req));
 }
 
 int PageParam(const std::string& v) {
@@ -279,7 +273,7 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
                     const render::PageRenderer& pages) {
     router.Get("/admin/holidays", [&service, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return LoginFirst(req);
+        api::RequireUser(p);
         if (!p->sysadmin) throw HttpError::Forbidden("workflow.holidays_sysadmin");
         return HolidaysPage(service, pages, req, YearParam(req.Query("year")));
     });
@@ -350,7 +344,7 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
     };
     router.Get("/staff/roles", [roles_page](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return LoginFirst(req);
+        api::RequireUser(p);
         if (!p->sysadmin) throw HttpError::Forbidden("admin.sysadmin_only");
         return roles_page(req, {}, "");
     });
@@ -394,7 +388,7 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
 
     router.Get("/staff/requests", [&service, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return LoginFirst(req);
+        api::RequireUser(p);
         QueueFilter f{.type = req.Query("type"),
                       .state = req.Query("state"),
                       .q = req.Query("q"),
@@ -434,7 +428,7 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
     });
     router.Get("/staff/requests/{reference}", [&service, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return LoginFirst(req);
+        api::RequireUser(p);
         auto r = service.Find(p, std::string(req.PathParam("reference")));
         if (!r || !service.IsReviewer(p, r->type)) throw HttpError::NotFound("workflow.not_found");
         return RequestPage(service, pages, req, *r, true);
@@ -461,7 +455,7 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
     router.Post("/requests/{reference}", [step](http::Request& req) { return step(req, false); });
     router.Get("/requests", [&service, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return LoginFirst(req);
+        api::RequireUser(p);
         View v;
         View rows = View::List();
         for (const auto& id : service.TypeIds())
@@ -473,7 +467,7 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
     });
     router.Get("/requests/{reference}", [&service, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return LoginFirst(req);
+        api::RequireUser(p);
         auto r = service.Find(p, std::string(req.PathParam("reference")));
         if (!r || r->applicant_id != p->user_id) {
             // Staff who follow an applicant's link land on their own view of it.

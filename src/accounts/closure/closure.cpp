@@ -210,7 +210,7 @@ void RegisterRoutes(http::Router& router, accounts::AccountService& accounts,
          }});
     router.Get("/user/close", [&workflow, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return http::Response::Redirect("/user/login?next=%2Fuser%2Fclose");
+        api::RequireUser(p);
         // One open request at a time: the form leads to it.
         for (const auto& r : workflow.Mine(*p, kType))
             if (r.closed.empty()) return http::Response::Redirect("/requests/" + r.reference);
@@ -244,7 +244,7 @@ void RegisterRoutes(http::Router& router, accounts::AccountService& accounts,
                 {.body_limit = 64 * 1024, .rate_limit = "form"});
     router.Get("/user/personal-data", [&accounts, &workflow, site_url](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return http::Response::Redirect("/user/login?next=%2Fuser%2Fpersonal-data");
+        api::RequireUser(p);
         http::Response res =
             http::Response::Json(PersonalData(accounts, workflow, *p, site_url)
                                      .dump(2, ' ', false, Json::error_handler_t::replace));

@@ -252,7 +252,7 @@ struct Pages {
 
     http::Response Dashboard(http::Request& req) const {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return LoginFirst(req);
+        api::RequireUser(p);
         View v;
         View orgs = View::List();
         for (const auto& o : catalog.OrganizationListForUser(p, "read")) {
@@ -290,7 +290,7 @@ struct Pages {
     // ---- trash: deleted datasets a sysadmin may purge for good
     http::Response TrashPage(http::Request& req) const {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return LoginFirst(req);
+        api::RequireUser(p);
         View v;
         View items = View::List();
         for (const auto& d : catalog.Trash(p)) {
@@ -495,13 +495,9 @@ struct Pages {
             status);
     }
 
-    static http::Response LoginFirst(const http::Request& req) {
-        return http::Response::Redirect("/user/login?next=" + core::UrlEncode(req.path));
-    }
-
     http::Response NewForm(http::Request& req) const {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return LoginFirst(req);
+        api::RequireUser(p);
         if (catalog.OrganizationListForUser(p, "create_dataset").empty())
             throw HttpError(403, "forbidden", "opendata.form.no_org");
         const DataType* type = catalog.schema().FindDataType(req.Query("data_type"));
@@ -510,7 +506,7 @@ struct Pages {
 
     http::Response Create(http::Request& req) const {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return LoginFirst(req);
+        api::RequireUser(p);
         const DataType* type = catalog.schema().FindDataType(req.FormValue("data_type"));
         if (!type) return FormPage(req, Json::object(), nullptr, {}, true, "", 422);
         Json dict = FormDict(req, *type);
@@ -536,7 +532,7 @@ struct Pages {
 
     http::Response EditForm(http::Request& req) const {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return LoginFirst(req);
+        api::RequireUser(p);
         Json d = catalog.PackageShow(p, std::string(req.PathParam("name")));
         if (!catalog.CanEdit(p, d["owner_org"].get<std::string>())) throw HttpError::Forbidden();
         std::string tags;
@@ -549,7 +545,7 @@ struct Pages {
 
     http::Response Update(http::Request& req) const {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return LoginFirst(req);
+        api::RequireUser(p);
         std::string name(req.PathParam("name"));
         Json existing = catalog.PackageShow(p, name);
         const DataType* type =

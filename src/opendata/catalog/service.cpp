@@ -8,6 +8,7 @@
 #include <set>
 
 #include "accounts/store.hpp"
+#include "api/params.hpp"
 #include "audit/audit.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -54,20 +55,6 @@ void TakeDescription(OrgOrGroup& x, const Json& dict, bool patch) {
             field->clear();
     }
     if (x.title.empty()) x.title = x.name;
-}
-
-// true/false, "true"/"false", 1/0 (CKAN clients send all of them).
-std::optional<bool> Bool(const Json& d, const char* key) {
-    auto it = d.find(key);
-    if (it == d.end() || it->is_null()) return std::nullopt;
-    if (it->is_boolean()) return it->get<bool>();
-    if (it->is_number_integer()) return it->get<int64_t>() != 0;
-    if (it->is_string()) {
-        std::string v = core::ToLower(it->get<std::string>());
-        if (v == "true" || v == "1" || v == "yes") return true;
-        if (v == "false" || v == "0" || v == "no" || v.empty()) return false;
-    }
-    throw HttpError::Validation({{key, "catalog.bad_boolean"}});
 }
 
 // Every catalog change is audited (audit::Record); the same call marks the change for the search
@@ -651,7 +638,7 @@ Dataset CatalogService::ValidateDataset(const Json& dict, const Dataset* existin
     if (!d.url.empty() && !core::StartsWith(d.url, "http://") &&
         !core::StartsWith(d.url, "https://"))
         errors.push_back({"url", "schema.bad_url"});
-    if (auto priv = Bool(dict, "private")) d.private_ = *priv;
+    d.private_ = api::Params(dict).Bool("private", d.private_);
     if (dict.contains("state")) {
         std::string st = Str(dict, "state");
         if (st != "draft" && st != "active")
@@ -1020,7 +1007,7 @@ Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d,
         for (auto& ch : r.format)
             ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     }
-    if (auto priv = Bool(dict, "resource_private")) r.resource_private = *priv;
+    r.resource_private = api::Params(dict).Bool("resource_private", r.resource_private);
     Json schema_input = Json::parse(r.extras.empty() ? "{}" : r.extras, nullptr, false);
     if (!schema_input.is_object()) schema_input = Json::object();
     for (auto it = dict.begin(); it != dict.end(); ++it)

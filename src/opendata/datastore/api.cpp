@@ -15,12 +15,8 @@ namespace govhub::datastore {
 
 namespace {
 
-using ckan_api::ActionContext;
-using ckan_api::ActionOptions;
-
-const accounts::Principal* User(ActionContext& ctx) {
-    return accounts::CurrentUser(ctx.req);
-}
+using api::ActionContext;
+using api::ActionOptions;
 
 std::string JsonCell(FieldType t, const std::optional<std::string>& v) {
     if (!v) return "null";
@@ -38,25 +34,13 @@ std::string JsonCell(FieldType t, const std::optional<std::string>& v) {
     return "\"" + core::JsonEscape(*v) + "\"";
 }
 
-// Query parameters as an action's params (a repeated one becomes a list).
-Json QueryParams(const http::Request& req) {
-    Json params = Json::object();
-    for (const auto& [k, v] : req.QueryParams()) {
-        if (params.contains(k)) {
-            if (!params[k].is_array()) params[k] = Json::array({params[k]});
-            params[k].push_back(v);
-        } else {
-            params[k] = v;
-        }
-    }
-    return params;
-}
-
 http::Response Dump(DatastoreService& ds, http::Request& req) {
     std::string id(req.PathParam("resource_id"));
-    Json params = QueryParams(req);
-    std::string format = params.value("format", "csv");
-    bool bom = params.value("bom", "") == "true" || params.value("bom", "") == "True";
+    Json params = api::QueryJson(req);
+    // Read with the shared reader: a repeated format (a list) was a 500 before.
+    api::Params in(params);
+    std::string format = in.String("format", "csv");
+    bool bom = in.Bool("bom", false);
     if (format != "csv" && format != "tsv" && format != "json" && format != "xlsx")
         throw HttpError(400, "bad_request", "format must be csv, tsv, json or xlsx");
     auto plan = std::make_shared<DumpPlan>(ds.PlanDump(accounts::CurrentUser(req), id, params));
@@ -128,47 +112,145 @@ bool SearchIsHeavy(const http::Request& req) {
     return !req.Query("q").empty();
 }
 
+// Help texts (CKAN docstring style; help_show answers them).
+constexpr const char* kSearch =
+    "Searches a resource's datastore table (or lists the tables with resource_id "
+    "_table_metadata).\n\n"
+    ":param resource_id: the resource's id (id is read when it is not given)\n"
+    ":type resource_id: string\n"
+    ":param filters: field: value (or a list of values, or {\"gte\": ...} with eq, gt, gte, "
+    "lt, lte); $or takes a list of such objects (at most 8 levels, 100 keys)\n"
+    ":type filters: dictionary (or a string holding JSON)\n"
+    ":param q: words searched in every field, or {field: words} (at most 100 words)\n"
+    ":type q: string or dictionary\n"
+    ":param fields: the fields to return (default all, _id first; at most 1,000)\n"
+    ":type fields: list of strings (or a comma-separated string)\n"
+    ":param distinct: only distinct rows (default false)\n"
+    ":type distinct: boolean\n"
+    ":param sort: comma-separated \"field asc|desc\" (at most 10 keys)\n"
+    ":type sort: string\n"
+    ":param limit: at most this many rows (default 100; more than 32,000 gives 32,000)\n"
+    ":type limit: integer\n"
+    ":param offset: skip this many rows (default 0)\n"
+    ":type offset: integer\n"
+    ":param after: rows after this _id (fast deep pages; not with another sort)\n"
+    ":type after: integer\n"
+    ":param include_total: count the matching rows (default true)\n"
+    ":type include_total: boolean\n"
+    ":param records_format: objects (default), lists, csv or tsv\n"
+    ":type records_format: string\n\n"
+    ":returns: resource_id, fields, records, total, limit, offset, _links and, when there "
+    "may be more, next_page (after and url)\n"
+    ":rtype: dictionary";
+constexpr const char* kSearchSql =
+    "Runs one read-only SQL SELECT over datastore tables (named by their resource ids) the "
+    "caller may read, in a sandbox with a time limit and at most 32,000 rows.\n\n"
+    ":param sql: the statement\n"
+    ":type sql: string\n\n"
+    ":returns: sql, fields, records and records_truncated when rows were left out\n"
+    ":rtype: dictionary";
+constexpr const char* kInfo =
+    "Describes a resource's datastore table.\n\n"
+    ":param resource_id: the resource's id (id is read when it is not given)\n"
+    ":type resource_id: string\n\n"
+    ":returns: meta (id, count, primary_key, created, modified, source ...) and fields (id, "
+    "type, schema, info with label and notes)\n"
+    ":rtype: dictionary";
+constexpr const char* kCreate =
+    "Creates a resource's datastore table, or adds fields and records to it. Editors and "
+    "admins of the dataset's organization, sysadmins.\n\n"
+    ":param resource_id: the resource's id\n"
+    ":type resource_id: string\n"
+    ":param resource: instead of resource_id: a new resource to create (as resource_create "
+    "takes it) whose data is this table\n"
+    ":type resource: dictionary\n"
+    ":param fields: [{\"id\": ..., \"type\": text|int|numeric|bool|date|timestamp|json ..., "
+    "\"info\": {...}}]; needed for a new table\n"
+    ":type fields: list of dictionaries (or a string holding JSON)\n"
+    ":param primary_key: the fields of the primary key (a new table only)\n"
+    ":type primary_key: list of strings (or a comma-separated string)\n"
+    ":param records: rows to insert\n"
+    ":type records: list of dictionaries (or a string holding JSON)\n\n"
+    ":returns: resource_id, fields, primary_key and method\n"
+    ":rtype: dictionary";
+constexpr const char* kUpsert =
+    "Writes records to a resource's datastore table. Editors and admins of the dataset's "
+    "organization, sysadmins.\n\n"
+    ":param resource_id: the resource's id\n"
+    ":type resource_id: string\n"
+    ":param records: the rows; update and upsert find each by _id or by the primary key\n"
+    ":type records: list of dictionaries (or a string holding JSON)\n"
+    ":param method: upsert (default), insert or update\n"
+    ":type method: string\n"
+    ":param dry_run: check and roll back (default false)\n"
+    ":type dry_run: boolean\n\n"
+    ":returns: resource_id, method, records and dry_run\n"
+    ":rtype: dictionary";
+constexpr const char* kDelete =
+    "Deletes a resource's datastore table, or with filters only the matching rows (as "
+    "datastore_records_delete). Editors and admins of the dataset's organization, sysadmins.\n\n"
+    ":param resource_id: the resource's id (id is read when it is not given)\n"
+    ":type resource_id: string\n"
+    ":param filters: as datastore_search takes them\n"
+    ":type filters: dictionary (or a string holding JSON)\n\n"
+    ":returns: resource_id (and filters and deleted with filters)\n"
+    ":rtype: dictionary";
+constexpr const char* kRecordsDelete =
+    "Deletes the rows of a resource's datastore table that match filters. Editors and admins "
+    "of the dataset's organization, sysadmins.\n\n"
+    ":param resource_id: the resource's id (id is read when it is not given)\n"
+    ":type resource_id: string\n"
+    ":param filters: as datastore_search takes them; {} deletes every row\n"
+    ":type filters: dictionary (or a string holding JSON)\n\n"
+    ":returns: resource_id, filters and deleted (how many rows)\n"
+    ":rtype: dictionary";
+
 }  // namespace
 
-void RegisterApi(http::Router& router, ckan_api::ActionRegistry& a, DatastoreService& ds) {
-    const ActionOptions read{.side_effect_free = true};
-    const ActionOptions write{.body_limit = 64 << 20};
+void RegisterApi(http::Router& router, api::ActionRegistry& a, DatastoreService& ds) {
+    auto read = [](const char* help) {
+        return ActionOptions{.help = help, .side_effect_free = true};
+    };
+    auto write = [](const char* help) {
+        return ActionOptions{.help = help, .body_limit = 64 << 20};
+    };
     // Bulkheads (http/bulkhead.hpp): the SQL sandbox, full-text searches and dumps run on
     // pools of their own, so they never hold the workers cheap requests need.
-    ActionOptions search = read;
+    ActionOptions search = read(kSearch);
     search.pool_for = [](const http::Request& req) -> std::string {
         return SearchIsHeavy(req) ? "datastore_search" : "";
     };
-    ActionOptions sql = read;
+    ActionOptions sql = read(kSearchSql);
     sql.pool = "datastore_sql";
     a.Add(
-        "datastore_search", [&ds](ActionContext& ctx) { return ds.Search(User(ctx), ctx.params); },
+        "datastore_search", [&ds](ActionContext& ctx) { return ds.Search(ctx.user, ctx.params); },
         search);
     a.Add(
         "datastore_search_sql",
-        [&ds](ActionContext& ctx) { return ds.SearchSql(User(ctx), ctx.params); }, sql);
+        [&ds](ActionContext& ctx) { return ds.SearchSql(ctx.user, ctx.params); }, sql);
     a.Add(
-        "datastore_info", [&ds](ActionContext& ctx) { return ds.Info(User(ctx), ctx.params); },
-        read);
+        "datastore_info", [&ds](ActionContext& ctx) { return ds.Info(ctx.user, ctx.params); },
+        read(kInfo));
     a.Add(
-        "datastore_create", [&ds](ActionContext& ctx) { return ds.Create(User(ctx), ctx.params); },
-        write);
+        "datastore_create", [&ds](ActionContext& ctx) { return ds.Create(ctx.user, ctx.params); },
+        write(kCreate));
     a.Add(
-        "datastore_upsert", [&ds](ActionContext& ctx) { return ds.Upsert(User(ctx), ctx.params); },
-        write);
-    a.Add("datastore_delete",
-          [&ds](ActionContext& ctx) { return ds.Delete(User(ctx), ctx.params); });
+        "datastore_upsert", [&ds](ActionContext& ctx) { return ds.Upsert(ctx.user, ctx.params); },
+        write(kUpsert));
+    a.Add("datastore_delete", [&ds](ActionContext& ctx) { return ds.Delete(ctx.user, ctx.params); },
+          {.help = kDelete});
     a.Add("datastore_records_delete",
-          [&ds](ActionContext& ctx) { return ds.RecordsDelete(User(ctx), ctx.params); });
+          [&ds](ActionContext& ctx) { return ds.RecordsDelete(ctx.user, ctx.params); },
+          {.help = kRecordsDelete});
     // The series of a chart and the GeoJSON of a map (the views' scripts fetch them).
     router.Get("/api/datastore/{resource_id}/chart", [&ds](http::Request& req) {
         Json body = ds.ChartData(accounts::CurrentUser(req),
-                                 std::string(req.PathParam("resource_id")), QueryParams(req));
+                                 std::string(req.PathParam("resource_id")), api::QueryJson(req));
         return http::Response::Json(body.dump(-1, ' ', false, Json::error_handler_t::replace));
     });
     router.Get("/api/datastore/{resource_id}/geojson", [&ds](http::Request& req) {
         Json body = ds.GeoJson(accounts::CurrentUser(req),
-                               std::string(req.PathParam("resource_id")), QueryParams(req));
+                               std::string(req.PathParam("resource_id")), api::QueryJson(req));
         http::Response r =
             http::Response::Json(body.dump(-1, ' ', false, Json::error_handler_t::replace));
         r.headers.Set("Content-Type", "application/geo+json");

@@ -1,5 +1,4 @@
 #include "opendata/datastore/service.hpp"
-#include "core/i18n.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,8 +6,10 @@
 #include <map>
 #include <set>
 
+#include "api/params.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "opendata/datastore/csv.hpp"
@@ -33,51 +34,14 @@ std::string Subject(const std::string& resource_id) {
     return "resource:" + resource_id;
 }
 
-// A parameter that may arrive as JSON or as a JSON string (GET query parameters).
-Json Structured(const Json& params, const char* key) {
-    auto it = params.find(key);
-    if (it == params.end() || it->is_null()) return nullptr;
-    if (it->is_string()) {
-        const std::string& s = it->get_ref<const std::string&>();
-        std::string t = core::Trim(s);
-        if (!t.empty() && (t[0] == '{' || t[0] == '[')) {
-            Json parsed = core::ParseJsonBoundedOrDiscarded(t);
-            if (parsed.is_discarded()) throw Invalid(key, "is not valid JSON");
-            return parsed;
-        }
-    }
-    return *it;
+// Parameters are read by api::Params (docs/api.md, "Parameter types"): bad ones are CKAN's
+// Validation Error naming the parameter.
+api::Params In(const Json& params) {
+    return api::Params(params);
 }
 
-std::string Text(const Json& params, const char* key, const std::string& fallback = "") {
-    auto it = params.find(key);
-    if (it == params.end() || it->is_null()) return fallback;
-    if (it->is_string()) return it->get<std::string>();
-    if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
-    throw Invalid(key, "must be a string");
-}
-
-bool Flag(const Json& params, const char* key, bool fallback) {
-    auto it = params.find(key);
-    if (it == params.end() || it->is_null()) return fallback;
-    if (it->is_boolean()) return it->get<bool>();
-    if (it->is_number_integer()) return it->get<int64_t>() != 0;
-    if (it->is_string()) {
-        std::string v = core::ToLower(it->get<std::string>());
-        if (v == "true" || v == "1" || v == "yes") return true;
-        if (v == "false" || v == "0" || v == "no" || v.empty()) return false;
-    }
-    throw Invalid(key, "must be true or false");
-}
-
-int64_t Integer(const Json& params, const char* key, int64_t fallback) {
-    auto it = params.find(key);
-    if (it == params.end() || it->is_null()) return fallback;
-    if (it->is_number_integer()) return it->get<int64_t>();
-    if (it->is_string())
-        if (auto n = core::ParseInt(it->get<std::string>())) return *n;
-    throw Invalid(key, "must be an integer");
-}
+// Offsets stay far from INT64_MAX, so offset + limit cannot overflow.
+constexpr int64_t kMaxOffset = 1'000'000'000'000;
 
 // A JSON scalar as the text a cell would hold.
 std::optional<std::string> ScalarText(const Json& v) {
@@ -378,8 +342,9 @@ std::optional<jobs::Job> DatastoreService::LatestLoad(const std::string& resourc
 
 SearchQuery ParseSearchQuery(const TableInfo& t, const Json& params, bool for_dump) {
     SearchQuery q;
-    q.filters = ParseFilters(t, Structured(params, "filters"));
-    Json query = Structured(params, "q");
+    api::Params in = In(params);
+    q.filters = ParseFilters(t, in.Structured("filters"));
+    Json query = in.Structured("q");
     if (query.is_string()) {
         q.terms = QueryTerms(query.get<std::string>());
     } else if (query.is_object()) {
@@ -400,19 +365,7 @@ SearchQuery ParseSearchQuery(const TableInfo& t, const Json& params, bool for_du
     } else if (!query.is_null()) {
         throw Invalid("q", "must be a string or an object of field: text");
     }
-    Json fields = Structured(params, "fields");
-    std::vector<std::string> names;
-    if (fields.is_string()) {
-        for (auto& f : core::Split(fields.get<std::string>(), ','))
-            if (!core::Trim(f).empty()) names.push_back(core::Trim(f));
-    } else if (fields.is_array()) {
-        for (const auto& f : fields) {
-            if (!f.is_string()) throw Invalid("fields", "must be field ids");
-            names.push_back(f.get<std::string>());
-        }
-    } else if (!fields.is_null()) {
-        throw Invalid("fields", "must be a list of field ids");
-    }
+    std::vector<std::string> names = in.List("fields");
     if (names.size() > kMaxFields)
         throw Invalid("fields", "has more than " + std::to_string(kMaxFields) + " field ids");
     for (const auto& n : names) {
@@ -420,8 +373,8 @@ SearchQuery ParseSearchQuery(const TableInfo& t, const Json& params, bool for_du
         if (i == SIZE_MAX - 1) throw Invalid("fields", "field \"" + n + "\" not in the table");
         q.columns.push_back(i);
     }
-    q.distinct = Flag(params, "distinct", false);
-    std::string sort = Text(params, "sort");
+    q.distinct = in.Bool("distinct", false);
+    std::string sort = in.String("sort");
     auto sort_parts = core::Split(sort, ',');
     if (std::count_if(sort_parts.begin(), sort_parts.end(), [](const std::string& p) {
             return !core::Trim(p).empty();
@@ -443,17 +396,16 @@ SearchQuery ParseSearchQuery(const TableInfo& t, const Json& params, bool for_du
         if (i == SIZE_MAX - 1) throw Invalid("sort", "field \"" + s + "\" not in the table");
         q.sort.push_back({i, desc});
     }
-    int64_t limit = Integer(params, "limit", for_dump ? INT64_MAX : 100);
-    if (limit < 0) throw Invalid("limit", "must not be negative");
+    // More than kMaxLimit rows is CKAN's ceiling, not an error.
+    int64_t limit = in.Int("limit", for_dump ? INT64_MAX : 100, 0, INT64_MAX);
     q.limit = for_dump ? limit : std::min(limit, kMaxLimit);
-    q.offset = Integer(params, "offset", 0);
-    if (q.offset < 0) throw Invalid("offset", "must not be negative");
-    if (params.contains("after") && !params["after"].is_null()) {
-        q.after_id = Integer(params, "after", 0);
+    q.offset = in.Int("offset", 0, 0, kMaxOffset);
+    if (in.Has("after")) {
+        q.after_id = in.Int("after", 0, 0, INT64_MAX);
         if (!q.sort.empty() && !(q.sort.size() == 1 && q.sort[0].field == SIZE_MAX))
             throw Invalid("after", "pages by _id: it cannot be combined with another sort");
     }
-    q.total = Flag(params, "include_total", true);
+    q.total = in.Bool("include_total", true);
     return q;
 }
 
@@ -471,8 +423,9 @@ Json DatastoreService::TableMetadata(const accounts::Principal* p, const Json& p
         records.push_back(
             {{"_id", ++n}, {"name", t.resource_id}, {"alias_of", nullptr}, {"count", t.rows}});
     }
-    int64_t limit = std::min(Integer(params, "limit", 100), kMaxLimit);
-    int64_t offset = Integer(params, "offset", 0);
+    // A negative offset indexed before the list, and one near INT64_MAX overflowed.
+    int64_t limit = std::min(In(params).Int("limit", 100, 0, INT64_MAX), kMaxLimit);
+    int64_t offset = In(params).Int("offset", 0, 0, kMaxOffset);
     Json page = Json::array();
     for (int64_t i = offset; i < static_cast<int64_t>(records.size()) && i < offset + limit; ++i)
         page.push_back(records[static_cast<size_t>(i)]);
@@ -488,13 +441,13 @@ Json DatastoreService::TableMetadata(const accounts::Principal* p, const Json& p
 }
 
 Json DatastoreService::Search(const accounts::Principal* p, const Json& params) {
-    std::string id = Text(params, "resource_id", Text(params, "id"));
+    std::string id = In(params).String("resource_id", In(params).String("id"));
     if (id.empty()) throw Invalid("resource_id", "Missing value");
     if (id == kTableMetadata) return TableMetadata(p, params);
     catalog_.ResourceAccess(p, id);
     TableInfo t = RequireTable(id);
     SearchQuery q = ParseSearchQuery(t, params, false);
-    std::string format = Text(params, "records_format", "objects");
+    std::string format = In(params).String("records_format", "objects");
     if (format != "objects" && format != "lists" && format != "csv" && format != "tsv")
         throw Invalid("records_format", "must be objects, lists, csv or tsv");
     SearchResult r = db_.Read([&](db::Connection& c) { return store::Search(c, t, q); });
@@ -535,8 +488,9 @@ Json DatastoreService::Search(const accounts::Principal* p, const Json& params) 
         }
         out["records"] = std::move(records);
     }
+    api::Params in = In(params);
     for (const char* echo : {"filters", "q", "sort", "fields", "distinct"})
-        if (params.contains(echo) && !params[echo].is_null()) out[echo] = Structured(params, echo);
+        if (in.Has(echo)) out[echo] = in.Structured(echo);
     // Links to the next page: by offset (CKAN's _links), and by _id (deep pages stay fast).
     std::string base = "/api/3/action/datastore_search?resource_id=" + core::UrlEncode(id);
     out["_links"] = {{"start", base},
@@ -563,7 +517,7 @@ Json DatastoreService::Search(const accounts::Principal* p, const Json& params) 
 }
 
 Json DatastoreService::Info(const accounts::Principal* p, const Json& params) {
-    std::string id = Text(params, "resource_id", Text(params, "id"));
+    std::string id = In(params).String("resource_id", In(params).String("id"));
     if (id.empty()) throw Invalid("resource_id", "Missing value");
     catalog_.ResourceAccess(p, id);
     TableInfo t = RequireTable(id);
@@ -631,18 +585,7 @@ std::vector<Field> ParseFieldDefs(const Json& fields, db::Engine engine) {
 }
 
 std::vector<std::string> PrimaryKey(const Json& params) {
-    Json pk = params.contains("primary_key") ? params["primary_key"] : Json(nullptr);
-    std::vector<std::string> out;
-    if (pk.is_string()) {
-        for (auto& k : core::Split(pk.get<std::string>(), ','))
-            if (!core::Trim(k).empty()) out.push_back(core::Trim(k));
-    } else if (pk.is_array()) {
-        for (const auto& k : pk)
-            if (k.is_string()) out.push_back(k.get<std::string>());
-    } else if (!pk.is_null()) {
-        throw Invalid("primary_key", "must be a field id or a list of them");
-    }
-    return out;
+    return In(params).List("primary_key");
 }
 
 std::vector<store::Record> ParseRecords(const TableInfo& t, const Json& records) {
@@ -679,7 +622,7 @@ struct DryRun {};
 }  // namespace
 
 Json DatastoreService::Create(const accounts::Principal* p, const Json& params) {
-    std::string id = Text(params, "resource_id");
+    std::string id = In(params).String("resource_id");
     if (id.empty() && params.contains("resource") && params["resource"].is_object()) {
         // A new resource whose data is this table (CKAN's url_type "datastore").
         Json r = params["resource"];
@@ -690,7 +633,7 @@ Json DatastoreService::Create(const accounts::Principal* p, const Json& params) 
     if (id.empty()) throw Invalid("resource_id", "Missing value");
     auto [src, editor] = catalog_.ResourceAccess(p, id);
     if (!editor) throw HttpError::Forbidden();
-    std::vector<Field> defs = ParseFieldDefs(Structured(params, "fields"), db_.engine());
+    std::vector<Field> defs = ParseFieldDefs(In(params).Structured("fields"), db_.engine());
     std::vector<std::string> pk = PrimaryKey(params);
     std::optional<TableInfo> existing =
         db_.Read([&](db::Connection& c) { return store::FindTable(c, id); });
@@ -736,7 +679,7 @@ Json DatastoreService::Create(const accounts::Principal* p, const Json& params) 
             if (!pk.empty() && pk != t.primary_key)
                 throw Invalid("primary_key", "the primary key of an existing table cannot change");
         }
-        auto records = ParseRecords(t, Structured(params, "records"));
+        auto records = ParseRecords(t, In(params).Structured("records"));
         if (!records.empty()) {
             std::vector<size_t> keys;
             store::WriteRecords(c, t, records, "insert", keys);
@@ -752,15 +695,15 @@ Json DatastoreService::Create(const accounts::Principal* p, const Json& params) 
 }
 
 Json DatastoreService::Upsert(const accounts::Principal* p, const Json& params) {
-    std::string id = Text(params, "resource_id");
+    std::string id = In(params).String("resource_id");
     if (id.empty()) throw Invalid("resource_id", "Missing value");
     auto [src, editor] = catalog_.ResourceAccess(p, id);
     if (!editor) throw HttpError::Forbidden();
     TableInfo t = RequireTable(id);
-    std::string method = Text(params, "method", "upsert");
+    std::string method = In(params).String("method", "upsert");
     if (method != "upsert" && method != "insert" && method != "update")
         throw Invalid("method", "must be upsert, insert or update");
-    Json raw = Structured(params, "records");
+    Json raw = In(params).Structured("records");
     if (!raw.is_array()) throw Invalid("records", "Missing value");
     auto records = ParseRecords(t, raw);
     std::vector<size_t> keys;
@@ -778,7 +721,7 @@ Json DatastoreService::Upsert(const accounts::Principal* p, const Json& params) 
                                              " has neither _id nor every field of the primary key");
         }
     }
-    bool dry_run = Flag(params, "dry_run", false);
+    bool dry_run = In(params).Bool("dry_run", false);
     try {
         db_.Write([&](db::Connection& c) {
             for (size_t n = 0; n < records.size(); ++n) {
@@ -797,7 +740,7 @@ Json DatastoreService::Upsert(const accounts::Principal* p, const Json& params) 
 }
 
 TableInfo DatastoreService::EditableTable(const accounts::Principal* p, const Json& params) {
-    std::string id = Text(params, "resource_id", Text(params, "id"));
+    std::string id = In(params).String("resource_id", In(params).String("id"));
     if (id.empty()) throw Invalid("resource_id", "Missing value");
     auto [src, editor] = catalog_.ResourceAccess(p, id);
     if (!editor) throw HttpError::Forbidden();
@@ -806,7 +749,7 @@ TableInfo DatastoreService::EditableTable(const accounts::Principal* p, const Js
 
 Json DatastoreService::Delete(const accounts::Principal* p, const Json& params) {
     TableInfo t = EditableTable(p, params);
-    if (!Structured(params, "filters").is_null()) return RecordsDelete(p, params);
+    if (!In(params).Structured("filters").is_null()) return RecordsDelete(p, params);
     // No filters: the whole table goes (CKAN's datastore_delete).
     db_.Write([&](db::Connection& c) {
         store::DropTable(c, t.resource_id);
@@ -817,7 +760,7 @@ Json DatastoreService::Delete(const accounts::Principal* p, const Json& params) 
 
 Json DatastoreService::RecordsDelete(const accounts::Principal* p, const Json& params) {
     TableInfo t = EditableTable(p, params);
-    Json filters = Structured(params, "filters");
+    Json filters = In(params).Structured("filters");
     if (filters.is_null()) throw Invalid("filters", "Missing value (give {} to delete every row)");
     auto parsed = ParseFilters(t, filters);
     int64_t deleted = 0;
@@ -830,7 +773,7 @@ Json DatastoreService::RecordsDelete(const accounts::Principal* p, const Json& p
 }
 
 std::string SearchSqlStatement(const Json& params) {
-    std::string sql = core::Trim(Text(params, "sql"));
+    std::string sql = core::Trim(In(params).String("sql"));
     while (!sql.empty() &&
            (sql.back() == ';' || std::isspace(static_cast<unsigned char>(sql.back()))))
         sql.pop_back();
@@ -954,7 +897,7 @@ Json DatastoreService::ChartData(const accounts::Principal* p, const std::string
     TableInfo t = RequireTable(resource_id);
     AggregateQuery q;
     auto field = [&](const char* key, bool required) -> size_t {
-        std::string id = Text(params, key);
+        std::string id = In(params).String(key);
         if (id.empty()) {
             if (required) throw Invalid(key, "Missing value");
             return SIZE_MAX;
@@ -965,7 +908,7 @@ Json DatastoreService::ChartData(const accounts::Principal* p, const std::string
         return i;
     };
     q.x = field("x", true);
-    q.fn = Text(params, "aggregate", "count");
+    q.fn = In(params).String("aggregate", "count");
     if (q.fn != "count" && q.fn != "sum" && q.fn != "avg" && q.fn != "none")
         throw Invalid("aggregate", "must be count, sum, avg or none");
     q.y = field("y", q.fn != "count");
@@ -974,11 +917,10 @@ Json DatastoreService::ChartData(const accounts::Principal* p, const std::string
         if (yt != FieldType::kInt && yt != FieldType::kNumeric)
             throw Invalid("y", "field \"" + t.fields[q.y].id + "\" is not a number");
     }
-    q.filters = ParseFilters(t, Structured(params, "filters"));
-    if (auto words = Text(params, "q"); !words.empty()) q.terms = QueryTerms(words);
-    q.limit = Integer(params, "limit", 50);
-    if (q.limit < 1 || q.limit > 1000) throw Invalid("limit", "must be between 1 and 1000");
-    std::string order = Text(params, "order", "x");
+    q.filters = ParseFilters(t, In(params).Structured("filters"));
+    if (auto words = In(params).String("q"); !words.empty()) q.terms = QueryTerms(words);
+    q.limit = In(params).Int("limit", 50, 1, 1000);
+    std::string order = In(params).String("order", "x");
     if (order != "x" && order != "value") throw Invalid("order", "must be x or value");
     q.by_value_desc = order == "value";
     auto rows = db_.Read([&](db::Connection& c) { return store::Aggregate(c, t, q); });
@@ -1018,14 +960,16 @@ Json DatastoreService::GeoJson(const accounts::Principal* p, const std::string& 
     catalog_.ResourceAccess(p, resource_id);
     TableInfo t = RequireTable(resource_id);
     SearchQuery q;
-    q.filters = ParseFilters(t, Structured(params, "filters"));
-    q.limit = std::min<int64_t>(Integer(params, "limit", 5000), 5000);
+    q.filters = ParseFilters(t, In(params).Structured("filters"));
+    // A negative limit meant no limit at all to SQLite.
+    q.limit = std::min<int64_t>(In(params).Int("limit", 5000, 0, INT64_MAX), 5000);
     q.total = true;
     Json features = Json::array();
     size_t geometry = FieldIndex(t, "geometry");
     std::optional<std::pair<size_t, size_t>> latlon;
-    if (!Text(params, "lat").empty() || !Text(params, "lon").empty()) {
-        size_t lat = FieldIndex(t, Text(params, "lat")), lon = FieldIndex(t, Text(params, "lon"));
+    if (!In(params).String("lat").empty() || !In(params).String("lon").empty()) {
+        size_t lat = FieldIndex(t, In(params).String("lat")),
+               lon = FieldIndex(t, In(params).String("lon"));
         if (lat >= SIZE_MAX - 1) throw Invalid("lat", "field not in the table");
         if (lon >= SIZE_MAX - 1) throw Invalid("lon", "field not in the table");
         latlon = std::make_pair(lat, lon);

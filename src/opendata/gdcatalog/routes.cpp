@@ -30,8 +30,7 @@ void RegisterRoutes(http::Router& router, catalog::CatalogService& catalog, jobs
         },
         {.pool = "catalog_export"});  // the whole catalog into a workbook: a bulkhead of its own
     router.Get("/ckan-admin/catalog-import", [&pages](http::Request& req) {
-        if (!accounts::CurrentUser(req))
-            return http::Response::Redirect("/user/login?next=%2Fckan-admin%2Fcatalog-import");
+        api::RequireUser(api::CurrentUser(req));
         return http::Response::Html(pages.Render("gdcatalog/import", View(),
                                                  accounts::PageContextOf(req), "gdcatalog.title"));
     });

@@ -183,7 +183,7 @@ void RegisterRoutes(http::Router& router, workflow::WorkflowService& workflow,
                           const std::string& locale) { WriteApplication(pdf, r, pages, locale); }});
     router.Get("/opendata/officer", [&workflow, &catalog, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
-        if (!p) return http::Response::Redirect("/user/login?next=%2Fopendata%2Fofficer");
+        api::RequireUser(p);
         // One open application at a time: the form leads to it.
         for (const auto& r : workflow.Mine(*p, kType))
             if (r.closed.empty()) return http::Response::Redirect("/requests/" + r.reference);

@@ -281,35 +281,85 @@ void RegisterPages(http::Router& router, ViewService& views, datastore::Datastor
     });
 }
 
-void RegisterApi(ckan_api::ActionRegistry& a, ViewService& views) {
-    using ckan_api::ActionContext;
-    const ckan_api::ActionOptions read{.side_effect_free = true};
-    auto user = [](ActionContext& ctx) { return accounts::CurrentUser(ctx.req); };
-    a.Add("resource_view_create", [&views, user](ActionContext& ctx) {
-        return views.Create(user(ctx), ctx.params, accounts::CallerOf(ctx.req));
-    });
-    a.Add("resource_view_update", [&views, user](ActionContext& ctx) {
-        return views.Update(user(ctx), ctx.params, false, accounts::CallerOf(ctx.req));
-    });
-    a.Add("resource_view_patch", [&views, user](ActionContext& ctx) {
-        return views.Update(user(ctx), ctx.params, true, accounts::CallerOf(ctx.req));
-    });
-    a.Add("resource_view_delete", [&views, user](ActionContext& ctx) -> Json {
-        views.Delete(user(ctx), ckan_api::RequireString(ctx, "id"), accounts::CallerOf(ctx.req));
-        return nullptr;
-    });
-    a.Add(
-        "resource_view_show",
-        [&views, user](ActionContext& ctx) {
-            return views.Show(user(ctx), ckan_api::RequireString(ctx, "id"));
-        },
-        read);
-    a.Add(
-        "resource_view_list",
-        [&views, user](ActionContext& ctx) {
-            return views.List(user(ctx), ckan_api::RequireString(ctx, "id"));
-        },
-        read);
+namespace {
+
+// Help texts (CKAN docstring style; help_show answers them).
+constexpr const char* kViewSettings =
+    ":param view_type: chart_view, map_view or datatables_view\n"
+    ":type view_type: string\n"
+    ":param title: the title (at most 300 bytes)\n"
+    ":type title: string\n"
+    ":param description: the description\n"
+    ":type description: string\n"
+    ":param config: the settings (or give them at the top level): chart_view: chart_type "
+    "(bar, line, pie, scatter), aggregate (count, sum, avg; none for scatter), x, y, limit "
+    "(1 to 1000, default 50), order (x or value); map_view: lat and lon (or a geometry field), "
+    "label; datatables_view: fields, sort\n"
+    ":type config: dictionary (or a string holding JSON)\n\n";
+constexpr const char* kViewCreate =
+    "Saves a chart, map or table view of a resource's datastore table. Editors and admins of "
+    "the dataset's organization, sysadmins.\n\n"
+    ":param resource_id: the resource's id\n"
+    ":type resource_id: string\n";
+constexpr const char* kViewUpdate =
+    "Replaces a view's title, description and settings. Editors and admins of the dataset's "
+    "organization, sysadmins.\n\n"
+    ":param id: the view's id\n"
+    ":type id: string\n";
+constexpr const char* kViewPatch =
+    "Changes only the given title, description or settings of a view (settings are merged). "
+    "Editors and admins of the dataset's organization, sysadmins.\n\n"
+    ":param id: the view's id\n"
+    ":type id: string\n";
+constexpr const char* kViewReturns = ":returns: the view\n:rtype: dictionary";
+
+std::string ViewHelp(const char* head) {
+    return std::string(head) + kViewSettings + kViewReturns;
+}
+
+}  // namespace
+
+void RegisterApi(api::ActionRegistry& a, ViewService& views) {
+    using api::ActionContext;
+    a.Add("resource_view_create",
+          [&views](ActionContext& ctx) { return views.Create(ctx.user, ctx.params, ctx.caller); },
+          {.help = ViewHelp(kViewCreate)});
+    a.Add("resource_view_update",
+          [&views](ActionContext& ctx) {
+              return views.Update(ctx.user, ctx.params, false, ctx.caller);
+          },
+          {.help = ViewHelp(kViewUpdate)});
+    a.Add("resource_view_patch",
+          [&views](ActionContext& ctx) {
+              return views.Update(ctx.user, ctx.params, true, ctx.caller);
+          },
+          {.help = ViewHelp(kViewPatch)});
+    a.Add("resource_view_delete",
+          [&views](ActionContext& ctx) -> Json {
+              views.Delete(ctx.user, ctx.args.Require("id"), ctx.caller);
+              return nullptr;
+          },
+          {.help = "Deletes a view. Editors and admins of the dataset's organization, "
+                   "sysadmins.\n\n"
+                   ":param id: the view's id\n"
+                   ":type id: string\n\n"
+                   ":returns: null"});
+    a.Add("resource_view_show",
+          [&views](ActionContext& ctx) { return views.Show(ctx.user, ctx.args.Require("id")); },
+          {.help = "Returns a view of a resource the caller may read.\n\n"
+                   ":param id: the view's id\n"
+                   ":type id: string\n\n"
+                   ":returns: id, resource_id, package_id, view_type, title, description, "
+                   "position and the settings\n"
+                   ":rtype: dictionary",
+           .side_effect_free = true});
+    a.Add("resource_view_list",
+          [&views](ActionContext& ctx) { return views.List(ctx.user, ctx.args.Require("id")); },
+          {.help = "Lists the views of a resource the caller may read, in their order.\n\n"
+                   ":param id: the resource's id\n"
+                   ":type id: string\n\n"
+                   ":rtype: list of dictionaries",
+           .side_effect_free = true});
 }
 
 }  // namespace govhub::views

@@ -5,9 +5,9 @@
 // shows its numbers as a plain table, for readers without JavaScript or a screen.
 #include <string>
 
+#include "api/action.hpp"
 #include "http/router.hpp"
 #include "opendata/catalog/routes.hpp"
-#include "opendata/ckan_api/action.hpp"
 #include "opendata/datastore/service.hpp"
 #include "opendata/views/service.hpp"
 #include "render/page.hpp"
@@ -31,6 +31,6 @@ catalog::DatasetPageExtension DatasetViewsPanel(ViewService& views, datastore::D
 void RegisterPages(http::Router& router, ViewService& views, datastore::DatastoreService& ds,
                    const render::PageRenderer& pages, const MapTiles& tiles);
 // resource_view_create, _update, _delete, _list, _show.
-void RegisterApi(ckan_api::ActionRegistry& actions, ViewService& views);
+void RegisterApi(api::ActionRegistry& actions, ViewService& views);
 
 }  // namespace govhub::views

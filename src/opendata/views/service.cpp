@@ -2,11 +2,11 @@
 
 #include <set>
 
+#include "api/params.hpp"
 #include "audit/audit.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
-#include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "opendata/views/store.hpp"
 
@@ -23,11 +23,9 @@ HttpError Invalid(const std::string& field, const std::string& message) {
     return HttpError::Validation({{field, message}});
 }
 
+// Fields and settings are read by api::Params (docs/api.md, "Parameter types").
 std::string Str(const Json& d, const char* key) {
-    auto it = d.find(key);
-    if (it == d.end() || it->is_null()) return "";
-    if (!it->is_string()) throw Invalid(key, "must be a string");
-    return it->get<std::string>();
+    return api::Params(d).String(key);
 }
 
 const datastore::Field* FieldNamed(const datastore::TableInfo& t, const std::string& id) {
@@ -38,16 +36,6 @@ const datastore::Field* FieldNamed(const datastore::TableInfo& t, const std::str
 
 bool Numeric(const datastore::Field& f) {
     return f.type == datastore::FieldType::kInt || f.type == datastore::FieldType::kNumeric;
-}
-
-// A setting that must be text, or `fallback` when absent or null. (nlohmann's value() throws
-// its own type_error for a number there: a 500 instead of a 409, found by fuzzing.)
-std::string Setting(const Json& config, const char* key, const std::string& fallback,
-                    const std::string& message) {
-    auto it = config.find(key);
-    if (it == config.end() || it->is_null()) return fallback;
-    if (!it->is_string()) throw Invalid(key, message);
-    return it->get<std::string>();
 }
 
 // A view's change, recorded on its dataset (the dataset's activity stream shows it).
@@ -64,8 +52,7 @@ void RecordViewChange(db::Connection& c, const accounts::Caller& caller, const s
 
 Json ViewService::ConfigOf(const Json& dict) {
     if (dict.contains("config")) {
-        Json c = dict["config"];
-        if (c.is_string()) c = core::ParseJsonBoundedOrDiscarded(c.get<std::string>());
+        Json c = api::Params(dict).Structured("config");
         if (!c.is_object()) throw Invalid("config", "must be an object");
         return c;
     }
@@ -78,11 +65,9 @@ Json ViewService::ConfigOf(const Json& dict) {
 Json ViewService::ValidConfig(const std::string& view_type, const Json& config,
                               const datastore::TableInfo* table) {
     Json out = Json::object();
+    api::Params in(config);
     auto field = [&](const char* key, bool required, bool numeric) -> std::string {
-        std::string id =
-            config.contains(key) && config[key].is_string() ? config[key].get<std::string>() : "";
-        if (config.contains(key) && !config[key].is_null() && !config[key].is_string())
-            throw Invalid(key, "must be a field id");
+        std::string id = in.String(key);
         if (id.empty()) {
             if (required) throw Invalid(key, "Missing value");
             return "";
@@ -95,13 +80,11 @@ Json ViewService::ValidConfig(const std::string& view_type, const Json& config,
         return id;
     };
     if (view_type == "chart_view") {
-        std::string type =
-            Setting(config, "chart_type", "bar", "must be bar, line, pie or scatter");
+        std::string type = in.String("chart_type", "bar");
         if (type != "bar" && type != "line" && type != "pie" && type != "scatter")
             throw Invalid("chart_type", "must be bar, line, pie or scatter");
         out["chart_type"] = type;
-        std::string agg = Setting(config, "aggregate", type == "scatter" ? "none" : "sum",
-                                  "must be count, sum, avg or none");
+        std::string agg = in.String("aggregate", type == "scatter" ? "none" : "sum");
         if (agg != "count" && agg != "sum" && agg != "avg" && agg != "none")
             throw Invalid("aggregate", "must be count, sum, avg or none");
         if (type == "scatter") agg = "none";
@@ -110,14 +93,8 @@ Json ViewService::ValidConfig(const std::string& view_type, const Json& config,
         out["aggregate"] = agg;
         field("x", true, type == "scatter");
         field("y", agg != "count", agg != "count");
-        int64_t limit = 50;
-        if (config.contains("limit")) {
-            if (!config["limit"].is_number_integer()) throw Invalid("limit", "must be an integer");
-            limit = config["limit"].get<int64_t>();
-        }
-        if (limit < 1 || limit > 1000) throw Invalid("limit", "must be between 1 and 1000");
-        out["limit"] = limit;
-        std::string order = Setting(config, "order", "x", "must be x or value");
+        out["limit"] = in.Int("limit", 50, 1, 1000);
+        std::string order = in.String("order", "x");
         if (order != "x" && order != "value") throw Invalid("order", "must be x or value");
         out["order"] = order;
     } else if (view_type == "map_view") {
@@ -131,12 +108,10 @@ Json ViewService::ValidConfig(const std::string& view_type, const Json& config,
         if (!out.contains("lat") && !geometry && !datastore::DatastoreService::GuessLatLon(*table))
             throw Invalid("lat", "the table has no geometry and no latitude/longitude fields");
     } else if (view_type == "datatables_view") {
-        if (config.contains("fields")) {
-            if (!config["fields"].is_array())
-                throw Invalid("fields", "must be a list of field ids");
+        if (in.Has("fields")) {
             Json fields = Json::array();
-            for (const auto& f : config["fields"]) {
-                if (!f.is_string() || !table || !FieldNamed(*table, f.get<std::string>()))
+            for (const auto& f : in.List("fields")) {
+                if (!table || !FieldNamed(*table, f))
                     throw Invalid("fields", "not a field of the table");
                 fields.push_back(f);
             }

@@ -1,12 +1,13 @@
-#include "opendata/ckan_api/action.hpp"
+#include "api/action.hpp"
 
 #include <fstream>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "core/json_reader.hpp"
 #include "core/strings.hpp"
 
-namespace govhub::ckan_api {
+namespace govhub::api {
 
 namespace {
 
@@ -17,13 +18,42 @@ HttpError NulError() {
 
 }  // namespace
 
-void ActionRegistry::Add(const std::string& name, ActionFn fn, ActionOptions options) {
-    actions_[name] = Entry{std::move(fn), options};
+ActionContext::ActionContext(http::Request& request, const Json& parameters, std::string name,
+                             ParamErrors errors)
+    : req(request),
+      params(parameters),
+      action(std::move(name)),
+      args(parameters, errors),
+      user(CurrentUser(request)),
+      caller(CallerOf(request)) {}
+
+const Principal& ActionContext::RequireUser() const {
+    if (!user) throw HttpError(403, "forbidden", "Authorization Error: you must be logged in");
+    return *user;
 }
 
-void ActionRegistry::AddConstant(const std::string& name, const Json& result) {
-    Entry e{nullptr, {.side_effect_free = true, .run_inline = true}, Success(name, result)};
+const Principal& ActionContext::RequireSysadmin() const {
+    if (!RequireUser().sysadmin)
+        throw HttpError(403, "forbidden", "Authorization Error: only sysadmins may do this");
+    return *user;
+}
+
+void ActionRegistry::Add(const std::string& name, ActionFn fn, ActionOptions options) {
+    if (actions_.count(name)) throw std::logic_error("action registered twice: " + name);
+    actions_[name] = Entry{std::move(fn), std::move(options)};
+}
+
+void ActionRegistry::AddConstant(const std::string& name, const Json& result, std::string help) {
+    if (actions_.count(name)) throw std::logic_error("action registered twice: " + name);
+    Entry e{nullptr,
+            {.help = std::move(help), .side_effect_free = true, .run_inline = true},
+            Success(name, result)};
     actions_[name] = std::move(e);
+}
+
+std::string ActionRegistry::Help(const std::string& action) const {
+    auto it = actions_.find(action);
+    return it == actions_.end() ? std::string() : it->second.options.help;
 }
 
 std::vector<std::string> ActionRegistry::Names() const {
@@ -42,25 +72,27 @@ std::string ActionRegistry::Success(const std::string& action, const Json& resul
 }
 
 void ActionRegistry::Mount(http::Router& router) {
-    // help_show answers for every registered action (CKAN returns the function's docstring).
+    // help_show answers every registered action's own documentation (CKAN: the docstring).
     if (!actions_.count("help_show")) {
         Add("help_show",
             [this](ActionContext& ctx) -> Json {
-                std::string name = RequireString(ctx, "name");
+                std::string name = ctx.args.Require("name");
                 auto it = actions_.find(name);
                 if (it == actions_.end())
                     throw HttpError::NotFound("Not found: no action named " + name);
-                const auto& o = it->second.options;
-                return std::string("govhub implements CKAN's ") + name + " (/api/3/action/" + name +
-                       "). " +
-                       (o.side_effect_free
-                            ? "Reads: GET with query parameters or POST with a JSON object. "
-                            : "Changes data: POST with a JSON object. ") +
-                       (o.upload ? "Also accepts multipart/form-data with a file in \"upload\"."
-                                 : "");
+                return it->second.options.help;
             },
-            {.side_effect_free = true});
+            {.help = "Returns the documentation of an action.\n\n"
+                     ":param name: the action's name, e.g. package_search\n"
+                     ":type name: string\n\n"
+                     ":returns: its documentation: a summary, its parameters and what it returns "
+                     "(a Not Found Error when no action has that name)\n"
+                     ":rtype: string",
+             .side_effect_free = true});
     }
+    for (const auto& [name, e] : actions_)
+        if (core::Trim(e.options.help).empty())
+            throw std::logic_error("action without help text: " + name);
     size_t max_limit = 1 << 20;
     for (const auto& [name, e] : actions_)
         if (!e.options.upload) max_limit = std::max(max_limit, e.options.body_limit);
@@ -138,14 +170,7 @@ http::Response ActionRegistry::Dispatch(http::Request& req) const {
                             "Bad request - JSON Error: Invalid request. Please use POST method for "
                             "your request");
         // Repeated query parameters become lists (CKAN).
-        for (const auto& [k, v] : req.QueryParams()) {
-            if (params.contains(k)) {
-                if (!params[k].is_array()) params[k] = Json::array({params[k]});
-                params[k].push_back(v);
-            } else {
-                params[k] = v;
-            }
-        }
+        params = QueryJson(req);
     }
     // Form and query parameters are flat (strings, or lists of strings for repeated keys); a
     // JSON body was checked for NUL characters while it was parsed.
@@ -158,28 +183,13 @@ http::Response ActionRegistry::Dispatch(http::Request& req) const {
         }
     // Constant actions still validate the request above (a bad body is a 400 everywhere).
     if (!entry.constant_reply.empty()) return http::Response::Json(entry.constant_reply);
-    ActionContext ctx{req, params, name};
+    ActionContext ctx(
+        req, params, name,
+        entry.options.search_errors ? ParamErrors::kSearchQuery : ParamErrors::kValidation);
     Json result = entry.fn(ctx);
     std::string body = Success(name, result);
     // JSONP is not offered: it would let any site read the caller's data with their cookies.
     return http::Response::Json(std::move(body));
-}
-
-std::string RequireString(const ActionContext& ctx, const std::string& key) {
-    auto it = ctx.params.find(key);
-    if (it == ctx.params.end() || it->is_null() ||
-        (it->is_string() && it->get<std::string>().empty()))
-        throw HttpError::Validation({{key, "Missing value"}});
-    if (!it->is_string()) throw HttpError::Validation({{key, "Must be a string"}});
-    return it->get<std::string>();
-}
-
-std::string OptionalString(const ActionContext& ctx, const std::string& key,
-                           const std::string& fallback) {
-    auto it = ctx.params.find(key);
-    if (it == ctx.params.end() || it->is_null()) return fallback;
-    if (!it->is_string()) throw HttpError::Validation({{key, "Must be a string"}});
-    return it->get<std::string>();
 }
 
 std::string ErrorEnvelope(const std::string& help_url, int status, const std::string& message,
@@ -214,4 +224,4 @@ std::string ErrorEnvelope(const std::string& help_url, int status, const std::st
     return env.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-}  // namespace govhub::ckan_api
+}  // namespace govhub::api

@@ -2,9 +2,9 @@
 #include <string>
 #include <vector>
 
-#include "opendata/ckan_api/action.hpp"
+#include "api/action.hpp"
 
-namespace govhub::ckan_api {
+namespace govhub::api {
 
 struct SiteInfo {
     std::string site_title;
@@ -19,4 +19,4 @@ struct SiteInfo {
 // status_show: CKAN's fields plus govhub's version and enabled services.
 void RegisterStatusAction(ActionRegistry& actions, SiteInfo info);
 
-}  // namespace govhub::ckan_api
+}  // namespace govhub::api

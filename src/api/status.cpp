@@ -1,6 +1,6 @@
-#include "opendata/ckan_api/status.hpp"
+#include "api/status.hpp"
 
-namespace govhub::ckan_api {
+namespace govhub::api {
 
 void RegisterStatusAction(ActionRegistry& actions, SiteInfo info) {
     Json result = {{"site_title", info.site_title},
@@ -12,7 +12,14 @@ void RegisterStatusAction(ActionRegistry& actions, SiteInfo info) {
                    {"extensions", info.extensions},
                    {"govhub_version", info.govhub_version},
                    {"services", info.services}};
-    actions.AddConstant("status_show", result);
+    actions.AddConstant(
+        "status_show", result,
+        "Returns what this site is and runs.\n\n"
+        "Takes no parameters.\n\n"
+        ":returns: site_title, site_url, site_description, ckan_version (the CKAN API version "
+        "followed), api_version (3), locale_default, extensions (CKAN-style extension names), "
+        "govhub_version and services (the services enabled)\n"
+        ":rtype: dictionary");
 }
 
-}  // namespace govhub::ckan_api
+}  // namespace govhub::api

@@ -10,8 +10,8 @@
 
 #include "accounts/closure/closure.hpp"
 #include "accounts/middleware.hpp"
+#include "accounts/module.hpp"
 #include "accounts/rate_limit_store.hpp"
-#include "accounts/routes.hpp"
 #include "accounts/service.hpp"
 #include "accounts/store.hpp"
 #include "api/action.hpp"
@@ -20,6 +20,7 @@
 #include "app/errors.hpp"
 #include "app/locale.hpp"
 #include "app/mail_job.hpp"
+#include "app/modules.hpp"
 #include "app/shell_pages.hpp"
 #include "app/version.hpp"
 #include "audit/audit.hpp"
@@ -34,34 +35,32 @@
 #include "http/security_headers.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
-#include "jobs/routes.hpp"
+#include "jobs/module.hpp"
 #include "jobs/runner.hpp"
 #include "jobs/service.hpp"
 #include "jobs/store.hpp"
-#include "jobs/test_jobs.hpp"
 #include "mail/mailer.hpp"
-#include "opendata/catalog/api.hpp"
 #include "opendata/catalog/demo.hpp"
-#include "opendata/catalog/routes.hpp"
+#include "opendata/catalog/module.hpp"
 #include "opendata/catalog/schema.hpp"
 #include "opendata/catalog/service.hpp"
 #include "opendata/catalog/store.hpp"
-#include "opendata/datastore/api.hpp"
+#include "opendata/datastore/module.hpp"
 #include "opendata/datastore/pages.hpp"
 #include "opendata/datastore/service.hpp"
-#include "opendata/datastore/store.hpp"
-#include "opendata/gdcatalog/routes.hpp"
+#include "opendata/gdcatalog/module.hpp"
+#include "opendata/officers/module.hpp"
 #include "opendata/officers/officers.hpp"
 #include "opendata/views/demo.hpp"
+#include "opendata/views/module.hpp"
 #include "opendata/views/pages.hpp"
 #include "opendata/views/service.hpp"
-#include "opendata/views/store.hpp"
 #include "render/page.hpp"
 #include "render/templates.hpp"
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
+#include "workflow/module.hpp"
 #include "workflow/purge_job.hpp"
-#include "workflow/routes.hpp"
 #include "workflow/service.hpp"
 #include "workflow/store.hpp"
 
@@ -103,8 +102,11 @@ struct App::Parts {
     db::MigrationSet migrations, datastore_migrations;
     std::string web_dir;
 
-    void AddRoutes(const Config& config, http::Router& router, api::ActionRegistry& actions,
-                   const views::MapTiles& map_tiles);
+    views::MapTiles map_tiles;
+    // The modules app wires (api/module.hpp), in order.
+    std::vector<std::unique_ptr<api::Module>> modules;
+
+    void AddRoutes(const Config& config, http::Router& router, api::ActionRegistry& actions);
 };
 
 App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {
@@ -162,22 +164,39 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
                         const std::string& actor) { ds->OnResourceChanged(c, r, d, actor); },
          .removed = [ds = P.datastore.get()](
                         const std::vector<std::string>& ids) { ds->OnResourcesRemoved(ids); }});
-    datastore::store::AddMigrations(P.datastore_migrations);
     P.views = std::make_unique<views::ViewService>(*P.db, *P.catalog, *P.datastore);
 
-    // Every module's migrations, in dependency order.
-    audit::AddMigrations(P.migrations);
-    accounts::store::AddMigrations(P.migrations);
-    jobs::store::AddMigrations(P.migrations);
-    workflow::store::AddMigrations(P.migrations);
-    search::AddMigrations(P.migrations);
-    catalog::store::AddMigrations(P.migrations);
-    views::store::AddMigrations(P.migrations);
+    // Every module, in dependency order: their migrations are applied, their job kinds
+    // registered and their routes added in this order (api/module.hpp). A new module is one line.
+    // The views' panels keep a reference to the tiles: they live as long as the modules.
+    P.map_tiles = {config_.map_tile_url, config_.map_tile_attribution};
+    const views::MapTiles& map_tiles = P.map_tiles;
+    auto& M = P.modules;
+    M.push_back(MigrationsOnly("audit", audit::AddMigrations));
+    M.push_back(accounts::MakeModule(*P.accounts, *P.pages));
+    M.push_back(jobs::MakeModule(
+        *P.jobs, *P.pages,
+        {.enable_test_jobs = config_.enable_test_jobs, .data_dir = config_.data_dir}));
+    M.push_back(workflow::MakeModule(*P.workflow, *P.jobs, *P.pages));
+    M.push_back(MigrationsOnly("search", search::AddMigrations));
+    M.push_back(
+        officers::MakeModule(*P.workflow, *P.catalog, *P.pages, config_.site_url, P.tmp_dir));
+    M.push_back(ClosureModule(*P.accounts, *P.workflow, *P.pages, config_.site_url, P.tmp_dir));
+    M.push_back(catalog::MakeModule(
+        *P.catalog, *P.pages,
+        {.resource = {datastore::ResourcePanel(*P.datastore, *P.jobs, *P.pages),
+                      views::ResourceViewsPanel(*P.views, *P.datastore, *P.pages, map_tiles),
+                      views::FilePreviewPanel(*P.datastore)},
+         .dataset = {views::DatasetViewsPanel(*P.views, *P.datastore, map_tiles)}}));
+    M.push_back(views::MakeModule(*P.views, *P.datastore, *P.pages, map_tiles));
+    M.push_back(datastore::MakeModule(*P.datastore, *P.pages, P.datastore_migrations));
+    M.push_back(gdcatalog::MakeModule(*P.catalog, *P.jobs, *P.accounts, *P.pages, P.tmp_dir));
+    for (auto& m : M) m->AddMigrations(P.migrations);
 }
 
 // Every module's routes: `serve` and `routes` share this, so the listed table is the served one.
-void App::Parts::AddRoutes(const Config& config, http::Router& router, api::ActionRegistry& actions,
-                           const views::MapTiles& map_tiles) {
+void App::Parts::AddRoutes(const Config& config, http::Router& router,
+                           api::ActionRegistry& actions) {
     api::RegisterStatusAction(
         actions, {.site_title = config.site_title,
                   .site_url = config.site_url,
@@ -188,23 +207,7 @@ void App::Parts::AddRoutes(const Config& config, http::Router& router, api::Acti
                   .extensions = {"govhub_accounts", "govhub_audit", "govhub_jobs", "govhub_catalog",
                                  "scheming_datasets", "datastore"}});
     RegisterShellPages(router, *pages);
-    accounts::RegisterRoutes(router, actions, *accounts, *pages);
-    jobs::RegisterRoutes(router, actions, *jobs, *pages);
-    workflow::RegisterRoutes(router, *workflow, *pages);
-    officers::RegisterRoutes(router, *workflow, *catalog, *pages, config.site_url, tmp_dir);
-    closure::RegisterRoutes(router, *accounts, *workflow, *pages, config.site_url, tmp_dir);
-    catalog::RegisterActions(actions, *catalog);
-    catalog::RegisterRoutes(
-        router, *catalog, *pages,
-        {.resource = {datastore::ResourcePanel(*datastore, *jobs, *pages),
-                      views::ResourceViewsPanel(*views, *datastore, *pages, map_tiles),
-                      views::FilePreviewPanel(*datastore)},
-         .dataset = {views::DatasetViewsPanel(*views, *datastore, map_tiles)}});
-    views::RegisterApi(actions, *views);
-    views::RegisterPages(router, *views, *datastore, *pages, map_tiles);
-    datastore::RegisterApi(router, actions, *datastore);
-    datastore::RegisterPages(router, *datastore, *pages);
-    gdcatalog::RegisterRoutes(router, *catalog, *jobs, *pages, tmp_dir);
+    for (auto& m : modules) m->RegisterRoutes(router, actions);
     actions.Mount(router);
     router.Get("/static/{path*}", http::StaticFiles(web_dir + "/static"));
     router.Get("/healthz", [this](http::Request&) {
@@ -222,8 +225,7 @@ App::~App() = default;
 void App::PrintRoutes() {
     http::Router router;
     api::ActionRegistry actions(config_.site_url);
-    views::MapTiles map_tiles{config_.map_tile_url, config_.map_tile_attribution};
-    parts_->AddRoutes(config_, router, actions, map_tiles);
+    parts_->AddRoutes(config_, router, actions);
     nlohmann::json out = nlohmann::json::array();
     for (const http::Route* r : router.Routes()) {
         const auto& o = r->options;
@@ -361,10 +363,7 @@ int App::Serve() {
                       "\"process\":\"" + dead + "\"");
     });
     RegisterMailJob(runner, *P.mailer);
-    datastore::RegisterJobs(runner, *P.datastore);
-    gdcatalog::RegisterJobs(runner, *P.catalog, *P.accounts);
-    workflow::RegisterPurgeJob(runner, *P.jobs, *P.workflow);
-    if (config_.enable_test_jobs) jobs::RegisterTestJobs(runner, config_.data_dir);
+    for (auto& m : P.modules) m->RegisterJobs(runner);
     P.jobs->SetKnownKinds(runner.Kinds());
     P.jobs->SetNotifier([&runner] { runner.Wake(); });
     runner.Start();
@@ -372,13 +371,12 @@ int App::Serve() {
 
     http::Router router;
     api::ActionRegistry actions(config_.site_url);
-    views::MapTiles map_tiles{config_.map_tile_url, config_.map_tile_attribution};
     // The tiles' origin may serve the map views' images.
     if (auto scheme = config_.map_tile_url.find("://"); scheme != std::string::npos) {
         auto end = config_.map_tile_url.find('/', scheme + 3);
         http::SetExtraImageSources(config_.map_tile_url.substr(0, end));
     }
-    P.AddRoutes(config_, router, actions, map_tiles);
+    P.AddRoutes(config_, router, actions);
 
     http::ServerConfig sc;
     sc.address = config_.address;

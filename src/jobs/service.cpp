@@ -7,6 +7,7 @@
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "jobs/auth.hpp"
 
 namespace govhub::jobs {
 
@@ -28,7 +29,7 @@ std::string JobService::Enqueue(const std::string& kind, const std::string& payl
 
 std::string JobService::EnqueueAs(const accounts::Principal& p, const std::string& kind,
                                   const std::string& payload_json, const std::string& ip) {
-    if (!p.sysadmin) throw HttpError::Forbidden();
+    if (!auth::CanEnqueue(p)) throw HttpError::Forbidden();
     if (!IsKnownKind(kind)) throw HttpError::Validation({{"kind", "jobs.unknown_kind"}});
     std::string payload = payload_json.empty() ? "{}" : payload_json;
     auto parsed = nlohmann::json::parse(payload, nullptr, false);
@@ -53,7 +54,7 @@ std::optional<Job> JobService::Get(const std::string& id, const accounts::Princi
     if (!viewer || !core::IsUuid(id)) return std::nullopt;
     std::optional<Job> j;
     db_.Read([&](db::Connection& c) { j = store::Find(c, id); });
-    if (!j || (!viewer->sysadmin && j->owner_id != viewer->user_id)) return std::nullopt;
+    if (!j || !auth::CanSee(viewer, *j)) return std::nullopt;
     return j;
 }
 
@@ -66,7 +67,7 @@ std::vector<JobLogEntry> JobService::LogOf(const std::string& id,
 }
 
 std::vector<Job> JobService::List(const accounts::Principal& viewer, store::ListFilter filter) {
-    if (!viewer.sysadmin) filter.owner_id = viewer.user_id;
+    if (!auth::SeesAllJobs(viewer)) filter.owner_id = viewer.user_id;
     filter.limit = std::clamp(filter.limit, 1, 1000);
     std::vector<Job> out;
     db_.Read([&](db::Connection& c) { out = store::List(c, filter); });
@@ -74,7 +75,7 @@ std::vector<Job> JobService::List(const accounts::Principal& viewer, store::List
 }
 
 int64_t JobService::CountFor(const accounts::Principal& viewer, store::ListFilter filter) {
-    if (!viewer.sysadmin) filter.owner_id = viewer.user_id;
+    if (!auth::SeesAllJobs(viewer)) filter.owner_id = viewer.user_id;
     int64_t n = 0;
     db_.Read([&](db::Connection& c) { n = store::Count(c, filter); });
     return n;
@@ -91,7 +92,7 @@ void JobService::Cancel(const std::string& id, const accounts::Principal& p,
 }
 
 void JobService::Retry(const std::string& id, const accounts::Principal& p, const std::string& ip) {
-    if (!p.sysadmin) throw HttpError::Forbidden();
+    if (!auth::CanRetry(p)) throw HttpError::Forbidden();
     if (!Get(id, &p)) throw HttpError::NotFound("jobs.not_found");
     db_.Write([&](db::Connection& c) {
         if (!store::Requeue(c, id, core::NowIso()))

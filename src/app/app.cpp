@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "accounts/closure/closure.hpp"
 #include "accounts/middleware.hpp"
 #include "accounts/rate_limit_store.hpp"
 #include "accounts/routes.hpp"
@@ -60,6 +59,7 @@
 #include "render/templates.hpp"
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
+#include "workflow/processes/account_closure.hpp"
 #include "workflow/purge_job.hpp"
 #include "workflow/routes.hpp"
 #include "workflow/service.hpp"

@@ -8,8 +8,8 @@ own headers and those of modules below it.
 Modules on one level (http and render; the three services) do not include each other: the
 services meet only through the shared modules. An include that goes up or sideways fails the
 check, naming the file, the line and the rule, unless it is one of KNOWN below: the upward
-includes that existed when the check was written, each to be removed by the refactor of issue
-14. A KNOWN entry that no longer occurs fails the check too, so the list only shrinks.
+includes that existed when the check was written (issue 14 removed the last of them; it is empty).
+A KNOWN entry that no longer occurs fails the check too, so the list only shrinks.
 
     scripts/check_module_order.py [SRC_DIR]     (default: src next to this script)
     scripts/check_module_order.py --self-test   (the check catches what it must)
@@ -35,12 +35,9 @@ LEVELS = [
 ]
 RANK = {m: i for i, level in enumerate(LEVELS) for m in level}
 
-# (file under src/, included module): upward includes that predate the check (issue 14 removes
-# them). Do not add to this list: move the shared piece down instead.
-KNOWN = {
-    ("accounts/closure/closure.hpp", "workflow"),
-    ("accounts/closure/closure.cpp", "workflow"),
-}
+# (file under src/, included module): upward includes that predate the check (issue 14 removed
+# the last of them). Do not add to this list: move the shared piece down instead.
+KNOWN = set()
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([A-Za-z0-9_]+)/')
 SOURCE = (".cpp", ".hpp", ".h", ".cc", ".inc")
@@ -125,7 +122,7 @@ def main():
     if problems:
         print("module order: %d problem(s); the order is in docs/architecture.md" % len(problems))
         return 1
-    print("module order: ok (%d known upward includes left for issue 14)" % len(KNOWN))
+    print("module order: ok (%d known upward includes)" % len(KNOWN))
     return 0
 
 

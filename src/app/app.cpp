@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "accounts/closure/closure.hpp"
 #include "accounts/middleware.hpp"
 #include "accounts/module.hpp"
 #include "accounts/rate_limit_store.hpp"
@@ -60,6 +59,7 @@
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
 #include "workflow/module.hpp"
+#include "workflow/processes/account_closure.hpp"
 #include "workflow/purge_job.hpp"
 #include "workflow/service.hpp"
 #include "workflow/store.hpp"
@@ -181,7 +181,8 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     M.push_back(MigrationsOnly("search", search::AddMigrations));
     M.push_back(
         officers::MakeModule(*P.workflow, *P.catalog, *P.pages, config_.site_url, P.tmp_dir));
-    M.push_back(ClosureModule(*P.accounts, *P.workflow, *P.pages, config_.site_url, P.tmp_dir));
+    M.push_back(
+        closure::MakeModule(*P.accounts, *P.workflow, *P.pages, config_.site_url, P.tmp_dir));
     M.push_back(catalog::MakeModule(
         *P.catalog, *P.pages,
         {.resource = {datastore::ResourcePanel(*P.datastore, *P.jobs, *P.pages),

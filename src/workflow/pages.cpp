@@ -292,6 +292,42 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
         }
         return Response::Redirect("/admin/holidays?year=" + std::to_string(year));
     });
+    // The bulk decision (reviewers): {"requests": [ids or references], "transition", "note"};
+    // each request its own audited step, the outcome of each in "results".
+    router.Post("/api/requests/decide", [&service](http::Request& req) {
+        const auto& p = SignedIn(req);
+        Json body = Json::parse(req.body, nullptr, false);
+        if (!body.is_object() || !body.contains("requests") || !body["requests"].is_array())
+            throw HttpError::Validation({{"requests", "form.required"}});
+        std::vector<std::string> ids;
+        for (const auto& x : body["requests"]) {
+            if (!x.is_string()) throw HttpError::Validation({{"requests", "workflow.bad_data"}});
+            ids.push_back(x.get<std::string>());
+        }
+        auto text = [&](const char* key) {
+            return body.contains(key) && body[key].is_string() ? body[key].get<std::string>()
+                                                               : std::string();
+        };
+        auto outcomes = service.Decide(
+            p, ids, {.transition = text("transition"), .note = text("note"), .ip = req.client_ip});
+        Json results = Json::array();
+        int failed = 0;
+        for (const auto& o : outcomes) {
+            Json one = {{"request", o.request}, {"ok", o.ok}};
+            if (!o.reference.empty()) one["reference"] = o.reference;
+            if (o.ok) {
+                one["state"] = o.state;
+            } else {
+                ++failed;
+                one["status"] = o.status;
+                one["error"] = o.error;
+            }
+            results.push_back(std::move(one));
+        }
+        return Response::Json(
+            Json{{"results", results}, {"failed", failed}, {"decided", outcomes.size() - failed}}
+                .dump());
+    });
     router.Get("/api/holidays", [&service](http::Request& req) {
         Json out = Json::array();
         int year = req.Query("year").empty() ? 0 : YearParam(req.Query("year"));

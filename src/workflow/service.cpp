@@ -317,6 +317,42 @@ Request WorkflowService::TransitionAsSystem(const std::string& request_id,
     return Apply(nullptr, request_id, in);
 }
 
+std::vector<BulkOutcome> WorkflowService::Decide(const accounts::Principal& actor,
+                                                 const std::vector<std::string>& requests,
+                                                 const TransitionInput& in) {
+    if (requests.empty()) throw HttpError::Validation({{"requests", "form.required"}});
+    if (requests.size() > kMaxBulkDecision)
+        throw HttpError::Validation({{"requests", "workflow.bulk_too_many"}});
+    if (in.transition.empty()) throw HttpError::Validation({{"transition", "form.required"}});
+    std::vector<BulkOutcome> out;
+    out.reserve(requests.size());
+    for (const auto& key : requests) {
+        BulkOutcome o;
+        o.request = key;
+        try {
+            std::optional<Request> r = Find(&actor, core::Trim(key));
+            if (!r) throw HttpError::NotFound("workflow.not_found");
+            o.reference = r->reference;
+            const TransitionDef* d = nullptr;
+            for (const auto& x : Type(r->type).transitions)
+                if (x.id == in.transition) d = &x;
+            // Only staff steps: a bulk action never acts as the applicant or the system.
+            if (!d || (d->actor != Actor::kReviewer && d->actor != Actor::kAdministrator))
+                throw HttpError::Validation({{"transition", "workflow.unknown_transition"}});
+            TransitionInput one = in;
+            one.data_json.clear();  // a decision, not an edit of each request's data
+            Request done = Apply(&actor, r->id, one);
+            o.ok = true;
+            o.state = done.state;
+        } catch (const HttpError& e) {
+            o.status = e.status();
+            o.error = e.fields().empty() ? e.message() : e.fields().front().message;
+        }
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
 Request WorkflowService::Apply(const accounts::Principal* actor, const std::string& request_id,
                                const TransitionInput& in) {
     auto found = db_.Read([&](db::Connection& c) { return store::FindRequest(c, request_id); });

@@ -46,6 +46,19 @@ struct TransitionInput {
     std::string ip;
 };
 
+// What became of one request of a bulk decision.
+struct BulkOutcome {
+    std::string request;    // the id or reference as given
+    std::string reference;  // the request's reference when it was found
+    bool ok = false;
+    std::string state;  // its state after the decision (when ok)
+    int status = 0;     // when refused: the HTTP status of the error (403, 404, 409)
+    std::string error;  // and its i18n key ("workflow.not_from_this_state")
+};
+
+// The most requests one bulk decision may name.
+inline constexpr size_t kMaxBulkDecision = 200;
+
 // A past transition, read back from the audit log.
 struct HistoryEntry {
     std::string at;
@@ -74,6 +87,14 @@ class WorkflowService {
                        const TransitionInput& in);
     // The system's own transitions (a job, a timer), recorded without a person.
     Request TransitionAsSystem(const std::string& request_id, const TransitionInput& in);
+    // A bulk decision: the same staff transition (with the same note) on each request named,
+    // each its own step (own transaction, audit record and mails), in the order given. A
+    // request `actor` may not see is reported as not found; one refused does not stop the
+    // others. Throws 409 for an empty or too long list (kMaxBulkDecision), or a transition
+    // that is not a reviewer's or administrator's.
+    std::vector<BulkOutcome> Decide(const accounts::Principal& actor,
+                                    const std::vector<std::string>& requests,
+                                    const TransitionInput& in);
     // Transitions `p` may take now.
     std::vector<const TransitionDef*> Available(const accounts::Principal* p, const Request& r);
 

@@ -14,14 +14,13 @@
 #include "http/response.hpp"
 #include "render/pdf.hpp"
 #include "workflow/print.hpp"
+#include "workflow/review.hpp"
 
 namespace govhub::officers {
 namespace {
 
 using Json = nlohmann::json;
 using render::View;
-using workflow::Actor;
-using workflow::Clock;
 
 const char* kFields[] = {"organization", "position",   "citizen_id", "office_phone",
                          "mobile",       "work_email", "role"};
@@ -103,70 +102,39 @@ void WriteApplication(render::PdfWriter& pdf, const workflow::Request& r,
 }  // namespace
 
 workflow::RequestType MembershipType() {
-    workflow::RequestType t;
-    t.id = kType;
-    t.prefix = "OM";
-    t.sla_unit = core::SlaUnit::kClockHours;
-    t.sla_amount = 24;
-    t.initial_state = "draft";
-    t.states = {{"draft", Clock::kStopped},          {"submitted", Clock::kRuns},
-                {"needs_info", Clock::kPaused},      {"approved", Clock::kStopped, true},
-                {"rejected", Clock::kStopped, true}, {"withdrawn", Clock::kStopped, true}};
-    t.transitions = {
-        {.id = "submit",
-         .from = {"draft"},
-         .to = "submitted",
-         .actor = Actor::kApplicant,
-         .required_fields = {"organization", "position", "citizen_id", "office_phone", "mobile",
-                             "work_email", "role"},
-         .required_attachments = {"signed_application"},
-         .notify_reviewers = true},
-        {.id = "ask_info",
-         .from = {"submitted"},
-         .to = "needs_info",
-         .actor = Actor::kReviewer,
-         .note_required = true},
-        {.id = "resubmit",
-         .from = {"needs_info"},
-         .to = "submitted",
-         .actor = Actor::kApplicant,
-         .notify_reviewers = true},
-        {.id = "approve",
-         .from = {"submitted"},
-         .to = "approved",
-         .actor = Actor::kReviewer,
-         // The role in the agency comes with the approval, in its transaction.
-         .effect =
-             [](db::Connection& c, const workflow::Request& r, const accounts::Principal&) {
-                 Json data = Json::parse(r.data_json, nullptr, false);
-                 std::string role = data.is_object() ? data.value("role", "editor") : "editor";
-                 if (r.organization_id.empty())
-                     throw HttpError::Validation({{"organization", "officers.no_organization"}});
-                 accounts::store::SetMembership(
-                     c, r.applicant_id, "organization", r.organization_id,
-                     role == "admin" ? accounts::Capacity::kAdmin : accounts::Capacity::kEditor);
-             }},
-        {.id = "reject",
-         .from = {"submitted", "needs_info"},
-         .to = "rejected",
-         .actor = Actor::kReviewer,
-         .note_required = true},
-        {.id = "withdraw",
-         .from = {"draft", "needs_info"},
-         .to = "withdrawn",
-         .actor = Actor::kApplicant,
-         .notify_applicant = false},
-    };
-    t.applicant_path = [](const std::string& ref) { return "/requests/" + ref; };
-    t.staff_path = [](const std::string& ref) { return "/staff/requests/" + ref; };
-    t.print_path = [](const std::string& ref) {
-        return "/opendata/officer/" + ref + "/application.pdf";
-    };
-    t.sensitive_fields = {"citizen_id"};
-    t.personal_fields = {"citizen_id", "office_phone", "mobile", "work_email"};
-    t.display_fields = {"organization", "position", "role",      "citizen_id",
-                        "office_phone", "mobile",   "work_email"};
-    return t;
+    return workflow::MakeReviewType({
+        .id = kType,
+        .prefix = "OM",
+        .sla_unit = core::SlaUnit::kClockHours,
+        .sla_amount = 24,
+        .submit_fields = {"organization", "position", "citizen_id", "office_phone", "mobile",
+                          "work_email", "role"},
+        .submit_attachments = {"signed_application"},
+        .decisions = {{.id = "approve",
+                       .to = "approved",
+                       // The role in the agency comes with the approval, in its transaction.
+                       .effect =
+                           [](db::Connection& c, const workflow::Request& r,
+                              const accounts::Principal&) {
+                               Json data = Json::parse(r.data_json, nullptr, false);
+                               std::string role =
+                                   data.is_object() ? data.value("role", "editor") : "editor";
+                               if (r.organization_id.empty())
+                                   throw HttpError::Validation(
+                                       {{"organization", "officers.no_organization"}});
+                               accounts::store::SetMembership(
+                                   c, r.applicant_id, "organization", r.organization_id,
+                                   role == "admin" ? accounts::Capacity::kAdmin
+                                                   : accounts::Capacity::kEditor);
+                           }}},
+        .withdraw_from = {"draft", "needs_info"},
+        .print_path =
+            [](const std::string& ref) { return "/opendata/officer/" + ref + "/application.pdf"; },
+        .sensitive_fields = {"citizen_id"},
+        .display_fields = {"organization", "position", "role", "citizen_id", "office_phone",
+                           "mobile", "work_email"},
+        .personal_fields = {"citizen_id", "office_phone", "mobile", "work_email"},
+    });
 }
 
 void RegisterRoutes(http::Router& router, workflow::WorkflowService& workflow,

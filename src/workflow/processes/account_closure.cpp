@@ -1,4 +1,4 @@
-#include "accounts/closure/closure.hpp"
+#include "workflow/processes/account_closure.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -8,14 +8,13 @@
 #include "core/strings.hpp"
 #include "http/response.hpp"
 #include "workflow/print.hpp"
+#include "workflow/review.hpp"
 
 namespace govhub::closure {
 namespace {
 
 using Json = nlohmann::json;
 using render::View;
-using workflow::Actor;
-using workflow::Clock;
 
 constexpr size_t kReasonMax = 2000;
 
@@ -125,73 +124,42 @@ Json PersonalData(accounts::AccountService& accounts, workflow::WorkflowService&
 
 workflow::RequestType ClosureType(accounts::AccountService& accounts,
                                   workflow::WorkflowService& workflow) {
-    workflow::RequestType t;
-    t.id = kType;
-    t.prefix = "AC";
-    t.sla_unit = core::SlaUnit::kClockHours;
-    t.sla_amount = 24;
-    t.initial_state = "draft";
-    t.states = {{"draft", Clock::kStopped},          {"submitted", Clock::kRuns},
-                {"needs_info", Clock::kPaused},      {"done", Clock::kStopped, true},
-                {"rejected", Clock::kStopped, true}, {"withdrawn", Clock::kStopped, true}};
-    t.transitions = {
-        {.id = "submit",
-         .from = {"draft"},
-         .to = "submitted",
-         .actor = Actor::kApplicant,
-         .required_fields = {"action", "reason"},
-         .required_attachments = {"signed_request"},
-         .notify_reviewers = true},
-        {.id = "ask_info",
-         .from = {"submitted"},
-         .to = "needs_info",
-         .actor = Actor::kReviewer,
-         .note_required = true},
-        {.id = "resubmit",
-         .from = {"needs_info"},
-         .to = "submitted",
-         .actor = Actor::kApplicant,
-         .notify_reviewers = true},
+    return workflow::MakeReviewType({
+        .id = kType,
+        .prefix = "AC",
+        .sla_unit = core::SlaUnit::kClockHours,
+        .sla_amount = 24,
+        .submit_fields = {"action", "reason"},
+        .submit_attachments = {"signed_request"},
         // Carried out in the step's own transaction: the account and the request move together.
-        {.id = "execute",
-         .from = {"submitted"},
-         .to = "done",
-         .actor = Actor::kAdministrator,
-         .effect =
-             [&accounts, &workflow](db::Connection& c, const workflow::Request& r,
-                                    const accounts::Principal& actor) {
-                 Json data = DataOf(r);
-                 bool cancel = data.value("action", "") == "cancel";
-                 accounts::Caller caller{.principal = &actor};
-                 std::string name = accounts.Close(
-                     c, r.applicant_id,
-                     cancel ? accounts::Closure::kCancel : accounts::Closure::kSuspend,
-                     data.value("reason", ""), r.reference, caller);
-                 if (!cancel) return;
-                 // The signed documents stay for the retention period, then the job purges them.
-                 auto days = workflow.Settings(c, kType).retention_days;
-                 workflow.ForgetApplicant(
-                     c, r.applicant_id, name,
-                     days ? std::optional(core::IsoInSeconds(int64_t{*days} * 86400))
-                          : std::nullopt);
-             }},
-        {.id = "reject",
-         .from = {"submitted", "needs_info"},
-         .to = "rejected",
-         .actor = Actor::kReviewer,
-         .note_required = true},
-        {.id = "withdraw",
-         .from = {"draft", "submitted", "needs_info"},
-         .to = "withdrawn",
-         .actor = Actor::kApplicant,
-         .notify_applicant = false},
-    };
-    t.applicant_path = [](const std::string& ref) { return "/requests/" + ref; };
-    t.staff_path = [](const std::string& ref) { return "/staff/requests/" + ref; };
-    t.print_path = [](const std::string& ref) { return "/user/close/" + ref + "/request.pdf"; };
-    t.display_fields = {"action", "reason"};
-    t.retention_days = 365;
-    return t;
+        .decisions = {{.id = "execute",
+                       .to = "done",
+                       .actor = workflow::Actor::kAdministrator,
+                       .effect =
+                           [&accounts, &workflow](db::Connection& c, const workflow::Request& r,
+                                                  const accounts::Principal& actor) {
+                               Json data = DataOf(r);
+                               bool cancel = data.value("action", "") == "cancel";
+                               accounts::Caller caller{.principal = &actor};
+                               std::string name =
+                                   accounts.Close(c, r.applicant_id,
+                                                  cancel ? accounts::Closure::kCancel
+                                                         : accounts::Closure::kSuspend,
+                                                  data.value("reason", ""), r.reference, caller);
+                               if (!cancel) return;
+                               // The signed documents stay for the retention period, then the
+                               // job purges them.
+                               auto days = workflow.Settings(c, kType).retention_days;
+                               workflow.ForgetApplicant(
+                                   c, r.applicant_id, name,
+                                   days ? std::optional(core::IsoInSeconds(int64_t{*days} * 86400))
+                                        : std::nullopt);
+                           }}},
+        .withdraw_from = {"draft", "submitted", "needs_info"},
+        .print_path = [](const std::string& ref) { return "/user/close/" + ref + "/request.pdf"; },
+        .display_fields = {"action", "reason"},
+        .retention_days = 365,
+    });
 }
 
 void RegisterRoutes(http::Router& router, accounts::AccountService& accounts,
@@ -253,6 +221,37 @@ void RegisterRoutes(http::Router& router, accounts::AccountService& accounts,
         res.headers.Set("Cache-Control", "no-store");
         return res;
     });
+}
+
+namespace {
+class Module final : public api::Module {
+  public:
+    Module(accounts::AccountService& accounts, workflow::WorkflowService& workflow,
+           const render::PageRenderer& pages, std::string site_url, std::string tmp_dir)
+        : accounts_(accounts),
+          workflow_(workflow),
+          pages_(pages),
+          site_url_(std::move(site_url)),
+          tmp_dir_(std::move(tmp_dir)) {}
+    std::string name() const override { return "workflow.account_closure"; }
+    void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
+        closure::RegisterRoutes(router, accounts_, workflow_, pages_, site_url_, tmp_dir_);
+    }
+
+  private:
+    accounts::AccountService& accounts_;
+    workflow::WorkflowService& workflow_;
+    const render::PageRenderer& pages_;
+    std::string site_url_, tmp_dir_;
+};
+}  // namespace
+
+std::unique_ptr<api::Module> MakeModule(accounts::AccountService& accounts,
+                                        workflow::WorkflowService& workflow,
+                                        const render::PageRenderer& pages, std::string site_url,
+                                        std::string tmp_dir) {
+    return std::make_unique<Module>(accounts, workflow, pages, std::move(site_url),
+                                    std::move(tmp_dir));
 }
 
 }  // namespace govhub::closure

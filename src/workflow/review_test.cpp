@@ -1,0 +1,302 @@
+#include "workflow/review.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "accounts/store.hpp"
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "core/i18n.hpp"
+#include "db/migrations.hpp"
+#include "db/test_support.hpp"
+#include "workflow/service.hpp"
+#include "workflow/store.hpp"
+
+namespace govhub::workflow {
+namespace {
+
+using accounts::Principal;
+
+const TransitionDef* Find(const RequestType& t, const std::string& id) {
+    for (const auto& d : t.transitions)
+        if (d.id == id) return &d;
+    return nullptr;
+}
+
+// The guide's shape with the defaults: approve or reject, on 24 clock hours.
+RequestType Simple() {
+    return MakeReviewType({.id = "rv_simple",
+                           .prefix = "RS",
+                           .submit_fields = {"position"},
+                           .submit_attachments = {"signed_application"},
+                           .sensitive_fields = {"citizen_id"},
+                           .personal_fields = {"citizen_id"}});
+}
+
+// Several decisions with their own reason rules, on five working days.
+RequestType Several() {
+    return MakeReviewType({.id = "rv_several",
+                           .prefix = "RV",
+                           .sla_unit = core::SlaUnit::kWorkingDays,
+                           .sla_amount = 5,
+                           .decisions = {{.id = "suspend", .to = "suspended"},
+                                         {.id = "cancel",
+                                          .to = "cancelled",
+                                          .actor = Actor::kAdministrator,
+                                          .note_required = true}},
+                           .reject = false,
+                           .withdraw_from = {"draft", "submitted", "needs_info"},
+                           .retention_days = 365});
+}
+
+TEST(ReviewBuilder, DeclaresTheGuidesShape) {
+    RequestType t = Simple();
+    EXPECT_EQ(t.initial_state, "draft");
+    std::vector<std::string> states;
+    for (const auto& s : t.states) states.push_back(s.id);
+    EXPECT_EQ(states, (std::vector<std::string>{"draft", "submitted", "needs_info", "approved",
+                                                "rejected", "withdrawn"}));
+    EXPECT_EQ(t.State("submitted")->clock, Clock::kRuns);
+    EXPECT_EQ(t.State("needs_info")->clock, Clock::kPaused);
+    EXPECT_TRUE(t.State("approved")->final);
+    std::vector<std::string> steps;
+    for (const auto& d : t.transitions) steps.push_back(d.id);
+    EXPECT_EQ(steps, (std::vector<std::string>{"submit", "ask_info", "resubmit", "approve",
+                                               "reject", "withdraw"}));
+    EXPECT_EQ(Find(t, "submit")->required_attachments,
+              std::vector<std::string>{"signed_application"});
+    EXPECT_TRUE(Find(t, "reject")->note_required);
+    EXPECT_FALSE(Find(t, "approve")->note_required);
+    EXPECT_EQ(Find(t, "withdraw")->from, (std::vector<std::string>{"draft", "needs_info"}));
+    EXPECT_EQ(t.applicant_path("X"), "/requests/X");
+    EXPECT_EQ(t.staff_path("X"), "/staff/requests/X");
+    EXPECT_FALSE(t.print_path);
+    EXPECT_EQ(t.sla_unit, core::SlaUnit::kClockHours);
+    EXPECT_EQ(t.sla_amount, 24);
+
+    RequestType s = Several();
+    EXPECT_EQ(s.sla_unit, core::SlaUnit::kWorkingDays);
+    EXPECT_TRUE(s.State("suspended") && s.State("cancelled"));
+    EXPECT_FALSE(s.State("rejected") || s.State("approved"));
+    EXPECT_EQ(Find(s, "cancel")->actor, Actor::kAdministrator);
+    EXPECT_TRUE(Find(s, "cancel")->note_required);
+    EXPECT_EQ(s.retention_days, 365);
+}
+
+TEST(ReviewBuilder, RefusesADeclarationThatCannotWork) {
+    EXPECT_THROW(MakeReviewType({.id = "x"}), std::invalid_argument);  // no prefix
+    EXPECT_THROW(MakeReviewType({.id = "x", .prefix = "X", .decisions = {}}),
+                 std::invalid_argument);
+    EXPECT_THROW(MakeReviewType({.id = "x", .prefix = "X", .sla_amount = 0}),
+                 std::invalid_argument);
+    EXPECT_THROW(
+        MakeReviewType({.id = "x",
+                        .prefix = "X",
+                        .decisions = {{.id = "a", .to = "done"}, {.id = "b", .to = "done"}}}),
+        std::invalid_argument);
+    EXPECT_THROW(
+        MakeReviewType({.id = "x", .prefix = "X", .decisions = {{.id = "a", .to = "submitted"}}}),
+        std::invalid_argument);
+}
+
+class ReviewTest : public ::testing::TestWithParam<std::string> {
+  protected:
+    void SetUp() override {
+        scratch_ = std::make_unique<db::testing::ScratchDatabase>(GetParam(), "rv");
+        db_ = scratch_->Open();
+        db::MigrationSet set;
+        audit::AddMigrations(set);
+        accounts::store::AddMigrations(set);
+        store::AddMigrations(set);
+        db::ApplyMigrations(*db_, set);
+        i18n_.LoadDirectory(std::string(GOVHUB_SOURCE_DIR) + "/web/i18n");
+        files_ = std::filesystem::temp_directory_path() /
+                 ("govhub-rv-files-" + std::to_string(::getpid()) + "-" + GetParam());
+        std::filesystem::remove_all(files_);
+        std::filesystem::create_directories(files_);
+        accounts_ = std::make_unique<accounts::AccountService>(
+            *db_, [](const mail::Message&) {}, i18n_, accounts::AccountsConfig{});
+        service_ = std::make_unique<WorkflowService>(
+            *db_, *accounts_, [this](const mail::Message& m) { sent_.push_back(m); }, i18n_,
+            WorkflowConfig{.site_url = "https://gov.example",
+                           .files_dir = (files_ / "store").string()});
+        service_->Register(Simple());
+        service_->Register(Several());
+        applicant_ = Person("somchai");
+        reviewer_ = Person("reviewer");
+        admin_ = Person("admin");
+        other_ = Person("other_reviewer");
+        db_->Write([&](db::Connection& c) {
+            accounts::store::SetMembership(c, reviewer_.user_id, kStaffObjectType, "rv_simple",
+                                           accounts::Capacity::kEditor);
+            accounts::store::SetMembership(c, reviewer_.user_id, kStaffObjectType, "rv_several",
+                                           accounts::Capacity::kEditor);
+            accounts::store::SetMembership(c, admin_.user_id, kStaffObjectType, "rv_several",
+                                           accounts::Capacity::kAdmin);
+            // Reviews the other type only.
+            accounts::store::SetMembership(c, other_.user_id, kStaffObjectType, "rv_several",
+                                           accounts::Capacity::kEditor);
+        });
+    }
+    void TearDown() override {
+        service_.reset();
+        accounts_.reset();
+        db_.reset();
+        scratch_.reset();
+        std::filesystem::remove_all(files_);
+    }
+    Principal Person(const std::string& name) {
+        accounts::User u;
+        u.id = core::NewUuid();
+        u.name = name;
+        u.email = name + "@example.go.th";
+        u.state = accounts::UserState::kActive;
+        u.locale = "th";
+        u.created = core::NowIso();
+        db_->Write([&](db::Connection& c) { accounts::store::InsertUser(c, u); });
+        return {.user_id = u.id, .name = name};
+    }
+    Request Submitted(const std::string& type) {
+        Request r = service_->Create(
+            applicant_, {.type = type, .subject = "คำขอ", .data_json = R"({"position":"ผอ."})"},
+            "");
+        if (type == "rv_simple") {
+            std::string path = (files_ / "a.pdf").string();
+            std::ofstream(path, std::ios::binary) << "%PDF-1.7 x";
+            service_->Attach(applicant_, r.id, "signed_application", path, "a.pdf");
+        }
+        return service_->Transition(applicant_, r.id, {.transition = "submit"});
+    }
+    int StatusOf(const std::function<void()>& f) {
+        try {
+            f();
+        } catch (const HttpError& e) {
+            return e.status();
+        }
+        return 200;
+    }
+
+    std::unique_ptr<db::testing::ScratchDatabase> scratch_;
+    std::unique_ptr<db::Database> db_;
+    core::I18n i18n_;
+    std::filesystem::path files_;
+    std::unique_ptr<accounts::AccountService> accounts_;
+    std::unique_ptr<WorkflowService> service_;
+    std::vector<mail::Message> sent_;
+    Principal applicant_, reviewer_, admin_, other_;
+};
+
+TEST_P(ReviewTest, EachProcessOffersItsOwnDecisionsWithTheirReasonRules) {
+    Request a = Submitted("rv_simple");
+    auto ids = [&](const Principal& p, const Request& r) {
+        std::vector<std::string> out;
+        for (const auto* d : service_->Available(&p, r)) out.push_back(d->id);
+        return out;
+    };
+    EXPECT_EQ(ids(reviewer_, a), (std::vector<std::string>{"ask_info", "approve", "reject"}));
+    EXPECT_EQ(ids(applicant_, a), std::vector<std::string>{});  // no withdrawal once submitted
+    a = service_->Transition(reviewer_, a.id, {.transition = "approve"});
+    EXPECT_EQ(a.state, "approved");
+
+    Request b = Submitted("rv_several");
+    EXPECT_EQ(ids(reviewer_, b), (std::vector<std::string>{"ask_info", "suspend"}));
+    EXPECT_EQ(ids(admin_, b), (std::vector<std::string>{"ask_info", "suspend", "cancel"}));
+    EXPECT_EQ(ids(applicant_, b), std::vector<std::string>{"withdraw"});
+    EXPECT_EQ(StatusOf([&] { service_->Transition(reviewer_, b.id, {.transition = "cancel"}); }),
+              403);
+    EXPECT_EQ(StatusOf([&] { service_->Transition(admin_, b.id, {.transition = "cancel"}); }),
+              409);  // its reason is required
+    b = service_->Transition(admin_, b.id, {.transition = "cancel", .note = "ย้ายหน่วยงาน"});
+    EXPECT_EQ(b.state, "cancelled");
+    EXPECT_FALSE(b.closed.empty());
+}
+
+TEST_P(ReviewTest, TheSlaCountsClockHoursOrWorkingDays) {
+    Request a = Submitted("rv_simple");
+    SlaStatus sa = service_->Sla(a);
+    EXPECT_EQ(sa.clock, Clock::kRuns);
+    EXPECT_EQ(sa.budget_seconds, 24 * 3600);
+    ASSERT_TRUE(sa.due_epoch);
+    EXPECT_EQ(*sa.due_epoch - core::ParseIsoMicros(a.clock_since) / 1000000, 24 * 3600);
+
+    Request b = Submitted("rv_several");
+    SlaStatus sb = service_->Sla(b);
+    EXPECT_EQ(sb.budget_seconds, 5 * 86400);
+    ASSERT_TRUE(sb.due_epoch);
+    // Five working days take at least five calendar days (a week with its weekend).
+    EXPECT_GE(*sb.due_epoch - core::ParseIsoMicros(b.clock_since) / 1000000, 7 * 86400 - 86400);
+    // Waiting on the applicant pauses it.
+    b = service_->Transition(reviewer_, b.id, {.transition = "ask_info", .note = "ขอสำเนา"});
+    EXPECT_EQ(service_->Sla(b).clock, Clock::kPaused);
+    EXPECT_FALSE(service_->Sla(b).due_epoch);
+}
+
+TEST_P(ReviewTest, ABulkDecisionTakesEachStepOnItsOwnAndReportsEachRefusal) {
+    Request a = Submitted("rv_simple");
+    Request b = Submitted("rv_simple");
+    Request c = Submitted("rv_simple");
+    sent_.clear();
+    auto all = service_->Decide(reviewer_, {a.id, b.reference, c.id}, {.transition = "approve"});
+    ASSERT_EQ(all.size(), 3u);
+    for (const auto& o : all) {
+        EXPECT_TRUE(o.ok) << o.request << " " << o.error;
+        EXPECT_EQ(o.state, "approved");
+    }
+    EXPECT_EQ(all[1].reference, b.reference);
+    EXPECT_EQ(sent_.size(), 3u);  // each applicant told of their own request
+    // Each is its own step in the audit log.
+    for (const auto& r : {a, b, c}) {
+        auto h = service_->History(*service_->Find(&reviewer_, r.id));
+        ASSERT_EQ(h.size(), 3u);
+        EXPECT_EQ(h[2].transition, "approve");
+        EXPECT_EQ(h[2].actor_id, reviewer_.user_id);
+    }
+
+    // Some refused: already decided (409), another type the caller does not review (404, as
+    // for a stranger), no such request (404); the one that may go goes.
+    Request d = Submitted("rv_simple");
+    Request e = Submitted("rv_several");
+    auto some = service_->Decide(other_, {e.id}, {.transition = "approve"});
+    ASSERT_EQ(some.size(), 1u);
+    EXPECT_FALSE(some[0].ok);  // rv_several offers no "approve"
+    EXPECT_EQ(some[0].status, 409);
+    some = service_->Decide(reviewer_, {a.id, d.id, "no-such-request"},
+                            {.transition = "reject", .note = "ไม่ใช่เจ้าหน้าที่"});
+    ASSERT_EQ(some.size(), 3u);
+    EXPECT_FALSE(some[0].ok);
+    EXPECT_EQ(some[0].status, 409);
+    EXPECT_EQ(some[0].error, "workflow.not_from_this_state");
+    EXPECT_TRUE(some[1].ok);
+    EXPECT_EQ(some[1].state, "rejected");
+    EXPECT_FALSE(some[2].ok);
+    EXPECT_EQ(some[2].status, 404);
+    some = service_->Decide(other_, {d.id}, {.transition = "approve"});
+    EXPECT_EQ(some[0].status, 404);  // other_ does not review rv_simple: it learns nothing
+    // A reason rule holds for each; an applicant's step is not a decision.
+    Request f = Submitted("rv_simple");
+    some = service_->Decide(reviewer_, {f.id}, {.transition = "reject"});
+    EXPECT_EQ(some[0].status, 409);
+    EXPECT_EQ(some[0].error, "workflow.note_required");
+    some = service_->Decide(applicant_, {f.id}, {.transition = "withdraw"});
+    EXPECT_FALSE(some[0].ok);
+    EXPECT_EQ(service_->Find(&reviewer_, f.id)->state, "submitted");
+    auto h = service_->History(*service_->Find(&reviewer_, a.id));
+    EXPECT_EQ(h.size(), 3u);  // the refused step left no record
+    // The list itself: not empty, not too long.
+    EXPECT_EQ(StatusOf([&] { service_->Decide(reviewer_, {}, {.transition = "approve"}); }), 409);
+    EXPECT_EQ(StatusOf([&] {
+                  service_->Decide(reviewer_, std::vector<std::string>(kMaxBulkDecision + 1, a.id),
+                                   {.transition = "approve"});
+              }),
+              409);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, ReviewTest, ::testing::ValuesIn(db::testing::Engines()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace govhub::workflow

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "accounts/store.hpp"
+#include "agencies/auth.hpp"
 #include "api/params.hpp"
 #include "audit/audit.hpp"
 #include "core/clock.hpp"
@@ -69,6 +70,23 @@ void RecordChange(db::Connection& c, const accounts::Caller& caller, const std::
     else
         store::MarkStructureChanged(c);
     audit::Record(c, caller.actor(), action, type, id, details);
+}
+
+// The role the principal holds in an organization (agencies::Role), none when anonymous.
+std::optional<agencies::Role> RoleIn(db::Connection& c, const Principal* p,
+                                     const std::string& org_id) {
+    if (!p) return std::nullopt;
+    auto cap = accounts::store::FindMembership(c, p->user_id, "organization", org_id);
+    if (!cap) return std::nullopt;
+    switch (*cap) {
+        case Capacity::kAdmin:
+            return agencies::Role::kAdmin;
+        case Capacity::kEditor:
+            return agencies::Role::kEditor;
+        case Capacity::kMember:
+            return agencies::Role::kMember;
+    }
+    return std::nullopt;
 }
 
 // Field-level differences between two dictionaries (top-level keys): {"field": [old, new]}.
@@ -171,7 +189,8 @@ Json CatalogService::OrgDict(const Organization& o, bool with_counts) {
 
 Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
                                         const accounts::Caller& caller) {
-    if (!p || !p->sysadmin) throw HttpError(403, "forbidden", "catalog.org_create_forbidden");
+    if (!agencies::CanCreateAgency(p))
+        throw HttpError(403, "forbidden", "catalog.org_create_forbidden");
     Organization o;
     o.name = core::ToLower(Str(dict, "name"));
     TakeDescription(o, dict, false);
@@ -207,8 +226,7 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
         auto found = store::FindOrganization(c, id);
         if (!found || found->state == "deleted")
             throw HttpError::NotFound("catalog.no_such_organization");
-        if (!accounts_.HasCapacity(p, "organization", found->id, Capacity::kAdmin))
-            throw HttpError::Forbidden();
+        if (!agencies::CanEditAgency(p, RoleIn(c, p, found->id))) throw HttpError::Forbidden();
         before = o = *found;
         TakeDescription(o, dict, patch);
         o.modified = core::NowIso();
@@ -228,7 +246,7 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
 
 void CatalogService::OrganizationDelete(const Principal* p, const std::string& id,
                                         const accounts::Caller& caller) {
-    if (!p || !p->sysadmin) throw HttpError::Forbidden();
+    if (!agencies::CanDeleteAgency(p)) throw HttpError::Forbidden();
     db_.Write([&](db::Connection& c) {
         auto o = store::FindOrganization(c, id);
         if (!o || o->state == "deleted") throw HttpError::NotFound("catalog.no_such_organization");
@@ -245,7 +263,8 @@ Json CatalogService::OrganizationShow(const Principal* p, const std::string& id,
                                       bool include_datasets) {
     std::optional<Organization> o;
     db_.Read([&](db::Connection& c) { o = store::FindOrganization(c, id); });
-    if (!o || (o->state == "deleted" && !(p && p->sysadmin)))
+    if (!o || !agencies::CanSeeAgency(p, agencies::ParseAgencyState(o->state).value_or(
+                                             agencies::AgencyState::kDeleted)))
         throw HttpError::NotFound("catalog.no_such_organization");
     Json j = OrgDict(*o, true);
     if (include_datasets) {
@@ -256,14 +275,16 @@ Json CatalogService::OrganizationShow(const Principal* p, const std::string& id,
         j["packages"] = PackageSearch(p, sp)["results"];
     }
     Json users = Json::array();
+    std::optional<agencies::Role> held;
     db_.Read([&](db::Connection& c) {
+        held = RoleIn(c, p, o->id);
         for (const auto& [uid, cap] : store::OrganizationMembers(c, o->id)) {
             auto u = accounts::store::FindUserById(c, uid);
             if (u) users.push_back({{"id", u->id}, {"name", u->name}, {"capacity", cap}});
         }
     });
     // Members are listed for the organization's own people and sysadmins only.
-    if (accounts_.HasCapacity(p, "organization", o->id, Capacity::kMember)) j["users"] = users;
+    if (agencies::CanSeeMembers(p, held)) j["users"] = users;
     return j;
 }
 
@@ -315,8 +336,7 @@ void CatalogService::OrganizationMemberCreate(const Principal* p, const std::str
     db_.Write([&](db::Connection& c) {
         auto o = store::FindOrganization(c, org);
         if (!o || o->state == "deleted") throw HttpError::NotFound("catalog.no_such_organization");
-        if (!accounts_.HasCapacity(p, "organization", o->id, Capacity::kAdmin))
-            throw HttpError::Forbidden();
+        if (!agencies::CanManageMembers(p, RoleIn(c, p, o->id))) throw HttpError::Forbidden();
         auto u = accounts::store::FindUser(c, user);
         if (!u) throw HttpError::NotFound("error.user_not_found");
         accounts::store::SetMembership(c, u->id, "organization", o->id, cap);
@@ -331,8 +351,7 @@ void CatalogService::OrganizationMemberDelete(const Principal* p, const std::str
     db_.Write([&](db::Connection& c) {
         auto o = store::FindOrganization(c, org);
         if (!o) throw HttpError::NotFound("catalog.no_such_organization");
-        if (!accounts_.HasCapacity(p, "organization", o->id, Capacity::kAdmin))
-            throw HttpError::Forbidden();
+        if (!agencies::CanManageMembers(p, RoleIn(c, p, o->id))) throw HttpError::Forbidden();
         auto u = accounts::store::FindUser(c, user);
         if (!u) throw HttpError::NotFound("error.user_not_found");
         accounts::store::RemoveMembership(c, u->id, "organization", o->id);
@@ -467,7 +486,8 @@ Json CatalogService::MemberList(const Principal* p, const std::string& id,
     Json out = Json::array();
     if (auto o = db_.Read([&](db::Connection& c) { return store::FindOrganization(c, id); })) {
         if (object_type.empty() || object_type == "user") {
-            if (!accounts_.HasCapacity(p, "organization", o->id, Capacity::kMember))
+            if (!agencies::CanSeeMembers(
+                    p, db_.Read([&](db::Connection& c) { return RoleIn(c, p, o->id); })))
                 throw HttpError::Forbidden();
             for (const auto& [uid, cap] :
                  db_.Read([&](db::Connection& c) { return store::OrganizationMembers(c, o->id); }))

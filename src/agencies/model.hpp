@@ -1,0 +1,48 @@
+#pragma once
+// The government agency directory: ministries, their departments, the agencies under no ministry
+// (the service guide's "อื่น ๆ" / "Other"), and the people who act for each of them.
+#include <optional>
+#include <string>
+
+namespace govhub::agencies {
+
+// Where an agency sits in the directory. A ministry has no parent; a department has a ministry as
+// its parent; an agency under no ministry (the guide's "อื่น ๆ": independent bodies, public
+// organizations, local government, ...) has no parent and the kind `other`. The parent alone
+// cannot tell a ministry from an "other" agency, hence the kind.
+enum class AgencyKind { kMinistry, kDepartment, kOther };
+
+// active: listed and usable; pending: a body that asked for a service (e.g. workD) and is not
+// approved yet, seen by sysadmins only; deleted: kept for history, seen by sysadmins only.
+enum class AgencyState { kActive, kPending, kDeleted };
+
+// A member's role in one agency, lowest first (CKAN's member capacities).
+enum class Role { kMember, kEditor, kAdmin };
+
+const char* ToString(AgencyKind k);   // "ministry", "department", "other"
+const char* ToString(AgencyState s);  // "active", "pending", "deleted"
+const char* ToString(Role r);         // "member", "editor", "admin"
+std::optional<AgencyKind> ParseAgencyKind(const std::string& s);
+std::optional<AgencyState> ParseAgencyState(const std::string& s);
+std::optional<Role> ParseRole(const std::string& s);
+
+struct Agency {
+    std::string id;        // UUID (the catalog's organization id)
+    std::string name;      // URL slug, unique: [a-z0-9_-], 2..100
+    std::string title;     // Thai
+    std::string title_en;  // English; may be empty
+    std::string description;
+    std::string image_url;
+    std::string parent_id;  // empty: no parent (a ministry, or an "other" agency)
+    AgencyKind kind = AgencyKind::kOther;
+    AgencyState state = AgencyState::kActive;
+    std::string created;  // ISO-8601 UTC
+    std::string modified;
+};
+
+struct Member {
+    std::string user_id;
+    Role role = Role::kMember;
+};
+
+}  // namespace govhub::agencies

@@ -59,4 +59,14 @@ std::optional<Role> ParseRole(const std::string& s) {
     return std::nullopt;
 }
 
+const char* PlacementProblem(const Agency& a, const Agency* parent) {
+    if (a.kind == AgencyKind::kDepartment) {
+        if (!parent) return "agencies.department_needs_parent";
+        if (parent->id == a.id || parent->kind == AgencyKind::kDepartment)
+            return "agencies.parent_is_department";
+        return nullptr;
+    }
+    return parent ? "agencies.parentless_kind" : nullptr;
+}
+
 }  // namespace govhub::agencies

@@ -45,4 +45,9 @@ struct Member {
     Role role = Role::kMember;
 };
 
+// Why `a` cannot sit where it is, given its parent (nullptr: none), as an i18n key; nullptr when
+// it can. A ministry and an "other" agency have no parent; a department has one, and it is not a
+// department itself (the directory is two levels deep: ministry -> department).
+const char* PlacementProblem(const Agency& a, const Agency* parent);
+
 }  // namespace govhub::agencies

@@ -1,13 +1,13 @@
 #pragma once
-// The agencies module's entry points, plain free functions so the app can wire them either
-// directly or through a common module shape.
-#include "db/migrations.hpp"
+// The agencies module in the one module shape (api/module.hpp): the directory's tables. Its
+// actions and pages are still the catalog's organization_* and member_* ones, the catalog's view
+// of the directory.
+#include <memory>
+
+#include "api/module.hpp"
 
 namespace govhub::agencies {
 
-// The module "agencies" in the migration set. Empty for now: the agencies' tables are still the
-// catalog's `organizations` and accounts' `memberships`; the in-place migration (parent, kind,
-// title_en, the pending state) comes with the store (see README.md).
-inline void AddMigrations(db::MigrationSet& /*set*/) {}
+std::unique_ptr<api::Module> MakeModule();
 
 }  // namespace govhub::agencies

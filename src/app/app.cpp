@@ -13,6 +13,7 @@
 #include "accounts/rate_limit_store.hpp"
 #include "accounts/service.hpp"
 #include "accounts/store.hpp"
+#include "agencies/module.hpp"
 #include "api/action.hpp"
 #include "api/status.hpp"
 #include "app/bench_seed.hpp"
@@ -174,6 +175,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     auto& M = P.modules;
     M.push_back(MigrationsOnly("audit", audit::AddMigrations));
     M.push_back(accounts::MakeModule(*P.accounts, *P.pages));
+    M.push_back(agencies::MakeModule());
     M.push_back(jobs::MakeModule(
         *P.jobs, *P.pages,
         {.enable_test_jobs = config_.enable_test_jobs, .data_dir = config_.data_dir}));
@@ -326,7 +328,7 @@ void App::SeedDemo() {
     if (admin) {
         accounts::Principal root{.user_id = admin->id, .name = admin->name, .sysadmin = true};
         int datasets = catalog::SeedDemo(*parts_->catalog, root, parts_->tmp_dir, "somchai");
-        if (datasets) std::cout << "demo catalog: " << datasets << " datasets in 6 agencies\n";
+        if (datasets) std::cout << "demo catalog: " << datasets << " datasets in 8 agencies\n";
         if (int n = views::SeedDemo(*parts_->views, *parts_->datastore, *parts_->catalog, root))
             std::cout << "demo views: " << n << " (a chart and a map)\n";
     }

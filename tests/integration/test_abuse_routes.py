@@ -72,6 +72,7 @@ CSRF = {
     ("POST", "/api/jobs"): ("/api/jobs", {"json": {"kind": "test.noop"}}),
     ("POST", "/api/jobs/{id}/cancel"): ("/api/jobs/{job}/cancel", {"json": {}}),
     ("POST", "/api/jobs/{id}/retry"): ("/api/jobs/{job}/retry", {"json": {}}),
+    ("POST", "/api/requests/decide"): ("/api/requests/decide", {"json": {"decisions": []}}),
     # catalog, datastore, views, GD-Catalog import
     ("POST", "/dataset/new"): ("/dataset/new", {"name": "csrf-new", "owner_org": "{org_a}"}),
     ("POST", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", {"title": "CSRF"}),

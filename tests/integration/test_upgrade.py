@@ -151,6 +151,12 @@ def test_what_the_fixture_holds_is_what_a_visitor_should_see(site):
     assert now["organization_show_anonymous"][fx.DELETED_ORG]["status"] == 404
     assert now["organization_show"][fx.DELETED_ORG]["state"] == "deleted"
     assert now["organization_show"]["dopa"]["parent"] == now["organization_show"]["moi"]["id"]
+    # The directory's kinds, decided in place by the upgrade: a parentless agency with departments
+    # is a ministry, one with a parent a department, a parentless one without any "other".
+    kinds = {name: o["kind"] for name, o in now["organization_show"].items() if "kind" in o}
+    assert kinds == {"moi": "ministry", "mdes": "ministry", "dopa": "department", "nso": "department",
+                     "tmd": "department", "old-office": "department", "dga": "other"}, kinds
+    assert all(o["title_en"] == "" for o in now["organization_show"].values() if "kind" in o)
     assert fx.DELETED_GROUP not in [g["name"] for g in now["group_list"]]
     assert now["group_show"][fx.DELETED_GROUP]["status"] == 404
     # user_list shows active accounts (as CKAN's does); user_show every account.

@@ -38,20 +38,35 @@ Json Common(const std::string& org) {
 int SeedDemo(CatalogService& cat, const accounts::Principal& admin, const std::string& tmp_dir,
              const std::string& editor_name) {
     accounts::Caller caller{.principal = &admin};
+    // A ministry with its departments, and agencies under no ministry (the guide's "อื่น ๆ").
     struct Org {
-        const char *name, *title, *parent, *description;
+        const char *name, *title, *title_en, *kind, *parent, *description;
     };
     const Org orgs[] = {
-        {"mof", "กระทรวงการคลัง", "", "ดูแลการเงินการคลังของประเทศ"},
-        {"cgd", "กรมบัญชีกลาง", "mof", "บริหารงบประมาณรายจ่ายและการเบิกจ่ายภาครัฐ"},
-        {"moi", "กระทรวงมหาดไทย", "", "ดูแลการปกครองส่วนภูมิภาคและท้องถิ่น"},
-        {"dopa", "กรมการปกครอง", "moi", "ทะเบียนราษฎร์และการปกครองท้องที่"},
-        {"nso", "สำนักงานสถิติแห่งชาติ", "", "ผลิตและเผยแพร่สถิติทางการของประเทศ"},
-        {"tmd", "กรมอุตุนิยมวิทยา", "", "ข้อมูลอากาศและภูมิอากาศ"},
+        {"mof", "กระทรวงการคลัง", "Ministry of Finance", "ministry", "", "ดูแลการเงินการคลังของประเทศ"},
+        {"cgd", "กรมบัญชีกลาง", "The Comptroller General's Department", "department", "mof",
+         "บริหารงบประมาณรายจ่ายและการเบิกจ่ายภาครัฐ"},
+        {"moi", "กระทรวงมหาดไทย", "Ministry of Interior", "ministry", "",
+         "ดูแลการปกครองส่วนภูมิภาคและท้องถิ่น"},
+        {"dopa", "กรมการปกครอง", "Department of Provincial Administration", "department", "moi",
+         "ทะเบียนราษฎร์และการปกครองท้องที่"},
+        {"mdes", "กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม", "Ministry of Digital Economy and Society",
+         "ministry", "", "ขับเคลื่อนเศรษฐกิจและสังคมดิจิทัล"},
+        {"nso", "สำนักงานสถิติแห่งชาติ", "National Statistical Office", "department", "mdes",
+         "ผลิตและเผยแพร่สถิติทางการของประเทศ"},
+        {"tmd", "กรมอุตุนิยมวิทยา", "Thai Meteorological Department", "department", "mdes",
+         "ข้อมูลอากาศและภูมิอากาศ"},
+        {"dga", "สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน)",
+         "Digital Government Development Agency (Public Organization)", "other", "",
+         "ส่งเสริมและพัฒนารัฐบาลดิจิทัล"},
     };
     for (const auto& o : orgs) {
         if (Exists([&] { cat.OrganizationShow(&admin, o.name, false); })) continue;
-        Json d = {{"name", o.name}, {"title", o.title}, {"description", o.description}};
+        Json d = {{"name", o.name},
+                  {"title", o.title},
+                  {"title_en", o.title_en},
+                  {"kind", o.kind},
+                  {"description", o.description}};
         if (*o.parent) d["parent"] = o.parent;
         cat.OrganizationCreate(&admin, d, caller);
     }

@@ -5,14 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "agencies/model.hpp"
+
 namespace govhub::catalog {
 
-struct Organization {
-    std::string id, name, title, description, image_url;
-    std::string parent_id;  // ministry -> department
-    std::string state = "active";
-    std::string created, modified;
-};
+// The catalog's organizations are its view of the agency directory (agencies/).
+using Organization = agencies::Agency;
 
 struct Group {
     std::string id, name, title, description, image_url;

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "accounts/store.hpp"
+#include "agencies/store.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "opendata/catalog/package_search.hpp"
@@ -299,11 +300,11 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
     std::vector<char> member_of(snap->facet_values[0].size(), 0), editor_of(member_of.size(), 0);
     if (p && !p->sysadmin)
         db_.Read([&](db::Connection& c) {
-            for (const auto& [o, cap] : store::OrganizationsOfUser(c, p->user_id)) {
+            for (const auto& [o, cap] : agencies::store::OfUser(c, p->user_id)) {
                 uint32_t id = snap->FacetId(0, o.name);
                 if (id == UINT32_MAX) continue;
                 member_of[id] = 1;
-                if (cap != "member") editor_of[id] = 1;
+                if (cap != agencies::Role::kMember) editor_of[id] = 1;
             }
         });
     // Each distinct word is matched once, in the snapshot's own index; word nodes point into

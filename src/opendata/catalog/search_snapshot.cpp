@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "agencies/store.hpp"
 #include "core/log.hpp"
 #include "core/string_pool.hpp"
 #include "search/analyzer.hpp"
@@ -181,7 +182,8 @@ void SearchSnapshots::LoadStructure(db::Connection& c, SearchSnapshot& next) {
     orgs_.clear();
     group_names_.clear();
     auto titles = std::make_shared<std::map<std::string, std::string>>();
-    for (const auto& o : store::ListOrganizations(c, true)) {
+    for (const auto& o :
+         agencies::store::List(c, {.include_pending = true, .include_deleted = true})) {
         orgs_[o.id] = {o.name, o.title};
         (*titles)["organization:" + o.name] = o.title;
     }

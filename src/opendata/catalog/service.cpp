@@ -9,6 +9,7 @@
 
 #include "accounts/store.hpp"
 #include "agencies/auth.hpp"
+#include "agencies/store.hpp"
 #include "api/params.hpp"
 #include "audit/audit.hpp"
 #include "core/clock.hpp"
@@ -76,17 +77,7 @@ void RecordChange(db::Connection& c, const accounts::Caller& caller, const std::
 std::optional<agencies::Role> RoleIn(db::Connection& c, const Principal* p,
                                      const std::string& org_id) {
     if (!p) return std::nullopt;
-    auto cap = accounts::store::FindMembership(c, p->user_id, "organization", org_id);
-    if (!cap) return std::nullopt;
-    switch (*cap) {
-        case Capacity::kAdmin:
-            return agencies::Role::kAdmin;
-        case Capacity::kEditor:
-            return agencies::Role::kEditor;
-        case Capacity::kMember:
-            return agencies::Role::kMember;
-    }
-    return std::nullopt;
+    return agencies::store::RoleOf(c, p->user_id, org_id);
 }
 
 // Field-level differences between two dictionaries (top-level keys): {"field": [old, new]}.
@@ -167,17 +158,20 @@ bool CatalogService::CanRead(const Principal* p, const Dataset& d) {
 // ---- organizations
 
 Json CatalogService::OrgDict(const Organization& o, bool with_counts) {
-    Json j = {{"id", o.id},
-              {"name", o.name},
-              {"title", o.title},
-              {"display_name", o.title},
-              {"description", o.description},
-              {"image_url", o.image_url},
-              {"type", "organization"},
-              {"is_organization", true},
-              {"state", o.state},
-              {"created", o.created},
-              {"approval_status", "approved"}};
+    Json j = {
+        {"id", o.id},
+        {"name", o.name},
+        {"title", o.title},
+        {"display_name", o.title},
+        {"description", o.description},
+        {"image_url", o.image_url},
+        {"type", "organization"},
+        {"is_organization", true},
+        {"title_en", o.title_en},
+        {"kind", agencies::ToString(o.kind)},
+        {"state", agencies::ToString(o.state)},
+        {"created", o.created},
+        {"approval_status", o.state == agencies::AgencyState::kPending ? "pending" : "approved"}};
     j["parent"] = o.parent_id.empty() ? Json(nullptr) : Json(o.parent_id);
     if (with_counts) {
         db_.Read([&](db::Connection& c) {
@@ -194,23 +188,43 @@ Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
     Organization o;
     o.name = core::ToLower(Str(dict, "name"));
     TakeDescription(o, dict, false);
+    o.title_en = Str(dict, "title_en");
     std::vector<FieldError> errors;
     if (!ValidName(o.name)) errors.push_back({"name", "register.name_invalid"});
     std::string parent = Str(dict, "parent");
+    std::optional<agencies::AgencyKind> kind;
+    if (std::string k = Str(dict, "kind"); !k.empty()) {
+        kind = agencies::ParseAgencyKind(k);
+        if (!kind) errors.push_back({"kind", "agencies.bad_kind"});
+    }
     db_.Write([&](db::Connection& c) {
-        if (!o.name.empty() && store::FindOrganization(c, o.name))
+        if (!o.name.empty() && agencies::store::Find(c, o.name))
             errors.push_back({"name", "catalog.name_taken"});
+        std::optional<Organization> po;
         if (!parent.empty()) {
-            auto po = store::FindOrganization(c, parent);
-            if (!po)
+            po = agencies::store::Find(c, parent);
+            if (!po || po->state == agencies::AgencyState::kDeleted)
                 errors.push_back({"parent", "catalog.no_such_organization"});
             else
                 o.parent_id = po->id;
         }
+        o.kind = kind.value_or(o.parent_id.empty() ? agencies::AgencyKind::kOther
+                                                   : agencies::AgencyKind::kDepartment);
+        if (errors.empty())
+            if (const char* problem = agencies::PlacementProblem(o, po ? &*po : nullptr))
+                errors.push_back({po ? "parent" : "kind", problem});
         if (!errors.empty()) throw Invalid(errors);
         o.id = core::NewUuid();
         o.created = o.modified = core::NowIso();
-        store::InsertOrganization(c, o);
+        agencies::store::Insert(c, o);
+        // A parentless agency given a department is a ministry (as the upgrade decided).
+        if (po && po->kind == agencies::AgencyKind::kOther) {
+            po->kind = agencies::AgencyKind::kMinistry;
+            po->modified = o.modified;
+            agencies::store::Update(c, *po);
+            RecordChange(c, caller, "organization.update", "organization", po->id,
+                         {{"changes", {{"kind", {"other", "ministry"}}}}});
+        }
         RecordChange(c, caller, "organization.create", "organization", o.id, {{"name", o.name}});
     });
     return OrgDict(o, true);
@@ -223,14 +237,18 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
     Organization before;
     Organization o;
     db_.Write([&](db::Connection& c) {
-        auto found = store::FindOrganization(c, id);
-        if (!found || found->state == "deleted")
+        auto found = agencies::store::Find(c, id);
+        if (!found || found->state == agencies::AgencyState::kDeleted)
             throw HttpError::NotFound("catalog.no_such_organization");
         if (!agencies::CanEditAgency(p, RoleIn(c, p, found->id))) throw HttpError::Forbidden();
         before = o = *found;
         TakeDescription(o, dict, patch);
+        if (dict.contains("title_en"))
+            o.title_en = Str(dict, "title_en");
+        else if (!patch)
+            o.title_en.clear();
         o.modified = core::NowIso();
-        store::UpdateOrganization(c, o);
+        agencies::store::Update(c, o);
         // The organization's title is part of each of its datasets' indexed text.
         if (o.title != before.title)
             for (const auto& dataset_id : store::DatasetIdsOfOrganization(c, o.id))
@@ -248,13 +266,14 @@ void CatalogService::OrganizationDelete(const Principal* p, const std::string& i
                                         const accounts::Caller& caller) {
     if (!agencies::CanDeleteAgency(p)) throw HttpError::Forbidden();
     db_.Write([&](db::Connection& c) {
-        auto o = store::FindOrganization(c, id);
-        if (!o || o->state == "deleted") throw HttpError::NotFound("catalog.no_such_organization");
+        auto o = agencies::store::Find(c, id);
+        if (!o || o->state == agencies::AgencyState::kDeleted)
+            throw HttpError::NotFound("catalog.no_such_organization");
         if (store::OrganizationHasDatasets(c, o->id))
             throw HttpError(409, "validation", "catalog.org_has_datasets");
-        o->state = "deleted";
+        o->state = agencies::AgencyState::kDeleted;
         o->modified = core::NowIso();
-        store::UpdateOrganization(c, *o);
+        agencies::store::Update(c, *o);
         RecordChange(c, caller, "organization.delete", "organization", o->id, Json::object());
     });
 }
@@ -262,9 +281,8 @@ void CatalogService::OrganizationDelete(const Principal* p, const std::string& i
 Json CatalogService::OrganizationShow(const Principal* p, const std::string& id,
                                       bool include_datasets) {
     std::optional<Organization> o;
-    db_.Read([&](db::Connection& c) { o = store::FindOrganization(c, id); });
-    if (!o || !agencies::CanSeeAgency(p, agencies::ParseAgencyState(o->state).value_or(
-                                             agencies::AgencyState::kDeleted)))
+    db_.Read([&](db::Connection& c) { o = agencies::store::Find(c, id); });
+    if (!o || !agencies::CanSeeAgency(p, o->state))
         throw HttpError::NotFound("catalog.no_such_organization");
     Json j = OrgDict(*o, true);
     if (include_datasets) {
@@ -278,9 +296,11 @@ Json CatalogService::OrganizationShow(const Principal* p, const std::string& id,
     std::optional<agencies::Role> held;
     db_.Read([&](db::Connection& c) {
         held = RoleIn(c, p, o->id);
-        for (const auto& [uid, cap] : store::OrganizationMembers(c, o->id)) {
-            auto u = accounts::store::FindUserById(c, uid);
-            if (u) users.push_back({{"id", u->id}, {"name", u->name}, {"capacity", cap}});
+        for (const auto& m : agencies::store::Members(c, o->id)) {
+            auto u = accounts::store::FindUserById(c, m.user_id);
+            if (u)
+                users.push_back(
+                    {{"id", u->id}, {"name", u->name}, {"capacity", agencies::ToString(m.role)}});
         }
     });
     // Members are listed for the organization's own people and sysadmins only.
@@ -290,7 +310,7 @@ Json CatalogService::OrganizationShow(const Principal* p, const std::string& id,
 
 Json CatalogService::OrganizationList(bool all_fields) {
     std::vector<Organization> orgs;
-    db_.Read([&](db::Connection& c) { orgs = store::ListOrganizations(c); });
+    db_.Read([&](db::Connection& c) { orgs = agencies::store::List(c); });
     Json out = Json::array();
     for (const auto& o : orgs) out.push_back(all_fields ? OrgDict(o, true) : Json(o.name));
     return out;
@@ -299,22 +319,20 @@ Json CatalogService::OrganizationList(bool all_fields) {
 Json CatalogService::OrganizationListForUser(const Principal* p, const std::string& permission) {
     Json out = Json::array();
     if (!p) return out;
-    Capacity need = permission == "admin"                            ? Capacity::kAdmin
-                    : permission == "read" || permission == "member" ? Capacity::kMember
-                                                                     : Capacity::kEditor;
+    agencies::Role need = permission == "admin" ? agencies::Role::kAdmin
+                          : permission == "read" || permission == "member"
+                              ? agencies::Role::kMember
+                              : agencies::Role::kEditor;
     if (p->sysadmin) {
-        for (const auto& o :
-             db_.Read([](db::Connection& c) { return store::ListOrganizations(c); }))
+        for (const auto& o : db_.Read([](db::Connection& c) { return agencies::store::List(c); }))
             out.push_back(OrgDict(o, false));
         return out;
     }
-    auto mine =
-        db_.Read([&](db::Connection& c) { return store::OrganizationsOfUser(c, p->user_id); });
-    for (const auto& [o, cap] : mine) {
-        int held = cap == "admin" ? 2 : cap == "editor" ? 1 : 0;
-        if (held >= static_cast<int>(need)) {
+    auto mine = db_.Read([&](db::Connection& c) { return agencies::store::OfUser(c, p->user_id); });
+    for (const auto& [o, role] : mine) {
+        if (agencies::HasRole(p, role, need)) {
             Json j = OrgDict(o, false);
-            j["capacity"] = cap;
+            j["capacity"] = agencies::ToString(role);
             out.push_back(j);
         }
     }
@@ -324,22 +342,16 @@ Json CatalogService::OrganizationListForUser(const Principal* p, const std::stri
 void CatalogService::OrganizationMemberCreate(const Principal* p, const std::string& org,
                                               const std::string& user, const std::string& role,
                                               const accounts::Caller& caller) {
-    Capacity cap;
-    if (role == "admin")
-        cap = Capacity::kAdmin;
-    else if (role == "editor")
-        cap = Capacity::kEditor;
-    else if (role == "member")
-        cap = Capacity::kMember;
-    else
-        throw HttpError::Validation({{"role", "catalog.bad_role"}});
+    auto cap = agencies::ParseRole(role);
+    if (!cap) throw HttpError::Validation({{"role", "catalog.bad_role"}});
     db_.Write([&](db::Connection& c) {
-        auto o = store::FindOrganization(c, org);
-        if (!o || o->state == "deleted") throw HttpError::NotFound("catalog.no_such_organization");
+        auto o = agencies::store::Find(c, org);
+        if (!o || o->state == agencies::AgencyState::kDeleted)
+            throw HttpError::NotFound("catalog.no_such_organization");
         if (!agencies::CanManageMembers(p, RoleIn(c, p, o->id))) throw HttpError::Forbidden();
         auto u = accounts::store::FindUser(c, user);
         if (!u) throw HttpError::NotFound("error.user_not_found");
-        accounts::store::SetMembership(c, u->id, "organization", o->id, cap);
+        agencies::store::SetMember(c, o->id, {u->id, *cap});
         RecordChange(c, caller, "organization.member_set", "organization", o->id,
                      {{"user_id", u->id}, {"capacity", role}});
     });
@@ -349,12 +361,12 @@ void CatalogService::OrganizationMemberDelete(const Principal* p, const std::str
                                               const std::string& user,
                                               const accounts::Caller& caller) {
     db_.Write([&](db::Connection& c) {
-        auto o = store::FindOrganization(c, org);
+        auto o = agencies::store::Find(c, org);
         if (!o) throw HttpError::NotFound("catalog.no_such_organization");
         if (!agencies::CanManageMembers(p, RoleIn(c, p, o->id))) throw HttpError::Forbidden();
         auto u = accounts::store::FindUser(c, user);
         if (!u) throw HttpError::NotFound("error.user_not_found");
-        accounts::store::RemoveMembership(c, u->id, "organization", o->id);
+        agencies::store::RemoveMember(c, o->id, u->id);
         RecordChange(c, caller, "organization.member_remove", "organization", o->id,
                      {{"user_id", u->id}});
     });
@@ -484,14 +496,14 @@ void CatalogService::MemberDelete(const Principal* p, const std::string& group,
 Json CatalogService::MemberList(const Principal* p, const std::string& id,
                                 const std::string& object_type) {
     Json out = Json::array();
-    if (auto o = db_.Read([&](db::Connection& c) { return store::FindOrganization(c, id); })) {
+    if (auto o = db_.Read([&](db::Connection& c) { return agencies::store::Find(c, id); })) {
         if (object_type.empty() || object_type == "user") {
             if (!agencies::CanSeeMembers(
                     p, db_.Read([&](db::Connection& c) { return RoleIn(c, p, o->id); })))
                 throw HttpError::Forbidden();
-            for (const auto& [uid, cap] :
-                 db_.Read([&](db::Connection& c) { return store::OrganizationMembers(c, o->id); }))
-                out.push_back(Json::array({uid, "user", cap}));
+            for (const auto& m :
+                 db_.Read([&](db::Connection& c) { return agencies::store::Members(c, o->id); }))
+                out.push_back(Json::array({m.user_id, "user", agencies::ToString(m.role)}));
         }
         return out;
     }
@@ -554,8 +566,7 @@ Json CatalogService::DatasetDicts(const std::vector<Dataset>& datasets, const Pr
         for (const auto& d : datasets) {
             for (const auto& gid : d.group_ids)
                 if (!groups.count(gid)) groups[gid] = store::FindGroup(c, gid);
-            if (!orgs.count(d.owner_org))
-                orgs[d.owner_org] = store::FindOrganization(c, d.owner_org);
+            if (!orgs.count(d.owner_org)) orgs[d.owner_org] = agencies::store::Find(c, d.owner_org);
         }
     });
     for (const auto& d : datasets)
@@ -675,8 +686,8 @@ Dataset CatalogService::ValidateDataset(const Json& dict, const Dataset* existin
 
     std::string org = dict.contains("owner_org") ? Str(dict, "owner_org") : d.owner_org;
     db_.Read([&](db::Connection& c) {
-        auto o = org.empty() ? std::nullopt : store::FindOrganization(c, org);
-        if (!o || o->state == "deleted")
+        auto o = org.empty() ? std::nullopt : agencies::store::Find(c, org);
+        if (!o || o->state != agencies::AgencyState::kActive)
             errors.push_back(
                 {"owner_org", org.empty() ? "schema.required" : "catalog.no_such_organization"});
         else
@@ -737,7 +748,7 @@ void CatalogService::Reindex(db::Connection& c, const Dataset& d) {
         return;
     }
     std::string org_title;
-    if (auto o = store::FindOrganization(c, d.owner_org)) org_title = o->title;
+    if (auto o = agencies::store::Find(c, d.owner_org)) org_title = o->title;
     search::IndexDocument(c,
                           DatasetSearchDocument(d.id, d.title, d.tags, d.notes, org_title, d.name));
 }
@@ -1253,8 +1264,9 @@ Json CatalogService::PackageActivityList(const Principal* p, const std::string& 
 
 Json CatalogService::OrganizationActivityList(const Principal* p, const std::string& id,
                                               int limit) {
-    auto o = db_.Read([&](db::Connection& c) { return store::FindOrganization(c, id); });
-    if (!o) throw HttpError::NotFound("catalog.no_such_organization");
+    auto o = db_.Read([&](db::Connection& c) { return agencies::store::Find(c, id); });
+    if (!o || !agencies::CanSeeAgency(p, o->state))
+        throw HttpError::NotFound("catalog.no_such_organization");
     std::vector<audit::Entry> entries;
     db_.Read([&](db::Connection& c) {
         entries = audit::ForObject(c, "organization", o->id, 1000);
@@ -1295,7 +1307,7 @@ Json CatalogService::OrganizationAutocomplete(const std::string& q, int limit) {
     Json out = Json::array();
     std::string needle = core::ToLower(core::Trim(q));
     if (needle.empty()) return out;
-    for (const auto& o : db_.Read([](db::Connection& c) { return store::ListOrganizations(c); })) {
+    for (const auto& o : db_.Read([](db::Connection& c) { return agencies::store::List(c); })) {
         if (core::ToLower(o.name).find(needle) == std::string::npos &&
             o.title.find(core::Trim(q)) == std::string::npos)
             continue;
@@ -1316,7 +1328,7 @@ Json CatalogService::CurrentPackageListWithResources(const Principal* p, int lim
 void CatalogService::BulkUpdate(const Principal* p, const std::string& org,
                                 const std::vector<std::string>& ids, const std::string& change,
                                 const accounts::Caller& caller) {
-    auto o = db_.Read([&](db::Connection& c) { return store::FindOrganization(c, org); });
+    auto o = db_.Read([&](db::Connection& c) { return agencies::store::Find(c, org); });
     if (!o) throw HttpError::NotFound("catalog.no_such_organization");
     if (!CanEdit(p, o->id)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
     db_.Write([&](db::Connection& c) {

@@ -12,7 +12,7 @@ void AddMigrations(db::MigrationSet& set) {
              .version = 1,
              .name = "organizations, groups, datasets, resources, tags",
              .sql = R"sql(
-CREATE TABLE organizations (
+CREATE TABLE IF NOT EXISTS organizations (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
   title TEXT NOT NULL,
@@ -112,12 +112,6 @@ db::Value Opt(const std::string& s) {
     return s.empty() ? db::Value(nullptr) : db::Value(s);
 }
 
-constexpr const char* kOrgColumns =
-    "id, name, title, description, image_url, parent_id, state, created, modified";
-Organization ToOrg(const db::Row& r) {
-    return {r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4),
-            r.Str(5), r.Str(6), r.Str(7), r.Str(8)};
-}
 constexpr const char* kGroupColumns =
     "id, name, title, description, image_url, category, state, created, modified";
 Group ToGroup(const db::Row& r) {
@@ -175,65 +169,6 @@ Resource ToResource(const db::Row& r) {
     return x;
 }
 }  // namespace
-
-void InsertOrganization(db::Connection& c, const Organization& o) {
-    c.Exec(
-        "INSERT INTO organizations (id, name, title, description, image_url, parent_id, state, "
-        "created, modified)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {o.id, o.name, o.title, o.description, o.image_url, Opt(o.parent_id), o.state, o.created,
-         o.modified});
-}
-
-void UpdateOrganization(db::Connection& c, const Organization& o) {
-    c.Exec(
-        "UPDATE organizations SET name = ?, title = ?, description = ?, image_url = ?, parent_id = "
-        "?, state = ?,"
-        " modified = ? WHERE id = ?",
-        {o.name, o.title, o.description, o.image_url, Opt(o.parent_id), o.state, o.modified, o.id});
-}
-
-std::optional<Organization> FindOrganization(db::Connection& c, const std::string& key) {
-    auto row =
-        c.One(std::string("SELECT ") + kOrgColumns + " FROM organizations WHERE id = ? OR name = ?",
-              {key, key});
-    if (!row) return std::nullopt;
-    return ToOrg(*row);
-}
-
-std::vector<Organization> ListOrganizations(db::Connection& c, bool include_deleted) {
-    std::vector<Organization> out;
-    for (const auto& r :
-         c.Query(std::string("SELECT ") + kOrgColumns + " FROM organizations" +
-                 (include_deleted ? "" : " WHERE state = 'active'") + " ORDER BY name"))
-        out.push_back(ToOrg(r));
-    return out;
-}
-
-std::vector<std::pair<Organization, std::string>> OrganizationsOfUser(db::Connection& c,
-                                                                      const std::string& user_id) {
-    std::vector<std::pair<Organization, std::string>> out;
-    for (const auto& r :
-         c.Query(std::string("SELECT o.") +
-                     "id, o.name, o.title, o.description, o.image_url,"
-                     " o.parent_id, o.state, o.created, o.modified, m.capacity FROM organizations o"
-                     " JOIN memberships m ON m.object_type = 'organization' AND m.object_id = o.id"
-                     " WHERE m.user_id = ? AND o.state = 'active' ORDER BY o.name",
-                 {user_id}))
-        out.emplace_back(ToOrg(r), r.Str(9));
-    return out;
-}
-
-std::vector<std::pair<std::string, std::string>> OrganizationMembers(db::Connection& c,
-                                                                     const std::string& org_id) {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& r :
-         c.Query("SELECT user_id, capacity FROM memberships WHERE object_type = 'organization'"
-                 " AND object_id = ? ORDER BY user_id",
-                 {org_id}))
-        out.emplace_back(r.Str(0), r.Str(1));
-    return out;
-}
 
 void InsertGroup(db::Connection& c, const Group& g) {
     c.Exec(

@@ -12,16 +12,7 @@ namespace govhub::catalog::store {
 
 void AddMigrations(db::MigrationSet& set);
 
-// Organizations
-void InsertOrganization(db::Connection& c, const Organization& o);
-void UpdateOrganization(db::Connection& c, const Organization& o);
-std::optional<Organization> FindOrganization(db::Connection& c, const std::string& id_or_name);
-std::vector<Organization> ListOrganizations(db::Connection& c, bool include_deleted = false);
-// Organizations where the user holds at least one capacity, with it.
-std::vector<std::pair<Organization, std::string>> OrganizationsOfUser(db::Connection& c,
-                                                                      const std::string& user_id);
-std::vector<std::pair<std::string, std::string>> OrganizationMembers(db::Connection& c,
-                                                                     const std::string& org_id);
+// Organizations: the agency directory's rows and members are agencies/store.hpp's.
 
 // Groups
 void InsertGroup(db::Connection& c, const Group& g);

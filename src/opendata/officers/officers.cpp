@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/middleware.hpp"
-#include "accounts/store.hpp"
+#include "agencies/store.hpp"
 #include "core/citizen_id.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -122,10 +122,10 @@ workflow::RequestType MembershipType() {
                                if (r.organization_id.empty())
                                    throw HttpError::Validation(
                                        {{"organization", "officers.no_organization"}});
-                               accounts::store::SetMembership(
-                                   c, r.applicant_id, "organization", r.organization_id,
-                                   role == "admin" ? accounts::Capacity::kAdmin
-                                                   : accounts::Capacity::kEditor);
+                               agencies::store::SetMember(
+                                   c, r.organization_id,
+                                   {r.applicant_id, role == "admin" ? agencies::Role::kAdmin
+                                                                    : agencies::Role::kEditor});
                            }}},
         .withdraw_from = {"draft", "needs_info"},
         .print_path =

@@ -371,6 +371,7 @@ int App::Serve() {
     P.jobs->SetNotifier([&runner] { runner.Wake(); });
     runner.Start();
     workflow::SchedulePurge(*P.jobs);
+    workflow::ScheduleReminders(*P.jobs);
 
     http::Router router;
     api::ActionRegistry actions(config_.site_url);

@@ -75,6 +75,16 @@ struct RequestType {
     // How many days a closed request's documents are kept before the purge job removes them;
     // nullopt keeps them. The default: sysadmins set it per type on /admin/request-types.
     std::optional<int> retention_days;
+    // Child requests: a request of this type may be filed as a change to a request of one of
+    // these types that is in one of their states (a change to an approved workD service).
+    struct ParentRule {
+        std::string type;
+        std::vector<std::string> states;
+    };
+    std::vector<ParentRule> parents;
+    // Reviewers are reminded by e-mail once this many hours before a running clock is due
+    // (0: no reminders).
+    int remind_before_hours = 0;
 
     const StateDef* State(const std::string& id) const {
         for (const auto& s : states)
@@ -96,6 +106,7 @@ struct Request {
     int64_t sla_used = 0;     // seconds of service time used before clock_since
     std::string clock_since;  // when the clock last started; empty while paused or stopped
     std::string due;          // when it is due if the clock keeps running; empty otherwise
+    std::string parent_id;    // the request this one changes (a child request); empty: none
 };
 
 struct Attachment {

@@ -16,6 +16,7 @@ class WorkflowModule final : public api::Module {
     void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
     void RegisterJobs(jobs::JobRunner& runner) override {
         RegisterPurgeJob(runner, jobs_, service_);
+        RegisterReminderJob(runner, jobs_, service_);
     }
     void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
         workflow::RegisterRoutes(router, service_, pages_);

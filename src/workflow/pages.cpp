@@ -93,6 +93,21 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     v.Set("base", base);
     if (auto applicant = service.ApplicantName(r.applicant_id, locale))
         v.Set("applicant", *applicant);
+    // A change request links to what it changes; a request lists the changes asked of it.
+    if (!r.parent_id.empty())
+        if (auto parent = service.Find(p, r.parent_id))
+            v.Set("parent_reference", parent->reference)
+                .Set("parent_href",
+                     (staff && service.CanReview(p, *parent) ? "/staff/requests/" : "/requests/") +
+                         parent->reference);
+    View children = View::List();
+    for (const auto& child : service.Children(p, r)) {
+        View c = RowView(service, child, pages, locale);
+        c.Set("href", (staff && service.CanReview(p, child) ? "/staff/requests/" : "/requests/") +
+                          child.reference);
+        children.Push(std::move(c));
+    }
+    v.Set("has_children", !children.items().empty()).Set("children", std::move(children));
     // The request's data, in the order it was given, labelled by the type.
     View fields = View::List();
     Json data = Json::parse(r.data_json, nullptr, false);
@@ -355,6 +370,11 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
                                          [&](const accounts::User& a) { return a.id == u.id; });
                 View s;
                 s.Set("name", u.name).Set("display", u.DisplayName(req.locale));
+                std::string scope;
+                for (const auto& name : service.ReviewerAgencyNames(u.id, id))
+                    scope += (scope.empty() ? "" : ", ") + name;
+                s.Set("agencies",
+                      scope.empty() ? pages.T(req.locale, "workflow.all_agencies") : scope);
                 s.Set("role", pages.T(req.locale, admin ? "workflow.role_administrator"
                                                         : "workflow.role_reviewer"));
                 staff.Push(std::move(s));
@@ -394,8 +414,17 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
         try {
             if (role != "none" && !capacity)
                 throw HttpError::Validation({{"role", "workflow.choose_role"}});
-            service.SetStaff(p, user, req.FormValue("type"), capacity,
-                             {.principal = &p, .ip = req.client_ip, .locale = req.locale});
+            accounts::Caller caller{.principal = &p, .ip = req.client_ip, .locale = req.locale};
+            service.SetStaff(p, user, req.FormValue("type"), capacity, caller);
+            // The agencies this person reviews for the type (none typed: every agency).
+            if (capacity) {
+                std::vector<std::string> agencies;
+                for (auto& name : core::Split(req.FormValue("agencies"), ','))
+                    if (!core::Trim(name).empty()) agencies.push_back(core::Trim(name));
+                if (agencies.size() > 200)
+                    throw HttpError::Validation({{"agencies", "workflow.too_many_agencies"}});
+                service.SetReviewerAgencies(p, user, req.FormValue("type"), agencies, caller);
+            }
         } catch (const HttpError& e) {
             if (e.fields().empty()) throw;
             return roles_page(req, e.fields(), user);
@@ -466,14 +495,13 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
         const accounts::Principal* p = accounts::CurrentUser(req);
         api::RequireUser(p);
         auto r = service.Find(p, std::string(req.PathParam("reference")));
-        if (!r || !service.IsReviewer(p, r->type)) throw HttpError::NotFound("workflow.not_found");
+        if (!r || !service.CanReview(p, *r)) throw HttpError::NotFound("workflow.not_found");
         return RequestPage(service, pages, req, *r, true);
     });
     auto step = [&service, &pages](http::Request& req, bool staff) {
         const auto& p = SignedIn(req);
         auto r = service.Find(&p, std::string(req.PathParam("reference")));
-        if (!r || (staff && !service.IsReviewer(&p, r->type)) ||
-            (!staff && r->applicant_id != p.user_id))
+        if (!r || (staff && !service.CanReview(&p, *r)) || (!staff && r->applicant_id != p.user_id))
             throw HttpError::NotFound("workflow.not_found");
         try {
             service.Transition(p, r->id,
@@ -507,7 +535,7 @@ void RegisterRoutes(http::Router& router, WorkflowService& service,
         auto r = service.Find(p, std::string(req.PathParam("reference")));
         if (!r || r->applicant_id != p->user_id) {
             // Staff who follow an applicant's link land on their own view of it.
-            if (r && service.IsReviewer(p, r->type))
+            if (r && service.CanReview(p, *r))
                 return Response::Redirect("/staff/requests/" + r->reference);
             throw HttpError::NotFound("workflow.not_found");
         }

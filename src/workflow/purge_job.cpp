@@ -1,18 +1,37 @@
 #include "workflow/purge_job.hpp"
 
+#include "core/clock.hpp"
 #include "core/i18n.hpp"
 
 namespace govhub::workflow {
 namespace {
 constexpr const char* kSubject = "workflow:retention";
+constexpr const char* kReminderSubject = "workflow:reminders";
 constexpr int kEverySeconds = 3600;
+
+void ScheduleOnce(jobs::JobService& jobs, const char* kind, const char* subject, int delay) {
+    auto latest = jobs.Latest(kind, subject);
+    if (latest && latest->state == jobs::JobState::kQueued) return;
+    jobs.Enqueue(kind, "{}", {.max_attempts = 3, .delay_seconds = delay, .subject = subject});
+}
 }  // namespace
 
 void SchedulePurge(jobs::JobService& jobs, int delay_seconds) {
-    auto latest = jobs.Latest(kPurgeJob, kSubject);
-    if (latest && latest->state == jobs::JobState::kQueued) return;
-    jobs.Enqueue(kPurgeJob, "{}",
-                 {.max_attempts = 3, .delay_seconds = delay_seconds, .subject = kSubject});
+    ScheduleOnce(jobs, kPurgeJob, kSubject, delay_seconds);
+}
+
+void ScheduleReminders(jobs::JobService& jobs, int delay_seconds) {
+    ScheduleOnce(jobs, kReminderJob, kReminderSubject, delay_seconds);
+}
+
+void RegisterReminderJob(jobs::JobRunner& runner, jobs::JobService& jobs,
+                         WorkflowService& service) {
+    runner.Register(kReminderJob, [&jobs, &service](jobs::JobContext& ctx) {
+        int n = service.RemindReviewers(core::NowEpochSeconds());
+        ctx.Log(core::Message("workflow.reminded_count", {{"n", std::to_string(n)}}));
+        ScheduleReminders(jobs, kEverySeconds);
+        return "{\"reminded\":" + std::to_string(n) + "}";
+    });
 }
 
 void RegisterPurgeJob(jobs::JobRunner& runner, jobs::JobService& jobs, WorkflowService& service) {

@@ -11,6 +11,12 @@ RequestType MakeReviewType(ReviewOptions o) {
     if (o.sla_amount <= 0) throw std::invalid_argument("review process " + o.id + ": SLA <= 0");
     if (o.decisions.empty())
         throw std::invalid_argument("review process " + o.id + ": no decision");
+    if (o.remind_before_hours && *o.remind_before_hours < 0)
+        throw std::invalid_argument("review process " + o.id + ": negative reminder");
+    for (const auto& rule : o.parents)
+        if (rule.type.empty() || rule.states.empty())
+            throw std::invalid_argument("review process " + o.id +
+                                        ": a parent rule needs a type and states");
 
     RequestType t;
     t.id = o.id;
@@ -80,6 +86,11 @@ RequestType MakeReviewType(ReviewOptions o) {
     t.display_fields = std::move(o.display_fields);
     t.personal_fields = std::move(o.personal_fields);
     t.retention_days = o.retention_days;
+    t.parents = std::move(o.parents);
+    t.remind_before_hours =
+        o.remind_before_hours
+            ? *o.remind_before_hours
+            : (o.sla_unit == core::SlaUnit::kClockHours ? std::max(1, o.sla_amount / 6) : 24);
     return t;
 }
 

@@ -63,11 +63,18 @@ struct ReviewOptions {
     std::vector<std::string> display_fields;
     std::vector<std::string> personal_fields;
     std::optional<int> retention_days;
+
+    // Child requests: this process may be filed as a change to a request of these types in these
+    // states (RequestType::parents).
+    std::vector<RequestType::ParentRule> parents;
+    // Reviewers' reminder before the due time, in hours; nullopt: by the SLA (a sixth of a
+    // clock-hour SLA, at least one hour; a day before a working-day one); 0: none.
+    std::optional<int> remind_before_hours;
 };
 
 // The request type of a review process; throws std::invalid_argument on a declaration that
 // cannot work (no id or prefix, no decision, a decision reaching a state the process already
-// uses, a non-positive SLA).
+// uses, a non-positive SLA, a negative reminder, a parent rule without a type or states).
 RequestType MakeReviewType(ReviewOptions o);
 
 }  // namespace govhub::workflow

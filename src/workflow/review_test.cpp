@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "accounts/store.hpp"
+#include "agencies/store.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
@@ -51,6 +52,30 @@ RequestType Several() {
                            .reject = false,
                            .withdraw_from = {"draft", "submitted", "needs_info"},
                            .retention_days = 365});
+}
+
+// A change to an approved rv_simple request (as a workD change request is to an approved service).
+RequestType Change() {
+    return MakeReviewType({.id = "rv_change",
+                           .prefix = "RC",
+                           .parents = {{.type = "rv_simple", .states = {"approved"}}},
+                           .remind_before_hours = 2});
+}
+
+TEST(ReviewBuilder, RemindsReviewersByTheSlaUnlessToldAndChecksParentRules) {
+    EXPECT_EQ(Simple().remind_before_hours, 4);    // a sixth of 24 clock hours
+    EXPECT_EQ(Several().remind_before_hours, 24);  // a day before a working-day SLA
+    EXPECT_EQ(Change().remind_before_hours, 2);
+    EXPECT_EQ(MakeReviewType({.id = "x", .prefix = "X", .sla_amount = 3}).remind_before_hours, 1);
+    EXPECT_EQ(
+        MakeReviewType({.id = "x", .prefix = "X", .remind_before_hours = 0}).remind_before_hours,
+        0);
+    ASSERT_EQ(Change().parents.size(), 1u);
+    EXPECT_EQ(Change().parents[0].type, "rv_simple");
+    EXPECT_THROW(MakeReviewType({.id = "x", .prefix = "X", .remind_before_hours = -1}),
+                 std::invalid_argument);
+    EXPECT_THROW(MakeReviewType({.id = "x", .prefix = "X", .parents = {{.type = "rv_simple"}}}),
+                 std::invalid_argument);
 }
 
 TEST(ReviewBuilder, DeclaresTheGuidesShape) {
@@ -111,6 +136,7 @@ class ReviewTest : public ::testing::TestWithParam<std::string> {
         db::MigrationSet set;
         audit::AddMigrations(set);
         accounts::store::AddMigrations(set);
+        agencies::store::AddMigrations(set);
         store::AddMigrations(set);
         db::ApplyMigrations(*db_, set);
         i18n_.LoadDirectory(std::string(GOVHUB_SOURCE_DIR) + "/web/i18n");
@@ -126,6 +152,7 @@ class ReviewTest : public ::testing::TestWithParam<std::string> {
                            .files_dir = (files_ / "store").string()});
         service_->Register(Simple());
         service_->Register(Several());
+        service_->Register(Change());
         applicant_ = Person("somchai");
         reviewer_ = Person("reviewer");
         admin_ = Person("admin");
@@ -160,10 +187,22 @@ class ReviewTest : public ::testing::TestWithParam<std::string> {
         db_->Write([&](db::Connection& c) { accounts::store::InsertUser(c, u); });
         return {.user_id = u.id, .name = name};
     }
-    Request Submitted(const std::string& type) {
-        Request r = service_->Create(
-            applicant_, {.type = type, .subject = "คำขอ", .data_json = R"({"position":"ผอ."})"},
-            "");
+    std::string Agency(const std::string& name) {
+        agencies::Agency a;
+        a.id = core::NewUuid();
+        a.name = name;
+        a.title = name;
+        a.created = a.modified = core::NowIso();
+        db_->Write([&](db::Connection& c) { agencies::store::Insert(c, a); });
+        return a.id;
+    }
+    Request Submitted(const std::string& type, const std::string& organization_id = "") {
+        Request r = service_->Create(applicant_,
+                                     {.type = type,
+                                      .organization_id = organization_id,
+                                      .subject = "คำขอ",
+                                      .data_json = R"({"position":"ผอ."})"},
+                                     "");
         if (type == "rv_simple") {
             std::string path = (files_ / "a.pdf").string();
             std::ofstream(path, std::ios::binary) << "%PDF-1.7 x";
@@ -293,6 +332,127 @@ TEST_P(ReviewTest, ABulkDecisionTakesEachStepOnItsOwnAndReportsEachRefusal) {
                                    {.transition = "approve"});
               }),
               409);
+}
+
+TEST_P(ReviewTest, AReviewerScopedToAgenciesReviewsOnlyTheirRequests) {
+    std::string dopa = Agency("dopa"), nso = Agency("nso");
+    Principal sysadmin{.user_id = Person("root").user_id, .name = "root", .sysadmin = true};
+    accounts::Caller by_root{.principal = &sysadmin};
+    // Only sysadmins set scopes; the agencies must exist and the person must be staff of the type.
+    EXPECT_EQ(StatusOf([&] {
+                  service_->SetReviewerAgencies(reviewer_, "reviewer", "rv_simple", {"dopa"},
+                                                {.principal = &reviewer_});
+              }),
+              403);
+    EXPECT_EQ(StatusOf([&] {
+                  service_->SetReviewerAgencies(sysadmin, "reviewer", "rv_simple", {"nowhere"},
+                                                by_root);
+              }),
+              409);
+    EXPECT_EQ(StatusOf([&] {
+                  service_->SetReviewerAgencies(sysadmin, "somchai", "rv_simple", {"dopa"},
+                                                by_root);
+              }),
+              409);
+    service_->SetReviewerAgencies(sysadmin, "reviewer", "rv_simple", {"dopa", " dopa "}, by_root);
+    EXPECT_EQ(service_->ReviewerAgencies(reviewer_.user_id, "rv_simple"),
+              (std::vector<std::string>{dopa}));
+
+    sent_.clear();
+    Request mine = Submitted("rv_simple", dopa);
+    Request theirs = Submitted("rv_simple", nso);
+    Request none = Submitted("rv_simple");
+    // Told of the submission of its agency's request only.
+    auto told = [&](const std::string& reference) {
+        int n = 0;
+        for (const auto& m : sent_)
+            if (m.to == "reviewer@example.go.th" && m.text.find(reference) != std::string::npos)
+                ++n;
+        return n;
+    };
+    EXPECT_EQ(told(mine.reference), 1);
+    EXPECT_EQ(told(theirs.reference), 0);
+    EXPECT_EQ(told(none.reference), 0);
+    auto queue = service_->Queue(reviewer_, {.type = "rv_simple"});
+    ASSERT_EQ(queue.total, 1);
+    EXPECT_EQ(queue.items[0].reference, mine.reference);
+    EXPECT_TRUE(service_->Find(&reviewer_, mine.id));
+    EXPECT_FALSE(service_->Find(&reviewer_, theirs.id));
+    auto out = service_->Decide(reviewer_, {theirs.id, mine.id}, {.transition = "approve"});
+    EXPECT_EQ(out[0].status, 404);
+    EXPECT_TRUE(out[1].ok);
+    // The scope is per type: for rv_several the same person still reviews every agency, and a
+    // sysadmin is never scoped.
+    Request other_type = Submitted("rv_several", nso);
+    EXPECT_TRUE(service_->Find(&reviewer_, other_type.id));
+    EXPECT_EQ(service_->Queue(sysadmin, {.type = "rv_simple"}).total, 2);
+    // Cleared: every agency again.
+    service_->SetReviewerAgencies(sysadmin, "reviewer", "rv_simple", {}, by_root);
+    EXPECT_EQ(service_->Queue(reviewer_, {.type = "rv_simple"}).total, 2);
+}
+
+TEST_P(ReviewTest, AChangeIsFiledAsAChildOfAnApprovedRequestOfItsAgency) {
+    std::string dopa = Agency("dopa");
+    Request parent = Submitted("rv_simple", dopa);
+    auto file = [&](const Principal& who, const std::string& type, const std::string& key) {
+        return service_->Create(who, {.type = type, .parent = key, .subject = "เปลี่ยนแปลง"}, "");
+    };
+    // Not approved yet: nothing to change.
+    EXPECT_EQ(StatusOf([&] { file(applicant_, "rv_change", parent.reference); }), 409);
+    service_->Transition(reviewer_, parent.id, {.transition = "approve"});
+    Request child = file(applicant_, "rv_change", parent.reference);
+    EXPECT_EQ(child.parent_id, parent.id);
+    EXPECT_EQ(child.organization_id, dopa);  // the parent's agency
+    EXPECT_EQ(service_->Find(&applicant_, child.id)->parent_id, parent.id);
+    // A stranger cannot hang a change on someone else's request; the agency's administrator can.
+    Principal stranger = Person("stranger");
+    try {
+        file(stranger, "rv_change", parent.id);
+        ADD_FAILURE() << "a stranger filed a change";
+    } catch (const HttpError& e) {
+        EXPECT_EQ(e.status(), 409);
+    }
+    Principal agency_admin = Person("dopa_admin");
+    db_->Write([&](db::Connection& c) {
+        agencies::store::SetMember(c, dopa, {agency_admin.user_id, agencies::Role::kAdmin});
+    });
+    Request by_admin = file(agency_admin, "rv_change", parent.reference);
+    EXPECT_EQ(by_admin.parent_id, parent.id);
+    // A type without a parent rule takes none; a rule names the parent's type.
+    EXPECT_EQ(StatusOf([&] { file(applicant_, "rv_several", parent.id); }), 409);
+    Request not_simple = Submitted("rv_several");
+    EXPECT_EQ(StatusOf([&] { file(applicant_, "rv_change", not_simple.id); }), 409);
+    // The parent lists its changes to those who may see them.
+    auto kids = service_->Children(&applicant_, parent);
+    ASSERT_EQ(kids.size(), 1u);  // the applicant sees their own, not the admin's
+    EXPECT_EQ(kids[0].id, child.id);
+    EXPECT_EQ(service_->Children(&reviewer_, parent).size(), 0u);  // reviews rv_simple only
+    EXPECT_EQ(service_->Children(&agency_admin, parent).size(), 1u);
+}
+
+TEST_P(ReviewTest, ReviewersAreRemindedOnceBeforeTheDueTime) {
+    Request r = Submitted("rv_simple");  // due in 24 clock hours, reminded 4 hours before
+    int64_t now = core::NowEpochSeconds();
+    sent_.clear();
+    EXPECT_EQ(service_->RemindReviewers(now + 19 * 3600), 0);  // 5 hours left
+    EXPECT_TRUE(sent_.empty());
+    EXPECT_EQ(service_->RemindReviewers(now + 21 * 3600), 1);  // 3 hours left
+    ASSERT_EQ(sent_.size(), 1u);                               // its one reviewer
+    EXPECT_EQ(sent_[0].to, "reviewer@example.go.th");
+    EXPECT_NE(sent_[0].subject.find(r.reference), std::string::npos);
+    EXPECT_NE(sent_[0].text.find("/staff/requests/" + r.reference), std::string::npos);
+    EXPECT_EQ(service_->RemindReviewers(now + 22 * 3600), 0);  // once per due time
+    // Paused and resumed: a new due time, a new reminder; a decided request none.
+    service_->Transition(reviewer_, r.id, {.transition = "ask_info", .note = "ขอสำเนาบัตร"});
+    EXPECT_EQ(service_->RemindReviewers(now + 23 * 3600), 0);
+    service_->Transition(applicant_, r.id, {.transition = "resubmit"});
+    EXPECT_EQ(service_->RemindReviewers(now + 23 * 3600), 1);
+    service_->Transition(reviewer_, r.id, {.transition = "approve"});
+    EXPECT_EQ(service_->RemindReviewers(now + 48 * 3600), 0);
+    auto history = db_->Read([&](db::Connection& c) {
+        return c.One("SELECT COUNT(*) FROM audit_log WHERE action = 'workflow.reminder'")->Int(0);
+    });
+    EXPECT_EQ(history, 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ReviewTest, ::testing::ValuesIn(db::testing::Engines()),

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "accounts/store.hpp"
+#include "agencies/store.hpp"
 #include "core/clock.hpp"
 #include "core/crash_point.hpp"
 #include "core/crypto.hpp"
@@ -231,10 +233,78 @@ void WorkflowService::SetStaff(const accounts::Principal& admin, const std::stri
         if (e.status() == 404) throw HttpError::Validation({{"user", "admin.no_such_user"}});
         throw;
     }
+    // No role, no scope: a later grant starts with every agency again.
+    if (!capacity)
+        db_.Write([&](db::Connection& c) {
+            if (auto u = accounts::store::FindUser(c, core::Trim(user_key)))
+                store::SetReviewerAgencies(c, u->id, type, {});
+        });
 }
 
 bool WorkflowService::IsReviewer(const accounts::Principal* p, const std::string& type) {
     return accounts_.HasCapacity(p, kStaffObjectType, type, accounts::Capacity::kEditor);
+}
+
+bool WorkflowService::ReviewsAgency(db::Connection& c, const std::string& user_id,
+                                    const std::string& type, const std::string& organization_id) {
+    auto scope = store::ReviewerAgencies(c, user_id, type);
+    return scope.empty() || std::find(scope.begin(), scope.end(), organization_id) != scope.end();
+}
+
+bool WorkflowService::CanReview(const accounts::Principal* p, const Request& r) {
+    if (!p || !IsReviewer(p, r.type)) return false;
+    if (p->sysadmin) return true;
+    return db_.Read(
+        [&](db::Connection& c) { return ReviewsAgency(c, p->user_id, r.type, r.organization_id); });
+}
+
+std::vector<std::string> WorkflowService::ReviewerAgencies(const std::string& user_id,
+                                                           const std::string& type) {
+    return db_.Read([&](db::Connection& c) { return store::ReviewerAgencies(c, user_id, type); });
+}
+
+std::vector<std::string> WorkflowService::ReviewerAgencyNames(const std::string& user_id,
+                                                              const std::string& type) {
+    return db_.Read([&](db::Connection& c) {
+        std::vector<std::string> out;
+        for (const auto& id : store::ReviewerAgencies(c, user_id, type))
+            if (auto a = agencies::store::Find(c, id)) out.push_back(a->name);
+        return out;
+    });
+}
+
+void WorkflowService::SetReviewerAgencies(const accounts::Principal& admin,
+                                          const std::string& user_key, const std::string& type,
+                                          const std::vector<std::string>& agencies,
+                                          const accounts::Caller& caller) {
+    if (!admin.sysadmin) throw HttpError::Forbidden();
+    if (!types_.count(type)) throw HttpError::Validation({{"type", "workflow.no_such_type"}});
+    auto u = db_.Read(
+        [&](db::Connection& c) { return accounts::store::FindUser(c, core::Trim(user_key)); });
+    if (!u) throw HttpError::Validation({{"user", "admin.no_such_user"}});
+    accounts::Principal who{.user_id = u->id};
+    if (!IsReviewer(&who, type)) throw HttpError::Validation({{"user", "workflow.not_staff"}});
+    db_.Write([&](db::Connection& c) {
+        std::vector<std::string> ids;
+        for (const auto& key : agencies) {
+            auto a = agencies::store::Find(c, core::Trim(key));
+            if (!a || a->state == agencies::AgencyState::kDeleted)
+                throw HttpError::Validation({{"agencies", "catalog.no_such_organization"}});
+            if (std::find(ids.begin(), ids.end(), a->id) == ids.end()) ids.push_back(a->id);
+        }
+        store::SetReviewerAgencies(c, u->id, type, ids);
+        audit::Record(c, caller.actor(), "workflow.reviewer_scope", "user", u->id,
+                      Json{{"type", type}, {"agencies", ids}});
+    });
+}
+
+std::vector<Request> WorkflowService::Children(const accounts::Principal* p, const Request& r) {
+    std::vector<Request> out;
+    if (!p) return out;
+    for (auto& child : db_.Read([&](db::Connection& c) { return store::ChildrenOf(c, r.id); }))
+        if (child.applicant_id == p->user_id || CanReview(p, child))
+            out.push_back(std::move(child));
+    return out;
 }
 
 bool WorkflowService::IsAdministrator(const accounts::Principal* p, const std::string& type) {
@@ -252,6 +322,11 @@ Request WorkflowService::Create(const accounts::Principal& applicant, const NewR
     r.state = t.initial_state;
     r.applicant_id = applicant.user_id;
     r.organization_id = in.organization_id;
+    if (!in.parent.empty()) {
+        Request parent = ParentFor(applicant, t, in.parent);
+        r.parent_id = parent.id;
+        if (r.organization_id.empty()) r.organization_id = parent.organization_id;
+    }
     r.subject = in.subject;
     r.data_json = data.dump();
     r.created = r.updated = Iso(now);
@@ -279,6 +354,29 @@ Request WorkflowService::Create(const accounts::Principal& applicant, const NewR
     }
 }
 
+Request WorkflowService::ParentFor(const accounts::Principal& applicant, const RequestType& t,
+                                   const std::string& key) {
+    auto parent = Find(&applicant, key);
+    // A parent of the same agency also serves its agency's administrators (who may file a change
+    // to what a former colleague asked for).
+    if (!parent)
+        parent = db_.Read([&](db::Connection& c) -> std::optional<Request> {
+            auto found = store::FindRequest(c, key);
+            if (!found) found = store::FindRequest(c, NormalizeReference(key));
+            if (found && !found->organization_id.empty() &&
+                agencies::store::RoleOf(c, applicant.user_id, found->organization_id) ==
+                    agencies::Role::kAdmin)
+                return found;
+            return std::nullopt;
+        });
+    if (!parent) throw HttpError::Validation({{"parent", "workflow.no_such_parent"}});
+    for (const auto& rule : t.parents)
+        if (rule.type == parent->type &&
+            std::find(rule.states.begin(), rule.states.end(), parent->state) != rule.states.end())
+            return *parent;
+    throw HttpError::Validation({{"parent", "workflow.parent_not_changeable"}});
+}
+
 std::vector<const TransitionDef*> WorkflowService::Available(const accounts::Principal* p,
                                                              const Request& r) {
     std::vector<const TransitionDef*> out;
@@ -298,7 +396,7 @@ bool WorkflowService::MayTake(const accounts::Principal* actor, const Transition
         case Actor::kApplicant:
             return actor->user_id == r.applicant_id;
         case Actor::kReviewer:
-            return IsReviewer(actor, r.type);
+            return CanReview(actor, r);
         case Actor::kAdministrator:
             return IsAdministrator(actor, r.type);
         case Actor::kSystem:
@@ -433,14 +531,22 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
     return r;
 }
 
+std::vector<accounts::User> WorkflowService::ReviewersOf(const RequestType& t, const Request& r) {
+    std::vector<accounts::User> out;
+    for (auto& u : accounts_.PeopleToNotify(kStaffObjectType, t.id, accounts::Capacity::kEditor))
+        if (db_.Read(
+                [&](db::Connection& c) { return ReviewsAgency(c, u.id, t.id, r.organization_id); }))
+            out.push_back(std::move(u));
+    return out;
+}
+
 void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const Request& r,
                              const std::string& from, const std::string& note,
                              const std::optional<accounts::User>& applicant) {
     std::vector<accounts::User> people;
     if (d.notify_applicant && applicant) people.push_back(*applicant);
     if (d.notify_reviewers)
-        for (auto& u :
-             accounts_.PeopleToNotify(kStaffObjectType, t.id, accounts::Capacity::kEditor))
+        for (auto& u : ReviewersOf(t, r))
             if (u.id != r.applicant_id) people.push_back(std::move(u));
     SlaStatus sla = Sla(r);
     for (const auto& u : people) {
@@ -489,6 +595,54 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
     }
 }
 
+int WorkflowService::RemindReviewers(int64_t now) {
+    int reminded = 0;
+    for (const auto& id : TypeIds()) {
+        const RequestType& t = Type(id);
+        if (t.remind_before_hours <= 0) continue;
+        auto due = db_.Read([&](db::Connection& c) {
+            return store::DueForReminder(c, t.id, Iso(now + t.remind_before_hours * 3600), 200);
+        });
+        for (const auto& r : due) {
+            SlaStatus sla = Sla(r, now);
+            for (const auto& u : ReviewersOf(t, r)) {
+                if (u.email.empty() || u.state != accounts::UserState::kActive ||
+                    u.id == r.applicant_id)
+                    continue;
+                const std::string locale = u.locale == "en" ? "en" : "th";
+                std::string when =
+                    sla.due_epoch ? core::FormatDate(*sla.due_epoch * 1000000, locale, true) : "";
+                std::vector<std::pair<std::string, std::string>> vars = {
+                    {"name", u.DisplayName(locale)},
+                    {"reference", r.reference},
+                    {"type", "@workflow." + t.id + ".title"},
+                    {"subject", r.subject},
+                    {"due", when},
+                    {"link", config_.site_url + (t.staff_path ? t.staff_path(r.reference) : "")},
+                    {"site", config_.site_title}};
+                mail::Message m;
+                m.to = u.email;
+                m.subject =
+                    i18n_.Localize(locale, core::Message("workflow.mail.reminder.subject", vars));
+                m.text = i18n_.Localize(locale, core::Message("workflow.mail.reminder.body", vars));
+                try {
+                    send_mail_(m);
+                } catch (const std::exception& e) {
+                    core::LogError("workflow.remind", e.what(),
+                                   "\"reference\":\"" + r.reference + "\"");
+                }
+            }
+            db_.Write([&](db::Connection& c) {
+                store::MarkReminded(c, r.id, r.due);
+                audit::Record(c, {}, "workflow.reminder", "workflow_request", r.id,
+                              Json{{"reference", r.reference}, {"due", r.due}});
+            });
+            ++reminded;
+        }
+    }
+    return reminded;
+}
+
 std::optional<Request> WorkflowService::Find(const accounts::Principal* p,
                                              const std::string& id_or_reference) {
     if (!p) return std::nullopt;
@@ -498,7 +652,7 @@ std::optional<Request> WorkflowService::Find(const accounts::Principal* p,
         return found;
     });
     if (!r || !types_.count(r->type)) return std::nullopt;
-    if (r->applicant_id != p->user_id && !IsReviewer(p, r->type)) return std::nullopt;
+    if (r->applicant_id != p->user_id && !CanReview(p, *r)) return std::nullopt;
     return r;
 }
 
@@ -522,7 +676,9 @@ QueuePage WorkflowService::Queue(const accounts::Principal& staff, const QueueFi
     // A typed reference matches in any spelling: "om 2569 7kq4px", o for 0 ...
     std::string normalized = core::ToLower(NormalizeReference(f.q));
     if (normalized != f.q) f.q = normalized;
-    return db_.Read([&](db::Connection& c) { return store::Queue(c, types, f, core::NowIso()); });
+    const std::string scoped = staff.sysadmin ? "" : staff.user_id;
+    return db_.Read(
+        [&](db::Connection& c) { return store::Queue(c, types, f, core::NowIso(), scoped); });
 }
 
 std::vector<HistoryEntry> WorkflowService::History(const Request& r) {

@@ -34,7 +34,8 @@ struct WorkflowConfig {
 
 struct NewRequest {
     std::string type;
-    std::string organization_id;
+    std::string organization_id;  // empty: the parent's, for a child request
+    std::string parent;           // a child request: the request it changes (id or reference)
     std::string subject;
     std::string data_json = "{}";
 };
@@ -145,7 +146,28 @@ class WorkflowService {
                   const std::string& type, std::optional<accounts::Capacity> capacity,
                   const accounts::Caller& caller);
 
+    // Staff of the type (any agency)?
     bool IsReviewer(const accounts::Principal* p, const std::string& type);
+    // May `p` review this request: a reviewer of its type whose agency scope, if any, holds the
+    // request's agency (sysadmins: always)?
+    bool CanReview(const accounts::Principal* p, const Request& r);
+    // Reviewer scopes: the agencies a reviewer of a type reviews (empty: every agency). Setting
+    // them is for sysadmins (403), audited; each agency key (id or name) must exist (409), and
+    // the person must be staff of the type (409).
+    std::vector<std::string> ReviewerAgencies(const std::string& user_id, const std::string& type);
+    std::vector<std::string> ReviewerAgencyNames(const std::string& user_id,
+                                                 const std::string& type);  // for pages
+    void SetReviewerAgencies(const accounts::Principal& admin, const std::string& user_key,
+                             const std::string& type, const std::vector<std::string>& agencies,
+                             const accounts::Caller& caller);
+
+    // The child requests filed as changes to `r`, those `p` may see.
+    std::vector<Request> Children(const accounts::Principal* p, const Request& r);
+
+    // Reminders: e-mails each reviewer (in scope) of each type with `remind_before_hours` about
+    // the running requests due within that many hours, once per due time; the count of requests
+    // reminded. The reminder job (reminder_job.hpp) calls it every hour.
+    int RemindReviewers(int64_t now_epoch_seconds);
     bool IsAdministrator(const accounts::Principal* p, const std::string& type);
 
     // The holiday table (sysadmins edit it); every edit is audited and moves the due time of
@@ -168,6 +190,14 @@ class WorkflowService {
                   const TransitionInput& in);
     // Whether `actor` (null: the system) is who `d` names, for this request.
     bool MayTake(const accounts::Principal* actor, const TransitionDef& d, const Request& r);
+    // Is the agency in the reviewer's scope for the type (no scope: every agency)?
+    static bool ReviewsAgency(db::Connection& c, const std::string& user_id,
+                              const std::string& type, const std::string& organization_id);
+    // The reviewers of the type to whom the request's agency belongs (their scopes applied).
+    std::vector<accounts::User> ReviewersOf(const RequestType& t, const Request& r);
+    // The request a child request of type `t` changes, if the applicant may file one on it.
+    Request ParentFor(const accounts::Principal& applicant, const RequestType& t,
+                      const std::string& key);
     void Notify(const RequestType& t, const TransitionDef& d, const Request& r,
                 const std::string& from, const std::string& note,
                 const std::optional<accounts::User>& applicant);

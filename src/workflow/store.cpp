@@ -17,7 +17,7 @@ db::Value OrNull(const std::string& s) {
 
 constexpr const char* kRequestColumns =
     "SELECT id, type, reference, state, applicant_id, organization_id, subject, data, created,"
-    " updated, submitted, closed, sla_used, clock_since, due FROM workflow_requests ";
+    " updated, submitted, closed, sla_used, clock_since, due, parent_id FROM workflow_requests ";
 
 Request ToRequest(const db::Row& r) {
     Request q;
@@ -36,6 +36,7 @@ Request ToRequest(const db::Row& r) {
     q.sla_used = r.Int(12);
     q.clock_since = r.Str(13);
     q.due = r.Str(14);
+    q.parent_id = r.Str(15);
     return q;
 }
 
@@ -122,27 +123,44 @@ CREATE TABLE workflow_type_settings (
   updated_by TEXT
 );
 )sql"});
+    set.Add({.module = "workflow",
+             .version = 3,
+             .name = "reviewers scoped to agencies, child requests, reviewer reminders",
+             .sql = R"sql(
+CREATE TABLE workflow_reviewer_agencies (
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  type TEXT NOT NULL,
+  organization_id TEXT NOT NULL,
+  PRIMARY KEY (user_id, type, organization_id)
+);
+ALTER TABLE workflow_requests ADD COLUMN parent_id TEXT REFERENCES workflow_requests (id);
+ALTER TABLE workflow_requests ADD COLUMN reminded_due TEXT;
+CREATE INDEX workflow_requests_parent ON workflow_requests (parent_id);
+)sql"});
 }
 
 void InsertRequest(db::Connection& c, const Request& r, const std::string& search_text) {
     c.Exec(
         "INSERT INTO workflow_requests (id, type, reference, state, applicant_id,"
         " organization_id, subject, search_text, data, created, updated, submitted, closed,"
-        " sla_used, clock_since, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " sla_used, clock_since, due, parent_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {r.id, r.type, r.reference, r.state, r.applicant_id, OrNull(r.organization_id), r.subject,
          search_text, r.data_json, r.created, r.updated, OrNull(r.submitted), OrNull(r.closed),
-         r.sla_used, OrNull(r.clock_since), OrNull(r.due)});
+         r.sla_used, OrNull(r.clock_since), OrNull(r.due), OrNull(r.parent_id)});
 }
 
 bool UpdateRequest(db::Connection& c, const Request& r, const std::string& expected_state,
                    const std::string& search_text) {
-    return c.Exec(
-               "UPDATE workflow_requests SET state = ?, organization_id = ?, subject = ?,"
-               " search_text = ?, data = ?, updated = ?, submitted = ?, closed = ?, sla_used = ?,"
-               " clock_since = ?, due = ? WHERE id = ? AND state = ?",
-               {r.state, OrNull(r.organization_id), r.subject, search_text, r.data_json, r.updated,
-                OrNull(r.submitted), OrNull(r.closed), r.sla_used, OrNull(r.clock_since),
-                OrNull(r.due), r.id, expected_state}) == 1;
+    // A clock that stops or pauses forgets its reminder: the next running stretch gets its own.
+    return c.Exec(std::string("UPDATE workflow_requests SET state = ?, organization_id = ?,"
+                              " subject = ?, search_text = ?, data = ?, updated = ?, submitted = ?,"
+                              " closed = ?, sla_used = ?, clock_since = ?, due = ?") +
+                      (r.clock_since.empty() ? ", reminded_due = NULL" : "") +
+                      " WHERE id = ? AND state = ?",
+                  {r.state, OrNull(r.organization_id), r.subject, search_text, r.data_json,
+                   r.updated, OrNull(r.submitted), OrNull(r.closed), r.sla_used,
+                   OrNull(r.clock_since), OrNull(r.due), r.id, expected_state}) == 1;
 }
 
 std::optional<Request> FindRequest(db::Connection& c, const std::string& id_or_reference) {
@@ -160,7 +178,7 @@ std::vector<Request> RequestsOf(db::Connection& c, const std::string& applicant_
 }
 
 QueuePage Queue(db::Connection& c, const std::vector<std::string>& types, const QueueFilter& f,
-                const std::string& now) {
+                const std::string& now, const std::string& scoped_user) {
     QueuePage page;
     if (types.empty()) return page;
     std::string where = "WHERE type IN (";
@@ -170,6 +188,16 @@ QueuePage Queue(db::Connection& c, const std::vector<std::string>& types, const 
         params.emplace_back(types[i]);
     }
     where += ")";
+    if (!scoped_user.empty()) {
+        // A reviewer scoped to agencies for a type sees that type's requests of those agencies.
+        where +=
+            " AND (NOT EXISTS (SELECT 1 FROM workflow_reviewer_agencies s WHERE s.user_id = ?"
+            " AND s.type = workflow_requests.type) OR organization_id IN (SELECT s.organization_id"
+            " FROM workflow_reviewer_agencies s WHERE s.user_id = ? AND s.type ="
+            " workflow_requests.type))";
+        params.emplace_back(scoped_user);
+        params.emplace_back(scoped_user);
+    }
     if (!f.include_closed && f.state.empty()) where += " AND closed IS NULL";
     if (!f.state.empty()) {
         where += " AND state = ?";
@@ -197,6 +225,46 @@ QueuePage Queue(db::Connection& c, const std::vector<std::string>& types, const 
 std::vector<Request> RunningRequests(db::Connection& c) {
     return ToRequests(
         c.Query(std::string(kRequestColumns) + "WHERE closed IS NULL AND clock_since IS NOT NULL"));
+}
+
+std::vector<Request> ChildrenOf(db::Connection& c, const std::string& parent_id) {
+    return ToRequests(c.Query(
+        std::string(kRequestColumns) + "WHERE parent_id = ? ORDER BY created, id", {parent_id}));
+}
+
+std::vector<std::string> ReviewerAgencies(db::Connection& c, const std::string& user_id,
+                                          const std::string& type) {
+    std::vector<std::string> out;
+    for (const auto& r : c.Query("SELECT organization_id FROM workflow_reviewer_agencies"
+                                 " WHERE user_id = ? AND type = ? ORDER BY organization_id",
+                                 {user_id, type}))
+        out.push_back(r.Str(0));
+    return out;
+}
+
+void SetReviewerAgencies(db::Connection& c, const std::string& user_id, const std::string& type,
+                         const std::vector<std::string>& organization_ids) {
+    c.Exec("DELETE FROM workflow_reviewer_agencies WHERE user_id = ? AND type = ?",
+           {user_id, type});
+    for (const auto& org : organization_ids)
+        c.Exec(
+            "INSERT INTO workflow_reviewer_agencies (user_id, type, organization_id)"
+            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            {user_id, type, org});
+}
+
+std::vector<Request> DueForReminder(db::Connection& c, const std::string& type,
+                                    const std::string& due_before, int limit) {
+    return ToRequests(c.Query(
+        std::string(kRequestColumns) +
+            "WHERE type = ? AND closed IS NULL AND clock_since IS NOT NULL AND due IS NOT NULL"
+            " AND due <= ? AND (reminded_due IS NULL OR reminded_due <> due)"
+            " ORDER BY due, id LIMIT ?",
+        {type, due_before, int64_t{limit}}));
+}
+
+void MarkReminded(db::Connection& c, const std::string& request_id, const std::string& due) {
+    c.Exec("UPDATE workflow_requests SET reminded_due = ? WHERE id = ?", {due, request_id});
 }
 
 void SetDue(db::Connection& c, const std::string& request_id, const std::string& due) {

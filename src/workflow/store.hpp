@@ -22,11 +22,28 @@ std::vector<Request> RequestsOf(db::Connection& c, const std::string& applicant_
                                 const std::string& type);
 // The staff queue: open requests first (the earliest due first, so overdue ones lead), then
 // paused ones, then closed ones if asked. `types` limits it to the types the caller reviews.
+// `scoped_user` (non-empty) applies that reviewer's agency scopes (workflow_reviewer_agencies).
 QueuePage Queue(db::Connection& c, const std::vector<std::string>& types, const QueueFilter& f,
-                const std::string& now);
+                const std::string& now, const std::string& scoped_user = "");
 // Requests whose clock runs (their due time depends on the holiday table).
 std::vector<Request> RunningRequests(db::Connection& c);
 void SetDue(db::Connection& c, const std::string& request_id, const std::string& due);
+
+// Requests filed as changes to `parent_id`, oldest first.
+std::vector<Request> ChildrenOf(db::Connection& c, const std::string& parent_id);
+
+// The agencies a reviewer of `type` is scoped to (empty: every agency), and replacing them.
+std::vector<std::string> ReviewerAgencies(db::Connection& c, const std::string& user_id,
+                                          const std::string& type);
+void SetReviewerAgencies(db::Connection& c, const std::string& user_id, const std::string& type,
+                         const std::vector<std::string>& organization_ids);
+
+// Open requests of `type` whose running clock is due by `due_before` and whose reviewers have not
+// been reminded of that due time yet (UpdateRequest forgets the reminder when the clock pauses
+// or stops, so each running stretch is reminded once).
+std::vector<Request> DueForReminder(db::Connection& c, const std::string& type,
+                                    const std::string& due_before, int limit);
+void MarkReminded(db::Connection& c, const std::string& request_id, const std::string& due);
 
 void InsertAttachment(db::Connection& c, const Attachment& a);
 std::vector<Attachment> AttachmentsOf(db::Connection& c, const std::string& request_id);

@@ -1,62 +1,38 @@
 #include "agencies/model.hpp"
 
+#include "db/row_reader.hpp"
+
 namespace govhub::agencies {
 
+namespace {
+constexpr auto kKindText = db::MakeEnumText<AgencyKind>({{AgencyKind::kMinistry, "ministry"},
+                                                         {AgencyKind::kDepartment, "department"},
+                                                         {AgencyKind::kOther, "other"}});
+constexpr auto kStateText = db::MakeEnumText<AgencyState>({{AgencyState::kActive, "active"},
+                                                           {AgencyState::kPending, "pending"},
+                                                           {AgencyState::kDeleted, "deleted"}});
+constexpr auto kRoleText = db::MakeEnumText<Role>(
+    {{Role::kMember, "member"}, {Role::kEditor, "editor"}, {Role::kAdmin, "admin"}});
+}  // namespace
+
+// The tables' names are string literals, so their views are NUL-terminated.
 const char* ToString(AgencyKind k) {
-    switch (k) {
-        case AgencyKind::kMinistry:
-            return "ministry";
-        case AgencyKind::kDepartment:
-            return "department";
-        case AgencyKind::kOther:
-            return "other";
-    }
-    return "other";
+    return kKindText.Name(k).data();
 }
-
 const char* ToString(AgencyState s) {
-    switch (s) {
-        case AgencyState::kActive:
-            return "active";
-        case AgencyState::kPending:
-            return "pending";
-        case AgencyState::kDeleted:
-            return "deleted";
-    }
-    return "active";
+    return kStateText.Name(s).data();
 }
-
 const char* ToString(Role r) {
-    switch (r) {
-        case Role::kMember:
-            return "member";
-        case Role::kEditor:
-            return "editor";
-        case Role::kAdmin:
-            return "admin";
-    }
-    return "member";
+    return kRoleText.Name(r).data();
 }
-
 std::optional<AgencyKind> ParseAgencyKind(const std::string& s) {
-    if (s == "ministry") return AgencyKind::kMinistry;
-    if (s == "department") return AgencyKind::kDepartment;
-    if (s == "other") return AgencyKind::kOther;
-    return std::nullopt;
+    return kKindText.Parse(s);
 }
-
 std::optional<AgencyState> ParseAgencyState(const std::string& s) {
-    if (s == "active") return AgencyState::kActive;
-    if (s == "pending") return AgencyState::kPending;
-    if (s == "deleted") return AgencyState::kDeleted;
-    return std::nullopt;
+    return kStateText.Parse(s);
 }
-
 std::optional<Role> ParseRole(const std::string& s) {
-    if (s == "member") return Role::kMember;
-    if (s == "editor") return Role::kEditor;
-    if (s == "admin") return Role::kAdmin;
-    return std::nullopt;
+    return kRoleText.Parse(s);
 }
 
 const char* PlacementProblem(const Agency& a, const Agency* parent) {

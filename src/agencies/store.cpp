@@ -1,6 +1,7 @@
 #include "agencies/store.hpp"
 
 #include "core/clock.hpp"
+#include "db/row_reader.hpp"
 
 namespace govhub::agencies::store {
 
@@ -58,19 +59,20 @@ constexpr const char* kColumns =
     " o.created, o.modified";
 constexpr int kColumnCount = 11;
 
-Agency ToAgency(const db::Row& r) {
+Agency ToAgency(const db::Row& row) {
+    db::RowReader r(row);
     Agency a;
-    a.id = r.Str(0);
-    a.name = r.Str(1);
-    a.title = r.Str(2);
-    a.title_en = r.Str(3);
-    a.description = r.Str(4);
-    a.image_url = r.Str(5);
-    a.parent_id = r.Str(6);
-    a.kind = ParseAgencyKind(r.Str(7)).value_or(AgencyKind::kOther);
-    a.state = ParseAgencyState(r.Str(8)).value_or(AgencyState::kDeleted);
-    a.created = r.Str(9);
-    a.modified = r.Str(10);
+    a.id = r.Str();
+    a.name = r.Str();
+    a.title = r.Str();
+    a.title_en = r.Str();
+    a.description = r.Str();
+    a.image_url = r.Str();
+    a.parent_id = r.Str();
+    a.kind = ParseAgencyKind(r.Str()).value_or(AgencyKind::kOther);
+    a.state = ParseAgencyState(r.Str()).value_or(AgencyState::kDeleted);
+    a.created = r.Str();
+    a.modified = r.Str();
     return a;
 }
 }  // namespace

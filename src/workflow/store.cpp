@@ -1,5 +1,6 @@
 #include "workflow/store.hpp"
 
+#include "db/row_reader.hpp"
 #include "workflow/holidays_seed.hpp"
 
 namespace govhub::workflow::store {
@@ -19,24 +20,25 @@ constexpr const char* kRequestColumns =
     "SELECT id, type, reference, state, applicant_id, organization_id, subject, data, created,"
     " updated, submitted, closed, sla_used, clock_since, due, parent_id FROM workflow_requests ";
 
-Request ToRequest(const db::Row& r) {
+Request ToRequest(const db::Row& row) {
+    db::RowReader r(row);
     Request q;
-    q.id = r.Str(0);
-    q.type = r.Str(1);
-    q.reference = r.Str(2);
-    q.state = r.Str(3);
-    q.applicant_id = r.Str(4);
-    q.organization_id = r.Str(5);
-    q.subject = r.Str(6);
-    q.data_json = r.Str(7);
-    q.created = r.Str(8);
-    q.updated = r.Str(9);
-    q.submitted = r.Str(10);
-    q.closed = r.Str(11);
-    q.sla_used = r.Int(12);
-    q.clock_since = r.Str(13);
-    q.due = r.Str(14);
-    q.parent_id = r.Str(15);
+    q.id = r.Str();
+    q.type = r.Str();
+    q.reference = r.Str();
+    q.state = r.Str();
+    q.applicant_id = r.Str();
+    q.organization_id = r.Str();
+    q.subject = r.Str();
+    q.data_json = r.Str();
+    q.created = r.Str();
+    q.updated = r.Str();
+    q.submitted = r.Str();
+    q.closed = r.Str();
+    q.sla_used = r.Int();
+    q.clock_since = r.Str();
+    q.due = r.Str();
+    q.parent_id = r.Str();
     return q;
 }
 

@@ -1,0 +1,73 @@
+#pragma once
+// How a store turns a row into a model, in one shape for every store: a reader that takes the
+// columns in the order of the SELECT list (so a column added in the middle is one line in each
+// place, not a renumbering), and the one enum <-> text table a module declares for each enum it
+// stores (the same table writes the column and reads it back).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "db/database.hpp"
+
+namespace govhub::db {
+
+// The stored names of an enum's values. Declare it once, next to the enum's model:
+//   inline constexpr auto kKindText = db::MakeEnumText<Kind>({{Kind::kA, "a"}, {Kind::kB, "b"}});
+template <class E, size_t N>
+class EnumText {
+  public:
+    constexpr explicit EnumText(const std::array<std::pair<E, std::string_view>, N>& names)
+        : names_(names) {}
+    // The stored text of a value (a value missing from the table: the first name).
+    constexpr std::string_view Name(E value) const {
+        for (const auto& [v, name] : names_)
+            if (v == value) return name;
+        return names_[0].second;
+    }
+    // The value stored as `text`; nullopt for a text no version wrote.
+    constexpr std::optional<E> Parse(std::string_view text) const {
+        for (const auto& [v, name] : names_)
+            if (name == text) return v;
+        return std::nullopt;
+    }
+    constexpr const std::array<std::pair<E, std::string_view>, N>& all() const { return names_; }
+
+  private:
+    std::array<std::pair<E, std::string_view>, N> names_;
+};
+
+template <class E, size_t N>
+constexpr EnumText<E, N> MakeEnumText(const std::pair<E, std::string_view> (&names)[N]) {
+    std::array<std::pair<E, std::string_view>, N> a{};
+    for (size_t i = 0; i < N; ++i) a[i] = names[i];
+    return EnumText<E, N>(a);
+}
+
+// Reads a row's columns in order: `RowReader r(row); x.id = r.Str(); x.size = r.Int(); ...`.
+class RowReader {
+  public:
+    explicit RowReader(const Row& row) : row_(row) {}
+    const std::string& Str() { return row_.Str(next_++); }
+    std::optional<std::string> OptStr() { return row_.OptStr(next_++); }
+    int64_t Int() { return row_.Int(next_++); }
+    double Double() { return row_.Double(next_++); }
+    bool Bool() { return row_.Bool(next_++); }
+    // An enum column; `fallback` for a text the table does not know (a value a later version
+    // wrote, read by an older node during a rolling upgrade).
+    template <class E, size_t N>
+    E Enum(const EnumText<E, N>& text, E fallback) {
+        return text.Parse(Str()).value_or(fallback);
+    }
+    // Columns read so far (the index of the next one).
+    size_t position() const { return next_; }
+
+  private:
+    const Row& row_;
+    size_t next_ = 0;
+};
+
+}  // namespace govhub::db

@@ -1,0 +1,44 @@
+#pragma once
+// Pieces the workflow's route files share (pages.cpp, pages_admin.cpp, pages_staff.cpp,
+// pages_requests.cpp, api_routes.cpp); not for other modules.
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "http/response.hpp"
+#include "workflow/routes.hpp"
+
+namespace govhub::workflow::internal {
+
+// Each file's routes; RegisterRoutes (pages.cpp) registers them in this order.
+// /admin/holidays (pages_admin.cpp).
+void RegisterAdminPages(http::Router& router, WorkflowService& service,
+                        const render::PageRenderer& pages);
+// POST /api/requests/decide and /api/holidays (api_routes.cpp).
+void RegisterApiRoutes(http::Router& router, WorkflowService& service);
+// /staff/roles, /staff/requests and a request's staff page (pages_staff.cpp).
+void RegisterStaffPages(http::Router& router, WorkflowService& service,
+                        const render::PageRenderer& pages);
+// The applicant's /requests, a request's page and its documents (pages_requests.cpp).
+void RegisterRequestPages(http::Router& router, WorkflowService& service,
+                          const render::PageRenderer& pages);
+
+// Defined in pages.cpp.
+std::string Label(const render::PageRenderer& pages, const std::string& locale,
+                  const std::string& type, const std::string& what, const std::string& id);
+// A request's row in a list: reference, type, subject, state and its SLA clock.
+render::View RowView(const WorkflowService& service, const Request& r,
+                     const render::PageRenderer& pages, const std::string& locale);
+// A request's page; `staff` chooses the reviewer's view (every field, the steps staff take).
+http::Response RequestPage(WorkflowService& service, const render::PageRenderer& pages,
+                           http::Request& req, const Request& r, bool staff,
+                           std::vector<FieldError> errors = {}, const std::string& typed_note = {});
+// A step on a request's page (the form's transition and note), by staff (`staff`) or by its
+// applicant: back to the page, or the page again with the step's errors.
+http::Response TakeStep(WorkflowService& service, const render::PageRenderer& pages,
+                        http::Request& req, bool staff);
+const accounts::Principal& SignedIn(http::Request& req);
+// A year from a parameter, Gregorian or Buddhist-era; this year otherwise.
+int YearParam(const std::string& v);
+
+}  // namespace govhub::workflow::internal

@@ -1,5 +1,6 @@
 // The administrator's user list: search and filters, a user's page with suspend/reactivate and
 // the sysadmin role. Each action is audited by the service.
+#include "accounts/auth.hpp"
 #include "accounts/middleware.hpp"
 #include "accounts/routes.hpp"
 #include "core/clock.hpp"
@@ -16,7 +17,7 @@ using render::View;
 
 const Principal* Admin(Request& req) {
     const Principal* p = CurrentUser(req);
-    if (p && !p->sysadmin) throw HttpError::Forbidden("admin.sysadmin_only");
+    if (p && !CanAdministerUsers(p)) throw HttpError::Forbidden("admin.sysadmin_only");
     return p;
 }
 
@@ -39,7 +40,14 @@ Response UserPage(AccountService& service, const render::PageRenderer& pages, Re
                   const Principal& admin, const User& u,
                   const std::vector<FieldError>& errors = {}) {
     View v = UserRow(u, pages, req.locale);
-    v.Set("yourself", u.id == admin.user_id);
+    // The actions the administrator may take on this account (none on their own).
+    bool suspend = CanSuspend(&admin, u.id);
+    bool sysadmin_role =
+        u.sysadmin ? CanRevokeSysadmin(&admin, u.id) : CanGrantSysadmin(&admin, u.id);
+    bool second_factor = u.totp_enabled && CanResetSecondFactor(&admin, u.id);
+    v.Set("can_suspend", suspend).Set("can_sysadmin_role", sysadmin_role);
+    v.Set("can_reset_second_factor", second_factor);
+    v.Set("has_actions", suspend || sysadmin_role || second_factor);
     View roles = View::List();
     for (const auto& m : service.MembershipsOf(admin, u.id)) {
         View r;

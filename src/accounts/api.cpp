@@ -1,6 +1,7 @@
 // CKAN actions of the accounts module: api_token_create/list/revoke, user_show, user_list.
 #include <algorithm>
 
+#include "accounts/auth.hpp"
 #include "accounts/middleware.hpp"
 #include "accounts/routes.hpp"
 #include "accounts/store.hpp"
@@ -116,14 +117,14 @@ void RegisterActions(api::ActionRegistry& actions, AccountService& service) {
                     }
                     auto u = service.ViewUser(id, viewer);
                     if (!u) throw HttpError::NotFound("Not found: User was not found");
-                    bool own = service.CanManage(viewer, *u);
-                    return UserJson(*u, own, own);
+                    bool personal = CanSeePersonalData(viewer, u->id);
+                    return UserJson(*u, personal, personal);
                 },
                 {.help = kUserShow, .side_effect_free = true});
     actions.Add("user_list",
                 [&service](ActionContext& ctx) -> Json {
                     const Principal* viewer = ctx.user;
-                    bool admin = viewer && viewer->sysadmin;
+                    bool admin = CanSeePersonalDataInLists(viewer);
                     Json out = Json::array();
                     for (const auto& u : service.ListUsersPublic(
                              viewer, ctx.args.String("q"),

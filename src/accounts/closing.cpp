@@ -1,6 +1,7 @@
 // The end of an account on its owner's signed request (the service guide's 24-hour process):
 // suspension, which an administrator can undo, and cancellation, which anonymises the profile
 // for good. Also what the person may download of their record first.
+#include "accounts/auth.hpp"
 #include "accounts/service.hpp"
 #include "accounts/service_internal.hpp"
 #include "accounts/store.hpp"
@@ -33,7 +34,7 @@ std::string AccountService::Close(db::Connection& c, const std::string& user_id,
                                   const Caller& caller) {
     auto u = store::FindUserById(c, user_id);
     if (!u) throw HttpError::NotFound("admin.no_such_user");
-    if (caller.principal && caller.principal->user_id == user_id)
+    if (!CanCloseAccount(caller.principal, user_id))
         throw HttpError::Validation({{"", "admin.not_yourself"}});
     if (u->state == UserState::kCancelled)
         throw HttpError::Validation({{"", "admin.cancelled_for_good"}});

@@ -1,5 +1,6 @@
 // HTML pages of the accounts module: register, verify, log in/out, reset and change password,
 // profile with API tokens.
+#include "accounts/auth.hpp"
 #include "accounts/middleware.hpp"
 #include "accounts/routes.hpp"
 #include "accounts/safe_redirect.hpp"
@@ -319,7 +320,8 @@ struct Pages {
         const Principal* viewer = CurrentUser(req);
         auto u = service.ViewUser(std::string(req.PathParam("name")), viewer);
         if (!u) throw HttpError::NotFound("error.user_not_found");
-        bool own = service.CanManage(viewer, *u);
+        bool personal = CanSeePersonalData(viewer, u->id);
+        bool tokens = CanManageTokens(viewer, u->id);
         View v;
         v.Set("name", u->name)
             .Set("fullname_th", u->fullname_th)
@@ -327,13 +329,15 @@ struct Pages {
         v.Set("profile_name", u->name);
         v.Set("display_name", u->DisplayName(req.locale));
         v.Set("member_since", Date(u->created, req.locale));
-        v.Set("manage", own);
+        v.Set("personal", personal).Set("manage", tokens);
         v.Set("own", viewer && viewer->user_id == u->id).Set("totp_enabled", u->totp_enabled);
         v.Set("changed", req.Query("changed") == "1");
-        if (own) {
+        if (personal) {
             v.Set("email", u->email);
             v.Set("state", pages.T(req.locale, std::string("state.") + ToString(u->state)));
             v.Set("sysadmin", u->sysadmin);
+        }
+        if (tokens) {
             View list = View::List();
             for (const auto& t : service.ListApiTokens(*viewer, u->id)) {
                 View item;

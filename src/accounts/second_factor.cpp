@@ -1,6 +1,7 @@
 // Two-factor authentication: TOTP (RFC 6238) set up from a QR code, recovery codes for a
 // lost phone, and the login's second step. Secrets stay in the database; recovery codes only
 // as hashes.
+#include "accounts/auth.hpp"
 #include "accounts/password.hpp"
 #include "accounts/service.hpp"
 #include "accounts/service_internal.hpp"
@@ -219,7 +220,8 @@ void AccountService::ResetSecondFactor(const Principal& admin, const std::string
     db_.Write([&](db::Connection& c) {
         auto u = store::FindUser(c, user_key);
         if (!u) throw HttpError::NotFound("admin.no_such_user");
-        if (u->id == admin.user_id) throw HttpError::Validation({{"", "admin.not_yourself"}});
+        if (!CanResetSecondFactor(&admin, u->id))
+            throw HttpError::Validation({{"", "admin.not_yourself"}});
         store::DeleteTotp(c, u->id);
         store::DeleteUserSessions(c, u->id);
         audit::Record(c, caller.actor(), "user.second_factor_reset", "user", u->id);

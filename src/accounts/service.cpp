@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "accounts/auth.hpp"
 #include "accounts/password.hpp"
 #include "accounts/service_internal.hpp"
 #include "accounts/store.hpp"
@@ -78,7 +79,8 @@ User AccountService::SetUserState(const Principal& admin, const std::string& use
     return db_.Write([&](db::Connection& c) {
         auto u = store::FindUser(c, user_key);
         if (!u) throw HttpError::NotFound("admin.no_such_user");
-        if (u->id == admin.user_id) throw HttpError::Validation({{"state", "admin.not_yourself"}});
+        if (!CanSuspend(&admin, u->id))
+            throw HttpError::Validation({{"state", "admin.not_yourself"}});
         if (u->state == UserState::kCancelled)
             throw HttpError::Validation({{"state", "admin.cancelled_for_good"}});
         std::string before = ToString(u->state);
@@ -104,7 +106,7 @@ User AccountService::SetSysadmin(const Principal& admin, const std::string& user
     return db_.Write([&](db::Connection& c) {
         auto u = store::FindUser(c, user_key);
         if (!u) throw HttpError::NotFound("admin.no_such_user");
-        if (u->id == admin.user_id && !sysadmin)
+        if (!(sysadmin ? CanGrantSysadmin(&admin, u->id) : CanRevokeSysadmin(&admin, u->id)))
             throw HttpError::Validation({{"sysadmin", "admin.not_yourself"}});
         store::SetSysadmin(c, u->id, sysadmin);
         audit::Record(c, caller.actor(), sysadmin ? "user.sysadmin_grant" : "user.sysadmin_revoke",
@@ -117,7 +119,7 @@ User AccountService::SetSysadmin(const Principal& admin, const std::string& user
 void AccountService::SetRole(const Principal& admin, const std::string& user_key,
                              const std::string& object_type, const std::string& object_id,
                              std::optional<Capacity> capacity, const Caller& caller) {
-    RequireSysadmin(admin);
+    if (!CanSetRoles(&admin)) throw HttpError::Forbidden("admin.sysadmin_only");
     db_.Write([&](db::Connection& c) {
         auto u = store::FindUser(c, user_key);
         if (!u) throw HttpError::NotFound("admin.no_such_user");
@@ -594,10 +596,6 @@ std::optional<Principal> AccountService::AuthenticateToken(const std::string& ra
     return p;
 }
 
-bool AccountService::CanManage(const Principal* viewer, const User& target) const {
-    return viewer && (viewer->sysadmin || viewer->user_id == target.id);
-}
-
 bool AccountService::HasCapacity(const Principal* p, const std::string& object_type,
                                  const std::string& object_id, Capacity capacity) {
     if (!p) return false;
@@ -606,12 +604,12 @@ bool AccountService::HasCapacity(const Principal* p, const std::string& object_t
     db_.Read([&](db::Connection& c) {
         held = store::FindMembership(c, p->user_id, object_type, object_id);
     });
-    return held && static_cast<int>(*held) >= static_cast<int>(capacity);
+    return HoldsCapacity(p, held, capacity);
 }
 
 std::vector<User> AccountService::ListUsersPublic(const Principal* viewer, const std::string& q,
                                                   int limit) {
-    if (!viewer && !config_.public_user_details)
+    if (!CanListUsers(viewer, config_.public_user_details))
         throw HttpError(403, "forbidden",
                         "Authorization Error: User not authorized to list users (log in first)");
     std::vector<User> out;
@@ -633,7 +631,7 @@ std::optional<User> AccountService::ViewUser(const std::string& key, const Princ
     db_.Read([&](db::Connection& c) { u = store::FindUser(c, key); });
     if (!u) return std::nullopt;
     // Only active accounts are public; the owner and sysadmins see every state.
-    if (u->state != UserState::kActive && !CanManage(viewer, *u)) return std::nullopt;
+    if (!CanSeeUser(viewer, u->id, u->state)) return std::nullopt;
     return u;
 }
 
@@ -643,7 +641,7 @@ User AccountService::RequireManageable(const Principal& p, const std::string& us
         u = store::FindUser(c, user_key.empty() ? p.user_id : user_key);
     });
     if (!u) throw HttpError::NotFound("error.user_not_found");
-    if (!CanManage(&p, *u)) throw HttpError::Forbidden();
+    if (!CanManageTokens(&p, u->id)) throw HttpError::Forbidden();
     return *u;
 }
 
@@ -696,7 +694,7 @@ void AccountService::RevokeApiToken(const Principal& p, const std::string& id_or
                 t = found->first;
         }
         if (!t) throw HttpError::NotFound("error.token_not_found");
-        if (!p.sysadmin && t->user_id != p.user_id) throw HttpError::Forbidden();
+        if (!CanManageTokens(&p, t->user_id)) throw HttpError::Forbidden();
         store::DeleteApiToken(c, t->id);
         audit::Record(c, caller.actor(), "api_token.revoke", "api_token", t->id,
                       {{"user_id", t->user_id}});

@@ -118,7 +118,6 @@ class AccountService {
 
     // The profile as `viewer` may see it; nullopt when it may not.
     std::optional<User> ViewUser(const std::string& key, const Principal* viewer);
-    bool CanManage(const Principal* viewer, const User& target) const;
     // CKAN's user_list: active accounts matching `q` (name or full name). Anonymous callers get
     // an authorization error unless AccountsConfig::public_user_details.
     std::vector<User> ListUsersPublic(const Principal* viewer, const std::string& q, int limit);
@@ -198,6 +197,7 @@ class AccountService {
     // After a whole login or a reset: the counts under the account's name and its address.
     void ClearLoginFailures(db::Connection& c, const User& u);
     Principal ToPrincipal(const User& u) const;
+    // The user `user_key` (empty: `p`) whose API tokens `p` may manage; 404 or 403 otherwise.
     User RequireManageable(const Principal& p, const std::string& user_key);
 
     db::Database& db_;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "accounts/auth.hpp"
 #include "accounts/service.hpp"
 #include "audit/audit.hpp"
 #include "core/crypto.hpp"
@@ -27,8 +28,10 @@ inline std::string LockedMessage(std::string_view key, int64_t until, int64_t no
     return core::Message(key, {{"minutes", std::to_string(minutes)}});
 }
 
+// The first gate of the administrator's actions (auth.hpp: CanAdministerUsers); the rules on the
+// target (not oneself) are asked once it is found.
 inline void RequireSysadmin(const Principal& p) {
-    if (!p.sysadmin) throw HttpError::Forbidden("admin.sysadmin_only");
+    if (!CanAdministerUsers(&p)) throw HttpError::Forbidden("admin.sysadmin_only");
 }
 
 }  // namespace govhub::accounts::internal

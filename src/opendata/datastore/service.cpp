@@ -12,6 +12,7 @@
 #include "core/i18n.hpp"
 #include "core/json_reader.hpp"
 #include "core/strings.hpp"
+#include "opendata/datastore/auth.hpp"
 #include "opendata/datastore/csv.hpp"
 #include "opendata/datastore/fetch.hpp"
 #include "opendata/datastore/loader.hpp"
@@ -245,8 +246,8 @@ void DatastoreService::OnResourcesRemoved(const std::vector<std::string>& ids) {
 
 std::string DatastoreService::Reload(const accounts::Principal* p, const std::string& resource_id,
                                      const std::string& sheet) {
-    auto [src, editor] = catalog_.ResourceAccess(p, resource_id);
-    if (!editor) throw HttpError::Forbidden();
+    auto [src, held] = catalog_.ResourceAccess(p, resource_id);
+    if (!CanWriteTable(p, held)) throw HttpError::Forbidden();
     Json payload = {{"resource_id", src.resource.id}};
     if (!sheet.empty()) payload["sheet"] = sheet;
     return jobs_.Enqueue(
@@ -631,8 +632,8 @@ Json DatastoreService::Create(const accounts::Principal* p, const Json& params) 
         id = created["id"];
     }
     if (id.empty()) throw Invalid("resource_id", "Missing value");
-    auto [src, editor] = catalog_.ResourceAccess(p, id);
-    if (!editor) throw HttpError::Forbidden();
+    auto [src, held] = catalog_.ResourceAccess(p, id);
+    if (!CanWriteTable(p, held)) throw HttpError::Forbidden();
     std::vector<Field> defs = ParseFieldDefs(In(params).Structured("fields"), db_.engine());
     std::vector<std::string> pk = PrimaryKey(params);
     std::optional<TableInfo> existing =
@@ -697,8 +698,8 @@ Json DatastoreService::Create(const accounts::Principal* p, const Json& params) 
 Json DatastoreService::Upsert(const accounts::Principal* p, const Json& params) {
     std::string id = In(params).String("resource_id");
     if (id.empty()) throw Invalid("resource_id", "Missing value");
-    auto [src, editor] = catalog_.ResourceAccess(p, id);
-    if (!editor) throw HttpError::Forbidden();
+    auto [src, held] = catalog_.ResourceAccess(p, id);
+    if (!CanWriteTable(p, held)) throw HttpError::Forbidden();
     TableInfo t = RequireTable(id);
     std::string method = In(params).String("method", "upsert");
     if (method != "upsert" && method != "insert" && method != "update")
@@ -742,8 +743,8 @@ Json DatastoreService::Upsert(const accounts::Principal* p, const Json& params) 
 TableInfo DatastoreService::EditableTable(const accounts::Principal* p, const Json& params) {
     std::string id = In(params).String("resource_id", In(params).String("id"));
     if (id.empty()) throw Invalid("resource_id", "Missing value");
-    auto [src, editor] = catalog_.ResourceAccess(p, id);
-    if (!editor) throw HttpError::Forbidden();
+    auto [src, held] = catalog_.ResourceAccess(p, id);
+    if (!CanWriteTable(p, held)) throw HttpError::Forbidden();
     return RequireTable(id);
 }
 

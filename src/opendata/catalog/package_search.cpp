@@ -13,6 +13,7 @@
 #include "agencies/store.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
+#include "opendata/catalog/auth.hpp"
 #include "opendata/catalog/package_search.hpp"
 #include "opendata/catalog/search_snapshot.hpp"
 #include "opendata/catalog/service.hpp"
@@ -295,16 +296,15 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
     std::vector<std::string> terms = search::Terms(words);
     auto snap = snapshots_->Current();
     const size_t slots = snap->size();
-    // The organizations whose private datasets (members) and drafts (editors) the caller
-    // sees, as value ids of the organization facet.
-    std::vector<char> member_of(snap->facet_values[0].size(), 0), editor_of(member_of.size(), 0);
+    // The role the caller holds in each organization, by value id of the organization facet
+    // (-1: none): what CanFindDataset is asked with.
+    std::vector<signed char> role_of(snap->facet_values[0].size(), -1);
     if (p && !p->sysadmin)
         db_.Read([&](db::Connection& c) {
             for (const auto& [o, cap] : agencies::store::OfUser(c, p->user_id)) {
                 uint32_t id = snap->FacetId(0, o.name);
                 if (id == UINT32_MAX) continue;
-                member_of[id] = 1;
-                if (cap != agencies::Role::kMember) editor_of[id] = 1;
+                role_of[id] = static_cast<signed char>(cap);
             }
         });
     // Each distinct word is matched once, in the snapshot's own index; word nodes point into
@@ -335,14 +335,15 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
         for (auto& c : n.children) resolve(c);
     };
     resolve(query);
-    bool sysadmin = p && p->sysadmin;
     auto visible = [&](const SearchSnapshot::Slot& k) {
         if (!(k.flags & SearchSnapshot::kLive)) return false;
-        bool own = k.org != UINT32_MAX;
-        if (k.flags & SearchSnapshot::kDraft)
-            return params.include_drafts && (sysadmin || (own && editor_of[k.org]));
-        if (!(k.flags & SearchSnapshot::kPrivate) || sysadmin) return true;
-        return params.include_private && own && member_of[k.org];
+        DatasetFacts f;
+        f.state = (k.flags & SearchSnapshot::kDraft) ? DatasetState::kDraft : DatasetState::kActive;
+        f.private_ = (k.flags & SearchSnapshot::kPrivate) != 0;
+        std::optional<agencies::Role> held;
+        if (k.org != UINT32_MAX && role_of[k.org] >= 0)
+            held = static_cast<agencies::Role>(role_of[k.org]);
+        return CanFindDataset(p, f, held, params.include_private, params.include_drafts);
     };
     std::function<bool(const Node&, uint32_t)> eval = [&](const Node& n, uint32_t slot) {
         switch (n.kind) {

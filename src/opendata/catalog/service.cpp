@@ -15,6 +15,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
+#include "opendata/catalog/auth.hpp"
 #include "opendata/catalog/format.hpp"
 #include "opendata/catalog/search_snapshot.hpp"
 #include "opendata/catalog/store.hpp"
@@ -22,7 +23,6 @@
 
 namespace govhub::catalog {
 
-using accounts::Capacity;
 using accounts::Principal;
 
 namespace {
@@ -142,17 +142,21 @@ CatalogService::CatalogService(db::Database& db, const CatalogSchema& schema,
 
 CatalogService::~CatalogService() = default;
 
+std::optional<agencies::Role> CatalogService::HeldIn(const Principal* p,
+                                                     const std::string& org_id) {
+    // Anonymous callers hold nothing and sysadmins everything: no need to ask the database.
+    if (!p || p->sysadmin) return std::nullopt;
+    return db_.Read([&](db::Connection& c) { return RoleIn(c, p, org_id); });
+}
+
 bool CatalogService::CanEdit(const Principal* p, const std::string& org_id) {
-    return accounts_.HasCapacity(p, "organization", org_id, Capacity::kEditor);
+    return CanEditDataset(p, HeldIn(p, org_id));
 }
 
 bool CatalogService::CanRead(const Principal* p, const Dataset& d) {
-    if (p && p->sysadmin) return true;
-    if (d.state == "deleted") return false;
-    if (d.state == "draft")
-        return p && (p->user_id == d.creator_user_id || CanEdit(p, d.owner_org));
-    if (!d.private_) return true;
-    return accounts_.HasCapacity(p, "organization", d.owner_org, Capacity::kMember);
+    // A role only ever adds rights: the role is read only when the answer without one is no.
+    DatasetFacts f = FactsOf(d);
+    return CanReadDataset(p, f, std::nullopt) || CanReadDataset(p, f, HeldIn(p, d.owner_org));
 }
 
 // ---- organizations
@@ -393,7 +397,7 @@ Json CatalogService::GroupDict(const Group& g) {
 
 Json CatalogService::GroupCreate(const Principal* p, const Json& dict,
                                  const accounts::Caller& caller) {
-    if (!p || !p->sysadmin) throw HttpError::Forbidden();
+    if (!CanCreateGroup(p)) throw HttpError::Forbidden();
     Group g;
     g.name = core::ToLower(Str(dict, "name"));
     TakeDescription(g, dict, false);
@@ -426,7 +430,7 @@ Json CatalogService::GroupShow(const std::string& id) {
 
 Json CatalogService::GroupUpdate(const Principal* p, const Json& dict, bool patch,
                                  const accounts::Caller& caller) {
-    if (!p || !p->sysadmin) throw HttpError::Forbidden();
+    if (!CanEditGroup(p)) throw HttpError::Forbidden();
     std::string id = Str(dict, "id");
     if (id.empty()) throw HttpError::Validation({{"id", "schema.required"}});
     Group g;
@@ -446,7 +450,7 @@ Json CatalogService::GroupUpdate(const Principal* p, const Json& dict, bool patc
 
 void CatalogService::GroupDelete(const Principal* p, const std::string& id,
                                  const accounts::Caller& caller) {
-    if (!p || !p->sysadmin) throw HttpError::Forbidden();
+    if (!CanDeleteGroup(p)) throw HttpError::Forbidden();
     db_.Write([&](db::Connection& c) {
         auto g = store::FindGroup(c, id);
         if (!g || g->state == "deleted") throw HttpError::NotFound("catalog.no_such_group");
@@ -468,7 +472,8 @@ void CatalogService::MemberCreate(const Principal* p, const std::string& group,
         throw HttpError::Validation({{"object_type", "catalog.bad_object_type"}});
     // Editors may put their datasets in any group.
     Dataset d = RequireDataset(p, object);
-    if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    if (!CanManageGroupMembers(p, HeldIn(p, d.owner_org)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
     db_.Write([&](db::Connection& c) {
         auto g = store::FindGroup(c, group);
         if (!g || g->state == "deleted") throw HttpError::NotFound("catalog.no_such_group");
@@ -484,7 +489,8 @@ void CatalogService::MemberDelete(const Principal* p, const std::string& group,
     if (object_type != "package")
         throw HttpError::Validation({{"object_type", "catalog.bad_object_type"}});
     Dataset d = RequireDataset(p, object);
-    if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    if (!CanManageGroupMembers(p, HeldIn(p, d.owner_org)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
     db_.Write([&](db::Connection& c) {
         auto g = store::FindGroup(c, group);
         if (!g) throw HttpError::NotFound("catalog.no_such_group");
@@ -571,7 +577,7 @@ Json CatalogService::DatasetDicts(const std::vector<Dataset>& datasets, const Pr
     });
     for (const auto& d : datasets)
         if (!can_see_private.count(d.owner_org))
-            can_see_private[d.owner_org] = CanEdit(p, d.owner_org);
+            can_see_private[d.owner_org] = CanSeePrivateResources(p, HeldIn(p, d.owner_org));
     Json out = Json::array();
     for (const auto& d : datasets) {
         Json j = Json::parse(d.extras.empty() ? "{}" : d.extras, nullptr, false);
@@ -713,8 +719,12 @@ Dataset CatalogService::ValidateDataset(const Json& dict, const Dataset* existin
         if (!d.name.empty() && store::DatasetNameTaken(c, d.name, d.id))
             errors.push_back({"name", "catalog.name_taken"});
     });
-    if (!d.owner_org.empty() && !CanEdit(p, d.owner_org))
-        throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    // Created in, or moved to, the organization: an editor of it.
+    if (!d.owner_org.empty()) {
+        auto held = HeldIn(p, d.owner_org);
+        if (existing ? !CanMoveDataset(p, held) : !CanCreateDataset(p, held))
+            throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    }
 
     if (dict.contains("tags") || dict.contains("tag_string")) d.tags = ParseTags(dict, errors);
     if (d.tags.empty()) errors.push_back({"tag_string", "schema.required"});
@@ -755,7 +765,7 @@ void CatalogService::Reindex(db::Connection& c, const Dataset& d) {
 
 Json CatalogService::PackageCreate(const Principal* p, const Json& dict,
                                    const accounts::Caller& caller) {
-    if (!p) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    if (!CanStartDataset(p)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
     std::vector<FieldError> errors;
     Dataset d = ValidateDataset(dict, nullptr, p, errors);
     std::vector<Resource> resources;
@@ -802,7 +812,8 @@ Json CatalogService::PackageUpdate(const Principal* p, const Json& dict, bool pa
     std::string id = Str(dict, "id");
     if (id.empty()) id = Str(dict, "name");
     Dataset existing = RequireDataset(p, id);
-    if (!CanEdit(p, existing.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    if (!CanEditDataset(p, HeldIn(p, existing.owner_org)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
     Json before = DatasetDict(existing, p);
     std::vector<FieldError> errors;
     Json input = dict;
@@ -954,7 +965,8 @@ Json CatalogService::PackageRevise(const Principal* p, const Json& match, const 
 void CatalogService::PackageDelete(const Principal* p, const std::string& id,
                                    const accounts::Caller& caller) {
     Dataset d = RequireDataset(p, id);
-    if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    if (!CanDeleteDataset(p, HeldIn(p, d.owner_org)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
     db_.Write([&](db::Connection& c) {
         d.state = "deleted";
         d.metadata_modified = core::NowIso();
@@ -966,7 +978,7 @@ void CatalogService::PackageDelete(const Principal* p, const std::string& id,
 
 void CatalogService::DatasetPurge(const Principal* p, const std::string& id,
                                   const accounts::Caller& caller) {
-    if (!p || !p->sysadmin) throw HttpError::Forbidden();
+    if (!CanPurgeDataset(p)) throw HttpError::Forbidden();
     auto d = db_.Read([&](db::Connection& c) { return store::FindDataset(c, id); });
     if (!d) throw HttpError::NotFound("catalog.no_such_dataset");
     db_.Write([&](db::Connection& c) {
@@ -1053,7 +1065,8 @@ Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d,
 Json CatalogService::ResourceCreate(const Principal* p, const Json& dict,
                                     const accounts::Caller& caller, const UploadedFile* upload) {
     Dataset d = RequireDataset(p, Str(dict, "package_id"));
-    if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    if (!CanCreateResource(p, HeldIn(p, d.owner_org)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
     std::vector<FieldError> errors;
     Resource seed;
     if (upload) {
@@ -1105,7 +1118,7 @@ ResourceFile CatalogService::ResourceDownload(const Principal* p, const std::str
     auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, resource_id); });
     if (!r || r->package_id != d.id || r->state == "deleted" || r->url_type != "upload")
         throw HttpError::NotFound("catalog.no_such_resource");
-    if (r->resource_private && !CanEdit(p, d.owner_org))
+    if (r->resource_private && !CanSeePrivateResources(p, HeldIn(p, d.owner_org)))
         throw HttpError::NotFound("catalog.no_such_resource");
     db_.Write([&](db::Connection& c) { store::CountDownload(c, d.id); });
     return {files_dir_ + "/" + r->id + "/" + r->url, r->url, r->mimetype};
@@ -1115,7 +1128,7 @@ Json CatalogService::ResourceShow(const Principal* p, const std::string& id) {
     auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
     if (!r || r->state == "deleted") throw HttpError::NotFound("catalog.no_such_resource");
     Dataset d = RequireDataset(p, r->package_id);
-    if (r->resource_private && !CanEdit(p, d.owner_org))
+    if (r->resource_private && !CanSeePrivateResources(p, HeldIn(p, d.owner_org)))
         throw HttpError::NotFound("catalog.no_such_resource");
     return ResourceDict(*r, d);
 }
@@ -1126,7 +1139,8 @@ Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool p
     auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
     if (!r || r->state == "deleted") throw HttpError::NotFound("catalog.no_such_resource");
     Dataset d = RequireDataset(p, r->package_id);
-    if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    if (!CanEditResource(p, HeldIn(p, d.owner_org)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
     Json input = dict;
     if (!patch)
         for (const char* k : {"description", "format"})
@@ -1153,7 +1167,8 @@ void CatalogService::ResourceDelete(const Principal* p, const std::string& id,
     auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
     if (!r || r->state == "deleted") throw HttpError::NotFound("catalog.no_such_resource");
     Dataset d = RequireDataset(p, r->package_id);
-    if (!CanEdit(p, d.owner_org)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    if (!CanDeleteResource(p, HeldIn(p, d.owner_org)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
     db_.Write([&](db::Connection& c) {
         store::DeleteResource(c, r->id);
         d.metadata_modified = core::NowIso();
@@ -1218,15 +1233,14 @@ bool CatalogService::FillBoundingBox(const std::string& dataset_id, double west,
     return changed;
 }
 
-std::pair<ResourceSource, bool> CatalogService::ResourceAccess(const Principal* p,
-                                                               const std::string& resource_id) {
+ReadableResource CatalogService::ResourceAccess(const Principal* p,
+                                                const std::string& resource_id) {
     auto src = FindResourceSource(resource_id);
     if (!src) throw HttpError::NotFound("catalog.no_such_resource");
-    if (!CanRead(p, src->dataset)) throw HttpError::NotFound("catalog.no_such_resource");
-    bool editor = CanEdit(p, src->dataset.owner_org);
-    if (src->resource.resource_private && !editor)
+    auto held = HeldIn(p, src->dataset.owner_org);
+    if (!CanReadResource(p, FactsOf(src->dataset), src->resource.resource_private, held))
         throw HttpError::NotFound("catalog.no_such_resource");
-    return {*src, editor};
+    return {*src, held};
 }
 
 namespace {
@@ -1253,7 +1267,7 @@ Json ActivityDict(const audit::Entry& e) {
 }  // namespace
 
 Json CatalogService::PackageActivityList(const Principal* p, const std::string& id, int limit) {
-    Dataset d = RequireDataset(p, id);
+    Dataset d = RequireDataset(p, id);  // 404 unless CanSeeDatasetActivity (CanReadDataset)
     Json out = Json::array();
     db_.Read([&](db::Connection& c) {
         for (const auto& e : audit::ForObject(c, "dataset", d.id, std::clamp(limit, 1, 1000)))
@@ -1272,7 +1286,11 @@ Json CatalogService::OrganizationActivityList(const Principal* p, const std::str
         entries = audit::ForObject(c, "organization", o->id, 1000);
         for (const auto& dataset_id : store::DatasetIdsOfOrganization(c, o->id)) {
             auto d = store::FindDataset(c, dataset_id);
-            if (!d || !CanRead(p, *d)) continue;
+            if (!d) continue;
+            DatasetFacts f = FactsOf(*d);
+            if (!CanSeeDatasetActivity(p, f, std::nullopt) &&
+                !CanSeeDatasetActivity(p, f, HeldIn(p, d->owner_org)))
+                continue;
             for (auto& e : audit::ForObject(c, "dataset", d->id, 1000))
                 entries.push_back(std::move(e));
         }
@@ -1330,7 +1348,8 @@ void CatalogService::BulkUpdate(const Principal* p, const std::string& org,
                                 const accounts::Caller& caller) {
     auto o = db_.Read([&](db::Connection& c) { return agencies::store::Find(c, org); });
     if (!o) throw HttpError::NotFound("catalog.no_such_organization");
-    if (!CanEdit(p, o->id)) throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    if (!CanBulkUpdate(p, HeldIn(p, o->id)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
     db_.Write([&](db::Connection& c) {
         for (const auto& id : ids) {
             auto d = store::FindDataset(c, id);
@@ -1352,7 +1371,7 @@ void CatalogService::BulkUpdate(const Principal* p, const std::string& org,
 }
 
 Json CatalogService::Trash(const Principal* p) {
-    if (!p || !p->sysadmin) throw HttpError::Forbidden();
+    if (!CanSeeTrash(p)) throw HttpError::Forbidden();
     Json out = Json::array();
     db_.Read([&](db::Connection& c) {
         for (const auto& d : store::DeletedDatasets(c))

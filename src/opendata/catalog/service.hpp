@@ -64,6 +64,13 @@ struct ResourceSource {
     std::string file_path;  // the stored file of an upload, empty for links
 };
 
+// A resource the caller may read (CatalogService::ResourceAccess), and the role the caller holds
+// in its dataset's organization: what the datastore's and the views' predicates are asked with.
+struct ReadableResource {
+    ResourceSource source;
+    std::optional<agencies::Role> held;
+};
+
 class CatalogService {
   public:
     // `files_dir` holds uploaded resource files (<files_dir>/<resource id>/<file name>).
@@ -80,10 +87,9 @@ class CatalogService {
     // (a change by the system, audited). Returns whether anything changed.
     bool FillBoundingBox(const std::string& dataset_id, double west, double east, double south,
                          double north);
-    // The resource and its dataset when `p` may read it (404 otherwise), and whether `p` may
-    // edit it.
-    std::pair<ResourceSource, bool> ResourceAccess(const accounts::Principal* p,
-                                                   const std::string& resource_id);
+    // The resource and its dataset when `p` may read it (CanReadResource; 404 otherwise), with
+    // the role `p` holds in the dataset's organization, for the callers' own predicates.
+    ReadableResource ResourceAccess(const accounts::Principal* p, const std::string& resource_id);
     const std::string& site_url() const { return site_url_; }
     void CountView(const std::string& dataset_id);
 
@@ -178,8 +184,11 @@ class CatalogService {
     Json TagList(const std::string& query, int limit);
 
     // Permissions (the API and the pages ask the same questions).
-    bool CanRead(const accounts::Principal* p, const Dataset& d);
-    bool CanEdit(const accounts::Principal* p, const std::string& org_id);
+    // They ask the predicates of auth.hpp with the role read from the database.
+    bool CanRead(const accounts::Principal* p, const Dataset& d);           // CanReadDataset
+    bool CanEdit(const accounts::Principal* p, const std::string& org_id);  // CanEditDataset
+    // The role `p` holds in the organization (none when anonymous; a sysadmin's is not read).
+    std::optional<agencies::Role> HeldIn(const accounts::Principal* p, const std::string& org_id);
 
   private:
     Json DatasetDict(const Dataset& d, const accounts::Principal* p);

@@ -8,6 +8,7 @@
 
 #include "accounts/middleware.hpp"
 #include "core/strings.hpp"
+#include "opendata/datastore/auth.hpp"
 #include "opendata/datastore/openapi.hpp"
 #include "opendata/datastore/store.hpp"
 #include "search/analyzer.hpp"
@@ -116,7 +117,8 @@ catalog::ResourcePageExtension ResourcePanel(DatastoreService& ds, jobs::JobServ
                                 View& page) -> int {
         const accounts::Principal* p = accounts::CurrentUser(req);
         const std::string rid = resource["id"];
-        auto [src, editor] = ds.Access(p, rid);
+        auto [src, held] = ds.Access(p, rid);
+        bool editor = CanWriteTable(p, held);
         auto table = ds.TableOf(p, rid);
         auto job = ds.LatestLoad(rid);
         if (!table && !job) return 0;  // not a tabular resource

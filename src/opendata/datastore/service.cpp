@@ -5,6 +5,8 @@
 // datastore_search_sql (service_sql.cpp), and the charts, maps and dumps (service_views.cpp).
 #include "opendata/datastore/service.hpp"
 
+#include "opendata/datastore/auth.hpp"
+
 #include <map>
 
 #include "core/error.hpp"
@@ -216,8 +218,8 @@ SearchResult DatastoreService::Query(const TableInfo& t, const SearchQuery& q) {
 TableInfo DatastoreService::EditableTable(const accounts::Principal* p, const Json& params) {
     std::string id = In(params).String("resource_id", In(params).String("id"));
     if (id.empty()) throw Invalid("resource_id", "Missing value");
-    auto [src, editor] = catalog_.ResourceAccess(p, id);
-    if (!editor) throw HttpError::Forbidden();
+    auto [src, held] = catalog_.ResourceAccess(p, id);
+    if (!CanWriteTable(p, held)) throw HttpError::Forbidden();
     return RequireTable(id);
 }
 

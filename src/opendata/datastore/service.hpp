@@ -54,9 +54,9 @@ class DatastoreService {
     db::Database& database() { return db_; }
     const std::string& tmp_dir() const { return config_.tmp_dir; }
     const std::string& site_url() const { return config_.site_url; }
-    // The resource when `p` may read it (404 otherwise), and whether `p` may edit it.
-    std::pair<catalog::ResourceSource, bool> Access(const accounts::Principal* p,
-                                                    const std::string& resource_id) {
+    // The resource when `p` may read it (404 otherwise), and the role `p` holds in its dataset's
+    // organization (for CanWriteTable and the views' predicates).
+    catalog::ReadableResource Access(const accounts::Principal* p, const std::string& resource_id) {
         return catalog_.ResourceAccess(p, resource_id);
     }
     // A query built by a page (which checked access with TableOf).

@@ -2,6 +2,8 @@
 // first when it is a link, into the resource's table) and its latest run.
 #include "opendata/datastore/service.hpp"
 
+#include "opendata/datastore/auth.hpp"
+
 #include <filesystem>
 
 #include "core/crypto.hpp"
@@ -41,8 +43,8 @@ void DatastoreService::OnResourcesRemoved(const std::vector<std::string>& ids) {
 
 std::string DatastoreService::Reload(const accounts::Principal* p, const std::string& resource_id,
                                      const std::string& sheet) {
-    auto [src, editor] = catalog_.ResourceAccess(p, resource_id);
-    if (!editor) throw HttpError::Forbidden();
+    auto [src, held] = catalog_.ResourceAccess(p, resource_id);
+    if (!CanWriteTable(p, held)) throw HttpError::Forbidden();
     Json payload = {{"resource_id", src.resource.id}};
     if (!sheet.empty()) payload["sheet"] = sheet;
     return jobs_.Enqueue(

@@ -2,6 +2,8 @@
 // dictionary of one) and datastore_delete.
 #include "opendata/datastore/service.hpp"
 
+#include "opendata/datastore/auth.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -102,8 +104,8 @@ Json DatastoreService::Create(const accounts::Principal* p, const Json& params) 
         id = created["id"];
     }
     if (id.empty()) throw Invalid("resource_id", "Missing value");
-    auto [src, editor] = catalog_.ResourceAccess(p, id);
-    if (!editor) throw HttpError::Forbidden();
+    auto [src, held] = catalog_.ResourceAccess(p, id);
+    if (!CanWriteTable(p, held)) throw HttpError::Forbidden();
     std::vector<Field> defs = ParseFieldDefs(In(params).Structured("fields"), db_.engine());
     std::vector<std::string> pk = PrimaryKey(params);
     std::optional<TableInfo> existing =

@@ -2,6 +2,8 @@
 // datastore_records_delete.
 #include "opendata/datastore/service.hpp"
 
+#include "opendata/datastore/auth.hpp"
+
 #include <algorithm>
 
 #include "core/error.hpp"
@@ -59,8 +61,8 @@ std::vector<store::Record> ParseRecords(const TableInfo& t, const Json& records)
 Json DatastoreService::Upsert(const accounts::Principal* p, const Json& params) {
     std::string id = In(params).String("resource_id");
     if (id.empty()) throw Invalid("resource_id", "Missing value");
-    auto [src, editor] = catalog_.ResourceAccess(p, id);
-    if (!editor) throw HttpError::Forbidden();
+    auto [src, held] = catalog_.ResourceAccess(p, id);
+    if (!CanWriteTable(p, held)) throw HttpError::Forbidden();
     TableInfo t = RequireTable(id);
     std::string method = In(params).String("method", "upsert");
     if (method != "upsert" && method != "insert" && method != "update")

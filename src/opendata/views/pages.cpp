@@ -8,6 +8,7 @@
 #include "core/strings.hpp"
 #include "http/security_headers.hpp"
 #include "opendata/datastore/encoding.hpp"
+#include "opendata/views/auth.hpp"
 
 namespace govhub::views {
 
@@ -105,7 +106,8 @@ catalog::ResourcePageExtension ResourceViewsPanel(ViewService& views,
                                          const Json& resource, View& page) -> int {
         const accounts::Principal* p = accounts::CurrentUser(req);
         const std::string rid = resource["id"];
-        auto [src, editor] = ds.Access(p, rid);
+        auto [src, held] = ds.Access(p, rid);
+        bool editor = CanEditView(p, held);
         auto table = ds.TableOf(p, rid);
         if (!table) return 0;
         View v;
@@ -177,7 +179,7 @@ catalog::ResourcePageExtension FilePreviewPanel(datastore::DatastoreService& ds)
     return [&ds](http::Request& req, const Json& dataset, const Json& resource, View& page) -> int {
         const accounts::Principal* p = accounts::CurrentUser(req);
         const std::string rid = resource["id"];
-        auto [src, editor] = ds.Access(p, rid);
+        auto src = ds.Access(p, rid).source;
         if (src.file_path.empty()) return 0;
         const std::string& mime = src.resource.mimetype;
         std::string inline_url = "/dataset/" + dataset["name"].get<std::string>() + "/resource/" +

@@ -8,6 +8,7 @@
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "opendata/views/auth.hpp"
 #include "opendata/views/store.hpp"
 
 namespace govhub::views {
@@ -140,8 +141,8 @@ Json ViewService::Create(const accounts::Principal* p, const Json& dict,
     if (!dict.is_object()) throw HttpError(400, "bad_json", "error.bad_json");
     std::string rid = Str(dict, "resource_id");
     if (rid.empty()) throw Invalid("resource_id", "Missing value");
-    auto [src, editor] = catalog_.ResourceAccess(p, rid);
-    if (!editor) throw HttpError::Forbidden();
+    auto [src, held] = catalog_.ResourceAccess(p, rid);
+    if (!CanCreateView(p, held)) throw HttpError::Forbidden();
     ResourceView v;
     v.view_type = Str(dict, "view_type");
     if (!kTypes.count(v.view_type))
@@ -178,8 +179,8 @@ Json ViewService::Update(const accounts::Principal* p, const Json& dict, bool pa
     std::string id = Str(dict, "id");
     if (id.empty()) throw Invalid("id", "Missing value");
     ResourceView v = Get(p, id);
-    auto [src, editor] = catalog_.ResourceAccess(p, v.resource_id);
-    if (!editor) throw HttpError::Forbidden();
+    auto [src, held] = catalog_.ResourceAccess(p, v.resource_id);
+    if (!CanEditView(p, held)) throw HttpError::Forbidden();
     if (dict.contains("title") || !patch) {
         v.title = core::Trim(Str(dict, "title"));
         if (v.title.empty()) throw Invalid("title", "Missing value");
@@ -205,8 +206,8 @@ Json ViewService::Update(const accounts::Principal* p, const Json& dict, bool pa
 void ViewService::Delete(const accounts::Principal* p, const std::string& id,
                          const accounts::Caller& caller) {
     ResourceView v = Get(p, id);
-    auto [src, editor] = catalog_.ResourceAccess(p, v.resource_id);
-    if (!editor) throw HttpError::Forbidden();
+    auto [src, held] = catalog_.ResourceAccess(p, v.resource_id);
+    if (!CanDeleteView(p, held)) throw HttpError::Forbidden();
     db_.Write([&](db::Connection& c) {
         store::Delete(c, v.id);
         RecordViewChange(c, caller, "resource_view.delete", v);

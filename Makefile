@@ -5,7 +5,9 @@ PORT ?= 8080
 
 .PHONY: run test build build-asan deps unit integration e2e bench fuzz fuzz-merge tsan format clean
 
-run: deps build
+# Builds only what it serves (the server and its SQL sandbox), not the tests.
+run: deps
+	./scripts/build.sh server
 	./scripts/run.sh
 
 # Prints its own duration (dependencies and build included), whether it passed or not.

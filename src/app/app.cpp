@@ -209,7 +209,8 @@ void App::Parts::AddRoutes(const Config& config, http::Router& router,
                   .services = {"opendata", "learning", "workd"},
                   .extensions = {"govhub_accounts", "govhub_audit", "govhub_jobs", "govhub_catalog",
                                  "scheming_datasets", "datastore"}});
-    RegisterShellPages(router, *pages);
+    RegisterShellPages(router, *pages,
+                       config.docs_dir.empty() ? web_dir + "/../docs" : config.docs_dir);
     for (auto& m : modules) m->RegisterRoutes(router, actions);
     actions.Mount(router);
     router.Get("/static/{path*}", http::StaticFiles(web_dir + "/static"));

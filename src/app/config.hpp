@@ -27,6 +27,8 @@ struct Config {
     std::string map_tile_url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
     std::string map_tile_attribution = "© OpenStreetMap contributors";
     std::string web_dir;  // default: <binary>/../web, else ./web
+    // The documents served as pages under /developer/docs (docs/*.md); default: web_dir/../docs.
+    std::string docs_dir;
     std::string site_url = "http://localhost:8080";
     std::string site_title;  // default: the translated site.title
     std::string address = "0.0.0.0";

@@ -45,6 +45,9 @@ int main(int argc, char** argv) {
             ->envname("GOVHUB_DATASTORE_URL");
         sub->add_option("--web-dir", cfg.web_dir, "templates, static files and translations")
             ->envname("GOVHUB_WEB_DIR");
+        sub->add_option("--docs-dir", cfg.docs_dir,
+                        "the documents served under /developer/docs (default: <web-dir>/../docs)")
+            ->envname("GOVHUB_DOCS_DIR");
         sub->add_option("--site-url", cfg.site_url, "public base URL used for every absolute link")
             ->envname("GOVHUB_SITE_URL");
         sub->add_option("--smtp-url", cfg.smtp_url,

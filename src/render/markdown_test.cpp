@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace govhub::render {
 namespace {
 
@@ -66,6 +69,50 @@ TEST(Markdown, PlainParagraphsEscapeAndKeepLines) {
     EXPECT_EQ(PlainParagraphsHtml("a <b>\nc\n\n\r\nd & e"),
               "<p>a &lt;b&gt;<br>\nc</p>\n<p>d &amp; e</p>\n");
     EXPECT_EQ(PlainParagraphsHtml(""), "");
+}
+
+TEST(Document, HeadingsCarryGithubAnchorsAndFormAContents) {
+    Document d = DocumentToHtml(
+        "# API guide\n\n## The automatic API (datastore)\n\n### `datastore_search`\n\n"
+        "## Errors\n\n## Errors\n\n#### deep\n",
+        [](std::string_view) { return std::string(); });
+    EXPECT_EQ(d.title, "API guide");
+    EXPECT_FALSE(Contains(d.html, "API guide")) << "the title is the page's, not the body's";
+    EXPECT_TRUE(Contains(d.html, "<h2 id=\"the-automatic-api-datastore\">")) << d.html;
+    EXPECT_TRUE(Contains(d.html, "<h3 id=\"datastore_search\">")) << d.html;
+    EXPECT_TRUE(Contains(d.html, "<h2 id=\"errors\">"));
+    EXPECT_TRUE(Contains(d.html, "<h2 id=\"errors-1\">")) << "a repeated heading gets -1";
+    ASSERT_EQ(d.headings.size(), 4u) << "levels 2 and 3 only";
+    EXPECT_EQ(d.headings[1].level, 3);
+    EXPECT_EQ(d.headings[1].text, "datastore_search");
+    EXPECT_EQ(HeadingAnchor("ชนิดของพารามิเตอร์ (Types)"), "ชนิดของพารามิเตอร์-types");
+}
+
+TEST(Document, RelativeLinksGoThroughTheCallerAndUnservedOnesLoseTheLink) {
+    std::vector<std::string> asked;
+    Document d = DocumentToHtml(
+        "See [the API](api.md#errors), [ops](operators.md), [home](../README.md), "
+        "[CKAN](https://docs.ckan.org/), [here](#top) and [x](javascript:alert(1)).\n",
+        [&](std::string_view url) {
+            asked.emplace_back(url);
+            return url == "api.md#errors" ? std::string("/developer/docs/api#errors") : "";
+        });
+    EXPECT_TRUE(Contains(d.html, "<a href=\"/developer/docs/api#errors\">the API</a>")) << d.html;
+    EXPECT_TRUE(Contains(d.html, " ops, home, ")) << "unserved links keep their words: " << d.html;
+    EXPECT_TRUE(Contains(d.html, "<a href=\"https://docs.ckan.org/\">CKAN</a>"));
+    EXPECT_TRUE(Contains(d.html, "<a href=\"#top\">here</a>"));
+    EXPECT_FALSE(Contains(d.html, "javascript:")) << "still the safe renderer";
+    EXPECT_EQ(asked, (std::vector<std::string>{"api.md#errors", "operators.md", "../README.md"}));
+}
+
+TEST(Document, CodeBlocksAndTablesTakeKeyboardFocusAndRawHtmlStaysOut) {
+    Document d = DocumentToHtml(
+        "```sh\ncurl https://x/<h2>\n```\n\n|a|b|\n|-|-|\n|1|2|\n\n<script>x</script>\n",
+        [](std::string_view) { return std::string(); });
+    EXPECT_TRUE(Contains(d.html, "<pre tabindex=\"0\">")) << d.html;
+    EXPECT_TRUE(Contains(d.html, "<table tabindex=\"0\">")) << d.html;
+    EXPECT_TRUE(Contains(d.html, "&lt;h2&gt;")) << "a heading tag inside code is text";
+    EXPECT_FALSE(Contains(d.html, "<script"));
 }
 
 }  // namespace

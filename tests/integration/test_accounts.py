@@ -102,6 +102,7 @@ def test_wrong_password_and_lockout(server, smtp):
     assert r.status == 423
     r = login(b, name)  # even the right password is refused while locked
     assert r.status == 423 and "ล็อก" in r.text
+    assert re.search(r"อีก \d+ นาที", r.text), "the lock-out says for how long"
     # Unknown users get the same answers (test_account_enumeration compares them).
     r = login(b, unique_name("no-such-user"), "whatever-123")
     assert r.status == 401

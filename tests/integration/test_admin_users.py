@@ -48,6 +48,12 @@ def test_suspend_and_reactivate(server, smtp, sysadmin):
     again = Browser(server)
     r = login(again, name, PASSWORD)
     assert r.status != 303
+    # After the right password, the message says how to have the account reactivated; a wrong
+    # password gets the answer anyone gets, so nothing tells that the account exists.
+    assert "เปิดใช้งานอีกครั้ง" in html.unescape(r.text) and "contact@dga.or.th" in r.text
+    wrong = login(Browser(server), name, "not-the-password-1")
+    assert "เปิดใช้งานอีกครั้ง" not in html.unescape(wrong.text)
+    assert "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" in html.unescape(wrong.text)
     r = admin.post_form("/admin/users/" + name, {"action": "reactivate", "reason": "ยกเลิกการระงับ"},
                         csrf_page="/admin/users/" + name)
     assert r.status == 303

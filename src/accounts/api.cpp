@@ -63,7 +63,10 @@ constexpr const char* kUserShow =
     "Returns a user's public dictionary; the e-mail and the sysadmin flag only to the user "
     "themself and sysadmins. Accounts that are not active are shown to them only.\n\n"
     ":param id: the name or id of the user (default: the caller)\n"
-    ":type id: string\n\n"
+    ":type id: string\n"
+    ":param include_password_hash: sysadmins only: add password_hash, for moving people to "
+    "another site with ckanapi (default false)\n"
+    ":type include_password_hash: bool\n\n"
     ":rtype: dictionary";
 constexpr const char* kUserList =
     "Lists active users. Signed-in callers only, unless the site sets --public-user-details; "
@@ -77,7 +80,61 @@ constexpr const char* kUserList =
 
 }  // namespace
 
+constexpr const char* kUserCreate =
+    "Creates a user (sysadmins only): how `ckanapi load` moves people in from another portal.\n\n"
+    ":param name: the user name (a-z, 0-9, - and _; 2 to 100 characters)\n"
+    ":type name: string\n"
+    ":param email: the e-mail address (taken as confirmed)\n"
+    ":type email: string\n"
+    ":param password: a password under the site's policy, or\n"
+    ":type password: string\n"
+    ":param password_hash: the hash from a CKAN dump ($pbkdf2-sha512$...) or a govhub one "
+    "($argon2id$...), kept and rehashed at the person's first login\n"
+    ":type password_hash: string\n"
+    ":param id: the id to keep (optional; refused if taken)\n"
+    ":type id: string\n"
+    ":param fullname: the full name (CKAN's one name), or fullname_th and fullname_en\n"
+    ":type fullname: string\n\n"
+    ":returns: the user\n"
+    ":rtype: dictionary";
+constexpr const char* kUserUpdate =
+    "Updates a user (sysadmins only): e-mail, names and password; what is not given stays.\n\n"
+    ":param id: the id or name of the user\n"
+    ":type id: string\n"
+    ":param email, fullname, fullname_th, fullname_en, password, password_hash: as in "
+    "user_create\n\n"
+    ":returns: the user\n"
+    ":rtype: dictionary";
+
+UserImport ImportOf(const api::Params& args) {
+    UserImport in;
+    in.id = args.String("id");
+    in.name = args.String("name");
+    in.email = args.String("email");
+    in.fullname = args.String("fullname");
+    in.fullname_th = args.String("fullname_th");
+    in.fullname_en = args.String("fullname_en");
+    in.password = args.String("password");
+    in.password_hash = args.String("password_hash");
+    return in;
+}
+
 void RegisterActions(api::ActionRegistry& actions, AccountService& service) {
+    actions.Add("user_create",
+                [&service](ActionContext& ctx) -> Json {
+                    const Principal& p = ctx.RequireUser();
+                    User u = service.CreateUserBySysadmin(p, ImportOf(ctx.args), ctx.caller);
+                    return UserJson(u, true, true);
+                },
+                {.help = kUserCreate});
+    actions.Add("user_update",
+                [&service](ActionContext& ctx) -> Json {
+                    const Principal& p = ctx.RequireUser();
+                    User u = service.UpdateUserBySysadmin(p, ctx.args.Require("id"),
+                                                          ImportOf(ctx.args), ctx.caller);
+                    return UserJson(u, true, true);
+                },
+                {.help = kUserUpdate});
     actions.Add("api_token_create",
                 [&service](ActionContext& ctx) -> Json {
                     const Principal& p = ctx.RequireUser();
@@ -118,7 +175,11 @@ void RegisterActions(api::ActionRegistry& actions, AccountService& service) {
                     auto u = service.ViewUser(id, viewer);
                     if (!u) throw HttpError::NotFound("Not found: User was not found");
                     bool personal = CanSeePersonalData(viewer, u->id);
-                    return UserJson(*u, personal, personal);
+                    Json j = UserJson(*u, personal, personal);
+                    // CKAN's include_password_hash, for `ckanapi dump users` between sites.
+                    if (ctx.args.Bool("include_password_hash", false) && CanAdministerUsers(viewer))
+                        j["password_hash"] = u->password_hash;
+                    return j;
                 },
                 {.help = kUserShow, .side_effect_free = true});
     actions.Add("user_list",

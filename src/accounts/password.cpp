@@ -1,8 +1,13 @@
 #include "accounts/password.hpp"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <sodium.h>
 
+#include <charconv>
+#include <optional>
 #include <stdexcept>
+#include <vector>
 
 #include "core/strings.hpp"
 
@@ -17,9 +22,98 @@ std::string HashPassword(const std::string& password) {
     return out;
 }
 
+namespace {
+
+constexpr std::string_view kPbkdf2Prefix = "$pbkdf2-sha512$";
+constexpr int64_t kMinRounds = 1000, kMaxRounds = 1'000'000;
+
+// passlib's adapted base64: '.' for '+', no padding.
+std::optional<std::vector<unsigned char>> DecodeAb64(std::string_view text) {
+    std::vector<unsigned char> out;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (char ch : text) {
+        int v;
+        if (ch >= 'A' && ch <= 'Z')
+            v = ch - 'A';
+        else if (ch >= 'a' && ch <= 'z')
+            v = ch - 'a' + 26;
+        else if (ch >= '0' && ch <= '9')
+            v = ch - '0' + 52;
+        else if (ch == '.' || ch == '+')
+            v = 62;
+        else if (ch == '/')
+            v = 63;
+        else
+            return std::nullopt;
+        acc = (acc << 6) | static_cast<uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<unsigned char>((acc >> bits) & 0xff));
+        }
+    }
+    return out;
+}
+
+struct Pbkdf2Hash {
+    int rounds;
+    std::vector<unsigned char> salt, checksum;
+};
+
+std::optional<Pbkdf2Hash> ParsePbkdf2(std::string_view hash) {
+    if (!hash.starts_with(kPbkdf2Prefix) || hash.size() > 512) return std::nullopt;
+    hash.remove_prefix(kPbkdf2Prefix.size());
+    size_t a = hash.find('$');
+    if (a == std::string_view::npos) return std::nullopt;
+    size_t b = hash.find('$', a + 1);
+    if (b == std::string_view::npos) return std::nullopt;
+    int64_t rounds = 0;
+    auto rounds_text = hash.substr(0, a);
+    auto [end, ec] =
+        std::from_chars(rounds_text.data(), rounds_text.data() + rounds_text.size(), rounds);
+    if (ec != std::errc() || end != rounds_text.data() + rounds_text.size() ||
+        rounds < kMinRounds || rounds > kMaxRounds)
+        return std::nullopt;
+    auto salt = DecodeAb64(hash.substr(a + 1, b - a - 1));
+    auto checksum = DecodeAb64(hash.substr(b + 1));
+    if (!salt || salt->size() < 8 || !checksum || checksum->size() != 64) return std::nullopt;
+    return Pbkdf2Hash{static_cast<int>(rounds), std::move(*salt), std::move(*checksum)};
+}
+
+bool IsArgon2id(const std::string& hash) {
+    return hash.starts_with(crypto_pwhash_argon2id_STRPREFIX);
+}
+
+}  // namespace
+
 bool VerifyPassword(const std::string& hash, const std::string& password) {
     if (hash.empty()) return false;
+    if (auto p = ParsePbkdf2(hash)) {
+        unsigned char out[64];
+        if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), p->salt.data(),
+                              static_cast<int>(p->salt.size()), p->rounds, EVP_sha512(), sizeof out,
+                              out) != 1)
+            return false;
+        return CRYPTO_memcmp(out, p->checksum.data(), sizeof out) == 0;
+    }
+    if (!IsArgon2id(hash)) return false;
     return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+bool IsKnownPasswordHash(const std::string& hash) {
+    if (ParsePbkdf2(hash)) return true;
+    if (!IsArgon2id(hash) || hash.size() >= crypto_pwhash_STRBYTES) return false;
+    if (sodium_init() < 0) return false;
+    // -1: not a string libsodium can read.
+    return crypto_pwhash_str_needs_rehash(hash.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != -1;
+}
+
+bool NeedsRehash(const std::string& hash) {
+    if (!IsArgon2id(hash)) return true;
+    return crypto_pwhash_str_needs_rehash(hash.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
 }
 
 std::string CheckPasswordPolicy(const std::string& password, const std::string& user_name) {

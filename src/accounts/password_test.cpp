@@ -22,5 +22,46 @@ TEST(Password, Policy) {
     EXPECT_EQ(CheckPasswordPolicy("รหัสผ่านภาษาไทย123", "u"), "");  // Thai counts as a kind
 }
 
+// Hashes as CKAN (passlib pbkdf2_sha512) stores them, made with Python's hashlib from a known
+// salt: a person moved in from CKAN logs in with the password they had.
+constexpr const char* kCkanThai =
+    "$pbkdf2-sha512$25000$ayw/"
+    "mh2OS3wKXy4dPEtaaQ$SX1OgH70ZfpWiPW.0hSMd2sEVrXnK4qL4kkltTpVkGBYQaH48oT2"
+    "sEfbURfBYIWSLZXpViNP.VOvO92irx5s3w";
+constexpr const char* kCkanAscii =
+    "$pbkdf2-sha512$1000$ayw/"
+    "mh2OS3wKXy4dPEtaaQ$xXSitDyrfikAEQQiYiRllk1gvyxQAhy4MixJwbhIhbuuMd7GRGLQ"
+    "rUNlDJOlApSg.fsXVwGoSkV3f/aN7ruZrw";
+
+TEST(Password, CkanPbkdf2HashesVerifyAndAskForARehash) {
+    EXPECT_TRUE(VerifyPassword(kCkanThai, "รหัสผ่าน-เดิม-2565"));
+    EXPECT_FALSE(VerifyPassword(kCkanThai, "รหัสผ่าน-เดิม-2566"));
+    EXPECT_TRUE(VerifyPassword(kCkanAscii, "ckan-password-1"));
+    EXPECT_FALSE(VerifyPassword(kCkanAscii, "ckan-password-2"));
+    EXPECT_TRUE(IsKnownPasswordHash(kCkanThai));
+    EXPECT_TRUE(NeedsRehash(kCkanThai));
+    std::string ours = HashPassword("ckan-password-1");
+    EXPECT_TRUE(IsKnownPasswordHash(ours));
+    EXPECT_FALSE(NeedsRehash(ours));
+}
+
+TEST(Password, HashesThatAreNotKnownAreRefusedAndNeverMatch) {
+    std::string good = kCkanAscii;
+    for (std::string bad : {
+             std::string("plain-text-password"),
+             std::string("$pbkdf2-sha256$1000$ayw/mh2OS3wKXy4dPEtaaQ$xXSi"),   // other digest
+             std::string("$pbkdf2-sha512$999$") + good.substr(20),             // too few rounds
+             std::string("$pbkdf2-sha512$99999999$") + good.substr(20),        // too many
+             std::string("$pbkdf2-sha512$1000$ayw/mh2OS3wKXy4dPEtaaQ$short"),  // checksum size
+             std::string("$pbkdf2-sha512$1000$ay*/mh2OS3wKXy4dPEtaaQ$") + good.substr(43),
+             std::string("$pbkdf2-sha512$10x0$ayw/mh2OS3wKXy4dPEtaaQ$") + good.substr(43),
+             std::string("$pbkdf2-sha512$"), std::string("$argon2id$v=19$m=1,t=1,p=1$junk"),
+             std::string("$2b$12$abcdefghijklmnopqrstuv"),  // bcrypt: not one we read
+         }) {
+        EXPECT_FALSE(IsKnownPasswordHash(bad)) << bad;
+        EXPECT_FALSE(VerifyPassword(bad, "ckan-password-1")) << bad;
+    }
+}
+
 }  // namespace
 }  // namespace govhub::accounts

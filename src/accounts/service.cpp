@@ -193,12 +193,9 @@ Result<User> AccountService::Register(const RegisterInput& raw, const Caller& ca
     in.fullname_th = core::Trim(in.fullname_th);
     in.fullname_en = core::Trim(in.fullname_en);
     Errors errors;
-    static const std::set<std::string> kReserved = {"register", "login",    "logout", "verify",
-                                                    "reset",    "password", "me",     "new",
-                                                    "edit",     "api",      "static"};
     if (!IsValidSlug(in.name))
         errors.Add("name", "register.name_invalid");
-    else if (kReserved.count(in.name))
+    else if (internal::IsReservedUserName(in.name))
         errors.Add("name", "register.name_taken");
     if (!IsValidEmail(in.email)) errors.Add("email", "register.email_invalid");
     if (in.fullname_th.empty())
@@ -381,6 +378,13 @@ Result<LoginResult> AccountService::Login(const std::string& login, const std::s
             return errors;
         case UserState::kActive:
             break;
+    }
+    if (NeedsRehash(u->password_hash)) {
+        // A hash brought from CKAN (or older settings): govhub's own from this login on.
+        db_.Write([&](db::Connection& c) {
+            store::SetPassword(c, u->id, HashPassword(password), u->must_change_password);
+            audit::Record(c, caller.actor(u->id), "user.password_rehashed", "user", u->id);
+        });
     }
     if (u->totp_enabled) {
         int64_t code_locked = db_.Read([&](db::Connection& c) {

@@ -63,6 +63,14 @@ using Caller = api::Caller;
 // retried with back-off instead of failing the user's request).
 using MailSender = std::function<void(const mail::Message&)>;
 
+// A person as user_create/user_update give them (CKAN's fields, plus govhub's two names).
+struct UserImport {
+    std::string id, name, email;
+    std::string fullname;  // CKAN's one name: used for whichever of the two is not given
+    std::string fullname_th, fullname_en;
+    std::string password, password_hash;
+};
+
 class AccountService {
   public:
     AccountService(db::Database& db, MailSender send_mail, const core::I18n& i18n,
@@ -136,6 +144,17 @@ class AccountService {
     std::optional<std::pair<ApiToken, std::vector<UsageRow>>> TokenUsage(
         const Principal& p, const std::string& user_key, const std::string& token_id);
     UsageRecorder& usage() { return usage_; }
+
+    // CKAN's user_create and user_update for sysadmins, as `ckanapi load` calls them to move
+    // people in from another portal (service_migrate.cpp): the given id is kept (refused if
+    // taken), a `password_hash` from the dump (CKAN's pbkdf2-sha512 or govhub's argon2id) is
+    // kept and rehashed at the person's first login, or a `password` must pass the policy.
+    // People created so are active, their e-mail taken as confirmed by the old site.
+    // Errors: 403 for anyone but a sysadmin, 409 with the fields at fault.
+    User CreateUserBySysadmin(const Principal& admin, const UserImport& in, const Caller& caller);
+    // Changes the e-mail, names and password (only what `in` gives) of `user_key`.
+    User UpdateUserBySysadmin(const Principal& admin, const std::string& user_key,
+                              const UserImport& in, const Caller& caller);
 
     // Operator commands (no permission check: the caller has shell access).
     User CreateUserAdmin(const std::string& name, const std::string& email,

@@ -28,6 +28,14 @@ inline std::string LockedMessage(std::string_view key, int64_t until, int64_t no
     return core::Message(key, {{"minutes", std::to_string(minutes)}});
 }
 
+// Names a person may not take: the words of the /user/... pages.
+inline bool IsReservedUserName(const std::string& name) {
+    for (const char* word : {"register", "login", "logout", "verify", "reset", "password", "me",
+                             "new", "edit", "api", "static"})
+        if (name == word) return true;
+    return false;
+}
+
 // The first gate of the administrator's actions (auth.hpp: CanAdministerUsers); the rules on the
 // target (not oneself) are asked once it is found.
 inline void RequireSysadmin(const Principal& p) {

@@ -273,6 +273,12 @@ void SetPassword(db::Connection& c, const std::string& user_id, const std::strin
         {hash, db::V(must_change), user_id});
 }
 
+void SetProfile(db::Connection& c, const std::string& user_id, const std::string& email,
+                const std::string& fullname_th, const std::string& fullname_en) {
+    c.Exec("UPDATE users SET email = ?, fullname_th = ?, fullname_en = ? WHERE id = ?",
+           {email, fullname_th, fullname_en, user_id});
+}
+
 void SetState(db::Connection& c, const std::string& user_id, UserState state) {
     c.Exec("UPDATE users SET state = ? WHERE id = ?", {ToString(state), user_id});
 }

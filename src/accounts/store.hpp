@@ -25,6 +25,8 @@ std::vector<User> ListActiveUsers(db::Connection& c, int limit);
 void SetPassword(db::Connection& c, const std::string& user_id, const std::string& hash,
                  bool must_change);
 void SetState(db::Connection& c, const std::string& user_id, UserState state);
+void SetProfile(db::Connection& c, const std::string& user_id, const std::string& email,
+                const std::string& fullname_th, const std::string& fullname_en);
 void MarkEmailVerified(db::Connection& c, const std::string& user_id, const std::string& at);
 void SetSysadmin(db::Connection& c, const std::string& user_id, bool sysadmin);
 void RecordLoginFailure(db::Connection& c, const std::string& user_id, int failures,

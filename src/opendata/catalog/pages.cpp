@@ -12,6 +12,14 @@ namespace internal {
 
 using render::View;
 
+std::string AgencyTitle(const Json& org, const std::string& locale) {
+    if (locale == "en")
+        if (auto it = org.find("title_en");
+            it != org.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+            return it->get<std::string>();
+    return org["title"].get<std::string>();
+}
+
 View PagesBase::Categories(const std::string& locale) const {
     Json groups = catalog.GroupList(true);
     View cats = View::List();
@@ -76,7 +84,7 @@ struct HomePage : internal::PagesBase {
         for (const auto& o : orgs) {
             View ov;
             ov.Set("name", o["name"].get<std::string>())
-                .Set("title", o["title"].get<std::string>());
+                .Set("title", internal::AgencyTitle(o, req.locale));
             ov.Set("count", o["package_count"].get<int64_t>());
             ol.Push(std::move(ov));
         }

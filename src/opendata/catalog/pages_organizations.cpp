@@ -229,6 +229,9 @@ struct OrganizationPages : PagesBase {
             f.Set("value", Str(values, name.c_str()));
             if (!help_key.empty()) f.Set("has_help", true).Set("help", pages.T(locale, help_key));
             if (error_of.count(name)) f.Set("error", error_of[name]);
+            std::string described = help_key.empty() ? "" : name + "-help";
+            if (error_of.count(name)) described += (described.empty() ? "" : " ") + name + "-error";
+            f.Set("has_described", !described.empty()).Set("described", described);
             return f;
         };
         auto input = [&](const std::string& name, const std::string& label_key, bool required,

@@ -7,6 +7,7 @@ import { artifacts, launchChromium, seriousViolations, startGovhub } from './har
 
 let govhub;
 let browser;
+let adminToken;
 
 async function api(action, body, token) {
   const res = await fetch(`${govhub.url}/api/3/action/${action}`, {
@@ -27,6 +28,7 @@ before(async () => {
   govhub.cli('admin', 'create-user', '--name', 'od-editor', '--email', 'od-editor@example.go.th', '--password',
     'แก้ไขข้อมูล-2569', '--fullname-th', 'เจ้าหน้าที่ ข้อมูล');
   const token = govhub.cli('admin', 'create-token', 'od-admin').trim();
+  adminToken = token;
   await api('organization_create', { name: 'tat', title: 'การท่องเที่ยวแห่งประเทศไทย' }, token);
   await api('organization_member_create', { id: 'tat', username: 'od-editor', role: 'editor' }, token);
 });
@@ -103,4 +105,55 @@ test('an editor publishes a statistical dataset with a CSV file; a visitor finds
   assert.deepEqual(await seriousViolations(v), [], 'search page (en)');
   await shot(v, 'dataset-search');
   await visitor.close();
+});
+
+test('a sysadmin adds a department under its ministry through the form and finds it in the directory', async () => {
+  await api('organization_create', {
+    name: 'mots', title: 'กระทรวงการท่องเที่ยวและกีฬา', title_en: 'Ministry of Tourism and Sports', kind: 'ministry',
+  }, adminToken);
+  const ctx = await browser.newContext({ locale: 'th-TH' });
+  const page = await ctx.newPage();
+  await page.goto(`${govhub.url}/user/login?lang=th`);
+  await page.getByLabel('ชื่อผู้ใช้หรืออีเมล').fill('od-admin');
+  await page.getByLabel('รหัสผ่าน').fill('ดูแลข้อมูล-เปิด-2569');
+  await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+  await page.waitForURL(/\/user\/od-admin/);
+
+  await page.goto(`${govhub.url}/organization`);
+  await page.getByRole('link', { name: 'เพิ่มหน่วยงาน' }).click();
+  await page.locator('#title').fill('กรมการท่องเที่ยว');
+  await page.locator('#title_en').fill('Department of Tourism');
+  await page.locator('#name').fill('dot');
+  await page.locator('#kind').selectOption('department');
+  // A department without its ministry: the message is beside the parent, the values are kept.
+  await page.getByRole('button', { name: 'บันทึกหน่วยงาน' }).click();
+  await page.locator('#parent-error').waitFor();
+  assert.match(await page.locator('#parent-error').innerText(), /กรมต้องสังกัดกระทรวง/);
+  assert.equal(await page.locator('#title_en').inputValue(), 'Department of Tourism');
+  assert.deepEqual(await seriousViolations(page), [], 'agency form with errors');
+  await shot(page, 'agency-form-errors');
+  await page.locator('#parent').selectOption({ label: 'กระทรวงการท่องเที่ยวและกีฬา' });
+  await page.getByRole('button', { name: 'บันทึกหน่วยงาน' }).click();
+  await page.getByRole('heading', { name: 'กรมการท่องเที่ยว' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/organization/dot');
+
+  // The directory lists it beneath its ministry; the filter narrows the list as one types.
+  await page.goto(`${govhub.url}/organization`);
+  const ministry = page.locator('li', { has: page.locator('> a[href="/organization/mots"]') });
+  await ministry.locator('a[href="/organization/dot"]').waitFor();
+  assert.deepEqual(await seriousViolations(page), [], 'directory');
+  await page.getByRole('searchbox', { name: 'ค้นหาหน่วยงาน' }).fill('tourism');
+  assert.ok(await page.locator('a[href="/organization/dot"]').isVisible());
+  assert.ok(await page.locator('a[href="/organization/mots"]').isVisible());
+  assert.equal(await page.locator('a[href="/organization/tat"]').isVisible(), false);
+  assert.match(page.url(), /[?&]q=tourism/);
+  await page.getByRole('searchbox', { name: 'ค้นหาหน่วยงาน' }).fill('ไม่มีหน่วยงานนี้');
+  await page.locator('#directory-none').waitFor();
+  await page.getByRole('searchbox', { name: 'ค้นหาหน่วยงาน' }).fill('');
+  assert.ok(await page.locator('a[href="/organization/tat"]').isVisible());
+
+  await page.goto(`${govhub.url}/organization?lang=en`);
+  await ministry.locator('a[href="/organization/dot"]', { hasText: 'Department of Tourism' }).waitFor();
+  await shot(page, 'agency-directory-en');
+  await ctx.close();
 });

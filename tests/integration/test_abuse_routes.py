@@ -75,6 +75,8 @@ CSRF = {
     ("POST", "/api/requests/decide"): ("/api/requests/decide", {"json": {"decisions": []}}),
     # catalog, datastore, views, GD-Catalog import
     ("POST", "/dataset/new"): ("/dataset/new", {"name": "csrf-new", "owner_org": "{org_a}"}),
+    ("POST", "/organization/new"): ("/organization/new", {"title": "CSRF", "name": "csrf-org", "kind": "other"}),
+    ("POST", "/organization/{name}/edit"): ("/organization/{org_a}/edit", {"title": "CSRF"}),
     ("POST", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", {"title": "CSRF"}),
     ("POST", "/ckan-admin/trash/{id}/purge"): ("/ckan-admin/trash/{trash}/purge", {}),
     ("POST", "/dataset/{name}/resource/{id}/datastore/reload"):
@@ -128,6 +130,8 @@ IDOR = {
     ("GET", "/ckan-admin/catalog-import/{job}"): ("/ckan-admin/catalog-import/{import_job}", PRIVATE, None),
     # catalog: agency A's private dataset; a public dataset's pages are public
     ("GET", "/organization/{name}"): ("/organization/{org_a}", PUBLIC, None),
+    ("GET", "/organization/{name}/edit"): ("/organization/{org_a}/edit", PRIVATE, None),
+    ("POST", "/organization/{name}/edit"): ("/organization/{org_a}/edit", PRIVATE, {"title": "IDOR"}),
     ("GET", "/dataset/{name}"): ("/dataset/{priv}", PRIVATE, None),
     ("GET", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", PRIVATE, None),
     ("POST", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", PRIVATE, {"title": "IDOR"}),

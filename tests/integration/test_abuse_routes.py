@@ -114,6 +114,8 @@ PUBLIC, PRIVATE = "public", "private"
 IDOR = {
     # accounts: profiles are public pages (name and display name); tokens and admin pages are not
     ("GET", "/user/{name}"): ("/user/{owner}", PUBLIC, None),
+    # the site's documentation pages name a document, not an object of anyone's
+    ("GET", "/developer/docs/{name}"): ("/developer/docs/api", PUBLIC, None),
     ("POST", "/user/{name}/api-tokens"): ("/user/{owner}/api-tokens", PRIVATE, {"token_name": "idor"}),
     ("POST", "/user/{name}/api-tokens/{id}/revoke"): ("/user/{owner}/api-tokens/{token_id}/revoke", PRIVATE, {}),
     ("GET", "/user/{name}/api-tokens/{id}/usage"): ("/user/{owner}/api-tokens/{token_id}/usage", PRIVATE, None),
@@ -523,6 +525,7 @@ ACTIONS = [
     ("group_patch", {"id": "{group}", "title": "IDOR"}),
     ("group_update", {"id": "{group}", "title": "IDOR"}),
     ("group_delete", {"id": "{group}"}),
+    ("user_update", {"id": "{owner}", "fullname_en": "IDOR", "email": "idor@example.com"}),
 ]
 
 # Actions that take no object belonging to someone else, each with the reason.
@@ -549,6 +552,7 @@ ACTIONS_WITHOUT_ID = {
     "status_show": "the site's status",
     "tag_autocomplete": "public tags",
     "tag_list": "public tags",
+    "user_create": "makes a new person (sysadmins only, test_ckan_users.py); no existing object",
     "user_list": "off for anonymous callers by default; no private fields (test_account_enumeration.py)",
     "user_show": "a public profile without the e-mail (checked in test_actions_refuse_other_agencies)",
 }

@@ -140,3 +140,36 @@ def test_the_application_needs_an_account(server):
     assert r.status == 303 and "/user/login" in r.header("Location")
     r = Browser(server).post_form("/opendata/officer", GOOD, csrf=False)
     assert r.status in (401, 403)
+
+
+def test_the_way_in_is_linked_where_a_would_be_publisher_looks(server, smtp, sysadmin):
+    # Anonymous: the Open Data home and the dataset list lead to the application (which asks
+    # them to log in first).
+    anon = Browser(server)
+    for path in ("/opendata?lang=th", "/dataset?lang=th"):
+        r = anon.get(path)
+        assert 'href="/opendata/officer"' in r.text, path
+        assert "สมัครเป็นเจ้าหน้าที่ผู้เผยแพร่ข้อมูล" in r.text
+    r = anon.get("/opendata/officer")
+    assert r.status in (302, 303) and "/user/login" in r.header("Location")
+    # Signed in with no agency role: the same links, and "add dataset" explains instead of a
+    # bare refusal; the dashboard offers the application instead of the button.
+    b = Browser(server)
+    registered_user(b, smtp, "wayin")
+    for path in ("/opendata?lang=en", "/dataset?lang=en", "/dashboard?lang=en"):
+        r = b.get(path)
+        assert 'href="/opendata/officer"' in r.text, path
+        assert 'href="/dataset/new"' not in r.text, path
+    r = b.get("/dataset/new?lang=en")
+    assert r.status == 403
+    assert "no role in an agency" in r.text and 'href="/opendata/officer"' in r.text
+    # Once an editor, "add dataset" replaces the prompt.
+    org = "wayin-" + uuid.uuid4().hex[:8]
+    ok(call(Browser(server), "organization_create", {"name": org, "title": "หน่วยงานทดสอบ"}, sysadmin))
+    user = b.get("/api/3/action/user_show").json()["result"]["name"]
+    ok(call(Browser(server), "organization_member_create", {"id": org, "username": user, "role": "editor"}, sysadmin))
+    for path in ("/opendata?lang=en", "/dataset?lang=en", "/dashboard?lang=en"):
+        r = b.get(path)
+        assert 'href="/dataset/new"' in r.text, path
+        assert "officer-way-in" not in r.text and 'class="officer-link"' not in r.text, path
+    assert b.get("/dataset/new?lang=en").status == 200

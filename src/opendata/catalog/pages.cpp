@@ -77,6 +77,8 @@ struct HomePage : internal::PagesBase {
         Json orgs = catalog.OrganizationList(true);
         v.Set("org_count", static_cast<int64_t>(orgs.size()));
         v.Set("group_count", static_cast<int64_t>(catalog.GroupList(false).size()));
+        // Anyone who cannot add a dataset yet is shown the officer's way in.
+        v.Set("can_add", p && !catalog.OrganizationListForUser(p, "create_dataset").empty());
         v.Set("newest", DatasetList(p, "metadata_modified desc", 5));
         v.Set("popular", DatasetList(p, "views_recent desc", 5));
         v.Set("categories", Categories(req.locale));

@@ -112,6 +112,7 @@ struct DatasetPages : PagesBase {
         const accounts::Principal* p = accounts::CurrentUser(req);
         api::RequireUser(p);
         View v;
+        v.Set("can_add", !catalog.OrganizationListForUser(p, "create_dataset").empty());
         View orgs = View::List();
         for (const auto& o : catalog.OrganizationListForUser(p, "read")) {
             View ov;
@@ -357,7 +358,11 @@ struct DatasetPages : PagesBase {
         const accounts::Principal* p = accounts::CurrentUser(req);
         api::RequireUser(p);
         if (catalog.OrganizationListForUser(p, "create_dataset").empty())
-            throw HttpError(403, "forbidden", "opendata.form.no_org");
+            // Refused, with the way to the role that allows it (the officer's application).
+            return http::Response::Html(pages.Render("opendata/officer_needed", View(),
+                                                     accounts::PageContextOf(req),
+                                                     "opendata.add_dataset"),
+                                        403);
         const DataType* type = catalog.schema().FindDataType(req.Query("data_type"));
         return FormPage(req, Json::object(), type, {}, true, "", 200);
     }

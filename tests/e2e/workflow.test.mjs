@@ -128,8 +128,9 @@ async function applyAndSubmit(officer, agency) {
 test('a reviewer decides several requests at once from the queue, on a phone', async () => {
   govhub.cli('admin', 'create-user', '--name', 'bulk-admin', '--email', 'bulk-admin@example.go.th',
     '--password', 'ดูแลคำขอ-ทดสอบ-2569', '--sysadmin');
-  govhub.cli('admin', 'create-user', '--name', 'bulk-officer', '--email', 'bulk-officer@example.go.th',
-    '--password', 'เจ้าหน้าที่-ทดสอบ-2569', '--fullname-th', 'สมชาย ใจดี');
+  for (const name of ['bulk-officer', 'bulk-officer-2'])
+    govhub.cli('admin', 'create-user', '--name', name, '--email', `${name}@example.go.th`,
+      '--password', 'เจ้าหน้าที่-ทดสอบ-2569', '--fullname-th', 'สมชาย ใจดี');
   const token = govhub.cli('admin', 'create-token', 'bulk-admin').trim();
   for (const [name, title] of [['bulk-a', 'กรมทดสอบหนึ่ง'], ['bulk-b', 'กรมทดสอบสอง']]) {
     const res = await fetch(`${govhub.url}/api/3/action/organization_create`, {
@@ -138,14 +139,22 @@ test('a reviewer decides several requests at once from the queue, on a phone', a
     });
     assert.equal((await res.json()).success, true);
   }
-  const officer = await (await browser.newContext({ locale: 'th-TH' })).newPage();
-  await logIn(officer, 'bulk-officer', 'เจ้าหน้าที่-ทดสอบ-2569');
-  const first = await applyAndSubmit(officer, 'กรมทดสอบหนึ่ง');
-  const second = await applyAndSubmit(officer, 'กรมทดสอบสอง');
+  // One open application per person: two officers, one agency each.
+  const officers = [];
+  for (const name of ['bulk-officer', 'bulk-officer-2']) {
+    const page = await (await browser.newContext({ locale: 'th-TH' })).newPage();
+    await logIn(page, name, 'เจ้าหน้าที่-ทดสอบ-2569');
+    await page.waitForURL((u) => !u.pathname.startsWith('/user/login'));
+    officers.push(page);
+  }
+  const officer = officers[0];
+  const first = await applyAndSubmit(officers[0], 'กรมทดสอบหนึ่ง');
+  const second = await applyAndSubmit(officers[1], 'กรมทดสอบสอง');
 
   // The queue on a desktop screen, in English.
   const desk = await (await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } })).newPage();
   await logIn(desk, 'bulk-admin', 'ดูแลคำขอ-ทดสอบ-2569');
+  await desk.waitForURL((u) => !u.pathname.startsWith('/user/login'));
   await desk.goto(`${govhub.url}/staff/requests?lang=en&closed=1`);
   await desk.getByRole('button', { name: 'Apply to the selected requests' }).waitFor();
   assert.deepEqual(await seriousViolations(desk), [], 'queue (en)');
@@ -155,6 +164,7 @@ test('a reviewer decides several requests at once from the queue, on a phone', a
   const phone = await browser.newContext({ locale: 'th-TH', viewport: { width: 390, height: 844 } });
   const admin = await phone.newPage();
   await logIn(admin, 'bulk-admin', 'ดูแลคำขอ-ทดสอบ-2569');
+  await admin.waitForURL((u) => !u.pathname.startsWith('/user/login'));
   await admin.goto(`${govhub.url}/staff/requests?type=officer_membership`);
   assert.deepEqual(await seriousViolations(admin), [], 'queue with the bulk form');
   // Nothing is wider than the screen.

@@ -94,7 +94,8 @@ void RegisterApiRoutes(http::Router& router, WorkflowService& service) {
     router.Post("/api/staff/roles/{user}/agencies", [&service](http::Request& req) {
         const auto& p = SignedIn(req);
         std::string user(req.PathParam("user"));
-        if (!p.sysadmin) throw HttpError::Forbidden("admin.sysadmin_only");
+        // Who before what: a refused caller learns nothing about the body.
+        if (!WorkflowService::CanSetScopes(&p)) throw HttpError::Forbidden("admin.sysadmin_only");
         Json body = BodyParams(req);
         api::Params in(body);
         std::string type = in.Require("type");

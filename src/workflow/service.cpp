@@ -308,7 +308,7 @@ void WorkflowService::SetReviewerAgencies(const accounts::Principal& admin,
                                           const std::string& user_key, const std::string& type,
                                           const std::vector<std::string>& agencies,
                                           const accounts::Caller& caller) {
-    if (!admin.sysadmin) throw HttpError::Forbidden();
+    if (!CanSetScopes(&admin)) throw HttpError::Forbidden();
     if (!types_.count(type)) throw HttpError::Validation({{"type", "workflow.no_such_type"}});
     if (agencies.size() > kMaxReviewerAgencies)
         throw HttpError::Validation({{"agencies", "workflow.too_many_agencies"}});
@@ -329,6 +329,10 @@ void WorkflowService::SetReviewerAgencies(const accounts::Principal& admin,
         audit::Record(c, caller.actor(), "workflow.reviewer_scope", "user", u->id,
                       Json{{"type", type}, {"agencies", ids}});
     });
+}
+
+bool WorkflowService::CanSetScopes(const accounts::Principal* p) {
+    return p && p->sysadmin;
 }
 
 bool WorkflowService::CanReadScopes(const accounts::Principal* p, const std::string& user_id) {

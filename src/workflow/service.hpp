@@ -187,8 +187,9 @@ class WorkflowService {
                              const std::string& type, const std::vector<std::string>& agencies,
                              const accounts::Caller& caller);
     // May `p` read the reviewer scopes of the person `user_id`: sysadmins anyone's, a person
-    // their own.
+    // their own. Setting them: sysadmins.
     static bool CanReadScopes(const accounts::Principal* p, const std::string& user_id);
+    static bool CanSetScopes(const accounts::Principal* p);
     // A person's scopes (user_key: id or name), for `reader` (CanReadScopes: 403 otherwise; a
     // person who does not exist is a 404 for sysadmins, a 403 for everyone else).
     StaffScopes ScopesOf(const accounts::Principal& reader, const std::string& user_key);

@@ -1,8 +1,11 @@
 // The administrator's user list: search and filters, a user's page with suspend/reactivate and
 // the sysadmin role. Each action is audited by the service.
+#include <nlohmann/json.hpp>
+
 #include "accounts/auth.hpp"
 #include "accounts/middleware.hpp"
 #include "accounts/routes.hpp"
+#include "api/params.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
@@ -74,22 +77,26 @@ void RegisterAdminPages(http::Router& router, AccountService& service,
     router.Get("/admin/users", [&service, &pages](Request& req) {
         const Principal* p = Admin(req);
         api::RequireUser(p);
-        UserFilter f{.q = req.Query("q"),
-                     .state = req.Query("state"),
-                     .sysadmins_only = req.Query("role") == "sysadmin"};
-        if (!req.Query("organization").empty()) {
+        // A mistyped link reads as its default: page 1, every state (the page never refuses).
+        nlohmann::json query = api::QueryJson(req);
+        api::Params args(query, api::ParamErrors::kFallback);
+        std::string state = args.String("state");
+        if (!ParseUserState(state)) state.clear();
+        UserFilter f{.q = args.String("q"),
+                     .state = state,
+                     .sysadmins_only = args.String("role") == "sysadmin"};
+        if (std::string org = args.String("organization"); !org.empty()) {
             f.object_type = "organization";
-            f.object_id = req.Query("organization");
+            f.object_id = org;
         }
-        auto page_no = core::ParseInt(req.Query("page"));
-        int page = page_no && *page_no >= 1 && *page_no <= 100000 ? static_cast<int>(*page_no) : 1;
+        int page = static_cast<int>(args.Int("page", 1, 1, 100000));
         f.offset = (page - 1) * f.limit;
         auto [users, total] = service.ListUsers(*p, f);
         View v;
         View rows = View::List();
         for (const auto& u : users) rows.Push(UserRow(u, pages, req.locale));
         v.Set("has_users", !rows.items().empty()).Set("users", std::move(rows));
-        v.Set("total", total).Set("q", req.Query("q")).Set("organization", f.object_id);
+        v.Set("total", total).Set("q", f.q).Set("organization", f.object_id);
         v.Set("role_sysadmin", f.sysadmins_only);
         View states = View::List();
         for (const char* s : {"pending", "active", "suspended", "cancelled"}) {

@@ -57,6 +57,18 @@ const Json* Params::Find(const std::string& key) const {
     return &*it;
 }
 
+template <class T, class F>
+T Params::OrFallback(F&& read, T fallback) const {
+    if (errors_ != ParamErrors::kFallback) return read();
+    try {
+        return read();
+    } catch (const core::JsonInputError&) {  // Structured's nesting bound
+        return fallback;
+    } catch (const HttpError&) {  // the reader's own refusal (Fail)
+        return fallback;
+    }
+}
+
 void Params::Fail(const std::string& key, const std::string& message) const {
     if (errors_ == ParamErrors::kSearchQuery)
         throw HttpError(400, "search_query",
@@ -72,7 +84,10 @@ bool Params::Has(const std::string& key) const {
 std::string Params::String(const std::string& key, const std::string& fallback) const {
     const Json* v = Find(key);
     if (!v) return fallback;
-    if (!v->is_string()) Fail(key, core::Message("api.param.string"));
+    if (!v->is_string()) {
+        if (errors_ == ParamErrors::kFallback) return fallback;
+        Fail(key, core::Message("api.param.string"));
+    }
     return v->get<std::string>();
 }
 
@@ -84,6 +99,10 @@ std::string Params::Require(const std::string& key) const {
 }
 
 bool Params::Bool(const std::string& key, bool fallback) const {
+    return OrFallback([&] { return StrictBool(key, fallback); }, fallback);
+}
+
+bool Params::StrictBool(const std::string& key, bool fallback) const {
     const Json* v = Find(key);
     if (!v || IsEmptyString(*v)) return fallback;
     if (v->is_boolean()) return v->get<bool>();
@@ -103,6 +122,11 @@ bool Params::Bool(const std::string& key, bool fallback) const {
 }
 
 int64_t Params::Int(const std::string& key, int64_t fallback, int64_t min, int64_t max) const {
+    return OrFallback([&] { return StrictInt(key, fallback, min, max); }, fallback);
+}
+
+int64_t Params::StrictInt(const std::string& key, int64_t fallback, int64_t min,
+                          int64_t max) const {
     const Json* v = Find(key);
     if (!v || IsEmptyString(*v)) return fallback;
     auto out_of_range = [&]() {
@@ -137,6 +161,10 @@ int64_t Params::Int(const std::string& key, int64_t fallback, int64_t min, int64
 }
 
 std::vector<std::string> Params::List(const std::string& key, ListSplit split) const {
+    return OrFallback([&] { return StrictList(key, split); }, std::vector<std::string>{});
+}
+
+std::vector<std::string> Params::StrictList(const std::string& key, ListSplit split) const {
     std::vector<std::string> out;
     const Json* v = Find(key);
     if (!v || IsEmptyString(*v)) return out;
@@ -171,6 +199,10 @@ std::vector<std::string> Params::List(const std::string& key, ListSplit split) c
 }
 
 Json Params::Structured(const std::string& key) const {
+    return OrFallback([&] { return StrictStructured(key); }, Json(nullptr));
+}
+
+Json Params::StrictStructured(const std::string& key) const {
     const Json* v = Find(key);
     if (!v || IsEmptyString(*v)) return nullptr;
     core::JsonLimits limits = StructuredLimits();
@@ -189,9 +221,11 @@ Json Params::Structured(const std::string& key) const {
     return *v;
 }
 
-Json QueryJson(const http::Request& req) {
+namespace {
+
+Json ParamsJson(const std::multimap<std::string, std::string>& pairs) {
     Json params = Json::object();
-    for (const auto& [k, v] : req.QueryParams()) {
+    for (const auto& [k, v] : pairs) {
         auto it = params.find(k);
         if (it == params.end()) {
             params[k] = v;
@@ -201,6 +235,16 @@ Json QueryJson(const http::Request& req) {
         }
     }
     return params;
+}
+
+}  // namespace
+
+Json QueryJson(const http::Request& req) {
+    return ParamsJson(req.QueryParams());
+}
+
+Json FormJson(const http::Request& req) {
+    return ParamsJson(req.Form());
 }
 
 }  // namespace govhub::api

@@ -4,9 +4,20 @@
 // form fields as strings, a POST JSON body as typed values. Every reader accepts both forms of
 // its type and refuses anything else with an error naming the parameter:
 //   - ParamErrors::kValidation: CKAN's Validation Error, a 409 {"key": [message]};
-//   - ParamErrors::kSearchQuery: CKAN's Search Query Error, a 400, as its search actions answer.
+//   - ParamErrors::kSearchQuery: CKAN's Search Query Error, a 400, as its search actions answer;
+//   - ParamErrors::kFallback: no error. An HTML page's query string (?page=abc, ?year=99999)
+//     is a link someone may have mistyped, and the page answers as if it were not given:
+//     every reader that has a fallback returns it for a value it would refuse (wrong type,
+//     out of range, broken JSON, nesting too deep); List returns an empty list and
+//     Structured null. Require and Fail still throw the Validation Error (nothing to fall
+//     back to); Refuse is the lenient way for a caller's own checks.
 // Messages are i18n keys (api.param.*), Thai and English. A missing key and null are "not
 // given"; for Bool, Int, List and Structured an empty string is "not given" too.
+//
+// A page reads its query string so:
+//     Json query = api::QueryJson(req);
+//     api::Params args(query, api::ParamErrors::kFallback);
+//     int64_t page = args.Int("page", 1, 1, 100000);
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -20,7 +31,7 @@ namespace govhub::api {
 
 using Json = nlohmann::json;
 
-enum class ParamErrors { kValidation, kSearchQuery };
+enum class ParamErrors { kValidation, kSearchQuery, kFallback };
 
 // How List reads a plain string: split on commas (ids, field names), or one item as a whole
 // (a Solr filter query, where commas and spaces belong to the query).
@@ -52,15 +63,30 @@ class Params {
     // default, core::DefaultJsonLimits): deeper is the JSON reader's 400.
     Json Structured(const std::string& key) const;
 
-    // Throws the error of this reader's kind for `key`; `message` is an i18n key or a
-    // core::Message.
+    // Throws the error of this reader's kind for `key` (kFallback: the Validation Error);
+    // `message` is an i18n key or a core::Message.
     [[noreturn]] void Fail(const std::string& key, const std::string& message) const;
+    // A caller's own check refused a value the reader accepted (a year in the gap between
+    // two eras): `fallback` in kFallback mode, Fail otherwise.
+    template <class T>
+    T Refuse(const std::string& key, const std::string& message, T fallback) const {
+        if (errors_ == ParamErrors::kFallback) return fallback;
+        Fail(key, message);
+    }
 
     const Json& json() const { return *params_; }
     ParamErrors errors() const { return errors_; }
 
   private:
     const Json* Find(const std::string& key) const;  // null when missing or JSON null
+    // `read()`, or in kFallback mode `fallback` when it refuses the value.
+    template <class T, class F>
+    T OrFallback(F&& read, T fallback) const;
+    // The readers as kValidation and kSearchQuery read.
+    bool StrictBool(const std::string& key, bool fallback) const;
+    int64_t StrictInt(const std::string& key, int64_t fallback, int64_t min, int64_t max) const;
+    std::vector<std::string> StrictList(const std::string& key, ListSplit split) const;
+    Json StrictStructured(const std::string& key) const;
 
     const Json* params_;
     ParamErrors errors_;
@@ -69,5 +95,8 @@ class Params {
 // The query parameters of a request as a parameter object: a repeated key becomes a list of
 // strings, as CKAN reads them.
 Json QueryJson(const http::Request& req);
+// A request's form fields (urlencoded or multipart) the same way: a repeated field (a group of
+// checkboxes) becomes a list of strings.
+Json FormJson(const http::Request& req);
 
 }  // namespace govhub::api

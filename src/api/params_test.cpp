@@ -255,6 +255,60 @@ TEST(Params, SearchStyleErrorsAreSearchQueryErrors) {
     }
 }
 
+TEST(Params, FallbackModeReadsEveryRefusalAsTheFallback) {
+    Json j = {{"page", "abc"},     {"big", "99999999999999999999"},
+              {"neg", "-3"},       {"year", 99999},
+              {"flag", "maybe"},   {"list", 5},
+              {"json", "{broken"}, {"q", Json::array({"a", "b"})},
+              {"ok", "7"},         {"empty", ""}};
+    Params in(j, ParamErrors::kFallback);
+    EXPECT_EQ(in.errors(), ParamErrors::kFallback);
+    EXPECT_EQ(in.Int("page", 1, 1, 100000), 1);
+    EXPECT_EQ(in.Int("big", 2, 1, 100000), 2);
+    EXPECT_EQ(in.Int("neg", 1, 1, 100000), 1);
+    EXPECT_EQ(in.Int("year", 2026, 1970, 2743), 2026);
+    EXPECT_EQ(in.Int("empty", 4, 1, 9), 4);
+    EXPECT_TRUE(in.Bool("flag", true));
+    EXPECT_FALSE(in.Bool("flag", false));
+    EXPECT_TRUE(in.List("list").empty());
+    EXPECT_TRUE(in.Structured("json").is_null());
+    EXPECT_EQ(in.String("q", "all"), "all");  // a repeated key is a list, not text
+    // What is valid reads as in the other modes.
+    EXPECT_EQ(in.Int("ok", 1, 1, 100000), 7);
+    EXPECT_EQ(in.String("page"), "abc");
+    EXPECT_EQ(in.String("missing", "x"), "x");
+    EXPECT_EQ(in.String("empty", "x"), "");
+}
+
+TEST(Params, FallbackModeBoundsNestingWithoutThrowing) {
+    Json deep = Json::array();
+    for (int i = 0; i < 1000; ++i) deep = Json::array({std::move(deep)});
+    Json params = {{"f", std::move(deep)}};
+    EXPECT_TRUE(Params(params, ParamErrors::kFallback).Structured("f").is_null());
+}
+
+TEST(Params, FallbackModeStillRefusesWhatHasNoFallback) {
+    Json j = Json::object();
+    Params in(j, ParamErrors::kFallback);
+    Refusal r = RefusalOf([&] { in.Require("id"); });
+    EXPECT_EQ(r.status, 409);
+    EXPECT_EQ(r.field, "id");
+    EXPECT_EQ(RefusalOf([&] { in.Fail("x", "api.param.integer"); }).status, 409);
+}
+
+TEST(Params, RefuseIsTheFallbackOnlyInFallbackMode) {
+    Json j = {{"year", "2300"}};
+    EXPECT_EQ(Params(j, ParamErrors::kFallback).Refuse("year", "api.param.integer", 2026), 2026);
+    Refusal r = RefusalOf([&] { Params(j).Refuse("year", "api.param.integer", 2026); });
+    EXPECT_EQ(r.status, 409);
+    EXPECT_EQ(r.field, "year");
+    EXPECT_EQ(r.message, "must be an integer");
+    EXPECT_EQ(RefusalOf([&] {
+                  Params(j, ParamErrors::kSearchQuery).Refuse("year", "api.param.integer", 0);
+              }).status,
+              400);
+}
+
 TEST(Params, MessagesExistInThaiAndEnglish) {
     for (const char* key : {"missing", "string", "boolean", "integer", "int_range", "int_min",
                             "list", "json", "search_error"}) {

@@ -154,9 +154,10 @@ struct Holiday {
 };
 
 struct QueueFilter {
-    std::string type;   // empty: every type the caller reviews
-    std::string state;  // empty: every open state
-    std::string q;      // reference, name or organization
+    std::string type;          // empty: every type the caller reviews
+    std::string state;         // empty: every open state
+    std::string q;             // reference, name or organization
+    std::string organization;  // an agency's id: its requests only (empty: every agency)
     bool overdue_only = false;
     bool include_closed = false;
     int limit = 50;

@@ -3,6 +3,7 @@
 // and its SLA clock. The routes are in pages_admin.cpp (the holiday table), api_routes.cpp,
 // pages_staff.cpp (roles, the staff queue) and pages_requests.cpp (the applicant's pages).
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -228,11 +229,17 @@ const accounts::Principal& SignedIn(http::Request& req) {
     return api::RequireUser(api::CurrentUser(req));
 }
 
-int YearParam(const std::string& v) {
-    auto n = core::ParseInt(v);
-    if (n && *n >= 1970 && *n <= 2200) return static_cast<int>(*n);
-    if (n && *n >= 2513 && *n <= 2743) return static_cast<int>(*n - 543);  // a Buddhist-era year
+int ThisYear() {
     return std::stoi(core::IsoDay(core::BangkokDay(core::NowEpochSeconds())).substr(0, 4));
+}
+
+int YearParam(const api::Params& args, int fallback) {
+    if (!args.Has("year")) return fallback;
+    int64_t n = args.Int("year", fallback, std::numeric_limits<int64_t>::min(),
+                         std::numeric_limits<int64_t>::max());
+    if (n >= 1970 && n <= 2200) return static_cast<int>(n);
+    if (n >= 2513 && n <= 2743) return static_cast<int>(n - 543);  // a Buddhist-era year
+    return args.Refuse("year", "workflow.bad_year", fallback);
 }
 
 Response TakeStep(WorkflowService& service, const render::PageRenderer& pages, http::Request& req,

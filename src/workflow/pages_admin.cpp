@@ -1,4 +1,6 @@
 // /admin/holidays: the holiday table the working-day clocks count by (sysadmins).
+#include <nlohmann/json.hpp>
+
 #include "accounts/middleware.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -13,6 +15,7 @@ namespace {
 
 using http::Response;
 using render::View;
+using Json = nlohmann::json;
 
 Holiday HolidayFrom(const http::Request& req) {
     return {.day = core::Trim(req.FormValue("day")),
@@ -73,12 +76,16 @@ void RegisterAdminPages(http::Router& router, WorkflowService& service,
         const accounts::Principal* p = accounts::CurrentUser(req);
         api::RequireUser(p);
         if (!p->sysadmin) throw HttpError::Forbidden("workflow.holidays_sysadmin");
-        return HolidaysPage(service, pages, req, YearParam(req.Query("year")));
+        Json query = api::QueryJson(req);
+        api::Params args(query, api::ParamErrors::kFallback);
+        return HolidaysPage(service, pages, req, YearParam(args, ThisYear()));
     });
     router.Post("/admin/holidays", [&service, &pages](http::Request& req) {
         const auto& p = SignedIn(req);
         Holiday h = HolidayFrom(req);
-        int year = YearParam(h.day.substr(0, 4));
+        // Back to the year of the day typed (this year if it is not a date).
+        Json typed_year = {{"year", h.day.substr(0, 4)}};
+        int year = YearParam(api::Params(typed_year, api::ParamErrors::kFallback), ThisYear());
         try {
             if (req.FormValue("action") == "delete")
                 service.DeleteHoliday(p, h.day, req.client_ip);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "api/params.hpp"
 #include "core/error.hpp"
 #include "http/response.hpp"
 #include "workflow/routes.hpp"
@@ -14,9 +15,11 @@ namespace govhub::workflow::internal {
 // /admin/holidays (pages_admin.cpp).
 void RegisterAdminPages(http::Router& router, WorkflowService& service,
                         const render::PageRenderer& pages);
-// POST /api/requests/decide and /api/holidays (api_routes.cpp).
+// POST /api/requests/decide, /api/staff/roles/{user}/agencies and /api/holidays
+// (api_routes.cpp).
 void RegisterApiRoutes(http::Router& router, WorkflowService& service);
-// /staff/roles, /staff/requests and a request's staff page (pages_staff.cpp).
+// /staff/roles, /staff/requests (and its bulk decision) and a request's staff page
+// (pages_staff.cpp).
 void RegisterStaffPages(http::Router& router, WorkflowService& service,
                         const render::PageRenderer& pages);
 // The applicant's /requests, a request's page and its documents (pages_requests.cpp).
@@ -38,7 +41,11 @@ http::Response RequestPage(WorkflowService& service, const render::PageRenderer&
 http::Response TakeStep(WorkflowService& service, const render::PageRenderer& pages,
                         http::Request& req, bool staff);
 const accounts::Principal& SignedIn(http::Request& req);
-// A year from a parameter, Gregorian or Buddhist-era; this year otherwise.
-int YearParam(const std::string& v);
+// The `year` parameter read by `args`: Gregorian (1970-2200) or Buddhist-era (2513-2743), as a
+// Gregorian year. Not given: `fallback`; anything else is refused as `args` refuses
+// (`workflow.bad_year`), or reads as `fallback` in kFallback mode.
+int YearParam(const api::Params& args, int fallback);
+// This year in Bangkok.
+int ThisYear();
 
 }  // namespace govhub::workflow::internal

@@ -1,6 +1,10 @@
 // The staff's pages: /staff/roles (who reviews and administers each type, and how long its
-// documents are kept), the queue at /staff/requests, and a request as its reviewer sees it.
+// documents are kept), the queue at /staff/requests with its bulk decision, and a request as
+// its reviewer sees it.
 #include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "accounts/middleware.hpp"
 #include "core/error.hpp"
@@ -14,10 +18,165 @@ namespace {
 
 using http::Response;
 using render::View;
+using Json = nlohmann::json;
+using internal::Label;
+using internal::RowView;
 
-int PageParam(const std::string& v) {
-    auto n = core::ParseInt(v);
-    return n && *n >= 1 && *n <= 100000 ? static_cast<int>(*n) : 1;
+constexpr int kQueuePageRows = 50;
+
+// The queue's filters from a query string, or from the bulk form's copy of them (leniently).
+QueueFilter QueueFilterOf(const api::Params& args) {
+    return {.type = args.String("type"),
+            .state = args.String("state"),
+            .q = args.String("q"),
+            .organization = args.String("agency"),
+            .overdue_only = args.Bool("overdue", false),
+            .include_closed = args.Bool("closed", false),
+            .limit = kQueuePageRows};
+}
+
+int PageOf(const api::Params& args) {
+    return static_cast<int>(args.Int("page", 1, 1, 100000));
+}
+
+// The query string ("?type=...&page=2", or "") that shows the queue so filtered.
+std::string QueueQuery(const QueueFilter& f, int page) {
+    std::string out;
+    auto add = [&out](const char* key, const std::string& value) {
+        if (value.empty()) return;
+        out += (out.empty() ? "?" : "&") + std::string(key) + "=" + core::UrlEncode(value);
+    };
+    add("type", f.type);
+    add("state", f.state);
+    add("q", f.q);
+    add("agency", f.organization);
+    add("overdue", f.overdue_only ? "1" : "");
+    add("closed", f.include_closed ? "1" : "");
+    add("page", page > 1 ? std::to_string(page) : "");
+    return out;
+}
+
+// What the summary after a bulk decision says about one refusal ("<reference> <i18n key>"):
+// the reference as typed and the reason, when it is one of the workflow's own messages (the
+// link could have been typed by anyone, so nothing else is shown).
+std::optional<View> RefusalView(const std::string& item, const render::PageRenderer& pages,
+                                const std::string& locale) {
+    auto space = item.find(' ');
+    if (space == std::string::npos || space == 0 || space > 40) return std::nullopt;
+    std::string ref = item.substr(0, space), key = item.substr(space + 1);
+    if (!std::all_of(ref.begin(), ref.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+        }))
+        return std::nullopt;
+    bool known = (key.rfind("workflow.", 0) == 0 || key.rfind("form.", 0) == 0) &&
+                 key.size() < 80 && pages.T(locale, key) != key;
+    View v;
+    v.Set("reference", ref).Set("why", pages.T(locale, known ? key : "workflow.bulk_refused"));
+    return v;
+}
+
+// The staff queue: filters, the requests (a checkbox on each one `p` may decide), the bulk
+// decision form, and the summary of the last bulk decision when the query carries one.
+Response QueueResponse(WorkflowService& service, const render::PageRenderer& pages,
+                       http::Request& req, const accounts::Principal& p, const api::Params& args,
+                       const std::vector<FieldError>& errors = {}) {
+    const std::string& locale = req.locale;
+    QueueFilter f = QueueFilterOf(args);
+    int page = PageOf(args);
+    f.offset = (page - 1) * f.limit;
+    QueuePage q = service.Queue(p, f);
+    // What the form was sent with, when it comes back with errors.
+    std::vector<std::string> checked = args.List("requests", api::ListSplit::kWhole);
+    std::string typed_step = errors.empty() ? "" : args.String("transition");
+    View v;
+    View rows = View::List();
+    View steps = View::List();
+    std::vector<std::string> step_ids;
+    int checkable = 0;
+    for (const auto& r : q.items) {
+        View row = RowView(service, r, pages, locale);
+        bool decidable = false;
+        for (const TransitionDef* d : service.Available(&p, r)) {
+            if (d->actor != Actor::kReviewer && d->actor != Actor::kAdministrator) continue;
+            decidable = true;
+            if (std::find(step_ids.begin(), step_ids.end(), d->id) != step_ids.end()) continue;
+            step_ids.push_back(d->id);
+            View s;
+            s.Set("id", d->id)
+                .Set("label", Label(pages, locale, r.type, "transition", d->id))
+                .Set("note_required", d->note_required)
+                .Set("current", d->id == typed_step);
+            steps.Push(std::move(s));
+        }
+        checkable += decidable;
+        row.Set("decidable", decidable)
+            .Set("checked",
+                 std::find(checked.begin(), checked.end(), r.reference) != checked.end());
+        rows.Push(std::move(row));
+    }
+    v.Set("has_requests", !rows.items().empty()).Set("requests", std::move(rows));
+    v.Set("can_decide", checkable > 0 && !step_ids.empty()).Set("steps", std::move(steps));
+    v.Set("typed_note", errors.empty() ? "" : args.String("note"));
+    v.Set("total", q.total).Set("q", f.q).Set("overdue_only", f.overdue_only);
+    v.Set("include_closed", f.include_closed).Set("page", page);
+    View types = View::List();
+    for (const auto& id : service.TypeIds()) {
+        if (!service.IsReviewer(&p, id)) continue;
+        View t;
+        t.Set("id", id).Set("label", pages.T(locale, "workflow." + id + ".title"));
+        t.Set("current", id == f.type);
+        View states = View::List();
+        for (const auto& st : service.Type(id).states) {
+            View sv;
+            sv.Set("id", st.id).Set("label", Label(pages, locale, id, "state", st.id));
+            sv.Set("current", st.id == f.state);
+            states.Push(std::move(sv));
+        }
+        t.Set("states", std::move(states));
+        types.Push(std::move(t));
+    }
+    v.Set("types", std::move(types)).Set("type", f.type).Set("state", f.state);
+    // The agency filter, for a reviewer scoped to several agencies.
+    auto agencies = service.AgenciesReviewed(p);
+    View agency_options = View::List();
+    for (const auto& a : agencies) {
+        View o;
+        o.Set("id", a.id)
+            .Set("label", locale == "en" && !a.title_en.empty() ? a.title_en : a.title)
+            .Set("current", a.id == f.organization);
+        agency_options.Push(std::move(o));
+    }
+    v.Set("has_agencies", agencies.size() > 1).Set("agencies", std::move(agency_options));
+    v.Set("agency", f.organization);
+    v.Set("has_prev", page > 1).Set("prev_href", "/staff/requests" + QueueQuery(f, page - 1));
+    v.Set("has_next", static_cast<int64_t>(page) * f.limit < q.total)
+        .Set("next_href", "/staff/requests" + QueueQuery(f, page + 1));
+    // The summary of the bulk decision just made (the redirect's query).
+    if (errors.empty() && args.Has("decided")) {
+        int64_t decided = args.Int("decided", 0, 0, kMaxBulkDecision);
+        int64_t failed = args.Int("failed", 0, 0, kMaxBulkDecision);
+        View summary;
+        summary.Set("decided", pages.T(locale, core::Message("workflow.bulk_decided",
+                                                             {{"n", std::to_string(decided)}})));
+        std::string step = args.String("step");
+        for (const auto& id : service.TypeIds())
+            for (const auto& d : service.Type(id).transitions)
+                if (d.id == step && !summary.Find("step"))
+                    summary.Set("step", Label(pages, locale, id, "transition", step))
+                        .Set("has_step", true);
+        View refused = View::List();
+        for (const auto& item : args.List("refused", api::ListSplit::kWhole))
+            if (auto one = RefusalView(item, pages, locale)) refused.Push(std::move(*one));
+        summary.Set("has_failed", failed > 0)
+            .Set("failed", pages.T(locale, core::Message("workflow.bulk_failed",
+                                                         {{"n", std::to_string(failed)}})))
+            .Set("refused", std::move(refused));
+        v.Set("summary", std::move(summary)).Set("has_summary", true);
+    }
+    if (!errors.empty()) pages.AddErrors(v, errors, locale);
+    return Response::Html(pages.Render("workflow/queue", std::move(v), accounts::PageContextOf(req),
+                                       "workflow.queue_title"),
+                          errors.empty() ? 200 : 409);
 }
 
 }  // namespace
@@ -92,8 +251,6 @@ void RegisterStaffPages(http::Router& router, WorkflowService& service,
                 std::vector<std::string> agencies;
                 for (auto& name : core::Split(req.FormValue("agencies"), ','))
                     if (!core::Trim(name).empty()) agencies.push_back(core::Trim(name));
-                if (agencies.size() > 200)
-                    throw HttpError::Validation({{"agencies", "workflow.too_many_agencies"}});
                 service.SetReviewerAgencies(p, user, req.FormValue("type"), agencies, caller);
             }
         } catch (const HttpError& e) {
@@ -125,42 +282,58 @@ void RegisterStaffPages(http::Router& router, WorkflowService& service,
     router.Get("/staff/requests", [&service, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);
         api::RequireUser(p);
-        QueueFilter f{.type = req.Query("type"),
-                      .state = req.Query("state"),
-                      .q = req.Query("q"),
-                      .overdue_only = req.Query("overdue") == "1",
-                      .include_closed = req.Query("closed") == "1",
-                      .limit = 50};
-        int page = PageParam(req.Query("page"));
-        f.offset = (page - 1) * f.limit;
-        QueuePage q = service.Queue(*p, f);
-        View v;
-        View rows = View::List();
-        for (const auto& r : q.items) rows.Push(RowView(service, r, pages, req.locale));
-        v.Set("has_requests", !rows.items().empty()).Set("requests", std::move(rows));
-        v.Set("total", q.total).Set("q", f.q).Set("overdue_only", f.overdue_only);
-        v.Set("include_closed", f.include_closed);
-        View types = View::List();
-        for (const auto& id : service.TypeIds()) {
-            if (!service.IsReviewer(p, id)) continue;
-            View t;
-            t.Set("id", id).Set("label", pages.T(req.locale, "workflow." + id + ".title"));
-            t.Set("current", id == f.type);
-            View states = View::List();
-            for (const auto& s : service.Type(id).states) {
-                View st;
-                st.Set("id", s.id).Set("label", Label(pages, req.locale, id, "state", s.id));
-                st.Set("current", s.id == f.state);
-                states.Push(std::move(st));
-            }
-            t.Set("states", std::move(states));
-            types.Push(std::move(t));
+        Json query = api::QueryJson(req);
+        return QueueResponse(service, pages, req, *p,
+                             api::Params(query, api::ParamErrors::kFallback));
+    });
+    // The bulk decision from the queue: the checked requests, one staff step and its note, by
+    // the same service call as POST /api/requests/decide; back to the queue with a summary.
+    router.Post("/staff/requests/decide", [&service, &pages](http::Request& req) {
+        const auto& p = SignedIn(req);
+        Json form = api::FormJson(req);
+        api::Params args(form, api::ParamErrors::kFallback);
+        TransitionInput in{.transition = args.String("transition"),
+                           .note = core::Trim(args.String("note")),
+                           .ip = req.client_ip};
+        std::vector<std::string> refs = args.List("requests", api::ListSplit::kWhole);
+        std::vector<BulkOutcome> outcomes;
+        try {
+            // Nothing ticked or no step chosen: the form again, saying so.
+            std::vector<FieldError> missing;
+            if (refs.empty()) missing.push_back({"requests", "workflow.bulk_choose"});
+            if (in.transition.empty())
+                missing.push_back({"transition", "workflow.bulk_choose_step"});
+            if (!missing.empty()) throw HttpError::Validation(std::move(missing));
+            // A step that needs a reason needs one here too: asked once, not refused per request.
+            if (in.note.empty() && !in.transition.empty() && !refs.empty())
+                for (const auto& id : service.TypeIds())
+                    for (const auto& d : service.Type(id).transitions)
+                        if (d.id == in.transition && d.note_required &&
+                            d.actor != Actor::kApplicant && service.IsReviewer(&p, id))
+                            throw HttpError::Validation({{"note", "workflow.note_required"}});
+            outcomes = service.Decide(p, refs, in);
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            return QueueResponse(service, pages, req, p, args, e.fields());
         }
-        v.Set("types", std::move(types)).Set("type", f.type).Set("state", f.state);
-        v.Set("has_prev", page > 1).Set("prev", page - 1);
-        v.Set("has_next", static_cast<int64_t>(page) * f.limit < q.total).Set("next", page + 1);
-        return Response::Html(pages.Render("workflow/queue", std::move(v),
-                                           accounts::PageContextOf(req), "workflow.queue_title"));
+        QueueFilter f = QueueFilterOf(args);
+        std::string back = QueueQuery(f, PageOf(args));
+        int decided = 0, failed = 0;
+        std::string refused;
+        for (const auto& o : outcomes) {
+            if (o.ok) {
+                ++decided;
+                continue;
+            }
+            // The summary names at most a page's worth of refusals (a page lists 50).
+            if (++failed > 50) continue;
+            const std::string& ref = o.reference.empty() ? o.request : o.reference;
+            refused += "&refused=" + core::UrlEncode(ref + " " + o.error);
+        }
+        back += std::string(back.empty() ? "?" : "&") + "decided=" + std::to_string(decided) +
+                "&failed=" + std::to_string(failed) + "&step=" + core::UrlEncode(in.transition) +
+                refused;
+        return Response::Redirect("/staff/requests" + back + "#queue-summary");
     });
     router.Get("/staff/requests/{reference}", [&service, &pages](http::Request& req) {
         const accounts::Principal* p = accounts::CurrentUser(req);

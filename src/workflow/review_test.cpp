@@ -320,8 +320,12 @@ TEST_P(ReviewTest, ABulkDecisionTakesEachStepOnItsOwnAndReportsEachRefusal) {
     some = service_->Decide(reviewer_, {f.id}, {.transition = "reject"});
     EXPECT_EQ(some[0].status, 409);
     EXPECT_EQ(some[0].error, "workflow.note_required");
-    some = service_->Decide(applicant_, {f.id}, {.transition = "withdraw"});
+    some = service_->Decide(reviewer_, {f.id}, {.transition = "withdraw"});
     EXPECT_FALSE(some[0].ok);
+    EXPECT_EQ(some[0].error, "workflow.unknown_transition");
+    // Someone who reviews nothing has nothing to decide, not even their own request.
+    EXPECT_EQ(StatusOf([&] { service_->Decide(applicant_, {f.id}, {.transition = "withdraw"}); }),
+              403);
     EXPECT_EQ(service_->Find(&reviewer_, f.id)->state, "submitted");
     auto h = service_->History(*service_->Find(&reviewer_, a.id));
     EXPECT_EQ(h.size(), 3u);  // the refused step left no record

@@ -76,6 +76,37 @@ std::string PurgeTime(int64_t closed, int days) {
     return Iso(closed + int64_t{days} * 86400);
 }
 
+// A request by id or reference (in any spelling a person types: NormalizeReference).
+std::optional<Request> FindByKey(db::Connection& c, const std::string& key) {
+    auto found = store::FindRequest(c, key);
+    if (!found) found = store::FindRequest(c, WorkflowService::NormalizeReference(key));
+    return found;
+}
+
+// Sends a mail; a failure is logged (with the request's reference), never thrown: the step it
+// tells of has happened already.
+void SendOrLog(const accounts::MailSender& send, const mail::Message& m, const char* what,
+               const std::string& reference) {
+    try {
+        send(m);
+    } catch (const std::exception& e) {
+        core::LogError(what, e.what(), "\"reference\":\"" + reference + "\"");
+    }
+}
+
+// What every workflow mail may say about a request to `u` (the step's mail adds its own).
+std::vector<std::pair<std::string, std::string>> MailVars(
+    const RequestType& t, const Request& r, const accounts::User& u, const std::string& locale,
+    const std::string& due, const std::string& link, const std::string& site) {
+    return {{"name", u.DisplayName(locale)},
+            {"reference", r.reference},
+            {"type", "@workflow." + t.id + ".title"},
+            {"subject", r.subject},
+            {"due", due},
+            {"link", link},
+            {"site", site}};
+}
+
 }  // namespace
 
 const char* ToString(Clock c) {
@@ -277,8 +308,10 @@ void WorkflowService::SetReviewerAgencies(const accounts::Principal& admin,
                                           const std::string& user_key, const std::string& type,
                                           const std::vector<std::string>& agencies,
                                           const accounts::Caller& caller) {
-    if (!admin.sysadmin) throw HttpError::Forbidden();
+    if (!CanSetScopes(&admin)) throw HttpError::Forbidden();
     if (!types_.count(type)) throw HttpError::Validation({{"type", "workflow.no_such_type"}});
+    if (agencies.size() > kMaxReviewerAgencies)
+        throw HttpError::Validation({{"agencies", "workflow.too_many_agencies"}});
     auto u = db_.Read(
         [&](db::Connection& c) { return accounts::store::FindUser(c, core::Trim(user_key)); });
     if (!u) throw HttpError::Validation({{"user", "admin.no_such_user"}});
@@ -296,6 +329,49 @@ void WorkflowService::SetReviewerAgencies(const accounts::Principal& admin,
         audit::Record(c, caller.actor(), "workflow.reviewer_scope", "user", u->id,
                       Json{{"type", type}, {"agencies", ids}});
     });
+}
+
+bool WorkflowService::CanSetScopes(const accounts::Principal* p) {
+    return p && p->sysadmin;
+}
+
+bool WorkflowService::CanReadScopes(const accounts::Principal* p, const std::string& user_id) {
+    return p && (p->sysadmin || (!user_id.empty() && p->user_id == user_id));
+}
+
+StaffScopes WorkflowService::ScopesOf(const accounts::Principal& reader,
+                                      const std::string& user_key) {
+    auto u = db_.Read(
+        [&](db::Connection& c) { return accounts::store::FindUser(c, core::Trim(user_key)); });
+    // Whether the person exists is for sysadmins to learn.
+    if (!CanReadScopes(&reader, u ? u->id : std::string())) throw HttpError::Forbidden();
+    if (!u) throw HttpError::NotFound("admin.no_such_user");
+    StaffScopes out{.user_id = u->id, .user_name = u->name};
+    accounts::Principal who{.user_id = u->id, .sysadmin = u->sysadmin};
+    for (const auto& type : TypeIds()) {
+        if (!IsReviewer(&who, type)) continue;
+        ReviewerScope scope{.type = type,
+                            .role = IsAdministrator(&who, type) ? "administrator" : "reviewer"};
+        if (!u->sysadmin)  // sysadmins are never scoped
+            db_.Read([&](db::Connection& c) {
+                for (const auto& id : store::ReviewerAgencies(c, u->id, type))
+                    if (auto a = agencies::store::Find(c, id))
+                        scope.agencies.push_back({a->id, a->name, a->title, a->title_en});
+            });
+        out.types.push_back(std::move(scope));
+    }
+    return out;
+}
+
+std::vector<ScopeAgency> WorkflowService::AgenciesReviewed(const accounts::Principal& p) {
+    std::vector<ScopeAgency> out;
+    if (p.sysadmin) return out;
+    db_.Read([&](db::Connection& c) {
+        for (const auto& id : store::AgenciesReviewedBy(c, p.user_id))
+            if (auto a = agencies::store::Find(c, id))
+                out.push_back({a->id, a->name, a->title, a->title_en});
+    });
+    return out;
 }
 
 std::vector<Request> WorkflowService::Children(const accounts::Principal* p, const Request& r) {
@@ -361,8 +437,7 @@ Request WorkflowService::ParentFor(const accounts::Principal& applicant, const R
     // to what a former colleague asked for).
     if (!parent)
         parent = db_.Read([&](db::Connection& c) -> std::optional<Request> {
-            auto found = store::FindRequest(c, key);
-            if (!found) found = store::FindRequest(c, NormalizeReference(key));
+            auto found = FindByKey(c, key);
             if (found && !found->organization_id.empty() &&
                 agencies::store::RoleOf(c, applicant.user_id, found->organization_id) ==
                     agencies::Role::kAdmin)
@@ -418,6 +493,11 @@ Request WorkflowService::TransitionAsSystem(const std::string& request_id,
 std::vector<BulkOutcome> WorkflowService::Decide(const accounts::Principal& actor,
                                                  const std::vector<std::string>& requests,
                                                  const TransitionInput& in) {
+    // Who before what: someone who reviews no kind of request has nothing to decide.
+    auto ids = TypeIds();
+    if (std::none_of(ids.begin(), ids.end(),
+                     [&](const auto& id) { return IsReviewer(&actor, id); }))
+        throw HttpError::Forbidden("workflow.not_staff");
     if (requests.empty()) throw HttpError::Validation({{"requests", "form.required"}});
     if (requests.size() > kMaxBulkDecision)
         throw HttpError::Validation({{"requests", "workflow.bulk_too_many"}});
@@ -533,10 +613,13 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
 
 std::vector<accounts::User> WorkflowService::ReviewersOf(const RequestType& t, const Request& r) {
     std::vector<accounts::User> out;
-    for (auto& u : accounts_.PeopleToNotify(kStaffObjectType, t.id, accounts::Capacity::kEditor))
-        if (db_.Read(
-                [&](db::Connection& c) { return ReviewsAgency(c, u.id, t.id, r.organization_id); }))
+    auto scopes = db_.Read([&](db::Connection& c) { return store::ReviewerScopesOf(c, t.id); });
+    for (auto& u : accounts_.PeopleToNotify(kStaffObjectType, t.id, accounts::Capacity::kEditor)) {
+        auto scope = scopes.find(u.id);
+        if (scope == scopes.end() || std::find(scope->second.begin(), scope->second.end(),
+                                               r.organization_id) != scope->second.end())
             out.push_back(std::move(u));
+    }
     return out;
 }
 
@@ -558,18 +641,11 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
         std::string base = "workflow." + t.id + ".";
         std::string due = sla.due_epoch ? core::FormatDate(*sla.due_epoch * 1000000, locale, true)
                                         : i18n_.Get(locale, "workflow.no_due");
-        std::vector<std::pair<std::string, std::string>> vars = {
-            {"name", u.DisplayName(locale)},
-            {"reference", r.reference},
-            {"type", "@" + base + "title"},
-            {"subject", r.subject},
-            {"from", "@" + base + "state." + from},
-            {"to", "@" + base + "state." + r.state},
-            {"transition", "@" + base + "transition." + d.id},
-            {"note", note.empty() ? "-" : note},
-            {"due", due},
-            {"link", config_.site_url + path},
-            {"site", config_.site_title}};
+        auto vars = MailVars(t, r, u, locale, due, config_.site_url + path, config_.site_title);
+        vars.insert(vars.end(), {{"from", "@" + base + "state." + from},
+                                 {"to", "@" + base + "state." + r.state},
+                                 {"transition", "@" + base + "transition." + d.id},
+                                 {"note", note.empty() ? "-" : note}});
         // The request's own fields, for a type's wording ("{field_action}").
         Json data = ParseObject(r.data_json);
         for (const auto& f : t.display_fields) {
@@ -587,11 +663,7 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
         m.subject = i18n_.Localize(locale, core::Message(key + ".subject", vars));
         m.text =
             i18n_.Localize(locale, core::Message(key + (staff ? ".body_staff" : ".body"), vars));
-        try {
-            send_mail_(m);
-        } catch (const std::exception& e) {
-            core::LogError("workflow.notify", e.what(), "\"reference\":\"" + r.reference + "\"");
-        }
+        SendOrLog(send_mail_, m, "workflow.notify", r.reference);
     }
 }
 
@@ -612,25 +684,16 @@ int WorkflowService::RemindReviewers(int64_t now) {
                 const std::string locale = u.locale == "en" ? "en" : "th";
                 std::string when =
                     sla.due_epoch ? core::FormatDate(*sla.due_epoch * 1000000, locale, true) : "";
-                std::vector<std::pair<std::string, std::string>> vars = {
-                    {"name", u.DisplayName(locale)},
-                    {"reference", r.reference},
-                    {"type", "@workflow." + t.id + ".title"},
-                    {"subject", r.subject},
-                    {"due", when},
-                    {"link", config_.site_url + (t.staff_path ? t.staff_path(r.reference) : "")},
-                    {"site", config_.site_title}};
+                auto vars =
+                    MailVars(t, r, u, locale, when,
+                             config_.site_url + (t.staff_path ? t.staff_path(r.reference) : ""),
+                             config_.site_title);
                 mail::Message m;
                 m.to = u.email;
                 m.subject =
                     i18n_.Localize(locale, core::Message("workflow.mail.reminder.subject", vars));
                 m.text = i18n_.Localize(locale, core::Message("workflow.mail.reminder.body", vars));
-                try {
-                    send_mail_(m);
-                } catch (const std::exception& e) {
-                    core::LogError("workflow.remind", e.what(),
-                                   "\"reference\":\"" + r.reference + "\"");
-                }
+                SendOrLog(send_mail_, m, "workflow.remind", r.reference);
             }
             db_.Write([&](db::Connection& c) {
                 store::MarkReminded(c, r.id, r.due);
@@ -646,11 +709,7 @@ int WorkflowService::RemindReviewers(int64_t now) {
 std::optional<Request> WorkflowService::Find(const accounts::Principal* p,
                                              const std::string& id_or_reference) {
     if (!p) return std::nullopt;
-    auto r = db_.Read([&](db::Connection& c) {
-        auto found = store::FindRequest(c, id_or_reference);
-        if (!found) found = store::FindRequest(c, NormalizeReference(id_or_reference));
-        return found;
-    });
+    auto r = db_.Read([&](db::Connection& c) { return FindByKey(c, id_or_reference); });
     if (!r || !types_.count(r->type)) return std::nullopt;
     if (r->applicant_id != p->user_id && !CanReview(p, *r)) return std::nullopt;
     return r;

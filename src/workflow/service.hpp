@@ -59,6 +59,31 @@ struct BulkOutcome {
 
 // The most requests one bulk decision may name.
 inline constexpr size_t kMaxBulkDecision = 200;
+// The most agencies one reviewer's scope for a type may name.
+inline constexpr size_t kMaxReviewerAgencies = 200;
+
+// An agency as a reviewer's scope names it.
+struct ScopeAgency {
+    std::string id;
+    std::string name;  // the short name (slug)
+    std::string title;
+    std::string title_en;
+};
+
+// What a person reviews for one type: their role ("reviewer" or "administrator") and the
+// agencies they are scoped to (empty: every agency).
+struct ReviewerScope {
+    std::string type;
+    std::string role;
+    std::vector<ScopeAgency> agencies;
+};
+
+// A person's scopes, one per type they are staff of.
+struct StaffScopes {
+    std::string user_id;
+    std::string user_name;
+    std::vector<ReviewerScope> types;
+};
 
 // A past transition, read back from the audit log.
 struct HistoryEntry {
@@ -91,8 +116,8 @@ class WorkflowService {
     // A bulk decision: the same staff transition (with the same note) on each request named,
     // each its own step (own transaction, audit record and mails), in the order given. A
     // request `actor` may not see is reported as not found; one refused does not stop the
-    // others. Throws 409 for an empty or too long list (kMaxBulkDecision), or a transition
-    // that is not a reviewer's or administrator's.
+    // others. Throws 403 when `actor` reviews no type at all; 409 for an empty or too long
+    // list (kMaxBulkDecision), or no transition.
     std::vector<BulkOutcome> Decide(const accounts::Principal& actor,
                                     const std::vector<std::string>& requests,
                                     const TransitionInput& in);
@@ -157,9 +182,20 @@ class WorkflowService {
     std::vector<std::string> ReviewerAgencies(const std::string& user_id, const std::string& type);
     std::vector<std::string> ReviewerAgencyNames(const std::string& user_id,
                                                  const std::string& type);  // for pages
+    // (At most kMaxReviewerAgencies agencies: 409 `agencies` otherwise.)
     void SetReviewerAgencies(const accounts::Principal& admin, const std::string& user_key,
                              const std::string& type, const std::vector<std::string>& agencies,
                              const accounts::Caller& caller);
+    // May `p` read the reviewer scopes of the person `user_id`: sysadmins anyone's, a person
+    // their own. Setting them: sysadmins.
+    static bool CanReadScopes(const accounts::Principal* p, const std::string& user_id);
+    static bool CanSetScopes(const accounts::Principal* p);
+    // A person's scopes (user_key: id or name), for `reader` (CanReadScopes: 403 otherwise; a
+    // person who does not exist is a 404 for sysadmins, a 403 for everyone else).
+    StaffScopes ScopesOf(const accounts::Principal& reader, const std::string& user_key);
+    // The agencies `p` is scoped to over every type, for the queue's agency filter (empty for
+    // sysadmins and reviewers of every agency).
+    std::vector<ScopeAgency> AgenciesReviewed(const accounts::Principal& p);
 
     // The child requests filed as changes to `r`, those `p` may see.
     std::vector<Request> Children(const accounts::Principal* p, const Request& r);

@@ -205,6 +205,10 @@ QueuePage Queue(db::Connection& c, const std::vector<std::string>& types, const 
         where += " AND state = ?";
         params.emplace_back(f.state);
     }
+    if (!f.organization.empty()) {
+        where += " AND organization_id = ?";
+        params.emplace_back(f.organization);
+    }
     if (f.overdue_only) {
         where += " AND closed IS NULL AND due IS NOT NULL AND due < ?";
         params.emplace_back(now);
@@ -253,6 +257,25 @@ void SetReviewerAgencies(db::Connection& c, const std::string& user_id, const st
             "INSERT INTO workflow_reviewer_agencies (user_id, type, organization_id)"
             " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             {user_id, type, org});
+}
+
+std::map<std::string, std::vector<std::string>> ReviewerScopesOf(db::Connection& c,
+                                                                 const std::string& type) {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& r : c.Query("SELECT user_id, organization_id FROM workflow_reviewer_agencies"
+                                 " WHERE type = ? ORDER BY user_id, organization_id",
+                                 {type}))
+        out[r.Str(0)].push_back(r.Str(1));
+    return out;
+}
+
+std::vector<std::string> AgenciesReviewedBy(db::Connection& c, const std::string& user_id) {
+    std::vector<std::string> out;
+    for (const auto& r : c.Query("SELECT DISTINCT organization_id FROM workflow_reviewer_agencies"
+                                 " WHERE user_id = ? ORDER BY organization_id",
+                                 {user_id}))
+        out.push_back(r.Str(0));
+    return out;
 }
 
 std::vector<Request> DueForReminder(db::Connection& c, const std::string& type,

@@ -1,5 +1,6 @@
 #pragma once
 // Every SQL statement of the workflow engine: requests, their attachments, the holiday table.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,12 @@ std::vector<std::string> ReviewerAgencies(db::Connection& c, const std::string& 
                                           const std::string& type);
 void SetReviewerAgencies(db::Connection& c, const std::string& user_id, const std::string& type,
                          const std::vector<std::string>& organization_ids);
+// Every scoped reviewer of `type` with their agencies, in one read (a reviewer not in the map
+// reviews every agency).
+std::map<std::string, std::vector<std::string>> ReviewerScopesOf(db::Connection& c,
+                                                                 const std::string& type);
+// The agencies a reviewer is scoped to for any type, without repeats.
+std::vector<std::string> AgenciesReviewedBy(db::Connection& c, const std::string& user_id);
 
 // Open requests of `type` whose running clock is due by `due_before` and whose reviewers have not
 // been reminded of that due time yet (UpdateRequest forgets the reminder when the clock pauses

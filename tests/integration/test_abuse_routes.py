@@ -93,6 +93,9 @@ CSRF = {
     ("POST", "/staff/roles"): ("/staff/roles", {"user": "{user}", "role": "reviewer"}),
     ("POST", "/staff/roles/retention"): ("/staff/roles/retention", {"days": "1"}),
     ("POST", "/staff/requests/{reference}"): ("/staff/requests/{ref}", {"transition": "reject", "note": "CSRF"}),
+    ("POST", "/staff/requests/decide"): ("/staff/requests/decide", {"requests": "{ref}", "transition": "reject", "note": "CSRF"}),
+    ("POST", "/api/staff/roles/{user}/agencies"):
+        ("/api/staff/roles/{user}/agencies", {"json": {"type": "officer_membership", "agencies": ["{org_b}"]}}),
     ("POST", "/requests/{reference}"): ("/requests/{ref}", {"transition": "withdraw"}),
     ("POST", "/requests/{reference}/documents"): ("/requests/{ref}/documents", {"kind": "signed_application"}),
     # CKAN's Action API with a browser's session cookie (a script with a token needs no CSRF)
@@ -162,6 +165,10 @@ IDOR = {
     ("GET", "/requests/{reference}/documents/{id}"): ("/requests/{ref}/documents/{doc}", PRIVATE, None),
     ("GET", "/staff/requests/{reference}"): ("/staff/requests/{ref}", PRIVATE, None),
     ("POST", "/staff/requests/{reference}"): ("/staff/requests/{ref}", PRIVATE, {"transition": "approve"}),
+    # reviewer scopes: agency A's editor's own; sysadmins set them
+    ("GET", "/api/staff/roles/{user}/agencies"): ("/api/staff/roles/{owner}/agencies", PRIVATE, None),
+    ("POST", "/api/staff/roles/{user}/agencies"):
+        ("/api/staff/roles/{owner}/agencies", PRIVATE, {"json": {"type": "officer_membership", "agencies": []}}),
     # Not ids: the action name (the ids travel in the body: see test_actions_refuse_other_agencies
     # and test_catalog_authz.py) and the static file path (public files).
     ("GET", "/api/3/action/{action}"): ("/api/3/action/package_show?id={priv}", PRIVATE, None),

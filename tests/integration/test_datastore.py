@@ -441,6 +441,18 @@ def test_the_resource_page_shows_the_table_and_its_tools(server, table, world, b
     assert "อำเภอ" in head and "ชาย" in head and "หมายเหตุ" not in head
     assert "fields=" in r.text  # "download what I see" keeps the columns
     assert Browser(server).get(page + "?page=999&sort=99&cols=-4&f0=%00").status in (200, 400)
+    # A mistyped sort or page in a link is the default (unsorted, page 1), never a refusal.
+    plain = Browser(server).get(page).text.split("<tbody>")[1].split("</tbody>")[0]
+    for query in ("?sort=abc&page=abc", "?sort=99&page=-2", "?sort=-1&page=99999999999999999999",
+                  "?sort=1&sort=2&page=1.5"):
+        r = Browser(server).get(page + query)
+        assert r.status == 200, (query, r.status)
+        assert r.text.split("<tbody>")[1].split("</tbody>")[0] == plain, query
+    # The API refuses the same sort, naming the parameter.
+    r = Browser(server).get("/api/3/action/datastore_search?resource_id=%s&sort=nope" % table["id"])
+    assert r.status == 409 and "sort" in r.json()["error"], r.text
+    r = Browser(server).get("/api/3/action/datastore_search?resource_id=%s&limit=abc" % table["id"])
+    assert r.status == 409 and "limit" in r.json()["error"], r.text
     # The OpenAPI document describes this table's fields.
     doc = Browser(server).get(page + "/openapi.json").json()
     assert doc["openapi"].startswith("3.") and "อำเภอ" in doc["components"]["schemas"]["Record"]["properties"]

@@ -24,8 +24,11 @@ def test_the_seeded_table_as_json(server):
     y2027 = Browser(server).get("/api/holidays?year=2570").json()["holidays"]  # a B.E. year works
     assert {h["date"] for h in y2027} >= {"2027-01-01", "2027-04-13", "2027-12-10"}
     assert all(h["confirmed"] == (h["kind"] == "fixed") for h in y2027)
-    # Nonsense years fall back to this year rather than failing.
-    assert Browser(server).get("/api/holidays?year=abc").status == 200
+    # The API refuses a year it cannot read, naming it (the page falls back: test_page_params.py).
+    for bad in ("abc", "2300", "12", "1e3"):
+        r = Browser(server).get("/api/holidays?year=" + bad)
+        assert r.status == 409, (bad, r.status, r.text)
+        assert "year" in r.json()["error"]["fields"], r.text
 
 
 def test_only_sysadmins_edit_holidays(server, smtp, sysadmin):

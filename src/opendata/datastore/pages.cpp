@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "accounts/middleware.hpp"
+#include "api/params.hpp"
 #include "core/strings.hpp"
 #include "opendata/datastore/auth.hpp"
 #include "opendata/datastore/openapi.hpp"
@@ -20,6 +21,8 @@ namespace {
 using render::View;
 
 constexpr int kPageRows = 25;
+// The last page a link may ask for: 50 million rows (the load's cap) at kPageRows a page.
+constexpr int64_t kMaxPage = 2'000'000;
 
 std::string Thousands(int64_t n) {
     std::string s = std::to_string(n < 0 ? -n : n), out;
@@ -183,11 +186,13 @@ catalog::ResourcePageExtension ResourcePanel(DatastoreService& ds, jobs::JobServ
                 filter_params[key] = val;
             }
         }
-        auto sort_field = core::ParseInt(req.Query("sort", "-1")).value_or(-1);
-        bool desc = req.Query("dir") == "desc";
-        if (sort_field >= 0 && static_cast<size_t>(sort_field) < t.fields.size())
-            q.sort.push_back({static_cast<size_t>(sort_field), desc});
-        int64_t page_no = std::max<int64_t>(1, core::ParseInt(req.Query("page", "1")).value_or(1));
+        // A mistyped sort or page reads as none and the first page: the page never refuses.
+        Json query = api::QueryJson(req);
+        api::Params args(query, api::ParamErrors::kFallback);
+        int64_t sort_field = args.Int("sort", -1, 0, static_cast<int64_t>(t.fields.size()) - 1);
+        bool desc = args.String("dir") == "desc";
+        if (sort_field >= 0) q.sort.push_back({static_cast<size_t>(sort_field), desc});
+        int64_t page_no = args.Int("page", 1, 1, kMaxPage);
         q.limit = kPageRows;
         q.offset = (page_no - 1) * kPageRows;
         q.columns = visible;
@@ -245,17 +250,20 @@ catalog::ResourcePageExtension ResourcePanel(DatastoreService& ds, jobs::JobServ
             .Set("page", page_no)
             .Set("pages", pages_count)
             .Set("q", words)
-            .Set("sort", req.Query("sort"))
-            .Set("dir", req.Query("dir"))
+            .Set("sort", sort_field >= 0 ? std::to_string(sort_field) : std::string())
+            .Set("dir", desc ? "desc" : "")
             .Set("empty", r.rows.empty());
         // The form keeps the sort and the column choice as hidden fields.
         View hidden = View::List();
+        auto keep = [&hidden](const std::string& name, const std::string& value) {
+            View h;
+            h.Set("name", name).Set("value", value);
+            hidden.Push(std::move(h));
+        };
+        if (sort_field >= 0) keep("sort", std::to_string(sort_field));
+        if (sort_field >= 0 && desc) keep("dir", "desc");
         for (const auto& [k, val] : req.QueryParams())
-            if (k == "sort" || k == "dir" || k == "cols") {
-                View h;
-                h.Set("name", k).Set("value", val);
-                hidden.Push(std::move(h));
-            }
+            if (k == "cols") keep(k, val);
         tv.Set("hidden", std::move(hidden));
         if (page_no > 1)
             tv.Set("prev_url", Link(req, {{"page", std::to_string(page_no - 1)}}))

@@ -4,7 +4,8 @@
 // (repeated keys become lists), a JSON body through the bounded reader, the NUL checks, the
 // route's and the action's body limits, an upload route's body read back from its temp file —
 // and then every api::Params reader (Has, String, Require, Bool, Int, List, Structured) on
-// each key, in both error kinds, the way actions call them. An HttpError is the ordinary
+// each key, in every error kind (the actions' two and the pages' lenient one), the way actions
+// and pages call them. An HttpError is the ordinary
 // refusal (the server answers it 4xx); anything else escaping would be a 500 and is a finding.
 //
 // Input, lines: 1. the method (starting with P: POST, else GET) and, after a space, the action
@@ -58,11 +59,14 @@ Json Echo(ActionContext& ctx) {
                 __builtin_trap();
     }
     Json out = Json::object();
-    // Every reader on each key, in both kinds of error: a refusal is the kind's status, and
-    // what a reader returns keeps its promise.
-    for (ParamErrors kind : {ParamErrors::kValidation, ParamErrors::kSearchQuery}) {
+    // Every reader on each key, in each kind of error: a refusal is the kind's status, the
+    // pages' lenient kind (kFallback) refuses nothing but a missing required value, and what a
+    // reader returns keeps its promise.
+    for (ParamErrors kind :
+         {ParamErrors::kValidation, ParamErrors::kSearchQuery, ParamErrors::kFallback}) {
         const Params in(ctx.params, kind);
-        const int refusal = kind == ParamErrors::kValidation ? 409 : 400;
+        const bool lenient = kind == ParamErrors::kFallback;
+        const int refusal = kind == ParamErrors::kSearchQuery ? 400 : 409;
         auto read = [&](const std::string& what, const std::string& key, auto reader) {
             try {
                 out[what + "_" + key] = reader();
@@ -70,6 +74,7 @@ Json Echo(ActionContext& ctx) {
                 // The JSON reader's own 400 (nesting, elements, NUL) inside a parameter.
             } catch (const HttpError& e) {
                 if (e.status() != refusal) __builtin_trap();
+                if (lenient && what != "require") __builtin_trap();
             }
         };
         for (const char* key :

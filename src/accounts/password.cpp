@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <stdexcept>
@@ -25,7 +26,8 @@ std::string HashPassword(const std::string& password) {
 namespace {
 
 constexpr std::string_view kPbkdf2Prefix = "$pbkdf2-sha512$";
-constexpr int64_t kMinRounds = 1000, kMaxRounds = 1'000'000;
+// CKAN's passlib writes 25,000 to 29,000 rounds; 100,000 bounds one login at about 0.3 s.
+constexpr int64_t kMinRounds = 1000, kMaxRounds = 100'000;
 
 // passlib's adapted base64: '.' for '+', no padding.
 std::optional<std::vector<unsigned char>> DecodeAb64(std::string_view text) {
@@ -85,6 +87,37 @@ bool IsArgon2id(const std::string& hash) {
     return hash.starts_with(crypto_pwhash_argon2id_STRPREFIX);
 }
 
+// The cost an argon2id string asks for ("$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$..."),
+// within what one login may spend: a hash given by user_create (a dump from elsewhere) must not
+// make every later login of that name take minutes or gigabytes. nullopt: out of bounds or
+// unreadable.
+constexpr int64_t kMaxArgonMemoryKib = 256 * 1024, kMaxArgonPasses = 10, kMaxArgonLanes = 4;
+bool Argon2CostWithinBounds(std::string_view hash) {
+    size_t at = hash.find("$m=");
+    if (at == std::string_view::npos) return false;
+    std::string_view rest = hash.substr(at + 1);
+    rest = rest.substr(0, rest.find('$'));
+    int64_t m = -1, t = -1, p = -1;
+    while (!rest.empty()) {
+        std::string_view part = rest.substr(0, rest.find(','));
+        rest.remove_prefix(std::min(rest.size(), part.size() + 1));
+        if (part.size() < 3 || part[1] != '=') return false;
+        int64_t value = 0;
+        auto [end, ec] = std::from_chars(part.data() + 2, part.data() + part.size(), value);
+        if (ec != std::errc() || end != part.data() + part.size()) return false;
+        if (part[0] == 'm')
+            m = value;
+        else if (part[0] == 't')
+            t = value;
+        else if (part[0] == 'p')
+            p = value;
+        else
+            return false;
+    }
+    return m >= 8 && m <= kMaxArgonMemoryKib && t >= 1 && t <= kMaxArgonPasses && p >= 1 &&
+           p <= kMaxArgonLanes;
+}
+
 }  // namespace
 
 bool VerifyPassword(const std::string& hash, const std::string& password) {
@@ -97,13 +130,15 @@ bool VerifyPassword(const std::string& hash, const std::string& password) {
             return false;
         return CRYPTO_memcmp(out, p->checksum.data(), sizeof out) == 0;
     }
-    if (!IsArgon2id(hash)) return false;
+    // A stored hash asking for more than a login may spend is refused unread.
+    if (!IsArgon2id(hash) || !Argon2CostWithinBounds(hash)) return false;
     return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
 bool IsKnownPasswordHash(const std::string& hash) {
     if (ParsePbkdf2(hash)) return true;
-    if (!IsArgon2id(hash) || hash.size() >= crypto_pwhash_STRBYTES) return false;
+    if (!IsArgon2id(hash) || hash.size() >= crypto_pwhash_STRBYTES || !Argon2CostWithinBounds(hash))
+        return false;
     if (sodium_init() < 0) return false;
     // -1: not a string libsodium can read.
     return crypto_pwhash_str_needs_rehash(hash.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,

@@ -10,7 +10,9 @@ std::string HashPassword(const std::string& password);
 // from CKAN keep their passwords; NeedsRehash then says to store HashPassword at this login.
 bool VerifyPassword(const std::string& hash, const std::string& password);
 // A hash VerifyPassword can check: what a sysadmin may give user_create as password_hash.
-// pbkdf2 rounds are bounded (1,000..1,000,000) so an imported hash cannot make a login slow.
+// Its cost is bounded so an imported hash cannot make a login slow or big: pbkdf2 rounds
+// 1,000..100,000; argon2id at most 256 MiB, 10 passes, 4 lanes. VerifyPassword refuses (false)
+// a stored hash outside these bounds without computing it.
 bool IsKnownPasswordHash(const std::string& hash);
 // Not govhub's current argon2id parameters (a CKAN hash, or older settings).
 bool NeedsRehash(const std::string& hash);

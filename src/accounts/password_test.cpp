@@ -45,6 +45,25 @@ TEST(Password, CkanPbkdf2HashesVerifyAndAskForARehash) {
     EXPECT_FALSE(NeedsRehash(ours));
 }
 
+TEST(Password, Argon2idHashesCostingMoreThanALoginMaySpendAreRefusedUnread) {
+    std::string ours = HashPassword("ckan-password-1");  // m=65536,t=2,p=1 (interactive)
+    ASSERT_NE(ours.find("$m=65536,t=2,p=1$"), std::string::npos) << ours;
+    auto with = [&](const std::string& cost) {
+        std::string h = ours;
+        h.replace(h.find("m=65536,t=2,p=1"), std::string("m=65536,t=2,p=1").size(), cost);
+        return h;
+    };
+    // Each of these would take minutes or gigabytes if computed; refused at once instead.
+    for (const char* cost :
+         {"m=4194304,t=1,p=1", "m=65536,t=4294967295,p=1", "m=4294967295,t=2,p=1",
+          "m=65536,t=2,p=255", "m=65536,t=11,p=1", "m=262145,t=2,p=1", "m=65536,t=2",
+          "m=65536,t=2,p=1,x=1", "m=6x,t=2,p=1", "m=,t=2,p=1"}) {
+        EXPECT_FALSE(IsKnownPasswordHash(with(cost))) << cost;
+        EXPECT_FALSE(VerifyPassword(with(cost), "ckan-password-1")) << cost;
+    }
+    EXPECT_TRUE(IsKnownPasswordHash(with("m=262144,t=2,p=1")));
+}
+
 TEST(Password, HashesThatAreNotKnownAreRefusedAndNeverMatch) {
     std::string good = kCkanAscii;
     for (std::string bad : {
@@ -52,6 +71,7 @@ TEST(Password, HashesThatAreNotKnownAreRefusedAndNeverMatch) {
              std::string("$pbkdf2-sha256$1000$ayw/mh2OS3wKXy4dPEtaaQ$xXSi"),   // other digest
              std::string("$pbkdf2-sha512$999$") + good.substr(20),             // too few rounds
              std::string("$pbkdf2-sha512$99999999$") + good.substr(20),        // too many
+             std::string("$pbkdf2-sha512$100001$") + good.substr(20),          // just over
              std::string("$pbkdf2-sha512$1000$ayw/mh2OS3wKXy4dPEtaaQ$short"),  // checksum size
              std::string("$pbkdf2-sha512$1000$ay*/mh2OS3wKXy4dPEtaaQ$") + good.substr(43),
              std::string("$pbkdf2-sha512$10x0$ayw/mh2OS3wKXy4dPEtaaQ$") + good.substr(43),

@@ -195,7 +195,7 @@ Result<User> AccountService::Register(const RegisterInput& raw, const Caller& ca
     Errors errors;
     if (!IsValidSlug(in.name))
         errors.Add("name", "register.name_invalid");
-    else if (internal::IsReservedUserName(in.name))
+    else if (internal::IsReservedUserName(in.name) || core::IsUuid(in.name))
         errors.Add("name", "register.name_taken");
     if (!IsValidEmail(in.email)) errors.Add("email", "register.email_invalid");
     if (in.fullname_th.empty())

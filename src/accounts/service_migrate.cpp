@@ -9,12 +9,10 @@ namespace govhub::accounts {
 
 namespace {
 
-// CKAN's ids are UUIDs; any id of letters, digits, '-' and '_' is kept.
+// CKAN's user ids are UUIDs, and only a UUID is kept: user names are never UUID-shaped, so a
+// given id can never be read as someone else's name where "id or name" is accepted.
 bool IsValidId(const std::string& id) {
-    if (id.empty() || id.size() > 100) return false;
-    for (unsigned char ch : id)
-        if (!std::isalnum(ch) && ch != '-' && ch != '_') return false;
-    return true;
+    return core::IsUuid(id);
 }
 
 std::string Trimmed(const std::string& s) {
@@ -64,13 +62,13 @@ User AccountService::CreateUserBySysadmin(const Principal& admin, const UserImpo
     internal::RequireSysadmin(admin);
     Errors errors;
     User u;
-    u.id = Trimmed(in.id);
+    u.id = core::ToLower(Trimmed(in.id));
     u.name = core::ToLower(Trimmed(in.name));
     u.email = core::ToLower(Trimmed(in.email));
     if (!u.id.empty() && !IsValidId(u.id)) errors.Add("id", "user_import.id_invalid");
     if (!IsValidSlug(u.name))
         errors.Add("name", "register.name_invalid");
-    else if (internal::IsReservedUserName(u.name))
+    else if (internal::IsReservedUserName(u.name) || core::IsUuid(u.name))
         errors.Add("name", "register.name_taken");
     if (!IsValidEmail(u.email)) errors.Add("email", "register.email_invalid");
     u.fullname_th = u.fullname_en = u.name;
@@ -85,7 +83,8 @@ User AccountService::CreateUserBySysadmin(const Principal& admin, const UserImpo
     u.email_verified_at = u.created;
     u.locale = "th";
     db_.Write([&](db::Connection& c) {
-        if (store::FindUserById(c, u.id)) errors.Add("id", "user_import.id_taken");
+        // By id or name: neither may already answer to this id.
+        if (store::FindUser(c, u.id)) errors.Add("id", "user_import.id_taken");
         if (store::FindUserByName(c, u.name)) errors.Add("name", "register.name_taken");
         if (store::FindUserByEmail(c, u.email)) errors.Add("email", "register.email_taken");
         ThrowIfAny(errors);

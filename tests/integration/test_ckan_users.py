@@ -83,6 +83,20 @@ def test_bad_input_is_refused_with_the_field_named(server, sysadmin):
           + CKAN_HASH.split("$")[-1]}, "password_hash"),
         ({"name": n, "email": n + "@x.go.th", "password": "ดี-รหัสผ่าน-2569", "id": uid}, "id"),
         ({"name": n, "email": n + "@x.go.th", "password": "ดี-รหัสผ่าน-2569", "id": "a b<script>"}, "id"),
+        # Only a UUID is kept as an id, compared without case, and never one answering already:
+        # an id that was someone's name would take their name over wherever "id or name" is read.
+        ({"name": n, "email": n + "@x.go.th", "password": "ดี-รหัสผ่าน-2569", "id": taken}, "id"),
+        ({"name": n, "email": n + "@x.go.th", "password": "ดี-รหัสผ่าน-2569", "id": uid.upper()}, "id"),
+        ({"name": str(uuid.uuid4()), "email": n + "@x.go.th", "password": "ดี-รหัสผ่าน-2569"}, "name"),
+        # A hash whose cost would pin a thread (t = 2^32-1) or take gigabytes at every login.
+        ({"name": n, "email": n + "@x.go.th", "password_hash":
+          "$argon2id$v=19$m=64,t=4294967295,p=1$MDEyMzQ1Njc4OWFiY2RlZg$eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHg"},
+         "password_hash"),
+        ({"name": n, "email": n + "@x.go.th", "password_hash":
+          "$argon2id$v=19$m=4194304,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg$eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHg"},
+         "password_hash"),
+        ({"name": n, "email": n + "@x.go.th", "password_hash": "$pbkdf2-sha512$1000000$ayw/mh2OS3wKXy4dPEtaaQ$"
+          + CKAN_HASH.split("$")[-1]}, "password_hash"),
         ({"name": taken, "email": n + "@x.go.th", "password": "ดี-รหัสผ่าน-2569"}, "name"),
         ({"name": n, "email": taken + "@example.go.th", "password": "ดี-รหัสผ่าน-2569"}, "email"),
         ({"name": "me", "email": n + "@x.go.th", "password": "ดี-รหัสผ่าน-2569"}, "name"),

@@ -113,6 +113,13 @@ db::Value Opt(const std::string& s) {
     return s.empty() ? db::Value(nullptr) : db::Value(s);
 }
 
+// A (text, count) row.
+std::pair<std::string, int64_t> Pair(const db::Row& row) {
+    db::RowReader r(row);
+    std::string text = r.Str();
+    return {std::move(text), r.Int()};
+}
+
 // A state column's stored text.
 template <class State>
 db::Value Text(State s) {
@@ -282,15 +289,22 @@ std::vector<Dataset> FindDatasets(db::Connection& c, const std::vector<std::stri
         Dataset d = ToDataset(r);
         found.emplace(d.id, std::move(d));
     }
-    for (const auto& r : c.Query("SELECT dataset_id, tag FROM dataset_tags WHERE dataset_id IN (" +
-                                     marks + ") ORDER BY dataset_id, tag",
-                                 args))
-        found[r.Str(0)].tags.push_back(r.Str(1));
-    for (const auto& r :
+    for (const auto& row :
+         c.Query("SELECT dataset_id, tag FROM dataset_tags WHERE dataset_id IN (" + marks +
+                     ") ORDER BY dataset_id, tag",
+                 args)) {
+        db::RowReader r(row);
+        const std::string& dataset_id = r.Str();
+        found[dataset_id].tags.push_back(r.Str());
+    }
+    for (const auto& row :
          c.Query("SELECT dataset_id, group_id FROM dataset_groups WHERE dataset_id IN (" + marks +
                      ") ORDER BY dataset_id, group_id",
-                 args))
-        found[r.Str(0)].group_ids.push_back(r.Str(1));
+                 args)) {
+        db::RowReader r(row);
+        const std::string& dataset_id = r.Str();
+        found[dataset_id].group_ids.push_back(r.Str());
+    }
     for (const auto& r : c.Query(std::string("SELECT ") + kResourceColumns +
                                      " FROM resources WHERE package_id IN (" + marks +
                                      ") AND state = 'active' ORDER BY position, created",
@@ -422,9 +436,10 @@ std::vector<DatasetSummary> SearchRows(db::Connection& c, int64_t since_version,
         if (!full)
             q += std::string(q.find(" WHERE ") == std::string::npos ? " WHERE " : " AND ") +
                  column + " IN (" + subset + ")";
-        for (const auto& r : c.Query(q, ids)) {
-            auto it = index.find(r.Str(0));
-            if (it != index.end()) add(out[it->second], r.Str(1));
+        for (const auto& row : c.Query(q, ids)) {
+            db::RowReader r(row);
+            auto it = index.find(r.Str());
+            if (it != index.end()) add(out[it->second], r.Str());
         }
     };
     each("SELECT dataset_id, tag FROM dataset_tags", "dataset_id",
@@ -442,7 +457,7 @@ std::vector<std::pair<std::string, int64_t>> DatasetViews(db::Connection& c) {
     std::vector<std::pair<std::string, int64_t>> out;
     for (const auto& r :
          c.Query("SELECT id, views FROM datasets WHERE views > 0 AND state <> 'deleted'"))
-        out.emplace_back(r.Str(0), r.Int(1));
+        out.emplace_back(Pair(r));
     return out;
 }
 
@@ -513,8 +528,16 @@ std::vector<DeletedDataset> DeletedDatasets(db::Connection& c) {
     for (const auto& r :
          c.Query("SELECT d.id, d.name, d.title, d.metadata_modified, o.title FROM datasets d"
                  " JOIN organizations o ON o.id = d.owner_org WHERE d.state = 'deleted'"
-                 " ORDER BY d.metadata_modified DESC"))
-        out.push_back({r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4)});
+                 " ORDER BY d.metadata_modified DESC")) {
+        db::RowReader x(r);
+        DeletedDataset d;
+        d.id = x.Str();
+        d.name = x.Str();
+        d.title = x.Str();
+        d.deleted_at = x.Str();
+        d.organization_title = x.Str();
+        out.push_back(std::move(d));
+    }
     return out;
 }
 
@@ -539,7 +562,11 @@ void MarkStructureChanged(db::Connection& c) {
 
 CatalogVersions Versions(db::Connection& c) {
     auto row = c.One("SELECT version, structure_version FROM catalog_state WHERE id = 1");
-    return {row->Int(0), row->Int(1)};
+    db::RowReader r(*row);
+    CatalogVersions v;
+    v.version = r.Int();
+    v.structure = r.Int();
+    return v;
 }
 
 std::vector<std::string> ActiveDatasetNames(db::Connection& c, bool include_private) {
@@ -559,7 +586,7 @@ std::vector<std::pair<std::string, int64_t>> TagCounts(db::Connection& c, const 
                  " WHERE d.state = 'active' AND d.private = 0 AND substr(t.tag, 1, ?) = ?"
                  " GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT ?",
                  {static_cast<int64_t>(core::Utf8Length(prefix)), prefix, int64_t{limit}}))
-        out.emplace_back(r.Str(0), r.Int(1));
+        out.emplace_back(Pair(r));
     return out;
 }
 

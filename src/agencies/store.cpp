@@ -6,9 +6,9 @@
 namespace govhub::agencies::store {
 
 void AddMigrations(db::MigrationSet& set) {
-    // The same table as the catalog's first migration made (catalog:1 says IF NOT EXISTS too):
-    // on a database made before the directory was its own module this does nothing, on a new
-    // one it runs first, since agencies sits below the catalog.
+    // The same table as the catalog's first migration made before the directory was its own
+    // module: on such a database this does nothing; on a new one it runs first, since agencies
+    // sits below the catalog (catalog:1 no longer creates it).
     set.Add({.module = "agencies",
              .version = 1,
              .name = "organizations (the agency directory)",

@@ -9,21 +9,13 @@
 namespace govhub::catalog::store {
 
 void AddMigrations(db::MigrationSet& set) {
+    // The organizations table datasets refer to is agencies:1's (a lower module, so its
+    // migrations run first). Databases made before the directory was its own module have it from
+    // an older text of this migration; the runner records only (module, version), not the text.
     set.Add({.module = "catalog",
              .version = 1,
              .name = "organizations, groups, datasets, resources, tags",
              .sql = R"sql(
-CREATE TABLE IF NOT EXISTS organizations (
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  title TEXT NOT NULL,
-  description TEXT NOT NULL DEFAULT '',
-  image_url TEXT NOT NULL DEFAULT '',
-  parent_id TEXT REFERENCES organizations (id),
-  state TEXT NOT NULL CHECK (state IN ('active', 'deleted')),
-  created TEXT NOT NULL,
-  modified TEXT NOT NULL
-);
 CREATE TABLE groups_ (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,

@@ -3,6 +3,9 @@
 // (the service guide's "อื่น ๆ" / "Other"), and the people who act for each of them.
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "db/row_reader.hpp"
 
 namespace govhub::agencies {
 
@@ -19,12 +22,30 @@ enum class AgencyState { kActive, kPending, kDeleted };
 // A member's role in one agency, lowest first (CKAN's member capacities).
 enum class Role { kMember, kEditor, kAdmin };
 
-const char* ToString(AgencyKind k);   // "ministry", "department", "other"
-const char* ToString(AgencyState s);  // "active", "pending", "deleted"
-const char* ToString(Role r);         // "member", "editor", "admin"
-std::optional<AgencyKind> ParseAgencyKind(const std::string& s);
-std::optional<AgencyState> ParseAgencyState(const std::string& s);
-std::optional<Role> ParseRole(const std::string& s);
+// The stored (and API) text of each value: one table per enum writes the column and reads it back.
+inline constexpr auto kAgencyKindText =
+    db::MakeEnumText<AgencyKind>({{AgencyKind::kMinistry, "ministry"},
+                                  {AgencyKind::kDepartment, "department"},
+                                  {AgencyKind::kOther, "other"}});
+inline constexpr auto kAgencyStateText =
+    db::MakeEnumText<AgencyState>({{AgencyState::kActive, "active"},
+                                   {AgencyState::kPending, "pending"},
+                                   {AgencyState::kDeleted, "deleted"}});
+inline constexpr auto kRoleText = db::MakeEnumText<Role>(
+    {{Role::kMember, "member"}, {Role::kEditor, "editor"}, {Role::kAdmin, "admin"}});
+
+constexpr std::string_view ToString(AgencyKind k) {  // "ministry", "department", "other"
+    return kAgencyKindText.Name(k);
+}
+constexpr std::string_view ToString(AgencyState s) {  // "active", "pending", "deleted"
+    return kAgencyStateText.Name(s);
+}
+constexpr std::string_view ToString(Role r) {  // "member", "editor", "admin"
+    return kRoleText.Name(r);
+}
+std::optional<AgencyKind> ParseAgencyKind(std::string_view s);
+std::optional<AgencyState> ParseAgencyState(std::string_view s);
+std::optional<Role> ParseRole(std::string_view s);
 
 struct Agency {
     std::string id;        // UUID (the catalog's organization id)

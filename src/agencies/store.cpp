@@ -6,9 +6,9 @@
 namespace govhub::agencies::store {
 
 void AddMigrations(db::MigrationSet& set) {
-    // The same table as the catalog's first migration made (catalog:1 says IF NOT EXISTS too):
-    // on a database made before the directory was its own module this does nothing, on a new
-    // one it runs first, since agencies sits below the catalog.
+    // The same table as the catalog's first migration made before the directory was its own
+    // module: on such a database this does nothing; on a new one it runs first, since agencies
+    // sits below the catalog (catalog:1 no longer creates it).
     set.Add({.module = "agencies",
              .version = 1,
              .name = "organizations (the agency directory)",
@@ -54,6 +54,12 @@ db::Value Opt(const std::string& s) {
     return s.empty() ? db::Value(nullptr) : db::Value(s);
 }
 
+// An enum column's stored text.
+template <class E>
+db::Value Text(E value) {
+    return db::Value(std::string(ToString(value)));
+}
+
 constexpr const char* kColumns =
     "o.id, o.name, o.title, o.title_en, o.description, o.image_url, o.parent_id, o.kind, o.state,"
     " o.created, o.modified";
@@ -69,8 +75,8 @@ Agency ToAgency(const db::Row& row) {
     a.description = r.Str();
     a.image_url = r.Str();
     a.parent_id = r.Str();
-    a.kind = ParseAgencyKind(r.Str()).value_or(AgencyKind::kOther);
-    a.state = ParseAgencyState(r.Str()).value_or(AgencyState::kDeleted);
+    a.kind = r.Enum(kAgencyKindText, AgencyKind::kOther);
+    a.state = r.Enum(kAgencyStateText, AgencyState::kDeleted);
     a.created = r.Str();
     a.modified = r.Str();
     return a;
@@ -82,15 +88,15 @@ void Insert(db::Connection& c, const Agency& a) {
         "INSERT INTO organizations (id, name, title, title_en, description, image_url, parent_id,"
         " kind, state, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {a.id, a.name, a.title, a.title_en, a.description, a.image_url, Opt(a.parent_id),
-         ToString(a.kind), ToString(a.state), a.created, a.modified});
+         Text(a.kind), Text(a.state), a.created, a.modified});
 }
 
 void Update(db::Connection& c, const Agency& a) {
     c.Exec(
         "UPDATE organizations SET name = ?, title = ?, title_en = ?, description = ?,"
         " image_url = ?, parent_id = ?, kind = ?, state = ?, modified = ? WHERE id = ?",
-        {a.name, a.title, a.title_en, a.description, a.image_url, Opt(a.parent_id),
-         ToString(a.kind), ToString(a.state), a.modified, a.id});
+        {a.name, a.title, a.title_en, a.description, a.image_url, Opt(a.parent_id), Text(a.kind),
+         Text(a.state), a.modified, a.id});
 }
 
 std::optional<Agency> Find(db::Connection& c, const std::string& key) {
@@ -109,7 +115,7 @@ std::vector<Agency> List(db::Connection& c, const ListFilter& f) {
     std::vector<db::Value> args;
     if (f.kind) {
         sql += " AND o.kind = ?";
-        args.emplace_back(std::string(ToString(*f.kind)));
+        args.emplace_back(Text(*f.kind));
     }
     if (f.parent_id) {
         if (f.parent_id->empty()) {
@@ -159,7 +165,7 @@ void SetMember(db::Connection& c, const std::string& agency_id, const Member& m)
         "INSERT INTO memberships (user_id, object_type, object_id, capacity, created)"
         " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (user_id, object_type, object_id) DO UPDATE SET capacity = excluded.capacity",
-        {m.user_id, kObjectType, agency_id, ToString(m.role), core::NowIso()});
+        {m.user_id, kObjectType, agency_id, Text(m.role), core::NowIso()});
 }
 
 void RemoveMember(db::Connection& c, const std::string& agency_id, const std::string& user_id) {

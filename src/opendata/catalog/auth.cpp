@@ -13,9 +13,7 @@ bool Sysadmin(const Principal* p) {
 
 DatasetFacts FactsOf(const Dataset& d) {
     DatasetFacts f;
-    f.state = d.state == "deleted" ? DatasetState::kDeleted
-              : d.state == "draft" ? DatasetState::kDraft
-                                   : DatasetState::kActive;
+    f.state = d.state;
     f.private_ = d.private_;
     f.creator_user_id = d.creator_user_id;
     return f;

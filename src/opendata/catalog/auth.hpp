@@ -33,8 +33,6 @@ namespace govhub::catalog {
 
 using Principal = api::Principal;
 
-enum class DatasetState { kActive, kDraft, kDeleted };
-
 // What the rules need to know of a dataset.
 struct DatasetFacts {
     DatasetState state = DatasetState::kActive;
@@ -42,7 +40,7 @@ struct DatasetFacts {
     std::string creator_user_id;
 };
 
-// The facts of a stored dataset (a state other than draft or deleted counts as active).
+// The facts of a stored dataset.
 DatasetFacts FactsOf(const Dataset& d);
 
 using Held = std::optional<agencies::Role>;  // the principal's role in the organization

@@ -309,9 +309,9 @@ TEST(CatalogAuthTest, FactsOfAStoredDataset) {
     EXPECT_EQ(catalog::FactsOf(d).state, DatasetState::kActive);
     EXPECT_TRUE(catalog::FactsOf(d).private_);
     EXPECT_EQ(catalog::FactsOf(d).creator_user_id, "u-1");
-    d.state = "draft";
+    d.state = DatasetState::kDraft;
     EXPECT_EQ(catalog::FactsOf(d).state, DatasetState::kDraft);
-    d.state = "deleted";
+    d.state = DatasetState::kDeleted;
     EXPECT_EQ(catalog::FactsOf(d).state, DatasetState::kDeleted);
 }
 

@@ -3,11 +3,41 @@
 // GD-Catalog group types), datasets with their GD-Catalog metadata, resources and tags.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "agencies/model.hpp"
+#include "db/row_reader.hpp"
 
 namespace govhub::catalog {
+
+// A dataset's life (CKAN's): a draft is seen by its creator and editors only, deleted ones wait in
+// the trash until purged.
+enum class DatasetState { kActive, kDraft, kDeleted };
+inline constexpr auto kDatasetStateText =
+    db::MakeEnumText<DatasetState>({{DatasetState::kActive, "active"},
+                                    {DatasetState::kDraft, "draft"},
+                                    {DatasetState::kDeleted, "deleted"}});
+
+// Deleted resources and groups keep their rows (CKAN's state), out of every list.
+enum class ResourceState { kActive, kDeleted };
+inline constexpr auto kResourceStateText = db::MakeEnumText<ResourceState>(
+    {{ResourceState::kActive, "active"}, {ResourceState::kDeleted, "deleted"}});
+
+enum class GroupState { kActive, kDeleted };
+inline constexpr auto kGroupStateText = db::MakeEnumText<GroupState>(
+    {{GroupState::kActive, "active"}, {GroupState::kDeleted, "deleted"}});
+
+// The stored and API text of each state ("active", ...).
+constexpr std::string_view ToString(DatasetState s) {
+    return kDatasetStateText.Name(s);
+}
+constexpr std::string_view ToString(ResourceState s) {
+    return kResourceStateText.Name(s);
+}
+constexpr std::string_view ToString(GroupState s) {
+    return kGroupStateText.Name(s);
+}
 
 // The catalog's organizations are its view of the agency directory (agencies/).
 using Organization = agencies::Agency;
@@ -15,7 +45,7 @@ using Organization = agencies::Agency;
 struct Group {
     std::string id, name, title, description, image_url;
     std::string category;  // category01 .. category07
-    std::string state = "active";
+    GroupState state = GroupState::kActive;
     std::string created, modified;
 };
 
@@ -29,15 +59,15 @@ struct Resource {
     std::string mimetype;
     std::string extras = "{}";  // schema fields (JSON object)
     bool resource_private = false;
-    std::string state = "active";
+    ResourceState state = ResourceState::kActive;
     std::string created, last_modified;
 };
 
 struct Dataset {
     std::string id, name, title, owner_org;
     bool private_ = false;
-    std::string state = "active";  // draft | active | deleted
-    std::string data_type;         // the Thai value, as data.go.th stores it
+    DatasetState state = DatasetState::kActive;
+    std::string data_type;  // the Thai value, as data.go.th stores it
     std::string notes, url, license_id, maintainer, maintainer_email;
     std::string extras = "{}";  // the other schema fields (JSON object)
     std::string creator_user_id;

@@ -361,10 +361,10 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
                     return std::find(first, last, n.value_id) != last;
                 }
                 const auto& s = snap->doc(slot)->s;
-                const std::string& v = n.field == "name"        ? s.name
-                                       : n.field == "id"        ? s.id
-                                       : n.field == "owner_org" ? s.owner_org
-                                                                : s.state;
+                const std::string_view v = n.field == "name"        ? std::string_view(s.name)
+                                           : n.field == "id"        ? std::string_view(s.id)
+                                           : n.field == "owner_org" ? std::string_view(s.owner_org)
+                                                                    : ToString(s.state);
                 return n.value == "*" ? !v.empty() : v == n.value;
             }
             case Node::Kind::kRange: {

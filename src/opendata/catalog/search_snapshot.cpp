@@ -39,7 +39,7 @@ std::vector<std::string> DocValues(const SearchDoc& d, const std::string& field)
     if (field == "license_id") return {s.license_id};
     if (field == "data_type") return {s.data_type};
     if (field == "data_category") return {d.data_category};
-    if (field == "state") return {s.state};
+    if (field == "state") return {std::string(ToString(s.state))};
     if (field == "groups") return d.group_names;
     return {};
 }
@@ -126,7 +126,8 @@ SearchSnapshot::Slot MakeSlot(std::shared_ptr<const SearchDoc> doc) {
     k.created = TimeKey(d.s.metadata_created);
     k.views = d.s.views;
     if (!d.facet_ids.empty() && !d.facet_ids[0].empty()) k.org = d.facet_ids[0][0];
-    k.flags = SearchSnapshot::kLive | (d.s.state == "draft" ? SearchSnapshot::kDraft : 0) |
+    k.flags = SearchSnapshot::kLive |
+              (d.s.state == DatasetState::kDraft ? SearchSnapshot::kDraft : 0) |
               (d.s.private_ ? SearchSnapshot::kPrivate : 0);
     size_t total = 0;
     for (const auto& ids : d.facet_ids) total += ids.size();
@@ -287,12 +288,12 @@ std::shared_ptr<const SearchSnapshot> SearchSnapshots::Refresh(const SearchSnaps
     for (auto& row : rows) {
         auto it = slot_of_.find(row.id);
         if (it == slot_of_.end()) {
-            if (row.state == "deleted") continue;
+            if (row.state == DatasetState::kDeleted) continue;
             auto slot = static_cast<uint32_t>(next->size());
             slot_of_[row.id] = slot;
             next->slots.push_back(MakeSlot(MakeDoc(std::move(row), slot, writer)));
             ++next->live;
-        } else if (row.state == "deleted") {
+        } else if (row.state == DatasetState::kDeleted) {
             remove(it->second);
         } else {
             // Edited in place: same slot, its terms listed anew.

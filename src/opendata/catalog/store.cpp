@@ -4,25 +4,18 @@
 #include <unordered_map>
 
 #include "core/strings.hpp"
+#include "db/row_reader.hpp"
 
 namespace govhub::catalog::store {
 
 void AddMigrations(db::MigrationSet& set) {
+    // The organizations table datasets refer to is agencies:1's (a lower module, so its
+    // migrations run first). Databases made before the directory was its own module have it from
+    // an older text of this migration; the runner records only (module, version), not the text.
     set.Add({.module = "catalog",
              .version = 1,
              .name = "organizations, groups, datasets, resources, tags",
              .sql = R"sql(
-CREATE TABLE IF NOT EXISTS organizations (
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  title TEXT NOT NULL,
-  description TEXT NOT NULL DEFAULT '',
-  image_url TEXT NOT NULL DEFAULT '',
-  parent_id TEXT REFERENCES organizations (id),
-  state TEXT NOT NULL CHECK (state IN ('active', 'deleted')),
-  created TEXT NOT NULL,
-  modified TEXT NOT NULL
-);
 CREATE TABLE groups_ (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
@@ -112,60 +105,86 @@ db::Value Opt(const std::string& s) {
     return s.empty() ? db::Value(nullptr) : db::Value(s);
 }
 
+// A (text, count) row.
+std::pair<std::string, int64_t> Pair(const db::Row& row) {
+    db::RowReader r(row);
+    std::string text = r.Str();
+    return {std::move(text), r.Int()};
+}
+
+// A state column's stored text.
+template <class State>
+db::Value Text(State s) {
+    return db::Value(std::string(ToString(s)));
+}
+
+// The text of a state the table does not know (written by a later version, read by an older
+// node during a rolling upgrade): deleted, so that the row is out of every list and page.
 constexpr const char* kGroupColumns =
     "id, name, title, description, image_url, category, state, created, modified";
-Group ToGroup(const db::Row& r) {
-    return {r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4),
-            r.Str(5), r.Str(6), r.Str(7), r.Str(8)};
+Group ToGroup(const db::Row& row) {
+    db::RowReader r(row);
+    Group g;
+    g.id = r.Str();
+    g.name = r.Str();
+    g.title = r.Str();
+    g.description = r.Str();
+    g.image_url = r.Str();
+    g.category = r.Str();
+    g.state = r.Enum(kGroupStateText, GroupState::kDeleted);
+    g.created = r.Str();
+    g.modified = r.Str();
+    return g;
 }
 constexpr const char* kDatasetColumns =
     "id, name, title, owner_org, private, state, data_type, notes, url, license_id, maintainer, "
     "maintainer_email, extras, creator_user_id, metadata_created, metadata_modified, views, "
     "downloads";
-Dataset ToDataset(const db::Row& r) {
+Dataset ToDataset(const db::Row& row) {
+    db::RowReader r(row);
     Dataset d;
-    d.id = r.Str(0);
-    d.name = r.Str(1);
-    d.title = r.Str(2);
-    d.owner_org = r.Str(3);
-    d.private_ = r.Bool(4);
-    d.state = r.Str(5);
-    d.data_type = r.Str(6);
-    d.notes = r.Str(7);
-    d.url = r.Str(8);
-    d.license_id = r.Str(9);
-    d.maintainer = r.Str(10);
-    d.maintainer_email = r.Str(11);
-    d.extras = r.Str(12);
-    d.creator_user_id = r.Str(13);
-    d.metadata_created = r.Str(14);
-    d.metadata_modified = r.Str(15);
-    d.views = r.Int(16);
-    d.downloads = r.Int(17);
+    d.id = r.Str();
+    d.name = r.Str();
+    d.title = r.Str();
+    d.owner_org = r.Str();
+    d.private_ = r.Bool();
+    d.state = r.Enum(kDatasetStateText, DatasetState::kDeleted);
+    d.data_type = r.Str();
+    d.notes = r.Str();
+    d.url = r.Str();
+    d.license_id = r.Str();
+    d.maintainer = r.Str();
+    d.maintainer_email = r.Str();
+    d.extras = r.Str();
+    d.creator_user_id = r.Str();
+    d.metadata_created = r.Str();
+    d.metadata_modified = r.Str();
+    d.views = r.Int();
+    d.downloads = r.Int();
     return d;
 }
 constexpr const char* kResourceColumns =
     "id, package_id, position, name, description, format, url, url_type, size, hash, mimetype, "
-    "extras, "
-    "resource_private, state, created, last_modified";
-Resource ToResource(const db::Row& r) {
+    "extras, resource_private, state, created, last_modified";
+Resource ToResource(const db::Row& row) {
+    db::RowReader r(row);
     Resource x;
-    x.id = r.Str(0);
-    x.package_id = r.Str(1);
-    x.position = static_cast<int>(r.Int(2));
-    x.name = r.Str(3);
-    x.description = r.Str(4);
-    x.format = r.Str(5);
-    x.url = r.Str(6);
-    x.url_type = r.Str(7);
-    x.size = r.Int(8);
-    x.hash = r.Str(9);
-    x.mimetype = r.Str(10);
-    x.extras = r.Str(11);
-    x.resource_private = r.Bool(12);
-    x.state = r.Str(13);
-    x.created = r.Str(14);
-    x.last_modified = r.Str(15);
+    x.id = r.Str();
+    x.package_id = r.Str();
+    x.position = static_cast<int>(r.Int());
+    x.name = r.Str();
+    x.description = r.Str();
+    x.format = r.Str();
+    x.url = r.Str();
+    x.url_type = r.Str();
+    x.size = r.Int();
+    x.hash = r.Str();
+    x.mimetype = r.Str();
+    x.extras = r.Str();
+    x.resource_private = r.Bool();
+    x.state = r.Enum(kResourceStateText, ResourceState::kDeleted);
+    x.created = r.Str();
+    x.last_modified = r.Str();
     return x;
 }
 }  // namespace
@@ -175,7 +194,7 @@ void InsertGroup(db::Connection& c, const Group& g) {
         "INSERT INTO groups_ (id, name, title, description, image_url, category, state, created, "
         "modified)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {g.id, g.name, g.title, g.description, g.image_url, g.category, g.state, g.created,
+        {g.id, g.name, g.title, g.description, g.image_url, g.category, Text(g.state), g.created,
          g.modified});
 }
 
@@ -184,7 +203,7 @@ void UpdateGroup(db::Connection& c, const Group& g) {
         "UPDATE groups_ SET name = ?, title = ?, description = ?, image_url = ?, category = ?, "
         "state = ?,"
         " modified = ? WHERE id = ?",
-        {g.name, g.title, g.description, g.image_url, g.category, g.state, g.modified, g.id});
+        {g.name, g.title, g.description, g.image_url, g.category, Text(g.state), g.modified, g.id});
 }
 
 std::optional<Group> FindGroup(db::Connection& c, const std::string& key) {
@@ -210,7 +229,7 @@ void InsertDataset(db::Connection& c, const Dataset& d) {
         " maintainer, maintainer_email, extras, creator_user_id, metadata_created, "
         "metadata_modified)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {d.id, d.name, d.title, d.owner_org, db::V(d.private_), d.state, d.data_type, d.notes,
+        {d.id, d.name, d.title, d.owner_org, db::V(d.private_), Text(d.state), d.data_type, d.notes,
          d.url, d.license_id, d.maintainer, d.maintainer_email, d.extras, Opt(d.creator_user_id),
          d.metadata_created, d.metadata_modified});
 }
@@ -222,8 +241,9 @@ void UpdateDataset(db::Connection& c, const Dataset& d) {
         " url = ?, license_id = ?, maintainer = ?, maintainer_email = ?, extras = ?, "
         "metadata_modified = ?"
         " WHERE id = ?",
-        {d.name, d.title, d.owner_org, db::V(d.private_), d.state, d.data_type, d.notes, d.url,
-         d.license_id, d.maintainer, d.maintainer_email, d.extras, d.metadata_modified, d.id});
+        {d.name, d.title, d.owner_org, db::V(d.private_), Text(d.state), d.data_type, d.notes,
+         d.url, d.license_id, d.maintainer, d.maintainer_email, d.extras, d.metadata_modified,
+         d.id});
 }
 
 std::optional<Dataset> FindDataset(db::Connection& c, const std::string& key) {
@@ -261,15 +281,22 @@ std::vector<Dataset> FindDatasets(db::Connection& c, const std::vector<std::stri
         Dataset d = ToDataset(r);
         found.emplace(d.id, std::move(d));
     }
-    for (const auto& r : c.Query("SELECT dataset_id, tag FROM dataset_tags WHERE dataset_id IN (" +
-                                     marks + ") ORDER BY dataset_id, tag",
-                                 args))
-        found[r.Str(0)].tags.push_back(r.Str(1));
-    for (const auto& r :
+    for (const auto& row :
+         c.Query("SELECT dataset_id, tag FROM dataset_tags WHERE dataset_id IN (" + marks +
+                     ") ORDER BY dataset_id, tag",
+                 args)) {
+        db::RowReader r(row);
+        const std::string& dataset_id = r.Str();
+        found[dataset_id].tags.push_back(r.Str());
+    }
+    for (const auto& row :
          c.Query("SELECT dataset_id, group_id FROM dataset_groups WHERE dataset_id IN (" + marks +
                      ") ORDER BY dataset_id, group_id",
-                 args))
-        found[r.Str(0)].group_ids.push_back(r.Str(1));
+                 args)) {
+        db::RowReader r(row);
+        const std::string& dataset_id = r.Str();
+        found[dataset_id].group_ids.push_back(r.Str());
+    }
     for (const auto& r : c.Query(std::string("SELECT ") + kResourceColumns +
                                      " FROM resources WHERE package_id IN (" + marks +
                                      ") AND state = 'active' ORDER BY position, created",
@@ -322,7 +349,7 @@ void InsertResource(db::Connection& c, const Resource& r) {
         " mimetype, extras, resource_private, state, created, last_modified)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {r.id, r.package_id, int64_t{r.position}, r.name, r.description, r.format, r.url,
-         r.url_type, r.size, r.hash, r.mimetype, r.extras, db::V(r.resource_private), r.state,
+         r.url_type, r.size, r.hash, r.mimetype, r.extras, db::V(r.resource_private), Text(r.state),
          r.created, r.last_modified});
 }
 
@@ -334,7 +361,7 @@ void UpdateResource(db::Connection& c, const Resource& r) {
         "last_modified = ?"
         " WHERE id = ?",
         {int64_t{r.position}, r.name, r.description, r.format, r.url, r.url_type, r.size, r.hash,
-         r.mimetype, r.extras, db::V(r.resource_private), r.state, r.last_modified, r.id});
+         r.mimetype, r.extras, db::V(r.resource_private), Text(r.state), r.last_modified, r.id});
 }
 
 std::optional<Resource> FindResource(db::Connection& c, const std::string& id) {
@@ -366,14 +393,23 @@ std::vector<DatasetSummary> SearchRows(db::Connection& c, int64_t since_version,
     }
     std::vector<DatasetSummary> out;
     std::unordered_map<std::string, size_t> index;
-    for (const auto& r : c.Query(sql, args)) {
-        DatasetSummary s{r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4),
-                         r.Str(5), r.Str(6), r.Str(7), r.Str(8)};
-        s.private_ = r.Bool(9);
-        s.views = r.Int(10);
-        s.metadata_created = r.Str(11);
-        s.notes = r.Str(12);
-        s.search_version = r.Int(13);
+    for (const auto& row : c.Query(sql, args)) {
+        db::RowReader r(row);
+        DatasetSummary s;
+        s.id = r.Str();
+        s.name = r.Str();
+        s.owner_org = r.Str();
+        s.data_type = r.Str();
+        s.license_id = r.Str();
+        s.state = r.Enum(kDatasetStateText, DatasetState::kDeleted);
+        s.metadata_modified = r.Str();
+        s.title = r.Str();
+        s.extras = r.Str();
+        s.private_ = r.Bool();
+        s.views = r.Int();
+        s.metadata_created = r.Str();
+        s.notes = r.Str();
+        s.search_version = r.Int();
         index[s.id] = out.size();
         out.push_back(std::move(s));
     }
@@ -392,9 +428,10 @@ std::vector<DatasetSummary> SearchRows(db::Connection& c, int64_t since_version,
         if (!full)
             q += std::string(q.find(" WHERE ") == std::string::npos ? " WHERE " : " AND ") +
                  column + " IN (" + subset + ")";
-        for (const auto& r : c.Query(q, ids)) {
-            auto it = index.find(r.Str(0));
-            if (it != index.end()) add(out[it->second], r.Str(1));
+        for (const auto& row : c.Query(q, ids)) {
+            db::RowReader r(row);
+            auto it = index.find(r.Str());
+            if (it != index.end()) add(out[it->second], r.Str());
         }
     };
     each("SELECT dataset_id, tag FROM dataset_tags", "dataset_id",
@@ -412,7 +449,7 @@ std::vector<std::pair<std::string, int64_t>> DatasetViews(db::Connection& c) {
     std::vector<std::pair<std::string, int64_t>> out;
     for (const auto& r :
          c.Query("SELECT id, views FROM datasets WHERE views > 0 AND state <> 'deleted'"))
-        out.emplace_back(r.Str(0), r.Int(1));
+        out.emplace_back(Pair(r));
     return out;
 }
 
@@ -483,8 +520,16 @@ std::vector<DeletedDataset> DeletedDatasets(db::Connection& c) {
     for (const auto& r :
          c.Query("SELECT d.id, d.name, d.title, d.metadata_modified, o.title FROM datasets d"
                  " JOIN organizations o ON o.id = d.owner_org WHERE d.state = 'deleted'"
-                 " ORDER BY d.metadata_modified DESC"))
-        out.push_back({r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4)});
+                 " ORDER BY d.metadata_modified DESC")) {
+        db::RowReader x(r);
+        DeletedDataset d;
+        d.id = x.Str();
+        d.name = x.Str();
+        d.title = x.Str();
+        d.deleted_at = x.Str();
+        d.organization_title = x.Str();
+        out.push_back(std::move(d));
+    }
     return out;
 }
 
@@ -509,7 +554,11 @@ void MarkStructureChanged(db::Connection& c) {
 
 CatalogVersions Versions(db::Connection& c) {
     auto row = c.One("SELECT version, structure_version FROM catalog_state WHERE id = 1");
-    return {row->Int(0), row->Int(1)};
+    db::RowReader r(*row);
+    CatalogVersions v;
+    v.version = r.Int();
+    v.structure = r.Int();
+    return v;
 }
 
 std::vector<std::string> ActiveDatasetNames(db::Connection& c, bool include_private) {
@@ -529,7 +578,7 @@ std::vector<std::pair<std::string, int64_t>> TagCounts(db::Connection& c, const 
                  " WHERE d.state = 'active' AND d.private = 0 AND substr(t.tag, 1, ?) = ?"
                  " GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT ?",
                  {static_cast<int64_t>(core::Utf8Length(prefix)), prefix, int64_t{limit}}))
-        out.emplace_back(r.Str(0), r.Int(1));
+        out.emplace_back(Pair(r));
     return out;
 }
 

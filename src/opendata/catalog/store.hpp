@@ -46,8 +46,9 @@ void DeleteResource(db::Connection& c, const std::string& id);
 // The rows package_search filters and facets. since_version < 0: every dataset not deleted;
 // otherwise up to `limit` datasets (any state) whose search_version is above it, in that order.
 struct DatasetSummary {
-    std::string id, name, owner_org, data_type, license_id, state, metadata_modified, title, extras;
-    std::string metadata_created, notes;
+    std::string id, name, owner_org, data_type, license_id;
+    DatasetState state = DatasetState::kActive;
+    std::string metadata_modified, title, extras, metadata_created, notes;
     bool private_ = false;
     int64_t views = 0, search_version = 0;
     std::vector<std::string> tags, group_ids, formats;

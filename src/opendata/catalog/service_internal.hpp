@@ -1,0 +1,60 @@
+#pragma once
+// Pieces the catalog service's own files share (service.cpp, service_groups.cpp,
+// service_datasets.cpp, service_resources.cpp, service_activity.cpp, service_dictize.cpp);
+// not for other modules.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "accounts/service.hpp"
+#include "agencies/model.hpp"
+#include "core/error.hpp"
+#include "db/database.hpp"
+#include "opendata/catalog/service.hpp"
+
+namespace govhub::catalog::internal {
+
+// The search index's document type of datasets.
+inline constexpr const char* kSearchType = "dataset";
+
+inline HttpError Invalid(std::vector<FieldError> errors) {
+    return HttpError::Validation(std::move(errors));
+}
+
+// The helpers below are defined in service.cpp.
+
+// The name slug of organizations, groups and datasets: [a-z0-9_-], 2..100.
+bool ValidName(const std::string& s);
+// A string member of a dict, trimmed; empty when absent, null or not a string.
+std::string Str(const Json& d, const char* key);
+
+// The descriptive fields organizations and groups share, from a CKAN dict: a key that is
+// absent keeps its value when `patch`, and is cleared otherwise. An empty title is the name.
+template <class OrgOrGroup>
+void TakeDescription(OrgOrGroup& x, const Json& dict, bool patch) {
+    for (auto [key, field] :
+         {std::pair{"title", &x.title}, std::pair{"description", &x.description},
+          std::pair{"image_url", &x.image_url}}) {
+        if (dict.contains(key))
+            *field = Str(dict, key);
+        else if (!patch)
+            field->clear();
+    }
+    if (x.title.empty()) x.title = x.name;
+}
+
+// Every catalog change is audited (audit::Record); the same call marks the change for the search
+// snapshots of every node: a dataset's change (its resources' included) stamps that dataset;
+// organizations, groups and purges move the structure version.
+void RecordChange(db::Connection& c, const accounts::Caller& caller, const std::string& action,
+                  const std::string& type, const std::string& id, const Json& details);
+
+// The role the principal holds in an organization (agencies::Role), none when anonymous.
+std::optional<agencies::Role> RoleIn(db::Connection& c, const accounts::Principal* p,
+                                     const std::string& org_id);
+
+// Field-level differences between two dictionaries (top-level keys): {"field": [old, new]}.
+Json Diff(const Json& before, const Json& after);
+
+}  // namespace govhub::catalog::internal

@@ -1,0 +1,267 @@
+// Resources: links and uploads, their download, and what the datastore learns of them.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include "api/params.hpp"
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/strings.hpp"
+#include "opendata/catalog/auth.hpp"
+#include "opendata/catalog/format.hpp"
+#include "opendata/catalog/service.hpp"
+#include "opendata/catalog/service_internal.hpp"
+#include "opendata/catalog/store.hpp"
+
+namespace govhub::catalog {
+
+using accounts::Principal;
+using internal::Diff;
+using internal::Invalid;
+using internal::RecordChange;
+using internal::Str;
+
+Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d,
+                                          const Resource* existing,
+                                          std::vector<FieldError>& errors) {
+    Resource r = existing ? *existing : Resource{};
+    if (!dict.is_object()) {
+        errors.push_back({"resources", "schema.must_be_list"});
+        return r;
+    }
+    static const std::set<std::string> kCore = {"id",
+                                                "package_id",
+                                                "name",
+                                                "description",
+                                                "format",
+                                                "url",
+                                                "resource_private",
+                                                "position",
+                                                "url_type",
+                                                "size",
+                                                "hash",
+                                                "mimetype",
+                                                "state",
+                                                "created",
+                                                "last_modified",
+                                                "datastore_active"};
+    for (auto it = dict.begin(); it != dict.end(); ++it)
+        if (!kCore.count(it.key()) && !schema_.ResourceField(it.key()))
+            errors.push_back({it.key(), "catalog.unknown_field"});
+    if (dict.contains("name")) r.name = Str(dict, "name");
+    if (dict.contains("description")) r.description = Str(dict, "description");
+    if (dict.contains("format")) r.format = core::Trim(Str(dict, "format"));
+    if (dict.contains("url") && r.url_type != "upload") r.url = Str(dict, "url");
+    if (r.name.empty()) errors.push_back({"name", "schema.required"});
+    if (r.url_type != "upload" && !core::StartsWith(r.url, "http://") &&
+        !core::StartsWith(r.url, "https://"))
+        errors.push_back({"url", "schema.bad_url"});
+    if (r.format.empty() && r.url_type != "upload") {
+        // The extension of the link's path, as CKAN guesses it.
+        std::string path = r.url.substr(0, r.url.find_first_of("?#"));
+        auto dot = path.rfind('.');
+        if (dot != std::string::npos && path.size() - dot <= 8 &&
+            path.find('/', dot) == std::string::npos)
+            r.format = core::ToLower(path.substr(dot + 1));
+        for (auto& ch : r.format)
+            ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
+    r.resource_private = api::Params(dict).Bool("resource_private", r.resource_private);
+    Json schema_input = Json::parse(r.extras.empty() ? "{}" : r.extras, nullptr, false);
+    if (!schema_input.is_object()) schema_input = Json::object();
+    for (auto it = dict.begin(); it != dict.end(); ++it)
+        if (schema_.ResourceField(it.key())) schema_input[it.key()] = it.value();
+    Json normalized;
+    const DataType* type = schema_.FindDataType(d.data_type);
+    schema_.Validate(schema_input, true, type ? type->key : "", normalized, errors);
+    r.extras = normalized.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return r;
+}
+
+Json CatalogService::ResourceCreate(const Principal* p, const Json& dict,
+                                    const accounts::Caller& caller, const UploadedFile* upload) {
+    Dataset d = RequireDataset(p, Str(dict, "package_id"));
+    if (!CanCreateResource(p, HeldIn(p, d.owner_org)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    std::vector<FieldError> errors;
+    Resource seed;
+    if (upload) {
+        if (upload->size > max_upload_bytes_) throw HttpError(413, "too_large", "error.too_large");
+        // Uploads keep their file name as the url (CKAN) and are served by govhub.
+        seed.url_type = "upload";
+        seed.url = SafeFileName(upload->filename);
+        std::string head(512, '\0');
+        if (FILE* f = std::fopen(upload->temp_path.c_str(), "rb")) {
+            head.resize(std::fread(head.data(), 1, head.size(), f));
+            std::fclose(f);
+        } else {
+            head.clear();
+        }
+        DetectedFormat fmt = DetectFormat(seed.url, head);
+        seed.format = fmt.format;
+        seed.mimetype = fmt.mimetype;
+        seed.size = static_cast<int64_t>(upload->size);
+        seed.hash = "sha256:" + core::Sha256FileHex(upload->temp_path);
+        if (seed.name.empty()) seed.name = seed.url;
+    }
+    Json input = dict;
+    if (upload && !input.contains("name")) input["name"] = seed.url;
+    Resource r = ValidateResource(input, d, upload ? &seed : nullptr, errors);
+    if (!errors.empty()) throw Invalid(errors);
+    r.id = core::NewUuid();
+    if (upload) {
+        std::string dir = files_dir_ + "/" + r.id;
+        std::filesystem::create_directories(dir);
+        if (!upload->keep(dir + "/" + r.url)) throw HttpError(500, "internal", "error.storage");
+    }
+    r.package_id = d.id;
+    r.position = static_cast<int>(d.resources.size());
+    r.created = r.last_modified = core::NowIso();
+    db_.Write([&](db::Connection& c) {
+        store::InsertResource(c, r);
+        d.metadata_modified = r.created;
+        store::UpdateDataset(c, d);
+        RecordChange(c, caller, "resource.create", "dataset", d.id,
+                     {{"resource_id", r.id}, {"name", r.name}});
+        ResourceChanged(c, r, d, caller);
+    });
+    return ResourceDict(r, d);
+}
+
+ResourceFile CatalogService::ResourceDownload(const Principal* p, const std::string& dataset,
+                                              const std::string& resource_id) {
+    Dataset d = RequireDataset(p, dataset);
+    auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, resource_id); });
+    if (!r || r->package_id != d.id || r->state == ResourceState::kDeleted ||
+        r->url_type != "upload")
+        throw HttpError::NotFound("catalog.no_such_resource");
+    if (r->resource_private && !CanSeePrivateResources(p, HeldIn(p, d.owner_org)))
+        throw HttpError::NotFound("catalog.no_such_resource");
+    db_.Write([&](db::Connection& c) { store::CountDownload(c, d.id); });
+    return {files_dir_ + "/" + r->id + "/" + r->url, r->url, r->mimetype};
+}
+
+Json CatalogService::ResourceShow(const Principal* p, const std::string& id) {
+    auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
+    if (!r || r->state == ResourceState::kDeleted)
+        throw HttpError::NotFound("catalog.no_such_resource");
+    Dataset d = RequireDataset(p, r->package_id);
+    if (r->resource_private && !CanSeePrivateResources(p, HeldIn(p, d.owner_org)))
+        throw HttpError::NotFound("catalog.no_such_resource");
+    return ResourceDict(*r, d);
+}
+
+Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool patch,
+                                    const accounts::Caller& caller) {
+    std::string id = Str(dict, "id");
+    auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
+    if (!r || r->state == ResourceState::kDeleted)
+        throw HttpError::NotFound("catalog.no_such_resource");
+    Dataset d = RequireDataset(p, r->package_id);
+    if (!CanEditResource(p, HeldIn(p, d.owner_org)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    Json input = dict;
+    if (!patch)
+        for (const char* k : {"description", "format"})
+            if (!input.contains(k)) input[k] = "";
+    std::vector<FieldError> errors;
+    Json before = ResourceDict(*r, d);
+    Resource updated = ValidateResource(input, d, &*r, errors);
+    if (!errors.empty()) throw Invalid(errors);
+    updated.last_modified = core::NowIso();
+    db_.Write([&](db::Connection& c) {
+        store::UpdateResource(c, updated);
+        d.metadata_modified = updated.last_modified;
+        store::UpdateDataset(c, d);
+        RecordChange(c, caller, "resource.update", "dataset", d.id,
+                     {{"resource_id", r->id}, {"changes", Diff(before, ResourceDict(updated, d))}});
+        if (updated.url != r->url || updated.format != r->format)
+            ResourceChanged(c, updated, d, caller);
+    });
+    return ResourceDict(updated, d);
+}
+
+void CatalogService::ResourceDelete(const Principal* p, const std::string& id,
+                                    const accounts::Caller& caller) {
+    auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
+    if (!r || r->state == ResourceState::kDeleted)
+        throw HttpError::NotFound("catalog.no_such_resource");
+    Dataset d = RequireDataset(p, r->package_id);
+    if (!CanDeleteResource(p, HeldIn(p, d.owner_org)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    db_.Write([&](db::Connection& c) {
+        store::DeleteResource(c, r->id);
+        d.metadata_modified = core::NowIso();
+        store::UpdateDataset(c, d);
+        RecordChange(c, caller, "resource.delete", "dataset", d.id, {{"resource_id", r->id}});
+    });
+    ResourcesRemoved({r->id});
+}
+
+void CatalogService::ResourceChanged(db::Connection& c, const Resource& r, const Dataset& d,
+                                     const accounts::Caller& caller) {
+    if (events_.changed)
+        events_.changed(c, r, d, caller.principal ? caller.principal->user_id : "");
+}
+
+void CatalogService::ResourcesRemoved(const std::vector<std::string>& ids) {
+    if (events_.removed && !ids.empty()) events_.removed(ids);
+}
+
+std::optional<ResourceSource> CatalogService::FindResourceSource(const std::string& resource_id) {
+    return db_.Read([&](db::Connection& c) -> std::optional<ResourceSource> {
+        auto r = store::FindResource(c, resource_id);
+        if (!r || r->state == ResourceState::kDeleted) return std::nullopt;
+        auto d = store::FindDataset(c, r->package_id);
+        if (!d || d->state == DatasetState::kDeleted) return std::nullopt;
+        d->resources.clear();
+        ResourceSource src{*r, *d, ""};
+        if (r->url_type == "upload") src.file_path = files_dir_ + "/" + r->id + "/" + r->url;
+        return src;
+    });
+}
+
+bool CatalogService::FillBoundingBox(const std::string& dataset_id, double west, double east,
+                                     double south, double north) {
+    bool changed = false;
+    db_.Write([&](db::Connection& c) {
+        auto d = store::FindDataset(c, dataset_id);
+        if (!d || d->state == DatasetState::kDeleted) return;
+        const DataType* type = schema_.FindDataType(d->data_type);
+        if (!type || type->key != "geospatial") return;
+        Json extras = Json::parse(d->extras.empty() ? "{}" : d->extras, nullptr, false);
+        if (!extras.is_object()) extras = Json::object();
+        Json before = extras;
+        auto fill = [&](const char* key, double v) {
+            if (!extras.contains(key) || extras[key].is_null() ||
+                (extras[key].is_string() && extras[key].get<std::string>().empty()))
+                extras[key] = std::round(v * 1e6) / 1e6;
+        };
+        // The schema's own names (data.go.th calls the north and south bounds "longitude").
+        fill("west_bound_longitude", west);
+        fill("east_bound_longitude", east);
+        fill("north_bound_longitude", north);
+        fill("south_bound_longitude", south);
+        if (extras == before) return;
+        d->extras = extras.dump();
+        d->metadata_modified = core::NowIso();
+        store::UpdateDataset(c, *d);
+        RecordChange(c, {}, "dataset.update", "dataset", d->id,
+                     {{"changes", Diff(before, extras)}, {"by", "geodata bounding box"}});
+        changed = true;
+    });
+    return changed;
+}
+
+ReadableResource CatalogService::ResourceAccess(const Principal* p,
+                                                const std::string& resource_id) {
+    auto src = FindResourceSource(resource_id);
+    if (!src) throw HttpError::NotFound("catalog.no_such_resource");
+    auto held = HeldIn(p, src->dataset.owner_org);
+    if (!CanReadResource(p, FactsOf(src->dataset), src->resource.resource_private, held))
+        throw HttpError::NotFound("catalog.no_such_resource");
+    return {*src, held};
+}
+
+}  // namespace govhub::catalog

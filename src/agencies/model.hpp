@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "db/row_reader.hpp"
+#include "core/enum_text.hpp"
 
 namespace govhub::agencies {
 
@@ -24,14 +24,14 @@ enum class Role { kMember, kEditor, kAdmin };
 
 // The stored (and API) text of each value: one table per enum writes the column and reads it back.
 inline constexpr auto kAgencyKindText =
-    db::MakeEnumText<AgencyKind>({{AgencyKind::kMinistry, "ministry"},
+    core::MakeEnumText<AgencyKind>({{AgencyKind::kMinistry, "ministry"},
                                   {AgencyKind::kDepartment, "department"},
                                   {AgencyKind::kOther, "other"}});
 inline constexpr auto kAgencyStateText =
-    db::MakeEnumText<AgencyState>({{AgencyState::kActive, "active"},
+    core::MakeEnumText<AgencyState>({{AgencyState::kActive, "active"},
                                    {AgencyState::kPending, "pending"},
                                    {AgencyState::kDeleted, "deleted"}});
-inline constexpr auto kRoleText = db::MakeEnumText<Role>(
+inline constexpr auto kRoleText = core::MakeEnumText<Role>(
     {{Role::kMember, "member"}, {Role::kEditor, "editor"}, {Role::kAdmin, "admin"}});
 
 constexpr std::string_view ToString(AgencyKind k) {  // "ministry", "department", "other"

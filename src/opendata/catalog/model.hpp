@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "agencies/model.hpp"
-#include "db/row_reader.hpp"
+#include "core/enum_text.hpp"
 
 namespace govhub::catalog {
 
@@ -15,17 +15,17 @@ namespace govhub::catalog {
 // the trash until purged.
 enum class DatasetState { kActive, kDraft, kDeleted };
 inline constexpr auto kDatasetStateText =
-    db::MakeEnumText<DatasetState>({{DatasetState::kActive, "active"},
+    core::MakeEnumText<DatasetState>({{DatasetState::kActive, "active"},
                                     {DatasetState::kDraft, "draft"},
                                     {DatasetState::kDeleted, "deleted"}});
 
 // Deleted resources and groups keep their rows (CKAN's state), out of every list.
 enum class ResourceState { kActive, kDeleted };
-inline constexpr auto kResourceStateText = db::MakeEnumText<ResourceState>(
+inline constexpr auto kResourceStateText = core::MakeEnumText<ResourceState>(
     {{ResourceState::kActive, "active"}, {ResourceState::kDeleted, "deleted"}});
 
 enum class GroupState { kActive, kDeleted };
-inline constexpr auto kGroupStateText = db::MakeEnumText<GroupState>(
+inline constexpr auto kGroupStateText = core::MakeEnumText<GroupState>(
     {{GroupState::kActive, "active"}, {GroupState::kDeleted, "deleted"}});
 
 // The stored and API text of each state ("active", ...).

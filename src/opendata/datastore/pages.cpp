@@ -290,8 +290,15 @@ catalog::ResourcePageExtension ResourcePanel(DatastoreService& ds, jobs::JobServ
             .Set("xlsx_url", dump + "format=xlsx" + common)
             .Set("json_url", dump + "format=json" + common);
         v.Set("table", std::move(tv));
-        // The API, with this table's own fields in the examples.
-        v.Set("api", ApiExamples(ds.site_url(), rid, t));
+        // The API, with this table's own fields and its first row's values in the examples.
+        SearchQuery first_row;
+        first_row.limit = 1;
+        first_row.total = false;
+        for (size_t i = 0; i < t.fields.size(); ++i) first_row.columns.push_back(i);
+        SearchResult sample = ds.Query(t, first_row);
+        v.Set("api", ApiExamples(ds.site_url(), rid, t,
+                                 sample.rows.empty() ? std::vector<std::optional<std::string>>{}
+                                                     : sample.rows[0]));
         v.Set("openapi_url", base + "/openapi.json");
         // The data dictionary (editors).
         if (editor) {

@@ -484,6 +484,33 @@ def test_every_api_example_on_the_resource_page_returns_rows(server, table):
     assert "Filter on a column's value" in en and "Choose columns and sort" in en
 
 
+def test_decimal_columns_are_grouped_and_right_aligned_like_integers(server, world):
+    """#15: a numeric column was shown raw ("20107.057") while integers were grouped."""
+    import re
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    name = "ds-dec-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), editor))
+    body = ("จังหวัด,พื้นที่,ดุล,ประชากร\r\n"
+            "เชียงใหม่,\"20,107.057\",-1234567.125,1779254\r\n"
+            "ลำพูน,4505.882,0.5,405075\r\n").encode("utf-8")
+    status, raw = upload(server, editor, {"package_id": name}, "พื้นที่.csv", [body], len(body))
+    assert status == 200, raw[:300]
+    rid = json.loads(raw)["result"]["id"]
+    info = wait_for_load(api, rid)
+    assert {f["id"]: f["type"] for f in info["fields"]}["พื้นที่"] == "numeric"
+    for lang in ("th", "en"):
+        page = api.get("/dataset/%s/resource/%s?lang=%s" % (name, rid, lang)).text
+        body_rows = page.split('class="data"')[1].split("<tbody>")[1].split("</tbody>")[0]
+        cells = re.findall(r'<td class="([^"]*)">([^<]*)</td>', body_rows)
+        assert ("num", "20,107.057") in cells, cells       # every stored decimal kept
+        assert ("num", "-1,234,567.125") in cells, cells
+        assert ("num", "4,505.882") in cells and ("num", "0.5") in cells, cells
+        assert ("num", "1,779,254") in cells, cells         # integers as before
+        head = page.split('class="data"')[1].split("</thead>")[0]
+        assert re.search(r'<th scope="col"[^>]*class="num"[^>]*><a[^>]*>พื้นที่', head), head
+
+
 def test_editors_fix_the_dictionary_and_reload_from_the_page(server, world, smtp):
     from accounts_helpers import registered_user
     api = Browser(server)

@@ -175,16 +175,22 @@ render::View ApiExamples(const std::string& site_url, const std::string& resourc
     std::string fields =
         filter_field == sort_field ? filter_field : filter_field + "," + sort_field;
     render::View examples = render::View::List();
-    auto example = [&](const std::string& key, const std::string& query) {
+    // The link's text is the URL as a person reads it (Thai words, not percent escapes).
+    auto example = [&](const std::string& key,
+                       const std::vector<std::pair<std::string, std::string>>& params) {
+        std::string url = search + rid_q, shown = search + rid_q;
+        for (const auto& [k, val] : params) {
+            url += "&" + k + "=" + core::UrlEncode(val);
+            shown += "&" + k + "=" + val;
+        }
         render::View e;
-        e.Set("key", key).Set("url", search + rid_q + query).Set("is_" + key, true);
+        e.Set("key", key).Set("url", url).Set("text", shown).Set("is_" + key, true);
         examples.Push(std::move(e));
     };
-    example("filters", "&filters=" + core::UrlEncode(filters.dump()) + "&limit=5");
+    example("filters", {{"filters", filters.dump()}, {"limit", "5"}});
     bool words_example = text && text->type == FieldType::kText;
-    if (words_example) example("q", "&q=" + core::UrlEncode(words) + "&limit=5");
-    example("fields_sort", "&fields=" + core::UrlEncode(fields) +
-                               "&sort=" + core::UrlEncode(sort_field + " desc") + "&limit=5");
+    if (words_example) example("q", {{"q", words}, {"limit", "5"}});
+    example("fields_sort", {{"fields", fields}, {"sort", sort_field + " desc"}, {"limit", "5"}});
     v.Set("examples", std::move(examples));
     std::string curl = "curl -G " + ShellQuote(search) + " \\\n  --data-urlencode " +
                        ShellQuote("resource_id=" + resource_id) + " \\\n  --data-urlencode " +

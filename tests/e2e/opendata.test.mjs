@@ -48,6 +48,21 @@ test('an editor publishes a statistical dataset with a CSV file; a visitor finds
   await page.getByLabel('รหัสผ่าน').fill('แก้ไขข้อมูล-2569');
   await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
   await page.waitForURL(/\/user\/od-editor/);
+  // The profile says where the editor acts and as what (#15), and links the agency.
+  const roles = page.locator('section[aria-labelledby="agencies-heading"]');
+  assert.match(await roles.innerText(), /การท่องเที่ยวแห่งประเทศไทย — บรรณาธิการ/);
+  assert.equal(await roles.getByRole('link', { name: 'การท่องเที่ยวแห่งประเทศไทย' }).getAttribute('href'), '/organization/tat');
+  assert.deepEqual(await seriousViolations(page), [], 'profile with agency roles');
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const lang of ['th', 'en']) {
+      await page.goto(`${govhub.url}/user/od-editor?lang=${lang}`);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `profile at ${width}`);
+      await page.screenshot({ path: path.join(artifacts, `profile-roles-${lang}-${width}.png`) });
+    }
+  }
+  assert.match(await roles.innerText(), /editor/);
+  await page.goto(`${govhub.url}/user/od-editor?lang=th`);
 
   await page.goto(`${govhub.url}/dataset`);
   await page.getByRole('link', { name: 'เพิ่มชุดข้อมูล' }).click();

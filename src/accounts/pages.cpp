@@ -21,6 +21,7 @@ constexpr int kSessionMaxAge = 14 * 86400;
 struct Pages {
     AccountService& service;
     const render::PageRenderer& pages;
+    std::vector<ProfileExtension> extensions;
 
     Response Page(const Request& req, const std::string& tmpl, View view, const std::string& title,
                   int status = 200) const {
@@ -353,6 +354,7 @@ struct Pages {
             if (!new_token.empty())
                 v.Set("new_token", new_token).Set("new_token_name", new_token_name);
         }
+        for (const auto& extend : extensions) extend(req, *u, viewer, v);
         if (errors) {
             pages.AddErrors(v, errors->fields, req.locale);
             return Page(req, "accounts/profile", std::move(v), u->DisplayName(req.locale), 422);
@@ -386,8 +388,9 @@ struct Pages {
 
 }  // namespace
 
-void RegisterPages(http::Router& r, AccountService& service, const render::PageRenderer& renderer) {
-    auto pages = std::make_shared<Pages>(Pages{service, renderer});
+void RegisterPages(http::Router& r, AccountService& service, const render::PageRenderer& renderer,
+                   PageExtensions extensions) {
+    auto pages = std::make_shared<Pages>(Pages{service, renderer, std::move(extensions.profile)});
     auto bind = [pages](Response (Pages::*fn)(Request&) const) {
         return [pages, fn](Request& req) { return ((*pages).*fn)(req); };
     };

@@ -38,4 +38,8 @@ bool CanSeeAgency(const Principal* p, AgencyState state) {
     return state == AgencyState::kActive || Sysadmin(p);
 }
 
+bool CanSeeRolesOf(const Principal* p, const std::string& user_id) {
+    return Sysadmin(p) || (p && !user_id.empty() && p->user_id == user_id);
+}
+
 }  // namespace govhub::agencies

@@ -10,6 +10,7 @@
 //                                                deleted
 // A sysadmin holds every role in every agency.
 #include <optional>
+#include <string>
 
 #include "agencies/model.hpp"
 #include "api/principal.hpp"
@@ -27,5 +28,8 @@ bool CanEditAgency(const Principal* p, std::optional<Role> held);
 bool CanManageMembers(const Principal* p, std::optional<Role> held);
 bool CanSeeMembers(const Principal* p, std::optional<Role> held);
 bool CanSeeAgency(const Principal* p, AgencyState state);
+// The agencies a person acts for, with their roles (their profile): the person themself and
+// sysadmins. Other visitors do not see them, as they do not see an agency's member list.
+bool CanSeeRolesOf(const Principal* p, const std::string& user_id);
 
 }  // namespace govhub::agencies

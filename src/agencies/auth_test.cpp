@@ -143,5 +143,17 @@ TEST(AgenciesModel, NamesRoundTrip) {
     EXPECT_FALSE(ParseAgencyState("approved"));
 }
 
+TEST(AgenciesAuth, RolesOnAProfileShowToThePersonAndSysadmins) {
+    Principal self{.user_id = "u1", .name = "somchai"};
+    Principal other{.user_id = "u2", .name = "somsri"};
+    Principal admin{.user_id = "u3", .name = "admin", .sysadmin = true};
+    EXPECT_TRUE(CanSeeRolesOf(&self, "u1"));
+    EXPECT_TRUE(CanSeeRolesOf(&admin, "u1"));
+    EXPECT_FALSE(CanSeeRolesOf(&other, "u1"));
+    EXPECT_FALSE(CanSeeRolesOf(nullptr, "u1"));
+    Principal anonymous_session;
+    EXPECT_FALSE(CanSeeRolesOf(&anonymous_session, ""));  // an empty id matches nobody
+}
+
 }  // namespace
 }  // namespace govhub::agencies

@@ -14,6 +14,7 @@
 #include "accounts/service.hpp"
 #include "accounts/store.hpp"
 #include "agencies/module.hpp"
+#include "agencies/pages.hpp"
 #include "api/action.hpp"
 #include "api/status.hpp"
 #include "app/bench_seed.hpp"
@@ -174,7 +175,8 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     const views::MapTiles& map_tiles = P.map_tiles;
     auto& M = P.modules;
     M.push_back(MigrationsOnly("audit", audit::AddMigrations));
-    M.push_back(accounts::MakeModule(*P.accounts, *P.pages));
+    M.push_back(accounts::MakeModule(*P.accounts, *P.pages,
+                                     {.profile = {agencies::ProfileRoles(*P.db, *P.pages)}}));
     M.push_back(agencies::MakeModule());
     M.push_back(jobs::MakeModule(
         *P.jobs, *P.pages,

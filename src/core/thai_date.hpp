@@ -1,6 +1,7 @@
 #pragma once
 // Dates as Thai readers expect them: Buddhist era (พ.ศ. = C.E. + 543), Thai month names.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace govhub::core {
@@ -13,6 +14,14 @@ std::string FormatIsoDate(const std::string& iso, const std::string& locale,
                           bool time_of_day = false);
 // "28 พ.ย. 2569"
 std::string FormatDateShort(int64_t epoch_micros, const std::string& locale);
+// A date as a form field shows it and a reader types it: "6/12/2569" (th: day/month/Buddhist
+// year); other locales keep ISO "2026-12-06" (the browser's date input shows it in the reader's
+// form). Text that is not an ISO date comes back as it is (a value the reader typed).
+std::string IsoToFormDate(const std::string& iso, const std::string& locale);
+// What a reader typed in a date field, as ISO "YYYY-MM-DD": ISO itself, or day/month/year with
+// "/", "-" or "." and Thai or Arabic digits, the year in the Buddhist era when it is above 2400
+// (else Gregorian). Nothing when it is not a real date (the caller keeps the text as typed).
+std::optional<std::string> FormDateToIso(const std::string& typed);
 inline int BuddhistYear(int gregorian_year) {
     return gregorian_year + 543;
 }

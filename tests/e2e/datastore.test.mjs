@@ -147,3 +147,60 @@ test('a visitor opens the map of a GeoJSON resource', async () => {
   await shot(page, 'datastore-map');
   await ctx.close();
 });
+
+test('the preview of a wide table: labelled filters, a scroll hint only when it overflows, keyboard-reachable code (#15)', async () => {
+  // Eight columns with decimals: wider than a phone, narrower than a desktop.
+  let csv = 'อำเภอ,พื้นที่ (ตร.กม.),ประชากรชาย,ประชากรหญิง,ความหนาแน่น,งบประมาณ,ละติจูด,ลองจิจูด\n';
+  const names = ['เมืองเชียงใหม่', 'สันทราย', 'ฝาง', 'แม่ริม', 'หางดง'];
+  names.forEach((n, i) => {
+    csv += `${n},${(152.4 + i * 1001.25).toFixed(3)},${112201 - i * 9000},${121933 - i * 9500},${(1533.77 - i * 100).toFixed(2)},${1234567.5 + i},18.79${i},98.98${i}\n`;
+  });
+  const res = await uploadResource('community-parks', 'districts.csv', csv, 'text/csv');
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const r = await fetch(`${govhub.url}/api/3/action/datastore_info?resource_id=${res.id}`);
+    if (r.ok || Date.now() > deadline) break;
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  const url = `${govhub.url}/dataset/community-parks/resource/${res.id}`;
+  for (const [lang, locale, filterLabel, button] of [
+    ['th', 'th-TH', 'กรองคอลัมน์ อำเภอ', 'กรองข้อมูล'], ['en', 'en-US', 'Filter column อำเภอ', 'Filter']]) {
+    for (const width of [390, 1280]) {
+      const ctx = await browser.newContext({ locale, viewport: { width, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto(`${url}?lang=${lang}`);
+      await page.locator('table.data tbody tr').first().waitFor();
+      // Decimals grouped and right-aligned like integers.
+      const area = page.locator('table.data tbody tr').last().locator('td').nth(1);
+      assert.equal(await area.innerText(), '4,157.4'); // as stored (a number keeps no trailing zeros)
+      assert.equal(await area.evaluate((td) => getComputedStyle(td).textAlign), 'right');
+      // The hint shows only when the table is wider than its box.
+      const wrap = page.locator('.preview .table-wrap');
+      const overflows = await wrap.evaluate((w) => w.scrollWidth > w.clientWidth + 1);
+      assert.equal(await page.locator('.preview .scroll-hint').isVisible(), overflows, `hint at ${width}`);
+      if (width === 390) assert.ok(overflows, 'eight columns overflow a phone');
+      // No sideways scrolling of the page itself.
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+        `page overflow at ${width} (${lang})`);
+      // Every scrollable box is reachable by keyboard and named.
+      for (const el of await page.locator('.datastore .table-wrap, .datastore pre').all()) {
+        assert.equal(await el.getAttribute('tabindex'), '0');
+        assert.ok((await el.getAttribute('aria-label')) || (await el.getAttribute('aria-labelledby')));
+      }
+      await wrap.focus();
+      await page.keyboard.press('End');
+      await shot(page, `datastore-wide-${lang}-${width}`);
+      await page.locator('#api').scrollIntoViewIfNeeded();
+      await shot(page, `datastore-api-${lang}-${width}`);
+      assert.deepEqual(await seriousViolations(page), [], `wide table ${lang} ${width}`);
+      // The filter box is labelled in the reader's language; the styled button applies it.
+      await page.getByLabel(filterLabel).fill('ฝาง');
+      const btn = page.getByRole('button', { name: button, exact: true });
+      assert.notEqual(await btn.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgba(0, 0, 0, 0)');
+      await btn.click();
+      await page.waitForURL(/f0=/);
+      assert.deepEqual(await page.locator('table.data tbody tr td:first-child').allInnerTexts(), ['ฝาง']);
+      await ctx.close();
+    }
+  }
+});

@@ -48,6 +48,21 @@ test('an editor publishes a statistical dataset with a CSV file; a visitor finds
   await page.getByLabel('รหัสผ่าน').fill('แก้ไขข้อมูล-2569');
   await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
   await page.waitForURL(/\/user\/od-editor/);
+  // The profile says where the editor acts and as what (#15), and links the agency.
+  const roles = page.locator('section[aria-labelledby="agencies-heading"]');
+  assert.match(await roles.innerText(), /การท่องเที่ยวแห่งประเทศไทย — บรรณาธิการ/);
+  assert.equal(await roles.getByRole('link', { name: 'การท่องเที่ยวแห่งประเทศไทย' }).getAttribute('href'), '/organization/tat');
+  assert.deepEqual(await seriousViolations(page), [], 'profile with agency roles');
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const lang of ['th', 'en']) {
+      await page.goto(`${govhub.url}/user/od-editor?lang=${lang}`);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `profile at ${width}`);
+      await page.screenshot({ path: path.join(artifacts, `profile-roles-${lang}-${width}.png`) });
+    }
+  }
+  assert.match(await roles.innerText(), /editor/);
+  await page.goto(`${govhub.url}/user/od-editor?lang=th`);
 
   await page.goto(`${govhub.url}/dataset`);
   await page.getByRole('link', { name: 'เพิ่มชุดข้อมูล' }).click();
@@ -80,12 +95,45 @@ test('an editor publishes a statistical dataset with a CSV file; a visitor finds
   await page.locator('#data_category').selectOption('ข้อมูลสาธารณะ');
   await page.locator('#license_id').selectOption('cc-by');
   await page.locator('#first_year_of_data').fill('2560');
+  // Dates in the Buddhist era, as a Thai reader writes them (#15); stored as ISO.
+  assert.equal(await page.locator('#last_updated_date').getAttribute('type'), 'text');
+  await page.getByLabel('วันที่ปรับปรุงข้อมูลล่าสุด').fill('6/12/2569');
   const csv = 'จังหวัด,นักท่องเที่ยว\nเชียงใหม่,10800000\nภูเก็ต,9900000\n';
   await page.locator('#upload').setInputFiles({ name: 'arrivals.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.locator('#resource_name').fill('นักท่องเที่ยวปี 2568');
   await page.getByRole('button', { name: 'บันทึกชุดข้อมูล' }).click();
   await page.getByRole('heading', { name: 'สถิตินักท่องเที่ยวรายจังหวัด' }).waitFor();
   await shot(page, 'dataset-created');
+  const stored = await (await fetch(`${govhub.url}/api/3/action/package_show?id=tourist-arrivals-province`,
+    { headers: { Authorization: adminToken } })).json();
+  assert.equal(stored.result.last_updated_date, '2026-12-06');
+  // The edit form shows it back in the Buddhist era (Thai) or as the browser's date (English).
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(`${govhub.url}/dataset/tourist-arrivals-province/edit?lang=th`);
+    assert.equal(await page.locator('#last_updated_date').inputValue(), '6/12/2569');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `edit form at ${width}`);
+    await page.locator('#last_updated_date').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, `dataset-edit-date-th-${width}.png`) });
+    assert.deepEqual(await seriousViolations(page), [], 'edit form (th)');
+    await page.goto(`${govhub.url}/dataset/tourist-arrivals-province/edit?lang=en`);
+    assert.equal(await page.locator('#last_updated_date').getAttribute('type'), 'date');
+    assert.equal(await page.locator('#last_updated_date').inputValue(), '2026-12-06');
+    await page.locator('#last_updated_date').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, `dataset-edit-date-en-${width}.png`) });
+  }
+  // Saving the Thai form again keeps the date; a date that does not exist is refused, kept as typed.
+  await page.goto(`${govhub.url}/dataset/tourist-arrivals-province/edit?lang=th`);
+  await page.locator('#last_updated_date').fill('31/4/2569');
+  await page.getByRole('button', { name: 'บันทึก' }).first().click();
+  await page.locator('#form-errors').waitFor();
+  assert.equal(await page.locator('#last_updated_date').inputValue(), '31/4/2569');
+  await page.locator('#last_updated_date').fill('๗/๑๒/๒๕๖๙');
+  await page.getByRole('button', { name: 'บันทึก' }).first().click();
+  await page.getByRole('heading', { name: 'สถิตินักท่องเที่ยวรายจังหวัด' }).waitFor();
+  const again = await (await fetch(`${govhub.url}/api/3/action/package_show?id=tourist-arrivals-province`,
+    { headers: { Authorization: adminToken } })).json();
+  assert.equal(again.result.last_updated_date, '2026-12-07');
   await editor.close();
 
   const visitor = await browser.newContext({ locale: 'th-TH', acceptDownloads: true });

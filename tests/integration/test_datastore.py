@@ -459,6 +459,70 @@ def test_the_resource_page_shows_the_table_and_its_tools(server, table, world, b
     assert doc["components"]["schemas"]["Record"]["properties"]["ชาย"]["type"] == "integer"
 
 
+def test_every_api_example_on_the_resource_page_returns_rows(server, table):
+    """The examples use the table's own columns and a value of its first row, so copying one
+    returns records (#15: the filter example used "..." and found nothing)."""
+    import re
+    import shlex
+    from urllib.parse import urlencode, urlsplit
+    page = Browser(server).get("/dataset/%s/resource/%s" % (table["dataset"], table["id"]))
+    assert page.status == 200
+    api = page.text.split('id="api"')[1].split('id="dictionary"')[0]
+    links = [html.unescape(u) for u in re.findall(r'href="([^"]*/api/3/action/datastore_search[^"]*)"', api)]
+    kinds = re.findall(r'data-example="([a-z_]+)"', api)
+    assert kinds == ["filters", "q", "fields_sort"], kinds
+    # The code blocks: curl's --data-urlencode pairs and Python's params.
+    code = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", api, re.S)]
+    curl = next(c for c in code if c.startswith("curl"))
+    pairs = [tuple(a.split("=", 1)) for a in shlex.split(curl.replace("\\\n", " "))[4::2]]
+    links.append("/api/3/action/datastore_search?" + urlencode(pairs))
+    python = next(c for c in code if c.startswith("import requests"))
+    filters = re.search(r"\"filters\": '(.*)',", python).group(1).replace("\\'", "'")
+    assert json.loads(filters) == {"อำเภอ": "เมืองเชียงใหม่"}  # a real value, not "..."
+    links.append("/api/3/action/datastore_search?" + urlencode(
+        {"resource_id": table["id"], "filters": filters, "limit": 5}))
+    assert len(links) >= 6, links
+    for url in links:
+        parts = urlsplit(url)
+        r = Browser(server).get(parts.path + "?" + parts.query)
+        assert r.status == 200, (url, r.text[:300])
+        result = r.json()["result"]
+        assert len(result["records"]) >= 1, url
+    sql = re.search(r'href="([^"]*datastore_search_sql[^"]*)"', api).group(1)
+    parts = urlsplit(html.unescape(sql))
+    assert len(Browser(server).get(parts.path + "?" + parts.query).json()["result"]["records"]) >= 1
+    # English page: the same examples, labelled in English.
+    en = html.unescape(Browser(server).get("/dataset/%s/resource/%s?lang=en" % (table["dataset"], table["id"])).text)
+    assert "Filter on a column's value" in en and "Choose columns and sort" in en
+
+
+def test_decimal_columns_are_grouped_and_right_aligned_like_integers(server, world):
+    """#15: a numeric column was shown raw ("20107.057") while integers were grouped."""
+    import re
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    name = "ds-dec-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), editor))
+    body = ("จังหวัด,พื้นที่,ดุล,ประชากร\r\n"
+            "เชียงใหม่,\"20,107.057\",-1234567.125,1779254\r\n"
+            "ลำพูน,4505.882,0.5,405075\r\n").encode("utf-8")
+    status, raw = upload(server, editor, {"package_id": name}, "พื้นที่.csv", [body], len(body))
+    assert status == 200, raw[:300]
+    rid = json.loads(raw)["result"]["id"]
+    info = wait_for_load(api, rid)
+    assert {f["id"]: f["type"] for f in info["fields"]}["พื้นที่"] == "numeric"
+    for lang in ("th", "en"):
+        page = api.get("/dataset/%s/resource/%s?lang=%s" % (name, rid, lang)).text
+        body_rows = page.split('class="data"')[1].split("<tbody>")[1].split("</tbody>")[0]
+        cells = re.findall(r'<td class="([^"]*)">([^<]*)</td>', body_rows)
+        assert ("num", "20,107.057") in cells, cells       # every stored decimal kept
+        assert ("num", "-1,234,567.125") in cells, cells
+        assert ("num", "4,505.882") in cells and ("num", "0.5") in cells, cells
+        assert ("num", "1,779,254") in cells, cells         # integers as before
+        head = page.split('class="data"')[1].split("</thead>")[0]
+        assert re.search(r'<th scope="col"[^>]*class="num"[^>]*><a[^>]*>พื้นที่', head), head
+
+
 def test_editors_fix_the_dictionary_and_reload_from_the_page(server, world, smtp):
     from accounts_helpers import registered_user
     api = Browser(server)

@@ -277,6 +277,17 @@ struct DatasetPages : PagesBase {
                                 : spec.type == FieldType::kUrl   ? "url"
                                                                  : "text";
                 f.Set("is_input", true).Set("input_type", t).Set("value", str(spec.name));
+                if (spec.type == FieldType::kDate && locale == "th") {
+                    // Thai readers see and type the Buddhist era ("6/12/2569"); FormDict turns
+                    // it back into the ISO date the service checks and stores. Other readers
+                    // keep the browser's date input, which shows their own form (Gregorian).
+                    f.Set("input_type", "text")
+                        .Set("value", core::IsoToFormDate(str(spec.name), locale))
+                        .Set("inputmode", "numeric")
+                        .Set("placeholder", pages.T(locale, "opendata.form.date_placeholder"))
+                        .Set("has_help", true)
+                        .Set("help", pages.T(locale, "opendata.form.date_help"));
+                }
                 if (spec.type == FieldType::kYear)
                     f.Set("has_help", true).Set("help", "2569 / 2026");
             }
@@ -306,6 +317,10 @@ struct DatasetPages : PagesBase {
                 if (!list.empty()) d[spec.name] = list;
             } else if (!one(spec.name).empty()) {
                 d[spec.name] = one(spec.name);
+                // A date typed as the reader reads it (6/12/2569, ๖/๑๒/๒๕๖๙) is stored as ISO;
+                // anything else goes to the service as typed, which names what is wrong.
+                if (spec.type == FieldType::kDate)
+                    if (auto iso = core::FormDateToIso(one(spec.name))) d[spec.name] = *iso;
             }
         }
         return d;

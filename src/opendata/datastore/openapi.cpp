@@ -136,22 +136,75 @@ Json OpenApiDocument(const std::string& site_url, const std::string& resource_id
 }
 
 render::View ApiExamples(const std::string& site_url, const std::string& resource_id,
-                         const TableInfo& table) {
+                         const TableInfo& table,
+                         const std::vector<std::optional<std::string>>& sample) {
     render::View v;
-    const Field* text = First(table, false);
+    // The examples use a value of the table's first row, so that copying one returns rows: the
+    // first text field that has a value there (filters, q), else any field that has one.
+    auto value_of = [&](const Field& f) -> const std::optional<std::string>* {
+        size_t i = static_cast<size_t>(&f - table.fields.data());
+        if (i >= sample.size() || !sample[i] || sample[i]->empty()) return nullptr;
+        return &sample[i];
+    };
+    const Field* text = nullptr;
+    for (const auto& f : table.fields)
+        if (f.type == FieldType::kText && value_of(f)) {
+            text = &f;
+            break;
+        }
+    if (!text)
+        for (const auto& f : table.fields)
+            if (value_of(f)) {
+                text = &f;
+                break;
+            }
     const Field* number = First(table, true);
     std::string search = site_url + "/api/3/action/datastore_search";
-    v.Set("search_url", search + "?resource_id=" + resource_id + "&limit=5");
+    std::string rid_q = "?resource_id=" + core::UrlEncode(resource_id);
+    v.Set("search_url", search + rid_q + "&limit=5");
     std::string filter_field = text ? text->id : "_id";
     std::string sort_field = number ? number->id : "_id";
     Json filters = Json::object();
-    filters[filter_field] = "...";
+    std::string value = text ? **value_of(*text) : "1";
+    if (text)
+        filters[filter_field] = value;
+    else
+        filters[filter_field] = 1;
+    // Full-text words: the value's first words (the whole of a long value is a mouthful).
+    std::string words = value.size() > 60 ? value.substr(0, value.find(' ', 40)) : value;
+    std::string fields =
+        filter_field == sort_field ? filter_field : filter_field + "," + sort_field;
+    render::View examples = render::View::List();
+    // The link's text is the URL as a person reads it (Thai words, not percent escapes).
+    auto example = [&](const std::string& key,
+                       const std::vector<std::pair<std::string, std::string>>& params) {
+        std::string url = search + rid_q, shown = search + rid_q;
+        for (const auto& [k, val] : params) {
+            url += "&" + k + "=" + core::UrlEncode(val);
+            shown += "&" + k + "=" + val;
+        }
+        render::View e;
+        e.Set("key", key).Set("url", url).Set("text", shown).Set("is_" + key, true);
+        examples.Push(std::move(e));
+    };
+    example("filters", {{"filters", filters.dump()}, {"limit", "5"}});
+    bool words_example = text && text->type == FieldType::kText;
+    if (words_example) example("q", {{"q", words}, {"limit", "5"}});
+    example("fields_sort", {{"fields", fields}, {"sort", sort_field + " desc"}, {"limit", "5"}});
+    v.Set("examples", std::move(examples));
     std::string curl = "curl -G " + ShellQuote(search) + " \\\n  --data-urlencode " +
                        ShellQuote("resource_id=" + resource_id) + " \\\n  --data-urlencode " +
-                       ShellQuote("q=" + std::string("ข้อมูล")) + " \\\n  --data-urlencode " +
-                       ShellQuote("sort=" + sort_field + " desc") +
+                       ShellQuote(words_example ? "q=" + words : "filters=" + filters.dump()) +
+                       " \\\n  --data-urlencode " + ShellQuote("sort=" + sort_field + " desc") +
                        " \\\n  --data-urlencode 'limit=5'";
     v.Set("curl", curl);
+    // Python's single-quoted string holds the filters' JSON; a quote or backslash in the value
+    // is escaped for Python.
+    std::string py_filters;
+    for (char c : filters.dump()) {
+        if (c == '\\' || c == '\'') py_filters += '\\';
+        py_filters += c;
+    }
     std::string py =
         "import requests\n\n"
         "r = requests.get(\"" +
@@ -161,7 +214,7 @@ render::View ApiExamples(const std::string& site_url, const std::string& resourc
         resource_id +
         "\",\n"
         "    \"filters\": '" +
-        filters.dump() +
+        py_filters +
         "',\n"
         "    \"sort\": \"" +
         core::JsonEscape(sort_field) +
@@ -177,6 +230,9 @@ render::View ApiExamples(const std::string& site_url, const std::string& resourc
                      "url.search = new URLSearchParams({\n"
                      "  resource_id: \"" +
                      resource_id +
+                     "\",\n"
+                     "  fields: \"" +
+                     core::JsonEscape(fields) +
                      "\",\n"
                      "  sort: \"" +
                      core::JsonEscape(sort_field) +

@@ -33,6 +33,23 @@ std::string Thousands(int64_t n) {
     return (n < 0 ? "-" : "") + out;
 }
 
+// A decimal as stored, its whole part grouped: "-1234567.125" -> "-1,234,567.125". Every digit
+// stays (no rounding); text that is not a plain decimal (an exponent, NaN) is shown as it is.
+std::string GroupedDecimal(const std::string& v) {
+    size_t start = !v.empty() && (v[0] == '-' || v[0] == '+') ? 1 : 0;
+    size_t dot = v.find('.');
+    size_t whole_end = dot == std::string::npos ? v.size() : dot;
+    if (whole_end == start) return v;
+    for (size_t i = start; i < v.size(); ++i)
+        if (i != dot && (v[i] < '0' || v[i] > '9')) return v;
+    std::string out = v.substr(0, start);
+    for (size_t i = start; i < whole_end; ++i) {
+        if (i > start && (whole_end - i) % 3 == 0) out += ',';
+        out += v[i];
+    }
+    return out + v.substr(whole_end);
+}
+
 std::string ThaiDate(const std::string& iso, const std::string& locale) {
     // "2023-12-31" -> "31 ธ.ค. 2566" (th) / "31 Dec 2023" (en); times keep their clock.
     static const char* kTh[] = {"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
@@ -56,6 +73,8 @@ std::string Display(FieldType t, const std::optional<std::string>& v, const std:
         case FieldType::kInt:
             if (auto n = core::ParseInt(*v)) return Thousands(*n);
             return *v;
+        case FieldType::kNumeric:
+            return GroupedDecimal(*v);
         case FieldType::kDate:
         case FieldType::kTimestamp:
             return ThaiDate(*v, locale);
@@ -298,8 +317,15 @@ catalog::ResourcePageExtension ResourcePanel(DatastoreService& ds, jobs::JobServ
             .Set("xlsx_url", dump + "format=xlsx" + common)
             .Set("json_url", dump + "format=json" + common);
         v.Set("table", std::move(tv));
-        // The API, with this table's own fields in the examples.
-        v.Set("api", ApiExamples(ds.site_url(), rid, t));
+        // The API, with this table's own fields and its first row's values in the examples.
+        SearchQuery first_row;
+        first_row.limit = 1;
+        first_row.total = false;
+        for (size_t i = 0; i < t.fields.size(); ++i) first_row.columns.push_back(i);
+        SearchResult sample = ds.Query(t, first_row);
+        v.Set("api", ApiExamples(ds.site_url(), rid, t,
+                                 sample.rows.empty() ? std::vector<std::optional<std::string>>{}
+                                                     : sample.rows[0]));
         v.Set("openapi_url", base + "/openapi.json");
         // The data dictionary (editors).
         if (editor) {

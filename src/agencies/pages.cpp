@@ -1,0 +1,29 @@
+#include "agencies/pages.hpp"
+
+#include "agencies/auth.hpp"
+#include "agencies/store.hpp"
+
+namespace govhub::agencies {
+
+accounts::ProfileExtension ProfileRoles(db::Database& db, const render::PageRenderer& pages) {
+    return [&db, &pages](http::Request& req, const accounts::User& user,
+                         const accounts::Principal* viewer, render::View& view) {
+        if (!CanSeeRolesOf(viewer, user.id)) return;
+        auto held = db.Read([&](db::Connection& c) { return store::OfUser(c, user.id); });
+        const std::string& locale = req.locale;
+        render::View list = render::View::List();
+        for (const auto& [agency, role] : held) {
+            render::View item;
+            item.Set("name", agency.name)
+                .Set("title",
+                     locale == "en" && !agency.title_en.empty() ? agency.title_en : agency.title)
+                .Set("role", ToString(role))
+                .Set("role_label", pages.T(locale, std::string("agencies.role_") + ToString(role)));
+            list.Push(std::move(item));
+        }
+        view.Set("has_agency_roles", !held.empty()).Set("show_agency_roles", true);
+        view.Set("agency_roles", std::move(list));
+    };
+}
+
+}  // namespace govhub::agencies

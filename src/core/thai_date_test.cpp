@@ -1,0 +1,34 @@
+#include "core/thai_date.hpp"
+
+#include <gtest/gtest.h>
+
+namespace govhub::core {
+namespace {
+
+TEST(FormDate, ThaiReadersSeeTheBuddhistEraOthersIso) {
+    EXPECT_EQ(IsoToFormDate("2026-12-06", "th"), "6/12/2569");
+    EXPECT_EQ(IsoToFormDate("2024-02-29", "th"), "29/2/2567");
+    EXPECT_EQ(IsoToFormDate("2026-12-06", "en"), "2026-12-06");
+    EXPECT_EQ(IsoToFormDate("", "th"), "");
+    EXPECT_EQ(IsoToFormDate("6/12/2569", "th"), "6/12/2569");  // as typed, not a stored date
+    EXPECT_EQ(IsoToFormDate("2026-02-30", "th"), "2026-02-30");
+}
+
+TEST(FormDate, TypedDatesBecomeIso) {
+    EXPECT_EQ(FormDateToIso("6/12/2569"), "2026-12-06");
+    EXPECT_EQ(FormDateToIso(" 06-12-2569 "), "2026-12-06");
+    EXPECT_EQ(FormDateToIso("๖/๑๒/๒๕๖๙"), "2026-12-06");
+    EXPECT_EQ(FormDateToIso("6.12.2026"), "2026-12-06");  // a Gregorian year stays
+    EXPECT_EQ(FormDateToIso("2026-12-06"), "2026-12-06");
+    EXPECT_EQ(FormDateToIso("29/2/2567"), "2024-02-29");  // 2024 is a leap year
+    EXPECT_EQ(FormDateToIso("29/2/2568"), std::nullopt);  // 2025 is not
+    EXPECT_EQ(FormDateToIso("31/4/2569"), std::nullopt);
+    EXPECT_EQ(FormDateToIso("6/12/69"), std::nullopt);  // two-digit years are ambiguous
+    EXPECT_EQ(FormDateToIso("6/12/2569/1"), std::nullopt);
+    EXPECT_EQ(FormDateToIso("tomorrow"), std::nullopt);
+    EXPECT_EQ(FormDateToIso(""), std::nullopt);
+    EXPECT_EQ(FormDateToIso("//2569"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace govhub::core

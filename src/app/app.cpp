@@ -140,7 +140,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
         workflow::WorkflowConfig{.site_url = config_.site_url,
                                  .site_title = config_.site_title,
                                  .files_dir = config_.data_dir + "/workflow"});
-    P.workflow->Register(officers::MembershipType());
+    P.workflow->Register(officers::MembershipType(*P.db));
     P.workflow->Register(closure::ClosureType(*P.accounts, *P.workflow));
     P.schema = std::make_unique<catalog::CatalogSchema>(
         catalog::CatalogSchema::Load(P.web_dir + "/schema/gdc_dataset.json"));

@@ -1,5 +1,7 @@
 #include "render/pdf.hpp"
 
+#include <algorithm>
+
 #include "render/qr.hpp"
 
 #include <cairo-pdf.h>
@@ -133,23 +135,30 @@ void PdfWriter::Field(const std::string& label, const std::string& value) {
 }
 
 void PdfWriter::Signatures(const std::string& left_caption, const std::string& right_caption) {
+    Signatures(std::vector<std::string>{left_caption, right_caption});
+}
+
+void PdfWriter::Signatures(const std::vector<std::string>& captions, const std::string& sign,
+                           const std::string& date) {
+    if (captions.empty()) return;
+    const size_t n = std::min<size_t>(captions.size(), 2);
     const double block = (kWidth - 2 * kMargin) / 2;
     impl_->Need(110);
     impl_->y += 40;
-    for (int i = 0; i < 2; ++i) {
-        double x = kMargin + i * block;
+    for (size_t i = 0; i < n; ++i) {
+        // A single block stands in the middle of the page.
+        double x = n == 1 ? kMargin + block / 2 : kMargin + static_cast<double>(i) * block;
         double saved = impl_->y;
-        impl_->Text("ลงชื่อ ........................................................", x, block - 10,
-                    14, false, PANGO_ALIGN_CENTER);
+        impl_->Text(sign + " ........................................................", x,
+                    block - 10, 14, false, PANGO_ALIGN_CENTER);
         impl_->y += 22;
         impl_->Text("(........................................................)", x, block - 10, 14,
                     false, PANGO_ALIGN_CENTER);
         impl_->y += 22;
-        impl_->Text(i == 0 ? left_caption : right_caption, x, block - 10, 14, false,
-                    PANGO_ALIGN_CENTER);
+        impl_->Text(captions[i], x, block - 10, 14, false, PANGO_ALIGN_CENTER);
         impl_->y += 22;
-        impl_->Text("วันที่ ........../........................../..............", x, block - 10, 14,
-                    false, PANGO_ALIGN_CENTER);
+        impl_->Text(date + " ........../........................../..............", x, block - 10,
+                    14, false, PANGO_ALIGN_CENTER);
         impl_->y = saved;
     }
     impl_->y += 100;

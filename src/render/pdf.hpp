@@ -4,6 +4,7 @@
 // pdf.cpp: this header is plain C++.
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace govhub::render {
 
@@ -24,6 +25,10 @@ class PdfWriter {
     void Field(const std::string& label, const std::string& value);
     // Two signature blocks side by side: a dotted line, "(....)" for the name, the caption.
     void Signatures(const std::string& left_caption, const std::string& right_caption);
+    // One or two signature blocks (more are not drawn): one is centred. `sign` and `date` are
+    // the words before the dotted lines ("ลงชื่อ", "วันที่" / "Signed", "Date").
+    void Signatures(const std::vector<std::string>& captions, const std::string& sign = "ลงชื่อ",
+                    const std::string& date = "วันที่");
     void Space(double points);
     // Writes the last page and closes the file; throws when Cairo reports an error.
     void Finish();

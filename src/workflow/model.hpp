@@ -36,6 +36,24 @@ enum class Actor { kApplicant, kReviewer, kAdministrator, kSystem };
 
 struct Request;
 
+// A link an applicant is offered once their request is decided ("your agency's page", "add a
+// dataset"): the i18n key of its label and the site-relative URL.
+struct NextStep {
+    std::string label_key;
+    std::string href;
+};
+
+// The texts a process words for itself, where the generic ones would say something untrue of
+// it (a citizen closing their account has no supervisor to sign with).
+struct ProcessTexts {
+    // i18n key of the request page's instructions beside the printed form ("print it, sign it
+    // with your supervisor, upload the scan"); empty: workflow.print_help.
+    std::string instructions;
+    // i18n keys of the printed form's signature lines, in order (one or two); only people
+    // who can sign it.
+    std::vector<std::string> signatures;
+};
+
 struct TransitionDef {
     std::string id;                 // "approve"; label: workflow.<type>.transition.<id>
     std::vector<std::string> from;  // states it leaves
@@ -85,6 +103,11 @@ struct RequestType {
     // Reviewers are reminded by e-mail once this many hours before a running clock is due
     // (0: no reminders).
     int remind_before_hours = 0;
+    // The process's own texts (instructions, signature lines).
+    ProcessTexts texts;
+    // What the applicant may do next once the request reached its state (shown on an approved
+    // request's page and in the decision's e-mail); null or empty: nothing.
+    std::function<std::vector<NextStep>(const Request&)> next_steps;
 
     const StateDef* State(const std::string& id) const {
         for (const auto& s : states)

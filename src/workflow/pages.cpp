@@ -51,8 +51,12 @@ View SlaView(const WorkflowService& service, const Request& r, const render::Pag
     const RequestType& t = service.Type(r.type);
     SlaStatus s = service.Sla(r);
     View v;
+    // A stopped clock is "finished" only in a final state; a draft has not started yet.
+    const StateDef* state = t.State(r.state);
+    std::string clock_key = std::string("workflow.clock_") + ToString(s.clock);
+    if (s.clock == Clock::kStopped && !(state && state->final)) clock_key = "workflow.clock_draft";
     v.Set("clock", ToString(s.clock))
-        .Set("clock_label", pages.T(locale, std::string("workflow.clock_") + ToString(s.clock)))
+        .Set("clock_label", pages.T(locale, clock_key))
         .Set("overdue", s.overdue)
         .Set("running", s.clock == Clock::kRuns)
         .Set("stopped", s.clock == Clock::kStopped)
@@ -74,6 +78,14 @@ namespace internal {
 std::string Label(const render::PageRenderer& pages, const std::string& locale,
                   const std::string& type, const std::string& what, const std::string& id) {
     return pages.T(locale, "workflow." + type + "." + what + "." + id);
+}
+
+std::string DocumentLabel(const render::PageRenderer& pages, const std::string& locale,
+                          const std::string& type, const std::string& kind) {
+    std::string key = "workflow." + type + ".document." + kind;
+    std::string label = pages.T(locale, key);
+    if (label == key) label = pages.T(locale, "workflow.document." + kind);
+    return label;
 }
 
 View RowView(const WorkflowService& service, const Request& r, const render::PageRenderer& pages,
@@ -157,8 +169,11 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
         View d;
         d.Set("id", a.id)
             .Set("filename", a.filename)
-            .Set("kind", Label(pages, locale, r.type, "document", a.kind))
+            .Set("kind", DocumentLabel(pages, locale, r.type, a.kind))
             .Set("uploaded", core::FormatIsoDate(a.uploaded, locale, true))
+            .Set("uploader", a.uploaded_by.empty()
+                                 ? std::string("-")
+                                 : service.ApplicantName(a.uploaded_by, locale).value_or("-"))
             .Set("size_kib", std::to_string((a.size + 1023) / 1024))
             .Set("href", "/requests/" + r.reference + "/documents/" + a.id)
             .Set("purged", !a.purged.empty())
@@ -199,7 +214,31 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
                               pages.T(locale, "workflow." + r.type + ".document_help." + kind));
                         uploads.Push(std::move(u));
                     }
+    // While the reviewer waits on the applicant, further documents (kMoreInfoKind).
+    const StateDef* state = type.State(r.state);
+    bool waiting = !staff && r.closed.empty() && state && state->clock == Clock::kPaused;
+    if (waiting) {
+        View u;
+        u.Set("kind", kMoreInfoKind)
+            .Set("label", DocumentLabel(pages, locale, r.type, kMoreInfoKind))
+            .Set("help", pages.T(locale, "workflow.more_info_help"));
+        uploads.Push(std::move(u));
+    }
+    v.Set("more_info", waiting);
     v.Set("has_uploads", !uploads.items().empty()).Set("uploads", std::move(uploads));
+    // The process's own instructions beside its printed form.
+    v.Set("print_help",
+          pages.T(locale, type.texts.instructions.empty() ? std::string("workflow.print_help")
+                                                          : type.texts.instructions));
+    // What to do now that it is decided (the process's next steps).
+    View next = View::List();
+    if (state && state->final && type.next_steps)
+        for (const auto& step : type.next_steps(r)) {
+            View n;
+            n.Set("label", pages.T(locale, step.label_key)).Set("href", step.href);
+            next.Push(std::move(n));
+        }
+    v.Set("has_next_steps", !next.items().empty()).Set("next_steps", std::move(next));
     if (type.print_path) {
         // A type may name its printed form ("the application", "the request").
         std::string label = "workflow." + r.type + ".print";

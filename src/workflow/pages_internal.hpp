@@ -29,6 +29,10 @@ void RegisterRequestPages(http::Router& router, WorkflowService& service,
 // Defined in pages.cpp.
 std::string Label(const render::PageRenderer& pages, const std::string& locale,
                   const std::string& type, const std::string& what, const std::string& id);
+// A document kind's label: the type's (workflow.<type>.document.<kind>), else the workflow's
+// (workflow.document.<kind>: a further document).
+std::string DocumentLabel(const render::PageRenderer& pages, const std::string& locale,
+                          const std::string& type, const std::string& kind);
 // A request's row in a list: reference, type, subject, state and its SLA clock.
 render::View RowView(const WorkflowService& service, const Request& r,
                      const render::PageRenderer& pages, const std::string& locale);

@@ -120,22 +120,28 @@ Response QueueResponse(WorkflowService& service, const render::PageRenderer& pag
     v.Set("total", q.total).Set("q", f.q).Set("overdue_only", f.overdue_only);
     v.Set("include_closed", f.include_closed).Set("page", page);
     View types = View::List();
+    // Each state once: the chosen type's states, or those of every type reviewed (a state
+    // several types share, like "submitted", is one filter), labelled by the first type.
+    View states = View::List();
+    std::vector<std::string> state_ids;
     for (const auto& id : service.TypeIds()) {
         if (!service.IsReviewer(&p, id)) continue;
         View t;
         t.Set("id", id).Set("label", pages.T(locale, "workflow." + id + ".title"));
         t.Set("current", id == f.type);
-        View states = View::List();
+        types.Push(std::move(t));
+        if (!f.type.empty() && id != f.type) continue;
         for (const auto& st : service.Type(id).states) {
+            if (std::find(state_ids.begin(), state_ids.end(), st.id) != state_ids.end()) continue;
+            state_ids.push_back(st.id);
             View sv;
             sv.Set("id", st.id).Set("label", Label(pages, locale, id, "state", st.id));
             sv.Set("current", st.id == f.state);
             states.Push(std::move(sv));
         }
-        t.Set("states", std::move(states));
-        types.Push(std::move(t));
     }
-    v.Set("types", std::move(types)).Set("type", f.type).Set("state", f.state);
+    v.Set("types", std::move(types)).Set("states", std::move(states));
+    v.Set("type", f.type).Set("state", f.state);
     // The agency filter, for a reviewer scoped to several agencies.
     auto agencies = service.AgenciesReviewed(p);
     View agency_options = View::List();

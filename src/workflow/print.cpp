@@ -28,7 +28,8 @@ http::Handler PrintedFormHandler(WorkflowService& service, const render::PageRen
             render::PdfWriter pdf(path);
             pdf.Qr(form.site_url + "/requests/" + r->reference, r->reference);
             pdf.Title(pages.T(locale, form.title_key));
-            pdf.Small(pages.T(locale, form.subtitle_key));
+            pdf.Small(pages.T(
+                locale, core::Message(form.subtitle_key, {{"site", service.SiteTitle(locale)}})));
             pdf.Space(12);
             pdf.Field(pages.T(locale, "workflow.reference"), r->reference);
             pdf.Field(pages.T(locale, "workflow.print_date"),
@@ -36,6 +37,13 @@ http::Handler PrintedFormHandler(WorkflowService& service, const render::PageRen
             pdf.Field(pages.T(locale, "workflow.print_name"),
                       service.ApplicantName(r->applicant_id, locale).value_or(""));
             form.body(pdf, *r, locale);
+            // Signature lines for those who can sign it, as the process declares them.
+            std::vector<std::string> captions;
+            for (const auto& key : service.Type(r->type).texts.signatures)
+                captions.push_back(pages.T(locale, key));
+            if (!captions.empty())
+                pdf.Signatures(captions, pages.T(locale, "workflow.print_signed"),
+                               pages.T(locale, "workflow.print_signed_date"));
             pdf.Small(pages.T(
                 locale, core::Message("workflow.print_next",
                                       {{"link", form.site_url + "/requests/" + r->reference}})));

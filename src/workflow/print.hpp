@@ -17,7 +17,9 @@ struct PrintedForm {
     std::string title_key, subtitle_key;
     std::string site_url;
     std::string tmp_dir;
-    // Writes the type's fields, statements and signature lines after the common head.
+    // Writes the type's fields and statements after the common head; the signature lines
+    // follow, as the type declares them (RequestType::texts.signatures). The subtitle may name
+    // the site ({site}).
     std::function<void(render::PdfWriter&, const Request&, const std::string& locale)> body;
 };
 

@@ -87,6 +87,10 @@ RequestType MakeReviewType(ReviewOptions o) {
     t.personal_fields = std::move(o.personal_fields);
     t.retention_days = o.retention_days;
     t.parents = std::move(o.parents);
+    if (o.texts.signatures.size() > 2)
+        throw std::invalid_argument("review process " + o.id + ": more than two signatures");
+    t.texts = std::move(o.texts);
+    t.next_steps = std::move(o.next_steps);
     t.remind_before_hours =
         o.remind_before_hours
             ? *o.remind_before_hours

@@ -70,6 +70,13 @@ struct ReviewOptions {
     // Reviewers' reminder before the due time, in hours; nullopt: by the SLA (a sixth of a
     // clock-hour SLA, at least one hour; a day before a working-day one); 0: none.
     std::optional<int> remind_before_hours;
+
+    // The process's own texts: the request page's instructions and the printed form's
+    // signature lines (RequestType::texts).
+    ProcessTexts texts;
+    // The links offered once a request is decided, computed from it (RequestType::next_steps):
+    // e.g. the agency's page and "add dataset" after an officer's approval.
+    std::function<std::vector<NextStep>(const Request&)> next_steps;
 };
 
 // The request type of a review process; throws std::invalid_argument on a declaration that

@@ -128,6 +128,26 @@ TEST(ReviewBuilder, RefusesADeclarationThatCannotWork) {
         std::invalid_argument);
 }
 
+TEST(ReviewBuilder, CarriesEachProcesssOwnTextsAndNextSteps) {
+    RequestType t =
+        MakeReviewType({.id = "x",
+                        .prefix = "X",
+                        .texts = {.instructions = "x.print_help", .signatures = {"x.applicant"}},
+                        .next_steps = [](const Request& r) {
+                            return std::vector<NextStep>{{"x.next", "/things/" + r.reference}};
+                        }});
+    EXPECT_EQ(t.texts.instructions, "x.print_help");
+    EXPECT_EQ(t.texts.signatures, std::vector<std::string>{"x.applicant"});
+    ASSERT_TRUE(t.next_steps);
+    Request r;
+    r.reference = "X-2569-AAAAAA";
+    EXPECT_EQ(t.next_steps(r).at(0).href, "/things/X-2569-AAAAAA");
+    // No form has more signature lines than two people can sign side by side.
+    EXPECT_THROW(
+        MakeReviewType({.id = "x", .prefix = "X", .texts = {.signatures = {"a", "b", "c"}}}),
+        std::invalid_argument);
+}
+
 class ReviewTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
@@ -252,6 +272,28 @@ TEST_P(ReviewTest, EachProcessOffersItsOwnDecisionsWithTheirReasonRules) {
     b = service_->Transition(admin_, b.id, {.transition = "cancel", .note = "ย้ายหน่วยงาน"});
     EXPECT_EQ(b.state, "cancelled");
     EXPECT_FALSE(b.closed.empty());
+}
+
+TEST_P(ReviewTest, DocumentsAreTakenOnlyWhileTheApplicantOwesThem) {
+    std::string path = (files_ / "more.pdf").string();
+    auto attach = [&](const Request& r, const std::string& kind) {
+        std::ofstream(path, std::ios::binary) << "%PDF-1.7 more";
+        return StatusOf([&] { service_->Attach(applicant_, r.id, kind, path, "more.pdf"); });
+    };
+    Request draft = service_->Create(applicant_, {.type = "rv_simple", .subject = "s"}, "");
+    EXPECT_EQ(attach(draft, kMoreInfoKind), 409);  // a draft owes its signed form, nothing else
+    Request r = Submitted("rv_simple");
+    EXPECT_EQ(attach(r, kMoreInfoKind), 409);  // the reviewer owes the next step
+    EXPECT_EQ(attach(r, "signed_application"), 409);
+    r = service_->Transition(reviewer_, r.id, {.transition = "ask_info", .note = "ขอสำเนา"});
+    sent_.clear();
+    EXPECT_EQ(attach(r, "passport"), 409);  // not a kind this process takes
+    EXPECT_EQ(attach(r, kMoreInfoKind), 200);
+    EXPECT_EQ(attach(r, "signed_application"), 200);  // a corrected scan, too
+    EXPECT_FALSE(sent_.empty());                      // the reviewers are told
+    EXPECT_EQ(service_->Attachments(&applicant_, r).size(), 3u);
+    r = service_->Transition(applicant_, r.id, {.transition = "resubmit"});
+    EXPECT_EQ(attach(r, kMoreInfoKind), 409);
 }
 
 TEST_P(ReviewTest, TheSlaCountsClockHoursOrWorkingDays) {

@@ -623,6 +623,13 @@ std::vector<accounts::User> WorkflowService::ReviewersOf(const RequestType& t, c
     return out;
 }
 
+std::string WorkflowService::SiteTitle(const std::string& locale) const {
+    // The site's own name, in the reader's language when it is the default one.
+    if (config_.site_title.empty() || config_.site_title == i18n_.Get("th", "site.title"))
+        return i18n_.Get(locale, "site.title");
+    return config_.site_title;
+}
+
 void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const Request& r,
                              const std::string& from, const std::string& note,
                              const std::optional<accounts::User>& applicant) {
@@ -639,9 +646,14 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
         std::string path = staff ? (t.staff_path ? t.staff_path(r.reference) : "")
                                  : (t.applicant_path ? t.applicant_path(r.reference) : "");
         std::string base = "workflow." + t.id + ".";
+        // Said as it is: a due time while the clock runs, paused while it waits on the
+        // applicant, decided once final, not yet submitted in the draft.
+        const StateDef* state = t.State(r.state);
         std::string due = sla.due_epoch ? core::FormatDate(*sla.due_epoch * 1000000, locale, true)
-                                        : i18n_.Get(locale, "workflow.no_due");
-        auto vars = MailVars(t, r, u, locale, due, config_.site_url + path, config_.site_title);
+                          : sla.clock == Clock::kPaused ? i18n_.Get(locale, "workflow.no_due")
+                          : state && state->final ? i18n_.Get(locale, "workflow.no_due_decided")
+                                                  : i18n_.Get(locale, "workflow.no_due_draft");
+        auto vars = MailVars(t, r, u, locale, due, config_.site_url + path, SiteTitle(locale));
         vars.insert(vars.end(), {{"from", "@" + base + "state." + from},
                                  {"to", "@" + base + "state." + r.state},
                                  {"transition", "@" + base + "transition." + d.id},
@@ -663,6 +675,15 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
         m.subject = i18n_.Localize(locale, core::Message(key + ".subject", vars));
         m.text =
             i18n_.Localize(locale, core::Message(key + (staff ? ".body_staff" : ".body"), vars));
+        // What the applicant may do now (the process's next steps), as links.
+        if (!staff && t.next_steps && state && state->final) {
+            std::string lines;
+            for (const auto& step : t.next_steps(r))
+                lines += "- " + i18n_.Get(locale, step.label_key) + ": " + config_.site_url +
+                         step.href + "\n";
+            if (!lines.empty())
+                m.text += "\n" + i18n_.Get(locale, "workflow.next_steps") + "\n" + lines;
+        }
         SendOrLog(send_mail_, m, "workflow.notify", r.reference);
     }
 }
@@ -687,7 +708,7 @@ int WorkflowService::RemindReviewers(int64_t now) {
                 auto vars =
                     MailVars(t, r, u, locale, when,
                              config_.site_url + (t.staff_path ? t.staff_path(r.reference) : ""),
-                             config_.site_title);
+                             SiteTitle(locale));
                 mail::Message m;
                 m.to = u.email;
                 m.subject =
@@ -771,6 +792,29 @@ Attachment WorkflowService::Attach(const accounts::Principal& p, const std::stri
     if (!r) throw HttpError::NotFound("workflow.not_found");
     if (r->applicant_id != p.user_id) throw HttpError::Forbidden("workflow.not_yours");
     if (!r->closed.empty()) throw HttpError(409, "conflict", "workflow.closed");
+    // A document is taken when the applicant owes one: the scans a step of theirs from this
+    // state needs (the signed form, in the draft), or, while the reviewer waits on them (a
+    // paused clock: more information asked), those again or further documents (kMoreInfoKind).
+    const RequestType& t = Type(r->type);
+    const StateDef* state = t.State(r->state);
+    bool waiting = state && state->clock == Clock::kPaused;
+    bool wanted = waiting && kind == kMoreInfoKind;
+    bool owed = false;
+    for (const auto& d : t.transitions)
+        if (d.actor == Actor::kApplicant &&
+            std::find(d.from.begin(), d.from.end(), r->state) != d.from.end() &&
+            !d.required_attachments.empty())
+            owed = true;
+    for (const auto& d : t.transitions)
+        if (d.actor == Actor::kApplicant &&
+            std::find(d.required_attachments.begin(), d.required_attachments.end(), kind) !=
+                d.required_attachments.end() &&
+            (waiting || std::find(d.from.begin(), d.from.end(), r->state) != d.from.end()))
+            wanted = true;
+    if (!wanted) {
+        if (!waiting && !owed) throw HttpError(409, "conflict", "workflow.upload_not_now");
+        throw HttpError::Validation({{"document", "workflow.bad_document_kind"}});
+    }
     std::error_code ec;
     auto size = std::filesystem::file_size(temp_path, ec);
     if (ec || size == 0) throw HttpError::Validation({{kind, "workflow.file_empty"}});
@@ -803,7 +847,26 @@ Attachment WorkflowService::Attach(const accounts::Principal& p, const std::stri
             c, {p.user_id}, "workflow.attach", "workflow_request", r->id,
             Json{{"kind", kind}, {"attachment", a.id}, {"sha256", a.sha256}, {"size", a.size}});
     });
+    // The applicant answered a request for more information: the reviewers hear of it.
+    if (waiting) NotifyDocument(t, *r, a);
     return a;
+}
+
+void WorkflowService::NotifyDocument(const RequestType& t, const Request& r, const Attachment& a) {
+    for (const auto& u : ReviewersOf(t, r)) {
+        if (u.email.empty() || u.state != accounts::UserState::kActive || u.id == r.applicant_id)
+            continue;
+        const std::string locale = u.locale == "en" ? "en" : "th";
+        auto vars = MailVars(t, r, u, locale, "",
+                             config_.site_url + (t.staff_path ? t.staff_path(r.reference) : ""),
+                             SiteTitle(locale));
+        vars.emplace_back("document", a.filename);
+        mail::Message m;
+        m.to = u.email;
+        m.subject = i18n_.Localize(locale, core::Message("workflow.mail.document.subject", vars));
+        m.text = i18n_.Localize(locale, core::Message("workflow.mail.document.body_staff", vars));
+        SendOrLog(send_mail_, m, "workflow.notify", r.reference);
+    }
 }
 
 std::vector<Attachment> WorkflowService::Attachments(const accounts::Principal* p,

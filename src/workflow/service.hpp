@@ -24,10 +24,12 @@ class I18n;
 namespace govhub::workflow {
 
 inline constexpr const char* kStaffObjectType = "workflow";
+// The kind of a further document the applicant uploads while more information is asked.
+inline constexpr const char* kMoreInfoKind = "more_info";
 
 struct WorkflowConfig {
     std::string site_url = "http://localhost:8080";
-    std::string site_title = "govhub";
+    std::string site_title;  // empty: the site's default title (site.title), per language
     std::string files_dir = "var/workflow";  // attachments
     int64_t max_attachment_bytes = 10 << 20;
 };
@@ -161,6 +163,10 @@ class WorkflowService {
     // Records that `p` was shown the request's sensitive fields in full.
     void RecordSensitiveView(const accounts::Principal& p, const Request& r, const std::string& ip);
 
+    // The site's name as a mail or printed form says it to a reader of `locale` (never the
+    // product's own name): the configured title, or site.title in that language.
+    std::string SiteTitle(const std::string& locale) const;
+
     // A person's name as a page shows it (applicants, reviewers in the history).
     std::optional<std::string> ApplicantName(const std::string& user_id, const std::string& locale);
 
@@ -237,6 +243,8 @@ class WorkflowService {
     void Notify(const RequestType& t, const TransitionDef& d, const Request& r,
                 const std::string& from, const std::string& note,
                 const std::optional<accounts::User>& applicant);
+    // Tells the reviewers that the applicant uploaded a further document (more information).
+    void NotifyDocument(const RequestType& t, const Request& r, const Attachment& a);
     std::string SearchText(const Request& r) const;
     void RefreshDueTimes();
     void RequireHolidayEditor(const accounts::Principal& p);

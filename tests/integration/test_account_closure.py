@@ -98,8 +98,10 @@ def test_a_user_suspends_their_account_and_an_administrator_reactivates_it(serve
     assert pdf.status == 200 and pdf.body.startswith(b"%PDF-")
     words = pdf_words(pdf.body, keep_as="account-closure-request")
     for expected in ("คำขอระงับหรือยกเลิกบัญชีผู้ใช้", ref, name, "ระงับบัญชีชั่วคราว", "ลาศึกษาต่อ2ปี",
-                     "ผู้ยื่นคำขอ", "เจ้าหน้าที่ผู้ตรวจสอบ"):
+                     "ผู้ยื่นคำขอ"):
         assert squeeze(expected) in words, (expected, words[words.find("ลงชื่อ") - 20:][:300])
+    # Signed by the person alone: no line for a supervisor or for staff.
+    assert squeeze("เจ้าหน้าที่ผู้ตรวจสอบ") not in words and squeeze("ผู้บังคับบัญชา") not in words
     assert Browser(server).get("/user/close/%s/request.pdf" % ref).status == 404
 
     # Submitting needs the signed scan; wrong types and oversized files are refused.

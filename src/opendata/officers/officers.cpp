@@ -95,13 +95,12 @@ void WriteApplication(render::PdfWriter& pdf, const workflow::Request& r,
     pdf.Space(10);
     pdf.Paragraph(pages.T(locale, "officers.pdf_applicant_statement"));
     pdf.Paragraph(pages.T(locale, "officers.pdf_supervisor_statement"));
-    pdf.Signatures(pages.T(locale, "officers.pdf_applicant"),
-                   pages.T(locale, "officers.pdf_supervisor"));
+    // The signature lines (applicant, supervisor) are the spec's (MembershipType).
 }
 
 }  // namespace
 
-workflow::RequestType MembershipType() {
+workflow::RequestType MembershipType(db::Database& db) {
     return workflow::MakeReviewType({
         .id = kType,
         .prefix = "OM",
@@ -134,6 +133,18 @@ workflow::RequestType MembershipType() {
         .display_fields = {"organization", "position", "role", "citizen_id", "office_phone",
                            "mobile", "work_email"},
         .personal_fields = {"citizen_id", "office_phone", "mobile", "work_email"},
+        .texts = {.instructions = "officers.print_help",
+                  .signatures = {"officers.pdf_applicant", "officers.pdf_supervisor"}},
+        // Approved: the agency's page and publishing a dataset for it.
+        .next_steps = [&db](const workflow::Request& r) -> std::vector<workflow::NextStep> {
+            if (r.state != "approved") return {};
+            std::vector<workflow::NextStep> steps;
+            auto agency = db.Read(
+                [&](db::Connection& c) { return agencies::store::Find(c, r.organization_id); });
+            if (agency) steps.push_back({"officers.next_agency", "/organization/" + agency->name});
+            steps.push_back({"officers.next_add_dataset", "/dataset/new"});
+            return steps;
+        },
     });
 }
 

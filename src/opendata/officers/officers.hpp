@@ -11,7 +11,8 @@ namespace govhub::officers {
 
 inline constexpr const char* kType = "officer_membership";
 
-workflow::RequestType MembershipType();
+// `db` names the agency in the approved request's next steps (its page, "add dataset").
+workflow::RequestType MembershipType(db::Database& db);
 
 // /opendata/officer: the application form; the rest runs on the workflow's request pages.
 // /opendata/officer/{reference}/application.pdf: the application to print and sign.

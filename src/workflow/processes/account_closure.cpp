@@ -49,8 +49,7 @@ void WriteRequest(render::PdfWriter& pdf, const workflow::Request& r,
     pdf.Space(10);
     pdf.Paragraph(pages.T(locale, action == "cancel" ? "closure.pdf_statement_cancel"
                                                      : "closure.pdf_statement_suspend"));
-    pdf.Signatures(pages.T(locale, "closure.pdf_applicant"),
-                   pages.T(locale, "closure.pdf_officer"));
+    // The signature line (the applicant's only) is the spec's (ClosureType).
 }
 
 // Everything govhub holds about the person, as a file they keep.
@@ -159,6 +158,8 @@ workflow::RequestType ClosureType(accounts::AccountService& accounts,
         .print_path = [](const std::string& ref) { return "/user/close/" + ref + "/request.pdf"; },
         .display_fields = {"action", "reason"},
         .retention_days = 365,
+        // A citizen signs alone: no supervisor, no line for staff.
+        .texts = {.instructions = "closure.print_help", .signatures = {"closure.pdf_applicant"}},
     });
 }
 

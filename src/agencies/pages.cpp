@@ -17,8 +17,8 @@ accounts::ProfileExtension ProfileRoles(db::Database& db, const render::PageRend
             item.Set("name", agency.name)
                 .Set("title",
                      locale == "en" && !agency.title_en.empty() ? agency.title_en : agency.title)
-                .Set("role", ToString(role))
-                .Set("role_label", pages.T(locale, std::string("agencies.role_") + ToString(role)));
+                .Set("role", std::string(ToString(role)))
+                .Set("role_label", pages.T(locale, "agencies.role_" + std::string(ToString(role))));
             list.Push(std::move(item));
         }
         view.Set("has_agency_roles", !held.empty()).Set("show_agency_roles", true);

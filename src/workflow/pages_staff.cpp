@@ -199,6 +199,7 @@ void RegisterStaffPages(http::Router& router, WorkflowService& service,
         for (const auto& id : service.TypeIds()) {
             View t;
             t.Set("id", id).Set("label", pages.T(req.locale, "workflow." + id + ".title"));
+            t.Set("selected", !errors.empty() && req.FormValue("type") == id);
             View staff = View::List();
             auto admins = service.Staff(id, accounts::Capacity::kAdmin);
             for (const auto& u : service.Staff(id, accounts::Capacity::kEditor)) {
@@ -229,6 +230,14 @@ void RegisterStaffPages(http::Router& router, WorkflowService& service,
             types.Push(std::move(t));
         }
         v.Set("types", std::move(types)).Set("typed_user", typed_user);
+        // What was typed comes back with the errors.
+        if (!errors.empty()) {
+            v.Set("typed_agencies", req.FormValue("agencies"));
+            std::string role = req.FormValue("role");
+            v.Set("role_reviewer", role == "reviewer")
+                .Set("role_administrator", role == "administrator");
+            v.Set("role_none", role == "none");
+        }
         if (!errors.empty()) pages.AddErrors(v, errors, req.locale);
         return Response::Html(pages.Render("workflow/roles", std::move(v),
                                            accounts::PageContextOf(req), "workflow.roles_title"),
@@ -251,14 +260,15 @@ void RegisterStaffPages(http::Router& router, WorkflowService& service,
             if (role != "none" && !capacity)
                 throw HttpError::Validation({{"role", "workflow.choose_role"}});
             accounts::Caller caller{.principal = &p, .ip = req.client_ip, .locale = req.locale};
+            // The agencies this person reviews for the type (none typed: every agency), checked
+            // before the role is granted, so a refused scope grants nothing.
+            std::vector<std::string> agencies;
+            for (auto& name : core::Split(req.FormValue("agencies"), ','))
+                if (!core::Trim(name).empty()) agencies.push_back(core::Trim(name));
+            if (capacity) service.CheckAgencies(agencies);
             service.SetStaff(p, user, req.FormValue("type"), capacity, caller);
-            // The agencies this person reviews for the type (none typed: every agency).
-            if (capacity) {
-                std::vector<std::string> agencies;
-                for (auto& name : core::Split(req.FormValue("agencies"), ','))
-                    if (!core::Trim(name).empty()) agencies.push_back(core::Trim(name));
+            if (capacity)
                 service.SetReviewerAgencies(p, user, req.FormValue("type"), agencies, caller);
-            }
         } catch (const HttpError& e) {
             if (e.fields().empty()) throw;
             return roles_page(req, e.fields(), user);

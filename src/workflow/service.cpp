@@ -304,6 +304,26 @@ std::vector<std::string> WorkflowService::ReviewerAgencyNames(const std::string&
     });
 }
 
+std::vector<std::string> WorkflowService::AgencyIdsOf(db::Connection& c,
+                                                      const std::vector<std::string>& keys) {
+    std::vector<std::string> ids;
+    for (const auto& key : keys) {
+        auto a = agencies::store::Find(c, core::Trim(key));
+        if (!a || a->state == agencies::AgencyState::kDeleted)
+            throw HttpError::Validation(
+                {{"agencies", core::Message("workflow.no_such_agency",
+                                            {{"name", std::string(core::Trim(key))}})}});
+        if (std::find(ids.begin(), ids.end(), a->id) == ids.end()) ids.push_back(a->id);
+    }
+    return ids;
+}
+
+void WorkflowService::CheckAgencies(const std::vector<std::string>& keys) {
+    if (keys.size() > kMaxReviewerAgencies)
+        throw HttpError::Validation({{"agencies", "workflow.too_many_agencies"}});
+    db_.Read([&](db::Connection& c) { AgencyIdsOf(c, keys); });
+}
+
 void WorkflowService::SetReviewerAgencies(const accounts::Principal& admin,
                                           const std::string& user_key, const std::string& type,
                                           const std::vector<std::string>& agencies,
@@ -318,13 +338,7 @@ void WorkflowService::SetReviewerAgencies(const accounts::Principal& admin,
     accounts::Principal who{.user_id = u->id};
     if (!IsReviewer(&who, type)) throw HttpError::Validation({{"user", "workflow.not_staff"}});
     db_.Write([&](db::Connection& c) {
-        std::vector<std::string> ids;
-        for (const auto& key : agencies) {
-            auto a = agencies::store::Find(c, core::Trim(key));
-            if (!a || a->state == agencies::AgencyState::kDeleted)
-                throw HttpError::Validation({{"agencies", "catalog.no_such_organization"}});
-            if (std::find(ids.begin(), ids.end(), a->id) == ids.end()) ids.push_back(a->id);
-        }
+        std::vector<std::string> ids = AgencyIdsOf(c, agencies);
         store::SetReviewerAgencies(c, u->id, type, ids);
         audit::Record(c, caller.actor(), "workflow.reviewer_scope", "user", u->id,
                       Json{{"type", type}, {"agencies", ids}});

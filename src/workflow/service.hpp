@@ -192,6 +192,9 @@ class WorkflowService {
     void SetReviewerAgencies(const accounts::Principal& admin, const std::string& user_key,
                              const std::string& type, const std::vector<std::string>& agencies,
                              const accounts::Caller& caller);
+    // Refuses (409 `agencies`, naming the first unknown one) a scope SetReviewerAgencies would
+    // refuse, before anything is granted: the roles page checks it before SetStaff.
+    void CheckAgencies(const std::vector<std::string>& keys);
     // May `p` read the reviewer scopes of the person `user_id`: sysadmins anyone's, a person
     // their own. Setting them: sysadmins.
     static bool CanReadScopes(const accounts::Principal* p, const std::string& user_id);
@@ -226,6 +229,9 @@ class WorkflowService {
     static std::string NormalizeReference(const std::string& typed);
 
   private:
+    // The ids of live agencies named by id or name, each once; 409 for an unknown one.
+    static std::vector<std::string> AgencyIdsOf(db::Connection& c,
+                                                const std::vector<std::string>& keys);
     // Points `a.path` into files_dir (the directory stored with it may be another machine's).
     void Locate(Attachment& a) const;
     Request Apply(const accounts::Principal* actor, const std::string& request_id,

@@ -42,6 +42,13 @@ def test_a_reviewer_scoped_to_an_agency_reviews_only_its_requests(server, smtp, 
                                         "role": "reviewer", "agencies": "no-such-agency-" + tag},
                        csrf_page="/staff/roles")
     assert r.status == 409 and 'id="agencies-error"' in r.text
+    # ... naming the unknown agency, with the type, role and agencies typed kept, and nothing
+    # granted (a refused scope once left the role granted for every agency).
+    page = html.unescape(r.text)
+    assert "no-such-agency-" + tag in page and 'value="no-such-agency-%s"' % tag in page
+    assert '<option value="officer_membership" selected>' in page
+    assert '<option value="reviewer" selected>' in page
+    assert reviewer_name not in html.unescape(root.get("/staff/roles").text)
     r = root.post_form("/staff/roles", {"user": reviewer_name, "type": "officer_membership",
                                         "role": "reviewer", "agencies": mine["name"]},
                        csrf_page="/staff/roles")

@@ -16,6 +16,7 @@ render::PageContext PageContextOf(const http::Request& req) {
         ctx.user_name = p->name;
         ctx.user_display = ctx.locale == "en" ? p->display_name_en : p->display_name_th;
         ctx.sysadmin = p->sysadmin;
+        ctx.review_staff = p->review_staff;
     }
     return ctx;
 }

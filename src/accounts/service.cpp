@@ -177,6 +177,7 @@ Principal AccountService::ToPrincipal(const User& u) const {
     p.display_name_th = u.fullname_th.empty() ? u.name : u.fullname_th;
     p.display_name_en = u.fullname_en.empty() ? p.display_name_th : u.fullname_en;
     p.sysadmin = u.sysadmin;
+    p.review_staff = u.workflow_staff;
     p.must_change_password = u.must_change_password;
     p.must_enrol_second_factor = SecondFactorRequired(u) && !u.totp_enabled;
     return p;

@@ -19,6 +19,7 @@ struct Principal {
     std::string display_name_th;
     std::string display_name_en;
     bool sysadmin = false;
+    bool review_staff = false;  // reviews or administers some kind of request (the header's link)
     bool must_change_password = false;
     // Staff (sysadmins, reviewers, administrators) must set up a second factor before anything
     // else when the site requires it.

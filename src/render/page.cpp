@@ -79,6 +79,7 @@ std::string PageRenderer::Render(const std::string& template_name, View body,
     layout.Set("user_name", ctx.user_name);
     layout.Set("user_display", ctx.user_display);
     layout.Set("sysadmin", ctx.sysadmin);
+    layout.Set("review_staff", ctx.review_staff && !ctx.sysadmin);
     if (ctx.refresh_seconds > 0) layout.Set("refresh", ctx.refresh_seconds);
     // The language switch keeps the page and its other query parameters.
     std::string other = ctx.locale == "en" ? "th" : "en";

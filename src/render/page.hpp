@@ -23,7 +23,8 @@ struct PageContext {
     std::string user_name;
     std::string user_display;
     bool sysadmin = false;
-    int refresh_seconds = 0;  // > 0: the page reloads itself (progress of a running job)
+    bool review_staff = false;  // the header links the review queue
+    int refresh_seconds = 0;    // > 0: the page reloads itself (progress of a running job)
 };
 
 class PageRenderer {

@@ -270,6 +270,41 @@ def test_bad_input_missing_title_oversized_and_markup(server, world, sysadmin):
         assert "&lt;script&gt;alert" in text, path
 
 
+def test_every_problem_at_once_reserved_names_and_logo_addresses(server, world, sysadmin):
+    s = world["suffix"]
+    b = admin_browser(server)
+    api = Browser(server)
+    # A missing title and a URL name that is not one: both are named in one answer, and the
+    # name's message speaks of URL names, not user names.
+    r = b.post_form("/organization/new?lang=en", {"title": "", "name": "Not A Slug", "kind": "other",
+                                                  "image_url": "javascript:alert(1)"})
+    assert r.status == 422
+    for field in ("title", "name", "image_url"):
+        assert 'id="%s-error"' % field in r.text, field
+    assert "URL names use lower-case letters" in r.text and "User names" not in r.text
+    # A page's own path word is no agency's name: /organization/new would be unreachable.
+    for word in ("new", "edit"):
+        r = b.post_form("/organization/new?lang=en", {"title": "กรม " + word, "name": word, "kind": "other"})
+        assert r.status == 422 and "address word" in r.text, word
+        body = call(api, "organization_create", {"name": word, "title": "กรม"}, sysadmin).json()
+        assert body["success"] is False and "name" in body["error"], body
+        body = call(api, "group_create", {"name": word, "title": "กลุ่ม"}, sysadmin).json()
+        assert body["success"] is False and "name" in body["error"], body
+    body = call(api, "package_create", {"name": "edit", "title": "ชุด", "notes": "x",
+                                        "owner_org": world["orgs"]["a"]}, sysadmin).json()
+    assert body["success"] is False and "name" in body["error"], body
+    # A logo is an http(s) address, on create and on update alike.
+    body = call(api, "organization_create", {"name": "logo-" + s, "title": "กรมโลโก้",
+                                             "image_url": "javascript:alert(1)"}, sysadmin).json()
+    assert body["success"] is False and "image_url" in body["error"], body
+    ok(call(api, "organization_create", {"name": "logo-" + s, "title": "กรมโลโก้",
+                                         "image_url": "https://example.go.th/logo.png"}, sysadmin))
+    body = call(api, "organization_patch", {"id": "logo-" + s, "image_url": "data:text/html,x"}, sysadmin).json()
+    assert body["success"] is False and "image_url" in body["error"], body
+    r = b.post_form("/organization/logo-%s/edit" % s, {"title": "", "image_url": "ftp://x"})
+    assert r.status == 422 and 'id="title-error"' in r.text and 'id="image_url-error"' in r.text
+
+
 def test_sysadmin_edits_an_agency(server, world, sysadmin):
     s = world["suffix"]
     make_agency(server, sysadmin, "xmin-" + s, "กระทรวงแก้ไข", kind="ministry")

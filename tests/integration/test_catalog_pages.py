@@ -116,6 +116,15 @@ def test_resource_page_activity_and_dashboard(server, world):
     assert login(b, "root-it", "ผู้ดูแล-ทดสอบ-2569").status == 303
     dash = b.get("/dashboard")
     assert dash.status == 200 and "draft-" + world["suffix"] in dash.text and "ฉบับร่าง" in dash.text
+    # Each agency's count reads as a person would say it, and its title in the reader's language.
+    one = "one-" + world["suffix"]
+    ok(call(api, "organization_create", {"name": one, "title": "กรมหนึ่งชุด", "title_en": "One Set Department"},
+            world["sysadmin"]))
+    ok(call(api, "package_create", record_dataset(one, "only-" + world["suffix"]), world["sysadmin"]))
+    section = b.get("/dashboard?lang=en").text.split('href="/organization/%s"' % one, 1)[1].split("</section>", 1)[0]
+    assert "One Set Department" in section and "<p>1 dataset</p>" in section, section
+    section = b.get("/dashboard?lang=th").text.split('href="/organization/%s"' % one, 1)[1].split("</section>", 1)[0]
+    assert "กรมหนึ่งชุด" in section and "<p>1 ชุดข้อมูล</p>" in section, section
 
 
 def test_trash_page_purges_for_sysadmins_only(server, world):

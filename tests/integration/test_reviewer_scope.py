@@ -35,6 +35,7 @@ def test_a_reviewer_scoped_to_an_agency_reviews_only_its_requests(server, smtp, 
 
     reviewer = Browser(server)
     reviewer_name = registered_user(reviewer, smtp, "scopedrev")
+    assert 'href="/staff/requests"' not in reviewer.get("/").text
     root = Browser(server)
     assert login(root, "root-it", "ผู้ดูแล-ทดสอบ-2569").status == 303
     # An agency that does not exist is refused on the form, which keeps what was typed.
@@ -55,6 +56,9 @@ def test_a_reviewer_scoped_to_an_agency_reviews_only_its_requests(server, smtp, 
     assert r.status == 303, r.text
     roles = html.unescape(root.get("/staff/roles").text)
     assert "หน่วยงานที่พิจารณา: " + mine["name"] in roles
+    # A reviewer finds the queue from the header of every page, in either language.
+    for path in ("/", "/dataset?lang=en"):
+        assert '<a href="/staff/requests">' in reviewer.get(path).text, path
 
     ref_mine = applied(server, smtp, mine["id"])
     ref_theirs = applied(server, smtp, theirs["id"])

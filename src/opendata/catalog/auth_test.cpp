@@ -5,81 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "opendata/catalog/auth_table_test.hpp"
+
 namespace govhub::catalog {
 namespace {
 
-// The callers of every row, in the order of the `allowed` strings below.
-enum class Who { kAnonymous, kStranger, kMember, kEditor, kAdmin, kCreator, kSysadmin };
-const std::vector<Who> kEveryone = {Who::kAnonymous, Who::kStranger, Who::kMember,  Who::kEditor,
-                                    Who::kAdmin,     Who::kCreator,  Who::kSysadmin};
-
-const char* Name(Who w) {
-    switch (w) {
-        case Who::kAnonymous:
-            return "anonymous";
-        case Who::kStranger:
-            return "signed-in stranger";
-        case Who::kMember:
-            return "member of the owner agency";
-        case Who::kEditor:
-            return "editor of the owner agency";
-        case Who::kAdmin:
-            return "admin of the owner agency";
-        case Who::kCreator:
-            return "creator (no role in the agency)";
-        case Who::kSysadmin:
-            return "sysadmin";
-    }
-    return "?";
-}
-
-Held HeldBy(Who w) {
-    switch (w) {
-        case Who::kMember:
-            return agencies::Role::kMember;
-        case Who::kEditor:
-            return agencies::Role::kEditor;
-        case Who::kAdmin:
-            return agencies::Role::kAdmin;
-        default:
-            return std::nullopt;
-    }
-}
-
-Principal PrincipalOf(Who w) {
-    Principal p;
-    p.user_id = w == Who::kCreator ? "u-creator" : "u-" + std::string(Name(w)).substr(0, 6);
-    p.sysadmin = w == Who::kSysadmin;
-    return p;
-}
-
-enum class Kind { kPublic, kPrivate, kDraft, kPrivateDraft, kDeleted };
-
-const char* Name(Kind k) {
-    switch (k) {
-        case Kind::kPublic:
-            return "public";
-        case Kind::kPrivate:
-            return "private";
-        case Kind::kDraft:
-            return "draft";
-        case Kind::kPrivateDraft:
-            return "private draft";
-        case Kind::kDeleted:
-            return "deleted";
-    }
-    return "?";
-}
-
-DatasetFacts FactsFor(Kind k) {
-    DatasetFacts f;
-    f.creator_user_id = "u-creator";
-    f.private_ = k == Kind::kPrivate || k == Kind::kPrivateDraft;
-    f.state = k == Kind::kDraft || k == Kind::kPrivateDraft ? DatasetState::kDraft
-              : k == Kind::kDeleted                         ? DatasetState::kDeleted
-                                                            : DatasetState::kActive;
-    return f;
-}
+using namespace auth_table;  // NOLINT: the table vocabulary
 
 enum class Action {
     kRead,
@@ -201,16 +132,8 @@ bool Allowed(const Principal* p, const DatasetFacts& d, Held held, Action a) {
     return false;
 }
 
-struct Row {
-    Action action;
-    Kind dataset;
-    // One character per caller, in kEveryone's order: anonymous, stranger, member, editor, admin,
-    // creator, sysadmin. '1': allowed.
-    const char* allowed;
-};
-
 // action × dataset × caller → allowed: the rules service.cpp and package_search.cpp apply.
-const std::vector<Row> kTable = {
+const std::vector<Row<Action>> kTable = {
     //                                 anon stranger member editor admin creator sysadmin
     {Action::kRead, Kind::kPublic, "1111111"},
     {Action::kRead, Kind::kPrivate, "0011101"},  // members see private datasets
@@ -266,17 +189,7 @@ const std::vector<Row> kTable = {
 };
 
 TEST(CatalogAuthTest, Table) {
-    for (const auto& row : kTable) {
-        ASSERT_EQ(std::string(row.allowed).size(), kEveryone.size()) << Name(row.action);
-        for (size_t i = 0; i < kEveryone.size(); ++i) {
-            Who who = kEveryone[i];
-            Principal principal = PrincipalOf(who);
-            const Principal* p = who == Who::kAnonymous ? nullptr : &principal;
-            EXPECT_EQ(Allowed(p, FactsFor(row.dataset), HeldBy(who), row.action),
-                      row.allowed[i] == '1')
-                << Name(who) << " / " << Name(row.action) << " / " << Name(row.dataset);
-        }
-    }
+    ExpectTable(kTable, Allowed);
 }
 
 // A role only ever adds rights: what a caller may do without a role, it may do with any.
@@ -287,8 +200,7 @@ TEST(CatalogAuthTest, ARoleOnlyAdds) {
     for (Who who : kEveryone) {
         Principal principal = PrincipalOf(who);
         const Principal* p = who == Who::kAnonymous ? nullptr : &principal;
-        for (Kind k :
-             {Kind::kPublic, Kind::kPrivate, Kind::kDraft, Kind::kPrivateDraft, Kind::kDeleted}) {
+        for (Kind k : kEveryKind) {
             for (int a = 0; a <= static_cast<int>(Action::kBulkUpdate); ++a) {
                 bool before = false;
                 for (const auto& held : roles) {

@@ -16,8 +16,8 @@ namespace govhub::catalog {
 enum class DatasetState { kActive, kDraft, kDeleted };
 inline constexpr auto kDatasetStateText =
     core::MakeEnumText<DatasetState>({{DatasetState::kActive, "active"},
-                                    {DatasetState::kDraft, "draft"},
-                                    {DatasetState::kDeleted, "deleted"}});
+                                      {DatasetState::kDraft, "draft"},
+                                      {DatasetState::kDeleted, "deleted"}});
 
 // Deleted resources and groups keep their rows (CKAN's state), out of every list.
 enum class ResourceState { kActive, kDeleted };

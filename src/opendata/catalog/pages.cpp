@@ -3,6 +3,7 @@
 // an organization's page, groups), pages_datasets.cpp (search, the dataset form, dataset and
 // resource pages, downloads, dashboard, trash) and pages_feeds.cpp (DCAT feeds, sitemap).
 #include "accounts/middleware.hpp"
+#include "core/i18n.hpp"
 #include "opendata/catalog/pages_internal.hpp"
 #include "opendata/catalog/routes.hpp"
 
@@ -18,6 +19,12 @@ std::string AgencyTitle(const Json& org, const std::string& locale) {
             it != org.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
             return it->get<std::string>();
     return org["title"].get<std::string>();
+}
+
+std::string PagesBase::DatasetCount(int64_t n, const std::string& locale) const {
+    return pages.T(locale, core::Message(n == 1 ? "opendata.directory.datasets_one"
+                                                : "opendata.directory.datasets",
+                                         {{"n", std::to_string(n)}}));
 }
 
 View PagesBase::Categories(const std::string& locale) const {

@@ -116,8 +116,7 @@ struct DatasetPages : PagesBase {
         View orgs = View::List();
         for (const auto& o : catalog.OrganizationListForUser(p, "read")) {
             View ov;
-            ov.Set("name", o["name"].get<std::string>())
-                .Set("title", o["title"].get<std::string>());
+            ov.Set("name", o["name"].get<std::string>()).Set("title", AgencyTitle(o, req.locale));
             ov.Set("capacity", pages.T(req.locale, "opendata.dashboard.role_" +
                                                        o.value("capacity", std::string("admin"))));
             SearchParams sp;
@@ -137,7 +136,8 @@ struct DatasetPages : PagesBase {
                        core::FormatIsoDate(d["metadata_modified"].get<std::string>(), req.locale));
                 datasets.Push(std::move(dv));
             }
-            ov.Set("count", found["count"].get<int64_t>()).Set("datasets", std::move(datasets));
+            ov.Set("count_label", DatasetCount(found["count"].get<int64_t>(), req.locale))
+                .Set("datasets", std::move(datasets));
             orgs.Push(std::move(ov));
         }
         v.Set("has_orgs", !orgs.items().empty()).Set("orgs", std::move(orgs));
@@ -374,10 +374,10 @@ struct DatasetPages : PagesBase {
         api::RequireUser(p);
         if (catalog.OrganizationListForUser(p, "create_dataset").empty())
             // Refused, with the way to the role that allows it (the officer's application).
-            return http::Response::Html(pages.Render("opendata/officer_needed", View(),
-                                                     accounts::PageContextOf(req),
-                                                     "opendata.add_dataset"),
-                                        403);
+            return http::Response::Html(
+                pages.Render("opendata/officer_needed", View(), accounts::PageContextOf(req),
+                             "opendata.add_dataset"),
+                403);
         const DataType* type = catalog.schema().FindDataType(req.Query("data_type"));
         return FormPage(req, Json::object(), type, {}, true, "", 200);
     }

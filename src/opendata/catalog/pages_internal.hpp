@@ -15,6 +15,8 @@ struct PagesBase {
 
     // The group types with their groups (the portal home, /group); pages.cpp.
     render::View Categories(const std::string& locale) const;
+    // "1 dataset", "5 datasets" in the reader's language; pages.cpp.
+    std::string DatasetCount(int64_t n, const std::string& locale) const;
     // Datasets as DCAT-AP JSON-LD or Turtle (the catalog feeds, a dataset's .jsonld/.ttl);
     // pages_feeds.cpp.
     http::Response Dcat(const std::vector<Json>& datasets, bool turtle, bool whole) const;

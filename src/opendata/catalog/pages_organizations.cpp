@@ -55,11 +55,7 @@ struct OrganizationPages : PagesBase {
         View ov;
         ov.Set("name", Str(o, "name")).Set("title", AgencyTitle(o, locale));
         int64_t n = o["package_count"].get<int64_t>();
-        ov.Set("count", n)
-            .Set("count_label",
-                 pages.T(locale, core::Message(n == 1 ? "opendata.directory.datasets_one"
-                                                      : "opendata.directory.datasets",
-                                               {{"n", std::to_string(n)}})));
+        ov.Set("count", n).Set("count_label", DatasetCount(n, locale));
         ov.Set("search", SearchText(o)).Set("shown", shown);
         return ov;
     }
@@ -199,8 +195,6 @@ struct OrganizationPages : PagesBase {
     static std::vector<FieldError> Missing(const Json& d) {
         std::vector<FieldError> errors;
         if (Str(d, "title").empty()) errors.push_back({"title", "schema.required"});
-        if (d.contains("name") && Str(d, "name").empty())
-            errors.push_back({"name", "schema.required"});
         return errors;
     }
 
@@ -352,10 +346,9 @@ struct OrganizationPages : PagesBase {
         const accounts::Principal* p = accounts::CurrentUser(req);
         RequireCreate(p);
         Json dict = FormDict(req, true);
-        if (auto missing = Missing(dict); !missing.empty())
-            return FormPage(req, dict, missing, nullptr, 422);
         try {
-            Json created = catalog.OrganizationCreate(p, dict, accounts::CallerOf(req));
+            Json created =
+                catalog.OrganizationCreate(p, dict, accounts::CallerOf(req), Missing(dict));
             return http::Response::Redirect("/organization/" + created["name"].get<std::string>());
         } catch (const HttpError& e) {
             if (e.status() != 409) throw;
@@ -372,11 +365,9 @@ struct OrganizationPages : PagesBase {
         const accounts::Principal* p = accounts::CurrentUser(req);
         Json o = Editable(p, std::string(req.PathParam("name")));
         Json dict = FormDict(req, false);
-        if (auto missing = Missing(dict); !missing.empty())
-            return FormPage(req, dict, missing, &o, 422);
         dict["id"] = o["id"];
         try {
-            catalog.OrganizationUpdate(p, dict, false, accounts::CallerOf(req));
+            catalog.OrganizationUpdate(p, dict, false, accounts::CallerOf(req), Missing(dict));
             return http::Response::Redirect("/organization/" + o["name"].get<std::string>());
         } catch (const HttpError& e) {
             if (e.status() != 409) throw;

@@ -25,6 +25,22 @@ bool ValidName(const std::string& s) {
     return accounts::IsValidSlug(s, 2, 100);
 }
 
+void CheckName(const std::string& name, const std::string& previous,
+               std::vector<FieldError>& errors) {
+    static const std::set<std::string> kReserved = {"new", "edit", "search", "delete", "members"};
+    if (name.empty())
+        errors.push_back({"name", "schema.required"});
+    else if (!ValidName(name))
+        errors.push_back({"name", "catalog.name_invalid"});
+    else if (name != previous && kReserved.count(name))
+        errors.push_back({"name", "catalog.name_reserved"});
+}
+
+void CheckImageUrl(const std::string& url, std::vector<FieldError>& errors) {
+    if (!url.empty() && !core::StartsWith(url, "http://") && !core::StartsWith(url, "https://"))
+        errors.push_back({"image_url", "schema.bad_url"});
+}
+
 std::string Str(const Json& d, const char* key) {
     auto it = d.find(key);
     if (it == d.end() || it->is_null()) return {};

@@ -93,11 +93,14 @@ class CatalogService {
     const std::string& site_url() const { return site_url_; }
     void CountView(const std::string& dataset_id);
 
-    // Organizations
+    // Organizations. `form_errors`: what a form's own rules found already; they are reported
+    // together with the service's (409 validation), so a person sees every problem at once.
     Json OrganizationCreate(const accounts::Principal* p, const Json& dict,
-                            const accounts::Caller& caller);
+                            const accounts::Caller& caller,
+                            std::vector<FieldError> form_errors = {});
     Json OrganizationUpdate(const accounts::Principal* p, const Json& dict, bool patch,
-                            const accounts::Caller& caller);
+                            const accounts::Caller& caller,
+                            std::vector<FieldError> form_errors = {});
     void OrganizationDelete(const accounts::Principal* p, const std::string& id,
                             const accounts::Caller& caller);
     Json OrganizationShow(const accounts::Principal* p, const std::string& id,

@@ -18,12 +18,12 @@
 namespace govhub::catalog {
 
 using accounts::Principal;
+using internal::CheckName;
 using internal::Diff;
 using internal::Invalid;
 using internal::kSearchType;
 using internal::RecordChange;
 using internal::Str;
-using internal::ValidName;
 
 namespace {
 
@@ -98,7 +98,7 @@ Dataset CatalogService::ValidateDataset(const Json& dict, const Dataset* existin
     d.title = dict.contains("title") ? Str(dict, "title") : d.title;
     d.notes = dict.contains("notes") ? Str(dict, "notes") : d.notes;
     d.url = dict.contains("url") ? Str(dict, "url") : d.url;
-    if (!ValidName(d.name)) errors.push_back({"name", "register.name_invalid"});
+    CheckName(d.name, existing ? existing->name : std::string(), errors);
     if (d.title.empty())
         errors.push_back({"title", "schema.required"});
     else if (core::Utf8Length(d.title) > 500)

@@ -5,6 +5,7 @@
 // parent and kind (rows of the agency directory, agencies/store.hpp), a group's category (the
 // catalog's groups_ table), and who may change them (agencies/auth.hpp for organizations,
 // sysadmins for groups).
+#include <algorithm>
 #include <set>
 
 #include "accounts/store.hpp"
@@ -21,13 +22,14 @@
 namespace govhub::catalog {
 
 using accounts::Principal;
+using internal::CheckImageUrl;
+using internal::CheckName;
 using internal::Diff;
 using internal::Invalid;
 using internal::RecordChange;
 using internal::RoleIn;
 using internal::Str;
 using internal::TakeDescription;
-using internal::ValidName;
 
 namespace {
 
@@ -70,7 +72,8 @@ T NewFromDict(const Json& dict, std::vector<FieldError>& errors) {
     T x;
     x.name = core::ToLower(Str(dict, "name"));
     TakeDescription(x, dict, false);
-    if (!ValidName(x.name)) errors.push_back({"name", "register.name_invalid"});
+    CheckName(x.name, "", errors);
+    CheckImageUrl(x.image_url, errors);
     return x;
 }
 
@@ -107,10 +110,13 @@ T Require(db::Connection& c, const std::string& key, bool live = true) {
     return *x;
 }
 
-// An update's or patch's description, stored.
+// An update's or patch's description, stored (`errors`: found before, reported with its own).
 template <class T>
-void UpdateDescription(db::Connection& c, T& x, const Json& dict, bool patch) {
+void UpdateDescription(db::Connection& c, T& x, const Json& dict, bool patch,
+                       std::vector<FieldError> errors = {}) {
     TakeDescription(x, dict, patch);
+    CheckImageUrl(x.image_url, errors);
+    if (!errors.empty()) throw Invalid(errors);
     x.modified = core::NowIso();
     GroupOrOrg<T>::Update(c, x);
 }
@@ -130,10 +136,11 @@ void MarkDeleted(db::Connection& c, T& x, const accounts::Caller& caller) {
 // ---- organizations
 
 Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
-                                        const accounts::Caller& caller) {
+                                        const accounts::Caller& caller,
+                                        std::vector<FieldError> form_errors) {
     if (!agencies::CanCreateAgency(p))
         throw HttpError(403, "forbidden", "catalog.org_create_forbidden");
-    std::vector<FieldError> errors;
+    std::vector<FieldError> errors = std::move(form_errors);
     auto o = NewFromDict<Organization>(dict, errors);
     o.title_en = Str(dict, "title_en");
     std::string parent = Str(dict, "parent");
@@ -154,7 +161,10 @@ Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
         }
         o.kind = kind.value_or(o.parent_id.empty() ? agencies::AgencyKind::kOther
                                                    : agencies::AgencyKind::kDepartment);
-        if (errors.empty())
+        bool placed = std::none_of(errors.begin(), errors.end(), [](const FieldError& e) {
+            return e.field == "kind" || e.field == "parent";
+        });
+        if (placed)
             if (const char* problem = agencies::PlacementProblem(o, po ? &*po : nullptr))
                 errors.push_back({po ? "parent" : "kind", problem});
         InsertNew(c, o, errors);
@@ -172,7 +182,8 @@ Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
 }
 
 Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bool patch,
-                                        const accounts::Caller& caller) {
+                                        const accounts::Caller& caller,
+                                        std::vector<FieldError> form_errors) {
     std::string id = RequiredId(dict);
     Organization before;
     Organization o;
@@ -183,7 +194,7 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
             o.title_en = Str(dict, "title_en");
         else if (!patch)
             o.title_en.clear();
-        UpdateDescription(c, o, dict, patch);
+        UpdateDescription(c, o, dict, patch, std::move(form_errors));
         // The organization's title is part of each of its datasets' indexed text.
         if (o.title != before.title)
             for (const auto& dataset_id : store::DatasetIdsOfOrganization(c, o.id))

@@ -26,6 +26,13 @@ inline HttpError Invalid(std::vector<FieldError> errors) {
 
 // The name slug of organizations, groups and datasets: [a-z0-9_-], 2..100.
 bool ValidName(const std::string& s);
+// The name a dataset, organization or group is given (`previous`: the one it has, unchecked
+// for reserved words so an old name keeps working): a valid slug that is not a page's own path
+// word (/dataset/new, /organization/{name}/edit, …), as CKAN refuses them.
+void CheckName(const std::string& name, const std::string& previous,
+               std::vector<FieldError>& errors);
+// A logo address is empty or http(s)://.
+void CheckImageUrl(const std::string& url, std::vector<FieldError>& errors);
 // A string member of a dict, trimmed; empty when absent, null or not a string.
 std::string Str(const Json& d, const char* key);
 

@@ -5,37 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "opendata/catalog/auth_table_test.hpp"
+
 namespace govhub::views {
 namespace {
 
-using catalog::DatasetState;
-
-// The callers of every row, in the order of the `allowed` strings below.
-enum class Who { kAnonymous, kStranger, kMember, kEditor, kAdmin, kCreator, kSysadmin };
-const std::vector<Who> kEveryone = {Who::kAnonymous, Who::kStranger, Who::kMember,  Who::kEditor,
-                                    Who::kAdmin,     Who::kCreator,  Who::kSysadmin};
-const char* const kWhoNames[] = {"anonymous", "stranger", "member",  "editor",
-                                 "admin",     "creator",  "sysadmin"};
-
-Held HeldBy(Who w) {
-    if (w == Who::kMember) return agencies::Role::kMember;
-    if (w == Who::kEditor) return agencies::Role::kEditor;
-    if (w == Who::kAdmin) return agencies::Role::kAdmin;
-    return std::nullopt;
-}
-
-enum class Kind { kPublic, kPrivate, kDraft, kDeleted };
-const char* const kKindNames[] = {"public", "private", "draft", "deleted"};
-
-DatasetFacts FactsFor(Kind k) {
-    DatasetFacts f;
-    f.creator_user_id = "u-creator";
-    f.private_ = k == Kind::kPrivate;
-    f.state = k == Kind::kDraft     ? DatasetState::kDraft
-              : k == Kind::kDeleted ? DatasetState::kDeleted
-                                    : DatasetState::kActive;
-    return f;
-}
+using namespace catalog::auth_table;  // NOLINT: the table vocabulary
 
 enum class Action { kSee, kSeePrivate, kCreate, kEdit, kDelete };
 
@@ -71,16 +46,8 @@ bool Allowed(const Principal* p, const DatasetFacts& d, Held held, Action a) {
     return false;
 }
 
-struct Row {
-    Action action;
-    Kind dataset;
-    // One character per caller: anonymous, stranger, member, editor, admin, creator (of a draft,
-    // no role), sysadmin. '1': allowed.
-    const char* allowed;
-};
-
 // action × dataset × caller → allowed: the catalog's rules for the resource.
-const std::vector<Row> kTable = {
+const std::vector<Row<Action>> kTable = {
     // resource_view_show, _list, the embed page: who may read the resource
     {Action::kSee, Kind::kPublic, "1111111"},
     {Action::kSee, Kind::kPrivate, "0011101"},
@@ -99,21 +66,7 @@ const std::vector<Row> kTable = {
 };
 
 TEST(ViewsAuthTest, Table) {
-    for (const auto& row : kTable) {
-        ASSERT_EQ(std::string(row.allowed).size(), kEveryone.size()) << Name(row.action);
-        for (size_t i = 0; i < kEveryone.size(); ++i) {
-            Who who = kEveryone[i];
-            Principal principal;
-            principal.user_id =
-                who == Who::kCreator ? "u-creator" : std::string("u-") + kWhoNames[i];
-            principal.sysadmin = who == Who::kSysadmin;
-            const Principal* p = who == Who::kAnonymous ? nullptr : &principal;
-            EXPECT_EQ(Allowed(p, FactsFor(row.dataset), HeldBy(who), row.action),
-                      row.allowed[i] == '1')
-                << kWhoNames[i] << " / " << Name(row.action) << " / "
-                << kKindNames[static_cast<int>(row.dataset)];
-        }
-    }
+    ExpectTable(kTable, Allowed);
 }
 
 }  // namespace

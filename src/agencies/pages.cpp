@@ -13,10 +13,11 @@ accounts::ProfileExtension ProfileRoles(db::Database& db, const render::PageRend
         const std::string& locale = req.locale;
         render::View list = render::View::List();
         for (const auto& [agency, role] : held) {
+            bool english = locale == "en" && !agency.title_en.empty();
             render::View item;
             item.Set("name", agency.name)
-                .Set("title",
-                     locale == "en" && !agency.title_en.empty() ? agency.title_en : agency.title)
+                .Set("title", english ? agency.title_en : agency.title)
+                .Set("title_lang", english ? "en" : "th")
                 .Set("role", std::string(ToString(role)))
                 .Set("role_label", pages.T(locale, "agencies.role_" + std::string(ToString(role))));
             list.Push(std::move(item));

@@ -225,7 +225,8 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
         uploads.Push(std::move(u));
     }
     v.Set("more_info", waiting);
-    v.Set("has_uploads", !uploads.items().empty()).Set("uploads", std::move(uploads));
+    bool has_uploads = !uploads.items().empty();
+    v.Set("has_uploads", has_uploads).Set("uploads", std::move(uploads));
     // The process's own instructions beside its printed form.
     v.Set("print_help",
           pages.T(locale, type.texts.instructions.empty() ? std::string("workflow.print_help")
@@ -240,8 +241,10 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
         }
     v.Set("has_next_steps", !next.items().empty()).Set("next_steps", std::move(next));
     if (type.print_path) {
-        // A type may name its printed form ("the application", "the request").
-        std::string label = "workflow." + r.type + ".print";
+        // A type may name its printed form ("the application", "the request"); once nothing is
+        // left to sign and upload (decided, or read by staff) it is a copy of what was filed.
+        bool to_sign = has_uploads && !waiting;
+        std::string label = to_sign ? "workflow." + r.type + ".print" : "workflow.print_copy";
         if (pages.T(locale, label) == label) label = "workflow.print";
         v.Set("print_href", type.print_path(r.reference)).Set("has_print", true);
         v.Set("print_label", pages.T(locale, label));

@@ -130,6 +130,8 @@ def test_an_officer_applies_and_is_approved(server, smtp, sysadmin):
     assert "อนุมัติแล้ว" in text(page) and "เสร็จสิ้น" in text(page)
     # The history: created, submitted, approved, with who.
     assert text(page).count("→") >= 2
+    # Nothing is left to sign: the form is offered as a copy of what was filed.
+    assert "เพื่อลงนาม" not in text(page) and "สำเนาแบบฟอร์มที่ยื่นไว้ (PDF)" in text(page)
     # Once decided, no step is left to take.
     r = admin.post_form("/staff/requests/" + ref, {"transition": "approve"}, csrf_page="/staff/requests/" + ref)
     assert r.status == 409

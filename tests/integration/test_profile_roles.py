@@ -28,13 +28,15 @@ def test_the_profile_lists_agency_roles_to_the_person_and_sysadmins(server, smtp
     # The person: Thai by default, each agency linked, the role in words.
     own = section(me.get("/user/" + name).text)
     assert own is not None
-    assert '<a href="/organization/dept-%s">กรมทดลองบทบาท</a>' % s in own
+    assert '<a href="/organization/dept-%s" lang="th">กรมทดลองบทบาท</a>' % s in own
     assert "ผู้ดูแล" in own and "สมาชิก" in own
-    assert '<a href="/organization/office-%s">สำนักงานทดลองสมาชิก</a>' % s in own
+    assert '<a href="/organization/office-%s" lang="th">สำนักงานทดลองสมาชิก</a>' % s in own
     # English: the English title where there is one (else the Thai one), English role names.
     en = section(me.get("/user/%s?lang=en" % name).text)
     assert "Department of Role Trials" in en and "admin" in en and "member" in en
-    assert "สำนักงานทดลองสมาชิก" in en  # no English title: the Thai one
+    assert "Department of Role Trials</a>" in en
+    # No English title: the Thai one, marked as Thai for screen readers.
+    assert '<a href="/organization/office-%s" lang="th">สำนักงานทดลองสมาชิก</a>' % s in en
     # A sysadmin sees them too.
     admin_view = section(Browser(server).get("/user/" + name, headers={"Authorization": sysadmin}).text)
     assert admin_view is not None and "กรมทดลองบทบาท" in admin_view

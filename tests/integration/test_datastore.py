@@ -399,7 +399,8 @@ def test_search_sql_refuses(server, table, world, statement):
     # A private resource's table, readable by its organization only.
     private = getattr(test_search_sql_refuses, "private", None)
     if private is None:
-        name = "ds-sqlpriv-" + world["suffix"]
+        # (A name of its own per attempt: a failed first attempt must not fail every later one.)
+        name = "ds-sqlpriv-%s-%d" % (world["suffix"], int(time.time() * 1000) % 100000)
         ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name, private=True), editor))
         body = "ลับ\n1\n".encode()
         status, raw = upload(server, editor, {"package_id": name}, "s.csv", [body], len(body))
@@ -595,7 +596,9 @@ $wb->close();
     assert info["meta"]["count"] == 0
     api = Browser(server)
     editor = world["people"]["editor"]
-    job = latest_job(server, rid)
+    # The table is readable a moment before its job records its result: wait for the job.
+    job = wait_for_job(server, rid)
+    assert job[1] == "succeeded", job
     result = server.query("SELECT result FROM jobs WHERE id = '%s'" % job[0])[0][0]
     assert json.loads(result)["sheets"] == ["notes", "data"]
     # Reload with the sheet through the page's form (an editor's session).

@@ -144,6 +144,18 @@ def test_the_application_needs_an_account(server):
     assert r.status in (401, 403)
 
 
+def test_the_agencies_to_choose_from_are_named_in_the_readers_language(server, smtp, sysadmin):
+    tag = uuid.uuid4().hex[:6]
+    ok(call(Browser(server), "organization_create",
+            {"name": "lang-" + tag, "title": "กรมภาษาทดสอบ" + tag, "title_en": "Department of Languages " + tag},
+            sysadmin))
+    b = Browser(server)
+    registered_user(b, smtp, "langpick")
+    assert ">Department of Languages %s</option>" % tag in text(b.get("/opendata/officer?lang=en"))
+    th = text(b.get("/opendata/officer?lang=th"))
+    assert ">กรมภาษาทดสอบ%s</option>" % tag in th and "Department of Languages " + tag not in th
+
+
 def test_the_way_in_is_linked_where_a_would_be_publisher_looks(server, smtp, sysadmin):
     # Anonymous: the Open Data home and the dataset list lead to the application (which asks
     # them to log in first).

@@ -9,10 +9,6 @@
 
 namespace govhub::catalog {
 
-namespace internal {
-
-using render::View;
-
 std::string AgencyTitle(const Json& org, const std::string& locale) {
     if (locale == "en")
         if (auto it = org.find("title_en");
@@ -20,6 +16,11 @@ std::string AgencyTitle(const Json& org, const std::string& locale) {
             return it->get<std::string>();
     return org["title"].get<std::string>();
 }
+
+namespace internal {
+
+using render::View;
+
 
 std::string PagesBase::DatasetCount(int64_t n, const std::string& locale) const {
     return pages.T(locale, core::Message(n == 1 ? "opendata.directory.datasets_one"
@@ -93,7 +94,7 @@ struct HomePage : internal::PagesBase {
         for (const auto& o : orgs) {
             View ov;
             ov.Set("name", o["name"].get<std::string>())
-                .Set("title", internal::AgencyTitle(o, req.locale));
+                .Set("title", AgencyTitle(o, req.locale));
             ov.Set("count", o["package_count"].get<int64_t>());
             ol.Push(std::move(ov));
         }

@@ -22,10 +22,6 @@ struct PagesBase {
     http::Response Dcat(const std::vector<Json>& datasets, bool turtle, bool whole) const;
 };
 
-// An agency's title in the reader's language: its English title on English pages when it has
-// one, the Thai title otherwise (`org`: an organization dict); pages.cpp.
-std::string AgencyTitle(const Json& org, const std::string& locale);
-
 // Each file's routes; RegisterRoutes (pages.cpp) registers them in this order.
 // /organization (the directory), /organization/new, /organization/{name} and its /edit, /group
 // (pages_organizations.cpp).

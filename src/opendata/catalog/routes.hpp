@@ -23,6 +23,10 @@ struct PageExtensions {
     std::vector<DatasetPageExtension> dataset;
 };
 
+// An agency's title in the reader's language: its English title on English pages when it has
+// one, the Thai title otherwise (`org`: an organization dict); pages.cpp.
+std::string AgencyTitle(const Json& org, const std::string& locale);
+
 // Catalog pages and file downloads (pages.cpp).
 void RegisterRoutes(http::Router& router, CatalogService& catalog,
                     const render::PageRenderer& pages, PageExtensions extensions = {});

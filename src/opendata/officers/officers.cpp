@@ -4,6 +4,7 @@
 
 #include "accounts/middleware.hpp"
 #include "agencies/store.hpp"
+#include "opendata/catalog/routes.hpp"
 #include "core/citizen_id.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -61,7 +62,7 @@ http::Response Form(catalog::CatalogService& catalog, const render::PageRenderer
     View orgs = View::List();
     for (const auto& o : catalog.OrganizationList(true)) {
         View item;
-        item.Set("id", o.value("id", "")).Set("title", o.value("title", o.value("name", "")));
+        item.Set("id", o.value("id", "")).Set("title", catalog::AgencyTitle(o, req.locale));
         item.Set("selected",
                  typed.count("organization") && typed.at("organization") == o.value("id", ""));
         orgs.Push(std::move(item));

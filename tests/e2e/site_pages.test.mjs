@@ -42,7 +42,8 @@ for (const locale of ['th', 'en']) {
       .getByRole('link', { name: 'The automatic API (datastore)' }).click();
     await page.waitForFunction(() => location.hash === '#the-automatic-api-datastore');
     const top = await page.evaluate(() => document.getElementById('the-automatic-api-datastore').getBoundingClientRect().top);
-    assert.ok(top >= 0 && top < 200, `the heading is at the top of the screen (${top})`);
+    // (A fraction of a pixel above the edge is the same place, after scrolling rounds.)
+    assert.ok(top > -2 && top < 200, `the heading is at the top of the screen (${top})`);
 
     // A service not built yet points to the guide's section for it.
     await page.goto(`${govhub.url}/learning?lang=${locale}`);

@@ -21,6 +21,21 @@ def err(r, status=409):
     return body["error"]
 
 
+def write_sql(server, sql):
+    """One statement against the site's database (to make the state an older version left)."""
+    import subprocess
+    if server.database_url:
+        subprocess.run(["psql", server.database_url, "-qAtX", "-c", sql], check=True, capture_output=True)
+        return
+    import sqlite3
+    db = sqlite3.connect("%s/govhub.db" % server.data_dir, timeout=10)
+    try:
+        db.execute(sql)
+        db.commit()
+    finally:
+        db.close()
+
+
 def new_id():
     return str(uuid.uuid4())
 
@@ -88,8 +103,10 @@ def test_datastore_active_survives_a_restart_and_is_backfilled(server, world):
                                            "url": "https://example.go.th/t"}, editor))["id"]
     ok(call(api, "datastore_create", {"resource_id": rid, "fields": [{"id": "a", "type": "int"}],
                                       "records": [{"a": 1}]}, editor))
-    # As on a database from before the flag existed: the migration leaves it false; the next
+    # As on a database from before the flag existed (the migration adds it false): the next
     # `govhub migrate` (and every start) sets it from the tables that exist.
+    write_sql(server, "UPDATE resources SET datastore_active = 0 WHERE id = '%s'" % rid)
+    assert ok(call(api, "resource_show", {"id": rid}))["datastore_active"] is False
     server.cli("migrate")
     assert ok(call(api, "resource_show", {"id": rid}))["datastore_active"] is True
 

@@ -54,6 +54,12 @@ void TakeDescription(OrgOrGroup& x, const Json& dict, bool patch) {
             field->clear();
     }
     if (x.title.empty()) x.title = x.name;
+    // A logo uploaded to CKAN is a bare file name in image_url, with its address in
+    // image_display_url (what a dump carries): the address is kept.
+    std::string shown = Str(dict, "image_display_url");
+    if (!x.image_url.empty() && x.image_url.find("://") == std::string::npos &&
+        (shown.rfind("http://", 0) == 0 || shown.rfind("https://", 0) == 0))
+        x.image_url = shown;
 }
 
 // Every catalog change is audited (audit::Record); the same call marks the change for the search

@@ -367,6 +367,10 @@ Json CatalogService::GroupCreate(const Principal* p, const Json& dict,
     auto g = NewFromDict<Group>(dict, errors);
     std::string chosen_id = internal::ChosenId(p, dict, errors);
     g.category = Str(dict, "category");
+    // ckanext-thai_gdc keeps the category as the group's scheming type ("category01", ...),
+    // which is what a dump of data.go.th carries.
+    if (g.category.empty() && core::StartsWith(Str(dict, "type"), "category"))
+        g.category = Str(dict, "type");
     static const std::set<std::string> kCategories = {"category01", "category02", "category03",
                                                       "category04", "category05", "category06",
                                                       "category07"};

@@ -48,6 +48,9 @@ Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d,
     if (dict.contains("description")) r.description = Str(dict, "description");
     if (dict.contains("format")) r.format = core::Trim(Str(dict, "format"));
     if (dict.contains("url") && r.url_type != "upload") r.url = Str(dict, "url");
+    // A link's media type is the publisher's word (CKAN keeps it); an upload's is detected.
+    if (dict.contains("mimetype") && r.url_type != "upload")
+        r.mimetype = Str(dict, "mimetype").substr(0, 200);
     if (r.name.empty()) errors.push_back({"name", "schema.required"});
     if (r.url_type != "upload" && !core::StartsWith(r.url, "http://") &&
         !core::StartsWith(r.url, "https://"))
@@ -89,8 +92,12 @@ void TakeUpload(Resource& r, const UploadedFile& upload, uint64_t max_bytes) {
         head.clear();
     }
     DetectedFormat fmt = DetectFormat(r.url, head);
-    r.format = fmt.format;
-    r.mimetype = fmt.mimetype;
+    // A file whose format cannot be told (sent as "download", as ckanapi names a file by its
+    // url's last segment) keeps the format the resource had.
+    if (!fmt.format.empty() || r.format.empty()) {
+        r.format = fmt.format;
+        r.mimetype = fmt.mimetype;
+    }
     r.size = static_cast<int64_t>(upload.size);
     r.hash = "sha256:" + core::Sha256FileHex(upload.temp_path);
     if (r.name.empty()) r.name = r.url;

@@ -275,9 +275,14 @@ def test_resource_search(server, world):
                           ({"query": "name:x", "limit": -1}, "limit"), ({"query": "name:x", "limit": "many"}, "limit"),
                           ({"query": "name:x", "offset": -5}, "offset"), ({"fields": "name"}, "fields"),
                           ({"fields": {"name": 3}}, "fields"), ({"query": ["name:x"] * 51}, "query"),
-                          ({"query": "name:" + "x" * 1001}, "query"), ({"query": {"a": 1}}, "query")):
+                          ({"query": "name:" + "x" * 1001}, "query"), ({"query": {"a": 1}}, "query"),
+                          ({"query": "name) OR 1=1 --:x"}, "query"),
+                          ({"query": "name:x", "order_by": "name; DROP TABLE resources"}, "order_by")):
         e = err(call(api, "resource_search", params))
         assert field in e, (params, e)
+    # Hostile terms are only text to look for.
+    assert ok(call(api, "resource_search", {"query": "name:'; DROP TABLE resources; --"}))["count"] == 0
+    assert names(query="name:" + tag)[0]["count"] == 3
     # No query: every resource the caller may read.
     assert ok(call(api, "resource_search", {}))["count"] >= 3
 

@@ -143,6 +143,18 @@ def test_sysadmin_ids_are_kept_and_refused_when_taken(server, world, smtp):
                                                      "url": "https://example.go.th/c"}, root))
     ok(call(api, "package_delete", {"id": pkg_id}, root))
     assert "id" in err(call(api, "package_create", record_dataset(org_id, "idp4-" + s, id=pkg_id), root))
+    # A deleted group's or agency's id stays taken.
+    gone_group, gone_org = new_id(), new_id()
+    ok(call(api, "group_create", {"id": gone_group, "name": "gone-g-" + s, "category": "category02"}, root))
+    ok(call(api, "group_delete", {"id": gone_group}, root))
+    assert "id" in err(call(api, "group_create", {"id": gone_group, "name": "gone-g2-" + s,
+                                                  "category": "category02"}, root))
+    ok(call(api, "organization_create", {"id": gone_org, "name": "gone-o-" + s}, root))
+    ok(call(api, "organization_delete", {"id": gone_org}, root))
+    assert "id" in err(call(api, "organization_create", {"id": gone_org, "name": "gone-o2-" + s}, root))
+    # An id that is another record's name is taken too (lookups go by id or name).
+    assert "id" in err(call(api, "group_create", {"id": "idg-" + s, "name": "idg3-" + s,
+                                                  "category": "category01"}, root))
     # Malformed ids.
     for bad in ("has space", "x" * 101, "../etc", "ก", 12):
         e = err(call(api, "group_create", {"id": bad, "name": "idbad-" + s, "category": "category01"}, root))

@@ -20,6 +20,11 @@ void RegisterStatusAction(ActionRegistry& actions, SiteInfo info) {
         "followed), api_version (3), locale_default, extensions (CKAN-style extension names), "
         "govhub_version and services (the services enabled)\n"
         ":rtype: dictionary");
+    actions.AddConstant("site_read", true,
+                        "Whether the caller may read this site: always true (CKAN's site_read, "
+                        "which clients call to check the API answers).\n\n"
+                        "Takes no parameters.\n\n"
+                        ":rtype: boolean");
 }
 
 }  // namespace govhub::api

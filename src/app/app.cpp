@@ -262,6 +262,7 @@ int App::Migrate(bool verbose) {
     auto report = db::ApplyMigrations(*parts_->db, parts_->migrations);
     auto ds = db::ApplyMigrations(*parts_->datastore_db, parts_->datastore_migrations);
     report.applied.insert(report.applied.end(), ds.applied.begin(), ds.applied.end());
+    parts_->datastore->SyncCatalog();
     if (verbose) {
         for (const auto& m : report.applied) std::cout << "applied " << m << "\n";
         std::cout << (report.applied.empty() ? "database is up to date" : "migrations done") << " ("

@@ -119,6 +119,10 @@ def differences(expected, actual, path=""):
         for i, (e, a) in enumerate(zip(expected, actual)):
             out += differences(e, a, "%s[%d]" % (path, i))
         return out
+    if expected is False and actual is True and path.endswith(".datastore_active"):
+        # Versions before issue 15 answered false for every resource; an upgraded site reads
+        # true for a resource whose datastore table is loaded, as CKAN's datastore says.
+        return []
     if expected != actual:
         return ["%s: %r became %r" % (path, expected, actual)]
     return []

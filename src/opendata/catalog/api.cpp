@@ -409,6 +409,47 @@ constexpr const char* kTagList =
     ":type limit: integer\n\n"
     ":rtype: list of strings";
 
+constexpr const char* kResourceSearch =
+    "Searches resources by their own fields, as CKAN's resource_search: every \"field:term\" "
+    "must match (a case-insensitive substring; hash must equal the term). Only resources of "
+    "datasets the caller may read, and private resources only for the organization's editors.\n\n"
+    ":param query: \"field:term\" or a list of them; fields: id, package_id, name, "
+    "description, format, url, mimetype, url_type, hash\n"
+    ":type query: string or list of strings\n"
+    ":param fields: (deprecated in CKAN) the same as a dictionary {field: term}\n"
+    ":type fields: dictionary\n"
+    ":param order_by: one of the fields above, or position, size, created, last_modified "
+    "(default: by dataset, then position)\n"
+    ":type order_by: string\n"
+    ":param offset: skip this many (default 0)\n"
+    ":type offset: integer\n"
+    ":param limit: at most this many (0 to 1000, default 100)\n"
+    ":type limit: integer\n\n"
+    ":returns: count (all matches) and results (resource dictionaries); an unknown field or a "
+    "term without \"field:\" is a Validation Error on query\n"
+    ":rtype: dictionary";
+constexpr const char* kFormatAutocomplete =
+    "Lists the resource formats in use on public datasets that contain q (lower-case, most "
+    "used first), for a format field's suggestions.\n\n"
+    ":param q: the text to look for (may be empty: every format)\n"
+    ":type q: string\n"
+    ":param limit: at most this many (1 to 100, default 5)\n"
+    ":type limit: integer\n\n"
+    ":rtype: list of strings";
+constexpr const char* kVocabularyList =
+    "Lists the tag vocabularies: govhub's are the GD-Catalog schema's choice lists (data_type "
+    "and every field with fixed choices), read-only. Each tag's name is the exact stored value; "
+    "display_name is its label in the request's language.\n\n"
+    "Takes no parameters.\n\n"
+    ":returns: [{id, name, tags: [{id, name, display_name, vocabulary_id}]}]\n"
+    ":rtype: list of dictionaries";
+constexpr const char* kVocabularyShow =
+    "Returns one vocabulary (a GD-Catalog choice list) as vocabulary_list gives it.\n\n"
+    ":param id: the id or name of the vocabulary (the field's name, e.g. data_type)\n"
+    ":type id: string\n\n"
+    ":returns: {id, name, tags}; a Not Found Error for an unknown vocabulary\n"
+    ":rtype: dictionary";
+
 }  // namespace
 
 void RegisterActions(api::ActionRegistry& a, CatalogService& cat) {
@@ -497,18 +538,52 @@ void RegisterActions(api::ActionRegistry& a, CatalogService& cat) {
             return cat.ResourceCreate(ctx.user, ctx.params, ctx.caller, &uploaded);
         },
         upload);
+    // resource_update and resource_patch take a new file in "upload" too (ckanapi load's
+    // --upload-resources sends it so).
+    auto update = [&cat](ActionContext& ctx, bool patch) {
+        const http::Part* part = ctx.req.FilePart("upload");
+        if (!part) return cat.ResourceUpdate(ctx.user, ctx.params, patch, ctx.caller);
+        auto file = part->file;
+        UploadedFile uploaded{file->path(), part->filename, part->size,
+                              [file](const std::string& dest) { return file->MoveTo(dest); }};
+        return cat.ResourceUpdate(ctx.user, ctx.params, patch, ctx.caller, &uploaded);
+    };
+    ActionOptions update_options = Write(kResourceUpdate);
+    update_options.body_limit = upload.body_limit;
+    update_options.upload = true;
     a.Add(
-        "resource_update",
-        [&cat](ActionContext& ctx) {
-            return cat.ResourceUpdate(ctx.user, ctx.params, false, ctx.caller);
-        },
-        Write(kResourceUpdate));
+        "resource_update", [update](ActionContext& ctx) { return update(ctx, false); },
+        update_options);
+    ActionOptions patch_options = Write(kResourcePatch);
+    patch_options.body_limit = upload.body_limit;
+    patch_options.upload = true;
     a.Add(
-        "resource_patch",
+        "resource_patch", [update](ActionContext& ctx) { return update(ctx, true); },
+        patch_options);
+    a.Add(
+        "resource_search",
         [&cat](ActionContext& ctx) {
-            return cat.ResourceUpdate(ctx.user, ctx.params, true, ctx.caller);
+            std::vector<std::string> query = ctx.args.List("query", ListSplit::kWhole);
+            Json fields = ctx.args.Structured("fields");
+            if (!fields.is_null() && !fields.is_object())
+                ctx.args.Fail("fields", "catalog.must_be_dict");
+            if (fields.is_object())
+                for (auto it = fields.begin(); it != fields.end(); ++it) {
+                    if (!it.value().is_string()) ctx.args.Fail("fields", "catalog.must_be_dict");
+                    query.push_back(it.key() + ":" + it.value().get<std::string>());
+                }
+            if (query.size() > 50) ctx.args.Fail("query", "catalog.resource_query_too_many");
+            return cat.ResourceSearch(ctx.user, query, ctx.args.String("order_by"),
+                                      Int(ctx, "offset", 0, 0, 1'000'000'000),
+                                      Int(ctx, "limit", 100, 0, 1000));
         },
-        Write(kResourcePatch));
+        Read(kResourceSearch));
+    a.Add(
+        "format_autocomplete",
+        [&cat](ActionContext& ctx) {
+            return cat.FormatAutocomplete(ctx.args.String("q"), Int(ctx, "limit", 5, 1, 100));
+        },
+        Read(kFormatAutocomplete));
     a.Add(
         "resource_delete",
         [&cat](ActionContext& ctx) -> Json {
@@ -699,6 +774,16 @@ void RegisterActions(api::ActionRegistry& a, CatalogService& cat) {
     a.Add(
         "license_list", [&cat](ActionContext& ctx) { return cat.LicenseList(ctx.req.locale); },
         Read(kLicenseList));
+    a.Add(
+        "vocabulary_list",
+        [&cat](ActionContext& ctx) { return cat.VocabularyList(ctx.req.locale); },
+        Read(kVocabularyList));
+    a.Add(
+        "vocabulary_show",
+        [&cat](ActionContext& ctx) {
+            return cat.VocabularyShow(ctx.args.Require("id"), ctx.req.locale);
+        },
+        Read(kVocabularyShow));
     a.Add(
         "tag_list",
         [&cat](ActionContext& ctx) {

@@ -61,6 +61,7 @@ struct Resource {
     bool resource_private = false;
     ResourceState state = ResourceState::kActive;
     std::string created, last_modified;
+    bool datastore_active = false;  // its datastore table is loaded (set by the datastore)
 };
 
 struct Dataset {

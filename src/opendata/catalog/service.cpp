@@ -5,6 +5,8 @@
 // service_dictize.cpp (the dictionaries given out).
 #include "opendata/catalog/service.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "agencies/store.hpp"
@@ -39,6 +41,24 @@ void CheckName(const std::string& name, const std::string& previous,
 void CheckImageUrl(const std::string& url, std::vector<FieldError>& errors) {
     if (!url.empty() && !core::StartsWith(url, "http://") && !core::StartsWith(url, "https://"))
         errors.push_back({"image_url", "schema.bad_url"});
+}
+
+std::string ChosenId(const Principal* p, const Json& dict, std::vector<FieldError>& errors,
+                     const std::string& field) {
+    if (!p || !p->sysadmin || !dict.is_object()) return {};
+    auto it = dict.find("id");
+    if (it == dict.end() || it->is_null()) return {};
+    std::string id = it->is_string() ? core::Trim(it->get<std::string>()) : std::string("\x01");
+    if (id.empty()) return {};
+    bool ok = id.size() <= 100 && std::all_of(id.begin(), id.end(), [](char ch) {
+                  return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
+                         ch == '.';
+              });
+    if (!ok) {
+        errors.push_back({field, "catalog.bad_id"});
+        return {};
+    }
+    return id;
 }
 
 std::string Str(const Json& d, const char* key) {

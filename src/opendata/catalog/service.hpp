@@ -161,8 +161,24 @@ class CatalogService {
                                   const std::string& resource_id);
     uint64_t max_upload_bytes() const { return max_upload_bytes_; }
     Json ResourceShow(const accounts::Principal* p, const std::string& id);
+    // `upload`: a new file replacing the resource's file or link (multipart, as resource_create).
     Json ResourceUpdate(const accounts::Principal* p, const Json& dict, bool patch,
-                        const accounts::Caller& caller);
+                        const accounts::Caller& caller, const UploadedFile* upload = nullptr);
+    // CKAN's resource_search: `query` holds "field:term" pairs (all must match); only resources
+    // the caller may read (CanReadResource). {count, results}.
+    Json ResourceSearch(const accounts::Principal* p, const std::vector<std::string>& query,
+                        const std::string& order_by, int offset, int limit);
+    // format_autocomplete: the formats of public resources containing `q`, most used first.
+    Json FormatAutocomplete(const std::string& q, int limit);
+    // CKAN's datastore_active, which the datastore sets when a resource's table is loaded (true)
+    // or dropped (false); the dataset is stamped for the search snapshots.
+    void SetDatastoreActive(const std::string& resource_id, bool active);
+    // At the datastore's start: the flags follow the tables that exist (`loaded`: their ids).
+    void SyncDatastoreActive(const std::vector<std::string>& loaded);
+    // vocabulary_list / vocabulary_show: the GD-Catalog schema's choice lists, read-only, in
+    // CKAN's shape {id, name, tags: [{id, name, display_name, vocabulary_id}]}.
+    Json VocabularyList(const std::string& locale) const;
+    Json VocabularyShow(const std::string& id, const std::string& locale) const;
     void ResourceDelete(const accounts::Principal* p, const std::string& id,
                         const accounts::Caller& caller);
 

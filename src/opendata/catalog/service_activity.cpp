@@ -1,6 +1,7 @@
 // Activity streams (views over the audit log), autocomplete, the trash, tag and licence lists,
 // bulk updates and the full reindex.
 #include <algorithm>
+#include <set>
 
 #include "agencies/auth.hpp"
 #include "agencies/store.hpp"
@@ -183,6 +184,40 @@ Json CatalogService::LicenseList(const std::string& locale) const {
              {"status", "active"},
              {"aliases", l.aliases}});
     return out;
+}
+
+namespace {
+// One choice list in CKAN's vocabulary shape; a tag's id is "<vocabulary>:<value>" (stable,
+// since the values are the schema's).
+Json VocabularyDict(const std::string& name, const std::vector<Choice>& choices,
+                    const std::string& locale) {
+    Json tags = Json::array();
+    for (const auto& ch : choices)
+        tags.push_back({{"id", name + ":" + ch.value},
+                        {"name", ch.value},
+                        {"display_name", ch.label.in(locale)},
+                        {"vocabulary_id", name}});
+    return {{"id", name}, {"name", name}, {"tags", tags}};
+}
+}  // namespace
+
+Json CatalogService::VocabularyList(const std::string& locale) const {
+    Json out = Json::array();
+    std::vector<Choice> types;
+    for (const auto& t : schema_.data_types()) types.push_back({t.value, t.label});
+    out.push_back(VocabularyDict("data_type", types, locale));
+    std::set<std::string> seen = {"data_type"};
+    for (const auto* fields : {&schema_.dataset_fields(), &schema_.resource_fields()})
+        for (const auto& f : *fields)
+            if (!f.choices.empty() && seen.insert(f.name).second)
+                out.push_back(VocabularyDict(f.name, f.choices, locale));
+    return out;
+}
+
+Json CatalogService::VocabularyShow(const std::string& id, const std::string& locale) const {
+    for (auto& v : VocabularyList(locale))
+        if (v["id"] == id) return v;
+    throw HttpError::NotFound("catalog.no_such_vocabulary");
 }
 
 Json CatalogService::TagList(const std::string& query, int limit) {

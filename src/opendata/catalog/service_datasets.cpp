@@ -57,6 +57,20 @@ std::vector<std::string> ParseTags(const Json& dict, std::vector<FieldError>& er
     return tags;
 }
 
+// The ids a sysadmin chose for new resources are free: no resource has them (deleted ones
+// too, except the dataset's own: `own`), and the list names each once.
+void CheckResourceIdsFree(db::Connection& c, const std::vector<Resource>& resources,
+                          const std::set<std::string>& own, std::vector<FieldError>& errors) {
+    std::set<std::string> seen;
+    for (const auto& r : resources) {
+        if (r.id.empty() || own.count(r.id)) continue;
+        if (!seen.insert(r.id).second || store::IdTaken(c, store::IdKind::kResource, r.id)) {
+            errors.push_back({"resources", "catalog.id_taken"});
+            return;
+        }
+    }
+}
+
 }  // namespace
 
 Dataset CatalogService::ValidateDataset(const Json& dict, const Dataset* existing,
@@ -206,10 +220,19 @@ Json CatalogService::PackageCreate(const Principal* p, const Json& dict,
         if (!rs->is_array())
             errors.push_back({"resources", "schema.must_be_list"});
         else
-            for (const auto& r : *rs) resources.push_back(ValidateResource(r, d, nullptr, errors));
+            for (const auto& r : *rs) {
+                resources.push_back(ValidateResource(r, d, nullptr, errors));
+                resources.back().id = internal::ChosenId(p, r, errors, "resources");
+            }
     }
+    std::string chosen_id = internal::ChosenId(p, dict, errors);
+    db_.Read([&](db::Connection& c) {
+        if (!chosen_id.empty() && store::FindDataset(c, chosen_id))
+            errors.push_back({"id", "catalog.id_taken"});
+        CheckResourceIdsFree(c, resources, {}, errors);
+    });
     if (!errors.empty()) throw Invalid(errors);
-    d.id = core::NewUuid();
+    d.id = chosen_id.empty() ? core::NewUuid() : chosen_id;
     d.creator_user_id = p->user_id;
     d.metadata_created = d.metadata_modified = core::NowIso();
     db_.Write([&](db::Connection& c) {
@@ -218,7 +241,7 @@ Json CatalogService::PackageCreate(const Principal* p, const Json& dict,
         store::SetGroups(c, d.id, d.group_ids);
         int pos = 0;
         for (auto& r : resources) {
-            r.id = core::NewUuid();
+            if (r.id.empty()) r.id = core::NewUuid();
             r.package_id = d.id;
             r.position = pos++;
             r.created = r.last_modified = d.metadata_created;
@@ -269,7 +292,13 @@ Json CatalogService::PackageUpdate(const Principal* p, const Json& dict, bool pa
             for (const auto& er : existing.resources)
                 if (er.id == rid) old = &er;
             resources.push_back(ValidateResource(r, d, old, errors));
+            if (!old) resources.back().id = internal::ChosenId(p, r, errors, "resources");
         }
+        db_.Read([&](db::Connection& c) {
+            std::set<std::string> own;
+            for (const auto& er : existing.resources) own.insert(er.id);
+            CheckResourceIdsFree(c, resources, own, errors);
+        });
     }
     if (!errors.empty()) throw Invalid(errors);
     d.metadata_modified = core::NowIso();
@@ -286,8 +315,10 @@ Json CatalogService::PackageUpdate(const Principal* p, const Json& dict, bool pa
                 r.package_id = d.id;
                 r.position = pos++;
                 r.last_modified = d.metadata_modified;
-                if (r.id.empty()) {
-                    r.id = core::NewUuid();
+                bool is_new = std::none_of(existing.resources.begin(), existing.resources.end(),
+                                           [&](const Resource& e) { return e.id == r.id; });
+                if (r.id.empty() || is_new) {
+                    if (r.id.empty()) r.id = core::NewUuid();
                     r.created = d.metadata_modified;
                     store::InsertResource(c, r);
                     changed.push_back(r);

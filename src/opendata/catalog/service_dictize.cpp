@@ -72,7 +72,7 @@ Json CatalogService::ResourceDict(const Resource& r, const Dataset& d) {
     j["state"] = ToString(r.state);
     j["created"] = r.created;
     j["last_modified"] = r.last_modified;
-    j["datastore_active"] = false;
+    j["datastore_active"] = r.datastore_active;
     return j;
 }
 

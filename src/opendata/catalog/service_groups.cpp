@@ -87,11 +87,49 @@ void CheckNameFree(db::Connection& c, const T& x, std::vector<FieldError>& error
 // Stores a new one once nothing is wrong with it (the caller records the change: what it says
 // differs).
 template <class T>
-void InsertNew(db::Connection& c, T& x, const std::vector<FieldError>& errors) {
+void InsertNew(db::Connection& c, T& x, const std::vector<FieldError>& errors,
+               const std::string& chosen_id = "") {
     if (!errors.empty()) throw Invalid(errors);
-    x.id = core::NewUuid();
+    x.id = chosen_id.empty() ? core::NewUuid() : chosen_id;
     x.created = x.modified = core::NowIso();
     GroupOrOrg<T>::Insert(c, x);
+}
+
+// A sysadmin's chosen id (internal::ChosenId) is free: no organization or group, deleted ones
+// included, has it as its id or name.
+template <class T>
+void CheckIdFree(db::Connection& c, const std::string& id, std::vector<FieldError>& errors) {
+    if (!id.empty() && GroupOrOrg<T>::Find(c, id)) errors.push_back({"id", "catalog.id_taken"});
+}
+
+// organization_create's `users` ([{name, capacity}], CKAN's): the members it starts with.
+std::vector<agencies::Member> StartingMembers(db::Connection& c, const Json& dict,
+                                              std::vector<FieldError>& errors) {
+    std::vector<agencies::Member> out;
+    auto it = dict.find("users");
+    if (it == dict.end() || it->is_null()) return out;
+    if (!it->is_array() || it->size() > 10000) {
+        errors.push_back({"users", "schema.must_be_list"});
+        return out;
+    }
+    for (const auto& u : *it) {
+        std::string name = u.is_object()   ? (u.contains("name") ? Str(u, "name") : Str(u, "id"))
+                           : u.is_string() ? core::Trim(u.get<std::string>())
+                                           : std::string();
+        std::string capacity = u.is_object() ? Str(u, "capacity") : std::string();
+        auto role = agencies::ParseRole(capacity.empty() ? "member" : capacity);
+        auto found = name.empty() ? std::nullopt : accounts::store::FindUser(c, name);
+        if (!found) {
+            errors.push_back({"users", "error.user_not_found"});
+            return out;
+        }
+        if (!role) {
+            errors.push_back({"users", "catalog.bad_role"});
+            return out;
+        }
+        out.push_back({found->id, *role});
+    }
+    return out;
 }
 
 // The id an update names (required).
@@ -142,6 +180,7 @@ Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
         throw HttpError(403, "forbidden", "catalog.org_create_forbidden");
     std::vector<FieldError> errors = std::move(form_errors);
     auto o = NewFromDict<Organization>(dict, errors);
+    std::string chosen_id = internal::ChosenId(p, dict, errors);
     o.title_en = Str(dict, "title_en");
     std::string parent = Str(dict, "parent");
     std::optional<agencies::AgencyKind> kind;
@@ -151,6 +190,8 @@ Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
     }
     db_.Write([&](db::Connection& c) {
         CheckNameFree(c, o, errors);
+        CheckIdFree<Organization>(c, chosen_id, errors);
+        auto members = StartingMembers(c, dict, errors);
         std::optional<Organization> po;
         if (!parent.empty()) {
             po = agencies::store::Find(c, parent);
@@ -167,7 +208,7 @@ Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
         if (placed)
             if (const char* problem = agencies::PlacementProblem(o, po ? &*po : nullptr))
                 errors.push_back({po ? "parent" : "kind", problem});
-        InsertNew(c, o, errors);
+        InsertNew(c, o, errors, chosen_id);
         // A parentless agency given a department is a ministry (as the upgrade decided).
         if (po && po->kind == agencies::AgencyKind::kOther) {
             po->kind = agencies::AgencyKind::kMinistry;
@@ -177,6 +218,11 @@ Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
                          {{"changes", {{"kind", {"other", "ministry"}}}}});
         }
         RecordChange(c, caller, "organization.create", "organization", o.id, {{"name", o.name}});
+        for (const auto& m : members) {
+            agencies::store::SetMember(c, o.id, m);
+            RecordChange(c, caller, "organization.member_set", "organization", o.id,
+                         {{"user_id", m.user_id}, {"capacity", agencies::ToString(m.role)}});
+        }
     });
     return OrgDict(o, true);
 }
@@ -319,7 +365,12 @@ Json CatalogService::GroupCreate(const Principal* p, const Json& dict,
     if (!CanCreateGroup(p)) throw HttpError::Forbidden();
     std::vector<FieldError> errors;
     auto g = NewFromDict<Group>(dict, errors);
+    std::string chosen_id = internal::ChosenId(p, dict, errors);
     g.category = Str(dict, "category");
+    // ckanext-thai_gdc keeps the category as the group's scheming type ("category01", ...),
+    // which is what a dump of data.go.th carries.
+    if (g.category.empty() && core::StartsWith(Str(dict, "type"), "category"))
+        g.category = Str(dict, "type");
     static const std::set<std::string> kCategories = {"category01", "category02", "category03",
                                                       "category04", "category05", "category06",
                                                       "category07"};
@@ -327,7 +378,8 @@ Json CatalogService::GroupCreate(const Principal* p, const Json& dict,
         errors.push_back({"category", "catalog.bad_group_category"});
     db_.Write([&](db::Connection& c) {
         CheckNameFree(c, g, errors);
-        InsertNew(c, g, errors);
+        CheckIdFree<Group>(c, chosen_id, errors);
+        InsertNew(c, g, errors, chosen_id);
         RecordChange(c, caller, "group.create", "group", g.id,
                      {{"name", g.name}, {"category", g.category}});
     });

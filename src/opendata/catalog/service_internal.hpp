@@ -31,6 +31,11 @@ bool ValidName(const std::string& s);
 // word (/dataset/new, /organization/{name}/edit, …), as CKAN refuses them.
 void CheckName(const std::string& name, const std::string& previous,
                std::vector<FieldError>& errors);
+// The id a sysadmin gives a new organization, group, dataset or resource (as CKAN, for moving a
+// site in: ids are kept); empty for anyone else and when none is given (a new UUID then). A
+// malformed one is reported on `field`.
+std::string ChosenId(const accounts::Principal* p, const Json& dict,
+                     std::vector<FieldError>& errors, const std::string& field = "id");
 // A logo address is empty or http(s)://.
 void CheckImageUrl(const std::string& url, std::vector<FieldError>& errors);
 // A string member of a dict, trimmed; empty when absent, null or not a string.
@@ -49,6 +54,12 @@ void TakeDescription(OrgOrGroup& x, const Json& dict, bool patch) {
             field->clear();
     }
     if (x.title.empty()) x.title = x.name;
+    // A logo uploaded to CKAN is a bare file name in image_url, with its address in
+    // image_display_url (what a dump carries): the address is kept.
+    std::string shown = Str(dict, "image_display_url");
+    if (!x.image_url.empty() && x.image_url.find("://") == std::string::npos &&
+        (shown.rfind("http://", 0) == 0 || shown.rfind("https://", 0) == 0))
+        x.image_url = shown;
 }
 
 // Every catalog change is audited (audit::Record); the same call marks the change for the search

@@ -1,9 +1,12 @@
 // Resources: links and uploads, their download, and what the datastore learns of them.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <set>
 
+#include "agencies/auth.hpp"
+#include "agencies/store.hpp"
 #include "api/params.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -30,22 +33,14 @@ Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d,
         errors.push_back({"resources", "schema.must_be_list"});
         return r;
     }
-    static const std::set<std::string> kCore = {"id",
-                                                "package_id",
-                                                "name",
-                                                "description",
-                                                "format",
-                                                "url",
-                                                "resource_private",
-                                                "position",
-                                                "url_type",
-                                                "size",
-                                                "hash",
-                                                "mimetype",
-                                                "state",
-                                                "created",
-                                                "last_modified",
-                                                "datastore_active"};
+    static const std::set<std::string> kCore = {
+        "id", "package_id", "name", "description", "format", "url", "resource_private", "position",
+        "url_type", "size", "hash", "mimetype", "state", "created", "last_modified",
+        "datastore_active",
+        // What CKAN's resource_show adds, so a dump loads.
+        "cache_url", "cache_last_updated", "mimetype_inner", "metadata_modified", "resource_type",
+        "tracking_summary", "original_url", "ignore_hash",
+        "datastore_contains_all_records_of_source_file"};
     for (auto it = dict.begin(); it != dict.end(); ++it)
         if (!kCore.count(it.key()) && !schema_.ResourceField(it.key()))
             errors.push_back({it.key(), "catalog.unknown_field"});
@@ -53,6 +48,9 @@ Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d,
     if (dict.contains("description")) r.description = Str(dict, "description");
     if (dict.contains("format")) r.format = core::Trim(Str(dict, "format"));
     if (dict.contains("url") && r.url_type != "upload") r.url = Str(dict, "url");
+    // A link's media type is the publisher's word (CKAN keeps it); an upload's is detected.
+    if (dict.contains("mimetype") && r.url_type != "upload")
+        r.mimetype = Str(dict, "mimetype").substr(0, 200);
     if (r.name.empty()) errors.push_back({"name", "schema.required"});
     if (r.url_type != "upload" && !core::StartsWith(r.url, "http://") &&
         !core::StartsWith(r.url, "https://"))
@@ -79,6 +77,44 @@ Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d,
     return r;
 }
 
+namespace {
+// What an uploaded file makes of a resource (`r`: the resource before, or a new one): uploads
+// keep their file name as the url (CKAN) and are served by govhub.
+void TakeUpload(Resource& r, const UploadedFile& upload, uint64_t max_bytes) {
+    if (upload.size > max_bytes) throw HttpError(413, "too_large", "error.too_large");
+    r.url_type = "upload";
+    r.url = SafeFileName(upload.filename);
+    std::string head(512, '\0');
+    if (FILE* f = std::fopen(upload.temp_path.c_str(), "rb")) {
+        head.resize(std::fread(head.data(), 1, head.size(), f));
+        std::fclose(f);
+    } else {
+        head.clear();
+    }
+    DetectedFormat fmt = DetectFormat(r.url, head);
+    // A file whose format cannot be told (sent as "download", as ckanapi names a file by its
+    // url's last segment) keeps the format the resource had.
+    if (!fmt.format.empty() || r.format.empty()) {
+        r.format = fmt.format;
+        r.mimetype = fmt.mimetype;
+    }
+    r.size = static_cast<int64_t>(upload.size);
+    r.hash = "sha256:" + core::Sha256FileHex(upload.temp_path);
+    if (r.name.empty()) r.name = r.url;
+}
+
+// Puts the upload in the resource's folder; other files there (a replaced one) go after it is
+// in place, so the old file is served until the new one is.
+void KeepUpload(const std::string& files_dir, const Resource& r, const UploadedFile& upload) {
+    std::string dir = files_dir + "/" + r.id;
+    std::filesystem::create_directories(dir);
+    if (!upload.keep(dir + "/" + r.url)) throw HttpError(500, "internal", "error.storage");
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+        if (entry.path().filename() != r.url) std::filesystem::remove(entry.path(), ec);
+}
+}  // namespace
+
 Json CatalogService::ResourceCreate(const Principal* p, const Json& dict,
                                     const accounts::Caller& caller, const UploadedFile* upload) {
     Dataset d = RequireDataset(p, Str(dict, "package_id"));
@@ -86,35 +122,18 @@ Json CatalogService::ResourceCreate(const Principal* p, const Json& dict,
         throw HttpError(403, "forbidden", "catalog.not_an_editor");
     std::vector<FieldError> errors;
     Resource seed;
-    if (upload) {
-        if (upload->size > max_upload_bytes_) throw HttpError(413, "too_large", "error.too_large");
-        // Uploads keep their file name as the url (CKAN) and are served by govhub.
-        seed.url_type = "upload";
-        seed.url = SafeFileName(upload->filename);
-        std::string head(512, '\0');
-        if (FILE* f = std::fopen(upload->temp_path.c_str(), "rb")) {
-            head.resize(std::fread(head.data(), 1, head.size(), f));
-            std::fclose(f);
-        } else {
-            head.clear();
-        }
-        DetectedFormat fmt = DetectFormat(seed.url, head);
-        seed.format = fmt.format;
-        seed.mimetype = fmt.mimetype;
-        seed.size = static_cast<int64_t>(upload->size);
-        seed.hash = "sha256:" + core::Sha256FileHex(upload->temp_path);
-        if (seed.name.empty()) seed.name = seed.url;
-    }
+    if (upload) TakeUpload(seed, *upload, max_upload_bytes_);
     Json input = dict;
     if (upload && !input.contains("name")) input["name"] = seed.url;
     Resource r = ValidateResource(input, d, upload ? &seed : nullptr, errors);
+    std::string chosen_id = internal::ChosenId(p, dict, errors);
+    if (!chosen_id.empty() && db_.Read([&](db::Connection& c) {
+            return store::IdTaken(c, store::IdKind::kResource, chosen_id);
+        }))
+        errors.push_back({"id", "catalog.id_taken"});
     if (!errors.empty()) throw Invalid(errors);
-    r.id = core::NewUuid();
-    if (upload) {
-        std::string dir = files_dir_ + "/" + r.id;
-        std::filesystem::create_directories(dir);
-        if (!upload->keep(dir + "/" + r.url)) throw HttpError(500, "internal", "error.storage");
-    }
+    r.id = chosen_id.empty() ? core::NewUuid() : chosen_id;
+    if (upload) KeepUpload(files_dir_, r, *upload);
     r.package_id = d.id;
     r.position = static_cast<int>(d.resources.size());
     r.created = r.last_modified = core::NowIso();
@@ -153,7 +172,7 @@ Json CatalogService::ResourceShow(const Principal* p, const std::string& id) {
 }
 
 Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool patch,
-                                    const accounts::Caller& caller) {
+                                    const accounts::Caller& caller, const UploadedFile* upload) {
     std::string id = Str(dict, "id");
     auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
     if (!r || r->state == ResourceState::kDeleted)
@@ -165,10 +184,18 @@ Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool p
     if (!patch)
         for (const char* k : {"description", "format"})
             if (!input.contains(k)) input[k] = "";
+    Resource seed = *r;
+    if (upload) {
+        // A new file replaces the old one (or a link); its format is detected unless given.
+        TakeUpload(seed, *upload, max_upload_bytes_);
+        if (Str(input, "format").empty()) input.erase("format");
+        input.erase("url");
+    }
     std::vector<FieldError> errors;
     Json before = ResourceDict(*r, d);
-    Resource updated = ValidateResource(input, d, &*r, errors);
+    Resource updated = ValidateResource(input, d, &seed, errors);
     if (!errors.empty()) throw Invalid(errors);
+    if (upload) KeepUpload(files_dir_, updated, *upload);
     updated.last_modified = core::NowIso();
     db_.Write([&](db::Connection& c) {
         store::UpdateResource(c, updated);
@@ -176,7 +203,7 @@ Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool p
         store::UpdateDataset(c, d);
         RecordChange(c, caller, "resource.update", "dataset", d.id,
                      {{"resource_id", r->id}, {"changes", Diff(before, ResourceDict(updated, d))}});
-        if (updated.url != r->url || updated.format != r->format)
+        if (updated.url != r->url || updated.format != r->format || updated.hash != r->hash)
             ResourceChanged(c, updated, d, caller);
     });
     return ResourceDict(updated, d);
@@ -262,6 +289,85 @@ ReadableResource CatalogService::ResourceAccess(const Principal* p,
     if (!CanReadResource(p, FactsOf(src->dataset), src->resource.resource_private, held))
         throw HttpError::NotFound("catalog.no_such_resource");
     return {*src, held};
+}
+
+void CatalogService::SetDatastoreActive(const std::string& resource_id, bool active) {
+    db_.Write([&](db::Connection& c) {
+        // Not an edit of the dataset (no activity): it changes what its dictionaries say, so the
+        // search snapshots re-read it.
+        if (auto dataset_id = store::SetDatastoreActive(c, resource_id, active))
+            store::MarkDatasetChanged(c, *dataset_id);
+    });
+}
+
+void CatalogService::SyncDatastoreActive(const std::vector<std::string>& loaded) {
+    std::set<std::string> tables(loaded.begin(), loaded.end());
+    auto flagged = db_.Read([](db::Connection& c) { return store::DatastoreActiveResourceIds(c); });
+    for (const auto& id : flagged)
+        if (!tables.count(id)) SetDatastoreActive(id, false);
+    std::set<std::string> already(flagged.begin(), flagged.end());
+    for (const auto& id : tables)
+        if (!already.count(id)) SetDatastoreActive(id, true);
+}
+
+Json CatalogService::ResourceSearch(const Principal* p, const std::vector<std::string>& query,
+                                    const std::string& order_by, int offset, int limit) {
+    // CKAN's resource_search: "field:term" pairs over the resources' own fields, all of which
+    // must match (case-insensitive substring; hash exactly).
+    static const std::set<std::string> kText = {
+        "id", "package_id", "name", "description", "format", "url", "mimetype", "url_type", "hash"};
+    static const std::set<std::string> kNumeric = {"position", "size", "created", "last_modified"};
+    store::ResourceQuery q;
+    for (const auto& term : query) {
+        auto colon = term.find(':');
+        std::string field = colon == std::string::npos ? "" : core::Trim(term.substr(0, colon));
+        if (colon == std::string::npos || field.empty())
+            throw HttpError::Validation({{"query", "catalog.resource_query_form"}});
+        if (!kText.count(field))
+            throw HttpError::Validation({{"query", "catalog.resource_query_field"}});
+        std::string text = core::Trim(term.substr(colon + 1));
+        if (text.size() > 1000) throw HttpError::Validation({{"query", "error.field_too_long"}});
+        q.terms.emplace_back(field, text);
+    }
+    if (!order_by.empty()) {
+        if (!kText.count(order_by) && !kNumeric.count(order_by))
+            throw HttpError::Validation({{"order_by", "catalog.resource_query_field"}});
+        q.order_by = order_by;
+        q.order_numeric = kNumeric.count(order_by) > 0;
+    }
+    q.offset = offset;
+    q.limit = limit;
+    q.everything = p && p->sysadmin;
+    if (p && !p->sysadmin) {
+        q.user_id = p->user_id;
+        for (const auto& [o, role] :
+             db_.Read([&](db::Connection& c) { return agencies::store::OfUser(c, p->user_id); })) {
+            q.member_orgs.push_back(o.id);
+            if (agencies::HasRole(p, role, agencies::Role::kEditor)) q.editor_orgs.push_back(o.id);
+        }
+    }
+    store::ResourcePage page;
+    std::vector<Dataset> datasets;
+    db_.Read([&](db::Connection& c) {
+        page = store::SearchResources(c, q);
+        std::vector<std::string> ids;
+        for (const auto& r : page.resources)
+            if (std::find(ids.begin(), ids.end(), r.package_id) == ids.end())
+                ids.push_back(r.package_id);
+        datasets = store::FindDatasets(c, ids);
+    });
+    Json results = Json::array();
+    for (const auto& r : page.resources)
+        for (const auto& d : datasets)
+            if (d.id == r.package_id) results.push_back(ResourceDict(r, d));
+    return {{"count", page.count}, {"results", results}};
+}
+
+Json CatalogService::FormatAutocomplete(const std::string& q, int limit) {
+    Json out = Json::array();
+    for (auto& f : db_.Read([&](db::Connection& c) { return store::FormatsInUse(c, q, limit); }))
+        out.push_back(std::move(f));
+    return out;
 }
 
 }  // namespace govhub::catalog

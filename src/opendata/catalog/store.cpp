@@ -98,6 +98,13 @@ ALTER TABLE datasets ADD COLUMN search_version BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX datasets_search_version ON datasets (search_version);
 ALTER TABLE catalog_state ADD COLUMN structure_version BIGINT NOT NULL DEFAULT 0;
 )sql"});
+    // CKAN's datastore_active: the datastore (a higher module) says when a resource's table is
+    // loaded or dropped. Tables loaded before this column existed are marked at the datastore's
+    // start (DatastoreService::SyncCatalog), since on SQLite they live in another file.
+    set.Add(
+        {.module = "catalog", .version = 4, .name = "datastore_active on resources", .sql = R"sql(
+ALTER TABLE resources ADD COLUMN datastore_active INTEGER NOT NULL DEFAULT 0;
+)sql"});
 }
 
 namespace {
@@ -165,7 +172,23 @@ Dataset ToDataset(const db::Row& row) {
 }
 constexpr const char* kResourceColumns =
     "id, package_id, position, name, description, format, url, url_type, size, hash, mimetype, "
-    "extras, resource_private, state, created, last_modified";
+    "extras, resource_private, state, created, last_modified, datastore_active";
+// The same columns, of the resources table called r in a join.
+constexpr const char* kResourceColumnsR =
+    "r.id, r.package_id, r.position, r.name, r.description, r.format, r.url, r.url_type, r.size, "
+    "r.hash, r.mimetype, r.extras, r.resource_private, r.state, r.created, r.last_modified, "
+    "r.datastore_active";
+
+// A LIKE pattern's literal text (ESCAPE '\\').
+std::string LikeEscape(const std::string& s) {
+    std::string out;
+    for (char ch : s) {
+        if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+        out += ch;
+    }
+    return out;
+}
+
 Resource ToResource(const db::Row& row) {
     db::RowReader r(row);
     Resource x;
@@ -185,6 +208,7 @@ Resource ToResource(const db::Row& row) {
     x.state = r.Enum(kResourceStateText, ResourceState::kDeleted);
     x.created = r.Str();
     x.last_modified = r.Str();
+    x.datastore_active = r.Bool();
     return x;
 }
 }  // namespace
@@ -369,6 +393,87 @@ std::optional<Resource> FindResource(db::Connection& c, const std::string& id) {
         c.One(std::string("SELECT ") + kResourceColumns + " FROM resources WHERE id = ?", {id});
     if (!row) return std::nullopt;
     return ToResource(*row);
+}
+
+std::optional<std::string> SetDatastoreActive(db::Connection& c, const std::string& id,
+                                              bool active) {
+    auto row = c.One("SELECT package_id FROM resources WHERE id = ? AND datastore_active <> ?",
+                     {id, db::V(active)});
+    if (!row) return std::nullopt;
+    c.Exec("UPDATE resources SET datastore_active = ? WHERE id = ?", {db::V(active), id});
+    return row->Str(0);
+}
+
+std::vector<std::string> DatastoreActiveResourceIds(db::Connection& c) {
+    std::vector<std::string> out;
+    for (const auto& r : c.Query("SELECT id FROM resources WHERE datastore_active <> 0"))
+        out.push_back(r.Str(0));
+    return out;
+}
+
+bool IdTaken(db::Connection& c, IdKind kind, const std::string& id) {
+    const char* sql = kind == IdKind::kDataset    ? "SELECT 1 FROM datasets WHERE id = ?"
+                      : kind == IdKind::kResource ? "SELECT 1 FROM resources WHERE id = ?"
+                                                  : "SELECT 1 FROM groups_ WHERE id = ?";
+    return c.One(sql, {id}).has_value();
+}
+
+std::vector<std::string> FormatsInUse(db::Connection& c, const std::string& contains, int limit) {
+    std::vector<std::string> out;
+    for (const auto& r : c.Query(
+             "SELECT LOWER(r.format), COUNT(*) FROM resources r JOIN datasets d ON d.id = "
+             "r.package_id WHERE r.state = 'active' AND d.state = 'active' AND d.private = 0 "
+             "AND r.format <> '' AND LOWER(r.format) LIKE ? ESCAPE '\\' GROUP BY LOWER(r.format) "
+             "ORDER BY COUNT(*) DESC, LOWER(r.format) LIMIT ?",
+             {"%" + LikeEscape(core::ToLower(contains)) + "%", int64_t{limit}}))
+        out.push_back(r.Str(0));
+    return out;
+}
+
+ResourcePage SearchResources(db::Connection& c, const ResourceQuery& q) {
+    std::string where =
+        " FROM resources r JOIN datasets d ON d.id = r.package_id WHERE r.state = 'active' AND "
+        "d.state <> 'deleted'";
+    std::vector<db::Value> args;
+    for (const auto& [field, term] : q.terms) {
+        if (field == "hash") {
+            where += " AND r.hash = ?";
+            args.emplace_back(term);
+        } else {
+            where += " AND LOWER(r." + field + ") LIKE ? ESCAPE '\\'";
+            args.emplace_back("%" + LikeEscape(core::ToLower(term)) + "%");
+        }
+    }
+    if (!q.everything) {
+        // What CanReadResource lets the caller see, as SQL: active public datasets; active private
+        // ones to members; drafts to editors and their creator; private resources to editors.
+        auto marks = [&](const std::vector<std::string>& ids) {
+            std::string m = "''";
+            for (const auto& id : ids) {
+                m += ", ?";
+                args.emplace_back(id);
+            }
+            return m;
+        };
+        where += " AND ((d.state = 'active' AND (d.private = 0 OR d.owner_org IN (" +
+                 marks(q.member_orgs) + ")))";
+        where += " OR (d.state = 'draft' AND (d.owner_org IN (" + marks(q.editor_orgs) +
+                 ") OR d.creator_user_id = ?)))";
+        args.emplace_back(q.user_id.empty() ? std::string("\x01") : q.user_id);
+        where += " AND (r.resource_private = 0 OR d.owner_org IN (" + marks(q.editor_orgs) + "))";
+    }
+    ResourcePage page;
+    if (auto row = c.One("SELECT COUNT(*)" + where, args)) page.count = row->Int(0);
+    std::string order = q.order_by.empty() ? "r.package_id, r.position"
+                        : q.order_numeric  ? "r." + q.order_by + ", r.id"
+                                           : "LOWER(r." + q.order_by + "), r.id";
+    args.emplace_back(int64_t{q.limit});
+    args.emplace_back(int64_t{q.offset});
+    for (const auto& row : c.Query(std::string("SELECT ") + kResourceColumnsR + where +
+                                       " ORDER BY " + order + " LIMIT ? OFFSET ?",
+                                   args))
+        page.resources.push_back(ToResource(row));
+    return page;
 }
 
 void DeleteResource(db::Connection& c, const std::string& id) {

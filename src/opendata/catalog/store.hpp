@@ -42,6 +42,30 @@ void InsertResource(db::Connection& c, const Resource& r);
 void UpdateResource(db::Connection& c, const Resource& r);
 std::optional<Resource> FindResource(db::Connection& c, const std::string& id);
 void DeleteResource(db::Connection& c, const std::string& id);
+// CKAN's datastore_active. Returns the resource's dataset id when the flag changed.
+std::optional<std::string> SetDatastoreActive(db::Connection& c, const std::string& id,
+                                              bool active);
+std::vector<std::string> DatastoreActiveResourceIds(db::Connection& c);
+// Whether any row of that kind has the id, deleted ones too (a sysadmin's chosen id).
+enum class IdKind { kDataset, kResource, kGroup };
+bool IdTaken(db::Connection& c, IdKind kind, const std::string& id);
+// format_autocomplete: the formats of public resources (lower-case), most used first.
+std::vector<std::string> FormatsInUse(db::Connection& c, const std::string& contains, int limit);
+// resource_search. `terms` and `order_by` name resource columns the service has checked.
+struct ResourceQuery {
+    std::vector<std::pair<std::string, std::string>> terms;  // column, text (hash: exact)
+    std::string order_by;
+    bool order_numeric = false;
+    int offset = 0, limit = 100;
+    bool everything = false;  // a sysadmin: every resource of a dataset not deleted
+    std::string user_id;
+    std::vector<std::string> member_orgs, editor_orgs;  // the caller's organizations
+};
+struct ResourcePage {
+    int64_t count = 0;
+    std::vector<Resource> resources;
+};
+ResourcePage SearchResources(db::Connection& c, const ResourceQuery& q);
 
 // The rows package_search filters and facets. since_version < 0: every dataset not deleted;
 // otherwise up to `limit` datasets (any state) whose search_version is above it, in that order.

@@ -67,6 +67,9 @@ class DatastoreService {
     void OnResourceChanged(db::Connection& c, const catalog::Resource& r, const catalog::Dataset& d,
                            const std::string& actor_id);
     void OnResourcesRemoved(const std::vector<std::string>& resource_ids);
+    // The catalog's datastore_active flags follow the tables that exist (at start, after the
+    // migrations: tables loaded before the flag existed read true).
+    void SyncCatalog();
     // An editor re-runs the load (optionally of another sheet); returns the job id.
     std::string Reload(const accounts::Principal* p, const std::string& resource_id,
                        const std::string& sheet);

@@ -32,6 +32,13 @@ void DatastoreService::OnResourceChanged(db::Connection&, const catalog::Resourc
                   {.owner_id = actor_id, .max_attempts = 3, .subject = Subject(r.id)});
 }
 
+void DatastoreService::SyncCatalog() {
+    std::vector<std::string> ids;
+    for (const auto& t : db_.Read([](db::Connection& c) { return store::ListTables(c); }))
+        ids.push_back(t.resource_id);
+    catalog_.SyncDatastoreActive(ids);
+}
+
 void DatastoreService::OnResourcesRemoved(const std::vector<std::string>& ids) {
     db_.Write([&](db::Connection& c) {
         for (const auto& id : ids) {
@@ -81,6 +88,7 @@ Json DatastoreService::Load(const std::string& id, const std::string& sheet,
     capped.max_rows = config_.max_load_rows;
     LoadResult r =
         LoadTable(db_, id, *source, dictionary ? dictionary->fields : std::vector<Field>{}, capped);
+    catalog_.SetDatastoreActive(id, true);
     Json result = {{"rows", r.rows}, {"fields", r.fields.size()}};
     if (auto sheets = source->Sheets(); !sheets.empty()) result["sheets"] = sheets;
     if (r.bounds) {

@@ -160,6 +160,7 @@ Json DatastoreService::Create(const accounts::Principal* p, const Json& params) 
         t.rows = store::CountRows(c, id);
         store::SaveTable(c, t);
     });
+    catalog_.SetDatastoreActive(id, true);
     if (reload) Reload(p, id, "");
     return {{"resource_id", id},
             {"fields", FieldDicts(t, false)},
@@ -175,6 +176,7 @@ Json DatastoreService::Delete(const accounts::Principal* p, const Json& params) 
         store::DropTable(c, t.resource_id);
         store::ForgetTable(c, t.resource_id);
     });
+    catalog_.SetDatastoreActive(t.resource_id, false);
     return {{"resource_id", t.resource_id}};
 }
 

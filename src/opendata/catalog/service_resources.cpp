@@ -1,4 +1,5 @@
 // Resources: links and uploads, their download, and what the datastore learns of them.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -79,6 +80,27 @@ Resource CatalogService::ValidateResource(const Json& dict, const Dataset& d,
     return r;
 }
 
+namespace {
+// What an uploaded file tells of itself: its safe name (the resource's url, as CKAN keeps it),
+// the format and media type sniffed from the name and the first bytes, the size and hash.
+void TakeUpload(const UploadedFile& upload, Resource& r) {
+    r.url_type = "upload";
+    r.url = SafeFileName(upload.filename);
+    std::string head(512, '\0');
+    if (FILE* f = std::fopen(upload.temp_path.c_str(), "rb")) {
+        head.resize(std::fread(head.data(), 1, head.size(), f));
+        std::fclose(f);
+    } else {
+        head.clear();
+    }
+    DetectedFormat fmt = DetectFormat(r.url, head);
+    r.format = fmt.format;
+    r.mimetype = fmt.mimetype;
+    r.size = static_cast<int64_t>(upload.size);
+    r.hash = "sha256:" + core::Sha256FileHex(upload.temp_path);
+}
+}  // namespace
+
 Json CatalogService::ResourceCreate(const Principal* p, const Json& dict,
                                     const accounts::Caller& caller, const UploadedFile* upload) {
     Dataset d = RequireDataset(p, Str(dict, "package_id"));
@@ -89,24 +111,12 @@ Json CatalogService::ResourceCreate(const Principal* p, const Json& dict,
     if (upload) {
         if (upload->size > max_upload_bytes_) throw HttpError(413, "too_large", "error.too_large");
         // Uploads keep their file name as the url (CKAN) and are served by govhub.
-        seed.url_type = "upload";
-        seed.url = SafeFileName(upload->filename);
-        std::string head(512, '\0');
-        if (FILE* f = std::fopen(upload->temp_path.c_str(), "rb")) {
-            head.resize(std::fread(head.data(), 1, head.size(), f));
-            std::fclose(f);
-        } else {
-            head.clear();
-        }
-        DetectedFormat fmt = DetectFormat(seed.url, head);
-        seed.format = fmt.format;
-        seed.mimetype = fmt.mimetype;
-        seed.size = static_cast<int64_t>(upload->size);
-        seed.hash = "sha256:" + core::Sha256FileHex(upload->temp_path);
-        if (seed.name.empty()) seed.name = seed.url;
+        TakeUpload(*upload, seed);
     }
     Json input = dict;
-    if (upload && !input.contains("name")) input["name"] = seed.url;
+    if (upload && Str(input, "name").empty()) input["name"] = seed.url;
+    // An upload's format left empty is the one its content showed.
+    if (upload && Str(input, "format").empty()) input.erase("format");
     Resource r = ValidateResource(input, d, upload ? &seed : nullptr, errors);
     if (!errors.empty()) throw Invalid(errors);
     r.id = core::NewUuid();
@@ -153,7 +163,7 @@ Json CatalogService::ResourceShow(const Principal* p, const std::string& id) {
 }
 
 Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool patch,
-                                    const accounts::Caller& caller) {
+                                    const accounts::Caller& caller, const UploadedFile* upload) {
     std::string id = Str(dict, "id");
     auto r = db_.Read([&](db::Connection& c) { return store::FindResource(c, id); });
     if (!r || r->state == ResourceState::kDeleted)
@@ -161,25 +171,92 @@ Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool p
     Dataset d = RequireDataset(p, r->package_id);
     if (!CanEditResource(p, HeldIn(p, d.owner_org)))
         throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    if (upload && upload->size > max_upload_bytes_)
+        throw HttpError(413, "too_large", "error.too_large");
     Json input = dict;
     if (!patch)
         for (const char* k : {"description", "format"})
             if (!input.contains(k)) input[k] = "";
+    Resource seed = *r;
+    if (upload) {
+        TakeUpload(*upload, seed);
+        // The new file's format unless one is given; its link is its own file name.
+        if (Str(input, "format").empty()) input.erase("format");
+        input.erase("url");
+    }
     std::vector<FieldError> errors;
     Json before = ResourceDict(*r, d);
-    Resource updated = ValidateResource(input, d, &*r, errors);
+    Resource updated = ValidateResource(input, d, &seed, errors);
     if (!errors.empty()) throw Invalid(errors);
     updated.last_modified = core::NowIso();
+    std::string old_file =
+        r->url_type == "upload" ? files_dir_ + "/" + r->id + "/" + r->url : std::string();
+    std::string new_file;
+    if (upload) {
+        // Stored first under its final name (a rename: a reader has the old file or the new
+        // one, never a part); the row points at it in the transaction below.
+        std::string dir = files_dir_ + "/" + r->id;
+        std::filesystem::create_directories(dir);
+        new_file = dir + "/" + updated.url;
+        if (!upload->keep(new_file)) throw HttpError(500, "internal", "error.storage");
+    }
     db_.Write([&](db::Connection& c) {
         store::UpdateResource(c, updated);
         d.metadata_modified = updated.last_modified;
         store::UpdateDataset(c, d);
-        RecordChange(c, caller, "resource.update", "dataset", d.id,
-                     {{"resource_id", r->id}, {"changes", Diff(before, ResourceDict(updated, d))}});
-        if (updated.url != r->url || updated.format != r->format)
+        Json details = {{"resource_id", r->id},
+                        {"changes", Diff(before, ResourceDict(updated, d))}};
+        if (upload) details["file"] = updated.url;
+        RecordChange(c, caller, "resource.update", "dataset", d.id, details);
+        if (upload || updated.url != r->url || updated.format != r->format)
             ResourceChanged(c, updated, d, caller);
     });
+    // The old file under another name is gone once the row names the new one (a download
+    // already reading it keeps its open file).
+    if (!old_file.empty() && !new_file.empty() && old_file != new_file) {
+        std::error_code ec;
+        std::filesystem::remove(old_file, ec);
+    }
     return ResourceDict(updated, d);
+}
+
+Json CatalogService::PackageResourceReorder(const Principal* p, const std::string& id,
+                                            const std::vector<std::string>& order,
+                                            const accounts::Caller& caller) {
+    Dataset d = RequireDataset(p, id);
+    if (!CanEditDataset(p, HeldIn(p, d.owner_org)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    std::vector<Resource> now = d.resources;
+    std::vector<Resource> next;
+    std::set<std::string> seen;
+    for (const auto& rid : order) {
+        auto it =
+            std::find_if(now.begin(), now.end(), [&](const Resource& r) { return r.id == rid; });
+        // CKAN: every id in the order must be a resource of the dataset, once.
+        if (it == now.end() || !seen.insert(rid).second)
+            throw HttpError::Validation({{"order", "catalog.bad_resource_order"}});
+        next.push_back(*it);
+    }
+    for (const auto& r : now)
+        if (!seen.count(r.id)) next.push_back(r);
+    Json before = Json::array(), after = Json::array();
+    for (const auto& r : now) before.push_back(r.id);
+    for (const auto& r : next) after.push_back(r.id);
+    if (before != after) {
+        std::string when = core::NowIso();
+        db_.Write([&](db::Connection& c) {
+            int pos = 0;
+            for (auto& r : next) {
+                r.position = pos++;
+                store::UpdateResource(c, r);
+            }
+            d.metadata_modified = when;
+            store::UpdateDataset(c, d);
+            RecordChange(c, caller, "resource.reorder", "dataset", d.id,
+                         {{"order", after}, {"before", before}});
+        });
+    }
+    return {{"id", d.id}, {"order", after}};
 }
 
 void CatalogService::ResourceDelete(const Principal* p, const std::string& id,

@@ -61,6 +61,13 @@ def pub(server, smtp, sysadmin):
     return {"org": org, "suffix": suffix, "token": sysadmin, **people}
 
 
+def send(b, path, fields, csrf_page):
+    """A POST as the page's form makes it: multipart for the upload forms, urlencoded otherwise."""
+    if path.endswith("/resource/new") or path.endswith("/edit"):
+        return post_multipart(b, path, fields, csrf_page=csrf_page)
+    return b.post_form(path, fields, csrf_page=csrf_page)
+
+
 def new_draft(pub, b, name, private=False, title="สถิติผู้โดยสารรถไฟฟ้า ฉบับร่าง"):
     fields = {"data_type": "statistical", "title": title, "name": name,
               "notes": "จำนวนผู้โดยสารรายวัน", "tag_string": "คมนาคม, รถไฟฟ้า", "owner_org": pub["org"],
@@ -173,9 +180,9 @@ def test_permissions_on_every_new_page(server, pub):
     for path in posts:
         for who in ("member", "stranger"):
             b = pub[who]
-            r = b.post_form(path, {"to": "down", "url": "https://example.go.th/y.csv"}, csrf_page="/dataset")
-            assert r.status == 404, (who, path, r.status)
-        r = pub["anonymous"].post_form(path, {}, csrf_page="/user/login")
+            r = send(b, path, {"to": "down", "url": "https://example.go.th/y.csv"}, "/dataset")
+            assert r.status == 404, (who, path, r.status, re.sub(r"(?s).*<main[^>]*>", "", r.text)[:600])
+        r = send(pub["anonymous"], path, {}, "/user/login")
         assert r.status == 303 and "/user/login" in r.header("Location"), path
     # Once public, a member and a stranger may read it but not change it: 403.
     ok(call(Browser(server), "package_patch", {"id": name, "state": "active"}, pub["token"]))
@@ -183,7 +190,7 @@ def test_permissions_on_every_new_page(server, pub):
         for path in gets:
             assert pub[who].get(path).status == 403, (who, path)
         for path in posts:
-            r = pub[who].post_form(path, {"to": "down"}, csrf_page="/dataset/" + name)
+            r = send(pub[who], path, {"to": "down"}, "/dataset/" + name)
             assert r.status == 403, (who, path, r.status)
     # CSRF missing: refused, nothing changes.
     r = pub["editor"].post_form(base + "/resource/%s/delete" % rid, {}, csrf=False)
@@ -267,10 +274,12 @@ def test_edit_replace_reorder_delete_with_activity(server, pub):
     assert r.status == 422 and 'id="name-error"' in r.text
     # Replace its file: the download is the new one, with its size and hash.
     new = "ปี,จำนวน\n2568,10\n".encode("cp874")
+    old_hash = got["hash"]
     r = post_multipart(ed, edit, {"name": "ไฟล์แรก"}, [("upload", "first-v2.csv", new)])
     assert r.status == 303
     got = ok(call(Browser(server), "resource_show", {"id": first}, method="GET"))
-    assert got["url"].endswith("first-v2.csv") and got["size"] == len(new)
+    assert got["size"] == len(new) and got["hash"] != old_hash and got["format"] == "CSV"
+    assert "first-v2.csv" in ed.get(edit).text
     dl = Browser(server).get("/dataset/%s/resource/%s/download" % (name, first))
     assert dl.status == 200 and dl.body == new
     # Reorder: the second file up; the API action does the same.

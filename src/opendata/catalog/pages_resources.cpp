@@ -90,7 +90,10 @@ struct ResourcePages : PagesBase {
         v.Set("notice", notice).Set("has_notice", !notice.empty());
         bool uploaded = r && (*r)["url_type"] == "upload";
         v.Set("uploaded", uploaded);
-        if (uploaded) v.Set("current_file", (*r)["url"].get<std::string>());
+        if (uploaded)
+            // The stored file's own name (the dict's url is its download address).
+            if (auto src = catalog.FindResourceSource((*r)["id"].get<std::string>()))
+                v.Set("current_file", src->resource.url);
         // A link is shown (and edited) for new resources and links, not for uploads.
         v.Set("show_url", !uploaded);
         for (const char* k : {"name", "description", "format", "url"}) v.Set(k, str(k));
@@ -242,6 +245,9 @@ struct ResourcePages : PagesBase {
         auto upload = Upload(req);
         dict["id"] = r["id"];
         if (r["url_type"] == "upload" || upload) dict.erase("url");
+        // An upload's format left empty stays the one its content showed.
+        if (r["url_type"] == "upload" && !upload && dict["format"] == "")
+            dict["format"] = r["format"];
         try {
             catalog.ResourceUpdate(accounts::CurrentUser(req), dict, false, accounts::CallerOf(req),
                                    upload ? &*upload : nullptr);

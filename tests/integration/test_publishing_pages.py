@@ -4,6 +4,7 @@ publishes it with the visibility chosen; editors edit, replace, reorder and dele
 change is in the activity stream with its actor. Both engines."""
 import http.client
 import re
+import time
 import uuid
 from urllib.parse import quote
 
@@ -282,6 +283,16 @@ def test_edit_replace_reorder_delete_with_activity(server, pub):
     assert "first-v2.csv" in ed.get(edit).text
     dl = Browser(server).get("/dataset/%s/resource/%s/download" % (name, first))
     assert dl.status == 200 and dl.body == new
+    # The datastore reloads its table from the new file (Thai decoded from cp874).
+    rows = []
+    for _ in range(60):
+        r = call(Browser(server), "datastore_search", {"resource_id": first}, method="GET")
+        if r.status == 200:
+            rows = r.json()["result"]["records"]
+            if rows and "ปี" in rows[0]:
+                break
+        time.sleep(0.25)
+    assert rows and rows[0]["ปี"] in (2568, "2568") and rows[0]["จำนวน"] in (10, "10"), rows
     # Reorder: the second file up; the API action does the same.
     r = ed.post_form("/dataset/%s/resource/%s/move" % (name, second), {"to": "up"}, csrf_page="/dataset/" + name)
     assert r.status == 303

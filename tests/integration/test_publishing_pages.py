@@ -91,7 +91,7 @@ def show(pub, name, token=None):
 
 def test_two_stages_draft_invisible_then_published(server, pub):
     ed = pub["editor"]
-    name = new_draft(pub, ed, "draft-" + pub["suffix"], title="ข้อมูลร่างลับเฉพาะ")
+    name = new_draft(pub, ed, "draft-" + pub["suffix"], title="สถิติฉบับร่างรอเผยแพร่")
     d = ok(call(Browser(server), "package_show", {"id": name}, pub["token"], method="GET"))
     assert d["state"] == "draft" and d["private"] is False
     # Its editors see the page, told it is a draft, with "add data" and "publish".
@@ -102,7 +102,7 @@ def test_two_stages_draft_invisible_then_published(server, pub):
     # Nobody else: not the page, the API, search, lists, feeds, the home, the agency page.
     for who in ("anonymous", "member", "stranger"):
         assert pub[who].get("/dataset/" + name).status == 404, who
-        assert pub[who].get("/dataset?q=" + quote("ข้อมูลร่างลับเฉพาะ")).text.count("/dataset/" + name) == 0, who
+        assert pub[who].get("/dataset?q=" + quote("สถิติฉบับร่างรอเผยแพร่")).text.count("/dataset/" + name) == 0, who
         r = pub[who].get("/api/3/action/package_search?include_drafts=true&include_private=true&rows=1000")
         assert name not in [x["name"] for x in r.json()["result"]["results"]], who
         assert pub[who].get("/organization/" + pub["org"]).text.count("/dataset/" + name) == 0, who

@@ -142,7 +142,7 @@ def test_two_stages_draft_invisible_then_published(server, pub):
     assert actions.count("resource.create") == 2 and "dataset.create" in actions
     assert all(a.get("user_name") == pub["editor_name"] for a in acts)
     page = anon.get("/dataset/%s?lang=en" % name)
-    assert "Resource added" in page.text and pub["editor_name"] in page.text
+    assert "Resource added" in page.text and "Dataset published" in page.text and pub["editor_name"] in page.text
     assert "/resource/new" not in page.text  # no editor links for a reader
     anon.get("/?lang=th")
 
@@ -265,6 +265,8 @@ def test_edit_replace_reorder_delete_with_activity(server, pub):
     first, second = [x["id"] for x in d["resources"]]
     # Edit a file's fields: the form shows them, the change is kept.
     edit = "/dataset/%s/resource/%s/edit" % (name, first)
+    assert 'href="%s"' % edit in ed.get("/dataset/%s/resource/%s" % (name, first)).text
+    assert 'href="%s"' % edit not in Browser(server).get("/dataset/%s/resource/%s" % (name, first)).text
     form = ed.get(edit)
     assert form.status == 200 and 'value="one.csv"' in form.text
     r = post_multipart(ed, edit, {"name": "ไฟล์แรก", "description": "แก้แล้ว", "format": ""})

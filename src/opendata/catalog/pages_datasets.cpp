@@ -172,6 +172,8 @@ struct DatasetPages : PagesBase {
         }
         v.Set("metadata", std::move(meta));
         v.Set("api_url", "/api/3/action/resource_show?id=" + r["id"].get<std::string>());
+        v.Set("can_edit", catalog.CanEdit(p, d["owner_org"].get<std::string>()));
+        v.Set("edit_resource_id", r["id"].get<std::string>());
         auto ctx = accounts::PageContextOf(req);
         for (const auto& extend : extensions.resource) {
             int refresh = extend(req, d, r, v);
@@ -665,8 +667,12 @@ struct DatasetPages : PagesBase {
         for (const auto& a : catalog.PackageActivityList(p, d["id"].get<std::string>(), 10)) {
             View av;
             av.Set("when", core::FormatIsoDate(a["timestamp"].get<std::string>(), req.locale));
-            av.Set("what", pages.T(req.locale,
-                                   "opendata.activity." + a["govhub_action"].get<std::string>()));
+            std::string action = a["govhub_action"].get<std::string>();
+            // A draft made active is its publication ("finish"), the step a reader cares about.
+            if (a["data"].contains("changes") && a["data"]["changes"].contains("state") &&
+                a["data"]["changes"]["state"] == Json::array({"draft", "active"}))
+                action = "dataset.publish";
+            av.Set("what", pages.T(req.locale, "opendata.activity." + action));
             std::string fields;
             if (a["data"].contains("changes"))
                 for (auto it = a["data"]["changes"].begin(); it != a["data"]["changes"].end();

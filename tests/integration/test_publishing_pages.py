@@ -220,11 +220,17 @@ def test_bad_input_is_shown_beside_the_fields(server, pub):
     r = post_multipart(ed, path, {"url": "https://example.go.th/a.csv", "next": "again"},
                        [("upload", "a.csv", b"a,b\n1,2\n")])
     assert r.status == 422 and 'id="url-error"' in r.text
-    # A schema choice that does not exist: the field's message, the values kept.
+    # GD-Catalog resource fields: a year that is not one, the field's message, the values kept;
+    # a good one is stored.
     r = post_multipart(ed, path, {"url": "https://example.go.th/a.csv", "name": "ชื่อที่พิมพ์",
-                                  "resource_data_collect": "ไม่มีตัวเลือกนี้", "next": "again"})
-    if "resource_data_collect" in r.text:
-        assert r.status in (303, 422)
+                                  "resource_first_year_of_data": "ปีที่แล้ว", "next": "again"})
+    assert r.status == 422 and 'id="resource_first_year_of_data-error"' in r.text, r.text[-3000:]
+    assert 'value="ชื่อที่พิมพ์"' in r.text and 'value="ปีที่แล้ว"' in r.text
+    r = post_multipart(ed, path, {"url": "https://example.go.th/a.csv", "name": "ชื่อที่พิมพ์",
+                                  "resource_first_year_of_data": "2560", "next": "again"})
+    assert r.status == 303
+    stored = ok(call(Browser(server), "package_show", {"id": name}, pub["token"], method="GET"))["resources"]
+    assert stored[-1]["resource_first_year_of_data"] in ("2560", 2560)
     # A hostile name stored is shown escaped on the dataset page.
     r = post_multipart(ed, path, {"url": "https://example.go.th/b.csv", "name": xss, "next": "done"})
     assert r.status == 303

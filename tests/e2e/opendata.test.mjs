@@ -1,5 +1,5 @@
-// Open Data in the browser: an editor creates a statistical dataset with a CSV file through
-// the guided form; an anonymous visitor finds it by a Thai word and downloads the file.
+// Open Data in the browser: an editor creates a statistical dataset through the guided form (a
+// draft), adds a cp874 CSV with the progress bar, finishes, replaces the file; an anonymous visitor finds it by a Thai word and downloads the file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -98,12 +98,68 @@ test('an editor publishes a statistical dataset with a CSV file; a visitor finds
   // Dates in the Buddhist era, as a Thai reader writes them (#15); stored as ISO.
   assert.equal(await page.locator('#last_updated_date').getAttribute('type'), 'text');
   await page.getByLabel('วันที่ปรับปรุงข้อมูลล่าสุด').fill('6/12/2569');
-  const csv = 'จังหวัด,นักท่องเที่ยว\nเชียงใหม่,10800000\nภูเก็ต,9900000\n';
-  await page.locator('#upload').setInputFiles({ name: 'arrivals.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-  await page.locator('#resource_name').fill('นักท่องเที่ยวปี 2568');
   await page.getByRole('button', { name: 'บันทึกชุดข้อมูล' }).click();
+  // Stage 2 (#15): the dataset is a draft, hidden from everyone outside the agency, until the
+  // editor adds data and finishes.
+  await page.getByRole('heading', { name: 'เพิ่มข้อมูล' }).waitFor();
+  assert.equal((await fetch(`${govhub.url}/dataset/tourist-arrivals-province`)).status, 404);
+  for (const lang of ['en', 'th']) {
+    await page.goto(`${govhub.url}/dataset/tourist-arrivals-province/resource/new?lang=${lang}`);
+    await page.setViewportSize({ width: 390, height: 900 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `add data (${lang})`);
+    assert.deepEqual(await seriousViolations(page), [], `add data page (${lang})`);
+    await shot(page, `add-data-${lang}-390`);
+  }
+  // A TIS-620 (cp874) file, as many agencies still export: Thai letters are U+0E01..U+0E5B at 0xA1..
+  const csv874 = 'จังหวัด,นักท่องเที่ยว\nเชียงใหม่,10800000\nภูเก็ต,9900000\n';
+  const cp874 = Buffer.from([...csv874].map((ch) => {
+    const c = ch.codePointAt(0);
+    return c >= 0x0e01 && c <= 0x0e5b ? c - 0x0e00 + 0xa0 : c;
+  }));
+  await page.locator('#upload').setInputFiles({ name: 'arrivals.csv', mimeType: 'text/csv', buffer: cp874 });
+  await page.locator('#name').fill('นักท่องเที่ยวปี 2568');
+  // Hold the upload's answer a moment so the progress bar can be seen.
+  await page.route('**/resource/new', async (route) => {
+    if (route.request().method() === 'POST') await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
+  await page.getByRole('button', { name: 'เสร็จสิ้น' }).click();
+  await page.locator('.upload-progress progress').waitFor({ state: 'visible' });
+  await shot(page, 'upload-progress');
   await page.getByRole('heading', { name: 'สถิตินักท่องเที่ยวรายจังหวัด' }).waitFor();
+  await page.unroute('**/resource/new');
   await shot(page, 'dataset-created');
+  const published = await (await fetch(`${govhub.url}/api/3/action/package_show?id=tourist-arrivals-province`)).json();
+  assert.equal(published.result.state, 'active');
+  assert.equal(published.result.resources[0].format, 'CSV');
+  const rid = published.result.resources[0].id;
+  // The resource page previews the cp874 file as Thai text and shows its API.
+  await page.goto(`${govhub.url}/dataset/tourist-arrivals-province/resource/${rid}?lang=th`);
+  for (let i = 0; i < 40 && !(await page.content()).includes('เชียงใหม่'); i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  assert.ok((await page.content()).includes('เชียงใหม่'), 'preview decodes cp874');
+  assert.ok(await page.locator('a[href^="/api/3/action/resource_show"]').count() > 0);
+  await shot(page, 'resource-cp874');
+  // Replace the file from the dataset page: the new one is served and previewed.
+  const csv = 'จังหวัด,นักท่องเที่ยว\nเชียงใหม่,10800000\nภูเก็ต,9900000\n';
+  await page.goto(`${govhub.url}/dataset/tourist-arrivals-province?lang=th`);
+  await page.getByRole('link', { name: /แก้ไข นักท่องเที่ยวปี 2568/ }).click();
+  for (const lang of ['th', 'en']) {
+    await page.goto(`${govhub.url}/dataset/tourist-arrivals-province/resource/${rid}/edit?lang=${lang}`);
+    assert.deepEqual(await seriousViolations(page), [], `edit file page (${lang})`);
+  }
+  await page.goto(`${govhub.url}/dataset/tourist-arrivals-province/resource/${rid}/edit?lang=th`);
+  await page.locator('#upload').setInputFiles({ name: 'arrivals-utf8.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'บันทึก' }).last().click();
+  await page.waitForURL(new RegExp(`/resource/${rid}$`));
+  for (const lang of ['th', 'en']) {
+    await page.goto(`${govhub.url}/dataset/tourist-arrivals-province?lang=${lang}`);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `dataset page (${lang})`);
+    assert.deepEqual(await seriousViolations(page), [], `dataset page for its editor (${lang})`);
+  }
+  await page.goto(`${govhub.url}/dataset/tourist-arrivals-province?lang=th`);
   const stored = await (await fetch(`${govhub.url}/api/3/action/package_show?id=tourist-arrivals-province`,
     { headers: { Authorization: adminToken } })).json();
   assert.equal(stored.result.last_updated_date, '2026-12-06');

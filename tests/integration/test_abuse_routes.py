@@ -78,6 +78,11 @@ CSRF = {
     ("POST", "/organization/new"): ("/organization/new", {"title": "CSRF", "name": "csrf-org", "kind": "other"}),
     ("POST", "/organization/{name}/edit"): ("/organization/{org_a}/edit", {"title": "CSRF"}),
     ("POST", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", {"title": "CSRF"}),
+    ("POST", "/dataset/{name}/resource/new"): ("/dataset/{pub}/resource/new", {"url": "http://x.example/a.csv"}),
+    ("POST", "/dataset/{name}/publish"): ("/dataset/{pub}/publish", {}),
+    ("POST", "/dataset/{name}/resource/{id}/edit"): ("/dataset/{pub}/resource/{pub_res}/edit", {"name": "CSRF"}),
+    ("POST", "/dataset/{name}/resource/{id}/delete"): ("/dataset/{pub}/resource/{pub_res}/delete", {}),
+    ("POST", "/dataset/{name}/resource/{id}/move"): ("/dataset/{pub}/resource/{pub_res}/move", {"to": "up"}),
     ("POST", "/ckan-admin/trash/{id}/purge"): ("/ckan-admin/trash/{trash}/purge", {}),
     ("POST", "/dataset/{name}/resource/{id}/datastore/reload"):
         ("/dataset/{pub}/resource/{pub_res}/datastore/reload", {}),
@@ -105,7 +110,17 @@ CSRF = {
         ("/api/3/action/resource_create", {"json": {"package_id": "{pub}", "name": "CSRF", "url": "http://x.example/a.csv"}}),
     ("POST", "/api/action/resource_create"):
         ("/api/action/resource_create", {"json": {"package_id": "{pub}", "name": "CSRF", "url": "http://x.example/a.csv"}}),
+    ("POST", "/api/3/action/resource_update"):
+        ("/api/3/action/resource_update", {"json": {"id": "{pub_res}", "name": "CSRF", "url": "http://x.example/a.csv"}}),
+    ("POST", "/api/action/resource_update"):
+        ("/api/action/resource_update", {"json": {"id": "{pub_res}", "name": "CSRF", "url": "http://x.example/a.csv"}}),
+    ("POST", "/api/3/action/resource_patch"):
+        ("/api/3/action/resource_patch", {"json": {"id": "{pub_res}", "name": "CSRF"}}),
+    ("POST", "/api/action/resource_patch"):
+        ("/api/action/resource_patch", {"json": {"id": "{pub_res}", "name": "CSRF"}}),
     # Side-effect-free actions on routes of their own still refuse a cookie POST without the token.
+    ("POST", "/api/3/action/site_read"): ("/api/3/action/site_read", {"json": {}}),
+    ("POST", "/api/action/site_read"): ("/api/action/site_read", {"json": {}}),
     ("POST", "/api/3/action/status_show"): ("/api/3/action/status_show", {"json": {}}),
     ("POST", "/api/action/status_show"): ("/api/action/status_show", {"json": {}}),
 }
@@ -140,6 +155,14 @@ IDOR = {
     ("GET", "/dataset/{name}"): ("/dataset/{priv}", PRIVATE, None),
     ("GET", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", PRIVATE, None),
     ("POST", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", PRIVATE, {"title": "IDOR"}),
+    ("GET", "/dataset/{name}/resource/new"): ("/dataset/{pub}/resource/new", PRIVATE, None),
+    ("POST", "/dataset/{name}/resource/new"): ("/dataset/{pub}/resource/new", PRIVATE, {"url": "http://x.example/a.csv"}),
+    ("POST", "/dataset/{name}/publish"): ("/dataset/{pub}/publish", PRIVATE, {}),
+    ("GET", "/dataset/{name}/resource/{id}/edit"): ("/dataset/{pub}/resource/{pub_res}/edit", PRIVATE, None),
+    ("POST", "/dataset/{name}/resource/{id}/edit"): ("/dataset/{pub}/resource/{pub_res}/edit", PRIVATE, {"name": "IDOR"}),
+    ("GET", "/dataset/{name}/resource/{id}/delete"): ("/dataset/{pub}/resource/{pub_res}/delete", PRIVATE, None),
+    ("POST", "/dataset/{name}/resource/{id}/delete"): ("/dataset/{pub}/resource/{pub_res}/delete", PRIVATE, {}),
+    ("POST", "/dataset/{name}/resource/{id}/move"): ("/dataset/{pub}/resource/{pub_res}/move", PRIVATE, {"to": "up"}),
     ("GET", "/dataset/{name}/resource/{id}"): ("/dataset/{priv}/resource/{priv_res}", PRIVATE, None),
     ("GET", "/dataset/{name}/resource/{id}/download"): ("/dataset/{priv}/resource/{priv_res}/download", PRIVATE, None),
     ("POST", "/ckan-admin/trash/{id}/purge"): ("/ckan-admin/trash/{trash}/purge", PRIVATE, {}),
@@ -491,6 +514,7 @@ ACTIONS = [
     ("package_delete", {"id": "{pub}"}),
     ("resource_patch", {"id": "{pub_res}", "name": "IDOR"}),
     ("resource_delete", {"id": "{pub_res}"}),
+    ("package_resource_reorder", {"id": "{pub}", "order": ["{pub_res}"]}),
     ("resource_view_show", {"id": "{priv_view}"}),
     ("resource_view_delete", {"id": "{pub_view}"}),
     ("datastore_search", {"resource_id": "{priv_res}"}),
@@ -537,6 +561,11 @@ ACTIONS = [
 
 # Actions that take no object belonging to someone else, each with the reason.
 ACTIONS_WITHOUT_ID = {
+    "format_autocomplete": "formats in use on public datasets only",
+    "resource_search": "lists only resources of datasets the caller may read (filtered in SQL)",
+    "site_read": "answers true to everyone, as CKAN does",
+    "vocabulary_list": "the schema's public choice lists, read-only",
+    "vocabulary_show": "one of the schema's public choice lists, read-only; no stored object",
     "api_token_create": "makes a token for the caller's own account",
     "current_package_list_with_resources": "lists what package_search shows the caller",
     "group_create": "makes a new group (sysadmins only); no existing object",

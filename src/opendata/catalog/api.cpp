@@ -178,6 +178,16 @@ constexpr const char* kResourcePatch =
     "and the fields to change\n\n"
     ":returns: the updated resource\n"
     ":rtype: dictionary";
+constexpr const char* kPackageResourceReorder =
+    "Reorders the resources of a dataset. Editors and admins of the dataset's organization, "
+    "sysadmins.\n\n"
+    ":param id: the id or name of the dataset\n"
+    ":type id: string\n"
+    ":param order: resource ids in their new order; resources left out keep their order after "
+    "them\n"
+    ":type order: list\n\n"
+    ":returns: {\"id\": the dataset id, \"order\": every resource id in the new order}\n"
+    ":rtype: dictionary";
 constexpr const char* kResourceDelete =
     "Deletes a resource (and its datastore table). Editors and admins of the dataset's "
     "organization, sysadmins.\n\n"
@@ -591,6 +601,14 @@ void RegisterActions(api::ActionRegistry& a, CatalogService& cat) {
             return nullptr;
         },
         Write(kResourceDelete));
+    a.Add(
+        "package_resource_reorder",
+        [&cat](ActionContext& ctx) {
+            std::vector<std::string> order = ctx.args.List("order");
+            if (order.empty()) ctx.args.Fail("order", "schema.required");
+            return cat.PackageResourceReorder(ctx.user, ctx.args.Require("id"), order, ctx.caller);
+        },
+        Write(kPackageResourceReorder));
 
     // Organizations
     a.Add(

@@ -14,6 +14,80 @@
 
 namespace govhub::catalog::internal {
 
+// ---- what the dataset and resource forms share
+
+render::View PagesBase::SchemaFieldView(const FieldSpec& spec, const Json& values,
+                                        const std::map<std::string, std::string>& error_of,
+                                        const std::string& locale) const {
+    auto str = [&](const std::string& k) {
+        return values.contains(k) && values[k].is_string() ? values[k].get<std::string>()
+                                                           : std::string();
+    };
+    render::View f;
+    f.Set("name", spec.name).Set("label", spec.label.in(locale)).Set("required", spec.required);
+    if (auto e = error_of.find(spec.name); e != error_of.end()) f.Set("error", e->second);
+    if (!spec.choices.empty()) {
+        std::set<std::string> chosen;
+        if (values.contains(spec.name)) {
+            const Json& v = values[spec.name];
+            if (v.is_string()) chosen.insert(v.get<std::string>());
+            if (v.is_array())
+                for (const auto& x : v)
+                    if (x.is_string()) chosen.insert(x.get<std::string>());
+        }
+        render::View options = render::View::List();
+        int i = 0;
+        for (const auto& c : spec.choices) {
+            render::View opt;
+            opt.Set("value", c.value)
+                .Set("label", c.label.in(locale))
+                .Set("selected", chosen.count(c.value) > 0);
+            opt.Set("id", spec.name + "-" + std::to_string(i++)).Set("name", spec.name);
+            options.Push(std::move(opt));
+        }
+        f.Set("options", std::move(options));
+        f.Set(spec.multiple ? "is_multi" : "is_select", true);
+    } else {
+        std::string t = spec.type == FieldType::kDate    ? "date"
+                        : spec.type == FieldType::kEmail ? "email"
+                        : spec.type == FieldType::kUrl   ? "url"
+                                                         : "text";
+        f.Set("is_input", true).Set("input_type", t).Set("value", str(spec.name));
+        if (spec.type == FieldType::kDate && locale == "th") {
+            // Thai readers see and type the Buddhist era ("6/12/2569"); FormDict turns
+            // it back into the ISO date the service checks and stores. Other readers
+            // keep the browser's date input, which shows their own form (Gregorian).
+            f.Set("input_type", "text")
+                .Set("value", core::IsoToFormDate(str(spec.name), locale))
+                .Set("inputmode", "numeric")
+                .Set("placeholder", pages.T(locale, "opendata.form.date_placeholder"))
+                .Set("has_help", true)
+                .Set("help", pages.T(locale, "opendata.form.date_help"));
+        }
+        if (spec.type == FieldType::kYear) f.Set("has_help", true).Set("help", "2569 / 2026");
+    }
+    return f;
+}
+
+void PagesBase::SchemaFieldValue(const FieldSpec& spec, http::Request& req, Json& d) const {
+    const auto& form = req.Form();
+    if (spec.multiple) {
+        Json list = Json::array();
+        auto range = form.equal_range(spec.name);
+        for (auto it = range.first; it != range.second; ++it)
+            if (!it->second.empty()) list.push_back(it->second);
+        if (!list.empty()) d[spec.name] = list;
+        return;
+    }
+    auto it = form.find(spec.name);
+    if (it == form.end() || it->second.empty()) return;
+    d[spec.name] = it->second;
+    // A date typed as the reader reads it (6/12/2569, ๖/๑๒/๒๕๖๙) is stored as ISO; anything
+    // else goes to the service as typed, which names what is wrong.
+    if (spec.type == FieldType::kDate)
+        if (auto iso = core::FormDateToIso(it->second)) d[spec.name] = *iso;
+}
+
 namespace {
 
 using render::View;
@@ -98,6 +172,8 @@ struct DatasetPages : PagesBase {
         }
         v.Set("metadata", std::move(meta));
         v.Set("api_url", "/api/3/action/resource_show?id=" + r["id"].get<std::string>());
+        v.Set("can_edit", catalog.CanEdit(p, d["owner_org"].get<std::string>()));
+        v.Set("edit_resource_id", r["id"].get<std::string>());
         auto ctx = accounts::PageContextOf(req);
         for (const auto& extend : extensions.resource) {
             int refresh = extend(req, d, r, v);
@@ -245,53 +321,7 @@ struct DatasetPages : PagesBase {
                                                     "tag_string", "data_type", "url"};
         for (const auto& spec : catalog.schema().dataset_fields()) {
             if (kCore.count(spec.name) || !spec.InDataType(type.key)) continue;
-            View f;
-            f.Set("name", spec.name)
-                .Set("label", spec.label.in(locale))
-                .Set("required", spec.required);
-            if (error_of.count(spec.name)) f.Set("error", error_of[spec.name]);
-            if (!spec.choices.empty()) {
-                std::set<std::string> chosen;
-                if (values.contains(spec.name)) {
-                    const Json& v = values[spec.name];
-                    if (v.is_string()) chosen.insert(v.get<std::string>());
-                    if (v.is_array())
-                        for (const auto& x : v)
-                            if (x.is_string()) chosen.insert(x.get<std::string>());
-                }
-                View options = View::List();
-                int i = 0;
-                for (const auto& c : spec.choices) {
-                    View opt;
-                    opt.Set("value", c.value)
-                        .Set("label", c.label.in(locale))
-                        .Set("selected", chosen.count(c.value) > 0);
-                    opt.Set("id", spec.name + "-" + std::to_string(i++)).Set("name", spec.name);
-                    options.Push(std::move(opt));
-                }
-                f.Set("options", std::move(options));
-                f.Set(spec.multiple ? "is_multi" : "is_select", true);
-            } else {
-                std::string t = spec.type == FieldType::kDate    ? "date"
-                                : spec.type == FieldType::kEmail ? "email"
-                                : spec.type == FieldType::kUrl   ? "url"
-                                                                 : "text";
-                f.Set("is_input", true).Set("input_type", t).Set("value", str(spec.name));
-                if (spec.type == FieldType::kDate && locale == "th") {
-                    // Thai readers see and type the Buddhist era ("6/12/2569"); FormDict turns
-                    // it back into the ISO date the service checks and stores. Other readers
-                    // keep the browser's date input, which shows their own form (Gregorian).
-                    f.Set("input_type", "text")
-                        .Set("value", core::IsoToFormDate(str(spec.name), locale))
-                        .Set("inputmode", "numeric")
-                        .Set("placeholder", pages.T(locale, "opendata.form.date_placeholder"))
-                        .Set("has_help", true)
-                        .Set("help", pages.T(locale, "opendata.form.date_help"));
-                }
-                if (spec.type == FieldType::kYear)
-                    f.Set("has_help", true).Set("help", "2569 / 2026");
-            }
-            fields.Push(std::move(f));
+            fields.Push(SchemaFieldView(spec, values, error_of, locale));
         }
         return fields;
     }
@@ -309,19 +339,7 @@ struct DatasetPages : PagesBase {
         d["data_type"] = type.value;
         for (const auto& spec : catalog.schema().dataset_fields()) {
             if (!spec.InDataType(type.key) || d.contains(spec.name)) continue;
-            if (spec.multiple) {
-                Json list = Json::array();
-                auto range = form.equal_range(spec.name);
-                for (auto it = range.first; it != range.second; ++it)
-                    if (!it->second.empty()) list.push_back(it->second);
-                if (!list.empty()) d[spec.name] = list;
-            } else if (!one(spec.name).empty()) {
-                d[spec.name] = one(spec.name);
-                // A date typed as the reader reads it (6/12/2569, ๖/๑๒/๒๕๖๙) is stored as ISO;
-                // anything else goes to the service as typed, which names what is wrong.
-                if (spec.type == FieldType::kDate)
-                    if (auto iso = core::FormDateToIso(one(spec.name))) d[spec.name] = *iso;
-            }
+            SchemaFieldValue(spec, req, d);
         }
         return d;
     }
@@ -352,8 +370,6 @@ struct DatasetPages : PagesBase {
             v.Set("submit",
                   pages.T(req.locale, is_new ? "opendata.form.create" : "opendata.form.save"));
             v.Set("fields", FormFields(values, *type, errors, orgs, req.locale));
-            if (values.contains("resource_name") && values["resource_name"].is_string())
-                v.Set("resource_name", values["resource_name"].get<std::string>());
             // The summary names each field, since one message ("missing value") fits many.
             std::vector<FieldError> summary;
             for (const auto& e : errors) {
@@ -388,22 +404,16 @@ struct DatasetPages : PagesBase {
         const DataType* type = catalog.schema().FindDataType(req.FormValue("data_type"));
         if (!type) return FormPage(req, Json::object(), nullptr, {}, true, "", 422);
         Json dict = FormDict(req, *type);
+        // Stage 1 of CKAN's two: the dataset is a draft, seen by its agency's editors only,
+        // until "finish" on the "add data" stage publishes it with the visibility chosen here.
+        dict["state"] = "draft";
         try {
             Json created = catalog.PackageCreate(p, dict, accounts::CallerOf(req));
-            std::string name = created["name"].get<std::string>();
-            if (const http::Part* part = req.FilePart("upload"); part && part->size > 0) {
-                auto file = part->file;
-                UploadedFile up{file->path(), part->filename, part->size,
-                                [file](const std::string& dest) { return file->MoveTo(dest); }};
-                Json r = {{"package_id", created["id"]}};
-                std::string rname = core::Trim(req.FormValue("resource_name"));
-                if (!rname.empty()) r["name"] = rname;
-                catalog.ResourceCreate(p, r, accounts::CallerOf(req), &up);
-            }
-            return http::Response::Redirect("/dataset/" + name);
+            return http::Response::Redirect("/dataset/" + created["name"].get<std::string>() +
+                                            "/resource/new");
         } catch (const HttpError& e) {
             if (e.status() != 409) throw;
-            dict["resource_name"] = req.FormValue("resource_name");
+            dict.erase("state");
             return FormPage(req, dict, type, e.fields(), true, "", 422);
         }
     }
@@ -616,10 +626,16 @@ struct DatasetPages : PagesBase {
         View groups = View::List();
         for (const auto& g : d["groups"]) groups.Push(View(g["title"].get<std::string>()));
         v.Set("groups", std::move(groups)).Set("has_groups", !d["groups"].empty());
+        bool can_edit = catalog.CanEdit(p, d["owner_org"].get<std::string>());
         View resources = View::List();
+        size_t index = 0;
         for (const auto& r : d["resources"]) {
             View rv;
             rv.Set("id", r["id"].get<std::string>());
+            rv.Set("can_edit", can_edit)
+                .Set("can_up", can_edit && index > 0)
+                .Set("can_down", can_edit && index + 1 < d["resources"].size());
+            ++index;
             rv.Set("name", r["name"].get<std::string>())
                 .Set("format", r["format"].get<std::string>());
             rv.Set("description", r["description"].get<std::string>())
@@ -651,8 +667,12 @@ struct DatasetPages : PagesBase {
         for (const auto& a : catalog.PackageActivityList(p, d["id"].get<std::string>(), 10)) {
             View av;
             av.Set("when", core::FormatIsoDate(a["timestamp"].get<std::string>(), req.locale));
-            av.Set("what", pages.T(req.locale,
-                                   "opendata.activity." + a["govhub_action"].get<std::string>()));
+            std::string action = a["govhub_action"].get<std::string>();
+            // A draft made active is its publication ("finish"), the step a reader cares about.
+            if (a["data"].contains("changes") && a["data"]["changes"].contains("state") &&
+                a["data"]["changes"]["state"] == Json::array({"draft", "active"}))
+                action = "dataset.publish";
+            av.Set("what", pages.T(req.locale, "opendata.activity." + action));
             std::string fields;
             if (a["data"].contains("changes"))
                 for (auto it = a["data"]["changes"].begin(); it != a["data"]["changes"].end();
@@ -662,10 +682,13 @@ struct DatasetPages : PagesBase {
                               (spec ? spec->label.in(req.locale) : it.key());
                 }
             av.Set("fields", fields).Set("has_fields", !fields.empty());
+            if (a.contains("user_name") && a["user_name"].is_string())
+                av.Set("actor", a["user_name"].get<std::string>());
             activity.Push(std::move(av));
         }
         v.Set("activity", std::move(activity));
-        v.Set("can_edit", catalog.CanEdit(p, d["owner_org"].get<std::string>()));
+        v.Set("can_edit", can_edit);
+        v.Set("draft_editor", can_edit && d["state"] == "draft");
         // schema.org Dataset for search engines' dataset search.
         Json ld = {{"@context", "https://schema.org/"},
                    {"@type", "Dataset"},
@@ -703,13 +726,12 @@ struct DatasetPages : PagesBase {
 void RegisterDatasetPages(http::Router& router, CatalogService& catalog,
                           const render::PageRenderer& pages, PageExtensions extensions) {
     auto pg = std::make_shared<DatasetPages>(DatasetPages{{catalog, pages}, std::move(extensions)});
+    RegisterResourcePages(router, catalog, pages);
     router.Get("/dataset", [pg](http::Request& req) { return pg->Search(req); });
     // Registered before /dataset/{name} so "new" is never taken for a dataset name.
     router.Get("/dataset/new", [pg](http::Request& req) { return pg->NewForm(req); });
     router.Post("/dataset/new", [pg](http::Request& req) { return pg->Create(req); },
-                {.body_limit = static_cast<size_t>(catalog.max_upload_bytes()) + (1 << 20),
-                 .upload = true,
-                 .rate_limit = "form"});
+                {.body_limit = 1 << 20, .rate_limit = "form"});
     router.Get("/dataset/{name}/edit", [pg](http::Request& req) { return pg->EditForm(req); });
     router.Get("/dataset/{name}/resource/{id}",
                [pg](http::Request& req) { return pg->ResourcePage(req); });

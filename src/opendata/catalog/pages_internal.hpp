@@ -1,6 +1,7 @@
 #pragma once
 // Pieces the catalog's page files share (pages.cpp, pages_datasets.cpp, pages_organizations.cpp,
 // pages_feeds.cpp); not for other modules.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,15 @@ struct PagesBase {
     // Datasets as DCAT-AP JSON-LD or Turtle (the catalog feeds, a dataset's .jsonld/.ttl);
     // pages_feeds.cpp.
     http::Response Dcat(const std::vector<Json>& datasets, bool turtle, bool whole) const;
+    // A GD-Catalog field as the dataset and resource forms show it (an input, a select or
+    // checkboxes, with its value from `values` and its message from `error_of`), for the
+    // partial templates/partials/schema_field; pages_datasets.cpp.
+    render::View SchemaFieldView(const FieldSpec& spec, const Json& values,
+                                 const std::map<std::string, std::string>& error_of,
+                                 const std::string& locale) const;
+    // A submitted GD-Catalog field into `d` when it was filled in (multiple choices as a
+    // list; a date typed as the reader reads it as ISO); pages_datasets.cpp.
+    void SchemaFieldValue(const FieldSpec& spec, http::Request& req, Json& d) const;
 };
 
 // Each file's routes; RegisterRoutes (pages.cpp) registers them in this order.
@@ -31,6 +41,12 @@ void RegisterOrganizationPages(http::Router& router, CatalogService& catalog,
 // /dashboard and the trash (pages_datasets.cpp).
 void RegisterDatasetPages(http::Router& router, CatalogService& catalog,
                           const render::PageRenderer& pages, PageExtensions extensions);
+// A dataset's files in the browser: /dataset/{name}/resource/new (the second stage of a new
+// dataset, "add data", and its "finish"), a file's edit, replace, delete and reordering, and
+// /dataset/{name}/publish (pages_resources.cpp). Registered before the dataset pages so "new"
+// is never taken for a resource id.
+void RegisterResourcePages(http::Router& router, CatalogService& catalog,
+                           const render::PageRenderer& pages);
 // /catalog.jsonld, /catalog.ttl and /sitemap.xml (pages_feeds.cpp).
 void RegisterFeeds(http::Router& router, CatalogService& catalog,
                    const render::PageRenderer& pages);

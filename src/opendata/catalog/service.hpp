@@ -153,7 +153,7 @@ class CatalogService {
     // Brings this node's search snapshot up to date (the server calls it at start).
     void WarmSearch();
 
-    // Resources (links; uploads arrive with the resource-upload work)
+    // Resources: links, and uploads streamed to disk by the caller (`upload`).
     Json ResourceCreate(const accounts::Principal* p, const Json& dict,
                         const accounts::Caller& caller, const UploadedFile* upload = nullptr);
     // The stored file of an uploaded resource the caller may read; counts a download.
@@ -161,7 +161,8 @@ class CatalogService {
                                   const std::string& resource_id);
     uint64_t max_upload_bytes() const { return max_upload_bytes_; }
     Json ResourceShow(const accounts::Principal* p, const std::string& id);
-    // `upload`: a new file replacing the resource's file or link (multipart, as resource_create).
+    // `upload` replaces the resource's file (a link becomes an upload): the old file is served
+    // until the new one is stored, and the datastore reloads its table from the new one.
     Json ResourceUpdate(const accounts::Principal* p, const Json& dict, bool patch,
                         const accounts::Caller& caller, const UploadedFile* upload = nullptr);
     // CKAN's resource_search: `query` holds "field:term" pairs (all must match); only resources
@@ -179,6 +180,11 @@ class CatalogService {
     // CKAN's shape {id, name, tags: [{id, name, display_name, vocabulary_id}]}.
     Json VocabularyList(const std::string& locale) const;
     Json VocabularyShow(const std::string& id, const std::string& locale) const;
+    // CKAN's package_resource_reorder: the resources named in `order` (ids) come first, in that
+    // order; the others keep theirs after them. Returns {"id": ..., "order": [every id]}.
+    Json PackageResourceReorder(const accounts::Principal* p, const std::string& id,
+                                const std::vector<std::string>& order,
+                                const accounts::Caller& caller);
     void ResourceDelete(const accounts::Principal* p, const std::string& id,
                         const accounts::Caller& caller);
 

@@ -1,6 +1,7 @@
 // Activity streams (views over the audit log), autocomplete, the trash, tag and licence lists,
 // bulk updates and the full reindex.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "agencies/auth.hpp"
@@ -48,6 +49,18 @@ Json CatalogService::PackageActivityList(const Principal* p, const std::string& 
         for (const auto& e : audit::ForObject(c, "dataset", d.id, std::clamp(limit, 1, 1000)))
             out.push_back(ActivityDict(e));
     });
+    // Who did it, by user name (public, as CKAN's activity streams show it).
+    std::map<std::string, std::string> names;
+    for (auto& a : out) {
+        if (!a["user_id"].is_string()) continue;
+        std::string uid = a["user_id"].get<std::string>();
+        auto it = names.find(uid);
+        if (it == names.end()) {
+            auto u = accounts_.FindUserById(uid);
+            it = names.emplace(uid, u ? u->name : std::string()).first;
+        }
+        if (!it->second.empty()) a["user_name"] = it->second;
+    }
     return out;
 }
 

@@ -103,15 +103,12 @@ void TakeUpload(Resource& r, const UploadedFile& upload, uint64_t max_bytes) {
     if (r.name.empty()) r.name = r.url;
 }
 
-// Puts the upload in the resource's folder; other files there (a replaced one) go after it is
-// in place, so the old file is served until the new one is.
+// Puts a new resource's upload in its own folder (a replaced file: ResourceUpdate, which keeps
+// the old one served until the row names the new one).
 void KeepUpload(const std::string& files_dir, const Resource& r, const UploadedFile& upload) {
     std::string dir = files_dir + "/" + r.id;
     std::filesystem::create_directories(dir);
     if (!upload.keep(dir + "/" + r.url)) throw HttpError(500, "internal", "error.storage");
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-        if (entry.path().filename() != r.url) std::filesystem::remove(entry.path(), ec);
 }
 }  // namespace
 
@@ -124,7 +121,9 @@ Json CatalogService::ResourceCreate(const Principal* p, const Json& dict,
     Resource seed;
     if (upload) TakeUpload(seed, *upload, max_upload_bytes_);
     Json input = dict;
-    if (upload && !input.contains("name")) input["name"] = seed.url;
+    if (upload && Str(input, "name").empty()) input["name"] = seed.url;
+    // An upload's format left empty is the one its content showed.
+    if (upload && Str(input, "format").empty()) input.erase("format");
     Resource r = ValidateResource(input, d, upload ? &seed : nullptr, errors);
     std::string chosen_id = internal::ChosenId(p, dict, errors);
     if (!chosen_id.empty() && db_.Read([&](db::Connection& c) {
@@ -180,6 +179,8 @@ Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool p
     Dataset d = RequireDataset(p, r->package_id);
     if (!CanEditResource(p, HeldIn(p, d.owner_org)))
         throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    if (upload && upload->size > max_upload_bytes_)
+        throw HttpError(413, "too_large", "error.too_large");
     Json input = dict;
     if (!patch)
         for (const char* k : {"description", "format"})
@@ -195,18 +196,76 @@ Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool p
     Json before = ResourceDict(*r, d);
     Resource updated = ValidateResource(input, d, &seed, errors);
     if (!errors.empty()) throw Invalid(errors);
-    if (upload) KeepUpload(files_dir_, updated, *upload);
     updated.last_modified = core::NowIso();
+    std::string old_file =
+        r->url_type == "upload" ? files_dir_ + "/" + r->id + "/" + r->url : std::string();
+    std::string new_file;
+    if (upload) {
+        // Stored first under its final name (a rename: a reader has the old file or the new
+        // one, never a part); the row points at it in the transaction below.
+        std::string dir = files_dir_ + "/" + r->id;
+        std::filesystem::create_directories(dir);
+        new_file = dir + "/" + updated.url;
+        if (!upload->keep(new_file)) throw HttpError(500, "internal", "error.storage");
+    }
     db_.Write([&](db::Connection& c) {
         store::UpdateResource(c, updated);
         d.metadata_modified = updated.last_modified;
         store::UpdateDataset(c, d);
-        RecordChange(c, caller, "resource.update", "dataset", d.id,
-                     {{"resource_id", r->id}, {"changes", Diff(before, ResourceDict(updated, d))}});
-        if (updated.url != r->url || updated.format != r->format || updated.hash != r->hash)
+        Json details = {{"resource_id", r->id},
+                        {"changes", Diff(before, ResourceDict(updated, d))}};
+        if (upload) details["file"] = updated.url;
+        RecordChange(c, caller, "resource.update", "dataset", d.id, details);
+        if (upload || updated.url != r->url || updated.format != r->format ||
+            updated.hash != r->hash)
             ResourceChanged(c, updated, d, caller);
     });
+    // The old file under another name is gone once the row names the new one (a download
+    // already reading it keeps its open file).
+    if (!old_file.empty() && !new_file.empty() && old_file != new_file) {
+        std::error_code ec;
+        std::filesystem::remove(old_file, ec);
+    }
     return ResourceDict(updated, d);
+}
+
+Json CatalogService::PackageResourceReorder(const Principal* p, const std::string& id,
+                                            const std::vector<std::string>& order,
+                                            const accounts::Caller& caller) {
+    Dataset d = RequireDataset(p, id);
+    if (!CanEditDataset(p, HeldIn(p, d.owner_org)))
+        throw HttpError(403, "forbidden", "catalog.not_an_editor");
+    std::vector<Resource> now = d.resources;
+    std::vector<Resource> next;
+    std::set<std::string> seen;
+    for (const auto& rid : order) {
+        auto it =
+            std::find_if(now.begin(), now.end(), [&](const Resource& r) { return r.id == rid; });
+        // CKAN: every id in the order must be a resource of the dataset, once.
+        if (it == now.end() || !seen.insert(rid).second)
+            throw HttpError::Validation({{"order", "catalog.bad_resource_order"}});
+        next.push_back(*it);
+    }
+    for (const auto& r : now)
+        if (!seen.count(r.id)) next.push_back(r);
+    Json before = Json::array(), after = Json::array();
+    for (const auto& r : now) before.push_back(r.id);
+    for (const auto& r : next) after.push_back(r.id);
+    if (before != after) {
+        std::string when = core::NowIso();
+        db_.Write([&](db::Connection& c) {
+            int pos = 0;
+            for (auto& r : next) {
+                r.position = pos++;
+                store::UpdateResource(c, r);
+            }
+            d.metadata_modified = when;
+            store::UpdateDataset(c, d);
+            RecordChange(c, caller, "resource.reorder", "dataset", d.id,
+                         {{"order", after}, {"before", before}});
+        });
+    }
+    return {{"id", d.id}, {"order", after}};
 }
 
 void CatalogService::ResourceDelete(const Principal* p, const std::string& id,

@@ -21,6 +21,7 @@ from test_resource_upload import upload
 # than the same row at the end of the test: they are matched by key (the first column), not content.
 UPDATED_IN_PLACE = {
     "datasets": "metadata_modified moves when a resource is added",
+    "resources": "datastore_active turns true when the resource's table has loaded",
     "api_tokens": "last_used moves with each call",
     "api_token_usage": "calls are counted per token and day",
     "rate_limits": "counted per window",

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from accounts_helpers import create_token_via_page, registered_user
+from ckanapi_calls import multipart
 from govhub_harness import Browser
 from test_catalog_api import call, ok, record_dataset, world  # noqa: F401  (fixture)
 from test_datastore import wait_for_load, wait_for_job
@@ -42,23 +43,7 @@ def new_id():
 
 def patch_upload(server, token, action, fields, filename, content):
     """resource_update/_patch with the file in "upload", as ckanapi's --upload-resources sends it."""
-    import http.client
-    boundary = "gh" + uuid.uuid4().hex
-    body = b""
-    for k, v in fields.items():
-        body += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (boundary, k, v)).encode()
-    body += ("--%s\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"%s\"\r\n"
-             "Content-Type: application/octet-stream\r\n\r\n" % (boundary, filename)).encode()
-    body += content + ("\r\n--%s--\r\n" % boundary).encode()
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-    headers = {"Content-Type": "multipart/form-data; boundary=" + boundary}
-    if token:
-        headers["Authorization"] = token
-    conn.request("POST", "/api/3/action/" + action, body=body, headers=headers)
-    r = conn.getresponse()
-    data = r.read()
-    conn.close()
-    return r.status, json.loads(data)
+    return multipart(server, token, action, fields, filename, content)
 
 
 def test_datastore_active_follows_the_table(server, world):

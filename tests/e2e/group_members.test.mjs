@@ -135,3 +135,31 @@ test('an agency admin adds a colleague by e-mail, changes the role and removes t
   await page.goto(`${govhub.url}/organization/gm-dept/members?lang=th`);
   await ctx.close();
 });
+
+test('a sysadmin adds a group through the form at 390 px: every problem at once, then saved', async () => {
+  const ctx = await browser.newContext({ locale: 'th-TH', viewport: { width: 390, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${govhub.url}/user/login?lang=th`);
+  await page.getByLabel('ชื่อผู้ใช้หรืออีเมล').fill('gm-root');
+  await page.getByLabel('รหัสผ่าน').fill('ดูแลระบบ-กลุ่ม-2569');
+  await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+  await page.waitForURL(/\/user\/gm-root/);
+  await page.goto(`${govhub.url}/group`);
+  await page.getByRole('link', { name: 'เพิ่มกลุ่ม' }).click();
+  await page.locator('#name').fill('Bad Name');
+  await page.getByRole('button', { name: 'บันทึกกลุ่ม' }).click();
+  await page.locator('#form-errors').waitFor();
+  for (const f of ['title', 'name', 'category']) await page.locator(`#${f}-error`).waitFor();
+  assert.equal(await page.locator('#name').inputValue(), 'Bad Name');
+  assert.ok(await fits(page), 'group form fits 390 px');
+  assert.deepEqual(await seriousViolations(page), [], 'group form with errors');
+  await shot(page, 'group-form-errors-th-390');
+  await page.locator('#title').fill('การศึกษา');
+  await page.locator('#name').fill('gm-education');
+  await page.locator('#category').selectOption('category02');
+  await page.getByRole('button', { name: 'บันทึกกลุ่ม' }).click();
+  await page.getByRole('heading', { level: 1, name: 'การศึกษา' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/group/gm-education');
+  assert.match(await page.locator('.result-count').innerText(), /พบ 0 ชุดข้อมูล/);
+  await ctx.close();
+});

@@ -149,8 +149,12 @@ def test_add_by_name_or_email_change_role_and_remove(server, smtp, sysadmin):
         "SELECT action FROM audit_log WHERE object_id = '%s' ORDER BY id" % org_id)]
     assert actions.count("organization.member_set") >= 3 + 3  # three by the sysadmin at set-up
     assert "organization.member_remove" in actions
-    # Removing someone not in the agency: a 404 page.
-    assert b.get("%s/%s/remove" % (a.url, a.people["stranger"])).status == 404
+    # Removing someone not in the agency, or changing their role in a row: a 404 page, nothing done.
+    stranger = a.people["stranger"]
+    assert b.get("%s/%s/remove" % (a.url, stranger)).status == 404
+    assert b.post_form("%s/%s/remove" % (a.url, stranger), {}, csrf_page=a.url).status == 404
+    assert b.post_form("%s/%s/role" % (a.url, stranger), {"role": "admin"}, csrf_page=a.url).status == 404
+    assert stranger not in members_of(server, sysadmin, a.name)
 
 
 def test_bad_input_is_shown_beside_the_fields(server, smtp, sysadmin):

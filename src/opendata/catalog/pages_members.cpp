@@ -47,6 +47,15 @@ struct MemberPages : PagesBase {
         return o;
     }
 
+    // 404 unless `user` (a user name) is a member of the agency `o`: a row's change and removal
+    // act on members only (adding is the add form's).
+    static void RequireMember(const Json& o, const std::string& user) {
+        if (o.contains("users"))
+            for (const auto& u : o["users"])
+                if (u["name"] == user) return;
+        throw HttpError::NotFound("opendata.members.not_a_member");
+    }
+
     View RoleOptions(const std::string& locale, const std::string& chosen) const {
         View options = View::List();
         for (const char* r : kRoles) {
@@ -156,6 +165,7 @@ struct MemberPages : PagesBase {
         const accounts::Principal* p = accounts::CurrentUser(req);
         Json o = Manageable(p, std::string(req.PathParam("name")));
         std::string user(req.PathParam("user"));
+        RequireMember(o, user);
         std::string role = core::Trim(req.FormValue("role"));
         if (!agencies::ParseRole(role))
             return Page(req, o, "", "member", {{"", "catalog.bad_role"}}, 422);
@@ -168,11 +178,7 @@ struct MemberPages : PagesBase {
     http::Response ConfirmRemove(http::Request& req) const {
         Json o = Manageable(accounts::CurrentUser(req), std::string(req.PathParam("name")));
         std::string user(req.PathParam("user"));
-        bool member = false;
-        if (o.contains("users"))
-            for (const auto& u : o["users"])
-                if (u["name"] == user) member = true;
-        if (!member) throw HttpError::NotFound("opendata.members.not_a_member");
+        RequireMember(o, user);
         View v;
         v.Set("name", o["name"].get<std::string>()).Set("title", AgencyTitle(o, req.locale));
         v.Set("user", user);
@@ -189,6 +195,7 @@ struct MemberPages : PagesBase {
         const accounts::Principal* p = accounts::CurrentUser(req);
         Json o = Manageable(p, std::string(req.PathParam("name")));
         std::string user(req.PathParam("user"));
+        RequireMember(o, user);
         return Apply(req, o, user, "", false, [&] {
             catalog.OrganizationMemberDelete(p, o["id"].get<std::string>(), user,
                                              accounts::CallerOf(req));

@@ -163,6 +163,7 @@ def test_group_form_reports_every_problem_at_once_and_keeps_values(server, world
     for f in ("title", "name", "category", "image_url"):
         assert field_error(r.text, f), "no error beside " + f
     assert value_of(r.text, "name") == "Bad Name!"
+    assert field_error(r.text, "category") == "เลือกประเภทกลุ่มหนึ่งจากรายการ"
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in r.text and hostile not in r.text
     # A taken name.
     taken = "gtaken-" + s

@@ -69,8 +69,13 @@ struct GroupPages : PagesBase {
                             int status) const {
         const std::string& locale = req.locale;
         bool is_new = existing == nullptr;
+        // The API's message for a category speaks of its codes; the form offers a list.
+        std::vector<FieldError> shown = errors;
+        for (auto& e : shown)
+            if (e.message == "catalog.bad_group_category")
+                e.message = "opendata.group.category_error";
         std::map<std::string, std::string> error_of;
-        for (const auto& e : errors) error_of.emplace(e.field, pages.T(locale, e.message));
+        for (const auto& e : shown) error_of.emplace(e.field, pages.T(locale, e.message));
         std::map<std::string, std::string> label_of;
         View fields = View::List();
         auto field = [&](const std::string& name, const std::string& label_key, bool required,
@@ -145,7 +150,7 @@ struct GroupPages : PagesBase {
             v.Set("fixed_help", pages.T(locale, "opendata.group.fixed_help"));
         }
         std::vector<FieldError> summary;
-        for (const auto& e : errors) {
+        for (const auto& e : shown) {
             auto it = label_of.find(e.field);
             std::string label = it == label_of.end() ? e.field : it->second;
             summary.push_back({e.field, label + ": " + pages.T(locale, e.message)});

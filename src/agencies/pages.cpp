@@ -23,6 +23,9 @@ accounts::ProfileExtension ProfileRoles(db::Database& db, const render::PageRend
             list.Push(std::move(item));
         }
         view.Set("has_agency_roles", !held.empty()).Set("show_agency_roles", true);
+        // The officer's way in: a person looking at their own profile who acts for no agency yet.
+        view.Set("officer_way_in",
+                 held.empty() && viewer && viewer->user_id == user.id && !viewer->sysadmin);
         view.Set("agency_roles", std::move(list));
     };
 }

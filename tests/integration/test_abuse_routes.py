@@ -77,6 +77,12 @@ CSRF = {
     ("POST", "/dataset/new"): ("/dataset/new", {"name": "csrf-new", "owner_org": "{org_a}"}),
     ("POST", "/organization/new"): ("/organization/new", {"title": "CSRF", "name": "csrf-org", "kind": "other"}),
     ("POST", "/organization/{name}/edit"): ("/organization/{org_a}/edit", {"title": "CSRF"}),
+    ("POST", "/organization/{name}/members"): ("/organization/{org_a}/members", {"user": "{user}", "role": "admin"}),
+    ("POST", "/organization/{name}/members/{user}/role"):
+        ("/organization/{org_a}/members/{owner}/role", {"role": "admin"}),
+    ("POST", "/organization/{name}/members/{user}/remove"): ("/organization/{org_a}/members/{owner}/remove", {}),
+    ("POST", "/group/new"): ("/group/new", {"title": "CSRF", "name": "csrf-group", "category": "category01"}),
+    ("POST", "/group/{name}/edit"): ("/group/{group}/edit", {"title": "CSRF"}),
     ("POST", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", {"title": "CSRF"}),
     ("POST", "/dataset/{name}/resource/new"): ("/dataset/{pub}/resource/new", {"url": "http://x.example/a.csv"}),
     ("POST", "/dataset/{name}/publish"): ("/dataset/{pub}/publish", {}),
@@ -152,6 +158,20 @@ IDOR = {
     ("GET", "/organization/{name}"): ("/organization/{org_a}", PUBLIC, None),
     ("GET", "/organization/{name}/edit"): ("/organization/{org_a}/edit", PRIVATE, None),
     ("POST", "/organization/{name}/edit"): ("/organization/{org_a}/edit", PRIVATE, {"title": "IDOR"}),
+    # agency A's members: its admins and sysadmins only
+    ("GET", "/organization/{name}/members"): ("/organization/{org_a}/members", PRIVATE, None),
+    ("POST", "/organization/{name}/members"):
+        ("/organization/{org_a}/members", PRIVATE, {"user": "{user}", "role": "admin"}),
+    ("POST", "/organization/{name}/members/{user}/role"):
+        ("/organization/{org_a}/members/{owner}/role", PRIVATE, {"role": "admin"}),
+    ("GET", "/organization/{name}/members/{user}/remove"):
+        ("/organization/{org_a}/members/{owner}/remove", PRIVATE, None),
+    ("POST", "/organization/{name}/members/{user}/remove"):
+        ("/organization/{org_a}/members/{owner}/remove", PRIVATE, {}),
+    # groups are public pages (as group_show); only sysadmins edit them
+    ("GET", "/group/{name}"): ("/group/{group}", PUBLIC, None),
+    ("GET", "/group/{name}/edit"): ("/group/{group}/edit", PRIVATE, None),
+    ("POST", "/group/{name}/edit"): ("/group/{group}/edit", PRIVATE, {"title": "IDOR"}),
     ("GET", "/dataset/{name}"): ("/dataset/{priv}", PRIVATE, None),
     ("GET", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", PRIVATE, None),
     ("POST", "/dataset/{name}/edit"): ("/dataset/{pub}/edit", PRIVATE, {"title": "IDOR"}),

@@ -39,8 +39,7 @@ View PagesBase::Categories(const std::string& locale) const {
         for (const auto& g : groups) {
             if (g["category"] != cat) continue;
             View gv;
-            gv.Set("name", g["name"].get<std::string>())
-                .Set("title", g["title"].get<std::string>());
+            gv.Set("name", g["name"].get<std::string>()).Set("title", AgencyTitle(g, locale));
             gv.Set("count", g["package_count"].get<int64_t>());
             list.Push(std::move(gv));
         }
@@ -111,6 +110,8 @@ void RegisterRoutes(http::Router& router, CatalogService& catalog,
     auto pg = std::make_shared<HomePage>(HomePage{{catalog, pages}});
     router.Get("/opendata", [pg](http::Request& req) { return pg->Home(req); });
     internal::RegisterOrganizationPages(router, catalog, pages);
+    internal::RegisterGroupPages(router, catalog, pages);
+    internal::RegisterMemberPages(router, catalog, pages);
     internal::RegisterDatasetPages(router, catalog, pages, std::move(extensions));
     internal::RegisterFeeds(router, catalog, pages);
 }

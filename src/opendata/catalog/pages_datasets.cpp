@@ -363,6 +363,9 @@ struct DatasetPages : PagesBase {
                 types.Push(std::move(tv));
             }
             v.Set("data_types", std::move(types));
+            // The agency chosen on its page ("add dataset") is carried to the next step.
+            if (values.contains("owner_org") && values["owner_org"].is_string())
+                v.Set("owner_org", values["owner_org"].get<std::string>());
         } else {
             Json orgs = catalog.OrganizationListForUser(p, "create_dataset");
             v.Set("data_type", type->key).Set("data_type_label", type->label.in(req.locale));
@@ -395,7 +398,10 @@ struct DatasetPages : PagesBase {
                              "opendata.add_dataset"),
                 403);
         const DataType* type = catalog.schema().FindDataType(req.Query("data_type"));
-        return FormPage(req, Json::object(), type, {}, true, "", 200);
+        // "Add dataset" on an agency's page chooses that agency.
+        Json values = Json::object();
+        if (std::string org = req.Query("owner_org"); !org.empty()) values["owner_org"] = org;
+        return FormPage(req, values, type, {}, true, "", 200);
     }
 
     http::Response Create(http::Request& req) const {
@@ -450,138 +456,7 @@ struct DatasetPages : PagesBase {
     }
 
     http::Response Search(http::Request& req) const {
-        const accounts::Principal* p = accounts::CurrentUser(req);
-        SearchParams sp;
-        sp.q = req.Query("q");
-        sp.rows = 20;
-        int page = 1;
-        std::string page_param = req.Query("page");
-        if (!page_param.empty() && page_param.size() < 6 &&
-            page_param.find_first_not_of("0123456789") == std::string::npos)
-            page = std::max(1, std::stoi(page_param));
-        sp.start = (page - 1) * sp.rows;
-        std::string sort = req.Query("sort");
-        if (sort == "newest")
-            sp.sort = "metadata_modified desc";
-        else if (sort == "name")
-            sp.sort = "title_string asc";
-        else if (sort == "views")
-            sp.sort = "views_recent desc";
-        sp.include_private = p != nullptr;
-        // Active filters, in URL order; each facet value toggles itself in and out.
-        std::vector<std::pair<std::string, std::string>> active;
-        for (const auto& [k, v] : req.QueryParams())
-            for (const char* f : kFacets)
-                // A value with a double quote cannot be a facet value: it is ignored.
-                if (k == f && !v.empty() && v.find('"') == std::string::npos) {
-                    active.emplace_back(k, v);
-                    sp.fq.push_back(k + ":\"" + v + "\"");
-                }
-        for (const char* f : kFacets) sp.facet_fields.push_back(f);
-        auto url = [&](const std::vector<std::pair<std::string, std::string>>& filters,
-                       int to_page) {
-            std::string u = "/dataset?";
-            if (!sp.q.empty()) u += "q=" + core::UrlEncode(sp.q) + "&";
-            for (const auto& [k, v] : filters) u += k + "=" + core::UrlEncode(v) + "&";
-            if (!sort.empty()) u += "sort=" + core::UrlEncode(sort) + "&";
-            if (to_page > 1) u += "page=" + std::to_string(to_page) + "&";
-            u.pop_back();
-            return u;
-        };
-        View v;
-        v.Set("q", sp.q);
-        v.Set("can_add", p && !catalog.OrganizationListForUser(p, "create_dataset").empty());
-        Json result;
-        try {
-            result = catalog.PackageSearch(p, sp);
-        } catch (const HttpError& e) {
-            if (e.code() != "search_query") throw;
-            v.Set("query_error", e.message());
-            result = {{"count", 0}, {"results", Json::array()}, {"search_facets", Json::object()}};
-        }
-        int64_t count = result["count"].get<int64_t>();
-        v.Set("count", count).Set("has_results", count > 0);
-        View results = View::List();
-        for (const auto& d : result["results"]) {
-            View item;
-            item.Set("name", d["name"].get<std::string>())
-                .Set("title", d["title"].get<std::string>());
-            item.Set("notes", Excerpt(d["notes"].get<std::string>(), 220));
-            item.Set("organization", d.contains("organization")
-                                         ? d["organization"]["title"].get<std::string>()
-                                         : "");
-            item.Set("modified",
-                     core::FormatIsoDate(d["metadata_modified"].get<std::string>(), req.locale));
-            item.Set("private", d["private"].get<bool>());
-            View formats = View::List();
-            std::set<std::string> seen;
-            for (const auto& r : d["resources"])
-                if (r["format"].is_string() && !r["format"].get<std::string>().empty() &&
-                    seen.insert(r["format"]).second)
-                    formats.Push(View(r["format"].get<std::string>()));
-            item.Set("formats", std::move(formats));
-            results.Push(std::move(item));
-        }
-        v.Set("results", std::move(results));
-        View facets = View::List();
-        for (const char* f : kFacets) {
-            const Json& items = result["search_facets"].contains(f)
-                                    ? result["search_facets"][f]["items"]
-                                    : Json::array();
-            if (items.empty()) continue;
-            View facet;
-            facet.Set("title", pages.T(req.locale, std::string("opendata.facet.") + f));
-            View list = View::List();
-            for (const auto& it : items) {
-                std::string value = it["name"].get<std::string>();
-                bool on = std::find(active.begin(), active.end(),
-                                    std::make_pair(std::string(f), value)) != active.end();
-                auto toggled = active;
-                if (on)
-                    toggled.erase(std::find(toggled.begin(), toggled.end(),
-                                            std::make_pair(std::string(f), value)));
-                else
-                    toggled.emplace_back(f, value);
-                std::string label = it["display_name"].get<std::string>();
-                if (std::string(f) == "license_id")
-                    if (const License* l = catalog.schema().FindLicense(value))
-                        label = l->title.in(req.locale);
-                if (std::string(f) == "data_type")
-                    if (const DataType* t = catalog.schema().FindDataType(value))
-                        label = t->label.in(req.locale);
-                View entry;
-                entry.Set("label", label)
-                    .Set("count", it["count"].get<int64_t>())
-                    .Set("active", on);
-                entry.Set("url", url(toggled, 1));
-                list.Push(std::move(entry));
-            }
-            facet.Set("items", std::move(list));
-            facets.Push(std::move(facet));
-        }
-        v.Set("facets", std::move(facets));
-        v.Set("has_filters", !active.empty());
-        View sorts = View::List();
-        for (const char* s : {"", "newest", "name", "views"}) {
-            View o;
-            o.Set("value", s)
-                .Set("selected", sort == s)
-                .Set("label",
-                     pages.T(req.locale, std::string("opendata.sort.") + (*s ? s : "relevance")));
-            sorts.Push(std::move(o));
-        }
-        v.Set("sorts", std::move(sorts));
-        View hidden = View::List();
-        for (const auto& [k, val] : active) {
-            View h;
-            h.Set("name", k).Set("value", val);
-            hidden.Push(std::move(h));
-        }
-        v.Set("hidden", std::move(hidden));
-        int64_t pages_total = (count + sp.rows - 1) / sp.rows;
-        v.Set("page", page).Set("pages", pages_total);
-        if (page > 1) v.Set("prev_url", url(active, page - 1)).Set("has_prev", true);
-        if (page < pages_total) v.Set("next_url", url(active, page + 1)).Set("has_next", true);
+        View v = DatasetSearch(req, "/dataset", "", "");
         return http::Response::Html(pages.Render("opendata/search", std::move(v),
                                                  accounts::PageContextOf(req),
                                                  "opendata.search_title"));
@@ -624,7 +499,11 @@ struct DatasetPages : PagesBase {
         }
         v.Set("tags", std::move(tags));
         View groups = View::List();
-        for (const auto& g : d["groups"]) groups.Push(View(g["title"].get<std::string>()));
+        for (const auto& g : d["groups"]) {
+            View gv;
+            gv.Set("name", g["name"].get<std::string>()).Set("title", AgencyTitle(g, req.locale));
+            groups.Push(std::move(gv));
+        }
         v.Set("groups", std::move(groups)).Set("has_groups", !d["groups"].empty());
         bool can_edit = catalog.CanEdit(p, d["owner_org"].get<std::string>());
         View resources = View::List();
@@ -722,6 +601,146 @@ struct DatasetPages : PagesBase {
 };
 
 }  // namespace
+
+// The dataset search (/dataset) on `path`, with `fixed_field`:`fixed_value` as a filter that is
+// always on (a group's page); the view the partial partials/dataset_search renders.
+View PagesBase::DatasetSearch(http::Request& req, const std::string& path,
+                              const std::string& fixed_field,
+                              const std::string& fixed_value) const {
+    const accounts::Principal* p = accounts::CurrentUser(req);
+    SearchParams sp;
+    sp.q = req.Query("q");
+    sp.rows = 20;
+    int page = 1;
+    std::string page_param = req.Query("page");
+    if (!page_param.empty() && page_param.size() < 6 &&
+        page_param.find_first_not_of("0123456789") == std::string::npos)
+        page = std::max(1, std::stoi(page_param));
+    sp.start = (page - 1) * sp.rows;
+    std::string sort = req.Query("sort");
+    if (sort == "newest")
+        sp.sort = "metadata_modified desc";
+    else if (sort == "name")
+        sp.sort = "title_string asc";
+    else if (sort == "views")
+        sp.sort = "views_recent desc";
+    sp.include_private = p != nullptr;
+    // Active filters, in URL order; each facet value toggles itself in and out.
+    std::vector<std::pair<std::string, std::string>> active;
+    for (const auto& [k, v] : req.QueryParams())
+        for (const char* f : kFacets)
+            // A value with a double quote cannot be a facet value: it is ignored.
+            if (k == f && k != fixed_field && !v.empty() && v.find('"') == std::string::npos) {
+                active.emplace_back(k, v);
+                sp.fq.push_back(k + ":\"" + v + "\"");
+            }
+    // The page's own filter (a group's page: its group) is always on and not offered.
+    if (!fixed_field.empty()) sp.fq.push_back(fixed_field + ":\"" + fixed_value + "\"");
+    for (const char* f : kFacets)
+        if (f != fixed_field) sp.facet_fields.push_back(f);
+    auto url = [&](const std::vector<std::pair<std::string, std::string>>& filters, int to_page) {
+        std::string u = path + "?";
+        if (!sp.q.empty()) u += "q=" + core::UrlEncode(sp.q) + "&";
+        for (const auto& [k, v] : filters) u += k + "=" + core::UrlEncode(v) + "&";
+        if (!sort.empty()) u += "sort=" + core::UrlEncode(sort) + "&";
+        if (to_page > 1) u += "page=" + std::to_string(to_page) + "&";
+        u.pop_back();
+        return u;
+    };
+    View v;
+    v.Set("q", sp.q);
+    v.Set("can_add", p && !catalog.OrganizationListForUser(p, "create_dataset").empty());
+    Json result;
+    try {
+        result = catalog.PackageSearch(p, sp);
+    } catch (const HttpError& e) {
+        if (e.code() != "search_query") throw;
+        v.Set("query_error", e.message());
+        result = {{"count", 0}, {"results", Json::array()}, {"search_facets", Json::object()}};
+    }
+    int64_t count = result["count"].get<int64_t>();
+    v.Set("count", count).Set("has_results", count > 0);
+    View results = View::List();
+    for (const auto& d : result["results"]) {
+        View item;
+        item.Set("name", d["name"].get<std::string>()).Set("title", d["title"].get<std::string>());
+        item.Set("notes", Excerpt(d["notes"].get<std::string>(), 220));
+        item.Set("organization",
+                 d.contains("organization") ? d["organization"]["title"].get<std::string>() : "");
+        item.Set("modified",
+                 core::FormatIsoDate(d["metadata_modified"].get<std::string>(), req.locale));
+        item.Set("private", d["private"].get<bool>());
+        View formats = View::List();
+        std::set<std::string> seen;
+        for (const auto& r : d["resources"])
+            if (r["format"].is_string() && !r["format"].get<std::string>().empty() &&
+                seen.insert(r["format"]).second)
+                formats.Push(View(r["format"].get<std::string>()));
+        item.Set("formats", std::move(formats));
+        results.Push(std::move(item));
+    }
+    v.Set("results", std::move(results));
+    View facets = View::List();
+    for (const char* f : kFacets) {
+        if (f == fixed_field) continue;
+        const Json& items = result["search_facets"].contains(f)
+                                ? result["search_facets"][f]["items"]
+                                : Json::array();
+        if (items.empty()) continue;
+        View facet;
+        facet.Set("title", pages.T(req.locale, std::string("opendata.facet.") + f));
+        View list = View::List();
+        for (const auto& it : items) {
+            std::string value = it["name"].get<std::string>();
+            bool on = std::find(active.begin(), active.end(),
+                                std::make_pair(std::string(f), value)) != active.end();
+            auto toggled = active;
+            if (on)
+                toggled.erase(std::find(toggled.begin(), toggled.end(),
+                                        std::make_pair(std::string(f), value)));
+            else
+                toggled.emplace_back(f, value);
+            std::string label = it["display_name"].get<std::string>();
+            if (std::string(f) == "license_id")
+                if (const License* l = catalog.schema().FindLicense(value))
+                    label = l->title.in(req.locale);
+            if (std::string(f) == "data_type")
+                if (const DataType* t = catalog.schema().FindDataType(value))
+                    label = t->label.in(req.locale);
+            View entry;
+            entry.Set("label", label).Set("count", it["count"].get<int64_t>()).Set("active", on);
+            entry.Set("url", url(toggled, 1));
+            list.Push(std::move(entry));
+        }
+        facet.Set("items", std::move(list));
+        facets.Push(std::move(facet));
+    }
+    v.Set("facets", std::move(facets));
+    v.Set("has_filters", !active.empty());
+    v.Set("action", path).Set("clear_url", url({}, 1));
+    View sorts = View::List();
+    for (const char* s : {"", "newest", "name", "views"}) {
+        View o;
+        o.Set("value", s)
+            .Set("selected", sort == s)
+            .Set("label",
+                 pages.T(req.locale, std::string("opendata.sort.") + (*s ? s : "relevance")));
+        sorts.Push(std::move(o));
+    }
+    v.Set("sorts", std::move(sorts));
+    View hidden = View::List();
+    for (const auto& [k, val] : active) {
+        View h;
+        h.Set("name", k).Set("value", val);
+        hidden.Push(std::move(h));
+    }
+    v.Set("hidden", std::move(hidden));
+    int64_t pages_total = (count + sp.rows - 1) / sp.rows;
+    v.Set("page", page).Set("pages", pages_total);
+    if (page > 1) v.Set("prev_url", url(active, page - 1)).Set("has_prev", true);
+    if (page < pages_total) v.Set("next_url", url(active, page + 1)).Set("has_next", true);
+    return v;
+}
 
 void RegisterDatasetPages(http::Router& router, CatalogService& catalog,
                           const render::PageRenderer& pages, PageExtensions extensions) {

@@ -18,6 +18,12 @@ struct PagesBase {
     render::View Categories(const std::string& locale) const;
     // "1 dataset", "5 datasets" in the reader's language; pages.cpp.
     std::string DatasetCount(int64_t n, const std::string& locale) const;
+    // The dataset search with its facets, sort and paging on `path` (/dataset, a group's page),
+    // with `fixed_field`:`fixed_value` always filtered on and its facet not offered (none when
+    // empty); the view partials/dataset_search renders. pages_datasets.cpp.
+    render::View DatasetSearch(http::Request& req, const std::string& path,
+                               const std::string& fixed_field,
+                               const std::string& fixed_value) const;
     // Datasets as DCAT-AP JSON-LD or Turtle (the catalog feeds, a dataset's .jsonld/.ttl);
     // pages_feeds.cpp.
     http::Response Dcat(const std::vector<Json>& datasets, bool turtle, bool whole) const;
@@ -37,6 +43,12 @@ struct PagesBase {
 // (pages_organizations.cpp).
 void RegisterOrganizationPages(http::Router& router, CatalogService& catalog,
                                const render::PageRenderer& pages);
+// /group/new, /group/{name} (a group and its datasets) and its /edit (pages_groups.cpp).
+void RegisterGroupPages(http::Router& router, CatalogService& catalog,
+                        const render::PageRenderer& pages);
+// /organization/{name}/members and the member forms (pages_members.cpp).
+void RegisterMemberPages(http::Router& router, CatalogService& catalog,
+                         const render::PageRenderer& pages);
 // /dataset (search), the dataset form, a dataset's and a resource's page, downloads,
 // /dashboard and the trash (pages_datasets.cpp).
 void RegisterDatasetPages(http::Router& router, CatalogService& catalog,

@@ -13,6 +13,7 @@
 #include "agencies/auth.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
+#include "opendata/catalog/auth.hpp"
 #include "opendata/catalog/pages_internal.hpp"
 #include "render/markdown.hpp"
 
@@ -170,8 +171,10 @@ struct OrganizationPages : PagesBase {
         }
         v.Set("count", static_cast<int64_t>(o["packages"].size()))
             .Set("datasets", std::move(datasets));
-        v.Set("can_edit",
-              agencies::CanEditAgency(p, catalog.HeldIn(p, o["id"].get<std::string>())));
+        auto held = catalog.HeldIn(p, o["id"].get<std::string>());
+        v.Set("can_edit", agencies::CanEditAgency(p, held));
+        v.Set("can_manage_members", agencies::CanManageMembers(p, held));
+        v.Set("can_add_dataset", CanCreateDataset(p, held));
         return http::Response::Html(pages.Render("opendata/organization", std::move(v),
                                                  accounts::PageContextOf(req), title));
     }
@@ -305,6 +308,7 @@ struct OrganizationPages : PagesBase {
                 if ((*existing)["parent"].is_string() && o["id"] == (*existing)["parent"])
                     fact("opendata.org.parent", AgencyTitle(o, locale));
             v.Set("has_fixed", true).Set("fixed", std::move(fixed));
+            v.Set("fixed_help", pages.T(locale, "opendata.org.fixed_help"));
         }
         // The summary names each field, since one message ("required") fits many.
         std::vector<FieldError> summary;
@@ -378,6 +382,7 @@ struct OrganizationPages : PagesBase {
     http::Response Groups(http::Request& req) const {
         View v;
         v.Set("categories", Categories(req.locale));
+        v.Set("can_create", CanCreateGroup(accounts::CurrentUser(req)));
         return http::Response::Html(pages.Render("opendata/groups", std::move(v),
                                                  accounts::PageContextOf(req),
                                                  "opendata.home.group_types"));

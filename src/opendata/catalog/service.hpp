@@ -107,6 +107,9 @@ class CatalogService {
                           bool include_datasets);
     Json OrganizationList(bool all_fields);
     Json OrganizationListForUser(const accounts::Principal* p, const std::string& permission);
+    // Members: `user` is an id, a user name or an e-mail address. An agency keeps at least one
+    // admin: demoting or removing its last admin is refused (409, field "username") unless a
+    // sysadmin acts.
     void OrganizationMemberCreate(const accounts::Principal* p, const std::string& org,
                                   const std::string& user, const std::string& role,
                                   const accounts::Caller& caller);
@@ -114,11 +117,12 @@ class CatalogService {
                                   const std::string& user, const accounts::Caller& caller);
 
     // Groups (inside the seven GD-Catalog group types)
-    Json GroupCreate(const accounts::Principal* p, const Json& dict,
-                     const accounts::Caller& caller);
+    // `form_errors`: problems the group form found itself, reported with the service's own.
+    Json GroupCreate(const accounts::Principal* p, const Json& dict, const accounts::Caller& caller,
+                     std::vector<FieldError> form_errors = {});
     Json GroupShow(const std::string& id);
     Json GroupUpdate(const accounts::Principal* p, const Json& dict, bool patch,
-                     const accounts::Caller& caller);
+                     const accounts::Caller& caller, std::vector<FieldError> form_errors = {});
     void GroupDelete(const accounts::Principal* p, const std::string& id,
                      const accounts::Caller& caller);
     // CKAN's member_*: datasets in groups, users in organizations.

@@ -169,6 +169,31 @@ void MarkDeleted(db::Connection& c, T& x, const accounts::Caller& caller) {
                  x.id, Json::object());
 }
 
+// A person named by id, user name or (as the member form offers) e-mail address.
+std::optional<accounts::User> FindMemberUser(db::Connection& c, const std::string& key) {
+    if (auto u = accounts::store::FindUser(c, key)) return u;
+    if (key.find('@') != std::string::npos)
+        return accounts::store::FindUserByEmail(c, core::ToLower(key));
+    return std::nullopt;
+}
+
+// An agency keeps at least one admin, so that someone in it can still manage its members: taking
+// the admin role from `user_id` (demoting or removing them) is refused when they are the last
+// admin, unless a sysadmin acts (a sysadmin can always name a new admin).
+void KeepAnAdmin(db::Connection& c, const Principal* p, const std::string& org_id,
+                 const std::string& user_id) {
+    if (p && p->sysadmin) return;
+    bool target_is_admin = false;
+    int admins = 0;
+    for (const auto& m : agencies::store::Members(c, org_id)) {
+        if (m.role != agencies::Role::kAdmin) continue;
+        ++admins;
+        if (m.user_id == user_id) target_is_admin = true;
+    }
+    if (target_is_admin && admins == 1)
+        throw HttpError::Validation({{"username", "catalog.last_admin"}});
+}
+
 }  // namespace
 
 // ---- organizations
@@ -335,8 +360,9 @@ void CatalogService::OrganizationMemberCreate(const Principal* p, const std::str
     db_.Write([&](db::Connection& c) {
         auto o = Require<Organization>(c, org);
         if (!agencies::CanManageMembers(p, RoleIn(c, p, o.id))) throw HttpError::Forbidden();
-        auto u = accounts::store::FindUser(c, user);
+        auto u = FindMemberUser(c, user);
         if (!u) throw HttpError::NotFound("error.user_not_found");
+        if (*cap != agencies::Role::kAdmin) KeepAnAdmin(c, p, o.id, u->id);
         agencies::store::SetMember(c, o.id, {u->id, *cap});
         RecordChange(c, caller, "organization.member_set", "organization", o.id,
                      {{"user_id", u->id}, {"capacity", role}});
@@ -350,8 +376,9 @@ void CatalogService::OrganizationMemberDelete(const Principal* p, const std::str
         // A member may be taken out of a deleted organization too.
         auto o = Require<Organization>(c, org, /*live=*/false);
         if (!agencies::CanManageMembers(p, RoleIn(c, p, o.id))) throw HttpError::Forbidden();
-        auto u = accounts::store::FindUser(c, user);
+        auto u = FindMemberUser(c, user);
         if (!u) throw HttpError::NotFound("error.user_not_found");
+        KeepAnAdmin(c, p, o.id, u->id);
         agencies::store::RemoveMember(c, o.id, u->id);
         RecordChange(c, caller, "organization.member_remove", "organization", o.id,
                      {{"user_id", u->id}});
@@ -361,9 +388,10 @@ void CatalogService::OrganizationMemberDelete(const Principal* p, const std::str
 // ---- groups
 
 Json CatalogService::GroupCreate(const Principal* p, const Json& dict,
-                                 const accounts::Caller& caller) {
+                                 const accounts::Caller& caller,
+                                 std::vector<FieldError> form_errors) {
     if (!CanCreateGroup(p)) throw HttpError::Forbidden();
-    std::vector<FieldError> errors;
+    std::vector<FieldError> errors = std::move(form_errors);
     auto g = NewFromDict<Group>(dict, errors);
     std::string chosen_id = internal::ChosenId(p, dict, errors);
     g.category = Str(dict, "category");
@@ -391,14 +419,15 @@ Json CatalogService::GroupShow(const std::string& id) {
 }
 
 Json CatalogService::GroupUpdate(const Principal* p, const Json& dict, bool patch,
-                                 const accounts::Caller& caller) {
+                                 const accounts::Caller& caller,
+                                 std::vector<FieldError> form_errors) {
     if (!CanEditGroup(p)) throw HttpError::Forbidden();
     std::string id = RequiredId(dict);
     Group g;
     db_.Write([&](db::Connection& c) {
         g = Require<Group>(c, id);
         Group before = g;
-        UpdateDescription(c, g, dict, patch);
+        UpdateDescription(c, g, dict, patch, std::move(form_errors));
         RecordChange(c, caller, "group.update", "group", g.id,
                      {{"title", Json::array({before.title, g.title})}});
     });

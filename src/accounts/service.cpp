@@ -262,7 +262,7 @@ void AccountService::SendEmailLink(const User& u, EmailTokenPurpose purpose,
     std::vector<std::pair<std::string, std::string>> vars = {
         {"name", u.DisplayName(locale)},
         {"link", link},
-        {"site", config_.site_title},
+        {"site", i18n_.SiteTitle(config_.site_title, locale)},
         {"hours", std::to_string(config_.verify_hours)},
         {"minutes", std::to_string(config_.reset_minutes)}};
     mail::Message m;
@@ -285,7 +285,7 @@ void AccountService::SendRegisteredAlready(const User& owner) {
         {"user", owner.name},
         {"login", config_.site_url + "/user/login"},
         {"reset", config_.site_url + "/user/reset"},
-        {"site", config_.site_title}};
+        {"site", i18n_.SiteTitle(config_.site_title, locale)}};
     mail::Message m;
     m.to = owner.email;
     m.subject = i18n_.Localize(locale, core::Message("mail.registered_already.subject", vars));

@@ -131,4 +131,10 @@ std::string NegotiateLocale(std::string_view query_lang, std::string_view cookie
     return best;
 }
 
+std::string I18n::SiteTitle(std::string_view configured, std::string_view locale) const {
+    if (configured.empty() || configured == Get("th", "site.title"))
+        return Get(locale, "site.title");
+    return std::string(configured);
+}
+
 }  // namespace govhub::core

@@ -24,6 +24,9 @@ class I18n {
     std::string Localize(std::string_view locale, const std::string& text) const;
     const std::map<std::string, std::string>& Strings(std::string_view locale) const;
     bool Supports(std::string_view locale) const;
+    // The site's name for a reader: an operator's own --site-title as given, otherwise (empty, or
+    // the Thai default the server fills in) the default title in the reader's language.
+    std::string SiteTitle(std::string_view configured, std::string_view locale) const;
 
   private:
     std::map<std::string, std::map<std::string, std::string>, std::less<>> strings_;

@@ -71,9 +71,7 @@ std::string PageRenderer::Render(const std::string& template_name, View body,
     layout.Set("lang", ctx.locale);
     layout.Set("title", i18n_.Get(ctx.locale, title));
     // An operator's --site-title wins; otherwise the translated default.
-    layout.Set("site_title", site_title_ != i18n_.Get("th", "site.title")
-                                 ? site_title_
-                                 : i18n_.Get(ctx.locale, "site.title"));
+    layout.Set("site_title", i18n_.SiteTitle(site_title_, ctx.locale));
     layout.Set("csrf", ctx.csrf_token);
     layout.Set("signed_in", ctx.signed_in);
     layout.Set("user_name", ctx.user_name);

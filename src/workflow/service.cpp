@@ -638,10 +638,7 @@ std::vector<accounts::User> WorkflowService::ReviewersOf(const RequestType& t, c
 }
 
 std::string WorkflowService::SiteTitle(const std::string& locale) const {
-    // The site's own name, in the reader's language when it is the default one.
-    if (config_.site_title.empty() || config_.site_title == i18n_.Get("th", "site.title"))
-        return i18n_.Get(locale, "site.title");
-    return config_.site_title;
+    return i18n_.SiteTitle(config_.site_title, locale);
 }
 
 void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const Request& r,

@@ -328,3 +328,16 @@ def test_lifecycle_is_in_the_audit_log(server, smtp):
         "SELECT a.action FROM audit_log a JOIN users u ON u.id = a.object_id WHERE u.name = '%s' ORDER BY a.id"
         % name)]
     assert actions == ["user.register", "user.verify_email", "user.login"]
+
+
+def test_mail_subjects_in_the_readers_language(server, smtp):
+    # Someone who registers on the English site gets the whole message in English, the site's
+    # name included; a Thai reader gets it in Thai.
+    for lang, words, site in (("en", "Confirm your e-mail", "Government Digital Services"),
+                              ("th", "ยืนยันอีเมล", "ศูนย์บริการดิจิทัลภาครัฐ")):
+        b = Browser(server)
+        assert b.get("/?lang=" + lang).status == 200
+        name = unique_name("mail-" + lang)
+        assert register(b, name).status == 201
+        subject = str(smtp.wait_for(name + "@example.go.th")[-1]["Subject"])
+        assert words in subject and site in subject, subject

@@ -3,6 +3,7 @@ sysadmin's ids are kept by the *_create actions (and refused when taken), organi
 users, resource_update/patch with a multipart file, and the actions clients call that answered
 "unknown action": resource_search, vocabulary_list/show, format_autocomplete, site_read."""
 import json
+import os
 import uuid
 
 import pytest
@@ -144,8 +145,24 @@ def test_sysadmin_ids_are_kept_and_refused_when_taken(server, world, smtp):
     for bad in ("has space", "x" * 101, "../etc", "ก", 12):
         e = err(call(api, "group_create", {"id": bad, "name": "idbad-" + s, "category": "category01"}, root))
         assert "id" in e, bad
+    # Ids that would name a hidden or parent directory of the files, or a reserved page.
+    for bad in (".", "..", ".hidden", "-x", "_table_metadata", "new", "NEW"):
+        e = err(call(api, "group_create", {"id": bad, "name": "idbad-" + s, "category": "category01"}, root))
+        assert "id" in e, bad
+        e = err(call(api, "package_create", record_dataset(org_id, "idbad-" + s, id=bad), root))
+        assert "id" in e, bad
+    # A file sent with such an id is refused before it is kept: nothing lands beside resources/.
+    files_root = os.path.join(server.data_dir, "resources")
+    before = set(os.listdir(server.data_dir))
+    for bad in ("..", "."):
+        status, body = multipart(server, root, "resource_create",
+                                 {"id": bad, "package_id": pkg_id, "name": "x"}, "evil.csv", b"a,b\n1,2\n")
+        assert status == 409 and "id" in body["error"], body
+    assert set(os.listdir(server.data_dir)) == before
+    assert not os.path.exists(os.path.join(files_root, "evil.csv"))
     # Nothing of the refused calls was made.
     assert call(api, "group_show", {"id": "idbad-" + s}).status == 404
+    assert call(api, "package_show", {"id": "idbad-" + s}, root).status == 404
     assert call(api, "package_show", {"id": "idp2-" + s}, root).status == 404
     # A non-sysadmin's id is ignored, as CKAN ignores it.
     mine = new_id()

@@ -50,7 +50,11 @@ std::string ChosenId(const Principal* p, const Json& dict, std::vector<FieldErro
     if (it == dict.end() || it->is_null()) return {};
     std::string id = it->is_string() ? core::Trim(it->get<std::string>()) : std::string("\x01");
     if (id.empty()) return {};
-    bool ok = id.size() <= 100 && std::all_of(id.begin(), id.end(), [](char ch) {
+    // It names a directory of uploaded files (<files_dir>/<id>/) and a page (/dataset/<id>):
+    // it starts with a letter or digit (never ".", ".." or a hidden name) and is no reserved word.
+    static const std::set<std::string> kReserved = {"new", "edit", "search", "delete", "members"};
+    bool ok = id.size() <= 100 && std::isalnum(static_cast<unsigned char>(id[0])) &&
+              !kReserved.count(core::ToLower(id)) && std::all_of(id.begin(), id.end(), [](char ch) {
                   return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
                          ch == '.';
               });

@@ -103,10 +103,19 @@ void TakeUpload(Resource& r, const UploadedFile& upload, uint64_t max_bytes) {
     if (r.name.empty()) r.name = r.url;
 }
 
+// The directory of a resource's uploaded file: <files_dir>/<resource id>. An id that could
+// leave files_dir (".", "..", a slash) is refused here too, whatever let it into the database.
+std::string ResourceDir(const std::string& files_dir, const std::string& id) {
+    if (id.empty() || id[0] == '.' || id.find('/') != std::string::npos ||
+        id.find('\\') != std::string::npos)
+        throw HttpError(500, "internal", "error.storage");
+    return files_dir + "/" + id;
+}
+
 // Puts a new resource's upload in its own folder (a replaced file: ResourceUpdate, which keeps
 // the old one served until the row names the new one).
 void KeepUpload(const std::string& files_dir, const Resource& r, const UploadedFile& upload) {
-    std::string dir = files_dir + "/" + r.id;
+    std::string dir = ResourceDir(files_dir, r.id);
     std::filesystem::create_directories(dir);
     if (!upload.keep(dir + "/" + r.url)) throw HttpError(500, "internal", "error.storage");
 }
@@ -157,7 +166,7 @@ ResourceFile CatalogService::ResourceDownload(const Principal* p, const std::str
     if (r->resource_private && !CanSeePrivateResources(p, HeldIn(p, d.owner_org)))
         throw HttpError::NotFound("catalog.no_such_resource");
     db_.Write([&](db::Connection& c) { store::CountDownload(c, d.id); });
-    return {files_dir_ + "/" + r->id + "/" + r->url, r->url, r->mimetype};
+    return {ResourceDir(files_dir_, r->id) + "/" + r->url, r->url, r->mimetype};
 }
 
 Json CatalogService::ResourceShow(const Principal* p, const std::string& id) {
@@ -198,12 +207,12 @@ Json CatalogService::ResourceUpdate(const Principal* p, const Json& dict, bool p
     if (!errors.empty()) throw Invalid(errors);
     updated.last_modified = core::NowIso();
     std::string old_file =
-        r->url_type == "upload" ? files_dir_ + "/" + r->id + "/" + r->url : std::string();
+        r->url_type == "upload" ? ResourceDir(files_dir_, r->id) + "/" + r->url : std::string();
     std::string new_file;
     if (upload) {
         // Stored first under its final name (a rename: a reader has the old file or the new
         // one, never a part); the row points at it in the transaction below.
-        std::string dir = files_dir_ + "/" + r->id;
+        std::string dir = ResourceDir(files_dir_, r->id);
         std::filesystem::create_directories(dir);
         new_file = dir + "/" + updated.url;
         if (!upload->keep(new_file)) throw HttpError(500, "internal", "error.storage");
@@ -303,7 +312,7 @@ std::optional<ResourceSource> CatalogService::FindResourceSource(const std::stri
         if (!d || d->state == DatasetState::kDeleted) return std::nullopt;
         d->resources.clear();
         ResourceSource src{*r, *d, ""};
-        if (r->url_type == "upload") src.file_path = files_dir_ + "/" + r->id + "/" + r->url;
+        if (r->url_type == "upload") src.file_path = ResourceDir(files_dir_, r->id) + "/" + r->url;
         return src;
     });
 }

@@ -122,6 +122,8 @@ def test_english_search_and_pages(server, en):
     ld = json.loads(html.unescape(re.search(
         r'<script type="application/ld\+json">(.*?)</script>', en_page.text, re.S).group(1)))
     assert ld["name"] == "Durian harvest " + s and ld["alternateName"] == "ผลผลิตทุเรียน"
+    ttl = b.get("/dataset/%s.ttl" % name).text
+    assert '"ผลผลิตทุเรียน"@th' in ttl and '"Durian harvest %s"@en' % s in ttl
     th_page = b.get("/dataset/%s?lang=th" % name)
     assert "ผลผลิตทุเรียน" in th_page.text and "Tonnes of durian per province" not in th_page.text
     # Facet items carry title_translated where an English form exists.

@@ -122,6 +122,9 @@ def test_english_search_and_pages(server, en):
     ld = json.loads(html.unescape(re.search(
         r'<script type="application/ld\+json">(.*?)</script>', en_page.text, re.S).group(1)))
     assert ld["name"] == "Durian harvest " + s and ld["alternateName"] == "ผลผลิตทุเรียน"
+    # The home page's newest datasets, in the reader's language.
+    assert "Durian harvest " + s in b.get("/opendata?lang=en").text
+    assert "Durian harvest " + s not in b.get("/opendata?lang=th").text
     ttl = b.get("/dataset/%s.ttl" % name).text
     assert '"ผลผลิตทุเรียน"@th' in ttl and '"Durian harvest %s"@en' % s in ttl
     th_page = b.get("/dataset/%s?lang=th" % name)

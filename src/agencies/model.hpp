@@ -25,12 +25,12 @@ enum class Role { kMember, kEditor, kAdmin };
 // The stored (and API) text of each value: one table per enum writes the column and reads it back.
 inline constexpr auto kAgencyKindText =
     core::MakeEnumText<AgencyKind>({{AgencyKind::kMinistry, "ministry"},
-                                  {AgencyKind::kDepartment, "department"},
-                                  {AgencyKind::kOther, "other"}});
+                                    {AgencyKind::kDepartment, "department"},
+                                    {AgencyKind::kOther, "other"}});
 inline constexpr auto kAgencyStateText =
     core::MakeEnumText<AgencyState>({{AgencyState::kActive, "active"},
-                                   {AgencyState::kPending, "pending"},
-                                   {AgencyState::kDeleted, "deleted"}});
+                                     {AgencyState::kPending, "pending"},
+                                     {AgencyState::kDeleted, "deleted"}});
 inline constexpr auto kRoleText = core::MakeEnumText<Role>(
     {{Role::kMember, "member"}, {Role::kEditor, "editor"}, {Role::kAdmin, "admin"}});
 
@@ -53,6 +53,7 @@ struct Agency {
     std::string title;     // Thai
     std::string title_en;  // English; may be empty
     std::string description;
+    std::string description_en;  // English; may be empty
     std::string image_url;
     std::string parent_id;  // empty: no parent (a ministry, or an "other" agency)
     AgencyKind kind = AgencyKind::kOther;

@@ -47,6 +47,9 @@ ALTER TABLE organizations DROP COLUMN state;
 ALTER TABLE organizations RENAME COLUMN state_v2 TO state;
 CREATE INDEX organizations_parent ON organizations (parent_id);
 )sql"});
+    set.Add({.module = "agencies", .version = 3, .name = "English description", .sql = R"sql(
+ALTER TABLE organizations ADD COLUMN description_en TEXT NOT NULL DEFAULT '';
+)sql"});
 }
 
 namespace {
@@ -62,8 +65,8 @@ db::Value Text(E value) {
 
 constexpr const char* kColumns =
     "o.id, o.name, o.title, o.title_en, o.description, o.image_url, o.parent_id, o.kind, o.state,"
-    " o.created, o.modified";
-constexpr int kColumnCount = 11;
+    " o.created, o.modified, o.description_en";
+constexpr int kColumnCount = 12;
 
 Agency ToAgency(const db::Row& row) {
     db::RowReader r(row);
@@ -79,6 +82,7 @@ Agency ToAgency(const db::Row& row) {
     a.state = r.Enum(kAgencyStateText, AgencyState::kDeleted);
     a.created = r.Str();
     a.modified = r.Str();
+    a.description_en = r.Str();
     return a;
 }
 }  // namespace
@@ -86,17 +90,19 @@ Agency ToAgency(const db::Row& row) {
 void Insert(db::Connection& c, const Agency& a) {
     c.Exec(
         "INSERT INTO organizations (id, name, title, title_en, description, image_url, parent_id,"
-        " kind, state, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " kind, state, created, modified, description_en)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {a.id, a.name, a.title, a.title_en, a.description, a.image_url, Opt(a.parent_id),
-         Text(a.kind), Text(a.state), a.created, a.modified});
+         Text(a.kind), Text(a.state), a.created, a.modified, a.description_en});
 }
 
 void Update(db::Connection& c, const Agency& a) {
     c.Exec(
         "UPDATE organizations SET name = ?, title = ?, title_en = ?, description = ?,"
-        " image_url = ?, parent_id = ?, kind = ?, state = ?, modified = ? WHERE id = ?",
+        " image_url = ?, parent_id = ?, kind = ?, state = ?, modified = ?, description_en = ?"
+        " WHERE id = ?",
         {a.name, a.title, a.title_en, a.description, a.image_url, Opt(a.parent_id), Text(a.kind),
-         Text(a.state), a.modified, a.id});
+         Text(a.state), a.modified, a.description_en, a.id});
 }
 
 std::optional<Agency> Find(db::Connection& c, const std::string& key) {

@@ -107,6 +107,18 @@ TEST_P(AgencyStoreTest, TheDirectoryListsMinistriesDepartmentsAndOtherAgenciesBu
     });
 }
 
+TEST_P(AgencyStoreTest, TheEnglishDescriptionIsStoredUpdatedAndReadBack) {
+    Migrate();
+    auto a = Add("doae", AgencyKind::kOther);
+    db_->Read([&](db::Connection& c) { EXPECT_EQ(store::Find(c, "doae")->description_en, ""); });
+    a.description_en = "Helps farmers";
+    db_->Write([&](db::Connection& c) { store::Update(c, a); });
+    db_->Read([&](db::Connection& c) {
+        EXPECT_EQ(store::Find(c, "doae")->description_en, "Helps farmers");
+        EXPECT_EQ(store::List(c).at(0).description_en, "Helps farmers");
+    });
+}
+
 TEST_P(AgencyStoreTest, APendingAgencyIsApprovedByAnUpdateAndAnUnknownStateIsRefused) {
     Migrate();
     auto a = Add("asked-for-workd", AgencyKind::kOther, "", AgencyState::kPending);

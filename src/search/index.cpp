@@ -69,6 +69,9 @@ std::string TsVector(const Document& doc) {
     int pos = 0;
     auto add = [&](const std::string& text, char weight) {
         for (const auto& term : Terms(text)) {
+            // PostgreSQL refuses a lexeme over 2047 bytes ("word is too long"); its own
+            // to_tsvector leaves such words out, and so does this.
+            if (term.size() > 2047) continue;
             pos = std::min(pos + 1, 16383);  // PostgreSQL's largest position
             std::string& p = positions[term];
             if (!p.empty()) p += ',';

@@ -44,6 +44,13 @@ json DatasetNode(const std::string& site, const json& d) {
                  {"dct:issued", {{"@value", d["metadata_created"]}, {"@type", "xsd:dateTime"}}},
                  {"dct:modified", {{"@value", d["metadata_modified"]}, {"@type", "xsd:dateTime"}}},
                  {"dcat:landingPage", {{"@id", DatasetUri(site, d)}}}};
+    // English beside the Thai, as @en literals (ckanext-fluent's title_translated /
+    // notes_translated).
+    for (auto [base, prop] :
+         {std::pair{"title", "dct:title"}, std::pair{"notes", "dct:description"}})
+        if (auto tr = d.find(std::string(base) + "_translated"); tr != d.end() && tr->is_object())
+            if (std::string en = tr->value("en", ""); !en.empty())
+                node[prop] = json::array({node[prop], {{"@value", en}, {"@language", "en"}}});
     json keywords = json::array();
     for (const auto& t : d["tags"])
         keywords.push_back({{"@value", t["name"]}, {"@language", "th"}});

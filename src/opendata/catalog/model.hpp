@@ -44,7 +44,8 @@ using Organization = agencies::Agency;
 
 struct Group {
     std::string id, name, title, description, image_url;
-    std::string category;  // category01 .. category07
+    std::string title_en, description_en;  // English; empty: none (pages show the Thai)
+    std::string category;                  // category01 .. category07
     GroupState state = GroupState::kActive;
     std::string created, modified;
 };
@@ -70,7 +71,8 @@ struct Dataset {
     DatasetState state = DatasetState::kActive;
     std::string data_type;  // the Thai value, as data.go.th stores it
     std::string notes, url, license_id, maintainer, maintainer_email;
-    std::string extras = "{}";  // the other schema fields (JSON object)
+    std::string title_en, notes_en;  // English; empty: none (pages show the Thai)
+    std::string extras = "{}";       // the other schema fields (JSON object)
     std::string creator_user_id;
     std::string metadata_created, metadata_modified;
     int64_t views = 0, downloads = 0;

@@ -516,9 +516,34 @@ Json CatalogService::PackageSearch(const accounts::Principal* p, const SearchPar
             if (params.facet_limit >= 0 && n++ >= params.facet_limit) break;
             f[name] = count;
             auto title = snap->titles->find(field + ":" + name);
-            list.push_back({{"name", name},
-                            {"display_name", title != snap->titles->end() ? title->second : name},
-                            {"count", count}});
+            Json item = {{"name", name},
+                         {"display_name", title != snap->titles->end() ? title->second : name},
+                         {"count", count}};
+            // The display name in both languages where it has an English form (ckanext-fluent's
+            // shape): organizations' and groups' English titles, the schema's choice labels.
+            std::string th = item["display_name"].get<std::string>(), en;
+            if (snap->titles_en)
+                if (auto it = snap->titles_en->find(field + ":" + name);
+                    it != snap->titles_en->end())
+                    en = it->second;
+            if (field == "license_id") {
+                if (const License* l = schema_.FindLicense(name)) {
+                    th = l->title.th;
+                    en = l->title.en;
+                }
+            } else if (field == "data_type") {
+                if (const DataType* t = schema_.FindDataType(name)) {
+                    th = t->label.th;
+                    en = t->label.en;
+                }
+            } else if (const FieldSpec* spec = schema_.DatasetField(field)) {
+                if (const Choice* ch = spec->FindChoice(name)) {
+                    th = ch->label.th;
+                    en = ch->label.en;
+                }
+            }
+            if (!en.empty()) item["title_translated"] = {{"th", th}, {"en", en}};
+            list.push_back(std::move(item));
         }
         facets[field] = f;
         search_facets[field] = {{"title", field}, {"items", list}};

@@ -9,18 +9,34 @@
 
 namespace govhub::catalog {
 
+namespace {
+// A non-empty string member, or nullptr.
+const std::string* Text(const Json& dict, const std::string& key) {
+    if (!dict.is_object()) return nullptr;
+    auto it = dict.find(key);
+    if (it == dict.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+        return nullptr;
+    return &it->get_ref<const std::string&>();
+}
+}  // namespace
+
+std::string Localized(const Json& dict, const std::string& field, const std::string& locale) {
+    if (locale == "en") {
+        if (auto it = dict.find(field + "_translated"); it != dict.end())
+            if (const std::string* en = Text(*it, "en")) return *en;
+        if (const std::string* en = Text(dict, field + "_en")) return *en;
+    }
+    const std::string* th = Text(dict, field);
+    return th ? *th : std::string();
+}
+
 std::string AgencyTitle(const Json& org, const std::string& locale) {
-    if (locale == "en")
-        if (auto it = org.find("title_en");
-            it != org.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
-            return it->get<std::string>();
-    return org["title"].get<std::string>();
+    return Localized(org, "title", locale);
 }
 
 namespace internal {
 
 using render::View;
-
 
 std::string PagesBase::DatasetCount(int64_t n, const std::string& locale) const {
     return pages.T(locale, core::Message(n == 1 ? "opendata.directory.datasets_one"
@@ -56,7 +72,8 @@ namespace {
 using render::View;
 
 struct HomePage : internal::PagesBase {
-    View DatasetList(const accounts::Principal* p, const std::string& sort, int rows) const {
+    View DatasetList(const accounts::Principal* p, const std::string& sort, int rows,
+                     const std::string& locale) const {
         SearchParams sp;
         sp.sort = sort;
         sp.rows = rows;
@@ -65,10 +82,9 @@ struct HomePage : internal::PagesBase {
         for (const auto& d : found["results"]) {
             View item;
             item.Set("name", d["name"].get<std::string>())
-                .Set("title", d["title"].get<std::string>());
-            item.Set("organization", d.contains("organization")
-                                         ? d["organization"]["title"].get<std::string>()
-                                         : "");
+                .Set("title", Localized(d, "title", locale));
+            item.Set("organization",
+                     d.contains("organization") ? AgencyTitle(d["organization"], locale) : "");
             item.Set("views", d["tracking_summary"]["total"].get<int64_t>());
             list.Push(std::move(item));
         }
@@ -86,14 +102,13 @@ struct HomePage : internal::PagesBase {
         v.Set("group_count", static_cast<int64_t>(catalog.GroupList(false).size()));
         // Anyone who cannot add a dataset yet is shown the officer's way in.
         v.Set("can_add", p && !catalog.OrganizationListForUser(p, "create_dataset").empty());
-        v.Set("newest", DatasetList(p, "metadata_modified desc", 5));
-        v.Set("popular", DatasetList(p, "views_recent desc", 5));
+        v.Set("newest", DatasetList(p, "metadata_modified desc", 5, req.locale));
+        v.Set("popular", DatasetList(p, "views_recent desc", 5, req.locale));
         v.Set("categories", Categories(req.locale));
         View ol = View::List();
         for (const auto& o : orgs) {
             View ov;
-            ov.Set("name", o["name"].get<std::string>())
-                .Set("title", AgencyTitle(o, req.locale));
+            ov.Set("name", o["name"].get<std::string>()).Set("title", AgencyTitle(o, req.locale));
             ov.Set("count", o["package_count"].get<int64_t>());
             ol.Push(std::move(ov));
         }

@@ -147,7 +147,7 @@ struct DatasetPages : PagesBase {
         if (r["package_id"] != d["id"]) throw HttpError::NotFound("catalog.no_such_resource");
         View v;
         v.Set("dataset_name", d["name"].get<std::string>())
-            .Set("dataset_title", d["title"].get<std::string>());
+            .Set("dataset_title", Localized(d, "title", req.locale));
         v.Set("name", r["name"].get<std::string>())
             .Set("description", r["description"].get<std::string>());
         v.Set("format", r["format"].get<std::string>()).Set("url", r["url"].get<std::string>());
@@ -206,7 +206,7 @@ struct DatasetPages : PagesBase {
             for (const auto& d : found["results"]) {
                 View dv;
                 dv.Set("name", d["name"].get<std::string>())
-                    .Set("title", d["title"].get<std::string>());
+                    .Set("title", Localized(d, "title", req.locale));
                 dv.Set("private", d["private"].get<bool>()).Set("draft", d["state"] == "draft");
                 dv.Set("modified",
                        core::FormatIsoDate(d["metadata_modified"].get<std::string>(), req.locale));
@@ -273,9 +273,12 @@ struct DatasetPages : PagesBase {
             fields.Push(std::move(f));
         };
         input("title", pages.T(locale, "opendata.form.title"), "text", true, "");
+        input("title_en", pages.T(locale, "opendata.form.title_en"), "text", false,
+              pages.T(locale, "opendata.form.title_en_help"));
         input("name", pages.T(locale, "opendata.form.name"), "text", true,
               pages.T(locale, "opendata.form.name_help"));
         input("notes", pages.T(locale, "opendata.form.notes"), "textarea", true, "");
+        input("notes_en", pages.T(locale, "opendata.form.notes_en"), "textarea", false, "");
         {
             View f;
             std::string tags = str("tag_string");
@@ -299,8 +302,7 @@ struct DatasetPages : PagesBase {
             View options = View::List();
             for (const auto& o : orgs) {
                 View opt;
-                opt.Set("value", o["id"].get<std::string>())
-                    .Set("label", o["title"].get<std::string>());
+                opt.Set("value", o["id"].get<std::string>()).Set("label", AgencyTitle(o, locale));
                 opt.Set("selected", str("owner_org") == o["id"].get<std::string>() ||
                                         str("owner_org") == o["name"].get<std::string>());
                 options.Push(std::move(opt));
@@ -334,7 +336,9 @@ struct DatasetPages : PagesBase {
             auto it = form.find(k);
             return it == form.end() ? std::string() : it->second;
         };
-        for (const char* k : {"title", "name", "notes", "tag_string", "owner_org"}) d[k] = one(k);
+        for (const char* k :
+             {"title", "title_en", "name", "notes", "notes_en", "tag_string", "owner_org"})
+            d[k] = one(k);
         d["private"] = one("private") == "true";
         d["data_type"] = type.value;
         for (const auto& spec : catalog.schema().dataset_fields()) {
@@ -377,7 +381,10 @@ struct DatasetPages : PagesBase {
             std::vector<FieldError> summary;
             for (const auto& e : errors) {
                 const FieldSpec* spec = catalog.schema().DatasetField(e.field);
-                std::string label = spec ? spec->label.in(req.locale) : e.field;
+                std::string label = spec ? spec->label.in(req.locale)
+                                    : e.field == "title_en" || e.field == "notes_en"
+                                        ? pages.T(req.locale, "opendata.form." + e.field)
+                                        : e.field;
                 summary.push_back({e.field, label + ": " + pages.T(req.locale, e.message)});
             }
             pages.AddErrors(v, summary, req.locale);
@@ -433,6 +440,8 @@ struct DatasetPages : PagesBase {
         for (const auto& t : d["tags"])
             tags += (tags.empty() ? "" : ", ") + t["name"].get<std::string>();
         d["tag_string"] = tags;
+        d["title_en"] = d["title_translated"]["en"];
+        d["notes_en"] = d["notes_translated"]["en"];
         return FormPage(req, d, catalog.schema().FindDataType(d["data_type"].get<std::string>()),
                         {}, false, d["name"].get<std::string>(), 200);
     }
@@ -477,13 +486,14 @@ struct DatasetPages : PagesBase {
         const CatalogSchema& schema = catalog.schema();
         const DataType* type = schema.FindDataType(d["data_type"].get<std::string>());
         View v;
-        v.Set("name", d["name"].get<std::string>()).Set("title", d["title"].get<std::string>());
+        v.Set("name", d["name"].get<std::string>()).Set("title", Localized(d, "title", req.locale));
         v.Set("dataset_name", d["name"].get<std::string>());
-        v.Set("notes", d["notes"].get<std::string>()).Set("private", d["private"].get<bool>());
-        v.Set("notes_html", render::MarkdownToHtml(d["notes"].get<std::string>()));
+        std::string notes = Localized(d, "notes", req.locale);
+        v.Set("notes", notes).Set("private", d["private"].get<bool>());
+        v.Set("notes_html", render::MarkdownToHtml(notes));
         v.Set("draft", d["state"] == "draft");
         if (d.contains("organization")) {
-            v.Set("org_title", d["organization"]["title"].get<std::string>());
+            v.Set("org_title", AgencyTitle(d["organization"], req.locale));
             v.Set("org_name", d["organization"]["name"].get<std::string>());
         }
         v.Set("data_type", type ? type->label.in(req.locale) : d["data_type"].get<std::string>());
@@ -569,17 +579,23 @@ struct DatasetPages : PagesBase {
         v.Set("can_edit", can_edit);
         v.Set("draft_editor", can_edit && d["state"] == "draft");
         // schema.org Dataset for search engines' dataset search.
+        // In the page's language, with the title in the other language as alternateName.
+        std::string title = Localized(d, "title", req.locale);
+        std::string other_title =
+            Localized(d, "title", req.locale == "en" ? "th" : std::string("en"));
+        bool english = title != d["title"].get<std::string>();
         Json ld = {{"@context", "https://schema.org/"},
                    {"@type", "Dataset"},
-                   {"name", d["title"]},
-                   {"description", d["notes"]},
+                   {"name", title},
+                   {"description", notes},
                    {"url", catalog.site_url() + "/dataset/" + d["name"].get<std::string>()},
                    {"identifier", d["id"]},
                    {"dateModified", d["metadata_modified"]},
-                   {"inLanguage", "th"}};
+                   {"inLanguage", english ? "en" : "th"}};
+        if (!other_title.empty() && other_title != title) ld["alternateName"] = other_title;
         if (d.contains("organization"))
             ld["creator"] = {{"@type", "GovernmentOrganization"},
-                             {"name", d["organization"]["title"]}};
+                             {"name", AgencyTitle(d["organization"], req.locale)}};
         if (!d["license_url"].get<std::string>().empty()) ld["license"] = d["license_url"];
         Json kw = Json::array();
         for (const auto& t : d["tags"]) kw.push_back(t["name"]);
@@ -594,9 +610,8 @@ struct DatasetPages : PagesBase {
         // Escaped for the <script> element it goes into (issue #12 finding 7).
         v.Set("json_ld", core::JsonForHtmlScript(ld));
         for (const auto& extend : extensions.dataset) extend(req, d, v);
-        return http::Response::Html(pages.Render("opendata/dataset", std::move(v),
-                                                 accounts::PageContextOf(req),
-                                                 d["title"].get<std::string>()));
+        return http::Response::Html(
+            pages.Render("opendata/dataset", std::move(v), accounts::PageContextOf(req), title));
     }
 };
 
@@ -663,10 +678,11 @@ View PagesBase::DatasetSearch(http::Request& req, const std::string& path,
     View results = View::List();
     for (const auto& d : result["results"]) {
         View item;
-        item.Set("name", d["name"].get<std::string>()).Set("title", d["title"].get<std::string>());
-        item.Set("notes", Excerpt(d["notes"].get<std::string>(), 220));
+        item.Set("name", d["name"].get<std::string>())
+            .Set("title", Localized(d, "title", req.locale));
+        item.Set("notes", Excerpt(Localized(d, "notes", req.locale), 220));
         item.Set("organization",
-                 d.contains("organization") ? d["organization"]["title"].get<std::string>() : "");
+                 d.contains("organization") ? AgencyTitle(d["organization"], req.locale) : "");
         item.Set("modified",
                  core::FormatIsoDate(d["metadata_modified"].get<std::string>(), req.locale));
         item.Set("private", d["private"].get<bool>());
@@ -700,13 +716,15 @@ View PagesBase::DatasetSearch(http::Request& req, const std::string& path,
                                         std::make_pair(std::string(f), value)));
             else
                 toggled.emplace_back(f, value);
+            // The value in the reader's language (title_translated, which package_search gives
+            // where an English form exists: agencies, groups, the GD-Catalog choices).
             std::string label = it["display_name"].get<std::string>();
-            if (std::string(f) == "license_id")
-                if (const License* l = catalog.schema().FindLicense(value))
-                    label = l->title.in(req.locale);
-            if (std::string(f) == "data_type")
-                if (const DataType* t = catalog.schema().FindDataType(value))
-                    label = t->label.in(req.locale);
+            if (it.contains("title_translated")) {
+                const Json& tt = it["title_translated"];
+                if (std::string th = tt.value("th", ""); !th.empty()) label = th;
+                if (std::string en = tt.value("en", ""); req.locale == "en" && !en.empty())
+                    label = en;
+            }
             View entry;
             entry.Set("label", label).Set("count", it["count"].get<int64_t>()).Set("active", on);
             entry.Set("url", url(toggled, 1));

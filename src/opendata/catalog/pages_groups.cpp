@@ -36,7 +36,7 @@ struct GroupPages : PagesBase {
         View v = DatasetSearch(req, "/group/" + name, "groups", name);
         std::string title = AgencyTitle(g, locale);
         v.Set("name", name).Set("title", title);
-        v.Set("description_html", render::MarkdownToHtml(Str(g, "description")));
+        v.Set("description_html", render::MarkdownToHtml(Localized(g, "description", locale)));
         v.Set("image_url", Str(g, "image_url"));
         v.Set("category", pages.T(locale, "opendata.home.cat." + Str(g, "category")));
         v.Set("can_edit", CanEditGroup(p));
@@ -48,8 +48,10 @@ struct GroupPages : PagesBase {
 
     static Json FormDict(http::Request& req, bool is_new) {
         Json d = Json::object();
-        for (const char* k : {"title", "image_url"}) d[k] = core::Trim(req.FormValue(k));
+        for (const char* k : {"title", "title_en", "image_url"})
+            d[k] = core::Trim(req.FormValue(k));
         d["description"] = req.FormValue("description");
+        d["description_en"] = req.FormValue("description_en");
         if (is_new)
             for (const char* k : {"name", "category"}) d[k] = core::Trim(req.FormValue(k));
         return d;
@@ -99,6 +101,7 @@ struct GroupPages : PagesBase {
             fields.Push(std::move(f));
         };
         input("title", "opendata.group.title", true, "", "text", 300);
+        input("title_en", "opendata.group.title_en", false, "", "text", 500);
         if (is_new) {
             input("name", "opendata.org.name", true, "opendata.group.name_help", "text", 100);
             View cat = field("category", "opendata.group.category", true, "");
@@ -120,8 +123,8 @@ struct GroupPages : PagesBase {
             cat.Set("is_select", true).Set("options", std::move(options));
             fields.Push(std::move(cat));
         }
-        {
-            View f = field("description", "opendata.org.description", false, "");
+        for (const char* k : {"description", "description_en"}) {
+            View f = field(k, std::string("opendata.org.") + k, false, "");
             f.Set("is_textarea", true);
             fields.Push(std::move(f));
         }
@@ -188,6 +191,8 @@ struct GroupPages : PagesBase {
     http::Response EditForm(http::Request& req) const {
         RequireSysadminForm(accounts::CurrentUser(req), false);
         Json g = catalog.GroupShow(std::string(req.PathParam("name")));
+        g["title_en"] = g["title_translated"]["en"];
+        g["description_en"] = g["description_translated"]["en"];
         return FormPage(req, g, {}, &g, 200);
     }
 

@@ -143,8 +143,9 @@ struct OrganizationPages : PagesBase {
                 .Set("other_title", other)
                 .Set("other_lang", locale == "en" ? "th" : "en");
         v.Set("kind_label", pages.T(locale, "agencies.kind_" + Str(o, "kind")));
-        v.Set("description", o["description"].get<std::string>());
-        v.Set("description_html", render::MarkdownToHtml(o["description"].get<std::string>()));
+        std::string description = Localized(o, "description", locale);
+        v.Set("description", description);
+        v.Set("description_html", render::MarkdownToHtml(description));
         Json all = catalog.OrganizationList(true);
         std::vector<const Json*> departments;
         for (const auto& c : all) {
@@ -165,7 +166,7 @@ struct OrganizationPages : PagesBase {
         for (const auto& d : o["packages"]) {
             View dv;
             dv.Set("name", d["name"].get<std::string>())
-                .Set("title", d["title"].get<std::string>());
+                .Set("title", Localized(d, "title", locale));
             dv.Set("private", d["private"].get<bool>());
             datasets.Push(std::move(dv));
         }
@@ -188,6 +189,7 @@ struct OrganizationPages : PagesBase {
         for (const char* k : {"title", "title_en", "image_url"})
             d[k] = core::Trim(req.FormValue(k));
         d["description"] = req.FormValue("description");
+        d["description_en"] = req.FormValue("description_en");
         if (is_new)
             for (const char* k : {"name", "kind", "parent"}) d[k] = core::Trim(req.FormValue(k));
         return d;
@@ -278,8 +280,8 @@ struct OrganizationPages : PagesBase {
             parent.Set("is_select", true).Set("options", std::move(options));
             fields.Push(std::move(parent));
         }
-        {
-            View f = field("description", "opendata.org.description", false, "");
+        for (const char* k : {"description", "description_en"}) {
+            View f = field(k, std::string("opendata.org.") + k, false, "");
             f.Set("is_textarea", true);
             fields.Push(std::move(f));
         }
@@ -362,6 +364,7 @@ struct OrganizationPages : PagesBase {
 
     http::Response EditForm(http::Request& req) const {
         Json o = Editable(accounts::CurrentUser(req), std::string(req.PathParam("name")));
+        o["description_en"] = o["description_translated"]["en"];
         return FormPage(req, o, {}, &o, 200);
     }
 

@@ -23,8 +23,12 @@ struct PageExtensions {
     std::vector<DatasetPageExtension> dataset;
 };
 
-// An agency's title in the reader's language: its English title on English pages when it has
-// one, the Thai title otherwise (`org`: an organization dict); pages.cpp.
+// A dict's `field` (title, notes, description) in the reader's language: on English pages its
+// English text (`<field>_translated`'s "en", else `<field>_en`) when that is not empty, the
+// Thai `<field>` otherwise; "" when the dict has neither. pages.cpp.
+std::string Localized(const Json& dict, const std::string& field, const std::string& locale);
+
+// An agency's (or group's) title in the reader's language: Localized(org, "title", locale).
 std::string AgencyTitle(const Json& org, const std::string& locale);
 
 // Catalog pages and file downloads (pages.cpp).

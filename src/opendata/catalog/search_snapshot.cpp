@@ -19,13 +19,12 @@ struct FacetPools {
     std::vector<core::StringPool> fields{kFacetFields.size()};
 };
 
-search::Document DatasetSearchDocument(const std::string& id, const std::string& title,
-                                       const std::vector<std::string>& tags,
-                                       const std::string& notes, const std::string& org_title,
-                                       const std::string& name) {
+search::Document DatasetSearchDocument(const std::string& id, const DatasetText& t) {
     std::string tag_text;
-    for (const auto& t : tags) tag_text += t + " ";
-    return {"dataset", id, title, tag_text, notes + "\n" + org_title + "\n" + name};
+    for (const auto& tag : t.tags) tag_text += tag + " ";
+    return {
+        "dataset", id, t.title + "\n" + t.title_en, tag_text,
+        t.notes + "\n" + t.notes_en + "\n" + t.org_title + "\n" + t.org_title_en + "\n" + t.name};
 }
 
 std::vector<std::string> DocValues(const SearchDoc& d, const std::string& field) {
@@ -163,8 +162,10 @@ std::shared_ptr<SearchDoc> SearchSnapshots::MakeDoc(store::DatasetSummary row, u
     if (extras.is_object() && extras.contains("data_category") &&
         extras["data_category"].is_string())
         d->data_category = extras["data_category"].get<std::string>();
-    search::Document text = DatasetSearchDocument(row.id, row.title, row.tags, row.notes,
-                                                  org ? org->title : "", row.name);
+    static const std::string kNone;
+    search::Document text = DatasetSearchDocument(
+        row.id, {row.title, row.title_en, row.tags, row.notes, row.notes_en,
+                 org ? org->title : kNone, org ? org->title_en : kNone, row.name});
     const std::string* fields[] = {&text.title, &text.tags, &text.body};
     for (int f = 0; f < 3; ++f) {
         d->term_ids[static_cast<size_t>(f)] = writer.Intern(search::Terms(*fields[f]));
@@ -172,6 +173,8 @@ std::shared_ptr<SearchDoc> SearchSnapshots::MakeDoc(store::DatasetSummary row, u
     }
     row.notes.clear();
     row.notes.shrink_to_fit();
+    row.notes_en.clear();
+    row.notes_en.shrink_to_fit();
     row.extras.clear();
     row.extras.shrink_to_fit();
     d->s = std::move(row);
@@ -183,16 +186,20 @@ void SearchSnapshots::LoadStructure(db::Connection& c, SearchSnapshot& next) {
     orgs_.clear();
     group_names_.clear();
     auto titles = std::make_shared<std::map<std::string, std::string>>();
+    auto titles_en = std::make_shared<std::map<std::string, std::string>>();
     for (const auto& o :
          agencies::store::List(c, {.include_pending = true, .include_deleted = true})) {
-        orgs_[o.id] = {o.name, o.title};
+        orgs_[o.id] = {o.name, o.title, o.title_en};
         (*titles)["organization:" + o.name] = o.title;
+        if (!o.title_en.empty()) (*titles_en)["organization:" + o.name] = o.title_en;
     }
     for (const auto& g : store::ListGroups(c)) {
         group_names_[g.id] = g.name;
         (*titles)["groups:" + g.name] = g.title;
+        if (!g.title_en.empty()) (*titles_en)["groups:" + g.name] = g.title_en;
     }
     next.titles = std::move(titles);
+    next.titles_en = std::move(titles_en);
 }
 
 std::shared_ptr<const SearchSnapshot> SearchSnapshots::Build() {

@@ -25,11 +25,15 @@
 
 namespace govhub::catalog {
 
-// The text a dataset is indexed by, in the database's index and in the snapshots alike.
-search::Document DatasetSearchDocument(const std::string& id, const std::string& title,
-                                       const std::vector<std::string>& tags,
-                                       const std::string& notes, const std::string& org_title,
-                                       const std::string& name);
+// The text a dataset is indexed by, in the database's index and in the snapshots alike: its
+// Thai and English titles (the title field), tags, and its notes in both languages with its
+// organization's titles and its name (the body).
+struct DatasetText {
+    const std::string &title, &title_en;
+    const std::vector<std::string>& tags;
+    const std::string &notes, &notes_en, &org_title, &org_title_en, &name;
+};
+search::Document DatasetSearchDocument(const std::string& id, const DatasetText& t);
 
 enum SearchField { kTitleField = 0, kTagsField = 1, kBodyField = 2 };
 
@@ -98,7 +102,8 @@ struct SearchSnapshot {
     std::shared_ptr<const search::TermIndex> terms;
     // Facet values by id, per kFacetFields entry (the strings live in `pools`).
     std::vector<std::vector<const std::string*>> facet_values;
-    std::shared_ptr<const std::map<std::string, std::string>> titles;  // "organization:<name>"
+    std::shared_ptr<const std::map<std::string, std::string>> titles;     // "organization:<name>"
+    std::shared_ptr<const std::map<std::string, std::string>> titles_en;  // English, when any
     std::shared_ptr<const FacetPools> pools;
 };
 
@@ -120,7 +125,7 @@ class SearchSnapshots {
 
   private:
     struct OrgInfo {
-        std::string name, title;
+        std::string name, title, title_en;
     };
     std::shared_ptr<const SearchSnapshot> Build();
     std::shared_ptr<const SearchSnapshot> Refresh(const SearchSnapshot& current);

@@ -72,6 +72,73 @@ std::string Str(const Json& d, const char* key) {
     return {};
 }
 
+Translation ReadTranslation(const Json& dict, const std::string& base, size_t en_limit,
+                            const std::string& current, std::vector<FieldError>& errors) {
+    Translation t;
+    const std::string tkey = base + "_translated", pkey = base + "_en";
+    std::optional<std::string> from_translated;
+    if (auto it = dict.find(tkey); it != dict.end()) {
+        if (it->is_null()) {
+            from_translated = "";
+        } else if (!it->is_object()) {
+            errors.push_back({tkey, "catalog.translated_not_object"});
+        } else {
+            bool ok = true;
+            for (auto v = it->begin(); v != it->end(); ++v) {
+                if (v.key() != "th" && v.key() != "en") {
+                    errors.push_back({tkey, "catalog.translated_bad_language"});
+                    ok = false;
+                    break;
+                }
+                if (!v->is_string() && !v->is_null()) {
+                    errors.push_back({tkey, "catalog.translated_not_string"});
+                    ok = false;
+                    break;
+                }
+            }
+            if (ok) {
+                from_translated = Str(*it, "en");
+                if (it->contains("th")) t.th = Str(*it, "th");
+            }
+        }
+    }
+    std::optional<std::string> plain;
+    if (dict.contains(pkey)) {
+        if (const Json& v = dict[pkey]; !v.is_string() && !v.is_null())
+            errors.push_back({pkey, "catalog.translated_not_string"});
+        else
+            plain = Str(dict, pkey.c_str());
+    }
+    std::string from = pkey;
+    if (plain && (!from_translated || *plain != current)) {
+        t.given = true;
+        t.en = *plain;
+    } else if (from_translated) {
+        t.given = true;
+        t.en = *from_translated;
+        from = tkey;
+    }
+    if (t.given && core::Utf8Length(t.en) > en_limit)
+        errors.push_back({from, "error.field_too_long"});
+    return t;
+}
+
+void TakeTranslated(const Json& dict, const std::string& base, size_t en_limit, bool patch,
+                    std::string& thai, std::string& english, std::vector<FieldError>& errors) {
+    Translation t = ReadTranslation(dict, base, en_limit, english, errors);
+    std::string plain = Str(dict, base.c_str());
+    if (!plain.empty())
+        thai = plain;
+    else if (t.th && !t.th->empty())
+        thai = *t.th;
+    else if (dict.contains(base) || !patch)
+        thai.clear();
+    if (t.given)
+        english = t.en;
+    else if (!patch)
+        english.clear();
+}
+
 void RecordChange(db::Connection& c, const accounts::Caller& caller, const std::string& action,
                   const std::string& type, const std::string& id, const Json& details) {
     if (type == "dataset" && action != "dataset.purge")

@@ -96,9 +96,22 @@ Dataset CatalogService::ValidateDataset(const Json& dict, const Dataset* existin
                                                     "author_email",
                                                     "version",
                                                     "extras"};
-    static const std::set<std::string> kCore = {"name",  "title",      "owner_org", "private",
-                                                "state", "data_type",  "notes",     "url",
-                                                "tags",  "tag_string", "groups",    "resources"};
+    static const std::set<std::string> kCore = {"name",
+                                                "title",
+                                                "owner_org",
+                                                "private",
+                                                "state",
+                                                "data_type",
+                                                "notes",
+                                                "url",
+                                                "tags",
+                                                "tag_string",
+                                                "groups",
+                                                "resources",
+                                                "title_translated",
+                                                "notes_translated",
+                                                "title_en",
+                                                "notes_en"};
     for (auto it = dict.begin(); it != dict.end(); ++it) {
         const std::string& k = it.key();
         if (kReadOnly.count(k) || kCore.count(k) || schema_.DatasetField(k)) continue;
@@ -109,8 +122,13 @@ Dataset CatalogService::ValidateDataset(const Json& dict, const Dataset* existin
 
     Dataset d = existing ? *existing : Dataset{};
     d.name = dict.contains("name") ? core::ToLower(Str(dict, "name")) : d.name;
-    d.title = dict.contains("title") ? Str(dict, "title") : d.title;
-    d.notes = dict.contains("notes") ? Str(dict, "notes") : d.notes;
+    // Thai and English (ckanext-fluent's title_translated / notes_translated, the forms'
+    // title_en / notes_en); an English key left out keeps the English text (PackageUpdate
+    // gives an update's absent keys as empty ones, so an update clears it).
+    internal::TakeTranslated(dict, "title", internal::kMaxEnglishTitle, true, d.title, d.title_en,
+                             errors);
+    internal::TakeTranslated(dict, "notes", internal::kMaxEnglishText, true, d.notes, d.notes_en,
+                             errors);
     d.url = dict.contains("url") ? Str(dict, "url") : d.url;
     CheckName(d.name, existing ? existing->name : std::string(), errors);
     if (d.title.empty())
@@ -204,10 +222,14 @@ void CatalogService::Reindex(db::Connection& c, const Dataset& d) {
         search::RemoveDocument(c, kSearchType, d.id);
         return;
     }
-    std::string org_title;
-    if (auto o = agencies::store::Find(c, d.owner_org)) org_title = o->title;
-    search::IndexDocument(c,
-                          DatasetSearchDocument(d.id, d.title, d.tags, d.notes, org_title, d.name));
+    std::string org_title, org_title_en;
+    if (auto o = agencies::store::Find(c, d.owner_org)) {
+        org_title = o->title;
+        org_title_en = o->title_en;
+    }
+    search::IndexDocument(
+        c, DatasetSearchDocument(d.id, {d.title, d.title_en, d.tags, d.notes, d.notes_en, org_title,
+                                        org_title_en, d.name}));
 }
 
 Json CatalogService::PackageCreate(const Principal* p, const Json& dict,
@@ -280,6 +302,11 @@ Json CatalogService::PackageUpdate(const Principal* p, const Json& dict, bool pa
                 f.name != "owner_org" && f.name != "data_type" && f.name != "notes" &&
                 f.name != "tag_string")
                 input[f.name] = nullptr;
+        // ... the English texts too.
+        for (const char* base : {"title", "notes"})
+            if (!input.contains(std::string(base) + "_translated") &&
+                !input.contains(std::string(base) + "_en"))
+                input[std::string(base) + "_en"] = "";
     }
     Dataset d = ValidateDataset(input, &existing, p, errors);
     if (!patch && !dict.contains("tags") && !dict.contains("tag_string")) d.tags = existing.tags;

@@ -13,6 +13,11 @@ namespace govhub::catalog {
 using accounts::Principal;
 
 namespace {
+// ckanext-fluent's shape of a text in two languages: {"th": ..., "en": ...} ("" when none).
+Json Translated(const std::string& th, const std::string& en) {
+    return {{"th", th}, {"en", en}};
+}
+
 // The keys organizations and groups share (CKAN's group_dictize serves both).
 template <class OrgOrGroup>
 Json GroupOrOrgDict(const OrgOrGroup& x, bool is_organization) {
@@ -24,7 +29,9 @@ Json GroupOrOrgDict(const OrgOrGroup& x, bool is_organization) {
             {"image_url", x.image_url},
             {"type", is_organization ? "organization" : "group"},
             {"is_organization", is_organization},
-            {"created", x.created}};
+            {"created", x.created},
+            {"title_translated", Translated(x.title, x.title_en)},
+            {"description_translated", Translated(x.description, x.description_en)}};
 }
 }  // namespace
 
@@ -109,6 +116,8 @@ Json CatalogService::DatasetDicts(const std::vector<Dataset>& datasets, const Pr
         j["state"] = ToString(d.state);
         j["data_type"] = d.data_type;
         j["notes"] = d.notes;
+        j["title_translated"] = Translated(d.title, d.title_en);
+        j["notes_translated"] = Translated(d.notes, d.notes_en);
         j["url"] = d.url;
         j["license_id"] = d.license_id;
         j["license_title"] = lic ? lic->title.in("th") : d.license_id;
@@ -130,7 +139,8 @@ Json CatalogService::DatasetDicts(const std::vector<Dataset>& datasets, const Pr
                 group_list.push_back({{"id", g->id},
                                       {"name", g->name},
                                       {"title", g->title},
-                                      {"display_name", g->title}});
+                                      {"display_name", g->title},
+                                      {"title_translated", Translated(g->title, g->title_en)}});
         if (const auto& o = orgs[d.owner_org]) j["organization"] = OrgDict(*o, false);
         j["groups"] = group_list;
         Json resources = Json::array();

@@ -71,7 +71,7 @@ template <class T>
 T NewFromDict(const Json& dict, std::vector<FieldError>& errors) {
     T x;
     x.name = core::ToLower(Str(dict, "name"));
-    TakeDescription(x, dict, false);
+    TakeDescription(x, dict, false, errors);
     CheckName(x.name, "", errors);
     CheckImageUrl(x.image_url, errors);
     return x;
@@ -152,7 +152,7 @@ T Require(db::Connection& c, const std::string& key, bool live = true) {
 template <class T>
 void UpdateDescription(db::Connection& c, T& x, const Json& dict, bool patch,
                        std::vector<FieldError> errors = {}) {
-    TakeDescription(x, dict, patch);
+    TakeDescription(x, dict, patch, errors);
     CheckImageUrl(x.image_url, errors);
     if (!errors.empty()) throw Invalid(errors);
     x.modified = core::NowIso();
@@ -206,7 +206,6 @@ Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
     std::vector<FieldError> errors = std::move(form_errors);
     auto o = NewFromDict<Organization>(dict, errors);
     std::string chosen_id = internal::ChosenId(p, dict, errors);
-    o.title_en = Str(dict, "title_en");
     std::string parent = Str(dict, "parent");
     std::optional<agencies::AgencyKind> kind;
     if (std::string k = Str(dict, "kind"); !k.empty()) {
@@ -261,13 +260,9 @@ Json CatalogService::OrganizationUpdate(const Principal* p, const Json& dict, bo
     db_.Write([&](db::Connection& c) {
         before = o = Require<Organization>(c, id);
         if (!agencies::CanEditAgency(p, RoleIn(c, p, o.id))) throw HttpError::Forbidden();
-        if (dict.contains("title_en"))
-            o.title_en = Str(dict, "title_en");
-        else if (!patch)
-            o.title_en.clear();
         UpdateDescription(c, o, dict, patch, std::move(form_errors));
-        // The organization's title is part of each of its datasets' indexed text.
-        if (o.title != before.title)
+        // The organization's titles are part of each of its datasets' indexed text.
+        if (o.title != before.title || o.title_en != before.title_en)
             for (const auto& dataset_id : store::DatasetIdsOfOrganization(c, o.id))
                 if (auto d = store::FindDataset(c, dataset_id);
                     d && d->state != DatasetState::kDeleted) {

@@ -41,18 +41,41 @@ void CheckImageUrl(const std::string& url, std::vector<FieldError>& errors);
 // A string member of a dict, trimmed; empty when absent, null or not a string.
 std::string Str(const Json& d, const char* key);
 
+// The English limits: a title as the Thai title's (500 characters), a text as a schema
+// field's (10,000).
+inline constexpr size_t kMaxEnglishTitle = 500;
+inline constexpr size_t kMaxEnglishText = 10000;
+
+// A text in two languages from a CKAN dict: ckanext-fluent's `<base>_translated`
+// ({"th": "…", "en": "…"}, only those languages, string values) and the forms' plain
+// `<base>_en`. A bad shape or an English text over `en_limit` characters is reported on the key
+// that carried it.
+struct Translation {
+    bool given = false;             // an English text was given (`<base>_translated` or `_en`)
+    std::string en;                 // that text, trimmed ("" clears it)
+    std::optional<std::string> th;  // `<base>_translated`'s "th", trimmed
+};
+// `current`: the English text stored now. Both keys given: the plain `<base>_en` wins unless it
+// only repeats `current` (a client that edited `_translated` of a dict it read back).
+Translation ReadTranslation(const Json& dict, const std::string& base, size_t en_limit,
+                            const std::string& current, std::vector<FieldError>& errors);
+// `thai` and `english` from a dict's `<base>`, `<base>_translated` and `<base>_en`: a plain Thai
+// `<base>` wins over the "th" of `<base>_translated`, which is used when `<base>` is absent or
+// empty; what is absent keeps its value when `patch`, and is cleared otherwise.
+void TakeTranslated(const Json& dict, const std::string& base, size_t en_limit, bool patch,
+                    std::string& thai, std::string& english, std::vector<FieldError>& errors);
+
 // The descriptive fields organizations and groups share, from a CKAN dict: a key that is
 // absent keeps its value when `patch`, and is cleared otherwise. An empty title is the name.
 template <class OrgOrGroup>
-void TakeDescription(OrgOrGroup& x, const Json& dict, bool patch) {
-    for (auto [key, field] :
-         {std::pair{"title", &x.title}, std::pair{"description", &x.description},
-          std::pair{"image_url", &x.image_url}}) {
-        if (dict.contains(key))
-            *field = Str(dict, key);
-        else if (!patch)
-            field->clear();
-    }
+void TakeDescription(OrgOrGroup& x, const Json& dict, bool patch, std::vector<FieldError>& errors) {
+    if (dict.contains("image_url"))
+        x.image_url = Str(dict, "image_url");
+    else if (!patch)
+        x.image_url.clear();
+    TakeTranslated(dict, "title", kMaxEnglishTitle, patch, x.title, x.title_en, errors);
+    TakeTranslated(dict, "description", kMaxEnglishText, patch, x.description, x.description_en,
+                   errors);
     if (x.title.empty()) x.title = x.name;
     // A logo uploaded to CKAN is a bare file name in image_url, with its address in
     // image_display_url (what a dump carries): the address is kept.

@@ -105,6 +105,17 @@ ALTER TABLE catalog_state ADD COLUMN structure_version BIGINT NOT NULL DEFAULT 0
         {.module = "catalog", .version = 4, .name = "datastore_active on resources", .sql = R"sql(
 ALTER TABLE resources ADD COLUMN datastore_active INTEGER NOT NULL DEFAULT 0;
 )sql"});
+    // English beside the Thai (ckanext-fluent's title_translated / notes_translated in the API);
+    // empty means "none": pages fall back to the Thai text.
+    set.Add({.module = "catalog",
+             .version = 5,
+             .name = "English titles and descriptions of datasets and groups",
+             .sql = R"sql(
+ALTER TABLE datasets ADD COLUMN title_en TEXT NOT NULL DEFAULT '';
+ALTER TABLE datasets ADD COLUMN notes_en TEXT NOT NULL DEFAULT '';
+ALTER TABLE groups_ ADD COLUMN title_en TEXT NOT NULL DEFAULT '';
+ALTER TABLE groups_ ADD COLUMN description_en TEXT NOT NULL DEFAULT '';
+)sql"});
 }
 
 namespace {
@@ -128,7 +139,8 @@ db::Value Text(State s) {
 // The text of a state the table does not know (written by a later version, read by an older
 // node during a rolling upgrade): deleted, so that the row is out of every list and page.
 constexpr const char* kGroupColumns =
-    "id, name, title, description, image_url, category, state, created, modified";
+    "id, name, title, description, image_url, category, state, created, modified, title_en,"
+    " description_en";
 Group ToGroup(const db::Row& row) {
     db::RowReader r(row);
     Group g;
@@ -141,12 +153,14 @@ Group ToGroup(const db::Row& row) {
     g.state = r.Enum(kGroupStateText, GroupState::kDeleted);
     g.created = r.Str();
     g.modified = r.Str();
+    g.title_en = r.Str();
+    g.description_en = r.Str();
     return g;
 }
 constexpr const char* kDatasetColumns =
     "id, name, title, owner_org, private, state, data_type, notes, url, license_id, maintainer, "
     "maintainer_email, extras, creator_user_id, metadata_created, metadata_modified, views, "
-    "downloads";
+    "downloads, title_en, notes_en";
 Dataset ToDataset(const db::Row& row) {
     db::RowReader r(row);
     Dataset d;
@@ -168,6 +182,8 @@ Dataset ToDataset(const db::Row& row) {
     d.metadata_modified = r.Str();
     d.views = r.Int();
     d.downloads = r.Int();
+    d.title_en = r.Str();
+    d.notes_en = r.Str();
     return d;
 }
 constexpr const char* kResourceColumns =
@@ -216,18 +232,19 @@ Resource ToResource(const db::Row& row) {
 void InsertGroup(db::Connection& c, const Group& g) {
     c.Exec(
         "INSERT INTO groups_ (id, name, title, description, image_url, category, state, created, "
-        "modified)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "modified, title_en, description_en)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {g.id, g.name, g.title, g.description, g.image_url, g.category, Text(g.state), g.created,
-         g.modified});
+         g.modified, g.title_en, g.description_en});
 }
 
 void UpdateGroup(db::Connection& c, const Group& g) {
     c.Exec(
         "UPDATE groups_ SET name = ?, title = ?, description = ?, image_url = ?, category = ?, "
         "state = ?,"
-        " modified = ? WHERE id = ?",
-        {g.name, g.title, g.description, g.image_url, g.category, Text(g.state), g.modified, g.id});
+        " modified = ?, title_en = ?, description_en = ? WHERE id = ?",
+        {g.name, g.title, g.description, g.image_url, g.category, Text(g.state), g.modified,
+         g.title_en, g.description_en, g.id});
 }
 
 std::optional<Group> FindGroup(db::Connection& c, const std::string& key) {
@@ -251,11 +268,11 @@ void InsertDataset(db::Connection& c, const Dataset& d) {
         "INSERT INTO datasets (id, name, title, owner_org, private, state, data_type, notes, url, "
         "license_id,"
         " maintainer, maintainer_email, extras, creator_user_id, metadata_created, "
-        "metadata_modified)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "metadata_modified, title_en, notes_en)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {d.id, d.name, d.title, d.owner_org, db::V(d.private_), Text(d.state), d.data_type, d.notes,
          d.url, d.license_id, d.maintainer, d.maintainer_email, d.extras, Opt(d.creator_user_id),
-         d.metadata_created, d.metadata_modified});
+         d.metadata_created, d.metadata_modified, d.title_en, d.notes_en});
 }
 
 void UpdateDataset(db::Connection& c, const Dataset& d) {
@@ -263,11 +280,11 @@ void UpdateDataset(db::Connection& c, const Dataset& d) {
         "UPDATE datasets SET name = ?, title = ?, owner_org = ?, private = ?, state = ?, data_type "
         "= ?, notes = ?,"
         " url = ?, license_id = ?, maintainer = ?, maintainer_email = ?, extras = ?, "
-        "metadata_modified = ?"
+        "metadata_modified = ?, title_en = ?, notes_en = ?"
         " WHERE id = ?",
         {d.name, d.title, d.owner_org, db::V(d.private_), Text(d.state), d.data_type, d.notes,
          d.url, d.license_id, d.maintainer, d.maintainer_email, d.extras, d.metadata_modified,
-         d.id});
+         d.title_en, d.notes_en, d.id});
 }
 
 std::optional<Dataset> FindDataset(db::Connection& c, const std::string& key) {
@@ -489,7 +506,8 @@ std::vector<DatasetSummary> SearchRows(db::Connection& c, int64_t since_version,
     std::vector<db::Value> args;
     std::string sql =
         "SELECT id, name, owner_org, data_type, license_id, state, metadata_modified, title,"
-        " extras, private, views, metadata_created, notes, search_version FROM datasets WHERE ";
+        " extras, private, views, metadata_created, notes, search_version, title_en, notes_en"
+        " FROM datasets WHERE ";
     if (full) {
         sql += "state <> 'deleted'";
     } else {
@@ -515,6 +533,8 @@ std::vector<DatasetSummary> SearchRows(db::Connection& c, int64_t since_version,
         s.metadata_created = r.Str();
         s.notes = r.Str();
         s.search_version = r.Int();
+        s.title_en = r.Str();
+        s.notes_en = r.Str();
         index[s.id] = out.size();
         out.push_back(std::move(s));
     }

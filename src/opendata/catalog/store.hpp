@@ -73,6 +73,7 @@ struct DatasetSummary {
     std::string id, name, owner_org, data_type, license_id;
     DatasetState state = DatasetState::kActive;
     std::string metadata_modified, title, extras, metadata_created, notes;
+    std::string title_en, notes_en;
     bool private_ = false;
     int64_t views = 0, search_version = 0;
     std::vector<std::string> tags, group_ids, formats;

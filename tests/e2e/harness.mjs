@@ -59,13 +59,25 @@ export async function startGovhub(extra = []) {
       await new Promise((r) => proc.once('exit', r));
     },
     // Waits (mail goes out through the job queue) for the newest e-mail to `to`, decoded.
-    async waitForMail(to, timeoutMs = 10000) {
+    // With `matching` (a RegExp), waits for the newest one to match it.
+    async waitForMail(to, timeoutMs = 10000, matching = null) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const mail = this.lastMail(to);
-        if (mail || Date.now() > deadline) return mail;
+        if ((mail && (!matching || matching.test(mail))) || Date.now() > deadline) return mail;
         await new Promise((r) => setTimeout(r, 100));
       }
+    },
+    // Logs in through the login form (in Thai) and waits until the site has let the person in.
+    // When a link has led the page to the Thai form already, it is used as it is.
+    async logIn(page, name, password) {
+      const onForm = page.url().startsWith(`${url}/user/login`) &&
+        await page.evaluate(() => document.documentElement.lang === 'th');
+      if (!onForm) await page.goto(`${url}/user/login?lang=th`);
+      await page.getByLabel('ชื่อผู้ใช้หรืออีเมล').fill(name);
+      await page.getByLabel('รหัสผ่าน').fill(password);
+      await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+      await page.waitForURL((u) => !u.pathname.startsWith('/user/login'));
     },
     // The newest e-mail in the outbox to `to`, decoded, or null.
     lastMail(to) {
@@ -102,4 +114,33 @@ export async function seriousViolations(page) {
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+// A full-page screenshot in tests/artifacts/<name>.png.
+export function shot(page, name) {
+  return page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+// A small valid PDF (one blank A4 page, with its cross-reference table), standing for the scan of
+// a signed application; its path, in a folder of its own (test files run in parallel).
+export function signedApplicationPdf(name = 'signed-application.pdf') {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> /Contents 4 0 R >>',
+    '<< /Length 0 >>\nstream\n\nendstream',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets = objects.map((body, i) => {
+    const at = pdf.length;
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    return at;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const at of offsets) pdf += `${String(at).padStart(10, '0')} 00000 n \n`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-scan-')), name);
+  fs.writeFileSync(file, pdf, 'latin1');
+  return file;
 }

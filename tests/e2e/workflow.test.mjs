@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { artifacts, launchChromium, seriousViolations, startGovhub } from './harness.mjs';
+import { artifacts, launchChromium, seriousViolations, shot, signedApplicationPdf, startGovhub } from './harness.mjs';
 
 let govhub;
 let browser;
@@ -22,15 +22,6 @@ after(async () => {
   await govhub?.stop();
 });
 
-const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-
-async function logIn(page, name, password) {
-  await page.goto(`${govhub.url}/user/login?lang=th`);
-  await page.getByLabel('ชื่อผู้ใช้หรืออีเมล').fill(name);
-  await page.getByLabel('รหัสผ่าน').fill(password);
-  await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
-}
-
 test('an officer applies, a reviewer approves within the 24-hour clock', async () => {
   govhub.cli('admin', 'create-user', '--name', 'wf-admin', '--email', 'wf-admin@example.go.th',
     '--password', 'ดูแลคำขอ-ทดสอบ-2569', '--sysadmin');
@@ -44,7 +35,7 @@ test('an officer applies, a reviewer approves within the 24-hour clock', async (
   assert.equal((await res.json()).success, true);
 
   const officer = await (await browser.newContext({ locale: 'th-TH' })).newPage();
-  await logIn(officer, 'wf-officer', 'เจ้าหน้าที่-ทดสอบ-2569');
+  await govhub.logIn(officer, 'wf-officer', 'เจ้าหน้าที่-ทดสอบ-2569');
   await officer.goto(`${govhub.url}/opendata/officer`);
   assert.deepEqual(await seriousViolations(officer), [], 'application form');
   // A wrong check digit is caught, and what was typed stays.
@@ -69,9 +60,7 @@ test('an officer applies, a reviewer approves within the 24-hour clock', async (
   assert.equal(pdf.status(), 200);
   fs.writeFileSync(path.join(artifacts, 'officer-application.pdf'), await pdf.body());
   // The signed scan, then the submission.
-  const scan = path.join(artifacts, 'signed-application.pdf');
-  fs.writeFileSync(scan, '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
-  await officer.getByLabel('ใบสมัครที่ลงนามแล้ว').setInputFiles(scan);
+  await officer.getByLabel('ใบสมัครที่ลงนามแล้ว').setInputFiles(signedApplicationPdf());
   await officer.getByRole('button', { name: 'อัปโหลด', exact: true }).click();
   await officer.getByRole('link', { name: /signed-application\.pdf/ }).waitFor();
   await officer.getByRole('button', { name: 'ส่งคำขอ' }).click();
@@ -81,7 +70,7 @@ test('an officer applies, a reviewer approves within the 24-hour clock', async (
   await shot(officer, 'officer-request-submitted');
 
   const admin = await (await browser.newContext({ locale: 'th-TH' })).newPage();
-  await logIn(admin, 'wf-admin', 'ดูแลคำขอ-ทดสอบ-2569');
+  await govhub.logIn(admin, 'wf-admin', 'ดูแลคำขอ-ทดสอบ-2569');
   await admin.getByRole('link', { name: 'คำขอ', exact: true }).click();
   await admin.getByRole('link', { name: reference }).click();
   await admin.getByText('1-1011-12345-67-9').waitFor();  // in full, for the reviewer only
@@ -116,8 +105,7 @@ async function applyAndSubmit(officer, agency) {
   await officer.getByRole('button', { name: 'บันทึกและไปขั้นตอนถัดไป' }).click();
   await officer.getByText('1-1011-XXXXX-XX-9').waitFor();
   const reference = (await officer.locator('h1 .mono').innerText()).trim();
-  const scan = path.join(artifacts, 'signed-application.pdf');
-  await officer.getByLabel('ใบสมัครที่ลงนามแล้ว').setInputFiles(scan);
+  await officer.getByLabel('ใบสมัครที่ลงนามแล้ว').setInputFiles(signedApplicationPdf());
   await officer.getByRole('button', { name: 'อัปโหลด', exact: true }).click();
   await officer.getByRole('link', { name: /signed-application\.pdf/ }).waitFor();
   await officer.getByRole('button', { name: 'ส่งคำขอ' }).click();
@@ -143,8 +131,7 @@ test('a reviewer decides several requests at once from the queue, on a phone', a
   const officers = [];
   for (const name of ['bulk-officer', 'bulk-officer-2']) {
     const page = await (await browser.newContext({ locale: 'th-TH' })).newPage();
-    await logIn(page, name, 'เจ้าหน้าที่-ทดสอบ-2569');
-    await page.waitForURL((u) => !u.pathname.startsWith('/user/login'));
+    await govhub.logIn(page, name, 'เจ้าหน้าที่-ทดสอบ-2569');
     officers.push(page);
   }
   const officer = officers[0];
@@ -153,8 +140,7 @@ test('a reviewer decides several requests at once from the queue, on a phone', a
 
   // The queue on a desktop screen, in English.
   const desk = await (await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } })).newPage();
-  await logIn(desk, 'bulk-admin', 'ดูแลคำขอ-ทดสอบ-2569');
-  await desk.waitForURL((u) => !u.pathname.startsWith('/user/login'));
+  await govhub.logIn(desk, 'bulk-admin', 'ดูแลคำขอ-ทดสอบ-2569');
   await desk.goto(`${govhub.url}/staff/requests?lang=en&closed=1`);
   await desk.getByRole('button', { name: 'Apply to the selected requests' }).waitFor();
   assert.deepEqual(await seriousViolations(desk), [], 'queue (en)');
@@ -163,8 +149,7 @@ test('a reviewer decides several requests at once from the queue, on a phone', a
   // The reviewer on a phone-sized screen.
   const phone = await browser.newContext({ locale: 'th-TH', viewport: { width: 390, height: 844 } });
   const admin = await phone.newPage();
-  await logIn(admin, 'bulk-admin', 'ดูแลคำขอ-ทดสอบ-2569');
-  await admin.waitForURL((u) => !u.pathname.startsWith('/user/login'));
+  await govhub.logIn(admin, 'bulk-admin', 'ดูแลคำขอ-ทดสอบ-2569');
   await admin.goto(`${govhub.url}/staff/requests?type=officer_membership`);
   assert.deepEqual(await seriousViolations(admin), [], 'queue with the bulk form');
   // Nothing is wider than the screen.

@@ -187,16 +187,19 @@ def test_states_are_said_truthfully(server, smtp, sysadmin):
 def test_after_approval_the_officer_is_shown_what_next(server, smtp, sysadmin):
     officer, name, org, ref = officer_request(server, smtp, sysadmin, "next", lang="en")
     # Not yet approved: no next steps.
-    assert 'href="/dataset/new"' not in officer.get("/requests/" + ref).text
+    assert 'href="/dataset/new' not in officer.get("/requests/" + ref).text
     submit_officer(officer, ref)
     admin = admin_browser(server)
     assert staff_step(admin, ref, "approve").status == 303
     page = officer.get("/requests/%s?lang=en" % ref)
-    assert 'href="/organization/%s"' % org["name"] in page.text and 'href="/dataset/new"' in page.text
+    # "Add a dataset" opens the form with the officer's agency chosen.
+    add = 'href="/dataset/new?owner_org=%s"' % org["name"]
+    assert 'href="/organization/%s"' % org["name"] in page.text and add in page.text
     assert "Add a dataset" in text(page) and "Your agency" in text(page)
     th = officer.get("/requests/%s?lang=th" % ref)
     assert "เพิ่มชุดข้อมูล" in text(th)
     approved = mail_where(smtp, name + "@example.go.th", lambda m: "approved" in str(m["Subject"]).lower())
     text_of = body(approved[0])
-    assert "/organization/%s" % org["name"] in text_of and "/dataset/new" in text_of
+    assert "/organization/%s" % org["name"] in text_of
+    assert "/dataset/new?owner_org=%s" % org["name"] in text_of
     assert "Add a dataset" in text_of and "govhub" not in text_of.lower()

@@ -142,8 +142,9 @@ workflow::RequestType MembershipType(db::Database& db) {
             std::vector<workflow::NextStep> steps;
             auto agency = db.Read(
                 [&](db::Connection& c) { return agencies::store::Find(c, r.organization_id); });
-            if (agency) steps.push_back({"officers.next_agency", "/organization/" + agency->name});
-            steps.push_back({"officers.next_add_dataset", "/dataset/new"});
+            if (!agency) return {{"officers.next_add_dataset", "/dataset/new"}};
+            steps.push_back({"officers.next_agency", "/organization/" + agency->name});
+            steps.push_back({"officers.next_add_dataset", "/dataset/new?owner_org=" + agency->name});
             return steps;
         },
     });

@@ -109,6 +109,11 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     const std::string& locale = req.locale;
     View v = RowView(service, r, pages, locale);
     v.Set("staff", staff);
+    // A draft is not filed yet: when it was started; otherwise when it was filed.
+    v.Set("filed_label",
+          pages.T(locale, r.submitted.empty() ? "workflow.started" : "workflow.filed"))
+        .Set("filed_on",
+             core::FormatIsoDate(r.submitted.empty() ? r.created : r.submitted, locale, true));
     std::string base = (staff ? "/staff/requests/" : "/requests/") + r.reference;
     v.Set("base", base);
     if (auto applicant = service.ApplicantName(r.applicant_id, locale))
@@ -231,9 +236,10 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     v.Set("print_help",
           pages.T(locale, type.texts.instructions.empty() ? std::string("workflow.print_help")
                                                           : type.texts.instructions));
-    // What to do now that it is decided (the process's next steps).
+    // What the applicant does now that it is decided (the process's next steps; not the
+    // reviewer's page).
     View next = View::List();
-    if (state && state->final && type.next_steps)
+    if (!staff && state && state->final && type.next_steps)
         for (const auto& step : type.next_steps(r)) {
             View n;
             n.Set("label", pages.T(locale, step.label_key)).Set("href", step.href);

@@ -114,6 +114,9 @@ def test_english_search_and_pages(server, en):
     page = b.get("/dataset?lang=en&q=Durian")
     assert page.status == 200 and "Durian harvest " + s in page.text
     assert "Department of Agricultural Extension" in page.text  # the organization facet
+    # One result is "1 dataset", not "1 datasets".
+    one = b.get("/dataset?lang=en&q=Tonnes")
+    assert "Found 1 dataset<" in one.text.replace("\n", "") and "1 datasets" not in one.text
     page_th = b.get("/dataset?lang=th&q=Durian")
     assert "ผลผลิตทุเรียน" in page_th.text and "Durian harvest " + s not in page_th.text
     en_page = b.get("/dataset/%s?lang=en" % name)

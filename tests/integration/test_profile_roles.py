@@ -53,4 +53,4 @@ def test_the_profile_lists_agency_roles_to_the_person_and_sysadmins(server, smtp
     assert mine is None or "ยังไม่มีบทบาทในหน่วยงานใด" in mine
     # A role changed shows at once.
     ok(call(api, "organization_member_create", {"id": "dept-" + s, "username": name, "role": "editor"}, sysadmin))
-    assert "บรรณาธิการ" in section(me.get("/user/%s?lang=th" % name).text)
+    assert "ผู้แก้ไข" in section(me.get("/user/%s?lang=th" % name).text)

@@ -98,6 +98,8 @@ def test_two_stages_draft_invisible_then_published(server, pub):
     page = ed.get("/dataset/" + name)
     assert page.status == 200 and "ฉบับร่าง: ยังไม่เผยแพร่" in page.text
     assert 'href="/dataset/%s/resource/new"' % name in page.text and "/dataset/%s/publish" % name in page.text
+    # With no data yet there is no "publish" button, only the reason.
+    assert "เผยแพร่ได้เมื่อมีไฟล์หรือลิงก์" in page.text and ">เผยแพร่</button>" not in page.text
     assert pub["sysadmin"].get("/dataset/" + name).status == 200
     # Nobody else: not the page, the API, search, lists, feeds, the home, the agency page.
     for who in ("anonymous", "member", "stranger"):
@@ -123,6 +125,9 @@ def test_two_stages_draft_invisible_then_published(server, pub):
                        {"name": "ผู้โดยสาร 2568", "description": "รายวัน", "next": "again"},
                        [("upload", "passengers.csv", CP874_CSV)])
     assert r.status == 303 and r.header("Location") == "/dataset/%s/resource/new?added=1" % name
+    # With a file the draft's page offers "publish".
+    page = ed.get("/dataset/" + name)
+    assert ">เผยแพร่</button>" in page.text and "เผยแพร่ได้เมื่อมีไฟล์หรือลิงก์" not in page.text
     again = ed.get(r.header("Location"))
     assert "บันทึกแล้ว" in again.text and "ผู้โดยสาร 2568" in again.text
     r = post_multipart(ed, "/dataset/%s/resource/new" % name,

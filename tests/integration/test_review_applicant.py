@@ -187,11 +187,19 @@ def test_states_are_said_truthfully(server, smtp, sysadmin):
 def test_after_approval_the_officer_is_shown_what_next(server, smtp, sysadmin):
     officer, name, org, ref = officer_request(server, smtp, sysadmin, "next", lang="en")
     # Not yet approved: no next steps.
-    assert 'href="/dataset/new' not in officer.get("/requests/" + ref).text
+    draft = officer.get("/requests/%s?lang=en" % ref)
+    assert 'href="/dataset/new' not in draft.text
+    # A draft is not filed yet: the page says when it was started.
+    assert "Started (not yet filed)" in text(draft) and "Filed" not in text(draft)
     submit_officer(officer, ref)
     admin = admin_browser(server)
     assert staff_step(admin, ref, "approve").status == 303
     page = officer.get("/requests/%s?lang=en" % ref)
+    assert "Filed" in text(page) and "not yet filed" not in text(page)
+    # The reviewer's page of the decided request carries none of the applicant's next steps.
+    reviewed = admin.get("/staff/requests/%s?lang=en" % ref)
+    assert reviewed.status == 200 and "next-steps" not in reviewed.text
+    assert "Add a dataset" not in text(reviewed)
     # "Add a dataset" opens the form with the officer's agency chosen.
     add = 'href="/dataset/new?owner_org=%s"' % org["name"]
     assert 'href="/organization/%s"' % org["name"] in page.text and add in page.text

@@ -674,7 +674,9 @@ View PagesBase::DatasetSearch(http::Request& req, const std::string& path,
         result = {{"count", 0}, {"results", Json::array()}, {"search_facets", Json::object()}};
     }
     int64_t count = result["count"].get<int64_t>();
-    v.Set("count", count).Set("has_results", count > 0);
+    v.Set("count", count)
+        .Set("count_label", DatasetCount(count, req.locale))
+        .Set("has_results", count > 0);
     View results = View::List();
     for (const auto& d : result["results"]) {
         View item;

@@ -190,6 +190,26 @@ size_t Utf8Length(std::string_view s) {
     return n;
 }
 
+bool HasStrayControls(std::string_view s, bool multiline) {
+    for (size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20) {
+            if (!(multiline && (c == '\t' || c == '\n' || c == '\r'))) return true;
+        } else if (c == 0x7F) {
+            return true;
+        } else if (c == 0xC2 && i + 1 < s.size()) {
+            auto d = static_cast<unsigned char>(s[i + 1]);
+            if (d >= 0x80 && d <= 0x9F) return true;  // U+0080–U+009F
+        } else if (c == 0xE2 && i + 2 < s.size()) {
+            auto d = static_cast<unsigned char>(s[i + 1]);
+            auto e = static_cast<unsigned char>(s[i + 2]);
+            if (d == 0x80 && e >= 0xAA && e <= 0xAE) return true;  // U+202A–U+202E
+            if (d == 0x81 && e >= 0xA6 && e <= 0xA9) return true;  // U+2066–U+2069
+        }
+    }
+    return false;
+}
+
 std::optional<int64_t> ParseInt(std::string_view s) {
     int64_t v = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

@@ -28,5 +28,10 @@ std::string JsonEscape(std::string_view s);  // without the surrounding quotes
 std::optional<int64_t> ParseInt(std::string_view s);
 // Counts Unicode code points (valid UTF-8 assumed).
 size_t Utf8Length(std::string_view s);
+// Whether a title or description holds what a person cannot have meant to type: C0 and C1
+// control characters and DEL (tab, CR and LF only when `multiline`), and the explicit text
+// direction controls (U+202A–U+202E, U+2066–U+2069) that turn the text after them around on
+// every page that shows it (valid UTF-8 assumed).
+bool HasStrayControls(std::string_view s, bool multiline);
 
 }  // namespace govhub::core

@@ -43,6 +43,20 @@ TEST(Strings, Utf8Validation) {
     EXPECT_EQ(Utf8Length("สำนักงาน"), 8u);
 }
 
+TEST(Strings, StrayControlsAreFoundButThaiAndLineBreaksAreNot) {
+    EXPECT_FALSE(HasStrayControls("ราคามังคุด Mangosteen prices (2569)", false));
+    EXPECT_FALSE(HasStrayControls("line one\nline two\tend\r\n", true));
+    EXPECT_TRUE(HasStrayControls("line one\nline two", false));
+    EXPECT_TRUE(HasStrayControls(std::string("a\x01b"), true));
+    EXPECT_TRUE(HasStrayControls("a\x1b[31mred", true));
+    EXPECT_TRUE(HasStrayControls("del\x7f", true));
+    EXPECT_TRUE(HasStrayControls("c1 \xc2\x85 next line", true));                 // U+0085
+    EXPECT_TRUE(HasStrayControls("evil \xe2\x80\xae txt.exe", true));             // U+202E
+    EXPECT_TRUE(HasStrayControls("isolate \xe2\x81\xa6 x", true));                // U+2066
+    EXPECT_FALSE(HasStrayControls("dash \xe2\x80\x94 and \xc2\xa0nbsp", false));  // U+2014, U+00A0
+    EXPECT_FALSE(HasStrayControls("", false));
+}
+
 TEST(Strings, HtmlAndJsonEscaping) {
     EXPECT_EQ(HtmlEscape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
     EXPECT_EQ(JsonEscape("a\"b\\\n\x01"), "a\\\"b\\\\\\n\\u0001");

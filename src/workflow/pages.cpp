@@ -259,12 +259,17 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     for (const TransitionDef* d : service.Available(p, r)) {
         if (staff == (d->actor == Actor::kApplicant)) continue;
         View s;
+        // The applicant's step that ends the request (withdrawing) does not look like sending it.
+        const StateDef* to = type.State(d->to);
         s.Set("id", d->id)
             .Set("label", Label(pages, locale, r.type, "transition", d->id))
-            .Set("note_required", d->note_required);
+            .Set("note_required", d->note_required)
+            .Set("ends", !staff && to && to->final);
         steps.Push(std::move(s));
     }
     v.Set("has_steps", !steps.items().empty()).Set("steps", std::move(steps));
+    // The note's label: the reviewer's says when a reason is needed; the applicant's is a message.
+    v.Set("note_label", pages.T(locale, staff ? "workflow.note" : "workflow.applicant_note"));
     v.Set("note", typed_note);
     if (!errors.empty()) pages.AddErrors(v, errors, locale);
     int status = errors.empty() ? 200 : 409;

@@ -160,7 +160,29 @@ def test_sysadmin_ids_are_kept_and_refused_when_taken(server, world, smtp):
         assert status == 409 and "id" in body["error"], body
     assert set(os.listdir(server.data_dir)) == before
     assert not os.path.exists(os.path.join(files_root, "evil.csv"))
+    # Ids are compared without case (a resource's id names its datastore table, and SQLite's
+    # names ignore case: two ids differing in case would share one table), and SQLite's own
+    # names are refused.
+    live = ok(call(api, "package_create", record_dataset(org_id, "idlive-" + s), root))
+    upper_res = new_id().upper()
+    link = {"package_id": live["id"], "name": "x", "url": "https://example.go.th/x"}
+    ok(call(api, "resource_create", dict(link, id=upper_res), root))
+    for bad in (upper_res.lower(), res_id.upper(), "sqlite_master", "SQLITE_sequence", "main", "TEMP"):
+        assert "id" in err(call(api, "resource_create", dict(link, id=bad), root)), bad
+    assert "id" in err(call(api, "package_create", record_dataset(org_id, "idcase-" + s,
+                                                                  id=live["id"].upper()), root))
+    # A dataset's name is no other dataset's id (/dataset/<x> and package_show take either).
+    assert "name" in err(call(api, "package_create", record_dataset(world["orgs"]["a"], live["id"]), editor))
+    # Organizations and groups share one set of ids and names, as in CKAN.
+    assert "id" in err(call(api, "organization_create", {"id": group_id, "name": "idx1-" + s}, root))
+    assert "id" in err(call(api, "organization_create", {"id": "idg-" + s, "name": "idx2-" + s}, root))
+    assert "name" in err(call(api, "organization_create", {"name": "idg-" + s}, root))
+    assert "id" in err(call(api, "group_create", {"id": org_id.upper(), "name": "idx3-" + s,
+                                                  "category": "category01"}, root))
+    assert "name" in err(call(api, "group_create", {"name": "ido-" + s, "category": "category01"}, root))
     # Nothing of the refused calls was made.
+    assert call(api, "organization_show", {"id": "idx1-" + s}).status == 404
+    assert call(api, "group_show", {"id": "idx3-" + s}).status == 404
     assert call(api, "group_show", {"id": "idbad-" + s}).status == 404
     assert call(api, "package_show", {"id": "idbad-" + s}, root).status == 404
     assert call(api, "package_show", {"id": "idp2-" + s}, root).status == 404

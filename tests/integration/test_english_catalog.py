@@ -90,6 +90,25 @@ def test_api_refuses_bad_shapes_and_oversized_english(server, en):
                                                   notes_translated={"en": "n" * 10000}), tok))
     err = validation(call(api, "organization_patch", {"id": org, "description_translated": "x"}, tok))
     assert "description_translated" in err
+    # Control characters and text-direction overrides, which would turn the text after them
+    # around on every page, are refused in either language; a description keeps its lines.
+    for i, (field, value) in enumerate([("title_en", "Evil\u202e"), ("title", "ชื่อ\x1b[31m"),
+                                        ("title_translated", {"en": "a\x01b"}), ("notes_en", "x\u2066y"),
+                                        ("title_en", "two\nlines"), ("notes", "ก\x7f")]):
+        err = validation(call(api, "package_create", record_dataset(org, "ctl-%d-%s" % (i, s), **{field: value}), tok))
+        assert field in err, (field, err)
+    err = validation(call(api, "organization_patch", {"id": org, "description_en": "a\u202eb"}, tok))
+    assert "description_en" in err
+    err = validation(call(api, "group_create", {"name": "ctl-g-" + s, "category": "category01",
+                                                "title": "กลุ่ม\u0085"}, tok))
+    assert "title" in err
+    ok(call(api, "package_create", record_dataset(org, "lines-" + s, notes_en="Line one\nLine two\tend"), tok))
+    # The translated object as JSON text (a form field, or fluent's string form) is read as one.
+    d = ok(call(api, "package_patch", {"id": "lines-" + s,
+                                       "title_translated": '{"th": "มังคุดข้อความ", "en": "Mangosteen as text"}'}, tok))
+    assert d["title_translated"] == {"th": "มังคุดข้อความ", "en": "Mangosteen as text"}
+    err = validation(call(api, "package_patch", {"id": "lines-" + s, "title_translated": '{"fr": "x"}'}, tok))
+    assert "title_translated" in err
     # Nothing was created by the refused calls.
     assert call(api, "package_show", {"id": "bad-0-" + s}, method="GET").status == 404
     # Invalid UTF-8 in the body: 400.

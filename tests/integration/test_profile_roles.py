@@ -33,7 +33,7 @@ def test_the_profile_lists_agency_roles_to_the_person_and_sysadmins(server, smtp
     assert '<a href="/organization/office-%s" lang="th">สำนักงานทดลองสมาชิก</a>' % s in own
     # English: the English title where there is one (else the Thai one), English role names.
     en = section(me.get("/user/%s?lang=en" % name).text)
-    assert "Department of Role Trials" in en and "admin" in en and "member" in en
+    assert "Department of Role Trials" in en and "Agency administrator" in en and "Member" in en
     assert "Department of Role Trials</a>" in en
     # No English title: the Thai one, marked as Thai for screen readers.
     assert '<a href="/organization/office-%s" lang="th">สำนักงานทดลองสมาชิก</a>' % s in en

@@ -139,6 +139,13 @@ def test_two_stages_draft_invisible_then_published(server, pub):
     assert [x["format"] for x in d["resources"]] == ["CSV", "JSON"]
     assert d["resources"][0]["url_type"] == "upload" and d["resources"][0]["size"] == len(CP874_CSV)
     assert d["resources"][1]["name"] == "stations.json" or d["resources"][1]["name"]
+    # A link is opened, not downloaded; a file with no format shows no empty badge; deleting a
+    # link speaks of no data API table.
+    shown = ed.get("/dataset/" + name).text
+    assert shown.count(">ดาวน์โหลด <") == 1 and shown.count(">เปิดลิงก์ <") == 1
+    assert '<span class="badge format"></span>' not in shown
+    confirm = ed.get("/dataset/%s/resource/%s/delete" % (name, d["resources"][1]["id"])).text
+    assert "ลบรายการนี้ออกจากชุดข้อมูลหรือไม่" in confirm and "ตารางของ API" not in confirm
     assert name in anon.get("/api/3/action/package_list").json()["result"]
     assert "/dataset/" + name in anon.get("/sitemap.xml").text
     # The activity stream names each change and its actor.
@@ -280,6 +287,8 @@ def test_edit_replace_reorder_delete_with_activity(server, pub):
     assert 'href="%s"' % edit not in Browser(server).get("/dataset/%s/resource/%s" % (name, first)).text
     form = ed.get(edit)
     assert form.status == 200 and 'value="one.csv"' in form.text
+    # It names the file it edits, and lists no others.
+    assert "<h1>แก้ไขไฟล์: one.csv</h1>" in form.text and "ไฟล์ที่มีแล้ว" not in form.text
     r = post_multipart(ed, edit, {"name": "ไฟล์แรก", "description": "แก้แล้ว", "format": ""})
     assert r.status == 303
     got = ok(call(Browser(server), "resource_show", {"id": first}, method="GET"))

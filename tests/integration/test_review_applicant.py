@@ -191,6 +191,11 @@ def test_after_approval_the_officer_is_shown_what_next(server, smtp, sysadmin):
     assert 'href="/dataset/new' not in draft.text
     # A draft is not filed yet: the page says when it was started.
     assert "Started (not yet filed)" in text(draft) and "Filed" not in text(draft)
+    # The applicant's note is a message to the reviewer, not the reviewer's "reason needed";
+    # "withdraw" does not look like "submit".
+    assert "A message to the reviewer (optional)" in text(draft) and "reason is needed" not in text(draft)
+    assert 'value="withdraw" class="button secondary"' in draft.text
+    assert 'value="submit" class="button"' in draft.text
     submit_officer(officer, ref)
     admin = admin_browser(server)
     assert staff_step(admin, ref, "approve").status == 303

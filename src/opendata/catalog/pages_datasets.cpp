@@ -528,7 +528,8 @@ struct DatasetPages : PagesBase {
             rv.Set("name", r["name"].get<std::string>())
                 .Set("format", r["format"].get<std::string>());
             rv.Set("description", r["description"].get<std::string>())
-                .Set("url", r["url"].get<std::string>());
+                .Set("url", r["url"].get<std::string>())
+                .Set("uploaded", r["url_type"] == "upload");
             rv.Set("has_size", r["size"].is_number());
             if (r["size"].is_number()) rv.Set("size", HumanSize(r["size"].get<int64_t>()));
             resources.Push(std::move(rv));

@@ -240,8 +240,9 @@ struct OrganizationPages : PagesBase {
             fields.Push(std::move(f));
         };
         input("title", "opendata.org.title", true, "", "text", 300);
+        // The API's limit for an English title (the group form's too).
         input("title_en", "opendata.org.title_en", false, "opendata.org.title_en_help", "text",
-              300);
+              500);
         Json all = catalog.OrganizationList(true);
         if (is_new) {
             input("name", "opendata.org.name", true, "opendata.org.name_help", "text", 100);

@@ -83,9 +83,11 @@ struct ResourcePages : PagesBase {
         v.Set("is_new", is_new).Set("draft", draft && is_new);
         v.Set("action", is_new ? base + "/resource/new"
                                : base + "/resource/" + (*r)["id"].get<std::string>() + "/edit");
+        // Editing: the heading names the file edited.
         v.Set("heading", pages.T(locale, is_new ? (draft ? "opendata.pub.add_data_title"
                                                          : "opendata.pub.new_resource_title")
-                                                : "opendata.pub.edit_resource_title"));
+                                                : "opendata.pub.edit_resource_title") +
+                             (is_new ? std::string() : ": " + (*r)["name"].get<std::string>()));
         v.Set("max_upload", std::to_string(catalog.max_upload_bytes() >> 20));
         v.Set("notice", notice).Set("has_notice", !notice.empty());
         bool uploaded = r && (*r)["url_type"] == "upload";
@@ -100,9 +102,9 @@ struct ResourcePages : PagesBase {
         for (const char* k : {"name", "description", "format", "url", "upload"})
             if (auto e = error_of.find(k); e != error_of.end())
                 v.Set(std::string("error_") + k, e->second);
-        // The count of files so far, so the officer sees what "finish" will publish.
+        // The files so far, so the officer adding one sees what "finish" will publish.
         int64_t files = static_cast<int64_t>(d["resources"].size());
-        v.Set("has_files", files > 0).Set("file_count", files);
+        v.Set("has_files", is_new && files > 0).Set("file_count", files);
         View list = View::List();
         for (const auto& x : d["resources"]) list.Push(View(x["name"].get<std::string>()));
         v.Set("files", std::move(list));
@@ -269,6 +271,10 @@ struct ResourcePages : PagesBase {
         v.Set("dataset_name", d["name"].get<std::string>())
             .Set("dataset_title", d["title"].get<std::string>());
         v.Set("id", r["id"].get<std::string>()).Set("name", r["name"].get<std::string>());
+        // Only a file loaded into the data API has a table that goes with it.
+        bool has_table = r.value("datastore_active", false);
+        v.Set("confirm", pages.T(req.locale, has_table ? "opendata.pub.delete_confirm"
+                                                       : "opendata.pub.delete_confirm_plain"));
         return http::Response::Html(pages.Render("opendata/resource_delete", std::move(v),
                                                  accounts::PageContextOf(req),
                                                  "opendata.pub.delete_title"));

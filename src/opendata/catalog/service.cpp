@@ -11,6 +11,7 @@
 
 #include "agencies/store.hpp"
 #include "audit/audit.hpp"
+#include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "opendata/catalog/auth.hpp"
 #include "opendata/catalog/search_snapshot.hpp"
@@ -50,11 +51,16 @@ std::string ChosenId(const Principal* p, const Json& dict, std::vector<FieldErro
     if (it == dict.end() || it->is_null()) return {};
     std::string id = it->is_string() ? core::Trim(it->get<std::string>()) : std::string("\x01");
     if (id.empty()) return {};
-    // It names a directory of uploaded files (<files_dir>/<id>/) and a page (/dataset/<id>):
-    // it starts with a letter or digit (never ".", ".." or a hidden name) and is no reserved word.
-    static const std::set<std::string> kReserved = {"new", "edit", "search", "delete", "members"};
+    // It names a directory of uploaded files (<files_dir>/<id>/), a page (/dataset/<id>) and a
+    // datastore table: it starts with a letter or digit (never ".", ".." or a hidden name), is
+    // no reserved word of the pages or of SQLite ("main", "temp", "sqlite_…"). That it is free,
+    // compared without case (SQLite's table names are), is the caller's check.
+    static const std::set<std::string> kReserved = {"new",     "edit", "search", "delete",
+                                                    "members", "main", "temp"};
+    std::string lower = core::ToLower(id);
     bool ok = id.size() <= 100 && std::isalnum(static_cast<unsigned char>(id[0])) &&
-              !kReserved.count(core::ToLower(id)) && std::all_of(id.begin(), id.end(), [](char ch) {
+              !kReserved.count(lower) && !core::StartsWith(lower, "sqlite_") &&
+              std::all_of(id.begin(), id.end(), [](char ch) {
                   return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
                          ch == '.';
               });
@@ -77,28 +83,36 @@ Translation ReadTranslation(const Json& dict, const std::string& base, size_t en
     Translation t;
     const std::string tkey = base + "_translated", pkey = base + "_en";
     std::optional<std::string> from_translated;
-    if (auto it = dict.find(tkey); it != dict.end()) {
-        if (it->is_null()) {
+    if (auto found = dict.find(tkey); found != dict.end()) {
+        // A form or a JSON client may send the object as JSON text, as ckanext-fluent accepts
+        // (read within the JSON limits; text that is no JSON object stays text, refused below).
+        const Json* v = &*found;
+        Json parsed;
+        if (v->is_string() && core::StartsWith(core::Trim(v->get<std::string>()), "{")) {
+            parsed = core::ParseJsonBoundedOrDiscarded(v->get<std::string>());
+            if (parsed.is_object()) v = &parsed;
+        }
+        if (v->is_null()) {
             from_translated = "";
-        } else if (!it->is_object()) {
+        } else if (!v->is_object()) {
             errors.push_back({tkey, "catalog.translated_not_object"});
         } else {
             bool ok = true;
-            for (auto v = it->begin(); v != it->end(); ++v) {
-                if (v.key() != "th" && v.key() != "en") {
+            for (auto e = v->begin(); e != v->end(); ++e) {
+                if (e.key() != "th" && e.key() != "en") {
                     errors.push_back({tkey, "catalog.translated_bad_language"});
                     ok = false;
                     break;
                 }
-                if (!v->is_string() && !v->is_null()) {
+                if (!e->is_string() && !e->is_null()) {
                     errors.push_back({tkey, "catalog.translated_not_string"});
                     ok = false;
                     break;
                 }
             }
             if (ok) {
-                from_translated = Str(*it, "en");
-                if (it->contains("th")) t.th = Str(*it, "th");
+                from_translated = Str(*v, "en");
+                if (v->contains("th")) t.th = Str(*v, "th");
             }
         }
     }
@@ -127,6 +141,14 @@ void TakeTranslated(const Json& dict, const std::string& base, size_t en_limit, 
                     std::string& thai, std::string& english, std::vector<FieldError>& errors) {
     Translation t = ReadTranslation(dict, base, en_limit, english, errors);
     std::string plain = Str(dict, base.c_str());
+    // What was given holds no control characters (a title no line breaks either).
+    bool multiline = base != "title";
+    std::string given_thai = !plain.empty() ? plain : t.th.value_or("");
+    if (core::HasStrayControls(given_thai, multiline))
+        errors.push_back({plain.empty() ? base + "_translated" : base, "error.stray_controls"});
+    if (t.given && core::HasStrayControls(t.en, multiline))
+        errors.push_back({dict.contains(base + "_en") ? base + "_en" : base + "_translated",
+                          "error.stray_controls"});
     if (!plain.empty())
         thai = plain;
     else if (t.th && !t.th->empty())

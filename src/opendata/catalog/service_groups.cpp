@@ -77,10 +77,19 @@ T NewFromDict(const Json& dict, std::vector<FieldError>& errors) {
     return x;
 }
 
-// Names are unique among organizations, and among groups.
+// An organization or group, deleted ones included, that has `key` as its id or name. CKAN keeps
+// both in one table, so a name or id is taken by either (group_show and organization_show of one
+// key never name two things, and the site can be dumped back into CKAN).
+bool GroupOrOrgTaken(db::Connection& c, const std::string& key) {
+    for (const std::string& k : {key, core::ToLower(key)})
+        if (GroupOrOrg<Organization>::Find(c, k) || GroupOrOrg<Group>::Find(c, k)) return true;
+    return false;
+}
+
+// Names are unique among organizations and groups together.
 template <class T>
 void CheckNameFree(db::Connection& c, const T& x, std::vector<FieldError>& errors) {
-    if (!x.name.empty() && GroupOrOrg<T>::Find(c, x.name))
+    if (!x.name.empty() && GroupOrOrgTaken(c, x.name))
         errors.push_back({"name", "catalog.name_taken"});
 }
 
@@ -95,11 +104,10 @@ void InsertNew(db::Connection& c, T& x, const std::vector<FieldError>& errors,
     GroupOrOrg<T>::Insert(c, x);
 }
 
-// A sysadmin's chosen id (internal::ChosenId) is free: no organization or group, deleted ones
-// included, has it as its id or name.
-template <class T>
+// A sysadmin's chosen id (internal::ChosenId) is free: no organization or group has it as its
+// id or name.
 void CheckIdFree(db::Connection& c, const std::string& id, std::vector<FieldError>& errors) {
-    if (!id.empty() && GroupOrOrg<T>::Find(c, id)) errors.push_back({"id", "catalog.id_taken"});
+    if (!id.empty() && GroupOrOrgTaken(c, id)) errors.push_back({"id", "catalog.id_taken"});
 }
 
 // organization_create's `users` ([{name, capacity}], CKAN's): the members it starts with.
@@ -214,7 +222,7 @@ Json CatalogService::OrganizationCreate(const Principal* p, const Json& dict,
     }
     db_.Write([&](db::Connection& c) {
         CheckNameFree(c, o, errors);
-        CheckIdFree<Organization>(c, chosen_id, errors);
+        CheckIdFree(c, chosen_id, errors);
         auto members = StartingMembers(c, dict, errors);
         std::optional<Organization> po;
         if (!parent.empty()) {
@@ -401,7 +409,7 @@ Json CatalogService::GroupCreate(const Principal* p, const Json& dict,
         errors.push_back({"category", "catalog.bad_group_category"});
     db_.Write([&](db::Connection& c) {
         CheckNameFree(c, g, errors);
-        CheckIdFree<Group>(c, chosen_id, errors);
+        CheckIdFree(c, chosen_id, errors);
         InsertNew(c, g, errors, chosen_id);
         RecordChange(c, caller, "group.create", "group", g.id,
                      {{"name", g.name}, {"category", g.category}});

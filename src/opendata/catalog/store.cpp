@@ -353,7 +353,10 @@ std::vector<Dataset> FindDatasets(db::Connection& c, const std::vector<std::stri
 }
 
 bool DatasetNameTaken(db::Connection& c, const std::string& name, const std::string& except_id) {
-    return c.One("SELECT 1 FROM datasets WHERE name = ? AND id <> ?", {name, except_id})
+    // Nor another dataset's id: /dataset/<name> and package_show take either.
+    return c
+        .One("SELECT 1 FROM datasets WHERE (name = ? OR LOWER(id) = LOWER(?)) AND id <> ?",
+             {name, name, except_id})
         .has_value();
 }
 
@@ -429,10 +432,20 @@ std::vector<std::string> DatastoreActiveResourceIds(db::Connection& c) {
 }
 
 bool IdTaken(db::Connection& c, IdKind kind, const std::string& id) {
-    const char* sql = kind == IdKind::kDataset    ? "SELECT 1 FROM datasets WHERE id = ?"
-                      : kind == IdKind::kResource ? "SELECT 1 FROM resources WHERE id = ?"
-                                                  : "SELECT 1 FROM groups_ WHERE id = ?";
-    return c.One(sql, {id}).has_value();
+    // Without case: a resource's id names its datastore table, and SQLite's names ignore case.
+    // A dataset's id is no other dataset's name either (lookups take either).
+    switch (kind) {
+        case IdKind::kDataset:
+            return c
+                .One("SELECT 1 FROM datasets WHERE LOWER(id) = LOWER(?) OR name = LOWER(?)",
+                     {id, id})
+                .has_value();
+        case IdKind::kResource:
+            return c.One("SELECT 1 FROM resources WHERE LOWER(id) = LOWER(?)", {id}).has_value();
+        case IdKind::kGroup:
+            break;
+    }
+    return c.One("SELECT 1 FROM groups_ WHERE LOWER(id) = LOWER(?)", {id}).has_value();
 }
 
 std::vector<std::string> FormatsInUse(db::Connection& c, const std::string& contains, int limit) {

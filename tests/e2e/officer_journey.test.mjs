@@ -174,6 +174,8 @@ test('a new person becomes an agency officer and publishes a Thai CSV, on a phon
   await page.locator('#title').fill('ราคามังคุดรายจังหวัด');
   // An English title too (step 8 checks that an English reader finds the dataset by it).
   await page.locator('[name=title_en]').fill('Mangosteen prices');
+  // The URL name follows the English title until one is typed.
+  assert.equal(await page.locator('#name').inputValue(), 'mangosteen-prices');
   await page.locator('#name').fill('mangosteen-prices');
   await page.locator('#notes').fill('ราคามังคุดที่เกษตรกรขายได้ จำแนกรายจังหวัด');
   await page.locator('#tag_string').fill('มังคุด, ราคาสินค้าเกษตร');

@@ -178,6 +178,14 @@ def test_forms_save_english_and_english_pages_show_it(server, en):
               "first_year_of_data": "2560", "last_year_of_data": "2568"}
     form = ed.get("/dataset/new?data_type=statistical")
     assert 'name="title_en"' in form.text and 'name="notes_en"' in form.text
+    # An empty form's error summary names the fields by the form's labels, in the form's order.
+    ed.get("/dataset/new?data_type=statistical&lang=en")
+    r = ed.post_form("/dataset/new", {"data_type": "statistical"}, csrf_page="/dataset/new?data_type=statistical")
+    assert r.status == 422
+    summary = re.search(r'<div class="alert error"[^>]*>(.*?)</div>', r.text, re.S).group(1)
+    items = [html.unescape(re.sub(r"<[^>]+>", "", x)).strip() for x in re.findall(r"<li>(.*?)</li>", summary, re.S)]
+    assert items[:3] == ["Title: Missing value", "URL name: Missing value", "Description: Missing value"], items
+    ed.get("/dataset/new?data_type=statistical&lang=th")
     r = ed.post_form("/dataset/new", fields, csrf_page="/dataset/new?data_type=statistical")
     assert r.status == 303, r.text[:2000]
     d = ok(call(Browser(server), "package_show", {"id": name}, en["sysadmin"], method="GET"))

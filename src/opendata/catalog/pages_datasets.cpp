@@ -377,14 +377,33 @@ struct DatasetPages : PagesBase {
             v.Set("submit",
                   pages.T(req.locale, is_new ? "opendata.form.create" : "opendata.form.save"));
             v.Set("fields", FormFields(values, *type, errors, orgs, req.locale));
-            // The summary names each field, since one message ("missing value") fits many.
+            // The summary names each field by the form's own label, in the form's order, since
+            // one message ("missing value") fits many.
+            static const std::vector<std::pair<std::string, std::string>> kFormLabels = {
+                {"title", "title"}, {"title_en", "title_en"},   {"name", "name"},
+                {"notes", "notes"}, {"notes_en", "notes_en"},   {"tag_string", "tags"},
+                {"tags", "tags"},   {"owner_org", "owner_org"}, {"private", "private"}};
+            auto position = [&](const std::string& field) {
+                for (size_t i = 0; i < kFormLabels.size(); ++i)
+                    if (kFormLabels[i].first == field) return i;
+                const auto& specs = catalog.schema().dataset_fields();
+                for (size_t i = 0; i < specs.size(); ++i)
+                    if (specs[i].name == field) return kFormLabels.size() + i;
+                return kFormLabels.size() + specs.size();
+            };
+            std::vector<FieldError> ordered = errors;
+            std::stable_sort(ordered.begin(), ordered.end(),
+                             [&](const FieldError& a, const FieldError& b) {
+                                 return position(a.field) < position(b.field);
+                             });
             std::vector<FieldError> summary;
-            for (const auto& e : errors) {
-                const FieldSpec* spec = catalog.schema().DatasetField(e.field);
-                std::string label = spec ? spec->label.in(req.locale)
-                                    : e.field == "title_en" || e.field == "notes_en"
-                                        ? pages.T(req.locale, "opendata.form." + e.field)
-                                        : e.field;
+            for (const auto& e : ordered) {
+                std::string label = e.field;
+                size_t at = position(e.field);
+                if (at < kFormLabels.size())
+                    label = pages.T(req.locale, "opendata.form." + kFormLabels[at].second);
+                else if (const FieldSpec* spec = catalog.schema().DatasetField(e.field))
+                    label = spec->label.in(req.locale);
                 summary.push_back({e.field, label + ": " + pages.T(req.locale, e.message)});
             }
             pages.AddErrors(v, summary, req.locale);

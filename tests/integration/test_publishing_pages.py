@@ -349,14 +349,19 @@ def test_edit_replace_reorder_delete_with_activity(server, pub):
     # An English title is its form's label; visibility is worded as what happened.
     ok(call(Browser(server), "package_patch", {"id": name, "title_en": "Daily passengers", "private": True}, token))
     ok(call(Browser(server), "package_patch", {"id": name, "private": False}, token))
-    for lang, expected in (("en", ["Dataset updated · Made private (only the agency sees it): English title",
+    for lang, expected in (("en", ["Dataset updated: English title · Made private (only the agency sees it)",
                                    "Made public"]),
-                           ("th", ["แก้ไขชุดข้อมูล · เปลี่ยนเป็นส่วนตัว (เห็นเฉพาะหน่วยงาน): ชื่อชุดข้อมูลภาษาอังกฤษ",
+                           ("th", ["แก้ไขชุดข้อมูล: ชื่อชุดข้อมูลภาษาอังกฤษ · เปลี่ยนเป็นส่วนตัว (เห็นเฉพาะหน่วยงาน)",
                                    "เปลี่ยนเป็นสาธารณะ"])):
         stream = activity_text(Browser(server).get("/dataset/%s?lang=%s" % (name, lang)).text)
         for w in expected:
             assert w in stream, "%s: %r not in %s" % (lang, w, stream)
         assert_no_internal_keys(stream)
+    # A private file is not named to a reader who may not see it; its editors see the name.
+    ok(call(Browser(server), "resource_patch", {"id": first, "resource_private": "True"}, token))
+    stream = activity_text(Browser(server).get("/dataset/%s?lang=en" % name).text)
+    assert "ไฟล์แรก" not in stream and "Resource updated · Made private" in stream, stream
+    assert "Resource “ไฟล์แรก” updated" in activity_text(pub["sysadmin"].get("/dataset/%s?lang=en" % name).text)
     Browser(server).get("/?lang=th")
 
 

@@ -152,10 +152,12 @@ std::string Join(const std::vector<std::string>& parts, const std::string& sep) 
     return out;
 }
 
-// A resource's name in a dict of the dataset's `resources` list.
-std::string NameOf(const Json& r) {
+// A file added or deleted with the dataset (a dict of its `resources` list), by its name; a
+// private one (which this reader may not be allowed to see) without it.
+std::string FilePhrase(const Wording& w, const std::string& action, const Json& r) {
     std::string name = Str(r, "name");
-    return name.empty() ? Str(r, "id") : name;
+    if (name.empty() || Str(r, "resource_private") == "True") return w.Activity(action);
+    return Fill(w.Activity(action + "_named"), {{"name", name}});
 }
 
 }  // namespace
@@ -169,8 +171,9 @@ View PagesBase::Activity(const Json& entries, const std::string& locale) const {
                            ? data["changes"]
                            : Json::object();
         std::string action = a["govhub_action"].get<std::string>();
-        std::vector<std::string> what;    // what happened, headline first
+        std::vector<std::string> what;    // what happened: the headline, its fields follow
         std::vector<std::string> fields;  // the labels of the fields changed
+        std::vector<std::string> also;    // what else happened with it
         if (action.rfind("resource.", 0) == 0 && action != "resource.reorder") {
             // Named by the name it had then (added, renamed), else the one it has now.
             std::string name = Str(data, "name");
@@ -178,6 +181,7 @@ View PagesBase::Activity(const Json& entries, const std::string& locale) const {
                 changes["name"][1].is_string())
                 name = changes["name"][1].get<std::string>();
             if (name.empty()) name = Str(a, "resource_name");
+            if (a.value("resource_hidden", false)) name.clear();  // a private one, not named
             std::string verb = action.substr(std::string("resource.").size());
             std::string file = Str(data, "file");
             if (name.empty())
@@ -191,7 +195,7 @@ View PagesBase::Activity(const Json& entries, const std::string& locale) const {
             for (auto it = changes.begin(); it != changes.end(); ++it) {
                 if (it.key() == "url" && !file.empty()) continue;  // said by "replaced with"
                 if (it.key() == "resource_private" && it->is_array())
-                    what.push_back(w.Activity((*it)[1] == "True" ? "made_private" : "made_public"));
+                    also.push_back(w.Activity((*it)[1] == "True" ? "made_private" : "made_public"));
                 ranked.emplace_back(w.ResourceRank(it.key()), w.ResourceLabel(it.key()));
             }
             AddRanked(fields, std::move(ranked));
@@ -213,10 +217,9 @@ View PagesBase::Activity(const Json& entries, const std::string& locale) const {
                     what.push_back(w.Activity("dataset.to_draft"));
             }
             bool headline = !what.empty();
-            std::vector<std::string> more;
             bool files_changed = false;  // in place, none added or removed
             if (changes.contains("private") && changes["private"].is_array())
-                more.push_back(
+                also.push_back(
                     w.Activity(changes["private"][1] == true ? "made_private" : "made_public"));
             // Files added or removed with the dataset (package_update) are named like their own
             // entries; a file changed in place is "resources".
@@ -232,15 +235,13 @@ View PagesBase::Activity(const Json& entries, const std::string& locale) const {
                 if (after.is_array())
                     for (const auto& r : after)
                         if (!ids_before.count(Str(r, "id"))) {
-                            more.push_back(
-                                Fill(w.Activity("resource.create_named"), {{"name", NameOf(r)}}));
+                            also.push_back(FilePhrase(w, "resource.create", r));
                             named = true;
                         }
                 if (before.is_array())
                     for (const auto& r : before)
                         if (!ids_after.count(Str(r, "id"))) {
-                            more.push_back(
-                                Fill(w.Activity("resource.delete_named"), {{"name", NameOf(r)}}));
+                            also.push_back(FilePhrase(w, "resource.delete", r));
                             named = true;
                         }
                 files_changed = !named;
@@ -259,13 +260,17 @@ View PagesBase::Activity(const Json& entries, const std::string& locale) const {
             // The action's own words lead unless a change of state said what happened; a
             // change of visibility alone is said by itself.
             bool update = action == "dataset.patch" || action == "dataset.update";
-            if (!headline && (!fields.empty() || more.empty() || !update))
+            if (!headline && (!fields.empty() || also.empty() || !update)) {
                 what.insert(what.begin(), w.Activity(action));
-            what.insert(what.end(), more.begin(), more.end());
+            } else if (!headline) {
+                what.push_back(also.front());
+                also.erase(also.begin());
+            }
         }
         View av;
         av.Set("when", core::FormatIsoDate(a["timestamp"].get<std::string>(), locale));
         av.Set("what", Join(what, " · "));
+        if (!also.empty()) av.Set("also", Join(also, " · "));
         av.Set("fields", Join(fields, ", ")).Set("has_fields", !fields.empty());
         // The actor by full name in the reader's language, else the other one, else the login.
         std::string actor;

@@ -38,7 +38,8 @@ struct PagesBase {
     void SchemaFieldValue(const FieldSpec& spec, http::Request& req, Json& d) const;
     // A dataset's activity (CatalogService::PackageActivityForPage) as the dataset page lists
     // it: per entry `when`, `what` (what happened, a file by its name), `fields` (the labels of
-    // the fields changed, bookkeeping left out) and `actor` (the full name in the reader's
+    // the fields changed, bookkeeping left out), `also` (what else happened with it: made
+    // private, files added with the dataset) and `actor` (the full name in the reader's
     // language, else the login name); pages_activity.cpp.
     render::View Activity(const Json& entries, const std::string& locale) const;
 };

@@ -198,8 +198,8 @@ class CatalogService {
     // The dataset page's stream: PackageActivityList's entries with what a person reads beside
     // them and the API does not give out: `user_fullname` ({"th", "en"}, the actor's full
     // names, when the account has one) and, for an entry about one resource, `resource_name`
-    // (its name now, a deleted one's too; left out of a private resource for a reader who may
-    // not see it).
+    // (its name now, a deleted one's too), or `resource_hidden` (true) for a private resource
+    // the reader may not see.
     Json PackageActivityForPage(const accounts::Principal* p, const std::string& id, int limit);
 
     Json PackageAutocomplete(const accounts::Principal* p, const std::string& q, int limit);

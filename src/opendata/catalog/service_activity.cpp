@@ -95,7 +95,9 @@ Json CatalogService::PackageActivityForPage(const Principal* p, const std::strin
                      }))
                      .first;
         const auto& r = it->second;
-        if (r && r->package_id == d.id && (!r->resource_private || see_private))
+        if (r && r->package_id == d.id && r->resource_private && !see_private)
+            a["resource_hidden"] = true;  // its name is not the reader's to see
+        else if (r && r->package_id == d.id)
             a["resource_name"] = r->name;
     }
     return out;

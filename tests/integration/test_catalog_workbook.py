@@ -47,7 +47,8 @@ def test_export_has_a_sheet_per_data_type_with_thai_headers(server, world):
     api = Browser(server)
     editor = world["people"]["editor"]
     name = "wb-export-" + world["suffix"]
-    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name,
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name, title_en="Bangkok population by district",
+                                                  notes_en="Registered population per district",
                                                   resources=[{"name": "ไฟล์", "url": "https://example.go.th/a.csv"}]), editor))
     r = Browser(server).get("/catalog.xlsx?organization=" + world["orgs"]["a"])
     assert r.status == 200
@@ -56,14 +57,21 @@ def test_export_has_a_sheet_per_data_type_with_thai_headers(server, world):
                              "ข้อมูลประเภทอื่นๆ", "ทรัพยากร (resources)"]
     ws = wb["ข้อมูลระเบียน"]
     keys = [c.value for c in ws[3]]
-    assert keys[:3] == ["title", "name", "owner_org"] and "objective" in keys
+    # The English title and description stand beside their Thai fields.
+    assert keys[:4] == ["title", "title_en", "name", "owner_org"] and "objective" in keys
+    assert keys[keys.index("notes") + 1] == "notes_en"
     assert ws.cell(1, keys.index("title") + 1).value == "ชื่อชุดข้อมูล"  # Thai labels in row 1
+    assert ws.cell(1, keys.index("title_en") + 1).value == "ชื่อชุดข้อมูลภาษาอังกฤษ"
+    assert ws.cell(2, keys.index("title_en") + 1).value == "English title"
+    assert ws.cell(2, keys.index("notes_en") + 1).value == "English description"
     names = [ws.cell(r, keys.index("name") + 1).value for r in range(4, ws.max_row + 1)]
     assert name in names
     row = names.index(name) + 4
     assert ws.cell(row, keys.index("owner_org") + 1).value == world["orgs"]["a"]
     assert ws.cell(row, keys.index("tag_string") + 1).value == "กรุงเทพมหานคร, ประชากร"
     assert ws.cell(row, keys.index("objective") + 1).value == "ยุทธศาสตร์ชาติ"
+    assert ws.cell(row, keys.index("title_en") + 1).value == "Bangkok population by district"
+    assert ws.cell(row, keys.index("notes_en") + 1).value == "Registered population per district"
     res = wb["ทรัพยากร (resources)"]
     assert [c.value for c in res[3]][:2] == ["package_name", "url"]
     assert any(res.cell(r, 1).value == name for r in range(4, res.max_row + 1))
@@ -92,8 +100,10 @@ def test_import_creates_updates_and_rejects_with_a_report(server, world, editor_
         for k, v in values.items():
             ws.cell(r, col[k]).value = v
     new = "wb-new-" + world["suffix"]
-    put(4, {"name": new, "title": "ชุดข้อมูลจาก Excel", "owner_org": world["orgs"]["a"]})
-    put(5, {"name": existing, "title": "ชื่อใหม่จาก Excel", "owner_org": world["orgs"]["a"]})
+    put(4, {"name": new, "title": "ชุดข้อมูลจาก Excel", "owner_org": world["orgs"]["a"],
+            "title_en": "A dataset from Excel", "notes_en": "Written in a workbook"})
+    put(5, {"name": existing, "title": "ชื่อใหม่จาก Excel", "owner_org": world["orgs"]["a"],
+            "title_en": "New name from Excel"})
     put(6, {"name": "wb-bad-" + world["suffix"], "title": "ผิด", "owner_org": world["orgs"]["a"],
             "geo_coverage": "ดาวอังคาร", "maintainer_email": "not-an-email"})
     put(7, {"name": "wb-other-" + world["suffix"], "title": "หน่วยงานอื่น", "owner_org": world["orgs"]["b"]})
@@ -114,7 +124,19 @@ def test_import_creates_updates_and_rejects_with_a_report(server, world, editor_
     assert "geo_coverage" in report and "maintainer_email" in report
     d = ok(call(Browser(server), "package_show", {"id": new}, method="GET"))
     assert d["title"] == "ชุดข้อมูลจาก Excel" and [x["name"] for x in d["resources"]] == ["ไฟล์จาก Excel"]
-    assert ok(call(Browser(server), "package_show", {"id": existing}, method="GET"))["title"] == "ชื่อใหม่จาก Excel"
+    assert d["title_translated"] == {"th": "ชุดข้อมูลจาก Excel", "en": "A dataset from Excel"}
+    assert d["notes_translated"]["en"] == "Written in a workbook"
+    e = ok(call(Browser(server), "package_show", {"id": existing}, method="GET"))
+    assert e["title"] == "ชื่อใหม่จาก Excel" and e["title_translated"]["en"] == "New name from Excel"
+    # Round trip: the exported workbook, imported unchanged, keeps the English texts.
+    again = b.get("/catalog.xlsx?organization=" + world["orgs"]["a"]).body
+    r = upload_workbook(b, again)
+    assert r.status == 303
+    report = wait_report(b, r.header("Location"))
+    assert "ไม่ผ่าน: 0" in report, report
+    d = ok(call(Browser(server), "package_show", {"id": new}, method="GET"))
+    assert d["title_translated"]["en"] == "A dataset from Excel"
+    assert d["notes_translated"]["en"] == "Written in a workbook"
     assert call(Browser(server), "package_show", {"id": "wb-bad-" + world["suffix"]}, method="GET").status == 404
     assert call(Browser(server), "package_show", {"id": "wb-other-" + world["suffix"]}, method="GET").status == 404
 

@@ -154,7 +154,8 @@ def test_two_stages_draft_invisible_then_published(server, pub):
     assert actions.count("resource.create") == 2 and "dataset.create" in actions
     assert all(a.get("user_name") == pub["editor_name"] for a in acts)
     page = anon.get("/dataset/%s?lang=en" % name)
-    assert "Resource added" in page.text and "Dataset published" in page.text and pub["editor_name"] in page.text
+    # The actor by full name (accounts_helpers registers "Test System"), not the login name.
+    assert "Resource added" in page.text and "Dataset published" in page.text and "Test System" in page.text
     assert "/resource/new" not in page.text  # no editor links for a reader
     anon.get("/?lang=th")
 
@@ -341,4 +342,54 @@ def test_edit_replace_reorder_delete_with_activity(server, pub):
     assert {a.get("user_name") for a in acts if a["govhub_action"] == "resource.update"} == {pub["editor_name"]}
     page = Browser(server).get("/dataset/%s?lang=en" % name)
     assert "Files reordered" in page.text and "Resource deleted" in page.text
+    # The page's stream reads as a person would say it, in either language: files by their
+    # names, fields by the forms' labels, no internal key, the actor's full name.
+    words = {
+        "en": ["Resource added: “one.csv”", "Resource added: “two.csv”", "Resource deleted: “two.csv”",
+               "Resource “ไฟล์แรก” updated: Name, Description",
+               "The file of resource “ไฟล์แรก” was replaced with first-v2.csv", "Dataset published",
+               "Files reordered", "Test System"],
+        "th": ["เพิ่มทรัพยากรข้อมูล “one.csv”", "ลบทรัพยากรข้อมูล “two.csv”",
+               "แก้ไขทรัพยากรข้อมูล “ไฟล์แรก”: ชื่อ, รายละเอียด",
+               "เปลี่ยนไฟล์ของทรัพยากรข้อมูล “ไฟล์แรก” เป็น first-v2.csv", "เผยแพร่ชุดข้อมูล",
+               "เรียงลำดับไฟล์ใหม่", "ทดสอบ ระบบ"],
+    }
+    for lang, expected in words.items():
+        stream = activity_text(Browser(server).get("/dataset/%s?lang=%s" % (name, lang)).text)
+        for w in expected:
+            assert w in stream, "%s: %r not in %s" % (lang, w, stream)
+        assert_no_internal_keys(stream)
+        assert pub["editor_name"] not in stream, stream
+    # An English title is its form's label; visibility is worded as what happened.
+    ok(call(Browser(server), "package_patch", {"id": name, "title_en": "Daily passengers", "private": True}, token))
+    ok(call(Browser(server), "package_patch", {"id": name, "private": False}, token))
+    for lang, expected in (("en", ["Dataset updated: English title · Made private (only the agency sees it)",
+                                   "Made public"]),
+                           ("th", ["แก้ไขชุดข้อมูล: ชื่อชุดข้อมูลภาษาอังกฤษ · เปลี่ยนเป็นส่วนตัว (เห็นเฉพาะหน่วยงาน)",
+                                   "เปลี่ยนเป็นสาธารณะ"])):
+        stream = activity_text(Browser(server).get("/dataset/%s?lang=%s" % (name, lang)).text)
+        for w in expected:
+            assert w in stream, "%s: %r not in %s" % (lang, w, stream)
+        assert_no_internal_keys(stream)
+    # A private file is not named to a reader who may not see it; its editors see the name.
+    ok(call(Browser(server), "resource_patch", {"id": first, "resource_private": "True"}, token))
+    stream = activity_text(Browser(server).get("/dataset/%s?lang=en" % name).text)
+    assert "ไฟล์แรก" not in stream and "Resource updated · Made private" in stream, stream
+    assert "Resource “ไฟล์แรก” updated" in activity_text(pub["sysadmin"].get("/dataset/%s?lang=en" % name).text)
     Browser(server).get("/?lang=th")
+
+
+INTERNAL_KEYS = ("state", "hash", "last_modified", "url", "url_type", "size", "mimetype", "title_translated",
+                 "notes_translated", "metadata_modified", "datastore_active", "resource_private",
+                 "position", "resources", "draft", "active")
+
+
+def activity_text(html):
+    """The dataset page's activity section as a reader sees it: its text, tags removed."""
+    section = html.split('id="activity-heading"', 1)[1].split("</section>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section.split("</h2>", 1)[1]))
+
+
+def assert_no_internal_keys(stream):
+    for key in INTERNAL_KEYS:
+        assert not re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(key), stream), (key, stream)

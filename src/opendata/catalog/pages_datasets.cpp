@@ -572,30 +572,9 @@ struct DatasetPages : PagesBase {
         v.Set("metadata", std::move(meta));
         v.Set("api_url",
               "/api/3/action/package_show?id=" + core::UrlEncode(d["name"].get<std::string>()));
-        View activity = View::List();
-        for (const auto& a : catalog.PackageActivityList(p, d["id"].get<std::string>(), 10)) {
-            View av;
-            av.Set("when", core::FormatIsoDate(a["timestamp"].get<std::string>(), req.locale));
-            std::string action = a["govhub_action"].get<std::string>();
-            // A draft made active is its publication ("finish"), the step a reader cares about.
-            if (a["data"].contains("changes") && a["data"]["changes"].contains("state") &&
-                a["data"]["changes"]["state"] == Json::array({"draft", "active"}))
-                action = "dataset.publish";
-            av.Set("what", pages.T(req.locale, "opendata.activity." + action));
-            std::string fields;
-            if (a["data"].contains("changes"))
-                for (auto it = a["data"]["changes"].begin(); it != a["data"]["changes"].end();
-                     ++it) {
-                    const FieldSpec* spec = catalog.schema().DatasetField(it.key());
-                    fields += (fields.empty() ? "" : ", ") +
-                              (spec ? spec->label.in(req.locale) : it.key());
-                }
-            av.Set("fields", fields).Set("has_fields", !fields.empty());
-            if (a.contains("user_name") && a["user_name"].is_string())
-                av.Set("actor", a["user_name"].get<std::string>());
-            activity.Push(std::move(av));
-        }
-        v.Set("activity", std::move(activity));
+        v.Set("activity",
+              Activity(catalog.PackageActivityForPage(p, d["id"].get<std::string>(), 10),
+                       req.locale));
         v.Set("can_edit", can_edit);
         v.Set("draft_editor", can_edit && d["state"] == "draft");
         // schema.org Dataset for search engines' dataset search.

@@ -1,6 +1,6 @@
 #pragma once
 // Pieces the catalog's page files share (pages.cpp, pages_datasets.cpp, pages_organizations.cpp,
-// pages_feeds.cpp); not for other modules.
+// pages_feeds.cpp, pages_activity.cpp); not for other modules.
 #include <map>
 #include <string>
 #include <vector>
@@ -36,6 +36,12 @@ struct PagesBase {
     // A submitted GD-Catalog field into `d` when it was filled in (multiple choices as a
     // list; a date typed as the reader reads it as ISO); pages_datasets.cpp.
     void SchemaFieldValue(const FieldSpec& spec, http::Request& req, Json& d) const;
+    // A dataset's activity (CatalogService::PackageActivityForPage) as the dataset page lists
+    // it: per entry `when`, `what` (what happened, a file by its name), `fields` (the labels of
+    // the fields changed, bookkeeping left out), `also` (what else happened with it: made
+    // private, files added with the dataset) and `actor` (the full name in the reader's
+    // language, else the login name); pages_activity.cpp.
+    render::View Activity(const Json& entries, const std::string& locale) const;
 };
 
 // Each file's routes; RegisterRoutes (pages.cpp) registers them in this order.

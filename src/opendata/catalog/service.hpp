@@ -195,6 +195,12 @@ class CatalogService {
     // Activity streams: views over the audit log (CKAN's activity dicts, newest first).
     Json PackageActivityList(const accounts::Principal* p, const std::string& id, int limit);
     Json OrganizationActivityList(const accounts::Principal* p, const std::string& id, int limit);
+    // The dataset page's stream: PackageActivityList's entries with what a person reads beside
+    // them and the API does not give out: `user_fullname` ({"th", "en"}, the actor's full
+    // names, when the account has one) and, for an entry about one resource, `resource_name`
+    // (its name now, a deleted one's too), or `resource_hidden` (true) for a private resource
+    // the reader may not see.
+    Json PackageActivityForPage(const accounts::Principal* p, const std::string& id, int limit);
 
     Json PackageAutocomplete(const accounts::Principal* p, const std::string& q, int limit);
     Json OrganizationAutocomplete(const std::string& q, int limit);

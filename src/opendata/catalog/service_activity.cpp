@@ -64,6 +64,45 @@ Json CatalogService::PackageActivityList(const Principal* p, const std::string& 
     return out;
 }
 
+Json CatalogService::PackageActivityForPage(const Principal* p, const std::string& id, int limit) {
+    Json out = PackageActivityList(p, id, limit);  // 404 unless the reader may see it
+    Dataset d = RequireDataset(p, id);
+    bool see_private = CanSeePrivateResources(p, HeldIn(p, d.owner_org));
+    std::map<std::string, Json> people;
+    std::map<std::string, std::optional<Resource>> resources;
+    for (auto& a : out) {
+        if (a["user_id"].is_string()) {
+            std::string uid = a["user_id"].get<std::string>();
+            auto it = people.find(uid);
+            if (it == people.end()) {
+                auto u = accounts_.FindUserById(uid);
+                Json names = nullptr;
+                if (u && (!u->fullname_th.empty() || !u->fullname_en.empty()))
+                    names = {{"th", u->fullname_th}, {"en", u->fullname_en}};
+                it = people.emplace(uid, std::move(names)).first;
+            }
+            if (!it->second.is_null()) a["user_fullname"] = it->second;
+        }
+        const Json& data = a["data"];
+        if (!data.is_object() || !data.contains("resource_id") || !data["resource_id"].is_string())
+            continue;
+        std::string rid = data["resource_id"].get<std::string>();
+        auto it = resources.find(rid);
+        if (it == resources.end())
+            it = resources
+                     .emplace(rid, db_.Read([&](db::Connection& c) {
+                         return store::FindResource(c, rid);
+                     }))
+                     .first;
+        const auto& r = it->second;
+        if (r && r->package_id == d.id && r->resource_private && !see_private)
+            a["resource_hidden"] = true;  // its name is not the reader's to see
+        else if (r && r->package_id == d.id)
+            a["resource_name"] = r->name;
+    }
+    return out;
+}
+
 Json CatalogService::OrganizationActivityList(const Principal* p, const std::string& id,
                                               int limit) {
     auto o = db_.Read([&](db::Connection& c) { return agencies::store::Find(c, id); });

@@ -289,7 +289,8 @@ void CatalogService::ResourceDelete(const Principal* p, const std::string& id,
         store::DeleteResource(c, r->id);
         d.metadata_modified = core::NowIso();
         store::UpdateDataset(c, d);
-        RecordChange(c, caller, "resource.delete", "dataset", d.id, {{"resource_id", r->id}});
+        RecordChange(c, caller, "resource.delete", "dataset", d.id,
+                     {{"resource_id", r->id}, {"name", r->name}});
     });
     ResourcesRemoved({r->id});
 }

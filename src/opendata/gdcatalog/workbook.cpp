@@ -17,8 +17,25 @@ namespace {
 using catalog::CatalogSchema;
 using catalog::FieldSpec;
 
+// The English title and description, which the GD-Catalog schema does not have: each is written
+// beside its Thai field, and the import gives it to the catalog as the forms do (`title_en`,
+// `notes_en`).
+const FieldSpec& EnglishField(const std::string& thai) {
+    static const FieldSpec title{.name = "title_en",
+                                 .label = {"ชื่อชุดข้อมูลภาษาอังกฤษ", "English title"}};
+    static const FieldSpec notes{.name = "notes_en",
+                                 .label = {"คำอธิบายภาษาอังกฤษ", "English description"}};
+    return thai == "title" ? title : notes;
+}
+
 // A dictionary's value as one cell.
 std::string CellOf(const Json& d, const FieldSpec& f) {
+    if (f.name == "title_en" || f.name == "notes_en") {
+        std::string key = f.name.substr(0, f.name.size() - 3) + "_translated";
+        return d.contains(key) && d[key].is_object() && d[key]["en"].is_string()
+                   ? d[key]["en"].get<std::string>()
+                   : "";
+    }
     if (f.name == "owner_org")
         return d.contains("organization") && d["organization"].is_object()
                    ? d["organization"].value("name", "")
@@ -107,12 +124,17 @@ void ExportWorkbook(catalog::CatalogService& cat, const accounts::Principal* p,
     for (const auto& type : schema.data_types()) {
         lxw_worksheet* ws = workbook_add_worksheet(wb, type.value.c_str());
         std::vector<const FieldSpec*> fields;
-        for (const auto& f : schema.dataset_fields())
-            if (f.name != "data_type" && f.InDataType(type.key)) fields.push_back(&f);
+        lxw_col_t frozen = 2;  // the columns up to the dataset's name stay in sight
+        for (const auto& f : schema.dataset_fields()) {
+            if (f.name == "data_type" || !f.InDataType(type.key)) continue;
+            fields.push_back(&f);
+            if (f.name == "title" || f.name == "notes") fields.push_back(&EnglishField(f.name));
+            if (f.name == "name") frozen = static_cast<lxw_col_t>(fields.size());
+        }
         for (size_t c = 0; c < fields.size(); ++c)
             Header(ws, bold, key, static_cast<lxw_col_t>(c), fields[c]->label.th,
                    fields[c]->label.en, fields[c]->name);
-        worksheet_freeze_panes(ws, 3, 2);
+        worksheet_freeze_panes(ws, 3, frozen);
         lxw_row_t row = 3;
         for (const auto& d : datasets) {
             const auto* dt = schema.FindDataType(d.value("data_type", ""));
@@ -244,7 +266,8 @@ Json ImportWorkbook(catalog::CatalogService& cat, const accounts::Principal& p,
                 if (existing) {
                     dict["id"] = (*existing)["id"];
                     // A file uploaded to the site keeps its file; only its description changes.
-                    if ((*existing).value("url_type", "") == "upload") dict.erase("url");
+                    // (A link's url_type is null: read as a Json, not as a string.)
+                    if (existing->value("url_type", Json()) == "upload") dict.erase("url");
                     cat.ResourceUpdate(&p, dict, true, caller);
                     add(kResourceSheet, r, label, "updated", Json::object());
                 } else {

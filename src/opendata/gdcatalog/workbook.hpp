@@ -2,8 +2,9 @@
 // The catalog's metadata as an Excel workbook in GD-Catalog's layout, out and back in, so an
 // agency can bulk-load the catalog it keeps in Excel (docs/catalog-workbook.md):
 //   - one sheet per data_type (ข้อมูลระเบียน, ข้อมูลสถิติ, ...), with that type's fields in the
-//     schema's order; row 1 the Thai labels, row 2 the English ones, row 3 the field names
-//     (what the import reads), datasets from row 4;
+//     schema's order (the English title_en and notes_en after title and notes); row 1 the Thai
+//     labels, row 2 the English ones, row 3 the field names (what the import reads), datasets
+//     from row 4;
 //   - a sheet "ทรัพยากร (resources)" with the resources: the dataset's name, then the resource
 //     fields.
 // Lists (multiple choices) are written with "; " between items, tags as "a, b".

@@ -154,6 +154,17 @@ def test_the_agencies_to_choose_from_are_named_in_the_readers_language(server, s
     assert ">Department of Languages %s</option>" % tag in text(b.get("/opendata/officer?lang=en"))
     th = text(b.get("/opendata/officer?lang=th"))
     assert ">กรมภาษาทดสอบ%s</option>" % tag in th and "Department of Languages " + tag not in th
+    # Grouped as the directory is: a ministry's group holds it and its departments; the
+    # agencies under no ministry come last, under "อื่น ๆ".
+    ok(call(Browser(server), "organization_create", {"name": "pmin-" + tag, "title": "กระทรวงเลือก" + tag,
+                                                     "kind": "ministry"}, sysadmin))
+    dep = ok(call(Browser(server), "organization_create", {"name": "pdep-" + tag, "title": "กรมเลือก" + tag,
+                                                           "parent": "pmin-" + tag}, sysadmin))
+    page = b.get("/opendata/officer?lang=th").text
+    groups = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', page, re.S)
+    ministry = [body for label, body in groups if label == "กระทรวงเลือก" + tag]
+    assert ministry and 'value="%s"' % dep["id"] in ministry[0] and ">กรมเลือก%s<" % tag in ministry[0]
+    assert groups[-1][0] == "อื่น ๆ" and ">กรมภาษาทดสอบ%s<" % tag in groups[-1][1]
 
 
 def test_the_way_in_is_linked_where_a_would_be_publisher_looks(server, smtp, sysadmin):

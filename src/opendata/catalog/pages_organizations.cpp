@@ -51,6 +51,43 @@ void SortByTitle(std::vector<const Json*>& list, const std::string& locale) {
     });
 }
 
+}  // namespace
+}  // namespace govhub::catalog::internal
+
+namespace govhub::catalog {
+
+AgencyTree AgenciesByMinistry(const Json& orgs, const std::string& locale) {
+    using internal::SortByTitle;
+    using internal::Str;
+    AgencyTree tree;
+    std::vector<const Json*> ministries;
+    std::set<std::string> ministry_ids;
+    for (const auto& o : orgs)
+        if (o["kind"] == "ministry") {
+            ministries.push_back(&o);
+            ministry_ids.insert(Str(o, "id"));
+        }
+    for (const auto& o : orgs)
+        if (o["kind"] != "ministry" && !(o["kind"] == "department" && o["parent"].is_string() &&
+                                         ministry_ids.count(o["parent"].get<std::string>())))
+            tree.other.push_back(&o);
+    SortByTitle(ministries, locale);
+    SortByTitle(tree.other, locale);
+    for (const Json* m : ministries) {
+        AgencyTree::Ministry entry{m, {}};
+        for (const auto& c : orgs)
+            if (c["parent"] == (*m)["id"]) entry.departments.push_back(&c);
+        SortByTitle(entry.departments, locale);
+        tree.ministries.push_back(std::move(entry));
+    }
+    return tree;
+}
+
+}  // namespace govhub::catalog
+
+namespace govhub::catalog::internal {
+namespace {
+
 struct OrganizationPages : PagesBase {
     View Entry(const Json& o, bool shown, const std::string& locale) const {
         View ov;
@@ -69,32 +106,14 @@ struct OrganizationPages : PagesBase {
         auto matches = [&](const Json& o) {
             return q.empty() || SearchText(o).find(q) != std::string::npos;
         };
-        std::vector<const Json*> ministries, rest;
-        std::set<std::string> ministry_ids;
-        for (const auto& o : orgs)
-            if (o["kind"] == "ministry") {
-                ministries.push_back(&o);
-                ministry_ids.insert(Str(o, "id"));
-            }
-        // The agencies under no ministry, and any department whose ministry is not listed (so
-        // that no agency is lost from the directory).
-        for (const auto& o : orgs)
-            if (o["kind"] != "ministry" && !(o["kind"] == "department" && o["parent"].is_string() &&
-                                             ministry_ids.count(o["parent"].get<std::string>())))
-                rest.push_back(&o);
-        SortByTitle(ministries, locale);
-        SortByTitle(rest, locale);
+        AgencyTree tree = AgenciesByMinistry(orgs, locale);
 
         // Ministries first, their departments beneath them. A ministry is shown when it or one
         // of its departments matches the filter; all its departments when it matches itself.
         View ministry_list = View::List();
         int64_t shown_total = 0, shown_ministries = 0;
-        for (const Json* m : ministries) {
+        for (const auto& [m, departments] : tree.ministries) {
             bool self = matches(*m);
-            std::vector<const Json*> departments;
-            for (const auto& c : orgs)
-                if (c["parent"] == (*m)["id"]) departments.push_back(&c);
-            SortByTitle(departments, locale);
             View children = View::List();
             int64_t shown_children = 0;
             for (const Json* c : departments) {
@@ -112,7 +131,7 @@ struct OrganizationPages : PagesBase {
         }
         View other = View::List();
         int64_t shown_other = 0;
-        for (const Json* o : rest) {
+        for (const Json* o : tree.other) {
             bool on = matches(*o);
             shown_other += on;
             other.Push(Entry(*o, on, locale));

@@ -31,6 +31,20 @@ std::string Localized(const Json& dict, const std::string& field, const std::str
 // An agency's (or group's) title in the reader's language: Localized(org, "title", locale).
 std::string AgencyTitle(const Json& org, const std::string& locale);
 
+// The agencies (organization_list all_fields dicts) as the directory shows them: each ministry
+// with its departments, then the agencies under no ministry and any department whose ministry
+// is not listed (so none is lost), each list sorted by title in the reader's language.
+// pages_organizations.cpp; the directory and the officer application's agency list use it.
+struct AgencyTree {
+    struct Ministry {
+        const Json* agency;
+        std::vector<const Json*> departments;
+    };
+    std::vector<Ministry> ministries;
+    std::vector<const Json*> other;
+};
+AgencyTree AgenciesByMinistry(const Json& orgs, const std::string& locale);
+
 // Catalog pages and file downloads (pages.cpp).
 void RegisterRoutes(http::Router& router, CatalogService& catalog,
                     const render::PageRenderer& pages, PageExtensions extensions = {});

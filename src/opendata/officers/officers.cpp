@@ -4,7 +4,6 @@
 
 #include "accounts/middleware.hpp"
 #include "agencies/store.hpp"
-#include "opendata/catalog/routes.hpp"
 #include "core/citizen_id.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -13,6 +12,7 @@
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "http/response.hpp"
+#include "opendata/catalog/routes.hpp"
 #include "render/pdf.hpp"
 #include "workflow/print.hpp"
 #include "workflow/review.hpp"
@@ -59,15 +59,34 @@ http::Response Form(catalog::CatalogService& catalog, const render::PageRenderer
                     http::Request& req, const std::map<std::string, std::string>& typed,
                     const std::vector<FieldError>& errors = {}) {
     View v;
-    View orgs = View::List();
-    for (const auto& o : catalog.OrganizationList(true)) {
+    // The agencies as the directory lists them: a group per ministry (the ministry, then its
+    // departments), then the agencies under no ministry.
+    Json all = catalog.OrganizationList(true);
+    catalog::AgencyTree tree = catalog::AgenciesByMinistry(all, req.locale);
+    auto option = [&](const Json& o) {
         View item;
         item.Set("id", o.value("id", "")).Set("title", catalog::AgencyTitle(o, req.locale));
         item.Set("selected",
                  typed.count("organization") && typed.at("organization") == o.value("id", ""));
-        orgs.Push(std::move(item));
+        return item;
+    };
+    View groups = View::List();
+    for (const auto& m : tree.ministries) {
+        View g, items = View::List();
+        items.Push(option(*m.agency));
+        for (const Json* d : m.departments) items.Push(option(*d));
+        g.Set("label", catalog::AgencyTitle(*m.agency, req.locale))
+            .Set("agencies", std::move(items));
+        groups.Push(std::move(g));
     }
-    v.Set("organizations", std::move(orgs));
+    if (!tree.other.empty()) {
+        View g, items = View::List();
+        for (const Json* o : tree.other) items.Push(option(*o));
+        g.Set("label", pages.T(req.locale, "opendata.directory.other"))
+            .Set("agencies", std::move(items));
+        groups.Push(std::move(g));
+    }
+    v.Set("organization_groups", std::move(groups));
     for (const auto& f : kFields) v.Set(f, typed.count(f) ? typed.at(f) : "");
     v.Set("role_admin", typed.count("role") && typed.at("role") == "admin");
     if (!errors.empty()) pages.AddErrors(v, errors, req.locale);
@@ -144,7 +163,8 @@ workflow::RequestType MembershipType(db::Database& db) {
                 [&](db::Connection& c) { return agencies::store::Find(c, r.organization_id); });
             if (!agency) return {{"officers.next_add_dataset", "/dataset/new"}};
             steps.push_back({"officers.next_agency", "/organization/" + agency->name});
-            steps.push_back({"officers.next_add_dataset", "/dataset/new?owner_org=" + agency->name});
+            steps.push_back(
+                {"officers.next_add_dataset", "/dataset/new?owner_org=" + agency->name});
             return steps;
         },
     });

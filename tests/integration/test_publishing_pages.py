@@ -69,12 +69,12 @@ def send(b, path, fields, csrf_page):
     return b.post_form(path, fields, csrf_page=csrf_page)
 
 
-def new_draft(pub, b, name, private=False, title="สถิติผู้โดยสารรถไฟฟ้า ฉบับร่าง"):
+def new_draft(pub, b, name, private=False, title="สถิติผู้โดยสารรถไฟฟ้า ฉบับร่าง", category="ข้อมูลสาธารณะ"):
     fields = {"data_type": "statistical", "title": title, "name": name,
               "notes": "จำนวนผู้โดยสารรายวัน", "tag_string": "คมนาคม, รถไฟฟ้า", "owner_org": pub["org"],
               "maintainer": "กองสถิติ", "maintainer_email": "stat@example.go.th",
               "objective": "ยุทธศาสตร์ชาติ", "update_frequency_unit": "ปี", "geo_coverage": "ประเทศ",
-              "data_source": "การรถไฟฟ้า", "data_format": "CSV", "data_category": "ข้อมูลสาธารณะ",
+              "data_source": "การรถไฟฟ้า", "data_format": "CSV", "data_category": category,
               "license_id": "cc-by", "official_statistics_type": "สถิติทางการ",
               "first_year_of_data": "2560", "last_year_of_data": "2568"}
     if private:
@@ -158,6 +158,37 @@ def test_two_stages_draft_invisible_then_published(server, pub):
     assert "Resource added" in page.text and "Dataset published" in page.text and "Test System" in page.text
     assert "/resource/new" not in page.text  # no editor links for a reader
     anon.get("/?lang=th")
+
+
+def test_personal_data_is_published_to_everyone_only_when_confirmed(server, pub):
+    ed = pub["editor"]
+    name = new_draft(pub, ed, "pers-" + pub["suffix"], category="ข้อมูลส่วนบุคคล")
+    form = ed.get("/dataset/%s/resource/new" % name)
+    assert "จัดอยู่ในหมวด “ข้อมูลส่วนบุคคล”" in form.text and 'name="confirm_public"' in form.text
+    # "Finish" as public without the confirmation: refused, the draft stays a draft.
+    r = post_multipart(ed, "/dataset/%s/resource/new" % name,
+                       {"url": "https://data.example.go.th/people.csv", "next": "finish", "private": "false"})
+    assert r.status == 422 and "ไม่ได้จัดเป็นข้อมูลสาธารณะ" in r.text and 'id="confirm_public-error"' in r.text
+    assert ok(show(pub, name, pub["token"]))["state"] == "draft"
+    assert ok(show(pub, name, pub["token"]))["resources"] == []
+    # The draft page's "publish" button is refused the same way once there is data.
+    assert post_multipart(ed, "/dataset/%s/resource/new" % name,
+                          {"url": "https://data.example.go.th/people.csv", "next": "again"}).status == 303
+    r = ed.post_form("/dataset/%s/publish" % name, {}, csrf_page="/dataset/" + name)
+    assert r.status == 422 and 'id="confirm_public-error"' in r.text
+    # Private needs no confirmation; public with it is published.
+    r = post_multipart(ed, "/dataset/%s/resource/new" % name,
+                       {"next": "finish", "private": "false", "confirm_public": "1"})
+    assert r.status == 303
+    d = ok(show(pub, name, pub["token"]))
+    assert d["state"] == "active" and d["private"] is False
+    other = new_draft(pub, ed, "pers2-" + pub["suffix"], category="ข้อมูลความลับทางราชการ")
+    r = post_multipart(ed, "/dataset/%s/resource/new" % other,
+                       {"url": "https://data.example.go.th/secret.csv", "next": "finish", "private": "true"})
+    assert r.status == 303 and ok(show(pub, other, pub["token"]))["private"] is True
+    # A public-data dataset shows no such box.
+    plain = new_draft(pub, ed, "pers3-" + pub["suffix"])
+    assert 'name="confirm_public"' not in ed.get("/dataset/%s/resource/new" % plain).text
 
 
 def test_private_choice_is_applied_at_finish(server, pub):

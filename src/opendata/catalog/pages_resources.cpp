@@ -4,6 +4,7 @@
 // through the service methods of the resource_* and package_* actions, so the pages and the API
 // refuse the same things and write the same activity.
 #include "accounts/middleware.hpp"
+#include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "opendata/catalog/pages_internal.hpp"
 
@@ -112,6 +113,11 @@ struct ResourcePages : PagesBase {
         bool priv =
             values.contains("private") ? values["private"] == true : d["private"].get<bool>();
         v.Set("private", priv).Set("public", !priv);
+        if (draft && is_new && Restricted(d))
+            v.Set("restricted", true)
+                .Set("restricted_notice",
+                     pages.T(locale, core::Message("opendata.pub.restricted_notice",
+                                                   {{"category", d.value("data_category", "")}})));
         View fields = View::List();
         const DataType* type = catalog.schema().FindDataType(d["data_type"].get<std::string>());
         for (const auto& spec : catalog.schema().resource_fields()) {
@@ -127,6 +133,7 @@ struct ResourcePages : PagesBase {
                                 : spec              ? spec->label.in(locale)
                                                     : e.field;
             if (e.field == "name") label = pages.T(locale, "opendata.pub.name");
+            if (e.field == "confirm_public") label = pages.T(locale, "opendata.pub.visibility");
             summary.push_back({e.field, label + ": " + pages.T(locale, e.message)});
         }
         pages.AddErrors(v, summary, locale);
@@ -136,6 +143,17 @@ struct ResourcePages : PagesBase {
                 is_new ? (draft ? "opendata.pub.add_data_title" : "opendata.pub.new_resource_title")
                        : "opendata.pub.edit_resource_title"),
             status);
+    }
+
+    // A dataset classified (GD-Catalog's data_category) as anything but public data (personal,
+    // security or official-secret data) is published to everyone only when the officer ticks
+    // "confirm_public": a slip of the visibility choice must not make personal data public.
+    static bool Restricted(const Json& d) {
+        std::string category = d.value("data_category", "");
+        return !category.empty() && category != "ข้อมูลสาธารณะ";
+    }
+    bool NeedsPublicConfirmation(http::Request& req, const Json& d, bool priv) const {
+        return !priv && Restricted(d) && req.FormValue("confirm_public") != "1";
     }
 
     // "finish": the draft becomes active with the visibility chosen. CKAN refuses a dataset
@@ -173,6 +191,9 @@ struct ResourcePages : PagesBase {
         bool has_link = !dict["url"].get<std::string>().empty();
         bool empty_form = !upload && !has_link && dict["name"].get<std::string>().empty() &&
                           dict["description"].get<std::string>().empty();
+        if (draft && next == "finish" && NeedsPublicConfirmation(req, d, priv))
+            return Form(req, d, nullptr, values,
+                        {{"confirm_public", "opendata.pub.confirm_public_needed"}}, 422);
         if (draft && next == "finish" && empty_form) {
             // "finish" with nothing more to add: publish what the draft holds.
             if (d["resources"].empty())
@@ -229,6 +250,9 @@ struct ResourcePages : PagesBase {
             Json values = {{"private", priv}};
             return Form(req, d, nullptr, values, {{"upload", "opendata.pub.need_data"}}, 422);
         }
+        if (NeedsPublicConfirmation(req, d, priv))
+            return Form(req, d, nullptr, Json{{"private", priv}},
+                        {{"confirm_public", "opendata.pub.confirm_public_needed"}}, 422);
         Publish(req, d, priv);
         return http::Response::Redirect(base);
     }

@@ -151,6 +151,10 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
             std::string value = it->is_string() ? it->get<std::string>() : it->dump();
             std::string value_key = "workflow." + r.type + ".value." + key + "." + value;
             if (std::string shown = pages.T(locale, value_key); shown != value_key) value = shown;
+            // The agency it concerns, by the title it has now in the reader's language (the
+            // data keeps the title it had when filed).
+            if (key == "organization")
+                value = service.AgencyTitle(r.organization_id, locale).value_or(value);
             const auto& sensitive = type.sensitive_fields;
             if (std::find(sensitive.begin(), sensitive.end(), key) != sensitive.end()) {
                 // In full for the reviewer, recorded; masked for everyone else.

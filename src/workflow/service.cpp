@@ -247,6 +247,14 @@ std::optional<std::string> WorkflowService::ApplicantName(const std::string& use
     return u->DisplayName(locale);
 }
 
+std::optional<std::string> WorkflowService::AgencyTitle(const std::string& agency_id,
+                                                        const std::string& locale) {
+    if (agency_id.empty()) return std::nullopt;
+    auto a = db_.Read([&](db::Connection& c) { return agencies::store::Find(c, agency_id); });
+    if (!a) return std::nullopt;
+    return locale == "en" && !a->title_en.empty() ? a->title_en : a->title;
+}
+
 std::vector<accounts::User> WorkflowService::Staff(const std::string& type,
                                                    accounts::Capacity min) {
     Type(type);

@@ -169,6 +169,9 @@ class WorkflowService {
 
     // A person's name as a page shows it (applicants, reviewers in the history).
     std::optional<std::string> ApplicantName(const std::string& user_id, const std::string& locale);
+    // The title of the agency a request concerns in the reader's language (English when it has
+    // one), for the request's "organization" field; nullopt when there is no such agency.
+    std::optional<std::string> AgencyTitle(const std::string& agency_id, const std::string& locale);
 
     // The staff of a type (reviewers: Capacity::kEditor and up; administrators: kAdmin), and
     // granting or removing a role there (sysadmins; `capacity` empty removes it).

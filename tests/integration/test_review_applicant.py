@@ -47,7 +47,8 @@ def admin_browser(server):
 def officer_request(server, smtp, sysadmin, prefix="rev", lang=None):
     api = Browser(server)
     org = ok(call(api, "organization_create", {"name": prefix + "-agency-" + uuid.uuid4().hex[:6],
-                                               "title": "กรมทดสอบการพิจารณา"}, sysadmin))
+                                               "title": "กรมทดสอบการพิจารณา",
+                                               "title_en": "Department of Review Trials"}, sysadmin))
     officer = Browser(server)
     if lang:  # the language cookie: the account is registered in it (its e-mails' language)
         officer.get("/?lang=" + lang)
@@ -204,6 +205,9 @@ def test_after_approval_the_officer_is_shown_what_next(server, smtp, sysadmin):
     # The reviewer's page of the decided request carries none of the applicant's next steps.
     reviewed = admin.get("/staff/requests/%s?lang=en" % ref)
     assert reviewed.status == 200 and "next-steps" not in reviewed.text
+    # The agency is named in the reader's language on either page.
+    assert "Department of Review Trials" in text(reviewed) and "Department of Review Trials" in text(page)
+    assert "กรมทดสอบการพิจารณา" in text(admin.get("/staff/requests/%s?lang=th" % ref))
     assert "Add a dataset" not in text(reviewed)
     # "Add a dataset" opens the form with the officer's agency chosen.
     add = 'href="/dataset/new?owner_org=%s"' % org["name"]

@@ -61,7 +61,7 @@ test('an editor publishes a statistical dataset with a CSV file; a visitor finds
       await page.screenshot({ path: path.join(artifacts, `profile-roles-${lang}-${width}.png`) });
     }
   }
-  assert.match(await roles.innerText(), /editor/);
+  assert.match(await roles.innerText(), /Editor/);
   await page.goto(`${govhub.url}/user/od-editor?lang=th`);
 
   await page.goto(`${govhub.url}/dataset`);

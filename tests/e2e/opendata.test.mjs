@@ -50,7 +50,7 @@ test('an editor publishes a statistical dataset with a CSV file; a visitor finds
   await page.waitForURL(/\/user\/od-editor/);
   // The profile says where the editor acts and as what (#15), and links the agency.
   const roles = page.locator('section[aria-labelledby="agencies-heading"]');
-  assert.match(await roles.innerText(), /การท่องเที่ยวแห่งประเทศไทย — บรรณาธิการ/);
+  assert.match(await roles.innerText(), /การท่องเที่ยวแห่งประเทศไทย — ผู้แก้ไข/);
   assert.equal(await roles.getByRole('link', { name: 'การท่องเที่ยวแห่งประเทศไทย' }).getAttribute('href'), '/organization/tat');
   assert.deepEqual(await seriousViolations(page), [], 'profile with agency roles');
   for (const width of [390, 1280]) {

@@ -140,6 +140,8 @@ test('a new person becomes an agency officer and publishes a Thai CSV, on a phon
   const staff = await browser.newContext({ locale: 'th-TH', ...phone });
   const admin = await staff.newPage();
   await govhub.logIn(admin, 'oj-admin', 'ดูแลระบบ-เส้นทาง-2569');
+  // On a phone the staff links are behind the header's menu.
+  await admin.getByRole('button', { name: 'เมนู' }).click();
   await admin.getByRole('link', { name: 'คำขอ', exact: true }).click();
   await admin.waitForURL(/\/staff\/requests/);
   await checkPage(admin, 'staff-queue');

@@ -524,6 +524,36 @@ def test_decimal_columns_are_grouped_and_right_aligned_like_integers(server, wor
         assert re.search(r'<th scope="col"[^>]*class="num"[^>]*><a[^>]*>พื้นที่', head), head
 
 
+def test_year_columns_are_not_grouped_while_other_integers_are(server, world):
+    """A new user's report: a `year` column holding 2569 read "2,569". Integers of a column whose
+    name says it is a year are shown as written; other integers (and a column of values for one
+    year, "ปี 2566") keep their grouping."""
+    import re
+    api = Browser(server)
+    editor = world["people"]["editor"]
+    name = "ds-year-" + world["suffix"]
+    ok(call(api, "package_create", record_dataset(world["orgs"]["a"], name), editor))
+    body = ("year,ปีงบประมาณ,Fiscal_Year,ปี พ.ศ.,YR,จังหวัด,ประชากร,ปี 2566\r\n"
+            "2569,2568,2025,2567,2024,เชียงใหม่,1779254,1779001\r\n"
+            "2568,2567,2024,2566,2023,ลำพูน,405075,405001\r\n").encode("utf-8")
+    status, raw = upload(server, editor, {"package_id": name}, "years.csv", [body], len(body))
+    assert status == 200, raw[:300]
+    rid = json.loads(raw)["result"]["id"]
+    info = wait_for_load(api, rid)
+    types = {f["id"]: f["type"] for f in info["fields"]}
+    for column in ("year", "ปีงบประมาณ", "Fiscal_Year", "ปี พ.ศ.", "YR", "ประชากร", "ปี 2566"):
+        assert types[column] == "int", types
+    for lang in ("th", "en"):
+        page = api.get("/dataset/%s/resource/%s?lang=%s" % (name, rid, lang)).text
+        body_rows = page.split('class="data"')[1].split("<tbody>")[1].split("</tbody>")[0]
+        first = re.findall(r'<td class="([^"]*)">([^<]*)</td>', body_rows.split("</tr>")[0])
+        # _id is not shown; the row reads as the file does, years unseparated and right-aligned.
+        assert [v for _, v in first] == ["2569", "2568", "2025", "2567", "2024", "เชียงใหม่",
+                                         "1,779,254", "1,779,001"], first
+        assert first[0] == ("num", "2569") and first[6] == ("num", "1,779,254"), first
+        assert "2,569" not in body_rows and "2,025" not in body_rows
+
+
 def test_editors_fix_the_dictionary_and_reload_from_the_page(server, world, smtp):
     from accounts_helpers import registered_user
     api = Browser(server)

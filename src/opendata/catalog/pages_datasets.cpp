@@ -734,8 +734,10 @@ View PagesBase::DatasetSearch(http::Request& req, const std::string& path,
         facet.Set("items", std::move(list));
         facets.Push(std::move(facet));
     }
+    v.Set("has_facets", !facets.items().empty());
     v.Set("facets", std::move(facets));
-    v.Set("has_filters", !active.empty());
+    v.Set("has_filters", !active.empty())
+        .Set("active_filters", static_cast<int64_t>(active.size()));
     v.Set("action", path).Set("clear_url", url({}, 1));
     View sorts = View::List();
     for (const char* s : {"", "newest", "name", "views"}) {

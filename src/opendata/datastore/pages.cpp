@@ -5,6 +5,8 @@
 #include "opendata/datastore/pages.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <string_view>
 
 #include "accounts/middleware.hpp"
 #include "api/params.hpp"
@@ -50,6 +52,51 @@ std::string GroupedDecimal(const std::string& v) {
     return out + v.substr(whole_end);
 }
 
+// Whether a column's name says it holds years: "year", "Year (B.E.)", "fiscal_year", "fiscalYear",
+// "yr", "FY", "ปี", "ปีงบประมาณ", "ปีการศึกษา", "ปี พ.ศ.", "พ.ศ.", "ค.ศ." (ASCII case-insensitive).
+// Its integers are shown as written, 2569 and not "2,569". A name with a digit in it ("ปี 2566",
+// "year2023") is a column of values for that year, which keep their grouping; so is "years".
+bool IsYearColumn(std::string_view name) {
+    static constexpr std::string_view kThaiDigits[] = {"๐", "๑", "๒", "๓", "๔", "๕", "๖", "๗", "๘", "๙"};
+    for (char c : name)
+        if (c >= '0' && c <= '9') return false;
+    for (auto d : kThaiDigits)
+        if (name.find(d) != std::string_view::npos) return false;
+    if (name.find("พ.ศ") != std::string_view::npos || name.find("ค.ศ") != std::string_view::npos)
+        return true;
+    // Words: runs of ASCII letters (lower-cased), and runs of other bytes (Thai) between ASCII
+    // separators.
+    auto is_alpha = [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    size_t i = 0;
+    while (i < name.size()) {
+        unsigned char c = static_cast<unsigned char>(name[i]);
+        size_t j = i;
+        if (is_alpha(c)) {
+            std::string word;
+            while (j < name.size() && is_alpha(static_cast<unsigned char>(name[j])))
+                word += static_cast<char>(std::tolower(static_cast<unsigned char>(name[j++])));
+            if (word == "yr" || word == "fy" || word == "yyyy" ||
+                (word.size() >= 4 && word.ends_with("year")))
+                return true;
+        } else if (c >= 0x80) {
+            while (j < name.size() && static_cast<unsigned char>(name[j]) >= 0x80) ++j;
+            std::string_view word = name.substr(i, j - i);
+            static constexpr std::string_view kYear = "ปี";
+            static constexpr std::string_view kAfter[] = {"งบ", "การศึกษา", "ที่", "ปฏิทิน", "บัญชี"};
+            if (word.starts_with(kYear)) {
+                std::string_view rest = word.substr(kYear.size());
+                if (rest.empty()) return true;
+                for (auto a : kAfter)
+                    if (rest.starts_with(a)) return true;
+            }
+        } else {
+            j = i + 1;
+        }
+        i = j;
+    }
+    return false;
+}
+
 std::string ThaiDate(const std::string& iso, const std::string& locale) {
     // "2023-12-31" -> "31 ธ.ค. 2566" (th) / "31 Dec 2023" (en); times keep their clock.
     static const char* kTh[] = {"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
@@ -67,10 +114,11 @@ std::string ThaiDate(const std::string& iso, const std::string& locale) {
     return out;
 }
 
-std::string Display(FieldType t, const std::optional<std::string>& v, const std::string& locale) {
+std::string Display(const Field& f, const std::optional<std::string>& v, const std::string& locale) {
     if (!v) return "";
-    switch (t) {
+    switch (f.type) {
         case FieldType::kInt:
+            if (IsYearColumn(f.id) || IsYearColumn(f.label)) return *v;
             if (auto n = core::ParseInt(*v)) return Thousands(*n);
             return *v;
         case FieldType::kNumeric:
@@ -252,7 +300,7 @@ catalog::ResourcePageExtension ResourcePanel(DatastoreService& ds, jobs::JobServ
             for (size_t c = 0; c < row.size(); ++c) {
                 const Field& f = t.fields[visible[c]];
                 View cell;
-                cell.Set("value", Display(f.type, row[c], locale))
+                cell.Set("value", Display(f, row[c], locale))
                     .Set("numeric", f.type == FieldType::kInt || f.type == FieldType::kNumeric)
                     .Set("empty", !row[c].has_value());
                 cells.Push(std::move(cell));

@@ -232,6 +232,20 @@ View PagesBase::Activity(const Json& entries, const std::string& locale) const {
                 if (after.is_array())
                     for (const auto& r : after) ids_after.insert(Str(r, "id"));
                 bool named = false;
+                // A file changed in place by a person: some field of it other than the
+                // bookkeeping (datastore_active flips when a load ends, between two entries).
+                auto plain = [](const Json& r) {
+                    Json out = Json::object();
+                    if (r.is_object())
+                        for (auto f = r.begin(); f != r.end(); ++f)
+                            if (!kBookkeeping.count(f.key())) out[f.key()] = *f;
+                    return out;
+                };
+                bool edited = false;
+                if (before.is_array() && after.is_array())
+                    for (const auto& b : before)
+                        for (const auto& a : after)
+                            if (Str(a, "id") == Str(b, "id") && plain(a) != plain(b)) edited = true;
                 if (after.is_array())
                     for (const auto& r : after)
                         if (!ids_before.count(Str(r, "id"))) {
@@ -244,7 +258,7 @@ View PagesBase::Activity(const Json& entries, const std::string& locale) const {
                             also.push_back(FilePhrase(w, "resource.delete", r));
                             named = true;
                         }
-                files_changed = !named;
+                files_changed = !named && edited;
             }
             std::vector<std::pair<int, std::string>> ranked;
             for (auto it = changes.begin(); it != changes.end(); ++it) {

@@ -277,37 +277,6 @@ std::optional<std::string> ParseGdxTokenReply(int http_status, std::string_view 
     return std::nullopt;
 }
 
-namespace {
-
-std::string XmlEscape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            default:
-                out.push_back(c);
-        }
-    }
-    return out;
-}
-
-}  // namespace
-
 std::string DopaSoapRequest(const IdentityClaim& claim) {
     std::string laser = NormalizeLaserCode(claim.laser).value_or("");
     std::string out =
@@ -320,7 +289,7 @@ std::string DopaSoapRequest(const IdentityClaim& claim) {
         out += "<";
         out += name;
         out += ">";
-        out += XmlEscape(value);
+        out += core::HtmlEscape(value);  // &amp; &lt; &gt; &quot; &#39;: XML escapes too
         out += "</";
         out += name;
         out += ">";

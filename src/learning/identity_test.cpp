@@ -391,7 +391,7 @@ TEST(DopaSoapVerifier, SendsTheSoap12EnvelopeInTheDocumentedOrder) {
     EXPECT_NE(b.find("http://www.w3.org/2003/05/soap-envelope"), std::string::npos);
     EXPECT_NE(b.find("<CheckCardByLaser xmlns=\"http://tempuri.org/\">"
                      "<PID>1000000000009</PID><FirstName>ก&lt;&amp;ข</FirstName>"
-                     "<LastName>ค&gt;&quot;&apos;ง</LastName><BirthDay>25280713</BirthDay>"
+                     "<LastName>ค&gt;&quot;&#39;ง</LastName><BirthDay>25280713</BirthDay>"
                      "<Laser>ME0120407681</Laser></CheckCardByLaser>"),
               std::string::npos)
         << b;

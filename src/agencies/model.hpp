@@ -60,6 +60,12 @@ struct Agency {
     AgencyState state = AgencyState::kActive;
     std::string created;  // ISO-8601 UTC
     std::string modified;
+
+    // The title in the reader's language: the English one on English pages when there is one,
+    // else the Thai one.
+    const std::string& Title(const std::string& locale) const {
+        return locale == "en" && !title_en.empty() ? title_en : title;
+    }
 };
 
 struct Member {

@@ -13,11 +13,11 @@ accounts::ProfileExtension ProfileRoles(db::Database& db, const render::PageRend
         const std::string& locale = req.locale;
         render::View list = render::View::List();
         for (const auto& [agency, role] : held) {
-            bool english = locale == "en" && !agency.title_en.empty();
+            const std::string& title = agency.Title(locale);  // a reference to one of the two
             render::View item;
             item.Set("name", agency.name)
-                .Set("title", english ? agency.title_en : agency.title)
-                .Set("title_lang", english ? "en" : "th")
+                .Set("title", title)
+                .Set("title_lang", &title == &agency.title_en ? "en" : "th")
                 .Set("role", std::string(ToString(role)))
                 .Set("role_label", pages.T(locale, "agencies.role_" + std::string(ToString(role))));
             list.Push(std::move(item));

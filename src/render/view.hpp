@@ -37,6 +37,10 @@ class View {
         auto it = fields_.find(key);
         return it == fields_.end() ? nullptr : &it->second;
     }
+    const View* Find(const std::string& key) const {
+        auto it = fields_.find(key);
+        return it == fields_.end() ? nullptr : &it->second;
+    }
 
     Kind kind() const { return kind_; }
     const std::string& str() const { return str_; }

@@ -252,7 +252,7 @@ std::optional<std::string> WorkflowService::AgencyTitle(const std::string& agenc
     if (agency_id.empty()) return std::nullopt;
     auto a = db_.Read([&](db::Connection& c) { return agencies::store::Find(c, agency_id); });
     if (!a) return std::nullopt;
-    return locale == "en" && !a->title_en.empty() ? a->title_en : a->title;
+    return a->Title(locale);
 }
 
 std::vector<accounts::User> WorkflowService::Staff(const std::string& type,

@@ -376,36 +376,28 @@ struct DatasetPages : PagesBase {
             v.Set("action", is_new ? "/dataset/new" : "/dataset/" + name + "/edit");
             v.Set("submit",
                   pages.T(req.locale, is_new ? "opendata.form.create" : "opendata.form.save"));
-            v.Set("fields", FormFields(values, *type, errors, orgs, req.locale));
+            View fields = FormFields(values, *type, errors, orgs, req.locale);
             // The summary names each field by the form's own label, in the form's order, since
-            // one message ("missing value") fits many.
-            static const std::vector<std::pair<std::string, std::string>> kFormLabels = {
-                {"title", "title"}, {"title_en", "title_en"},   {"name", "name"},
-                {"notes", "notes"}, {"notes_en", "notes_en"},   {"tag_string", "tags"},
-                {"tags", "tags"},   {"owner_org", "owner_org"}, {"private", "private"}};
-            auto position = [&](const std::string& field) {
-                for (size_t i = 0; i < kFormLabels.size(); ++i)
-                    if (kFormLabels[i].first == field) return i;
-                const auto& specs = catalog.schema().dataset_fields();
-                for (size_t i = 0; i < specs.size(); ++i)
-                    if (specs[i].name == field) return kFormLabels.size() + i;
-                return kFormLabels.size() + specs.size();
+            // one message ("missing value") fits many; a field the form does not show (another
+            // data type's) by its schema label, last.
+            auto place = [&](const std::string& field) -> std::pair<size_t, std::string> {
+                std::string name = field == "tags" ? std::string("tag_string") : field;
+                const auto& items = fields.items();
+                for (size_t i = 0; i < items.size(); ++i)
+                    if (const View* n = items[i].Find("name"); n && n->str() == name)
+                        if (const View* label = items[i].Find("label")) return {i, label->str()};
+                const FieldSpec* spec = catalog.schema().DatasetField(field);
+                return {items.size(), spec ? spec->label.in(req.locale) : field};
             };
-            std::vector<FieldError> ordered = errors;
-            std::stable_sort(ordered.begin(), ordered.end(),
-                             [&](const FieldError& a, const FieldError& b) {
-                                 return position(a.field) < position(b.field);
-                             });
+            std::vector<std::pair<std::pair<size_t, std::string>, FieldError>> placed;
+            for (const auto& e : errors) placed.push_back({place(e.field), e});
+            std::stable_sort(placed.begin(), placed.end(), [](const auto& a, const auto& b) {
+                return a.first.first < b.first.first;
+            });
             std::vector<FieldError> summary;
-            for (const auto& e : ordered) {
-                std::string label = e.field;
-                size_t at = position(e.field);
-                if (at < kFormLabels.size())
-                    label = pages.T(req.locale, "opendata.form." + kFormLabels[at].second);
-                else if (const FieldSpec* spec = catalog.schema().DatasetField(e.field))
-                    label = spec->label.in(req.locale);
-                summary.push_back({e.field, label + ": " + pages.T(req.locale, e.message)});
-            }
+            for (const auto& [at, e] : placed)
+                summary.push_back({e.field, at.second + ": " + pages.T(req.locale, e.message)});
+            v.Set("fields", std::move(fields));
             pages.AddErrors(v, summary, req.locale);
         }
         return http::Response::Html(

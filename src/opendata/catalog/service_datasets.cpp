@@ -249,8 +249,8 @@ Json CatalogService::PackageCreate(const Principal* p, const Json& dict,
     }
     std::string chosen_id = internal::ChosenId(p, dict, errors);
     db_.Read([&](db::Connection& c) {
-        if (!chosen_id.empty() && (store::IdTaken(c, store::IdKind::kDataset, chosen_id) ||
-                                   store::FindDataset(c, chosen_id)))
+        // As an id (without case) or as a name: IdTaken looks at both.
+        if (!chosen_id.empty() && store::IdTaken(c, store::IdKind::kDataset, chosen_id))
             errors.push_back({"id", "catalog.id_taken"});
         CheckResourceIdsFree(c, resources, {}, errors);
     });

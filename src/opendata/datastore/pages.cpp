@@ -5,7 +5,6 @@
 #include "opendata/datastore/pages.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <string_view>
 
 #include "accounts/middleware.hpp"
@@ -57,7 +56,8 @@ std::string GroupedDecimal(const std::string& v) {
 // Its integers are shown as written, 2569 and not "2,569". A name with a digit in it ("ปี 2566",
 // "year2023") is a column of values for that year, which keep their grouping; so is "years".
 bool IsYearColumn(std::string_view name) {
-    static constexpr std::string_view kThaiDigits[] = {"๐", "๑", "๒", "๓", "๔", "๕", "๖", "๗", "๘", "๙"};
+    static constexpr std::string_view kThaiDigits[] = {"๐", "๑", "๒", "๓", "๔",
+                                                       "๕", "๖", "๗", "๘", "๙"};
     for (char c : name)
         if (c >= '0' && c <= '9') return false;
     for (auto d : kThaiDigits)
@@ -66,15 +66,16 @@ bool IsYearColumn(std::string_view name) {
         return true;
     // Words: runs of ASCII letters (lower-cased), and runs of other bytes (Thai) between ASCII
     // separators.
-    auto is_alpha = [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    auto is_alpha = [](unsigned char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    };
     size_t i = 0;
     while (i < name.size()) {
         unsigned char c = static_cast<unsigned char>(name[i]);
         size_t j = i;
         if (is_alpha(c)) {
-            std::string word;
-            while (j < name.size() && is_alpha(static_cast<unsigned char>(name[j])))
-                word += static_cast<char>(std::tolower(static_cast<unsigned char>(name[j++])));
+            while (j < name.size() && is_alpha(static_cast<unsigned char>(name[j]))) ++j;
+            std::string word = core::ToLower(name.substr(i, j - i));
             if (word == "yr" || word == "fy" || word == "yyyy" ||
                 (word.size() >= 4 && word.ends_with("year")))
                 return true;
@@ -114,11 +115,14 @@ std::string ThaiDate(const std::string& iso, const std::string& locale) {
     return out;
 }
 
-std::string Display(const Field& f, const std::optional<std::string>& v, const std::string& locale) {
+// A cell as the table shows it; `as_written`: a column of years (IsYearColumn, decided once per
+// column), whose integers are not grouped.
+std::string Display(FieldType t, bool as_written, const std::optional<std::string>& v,
+                    const std::string& locale) {
     if (!v) return "";
-    switch (f.type) {
+    switch (t) {
         case FieldType::kInt:
-            if (IsYearColumn(f.id) || IsYearColumn(f.label)) return *v;
+            if (as_written) return *v;
             if (auto n = core::ParseInt(*v)) return Thousands(*n);
             return *v;
         case FieldType::kNumeric:
@@ -294,13 +298,19 @@ catalog::ResourcePageExtension ResourcePanel(DatastoreService& ds, jobs::JobServ
                 .Set("shown", std::find(visible.begin(), visible.end(), i) != visible.end());
             all_fields.Push(std::move(c));
         }
+        std::vector<bool> years;  // per shown column, decided once for every row
+        for (size_t i : visible) {
+            const Field& f = t.fields[i];
+            years.push_back(f.type == FieldType::kInt &&
+                            (IsYearColumn(f.id) || IsYearColumn(f.label)));
+        }
         View rows = View::List();
         for (const auto& row : r.rows) {
             View cells = View::List();
             for (size_t c = 0; c < row.size(); ++c) {
                 const Field& f = t.fields[visible[c]];
                 View cell;
-                cell.Set("value", Display(f, row[c], locale))
+                cell.Set("value", Display(f.type, years[c], row[c], locale))
                     .Set("numeric", f.type == FieldType::kInt || f.type == FieldType::kNumeric)
                     .Set("empty", !row[c].has_value());
                 cells.Push(std::move(cell));

@@ -40,6 +40,7 @@
 #include "jobs/runner.hpp"
 #include "jobs/service.hpp"
 #include "jobs/store.hpp"
+#include "learning/module.hpp"
 #include "mail/mailer.hpp"
 #include "opendata/catalog/demo.hpp"
 #include "opendata/catalog/module.hpp"
@@ -101,6 +102,7 @@ struct App::Parts {
     std::unique_ptr<db::Database> datastore_db;
     std::unique_ptr<datastore::DatastoreService> datastore;
     std::unique_ptr<views::ViewService> views;
+    std::unique_ptr<learning::LearningService> learning;
     db::MigrationSet migrations, datastore_migrations;
     std::string web_dir;
 
@@ -167,6 +169,12 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
          .removed = [ds = P.datastore.get()](
                         const std::vector<std::string>& ids) { ds->OnResourcesRemoved(ids); }});
     P.views = std::make_unique<views::ViewService>(*P.db, *P.catalog, *P.datastore);
+    P.learning = std::make_unique<learning::LearningService>(
+        *P.db,
+        learning::LearningConfig{
+            .media_dir = config_.data_dir + "/learning/media",
+            .max_video_bytes = static_cast<uint64_t>(config_.learning_max_video_mib) << 20},
+        nullptr);
 
     // Every module, in dependency order: their migrations are applied, their job kinds
     // registered and their routes added in this order (api/module.hpp). A new module is one line.
@@ -196,6 +204,8 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     M.push_back(views::MakeModule(*P.views, *P.datastore, *P.pages, map_tiles));
     M.push_back(datastore::MakeModule(*P.datastore, *P.pages, P.datastore_migrations));
     M.push_back(gdcatalog::MakeModule(*P.catalog, *P.jobs, *P.accounts, *P.pages, P.tmp_dir));
+    M.push_back(
+        learning::MakeModule(*P.learning, *P.pages, {.verifier_mode = config_.identity.mode}));
     for (auto& m : M) m->AddMigrations(P.migrations);
 }
 

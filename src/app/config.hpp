@@ -5,6 +5,7 @@
 #include <string>
 
 #include "http/rate_limit.hpp"
+#include "learning/identity.hpp"
 
 namespace govhub::app {
 
@@ -67,6 +68,11 @@ struct Config {
     std::string staff_second_factor = "required";
     // Anonymous user_list (CKAN's ckan.auth.public_user_details); off: an authorization error.
     bool public_user_details = false;
+    // Learning (issue 16): the laser-code verifier (learning/identity.hpp; mode demo, dopa, gdx
+    // or off), the per-IP budget of verification calls, and the largest lesson video.
+    learning::VerifierConfig identity{.mode = "demo"};
+    int identity_checks_per_ip_hour = 10;
+    int64_t learning_max_video_mib = 2048;
 
     std::string DatabaseUrl() const {
         return database_url.empty() ? "sqlite:" + data_dir + "/govhub.db" : database_url;

@@ -169,6 +169,42 @@ int main(int argc, char** argv) {
         ->add_option("--max-upload-mib", cfg.max_upload_mib, "largest resource file accepted (MiB)")
         ->envname("GOVHUB_MAX_UPLOAD_MIB")
         ->capture_default_str();
+    // Learning's identity check (docs/operators.md, "Learning: identity verification").
+    serve
+        ->add_option("--identity-verifier", cfg.identity.mode,
+                     "laser-code check of Learning's sign-up: demo (one synthetic card, says so "
+                     "on every Learning page), dopa, gdx or off")
+        ->check(CLI::IsMember({"demo", "dopa", "gdx", "off"}))
+        ->envname("GOVHUB_IDENTITY_VERIFIER")
+        ->capture_default_str();
+    serve->add_option("--identity-timeout-ms", cfg.identity.timeout_ms)
+        ->envname("GOVHUB_IDENTITY_TIMEOUT_MS")
+        ->capture_default_str();
+    serve->add_option("--dopa-endpoint", cfg.identity.dopa_endpoint)
+        ->envname("GOVHUB_DOPA_ENDPOINT")
+        ->capture_default_str();
+    serve->add_option("--identity-client-cert", cfg.identity.client_cert)
+        ->envname("GOVHUB_IDENTITY_CLIENT_CERT");
+    serve->add_option("--identity-client-key", cfg.identity.client_key)
+        ->envname("GOVHUB_IDENTITY_CLIENT_KEY");
+    serve->add_option("--gdx-base-url", cfg.identity.gdx_base_url)
+        ->envname("GOVHUB_GDX_BASE_URL")
+        ->capture_default_str();
+    serve->add_option("--gdx-consumer-key", cfg.identity.gdx_consumer_key)
+        ->envname("GOVHUB_GDX_CONSUMER_KEY");
+    serve->add_option("--gdx-consumer-secret", cfg.identity.gdx_consumer_secret)
+        ->envname("GOVHUB_GDX_CONSUMER_SECRET");
+    serve->add_option("--gdx-agent-id", cfg.identity.gdx_agent_id)->envname("GOVHUB_GDX_AGENT_ID");
+    serve
+        ->add_option("--identity-checks-per-ip-hour", cfg.identity_checks_per_ip_hour,
+                     "verification calls one address may make in an hour (0: no limit)")
+        ->envname("GOVHUB_IDENTITY_CHECKS_PER_IP_HOUR")
+        ->capture_default_str();
+    serve
+        ->add_option("--learning-max-video-mib", cfg.learning_max_video_mib,
+                     "largest lesson video accepted (MiB)")
+        ->envname("GOVHUB_LEARNING_MAX_VIDEO_MIB")
+        ->capture_default_str();
     serve
         ->add_option("--job-workers", cfg.job_workers,
                      "background job threads in this process (0: none)")

@@ -1,0 +1,121 @@
+#pragma once
+// Learning's plain types: courses made of sections and lessons, a learner's enrolment and the
+// progress of each lesson (issue 16). Durations are whole minutes and seconds, scores whole
+// percents: both engines store them as integers, with nothing to round differently.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/enum_text.hpp"
+
+namespace govhub::learning {
+
+enum class CourseState { kDraft, kPublished };
+enum class CourseLevel { kBeginner, kIntermediate, kAdvanced };
+// A lesson's kind decides how it is shown and when it counts as done:
+//   text  — read: done when opened;
+//   video — watched to the course's threshold (percent of its length), resumable;
+//   pdf   — opened;
+//   scorm — the package's SCOs report completed or passed;
+//   quiz  — passed at its pass mark.
+enum class LessonKind { kText, kVideo, kPdf, kScorm, kQuiz };
+enum class EnrolmentState { kActive, kUnenrolled };
+
+inline constexpr auto kCourseStateText = core::MakeEnumText<CourseState>(
+    {{CourseState::kDraft, "draft"}, {CourseState::kPublished, "published"}});
+inline constexpr auto kCourseLevelText =
+    core::MakeEnumText<CourseLevel>({{CourseLevel::kBeginner, "beginner"},
+                                     {CourseLevel::kIntermediate, "intermediate"},
+                                     {CourseLevel::kAdvanced, "advanced"}});
+inline constexpr auto kLessonKindText =
+    core::MakeEnumText<LessonKind>({{LessonKind::kText, "text"},
+                                    {LessonKind::kVideo, "video"},
+                                    {LessonKind::kPdf, "pdf"},
+                                    {LessonKind::kScorm, "scorm"},
+                                    {LessonKind::kQuiz, "quiz"}});
+inline constexpr auto kEnrolmentStateText = core::MakeEnumText<EnrolmentState>(
+    {{EnrolmentState::kActive, "active"}, {EnrolmentState::kUnenrolled, "unenrolled"}});
+
+struct Course {
+    std::string id;
+    std::string name;  // URL slug, unique
+    std::string title, title_en;
+    std::string summary, summary_en;          // one paragraph for the catalog
+    std::string description, description_en;  // Markdown for the course page
+    std::string category;                     // a key of the category list (learning.category.*)
+    CourseLevel level = CourseLevel::kBeginner;
+    int minutes = 0;        // the study time announced (the guide: 30–180 minutes)
+    std::string agency_id;  // the owning agency (directory), "" for none
+    CourseState state = CourseState::kDraft;
+    std::string enrol_key_hash;  // "" = open self-enrolment; else an argon2id hash of the key
+    // Course completion: every required lesson done (quizzes at their pass mark), and at least
+    // this many minutes of recorded study (0 = no minimum).
+    int min_study_minutes = 0;
+    // Percent of a video's length a learner must have watched for it to count (1–100).
+    int video_threshold = 90;
+    std::string certificate_info, certificate_info_en;  // what the certificate says and needs
+    std::string created, modified, created_by;
+};
+
+struct Section {
+    std::string id, course_id;
+    int position = 0;
+    std::string title, title_en;
+};
+
+struct Lesson {
+    std::string id, course_id, section_id;
+    int position = 0;
+    LessonKind kind = LessonKind::kText;
+    std::string title, title_en;
+    std::string body, body_en;  // Markdown: the text of a text lesson, the intro of the others
+    bool required = true;
+    int minutes = 0;  // announced study time
+    // Media of video and PDF lessons, stored under the data dir (learning/media/<id>.<ext>).
+    std::string media_file;  // file name, "" until uploaded
+    std::string media_type;  // "video/mp4", "video/webm", "application/pdf"
+    int64_t media_bytes = 0;
+    std::string created, modified;
+};
+
+struct Enrolment {
+    std::string course_id, user_id;
+    EnrolmentState state = EnrolmentState::kActive;
+    std::string enrolled_at;
+    std::string completed_at;   // "" until the course completion rule is met
+    int64_t study_seconds = 0;  // time recorded in lessons (video played, SCORM session time)
+};
+
+struct LessonProgress {
+    std::string lesson_id, user_id, course_id;
+    bool completed = false;
+    int percent = 0;           // how far (video watched, SCORM progress, quiz best score)
+    int64_t position_ms = 0;   // video: where to resume
+    int64_t watched_ms = 0;    // video: distinct time watched (the threshold counts this)
+    std::optional<int> score;  // quiz / SCORM score in percent
+    std::string completed_at, updated;
+};
+
+// A learner's standing in a course, as the progress bar shows it.
+struct CourseProgress {
+    int lessons_required = 0;
+    int lessons_done = 0;  // required lessons done
+    int percent = 0;       // lessons_done / lessons_required
+    int64_t study_seconds = 0;
+    int min_study_minutes = 0;
+    bool completed = false;
+    std::string completed_at;
+};
+
+// The learning profile beside the account: whether the learner is a civil servant (then the
+// agency and position), and the consent notice version accepted (PDPA).
+struct LearnerProfile {
+    std::string user_id;
+    bool civil_servant = false;
+    std::string agency_id, position;
+    int consent_version = 0;
+    std::string consent_at;
+};
+
+}  // namespace govhub::learning

@@ -1,0 +1,32 @@
+#include "learning/module.hpp"
+
+#include "learning/store.hpp"
+
+namespace govhub::learning {
+
+namespace {
+class LearningModule final : public api::Module {
+  public:
+    LearningModule(LearningService& service, const render::PageRenderer& pages,
+                   PageSettings settings)
+        : service_(service), pages_(pages), settings_(std::move(settings)) {}
+    std::string name() const override { return "learning"; }
+    void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
+    void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
+        RegisterPages(router, service_, pages_, settings_);
+        RegisterApi(router, service_);
+    }
+
+  private:
+    LearningService& service_;
+    const render::PageRenderer& pages_;
+    PageSettings settings_;
+};
+}  // namespace
+
+std::unique_ptr<api::Module> MakeModule(LearningService& service, const render::PageRenderer& pages,
+                                        PageSettings settings) {
+    return std::make_unique<LearningModule>(service, pages, std::move(settings));
+}
+
+}  // namespace govhub::learning

@@ -1,0 +1,345 @@
+// Learning's pages (issue 16): the course catalog at /learning, a course's page, a lesson's page
+// (text, video with resume, PDF), "my courses", and the authoring pages (a course's form, its
+// sections and lessons, media uploads, publish). Every page works without JavaScript;
+// /static/js/learning.js reports video progress and updates the progress bar in place.
+#include <algorithm>
+
+#include "accounts/middleware.hpp"
+#include "core/strings.hpp"
+#include "core/thai_date.hpp"
+#include "learning/routes.hpp"
+#include "render/markdown.hpp"
+
+namespace govhub::learning {
+namespace {
+
+using http::Request;
+using http::Response;
+using render::View;
+
+// The English text where the reader reads English and there is one; else the Thai.
+const std::string& Localized(const std::string& th, const std::string& en,
+                             const std::string& locale) {
+    return locale == "en" && !en.empty() ? en : th;
+}
+
+std::string Minutes(int minutes, const render::PageRenderer& pages, const std::string& locale) {
+    int h = minutes / 60, m = minutes % 60;
+    std::string out;
+    if (h) out += std::to_string(h) + " " + pages.T(locale, "learning.hours");
+    if (m || !h)
+        out += (out.empty() ? "" : " ") + std::to_string(m) + " " +
+               pages.T(locale, "learning.minutes");
+    return out;
+}
+
+struct Pages {
+    LearningService& service;
+    const render::PageRenderer& pages;
+    PageSettings settings;
+
+    render::PageContext Context(const Request& req) const { return accounts::PageContextOf(req); }
+
+    // Every Learning page: the demo verifier's notice, and the module's own script.
+    Response Page(const Request& req, const std::string& tmpl, View v, const std::string& title,
+                  int status = 200) const {
+        v.Set("demo_verifier", settings.verifier_mode == "demo");
+        return Response::Html(pages.Render(tmpl, std::move(v), Context(req), title), status);
+    }
+
+    View CourseCard(const Course& c, const std::string& locale) const {
+        View v;
+        v.Set("name", c.name)
+            .Set("title", Localized(c.title, c.title_en, locale))
+            .Set("summary", Localized(c.summary, c.summary_en, locale))
+            .Set("category", pages.T(locale, "learning.category." + c.category))
+            .Set("level",
+                 pages.T(locale, "learning.level." + std::string(kCourseLevelText.Name(c.level))))
+            .Set("duration", Minutes(c.minutes, pages, locale))
+            .Set("agency", service.AgencyTitle(c.agency_id, locale))
+            .Set("draft", c.state == CourseState::kDraft)
+            .Set("key_required", !c.enrol_key_hash.empty());
+        return v;
+    }
+
+    View StandingView(const CourseProgress& p) const {
+        View v;
+        v.Set("percent", p.percent)
+            .Set("done", p.lessons_done)
+            .Set("required", p.lessons_required)
+            .Set("completed", p.completed);
+        return v;
+    }
+
+    // ---- catalog
+    Response Catalog(Request& req) const {
+        const std::string& locale = req.locale;
+        CatalogQuery q{
+            .q = req.Query("q"), .category = req.Query("category"), .level = req.Query("level")};
+        if (core::Utf8Length(q.q) > 200) q.q = "";
+        q.page = static_cast<int>(core::ParseInt(req.Query("page", "1")).value_or(1));
+        CatalogPage page = service.Search(q, api::CurrentUser(req));
+        View v;
+        v.Set("q", q.q);
+        View results = View::List();
+        for (const auto& c : page.courses) results.Push(CourseCard(c, locale));
+        v.Set("has_results", !page.courses.empty()).Set("results", std::move(results));
+        v.Set("count", page.total);
+        auto url = [&](const std::string& category, const std::string& level, int page_no) {
+            std::string u = "/learning?";
+            if (!q.q.empty()) u += "q=" + core::UrlEncode(q.q) + "&";
+            if (!category.empty()) u += "category=" + core::UrlEncode(category) + "&";
+            if (!level.empty()) u += "level=" + core::UrlEncode(level) + "&";
+            if (page_no > 1) u += "page=" + std::to_string(page_no) + "&";
+            u.pop_back();
+            return u;
+        };
+        View cats = View::List();
+        for (const auto& [key, n] : page.categories) {
+            View c;
+            bool active = key == q.category;
+            c.Set("label", pages.T(locale, "learning.category." + key))
+                .Set("count", n)
+                .Set("active", active)
+                .Set("url", url(active ? "" : key, q.level, 1));
+            cats.Push(std::move(c));
+        }
+        v.Set("categories", std::move(cats));
+        View levels = View::List();
+        for (const auto& [lv, text] : kCourseLevelText.all()) {
+            View l;
+            bool active = q.level == text;
+            l.Set("label", pages.T(locale, "learning.level." + std::string(text)))
+                .Set("active", active)
+                .Set("url", url(q.category, active ? "" : std::string(text), 1));
+            levels.Push(std::move(l));
+        }
+        v.Set("levels", std::move(levels));
+        v.Set("has_filters", !q.category.empty() || !q.level.empty())
+            .Set("clear_url", url("", "", 1));
+        int pages_total = static_cast<int>((page.total + 19) / 20);
+        int page_no = std::max(1, q.page);
+        v.Set("has_pages", pages_total > 1)
+            .Set("page", page_no)
+            .Set("pages", std::max(1, pages_total))
+            .Set("has_prev", page_no > 1)
+            .Set("prev_url", url(q.category, q.level, page_no - 1))
+            .Set("has_next", page_no < pages_total)
+            .Set("next_url", url(q.category, q.level, page_no + 1));
+        const api::Principal* p = api::CurrentUser(req);
+        v.Set("signed_in", p != nullptr);
+        v.Set("verified", p && service.Verified(p->user_id));
+        v.Set("can_create", service.CanCreateCourse(p));
+        return Page(req, "learning/catalog", std::move(v), "learning.title");
+    }
+
+    // ---- course page
+    Response CoursePage(Request& req) const {
+        const api::Principal* p = api::CurrentUser(req);
+        auto o = service.Outline(std::string(req.PathParam("name")), p);
+        if (!o) throw HttpError::NotFound("learning.course_not_found");
+        return CourseView(req, *o, {}, 200);
+    }
+
+    Response CourseView(Request& req, const CourseOutline& o, const std::vector<FieldError>& errors,
+                        int status) const {
+        const std::string& locale = req.locale;
+        const api::Principal* p = api::CurrentUser(req);
+        const Course& c = o.course;
+        View v = CourseCard(c, locale);
+        v.Set("id", c.id);
+        v.Set("description_html",
+              render::MarkdownToHtml(Localized(c.description, c.description_en, locale)));
+        v.Set("certificate_info", Localized(c.certificate_info, c.certificate_info_en, locale));
+        v.Set("has_certificate_info", !c.certificate_info.empty());
+        v.Set("learners", o.learners);
+        v.Set("min_study", c.min_study_minutes > 0)
+            .Set("min_study_duration", Minutes(c.min_study_minutes, pages, locale))
+            .Set("video_threshold", c.video_threshold);
+        std::unordered_map<std::string, const LessonProgress*> mine;
+        for (const auto& pr : o.progress) mine[pr.lesson_id] = &pr;
+        View sections = View::List();
+        std::string next_lesson;
+        bool has_video = false, has_quiz = false, has_scorm = false;
+        for (const auto& s : o.sections) {
+            View sv;
+            sv.Set("title", Localized(s.title, s.title_en, locale));
+            View lessons = View::List();
+            for (const auto& l : o.lessons) {
+                if (l.section_id != s.id) continue;
+                auto it = mine.find(l.id);
+                bool done = it != mine.end() && it->second->completed;
+                if (!done && next_lesson.empty() && o.enrolment) next_lesson = l.id;
+                has_video |= l.kind == LessonKind::kVideo;
+                has_quiz |= l.kind == LessonKind::kQuiz;
+                has_scorm |= l.kind == LessonKind::kScorm;
+                View lv;
+                lv.Set("id", l.id)
+                    .Set("title", Localized(l.title, l.title_en, locale))
+                    .Set("kind", pages.T(locale, "learning.kind." +
+                                                     std::string(kLessonKindText.Name(l.kind))))
+                    .Set("duration", l.minutes ? Minutes(l.minutes, pages, locale) : "")
+                    .Set("has_duration", l.minutes > 0)
+                    .Set("optional", !l.required)
+                    .Set("done", done)
+                    .Set("linked", o.enrolment.has_value() || o.can_author);
+                lessons.Push(std::move(lv));
+            }
+            sv.Set("lessons", std::move(lessons));
+            sections.Push(std::move(sv));
+        }
+        v.Set("sections", std::move(sections)).Set("has_sections", !o.sections.empty());
+        v.Set("rule_video", has_video).Set("rule_quiz", has_quiz).Set("rule_scorm", has_scorm);
+        v.Set("enrolled", o.enrolment.has_value());
+        if (o.enrolment) {
+            v.Set("standing", StandingView(o.standing));
+            v.Set("next_lesson", next_lesson).Set("has_next_lesson", !next_lesson.empty());
+            v.Set("completed_at", o.standing.completed
+                                      ? core::FormatIsoDate(o.standing.completed_at, locale, false)
+                                      : "");
+        }
+        v.Set("signed_in", p != nullptr);
+        v.Set("verified", p && service.Verified(p->user_id));
+        v.Set("can_author", o.can_author);
+        v.Set("published", c.state == CourseState::kPublished);
+        pages.AddErrors(v, errors, locale);
+        return Page(req, "learning/course", std::move(v), Localized(c.title, c.title_en, locale),
+                    status);
+    }
+
+    Response Enrol(Request& req) const {
+        const api::Principal* p = api::CurrentUser(req);
+        api::RequireUser(p);
+        auto o = service.Outline(std::string(req.PathParam("name")), p);
+        if (!o) throw HttpError::NotFound("learning.course_not_found");
+        try {
+            service.Enrol(o->course.id, req.FormValue("key"), api::CallerOf(req));
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            return CourseView(req, *o, e.fields(), 422);
+        }
+        return Response::Redirect("/learning/course/" + o->course.name);
+    }
+
+    Response Unenrol(Request& req) const {
+        const api::Principal* p = api::CurrentUser(req);
+        api::RequireUser(p);
+        auto o = service.Outline(std::string(req.PathParam("name")), p);
+        if (!o) throw HttpError::NotFound("learning.course_not_found");
+        service.Unenrol(o->course.id, api::CallerOf(req));
+        return Response::Redirect("/learning/course/" + o->course.name);
+    }
+
+    // ---- lesson page
+    Response LessonPage(Request& req) const {
+        const std::string& locale = req.locale;
+        const api::Principal* p = api::CurrentUser(req);
+        auto lv = service.OpenLesson(std::string(req.PathParam("id")), p);
+        const Lesson& l = lv.lesson;
+        CourseProgress standing = lv.outline.standing;
+        bool learner = lv.outline.enrolment.has_value();
+        // A text lesson is done when it is opened (Moodle's "view" completion).
+        if (learner && l.kind == LessonKind::kText && !(lv.progress && lv.progress->completed)) {
+            standing = service.MarkViewed(l.id, api::CallerOf(req)).course;
+            lv = service.OpenLesson(l.id, p);
+        }
+        View v;
+        v.Set("id", l.id)
+            .Set("title", Localized(l.title, l.title_en, locale))
+            .Set("course_name", lv.outline.course.name)
+            .Set("course_title",
+                 Localized(lv.outline.course.title, lv.outline.course.title_en, locale))
+            .Set("body_html", render::MarkdownToHtml(Localized(l.body, l.body_en, locale)))
+            .Set("kind_" + std::string(kLessonKindText.Name(l.kind)), true)
+            .Set("has_media", !l.media_file.empty())
+            .Set("media_type", l.media_type)
+            .Set("learner", learner)
+            .Set("done", lv.progress && lv.progress->completed)
+            .Set("resume_ms", lv.progress ? lv.progress->position_ms : int64_t{0})
+            .Set("watched_percent", lv.progress ? lv.progress->percent : 0)
+            .Set("threshold", lv.outline.course.video_threshold);
+        if (learner) v.Set("standing", StandingView(standing));
+        // The lesson menu, and the lessons before and after this one.
+        std::unordered_map<std::string, bool> done;
+        for (const auto& pr : lv.outline.progress) done[pr.lesson_id] = pr.completed;
+        View menu = View::List();
+        const Lesson* prev = nullptr;
+        const Lesson* next = nullptr;
+        for (size_t i = 0; i < lv.outline.lessons.size(); ++i) {
+            const Lesson& x = lv.outline.lessons[i];
+            if (x.id == l.id) {
+                if (i > 0) prev = &lv.outline.lessons[i - 1];
+                if (i + 1 < lv.outline.lessons.size()) next = &lv.outline.lessons[i + 1];
+            }
+            View m;
+            m.Set("id", x.id)
+                .Set("title", Localized(x.title, x.title_en, locale))
+                .Set("current", x.id == l.id)
+                .Set("done", done[x.id]);
+            menu.Push(std::move(m));
+        }
+        v.Set("menu", std::move(menu));
+        v.Set("has_prev", prev != nullptr).Set("has_next", next != nullptr);
+        if (prev)
+            v.Set("prev_id", prev->id)
+                .Set("prev_title", Localized(prev->title, prev->title_en, locale));
+        if (next)
+            v.Set("next_id", next->id)
+                .Set("next_title", Localized(next->title, next->title_en, locale));
+        v.Set("can_author", lv.outline.can_author);
+        return Page(req, "learning/lesson", std::move(v), Localized(l.title, l.title_en, locale));
+    }
+
+    // A lesson's video or PDF, with Range (seeking, resume). Opening a PDF is what makes a PDF
+    // lesson done.
+    Response Media(Request& req) const {
+        const api::Principal* p = api::CurrentUser(req);
+        auto lv = service.OpenLesson(std::string(req.PathParam("id")), p);
+        if (lv.lesson.media_file.empty()) throw HttpError::NotFound("learning.no_media");
+        if (lv.lesson.kind == LessonKind::kPdf && lv.outline.enrolment &&
+            !(lv.progress && lv.progress->completed) && req.Header("Range").empty())
+            service.MarkViewed(lv.lesson.id, api::CallerOf(req));
+        // Private: only enrolled learners and authors may fetch it.
+        return http::FileResponse(req, service.MediaPath(lv.lesson), lv.lesson.media_type,
+                                  "private, max-age=3600");
+    }
+
+    // ---- my courses
+    Response MyCourses(Request& req) const {
+        const api::Principal& p = api::RequireUser(api::CurrentUser(req));
+        View list = View::List();
+        for (const auto& [e, c] : service.MyCourses(p)) {
+            View card = CourseCard(c, req.locale);
+            card.Set("standing", StandingView(service.Standing(c.id, p.user_id)));
+            list.Push(std::move(card));
+        }
+        View authored = View::List();
+        for (const auto& c : service.Authored(p)) authored.Push(CourseCard(c, req.locale));
+        View v;
+        v.Set("has_courses", !list.items().empty()).Set("courses", std::move(list));
+        v.Set("has_authored", !authored.items().empty()).Set("authored", std::move(authored));
+        v.Set("verified", service.Verified(p.user_id));
+        v.Set("can_create", service.CanCreateCourse(&p));
+        return Page(req, "learning/my", std::move(v), "learning.my_title");
+    }
+};
+
+}  // namespace
+
+void RegisterPages(http::Router& router, LearningService& service,
+                   const render::PageRenderer& pages, const PageSettings& settings) {
+    auto pg = std::make_shared<Pages>(Pages{service, pages, settings});
+    http::RouteOptions form{.body_limit = 16 << 10, .rate_limit = "form"};
+    router.Get("/learning", [pg](Request& req) { return pg->Catalog(req); });
+    router.Get("/learning/my", [pg](Request& req) { return pg->MyCourses(req); });
+    router.Get("/learning/course/{name}", [pg](Request& req) { return pg->CoursePage(req); });
+    router.Post(
+        "/learning/course/{name}/enrol", [pg](Request& req) { return pg->Enrol(req); }, form);
+    router.Post(
+        "/learning/course/{name}/unenrol", [pg](Request& req) { return pg->Unenrol(req); }, form);
+    router.Get("/learning/lesson/{id}", [pg](Request& req) { return pg->LessonPage(req); });
+    router.Get("/learning/media/{id}", [pg](Request& req) { return pg->Media(req); });
+    RegisterAuthoringPages(router, service, pages, settings);
+}
+
+}  // namespace govhub::learning

@@ -1,0 +1,426 @@
+// Learning's authoring pages: a course's form (new and edit), its outline to manage (sections,
+// lessons, their order, publish and unpublish, delete), a lesson's form, and the upload of a
+// lesson's video or PDF. Who may author is the service's rule (LearningService::MayAuthor):
+// a sysadmin, the course's creator, its agency's editors and admins, and its course staff.
+#include "accounts/middleware.hpp"
+#include "core/strings.hpp"
+#include "learning/routes.hpp"
+
+namespace govhub::learning {
+namespace {
+
+using http::Request;
+using http::Response;
+using render::View;
+
+struct Author {
+    LearningService& service;
+    const render::PageRenderer& pages;
+    PageSettings settings;
+
+    Response Page(const Request& req, const std::string& tmpl, View v, const std::string& title,
+                  int status = 200) const {
+        v.Set("demo_verifier", settings.verifier_mode == "demo");
+        return Response::Html(pages.Render(tmpl, std::move(v), accounts::PageContextOf(req), title),
+                              status);
+    }
+
+    CourseOutline AuthorOutline(const Request& req) const {
+        const api::Principal& p = api::RequireUser(api::CurrentUser(req));
+        auto o = service.Outline(std::string(req.PathParam("name")), &p);
+        if (!o) throw HttpError::NotFound("learning.course_not_found");
+        if (!o->can_author) throw HttpError::Forbidden();
+        return *o;
+    }
+
+    // ---- the course form
+    CourseInput InputOf(const Request& req) const {
+        CourseInput in{.name = req.FormValue("name"),
+                       .title = req.FormValue("title"),
+                       .title_en = req.FormValue("title_en"),
+                       .summary = req.FormValue("summary"),
+                       .summary_en = req.FormValue("summary_en"),
+                       .description = req.FormValue("description"),
+                       .description_en = req.FormValue("description_en"),
+                       .category = req.FormValue("category"),
+                       .level = req.FormValue("level"),
+                       .agency_id = req.FormValue("agency_id"),
+                       .minutes = req.FormValue("minutes"),
+                       .min_study_minutes = req.FormValue("min_study_minutes"),
+                       .video_threshold = req.FormValue("video_threshold"),
+                       .certificate_info = req.FormValue("certificate_info"),
+                       .certificate_info_en = req.FormValue("certificate_info_en")};
+        // The key field is only changed when its box is ticked: an edit does not show the key.
+        if (req.FormValue("change_key") == "1") in.enrol_key = req.FormValue("enrol_key");
+        return in;
+    }
+
+    Response CourseForm(const Request& req, const CourseInput& in, const Course* existing,
+                        const std::vector<FieldError>& errors, int status) const {
+        const std::string& locale = req.locale;
+        const api::Principal& p = api::RequireUser(api::CurrentUser(req));
+        View v;
+        v.Set("editing", existing != nullptr);
+        v.Set("action", existing ? "/learning/course/" + existing->name + "/edit"
+                                 : std::string("/learning/course/new"));
+        if (existing) v.Set("course_name", existing->name);
+        v.Set("name", in.name)
+            .Set("title", in.title)
+            .Set("title_en", in.title_en)
+            .Set("summary", in.summary)
+            .Set("summary_en", in.summary_en)
+            .Set("description", in.description)
+            .Set("description_en", in.description_en)
+            .Set("minutes", in.minutes)
+            .Set("min_study_minutes", in.min_study_minutes)
+            .Set("video_threshold", in.video_threshold.empty() ? "90" : in.video_threshold)
+            .Set("certificate_info", in.certificate_info)
+            .Set("certificate_info_en", in.certificate_info_en)
+            .Set("key_set", existing && !existing->enrol_key_hash.empty());
+        View cats = View::List();
+        for (const auto& key : CourseCategories()) {
+            View c;
+            c.Set("value", key)
+                .Set("label", pages.T(locale, "learning.category." + key))
+                .Set("selected", key == in.category);
+            cats.Push(std::move(c));
+        }
+        v.Set("categories", std::move(cats));
+        View levels = View::List();
+        for (const auto& [lv, text] : kCourseLevelText.all()) {
+            View l;
+            l.Set("value", std::string(text))
+                .Set("label", pages.T(locale, "learning.level." + std::string(text)))
+                .Set("selected", in.level == text);
+            levels.Push(std::move(l));
+        }
+        v.Set("levels", std::move(levels));
+        View agencies = View::List();
+        for (const auto& [id, title] : service.AgencyChoices(p, locale)) {
+            View a;
+            a.Set("value", id).Set("label", title).Set("selected", id == in.agency_id);
+            agencies.Push(std::move(a));
+        }
+        v.Set("agencies", std::move(agencies)).Set("sysadmin", p.sysadmin);
+        pages.AddErrors(v, errors, locale);
+        return Page(req, "learning/course_form", std::move(v),
+                    existing ? "learning.edit_course" : "learning.new_course", status);
+    }
+
+    Response NewCourseForm(Request& req) const {
+        const api::Principal& p = api::RequireUser(api::CurrentUser(req));
+        if (!service.CanCreateCourse(&p))
+            throw HttpError::Forbidden("learning.error.cannot_create");
+        CourseInput in;
+        in.level = "beginner";
+        in.category = "digital_government";
+        auto choices = service.AgencyChoices(p, req.locale);
+        if (choices.size() == 1) in.agency_id = choices.front().first;
+        return CourseForm(req, in, nullptr, {}, 200);
+    }
+
+    Response CreateCourse(Request& req) const {
+        CourseInput in = InputOf(req);
+        try {
+            Course c = service.CreateCourse(in, api::CallerOf(req));
+            return Response::Redirect("/learning/course/" + c.name + "/manage");
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            return CourseForm(req, in, nullptr, e.fields(), 422);
+        }
+    }
+
+    Response EditCourseForm(Request& req) const {
+        CourseOutline o = AuthorOutline(req);
+        const Course& c = o.course;
+        CourseInput in{.name = c.name,
+                       .title = c.title,
+                       .title_en = c.title_en,
+                       .summary = c.summary,
+                       .summary_en = c.summary_en,
+                       .description = c.description,
+                       .description_en = c.description_en,
+                       .category = c.category,
+                       .level = std::string(kCourseLevelText.Name(c.level)),
+                       .agency_id = c.agency_id,
+                       .minutes = std::to_string(c.minutes),
+                       .min_study_minutes = std::to_string(c.min_study_minutes),
+                       .video_threshold = std::to_string(c.video_threshold),
+                       .certificate_info = c.certificate_info,
+                       .certificate_info_en = c.certificate_info_en};
+        return CourseForm(req, in, &c, {}, 200);
+    }
+
+    Response UpdateCourse(Request& req) const {
+        CourseOutline o = AuthorOutline(req);
+        CourseInput in = InputOf(req);
+        try {
+            Course c = service.UpdateCourse(o.course.id, in, api::CallerOf(req));
+            return Response::Redirect("/learning/course/" + c.name + "/manage");
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            return CourseForm(req, in, &o.course, e.fields(), 422);
+        }
+    }
+
+    // ---- the outline to manage
+    Response Manage(const Request& req, const CourseOutline& o,
+                    const std::vector<FieldError>& errors, int status) const {
+        const std::string& locale = req.locale;
+        View v;
+        const Course& c = o.course;
+        v.Set("name", c.name)
+            .Set("title", locale == "en" && !c.title_en.empty() ? c.title_en : c.title)
+            .Set("published", c.state == CourseState::kPublished)
+            .Set("learners", o.learners)
+            .Set("can_delete", o.learners == 0);
+        View sections = View::List();
+        View section_choices = View::List();
+        for (const auto& s : o.sections) {
+            View sv;
+            sv.Set("id", s.id).Set("title", s.title).Set("title_en", s.title_en);
+            View lessons = View::List();
+            for (const auto& l : o.lessons) {
+                if (l.section_id != s.id) continue;
+                View lv;
+                lv.Set("id", l.id)
+                    .Set("title", l.title)
+                    .Set("kind", pages.T(locale, "learning.kind." +
+                                                     std::string(kLessonKindText.Name(l.kind))))
+                    .Set("optional", !l.required)
+                    .Set("needs_media",
+                         (l.kind == LessonKind::kVideo || l.kind == LessonKind::kPdf) &&
+                             l.media_file.empty());
+                lessons.Push(std::move(lv));
+            }
+            sv.Set("has_lessons", !lessons.items().empty()).Set("lessons", std::move(lessons));
+            sections.Push(std::move(sv));
+            View choice;
+            choice.Set("value", s.id).Set("label", s.title);
+            section_choices.Push(std::move(choice));
+        }
+        v.Set("sections", std::move(sections)).Set("has_sections", !o.sections.empty());
+        v.Set("section_choices", std::move(section_choices));
+        View kinds = View::List();
+        for (LessonKind k : LessonKinds()) {
+            View kv;
+            std::string text(kLessonKindText.Name(k));
+            kv.Set("value", text).Set("label", pages.T(locale, "learning.kind." + text));
+            kinds.Push(std::move(kv));
+        }
+        v.Set("kinds", std::move(kinds));
+        pages.AddErrors(v, errors, locale);
+        return Page(req, "learning/manage", std::move(v), "learning.manage_title", status);
+    }
+
+    Response ManagePage(Request& req) const { return Manage(req, AuthorOutline(req), {}, 200); }
+
+    // Runs an authoring action from the manage page; field errors come back on that page.
+    template <class F>
+    Response OnManage(Request& req, F&& action) const {
+        CourseOutline o = AuthorOutline(req);
+        try {
+            std::string to = action(o);
+            return Response::Redirect(to.empty() ? "/learning/course/" + o.course.name + "/manage"
+                                                 : to);
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            return Manage(req, AuthorOutline(req), e.fields(), 422);
+        }
+    }
+
+    // ---- the lesson form
+    Response LessonForm(const Request& req, const Lesson& l, const std::vector<FieldError>& errors,
+                        int status) const {
+        const std::string& locale = req.locale;
+        auto o = service.Outline(l.course_id, api::CurrentUser(req));
+        if (!o || !o->can_author) throw HttpError::Forbidden();
+        View v;
+        v.Set("id", l.id)
+            .Set("course_name", o->course.name)
+            .Set("title", l.title)
+            .Set("title_en", l.title_en)
+            .Set("body", l.body)
+            .Set("body_en", l.body_en)
+            .Set("minutes", l.minutes)
+            .Set("required", l.required)
+            .Set("kind",
+                 pages.T(locale, "learning.kind." + std::string(kLessonKindText.Name(l.kind))))
+            .Set("media", l.kind == LessonKind::kVideo || l.kind == LessonKind::kPdf)
+            .Set("video", l.kind == LessonKind::kVideo)
+            .Set("has_media", !l.media_file.empty())
+            .Set("media_mib", static_cast<int64_t>((l.media_bytes + (1 << 19)) >> 20))
+            .Set("max_video_mib", static_cast<int64_t>(service.config().max_video_bytes >> 20))
+            .Set("max_pdf_mib", static_cast<int64_t>(service.config().max_pdf_bytes >> 20));
+        View sections = View::List();
+        for (const auto& s : o->sections) {
+            View sv;
+            sv.Set("value", s.id).Set("label", s.title).Set("selected", s.id == l.section_id);
+            sections.Push(std::move(sv));
+        }
+        v.Set("sections", std::move(sections));
+        pages.AddErrors(v, errors, locale);
+        return Page(req, "learning/lesson_form", std::move(v), "learning.edit_lesson", status);
+    }
+
+    Lesson FindLesson(const Request& req) const {
+        auto lv = service.OpenLesson(std::string(req.PathParam("id")), api::CurrentUser(req));
+        if (!lv.outline.can_author) throw HttpError::Forbidden();
+        return lv.lesson;
+    }
+
+    Response EditLessonForm(Request& req) const {
+        return LessonForm(req, FindLesson(req), {}, 200);
+    }
+
+    Response UpdateLesson(Request& req) const {
+        Lesson l = FindLesson(req);
+        LessonInput in{.section_id = req.FormValue("section_id"),
+                       .title = req.FormValue("title"),
+                       .title_en = req.FormValue("title_en"),
+                       .body = req.FormValue("body"),
+                       .body_en = req.FormValue("body_en"),
+                       .minutes = req.FormValue("minutes"),
+                       .required = req.FormValue("required") == "1"};
+        try {
+            service.UpdateLesson(l.id, in, api::CallerOf(req));
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            l.title = in.title;
+            l.title_en = in.title_en;
+            l.body = in.body;
+            l.body_en = in.body_en;
+            l.required = in.required;
+            return LessonForm(req, l, e.fields(), 422);
+        }
+        auto o = service.Outline(l.course_id, api::CurrentUser(req));
+        return Response::Redirect("/learning/course/" + o->course.name + "/manage");
+    }
+
+    Response Upload(Request& req) const {
+        Lesson l = FindLesson(req);
+        const http::Part* part = req.FilePart("upload");
+        MediaUpload up;
+        if (part && part->file) {
+            auto file = part->file;
+            up = {file->path(), part->filename, part->size,
+                  [file](const std::string& dest) { return file->MoveTo(dest); }};
+        }
+        try {
+            service.AttachMedia(l.id, std::move(up), api::CallerOf(req));
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            return LessonForm(req, l, e.fields(), 422);
+        }
+        return Response::Redirect("/learning/lesson/" + l.id + "/edit");
+    }
+};
+
+}  // namespace
+
+void RegisterAuthoringPages(http::Router& router, LearningService& service,
+                            const render::PageRenderer& pages, const PageSettings& settings) {
+    auto a = std::make_shared<Author>(Author{service, pages, settings});
+    http::RouteOptions form{.body_limit = 512 << 10, .rate_limit = "form"};
+    http::RouteOptions upload{
+        .body_limit = static_cast<size_t>(std::max(service.config().max_video_bytes,
+                                                   service.config().max_pdf_bytes)) +
+                      (1 << 20),
+        .upload = true,
+        .rate_limit = "form"};
+    router.Get("/learning/course/new", [a](Request& req) { return a->NewCourseForm(req); });
+    router.Post(
+        "/learning/course/new", [a](Request& req) { return a->CreateCourse(req); }, form);
+    router.Get("/learning/course/{name}/edit",
+               [a](Request& req) { return a->EditCourseForm(req); });
+    router.Post(
+        "/learning/course/{name}/edit", [a](Request& req) { return a->UpdateCourse(req); }, form);
+    router.Get("/learning/course/{name}/manage", [a](Request& req) { return a->ManagePage(req); });
+    router.Post(
+        "/learning/course/{name}/publish",
+        [a](Request& req) {
+            return a->OnManage(req, [&](const CourseOutline& o) {
+                a->service.SetPublished(o.course.id, req.FormValue("publish") == "1",
+                                        api::CallerOf(req));
+                return std::string();
+            });
+        },
+        form);
+    router.Post(
+        "/learning/course/{name}/delete",
+        [a](Request& req) {
+            return a->OnManage(req, [&](const CourseOutline& o) {
+                a->service.DeleteCourse(o.course.id, api::CallerOf(req));
+                return std::string("/learning/my");
+            });
+        },
+        form);
+    router.Post(
+        "/learning/course/{name}/sections",
+        [a](Request& req) {
+            return a->OnManage(req, [&](const CourseOutline& o) {
+                a->service.AddSection(o.course.id, req.FormValue("title"),
+                                      req.FormValue("title_en"), api::CallerOf(req));
+                return std::string();
+            });
+        },
+        form);
+    router.Post(
+        "/learning/course/{name}/sections/{section}",
+        [a](Request& req) {
+            return a->OnManage(req, [&](const CourseOutline&) {
+                std::string section(req.PathParam("section"));
+                if (req.FormValue("delete") == "1")
+                    a->service.DeleteSection(section, api::CallerOf(req));
+                else
+                    a->service.UpdateSection(section, req.FormValue("title"),
+                                             req.FormValue("title_en"), api::CallerOf(req));
+                return std::string();
+            });
+        },
+        form);
+    router.Post(
+        "/learning/course/{name}/lessons",
+        [a](Request& req) {
+            return a->OnManage(req, [&](const CourseOutline& o) {
+                LessonInput in{.section_id = req.FormValue("section_id"),
+                               .kind = req.FormValue("kind"),
+                               .title = req.FormValue("title"),
+                               .title_en = req.FormValue("title_en"),
+                               .body = req.FormValue("body"),
+                               .minutes = req.FormValue("minutes"),
+                               .required = req.FormValue("required", "1") == "1"};
+                // A text lesson starts with its title as its text; the author writes it next.
+                if (in.kind == "text" && core::Trim(in.body).empty()) in.body = in.title;
+                Lesson l = a->service.AddLesson(o.course.id, in, api::CallerOf(req));
+                return "/learning/lesson/" + l.id + "/edit";
+            });
+        },
+        form);
+    router.Get("/learning/lesson/{id}/edit", [a](Request& req) { return a->EditLessonForm(req); });
+    router.Post(
+        "/learning/lesson/{id}/edit", [a](Request& req) { return a->UpdateLesson(req); }, form);
+    router.Post(
+        "/learning/lesson/{id}/media", [a](Request& req) { return a->Upload(req); }, upload);
+    router.Post(
+        "/learning/lesson/{id}/move",
+        [a](Request& req) {
+            Lesson l = a->FindLesson(req);
+            a->service.MoveLesson(l.id, req.FormValue("direction") == "up" ? -1 : 1,
+                                  api::CallerOf(req));
+            auto o = a->service.Outline(l.course_id, api::CurrentUser(req));
+            return Response::Redirect("/learning/course/" + o->course.name + "/manage");
+        },
+        form);
+    router.Post(
+        "/learning/lesson/{id}/delete",
+        [a](Request& req) {
+            Lesson l = a->FindLesson(req);
+            auto o = a->service.Outline(l.course_id, api::CurrentUser(req));
+            a->service.DeleteLesson(l.id, api::CallerOf(req));
+            return Response::Redirect("/learning/course/" + o->course.name + "/manage");
+        },
+        form);
+}
+
+}  // namespace govhub::learning

@@ -1,0 +1,24 @@
+#pragma once
+// Learning's routes: the pages (pages.cpp) and the JSON API (api.cpp), both over one
+// LearningService so they agree on every rule.
+#include "api/action.hpp"
+#include "http/router.hpp"
+#include "learning/service.hpp"
+#include "render/page.hpp"
+
+namespace govhub::learning {
+
+// What every Learning page shows besides its content.
+struct PageSettings {
+    // "demo": identities are not really verified; every Learning page says so.
+    std::string verifier_mode;
+};
+
+void RegisterPages(http::Router& router, LearningService& service,
+                   const render::PageRenderer& pages, const PageSettings& settings);
+// The authoring pages (pages_author.cpp), added by RegisterPages.
+void RegisterAuthoringPages(http::Router& router, LearningService& service,
+                            const render::PageRenderer& pages, const PageSettings& settings);
+void RegisterApi(http::Router& router, LearningService& service);
+
+}  // namespace govhub::learning

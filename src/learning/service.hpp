@@ -1,0 +1,171 @@
+#pragma once
+// Learning's rules (issue 16): the course catalog with Thai search, course authoring (sections,
+// lessons, media), self-enrolment, and progress recorded the moment a lesson's rule is met, with
+// the course completion rule evaluated in the same transaction. Permissions are decided here
+// (auth.hpp's predicates), so the JSON API and the pages agree. Errors are thrown as HttpError:
+// Validation (fields with learning.* keys), Forbidden, NotFound.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/principal.hpp"
+#include "core/error.hpp"
+#include "db/database.hpp"
+#include "learning/model.hpp"
+
+namespace govhub::learning {
+
+struct LearningConfig {
+    std::string media_dir;                         // <data dir>/learning/media
+    uint64_t max_video_bytes = uint64_t{2} << 30;  // an uploaded video (MP4 or WebM)
+    uint64_t max_pdf_bytes = uint64_t{200} << 20;
+};
+
+// Whether an account carries a verified identity (accounts' vault): Learning asks it before
+// enrolment. Set by app; null means no one is verified.
+using IdentityCheck = std::function<bool(const std::string& user_id)>;
+
+// What an author may set on a course; the service checks every field.
+struct CourseInput {
+    std::string name, title, title_en, summary, summary_en, description, description_en;
+    std::string category, level, agency_id;
+    std::string minutes, min_study_minutes, video_threshold;  // as typed
+    std::string certificate_info, certificate_info_en;
+    std::optional<std::string> enrol_key;  // nullopt: unchanged; "": open enrolment
+};
+
+struct LessonInput {
+    std::string section_id, kind, title, title_en, body, body_en, minutes;
+    bool required = true;
+};
+
+// An uploaded file (a video or a PDF), streamed to a temp file by http.
+struct MediaUpload {
+    std::string path, filename;
+    uint64_t size = 0;
+    std::function<bool(const std::string& dest)> move_to;
+};
+
+struct CatalogQuery {
+    std::string q, category, level, agency;
+    int page = 1;
+    int per_page = 20;
+};
+struct CatalogPage {
+    std::vector<Course> courses;
+    int64_t total = 0;
+    std::vector<std::pair<std::string, int64_t>> categories;  // facet: key, count
+};
+
+// A course as one reader sees it: the outline, and the reader's own standing.
+struct CourseOutline {
+    Course course;
+    std::vector<Section> sections;
+    std::vector<Lesson> lessons;  // in outline order
+    bool can_author = false;
+    std::optional<Enrolment> enrolment;  // the reader's, when enrolled (active)
+    std::vector<LessonProgress> progress;
+    CourseProgress standing;
+    int64_t learners = 0;
+};
+
+// The lesson kinds an author may add, in the order the form offers them.
+const std::vector<LessonKind>& LessonKinds();
+// The category keys a course may have (learning.category.<key>).
+const std::vector<std::string>& CourseCategories();
+
+class LearningService {
+  public:
+    LearningService(db::Database& db, LearningConfig config, IdentityCheck verified);
+
+    // ---- catalog and course pages
+    CatalogPage Search(const CatalogQuery& q, const api::Principal* p);
+    // Null when the course does not exist or the reader may not see it (a draft).
+    std::optional<CourseOutline> Outline(const std::string& id_or_name, const api::Principal* p);
+    // Courses the reader may author (drafts included), for "my courses".
+    std::vector<Course> Authored(const api::Principal& p);
+    bool CanCreateCourse(const api::Principal* p);
+    // The agency's title in the reader's language ("" for none or unknown).
+    std::string AgencyTitle(const std::string& agency_id, const std::string& locale);
+    // The agencies the author may place a course under: where they are an editor or admin,
+    // every active one for a sysadmin. (id, title in the locale), by title.
+    std::vector<std::pair<std::string, std::string>> AgencyChoices(const api::Principal& p,
+                                                                   const std::string& locale);
+
+    // ---- authoring
+    Course CreateCourse(const CourseInput& in, const api::Caller& caller);
+    Course UpdateCourse(const std::string& id, const CourseInput& in, const api::Caller& caller);
+    Course SetPublished(const std::string& id, bool published, const api::Caller& caller);
+    void DeleteCourse(const std::string& id, const api::Caller& caller);
+    Section AddSection(const std::string& course_id, const std::string& title,
+                       const std::string& title_en, const api::Caller& caller);
+    Section UpdateSection(const std::string& section_id, const std::string& title,
+                          const std::string& title_en, const api::Caller& caller);
+    void DeleteSection(const std::string& section_id, const api::Caller& caller);
+    Lesson AddLesson(const std::string& course_id, const LessonInput& in,
+                     const api::Caller& caller);
+    Lesson UpdateLesson(const std::string& lesson_id, const LessonInput& in,
+                        const api::Caller& caller);
+    void DeleteLesson(const std::string& lesson_id, const api::Caller& caller);
+    // Moves a lesson one place up (-1) or down (+1) in its section.
+    void MoveLesson(const std::string& lesson_id, int direction, const api::Caller& caller);
+    // A video (MP4/WebM, checked by its first bytes) or PDF for a lesson of that kind.
+    Lesson AttachMedia(const std::string& lesson_id, MediaUpload upload, const api::Caller& caller);
+
+    // ---- learners
+    Enrolment Enrol(const std::string& course_id, const std::string& key,
+                    const api::Caller& caller);
+    void Unenrol(const std::string& course_id, const api::Caller& caller);
+    std::vector<std::pair<Enrolment, Course>> MyCourses(const api::Principal& p);
+    // A lesson for its reader: the lesson, its course, and the reader's progress. Throws
+    // NotFound / Forbidden (not enrolled and not an author).
+    struct LessonView {
+        Lesson lesson;
+        CourseOutline outline;
+        std::optional<LessonProgress> progress;
+    };
+    LessonView OpenLesson(const std::string& lesson_id, const api::Principal* p);
+    // The path of a lesson's media file for someone who may open the lesson.
+    std::string MediaPath(const Lesson& lesson) const;
+
+    // ---- progress: each records the moment a lesson's rule is met and answers the lesson's
+    // progress with the course standing computed in the same transaction.
+    struct LessonUpdate {
+        LessonProgress lesson;
+        CourseProgress course;
+    };
+    // A text or PDF lesson was opened.
+    LessonUpdate MarkViewed(const std::string& lesson_id, const api::Caller& caller);
+    // A video's player reports where it is (position_ms), how much it played since the last
+    // report (played_ms, at most the wall time since then) and its length.
+    LessonUpdate RecordVideo(const std::string& lesson_id, int64_t position_ms, int64_t played_ms,
+                             int64_t duration_ms, const api::Caller& caller);
+    // A quiz or SCORM lesson's result: done when `passed`, with a score in percent.
+    LessonUpdate RecordResult(db::Connection& c, const Lesson& lesson, const std::string& user_id,
+                              bool done, std::optional<int> score, int percent,
+                              int64_t study_seconds);
+    CourseProgress Standing(const std::string& course_id, const std::string& user_id);
+
+    // The learner profile beside the account (civil servant, agency, position, consent).
+    std::optional<LearnerProfile> Profile(const std::string& user_id);
+    void SaveProfile(const LearnerProfile& profile, const api::Caller& caller);
+    bool Verified(const std::string& user_id) const { return verified_ && verified_(user_id); }
+
+    db::Database& db() { return db_; }
+    const LearningConfig& config() const { return config_; }
+
+  private:
+    Course RequireAuthor(db::Connection& c, const std::string& course_id,
+                         const api::Caller& caller);
+    bool MayAuthor(db::Connection& c, const Course& course, const api::Principal* p);
+    void Reindex(db::Connection& c, const Course& course);
+    CourseProgress Evaluate(db::Connection& c, const std::string& course_id,
+                            const std::string& user_id);
+
+    db::Database& db_;
+    LearningConfig config_;
+    IdentityCheck verified_;
+};
+
+}  // namespace govhub::learning

@@ -1,0 +1,73 @@
+#pragma once
+// Every SQL statement of Learning (DESIGN.md §2): courses, sections, lessons, enrolments,
+// lesson progress and learner profiles, on both engines.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+#include "db/migrations.hpp"
+#include "learning/model.hpp"
+
+namespace govhub::learning::store {
+
+void AddMigrations(db::MigrationSet& set);
+
+// ---- courses
+void InsertCourse(db::Connection& c, const Course& course);
+void UpdateCourse(db::Connection& c, const Course& course);  // every field but id and created
+std::optional<Course> FindCourse(db::Connection& c, const std::string& id_or_name);
+struct CourseFilter {
+    std::vector<std::string> ids;  // only these (a search's hits); empty = no filter
+    bool filter_ids = false;       // true: `ids` applies even when empty (no hits)
+    bool published_only = true;
+    std::string category, level, agency_id;
+    int limit = 50, offset = 0;
+};
+std::vector<Course> ListCourses(db::Connection& c, const CourseFilter& f);
+int64_t CountCourses(db::Connection& c, const CourseFilter& f);
+// Category -> count of published courses, for the catalog's facets.
+std::vector<std::pair<std::string, int64_t>> CategoryCounts(db::Connection& c);
+void DeleteCourse(db::Connection& c, const std::string& id);
+
+// ---- sections and lessons
+void InsertSection(db::Connection& c, const Section& s);
+void UpdateSection(db::Connection& c, const Section& s);
+void DeleteSection(db::Connection& c, const std::string& id);
+std::vector<Section> SectionsOf(db::Connection& c, const std::string& course_id);
+std::optional<Section> FindSection(db::Connection& c, const std::string& id);
+int NextSectionPosition(db::Connection& c, const std::string& course_id);
+
+void InsertLesson(db::Connection& c, const Lesson& l);
+void UpdateLesson(db::Connection& c, const Lesson& l);
+void DeleteLesson(db::Connection& c, const std::string& id);
+std::optional<Lesson> FindLesson(db::Connection& c, const std::string& id);
+std::vector<Lesson> LessonsOf(db::Connection& c, const std::string& course_id);
+int NextLessonPosition(db::Connection& c, const std::string& section_id);
+
+// ---- enrolment and progress
+std::optional<Enrolment> FindEnrolment(db::Connection& c, const std::string& course_id,
+                                       const std::string& user_id);
+void UpsertEnrolment(db::Connection& c, const Enrolment& e);
+std::vector<Enrolment> EnrolmentsOf(db::Connection& c, const std::string& user_id);
+int64_t CountLearners(db::Connection& c, const std::string& course_id);
+void AddStudySeconds(db::Connection& c, const std::string& course_id, const std::string& user_id,
+                     int64_t seconds);
+
+std::optional<LessonProgress> FindProgress(db::Connection& c, const std::string& lesson_id,
+                                           const std::string& user_id);
+void UpsertProgress(db::Connection& c, const LessonProgress& p);
+std::vector<LessonProgress> ProgressOf(db::Connection& c, const std::string& course_id,
+                                       const std::string& user_id);
+
+// ---- profiles
+std::optional<LearnerProfile> FindProfile(db::Connection& c, const std::string& user_id);
+void UpsertProfile(db::Connection& c, const LearnerProfile& p);
+
+// ---- course staff: people who author one course besides its agency's editors
+std::vector<std::string> CourseStaff(db::Connection& c, const std::string& course_id);
+bool IsCourseStaff(db::Connection& c, const std::string& course_id, const std::string& user_id);
+void AddCourseStaff(db::Connection& c, const std::string& course_id, const std::string& user_id);
+void RemoveCourseStaff(db::Connection& c, const std::string& course_id, const std::string& user_id);
+
+}  // namespace govhub::learning::store

@@ -1,0 +1,79 @@
+// Learning pages: a lesson video resumes where the learner stopped and reports how much was
+// played (POST /api/learning/lessons/{id}/video every 10 s, on pause, on end and when the page
+// is left); every report's answer carries the course standing, and the progress bar is
+// updated in place (no reload). A SCORM runtime frame on the package origin sends the same
+// standing with postMessage (type "govhub-scorm-progress"); it is accepted from that frame only.
+'use strict';
+(function () {
+  function updateStanding(p) {
+    if (!p) return;
+    document.querySelectorAll('.course-progress').forEach(function (box) {
+      box.dataset.percent = p.percent;
+      var bar = box.querySelector('progress');
+      if (bar) { bar.value = p.percent; bar.textContent = p.percent + '%'; }
+      var set = function (sel, v) { var el = box.querySelector(sel); if (el) el.textContent = v; };
+      set('[data-progress-percent]', p.percent);
+      set('[data-progress-done]', p.lessons_done);
+      set('[data-progress-required]', p.lessons_required);
+      var done = box.querySelector('[data-progress-completed]');
+      if (done) done.hidden = !p.completed;
+    });
+  }
+  window.govhubLearning = { updateStanding: updateStanding };
+
+  var video = document.getElementById('lesson-video');
+  if (video && video.dataset.learner === '1') {
+    var lesson = video.dataset.lesson;
+    var csrf = video.dataset.csrf;
+    var played = 0;        // ms played since the last report
+    var lastTick = null;   // media time at the last timeupdate, while playing
+    var resume = parseInt(video.dataset.resumeMs || '0', 10);
+    video.addEventListener('loadedmetadata', function () {
+      // Back to where the learner stopped, unless that was the very end.
+      if (resume > 0 && resume / 1000 < video.duration - 2) video.currentTime = resume / 1000;
+    });
+    video.addEventListener('timeupdate', function () {
+      var t = video.currentTime;
+      // Only time that played forward counts: a seek is not watching.
+      if (lastTick !== null && !video.paused && t > lastTick && t - lastTick < 2) {
+        played += (t - lastTick) * 1000;
+      }
+      lastTick = t;
+    });
+    video.addEventListener('seeking', function () { lastTick = null; });
+    var report = function (leaving) {
+      if (!isFinite(video.duration) || video.duration <= 0) return;
+      var body = JSON.stringify({
+        position_ms: Math.round(video.currentTime * 1000),
+        played_ms: Math.round(played),
+        duration_ms: Math.round(video.duration * 1000)
+      });
+      played = 0;
+      fetch('/api/learning/lessons/' + encodeURIComponent(lesson) + '/video', {
+        method: 'POST',
+        credentials: 'same-origin',
+        keepalive: !!leaving,
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+        body: body
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (j) {
+        if (!j || !j.progress) return;
+        updateStanding(j.progress);
+        var watched = document.querySelector('[data-watched]');
+        if (watched && j.lesson) watched.textContent = j.lesson.percent;
+      }).catch(function () {});
+    };
+    setInterval(function () { if (!video.paused) report(false); }, 10000);
+    video.addEventListener('pause', function () { report(false); });
+    video.addEventListener('ended', function () { report(false); });
+    window.addEventListener('pagehide', function () { report(true); });
+  }
+
+  // Progress from the SCORM runtime frame (its origin is the frame's own, given by the page).
+  var frame = document.querySelector('iframe[data-scorm-origin]');
+  if (frame) {
+    window.addEventListener('message', function (e) {
+      if (e.origin !== frame.dataset.scormOrigin || e.source !== frame.contentWindow) return;
+      if (e.data && e.data.type === 'govhub-scorm-progress') updateStanding(e.data.progress);
+    });
+  }
+})();

@@ -18,6 +18,8 @@ DEBIAN_PACKAGES=(
   # runtime and test peers
   fonts-thai-tlwg python3 python3-pytest python3-aiosmtpd chromium nginx-light wrk curl
   libspreadsheet-writeexcel-perl python3-openpyxl poppler-utils
+  # Learning: the demo lesson video is made at first start (ffmpeg), not committed
+  ffmpeg
   postgresql-15
 )
 

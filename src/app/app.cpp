@@ -40,6 +40,7 @@
 #include "jobs/runner.hpp"
 #include "jobs/service.hpp"
 #include "jobs/store.hpp"
+#include "learning/demo.hpp"
 #include "learning/module.hpp"
 #include "mail/mailer.hpp"
 #include "opendata/catalog/demo.hpp"
@@ -345,6 +346,8 @@ void App::SeedDemo() {
         if (datasets) std::cout << "demo catalog: " << datasets << " datasets in 8 agencies\n";
         if (int n = views::SeedDemo(*parts_->views, *parts_->datastore, *parts_->catalog, root))
             std::cout << "demo views: " << n << " (a chart and a map)\n";
+        if (int n = learning::SeedDemo(*parts_->learning, root, parts_->tmp_dir))
+            std::cout << "demo learning: " << n << " course\n";
     }
 }
 

@@ -57,6 +57,7 @@ struct Pages {
                  pages.T(locale, "learning.level." + std::string(kCourseLevelText.Name(c.level))))
             .Set("duration", Minutes(c.minutes, pages, locale))
             .Set("agency", service.AgencyTitle(c.agency_id, locale))
+            .Set("has_agency", !c.agency_id.empty())
             .Set("draft", c.state == CourseState::kDraft)
             .Set("key_required", !c.enrol_key_hash.empty());
         return v;

@@ -1,0 +1,188 @@
+#include "learning/demo.hpp"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "core/child_process.hpp"
+#include "learning/store.hpp"
+
+namespace govhub::learning {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A 30-second test-pattern video with a tone (H.264/AAC in MP4, 640×360), made by Debian's
+// ffmpeg: nothing binary is committed. Empty when ffmpeg is missing or fails.
+std::string MakeDemoVideo(const std::string& dir) {
+    const char* candidates[] = {"/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"};
+    std::string ffmpeg;
+    for (const char* c : candidates)
+        if (::access(c, X_OK) == 0) ffmpeg = c;
+    if (ffmpeg.empty()) return "";
+    std::string out = dir + "/learning-demo-video.mp4";
+    core::ChildCommand cmd{ffmpeg,
+                           {"ffmpeg",
+                            "-nostdin",
+                            "-loglevel",
+                            "error",
+                            "-y",
+                            "-f",
+                            "lavfi",
+                            "-i",
+                            "testsrc2=duration=30:size=640x360:rate=25",
+                            "-f",
+                            "lavfi",
+                            "-i",
+                            "sine=frequency=440:duration=30",
+                            "-c:v",
+                            "libx264",
+                            "-preset",
+                            "veryfast",
+                            "-pix_fmt",
+                            "yuv420p",
+                            "-c:a",
+                            "aac",
+                            "-b:a",
+                            "64k",
+                            "-movflags",
+                            "+faststart",
+                            "-shortest",
+                            out}};
+    try {
+        pid_t pid = core::SpawnChild(cmd, -1, -1);
+        auto exit =
+            core::WaitChild(pid, std::chrono::steady_clock::now() + std::chrono::seconds(120));
+        if (exit.timed_out || exit.signaled || exit.code != 0) return "";
+    } catch (const std::exception&) {
+        return "";
+    }
+    return fs::exists(out) ? out : "";
+}
+
+MediaUpload FileUpload(const std::string& path) {
+    return {path, fs::path(path).filename().string(), static_cast<uint64_t>(fs::file_size(path)),
+            [path](const std::string& dest) {
+                std::error_code ec;
+                fs::rename(path, dest, ec);
+                if (ec) fs::copy_file(path, dest, fs::copy_options::overwrite_existing, ec);
+                return !ec;
+            }};
+}
+
+constexpr const char* kIntroText =
+    R"md(ข้อมูลเปิดภาครัฐ (Open Government Data) คือข้อมูลที่หน่วยงานของรัฐเผยแพร่ให้ทุกคน**นำไปใช้ได้อย่างเสรี** ไม่ต้องขออนุญาต และไม่มีค่าใช้จ่าย
+
+## ลักษณะของข้อมูลเปิดที่ดี
+
+- **ครบถ้วน**: เผยแพร่ข้อมูลทั้งชุด ไม่ตัดทอน
+- **เป็นปัจจุบัน**: ปรับปรุงตามรอบที่ประกาศไว้
+- **อ่านได้ด้วยเครื่อง**: ใช้รูปแบบเช่น CSV หรือ JSON แทนการสแกนเอกสารเป็นภาพ
+- **มีคำอธิบาย (metadata)**: บอกว่าใครเป็นเจ้าของ หน่วยวัดคืออะไร และใช้ได้ภายใต้สัญญาอนุญาตใด
+
+## ทำไมหน่วยงานต้องเปิดข้อมูล
+
+การเปิดข้อมูลช่วยให้ประชาชนตรวจสอบการทำงานของรัฐได้ ช่วยให้นักพัฒนาสร้างบริการใหม่จากข้อมูล และช่วยให้หน่วยงานด้วยกันใช้ข้อมูลร่วมกันโดยไม่ต้องขอเป็นหนังสือทุกครั้ง
+
+ลองค้นหาชุดข้อมูลจริงได้ที่ [แคตตาล็อกข้อมูลเปิด](/dataset) ของเว็บไซต์นี้
+)md";
+
+constexpr const char* kIntroTextEn =
+    R"md(Open government data is data that public agencies publish for anyone to **use freely**, without asking for permission and without a fee.
+
+## What good open data looks like
+
+- **Complete**: the whole dataset, not an extract
+- **Current**: updated on the schedule announced
+- **Machine-readable**: CSV or JSON rather than scanned images
+- **Described (metadata)**: who owns it, its units, and its licence
+
+Try the [open data catalog](/dataset) of this site.
+)md";
+
+constexpr const char* kVideoText =
+    R"md(วิดีโอสั้นนี้เป็นตัวอย่างบทเรียนวิดีโอ: ระบบจะจำตำแหน่งที่คุณดูค้างไว้ และนับว่าเรียนจบเมื่อดูได้ตามสัดส่วนที่หลักสูตรกำหนด)md";
+
+constexpr const char* kPublishText = R"md(## ขั้นตอนการเผยแพร่ชุดข้อมูล
+
+1. ลงทะเบียนเป็นเจ้าหน้าที่ของหน่วยงาน และได้รับการอนุมัติจากผู้ดูแลระบบ
+2. สร้างชุดข้อมูลเป็น**ฉบับร่าง** กรอกคำอธิบายตามมาตรฐาน GD-Catalog
+3. เพิ่มไฟล์ข้อมูล ระบบจะสร้างตัวอย่างข้อมูล กราฟ และ API ให้อัตโนมัติ
+4. ตรวจสอบแล้วกด**เผยแพร่**
+
+เมื่อเผยแพร่แล้ว ทุกคนค้นหาและดาวน์โหลดได้ทันที
+)md";
+
+}  // namespace
+
+int SeedDemo(LearningService& service, const api::Principal& sysadmin, const std::string& tmp_dir) {
+    bool exists = service.db().Read(
+        [](db::Connection& c) { return store::FindCourse(c, "open-data-basics").has_value(); });
+    if (exists) return 0;
+    api::Caller caller{.principal = &sysadmin, .ip = "127.0.0.1"};
+    CourseInput in{.name = "open-data-basics",
+                   .title = "พื้นฐานข้อมูลเปิดภาครัฐ",
+                   .title_en = "Open government data basics",
+                   .summary =
+                       "รู้จักข้อมูลเปิดภาครัฐ ประโยชน์ และขั้นตอนการเผยแพร่ชุดข้อมูลของหน่วยงาน "
+                       "สำหรับเจ้าหน้าที่ที่เริ่มต้นเผยแพร่ข้อมูล",
+                   .summary_en =
+                       "What open government data is, why it matters, and how an agency "
+                       "publishes a dataset: for officers starting to publish.",
+                   .description =
+                       "หลักสูตรนี้มี 3 บทเรียน: บทความ วิดีโอ และขั้นตอนการเผยแพร่ "
+                       "ใช้เวลาเรียนประมาณ 45 นาที\n\nเมื่อเรียนจบ "
+                       "ขอรับประกาศนียบัตรได้จากหน้าหลักสูตร",
+                   .description_en =
+                       "Three lessons (text, video and the publishing steps), about "
+                       "45 minutes.",
+                   .category = "data",
+                   .level = "beginner",
+                   .agency_id = "dga",
+                   .minutes = "45",
+                   .min_study_minutes = "0",
+                   .video_threshold = "80",
+                   .certificate_info = "ประกาศนียบัตรผ่านการอบรมหลักสูตรพื้นฐานข้อมูลเปิดภาครัฐ",
+                   .certificate_info_en = "Certificate of completion: Open government data basics"};
+    Course course = service.CreateCourse(in, caller);
+    Section s1 = service.AddSection(course.id, "รู้จักข้อมูลเปิด", "Meet open data", caller);
+    Section s2 =
+        service.AddSection(course.id, "เผยแพร่ข้อมูลของหน่วยงาน", "Publish your agency's data", caller);
+    service.AddLesson(course.id,
+                      {.section_id = s1.id,
+                       .kind = "text",
+                       .title = "ข้อมูลเปิดภาครัฐคืออะไร",
+                       .title_en = "What is open government data?",
+                       .body = kIntroText,
+                       .body_en = kIntroTextEn,
+                       .minutes = "15"},
+                      caller);
+    Lesson video = service.AddLesson(course.id,
+                                     {.section_id = s1.id,
+                                      .kind = "video",
+                                      .title = "วิดีโอ: ข้อมูลเปิดในชีวิตประจำวัน",
+                                      .title_en = "Video: open data in daily life",
+                                      .body = kVideoText,
+                                      .minutes = "10"},
+                                     caller);
+    std::string file = MakeDemoVideo(tmp_dir);
+    if (!file.empty())
+        service.AttachMedia(video.id, FileUpload(file), caller);
+    else
+        std::cerr << "demo learning: ffmpeg not found, the demo video lesson has no video\n";
+    service.AddLesson(course.id,
+                      {.section_id = s2.id,
+                       .kind = "text",
+                       .title = "ขั้นตอนการเผยแพร่ชุดข้อมูล",
+                       .title_en = "Publishing a dataset, step by step",
+                       .body = kPublishText,
+                       .minutes = "20"},
+                      caller);
+    service.SetPublished(course.id, true, caller);
+    return 1;
+}
+
+}  // namespace govhub::learning

@@ -842,9 +842,14 @@ CommitResult ApplyCommit(CmiState& state, const CommitRequest& commit, const Sco
             OneOf(next.lesson_status, {"completed", "passed", "failed"}))
             next.lesson_status = *next.score_raw >= *rules.mastery_score ? "passed" : "failed";
     } else {
-        if (rules.completion_threshold && next.progress_measure)
-            next.completion_status =
-                *next.progress_measure >= *rules.completion_threshold ? "completed" : "incomplete";
+        if (rules.completion_threshold) {
+            if (!next.progress_measure)
+                next.completion_status = "unknown";
+            else
+                next.completion_status = *next.progress_measure >= *rules.completion_threshold
+                                             ? "completed"
+                                             : "incomplete";
+        }
         if (rules.scaled_passing_score) {
             if (!next.score_scaled)
                 next.success_status = "unknown";

@@ -141,10 +141,11 @@ struct CommitResult {
 //    SCO has finished), lesson_status becomes passed (raw ≥ mastery) or failed (SCORM 1.2 RTE
 //    3.4.2.2.3: the LMS may set the status from the mastery score). incomplete / browsed are
 //    left alone: a learner half-way through is not failed;
-//  - 2004 (RTE 4.2.4.1 / 4.2.22, the LMS decides): with a completion_threshold and a
-//    progress_measure, completion_status = completed if progress ≥ threshold else incomplete;
-//    with a scaled_passing_score, success_status = passed if score.scaled ≥ it, failed if below,
-//    unknown without a score.scaled;
+//  - 2004 (RTE 4.2.4.1 / 4.2.22, the LMS decides, as scorm-again does in the browser): with a
+//    completion_threshold, completion_status = completed if progress_measure ≥ it, incomplete
+//    if below, unknown without a progress_measure; with a scaled_passing_score, success_status
+//    = passed if score.scaled ≥ it, failed if below, unknown without a score.scaled. Without
+//    them the SCO's own statuses stand;
 //  - last_seq = seq.
 CommitResult ApplyCommit(CmiState& state, const CommitRequest& commit, const ScoRules& rules,
                          const CmiLimits& limits);

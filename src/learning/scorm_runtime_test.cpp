@@ -449,11 +449,17 @@ TEST(ScormRuntime, PassingScoreAndCompletionThresholdDecide2004) {
     EXPECT_EQ(s.success_status, "passed");
     EXPECT_TRUE(ScoDone(s));
     EXPECT_EQ(ScoScorePercent(s), 70);
-    // No scaled score: unknown, whatever the SCO said.
-    ASSERT_TRUE(
-        Commit(s, 4, {{"cmi.score.scaled", ""}, {"cmi.success_status", "passed"}}, false, rules)
-            .applied);
+    // No scaled score / progress measure: unknown, whatever the SCO said.
+    ASSERT_TRUE(Commit(s, 4,
+                       {{"cmi.score.scaled", ""},
+                        {"cmi.success_status", "passed"},
+                        {"cmi.progress_measure", ""},
+                        {"cmi.completion_status", "completed"}},
+                       false, rules)
+                    .applied);
     EXPECT_EQ(s.success_status, "unknown");
+    EXPECT_EQ(s.completion_status, "unknown");
+    EXPECT_FALSE(ScoDone(s));
 }
 
 TEST(ScormRuntime, WithoutRulesTheScosStatusesStand) {

@@ -63,4 +63,10 @@ mkdir -p "$vendor/echarts" "$vendor/leaflet/images"
 cp -u node_modules/echarts/dist/echarts.min.js "$vendor/echarts/"
 cp -u node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$vendor/leaflet/"
 cp -u node_modules/leaflet/dist/images/*.png "$vendor/leaflet/images/"
+# The SCORM runtime page's API objects (Learning): one self-contained build per version
+# (window.Scorm12API, window.Scorm2004API). Its minified files carry no licence banner, so the
+# MIT notice goes with them.
+mkdir -p "$vendor/scorm-again"
+cp -u node_modules/scorm-again/dist/scorm12.min.js node_modules/scorm-again/dist/scorm2004.min.js \
+  node_modules/scorm-again/LICENSE "$vendor/scorm-again/"
 echo "dependencies ready"

@@ -9,16 +9,18 @@ class LearningModule final : public api::Module {
   public:
     LearningModule(LearningService& service, const render::PageRenderer& pages,
                    PageSettings settings)
-        : service_(service), pages_(pages), settings_(std::move(settings)) {}
+        : service_(service), quiz_(service), pages_(pages), settings_(std::move(settings)) {}
     std::string name() const override { return "learning"; }
     void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
     void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
-        RegisterPages(router, service_, pages_, settings_);
+        RegisterPages(router, service_, quiz_, pages_, settings_);
+        RegisterQuizRoutes(router, quiz_, service_, pages_, settings_);
         RegisterApi(router, service_);
     }
 
   private:
     LearningService& service_;
+    QuizService quiz_;
     const render::PageRenderer& pages_;
     PageSettings settings_;
 };

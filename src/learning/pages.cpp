@@ -35,6 +35,7 @@ std::string Minutes(int minutes, const render::PageRenderer& pages, const std::s
 
 struct Pages {
     LearningService& service;
+    QuizService& quiz;
     const render::PageRenderer& pages;
     PageSettings settings;
 
@@ -288,6 +289,23 @@ struct Pages {
             v.Set("next_id", next->id)
                 .Set("next_title", Localized(next->title, next->title_en, locale));
         v.Set("can_author", lv.outline.can_author);
+        if (l.kind == LessonKind::kQuiz && learner) {
+            QuizStanding qs = quiz.Standing(l.id, p->user_id);
+            View qv;
+            qv.Set("pass_percent", static_cast<int64_t>(qs.rules.pass_percent))
+                .Set("attempt_limit", qs.rules.attempt_limit)
+                .Set("limited", qs.rules.attempt_limit > 0)
+                .Set("questions", qs.questions)
+                .Set("attempts_used", qs.attempts_used)
+                .Set("tried", qs.attempts_used > 0)
+                .Set("can_start", qs.can_start)
+                .Set("open", qs.open_attempt.has_value())
+                .Set("open_attempt", qs.open_attempt.value_or(""))
+                .Set("has_best", qs.best_percent.has_value())
+                .Set("best", static_cast<int64_t>(qs.best_percent.value_or(0)))
+                .Set("passed", qs.passed);
+            v.Set("quiz", std::move(qv));
+        }
         return Page(req, "learning/lesson", std::move(v), Localized(l.title, l.title_en, locale));
     }
 
@@ -327,9 +345,9 @@ struct Pages {
 
 }  // namespace
 
-void RegisterPages(http::Router& router, LearningService& service,
+void RegisterPages(http::Router& router, LearningService& service, QuizService& quiz,
                    const render::PageRenderer& pages, const PageSettings& settings) {
-    auto pg = std::make_shared<Pages>(Pages{service, pages, settings});
+    auto pg = std::make_shared<Pages>(Pages{service, quiz, pages, settings});
     http::RouteOptions form{.body_limit = 16 << 10, .rate_limit = "form"};
     router.Get("/learning", [pg](Request& req) { return pg->Catalog(req); });
     router.Get("/learning/my", [pg](Request& req) { return pg->MyCourses(req); });

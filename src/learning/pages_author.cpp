@@ -248,6 +248,7 @@ struct Author {
                  pages.T(locale, "learning.kind." + std::string(kLessonKindText.Name(l.kind))))
             .Set("media", l.kind == LessonKind::kVideo || l.kind == LessonKind::kPdf)
             .Set("video", l.kind == LessonKind::kVideo)
+            .Set("quiz", l.kind == LessonKind::kQuiz)
             .Set("has_media", !l.media_file.empty())
             .Set("media_mib", static_cast<int64_t>((l.media_bytes + (1 << 19)) >> 20))
             .Set("max_video_mib", static_cast<int64_t>(service.config().max_video_bytes >> 20))

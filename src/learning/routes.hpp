@@ -3,6 +3,7 @@
 // LearningService so they agree on every rule.
 #include "api/action.hpp"
 #include "http/router.hpp"
+#include "learning/quiz_service.hpp"
 #include "learning/service.hpp"
 #include "render/page.hpp"
 
@@ -14,8 +15,11 @@ struct PageSettings {
     std::string verifier_mode;
 };
 
-void RegisterPages(http::Router& router, LearningService& service,
+void RegisterPages(http::Router& router, LearningService& service, QuizService& quiz,
                    const render::PageRenderer& pages, const PageSettings& settings);
+// Quiz lessons: the learner's attempts, the author's editor, and their JSON (pages_quiz.cpp).
+void RegisterQuizRoutes(http::Router& router, QuizService& quiz, LearningService& learning,
+                        const render::PageRenderer& pages, const PageSettings& settings);
 // The authoring pages (pages_author.cpp), added by RegisterPages.
 void RegisterAuthoringPages(http::Router& router, LearningService& service,
                             const render::PageRenderer& pages, const PageSettings& settings);

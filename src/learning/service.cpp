@@ -93,9 +93,8 @@ CourseProgress Tally(db::Connection& c, const Course& course, const Enrolment& e
 }  // namespace
 
 const std::vector<LessonKind>& LessonKinds() {
-    // SCORM packages and quizzes join when their lesson pages exist (issue 16, in progress).
     static const std::vector<LessonKind> kKinds = {LessonKind::kText, LessonKind::kVideo,
-                                                   LessonKind::kPdf};
+                                                   LessonKind::kPdf, LessonKind::kQuiz};
     return kKinds;
 }
 
@@ -740,9 +739,8 @@ CourseProgress LearningService::Standing(const std::string& course_id, const std
     });
 }
 
-namespace {
-// The enrolled learner's lesson, or Forbidden/NotFound.
-Lesson LearnerLesson(db::Connection& c, const std::string& lesson_id, const std::string& user_id) {
+Lesson LearningService::LearnerLesson(db::Connection& c, const std::string& lesson_id,
+                                      const std::string& user_id) {
     auto l = store::FindLesson(c, lesson_id);
     if (!l) throw HttpError::NotFound("learning.lesson_not_found");
     auto e = store::FindEnrolment(c, l->course_id, user_id);
@@ -750,6 +748,16 @@ Lesson LearnerLesson(db::Connection& c, const std::string& lesson_id, const std:
         throw HttpError::Forbidden("learning.error.not_enrolled");
     return *l;
 }
+
+Lesson LearningService::AuthorLesson(db::Connection& c, const std::string& lesson_id,
+                                     const api::Caller& caller) {
+    auto l = store::FindLesson(c, lesson_id);
+    if (!l) throw HttpError::NotFound("learning.lesson_not_found");
+    RequireAuthor(c, l->course_id, caller);
+    return *l;
+}
+
+namespace {
 
 LessonProgress ProgressRow(db::Connection& c, const Lesson& l, const std::string& user_id) {
     auto p = store::FindProgress(c, l.id, user_id);

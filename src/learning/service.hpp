@@ -152,6 +152,13 @@ class LearningService {
     void SaveProfile(const LearnerProfile& profile, const api::Caller& caller);
     bool Verified(const std::string& user_id) const { return verified_ && verified_(user_id); }
 
+    // For the kinds' own services (quiz, SCORM), inside their transaction: the lesson when the
+    // caller may author its course, else Forbidden/NotFound; the lesson when the user is
+    // enrolled in its course, else Forbidden/NotFound.
+    Lesson AuthorLesson(db::Connection& c, const std::string& lesson_id, const api::Caller& caller);
+    Lesson LearnerLesson(db::Connection& c, const std::string& lesson_id,
+                         const std::string& user_id);
+
     db::Database& db() { return db_; }
     const LearningConfig& config() const { return config_; }
 

@@ -99,6 +99,28 @@ CREATE TABLE learning_course_staff (
   PRIMARY KEY (course_id, user_id)
 );
 )sql"});
+    set.Add({.module = "learning", .version = 2, .name = "quizzes and quiz attempts", .sql = R"sql(
+CREATE TABLE learning_quizzes (
+  lesson_id TEXT PRIMARY KEY REFERENCES learning_lessons (id) ON DELETE CASCADE,
+  rules TEXT NOT NULL DEFAULT '{}',
+  questions TEXT NOT NULL DEFAULT '[]',
+  modified TEXT NOT NULL
+);
+CREATE TABLE learning_quiz_attempts (
+  id TEXT PRIMARY KEY,
+  lesson_id TEXT NOT NULL REFERENCES learning_lessons (id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users (id),
+  number INTEGER NOT NULL,
+  seed TEXT NOT NULL,
+  drawn TEXT NOT NULL,
+  started TEXT NOT NULL,
+  submitted TEXT NOT NULL DEFAULT '',
+  answers TEXT NOT NULL DEFAULT '{}',
+  percent_x100 INTEGER,
+  passed INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (lesson_id, user_id, number)
+);
+)sql"});
 }
 
 namespace {
@@ -315,6 +337,10 @@ std::vector<std::pair<std::string, int64_t>> CategoryCounts(db::Connection& c) {
 
 void DeleteCourse(db::Connection& c, const std::string& id) {
     // Children first: SQLite's foreign keys may be off on old connections.
+    for (const char* table : {"learning_quiz_attempts", "learning_quizzes"})
+        c.Exec(std::string("DELETE FROM ") + table +
+                   " WHERE lesson_id IN (SELECT id FROM learning_lessons WHERE course_id = ?)",
+               {id});
     c.Exec("DELETE FROM learning_progress WHERE course_id = ?", {id});
     c.Exec("DELETE FROM learning_enrolments WHERE course_id = ?", {id});
     c.Exec("DELETE FROM learning_lessons WHERE course_id = ?", {id});
@@ -338,6 +364,10 @@ void UpdateSection(db::Connection& c, const Section& s) {
 }
 
 void DeleteSection(db::Connection& c, const std::string& id) {
+    for (const char* table : {"learning_quiz_attempts", "learning_quizzes"})
+        c.Exec(std::string("DELETE FROM ") + table +
+                   " WHERE lesson_id IN (SELECT id FROM learning_lessons WHERE section_id = ?)",
+               {id});
     c.Exec(
         "DELETE FROM learning_progress WHERE lesson_id IN "
         "(SELECT id FROM learning_lessons WHERE section_id = ?)",
@@ -405,6 +435,8 @@ void UpdateLesson(db::Connection& c, const Lesson& l) {
 }
 
 void DeleteLesson(db::Connection& c, const std::string& id) {
+    c.Exec("DELETE FROM learning_quiz_attempts WHERE lesson_id = ?", {id});
+    c.Exec("DELETE FROM learning_quizzes WHERE lesson_id = ?", {id});
     c.Exec("DELETE FROM learning_progress WHERE lesson_id = ?", {id});
     c.Exec("DELETE FROM learning_lessons WHERE id = ?", {id});
 }

@@ -71,3 +71,35 @@ void AddCourseStaff(db::Connection& c, const std::string& course_id, const std::
 void RemoveCourseStaff(db::Connection& c, const std::string& course_id, const std::string& user_id);
 
 }  // namespace govhub::learning::store
+
+// ---- quizzes (store_quiz.cpp): a quiz lesson's rules and questions (JSON as quiz.hpp writes
+// them), and each learner's attempts.
+namespace govhub::learning::store {
+
+struct QuizRow {
+    std::string lesson_id;
+    std::string rules_json = "{}";
+    std::string questions_json = "[]";
+    std::string modified;
+};
+std::optional<QuizRow> FindQuiz(db::Connection& c, const std::string& lesson_id);
+void UpsertQuiz(db::Connection& c, const QuizRow& q);
+
+struct QuizAttemptRow {
+    std::string id, lesson_id, user_id;
+    int number = 0;     // 1, 2, ... per learner and quiz
+    uint64_t seed = 0;  // the paper: the draw and the order of options
+    std::string drawn_json = "[]";
+    std::string started, submitted;  // submitted "" while open
+    std::string answers_json = "{}";
+    std::optional<int> percent_x100;  // the score, in hundredths of a percent
+    bool passed = false;
+};
+void InsertQuizAttempt(db::Connection& c, const QuizAttemptRow& a);
+void SubmitQuizAttempt(db::Connection& c, const QuizAttemptRow& a);
+std::optional<QuizAttemptRow> FindQuizAttempt(db::Connection& c, const std::string& id);
+// A learner's attempts at a quiz, oldest first.
+std::vector<QuizAttemptRow> QuizAttempts(db::Connection& c, const std::string& lesson_id,
+                                         const std::string& user_id);
+
+}  // namespace govhub::learning::store

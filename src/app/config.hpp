@@ -68,6 +68,13 @@ struct Config {
     // Anonymous user_list (CKAN's ckan.auth.public_user_details); off: an authorization error.
     bool public_user_details = false;
 
+    // The vault's key file (core/vault.hpp); empty: <data_dir>/secrets/vault.keys. The variable
+    // GOVHUB_VAULT_KEYS (the file's text itself) wins over both.
+    std::string vault_keys_file;
+
+    std::string VaultKeysFile() const {
+        return vault_keys_file.empty() ? data_dir + "/secrets/vault.keys" : vault_keys_file;
+    }
     std::string DatabaseUrl() const {
         return database_url.empty() ? "sqlite:" + data_dir + "/govhub.db" : database_url;
     }

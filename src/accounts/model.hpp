@@ -109,4 +109,31 @@ struct SecondFactorStatus {
 
 enum class EmailTokenPurpose { kVerify, kReset };
 
+// A person's identity as the civil register confirmed it (Learning's laser-code check), kept on
+// their account (identities.hpp). The citizen ID itself is in the vault: hashed and sealed.
+struct VerifiedIdentity {
+    std::string title_th;  // นาย, นาง, นางสาว ... (may be empty)
+    std::string first_name_th, last_name_th;
+    std::string first_name_en, last_name_en;  // may be empty
+    int birth_year = 0;                       // Buddhist era
+    int birth_month = 0;                      // 0 = unknown
+    int birth_day = 0;                        // 0 = unknown
+    std::string verifier;                     // "demo", "dopa", "gdx"
+    std::string verified_at;                  // ISO-8601 UTC, set when attached
+    std::string masked_citizen_id;            // "1-1011-XXXXX-XX-9", filled when read
+};
+
+// A citizen ID whose verification is locked after too many failed checks.
+struct VerificationLock {
+    int64_t until = 0;  // epoch seconds
+    int failures = 0;
+};
+
+// What a re-seal pass did (the vault's rotation job).
+struct ResealCounts {
+    int resealed = 0;    // rows re-hashed and re-sealed with the current key
+    int unreadable = 0;  // rows whose sealed value no key opens (left as they are, logged)
+    int waiting = 0;     // failure counters under an old key still running (not re-hashable)
+};
+
 }  // namespace govhub::accounts

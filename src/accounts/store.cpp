@@ -153,6 +153,187 @@ CREATE TABLE login_failures (
   locked_until BIGINT NOT NULL DEFAULT 0
 );
 )sql"});
+    // Learning's verified sign-up (issue 16): the identity the civil register confirmed, one per
+    // account and one account per citizen ID. The ID is only in the vault's forms: a keyed hash
+    // (unique: lookups) and a sealed value (shown to sysadmins); the laser code is never kept.
+    // Failed checks are counted per citizen ID (hashed) so nobody can guess laser codes.
+    set.Add({.module = "accounts", .version = 6, .name = "verified identities", .sql = R"sql(
+CREATE TABLE verified_identities (
+  user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  cid_hash TEXT NOT NULL UNIQUE,
+  cid_sealed TEXT NOT NULL,
+  title_th TEXT NOT NULL DEFAULT '',
+  first_name_th TEXT NOT NULL,
+  last_name_th TEXT NOT NULL,
+  first_name_en TEXT NOT NULL DEFAULT '',
+  last_name_en TEXT NOT NULL DEFAULT '',
+  birth_year INTEGER NOT NULL,
+  birth_month INTEGER NOT NULL DEFAULT 0,
+  birth_day INTEGER NOT NULL DEFAULT 0,
+  verifier TEXT NOT NULL CHECK (verifier IN ('demo', 'dopa', 'gdx')),
+  verified_at TEXT NOT NULL
+);
+CREATE TABLE identity_verification_failures (
+  cid_hash TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  window_start BIGINT NOT NULL,
+  locked_until BIGINT NOT NULL DEFAULT 0,
+  user_id TEXT
+);
+)sql"});
+}
+
+namespace {
+constexpr const char* kIdentityColumns =
+    "user_id, cid_hash, cid_sealed, title_th, first_name_th, last_name_th, first_name_en,"
+    " last_name_en, birth_year, birth_month, birth_day, verifier, verified_at";
+
+IdentityRow ToIdentityRow(const db::Row& r) {
+    IdentityRow row{r.Str(0), r.Str(1), r.Str(2), {}};
+    VerifiedIdentity& v = row.identity;
+    v.title_th = r.Str(3);
+    v.first_name_th = r.Str(4);
+    v.last_name_th = r.Str(5);
+    v.first_name_en = r.Str(6);
+    v.last_name_en = r.Str(7);
+    v.birth_year = static_cast<int>(r.Int(8));
+    v.birth_month = static_cast<int>(r.Int(9));
+    v.birth_day = static_cast<int>(r.Int(10));
+    v.verifier = r.Str(11);
+    v.verified_at = r.Str(12);
+    return row;
+}
+
+// "?, ?, ?" for a list of parameters.
+std::string Placeholders(size_t n) {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
+    return out;
+}
+
+std::vector<db::Value> Values(const std::vector<std::string>& items) {
+    return {items.begin(), items.end()};
+}
+}  // namespace
+
+void InsertIdentity(db::Connection& c, const IdentityRow& row) {
+    const VerifiedIdentity& v = row.identity;
+    c.Exec(std::string("INSERT INTO verified_identities (") + kIdentityColumns +
+               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           {row.user_id, row.cid_hash, row.cid_sealed, v.title_th, v.first_name_th, v.last_name_th,
+            v.first_name_en, v.last_name_en, int64_t{v.birth_year}, int64_t{v.birth_month},
+            int64_t{v.birth_day}, v.verifier, v.verified_at});
+}
+
+std::optional<IdentityRow> FindIdentity(db::Connection& c, const std::string& user_id) {
+    auto r = c.One(
+        std::string("SELECT ") + kIdentityColumns + " FROM verified_identities WHERE user_id = ?",
+        {user_id});
+    if (!r) return std::nullopt;
+    return ToIdentityRow(*r);
+}
+
+std::optional<std::string> IdentityOwner(db::Connection& c,
+                                         const std::vector<std::string>& cid_hashes) {
+    if (cid_hashes.empty()) return std::nullopt;
+    auto r = c.One("SELECT user_id FROM verified_identities WHERE cid_hash IN (" +
+                       Placeholders(cid_hashes.size()) + ") LIMIT 1",
+                   Values(cid_hashes));
+    if (!r) return std::nullopt;
+    return r->Str(0);
+}
+
+std::vector<IdentityRow> IdentitiesNotAt(db::Connection& c, const std::string& prefix,
+                                         const std::string& after_user_id, int limit) {
+    std::vector<IdentityRow> out;
+    // The prefix ("v3$") holds no LIKE wildcard.
+    std::string like = prefix + "%";
+    for (const auto& r : c.Query(std::string("SELECT ") + kIdentityColumns +
+                                     " FROM verified_identities WHERE user_id > ? AND"
+                                     " (cid_hash NOT LIKE ? OR cid_sealed NOT LIKE ?)"
+                                     " ORDER BY user_id LIMIT ?",
+                                 {after_user_id, like, like, int64_t{limit}}))
+        out.push_back(ToIdentityRow(r));
+    return out;
+}
+
+void UpdateIdentityVault(db::Connection& c, const std::string& user_id, const std::string& cid_hash,
+                         const std::string& cid_sealed) {
+    c.Exec("UPDATE verified_identities SET cid_hash = ?, cid_sealed = ? WHERE user_id = ?",
+           {cid_hash, cid_sealed, user_id});
+}
+
+void DeleteIdentity(db::Connection& c, const std::string& user_id) {
+    c.Exec("DELETE FROM verified_identities WHERE user_id = ?", {user_id});
+}
+
+std::optional<VerificationFailureRow> FindVerificationFailure(
+    db::Connection& c, const std::vector<std::string>& cid_hashes) {
+    if (cid_hashes.empty()) return std::nullopt;
+    auto r = c.One(
+        "SELECT cid_hash, failures, window_start, locked_until, user_id"
+        " FROM identity_verification_failures WHERE cid_hash IN (" +
+            Placeholders(cid_hashes.size()) + ") ORDER BY locked_until DESC LIMIT 1",
+        Values(cid_hashes));
+    if (!r) return std::nullopt;
+    return VerificationFailureRow{r->Str(0), static_cast<int>(r->Int(1)), r->Int(2), r->Int(3),
+                                  r->Str(4)};
+}
+
+int CountVerificationFailure(db::Connection& c, const std::string& cid_hash,
+                             const std::string& user_id, int64_t now, int window_seconds) {
+    // One statement, atomic on both engines (as CountFailure above).
+    return static_cast<int>(
+        c.One("INSERT INTO identity_verification_failures (cid_hash, failures, window_start,"
+              " user_id) VALUES (?, 1, ?, ?)"
+              " ON CONFLICT (cid_hash) DO UPDATE SET"
+              " failures = CASE WHEN identity_verification_failures.window_start < ? THEN 1"
+              " ELSE identity_verification_failures.failures + 1 END,"
+              " window_start = CASE WHEN identity_verification_failures.window_start < ?"
+              " THEN excluded.window_start ELSE identity_verification_failures.window_start END,"
+              " user_id = excluded.user_id"
+              " RETURNING failures",
+              {cid_hash, now,
+               db::V(user_id.empty() ? std::optional<std::string>()
+                                     : std::optional<std::string>(user_id)),
+               now - window_seconds, now - window_seconds})
+            ->Int(0));
+}
+
+void LockVerification(db::Connection& c, const std::string& cid_hash, int64_t until) {
+    c.Exec("UPDATE identity_verification_failures SET locked_until = ? WHERE cid_hash = ?",
+           {until, cid_hash});
+}
+
+int DeleteVerificationFailures(db::Connection& c, const std::vector<std::string>& cid_hashes) {
+    if (cid_hashes.empty()) return 0;
+    return static_cast<int>(
+        c.Exec("DELETE FROM identity_verification_failures WHERE cid_hash IN (" +
+                   Placeholders(cid_hashes.size()) + ")",
+               Values(cid_hashes)));
+}
+
+int DeleteVerificationFailuresOfUser(db::Connection& c, const std::string& user_id) {
+    return static_cast<int>(
+        c.Exec("DELETE FROM identity_verification_failures WHERE user_id = ?", {user_id}));
+}
+
+void SweepVerificationFailures(db::Connection& c, int64_t before, int64_t now) {
+    c.Exec("DELETE FROM identity_verification_failures WHERE window_start < ? AND locked_until < ?",
+           {before, now});
+}
+
+int SweepVerificationFailuresNotAt(db::Connection& c, const std::string& prefix, int64_t before,
+                                   int64_t now) {
+    std::string like = prefix + "%";
+    c.Exec(
+        "DELETE FROM identity_verification_failures WHERE cid_hash NOT LIKE ?"
+        " AND window_start < ? AND locked_until < ?",
+        {like, before, now});
+    return static_cast<int>(
+        c.One("SELECT COUNT(*) FROM identity_verification_failures WHERE cid_hash NOT LIKE ?",
+              {like})
+            ->Int(0));
 }
 
 void AddTokenUsage(db::Connection& c, const std::string& token_hash, const std::string& day,
@@ -687,6 +868,9 @@ void AnonymiseUser(db::Connection& c, const std::string& user_id, const std::str
     c.Exec("DELETE FROM memberships WHERE user_id = ?", {user_id});
     c.Exec("DELETE FROM login_challenges WHERE user_id = ?", {user_id});
     DeleteTotp(c, user_id);
+    // The verified identity goes too (PDPA); the citizen ID may sign up again.
+    DeleteIdentity(c, user_id);
+    DeleteVerificationFailuresOfUser(c, user_id);
 }
 
 }  // namespace store

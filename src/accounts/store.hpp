@@ -141,6 +141,47 @@ void CountChallengeAttempt(db::Connection& c, const std::string& token_hash);
 // Removes the challenge and any that expired.
 void DeleteLoginChallenge(db::Connection& c, const std::string& token_hash, const std::string& now);
 
+// ---- verified identities (identities.hpp); cid hashes and sealed values come from the vault
+struct IdentityRow {
+    std::string user_id, cid_hash, cid_sealed;
+    VerifiedIdentity identity;
+};
+void InsertIdentity(db::Connection& c, const IdentityRow& row);
+std::optional<IdentityRow> FindIdentity(db::Connection& c, const std::string& user_id);
+// The account holding any of these hashes (one citizen ID under each key version).
+std::optional<std::string> IdentityOwner(db::Connection& c,
+                                         const std::vector<std::string>& cid_hashes);
+// Rows whose hash or sealed value does not start with `prefix` ("v3$"), by user id after
+// `after_user_id`.
+std::vector<IdentityRow> IdentitiesNotAt(db::Connection& c, const std::string& prefix,
+                                         const std::string& after_user_id, int limit);
+void UpdateIdentityVault(db::Connection& c, const std::string& user_id, const std::string& cid_hash,
+                         const std::string& cid_sealed);
+void DeleteIdentity(db::Connection& c, const std::string& user_id);
+
+struct VerificationFailureRow {
+    std::string cid_hash;
+    int failures = 0;
+    int64_t window_start = 0, locked_until = 0;  // epoch seconds
+    std::string user_id;                         // the last account that tried
+};
+// The counter under any of these hashes (the first found).
+std::optional<VerificationFailureRow> FindVerificationFailure(
+    db::Connection& c, const std::vector<std::string>& cid_hashes);
+// One more failure under `cid_hash` within `window_seconds` of the first; returns the count.
+int CountVerificationFailure(db::Connection& c, const std::string& cid_hash,
+                             const std::string& user_id, int64_t now, int window_seconds);
+void LockVerification(db::Connection& c, const std::string& cid_hash, int64_t until);
+// Removes the counters under these hashes; returns how many there were.
+int DeleteVerificationFailures(db::Connection& c, const std::vector<std::string>& cid_hashes);
+// Removes the counters `user_id` was the last to add to; returns how many there were.
+int DeleteVerificationFailuresOfUser(db::Connection& c, const std::string& user_id);
+// Counters whose window started before `before` and whose lock is over.
+void SweepVerificationFailures(db::Connection& c, int64_t before, int64_t now);
+// Counters not under `prefix`: those over are removed, the running ones counted.
+int SweepVerificationFailuresNotAt(db::Connection& c, const std::string& prefix, int64_t before,
+                                   int64_t now);
+
 // ---- the person's record, and its end
 std::vector<SessionInfo> SessionsOf(db::Connection& c, const std::string& user_id);
 // Cancels the account for good: personal data replaced, every credential and role removed.

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "accounts/identities.hpp"
 #include "accounts/middleware.hpp"
 #include "accounts/module.hpp"
 #include "accounts/rate_limit_store.hpp"
@@ -29,6 +30,7 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/process_lease.hpp"
+#include "core/vault.hpp"
 #include "db/copy.hpp"
 #include "db/database.hpp"
 #include "db/migrations.hpp"
@@ -67,6 +69,7 @@
 #include "workflow/purge_job.hpp"
 #include "workflow/service.hpp"
 #include "workflow/store.hpp"
+#include "workflow/vault_job.hpp"
 
 namespace govhub::app {
 
@@ -98,7 +101,10 @@ struct App::Parts {
     std::unique_ptr<jobs::JobService> jobs;
     std::unique_ptr<catalog::CatalogSchema> schema;
     std::unique_ptr<catalog::CatalogService> catalog;
+    // The citizen-ID vault's keys (core/vault.hpp), shared by every node of the site.
+    std::unique_ptr<core::Vault> vault;
     std::unique_ptr<accounts::AccountService> accounts;
+    std::unique_ptr<accounts::IdentityService> identities;
     std::unique_ptr<workflow::WorkflowService> workflow;
     std::unique_ptr<db::Database> datastore_db;
     std::unique_ptr<datastore::DatastoreService> datastore;
@@ -137,12 +143,15 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     ac.staff_second_factor_required = config_.staff_second_factor == "required";
     ac.public_user_details = config_.public_user_details;
     P.jobs = std::make_unique<jobs::JobService>(*P.db);
+    P.vault = core::Vault::Open(config_.VaultKeysFile());
     P.accounts = std::make_unique<accounts::AccountService>(*P.db, QueueMail(*P.jobs), P.i18n, ac);
+    P.identities = std::make_unique<accounts::IdentityService>(*P.db, *P.vault);
     P.workflow = std::make_unique<workflow::WorkflowService>(
         *P.db, *P.accounts, QueueMail(*P.jobs), P.i18n,
         workflow::WorkflowConfig{.site_url = config_.site_url,
                                  .site_title = config_.site_title,
-                                 .files_dir = config_.data_dir + "/workflow"});
+                                 .files_dir = config_.data_dir + "/workflow",
+                                 .vault = P.vault.get()});
     P.workflow->Register(officers::MembershipType(*P.db));
     P.workflow->Register(closure::ClosureType(*P.accounts, *P.workflow));
     P.schema = std::make_unique<catalog::CatalogSchema>(
@@ -190,7 +199,8 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     M.push_back(jobs::MakeModule(
         *P.jobs, *P.pages,
         {.enable_test_jobs = config_.enable_test_jobs, .data_dir = config_.data_dir}));
-    M.push_back(workflow::MakeModule(*P.workflow, *P.jobs, *P.pages));
+    M.push_back(
+        workflow::MakeModule(*P.workflow, *P.jobs, *P.pages, P.vault.get(), P.identities.get()));
     M.push_back(MigrationsOnly("search", search::AddMigrations));
     M.push_back(
         officers::MakeModule(*P.workflow, *P.catalog, *P.pages, config_.site_url, P.tmp_dir));
@@ -268,12 +278,33 @@ db::Database& App::database() {
 accounts::AccountService& App::accounts() {
     return *parts_->accounts;
 }
+accounts::IdentityService& App::identities() {
+    return *parts_->identities;
+}
+
+int App::RotateVault() {
+    int version = parts_->vault->Rotate();
+    workflow::ScheduleReseal(*parts_->jobs);
+    return version;
+}
+
+void App::QueueReseal() {
+    workflow::ScheduleReseal(*parts_->jobs, 0);
+}
 
 int App::Migrate(bool verbose) {
     auto report = db::ApplyMigrations(*parts_->db, parts_->migrations);
     auto ds = db::ApplyMigrations(*parts_->datastore_db, parts_->datastore_migrations);
     report.applied.insert(report.applied.end(), ds.applied.begin(), ds.applied.end());
     parts_->datastore->SyncCatalog();
+    // Sensitive request fields stored before the vault existed are sealed now. Not a migration:
+    // migrations are SQL, and sealing needs the key; the pass is idempotent (it finds nothing
+    // the second time) and also covers rows an older binary wrote during a rolling upgrade.
+    auto sealed = parts_->workflow->SealSensitiveFields();
+    if (sealed.resealed || sealed.unreadable)
+        core::LogInfo("vault.sealed", "sealed sensitive request fields",
+                      "\"fields\":" + std::to_string(sealed.resealed) +
+                          ",\"unreadable\":" + std::to_string(sealed.unreadable));
     if (verbose) {
         for (const auto& m : report.applied) std::cout << "applied " << m << "\n";
         std::cout << (report.applied.empty() ? "database is up to date" : "migrations done") << " ("
@@ -389,6 +420,8 @@ int App::Serve() {
     runner.Start();
     workflow::SchedulePurge(*P.jobs);
     workflow::ScheduleReminders(*P.jobs);
+    // A rotation not finished (a node stopped mid-way): its re-seal job runs again.
+    if (P.vault->versions().size() > 1) workflow::ScheduleReseal(*P.jobs, 60);
 
     http::Router router;
     api::ActionRegistry actions(config_.site_url);

@@ -11,7 +11,8 @@ class Database;
 }
 namespace govhub::accounts {
 class AccountService;
-}
+class IdentityService;
+}  // namespace govhub::accounts
 
 namespace govhub::app {
 
@@ -23,6 +24,14 @@ class App {
     const Config& config() const { return config_; }
     db::Database& database();
     accounts::AccountService& accounts();
+    // Verified identities (Learning's sign-up): the lead's learning pages use it.
+    accounts::IdentityService& identities();
+    // `govhub admin vault-rotate`: adds a key version and queues the re-seal job (a serving node
+    // runs it); returns the new version. Throws for keys from GOVHUB_VAULT_KEYS.
+    int RotateVault();
+    // `govhub admin vault-reseal`: queues the re-seal job (after a rotation made in
+    // GOVHUB_VAULT_KEYS).
+    void QueueReseal();
 
     // Applies pending migrations; returns how many ran.
     int Migrate(bool verbose);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -213,7 +214,9 @@ std::string BackupSite(const Config& site, const std::string& into, std::ostream
     // backup API), the backups.
     const fs::path own = data / ".backup";
     fs::create_directories(own);
-    std::set<fs::path> skip{data / "tmp", data / "run", own};
+    // Nor the vault's keys (core/vault.hpp): a backup that held them beside the sealed values
+    // would give a thief of the backup every citizen ID. They are backed up on their own.
+    std::set<fs::path> skip{data / "tmp", data / "run", own, data / "secrets"};
     for (const auto& d : dbs)
         if (auto p = db::SqlitePath(d.url))
             for (const char* suffix : {"", "-wal", "-shm", "-journal"})
@@ -333,6 +336,8 @@ std::string BackupSite(const Config& site, const std::string& into, std::ostream
     if (after_snapshot) out << "; " << after_snapshot << " newer than the snapshot left out";
     if (link_fallbacks) out << "; " << link_fallbacks << " copied (not on the data file system)";
     out << "\n";
+    out << "  not included: secrets/ (the vault's keys): keep a copy of them apart from the "
+           "backups (docs/operators.md, \"Secrets: the vault\")\n";
 
     std::string text = manifest.dump(1) + "\n";
     {
@@ -487,6 +492,11 @@ void RestoreSite(const std::string& backup, const Config& target, std::ostream& 
                                  "\nthe restore did not finish: empty the target databases" +
                                  (created ? "" : " and data directory") + " before trying again");
     }
+    // Sealed citizen IDs open only with the source site's vault keys, which backups leave out.
+    if (!fs::exists(target.VaultKeysFile()) && !std::getenv("GOVHUB_VAULT_KEYS"))
+        out << "  the vault's keys are not in a backup: copy the source site's "
+               "secrets/vault.keys to "
+            << target.VaultKeysFile() << " (mode 0600) before starting, or set GOVHUB_VAULT_KEYS\n";
     out << "restored: start govhub with --data-dir " << data.string() << "\n";
 }
 

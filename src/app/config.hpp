@@ -74,6 +74,13 @@ struct Config {
     int identity_checks_per_ip_hour = 10;
     int64_t learning_max_video_mib = 2048;
 
+    // The vault's key file (core/vault.hpp); empty: <data_dir>/secrets/vault.keys. The variable
+    // GOVHUB_VAULT_KEYS (the file's text itself) wins over both.
+    std::string vault_keys_file;
+
+    std::string VaultKeysFile() const {
+        return vault_keys_file.empty() ? data_dir + "/secrets/vault.keys" : vault_keys_file;
+    }
     std::string DatabaseUrl() const {
         return database_url.empty() ? "sqlite:" + data_dir + "/govhub.db" : database_url;
     }

@@ -55,6 +55,11 @@ int main(int argc, char** argv) {
             ->envname("GOVHUB_SMTP_URL");
         sub->add_option("--mail-from", cfg.mail_from, "sender of outgoing mail")
             ->envname("GOVHUB_MAIL_FROM");
+        sub->add_option("--vault-keys-file", cfg.vault_keys_file,
+                        "the vault's key file, shared by every node (default "
+                        "<data-dir>/secrets/vault.keys; GOVHUB_VAULT_KEYS, the keys themselves, "
+                        "wins over it)")
+            ->envname("GOVHUB_VAULT_KEYS_FILE");
     }
 
     CLI::App* serve = cli.add_subcommand("serve", "serve HTTP until SIGTERM");
@@ -309,6 +314,13 @@ int main(int argc, char** argv) {
         "verify-backup", "check every file of a backup against its checksums");
     verify_backup->add_option("backup", backup_path)->required();
 
+    CLI::App* vault_rotate = admin->add_subcommand(
+        "vault-rotate",
+        "add a vault key version and queue the job that re-seals every citizen ID with it "
+        "(docs/operators.md, \"Secrets: the vault\")");
+    CLI::App* vault_reseal = admin->add_subcommand(
+        "vault-reseal", "queue the job that re-seals every citizen ID with the current vault key");
+
     int64_t bench_datasets = 100000;
     CLI::App* bench_seed = admin->add_subcommand(
         "bench-seed", "fill the catalog with generated datasets (bench/search.sh)");
@@ -369,6 +381,14 @@ int main(int argc, char** argv) {
             app.SeedBench(bench_datasets);
         } else if (copy_db->parsed()) {
             app.CopyFrom(copy_from);
+        } else if (vault_rotate->parsed()) {
+            int version = app.RotateVault();
+            std::cout << "vault key v" << version << " added to " << cfg.VaultKeysFile()
+                      << "; the re-seal job is queued (a serving node runs it, then retires the "
+                         "older keys)\n";
+        } else if (vault_reseal->parsed()) {
+            app.QueueReseal();
+            std::cout << "the re-seal job is queued (a serving node runs it)\n";
         } else if (token->parsed()) {
             auto t = app.accounts().CreateApiTokenAdmin(name, token_name);
             std::cout << t.raw << "\n";

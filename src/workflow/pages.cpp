@@ -135,7 +135,8 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     v.Set("has_children", !children.items().empty()).Set("children", std::move(children));
     // The request's data, in the order it was given, labelled by the type.
     View fields = View::List();
-    Json data = Json::parse(r.data_json, nullptr, false);
+    // Sensitive fields opened (they are sealed in the database), then shown or masked below.
+    Json data = service.OpenData(r);
     const RequestType& type = service.Type(r.type);
     bool shown_in_full = false;
     std::vector<std::string> keys = type.display_fields;
@@ -163,7 +164,7 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
                     shown_in_full = true;
                     if (digits) value = core::FormatCitizenId(value);
                 } else {
-                    value = digits ? core::MaskCitizenId(value) : std::string(value.size(), 'X');
+                    value = WorkflowService::MaskSensitive(value);
                 }
                 f.Set("sensitive", true);
             }

@@ -36,7 +36,12 @@ http::Handler PrintedFormHandler(WorkflowService& service, const render::PageRen
                       core::FormatDate(core::ParseIsoMicros(r->created), locale));
             pdf.Field(pages.T(locale, "workflow.print_name"),
                       service.ApplicantName(r->applicant_id, locale).value_or(""));
-            form.body(pdf, *r, locale);
+            // The form carries the sensitive fields in full: the applicant signs their own
+            // number; staff printing it is a view like their page's, recorded.
+            Request opened = *r;
+            opened.data_json = service.OpenData(*r).dump();
+            if (p->user_id != r->applicant_id) service.RecordSensitiveView(*p, *r, req.client_ip);
+            form.body(pdf, opened, locale);
             // Signature lines for those who can sign it, as the process declares them.
             std::vector<std::string> captions;
             for (const auto& key : service.Type(r->type).texts.signatures)

@@ -7,6 +7,7 @@
 
 #include "accounts/store.hpp"
 #include "agencies/store.hpp"
+#include "core/citizen_id.hpp"
 #include "core/clock.hpp"
 #include "core/crash_point.hpp"
 #include "core/crypto.hpp"
@@ -240,6 +241,97 @@ void WorkflowService::RecordSensitiveView(const accounts::Principal& p, const Re
     });
 }
 
+std::string WorkflowService::SensitivePurpose(const std::string& type, const std::string& field) {
+    return "workflow." + type + "." + field;
+}
+
+std::string WorkflowService::MaskSensitive(const std::string& plain) {
+    if (core::ParseCitizenId(plain)) return core::MaskCitizenId(*core::ParseCitizenId(plain));
+    return std::string(plain.size(), 'X');
+}
+
+void WorkflowService::SealFields(const RequestType& t, Json& data) const {
+    if (!config_.vault || !data.is_object()) return;
+    for (const auto& f : t.sensitive_fields) {
+        auto it = data.find(f);
+        if (it == data.end() || it->is_null()) continue;
+        std::string plain = it->is_string() ? it->get<std::string>() : it->dump();
+        // Nothing to hide, and a required field left empty must still read as empty.
+        if (core::Trim(plain).empty()) continue;
+        if (plain.size() > core::kVaultMaxValue)
+            throw HttpError::Validation({{f, "form.too_long"}});
+        *it = config_.vault->Seal(SensitivePurpose(t.id, f), plain);
+    }
+}
+
+Json WorkflowService::OpenData(const Request& r) const {
+    Json data = ParseObject(r.data_json);
+    auto type = types_.find(r.type);
+    if (type == types_.end() || !config_.vault) return data;
+    for (const auto& f : type->second.sensitive_fields) {
+        auto it = data.find(f);
+        // A value that is not sealed yet (stored before the vault, waiting for the start-up
+        // pass) is shown as it is.
+        if (it == data.end() || !it->is_string() ||
+            !core::Vault::LooksSealed(it->get_ref<const std::string&>()))
+            continue;
+        auto plain = config_.vault->Open(SensitivePurpose(r.type, f), it->get<std::string>());
+        if (!plain)
+            core::LogError("workflow.unseal", "a sensitive field no vault key opens",
+                           "\"reference\":\"" + r.reference + "\",\"field\":\"" + f + "\"");
+        *it = plain.value_or("");
+    }
+    return data;
+}
+
+accounts::ResealCounts WorkflowService::SealSensitiveFields(int batch) {
+    accounts::ResealCounts counts;
+    if (!config_.vault) return counts;
+    const core::Vault& vault = *config_.vault;
+    batch = std::max(1, batch);
+    for (const auto& [id, t] : types_) {
+        if (t.sensitive_fields.empty()) continue;
+        std::string after;
+        for (;;) {
+            auto page = db_.Read(
+                [&](db::Connection& c) { return store::RequestsOfType(c, id, after, batch); });
+            if (page.empty()) break;
+            after = page.back().id;
+            std::vector<std::pair<const Request*, std::string>> changed;
+            for (const auto& r : page) {
+                Json data = ParseObject(r.data_json);
+                bool dirty = false;
+                for (const auto& f : t.sensitive_fields) {
+                    auto it = data.find(f);
+                    if (it == data.end() || !it->is_string()) continue;
+                    std::string value = it->get<std::string>();
+                    if (core::Trim(value).empty() || vault.IsCurrent(value)) continue;
+                    std::string purpose = SensitivePurpose(id, f);
+                    std::optional<std::string> plain = value;
+                    if (core::Vault::LooksSealed(value)) plain = vault.Open(purpose, value);
+                    if (!plain || plain->size() > core::kVaultMaxValue) {
+                        ++counts.unreadable;
+                        core::LogError("vault.reseal", "a sensitive field no vault key opens",
+                                       "\"reference\":\"" + r.reference + "\"");
+                        continue;
+                    }
+                    *it = vault.Seal(purpose, *plain);
+                    dirty = true;
+                    ++counts.resealed;
+                }
+                if (dirty) changed.emplace_back(&r, data.dump());
+            }
+            if (changed.empty()) continue;
+            db_.Write([&](db::Connection& c) {
+                // A step taken meanwhile stored sealed data of its own: it wins.
+                for (const auto& [r, json] : changed)
+                    store::ReplaceData(c, r->id, r->data_json, json);
+            });
+        }
+    }
+    return counts;
+}
+
 std::optional<std::string> WorkflowService::ApplicantName(const std::string& user_id,
                                                           const std::string& locale) {
     auto u = accounts_.FindUserById(user_id);
@@ -413,6 +505,7 @@ Request WorkflowService::Create(const accounts::Principal& applicant, const NewR
                                 const std::string& ip) {
     const RequestType& t = Type(in.type);
     Json data = ParseObject(in.data_json);
+    SealFields(t, data);
     int64_t now = core::NowEpochSeconds();
     Request r;
     r.id = core::NewUuid();
@@ -572,6 +665,7 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
     if (!in.data_json.empty()) {
         Json patch = Json::parse(in.data_json, nullptr, false);
         if (!patch.is_object()) throw HttpError::Validation({{"data", "workflow.bad_data"}});
+        SealFields(t, patch);
         data.merge_patch(patch);
     }
     std::vector<FieldError> errors;
@@ -677,8 +771,12 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
                                  {"to", "@" + base + "state." + r.state},
                                  {"transition", "@" + base + "transition." + d.id},
                                  {"note", note.empty() ? "-" : note}});
-        // The request's own fields, for a type's wording ("{field_action}").
-        Json data = ParseObject(r.data_json);
+        // The request's own fields, for a type's wording ("{field_action}"); sensitive ones
+        // masked (an e-mail is no place for them).
+        Json data = OpenData(r);
+        for (const auto& f : t.sensitive_fields)
+            if (auto it = data.find(f); it != data.end() && it->is_string())
+                *it = MaskSensitive(it->get<std::string>());
         for (const auto& f : t.display_fields) {
             auto it = data.find(f);
             if (it == data.end() || !it->is_string()) continue;
@@ -984,7 +1082,9 @@ void WorkflowService::ForgetApplicant(db::Connection& c, const std::string& user
 }
 
 std::vector<Request> WorkflowService::AllRequestsOf(const accounts::Principal& p) {
-    return db_.Read([&](db::Connection& c) { return store::AllRequestsOf(c, p.user_id); });
+    auto all = db_.Read([&](db::Connection& c) { return store::AllRequestsOf(c, p.user_id); });
+    for (auto& r : all) r.data_json = OpenData(r).dump();
+    return all;
 }
 
 std::vector<Holiday> WorkflowService::Holidays(int year) {

@@ -7,12 +7,14 @@
 // reviewer, admin = administrator; sysadmins are both everywhere.
 #include <map>
 #include <mutex>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "accounts/service.hpp"
 #include "audit/audit.hpp"
+#include "core/vault.hpp"
 #include "core/working_time.hpp"
 #include "db/database.hpp"
 #include "workflow/model.hpp"
@@ -32,6 +34,9 @@ struct WorkflowConfig {
     std::string site_title;  // empty: the site's default title (site.title), per language
     std::string files_dir = "var/workflow";  // attachments
     int64_t max_attachment_bytes = 10 << 20;
+    // Seals every sensitive field (RequestType::sensitive_fields) before a request is stored,
+    // so the database never holds them in clear (core/vault.hpp). Null only in tests.
+    const core::Vault* vault = nullptr;
 };
 
 struct NewRequest {
@@ -157,11 +162,27 @@ class WorkflowService {
     // (nullopt: their files keep their own periods).
     void ForgetApplicant(db::Connection& c, const std::string& user_id,
                          const std::string& pseudonym, std::optional<std::string> purge_by);
-    // Every request a person filed, for their personal-data download.
+    // Every request a person filed, for their personal-data download (sensitive fields opened:
+    // they are the person's own).
     std::vector<Request> AllRequestsOf(const accounts::Principal& p);
 
     // Records that `p` was shown the request's sensitive fields in full.
     void RecordSensitiveView(const accounts::Principal& p, const Request& r, const std::string& ip);
+
+    // Sensitive fields are stored sealed with the vault, under the purpose
+    // "workflow.<type>.<field>" (a value copied to another type or field does not open).
+    // Request::data_json as read from the database holds them sealed; this opens them, for the
+    // pages that show them: in full to the type's staff (audited: RecordSensitiveView), on the
+    // applicant's own printed form and personal-data download, masked (MaskSensitive) elsewhere.
+    // A value no key opens reads as "" (and is logged).
+    nlohmann::json OpenData(const Request& r) const;
+    // "1-1011-XXXXX-XX-9" for a citizen ID, else an X per byte.
+    static std::string MaskSensitive(const std::string& plain);
+    static std::string SensitivePurpose(const std::string& type, const std::string& field);
+    // Seals what is still plain (requests stored before the vault: run at every start, it finds
+    // nothing the second time) and re-seals what an older key version sealed (the vault's
+    // rotation job), `batch` requests per transaction.
+    accounts::ResealCounts SealSensitiveFields(int batch = 200);
 
     // The site's name as a mail or printed form says it to a reader of `locale` (never the
     // product's own name): the configured title, or site.title in that language.
@@ -255,6 +276,8 @@ class WorkflowService {
     // Tells the reviewers that the applicant uploaded a further document (more information).
     void NotifyDocument(const RequestType& t, const Request& r, const Attachment& a);
     std::string SearchText(const Request& r) const;
+    // Seals the type's sensitive fields present in `data` (new input: every value is plain).
+    void SealFields(const RequestType& t, nlohmann::json& data) const;
     void RefreshDueTimes();
     void RequireHolidayEditor(const accounts::Principal& p);
 

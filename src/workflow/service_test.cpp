@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "db/migrations.hpp"
 #include "db/test_support.hpp"
 #include "workflow/store.hpp"
@@ -520,6 +521,81 @@ TEST_P(WorkflowTest, AttachmentsAreFoundWhereTheDataDirectoryIsNow) {
     EXPECT_TRUE(std::filesystem::exists(a->path));
     EXPECT_EQ(core::Sha256FileHex(a->path), a->sha256);
     EXPECT_EQ(moved.Attachments(&applicant_, r).at(0).path, a->path);
+}
+
+TEST_P(WorkflowTest, SensitiveFieldsAreSealedInTheDatabaseAndOpenedForThePages) {
+    auto vault = core::Vault::FromFile((files_ / "secrets" / "vault.keys").string());
+    WorkflowService sealed(
+        *db_, *accounts_, [this](const mail::Message& m) { sent_.push_back(m); }, i18n_,
+        WorkflowConfig{.site_url = "https://gov.example",
+                       .files_dir = (files_ / "store").string(),
+                       .vault = vault.get()});
+    RequestType t = Membership();
+    t.id = "test_membership";  // the same texts
+    t.sensitive_fields = {"citizen_id"};
+    t.display_fields = {"position", "citizen_id"};
+    sealed.Register(t);
+    auto stored = [&](const std::string& id) {
+        return db_->Read([&](db::Connection& c) { return *store::FindRequest(c, id); });
+    };
+    Request r = sealed.Create(
+        applicant_,
+        {.type = "test_membership",
+         .data_json = R"({"position":"นักวิชาการ","citizen_id":"1101112345679","note":""})"},
+        "");
+    std::string row = stored(r.id).data_json;
+    EXPECT_EQ(row.find("1101112345679"), std::string::npos) << row;
+    EXPECT_NE(row.find(R"("citizen_id":"v1$)"), std::string::npos) << row;
+    EXPECT_NE(row.find("นักวิชาการ"), std::string::npos);  // only the sensitive field
+    EXPECT_EQ(sealed.OpenData(stored(r.id))["citizen_id"], "1101112345679");
+    EXPECT_EQ(WorkflowService::MaskSensitive("1101112345679"), "1-1011-XXXXX-XX-9");
+    EXPECT_EQ(WorkflowService::MaskSensitive("abc"), "XXX");
+
+    // A step's data is sealed the same way; the mails mask it.
+    sealed.Attach(applicant_, r.id, "signed_application", File("s.pdf", "%PDF-1.7 x"), "s.pdf");
+    sent_.clear();
+    sealed.Transition(applicant_, r.id,
+                      {.transition = "submit", .data_json = R"({"citizen_id":"1000000000009"})"});
+    row = stored(r.id).data_json;
+    EXPECT_EQ(row.find("1000000000009"), std::string::npos) << row;
+    EXPECT_EQ(sealed.OpenData(stored(r.id))["citizen_id"], "1000000000009");
+    ASSERT_FALSE(sent_.empty());
+    for (const auto& m : sent_) EXPECT_EQ(m.text.find("1000000000009"), std::string::npos);
+    // The applicant's personal-data download has their own number.
+    auto mine = sealed.AllRequestsOf(applicant_);
+    ASSERT_EQ(mine.size(), 1u);
+    EXPECT_NE(mine[0].data_json.find("1000000000009"), std::string::npos);
+
+    // A row an older version stored in clear: the start-up pass seals it, once.
+    db_->Write([&](db::Connection& c) {
+        c.Exec("UPDATE workflow_requests SET data = ? WHERE id = ?",
+               {std::string(R"({"position":"x","citizen_id":"1101112345679"})"), r.id});
+    });
+    EXPECT_EQ(sealed.OpenData(stored(r.id))["citizen_id"], "1101112345679");  // shown meanwhile
+    EXPECT_EQ(sealed.SealSensitiveFields(1).resealed, 1);
+    row = stored(r.id).data_json;
+    EXPECT_EQ(row.find("1101112345679"), std::string::npos) << row;
+    EXPECT_EQ(sealed.SealSensitiveFields().resealed, 0);
+    EXPECT_EQ(stored(r.id).data_json, row);
+
+    // A rotation: the old value still opens, the pass re-seals it, then the old key can go.
+    vault->Rotate();
+    EXPECT_EQ(sealed.OpenData(stored(r.id))["citizen_id"], "1101112345679");
+    auto counts = sealed.SealSensitiveFields();
+    EXPECT_EQ(counts.resealed, 1);
+    EXPECT_EQ(counts.unreadable, 0);
+    EXPECT_NE(stored(r.id).data_json.find(R"("citizen_id":"v2$)"), std::string::npos);
+    vault->RetireBefore(2);
+    EXPECT_EQ(sealed.OpenData(stored(r.id))["citizen_id"], "1101112345679");
+
+    // A value no key opens is left alone, counted, and reads as empty (never as the box).
+    db_->Write([&](db::Connection& c) {
+        c.Exec("UPDATE workflow_requests SET data = ? WHERE id = ?",
+               {std::string(R"({"citizen_id":"v1$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})"),
+                r.id});
+    });
+    EXPECT_EQ(sealed.SealSensitiveFields().unreadable, 1);
+    EXPECT_EQ(sealed.OpenData(stored(r.id))["citizen_id"], "");
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, WorkflowTest, ::testing::ValuesIn(db::testing::Engines()),

@@ -388,6 +388,19 @@ void RewriteRequest(db::Connection& c, const std::string& request_id, const std:
            {subject, data_json, search_text, request_id});
 }
 
+std::vector<Request> RequestsOfType(db::Connection& c, const std::string& type,
+                                    const std::string& after_id, int limit) {
+    return ToRequests(
+        c.Query(std::string(kRequestColumns) + "WHERE type = ? AND id > ? ORDER BY id LIMIT ?",
+                {type, after_id, int64_t{limit}}));
+}
+
+bool ReplaceData(db::Connection& c, const std::string& request_id, const std::string& expected,
+                 const std::string& data_json) {
+    return c.Exec("UPDATE workflow_requests SET data = ? WHERE id = ? AND data = ?",
+                  {data_json, request_id, expected}) == 1;
+}
+
 std::optional<TypeSettings> FindTypeSettings(db::Connection& c, const std::string& type) {
     auto row = c.One(
         "SELECT retention_days, updated, updated_by FROM workflow_type_settings WHERE type = ?",

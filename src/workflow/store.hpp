@@ -71,6 +71,13 @@ std::vector<Request> AllRequestsOf(db::Connection& c, const std::string& applica
 void RewriteRequest(db::Connection& c, const std::string& request_id, const std::string& subject,
                     const std::string& data_json, const std::string& search_text);
 
+// Requests of one type by id after `after_id` (the vault's sealing pass walks them in pages).
+std::vector<Request> RequestsOfType(db::Connection& c, const std::string& type,
+                                    const std::string& after_id, int limit);
+// Replaces a request's data only if it is still `expected` (a step taken meanwhile wins).
+bool ReplaceData(db::Connection& c, const std::string& request_id, const std::string& expected,
+                 const std::string& data_json);
+
 std::optional<TypeSettings> FindTypeSettings(db::Connection& c, const std::string& type);
 void SaveTypeSettings(db::Connection& c, const std::string& type, const TypeSettings& s);
 

@@ -1,13 +1,17 @@
 """Government-officer membership on the workflow engine: the application form with its checks,
 the signed scan, the reviewer's queue and page (the citizen ID in full only there, each view
-audited), approval granting the agency role at once, and the 24-hour clock."""
+audited), approval granting the agency role at once, and the 24-hour clock; the citizen ID is
+sealed by the vault in the database (never in clear there)."""
 import html
+import os
+import random
 import re
+import subprocess
 import uuid
 
 from accounts_helpers import login, registered_user
 from document_helpers import pdf_words, squeeze
-from govhub_harness import Browser
+from govhub_harness import ENGINE, Browser
 from test_catalog_api import call, ok
 
 GOOD = {"position": "นักวิชาการคอมพิวเตอร์ปฏิบัติการ", "citizen_id": "1-1011-12345-67-9",
@@ -198,3 +202,90 @@ def test_the_way_in_is_linked_where_a_would_be_publisher_looks(server, smtp, sys
         assert 'href="/dataset/new"' in r.text, path
         assert "officer-way-in" not in r.text and 'class="officer-link"' not in r.text, path
     assert b.get("/dataset/new?lang=en").status == 200
+
+
+def valid_citizen_id():
+    """A random 13-digit citizen ID with a good check digit (mod 11), so no other test's number."""
+    first12 = "3" + "%011d" % random.randrange(10 ** 11)
+    total = sum(int(d) * (13 - i) for i, d in enumerate(first12))
+    return first12 + str((11 - total % 11) % 10)
+
+
+def database_bytes(server):
+    """The SQLite site's database as the disk holds it (the WAL too: recent pages are there)."""
+    out = b""
+    for name in os.listdir(server.data_dir):
+        if name.startswith("govhub.db"):
+            with open(os.path.join(server.data_dir, name), "rb") as f:
+                out += f.read()
+    return out
+
+
+def write_sql(server, sql):
+    """A change made behind the server's back, as an older govhub's rows would be."""
+    if server.database_url:
+        subprocess.run(["psql", server.database_url, "-qX", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True,
+                       capture_output=True)
+    else:
+        import sqlite3
+        db = sqlite3.connect(os.path.join(server.data_dir, "govhub.db"), timeout=10)
+        try:
+            db.execute(sql)
+            db.commit()
+        finally:
+            db.close()
+
+
+def test_the_database_never_holds_the_citizen_id_in_clear(server, smtp, sysadmin):
+    org = ok(call(Browser(server), "organization_create", {"name": "vault-" + uuid.uuid4().hex[:6],
+                                                           "title": "กรมทดสอบห้องนิรภัย"}, sysadmin))
+    officer = Browser(server)
+    registered_user(officer, smtp, "vault")
+    cid = valid_citizen_id()
+    typed = "%s-%s-%s-%s-%s" % (cid[0], cid[1:5], cid[5:10], cid[10:12], cid[12])
+    r = officer.post_form("/opendata/officer", dict(GOOD, organization=org["id"], citizen_id=typed))
+    assert r.status == 303
+    ref = r.header("Location").rsplit("/", 1)[1]
+    masked = "%s-%s-XXXXX-XX-%s" % (cid[0], cid[1:5], cid[12])
+
+    # The row holds the vault's sealed value (key version first), never the number.
+    data = server.query("SELECT data FROM workflow_requests WHERE reference = '%s'" % ref)[0][0]
+    assert cid not in data and re.search(r'"citizen_id":"v\d+\$[A-Za-z0-9+/=]+"', data), data
+    if ENGINE == "sqlite":
+        raw = database_bytes(server)
+        assert b"\xe0\xb8\x81\xe0\xb8\xa3\xe0\xb8\xa1" in raw  # "กรม": the bytes are really read
+        assert cid.encode() not in raw and typed.encode() not in raw
+    else:
+        dump = server.query("SELECT string_agg(data, '') FROM workflow_requests")[0][0] + \
+            server.query("SELECT string_agg(details, '') FROM audit_log")[0][0]
+        assert cid not in dump and typed not in dump
+
+    # Shown as before: masked to the applicant, in full on the printed form they sign and to the
+    # reviewer (whose printing is recorded like a view of the page).
+    page = officer.get("/requests/" + ref)
+    assert masked in page.text and cid not in page.text and typed not in page.text
+    assert squeeze(typed) in pdf_words(officer.get("/opendata/officer/%s/application.pdf" % ref).body)
+    admin = Browser(server)
+    assert login(admin, "root-it", "ผู้ดูแล-ทดสอบ-2569").status == 303
+    assert typed in admin.get("/staff/requests/" + ref).text
+    before = int(server.query("SELECT COUNT(*) FROM audit_log WHERE action = 'workflow.view_sensitive'"
+                              " AND details LIKE '%%%s%%'" % ref)[0][0])
+    assert squeeze(typed) in pdf_words(admin.get("/opendata/officer/%s/application.pdf" % ref).body)
+    after = int(server.query("SELECT COUNT(*) FROM audit_log WHERE action = 'workflow.view_sensitive'"
+                             " AND details LIKE '%%%s%%'" % ref)[0][0])
+    assert after == before + 1
+
+    sealed = re.search(r'"citizen_id":"([^"]+)"', data).group(1)
+
+    # A row an older govhub wrote in clear is sealed by the next start (or `govhub migrate`).
+    write_sql(server, "UPDATE workflow_requests SET data = '%s' WHERE reference = '%s'"
+              % (data.replace(sealed, cid), ref))
+    assert cid in server.query("SELECT data FROM workflow_requests WHERE reference = '%s'" % ref)[0][0]
+    assert typed in admin.get("/staff/requests/" + ref).text  # readable meanwhile
+    server.cli("migrate")
+    data = server.query("SELECT data FROM workflow_requests WHERE reference = '%s'" % ref)[0][0]
+    assert cid not in data and '"citizen_id":"v' in data
+    assert typed in admin.get("/staff/requests/" + ref).text
+    assert masked in officer.get("/requests/" + ref).text
+    server.cli("migrate")  # nothing left to do: the value stays as it is
+    assert server.query("SELECT data FROM workflow_requests WHERE reference = '%s'" % ref)[0][0] == data

@@ -1,0 +1,215 @@
+#include "accounts/identities.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/auth.hpp"
+#include "accounts/store.hpp"
+#include "audit/audit.hpp"
+#include "core/citizen_id.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/strings.hpp"
+
+namespace govhub::accounts {
+namespace {
+
+using Json = nlohmann::json;
+
+void RequireSysadmin(const api::Principal& p) {
+    if (!CanAdministerUsers(&p)) throw HttpError::Forbidden("admin.sysadmin_only");
+}
+
+// What the register gives is checked again here: the service is the last gate before the row.
+void CheckIdentity(const VerifiedIdentity& v) {
+    std::vector<FieldError> errors;
+    auto name = [&](const char* field, const std::string& value, bool required) {
+        if (required && core::Trim(value).empty()) errors.push_back({field, "form.required"});
+        if (core::Utf8Length(value) > 200) errors.push_back({field, "form.too_long"});
+    };
+    name("title_th", v.title_th, false);
+    name("first_name_th", v.first_name_th, true);
+    name("last_name_th", v.last_name_th, true);
+    name("first_name_en", v.first_name_en, false);
+    name("last_name_en", v.last_name_en, false);
+    if (v.birth_year < 2400 || v.birth_year > 2800 || v.birth_month < 0 || v.birth_month > 12 ||
+        v.birth_day < 0 || v.birth_day > 31 || (v.birth_month == 0 && v.birth_day != 0))
+        errors.push_back({"birth", "accounts.identity.bad_birth"});
+    if (v.verifier != "demo" && v.verifier != "dopa" && v.verifier != "gdx")
+        errors.push_back({"verifier", "accounts.identity.bad_verifier"});
+    if (!errors.empty()) throw HttpError::Validation(std::move(errors));
+}
+
+}  // namespace
+
+IdentityService::IdentityService(db::Database& db, const core::Vault& vault, IdentityConfig config)
+    : db_(db), vault_(vault), config_(config) {}
+
+std::string IdentityService::Digits(std::string_view typed) const {
+    auto digits = core::ParseCitizenId(typed);
+    if (!digits) throw HttpError::Validation({{"citizen_id", "accounts.identity.bad_citizen_id"}});
+    return *digits;
+}
+
+std::optional<VerificationLock> IdentityService::VerificationLocked(std::string_view citizen_id) {
+    auto hashes = vault_.LookupHashes(kCitizenIdHashPurpose, Digits(citizen_id));
+    int64_t now = core::NowEpochSeconds();
+    auto row =
+        db_.Read([&](db::Connection& c) { return store::FindVerificationFailure(c, hashes); });
+    if (!row || row->locked_until <= now) return std::nullopt;
+    return VerificationLock{row->locked_until, row->failures};
+}
+
+std::optional<VerificationLock> IdentityService::RecordVerificationFailure(
+    std::string_view citizen_id, const std::string& user_id) {
+    auto hashes = vault_.LookupHashes(kCitizenIdHashPurpose, Digits(citizen_id));
+    const std::string& current = hashes.front();
+    int64_t now = core::NowEpochSeconds();
+    return db_.Write([&](db::Connection& c) -> std::optional<VerificationLock> {
+        store::SweepVerificationFailures(c, now - config_.window_seconds, now);
+        auto row = store::FindVerificationFailure(c, hashes);
+        if (row && row->locked_until > now)  // locked: nothing more to count
+            return VerificationLock{row->locked_until, row->failures};
+        // A counter under an old key moves to the current one (the count goes with it).
+        if (row && row->cid_hash != current) {
+            store::DeleteVerificationFailures(c, {row->cid_hash});
+            for (int i = 0; i < row->failures; ++i)
+                store::CountVerificationFailure(c, current, row->user_id, row->window_start,
+                                                config_.window_seconds);
+        }
+        int failures =
+            store::CountVerificationFailure(c, current, user_id, now, config_.window_seconds);
+        if (failures < config_.max_failures) return std::nullopt;
+        int64_t until = now + config_.lock_seconds;
+        store::LockVerification(c, current, until);
+        // Recorded against the account that tried (if any); the ID only as its keyed hash.
+        audit::Record(c, {user_id}, "identity.verification_locked", "identity_verification",
+                      current,
+                      Json{{"failures", failures}, {"until", core::IsoUtc(until * 1000000)}});
+        return VerificationLock{until, failures};
+    });
+}
+
+void IdentityService::RecordVerificationSuccess(std::string_view citizen_id) {
+    auto hashes = vault_.LookupHashes(kCitizenIdHashPurpose, Digits(citizen_id));
+    db_.Write([&](db::Connection& c) { store::DeleteVerificationFailures(c, hashes); });
+}
+
+int IdentityService::UnlockVerification(const api::Principal& staff,
+                                        std::string_view citizen_id_or_user,
+                                        const api::Caller& caller) {
+    RequireSysadmin(staff);
+    std::string key = core::Trim(citizen_id_or_user);
+    if (auto digits = core::ParseCitizenId(key)) {
+        auto hashes = vault_.LookupHashes(kCitizenIdHashPurpose, *digits);
+        return db_.Write([&](db::Connection& c) {
+            int n = store::DeleteVerificationFailures(c, hashes);
+            audit::Record(c, caller.actor(), "identity.verification_unlock",
+                          "identity_verification", hashes.front(),
+                          Json{{"by", "citizen_id"}, {"counters", n}});
+            return n;
+        });
+    }
+    return db_.Write([&](db::Connection& c) {
+        auto u = key.empty() ? std::nullopt : store::FindUser(c, key);
+        if (!u) throw HttpError::NotFound("admin.no_such_user");
+        int n = store::DeleteVerificationFailuresOfUser(c, u->id);
+        audit::Record(c, caller.actor(), "identity.verification_unlock", "user", u->id,
+                      Json{{"by", "user"}, {"counters", n}});
+        return n;
+    });
+}
+
+VerifiedIdentity IdentityService::AttachIdentity(const std::string& user_id,
+                                                 VerifiedIdentity identity,
+                                                 std::string_view citizen_id,
+                                                 const api::Caller& caller) {
+    std::string digits = Digits(citizen_id);
+    for (std::string* s : {&identity.title_th, &identity.first_name_th, &identity.last_name_th,
+                           &identity.first_name_en, &identity.last_name_en})
+        *s = core::Trim(*s);
+    CheckIdentity(identity);
+    identity.verified_at = core::NowIso();
+    identity.masked_citizen_id = core::MaskCitizenId(digits);
+    auto hashes = vault_.LookupHashes(kCitizenIdHashPurpose, digits);
+    store::IdentityRow row{user_id, hashes.front(), vault_.Seal(kCitizenIdSealPurpose, digits),
+                           identity};
+    auto refuse = [](const char* key) { return HttpError::Validation({{"citizen_id", key}}, key); };
+    try {
+        db_.Write([&](db::Connection& c) {
+            if (!store::FindUserById(c, user_id)) throw HttpError::NotFound("admin.no_such_user");
+            if (store::FindIdentity(c, user_id)) throw refuse("accounts.identity.already_verified");
+            // Under any key version: during a rotation the other row may not be re-hashed yet.
+            if (store::IdentityOwner(c, hashes))
+                throw refuse("accounts.identity.already_registered");
+            store::InsertIdentity(c, row);
+            store::DeleteVerificationFailures(c, hashes);
+            audit::Record(c, caller.actor(user_id), "identity.attach", "user", user_id,
+                          Json{{"verifier", identity.verifier}});
+        });
+    } catch (const db::Error& e) {
+        // Two sign-ups with one ID at the same moment: the unique index decides.
+        if (e.kind() != db::Error::Kind::kUniqueViolation) throw;
+        throw refuse("accounts.identity.already_registered");
+    }
+    return identity;
+}
+
+std::optional<VerifiedIdentity> IdentityService::FindIdentity(const std::string& user_id) {
+    auto row = db_.Read([&](db::Connection& c) { return store::FindIdentity(c, user_id); });
+    if (!row) return std::nullopt;
+    auto digits = vault_.Open(kCitizenIdSealPurpose, row->cid_sealed);
+    // A value no key opens (a lost key file) still shows that an identity is there.
+    row->identity.masked_citizen_id =
+        digits ? core::MaskCitizenId(*digits) : std::string("X-XXXX-XXXXX-XX-X");
+    return row->identity;
+}
+
+std::string IdentityService::RevealCitizenId(const std::string& user_id,
+                                             const api::Principal& staff,
+                                             const api::Caller& caller) {
+    RequireSysadmin(staff);
+    auto row = db_.Read([&](db::Connection& c) { return store::FindIdentity(c, user_id); });
+    if (!row) throw HttpError::NotFound("accounts.identity.none");
+    auto digits = vault_.Open(kCitizenIdSealPurpose, row->cid_sealed);
+    if (!digits) throw HttpError(500, "internal", "accounts.identity.unreadable");
+    db_.Write([&](db::Connection& c) {
+        audit::Record(c, caller.actor(), "identity.reveal", "user", user_id, Json::object());
+    });
+    return *digits;
+}
+
+ResealCounts IdentityService::ResealAll(int batch) {
+    ResealCounts counts;
+    batch = std::max(1, batch);
+    const std::string prefix = "v" + std::to_string(vault_.current_version()) + "$";
+    std::string after;
+    for (;;) {
+        auto rows = db_.Read(
+            [&](db::Connection& c) { return store::IdentitiesNotAt(c, prefix, after, batch); });
+        if (rows.empty()) break;
+        after = rows.back().user_id;
+        db_.Write([&](db::Connection& c) {
+            for (const auto& r : rows) {
+                auto digits = vault_.Open(kCitizenIdSealPurpose, r.cid_sealed);
+                if (!digits) {
+                    ++counts.unreadable;
+                    core::LogError("vault.reseal", "a verified identity no key opens",
+                                   "\"user\":\"" + r.user_id + "\"");
+                    continue;
+                }
+                store::UpdateIdentityVault(c, r.user_id,
+                                           vault_.Hash(kCitizenIdHashPurpose, *digits),
+                                           vault_.Seal(kCitizenIdSealPurpose, *digits));
+                ++counts.resealed;
+            }
+        });
+    }
+    int64_t now = core::NowEpochSeconds();
+    counts.waiting = db_.Write([&](db::Connection& c) {
+        return store::SweepVerificationFailuresNotAt(c, prefix, now - config_.window_seconds, now);
+    });
+    return counts;
+}
+
+}  // namespace govhub::accounts

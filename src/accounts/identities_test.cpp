@@ -1,0 +1,293 @@
+#include "accounts/identities.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "accounts/store.hpp"
+#include "audit/audit.hpp"
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "db/migrations.hpp"
+
+namespace govhub::accounts {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kCid = "1101112345679";           // the reference's worked example
+constexpr const char* kOtherCid = "1-0000-00000-00-9";  // the demo card
+
+class IdentityServiceTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() /
+               ("govhub-ident-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+        db_ = db::Open("sqlite:" + (dir_ / "a.db").string());
+        db::MigrationSet set;
+        audit::AddMigrations(set);
+        store::AddMigrations(set);
+        db::ApplyMigrations(*db_, set);
+        vault_ = core::Vault::FromFile((dir_ / "secrets" / "vault.keys").string());
+        Start({});
+        alice_ = AddUser("alice", false);
+        bob_ = AddUser("bob", false);
+        root_ = AddUser("root", true);
+    }
+    void TearDown() override {
+        service_.reset();
+        db_.reset();
+        fs::remove_all(dir_);
+    }
+    void Start(IdentityConfig config) {
+        service_ = std::make_unique<IdentityService>(*db_, *vault_, config);
+    }
+    api::Principal AddUser(const std::string& name, bool sysadmin) {
+        User u;
+        u.id = core::NewUuid();
+        u.name = name;
+        u.email = name + "@example.go.th";
+        u.state = UserState::kActive;
+        u.sysadmin = sysadmin;
+        u.created = core::NowIso();
+        u.password_hash = "x";
+        db_->Write([&](db::Connection& c) { store::InsertUser(c, u); });
+        return {.user_id = u.id, .name = name, .sysadmin = sysadmin};
+    }
+    static VerifiedIdentity Somchai() {
+        return {.title_th = "นาย",
+                .first_name_th = " สมชาย ",
+                .last_name_th = "ใจดี",
+                .first_name_en = "Somchai",
+                .last_name_en = "Jaidee",
+                .birth_year = 2530,
+                .birth_month = 1,
+                .birth_day = 15,
+                .verifier = "demo"};
+    }
+    // The i18n key of the HttpError `f` throws (its first field's), with the status.
+    template <typename F>
+    static std::string ErrorOf(F f) {
+        try {
+            f();
+        } catch (const HttpError& e) {
+            return std::to_string(e.status()) + " " +
+                   (e.fields().empty() ? e.message() : e.fields().front().message);
+        }
+        return "no error";
+    }
+    std::vector<audit::Entry> Audit(const std::string& type, const std::string& id) {
+        return db_->Read([&](db::Connection& c) { return audit::ForObject(c, type, id); });
+    }
+    std::string DatabaseBytes() {
+        db_.reset();  // checkpointed into the main file
+        std::string all;
+        for (const auto& f : fs::directory_iterator(dir_))
+            if (f.path().filename().string().rfind("a.db", 0) == 0) {
+                std::ifstream in(f.path(), std::ios::binary);
+                std::stringstream ss;
+                ss << in.rdbuf();
+                all += ss.str();
+            }
+        db_ = db::Open("sqlite:" + (dir_ / "a.db").string());
+        Start({});
+        return all;
+    }
+
+    fs::path dir_;
+    std::unique_ptr<db::Database> db_;
+    std::unique_ptr<core::Vault> vault_;
+    std::unique_ptr<IdentityService> service_;
+    api::Principal alice_, bob_, root_;
+};
+
+TEST_F(IdentityServiceTest, AnIdentityIsKeptWithTheCitizenIdOnlyHashedAndSealed) {
+    auto kept = service_->AttachIdentity(alice_.user_id, Somchai(), "1-1011-12345-67-9",
+                                         {.ip = "203.0.113.9"});
+    EXPECT_EQ(kept.first_name_th, "สมชาย");  // trimmed
+    EXPECT_FALSE(kept.verified_at.empty());
+    auto found = service_->FindIdentity(alice_.user_id);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->masked_citizen_id, "1-1011-XXXXX-XX-9");
+    EXPECT_EQ(found->last_name_en, "Jaidee");
+    EXPECT_EQ(found->birth_year, 2530);
+    EXPECT_EQ(found->verifier, "demo");
+    EXPECT_FALSE(service_->FindIdentity(bob_.user_id));
+    // The audit record says who and how, never the number.
+    auto log = Audit("user", alice_.user_id);
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_EQ(log[0].action, "identity.attach");
+    EXPECT_EQ(log[0].ip, "203.0.113.9");
+    EXPECT_EQ(log[0].details_json.find("12345"), std::string::npos);
+    // Nowhere in the database file in clear, in any spelling.
+    std::string bytes = DatabaseBytes();
+    EXPECT_NE(bytes.find("สมชาย"), std::string::npos);  // the check itself reads the file
+    EXPECT_EQ(bytes.find(kCid), std::string::npos);
+    EXPECT_EQ(bytes.find("1-1011-12345-67-9"), std::string::npos);
+}
+
+TEST_F(IdentityServiceTest, OneCitizenIdBelongsToOneAccount) {
+    service_->AttachIdentity(alice_.user_id, Somchai(), kCid, {});
+    // Typed another way, still the same person.
+    EXPECT_EQ(ErrorOf([&] {
+                  service_->AttachIdentity(bob_.user_id, Somchai(), "1 1011 12345 67 9", {});
+              }),
+              "409 accounts.identity.already_registered");
+    EXPECT_EQ(ErrorOf([&] { service_->AttachIdentity(alice_.user_id, Somchai(), kOtherCid, {}); }),
+              "409 accounts.identity.already_verified");
+    EXPECT_FALSE(service_->FindIdentity(bob_.user_id));
+    // Bob with his own card is fine.
+    service_->AttachIdentity(bob_.user_id, Somchai(), kOtherCid, {});
+    EXPECT_EQ(service_->FindIdentity(bob_.user_id)->masked_citizen_id, "1-0000-XXXXX-XX-9");
+}
+
+TEST_F(IdentityServiceTest, WhatTheRegisterGaveIsCheckedAgain) {
+    EXPECT_EQ(
+        ErrorOf([&] { service_->AttachIdentity(alice_.user_id, Somchai(), "1101112345678", {}); }),
+        "409 accounts.identity.bad_citizen_id");
+    auto v = Somchai();
+    v.first_name_th = "  ";
+    EXPECT_EQ(ErrorOf([&] { service_->AttachIdentity(alice_.user_id, v, kCid, {}); }),
+              "409 form.required");
+    v = Somchai();
+    v.birth_month = 0;  // a day without a month
+    EXPECT_EQ(ErrorOf([&] { service_->AttachIdentity(alice_.user_id, v, kCid, {}); }),
+              "409 accounts.identity.bad_birth");
+    v = Somchai();
+    v.verifier = "trust-me";
+    EXPECT_EQ(ErrorOf([&] { service_->AttachIdentity(alice_.user_id, v, kCid, {}); }),
+              "409 accounts.identity.bad_verifier");
+    v = Somchai();
+    v.last_name_th = std::string(201, 'x');
+    EXPECT_EQ(ErrorOf([&] { service_->AttachIdentity(alice_.user_id, v, kCid, {}); }),
+              "409 form.too_long");
+    EXPECT_EQ(ErrorOf([&] { service_->AttachIdentity("no-such-user", Somchai(), kCid, {}); }),
+              "404 admin.no_such_user");
+    EXPECT_FALSE(service_->FindIdentity(alice_.user_id));
+}
+
+TEST_F(IdentityServiceTest, OnlySysadminsSeeTheWholeNumberAndEachLookIsRecorded) {
+    service_->AttachIdentity(alice_.user_id, Somchai(), kCid, {});
+    EXPECT_EQ(ErrorOf([&] { service_->RevealCitizenId(alice_.user_id, bob_, {}); }),
+              "403 admin.sysadmin_only");
+    EXPECT_EQ(ErrorOf([&] { service_->RevealCitizenId(alice_.user_id, alice_, {}); }),
+              "403 admin.sysadmin_only");
+    EXPECT_EQ(service_->RevealCitizenId(alice_.user_id, root_, {.principal = &root_}), kCid);
+    auto log = Audit("user", alice_.user_id);
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log[0].action, "identity.reveal");  // newest first
+    EXPECT_EQ(log[0].actor_id, root_.user_id);
+    EXPECT_EQ(ErrorOf([&] { service_->RevealCitizenId(bob_.user_id, root_, {}); }),
+              "404 accounts.identity.none");
+}
+
+TEST_F(IdentityServiceTest, FiveFailedChecksLockTheIdForEveryone) {
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_FALSE(service_->RecordVerificationFailure(kCid, bob_.user_id)) << i;
+        EXPECT_FALSE(service_->VerificationLocked(kCid));
+    }
+    auto lock = service_->RecordVerificationFailure("1-1011-12345-67-9", bob_.user_id);
+    ASSERT_TRUE(lock);
+    EXPECT_EQ(lock->failures, 5);
+    int64_t day = core::NowEpochSeconds() + 86400;
+    EXPECT_NEAR(static_cast<double>(lock->until), static_cast<double>(day), 5);
+    // Locked whoever asks, and further failures do not move the end.
+    ASSERT_TRUE(service_->VerificationLocked(kCid));
+    EXPECT_EQ(service_->RecordVerificationFailure(kCid, alice_.user_id)->until, lock->until);
+    // Another ID is not affected.
+    EXPECT_FALSE(service_->VerificationLocked(kOtherCid));
+    // The lock is in the audit log, under the keyed hash only.
+    auto hash = vault_->Hash(kCitizenIdHashPurpose, kCid);
+    auto log = Audit("identity_verification", hash);
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_EQ(log[0].action, "identity.verification_locked");
+    EXPECT_EQ(log[0].actor_id, bob_.user_id);
+}
+
+TEST_F(IdentityServiceTest, ASuccessClearsTheCount) {
+    for (int i = 0; i < 4; ++i) service_->RecordVerificationFailure(kCid);
+    service_->RecordVerificationSuccess(kCid);
+    for (int i = 0; i < 4; ++i) EXPECT_FALSE(service_->RecordVerificationFailure(kCid)) << i;
+    EXPECT_TRUE(service_->RecordVerificationFailure(kCid));
+}
+
+TEST_F(IdentityServiceTest, FailuresOutsideTheWindowDoNotAddUp) {
+    Start({.max_failures = 2, .window_seconds = 1, .lock_seconds = 60});
+    EXPECT_FALSE(service_->RecordVerificationFailure(kCid));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    EXPECT_FALSE(service_->RecordVerificationFailure(kCid));  // a new window
+    EXPECT_TRUE(service_->RecordVerificationFailure(kCid));
+}
+
+TEST_F(IdentityServiceTest, SysadminsUnlockByNumberOrByAccountAudited) {
+    for (int i = 0; i < 5; ++i) service_->RecordVerificationFailure(kCid, bob_.user_id);
+    for (int i = 0; i < 5; ++i) service_->RecordVerificationFailure(kOtherCid, alice_.user_id);
+    ASSERT_TRUE(service_->VerificationLocked(kCid));
+    EXPECT_EQ(ErrorOf([&] { service_->UnlockVerification(bob_, kCid, {.principal = &bob_}); }),
+              "403 admin.sysadmin_only");
+    EXPECT_TRUE(service_->VerificationLocked(kCid));
+    EXPECT_EQ(service_->UnlockVerification(root_, "1-1011-12345-67-9", {.principal = &root_}), 1);
+    EXPECT_FALSE(service_->VerificationLocked(kCid));
+    EXPECT_TRUE(service_->VerificationLocked(kOtherCid));
+    // By the account that tried: the person on the phone need not read out their number.
+    EXPECT_EQ(service_->UnlockVerification(root_, "alice", {.principal = &root_}), 1);
+    EXPECT_FALSE(service_->VerificationLocked(kOtherCid));
+    EXPECT_EQ(service_->UnlockVerification(root_, "alice", {.principal = &root_}), 0);
+    EXPECT_EQ(ErrorOf([&] { service_->UnlockVerification(root_, "nobody", {}); }),
+              "404 admin.no_such_user");
+    auto log = Audit("user", alice_.user_id);
+    ASSERT_FALSE(log.empty());
+    EXPECT_EQ(log[0].action, "identity.verification_unlock");
+    EXPECT_EQ(log[0].actor_id, root_.user_id);
+}
+
+TEST_F(IdentityServiceTest, ARotationKeepsEveryIdentityFindableThenReseals) {
+    service_->AttachIdentity(alice_.user_id, Somchai(), kCid, {});
+    service_->RecordVerificationFailure(kOtherCid);
+    service_->RecordVerificationFailure(kOtherCid);
+    ASSERT_EQ(vault_->Rotate(), 2);
+    // Before the re-seal: found under the old hash, still one account per ID.
+    EXPECT_EQ(service_->FindIdentity(alice_.user_id)->masked_citizen_id, "1-1011-XXXXX-XX-9");
+    EXPECT_EQ(ErrorOf([&] { service_->AttachIdentity(bob_.user_id, Somchai(), kCid, {}); }),
+              "409 accounts.identity.already_registered");
+    // The failure count carries over to the new key.
+    EXPECT_FALSE(service_->RecordVerificationFailure(kOtherCid));
+    auto counts = service_->ResealAll(1);
+    EXPECT_EQ(counts.resealed, 1);
+    EXPECT_EQ(counts.unreadable, 0);
+    EXPECT_EQ(counts.waiting, 0);
+    EXPECT_EQ(service_->ResealAll().resealed, 0);  // idempotent
+    vault_->RetireBefore(2);
+    EXPECT_EQ(service_->FindIdentity(alice_.user_id)->masked_citizen_id, "1-1011-XXXXX-XX-9");
+    EXPECT_EQ(service_->RevealCitizenId(alice_.user_id, root_, {}), kCid);
+    EXPECT_EQ(ErrorOf([&] { service_->AttachIdentity(bob_.user_id, Somchai(), kCid, {}); }),
+              "409 accounts.identity.already_registered");
+    EXPECT_FALSE(service_->RecordVerificationFailure(kOtherCid));  // 4
+    EXPECT_TRUE(service_->RecordVerificationFailure(kOtherCid));   // 5
+}
+
+TEST_F(IdentityServiceTest, ARunningCounterUnderAnOldKeyHoldsTheRetirement) {
+    service_->RecordVerificationFailure(kCid);
+    vault_->Rotate();
+    EXPECT_EQ(service_->ResealAll().waiting, 1);
+}
+
+TEST_F(IdentityServiceTest, ACancelledAccountKeepsNoIdentity) {
+    service_->AttachIdentity(alice_.user_id, Somchai(), kCid, {});
+    db_->Write([&](db::Connection& c) {
+        store::AnonymiseUser(c, alice_.user_id, "cancelled-x", "x@cancelled.invalid", "!");
+    });
+    EXPECT_FALSE(service_->FindIdentity(alice_.user_id));
+    // The ID is free for a new account.
+    service_->AttachIdentity(bob_.user_id, Somchai(), kCid, {});
+}
+
+}  // namespace
+}  // namespace govhub::accounts

@@ -187,8 +187,7 @@ bool AccountService::SecondFactorRequired(const User& u) const {
     return config_.staff_second_factor_required && (u.sysadmin || u.workflow_staff);
 }
 
-Result<User> AccountService::Register(const RegisterInput& raw, const Caller& caller) {
-    RegisterInput in = raw;
+Errors AccountService::CheckRegistration(RegisterInput& in) const {
     in.name = core::ToLower(core::Trim(in.name));
     in.email = core::ToLower(core::Trim(in.email));
     in.fullname_th = core::Trim(in.fullname_th);
@@ -211,6 +210,12 @@ Result<User> AccountService::Register(const RegisterInput& raw, const Caller& ca
         errors.Add("password", why);
     else if (in.password != in.password_confirm)
         errors.Add("password_confirm", "password.mismatch");
+    return errors;
+}
+
+Result<User> AccountService::Register(const RegisterInput& raw, const Caller& caller) {
+    RegisterInput in = raw;
+    Errors errors = CheckRegistration(in);
     if (!errors.empty()) return errors;
 
     User u;

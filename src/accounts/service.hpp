@@ -80,6 +80,9 @@ class AccountService {
 
     // Self-registration: the account stays pending until the e-mail link is followed.
     Result<User> Register(const RegisterInput& in, const Caller& caller);
+    // Register's checks alone (the input normalised in place), for a form that must know the
+    // registration is acceptable before another step (Learning's identity check).
+    Errors CheckRegistration(RegisterInput& in) const;
     // Sends a new verification link to a pending account (silently does nothing otherwise).
     void ResendVerification(const std::string& email, const Caller& caller);
     // Follows the e-mailed link; the account becomes active. Errors: unknown/expired/used.

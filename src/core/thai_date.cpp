@@ -126,4 +126,9 @@ std::optional<std::string> FormDateToIso(const std::string& typed) {
     return std::string(buf);
 }
 
+std::string MonthName(int month, const std::string& locale) {
+    if (month < 1 || month > 12) return "";
+    return locale == "en" ? kEnglishMonths[month - 1] : kThaiMonths[month - 1];
+}
+
 }  // namespace govhub::core

@@ -14,6 +14,8 @@ std::string FormatIsoDate(const std::string& iso, const std::string& locale,
                           bool time_of_day = false);
 // "28 พ.ย. 2569"
 std::string FormatDateShort(int64_t epoch_micros, const std::string& locale);
+// The month's full name (1–12) in the locale: "มกราคม" / "January"; "" out of range.
+std::string MonthName(int month, const std::string& locale);
 // A date as a form field shows it and a reader types it: "6/12/2569" (th: day/month/Buddhist
 // year); other locales keep ISO "2026-12-06" (the browser's date input shows it in the reader's
 // form). Text that is not an ISO date comes back as it is (a value the reader typed).

@@ -141,16 +141,23 @@ std::string LearningService::AgencyTitle(const std::string& agency_id, const std
 
 std::vector<std::pair<std::string, std::string>> LearningService::AgencyChoices(
     const api::Principal& p, const std::string& locale) {
+    if (p.sysadmin) return ActiveAgencies(locale);
     return db_.Read([&](db::Connection& c) {
         std::vector<std::pair<std::string, std::string>> out;
-        if (p.sysadmin) {
-            for (const auto& a : agencies::store::List(c))
-                if (a.state == agencies::AgencyState::kActive)
-                    out.emplace_back(a.id, a.Title(locale));
-        } else {
-            for (const auto& [a, role] : agencies::store::OfUser(c, p.user_id))
-                if (role != agencies::Role::kMember) out.emplace_back(a.id, a.Title(locale));
-        }
+        for (const auto& [a, role] : agencies::store::OfUser(c, p.user_id))
+            if (role != agencies::Role::kMember) out.emplace_back(a.id, a.Title(locale));
+        std::sort(out.begin(), out.end(),
+                  [](const auto& x, const auto& y) { return x.second < y.second; });
+        return out;
+    });
+}
+
+std::vector<std::pair<std::string, std::string>> LearningService::ActiveAgencies(
+    const std::string& locale) {
+    return db_.Read([&](db::Connection& c) {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& a : agencies::store::List(c))
+            if (a.state == agencies::AgencyState::kActive) out.emplace_back(a.id, a.Title(locale));
         std::sort(out.begin(), out.end(),
                   [](const auto& x, const auto& y) { return x.second < y.second; });
         return out;

@@ -92,6 +92,8 @@ class LearningService {
     // every active one for a sysadmin. (id, title in the locale), by title.
     std::vector<std::pair<std::string, std::string>> AgencyChoices(const api::Principal& p,
                                                                    const std::string& locale);
+    // Every active agency of the directory (a civil servant's agency at sign-up), by title.
+    std::vector<std::pair<std::string, std::string>> ActiveAgencies(const std::string& locale);
 
     // ---- authoring
     Course CreateCourse(const CourseInput& in, const api::Caller& caller);

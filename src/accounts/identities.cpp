@@ -45,6 +45,11 @@ void CheckIdentity(const VerifiedIdentity& v) {
 IdentityService::IdentityService(db::Database& db, const core::Vault& vault, IdentityConfig config)
     : db_(db), vault_(vault), config_(config) {}
 
+bool IdentityService::IdentityTaken(std::string_view citizen_id) {
+    auto hashes = vault_.LookupHashes(kCitizenIdHashPurpose, Digits(citizen_id));
+    return db_.Read([&](db::Connection& c) { return store::IdentityOwner(c, hashes).has_value(); });
+}
+
 std::string IdentityService::Digits(std::string_view typed) const {
     auto digits = core::ParseCitizenId(typed);
     if (!digits) throw HttpError::Validation({{"citizen_id", "accounts.identity.bad_citizen_id"}});

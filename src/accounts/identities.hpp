@@ -59,6 +59,8 @@ class IdentityService {
     // is set here. Throws the 409s above.
     VerifiedIdentity AttachIdentity(const std::string& user_id, VerifiedIdentity identity,
                                     std::string_view citizen_id, const api::Caller& caller);
+    // Whether an account holds this citizen ID (said to a person only after their card passed).
+    bool IdentityTaken(std::string_view citizen_id);
     // The account's identity, its citizen ID masked; nullopt when it has none.
     std::optional<VerifiedIdentity> FindIdentity(const std::string& user_id);
     // The 13 digits, for a sysadmin (403 otherwise), audited; 404 when there is none.

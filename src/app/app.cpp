@@ -44,6 +44,7 @@
 #include "jobs/store.hpp"
 #include "learning/demo.hpp"
 #include "learning/module.hpp"
+#include "learning/signup.hpp"
 #include "mail/mailer.hpp"
 #include "opendata/catalog/demo.hpp"
 #include "opendata/catalog/module.hpp"
@@ -110,6 +111,9 @@ struct App::Parts {
     std::unique_ptr<datastore::DatastoreService> datastore;
     std::unique_ptr<views::ViewService> views;
     std::unique_ptr<learning::LearningService> learning;
+    std::unique_ptr<learning::SignupService> signup;
+    // Rate-limit counters: the middleware's, and Learning's budget of identity checks.
+    std::unique_ptr<http::RateLimitStore> rate_limits;
     db::MigrationSet migrations, datastore_migrations;
     std::string web_dir;
 
@@ -179,12 +183,24 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
          .removed = [ds = P.datastore.get()](
                         const std::vector<std::string>& ids) { ds->OnResourcesRemoved(ids); }});
     P.views = std::make_unique<views::ViewService>(*P.db, *P.catalog, *P.datastore);
+    bool shared_counters =
+        config_.rate_limit_store == "database" ||
+        (config_.rate_limit_store == "auto" && P.db->engine() == db::Engine::kPostgres);
+    if (shared_counters)
+        P.rate_limits = std::make_unique<accounts::DatabaseRateLimitStore>(*P.db);
+    else
+        P.rate_limits = std::make_unique<http::MemoryRateLimitStore>();
     P.learning = std::make_unique<learning::LearningService>(
         *P.db,
         learning::LearningConfig{
             .media_dir = config_.data_dir + "/learning/media",
             .max_video_bytes = static_cast<uint64_t>(config_.learning_max_video_mib) << 20},
-        nullptr);
+        [ids = P.identities.get()](const std::string& user_id) {
+            return ids->FindIdentity(user_id).has_value();
+        });
+    P.signup = std::make_unique<learning::SignupService>(
+        *P.learning, *P.accounts, *P.identities, learning::MakeVerifier(config_.identity),
+        *P.rate_limits, config_.identity_checks_per_ip_hour, config_.identity.mode);
 
     // Every module, in dependency order: their migrations are applied, their job kinds
     // registered and their routes added in this order (api/module.hpp). A new module is one line.
@@ -215,8 +231,8 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     M.push_back(views::MakeModule(*P.views, *P.datastore, *P.pages, map_tiles));
     M.push_back(datastore::MakeModule(*P.datastore, *P.pages, P.datastore_migrations));
     M.push_back(gdcatalog::MakeModule(*P.catalog, *P.jobs, *P.accounts, *P.pages, P.tmp_dir));
-    M.push_back(
-        learning::MakeModule(*P.learning, *P.pages, {.verifier_mode = config_.identity.mode}));
+    M.push_back(learning::MakeModule(*P.learning, *P.signup, *P.identities, *P.pages,
+                                     {.verifier_mode = config_.identity.mode}));
     for (auto& m : M) m->AddMigrations(P.migrations);
 }
 
@@ -451,17 +467,9 @@ int App::Serve() {
                    .queue = config_.bulkhead_queue,
                    .deadline_seconds = config_.bulkhead_deadline_seconds};
     http::Server server(sc, router);
-    bool shared_counters =
-        config_.rate_limit_store == "database" ||
-        (config_.rate_limit_store == "auto" && P.db->engine() == db::Engine::kPostgres);
-    std::unique_ptr<http::RateLimitStore> rate_limits;
-    if (shared_counters)
-        rate_limits = std::make_unique<accounts::DatabaseRateLimitStore>(*P.db);
-    else
-        rate_limits = std::make_unique<http::MemoryRateLimitStore>();
     server.Use(LocaleMiddleware());
     server.Use(accounts::UsageMiddleware(P.accounts->usage()));
-    server.Use(http::RateLimitMiddleware(*rate_limits, config_.rate_limits));
+    server.Use(http::RateLimitMiddleware(*P.rate_limits, config_.rate_limits));
     server.Use(accounts::AuthMiddleware(*P.accounts));
     server.Use(accounts::CsrfMiddleware());
     server.Use(accounts::ForcePasswordChangeMiddleware());

@@ -7,28 +7,39 @@ namespace govhub::learning {
 namespace {
 class LearningModule final : public api::Module {
   public:
-    LearningModule(LearningService& service, const render::PageRenderer& pages,
+    LearningModule(LearningService& service, SignupService& signup,
+                   accounts::IdentityService& identities, const render::PageRenderer& pages,
                    PageSettings settings)
-        : service_(service), quiz_(service), pages_(pages), settings_(std::move(settings)) {}
+        : service_(service),
+          signup_(signup),
+          identities_(identities),
+          quiz_(service),
+          pages_(pages),
+          settings_(std::move(settings)) {}
     std::string name() const override { return "learning"; }
     void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
     void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
         RegisterPages(router, service_, quiz_, pages_, settings_);
         RegisterQuizRoutes(router, quiz_, service_, pages_, settings_);
         RegisterApi(router, service_);
+        RegisterSignupRoutes(router, signup_, service_, identities_, pages_, settings_);
     }
 
   private:
     LearningService& service_;
+    SignupService& signup_;
+    accounts::IdentityService& identities_;
     QuizService quiz_;
     const render::PageRenderer& pages_;
     PageSettings settings_;
 };
 }  // namespace
 
-std::unique_ptr<api::Module> MakeModule(LearningService& service, const render::PageRenderer& pages,
-                                        PageSettings settings) {
-    return std::make_unique<LearningModule>(service, pages, std::move(settings));
+std::unique_ptr<api::Module> MakeModule(LearningService& service, SignupService& signup,
+                                        accounts::IdentityService& identities,
+                                        const render::PageRenderer& pages, PageSettings settings) {
+    return std::make_unique<LearningModule>(service, signup, identities, pages,
+                                            std::move(settings));
 }
 
 }  // namespace govhub::learning

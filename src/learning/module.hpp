@@ -5,10 +5,12 @@
 
 #include "api/module.hpp"
 #include "learning/routes.hpp"
+#include "learning/signup.hpp"
 
 namespace govhub::learning {
 
-std::unique_ptr<api::Module> MakeModule(LearningService& service, const render::PageRenderer& pages,
-                                        PageSettings settings);
+std::unique_ptr<api::Module> MakeModule(LearningService& service, SignupService& signup,
+                                        accounts::IdentityService& identities,
+                                        const render::PageRenderer& pages, PageSettings settings);
 
 }  // namespace govhub::learning

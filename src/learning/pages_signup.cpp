@@ -9,6 +9,7 @@
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "learning/routes.hpp"
+#include "learning/signup.hpp"
 
 namespace govhub::learning {
 namespace {
@@ -65,8 +66,8 @@ struct SignupPages {
             .Set("civil_servant", f.civil_servant)
             .Set("position", f.position)
             .Set("consent", f.consent)
-            .Set("consent_text", pages.T(locale, "learning.consent.text_v" +
-                                                     std::to_string(kConsentVersion)))
+            .Set("consent_text",
+                 pages.T(locale, "learning.consent.text_v" + std::to_string(kConsentVersion)))
             .Set("consent_version", kConsentVersion)
             .Set("enabled", signup.enabled());
         View days = View::List();
@@ -81,8 +82,8 @@ struct SignupPages {
         for (int m = 0; m <= 12; ++m) {
             View o;
             o.Set("value", m)
-                .Set("label", m ? core::MonthName(m, locale)
-                                : pages.T(locale, "learning.identity.unknown"))
+                .Set("label",
+                     m ? core::MonthName(m, locale) : pages.T(locale, "learning.identity.unknown"))
                 .Set("selected", core::Trim(f.birth_month) == std::to_string(m));
             months.Push(std::move(o));
         }
@@ -108,7 +109,8 @@ struct SignupPages {
     // ---- sign up
     Response SignupForm(Request& req) const {
         if (api::CurrentUser(req)) return Response::Redirect("/learning/identity");
-        return Page(req, "learning/signup", IdentityView(req, {}, nullptr), "learning.signup_title");
+        return Page(req, "learning/signup", IdentityView(req, {}, nullptr),
+                    "learning.signup_title");
     }
 
     Response SignUp(Request& req) const {
@@ -170,8 +172,8 @@ Response SendResult(const SignupResult& r, const render::PageRenderer& pages,
     for (const auto& e : r.errors) fields[e.field].push_back(pages.T(locale, e.message));
     Json error = {{"message", pages.T(locale, r.message.empty() ? "error.validation" : r.message)},
                   {"fields", fields}};
-    return Response::Json(Json{{"done", false}, {"error", error}}.dump(-1, ' ', false,
-                                                                      Json::error_handler_t::replace),
+    return Response::Json(Json{{"done", false}, {"error", error}}.dump(
+                              -1, ' ', false, Json::error_handler_t::replace),
                           r.status);
 }
 
@@ -193,15 +195,17 @@ Json ObjectBody(const Request& req) {
 }  // namespace
 
 void RegisterSignupRoutes(http::Router& router, SignupService& signup, LearningService& learning,
-                          accounts::IdentityService& identities,
-                          const render::PageRenderer& pages, const PageSettings& settings) {
-    auto pg = std::make_shared<SignupPages>(
-        SignupPages{signup, learning, identities, pages, settings});
+                          accounts::IdentityService& identities, const render::PageRenderer& pages,
+                          const PageSettings& settings) {
+    auto pg =
+        std::make_shared<SignupPages>(SignupPages{signup, learning, identities, pages, settings});
     http::RouteOptions form{.body_limit = 32 << 10, .rate_limit = "form"};
     router.Get("/learning/signup", [pg](Request& req) { return pg->SignupForm(req); });
-    router.Post("/learning/signup", [pg](Request& req) { return pg->SignUp(req); }, form);
+    router.Post(
+        "/learning/signup", [pg](Request& req) { return pg->SignUp(req); }, form);
     router.Get("/learning/identity", [pg](Request& req) { return pg->IdentityForm_(req); });
-    router.Post("/learning/identity", [pg](Request& req) { return pg->AddIdentity(req); }, form);
+    router.Post(
+        "/learning/identity", [pg](Request& req) { return pg->AddIdentity(req); }, form);
     router.Post(
         "/api/learning/signup",
         [&signup, &pages](Request& req) {
@@ -225,6 +229,43 @@ void RegisterSignupRoutes(http::Router& router, SignupService& signup, LearningS
             SignupResult r = signup.AddIdentity(f, api::CallerOf(req));
             if (r.done) return Response::Json(R"({"done": true})", 201);
             return SendResult(r, pages, req.locale);
+        },
+        form);
+    // A sysadmin ends a verification lock early (by citizen ID, or the locks an account's tries
+    // caused): the identity service audits it.
+    auto locks_page = [pg](const Request& req, View v, int status) {
+        return pg->Page(req, "learning/identity_locks", std::move(v), "learning.locks_title",
+                        status);
+    };
+    router.Get("/learning/admin/identity-locks", [locks_page](Request& req) {
+        api::RequireSysadmin(api::CurrentUser(req));
+        return locks_page(req, View(), 200);
+    });
+    router.Post(
+        "/learning/admin/identity-locks",
+        [locks_page, &identities](Request& req) {
+            const api::Principal& p = api::RequireSysadmin(api::CurrentUser(req));
+            std::string typed = core::Trim(req.FormValue("citizen_id"));
+            View v;
+            v.Set("typed", typed);
+            try {
+                int n = identities.UnlockVerification(p, typed, api::CallerOf(req));
+                v.Set("done", true).Set("count", n);
+            } catch (const HttpError& e) {
+                if (e.fields().empty()) throw;
+                v.Set("error", true);
+                return locks_page(req, std::move(v), 422);
+            }
+            return locks_page(req, std::move(v), 200);
+        },
+        form);
+    router.Post(
+        "/api/learning/identity/unlock",
+        [&identities](Request& req) {
+            const api::Principal& p = api::RequireSysadmin(api::CurrentUser(req));
+            Json j = ObjectBody(req);
+            int n = identities.UnlockVerification(p, JsonStr(j, "citizen_id"), api::CallerOf(req));
+            return Response::Json(Json{{"unlocked", n}}.dump());
         },
         form);
     router.Get("/api/learning/identity", [&identities](Request& req) {

@@ -22,7 +22,8 @@ QuizDefinition Load(db::Connection& c, const std::string& lesson_id) {
     auto row = store::FindQuiz(c, lesson_id);
     if (!row) return d;
     Json rules = core::ParseJsonBoundedOrDiscarded(row->rules_json);
-    if (auto r = QuizRulesFromJson(rules.is_discarded() ? Json::object() : rules)) d.rules = r.value();
+    if (auto r = QuizRulesFromJson(rules.is_discarded() ? Json::object() : rules))
+        d.rules = r.value();
     Json questions = core::ParseJsonBoundedOrDiscarded(row->questions_json);
     if (questions.is_array())
         for (const auto& q : questions)

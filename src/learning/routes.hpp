@@ -1,6 +1,7 @@
 #pragma once
 // Learning's routes: the pages (pages.cpp) and the JSON API (api.cpp), both over one
 // LearningService so they agree on every rule.
+#include "accounts/identities.hpp"
 #include "api/action.hpp"
 #include "http/router.hpp"
 #include "learning/quiz_service.hpp"
@@ -24,5 +25,10 @@ void RegisterQuizRoutes(http::Router& router, QuizService& quiz, LearningService
 void RegisterAuthoringPages(http::Router& router, LearningService& service,
                             const render::PageRenderer& pages, const PageSettings& settings);
 void RegisterApi(http::Router& router, LearningService& service);
+// Sign-up with the laser code and "add my identity" (pages_signup.cpp).
+class SignupService;
+void RegisterSignupRoutes(http::Router& router, SignupService& signup, LearningService& learning,
+                          accounts::IdentityService& identities, const render::PageRenderer& pages,
+                          const PageSettings& settings);
 
 }  // namespace govhub::learning

@@ -6,8 +6,8 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/i18n.hpp"
-#include "core/thai_date.hpp"
 #include "core/strings.hpp"
+#include "core/thai_date.hpp"
 
 namespace govhub::learning {
 
@@ -76,7 +76,8 @@ SignupResult SignupService::Check(const IdentityForm& form, const api::Caller& c
     claim.first_name_th = core::Trim(form.first_name_th);
     claim.last_name_th = core::Trim(form.last_name_th);
     claim.laser = form.laser;
-    auto year = Whole(form.birth_year), month = Whole(form.birth_month), day = Whole(form.birth_day);
+    auto year = Whole(form.birth_year), month = Whole(form.birth_month),
+         day = Whole(form.birth_day);
     if (!year || !month || !day)
         errors.push_back({"birth_year", "learning.identity.bad_birth_date"});
     else
@@ -139,10 +140,11 @@ SignupResult SignupService::Check(const IdentityForm& form, const api::Caller& c
     }
     if (v.outcome != VerifyOutcome::kVerified) {
         auto lock = identities_.RecordVerificationFailure(claim.citizen_id, user_id);
-        r.message = lock ? core::Message(
-                               "learning.identity.locked",
-                               {{"until", core::FormatDate(lock->until * 1000000, caller.locale, true)}})
-                         : MessageKey(v.outcome);
+        r.message =
+            lock ? core::Message(
+                       "learning.identity.locked",
+                       {{"until", core::FormatDate(lock->until * 1000000, caller.locale, true)}})
+                 : MessageKey(v.outcome);
         r.status = lock ? 423 : 422;
         return r;
     }

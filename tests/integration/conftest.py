@@ -4,6 +4,7 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
+from dopa_mock import DopaMock  # noqa: E402
 from govhub_harness import Browser, Server, Smtp  # noqa: E402
 
 # Generous limits for the shared server: the limit tests start servers of their own.
@@ -24,12 +25,22 @@ def smtp():
 
 
 @pytest.fixture(scope="session")
-def server(smtp):
+def dopa():
+    """The DOPA stand-in the shared server checks identities with (dopa_mock.py)."""
+    d = DopaMock()
+    yield d
+    d.stop()
+
+
+@pytest.fixture(scope="session")
+def server(smtp, dopa):
     # Linked resources in the datastore tests come from a file server on 127.0.0.1. The SQL time
     # limit is wide enough that an ordinary query under ASan on a loaded machine never meets it
     # (only the endless recursive query does).
     s = Server(*RELAXED, *FAST_JOBS, "--header-timeout", "2", "--datastore-allow-private-urls",
-               "--datastore-sql-timeout-ms", "5000", smtp_url=smtp.url)
+               "--datastore-sql-timeout-ms", "5000", "--identity-verifier", "dopa",
+               "--dopa-endpoint", dopa.url, "--identity-timeout-ms", "1500",
+               "--identity-checks-per-ip-hour", "0", smtp_url=smtp.url)
     yield s
     code = s.stop()
     assert code == 0, "govhub did not exit cleanly on SIGTERM: %s\n%s" % (code, s.output()[-3000:])

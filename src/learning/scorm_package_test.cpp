@@ -298,6 +298,8 @@ TEST(ScormManifest, EachValidationErrorHasItsOwnKey) {
          "unresolved_reference"},
         {"launch resource without href", Replace(s12, "href=\"index.html\">", ">"),
          "launch_without_href"},
+        {"href with only a query", Replace(s12, "href=\"index.html\">", "href=\"?x=1\">"),
+         "launch_without_href"},
         {"only folders", Replace(s12, "identifierref=\"R1\"", ""), "no_launchable_item"},
         {"absolute href", Replace(s12, "href=\"index.html\">", "href=\"/etc/passwd\">"),
          "unsafe_href"},

@@ -672,8 +672,12 @@ class ZipIn {
     explicit ZipIn(const std::string& path) : a_(archive_read_new()) {
         if (!a_) throw std::bad_alloc();
         archive_read_support_format_zip(a_);  // zip only: no tar, 7z, rar, ...
-        if (archive_read_open_filename(a_, path.c_str(), 1 << 16) != ARCHIVE_OK)
-            Fail("not_zip", std::string("cannot open as zip: ") + Error());
+        if (archive_read_open_filename(a_, path.c_str(), 1 << 16) != ARCHIVE_OK) {
+            // A throwing constructor runs no destructor: free it here.
+            std::string why = Error();
+            archive_read_free(a_);
+            Fail("not_zip", "cannot open as zip: " + why);
+        }
     }
     ~ZipIn() { archive_read_free(a_); }
     ZipIn(const ZipIn&) = delete;

@@ -14,6 +14,7 @@
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "db/migrations.hpp"
+#include "db/test_support.hpp"
 
 namespace govhub::accounts {
 namespace {
@@ -23,14 +24,18 @@ namespace fs = std::filesystem;
 constexpr const char* kCid = "1101112345679";           // the reference's worked example
 constexpr const char* kOtherCid = "1-0000-00000-00-9";  // the demo card
 
-class IdentityServiceTest : public ::testing::Test {
+// On each engine the run has (SQLite always; PostgreSQL with GOVHUB_TEST_PG_URL).
+class IdentityServiceTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("govhub-ident-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        dir_ = fs::temp_directory_path() / ("govhub-ident-" + std::to_string(::getpid()) + "-" +
+                                            GetParam() + "-" + std::to_string(++counter_));
         fs::remove_all(dir_);
-        db_ = db::Open("sqlite:" + (dir_ / "a.db").string());
+        fs::create_directories(dir_);
+        // SQLite in the temp dir (its file is read by one test); PostgreSQL a scratch database.
+        if (GetParam() == "postgres")
+            scratch_ = std::make_unique<db::testing::ScratchDatabase>(GetParam(), "ident");
+        db_ = Reopen();
         db::MigrationSet set;
         audit::AddMigrations(set);
         store::AddMigrations(set);
@@ -44,7 +49,11 @@ class IdentityServiceTest : public ::testing::Test {
     void TearDown() override {
         service_.reset();
         db_.reset();
+        scratch_.reset();
         fs::remove_all(dir_);
+    }
+    std::unique_ptr<db::Database> Reopen() {
+        return scratch_ ? scratch_->Open() : db::Open("sqlite:" + (dir_ / "a.db").string());
     }
     void Start(IdentityConfig config) {
         service_ = std::make_unique<IdentityService>(*db_, *vault_, config);
@@ -96,19 +105,21 @@ class IdentityServiceTest : public ::testing::Test {
                 ss << in.rdbuf();
                 all += ss.str();
             }
-        db_ = db::Open("sqlite:" + (dir_ / "a.db").string());
+        db_ = Reopen();
         Start({});
         return all;
     }
 
+    static inline int counter_ = 0;
     fs::path dir_;
+    std::unique_ptr<db::testing::ScratchDatabase> scratch_;
     std::unique_ptr<db::Database> db_;
     std::unique_ptr<core::Vault> vault_;
     std::unique_ptr<IdentityService> service_;
     api::Principal alice_, bob_, root_;
 };
 
-TEST_F(IdentityServiceTest, AnIdentityIsKeptWithTheCitizenIdOnlyHashedAndSealed) {
+TEST_P(IdentityServiceTest, AnIdentityIsKeptWithTheCitizenIdOnlyHashedAndSealed) {
     auto kept = service_->AttachIdentity(alice_.user_id, Somchai(), "1-1011-12345-67-9",
                                          {.ip = "203.0.113.9"});
     EXPECT_EQ(kept.first_name_th, "สมชาย");  // trimmed
@@ -127,13 +138,14 @@ TEST_F(IdentityServiceTest, AnIdentityIsKeptWithTheCitizenIdOnlyHashedAndSealed)
     EXPECT_EQ(log[0].ip, "203.0.113.9");
     EXPECT_EQ(log[0].details_json.find("12345"), std::string::npos);
     // Nowhere in the database file in clear, in any spelling.
+    if (GetParam() != "sqlite") return;
     std::string bytes = DatabaseBytes();
     EXPECT_NE(bytes.find("สมชาย"), std::string::npos);  // the check itself reads the file
     EXPECT_EQ(bytes.find(kCid), std::string::npos);
     EXPECT_EQ(bytes.find("1-1011-12345-67-9"), std::string::npos);
 }
 
-TEST_F(IdentityServiceTest, OneCitizenIdBelongsToOneAccount) {
+TEST_P(IdentityServiceTest, OneCitizenIdBelongsToOneAccount) {
     service_->AttachIdentity(alice_.user_id, Somchai(), kCid, {});
     // Typed another way, still the same person.
     EXPECT_EQ(ErrorOf([&] {
@@ -148,7 +160,7 @@ TEST_F(IdentityServiceTest, OneCitizenIdBelongsToOneAccount) {
     EXPECT_EQ(service_->FindIdentity(bob_.user_id)->masked_citizen_id, "1-0000-XXXXX-XX-9");
 }
 
-TEST_F(IdentityServiceTest, WhatTheRegisterGaveIsCheckedAgain) {
+TEST_P(IdentityServiceTest, WhatTheRegisterGaveIsCheckedAgain) {
     EXPECT_EQ(
         ErrorOf([&] { service_->AttachIdentity(alice_.user_id, Somchai(), "1101112345678", {}); }),
         "409 accounts.identity.bad_citizen_id");
@@ -173,7 +185,7 @@ TEST_F(IdentityServiceTest, WhatTheRegisterGaveIsCheckedAgain) {
     EXPECT_FALSE(service_->FindIdentity(alice_.user_id));
 }
 
-TEST_F(IdentityServiceTest, OnlySysadminsSeeTheWholeNumberAndEachLookIsRecorded) {
+TEST_P(IdentityServiceTest, OnlySysadminsSeeTheWholeNumberAndEachLookIsRecorded) {
     service_->AttachIdentity(alice_.user_id, Somchai(), kCid, {});
     EXPECT_EQ(ErrorOf([&] { service_->RevealCitizenId(alice_.user_id, bob_, {}); }),
               "403 admin.sysadmin_only");
@@ -188,7 +200,7 @@ TEST_F(IdentityServiceTest, OnlySysadminsSeeTheWholeNumberAndEachLookIsRecorded)
               "404 accounts.identity.none");
 }
 
-TEST_F(IdentityServiceTest, FiveFailedChecksLockTheIdForEveryone) {
+TEST_P(IdentityServiceTest, FiveFailedChecksLockTheIdForEveryone) {
     for (int i = 0; i < 4; ++i) {
         EXPECT_FALSE(service_->RecordVerificationFailure(kCid, bob_.user_id)) << i;
         EXPECT_FALSE(service_->VerificationLocked(kCid));
@@ -211,14 +223,14 @@ TEST_F(IdentityServiceTest, FiveFailedChecksLockTheIdForEveryone) {
     EXPECT_EQ(log[0].actor_id, bob_.user_id);
 }
 
-TEST_F(IdentityServiceTest, ASuccessClearsTheCount) {
+TEST_P(IdentityServiceTest, ASuccessClearsTheCount) {
     for (int i = 0; i < 4; ++i) service_->RecordVerificationFailure(kCid);
     service_->RecordVerificationSuccess(kCid);
     for (int i = 0; i < 4; ++i) EXPECT_FALSE(service_->RecordVerificationFailure(kCid)) << i;
     EXPECT_TRUE(service_->RecordVerificationFailure(kCid));
 }
 
-TEST_F(IdentityServiceTest, FailuresOutsideTheWindowDoNotAddUp) {
+TEST_P(IdentityServiceTest, FailuresOutsideTheWindowDoNotAddUp) {
     Start({.max_failures = 2, .window_seconds = 1, .lock_seconds = 60});
     EXPECT_FALSE(service_->RecordVerificationFailure(kCid));
     std::this_thread::sleep_for(std::chrono::milliseconds(2100));
@@ -226,7 +238,7 @@ TEST_F(IdentityServiceTest, FailuresOutsideTheWindowDoNotAddUp) {
     EXPECT_TRUE(service_->RecordVerificationFailure(kCid));
 }
 
-TEST_F(IdentityServiceTest, SysadminsUnlockByNumberOrByAccountAudited) {
+TEST_P(IdentityServiceTest, SysadminsUnlockByNumberOrByAccountAudited) {
     for (int i = 0; i < 5; ++i) service_->RecordVerificationFailure(kCid, bob_.user_id);
     for (int i = 0; i < 5; ++i) service_->RecordVerificationFailure(kOtherCid, alice_.user_id);
     ASSERT_TRUE(service_->VerificationLocked(kCid));
@@ -248,7 +260,7 @@ TEST_F(IdentityServiceTest, SysadminsUnlockByNumberOrByAccountAudited) {
     EXPECT_EQ(log[0].actor_id, root_.user_id);
 }
 
-TEST_F(IdentityServiceTest, ARotationKeepsEveryIdentityFindableThenReseals) {
+TEST_P(IdentityServiceTest, ARotationKeepsEveryIdentityFindableThenReseals) {
     service_->AttachIdentity(alice_.user_id, Somchai(), kCid, {});
     service_->RecordVerificationFailure(kOtherCid);
     service_->RecordVerificationFailure(kOtherCid);
@@ -273,13 +285,13 @@ TEST_F(IdentityServiceTest, ARotationKeepsEveryIdentityFindableThenReseals) {
     EXPECT_TRUE(service_->RecordVerificationFailure(kOtherCid));   // 5
 }
 
-TEST_F(IdentityServiceTest, ARunningCounterUnderAnOldKeyHoldsTheRetirement) {
+TEST_P(IdentityServiceTest, ARunningCounterUnderAnOldKeyHoldsTheRetirement) {
     service_->RecordVerificationFailure(kCid);
     vault_->Rotate();
     EXPECT_EQ(service_->ResealAll().waiting, 1);
 }
 
-TEST_F(IdentityServiceTest, ACancelledAccountKeepsNoIdentity) {
+TEST_P(IdentityServiceTest, ACancelledAccountKeepsNoIdentity) {
     service_->AttachIdentity(alice_.user_id, Somchai(), kCid, {});
     db_->Write([&](db::Connection& c) {
         store::AnonymiseUser(c, alice_.user_id, "cancelled-x", "x@cancelled.invalid", "!");
@@ -288,6 +300,9 @@ TEST_F(IdentityServiceTest, ACancelledAccountKeepsNoIdentity) {
     // The ID is free for a new account.
     service_->AttachIdentity(bob_.user_id, Somchai(), kCid, {});
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, IdentityServiceTest, ::testing::ValuesIn(db::testing::Engines()),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace govhub::accounts

@@ -355,8 +355,13 @@ void XMLCALL Start(void* user, const XML_Char* raw, const XML_Char** attrs_raw) 
             {attrs.Get("identifier") ? core::Trim(attrs.Get("identifier")) : "", "", {}});
         return;
     }
-    if (n == "item" && (parent == "organization" || parent == "item") &&
-        !s->organizations.empty()) {
+    // The item whose child this element is, if any.
+    OpenItem* parent_item =
+        parent == "item" && !s->open_items.empty() && s->open_items.back().depth == depth - 1
+            ? &s->open_items.back()
+            : nullptr;
+    if (n == "item" && (parent_item || (parent == "organization" && s->open_items.empty() &&
+                                        !s->organizations.empty()))) {
         if (++s->nodes > kMaxManifestNodes)
             return s->Stop("too_many_elements",
                            "more than " + std::to_string(kMaxManifestNodes) + " items/resources");
@@ -374,8 +379,8 @@ void XMLCALL Start(void* user, const XML_Char* raw, const XML_Char** attrs_raw) 
         Collect(*s, &s->organizations.back().title, kMaxTitle);
         return;
     }
-    if (!s->open_items.empty() && parent == "item") {
-        OpenItem& open = s->open_items.back();
+    if (parent_item) {
+        OpenItem& open = *parent_item;
         if (n == "title") {
             Collect(*s, &open.item.title, kMaxTitle);
         } else if (n == "masteryscore") {
@@ -514,7 +519,7 @@ void ResolveItems(std::vector<ScormItem>& items, const Scan& s) {
                 Fail("unresolved_reference",
                      "item " + Clip(item.identifier, 100) + " refers to no resource",
                      item.resource_id);
-            if (!r->second.has_href)
+            if (!r->second.has_href || HrefPath(r->second.href).empty())
                 Fail("launch_without_href",
                      "resource " + Clip(item.resource_id, 100) + " has no href", item.resource_id);
             CheckHref(r->second.href, "the launch page of " + Clip(item.resource_id, 100));
@@ -667,8 +672,12 @@ class ZipIn {
     explicit ZipIn(const std::string& path) : a_(archive_read_new()) {
         if (!a_) throw std::bad_alloc();
         archive_read_support_format_zip(a_);  // zip only: no tar, 7z, rar, ...
-        if (archive_read_open_filename(a_, path.c_str(), 1 << 16) != ARCHIVE_OK)
-            Fail("not_zip", std::string("cannot open as zip: ") + Error());
+        if (archive_read_open_filename(a_, path.c_str(), 1 << 16) != ARCHIVE_OK) {
+            // A throwing constructor runs no destructor: free it here.
+            std::string why = Error();
+            archive_read_free(a_);
+            Fail("not_zip", "cannot open as zip: " + why);
+        }
     }
     ~ZipIn() { archive_read_free(a_); }
     ZipIn(const ZipIn&) = delete;

@@ -298,6 +298,8 @@ TEST(ScormManifest, EachValidationErrorHasItsOwnKey) {
          "unresolved_reference"},
         {"launch resource without href", Replace(s12, "href=\"index.html\">", ">"),
          "launch_without_href"},
+        {"href with only a query", Replace(s12, "href=\"index.html\">", "href=\"?x=1\">"),
+         "launch_without_href"},
         {"only folders", Replace(s12, "identifierref=\"R1\"", ""), "no_launchable_item"},
         {"absolute href", Replace(s12, "href=\"index.html\">", "href=\"/etc/passwd\">"),
          "unsafe_href"},
@@ -322,17 +324,36 @@ TEST(ScormManifest, EachValidationErrorHasItsOwnKey) {
 }
 
 TEST(ScormManifest, BoundsAreEnforced) {
-    std::string deep = "<manifest>";
-    for (int i = 0; i < 100; ++i) deep += "<x>";
-    EXPECT_EQ(KeyOf([&] { ParseManifest(deep); }), "learning.scorm.too_deep");
+    // Each bound at its limit (refused for another reason: no organization) and one past it.
+    auto nested = [](int depth) {
+        std::string xml = "<manifest>";
+        for (int i = 1; i < depth; ++i) xml += "<x>";
+        for (int i = 1; i < depth; ++i) xml += "</x>";
+        return xml + "</manifest>";
+    };
+    EXPECT_EQ(KeyOf([&] { ParseManifest(nested(kMaxManifestDepth)); }),
+              "learning.scorm.unknown_version");
+    EXPECT_EQ(KeyOf([&] { ParseManifest(nested(kMaxManifestDepth + 1)); }),
+              "learning.scorm.too_deep");
 
-    std::string many = "<manifest><resources>";
-    for (int i = 0; i < 10001; ++i) many += "<resource identifier=\"r" + std::to_string(i) + "\"/>";
-    many += "</resources></manifest>";
-    EXPECT_EQ(KeyOf([&] { ParseManifest(many); }), "learning.scorm.too_many_elements");
+    auto resources = [](size_t n) {
+        std::string xml =
+            "<manifest><metadata><schemaversion>1.2</schemaversion></metadata>"
+            "<resources>";
+        for (size_t i = 0; i < n; ++i)
+            xml += "<resource identifier=\"r" + std::to_string(i) + "\"/>";
+        return xml + "</resources></manifest>";
+    };
+    EXPECT_EQ(KeyOf([&] { ParseManifest(resources(kMaxManifestNodes)); }),
+              "learning.scorm.no_organization");
+    EXPECT_EQ(KeyOf([&] { ParseManifest(resources(kMaxManifestNodes + 1)); }),
+              "learning.scorm.too_many_elements");
 
-    std::string big(kMaxManifestBytes + 1, ' ');
-    EXPECT_EQ(KeyOf([&] { ParseManifest(big); }), "learning.scorm.manifest_too_large");
+    std::string padded(kSingle12);
+    padded += std::string(kMaxManifestBytes - padded.size(), ' ');
+    EXPECT_EQ(ParseManifest(padded).items.size(), 1u);
+    padded += ' ';
+    EXPECT_EQ(KeyOf([&] { ParseManifest(padded); }), "learning.scorm.manifest_too_large");
 
     // Long text is cut, not refused.
     auto long_title = Replace(kSingle12, "บทที่ 1", std::string(5000, 'a'));

@@ -3,7 +3,7 @@
 production does (govhub serve --identity-verifier dopa --dopa-endpoint <this>). What it answers
 depends on the laser code's first two letters:
   OK → code 0 (normal), MM → 4 (data do not match), VD → 2 (card void), IN → 5 (incomplete),
-  XX → a reply that is not SOAP, SL → no answer before the client's timeout, E5 → HTTP 500.
+  XX → a reply that is not SOAP, SL → no answer before the client's timeout, ER → HTTP 500.
 Every call is recorded (the laser code and PID), so a test can say no call was made."""
 import http.server
 import re
@@ -39,7 +39,7 @@ class DopaMock:
                 kind = laser[:2]
                 if kind == "SL":
                     time.sleep(3)
-                if kind == "E5":
+                if kind == "ER":
                     self.send_response(500)
                     self.end_headers()
                     self.wfile.write(b"Server Error")

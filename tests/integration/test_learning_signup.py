@@ -60,7 +60,7 @@ def test_sign_up_verifies_the_card_and_keeps_the_id_sealed(server, smtp, dopa):
     ("IN1-0000000-00", 422, "ไม่ครบ"),
     ("XX1-0000000-00", 503, "ลองใหม่"),
     ("SL1-0000000-00", 503, "ลองใหม่"),
-    ("E51-0000000-00", 503, "ลองใหม่"),
+    ("ER1-0000000-00", 503, "ลองใหม่"),
 ])
 def test_each_dopa_answer_is_a_clear_message_and_no_account(server, dopa, laser, status, words):
     b = Browser(server)

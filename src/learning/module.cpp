@@ -15,6 +15,7 @@ class LearningModule final : public api::Module {
     void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
         RegisterPages(router, service_, pages_, settings_);
         RegisterApi(router, service_);
+        if (settings_.scorm) RegisterScormApi(router, *settings_.scorm);
     }
 
   private:

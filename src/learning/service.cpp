@@ -93,9 +93,9 @@ CourseProgress Tally(db::Connection& c, const Course& course, const Enrolment& e
 }  // namespace
 
 const std::vector<LessonKind>& LessonKinds() {
-    // SCORM packages and quizzes join when their lesson pages exist (issue 16, in progress).
+    // Quizzes join when their lesson pages exist (issue 16, in progress).
     static const std::vector<LessonKind> kKinds = {LessonKind::kText, LessonKind::kVideo,
-                                                   LessonKind::kPdf};
+                                                   LessonKind::kPdf, LessonKind::kScorm};
     return kKinds;
 }
 

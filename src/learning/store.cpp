@@ -99,6 +99,7 @@ CREATE TABLE learning_course_staff (
   PRIMARY KEY (course_id, user_id)
 );
 )sql"});
+    AddScormMigrations(set);
 }
 
 namespace {

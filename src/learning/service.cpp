@@ -667,7 +667,8 @@ Enrolment LearningService::Enrol(const std::string& course_id, const std::string
         e.state = EnrolmentState::kActive;
         e.enrolled_at = core::NowIso();
         store::UpsertEnrolment(c, e);
-        audit::Record(c, caller.actor(), "learning.enrol", "course", course->id, {});
+        audit::Record(c, caller.actor(), "learning.enrol", "course", course->id,
+                      nlohmann::json::object());
         return e;
     });
 }
@@ -724,7 +725,8 @@ CourseProgress LearningService::Evaluate(db::Connection& c, const std::string& c
         // The completion is recorded in the transaction that met the rule: no batch, no lag.
         e->completed_at = core::NowIso();
         store::UpsertEnrolment(c, *e);
-        audit::Record(c, {user_id, ""}, "learning.course.complete", "course", course_id, {});
+        audit::Record(c, {user_id, ""}, "learning.course.complete", "course", course_id,
+                      nlohmann::json::object());
         out.completed = true;
         out.completed_at = e->completed_at;
     }

@@ -87,7 +87,8 @@ void CheckPackageOrigin(const std::string& package_origin, const std::string& si
     };
     std::string p = host(package_origin), s = host(site_origin);
     auto under = [](const std::string& a, const std::string& b) {
-        return a.size() > b.size() && a.compare(a.size() - b.size() - 1, b.size() + 1, "." + b) == 0;
+        return a.size() > b.size() &&
+               a.compare(a.size() - b.size() - 1, b.size() + 1, "." + b) == 0;
     };
     if (under(p, s) || under(s, p) || p == s)
         core::LogWarn("learning.scorm.origin",
@@ -210,8 +211,8 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
             .package_url = !config_.scorm_url.empty()
                                ? config_.scorm_url
                                : "http://127.0.0.1:" + std::to_string(config_.scorm_port > 0
-                                                                           ? config_.scorm_port
-                                                                           : config_.port + 1),
+                                                                          ? config_.scorm_port
+                                                                          : config_.port + 1),
             .max_zip_bytes = static_cast<uint64_t>(config_.scorm_max_package_mib) << 20});
 
     // Every module, in dependency order: their migrations are applied, their job kinds
@@ -242,9 +243,8 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     M.push_back(views::MakeModule(*P.views, *P.datastore, *P.pages, map_tiles));
     M.push_back(datastore::MakeModule(*P.datastore, *P.pages, P.datastore_migrations));
     M.push_back(gdcatalog::MakeModule(*P.catalog, *P.jobs, *P.accounts, *P.pages, P.tmp_dir));
-    M.push_back(
-        learning::MakeModule(*P.learning, *P.pages,
-                             {.verifier_mode = config_.identity.mode, .scorm = P.scorm.get()}));
+    M.push_back(learning::MakeModule(
+        *P.learning, *P.pages, {.verifier_mode = config_.identity.mode, .scorm = P.scorm.get()}));
     for (auto& m : M) m->AddMigrations(P.migrations);
 }
 
@@ -453,11 +453,10 @@ int App::Serve() {
     pc.shutdown_grace_seconds = config_.shutdown_grace;
     pc.upload_dir = P.tmp_dir;
     http::Server package_server(pc, package_router);
-    package_server.SetDecorator(
-        [site = learning::OriginOf(config_.site_url)](const http::Request& req,
-                                                      http::Response& res) {
-            learning::DecoratePackageSite(req, res, site);
-        });
+    package_server.SetDecorator([site = learning::OriginOf(config_.site_url)](
+                                    const http::Request& req, http::Response& res) {
+        learning::DecoratePackageSite(req, res, site);
+    });
     package_server.Listen();
     if (config_.scorm_url.empty())
         P.scorm->SetPackageUrl("http://127.0.0.1:" + std::to_string(package_server.port()));

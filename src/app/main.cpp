@@ -206,11 +206,12 @@ int main(int argc, char** argv) {
         ->envname("GOVHUB_LEARNING_MAX_VIDEO_MIB")
         ->capture_default_str();
     serve
-        ->add_option("--scorm-url", cfg.scorm_url,
-                     "public URL of the SCORM package site, the second listener that serves "
-                     "uploaded packages (someone else's JavaScript) without the site's cookies. "
-                     "Production: another registrable domain, e.g. https://scorm.govhub-content.th, "
-                     "NEVER a subdomain of the site (default: http://127.0.0.1:<scorm port>)")
+        ->add_option(
+            "--scorm-url", cfg.scorm_url,
+            "public URL of the SCORM package site, the second listener that serves "
+            "uploaded packages (someone else's JavaScript) without the site's cookies. "
+            "Production: another registrable domain, e.g. https://scorm.govhub-content.th, "
+            "NEVER a subdomain of the site (default: http://127.0.0.1:<scorm port>)")
         ->envname("GOVHUB_SCORM_URL");
     serve
         ->add_option("--scorm-port", cfg.scorm_port,

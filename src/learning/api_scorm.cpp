@@ -66,7 +66,8 @@ void RegisterScormApi(http::Router& router, ScormLessons& scorm) {
             std::string sco;
             if (!req.body.empty()) {
                 Json body = core::ParseJsonBounded(req.body);
-                if (!body.is_object()) throw HttpError::BadRequest("learning.error.body_not_object");
+                if (!body.is_object())
+                    throw HttpError::BadRequest("learning.error.body_not_object");
                 if (auto it = body.find("sco"); it != body.end() && it->is_string())
                     sco = it->get<std::string>();
             }
@@ -83,13 +84,12 @@ void RegisterScormApi(http::Router& router, ScormLessons& scorm) {
                               .csrf = false,
                               .own_credentials = true,
                               .cors_origin = origin};
+    // The preflight changes nothing: an ordinary (CSRF-checked, though OPTIONS is safe) route.
+    http::RouteOptions preflight = commit;
+    preflight.csrf = true;
     router.Add(
-        "OPTIONS", "/api/learning/scorm/commit",
-        [](Request&) {
-            Response r = Response::Text("", 204);
-            return r;
-        },
-        commit);
+        "OPTIONS", "/api/learning/scorm/commit", [](Request&) { return Response::Text("", 204); },
+        preflight);
     router.Post(
         "/api/learning/scorm/commit",
         [&scorm](Request& req) {

@@ -187,8 +187,9 @@ int SeedDemo(LearningService& service, const api::Principal& sysadmin, const std
 
 bool SeedScormDemo(LearningService& service, ScormLessons& scorm, const api::Principal& sysadmin,
                    const std::string& tmp_dir, const std::string& web_dir) {
-    bool exists = service.db().Read(
-        [](db::Connection& c) { return store::FindCourse(c, "cyber-security-basics").has_value(); });
+    bool exists = service.db().Read([](db::Connection& c) {
+        return store::FindCourse(c, "cyber-security-basics").has_value();
+    });
     if (exists) return false;
     std::string script = web_dir + "/../scripts/make-demo-scorm.py";
     std::string python;
@@ -216,14 +217,18 @@ bool SeedScormDemo(LearningService& service, ScormLessons& scorm, const api::Pri
     CourseInput in{.name = "cyber-security-basics",
                    .title = "ความปลอดภัยไซเบอร์เบื้องต้น",
                    .title_en = "Cyber security basics",
-                   .summary = "รหัสผ่านที่ปลอดภัย การสังเกตอีเมลหลอกลวง และการดูแลอุปกรณ์ "
-                              "บทเรียนอีเลิร์นนิงแบบ SCORM 2004 สองตอน พร้อมแบบทดสอบท้ายบท",
-                   .summary_en = "Safe passwords, spotting phishing and looking after your "
-                                 "devices: a two-part SCORM 2004 e-learning package with a check.",
-                   .description = "บทเรียนนี้เป็นแพ็กเกจ SCORM 2004 ระบบจะจำหน้าที่คุณเรียนค้างไว้ "
-                                  "และนับว่าเรียนจบเมื่อผ่านทั้งสองตอน",
-                   .description_en = "A SCORM 2004 package: the site remembers where you "
-                                     "stopped, and the lesson is done when both parts are.",
+                   .summary =
+                       "รหัสผ่านที่ปลอดภัย การสังเกตอีเมลหลอกลวง และการดูแลอุปกรณ์ "
+                       "บทเรียนอีเลิร์นนิงแบบ SCORM 2004 สองตอน พร้อมแบบทดสอบท้ายบท",
+                   .summary_en =
+                       "Safe passwords, spotting phishing and looking after your "
+                       "devices: a two-part SCORM 2004 e-learning package with a check.",
+                   .description =
+                       "บทเรียนนี้เป็นแพ็กเกจ SCORM 2004 ระบบจะจำหน้าที่คุณเรียนค้างไว้ "
+                       "และนับว่าเรียนจบเมื่อผ่านทั้งสองตอน",
+                   .description_en =
+                       "A SCORM 2004 package: the site remembers where you "
+                       "stopped, and the lesson is done when both parts are.",
                    .category = "cyber_security",
                    .level = "beginner",
                    .agency_id = "dga",

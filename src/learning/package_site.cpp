@@ -59,8 +59,8 @@ std::string RuntimePage(const ScormLaunch& l, const ScormLessons& scorm) {
     html += "<!doctype html>\n<html lang=\"th\"><head>\n<meta charset=\"utf-8\">\n";
     html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     html += "<title>" + HtmlEscape(l.sco_title) + "</title>\n";
-    html += std::string("<script src=\"/run/lib/") +
-            (v12 ? "scorm12.min.js" : "scorm2004.min.js") + "\"></script>\n";
+    html += std::string("<script src=\"/run/lib/") + (v12 ? "scorm12.min.js" : "scorm2004.min.js") +
+            "\"></script>\n";
     html += "<script src=\"/run/lib/scorm-runtime.js\" defer></script>\n</head>\n";
     html += "<body data-version=\"" + std::string(ScormVersionText(l.version)) + "\"";
     html += " data-commit-url=\"" + HtmlEscape(l.commit_url) + "\"";
@@ -69,8 +69,8 @@ std::string RuntimePage(const ScormLaunch& l, const ScormLessons& scorm) {
     html += " data-launch=\"" + HtmlEscape(l.launch_path) + "\"";
     html += " data-site-origin=\"" + HtmlEscape(scorm.SiteOrigin()) + "\"";
     html += " data-suspend-max=\"" + std::to_string(scorm.config().cmi.suspend_data_max) + "\"";
-    html += " data-interactions-max=\"" + std::to_string(scorm.config().cmi.interactions_max) +
-            "\">\n";
+    html +=
+        " data-interactions-max=\"" + std::to_string(scorm.config().cmi.interactions_max) + "\">\n";
     html += "<script type=\"application/json\" id=\"cmi-initial\">" + ScriptJson(l.initial_cmi) +
             "</script>\n</body></html>\n";
     return html;
@@ -80,8 +80,8 @@ std::string RuntimePage(const ScormLaunch& l, const ScormLessons& scorm) {
 
 void RegisterPackageSite(http::Router& router, ScormLessons& scorm, const std::string& web_dir) {
     router.Get("/pkg/{dir}/{path*}", [&scorm](Request& req) {
-        std::string file =
-            scorm.PackageFile(std::string(req.PathParam("dir")), std::string(req.PathParam("path")));
+        std::string file = scorm.PackageFile(std::string(req.PathParam("dir")),
+                                             std::string(req.PathParam("path")));
         return http::FileResponse(req, file, TypeOf(file), "private, max-age=300");
     });
     router.Get("/run/{token}", [&scorm](Request& req) {
@@ -92,10 +92,10 @@ void RegisterPackageSite(http::Router& router, ScormLessons& scorm, const std::s
     std::string js = web_dir + "/static/js/scorm-runtime.js";
     router.Get("/run/lib/{file}", [vendor, js](Request& req) {
         std::string_view f = req.PathParam("file");
-        std::string path = f == "scorm-runtime.js"    ? js
-                           : f == "scorm12.min.js"    ? vendor + "scorm12.min.js"
-                           : f == "scorm2004.min.js"  ? vendor + "scorm2004.min.js"
-                                                      : "";
+        std::string path = f == "scorm-runtime.js"   ? js
+                           : f == "scorm12.min.js"   ? vendor + "scorm12.min.js"
+                           : f == "scorm2004.min.js" ? vendor + "scorm2004.min.js"
+                                                     : "";
         if (path.empty()) throw HttpError::NotFound();
         return http::FileResponse(req, path, "text/javascript; charset=utf-8",
                                   "public, max-age=3600");

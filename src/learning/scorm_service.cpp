@@ -79,8 +79,8 @@ ScormPackageInfo InfoOf(const store::ScormPackageRow& row) {
     Json scos = Json::parse(row.scos, nullptr, false);
     if (scos.is_array()) {
         for (const auto& s : scos) {
-            ScoInfo sco{StrOf(s, "id"), StrOf(s, "title"), StrOf(s, "href"),
-                        s.value("is_sco", true), {}};
+            ScoInfo sco{
+                StrOf(s, "id"), StrOf(s, "title"), StrOf(s, "href"), s.value("is_sco", true), {}};
             sco.rules.mastery_score = NumberOpt(s, "mastery_score");
             sco.rules.scaled_passing_score = NumberOpt(s, "scaled_passing_score");
             sco.rules.completion_threshold = NumberOpt(s, "completion_threshold");
@@ -145,8 +145,8 @@ std::string LearnerName(db::Connection& c, const std::string& user_id, ScormVers
     auto u = accounts::store::FindUserById(c, user_id);
     if (!u) return "";
     std::string name = !u->fullname_en.empty() && v == ScormVersion::k12 ? u->fullname_en
-                       : !u->fullname_th.empty()                      ? u->fullname_th
-                                                                      : u->name;
+                       : !u->fullname_th.empty()                         ? u->fullname_th
+                                                                         : u->name;
     // SCORM 1.2's student_name is "Last, First".
     if (v == ScormVersion::k12) {
         auto space = name.rfind(' ');
@@ -224,8 +224,7 @@ ScormPackageInfo ScormLessons::Attach(const std::string& lesson_id, MediaUpload 
                 store::DeleteScoStates(c, lesson_id);
             }
             store::UpsertScormPackage(c, row);
-            audit::Record(c, caller.actor(), "learning.lesson.scorm", "course",
-                          lv.lesson.course_id,
+            audit::Record(c, caller.actor(), "learning.lesson.scorm", "course", lv.lesson.course_id,
                           {{"lesson", lesson_id},
                            {"version", row.version},
                            {"items", scos.size()},
@@ -301,8 +300,8 @@ ScormLaunch ScormLessons::Session(db::Connection& c, const store::ScormTokenRow&
     l.commit_url = config_.site_url + "/api/learning/scorm/commit";
     l.seq_start = seq_start;
     l.expires = token.expires;
-    l.initial_cmi =
-        InitialCmiJson(state, sco->rules, token.user_id, LearnerName(c, token.user_id, pkg.version));
+    l.initial_cmi = InitialCmiJson(state, sco->rules, token.user_id,
+                                   LearnerName(c, token.user_id, pkg.version));
     return l;
 }
 
@@ -310,7 +309,8 @@ ScormLaunch ScormLessons::Launch(const std::string& lesson_id, const std::string
                                  const api::Caller& caller) {
     const api::Principal& p = api::RequireUser(caller.principal);
     auto lv = learning_.OpenLesson(lesson_id, &p);  // enrolled, or an author
-    if (lv.lesson.kind != LessonKind::kScorm) throw HttpError::NotFound("learning.scorm.no_package");
+    if (lv.lesson.kind != LessonKind::kScorm)
+        throw HttpError::NotFound("learning.scorm.no_package");
     auto pkg = Package(lesson_id);
     if (!pkg || pkg->scos.empty()) throw HttpError::NotFound("learning.scorm.no_package");
     std::string chosen = sco_id;
@@ -412,11 +412,11 @@ ScormCommitOutcome ScormLessons::Commit(std::string_view raw, std::string_view b
         // Study time: what the session time grew by, never more than the wall time since the
         // launch (a package cannot credit hours in a minute).
         double grown = std::max(0.0, TotalSeconds(state) - before);
-        int64_t credited = static_cast<int64_t>(
-            std::min(grown, static_cast<double>(now - token.created + 60)));
+        int64_t credited =
+            static_cast<int64_t>(std::min(grown, static_cast<double>(now - token.created + 60)));
         auto lesson = store::FindLesson(c, token.lesson_id);
-        auto enrolment = lesson ? store::FindEnrolment(c, lesson->course_id, token.user_id)
-                                : std::nullopt;
+        auto enrolment =
+            lesson ? store::FindEnrolment(c, lesson->course_id, token.user_id) : std::nullopt;
         // An author previewing without enrolment keeps the SCO's data but earns no progress.
         if (lesson && enrolment && enrolment->state == EnrolmentState::kActive) {
             RollUp r = RollUpOf(pkg, store::ScoStatesOf(c, token.lesson_id, token.user_id));
@@ -431,11 +431,10 @@ ScormCommitOutcome ScormLessons::Commit(std::string_view raw, std::string_view b
 
 std::string ScormLessons::PackageFile(const std::string& dir, const std::string& path) const {
     // The folder is one a package was extracted to: <lesson uuid>-<token>, nothing else.
-    bool dir_ok = !dir.empty() && dir.size() <= 100 &&
-                  std::all_of(dir.begin(), dir.end(), [](char ch) {
-                      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' ||
-                             ch == '_';
-                  });
+    bool dir_ok =
+        !dir.empty() && dir.size() <= 100 && std::all_of(dir.begin(), dir.end(), [](char ch) {
+            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
+        });
     if (!dir_ok || path.empty() || path.size() > kMaxPackagePath) throw HttpError::NotFound();
     for (const auto& seg : core::Split(path, '/'))
         if (seg.empty() || seg == "." || seg == ".." || seg[0] == '.' ||

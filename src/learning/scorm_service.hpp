@@ -87,7 +87,7 @@ struct ScormLaunch {
     std::string launch_path;  // the SCO's page on the package origin ("/pkg/<dir>/<href>")
     std::string commit_url;
     int64_t seq_start = 1;
-    int64_t expires = 0;       // epoch seconds
+    int64_t expires = 0;      // epoch seconds
     std::string initial_cmi;  // InitialCmiJson()
 };
 

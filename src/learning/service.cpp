@@ -682,7 +682,8 @@ void LearningService::Unenrol(const std::string& course_id, const api::Caller& c
         if (!e || e->state != EnrolmentState::kActive) return;
         e->state = EnrolmentState::kUnenrolled;
         store::UpsertEnrolment(c, *e);
-        audit::Record(c, caller.actor(), "learning.unenrol", "course", course->id, {});
+        audit::Record(c, caller.actor(), "learning.unenrol", "course", course->id,
+                      nlohmann::json::object());
     });
 }
 

@@ -46,3 +46,23 @@ def enrolled_learner(server, smtp, course):
            "VALUES (?, ?, 'active', '2026-01-01T00:00:00Z', '', 0)",
            (course_id, user_id))
     return browser, name
+
+
+def scorm_lesson(browser, agency):
+    """A draft course of `agency` authored by `browser` (an editor of it), with one SCORM lesson
+    (no package yet); returns the lesson's id."""
+    import re
+    from accounts_helpers import unique_name
+    name = unique_name("scorm")
+    r = browser.post_form("/learning/course/new", {
+        "name": name, "title": "หลักสูตร SCORM", "summary": "ทดสอบ", "category": "data", "level": "beginner",
+        "minutes": "30", "video_threshold": "90", "agency_id": agency})
+    assert r.status == 303, r.text[:2000]
+    manage = "/learning/course/%s/manage" % name
+    r = browser.post_form("/learning/course/%s/sections" % name, {"title": "บทนำ"}, csrf_page=manage)
+    assert r.status == 303, r.text[:2000]
+    section = re.findall(r'action="/learning/course/%s/sections/([0-9a-f-]{36})"' % name, browser.get(manage).text)[-1]
+    r = browser.post_form("/learning/course/%s/lessons" % name, {"section_id": section, "kind": "scorm", "title": "แพ็กเกจ"},
+                          csrf_page=manage)
+    assert r.status == 303, r.text[:2000]
+    return re.match(r"/learning/lesson/([0-9a-f-]{36})/edit", r.header("Location")).group(1)

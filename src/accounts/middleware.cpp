@@ -33,6 +33,8 @@ std::string ApiTokenFromHeaders(const http::Request& req) {
 
 http::Middleware AuthMiddleware(AccountService& service) {
     return [&service](http::Request& req, const http::Handler& next) {
+        // The route's own credential (RouteOptions::own_credentials): no account, no cookie.
+        if (req.route && req.route->options.own_credentials) return next(req);
         std::string token = ApiTokenFromHeaders(req);
         if (!token.empty()) {
             auto p = service.AuthenticateToken(token);

@@ -77,6 +77,30 @@ namespace govhub::app {
 namespace fs = std::filesystem;
 
 namespace {
+// The package site must be another origin than the site: same-origin packages could act as the
+// learner. A subdomain is another origin but shares the site's cookies scoped to the parent
+// domain and its "same-site" standing: only a warning, production docs say never.
+void CheckPackageOrigin(const std::string& package_origin, const std::string& site_origin) {
+    if (package_origin == site_origin)
+        throw std::runtime_error("--scorm-url must be another origin than --site-url (" +
+                                 site_origin + ")");
+    auto host = [](const std::string& origin) {
+        auto s = origin.find("://");
+        std::string h = s == std::string::npos ? origin : origin.substr(s + 3);
+        return h.substr(0, h.find(':'));
+    };
+    std::string p = host(package_origin), s = host(site_origin);
+    auto under = [](const std::string& a, const std::string& b) {
+        return a.size() > b.size() &&
+               a.compare(a.size() - b.size() - 1, b.size() + 1, "." + b) == 0;
+    };
+    if (under(p, s) || under(s, p) || p == s)
+        core::LogWarn("learning.scorm.origin",
+                      "the SCORM package site shares the site's host or domain: use another "
+                      "registrable domain in production (docs/operators.md)",
+                      "\"package\":\"" + package_origin + "\"");
+}
+
 std::string ResolveWebDir(const std::string& configured) {
     if (!configured.empty()) return configured;
     std::error_code ec;
@@ -114,6 +138,7 @@ struct App::Parts {
     std::unique_ptr<learning::SignupService> signup;
     // Rate-limit counters: the middleware's, and Learning's budget of identity checks.
     std::unique_ptr<http::RateLimitStore> rate_limits;
+    std::unique_ptr<learning::ScormLessons> scorm;
     db::MigrationSet migrations, datastore_migrations;
     std::string web_dir;
 
@@ -201,6 +226,19 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     P.signup = std::make_unique<learning::SignupService>(
         *P.learning, *P.accounts, *P.identities, learning::MakeVerifier(config_.identity),
         *P.rate_limits, config_.identity_checks_per_ip_hour, config_.identity.mode);
+    // SCORM packages are served by a second listener on their own origin (Serve()); until it is
+    // bound its URL is the configured one, or the default port's.
+    P.scorm = std::make_unique<learning::ScormLessons>(
+        *P.learning,
+        learning::ScormConfig{
+            .packages_dir = config_.data_dir + "/learning/scorm",
+            .site_url = config_.site_url,
+            .package_url = !config_.scorm_url.empty()
+                               ? config_.scorm_url
+                               : "http://127.0.0.1:" + std::to_string(config_.scorm_port > 0
+                                                                          ? config_.scorm_port
+                                                                          : config_.port + 1),
+            .max_zip_bytes = static_cast<uint64_t>(config_.scorm_max_package_mib) << 20});
 
     // Every module, in dependency order: their migrations are applied, their job kinds
     // registered and their routes added in this order (api/module.hpp). A new module is one line.
@@ -231,8 +269,9 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     M.push_back(views::MakeModule(*P.views, *P.datastore, *P.pages, map_tiles));
     M.push_back(datastore::MakeModule(*P.datastore, *P.pages, P.datastore_migrations));
     M.push_back(gdcatalog::MakeModule(*P.catalog, *P.jobs, *P.accounts, *P.pages, P.tmp_dir));
-    M.push_back(learning::MakeModule(*P.learning, *P.signup, *P.identities, *P.pages,
-                                     {.verifier_mode = config_.identity.mode}));
+    M.push_back(
+        learning::MakeModule(*P.learning, *P.signup, *P.identities, *P.pages,
+                             {.verifier_mode = config_.identity.mode, .scorm = P.scorm.get()}));
     for (auto& m : M) m->AddMigrations(P.migrations);
 }
 
@@ -395,6 +434,9 @@ void App::SeedDemo() {
             std::cout << "demo views: " << n << " (a chart and a map)\n";
         if (int n = learning::SeedDemo(*parts_->learning, root, parts_->tmp_dir))
             std::cout << "demo learning: " << n << " course\n";
+        if (learning::SeedScormDemo(*parts_->learning, *parts_->scorm, root, parts_->tmp_dir,
+                                    parts_->web_dir))
+            std::cout << "demo learning: the SCORM 2004 course\n";
     }
 }
 
@@ -446,6 +488,29 @@ int App::Serve() {
         auto end = config_.map_tile_url.find('/', scheme + 3);
         http::SetExtraImageSources(config_.map_tile_url.substr(0, end));
     }
+    // The SCORM package site first: its origin is in the site's routes (CORS, the lesson frame).
+    http::Router package_router;
+    learning::RegisterPackageSite(package_router, *P.scorm, P.web_dir);
+    http::ServerConfig pc;
+    pc.address = config_.address;
+    pc.port = config_.scorm_port;
+    pc.io_threads = 1;
+    pc.worker_threads = std::max(2, config_.worker_threads / 2);
+    pc.trust_proxy = config_.trust_proxy;
+    pc.access_log = config_.access_log;
+    pc.header_timeout_seconds = config_.header_timeout;
+    pc.idle_timeout_seconds = config_.idle_timeout;
+    pc.shutdown_grace_seconds = config_.shutdown_grace;
+    pc.upload_dir = P.tmp_dir;
+    http::Server package_server(pc, package_router);
+    package_server.SetDecorator([site = learning::OriginOf(config_.site_url)](
+                                    const http::Request& req, http::Response& res) {
+        learning::DecoratePackageSite(req, res, site);
+    });
+    package_server.Listen();
+    if (config_.scorm_url.empty())
+        P.scorm->SetPackageUrl("http://127.0.0.1:" + std::to_string(package_server.port()));
+    CheckPackageOrigin(P.scorm->PackageOrigin(), learning::OriginOf(config_.site_url));
     P.AddRoutes(config_, router, actions);
 
     http::ServerConfig sc;
@@ -486,6 +551,9 @@ int App::Serve() {
               << server.port() << " (site " << config_.site_url << ", " << P.db->Describe() << ")"
               << std::endl;
     core::LogInfo("http.listen", "serving", "\"port\":" + std::to_string(server.port()));
+    std::cout << "SCORM package site serving on port " << package_server.port() << " (public "
+              << P.scorm->config().package_url << ")" << std::endl;
+    std::thread package_thread([&] { package_server.Run(); });
     // The catalog's search snapshot is built now, not by the first visitor's search.
     std::thread warm_search([&] {
         try {
@@ -495,6 +563,8 @@ int App::Serve() {
         }
     });
     server.Run();
+    package_server.Stop();
+    package_thread.join();
     warm_search.join();
     // Running jobs are interrupted and go back to the queue for another node or the next start.
     runner.Stop();

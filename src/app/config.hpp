@@ -73,6 +73,12 @@ struct Config {
     learning::VerifierConfig identity{.mode = "demo"};
     int identity_checks_per_ip_hour = 10;
     int64_t learning_max_video_mib = 2048;
+    // The SCORM package site (learning/package_site.cpp): its public URL (in production another
+    // registrable domain, never a subdomain of the site; "": http://127.0.0.1:<its port>) and
+    // the port of its own listener (-1: --port + 1; 0: any free port).
+    std::string scorm_url;
+    int scorm_port = -1;
+    int64_t scorm_max_package_mib = 1024;
 
     // The vault's key file (core/vault.hpp); empty: <data_dir>/secrets/vault.keys. The variable
     // GOVHUB_VAULT_KEYS (the file's text itself) wins over both.

@@ -211,6 +211,24 @@ int main(int argc, char** argv) {
         ->envname("GOVHUB_LEARNING_MAX_VIDEO_MIB")
         ->capture_default_str();
     serve
+        ->add_option(
+            "--scorm-url", cfg.scorm_url,
+            "public URL of the SCORM package site, the second listener that serves "
+            "uploaded packages (someone else's JavaScript) without the site's cookies. "
+            "Production: another registrable domain, e.g. https://scorm.govhub-content.th, "
+            "NEVER a subdomain of the site (default: http://127.0.0.1:<scorm port>)")
+        ->envname("GOVHUB_SCORM_URL");
+    serve
+        ->add_option("--scorm-port", cfg.scorm_port,
+                     "port of the SCORM package site's listener (default: --port + 1; 0: any "
+                     "free port, then the default URL follows it)")
+        ->envname("GOVHUB_SCORM_PORT");
+    serve
+        ->add_option("--scorm-max-package-mib", cfg.scorm_max_package_mib,
+                     "largest SCORM package (zip) accepted (MiB)")
+        ->envname("GOVHUB_SCORM_MAX_PACKAGE_MIB")
+        ->capture_default_str();
+    serve
         ->add_option("--job-workers", cfg.job_workers,
                      "background job threads in this process (0: none)")
         ->envname("GOVHUB_JOB_WORKERS")
@@ -335,6 +353,8 @@ int main(int argc, char** argv) {
         !std::getenv("GOVHUB_SITE_URL"))
         cfg.site_url = "http://localhost:" + std::to_string(cfg.port);
     while (!cfg.site_url.empty() && cfg.site_url.back() == '/') cfg.site_url.pop_back();
+    while (!cfg.scorm_url.empty() && cfg.scorm_url.back() == '/') cfg.scorm_url.pop_back();
+    if (cfg.scorm_port < 0) cfg.scorm_port = cfg.port == 0 ? 0 : cfg.port + 1;
 
     // Every JSON reader of outside input uses these (core/json_reader.hpp).
     govhub::core::SetDefaultJsonLimits(

@@ -27,6 +27,13 @@ struct RouteOptions {
     // CKAN actions) and wins over pool.
     std::string pool;
     std::function<std::string(const Request&)> pool_for;
+    // The route reads its own credential (e.g. a SCORM runtime's per-attempt bearer token, which
+    // is no account's token): the auth middleware neither reads Authorization nor cookies.
+    bool own_credentials = false;
+    // CORS for this one origin only (scheme://host[:port]): the response names it in
+    // Access-Control-Allow-Origin when the request's Origin is exactly it, and a request from
+    // any other origin gets no CORS header at all (not the API's open "*").
+    std::string cors_origin;
 };
 
 struct Route {

@@ -1,6 +1,7 @@
 #include "http/security_headers.hpp"
 
 #include "core/strings.hpp"
+#include "http/router.hpp"
 
 namespace govhub::http {
 
@@ -40,7 +41,17 @@ void AddSecurityHeaders(const Request& req, Response& res) {
     set_default("Cross-Origin-Opener-Policy", "same-origin");
     if (req.secure) set_default("Strict-Transport-Security", "max-age=31536000");
     set_default("Cache-Control", "no-store");
-    if (req.IsApi()) {
+    if (req.route && !req.route->options.cors_origin.empty()) {
+        // One origin's scripts may call this route (without cookies); every other gets nothing.
+        const std::string& origin = req.route->options.cors_origin;
+        res.headers.Set("Vary", "Origin");
+        if (req.Header("Origin") == origin) {
+            res.headers.Set("Access-Control-Allow-Origin", origin);
+            res.headers.Set("Access-Control-Allow-Methods", "POST, OPTIONS");
+            res.headers.Set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+            res.headers.Set("Access-Control-Max-Age", "600");
+        }
+    } else if (req.IsApi()) {
         // Public data is for every site's scripts; credentials (cookies) are never shared.
         set_default("Access-Control-Allow-Origin", "*");
         set_default("Access-Control-Allow-Headers", "Authorization, X-CKAN-API-Key, Content-Type");

@@ -69,23 +69,6 @@ Json CourseJson(const Course& c) {
             {"modified", c.modified}};
 }
 
-Json StandingJson(const CourseProgress& p) {
-    return {{"lessons_required", p.lessons_required},
-            {"lessons_done", p.lessons_done},
-            {"percent", p.percent},
-            {"study_seconds", p.study_seconds},
-            {"min_study_minutes", p.min_study_minutes},
-            {"completed", p.completed},
-            {"completed_at", p.completed_at.empty() ? Json(nullptr) : Json(p.completed_at)}};
-}
-
-Json LessonProgressJson(const LessonProgress* p) {
-    return {{"completed", p && p->completed},
-            {"percent", p ? p->percent : 0},
-            {"score", p && p->score ? Json(*p->score) : Json(nullptr)},
-            {"position_ms", p ? p->position_ms : 0}};
-}
-
 // A progress report's answer: the lesson's own progress and the course standing.
 Json UpdateJson(const LearningService::LessonUpdate& u) {
     return {{"lesson", LessonProgressJson(&u.lesson)}, {"progress", StandingJson(u.course)}};
@@ -129,6 +112,23 @@ Json OutlineJson(const CourseOutline& o) {
 }
 
 }  // namespace
+
+Json StandingJson(const CourseProgress& p) {
+    return {{"lessons_required", p.lessons_required},
+            {"lessons_done", p.lessons_done},
+            {"percent", p.percent},
+            {"study_seconds", p.study_seconds},
+            {"min_study_minutes", p.min_study_minutes},
+            {"completed", p.completed},
+            {"completed_at", p.completed_at.empty() ? Json(nullptr) : Json(p.completed_at)}};
+}
+
+Json LessonProgressJson(const LessonProgress* p) {
+    return {{"completed", p && p->completed},
+            {"percent", p ? p->percent : 0},
+            {"score", p && p->score ? Json(*p->score) : Json(nullptr)},
+            {"position_ms", p ? p->position_ms : 0}};
+}
 
 void RegisterApi(http::Router& router, LearningService& service) {
     http::RouteOptions small{.body_limit = 16 << 10, .rate_limit = "form"};

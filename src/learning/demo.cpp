@@ -185,4 +185,79 @@ int SeedDemo(LearningService& service, const api::Principal& sysadmin, const std
     return 1;
 }
 
+bool SeedScormDemo(LearningService& service, ScormLessons& scorm, const api::Principal& sysadmin,
+                   const std::string& tmp_dir, const std::string& web_dir) {
+    bool exists = service.db().Read([](db::Connection& c) {
+        return store::FindCourse(c, "cyber-security-basics").has_value();
+    });
+    if (exists) return false;
+    std::string script = web_dir + "/../scripts/make-demo-scorm.py";
+    std::string python;
+    for (const char* c : {"/usr/bin/python3", "/usr/local/bin/python3"})
+        if (::access(c, X_OK) == 0) python = c;
+    if (python.empty() || !fs::exists(script)) {
+        std::cerr << "demo learning: python3 or scripts/make-demo-scorm.py not found, no SCORM "
+                     "demo course\n";
+        return false;
+    }
+    std::string zip = tmp_dir + "/learning-demo-scorm.zip";
+    try {
+        pid_t pid = core::SpawnChild({python, {"python3", script, zip}}, -1, -1);
+        auto exit =
+            core::WaitChild(pid, std::chrono::steady_clock::now() + std::chrono::seconds(60));
+        if (exit.timed_out || exit.signaled || exit.code != 0 || !fs::exists(zip)) {
+            std::cerr << "demo learning: make-demo-scorm.py failed, no SCORM demo course\n";
+            return false;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "demo learning: " << e.what() << "\n";
+        return false;
+    }
+    api::Caller caller{.principal = &sysadmin, .ip = "127.0.0.1"};
+    CourseInput in{.name = "cyber-security-basics",
+                   .title = "ความปลอดภัยไซเบอร์เบื้องต้น",
+                   .title_en = "Cyber security basics",
+                   .summary =
+                       "รหัสผ่านที่ปลอดภัย การสังเกตอีเมลหลอกลวง และการดูแลอุปกรณ์ "
+                       "บทเรียนอีเลิร์นนิงแบบ SCORM 2004 สองตอน พร้อมแบบทดสอบท้ายบท",
+                   .summary_en =
+                       "Safe passwords, spotting phishing and looking after your "
+                       "devices: a two-part SCORM 2004 e-learning package with a check.",
+                   .description =
+                       "บทเรียนนี้เป็นแพ็กเกจ SCORM 2004 ระบบจะจำหน้าที่คุณเรียนค้างไว้ "
+                       "และนับว่าเรียนจบเมื่อผ่านทั้งสองตอน",
+                   .description_en =
+                       "A SCORM 2004 package: the site remembers where you "
+                       "stopped, and the lesson is done when both parts are.",
+                   .category = "cyber_security",
+                   .level = "beginner",
+                   .agency_id = "dga",
+                   .minutes = "30",
+                   .min_study_minutes = "0",
+                   .video_threshold = "90",
+                   .certificate_info = "ประกาศนียบัตรผ่านการอบรมหลักสูตรความปลอดภัยไซเบอร์เบื้องต้น",
+                   .certificate_info_en = "Certificate of completion: Cyber security basics"};
+    Course course = service.CreateCourse(in, caller);
+    Section s = service.AddSection(course.id, "บทเรียนอีเลิร์นนิง", "E-learning", caller);
+    Lesson lesson = service.AddLesson(course.id,
+                                      {.section_id = s.id,
+                                       .kind = "scorm",
+                                       .title = "ความปลอดภัยไซเบอร์เบื้องต้น (SCORM)",
+                                       .title_en = "Cyber security basics (SCORM)",
+                                       .body = "เลือกตอนจากเมนูของบทเรียน ระบบบันทึกความคืบหน้าให้อัตโนมัติ",
+                                       .body_en = "Choose a part from the lesson menu; your "
+                                                  "progress is saved as you go.",
+                                       .minutes = "30"},
+                                      caller);
+    try {
+        scorm.Attach(lesson.id, FileUpload(zip), caller);
+    } catch (const std::exception& e) {
+        std::cerr << "demo learning: the SCORM package was refused: " << e.what() << "\n";
+    }
+    std::error_code ec;
+    fs::remove(zip, ec);
+    service.SetPublished(course.id, true, caller);
+    return true;
+}
+
 }  // namespace govhub::learning

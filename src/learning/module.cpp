@@ -23,6 +23,7 @@ class LearningModule final : public api::Module {
         RegisterQuizRoutes(router, quiz_, service_, pages_, settings_);
         RegisterApi(router, service_);
         RegisterSignupRoutes(router, signup_, service_, identities_, pages_, settings_);
+        if (settings_.scorm) RegisterScormApi(router, *settings_.scorm);
     }
 
   private:

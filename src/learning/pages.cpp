@@ -7,6 +7,7 @@
 #include "accounts/middleware.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
+#include "http/security_headers.hpp"
 #include "learning/routes.hpp"
 #include "render/markdown.hpp"
 
@@ -306,7 +307,57 @@ struct Pages {
                 .Set("passed", qs.passed);
             v.Set("quiz", std::move(qv));
         }
-        return Page(req, "learning/lesson", std::move(v), Localized(l.title, l.title_en, locale));
+        std::string frame_origin;
+        if (l.kind == LessonKind::kScorm) frame_origin = AddScorm(v, req, l, p);
+        Response res =
+            Page(req, "learning/lesson", std::move(v), Localized(l.title, l.title_en, locale));
+        if (!frame_origin.empty()) {
+            // The runtime frame comes from the package origin: the one origin added to frame-src.
+            std::string csp = http::ContentSecurityPolicy();
+            auto at = csp.find("frame-src 'self'");
+            if (at != std::string::npos)
+                csp.insert(at + std::string("frame-src 'self'").size(), " " + frame_origin);
+            res.headers.Set("Content-Security-Policy", csp);
+        }
+        return res;
+    }
+
+    // A scorm lesson: the package's item tree as the lesson menu (each launchable item a link,
+    // done ticked) and the runtime frame on the package origin for the chosen item (?sco=, else
+    // the first not done). Returns the package origin when a frame is shown.
+    std::string AddScorm(View& v, const Request& req, const Lesson& l,
+                         const api::Principal* p) const {
+        if (!settings.scorm || !p) return "";
+        auto pkg = settings.scorm->Package(l.id);
+        v.Set("has_package", pkg.has_value() && !pkg->scos.empty());
+        if (!pkg || pkg->scos.empty()) return "";
+        std::string wanted = req.Query("sco");
+        if (wanted.size() > 255) throw HttpError::NotFound("learning.scorm.sco_not_found");
+        ScormLaunch launch = settings.scorm->Launch(l.id, wanted, api::CallerOf(req));
+        std::unordered_map<std::string, bool> done;
+        for (const auto& s : settings.scorm->Menu(l.id, p->user_id)) done[s.sco.id] = s.done;
+        View items = View::List();
+        auto walk = [&](auto& self, const std::vector<ScormMenuItem>& list, int depth) -> void {
+            for (const auto& i : list) {
+                View iv;
+                iv.Set("title", i.title)
+                    .Set("depth", depth)
+                    .Set("launchable", i.launchable)
+                    .Set("href", "/learning/lesson/" + l.id + "?sco=" + core::UrlEncode(i.id))
+                    .Set("current", i.launchable && i.id == launch.sco_id)
+                    .Set("done", i.launchable && done[i.id]);
+                items.Push(std::move(iv));
+                if (depth < 8) self(self, i.children, depth + 1);
+            }
+        };
+        walk(walk, pkg->items, 0);
+        v.Set("scorm_items", std::move(items))
+            .Set("scorm_run_url", launch.run_url)
+            .Set("scorm_origin", settings.scorm->PackageOrigin())
+            .Set("scorm_title", launch.sco_title)
+            .Set("scorm_sequencing", pkg->declares_sequencing)
+            .Set("scorm_version", std::string(ScormVersionText(pkg->version)));
+        return settings.scorm->PackageOrigin();
     }
 
     // A lesson's video or PDF, with Range (seeking, resume). Opening a PDF is what makes a PDF

@@ -189,8 +189,10 @@ struct Author {
                                                      std::string(kLessonKindText.Name(l.kind))))
                     .Set("optional", !l.required)
                     .Set("needs_media",
-                         (l.kind == LessonKind::kVideo || l.kind == LessonKind::kPdf) &&
-                             l.media_file.empty());
+                         ((l.kind == LessonKind::kVideo || l.kind == LessonKind::kPdf) &&
+                          l.media_file.empty()) ||
+                             (l.kind == LessonKind::kScorm && settings.scorm &&
+                              !settings.scorm->Package(l.id)));
                 lessons.Push(std::move(lv));
             }
             sv.Set("has_lessons", !lessons.items().empty()).Set("lessons", std::move(lessons));
@@ -253,6 +255,7 @@ struct Author {
             .Set("media_mib", static_cast<int64_t>((l.media_bytes + (1 << 19)) >> 20))
             .Set("max_video_mib", static_cast<int64_t>(service.config().max_video_bytes >> 20))
             .Set("max_pdf_mib", static_cast<int64_t>(service.config().max_pdf_bytes >> 20));
+        if (l.kind == LessonKind::kScorm) AddPackage(v, l, locale);
         View sections = View::List();
         for (const auto& s : o->sections) {
             View sv;
@@ -262,6 +265,45 @@ struct Author {
         v.Set("sections", std::move(sections));
         pages.AddErrors(v, errors, locale);
         return Page(req, "learning/lesson_form", std::move(v), "learning.edit_lesson", status);
+    }
+
+    // A scorm lesson's package: its version, title, item tree (indented by depth), warnings.
+    void AddPackage(View& v, const Lesson& l, const std::string& locale) const {
+        v.Set("scorm", true)
+            .Set("max_package_mib",
+                 static_cast<int64_t>(settings.scorm ? settings.scorm->config().max_zip_bytes >> 20
+                                                     : 0));
+        auto pkg = settings.scorm ? settings.scorm->Package(l.id) : std::nullopt;
+        v.Set("has_package", pkg.has_value());
+        if (!pkg) return;
+        View items = View::List();
+        auto walk = [&](auto& self, const std::vector<ScormMenuItem>& list, int depth) -> void {
+            for (const auto& i : list) {
+                View iv;
+                iv.Set("title", i.title)
+                    .Set("id", i.id)
+                    .Set("launchable", i.launchable)
+                    .Set("depth", depth);
+                items.Push(std::move(iv));
+                if (depth < 8) self(self, i.children, depth + 1);
+            }
+        };
+        walk(walk, pkg->items, 0);
+        View warnings = View::List();
+        for (const auto& w : pkg->warnings) {
+            View wv;
+            wv.Set("text", pages.T(locale, w));
+            warnings.Push(std::move(wv));
+        }
+        v.Set("package_version", std::string(ScormVersionText(pkg->version)))
+            .Set("package_title", pkg->title)
+            .Set("package_items", std::move(items))
+            .Set("package_sco_count", static_cast<int64_t>(pkg->scos.size()))
+            .Set("package_mib", static_cast<int64_t>((pkg->bytes + (1 << 19)) >> 20))
+            .Set("package_uploaded", pkg->uploaded)
+            .Set("package_sequencing", pkg->declares_sequencing)
+            .Set("has_warnings", !pkg->warnings.empty())
+            .Set("package_warnings", std::move(warnings));
     }
 
     Lesson FindLesson(const Request& req) const {
@@ -308,7 +350,10 @@ struct Author {
                   [file](const std::string& dest) { return file->MoveTo(dest); }};
         }
         try {
-            service.AttachMedia(l.id, std::move(up), api::CallerOf(req));
+            if (l.kind == LessonKind::kScorm && settings.scorm)
+                settings.scorm->Attach(l.id, std::move(up), api::CallerOf(req));
+            else
+                service.AttachMedia(l.id, std::move(up), api::CallerOf(req));
         } catch (const HttpError& e) {
             if (e.fields().empty()) throw;
             return LessonForm(req, l, e.fields(), 422);

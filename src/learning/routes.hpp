@@ -1,10 +1,13 @@
 #pragma once
 // Learning's routes: the pages (pages.cpp) and the JSON API (api.cpp), both over one
 // LearningService so they agree on every rule.
+#include <nlohmann/json.hpp>
+
 #include "accounts/identities.hpp"
 #include "api/action.hpp"
 #include "http/router.hpp"
 #include "learning/quiz_service.hpp"
+#include "learning/scorm_service.hpp"
 #include "learning/service.hpp"
 #include "render/page.hpp"
 
@@ -14,6 +17,8 @@ namespace govhub::learning {
 struct PageSettings {
     // "demo": identities are not really verified; every Learning page says so.
     std::string verifier_mode;
+    // SCORM lessons (scorm_service.hpp); null: scorm lessons show no package (tests, `routes`).
+    ScormLessons* scorm = nullptr;
 };
 
 void RegisterPages(http::Router& router, LearningService& service, QuizService& quiz,
@@ -30,5 +35,18 @@ class SignupService;
 void RegisterSignupRoutes(http::Router& router, SignupService& signup, LearningService& learning,
                           accounts::IdentityService& identities, const render::PageRenderer& pages,
                           const PageSettings& settings);
+// The SCORM runtime's JSON (api_scorm.cpp): launch on the site, and the commits the runtime page
+// sends cross-origin from the package origin with its per-attempt token.
+void RegisterScormApi(http::Router& router, ScormLessons& scorm);
+// The package origin's own router (package_site.cpp): /pkg/<dir>/<path> (a package's files),
+// /run/<token>?sco=<id> (the runtime page) and /run/lib/* (its scripts), nothing else.
+void RegisterPackageSite(http::Router& router, ScormLessons& scorm, const std::string& web_dir);
+// Headers of every package-origin response: its CSP, nosniff, no referrer, never a cookie.
+void DecoratePackageSite(const http::Request& req, http::Response& res,
+                         const std::string& site_origin);
+
+// JSON shared by the API files.
+nlohmann::json StandingJson(const CourseProgress& p);
+nlohmann::json LessonProgressJson(const LessonProgress* p);
 
 }  // namespace govhub::learning

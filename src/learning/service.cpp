@@ -94,7 +94,8 @@ CourseProgress Tally(db::Connection& c, const Course& course, const Enrolment& e
 
 const std::vector<LessonKind>& LessonKinds() {
     static const std::vector<LessonKind> kKinds = {LessonKind::kText, LessonKind::kVideo,
-                                                   LessonKind::kPdf, LessonKind::kQuiz};
+                                                   LessonKind::kPdf, LessonKind::kScorm,
+                                                   LessonKind::kQuiz};
     return kKinds;
 }
 
@@ -673,7 +674,8 @@ Enrolment LearningService::Enrol(const std::string& course_id, const std::string
         e.state = EnrolmentState::kActive;
         e.enrolled_at = core::NowIso();
         store::UpsertEnrolment(c, e);
-        audit::Record(c, caller.actor(), "learning.enrol", "course", course->id, nlohmann::json::object());
+        audit::Record(c, caller.actor(), "learning.enrol", "course", course->id,
+                      nlohmann::json::object());
         return e;
     });
 }
@@ -687,7 +689,8 @@ void LearningService::Unenrol(const std::string& course_id, const api::Caller& c
         if (!e || e->state != EnrolmentState::kActive) return;
         e->state = EnrolmentState::kUnenrolled;
         store::UpsertEnrolment(c, *e);
-        audit::Record(c, caller.actor(), "learning.unenrol", "course", course->id, nlohmann::json::object());
+        audit::Record(c, caller.actor(), "learning.unenrol", "course", course->id,
+                      nlohmann::json::object());
     });
 }
 
@@ -730,7 +733,8 @@ CourseProgress LearningService::Evaluate(db::Connection& c, const std::string& c
         // The completion is recorded in the transaction that met the rule: no batch, no lag.
         e->completed_at = core::NowIso();
         store::UpsertEnrolment(c, *e);
-        audit::Record(c, {user_id, ""}, "learning.course.complete", "course", course_id, nlohmann::json::object());
+        audit::Record(c, {user_id, ""}, "learning.course.complete", "course", course_id,
+                      nlohmann::json::object());
         out.completed = true;
         out.completed_at = e->completed_at;
     }

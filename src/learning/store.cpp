@@ -121,6 +121,7 @@ CREATE TABLE learning_quiz_attempts (
   UNIQUE (lesson_id, user_id, number)
 );
 )sql"});
+    AddScormMigrations(set);
 }
 
 namespace {

@@ -70,6 +70,49 @@ bool IsCourseStaff(db::Connection& c, const std::string& course_id, const std::s
 void AddCourseStaff(db::Connection& c, const std::string& course_id, const std::string& user_id);
 void RemoveCourseStaff(db::Connection& c, const std::string& course_id, const std::string& user_id);
 
+// ---- SCORM (store_scorm.cpp, migration learning:3): a lesson's package, each learner's data
+// model per SCO, and the runtime pages' per-attempt tokens.
+void AddScormMigrations(db::MigrationSet& set);
+
+struct ScormPackageRow {
+    std::string lesson_id;
+    std::string dir;       // folder name under <data dir>/learning/scorm
+    std::string version;   // "1.2" / "2004"
+    std::string manifest;  // JSON (ScormLessons): title, item tree, warnings, sequencing flag
+    std::string scos;      // JSON array: the launchable items with their rules, in menu order
+    std::string uploaded, uploaded_by;
+    int64_t bytes = 0;  // the zip's size
+};
+std::optional<ScormPackageRow> FindScormPackage(db::Connection& c, const std::string& lesson_id);
+void UpsertScormPackage(db::Connection& c, const ScormPackageRow& p);
+
+struct ScoStateRow {
+    std::string lesson_id, user_id, sco_id;
+    std::string state;  // CmiState::ToJson()
+    int64_t last_seq = 0;
+    bool done = false;
+    std::optional<int> score;  // percent
+    std::string updated;
+};
+std::optional<ScoStateRow> FindScoState(db::Connection& c, const std::string& lesson_id,
+                                        const std::string& user_id, const std::string& sco_id);
+std::vector<ScoStateRow> ScoStatesOf(db::Connection& c, const std::string& lesson_id,
+                                     const std::string& user_id);
+// Inserts the row, or replaces the stored one only when row.last_seq is greater: false (nothing
+// written) when a commit with the same or a later seq is stored already (two nodes racing).
+bool SaveScoState(db::Connection& c, const ScoStateRow& row);
+// A replaced package starts every learner afresh (its SCOs and their suspend_data are new).
+void DeleteScoStates(db::Connection& c, const std::string& lesson_id);
+
+struct ScormTokenRow {
+    std::string token_hash;  // SHA-256 of the token; the token itself is never stored
+    std::string lesson_id, user_id, sco_id;
+    int64_t created = 0, expires = 0;  // epoch seconds
+};
+void InsertScormToken(db::Connection& c, const ScormTokenRow& t);
+std::optional<ScormTokenRow> FindScormToken(db::Connection& c, const std::string& token_hash);
+void DeleteExpiredScormTokens(db::Connection& c, int64_t now);
+
 }  // namespace govhub::learning::store
 
 // ---- quizzes (store_quiz.cpp): a quiz lesson's rules and questions (JSON as quiz.hpp writes

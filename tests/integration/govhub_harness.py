@@ -64,7 +64,8 @@ class Server:
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="govhub-it-")
         self.database_url = database_url or (None if data_dir else new_database_url())
         self.url = "http://127.0.0.1:%d" % self.port
-        args = [BIN, "serve", "--port", str(self.port), "--address", "127.0.0.1",
+        # The SCORM package site listens on a port of its own: any free one (see scorm_url()).
+        args = [BIN, "serve", "--port", str(self.port), "--address", "127.0.0.1", "--scorm-port", "0",
                 "--data-dir", self.data_dir, "--site-url", self.url, *engine_args(self.database_url), *extra]
         if smtp_url:
             args += ["--smtp-url", smtp_url]
@@ -72,6 +73,16 @@ class Server:
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log)
         wait_for_port(self.port, proc=self.proc)
+
+    def scorm_url(self, timeout=10):
+        """The SCORM package site's URL, from the line `serve` prints once it is bound."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            m = re.search(r"SCORM package site serving on port (\d+) \(public ([^)\s]+)\)", self.output())
+            if m:
+                return m.group(2)
+            time.sleep(0.05)
+        raise AssertionError("no SCORM package site line in the server's output")
 
     def cli(self, *args, check=True):
         r = subprocess.run([BIN, *args, "--data-dir", self.data_dir, *engine_args(self.database_url)],

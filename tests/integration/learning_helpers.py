@@ -1,12 +1,10 @@
 """Learners for the Learning tests: citizen IDs with a valid check digit, and sign-up with the
 laser code against the DOPA stand-in (dopa_mock.py) the shared server is started with."""
-import itertools
 import random
 import re
 
 from accounts_helpers import PASSWORD, login, unique_name
-
-_ids = itertools.count(1)
+from govhub_harness import Browser
 
 
 def citizen_id():
@@ -49,3 +47,30 @@ def verified_learner(browser, smtp, **over):
 def enrol(browser, course):
     r = browser.post_form("/learning/course/%s/enrol" % course, {}, csrf_page="/learning/course/" + course)
     assert r.status == 303, r.text[:2000]
+
+
+def enrolled_learner(server, smtp, course):
+    """A new verified learner (a signed-in Browser) enrolled in `course` (its name, published)
+    through the site; returns (browser, e-mail address)."""
+    browser = Browser(server)
+    email = verified_learner(browser, smtp)
+    enrol(browser, course)
+    return browser, email
+
+
+def scorm_lesson(browser, agency):
+    """A draft course of `agency` authored by `browser` (an editor of it), with one SCORM lesson
+    (no package yet); returns the lesson's id."""
+    name = unique_name("scorm")
+    r = browser.post_form("/learning/course/new", {
+        "name": name, "title": "หลักสูตร SCORM", "summary": "ทดสอบ", "category": "data", "level": "beginner",
+        "minutes": "30", "video_threshold": "90", "agency_id": agency})
+    assert r.status == 303, r.text[:2000]
+    manage = "/learning/course/%s/manage" % name
+    r = browser.post_form("/learning/course/%s/sections" % name, {"title": "บทนำ"}, csrf_page=manage)
+    assert r.status == 303, r.text[:2000]
+    section = re.findall(r'action="/learning/course/%s/sections/([0-9a-f-]{36})"' % name, browser.get(manage).text)[-1]
+    r = browser.post_form("/learning/course/%s/lessons" % name, {"section_id": section, "kind": "scorm", "title": "แพ็กเกจ"},
+                          csrf_page=manage)
+    assert r.status == 303, r.text[:2000]
+    return re.match(r"/learning/lesson/([0-9a-f-]{36})/edit", r.header("Location")).group(1)

@@ -24,6 +24,7 @@ import urllib.parse
 import pytest
 
 from accounts_helpers import create_token_via_page, login, registered_user, unique_name
+from learning_helpers import scorm_lesson
 from govhub_harness import Browser
 from test_catalog_api import call, ok, record_dataset
 from test_catalog_workbook import upload_workbook, wait_report
@@ -42,6 +43,9 @@ CSV = ("สถานี,จังหวัด,ฝน,lat,lon\n"
 # needs the flag. A new csrf=false route fails test_every_route_has_entries until listed here.
 CSRF_EXEMPT = {
     # ("POST", "/api/example"): "why a cookie-only request cannot act as the user here",
+    ("POST", "/api/learning/scorm/commit"): "the SCORM runtime's commits: the credential is the "
+        "per-attempt bearer token of the Authorization header; cookies are never read (the route's "
+        "own_credentials), so a cookie-only request is 401",
 }
 
 # One entry per state-changing route: the path (world keys in braces) and the body it sends.
@@ -66,6 +70,9 @@ CSRF = {
     ("POST", "/admin/users/{name}"): ("/admin/users/{user}", {"action": "suspend"}),
     ("POST", "/developer/token"): ("/developer/token", {"token_name": "csrf"}),
     ("POST", "/user/close"): ("/user/close", {"action": "suspend", "reason": "csrf"}),
+    # learning: SCORM runtime launch
+    ("POST", "/api/learning/lessons/{id}/scorm/launch"): ("/api/learning/lessons/{scorm_lesson}/scorm/launch",
+                                                          {"json": {}}),
     # jobs
     ("POST", "/jobs/{id}/cancel"): ("/jobs/{job}/cancel", {}),
     ("POST", "/jobs/{id}/retry"): ("/jobs/{job}/retry", {}),
@@ -146,6 +153,10 @@ IDOR = {
     ("GET", "/admin/users/{name}"): ("/admin/users/{owner}", PRIVATE, None),
     ("POST", "/admin/users/{name}"): ("/admin/users/{owner}", PRIVATE, {"action": "suspend"}),
     ("GET", "/user/close/{reference}/request.pdf"): ("/user/close/{closure_ref}/request.pdf", PRIVATE, None),
+    # learning: a SCORM lesson of agency A's draft course; only its authors and enrolled learners
+    # may launch it
+    ("POST", "/api/learning/lessons/{id}/scorm/launch"): ("/api/learning/lessons/{scorm_lesson}/scorm/launch",
+                                                          PRIVATE, {"json": {}}),
     # jobs: a sysadmin's job
     ("GET", "/jobs/{id}"): ("/jobs/{job}", PRIVATE, None),
     ("POST", "/jobs/{id}/cancel"): ("/jobs/{job}/cancel", PRIVATE, {}),
@@ -371,6 +382,7 @@ def world(server, smtp, sysadmin):
     r = applicant.post_form("/user/close", {"action": "suspend", "reason": "ทดสอบ"}, csrf_page="/user/close")
     assert r.status == 303, r.text
     w["closure_ref"] = r.header("Location").rsplit("/", 1)[1]
+    w["scorm_lesson"] = scorm_lesson(browsers["owner"], w["org_a"])
     return w
 
 

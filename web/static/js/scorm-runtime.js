@@ -10,8 +10,8 @@
 //     <meta charset="utf-8">
 //     <meta name="viewport" content="width=device-width, initial-scale=1">
 //     <title>…course item title…</title>
-//     <script src="/vendor/scorm-again/scorm12.min.js"></script>      (or scorm2004.min.js)
-//     <script src="/js/scorm-runtime.js" defer></script>
+//     <script src="/run/lib/scorm12.min.js"></script>      (or scorm2004.min.js; package_site.cpp)
+//     <script src="/run/lib/scorm-runtime.js" defer></script>
 //   </head>
 //   <body data-version="1.2|2004"
 //         data-commit-url="https://site/api/learning/scorm/commit"

@@ -390,9 +390,10 @@ void RegisterQuizRoutes(http::Router& router, QuizService& quiz, LearningService
         form);
 
     // ---- JSON
-    router.Get("/api/learning/lessons/{id}/quiz", [&quiz](Request& req) {
+    router.Get("/api/learning/lessons/{id}/quiz", [&quiz, &learning](Request& req) {
         const api::Principal& p = api::RequireUser(api::CurrentUser(req));
         std::string id(req.PathParam("id"));
+        learning.OpenLesson(id, &p);  // enrolled learners and authors only
         learning::QuizStanding s = quiz.Standing(id, p.user_id);
         return SendJson({{"rules", QuizRulesToJson(s.rules)},
                          {"questions_per_attempt", s.questions},

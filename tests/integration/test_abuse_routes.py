@@ -24,11 +24,12 @@ import urllib.parse
 import pytest
 
 from accounts_helpers import create_token_via_page, login, registered_user, unique_name
-from learning_helpers import scorm_lesson
+from learning_helpers import identity_fields, scorm_lesson
 from govhub_harness import Browser
 from test_catalog_api import call, ok, record_dataset
 from test_catalog_workbook import upload_workbook, wait_report
 from test_datastore import wait_for_load
+from test_learning_courses import multipart
 from test_officer_membership import GOOD as OFFICER_FORM, upload as upload_document
 from test_resource_upload import upload as upload_resource
 
@@ -70,6 +71,45 @@ CSRF = {
     ("POST", "/admin/users/{name}"): ("/admin/users/{user}", {"action": "suspend"}),
     ("POST", "/developer/token"): ("/developer/token", {"token_name": "csrf"}),
     ("POST", "/user/close"): ("/user/close", {"action": "suspend", "reason": "csrf"}),
+    # learning: courses, lessons, quizzes, sign-up (agency A's draft course of the owner)
+    ("POST", "/learning/signup"): ("/learning/signup", {"email": "csrf@example.com"}),
+    ("POST", "/learning/identity"): ("/learning/identity", {"citizen_id": "1000000000009"}),
+    ("POST", "/learning/admin/identity-locks"): ("/learning/admin/identity-locks", {"citizen_id": "1000000000009"}),
+    ("POST", "/api/learning/signup"): ("/api/learning/signup", {"json": {"email": "csrf@example.com"}}),
+    ("POST", "/api/learning/identity"): ("/api/learning/identity", {"json": {"citizen_id": "1000000000009"}}),
+    ("POST", "/api/learning/identity/unlock"): ("/api/learning/identity/unlock", {"json": {"citizen_id": "1000000000009"}}),
+    ("POST", "/learning/course/new"): ("/learning/course/new", {"name": "csrf-course", "title": "CSRF"}),
+    ("POST", "/learning/course/{name}/edit"): ("/learning/course/{lcourse}/edit", {"title": "CSRF"}),
+    ("POST", "/learning/course/{name}/publish"): ("/learning/course/{lcourse}/publish", {"publish": "1"}),
+    ("POST", "/learning/course/{name}/delete"): ("/learning/course/{lcourse}/delete", {}),
+    ("POST", "/learning/course/{name}/sections"): ("/learning/course/{lcourse}/sections", {"title": "CSRF"}),
+    ("POST", "/learning/course/{name}/sections/{section}"):
+        ("/learning/course/{lcourse}/sections/{lsection}", {"title": "CSRF"}),
+    ("POST", "/learning/course/{name}/lessons"):
+        ("/learning/course/{lcourse}/lessons", {"section_id": "{lsection}", "kind": "text", "title": "CSRF"}),
+    ("POST", "/learning/course/{name}/enrol"): ("/learning/course/{lcourse}/enrol", {}),
+    ("POST", "/learning/course/{name}/unenrol"): ("/learning/course/{lcourse}/unenrol", {}),
+    ("POST", "/learning/lesson/{id}/edit"): ("/learning/lesson/{ltext}/edit", {"title": "CSRF", "body": "CSRF"}),
+    ("POST", "/learning/lesson/{id}/media"): ("/learning/lesson/{lpdf}/media", {}),
+    ("POST", "/learning/lesson/{id}/move"): ("/learning/lesson/{ltext}/move", {"direction": "down"}),
+    ("POST", "/learning/lesson/{id}/delete"): ("/learning/lesson/{ltext}/delete", {}),
+    ("POST", "/learning/lesson/{id}/attempt"): ("/learning/lesson/{lquiz}/attempt", {}),
+    ("POST", "/learning/attempt/{id}"): ("/learning/attempt/{lattempt}", {"q.x": "y"}),
+    ("POST", "/learning/lesson/{id}/quiz/rules"): ("/learning/lesson/{lquiz}/quiz/rules", {"pass_percent": "1"}),
+    ("POST", "/learning/lesson/{id}/quiz/questions"):
+        ("/learning/lesson/{lquiz}/quiz/questions", {"kind": "short", "prompt": "CSRF", "answers": "x"}),
+    ("POST", "/learning/lesson/{id}/quiz/questions/{question}/delete"):
+        ("/learning/lesson/{lquiz}/quiz/questions/{lquestion}/delete", {}),
+    ("POST", "/api/learning/courses/{name}/enrol"): ("/api/learning/courses/{lcourse}/enrol", {"json": {}}),
+    ("POST", "/api/learning/courses/{name}/unenrol"): ("/api/learning/courses/{lcourse}/unenrol", {"json": {}}),
+    ("POST", "/api/learning/lessons/{id}/viewed"): ("/api/learning/lessons/{ltext}/viewed", {"json": {}}),
+    ("POST", "/api/learning/lessons/{id}/video"):
+        ("/api/learning/lessons/{ltext}/video", {"json": {"position_ms": 1, "played_ms": 1, "duration_ms": 9}}),
+    ("POST", "/api/learning/lessons/{id}/attempts"): ("/api/learning/lessons/{lquiz}/attempts", {"json": {}}),
+    ("POST", "/api/learning/attempts/{id}"): ("/api/learning/attempts/{lattempt}", {"json": {"answers": {}}}),
+    ("POST", "/api/learning/lessons/{id}/quiz/rules"): ("/api/learning/lessons/{lquiz}/quiz/rules", {"json": {}}),
+    ("POST", "/api/learning/lessons/{id}/quiz/questions"):
+        ("/api/learning/lessons/{lquiz}/quiz/questions", {"json": {"kind": "short", "prompt": "x", "accepted": ["y"]}}),
     # learning: SCORM runtime launch
     ("POST", "/api/learning/lessons/{id}/scorm/launch"): ("/api/learning/lessons/{scorm_lesson}/scorm/launch",
                                                           {"json": {}}),
@@ -153,6 +193,50 @@ IDOR = {
     ("GET", "/admin/users/{name}"): ("/admin/users/{owner}", PRIVATE, None),
     ("POST", "/admin/users/{name}"): ("/admin/users/{owner}", PRIVATE, {"action": "suspend"}),
     ("GET", "/user/close/{reference}/request.pdf"): ("/user/close/{closure_ref}/request.pdf", PRIVATE, None),
+    # learning: agency A's draft course of the owner (its authors only), the owner's quiz attempt
+    ("GET", "/learning/course/{name}"): ("/learning/course/{lcourse}", PRIVATE, None),
+    ("GET", "/learning/course/{name}/edit"): ("/learning/course/{lcourse}/edit", PRIVATE, None),
+    ("GET", "/learning/course/{name}/manage"): ("/learning/course/{lcourse}/manage", PRIVATE, None),
+    ("POST", "/learning/course/{name}/edit"): ("/learning/course/{lcourse}/edit", PRIVATE, {"title": "IDOR"}),
+    ("POST", "/learning/course/{name}/publish"): ("/learning/course/{lcourse}/publish", PRIVATE, {"publish": "1"}),
+    ("POST", "/learning/course/{name}/delete"): ("/learning/course/{lcourse}/delete", PRIVATE, {}),
+    ("POST", "/learning/course/{name}/sections"): ("/learning/course/{lcourse}/sections", PRIVATE, {"title": "IDOR"}),
+    ("POST", "/learning/course/{name}/sections/{section}"):
+        ("/learning/course/{lcourse}/sections/{lsection}", PRIVATE, {"delete": "1"}),
+    ("POST", "/learning/course/{name}/lessons"):
+        ("/learning/course/{lcourse}/lessons", PRIVATE, {"section_id": "{lsection}", "kind": "text", "title": "IDOR"}),
+    ("POST", "/learning/course/{name}/enrol"): ("/learning/course/{lcourse}/enrol", PRIVATE, {}),
+    ("POST", "/learning/course/{name}/unenrol"): ("/learning/course/{lcourse}/unenrol", PRIVATE, {}),
+    ("GET", "/learning/lesson/{id}"): ("/learning/lesson/{ltext}", PRIVATE, None),
+    ("GET", "/learning/media/{id}"): ("/learning/media/{lpdf}", PRIVATE, None),
+    ("GET", "/learning/lesson/{id}/edit"): ("/learning/lesson/{ltext}/edit", PRIVATE, None),
+    ("POST", "/learning/lesson/{id}/edit"): ("/learning/lesson/{ltext}/edit", PRIVATE, {"title": "IDOR", "body": "x"}),
+    ("POST", "/learning/lesson/{id}/media"): ("/learning/lesson/{lpdf}/media", PRIVATE, {}),
+    ("POST", "/learning/lesson/{id}/move"): ("/learning/lesson/{ltext}/move", PRIVATE, {"direction": "down"}),
+    ("POST", "/learning/lesson/{id}/delete"): ("/learning/lesson/{ltext}/delete", PRIVATE, {}),
+    ("POST", "/learning/lesson/{id}/attempt"): ("/learning/lesson/{lquiz}/attempt", PRIVATE, {}),
+    ("GET", "/learning/attempt/{id}"): ("/learning/attempt/{lattempt}", PRIVATE, None),
+    ("POST", "/learning/attempt/{id}"): ("/learning/attempt/{lattempt}", PRIVATE, {"q.x": "y"}),
+    ("GET", "/learning/lesson/{id}/quiz"): ("/learning/lesson/{lquiz}/quiz", PRIVATE, None),
+    ("POST", "/learning/lesson/{id}/quiz/rules"): ("/learning/lesson/{lquiz}/quiz/rules", PRIVATE, {"pass_percent": "1"}),
+    ("POST", "/learning/lesson/{id}/quiz/questions"):
+        ("/learning/lesson/{lquiz}/quiz/questions", PRIVATE, {"kind": "short", "prompt": "IDOR", "answers": "x"}),
+    ("POST", "/learning/lesson/{id}/quiz/questions/{question}/delete"):
+        ("/learning/lesson/{lquiz}/quiz/questions/{lquestion}/delete", PRIVATE, {}),
+    ("GET", "/api/learning/courses/{name}"): ("/api/learning/courses/{lcourse}", PRIVATE, None),
+    ("POST", "/api/learning/courses/{name}/enrol"): ("/api/learning/courses/{lcourse}/enrol", PRIVATE, {"json": {}}),
+    ("POST", "/api/learning/courses/{name}/unenrol"): ("/api/learning/courses/{lcourse}/unenrol", PRIVATE, {"json": {}}),
+    ("POST", "/api/learning/lessons/{id}/viewed"): ("/api/learning/lessons/{ltext}/viewed", PRIVATE, {"json": {}}),
+    ("POST", "/api/learning/lessons/{id}/video"):
+        ("/api/learning/lessons/{ltext}/video", PRIVATE, {"json": {"position_ms": 1, "played_ms": 1, "duration_ms": 9}}),
+    ("GET", "/api/learning/lessons/{id}/quiz"): ("/api/learning/lessons/{lquiz}/quiz", PRIVATE, None),
+    ("POST", "/api/learning/lessons/{id}/attempts"): ("/api/learning/lessons/{lquiz}/attempts", PRIVATE, {"json": {}}),
+    ("GET", "/api/learning/attempts/{id}"): ("/api/learning/attempts/{lattempt}", PRIVATE, None),
+    ("POST", "/api/learning/attempts/{id}"): ("/api/learning/attempts/{lattempt}", PRIVATE, {"json": {"answers": {}}}),
+    ("POST", "/api/learning/lessons/{id}/quiz/rules"): ("/api/learning/lessons/{lquiz}/quiz/rules", PRIVATE, {"json": {}}),
+    ("POST", "/api/learning/lessons/{id}/quiz/questions"):
+        ("/api/learning/lessons/{lquiz}/quiz/questions", PRIVATE,
+         {"json": {"kind": "short", "prompt": "x", "accepted": ["y"]}}),
     # learning: a SCORM lesson of agency A's draft course; only its authors and enrolled learners
     # may launch it
     ("POST", "/api/learning/lessons/{id}/scorm/launch"): ("/api/learning/lessons/{scorm_lesson}/scorm/launch",
@@ -237,7 +321,9 @@ HIDDEN = {"/user/{name}": ("owner_email", "token_id")}
 
 # Who reads an IDOR entry's object in the check that its path is right, when not the sysadmin
 # (who is sent from an applicant's page to the reviewer's).
-READER = {"/requests/{reference}": "applicant", "/requests/{reference}/documents/{id}": "applicant"}
+READER = {"/requests/{reference}": "applicant", "/requests/{reference}/documents/{id}": "applicant",
+          # a quiz attempt is its learner's alone (sysadmins included)
+          "/learning/attempt/{id}": "owner", "/api/learning/attempts/{id}": "owner"}
 
 
 def fill(template, w):
@@ -383,7 +469,43 @@ def world(server, smtp, sysadmin):
     assert r.status == 303, r.text
     w["closure_ref"] = r.header("Location").rsplit("/", 1)[1]
     w["scorm_lesson"] = scorm_lesson(browsers["owner"], w["org_a"])
+    learning_world(server, browsers["owner"], w)
     return w
+
+
+def learning_world(server, owner, w):
+    """Agency A's draft course of the owner: a section, a text lesson, a PDF lesson with its file,
+    a quiz with one question; the owner (verified through the DOPA stand-in) enrolled, with an
+    open quiz attempt."""
+    name = "ablearn-" + w["suffix"]
+    r = owner.post_form("/learning/course/new", {
+        "name": name, "title": "หลักสูตรทดสอบ", "summary": "ทดสอบ", "category": "data", "level": "beginner",
+        "minutes": "30", "agency_id": w["org_a"]})
+    assert r.status == 303, r.text[:2000]
+    manage = "/learning/course/%s/manage" % name
+    assert owner.post_form("/learning/course/%s/sections" % name, {"title": "บทนำ"}, csrf_page=manage).status == 303
+    w["lsection"] = re.findall(r'action="/learning/course/%s/sections/([0-9a-f-]{36})"' % name, owner.get(manage).text)[-1]
+    for key, kind in (("ltext", "text"), ("lpdf", "pdf"), ("lquiz", "quiz")):
+        r = owner.post_form("/learning/course/%s/lessons" % name, {"section_id": w["lsection"], "kind": kind,
+                                                                   "title": "บท " + kind}, csrf_page=manage)
+        assert r.status == 303, r.text[:2000]
+        w[key] = re.match(r"/learning/lesson/([0-9a-f-]{36})/edit", r.header("Location")).group(1)
+    csrf = owner.csrf_from("/learning/lesson/%s/edit" % w["lpdf"])
+    body, headers = multipart({"_csrf": csrf}, [("upload", "เอกสาร.pdf", b"%PDF-1.7\n% handout\n")])
+    r = owner.request("POST", "/learning/lesson/%s/media" % w["lpdf"], body=body, headers=headers)
+    assert r.status == 303, r.text[:2000]
+    r = owner.post_form("/learning/lesson/%s/quiz/questions" % w["lquiz"],
+                        {"kind": "short", "prompt": "ข้อหนึ่ง", "answers": "หนึ่ง"},
+                        csrf_page="/learning/lesson/%s/quiz" % w["lquiz"])
+    assert r.status == 303, r.text[:2000]
+    w["lquestion"] = re.search(r'/quiz/questions/([A-Za-z0-9_-]+)/delete', owner.get(
+        "/learning/lesson/%s/quiz" % w["lquiz"]).text).group(1)
+    w["lcourse"] = name
+    assert owner.post_form("/learning/identity", identity_fields()).status == 303
+    assert owner.post_form("/learning/course/%s/enrol" % name, {}, csrf_page="/learning/course/" + name).status == 303
+    r = owner.post_form("/learning/lesson/%s/attempt" % w["lquiz"], {}, csrf_page="/learning/lesson/" + w["lquiz"])
+    assert r.status == 303, r.text[:2000]
+    w["lattempt"] = r.header("Location").rsplit("/", 1)[1]
 
 
 TABLES = ("audit_log", "users", "api_tokens", "sessions", "memberships", "organizations", "datasets", "resources",

@@ -438,6 +438,34 @@ void App::SeedDemo() {
                                     parts_->web_dir))
             std::cout << "demo learning: the SCORM 2004 course\n";
     }
+    // Learning: a learner whose identity is the demo card's (the demo verifier's one card).
+    bool learner = false;
+    parts_->db->Read([&](db::Connection& c) {
+        learner = accounts::store::FindUserByName(c, "learner").has_value();
+    });
+    if (!learner) {
+        auto u = parts_->accounts->CreateUserAdmin("learner", "learner@example.com", password,
+                                                   false, "ผู้เรียน ทดลองระบบ", "Learner Demo");
+        accounts::Principal self{.user_id = u.id, .name = u.name};
+        accounts::VerifiedIdentity identity{.first_name_th = std::string(learning::kDemoFirstName),
+                                            .last_name_th = std::string(learning::kDemoLastName),
+                                            .first_name_en = "Learner",
+                                            .last_name_en = "Demo",
+                                            .birth_year = learning::kDemoBirth.be_year,
+                                            .birth_month = learning::kDemoBirth.month,
+                                            .birth_day = learning::kDemoBirth.day,
+                                            .verifier = "demo"};
+        try {
+            parts_->identities->AttachIdentity(u.id, identity, learning::kDemoCitizenId,
+                                               {.principal = &self, .ip = "127.0.0.1"});
+            std::cout << "demo learner: learner (password: " << password
+                      << "), identity verified with the demo card\n";
+        } catch (const HttpError&) {
+            // The demo card was used by someone who signed up before the seed ran.
+            std::cout << "demo learner: learner (password: " << password
+                      << "), without an identity (the demo card is taken)\n";
+        }
+    }
 }
 
 int App::Serve() {

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "core/child_process.hpp"
+#include "learning/quiz_service.hpp"
 #include "learning/store.hpp"
 
 namespace govhub::learning {
@@ -181,6 +182,42 @@ int SeedDemo(LearningService& service, const api::Principal& sysadmin, const std
                        .body = kPublishText,
                        .minutes = "20"},
                       caller);
+    // The quiz: three questions of three kinds, a pass mark of 60 %, three attempts.
+    Lesson quiz_lesson = service.AddLesson(course.id,
+                                           {.section_id = s2.id,
+                                            .kind = "quiz",
+                                            .title = "แบบทดสอบท้ายหลักสูตร",
+                                            .title_en = "Final quiz",
+                                            .body = "ตอบคำถาม 3 ข้อ ผ่านเมื่อได้คะแนน 60% ขึ้นไป "
+                                                    "ทำได้ 3 ครั้ง",
+                                            .minutes = "10"},
+                                           caller);
+    QuizService quiz(service);
+    quiz.SaveRules(quiz_lesson.id, {{"pass_percent", 60}, {"attempt_limit", 3}, {"shuffle", true}},
+                   caller);
+    quiz.AddQuestion(quiz_lesson.id,
+                     {{"kind", "single"},
+                      {"prompt", "ข้อใดเป็นลักษณะของข้อมูลเปิดที่ดี"},
+                      {"choices",
+                       {{{"id", "a"}, {"text", "สแกนเอกสารเป็นภาพ"}},
+                        {{"id", "b"}, {"text", "เผยแพร่เป็นไฟล์ CSV พร้อมคำอธิบายข้อมูล"}},
+                        {{"id", "c"}, {"text", "ต้องขออนุญาตก่อนใช้ทุกครั้ง"}}}},
+                      {"correct", {"b"}},
+                      {"feedback_correct", "ถูกต้อง: อ่านได้ด้วยเครื่องและมีคำอธิบาย"},
+                      {"feedback_wrong", "ทบทวนบทเรียน \"ข้อมูลเปิดภาครัฐคืออะไร\""}},
+                     caller);
+    quiz.AddQuestion(quiz_lesson.id,
+                     {{"kind", "truefalse"},
+                      {"prompt", "ข้อมูลเปิดภาครัฐนำไปใช้ได้โดยไม่มีค่าใช้จ่าย"},
+                      {"correct", {"true"}}},
+                     caller);
+    quiz.AddQuestion(quiz_lesson.id,
+                     {{"kind", "short"},
+                      {"prompt",
+                       "ข้อมูลที่อธิบายชุดข้อมูล (เช่น เจ้าของ หน่วยวัด) เรียกว่าอะไร "
+                       "(ภาษาอังกฤษ)"},
+                      {"accepted", {"metadata", "เมทาดาทา"}}},
+                     caller);
     service.SetPublished(course.id, true, caller);
     return 1;
 }

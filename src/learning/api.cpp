@@ -5,6 +5,7 @@
 
 #include "core/json_reader.hpp"
 #include "core/strings.hpp"
+#include "learning/route_util.hpp"
 #include "learning/routes.hpp"
 
 namespace govhub::learning {
@@ -13,31 +14,6 @@ namespace {
 using Json = nlohmann::json;
 using http::Request;
 using http::Response;
-
-Response Send(const Json& body, int status = 200) {
-    return Response::Json(body.dump(-1, ' ', false, Json::error_handler_t::replace), status);
-}
-
-// The request's fields: a JSON object body, or form fields.
-Json Body(const Request& req) {
-    std::string_view type = req.Header("Content-Type");
-    if (type.find("json") != std::string_view::npos || (!req.body.empty() && req.body[0] == '{')) {
-        Json j = core::ParseJsonBounded(req.body);
-        if (!j.is_object()) throw HttpError::BadRequest("learning.error.body_not_object");
-        return j;
-    }
-    Json j = Json::object();
-    for (const auto& [k, v] : req.Form()) j[k] = v;
-    return j;
-}
-
-std::string Str(const Json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return "";
-    if (it->is_string()) return it->get<std::string>();
-    if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
-    throw HttpError::Validation({{key, "learning.error.bad_type"}});
-}
 
 int64_t Int(const Json& j, const char* key) {
     auto it = j.find(key);
@@ -146,23 +122,23 @@ void RegisterApi(http::Router& router, LearningService& service) {
         for (const auto& c : page.courses) results.push_back(CourseJson(c));
         Json cats = Json::array();
         for (const auto& [k, n] : page.categories) cats.push_back({{"name", k}, {"count", n}});
-        return Send({{"count", page.total}, {"results", results}, {"categories", cats}});
+        return SendJson({{"count", page.total}, {"results", results}, {"categories", cats}});
     });
     router.Get("/api/learning/courses/{name}", [&service](Request& req) {
         auto o = service.Outline(std::string(req.PathParam("name")), api::CurrentUser(req));
         if (!o) throw HttpError::NotFound("learning.course_not_found");
-        return Send(OutlineJson(*o));
+        return SendJson(OutlineJson(*o));
     });
     router.Post(
         "/api/learning/courses/{name}/enrol",
         [&service](Request& req) {
-            Json body = Body(req);
+            Json body = FieldsOf(req);
             auto o = service.Outline(std::string(req.PathParam("name")), api::CurrentUser(req));
             if (!o) throw HttpError::NotFound("learning.course_not_found");
-            service.Enrol(o->course.id, Str(body, "key"), api::CallerOf(req));
-            return Send({{"enrolled", true},
-                         {"progress", StandingJson(service.Standing(
-                                          o->course.id, api::CurrentUser(req)->user_id))}});
+            service.Enrol(o->course.id, JsonText(body, "key"), api::CallerOf(req));
+            return SendJson({{"enrolled", true},
+                             {"progress", StandingJson(service.Standing(
+                                              o->course.id, api::CurrentUser(req)->user_id))}});
         },
         small);
     router.Post(
@@ -171,7 +147,7 @@ void RegisterApi(http::Router& router, LearningService& service) {
             auto o = service.Outline(std::string(req.PathParam("name")), api::CurrentUser(req));
             if (!o) throw HttpError::NotFound("learning.course_not_found");
             service.Unenrol(o->course.id, api::CallerOf(req));
-            return Send({{"enrolled", false}});
+            return SendJson({{"enrolled", false}});
         },
         small);
     router.Get("/api/learning/my/courses", [&service](Request& req) {
@@ -183,23 +159,23 @@ void RegisterApi(http::Router& router, LearningService& service) {
             j["progress"] = StandingJson(service.Standing(c.id, p.user_id));
             out.push_back(std::move(j));
         }
-        return Send({{"results", out}});
+        return SendJson({{"results", out}});
     });
     router.Post(
         "/api/learning/lessons/{id}/viewed",
         [&service](Request& req) {
             auto u = service.MarkViewed(std::string(req.PathParam("id")), api::CallerOf(req));
-            return Send(UpdateJson(u));
+            return SendJson(UpdateJson(u));
         },
         small);
     router.Post(
         "/api/learning/lessons/{id}/video",
         [&service](Request& req) {
-            Json body = Body(req);
+            Json body = FieldsOf(req);
             auto u = service.RecordVideo(std::string(req.PathParam("id")), Int(body, "position_ms"),
                                          Int(body, "played_ms"), Int(body, "duration_ms"),
                                          api::CallerOf(req));
-            return Send(UpdateJson(u));
+            return SendJson(UpdateJson(u));
         },
         // A player reports every few seconds: not the per-IP form class.
         http::RouteOptions{.body_limit = 4 << 10});

@@ -14,6 +14,7 @@
 
 #include "core/json_reader.hpp"
 #include "core/strings.hpp"
+#include "learning/route_util.hpp"
 #include "learning/routes.hpp"
 
 namespace govhub::learning {
@@ -22,10 +23,6 @@ namespace {
 using Json = nlohmann::json;
 using http::Request;
 using http::Response;
-
-Response Send(const Json& body, int status = 200) {
-    return Response::Json(body.dump(-1, ' ', false, Json::error_handler_t::replace), status);
-}
 
 std::string BearerOf(const Request& req) {
     std::string auth = core::Trim(req.Header("Authorization"));
@@ -74,7 +71,7 @@ void RegisterScormApi(http::Router& router, ScormLessons& scorm) {
             if (sco.size() > 255) throw HttpError::NotFound("learning.scorm.sco_not_found");
             std::string lesson(req.PathParam("id"));
             ScormLaunch l = scorm.Launch(lesson, sco, api::CallerOf(req));
-            return Send(LaunchJson(l, scorm.Menu(lesson, api::CurrentUser(req)->user_id)));
+            return SendJson(LaunchJson(l, scorm.Menu(lesson, api::CurrentUser(req)->user_id)));
         },
         http::RouteOptions{.body_limit = 4 << 10, .rate_limit = "form"});
 
@@ -99,18 +96,18 @@ void RegisterScormApi(http::Router& router, ScormLessons& scorm) {
                 for (const auto& e : out.errors)
                     errors.push_back(
                         {{"element", e.element}, {"code", e.code}, {"message", e.message}});
-                return Send({{"result", "false"},
-                             {"errorCode", out.errors.front().code},
-                             {"errors", errors}},
-                            422);
+                return SendJson({{"result", "false"},
+                                 {"errorCode", out.errors.front().code},
+                                 {"errors", errors}},
+                                422);
             }
-            if (out.stale) return Send({{"result", "true"}, {"stale", true}});
+            if (out.stale) return SendJson({{"result", "true"}, {"stale", true}});
             Json answer = {{"result", "true"}, {"sco", {{"done", out.sco_done}}}};
             if (out.update) {
                 answer["progress"] = StandingJson(out.update->course);
                 answer["lesson"] = LessonProgressJson(&out.update->lesson);
             }
-            return Send(answer);
+            return SendJson(answer);
         },
         commit);
 }

@@ -134,12 +134,12 @@ int SeedDemo(LearningService& service, const api::Principal& sysadmin, const std
                        "What open government data is, why it matters, and how an agency "
                        "publishes a dataset: for officers starting to publish.",
                    .description =
-                       "หลักสูตรนี้มี 3 บทเรียน: บทความ วิดีโอ และขั้นตอนการเผยแพร่ "
+                       "หลักสูตรนี้มี 4 บทเรียน: บทความ วิดีโอ ขั้นตอนการเผยแพร่ และแบบทดสอบท้ายหลักสูตร "
                        "ใช้เวลาเรียนประมาณ 45 นาที\n\nเมื่อเรียนจบ "
-                       "ขอรับประกาศนียบัตรได้จากหน้าหลักสูตร",
+                       "การขอประกาศนียบัตรจะเปิดให้บริการเร็ว ๆ นี้",
                    .description_en =
-                       "Three lessons (text, video and the publishing steps), about "
-                       "45 minutes.",
+                       "Four lessons (text, video, the publishing steps and a final quiz), "
+                       "about 45 minutes.",
                    .category = "data",
                    .level = "beginner",
                    .agency_id = "dga",

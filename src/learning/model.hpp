@@ -76,6 +76,9 @@ struct Lesson {
     std::string media_file;  // file name, "" until uploaded
     std::string media_type;  // "video/mp4", "video/webm", "application/pdf"
     int64_t media_bytes = 0;
+    // A video's length as ffprobe read it at upload (0: unknown). Progress reports are measured
+    // against it, not against the length the player claims.
+    int64_t media_duration_ms = 0;
     std::string created, modified;
 };
 

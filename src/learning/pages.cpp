@@ -8,6 +8,7 @@
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "http/security_headers.hpp"
+#include "learning/route_util.hpp"
 #include "learning/routes.hpp"
 #include "render/markdown.hpp"
 
@@ -40,13 +41,10 @@ struct Pages {
     const render::PageRenderer& pages;
     PageSettings settings;
 
-    render::PageContext Context(const Request& req) const { return accounts::PageContextOf(req); }
-
     // Every Learning page: the demo verifier's notice, and the module's own script.
     Response Page(const Request& req, const std::string& tmpl, View v, const std::string& title,
                   int status = 200) const {
-        v.Set("demo_verifier", settings.verifier_mode == "demo");
-        return Response::Html(pages.Render(tmpl, std::move(v), Context(req), title), status);
+        return LearningPage(pages, settings, req, tmpl, std::move(v), title, status);
     }
 
     View CourseCard(const Course& c, const std::string& locale) const {
@@ -133,6 +131,7 @@ struct Pages {
         v.Set("signed_in", p != nullptr);
         v.Set("verified", p && service.Verified(p->user_id));
         v.Set("can_create", service.CanCreateCourse(p));
+        v.Set("sysadmin", p && p->sysadmin);
         return Page(req, "learning/catalog", std::move(v), "learning.title");
     }
 
@@ -246,6 +245,7 @@ struct Pages {
             standing = service.MarkViewed(l.id, api::CallerOf(req)).course;
             lv = service.OpenLesson(l.id, p);
         }
+        if (learner && l.kind == LessonKind::kVideo) service.StartVideo(l.id, api::CallerOf(req));
         View v;
         v.Set("id", l.id)
             .Set("title", Localized(l.title, l.title_en, locale))

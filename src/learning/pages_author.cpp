@@ -4,6 +4,7 @@
 // a sysadmin, the course's creator, its agency's editors and admins, and its course staff.
 #include "accounts/middleware.hpp"
 #include "core/strings.hpp"
+#include "learning/route_util.hpp"
 #include "learning/routes.hpp"
 
 namespace govhub::learning {
@@ -20,9 +21,7 @@ struct Author {
 
     Response Page(const Request& req, const std::string& tmpl, View v, const std::string& title,
                   int status = 200) const {
-        v.Set("demo_verifier", settings.verifier_mode == "demo");
-        return Response::Html(pages.Render(tmpl, std::move(v), accounts::PageContextOf(req), title),
-                              status);
+        return LearningPage(pages, settings, req, tmpl, std::move(v), title, status);
     }
 
     CourseOutline AuthorOutline(const Request& req) const {

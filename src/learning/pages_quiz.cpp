@@ -14,6 +14,7 @@
 #include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "learning/quiz_service.hpp"
+#include "learning/route_util.hpp"
 #include "learning/routes.hpp"
 
 namespace govhub::learning {
@@ -89,9 +90,7 @@ struct QuizPages {
 
     Response Page(const Request& req, const std::string& tmpl, View v, const std::string& title,
                   int status = 200) const {
-        v.Set("demo_verifier", settings.verifier_mode == "demo");
-        return Response::Html(pages.Render(tmpl, std::move(v), accounts::PageContextOf(req), title),
-                              status);
+        return LearningPage(pages, settings, req, tmpl, std::move(v), title, status);
     }
 
     // ---- the learner's paper and result
@@ -356,10 +355,6 @@ Json ResultJson(const QuizAttemptView& a) {
     return out;
 }
 
-Response SendJson(const Json& j, int status = 200) {
-    return Response::Json(j.dump(-1, ' ', false, Json::error_handler_t::replace), status);
-}
-
 }  // namespace
 
 void RegisterQuizRoutes(http::Router& router, QuizService& quiz, LearningService& learning,
@@ -432,7 +427,7 @@ void RegisterQuizRoutes(http::Router& router, QuizService& quiz, LearningService
     router.Post(
         "/api/learning/lessons/{id}/quiz/rules",
         [&quiz](Request& req) {
-            Json j = core::ParseJsonBounded(req.body);
+            Json j = JsonObjectBody(req);
             quiz.SaveRules(std::string(req.PathParam("id")), j, api::CallerOf(req));
             return SendJson({{"saved", true}});
         },
@@ -440,7 +435,7 @@ void RegisterQuizRoutes(http::Router& router, QuizService& quiz, LearningService
     router.Post(
         "/api/learning/lessons/{id}/quiz/questions",
         [&quiz](Request& req) {
-            Json j = core::ParseJsonBounded(req.body);
+            Json j = JsonObjectBody(req);
             Question q = quiz.AddQuestion(std::string(req.PathParam("id")), j, api::CallerOf(req));
             return SendJson(QuestionToJson(q), 201);
         },

@@ -8,6 +8,7 @@
 #include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
+#include "learning/route_util.hpp"
 #include "learning/routes.hpp"
 #include "learning/signup.hpp"
 
@@ -47,9 +48,7 @@ struct SignupPages {
 
     Response Page(const Request& req, const std::string& tmpl, View v, const std::string& title,
                   int status = 200) const {
-        v.Set("demo_verifier", settings.verifier_mode == "demo");
-        return Response::Html(pages.Render(tmpl, std::move(v), accounts::PageContextOf(req), title),
-                              status);
+        return LearningPage(pages, settings, req, tmpl, std::move(v), title, status);
     }
 
     // The identity part of both forms, with what was typed (never the laser code) and errors.
@@ -177,21 +176,6 @@ Response SendResult(const SignupResult& r, const render::PageRenderer& pages,
                           r.status);
 }
 
-std::string JsonStr(const Json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return "";
-    if (it->is_string()) return it->get<std::string>();
-    if (it->is_boolean()) return it->get<bool>() ? "true" : "false";
-    if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
-    throw HttpError::Validation({{key, "learning.error.bad_type"}});
-}
-
-Json ObjectBody(const Request& req) {
-    Json j = core::ParseJsonBounded(req.body);
-    if (!j.is_object()) throw HttpError::BadRequest("learning.error.body_not_object");
-    return j;
-}
-
 }  // namespace
 
 void RegisterSignupRoutes(http::Router& router, SignupService& signup, LearningService& learning,
@@ -210,8 +194,8 @@ void RegisterSignupRoutes(http::Router& router, SignupService& signup, LearningS
         "/api/learning/signup",
         [&signup, &pages](Request& req) {
             if (api::CurrentUser(req)) throw HttpError::BadRequest("learning.error.signed_in");
-            Json j = ObjectBody(req);
-            auto get = [&](const char* k) { return JsonStr(j, k); };
+            Json j = JsonObjectBody(req);
+            auto get = [&](const char* k) { return JsonText(j, k); };
             learning::SignupForm f{.identity = IdentityFrom(get),
                                    .email = get("email"),
                                    .password = get("password"),
@@ -224,8 +208,8 @@ void RegisterSignupRoutes(http::Router& router, SignupService& signup, LearningS
         "/api/learning/identity",
         [&signup, &pages](Request& req) {
             api::RequireUser(api::CurrentUser(req));
-            Json j = ObjectBody(req);
-            IdentityForm f = IdentityFrom([&](const char* k) { return JsonStr(j, k); });
+            Json j = JsonObjectBody(req);
+            IdentityForm f = IdentityFrom([&](const char* k) { return JsonText(j, k); });
             SignupResult r = signup.AddIdentity(f, api::CallerOf(req));
             if (r.done) return Response::Json(R"({"done": true})", 201);
             return SendResult(r, pages, req.locale);
@@ -250,9 +234,10 @@ void RegisterSignupRoutes(http::Router& router, SignupService& signup, LearningS
             v.Set("typed", typed);
             try {
                 int n = identities.UnlockVerification(p, typed, api::CallerOf(req));
-                v.Set("done", true).Set("count", n);
+                v.Set("done", n > 0).Set("none", n == 0).Set("count", n);
             } catch (const HttpError& e) {
-                if (e.fields().empty()) throw;
+                // Not a citizen ID nor a user name: said beside the field, not a 404 page.
+                if (e.status() != 404 && e.status() != 409) throw;
                 v.Set("error", true);
                 return locks_page(req, std::move(v), 422);
             }
@@ -263,8 +248,8 @@ void RegisterSignupRoutes(http::Router& router, SignupService& signup, LearningS
         "/api/learning/identity/unlock",
         [&identities](Request& req) {
             const api::Principal& p = api::RequireSysadmin(api::CurrentUser(req));
-            Json j = ObjectBody(req);
-            int n = identities.UnlockVerification(p, JsonStr(j, "citizen_id"), api::CallerOf(req));
+            Json j = JsonObjectBody(req);
+            int n = identities.UnlockVerification(p, JsonText(j, "citizen_id"), api::CallerOf(req));
             return Response::Json(Json{{"unlocked", n}}.dump());
         },
         form);

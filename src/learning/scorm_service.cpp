@@ -392,7 +392,12 @@ ScormCommitOutcome ScormLessons::Commit(std::string_view raw, std::string_view b
             out.errors = std::move(result.errors);
             return out;
         }
-        out.sco_done = ScoDone(state) || (row && row->done);
+        // A SCO with a passing score is done when passed, not when merely completed: a package
+        // that says "completed" on reaching its last page, before its check, is not yet done.
+        bool has_pass_mark =
+            sco->rules.scaled_passing_score.has_value() || sco->rules.mastery_score.has_value();
+        bool passed = state.success_status == "passed" || state.lesson_status == "passed";
+        out.sco_done = (has_pass_mark ? passed : ScoDone(state)) || (row && row->done);
         store::ScoStateRow saved{.lesson_id = token.lesson_id,
                                  .user_id = token.user_id,
                                  .sco_id = sco->id,
@@ -410,10 +415,14 @@ ScormCommitOutcome ScormLessons::Commit(std::string_view raw, std::string_view b
         }
         out.applied = true;
         // Study time: what the session time grew by, never more than the wall time since the
-        // launch (a package cannot credit hours in a minute).
+        // later of the launch and this SCO's previous applied commit, so a package (or a script
+        // with the token) cannot credit hours in a minute, once per commit or in total.
         double grown = std::max(0.0, TotalSeconds(state) - before);
-        int64_t credited =
-            static_cast<int64_t>(std::min(grown, static_cast<double>(now - token.created + 60)));
+        int64_t since = token.created;
+        if (row && !row->updated.empty())
+            since = std::max(since, core::ParseIsoMicros(row->updated) / 1000000);
+        int64_t credited = static_cast<int64_t>(
+            std::min(grown, static_cast<double>(std::max<int64_t>(0, now - since) + 2)));
         auto lesson = store::FindLesson(c, token.lesson_id);
         auto enrolment =
             lesson ? store::FindEnrolment(c, lesson->course_id, token.user_id) : std::nullopt;

@@ -1,6 +1,8 @@
 #include "learning/service.hpp"
 
+#include <unistd.h>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -8,6 +10,7 @@
 #include "accounts/password.hpp"
 #include "agencies/store.hpp"
 #include "audit/audit.hpp"
+#include "core/child_process.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
@@ -90,6 +93,39 @@ CourseProgress Tally(db::Connection& c, const Course& course, const Enrolment& e
     out.completed_at = e.completed_at;
     return out;
 }
+// A video's length in milliseconds as Debian's ffprobe reads it (0 when it cannot: no ffprobe,
+// or a file it does not understand). Bounded: 30 seconds, 64 bytes of answer.
+int64_t ProbeDurationMs(const std::string& path) {
+    const char* ffprobe = "/usr/bin/ffprobe";
+    if (::access(ffprobe, X_OK) != 0) return 0;
+    int fds[2];
+    if (::pipe(fds) != 0) return 0;
+    pid_t pid = -1;
+    try {
+        pid = core::SpawnChild({ffprobe,
+                                {"ffprobe", "-v", "error", "-show_entries", "format=duration",
+                                 "-of", "default=noprint_wrappers=1:nokey=1", path}},
+                               -1, fds[1]);
+    } catch (const std::exception&) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        return 0;
+    }
+    ::close(fds[1]);
+    std::string out;
+    char buf[64];
+    ssize_t n;
+    while (out.size() < 64 && (n = ::read(fds[0], buf, sizeof buf)) > 0)
+        out.append(buf, static_cast<size_t>(n));
+    ::close(fds[0]);
+    auto exit = core::WaitChild(pid, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+    if (exit.timed_out || exit.signaled || exit.code != 0) return 0;
+    char* end = nullptr;
+    double seconds = std::strtod(out.c_str(), &end);
+    if (end == out.c_str() || !(seconds > 0) || seconds > 24 * 3600) return 0;
+    return static_cast<int64_t>(seconds * 1000);
+}
+
 }  // namespace
 
 const std::vector<LessonKind>& LessonKinds() {
@@ -610,6 +646,8 @@ Lesson LearningService::AttachMedia(const std::string& lesson_id, MediaUpload up
                                     const api::Caller& caller) {
     // Checked before the transaction: the file is on disk already (streamed by http).
     std::string type = SniffMedia(upload.path);
+    int64_t duration_ms =
+        type == "video/mp4" || type == "video/webm" ? ProbeDurationMs(upload.path) : 0;
     Lesson lesson = db_.Read([&](db::Connection& c) {
         auto l = store::FindLesson(c, lesson_id);
         if (!l) throw HttpError::NotFound("learning.lesson_not_found");
@@ -640,6 +678,7 @@ Lesson LearningService::AttachMedia(const std::string& lesson_id, MediaUpload up
         l->media_file = file;
         l->media_type = type;
         l->media_bytes = static_cast<int64_t>(upload.size);
+        l->media_duration_ms = duration_ms;
         l->modified = core::NowIso();
         store::UpdateLesson(c, *l);
         audit::Record(c, caller.actor(), "learning.lesson.media", "course", course.id,
@@ -800,6 +839,17 @@ LearningService::LessonUpdate LearningService::MarkViewed(const std::string& les
     });
 }
 
+void LearningService::StartVideo(const std::string& lesson_id, const api::Caller& caller) {
+    const api::Principal& p = api::RequireUser(caller.principal);
+    db_.Write([&](db::Connection& c) {
+        Lesson l = LearnerLesson(c, lesson_id, p.user_id);
+        if (l.kind != LessonKind::kVideo) return;
+        LessonProgress pr = ProgressRow(c, l, p.user_id);
+        pr.updated = core::NowIso();  // the clock the next report's played time is held to
+        store::UpsertProgress(c, pr);
+    });
+}
+
 LearningService::LessonUpdate LearningService::RecordVideo(const std::string& lesson_id,
                                                            int64_t position_ms, int64_t played_ms,
                                                            int64_t duration_ms,
@@ -814,12 +864,15 @@ LearningService::LessonUpdate LearningService::RecordVideo(const std::string& le
         if (l.kind != LessonKind::kVideo) throw HttpError::BadRequest("learning.error.not_video");
         auto course = store::FindCourse(c, l.course_id);
         LessonProgress pr = ProgressRow(c, l, p.user_id);
+        // The video's length is the one read at upload; the player's claim only when unknown.
+        if (l.media_duration_ms > 0) duration_ms = l.media_duration_ms;
+        duration_ms = std::max<int64_t>(duration_ms, 1000);
         int64_t now_us = core::NowEpochMicros();
-        // Played time counts at most the wall time since the last report (plus a little for
-        // the player's own rounding): a forged report cannot watch an hour in a second.
+        // Played time counts at most the wall time since the last report, or since the lesson
+        // page was opened (StartVideo): a forged report cannot watch an hour in a second.
         int64_t since_ms =
             pr.updated.empty()
-                ? played_ms
+                ? 0
                 : std::max<int64_t>(0, (now_us - core::ParseIsoMicros(pr.updated)) / 1000);
         int64_t credited = std::min(played_ms, since_ms + 2000);
         pr.watched_ms = std::min(duration_ms, pr.watched_ms + credited);

@@ -139,6 +139,8 @@ class LearningService {
     };
     // A text or PDF lesson was opened.
     LessonUpdate MarkViewed(const std::string& lesson_id, const api::Caller& caller);
+    // A learner opened a video lesson's page: the time its next report is measured from.
+    void StartVideo(const std::string& lesson_id, const api::Caller& caller);
     // A video's player reports where it is (position_ms), how much it played since the last
     // report (played_ms, at most the wall time since then) and its length.
     LessonUpdate RecordVideo(const std::string& lesson_id, int64_t position_ms, int64_t played_ms,

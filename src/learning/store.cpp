@@ -122,6 +122,9 @@ CREATE TABLE learning_quiz_attempts (
 );
 )sql"});
     AddScormMigrations(set);
+    set.Add({.module = "learning", .version = 4, .name = "a lesson video's length", .sql = R"sql(
+ALTER TABLE learning_lessons ADD COLUMN media_duration_ms BIGINT NOT NULL DEFAULT 0;
+)sql"});
 }
 
 namespace {
@@ -190,7 +193,7 @@ std::vector<db::Value> CourseValues(const Course& c) {
 
 constexpr const char* kLessonColumns =
     "id, course_id, section_id, position, kind, title, title_en, body, body_en, required, "
-    "minutes, media_file, media_type, media_bytes, created, modified";
+    "minutes, media_file, media_type, media_bytes, created, modified, media_duration_ms";
 
 Lesson ToLesson(const db::Row& row) {
     db::RowReader r(row);
@@ -211,6 +214,7 @@ Lesson ToLesson(const db::Row& row) {
     l.media_bytes = r.Int();
     l.created = r.Str();
     l.modified = r.Str();
+    l.media_duration_ms = r.Int();
     return l;
 }
 
@@ -419,20 +423,20 @@ int NextSectionPosition(db::Connection& c, const std::string& course_id) {
 
 void InsertLesson(db::Connection& c, const Lesson& l) {
     c.Exec(std::string("INSERT INTO learning_lessons (") + kLessonColumns +
-               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
            {l.id, l.course_id, l.section_id, l.position, Text(kLessonKindText, l.kind), l.title,
             l.title_en, l.body, l.body_en, db::V(l.required), l.minutes, l.media_file, l.media_type,
-            l.media_bytes, l.created, l.modified});
+            l.media_bytes, l.created, l.modified, l.media_duration_ms});
 }
 
 void UpdateLesson(db::Connection& c, const Lesson& l) {
     c.Exec(
         "UPDATE learning_lessons SET section_id = ?, position = ?, kind = ?, title = ?, "
         "title_en = ?, body = ?, body_en = ?, required = ?, minutes = ?, media_file = ?, "
-        "media_type = ?, media_bytes = ?, modified = ? WHERE id = ?",
+        "media_type = ?, media_bytes = ?, modified = ?, media_duration_ms = ? WHERE id = ?",
         {l.section_id, l.position, Text(kLessonKindText, l.kind), l.title, l.title_en, l.body,
          l.body_en, db::V(l.required), l.minutes, l.media_file, l.media_type, l.media_bytes,
-         l.modified, l.id});
+         l.modified, l.media_duration_ms, l.id});
 }
 
 void DeleteLesson(db::Connection& c, const std::string& id) {
@@ -455,7 +459,8 @@ std::vector<Lesson> LessonsOf(db::Connection& c, const std::string& course_id) {
          c.Query(std::string("SELECT l.") +
                      "id, l.course_id, l.section_id, l.position, l.kind, l.title, l.title_en, "
                      "l.body, l.body_en, l.required, l.minutes, l.media_file, l.media_type, "
-                     "l.media_bytes, l.created, l.modified FROM learning_lessons l JOIN "
+                     "l.media_bytes, l.created, l.modified, l.media_duration_ms FROM "
+                     "learning_lessons l JOIN "
                      "learning_sections s ON s.id = l.section_id WHERE l.course_id = ? "
                      "ORDER BY s.position, s.id, l.position, l.id",
                  {course_id}))

@@ -152,7 +152,7 @@ def test_enrolment_key_and_unenrol_keeps_progress(server, smtp, author):
 
 
 def test_video_watched_to_the_threshold_resumes_and_is_not_forged(server, smtp, author):
-    name = author.create(video_threshold="50")
+    name = author.create(video_threshold="90")
     section = author.add_section(name)
     lesson = author.add_lesson(name, section, kind="video", title="วิดีโอ")
     csrf = author.browser.csrf_from("/learning/lesson/%s/edit" % lesson)
@@ -165,22 +165,26 @@ def test_video_watched_to_the_threshold_resumes_and_is_not_forged(server, smtp, 
     csrf = b.csrf_from("/learning/lesson/" + lesson)
     url = "/api/learning/lessons/%s/video" % lesson
 
-    def report(position, played):
+    def report(position, played, claimed_duration=4000):
         r = b.request("POST", url, body=json.dumps({"position_ms": position, "played_ms": played,
-                                                    "duration_ms": 10000}).encode(),
+                                                    "duration_ms": claimed_duration}).encode(),
                       headers={"Content-Type": "application/json", "X-CSRF-Token": csrf})
         assert r.status == 200, r.text
         return r.json()
 
+    # The first report before the page was ever opened counts at most a moment.
     first = report(1000, 1000)
-    # A forged report: an hour "played" a moment later counts only the wall time since.
-    forged = report(9000, 3600000)
-    assert forged["lesson"]["percent"] < 50 and not forged["lesson"]["completed"]
+    assert first["lesson"]["percent"] == 25, first  # of the video's real 4 s (ffprobe at upload)
+    # Forged reports: an hour "played" a moment later counts only the wall time since, and a
+    # player claiming the video lasts 1 ms does not shorten it.
+    forged = report(3000, 3600000, claimed_duration=1)
+    assert forged["lesson"]["percent"] < 90 and not forged["lesson"]["completed"], forged
+    assert forged["progress"]["study_seconds"] < 10
     time.sleep(3.2)
-    done = report(6000, 3000)
+    done = report(3500, 3000)
     assert done["lesson"]["completed"] and done["progress"]["completed"], (first, forged, done)
     # The position is kept for resuming.
-    assert 'data-resume-ms="6000"' in b.get("/learning/lesson/" + lesson).text
+    assert 'data-resume-ms="3500"' in b.get("/learning/lesson/" + lesson).text
     for bad in ({"position_ms": -1, "played_ms": 0, "duration_ms": 10}, {"position_ms": 1, "played_ms": 1, "duration_ms": 0},
                 {"position_ms": "x", "played_ms": 1, "duration_ms": 1}, {"position_ms": 1e300, "played_ms": 1, "duration_ms": 1}):
         r = b.request("POST", url, body=json.dumps(bad).encode(),

@@ -47,8 +47,12 @@ def test_sign_up_verifies_the_card_and_keeps_the_id_sealed(server, smtp, dopa):
                     raw += f.read()
         assert raw and cid.encode() not in raw and b"OK1234567890" not in raw
     else:
-        rows = server.query("SELECT cid_hash, cid_sealed FROM identities")
+        rows = server.query("SELECT cid_hash, cid_sealed FROM verified_identities")
         assert rows and all(cid not in "".join(r) for r in rows)
+        for table, column in (("audit_log", "details"), ("users", "fullname_th"), ("jobs", "payload")):
+            hits = server.query("SELECT COUNT(*) FROM %s WHERE %s LIKE '%%%s%%' OR %s LIKE '%%OK1234567890%%'"
+                                % (table, column, cid, column))
+            assert hits[0][0] == "0", table
     # The consent was recorded with its version.
     assert "ฉบับที่ 1" in page or "version 1" in page
     assert email

@@ -148,7 +148,10 @@ async function buildCourse() {
   await addLesson('video', 'วิดีโอ: ตั้งรหัสผ่านที่ดี');
   await checkPage(page, 'author-video-lesson');
   await page.locator('#upload').setInputFiles(videoFile);
+  const upload = page.waitForRequest((r) => r.url().endsWith('/media') && r.method() === 'POST');
   await page.getByRole('button', { name: 'อัปโหลด', exact: true }).click();
+  // Sent by upload.js (XMLHttpRequest), which shows the upload's progress bar.
+  assert.equal((await upload).resourceType(), 'xhr');
   await page.getByText('มีไฟล์แล้ว').waitFor();
 
   // A SCORM lesson, its zip uploaded on its edit page.

@@ -39,6 +39,9 @@ async function waitForPort(port, proc) {
 export async function startGovhub(extra = []) {
   // Staff log in with a password alone unless a journey asks for the default (required).
   if (!extra.includes('--staff-second-factor')) extra = [...extra, '--staff-second-factor', 'optional'];
+  // The SCORM package site listens on a port of its own: any free one (see scormUrl()), not
+  // --port + 1, which another journey's server may hold.
+  if (!extra.includes('--scorm-port')) extra = [...extra, '--scorm-port', '0'];
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-e2e-'));
   const url = `http://127.0.0.1:${port}`;
@@ -53,6 +56,17 @@ export async function startGovhub(extra = []) {
     // Runs a `govhub admin ...` command against this site.
     cli(...args) {
       return execFileSync(bin, [...args, '--data-dir', dataDir], { encoding: 'utf8' });
+    },
+    // The SCORM package site's URL, from the line `serve` prints once it is bound.
+    async scormUrl(timeoutMs = 10000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const out = fs.readFileSync(path.join(dataDir, 'server.log'), 'utf8');
+        const m = out.match(/SCORM package site serving on port \d+ \(public ([^)\s]+)\)/);
+        if (m) return m[1];
+        if (Date.now() > deadline) throw new Error('no SCORM package site line in the server log');
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     async stop() {
       proc.kill('SIGTERM');

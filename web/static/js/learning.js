@@ -74,6 +74,8 @@
     window.addEventListener('message', function (e) {
       if (e.origin !== frame.dataset.scormOrigin || e.source !== frame.contentWindow) return;
       if (e.data && e.data.type === 'govhub-scorm-progress') updateStanding(e.data.progress);
+      // The lesson was opened elsewhere: the runtime asks for a fresh launch.
+      if (e.data && e.data.type === 'govhub-scorm-reload') window.location.reload();
     });
   }
 })();

@@ -157,6 +157,39 @@
 
   var inFlight = null;  // the changes of the last commit not yet answered
 
+  // A notice over the package when its commits are no longer kept (the lesson was opened in
+  // another window); its button asks the course page to reload (learning.js).
+  function staleNotice() {
+    if (document.getElementById('scorm-stale')) return;
+    var th = (document.documentElement.lang || 'th') !== 'en';
+    var box = document.createElement('div');
+    box.id = 'scorm-stale';
+    box.setAttribute('role', 'alert');
+    box.style.cssText = 'position:fixed;top:0;left:0;right:0;z-index:10;padding:12px 16px;' +
+      'background:#fff4d6;color:#5c3c00;border-bottom:3px solid #b26a00;font:16px/1.5 sans-serif';
+    var text = document.createElement('p');
+    text.style.margin = '0 0 8px';
+    text.textContent = th
+      ? 'บทเรียนนี้ถูกเปิดในหน้าต่างหรืออุปกรณ์อื่นแล้ว ความก้าวหน้าจากหน้านี้จะไม่ถูกบันทึก ' +
+        'โหลดหน้านี้ใหม่เพื่อเรียนต่อจากจุดล่าสุด'
+      : 'This lesson was opened in another window or device, so progress made here is no ' +
+        'longer saved. Reload to continue from your latest place.';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = th ? 'โหลดใหม่' : 'Reload';
+    button.style.cssText = 'font:inherit;min-height:44px;padding:0 16px';
+    button.addEventListener('click', function () {
+      if (siteOrigin && window.parent !== window) {
+        window.parent.postMessage({ type: 'govhub-scorm-reload' }, siteOrigin);
+      } else {
+        window.location.reload();
+      }
+    });
+    box.appendChild(text);
+    box.appendChild(button);
+    document.body.appendChild(box);
+  }
+
   function send(flat, terminate, keepalive) {
     var full = writable(flat);
     var cmi = changed(full) || {};
@@ -170,6 +203,12 @@
     inFlight = cmiText;
     post(text, keepalive || terminate).then(function (reply) {
       if (inFlight === cmiText) inFlight = null;
+      if (reply && reply.stale) {
+        // The lesson was opened again elsewhere (another tab or device): its later session
+        // holds the learner's place, and this page's commits are no longer kept. Say so.
+        staleNotice();
+        return;
+      }
       var ok = reply && (reply.result === 'true' || reply.result === true);
       if (!ok) {
         if (window.console) console.warn('scorm-runtime: commit refused', reply);

@@ -72,15 +72,21 @@ def test_service_guide_is_a_page_with_a_section_per_service(browser):
 
 
 def test_services_not_built_yet_say_what_is_coming_and_link_the_guide(browser):
-    for path, anchor, site in (("/learning", "learning", "https://tdga.dga.or.th/"),
-                               ("/workd", "workd", "https://workd.go.th/")):
+    for path, anchor, site in (("/workd", "workd", "https://workd.go.th/"),):
         th = browser.get(path + "?lang=th")
         assert "กำลังจะเปิดให้บริการบนระบบนี้" in th.text
         assert 'href="/guide#%s"' % anchor in th.text and 'href="%s"' % site in th.text
         en = browser.get(path + "?lang=en")
         assert "Coming to this site" in en.text
-    assert "laser code" in browser.get("/learning?lang=en").text
     assert "5 working days" in browser.get("/workd?lang=en").text
+
+
+def test_learning_is_the_course_catalog_and_links_the_guide(browser):
+    th = browser.get("/learning?lang=th")
+    assert th.status == 200 and "กำลังจะเปิดให้บริการบนระบบนี้" not in th.text
+    assert 'href="/guide#learning"' in th.text and 'href="/learning/signup"' in th.text
+    en = browser.get("/learning?lang=en")
+    assert "Sign up and verify your identity" in en.text and 'action="/learning"' in en.text
 
 
 def test_footer_contact_is_a_link_on_every_page(browser):

@@ -332,7 +332,10 @@ def test_package_revise(server, world):
         {"name": "d", "url": "https://example.go.th/d.csv"}]}}, editor))
     rs = ok(call(api, "package_show", {"id": name}, method="GET"))["resources"]
     assert [x["name"] for x in rs] == ["b", "c", "d"]
-    pkg = ok(call(api, "package_revise", {"match": {"name": name}, "filter": ["-resources__-1", "-resources__" + rs[1]["id"][:8]]},
+    # The start of c's id (its whole id when the first 8 characters happen to be all digits,
+    # which would read as a position: about one id in 43).
+    start = rs[1]["id"][:8] if not rs[1]["id"][:8].isdigit() else rs[1]["id"]
+    pkg = ok(call(api, "package_revise", {"match": {"name": name}, "filter": ["-resources__-1", "-resources__" + start]},
                   editor))["package"]
     assert [x["name"] for x in pkg["resources"]] == ["b"]
     # A stale match is refused, and so are bad values: nothing changes.

@@ -16,8 +16,8 @@ void CheckItems(const std::vector<govhub::learning::ScormItem>& items) {
         if (!item.href.empty()) {
             std::string path = item.href.substr(0, item.href.find_first_of("?#"));
             if (path.empty() || path.front() == '/' || path.find('\\') != std::string::npos ||
-                path.find('\0') != std::string::npos || path == ".." ||
-                path.rfind("../", 0) == 0 || path.find("/../") != std::string::npos ||
+                path.find('\0') != std::string::npos || path == ".." || path.rfind("../", 0) == 0 ||
+                path.find("/../") != std::string::npos ||
                 (path.size() >= 3 && path.compare(path.size() - 3, 3, "/..") == 0))
                 __builtin_trap();
             size_t colon = path.find(':');
@@ -44,9 +44,9 @@ GOVHUB_FUZZ_TARGET(scorm_manifest) {
         auto m = l::ParseManifest(govhub::fuzz::AsText(data, size));
         if (m.Launchable().empty()) __builtin_trap();
         CheckItems(m.items);
-        if (m.declares_sequencing != (std::find(m.warnings.begin(), m.warnings.end(),
-                                                "learning.scorm.sequencing_ignored") !=
-                                      m.warnings.end()))
+        if (m.declares_sequencing !=
+            (std::find(m.warnings.begin(), m.warnings.end(), "learning.scorm.sequencing_ignored") !=
+             m.warnings.end()))
             __builtin_trap();
     } catch (const l::ScormPackageError& e) {
         if (e.key.rfind("learning.scorm.", 0) != 0 || e.name.size() > 200) __builtin_trap();

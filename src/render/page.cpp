@@ -31,6 +31,19 @@ View PageRenderer::Translations(const std::string& locale) const {
     return t;
 }
 
+const Templates::Globals* PageRenderer::Globals(const std::string& locale) const {
+    // A locale the site lacks reads Thai; keyed so a made-up locale cannot grow the map.
+    const std::string& key = i18n_.Supports(locale) ? locale : std::string(core::kDefaultLocale);
+    std::lock_guard lock(globals_mutex_);
+    auto& slot = globals_[key];
+    if (!slot) {
+        View g;
+        g.Set("t", Translations(locale));
+        slot = Templates::MakeGlobals(g);
+    }
+    return slot.get();
+}
+
 void PageRenderer::AddErrors(View& view, const std::vector<FieldError>& errors,
                              const std::string& locale) const {
     View by_field;
@@ -52,21 +65,18 @@ void PageRenderer::AddErrors(View& view, const std::vector<FieldError>& errors,
 
 std::string PageRenderer::RenderBare(const std::string& template_name, View body,
                                      const std::string& locale) const {
-    body.Set("t", Translations(locale));
     body.Set("lang", locale);
-    return templates_.Render(template_name, body);
+    return templates_.Render(template_name, body, Globals(locale));
 }
 
 std::string PageRenderer::Render(const std::string& template_name, View body,
                                  const PageContext& ctx, const std::string& title) const {
-    View t = Translations(ctx.locale);
-    body.Set("t", t);
+    const Templates::Globals* globals = Globals(ctx.locale);
     body.Set("csrf", ctx.csrf_token);
     body.Set("lang", ctx.locale);
-    std::string content = templates_.Render(template_name, body);
+    std::string content = templates_.Render(template_name, body, globals);
 
     View layout;
-    layout.Set("t", std::move(t));
     layout.Set("content", content);
     layout.Set("lang", ctx.locale);
     layout.Set("title", i18n_.Get(ctx.locale, title));
@@ -88,7 +98,7 @@ std::string PageRenderer::Render(const std::string& template_name, View body,
     layout.Set("other_lang_url", ctx.path + "?" + kept + "lang=" + other);
     layout.Set("is_th", ctx.locale != "en");
     layout.Set("next", core::UrlEncode(ctx.path));
-    return templates_.Render("layout", layout);
+    return templates_.Render("layout", layout, globals);
 }
 
 }  // namespace govhub::render

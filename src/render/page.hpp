@@ -1,6 +1,9 @@
 #pragma once
 // The shared page shell: renders a module's body template, then web/templates/layout around it
 // with the translations, language switch, signed-in user and CSRF token.
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -46,10 +49,15 @@ class PageRenderer {
 
   private:
     View Translations(const std::string& locale) const;
+    // The translations as template globals (`t`), built once per locale: converting the
+    // 1,500-string tree on every page was most of a page's CPU.
+    const Templates::Globals* Globals(const std::string& locale) const;
 
     const Templates& templates_;
     const core::I18n& i18n_;
     std::string site_title_;
+    mutable std::mutex globals_mutex_;
+    mutable std::map<std::string, std::shared_ptr<const Templates::Globals>> globals_;
 };
 
 }  // namespace govhub::render

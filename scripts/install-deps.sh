@@ -15,9 +15,13 @@ DEBIAN_PACKAGES=(
   libpango1.0-dev libcairo2-dev libqrencode-dev
   # Markdown descriptions
   libcmark-gfm-dev libcmark-gfm-extensions-dev
+  # gzip (Bitstring Status Lists of Learning's credentials)
+  zlib1g-dev
   # runtime and test peers
   fonts-thai-tlwg python3 python3-pytest python3-aiosmtpd chromium nginx-light wrk curl
   libspreadsheet-writeexcel-perl python3-openpyxl poppler-utils
+  # an independent Ed25519 (libsodium's Python binding) checks Learning's signed credentials
+  python3-nacl
   # Learning: the demo lesson video is made at first start (ffmpeg), not committed
   ffmpeg
   postgresql-15

@@ -2,10 +2,9 @@
 
 #include <algorithm>
 
-#include "render/qr.hpp"
+#include "render/pdf_draw.hpp"
 
 #include <cairo-pdf.h>
-#include <pango/pangocairo.h>
 
 #include <stdexcept>
 
@@ -13,7 +12,6 @@ namespace govhub::render {
 namespace {
 constexpr double kWidth = 595.28, kHeight = 841.89;  // A4 in points
 constexpr double kMargin = 56.7;                     // 2 cm
-constexpr const char* kFont = "Laksaman";
 }  // namespace
 
 struct PdfWriter::Impl {
@@ -33,28 +31,10 @@ struct PdfWriter::Impl {
         return right - x;
     }
 
-    // Lays out `text` at x with the given width; returns its height.
+    // Lays out `text` at (x, y) with the given width; returns its height.
     double Text(const std::string& text, double x, double width, double size, bool bold,
                 PangoAlignment align = PANGO_ALIGN_LEFT, bool draw = true) {
-        PangoLayout* layout = pango_cairo_create_layout(cr);
-        PangoFontDescription* font = pango_font_description_from_string(kFont);
-        pango_font_description_set_absolute_size(font, size * PANGO_SCALE);
-        if (bold) pango_font_description_set_weight(font, PANGO_WEIGHT_BOLD);
-        pango_layout_set_font_description(layout, font);
-        pango_layout_set_width(layout, static_cast<int>(width * PANGO_SCALE));
-        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);  // Thai breaks between words
-        pango_layout_set_alignment(layout, align);
-        pango_layout_set_text(layout, text.c_str(), static_cast<int>(text.size()));
-        int w = 0, h = 0;
-        pango_layout_get_size(layout, &w, &h);
-        double height = static_cast<double>(h) / PANGO_SCALE;
-        if (draw) {
-            cairo_move_to(cr, x, y);
-            pango_cairo_show_layout(cr, layout);
-        }
-        pango_font_description_free(font);
-        g_object_unref(layout);
-        return height;
+        return draw::Text(cr, text, x, y, width, size, bold, align, draw);
     }
 
     void Need(double height) {
@@ -76,15 +56,8 @@ PdfWriter::PdfWriter(const std::string& path) : impl_(std::make_unique<Impl>()) 
 PdfWriter::~PdfWriter() = default;
 
 void PdfWriter::Qr(const std::string& data, const std::string& caption) {
-    QrMatrix code = EncodeQr(data);
     const double size = 96, x0 = kWidth - kMargin - size, y0 = impl_->y;
-    const double module = size / (code.width + 8);  // a 4-module quiet zone on each side
-    cairo_t* cr = impl_->cr;
-    for (int r = 0; r < code.width; ++r)
-        for (int c = 0; c < code.width; ++c)
-            if (code.Dark(r, c))
-                cairo_rectangle(cr, x0 + (c + 4) * module, y0 + (r + 4) * module, module, module);
-    cairo_fill(cr);
+    draw::Qr(impl_->cr, data, x0, y0, size);
     double saved = impl_->y;
     impl_->y = y0 + size;
     double h = impl_->Text(caption, x0 - 10, size + 20, 8, false, PANGO_ALIGN_CENTER);

@@ -4,16 +4,17 @@
 // parsed, every column's type inferred over every value (Thai digits, Buddhist-era dates), then
 // the second pass converting each value (table_source_fuzz.hpp). The sniffer is also driven on
 // its own, over the raw bytes, with and without the TSV hint.
-#include "opendata/datastore/csv.hpp"
+#include "core/csv.hpp"
 #include "fuzz_target.hpp"
 #include "opendata/datastore/source.hpp"
 #include "table_source_fuzz.hpp"
 
 GOVHUB_FUZZ_TARGET(csv) {
     namespace ds = govhub::datastore;
+    namespace core = govhub::core;
     auto text = govhub::fuzz::AsText(data, size);
     for (char hint : {'\0', '\t'}) {
-        ds::Dialect d = ds::SniffDialect(text.substr(0, 64 << 10), hint);
+        core::Dialect d = core::SniffDialect(text.substr(0, 64 << 10), hint);
         if (d.delimiter != ',' && d.delimiter != ';' && d.delimiter != '\t' && d.delimiter != '|')
             __builtin_trap();
         if (d.preamble < 0 || d.preamble >= 20) __builtin_trap();
@@ -25,7 +26,7 @@ GOVHUB_FUZZ_TARGET(csv) {
     try {
         source = ds::OpenDelimited(file.path(), hint);
     } catch (const std::runtime_error&) {
-        // SourceError (binary, unreadable) and Utf8Reader's "no converter for <guess>": the
+        // SourceError (binary, unreadable) and core::Utf8Reader's "no converter for <guess>": the
         // load's ordinary refusals before the first pass.
         return;
     }

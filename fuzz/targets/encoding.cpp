@@ -1,17 +1,17 @@
 // The encoding of an uploaded text file and its conversion to UTF-8 (encoding.hpp): the
 // decision over the whole input (BOM, strict UTF-8, cp874/TIS-620, uchardet's guess), the
-// in-memory conversion (ToUtf8) and the streaming one (Utf8Reader, over a file, in pieces as
-// small as 1 byte so characters split across reads).
+// in-memory conversion (core::ToUtf8) and the streaming one (core::Utf8Reader, over a file, in
+// pieces as small as 1 byte so characters split across reads).
 //
 // Invariants: the output is valid UTF-8 whatever the input; the streaming conversion gives the
-// same text whatever the piece size, and the same as ToUtf8.
-#include "opendata/datastore/encoding.hpp"
+// same text whatever the piece size, and the same as core::ToUtf8.
 #include "core/strings.hpp"
+#include "core/text_encoding.hpp"
 #include "fuzz_target.hpp"
 #include "table_source_fuzz.hpp"
 
 GOVHUB_FUZZ_TARGET(encoding) {
-    namespace ds = govhub::datastore;
+    namespace ds = govhub::core;
     auto bytes = govhub::fuzz::AsText(data, size);
     ds::Encoding enc;
     try {

@@ -7,8 +7,8 @@
 
 #include "accounts/middleware.hpp"
 #include "core/crypto.hpp"
+#include "core/csv.hpp"
 #include "core/strings.hpp"
-#include "opendata/datastore/csv.hpp"
 #include "opendata/datastore/xlsx_writer.hpp"
 
 namespace govhub::datastore {
@@ -76,7 +76,7 @@ http::Response Dump(DatastoreService& ds, http::Request& req) {
                 chunk += "], \"records\": [";
             } else {
                 for (size_t i = 0; i < plan->headers.size(); ++i)
-                    chunk += (i ? std::string(1, sep) : "") + CsvField(plan->headers[i], sep);
+                    chunk += (i ? std::string(1, sep) : "") + core::CsvField(plan->headers[i], sep);
                 chunk += "\r\n";
             }
             state->phase = 1;
@@ -91,7 +91,7 @@ http::Response Dump(DatastoreService& ds, http::Request& req) {
                 chunk += "]";
             } else {
                 for (size_t i = 0; i < row.size(); ++i)
-                    chunk += (i ? std::string(1, sep) : "") + CsvField(row[i], sep);
+                    chunk += (i ? std::string(1, sep) : "") + core::CsvField(row[i], sep);
                 chunk += "\r\n";
             }
             state->any_row = true;

@@ -7,7 +7,7 @@
 
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
-#include "opendata/datastore/encoding.hpp"
+#include "core/text_encoding.hpp"
 #include "opendata/datastore/source.hpp"
 
 namespace govhub::datastore {
@@ -36,27 +36,27 @@ class DelimitedSource : public TableSource {
             throw SourceError(core::Message("datastore.load.unreadable"));
         size_ = static_cast<uint64_t>(st.st_size);
         try {
-            encoding_ = DetectEncoding(path_);
+            encoding_ = core::DetectEncoding(path_);
         } catch (const std::runtime_error& e) {
             throw SourceError(core::Message("datastore.load.not_text", {{"why", e.what()}}));
         }
         // The dialect from the first 64 KiB of text.
-        Utf8Reader sample_reader(path_, encoding_);
+        core::Utf8Reader sample_reader(path_, encoding_);
         std::string sample;
         while (sample.size() < (64 << 10) && sample_reader.Read(sample)) {
         }
-        dialect_ = SniffDialect(sample, hint);
+        dialect_ = core::SniffDialect(sample, hint);
         Rewind();
     }
 
     void Rewind() override {
-        reader_ = std::make_unique<Utf8Reader>(path_, encoding_);
-        parser_ = std::make_unique<CsvParser>(dialect_);
+        reader_ = std::make_unique<core::Utf8Reader>(path_, encoding_);
+        parser_ = std::make_unique<core::CsvParser>(dialect_);
         skipped_ = 0;
         done_ = false;
     }
 
-    bool Step(const RecordFn& record) override {
+    bool Step(const core::RecordFn& record) override {
         if (done_) return false;
         std::string text;
         bool more = reader_->Read(text);
@@ -105,10 +105,10 @@ class DelimitedSource : public TableSource {
   private:
     std::string path_;
     uint64_t size_ = 0;
-    Encoding encoding_;
-    Dialect dialect_;
-    std::unique_ptr<Utf8Reader> reader_;
-    std::unique_ptr<CsvParser> parser_;
+    core::Encoding encoding_;
+    core::Dialect dialect_;
+    std::unique_ptr<core::Utf8Reader> reader_;
+    std::unique_ptr<core::CsvParser> parser_;
     int skipped_ = 0;
     bool done_ = false;
     std::vector<std::string> notes_;

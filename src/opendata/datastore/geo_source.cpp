@@ -15,7 +15,7 @@
 #include <type_traits>
 
 #include "core/i18n.hpp"
-#include "opendata/datastore/encoding.hpp"
+#include "core/text_encoding.hpp"
 #include "opendata/datastore/source.hpp"
 
 namespace govhub::datastore {
@@ -65,7 +65,8 @@ class GeoSource : public TableSource {
                                             {{"why", LastError("GDAL cannot open it")}}));
         int layers = GDALDatasetGetLayerCount(ds_.get());
         for (int i = 0; i < layers; ++i)
-            layer_names_.push_back(ValidUtf8(OGR_L_GetName(GDALDatasetGetLayer(ds_.get(), i))));
+            layer_names_.push_back(
+                core::ValidUtf8(OGR_L_GetName(GDALDatasetGetLayer(ds_.get(), i))));
         if (layers == 0) throw SourceError(core::Message("datastore.load.geo_no_layers"));
         layer_ = layer_name.empty() ? GDALDatasetGetLayer(ds_.get(), 0)
                                     : GDALDatasetGetLayerByName(ds_.get(), layer_name.c_str());
@@ -74,7 +75,7 @@ class GeoSource : public TableSource {
                 core::Message("datastore.load.geo_no_layer", {{"layer", layer_name}}));
         OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer_);
         for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i)
-            header_.push_back(ValidUtf8(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i))));
+            header_.push_back(core::ValidUtf8(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i))));
         header_.emplace_back("geometry");
         // Everything becomes WGS 84 longitude/latitude, as GeoJSON and web maps expect.
         OGRSpatialReferenceH src = OGR_L_GetSpatialRef(layer_);
@@ -101,7 +102,7 @@ class GeoSource : public TableSource {
         east_ = north_ = -INFINITY;
     }
 
-    bool Step(const RecordFn& record) override {
+    bool Step(const core::RecordFn& record) override {
         if (done_) return false;
         if (!header_sent_) {
             std::vector<std::string> h = header_;
@@ -129,7 +130,7 @@ class GeoSource : public TableSource {
             // GDAL hands over a file's bytes as they are, declared UTF-8 or not.
             for (int i = 0; i < fields; ++i)
                 row.push_back(OGR_F_IsFieldSetAndNotNull(f, i)
-                                  ? ValidUtf8(OGR_F_GetFieldAsString(f, i))
+                                  ? core::ValidUtf8(OGR_F_GetFieldAsString(f, i))
                                   : std::string());
             OGRGeometryH g = OGR_F_GetGeometryRef(f);
             std::string geojson;

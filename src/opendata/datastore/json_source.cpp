@@ -41,7 +41,7 @@ class JsonArraySource : public TableSource {
         header_sent_ = false;
     }
 
-    bool Step(const RecordFn& record) override {
+    bool Step(const core::RecordFn& record) override {
         if (!header_sent_) {
             std::vector<std::string> h = keys_;
             record(h);

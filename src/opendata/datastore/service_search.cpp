@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "opendata/datastore/csv.hpp"
 #include "opendata/datastore/service_internal.hpp"
 #include "opendata/datastore/store.hpp"
 
@@ -162,7 +162,7 @@ Json DatastoreService::Search(const accounts::Principal* p, const Json& params) 
         std::string text;
         for (const auto& row : r.rows) {
             for (size_t i = 0; i < row.size(); ++i)
-                text += (i ? std::string(1, sep) : "") + CsvField(row[i], sep);
+                text += (i ? std::string(1, sep) : "") + core::CsvField(row[i], sep);
             text += '\n';
         }
         out["records"] = text;

@@ -11,7 +11,7 @@
 #include <map>
 #include <optional>
 
-#include "opendata/datastore/csv.hpp"
+#include "core/csv.hpp"
 #include "opendata/datastore/types.hpp"
 
 namespace govhub::datastore {
@@ -32,7 +32,7 @@ class TableSource {
     virtual void Rewind() = 0;
     // Reads the next piece, calling `record` for each record in it; false once the file is
     // exhausted.
-    virtual bool Step(const RecordFn& record) = 0;
+    virtual bool Step(const core::RecordFn& record) = 0;
     virtual uint64_t bytes_total() const = 0;
     virtual uint64_t bytes_done() const = 0;
     // How the file is read, for the load log: a core::Message ("delimited text, comma-separated,

@@ -245,7 +245,7 @@ class ZipXmlSource : public TableSource {
   public:
     explicit ZipXmlSource(std::string path) : path_(std::move(path)), size_(FileSize(path_)) {}
 
-    bool Step(const RecordFn& record) override {
+    bool Step(const core::RecordFn& record) override {
         if (done_) return false;
         record_ = &record;
         auto piece = zip_->Read();
@@ -295,7 +295,7 @@ class ZipXmlSource : public TableSource {
   private:
     std::unique_ptr<ZipReader> zip_;
     std::unique_ptr<Xml> xml_;
-    const RecordFn* record_ = nullptr;
+    const core::RecordFn* record_ = nullptr;
 };
 
 class XlsxSource : public ZipXmlSource {

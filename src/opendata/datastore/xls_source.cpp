@@ -245,7 +245,7 @@ class XlsSource : public TableSource {
         done_ = false;
     }
 
-    bool Step(const RecordFn& record) override {
+    bool Step(const core::RecordFn& record) override {
         if (done_) return false;
         std::vector<std::string> cells;
         for (int n = 0; n < 500; ++n) {

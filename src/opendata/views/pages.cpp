@@ -6,8 +6,8 @@
 #include "accounts/safe_redirect.hpp"
 #include "core/json_reader.hpp"
 #include "core/strings.hpp"
+#include "core/text_encoding.hpp"
 #include "http/security_headers.hpp"
-#include "opendata/datastore/encoding.hpp"
 #include "opendata/views/auth.hpp"
 
 namespace govhub::views {
@@ -207,9 +207,9 @@ catalog::ResourcePageExtension FilePreviewPanel(datastore::DatastoreService& ds)
             }
             if (text.empty()) {
                 try {
-                    auto enc = datastore::DetectEncodingOf(head);
+                    auto enc = core::DetectEncodingOf(head);
                     text =
-                        enc.name == "UTF-8" ? head.substr(enc.bom) : datastore::ToUtf8(head, enc);
+                        enc.name == "UTF-8" ? head.substr(enc.bom) : core::ToUtf8(head, enc);
                 } catch (const std::exception&) {
                     return 0;  // binary: nothing to show
                 }

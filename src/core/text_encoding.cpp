@@ -1,4 +1,4 @@
-#include "opendata/datastore/encoding.hpp"
+#include "core/text_encoding.hpp"
 #include "core/i18n.hpp"
 
 #include <iconv.h>
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace govhub::datastore {
+namespace govhub::core {
 
 namespace {
 
@@ -278,4 +278,4 @@ bool Utf8Reader::Read(std::string& out, size_t max) {
     return !(eof_ && pending_.empty()) || dst != converted.data();
 }
 
-}  // namespace govhub::datastore
+}  // namespace govhub::core

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace govhub::datastore {
+namespace govhub::core {
 
 struct Dialect {
     char delimiter = ',';
@@ -55,4 +55,4 @@ std::string CsvField(const std::optional<std::string>& value, char separator);
 // Picks delimiter and preamble from a sample of the file (its first 64 KiB or so).
 Dialect SniffDialect(std::string_view sample, char hint = 0);
 
-}  // namespace govhub::datastore
+}  // namespace govhub::core

@@ -1,12 +1,12 @@
-#include "opendata/datastore/csv.hpp"
+#include "core/csv.hpp"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "opendata/datastore/encoding.hpp"
+#include "core/text_encoding.hpp"
 
-namespace govhub::datastore {
+namespace govhub::core {
 namespace {
 
 using Records = std::vector<std::vector<std::string>>;
@@ -83,4 +83,4 @@ TEST(Encoding, DecidesOverTheWholeFile) {
 }
 
 }  // namespace
-}  // namespace govhub::datastore
+}  // namespace govhub::core

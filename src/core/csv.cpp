@@ -1,10 +1,10 @@
-#include "opendata/datastore/csv.hpp"
+#include "core/csv.hpp"
 #include "core/i18n.hpp"
 
 #include <algorithm>
 #include <map>
 
-namespace govhub::datastore {
+namespace govhub::core {
 
 CsvParser::CsvParser(Dialect dialect, size_t max_record_bytes)
     : d_(dialect), max_record_bytes_(max_record_bytes) {}
@@ -147,4 +147,4 @@ Dialect SniffDialect(std::string_view sample, char hint) {
     return best;
 }
 
-}  // namespace govhub::datastore
+}  // namespace govhub::core

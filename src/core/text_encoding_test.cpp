@@ -1,6 +1,6 @@
 // The encoding decision and the conversion to UTF-8: whatever the bytes, what the readers give
 // the loader is valid UTF-8, the same in memory and streamed in pieces of any size.
-#include "opendata/datastore/encoding.hpp"
+#include "core/text_encoding.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 
 #include "core/strings.hpp"
 
-namespace govhub::datastore {
+namespace govhub::core {
 namespace {
 
 struct Streamed {
@@ -72,4 +72,4 @@ TEST(Encoding, ValidUtf8AndCp874SplitAcrossPiecesStayWhole) {
 }
 
 }  // namespace
-}  // namespace govhub::datastore
+}  // namespace govhub::core

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace govhub::datastore {
+namespace govhub::core {
 
 struct Encoding {
     std::string name;  // an iconv name: "UTF-8", "CP874", "UTF-16LE", ...
@@ -55,4 +55,4 @@ class Utf8Reader {
     bool eof_ = false;
 };
 
-}  // namespace govhub::datastore
+}  // namespace govhub::core

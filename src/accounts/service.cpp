@@ -33,21 +33,6 @@ bool IsValidSlug(const std::string& s, size_t min_len, size_t max_len) {
     return true;
 }
 
-bool IsValidEmail(const std::string& s) {
-    if (s.size() < 3 || s.size() > 254 || !core::IsValidUtf8(s)) return false;
-    auto at = s.find('@');
-    if (at == std::string::npos || at == 0 || at != s.rfind('@')) return false;
-    std::string domain = s.substr(at + 1);
-    if (domain.empty() || domain.find('.') == std::string::npos || domain.front() == '.' ||
-        domain.back() == '.' || domain.find("..") != std::string::npos)
-        return false;
-    for (unsigned char c : s)
-        if (c <= ' ' || c == '<' || c == '>' || c == '"' || c == ',' || c == ';' || c == '\\' ||
-            c == 0x7f)
-            return false;
-    return true;
-}
-
 AccountService::AccountService(db::Database& db, MailSender send_mail, const core::I18n& i18n,
                                AccountsConfig config)
     : db_(db), send_mail_(std::move(send_mail)), i18n_(i18n), config_(std::move(config)) {}

@@ -10,6 +10,7 @@
 
 #include "accounts/model.hpp"
 #include "accounts/usage.hpp"
+#include "core/email_address.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
 #include "mail/mailer.hpp"
@@ -232,6 +233,6 @@ class AccountService {
 
 // Validation helpers shared with later modules (organization and dataset slugs).
 bool IsValidSlug(const std::string& s, size_t min_len = 2, size_t max_len = 100);
-bool IsValidEmail(const std::string& s);
+using core::IsValidEmail;  // core/email_address.hpp
 
 }  // namespace govhub::accounts

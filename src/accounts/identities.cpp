@@ -7,6 +7,7 @@
 #include "audit/audit.hpp"
 #include "core/citizen_id.hpp"
 #include "core/clock.hpp"
+#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
@@ -65,12 +66,47 @@ std::optional<VerificationLock> IdentityService::VerificationLocked(std::string_
     return VerificationLock{row->locked_until, row->failures};
 }
 
+VerificationReservation IdentityService::ReserveVerification(std::string_view citizen_id) {
+    auto hashes = vault_.LookupHashes(kCitizenIdHashPurpose, Digits(citizen_id));
+    const std::string& current = hashes.front();
+    int64_t now = core::NowEpochSeconds();
+    std::string ticket = core::RandomToken(24);
+    return db_.Write([&](db::Connection& c) -> VerificationReservation {
+        // Everything that decides is read under the ID's lock, and the reservation is written
+        // before it is let go: a parallel check sees it.
+        store::LockVerificationOf(c, current);
+        store::SweepVerificationFailures(c, now - config_.window_seconds, now);
+        store::SweepVerificationChecks(c, now);
+        auto row = store::FindVerificationFailure(c, hashes);
+        if (row && row->locked_until > now)
+            return {{}, VerificationLock{row->locked_until, row->failures}};
+        int failures = row ? row->failures : 0;
+        auto flying = store::VerificationChecksInFlight(c, hashes, now);
+        if (failures + flying.count >= config_.max_failures)
+            return {{},
+                    VerificationLock{
+                        flying.count ? flying.last_expiry : now + config_.check_lease_seconds,
+                        failures}};
+        store::InsertVerificationCheck(c, ticket, current, now + config_.check_lease_seconds);
+        return {ticket, std::nullopt};
+    });
+}
+
+void IdentityService::ReleaseVerification(const std::string& ticket) {
+    if (ticket.empty()) return;
+    db_.Write([&](db::Connection& c) { store::DeleteVerificationCheck(c, ticket); });
+}
+
 std::optional<VerificationLock> IdentityService::RecordVerificationFailure(
-    std::string_view citizen_id, const std::string& user_id) {
+    std::string_view citizen_id, const std::string& user_id, const std::string& ticket) {
     auto hashes = vault_.LookupHashes(kCitizenIdHashPurpose, Digits(citizen_id));
     const std::string& current = hashes.front();
     int64_t now = core::NowEpochSeconds();
     return db_.Write([&](db::Connection& c) -> std::optional<VerificationLock> {
+        store::LockVerificationOf(c, current);
+        // The try becomes a counted failure in one step: never both, never neither. A lapsed
+        // reservation (the verifier took longer than its lease) still counts: it was asked.
+        if (!ticket.empty()) store::DeleteVerificationCheck(c, ticket);
         store::SweepVerificationFailures(c, now - config_.window_seconds, now);
         auto row = store::FindVerificationFailure(c, hashes);
         if (row && row->locked_until > now)  // locked: nothing more to count
@@ -95,9 +131,14 @@ std::optional<VerificationLock> IdentityService::RecordVerificationFailure(
     });
 }
 
-void IdentityService::RecordVerificationSuccess(std::string_view citizen_id) {
+void IdentityService::RecordVerificationSuccess(std::string_view citizen_id,
+                                                const std::string& ticket) {
     auto hashes = vault_.LookupHashes(kCitizenIdHashPurpose, Digits(citizen_id));
-    db_.Write([&](db::Connection& c) { store::DeleteVerificationFailures(c, hashes); });
+    db_.Write([&](db::Connection& c) {
+        store::LockVerificationOf(c, hashes.front());
+        if (!ticket.empty()) store::DeleteVerificationCheck(c, ticket);
+        store::DeleteVerificationFailures(c, hashes);
+    });
 }
 
 int IdentityService::UnlockVerification(const api::Principal& staff,

@@ -10,6 +10,15 @@
 // a success clears the count; sysadmins unlock (audited). Limits per IP come first and are the
 // page's (http rate limits).
 //
+// Checks in flight: the verifier can take seconds, and guesses sent in parallel would all pass a
+// lock that is only read before asking it. So a check first reserves one of the ID's remaining
+// tries (ReserveVerification: max_failures - failures - checks already in flight), in the write
+// transaction that reads the counter, under a per-ID lock that holds across nodes sharing the
+// database; the answer closes the reservation (a failure becomes a counted failure; a pass or
+// "try later" gives the try back). A reservation whose node died lapses after
+// check_lease_seconds. So at most max_failures checks of one ID ever reach the verifier before
+// it locks.
+//
 // Errors (HttpError): 409 `citizen_id` accounts.identity.bad_citizen_id (not 13 digits with a
 // good check digit), accounts.identity.already_registered (another account holds the ID),
 // accounts.identity.already_verified (this account has one); 409 on other fields
@@ -34,6 +43,18 @@ struct IdentityConfig {
     int max_failures = 5;        // failed checks of one ID ...
     int window_seconds = 86400;  // ... within this long ...
     int lock_seconds = 86400;    // ... lock its verification this long
+    // How long a check in flight holds its try when nobody closes it (its node died): longer
+    // than the verifier can take (app.cpp: twice --identity-timeout-ms and 30 s).
+    int check_lease_seconds = 90;
+};
+
+// A try reserved for one check (ReserveVerification); `ticket` is empty when refused, and then
+// `lock` says until when: the ID's lock, or, when every remaining try is in flight, when the
+// last of those lapses at the latest.
+struct VerificationReservation {
+    std::string ticket;
+    std::optional<VerificationLock> lock;
+    explicit operator bool() const { return !ticket.empty(); }
 };
 
 class IdentityService {
@@ -43,13 +64,19 @@ class IdentityService {
     // The lock on a citizen ID's verification (typed in any spelling ParseCitizenId reads),
     // nullopt when checks may go ahead.
     std::optional<VerificationLock> VerificationLocked(std::string_view citizen_id);
+    // Before asking the verifier: one of the ID's remaining tries, or the refusal (see above).
+    VerificationReservation ReserveVerification(std::string_view citizen_id);
     // Counts a failed check (the laser code or the name did not match), by `user_id` (the
-    // account that tried; may be empty); returns the lock when this failure caused it or one
-    // already holds.
+    // account that tried; may be empty), ending its reservation `ticket` (if any) in the same
+    // transaction; returns the lock when this failure caused it or one already holds.
     std::optional<VerificationLock> RecordVerificationFailure(std::string_view citizen_id,
-                                                              const std::string& user_id = {});
-    // A check passed: the count starts again.
-    void RecordVerificationSuccess(std::string_view citizen_id);
+                                                              const std::string& user_id = {},
+                                                              const std::string& ticket = {});
+    // A check passed: the count starts again, and the reservation ends.
+    void RecordVerificationSuccess(std::string_view citizen_id, const std::string& ticket = {});
+    // No answer to count (the verifier was unavailable, or the check never went out): the try
+    // goes back. An unknown or lapsed ticket is no error.
+    void ReleaseVerification(const std::string& ticket);
     // Sysadmins: ends the lock of a citizen ID (13 digits), or the locks an account's tries
     // caused (its name or id); audited. Returns how many counters were removed (0: none held).
     int UnlockVerification(const api::Principal& staff, std::string_view citizen_id_or_user,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -236,6 +237,108 @@ TEST_P(IdentityServiceTest, FailuresOutsideTheWindowDoNotAddUp) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2100));
     EXPECT_FALSE(service_->RecordVerificationFailure(kCid));  // a new window
     EXPECT_TRUE(service_->RecordVerificationFailure(kCid));
+}
+
+// The race an attacker found: checks in flight at the verifier hold the ID's remaining tries,
+// so no more guesses can be at the verifier than failures are left before the lock.
+TEST_P(IdentityServiceTest, ChecksInFlightUseUpTheTriesLeft) {
+    std::vector<std::string> tickets;
+    for (int i = 0; i < 5; ++i) {
+        auto r = service_->ReserveVerification(kCid);
+        ASSERT_TRUE(r) << i;
+        EXPECT_FALSE(r.lock);
+        tickets.push_back(r.ticket);
+    }
+    // A sixth while five are at the verifier: refused, until the last of them lapses at most.
+    auto busy = service_->ReserveVerification("1-1011-12345-67-9");
+    EXPECT_FALSE(busy);
+    ASSERT_TRUE(busy.lock);
+    EXPECT_EQ(busy.lock->failures, 0);
+    EXPECT_NEAR(static_cast<double>(busy.lock->until),
+                static_cast<double>(core::NowEpochSeconds() + 90), 5);
+    // Not a lock: the ID is not locked, and another ID is free.
+    EXPECT_FALSE(service_->VerificationLocked(kCid));
+    EXPECT_TRUE(service_->ReserveVerification(kOtherCid));
+    // An answer that counts nothing (the verifier was unavailable) gives its try back.
+    service_->ReleaseVerification(tickets.back());
+    tickets.back() = service_->ReserveVerification(kCid).ticket;
+    ASSERT_FALSE(tickets.back().empty());
+    EXPECT_FALSE(service_->ReserveVerification(kCid));
+    // Failures turn the reservations into counted failures: still no room, then the lock.
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_FALSE(service_->RecordVerificationFailure(kCid, bob_.user_id, tickets[i]));
+        EXPECT_FALSE(service_->ReserveVerification(kCid)) << i;
+    }
+    auto lock = service_->RecordVerificationFailure(kCid, bob_.user_id, tickets[4]);
+    ASSERT_TRUE(lock);
+    EXPECT_EQ(lock->failures, 5);
+    auto refused = service_->ReserveVerification(kCid);
+    EXPECT_FALSE(refused);
+    ASSERT_TRUE(refused.lock);
+    EXPECT_EQ(refused.lock->until, lock->until);
+    // Nothing is left in flight.
+    auto hashes = vault_->LookupHashes(kCitizenIdHashPurpose, kCid);
+    EXPECT_EQ(db_->Read([&](db::Connection& c) {
+                     return store::VerificationChecksInFlight(c, hashes, core::NowEpochSeconds());
+                 })
+                  .count,
+              0);
+}
+
+TEST_P(IdentityServiceTest, APassGivesItsTryBackAndClearsTheCount) {
+    for (int i = 0; i < 3; ++i)
+        service_->RecordVerificationFailure(kCid, {}, service_->ReserveVerification(kCid).ticket);
+    auto a = service_->ReserveVerification(kCid), b = service_->ReserveVerification(kCid);
+    ASSERT_TRUE(a && b);
+    EXPECT_FALSE(service_->ReserveVerification(kCid));  // 3 failures + 2 in flight
+    service_->RecordVerificationSuccess(kCid, a.ticket);
+    // The count starts again; b is still in flight and holds one of the five.
+    std::vector<std::string> more;
+    for (int i = 0; i < 4; ++i) {
+        auto r = service_->ReserveVerification(kCid);
+        ASSERT_TRUE(r) << i;
+        more.push_back(r.ticket);
+    }
+    EXPECT_FALSE(service_->ReserveVerification(kCid));
+    // Releasing twice, or a ticket nobody has, is no error and frees nothing more.
+    service_->ReleaseVerification(b.ticket);
+    service_->ReleaseVerification(b.ticket);
+    service_->ReleaseVerification("no-such-ticket");
+    EXPECT_TRUE(service_->ReserveVerification(kCid));
+    EXPECT_FALSE(service_->ReserveVerification(kCid));
+}
+
+// A node that died during a check does not hold the try for ever.
+TEST_P(IdentityServiceTest, AReservationNobodyClosesLapses) {
+    Start(
+        {.max_failures = 2, .window_seconds = 3600, .lock_seconds = 60, .check_lease_seconds = 1});
+    ASSERT_TRUE(service_->ReserveVerification(kCid));
+    auto late = service_->ReserveVerification(kCid);
+    ASSERT_TRUE(late);
+    EXPECT_FALSE(service_->ReserveVerification(kCid));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    ASSERT_TRUE(service_->ReserveVerification(kCid));
+    // An answer after its lease still counts: the verifier was asked.
+    EXPECT_FALSE(service_->RecordVerificationFailure(kCid, {}, late.ticket));
+    EXPECT_TRUE(service_->RecordVerificationFailure(kCid));
+}
+
+// Guesses at the same moment through two nodes (two pools on one database): five tries, no more.
+TEST_P(IdentityServiceTest, ParallelReservationsOnTwoNodesGetOnlyTheTriesLeft) {
+    service_->RecordVerificationFailure(kCid);  // one already used: four left
+    auto other_db = Reopen();
+    IdentityService other(*other_db, *vault_, {});
+    std::atomic<int> granted{0}, refused{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 16; ++i)
+        threads.emplace_back([&, i] {
+            IdentityService& node = i % 2 ? other : *service_;
+            auto r = node.ReserveVerification(kCid);
+            (r ? granted : refused)++;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(granted.load(), 4);
+    EXPECT_EQ(refused.load(), 12);
 }
 
 TEST_P(IdentityServiceTest, SysadminsUnlockByNumberOrByAccountAudited) {

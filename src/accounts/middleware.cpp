@@ -2,6 +2,7 @@
 
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
+#include "http/bulkhead.hpp"
 
 namespace govhub::accounts {
 
@@ -22,13 +23,7 @@ render::PageContext PageContextOf(const http::Request& req) {
 }
 
 std::string ApiTokenFromHeaders(const http::Request& req) {
-    std::string auth = core::Trim(req.Header("Authorization"));
-    if (!auth.empty()) {
-        if (core::StartsWith(core::ToLower(auth), "bearer ")) return core::Trim(auth.substr(7));
-        if (auth.find(' ') == std::string::npos) return auth;  // CKAN: the token alone
-        return {};
-    }
-    return core::Trim(req.Header("X-CKAN-API-Key"));
+    return http::ApiTokenOf(req);  // one reading of the headers for the bulkheads and here
 }
 
 http::Middleware AuthMiddleware(AccountService& service) {

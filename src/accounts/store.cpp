@@ -181,6 +181,17 @@ CREATE TABLE identity_verification_failures (
   user_id TEXT
 );
 )sql"});
+    // Checks of a citizen ID in flight at the verifier (DOPA can take seconds): each holds one of
+    // the ID's remaining tries until its answer, so parallel guesses cannot outrun the lock. A
+    // reservation lapses at `expires` (the verifier's timeout and a margin) should its node die.
+    set.Add({.module = "accounts", .version = 7, .name = "identity checks in flight", .sql = R"sql(
+CREATE TABLE identity_verification_checks (
+  ticket TEXT PRIMARY KEY,
+  cid_hash TEXT NOT NULL,
+  expires BIGINT NOT NULL
+);
+CREATE INDEX identity_verification_checks_cid ON identity_verification_checks (cid_hash);
+)sql"});
 }
 
 namespace {
@@ -334,6 +345,44 @@ int SweepVerificationFailuresNotAt(db::Connection& c, const std::string& prefix,
         c.One("SELECT COUNT(*) FROM identity_verification_failures WHERE cid_hash NOT LIKE ?",
               {like})
             ->Int(0));
+}
+
+void LockVerificationOf(db::Connection& c, const std::string& cid_hash) {
+    // SQLite runs one write transaction at a time already. PostgreSQL's transaction-scoped
+    // advisory lock, keyed by the hash (in its own two-key space: the migrations' lock is a
+    // one-key lock), holds until commit; a hash collision only makes two IDs wait on each other.
+    if (c.engine() == db::Engine::kPostgres)
+        c.One("SELECT pg_advisory_xact_lock(7342018, hashtext(CAST(? AS TEXT)))", {cid_hash});
+}
+
+ChecksInFlight VerificationChecksInFlight(db::Connection& c,
+                                          const std::vector<std::string>& cid_hashes, int64_t now) {
+    if (cid_hashes.empty()) return {};
+    auto values = Values(cid_hashes);
+    values.push_back(now);
+    auto r = c.One(
+        "SELECT COUNT(*), COALESCE(MAX(expires), 0) FROM identity_verification_checks"
+        " WHERE cid_hash IN (" +
+            Placeholders(cid_hashes.size()) + ") AND expires > ?",
+        values);
+    return {static_cast<int>(r->Int(0)), r->Int(1)};
+}
+
+void InsertVerificationCheck(db::Connection& c, const std::string& ticket,
+                             const std::string& cid_hash, int64_t expires) {
+    c.Exec("INSERT INTO identity_verification_checks (ticket, cid_hash, expires) VALUES (?, ?, ?)",
+           {ticket, cid_hash, expires});
+}
+
+std::optional<std::string> DeleteVerificationCheck(db::Connection& c, const std::string& ticket) {
+    auto r = c.One("DELETE FROM identity_verification_checks WHERE ticket = ? RETURNING cid_hash",
+                   {ticket});
+    if (!r) return std::nullopt;
+    return r->Str(0);
+}
+
+void SweepVerificationChecks(db::Connection& c, int64_t now) {
+    c.Exec("DELETE FROM identity_verification_checks WHERE expires <= ?", {now});
 }
 
 void AddTokenUsage(db::Connection& c, const std::string& token_hash, const std::string& day,

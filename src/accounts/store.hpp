@@ -182,6 +182,23 @@ void SweepVerificationFailures(db::Connection& c, int64_t before, int64_t now);
 int SweepVerificationFailuresNotAt(db::Connection& c, const std::string& prefix, int64_t before,
                                    int64_t now);
 
+// Serialises the changes to one citizen ID's counter and checks in flight across nodes, until
+// the transaction ends (identities.cpp takes it before reading them).
+void LockVerificationOf(db::Connection& c, const std::string& cid_hash);
+struct ChecksInFlight {
+    int count = 0;
+    int64_t last_expiry = 0;  // epoch seconds; 0 when none
+};
+// The unexpired reservations under any of these hashes.
+ChecksInFlight VerificationChecksInFlight(db::Connection& c,
+                                          const std::vector<std::string>& cid_hashes, int64_t now);
+void InsertVerificationCheck(db::Connection& c, const std::string& ticket,
+                             const std::string& cid_hash, int64_t expires);
+// Ends a reservation; returns its hash, nullopt when it is gone (lapsed and swept, or never).
+std::optional<std::string> DeleteVerificationCheck(db::Connection& c, const std::string& ticket);
+// Removes the reservations that lapsed (their node died during the check).
+void SweepVerificationChecks(db::Connection& c, int64_t now);
+
 // ---- the person's record, and its end
 std::vector<SessionInfo> SessionsOf(db::Connection& c, const std::string& user_id);
 // Cancels the account for good: personal data replaced, every credential and role removed.

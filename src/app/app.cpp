@@ -174,7 +174,12 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     P.jobs = std::make_unique<jobs::JobService>(*P.db);
     P.vault = core::Vault::Open(config_.VaultKeysFile());
     P.accounts = std::make_unique<accounts::AccountService>(*P.db, QueueMail(*P.jobs), P.i18n, ac);
-    P.identities = std::make_unique<accounts::IdentityService>(*P.db, *P.vault);
+    // A check in flight holds its try while the verifier may still answer: GDX can take two
+    // calls (a token, then the check), each up to --identity-timeout-ms.
+    P.identities = std::make_unique<accounts::IdentityService>(
+        *P.db, *P.vault,
+        accounts::IdentityConfig{
+            .check_lease_seconds = static_cast<int>(2 * config_.identity.timeout_ms / 1000) + 30});
     P.workflow = std::make_unique<workflow::WorkflowService>(
         *P.db, *P.accounts, QueueMail(*P.jobs), P.i18n,
         workflow::WorkflowConfig{.site_url = config_.site_url,

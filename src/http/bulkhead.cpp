@@ -265,9 +265,9 @@ void Bulkheads::Stop() {
 std::string ApiTokenOf(const Request& req) {
     std::string auth = core::Trim(req.Header("Authorization"));
     if (!auth.empty()) {
-        if (core::StartsWith(core::ToLower(auth), "bearer ")) return core::Trim(auth.substr(7));
-        if (auth.find(' ') == std::string::npos) return auth;
-        return {};  // another scheme: not a token
+        if (std::string bearer = BearerToken(req); !bearer.empty()) return bearer;
+        if (auth.find(' ') == std::string::npos) return auth;  // CKAN: the token alone
+        return {};                                             // another scheme: not a token
     }
     return core::Trim(req.Header("X-CKAN-API-Key"));
 }

@@ -275,6 +275,26 @@ Request WithToken(const std::string& header, const std::string& value, const std
     return r;
 }
 
+TEST(BearerToken, OnlyTheBearerSchemeGivesAToken) {
+    EXPECT_EQ(BearerToken(WithToken("Authorization", "Bearer abc.def", "")), "abc.def");
+    EXPECT_EQ(BearerToken(WithToken("Authorization", "  bEaReR   tok  ", "")), "tok");
+    EXPECT_EQ(BearerToken(WithToken("Authorization", "Basic dXNlcjpwdw==", "")), "");
+    EXPECT_EQ(BearerToken(WithToken("Authorization", "Bearer", "")), "");
+    EXPECT_EQ(BearerToken(WithToken("Authorization", "Bearer ", "")), "");
+    EXPECT_EQ(BearerToken(WithToken("Authorization", "Bearertok", "")), "");
+    EXPECT_EQ(BearerToken(WithToken("Authorization", "bare-ckan-token", "")), "");
+    EXPECT_EQ(BearerToken(WithToken("X-CKAN-API-Key", "k", "")), "");
+    EXPECT_EQ(BearerToken(WithToken("", "", "")), "");
+}
+
+TEST(ApiTokenOf, BearerThenTheBareValueThenTheCkanHeader) {
+    EXPECT_EQ(ApiTokenOf(WithToken("Authorization", "Bearer abc", "")), "abc");
+    EXPECT_EQ(ApiTokenOf(WithToken("Authorization", "bare-ckan-token", "")), "bare-ckan-token");
+    EXPECT_EQ(ApiTokenOf(WithToken("Authorization", "Basic dXNlcjpwdw==", "")), "");
+    EXPECT_EQ(ApiTokenOf(WithToken("X-CKAN-API-Key", " k ", "")), "k");
+    EXPECT_EQ(ApiTokenOf(WithToken("", "", "")), "");
+}
+
 TEST(BulkheadClients, ATokenIsItsOwnClientOnlyOnceItAuthenticatedARequest) {
     BulkheadClients clients;
     auto t0 = BulkheadClock::now();

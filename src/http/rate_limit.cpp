@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/net_address.hpp"
 
 namespace govhub::http {
 
@@ -80,7 +81,7 @@ Middleware RateLimitMiddleware(RateLimitStore& store, RateLimitConfig config) {
                 key = "api:" + core::Sha256Hex(token);
             } else {
                 rule = &config.api_anonymous;
-                key = "api-ip:" + req.client_ip;
+                key = "api-ip:" + core::AddressBucket(req.client_ip);
             }
         } else if (req.method == "POST" && req.route) {
             const std::string& cls = req.route->options.rate_limit;
@@ -88,7 +89,7 @@ Middleware RateLimitMiddleware(RateLimitStore& store, RateLimitConfig config) {
                 rule = &config.login;
             else if (cls == "form")
                 rule = &config.form;
-            key = cls + ":" + req.client_ip;
+            key = cls + ":" + core::AddressBucket(req.client_ip);  // IPv6 per /64
         }
         if (!rule || rule->limit <= 0) return next(req);
 

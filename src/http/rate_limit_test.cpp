@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.hpp"
+
 namespace govhub::http {
 namespace {
 
@@ -60,6 +62,35 @@ TEST(MemoryRateLimitStore, OldHitsFadeOverTheNextWindow) {
     d = store.Hit("k", rule, start + 185);
     EXPECT_TRUE(d.allowed);
     EXPECT_EQ(d.remaining, 3);
+}
+
+// An IPv6 client owns its /64: changing the host half does not buy a new budget, while an
+// IPv4 neighbour and the next /64 have their own.
+TEST(RateLimitMiddleware, AnonymousIpv6ClientsCountPerSlash64) {
+    MemoryRateLimitStore store;
+    RateLimitConfig config;
+    config.api_anonymous = {2, 60};
+    Middleware mw = RateLimitMiddleware(store, config);
+    Handler ok = [](Request&) { return Response{}; };
+    auto call = [&](const std::string& ip) {
+        Request r;
+        r.path = "/api/3/action/package_list";
+        r.client_ip = ip;
+        try {
+            mw(r, ok);
+            return 200;
+        } catch (const HttpError& e) {
+            return e.status();
+        }
+    };
+    EXPECT_EQ(call("2001:db8:1:2::1"), 200);
+    EXPECT_EQ(call("2001:db8:1:2:aaaa::7"), 200);
+    EXPECT_EQ(call("2001:db8:1:2:ffff:ffff:ffff:ffff"), 429);
+    EXPECT_EQ(call("2001:db8:1:3::1"), 200);
+    EXPECT_EQ(call("192.0.2.1"), 200);
+    EXPECT_EQ(call("192.0.2.2"), 200);
+    EXPECT_EQ(call("::ffff:192.0.2.1"), 200);  // the same client as 192.0.2.1: its second
+    EXPECT_EQ(call("192.0.2.1"), 429);
 }
 
 TEST(DecideRateLimit, RetryAfterPointsAtTheFirstAllowedSecond) {

@@ -111,4 +111,11 @@ bool Request::IsCkanApi() const {
     return core::StartsWith(path, "/api/3/action/") || core::StartsWith(path, "/api/action/");
 }
 
+std::string BearerToken(const Request& req) {
+    std::string auth = core::Trim(req.Header("Authorization"));
+    if (auth.size() > 7 && core::ToLower(auth.substr(0, 7)) == "bearer ")
+        return core::Trim(auth.substr(7));
+    return "";
+}
+
 }  // namespace govhub::http

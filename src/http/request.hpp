@@ -89,4 +89,9 @@ inline constexpr size_t kMaxParams = 1000;
 // escape, invalid UTF-8 or more than kMaxParams parameters.
 Params ParseUrlEncoded(std::string_view s);
 
+// The token of `Authorization: Bearer <token>` (the scheme in any case), trimmed; empty when
+// the header is missing or uses another scheme. The one parser for bearer credentials: API
+// tokens (ApiTokenOf) and SCORM attempt tokens.
+std::string BearerToken(const Request& req);
+
 }  // namespace govhub::http

@@ -24,13 +24,6 @@ using Json = nlohmann::json;
 using http::Request;
 using http::Response;
 
-std::string BearerOf(const Request& req) {
-    std::string auth = core::Trim(req.Header("Authorization"));
-    if (auth.size() > 7 && core::ToLower(auth.substr(0, 7)) == "bearer ")
-        return core::Trim(auth.substr(7));
-    return "";
-}
-
 }  // namespace
 
 static Json LaunchJson(const ScormLaunch& l, const std::vector<ScoStatus>& menu) {
@@ -90,7 +83,7 @@ void RegisterScormApi(http::Router& router, ScormLessons& scorm) {
     router.Post(
         "/api/learning/scorm/commit",
         [&scorm](Request& req) {
-            ScormCommitOutcome out = scorm.Commit(BearerOf(req), req.body);
+            ScormCommitOutcome out = scorm.Commit(http::BearerToken(req), req.body);
             if (!out.errors.empty()) {
                 Json errors = Json::array();
                 for (const auto& e : out.errors)

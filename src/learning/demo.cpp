@@ -1,12 +1,13 @@
 #include "learning/demo.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <iostream>
 
-#include "core/child_process.hpp"
+#include "core/run_tool.hpp"
 #include "learning/quiz_service.hpp"
 #include "learning/store.hpp"
 
@@ -25,8 +26,8 @@ std::string MakeDemoVideo(const std::string& dir) {
         if (::access(c, X_OK) == 0) ffmpeg = c;
     if (ffmpeg.empty()) return "";
     std::string out = dir + "/learning-demo-video.mp4";
-    core::ChildCommand cmd{ffmpeg,
-                           {"ffmpeg",
+    // ffmpeg writes nothing to stdout here (its messages go to stderr): none of it is kept.
+    auto r = core::RunTool({ffmpeg,
                             "-nostdin",
                             "-loglevel",
                             "error",
@@ -52,15 +53,9 @@ std::string MakeDemoVideo(const std::string& dir) {
                             "-movflags",
                             "+faststart",
                             "-shortest",
-                            out}};
-    try {
-        pid_t pid = core::SpawnChild(cmd, -1, -1);
-        auto exit =
-            core::WaitChild(pid, std::chrono::steady_clock::now() + std::chrono::seconds(120));
-        if (exit.timed_out || exit.signaled || exit.code != 0) return "";
-    } catch (const std::exception&) {
-        return "";
-    }
+                            out},
+                           {.timeout = std::chrono::seconds(120), .max_output_bytes = 0});
+    if (!r.ok()) return "";
     return fs::exists(out) ? out : "";
 }
 
@@ -238,16 +233,11 @@ bool SeedScormDemo(LearningService& service, ScormLessons& scorm, const api::Pri
         return false;
     }
     std::string zip = tmp_dir + "/learning-demo-scorm.zip";
-    try {
-        pid_t pid = core::SpawnChild({python, {"python3", script, zip}}, -1, -1);
-        auto exit =
-            core::WaitChild(pid, std::chrono::steady_clock::now() + std::chrono::seconds(60));
-        if (exit.timed_out || exit.signaled || exit.code != 0 || !fs::exists(zip)) {
-            std::cerr << "demo learning: make-demo-scorm.py failed, no SCORM demo course\n";
-            return false;
-        }
-    } catch (const std::exception& e) {
-        std::cerr << "demo learning: " << e.what() << "\n";
+    auto r = core::RunTool({python, script, zip},
+                           {.timeout = std::chrono::seconds(60), .max_output_bytes = 0});
+    if (!r.ok() || !fs::exists(zip)) {
+        std::cerr << "demo learning: make-demo-scorm.py failed, no SCORM demo course"
+                  << (r.error.empty() ? "" : " (" + r.error + ")") << "\n";
         return false;
     }
     api::Caller caller{.principal = &sysadmin, .ip = "127.0.0.1"};

@@ -10,9 +10,10 @@
 #include "accounts/password.hpp"
 #include "agencies/store.hpp"
 #include "audit/audit.hpp"
-#include "core/child_process.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/file_type.hpp"
+#include "core/run_tool.hpp"
 #include "core/strings.hpp"
 #include "learning/store.hpp"
 #include "search/index.hpp"
@@ -62,19 +63,6 @@ void Fail(std::vector<FieldError> errors) {
     throw HttpError::Validation(std::move(errors));
 }
 
-// Whether the first bytes of a file are an MP4 (ftyp box), a WebM/Matroska (EBML) or a PDF.
-std::string SniffMedia(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    char head[12] = {};
-    in.read(head, sizeof head);
-    std::string_view h(head, static_cast<size_t>(in.gcount()));
-    if (h.size() >= 12 && h.substr(4, 4) == "ftyp") return "video/mp4";
-    if (h.size() >= 4 && h.substr(0, 4) == std::string_view("\x1A\x45\xDF\xA3", 4))
-        return "video/webm";
-    if (h.size() >= 5 && h.substr(0, 5) == "%PDF-") return "application/pdf";
-    return "";
-}
-
 // The learner's standing from the stored rows: required lessons done, study time.
 CourseProgress Tally(db::Connection& c, const Course& course, const Enrolment& e) {
     CourseProgress out;
@@ -96,33 +84,13 @@ CourseProgress Tally(db::Connection& c, const Course& course, const Enrolment& e
 // A video's length in milliseconds as Debian's ffprobe reads it (0 when it cannot: no ffprobe,
 // or a file it does not understand). Bounded: 30 seconds, 64 bytes of answer.
 int64_t ProbeDurationMs(const std::string& path) {
-    const char* ffprobe = "/usr/bin/ffprobe";
-    if (::access(ffprobe, X_OK) != 0) return 0;
-    int fds[2];
-    if (::pipe(fds) != 0) return 0;
-    pid_t pid = -1;
-    try {
-        pid = core::SpawnChild({ffprobe,
-                                {"ffprobe", "-v", "error", "-show_entries", "format=duration",
-                                 "-of", "default=noprint_wrappers=1:nokey=1", path}},
-                               -1, fds[1]);
-    } catch (const std::exception&) {
-        ::close(fds[0]);
-        ::close(fds[1]);
-        return 0;
-    }
-    ::close(fds[1]);
-    std::string out;
-    char buf[64];
-    ssize_t n;
-    while (out.size() < 64 && (n = ::read(fds[0], buf, sizeof buf)) > 0)
-        out.append(buf, static_cast<size_t>(n));
-    ::close(fds[0]);
-    auto exit = core::WaitChild(pid, std::chrono::steady_clock::now() + std::chrono::seconds(30));
-    if (exit.timed_out || exit.signaled || exit.code != 0) return 0;
+    auto r = core::RunTool({"/usr/bin/ffprobe", "-v", "error", "-show_entries", "format=duration",
+                            "-of", "default=noprint_wrappers=1:nokey=1", path},
+                           {.timeout = std::chrono::seconds(30), .max_output_bytes = 64});
+    if (!r.ok()) return 0;
     char* end = nullptr;
-    double seconds = std::strtod(out.c_str(), &end);
-    if (end == out.c_str() || !(seconds > 0) || seconds > 24 * 3600) return 0;
+    double seconds = std::strtod(r.output.c_str(), &end);
+    if (end == r.output.c_str() || !(seconds > 0) || seconds > 24 * 3600) return 0;
     return static_cast<int64_t>(seconds * 1000);
 }
 
@@ -645,7 +613,7 @@ std::string LearningService::MediaPath(const Lesson& lesson) const {
 Lesson LearningService::AttachMedia(const std::string& lesson_id, MediaUpload upload,
                                     const api::Caller& caller) {
     // Checked before the transaction: the file is on disk already (streamed by http).
-    std::string type = SniffMedia(upload.path);
+    std::string type = core::SniffFileType(upload.path);  // only MP4, WebM, PDF pass below
     int64_t duration_ms =
         type == "video/mp4" || type == "video/webm" ? ProbeDurationMs(upload.path) : 0;
     Lesson lesson = db_.Read([&](db::Connection& c) {
@@ -761,8 +729,11 @@ LearningService::LessonView LearningService::OpenLesson(const std::string& lesso
 // ---- progress
 
 CourseProgress LearningService::Evaluate(db::Connection& c, const std::string& course_id,
-                                         const std::string& user_id) {
-    auto course = store::FindCourse(c, course_id);
+                                         const std::string& user_id, const Course* loaded) {
+    // A video reports every few seconds: the course it already read is not read again.
+    std::optional<Course> read;
+    if (!loaded) read = store::FindCourse(c, course_id);
+    const Course* course = loaded ? loaded : read ? &*read : nullptr;
     auto e = store::FindEnrolment(c, course_id, user_id);
     if (!course || !e) return {};
     CourseProgress out = Tally(c, *course, *e);
@@ -886,7 +857,7 @@ LearningService::LessonUpdate LearningService::RecordVideo(const std::string& le
         pr.updated = core::NowIso();
         store::UpsertProgress(c, pr);
         if (credited > 0) store::AddStudySeconds(c, l.course_id, p.user_id, credited / 1000);
-        return LessonUpdate{pr, Evaluate(c, l.course_id, p.user_id)};
+        return LessonUpdate{pr, Evaluate(c, l.course_id, p.user_id, course ? &*course : nullptr)};
     });
 }
 

@@ -171,8 +171,10 @@ class LearningService {
                          const api::Caller& caller);
     bool MayAuthor(db::Connection& c, const Course& course, const api::Principal* p);
     void Reindex(db::Connection& c, const Course& course);
+    // The learner's standing after a change, recording the completion when it was just met.
+    // `course`: the course when the caller has read it in this transaction (else it is read).
     CourseProgress Evaluate(db::Connection& c, const std::string& course_id,
-                            const std::string& user_id);
+                            const std::string& user_id, const Course* course = nullptr);
 
     db::Database& db_;
     LearningConfig config_;

@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/i18n.hpp"
+#include "core/net_address.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 
@@ -111,18 +112,33 @@ SignupResult SignupService::Check(const IdentityForm& form, const api::Caller& c
         r.errors = std::move(errors);
         return r;
     }
-    // 2. The ID's lock: nobody may guess laser codes for it.
-    if (auto lock = identities_.VerificationLocked(claim.citizen_id)) {
-        r.message = core::Message(
-            "learning.identity.locked",
-            {{"until", core::FormatDate(lock->until * 1000000, caller.locale, true)}});
+    // 2. The ID's lock: nobody may guess laser codes for it. A try is reserved before the
+    // verifier is asked, so parallel guesses cannot all pass a lock read before the answers.
+    auto locked = [&](const accounts::VerificationLock& lock) {
+        r.message =
+            core::Message("learning.identity.locked",
+                          {{"until", core::FormatDate(lock.until * 1000000, caller.locale, true)}});
         r.status = 423;
         return r;
-    }
-    // 3. The address's budget of calls.
+    };
+    accounts::VerificationReservation reserved = identities_.ReserveVerification(claim.citizen_id);
+    if (!reserved) return locked(*reserved.lock);
+    // A try that no answer closes (the address's budget refused, the verifier threw) goes back.
+    struct Release {
+        accounts::IdentityService& ids;
+        std::string ticket;
+        ~Release() {
+            if (ticket.empty()) return;
+            try {
+                ids.ReleaseVerification(ticket);
+            } catch (...) {  // it lapses by itself
+            }
+        }
+    } release{identities_, reserved.ticket};
+    // 3. The address's budget of calls (an IPv6 client's whole /64 shares one).
     if (checks_per_ip_hour_ > 0) {
-        auto d = limits_.Hit("identity:" + caller.ip, {checks_per_ip_hour_, 3600},
-                             core::NowEpochSeconds());
+        auto d = limits_.Hit("identity:" + core::AddressBucket(caller.ip),
+                             {checks_per_ip_hour_, 3600}, core::NowEpochSeconds());
         if (!d.allowed) {
             r.message = core::Message(
                 "learning.identity.too_many_checks",
@@ -139,16 +155,16 @@ SignupResult SignupService::Check(const IdentityForm& form, const api::Caller& c
         return r;
     }
     if (v.outcome != VerifyOutcome::kVerified) {
-        auto lock = identities_.RecordVerificationFailure(claim.citizen_id, user_id);
-        r.message =
-            lock ? core::Message(
-                       "learning.identity.locked",
-                       {{"until", core::FormatDate(lock->until * 1000000, caller.locale, true)}})
-                 : MessageKey(v.outcome);
-        r.status = lock ? 423 : 422;
+        release.ticket.clear();  // the failure below ends it
+        auto lock =
+            identities_.RecordVerificationFailure(claim.citizen_id, user_id, reserved.ticket);
+        if (lock) return locked(*lock);
+        r.message = MessageKey(v.outcome);
+        r.status = 422;
         return r;
     }
-    identities_.RecordVerificationSuccess(claim.citizen_id);
+    release.ticket.clear();
+    identities_.RecordVerificationSuccess(claim.citizen_id, reserved.ticket);
     identity.title_th = core::Trim(form.title_th);
     identity.first_name_th = claim.first_name_th;
     identity.last_name_th = claim.last_name_th;

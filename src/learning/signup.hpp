@@ -4,8 +4,11 @@
 //   1. local checks (citizen ID check digit, laser format, Buddhist-era birth date, names,
 //      consent, the learner profile; for a new account the registration fields) — nothing is
 //      sent while any fails;
-//   2. the citizen ID's verification lock (5 failed checks in 24 hours lock it 24 hours);
-//   3. the caller's address budget (default 10 verification calls an hour);
+//   2. the citizen ID's verification lock (5 failed checks in 24 hours lock it 24 hours), with
+//      one of its remaining tries reserved for this check (accounts/identities.hpp): checks in
+//      flight count, so parallel guesses get "locked" too without reaching the verifier;
+//   3. the caller's address budget (default 10 verification calls an hour; an IPv6 address
+//      counts with its whole /64, core/net_address.hpp);
 //   4. the verifier (DOPA, GDX or the demo card); every answer but "verified" and "try again
 //      later" counts as a failure towards the lock;
 //   5. only after a pass: "this ID is already registered", so the form reveals nothing about who

@@ -13,6 +13,7 @@
 #include "core/crypto.hpp"
 #include "core/durable_file.hpp"
 #include "core/error.hpp"
+#include "core/file_type.hpp"
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
@@ -47,15 +48,11 @@ bool Filled(const Json& data, const std::string& key) {
     return true;
 }
 
-// The content type by the file's first bytes: what a browser would believe, not the name.
+// The content type by the file's first bytes (what a browser would believe, not the name), if
+// it is one a request may carry: PDF, JPEG or PNG; else "".
 std::string SniffDocument(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    char head[8] = {};
-    in.read(head, sizeof head);
-    std::string_view h(head, static_cast<size_t>(in.gcount()));
-    if (h.starts_with("%PDF-")) return "application/pdf";
-    if (h.starts_with("\xFF\xD8\xFF")) return "image/jpeg";
-    if (h.starts_with("\x89PNG\r\n\x1A\n")) return "image/png";
+    std::string type = core::SniffFileType(path);
+    if (type == "application/pdf" || type == "image/jpeg" || type == "image/png") return type;
     return "";
 }
 

@@ -3,8 +3,11 @@
 production does (govhub serve --identity-verifier dopa --dopa-endpoint <this>). What it answers
 depends on the laser code's first two letters:
   OK → code 0 (normal), MM → 4 (data do not match), VD → 2 (card void), IN → 5 (incomplete),
-  XX → a reply that is not SOAP, SL → no answer before the client's timeout, ER → HTTP 500.
-Every call is recorded (the laser code and PID), so a test can say no call was made."""
+  XX → a reply that is not SOAP, SL → no answer before the client's timeout, ER → HTTP 500,
+  SM → "data do not match" after 0.8 s (well inside the client's timeout), so parallel checks
+  of one ID are all in flight at once.
+Every call is recorded as it arrives (the laser code and PID), so a test can say no call was
+made, or count how many reached the service (calls_for)."""
 import http.server
 import re
 import threading
@@ -24,6 +27,7 @@ CODES = {"OK": (0, "false", "สถานะปกติ"), "MM": (4, "true", "�
 class DopaMock:
     def __init__(self):
         self.calls = []
+        self.lock = threading.Lock()
         mock = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -34,9 +38,12 @@ class DopaMock:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8", "replace")
                 field = lambda name: (re.search(r"<%s>([^<]*)</%s>" % (name, name), body) or [None, ""])[1]
                 laser, pid = field("Laser"), field("PID")
-                mock.calls.append({"laser": laser, "pid": pid, "first": field("FirstName"),
-                                   "birth": field("BirthDay")})
+                with mock.lock:
+                    mock.calls.append({"laser": laser, "pid": pid, "first": field("FirstName"),
+                                       "birth": field("BirthDay")})
                 kind = laser[:2]
+                if kind == "SM":
+                    time.sleep(0.8)
                 if kind == "SL":
                     time.sleep(3)
                 if kind == "ER":
@@ -60,7 +67,8 @@ class DopaMock:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def calls_for(self, pid):
-        return [c for c in self.calls if c["pid"] == pid]
+        with self.lock:
+            return [c for c in self.calls if c["pid"] == pid]
 
     def stop(self):
         self.httpd.shutdown()

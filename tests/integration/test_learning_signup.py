@@ -7,6 +7,8 @@ clear, and an existing account adding its identity."""
 import html
 import os
 import re
+import threading
+import urllib.parse
 
 import pytest
 
@@ -129,6 +131,44 @@ def test_five_failures_lock_the_id_and_a_sysadmin_unlocks(server, smtp, dopa, sy
     registered_user(stranger, smtp, "nolock")
     assert stranger.post_form("/learning/admin/identity-locks", {"citizen_id": cid},
                               csrf_page="/learning").status == 403
+
+
+def test_parallel_guesses_cannot_outrun_the_lock(server, dopa):
+    """Twelve sign-ups with wrong laser codes for one citizen ID, sent at once while DOPA takes
+    0.8 s to answer each: only the ID's five tries reach DOPA (each check reserves one before
+    asking), the others are told "locked" at once, and the ID ends locked."""
+    cid = citizen_id()
+    browsers = [Browser(server) for _ in range(12)]
+    tokens = [b.csrf_from("/learning/signup") for b in browsers]  # pages fetched beforehand
+    start = threading.Barrier(len(browsers))
+    results = [None] * len(browsers)
+
+    def guess(i):
+        fields = identity_fields(cid=cid, laser="SM%d-0000000-%02d" % (i % 10, i))
+        fields.update({"email": "%s@example.com" % unique_name("racer"), "password": PASSWORD,
+                       "password_confirm": PASSWORD, "_csrf": tokens[i]})
+        start.wait()
+        results[i] = browsers[i].request(
+            "POST", "/learning/signup", body=urllib.parse.urlencode(fields).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(len(browsers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    statuses = sorted(r.status for r in results)
+    # Every check in flight ends as a failure, so exactly the five tries were used, whatever the
+    # order the server ran the requests in; without the reservation all twelve reach DOPA.
+    assert len(dopa.calls_for(cid)) == 5, statuses
+    # Four mismatches (422); the fifth failure locks, and the seven beyond the budget are told
+    # "locked / try later" (423) without a call.
+    assert statuses == [422] * 4 + [423] * 8, statuses
+    assert "ระงับการตรวจสอบ" in (message(next(r for r in results if r.status == 423).text) or "")
+    # The ID ends locked: even its right laser code is not tried.
+    calls = len(dopa.calls_for(cid))
+    r, _, _ = sign_up(Browser(server), cid=cid)
+    assert r.status == 423 and len(dopa.calls_for(cid)) == calls
 
 
 def test_already_registered_is_said_only_after_the_card_passed(server, smtp, dopa):

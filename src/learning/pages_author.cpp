@@ -1,7 +1,11 @@
 // Learning's authoring pages: a course's form (new and edit), its outline to manage (sections,
-// lessons, their order, publish and unpublish, delete), a lesson's form, and the upload of a
-// lesson's video or PDF. Who may author is the service's rule (LearningService::MayAuthor):
-// a sysadmin, the course's creator, its agency's editors and admins, and its course staff.
+// lessons, their order, publish and unpublish, delete, its staff), a lesson's form, and the
+// upload of a lesson's video or PDF; and the course staff's JSON
+// (GET/POST/DELETE /api/learning/courses/{name}/staff). Who may author is the service's rule
+// (LearningService::MayAuthor): a sysadmin, the course's creator, its agency's editors and
+// admins, and its course staff; who may change the staff is LearningService::AddStaff's.
+#include <nlohmann/json.hpp>
+
 #include "accounts/middleware.hpp"
 #include "core/strings.hpp"
 #include "learning/route_util.hpp"
@@ -76,31 +80,16 @@ struct Author {
             .Set("certificate_info", in.certificate_info)
             .Set("certificate_info_en", in.certificate_info_en)
             .Set("key_set", existing && !existing->enrol_key_hash.empty());
-        View cats = View::List();
-        for (const auto& key : CourseCategories()) {
-            View c;
-            c.Set("value", key)
-                .Set("label", pages.T(locale, "learning.category." + key))
-                .Set("selected", key == in.category);
-            cats.Push(std::move(c));
-        }
-        v.Set("categories", std::move(cats));
-        View levels = View::List();
-        for (const auto& [lv, text] : kCourseLevelText.all()) {
-            View l;
-            l.Set("value", std::string(text))
-                .Set("label", pages.T(locale, "learning.level." + std::string(text)))
-                .Set("selected", in.level == text);
-            levels.Push(std::move(l));
-        }
-        v.Set("levels", std::move(levels));
-        View agencies = View::List();
-        for (const auto& [id, title] : service.AgencyChoices(p, locale)) {
-            View a;
-            a.Set("value", id).Set("label", title).Set("selected", id == in.agency_id);
-            agencies.Push(std::move(a));
-        }
-        v.Set("agencies", std::move(agencies)).Set("sysadmin", p.sysadmin);
+        SelectChoices cats, levels;
+        for (const auto& key : CourseCategories())
+            cats.emplace_back(key, pages.T(locale, "learning.category." + key));
+        for (const auto& [lv, text] : kCourseLevelText.all())
+            levels.emplace_back(std::string(text),
+                                pages.T(locale, "learning.level." + std::string(text)));
+        v.Set("categories", SelectOptions(cats, in.category))
+            .Set("levels", SelectOptions(levels, in.level))
+            .Set("agencies", SelectOptions(service.AgencyChoices(p, locale), in.agency_id))
+            .Set("sysadmin", p.sysadmin);
         pages.AddErrors(v, errors, locale);
         return Page(req, "learning/course_form", std::move(v),
                     existing ? "learning.edit_course" : "learning.new_course", status);
@@ -174,7 +163,7 @@ struct Author {
             .Set("learners", o.learners)
             .Set("can_delete", o.learners == 0);
         View sections = View::List();
-        View section_choices = View::List();
+        SelectChoices section_choices;
         for (const auto& s : o.sections) {
             View sv;
             sv.Set("id", s.id).Set("title", s.title).Set("title_en", s.title_en);
@@ -196,20 +185,28 @@ struct Author {
             }
             sv.Set("has_lessons", !lessons.items().empty()).Set("lessons", std::move(lessons));
             sections.Push(std::move(sv));
-            View choice;
-            choice.Set("value", s.id).Set("label", s.title);
-            section_choices.Push(std::move(choice));
+            section_choices.emplace_back(s.id, s.title);
         }
         v.Set("sections", std::move(sections)).Set("has_sections", !o.sections.empty());
-        v.Set("section_choices", std::move(section_choices));
-        View kinds = View::List();
+        v.Set("section_choices", SelectOptions(section_choices));
+        SelectChoices kinds;
         for (LessonKind k : LessonKinds()) {
-            View kv;
             std::string text(kLessonKindText.Name(k));
-            kv.Set("value", text).Set("label", pages.T(locale, "learning.kind." + text));
-            kinds.Push(std::move(kv));
+            kinds.emplace_back(text, pages.T(locale, "learning.kind." + text));
         }
-        v.Set("kinds", std::move(kinds));
+        v.Set("kinds", SelectOptions(kinds));
+        CourseStaffList staff = service.Staff(c.id, api::CurrentUser(req), locale);
+        View members = View::List();
+        for (const auto& m : staff.staff) {
+            View mv;
+            mv.Set("name", m.name).Set("display_name", m.display_name);
+            members.Push(std::move(mv));
+        }
+        // Inside {{#staff}} "name" is the member's: the forms there use course_name.
+        v.Set("course_name", c.name)
+            .Set("staff", std::move(members))
+            .Set("has_staff", !staff.staff.empty())
+            .Set("can_manage_staff", staff.can_manage);
         pages.AddErrors(v, errors, locale);
         return Page(req, "learning/manage", std::move(v), "learning.manage_title", status);
     }
@@ -226,7 +223,9 @@ struct Author {
                                                  : to);
         } catch (const HttpError& e) {
             if (e.fields().empty()) throw;
-            return Manage(req, AuthorOutline(req), e.fields(), 422);
+            // A validation's 409 is the form's 422; a field's 404 (no such user) stays a 404.
+            return Manage(req, AuthorOutline(req), e.fields(),
+                          e.status() == 409 ? 422 : e.status());
         }
     }
 
@@ -255,13 +254,9 @@ struct Author {
             .Set("max_video_mib", static_cast<int64_t>(service.config().max_video_bytes >> 20))
             .Set("max_pdf_mib", static_cast<int64_t>(service.config().max_pdf_bytes >> 20));
         if (l.kind == LessonKind::kScorm) AddPackage(v, l, locale);
-        View sections = View::List();
-        for (const auto& s : o->sections) {
-            View sv;
-            sv.Set("value", s.id).Set("label", s.title).Set("selected", s.id == l.section_id);
-            sections.Push(std::move(sv));
-        }
-        v.Set("sections", std::move(sections));
+        SelectChoices sections;
+        for (const auto& s : o->sections) sections.emplace_back(s.id, s.title);
+        v.Set("sections", SelectOptions(sections, l.section_id));
         pages.AddErrors(v, errors, locale);
         return Page(req, "learning/lesson_form", std::move(v), "learning.edit_lesson", status);
     }
@@ -361,11 +356,60 @@ struct Author {
     }
 };
 
+// The course of an API call on its staff: 404 when it does not exist or the reader may not see
+// it (a draft), as the course's own JSON.
+Course StaffCourse(LearningService& service, Request& req) {
+    auto o = service.Outline(std::string(req.PathParam("name")), api::CurrentUser(req));
+    if (!o) throw HttpError::NotFound("learning.course_not_found");
+    return o->course;
+}
+
+nlohmann::json StaffJson(const CourseStaffList& list) {
+    nlohmann::json staff = nlohmann::json::array();
+    for (const auto& m : list.staff)
+        staff.push_back(
+            {{"user_id", m.user_id}, {"name", m.name}, {"display_name", m.display_name}});
+    return {{"staff", staff}, {"can_manage", list.can_manage}};
+}
+
+void RegisterStaffApi(http::Router& router, LearningService& service) {
+    http::RouteOptions small{.body_limit = 16 << 10, .rate_limit = "form"};
+    router.Get("/api/learning/courses/{name}/staff", [&service](Request& req) {
+        Course c = StaffCourse(service, req);
+        return SendJson(StaffJson(service.Staff(c.id, api::CurrentUser(req), req.locale)));
+    });
+    router.Post(
+        "/api/learning/courses/{name}/staff",
+        [&service](Request& req) {
+            Course c = StaffCourse(service, req);
+            nlohmann::json body = FieldsOf(req);
+            bool added = service.AddStaff(c.id, JsonText(body, "user"), api::CallerOf(req));
+            nlohmann::json out = StaffJson(service.Staff(c.id, api::CurrentUser(req), req.locale));
+            out["added"] = added;
+            return SendJson(out, added ? 201 : 200);
+        },
+        small);
+    router.Add(
+        "DELETE", "/api/learning/courses/{name}/staff",
+        [&service](Request& req) {
+            Course c = StaffCourse(service, req);
+            // The user by ?user= (clients that send no body with DELETE) or in the body.
+            std::string user = req.Query("user");
+            if (user.empty() && !req.body.empty()) user = JsonText(FieldsOf(req), "user");
+            bool removed = service.RemoveStaff(c.id, user, api::CallerOf(req));
+            nlohmann::json out = StaffJson(service.Staff(c.id, api::CurrentUser(req), req.locale));
+            out["removed"] = removed;
+            return SendJson(out);
+        },
+        small);
+}
+
 }  // namespace
 
 void RegisterAuthoringPages(http::Router& router, LearningService& service,
                             const render::PageRenderer& pages, const PageSettings& settings) {
     auto a = std::make_shared<Author>(Author{service, pages, settings});
+    RegisterStaffApi(router, service);
     http::RouteOptions form{.body_limit = 512 << 10, .rate_limit = "form"};
     http::RouteOptions upload{
         .body_limit = static_cast<size_t>(std::max(service.config().max_video_bytes,
@@ -439,6 +483,24 @@ void RegisterAuthoringPages(http::Router& router, LearningService& service,
                 if (in.kind == "text" && core::Trim(in.body).empty()) in.body = in.title;
                 Lesson l = a->service.AddLesson(o.course.id, in, api::CallerOf(req));
                 return "/learning/lesson/" + l.id + "/edit";
+            });
+        },
+        form);
+    router.Post(
+        "/learning/course/{name}/staff",
+        [a](Request& req) {
+            return a->OnManage(req, [&](const CourseOutline& o) {
+                a->service.AddStaff(o.course.id, req.FormValue("user"), api::CallerOf(req));
+                return "/learning/course/" + o.course.name + "/manage#staff";
+            });
+        },
+        form);
+    router.Post(
+        "/learning/course/{name}/staff/remove",
+        [a](Request& req) {
+            return a->OnManage(req, [&](const CourseOutline& o) {
+                a->service.RemoveStaff(o.course.id, req.FormValue("user"), api::CallerOf(req));
+                return "/learning/course/" + o.course.name + "/manage#staff";
             });
         },
         form);

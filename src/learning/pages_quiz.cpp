@@ -3,10 +3,12 @@
 //             GET/POST /learning/attempt/{id} shows the paper and takes the answers, then shows
 //             the result with feedback; JSON: POST /api/learning/lessons/{id}/attempts,
 //             GET/POST /api/learning/attempts/{id};
-//   authors:  /learning/lesson/{id}/quiz (rules, questions, a question form in plain text:
-//             one choice per line, "*" before the right ones; matching "left = right";
-//             short answers one accepted answer per line); JSON:
-//             POST /api/learning/lessons/{id}/quiz/rules and .../quiz/questions.
+//   authors:  /learning/lesson/{id}/quiz (rules with the review options, questions, a question
+//             form in plain text: one choice per line, "*" before the right ones; matching
+//             "left = right"; short answers one accepted answer per line; ?edit=<question>
+//             fills it with a question to change in place); JSON:
+//             POST /api/learning/lessons/{id}/quiz/rules, .../quiz/questions and
+//             .../quiz/questions/{question} (replace one).
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -31,6 +33,54 @@ std::string Percent(double p) {
     s = s.substr(0, s.find('.') + 2);
     if (s.size() >= 2 && s.substr(s.size() - 2) == ".0") s.resize(s.size() - 2);
     return s;
+}
+
+// "1 point", "2 points" (Thai has one form): {n} in learning.quiz.n_points(_one).
+std::string PointsText(const render::PageRenderer& pages, const std::string& locale,
+                       double points) {
+    std::string text =
+        pages.T(locale, points == 1 ? "learning.quiz.n_points_one" : "learning.quiz.n_points");
+    auto at = text.find("{n}");
+    if (at != std::string::npos) text.replace(at, 3, Percent(points));
+    return text;
+}
+
+// A stored question as the author's plain-text form (QuestionFromForm reads it back).
+Json FormOfQuestion(const Question& q) {
+    std::string answers;
+    auto line = [&](const std::string& t) { answers += t + "\n"; };
+    if (q.kind == QuestionKind::kSingle || q.kind == QuestionKind::kMultiple) {
+        for (const auto& c : q.choices) {
+            bool right = std::find(q.correct.begin(), q.correct.end(), c.id) != q.correct.end();
+            line((right ? "*" : "") + c.text);
+        }
+    } else if (q.kind == QuestionKind::kMatching) {
+        for (const auto& p : q.pairs) line(p.left + " = " + p.right);
+    } else if (q.kind == QuestionKind::kShortAnswer) {
+        for (const auto& a : q.accepted) line(a);
+    }
+    bool is_false =
+        q.kind == QuestionKind::kTrueFalse && !q.correct.empty() && q.correct.front() == "false";
+    return {{"kind", std::string(kQuestionKindText.Name(q.kind))},
+            {"prompt", q.prompt},
+            {"answers", answers},
+            {"bank", q.bank},
+            {"points", Percent(q.points)},
+            {"truefalse", is_false ? "false" : "true"},
+            {"feedback_correct", q.feedback_correct},
+            {"feedback_wrong", q.feedback_wrong}};
+}
+
+// What the author typed, to show the form again with an error.
+Json TypedForm(const Request& req) {
+    return {{"kind", req.FormValue("kind")},
+            {"prompt", req.FormValue("prompt")},
+            {"answers", req.FormValue("answers")},
+            {"bank", req.FormValue("bank")},
+            {"points", req.FormValue("points")},
+            {"truefalse", req.FormValue("truefalse") == "false" ? "false" : "true"},
+            {"feedback_correct", req.FormValue("feedback_correct")},
+            {"feedback_wrong", req.FormValue("feedback_wrong")}};
 }
 
 // The author's plain-text question form as quiz.hpp's JSON.
@@ -107,6 +157,7 @@ struct QuizPages {
                 .Set("id", id)
                 .Set("prompt", q.value("prompt", ""))
                 .Set("points", Percent(q.value("points", 1.0)))
+                .Set("points_text", PointsText(pages, locale, q.value("points", 1.0)))
                 .Set("kind_" + kind, true)
                 .Set("name", "q." + id);
             const Answer* given = nullptr;
@@ -160,7 +211,8 @@ struct QuizPages {
                 }
                 for (const auto& [l, rt] : r.correct_pairs)
                     key += (key.empty() ? "" : " · ") + l + " → " + rt;
-                qv.Set("key", key).Set("has_key", !key.empty() && !r.correct);
+                // The service already emptied the key when the review options hide it.
+                qv.Set("key", key).Set("has_key", a.show_answers && !key.empty() && !r.correct);
             }
             questions.Push(std::move(qv));
         }
@@ -169,7 +221,9 @@ struct QuizPages {
             v.Set("percent", Percent(a.result->percent))
                 .Set("passed", a.result->passed)
                 .Set("awarded", Percent(a.result->awarded_points))
-                .Set("total", Percent(a.result->total_points));
+                .Set("total", Percent(a.result->total_points))
+                .Set("show_marks", a.show_marks)
+                .Set("show_answers", a.show_answers);
         return v;
     }
 
@@ -185,7 +239,9 @@ struct QuizPages {
             .Set("course_name", lv.outline.course.name);
         QuizStanding s = quiz.Standing(a.lesson_id, p.user_id);
         v.Set("pass_percent", Percent(s.rules.pass_percent))
-            .Set("can_retry", a.submitted && s.can_start && !s.passed);
+            .Set("can_retry", a.submitted && s.can_start && !s.passed)
+            .Set("answers_after_pass", a.submitted && !a.show_answers &&
+                                           s.review.answers == ReviewAnswers::kAfterPassing);
         CourseProgress c = standing.value_or(lv.outline.standing);
         View sv;
         sv.Set("percent", c.percent)
@@ -217,8 +273,11 @@ struct QuizPages {
     }
 
     // ---- the author's editor
+    // `typed`: the question form's fields (empty: a new question); `editing`: the id of the
+    // question the form changes ("" adds one).
     Response Editor(const Request& req, const std::string& lesson_id,
-                    const std::vector<FieldError>& errors, int status, const Json& typed) const {
+                    const std::vector<FieldError>& errors, int status, const Json& typed,
+                    const std::string& editing = "") const {
         const std::string& locale = req.locale;
         QuizDefinition d = quiz.Definition(lesson_id, api::CallerOf(req));
         auto lv = learning.OpenLesson(lesson_id, api::CurrentUser(req));
@@ -228,13 +287,20 @@ struct QuizPages {
             .Set("course_name", lv.outline.course.name)
             .Set("pass_percent", Percent(d.rules.pass_percent))
             .Set("attempt_limit", d.rules.attempt_limit)
-            .Set("shuffle", d.rules.shuffle);
+            .Set("shuffle", d.rules.shuffle)
+            .Set("review_marks", d.review.marks);
+        SelectChoices review;
+        for (const auto& [r, text] : kReviewAnswersText.all())
+            review.emplace_back(std::string(text),
+                                pages.T(locale, "learning.quiz.review." + std::string(text)));
+        v.Set("review_answers",
+              SelectOptions(review, std::string(kReviewAnswersText.Name(d.review.answers))));
         std::string draws;
         for (const auto& dr : d.rules.draws)
             draws += dr.bank + " = " + std::to_string(dr.count) + "\n";
         v.Set("draws", draws);
         View questions = View::List();
-        int n = 0;
+        int n = 0, editing_n = 0;
         for (const auto& q : d.questions) {
             View qv;
             qv.Set("n", ++n)
@@ -243,29 +309,36 @@ struct QuizPages {
                 .Set("kind", pages.T(locale, "learning.quiz.kind." +
                                                  std::string(kQuestionKindText.Name(q.kind))))
                 .Set("points", Percent(q.points))
+                .Set("points_text", PointsText(pages, locale, q.points))
                 .Set("bank", q.bank)
-                .Set("has_bank", !q.bank.empty());
+                .Set("has_bank", !q.bank.empty())
+                .Set("editing", q.id == editing);
+            if (q.id == editing) editing_n = n;
             questions.Push(std::move(qv));
         }
         v.Set("questions", std::move(questions)).Set("has_questions", n > 0);
-        View kinds = View::List();
-        for (const auto& [k, text] : kQuestionKindText.all()) {
-            View kv;
-            kv.Set("value", std::string(text))
-                .Set("label", pages.T(locale, "learning.quiz.kind." + std::string(text)))
-                .Set("selected", typed.value("kind", "single") == text);
-            kinds.Push(std::move(kv));
-        }
-        v.Set("kinds", std::move(kinds));
+        SelectChoices kinds;
+        for (const auto& [k, text] : kQuestionKindText.all())
+            kinds.emplace_back(std::string(text),
+                               pages.T(locale, "learning.quiz.kind." + std::string(text)));
+        v.Set("kinds", SelectOptions(kinds, typed.value("kind", "single")));
+        std::string points = typed.value("points", "");
         v.Set("typed_prompt", typed.value("prompt", ""))
             .Set("typed_answers", typed.value("answers", ""))
-            .Set("typed_bank", typed.value("bank", ""));
+            .Set("typed_bank", typed.value("bank", ""))
+            .Set("typed_points", points.empty() ? "1" : points)
+            .Set("typed_false", typed.value("truefalse", "true") == "false")
+            .Set("typed_feedback_correct", typed.value("feedback_correct", ""))
+            .Set("typed_feedback_wrong", typed.value("feedback_wrong", ""))
+            .Set("editing", !editing.empty())
+            .Set("editing_id", editing)
+            .Set("editing_n", editing_n);
         // The engine names fields like "choices[2].text": on this form they are all "answers".
         std::vector<FieldError> shown;
         for (auto e : errors) {
             if (e.field != "prompt" && e.field != "points" && e.field != "bank" &&
                 e.field != "pass_percent" && e.field != "attempt_limit" && e.field != "draws" &&
-                e.field != "kind")
+                e.field != "kind" && e.field != "review_answers" && e.field != "review_marks")
                 e.field = "answers";
             if (core::StartsWith(e.field, "draws")) e.field = "draws";
             shown.push_back(e);
@@ -276,12 +349,24 @@ struct QuizPages {
     }
 
     Response EditorPage(Request& req) const {
-        return Editor(req, std::string(req.PathParam("id")), {}, 200, Json::object());
+        std::string id(req.PathParam("id"));
+        std::string editing = req.Query("edit");
+        if (editing.empty()) return Editor(req, id, {}, 200, Json::object());
+        QuizDefinition d = quiz.Definition(id, api::CallerOf(req));
+        for (const auto& q : d.questions)
+            if (q.id == editing) return Editor(req, id, {}, 200, FormOfQuestion(q), editing);
+        throw HttpError::NotFound("learning.quiz.no_question");
     }
 
     Response SaveRules(Request& req) const {
         std::string id(req.PathParam("id"));
         Json rules = {{"shuffle", req.FormValue("shuffle") == "1"}};
+        // An unticked box sends nothing: the marker says the form had the review options (a
+        // form without them keeps the stored ones).
+        if (req.FormValue("review") == "1") {
+            rules["review_answers"] = req.FormValue("review_answers");
+            rules["review_marks"] = req.FormValue("review_marks") == "1";
+        }
         auto number = [&](const char* field) -> Json {
             std::string t = core::Trim(req.FormValue(field));
             if (t.empty()) return 0;
@@ -317,13 +402,20 @@ struct QuizPages {
             quiz.AddQuestion(id, QuestionFromForm(req), api::CallerOf(req));
         } catch (const HttpError& e) {
             if (e.fields().empty()) throw;
-            Json typed = {{"kind", req.FormValue("kind")},
-                          {"prompt", req.FormValue("prompt")},
-                          {"answers", req.FormValue("answers")},
-                          {"bank", req.FormValue("bank")}};
-            return Editor(req, id, e.fields(), 422, typed);
+            return Editor(req, id, e.fields(), 422, TypedForm(req));
         }
         return Response::Redirect("/learning/lesson/" + id + "/quiz#questions");
+    }
+
+    Response UpdateQuestion(Request& req) const {
+        std::string id(req.PathParam("id")), question(req.PathParam("question"));
+        try {
+            quiz.UpdateQuestion(id, question, QuestionFromForm(req), api::CallerOf(req));
+        } catch (const HttpError& e) {
+            if (e.fields().empty()) throw;
+            return Editor(req, id, e.fields(), 422, TypedForm(req), question);
+        }
+        return Response::Redirect("/learning/lesson/" + id + "/quiz#q-" + question);
     }
 };
 
@@ -334,18 +426,25 @@ Json ResultJson(const QuizAttemptView& a) {
                 {"submitted", a.submitted},
                 {"questions", a.paper}};
     if (a.result) {
+        // Only what the quiz's review options show: the key when show_answers, each question's
+        // mark and feedback when show_marks (quiz_service took the rest out already).
         Json qs = Json::array();
         for (const auto& r : a.result->questions) {
-            Json pairs = Json::array();
-            for (const auto& [l, rt] : r.correct_pairs) pairs.push_back({l, rt});
-            qs.push_back({{"id", r.id},
-                          {"correct", r.correct},
-                          {"awarded", r.awarded},
-                          {"points", r.points},
-                          {"feedback", r.feedback},
-                          {"correct_answer", r.correct_text},
-                          {"correct_pairs", pairs}});
+            Json q = {{"id", r.id}, {"points", r.points}};
+            if (a.show_marks) {
+                q["correct"] = r.correct;
+                q["awarded"] = r.awarded;
+                q["feedback"] = r.feedback;
+            }
+            if (a.show_answers) {
+                Json pairs = Json::array();
+                for (const auto& [l, rt] : r.correct_pairs) pairs.push_back({l, rt});
+                q["correct_answer"] = r.correct_text;
+                q["correct_pairs"] = pairs;
+            }
+            qs.push_back(std::move(q));
         }
+        out["review"] = {{"answers_shown", a.show_answers}, {"marks_shown", a.show_marks}};
         out["result"] = {{"percent", a.result->percent},
                          {"passed", a.result->passed},
                          {"awarded_points", a.result->awarded_points},
@@ -376,6 +475,9 @@ void RegisterQuizRoutes(http::Router& router, QuizService& quiz, LearningService
         "/learning/lesson/{id}/quiz/questions", [pg](Request& req) { return pg->AddQuestion(req); },
         form);
     router.Post(
+        "/learning/lesson/{id}/quiz/questions/{question}/edit",
+        [pg](Request& req) { return pg->UpdateQuestion(req); }, form);
+    router.Post(
         "/learning/lesson/{id}/quiz/questions/{question}/delete",
         [pg](Request& req) {
             std::string id(req.PathParam("id"));
@@ -390,13 +492,16 @@ void RegisterQuizRoutes(http::Router& router, QuizService& quiz, LearningService
         std::string id(req.PathParam("id"));
         learning.OpenLesson(id, &p);  // enrolled learners and authors only
         learning::QuizStanding s = quiz.Standing(id, p.user_id);
-        return SendJson({{"rules", QuizRulesToJson(s.rules)},
-                         {"questions_per_attempt", s.questions},
-                         {"attempts_used", s.attempts_used},
-                         {"can_start", s.can_start},
-                         {"open_attempt", s.open_attempt ? Json(*s.open_attempt) : Json(nullptr)},
-                         {"best_percent", s.best_percent ? Json(*s.best_percent) : Json(nullptr)},
-                         {"passed", s.passed}});
+        return SendJson(
+            {{"rules", QuizRulesToJson(s.rules)},
+             {"review",
+              {{"answers", kReviewAnswersText.Name(s.review.answers)}, {"marks", s.review.marks}}},
+             {"questions_per_attempt", s.questions},
+             {"attempts_used", s.attempts_used},
+             {"can_start", s.can_start},
+             {"open_attempt", s.open_attempt ? Json(*s.open_attempt) : Json(nullptr)},
+             {"best_percent", s.best_percent ? Json(*s.best_percent) : Json(nullptr)},
+             {"passed", s.passed}});
     });
     router.Post(
         "/api/learning/lessons/{id}/attempts",
@@ -438,6 +543,16 @@ void RegisterQuizRoutes(http::Router& router, QuizService& quiz, LearningService
             Json j = JsonObjectBody(req);
             Question q = quiz.AddQuestion(std::string(req.PathParam("id")), j, api::CallerOf(req));
             return SendJson(QuestionToJson(q), 201);
+        },
+        form);
+    router.Post(
+        "/api/learning/lessons/{id}/quiz/questions/{question}",
+        [&quiz](Request& req) {
+            Json j = JsonObjectBody(req);
+            Question q =
+                quiz.UpdateQuestion(std::string(req.PathParam("id")),
+                                    std::string(req.PathParam("question")), j, api::CallerOf(req));
+            return SendJson(QuestionToJson(q));
         },
         form);
 }

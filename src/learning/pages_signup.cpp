@@ -69,31 +69,17 @@ struct SignupPages {
                  pages.T(locale, "learning.consent.text_v" + std::to_string(kConsentVersion)))
             .Set("consent_version", kConsentVersion)
             .Set("enabled", signup.enabled());
-        View days = View::List();
-        for (int d = 0; d <= 31; ++d) {
-            View o;
-            o.Set("value", d)
-                .Set("label", d ? std::to_string(d) : pages.T(locale, "learning.identity.unknown"))
-                .Set("selected", core::Trim(f.birth_day) == std::to_string(d));
-            days.Push(std::move(o));
-        }
-        View months = View::List();
-        for (int m = 0; m <= 12; ++m) {
-            View o;
-            o.Set("value", m)
-                .Set("label",
-                     m ? core::MonthName(m, locale) : pages.T(locale, "learning.identity.unknown"))
-                .Set("selected", core::Trim(f.birth_month) == std::to_string(m));
-            months.Push(std::move(o));
-        }
-        v.Set("days", std::move(days)).Set("months", std::move(months));
-        View agencies = View::List();
-        for (const auto& [id, title] : learning.ActiveAgencies(locale)) {
-            View a;
-            a.Set("value", id).Set("label", title).Set("selected", id == f.agency_id);
-            agencies.Push(std::move(a));
-        }
-        v.Set("agencies", std::move(agencies));
+        SelectChoices days, months;
+        for (int d = 0; d <= 31; ++d)
+            days.emplace_back(std::to_string(d),
+                              d ? std::to_string(d) : pages.T(locale, "learning.identity.unknown"));
+        for (int m = 0; m <= 12; ++m)
+            months.emplace_back(
+                std::to_string(m),
+                m ? core::MonthName(m, locale) : pages.T(locale, "learning.identity.unknown"));
+        v.Set("days", SelectOptions(days, core::Trim(f.birth_day)))
+            .Set("months", SelectOptions(months, core::Trim(f.birth_month)))
+            .Set("agencies", SelectOptions(learning.ActiveAgencies(locale), f.agency_id));
         if (r) {
             pages.AddErrors(v, r->errors, locale);
             if (!r->message.empty()) {

@@ -3,7 +3,8 @@
 // random draw of a paper from question banks, what the browser may see before submission, the
 // learner's answers (JSON or a plain HTML form), and scoring with Thai-aware comparison of typed
 // answers. A pure library: no SQL, no HTTP; the store keeps questions as QuestionToJson and an
-// attempt as (question ids drawn, seed, answers), and the service calls these functions.
+// attempt as (the questions drawn, as QuestionToJson, seed, answers), and the service calls
+// these functions.
 //
 // The answer key never reaches the browser before submission: PublicQuestionJson leaves out the
 // correct choices, accepted answers, feedback and the matching pairs, and names every option by

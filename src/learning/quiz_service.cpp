@@ -1,5 +1,6 @@
 #include "learning/quiz_service.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -28,6 +29,9 @@ QuizDefinition Load(db::Connection& c, const std::string& lesson_id) {
     if (questions.is_array())
         for (const auto& q : questions)
             if (auto parsed = QuestionFromJson(q)) d.questions.push_back(parsed.value());
+    d.review.answers =
+        kReviewAnswersText.Parse(row->review_answers).value_or(ReviewAnswers::kAfterPassing);
+    d.review.marks = row->review_marks;
     return d;
 }
 
@@ -37,7 +41,9 @@ void Save(db::Connection& c, const std::string& lesson_id, const QuizDefinition&
     store::UpsertQuiz(c, {.lesson_id = lesson_id,
                           .rules_json = QuizRulesToJson(d.rules).dump(),
                           .questions_json = questions.dump(),
-                          .modified = core::NowIso()});
+                          .modified = core::NowIso(),
+                          .review_answers = std::string(kReviewAnswersText.Name(d.review.answers)),
+                          .review_marks = d.review.marks});
 }
 
 Lesson QuizLesson(Lesson l) {
@@ -52,16 +58,35 @@ uint64_t NewSeed() {
     return seed >> 1;  // kept below 2^63: stored as text, read back with stoull
 }
 
+// An attempt's paper: the questions it keeps (QuestionToJson as they were at its start), or for
+// an attempt made before papers kept them, the quiz's current questions with those ids.
 std::vector<Question> Drawn(const QuizDefinition& d, const std::string& drawn_json) {
-    Json ids = core::ParseJsonBoundedOrDiscarded(drawn_json);
+    Json drawn = core::ParseJsonBoundedOrDiscarded(drawn_json);
     std::vector<Question> out;
-    if (!ids.is_array()) return out;
-    for (const auto& id : ids) {
-        if (!id.is_string()) continue;
+    if (!drawn.is_array()) return out;
+    for (const auto& item : drawn) {
+        if (item.is_object()) {
+            if (auto parsed = QuestionFromJson(item)) out.push_back(parsed.value());
+            continue;
+        }
+        if (!item.is_string()) continue;
         for (const auto& q : d.questions)
-            if (q.id == id.get<std::string>()) out.push_back(q);
+            if (q.id == item.get<std::string>()) out.push_back(q);
     }
     return out;
+}
+
+std::string PaperJson(const std::vector<Question>& drawn) {
+    Json out = Json::array();
+    for (const auto& q : drawn) out.push_back(QuestionToJson(q));
+    return out.dump();
+}
+
+// Before a question changes or goes, attempts that name their questions only by id get their
+// questions written in, as they are now: their results stay what they were.
+void KeepPapers(db::Connection& c, const std::string& lesson_id, const QuizDefinition& before) {
+    for (const auto& [id, drawn] : store::AttemptsDrawnAsIds(c, lesson_id))
+        store::SetAttemptDrawn(c, id, PaperJson(Drawn(before, drawn)));
 }
 
 Json AnswersJson(const Answers& answers) {
@@ -83,7 +108,8 @@ Answers AnswersFrom(const std::string& stored) {
     }
 }
 
-QuizAttemptView View(const store::QuizAttemptRow& a, const QuizDefinition& d) {
+// `passed_quiz`: the learner has passed this quiz (in any attempt), for the review options.
+QuizAttemptView View(const store::QuizAttemptRow& a, const QuizDefinition& d, bool passed_quiz) {
     QuizAttemptView v;
     v.id = a.id;
     v.lesson_id = a.lesson_id;
@@ -96,8 +122,46 @@ QuizAttemptView View(const store::QuizAttemptRow& a, const QuizDefinition& d) {
     if (v.submitted) {
         v.answers = AnswersFrom(a.answers_json);
         v.result = Score(drawn, v.answers, d.rules, a.seed);
+        v.show_answers = d.review.answers == ReviewAnswers::kAlways ||
+                         (d.review.answers == ReviewAnswers::kAfterPassing && passed_quiz);
+        v.show_marks = d.review.marks;
+        // Taken out here, so neither the page nor the JSON can show what the options hide.
+        for (auto& r : v.result->questions) {
+            if (!v.show_answers) {
+                r.correct_text.clear();
+                r.correct_pairs.clear();
+            }
+            if (!v.show_marks) {
+                r.correct = false;
+                r.awarded = 0;
+                r.feedback.clear();
+            }
+        }
     }
     return v;
+}
+
+bool PassedQuiz(db::Connection& c, const std::string& lesson_id, const std::string& user_id) {
+    for (const auto& a : store::QuizAttempts(c, lesson_id, user_id))
+        if (a.passed) return true;
+    return false;
+}
+
+ReviewAnswers ReviewAnswersOf(const Json& rules, ReviewAnswers current) {
+    auto it = rules.find("review_answers");
+    if (it == rules.end() || it->is_null()) return current;
+    auto parsed = it->is_string() ? kReviewAnswersText.Parse(it->get<std::string>()) : std::nullopt;
+    if (!parsed) throw HttpError::Validation({{"review_answers", "learning.quiz.bad_review"}});
+    return *parsed;
+}
+
+bool ReviewMarksOf(const Json& rules, bool current) {
+    auto it = rules.find("review_marks");
+    if (it == rules.end() || it->is_null()) return current;
+    if (it->is_boolean()) return it->get<bool>();
+    if (it->is_string() && (*it == "true" || *it == "1")) return true;
+    if (it->is_string() && (*it == "false" || *it == "0")) return false;
+    throw HttpError::Validation({{"review_marks", "learning.quiz.bad_review"}});
 }
 
 }  // namespace
@@ -119,6 +183,10 @@ void QuizService::SaveRules(const std::string& lesson_id, const Json& rules,
         if (!parsed) throw HttpError::Validation(parsed.errors().fields);
         QuizDefinition d = Load(c, l.id);
         d.rules = parsed.value();
+        if (rules.is_object()) {
+            d.review.answers = ReviewAnswersOf(rules, d.review.answers);
+            d.review.marks = ReviewMarksOf(rules, d.review.marks);
+        }
         // Draws must name banks that exist; an empty quiz may still get its rules.
         if (!d.questions.empty()) {
             auto errors = CheckQuiz(d.questions, d.rules);
@@ -126,7 +194,10 @@ void QuizService::SaveRules(const std::string& lesson_id, const Json& rules,
         }
         Save(c, l.id, d);
         audit::Record(c, caller.actor(), "learning.quiz.rules", "course", l.course_id,
-                      {{"lesson", l.id}, {"rules", QuizRulesToJson(d.rules)}});
+                      {{"lesson", l.id},
+                       {"rules", QuizRulesToJson(d.rules)},
+                       {"review_answers", kReviewAnswersText.Name(d.review.answers)},
+                       {"review_marks", d.review.marks}});
     });
 }
 
@@ -151,11 +222,35 @@ Question QuizService::AddQuestion(const std::string& lesson_id, Json question,
     });
 }
 
+Question QuizService::UpdateQuestion(const std::string& lesson_id, const std::string& question_id,
+                                     Json question, const api::Caller& caller) {
+    return learning_.db().Write([&](db::Connection& c) {
+        Lesson l = QuizLesson(learning_.AuthorLesson(c, lesson_id, caller));
+        QuizDefinition d = Load(c, l.id);
+        auto it = std::find_if(d.questions.begin(), d.questions.end(),
+                               [&](const Question& q) { return q.id == question_id; });
+        if (it == d.questions.end()) throw HttpError::NotFound("learning.quiz.no_question");
+        if (question.is_object()) question["id"] = question_id;
+        auto parsed = QuestionFromJson(question);
+        if (!parsed) throw HttpError::Validation(parsed.errors().fields);
+        KeepPapers(c, l.id, d);
+        *it = parsed.value();
+        // A bank renamed away may leave a draw naming a bank that no longer exists.
+        auto errors = CheckQuiz(d.questions, d.rules);
+        if (!errors.empty()) throw HttpError::Validation(errors);
+        Save(c, l.id, d);
+        audit::Record(c, caller.actor(), "learning.quiz.question_update", "course", l.course_id,
+                      {{"lesson", l.id}, {"question", question_id}});
+        return parsed.value();
+    });
+}
+
 void QuizService::DeleteQuestion(const std::string& lesson_id, const std::string& question_id,
                                  const api::Caller& caller) {
     learning_.db().Write([&](db::Connection& c) {
         Lesson l = QuizLesson(learning_.AuthorLesson(c, lesson_id, caller));
         QuizDefinition d = Load(c, l.id);
+        KeepPapers(c, l.id, d);
         auto before = d.questions.size();
         std::erase_if(d.questions, [&](const Question& q) { return q.id == question_id; });
         if (d.questions.size() == before) throw HttpError::NotFound("learning.quiz.no_question");
@@ -172,6 +267,7 @@ QuizStanding QuizService::Standing(const std::string& lesson_id, const std::stri
         QuizStanding s;
         QuizDefinition d = Load(c, lesson_id);
         s.rules = d.rules;
+        s.review = d.review;
         s.questions = static_cast<int>(DrawQuestions(d.questions, d.rules, 0).size());
         for (const auto& a : store::QuizAttempts(c, lesson_id, user_id)) {
             if (a.submitted.empty()) {
@@ -196,7 +292,7 @@ QuizAttemptView QuizService::Start(const std::string& lesson_id, const api::Call
         QuizDefinition d = Load(c, l.id);
         auto attempts = store::QuizAttempts(c, l.id, p.user_id);
         for (const auto& a : attempts)
-            if (a.submitted.empty()) return View(a, d);  // the open one: the same paper again
+            if (a.submitted.empty()) return View(a, d, false);  // the open one: the same paper
         if (!AttemptAllowed(d.rules, static_cast<int>(attempts.size())))
             throw HttpError(409, "no_attempts_left", "learning.quiz.no_attempts_left");
         store::QuizAttemptRow a;
@@ -205,12 +301,13 @@ QuizAttemptView QuizService::Start(const std::string& lesson_id, const api::Call
         a.user_id = p.user_id;
         a.number = attempts.empty() ? 1 : attempts.back().number + 1;
         a.seed = NewSeed();
-        std::vector<std::string> drawn = DrawQuestions(d.questions, d.rules, a.seed);
-        if (drawn.empty()) throw HttpError(409, "empty_quiz", "learning.quiz.empty_quiz");
-        a.drawn_json = Json(drawn).dump();
+        std::vector<std::string> ids = DrawQuestions(d.questions, d.rules, a.seed);
+        if (ids.empty()) throw HttpError(409, "empty_quiz", "learning.quiz.empty_quiz");
+        // The paper keeps its questions as they are now (an author may edit them later).
+        a.drawn_json = PaperJson(Drawn(d, Json(ids).dump()));
         a.started = core::NowIso();
         store::InsertQuizAttempt(c, a);
-        return View(a, d);
+        return View(a, d, false);
     });
 }
 
@@ -218,7 +315,7 @@ QuizAttemptView QuizService::Attempt(const std::string& attempt_id, const api::P
     return learning_.db().Read([&](db::Connection& c) {
         auto a = store::FindQuizAttempt(c, attempt_id);
         if (!a || a->user_id != p.user_id) throw HttpError::NotFound("learning.quiz.no_attempt");
-        return View(*a, Load(c, a->lesson_id));
+        return View(*a, Load(c, a->lesson_id), PassedQuiz(c, a->lesson_id, p.user_id));
     });
 }
 
@@ -250,7 +347,8 @@ std::pair<QuizAttemptView, LearningService::LessonUpdate> QuizService::Submit(
                        {"attempt", a->id},
                        {"percent", result.percent},
                        {"passed", result.passed}});
-        return std::make_pair(View(*a, d), update);
+        // After SubmitQuizAttempt: this attempt's pass counts.
+        return std::make_pair(View(*a, d, PassedQuiz(c, l.id, p.user_id)), update);
     });
 }
 

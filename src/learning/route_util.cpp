@@ -43,4 +43,14 @@ std::string JsonText(const Json& j, const char* key) {
     throw HttpError::Validation({{key, "learning.error.bad_type"}});
 }
 
+render::View SelectOptions(const SelectChoices& choices, const std::string& selected) {
+    render::View list = render::View::List();
+    for (const auto& [value, label] : choices) {
+        render::View o;
+        o.Set("value", value).Set("label", label).Set("selected", value == selected);
+        list.Push(std::move(o));
+    }
+    return list;
+}
+
 }  // namespace govhub::learning

@@ -3,6 +3,8 @@
 // the JSON answer, and reading a request's fields as JSON or a form.
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -27,5 +29,11 @@ nlohmann::json FieldsOf(const http::Request& req);
 // A field as text: a string, an integer or a boolean ("true"/"false"); "" when missing or
 // null; a 409 naming the field for any other type.
 std::string JsonText(const nlohmann::json& j, const char* key);
+
+// A <select>'s options: (value, label) pairs in order, as the list the templates loop over
+// ({{#list}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>),
+// the one whose value equals `selected` marked ("" marks none unless a value is "").
+using SelectChoices = std::vector<std::pair<std::string, std::string>>;
+render::View SelectOptions(const SelectChoices& choices, const std::string& selected = "");
 
 }  // namespace govhub::learning

@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "accounts/password.hpp"
+#include "accounts/store.hpp"
 #include "agencies/store.hpp"
 #include "audit/audit.hpp"
 #include "core/clock.hpp"
@@ -902,6 +903,85 @@ void LearningService::SaveProfile(const LearnerProfile& profile, const api::Call
         store::UpsertProfile(c, p);
         audit::Record(c, caller.actor(p.user_id), "learning.profile.update", "user", p.user_id,
                       {{"civil_servant", p.civil_servant}, {"consent_version", p.consent_version}});
+    });
+}
+
+// ---- course staff
+
+bool LearningService::MayManageStaff(db::Connection& c, const Course& course,
+                                     const api::Principal* p) {
+    if (!p) return false;
+    if (p->sysadmin || course.created_by == p->user_id) return true;
+    if (course.agency_id.empty()) return false;
+    auto role = agencies::store::RoleOf(c, p->user_id, course.agency_id);
+    return role && *role == agencies::Role::kAdmin;
+}
+
+Course LearningService::RequireStaffManager(db::Connection& c, const std::string& course_id,
+                                            const api::Caller& caller) {
+    auto course = store::FindCourse(c, course_id);
+    if (!course) throw HttpError::NotFound("learning.course_not_found");
+    api::RequireUser(caller.principal);
+    if (!MayManageStaff(c, *course, caller.principal))
+        throw HttpError::Forbidden("learning.staff.may_not_manage");
+    return *course;
+}
+
+CourseStaffList LearningService::Staff(const std::string& course_id, const api::Principal* p,
+                                       const std::string& locale) {
+    return db_.Read([&](db::Connection& c) {
+        auto course = store::FindCourse(c, course_id);
+        if (!course) throw HttpError::NotFound("learning.course_not_found");
+        api::RequireUser(p);
+        if (!MayAuthor(c, *course, p)) throw HttpError::Forbidden();
+        CourseStaffList out;
+        out.can_manage = MayManageStaff(c, *course, p);
+        for (const auto& id : store::CourseStaff(c, course->id))
+            if (auto u = accounts::store::FindUserById(c, id))
+                out.staff.push_back({u->id, u->name, u->DisplayName(locale)});
+        std::sort(out.staff.begin(), out.staff.end(),
+                  [](const auto& a, const auto& b) { return a.name < b.name; });
+        return out;
+    });
+}
+
+namespace {
+HttpError NoSuchUser() {
+    return HttpError(404, "no_such_user", "learning.staff.no_such_user",
+                     {{"user", "learning.staff.no_such_user"}});
+}
+}  // namespace
+
+bool LearningService::AddStaff(const std::string& course_id, const std::string& user,
+                               const api::Caller& caller) {
+    return db_.Write([&](db::Connection& c) {
+        Course course = RequireStaffManager(c, course_id, caller);
+        std::string key = core::Trim(user);
+        auto u = key.empty() || key.size() > 200 ? std::nullopt : accounts::store::FindUser(c, key);
+        if (!u) throw NoSuchUser();
+        if (u->state != accounts::UserState::kActive)
+            throw HttpError(409, "not_active", "learning.staff.not_active",
+                            {{"user", "learning.staff.not_active"}});
+        if (store::IsCourseStaff(c, course.id, u->id)) return false;
+        store::AddCourseStaff(c, course.id, u->id);
+        audit::Record(c, caller.actor(), "learning.course.staff_add", "course", course.id,
+                      {{"user", u->id}, {"name", u->name}});
+        return true;
+    });
+}
+
+bool LearningService::RemoveStaff(const std::string& course_id, const std::string& user,
+                                  const api::Caller& caller) {
+    return db_.Write([&](db::Connection& c) {
+        Course course = RequireStaffManager(c, course_id, caller);
+        std::string key = core::Trim(user);
+        auto u = key.empty() || key.size() > 200 ? std::nullopt : accounts::store::FindUser(c, key);
+        if (!u) throw NoSuchUser();
+        if (!store::IsCourseStaff(c, course.id, u->id)) return false;
+        store::RemoveCourseStaff(c, course.id, u->id);
+        audit::Record(c, caller.actor(), "learning.course.staff_remove", "course", course.id,
+                      {{"user", u->id}, {"name", u->name}});
+        return true;
     });
 }
 

@@ -70,6 +70,16 @@ struct CourseOutline {
     int64_t learners = 0;
 };
 
+// One of a course's staff: an account that may author this one course (learning_course_staff).
+struct StaffMember {
+    std::string user_id, name;  // name: the account's user name
+    std::string display_name;   // in the reader's language
+};
+struct CourseStaffList {
+    std::vector<StaffMember> staff;  // by user name
+    bool can_manage = false;         // the reader may add and remove staff
+};
+
 // The lesson kinds an author may add, in the order the form offers them.
 const std::vector<LessonKind>& LessonKinds();
 // The category keys a course may have (learning.category.<key>).
@@ -114,6 +124,20 @@ class LearningService {
     void MoveLesson(const std::string& lesson_id, int direction, const api::Caller& caller);
     // A video (MP4/WebM, checked by its first bytes) or PDF for a lesson of that kind.
     Lesson AttachMedia(const std::string& lesson_id, MediaUpload upload, const api::Caller& caller);
+
+    // ---- course staff. Every author of the course may see the list; only a sysadmin, the
+    // course's creator and its agency's admins may change it (as Moodle, where a teacher cannot
+    // make other teachers and a manager can): a staff member or an agency editor cannot.
+    // Unknown course 404 (a draft the reader may not see too), not an author 403.
+    CourseStaffList Staff(const std::string& course_id, const api::Principal* p,
+                          const std::string& locale);
+    // By user name (or id). 404 learning.staff.no_such_user for no such account, 409
+    // learning.staff.not_active for one that is not active; false when already staff (nothing
+    // changes, nothing is audited).
+    bool AddStaff(const std::string& course_id, const std::string& user, const api::Caller& caller);
+    // False when the account was not staff of the course (nothing changes).
+    bool RemoveStaff(const std::string& course_id, const std::string& user,
+                     const api::Caller& caller);
 
     // ---- learners
     Enrolment Enrol(const std::string& course_id, const std::string& key,
@@ -170,6 +194,9 @@ class LearningService {
     Course RequireAuthor(db::Connection& c, const std::string& course_id,
                          const api::Caller& caller);
     bool MayAuthor(db::Connection& c, const Course& course, const api::Principal* p);
+    bool MayManageStaff(db::Connection& c, const Course& course, const api::Principal* p);
+    Course RequireStaffManager(db::Connection& c, const std::string& course_id,
+                               const api::Caller& caller);
     void Reindex(db::Connection& c, const Course& course);
     // The learner's standing after a change, recording the completion when it was just met.
     // `course`: the course when the caller has read it in this transaction (else it is read).

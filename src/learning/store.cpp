@@ -125,6 +125,14 @@ CREATE TABLE learning_quiz_attempts (
     set.Add({.module = "learning", .version = 4, .name = "a lesson video's length", .sql = R"sql(
 ALTER TABLE learning_lessons ADD COLUMN media_duration_ms BIGINT NOT NULL DEFAULT 0;
 )sql"});
+    // What a learner sees of a submitted attempt (QuizReview): the right answers never, once
+    // they passed the quiz (the default, so a failed attempt cannot be copied into the next), or
+    // always; and whether each question's right/wrong mark and feedback show.
+    set.Add({.module = "learning", .version = 5, .name = "quiz review options", .sql = R"sql(
+ALTER TABLE learning_quizzes ADD COLUMN review_answers TEXT NOT NULL DEFAULT 'after_pass'
+  CHECK (review_answers IN ('never', 'after_pass', 'always'));
+ALTER TABLE learning_quizzes ADD COLUMN review_marks INTEGER NOT NULL DEFAULT 1;
+)sql"});
 }
 
 namespace {

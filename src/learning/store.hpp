@@ -124,6 +124,8 @@ struct QuizRow {
     std::string rules_json = "{}";
     std::string questions_json = "[]";
     std::string modified;
+    std::string review_answers = "after_pass";  // never | after_pass | always (learning:5)
+    bool review_marks = true;                   // each question's right/wrong and feedback
 };
 std::optional<QuizRow> FindQuiz(db::Connection& c, const std::string& lesson_id);
 void UpsertQuiz(db::Connection& c, const QuizRow& q);
@@ -132,6 +134,9 @@ struct QuizAttemptRow {
     std::string id, lesson_id, user_id;
     int number = 0;     // 1, 2, ... per learner and quiz
     uint64_t seed = 0;  // the paper: the draw and the order of options
+    // The questions drawn, in order: each as QuestionToJson as it was when the attempt started
+    // (so editing a question later changes neither an open paper nor a past result); attempts
+    // made before that kept only the question ids (strings).
     std::string drawn_json = "[]";
     std::string started, submitted;  // submitted "" while open
     std::string answers_json = "{}";
@@ -144,5 +149,11 @@ std::optional<QuizAttemptRow> FindQuizAttempt(db::Connection& c, const std::stri
 // A learner's attempts at a quiz, oldest first.
 std::vector<QuizAttemptRow> QuizAttempts(db::Connection& c, const std::string& lesson_id,
                                          const std::string& user_id);
+// Attempts at a quiz whose drawn questions are still bare ids (made before the papers kept
+// their questions): (attempt id, drawn JSON). SetAttemptDrawn replaces one's drawn JSON.
+std::vector<std::pair<std::string, std::string>> AttemptsDrawnAsIds(db::Connection& c,
+                                                                    const std::string& lesson_id);
+void SetAttemptDrawn(db::Connection& c, const std::string& attempt_id,
+                     const std::string& drawn_json);
 
 }  // namespace govhub::learning::store

@@ -5,8 +5,8 @@ namespace govhub::learning::store {
 
 std::optional<QuizRow> FindQuiz(db::Connection& c, const std::string& lesson_id) {
     auto row = c.One(
-        "SELECT lesson_id, rules, questions, modified FROM learning_quizzes "
-        "WHERE lesson_id = ?",
+        "SELECT lesson_id, rules, questions, modified, review_answers, review_marks "
+        "FROM learning_quizzes WHERE lesson_id = ?",
         {lesson_id});
     if (!row) return std::nullopt;
     db::RowReader r(*row);
@@ -15,15 +15,20 @@ std::optional<QuizRow> FindQuiz(db::Connection& c, const std::string& lesson_id)
     q.rules_json = r.Str();
     q.questions_json = r.Str();
     q.modified = r.Str();
+    q.review_answers = r.Str();
+    q.review_marks = r.Bool();
     return q;
 }
 
 void UpsertQuiz(db::Connection& c, const QuizRow& q) {
     c.Exec(
-        "INSERT INTO learning_quizzes (lesson_id, rules, questions, modified) VALUES (?, ?, ?, ?) "
+        "INSERT INTO learning_quizzes (lesson_id, rules, questions, modified, review_answers, "
+        "review_marks) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (lesson_id) DO UPDATE SET rules = excluded.rules, "
-        "questions = excluded.questions, modified = excluded.modified",
-        {q.lesson_id, q.rules_json, q.questions_json, q.modified});
+        "questions = excluded.questions, modified = excluded.modified, "
+        "review_answers = excluded.review_answers, review_marks = excluded.review_marks",
+        {q.lesson_id, q.rules_json, q.questions_json, q.modified, q.review_answers,
+         db::V(q.review_marks)});
 }
 
 namespace {
@@ -85,6 +90,23 @@ std::vector<QuizAttemptRow> QuizAttempts(db::Connection& c, const std::string& l
                  {lesson_id, user_id}))
         out.push_back(ToAttempt(row));
     return out;
+}
+
+std::vector<std::pair<std::string, std::string>> AttemptsDrawnAsIds(db::Connection& c,
+                                                                    const std::string& lesson_id) {
+    std::vector<std::pair<std::string, std::string>> out;
+    // A kept paper is an array of objects: '[{'; an id list is '["' (a draw is never empty).
+    for (const auto& row :
+         c.Query("SELECT id, drawn FROM learning_quiz_attempts WHERE lesson_id = ? AND "
+                 "drawn NOT LIKE '[{%' ORDER BY id",
+                 {lesson_id}))
+        out.emplace_back(row.Str(0), row.Str(1));
+    return out;
+}
+
+void SetAttemptDrawn(db::Connection& c, const std::string& attempt_id,
+                     const std::string& drawn_json) {
+    c.Exec("UPDATE learning_quiz_attempts SET drawn = ? WHERE id = ?", {drawn_json, attempt_id});
 }
 
 }  // namespace govhub::learning::store

@@ -100,6 +100,16 @@ CSRF = {
         ("/learning/lesson/{lquiz}/quiz/questions", {"kind": "short", "prompt": "CSRF", "answers": "x"}),
     ("POST", "/learning/lesson/{id}/quiz/questions/{question}/delete"):
         ("/learning/lesson/{lquiz}/quiz/questions/{lquestion}/delete", {}),
+    ("POST", "/learning/lesson/{id}/quiz/questions/{question}/edit"):
+        ("/learning/lesson/{lquiz}/quiz/questions/{lquestion}/edit", {"kind": "short", "prompt": "CSRF", "answers": "x"}),
+    ("POST", "/api/learning/lessons/{id}/quiz/questions/{question}"):
+        ("/api/learning/lessons/{lquiz}/quiz/questions/{lquestion}",
+         {"json": {"kind": "short", "prompt": "CSRF", "accepted": ["x"]}}),
+    ("POST", "/learning/course/{name}/staff"): ("/learning/course/{lcourse}/staff", {"user": "{user}"}),
+    ("POST", "/learning/course/{name}/staff/remove"): ("/learning/course/{lcourse}/staff/remove", {"user": "{lstaff}"}),
+    ("POST", "/api/learning/courses/{name}/staff"): ("/api/learning/courses/{lcourse}/staff", {"json": {"user": "{user}"}}),
+    ("DELETE", "/api/learning/courses/{name}/staff"):
+        ("/api/learning/courses/{lcourse}/staff", {"json": {"user": "{lstaff}"}}),
     ("POST", "/api/learning/courses/{name}/enrol"): ("/api/learning/courses/{lcourse}/enrol", {"json": {}}),
     ("POST", "/api/learning/courses/{name}/unenrol"): ("/api/learning/courses/{lcourse}/unenrol", {"json": {}}),
     ("POST", "/api/learning/lessons/{id}/viewed"): ("/api/learning/lessons/{ltext}/viewed", {"json": {}}),
@@ -223,6 +233,22 @@ IDOR = {
         ("/learning/lesson/{lquiz}/quiz/questions", PRIVATE, {"kind": "short", "prompt": "IDOR", "answers": "x"}),
     ("POST", "/learning/lesson/{id}/quiz/questions/{question}/delete"):
         ("/learning/lesson/{lquiz}/quiz/questions/{lquestion}/delete", PRIVATE, {}),
+    ("POST", "/learning/lesson/{id}/quiz/questions/{question}/edit"):
+        ("/learning/lesson/{lquiz}/quiz/questions/{lquestion}/edit", PRIVATE,
+         {"kind": "short", "prompt": "IDOR", "answers": "x"}),
+    ("POST", "/api/learning/lessons/{id}/quiz/questions/{question}"):
+        ("/api/learning/lessons/{lquiz}/quiz/questions/{lquestion}", PRIVATE,
+         {"json": {"kind": "short", "prompt": "IDOR", "accepted": ["x"]}}),
+    # the course's staff: its authors see it, its creator / agency admins / sysadmins change it
+    # (the plain user tries to add themselves; every caller tries to remove the staff member)
+    ("POST", "/learning/course/{name}/staff"): ("/learning/course/{lcourse}/staff", PRIVATE, {"user": "{user}"}),
+    ("POST", "/learning/course/{name}/staff/remove"):
+        ("/learning/course/{lcourse}/staff/remove", PRIVATE, {"user": "{lstaff}"}),
+    ("GET", "/api/learning/courses/{name}/staff"): ("/api/learning/courses/{lcourse}/staff", PRIVATE, None),
+    ("POST", "/api/learning/courses/{name}/staff"):
+        ("/api/learning/courses/{lcourse}/staff", PRIVATE, {"json": {"user": "{user}"}}),
+    ("DELETE", "/api/learning/courses/{name}/staff"):
+        ("/api/learning/courses/{lcourse}/staff", PRIVATE, {"json": {"user": "{lstaff}"}}),
     ("GET", "/api/learning/courses/{name}"): ("/api/learning/courses/{lcourse}", PRIVATE, None),
     ("POST", "/api/learning/courses/{name}/enrol"): ("/api/learning/courses/{lcourse}/enrol", PRIVATE, {"json": {}}),
     ("POST", "/api/learning/courses/{name}/unenrol"): ("/api/learning/courses/{lcourse}/unenrol", PRIVATE, {"json": {}}),
@@ -475,8 +501,8 @@ def world(server, smtp, sysadmin):
 
 def learning_world(server, owner, w):
     """Agency A's draft course of the owner: a section, a text lesson, a PDF lesson with its file,
-    a quiz with one question; the owner (verified through the DOPA stand-in) enrolled, with an
-    open quiz attempt."""
+    a quiz with one question, the applicant as its course staff; the owner (verified through the
+    DOPA stand-in) enrolled, with an open quiz attempt."""
     name = "ablearn-" + w["suffix"]
     r = owner.post_form("/learning/course/new", {
         "name": name, "title": "หลักสูตรทดสอบ", "summary": "ทดสอบ", "category": "data", "level": "beginner",
@@ -501,6 +527,8 @@ def learning_world(server, owner, w):
     w["lquestion"] = re.search(r'/quiz/questions/([A-Za-z0-9_-]+)/delete', owner.get(
         "/learning/lesson/%s/quiz" % w["lquiz"]).text).group(1)
     w["lcourse"] = name
+    assert owner.post_form("/learning/course/%s/staff" % name, {"user": w["applicant"]}, csrf_page=manage).status == 303
+    w["lstaff"] = w["applicant"]
     assert owner.post_form("/learning/identity", identity_fields()).status == 303
     assert owner.post_form("/learning/course/%s/enrol" % name, {}, csrf_page="/learning/course/" + name).status == 303
     r = owner.post_form("/learning/lesson/%s/attempt" % w["lquiz"], {}, csrf_page="/learning/lesson/" + w["lquiz"])

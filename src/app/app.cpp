@@ -253,7 +253,8 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     auto& M = P.modules;
     M.push_back(MigrationsOnly("audit", audit::AddMigrations));
     M.push_back(accounts::MakeModule(*P.accounts, *P.pages,
-                                     {.profile = {agencies::ProfileRoles(*P.db, *P.pages)}}));
+                                     {.profile = {agencies::ProfileRoles(*P.db, *P.pages),
+                                                  learning::ProfileLearning(*P.learning)}}));
     M.push_back(agencies::MakeModule());
     M.push_back(jobs::MakeModule(
         *P.jobs, *P.pages,

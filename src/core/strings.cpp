@@ -236,4 +236,16 @@ std::optional<std::string> TypedDigits(std::string_view typed) {
     return digits;
 }
 
+std::string HumanSize(uint64_t bytes) {
+    static const char* const kUnits[] = {"B", "KB", "MB", "GB", "TB"};
+    double v = static_cast<double>(bytes);
+    int u = 0;
+    while (v >= 1024 && u < 4) v /= 1024, ++u;
+    // 1023.96 KB would print as "1024.0 KB": one unit up instead.
+    if (u > 0 && u < 4 && v >= 1023.95) v /= 1024, ++u;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, kUnits[u]);
+    return buf;
+}
+
 }  // namespace govhub::core

@@ -33,5 +33,8 @@ size_t Utf8Length(std::string_view s);
 // direction controls (U+202A–U+202E, U+2066–U+2069) that turn the text after them around on
 // every page that shows it (valid UTF-8 assumed).
 bool HasStrayControls(std::string_view s, bool multiline);
+// A file's size for people: "512 B", "2.3 KB", "14.0 MB", "1.2 GB" (units of 1024, one decimal
+// past bytes), so a small file never reads "0 MiB".
+std::string HumanSize(uint64_t bytes);
 
 }  // namespace govhub::core

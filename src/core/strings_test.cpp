@@ -23,6 +23,16 @@ TEST(Strings, ParseIntTakesOnlyWholeIntegers) {
         EXPECT_FALSE(ParseInt(bad).has_value()) << bad;
 }
 
+TEST(Strings, HumanSizeNeverSaysZeroForAFile) {
+    EXPECT_EQ(HumanSize(0), "0 B");
+    EXPECT_EQ(HumanSize(900), "900 B");
+    EXPECT_EQ(HumanSize(1024), "1.0 KB");
+    EXPECT_EQ(HumanSize(2400), "2.3 KB");
+    EXPECT_EQ(HumanSize(1048575), "1.0 MB");  // not "1024.0 KB"
+    EXPECT_EQ(HumanSize(uint64_t{15} << 20), "15.0 MB");
+    EXPECT_EQ(HumanSize(uint64_t{3} << 29), "1.5 GB");
+}
+
 TEST(Strings, UrlDecodeRejectsBadEscapes) {
     std::string out;
     EXPECT_TRUE(UrlDecode("a+b%20c%E0%B8%81", out, true));

@@ -122,7 +122,12 @@ void RegisterApi(http::Router& router, LearningService& service) {
         for (const auto& c : page.courses) results.push_back(CourseJson(c));
         Json cats = Json::array();
         for (const auto& [k, n] : page.categories) cats.push_back({{"name", k}, {"count", n}});
-        return SendJson({{"count", page.total}, {"results", results}, {"categories", cats}});
+        Json levels = Json::array();
+        for (const auto& [k, n] : page.levels) levels.push_back({{"name", k}, {"count", n}});
+        return SendJson({{"count", page.total},
+                         {"results", results},
+                         {"categories", cats},
+                         {"levels", levels}});
     });
     router.Get("/api/learning/courses/{name}", [&service](Request& req) {
         auto o = service.Outline(std::string(req.PathParam("name")), api::CurrentUser(req));

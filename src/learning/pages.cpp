@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "accounts/middleware.hpp"
+#include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "http/security_headers.hpp"
@@ -47,7 +48,8 @@ struct Pages {
         return LearningPage(pages, settings, req, tmpl, std::move(v), title, status);
     }
 
-    View CourseCard(const Course& c, const std::string& locale) const {
+    // `agency` is the course's agency title, read by the caller (one read per page of cards).
+    View CourseCard(const Course& c, const std::string& locale, const std::string& agency) const {
         View v;
         v.Set("name", c.name)
             .Set("title", Localized(c.title, c.title_en, locale))
@@ -56,11 +58,19 @@ struct Pages {
             .Set("level",
                  pages.T(locale, "learning.level." + std::string(kCourseLevelText.Name(c.level))))
             .Set("duration", Minutes(c.minutes, pages, locale))
-            .Set("agency", service.AgencyTitle(c.agency_id, locale))
+            .Set("agency", agency)
             .Set("has_agency", !c.agency_id.empty())
             .Set("draft", c.state == CourseState::kDraft)
             .Set("key_required", !c.enrol_key_hash.empty());
         return v;
+    }
+
+    // The agencies' titles of a page of courses, in one read.
+    std::unordered_map<std::string, std::string> AgencyTitlesOf(
+        const std::vector<const Course*>& list, const std::string& locale) const {
+        std::vector<std::string> ids;
+        for (const Course* c : list) ids.push_back(c->agency_id);
+        return service.AgencyTitles(ids, locale);
     }
 
     View StandingView(const CourseProgress& p) const {
@@ -83,7 +93,11 @@ struct Pages {
         View v;
         v.Set("q", q.q);
         View results = View::List();
-        for (const auto& c : page.courses) results.Push(CourseCard(c, locale));
+        std::vector<const Course*> shown;
+        for (const auto& c : page.courses) shown.push_back(&c);
+        auto agencies = AgencyTitlesOf(shown, locale);
+        for (const auto& c : page.courses)
+            results.Push(CourseCard(c, locale, agencies[c.agency_id]));
         v.Set("has_results", !page.courses.empty()).Set("results", std::move(results));
         v.Set("count", page.total);
         auto url = [&](const std::string& category, const std::string& level, int page_no) {
@@ -95,8 +109,21 @@ struct Pages {
             u.pop_back();
             return u;
         };
+        // Facets as the data catalog shows them: each choice with its count under the search
+        // (a choice with none is left out, unless it is the one chosen).
+        auto count_of = [](const std::vector<std::pair<std::string, int64_t>>& counts,
+                           const std::string& key) {
+            for (const auto& [k, n] : counts)
+                if (k == key) return n;
+            return int64_t{0};
+        };
         View cats = View::List();
-        for (const auto& [key, n] : page.categories) {
+        std::vector<std::pair<std::string, int64_t>> categories = page.categories;
+        if (!q.category.empty() && count_of(categories, q.category) == 0 &&
+            std::find(CourseCategories().begin(), CourseCategories().end(), q.category) !=
+                CourseCategories().end())
+            categories.emplace_back(q.category, 0);
+        for (const auto& [key, n] : categories) {
             View c;
             bool active = key == q.category;
             c.Set("label", pages.T(locale, "learning.category." + key))
@@ -105,17 +132,20 @@ struct Pages {
                 .Set("url", url(active ? "" : key, q.level, 1));
             cats.Push(std::move(c));
         }
-        v.Set("categories", std::move(cats));
+        v.Set("has_categories", !cats.items().empty()).Set("categories", std::move(cats));
         View levels = View::List();
-        for (const auto& [lv, text] : kCourseLevelText.all()) {
-            View l;
+        for (const auto& [lv, text] : kCourseLevelText.all()) {  // easiest first, not by count
             bool active = q.level == text;
+            int64_t n = count_of(page.levels, std::string(text));
+            if (n == 0 && !active) continue;
+            View l;
             l.Set("label", pages.T(locale, "learning.level." + std::string(text)))
+                .Set("count", n)
                 .Set("active", active)
                 .Set("url", url(q.category, active ? "" : std::string(text), 1));
             levels.Push(std::move(l));
         }
-        v.Set("levels", std::move(levels));
+        v.Set("has_levels", !levels.items().empty()).Set("levels", std::move(levels));
         v.Set("has_filters", !q.category.empty() || !q.level.empty())
             .Set("clear_url", url("", "", 1));
         int pages_total = static_cast<int>((page.total + 19) / 20);
@@ -148,10 +178,12 @@ struct Pages {
         const std::string& locale = req.locale;
         const api::Principal* p = api::CurrentUser(req);
         const Course& c = o.course;
-        View v = CourseCard(c, locale);
+        View v = CourseCard(c, locale, service.AgencyTitle(c.agency_id, locale));
         v.Set("id", c.id);
-        v.Set("description_html",
-              render::MarkdownToHtml(Localized(c.description, c.description_en, locale)));
+        const std::string& description = Localized(c.description, c.description_en, locale);
+        // No "About" heading over nothing.
+        v.Set("has_description", !core::Trim(description).empty());
+        v.Set("description_html", render::MarkdownToHtml(description));
         v.Set("certificate_info", Localized(c.certificate_info, c.certificate_info_en, locale));
         v.Set("has_certificate_info", !c.certificate_info.empty());
         v.Set("learners", o.learners);
@@ -240,10 +272,15 @@ struct Pages {
         const Lesson& l = lv.lesson;
         CourseProgress standing = lv.outline.standing;
         bool learner = lv.outline.enrolment.has_value();
-        // A text lesson is done when it is opened (Moodle's "view" completion).
+        std::unordered_map<std::string, bool> done;
+        for (const auto& pr : lv.outline.progress) done[pr.lesson_id] = pr.completed;
+        // A text lesson is done when it is opened (Moodle's "view" completion). The update
+        // carries the lesson's and the course's new standing: no second open.
         if (learner && l.kind == LessonKind::kText && !(lv.progress && lv.progress->completed)) {
-            standing = service.MarkViewed(l.id, api::CallerOf(req)).course;
-            lv = service.OpenLesson(l.id, p);
+            LearningService::LessonUpdate u = service.MarkViewed(l.id, api::CallerOf(req));
+            standing = u.course;
+            lv.progress = u.lesson;
+            done[l.id] = u.lesson.completed;
         }
         if (learner && l.kind == LessonKind::kVideo) service.StartVideo(l.id, api::CallerOf(req));
         View v;
@@ -263,8 +300,6 @@ struct Pages {
             .Set("threshold", lv.outline.course.video_threshold);
         if (learner) v.Set("standing", StandingView(standing));
         // The lesson menu, and the lessons before and after this one.
-        std::unordered_map<std::string, bool> done;
-        for (const auto& pr : lv.outline.progress) done[pr.lesson_id] = pr.completed;
         View menu = View::List();
         const Lesson* prev = nullptr;
         const Lesson* next = nullptr;
@@ -308,7 +343,7 @@ struct Pages {
             v.Set("quiz", std::move(qv));
         }
         std::string frame_origin;
-        if (l.kind == LessonKind::kScorm) frame_origin = AddScorm(v, req, l, p);
+        if (l.kind == LessonKind::kScorm) frame_origin = AddScorm(v, req, l, p, learner);
         Response res =
             Page(req, "learning/lesson", std::move(v), Localized(l.title, l.title_en, locale));
         if (!frame_origin.empty()) {
@@ -325,8 +360,9 @@ struct Pages {
     // A scorm lesson: the package's item tree as the lesson menu (each launchable item a link,
     // done ticked) and the runtime frame on the package origin for the chosen item (?sco=, else
     // the first not done). Returns the package origin when a frame is shown.
-    std::string AddScorm(View& v, const Request& req, const Lesson& l,
-                         const api::Principal* p) const {
+    // A learner of a lesson of several parts also sees how many they have done.
+    std::string AddScorm(View& v, const Request& req, const Lesson& l, const api::Principal* p,
+                         bool learner) const {
         if (!settings.scorm || !p) return "";
         auto pkg = settings.scorm->Package(l.id);
         v.Set("has_package", pkg.has_value() && !pkg->scos.empty());
@@ -335,7 +371,18 @@ struct Pages {
         if (wanted.size() > 255) throw HttpError::NotFound("learning.scorm.sco_not_found");
         ScormLaunch launch = settings.scorm->Launch(l.id, wanted, api::CallerOf(req));
         std::unordered_map<std::string, bool> done;
-        for (const auto& s : settings.scorm->Menu(l.id, p->user_id)) done[s.sco.id] = s.done;
+        int parts = 0, parts_done = 0;
+        for (const auto& s : settings.scorm->Menu(l.id, p->user_id)) {
+            done[s.sco.id] = s.done;
+            ++parts;
+            parts_done += s.done ? 1 : 0;
+        }
+        if (learner && parts > 1)
+            v.Set("has_scorm_parts", true)
+                .Set("scorm_parts",
+                     pages.T(req.locale, core::Message("learning.scorm.parts_done",
+                                                       {{"done", std::to_string(parts_done)},
+                                                        {"total", std::to_string(parts)}})));
         View items = View::List();
         auto walk = [&](auto& self, const std::vector<ScormMenuItem>& list, int depth) -> void {
             for (const auto& i : list) {
@@ -377,14 +424,21 @@ struct Pages {
     // ---- my courses
     Response MyCourses(Request& req) const {
         const api::Principal& p = api::RequireUser(api::CurrentUser(req));
+        auto mine = service.MyCourses(p);
+        std::vector<Course> authored_courses = service.Authored(p);
+        std::vector<const Course*> shown;
+        for (const auto& [e, c] : mine) shown.push_back(&c);
+        for (const auto& c : authored_courses) shown.push_back(&c);
+        auto agencies = AgencyTitlesOf(shown, req.locale);
         View list = View::List();
-        for (const auto& [e, c] : service.MyCourses(p)) {
-            View card = CourseCard(c, req.locale);
+        for (const auto& [e, c] : mine) {
+            View card = CourseCard(c, req.locale, agencies[c.agency_id]);
             card.Set("standing", StandingView(service.Standing(c.id, p.user_id)));
             list.Push(std::move(card));
         }
         View authored = View::List();
-        for (const auto& c : service.Authored(p)) authored.Push(CourseCard(c, req.locale));
+        for (const auto& c : authored_courses)
+            authored.Push(CourseCard(c, req.locale, agencies[c.agency_id]));
         View v;
         v.Set("has_courses", !list.items().empty()).Set("courses", std::move(list));
         v.Set("has_authored", !authored.items().empty()).Set("authored", std::move(authored));
@@ -395,6 +449,23 @@ struct Pages {
 };
 
 }  // namespace
+
+accounts::ProfileExtension ProfileLearning(LearningService& service) {
+    return [&service](http::Request&, const accounts::User& user, const accounts::Principal* viewer,
+                      View& view) {
+        // Someone's courses are theirs: only on their own profile.
+        if (!viewer || viewer->user_id != user.id) return;
+        LearnerSummary s = service.Summary(user.id);
+        bool verified = service.Verified(user.id);
+        if (!verified && s.in_progress + s.completed == 0) return;
+        View lv;
+        lv.Set("verified", verified)
+            .Set("has_courses", s.in_progress + s.completed > 0)
+            .Set("in_progress", s.in_progress)
+            .Set("completed", s.completed);
+        view.Set("learning_profile", std::move(lv));
+    };
+}
 
 void RegisterPages(http::Router& router, LearningService& service, QuizService& quiz,
                    const render::PageRenderer& pages, const PageSettings& settings) {

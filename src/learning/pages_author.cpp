@@ -250,7 +250,7 @@ struct Author {
             .Set("video", l.kind == LessonKind::kVideo)
             .Set("quiz", l.kind == LessonKind::kQuiz)
             .Set("has_media", !l.media_file.empty())
-            .Set("media_mib", static_cast<int64_t>((l.media_bytes + (1 << 19)) >> 20))
+            .Set("media_size", core::HumanSize(static_cast<uint64_t>(l.media_bytes)))
             .Set("max_video_mib", static_cast<int64_t>(service.config().max_video_bytes >> 20))
             .Set("max_pdf_mib", static_cast<int64_t>(service.config().max_pdf_bytes >> 20));
         if (l.kind == LessonKind::kScorm) AddPackage(v, l, locale);
@@ -293,7 +293,7 @@ struct Author {
             .Set("package_title", pkg->title)
             .Set("package_items", std::move(items))
             .Set("package_sco_count", static_cast<int64_t>(pkg->scos.size()))
-            .Set("package_mib", static_cast<int64_t>((pkg->bytes + (1 << 19)) >> 20))
+            .Set("package_size", core::HumanSize(static_cast<uint64_t>(pkg->bytes)))
             .Set("package_uploaded", pkg->uploaded)
             .Set("package_sequencing", pkg->declares_sequencing)
             .Set("has_warnings", !pkg->warnings.empty())

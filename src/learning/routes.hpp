@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/identities.hpp"
+#include "accounts/routes.hpp"
 #include "api/action.hpp"
 #include "http/router.hpp"
 #include "learning/quiz_service.hpp"
@@ -23,6 +24,9 @@ struct PageSettings {
 
 void RegisterPages(http::Router& router, LearningService& service, QuizService& quiz,
                    const render::PageRenderer& pages, const PageSettings& settings);
+// The profile's Learning section (/user/{name}, the person's own only): courses in progress and
+// completed, with the way to "my courses", or to adding the identity when it is missing.
+accounts::ProfileExtension ProfileLearning(LearningService& service);
 // Quiz lessons: the learner's attempts, the author's editor, and their JSON (pages_quiz.cpp).
 void RegisterQuizRoutes(http::Router& router, QuizService& quiz, LearningService& learning,
                         const render::PageRenderer& pages, const PageSettings& settings);

@@ -145,6 +145,19 @@ std::string LearningService::AgencyTitle(const std::string& agency_id, const std
     });
 }
 
+std::unordered_map<std::string, std::string> LearningService::AgencyTitles(
+    const std::vector<std::string>& ids, const std::string& locale) {
+    std::unordered_map<std::string, std::string> out;
+    for (const auto& id : ids)
+        if (!id.empty()) out.emplace(id, "");
+    if (out.empty()) return out;
+    db_.Read([&](db::Connection& c) {
+        for (auto& [id, title] : out)
+            if (auto a = agencies::store::Find(c, id)) title = a->Title(locale);
+    });
+    return out;
+}
+
 std::vector<std::pair<std::string, std::string>> LearningService::AgencyChoices(
     const api::Principal& p, const std::string& locale) {
     if (p.sysadmin) return ActiveAgencies(locale);
@@ -212,12 +225,17 @@ CatalogPage LearningService::Search(const CatalogQuery& q, const api::Principal*
         f.agency_id = q.agency;
         int per_page = std::clamp(q.per_page, 1, 100);
         int page_no = std::clamp(q.page, 1, 10000);
+        // The facets count within the search; each facet leaves its own choice out.
+        store::CourseFilter facets;
+        facets.agency_id = q.agency;
         if (!core::Trim(q.q).empty()) {
             // Ranked by the index; the filters and paging apply to the ranked hits.
             f.filter_ids = true;
             f.limit = 1000;
             std::vector<search::Hit> hits = search::Search(c, kSearchType, q.q, 1000);
             for (const auto& h : hits) f.ids.push_back(h.object_id);
+            facets.filter_ids = true;
+            facets.ids = f.ids;
             std::vector<Course> found = store::ListCourses(c, f);
             std::unordered_map<std::string, size_t> rank;
             for (size_t i = 0; i < hits.size(); ++i) rank.emplace(hits[i].object_id, i);
@@ -234,7 +252,11 @@ CatalogPage LearningService::Search(const CatalogQuery& q, const api::Principal*
             page.courses = store::ListCourses(c, f);
             page.total = store::CountCourses(c, f);
         }
-        page.categories = store::CategoryCounts(c);
+        store::CourseFilter by_category = facets, by_level = facets;
+        by_category.level = q.level;
+        by_level.category = q.category;
+        page.categories = store::FacetCounts(c, by_category, store::CourseFacet::kCategory);
+        page.levels = store::FacetCounts(c, by_level, store::CourseFacet::kLevel);
         return page;
     });
 }
@@ -709,6 +731,15 @@ std::vector<std::pair<Enrolment, Course>> LearningService::MyCourses(const api::
             if (auto course = store::FindCourse(c, e.course_id))
                 out.emplace_back(std::move(e), std::move(*course));
         return out;
+    });
+}
+
+LearnerSummary LearningService::Summary(const std::string& user_id) {
+    return db_.Read([&](db::Connection& c) {
+        LearnerSummary s;
+        for (const auto& e : store::EnrolmentsOf(c, user_id))
+            ++(e.completed_at.empty() ? s.in_progress : s.completed);
+        return s;
     });
 }
 

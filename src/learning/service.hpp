@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "api/principal.hpp"
@@ -55,7 +56,15 @@ struct CatalogQuery {
 struct CatalogPage {
     std::vector<Course> courses;
     int64_t total = 0;
-    std::vector<std::pair<std::string, int64_t>> categories;  // facet: key, count
+    // Facets (key, count), each counted under the search and the other facet's choice (not its
+    // own, so every choice shows what picking it would give).
+    std::vector<std::pair<std::string, int64_t>> categories;
+    std::vector<std::pair<std::string, int64_t>> levels;
+};
+
+// A learner's courses in brief (the profile's Learning section).
+struct LearnerSummary {
+    int64_t in_progress = 0, completed = 0;
 };
 
 // A course as one reader sees it: the outline, and the reader's own standing.
@@ -98,6 +107,9 @@ class LearningService {
     bool CanCreateCourse(const api::Principal* p);
     // The agency's title in the reader's language ("" for none or unknown).
     std::string AgencyTitle(const std::string& agency_id, const std::string& locale);
+    // The titles of several agencies in one read (a page of course cards): id -> title.
+    std::unordered_map<std::string, std::string> AgencyTitles(const std::vector<std::string>& ids,
+                                                              const std::string& locale);
     // The agencies the author may place a course under: where they are an editor or admin,
     // every active one for a sysadmin. (id, title in the locale), by title.
     std::vector<std::pair<std::string, std::string>> AgencyChoices(const api::Principal& p,
@@ -144,6 +156,8 @@ class LearningService {
                     const api::Caller& caller);
     void Unenrol(const std::string& course_id, const api::Caller& caller);
     std::vector<std::pair<Enrolment, Course>> MyCourses(const api::Principal& p);
+    // How many of the user's active enrolments are completed and how many are not.
+    LearnerSummary Summary(const std::string& user_id);
     // A lesson for its reader: the lesson, its course, and the reader's progress. Throws
     // NotFound / Forbidden (not enrolled and not an author).
     struct LessonView {

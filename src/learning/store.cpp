@@ -339,12 +339,16 @@ int64_t CountCourses(db::Connection& c, const CourseFilter& f) {
     return row ? row->Int(0) : 0;
 }
 
-std::vector<std::pair<std::string, int64_t>> CategoryCounts(db::Connection& c) {
+std::vector<std::pair<std::string, int64_t>> FacetCounts(db::Connection& c, const CourseFilter& f,
+                                                         CourseFacet facet) {
+    // The column comes from the enum, never from the request.
+    const char* column = facet == CourseFacet::kLevel ? "level" : "category";
+    std::vector<db::Value> params;
+    std::string sql = std::string("SELECT ") + column + ", COUNT(*) FROM learning_courses" +
+                      Where(f, params) + " AND " + column + " <> '' GROUP BY " + column +
+                      " ORDER BY COUNT(*) DESC, " + column;
     std::vector<std::pair<std::string, int64_t>> out;
-    for (const auto& row :
-         c.Query("SELECT category, COUNT(*) FROM learning_courses WHERE state = 'published' AND "
-                 "category <> '' GROUP BY category ORDER BY COUNT(*) DESC, category"))
-        out.emplace_back(row.Str(0), row.Int(1));
+    for (const auto& row : c.Query(sql, params)) out.emplace_back(row.Str(0), row.Int(1));
     return out;
 }
 

@@ -26,8 +26,11 @@ struct CourseFilter {
 };
 std::vector<Course> ListCourses(db::Connection& c, const CourseFilter& f);
 int64_t CountCourses(db::Connection& c, const CourseFilter& f);
-// Category -> count of published courses, for the catalog's facets.
-std::vector<std::pair<std::string, int64_t>> CategoryCounts(db::Connection& c);
+// The catalog's facet counts under a filter (a search's hits, the other facet's choice): each
+// category or level -> the count of courses `f` selects, most first. `limit`/`offset` unused.
+enum class CourseFacet { kCategory, kLevel };
+std::vector<std::pair<std::string, int64_t>> FacetCounts(db::Connection& c, const CourseFilter& f,
+                                                         CourseFacet facet);
 void DeleteCourse(db::Connection& c, const std::string& id);
 
 // ---- sections and lessons

@@ -6,7 +6,8 @@
 // enrols, reads the text, plays the video, goes two pages into the SCORM package, leaves, comes
 // back to the page where it stopped (cmi.location), finishes both SCOs while the lesson page's
 // bar follows (postMessage from the package site), passes the quiz and sees the course
-// completed. Every page: axe in Thai, the main ones in English too, nothing wider than the
+// completed. The activation page leads on to Learning; the profile shows a Learning section; a
+// video lesson's ✓ in the outline appears as soon as the threshold is reached. Every page: axe in Thai, the main ones in English too, nothing wider than the
 // screen. Screenshots in tests/artifacts/learning-*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -226,12 +227,16 @@ test('a new learner signs up with the ID card, studies every kind of lesson and 
   await page.goto(mail.match(/http:\/\/\S+\/user\/verify\?token=[\w-]+/)[0]);
   await page.getByRole('heading', { name: 'ยืนยันอีเมลเรียบร้อย' }).waitFor();
   await checkPage(page, 'activated');
-  await page.getByRole('main').getByRole('link', { name: 'เข้าสู่ระบบ' }).click();
+  // The activation page leads on to Learning: that login ends in the catalog.
+  await page.getByRole('link', { name: 'สมัครเพื่อเรียน? เข้าสู่ระบบแล้วเลือกหลักสูตร' }).click();
   await govhub.logIn(page, EMAIL, PASSWORD);
+  await page.waitForURL(/\/learning$/);
+  // The profile has a Learning section: no course yet, and the way to choose one.
+  await page.goto(`${govhub.url}/user/me`);
+  const learningPanel = page.locator('section[aria-labelledby="learning-heading"]');
+  await learningPanel.getByText('ยังไม่ได้ลงทะเบียนเรียนหลักสูตรใด').waitFor();
   await checkPage(page, 'profile', { english: true });
-  // The activation page's login leads to the profile, not back to Learning: the header's
-  // "การเรียนรู้" is the way back.
-  await page.getByRole('navigation', { name: 'เมนูหลัก' }).getByRole('link', { name: 'การเรียนรู้' }).click();
+  await learningPanel.getByRole('link', { name: 'เลือกหลักสูตร' }).click();
   await page.waitForURL(/\/learning$/);
 
   // 3. Finds the course by searching the catalog ("ไซเบอร์" is a prefix of a word of its title).
@@ -274,6 +279,9 @@ test('a new learner signs up with the ID card, studies every kind of lesson and 
   await page.waitForFunction(() => document.getElementById('lesson-video').currentTime >= 2.6, null, { timeout: 10000 });
   await video.evaluate((v) => v.pause());
   await waitForBar(page, 50);
+  // The outline's ✓ and the title's badge appear with the bar, without a reload.
+  await page.locator('.lesson-menu li.done a[aria-current="page"]').waitFor();
+  assert.equal(await page.locator('[data-lesson-done]').isVisible(), true, 'the title says done');
   const watched = Number(await page.locator('[data-watched]').innerText());
   assert.ok(watched >= 30, `the page says ${watched} % watched`);
   await shot(page, 'learning-lesson-video-watched-th');
@@ -311,9 +319,10 @@ test('a new learner signs up with the ID card, studies every kind of lesson and 
   await page.getByRole('navigation', { name: 'เมนูของบทเรียน' })
     .getByRole('link', { name: 'รู้ทันฟิชชิงและแบบทดสอบท้ายบท' }).click();
   await sco.getByRole('heading', { name: 'ฟิชชิงคืออะไร' }).waitFor();
-  // The first SCO is ticked as done in the menu now.
+  // The first SCO is ticked as done in the menu now, and the page counts the parts.
   await page.getByRole('navigation', { name: 'เมนูของบทเรียน' }).locator('li.done')
     .filter({ hasText: 'รหัสผ่านและการยืนยันตัวตนสองชั้น' }).waitFor();
+  assert.equal(await page.locator('#scorm-parts').innerText(), 'ทำแล้ว 1 จาก 2 ส่วน');
   assert.equal(await barValue(page), 50);
   for (const n of [2, 3, 4]) {
     await sco.getByRole('button', { name: /ถัดไป/ }).click();
@@ -362,6 +371,9 @@ test('a new learner signs up with the ID card, studies every kind of lesson and 
   await page.getByRole('link', { name: COURSE_TITLE }).waitFor();
   assert.equal(await barValue(page), 100);
   await checkPage(page, 'my-courses', { english: true });
+  // ... and so does the profile.
+  await page.goto(`${govhub.url}/user/me`);
+  assert.match(await learningPanel.innerText(), /เรียนจบแล้ว 1\b/);
 
   await ctx.close();
   const seconds = (Date.now() - started) / 1000;

@@ -5,6 +5,7 @@ errors; the video is streamed with Range."""
 import html
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -219,6 +220,9 @@ def test_video_upload_is_checked_and_streamed_with_range(server, author):
     body, headers = multipart({"_csrf": csrf}, [("upload", "clip.mp4", video)])
     r = b.request("POST", "/learning/lesson/%s/media" % lesson, body=body, headers=headers)
     assert r.status == 303, r.text[:1000]
+    # The form says the file's size in KB with one decimal, not "0 MiB".
+    form = b.get("/learning/lesson/%s/edit" % lesson).text
+    assert "(%.1f KB)" % (len(video) / 1024) in form and "MiB)" not in form, len(video)
     whole = b.get("/learning/media/" + lesson)
     assert whole.status == 200 and whole.body == video and whole.header("Content-Type") == "video/mp4"
     part = b.get("/learning/media/" + lesson, headers={"Range": "bytes=100-199"})
@@ -245,3 +249,56 @@ def test_api_refuses_malformed_input(server, author):
                   headers={"Content-Type": "application/json", "X-CSRF-Token": csrf})
     assert r.status in (400, 404)
     assert server.alive()
+
+
+
+def facet_map(page, chosen):
+    """The catalog page's facets as ({category: count}, {level: count}). Each item links to the
+    page with its value toggled: an item's value is the one its link adds, or for the chosen one
+    (its link drops it) the value in `chosen`."""
+    import urllib.parse
+    out = []
+    for facet, block in zip(("category", "level"),
+                            re.findall(r'<section class="facet">(.*?)</section>', page, re.S)):
+        counts = {}
+        for href, n in re.findall(r'<a href="([^"]*)"[^>]*>[^<]*<span class="count">\((\d+)\)</span>', block):
+            q = urllib.parse.parse_qs(urllib.parse.urlparse(html.unescape(href)).query)
+            value = q[facet][0] if facet in q else chosen[facet]
+            counts[value] = int(n)
+        out.append(counts)
+    return tuple(out)
+
+
+def test_catalog_facets_count_within_the_search_and_no_empty_about(server, author):
+    # Three courses only this test's search finds: two of "data" (beginner, advanced), one of "law".
+    word = "facet" + "".join(random.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8))
+    made = []
+    for category, level, description in (("data", "beginner", "**เนื้อหา**"), ("data", "advanced", ""),
+                                         ("law", "beginner", "")):
+        name = author.create(title_en="Course %s %s" % (word, level), category=category, level=level,
+                             description=description)
+        author.add_lesson(name, author.add_section(name))
+        assert author.publish(name).status == 303
+        made.append(name)
+    anonymous = Browser(server)
+
+    def facets(category="", level=""):
+        page = anonymous.get("/learning?q=%s&category=%s&level=%s" % (word, category, level))
+        assert page.status == 200
+        return facet_map(page.text, {"category": category, "level": level})
+
+    # Counted within the search, as the data catalog's facets are.
+    assert facets() == ({"data": 2, "law": 1}, {"beginner": 2, "advanced": 1})
+    # A level chosen: the categories count within it; the levels still within the search.
+    assert facets(level="beginner") == ({"data": 1, "law": 1}, {"beginner": 2, "advanced": 1})
+    # A category chosen: the levels count within it.
+    assert facets(category="law") == ({"data": 2, "law": 1}, {"beginner": 1})
+    # The API's category counts follow the search too.
+    found = anonymous.get("/api/learning/courses?q=" + word).json()
+    assert {c["name"]: c["count"] for c in found["categories"]} == {"data": 2, "law": 1}
+    assert {c["name"]: c["count"] for c in found["levels"]} == {"beginner": 2, "advanced": 1}
+    # "About the course" only over a description.
+    assert 'id="about-title"' in anonymous.get("/learning/course/" + made[0]).text
+    bare = anonymous.get("/learning/course/" + made[1]).text
+    assert 'id="about-title"' not in bare
+    assert "เกี่ยวกับหลักสูตร" not in bare

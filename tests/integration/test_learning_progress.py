@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from accounts_helpers import registered_user
+from accounts_helpers import PASSWORD, registered_user
 from govhub_harness import Browser
-from learning_helpers import enrol, verified_learner
+from learning_helpers import enrol, sign_up, verified_learner
 from test_learning_courses import Author, make_video, multipart
 
 
@@ -81,8 +81,14 @@ def test_enrol_read_pass_the_quiz_and_complete(server, smtp, author):
     enrol(b, name)
     page = b.get("/learning/course/" + name).text
     assert 'data-percent="0"' in page and "/learning/lesson/%s" % text in page
-    # Reading the text lesson completes it (view completion).
-    assert b.get("/learning/lesson/" + text).status == 200
+    # Reading the text lesson completes it (view completion): the page that recorded it already
+    # shows it done, with its ✓ in the outline and the bar at 50 %.
+    lesson_page = b.get("/learning/lesson/" + text)
+    assert lesson_page.status == 200
+    assert re.search(r'<li class="done"><span class="tick"[^>]*>✓</span> <a href="/learning/lesson/%s" '
+                     r'aria-current="page">' % text, lesson_page.text), lesson_page.text
+    assert 'data-percent="50"' in lesson_page.text
+    assert re.search(r'data-lesson-done>', lesson_page.text)  # the title's badge, not hidden
     standing = b.get("/api/learning/courses/" + name).json()["progress"]
     assert standing["lessons_done"] == 1 and standing["percent"] == 50 and not standing["completed"]
     # The paper carries no answer key.
@@ -217,3 +223,43 @@ def test_quiz_authoring_errors_and_strangers(server, smtp, author):
                          headers={"Content-Type": "application/json", "X-CSRF-Token": csrf})
     assert r.status == 400
     assert server.alive()
+
+
+def profile_of(b):
+    r = b.get("/user/me")
+    assert r.status in (302, 303), r.status
+    return r.header("Location"), b.get(r.header("Location")).text
+
+
+def learning_section(page):
+    m = re.search(r'<section class="panel" aria-labelledby="learning-heading">(.*?)</section>', page, re.S)
+    return m and re.sub(r"\s+", " ", m.group(1))
+
+
+def test_activation_leads_on_to_learning_and_the_profile_shows_it(server, smtp, author):
+    name, text, _ = quiz_course(author)
+    # The activation page offers the way on to Learning (the login leads to the catalog).
+    b = Browser(server)
+    r, email, _ = sign_up(b)
+    assert r.status == 201, r.text[:2000]
+    link = smtp.last_link(email, r"http://[^\s]+/user/verify\?token=[A-Za-z0-9_-]+")
+    activated = b.get(link[link.index("/user/"):])
+    assert activated.status == 200 and 'href="/user/login?next=/learning"' in activated.text
+    r = b.post_form("/user/login", {"login": email, "password": PASSWORD, "next": "/learning"})
+    assert r.status == 303 and r.header("Location") == "/learning", r.header("Location")
+    # A verified learner's own profile: a Learning section, no course yet, the way to choose one.
+    address, page = profile_of(b)
+    section = learning_section(page)
+    assert section and 'href="/learning"' in section and "ยังไม่ได้ลงทะเบียนเรียนหลักสูตรใด" in section, section
+    assert "/learning/identity" not in section
+    enrol(b, name)
+    assert b.get("/learning/lesson/" + text).status == 200
+    section = learning_section(profile_of(b)[1])
+    assert "กำลังเรียน <strong>1</strong>" in section and "เรียนจบแล้ว <strong>0</strong>" in section, section
+    assert 'href="/learning/my"' in section
+    # Nobody else sees it.
+    assert learning_section(Browser(server).get(address).text) is None
+    # An account without a verified identity or a course has none.
+    plain = Browser(server)
+    registered_user(plain, smtp, "plain")
+    assert learning_section(profile_of(plain)[1]) is None

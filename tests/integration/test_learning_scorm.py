@@ -139,6 +139,8 @@ def test_hostile_and_broken_packages_are_refused_on_the_field(server, smtp, sysa
     assert r.status == 303, r.text[:2000]
     page = author.browser.get("/learning/lesson/%s/edit" % lesson).text
     assert "SCORM 1.2" in page and 'id="package-items"' in page and ">one<" in page
+    # A package of a few hundred bytes says so (not "0 MiB").
+    assert re.search(r"\(\d+ B\)</dd>", page) and "MiB)" not in page
 
 
 def test_demo_package_shows_its_tree_and_declares_no_sequencing(course):
@@ -240,6 +242,8 @@ def test_both_scos_done_completes_the_lesson_and_the_course(server, smtp, course
     assert status == 200 and a["sco"]["done"] is True, a
     assert a["lesson"]["completed"] is False and a["lesson"]["percent"] == 50
     assert a["progress"]["completed"] is False
+    # The lesson page tells the learner how many of its parts are done.
+    assert "ทำแล้ว 1 จาก 2 ส่วน" in learner.get("/learning/lesson/" + course.lesson).text
     # The launch without a choice opens the first item not done; the menu says which is done.
     second = launch(learner, course.lesson)
     assert second["sco"] != first["sco"]
@@ -257,3 +261,4 @@ def test_both_scos_done_completes_the_lesson_and_the_course(server, smtp, course
     # The course page agrees (the same transaction recorded it).
     outline = learner.get("/api/learning/courses/" + course.name).json()
     assert outline["progress"]["completed"] is True
+    assert "2 of 2 parts done" in learner.get("/learning/lesson/%s?lang=en" % course.lesson).text

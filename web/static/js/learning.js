@@ -1,8 +1,11 @@
 // Learning pages: a lesson video resumes where the learner stopped and reports how much was
 // played (POST /api/learning/lessons/{id}/video every 10 s, on pause, on end and when the page
 // is left); every report's answer carries the course standing, and the progress bar is
-// updated in place (no reload). A SCORM runtime frame on the package origin sends the same
-// standing with postMessage (type "govhub-scorm-progress"); it is accepted from that frame only.
+// updated in place (no reload). When the answer says the lesson is done, the outline's ✓ and
+// the title's "done" badge appear at once too. Opening a PDF lesson's file marks it read
+// (POST .../viewed, the same answer); the file's own address marks it too, without JavaScript.
+// A SCORM runtime frame on the package origin sends the same standing with postMessage (type
+// "govhub-scorm-progress"); it is accepted from that frame only.
 'use strict';
 (function () {
   function updateStanding(p) {
@@ -19,7 +22,44 @@
       if (done) done.hidden = !p.completed;
     });
   }
-  window.govhubLearning = { updateStanding: updateStanding };
+  // The lesson on this page is done: its ✓ in the outline (as the server draws it) and the
+  // badge beside its title.
+  function markLessonDone() {
+    var badge = document.querySelector('[data-lesson-done]');
+    if (badge) badge.hidden = false;
+    var menu = document.querySelector('.lesson-menu');
+    var link = menu && menu.querySelector('a[aria-current="page"]');
+    var item = link && link.parentElement;
+    if (!item || item.classList.contains('done')) return;
+    item.classList.add('done');
+    var tick = document.createElement('span');
+    tick.className = 'tick';
+    tick.setAttribute('aria-label', menu.dataset.doneLabel || '✓');
+    tick.textContent = '✓';
+    item.insertBefore(document.createTextNode(' '), link);
+    item.insertBefore(tick, item.firstChild);
+  }
+  // An answer {progress, lesson} of the lesson API.
+  function applyUpdate(j) {
+    if (!j) return;
+    if (j.progress) updateStanding(j.progress);
+    if (j.lesson && j.lesson.completed) markLessonDone();
+  }
+  window.govhubLearning = { updateStanding: updateStanding, markLessonDone: markLessonDone };
+
+  var pdf = document.querySelector('a[data-mark-viewed]');
+  if (pdf) {
+    pdf.addEventListener('click', function () {
+      // The link opens in a new tab as usual; this only records it here and now.
+      fetch('/api/learning/lessons/' + encodeURIComponent(pdf.dataset.lesson) + '/viewed', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': pdf.dataset.csrf },
+        body: '{}'
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(applyUpdate)
+        .catch(function () {});
+    });
+  }
 
   var video = document.getElementById('lesson-video');
   if (video && video.dataset.learner === '1') {
@@ -57,7 +97,7 @@
         body: body
       }).then(function (r) { return r.ok ? r.json() : null; }).then(function (j) {
         if (!j || !j.progress) return;
-        updateStanding(j.progress);
+        applyUpdate(j);
         var watched = document.querySelector('[data-watched]');
         if (watched && j.lesson) watched.textContent = j.lesson.percent;
       }).catch(function () {});

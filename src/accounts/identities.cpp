@@ -86,7 +86,8 @@ VerificationReservation IdentityService::ReserveVerification(std::string_view ci
             return {{},
                     VerificationLock{
                         flying.count ? flying.last_expiry : now + config_.check_lease_seconds,
-                        failures}};
+                        failures},
+                    flying.count > 0};
         store::InsertVerificationCheck(c, ticket, current, now + config_.check_lease_seconds);
         return {ticket, std::nullopt};
     });

@@ -54,6 +54,7 @@ struct IdentityConfig {
 struct VerificationReservation {
     std::string ticket;
     std::optional<VerificationLock> lock;
+    bool busy = false;  // refused because the remaining tries are all in flight, not locked
     explicit operator bool() const { return !ticket.empty(); }
 };
 

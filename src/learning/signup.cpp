@@ -122,6 +122,12 @@ SignupResult SignupService::Check(const IdentityForm& form, const api::Caller& c
         return r;
     };
     accounts::VerificationReservation reserved = identities_.ReserveVerification(claim.citizen_id);
+    if (!reserved && reserved.busy) {
+        // Other checks of this card are still waiting for their answers.
+        r.message = "learning.identity.busy";
+        r.status = 429;
+        return r;
+    }
     if (!reserved) return locked(*reserved.lock);
     // A try that no answer closes (the address's budget refused, the verifier threw) goes back.
     struct Release {

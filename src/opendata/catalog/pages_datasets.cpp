@@ -9,6 +9,7 @@
 #include "opendata/catalog/pages_internal.hpp"
 #include "render/markdown.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -95,16 +96,6 @@ using render::View;
 const char* kFacets[] = {"organization", "groups",    "tags",         "res_format",
                          "license_id",   "data_type", "data_category"};
 
-std::string HumanSize(int64_t bytes) {
-    const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-    double v = static_cast<double>(bytes);
-    int u = 0;
-    while (v >= 1024 && u < 4) v /= 1024, ++u;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-    return buf;
-}
-
 // A schema value as a reader sees it: choice labels in the page's language, dates in the
 // Buddhist era for Thai, lists joined.
 std::string Display(const FieldSpec& f, const Json& v, const CatalogSchema& schema,
@@ -153,7 +144,9 @@ struct DatasetPages : PagesBase {
         v.Set("format", r["format"].get<std::string>()).Set("url", r["url"].get<std::string>());
         v.Set("uploaded", r["url_type"] == "upload");
         if (r["size"].is_number())
-            v.Set("size", HumanSize(r["size"].get<int64_t>())).Set("has_size", true);
+            v.Set("size", core::HumanSize(static_cast<uint64_t>(
+                              std::max<int64_t>(0, r["size"].get<int64_t>()))))
+                .Set("has_size", true);
         v.Set("hash", r["hash"].get<std::string>())
             .Set("has_hash", !r["hash"].get<std::string>().empty());
         v.Set("modified", core::FormatIsoDate(r["last_modified"].get<std::string>(), req.locale));
@@ -542,7 +535,9 @@ struct DatasetPages : PagesBase {
                 .Set("url", r["url"].get<std::string>())
                 .Set("uploaded", r["url_type"] == "upload");
             rv.Set("has_size", r["size"].is_number());
-            if (r["size"].is_number()) rv.Set("size", HumanSize(r["size"].get<int64_t>()));
+            if (r["size"].is_number())
+                rv.Set("size", core::HumanSize(static_cast<uint64_t>(
+                                   std::max<int64_t>(0, r["size"].get<int64_t>()))));
             resources.Push(std::move(rv));
         }
         v.Set("has_resources", !d["resources"].empty()).Set("resources", std::move(resources));

@@ -7,9 +7,9 @@
 //        for the package origin alone (RouteOptions::cors_origin), preflight answered by
 //   OPTIONS /api/learning/scorm/commit.
 // A commit's answer: {"result": "true", "progress": <course standing>, "lesson": <lesson
-// progress>, "sco": {...}}; a repeated or late one {"result": "true", "stale": true} with
-// nothing changed; refused values 422 {"result": "false", "errorCode": <SCORM code>,
-// "errors": [...]} with nothing changed; a bad or expired token 401.
+// progress>, "sco": {...}, "parts": {"done", "total"}}; a repeated or late one {"result": "true",
+// "stale": true} with nothing changed; refused values 422 {"result": "false", "errorCode": <SCORM
+// code>, "errors": [...]} with nothing changed; a bad or expired token 401.
 #include <nlohmann/json.hpp>
 
 #include "core/json_reader.hpp"
@@ -99,6 +99,7 @@ void RegisterScormApi(http::Router& router, ScormLessons& scorm) {
             if (out.update) {
                 answer["progress"] = StandingJson(out.update->course);
                 answer["lesson"] = LessonProgressJson(&out.update->lesson);
+                answer["parts"] = {{"done", out.parts_done}, {"total", out.parts_total}};
             }
             return SendJson(answer);
         },

@@ -382,7 +382,10 @@ struct Pages {
                 .Set("scorm_parts",
                      pages.T(req.locale, core::Message("learning.scorm.parts_done",
                                                        {{"done", std::to_string(parts_done)},
-                                                        {"total", std::to_string(parts)}})));
+                                                        {"total", std::to_string(parts)}})))
+                // The words with their {done}/{total} holes: learning.js refills them as the
+                // runtime's commits report parts done.
+                .Set("scorm_parts_format", pages.T(req.locale, "learning.scorm.parts_done"));
         View items = View::List();
         auto walk = [&](auto& self, const std::vector<ScormMenuItem>& list, int depth) -> void {
             for (const auto& i : list) {

@@ -118,6 +118,7 @@ std::optional<int> RoundedScore(const CmiState& s) {
 struct RollUp {
     bool done = false;
     int percent = 0;
+    int parts_done = 0;
     std::optional<int> score;
 };
 RollUp RollUpOf(const ScormPackageInfo& pkg, const std::vector<store::ScoStateRow>& states) {
@@ -136,6 +137,7 @@ RollUp RollUpOf(const ScormPackageInfo& pkg, const std::vector<store::ScoStateRo
         }
     }
     r.done = done == pkg.scos.size();
+    r.parts_done = static_cast<int>(done);
     r.percent = static_cast<int>(done * 100 / pkg.scos.size());
     if (scored) r.score = static_cast<int>(std::lround(static_cast<double>(score_sum) / scored));
     return r;
@@ -429,6 +431,8 @@ ScormCommitOutcome ScormLessons::Commit(std::string_view raw, std::string_view b
         // An author previewing without enrolment keeps the SCO's data but earns no progress.
         if (lesson && enrolment && enrolment->state == EnrolmentState::kActive) {
             RollUp r = RollUpOf(pkg, store::ScoStatesOf(c, token.lesson_id, token.user_id));
+            out.parts_done = r.parts_done;
+            out.parts_total = static_cast<int>(pkg.scos.size());
             out.update = learning_.RecordResult(c, *lesson, token.user_id, r.done, r.score,
                                                 r.percent, credited);
         }

@@ -100,6 +100,7 @@ struct ScormCommitOutcome {
     std::vector<CmiError> errors;
     std::optional<LearningService::LessonUpdate> update;
     bool sco_done = false;
+    int parts_done = 0, parts_total = 0;  // the lesson's SCOs (with `update`)
 };
 
 class ScormLessons {

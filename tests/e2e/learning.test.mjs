@@ -332,8 +332,11 @@ test('a new learner signs up with the ID card, studies every kind of lesson and 
   await sco.getByLabel('ไม่ให้รหัส และแจ้งผู้ดูแลระบบผ่านช่องทางที่รู้จัก').check();
   await sco.getByRole('button', { name: 'ส่งคำตอบ' }).click();
   await sco.getByText('ตอบถูก 2 จาก 2 ข้อ: ผ่านเกณฑ์ ยินดีด้วย').waitFor();
-  // The lesson page's bar follows the package's commits (postMessage), without a reload.
+  // The lesson page's bar follows the package's commits (postMessage), without a reload; so do
+  // the parts count, the lesson's ✓ in the course outline and the title's badge.
   await waitForBar(page, 75);
+  await page.locator('#scorm-parts', { hasText: 'ทำแล้ว 2 จาก 2 ส่วน' }).waitFor();
+  await page.locator('.lesson-menu li.done a[aria-current="page"]').waitFor();
   await shot(page, 'learning-lesson-scorm-done-th');
 
   // 8. The quiz: started, answered right, passed; the course is completed.

@@ -5,7 +5,8 @@
 // the title's "done" badge appear at once too. Opening a PDF lesson's file marks it read
 // (POST .../viewed, the same answer); the file's own address marks it too, without JavaScript.
 // A SCORM runtime frame on the package origin sends the same standing with postMessage (type
-// "govhub-scorm-progress"); it is accepted from that frame only.
+// "govhub-scorm-progress", with the lesson's state and its parts done); it is accepted from that
+// frame only, and moves the bar, the ✓ and "N of M parts done" as the package reports.
 'use strict';
 (function () {
   function updateStanding(p) {
@@ -113,7 +114,15 @@
   if (frame) {
     window.addEventListener('message', function (e) {
       if (e.origin !== frame.dataset.scormOrigin || e.source !== frame.contentWindow) return;
-      if (e.data && e.data.type === 'govhub-scorm-progress') updateStanding(e.data.progress);
+      if (e.data && e.data.type === 'govhub-scorm-progress') {
+        applyUpdate({ progress: e.data.progress, lesson: e.data.lesson });
+        var parts = document.getElementById('scorm-parts');
+        var n = e.data.parts;
+        if (parts && parts.dataset.format && n && typeof n.done === 'number') {
+          parts.textContent = parts.dataset.format.replace('{done}', String(n.done))
+            .replace('{total}', String(n.total));
+        }
+      }
       // The lesson was opened elsewhere: the runtime asks for a fresh launch.
       if (e.data && e.data.type === 'govhub-scorm-reload') window.location.reload();
     });

@@ -220,7 +220,8 @@
       }
       if (terminate) terminateAcked = true;
       if (reply.progress && siteOrigin && window.parent !== window) {
-        window.parent.postMessage({ type: 'govhub-scorm-progress', progress: reply.progress },
+        window.parent.postMessage({ type: 'govhub-scorm-progress', progress: reply.progress,
+          lesson: reply.lesson, parts: reply.parts },
           siteOrigin);
       }
     }).catch(function (error) {

@@ -456,11 +456,13 @@ VerifyResult GdxVerifier::Verify(const IdentityClaim& claim) {
 
 VerifyResult DemoVerifier::Verify(const IdentityClaim& claim) {
     if (auto errors = LocalCheck(claim); !errors.empty()) return LocalRefusal(errors);
-    bool match =
-        claim.citizen_id == kDemoCitizenId && core::Trim(claim.first_name_th) == kDemoFirstName &&
-        core::Trim(claim.last_name_th) == kDemoLastName &&
-        claim.birth.be_year == kDemoBirth.be_year && claim.birth.month == kDemoBirth.month &&
-        claim.birth.day == kDemoBirth.day && NormalizeLaserCode(claim.laser) == kDemoLaser;
+    bool match = claim.citizen_id.size() == 13 &&
+                 claim.citizen_id.compare(0, 10, kDemoCitizenId.substr(0, 10)) == 0 &&
+                 core::Trim(claim.first_name_th) == kDemoFirstName &&
+                 core::Trim(claim.last_name_th) == kDemoLastName &&
+                 claim.birth.be_year == kDemoBirth.be_year &&
+                 claim.birth.month == kDemoBirth.month && claim.birth.day == kDemoBirth.day &&
+                 NormalizeLaserCode(claim.laser) == kDemoLaser;
     if (match) return {VerifyOutcome::kVerified, 0, "demo card"};
     return {VerifyOutcome::kMismatch, 4, "demo: not the demo card"};
 }

@@ -132,8 +132,10 @@ class GdxVerifier : public IdentityVerifier {
     long long token_until_ = 0;  // epoch seconds
 };
 
-// For development and demonstrations: one synthetic card passes, everything else is a
-// mismatch. The card (no real person has it: province/district 00 do not exist):
+// For development and demonstrations: synthetic cards pass, everything else is a mismatch. The
+// cards (no real person has one: province/district 00 do not exist) are 1-0000-00000-NN-C, any
+// NN (00 is the demo learner's; the others are for trying the sign-up), all with the name,
+// birth date and laser code below:
 inline constexpr std::string_view kDemoCitizenId = "1000000000009";
 inline constexpr std::string_view kDemoFirstName = "ผู้เรียน";
 inline constexpr std::string_view kDemoLastName = "ทดลองระบบ";

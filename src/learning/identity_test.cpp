@@ -468,9 +468,15 @@ TEST(GdxVerifier, ARefusedTokenIsUnavailable) {
 
 // ---------------------------------------------------------------- demo and configuration
 
-TEST(IdentityDemoVerifier, AcceptsOnlyTheDemoCard) {
+TEST(IdentityDemoVerifier, AcceptsOnlyTheDemoCards) {
     DemoVerifier v;
     EXPECT_EQ(v.Verify(DemoClaim()).outcome, VerifyOutcome::kVerified);
+    // The other demo cards (1-0000-00000-NN-C) are for trying the sign-up.
+    auto other = DemoClaim();
+    other.citizen_id = "1000000000017";
+    EXPECT_EQ(v.Verify(other).outcome, VerifyOutcome::kVerified);
+    other.citizen_id = "1000000001005";  // not of the demo range
+    EXPECT_EQ(v.Verify(other).outcome, VerifyOutcome::kMismatch);
     auto c = DemoClaim();
     c.laser = "AA0000000002";
     EXPECT_EQ(v.Verify(c).outcome, VerifyOutcome::kMismatch);

@@ -460,7 +460,7 @@ accounts::ProfileExtension ProfileLearning(LearningService& service) {
         if (!viewer || viewer->user_id != user.id) return;
         LearnerSummary s = service.Summary(user.id);
         bool verified = service.Verified(user.id);
-        if (!verified && s.in_progress + s.completed == 0) return;
+        // Everyone sees the service: one who has not verified an identity yet is shown how.
         View lv;
         lv.Set("verified", verified)
             .Set("has_courses", s.in_progress + s.completed > 0)

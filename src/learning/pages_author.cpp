@@ -4,6 +4,7 @@
 // (GET/POST/DELETE /api/learning/courses/{name}/staff). Who may author is the service's rule
 // (LearningService::MayAuthor): a sysadmin, the course's creator, its agency's editors and
 // admins, and its course staff; who may change the staff is LearningService::AddStaff's.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "accounts/middleware.hpp"
@@ -88,11 +89,24 @@ struct Author {
                                 pages.T(locale, "learning.level." + std::string(text)));
         v.Set("categories", SelectOptions(cats, in.category))
             .Set("levels", SelectOptions(levels, in.level))
-            .Set("agencies", SelectOptions(service.AgencyChoices(p, locale), in.agency_id))
+            .Set("agencies", SelectOptions(AgencyChoicesFor(p, existing, locale), in.agency_id))
             .Set("sysadmin", p.sysadmin);
         pages.AddErrors(v, errors, locale);
         return Page(req, "learning/course_form", std::move(v),
                     existing ? "learning.edit_course" : "learning.new_course", status);
+    }
+
+    // The author's agencies, and the course's own agency when it is not one of them (course
+    // staff, a sysadmin's placement): the form always shows where the course belongs.
+    SelectChoices AgencyChoicesFor(const api::Principal& p, const Course* existing,
+                                   const std::string& locale) const {
+        SelectChoices choices = service.AgencyChoices(p, locale);
+        if (existing && !existing->agency_id.empty() &&
+            std::none_of(choices.begin(), choices.end(),
+                         [&](const auto& c) { return c.first == existing->agency_id; }))
+            choices.insert(choices.begin(),
+                           {existing->agency_id, service.AgencyTitle(existing->agency_id, locale)});
+        return choices;
     }
 
     Response NewCourseForm(Request& req) const {
@@ -160,8 +174,7 @@ struct Author {
         v.Set("name", c.name)
             .Set("title", locale == "en" && !c.title_en.empty() ? c.title_en : c.title)
             .Set("published", c.state == CourseState::kPublished)
-            .Set("learners", o.learners)
-            .Set("can_delete", o.learners == 0);
+            .Set("learners", o.learners);
         View sections = View::List();
         SelectChoices section_choices;
         for (const auto& s : o.sections) {
@@ -206,7 +219,10 @@ struct Author {
         v.Set("course_name", c.name)
             .Set("staff", std::move(members))
             .Set("has_staff", !staff.staff.empty())
-            .Set("can_manage_staff", staff.can_manage);
+            .Set("can_manage_staff", staff.can_manage)
+            // Deleting is for those who manage the course's staff (not its staff): as in Moodle,
+            // a teacher edits a course and a manager deletes it.
+            .Set("can_delete", o.learners == 0 && staff.can_manage);
         pages.AddErrors(v, errors, locale);
         return Page(req, "learning/manage", std::move(v), "learning.manage_title", status);
     }

@@ -122,6 +122,10 @@ QuizAttemptView View(const store::QuizAttemptRow& a, const QuizDefinition& d, bo
     if (v.submitted) {
         v.answers = AnswersFrom(a.answers_json);
         v.result = Score(drawn, v.answers, d.rules, a.seed);
+        // The verdict is the one given at submission: a pass mark changed since does not turn a
+        // failed attempt into a pass (or back) on its page while its record says otherwise.
+        if (a.percent_x100) v.result->percent = *a.percent_x100 / 100.0;
+        v.result->passed = a.passed;
         v.show_answers = d.review.answers == ReviewAnswers::kAlways ||
                          (d.review.answers == ReviewAnswers::kAfterPassing && passed_quiz);
         v.show_marks = d.review.marks;
@@ -179,9 +183,14 @@ void QuizService::SaveRules(const std::string& lesson_id, const Json& rules,
                             const api::Caller& caller) {
     learning_.db().Write([&](db::Connection& c) {
         Lesson l = QuizLesson(learning_.AuthorLesson(c, lesson_id, caller));
-        auto parsed = QuizRulesFromJson(rules);
-        if (!parsed) throw HttpError::Validation(parsed.errors().fields);
         QuizDefinition d = Load(c, l.id);
+        // The rules given over the ones kept: a request naming only the review options (or
+        // only the pass mark) changes only those.
+        Json merged = QuizRulesToJson(d.rules);
+        if (rules.is_object())
+            for (const auto& [k, v] : rules.items()) merged[k] = v;
+        auto parsed = QuizRulesFromJson(rules.is_object() ? merged : rules);
+        if (!parsed) throw HttpError::Validation(parsed.errors().fields);
         d.rules = parsed.value();
         if (rules.is_object()) {
             d.review.answers = ReviewAnswersOf(rules, d.review.answers);

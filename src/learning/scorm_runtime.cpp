@@ -874,6 +874,7 @@ int64_t BeginSession(CmiState& state, int64_t now_ms) {
     state.session_seconds = 0;
     constexpr int64_t kMaxMs = 9'000'000'000'000;  // year 2255; keeps now_ms * 1000 in range
     int64_t clock_seq = std::clamp<int64_t>(now_ms, 0, kMaxMs) * 1000;
+    if (state.last_seq > clock_seq + kFrozenSeqAhead) state.last_seq = clock_seq - 1;
     int64_t start =
         std::max(state.last_seq < std::numeric_limits<int64_t>::max() - 1 ? state.last_seq + 1
                                                                           : state.last_seq,

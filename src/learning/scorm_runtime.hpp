@@ -154,6 +154,13 @@ CommitResult ApplyCommit(CmiState& state, const CommitRequest& commit, const Sco
 // terminated into total_seconds, and returns the first seq of the new session (the page's
 // data-seq-start): max(last_seq + 1, now_ms * 1000). last_seq becomes that minus one, so a
 // beacon from an earlier page of the same attempt, arriving late, is stale.
+// The service refuses a commit whose seq is more than kMaxSeqAhead past the clock (a billion
+// commits in one session). A last_seq more than kFrozenSeqAhead past the clock (about 115 days:
+// only a forged commit from before that refusal could have put it there) is set back to the
+// clock, so the SCO is not left answering every commit "stale"; a clock that went back by less
+// still moves the sessions forward.
+inline constexpr int64_t kMaxSeqAhead = 1'000'000'000;
+inline constexpr int64_t kFrozenSeqAhead = 10'000'000'000'000;
 int64_t BeginSession(CmiState& state, int64_t now_ms);
 
 // Whether the SCO counts as done for the course's progress.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -189,8 +191,17 @@ TEST(ScormRuntime, BeginSessionMakesBeaconsOfAnEarlierPageStale) {
     EXPECT_DOUBLE_EQ(s.session_seconds, 0);
     EXPECT_TRUE(Commit(s, 4, {{"cmi.location", "old page"}}).stale);
     EXPECT_TRUE(Commit(s, start, {{"cmi.location", "new page"}}).applied);
-    // A clock that went backwards still moves forward.
-    EXPECT_EQ(BeginSession(s, 5), start + 1);
+    // A clock that went backwards (an hour) still moves forward.
+    EXPECT_EQ(BeginSession(s, 1'699'996'400'000), start + 1);
+}
+
+TEST(ScormRuntime, ASeqForgedFarAheadDoesNotFreezeTheSco) {
+    CmiState s = Fresh(ScormVersion::k2004);
+    ASSERT_TRUE(Commit(s, std::numeric_limits<int64_t>::max(), {{"cmi.location", "x"}}).applied);
+    // The next session starts from the clock again, and its commits are kept.
+    int64_t start = BeginSession(s, 1'700'000'000'000);
+    EXPECT_EQ(start, 1'700'000'000'000'000);
+    EXPECT_TRUE(Commit(s, start, {{"cmi.location", "kept"}}).applied);
 }
 
 // ---------------------------------------------------------------- time

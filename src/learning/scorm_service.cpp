@@ -374,6 +374,10 @@ ScormCommitOutcome ScormLessons::Commit(std::string_view raw, std::string_view b
     if (!sco) throw HttpError(401, "unauthorized", "learning.scorm.bad_token");
     // Parsed before the transaction: the body is bounded, and a bad one never takes the writer.
     CommitRequest request = ParseCommit(body, pkg.version, config_.cmi);
+    // A session's seqs start near the clock in microseconds (BeginSession) and go up by one a
+    // commit: one far beyond that would make every later commit of the SCO stale.
+    if (request.seq > core::NowEpochMicros() + kMaxSeqAhead)
+        throw HttpError::BadRequest("seq out of range");
 
     return learning_.db().Write([&](db::Connection& c) {
         ScormCommitOutcome out;
@@ -419,12 +423,15 @@ ScormCommitOutcome ScormLessons::Commit(std::string_view raw, std::string_view b
         // Study time: what the session time grew by, never more than the wall time since the
         // later of the launch and this SCO's previous applied commit, so a package (or a script
         // with the token) cannot credit hours in a minute, once per commit or in total.
+        // Measured in microseconds with no grace per commit: commits sent back to back would
+        // add their graces up (300 commits in a second crediting ten minutes).
         double grown = std::max(0.0, TotalSeconds(state) - before);
-        int64_t since = token.created;
+        int64_t since_us = token.created * 1000000;
         if (row && !row->updated.empty())
-            since = std::max(since, core::ParseIsoMicros(row->updated) / 1000000);
-        int64_t credited = static_cast<int64_t>(
-            std::min(grown, static_cast<double>(std::max<int64_t>(0, now - since) + 2)));
+            since_us = std::max(since_us, core::ParseIsoMicros(row->updated));
+        double wall =
+            static_cast<double>(std::max<int64_t>(0, core::NowEpochMicros() - since_us)) / 1e6;
+        auto credited = static_cast<int64_t>(std::llround(std::min(grown, wall)));
         auto lesson = store::FindLesson(c, token.lesson_id);
         auto enrolment =
             lesson ? store::FindEnrolment(c, lesson->course_id, token.user_id) : std::nullopt;

@@ -342,6 +342,11 @@ void ApplyCourseInput(db::Connection& c, const CourseInput& in, Course& course,
         }
     } else if (creating && !p.sysadmin) {
         errors.push_back({"agency_id", "learning.error.required"});
+    } else if (!creating && !p.sysadmin) {
+        // Only a sysadmin takes a course out of its agency: an author whose form offers no
+        // choice (course staff) or sends none keeps the course where it is, and its agency's
+        // admins keep it in view.
+        agency = course.agency_id;
     }
     if (in.enrol_key && core::Utf8Length(*in.enrol_key) > 100)
         errors.push_back({"enrol_key", "learning.error.too_long"});
@@ -425,6 +430,9 @@ void LearningService::DeleteCourse(const std::string& id, const api::Caller& cal
     std::vector<std::string> files;
     db_.Write([&](db::Connection& c) {
         Course course = RequireAuthor(c, id, caller);
+        // Authors edit; those who manage the course's staff delete (course staff may not).
+        if (!MayManageStaff(c, course, caller.principal))
+            throw HttpError::Forbidden("learning.error.may_not_delete");
         if (store::CountLearners(c, course.id) > 0)
             Fail({{"course", "learning.error.has_learners"}});
         for (const auto& l : store::LessonsOf(c, course.id))
@@ -872,12 +880,13 @@ LearningService::LessonUpdate LearningService::RecordVideo(const std::string& le
         duration_ms = std::max<int64_t>(duration_ms, 1000);
         int64_t now_us = core::NowEpochMicros();
         // Played time counts at most the wall time since the last report, or since the lesson
-        // page was opened (StartVideo): a forged report cannot watch an hour in a second.
+        // page was opened (StartVideo): a forged report cannot watch an hour in a second. No
+        // grace is added per report: reports sent back to back would add their graces up.
         int64_t since_ms =
             pr.updated.empty()
                 ? 0
                 : std::max<int64_t>(0, (now_us - core::ParseIsoMicros(pr.updated)) / 1000);
-        int64_t credited = std::min(played_ms, since_ms + 2000);
+        int64_t credited = std::min(played_ms, since_ms);
         pr.watched_ms = std::min(duration_ms, pr.watched_ms + credited);
         pr.position_ms = std::min(position_ms, duration_ms);
         pr.percent = static_cast<int>(std::min<int64_t>(100, pr.watched_ms * 100 / duration_ms));
@@ -888,7 +897,9 @@ LearningService::LessonUpdate LearningService::RecordVideo(const std::string& le
         }
         pr.updated = core::NowIso();
         store::UpsertProgress(c, pr);
-        if (credited > 0) store::AddStudySeconds(c, l.course_id, p.user_id, credited / 1000);
+        // Rounded, not cut: reports every 10 s of 9.99 s each must not lose a second apiece.
+        if (credited >= 500)
+            store::AddStudySeconds(c, l.course_id, p.user_id, (credited + 500) / 1000);
         return LessonUpdate{pr, Evaluate(c, l.course_id, p.user_id, course ? &*course : nullptr)};
     });
 }
@@ -988,7 +999,8 @@ bool LearningService::AddStaff(const std::string& course_id, const std::string& 
     return db_.Write([&](db::Connection& c) {
         Course course = RequireStaffManager(c, course_id, caller);
         std::string key = core::Trim(user);
-        auto u = key.empty() || key.size() > 200 ? std::nullopt : accounts::store::FindUser(c, key);
+        if (key.empty()) Fail({{"user", "learning.error.required"}});
+        auto u = key.size() > 200 ? std::nullopt : accounts::store::FindUser(c, key);
         if (!u) throw NoSuchUser();
         if (u->state != accounts::UserState::kActive)
             throw HttpError(409, "not_active", "learning.staff.not_active",

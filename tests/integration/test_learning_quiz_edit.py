@@ -250,3 +250,31 @@ def test_the_paper_says_point_or_points(server, smtp, author):
     en = b.get("/learning/attempt/%s?lang=en" % attempt).text
     assert "(1 point)" in en and "1 points" not in en
     assert "(1 คะแนน)" in b.get("/learning/attempt/%s?lang=th" % attempt).text
+
+
+def rules_api(author, quiz, body):
+    csrf = author.browser.csrf_from(editor_page(author, quiz))
+    return author.browser.request("POST", "/api/learning/lessons/%s/quiz/rules" % quiz, body=json.dumps(body).encode(),
+                                  headers={"Content-Type": "application/json", "X-CSRF-Token": csrf})
+
+
+def test_a_result_keeps_its_verdict_and_rules_change_only_what_is_sent(server, smtp, author):
+    """An attacker's findings: an attempt's page re-scored it with the pass mark of the day (a
+    failed attempt read "passed" after the mark was lowered, while the lesson stayed not done),
+    and saving only the review options reset the pass mark and the attempt limit."""
+    name, quiz, _ = quiz_course(author, pass_percent="80")
+    b = learner(server, smtp, name)
+    attempt, paper = start(b, quiz)
+    result = submit(b, attempt, answers_for(paper, RIGHT, "false"))  # 1 of 2 points: 50 %
+    assert not result["result"]["passed"]
+    # The pass mark is lowered to 10 %: the attempt keeps the verdict it was given.
+    assert rules_api(author, quiz, {"pass_percent": 10}).status == 200
+    again = b.get("/api/learning/attempts/" + attempt).json()
+    assert again["result"]["passed"] is False, again["result"]
+    assert "ผ่านแบบทดสอบ" not in b.get("/learning/attempt/" + attempt).text
+    # Only the review options sent: the pass mark (10) and the attempt limit stay.
+    assert rules_api(author, quiz, {"attempt_limit": 3}).status == 200
+    assert rules_api(author, quiz, {"review_answers": "never"}).status == 200
+    rules = b.get("/api/learning/lessons/%s/quiz" % quiz).json()
+    assert rules["rules"]["pass_percent"] == 10 and rules["rules"]["attempt_limit"] == 3, rules
+    assert rules["review"]["answers"] == "never", rules

@@ -262,3 +262,26 @@ def test_both_scos_done_completes_the_lesson_and_the_course(server, smtp, course
     outline = learner.get("/api/learning/courses/" + course.name).json()
     assert outline["progress"]["completed"] is True
     assert "2 of 2 parts done" in learner.get("/learning/lesson/%s?lang=en" % course.lesson).text
+
+
+def test_forged_seqs_and_bursts_of_session_time_gain_nothing(server, smtp, course):
+    """An attacker's findings: one commit with seq 2^63-1 made every later commit of the SCO
+    "stale" for good, and 300 commits sent in a second, each with a session time 2 s longer,
+    credited ten minutes of study."""
+    learner, _ = enrolled_learner(server, smtp, course.name)
+    l = launch(learner, course.lesson)
+    token, seq = l["token"], l["seq_start"]
+    for forged in (2 ** 63 - 1, seq + 10 ** 12):
+        status, _, answer = commit(server, token, {"seq": forged, "cmi": {"cmi.location": "frozen"}})
+        assert status == 400, (forged, answer)
+    status, _, answer = commit(server, token, {"seq": seq, "cmi": {"cmi.location": "kept"}})
+    assert status == 200 and answer.get("stale") is not True, answer
+    again = launch(learner, course.lesson, l["sco"])
+    assert again["cmi"]["location"] == "kept" and again["seq_start"] < 2 ** 53
+    token, seq = again["token"], again["seq_start"]
+    last = None
+    for i in range(1, 41):
+        status, _, last = commit(server, token, {"seq": seq + i, "cmi": {"cmi.session_time": "PT%dS" % (2 * i)}})
+        assert status == 200, last
+    # Forty commits claiming 80 s, sent back to back: credited no more than the wall time.
+    assert last["progress"]["study_seconds"] < 10, last

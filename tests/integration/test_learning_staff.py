@@ -11,7 +11,7 @@ import pytest
 from accounts_helpers import registered_user
 from govhub_harness import Browser
 from test_catalog_api import call, ok
-from test_learning_courses import Author
+from test_learning_courses import Author, course_fields
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +148,53 @@ def test_staff_api_and_who_may_manage(server, smtp, sysadmin, author):
     assert len(adds) == 2 and outsider_name in str(adds) and member_name in str(adds)
     assert len(staff_audits(server, name, "learning.course.staff_remove")) == 1
     assert re.search(r'"name":\s*"%s"' % outsider_name, str(staff_audits(server, name, "learning.course.staff_remove")[0][0]))
+
+
+def course_agency(server, name):
+    return server.query("SELECT o.name FROM learning_courses c LEFT JOIN organizations o ON o.id = c.agency_id "
+                        "WHERE c.name = '%s'" % name)[0][0]
+
+
+def test_staff_keep_the_course_in_its_agency_and_may_not_delete_it(server, smtp, author):
+    """An attacker's findings: a staff member (no role in the agency) saving the edit form, whose
+    agency list had no choice for them, took the course out of its agency, so its admins lost it;
+    and a staff member could delete the course. Now the course stays where it is unless a sysadmin
+    moves it, the form shows its agency, and deleting is for those who manage its staff."""
+    name = author.create()
+    staffer = Browser(server)
+    staffer_name = registered_user(staffer, smtp, "staffer")
+    assert staff_api(author.browser, "POST", name, {"user": staffer_name}).status == 201
+    form = staffer.get("/learning/course/%s/edit" % name)
+    assert form.status == 200
+    select = form.text[form.text.index('name="agency_id"'):]
+    select = select[:select.index("</select>")]
+    assert "กรมทดสอบการเรียนรู้" in select and "selected" in select
+    # Saved without an agency (the field left out, or sent empty): the course stays put.
+    fields = course_fields(name, title="ชื่อที่ผู้ดูแลแก้")
+    r = staffer.post_form("/learning/course/%s/edit" % name, fields,
+                          csrf_page="/learning/course/%s/edit" % name)
+    assert r.status == 303, r.text[:2000]
+    assert course_agency(server, name) == author.agency
+    fields["agency_id"] = ""
+    r = staffer.post_form("/learning/course/%s/edit" % name, fields,
+                          csrf_page="/learning/course/%s/edit" % name)
+    assert r.status == 303, r.text[:2000]
+    assert course_agency(server, name) == author.agency
+    assert "ชื่อที่ผู้ดูแลแก้" in author.manage(name).text  # the edit itself was kept
+    # Deleting: no button for the staff member, and the route refuses; the creator may.
+    assert "/learning/course/%s/delete" % name not in staffer.get("/learning/course/%s/manage" % name).text
+    r = staffer.post_form("/learning/course/%s/delete" % name, {},
+                          csrf_page="/learning/course/%s/manage" % name)
+    assert r.status == 403
+    assert "/learning/course/%s/delete" % name in author.manage(name).text
+    r = author.browser.post_form("/learning/course/%s/delete" % name, {},
+                                 csrf_page="/learning/course/%s/manage" % name)
+    assert r.status == 303, r.text[:2000]
+    assert author.browser.get("/learning/course/%s" % name).status == 404
+
+
+def test_adding_staff_without_a_user_says_what_is_missing(server, author):
+    name = author.create()
+    r = staff_api(author.browser, "POST", name, {})
+    assert r.status in (400, 409, 422), r.text
+    assert "user" in r.json()["error"]["fields"]

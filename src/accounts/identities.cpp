@@ -167,6 +167,35 @@ int IdentityService::UnlockVerification(const api::Principal& staff,
     });
 }
 
+std::vector<IdentityService::CounterView> IdentityService::VerificationCounters(
+    const api::Principal& staff) {
+    RequireSysadmin(staff);
+    int64_t now = core::NowEpochSeconds();
+    return db_.Read([&](db::Connection& c) {
+        std::vector<CounterView> out;
+        for (const auto& r :
+             store::ListVerificationCounters(c, now - config_.window_seconds, 200)) {
+            if (r.row.locked_until <= now && r.row.failures == 0) continue;
+            out.push_back({r.row.cid_hash, r.row.failures,
+                           r.row.locked_until > now ? r.row.locked_until : 0, r.user_name});
+        }
+        return out;
+    });
+}
+
+int IdentityService::UnlockVerificationKey(const api::Principal& staff, const std::string& key,
+                                           const api::Caller& caller) {
+    RequireSysadmin(staff);
+    if (key.empty() || key.size() > 200) throw HttpError::NotFound("admin.no_such_lock");
+    return db_.Write([&](db::Connection& c) {
+        int n = store::DeleteVerificationFailures(c, {key});
+        if (n > 0)
+            audit::Record(c, caller.actor(), "identity.verification_unlock",
+                          "identity_verification", key, Json{{"by", "list"}, {"counters", n}});
+        return n;
+    });
+}
+
 VerifiedIdentity IdentityService::AttachIdentity(const std::string& user_id,
                                                  VerifiedIdentity identity,
                                                  std::string_view citizen_id,

@@ -82,6 +82,18 @@ class IdentityService {
     // caused (its name or id); audited. Returns how many counters were removed (0: none held).
     int UnlockVerification(const api::Principal& staff, std::string_view citizen_id_or_user,
                            const api::Caller& caller);
+    // Sysadmins: the IDs locked now or failing within the window (the ID shows only as the
+    // first characters of its keyed hash, with the last account that tried), at most 200; and
+    // ending one of them by that hash (the list's button), audited.
+    struct CounterView {
+        std::string key;  // the keyed hash: what the list's unlock button sends
+        int failures = 0;
+        int64_t locked_until = 0;  // 0 or past: not locked
+        std::string user_name;
+    };
+    std::vector<CounterView> VerificationCounters(const api::Principal& staff);
+    int UnlockVerificationKey(const api::Principal& staff, const std::string& key,
+                              const api::Caller& caller);
 
     // Keeps the identity on the account; audited without the citizen ID. `identity.verified_at`
     // is set here. Throws the 409s above.

@@ -324,6 +324,21 @@ int DeleteVerificationFailures(db::Connection& c, const std::vector<std::string>
                Values(cid_hashes)));
 }
 
+std::vector<VerificationCounterRow> ListVerificationCounters(db::Connection& c, int64_t since,
+                                                             int limit) {
+    std::vector<VerificationCounterRow> out;
+    for (const auto& r :
+         c.Query("SELECT f.cid_hash, f.failures, f.window_start, f.locked_until, f.user_id,"
+                 " COALESCE(u.name, '') FROM identity_verification_failures f"
+                 " LEFT JOIN users u ON u.id = f.user_id WHERE f.window_start >= ?"
+                 " OR f.locked_until > ? ORDER BY f.locked_until DESC, f.window_start DESC"
+                 " LIMIT ?",
+                 {since, since, static_cast<int64_t>(limit)}))
+        out.push_back(
+            {{r.Str(0), static_cast<int>(r.Int(1)), r.Int(2), r.Int(3), r.Str(4)}, r.Str(5)});
+    return out;
+}
+
 int DeleteVerificationFailuresOfUser(db::Connection& c, const std::string& user_id) {
     return static_cast<int>(
         c.Exec("DELETE FROM identity_verification_failures WHERE user_id = ?", {user_id}));

@@ -174,6 +174,14 @@ int CountVerificationFailure(db::Connection& c, const std::string& cid_hash,
 void LockVerification(db::Connection& c, const std::string& cid_hash, int64_t until);
 // Removes the counters under these hashes; returns how many there were.
 int DeleteVerificationFailures(db::Connection& c, const std::vector<std::string>& cid_hashes);
+// The counters a sysadmin sees: locked ones first, then those counting since `since`, with the
+// name of the last account that tried ("" for a sign-up without an account); at most `limit`.
+struct VerificationCounterRow {
+    VerificationFailureRow row;
+    std::string user_name;
+};
+std::vector<VerificationCounterRow> ListVerificationCounters(db::Connection& c, int64_t since,
+                                                             int limit);
 // Removes the counters `user_id` was the last to add to; returns how many there were.
 int DeleteVerificationFailuresOfUser(db::Connection& c, const std::string& user_id);
 // Counters whose window started before `before` and whose lock is over.

@@ -2,6 +2,7 @@
 //   /learning/signup    a new account with its identity verified by the card's laser code;
 //   /learning/identity  a signed-in account adds its verified identity (or sees it, masked).
 // POST /api/learning/signup and /api/learning/identity take the same fields as JSON.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "accounts/middleware.hpp"
@@ -203,7 +204,25 @@ void RegisterSignupRoutes(http::Router& router, SignupService& signup, LearningS
         form);
     // A sysadmin ends a verification lock early (by citizen ID, or the locks an account's tries
     // caused): the identity service audits it.
-    auto locks_page = [pg](const Request& req, View v, int status) {
+    // The page lists the IDs locked or failing now (by the start of their keyed hash, with the
+    // last account that tried), each with its own unlock button.
+    auto locks_page = [pg, &identities](const Request& req, View v, int status) {
+        const api::Principal& p = api::RequireSysadmin(api::CurrentUser(req));
+        View rows = View::List();
+        for (const auto& c : identities.VerificationCounters(p)) {
+            View r;
+            r.Set("key", c.key)
+                .Set("short", c.key.substr(0, std::min<size_t>(10, c.key.size())))
+                .Set("failures", c.failures)
+                .Set("locked", c.locked_until > 0)
+                .Set("until", c.locked_until > 0
+                                  ? core::FormatDate(c.locked_until * 1000000, req.locale, true)
+                                  : std::string())
+                .Set("user", c.user_name)
+                .Set("has_user", !c.user_name.empty());
+            rows.Push(std::move(r));
+        }
+        v.Set("has_counters", !rows.items().empty()).Set("counters", std::move(rows));
         return pg->Page(req, "learning/identity_locks", std::move(v), "learning.locks_title",
                         status);
     };
@@ -211,6 +230,16 @@ void RegisterSignupRoutes(http::Router& router, SignupService& signup, LearningS
         api::RequireSysadmin(api::CurrentUser(req));
         return locks_page(req, View(), 200);
     });
+    router.Post(
+        "/learning/admin/identity-locks/unlock",
+        [locks_page, &identities](Request& req) {
+            const api::Principal& p = api::RequireSysadmin(api::CurrentUser(req));
+            int n = identities.UnlockVerificationKey(p, req.FormValue("key"), api::CallerOf(req));
+            View v;
+            v.Set("done", n > 0).Set("none", n == 0).Set("count", n);
+            return locks_page(req, std::move(v), 200);
+        },
+        form);
     router.Post(
         "/learning/admin/identity-locks",
         [locks_page, &identities](Request& req) {

@@ -75,6 +75,7 @@ CSRF = {
     ("POST", "/learning/signup"): ("/learning/signup", {"email": "csrf@example.com"}),
     ("POST", "/learning/identity"): ("/learning/identity", {"citizen_id": "1000000000009"}),
     ("POST", "/learning/admin/identity-locks"): ("/learning/admin/identity-locks", {"citizen_id": "1000000000009"}),
+    ("POST", "/learning/admin/identity-locks/unlock"): ("/learning/admin/identity-locks/unlock", {"key": "x"}),
     ("POST", "/api/learning/signup"): ("/api/learning/signup", {"json": {"email": "csrf@example.com"}}),
     ("POST", "/api/learning/identity"): ("/api/learning/identity", {"json": {"citizen_id": "1000000000009"}}),
     ("POST", "/api/learning/identity/unlock"): ("/api/learning/identity/unlock", {"json": {"citizen_id": "1000000000009"}}),

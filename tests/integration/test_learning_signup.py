@@ -133,6 +133,39 @@ def test_five_failures_lock_the_id_and_a_sysadmin_unlocks(server, smtp, dopa, sy
                               csrf_page="/learning").status == 403
 
 
+def test_the_locks_page_lists_locked_ids_and_unlocks_them_from_the_list(server, smtp, dopa):
+    """A walkthrough's finding: the sysadmin's page was only a box to type into, and the person
+    on the phone rarely knows their user name. Now it lists the cards locked or failing (the
+    start of the ID's keyed hash, never the number; the last account that tried), each with its
+    own unlock button."""
+    cid = citizen_id()
+    for _ in range(5):
+        r, _, _ = sign_up(Browser(server), cid=cid, laser="MM1-0000000-00")
+    assert r.status == 423
+    admin = Browser(server)
+    assert login(admin, "root-it", "ผู้ดูแล-ทดสอบ-2569").status == 303
+    page = admin.get("/learning/admin/identity-locks").text
+    keys = re.findall(r'name="key" value="([^"]+)"', page)
+    assert keys and cid not in page and cid[:4] + "-" not in page
+    before = len(keys)
+    # Which row is this card's: unlocking each until the right laser code goes through would
+    # unlock others' too, so the row's hash is read from the database.
+    row = server.query("SELECT cid_hash FROM identity_verification_failures WHERE locked_until > 0 "
+                       "ORDER BY locked_until DESC LIMIT 1")[0][0]
+    assert row in keys
+    r = admin.post_form("/learning/admin/identity-locks/unlock", {"key": row},
+                        csrf_page="/learning/admin/identity-locks")
+    assert r.status == 200 and 'role="status"' in r.text
+    assert len(re.findall(r'name="key" value="([^"]+)"', r.text)) == before - 1
+    verified_learner(Browser(server), smtp, cid=cid)
+    # Not for anyone else.
+    stranger = Browser(server)
+    registered_user(stranger, smtp, "nolock2")
+    assert stranger.get("/learning/admin/identity-locks").status == 403
+    assert stranger.post_form("/learning/admin/identity-locks/unlock", {"key": row},
+                              csrf_page="/learning").status == 403
+
+
 def test_parallel_guesses_cannot_outrun_the_lock(server, dopa):
     """Twelve sign-ups with wrong laser codes for one citizen ID, sent at once while DOPA takes
     0.8 s to answer each: only the ID's five tries reach DOPA (each check reserves one before

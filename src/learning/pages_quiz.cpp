@@ -196,6 +196,26 @@ struct QuizPages {
                 items.Push(std::move(iv));
             }
             qv.Set("items", std::move(items));
+            // What the learner answered, in words, for the result (a walkthrough found a
+            // wrong mark with no way to see what had been typed or chosen).
+            if (a.submitted && given) {
+                std::string yours;
+                auto add = [&](const std::string& t) { yours += (yours.empty() ? "" : " · ") + t; };
+                for (const auto& c : q.value("choices", Json::array()))
+                    if (chosen(c.value("id", ""))) add(c.value("text", ""));
+                if (kind == "truefalse" && !given->values.empty())
+                    add(pages.T(locale, given->values.front() == "true" ? "learning.quiz.true"
+                                                                        : "learning.quiz.false"));
+                if (kind == "short" && !given->values.empty()) add(given->values.front());
+                for (const auto& item : q.value("items", Json::array())) {
+                    std::string left = item.value("id", "");
+                    if (!given->matches.count(left)) continue;
+                    for (const auto& o : q.value("options", Json::array()))
+                        if (o.value("id", "") == given->matches.at(left))
+                            add(item.value("text", "") + " → " + o.value("text", ""));
+                }
+                qv.Set("your_answer", yours).Set("has_your_answer", !yours.empty());
+            }
             if (a.result && static_cast<size_t>(n - 1) < a.result->questions.size()) {
                 const QuestionResult& r = a.result->questions[static_cast<size_t>(n - 1)];
                 qv.Set("correct", r.correct)

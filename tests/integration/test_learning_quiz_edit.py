@@ -271,7 +271,10 @@ def test_a_result_keeps_its_verdict_and_rules_change_only_what_is_sent(server, s
     assert rules_api(author, quiz, {"pass_percent": 10}).status == 200
     again = b.get("/api/learning/attempts/" + attempt).json()
     assert again["result"]["passed"] is False, again["result"]
-    assert "ผ่านแบบทดสอบ" not in b.get("/learning/attempt/" + attempt).text
+    page = b.get("/learning/attempt/" + attempt).text
+    assert "ผ่านแบบทดสอบ" not in page
+    # The result says what the learner answered, beside each mark.
+    assert "คำตอบของคุณ: %s" % RIGHT in page and "คำตอบของคุณ: ผิด" in page, page
     # Only the review options sent: the pass mark (10) and the attempt limit stay.
     assert rules_api(author, quiz, {"attempt_limit": 3}).status == 200
     assert rules_api(author, quiz, {"review_answers": "never"}).status == 200

@@ -2,28 +2,28 @@
 // bounded before Cairo reads them. The PNG of the page is kept in tests/artifacts/ to look at.
 #include "render/certificate.hpp"
 
+#include "core/run_tool.hpp"
+
 #include <cairo.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 namespace govhub::render {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string Capture(const std::string& command) {
-    std::string out;
-    std::array<char, 4096> buf;
-    FILE* p = ::popen(command.c_str(), "r");
-    if (!p) return out;
-    while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-    ::pclose(p);
-    return out;
+// A tool's standard output (core::RunTool: no shell, bounded; poppler-utils in /usr/bin).
+std::string Tool(const std::vector<std::string>& argv) {
+    return core::RunTool(argv, {.timeout = std::chrono::seconds(30), .max_output_bytes = 4 << 20})
+        .output;
 }
 
 // pdftotext guesses word gaps from glyph positions and puts spaces inside some Thai words
@@ -95,7 +95,7 @@ TEST_F(CertificateTest, ThaiTextFontAndLandscapeA4) {
     std::string pdf = (dir_ / "cert.pdf").string();
     WriteCertificatePdf(page, pdf);
 
-    std::string text = Capture("pdftotext -enc UTF-8 '" + pdf + "' -");
+    std::string text = Tool({"/usr/bin/pdftotext", "-enc", "UTF-8", pdf, "-"});
     // Shaped and mapped back character for character: above and below marks, SARA AM.
     EXPECT_NE(text.find("ผู้ใหญ่ ป้ำ ฐู ญู กำ"), std::string::npos) << text;
     std::string flat = Squash(text);
@@ -103,11 +103,11 @@ TEST_F(CertificateTest, ThaiTextFontAndLandscapeA4) {
     EXPECT_NE(flat.find("ธันวาคมพ.ศ.2569"), std::string::npos);
     EXPECT_NE(flat.find("รหัสตรวจสอบK7Q4-PX2M-9TZ3"), std::string::npos);
     EXPECT_NE(flat.find("ผู้อำนวยการ"), std::string::npos) << text;
-    std::string info = Capture("pdfinfo '" + pdf + "'");
+    std::string info = Tool({"/usr/bin/pdfinfo", pdf});
     EXPECT_NE(info.find("Pages:           1\n"), std::string::npos) << info;
     EXPECT_NE(info.find("841.89 x 595.28 pts (A4)"), std::string::npos) << info;
     // The font is embedded (a subset), so any printer shows the same letters.
-    std::string fonts = Capture("pdffonts '" + pdf + "'");
+    std::string fonts = Tool({"/usr/bin/pdffonts", pdf});
     EXPECT_NE(fonts.find("Laksaman"), std::string::npos) << fonts;
     EXPECT_EQ(fonts.find(" no  "), std::string::npos) << fonts;  // every font embedded
 
@@ -117,15 +117,15 @@ TEST_F(CertificateTest, ThaiTextFontAndLandscapeA4) {
     fs::create_directories(artifacts, ec);
     if (!ec) {
         fs::copy_file(pdf, artifacts / "certificate.pdf", fs::copy_options::overwrite_existing, ec);
-        Capture("pdftoppm -png -r 60 -singlefile '" + pdf + "' '" +
-                (artifacts / "certificate").string() + "'");
+        Tool({"/usr/bin/pdftoppm", "-png", "-r", "60", "-singlefile", pdf,
+              (artifacts / "certificate").string()});
     }
 }
 
 TEST_F(CertificateTest, WithoutABackgroundItHasItsOwnFrame) {
     std::string pdf = (dir_ / "plain.pdf").string();
     WriteCertificatePdf(Page(), pdf);
-    EXPECT_NE(Capture("pdftotext -enc UTF-8 '" + pdf + "' -").find("Mr Puyai Pam"),
+    EXPECT_NE(Tool({"/usr/bin/pdftotext", "-enc", "UTF-8", pdf, "-"}).find("Mr Puyai Pam"),
               std::string::npos);
 }
 
@@ -136,7 +136,7 @@ TEST_F(CertificateTest, LongTitlesShrinkToTwoLinesInsteadOfRunningOff) {
     page.lines[5].text = longest;
     std::string pdf = (dir_ / "long.pdf").string();
     WriteCertificatePdf(page, pdf);
-    std::string text = Capture("pdftotext -enc UTF-8 '" + pdf + "' -");
+    std::string text = Tool({"/usr/bin/pdftotext", "-enc", "UTF-8", pdf, "-"});
     // Every word is on the page: none ran off its edge.
     size_t count = 0;
     std::string flat = Squash(text);

@@ -1,24 +1,24 @@
 #include "render/pdf.hpp"
 
+#include "core/run_tool.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <vector>
 
 namespace govhub::render {
 namespace {
 
-std::string Capture(const std::string& command) {
-    std::string out;
-    std::array<char, 4096> buf;
-    FILE* p = ::popen(command.c_str(), "r");
-    if (!p) return out;
-    while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-    ::pclose(p);
-    return out;
+// A tool's standard output (core::RunTool: no shell, bounded; poppler-utils in /usr/bin).
+std::string Tool(const std::vector<std::string>& argv) {
+    return core::RunTool(argv, {.timeout = std::chrono::seconds(30), .max_output_bytes = 4 << 20})
+        .output;
 }
 
 TEST(Pdf, ThaiTextComesBackOutOfTheDocument) {
@@ -40,15 +40,15 @@ TEST(Pdf, ThaiTextComesBackOutOfTheDocument) {
     in.read(head.data(), 5);
     EXPECT_EQ(head, "%PDF-");
     // pdftotext (poppler) reads the text back: the Thai glyphs carry their characters.
-    std::string text = Capture("pdftotext -enc UTF-8 '" + path.string() + "' -");
+    std::string text = Tool({"/usr/bin/pdftotext", "-enc", "UTF-8", path.string(), "-"});
     EXPECT_NE(text.find("ใบสมัครสมาชิก"), std::string::npos) << text.substr(0, 400);
     EXPECT_NE(text.find("นางสาวสมศรี รักข้อมูล"), std::string::npos);
     EXPECT_NE(text.find("ผู้บังคับบัญชา"), std::string::npos);
-    std::string info = Capture("pdfinfo '" + path.string() + "'");
+    std::string info = Tool({"/usr/bin/pdfinfo", path.string()});
     std::smatch pages;
     ASSERT_TRUE(std::regex_search(info, pages, std::regex(R"(Pages:\s+(\d+))"))) << info;
     EXPECT_GT(std::stoi(pages[1]), 1) << info;  // the text flowed onto further pages
-    std::string fonts = Capture("pdffonts '" + path.string() + "'");
+    std::string fonts = Tool({"/usr/bin/pdffonts", path.string()});
     EXPECT_NE(fonts.find("Laksaman"), std::string::npos) << fonts;
     std::filesystem::remove(path);
 }

@@ -110,6 +110,19 @@ class Server:
         finally:
             db.close()
 
+    def execute(self, sql):
+        """One write to the site's database (to make the state an older version left)."""
+        if self.database_url:
+            subprocess.run(["psql", self.database_url, "-qAtX", "-c", sql], check=True, capture_output=True)
+            return
+        import sqlite3
+        db = sqlite3.connect("%s/govhub.db" % self.data_dir, timeout=10)
+        try:
+            db.execute(sql)
+            db.commit()
+        finally:
+            db.close()
+
     def output(self):
         self.log.flush()
         with open(self.log_path, encoding="utf-8", errors="replace") as f:

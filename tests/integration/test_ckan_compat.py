@@ -25,17 +25,7 @@ def err(r, status=409):
 
 def write_sql(server, sql):
     """One statement against the site's database (to make the state an older version left)."""
-    import subprocess
-    if server.database_url:
-        subprocess.run(["psql", server.database_url, "-qAtX", "-c", sql], check=True, capture_output=True)
-        return
-    import sqlite3
-    db = sqlite3.connect("%s/govhub.db" % server.data_dir, timeout=10)
-    try:
-        db.execute(sql)
-        db.commit()
-    finally:
-        db.close()
+    server.execute(sql)
 
 
 def new_id():

@@ -45,7 +45,7 @@ test('register, verify by e-mail, log in and create an API token', async () => {
   const link = mail.match(/http:\/\/\S+\/user\/verify\?token=[\w-]+/)[0];
   await page.goto(link);
   await page.getByRole('heading', { name: 'ยืนยันอีเมลเรียบร้อย' }).waitFor();
-  await page.getByRole('main').getByRole('link', { name: 'เข้าสู่ระบบ' }).click();
+  await page.getByRole('main').getByRole('link', { name: 'เข้าสู่ระบบ', exact: true }).click();
 
   await page.getByLabel('ชื่อผู้ใช้หรืออีเมล').fill(name);
   await page.getByLabel('รหัสผ่าน').fill('ทดสอบ-รหัสผ่าน-2569');

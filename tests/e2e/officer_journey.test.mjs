@@ -104,7 +104,7 @@ test('a new person becomes an agency officer and publishes a Thai CSV, on a phon
   await page.goto(welcome.match(/http:\/\/\S+\/user\/verify\?token=[\w-]+/)[0]);
   await page.getByRole('heading', { name: 'ยืนยันอีเมลเรียบร้อย' }).waitFor();
   await checkPage(page, 'verified', { bothLanguages: false });
-  await page.getByRole('main').getByRole('link', { name: 'เข้าสู่ระบบ' }).click();
+  await page.getByRole('main').getByRole('link', { name: 'เข้าสู่ระบบ', exact: true }).click();
   await checkPage(page, 'login');
   await govhub.logIn(page, name, password);
   await page.getByRole('heading', { name: 'สมศรี ผลไม้ดี' }).waitFor();

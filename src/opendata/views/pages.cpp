@@ -208,8 +208,7 @@ catalog::ResourcePageExtension FilePreviewPanel(datastore::DatastoreService& ds)
             if (text.empty()) {
                 try {
                     auto enc = core::DetectEncodingOf(head);
-                    text =
-                        enc.name == "UTF-8" ? head.substr(enc.bom) : core::ToUtf8(head, enc);
+                    text = enc.name == "UTF-8" ? head.substr(enc.bom) : core::ToUtf8(head, enc);
                 } catch (const std::exception&) {
                     return 0;  // binary: nothing to show
                 }

@@ -336,6 +336,8 @@ test('a new learner signs up with the ID card, studies every kind of lesson and 
   // the parts count, the lesson's ✓ in the course outline and the title's badge.
   await waitForBar(page, 75);
   await page.locator('#scorm-parts', { hasText: 'ทำแล้ว 2 จาก 2 ส่วน' }).waitFor();
+  await page.getByRole('navigation', { name: 'เมนูของบทเรียน' }).locator('li.done')
+    .filter({ hasText: 'รู้ทันฟิชชิงและแบบทดสอบท้ายบท' }).waitFor();
   await page.locator('.lesson-menu li.done a[aria-current="page"]').waitFor();
   await shot(page, 'learning-lesson-scorm-done-th');
 

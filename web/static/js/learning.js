@@ -25,6 +25,20 @@
   }
   // The lesson on this page is done: its ✓ in the outline (as the server draws it) and the
   // badge beside its title.
+  // The SCO playing now (the lesson menu's current item) is done: its ✓, as the server draws it.
+  function markScoDone() {
+    var link = document.querySelector('.scorm-menu a[aria-current="true"]');
+    var item = link && link.parentElement;
+    if (!item || item.classList.contains('done')) return;
+    item.classList.add('done');
+    var tick = document.createElement('span');
+    tick.className = 'tick';
+    var menu = document.querySelector('.lesson-menu');
+    tick.setAttribute('aria-label', (menu && menu.dataset.doneLabel) || '✓');
+    tick.textContent = '✓';
+    item.insertBefore(document.createTextNode(' '), link);
+    item.insertBefore(tick, link.previousSibling);
+  }
   function markLessonDone() {
     var badge = document.querySelector('[data-lesson-done]');
     if (badge) badge.hidden = false;
@@ -116,6 +130,7 @@
       if (e.origin !== frame.dataset.scormOrigin || e.source !== frame.contentWindow) return;
       if (e.data && e.data.type === 'govhub-scorm-progress') {
         applyUpdate({ progress: e.data.progress, lesson: e.data.lesson });
+        if (e.data.sco && e.data.sco.done) markScoDone();
         var parts = document.getElementById('scorm-parts');
         var n = e.data.parts;
         if (parts && parts.dataset.format && n && typeof n.done === 'number') {

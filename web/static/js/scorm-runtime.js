@@ -221,7 +221,7 @@
       if (terminate) terminateAcked = true;
       if (reply.progress && siteOrigin && window.parent !== window) {
         window.parent.postMessage({ type: 'govhub-scorm-progress', progress: reply.progress,
-          lesson: reply.lesson, parts: reply.parts },
+          lesson: reply.lesson, parts: reply.parts, sco: reply.sco },
           siteOrigin);
       }
     }).catch(function (error) {

@@ -9,10 +9,12 @@
 //             fills it with a question to change in place); JSON:
 //             POST /api/learning/lessons/{id}/quiz/rules, .../quiz/questions and
 //             .../quiz/questions/{question} (replace one).
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "accounts/middleware.hpp"
+#include "core/i18n.hpp"
 #include "core/json_reader.hpp"
 #include "core/strings.hpp"
 #include "learning/quiz_service.hpp"
@@ -260,6 +262,14 @@ struct QuizPages {
         QuizStanding s = quiz.Standing(a.lesson_id, p.user_id);
         v.Set("pass_percent", Percent(s.rules.pass_percent))
             .Set("can_retry", a.submitted && s.can_start && !s.passed)
+            // How many tries remain, when the quiz limits them (a walkthrough asked).
+            .Set("has_tries_left", a.submitted && !s.passed && s.rules.attempt_limit > 0)
+            .Set("tries_left",
+                 pages.T(req.locale,
+                         core::Message("learning.quiz.tries_left",
+                                       {{"left", std::to_string(std::max(
+                                                     0, s.rules.attempt_limit - s.attempts_used))},
+                                        {"limit", std::to_string(s.rules.attempt_limit)}})))
             .Set("answers_after_pass", a.submitted && !a.show_answers &&
                                            s.review.answers == ReviewAnswers::kAfterPassing);
         CourseProgress c = standing.value_or(lv.outline.standing);

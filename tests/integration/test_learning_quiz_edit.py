@@ -262,10 +262,13 @@ def test_a_result_keeps_its_verdict_and_rules_change_only_what_is_sent(server, s
     assert again["result"]["passed"] is False, again["result"]
     page = b.get("/learning/attempt/" + attempt).text
     assert "ผ่านแบบทดสอบ" not in page
+    # The result says how many tries are left (the limit is 0 here: unlimited, so nothing).
+    assert "เหลือสิทธิ์ทำอีก" not in page
     # The result says what the learner answered, beside each mark.
     assert "คำตอบของคุณ: %s" % RIGHT in page and "คำตอบของคุณ: ผิด" in page, page
     # Only the review options sent: the pass mark (10) and the attempt limit stay.
     assert rules_api(author, quiz, {"attempt_limit": 3}).status == 200
+    assert "เหลือสิทธิ์ทำอีก 2 จาก 3 ครั้ง" in b.get("/learning/attempt/" + attempt).text
     assert rules_api(author, quiz, {"review_answers": "never"}).status == 200
     rules = b.get("/api/learning/lessons/%s/quiz" % quiz).json()
     assert rules["rules"]["pass_percent"] == 10 and rules["rules"]["attempt_limit"] == 3, rules

@@ -48,14 +48,37 @@ bool IsUuid(std::string_view s) {
     return true;
 }
 
-std::string RandomToken(size_t bytes) {
-    std::string raw = RandomBytes(bytes);
-    std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                    '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                      raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+namespace {
+int SodiumVariant(Base64Variant v) {
+    return v == Base64Variant::kUrlNoPadding ? sodium_base64_VARIANT_URLSAFE_NO_PADDING
+                                             : sodium_base64_VARIANT_ORIGINAL;
+}
+}  // namespace
+
+std::string Base64Encode(std::string_view bytes, Base64Variant variant) {
+    int v = SodiumVariant(variant);
+    std::string out(sodium_base64_ENCODED_LEN(bytes.size(), v), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                      bytes.size(), v);
     out.resize(out.find('\0'));
     return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text, Base64Variant variant,
+                                        size_t max_bytes) {
+    std::string out(text.size() / 4 * 3 + 3, '\0');
+    size_t len = 0;
+    const char* end = nullptr;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                          text.size(), nullptr, &len, &end, SodiumVariant(variant)) != 0 ||
+        end != text.data() + text.size() || len > max_bytes)
+        return std::nullopt;
+    out.resize(len);
+    return out;
+}
+
+std::string RandomToken(size_t bytes) {
+    return Base64Encode(RandomBytes(bytes), Base64Variant::kUrlNoPadding);
 }
 
 std::string Sha256Hex(std::string_view data) {

@@ -1,5 +1,8 @@
 #pragma once
 // Random ids and tokens, hashing and constant-time comparison (libsodium).
+#include <cstddef>
+#include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +19,14 @@ std::string Sha256Hex(std::string_view data);
 std::string Sha256FileHex(const std::string& path);
 std::string HexEncode(std::string_view data);
 bool ConstantTimeEqual(std::string_view a, std::string_view b);
+// Base64 (libsodium): the standard alphabet with padding (MIME, the vault's key file), or the
+// URL-safe one without padding (tokens, JWS). Decoding refuses anything but the whole text in
+// that alphabet, and more than `max_bytes` of result.
+enum class Base64Variant { kStandard, kUrlNoPadding };
+std::string Base64Encode(std::string_view bytes, Base64Variant variant = Base64Variant::kStandard);
+std::optional<std::string> Base64Decode(std::string_view text,
+                                        Base64Variant variant = Base64Variant::kStandard,
+                                        size_t max_bytes = std::numeric_limits<size_t>::max());
 // Readable one-time password: letters and digits without look-alikes.
 std::string RandomPassword(size_t length = 16);
 // `length` random characters drawn from `alphabet` (uniformly).

@@ -32,26 +32,6 @@ void EnsureSodium() {
     if (!ready) throw std::runtime_error("libsodium init failed");
 }
 
-std::string Base64(std::string_view raw) {
-    std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                      raw.size(), sodium_base64_VARIANT_ORIGINAL);
-    out.resize(out.find('\0'));
-    return out;
-}
-
-std::optional<std::string> FromBase64(std::string_view text, size_t max_bytes) {
-    std::string out(text.size() / 4 * 3 + 3, '\0');
-    size_t len = 0;
-    const char* end = nullptr;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                          text.size(), nullptr, &len, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        end != text.data() + text.size() || len > max_bytes)
-        return std::nullopt;
-    out.resize(len);
-    return out;
-}
-
 void CheckPurpose(std::string_view purpose) {
     // The purpose is the code's own constant: a bad one is a programming error.
     if (purpose.empty() || purpose.size() > kVaultMaxPurpose ||
@@ -213,8 +193,8 @@ std::vector<VaultKey> ParseVaultKeys(std::string_view text) {
         if (k.version < 1) fail("a version is v1 to v999999");
         if (!IsDate(words[1])) fail("the date is YYYY-MM-DD");
         k.created = std::string(words[1]);
-        auto hash_key = FromBase64(words[2], kVaultKeyBytes);
-        auto enc_key = FromBase64(words[3], kVaultKeyBytes);
+        auto hash_key = Base64Decode(words[2], Base64Variant::kStandard, kVaultKeyBytes);
+        auto enc_key = Base64Decode(words[3], Base64Variant::kStandard, kVaultKeyBytes);
         if (!hash_key || hash_key->size() != kVaultKeyBytes || !enc_key ||
             enc_key->size() != kVaultKeyBytes)
             fail("each key is 32 bytes in base64");
@@ -241,8 +221,8 @@ std::string FormatVaultKeys(const std::vector<VaultKey>& ring) {
         "# `govhub admin vault-rotate` adds a version; the highest version is current.\n"
         "# v<N> <created> <hash key, base64> <encryption key, base64>\n";
     for (const auto& k : ring)
-        out += "v" + std::to_string(k.version) + " " + k.created + " " + Base64(k.hash_key) + " " +
-               Base64(k.enc_key) + "\n";
+        out += "v" + std::to_string(k.version) + " " + k.created + " " + Base64Encode(k.hash_key) +
+               " " + Base64Encode(k.enc_key) + "\n";
     return out;
 }
 
@@ -370,7 +350,7 @@ std::string Vault::Seal(std::string_view purpose, std::string_view plain) const 
         reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size(), nullptr, out,
         reinterpret_cast<const unsigned char*>(key.enc_key.data()));
     box.resize(kNonceBytes + len);
-    return Prefix(key.version) + Base64(box);
+    return Prefix(key.version) + Base64Encode(box);
 }
 
 std::optional<std::string> Vault::Open(std::string_view purpose, std::string_view sealed) const {
@@ -381,7 +361,7 @@ std::optional<std::string> Vault::Open(std::string_view purpose, std::string_vie
     auto ring = Snapshot();
     const VaultKey* key = ring->Find(parts->first);
     if (!key) return std::nullopt;
-    auto box = FromBase64(parts->second, kVaultMaxSealed);
+    auto box = Base64Decode(parts->second, Base64Variant::kStandard, kVaultMaxSealed);
     if (!box || box->size() < kNonceBytes + kTagBytes) return std::nullopt;
     const auto* in = reinterpret_cast<const unsigned char*>(box->data());
     std::string plain(box->size() - kNonceBytes - kTagBytes, '\0');

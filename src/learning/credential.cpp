@@ -16,10 +16,19 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/crypto.hpp"
 #include "core/json_reader.hpp"
 #include "core/strings.hpp"
 
 namespace govhub::learning {
+
+std::string Base64UrlEncode(std::string_view bytes) {
+    return core::Base64Encode(bytes, core::Base64Variant::kUrlNoPadding);
+}
+
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+    return core::Base64Decode(text, core::Base64Variant::kUrlNoPadding);
+}
 
 namespace {
 
@@ -104,28 +113,6 @@ std::string Gzip(std::string_view in) {
 
 }  // namespace
 
-std::string Base64UrlEncode(std::string_view bytes) {
-    const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-    std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                      bytes.size(), variant);
-    out.resize(std::strlen(out.c_str()));
-    return out;
-}
-
-std::optional<std::string> Base64UrlDecode(std::string_view text) {
-    std::string out(text.size() * 3 / 4 + 3, '\0');
-    size_t len = 0;
-    const char* end = nullptr;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                          text.size(), nullptr, &len, &end,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-        end != text.data() + text.size())
-        return std::nullopt;
-    out.resize(len);
-    return out;
-}
-
 SigningKey SigningKeyFromSeed(std::string_view seed32) {
     if (seed32.size() != crypto_sign_SEEDBYTES)
         throw std::invalid_argument("an Ed25519 seed is 32 bytes");
@@ -145,8 +132,7 @@ SigningKey LoadOrCreateSigningKey(const std::string& path) {
     std::error_code ec;
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    std::string seed(crypto_sign_SEEDBYTES, '\0');
-    randombytes_buf(seed.data(), seed.size());
+    std::string seed = core::RandomBytes(crypto_sign_SEEDBYTES);
     std::string line = "ed25519 " + Base64UrlEncode(seed) + "\n";
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {

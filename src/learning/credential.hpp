@@ -37,6 +37,7 @@ SigningKey SigningKeyFromSeed(std::string_view seed32);
 // "ed25519 <base64url seed>". Throws std::runtime_error when the file is unreadable or malformed.
 SigningKey LoadOrCreateSigningKey(const std::string& path);
 
+// JOSE's base64url (no padding): core::Base64Encode/Decode with the URL-safe alphabet.
 std::string Base64UrlEncode(std::string_view bytes);
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 

@@ -1,7 +1,6 @@
 #include "mail/mailer.hpp"
 
 #include <curl/curl.h>
-#include <sodium.h>
 
 #include <cstring>
 #include <filesystem>
@@ -16,18 +15,10 @@
 namespace govhub::mail {
 namespace {
 
-std::string Base64(std::string_view data) {
-    std::string out(sodium_base64_ENCODED_LEN(data.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()),
-                      data.size(), sodium_base64_VARIANT_ORIGINAL);
-    out.resize(std::strlen(out.c_str()));
-    return out;
-}
-
 std::string EncodeHeader(const std::string& value) {
     bool ascii = true;
     for (unsigned char c : value) ascii &= c < 0x80;
-    return ascii ? value : "=?UTF-8?B?" + Base64(value) + "?=";
+    return ascii ? value : "=?UTF-8?B?" + core::Base64Encode(value) + "?=";
 }
 
 std::string AddressOnly(const std::string& from) {
@@ -138,7 +129,7 @@ std::string RfcDate() {
 
 std::string FormatMessage(const Message& m, const std::string& from,
                           const std::string& message_id) {
-    std::string body64 = Base64(m.text);
+    std::string body64 = core::Base64Encode(m.text);
     std::string wrapped;
     for (size_t i = 0; i < body64.size(); i += 76) wrapped += body64.substr(i, 76) + "\r\n";
     return "From: " + from + "\r\nTo: " + m.to + "\r\nSubject: " + EncodeHeader(m.subject) +

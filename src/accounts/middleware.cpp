@@ -2,7 +2,6 @@
 
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
-#include "http/bulkhead.hpp"
 
 namespace govhub::accounts {
 
@@ -22,15 +21,11 @@ render::PageContext PageContextOf(const http::Request& req) {
     return ctx;
 }
 
-std::string ApiTokenFromHeaders(const http::Request& req) {
-    return http::ApiTokenOf(req);  // one reading of the headers for the bulkheads and here
-}
-
 http::Middleware AuthMiddleware(AccountService& service) {
     return [&service](http::Request& req, const http::Handler& next) {
         // The route's own credential (RouteOptions::own_credentials): no account, no cookie.
         if (req.route && req.route->options.own_credentials) return next(req);
-        std::string token = ApiTokenFromHeaders(req);
+        std::string token = http::ApiTokenOf(req);
         if (!token.empty()) {
             auto p = service.AuthenticateToken(token);
             // A wrong token is an error, not a silent anonymous call (CKAN does the same).

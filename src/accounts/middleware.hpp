@@ -17,8 +17,6 @@ using api::CallerOf;
 using api::CurrentUser;
 // What the page shell needs to know about the request (language, user, CSRF token).
 render::PageContext PageContextOf(const http::Request& req);
-// The raw API token from Authorization (CKAN style or Bearer) or X-CKAN-API-Key, if any.
-std::string ApiTokenFromHeaders(const http::Request& req);
 
 // Authenticates the request and provides req.csrf_token (the session's, or a per-browser
 // cookie's for visitors who are not signed in).

@@ -82,7 +82,7 @@ std::vector<UsageRow> UsageRecorder::Usage(const std::string& token_id, int days
 
 http::Middleware UsageMiddleware(UsageRecorder& recorder) {
     return [&recorder](http::Request& req, const http::Handler& next) -> http::Response {
-        std::string token = ApiTokenFromHeaders(req);
+        std::string token = http::ApiTokenOf(req);
         if (token.empty()) return next(req);
         std::string hash = core::Sha256Hex(token);
         std::string action = ActionOf(req.path);

@@ -577,8 +577,7 @@ int App::Serve() {
     // Inline routes skip the worker pool only for requests without credentials: looking those
     // up reads the database.
     server.SetInlinePredicate([](const http::Request& req) {
-        return accounts::ApiTokenFromHeaders(req).empty() &&
-               req.Cookie(accounts::kSessionCookie).empty();
+        return http::ApiTokenOf(req).empty() && req.Cookie(accounts::kSessionCookie).empty();
     });
     server.Listen();
     std::cout << "govhub " << kVersion << " serving on http://" << config_.address << ":"

@@ -39,7 +39,7 @@ http::ErrorRenderer MakeErrorRenderer(const render::PageRenderer& pages, const c
         // Not signed in, on a page: the one place that sends a browser to the login page, back
         // to where it was (a GET with its query). Handlers only say api::RequireUser; API and
         // token clients get the 401.
-        if (e.status() == 401 && accounts::ApiTokenFromHeaders(req).empty()) {
+        if (e.status() == 401 && http::ApiTokenOf(req).empty()) {
             std::string next = req.path;
             if ((req.method == "GET" || req.method == "HEAD") && !req.query.empty())
                 next += "?" + req.query;

@@ -262,16 +262,6 @@ void Bulkheads::Stop() {
     for (auto& [name, p] : pools_) p->Stop();
 }
 
-std::string ApiTokenOf(const Request& req) {
-    std::string auth = core::Trim(req.Header("Authorization"));
-    if (!auth.empty()) {
-        if (std::string bearer = BearerToken(req); !bearer.empty()) return bearer;
-        if (auth.find(' ') == std::string::npos) return auth;  // CKAN: the token alone
-        return {};                                             // another scheme: not a token
-    }
-    return core::Trim(req.Header("X-CKAN-API-Key"));
-}
-
 bool BulkheadClients::ContainsLocked(const std::string& hash, BulkheadClock::time_point now) {
     auto it = index_.find(hash);
     if (it == index_.end()) return false;

@@ -199,8 +199,4 @@ class BulkheadClients {
     std::unordered_map<std::string, decltype(order_)::iterator> index_;
 };
 
-// The API token the authentication middleware reads from a request (accounts'
-// ApiTokenFromHeaders): a Bearer or bare Authorization value, else X-CKAN-API-Key; empty if none.
-std::string ApiTokenOf(const Request& req);
-
 }  // namespace govhub::http

@@ -118,4 +118,14 @@ std::string BearerToken(const Request& req) {
     return "";
 }
 
+std::string ApiTokenOf(const Request& req) {
+    std::string auth = core::Trim(req.Header("Authorization"));
+    if (!auth.empty()) {
+        if (std::string bearer = BearerToken(req); !bearer.empty()) return bearer;
+        if (auth.find(' ') == std::string::npos) return auth;  // CKAN: the token alone
+        return {};                                             // another scheme: not a token
+    }
+    return core::Trim(req.Header("X-CKAN-API-Key"));
+}
+
 }  // namespace govhub::http

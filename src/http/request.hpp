@@ -93,5 +93,9 @@ Params ParseUrlEncoded(std::string_view s);
 // the header is missing or uses another scheme. The one parser for bearer credentials: API
 // tokens (ApiTokenOf) and SCORM attempt tokens.
 std::string BearerToken(const Request& req);
+// The API token of a request, as the authentication middleware, the bulkheads, the usage
+// counters and the error pages read it: a Bearer or bare Authorization value, else
+// X-CKAN-API-Key; empty if none.
+std::string ApiTokenOf(const Request& req);
 
 }  // namespace govhub::http

@@ -988,9 +988,14 @@ CourseStaffList LearningService::Staff(const std::string& course_id, const api::
 }
 
 namespace {
-HttpError NoSuchUser() {
-    return HttpError(404, "no_such_user", "learning.staff.no_such_user",
-                     {{"user", "learning.staff.no_such_user"}});
+// The account a staff form or call names (user name or id), or 404 naming the field.
+accounts::User StaffUser(db::Connection& c, const std::string& user) {
+    std::string key = core::Trim(user);
+    auto u = key.empty() || key.size() > 200 ? std::nullopt : accounts::store::FindUser(c, key);
+    if (!u)
+        throw HttpError(404, "no_such_user", "learning.staff.no_such_user",
+                        {{"user", "learning.staff.no_such_user"}});
+    return *u;
 }
 }  // namespace
 
@@ -998,17 +1003,15 @@ bool LearningService::AddStaff(const std::string& course_id, const std::string& 
                                const api::Caller& caller) {
     return db_.Write([&](db::Connection& c) {
         Course course = RequireStaffManager(c, course_id, caller);
-        std::string key = core::Trim(user);
-        if (key.empty()) Fail({{"user", "learning.error.required"}});
-        auto u = key.size() > 200 ? std::nullopt : accounts::store::FindUser(c, key);
-        if (!u) throw NoSuchUser();
-        if (u->state != accounts::UserState::kActive)
+        if (core::Trim(user).empty()) Fail({{"user", "learning.error.required"}});
+        auto u = StaffUser(c, user);
+        if (u.state != accounts::UserState::kActive)
             throw HttpError(409, "not_active", "learning.staff.not_active",
                             {{"user", "learning.staff.not_active"}});
-        if (store::IsCourseStaff(c, course.id, u->id)) return false;
-        store::AddCourseStaff(c, course.id, u->id);
+        if (store::IsCourseStaff(c, course.id, u.id)) return false;
+        store::AddCourseStaff(c, course.id, u.id);
         audit::Record(c, caller.actor(), "learning.course.staff_add", "course", course.id,
-                      {{"user", u->id}, {"name", u->name}});
+                      {{"user", u.id}, {"name", u.name}});
         return true;
     });
 }
@@ -1017,13 +1020,11 @@ bool LearningService::RemoveStaff(const std::string& course_id, const std::strin
                                   const api::Caller& caller) {
     return db_.Write([&](db::Connection& c) {
         Course course = RequireStaffManager(c, course_id, caller);
-        std::string key = core::Trim(user);
-        auto u = key.empty() || key.size() > 200 ? std::nullopt : accounts::store::FindUser(c, key);
-        if (!u) throw NoSuchUser();
-        if (!store::IsCourseStaff(c, course.id, u->id)) return false;
-        store::RemoveCourseStaff(c, course.id, u->id);
+        auto u = StaffUser(c, user);
+        if (!store::IsCourseStaff(c, course.id, u.id)) return false;
+        store::RemoveCourseStaff(c, course.id, u.id);
         audit::Record(c, caller.actor(), "learning.course.staff_remove", "course", course.id,
-                      {{"user", u->id}, {"name", u->name}});
+                      {{"user", u.id}, {"name", u.name}});
         return true;
     });
 }

@@ -23,36 +23,28 @@
       if (done) done.hidden = !p.completed;
     });
   }
-  // The lesson on this page is done: its ✓ in the outline (as the server draws it) and the
-  // badge beside its title.
-  // The SCO playing now (the lesson menu's current item) is done: its ✓, as the server draws it.
-  function markScoDone() {
-    var link = document.querySelector('.scorm-menu a[aria-current="true"]');
+  // Ticks `link`'s item in a menu as the server draws a done one: "✓ " before the link.
+  function tick(link) {
     var item = link && link.parentElement;
     if (!item || item.classList.contains('done')) return;
     item.classList.add('done');
-    var tick = document.createElement('span');
-    tick.className = 'tick';
+    var mark = document.createElement('span');
+    mark.className = 'tick';
     var menu = document.querySelector('.lesson-menu');
-    tick.setAttribute('aria-label', (menu && menu.dataset.doneLabel) || '✓');
-    tick.textContent = '✓';
+    mark.setAttribute('aria-label', (menu && menu.dataset.doneLabel) || '✓');
+    mark.textContent = '✓';
     item.insertBefore(document.createTextNode(' '), link);
-    item.insertBefore(tick, link.previousSibling);
+    item.insertBefore(mark, link.previousSibling);
   }
+  // The SCO playing now (the lesson menu's current item) is done.
+  function markScoDone() {
+    tick(document.querySelector('.scorm-menu a[aria-current="true"]'));
+  }
+  // The lesson on this page is done: its ✓ in the outline and the badge beside its title.
   function markLessonDone() {
     var badge = document.querySelector('[data-lesson-done]');
     if (badge) badge.hidden = false;
-    var menu = document.querySelector('.lesson-menu');
-    var link = menu && menu.querySelector('a[aria-current="page"]');
-    var item = link && link.parentElement;
-    if (!item || item.classList.contains('done')) return;
-    item.classList.add('done');
-    var tick = document.createElement('span');
-    tick.className = 'tick';
-    tick.setAttribute('aria-label', menu.dataset.doneLabel || '✓');
-    tick.textContent = '✓';
-    item.insertBefore(document.createTextNode(' '), link);
-    item.insertBefore(tick, item.firstChild);
+    tick(document.querySelector('.lesson-menu a[aria-current="page"]'));
   }
   // An answer {progress, lesson} of the lesson API.
   function applyUpdate(j) {

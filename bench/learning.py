@@ -49,6 +49,7 @@ from concurrent.futures import ThreadPoolExecutor
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 from dopa_mock import DopaMock  # noqa: E402
+from govhub_harness import keep_cookies  # noqa: E402
 
 PASSWORD = "รหัสผ่าน-ผู้เรียน-2569"
 ADMIN_PASSWORD = "ผู้ดูแล-ทดสอบ-2569"
@@ -88,12 +89,7 @@ class Browser:
         r = conn.getresponse()
         data = r.read()
         conn.close()
-        for c in r.headers.get_all("Set-Cookie") or []:
-            name, _, rest = c.partition("=")
-            if "Max-Age=0" in c:
-                self.jar.pop(name, None)
-            else:
-                self.jar[name] = rest.split(";", 1)[0]
+        keep_cookies(self.jar, r.headers.get_all("Set-Cookie"))
         return r.status, r, data
 
     def csrf_from(self, path):

@@ -31,6 +31,9 @@ import threading
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
+from govhub_harness import keep_cookies  # noqa: E402
+
 CLIENT_TIMEOUT = 30  # seconds an ordinary client waits for an answer before calling it an error
 THAI_Q = ["ข้อมูล", "ประชากร", "งบประมาณ รายปี", "การท่องเที่ยว", "โรงเรียน", "กรุงเทพมหานคร"]
 ENGLISH_Q = ["statistics", "budget", "open data", "tourism", "labour"]
@@ -151,12 +154,7 @@ class Client:
             if r.getheader("Connection", "").lower() == "close":
                 self.conn.close()
                 self.conn = None
-            for c in r.headers.get_all("Set-Cookie") or []:
-                name, _, rest = c.partition("=")
-                if "Max-Age=0" in c:
-                    self.jar.pop(name, None)
-                else:
-                    self.jar[name] = rest.split(";", 1)[0]
+            keep_cookies(self.jar, r.headers.get_all("Set-Cookie"))
             return r.status, data, r
         raise AssertionError("unreachable")
 

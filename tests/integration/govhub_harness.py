@@ -166,6 +166,17 @@ class Response:
         return json.loads(self.body)
 
 
+def keep_cookies(jar, set_cookies):
+    """A browser's cookie jar (name -> value) after a response's Set-Cookie headers: a cookie
+    with Max-Age=0 is dropped. Shared with the benchmarks' clients."""
+    for c in set_cookies or []:
+        name, _, rest = c.partition("=")
+        if "Max-Age=0" in c:
+            jar.pop(name, None)
+        else:
+            jar[name] = rest.split(";", 1)[0]
+
+
 class Browser:
     """A cookie-keeping HTTP client that does not follow redirects."""
 
@@ -182,13 +193,7 @@ class Browser:
         r = conn.getresponse()
         resp = Response(r.status, r.getheaders(), r.read())
         conn.close()
-        for c in resp.cookies():
-            name, _, rest = c.partition("=")
-            value = rest.split(";", 1)[0]
-            if "Max-Age=0" in c:
-                self.jar.pop(name, None)
-            else:
-                self.jar[name] = value
+        keep_cookies(self.jar, resp.cookies())
         return resp
 
     def get(self, path, headers=None):

@@ -121,4 +121,33 @@ struct LearnerProfile {
     std::string consent_at;
 };
 
+// A certificate as issued (issue 17): what it says is frozen in `snapshot` (JSON: the names,
+// the course title and hours, the dates, the agency and its signatory) when it is issued, and
+// its PDF is rendered once from it and kept (`pdf_file` under the data dir's
+// learning/certificates/); later edits to the course or the learner's name change neither.
+// `status_index` is its bit in the Bitstring Status List that says whether it is revoked.
+struct Certificate {
+    std::string id;
+    std::string code;  // the verification code printed on it and in its QR code
+    std::string course_id, user_id, agency_id, request_id;
+    int course_version = 0;  // the course version the completion was earned on
+    std::string completed_at, issued_at;
+    int64_t status_index = 0;
+    std::string snapshot;  // JSON
+    std::string pdf_file, pdf_sha256;
+    std::string credential;  // the Open Badges 3.0 VC-JWT
+    std::string revoked_at, revoke_reason, revoked_by;
+};
+
+// An agency's certificate design, set by its administrators: the signatory printed under the
+// signature image, and an optional background (PNG files under learning/branding/).
+struct CertificateBranding {
+    std::string agency_id;
+    std::string signatory_name, signatory_name_en;
+    std::string signatory_position, signatory_position_en;
+    std::string signature_file;   // "" for none
+    std::string background_file;  // "" for the plain frame
+    std::string modified, modified_by;
+};
+
 }  // namespace govhub::learning

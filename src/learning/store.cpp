@@ -133,6 +133,7 @@ ALTER TABLE learning_quizzes ADD COLUMN review_answers TEXT NOT NULL DEFAULT 'af
   CHECK (review_answers IN ('never', 'after_pass', 'always'));
 ALTER TABLE learning_quizzes ADD COLUMN review_marks INTEGER NOT NULL DEFAULT 1;
 )sql"});
+    AddCertificateMigrations(set);
 }
 
 namespace {

@@ -159,4 +159,22 @@ std::vector<std::pair<std::string, std::string>> AttemptsDrawnAsIds(db::Connecti
 void SetAttemptDrawn(db::Connection& c, const std::string& attempt_id,
                      const std::string& drawn_json);
 
+// ---- certificates, designs (store_certificates.cpp; migration learning:6)
+void AddCertificateMigrations(db::MigrationSet& set);
+void InsertCertificate(db::Connection& c, const Certificate& x);
+std::optional<Certificate> FindCertificateByCode(db::Connection& c, const std::string& code);
+// The latest certificate of a learner for a course.
+std::optional<Certificate> FindCertificate(db::Connection& c, const std::string& course_id,
+                                           const std::string& user_id);
+std::vector<Certificate> CertificatesOf(db::Connection& c, const std::string& user_id);
+void SetCertificateFiles(db::Connection& c, const std::string& id, const std::string& pdf_file,
+                         const std::string& pdf_sha256, const std::string& credential);
+// False when it was revoked already (the first revocation's date and reason stay).
+bool RevokeCertificate(db::Connection& c, const std::string& id, const std::string& at,
+                       const std::string& reason, const std::string& by);
+std::vector<int64_t> RevokedStatusIndices(db::Connection& c);
+bool StatusIndexTaken(db::Connection& c, int64_t index);
+std::optional<CertificateBranding> FindBranding(db::Connection& c, const std::string& agency_id);
+void UpsertBranding(db::Connection& c, const CertificateBranding& b);
+
 }  // namespace govhub::learning::store

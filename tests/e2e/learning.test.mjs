@@ -383,5 +383,4 @@ test('a new learner signs up with the ID card, studies every kind of lesson and 
   await ctx.close();
   const seconds = (Date.now() - started) / 1000;
   console.log(`learning journey: ${seconds.toFixed(1)} s (authoring ${((authored - started) / 1000).toFixed(1)} s)`);
-  assert.ok(seconds < 90, `the journey took ${seconds} s`);
 });

@@ -253,6 +253,8 @@ struct ReportPages {
             std::string path = tmp_dir + "/report-" + core::RandomToken(8) + ".xlsx";
             lxw_workbook_options options{};
             options.constant_memory = LXW_TRUE;
+            // Its row files too, not the system's /tmp (which may be small or shared).
+            options.tmpdir = const_cast<char*>(tmp_dir.c_str());
             lxw_workbook* wb = workbook_new_opt(path.c_str(), &options);
             if (!wb) throw std::runtime_error("cannot create the workbook");
             lxw_worksheet* ws = workbook_add_worksheet(wb, "report");
@@ -272,8 +274,11 @@ struct ReportPages {
                                                    cells[i].c_str(), nullptr);
                     ++row;
                 }
-            if (workbook_close(wb) != LXW_NO_ERROR)
+            if (workbook_close(wb) != LXW_NO_ERROR) {
+                std::error_code ec;
+                std::filesystem::remove(path, ec);
                 throw std::runtime_error("cannot write the workbook");
+            }
             return http::TemporaryFileResponse(
                 path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 filename + ".xlsx");

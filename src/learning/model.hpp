@@ -119,6 +119,9 @@ struct LearnerProfile {
     std::string agency_id, position;
     int consent_version = 0;
     std::string consent_at;
+    // The declared agency stays pending until one of its administrators confirms it (issue
+    // 17, reports.hpp); declaring another agency starts over.
+    std::string agency_declared_at, agency_confirmed_at, agency_confirmed_by;
 };
 
 // A certificate as issued (issue 17): what it says is frozen in `snapshot` (JSON: the names,

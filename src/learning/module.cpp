@@ -1,5 +1,8 @@
 #include "learning/module.hpp"
 
+#include <filesystem>
+
+#include "learning/reports.hpp"
 #include "learning/store.hpp"
 
 namespace govhub::learning {
@@ -14,6 +17,7 @@ class LearningModule final : public api::Module {
           signup_(signup),
           identities_(identities),
           quiz_(service),
+          reports_(service),
           pages_(pages),
           settings_(std::move(settings)) {}
     std::string name() const override { return "learning"; }
@@ -24,6 +28,10 @@ class LearningModule final : public api::Module {
         RegisterApi(router, service_);
         RegisterSignupRoutes(router, signup_, service_, identities_, pages_, settings_);
         if (settings_.scorm) RegisterScormApi(router, *settings_.scorm);
+        // <data dir>/learning/tmp, beside the media folder.
+        RegisterReportRoutes(
+            router, reports_, pages_, settings_,
+            (std::filesystem::path(service_.config().media_dir).parent_path() / "tmp").string());
     }
 
   private:
@@ -31,6 +39,7 @@ class LearningModule final : public api::Module {
     SignupService& signup_;
     accounts::IdentityService& identities_;
     QuizService quiz_;
+    ReportService reports_;
     const render::PageRenderer& pages_;
     PageSettings settings_;
 };

@@ -9,6 +9,7 @@
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "http/security_headers.hpp"
+#include "learning/reports.hpp"
 #include "learning/route_util.hpp"
 #include "learning/routes.hpp"
 #include "render/markdown.hpp"
@@ -447,6 +448,11 @@ struct Pages {
         v.Set("has_authored", !authored.items().empty()).Set("authored", std::move(authored));
         v.Set("verified", service.Verified(p.user_id));
         v.Set("can_create", service.CanCreateCourse(&p));
+        // The staff and HR report of each agency the reader administers (reports.hpp).
+        View managed = View::List();
+        for (const auto& a : ReportService(service).ManagedAgencies(&p, req.locale))
+            managed.Push(View().Set("name", a.name).Set("title", a.title));
+        v.Set("has_managed", !managed.items().empty()).Set("managed", std::move(managed));
         return Page(req, "learning/my", std::move(v), "learning.my_title");
     }
 };
@@ -454,8 +460,8 @@ struct Pages {
 }  // namespace
 
 accounts::ProfileExtension ProfileLearning(LearningService& service) {
-    return [&service](http::Request&, const accounts::User& user, const accounts::Principal* viewer,
-                      View& view) {
+    return [&service](http::Request& req, const accounts::User& user,
+                      const accounts::Principal* viewer, View& view) {
         // Someone's courses are theirs: only on their own profile.
         if (!viewer || viewer->user_id != user.id) return;
         LearnerSummary s = service.Summary(user.id);
@@ -466,6 +472,16 @@ accounts::ProfileExtension ProfileLearning(LearningService& service) {
             .Set("has_courses", s.in_progress + s.completed > 0)
             .Set("in_progress", s.in_progress)
             .Set("completed", s.completed);
+        // The declared agency and whether it confirmed the membership, or that it declined it.
+        MembershipStatus m = ReportService(service).Membership(user.id, req.locale);
+        lv.Set("has_agency", !m.agency_title.empty())
+            .Set("agency", m.agency_title)
+            .Set("agency_confirmed", m.confirmed)
+            .Set("has_notice", m.notice.has_value());
+        if (m.notice)
+            lv.Set("notice_agency", m.notice_agency_title)
+                .Set("notice_at", core::FormatIsoDate(m.notice->at, req.locale))
+                .Set("notice_removed", m.notice->how == "removed");
         view.Set("learning_profile", std::move(lv));
     };
 }

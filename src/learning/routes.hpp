@@ -49,6 +49,13 @@ void RegisterPackageSite(http::Router& router, ScormLessons& scorm, const std::s
 void DecoratePackageSite(const http::Request& req, http::Response& res,
                          const std::string& site_origin);
 
+// Staff membership and the reports (pages_reports.cpp, reports.hpp): downloads are written to
+// `tmp_dir` first (the XLSX workbook).
+class ReportService;
+void RegisterReportRoutes(http::Router& router, ReportService& reports,
+                          const render::PageRenderer& pages, const PageSettings& settings,
+                          const std::string& tmp_dir);
+
 // JSON shared by the API files.
 nlohmann::json StandingJson(const CourseProgress& p);
 nlohmann::json LessonProgressJson(const LessonProgress* p);

@@ -17,6 +17,7 @@
 #include "core/run_tool.hpp"
 #include "core/strings.hpp"
 #include "learning/store.hpp"
+#include "learning/store_reports.hpp"
 #include "search/index.hpp"
 
 namespace govhub::learning {
@@ -942,6 +943,19 @@ void LearningService::SaveProfile(const LearnerProfile& profile, const api::Call
         }
         if (!errors.empty()) Fail(std::move(errors));
         if (auto a = agencies::store::Find(c, p.agency_id)) p.agency_id = a->id;
+        // A declared agency is pending until its administrators confirm it (reports.hpp): the
+        // same agency keeps its confirmation, another one starts over.
+        auto before = store::FindProfile(c, p.user_id);
+        if (before && before->agency_id == p.agency_id && !p.agency_id.empty()) {
+            p.agency_declared_at = before->agency_declared_at;
+            p.agency_confirmed_at = before->agency_confirmed_at;
+            p.agency_confirmed_by = before->agency_confirmed_by;
+        } else {
+            p.agency_declared_at = p.agency_id.empty() ? "" : core::NowIso();
+            p.agency_confirmed_at.clear();
+            p.agency_confirmed_by.clear();
+            if (!p.agency_id.empty()) store::ClearMembershipNotice(c, p.user_id);
+        }
         store::UpsertProfile(c, p);
         audit::Record(c, caller.actor(p.user_id), "learning.profile.update", "user", p.user_id,
                       {{"civil_servant", p.civil_servant}, {"consent_version", p.consent_version}});

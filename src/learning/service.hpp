@@ -201,13 +201,16 @@ class LearningService {
     Lesson LearnerLesson(db::Connection& c, const std::string& lesson_id,
                          const std::string& user_id);
 
+    // Whether the principal may author the course (a sysadmin, its creator, its agency's
+    // editors and admins, its course staff): also who reads the course report (reports.hpp).
+    bool MayAuthor(db::Connection& c, const Course& course, const api::Principal* p);
+
     db::Database& db() { return db_; }
     const LearningConfig& config() const { return config_; }
 
   private:
     Course RequireAuthor(db::Connection& c, const std::string& course_id,
                          const api::Caller& caller);
-    bool MayAuthor(db::Connection& c, const Course& course, const api::Principal* p);
     bool MayManageStaff(db::Connection& c, const Course& course, const api::Principal* p);
     Course RequireStaffManager(db::Connection& c, const std::string& course_id,
                                const api::Caller& caller);

@@ -1,6 +1,7 @@
 #include "learning/store.hpp"
 
 #include "db/row_reader.hpp"
+#include "learning/store_reports.hpp"
 
 namespace govhub::learning::store {
 
@@ -134,6 +135,7 @@ ALTER TABLE learning_quizzes ADD COLUMN review_answers TEXT NOT NULL DEFAULT 'af
 ALTER TABLE learning_quizzes ADD COLUMN review_marks INTEGER NOT NULL DEFAULT 1;
 )sql"});
     AddCertificateMigrations(set);
+    AddReportMigrations(set);
 }
 
 namespace {
@@ -572,7 +574,8 @@ std::vector<LessonProgress> ProgressOf(db::Connection& c, const std::string& cou
 
 std::optional<LearnerProfile> FindProfile(db::Connection& c, const std::string& user_id) {
     auto row = c.One(
-        "SELECT user_id, civil_servant, agency_id, position, consent_version, consent_at "
+        "SELECT user_id, civil_servant, agency_id, position, consent_version, consent_at, "
+        "agency_declared_at, agency_confirmed_at, agency_confirmed_by "
         "FROM learning_profiles WHERE user_id = ?",
         {user_id});
     if (!row) return std::nullopt;
@@ -584,18 +587,24 @@ std::optional<LearnerProfile> FindProfile(db::Connection& c, const std::string& 
     p.position = r.Str();
     p.consent_version = static_cast<int>(r.Int());
     p.consent_at = r.Str();
+    p.agency_declared_at = r.Str();
+    p.agency_confirmed_at = r.Str();
+    p.agency_confirmed_by = r.Str();
     return p;
 }
 
 void UpsertProfile(db::Connection& c, const LearnerProfile& p) {
     c.Exec(
         "INSERT INTO learning_profiles (user_id, civil_servant, agency_id, position, "
-        "consent_version, consent_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE "
+        "consent_version, consent_at, agency_declared_at, agency_confirmed_at, "
+        "agency_confirmed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE "
         "SET civil_servant = excluded.civil_servant, agency_id = excluded.agency_id, "
         "position = excluded.position, consent_version = excluded.consent_version, "
-        "consent_at = excluded.consent_at",
+        "consent_at = excluded.consent_at, agency_declared_at = excluded.agency_declared_at, "
+        "agency_confirmed_at = excluded.agency_confirmed_at, "
+        "agency_confirmed_by = excluded.agency_confirmed_by",
         {p.user_id, db::V(p.civil_servant), Opt(p.agency_id), p.position, p.consent_version,
-         p.consent_at});
+         p.consent_at, p.agency_declared_at, p.agency_confirmed_at, p.agency_confirmed_by});
 }
 
 // ---- course staff

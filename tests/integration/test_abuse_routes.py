@@ -113,6 +113,13 @@ CSRF = {
         ("/api/learning/courses/{lcourse}/staff", {"json": {"user": "{lstaff}"}}),
     ("POST", "/api/learning/courses/{name}/enrol"): ("/api/learning/courses/{lcourse}/enrol", {"json": {}}),
     ("POST", "/api/learning/courses/{name}/unenrol"): ("/api/learning/courses/{lcourse}/unenrol", {"json": {}}),
+    # learning: agency A's staff membership (the applicant declared agency A)
+    ("POST", "/learning/agency/{agency}/staff/confirm"): ("/learning/agency/{org_a}/staff/confirm", {"user": "{lstaff}"}),
+    ("POST", "/learning/agency/{agency}/staff/decline"): ("/learning/agency/{org_a}/staff/decline", {"user": "{lstaff}"}),
+    ("POST", "/api/learning/agencies/{agency}/staff/confirm"):
+        ("/api/learning/agencies/{org_a}/staff/confirm", {"json": {"user": "{lstaff}"}}),
+    ("POST", "/api/learning/agencies/{agency}/staff/decline"):
+        ("/api/learning/agencies/{org_a}/staff/decline", {"json": {"user": "{lstaff}"}}),
     ("POST", "/api/learning/lessons/{id}/viewed"): ("/api/learning/lessons/{ltext}/viewed", {"json": {}}),
     ("POST", "/api/learning/lessons/{id}/video"):
         ("/api/learning/lessons/{ltext}/video", {"json": {"position_ms": 1, "played_ms": 1, "duration_ms": 9}}),
@@ -251,6 +258,23 @@ IDOR = {
     ("DELETE", "/api/learning/courses/{name}/staff"):
         ("/api/learning/courses/{lcourse}/staff", PRIVATE, {"json": {"user": "{lstaff}"}}),
     ("GET", "/api/learning/courses/{name}"): ("/api/learning/courses/{lcourse}", PRIVATE, None),
+    # agency A's staff and HR report: its admins and sysadmins only (the owner is A's editor;
+    # every caller tries to confirm or decline the applicant, who declared agency A); the course
+    # report: the course's authors
+    ("GET", "/learning/agency/{agency}/staff"): ("/learning/agency/{org_a}/staff", PRIVATE, None),
+    ("GET", "/api/learning/agencies/{agency}/staff"): ("/api/learning/agencies/{org_a}/staff", PRIVATE, None),
+    ("POST", "/learning/agency/{agency}/staff/confirm"):
+        ("/learning/agency/{org_a}/staff/confirm", PRIVATE, {"user": "{lstaff}"}),
+    ("POST", "/learning/agency/{agency}/staff/decline"):
+        ("/learning/agency/{org_a}/staff/decline", PRIVATE, {"user": "{lstaff}"}),
+    ("POST", "/api/learning/agencies/{agency}/staff/confirm"):
+        ("/api/learning/agencies/{org_a}/staff/confirm", PRIVATE, {"json": {"user": "{lstaff}"}}),
+    ("POST", "/api/learning/agencies/{agency}/staff/decline"):
+        ("/api/learning/agencies/{org_a}/staff/decline", PRIVATE, {"json": {"user": "{lstaff}"}}),
+    ("GET", "/learning/agency/{agency}/report"): ("/learning/agency/{org_a}/report", PRIVATE, None),
+    ("GET", "/api/learning/agencies/{agency}/report"): ("/api/learning/agencies/{org_a}/report", PRIVATE, None),
+    ("GET", "/learning/course/{name}/report"): ("/learning/course/{lcourse}/report", PRIVATE, None),
+    ("GET", "/api/learning/courses/{name}/report"): ("/api/learning/courses/{lcourse}/report", PRIVATE, None),
     ("POST", "/api/learning/courses/{name}/enrol"): ("/api/learning/courses/{lcourse}/enrol", PRIVATE, {"json": {}}),
     ("POST", "/api/learning/courses/{name}/unenrol"): ("/api/learning/courses/{lcourse}/unenrol", PRIVATE, {"json": {}}),
     ("POST", "/api/learning/lessons/{id}/viewed"): ("/api/learning/lessons/{ltext}/viewed", PRIVATE, {"json": {}}),
@@ -530,6 +554,9 @@ def learning_world(server, owner, w):
     w["lcourse"] = name
     assert owner.post_form("/learning/course/%s/staff" % name, {"user": w["applicant"]}, csrf_page=manage).status == 303
     w["lstaff"] = w["applicant"]
+    # The applicant declared agency A as a learner (pending its admins' confirmation).
+    server.execute("INSERT INTO learning_profiles (user_id, civil_servant, agency_id, position) "
+                   "SELECT id, 1, '%s', 'IDOR' FROM users WHERE name = '%s'" % (w["org_a_id"], w["applicant"]))
     assert owner.post_form("/learning/identity", identity_fields()).status == 303
     assert owner.post_form("/learning/course/%s/enrol" % name, {}, csrf_page="/learning/course/" + name).status == 303
     r = owner.post_form("/learning/lesson/%s/attempt" % w["lquiz"], {}, csrf_page="/learning/lesson/" + w["lquiz"])
@@ -644,6 +671,8 @@ def test_objects_of_another_agency_or_user_are_refused(server, world):
                 failures.append("%s %s as %s (%s): %d %s" % (method, path, caller, access, r.status, r.text[:160]))
     assert not failures, "\n".join(failures)
     assert fingerprint(server, w) == before
+    assert server.query("SELECT p.agency_id, p.agency_confirmed_at FROM learning_profiles p JOIN users u "
+                        "ON u.id = p.user_id WHERE u.name = '%s'" % w["applicant"]) == [(w["org_a_id"], "")]
     # The paths name real objects: a sysadmin reads every one (the refusals were about who asked).
     for (method, pattern), (template, access, body) in sorted(IDOR.items()):
         if method == "GET":

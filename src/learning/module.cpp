@@ -24,6 +24,10 @@ class LearningModule final : public api::Module {
         RegisterApi(router, service_);
         RegisterSignupRoutes(router, signup_, service_, identities_, pages_, settings_);
         if (settings_.scorm) RegisterScormApi(router, *settings_.scorm);
+        if (settings_.branding) {
+            RegisterDesignRoutes(router, *settings_.branding, pages_, settings_);
+            RegisterVerifyRoutes(router, *settings_.branding, pages_, settings_);
+        }
     }
 
   private:

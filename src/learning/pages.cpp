@@ -9,6 +9,7 @@
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "http/security_headers.hpp"
+#include "learning/branding.hpp"
 #include "learning/route_util.hpp"
 #include "learning/routes.hpp"
 #include "render/markdown.hpp"
@@ -447,6 +448,16 @@ struct Pages {
         v.Set("has_authored", !authored.items().empty()).Set("authored", std::move(authored));
         v.Set("verified", service.Verified(p.user_id));
         v.Set("can_create", service.CanCreateCourse(&p));
+        // Where an agency's administrator finds the agency's certificate design.
+        View designs = View::List();
+        if (settings.branding)
+            for (const auto& a : settings.branding->DesignableAgencies(p))
+                designs.Push(View()
+                                 .Set("name", a.name)
+                                 .Set("title", req.locale == "en" && !a.title_en.empty()
+                                                   ? a.title_en
+                                                   : a.title));
+        v.Set("has_designs", !designs.items().empty()).Set("designs", std::move(designs));
         return Page(req, "learning/my", std::move(v), "learning.my_title");
     }
 };

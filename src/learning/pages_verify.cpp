@@ -120,6 +120,7 @@ struct VerifyPages {
             .Set("issued", DateText(c.issued_at, loc))
             .Set("has_credential", !c.credential.empty())
             .Set("own", v->own)
+            .Set("name_saved", v->own && req.Query("saved") == "1")
             .Set("initials", v->name_choice == "initials");
         return Page(req, std::move(view), 200);
     }

@@ -342,6 +342,7 @@ def test_the_learner_chooses_initials(server, smtp, agency):
     r = learner.post_form("/learning/verify/%s/name" % cert.code, {"name_on_certificate": "initials"},
                           csrf_page="/learning/verify/" + cert.code)
     assert r.status == 303, r.text[:2000]
+    assert "บันทึกการแสดงชื่อแล้ว" in learner.get(r.header("Location")).text
     shown = Browser(server).get("/learning/verify/" + cert.code).text
     assert "ส. จ." in shown and "S. J." in shown and "สมชาย" not in shown and "Somchai" not in shown.replace("somchai", "")
     assert Browser(server).get("/api/learning/verify/" + cert.code).json()["learner_name"] == "ส. จ."

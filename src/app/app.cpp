@@ -42,6 +42,7 @@
 #include "jobs/runner.hpp"
 #include "jobs/service.hpp"
 #include "jobs/store.hpp"
+#include "learning/branding.hpp"
 #include "learning/demo.hpp"
 #include "learning/module.hpp"
 #include "learning/signup.hpp"
@@ -139,6 +140,7 @@ struct App::Parts {
     // Rate-limit counters: the middleware's, and Learning's budget of identity checks.
     std::unique_ptr<http::RateLimitStore> rate_limits;
     std::unique_ptr<learning::ScormLessons> scorm;
+    std::unique_ptr<learning::BrandingService> branding;
     db::MigrationSet migrations, datastore_migrations;
     std::string web_dir;
 
@@ -245,6 +247,12 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
                                                                           : config_.port + 1),
             .max_zip_bytes = static_cast<uint64_t>(config_.scorm_max_package_mib) << 20});
 
+    // The signing key is read (or made) now: a broken key file stops the start, not a request.
+    P.branding = std::make_unique<learning::BrandingService>(
+        *P.db,
+        learning::BrandingConfig{
+            .data_dir = config_.data_dir, .site_url = config_.site_url, .tmp_dir = P.tmp_dir});
+
     // Every module, in dependency order: their migrations are applied, their job kinds
     // registered and their routes added in this order (api/module.hpp). A new module is one line.
     // The views' panels keep a reference to the tiles: they live as long as the modules.
@@ -275,9 +283,10 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     M.push_back(views::MakeModule(*P.views, *P.datastore, *P.pages, map_tiles));
     M.push_back(datastore::MakeModule(*P.datastore, *P.pages, P.datastore_migrations));
     M.push_back(gdcatalog::MakeModule(*P.catalog, *P.jobs, *P.accounts, *P.pages, P.tmp_dir));
-    M.push_back(
-        learning::MakeModule(*P.learning, *P.signup, *P.identities, *P.pages,
-                             {.verifier_mode = config_.identity.mode, .scorm = P.scorm.get()}));
+    M.push_back(learning::MakeModule(*P.learning, *P.signup, *P.identities, *P.pages,
+                                     {.verifier_mode = config_.identity.mode,
+                                      .scorm = P.scorm.get(),
+                                      .branding = P.branding.get()}));
     for (auto& m : M) m->AddMigrations(P.migrations);
 }
 

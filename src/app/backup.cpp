@@ -336,7 +336,8 @@ std::string BackupSite(const Config& site, const std::string& into, std::ostream
     if (after_snapshot) out << "; " << after_snapshot << " newer than the snapshot left out";
     if (link_fallbacks) out << "; " << link_fallbacks << " copied (not on the data file system)";
     out << "\n";
-    out << "  not included: secrets/ (the vault's keys): keep a copy of them apart from the "
+    out << "  not included: secrets/ (the vault's keys, Learning's signing key): keep a copy of "
+           "them apart from the "
            "backups (docs/operators.md, \"Secrets: the vault\")\n";
 
     std::string text = manifest.dump(1) + "\n";

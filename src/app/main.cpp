@@ -143,6 +143,12 @@ int main(int argc, char** argv) {
         ->envname("GOVHUB_RATE_LIMIT_API_ANONYMOUS")
         ->capture_default_str();
     serve
+        ->add_option(
+            "--rate-limit-lookup", cfg.rate_limits.lookup.limit,
+            "public look-ups by code (certificate verification) per minute per IP (0: off)")
+        ->envname("GOVHUB_RATE_LIMIT_LOOKUP")
+        ->capture_default_str();
+    serve
         ->add_option("--rate-limit-store", cfg.rate_limit_store,
                      "where counters live: memory, database (shared by nodes) or auto")
         ->check(CLI::IsMember({"auto", "memory", "database"}))

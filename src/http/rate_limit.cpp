@@ -72,7 +72,10 @@ Middleware RateLimitMiddleware(RateLimitStore& store, RateLimitConfig config) {
         const RateLimitRule* rule = nullptr;
         std::string key;
         bool api = req.IsApi();
-        if (api) {
+        if (req.route && req.route->options.rate_limit == "lookup") {
+            rule = &config.lookup;
+            key = "lookup:" + core::AddressBucket(req.client_ip);
+        } else if (api) {
             // Counted per token when one is sent (hashed: counters never hold secrets).
             std::string_view token = req.Header("Authorization");
             if (token.empty()) token = req.Header("X-CKAN-API-Key");

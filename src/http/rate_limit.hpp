@@ -56,6 +56,9 @@ struct RateLimitConfig {
     RateLimitRule form{30, 60};            // POSTs to form-class routes, per client IP
     RateLimitRule api{600, 60};            // /api/ requests with a token, per token
     RateLimitRule api_anonymous{300, 60};  // /api/ requests without a token, per client IP
+    // Routes of class "lookup" (any method, pages and API alike), per client IP: public look-ups
+    // by a code that must not be enumerated fast (Learning's certificate verification).
+    RateLimitRule lookup{60, 60};
 };
 
 // Applies the rules: 429 with Retry-After when over; X-RateLimit-* headers on every API reply.

@@ -17,8 +17,8 @@ using Handler = std::function<Response(Request&)>;
 struct RouteOptions {
     size_t body_limit = 1 << 20;  // bytes; larger bodies get 413 before they are read
     bool upload = false;          // stream the body to temp files (multipart parsed on the fly)
-    std::string rate_limit;       // "", "login", "form": per-IP class for POSTs
-    bool csrf = true;             // state-changing browser requests must carry the CSRF token
+    std::string rate_limit;  // "", "login", "form": per-IP class for POSTs; "lookup": any method
+    bool csrf = true;        // state-changing browser requests must carry the CSRF token
     // The handler never blocks (no database, no disk beyond the page cache): it may run on the
     // I/O thread when the server's inline predicate agrees.
     bool run_inline = false;

@@ -32,6 +32,10 @@ class LearningModule final : public api::Module {
         RegisterReportRoutes(
             router, reports_, pages_, settings_,
             (std::filesystem::path(service_.config().media_dir).parent_path() / "tmp").string());
+        if (settings_.branding) {
+            RegisterDesignRoutes(router, *settings_.branding, pages_, settings_);
+            RegisterVerifyRoutes(router, *settings_.branding, pages_, settings_);
+        }
     }
 
   private:

@@ -9,6 +9,7 @@
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "http/security_headers.hpp"
+#include "learning/branding.hpp"
 #include "learning/reports.hpp"
 #include "learning/route_util.hpp"
 #include "learning/routes.hpp"

@@ -14,12 +14,16 @@
 
 namespace govhub::learning {
 
+class BrandingService;
+
 // What every Learning page shows besides its content.
 struct PageSettings {
     // "demo": identities are not really verified; every Learning page says so.
     std::string verifier_mode;
     // SCORM lessons (scorm_service.hpp); null: scorm lessons show no package (tests, `routes`).
     ScormLessons* scorm = nullptr;
+    // Certificate designs, verification and the issuer's keys (branding.hpp); null: not served.
+    BrandingService* branding = nullptr;
 };
 
 void RegisterPages(http::Router& router, LearningService& service, QuizService& quiz,
@@ -55,6 +59,13 @@ class ReportService;
 void RegisterReportRoutes(http::Router& router, ReportService& reports,
                           const render::PageRenderer& pages, const PageSettings& settings,
                           const std::string& tmp_dir);
+// An agency's certificate design: its page and JSON (pages_branding.cpp).
+void RegisterDesignRoutes(http::Router& router, BrandingService& branding,
+                          const render::PageRenderer& pages, const PageSettings& settings);
+// Public verification, the name choice, the credential, JWKS, DID and status list
+// (pages_verify.cpp).
+void RegisterVerifyRoutes(http::Router& router, BrandingService& branding,
+                          const render::PageRenderer& pages, const PageSettings& settings);
 
 // JSON shared by the API files.
 nlohmann::json StandingJson(const CourseProgress& p);

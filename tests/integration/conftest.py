@@ -10,6 +10,7 @@ from govhub_harness import Browser, Server, Smtp  # noqa: E402
 # Generous limits for the shared server: the limit tests start servers of their own.
 RELAXED = ["--rate-limit-login", "10000", "--rate-limit-form", "10000",
            "--rate-limit-api", "100000", "--rate-limit-api-anonymous", "100000",
+           "--rate-limit-lookup", "100000",
            # Staff log in with a password alone here; test_two_factor.py runs the default
            # (required) on servers of its own.
            "--staff-second-factor", "optional"]

@@ -30,6 +30,7 @@ from test_catalog_api import call, ok, record_dataset
 from test_catalog_workbook import upload_workbook, wait_report
 from test_datastore import wait_for_load
 from test_learning_courses import multipart
+from test_learning_verify import Issued, png
 from test_officer_membership import GOOD as OFFICER_FORM, upload as upload_document
 from test_resource_upload import upload as upload_resource
 
@@ -128,6 +129,18 @@ CSRF = {
     ("POST", "/api/learning/lessons/{id}/quiz/rules"): ("/api/learning/lessons/{lquiz}/quiz/rules", {"json": {}}),
     ("POST", "/api/learning/lessons/{id}/quiz/questions"):
         ("/api/learning/lessons/{lquiz}/quiz/questions", {"json": {"kind": "short", "prompt": "x", "accepted": ["y"]}}),
+    # learning: agency A's certificate design, the owner's certificate (name choice)
+    ("POST", "/learning/agency/{name}/certificate"):
+        ("/learning/agency/{org_a}/certificate", {"signatory_name": "CSRF"}),
+    ("PUT", "/api/learning/agencies/{name}/certificate-design"):
+        ("/api/learning/agencies/{org_a}/certificate-design", {"json": {"signatory_name": "CSRF"}}),
+    ("POST", "/api/learning/agencies/{name}/certificate-design/{image}"):
+        ("/api/learning/agencies/{org_a}/certificate-design/background", {"json": {}}),
+    ("DELETE", "/api/learning/agencies/{name}/certificate-design/{image}"):
+        ("/api/learning/agencies/{org_a}/certificate-design/signature", {"json": {}}),
+    ("POST", "/learning/verify/{code}/name"): ("/learning/verify/{lcert}/name", {"name_on_certificate": "initials"}),
+    ("PUT", "/api/learning/my/name-on-certificate"):
+        ("/api/learning/my/name-on-certificate", {"json": {"name_on_certificate": "initials"}}),
     # learning: SCORM runtime launch
     ("POST", "/api/learning/lessons/{id}/scorm/launch"): ("/api/learning/lessons/{scorm_lesson}/scorm/launch",
                                                           {"json": {}}),
@@ -211,6 +224,31 @@ IDOR = {
     ("GET", "/admin/users/{name}"): ("/admin/users/{owner}", PRIVATE, None),
     ("POST", "/admin/users/{name}"): ("/admin/users/{owner}", PRIVATE, {"action": "suspend"}),
     ("GET", "/user/close/{reference}/request.pdf"): ("/user/close/{closure_ref}/request.pdf", PRIVATE, None),
+    # learning: agency A's certificate design (its admins and sysadmins only); the owner's
+    # certificate: its verification, JSON and credential are public (what a QR code leads to), the
+    # name choice is the holder's only
+    ("GET", "/learning/agency/{name}/certificate"): ("/learning/agency/{org_a}/certificate", PRIVATE, None),
+    ("POST", "/learning/agency/{name}/certificate"):
+        ("/learning/agency/{org_a}/certificate", PRIVATE, {"signatory_name": "IDOR"}),
+    ("GET", "/learning/agency/{name}/certificate/signature.png"):
+        ("/learning/agency/{org_a}/certificate/signature.png", PRIVATE, None),
+    ("GET", "/learning/agency/{name}/certificate/background.png"):
+        ("/learning/agency/{org_a}/certificate/background.png", PRIVATE, None),
+    ("GET", "/learning/agency/{name}/certificate/preview.pdf"):
+        ("/learning/agency/{org_a}/certificate/preview.pdf", PRIVATE, None),
+    ("GET", "/api/learning/agencies/{name}/certificate-design"):
+        ("/api/learning/agencies/{org_a}/certificate-design", PRIVATE, None),
+    ("PUT", "/api/learning/agencies/{name}/certificate-design"):
+        ("/api/learning/agencies/{org_a}/certificate-design", PRIVATE, {"json": {"signatory_name": "IDOR"}}),
+    ("POST", "/api/learning/agencies/{name}/certificate-design/{image}"):
+        ("/api/learning/agencies/{org_a}/certificate-design/background", PRIVATE, {"json": {}}),
+    ("DELETE", "/api/learning/agencies/{name}/certificate-design/{image}"):
+        ("/api/learning/agencies/{org_a}/certificate-design/signature", PRIVATE, {"json": {}}),
+    ("GET", "/learning/verify/{code}"): ("/learning/verify/{lcert}", PUBLIC, None),
+    ("GET", "/api/learning/verify/{code}"): ("/api/learning/verify/{lcert}", PUBLIC, None),
+    ("GET", "/learning/certificates/{code}/credential.jwt"): ("/learning/certificates/{lcert}/credential.jwt", PUBLIC, None),
+    ("POST", "/learning/verify/{code}/name"):
+        ("/learning/verify/{lcert}/name", PRIVATE, {"name_on_certificate": "initials"}),
     # learning: agency A's draft course of the owner (its authors only), the owner's quiz attempt
     ("GET", "/learning/course/{name}"): ("/learning/course/{lcourse}", PRIVATE, None),
     ("GET", "/learning/course/{name}/edit"): ("/learning/course/{lcourse}/edit", PRIVATE, None),
@@ -562,6 +600,14 @@ def learning_world(server, owner, w):
     r = owner.post_form("/learning/lesson/%s/attempt" % w["lquiz"], {}, csrf_page="/learning/lesson/" + w["lquiz"])
     assert r.status == 303, r.text[:2000]
     w["lattempt"] = r.header("Location").rsplit("/", 1)[1]
+    # Agency A's certificate design with both images (set by a sysadmin's token), and a
+    # certificate of the owner's (as the certificate workflow writes it).
+    design = "/api/learning/agencies/%s/certificate-design/" % w["org_a"]
+    for image in ("signature", "background"):
+        r = Browser(server).request("POST", design + image, body=png(60, 30),
+                                    headers={"Authorization": w["sysadmin_token"], "Content-Type": "image/png"})
+        assert r.status == 200, r.text
+    w["lcert"] = Issued(server, w["owner"], w["org_a"]).code
 
 
 TABLES = ("audit_log", "users", "api_tokens", "sessions", "memberships", "organizations", "datasets", "resources",

@@ -77,7 +77,8 @@ def pdf_text(pdf, name):
     pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(path)], capture_output=True,
                                                             text=True, check=True).stdout).group(1))
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return text, fonts, pages
+    # pdftotext may put a space inside a Thai word where a mark sits: compare without spaces.
+    return re.sub(r"\s+", "", text), fonts, pages
 
 
 def assert_fonts_embedded(fonts):
@@ -161,22 +162,22 @@ def test_my_learning_shows_progress_scores_times_and_certificates(server, smtp, 
     assert [c["name"] for c in b.get("/api/learning/my/history?state=completed").json()["courses"]] == [done]
 
     # The transcript: the learner's Thai name, the completed course, a BE date; fonts embedded.
-    r = b.get("/learning/my/transcript.pdf")
+    r = b.get("/learning/my/transcript.pdf?lang=th")
     assert r.status == 200 and r.header("Content-Type") == "application/pdf" and r.body[:5] == b"%PDF-"
     assert "no-store" in r.header("Cache-Control")
     text, fonts, pages = pdf_text(r.body, "learning-transcript-th")
     assert pages == 1
-    assert "ทดสอบ" in text and "เรียนดี" in text and "Test Learner" in text, text
+    assert "ทดสอบ" in text and "เรียนดี" in text and "ชื่อภาษาอังกฤษTestLearner" in text, text
     assert "การใช้ข้อมูลเปิด" in text and "NEW" + tag.upper() in text and str(be_year()) in text, text
     assert "ผู้ใหญ่กับการกำกับดูแลข้อมูล" not in text  # not completed: not on the transcript
     assert "75%" in text and "1:30" in text and "ใบแสดงผลการเรียน" in text, text
     assert_fonts_embedded(fonts)
     r = b.get("/learning/my/transcript.pdf?lang=en")
     text, fonts, _ = pdf_text(r.body, "learning-transcript-en")
-    assert "Transcript of learning" in text and "Open data in use" in text and str(be_year() - 543) in text, text
+    assert "NameinEnglish:TestLearner" in text and "Transcriptoflearning" in text and "Opendatainuse" in text and str(be_year() - 543) in text, text
 
     # CSV: BOM, the header in the reader's language, one row per completed course.
-    r = b.get("/learning/my/transcript.csv")
+    r = b.get("/learning/my/transcript.csv?lang=th")
     assert r.status == 200 and r.header("Content-Type").startswith("text/csv") and r.body[:3] == b"\xef\xbb\xbf"
     rows = list(csv.reader(io.StringIO(r.body[3:].decode("utf-8"))))
     assert rows[0] == ["หลักสูตร", "หน่วยงาน", "ชั่วโมง", "วันที่เรียนจบ", "คะแนน", "รหัสประกาศนียบัตร"]
@@ -191,7 +192,7 @@ def test_my_learning_shows_progress_scores_times_and_certificates(server, smtp, 
                    "WHERE course_id = '%s' AND user_id = '%s'"
                    % (datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                       done_id, uid))
-    html = b.get("/learning/my").text
+    html = b.get("/learning/my?lang=th").text
     assert "ยกเลิกผลการเรียนจบ" in html and "คะแนนสอบไม่ถูกต้อง" in html and "เรียนจบ 0 จาก 2 หลักสูตร" in html
     assert {c["name"]: c["state"] for c in b.get("/api/learning/my/history").json()["courses"]}[done] == "annulled"
     rows = list(csv.reader(io.StringIO(b.get("/learning/my/transcript.csv").body[3:].decode())))
@@ -230,10 +231,10 @@ def test_a_long_transcript_spans_pages(server, smtp, author):
     assert r.status == 200
     text, fonts, pages = pdf_text(r.body, "learning-transcript-long")
     assert pages >= 2, pages
-    assert "หน้า 1 / %d" % pages in text and "หน้า %d / %d" % (pages, pages) in text, text
+    assert "หน้า1/%d" % pages in text and "หน้า%d/%d" % (pages, pages) in text, text
     for i in (0, 20, 39):
-        assert "หลักสูตรที่ %02d" % i in text, i
-    assert "เรียนจบ 40 จาก 40 หลักสูตร" in text
+        assert "หลักสูตรที่%02d" % i in text, i
+    assert "เรียนจบ40จาก40หลักสูตร" in text
     assert_fonts_embedded(fonts)
     rows = list(csv.reader(io.StringIO(b.get("/learning/my/transcript.csv").body[3:].decode())))
     assert len(rows) == 41

@@ -26,6 +26,7 @@ class LearningModule final : public api::Module {
         RegisterPages(router, service_, quiz_, pages_, settings_);
         RegisterQuizRoutes(router, quiz_, service_, pages_, settings_);
         RegisterApi(router, service_);
+        RegisterHistoryRoutes(router, service_, pages_);
         RegisterSignupRoutes(router, signup_, service_, identities_, pages_, settings_);
         if (settings_.scorm) RegisterScormApi(router, *settings_.scorm);
         // <data dir>/learning/tmp, beside the media folder.

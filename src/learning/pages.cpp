@@ -429,23 +429,16 @@ struct Pages {
     // ---- my courses
     Response MyCourses(Request& req) const {
         const api::Principal& p = api::RequireUser(api::CurrentUser(req));
-        auto mine = service.MyCourses(p);
         std::vector<Course> authored_courses = service.Authored(p);
         std::vector<const Course*> shown;
-        for (const auto& [e, c] : mine) shown.push_back(&c);
         for (const auto& c : authored_courses) shown.push_back(&c);
         auto agencies = AgencyTitlesOf(shown, req.locale);
-        View list = View::List();
-        for (const auto& [e, c] : mine) {
-            View card = CourseCard(c, req.locale, agencies[c.agency_id]);
-            card.Set("standing", StandingView(service.Standing(c.id, p.user_id)));
-            list.Push(std::move(card));
-        }
+        View v;
+        // The learner's courses with progress, scores, dates and certificates (pages_history).
+        AddMyHistory(v, service, pages, req, p);
         View authored = View::List();
         for (const auto& c : authored_courses)
             authored.Push(CourseCard(c, req.locale, agencies[c.agency_id]));
-        View v;
-        v.Set("has_courses", !list.items().empty()).Set("courses", std::move(list));
         v.Set("has_authored", !authored.items().empty()).Set("authored", std::move(authored));
         v.Set("verified", service.Verified(p.user_id));
         v.Set("can_create", service.CanCreateCourse(&p));

@@ -38,6 +38,13 @@ void RegisterQuizRoutes(http::Router& router, QuizService& quiz, LearningService
 void RegisterAuthoringPages(http::Router& router, LearningService& service,
                             const render::PageRenderer& pages, const PageSettings& settings);
 void RegisterApi(http::Router& router, LearningService& service);
+// "My learning" (pages_history.cpp): the history /learning/my shows (AddMyHistory fills its
+// list, filter and totals), GET /api/learning/my/history, and the transcript
+// /learning/my/transcript.pdf and .csv, each the signed-in learner's own.
+void AddMyHistory(render::View& v, LearningService& service, const render::PageRenderer& pages,
+                  const http::Request& req, const api::Principal& p);
+void RegisterHistoryRoutes(http::Router& router, LearningService& service,
+                           const render::PageRenderer& pages);
 // Sign-up with the laser code and "add my identity" (pages_signup.cpp).
 class SignupService;
 void RegisterSignupRoutes(http::Router& router, SignupService& signup, LearningService& learning,

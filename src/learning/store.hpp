@@ -67,6 +67,19 @@ std::vector<LessonProgress> ProgressOf(db::Connection& c, const std::string& cou
 std::optional<LearnerProfile> FindProfile(db::Connection& c, const std::string& user_id);
 void UpsertProfile(db::Connection& c, const LearnerProfile& p);
 
+// ---- a learner's history (store_history.cpp): each active enrolment, newest first, with what
+// the "My learning" page and the transcript show.
+struct HistoryRow {
+    std::string course_id, enrolled_at, completed_at;
+    int64_t study_seconds = 0;
+    int course_version = 0;
+    std::string annulled_at, annul_reason;  // the completion annulled by staff (learning:6)
+    int lessons_required = 0, lessons_done = 0;
+    int64_t score_sum = 0;   // the best scores of the quiz and SCORM lessons that have one
+    int scored_lessons = 0;  // how many of those lessons have a score
+};
+std::vector<HistoryRow> HistoryRows(db::Connection& c, const std::string& user_id);
+
 // ---- course staff: people who author one course besides its agency's editors
 std::vector<std::string> CourseStaff(db::Connection& c, const std::string& course_id);
 bool IsCourseStaff(db::Connection& c, const std::string& course_id, const std::string& user_id);

@@ -9,6 +9,10 @@ std::string PageRenderer::T(const std::string& locale, const std::string& key) c
     return i18n_.Localize(locale, key);
 }
 
+std::string PageRenderer::SiteTitle(const std::string& locale) const {
+    return i18n_.SiteTitle(site_title_, locale);
+}
+
 View PageRenderer::Translations(const std::string& locale) const {
     // Dotted keys become nested objects so templates write {{t.nav.home}}.
     View t;

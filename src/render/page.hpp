@@ -46,6 +46,8 @@ class PageRenderer {
                    const std::string& locale) const;
     // A key, a core::Message or plain text, in the locale's words (core::I18n::Localize).
     std::string T(const std::string& locale, const std::string& key) const;
+    // The site's title in the locale (an operator's --site-title wins), as the layout shows it.
+    std::string SiteTitle(const std::string& locale) const;
 
   private:
     View Translations(const std::string& locale) const;

@@ -731,6 +731,30 @@ def test_objects_of_another_agency_or_user_are_refused(server, world):
     assert w["browsers"]["applicant"].get("/requests/" + w["ref"]).status == 200
 
 
+# Routes without an id that answer the caller's own records (Learning's history, issue 17): an
+# anonymous visitor is sent to log in (pages) or gets 401 (JSON); a plain user and agency B's
+# editor get their own history, never the owner's course.
+OWN_ONLY = ["/learning/my", "/api/learning/my/history", "/learning/my/transcript.pdf", "/learning/my/transcript.csv"]
+
+
+def test_own_history_routes_show_only_the_callers_own(server, world):
+    w = world
+    title = "หลักสูตรทดสอบ"  # the owner's enrolment (learning_world)
+    owner = w["browsers"]["owner"]
+    assert w["lcourse"] in owner.get("/api/learning/my/history").text
+    assert title in owner.get("/learning/my").text
+    failures = []
+    for path in OWN_ONLY:
+        r = w["browsers"]["anon"].get(path)
+        if not refused("anon", r):
+            failures.append("%s as anon: %d" % (path, r.status))
+        for caller in ("user", "other"):
+            r = w["browsers"][caller].get(path)
+            if r.status != 200 or w["lcourse"] in r.text or title in r.text:
+                failures.append("%s as %s: %d %s" % (path, caller, r.status, r.text[:160]))
+    assert not failures, "\n".join(failures)
+
+
 # The same routes with the ids crossed: the caller's own object in one part of the path, agency
 # A's in the other (a handler must check the object it acts on, not the one it was led through).
 # Agency B's editor tries each.

@@ -1,5 +1,7 @@
 #include "learning/module.hpp"
 
+#include "jobs/runner.hpp"
+#include "learning/bulk_enrol.hpp"
 #include "learning/store.hpp"
 
 namespace govhub::learning {
@@ -18,12 +20,16 @@ class LearningModule final : public api::Module {
           settings_(std::move(settings)) {}
     std::string name() const override { return "learning"; }
     void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
+    void RegisterJobs(jobs::JobRunner& runner) override {
+        if (settings_.bulk) RegisterBulkEnrolJob(runner, *settings_.bulk);
+    }
     void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
         RegisterPages(router, service_, quiz_, pages_, settings_);
         RegisterQuizRoutes(router, quiz_, service_, pages_, settings_);
         RegisterApi(router, service_);
         RegisterSignupRoutes(router, signup_, service_, identities_, pages_, settings_);
         if (settings_.scorm) RegisterScormApi(router, *settings_.scorm);
+        if (settings_.bulk) RegisterBulkRoutes(router, *settings_.bulk, pages_, settings_);
     }
 
   private:

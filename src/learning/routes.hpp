@@ -14,12 +14,17 @@
 
 namespace govhub::learning {
 
+class BulkEnrolService;
+
 // What every Learning page shows besides its content.
 struct PageSettings {
     // "demo": identities are not really verified; every Learning page says so.
     std::string verifier_mode;
     // SCORM lessons (scorm_service.hpp); null: scorm lessons show no package (tests, `routes`).
     ScormLessons* scorm = nullptr;
+    // Bulk enrolment from a CSV (bulk_enrol.hpp); null: no bulk routes or job (tests, `routes`
+    // sets it as `serve` does).
+    BulkEnrolService* bulk = nullptr;
 };
 
 void RegisterPages(http::Router& router, LearningService& service, QuizService& quiz,
@@ -48,6 +53,10 @@ void RegisterPackageSite(http::Router& router, ScormLessons& scorm, const std::s
 // Headers of every package-origin response: its CSP, nosniff, no referrer, never a cookie.
 void DecoratePackageSite(const http::Request& req, http::Response& res,
                          const std::string& site_origin);
+
+// Bulk enrolment's page, report and JSON (pages_bulk.cpp).
+void RegisterBulkRoutes(http::Router& router, BulkEnrolService& bulk,
+                        const render::PageRenderer& pages, const PageSettings& settings);
 
 // JSON shared by the API files.
 nlohmann::json StandingJson(const CourseProgress& p);

@@ -112,6 +112,9 @@ CSRF = {
     ("DELETE", "/api/learning/courses/{name}/staff"):
         ("/api/learning/courses/{lcourse}/staff", {"json": {"user": "{lstaff}"}}),
     ("POST", "/api/learning/courses/{name}/enrol"): ("/api/learning/courses/{lcourse}/enrol", {"json": {}}),
+    ("POST", "/learning/course/{name}/enrol-bulk"): ("/learning/course/{lcourse}/enrol-bulk", {}),
+    ("POST", "/api/learning/courses/{name}/enrolments/bulk"):
+        ("/api/learning/courses/{lcourse}/enrolments/bulk", {"json": {}}),
     ("POST", "/api/learning/courses/{name}/unenrol"): ("/api/learning/courses/{lcourse}/unenrol", {"json": {}}),
     ("POST", "/api/learning/lessons/{id}/viewed"): ("/api/learning/lessons/{ltext}/viewed", {"json": {}}),
     ("POST", "/api/learning/lessons/{id}/video"):
@@ -251,6 +254,17 @@ IDOR = {
     ("DELETE", "/api/learning/courses/{name}/staff"):
         ("/api/learning/courses/{lcourse}/staff", PRIVATE, {"json": {"user": "{lstaff}"}}),
     ("GET", "/api/learning/courses/{name}"): ("/api/learning/courses/{lcourse}", PRIVATE, None),
+    # learning: bulk enrolment in agency A's draft course, and the owner's job (its report)
+    ("GET", "/learning/course/{name}/enrol-bulk"): ("/learning/course/{lcourse}/enrol-bulk", PRIVATE, None),
+    ("POST", "/learning/course/{name}/enrol-bulk"): ("/learning/course/{lcourse}/enrol-bulk", PRIVATE, {}),
+    ("GET", "/learning/course/{name}/enrol-bulk/{job}"):
+        ("/learning/course/{lcourse}/enrol-bulk/{lbulkjob}", PRIVATE, None),
+    ("GET", "/learning/course/{name}/enrol-bulk/{job}/report.csv"):
+        ("/learning/course/{lcourse}/enrol-bulk/{lbulkjob}/report.csv", PRIVATE, None),
+    ("POST", "/api/learning/courses/{name}/enrolments/bulk"):
+        ("/api/learning/courses/{lcourse}/enrolments/bulk", PRIVATE, {"json": {}}),
+    ("GET", "/api/learning/courses/{name}/enrolments/bulk/{job}"):
+        ("/api/learning/courses/{lcourse}/enrolments/bulk/{lbulkjob}", PRIVATE, None),
     ("POST", "/api/learning/courses/{name}/enrol"): ("/api/learning/courses/{lcourse}/enrol", PRIVATE, {"json": {}}),
     ("POST", "/api/learning/courses/{name}/unenrol"): ("/api/learning/courses/{lcourse}/unenrol", PRIVATE, {"json": {}}),
     ("POST", "/api/learning/lessons/{id}/viewed"): ("/api/learning/lessons/{ltext}/viewed", PRIVATE, {"json": {}}),
@@ -535,6 +549,16 @@ def learning_world(server, owner, w):
     r = owner.post_form("/learning/lesson/%s/attempt" % w["lquiz"], {}, csrf_page="/learning/lesson/" + w["lquiz"])
     assert r.status == 303, r.text[:2000]
     w["lattempt"] = r.header("Location").rsplit("/", 1)[1]
+    # A bulk enrolment by the owner (an author of the course), finished so its report exists.
+    r = owner.request("POST", "/api/learning/courses/%s/enrolments/bulk" % name, body=b"bulk-%s@example.com\n" % w[
+        "suffix"].encode(), headers={"Content-Type": "text/csv", "X-CSRF-Token": owner.csrf_from("/learning")})
+    assert r.status == 202, r.text[:2000]
+    w["lbulkjob"] = r.json()["job_id"]
+    deadline = time.time() + 30
+    while owner.get("/api/learning/courses/%s/enrolments/bulk/%s" % (name, w["lbulkjob"])).json()["job"]["state"] != \
+            "succeeded":
+        assert time.time() < deadline, "the bulk enrolment job did not finish"
+        time.sleep(0.2)
 
 
 TABLES = ("audit_log", "users", "api_tokens", "sessions", "memberships", "organizations", "datasets", "resources",

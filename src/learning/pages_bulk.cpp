@@ -112,12 +112,15 @@ struct BulkPages {
         v.Set("has_report", has_report);
         if (has_report) {
             View counts = View::List();
-            for (const auto& [key, n] : report["counts"].items()) {
-                if (n.get<int64_t>() == 0) continue;
+            // In the outcomes' own order (enrolled first), not the JSON's alphabetical one.
+            for (const auto& [outcome, name] : kBulkOutcomeText.all()) {
+                std::string key(name);
+                int64_t n = report["counts"].value(key, int64_t{0});
+                if (n == 0) continue;
                 counts.Push(View()
                                 .Set("outcome", key)
                                 .Set("label", pages.T(locale, "learning.bulk.count." + key))
-                                .Set("n", std::to_string(n.get<int64_t>())));
+                                .Set("n", std::to_string(n)));
             }
             View rows = View::List();
             for (const auto& r : report["rows"])

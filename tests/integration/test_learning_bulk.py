@@ -13,7 +13,7 @@ import pytest
 
 from accounts_helpers import registered_user, unique_name
 from govhub_harness import Browser, raw_request, status_of
-from learning_helpers import citizen_id, enrol, sign_up, verified_learner
+from learning_helpers import citizen_id, enrol, identity_fields, sign_up, verified_learner
 from test_catalog_api import call, ok
 from test_learning_courses import Author, multipart
 
@@ -194,6 +194,9 @@ def test_course_author_enrols_anyone_and_unknown_ids_have_no_account(server, smt
     link = smtp.last_link(name + "@example.go.th", r"http://[^\s]+/learning/identity")
     assert link
     assert not enrolled(server, course, name + "@example.go.th")
+    # Adding the identity accepts the invitation: enrolled.
+    assert plain.post_form("/learning/identity", identity_fields()).status == 303
+    assert enrolled(server, course, name + "@example.go.th")
 
 
 def test_the_upload_page_queues_and_follows_the_job(server, smtp, sysadmin, author):

@@ -43,6 +43,7 @@
 #include "jobs/service.hpp"
 #include "jobs/store.hpp"
 #include "learning/branding.hpp"
+#include "learning/bulk_enrol.hpp"
 #include "learning/demo.hpp"
 #include "learning/module.hpp"
 #include "learning/signup.hpp"
@@ -141,6 +142,7 @@ struct App::Parts {
     std::unique_ptr<http::RateLimitStore> rate_limits;
     std::unique_ptr<learning::ScormLessons> scorm;
     std::unique_ptr<learning::BrandingService> branding;
+    std::unique_ptr<learning::BulkEnrolService> bulk_enrol;
     db::MigrationSet migrations, datastore_migrations;
     std::string web_dir;
 
@@ -233,6 +235,11 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     P.signup = std::make_unique<learning::SignupService>(
         *P.learning, *P.accounts, *P.identities, learning::MakeVerifier(config_.identity),
         *P.rate_limits, config_.identity_checks_per_ip_hour, config_.identity.mode);
+    P.bulk_enrol = std::make_unique<learning::BulkEnrolService>(
+        *P.learning, *P.jobs, P.vault.get(), QueueMail(*P.jobs), P.i18n,
+        learning::BulkConfig{.site_url = config_.site_url, .site_title = config_.site_title});
+    P.signup->SetOnVerified(
+        [b = P.bulk_enrol.get()](const std::string& user_id) { b->AcceptInvitations(user_id); });
     // SCORM packages are served by a second listener on their own origin (Serve()); until it is
     // bound its URL is the configured one, or the default port's.
     P.scorm = std::make_unique<learning::ScormLessons>(
@@ -286,7 +293,8 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
     M.push_back(learning::MakeModule(*P.learning, *P.signup, *P.identities, *P.pages,
                                      {.verifier_mode = config_.identity.mode,
                                       .scorm = P.scorm.get(),
-                                      .branding = P.branding.get()}));
+                                      .branding = P.branding.get(),
+                                      .bulk = P.bulk_enrol.get()}));
     for (auto& m : M) m->AddMigrations(P.migrations);
 }
 

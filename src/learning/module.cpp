@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "jobs/runner.hpp"
+#include "learning/bulk_enrol.hpp"
 #include "learning/reports.hpp"
 #include "learning/store.hpp"
 
@@ -22,6 +24,9 @@ class LearningModule final : public api::Module {
           settings_(std::move(settings)) {}
     std::string name() const override { return "learning"; }
     void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
+    void RegisterJobs(jobs::JobRunner& runner) override {
+        if (settings_.bulk) RegisterBulkEnrolJob(runner, *settings_.bulk);
+    }
     void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
         RegisterPages(router, service_, quiz_, pages_, settings_);
         RegisterQuizRoutes(router, quiz_, service_, pages_, settings_);
@@ -37,6 +42,7 @@ class LearningModule final : public api::Module {
             RegisterDesignRoutes(router, *settings_.branding, pages_, settings_);
             RegisterVerifyRoutes(router, *settings_.branding, pages_, settings_);
         }
+        if (settings_.bulk) RegisterBulkRoutes(router, *settings_.bulk, pages_, settings_);
     }
 
   private:

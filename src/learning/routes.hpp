@@ -15,6 +15,7 @@
 namespace govhub::learning {
 
 class BrandingService;
+class BulkEnrolService;
 
 // What every Learning page shows besides its content.
 struct PageSettings {
@@ -24,6 +25,9 @@ struct PageSettings {
     ScormLessons* scorm = nullptr;
     // Certificate designs, verification and the issuer's keys (branding.hpp); null: not served.
     BrandingService* branding = nullptr;
+    // Bulk enrolment from a CSV (bulk_enrol.hpp); null: no bulk routes or job (tests, `routes`
+    // sets it as `serve` does).
+    BulkEnrolService* bulk = nullptr;
 };
 
 void RegisterPages(http::Router& router, LearningService& service, QuizService& quiz,
@@ -73,6 +77,9 @@ void RegisterDesignRoutes(http::Router& router, BrandingService& branding,
 // (pages_verify.cpp).
 void RegisterVerifyRoutes(http::Router& router, BrandingService& branding,
                           const render::PageRenderer& pages, const PageSettings& settings);
+// Bulk enrolment's page, report and JSON (pages_bulk.cpp).
+void RegisterBulkRoutes(http::Router& router, BulkEnrolService& bulk,
+                        const render::PageRenderer& pages, const PageSettings& settings);
 
 // JSON shared by the API files.
 nlohmann::json StandingJson(const CourseProgress& p);

@@ -250,6 +250,7 @@ SignupResult SignupService::SignUp(const SignupForm& form, const api::Caller& ca
         return r;
     }
     SaveProfile(user->id, form.identity, caller);
+    if (on_verified_) on_verified_(user->id);
     return r;
 }
 
@@ -275,6 +276,7 @@ SignupResult SignupService::AddIdentity(const IdentityForm& form, const api::Cal
         return r;
     }
     SaveProfile(p.user_id, form, caller);
+    if (on_verified_) on_verified_(p.user_id);
     r.done = true;
     return r;
 }

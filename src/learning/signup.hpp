@@ -15,6 +15,7 @@
 //      is registered; then the account (a taken e-mail answers as a new one would, and its owner
 //      is told, as /user/register does) and the identity are kept, with the consent.
 // The laser code is used for the check and dropped; the citizen ID goes to the vault.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +66,11 @@ class SignupService {
     // The signed-in account adds its verified identity.
     SignupResult AddIdentity(const IdentityForm& form, const api::Caller& caller);
     bool enabled() const { return verifier_ != nullptr; }
+    // Called with the account's id once it holds a verified identity (sign-up or adding it):
+    // bulk enrolment's pending invitations of its e-mail address enrol it (app sets it).
+    void SetOnVerified(std::function<void(const std::string& user_id)> f) {
+        on_verified_ = std::move(f);
+    }
 
   private:
     // Steps 1–4; on a pass returns the identity to keep and the 13 digits.
@@ -81,6 +87,7 @@ class SignupService {
     http::RateLimitStore& limits_;
     int checks_per_ip_hour_;
     std::string verifier_name_;  // "demo", "dopa", "gdx": kept with each identity
+    std::function<void(const std::string& user_id)> on_verified_;
 };
 
 }  // namespace govhub::learning

@@ -113,6 +113,9 @@ CSRF = {
     ("DELETE", "/api/learning/courses/{name}/staff"):
         ("/api/learning/courses/{lcourse}/staff", {"json": {"user": "{lstaff}"}}),
     ("POST", "/api/learning/courses/{name}/enrol"): ("/api/learning/courses/{lcourse}/enrol", {"json": {}}),
+    ("POST", "/learning/course/{name}/enrol-bulk"): ("/learning/course/{lcourse}/enrol-bulk", {}),
+    ("POST", "/api/learning/courses/{name}/enrolments/bulk"):
+        ("/api/learning/courses/{lcourse}/enrolments/bulk", {"json": {}}),
     ("POST", "/api/learning/courses/{name}/unenrol"): ("/api/learning/courses/{lcourse}/unenrol", {"json": {}}),
     # learning: agency A's staff membership (the applicant declared agency A)
     ("POST", "/learning/agency/{agency}/staff/confirm"): ("/learning/agency/{org_a}/staff/confirm", {"user": "{lstaff}"}),
@@ -313,6 +316,17 @@ IDOR = {
     ("GET", "/api/learning/agencies/{agency}/report"): ("/api/learning/agencies/{org_a}/report", PRIVATE, None),
     ("GET", "/learning/course/{name}/report"): ("/learning/course/{lcourse}/report", PRIVATE, None),
     ("GET", "/api/learning/courses/{name}/report"): ("/api/learning/courses/{lcourse}/report", PRIVATE, None),
+    # learning: bulk enrolment in agency A's draft course, and the owner's job (its report)
+    ("GET", "/learning/course/{name}/enrol-bulk"): ("/learning/course/{lcourse}/enrol-bulk", PRIVATE, None),
+    ("POST", "/learning/course/{name}/enrol-bulk"): ("/learning/course/{lcourse}/enrol-bulk", PRIVATE, {}),
+    ("GET", "/learning/course/{name}/enrol-bulk/{job}"):
+        ("/learning/course/{lcourse}/enrol-bulk/{lbulkjob}", PRIVATE, None),
+    ("GET", "/learning/course/{name}/enrol-bulk/{job}/report.csv"):
+        ("/learning/course/{lcourse}/enrol-bulk/{lbulkjob}/report.csv", PRIVATE, None),
+    ("POST", "/api/learning/courses/{name}/enrolments/bulk"):
+        ("/api/learning/courses/{lcourse}/enrolments/bulk", PRIVATE, {"json": {}}),
+    ("GET", "/api/learning/courses/{name}/enrolments/bulk/{job}"):
+        ("/api/learning/courses/{lcourse}/enrolments/bulk/{lbulkjob}", PRIVATE, None),
     ("POST", "/api/learning/courses/{name}/enrol"): ("/api/learning/courses/{lcourse}/enrol", PRIVATE, {"json": {}}),
     ("POST", "/api/learning/courses/{name}/unenrol"): ("/api/learning/courses/{lcourse}/unenrol", PRIVATE, {"json": {}}),
     ("POST", "/api/learning/lessons/{id}/viewed"): ("/api/learning/lessons/{ltext}/viewed", PRIVATE, {"json": {}}),
@@ -608,6 +622,16 @@ def learning_world(server, owner, w):
                                     headers={"Authorization": w["sysadmin_token"], "Content-Type": "image/png"})
         assert r.status == 200, r.text
     w["lcert"] = Issued(server, w["owner"], w["org_a"]).code
+    # A bulk enrolment by the owner (an author of the course), finished so its report exists.
+    r = owner.request("POST", "/api/learning/courses/%s/enrolments/bulk" % name, body=b"bulk-%s@example.com\n" % w[
+        "suffix"].encode(), headers={"Content-Type": "text/csv", "X-CSRF-Token": owner.csrf_from("/learning")})
+    assert r.status == 202, r.text[:2000]
+    w["lbulkjob"] = r.json()["job_id"]
+    deadline = time.time() + 30
+    while owner.get("/api/learning/courses/%s/enrolments/bulk/%s" % (name, w["lbulkjob"])).json()["job"]["state"] != \
+            "succeeded":
+        assert time.time() < deadline, "the bulk enrolment job did not finish"
+        time.sleep(0.2)
 
 
 TABLES = ("audit_log", "users", "api_tokens", "sessions", "memberships", "organizations", "datasets", "resources",

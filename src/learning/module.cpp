@@ -24,6 +24,10 @@ class LearningModule final : public api::Module {
         RegisterApi(router, service_);
         RegisterSignupRoutes(router, signup_, service_, identities_, pages_, settings_);
         if (settings_.scorm) RegisterScormApi(router, *settings_.scorm);
+        if (settings_.certificates) {
+            RegisterCertificateRoutes(router, *settings_.certificates, pages_, settings_);
+            RegisterCertificateApi(router, *settings_.certificates);
+        }
     }
 
   private:

@@ -14,12 +14,16 @@
 
 namespace govhub::learning {
 
+class CertificateService;
+
 // What every Learning page shows besides its content.
 struct PageSettings {
     // "demo": identities are not really verified; every Learning page says so.
     std::string verifier_mode;
     // SCORM lessons (scorm_service.hpp); null: scorm lessons show no package (tests, `routes`).
     ScormLessons* scorm = nullptr;
+    // Certificates (certificates.hpp); null: the course page offers none (`routes`, tests).
+    CertificateService* certificates = nullptr;
 };
 
 void RegisterPages(http::Router& router, LearningService& service, QuizService& quiz,
@@ -48,6 +52,18 @@ void RegisterPackageSite(http::Router& router, ScormLessons& scorm, const std::s
 // Headers of every package-origin response: its CSP, nosniff, no referrer, never a cookie.
 void DecoratePackageSite(const http::Request& req, http::Response& res,
                          const std::string& site_origin);
+
+// Certificates (pages_certificates.cpp, api_certificates.cpp): requesting one, its PDF and
+// credential, revocation and the annulment of a completion; and what the course page and the
+// manage page show of them.
+void RegisterCertificateRoutes(http::Router& router, CertificateService& certificates,
+                               const render::PageRenderer& pages, const PageSettings& settings);
+void RegisterCertificateApi(http::Router& router, CertificateService& certificates);
+void AddCertificateStanding(render::View& v, CertificateService& certificates,
+                            const CourseOutline& o, const http::Request& req,
+                            const render::PageRenderer& pages);
+void AddCompletions(render::View& v, CertificateService& certificates, const Course& course,
+                    const http::Request& req, const render::PageRenderer& pages);
 
 // JSON shared by the API files.
 nlohmann::json StandingJson(const CourseProgress& p);

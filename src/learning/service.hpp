@@ -201,6 +201,9 @@ class LearningService {
     Lesson LearnerLesson(db::Connection& c, const std::string& lesson_id,
                          const std::string& user_id);
 
+    // MayManageStaff for other services (certificates: who annuls a completion).
+    bool CanManageStaff(const Course& course, const api::Principal* p);
+
     db::Database& db() { return db_; }
     const LearningConfig& config() const { return config_; }
 

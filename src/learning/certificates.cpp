@@ -29,7 +29,8 @@ constexpr int64_t kStatusBits = 131072;
 constexpr size_t kMaxReason = 2000;
 
 [[noreturn]] void Conflict(const std::string& key) {
-    throw HttpError(409, "conflict", key);
+    // The code names the refusal ("already_issued"), the message is the reader's words.
+    throw HttpError(409, key.substr(key.rfind('.') + 1), key);
 }
 
 std::string Reason(const std::string& typed) {
@@ -331,7 +332,12 @@ CertificateStanding CertificateService::StandingOf(const Course& course,
     for (auto& r : workflow_.Mine(self, kCertificateType)) {
         Json data = Json::parse(r.data_json, nullptr, false);
         if (!data.is_object() || data.value("course_id", "") != course.id) continue;
-        if (!last || r.created > last->created) last = r;
+        // An open request first (one at a time), else the latest closed one.
+        bool open = r.closed.empty(), last_open = last && last->closed.empty();
+        if (!last || (open && !last_open) ||
+            (open == last_open && (r.created > last->created ||
+                                   (r.created == last->created && r.closed > last->closed))))
+            last = r;
     }
     if (!last) return s;
     s.reference = last->reference;
@@ -458,9 +464,9 @@ Certificate CertificateService::Revoke(const std::string& code, const std::strin
     const api::Principal& p = api::RequireUser(caller.principal);
     auto cert = Find(code);
     if (!cert) throw HttpError::NotFound("learning.cert.not_found");
-    if (!MaySee(&p, *cert) || p.user_id == cert->user_id)
-        // The learner sees their certificate but may not revoke it.
-        throw HttpError::Forbidden("learning.cert.may_not_revoke");
+    // Those who may not see it learn nothing of it; the learner sees it but may not revoke it.
+    if (!MaySee(&p, *cert)) throw HttpError::NotFound("learning.cert.not_found");
+    if (p.user_id == cert->user_id) throw HttpError::Forbidden("learning.cert.may_not_revoke");
     std::string reason = Reason(reason_typed);
     std::string at = core::NowIso();
     learning_.db().Write([&](db::Connection& c) {

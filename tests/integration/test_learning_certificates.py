@@ -364,3 +364,27 @@ def test_course_version_counts_content_edits(server, world):
     assert v1 == v0 + 1
     learner, _ = world.learner(course, lesson)
     assert standing(learner, course)["course_version"] == v1
+
+
+def test_reviewers_are_reminded_before_the_due_time(server, smtp, world):
+    """The workflow's hourly reminder covers this type: a request due within a day mails the
+    agency's reviewer (not the other agency's), once."""
+    course, lesson = world.course()
+    learner, _ = world.learner(course, lesson)
+    ref = reference_of(request_on_page(learner, course))
+    soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2)).strftime(
+        "%Y-%m-%dT%H:%M:%S.000000Z")
+    server.execute("UPDATE workflow_requests SET due = '%s' WHERE reference = '%s'" % (soon, ref))
+    server.execute("UPDATE jobs SET run_after = '2000-01-01T00:00:00.000000Z' "
+                   "WHERE kind = 'workflow.remind_reviewers' AND state = 'queued'")
+    reviewer_mail = world.reviewer_name + "@example.go.th"
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        if any(ref in str(m["Subject"]) for m in smtp.messages(reviewer_mail)):
+            break
+        time.sleep(0.2)
+    subjects = [str(m["Subject"]) for m in smtp.messages(reviewer_mail) if ref in str(m["Subject"])]
+    assert any("ใกล้ครบกำหนด" in s or "Due soon" in s for s in subjects), subjects
+    assert count(server, "SELECT count(*) FROM audit_log WHERE action = 'workflow.reminder'") >= 1
+    other = [m for m in smtp.messages() if ref in str(m["Subject"]) and "certrev2" in str(m["To"])]
+    assert not other

@@ -427,6 +427,10 @@ void CertificateService::RenderPdf(const Certificate& cert, const std::string& p
         if (!str("signatory_position_en").empty())
             page.signatory.push_back(str("signatory_position_en"));
     }
+    // The file says when the certificate was issued, not when it happened to be drawn.
+    int64_t issued = core::ParseIsoMicros(cert.issued_at);
+    if (issued >= 0) page.created = CredentialTime(issued / 1000000);
+    page.title = T("th", "title") + " " + cert.code;
     page.qr_data = VerifyUrl(cert.code);
     page.footer = {T("th", "code") + " / " + T("en", "code") + ": " + cert.code,
                    VerifyUrl(cert.code)};

@@ -144,6 +144,8 @@ def test_request_approve_pdf_and_credential(server, smtp, world):
     page = learner.get("/learning/course/" + course).text
     assert 'action="/learning/courses/%s/certificate"' % course in page
     assert "พิจารณาภายใน 2 วันทำการ" in page
+    assert "decided within 2 working days" in learner.get("/learning/course/%s?lang=en" % course).text
+    learner.get("/learning/course/%s?lang=th" % course)  # the choice is kept in a cookie: back to Thai
     ref = reference_of(request_on_page(learner, course))
     assert api(learner, "POST", "/api/learning/courses/%s/certificate" % course).status == 409  # already requested
     s = standing(learner, course)
@@ -171,6 +173,9 @@ def test_request_approve_pdf_and_credential(server, smtp, world):
     assert s["state"] == "issued"
     code = s["certificate"]["code"]
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", code)
+    english = learner.get("/learning/course/%s?lang=en" % course).text
+    assert "Download the certificate (PDF)" in english and "Certificate issued, code" in english
+    learner.get("/learning/course/%s?lang=th" % course)
     page = learner.get("/learning/course/" + course).text
     assert code in page and "/learning/certificates/%s.pdf" % code in page and "/learning/verify/" + code in page
     # Mailed in the learner's language (Thai), with the type's own wording.
@@ -199,6 +204,10 @@ def test_request_approve_pdf_and_credential(server, smtp, world):
     assert "พ.ศ. %d" % be_year in text and str(be_year - 543) in text
     assert code in text and "/learning/verify/" + code in text
     assert "วุฒิบัตร" in flat and "กรมทดสอบการเรียนรู้" in flat and "1 hour 30 minutes" in text
+    # Its creation date is the issue time, not the first download's.
+    info = subprocess.run(["pdfinfo", "-isodates", path], capture_output=True, text=True, check=True).stdout
+    issued = s["certificate"]["issued_at"][:19]
+    assert re.search(r"CreationDate:\s+%s" % re.escape(issued), info), (issued, info)
     fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", path, os.path.join(ARTIFACTS, "certificate")],

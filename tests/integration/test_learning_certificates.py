@@ -179,7 +179,7 @@ def test_request_approve_pdf_and_credential(server, smtp, world):
     page = learner.get("/learning/course/" + course).text
     assert code in page and "/learning/certificates/%s.pdf" % code in page and "/learning/verify/" + code in page
     # Mailed in the learner's language (Thai), with the type's own wording.
-    assert mail_with(smtp, email, "ได้รับวุฒิบัตรหลักสูตร")
+    assert mail_with(smtp, email, "ได้รับประกาศนียบัตรหลักสูตร")
     # Requesting again: already issued.
     r = api(learner, "POST", "/api/learning/courses/%s/certificate" % course)
     assert r.status == 409 and "already_issued" in r.text
@@ -203,7 +203,7 @@ def test_request_approve_pdf_and_credential(server, smtp, world):
     be_year = datetime.datetime.utcnow().year + 543
     assert "พ.ศ. %d" % be_year in text and str(be_year - 543) in text
     assert code in text and "/learning/verify/" + code in text
-    assert "วุฒิบัตร" in flat and "กรมทดสอบการเรียนรู้" in flat and "1 hour 30 minutes" in text
+    assert "ประกาศนียบัตร" in flat and "กรมทดสอบการเรียนรู้" in flat and "1 hour 30 minutes" in text
     # Its creation date is the issue time, not the first download's.
     info = subprocess.run(["pdfinfo", "-isodates", path], capture_output=True, text=True, check=True).stdout
     issued = s["certificate"]["issued_at"][:19]

@@ -40,24 +40,6 @@ std::string Reason(const std::string& typed) {
     return r;
 }
 
-// "ก.ข." from a Thai or English full name: the first letter of each word, with a dot.
-std::string Initials(const std::string& name) {
-    std::string out;
-    bool start = true;
-    for (size_t i = 0; i < name.size();) {
-        unsigned char ch = static_cast<unsigned char>(name[i]);
-        size_t len = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
-        if (ch == ' ') {
-            start = true;
-        } else if (start) {
-            out += name.substr(i, len) + ".";
-            start = false;
-        }
-        i += len;
-    }
-    return out;
-}
-
 // The Bangkok calendar date of a stored UTC time: "2026-12-07".
 std::string BangkokDate(const std::string& iso) {
     int64_t micros = core::ParseIsoMicros(iso);
@@ -79,6 +61,35 @@ std::string EnglishLongDate(const std::string& day) {
 }
 
 }  // namespace
+
+std::string NameInitials(const std::string& full_name) {
+    std::string name = core::Trim(full_name);
+    // A title is not an initial: "นางสาวสมศรี ใจดี" is "ส. จ.".
+    for (std::string_view title : {"นางสาว", "นาง", "นาย", "เด็กชาย", "เด็กหญิง", "ด.ช.", "ด.ญ.",
+                                   "Mrs.", "Miss ", "Mr.", "Ms."})
+        if (core::StartsWith(name, title)) {
+            name = core::Trim(name.substr(title.size()));
+            break;
+        }
+    std::string out;
+    bool start = true;
+    for (size_t i = 0; i < name.size();) {
+        unsigned char ch = static_cast<unsigned char>(name[i]);
+        size_t len = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
+        std::string_view letter(name.data() + i, std::min(len, name.size() - i));
+        // Thai vowels written before their consonant (เ แ โ ใ ไ) are not its initial.
+        bool leading_vowel =
+            letter == "เ" || letter == "แ" || letter == "โ" || letter == "ใ" || letter == "ไ";
+        if (ch == ' ') {
+            start = true;
+        } else if (start && !leading_vowel) {
+            out += (out.empty() ? "" : " ") + std::string(letter) + ".";
+            start = false;
+        }
+        i += len;
+    }
+    return out;
+}
 
 std::string NewCertificateCode() {
     std::string raw = core::RandomFrom(kCrockford, 12);
@@ -225,7 +236,7 @@ Certificate CertificateService::Issue(db::Connection& c, const Course& course,
 
     // The learner chose how a verifier sees their name: in full or as initials.
     std::string subject =
-        store::NameOnCertificate(c, user_id) == "initials" ? Initials(name_th) : name_th;
+        store::NameOnCertificate(c, user_id) == "initials" ? NameInitials(name_th) : name_th;
     BadgeInput in{
         .credential_id = VerifyUrl(cert.code),
         .issuer_id = DidWebFor(config_.site_url),

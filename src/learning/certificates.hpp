@@ -102,6 +102,9 @@ class CertificateService {
     std::optional<SigningKey> key_;
 };
 
+// A name as initials, for a learner who chose them: "นางสาวสมศรี ใจดี" -> "ส. จ." (no title; a
+// Thai vowel written before its consonant is skipped), "Somsri Jaidee" -> "S. J.".
+std::string NameInitials(const std::string& full_name);
 // "ABCD-EFGH-JKMN": 12 random characters of Crockford's base32, grouped by four.
 std::string NewCertificateCode();
 // What a person typed back in that form (lower case, o for 0, i/l for 1, no hyphens).

@@ -307,11 +307,18 @@ def test_bulk_approval_and_auto_approve(server, smtp, world):
     assert r.status == 303, r.text[:2000]
     assert 'name="certificate_auto_approve" value="1" checked' in world.author.browser.get(
         "/learning/course/%s/edit" % auto).text
-    b, _ = world.learner(auto, auto_lesson)
+    b, email = world.learner(auto, auto_lesson)
+    # This learner chose initials: the credential names them so (the PDF keeps the full name).
+    uid = server.query("SELECT id FROM users WHERE email = '%s'" % email)[0][0]
+    assert count(server, "SELECT count(*) FROM learning_profiles WHERE user_id = '%s'" % uid) == 1
+    server.execute("UPDATE learning_profiles SET name_on_certificate = 'initials' WHERE user_id = '%s'" % uid)
     r = api(b, "POST", "/api/learning/courses/%s/certificate" % auto)
     assert r.status == 201, r.text
     body = r.json()
     assert body["state"] == "issued" and body["reference"] is None
+    token = Browser(server).get(body["certificate"]["credential"]).text
+    subject = json.loads(b64url(token.split(".")[1]))["credentialSubject"]
+    assert subject["identifier"][0]["identityHash"] == "ท. ร.", subject
     assert b.get(body["certificate"]["pdf"]).status == 200
     assert count(server, "SELECT count(*) FROM audit_log WHERE action = 'learning.certificate.auto_approve' "
                          "AND details LIKE '%%%s%%'" % body["certificate"]["code"]) == 1

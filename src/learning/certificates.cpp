@@ -199,10 +199,13 @@ Certificate CertificateService::Issue(db::Connection& c, const Course& course,
     do cert.code = NewCertificateCode();
     while (store::FindCertificateByCode(c, cert.code));
     // A random free bit: neighbouring bits say nothing about when a certificate was issued.
-    do
+    // The list has 131072 bits; a full one needs a second list, not an endless loop.
+    for (int tries = 0;; ++tries) {
+        if (tries == 10000) throw std::runtime_error("the certificate status list is full");
         cert.status_index = static_cast<int64_t>(
             std::stoull(core::HexEncode(core::RandomBytes(4)), nullptr, 16) % kStatusBits);
-    while (store::StatusIndexTaken(c, cert.status_index));
+        if (!store::StatusIndexTaken(c, cert.status_index)) break;
+    }
     cert.course_id = course.id;
     cert.user_id = user_id;
     cert.agency_id = course.agency_id;

@@ -44,6 +44,7 @@
 #include "jobs/store.hpp"
 #include "learning/branding.hpp"
 #include "learning/bulk_enrol.hpp"
+#include "learning/certificates.hpp"
 #include "learning/demo.hpp"
 #include "learning/module.hpp"
 #include "learning/signup.hpp"
@@ -138,6 +139,7 @@ struct App::Parts {
     std::unique_ptr<views::ViewService> views;
     std::unique_ptr<learning::LearningService> learning;
     std::unique_ptr<learning::SignupService> signup;
+    std::unique_ptr<learning::CertificateService> certificates;
     // Rate-limit counters: the middleware's, and Learning's budget of identity checks.
     std::unique_ptr<http::RateLimitStore> rate_limits;
     std::unique_ptr<learning::ScormLessons> scorm;
@@ -232,6 +234,13 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
         [ids = P.identities.get()](const std::string& user_id) {
             return ids->FindIdentity(user_id).has_value();
         });
+    P.certificates = std::make_unique<learning::CertificateService>(
+        *P.learning, *P.workflow, *P.accounts, QueueMail(*P.jobs), P.i18n,
+        learning::CertificateConfig{.data_dir = config_.data_dir,
+                                    .site_url = config_.site_url,
+                                    .tmp_dir = P.tmp_dir,
+                                    .sla_working_days = config_.learning_certificate_sla_days});
+    P.workflow->Register(P.certificates->ReviewType());
     P.signup = std::make_unique<learning::SignupService>(
         *P.learning, *P.accounts, *P.identities, learning::MakeVerifier(config_.identity),
         *P.rate_limits, config_.identity_checks_per_ip_hour, config_.identity.mode);
@@ -294,7 +303,8 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
                                      {.verifier_mode = config_.identity.mode,
                                       .scorm = P.scorm.get(),
                                       .branding = P.branding.get(),
-                                      .bulk = P.bulk_enrol.get()}));
+                                      .bulk = P.bulk_enrol.get(),
+                                      .certificates = P.certificates.get()}));
     for (auto& m : M) m->AddMigrations(P.migrations);
 }
 

@@ -73,6 +73,8 @@ struct Config {
     learning::VerifierConfig identity{.mode = "demo"};
     int identity_checks_per_ip_hour = 10;
     int64_t learning_max_video_mib = 2048;
+    // Working days a certificate request is decided within (the guide: 2 days).
+    int learning_certificate_sla_days = 2;
     // The SCORM package site (learning/package_site.cpp): its public URL (in production another
     // registrable domain, never a subdomain of the site; "": http://127.0.0.1:<its port>) and
     // the port of its own listener (-1: --port + 1; 0: any free port).

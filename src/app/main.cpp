@@ -212,6 +212,12 @@ int main(int argc, char** argv) {
         ->envname("GOVHUB_IDENTITY_CHECKS_PER_IP_HOUR")
         ->capture_default_str();
     serve
+        ->add_option("--learning-certificate-sla-days", cfg.learning_certificate_sla_days,
+                     "working days a certificate request is decided within")
+        ->envname("GOVHUB_LEARNING_CERTIFICATE_SLA_DAYS")
+        ->check(CLI::Range(1, 60))
+        ->capture_default_str();
+    serve
         ->add_option("--learning-max-video-mib", cfg.learning_max_video_mib,
                      "largest lesson video accepted (MiB)")
         ->envname("GOVHUB_LEARNING_MAX_VIDEO_MIB")

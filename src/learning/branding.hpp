@@ -16,6 +16,7 @@
 
 #include "api/principal.hpp"
 #include "db/database.hpp"
+#include "learning/certificate_code.hpp"
 #include "learning/credential.hpp"
 #include "learning/model.hpp"
 
@@ -61,14 +62,6 @@ struct Verification {
     std::string learner_name, learner_name_en;  // as the learner chose
     bool own = false;                           // the viewer is the certificate's learner
 };
-
-// Code as typed -> the stored form "XXXX-XXXX-XXXX": case, spaces and dashes ignored, Crockford's
-// look-alikes read as digits (O -> 0, I and L -> 1); a pasted verification address is read from
-// its last path segment. Nothing when it cannot be a code (no database read is made for it).
-std::optional<std::string> NormalizeCertificateCode(std::string_view typed);
-// "สมชาย ใจดี" -> "ส. จ." (each word's first consonant: the leading vowels เ แ โ ใ ไ are passed
-// over), "Somchai Jaidee" -> "S. J.".
-std::string NameInitials(std::string_view full_name);
 
 class BrandingService {
   public:

@@ -153,4 +153,13 @@ struct CertificateBranding {
     std::string modified, modified_by;
 };
 
+// A learner's completion of a course as certificates see it (issue 17): when, on which course
+// version, and its annulment (a quiz result found invalid) if any.
+struct Completion {
+    std::string user_id, user_name, fullname_th, fullname_en;
+    std::string completed_at;
+    int course_version = 0;
+    std::string annulled_at, annul_reason, annulled_by;
+};
+
 }  // namespace govhub::learning

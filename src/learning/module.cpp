@@ -43,6 +43,10 @@ class LearningModule final : public api::Module {
             RegisterVerifyRoutes(router, *settings_.branding, pages_, settings_);
         }
         if (settings_.bulk) RegisterBulkRoutes(router, *settings_.bulk, pages_, settings_);
+        if (settings_.certificates) {
+            RegisterCertificateRoutes(router, *settings_.certificates, pages_, settings_);
+            RegisterCertificateApi(router, *settings_.certificates);
+        }
     }
 
   private:

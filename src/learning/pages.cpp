@@ -238,6 +238,7 @@ struct Pages {
         v.Set("verified", p && service.Verified(p->user_id));
         v.Set("can_author", o.can_author);
         v.Set("published", c.state == CourseState::kPublished);
+        if (settings.certificates) AddCertificateStanding(v, *settings.certificates, o, req, pages);
         pages.AddErrors(v, errors, locale);
         return Page(req, "learning/course", std::move(v), Localized(c.title, c.title_en, locale),
                     status);

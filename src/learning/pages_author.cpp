@@ -9,6 +9,7 @@
 
 #include "accounts/middleware.hpp"
 #include "core/strings.hpp"
+#include "learning/certificates.hpp"
 #include "learning/route_util.hpp"
 #include "learning/routes.hpp"
 
@@ -59,6 +60,12 @@ struct Author {
         return in;
     }
 
+    void SaveAutoApprove(const Request& req, const Course& c) const {
+        if (settings.certificates)
+            settings.certificates->SetAutoApprove(
+                c.id, req.FormValue("certificate_auto_approve") == "1", api::CallerOf(req));
+    }
+
     Response CourseForm(const Request& req, const CourseInput& in, const Course* existing,
                         const std::vector<FieldError>& errors, int status) const {
         const std::string& locale = req.locale;
@@ -81,6 +88,13 @@ struct Author {
             .Set("certificate_info", in.certificate_info)
             .Set("certificate_info_en", in.certificate_info_en)
             .Set("key_set", existing && !existing->enrol_key_hash.empty());
+        // Certificates issued on request without review (certificates.hpp).
+        if (settings.certificates)
+            v.Set("offer_auto_approve", true)
+                .Set("certificate_auto_approve",
+                     req.method == "POST" ? req.FormValue("certificate_auto_approve") == "1"
+                     : existing           ? settings.certificates->AutoApprove(existing->id)
+                                          : false);
         SelectChoices cats, levels;
         for (const auto& key : CourseCategories())
             cats.emplace_back(key, pages.T(locale, "learning.category." + key));
@@ -125,6 +139,7 @@ struct Author {
         CourseInput in = InputOf(req);
         try {
             Course c = service.CreateCourse(in, api::CallerOf(req));
+            SaveAutoApprove(req, c);
             return Response::Redirect("/learning/course/" + c.name + "/manage");
         } catch (const HttpError& e) {
             if (e.fields().empty()) throw;
@@ -158,6 +173,7 @@ struct Author {
         CourseInput in = InputOf(req);
         try {
             Course c = service.UpdateCourse(o.course.id, in, api::CallerOf(req));
+            SaveAutoApprove(req, c);
             return Response::Redirect("/learning/course/" + c.name + "/manage");
         } catch (const HttpError& e) {
             if (e.fields().empty()) throw;
@@ -223,6 +239,7 @@ struct Author {
             // Deleting is for those who manage the course's staff (not its staff): as in Moodle,
             // a teacher edits a course and a manager deletes it.
             .Set("can_delete", o.learners == 0 && staff.can_manage);
+        if (settings.certificates) AddCompletions(v, *settings.certificates, c, req, pages);
         pages.AddErrors(v, errors, locale);
         return Page(req, "learning/manage", std::move(v), "learning.manage_title", status);
     }

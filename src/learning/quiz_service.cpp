@@ -202,6 +202,7 @@ void QuizService::SaveRules(const std::string& lesson_id, const Json& rules,
             if (!errors.empty()) throw HttpError::Validation(errors);
         }
         Save(c, l.id, d);
+        store::BumpCourseVersion(c, l.course_id);  // a certificate names its version
         audit::Record(c, caller.actor(), "learning.quiz.rules", "course", l.course_id,
                       {{"lesson", l.id},
                        {"rules", QuizRulesToJson(d.rules)},
@@ -225,6 +226,7 @@ Question QuizService::AddQuestion(const std::string& lesson_id, Json question,
         auto errors = CheckQuiz(d.questions, d.rules);
         if (!errors.empty()) throw HttpError::Validation(errors);
         Save(c, l.id, d);
+        store::BumpCourseVersion(c, l.course_id);  // a certificate names its version
         audit::Record(c, caller.actor(), "learning.quiz.question_add", "course", l.course_id,
                       {{"lesson", l.id}, {"question", parsed->id}});
         return parsed.value();
@@ -248,6 +250,7 @@ Question QuizService::UpdateQuestion(const std::string& lesson_id, const std::st
         auto errors = CheckQuiz(d.questions, d.rules);
         if (!errors.empty()) throw HttpError::Validation(errors);
         Save(c, l.id, d);
+        store::BumpCourseVersion(c, l.course_id);  // a certificate names its version
         audit::Record(c, caller.actor(), "learning.quiz.question_update", "course", l.course_id,
                       {{"lesson", l.id}, {"question", question_id}});
         return parsed.value();
@@ -264,6 +267,7 @@ void QuizService::DeleteQuestion(const std::string& lesson_id, const std::string
         std::erase_if(d.questions, [&](const Question& q) { return q.id == question_id; });
         if (d.questions.size() == before) throw HttpError::NotFound("learning.quiz.no_question");
         Save(c, l.id, d);
+        store::BumpCourseVersion(c, l.course_id);  // a certificate names its version
         audit::Record(c, caller.actor(), "learning.quiz.question_delete", "course", l.course_id,
                       {{"lesson", l.id}, {"question", question_id}});
     });

@@ -16,6 +16,7 @@ namespace govhub::learning {
 
 class BrandingService;
 class BulkEnrolService;
+class CertificateService;
 
 // What every Learning page shows besides its content.
 struct PageSettings {
@@ -28,6 +29,8 @@ struct PageSettings {
     // Bulk enrolment from a CSV (bulk_enrol.hpp); null: no bulk routes or job (tests, `routes`
     // sets it as `serve` does).
     BulkEnrolService* bulk = nullptr;
+    // Certificates (certificates.hpp); null: the course page offers none (`routes`, tests).
+    CertificateService* certificates = nullptr;
 };
 
 void RegisterPages(http::Router& router, LearningService& service, QuizService& quiz,
@@ -80,6 +83,17 @@ void RegisterVerifyRoutes(http::Router& router, BrandingService& branding,
 // Bulk enrolment's page, report and JSON (pages_bulk.cpp).
 void RegisterBulkRoutes(http::Router& router, BulkEnrolService& bulk,
                         const render::PageRenderer& pages, const PageSettings& settings);
+// Certificates (pages_certificates.cpp, api_certificates.cpp): requesting one, its PDF and
+// credential, revocation and the annulment of a completion; and what the course page and the
+// manage page show of them.
+void RegisterCertificateRoutes(http::Router& router, CertificateService& certificates,
+                               const render::PageRenderer& pages, const PageSettings& settings);
+void RegisterCertificateApi(http::Router& router, CertificateService& certificates);
+void AddCertificateStanding(render::View& v, CertificateService& certificates,
+                            const CourseOutline& o, const http::Request& req,
+                            const render::PageRenderer& pages);
+void AddCompletions(render::View& v, CertificateService& certificates, const Course& course,
+                    const http::Request& req, const render::PageRenderer& pages);
 
 // JSON shared by the API files.
 nlohmann::json StandingJson(const CourseProgress& p);

@@ -404,6 +404,7 @@ Course LearningService::UpdateCourse(const std::string& id, const CourseInput& i
         course.modified = core::NowIso();
         store::UpdateCourse(c, course);
         Reindex(c, course);
+        store::BumpCourseVersion(c, course.id);  // a certificate names its version
         audit::Record(c, caller.actor(), "learning.course.update", "course", course.id,
                       CourseAudit(course));
         return course;
@@ -466,6 +467,7 @@ Section LearningService::AddSection(const std::string& course_id, const std::str
                   .title_en = core::Trim(title_en)};
         store::InsertSection(c, s);
         Reindex(c, course);
+        store::BumpCourseVersion(c, course.id);  // a certificate names its version
         audit::Record(c, caller.actor(), "learning.section.create", "course", course.id,
                       {{"section", s.id}, {"title", s.title}});
         return s;
@@ -486,6 +488,7 @@ Section LearningService::UpdateSection(const std::string& section_id, const std:
         s->title_en = core::Trim(title_en);
         store::UpdateSection(c, *s);
         Reindex(c, course);
+        store::BumpCourseVersion(c, course.id);  // a certificate names its version
         audit::Record(c, caller.actor(), "learning.section.update", "course", course.id,
                       {{"section", s->id}, {"title", s->title}});
         return *s;
@@ -501,6 +504,7 @@ void LearningService::DeleteSection(const std::string& section_id, const api::Ca
             if (l.section_id == s->id) Fail({{"section", "learning.error.section_not_empty"}});
         store::DeleteSection(c, s->id);
         Reindex(c, course);
+        store::BumpCourseVersion(c, course.id);  // a certificate names its version
         audit::Record(c, caller.actor(), "learning.section.delete", "course", course.id,
                       {{"section", s->id}, {"title", s->title}});
     });
@@ -552,6 +556,7 @@ Lesson LearningService::AddLesson(const std::string& course_id, const LessonInpu
         l.created = l.modified = core::NowIso();
         store::InsertLesson(c, l);
         Reindex(c, course);
+        store::BumpCourseVersion(c, course.id);  // a certificate names its version
         audit::Record(
             c, caller.actor(), "learning.lesson.create", "course", course.id,
             {{"lesson", l.id}, {"title", l.title}, {"kind", kLessonKindText.Name(l.kind)}});
@@ -592,6 +597,7 @@ Lesson LearningService::UpdateLesson(const std::string& lesson_id, const LessonI
         l->modified = core::NowIso();
         store::UpdateLesson(c, *l);
         Reindex(c, course);
+        store::BumpCourseVersion(c, course.id);  // a certificate names its version
         audit::Record(c, caller.actor(), "learning.lesson.update", "course", course.id,
                       {{"lesson", l->id}, {"title", l->title}});
         return *l;
@@ -607,6 +613,7 @@ void LearningService::DeleteLesson(const std::string& lesson_id, const api::Call
         if (!l->media_file.empty()) file = MediaPath(*l);
         store::DeleteLesson(c, l->id);
         Reindex(c, course);
+        store::BumpCourseVersion(c, course.id);  // a certificate names its version
         audit::Record(c, caller.actor(), "learning.lesson.delete", "course", course.id,
                       {{"lesson", l->id}, {"title", l->title}});
     });
@@ -635,6 +642,7 @@ void LearningService::MoveLesson(const std::string& lesson_id, int direction,
             siblings[k].position = static_cast<int>(k) + 1;
             store::UpdateLesson(c, siblings[k]);
         }
+        store::BumpCourseVersion(c, l->course_id);
     });
 }
 
@@ -681,6 +689,7 @@ Lesson LearningService::AttachMedia(const std::string& lesson_id, MediaUpload up
         l->media_duration_ms = duration_ms;
         l->modified = core::NowIso();
         store::UpdateLesson(c, *l);
+        store::BumpCourseVersion(c, course.id);
         audit::Record(c, caller.actor(), "learning.lesson.media", "course", course.id,
                       {{"lesson", l->id}, {"type", type}, {"bytes", l->media_bytes}});
         return *l;
@@ -784,6 +793,7 @@ CourseProgress LearningService::Evaluate(db::Connection& c, const std::string& c
         // The completion is recorded in the transaction that met the rule: no batch, no lag.
         e->completed_at = core::NowIso();
         store::UpsertEnrolment(c, *e);
+        store::RecordCompletionVersion(c, course_id, user_id);  // what it was earned on
         audit::Record(c, {user_id, ""}, "learning.course.complete", "course", course_id,
                       nlohmann::json::object());
         out.completed = true;
@@ -971,6 +981,10 @@ bool LearningService::MayManageStaff(db::Connection& c, const Course& course,
     if (course.agency_id.empty()) return false;
     auto role = agencies::store::RoleOf(c, p->user_id, course.agency_id);
     return role && *role == agencies::Role::kAdmin;
+}
+
+bool LearningService::CanManageStaff(const Course& course, const api::Principal* p) {
+    return db_.Read([&](db::Connection& c) { return MayManageStaff(c, course, p); });
 }
 
 Course LearningService::RequireStaffManager(db::Connection& c, const std::string& course_id,

@@ -204,6 +204,8 @@ class LearningService {
     // Whether the principal may author the course (a sysadmin, its creator, its agency's
     // editors and admins, its course staff): also who reads the course report (reports.hpp).
     bool MayAuthor(db::Connection& c, const Course& course, const api::Principal* p);
+    // MayManageStaff for other services (certificates: who annuls a completion).
+    bool CanManageStaff(const Course& course, const api::Principal* p);
 
     db::Database& db() { return db_; }
     const LearningConfig& config() const { return config_; }

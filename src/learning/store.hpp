@@ -190,4 +190,22 @@ bool StatusIndexTaken(db::Connection& c, int64_t index);
 std::optional<CertificateBranding> FindBranding(db::Connection& c, const std::string& agency_id);
 void UpsertBranding(db::Connection& c, const CertificateBranding& b);
 
+// ---- certificate requests (store_certificate_requests.cpp; columns of learning:6)
+int CourseVersion(db::Connection& c, const std::string& course_id);
+// A change to the course's content (fields, sections, lessons, quiz questions).
+void BumpCourseVersion(db::Connection& c, const std::string& course_id);
+bool CertificateAutoApprove(db::Connection& c, const std::string& course_id);
+void SetCertificateAutoApprove(db::Connection& c, const std::string& course_id, bool on);
+// The enrolment records the course's current version (at its completion).
+void RecordCompletionVersion(db::Connection& c, const std::string& course_id,
+                             const std::string& user_id);
+// An active enrolment with its completion and annulment (completed or not).
+std::optional<Completion> FindCompletion(db::Connection& c, const std::string& course_id,
+                                         const std::string& user_id);
+// A course's completions, the latest first.
+std::vector<Completion> CompletionsOf(db::Connection& c, const std::string& course_id, int limit);
+// False when not completed or annulled already.
+bool AnnulCompletion(db::Connection& c, const std::string& course_id, const std::string& user_id,
+                     const std::string& at, const std::string& reason, const std::string& by);
+
 }  // namespace govhub::learning::store

@@ -119,6 +119,11 @@ void WriteCertificatePdf(const CertificatePage& page, const std::string& path) {
         cairo_surface_destroy(surface);
         throw std::runtime_error("cannot create the PDF");
     }
+    if (!page.created.empty())
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE,
+                                       page.created.c_str());
+    if (!page.title.empty())
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, page.title.c_str());
     cairo_t* cr = cairo_create(surface);
     if (background)
         Place(cr, *background, 0, 0, kWidth, kHeight, true);

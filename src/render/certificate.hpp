@@ -31,6 +31,10 @@ struct CertificatePage {
     std::vector<std::string> signatory;  // lines under the signature: name, position
     std::string qr_data;                 // empty: no QR code
     std::vector<std::string> footer;     // bottom left: the verification code and address
+    // The PDF's creation date (ISO 8601, "2026-12-07T02:30:00Z"): the certificate's issue time,
+    // not the rendering's; empty: cairo's now.
+    std::string created;
+    std::string title;  // the PDF's title metadata; empty: none
 };
 
 // Whether `path` is a PNG within the bounds above; `error` says why not (English, for logs).

@@ -110,6 +110,16 @@ CSRF = {
     ("POST", "/learning/course/{name}/staff"): ("/learning/course/{lcourse}/staff", {"user": "{user}"}),
     ("POST", "/learning/course/{name}/staff/remove"): ("/learning/course/{lcourse}/staff/remove", {"user": "{lstaff}"}),
     ("POST", "/api/learning/courses/{name}/staff"): ("/api/learning/courses/{lcourse}/staff", {"json": {"user": "{user}"}}),
+    # certificates: request, revoke, annul a completion
+    ("POST", "/learning/courses/{name}/certificate"): ("/learning/courses/{lcourse}/certificate", {}),
+    ("POST", "/api/learning/courses/{name}/certificate"): ("/api/learning/courses/{lcourse}/certificate", {"json": {}}),
+    ("POST", "/learning/certificates/{code}/revoke"): ("/learning/certificates/{lcert}/revoke", {"reason": "CSRF"}),
+    ("POST", "/api/learning/certificates/{code}/revoke"):
+        ("/api/learning/certificates/{lcert}/revoke", {"json": {"reason": "CSRF"}}),
+    ("POST", "/learning/course/{name}/learners/{user}/annul"):
+        ("/learning/course/{lcertcourse}/learners/{owner}/annul", {"reason": "CSRF"}),
+    ("POST", "/api/learning/courses/{name}/learners/{user}/annul"):
+        ("/api/learning/courses/{lcertcourse}/learners/{owner}/annul", {"json": {"reason": "CSRF"}}),
     ("DELETE", "/api/learning/courses/{name}/staff"):
         ("/api/learning/courses/{lcourse}/staff", {"json": {"user": "{lstaff}"}}),
     ("POST", "/api/learning/courses/{name}/enrol"): ("/api/learning/courses/{lcourse}/enrol", {"json": {}}),
@@ -340,6 +350,23 @@ IDOR = {
     ("POST", "/api/learning/lessons/{id}/quiz/questions"):
         ("/api/learning/lessons/{lquiz}/quiz/questions", PRIVATE,
          {"json": {"kind": "short", "prompt": "x", "accepted": ["y"]}}),
+    # certificates: the owner's certificate of agency A's course (auto-approved); its PDF is the
+    # learner's and the agency's staff's, its credential public (like the verification page it
+    # names); requesting one on agency A's draft course, revoking it, annulling the completion
+    ("GET", "/learning/certificates/{file}"): ("/learning/certificates/{lcert}.pdf", PRIVATE, None),
+    ("GET", "/learning/certificates/{code}/credential.jwt"):
+        ("/learning/certificates/{lcert}/credential.jwt", PUBLIC, None),
+    ("POST", "/learning/certificates/{code}/revoke"): ("/learning/certificates/{lcert}/revoke", PRIVATE, {"reason": "IDOR"}),
+    ("POST", "/api/learning/certificates/{code}/revoke"):
+        ("/api/learning/certificates/{lcert}/revoke", PRIVATE, {"json": {"reason": "IDOR"}}),
+    ("POST", "/learning/courses/{name}/certificate"): ("/learning/courses/{lcourse}/certificate", PRIVATE, {}),
+    ("GET", "/api/learning/courses/{name}/certificate"): ("/api/learning/courses/{lcourse}/certificate", PRIVATE, None),
+    ("POST", "/api/learning/courses/{name}/certificate"):
+        ("/api/learning/courses/{lcourse}/certificate", PRIVATE, {"json": {}}),
+    ("POST", "/learning/course/{name}/learners/{user}/annul"):
+        ("/learning/course/{lcertcourse}/learners/{owner}/annul", PRIVATE, {"reason": "IDOR"}),
+    ("POST", "/api/learning/courses/{name}/learners/{user}/annul"):
+        ("/api/learning/courses/{lcertcourse}/learners/{owner}/annul", PRIVATE, {"json": {"reason": "IDOR"}}),
     # learning: a SCORM lesson of agency A's draft course; only its authors and enrolled learners
     # may launch it
     ("POST", "/api/learning/lessons/{id}/scorm/launch"): ("/api/learning/lessons/{scorm_lesson}/scorm/launch",
@@ -621,7 +648,6 @@ def learning_world(server, owner, w):
         r = Browser(server).request("POST", design + image, body=png(60, 30),
                                     headers={"Authorization": w["sysadmin_token"], "Content-Type": "image/png"})
         assert r.status == 200, r.text
-    w["lcert"] = Issued(server, w["owner"], w["org_a"]).code
     # A bulk enrolment by the owner (an author of the course), finished so its report exists.
     r = owner.request("POST", "/api/learning/courses/%s/enrolments/bulk" % name, body=b"bulk-%s@example.com\n" % w[
         "suffix"].encode(), headers={"Content-Type": "text/csv", "X-CSRF-Token": owner.csrf_from("/learning")})
@@ -632,6 +658,31 @@ def learning_world(server, owner, w):
             "succeeded":
         assert time.time() < deadline, "the bulk enrolment job did not finish"
         time.sleep(0.2)
+    certificate_world(owner, w)
+
+
+def certificate_world(owner, w):
+    """The owner's certificate of another course of agency A (one text lesson, auto-approved),
+    earned by reading the lesson and asking for it."""
+    name = "abcert-" + w["suffix"]
+    r = owner.post_form("/learning/course/new", {
+        "name": name, "title": "หลักสูตรวุฒิบัตร", "summary": "ทดสอบ", "category": "data", "level": "beginner",
+        "minutes": "30", "agency_id": w["org_a"], "certificate_auto_approve": "1"})
+    assert r.status == 303, r.text[:2000]
+    manage = "/learning/course/%s/manage" % name
+    assert owner.post_form("/learning/course/%s/sections" % name, {"title": "บทนำ"}, csrf_page=manage).status == 303
+    section = re.findall(r'action="/learning/course/%s/sections/([0-9a-f-]{36})"' % name, owner.get(manage).text)[-1]
+    r = owner.post_form("/learning/course/%s/lessons" % name, {"section_id": section, "kind": "text", "title": "บท",
+                                                               "body": "เนื้อหา"}, csrf_page=manage)
+    assert r.status == 303, r.text[:2000]
+    lesson = re.match(r"/learning/lesson/([0-9a-f-]{36})/edit", r.header("Location")).group(1)
+    assert owner.post_form("/learning/course/%s/enrol" % name, {}, csrf_page="/learning/course/" + name).status == 303
+    assert owner.get("/learning/lesson/" + lesson).status == 200
+    r = owner.post_form("/learning/courses/%s/certificate" % name, {}, csrf_page="/learning/course/" + name)
+    assert r.status == 303, r.text[:2000]
+    page = owner.get("/learning/course/" + name).text
+    w["lcert"] = re.search(r"/learning/certificates/([0-9A-Z-]{14})\.pdf", page).group(1)
+    w["lcertcourse"] = name
 
 
 TABLES = ("audit_log", "users", "api_tokens", "sessions", "memberships", "organizations", "datasets", "resources",

@@ -396,6 +396,14 @@ DnsAnswer ReadDnsAnswer(const uint8_t* data, size_t size, DnsType type,
             break;
     }
     answer.status = ParseStatus(status);
+    if (answer.status != DnsStatus::kOk) {
+        // Records read before the reply broke off are not an answer (found by the fuzz target:
+        // a CNAME reply claiming more records than it holds).
+        answer.texts.clear();
+        answer.mx.clear();
+        answer.srv.clear();
+        answer.cut = false;
+    }
     if (answer.status == DnsStatus::kOk && answer.texts.empty() && answer.mx.empty() &&
         answer.srv.empty() && !answer.cut)
         answer.status = DnsStatus::kNodata;

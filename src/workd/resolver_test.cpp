@@ -431,6 +431,13 @@ TEST(ReadDnsAnswer, ClassifiesRawReplies) {
     EXPECT_EQ(a.texts, std::vector<std::string>{"hi"});
     EXPECT_EQ(ReadDnsAnswer(b.data(), b.size() - 1, DnsType::kTxt, o).status,
               DnsStatus::kMalformed);
+    // A CNAME reply that claims two answers and holds one: malformed, with no records.
+    b = Header(0, 2);
+    b[b.size() - 3] = kCnameWire;
+    b.insert(b.end(), {0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 2, 0xC0, 12});
+    a = ReadDnsAnswer(b.data(), b.size(), DnsType::kCname, o);
+    EXPECT_EQ(a.status, DnsStatus::kMalformed);
+    EXPECT_TRUE(a.texts.empty());
     // A CNAME whose target points at itself: refused by name decompression, not a hang.
     b = Header(0, 1);
     b[b.size() - 3] = kCnameWire;

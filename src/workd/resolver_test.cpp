@@ -47,6 +47,11 @@ class Child {
                const std::string& stderr_path = "") {
         int pipe_fds[2] = {-1, -1};
         if (capture_stdout && pipe(pipe_fds) != 0) throw std::runtime_error("pipe");
+        // Everything the child needs is made before fork(): after it, only async-signal-safe
+        // calls (other tests may have left threads running).
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
         const pid_t parent = getpid();
         pid_ = fork();
         if (pid_ < 0) throw std::runtime_error("fork");
@@ -60,9 +65,6 @@ class Child {
                 if (err >= 0) dup2(err, STDERR_FILENO);
             }
             for (int fd = 3; fd < 1024; ++fd) close(fd);
-            std::vector<char*> args;
-            for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-            args.push_back(nullptr);
             execv(args[0], args.data());
             _exit(127);
         }
@@ -156,6 +158,7 @@ class ResolverTest : public ::testing::Test {
         const std::string log = ::testing::TempDir() + "resolver_test_dnsmasq.log";
         for (int attempt = 0; attempt < 5; ++attempt) {
             const int port = FreePort();
+            const std::string ready = std::to_string(getpid()) + "-" + std::to_string(port);
             std::vector<std::string> argv = {
                 binary,
                 "--no-daemon",
@@ -167,7 +170,9 @@ class ResolverTest : public ::testing::Test {
                 "--no-hosts",
                 "--pid-file=",
                 "--local=/example.test/",
-                "--txt-record=ready.example.test,up",
+                // Unique to this instance: a dnsmasq of a parallel test run that took the
+                // port first must not pass for ours.
+                "--txt-record=ready.example.test," + ready,
                 "--txt-record=example.test,v=spf1 mx -all",
                 "--txt-record=example.test,_workd-challenge-other",
                 "--txt-record=default._domainkey.example.test," + kLongDkim,
@@ -191,7 +196,8 @@ class ResolverTest : public ::testing::Test {
             o.tries = 1;
             Resolver r(o);
             for (int i = 0; i < 50 && dnsmasq_->Running(); ++i) {
-                if (r.Query("ready.example.test", DnsType::kTxt).ok()) {
+                if (r.Query("ready.example.test", DnsType::kTxt).texts ==
+                    std::vector<std::string>{ready}) {
                     dnsmasq_port_ = port;
                     return;
                 }

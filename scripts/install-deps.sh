@@ -17,6 +17,8 @@ DEBIAN_PACKAGES=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   # gzip (Bitstring Status Lists of Learning's credentials)
   zlib1g-dev
+  # workD's DNS checks (c-ares)
+  libc-ares-dev
   # runtime and test peers
   fonts-thai-tlwg python3 python3-pytest python3-aiosmtpd chromium nginx-light wrk curl
   libspreadsheet-writeexcel-perl python3-openpyxl poppler-utils
@@ -25,6 +27,9 @@ DEBIAN_PACKAGES=(
   # Learning: the demo lesson video is made at first start (ffmpeg), not committed
   ffmpeg
   postgresql-15
+  # workD's resolver tests: a real DNS server on loopback (dnsmasq-base installs no service) and
+  # a misbehaving one (tests/dns/bad_dns.py)
+  dnsmasq-base python3-dnslib
 )
 
 # `--fuzz` (make fuzz): the clang that builds the libFuzzer targets. `make test` does not need it

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(
   # build
   g++ make cmake ninja-build ccache pkg-config clang-format
+  # the integrity check of npm tarballs fetched alone (thai-address-database)
+  openssl
   # native libraries (DESIGN.md §3)
   libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev
   libkainjow-mustache-dev libicu-dev libcli11-dev libgtest-dev libgmock-dev libpq-dev
@@ -78,4 +80,30 @@ cp -u node_modules/leaflet/dist/images/*.png "$vendor/leaflet/images/"
 mkdir -p "$vendor/scorm-again"
 cp -u node_modules/scorm-again/dist/scorm12.min.js node_modules/scorm-again/dist/scorm2004.min.js \
   node_modules/scorm-again/LICENSE "$vendor/scorm-again/"
+# Thai addresses (workD's request form: the pickers and the server's check, core/thai_address.hpp):
+# only the data file of thai-address-database. That package lists its build tools (Babel, Mocha,
+# ESLint plugins ...) as runtime dependencies, so it is not in package.json: `npm pack` fetches its
+# tarball alone (from npm's cache when there), checked against the registry's pinned integrity,
+# and only database/db.json (plus package.json, for the version and licence) is kept.
+# To update: change both lines (`npm view thai-address-database@VERSION dist.integrity`), run this
+# script and the unit tests (src/core/thai_address_test.cpp).
+THAI_ADDRESS_VERSION=0.0.30
+THAI_ADDRESS_INTEGRITY=sha512-o3VEoMMFKEbQZl/d4ekBa5r/uJ2tOe+4ZejkjJJLDCHGXRdZfizXeBaRERmKR9jHOAPuoDPAgl1B72k8aNRMAg==
+thai_address=$vendor/thai-address-database
+if [[ ! -f $thai_address/db.json ]] || [[ $(cat "$thai_address/.integrity" 2>/dev/null) != "$THAI_ADDRESS_INTEGRITY" ]]; then
+  tmp=$(mktemp -d)
+  npm pack --silent --prefer-offline --pack-destination "$tmp" \
+    "thai-address-database@$THAI_ADDRESS_VERSION" >/dev/null
+  tgz=$tmp/thai-address-database-$THAI_ADDRESS_VERSION.tgz
+  got=sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)
+  if [[ $got != "$THAI_ADDRESS_INTEGRITY" ]]; then
+    echo "thai-address-database $THAI_ADDRESS_VERSION: integrity $got, expected $THAI_ADDRESS_INTEGRITY" >&2
+    rm -rf "$tmp"; exit 1
+  fi
+  tar -xzf "$tgz" -C "$tmp" package/database/db.json package/package.json
+  mkdir -p "$thai_address"
+  cp "$tmp/package/database/db.json" "$tmp/package/package.json" "$thai_address/"
+  echo "$THAI_ADDRESS_INTEGRITY" >"$thai_address/.integrity"
+  rm -rf "$tmp"
+fi
 echo "dependencies ready"

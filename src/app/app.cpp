@@ -235,7 +235,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
             return ids->FindIdentity(user_id).has_value();
         });
     P.certificates = std::make_unique<learning::CertificateService>(
-        *P.learning, *P.workflow, *P.accounts, QueueMail(*P.jobs), P.i18n,
+        *P.learning, *P.workflow, *P.accounts, P.jobs.get(), QueueMail(*P.jobs), P.i18n,
         learning::CertificateConfig{.data_dir = config_.data_dir,
                                     .site_url = config_.site_url,
                                     .tmp_dir = P.tmp_dir,

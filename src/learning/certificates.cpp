@@ -65,12 +65,13 @@ std::string EnglishLongDate(const std::string& day) {
 
 CertificateService::CertificateService(LearningService& learning,
                                        workflow::WorkflowService& workflow,
-                                       accounts::AccountService& accounts,
+                                       accounts::AccountService& accounts, jobs::JobService* jobs,
                                        accounts::MailSender send_mail, const core::I18n& i18n,
                                        CertificateConfig config)
     : learning_(learning),
       workflow_(workflow),
       accounts_(accounts),
+      jobs_(jobs),
       send_mail_(std::move(send_mail)),
       i18n_(i18n),
       config_(std::move(config)) {}
@@ -208,6 +209,11 @@ Certificate CertificateService::Issue(db::Connection& c, const Course& course,
     };
     cert.credential = IssueOpenBadgeJwt(in, key());
     store::InsertCertificate(c, cert);
+    // Drawn moments later by a worker (this is the deciding transaction: a bulk approval must
+    // not wait on Pango); queued in it, so only a certificate that exists is ever rendered.
+    if (jobs_)
+        jobs_->Enqueue(kRenderCertificateJob, Json{{"code", cert.code}}.dump(),
+                       {.max_attempts = 3, .subject = cert.code});
     audit::Record(c, {actor_id, ""}, "learning.certificate.issue", "course", course.id,
                   {{"code", cert.code},
                    {"user", user_id},
@@ -427,6 +433,15 @@ std::string CertificateService::PdfPath(const Certificate& given) {
         store::SetCertificateFiles(c, cert->id, file, sha, cert->credential);
     });
     return dir + "/" + file;
+}
+
+std::string CertificateService::RunRenderJob(const std::string& payload_json) {
+    Json payload = Json::parse(payload_json, nullptr, false);
+    std::string code = payload.is_object() ? payload.value("code", "") : "";
+    auto cert = Find(code);
+    if (!cert) return Json{{"code", code}, {"rendered", false}}.dump();  // gone: nothing to draw
+    PdfPath(*cert);
+    return Json{{"code", cert->code}, {"rendered", true}}.dump();
 }
 
 Certificate CertificateService::Revoke(const std::string& code, const std::string& reason_typed,

@@ -3,15 +3,17 @@
 // as a workflow review (`learning_certificate`, LC, on the course's agency, decided within the
 // configured working days), or gets it at once where the course is marked auto-approve. Issuing
 // (one function for both) freezes a snapshot, picks a code and a status-list bit, and signs an
-// Open Badges 3.0 credential, in the deciding transaction; the PDF is rendered from the snapshot
-// outside it, once (on first download), and kept. Staff annul a completion; an issued
-// certificate is revoked.
+// Open Badges 3.0 credential, in the deciding transaction, which also queues the PDF's render
+// (job learning.render_certificate): the PDF is drawn from the snapshot outside the transaction,
+// once, moments after the issue (or on the first download if that comes first), and kept. Staff
+// annul a completion; an issued certificate is revoked.
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "accounts/service.hpp"
+#include "jobs/service.hpp"
 #include "learning/credential.hpp"
 #include "learning/service.hpp"
 #include "workflow/service.hpp"
@@ -19,6 +21,8 @@
 namespace govhub::learning {
 
 inline constexpr const char* kCertificateType = "learning_certificate";
+// The job that renders an issued certificate's PDF ({"code": ...}).
+inline constexpr const char* kRenderCertificateJob = "learning.render_certificate";
 
 struct CertificateConfig {
     std::string data_dir;  // PDFs under <data_dir>/learning/certificates, designs under branding/
@@ -42,8 +46,9 @@ struct CertificateStanding {
 class CertificateService {
   public:
     CertificateService(LearningService& learning, workflow::WorkflowService& workflow,
-                       accounts::AccountService& accounts, accounts::MailSender send_mail,
-                       const core::I18n& i18n, CertificateConfig config);
+                       accounts::AccountService& accounts, jobs::JobService* jobs,
+                       accounts::MailSender send_mail, const core::I18n& i18n,
+                       CertificateConfig config);
 
     // The review type (registered by app at start-up).
     workflow::RequestType ReviewType();
@@ -69,6 +74,8 @@ class CertificateService {
     bool MaySee(const api::Principal* p, const Certificate& cert);
     // The PDF's path, rendered and stored on first use; never rendered again.
     std::string PdfPath(const Certificate& cert);
+    // The render job's work: the PDF of the payload's certificate, if not stored yet.
+    std::string RunRenderJob(const std::string& payload_json);
 
     // Revocation: sysadmins, the agency's admins, reviewers of the agency (403 otherwise);
     // 409 learning.cert.reason_required / .already_revoked. Mails the learner.
@@ -95,6 +102,7 @@ class CertificateService {
     LearningService& learning_;
     workflow::WorkflowService& workflow_;
     accounts::AccountService& accounts_;
+    jobs::JobService* jobs_;  // null: PDFs are rendered on first download only
     accounts::MailSender send_mail_;
     const core::I18n& i18n_;
     CertificateConfig config_;

@@ -4,6 +4,7 @@
 
 #include "jobs/runner.hpp"
 #include "learning/bulk_enrol.hpp"
+#include "learning/certificates.hpp"
 #include "learning/reports.hpp"
 #include "learning/store.hpp"
 
@@ -26,6 +27,11 @@ class LearningModule final : public api::Module {
     void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
     void RegisterJobs(jobs::JobRunner& runner) override {
         if (settings_.bulk) RegisterBulkEnrolJob(runner, *settings_.bulk);
+        if (settings_.certificates)
+            runner.Register(kRenderCertificateJob,
+                            [c = settings_.certificates](jobs::JobContext& ctx) {
+                                return c->RunRenderJob(ctx.payload());
+                            });
     }
     void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
         RegisterPages(router, service_, quiz_, pages_, settings_);

@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -40,7 +41,10 @@ std::optional<std::string> PublicKeyBase64(EVP_PKEY* key) {
 DkimKeyPair GenerateDkimKey(int bits) {
     if (bits < 1024 || bits > 8192) throw std::invalid_argument("DKIM key size");
     Pkey key(EVP_RSA_gen(static_cast<unsigned int>(bits)));
-    if (!key) throw std::runtime_error("DKIM key generation failed");
+    if (!key) {
+        ERR_clear_error();
+        throw std::runtime_error("DKIM key generation failed");
+    }
     Bio bio(BIO_new(BIO_s_mem()));
     if (!bio ||
         PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
@@ -64,7 +68,12 @@ std::optional<std::string> DkimPublicKeyFromPrivatePem(std::string_view pem) {
     // An empty passphrase callback result: an encrypted PEM fails instead of prompting.
     Pkey key(PEM_read_bio_PrivateKey(
         bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr));
-    if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA) return std::nullopt;
+    if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA) {
+        // A failed read leaves errors in the thread's OpenSSL queue, where a later TLS call on
+        // this worker thread (libcurl, libpq) would take them for its own.
+        ERR_clear_error();
+        return std::nullopt;
+    }
     return PublicKeyBase64(key.get());
 }
 

@@ -43,6 +43,20 @@ size_t TotalSize(const std::vector<std::string>& v) {
     return n;
 }
 
+// The part of a record a finding names, as a page may show it: at most 100 bytes, anything but
+// printable ASCII (which is all valid records hold) shown as '?', so a hostile answer cannot put
+// control characters or broken UTF-8 on a page or in a log.
+std::string SafeDetail(std::string_view s) {
+    std::string out(s.substr(0, 100));
+    for (auto& c : out)
+        if (c < 0x20 || c > 0x7e) c = '?';
+    return out;
+}
+
+// What one check reports at most: a page lists them, and thousands of tiny records must not
+// make thousands of lines (or a quadratic search for duplicates).
+constexpr size_t kMaxFindings = 16;
+
 // A decimal number in [0, max] without sign, leading zeros or spaces (the RFCs' ABNF).
 std::optional<int> SmallNumber(std::string_view s, int max) {
     if (s.empty() || s.size() > 9 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
@@ -152,7 +166,7 @@ bool ValidDualCidr(std::string_view c) {
 }
 
 Finding SpfError(std::string key, std::string_view term) {
-    return {std::move(key), std::string(term)};
+    return {std::move(key), SafeDetail(term)};
 }
 
 const std::set<std::string, std::less<>> kMechanisms = {"all", "include", "a",   "mx",
@@ -327,12 +341,13 @@ struct TagList {
 // published records with ";;" or "; ;" work with every verifier.
 TagList ParseTagList(std::string_view text, std::string_view prefix, bool lower_names) {
     TagList out;
+    std::set<std::string, std::less<>> seen;
     for (const auto& raw : core::Split(text, ';')) {
         std::string spec = core::Trim(raw);
         if (spec.empty()) continue;
         size_t eq = spec.find('=');
         if (eq == std::string::npos) {
-            out.error = {std::string(prefix) + "syntax", spec};
+            out.error = {std::string(prefix) + "syntax", SafeDetail(spec)};
             return out;
         }
         std::string name = core::Trim(std::string_view(spec).substr(0, eq));
@@ -355,14 +370,13 @@ TagList ParseTagList(std::string_view text, std::string_view prefix, bool lower_
             folded += c;
         }
         if (!name_ok || !value_ok) {
-            out.error = {std::string(prefix) + "syntax", name_ok ? name : spec.substr(0, 64)};
+            out.error = {std::string(prefix) + "syntax", SafeDetail(name_ok ? name : spec)};
             return out;
         }
-        for (const auto& [n, v] : out.tags) {
-            if (n == name) {
-                out.error = {std::string(prefix) + "duplicate_tag", name};
-                return out;
-            }
+        // A set, not a scan of the tags so far: 64 KiB of "a=1;" is 16,000 tags.
+        if (!seen.insert(name).second) {
+            out.error = {std::string(prefix) + "duplicate_tag", name};
+            return out;
         }
         out.tags.emplace_back(std::move(name), std::move(folded));
     }
@@ -538,7 +552,7 @@ SpfParse ParseSpf(std::string_view txt) {
         return out;
     }
     if (!IsSpfRecord(txt)) {
-        out.error = {"workd.dns.spf.not_spf", std::string(txt.substr(0, 64))};
+        out.error = {"workd.dns.spf.not_spf", SafeDetail(txt.substr(0, 64))};
         return out;
     }
     SpfRecord record;
@@ -668,7 +682,8 @@ DkimParse ParseDkimKey(std::string_view txt) {
 DkimCheck CheckDkim(const std::vector<std::string>& txt_records, std::string_view our_public_key) {
     DkimCheck out;
     auto add = [](std::vector<Finding>& v, Finding f) {
-        if (std::find(v.begin(), v.end(), f) == v.end()) v.push_back(std::move(f));
+        if (v.size() < kMaxFindings && std::find(v.begin(), v.end(), f) == v.end())
+            v.push_back(std::move(f));
     };
     if (TotalSize(txt_records) > kMaxTxtBytes) {
         out.errors.push_back({"workd.dns.dkim.too_large", ""});
@@ -715,7 +730,7 @@ DkimCheck CheckDkim(const std::vector<std::string>& txt_records, std::string_vie
 DmarcParse ParseDmarc(std::string_view txt) {
     DmarcParse out;
     auto fail = [&](std::string key, std::string detail) {
-        out.error = {std::move(key), std::move(detail)};
+        out.error = {std::move(key), SafeDetail(detail)};
         out.warnings.clear();
         return out;
     };
@@ -757,7 +772,7 @@ DmarcParse ParseDmarc(std::string_view txt) {
             auto& list_out = name == "rua" ? rec.rua : rec.ruf;
             for (const auto& u : core::Split(value, ',')) {
                 std::string uri = core::Trim(u);
-                if (!ValidDmarcUri(uri)) return fail("workd.dns.dmarc.bad_uri", uri.substr(0, 200));
+                if (!ValidDmarcUri(uri)) return fail("workd.dns.dmarc.bad_uri", uri);
                 list_out.push_back(uri);
             }
         } else if (name == "rf") {
@@ -773,7 +788,8 @@ DmarcParse ParseDmarc(std::string_view txt) {
             if (!n) return fail("workd.dns.dmarc.syntax", "ri=" + value);
             rec.ri = *n;
         } else {
-            out.warnings.push_back({"workd.dns.dmarc.unknown_tag", name});
+            if (out.warnings.size() < kMaxFindings)
+                out.warnings.push_back({"workd.dns.dmarc.unknown_tag", SafeDetail(name)});
         }
     }
     if (rec.policy == "none") out.warnings.push_back({"workd.dns.dmarc.policy_none", ""});

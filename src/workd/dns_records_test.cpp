@@ -120,6 +120,15 @@ TEST(Spf, BrokenRecordsSayWhy) {
         EXPECT_EQ(p.error.key, key) << txt.substr(0, 80);
     }
     EXPECT_EQ(ParseSpf("v=spf1 ipv4:192.0.2.1 -all").error.detail, "ipv4:192.0.2.1");
+    // What a finding quotes is short printable ASCII, whatever the answer held.
+    EXPECT_EQ(ParseSpf("v=spf1 include:\x01"
+                       "ab\xff"
+                       ".example.com -all")
+                  .error.detail,
+              "include:?ab?.example.com");
+    EXPECT_EQ(ParseSpf("v=spf1 include:" + std::string(500, 'a') + " -all").error.detail.size(),
+              100u);
+    EXPECT_EQ(ParseDmarc("v=DMARC1; p=none; \x01x=1").error.detail, "?x=1");
 }
 
 TEST(Spf, OneRecordPerName) {
@@ -342,6 +351,30 @@ TEST(Dmarc, BrokenRecordsSayWhy) {
     EXPECT_EQ(SelectDmarc({"v=DMARC1; p=none", "v=DMARC1; p=reject"}).error.key,
               "workd.dns.dmarc.multiple");
     EXPECT_TRUE(SelectDmarc({"google-site-verification=x", "v=DMARC1; p=reject"}).record);
+}
+
+TEST(DnsRecordBounds, AtTheLimitAndOnePast) {
+    std::string spf = "v=spf1" + std::string(kMaxTxtBytes - 11, ' ') + " -all";
+    ASSERT_EQ(spf.size(), kMaxTxtBytes);
+    EXPECT_TRUE(ParseSpf(spf).record);
+    EXPECT_EQ(ParseSpf(spf + " ").error.key, "workd.dns.spf.too_large");
+    EXPECT_TRUE(SelectSpf({spf}).record);
+    EXPECT_EQ(SelectSpf({spf, "x"}).error.key, "workd.dns.spf.too_large");  // the whole set counts
+
+    // 64 KiB of distinct tags: duplicates are found without a quadratic scan, and the findings
+    // stay a short list.
+    std::string tags = "v=DMARC1; p=reject; rua=mailto:a@b.go.th";
+    for (int i = 0; tags.size() < kMaxTxtBytes - 16; ++i) tags += "; x" + std::to_string(i) + "=1";
+    auto many = ParseDmarc(tags);
+    ASSERT_TRUE(many.record);
+    EXPECT_EQ(many.warnings.size(), 16u);
+    EXPECT_EQ(ParseDmarc(tags + "; x0=1").error, (Finding{"workd.dns.dmarc.duplicate_tag", "x0"}));
+    std::vector<std::string> records;
+    for (int i = 0; i < 3000; ++i) records.push_back("v=DKIM1; p=" + std::to_string(i) + "*");
+    EXPECT_EQ(CheckDkim(records, "AAAA").errors.size(), 1u);  // the same finding once
+    records.clear();
+    for (int i = 0; i < 3000; ++i) records.push_back("v=DKIM1; x" + std::to_string(i));
+    EXPECT_EQ(CheckDkim(records, "AAAA").errors.size(), 16u);
 }
 
 TEST(DnsChallenge, TokenFirstAnyRecord) {

@@ -616,15 +616,42 @@ SpfLookupCount CountSpfLookupsRecursive(const SpfRecord& record, const TxtFetche
     return walk.out;
 }
 
-bool SpfAuthorisesInclude(const SpfRecord& record, std::string_view include_domain) {
+namespace {
+
+bool Authorises(const SpfRecord& record, std::string_view ours, const TxtFetcher* fetch,
+                int& budget, std::vector<std::string>& path) {
+    // A name this record sends to: ours, or one whose own record authorises ours.
+    auto reaches = [&](std::string_view target) {
+        if (SameHost(target, ours)) return true;
+        if (!fetch || budget <= 0 || target.find('%') != std::string_view::npos) return false;
+        std::string name = core::ToLower(DropTrailingDot(target));
+        if (std::find(path.begin(), path.end(), name) != path.end()) return false;
+        --budget;
+        auto txts = (*fetch)(name);
+        if (!txts) return false;
+        SpfParse sel = SelectSpf(*txts);
+        if (!sel.record) return false;
+        path.push_back(name);
+        bool ok = Authorises(*sel.record, ours, fetch, budget, path);
+        path.pop_back();
+        return ok;
+    };
     for (const auto& t : record.terms) {
         if (t.kind != SpfTerm::Kind::kMechanism) continue;
         if (t.name == "all") return false;  // evaluation ends here: later terms are never reached
-        if (t.name == "include" && t.qualifier == '+' && SameHost(t.value, include_domain))
-            return true;
+        if (t.name == "include" && t.qualifier == '+' && reaches(t.value)) return true;
     }
     const SpfTerm* redirect = FindModifier(record, "redirect");
-    return redirect && SameHost(redirect->value, include_domain);
+    return redirect && reaches(redirect->value);
+}
+
+}  // namespace
+
+bool SpfAuthorisesInclude(const SpfRecord& record, std::string_view include_domain,
+                          const TxtFetcher* fetch) {
+    int budget = kMaxSpfLookups;
+    std::vector<std::string> path;
+    return Authorises(record, include_domain, fetch, budget, path);
 }
 
 // ---- DKIM ----

@@ -92,8 +92,11 @@ SpfLookupCount CountSpfLookupsRecursive(const SpfRecord& record, const TxtFetche
 
 // Whether the record lets our platform send: a pass-qualified include:<domain> (or
 // redirect=<domain>) that a receiver reaches, i.e. before any "all" term. Case and a trailing
-// dot do not matter.
-bool SpfAuthorisesInclude(const SpfRecord& record, std::string_view include_domain);
+// dot do not matter. With `fetch`, it also looks inside the record's own pass-qualified
+// includes and redirect (an agency that keeps its senders in `include:_spf.agency.go.th`),
+// fetching at most 10 names.
+bool SpfAuthorisesInclude(const SpfRecord& record, std::string_view include_domain,
+                          const TxtFetcher* fetch = nullptr);
 
 // ---- DKIM key records (RFC 6376 §3.6.1) -------------------------------------------------------
 

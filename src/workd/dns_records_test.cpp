@@ -228,6 +228,33 @@ TEST(Spf, AuthorisesOurInclude) {
     EXPECT_FALSE(ok("v=spf1 ~all include:_spf.mail.go.th"));  // never reached
     EXPECT_FALSE(ok("v=spf1 include:x_spf.mail.go.th ~all"));
     EXPECT_FALSE(ok("v=spf1 redirect=_spf.mail.go.th -all"));  // redirect ignored with all
+
+    // Inside the agency's own include, when the checker lends a fetcher.
+    auto dns =
+        FakeDns({{"_spf.agency.go.th", {"v=spf1 ip4:192.0.2.0/24 include:_spf.mail.go.th -all"}},
+                 {"_old.agency.go.th", {"v=spf1 -all include:_spf.mail.go.th"}},
+                 {"loop.agency.go.th", {"v=spf1 include:loop.agency.go.th -all"}},
+                 {"deep0.agency.go.th", {"v=spf1 redirect=deep1.agency.go.th"}}});
+    auto nested = [&](const std::string& txt) {
+        return SpfAuthorisesInclude(*ParseSpf(txt).record, "_spf.mail.go.th", &dns);
+    };
+    EXPECT_FALSE(ok("v=spf1 include:_spf.agency.go.th -all"));  // without a fetcher
+    EXPECT_TRUE(nested("v=spf1 include:_spf.agency.go.th -all"));
+    EXPECT_TRUE(nested("v=spf1 redirect=_spf.agency.go.th"));
+    EXPECT_FALSE(nested("v=spf1 ~include:_spf.agency.go.th -all"));
+    EXPECT_FALSE(nested("v=spf1 include:_old.agency.go.th include:gone.agency.go.th -all"));
+    EXPECT_FALSE(nested("v=spf1 include:loop.agency.go.th -all"));
+    EXPECT_FALSE(nested("v=spf1 include:deep0.agency.go.th -all"));
+    int calls = 0;
+    TxtFetcher endless =
+        [&calls](std::string_view name) -> std::optional<std::vector<std::string>> {
+        ++calls;
+        return std::vector<std::string>{"v=spf1 include:a" + std::string(name.substr(0, 40)) +
+                                        " -all"};
+    };
+    EXPECT_FALSE(SpfAuthorisesInclude(*ParseSpf("v=spf1 include:x.example.com -all").record,
+                                      "_spf.mail.go.th", &endless));
+    EXPECT_LE(calls, kMaxSpfLookups);
 }
 
 class DkimRecords : public ::testing::Test {

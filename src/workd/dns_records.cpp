@@ -3,7 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <array>
+#include <cstdio>
 #include <set>
 #include <stdexcept>
 

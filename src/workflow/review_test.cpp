@@ -380,6 +380,31 @@ TEST_P(ReviewTest, ABulkDecisionTakesEachStepOnItsOwnAndReportsEachRefusal) {
               409);
 }
 
+TEST_P(ReviewTest, NobodyDecidesTheirOwnRequest) {
+    // A sysadmin reviews and administers every type, but not a request they filed themselves.
+    Principal root{.user_id = Person("root2").user_id, .name = "root2", .sysadmin = true};
+    Principal saved = applicant_;
+    applicant_ = root;
+    Request mine = Submitted("rv_simple");
+    applicant_ = saved;
+    try {
+        service_->Transition(root, mine.id, {.transition = "approve"});
+        ADD_FAILURE() << "a sysadmin approved their own request";
+    } catch (const HttpError& e) {
+        EXPECT_EQ(e.status(), 403);
+        EXPECT_EQ(e.message(), "workflow.own_request");
+    }
+    auto bulk = service_->Decide(root, {mine.id}, {.transition = "approve"});
+    EXPECT_FALSE(bulk[0].ok);
+    EXPECT_EQ(bulk[0].status, 403);
+    // The request's page offers them no decision on it.
+    for (const TransitionDef* d : service_->Available(&root, *service_->Find(&root, mine.id)))
+        EXPECT_EQ(d->actor, Actor::kApplicant) << d->id;
+    // Another reviewer decides it.
+    EXPECT_EQ(service_->Transition(reviewer_, mine.id, {.transition = "approve"}).state,
+              "approved");
+}
+
 TEST_P(ReviewTest, AReviewerScopedToAgenciesReviewsOnlyTheirRequests) {
     std::string dopa = Agency("dopa"), nso = Agency("nso");
     Principal sysadmin{.user_id = Person("root").user_id, .name = "root", .sysadmin = true};

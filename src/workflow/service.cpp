@@ -582,10 +582,12 @@ bool WorkflowService::MayTake(const accounts::Principal* actor, const Transition
     switch (d.actor) {
         case Actor::kApplicant:
             return actor->user_id == r.applicant_id;
+        // Nobody decides their own request, whatever their roles (separation of duties: a
+        // reviewer who asked for their own certificate, a sysadmin who applied as an officer).
         case Actor::kReviewer:
-            return CanReview(actor, r);
+            return actor->user_id != r.applicant_id && CanReview(actor, r);
         case Actor::kAdministrator:
-            return IsAdministrator(actor, r.type);
+            return actor->user_id != r.applicant_id && IsAdministrator(actor, r.type);
         case Actor::kSystem:
             break;
     }
@@ -654,7 +656,12 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
         if (x.id == in.transition) d = &x;
     if (!d) throw HttpError::Validation({{"transition", "workflow.unknown_transition"}});
     // Who may act is checked before where the request stands, so strangers learn nothing.
-    if (!MayTake(actor, *d, r)) throw HttpError::Forbidden("workflow.not_yours");
+    if (!MayTake(actor, *d, r))
+        throw HttpError::Forbidden(actor && d->actor != Actor::kApplicant &&
+                                           actor->user_id == r.applicant_id &&
+                                           (CanReview(actor, r) || IsAdministrator(actor, r.type))
+                                       ? "workflow.own_request"
+                                       : "workflow.not_yours");
     if (std::find(d->from.begin(), d->from.end(), r.state) == d->from.end())
         throw HttpError(409, "conflict", "workflow.not_from_this_state");
 

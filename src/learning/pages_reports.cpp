@@ -136,6 +136,15 @@ struct ReportPages {
             .Set("done_text", req.Query("done") == "confirmed"
                                   ? T(req, "learning.agency_staff.done_confirmed")
                                   : T(req, "learning.agency_staff.done_declined"));
+        // "Enrol staff in a course": an administrator need not author a course to reach its
+        // bulk enrolment page (pages_bulk.cpp); only when that page is served.
+        if (settings.bulk) {
+            auto courses =
+                reports.EnrolCourses(list.agency.name, api::CurrentUser(req), req.locale);
+            v.Set("bulk", true)
+                .Set("has_enrol_courses", !courses.empty())
+                .Set("enrol_courses", SelectOptions(courses));
+        }
         return Page(req, "learning/agency_staff", std::move(v), "learning.agency_staff.title");
     }
 
@@ -458,6 +467,17 @@ void RegisterReportRoutes(http::Router& router, ReportService& reports,
             },
             form);
     }
+    // The staff page's course picker (a GET form, no JavaScript) to the course's bulk page.
+    if (settings.bulk)
+        router.Get("/learning/agency/{agency}/enrol-bulk", [pg](Request& req) {
+            std::string agency(req.PathParam("agency"));
+            if (req.Query("course").empty()) {
+                pg->reports.EnrolCourses(agency, api::CurrentUser(req), req.locale);  // permission
+                return Response::Redirect("/learning/agency/" + core::UrlEncode(agency) + "/staff");
+            }
+            return Response::Redirect(
+                pg->reports.EnrolTarget(agency, req.Query("course"), api::CurrentUser(req)));
+        });
     router.Get("/api/learning/agencies/{agency}/staff", [&reports](Request& req) {
         return SendJson(StaffListJson(reports.Staff(std::string(req.PathParam("agency")),
                                                     api::CurrentUser(req), req.locale)));

@@ -139,13 +139,30 @@ struct ReportPages {
         // "Enrol staff in a course": an administrator need not author a course to reach its
         // bulk enrolment page (pages_bulk.cpp); only when that page is served.
         if (settings.bulk) {
-            auto courses =
-                reports.EnrolCourses(list.agency.name, api::CurrentUser(req), req.locale);
-            v.Set("bulk", true)
-                .Set("has_enrol_courses", !courses.empty())
-                .Set("enrol_courses", SelectOptions(courses));
+            v.Set("bulk", true);
+            AddEnrolPicker(
+                v, reports.EnrolCourses(list.agency.name, api::CurrentUser(req), req.locale));
         }
         return Page(req, "learning/agency_staff", std::move(v), "learning.agency_staff.title");
+    }
+
+    static void AddEnrolPicker(View& v, const EnrolChoices& choices) {
+        v.Set("has_enrol_courses", !choices.courses.empty())
+            .Set("enrol_courses", SelectOptions(choices.courses));
+    }
+
+    // The picker on a page of its own (no course chosen), then to the course's bulk page.
+    Response EnrolPicker(const Request& req) const {
+        std::string agency(req.PathParam("agency"));
+        if (!req.Query("course").empty())
+            return Response::Redirect(
+                reports.EnrolTarget(agency, req.Query("course"), api::CurrentUser(req)));
+        EnrolChoices choices = reports.EnrolCourses(agency, api::CurrentUser(req), req.locale);
+        View v;
+        v.Set("agency_name", choices.agency.name).Set("agency_title", choices.agency.title);
+        AddEnrolPicker(v, choices);
+        return Page(req, "learning/agency_enrol", std::move(v),
+                    "learning.agency_staff.enrol_title");
     }
 
     // ---- reports
@@ -469,15 +486,8 @@ void RegisterReportRoutes(http::Router& router, ReportService& reports,
     }
     // The staff page's course picker (a GET form, no JavaScript) to the course's bulk page.
     if (settings.bulk)
-        router.Get("/learning/agency/{agency}/enrol-bulk", [pg](Request& req) {
-            std::string agency(req.PathParam("agency"));
-            if (req.Query("course").empty()) {
-                pg->reports.EnrolCourses(agency, api::CurrentUser(req), req.locale);  // permission
-                return Response::Redirect("/learning/agency/" + core::UrlEncode(agency) + "/staff");
-            }
-            return Response::Redirect(
-                pg->reports.EnrolTarget(agency, req.Query("course"), api::CurrentUser(req)));
-        });
+        router.Get("/learning/agency/{agency}/enrol-bulk",
+                   [pg](Request& req) { return pg->EnrolPicker(req); });
     router.Get("/api/learning/agencies/{agency}/staff", [&reports](Request& req) {
         return SendJson(StaffListJson(reports.Staff(std::string(req.PathParam("agency")),
                                                     api::CurrentUser(req), req.locale)));

@@ -191,13 +191,15 @@ std::vector<AgencyRef> ReportService::ManagedAgencies(const api::Principal* p,
     return out;
 }
 
-std::vector<std::pair<std::string, std::string>> ReportService::EnrolCourses(
-    const std::string& agency, const api::Principal* p, const std::string& locale) {
+EnrolChoices ReportService::EnrolCourses(const std::string& agency, const api::Principal* p,
+                                         const std::string& locale) {
     return learning_.db().Read([&](db::Connection& c) {
-        ManagedAgency(c, agency, p);
-        std::vector<std::pair<std::string, std::string>> out;
+        agencies::Agency a = ManagedAgency(c, agency, p);
+        EnrolChoices out;
+        out.agency = {a.id, a.name, a.Title(locale)};
         for (auto& o : store::OpenCourses(c, kMaxEnrolCourses))
-            out.emplace_back(o.name, locale == "en" && !o.title_en.empty() ? o.title_en : o.title);
+            out.courses.emplace_back(o.name,
+                                     locale == "en" && !o.title_en.empty() ? o.title_en : o.title);
         return out;
     });
 }

@@ -31,6 +31,12 @@ struct AgencyStaffList {
     std::vector<StaffEntry> pending, confirmed;
 };
 
+// The courses an agency's administrator may enrol its staff in (ReportService::EnrolCourses).
+struct EnrolChoices {
+    AgencyRef agency;
+    std::vector<std::pair<std::string, std::string>> courses;  // name, title
+};
+
 // Where a learner's declared agency stands, for the learner (profile, identity page).
 struct MembershipStatus {
     std::string agency_title;  // "" when no agency is declared
@@ -95,9 +101,8 @@ class ReportService {
     // enrolment key), as (name, title in the reader's language), by Thai title, at most
     // kMaxEnrolCourses. The staff page's permission.
     static constexpr int kMaxEnrolCourses = 500;
-    std::vector<std::pair<std::string, std::string>> EnrolCourses(const std::string& agency,
-                                                                  const api::Principal* p,
-                                                                  const std::string& locale);
+    EnrolChoices EnrolCourses(const std::string& agency, const api::Principal* p,
+                              const std::string& locale);
     // Where the picker leads: that course's bulk enrolment page for this agency. 404
     // learning.course_not_found for a course not offered by EnrolCourses.
     std::string EnrolTarget(const std::string& agency, const std::string& course,

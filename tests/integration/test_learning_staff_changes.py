@@ -195,11 +195,11 @@ def test_an_agency_admin_enrols_staff_from_the_staff_page(server, smtp, sysadmin
                         "JOIN users u ON u.id = e.user_id WHERE c.name = '%s' AND u.name = '%s'"
                         % (open_course, staff_name)) == [("active",)]
 
-    # A keyed course, a draft, an unknown one: not offered; without a course: back to the page.
+    # A keyed course, a draft, an unknown one: not offered; without a course: the picker on a page of its own.
     for course in (keyed, draft, "no-such-course-x"):
         assert world.admin.get("/learning/agency/%s/enrol-bulk?course=%s" % (world.agency, course)).status == 404
-    r = world.admin.get("/learning/agency/%s/enrol-bulk" % world.agency)
-    assert r.status == 303 and r.header("Location") == "/learning/agency/%s/staff" % world.agency
+    r = world.admin.get("/learning/agency/%s/enrol-bulk?lang=th" % world.agency)
+    assert r.status == 200 and '<option value="%s">' % open_course in section(r.text, "enrol-heading")
     # Another agency's admin, a learner, anonymous: refused.
     other = Browser(server)
     other_name = registered_user(other, smtp, "otheradm")
@@ -207,8 +207,9 @@ def test_an_agency_admin_enrols_staff_from_the_staff_page(server, smtp, sysadmin
     ok(call(Browser(server), "organization_create", {"name": agency_c, "title": "กรมที่สาม"}, sysadmin))
     ok(call(Browser(server), "organization_member_create",
             {"id": agency_c, "username": other_name, "role": "admin"}, sysadmin))
-    path = "/learning/agency/%s/enrol-bulk?course=%s" % (world.agency, open_course)
-    assert other.get(path).status == 403
-    assert staff.get(path).status == 403
-    r = Browser(server).get(path)
-    assert r.status == 303 and "/user/login" in r.header("Location")
+    for path in ("/learning/agency/%s/enrol-bulk?course=%s" % (world.agency, open_course),
+                 "/learning/agency/%s/enrol-bulk" % world.agency):
+        assert other.get(path).status == 403
+        assert staff.get(path).status == 403
+        r = Browser(server).get(path)
+        assert r.status == 303 and "/user/login" in r.header("Location")

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
-#include "core/clock.hpp"
 #include "learning/store.hpp"
 
 namespace govhub::learning {
@@ -29,12 +28,9 @@ std::string CertificateCourseTitle(const Certificate& c, const std::string& loca
 
 namespace {
 HistoryState StateOf(const store::HistoryRow& r) {
-    // A completion recorded after the annulment is a new one.
-    if (!r.annulled_at.empty() &&
-        (r.completed_at.empty() ||
-         core::ParseIsoMicros(r.completed_at) <= core::ParseIsoMicros(r.annulled_at)))
-        return HistoryState::kAnnulled;
-    return r.completed_at.empty() ? HistoryState::kInProgress : HistoryState::kCompleted;
+    // A completion recorded after the annulment is a new one (CompletionCounts).
+    if (CompletionCounts(r.completed_at, r.annulled_at)) return HistoryState::kCompleted;
+    return r.annulled_at.empty() ? HistoryState::kInProgress : HistoryState::kAnnulled;
 }
 }  // namespace
 

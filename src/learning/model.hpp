@@ -90,6 +90,14 @@ struct Enrolment {
     int64_t study_seconds = 0;  // time recorded in lessons (video played, SCORM session time)
 };
 
+// Whether an enrolment's completion counts (the one rule of the profile, "My learning" and the
+// reports): recorded, and not annulled by staff — or recorded again after the annulment
+// (studied again). Times are core::IsoUtc text, which sorts as time; store.hpp's
+// kCompletionCountsSql is the same rule in SQL.
+inline bool CompletionCounts(const std::string& completed_at, const std::string& annulled_at) {
+    return !completed_at.empty() && (annulled_at.empty() || completed_at > annulled_at);
+}
+
 struct LessonProgress {
     std::string lesson_id, user_id, course_id;
     bool completed = false;

@@ -44,6 +44,7 @@ class LearningModule final : public api::Module {
         RegisterReportRoutes(
             router, reports_, pages_, settings_,
             (std::filesystem::path(service_.config().media_dir).parent_path() / "tmp").string());
+        RegisterProfileRoutes(router, service_, reports_, pages_, settings_);
         if (settings_.branding) {
             RegisterDesignRoutes(router, *settings_.branding, pages_, settings_);
             RegisterVerifyRoutes(router, *settings_.branding, pages_, settings_);

@@ -136,7 +136,33 @@ struct ReportPages {
             .Set("done_text", req.Query("done") == "confirmed"
                                   ? T(req, "learning.agency_staff.done_confirmed")
                                   : T(req, "learning.agency_staff.done_declined"));
+        // "Enrol staff in a course": an administrator need not author a course to reach its
+        // bulk enrolment page (pages_bulk.cpp); only when that page is served.
+        if (settings.bulk) {
+            v.Set("bulk", true);
+            AddEnrolPicker(
+                v, reports.EnrolCourses(list.agency.name, api::CurrentUser(req), req.locale));
+        }
         return Page(req, "learning/agency_staff", std::move(v), "learning.agency_staff.title");
+    }
+
+    static void AddEnrolPicker(View& v, const EnrolChoices& choices) {
+        v.Set("has_enrol_courses", !choices.courses.empty())
+            .Set("enrol_courses", SelectOptions(choices.courses));
+    }
+
+    // The picker on a page of its own (no course chosen), then to the course's bulk page.
+    Response EnrolPicker(const Request& req) const {
+        std::string agency(req.PathParam("agency"));
+        if (!req.Query("course").empty())
+            return Response::Redirect(
+                reports.EnrolTarget(agency, req.Query("course"), api::CurrentUser(req)));
+        EnrolChoices choices = reports.EnrolCourses(agency, api::CurrentUser(req), req.locale);
+        View v;
+        v.Set("agency_name", choices.agency.name).Set("agency_title", choices.agency.title);
+        AddEnrolPicker(v, choices);
+        return Page(req, "learning/agency_enrol", std::move(v),
+                    "learning.agency_staff.enrol_title");
     }
 
     // ---- reports
@@ -458,6 +484,10 @@ void RegisterReportRoutes(http::Router& router, ReportService& reports,
             },
             form);
     }
+    // The staff page's course picker (a GET form, no JavaScript) to the course's bulk page.
+    if (settings.bulk)
+        router.Get("/learning/agency/{agency}/enrol-bulk",
+                   [pg](Request& req) { return pg->EnrolPicker(req); });
     router.Get("/api/learning/agencies/{agency}/staff", [&reports](Request& req) {
         return SendJson(StaffListJson(reports.Staff(std::string(req.PathParam("agency")),
                                                     api::CurrentUser(req), req.locale)));

@@ -93,7 +93,7 @@ int ReportPercent(const store::ReportRow& r) {
 }
 
 bool ReportCompleted(const store::ReportRow& r) {
-    return !r.completed_at.empty() && r.annulled_at.empty();
+    return CompletionCounts(r.completed_at, r.annulled_at);
 }
 
 // ---- staff membership
@@ -159,8 +159,14 @@ MembershipStatus ReportService::Membership(const std::string& user_id, const std
         MembershipStatus s;
         if (auto p = store::FindProfile(c, user_id);
             p && p->civil_servant && !p->agency_id.empty()) {
-            if (auto a = agencies::store::Find(c, p->agency_id)) s.agency_title = a->Title(locale);
+            if (auto a = agencies::store::Find(c, p->agency_id)) {
+                s.agency_title = a->Title(locale);
+                s.agency_id = a->id;
+                s.agency_name = a->name;
+            }
             s.confirmed = !p->agency_confirmed_at.empty();
+            s.declared_at = p->agency_declared_at;
+            s.confirmed_at = p->agency_confirmed_at;
         }
         s.notice = store::FindMembershipNotice(c, user_id);
         if (s.notice)
@@ -183,6 +189,32 @@ std::vector<AgencyRef> ReportService::ManagedAgencies(const api::Principal* p,
     std::sort(out.begin(), out.end(),
               [](const auto& x, const auto& y) { return x.title < y.title; });
     return out;
+}
+
+EnrolChoices ReportService::EnrolCourses(const std::string& agency, const api::Principal* p,
+                                         const std::string& locale) {
+    return learning_.db().Read([&](db::Connection& c) {
+        agencies::Agency a = ManagedAgency(c, agency, p);
+        EnrolChoices out;
+        out.agency = {a.id, a.name, a.Title(locale)};
+        for (auto& o : store::OpenCourses(c, kMaxEnrolCourses))
+            out.courses.emplace_back(o.name,
+                                     locale == "en" && !o.title_en.empty() ? o.title_en : o.title);
+        return out;
+    });
+}
+
+std::string ReportService::EnrolTarget(const std::string& agency, const std::string& course,
+                                       const api::Principal* p) {
+    return learning_.db().Read([&](db::Connection& c) {
+        agencies::Agency a = ManagedAgency(c, agency, p);
+        std::string key = core::Trim(course);
+        auto co = key.empty() || key.size() > 200 ? std::nullopt : store::FindCourse(c, key);
+        if (!co || co->state != CourseState::kPublished || !co->enrol_key_hash.empty())
+            throw HttpError::NotFound("learning.course_not_found");
+        return "/learning/course/" + core::UrlEncode(co->name) +
+               "/enrol-bulk?agency_id=" + core::UrlEncode(a.id);
+    });
 }
 
 // ---- reports

@@ -31,10 +31,18 @@ struct AgencyStaffList {
     std::vector<StaffEntry> pending, confirmed;
 };
 
+// The courses an agency's administrator may enrol its staff in (ReportService::EnrolCourses).
+struct EnrolChoices {
+    AgencyRef agency;
+    std::vector<std::pair<std::string, std::string>> courses;  // name, title
+};
+
 // Where a learner's declared agency stands, for the learner (profile, identity page).
 struct MembershipStatus {
     std::string agency_title;  // "" when no agency is declared
+    std::string agency_id, agency_name;
     bool confirmed = false;
+    std::string declared_at, confirmed_at;          // ISO
     std::optional<store::MembershipNotice> notice;  // an agency declined or ended it
     std::string notice_agency_title;
 };
@@ -88,6 +96,17 @@ class ReportService {
     MembershipStatus Membership(const std::string& user_id, const std::string& locale);
     // Agencies whose staff the principal manages (the links on "my courses"), by title.
     std::vector<AgencyRef> ManagedAgencies(const api::Principal* p, const std::string& locale);
+    // The staff page's "Enrol staff in a course": the courses whose bulk enrolment page takes
+    // this agency's staff from its administrator (BulkEnrolService::Access: published, no
+    // enrolment key), as (name, title in the reader's language), by Thai title, at most
+    // kMaxEnrolCourses. The staff page's permission.
+    static constexpr int kMaxEnrolCourses = 500;
+    EnrolChoices EnrolCourses(const std::string& agency, const api::Principal* p,
+                              const std::string& locale);
+    // Where the picker leads: that course's bulk enrolment page for this agency. 404
+    // learning.course_not_found for a course not offered by EnrolCourses.
+    std::string EnrolTarget(const std::string& agency, const std::string& course,
+                            const api::Principal* p);
 
     // ---- reports. Throw 422 with field errors (course, from, to, status, date_field).
     ResolvedReport AgencyReport(const std::string& agency, const ReportQuery& q,

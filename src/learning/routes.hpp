@@ -67,9 +67,12 @@ void RegisterPackageSite(http::Router& router, ScormLessons& scorm, const std::s
 void DecoratePackageSite(const http::Request& req, http::Response& res,
                          const std::string& site_origin);
 
+class ReportService;
+// The learner's work details: /learning/profile and /api/learning/my/profile (pages_profile.cpp).
+void RegisterProfileRoutes(http::Router& router, LearningService& learning, ReportService& reports,
+                           const render::PageRenderer& pages, const PageSettings& settings);
 // Staff membership and the reports (pages_reports.cpp, reports.hpp): downloads are written to
 // `tmp_dir` first (the XLSX workbook).
-class ReportService;
 void RegisterReportRoutes(http::Router& router, ReportService& reports,
                           const render::PageRenderer& pages, const PageSettings& settings,
                           const std::string& tmp_dir);

@@ -754,10 +754,9 @@ std::vector<std::pair<Enrolment, Course>> LearningService::MyCourses(const api::
 
 LearnerSummary LearningService::Summary(const std::string& user_id) {
     return db_.Read([&](db::Connection& c) {
-        LearnerSummary s;
-        for (const auto& e : store::EnrolmentsOf(c, user_id))
-            ++(e.completed_at.empty() ? s.in_progress : s.completed);
-        return s;
+        // An annulled completion is in progress again, as on "My learning" and in the reports.
+        store::CompletionTally t = store::CountCompletions(c, user_id);
+        return LearnerSummary{t.in_progress, t.completed};
     });
 }
 
@@ -939,36 +938,61 @@ std::optional<LearnerProfile> LearningService::Profile(const std::string& user_i
     return db_.Read([&](db::Connection& c) { return store::FindProfile(c, user_id); });
 }
 
+namespace {
+// SaveProfile's rules inside the caller's transaction.
+void StoreProfile(db::Connection& c, LearnerProfile p, const api::Caller& caller) {
+    std::vector<FieldError> errors;
+    if (p.civil_servant) {
+        if (p.agency_id.empty() || !agencies::store::Find(c, p.agency_id))
+            errors.push_back({"agency_id", "learning.error.bad_agency"});
+        CheckText(errors, "position", p.position, 200, true);
+    } else {
+        p.agency_id.clear();
+        p.position.clear();
+    }
+    if (!errors.empty()) Fail(std::move(errors));
+    if (auto a = agencies::store::Find(c, p.agency_id)) p.agency_id = a->id;
+    // A declared agency is pending until its administrators confirm it (reports.hpp): the
+    // same agency keeps its confirmation, another one starts over.
+    auto before = store::FindProfile(c, p.user_id);
+    bool reset = false;
+    if (before && before->agency_id == p.agency_id && !p.agency_id.empty()) {
+        p.agency_declared_at = before->agency_declared_at;
+        p.agency_confirmed_at = before->agency_confirmed_at;
+        p.agency_confirmed_by = before->agency_confirmed_by;
+    } else {
+        reset = before && !before->agency_confirmed_at.empty();
+        p.agency_declared_at = p.agency_id.empty() ? "" : core::NowIso();
+        p.agency_confirmed_at.clear();
+        p.agency_confirmed_by.clear();
+        if (!p.agency_id.empty()) store::ClearMembershipNotice(c, p.user_id);
+    }
+    store::UpsertProfile(c, p);
+    audit::Record(c, caller.actor(p.user_id), "learning.profile.update", "user", p.user_id,
+                  {{"civil_servant", p.civil_servant},
+                   {"agency", p.agency_id},
+                   {"position", p.position},
+                   {"agency_before", before ? before->agency_id : ""},
+                   {"confirmation_reset", reset},
+                   {"consent_version", p.consent_version}});
+}
+}  // namespace
+
 void LearningService::SaveProfile(const LearnerProfile& profile, const api::Caller& caller) {
+    db_.Write([&](db::Connection& c) { StoreProfile(c, profile, caller); });
+}
+
+void LearningService::DeclareWork(const std::string& user_id, const WorkDeclaration& work,
+                                  const api::Caller& caller) {
+    // The declaration names a person the agency's administrators confirm: a verified one.
+    if (!Verified(user_id)) throw HttpError::Forbidden("learning.error.identity_required");
     db_.Write([&](db::Connection& c) {
-        std::vector<FieldError> errors;
-        LearnerProfile p = profile;
-        if (p.civil_servant) {
-            if (p.agency_id.empty() || !agencies::store::Find(c, p.agency_id))
-                errors.push_back({"agency_id", "learning.error.bad_agency"});
-            CheckText(errors, "position", p.position, 200, true);
-        } else {
-            p.agency_id.clear();
-            p.position.clear();
-        }
-        if (!errors.empty()) Fail(std::move(errors));
-        if (auto a = agencies::store::Find(c, p.agency_id)) p.agency_id = a->id;
-        // A declared agency is pending until its administrators confirm it (reports.hpp): the
-        // same agency keeps its confirmation, another one starts over.
-        auto before = store::FindProfile(c, p.user_id);
-        if (before && before->agency_id == p.agency_id && !p.agency_id.empty()) {
-            p.agency_declared_at = before->agency_declared_at;
-            p.agency_confirmed_at = before->agency_confirmed_at;
-            p.agency_confirmed_by = before->agency_confirmed_by;
-        } else {
-            p.agency_declared_at = p.agency_id.empty() ? "" : core::NowIso();
-            p.agency_confirmed_at.clear();
-            p.agency_confirmed_by.clear();
-            if (!p.agency_id.empty()) store::ClearMembershipNotice(c, p.user_id);
-        }
-        store::UpsertProfile(c, p);
-        audit::Record(c, caller.actor(p.user_id), "learning.profile.update", "user", p.user_id,
-                      {{"civil_servant", p.civil_servant}, {"consent_version", p.consent_version}});
+        LearnerProfile p = store::FindProfile(c, user_id).value_or(LearnerProfile{});
+        p.user_id = user_id;
+        p.civil_servant = work.civil_servant;
+        p.agency_id = core::Trim(work.agency_id);
+        p.position = core::Trim(work.position);
+        StoreProfile(c, std::move(p), caller);
     });
 }
 

@@ -62,6 +62,13 @@ struct CatalogPage {
     std::vector<std::pair<std::string, int64_t>> levels;
 };
 
+// What a learner says about their work: at sign-up, or changed later on /learning/profile.
+struct WorkDeclaration {
+    bool civil_servant = false;
+    std::string agency_id;  // the agency's id or name (the directory's)
+    std::string position;
+};
+
 // A learner's courses in brief (the profile's Learning section).
 struct LearnerSummary {
     int64_t in_progress = 0, completed = 0;
@@ -192,6 +199,12 @@ class LearningService {
     // The learner profile beside the account (civil servant, agency, position, consent).
     std::optional<LearnerProfile> Profile(const std::string& user_id);
     void SaveProfile(const LearnerProfile& profile, const api::Caller& caller);
+    // The learner changes their own work details (/learning/profile), the rest of the profile
+    // (consent, the name on certificates) kept. A verified identity first (403
+    // learning.error.identity_required); 422 on agency_id / position as at sign-up. Another
+    // agency is a new declaration, pending until its administrators confirm it (SaveProfile).
+    void DeclareWork(const std::string& user_id, const WorkDeclaration& work,
+                     const api::Caller& caller);
     bool Verified(const std::string& user_id) const { return verified_ && verified_(user_id); }
 
     // For the kinds' own services (quiz, SCORM), inside their transaction: the lesson when the

@@ -79,6 +79,14 @@ struct HistoryRow {
     int scored_lessons = 0;  // how many of those lessons have a score
 };
 std::vector<HistoryRow> HistoryRows(db::Connection& c, const std::string& user_id);
+// model.hpp's CompletionCounts as an SQL condition on `learning_enrolments e`.
+inline constexpr const char* kCompletionCountsSql =
+    "(e.completed_at <> '' AND (e.annulled_at = '' OR e.completed_at > e.annulled_at))";
+// The learner's active enrolments: how many have a completion that counts, and the rest.
+struct CompletionTally {
+    int64_t in_progress = 0, completed = 0;
+};
+CompletionTally CountCompletions(db::Connection& c, const std::string& user_id);
 
 // ---- course staff: people who author one course besides its agency's editors
 std::vector<std::string> CourseStaff(db::Connection& c, const std::string& course_id);

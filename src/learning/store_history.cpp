@@ -47,4 +47,17 @@ ORDER BY e.enrolled_at DESC, e.course_id
     return out;
 }
 
+CompletionTally CountCompletions(db::Connection& c, const std::string& user_id) {
+    CompletionTally t;
+    if (auto row =
+            c.One(std::string("SELECT COUNT(*), COALESCE(SUM(CASE WHEN ") + kCompletionCountsSql +
+                      " THEN 1 ELSE 0 END), 0) FROM learning_enrolments e "
+                      "WHERE e.user_id = ? AND e.state = 'active'",
+                  {user_id})) {
+        t.completed = row->Int(1);
+        t.in_progress = row->Int(0) - t.completed;
+    }
+    return t;
+}
+
 }  // namespace govhub::learning::store

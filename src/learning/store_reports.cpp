@@ -3,6 +3,7 @@
 #include "learning/store_reports.hpp"
 
 #include "db/row_reader.hpp"
+#include "learning/store.hpp"
 
 namespace govhub::learning::store {
 
@@ -66,6 +67,22 @@ bool EndMembership(db::Connection& c, const std::string& user_id, const std::str
                {agency_id, at, how, user_id, agency_id}) > 0;
 }
 
+std::vector<OpenCourse> OpenCourses(db::Connection& c, int limit) {
+    std::vector<OpenCourse> out;
+    for (const auto& row :
+         c.Query("SELECT name, title, title_en FROM learning_courses "
+                 "WHERE state = 'published' AND enrol_key_hash = '' ORDER BY title, name LIMIT ?",
+                 {int64_t{limit}})) {
+        db::RowReader r(row);
+        OpenCourse o;
+        o.name = r.Str();
+        o.title = r.Str();
+        o.title_en = r.Str();
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
 std::optional<MembershipNotice> FindMembershipNotice(db::Connection& c,
                                                      const std::string& user_id) {
     auto row = c.One(
@@ -114,7 +131,7 @@ std::string ReportFrom(const ReportFilter& f, std::vector<db::Value>& params) {
     }
     if (f.date_field == "enrolled" || f.date_field == "completed") {
         std::string col = f.date_field == "enrolled" ? "e.enrolled_at" : "e.completed_at";
-        if (f.date_field == "completed") sql += " AND e.completed_at <> '' AND e.annulled_at = ''";
+        if (f.date_field == "completed") sql += std::string(" AND ") + kCompletionCountsSql;
         if (!f.from.empty()) {
             sql += " AND " + col + " >= ?";
             params.emplace_back(f.from);
@@ -124,11 +141,13 @@ std::string ReportFrom(const ReportFilter& f, std::vector<db::Value>& params) {
             params.emplace_back(f.to);
         }
     }
-    // An annulled completion is not a completion (issue 17: staff annul an invalid result).
+    // An annulled completion is not a completion (issue 17: staff annul an invalid result)
+    // unless recorded again after it. Not completed includes a member with no enrolment (the
+    // LEFT JOIN's NULLs).
     if (f.status == "completed")
-        sql += " AND e.completed_at <> '' AND e.annulled_at = ''";
+        sql += std::string(" AND ") + kCompletionCountsSql;
     else if (f.status == "not_completed")
-        sql += " AND (e.completed_at IS NULL OR e.completed_at = '' OR e.annulled_at <> '')";
+        sql += std::string(" AND (e.completed_at IS NULL OR NOT ") + kCompletionCountsSql + ")";
     return sql;
 }
 
@@ -197,9 +216,9 @@ int64_t CountReportRows(db::Connection& c, const ReportFilter& f) {
 CourseTotals CourseReportTotals(db::Connection& c, const std::string& course_id) {
     CourseTotals t;
     if (auto row =
-            c.One("SELECT COUNT(*), COALESCE(SUM(CASE WHEN completed_at <> '' AND annulled_at = '' "
-                  "THEN 1 ELSE 0 END), 0) FROM learning_enrolments WHERE course_id = ? AND state = "
-                  "'active'",
+            c.One(std::string("SELECT COUNT(*), COALESCE(SUM(CASE WHEN ") + kCompletionCountsSql +
+                      " THEN 1 ELSE 0 END), 0) FROM learning_enrolments e WHERE e.course_id = ? "
+                      "AND e.state = 'active'",
                   {course_id})) {
         t.enrolled = row->Int(0);
         t.completed = row->Int(1);

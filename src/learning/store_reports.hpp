@@ -32,6 +32,13 @@ bool ConfirmMembership(db::Connection& c, const std::string& user_id, const std:
 bool EndMembership(db::Connection& c, const std::string& user_id, const std::string& agency_id,
                    const std::string& how, const std::string& at);
 
+// The courses an agency's administrator may enrol staff in (bulk_enrol.hpp): published, no
+// enrolment key; by Thai title, at most `limit`.
+struct OpenCourse {
+    std::string name, title, title_en;
+};
+std::vector<OpenCourse> OpenCourses(db::Connection& c, int limit);
+
 // What the learner is told about a membership an agency declined or ended.
 struct MembershipNotice {
     std::string agency_id, at, how;  // how: "declined" | "removed"

@@ -236,6 +236,18 @@ test('a new learner signs up with the ID card, studies every kind of lesson and 
   const learningPanel = page.locator('section[aria-labelledby="learning-heading"]');
   await learningPanel.getByText('ยังไม่ได้ลงทะเบียนเรียนหลักสูตรใด').waitFor();
   await checkPage(page, 'profile', { english: true });
+  // Agency and position can change after sign-up, from the profile's Learning section. A civil
+  // servant without an agency: the form again, with the error and what was typed.
+  await learningPanel.getByRole('link', { name: 'แก้ไขหน่วยงานและตำแหน่ง' }).click();
+  await page.waitForURL(/\/learning\/profile$/);
+  await checkPage(page, 'work', { english: true });
+  await page.getByLabel('ฉันเป็นข้าราชการหรือเจ้าหน้าที่ของรัฐ').check();
+  await page.getByRole('textbox', { name: 'ตำแหน่ง' }).fill('นักวิชาการคอมพิวเตอร์');
+  await page.getByRole('button', { name: 'บันทึก', exact: true }).click();
+  await page.locator('#agency_id-error').waitFor();
+  assert.equal(await page.getByRole('textbox', { name: 'ตำแหน่ง' }).inputValue(), 'นักวิชาการคอมพิวเตอร์');
+  await checkPage(page, 'work-error');
+  await page.goto(`${govhub.url}/user/me`);
   await learningPanel.getByRole('link', { name: 'เลือกหลักสูตร' }).click();
   await page.waitForURL(/\/learning$/);
 

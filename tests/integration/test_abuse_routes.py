@@ -154,6 +154,9 @@ CSRF = {
     ("POST", "/learning/verify/{code}/name"): ("/learning/verify/{lcert}/name", {"name_on_certificate": "initials"}),
     ("PUT", "/api/learning/my/name-on-certificate"):
         ("/api/learning/my/name-on-certificate", {"json": {"name_on_certificate": "initials"}}),
+    # learning: the learner's own agency and position (no id: always the caller's own)
+    ("POST", "/learning/profile"): ("/learning/profile", {"civil_servant": "0"}),
+    ("PUT", "/api/learning/my/profile"): ("/api/learning/my/profile", {"json": {"civil_servant": False}}),
     # learning: SCORM runtime launch
     ("POST", "/api/learning/lessons/{id}/scorm/launch"): ("/api/learning/lessons/{scorm_lesson}/scorm/launch",
                                                           {"json": {}}),
@@ -322,6 +325,8 @@ IDOR = {
         ("/api/learning/agencies/{org_a}/staff/confirm", PRIVATE, {"json": {"user": "{lstaff}"}}),
     ("POST", "/api/learning/agencies/{agency}/staff/decline"):
         ("/api/learning/agencies/{org_a}/staff/decline", PRIVATE, {"json": {"user": "{lstaff}"}}),
+    # the staff page's course picker (to a course's bulk enrolment): A's admins and sysadmins
+    ("GET", "/learning/agency/{agency}/enrol-bulk"): ("/learning/agency/{org_a}/enrol-bulk", PRIVATE, None),
     ("GET", "/learning/agency/{agency}/report"): ("/learning/agency/{org_a}/report", PRIVATE, None),
     ("GET", "/api/learning/agencies/{agency}/report"): ("/api/learning/agencies/{org_a}/report", PRIVATE, None),
     ("GET", "/learning/course/{name}/report"): ("/learning/course/{lcourse}/report", PRIVATE, None),

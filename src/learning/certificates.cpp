@@ -110,6 +110,8 @@ workflow::RequestType CertificateService::ReviewType() {
                            }}},
         .withdraw_from = {"submitted", "needs_info"},
         .display_fields = {"course_title", "course_version", "completed_at", "annulment"},
+        // The course's id (for the approval) and name (for the link after it).
+        .hidden_fields = {"course_id", "course"},
         .next_steps = [](const workflow::Request& r) -> std::vector<workflow::NextStep> {
             if (r.state != "approved") return {};
             Json data = Json::parse(r.data_json, nullptr, false);

@@ -88,6 +88,8 @@ struct RequestType {
     // The order a request's data is shown in (others follow); a value with a label at
     // workflow.<type>.value.<field>.<value> is shown by it.
     std::vector<std::string> display_fields;
+    // Data the process keeps for itself (ids, names for its links): not shown on the request pages.
+    std::vector<std::string> hidden_fields;
     // Data fields that identify the applicant; erased when their account is cancelled.
     std::vector<std::string> personal_fields;
     // How many days a closed request's documents are kept before the purge job removes them;

@@ -140,9 +140,11 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     const RequestType& type = service.Type(r.type);
     bool shown_in_full = false;
     std::vector<std::string> keys = type.display_fields;
+    const auto& hidden = type.hidden_fields;
     if (data.is_object())
         for (auto it = data.begin(); it != data.end(); ++it)
-            if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
+            if (std::find(keys.begin(), keys.end(), it.key()) == keys.end() &&
+                std::find(hidden.begin(), hidden.end(), it.key()) == hidden.end())
                 keys.push_back(it.key());
     if (data.is_object())
         for (const auto& key : keys) {

@@ -84,6 +84,7 @@ RequestType MakeReviewType(ReviewOptions o) {
     t.print_path = std::move(o.print_path);
     t.sensitive_fields = std::move(o.sensitive_fields);
     t.display_fields = std::move(o.display_fields);
+    t.hidden_fields = std::move(o.hidden_fields);
     t.personal_fields = std::move(o.personal_fields);
     t.retention_days = o.retention_days;
     t.parents = std::move(o.parents);

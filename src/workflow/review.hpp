@@ -57,10 +57,11 @@ struct ReviewOptions {
     std::function<std::string(const std::string& reference)> staff_path;
 
     // Personal data: masked fields (each full view audited), the order fields are shown in,
-    // fields erased when the applicant's account is cancelled, and how long a closed
-    // request's documents are kept (nullopt: kept).
+    // fields the process keeps for itself and never shows, fields erased when the applicant's
+    // account is cancelled, and how long a closed request's documents are kept (nullopt: kept).
     std::vector<std::string> sensitive_fields;
     std::vector<std::string> display_fields;
+    std::vector<std::string> hidden_fields;
     std::vector<std::string> personal_fields;
     std::optional<int> retention_days;
 

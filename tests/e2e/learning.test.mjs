@@ -7,15 +7,21 @@
 // back to the page where it stopped (cmi.location), finishes both SCOs while the lesson page's
 // bar follows (postMessage from the package site), passes the quiz and sees the course
 // completed. The activation page leads on to Learning; the profile shows a Learning section; a
-// video lesson's ✓ in the outline appears as soon as the threshold is reached. Every page: axe in Thai, the main ones in English too, nothing wider than the
-// screen. Screenshots in tests/artifacts/learning-*.png.
+// video lesson's ✓ in the outline appears as soon as the threshold is reached. Then the guide's
+// steps 5–7 (issue 17): the learner requests the certificate on the course page (pending, decided
+// within 2 working days), the sysadmin approves it from the review queue, the learner downloads
+// the PDF (tests/artifacts/learning-certificate.png; its text read by pdftotext), opens its
+// verification page (as does a visitor who types the code), and finds the course, the
+// certificate and the transcript (PDF) in My learning. Every page: axe in Thai, the main ones in
+// English too, nothing wider than the screen, no raw translation key. Screenshots in
+// tests/artifacts/learning-*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchChromium, root, seriousViolations, shot, startGovhub } from './harness.mjs';
+import { artifacts, launchChromium, root, seriousViolations, shot, startGovhub } from './harness.mjs';
 
 const WIDTH = 390;
 const phone = { viewport: { width: WIDTH, height: 844 } };
@@ -58,7 +64,8 @@ after(async () => {
   fs.rmSync(fixtures, { recursive: true, force: true });
 });
 
-// axe finds nothing serious, no translation key shows raw, and nothing scrolls sideways at 390 px.
+// axe finds nothing serious, no translation key (learning.*, workflow.*) shows raw, and nothing
+// scrolls sideways at 390 px.
 async function assertClean(page, what) {
   assert.deepEqual(await seriousViolations(page), [], `axe: ${what}`);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -70,14 +77,14 @@ async function assertClean(page, what) {
       .slice(0, 5), WIDTH);
     assert.fail(`${what} is ${width} px wide at ${WIDTH} px: ${wide.join('; ')}`);
   }
-  const raw = await page.evaluate(() => document.body.innerText.match(/\blearning\.[a-z_.]+\b/g));
+  const raw = await page.evaluate(() => document.body.innerText.match(/\b(?:learning|workflow)\.[a-z_.]+\b/g));
   assert.equal(raw, null, `${what} shows untranslated keys`);
 }
 
 // Checks the page as it is (and a screenshot); with `english`, the same address again in English
 // in a second tab of the same browser (signed in alike). Only for pages that can be asked for
-// again without changing anything.
-async function checkPage(page, name, { english = false } = {}) {
+// again without changing anything. `englishText`: a RegExp the English page's text must match.
+async function checkPage(page, name, { english = false, englishText = null } = {}) {
   const lang = await page.evaluate(() => document.documentElement.lang);
   await assertClean(page, `${name} (${lang})`);
   await shot(page, `learning-${name}-${lang}`);
@@ -89,6 +96,7 @@ async function checkPage(page, name, { english = false } = {}) {
   assert.equal(res.status(), 200, `${url.pathname} in English`);
   assert.equal(await tab.evaluate(() => document.documentElement.lang), 'en');
   await assertClean(tab, `${name} (en)`);
+  if (englishText) assert.match(await tab.locator('main').innerText(), englishText, `${name} (en)`);
   await shot(tab, `learning-${name}-en`);
   await tab.close();
   // ?lang= set the language cookie: the journey goes on in Thai.
@@ -185,6 +193,153 @@ async function buildCourse() {
   await page.getByRole('button', { name: 'เผยแพร่หลักสูตร' }).click();
   await page.locator('.badge.ok', { hasText: 'เผยแพร่แล้ว' }).waitFor();
   await ctx.close();
+}
+
+// The learner's names as the verified sign-up keeps them (title and first name, then the last
+// name, from the demo card): the certificate, its verification and the transcript show these.
+const LEARNER_TH = 'นายผู้เรียน ทดลองระบบ';
+const LEARNER_EN = 'Learner Demo';
+
+// This year in the Buddhist era, in Thai time.
+const beYear = () => Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bangkok', year: 'numeric' })
+  .format(new Date())) + 543;
+
+// Fetches a link's file with the page's session (what clicking it downloads): its bytes.
+async function download(page, link, type) {
+  const res = await page.request.get(new URL(await link.getAttribute('href'), page.url()).href);
+  assert.equal(res.status(), 200, `${await link.getAttribute('href')}`);
+  assert.match(res.headers()['content-type'], type);
+  return res.body();
+}
+
+// A PDF's text (pdftotext in the order it is drawn, so that a table cell's lines stay together)
+// without its white space: a title wrapped in a narrow column is still found whole.
+function pdfText(bytes, name) {
+  const file = path.join(fixtures, name);
+  fs.writeFileSync(file, bytes);
+  return execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+}
+const squeezed = (text) => text.replace(/\s+/g, '');
+
+// A PDF's first page as tests/artifacts/<name>.png, at 80 dpi.
+function pdfShot(bytes, name) {
+  const file = path.join(fixtures, `${name}.pdf`);
+  fs.writeFileSync(file, bytes);
+  execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', file, path.join(artifacts, name)]);
+}
+
+// The guide's steps 5–7, after the course is completed: the learner requests the certificate, the
+// sysadmin approves it in the review queue, the learner downloads the PDF and opens its
+// verification page (as does anyone with the code), then finds it all in "My learning" and
+// downloads the transcript.
+async function certificateSteps(page) {
+  // 10. (Step 5.) The course page offers the certificate and says how long the review takes.
+  await page.goto(`${govhub.url}/learning/course/${COURSE}`);
+  const panel = page.locator('#certificate');
+  await panel.getByText('พิจารณาภายใน 2 วันทำการ').waitFor();
+  await panel.getByRole('button', { name: 'ขอรับประกาศนียบัตร' }).click();
+  // The request is a workflow request of its own: the learner lands on it.
+  await page.waitForURL(/\/requests\/LC-/);
+  const reference = new URL(page.url()).pathname.split('/').pop();
+  assert.match(reference, /^LC-\d{4}-[0-9A-Z]{6}$/);
+  await page.locator('.state', { hasText: 'รอพิจารณา' }).waitFor();
+  await checkPage(page, 'certificate-request', { english: true });
+  // Back on the course page: pending, with the reference, the 2 working days and the due date;
+  // no second request can be made.
+  await page.goto(`${govhub.url}/learning/course/${COURSE}`);
+  const pending = panel.locator('.alert', { hasText: 'ส่งคำขอประกาศนียบัตรแล้ว รอการพิจารณา' });
+  await pending.waitFor();
+  assert.equal(await pending.getByRole('link', { name: reference }).count(), 1, 'the pending note links the request');
+  assert.match(await pending.innerText(), /พิจารณาภายใน 2 วันทำการ · กำหนดพิจารณา \S/);
+  assert.equal(await panel.getByRole('button', { name: 'ขอรับประกาศนียบัตร' }).count(), 0, 'no second request');
+  await checkPage(page, 'course-certificate-pending', { english: true, englishText: /decided within 2 working days/ });
+
+  // The sysadmin (who reviews every type) finds it in the queue and approves it.
+  const deskCtx = await browser.newContext({ locale: 'th-TH', ...phone });
+  const desk = await deskCtx.newPage();
+  desk.setDefaultTimeout(10000);
+  await govhub.logIn(desk, ADMIN, ADMIN_PASSWORD);
+  await desk.goto(`${govhub.url}/staff/requests`);
+  await desk.getByLabel('ประเภทคำขอ').selectOption({ label: 'คำขอประกาศนียบัตรหลักสูตร' });
+  await desk.getByRole('search').getByRole('button', { name: 'แสดง' }).click();
+  await desk.waitForURL(/type=learning_certificate/);
+  const row = desk.getByRole('row').filter({ has: desk.getByRole('link', { name: reference }) });
+  assert.match(await row.innerText(), /รอพิจารณา/);
+  await checkPage(desk, 'certificate-queue');
+  await row.getByRole('link', { name: reference }).click();
+  await desk.waitForURL(`**/staff/requests/${reference}`);
+  // The reviewer sees whose request it is and for which course.
+  const facts = await desk.locator('dl.facts').innerText();
+  assert.ok(facts.includes(COURSE_TITLE), `the request names the course: ${facts}`);
+  assert.ok(facts.includes(LEARNER_TH), `the request names the learner: ${facts}`);
+  await checkPage(desk, 'certificate-review', { english: true });
+  await desk.getByRole('button', { name: 'อนุมัติและออกประกาศนียบัตร' }).click();
+  await desk.locator('.state', { hasText: 'อนุมัติและออกประกาศนียบัตรแล้ว' }).waitFor();
+  await shot(desk, 'learning-certificate-approved-th');
+  await deskCtx.close();
+  const approvedMail = await govhub.waitForMail(EMAIL, 10000, /ได้รับอนุมัติ/);
+  assert.match(approvedMail, new RegExp(`คำขอ ${reference} ได้รับอนุมัติ`), 'the learner is told by e-mail');
+
+  // 11. (Step 6.) The course page shows the certificate, its code and its links.
+  await page.goto(`${govhub.url}/learning/course/${COURSE}`);
+  const issued = panel.locator('.alert.success', { hasText: 'ออกประกาศนียบัตรแล้ว รหัส' });
+  await issued.waitFor();
+  const code = (await issued.locator('.mono').innerText()).trim();
+  assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  await checkPage(page, 'course-certificate-issued', { english: true, englishText: new RegExp(`Certificate issued, code ${code}`) });
+  // The PDF from its link: the printed certificate (tests/artifacts/learning-certificate.png),
+  // with the name from the verified identity, the course and the date in the Buddhist era.
+  const pdf = await download(page, panel.getByRole('link', { name: 'ดาวน์โหลดประกาศนียบัตร (PDF)' }), /^application\/pdf/);
+  pdfShot(pdf, 'learning-certificate');
+  const printed = pdfText(pdf, 'certificate.pdf');
+  for (const want of [LEARNER_TH, LEARNER_EN, COURSE_TITLE, 'Cyber security for civil servants', `พ.ศ. ${beYear()}`, code]) {
+    assert.ok(printed.includes(squeezed(want)), `the certificate says "${want}": ${printed}`);
+  }
+  // Its verification page, from the course page's link: valid, naming the learner and the course.
+  await panel.getByRole('link', { name: 'หน้าตรวจสอบประกาศนียบัตร' }).click();
+  await page.waitForURL(`**/learning/verify/${code}`);
+  await page.getByText('เกียรติบัตรนี้ถูกต้อง ออกโดยระบบนี้').waitFor();
+  const verified = await page.locator('dl.certificate-facts').innerText();
+  for (const want of [code, LEARNER_TH, LEARNER_EN, COURSE_TITLE]) {
+    assert.ok(verified.includes(want), `the verification page says "${want}": ${verified}`);
+  }
+  await checkPage(page, 'verify', { english: true, englishText: /This certificate is valid/ });
+  // Anyone with the code (an employer, not signed in) types it as printed, in lower case without
+  // the hyphens even, and sees it valid too, without the owner's form.
+  const visitorCtx = await browser.newContext({ locale: 'th-TH', ...phone });
+  const visitor = await visitorCtx.newPage();
+  visitor.setDefaultTimeout(10000);
+  await visitor.goto(`${govhub.url}/learning/verify`);
+  await visitor.getByLabel('รหัสตรวจสอบ').fill(code.toLowerCase().replaceAll('-', ''));
+  await visitor.getByRole('button', { name: 'ตรวจสอบ' }).click();
+  await visitor.waitForURL(`**/learning/verify/${code}`);
+  await visitor.getByText('เกียรติบัตรนี้ถูกต้อง ออกโดยระบบนี้').waitFor();
+  assert.equal(await visitor.locator('#name-choice').count(), 0, 'only the owner chooses how the name shows');
+  await assertClean(visitor, 'verify (anonymous)');
+  await shot(visitor, 'learning-verify-public-th');
+  await visitorCtx.close();
+
+  // 12. (Step 7.) My learning: the course completed, with its certificate and its links.
+  await page.goto(`${govhub.url}/learning/my`);
+  const item = page.locator('.history-course').filter({ has: page.getByRole('link', { name: COURSE_TITLE }) });
+  await item.waitFor();
+  assert.match(await item.locator('.history-facts').innerText(), /เรียนจบเมื่อ\s+\S/);
+  assert.equal(await item.locator('.history-certificates code').innerText(), code);
+  assert.equal(await item.getByRole('link', { name: 'ดาวน์โหลดประกาศนียบัตร (PDF)' }).getAttribute('href'),
+    `/learning/certificates/${code}.pdf`);
+  assert.match(await page.locator('.history-totals').innerText(), /เรียนจบ 1 จาก 1 หลักสูตร/);
+  await page.getByRole('navigation', { name: 'แสดงหลักสูตร' }).getByRole('link', { name: 'เรียนจบแล้ว' }).click();
+  await page.waitForURL(/show=completed/);
+  await item.waitFor();
+  await checkPage(page, 'my-learning-completed', { english: true, englishText: new RegExp(code) });
+  // The transcript (PDF) from its link.
+  const transcript = await download(page, page.locator('.history-totals').getByRole('link', { name: 'PDF' }),
+    /^application\/pdf/);
+  pdfShot(transcript, 'learning-transcript');
+  const record = pdfText(transcript, 'transcript.pdf');
+  for (const want of ['ใบแสดงผลการเรียน', LEARNER_TH, LEARNER_EN, COURSE_TITLE, code, String(beYear())]) {
+    assert.ok(record.includes(squeezed(want)), `the transcript says "${want}": ${record}`);
+  }
 }
 
 test('a new learner signs up with the ID card, studies every kind of lesson and completes the course, on a phone', async () => {
@@ -391,6 +546,8 @@ test('a new learner signs up with the ID card, studies every kind of lesson and 
   // ... and so does the profile.
   await page.goto(`${govhub.url}/user/me`);
   assert.match(await learningPanel.innerText(), /เรียนจบแล้ว 1\b/);
+
+  await certificateSteps(page);
 
   await ctx.close();
   const seconds = (Date.now() - started) / 1000;

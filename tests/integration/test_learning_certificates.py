@@ -155,11 +155,15 @@ def test_request_approve_pdf_and_credential(server, smtp, world):
     assert ref in page and 'action="/learning/courses/%s/certificate"' % course not in page
     req_page = learner.get("/requests/" + ref).text
     assert "2 วันทำการ" in req_page
+    # The data the process keeps for itself (the course's id and name) is not shown.
+    assert "workflow.learning_certificate.field" not in req_page
+    assert ">%s<" % course not in req_page
 
     # The reviewer of the course's agency sees it with the course version; the other agency's does not.
     staff_page = world.reviewer.get("/staff/requests/" + ref)
     assert staff_page.status == 200 and "การวิเคราะห์ข้อมูลภาครัฐเบื้องต้น" in staff_page.text
     assert "ฉบับหลักสูตรที่เรียนจบ" in staff_page.text
+    assert "workflow.learning_certificate.field" not in staff_page.text
     assert world.other_reviewer.get("/staff/requests/" + ref).status == 404
     out = decide(world.other_reviewer, [ref], "approve")
     assert out["results"][0]["ok"] is False and out["results"][0]["status"] == 404

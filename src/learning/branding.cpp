@@ -219,7 +219,9 @@ std::optional<Verification> BrandingService::Verify(std::string_view typed_code,
         v.learner_name = Str(v.snapshot, "learner_name");
         v.learner_name_en = Str(v.snapshot, "learner_name_en");
         if (v.name_choice == "initials") {
-            v.learner_name = NameInitials(v.learner_name);
+            // From the name without its title where the snapshot has it (ว่าที่ร้อยตรี, ดร. ...).
+            std::string bare = Str(v.snapshot, "learner_name_bare");
+            v.learner_name = NameInitials(bare.empty() ? v.learner_name : bare);
             v.learner_name_en = NameInitials(v.learner_name_en);
         }
         v.own = viewer && viewer->user_id == cert->user_id;

@@ -134,6 +134,8 @@ void CertificateService::CheckIssuable(db::Connection& c, const Course& course,
     if (!done->annulled_at.empty()) Conflict("learning.cert.annulled");
     auto cert = store::FindCertificate(c, course.id, user_id);
     if (cert && cert->revoked_at.empty()) Conflict("learning.cert.already_issued");
+    // The certificate names the person the laser-code check verified, never a typed name.
+    if (!accounts::store::FindIdentity(c, user_id)) Conflict("learning.cert.identity_required");
 }
 
 Certificate CertificateService::Issue(db::Connection& c, const Course& course,
@@ -170,10 +172,23 @@ Certificate CertificateService::Issue(db::Connection& c, const Course& course,
     int64_t now = core::NowEpochSeconds();
     cert.issued_at = core::IsoUtc(now * 1000000);
 
-    std::string name_th = user->fullname_th.empty() ? user->name : user->fullname_th;
+    // The name as on the verified identity (the ID card): Thai title, first and last name; the
+    // English name only when the identity has one (the account's English name is typed freely,
+    // so it is never printed). CheckIssuable refused a learner without an identity.
+    auto row = accounts::store::FindIdentity(c, user_id);
+    if (!row) Conflict("learning.cert.identity_required");
+    const accounts::VerifiedIdentity& id = row->identity;
+    auto join = [](const std::string& a, const std::string& b) {
+        return core::Trim(core::Trim(a) + " " + core::Trim(b));
+    };
+    std::string bare_th = join(id.first_name_th, id.last_name_th);
+    std::string name_th = core::Trim(id.title_th) + bare_th;
+    std::string name_en = join(id.first_name_en, id.last_name_en);
     Json snap = {{"code", cert.code},
                  {"learner_name", name_th},
-                 {"learner_name_en", user->fullname_en},
+                 {"learner_name_en", name_en},
+                 // Without the title: what initials are drawn from (a title is no initial).
+                 {"learner_name_bare", bare_th},
                  {"course_name", course.name},
                  {"course_title", course.title},
                  {"course_title_en", course.title_en},
@@ -194,7 +209,7 @@ Certificate CertificateService::Issue(db::Connection& c, const Course& course,
 
     // The learner chose how a verifier sees their name: in full or as initials.
     std::string subject =
-        store::NameOnCertificate(c, user_id) == "initials" ? NameInitials(name_th) : name_th;
+        store::NameOnCertificate(c, user_id) == "initials" ? NameInitials(bare_th) : name_th;
     BadgeInput in{
         .credential_id = VerifyUrl(cert.code),
         .issuer_id = DidWebFor(config_.site_url),
@@ -411,12 +426,39 @@ void CertificateService::RenderPdf(const Certificate& cert, const std::string& p
     render::WriteCertificatePdf(page, path);
 }
 
+void CertificateService::CheckRenderFailure(const std::string& code) {
+    int64_t now = core::NowEpochSeconds();
+    std::lock_guard lock(failed_mu_);
+    auto it = failed_renders_.find(code);
+    if (it == failed_renders_.end()) return;
+    if (it->second <= now) {
+        failed_renders_.erase(it);
+        return;
+    }
+    HttpError e(503, "unavailable", "learning.cert.render_failed");
+    e.headers.emplace_back("Retry-After", std::to_string(it->second - now));
+    throw e;
+}
+
+void CertificateService::RememberRenderFailure(const std::string& code) {
+    int64_t now = core::NowEpochSeconds();
+    std::lock_guard lock(failed_mu_);
+    // Bounded: expired entries go first; past the cap, the memory starts again.
+    std::erase_if(failed_renders_, [now](const auto& kv) { return kv.second <= now; });
+    if (failed_renders_.size() >= kMaxRememberedFailures) failed_renders_.clear();
+    failed_renders_[code] = now + kRenderFailureSeconds;
+}
+
 std::string CertificateService::PdfPath(const Certificate& given) {
     std::string dir = config_.data_dir + "/learning/certificates";
     if (!given.pdf_file.empty()) return dir + "/" + given.pdf_file;
+    // A render that failed lately is not tried again: retries (a learner's, or many at once)
+    // answer at once instead of queueing behind the render lock.
+    CheckRenderFailure(given.code);
     // One render at a time in this process; a certificate another caller stored meanwhile is
     // not rendered again (its PDF is never replaced).
     std::lock_guard lock(render_mu_);
+    CheckRenderFailure(given.code);  // one that failed while this caller waited
     auto cert = learning_.db().Read(
         [&](db::Connection& c) { return store::FindCertificateByCode(c, given.code); });
     if (!cert) throw HttpError::NotFound("learning.cert.not_found");
@@ -424,7 +466,15 @@ std::string CertificateService::PdfPath(const Certificate& given) {
     fs::create_directories(dir);
     std::string file = cert->code + ".pdf";
     std::string tmp = config_.tmp_dir + "/cert-" + core::RandomToken(8) + ".pdf";
-    RenderPdf(*cert, tmp);
+    try {
+        RenderPdf(*cert, tmp);
+    } catch (const std::exception& e) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        RememberRenderFailure(cert->code);
+        core::LogWarn("learning.certificate.render", cert->code + ": " + e.what());
+        throw;
+    }
     std::string sha = core::Sha256FileHex(tmp);
     if (!core::DurableRename(tmp, dir + "/" + file)) {
         std::error_code ec;
@@ -465,10 +515,15 @@ Certificate CertificateService::Revoke(const std::string& code, const std::strin
     cert->revoked_at = at;
     cert->revoke_reason = reason;
     cert->revoked_by = p.user_id;
+    MailRevoked(*cert);
+    return *cert;
+}
+
+void CertificateService::MailRevoked(const Certificate& cert) {
     // The learner is told in their language.
-    if (auto u = accounts_.FindUserById(cert->user_id); u && !u->email.empty() && send_mail_) {
+    if (auto u = accounts_.FindUserById(cert.user_id); u && !u->email.empty() && send_mail_) {
         std::string locale = u->locale == "en" ? "en" : "th";
-        Json s = Json::parse(cert->snapshot, nullptr, false);
+        Json s = Json::parse(cert.snapshot, nullptr, false);
         std::string title = s.is_object()
                                 ? s.value(locale == "en" && !s.value("course_title_en", "").empty()
                                               ? "course_title_en"
@@ -478,9 +533,9 @@ Certificate CertificateService::Revoke(const std::string& code, const std::strin
         std::vector<std::pair<std::string, std::string>> vars = {
             {"name", u->DisplayName(locale)},
             {"course", title},
-            {"code", cert->code},
-            {"reason", reason},
-            {"link", VerifyUrl(cert->code)},
+            {"code", cert.code},
+            {"reason", cert.revoke_reason},
+            {"link", VerifyUrl(cert.code)},
             {"site", i18n_.SiteTitle("", locale)}};
         try {
             send_mail_({.to = u->email,
@@ -492,7 +547,6 @@ Certificate CertificateService::Revoke(const std::string& code, const std::strin
             core::LogWarn("learning.certificate.mail", e.what());
         }
     }
-    return *cert;
 }
 
 bool CertificateService::MayAnnul(const Course& course, const api::Principal* p) {
@@ -510,7 +564,8 @@ Completion CertificateService::Annul(const std::string& course_key, const std::s
                                      const std::string& reason_typed, const api::Caller& caller) {
     const api::Principal& p = api::RequireUser(caller.principal);
     std::string reason = Reason(reason_typed);
-    return learning_.db().Write([&](db::Connection& c) {
+    std::optional<Certificate> revoked;  // the live certificate the annulment revoked
+    Completion out = learning_.db().Write([&](db::Connection& c) {
         Course course = CourseOf(c, course_key);
         if (!MayAnnul(course, &p)) throw HttpError::Forbidden("learning.cert.may_not_annul");
         auto user = accounts::store::FindUser(c, user_key);
@@ -532,11 +587,28 @@ Completion CertificateService::Annul(const std::string& course_key, const std::s
         }
         audit::Record(c, caller.actor(), "learning.completion.annul", "course", course.id,
                       {{"user", user->id}, {"reason", reason}});
+        // A certificate stands on its completion: the live one falls with it, in this
+        // transaction, with the annulment's reason (audited as a revocation too).
+        if (auto cert = store::FindCertificate(c, course.id, user->id);
+            cert && cert->revoked_at.empty() &&
+            store::RevokeCertificate(c, cert->id, at, reason, p.user_id)) {
+            audit::Record(c, caller.actor(), "learning.certificate.revoke", "course", course.id,
+                          {{"code", cert->code},
+                           {"user", user->id},
+                           {"reason", reason},
+                           {"annulment", true}});
+            cert->revoked_at = at;
+            cert->revoke_reason = reason;
+            cert->revoked_by = p.user_id;
+            revoked = *cert;
+        }
         done->annulled_at = at;
         done->annul_reason = reason;
         done->annulled_by = p.user_id;
         return *done;
     });
+    if (revoked) MailRevoked(*revoked);
+    return out;
 }
 
 void CertificateService::SetAutoApprove(const std::string& course_id, bool on,

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "accounts/service.hpp"
@@ -72,7 +73,9 @@ class CertificateService {
     std::optional<Certificate> Find(const std::string& code);
     // The learner, sysadmins, the agency's admins and reviewers who may review its agency.
     bool MaySee(const api::Principal* p, const Certificate& cert);
-    // The PDF's path, rendered and stored on first use; never rendered again.
+    // The PDF's path, rendered and stored on first use; never rendered again. A render that
+    // failed is remembered (in memory, per code, kRenderFailureSeconds): until then the PDF
+    // answers 503 learning.cert.render_failed at once, without rendering again.
     std::string PdfPath(const Certificate& cert);
     // The render job's work: the PDF of the payload's certificate, if not stored yet.
     std::string RunRenderJob(const std::string& payload_json);
@@ -82,7 +85,8 @@ class CertificateService {
     Certificate Revoke(const std::string& code, const std::string& reason,
                        const api::Caller& caller);
     // Annulment of a completion: the course's staff managers (LearningService::CanManageStaff:
-    // sysadmins, the course's creator, its agency's admins). Open requests show it.
+    // sysadmins, the course's creator, its agency's admins). Open requests show it. The
+    // learner's live certificate of the course is revoked with it (same reason, mailed).
     Completion Annul(const std::string& course_key, const std::string& user_key,
                      const std::string& reason, const api::Caller& caller);
     bool MayAnnul(const Course& course, const api::Principal* p);
@@ -98,6 +102,13 @@ class CertificateService {
     Course CourseOf(db::Connection& c, const std::string& key);
     void CheckIssuable(db::Connection& c, const Course& course, const std::string& user_id);
     void RenderPdf(const Certificate& cert, const std::string& path);
+    // Tells the learner their certificate was revoked (after the transaction).
+    void MailRevoked(const Certificate& cert);
+    // Throws 503 (with Retry-After) while `code`'s last render failure is remembered.
+    void CheckRenderFailure(const std::string& code);
+    void RememberRenderFailure(const std::string& code);
+    static constexpr int64_t kRenderFailureSeconds = 300;
+    static constexpr size_t kMaxRememberedFailures = 10000;
 
     LearningService& learning_;
     workflow::WorkflowService& workflow_;
@@ -106,7 +117,8 @@ class CertificateService {
     accounts::MailSender send_mail_;
     const core::I18n& i18n_;
     CertificateConfig config_;
-    std::mutex key_mu_, render_mu_;
+    std::mutex key_mu_, render_mu_, failed_mu_;
+    std::unordered_map<std::string, int64_t> failed_renders_;  // code -> until (epoch seconds)
     std::optional<SigningKey> key_;
 };
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/middleware.hpp"
+#include "accounts/safe_redirect.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
@@ -88,28 +89,30 @@ void RegisterCertificateRoutes(http::Router& router, CertificateService& certifi
             return Response::Redirect("/learning/course/" + name + "#certificate");
         },
         form);
-    // The PDF: the learner and the staff who may see it; rendered on first use, then kept.
-    router.Get("/learning/certificates/{file}", [&certificates](Request& req) {
-        std::string file(req.PathParam("file"));
-        if (file.size() < 5 || file.compare(file.size() - 4, 4, ".pdf") != 0)
-            throw HttpError::NotFound("learning.cert.not_found");
-        const api::Principal* p = api::CurrentUser(req);
-        auto cert = certificates.Find(file.substr(0, file.size() - 4));
-        if (!p) throw HttpError::Unauthorized();
-        if (!cert || !certificates.MaySee(p, *cert))
-            throw HttpError::NotFound("learning.cert.not_found");
-        return http::FileResponse(req, certificates.PdfPath(*cert), "application/pdf",
-                                  "private, max-age=3600");
-    });
+    // The PDF: the learner and the staff who may see it; rendered on first use, then kept. On the
+    // PDF pool: a slow or failing render must not hold the general workers.
+    router.Get("/learning/certificates/{file}",
+               [&certificates](Request& req) {
+                   std::string file(req.PathParam("file"));
+                   if (file.size() < 5 || file.compare(file.size() - 4, 4, ".pdf") != 0)
+                       throw HttpError::NotFound("learning.cert.not_found");
+                   const api::Principal* p = api::CurrentUser(req);
+                   auto cert = certificates.Find(file.substr(0, file.size() - 4));
+                   if (!p) throw HttpError::Unauthorized();
+                   if (!cert || !certificates.MaySee(p, *cert))
+                       throw HttpError::NotFound("learning.cert.not_found");
+                   return http::FileResponse(req, certificates.PdfPath(*cert), "application/pdf",
+                                             "private, max-age=3600");
+               },
+               // Rendering runs on the PDF pool, not the general workers.
+               {.pool = "pdf"});
     router.Post(
         "/learning/certificates/{code}/revoke",
         [&certificates](Request& req) {
             auto cert = certificates.Revoke(std::string(req.PathParam("code")),
                                             req.FormValue("reason"), api::CallerOf(req));
-            auto to = req.FormValue("next");
-            if (to.empty() || to[0] != '/' || (to.size() > 1 && to[1] == '/'))
-                to = "/learning/verify/" + cert.code;
-            return Response::Redirect(to);
+            return Response::Redirect(
+                accounts::SafeRedirect(req.FormValue("next"), "/learning/verify/" + cert.code));
         },
         form);
     router.Post(

@@ -408,3 +408,117 @@ def test_reviewers_are_reminded_before_the_due_time(server, smtp, world):
     assert count(server, "SELECT count(*) FROM audit_log WHERE action = 'workflow.reminder'") >= 1
     other = [m for m in smtp.messages() if ref in str(m["Subject"]) and "certrev2" in str(m["To"])]
     assert not other
+
+
+def issued(world, course, lesson, **names):
+    """A learner of `course` whose certificate the reviewer approved: (browser, e-mail, code)."""
+    b, email = world.learner(course, lesson, **names)
+    ref = reference_of(request_on_page(b, course))
+    assert decide(world.reviewer, [ref], "approve")["results"][0]["ok"] is True
+    return b, email, standing(b, course)["certificate"]["code"]
+
+
+def test_certificate_names_the_verified_identity_not_the_typed_name(server, smtp, world):
+    """The account's names are typed freely; the certificate (PDF, verification JSON, credential)
+    carries the name the card check verified. Without a verified identity: refused."""
+    course, lesson = world.course()
+    b, email = world.learner(course, lesson, title_th="นาย", first_name_th="สมชาย", last_name_th="ตัวจริง",
+                             first_name_en="Somchai", last_name_en="Tuajing")
+    uid = server.query("SELECT id FROM users WHERE email = '%s'" % email)[0][0]
+    server.execute("UPDATE users SET fullname_th = 'ปลอม ชื่อปลอม', fullname_en = 'Forged Name' "
+                   "WHERE id = '%s'" % uid)
+    ref = reference_of(request_on_page(b, course))
+    assert decide(world.reviewer, [ref], "approve")["results"][0]["ok"] is True
+    code = standing(b, course)["certificate"]["code"]
+    v = Browser(server).get("/api/learning/verify/" + code).json()
+    assert v["learner_name"] == "นายสมชาย ตัวจริง" and v["learner_name_en"] == "Somchai Tuajing", v
+    token = Browser(server).get("/learning/certificates/%s/credential.jwt" % code).text.strip()
+    claims = json.dumps(json.loads(b64url(token.split(".")[1])), ensure_ascii=False)
+    assert "ตัวจริง" in claims and "ปลอม" not in claims and "Forged" not in claims
+    pdf = b.get("/learning/certificates/%s.pdf" % code)
+    assert pdf.status == 200
+    path = os.path.join(ARTIFACTS, "certificate-identity.pdf")
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(pdf.body)
+    text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    assert "นายสมชายตัวจริง" in flat and "Somchai Tuajing" in text, text
+    assert "ปลอม" not in flat and "Forged" not in text
+    # Initials are drawn from the verified name without its title.
+    server.execute("UPDATE learning_profiles SET name_on_certificate = 'initials' WHERE user_id = '%s'" % uid)
+    assert Browser(server).get("/api/learning/verify/" + code).json()["learner_name"] == "ส. ต."
+
+    # No verified identity (removed after completing): no certificate, a clear reason.
+    b2, email2 = world.learner(course, lesson)
+    uid2 = server.query("SELECT id FROM users WHERE email = '%s'" % email2)[0][0]
+    server.execute("DELETE FROM verified_identities WHERE user_id = '%s'" % uid2)
+    r = api(b2, "POST", "/api/learning/courses/%s/certificate" % course)
+    assert r.status == 409 and "identity_required" in r.text, r.text
+
+
+def test_annulment_revokes_the_issued_certificate(server, smtp, world):
+    course, lesson = world.course()
+    learner, email, code = issued(world, course, lesson)
+    user = server.query("SELECT name FROM users WHERE email = '%s'" % email)[0][0]
+    # The annul form says the certificate falls with the completion.
+    manage = world.author.manage(course).text
+    assert "จะเพิกถอนประกาศนียบัตรของหลักสูตรนี้ด้วย" in manage and code in manage
+    assert Browser(server).get("/api/learning/verify/" + code).json()["status"] == "valid"
+    r = world.author.browser.post_form("/learning/course/%s/learners/%s/annul" % (course, user),
+                                       {"reason": "ทุจริตในการสอบ"}, csrf_page="/learning/course/%s/manage" % course)
+    assert r.status == 303, r.text[:2000]
+    v = Browser(server).get("/api/learning/verify/" + code).json()
+    assert v["status"] == "revoked" and v["revoked_at"], v
+    page = Browser(server).get("/learning/verify/" + code).text
+    assert "เพิกถอน" in page
+    s = standing(learner, course)
+    assert s["certificate"]["revoked_at"] and s["certificate"]["revoke_reason"] == "ทุจริตในการสอบ"
+    assert mail_with(smtp, email, "ถูกเพิกถอน")
+    assert count(server, "SELECT count(*) FROM audit_log WHERE action = 'learning.certificate.revoke' "
+                         "AND details LIKE '%%%s%%'" % code) == 1
+
+
+def test_revoke_next_is_a_local_path_only(server, smtp, world):
+    course, lesson = world.course()
+    for evil in ("/\\evil.example", "//evil.example", "/%5Cevil.example", "https://evil.example/"):
+        _, _, code = issued(world, course, lesson)
+        r = world.admin.post_form("/learning/certificates/%s/revoke" % code,
+                                  {"reason": "ออกผิด", "next": evil}, csrf_page="/learning")
+        assert r.status == 303 and r.header("Location") == "/learning/verify/" + code, (evil, r.header("Location"))
+    _, _, code = issued(world, course, lesson)
+    r = world.admin.post_form("/learning/certificates/%s/revoke" % code,
+                              {"reason": "ออกผิด", "next": "/learning/course/%s/manage#completions" % course},
+                              csrf_page="/learning")
+    assert r.header("Location") == "/learning/course/%s/manage#completions" % course
+
+
+def test_failed_render_answers_at_once_and_the_site_stays_up(server, smtp, world):
+    """A certificate whose PDF cannot be drawn: the failure is remembered, so the next downloads
+    (many at once) answer 503 at once instead of queueing to render again; the site still answers."""
+    import concurrent.futures
+    course, lesson = world.course()
+    learner, _, code = issued(world, course, lesson)
+    deadline = time.time() + 10  # the queued render draws it moments after the issue
+    while time.time() < deadline and not server.query(
+            "SELECT pdf_file FROM learning_certificates WHERE code = '%s'" % code)[0][0]:
+        time.sleep(0.2)
+    server.execute("UPDATE learning_certificates SET snapshot = 'not json', pdf_file = '' WHERE code = '%s'" % code)
+    first = learner.get("/learning/certificates/%s.pdf" % code)
+    assert first.status in (500, 503), first.status
+    cookies = learner.jar
+
+    def download(_):
+        b = Browser(server)
+        b.jar = dict(cookies)
+        t = time.time()
+        r = b.get("/learning/certificates/%s.pdf" % code)
+        return r.status, r.header("Retry-After"), time.time() - t
+
+    with concurrent.futures.ThreadPoolExecutor(24) as pool:
+        results = list(pool.map(download, range(24)))
+    # Each answers at once: the remembered failure (503, when to try again), or the rate limit.
+    assert all(s in (503, 429) and ra and int(ra) > 0 for s, ra, _ in results), results
+    assert sum(s == 503 for s, _, _ in results) >= 1
+    assert max(t for _, _, t in results) < 5, results
+    assert Browser(server).get("/learning").status == 200

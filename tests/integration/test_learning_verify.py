@@ -8,6 +8,7 @@ The certificate workflow that issues certificates is not part of these tests: ro
 learning_certificates are written with SQL, their credentials signed here with the seed of the
 site's key file."""
 import base64
+import concurrent.futures
 import gzip
 import json
 import os
@@ -276,6 +277,21 @@ def test_design_refuses_pngs_that_do_not_decode(server, smtp, sysadmin, agency):
     assert len(branding_files(server)) == len(before) + 1
     pdf = admin.get("/learning/agency/%s/certificate/preview.pdf" % agency)
     assert pdf.status == 200 and pdf.body.startswith(b"%PDF")
+    assert admin.request("DELETE", url, headers=csrf).status == 200
+
+
+def test_design_preview_is_one_at_a_time_per_client(server, smtp, sysadmin, agency):
+    """A preview draws a PDF: it runs in the "pdf" pool, so parallel ones get 429, not a stall."""
+    admin, _ = agency_admin(server, smtp, sysadmin, agency)
+    csrf = {"X-CSRF-Token": admin.csrf_from("/learning/agency/%s/certificate" % agency)}
+    url = "/api/learning/agencies/%s/certificate-design/background" % agency
+    r = admin.request("POST", url, body=png(3508, 2480), headers=dict(csrf, **{"Content-Type": "image/png"}))
+    assert r.status == 200, r.text
+    preview = "/learning/agency/%s/certificate/preview.pdf" % agency
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda _: admin.get(preview).status, range(8)))
+    assert 200 in statuses and 429 in statuses, statuses
+    assert set(statuses) <= {200, 429}, statuses
     assert admin.request("DELETE", url, headers=csrf).status == 200
 
 

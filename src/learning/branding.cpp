@@ -96,7 +96,7 @@ std::string BrandingService::StoreImage(const std::string& agency_id, const char
     if (up.size > render::kMaxImageBytes) Fail({{field, "learning.brand.too_big"}});
     if (core::SniffFileType(up.path) != "image/png") Fail({{field, "learning.brand.not_png"}});
     std::string why;
-    if (!render::CheckPng(up.path, &why)) Fail({{field, "learning.brand.bad_png"}});
+    if (!render::DecodesAsPng(up.path, &why)) Fail({{field, "learning.brand.bad_png"}});
     fs::create_directories(BrandingDir());
     std::string file = agency_id + "-" + kind + "-" + core::RandomToken(9) + ".png";
     if (!up.move_to(BrandingPath(file)))

@@ -146,8 +146,9 @@ void RegisterDesignRoutes(http::Router& router, BrandingService& branding,
                [pg](Request& req) { return pg->Image(req, true); });
     router.Get("/learning/agency/{name}/certificate/background.png",
                [pg](Request& req) { return pg->Image(req, false); });
+    // Drawing a PDF with a full-page background: one at a time per client (429 beyond).
     router.Get("/learning/agency/{name}/certificate/preview.pdf",
-               [pg](Request& req) { return pg->Preview(req); });
+               [pg](Request& req) { return pg->Preview(req); }, {.pool = "pdf"});
 
     router.Get("/api/learning/agencies/{name}/certificate-design", [&branding](Request& req) {
         return SendJson(

@@ -104,7 +104,20 @@ bool CheckPng(const std::string& path, std::string* error) {
     uint32_t w = BigEndian(head + 16), h = BigEndian(head + 20);
     if (w == 0 || h == 0 || w > static_cast<uint32_t>(kMaxImageSide) ||
         h > static_cast<uint32_t>(kMaxImageSide))
-        return fail("wider or taller than 6000 pixels");
+        return fail("wider or taller than 3508 pixels");
+    if (int64_t{w} * h > kMaxImagePixels) return fail("more pixels than 3508 x 2480");
+    return true;
+}
+
+bool DecodesAsPng(const std::string& path, std::string* error) {
+    if (!CheckPng(path, error)) return false;
+    cairo_surface_t* surface = cairo_image_surface_create_from_png(path.c_str());
+    cairo_status_t status = cairo_surface_status(surface);
+    cairo_surface_destroy(surface);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        if (error) *error = std::string("not a readable PNG: ") + cairo_status_to_string(status);
+        return false;
+    }
     return true;
 }
 

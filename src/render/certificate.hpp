@@ -6,16 +6,21 @@
 // right. Thai is shaped by Pango in Laksaman, the Sarabun design. The caller supplies every
 // word (translated, dates formatted): this file only lays them out.
 //
-// Images from outside are bounded before Cairo reads them: PNG only, at most kMaxImageBytes
-// and kMaxImageSide pixels a side (read from the IHDR chunk first).
+// Images from outside are bounded before Cairo reads them: PNG only, at most kMaxImageBytes,
+// kMaxImageSide pixels a side and kMaxImagePixels in all (read from the IHDR chunk first), so
+// a decode takes at most ~35 MB. Uploads are decoded in full once (DecodesAsPng), so a PNG that
+// is kept can always be drawn.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace govhub::render {
 
 inline constexpr size_t kMaxImageBytes = 5 * 1024 * 1024;
-inline constexpr int kMaxImageSide = 6000;
+// A4 at 300 dpi: 3508 × 2480 pixels, either way round.
+inline constexpr int kMaxImageSide = 3508;
+inline constexpr int64_t kMaxImagePixels = int64_t{3508} * 2480;
 
 struct CertificateLine {
     std::string text;
@@ -39,6 +44,9 @@ struct CertificatePage {
 
 // Whether `path` is a PNG within the bounds above; `error` says why not (English, for logs).
 bool CheckPng(const std::string& path, std::string* error = nullptr);
+// CheckPng, then the whole image decoded as the certificate will (truncated or corrupt data,
+// bad CRCs, invalid IHDR fields, a palette without PLTE all fail). For uploads.
+bool DecodesAsPng(const std::string& path, std::string* error = nullptr);
 // Writes the page to `path`; throws std::runtime_error when an image is refused or the file
 // cannot be written.
 void WriteCertificatePdf(const CertificatePage& page, const std::string& path);

@@ -8,6 +8,7 @@ The certificate workflow that issues certificates is not part of these tests: ro
 learning_certificates are written with SQL, their credentials signed here with the seed of the
 site's key file."""
 import base64
+import concurrent.futures
 import gzip
 import json
 import os
@@ -214,11 +215,84 @@ def test_design_refuses_what_is_not_a_small_png(server, smtp, sysadmin, agency):
     big = png(10, 10) + b"\0" * (5 * 1024 * 1024)
     r = post_design(admin, agency, {}, {"background": ("bg.png", big)})
     assert r.status == 422 and "5 MB" in r.text
-    # Too many pixels a side (read from the header before Cairo reads it).
-    r = post_design(admin, agency, {}, {"background": ("bg.png", png(6001, 1))})
-    assert r.status == 422 and "6000" in r.text
+    # Too many pixels a side (read from the header before Cairo reads it): A4 at 300 dpi at most.
+    r = post_design(admin, agency, {}, {"background": ("bg.png", png(3509, 1))})
+    assert r.status == 422 and "PNG" in r.text and "ต้องเป็นไฟล์ภาพ PNG" not in r.text
     # Nothing was kept of any of them.
     assert admin.get("/learning/agency/%s/certificate?lang=en" % agency).status == 200
+
+
+def png_chunk(kind, data, crc=None):
+    crc = zlib.crc32(kind + data) & 0xFFFFFFFF if crc is None else crc
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+
+def png_parts(width, height, depth=8, colour=6, data=None, idat_crc=None):
+    """A PNG built from its parts, as wrong as asked."""
+    if data is None:
+        data = zlib.compress(b"".join(b"\x00" + b"\x10\x20\x30\xff" * width for _ in range(height)))
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)) +
+            png_chunk(b"IDAT", data, idat_crc) + png_chunk(b"IEND", b""))
+
+
+def test_design_refuses_pngs_that_do_not_decode(server, smtp, sysadmin, agency):
+    """Each of these passed the header check, was kept, and then made every certificate drawn
+    with it fail (500) for ever: now refused at upload, and nothing is kept."""
+    admin, _ = agency_admin(server, smtp, sysadmin, agency)
+    csrf = {"X-CSRF-Token": admin.csrf_from("/learning/agency/%s/certificate" % agency)}
+    url = "/api/learning/agencies/%s/certificate-design/background" % agency
+
+    def upload(data):
+        return admin.request("POST", url, body=data, headers=dict(csrf, **{"Content-Type": "image/png"}))
+
+    # The message for a PNG that cannot be used (over the size in pixels: refused from its header).
+    r = upload(png(3509, 10))
+    assert r.status == 409, r.text
+    bad_png = r.json()["error"]["fields"]["background"]
+    assert bad_png != "ต้องเป็นไฟล์ภาพ PNG"
+    whole = zlib.compress(b"".join(b"\x00" + b"\x10\x20\x30\xff" * 200 for _ in range(100)))
+    malformed = {
+        "truncated IDAT": png_parts(200, 100, data=whole[: len(whole) // 2]),
+        "file cut short": png(200, 100)[:-40],
+        "bad IDAT CRC": png_parts(40, 20, idat_crc=0x12345678),
+        "colour type 7": png_parts(40, 20, 8, 7),
+        "bit depth 3": png_parts(40, 20, 3, 0),
+        "palette without PLTE": png_parts(40, 20, 8, 3, data=zlib.compress(b"\x00" * 41 * 20)),
+        "A4 16-bit with its data cut": png_parts(
+            3508, 2480, 16, 6, data=zlib.compress(b"".join(b"\x00" + b"\x00" * 8 * 3508 for _ in range(10)))),
+        "more pixels than A4": png(3508, 3508),
+    }
+    before = branding_files(server)
+    for what, data in malformed.items():
+        r = upload(data)
+        assert r.status == 409, (what, r.status, r.text)
+        assert r.json()["error"]["fields"]["background"] == bad_png, what
+    assert branding_files(server) == before  # nothing kept
+    r = post_design(admin, agency, {}, {"background": ("bg.png", malformed["truncated IDAT"])})
+    assert r.status == 422 and bad_png in r.text
+    assert branding_files(server) == before
+    # A good one, as large as allowed (A4 portrait at 300 dpi), is kept, and the preview draws it.
+    r = upload(png(2480, 3508))
+    assert r.status == 200 and r.json()["background"] is True, r.text
+    assert len(branding_files(server)) == len(before) + 1
+    pdf = admin.get("/learning/agency/%s/certificate/preview.pdf" % agency)
+    assert pdf.status == 200 and pdf.body.startswith(b"%PDF")
+    assert admin.request("DELETE", url, headers=csrf).status == 200
+
+
+def test_design_preview_is_one_at_a_time_per_client(server, smtp, sysadmin, agency):
+    """A preview draws a PDF: it runs in the "pdf" pool, so parallel ones get 429, not a stall."""
+    admin, _ = agency_admin(server, smtp, sysadmin, agency)
+    csrf = {"X-CSRF-Token": admin.csrf_from("/learning/agency/%s/certificate" % agency)}
+    url = "/api/learning/agencies/%s/certificate-design/background" % agency
+    r = admin.request("POST", url, body=png(3508, 2480), headers=dict(csrf, **{"Content-Type": "image/png"}))
+    assert r.status == 200, r.text
+    preview = "/learning/agency/%s/certificate/preview.pdf" % agency
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda _: admin.get(preview).status, range(8)))
+    assert 200 in statuses and 429 in statuses, statuses
+    assert set(statuses) <= {200, 429}, statuses
+    assert admin.request("DELETE", url, headers=csrf).status == 200
 
 
 def test_design_json(server, smtp, sysadmin, agency):

@@ -11,6 +11,7 @@
 #include "core/file_type.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
+#include "learning/certificate_page.hpp"
 #include "learning/store.hpp"
 #include "learning/store_branding.hpp"
 #include "render/certificate.hpp"
@@ -165,30 +166,30 @@ AgencyDesign BrandingService::SaveDesign(const std::string& agency_name, DesignC
     });
 }
 
-std::string BrandingService::PreviewPdf(const AgencyDesign& d, const std::string& locale) const {
-    // Sample words only: the issued certificate's wording is the certificate workflow's.
+std::string BrandingService::PreviewPdf(const AgencyDesign& d, const std::string& locale,
+                                        const CertificateWords& words) const {
+    // A sample learner and course on the very layout issued certificates use
+    // (certificate_page.hpp), with this design: the agency sees what its certificates will say.
     const CertificateBranding& b = d.branding;
-    int64_t now = core::NowEpochMicros();
-    render::CertificatePage page;
-    if (!b.background_file.empty()) page.background_png = BrandingPath(b.background_file);
-    if (!b.signature_file.empty()) page.signature_png = BrandingPath(b.signature_file);
-    page.lines = {
-        {"เกียรติบัตร", 30, true, false},
-        {"Certificate of Completion", 16, false, false},
-        {"ขอมอบให้ไว้เพื่อแสดงว่า / This is to certify that", 14, false, false},
-        {"นางสาวตัวอย่าง ใจดี", 26, true, true},
-        {"Miss Sample Jaidee", 16, false, true},
-        {"ได้ผ่านการอบรมหลักสูตร / has completed the course", 14, false, false},
-        {"ตัวอย่างหลักสูตร (Sample course)", 20, true, true},
-        {core::FormatDate(now, "th") + " / " + core::FormatDate(now, "en"), 14, false, false},
-        {d.agency.title + (d.agency.title_en.empty() ? "" : " / " + d.agency.title_en), 14, false,
-         false},
+    nlohmann::json sample = {
+        {"learner_name", "นางสาวตัวอย่าง ใจดี"},
+        {"learner_name_en", "Miss Sample Jaidee"},
+        {"course_title", "ตัวอย่างหลักสูตร"},
+        {"course_title_en", "Sample course"},
+        {"minutes", 90},
+        {"completed_at", core::NowIso().substr(0, 10)},
+        {"agency_title", d.agency.title},
+        {"agency_title_en", d.agency.title_en},
+        {"signatory_name", b.signatory_name},
+        {"signatory_name_en", b.signatory_name_en},
+        {"signatory_position", b.signatory_position},
+        {"signatory_position_en", b.signatory_position_en},
+        {"signature_file", b.signature_file},
+        {"background_file", b.background_file},
     };
-    for (const auto* s :
-         {&b.signatory_name, &b.signatory_name_en, &b.signatory_position, &b.signatory_position_en})
-        if (!s->empty()) page.signatory.push_back(*s);
-    page.qr_data = config_.site_url + "/learning/verify";
-    page.footer = {locale == "en" ? "SAMPLE — not a certificate" : "ตัวอย่าง — ไม่ใช่เกียรติบัตร",
+    render::CertificatePage page = CertificatePageOf(
+        sample, "XXXX-XXXX-XXXX", config_.site_url + "/learning/verify", BrandingDir(), words);
+    page.footer = {locale == "en" ? "SAMPLE — not a certificate" : "ตัวอย่าง — ไม่ใช่ประกาศนียบัตร",
                    config_.site_url + "/learning/verify"};
     fs::create_directories(config_.tmp_dir);
     std::string path = config_.tmp_dir + "/certificate-preview-" + core::RandomToken(9) + ".pdf";

@@ -17,6 +17,7 @@
 #include "api/principal.hpp"
 #include "db/database.hpp"
 #include "learning/certificate_code.hpp"
+#include "learning/certificate_page.hpp"
 #include "learning/credential.hpp"
 #include "learning/model.hpp"
 
@@ -78,7 +79,8 @@ class BrandingService {
     AgencyDesign SaveDesign(const std::string& agency_name, DesignChange change,
                             const api::Caller& caller);
     // A sample certificate drawn with the design; the PDF's path (a temp file the caller owns).
-    std::string PreviewPdf(const AgencyDesign& design, const std::string& locale) const;
+    std::string PreviewPdf(const AgencyDesign& design, const std::string& locale,
+                           const CertificateWords& words) const;
 
     // ---- verification (public)
     std::optional<Verification> Verify(std::string_view typed_code, const api::Principal* viewer);

@@ -14,6 +14,7 @@
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "learning/certificate_code.hpp"
+#include "learning/certificate_page.hpp"
 #include "learning/store.hpp"
 #include "learning/store_branding.hpp"
 #include "render/certificate.hpp"
@@ -49,18 +50,6 @@ std::string BangkokDate(const std::string& iso) {
 }
 
 // "7 ธันวาคม พ.ศ. 2569" from "2026-12-07".
-std::string ThaiLongDate(const std::string& day) {
-    int y = std::atoi(day.substr(0, 4).c_str()), m = std::atoi(day.substr(5, 2).c_str()),
-        d = std::atoi(day.substr(8, 2).c_str());
-    return std::to_string(d) + " " + core::MonthName(m, "th") + " พ.ศ. " +
-           std::to_string(core::BuddhistYear(y));
-}
-std::string EnglishLongDate(const std::string& day) {
-    int y = std::atoi(day.substr(0, 4).c_str()), m = std::atoi(day.substr(5, 2).c_str()),
-        d = std::atoi(day.substr(8, 2).c_str());
-    return std::to_string(d) + " " + core::MonthName(m, "en") + " " + std::to_string(y);
-}
-
 }  // namespace
 
 CertificateService::CertificateService(LearningService& learning,
@@ -372,57 +361,12 @@ bool CertificateService::MaySee(const api::Principal* p, const Certificate& cert
 void CertificateService::RenderPdf(const Certificate& cert, const std::string& path) {
     Json s = Json::parse(cert.snapshot, nullptr, false);
     if (!s.is_object()) throw std::runtime_error("certificate snapshot is not JSON");
-    auto str = [&](const char* k) { return s.value(k, std::string()); };
-    std::string branding = config_.data_dir + "/learning/branding/";
-    render::CertificatePage page;
-    if (!str("background_file").empty()) page.background_png = branding + str("background_file");
-    if (!str("signature_file").empty()) page.signature_png = branding + str("signature_file");
-    std::string day = str("completed_at");
-    int minutes = s.value("minutes", 0);
-    std::string hours_th, hours_en;
-    {
-        int h = minutes / 60, m = minutes % 60;
-        hours_th = (h ? std::to_string(h) + " ชั่วโมง" : "") +
-                   (m || !h ? std::string(h ? " " : "") + std::to_string(m) + " นาที" : "");
-        hours_en = (h ? std::to_string(h) + (h == 1 ? " hour" : " hours") : "") +
-                   (m || !h ? std::string(h ? " " : "") + std::to_string(m) + " minutes" : "");
-    }
-    auto T = [&](const char* locale, const char* key) {
-        return i18n_.Get(locale, std::string("learning.cert.pdf.") + key);
-    };
-    page.lines.push_back({T("th", "title"), 30, true, false});
-    page.lines.push_back({T("en", "title"), 16, false, false});
-    page.lines.push_back({T("th", "given_to") + " / " + T("en", "given_to"), 13});
-    page.lines.push_back({str("learner_name"), 26, true, true});
-    if (!str("learner_name_en").empty())
-        page.lines.push_back({str("learner_name_en"), 16, false, true});
-    page.lines.push_back({T("th", "completed") + " / " + T("en", "completed"), 13});
-    page.lines.push_back({str("course_title"), 20, true, true});
-    if (!str("course_title_en").empty())
-        page.lines.push_back({str("course_title_en"), 14, false, true});
-    page.lines.push_back(
-        {T("th", "hours") + " " + hours_th + " / " + T("en", "hours") + " " + hours_en, 12});
-    page.lines.push_back({T("th", "on_date") + " " + ThaiLongDate(day) + " / " +
-                              T("en", "on_date") + " " + EnglishLongDate(day),
-                          12});
-    if (!str("agency_title").empty())
-        page.lines.push_back(
-            {str("agency_title") +
-                 (str("agency_title_en").empty() ? "" : " / " + str("agency_title_en")),
-             13, true});
-    if (!str("signatory_name").empty()) {
-        page.signatory.push_back("(" + str("signatory_name") + ")");
-        if (!str("signatory_position").empty()) page.signatory.push_back(str("signatory_position"));
-        if (!str("signatory_position_en").empty())
-            page.signatory.push_back(str("signatory_position_en"));
-    }
+    render::CertificatePage page = CertificatePageOf(
+        s, cert.code, VerifyUrl(cert.code), config_.data_dir + "/learning/branding",
+        [this](const char* locale, const std::string& key) { return i18n_.Get(locale, key); });
     // The file says when the certificate was issued, not when it happened to be drawn.
     int64_t issued = core::ParseIsoMicros(cert.issued_at);
     if (issued >= 0) page.created = CredentialTime(issued / 1000000);
-    page.title = T("th", "title") + " " + cert.code;
-    page.qr_data = VerifyUrl(cert.code);
-    page.footer = {T("th", "code") + " / " + T("en", "code") + ": " + cert.code,
-                   VerifyUrl(cert.code)};
     render::WriteCertificatePdf(page, path);
 }
 

@@ -122,7 +122,8 @@ struct DesignPages {
 
     Response Preview(Request& req) const {
         AgencyDesign d = branding.Design(Name(req), api::CallerOf(req));
-        std::string path = branding.PreviewPdf(d, req.locale);
+        std::string path = branding.PreviewPdf(
+            d, req.locale, [this](const char* l, const std::string& k) { return pages.T(l, k); });
         return http::TemporaryFileResponse(path, "application/pdf",
                                            "certificate-preview-" + d.agency.name + ".pdf");
     }

@@ -298,7 +298,7 @@ async function certificateSteps(page) {
   // Its verification page, from the course page's link: valid, naming the learner and the course.
   await panel.getByRole('link', { name: 'หน้าตรวจสอบประกาศนียบัตร' }).click();
   await page.waitForURL(`**/learning/verify/${code}`);
-  await page.getByText('เกียรติบัตรนี้ถูกต้อง ออกโดยระบบนี้').waitFor();
+  await page.getByText('ประกาศนียบัตรนี้ถูกต้อง ออกโดยระบบนี้').waitFor();
   const verified = await page.locator('dl.certificate-facts').innerText();
   for (const want of [code, LEARNER_TH, LEARNER_EN, COURSE_TITLE]) {
     assert.ok(verified.includes(want), `the verification page says "${want}": ${verified}`);
@@ -313,7 +313,7 @@ async function certificateSteps(page) {
   await visitor.getByLabel('รหัสตรวจสอบ').fill(code.toLowerCase().replaceAll('-', ''));
   await visitor.getByRole('button', { name: 'ตรวจสอบ' }).click();
   await visitor.waitForURL(`**/learning/verify/${code}`);
-  await visitor.getByText('เกียรติบัตรนี้ถูกต้อง ออกโดยระบบนี้').waitFor();
+  await visitor.getByText('ประกาศนียบัตรนี้ถูกต้อง ออกโดยระบบนี้').waitFor();
   assert.equal(await visitor.locator('#name-choice').count(), 0, 'only the owner chooses how the name shows');
   await assertClean(visitor, 'verify (anonymous)');
   await shot(visitor, 'learning-verify-public-th');

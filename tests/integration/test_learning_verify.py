@@ -353,7 +353,7 @@ def test_valid_certificate_page_and_json(server, smtp, agency):
     assert "สมชาย ใจดี" in r.text and "Somchai Jaidee" in r.text
     assert "พื้นฐานรัฐบาลดิจิทัล" in r.text and "กรมทดสอบเกียรติบัตร" in r.text
     assert "7 ธันวาคม 2569" in r.text and "7 December 2026" in r.text
-    assert "เกียรติบัตรนี้ถูกต้อง" in r.text
+    assert "ประกาศนียบัตรนี้ถูกต้อง" in r.text
     assert "/learning/certificates/%s/credential.jwt" % cert.code in r.text and "/.well-known/jwks.json" in r.text
     assert 'name="name_on_certificate"' not in r.text  # the form is the learner's only
     # In English.
@@ -389,7 +389,7 @@ def test_revoked_and_unknown(server, smtp, agency):
     # Unknown codes: a 404 page with the form; malformed ones too.
     for typed in [new_code(), "not-a-code", "ABCD-EFGH-JKM"]:
         r = anon.get("/learning/verify/" + typed)
-        assert r.status == 404 and "ไม่พบเกียรติบัตรรหัสนี้" in r.text and 'action="/learning/verify"' in r.text
+        assert r.status == 404 and "ไม่พบประกาศนียบัตรรหัสนี้" in r.text and 'action="/learning/verify"' in r.text
         assert anon.get("/api/learning/verify/" + typed).status == 404
     r = anon.get("/learning/verify?code=zzz")
     assert r.status == 404 and "ไม่พบ" in r.text

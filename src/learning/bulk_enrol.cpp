@@ -337,11 +337,8 @@ void RegisterBulkEnrolJob(jobs::JobRunner& runner, BulkEnrolService& bulk) {
 
 std::string BulkReportCsv(const nlohmann::json& report,
                           const std::function<std::string(const std::string&)>& t) {
-    auto cell = [](std::string s) {
-        // A cell Excel would run as a formula starts with an apostrophe (a row is as typed).
-        if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s = "'" + s;
-        return core::CsvField(s, ',');
-    };
+    // A cell Excel would run as a formula starts with an apostrophe (a row is as typed).
+    auto cell = [](const std::string& s) { return core::SpreadsheetCsvField(s, ','); };
     std::string out = "\xEF\xBB\xBF";
     out += cell(t("learning.bulk.csv.line")) + "," + cell(t("learning.bulk.csv.row")) + "," +
            cell(t("learning.bulk.csv.outcome")) + "," + cell(t("learning.bulk.csv.message")) +

@@ -242,6 +242,11 @@ std::string BulkEnrolService::Run(jobs::JobContext& ctx) {
         if (kind == "duplicate") return BulkOutcome::kDuplicate;
         if (kind == "email") {
             auto u = accounts::store::FindUserByEmail(c, value);
+            // A restricted job (an agency administrator's) reaches only the agency's staff: an
+            // address with no account is not_staff as one with someone else's account is, so
+            // the report does not tell which addresses have accounts, and it invites no one
+            // outside the agency (only a course's authors invite new people).
+            if (!u && restricted) return BulkOutcome::kNotStaff;
             if (!u)
                 return invite(c, value, false) ? BulkOutcome::kInvited
                                                : BulkOutcome::kAlreadyInvited;

@@ -324,3 +324,19 @@ def test_an_oversized_file_is_refused_before_it_is_parsed(server, smtp, author):
     assert r.status == 413 and "2 MiB" in r.text
     after = server.query("SELECT count(*) FROM jobs WHERE kind = 'learning.bulk_enrol'")[0][0]
     assert before == after
+
+
+def test_a_binary_file_is_refused_as_not_text(server, smtp, author):
+    course = published_course(author)
+    before = server.query("SELECT count(*) FROM jobs WHERE kind = 'learning.bulk_enrol'")[0][0]
+    for content in (b"\x00" * 10, bytes(range(256))):
+        r = upload_api(author.browser, course, content)
+        assert r.status == 409 and r.json()["error"]["fields"] == {"file": "ไฟล์นี้ไม่ใช่ไฟล์ข้อความ CSV"}, \
+            (r.status, r.text[:500])
+        # The raw text/csv body too.
+        r = author.browser.request("POST", "/api/learning/courses/%s/enrolments/bulk" % course, body=content,
+                                   headers={"Content-Type": "text/csv",
+                                            "X-CSRF-Token": author.browser.csrf_from("/learning")})
+        assert r.status == 409 and r.json()["error"]["fields"] == {"file": "ไฟล์นี้ไม่ใช่ไฟล์ข้อความ CSV"}, \
+            (r.status, r.text[:500])
+    assert server.query("SELECT count(*) FROM jobs WHERE kind = 'learning.bulk_enrol'")[0][0] == before

@@ -89,6 +89,37 @@ std::string CsvField(const std::optional<std::string>& v, char sep) {
     return out + "\"";
 }
 
+namespace {
+
+// "-5", "+3", "-1.25": a number a spreadsheet reads as a number, nothing else.
+bool PlainNumber(std::string_view v) {
+    size_t i = (!v.empty() && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
+    bool digits = false, dot = false;
+    for (; i < v.size(); ++i) {
+        char ch = v[i];
+        if (ch >= '0' && ch <= '9') {
+            digits = true;
+        } else if (ch == '.' && !dot) {
+            dot = true;
+        } else {
+            return false;
+        }
+    }
+    return digits;
+}
+
+}  // namespace
+
+std::string SpreadsheetCsvField(std::string_view value, char separator) {
+    std::string v(value);
+    if (!v.empty() &&
+        (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' ||
+         v[0] == '\r') &&
+        !PlainNumber(v))
+        v.insert(v.begin(), '\'');
+    return CsvField(v, separator);
+}
+
 Dialect SniffDialect(std::string_view sample, char hint) {
     // Only whole lines of the sample count.
     size_t end = sample.find_last_of('\n');

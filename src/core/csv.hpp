@@ -52,6 +52,12 @@ class CsvParser {
 // line break; empty for a NULL.
 std::string CsvField(const std::optional<std::string>& value, char separator);
 
+// A field of a CSV meant for a spreadsheet program (a report a person opens in Excel): as
+// CsvField, but text that starts with = + - @ TAB or CR gets a leading apostrophe so the program
+// shows it rather than runs it as a formula (OWASP's CSV injection rule). A plain number such as
+// "-5" or "-1.25" is left as it is. Data downloads (open data) use CsvField: they stay verbatim.
+std::string SpreadsheetCsvField(std::string_view value, char separator);
+
 // Picks delimiter and preamble from a sample of the file (its first 64 KiB or so).
 Dialect SniffDialect(std::string_view sample, char hint = 0);
 

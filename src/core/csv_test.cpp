@@ -69,6 +69,24 @@ TEST(Csv, SniffsDelimiterAndPreamble) {
     EXPECT_EQ(SniffDialect("only one column\nvalue\n").delimiter, ',');
 }
 
+TEST(Csv, SpreadsheetFieldsNeverStartAFormula) {
+    EXPECT_EQ(SpreadsheetCsvField("=HYPERLINK(\"http://x\",\"y\")", ','),
+              "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+    EXPECT_EQ(SpreadsheetCsvField("@SUM(A1:A2)", ','), "'@SUM(A1:A2)");
+    EXPECT_EQ(SpreadsheetCsvField("+1+cmd|' /C calc'!A0", ','), "'+1+cmd|' /C calc'!A0");
+    EXPECT_EQ(SpreadsheetCsvField("-2+3", ','), "'-2+3");
+    EXPECT_EQ(SpreadsheetCsvField("\t=1", ','), "'\t=1");
+    EXPECT_EQ(SpreadsheetCsvField("\r=1", ','), "\"'\r=1\"");
+    // Numbers stay numbers; ordinary text and Thai are as CsvField writes them.
+    EXPECT_EQ(SpreadsheetCsvField("-5", ','), "-5");
+    EXPECT_EQ(SpreadsheetCsvField("-1.25", ','), "-1.25");
+    EXPECT_EQ(SpreadsheetCsvField("-", ','), "'-");
+    EXPECT_EQ(SpreadsheetCsvField("42", ','), "42");
+    EXPECT_EQ(SpreadsheetCsvField("", ','), "");
+    EXPECT_EQ(SpreadsheetCsvField("นักวิชาการ, ชำนาญการ", ','), "\"นักวิชาการ, ชำนาญการ\"");
+    EXPECT_EQ(SpreadsheetCsvField("a=b", ','), "a=b");
+}
+
 TEST(Encoding, DecidesOverTheWholeFile) {
     EXPECT_EQ(DetectEncodingOf("plain ascii, 1, 2\n").name, "UTF-8");
     Encoding bom = DetectEncodingOf("\xEF\xBB\xBFชื่อ,อายุ\n");

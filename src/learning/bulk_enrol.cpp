@@ -242,6 +242,11 @@ std::string BulkEnrolService::Run(jobs::JobContext& ctx) {
         if (kind == "duplicate") return BulkOutcome::kDuplicate;
         if (kind == "email") {
             auto u = accounts::store::FindUserByEmail(c, value);
+            // A restricted job (an agency administrator's) reaches only the agency's staff: an
+            // address with no account is not_staff as one with someone else's account is, so
+            // the report does not tell which addresses have accounts, and it invites no one
+            // outside the agency (only a course's authors invite new people).
+            if (!u && restricted) return BulkOutcome::kNotStaff;
             if (!u)
                 return invite(c, value, false) ? BulkOutcome::kInvited
                                                : BulkOutcome::kAlreadyInvited;
@@ -337,11 +342,8 @@ void RegisterBulkEnrolJob(jobs::JobRunner& runner, BulkEnrolService& bulk) {
 
 std::string BulkReportCsv(const nlohmann::json& report,
                           const std::function<std::string(const std::string&)>& t) {
-    auto cell = [](std::string s) {
-        // A cell Excel would run as a formula starts with an apostrophe (a row is as typed).
-        if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s = "'" + s;
-        return core::CsvField(s, ',');
-    };
+    // A cell Excel would run as a formula starts with an apostrophe (a row is as typed).
+    auto cell = [](const std::string& s) { return core::SpreadsheetCsvField(s, ','); };
     std::string out = "\xEF\xBB\xBF";
     out += cell(t("learning.bulk.csv.line")) + "," + cell(t("learning.bulk.csv.row")) + "," +
            cell(t("learning.bulk.csv.outcome")) + "," + cell(t("learning.bulk.csv.message")) +

@@ -43,10 +43,11 @@ EnrolmentFile ParseEnrolmentCsv(std::string_view bytes) {
         f.error_key = "learning.bulk.file_too_large";
         return f;
     }
-    core::Encoding enc = core::DetectEncodingOf(bytes);
-    f.encoding = enc.name;
     std::string text;
     try {
+        // Detection refuses NUL bytes without a UTF-16 BOM (a binary file) by throwing too.
+        core::Encoding enc = core::DetectEncodingOf(bytes);
+        f.encoding = enc.name;
         text = core::ToUtf8(bytes, enc);  // drops the BOM itself
     } catch (const std::exception&) {
         f.error_key = "learning.bulk.not_text";

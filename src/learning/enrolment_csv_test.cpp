@@ -74,6 +74,11 @@ TEST(EnrolmentCsv, WholeFileRefusals) {
     for (size_t i = 0; i < kMaxEnrolmentRows; ++i)
         at_limit += "x" + std::to_string(i) + "@a.go.th\n";
     EXPECT_EQ(ParseEnrolmentCsv(at_limit).rows.size(), kMaxEnrolmentRows);
+    // Binary content (NUL bytes without a UTF-16 BOM) is not text: refused, not an exception.
+    EXPECT_EQ(ParseEnrolmentCsv(std::string(10, '\0')).error_key, "learning.bulk.not_text");
+    std::string all;
+    for (int b = 0; b < 256; ++b) all += static_cast<char>(b);
+    EXPECT_EQ(ParseEnrolmentCsv(all).error_key, "learning.bulk.not_text");
     // An unclosed quote would swallow the rest of the file into one record: refused.
     EXPECT_EQ(ParseEnrolmentCsv("\"" + std::string(70000, 'a')).error_key,
               "learning.bulk.row_too_long");

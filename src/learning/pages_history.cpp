@@ -268,11 +268,12 @@ void RegisterHistoryRoutes(http::Router& router, LearningService& service,
         const api::Principal& p = api::RequireUser(api::CurrentUser(req));
         const std::string& locale = req.locale;
         LearningHistory h = HistoryService(service).Of(p, locale);
-        // A BOM so spreadsheet programs read the Thai as UTF-8; CRLF as RFC 4180 writes.
+        // A BOM so spreadsheet programs read the Thai as UTF-8; CRLF as RFC 4180 writes; no cell
+        // a spreadsheet would run as a formula (a course title is anyone's text).
         std::string out = "\xEF\xBB\xBF";
         auto line = [&out](const std::vector<std::string>& cells) {
             for (size_t i = 0; i < cells.size(); ++i)
-                out += (i ? "," : "") + core::CsvField(cells[i], ',');
+                out += (i ? "," : "") + core::SpreadsheetCsvField(cells[i], ',');
             out += "\r\n";
         };
         line(TranscriptHeadings(pages, locale));

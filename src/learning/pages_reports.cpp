@@ -309,7 +309,8 @@ struct ReportPages {
                 path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 filename + ".xlsx");
         }
-        // CSV streamed a batch at a time, with a BOM so Excel reads it as UTF-8 (Thai).
+        // CSV streamed a batch at a time, with a BOM so Excel reads it as UTF-8 (Thai), and no
+        // cell Excel would run as a formula (a position or a title is anyone's text).
         Response res;
         res.headers.Set("Content-Type", "text/csv; charset=utf-8");
         res.headers.Set("Content-Disposition", http::AttachmentDisposition(filename + ".csv"));
@@ -321,7 +322,7 @@ struct ReportPages {
             auto line = [&](const std::vector<std::string>& cells) {
                 for (size_t i = 0; i < cells.size(); ++i) {
                     if (i) chunk += ',';
-                    chunk += core::CsvField(cells[i], ',');
+                    chunk += core::SpreadsheetCsvField(cells[i], ',');
                 }
                 chunk += "\r\n";
             };

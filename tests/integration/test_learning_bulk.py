@@ -1,8 +1,9 @@
 """Bulk enrolment from a CSV (issue 17) over HTTP, on the engine of the run (SQLite or
 PostgreSQL): the upload page and POST /api/learning/courses/{name}/enrolments/bulk queue a job
 whose report says what happened to each row (enrolled, already enrolled, invited, no account,
-not the agency's staff, invalid, duplicate); an e-mail without an account is sent an invitation,
-and signing up with it enrols; who may (a course author: anyone; an agency administrator: their
+not the agency's staff, invalid, duplicate); an e-mail without an account is sent an invitation
+by a course author's job (an agency administrator's invites no one and does not tell which
+addresses have accounts), and signing up with it enrols; a binary file is refused; who may (a course author: anyone; an agency administrator: their
 staff, in an open published course; nobody else); Thai Excel's cp874 files; an oversized file
 refused before it is parsed."""
 import json
@@ -87,7 +88,7 @@ def by_line(report):
     return {r["line"]: r for r in report["rows"]}
 
 
-def test_admin_enrols_staff_with_a_per_row_report_and_invites(server, smtp, sysadmin, author):
+def test_admin_enrols_staff_with_a_per_row_report(server, smtp, sysadmin, author):
     # The course is agency A's; B's administrator enrols B's staff in it (an open course).
     course = published_course(author)
     agency = new_agency(server, sysadmin)
@@ -96,7 +97,7 @@ def test_admin_enrols_staff_with_a_per_row_report_and_invites(server, smtp, sysa
     already_b, already_email, _ = learner(server, smtp, agency)
     enrol(already_b, course)
     outsider_b, outsider_email, outsider_cid = learner(server, smtp)
-    invited = "%s@example.com" % unique_name("invitee")
+    unknown_email = "%s@example.com" % unique_name("invitee")
     dashed = "%s-%s-%s-%s-%s" % (staff_cid[0], staff_cid[1:5], staff_cid[5:10], staff_cid[10:12], staff_cid[12])
     bad_digit = staff_cid[:12] + str((int(staff_cid[12]) + 1) % 10)
     csv = "\n".join([
@@ -107,25 +108,29 @@ def test_admin_enrols_staff_with_a_per_row_report_and_invites(server, smtp, sysa
         dashed,                     # 5 duplicate of line 2
         "hello world",              # 6 invalid: no ID or e-mail
         bad_digit,                  # 7 invalid: check digit
-        invited,                    # 8 no account: invited
+        unknown_email,              # 8 no account: for an administrator, "not your staff"
         citizen_id(),               # 9 nobody: for an administrator, "not your staff"
+        outsider_email,             # 10 someone else's account: "not your staff" too
     ]).encode()
     r = upload_api(admin, course, csv)
     assert r.status == 202, r.text[:2000]
     job = r.json()["job_id"]
     report = wait_report(admin, course, job)
     rows = by_line(report)
-    assert report["total"] == 8 and report["header"] is True
+    assert report["total"] == 9 and report["header"] is True
     assert {k: v for k, v in report["counts"].items() if v} == {
-        "enrolled": 1, "already_enrolled": 1, "not_staff": 2, "duplicate": 1, "invalid": 2, "invited": 1}
+        "enrolled": 1, "already_enrolled": 1, "not_staff": 4, "duplicate": 1, "invalid": 2}
     assert rows[2]["outcome"] == "enrolled"
     assert rows[3]["outcome"] == "already_enrolled"
     assert rows[4]["outcome"] == "not_staff"
     assert rows[5]["outcome"] == "duplicate" and rows[5]["message_key"] == "learning.bulk.duplicate_row"
     assert rows[6]["outcome"] == "invalid" and rows[6]["message_key"] == "learning.bulk.no_id_or_email"
     assert rows[7]["outcome"] == "invalid" and rows[7]["message_key"] == "learning.bulk.bad_check_digit"
-    assert rows[8]["outcome"] == "invited" and rows[8]["shown"] == invited
-    assert rows[9]["outcome"] == "not_staff"
+    # An address with no account and one with someone else's account read the same (the
+    # administrator learns nothing of who has an account), and nothing is sent to either.
+    assert rows[8]["shown"] == unknown_email
+    assert [(rows[n]["outcome"], rows[n]["message_key"]) for n in (8, 9, 10)] == \
+        [("not_staff", "learning.bulk.outcome.not_staff")] * 3
     # Citizen IDs are masked in the report (and the payload holds them sealed, never in clear).
     assert rows[2]["shown"] == "%s-%s-XXXXX-XX-%s" % (staff_cid[0], staff_cid[1:5], staff_cid[12])
     assert "XXXXX" in rows[7]["shown"]
@@ -145,14 +150,29 @@ def test_admin_enrols_staff_with_a_per_row_report_and_invites(server, smtp, sysa
     # The page shows the report with the counts and each row, and the CSV has every row.
     page = admin.get("/learning/course/%s/enrol-bulk/%s" % (course, job))
     assert page.status == 200 and 'id="bulk-rows"' in page.text
-    assert 'data-outcome="invited"' in page.text and invited in page.text
+    assert 'data-outcome="not_staff"' in page.text and unknown_email in page.text
+    assert 'data-outcome="invited"' not in page.text
     assert "ไม่พบเลขประจำตัวประชาชนหรืออีเมลในแถวนี้" in page.text
     en = admin.get("/learning/course/%s/enrol-bulk/%s?lang=en" % (course, job))
     assert "No citizen ID or e-mail address in this row" in en.text
     csv_out = admin.get("/learning/course/%s/enrol-bulk/%s/report.csv?lang=th" % (course, job))
     assert csv_out.status == 200 and csv_out.header("Content-Type").startswith("text/csv")
     lines = csv_out.body.decode("utf-8-sig").strip().split("\r\n")
-    assert len(lines) == 9 and "ลงทะเบียนแล้ว" in lines[1] and invited in lines[7]
+    assert len(lines) == 10 and "ลงทะเบียนแล้ว" in lines[1] and unknown_email in lines[7]
+    # An administrator's job invites no one: no invitation stored, no mail.
+    assert int(server.query("SELECT count(*) FROM learning_invitations WHERE email = '%s'" % unknown_email)[0][0]) == 0
+    time.sleep(1)
+    assert smtp.messages(unknown_email) == []
+    assert not enrolled(server, course, outsider_email)
+
+
+def test_course_author_invites_an_address_without_an_account(server, smtp, sysadmin, author):
+    course = published_course(author)
+    invited = "%s@example.com" % unique_name("invitee")
+    r = upload_api(author.browser, course, invited.encode())
+    assert r.status == 202, r.text[:2000]
+    report = wait_report(author.browser, course, r.json()["job_id"])
+    assert report["rows"][0]["outcome"] == "invited" and report["rows"][0]["shown"] == invited
     # The invitation: Thai first, English below, with the sign-up link.
     msg = smtp.wait_for(invited)[0]
     body = msg.get_body(preferencelist=("plain",)).get_content()
@@ -160,8 +180,8 @@ def test_admin_enrols_staff_with_a_per_row_report_and_invites(server, smtp, sysa
     assert body.index("เรียนท่านผู้เรียน") < body.index("Dear learner")
     assert re.search(r"http://[^\s]+/learning/signup", body)
     # The same address again: not invited twice.
-    r = upload_api(admin, course, invited.encode())
-    report = wait_report(admin, course, r.json()["job_id"])
+    r = upload_api(author.browser, course, invited.encode())
+    report = wait_report(author.browser, course, r.json()["job_id"])
     assert report["rows"][0]["outcome"] == "already_invited"
     assert len(smtp.messages(invited)) == 1
     # Signing up with the invited address enrols in the course.
@@ -304,3 +324,19 @@ def test_an_oversized_file_is_refused_before_it_is_parsed(server, smtp, author):
     assert r.status == 413 and "2 MiB" in r.text
     after = server.query("SELECT count(*) FROM jobs WHERE kind = 'learning.bulk_enrol'")[0][0]
     assert before == after
+
+
+def test_a_binary_file_is_refused_as_not_text(server, smtp, author):
+    course = published_course(author)
+    before = server.query("SELECT count(*) FROM jobs WHERE kind = 'learning.bulk_enrol'")[0][0]
+    for content in (b"\x00" * 10, bytes(range(256))):
+        r = upload_api(author.browser, course, content)
+        assert r.status == 409 and r.json()["error"]["fields"] == {"file": "ไฟล์นี้ไม่ใช่ไฟล์ข้อความ CSV"}, \
+            (r.status, r.text[:500])
+        # The raw text/csv body too.
+        r = author.browser.request("POST", "/api/learning/courses/%s/enrolments/bulk" % course, body=content,
+                                   headers={"Content-Type": "text/csv",
+                                            "X-CSRF-Token": author.browser.csrf_from("/learning")})
+        assert r.status == 409 and r.json()["error"]["fields"] == {"file": "ไฟล์นี้ไม่ใช่ไฟล์ข้อความ CSV"}, \
+            (r.status, r.text[:500])
+    assert server.query("SELECT count(*) FROM jobs WHERE kind = 'learning.bulk_enrol'")[0][0] == before

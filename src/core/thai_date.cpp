@@ -45,6 +45,13 @@ std::string FormatDate(int64_t epoch_micros, const std::string& locale, bool tim
     return out;
 }
 
+std::string FormatDeadline(int64_t epoch_micros, const std::string& locale) {
+    std::tm tm = BangkokTime(epoch_micros);
+    if (tm.tm_hour != 0 || tm.tm_min != 0 || tm.tm_sec != 0)
+        return FormatDate(epoch_micros, locale, true);
+    return FormatDate(epoch_micros - 1, locale) + (locale == "en" ? " (end of day)" : " (สิ้นวัน)");
+}
+
 std::string FormatIsoDate(const std::string& iso, const std::string& locale, bool time_of_day) {
     int64_t us = iso.empty() ? -1 : ParseIsoMicros(iso);
     return us < 0 ? iso : FormatDate(us, locale, time_of_day);

@@ -9,6 +9,11 @@ namespace govhub::core {
 // "28 พฤศจิกายน 2569" (th) or "28 November 2026" (en); time_of_day adds " 21:03 น." / " 21:03".
 // Shown in Asia/Bangkok time (UTC+7, no daylight saving).
 std::string FormatDate(int64_t epoch_micros, const std::string& locale, bool time_of_day = false);
+// A deadline: a working-day clock ends at midnight, which "10 ธันวาคม 2569 00:00 น." would show
+// as the next day (perhaps a holiday); a deadline at midnight Bangkok time is said as the end of
+// the day before: "9 ธันวาคม 2569 (สิ้นวัน)" / "9 December 2026 (end of day)". Other times as
+// FormatDate with the time of day.
+std::string FormatDeadline(int64_t epoch_micros, const std::string& locale);
 // The same for a stored ISO-8601 time: "" when empty, the text itself when it is not a time.
 std::string FormatIsoDate(const std::string& iso, const std::string& locale,
                           bool time_of_day = false);

@@ -1,4 +1,5 @@
 #include "core/thai_date.hpp"
+#include "core/clock.hpp"
 
 #include <gtest/gtest.h>
 
@@ -28,6 +29,22 @@ TEST(FormDate, TypedDatesBecomeIso) {
     EXPECT_EQ(FormDateToIso("tomorrow"), std::nullopt);
     EXPECT_EQ(FormDateToIso(""), std::nullopt);
     EXPECT_EQ(FormDateToIso("//2569"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace govhub::core
+
+namespace govhub::core {
+namespace {
+
+TEST(Deadline, MidnightIsTheEndOfTheDayBefore) {
+    // 2026-12-09T17:00:00Z is 10 December 00:00 in Bangkok: the deadline is the 9th's end.
+    int64_t midnight = ParseIsoMicros("2026-12-09T17:00:00Z");
+    EXPECT_EQ(FormatDeadline(midnight, "th"), "9 ธันวาคม 2569 (สิ้นวัน)");
+    EXPECT_EQ(FormatDeadline(midnight, "en"), "9 December 2026 (end of day)");
+    // Any other time is said as it is.
+    EXPECT_EQ(FormatDeadline(ParseIsoMicros("2026-12-09T09:30:00Z"), "en"),
+              FormatDate(ParseIsoMicros("2026-12-09T09:30:00Z"), "en", true));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "accounts/middleware.hpp"
 #include "accounts/safe_redirect.hpp"
+#include "core/clock.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
@@ -34,7 +35,8 @@ void AddCertificateStanding(View& v, CertificateService& certificates, const Cou
     c.Set("sla", pages.T(locale, core::Message("learning.cert.within",
                                                {{"n", std::to_string(certificates.sla_days())}})));
     c.Set("reference", s.reference).Set("note", s.note).Set("has_note", !s.note.empty());
-    c.Set("due", s.due.empty() ? "" : core::FormatIsoDate(s.due, locale, true));
+    int64_t due_us = s.due.empty() ? -1 : core::ParseIsoMicros(s.due);
+    c.Set("due", due_us < 0 ? s.due : core::FormatDeadline(due_us, locale));
     c.Set("has_due", !s.due.empty());
     if (s.completion && !s.completion->annulled_at.empty())
         c.Set("annul_reason", s.completion->annul_reason)

@@ -66,7 +66,7 @@ View SlaView(const WorkflowService& service, const Request& r, const render::Pag
                                                      {{"n", std::to_string(t.sla_amount)}})))
         .Set("remaining", Duration(s.remaining_seconds, t.sla_unit, pages, locale))
         .Set("late", s.remaining_seconds < 0);
-    if (s.due_epoch) v.Set("due", core::FormatDate(*s.due_epoch * 1000000, locale, true));
+    if (s.due_epoch) v.Set("due", core::FormatDeadline(*s.due_epoch * 1000000, locale));
     v.Set("has_due", s.due_epoch.has_value());
     return v;
 }

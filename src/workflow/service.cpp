@@ -766,7 +766,7 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
         // Said as it is: a due time while the clock runs, paused while it waits on the
         // applicant, decided once final, not yet submitted in the draft.
         const StateDef* state = t.State(r.state);
-        std::string due = sla.due_epoch ? core::FormatDate(*sla.due_epoch * 1000000, locale, true)
+        std::string due = sla.due_epoch ? core::FormatDeadline(*sla.due_epoch * 1000000, locale)
                           : sla.clock == Clock::kPaused ? i18n_.Get(locale, "workflow.no_due")
                           : state && state->final ? i18n_.Get(locale, "workflow.no_due_decided")
                                                   : i18n_.Get(locale, "workflow.no_due_draft");
@@ -825,7 +825,7 @@ int WorkflowService::RemindReviewers(int64_t now) {
                     continue;
                 const std::string locale = u.locale == "en" ? "en" : "th";
                 std::string when =
-                    sla.due_epoch ? core::FormatDate(*sla.due_epoch * 1000000, locale, true) : "";
+                    sla.due_epoch ? core::FormatDeadline(*sla.due_epoch * 1000000, locale) : "";
                 auto vars =
                     MailVars(t, r, u, locale, when,
                              config_.site_url + (t.staff_path ? t.staff_path(r.reference) : ""),

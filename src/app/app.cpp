@@ -234,8 +234,16 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
         [ids = P.identities.get()](const std::string& user_id) {
             return ids->FindIdentity(user_id).has_value();
         });
+    // The signing key is read (or made) now: a broken key file stops the start, not a request.
+    // Certificates are signed with it, and the JWKS publishes it: one key, loaded once.
+    P.branding = std::make_unique<learning::BrandingService>(
+        *P.db,
+        learning::BrandingConfig{
+            .data_dir = config_.data_dir, .site_url = config_.site_url, .tmp_dir = P.tmp_dir});
+
     P.certificates = std::make_unique<learning::CertificateService>(
-        *P.learning, *P.workflow, *P.accounts, P.jobs.get(), QueueMail(*P.jobs), P.i18n,
+        *P.learning, *P.workflow, *P.accounts, P.jobs.get(), P.branding->key(), QueueMail(*P.jobs),
+        P.i18n,
         learning::CertificateConfig{.data_dir = config_.data_dir,
                                     .site_url = config_.site_url,
                                     .tmp_dir = P.tmp_dir,
@@ -262,12 +270,6 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
                                                                           ? config_.scorm_port
                                                                           : config_.port + 1),
             .max_zip_bytes = static_cast<uint64_t>(config_.scorm_max_package_mib) << 20});
-
-    // The signing key is read (or made) now: a broken key file stops the start, not a request.
-    P.branding = std::make_unique<learning::BrandingService>(
-        *P.db,
-        learning::BrandingConfig{
-            .data_dir = config_.data_dir, .site_url = config_.site_url, .tmp_dir = P.tmp_dir});
 
     // Every module, in dependency order: their migrations are applied, their job kinds
     // registered and their routes added in this order (api/module.hpp). A new module is one line.

@@ -96,6 +96,8 @@ class BrandingService {
     std::string IssuerDid() const { return did_; }
     std::string StatusListUrl() const;
     nlohmann::json JwksJson() const;
+    // The credential signing key (<data_dir>/secrets/learning-credential.key), loaded once.
+    const SigningKey& key() const { return key_; }
     nlohmann::json DidJson() const;
     // The status list credential, rebuilt only when the set of revoked certificates changed.
     std::string StatusListJwt();

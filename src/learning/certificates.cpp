@@ -55,24 +55,16 @@ std::string BangkokDate(const std::string& iso) {
 CertificateService::CertificateService(LearningService& learning,
                                        workflow::WorkflowService& workflow,
                                        accounts::AccountService& accounts, jobs::JobService* jobs,
-                                       accounts::MailSender send_mail, const core::I18n& i18n,
-                                       CertificateConfig config)
+                                       const SigningKey& key, accounts::MailSender send_mail,
+                                       const core::I18n& i18n, CertificateConfig config)
     : learning_(learning),
       workflow_(workflow),
       accounts_(accounts),
       jobs_(jobs),
+      key_(key),
       send_mail_(std::move(send_mail)),
       i18n_(i18n),
       config_(std::move(config)) {}
-
-const SigningKey& CertificateService::key() {
-    std::lock_guard lock(key_mu_);
-    if (!key_) {
-        fs::create_directories(config_.data_dir + "/secrets");
-        key_ = LoadOrCreateSigningKey(config_.data_dir + "/secrets/learning-credential.key");
-    }
-    return *key_;
-}
 
 std::string CertificateService::VerifyUrl(const std::string& code) const {
     return config_.site_url + "/learning/verify/" + code;
@@ -213,7 +205,7 @@ Certificate CertificateService::Issue(db::Connection& c, const Course& course,
         .status_list_url = config_.site_url + "/learning/credentials/status/1",
         .status_index = cert.status_index,
     };
-    cert.credential = IssueOpenBadgeJwt(in, key());
+    cert.credential = IssueOpenBadgeJwt(in, key_);
     store::InsertCertificate(c, cert);
     // Drawn moments later by a worker (this is the deciding transaction: a bulk approval must
     // not wait on Pango); queued in it, so only a certificate that exists is ever rendered.

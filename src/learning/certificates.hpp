@@ -48,8 +48,8 @@ class CertificateService {
   public:
     CertificateService(LearningService& learning, workflow::WorkflowService& workflow,
                        accounts::AccountService& accounts, jobs::JobService* jobs,
-                       accounts::MailSender send_mail, const core::I18n& i18n,
-                       CertificateConfig config);
+                       const SigningKey& key, accounts::MailSender send_mail,
+                       const core::I18n& i18n, CertificateConfig config);
 
     // The review type (registered by app at start-up).
     workflow::RequestType ReviewType();
@@ -95,7 +95,6 @@ class CertificateService {
     void SetAutoApprove(const std::string& course_id, bool on, const api::Caller& caller);
     bool AutoApprove(const std::string& course_id);
 
-    const SigningKey& key();
     std::string VerifyUrl(const std::string& code) const;
 
   private:
@@ -114,12 +113,12 @@ class CertificateService {
     workflow::WorkflowService& workflow_;
     accounts::AccountService& accounts_;
     jobs::JobService* jobs_;  // null: PDFs are rendered on first download only
+    const SigningKey& key_;   // BrandingService's, which the JWKS publishes
     accounts::MailSender send_mail_;
     const core::I18n& i18n_;
     CertificateConfig config_;
-    std::mutex key_mu_, render_mu_, failed_mu_;
+    std::mutex render_mu_, failed_mu_;
     std::unordered_map<std::string, int64_t> failed_renders_;  // code -> until (epoch seconds)
-    std::optional<SigningKey> key_;
 };
 
 }  // namespace govhub::learning

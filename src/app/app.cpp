@@ -30,6 +30,7 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/process_lease.hpp"
+#include "core/thai_address.hpp"
 #include "core/vault.hpp"
 #include "db/copy.hpp"
 #include "db/database.hpp"
@@ -68,6 +69,8 @@
 #include "render/templates.hpp"
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
+#include "workd/module.hpp"
+#include "workd/service.hpp"
 #include "workflow/module.hpp"
 #include "workflow/processes/account_closure.hpp"
 #include "workflow/purge_job.hpp"
@@ -145,6 +148,9 @@ struct App::Parts {
     std::unique_ptr<learning::ScormLessons> scorm;
     std::unique_ptr<learning::BrandingService> branding;
     std::unique_ptr<learning::BulkEnrolService> bulk_enrol;
+    // workD (issue 18): the Thai address data its form checks against, and its service.
+    std::unique_ptr<core::ThaiAddressBook> addresses;
+    std::unique_ptr<workd::WorkdService> workd;
     db::MigrationSet migrations, datastore_migrations;
     std::string web_dir;
 
@@ -271,6 +277,18 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
                                                                           : config_.port + 1),
             .max_zip_bytes = static_cast<uint64_t>(config_.scorm_max_package_mib) << 20});
 
+    P.addresses = std::make_unique<core::ThaiAddressBook>(
+        core::ThaiAddressBook::Load(core::ThaiAddressDataPath(P.web_dir)));
+    P.workd = std::make_unique<workd::WorkdService>(
+        *P.db, *P.workflow, *P.accounts, P.jobs.get(), QueueMail(*P.jobs), P.i18n, *P.addresses,
+        P.vault.get(),
+        workd::WorkdConfig{.site_url = config_.site_url,
+                           .data_dir = config_.data_dir,
+                           .tmp_dir = P.tmp_dir,
+                           .zone = config_.workd_zone,
+                           .resolver = {.servers = config_.workd_dns_servers}});
+    for (auto& t : P.workd->Types()) P.workflow->Register(std::move(t));
+
     // Every module, in dependency order: their migrations are applied, their job kinds
     // registered and their routes added in this order (api/module.hpp). A new module is one line.
     // The views' panels keep a reference to the tiles: they live as long as the modules.
@@ -307,6 +325,7 @@ App::App(Config config) : config_(std::move(config)), parts_(std::make_unique<Pa
                                       .branding = P.branding.get(),
                                       .bulk = P.bulk_enrol.get(),
                                       .certificates = P.certificates.get()}));
+    M.push_back(workd::MakeModule(*P.workd, *P.pages));
     for (auto& m : M) m->AddMigrations(P.migrations);
 }
 

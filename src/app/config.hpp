@@ -74,6 +74,10 @@ struct Config {
     int identity_checks_per_ip_hour = 10;
     int64_t learning_max_video_mib = 2048;
     // Working days a certificate request is decided within (the guide: 2 days).
+    // workD (issue 18): the platform's mail zone (agencies without a domain get <label>.<zone>)
+    // and the resolver its DNS checker asks ("" the system's; host[:port][,...]).
+    std::string workd_zone = "mail.go.th";
+    std::string workd_dns_servers;
     int learning_certificate_sla_days = 2;
     // The SCORM package site (learning/package_site.cpp): its public URL (in production another
     // registrable domain, never a subdomain of the site; "": http://127.0.0.1:<its port>) and

@@ -211,6 +211,14 @@ int main(int argc, char** argv) {
                      "verification calls one address may make in an hour (0: no limit)")
         ->envname("GOVHUB_IDENTITY_CHECKS_PER_IP_HOUR")
         ->capture_default_str();
+    serve->add_option("--workd-zone", cfg.workd_zone, "workD's mail zone (<label>.<zone>)")
+        ->envname("GOVHUB_WORKD_ZONE")
+        ->capture_default_str();
+    serve
+        ->add_option(
+            "--workd-dns-servers", cfg.workd_dns_servers,
+            "resolvers workD's DNS checker asks: host[:port][,...] (default: the system's)")
+        ->envname("GOVHUB_WORKD_DNS_SERVERS");
     serve
         ->add_option("--learning-certificate-sla-days", cfg.learning_certificate_sla_days,
                      "working days a certificate request is decided within")

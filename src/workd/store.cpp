@@ -61,4 +61,10 @@ CREATE TABLE workd_budgets (
 )sql"});
 }
 
+bool DomainTaken(db::Connection& c, const std::string& name) {
+    auto row =
+        c.One("SELECT COUNT(*) FROM workd_domains WHERE name = ? AND state <> 'released'", {name});
+    return row && row->Int(0) > 0;
+}
+
 }  // namespace govhub::workd::store

@@ -20,4 +20,8 @@ namespace govhub::workd::store {
 
 void AddMigrations(db::MigrationSet& set);
 
+// ---- domains
+// Whether a live (not released) domain holds `name` (lower-case FQDN).
+bool DomainTaken(db::Connection& c, const std::string& name);
+
 }  // namespace govhub::workd::store

@@ -1,5 +1,6 @@
 #include "workd/module.hpp"
 
+#include "workd/form_routes.hpp"
 #include "workd/store.hpp"
 
 namespace govhub::workd {
@@ -8,15 +9,24 @@ namespace {
 class WorkdModule final : public api::Module {
   public:
     WorkdModule(WorkdService& service, const render::PageRenderer& pages)
-        : service_(service), pages_(pages) {}
+        : service_(service),
+          pages_(pages),
+          desk_(service.db(), service.workflow(), service.addresses(), service.config().zone) {}
     std::string name() const override { return "workd"; }
     void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
     void RegisterJobs(jobs::JobRunner&) override {}
-    void RegisterRoutes(http::Router&, api::ActionRegistry&) override {}
+    void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
+        // The request form (step 1): pages, JSON API and the printed form.
+        RegisterFormPages(router, desk_, pages_);
+        RegisterRequestApi(router, desk_, service_.i18n());
+        RegisterPrintedForm(router, service_.workflow(), pages_, service_.config().site_url,
+                            service_.config().tmp_dir, service_.config().zone);
+    }
 
   private:
     WorkdService& service_;
     const render::PageRenderer& pages_;
+    RequestDesk desk_;
 };
 }  // namespace
 

@@ -55,6 +55,9 @@ class WorkdService {
 
     const WorkdConfig& config() const { return config_; }
     const core::ThaiAddressBook& addresses() const { return addresses_; }
+    db::Database& db() { return db_; }
+    workflow::WorkflowService& workflow() { return workflow_; }
+    const core::I18n& i18n() const { return i18n_; }
 
   private:
     db::Database& db_;

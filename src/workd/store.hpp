@@ -24,4 +24,10 @@ void AddMigrations(db::MigrationSet& set);
 // Whether a live (not released) domain holds `name` (lower-case FQDN).
 bool DomainTaken(db::Connection& c, const std::string& name);
 
+// ---- requests (store_requests.cpp)
+// The reference of an open (not closed) new-service request of the agency other than
+// `except_id`; nullopt when there is none. One agency has one open request at a time.
+std::optional<std::string> OpenServiceRequest(db::Connection& c, const std::string& agency_id,
+                                              const std::string& except_id);
+
 }  // namespace govhub::workd::store

@@ -62,8 +62,12 @@ bool IsLandlineDigits(const std::string& d) {
 
 // ---- Readers ------------------------------------------------------------------------------------
 
-std::optional<std::string> CleanText(std::string_view typed, bool multiline) {
-    if (!core::IsValidUtf8(typed)) return std::nullopt;
+std::optional<std::string> CleanText(std::string_view typed_view, bool multiline) {
+    if (!core::IsValidUtf8(typed_view)) return std::nullopt;
+    // A pasted tab is a space.
+    std::string typed(typed_view);
+    for (char& c : typed)
+        if (c == '\t') c = ' ';
     if (core::HasStrayControls(typed, multiline)) return std::nullopt;
     std::string t = core::Trim(typed);
     std::string out;
@@ -207,14 +211,14 @@ const std::vector<F::Field>& F::Fields() {
         {field::kTambon, &F::tambon, kMaxShortBytes},
         {field::kAmphoe, &F::amphoe, kMaxShortBytes},
         {field::kProvince, &F::province, kMaxShortBytes},
-        {field::kPostcode, &F::postcode, 20},
+        {field::kPostcode, &F::postcode, 40},
         {field::kPostcodeNote, &F::postcode_note, kMaxNoteBytes},
         {field::kDomainKind, &F::domain_kind, 20},
         {field::kSubdomain, &F::subdomain, 253},
         {field::kOwnDomain, &F::own_domain, 253},
-        {field::kMailAccounts, &F::mail_accounts, 20},
-        {field::kConferenceAccounts, &F::conference_accounts, 20},
-        {field::kEffectiveDate, &F::effective_date, 20},
+        {field::kMailAccounts, &F::mail_accounts, 40},
+        {field::kConferenceAccounts, &F::conference_accounts, 40},
+        {field::kEffectiveDate, &F::effective_date, 40},
         {field::kPdpaConsent, &F::pdpa_consent, 10},
         {field::kTermsAccepted, &F::terms_accepted, 10},
     };

@@ -147,15 +147,30 @@ http::Response FormPage(RequestDesk& desk, const render::PageRenderer& pages, ht
           Fields({{.key = field::kMailAccounts, .inputmode = "numeric", .help = true},
                   {.key = field::kConferenceAccounts, .inputmode = "numeric"}},
                  f, check, pages, locale));
-    v.Set("effective_date_text", DateText(f.effective_date, locale));
+    std::string date_text = DateText(f.effective_date, locale);
+    v.Set("effective_date_text", date_text).Set("has_date_text", !date_text.empty());
     v.Set("today", BangkokToday());
     // Parts 3 and 4.
     v.Set("pdpa_yes", f.pdpa_consent == "yes").Set("pdpa_no", f.pdpa_consent == "no");
     v.Set("terms_yes", f.terms_accepted == "yes");
+    v.Set("has_pdpa_at", !f.pdpa_at.empty()).Set("has_terms_at", !f.terms_at.empty());
     v.Set("pdpa_at_text", f.pdpa_at.empty() ? "" : core::FormatIsoDate(f.pdpa_at, locale, true));
     v.Set("terms_at_text", f.terms_at.empty() ? "" : core::FormatIsoDate(f.terms_at, locale, true));
     if (!open_reference.empty()) v.Set("open_reference", open_reference).Set("has_open", true);
-    if (!check.errors.empty()) pages.AddErrors(v, check.errors, locale);
+    if (!check.errors.empty()) {
+        pages.AddErrors(v, check.errors, locale);
+        // The summary names each field: "Mobile phone: not a valid mobile number".
+        View list = View::List();
+        for (const auto& e : check.errors) {
+            std::string label = pages.T(locale, "workflow.workd_service.field." + e.field);
+            View item;
+            item.Set("field", e.field.empty() ? "form" : e.field)
+                .Set("has_field", !e.field.empty())
+                .Set("message", (e.field.empty() ? "" : label + ": ") + pages.T(locale, e.message));
+            list.Push(std::move(item));
+        }
+        v.Set("error_list", std::move(list));
+    }
     return http::Response::Html(
         pages.Render("workd/form", std::move(v), accounts::PageContextOf(req), "workd.form.title"),
         status);

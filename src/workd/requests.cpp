@@ -238,8 +238,8 @@ std::optional<std::pair<workflow::Request, RequestForm>> RequestDesk::Load(
     return std::make_pair(*r, RequestForm::FromData(workflow_.OpenData(*r)));
 }
 
-void AddSubmitCheck(workflow::RequestType& type, const workflow::WorkflowService& workflow,
-                    const core::ThaiAddressBook& addresses, std::string zone) {
+void AddFormHooks(workflow::RequestType& type, const workflow::WorkflowService& workflow,
+                  const core::ThaiAddressBook& addresses, std::string zone) {
     for (auto& d : type.transitions) {
         if (d.id != "submit" && d.id != "resubmit") continue;
         auto previous = d.effect;
@@ -259,6 +259,15 @@ void AddSubmitCheck(workflow::RequestType& type, const workflow::WorkflowService
             if (previous) previous(c, r, actor);
         };
     }
+    auto next = type.next_steps;
+    type.next_steps = [next](const workflow::Request& r) {
+        std::vector<workflow::NextStep> steps;
+        if (r.state == "draft" || r.state == "needs_info")
+            steps.push_back({"workd.form.edit", "/workd/requests/" + r.reference + "/edit"});
+        if (next)
+            for (auto& s : next(r)) steps.push_back(std::move(s));
+        return steps;
+    };
 }
 
 }  // namespace govhub::workd

@@ -70,9 +70,11 @@ FormContext MakeFormContext(db::Connection& c, const core::ThaiAddressBook& addr
 // Bangkok's date today, YYYY-MM-DD.
 std::string BangkokToday();
 
-// The submit and resubmit steps of a workd_service request refuse an incomplete or invalid form
-// (HttpError::Validation with the per-field keys) and a second open request of the agency.
-void AddSubmitCheck(workflow::RequestType& type, const workflow::WorkflowService& workflow,
-                    const core::ThaiAddressBook& addresses, std::string zone);
+// The form's hooks on the workd_service type: its submit and resubmit steps refuse an incomplete
+// or invalid form (HttpError::Validation with the per-field keys) and a second open request of
+// the agency; the request page offers "edit the form" while it is a draft or needs information
+// (before the type's own next steps).
+void AddFormHooks(workflow::RequestType& type, const workflow::WorkflowService& workflow,
+                  const core::ThaiAddressBook& addresses, std::string zone);
 
 }  // namespace govhub::workd

@@ -29,7 +29,7 @@ std::vector<workflow::RequestType> WorkdService::Types() {
         .sla_unit = core::SlaUnit::kWorkingDays,
         .sla_amount = config_.review_working_days,
         .submit_fields = {field::kContactNameTh, field::kEmail,
-                          field::kDomainKind},  // + AddSubmitCheck
+                          field::kDomainKind},  // + AddFormHooks
         .submit_attachments = {"signed_application"},
         .decisions = {{.id = "approve", .to = "approved"}},
         .print_path = [](const std::string& ref) { return "/workd/requests/" + ref + "/form.pdf"; },
@@ -48,7 +48,7 @@ std::vector<workflow::RequestType> WorkdService::Types() {
                   .signatures = {"workd.form.pdf.sign_requester", "workd.form.pdf.sign_head"}},
     }));
     // The form's full check before submitting (requests.hpp).
-    AddSubmitCheck(out.back(), workflow_, addresses_, config_.zone);
+    AddFormHooks(out.back(), workflow_, addresses_, config_.zone);
     return out;
 }
 

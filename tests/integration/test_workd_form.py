@@ -108,6 +108,7 @@ def test_a_good_form_without_javascript_makes_a_pending_agency_and_goes_on(serve
     # The request page leads to the printed form; the PDF carries the values.
     req = b.get("/requests/" + ref)
     assert "/workd/requests/%s/form.pdf" % ref in req.text
+    assert "/workd/requests/%s/edit" % ref in req.text  # "edit the form" while a draft
     pdf = b.get("/workd/requests/%s/form.pdf" % ref)
     assert pdf.status == 200 and pdf.body.startswith(b"%PDF-")
     words = pdf_words(pdf.body, keep_as="workd-form")

@@ -102,6 +102,10 @@ TEST(WorkdForm, Phones) {
     EXPECT_FALSE(ParseThaiPhone("02-612-6060; DROP", false));
     EXPECT_FALSE(ParseThaiPhone("+1 202 555 0100", false));
     EXPECT_FALSE(ParseThaiPhone(std::string(100, '0'), false));
+    EXPECT_EQ(FormatThaiPhone("026126060 ต่อ 123"), "02-612-6060 ต่อ 123");
+    EXPECT_EQ(FormatThaiPhone("053123456"), "053-123-456");
+    EXPECT_EQ(FormatThaiPhone("0812345678"), "081-234-5678");
+    EXPECT_EQ(FormatThaiPhone("junk"), "junk");
     EXPECT_EQ(ErrorOf(field::kMobile, [](auto& f) { f.mobile = "021234567"; }),
               "workd.form.error.mobile");
     EXPECT_EQ(ErrorOf(field::kOfficePhone, [](auto& f) { f.office_phone = "abc"; }),

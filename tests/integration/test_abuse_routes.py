@@ -470,7 +470,9 @@ HIDDEN = {"/user/{name}": ("owner_email", "token_id")}
 # (who is sent from an applicant's page to the reviewer's).
 READER = {"/requests/{reference}": "applicant", "/requests/{reference}/documents/{id}": "applicant",
           # a quiz attempt is its learner's alone (sysadmins included)
-          "/learning/attempt/{id}": "owner", "/api/learning/attempts/{id}": "owner"}
+          "/learning/attempt/{id}": "owner", "/api/learning/attempts/{id}": "owner",
+          # a workD request form is its applicant's to edit (staff review it at /staff/requests)
+          "/workd/requests/{reference}/edit": "applicant", "/api/workd/requests/{reference}": "applicant"}
 
 
 def fill(template, w):

@@ -1,5 +1,8 @@
 #include "workd/module.hpp"
 
+#include "workd/check_job.hpp"
+#include "workd/domains.hpp"
+#include "workd/routes_domains.hpp"
 #include "workd/store.hpp"
 
 namespace govhub::workd {
@@ -11,8 +14,14 @@ class WorkdModule final : public api::Module {
         : service_(service), pages_(pages) {}
     std::string name() const override { return "workd"; }
     void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
-    void RegisterJobs(jobs::JobRunner&) override {}
-    void RegisterRoutes(http::Router&, api::ActionRegistry&) override {}
+    void RegisterJobs(jobs::JobRunner& runner) override {
+        if (!service_.jobs()) return;
+        RegisterDnsCheckJob(runner, *service_.jobs(), service_.domains());
+        ScheduleDnsChecks(*service_.jobs());
+    }
+    void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
+        RegisterDomainRoutes(router, service_.domains(), pages_);
+    }
 
   private:
     WorkdService& service_;

@@ -1,6 +1,9 @@
 #include "workd/module.hpp"
 
+#include "workd/check_job.hpp"
+#include "workd/domains.hpp"
 #include "workd/form_routes.hpp"
+#include "workd/routes_domains.hpp"
 #include "workd/store.hpp"
 
 namespace govhub::workd {
@@ -14,8 +17,13 @@ class WorkdModule final : public api::Module {
           desk_(service.db(), service.workflow(), service.addresses(), service.config().zone) {}
     std::string name() const override { return "workd"; }
     void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
-    void RegisterJobs(jobs::JobRunner&) override {}
+    void RegisterJobs(jobs::JobRunner& runner) override {
+        if (!service_.jobs()) return;
+        RegisterDnsCheckJob(runner, *service_.jobs(), service_.domains());
+        ScheduleDnsChecks(*service_.jobs());
+    }
     void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
+        RegisterDomainRoutes(router, service_.domains(), pages_);
         // The request form (step 1): pages, JSON API and the printed form.
         RegisterFormPages(router, desk_, pages_);
         RegisterRequestApi(router, desk_, service_.i18n());

@@ -1,5 +1,6 @@
 #include "workd/service.hpp"
 
+#include "workd/domains.hpp"
 #include "workd/requests.hpp"
 #include "workflow/review.hpp"
 
@@ -18,7 +19,11 @@ WorkdService::WorkdService(db::Database& db, workflow::WorkflowService& workflow
       i18n_(i18n),
       addresses_(addresses),
       vault_(vault),
-      config_(std::move(config)) {}
+      config_(std::move(config)),
+      domains_(std::make_unique<DomainService>(db_, workflow_, accounts_, vault_, send_mail_, i18n_,
+                                               config_)) {}
+
+WorkdService::~WorkdService() = default;
 
 std::vector<workflow::RequestType> WorkdService::Types() {
     std::vector<workflow::RequestType> out;

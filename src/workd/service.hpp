@@ -1,6 +1,7 @@
 #pragma once
 // workD's service (issue 18): the request types on the workflow's review process, and what an
 // approval opens. See model.hpp for the vocabulary and README.md for the whole.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ class Vault;
 }  // namespace govhub::core
 
 namespace govhub::workd {
+
+class DomainService;
 
 struct WorkdConfig {
     std::string site_url = "http://localhost:8080";
@@ -49,6 +52,7 @@ class WorkdService {
                  accounts::MailSender send_mail, const core::I18n& i18n,
                  const core::ThaiAddressBook& addresses, const core::Vault* vault,
                  WorkdConfig config);
+    ~WorkdService();
 
     // The request types (registered with the workflow by app at start-up).
     std::vector<workflow::RequestType> Types();
@@ -58,6 +62,9 @@ class WorkdService {
     db::Database& db() { return db_; }
     workflow::WorkflowService& workflow() { return workflow_; }
     const core::I18n& i18n() const { return i18n_; }
+    // The domains and their DNS checks (domains.hpp).
+    DomainService& domains() { return *domains_; }
+    jobs::JobService* jobs() { return jobs_; }
 
   private:
     db::Database& db_;
@@ -69,6 +76,7 @@ class WorkdService {
     const core::ThaiAddressBook& addresses_;
     const core::Vault* vault_;
     WorkdConfig config_;
+    std::unique_ptr<DomainService> domains_;
 };
 
 }  // namespace govhub::workd

@@ -442,7 +442,9 @@ FormCheck Validate(F& f, const FormContext& ctx, FormMode mode, const F* before,
             f.backup_email = *e;
     }
 
-    // Part 1: the address.
+    // Part 1: the address (เขต / แขวง in Bangkok, whatever else is typed).
+    if (ctx.addresses && !f.province.empty() && !has_error(field::kProvince))
+        out.bangkok = ctx.addresses->IsBangkok(f.province);
     required(field::kAddressNumber, f.address_number);
     bool province = required(field::kProvince, f.province);
     bool amphoe = required(field::kAmphoe, f.amphoe);

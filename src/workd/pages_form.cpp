@@ -162,7 +162,10 @@ http::Response FormPage(RequestDesk& desk, const render::PageRenderer& pages, ht
         // The summary names each field: "Mobile phone: not a valid mobile number".
         View list = View::List();
         for (const auto& e : check.errors) {
-            std::string label = pages.T(locale, "workflow.workd_service.field." + e.field);
+            std::string label_key = "workflow.workd_service.field." + e.field;
+            if (check.bangkok && e.field == field::kAmphoe) label_key = "workd.form.khet";
+            if (check.bangkok && e.field == field::kTambon) label_key = "workd.form.khwaeng";
+            std::string label = pages.T(locale, label_key);
             View item;
             item.Set("field", e.field.empty() ? "form" : e.field)
                 .Set("has_field", !e.field.empty())

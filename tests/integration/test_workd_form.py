@@ -247,8 +247,7 @@ def test_hostile_and_oversized_input(server, smtp):
 
 
 def test_submitting_refuses_an_incomplete_form(server, smtp):
-    b = Browser(server)
-    registered_user(b, smtp, "wdsubmit")
+    b = person(server, smtp, "wdsubmit")
     r = b.post_form("/workd/requests/new", good(mobile="", pdpa_consent="no", action="save"))
     assert r.status == 409  # the draft is kept; the refused consent is shown at once
     ref = re.search(r"WD-25\d\d-[0-9A-Z]{6}", r.text).group(0)
@@ -269,6 +268,11 @@ def test_submitting_refuses_an_incomplete_form(server, smtp):
     assert r.status == 303
     r = b.post_form("/requests/" + ref, {"transition": "submit"}, csrf_page="/requests/" + ref)
     assert r.status == 303
+    # Submitted: no longer the applicant's to change, over the API either.
+    r = api_json(b, "PUT", "/api/workd/requests/" + ref, {"mobile": "0899999999"}, lang="en")
+    assert r.status == 409 and "can no longer be changed" in r.json()["error"]["message"]
+    r = b.post_form("/workd/requests/%s/edit" % ref, good(action="save"), csrf_page="/requests/" + ref)
+    assert r.status == 409 and "แก้ไขคำขอนี้ไม่ได้แล้ว" in text(r)
 
 
 def test_the_address_data_serves_the_pickers(server):

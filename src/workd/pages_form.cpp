@@ -200,8 +200,15 @@ http::Response AfterSave(RequestDesk& desk, const render::PageRenderer& pages, h
 
 void RegisterFormPages(http::Router& router, RequestDesk& desk, const render::PageRenderer& pages) {
     router.Get("/workd/requests/new", [&desk, &pages](http::Request& req) {
-        api::RequireUser(accounts::CurrentUser(req));
-        return FormPage(desk, pages, req, RequestForm{}, FormCheck{}, "", 200);
+        const accounts::Principal& p = api::RequireUser(accounts::CurrentUser(req));
+        // Someone of one agency most likely asks for that one.
+        RequestForm f;
+        auto mine = desk.AgenciesOf(p.user_id);
+        if (mine.size() == 1) {
+            f.agency_choice = "directory";
+            f.agency = mine.front().name;
+        }
+        return FormPage(desk, pages, req, f, FormCheck{}, "", 200);
     });
     router.Post("/workd/requests/new",
                 [&desk, &pages](http::Request& req) {

@@ -213,7 +213,12 @@ def test_one_agency_has_one_open_request(server, smtp, sysadmin):
     name = "wdag-" + uuid.uuid4().hex[:6]
     ok(call(Browser(server), "organization_create", {"name": name, "title": "กรมทดสอบคำขอซ้ำ"}, sysadmin))
     a, c = Browser(server), person(server, smtp, "wdtwo")
-    registered_user(a, smtp, "wdone")
+    a_name = registered_user(a, smtp, "wdone")
+    # A member of one agency finds it chosen already.
+    ok(call(Browser(server), "organization_member_create", {"id": name, "username": a_name, "role": "editor"}, sysadmin))
+    page = a.get("/workd/requests/new")
+    assert re.search(r'<option value="%s" selected>' % name, page.text)
+    assert re.search(r'value="directory" checked', page.text)
     form = good(agency_choice="directory", agency=name, action="save")
     r = a.post_form("/workd/requests/new", form)
     assert r.status == 303

@@ -1,5 +1,9 @@
 #include "workd/module.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "jobs/runner.hpp"
+#include "workd/review_routes.hpp"
 #include "workd/store.hpp"
 
 namespace govhub::workd {
@@ -11,8 +15,22 @@ class WorkdModule final : public api::Module {
         : service_(service), pages_(pages) {}
     std::string name() const override { return "workd"; }
     void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
-    void RegisterJobs(jobs::JobRunner&) override {}
-    void RegisterRoutes(http::Router&, api::ActionRegistry&) override {}
+    void RegisterJobs(jobs::JobRunner& runner) override {
+        // The hand-over of an approved service, queued in the step that made it ready.
+        runner.Register(kOpenHandoverJob, [this](jobs::JobContext& ctx) {
+            auto payload = nlohmann::json::parse(ctx.payload(), nullptr, false);
+            std::string id = payload.is_object() && payload.contains("request_id") &&
+                                     payload["request_id"].is_string()
+                                 ? payload["request_id"].get<std::string>()
+                                 : "";
+            auto handover = service_.CreateHandover(id);
+            return nlohmann::json{{"handover", handover ? handover->reference : ""}}.dump();
+        });
+    }
+    void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
+        RegisterReviewApi(router, service_);
+        RegisterStaffPages(router, service_, pages_);
+    }
 
   private:
     WorkdService& service_;

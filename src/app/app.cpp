@@ -69,6 +69,7 @@
 #include "render/templates.hpp"
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
+#include "workd/domains.hpp"
 #include "workd/module.hpp"
 #include "workd/service.hpp"
 #include "workflow/module.hpp"
@@ -399,6 +400,10 @@ int App::RotateVault() {
 
 void App::QueueReseal() {
     workflow::ScheduleReseal(*parts_->jobs, 0);
+}
+
+int App::WriteWorkdZone(const std::string& path) {
+    return parts_->workd->domains().WriteZone(path);
 }
 
 int App::Migrate(bool verbose) {

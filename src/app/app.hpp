@@ -33,6 +33,10 @@ class App {
     // GOVHUB_VAULT_KEYS).
     void QueueReseal();
 
+    // `govhub workd zone --out FILE`: the zone fragment of every live workD subdomain, written
+    // atomically; returns how many domains it holds.
+    int WriteWorkdZone(const std::string& path);
+
     // Applies pending migrations; returns how many ran.
     int Migrate(bool verbose);
     // Copies every table from `from_url` into this app's (empty) database, migrating both

@@ -364,6 +364,19 @@ int main(int argc, char** argv) {
         "bench-seed", "fill the catalog with generated datasets (bench/search.sh)");
     bench_seed->add_option("--datasets", bench_datasets)->capture_default_str();
 
+    // workD's zone fragment for the operator's DNS (docs/operators.md, "workD: the zone").
+    CLI::App* workd_cmd = cli.add_subcommand("workd", "workD operator commands");
+    workd_cmd->require_subcommand(1);
+    std::string zone_out;
+    CLI::App* workd_zone = workd_cmd->add_subcommand(
+        "zone",
+        "write the DNS records of every reserved workD subdomain (BIND lines) to a file, "
+        "atomically");
+    workd_zone->add_option("--out", zone_out, "the file to write (replaced whole)")->required();
+    workd_zone->add_option("--workd-zone", cfg.workd_zone, "workD's mail zone (<label>.<zone>)")
+        ->envname("GOVHUB_WORKD_ZONE")
+        ->capture_default_str();
+
     CLI11_PARSE(cli, argc, argv);
     govhub::core::ArmCrashPoint(stall_at);
     if (copy_db->parsed()) cfg.database_url = copy_to;
@@ -429,6 +442,10 @@ int main(int argc, char** argv) {
         } else if (vault_reseal->parsed()) {
             app.QueueReseal();
             std::cout << "the re-seal job is queued (a serving node runs it)\n";
+        } else if (workd_zone->parsed()) {
+            int n = app.WriteWorkdZone(zone_out);
+            std::cout << "wrote " << n << " workD subdomain(s) of " << cfg.workd_zone << " to "
+                      << zone_out << "\n";
         } else if (token->parsed()) {
             auto t = app.accounts().CreateApiTokenAdmin(name, token_name);
             std::cout << t.raw << "\n";

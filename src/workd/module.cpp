@@ -3,7 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "jobs/runner.hpp"
+#include "workd/check_job.hpp"
+#include "workd/domains.hpp"
 #include "workd/review_routes.hpp"
+#include "workd/routes_domains.hpp"
 #include "workd/store.hpp"
 
 namespace govhub::workd {
@@ -26,8 +29,12 @@ class WorkdModule final : public api::Module {
             auto handover = service_.CreateHandover(id);
             return nlohmann::json{{"handover", handover ? handover->reference : ""}}.dump();
         });
+        if (!service_.jobs()) return;
+        RegisterDnsCheckJob(runner, *service_.jobs(), service_.domains());
+        ScheduleDnsChecks(*service_.jobs());
     }
     void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
+        RegisterDomainRoutes(router, service_.domains(), pages_);
         RegisterReviewApi(router, service_);
         RegisterStaffPages(router, service_, pages_);
     }

@@ -12,6 +12,7 @@
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "core/working_time.hpp"
+#include "workd/domains.hpp"
 #include "workd/store.hpp"
 #include "workflow/review.hpp"
 #include "workflow/store.hpp"
@@ -78,7 +79,21 @@ WorkdService::WorkdService(db::Database& db, workflow::WorkflowService& workflow
       addresses_(addresses),
       vault_(vault),
       config_(std::move(config)),
-      now_([] { return core::NowEpochSeconds(); }) {}
+      domains_(std::make_unique<DomainService>(db_, workflow_, accounts_, vault_, send_mail_, i18n_,
+                                               config_)),
+      now_([] { return core::NowEpochSeconds(); }) {
+    // The domain step of an approval (DomainService reserves the subdomain or records the own
+    // domain), and the hand-over of an own domain once its DNS records pass (a subdomain's
+    // opens with its approval, Approve).
+    on_approved_domain = [this](db::Connection& c, const workflow::Request& r) {
+        domains_->OnApproved(c, r);
+    };
+    domains_->SetOnVerified([this](db::Connection& c, const Domain& d) {
+        if (d.kind == "own") OpenHandover(c, d.request_id);
+    });
+}
+
+WorkdService::~WorkdService() = default;
 
 std::vector<workflow::RequestType> WorkdService::Types() {
     std::vector<workflow::RequestType> out;

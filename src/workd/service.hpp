@@ -2,6 +2,7 @@
 // workD's service (issue 18): the request types on the workflow's review process, and what an
 // approval opens. See model.hpp for the vocabulary and README.md for the whole.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,8 @@ class Vault;
 }  // namespace govhub::core
 
 namespace govhub::workd {
+
+class DomainService;
 
 struct WorkdConfig {
     std::string site_url = "http://localhost:8080";
@@ -51,14 +54,16 @@ class WorkdService {
                  accounts::MailSender send_mail, const core::I18n& i18n,
                  const core::ThaiAddressBook& addresses, const core::Vault* vault,
                  WorkdConfig config);
+    ~WorkdService();
 
     // The request types (registered with the workflow by app at start-up): workd_service (the
     // review: approve with the approved counts, reject, withdraw, suspend, reinstate),
     // workd_change (a change to an approved service) and workd_handover (step 4).
     std::vector<workflow::RequestType> Types();
 
-    // The domain step of a workd_service approval, in its transaction (helper C's DomainService
-    // sets it at wiring: it reserves the subdomain or records the own domain with its token).
+    // The domain step of a workd_service approval, in its transaction: DomainService::OnApproved
+    // (set by the constructor: it reserves the subdomain or records the own domain with its
+    // token and DKIM key).
     // Throwing HttpError refuses the approval (409 when the name was taken meanwhile).
     std::function<void(db::Connection&, const workflow::Request&)> on_approved_domain;
 
@@ -104,6 +109,9 @@ class WorkdService {
 
     const WorkdConfig& config() const { return config_; }
     const core::ThaiAddressBook& addresses() const { return addresses_; }
+    // The domains and their DNS checks (domains.hpp).
+    DomainService& domains() { return *domains_; }
+    jobs::JobService* jobs() { return jobs_; }
 
   private:
     db::Database& db_;
@@ -115,6 +123,7 @@ class WorkdService {
     const core::ThaiAddressBook& addresses_;
     const core::Vault* vault_;
     WorkdConfig config_;
+    std::unique_ptr<DomainService> domains_;
     std::function<int64_t()> now_;
 
     // The effects, each in its transition's transaction.

@@ -13,8 +13,10 @@
 #include "core/error.hpp"
 #include "core/i18n.hpp"
 #include "core/thai_address.hpp"
+#include "core/vault.hpp"
 #include "db/migrations.hpp"
 #include "db/test_support.hpp"
+#include "workd/domains.hpp"
 #include "workd/store.hpp"
 #include "workflow/store.hpp"
 
@@ -56,6 +58,24 @@ class WorkdServiceTest : public ::testing::TestWithParam<std::string> {
         store::AddMigrations(set);
         db::ApplyMigrations(*db_, set);
         i18n_.LoadDirectory(std::string(GOVHUB_SOURCE_DIR) + "/web/i18n");
+        // This part's texts, until they are merged into th.json and en.json.
+        std::ifstream texts(std::string(GOVHUB_SOURCE_DIR) + "/web/i18n/I18N_b.json");
+        if (texts) {
+            Json all = Json::parse(texts, nullptr, false);
+            std::function<void(const std::string&, const std::string&, const Json&)> walk =
+                [&](const std::string& locale, const std::string& prefix, const Json& node) {
+                    for (auto it = node.begin(); it != node.end(); ++it) {
+                        std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
+                        if (it->is_object())
+                            walk(locale, key, *it);
+                        else if (it->is_string())
+                            i18n_.Set(locale, key, it->get<std::string>());
+                    }
+                };
+            if (all.is_object())
+                for (const char* locale : {"th", "en"})
+                    if (all.contains(locale)) walk(locale, "", all[locale]);
+        }
         files_ = std::filesystem::temp_directory_path() /
                  ("govhub-wd-files-" + std::to_string(::getpid()) + "-" + GetParam());
         std::filesystem::remove_all(files_);
@@ -68,9 +88,11 @@ class WorkdServiceTest : public ::testing::TestWithParam<std::string> {
                                      .files_dir = (files_ / "store").string()});
         addresses_ = std::make_unique<core::ThaiAddressBook>(core::ThaiAddressBook::Parse(
             R"({"data":[["ก",1,[["ข",2,[["ค",3,"10000"]]]]]]})", "test"));
+        vault_ = core::Vault::FromText(core::FormatVaultKeys({core::NewVaultKey(1)}));
         service_ = std::make_unique<WorkdService>(
             *db_, *workflow_, *accounts_, nullptr,
-            [this](const mail::Message& m) { sent_.push_back(m); }, i18n_, *addresses_, nullptr,
+            [this](const mail::Message& m) { sent_.push_back(m); }, i18n_, *addresses_,
+            vault_.get(),
             WorkdConfig{.site_url = "https://gov.example",
                         .default_mail_allocation = 100,
                         .default_conference_allocation = 10});
@@ -164,6 +186,7 @@ class WorkdServiceTest : public ::testing::TestWithParam<std::string> {
     std::unique_ptr<accounts::AccountService> accounts_;
     std::unique_ptr<workflow::WorkflowService> workflow_;
     std::unique_ptr<core::ThaiAddressBook> addresses_;
+    std::unique_ptr<core::Vault> vault_;
     std::unique_ptr<WorkdService> service_;
     std::vector<mail::Message> sent_;
     Principal applicant_, colleague_, reviewer_;
@@ -285,6 +308,19 @@ TEST_P(WorkdServiceTest, RejectionDropsAPendingAgencyUnlessItAsksOtherwiseToo) {
     EXPECT_EQ(StateOf(agency), agencies::AgencyState::kDeleted);
 }
 
+TEST_P(WorkdServiceTest, ASubdomainTakenMeanwhileRefusesTheApprovalAndLeavesNothing) {
+    std::string first = Agency("first", agencies::AgencyState::kActive);
+    std::string second = Agency("second", agencies::AgencyState::kPending);
+    auto a = Submitted(first, 5, 1, "samename");
+    auto b = Submitted(second, 5, 1, "samename");
+    Approve(a);
+    EXPECT_EQ(FieldsOf([&] { Approve(b); }), std::set<std::string>{"status:409"});
+    EXPECT_EQ(workflow_->Find(&reviewer_, b.id)->state, "submitted");
+    EXPECT_FALSE(service_->ServiceOf(second));
+    EXPECT_EQ(StateOf(second), agencies::AgencyState::kPending);
+    EXPECT_EQ(service_->BudgetOf(2569).mail_committed, 5);
+}
+
 TEST_P(WorkdServiceTest, SuspensionAndReinstatementMoveTheServiceAndNeedAReason) {
     std::string agency = Agency("susp", agencies::AgencyState::kActive);
     auto r = Approve(Submitted(agency, 5, 1, "susp"));
@@ -344,6 +380,11 @@ TEST_P(WorkdServiceTest, HandoverOpensOnceAndClosingMakesTheServiceActiveAndMail
     auto own = Approve(Submitted(other, 5, 1, "owndomain", true));
     EXPECT_EQ(service_->ServiceOf(other)->state, kServiceAwaitingDns);
     EXPECT_EQ(service_->ServiceOf(other)->domain, "owndomain.go.th");
+    // The approval's domain step (DomainService) recorded it with its token.
+    auto domain = db_->Read([&](db::Connection& c) { return store::DomainOfRequest(c, own.id); });
+    ASSERT_TRUE(domain);
+    EXPECT_EQ(domain->state, "awaiting_dns");
+    EXPECT_FALSE(domain->token.empty());
     db_->Write([&](db::Connection& c) { service_->OpenHandover(c, own.id); });
     EXPECT_EQ(service_->ServiceOf(other)->state, kServiceProvisioning);
 }

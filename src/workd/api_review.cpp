@@ -40,6 +40,27 @@ int YearOf(http::Request& req) {
 }  // namespace
 
 void RegisterReviewApi(http::Router& router, WorkdService& service) {
+    // A change to an approved service, filed as a draft (docs/api.md): {"parent": "WD-…",
+    // "members_change", "more_mail_accounts", "more_conference_accounts", "relay",
+    // "relay_details"}; submitted with POST /api/requests/{reference}/transitions.
+    router.Post("/api/workd/changes",
+                [&service](http::Request& req) {
+                    const auto& p = api::RequireUser(api::CurrentUser(req));
+                    Json body = core::ParseJsonBoundedOrDiscarded(req.body);
+                    if (!body.is_object()) throw HttpError(400, "bad_json", "error.bad_json");
+                    if (!body.contains("parent") || !body["parent"].is_string())
+                        throw HttpError::Validation({{"parent", "form.required"}});
+                    std::string parent = body["parent"].get<std::string>();
+                    body.erase("parent");
+                    workflow::Request r = service.FileChange(p, parent, body.dump(), req.client_ip);
+                    return Response::Json(Json{{"reference", r.reference},
+                                               {"state", r.state},
+                                               {"url", "/requests/" + r.reference},
+                                               {"api", "/api/requests/" + r.reference}}
+                                              .dump(),
+                                          201);
+                },
+                {.body_limit = 64 << 10, .rate_limit = "form"});
     router.Get("/api/workd/budget", [&service](http::Request& req) {
         const auto& p = api::RequireUser(api::CurrentUser(req));
         Json years = Json::array();

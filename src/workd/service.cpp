@@ -435,6 +435,45 @@ void WorkdService::Mail(const std::string& to, const std::string& locale, const 
     }
 }
 
+workflow::Request WorkdService::FileChange(const accounts::Principal& p, const std::string& parent,
+                                           const std::string& data_json, const std::string& ip) {
+    Json in = Json::parse(data_json, nullptr, false);
+    if (!in.is_object()) throw HttpError::Validation({{"data", "workflow.bad_data"}});
+    Json data = Json::object();
+    std::vector<FieldError> errors;
+    for (auto it = in.begin(); it != in.end(); ++it) {
+        const std::string& k = it.key();
+        if (k == field::kMoreMailAccounts || k == field::kMoreConferenceAccounts) {
+            auto n = CountOf(in, k.c_str());
+            if (it->is_null() || (it->is_string() && TextOf(in, k.c_str()).empty())) continue;
+            if (!n || *n < 0 || *n > kMaxAllocation)
+                errors.push_back({k, "workd.change.bad_count"});
+            else
+                data[k] = *n;
+        } else if (k == field::kMembersChange || k == field::kRelayDetails || k == field::kRelay) {
+            if (!it->is_string()) {
+                errors.push_back({k, "workflow.bad_data"});
+                continue;
+            }
+            std::string text = TextOf(in, k.c_str());
+            if (text.size() > 4000)
+                errors.push_back({k, "workflow.input_too_long"});
+            else if (k == field::kRelay && !text.empty() && text != "open" && text != "change")
+                errors.push_back({k, "workd.change.bad_relay"});
+            else
+                data[k] = text;
+        } else {
+            errors.push_back({k, "workflow.not_an_input"});
+        }
+    }
+    if (!errors.empty()) throw HttpError::Validation(std::move(errors));
+    auto parent_request = workflow_.Find(&p, parent);
+    std::string subject = parent_request ? parent_request->subject : "";
+    return workflow_.Create(
+        p, {.type = kChangeType, .parent = parent, .subject = subject, .data_json = data.dump()},
+        ip);
+}
+
 std::optional<Service> WorkdService::ServiceOf(const std::string& agency_id) {
     return db_.Read([&](db::Connection& c) { return store::FindService(c, agency_id); });
 }

@@ -80,6 +80,14 @@ class WorkdService {
     // administrators and the request's contact e-mail are told, each in their language.
     void CloseHandover(db::Connection& c, const workflow::Request& handover);
 
+    // Files a change to an approved service (a workd_change draft, child of the workd_service
+    // request `parent`: its applicant or an admin of its agency). `data` holds the change's
+    // fields (field::kMembersChange, kMoreMailAccounts, kMoreConferenceAccounts, kRelay,
+    // kRelayDetails); anything else, or a bad value, is a 409 naming the field. Submitting
+    // (the workflow's "submit") asks for at least one change.
+    workflow::Request FileChange(const accounts::Principal& p, const std::string& parent,
+                                 const std::string& data_json, const std::string& ip);
+
     // The agency's service (nullopt: none yet).
     std::optional<Service> ServiceOf(const std::string& agency_id);
 

@@ -209,6 +209,7 @@ CSRF = {
     ("POST", "/api/requests/{reference}/documents"): ("/api/requests/{ref}/documents", {"kind": "signed_application"}),
     ("PUT", "/api/workd/budget/{year}"):
         ("/api/workd/budget/2570", {"json": {"mail_accounts": 1, "conference_accounts": 1}}),
+    ("POST", "/api/workd/changes"): ("/api/workd/changes", {"json": {"parent": "{ref}", "members_change": "CSRF"}}),
     ("POST", "/staff/workd/budget"):
         ("/staff/workd/budget", {"year": "2570", "mail_accounts": "1", "conference_accounts": "1"}),
     # CKAN's Action API with a browser's session cookie (a script with a token needs no CSRF)

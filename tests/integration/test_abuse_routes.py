@@ -209,6 +209,15 @@ CSRF = {
         ("/api/staff/roles/{user}/agencies", {"json": {"type": "officer_membership", "agencies": ["{org_b}"]}}),
     ("POST", "/requests/{reference}"): ("/requests/{ref}", {"transition": "withdraw"}),
     ("POST", "/requests/{reference}/documents"): ("/requests/{ref}/documents", {"kind": "signed_application"}),
+    # a request's JSON API (every process) and workD's budget
+    ("POST", "/api/requests/{reference}/transitions"):
+        ("/api/requests/{ref}/transitions", {"json": {"transition": "reject", "note": "CSRF"}}),
+    ("POST", "/api/requests/{reference}/documents"): ("/api/requests/{ref}/documents", {"kind": "signed_application"}),
+    ("PUT", "/api/workd/budget/{year}"):
+        ("/api/workd/budget/2570", {"json": {"mail_accounts": 1, "conference_accounts": 1}}),
+    ("POST", "/api/workd/changes"): ("/api/workd/changes", {"json": {"parent": "{ref}", "members_change": "CSRF"}}),
+    ("POST", "/staff/workd/budget"):
+        ("/staff/workd/budget", {"year": "2570", "mail_accounts": "1", "conference_accounts": "1"}),
     # CKAN's Action API with a browser's session cookie (a script with a token needs no CSRF)
     ("POST", "/api/3/action/{action}"): ("/api/3/action/package_patch", {"json": {"id": "{pub}", "title": "CSRF"}}),
     ("POST", "/api/action/{action}"): ("/api/action/package_patch", {"json": {"id": "{pub}", "title": "CSRF"}}),
@@ -450,6 +459,17 @@ IDOR = {
     ("GET", "/requests/{reference}/documents/{id}"): ("/requests/{ref}/documents/{doc}", PRIVATE, None),
     ("GET", "/staff/requests/{reference}"): ("/staff/requests/{ref}", PRIVATE, None),
     ("POST", "/staff/requests/{reference}"): ("/staff/requests/{ref}", PRIVATE, {"transition": "approve"}),
+    # a request's JSON API: its applicant and the staff of its type only
+    ("GET", "/api/requests/{reference}"): ("/api/requests/{ref}", PRIVATE, None),
+    ("POST", "/api/requests/{reference}/transitions"):
+        ("/api/requests/{ref}/transitions", PRIVATE, {"json": {"transition": "approve"}}),
+    ("POST", "/api/requests/{reference}/documents"):
+        ("/api/requests/{ref}/documents", PRIVATE, {"kind": "signed_application"}),
+    # workD's budget: a fiscal year, not an agency's object, read by workD's staff and set by
+    # sysadmins; nobody of the three may read or set it
+    ("GET", "/api/workd/budget/{year}"): ("/api/workd/budget/2570", PRIVATE, None),
+    ("PUT", "/api/workd/budget/{year}"):
+        ("/api/workd/budget/2570", PRIVATE, {"json": {"mail_accounts": 1, "conference_accounts": 1}}),
     # reviewer scopes: agency A's editor's own; sysadmins set them
     ("GET", "/api/staff/roles/{user}/agencies"): ("/api/staff/roles/{owner}/agencies", PRIVATE, None),
     ("POST", "/api/staff/roles/{user}/agencies"):

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/thai_address.hpp"
+#include "workd/form_sample.hpp"
 #include "workd/model.hpp"
 
 namespace govhub::workd {
@@ -305,6 +306,15 @@ TEST(WorkdForm, ADraftChecksOnlyWhatIsTyped) {
     EXPECT_EQ(c.errors[0].field, field::kMobile);
     RequestForm empty;
     EXPECT_GT(Validate(empty, Ctx(), FormMode::kComplete, nullptr, "t").errors.size(), 15u);
+}
+
+TEST(WorkdForm, TheSampleFormForOtherTestsIsComplete) {
+    for (RequestForm f : {SampleForm("sample"), SampleForm("sample", "dga"),
+                          SampleForm("", "", "agency.example.go.th")}) {
+        FormCheck c = Validate(f, Ctx(), FormMode::kComplete, nullptr, "t");
+        EXPECT_TRUE(c.ok()) << (c.ok() ? ""
+                                       : c.errors.front().field + " " + c.errors.front().message);
+    }
 }
 
 TEST(WorkdForm, JsonAndDataRoundTrip) {

@@ -37,6 +37,7 @@ render::View PageView(const DomainView& v, const render::PageRenderer& pages,
                 .Set("reason", pages.T(locale, c.reason))
                 .Set("show_reason", c.status != kCheckOk)
                 .Set("detail", c.detail)
+                .Set("has_detail", !c.detail.empty())
                 .Set("not_agency", !c.agency_fault);
             View found = View::List();
             for (const auto& f : c.found) found.Push(View(f));

@@ -203,6 +203,9 @@ CSRF = {
         ("/api/staff/roles/{user}/agencies", {"json": {"type": "officer_membership", "agencies": ["{org_b}"]}}),
     ("POST", "/requests/{reference}"): ("/requests/{ref}", {"transition": "withdraw"}),
     ("POST", "/requests/{reference}/documents"): ("/requests/{ref}/documents", {"kind": "signed_application"}),
+    # workD domains: "check now" (the page's form and the API)
+    ("POST", "/workd/requests/{reference}/dns/check"): ("/workd/requests/{ref}/dns/check", {}),
+    ("POST", "/api/workd/requests/{reference}/dns/check"): ("/api/workd/requests/{ref}/dns/check", {"json": {}}),
     # CKAN's Action API with a browser's session cookie (a script with a token needs no CSRF)
     ("POST", "/api/3/action/{action}"): ("/api/3/action/package_patch", {"json": {"id": "{pub}", "title": "CSRF"}}),
     ("POST", "/api/action/{action}"): ("/api/action/package_patch", {"json": {"id": "{pub}", "title": "CSRF"}}),
@@ -438,6 +441,13 @@ IDOR = {
     ("GET", "/requests/{reference}/documents/{id}"): ("/requests/{ref}/documents/{doc}", PRIVATE, None),
     ("GET", "/staff/requests/{reference}"): ("/staff/requests/{ref}", PRIVATE, None),
     ("POST", "/staff/requests/{reference}"): ("/staff/requests/{ref}", PRIVATE, {"transition": "approve"}),
+    # workD domains: a request's DNS page, its JSON and "check now" (the request's applicant, the
+    # type's reviewers and the agency's administrators only)
+    ("GET", "/workd/requests/{reference}/dns"): ("/workd/requests/{ref}/dns", PRIVATE, None),
+    ("POST", "/workd/requests/{reference}/dns/check"): ("/workd/requests/{ref}/dns/check", PRIVATE, {}),
+    ("GET", "/api/workd/requests/{reference}/dns"): ("/api/workd/requests/{ref}/dns", PRIVATE, None),
+    ("POST", "/api/workd/requests/{reference}/dns/check"):
+        ("/api/workd/requests/{ref}/dns/check", PRIVATE, {"json": {}}),
     # reviewer scopes: agency A's editor's own; sysadmins set them
     ("GET", "/api/staff/roles/{user}/agencies"): ("/api/staff/roles/{owner}/agencies", PRIVATE, None),
     ("POST", "/api/staff/roles/{user}/agencies"):

@@ -20,7 +20,8 @@ void RegisterDnsCheckJob(jobs::JobRunner& runner, jobs::JobService& jobs, Domain
     runner.Register(kCheckJob, [&jobs, &domains](jobs::JobContext& ctx) {
         // Queued again first: a check that throws must not end the schedule.
         ScheduleDnsChecks(jobs, kEverySeconds);
-        int n = domains.RunDueChecks(kDueChecksPerRun, core::NowEpochSeconds());
+        int n = domains.RunDueChecks(kDueChecksPerRun, core::NowEpochSeconds(),
+                                     [&ctx] { return ctx.Interrupted(); });
         ctx.Log(core::Message("workd.domain.checked_count", {{"n", std::to_string(n)}}));
         return "{\"checked\":" + std::to_string(n) + "}";
     });

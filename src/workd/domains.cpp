@@ -247,11 +247,12 @@ Domain DomainService::RunCheck(const Domain& in, int64_t now) {
     return out;
 }
 
-int DomainService::RunDueChecks(int limit, int64_t now) {
+int DomainService::RunDueChecks(int limit, int64_t now, const std::function<bool()>& stop) {
     const std::string now_iso = IsoOf(now);
     auto due = db_.Read([&](db::Connection& c) { return store::DueDomains(c, now_iso, limit); });
     int ran = 0;
     for (const auto& d : due) {
+        if (stop && stop()) break;
         // Taken by this process: the next due time moves on before the DNS is asked, so another
         // process (or a slow check) does not run it twice.
         const std::string hold = IsoOf(now + 300);

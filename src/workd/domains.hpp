@@ -89,8 +89,9 @@ class DomainService {
     // Checks one domain now and stores the result; verifies it when the required records pass
     // (hook, mail) and sends the daily reminder when due. Returns the domain as stored after.
     Domain RunCheck(const Domain& d, int64_t now);
-    // The job: runs up to `limit` due checks. Returns how many ran.
-    int RunDueChecks(int limit, int64_t now);
+    // The job: runs up to `limit` due checks, stopping early when `stop()` says so (the job was
+    // cancelled or the process is stopping). Returns how many ran.
+    int RunDueChecks(int limit, int64_t now, const std::function<bool()>& stop = {});
 
     // The records of a domain (ExpectedRecords with its setup).
     std::vector<ExpectedRecord> Expected(const Domain& d) const;

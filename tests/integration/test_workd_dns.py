@@ -19,7 +19,7 @@ import uuid
 
 import pytest
 
-from accounts_helpers import registered_user
+from accounts_helpers import create_token_via_page, registered_user
 from conftest import FAST_JOBS, RELAXED
 from dnslib import DNSRecord
 from govhub_harness import Browser, Server, free_port
@@ -100,7 +100,7 @@ def site(dns, smtp):
     assert s.stop() == 0
 
 
-def records_for(domain, setup, dkim=None, token=None, **wrong):
+def records_for(domain, setup, **wrong):
     """dnsmasq options publishing `setup`'s records for `domain` (the JSON's records), with the
     named ones replaced: token=, mx=, spf= (a list), dkim=, dmarc= (None leaves one out)."""
     by = {r["purpose"].split(".")[-1]: r for r in setup["records"]}
@@ -160,9 +160,11 @@ def approved(site, smtp, kind, name):
     """An approved workd_service request for `name` by a new user for a new agency (of which
     they are the administrator): (reference, their signed-in browser, the contact e-mail)."""
     b = Browser(site)
-    registered_user(b, smtp, "wddns")
+    user = registered_user(b, smtp, "wddns")
+    token = create_token_via_page(b, user)
     email = "contact-%s@agency.go.th" % uuid.uuid4().hex[:8]
-    r = b.post_json("/api/workd/requests", form(kind, name, email), headers={"X-CSRF-Token": b.csrf()})
+    r = Browser(site).post_json("/api/workd/requests", form(kind, name, email),
+                                headers={"Authorization": token})
     assert r.status == 201, r.text
     ref = r.json()["reference"]
     r = upload(b, "/requests/%s/documents" % ref, {"_csrf": b.csrf_from("/requests/" + ref),
@@ -237,7 +239,10 @@ def test_own_domain_records_wrong_then_right_moves_the_request_on(site, dns, smt
     assert r.json()["required_pass"] is False
     # The page says the same, in Thai and in English.
     page = html.unescape(b.get("/workd/requests/%s/dns" % ref).text)
-    assert "ไม่ถูกต้อง" in page and "mx.elsewhere.test." in page and "คัดลอก" not in page  # buttons: JS
+    assert "ไม่ถูกต้อง" in page and "mx.elsewhere.test." in page
+    # The values are text to select; the copy buttons are made by the page's script.
+    assert 'id="dns-value-2" class="copyable">10 mx.mail.go.th.</code>' in page
+    assert "class=\"button secondary small copy\"" not in page and "/static/js/workd_dns.js" in page
     assert 'id="dns-zone"' in page and "IN MX 10 mx.%s." % ZONE in page
     page = html.unescape(b.get("/workd/requests/%s/dns?lang=en" % ref).text)
     assert "The MX does not point at workD's server" in page and "Wrong" in page
@@ -277,7 +282,10 @@ def test_servfail_is_not_the_agencys_fault(site, dns, smtp):
     allow_check_now(site, ref)
     r = check_now(b, ref)
     assert r.status == 200, r.text
-    for rec in r.json()["records"]:
+    recs = r.json()["records"]
+    assert recs[0]["reason"] in ("workd.dns.check.servfail", "workd.dns.check.timeout",
+                                 "workd.dns.check.refused"), recs[0]
+    for rec in recs:
         assert rec["status"] == "error", rec
         assert rec["agency_fault"] is False
     page = html.unescape(b.get("/workd/requests/%s/dns?lang=en" % ref).text)

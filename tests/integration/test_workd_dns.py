@@ -156,11 +156,10 @@ def form(kind, name, email):
     }
 
 
-def approved(site, smtp, kind, name):
-    """An approved workd_service request for `name` by a new user for a new agency (of which
-    they are the administrator): (reference, their signed-in browser, the contact e-mail)."""
-    b = Browser(site)
-    user = registered_user(b, smtp, "wddns")
+def file_and_approve(site, b, user, root_token, kind, name):
+    """`user` (signed in on `b`) files a workd_service request for `name` for a new agency (of
+    which they become the administrator), with its signed scan; a sysadmin approves it. Returns
+    the reference and the contact e-mail. (Also the abuse suite's world.)"""
     token = create_token_via_page(b, user)
     email = "contact-%s@agency.go.th" % uuid.uuid4().hex[:8]
     r = Browser(site).post_json("/api/workd/requests", form(kind, name, email),
@@ -175,8 +174,17 @@ def approved(site, smtp, kind, name):
     assert r.status == 303, r.text
     r = Browser(site).post_json("/api/requests/decide",
                                 {"requests": [ref], "transition": "approve", "note": "อนุมัติ"},
-                                headers={"Authorization": site.root})
+                                headers={"Authorization": root_token})
     assert r.status == 200 and r.json()["results"][0]["ok"], r.text
+    return ref, email
+
+
+def approved(site, smtp, kind, name):
+    """An approved request for `name` by a new user: (reference, their signed-in browser, the
+    contact e-mail)."""
+    b = Browser(site)
+    user = registered_user(b, smtp, "wddns")
+    ref, email = file_and_approve(site, b, user, site.root, kind, name)
     return ref, b, email
 
 

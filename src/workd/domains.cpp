@@ -151,6 +151,14 @@ void DomainService::Release(db::Connection& c, const std::string& request_id) {
     store::ReleaseDomainsOf(c, request_id);
 }
 
+std::vector<workflow::NextStep> DomainService::NextSteps(const workflow::Request& r) {
+    if (r.type != kServiceType) return {};
+    auto d = db_.Read([&](db::Connection& c) { return store::DomainOfRequest(c, r.id); });
+    if (!d || d->state == "released") return {};
+    return {
+        {.label_key = "workd.domain.next_step", .href = "/workd/requests/" + r.reference + "/dns"}};
+}
+
 DomainSetup DomainService::Setup(const Domain& d) const {
     return DomainSetup{.domain = d.name,
                        .own_domain = d.kind == "own",

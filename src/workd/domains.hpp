@@ -93,6 +93,10 @@ class DomainService {
     // cancelled or the process is stopping). Returns how many ran.
     int RunDueChecks(int limit, int64_t now, const std::function<bool()>& stop = {});
 
+    // The request page's link to the DNS page (a workflow next step), once the request has a
+    // domain that is not released; none otherwise. For RequestType::next_steps.
+    std::vector<workflow::NextStep> NextSteps(const workflow::Request& r);
+
     // The records of a domain (ExpectedRecords with its setup).
     std::vector<ExpectedRecord> Expected(const Domain& d) const;
     // The zone fragment of every live subdomain of the zone (BIND lines).

@@ -142,6 +142,18 @@ TEST_P(DomainServiceTest, SubdomainReservedOnceAndHandOverOpens) {
     EXPECT_EQ(Approve(again).state, "reserved");
 }
 
+TEST_P(DomainServiceTest, TheRequestPageLinksTheDnsPageOnceThereIsADomain) {
+    auto r = Approved(R"({"domain_kind":"own","own_domain":"agency.go.th"})");
+    EXPECT_TRUE(domains_->NextSteps(r).empty());
+    Approve(r);
+    auto steps = domains_->NextSteps(r);
+    ASSERT_EQ(steps.size(), 1u);
+    EXPECT_EQ(steps[0].href, "/workd/requests/" + r.reference + "/dns");
+    EXPECT_EQ(steps[0].label_key, "workd.domain.next_step");
+    db_->Write([&](db::Connection& c) { domains_->Release(c, r.id); });
+    EXPECT_TRUE(domains_->NextSteps(r).empty());
+}
+
 TEST_P(DomainServiceTest, OwnDomainAwaitsDnsWithTokenAndSealedKey) {
     auto d = Approve(Approved(R"({"domain_kind":"own","own_domain":"Agency.GO.TH."})"));
     EXPECT_EQ(d.name, "agency.go.th");

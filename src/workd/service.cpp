@@ -1,6 +1,7 @@
 #include "workd/service.hpp"
 
 #include "workd/domains.hpp"
+#include "workd/requests.hpp"
 #include "workflow/review.hpp"
 
 namespace govhub::workd {
@@ -32,15 +33,27 @@ std::vector<workflow::RequestType> WorkdService::Types() {
         .prefix = "WD",
         .sla_unit = core::SlaUnit::kWorkingDays,
         .sla_amount = config_.review_working_days,
-        .submit_fields = {field::kContactNameTh, field::kEmail, field::kDomainKind},
+        .submit_fields = {field::kContactNameTh, field::kEmail,
+                          field::kDomainKind},  // + AddFormHooks
         .submit_attachments = {"signed_application"},
         .decisions = {{.id = "approve", .to = "approved"}},
+        .print_path = [](const std::string& ref) { return "/workd/requests/" + ref + "/form.pdf"; },
         .sensitive_fields = {field::kContactCitizenId},
+        .display_fields = {field::kAgencyNameTh, field::kAgency, field::kContactNameTh,
+                           field::kContactNameEn, field::kContactPosition, field::kContactCitizenId,
+                           field::kOfficePhone, field::kMobile, field::kEmail, field::kBackupEmail,
+                           field::kProvince, field::kDomainKind, field::kSubdomain,
+                           field::kOwnDomain, field::kMailAccounts, field::kConferenceAccounts,
+                           field::kEffectiveDate, field::kPdpaConsent, field::kTermsAccepted},
         .hidden_fields = {field::kAgencyId},
         .personal_fields = {field::kContactNameTh, field::kContactNameEn, field::kContactCitizenId,
                             field::kOfficePhone, field::kContactPhone, field::kMobile,
                             field::kEmail, field::kBackupEmail},
+        .texts = {.instructions = "workd.form.print_help",
+                  .signatures = {"workd.form.pdf.sign_requester", "workd.form.pdf.sign_head"}},
     }));
+    // The form's full check before submitting (requests.hpp).
+    AddFormHooks(out.back(), workflow_, addresses_, config_.zone);
     return out;
 }
 

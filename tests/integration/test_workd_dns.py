@@ -325,6 +325,18 @@ def test_who_sees_a_domain(site, smtp):
     assert Browser(site).get("/api/workd/requests/%s/dns" % ref).status == 401
     stranger = Browser(site)
     registered_user(stranger, smtp, "wdstranger")
+    # Another administrator of the agency sees it; an editor of it does not.
+    agency_id = dns_json(owner, ref) and owner.get("/api/workd/requests/" + ref).json()["agency_id"]
+    colleague, editor = Browser(site), Browser(site)
+    for b, role in ((colleague, "admin"), (editor, "editor")):
+        name = registered_user(b, smtp, "wdcol")
+        r = Browser(site).post_json("/api/3/action/organization_member_create",
+                                    {"id": agency_id, "username": name, "role": role},
+                                    headers={"Authorization": site.root})
+        assert r.status == 200, r.text
+    assert colleague.get("/workd/requests/%s/dns" % ref).status == 200
+    assert colleague.get("/api/workd/requests/%s/dns" % ref).json()["reference"] == ref
+    assert editor.get("/api/workd/requests/%s/dns" % ref).status == 404
     assert stranger.get("/api/workd/requests/%s/dns" % ref).status == 404
     assert stranger.get("/workd/requests/%s/dns" % ref).status == 404
     assert check_now(owner, "WD-0000-XXXXXX").status == 404

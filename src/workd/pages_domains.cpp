@@ -92,18 +92,23 @@ void RegisterDomainPages(http::Router& router, DomainService& domains,
         return Page(std::move(v), pages, req, notice);
     });
     // "Check now" without JavaScript: the form posts here and lands back on the page.
-    router.Post("/workd/requests/{reference}/dns/check", [&domains](http::Request& req) {
-        const auto* p = accounts::CurrentUser(req);
-        api::RequireUser(p);
-        const std::string ref(req.PathParam("reference"));
-        try {
-            auto v = domains.CheckNow(p, ref);
-            return Response::Redirect("/workd/requests/" + v.request.reference + "/dns?checked=1");
-        } catch (const HttpError& e) {
-            if (e.status() != 429) throw;
-            return Response::Redirect("/workd/requests/" + core::UrlEncode(ref) + "/dns?wait=1");
-        }
-    });
+    router.Post(
+        "/workd/requests/{reference}/dns/check",
+        [&domains](http::Request& req) {
+            const auto* p = accounts::CurrentUser(req);
+            api::RequireUser(p);
+            const std::string ref(req.PathParam("reference"));
+            try {
+                auto v = domains.CheckNow(p, ref);
+                return Response::Redirect("/workd/requests/" + v.request.reference +
+                                          "/dns?checked=1");
+            } catch (const HttpError& e) {
+                if (e.status() != 429) throw;
+                return Response::Redirect("/workd/requests/" + core::UrlEncode(ref) +
+                                          "/dns?wait=1");
+            }
+        },
+        http::RouteOptions{.body_limit = 16 << 10, .rate_limit = "form"});
 }
 
 }  // namespace internal

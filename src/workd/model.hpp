@@ -101,6 +101,29 @@ struct Service {
     std::string created, updated, opened;  // opened: when handed over
 };
 
+// What an approval committed of the budget (workd_commitments): the accounts a workd_service
+// approval or a workd_change approval added, counted in the Thai fiscal year of the decision.
+struct Commitment {
+    std::string request_id;
+    std::string agency_id;
+    int fiscal_year = 0;  // Buddhist era (FiscalYearBE)
+    int64_t mail_accounts = 0;
+    int64_t conference_accounts = 0;
+    std::string decided, decided_by;
+};
+
+// A fiscal year's allocation against what its approvals committed (the budget page and API).
+// `set`: a sysadmin set the year's allocation (workd_budgets); else it is WorkdConfig's default.
+struct Budget {
+    int fiscal_year = 0;
+    int64_t mail_allocation = 0;
+    int64_t conference_allocation = 0;
+    bool set = false;
+    int64_t mail_committed = 0;
+    int64_t conference_committed = 0;
+    std::string updated, updated_by;
+};
+
 // A domain of a request (workd_domains). kind: "subdomain" (of the configured zone, govhub
 // publishes its records) or "own" (the agency's; verified in DNS).
 // state: reserved (a subdomain, approved) | awaiting_dns | verified | released

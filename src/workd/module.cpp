@@ -1,8 +1,12 @@
 #include "workd/module.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "jobs/runner.hpp"
 #include "workd/check_job.hpp"
 #include "workd/domains.hpp"
 #include "workd/form_routes.hpp"
+#include "workd/review_routes.hpp"
 #include "workd/routes_domains.hpp"
 #include "workd/store.hpp"
 
@@ -18,6 +22,16 @@ class WorkdModule final : public api::Module {
     std::string name() const override { return "workd"; }
     void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
     void RegisterJobs(jobs::JobRunner& runner) override {
+        // The hand-over of an approved service, queued in the step that made it ready.
+        runner.Register(kOpenHandoverJob, [this](jobs::JobContext& ctx) {
+            auto payload = nlohmann::json::parse(ctx.payload(), nullptr, false);
+            std::string id = payload.is_object() && payload.contains("request_id") &&
+                                     payload["request_id"].is_string()
+                                 ? payload["request_id"].get<std::string>()
+                                 : "";
+            auto handover = service_.CreateHandover(id);
+            return nlohmann::json{{"handover", handover ? handover->reference : ""}}.dump();
+        });
         if (!service_.jobs()) return;
         RegisterDnsCheckJob(runner, *service_.jobs(), service_.domains());
         ScheduleDnsChecks(*service_.jobs());
@@ -29,6 +43,8 @@ class WorkdModule final : public api::Module {
         RegisterPrintedForm(router, service_.workflow(), pages_, service_.config().site_url,
                             service_.config().tmp_dir, service_.config().zone);
         RegisterDomainRoutes(router, service_.domains(), pages_);
+        RegisterReviewApi(router, service_);
+        RegisterStaffPages(router, service_, pages_);
     }
 
   private:

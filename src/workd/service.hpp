@@ -1,7 +1,9 @@
 #pragma once
 // workD's service (issue 18): the request types on the workflow's review process, and what an
 // approval opens. See model.hpp for the vocabulary and README.md for the whole.
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,8 +56,64 @@ class WorkdService {
                  WorkdConfig config);
     ~WorkdService();
 
-    // The request types (registered with the workflow by app at start-up).
+    // The request types (registered with the workflow by app at start-up): workd_service (the
+    // review: approve with the approved counts, reject, withdraw, suspend, reinstate),
+    // workd_change (a change to an approved service) and workd_handover (step 4).
     std::vector<workflow::RequestType> Types();
+
+    // The domain step of a workd_service approval, in its transaction: DomainService::OnApproved
+    // (set by the constructor: it reserves the subdomain or records the own domain with its
+    // token and DKIM key).
+    // Throwing HttpError refuses the approval (409 when the name was taken meanwhile).
+    std::function<void(db::Connection&, const workflow::Request&)> on_approved_domain;
+
+    // The hand-over (step 4) of an approved workd_service request: queues the job that opens
+    // its workd_handover request, in the caller's transaction (the approval of a subdomain; the
+    // DNS checker once an own domain's records pass). The service row moves to provisioning.
+    void OpenHandover(db::Connection& c, const std::string& service_request_id);
+    // The job's work: opens the hand-over request (a child of the workd_service request, filed
+    // in its applicant's name, due in handover_working_days) unless one is open or done
+    // already; nullopt when the request is not approved (any more).
+    std::optional<workflow::Request> CreateHandover(const std::string& service_request_id);
+    // Closing a hand-over (the staff's "close", or the system's "provisioned" once provisioning
+    // exists), in its transaction: the service becomes active (opened now) and the agency's
+    // administrators and the request's contact e-mail are told, each in their language.
+    void CloseHandover(db::Connection& c, const workflow::Request& handover);
+
+    // Files a change to an approved service (a workd_change draft, child of the workd_service
+    // request `parent`: its applicant or an admin of its agency). `data` holds the change's
+    // fields (field::kMembersChange, kMoreMailAccounts, kMoreConferenceAccounts, kRelay,
+    // kRelayDetails); anything else, or a bad value, is a 409 naming the field. Submitting
+    // (the workflow's "submit") asks for at least one change.
+    workflow::Request FileChange(const accounts::Principal& p, const std::string& parent,
+                                 const std::string& data_json, const std::string& ip);
+
+    // The agency's service (nullopt: none yet).
+    std::optional<Service> ServiceOf(const std::string& agency_id);
+
+    // The budget: a fiscal year's allocation (set by sysadmins, else WorkdConfig's default)
+    // and what its approvals committed. Reading: sysadmins and staff of workd_service or
+    // workd_change (403 otherwise); setting: sysadmins (403), audited `workd.budget`; counts
+    // 0..kMaxAllocation (409 naming the field), a year 2500..2800 BE (409 `year`).
+    bool CanReadBudget(const accounts::Principal* p);
+    static bool CanSetBudget(const accounts::Principal* p) { return p && p->sysadmin; }
+    Budget BudgetOf(int fiscal_year);
+    Budget ReadBudget(const accounts::Principal& p, int fiscal_year);
+    // This fiscal year, the next one, and every year with an allocation or a commitment.
+    std::vector<Budget> Budgets(const accounts::Principal& p);
+    Budget SetBudget(const accounts::Principal& p, int fiscal_year, int64_t mail,
+                     int64_t conference, const std::string& ip);
+    static constexpr int64_t kMaxAllocation = 100000000;
+    // The fiscal year (BE) of a moment, by its date in Bangkok.
+    static int FiscalYearAt(int64_t epoch_seconds);
+    int CurrentFiscalYear() const { return FiscalYearAt(now_()); }
+
+    // What staff see beside a workD request (RequestType::facts): the budget of the fiscal year
+    // against what this request would bring it to, and the agency's current service.
+    std::vector<workflow::Fact> Facts(const workflow::Request& r, const std::string& locale);
+
+    // Tests: the clock decisions are dated by (the fiscal year of a commitment).
+    void SetClockForTests(std::function<int64_t()> now) { now_ = std::move(now); }
 
     const WorkdConfig& config() const { return config_; }
     const core::ThaiAddressBook& addresses() const { return addresses_; }
@@ -77,6 +135,20 @@ class WorkdService {
     const core::Vault* vault_;
     WorkdConfig config_;
     std::unique_ptr<DomainService> domains_;
+    std::function<int64_t()> now_;
+
+    // The effects, each in its transition's transaction.
+    void Approve(db::Connection& c, const workflow::Request& r, const accounts::Principal& actor);
+    void ApproveChange(db::Connection& c, const workflow::Request& r,
+                       const accounts::Principal& actor);
+    void Suspend(db::Connection& c, const workflow::Request& r, bool suspend);
+    // A rejected or withdrawn request's pending agency is marked deleted, unless it has other
+    // open requests.
+    void DropPendingAgency(db::Connection& c, const workflow::Request& r);
+    void Mail(const std::string& to, const std::string& locale, const std::string& key,
+              const std::vector<std::pair<std::string, std::string>>& vars);
 };
+
+inline constexpr const char* kOpenHandoverJob = "workd.open_handover";
 
 }  // namespace govhub::workd

@@ -54,6 +54,31 @@ struct ProcessTexts {
     std::vector<std::string> signatures;
 };
 
+// A value staff give with a step, declared by the process (the approved account counts of a workD
+// approval): the staff page renders it in the step's form, the JSON API lists it with the step,
+// and the step merges it into the request's data under `field`. The engine checks its kind and
+// bounds (409 naming the field); what it means (never more than asked) is the effect's to check.
+struct DecisionInput {
+    std::string field;            // the data key it is stored under
+    std::string kind = "number";  // "number" (an integer) | "text"
+    std::string label_key;        // i18n key; empty: workflow.<type>.field.<field>
+    std::string help_key;         // i18n key of a hint under it; empty: none
+    std::string prefill_from;     // the data field it starts from (and defaults to)
+    int64_t min = 0;              // number: the bounds; text: max is its length in bytes
+    int64_t max = 1000000000;
+    bool required = false;  // a text that must not be empty
+};
+
+// A row of facts the staff page shows beside a request (the budget committed so far, the
+// agency's current service): computed by the process when the page is drawn, already in the
+// reader's language. `warning` marks it (over the allocation); `href` links it.
+struct Fact {
+    std::string label;
+    std::string value;
+    bool warning = false;
+    std::string href;
+};
+
 struct TransitionDef {
     std::string id;                 // "approve"; label: workflow.<type>.transition.<id>
     std::vector<std::string> from;  // states it leaves
@@ -64,6 +89,8 @@ struct TransitionDef {
     std::vector<std::string> required_attachments;  // attachment kinds that must be there
     bool notify_applicant = true;
     bool notify_reviewers = false;
+    // Values staff give with the step (DecisionInput), merged into the request's data.
+    std::vector<DecisionInput> inputs;
     // Work done in the same transaction as the state change (an approval grants the role).
     // Throwing HttpError refuses the transition with that error.
     std::function<void(db::Connection&, const Request&, const accounts::Principal& actor)> effect;
@@ -110,6 +137,12 @@ struct RequestType {
     // What the applicant may do next once the request reached its state (shown on an approved
     // request's page and in the decision's e-mail); null or empty: nothing.
     std::function<std::vector<NextStep>(const Request&)> next_steps;
+    // Pages of the process's own for its staff (workD's budget), linked from the staff queue for
+    // those who review the type: label keys and site-relative URLs.
+    std::vector<NextStep> staff_links;
+    // Facts shown to staff beside a request (its staff page, the JSON API for staff), computed
+    // when read, in the reader's language (locale "th" | "en"); null: none.
+    std::function<std::vector<Fact>(const Request&, const std::string& locale)> facts;
 
     const StateDef* State(const std::string& id) const {
         for (const auto& s : states)

@@ -104,7 +104,8 @@ View RowView(const WorkflowService& service, const Request& r, const render::Pag
 // A request's page; `staff` chooses the reviewer's view (every field, the steps staff take).
 Response RequestPage(WorkflowService& service, const render::PageRenderer& pages,
                      http::Request& req, const Request& r, bool staff,
-                     std::vector<FieldError> errors, const std::string& typed_note) {
+                     std::vector<FieldError> errors, const std::string& typed_note,
+                     const std::map<std::string, std::string>& typed_inputs) {
     const accounts::Principal* p = accounts::CurrentUser(req);
     const std::string& locale = req.locale;
     View v = RowView(service, r, pages, locale);
@@ -175,6 +176,19 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
             fields.Push(std::move(f));
         }
     if (shown_in_full && p) service.RecordSensitiveView(*p, r, req.client_ip);
+    // The process's facts beside the request (staff only: budgets, the agency's service).
+    View facts = View::List();
+    if (staff && type.facts)
+        for (const auto& fact : type.facts(r, locale)) {
+            View f;
+            f.Set("label", fact.label)
+                .Set("value", fact.value)
+                .Set("warning", fact.warning)
+                .Set("href", fact.href)
+                .Set("has_href", !fact.href.empty());
+            facts.Push(std::move(f));
+        }
+    v.Set("has_facts", !facts.items().empty()).Set("facts", std::move(facts));
     v.Set("has_fields", !fields.items().empty()).Set("fields", std::move(fields));
     View docs = View::List();
     for (const auto& a : service.Attachments(p, r)) {
@@ -263,6 +277,7 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
         v.Set("print_label", pages.T(locale, label));
     }
     View steps = View::List();
+    View step_inputs = View::List();
     for (const TransitionDef* d : service.Available(p, r)) {
         if (staff == (d->actor == Actor::kApplicant)) continue;
         View s;
@@ -273,7 +288,51 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
             .Set("note_required", d->note_required)
             .Set("ends", !staff && to && to->final);
         steps.Push(std::move(s));
+        // The values staff give with this step (its declared inputs), in its own fieldset.
+        if (d->inputs.empty()) continue;
+        View group;
+        View inputs = View::List();
+        for (const auto& in : d->inputs) {
+            View f;
+            std::string value;
+            if (auto typed = typed_inputs.find(in.field); typed != typed_inputs.end()) {
+                value = typed->second;
+            } else {
+                auto it = data.find(in.field);
+                if ((it == data.end() || it->is_null()) && !in.prefill_from.empty())
+                    it = data.find(in.prefill_from);
+                if (it != data.end() && !it->is_null())
+                    value = it->is_string() ? it->get<std::string>() : it->dump();
+            }
+            std::string error;
+            for (const auto& e : errors)
+                if (e.field == in.field) error = pages.T(locale, e.message);
+            f.Set("field", in.field)
+                .Set("id", "input-" + in.field)
+                .Set("label", pages.T(locale, in.label_key.empty()
+                                                  ? "workflow." + r.type + ".field." + in.field
+                                                  : in.label_key))
+                .Set("help", in.help_key.empty() ? std::string() : pages.T(locale, in.help_key))
+                .Set("has_help", !in.help_key.empty())
+                .Set("number", in.kind == "number")
+                .Set("min", std::to_string(in.min))
+                .Set("max", std::to_string(in.max))
+                .Set("required", in.required)
+                .Set("value", value)
+                .Set("error", error)
+                .Set("has_error", !error.empty());
+            inputs.Push(std::move(f));
+        }
+        group
+            .Set("legend",
+                 pages.T(locale,
+                         core::Message("workflow.inputs_for",
+                                       {{"step", "@workflow." + r.type + ".transition." + d->id}})))
+            .Set("inputs", std::move(inputs));
+        step_inputs.Push(std::move(group));
     }
+    v.Set("has_step_inputs", !step_inputs.items().empty())
+        .Set("step_inputs", std::move(step_inputs));
     v.Set("has_steps", !steps.items().empty()).Set("steps", std::move(steps));
     // The note's label: the reviewer's says when a reason is needed; the applicant's is a message.
     v.Set("note_label", pages.T(locale, staff ? "workflow.note" : "workflow.applicant_note"));
@@ -283,6 +342,18 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     return Response::Html(
         pages.Render("workflow/request", std::move(v), accounts::PageContextOf(req), r.reference),
         status);
+}
+
+std::map<std::string, std::string> StepInputs(
+    const TransitionDef& d, const std::function<std::string(const std::string&)>& value_of) {
+    std::map<std::string, std::string> out;
+    for (const auto& in : d.inputs) {
+        std::string value = value_of(in.field);
+        // A number left empty starts from its prefill field (the engine fills it).
+        if (value.empty() && in.kind == "number") continue;
+        out[in.field] = value.substr(0, 4096);
+    }
+    return out;
 }
 
 const accounts::Principal& SignedIn(http::Request& req) {
@@ -308,14 +379,24 @@ Response TakeStep(WorkflowService& service, const render::PageRenderer& pages, h
     auto r = service.Find(&p, std::string(req.PathParam("reference")));
     if (!r || (staff && !service.CanReview(&p, *r)) || (!staff && r->applicant_id != p.user_id))
         throw HttpError::NotFound("workflow.not_found");
+    // The step's declared inputs, from the form; nothing else of the request's data.
+    std::string transition = req.FormValue("transition");
+    std::map<std::string, std::string> typed;
+    for (const auto& d : service.Type(r->type).transitions)
+        if (d.id == transition)
+            typed = StepInputs(d, [&req](const std::string& f) { return req.FormValue(f); });
+    Json patch = Json::object();
+    for (const auto& [k, val] : typed) patch[k] = val;
     try {
         service.Transition(p, r->id,
-                           {.transition = req.FormValue("transition"),
+                           {.transition = transition,
                             .note = req.FormValue("note"),
+                            .data_json = typed.empty() ? std::string() : patch.dump(),
                             .ip = req.client_ip});
     } catch (const HttpError& e) {
         if (e.fields().empty()) throw;
-        return RequestPage(service, pages, req, *r, staff, e.fields(), req.FormValue("note"));
+        return RequestPage(service, pages, req, *r, staff, e.fields(), req.FormValue("note"),
+                           typed);
     }
     return Response::Redirect((staff ? "/staff/requests/" : "/requests/") + r->reference);
 }

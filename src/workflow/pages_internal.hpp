@@ -1,6 +1,8 @@
 #pragma once
 // Pieces the workflow's route files share (pages.cpp, pages_admin.cpp, pages_staff.cpp,
 // pages_requests.cpp, api_routes.cpp); not for other modules.
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,7 +41,12 @@ render::View RowView(const WorkflowService& service, const Request& r,
 // A request's page; `staff` chooses the reviewer's view (every field, the steps staff take).
 http::Response RequestPage(WorkflowService& service, const render::PageRenderer& pages,
                            http::Request& req, const Request& r, bool staff,
-                           std::vector<FieldError> errors = {}, const std::string& typed_note = {});
+                           std::vector<FieldError> errors = {}, const std::string& typed_note = {},
+                           const std::map<std::string, std::string>& typed_inputs = {});
+// The values of a step's declared inputs (DecisionInput) from a form or a JSON object, as the
+// data to merge; only the declared fields are taken.
+std::map<std::string, std::string> StepInputs(
+    const TransitionDef& d, const std::function<std::string(const std::string&)>& value_of);
 // A step on a request's page (the form's transition and note), by staff (`staff`) or by its
 // applicant: back to the page, or the page again with the step's errors.
 http::Response TakeStep(WorkflowService& service, const render::PageRenderer& pages,

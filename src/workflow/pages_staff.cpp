@@ -179,6 +179,18 @@ Response QueueResponse(WorkflowService& service, const render::PageRenderer& pag
             .Set("refused", std::move(refused));
         v.Set("summary", std::move(summary)).Set("has_summary", true);
     }
+    // The staff pages of the processes the caller reviews (RequestType::staff_links).
+    View links = View::List();
+    for (const auto& id : service.TypeIds()) {
+        const RequestType& t = service.Type(id);
+        if (t.staff_links.empty() || !service.IsReviewer(&p, id)) continue;
+        for (const auto& l : t.staff_links) {
+            View one;
+            one.Set("label", pages.T(locale, l.label_key)).Set("href", l.href);
+            links.Push(std::move(one));
+        }
+    }
+    v.Set("has_staff_links", !links.items().empty()).Set("staff_links", std::move(links));
     if (!errors.empty()) pages.AddErrors(v, errors, locale);
     return Response::Html(pages.Render("workflow/queue", std::move(v), accounts::PageContextOf(req),
                                        "workflow.queue_title"),

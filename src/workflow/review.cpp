@@ -63,6 +63,7 @@ RequestType MakeReviewType(ReviewOptions o) {
                                  .actor = d.actor,
                                  .note_required = d.note_required,
                                  .required_fields = d.required_fields,
+                                 .inputs = d.inputs,
                                  .effect = std::move(d.effect)});
     if (o.reject)
         t.transitions.push_back({.id = "reject",
@@ -92,6 +93,7 @@ RequestType MakeReviewType(ReviewOptions o) {
         throw std::invalid_argument("review process " + o.id + ": more than two signatures");
     t.texts = std::move(o.texts);
     t.next_steps = std::move(o.next_steps);
+    t.facts = std::move(o.facts);
     t.remind_before_hours =
         o.remind_before_hours
             ? *o.remind_before_hours

@@ -26,6 +26,8 @@ struct ReviewDecision {
     bool note_required = false;      // the decision's reason rule
     // Fields of the request's data the decision needs (e.g. the chosen period).
     std::vector<std::string> required_fields;
+    // Values the reviewer gives with the decision (the approved counts), merged into the data.
+    std::vector<DecisionInput> inputs;
     // Work done in the decision's transaction (grant the role, close the account).
     std::function<void(db::Connection&, const Request&, const accounts::Principal& actor)> effect;
 };
@@ -78,6 +80,8 @@ struct ReviewOptions {
     // The links offered once a request is decided, computed from it (RequestType::next_steps):
     // e.g. the agency's page and "add dataset" after an officer's approval.
     std::function<std::vector<NextStep>(const Request&)> next_steps;
+    // Facts shown to staff beside a request (RequestType::facts).
+    std::function<std::vector<Fact>(const Request&, const std::string& locale)> facts;
 };
 
 // The request type of a review process; throws std::invalid_argument on a declaration that

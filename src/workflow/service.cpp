@@ -41,6 +41,41 @@ Json ParseObject(const std::string& text) {
     return j.is_object() ? j : Json::object();
 }
 
+// The step's declared inputs (DecisionInput) in `data`: one not given starts from its
+// prefill field; a number is stored as an integer within its bounds, a text trimmed within its
+// length; what does not fit is a field error.
+void ApplyInputs(const TransitionDef& d, Json& data, std::vector<FieldError>& errors) {
+    for (const auto& input : d.inputs) {
+        auto it = data.find(input.field);
+        if (it == data.end() || it->is_null()) {
+            auto from = input.prefill_from.empty() ? data.end() : data.find(input.prefill_from);
+            data[input.field] = from != data.end() ? *from : Json("");
+            it = data.find(input.field);
+        }
+        if (input.kind == "number") {
+            std::optional<int64_t> n;
+            if (it->is_number_integer())
+                n = it->get<int64_t>();
+            else if (it->is_string())
+                n = core::ParseInt(core::Trim(it->get<std::string>()));
+            if (!n) {
+                errors.push_back({input.field, "workflow.input_number"});
+            } else if (*n < input.min || *n > input.max) {
+                errors.push_back({input.field, "workflow.input_range"});
+            } else {
+                *it = *n;
+            }
+        } else {
+            std::string text = it->is_string() ? core::Trim(it->get<std::string>()) : "";
+            if (static_cast<int64_t>(text.size()) > input.max)
+                errors.push_back({input.field, "workflow.input_too_long"});
+            else if (input.required && text.empty())
+                errors.push_back({input.field, "form.required"});
+            *it = text;
+        }
+    }
+}
+
 bool Filled(const Json& data, const std::string& key) {
     auto it = data.find(key);
     if (it == data.end() || it->is_null()) return false;
@@ -701,6 +736,7 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
         data.merge_patch(patch);
     }
     std::vector<FieldError> errors;
+    ApplyInputs(*d, data, errors);
     std::string note = core::Trim(in.note);
     if (d->note_required && note.empty()) errors.push_back({"note", "workflow.note_required"});
     if (note.size() > 4000) errors.push_back({"note", "workflow.note_too_long"});
@@ -809,12 +845,22 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
         for (const auto& f : t.sensitive_fields)
             if (auto it = data.find(f); it != data.end() && it->is_string())
                 *it = MaskSensitive(it->get<std::string>());
-        for (const auto& f : t.display_fields) {
-            auto it = data.find(f);
-            if (it == data.end() || !it->is_string()) continue;
-            std::string label = base + "value." + f + "." + it->get<std::string>();
-            vars.emplace_back("field_" + f,
-                              i18n_.Has(locale, label) ? "@" + label : it->get<std::string>());
+        // Every field but the process's hidden ones; a number as digits, an empty one as "-".
+        for (auto it = data.begin(); data.is_object() && it != data.end(); ++it) {
+            const std::string& f = it.key();
+            if (std::find(t.hidden_fields.begin(), t.hidden_fields.end(), f) !=
+                t.hidden_fields.end())
+                continue;
+            if (it->is_number_integer()) {
+                vars.emplace_back("field_" + f, std::to_string(it->get<int64_t>()));
+                continue;
+            }
+            if (!it->is_string()) continue;
+            std::string value = it->get<std::string>();
+            std::string label = base + "value." + f + "." + value;
+            vars.emplace_back("field_" + f, i18n_.Has(locale, label) ? "@" + label
+                                            : value.empty()          ? std::string("-")
+                                                                     : value);
         }
         // A type may word a transition's mail itself; the generic one serves the rest.
         std::string key = base + "mail." + d.id;

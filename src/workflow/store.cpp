@@ -238,6 +238,15 @@ std::vector<Request> ChildrenOf(db::Connection& c, const std::string& parent_id)
         std::string(kRequestColumns) + "WHERE parent_id = ? ORDER BY created, id", {parent_id}));
 }
 
+int64_t OpenRequestsOfAgency(db::Connection& c, const std::string& organization_id,
+                             const std::string& except_id) {
+    auto row = c.One(
+        "SELECT COUNT(*) FROM workflow_requests WHERE organization_id = ? AND closed IS NULL AND "
+        "id <> ?",
+        {organization_id, except_id});
+    return row ? row->Int(0) : 0;
+}
+
 std::vector<std::string> ReviewerAgencies(db::Connection& c, const std::string& user_id,
                                           const std::string& type) {
     std::vector<std::string> out;

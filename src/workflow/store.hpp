@@ -32,6 +32,9 @@ void SetDue(db::Connection& c, const std::string& request_id, const std::string&
 
 // Requests filed as changes to `parent_id`, oldest first.
 std::vector<Request> ChildrenOf(db::Connection& c, const std::string& parent_id);
+// How many requests of an agency are still open (not closed), leaving `except_id` out.
+int64_t OpenRequestsOfAgency(db::Connection& c, const std::string& organization_id,
+                             const std::string& except_id);
 
 // The agencies a reviewer of `type` is scoped to (empty: every agency), and replacing them.
 std::vector<std::string> ReviewerAgencies(db::Connection& c, const std::string& user_id,

@@ -211,6 +211,15 @@ CSRF = {
         ("/api/staff/roles/{user}/agencies", {"json": {"type": "officer_membership", "agencies": ["{org_b}"]}}),
     ("POST", "/requests/{reference}"): ("/requests/{ref}", {"transition": "withdraw"}),
     ("POST", "/requests/{reference}/documents"): ("/requests/{ref}/documents", {"kind": "signed_application"}),
+    # a request's JSON API (every process) and workD's budget
+    ("POST", "/api/requests/{reference}/transitions"):
+        ("/api/requests/{ref}/transitions", {"json": {"transition": "reject", "note": "CSRF"}}),
+    ("POST", "/api/requests/{reference}/documents"): ("/api/requests/{ref}/documents", {"kind": "signed_application"}),
+    ("PUT", "/api/workd/budget/{year}"):
+        ("/api/workd/budget/2570", {"json": {"mail_accounts": 1, "conference_accounts": 1}}),
+    ("POST", "/api/workd/changes"): ("/api/workd/changes", {"json": {"parent": "{ref}", "members_change": "CSRF"}}),
+    ("POST", "/staff/workd/budget"):
+        ("/staff/workd/budget", {"year": "2570", "mail_accounts": "1", "conference_accounts": "1"}),
     # workD domains: "check now" (the page's form and the API)
     ("POST", "/workd/requests/{reference}/dns/check"): ("/workd/requests/{workd_ref}/dns/check", {}),
     ("POST", "/api/workd/requests/{reference}/dns/check"): ("/api/workd/requests/{workd_ref}/dns/check", {"json": {}}),
@@ -455,6 +464,17 @@ IDOR = {
     ("GET", "/requests/{reference}/documents/{id}"): ("/requests/{ref}/documents/{doc}", PRIVATE, None),
     ("GET", "/staff/requests/{reference}"): ("/staff/requests/{ref}", PRIVATE, None),
     ("POST", "/staff/requests/{reference}"): ("/staff/requests/{ref}", PRIVATE, {"transition": "approve"}),
+    # a request's JSON API: its applicant and the staff of its type only
+    ("GET", "/api/requests/{reference}"): ("/api/requests/{ref}", PRIVATE, None),
+    ("POST", "/api/requests/{reference}/transitions"):
+        ("/api/requests/{ref}/transitions", PRIVATE, {"json": {"transition": "approve"}}),
+    ("POST", "/api/requests/{reference}/documents"):
+        ("/api/requests/{ref}/documents", PRIVATE, {"kind": "signed_application"}),
+    # workD's budget: a fiscal year, not an agency's object, read by workD's staff and set by
+    # sysadmins; nobody of the three may read or set it
+    ("GET", "/api/workd/budget/{year}"): ("/api/workd/budget/2570", PRIVATE, None),
+    ("PUT", "/api/workd/budget/{year}"):
+        ("/api/workd/budget/2570", PRIVATE, {"json": {"mail_accounts": 1, "conference_accounts": 1}}),
     # workD domains: a request's DNS page, its JSON and "check now" (the request's applicant, the
     # type's reviewers and the agency's administrators only)
     ("GET", "/workd/requests/{reference}/dns"): ("/workd/requests/{workd_ref}/dns", PRIVATE, None),

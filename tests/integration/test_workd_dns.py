@@ -206,6 +206,13 @@ def allow_check_now(site, ref):
                     "WHERE request_id = (SELECT id FROM workflow_requests WHERE reference = '%s')" % ref)
 
 
+def children(site, ref):
+    """The request's child requests (the hand-over), as a sysadmin reads them."""
+    r = Browser(site).get("/api/requests/" + ref, headers={"Authorization": site.root})
+    assert r.status == 200, r.text
+    return r.json()["children"]
+
+
 def by_purpose(view):
     return {r["purpose"].split(".")[-1]: r for r in view["records"]}
 
@@ -225,6 +232,9 @@ def test_own_domain_records_wrong_then_right_moves_the_request_on(site, dns, smt
     assert recs["dkim"]["name"].startswith("workd25") and "p=MII" in recs["dkim"]["value"]
     assert recs["mx"]["value"] == "10 mx.%s." % ZONE
     assert "BEGIN" not in json.dumps(view)  # the private key never leaves the vault
+    # The request page links its DNS page; no hand-over before the records pass.
+    assert "/workd/requests/%s/dns" % ref in b.get("/requests/" + ref).text
+    assert children(site, ref) == []
 
     # Every required record wrong, each with its reason.
     other_key = recs["dkim"]["value"][:-12] + "AAAAAAAAAAAA"
@@ -277,9 +287,12 @@ def test_own_domain_records_wrong_then_right_moves_the_request_on(site, dns, smt
     assert after["domain"]["next_check"] == ""
     mails = smtp.wait_for(contact)
     assert any(domain in str(m["Subject"]) for m in mails)
-    # The hand-over is open: the request says so (helper B's step names it).
-    page = html.unescape(b.get("/requests/" + ref).text)
-    assert ref in page
+    # The hand-over is open (a job queued in the verification's transaction).
+    deadline = time.time() + 10
+    while time.time() < deadline and not children(site, ref):
+        time.sleep(0.2)
+    opened = children(site, ref)
+    assert [(c["type"], c["state"]) for c in opened] == [("workd_handover", "open")], opened
 
 
 def test_servfail_is_not_the_agencys_fault(site, dns, smtp):

@@ -1,5 +1,6 @@
 #include "workd/domains.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -276,6 +277,13 @@ int DomainService::RunDueChecks(int limit, int64_t now, const std::function<bool
         }
     }
     return ran;
+}
+
+int64_t DomainService::SecondsToNextRun(int64_t now, int64_t min_seconds, int64_t max_seconds) {
+    const std::string earliest =
+        db_.Read([](db::Connection& c) { return store::EarliestDomainCheck(c); });
+    if (earliest.empty()) return max_seconds;
+    return std::clamp(EpochOf(earliest) - now, min_seconds, max_seconds);
 }
 
 void DomainService::MailAgency(const Domain& d, const std::string& what) {

@@ -97,6 +97,10 @@ class DomainService {
     // domain that is not released; none otherwise. For RequestType::next_steps.
     std::vector<workflow::NextStep> NextSteps(const workflow::Request& r);
 
+    // Seconds from `now` until the job should run again: until the earliest due check, at least
+    // `min_seconds` and at most `max_seconds` (the most when no domain awaits DNS).
+    int64_t SecondsToNextRun(int64_t now, int64_t min_seconds, int64_t max_seconds);
+
     // The records of a domain (ExpectedRecords with its setup).
     std::vector<ExpectedRecord> Expected(const Domain& d) const;
     // The zone fragment of every live subdomain of the zone (BIND lines).

@@ -214,6 +214,18 @@ TEST_P(DomainServiceTest, DueChecksRunAndMoveOnWhenTheDnsDoesNotAnswer) {
     EXPECT_TRUE(sent_.empty());
 }
 
+TEST_P(DomainServiceTest, TheJobRunsWhenTheEarliestCheckIsDue) {
+    const int64_t now = core::NowEpochSeconds();
+    EXPECT_EQ(domains_->SecondsToNextRun(now, 60, 600), 600);  // nothing awaits DNS
+    Approve(Approved(R"({"domain_kind":"subdomain","subdomain":"alpha"})"));
+    EXPECT_EQ(domains_->SecondsToNextRun(now, 60, 600), 600);  // a subdomain is not checked
+    auto d = Approve(Approved(R"({"domain_kind":"own","own_domain":"agency.go.th"})"));
+    EXPECT_EQ(domains_->SecondsToNextRun(now + 5, 60, 600), 60);  // due at once: the minimum
+    domains_->RunDueChecks(10, now + 5);                          // next in 10 minutes
+    EXPECT_EQ(domains_->SecondsToNextRun(now + 5, 60, 600), 600);
+    EXPECT_EQ(domains_->SecondsToNextRun(now + 305, 60, 600), 300);
+}
+
 TEST_P(DomainServiceTest, ReminderAfterFourteenDaysOncePerDay) {
     auto d = Approve(Approved(R"({"domain_kind":"own","own_domain":"agency.go.th",)"
                               R"("email":"contact@agency.go.th"})"));

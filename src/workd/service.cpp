@@ -154,6 +154,12 @@ std::vector<workflow::RequestType> WorkdService::Types() {
     });
     // The form's full check before submitting (requests.hpp).
     AddFormHooks(wd, workflow_, addresses_, config_.zone);
+    // Once approval gave the request a domain: its DNS page (records, checks, check now).
+    wd.next_steps = [this, before = wd.next_steps](const workflow::Request& r) {
+        auto steps = before ? before(r) : std::vector<workflow::NextStep>{};
+        for (auto& s : domains_->NextSteps(r)) steps.push_back(std::move(s));
+        return steps;
+    };
     // A pending agency that asked in vain leaves the directory (unless it asks otherwise too).
     for (auto& d : wd.transitions)
         if (d.id == "reject" || d.id == "withdraw")

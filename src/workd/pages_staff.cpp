@@ -51,6 +51,8 @@ Response BudgetPage(WorkdService& service, const render::PageRenderer& pages, ht
             .Set("from",
                  pages.T(locale, core::Message("workd.budget.year_span",
                                                {{"start", std::to_string(b.fiscal_year - 544)},
+                                                {"start_be", std::to_string(b.fiscal_year - 1)},
+                                                {"end_be", std::to_string(b.fiscal_year)},
                                                 {"end", std::to_string(b.fiscal_year - 543)}})));
         years.Push(std::move(y));
     }

@@ -126,6 +126,45 @@ std::vector<workflow::RequestType> WorkdService::Types() {
                                      const accounts::Principal& actor) { Approve(c, r, actor); }}},
         .withdraw_from = {"draft", "submitted", "needs_info"},
         .sensitive_fields = {field::kContactCitizenId},
+        // The guide's order: the decision first, then parts 1 to 4.
+        .display_fields = {field::kApprovedMail,
+                           field::kApprovedConference,
+                           field::kReductionReason,
+                           field::kAgencyNameTh,
+                           field::kAgencyNameEn,
+                           field::kMinistry,
+                           field::kMinistryOtherTh,
+                           field::kMinistryOtherEn,
+                           field::kContactNameTh,
+                           field::kContactNameEn,
+                           field::kContactPosition,
+                           field::kContactCitizenId,
+                           field::kOfficePhone,
+                           field::kContactPhone,
+                           field::kMobile,
+                           field::kEmail,
+                           field::kBackupEmail,
+                           field::kAddressNumber,
+                           field::kAddressMoo,
+                           field::kAddressSoi,
+                           field::kAddressRoad,
+                           field::kTambon,
+                           field::kAmphoe,
+                           field::kProvince,
+                           field::kPostcode,
+                           field::kPostcodeNote,
+                           field::kDomainKind,
+                           field::kSubdomain,
+                           field::kOwnDomain,
+                           field::kMailAccounts,
+                           field::kConferenceAccounts,
+                           field::kEffectiveDate,
+                           field::kPdpaConsent,
+                           field::kPdpaVersion,
+                           field::kPdpaAt,
+                           field::kTermsAccepted,
+                           field::kTermsVersion,
+                           field::kTermsAt},
         .hidden_fields = {field::kAgencyId},
         .personal_fields = {field::kContactNameTh, field::kContactNameEn, field::kContactCitizenId,
                             field::kOfficePhone, field::kContactPhone, field::kMobile,
@@ -228,6 +267,7 @@ std::vector<workflow::RequestType> WorkdService::Types() {
                               .effect = close});
     wh.applicant_path = [](const std::string& ref) { return "/requests/" + ref; };
     wh.staff_path = [](const std::string& ref) { return "/staff/requests/" + ref; };
+    wh.display_fields = {"domain", field::kApprovedMail, field::kApprovedConference};
     wh.parents = {{.type = kServiceType, .states = {"approved"}}};
     wh.remind_before_hours = 4;
     wh.facts = facts;
@@ -379,7 +419,8 @@ std::optional<workflow::Request> WorkdService::CreateHandover(
                              .organization_id = wd->organization_id,
                              .parent = wd->id,
                              .subject = wd->subject,
-                             .data_json = data.dump()},
+                             .data_json = data.dump(),
+                             .by_system = true},
                             "");
 }
 

@@ -91,9 +91,10 @@ void RegisterStaffPages(http::Router& router, WorkdService& service,
         auto year = core::ParseInt(typed.year);
         auto mail = core::ParseInt(typed.mail);
         auto conf = core::ParseInt(typed.conference);
-        if (!year) errors.push_back({"year", "workd.budget.bad_year"});
-        if (!mail) errors.push_back({"mail_accounts", "workd.budget.bad_count"});
-        if (!conf) errors.push_back({"conference_accounts", "workd.budget.bad_count"});
+        if (!year || *year < 2500 || *year > 2800) errors = {{"year", "workd.budget.bad_year"}};
+        for (auto [key, n] : {std::pair{"mail_accounts", mail}, {"conference_accounts", conf}})
+            if (!n || *n < 0 || *n > WorkdService::kMaxAllocation)
+                errors.push_back({key, "workd.budget.bad_count"});
         try {
             if (!errors.empty()) throw HttpError::Validation(errors);
             service.SetBudget(p, static_cast<int>(*year), *mail, *conf, req.client_ip);

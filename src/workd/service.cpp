@@ -508,7 +508,13 @@ workflow::Request WorkdService::FileChange(const accounts::Principal& p, const s
         }
     }
     if (!errors.empty()) throw HttpError::Validation(std::move(errors));
-    auto parent_request = workflow_.Find(&p, parent);
+    // The change is about what its parent is about (Create checks who may file it).
+    auto parent_request = db_.Read([&](db::Connection& c) {
+        auto found = workflow::store::FindRequest(c, parent);
+        return found ? found
+                     : workflow::store::FindRequest(
+                           c, workflow::WorkflowService::NormalizeReference(parent));
+    });
     std::string subject = parent_request ? parent_request->subject : "";
     return workflow_.Create(
         p, {.type = kChangeType, .parent = parent, .subject = subject, .data_json = data.dump()},

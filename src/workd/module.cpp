@@ -5,6 +5,7 @@
 #include "jobs/runner.hpp"
 #include "workd/check_job.hpp"
 #include "workd/domains.hpp"
+#include "workd/form_routes.hpp"
 #include "workd/review_routes.hpp"
 #include "workd/routes_domains.hpp"
 #include "workd/store.hpp"
@@ -15,7 +16,9 @@ namespace {
 class WorkdModule final : public api::Module {
   public:
     WorkdModule(WorkdService& service, const render::PageRenderer& pages)
-        : service_(service), pages_(pages) {}
+        : service_(service),
+          pages_(pages),
+          desk_(service.db(), service.workflow(), service.addresses(), service.config().zone) {}
     std::string name() const override { return "workd"; }
     void AddMigrations(db::MigrationSet& set) override { store::AddMigrations(set); }
     void RegisterJobs(jobs::JobRunner& runner) override {
@@ -34,6 +37,11 @@ class WorkdModule final : public api::Module {
         ScheduleDnsChecks(*service_.jobs());
     }
     void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
+        // The request form (step 1): pages, JSON API and the printed form.
+        RegisterFormPages(router, desk_, pages_);
+        RegisterRequestApi(router, desk_, service_.i18n());
+        RegisterPrintedForm(router, service_.workflow(), pages_, service_.config().site_url,
+                            service_.config().tmp_dir, service_.config().zone);
         RegisterDomainRoutes(router, service_.domains(), pages_);
         RegisterReviewApi(router, service_);
         RegisterStaffPages(router, service_, pages_);
@@ -42,6 +50,7 @@ class WorkdModule final : public api::Module {
   private:
     WorkdService& service_;
     const render::PageRenderer& pages_;
+    RequestDesk desk_;
 };
 }  // namespace
 

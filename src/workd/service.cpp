@@ -13,6 +13,7 @@
 #include "core/strings.hpp"
 #include "core/working_time.hpp"
 #include "workd/domains.hpp"
+#include "workd/requests.hpp"
 #include "workd/store.hpp"
 #include "workflow/review.hpp"
 #include "workflow/store.hpp"
@@ -107,7 +108,8 @@ std::vector<workflow::RequestType> WorkdService::Types() {
         .prefix = "WD",
         .sla_unit = core::SlaUnit::kWorkingDays,
         .sla_amount = config_.review_working_days,
-        .submit_fields = {field::kContactNameTh, field::kEmail, field::kDomainKind},
+        .submit_fields = {field::kContactNameTh, field::kEmail,
+                          field::kDomainKind},  // + AddFormHooks
         .submit_attachments = {"signed_application"},
         .decisions = {{.id = "approve",
                        .to = "approved",
@@ -125,12 +127,14 @@ std::vector<workflow::RequestType> WorkdService::Types() {
                                      db::Connection& c, const workflow::Request& r,
                                      const accounts::Principal& actor) { Approve(c, r, actor); }}},
         .withdraw_from = {"draft", "submitted", "needs_info"},
+        .print_path = [](const std::string& ref) { return "/workd/requests/" + ref + "/form.pdf"; },
         .sensitive_fields = {field::kContactCitizenId},
         // The guide's order: the decision first, then parts 1 to 4.
         .display_fields = {field::kApprovedMail,
                            field::kApprovedConference,
                            field::kReductionReason,
                            field::kAgencyNameTh,
+                           field::kAgency,
                            field::kAgencyNameEn,
                            field::kMinistry,
                            field::kMinistryOtherTh,
@@ -169,6 +173,8 @@ std::vector<workflow::RequestType> WorkdService::Types() {
         .personal_fields = {field::kContactNameTh, field::kContactNameEn, field::kContactCitizenId,
                             field::kOfficePhone, field::kContactPhone, field::kMobile,
                             field::kEmail, field::kBackupEmail},
+        .texts = {.instructions = "workd.form.print_help",
+                  .signatures = {"workd.form.pdf.sign_requester", "workd.form.pdf.sign_head"}},
         .facts = facts,
     });
     // A pending agency that asked in vain leaves the directory (unless it asks otherwise too).
@@ -195,6 +201,8 @@ std::vector<workflow::RequestType> WorkdService::Types() {
          .effect = [this](db::Connection& c, const workflow::Request& r,
                           const accounts::Principal&) { Suspend(c, r, false); }});
     wd.staff_links = {{.label_key = "workd.budget.title", .href = "/staff/workd/budget"}};
+    // The form's full check before submitting (requests.hpp).
+    AddFormHooks(wd, workflow_, addresses_, config_.zone);
     out.push_back(std::move(wd));
 
     // A change to an approved service: member list, more accounts, Mail Relay.

@@ -120,6 +120,9 @@ class WorkdService {
     // The domains and their DNS checks (domains.hpp).
     DomainService& domains() { return *domains_; }
     jobs::JobService* jobs() { return jobs_; }
+    db::Database& db() { return db_; }
+    workflow::WorkflowService& workflow() { return workflow_; }
+    const core::I18n& i18n() const { return i18n_; }
 
   private:
     db::Database& db_;

@@ -63,4 +63,10 @@ int64_t ReleaseDomainsOf(db::Connection& c, const std::string& request_id);
 // Live subdomains of the platform's zone (reserved or verified), by name: the zone fragment.
 std::vector<Domain> LiveSubdomains(db::Connection& c);
 
+// ---- requests (store_requests.cpp)
+// The reference of an open (not closed) new-service request of the agency other than
+// `except_id`; nullopt when there is none. One agency has one open request at a time.
+std::optional<std::string> OpenServiceRequest(db::Connection& c, const std::string& agency_id,
+                                              const std::string& except_id);
+
 }  // namespace govhub::workd::store

@@ -257,10 +257,10 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     v.Set("print_help",
           pages.T(locale, type.texts.instructions.empty() ? std::string("workflow.print_help")
                                                           : type.texts.instructions));
-    // What the applicant does now that it is decided (the process's next steps; not the
-    // reviewer's page).
+    // What the applicant does next (the process's next steps; not the reviewer's page): once
+    // decided, or before (a process may offer editing its draft).
     View next = View::List();
-    if (!staff && state && state->final && type.next_steps)
+    if (!staff && state && type.next_steps)
         for (const auto& step : type.next_steps(r)) {
             View n;
             n.Set("label", pages.T(locale, step.label_key)).Set("href", step.href);

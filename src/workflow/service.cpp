@@ -577,6 +577,34 @@ Request WorkflowService::Create(const accounts::Principal& applicant, const NewR
     }
 }
 
+Request WorkflowService::UpdateDraft(const accounts::Principal& applicant,
+                                     const std::string& id_or_reference, const DraftUpdate& in,
+                                     const std::string& ip) {
+    auto found = db_.Read([&](db::Connection& c) { return FindByKey(c, id_or_reference); });
+    if (!found || found->applicant_id != applicant.user_id)
+        throw HttpError::NotFound("workflow.not_found");
+    Request r = *found;
+    const RequestType& t = Type(r.type);
+    const StateDef* s = t.State(r.state);
+    if (!s || s->final || (r.state != t.initial_state && s->clock != Clock::kPaused))
+        throw HttpError(409, "conflict", "workflow.not_editable");
+    Json data = ParseObject(in.data_json);
+    const std::string state = r.state;
+    if (in.organization_id) r.organization_id = *in.organization_id;
+    if (in.subject) r.subject = *in.subject;
+    r.updated = Iso(core::NowEpochSeconds());
+    db_.Write([&](db::Connection& c) {
+        if (in.effect) in.effect(c, r, data);
+        SealFields(t, data);
+        r.data_json = data.dump();
+        if (!store::UpdateRequest(c, r, state, SearchText(r)))
+            throw HttpError(409, "conflict", "workflow.moved_meanwhile");
+        audit::Record(c, {applicant.user_id, ip}, "workflow.update", "workflow_request", r.id,
+                      Json{{"type", t.id}, {"reference", r.reference}, {"state", r.state}});
+    });
+    return r;
+}
+
 Request WorkflowService::ParentFor(const accounts::Principal& applicant, const RequestType& t,
                                    const std::string& key) {
     auto parent = Find(&applicant, key);

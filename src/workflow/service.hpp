@@ -5,6 +5,7 @@
 // the history in the audit log, a Thai/English e-mail to the people concerned, and the staff
 // queue. Staff of a request type hold a membership on ("workflow", <type id>): editor =
 // reviewer, admin = administrator; sysadmins are both everywhere.
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
@@ -117,6 +118,20 @@ class WorkflowService {
 
     Request Create(const accounts::Principal& applicant, const NewRequest& in,
                    const std::string& ip);
+    // The applicant changes their request's data while it is theirs to change: a draft (the
+    // type's initial state) or a request waiting on them (a paused clock: needs_info). The data
+    // is replaced (sensitive fields sealed), and the agency and subject when given; `effect`
+    // runs in the same transaction (e.g. the directory entry the form names). Audited
+    // (workflow.update). 404 when `applicant` did not file it; 409 workflow.not_editable.
+    struct DraftUpdate {
+        std::string data_json;
+        std::optional<std::string> organization_id;
+        std::optional<std::string> subject;
+        // May change the request (its agency) and the data (unsealed) before they are stored.
+        std::function<void(db::Connection&, Request&, nlohmann::json& data)> effect;
+    };
+    Request UpdateDraft(const accounts::Principal& applicant, const std::string& id_or_reference,
+                        const DraftUpdate& in, const std::string& ip);
     // Takes a transition; throws HttpError 403 (not this actor), 409 (not from this state, or
     // missing fields / attachments / note, as field errors).
     Request Transition(const accounts::Principal& actor, const std::string& request_id,

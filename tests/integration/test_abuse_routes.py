@@ -194,6 +194,12 @@ CSRF = {
     ("POST", "/ckan-admin/catalog-import"): ("/ckan-admin/catalog-import", {}),
     # workflow and the processes built on it
     ("POST", "/opendata/officer"): ("/opendata/officer", dict(OFFICER_FORM, organization="{org_a}")),
+    # workD: the request form (issue 18, step 1)
+    ("POST", "/workd/requests/new"): ("/workd/requests/new", {"action": "save", "agency_choice": "new",
+                                                             "agency_name_th": "CSRF"}),
+    ("POST", "/workd/requests/{reference}/edit"): ("/workd/requests/{wdref}/edit", {"action": "save"}),
+    ("POST", "/api/workd/requests"): ("/api/workd/requests", {"json": {"agency_name_th": "CSRF"}}),
+    ("PUT", "/api/workd/requests/{reference}"): ("/api/workd/requests/{wdref}", {"json": {"mobile": "1"}}),
     ("POST", "/admin/holidays"): ("/admin/holidays", {"date": "2026-12-30", "name": "CSRF"}),
     ("POST", "/staff/roles"): ("/staff/roles", {"user": "{user}", "role": "reviewer"}),
     ("POST", "/staff/roles/retention"): ("/staff/roles/retention", {"days": "1"}),
@@ -441,6 +447,12 @@ IDOR = {
     ("POST", "/view/{id}/delete"): ("/view/{pub_view}/delete", PRIVATE, {}),
     # workflow: an applicant's officer request to agency A, and its signed scan
     ("GET", "/opendata/officer/{reference}/application.pdf"): ("/opendata/officer/{ref}/application.pdf", PRIVATE, None),
+    # workD: an applicant's request form draft (its page, API and printed form)
+    ("GET", "/workd/requests/{reference}/edit"): ("/workd/requests/{wdref}/edit", PRIVATE, None),
+    ("POST", "/workd/requests/{reference}/edit"): ("/workd/requests/{wdref}/edit", PRIVATE, {"action": "save"}),
+    ("GET", "/workd/requests/{reference}/form.pdf"): ("/workd/requests/{wdref}/form.pdf", PRIVATE, None),
+    ("GET", "/api/workd/requests/{reference}"): ("/api/workd/requests/{wdref}", PRIVATE, None),
+    ("PUT", "/api/workd/requests/{reference}"): ("/api/workd/requests/{wdref}", PRIVATE, {"json": {"mobile": "1"}}),
     ("GET", "/requests/{reference}"): ("/requests/{ref}", PRIVATE, None),
     ("POST", "/requests/{reference}"): ("/requests/{ref}", PRIVATE, {"transition": "submit"}),
     ("POST", "/requests/{reference}/documents"): ("/requests/{ref}/documents", PRIVATE, {"kind": "signed_application"}),
@@ -611,6 +623,11 @@ def world(server, smtp, sysadmin):
     w["import_job"] = r.header("Location").rsplit("/", 1)[1]
 
     applicant = browsers["applicant"]
+    # A workD request form draft of the applicant's (a new agency: its own pending entry).
+    r = applicant.post_form("/workd/requests/new", {"action": "save", "agency_choice": "new",
+                                                    "agency_name_th": "หน่วยงานทดสอบ abuse"})
+    assert r.status == 303, r.text
+    w["wdref"] = r.header("Location").split("/")[3]
     r = applicant.post_form("/opendata/officer", dict(OFFICER_FORM, organization=w["org_a_id"]))
     assert r.status == 303, r.text
     w["ref"] = r.header("Location").rsplit("/", 1)[1]

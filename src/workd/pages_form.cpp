@@ -1,0 +1,253 @@
+// The request form's pages (issue 18, step 1): /workd/requests/new and
+// /workd/requests/{reference}/edit, in the guide's four parts, working without JavaScript; the
+// address data for the pickers form.js adds (/workd/address-data.json).
+#include <nlohmann/json.hpp>
+
+#include "accounts/middleware.hpp"
+#include "api/principal.hpp"
+#include "core/error.hpp"
+#include "core/i18n.hpp"
+#include "core/strings.hpp"
+#include "core/thai_address.hpp"
+#include "core/thai_date.hpp"
+#include "http/response.hpp"
+#include "workd/form_routes.hpp"
+#include "workd/model.hpp"
+
+namespace govhub::workd {
+namespace {
+
+using render::View;
+
+// A text field as the template's field partial shows it.
+struct TextField {
+    const char* key;
+    const char* type = "text";
+    const char* autocomplete = "";
+    const char* inputmode = "";
+    bool required = true;
+    bool help = false;
+};
+
+// "7 ธันวาคม 2569" / "7 December 2026" of an ISO date; "" when not one.
+std::string DateText(const std::string& iso, const std::string& locale) {
+    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return "";
+    auto y = core::ParseInt(iso.substr(0, 4)), m = core::ParseInt(iso.substr(5, 2)),
+         d = core::ParseInt(iso.substr(8, 2));
+    if (!y || !m || !d || *m < 1 || *m > 12) return "";
+    int year = static_cast<int>(*y);
+    return std::to_string(*d) + " " + core::MonthName(static_cast<int>(*m), locale) + " " +
+           std::to_string(locale == "th" ? core::BuddhistYear(year) : year);
+}
+
+View Fields(const std::vector<TextField>& list, const RequestForm& f, const FormCheck& check,
+            const render::PageRenderer& pages, const std::string& locale) {
+    View out = View::List();
+    for (const auto& t : list) {
+        size_t max = 200;
+        for (const auto& d : RequestForm::Fields())
+            if (std::string_view(d.key) == t.key) max = d.max_bytes;
+        std::string label_key = std::string("workflow.workd_service.field.") + t.key;
+        if (check.bangkok && std::string_view(t.key) == field::kAmphoe)
+            label_key = "workd.form.khet";
+        if (check.bangkok && std::string_view(t.key) == field::kTambon)
+            label_key = "workd.form.khwaeng";
+        View v;
+        v.Set("id", t.key)
+            .Set("label", pages.T(locale, label_key))
+            .Set("value", f.Get(t.key))
+            .Set("type", t.type)
+            .Set("maxlength", static_cast<int64_t>(max))
+            .Set("autocomplete", t.autocomplete)
+            .Set("has_autocomplete", *t.autocomplete != 0)
+            .Set("inputmode", t.inputmode)
+            .Set("has_inputmode", *t.inputmode != 0)
+            .Set("required", t.required);
+        if (t.help) v.Set("help", pages.T(locale, std::string("workd.form.help.") + t.key));
+        v.Set("has_help", t.help);
+        for (const auto& e : check.errors)
+            if (e.field == t.key) {
+                v.Set("error", pages.T(locale, e.message)).Set("has_error", true);
+                break;
+            }
+        out.Push(std::move(v));
+    }
+    return out;
+}
+
+http::Response FormPage(RequestDesk& desk, const render::PageRenderer& pages, http::Request& req,
+                        const RequestForm& f, const FormCheck& check, const std::string& reference,
+                        int status, bool saved = false, const std::string& open_reference = "") {
+    const std::string& locale = req.locale;
+    View v;
+    v.Set("action",
+          reference.empty() ? "/workd/requests/new" : "/workd/requests/" + reference + "/edit");
+    v.Set("reference", reference).Set("has_reference", !reference.empty());
+    v.Set("saved", saved);
+    v.Set("zone", desk.zone());
+    // Part 1: the agency.
+    v.Set("choice_directory", f.agency_choice == "directory");
+    v.Set("choice_new", f.agency_choice == "new");
+    View agencies = View::List(), ministries = View::List();
+    for (const auto& a : desk.Agencies()) {
+        View o;
+        o.Set("value", a.name)
+            .Set("label", locale == "en" && !a.title_en.empty() ? a.title_en : a.title)
+            .Set("selected", a.name == f.agency);
+        agencies.Push(std::move(o));
+        if (a.ministry) {
+            View m;
+            m.Set("value", a.name)
+                .Set("label", locale == "en" && !a.title_en.empty() ? a.title_en : a.title)
+                .Set("selected", a.name == f.ministry);
+            ministries.Push(std::move(m));
+        }
+    }
+    v.Set("agencies", std::move(agencies)).Set("ministries", std::move(ministries));
+    v.Set("ministry_other", f.ministry == "other");
+    for (const auto& d : RequestForm::Fields()) v.Set(d.key, f.Get(d.key));
+    v.Set("new_agency_fields",
+          Fields({{.key = field::kAgencyNameTh}, {.key = field::kAgencyNameEn, .required = false}},
+                 f, check, pages, locale));
+    v.Set("ministry_other_fields", Fields({{.key = field::kMinistryOtherTh, .required = false},
+                                           {.key = field::kMinistryOtherEn, .required = false}},
+                                          f, check, pages, locale));
+    v.Set(
+        "contact_fields",
+        Fields(
+            {{.key = field::kContactNameTh, .autocomplete = "name"},
+             {.key = field::kContactNameEn},
+             {.key = field::kContactPosition, .autocomplete = "organization-title"},
+             {.key = field::kContactCitizenId,
+              .autocomplete = "off",
+              .inputmode = "numeric",
+              .help = true},
+             {.key = field::kOfficePhone, .type = "tel", .autocomplete = "work tel", .help = true},
+             {.key = field::kContactPhone, .type = "tel", .required = false},
+             {.key = field::kMobile, .type = "tel", .autocomplete = "mobile tel", .help = true},
+             {.key = field::kEmail, .type = "email", .autocomplete = "work email", .help = true},
+             {.key = field::kBackupEmail, .type = "email", .autocomplete = "email", .help = true}},
+            f, check, pages, locale));
+    v.Set("address_fields",
+          Fields({{.key = field::kAddressNumber},
+                  {.key = field::kAddressMoo, .required = false},
+                  {.key = field::kAddressSoi, .required = false},
+                  {.key = field::kAddressRoad, .required = false},
+                  {.key = field::kProvince, .autocomplete = "address-level1"},
+                  {.key = field::kAmphoe, .autocomplete = "address-level2"},
+                  {.key = field::kTambon, .autocomplete = "address-level3"},
+                  {.key = field::kPostcode, .autocomplete = "postal-code", .inputmode = "numeric"}},
+                 f, check, pages, locale));
+    std::string expected;
+    for (const auto& p : check.expected_postcodes) expected += (expected.empty() ? "" : ", ") + p;
+    v.Set("expected_postcodes", expected).Set("postcode_mismatch", !expected.empty());
+    // Part 2: the service.
+    v.Set("kind_subdomain", f.domain_kind == "subdomain").Set("kind_own", f.domain_kind == "own");
+    v.Set("count_fields",
+          Fields({{.key = field::kMailAccounts, .inputmode = "numeric", .help = true},
+                  {.key = field::kConferenceAccounts, .inputmode = "numeric"}},
+                 f, check, pages, locale));
+    std::string date_text = DateText(f.effective_date, locale);
+    v.Set("effective_date_text", date_text).Set("has_date_text", !date_text.empty());
+    v.Set("today", BangkokToday());
+    // Parts 3 and 4.
+    v.Set("pdpa_yes", f.pdpa_consent == "yes").Set("pdpa_no", f.pdpa_consent == "no");
+    v.Set("terms_yes", f.terms_accepted == "yes");
+    v.Set("has_pdpa_at", !f.pdpa_at.empty()).Set("has_terms_at", !f.terms_at.empty());
+    v.Set("pdpa_at_text", f.pdpa_at.empty() ? "" : core::FormatIsoDate(f.pdpa_at, locale, true));
+    v.Set("terms_at_text", f.terms_at.empty() ? "" : core::FormatIsoDate(f.terms_at, locale, true));
+    if (!open_reference.empty()) v.Set("open_reference", open_reference).Set("has_open", true);
+    if (!check.errors.empty()) {
+        pages.AddErrors(v, check.errors, locale);
+        // The summary names each field: "Mobile phone: not a valid mobile number".
+        View list = View::List();
+        for (const auto& e : check.errors) {
+            std::string label = pages.T(locale, "workflow.workd_service.field." + e.field);
+            View item;
+            item.Set("field", e.field.empty() ? "form" : e.field)
+                .Set("has_field", !e.field.empty())
+                .Set("message", (e.field.empty() ? "" : label + ": ") + pages.T(locale, e.message));
+            list.Push(std::move(item));
+        }
+        v.Set("error_list", std::move(list));
+    }
+    return http::Response::Html(
+        pages.Render("workd/form", std::move(v), accounts::PageContextOf(req), "workd.form.title"),
+        status);
+}
+
+FormMode ModeOf(const http::Request& req) {
+    return req.FormValue("action") == "continue" ? FormMode::kComplete : FormMode::kDraft;
+}
+
+// After a save: "continue" with a complete form goes on to the request page (print, sign,
+// upload, submit); otherwise the form again, with what is missing.
+http::Response AfterSave(RequestDesk& desk, const render::PageRenderer& pages, http::Request& req,
+                         DeskResult& r, FormMode mode) {
+    if (!r.saved)
+        return FormPage(desk, pages, req, r.form, r.check, "", 409, false, r.open_reference);
+    if (mode == FormMode::kComplete && r.check.ok())
+        return http::Response::Redirect("/requests/" + r.request.reference);
+    if (r.check.ok())
+        return http::Response::Redirect("/workd/requests/" + r.request.reference + "/edit?saved=1");
+    return FormPage(desk, pages, req, r.form, r.check, r.request.reference, 409, true);
+}
+
+}  // namespace
+
+void RegisterFormPages(http::Router& router, RequestDesk& desk, const render::PageRenderer& pages) {
+    router.Get("/workd/requests/new", [&desk, &pages](http::Request& req) {
+        api::RequireUser(accounts::CurrentUser(req));
+        return FormPage(desk, pages, req, RequestForm{}, FormCheck{}, "", 200);
+    });
+    router.Post("/workd/requests/new",
+                [&desk, &pages](http::Request& req) {
+                    const accounts::Principal& p = api::RequireUser(accounts::CurrentUser(req));
+                    FormMode mode = ModeOf(req);
+                    auto form = RequestForm::FromValues(
+                        [&](const std::string& k) { return req.FormValue(k); });
+                    DeskResult r = desk.Create(p, std::move(form), mode, req.client_ip);
+                    return AfterSave(desk, pages, req, r, mode);
+                },
+                {.body_limit = 64 << 10, .rate_limit = "form"});
+    router.Get("/workd/requests/{reference}/edit", [&desk, &pages](http::Request& req) {
+        const accounts::Principal& p = api::RequireUser(accounts::CurrentUser(req));
+        std::string ref(req.PathParam("reference"));
+        auto found = desk.Load(p, ref);
+        if (!found) throw HttpError::NotFound("workflow.not_found");
+        auto& [request, form] = *found;
+        if (request.state != "draft" && request.state != "needs_info")
+            return http::Response::Redirect("/requests/" + request.reference);
+        FormCheck check =
+            desk.Check(form, req.Query("check") == "1" ? FormMode::kComplete : FormMode::kDraft);
+        return FormPage(desk, pages, req, form, check, request.reference, 200,
+                        req.Query("saved") == "1");
+    });
+    router.Post(
+        "/workd/requests/{reference}/edit",
+        [&desk, &pages](http::Request& req) {
+            const accounts::Principal& p = api::RequireUser(accounts::CurrentUser(req));
+            FormMode mode = ModeOf(req);
+            auto form =
+                RequestForm::FromValues([&](const std::string& k) { return req.FormValue(k); });
+            DeskResult r = desk.Update(p, std::string(req.PathParam("reference")), std::move(form),
+                                       mode, req.client_ip);
+            if (!r.saved) {
+                auto found = desk.Load(p, std::string(req.PathParam("reference")));
+                return FormPage(desk, pages, req, r.form, r.check,
+                                found ? found->first.reference : "", 409, false, r.open_reference);
+            }
+            return AfterSave(desk, pages, req, r, mode);
+        },
+        {.body_limit = 64 << 10, .rate_limit = "form"});
+    // The pickers' data: the same book the server checks with. Public and cacheable.
+    router.Get("/workd/address-data.json",
+               [&desk](http::Request&) {
+                   http::Response r = http::Response::Json(desk.addresses().PickerJson());
+                   r.headers.Set("Cache-Control", "public, max-age=86400");
+                   return r;
+               },
+               {.run_inline = true});
+}
+
+}  // namespace govhub::workd

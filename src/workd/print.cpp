@@ -1,0 +1,139 @@
+// The filled request form as a PDF to print, sign (the requester and the agency's head) and scan
+// back (issue 18, step 1): the guide's parts 1–4 with the values, ticked boxes, the consent and
+// the terms in full, dates in the Buddhist era. The head, the QR code and the signature lines are
+// the workflow's (workflow/print.hpp; the signature lines from the type's texts.signatures).
+#include <nlohmann/json.hpp>
+
+#include "core/citizen_id.hpp"
+#include "core/thai_date.hpp"
+#include "render/pdf.hpp"
+#include "workd/form.hpp"
+#include "workd/form_routes.hpp"
+#include "workd/model.hpp"
+#include "workflow/print.hpp"
+
+namespace govhub::workd {
+namespace {
+
+std::string Box(bool ticked) {
+    return ticked ? "☑" : "☐";
+}
+
+std::string BeDate(const std::string& iso, const std::string& locale) {
+    if (iso.size() < 10) return iso;
+    auto y = std::atoi(iso.substr(0, 4).c_str()), m = std::atoi(iso.substr(5, 2).c_str()),
+         d = std::atoi(iso.substr(8, 2).c_str());
+    if (y <= 0 || m < 1 || m > 12 || d < 1) return iso;
+    return std::to_string(d) + " " + core::MonthName(m, locale) + " " +
+           std::to_string(locale == "th" ? core::BuddhistYear(y) : y);
+}
+
+void WriteForm(render::PdfWriter& pdf, const workflow::Request&, const nlohmann::json& data,
+               const render::PageRenderer& pages, const std::string& locale,
+               const std::string& zone) {
+    RequestForm f = RequestForm::FromData(data);
+    auto T = [&](const std::string& key) { return pages.T(locale, key); };
+    auto label = [&](const char* key) {
+        return T(std::string("workflow.workd_service.field.") + key);
+    };
+    auto put = [&](const char* key, const std::string& value) {
+        pdf.Field(label(key), value.empty() ? "-" : value);
+    };
+    // Part 1.
+    pdf.Paragraph(T("workd.form.part1"), true);
+    if (f.agency_choice == "new") {
+        put(field::kAgencyNameTh, f.agency_name_th);
+        put(field::kAgencyNameEn, f.agency_name_en);
+        if (f.ministry == "other") {
+            pdf.Field(T("workd.form.ministry_other"),
+                      Box(true) + " " + f.ministry_other_th +
+                          (f.ministry_other_en.empty() ? "" : " / " + f.ministry_other_en));
+        } else {
+            put(field::kMinistry, f.ministry);
+        }
+    } else {
+        put(field::kAgency, f.agency);
+    }
+    put(field::kContactNameTh, f.contact_name_th);
+    put(field::kContactNameEn, f.contact_name_en);
+    put(field::kContactPosition, f.contact_position);
+    put(field::kContactCitizenId, f.contact_citizen_id.size() == 13
+                                      ? core::FormatCitizenId(f.contact_citizen_id)
+                                      : f.contact_citizen_id);
+    put(field::kOfficePhone, f.office_phone);
+    put(field::kContactPhone, f.contact_phone);
+    put(field::kMobile, f.mobile);
+    put(field::kEmail, f.email);
+    put(field::kBackupEmail, f.backup_email);
+    bool bangkok = f.province == "กรุงเทพมหานคร";
+    std::string address =
+        T("workd.form.pdf.number") + " " + (f.address_number.empty() ? "-" : f.address_number);
+    if (!f.address_moo.empty()) address += " " + T("workd.form.pdf.moo") + " " + f.address_moo;
+    if (!f.address_soi.empty()) address += " " + T("workd.form.pdf.soi") + " " + f.address_soi;
+    if (!f.address_road.empty()) address += " " + T("workd.form.pdf.road") + " " + f.address_road;
+    pdf.Field(T("workd.form.address"), address);
+    pdf.Field(T(bangkok ? "workd.form.khwaeng" : "workflow.workd_service.field.tambon"), f.tambon);
+    pdf.Field(T(bangkok ? "workd.form.khet" : "workflow.workd_service.field.amphoe"), f.amphoe);
+    put(field::kProvince, f.province);
+    put(field::kPostcode, f.postcode);
+    if (!f.postcode_note.empty()) put(field::kPostcodeNote, f.postcode_note);
+    // Part 2.
+    pdf.Space(6);
+    pdf.Paragraph(T("workd.form.part2"), true);
+    pdf.Paragraph(T("workd.form.new_service"));
+    pdf.Paragraph(
+        Box(f.domain_kind == "subdomain") + " " + T("workd.form.kind_subdomain") + " " +
+        (f.domain_kind == "subdomain" && !f.subdomain.empty() ? f.subdomain + "." + zone : ""));
+    pdf.Paragraph(Box(f.domain_kind == "own") + " " + T("workd.form.kind_own") + " " +
+                  (f.domain_kind == "own" ? f.own_domain : ""));
+    pdf.Paragraph(Box(f.MailAccounts() > 0) + " " + T("workd.form.pdf.mail") + " " +
+                  std::to_string(f.MailAccounts()) + " " + T("workd.form.pdf.accounts"));
+    pdf.Paragraph(Box(f.ConferenceAccounts() > 0) + " " + T("workd.form.pdf.conference") + " " +
+                  std::to_string(f.ConferenceAccounts()) + " " + T("workd.form.pdf.accounts"));
+    put(field::kEffectiveDate, BeDate(f.effective_date, locale));
+    // Part 3.
+    pdf.Space(6);
+    pdf.Paragraph(T("workd.form.part3"), true);
+    pdf.Small(T("workd.form.pdpa.text"));
+    pdf.Paragraph(Box(f.pdpa_consent == "yes") + " " + T("workd.form.pdpa.yes") + "    " +
+                  Box(f.pdpa_consent == "no") + " " + T("workd.form.pdpa.no"));
+    if (!f.pdpa_at.empty())
+        pdf.Small(T("workd.form.pdf.recorded") + " " +
+                  core::FormatIsoDate(f.pdpa_at, locale, true) + " (" +
+                  T("workd.form.pdf.version") + " " + f.pdpa_version + ")");
+    // Part 4.
+    pdf.Space(6);
+    pdf.Paragraph(T("workd.form.part4"), true);
+    for (const char* n : {"t1", "t2", "t3", "t4", "t5", "t6"})
+        pdf.Small(T(std::string("workd.form.terms.") + n));
+    pdf.Paragraph(Box(f.terms_accepted == "yes") + " " + T("workd.form.terms.accept"));
+    if (!f.terms_at.empty())
+        pdf.Small(T("workd.form.pdf.recorded") + " " +
+                  core::FormatIsoDate(f.terms_at, locale, true) + " (" +
+                  T("workd.form.pdf.version") + " " + f.terms_version + ")");
+    pdf.Space(6);
+    pdf.Small(T("workd.form.pdf.contact_center"));
+    // The two signature blocks (the requester; the agency's head) follow: texts.signatures.
+}
+
+}  // namespace
+
+void RegisterPrintedForm(http::Router& router, workflow::WorkflowService& workflow,
+                         const render::PageRenderer& pages, const std::string& site_url,
+                         const std::string& tmp_dir, const std::string& zone) {
+    workflow::AddPrintedFormRoute(
+        router, "/workd/requests/{reference}/form.pdf", workflow, pages,
+        {.type = kServiceType,
+         .title_key = "workd.form.pdf.title",
+         .subtitle_key = "workd.form.pdf.subtitle",
+         .site_url = site_url,
+         .tmp_dir = tmp_dir,
+         // The workflow hands the body the request with its sensitive fields opened.
+         .body = [&pages, zone](render::PdfWriter& pdf, const workflow::Request& r,
+                                const std::string& locale) {
+             nlohmann::json data = nlohmann::json::parse(r.data_json, nullptr, false);
+             WriteForm(pdf, r, data, pages, locale, zone);
+         }});
+}
+
+}  // namespace govhub::workd

@@ -350,8 +350,11 @@ def test_the_budget_per_fiscal_year(server, smtp, sysadmin):
     again = api(reviewer, "GET", "/api/workd/budget/%d" % year).json()
     assert again["mail_accounts"] == before["mail_accounts"]
     requester = person(server, smtp, "wdbudreq")
-    ref = filed(requester, agency(server, sysadmin, "กรมทดสอบงบประมาณ"), mail=7, conference=2)
+    ref = filed(requester, mail=7, conference=2)  # a new agency: pending until approved
+    agency_id = api(requester, "GET", "/api/workd/requests/" + ref).json()["agency_id"]
+    assert server.query("SELECT state FROM organizations WHERE id = '%s'" % agency_id)[0][0] == "pending"
     assert step(reviewer, ref, "approve").status == 200
+    assert server.query("SELECT state FROM organizations WHERE id = '%s'" % agency_id)[0][0] == "active"
     after = api(reviewer, "GET", "/api/workd/budget/%d" % year).json()
     assert after["mail_accounts"]["committed"] == before["mail_accounts"]["committed"] + 7
     assert after["conference_accounts"]["committed"] == before["conference_accounts"]["committed"] + 2

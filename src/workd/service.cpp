@@ -177,6 +177,8 @@ std::vector<workflow::RequestType> WorkdService::Types() {
                   .signatures = {"workd.form.pdf.sign_requester", "workd.form.pdf.sign_head"}},
         .facts = facts,
     });
+    // The form's full check before submitting (requests.hpp).
+    AddFormHooks(wd, workflow_, addresses_, config_.zone);
     // A pending agency that asked in vain leaves the directory (unless it asks otherwise too).
     for (auto& d : wd.transitions)
         if (d.id == "reject" || d.id == "withdraw")

@@ -45,13 +45,16 @@ Response BudgetPage(WorkdService& service, const render::PageRenderer& pages, ht
         };
         share("mail", b.mail_allocation, b.mail_committed);
         share("conference", b.conference_allocation, b.conference_committed);
+        const bool be = locale != "en";
         y.Set("year", std::to_string(b.fiscal_year))
             .Set("current", b.fiscal_year == current)
             .Set("default", !b.set)
             .Set("from",
-                 pages.T(locale, core::Message("workd.budget.year_span",
-                                               {{"start", std::to_string(b.fiscal_year - 544)},
-                                                {"end", std::to_string(b.fiscal_year - 543)}})));
+                 // The years as the reader counts them: Buddhist era in Thai, CE in English.
+                 pages.T(locale, core::Message(
+                                     "workd.budget.year_span",
+                                     {{"start", std::to_string(b.fiscal_year - 1 - (be ? 0 : 543))},
+                                      {"end", std::to_string(b.fiscal_year - (be ? 0 : 543))}})));
         years.Push(std::move(y));
     }
     v.Set("years", std::move(years))
@@ -89,9 +92,10 @@ void RegisterStaffPages(http::Router& router, WorkdService& service,
         auto year = core::ParseInt(typed.year);
         auto mail = core::ParseInt(typed.mail);
         auto conf = core::ParseInt(typed.conference);
-        if (!year) errors.push_back({"year", "workd.budget.bad_year"});
-        if (!mail) errors.push_back({"mail_accounts", "workd.budget.bad_count"});
-        if (!conf) errors.push_back({"conference_accounts", "workd.budget.bad_count"});
+        if (!year || *year < 2500 || *year > 2800) errors = {{"year", "workd.budget.bad_year"}};
+        for (auto [key, n] : {std::pair{"mail_accounts", mail}, {"conference_accounts", conf}})
+            if (!n || *n < 0 || *n > WorkdService::kMaxAllocation)
+                errors.push_back({key, "workd.budget.bad_count"});
         try {
             if (!errors.empty()) throw HttpError::Validation(errors);
             service.SetBudget(p, static_cast<int>(*year), *mail, *conf, req.client_ip);

@@ -129,21 +129,48 @@ std::vector<workflow::RequestType> WorkdService::Types() {
         .withdraw_from = {"draft", "submitted", "needs_info"},
         .print_path = [](const std::string& ref) { return "/workd/requests/" + ref + "/form.pdf"; },
         .sensitive_fields = {field::kContactCitizenId},
-        // The form's order (parts 1–4), then the times and versions recorded.
-        .display_fields =
-            {field::kAgencyChoice,    field::kAgency,           field::kAgencyNameTh,
-             field::kAgencyNameEn,    field::kMinistry,         field::kMinistryOtherTh,
-             field::kMinistryOtherEn, field::kContactNameTh,    field::kContactNameEn,
-             field::kContactPosition, field::kContactCitizenId, field::kOfficePhone,
-             field::kContactPhone,    field::kMobile,           field::kEmail,
-             field::kBackupEmail,     field::kAddressNumber,    field::kAddressMoo,
-             field::kAddressSoi,      field::kAddressRoad,      field::kTambon,
-             field::kAmphoe,          field::kProvince,         field::kPostcode,
-             field::kPostcodeNote,    field::kDomainKind,       field::kSubdomain,
-             field::kOwnDomain,       field::kMailAccounts,     field::kConferenceAccounts,
-             field::kEffectiveDate,   field::kPdpaConsent,      field::kPdpaAt,
-             field::kPdpaVersion,     field::kTermsAccepted,    field::kTermsAt,
-             field::kTermsVersion},
+        // The decision first (approved counts, the reason for fewer), then the form's order
+        // (parts 1–4), then the times and versions recorded.
+        .display_fields = {field::kApprovedMail,
+                           field::kApprovedConference,
+                           field::kReductionReason,
+                           field::kAgencyChoice,
+                           field::kAgency,
+                           field::kAgencyNameTh,
+                           field::kAgencyNameEn,
+                           field::kMinistry,
+                           field::kMinistryOtherTh,
+                           field::kMinistryOtherEn,
+                           field::kContactNameTh,
+                           field::kContactNameEn,
+                           field::kContactPosition,
+                           field::kContactCitizenId,
+                           field::kOfficePhone,
+                           field::kContactPhone,
+                           field::kMobile,
+                           field::kEmail,
+                           field::kBackupEmail,
+                           field::kAddressNumber,
+                           field::kAddressMoo,
+                           field::kAddressSoi,
+                           field::kAddressRoad,
+                           field::kTambon,
+                           field::kAmphoe,
+                           field::kProvince,
+                           field::kPostcode,
+                           field::kPostcodeNote,
+                           field::kDomainKind,
+                           field::kSubdomain,
+                           field::kOwnDomain,
+                           field::kMailAccounts,
+                           field::kConferenceAccounts,
+                           field::kEffectiveDate,
+                           field::kPdpaConsent,
+                           field::kPdpaAt,
+                           field::kPdpaVersion,
+                           field::kTermsAccepted,
+                           field::kTermsAt,
+                           field::kTermsVersion},
         .hidden_fields = {field::kAgencyId},
         .personal_fields = {field::kContactNameTh, field::kContactNameEn, field::kContactCitizenId,
                             field::kOfficePhone, field::kContactPhone, field::kMobile,
@@ -184,6 +211,8 @@ std::vector<workflow::RequestType> WorkdService::Types() {
          .effect = [this](db::Connection& c, const workflow::Request& r,
                           const accounts::Principal&) { Suspend(c, r, false); }});
     wd.staff_links = {{.label_key = "workd.budget.title", .href = "/staff/workd/budget"}};
+    // The form's full check before submitting (requests.hpp).
+    AddFormHooks(wd, workflow_, addresses_, config_.zone);
     out.push_back(std::move(wd));
 
     // A change to an approved service: member list, more accounts, Mail Relay.
@@ -256,6 +285,7 @@ std::vector<workflow::RequestType> WorkdService::Types() {
                               .effect = close});
     wh.applicant_path = [](const std::string& ref) { return "/requests/" + ref; };
     wh.staff_path = [](const std::string& ref) { return "/staff/requests/" + ref; };
+    wh.display_fields = {"domain", field::kApprovedMail, field::kApprovedConference};
     wh.parents = {{.type = kServiceType, .states = {"approved"}}};
     wh.remind_before_hours = 4;
     wh.facts = facts;
@@ -407,7 +437,8 @@ std::optional<workflow::Request> WorkdService::CreateHandover(
                              .organization_id = wd->organization_id,
                              .parent = wd->id,
                              .subject = wd->subject,
-                             .data_json = data.dump()},
+                             .data_json = data.dump(),
+                             .by_system = true},
                             "");
 }
 
@@ -495,7 +526,13 @@ workflow::Request WorkdService::FileChange(const accounts::Principal& p, const s
         }
     }
     if (!errors.empty()) throw HttpError::Validation(std::move(errors));
-    auto parent_request = workflow_.Find(&p, parent);
+    // The change is about what its parent is about (Create checks who may file it).
+    auto parent_request = db_.Read([&](db::Connection& c) {
+        auto found = workflow::store::FindRequest(c, parent);
+        return found ? found
+                     : workflow::store::FindRequest(
+                           c, workflow::WorkflowService::NormalizeReference(parent));
+    });
     std::string subject = parent_request ? parent_request->subject : "";
     return workflow_.Create(
         p, {.type = kChangeType, .parent = parent, .subject = subject, .data_json = data.dump()},

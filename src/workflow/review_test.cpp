@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 
 #include "accounts/store.hpp"
@@ -60,6 +62,27 @@ RequestType Change() {
                            .prefix = "RC",
                            .parents = {{.type = "rv_simple", .states = {"approved"}}},
                            .remind_before_hours = 2});
+}
+
+// A decision with inputs the reviewer gives (as workD's approval takes the approved counts).
+RequestType WithInputs() {
+    return MakeReviewType(
+        {.id = "rv_inputs",
+         .prefix = "RI",
+         .decisions = {{.id = "approve",
+                        .to = "approved",
+                        .inputs = {{.field = "granted", .prefill_from = "asked", .max = 100},
+                                   {.field = "why", .kind = "text", .max = 10, .required = true}},
+                        .effect =
+                            [](db::Connection&, const Request& r, const Principal&) {
+                                auto data = nlohmann::json::parse(r.data_json);
+                                if (data["granted"].get<int64_t>() > 50)
+                                    throw HttpError::Validation({{"granted", "too_many"}});
+                            }}},
+         .facts = [](const Request& r, const std::string& locale) {
+             return std::vector<Fact>{{.label = "locale", .value = locale, .warning = true},
+                                      {.label = "ref", .value = r.reference}};
+         }});
 }
 
 TEST(ReviewBuilder, RemindsReviewersByTheSlaUnlessToldAndChecksParentRules) {
@@ -173,6 +196,7 @@ class ReviewTest : public ::testing::TestWithParam<std::string> {
         service_->Register(Simple());
         service_->Register(Several());
         service_->Register(Change());
+        service_->Register(WithInputs());
         applicant_ = Person("somchai");
         reviewer_ = Person("reviewer");
         admin_ = Person("admin");
@@ -378,6 +402,53 @@ TEST_P(ReviewTest, ABulkDecisionTakesEachStepOnItsOwnAndReportsEachRefusal) {
                                    {.transition = "approve"});
               }),
               409);
+}
+
+TEST_P(ReviewTest, ADecisionsInputsAreCheckedPrefilledAndMergedIntoTheData) {
+    auto fields_of = [&](const std::string& id, const std::string& data) {
+        std::set<std::string> out;
+        try {
+            service_->Transition(reviewer_, id,
+                                 {.transition = "approve", .note = "", .data_json = data});
+        } catch (const HttpError& e) {
+            for (const auto& f : e.fields()) out.insert(f.field + ":" + f.message);
+        }
+        return out;
+    };
+    db_->Write([&](db::Connection& c) {
+        accounts::store::SetMembership(c, reviewer_.user_id, kStaffObjectType, "rv_inputs",
+                                       accounts::Capacity::kEditor);
+    });
+    Request r = service_->Create(
+        applicant_, {.type = "rv_inputs", .subject = "x", .data_json = R"({"asked":"30"})"}, "");
+    service_->Transition(applicant_, r.id, {.transition = "submit"});
+    // The text is required; a number must be one, within its bounds; the effect has its say.
+    EXPECT_EQ(fields_of(r.id, ""), std::set<std::string>{"why:form.required"});
+    EXPECT_EQ(fields_of(r.id, R"({"granted":"many","why":"ok"})"),
+              std::set<std::string>{"granted:workflow.input_number"});
+    EXPECT_EQ(fields_of(r.id, R"({"granted":101,"why":"ok"})"),
+              std::set<std::string>{"granted:workflow.input_range"});
+    EXPECT_EQ(fields_of(r.id, R"({"granted":"-1","why":"ok"})"),
+              std::set<std::string>{"granted:workflow.input_range"});
+    EXPECT_EQ(fields_of(r.id, R"({"granted":60,"why":"ok"})"),
+              std::set<std::string>{"granted:too_many"});
+    EXPECT_EQ(fields_of(r.id, R"({"granted":5,"why":"far too long a reason"})"),
+              std::set<std::string>{"why:workflow.input_too_long"});
+    EXPECT_EQ(service_->Find(&reviewer_, r.id)->state, "submitted");  // nothing stuck
+    // Not given: the number starts from its prefill field, stored as an integer.
+    Request done = service_->Transition(
+        reviewer_, r.id, {.transition = "approve", .data_json = R"({"why":"  fine  "})"});
+    auto data = nlohmann::json::parse(done.data_json);
+    EXPECT_EQ(data["granted"], 30);
+    EXPECT_EQ(data["why"], "fine");
+    // The facts are the process's, in the reader's language.
+    const RequestType& t = service_->Type("rv_inputs");
+    ASSERT_TRUE(t.facts);
+    auto facts = t.facts(done, "en");
+    ASSERT_EQ(facts.size(), 2u);
+    EXPECT_EQ(facts[0].value, "en");
+    EXPECT_TRUE(facts[0].warning);
+    EXPECT_EQ(facts[1].value, done.reference);
 }
 
 TEST_P(ReviewTest, NobodyDecidesTheirOwnRequest) {

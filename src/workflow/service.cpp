@@ -565,8 +565,8 @@ Request WorkflowService::Create(const accounts::Principal& applicant, const NewR
             db_.Write([&](db::Connection& c) {
                 store::InsertRequest(c, r, SearchText(r));
                 core::CrashPoint("workflow.create.request_written");  // before its audit record
-                audit::Record(c, {applicant.user_id, ip}, "workflow.create", "workflow_request",
-                              r.id,
+                audit::Record(c, {in.by_system ? std::string() : applicant.user_id, ip},
+                              "workflow.create", "workflow_request", r.id,
                               Json{{"type", t.id}, {"reference", r.reference}, {"state", r.state}});
             });
             return r;

@@ -46,6 +46,9 @@ struct NewRequest {
     std::string parent;           // a child request: the request it changes (id or reference)
     std::string subject;
     std::string data_json = "{}";
+    // Opened by the system in the applicant's name (workD's hand-over): the history records
+    // no person as its author.
+    bool by_system = false;
 };
 
 struct TransitionInput {

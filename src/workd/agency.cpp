@@ -2,7 +2,10 @@
 #include "workd/agency.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
+
+#include "core/strings.hpp"
 
 #include "agencies/model.hpp"
 #include "agencies/store.hpp"
@@ -59,6 +62,25 @@ std::vector<AgencyOverview> AgencyOverviews(WorkdService& service, const account
             ar.mine = r.applicant_id == p.user_id;
             ar.request = std::move(r);
             o.requests.push_back(std::move(ar));
+        }
+        if (o.service) {
+            for (const auto& ar : o.requests) {
+                if (ar.request.id != o.service->request_id) continue;
+                auto data = nlohmann::json::parse(ar.request.data_json, nullptr, false);
+                if (!data.is_object()) continue;
+                auto count = [&](const char* key) -> int64_t {
+                    if (!data.contains(key)) return 0;
+                    const auto& v = data[key];
+                    if (v.is_number_integer()) return v.get<int64_t>();
+                    if (v.is_string()) return core::ParseInt(v.get<std::string>()).value_or(0);
+                    return 0;
+                };
+                o.mail_asked = count(field::kMailAccounts);
+                o.conference_asked = count(field::kConferenceAccounts);
+                if (data.contains(field::kReductionReason) &&
+                    data[field::kReductionReason].is_string())
+                    o.reduction_reason = data[field::kReductionReason].get<std::string>();
+            }
         }
         if (o.service && o.service->state != kServiceSuspended) {
             for (const auto& ar : o.requests)

@@ -22,8 +22,12 @@ struct AgencyRequest {
 
 struct AgencyOverview {
     std::string agency_id, agency_name, title_th, title_en;
-    bool pending = false;                 // a new agency waiting for its request's approval
-    std::optional<Service> service;       // none before an approval
+    bool pending = false;            // a new agency waiting for its request's approval
+    std::optional<Service> service;  // none before an approval
+    // From the approved workd_service request: what was asked, and why fewer were approved
+    // (term 4.4; "" when none were cut).
+    int64_t mail_asked = 0, conference_asked = 0;
+    std::string reduction_reason;
     std::vector<Domain> domains;          // of its workd_service requests (live or released)
     std::vector<AgencyRequest> requests;  // WD, WC, WH, oldest first
     // The approved workd_service request a change may be filed against ("" none): the

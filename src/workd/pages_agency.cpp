@@ -104,6 +104,12 @@ View AgencyView(const AgencyOverview& o, WorkdService& service, const render::Pa
             .Set("service_domain", s.domain)
             .Set("mail_approved", Grouped(s.mail_accounts))
             .Set("conference_approved", Grouped(s.conference_accounts))
+            .Set("mail_asked", Grouped(o.mail_asked))
+            .Set("conference_asked", Grouped(o.conference_asked))
+            .Set("mail_cut", o.mail_asked > s.mail_accounts)
+            .Set("conference_cut", o.conference_asked > s.conference_accounts)
+            .Set("reduction_reason", o.reduction_reason)
+            .Set("has_reduction", !o.reduction_reason.empty())
             .Set("relay_open", s.relay == "open")
             .Set("has_opened", !s.opened.empty())
             .Set("opened", core::FormatIsoDate(s.opened, locale))
@@ -165,10 +171,23 @@ Response Home(WorkdService& service, const render::PageRenderer& pages, http::Re
     const std::string& locale = req.locale;
     View v;
     View list = View::List();
+    bool shown = false;  // the errors are shown beside the change form they concern
     if (const auto* p = accounts::CurrentUser(req)) {
-        for (const auto& o : AgencyOverviews(service, *p))
+        for (const auto& o : AgencyOverviews(service, *p)) {
+            if (!o.change_parent.empty() && o.change_parent == typed.parent) shown = true;
             list.Push(AgencyView(o, service, pages, locale, typed, errors));
+        }
     }
+    // A change to a service the person may not change (or that is not approved): the reason
+    // at the top of the page.
+    View top = View::List();
+    if (!shown && !errors.empty()) {
+        View localized;
+        pages.AddErrors(localized, errors, locale);
+        for (const auto& item : localized.Find("error_list")->items())
+            top.Push(View(item.Find("message")->str()));
+    }
+    v.Set("has_top_errors", !top.items().empty()).Set("top_errors", std::move(top));
     v.Set("signed_in", accounts::CurrentUser(req) != nullptr)
         .Set("has_agencies", !list.items().empty())
         .Set("agencies", std::move(list))

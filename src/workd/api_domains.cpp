@@ -69,35 +69,44 @@ Json DomainJson(const DomainView& v, const render::PageRenderer& pages, const st
 
 void RegisterDomainApi(http::Router& router, DomainService& domains,
                        const render::PageRenderer& pages) {
+    // "Check now" asks the DNS: a POST of the form class, with no body worth reading.
+    const http::RouteOptions check{.body_limit = 16 << 10, .rate_limit = "form"};
+    // The live name check can be used to list taken names: the per-IP look-up class.
+    const http::RouteOptions lookup{.rate_limit = "lookup"};
     router.Get("/api/workd/requests/{reference}/dns", [&domains, &pages](http::Request& req) {
         auto v = domains.View(accounts::CurrentUser(req), std::string(req.PathParam("reference")));
         return http::Response::Json(
             DomainJson(v, pages, req.locale).dump(-1, ' ', false, Json::error_handler_t::replace));
     });
-    router.Post("/api/workd/requests/{reference}/dns/check", [&domains,
-                                                              &pages](http::Request& req) {
-        auto v =
-            domains.CheckNow(accounts::CurrentUser(req), std::string(req.PathParam("reference")));
-        return http::Response::Json(
-            DomainJson(v, pages, req.locale).dump(-1, ' ', false, Json::error_handler_t::replace));
-    });
-    router.Get("/api/workd/availability", [&domains, &pages](http::Request& req) {
-        api::RequireUser(accounts::CurrentUser(req));
-        const std::string kind = req.Query("kind");
-        const std::string typed = req.Query("name");
-        std::string name;
-        std::string error = typed.size() > 300 ? (kind == "own" ? "workd.dns.domain.too_long"
-                                                                : "workd.dns.label.too_long")
-                                               : domains.Available(kind, typed, &name);
-        Json out = {{"kind", kind}, {"available", error.empty()}};
-        if (error.empty()) {
-            out["name"] = name;
-        } else {
-            out["error"] = error;
-            out["message"] = pages.T(req.locale, error);
-        }
-        return http::Response::Json(out.dump(-1, ' ', false, Json::error_handler_t::replace));
-    });
+    router.Post(
+        "/api/workd/requests/{reference}/dns/check",
+        [&domains, &pages](http::Request& req) {
+            auto v = domains.CheckNow(accounts::CurrentUser(req),
+                                      std::string(req.PathParam("reference")));
+            return http::Response::Json(DomainJson(v, pages, req.locale)
+                                            .dump(-1, ' ', false, Json::error_handler_t::replace));
+        },
+        check);
+    router.Get(
+        "/api/workd/availability",
+        [&domains, &pages](http::Request& req) {
+            api::RequireUser(accounts::CurrentUser(req));
+            const std::string kind = req.Query("kind");
+            const std::string typed = req.Query("name");
+            std::string name;
+            std::string error = typed.size() > 300 ? (kind == "own" ? "workd.dns.domain.too_long"
+                                                                    : "workd.dns.label.too_long")
+                                                   : domains.Available(kind, typed, &name);
+            Json out = {{"kind", kind}, {"available", error.empty()}};
+            if (error.empty()) {
+                out["name"] = name;
+            } else {
+                out["error"] = error;
+                out["message"] = pages.T(req.locale, error);
+            }
+            return http::Response::Json(out.dump(-1, ' ', false, Json::error_handler_t::replace));
+        },
+        lookup);
 }
 
 }  // namespace internal

@@ -42,8 +42,10 @@ struct DomainCheck {
 };
 
 // Checks every expected record of `setup` (ExpectedRecords(setup)) against the DNS. Each record
-// costs one query (SPF: up to 20 more through includes; the ownership TXT one). Never throws for
-// what the DNS does.
+// costs one query (SPF: up to 20 more through includes). After a question that times out, the
+// remaining records are not asked (status error, reason timeout, detail "not asked"), so a
+// domain whose DNS is silent costs one timeout, not one per record. Never throws for what the
+// DNS does.
 DomainCheck CheckDomain(const Resolver& resolver, const DomainSetup& setup);
 // One record (exposed for tests).
 RecordCheck CheckRecord(const Resolver& resolver, const DomainSetup& setup,

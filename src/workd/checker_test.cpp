@@ -407,6 +407,25 @@ TEST_F(CheckerTest, ServfailAndTimeoutAreNotTheAgencysFault) {
     EXPECT_FALSE(t.agency_fault);
 }
 
+TEST_F(CheckerTest, AfterATimeoutTheRestIsNotAsked) {
+    Resolver bad({.servers = Address(bad_port_), .timeout = 150ms, .tries = 1});
+    const auto started = std::chrono::steady_clock::now();
+    // A subdomain's first record is the MX of silent.test: bad_dns.py never answers it.
+    auto c = CheckDomain(bad, Setup("silent.test", false));
+    const auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_EQ(c.records.size(), 9u);
+    EXPECT_EQ(c.records[0].reason, "workd.dns.check.timeout");
+    EXPECT_EQ(c.records[0].detail, "timeout");
+    for (size_t i = 1; i < c.records.size(); ++i) {
+        EXPECT_EQ(c.records[i].status, kCheckError);
+        EXPECT_EQ(c.records[i].reason, "workd.dns.check.timeout");
+        EXPECT_EQ(c.records[i].detail, "not asked");
+        EXPECT_FALSE(c.records[i].agency_fault);
+    }
+    EXPECT_TRUE(c.dns_unavailable);
+    EXPECT_LT(took, 2s);  // one timeout, not nine
+}
+
 TEST(CheckerJson, RoundTripsAndToleratesJunk) {
     RecordCheck r;
     r.expected = {"a.test", "MX", "10 mx.mail.test.", true, "workd.dns.purpose.mx"};

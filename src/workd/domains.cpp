@@ -1,5 +1,6 @@
 #include "workd/domains.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -151,6 +152,14 @@ void DomainService::Release(db::Connection& c, const std::string& request_id) {
     store::ReleaseDomainsOf(c, request_id);
 }
 
+std::vector<workflow::NextStep> DomainService::NextSteps(const workflow::Request& r) {
+    if (r.type != kServiceType) return {};
+    auto d = db_.Read([&](db::Connection& c) { return store::DomainOfRequest(c, r.id); });
+    if (!d || d->state == "released") return {};
+    return {
+        {.label_key = "workd.domain.next_step", .href = "/workd/requests/" + r.reference + "/dns"}};
+}
+
 DomainSetup DomainService::Setup(const Domain& d) const {
     return DomainSetup{.domain = d.name,
                        .own_domain = d.kind == "own",
@@ -247,11 +256,12 @@ Domain DomainService::RunCheck(const Domain& in, int64_t now) {
     return out;
 }
 
-int DomainService::RunDueChecks(int limit, int64_t now) {
+int DomainService::RunDueChecks(int limit, int64_t now, const std::function<bool()>& stop) {
     const std::string now_iso = IsoOf(now);
     auto due = db_.Read([&](db::Connection& c) { return store::DueDomains(c, now_iso, limit); });
     int ran = 0;
     for (const auto& d : due) {
+        if (stop && stop()) break;
         // Taken by this process: the next due time moves on before the DNS is asked, so another
         // process (or a slow check) does not run it twice.
         const std::string hold = IsoOf(now + 300);
@@ -267,6 +277,13 @@ int DomainService::RunDueChecks(int limit, int64_t now) {
         }
     }
     return ran;
+}
+
+int64_t DomainService::SecondsToNextRun(int64_t now, int64_t min_seconds, int64_t max_seconds) {
+    const std::string earliest =
+        db_.Read([](db::Connection& c) { return store::EarliestDomainCheck(c); });
+    if (earliest.empty()) return max_seconds;
+    return std::clamp(EpochOf(earliest) - now, min_seconds, max_seconds);
 }
 
 void DomainService::MailAgency(const Domain& d, const std::string& what) {

@@ -89,8 +89,17 @@ class DomainService {
     // Checks one domain now and stores the result; verifies it when the required records pass
     // (hook, mail) and sends the daily reminder when due. Returns the domain as stored after.
     Domain RunCheck(const Domain& d, int64_t now);
-    // The job: runs up to `limit` due checks. Returns how many ran.
-    int RunDueChecks(int limit, int64_t now);
+    // The job: runs up to `limit` due checks, stopping early when `stop()` says so (the job was
+    // cancelled or the process is stopping). Returns how many ran.
+    int RunDueChecks(int limit, int64_t now, const std::function<bool()>& stop = {});
+
+    // The request page's link to the DNS page (a workflow next step), once the request has a
+    // domain that is not released; none otherwise. For RequestType::next_steps.
+    std::vector<workflow::NextStep> NextSteps(const workflow::Request& r);
+
+    // Seconds from `now` until the job should run again: until the earliest due check, at least
+    // `min_seconds` and at most `max_seconds` (the most when no domain awaits DNS).
+    int64_t SecondsToNextRun(int64_t now, int64_t min_seconds, int64_t max_seconds);
 
     // The records of a domain (ExpectedRecords with its setup).
     std::vector<ExpectedRecord> Expected(const Domain& d) const;

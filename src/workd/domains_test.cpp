@@ -142,6 +142,18 @@ TEST_P(DomainServiceTest, SubdomainReservedOnceAndHandOverOpens) {
     EXPECT_EQ(Approve(again).state, "reserved");
 }
 
+TEST_P(DomainServiceTest, TheRequestPageLinksTheDnsPageOnceThereIsADomain) {
+    auto r = Approved(R"({"domain_kind":"own","own_domain":"agency.go.th"})");
+    EXPECT_TRUE(domains_->NextSteps(r).empty());
+    Approve(r);
+    auto steps = domains_->NextSteps(r);
+    ASSERT_EQ(steps.size(), 1u);
+    EXPECT_EQ(steps[0].href, "/workd/requests/" + r.reference + "/dns");
+    EXPECT_EQ(steps[0].label_key, "workd.domain.next_step");
+    db_->Write([&](db::Connection& c) { domains_->Release(c, r.id); });
+    EXPECT_TRUE(domains_->NextSteps(r).empty());
+}
+
 TEST_P(DomainServiceTest, OwnDomainAwaitsDnsWithTokenAndSealedKey) {
     auto d = Approve(Approved(R"({"domain_kind":"own","own_domain":"Agency.GO.TH."})"));
     EXPECT_EQ(d.name, "agency.go.th");
@@ -200,6 +212,18 @@ TEST_P(DomainServiceTest, DueChecksRunAndMoveOnWhenTheDnsDoesNotAnswer) {
     EXPECT_EQ(domains_->RunDueChecks(10, now + 60), 0);
     EXPECT_EQ(domains_->RunDueChecks(10, now + 601), 1);
     EXPECT_TRUE(sent_.empty());
+}
+
+TEST_P(DomainServiceTest, TheJobRunsWhenTheEarliestCheckIsDue) {
+    const int64_t now = core::NowEpochSeconds();
+    EXPECT_EQ(domains_->SecondsToNextRun(now, 60, 600), 600);  // nothing awaits DNS
+    Approve(Approved(R"({"domain_kind":"subdomain","subdomain":"alpha"})"));
+    EXPECT_EQ(domains_->SecondsToNextRun(now, 60, 600), 600);  // a subdomain is not checked
+    auto d = Approve(Approved(R"({"domain_kind":"own","own_domain":"agency.go.th"})"));
+    EXPECT_EQ(domains_->SecondsToNextRun(now + 5, 60, 600), 60);  // due at once: the minimum
+    domains_->RunDueChecks(10, now + 5);                          // next in 10 minutes
+    EXPECT_EQ(domains_->SecondsToNextRun(now + 5, 60, 600), 600);
+    EXPECT_EQ(domains_->SecondsToNextRun(now + 305, 60, 600), 300);
 }
 
 TEST_P(DomainServiceTest, ReminderAfterFourteenDaysOncePerDay) {

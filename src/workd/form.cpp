@@ -134,6 +134,20 @@ std::optional<std::string> ParseThaiPhone(std::string_view typed_view, bool mobi
     return ext.empty() ? digits : digits + " ต่อ " + ext;
 }
 
+std::string FormatThaiPhone(std::string_view normalised) {
+    std::string s(normalised);
+    std::string digits = s.substr(0, s.find(' '));
+    std::string rest = s.size() > digits.size() ? s.substr(digits.size()) : "";
+    if (IsMobileDigits(digits))
+        return digits.substr(0, 3) + "-" + digits.substr(3, 3) + "-" + digits.substr(6) + rest;
+    if (IsLandlineDigits(digits)) {
+        if (digits[1] == '2')  // Bangkok: 02-xxx-xxxx
+            return digits.substr(0, 2) + "-" + digits.substr(2, 3) + "-" + digits.substr(5) + rest;
+        return digits.substr(0, 3) + "-" + digits.substr(3, 3) + "-" + digits.substr(6) + rest;
+    }
+    return s;
+}
+
 std::optional<std::string> ParseEmail(std::string_view typed_view) {
     std::string typed = core::Trim(typed_view);
     if (typed.empty() || typed.size() > 254) return std::nullopt;
@@ -428,7 +442,9 @@ FormCheck Validate(F& f, const FormContext& ctx, FormMode mode, const F* before,
             f.backup_email = *e;
     }
 
-    // Part 1: the address.
+    // Part 1: the address (เขต / แขวง in Bangkok, whatever else is typed).
+    if (ctx.addresses && !f.province.empty() && !has_error(field::kProvince))
+        out.bangkok = ctx.addresses->IsBangkok(f.province);
     required(field::kAddressNumber, f.address_number);
     bool province = required(field::kProvince, f.province);
     bool amphoe = required(field::kAmphoe, f.amphoe);

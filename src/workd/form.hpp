@@ -136,6 +136,9 @@ FormCheck Validate(RequestForm& form, const FormContext& ctx, FormMode mode,
 // " ต่อ <ext>" when there is one. Nothing when it is not such a number. `mobile_only` refuses
 // landlines, and extensions.
 std::optional<std::string> ParseThaiPhone(std::string_view typed, bool mobile_only);
+// A normalised phone as people write it: "02-612-6060 ต่อ 123", "053-123-456", "081-234-5678";
+// anything else as it is.
+std::string FormatThaiPhone(std::string_view normalised);
 // An e-mail address a person can receive mail at: local@domain, local part of printable ASCII
 // (no spaces, quotes, brackets), the domain of letters, digits, hyphens and dots with at least
 // two labels (IDN as A-labels), at most 254. Trimmed, the domain lower-cased. Nothing when not.

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/thai_address.hpp"
+#include "workd/form_sample.hpp"
 #include "workd/model.hpp"
 
 namespace govhub::workd {
@@ -102,6 +103,10 @@ TEST(WorkdForm, Phones) {
     EXPECT_FALSE(ParseThaiPhone("02-612-6060; DROP", false));
     EXPECT_FALSE(ParseThaiPhone("+1 202 555 0100", false));
     EXPECT_FALSE(ParseThaiPhone(std::string(100, '0'), false));
+    EXPECT_EQ(FormatThaiPhone("026126060 ต่อ 123"), "02-612-6060 ต่อ 123");
+    EXPECT_EQ(FormatThaiPhone("053123456"), "053-123-456");
+    EXPECT_EQ(FormatThaiPhone("0812345678"), "081-234-5678");
+    EXPECT_EQ(FormatThaiPhone("junk"), "junk");
     EXPECT_EQ(ErrorOf(field::kMobile, [](auto& f) { f.mobile = "021234567"; }),
               "workd.form.error.mobile");
     EXPECT_EQ(ErrorOf(field::kOfficePhone, [](auto& f) { f.office_phone = "abc"; }),
@@ -301,6 +306,15 @@ TEST(WorkdForm, ADraftChecksOnlyWhatIsTyped) {
     EXPECT_EQ(c.errors[0].field, field::kMobile);
     RequestForm empty;
     EXPECT_GT(Validate(empty, Ctx(), FormMode::kComplete, nullptr, "t").errors.size(), 15u);
+}
+
+TEST(WorkdForm, TheSampleFormForOtherTestsIsComplete) {
+    for (RequestForm f : {SampleForm("sample"), SampleForm("sample", "dga"),
+                          SampleForm("", "", "agency.example.go.th")}) {
+        FormCheck c = Validate(f, Ctx(), FormMode::kComplete, nullptr, "t");
+        EXPECT_TRUE(c.ok()) << (c.ok() ? ""
+                                       : c.errors.front().field + " " + c.errors.front().message);
+    }
 }
 
 TEST(WorkdForm, JsonAndDataRoundTrip) {

@@ -37,6 +37,7 @@ render::View PageView(const DomainView& v, const render::PageRenderer& pages,
                 .Set("reason", pages.T(locale, c.reason))
                 .Set("show_reason", c.status != kCheckOk)
                 .Set("detail", c.detail)
+                .Set("has_detail", !c.detail.empty())
                 .Set("not_agency", !c.agency_fault);
             View found = View::List();
             for (const auto& f : c.found) found.Push(View(f));
@@ -91,18 +92,23 @@ void RegisterDomainPages(http::Router& router, DomainService& domains,
         return Page(std::move(v), pages, req, notice);
     });
     // "Check now" without JavaScript: the form posts here and lands back on the page.
-    router.Post("/workd/requests/{reference}/dns/check", [&domains](http::Request& req) {
-        const auto* p = accounts::CurrentUser(req);
-        api::RequireUser(p);
-        const std::string ref(req.PathParam("reference"));
-        try {
-            auto v = domains.CheckNow(p, ref);
-            return Response::Redirect("/workd/requests/" + v.request.reference + "/dns?checked=1");
-        } catch (const HttpError& e) {
-            if (e.status() != 429) throw;
-            return Response::Redirect("/workd/requests/" + core::UrlEncode(ref) + "/dns?wait=1");
-        }
-    });
+    router.Post(
+        "/workd/requests/{reference}/dns/check",
+        [&domains](http::Request& req) {
+            const auto* p = accounts::CurrentUser(req);
+            api::RequireUser(p);
+            const std::string ref(req.PathParam("reference"));
+            try {
+                auto v = domains.CheckNow(p, ref);
+                return Response::Redirect("/workd/requests/" + v.request.reference +
+                                          "/dns?checked=1");
+            } catch (const HttpError& e) {
+                if (e.status() != 429) throw;
+                return Response::Redirect("/workd/requests/" + core::UrlEncode(ref) +
+                                          "/dns?wait=1");
+            }
+        },
+        http::RouteOptions{.body_limit = 16 << 10, .rate_limit = "form"});
 }
 
 }  // namespace internal

@@ -162,7 +162,10 @@ http::Response FormPage(RequestDesk& desk, const render::PageRenderer& pages, ht
         // The summary names each field: "Mobile phone: not a valid mobile number".
         View list = View::List();
         for (const auto& e : check.errors) {
-            std::string label = pages.T(locale, "workflow.workd_service.field." + e.field);
+            std::string label_key = "workflow.workd_service.field." + e.field;
+            if (check.bangkok && e.field == field::kAmphoe) label_key = "workd.form.khet";
+            if (check.bangkok && e.field == field::kTambon) label_key = "workd.form.khwaeng";
+            std::string label = pages.T(locale, label_key);
             View item;
             item.Set("field", e.field.empty() ? "form" : e.field)
                 .Set("has_field", !e.field.empty())
@@ -197,8 +200,15 @@ http::Response AfterSave(RequestDesk& desk, const render::PageRenderer& pages, h
 
 void RegisterFormPages(http::Router& router, RequestDesk& desk, const render::PageRenderer& pages) {
     router.Get("/workd/requests/new", [&desk, &pages](http::Request& req) {
-        api::RequireUser(accounts::CurrentUser(req));
-        return FormPage(desk, pages, req, RequestForm{}, FormCheck{}, "", 200);
+        const accounts::Principal& p = api::RequireUser(accounts::CurrentUser(req));
+        // Someone of one agency most likely asks for that one.
+        RequestForm f;
+        auto mine = desk.AgenciesOf(p.user_id);
+        if (mine.size() == 1) {
+            f.agency_choice = "directory";
+            f.agency = mine.front().name;
+        }
+        return FormPage(desk, pages, req, f, FormCheck{}, "", 200);
     });
     router.Post("/workd/requests/new",
                 [&desk, &pages](http::Request& req) {

@@ -60,9 +60,9 @@ void WriteForm(render::PdfWriter& pdf, const workflow::Request&, const nlohmann:
     put(field::kContactCitizenId, f.contact_citizen_id.size() == 13
                                       ? core::FormatCitizenId(f.contact_citizen_id)
                                       : f.contact_citizen_id);
-    put(field::kOfficePhone, f.office_phone);
-    put(field::kContactPhone, f.contact_phone);
-    put(field::kMobile, f.mobile);
+    put(field::kOfficePhone, FormatThaiPhone(f.office_phone));
+    put(field::kContactPhone, FormatThaiPhone(f.contact_phone));
+    put(field::kMobile, FormatThaiPhone(f.mobile));
     put(field::kEmail, f.email);
     put(field::kBackupEmail, f.backup_email);
     bool bangkok = f.province == "กรุงเทพมหานคร";

@@ -130,6 +130,15 @@ std::vector<DirectoryAgency> RequestDesk::Ministries() {
     });
 }
 
+std::vector<DirectoryAgency> RequestDesk::AgenciesOf(const std::string& user_id) {
+    return db_.Read([&](db::Connection& c) {
+        std::vector<DirectoryAgency> out;
+        for (const auto& [a, role] : agencies::store::OfUser(c, user_id))
+            out.push_back(ToDirectory(a));
+        return out;
+    });
+}
+
 FormCheck RequestDesk::Check(RequestForm& form, FormMode mode) {
     return db_.Read([&](db::Connection& c) {
         RequestForm before = form;

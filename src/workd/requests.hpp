@@ -50,6 +50,8 @@ class RequestDesk {
     // The directory's active agencies and its ministries, for the form's choices.
     std::vector<DirectoryAgency> Agencies();
     std::vector<DirectoryAgency> Ministries();
+    // The active agencies where `user_id` holds a role (the form's first guess).
+    std::vector<DirectoryAgency> AgenciesOf(const std::string& user_id);
 
     const std::string& zone() const { return zone_; }
     const core::ThaiAddressBook& addresses() const { return addresses_; }

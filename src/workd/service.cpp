@@ -129,12 +129,21 @@ std::vector<workflow::RequestType> WorkdService::Types() {
         .withdraw_from = {"draft", "submitted", "needs_info"},
         .print_path = [](const std::string& ref) { return "/workd/requests/" + ref + "/form.pdf"; },
         .sensitive_fields = {field::kContactCitizenId},
-        .display_fields = {field::kAgencyNameTh, field::kAgency, field::kContactNameTh,
-                           field::kContactNameEn, field::kContactPosition, field::kContactCitizenId,
-                           field::kOfficePhone, field::kMobile, field::kEmail, field::kBackupEmail,
-                           field::kProvince, field::kDomainKind, field::kSubdomain,
-                           field::kOwnDomain, field::kMailAccounts, field::kConferenceAccounts,
-                           field::kEffectiveDate, field::kPdpaConsent, field::kTermsAccepted},
+        // The form's order (parts 1–4), then the times and versions recorded.
+        .display_fields =
+            {field::kAgencyChoice,    field::kAgency,           field::kAgencyNameTh,
+             field::kAgencyNameEn,    field::kMinistry,         field::kMinistryOtherTh,
+             field::kMinistryOtherEn, field::kContactNameTh,    field::kContactNameEn,
+             field::kContactPosition, field::kContactCitizenId, field::kOfficePhone,
+             field::kContactPhone,    field::kMobile,           field::kEmail,
+             field::kBackupEmail,     field::kAddressNumber,    field::kAddressMoo,
+             field::kAddressSoi,      field::kAddressRoad,      field::kTambon,
+             field::kAmphoe,          field::kProvince,         field::kPostcode,
+             field::kPostcodeNote,    field::kDomainKind,       field::kSubdomain,
+             field::kOwnDomain,       field::kMailAccounts,     field::kConferenceAccounts,
+             field::kEffectiveDate,   field::kPdpaConsent,      field::kPdpaAt,
+             field::kPdpaVersion,     field::kTermsAccepted,    field::kTermsAt,
+             field::kTermsVersion},
         .hidden_fields = {field::kAgencyId},
         .personal_fields = {field::kContactNameTh, field::kContactNameEn, field::kContactCitizenId,
                             field::kOfficePhone, field::kContactPhone, field::kMobile,
@@ -145,6 +154,12 @@ std::vector<workflow::RequestType> WorkdService::Types() {
     });
     // The form's full check before submitting (requests.hpp).
     AddFormHooks(wd, workflow_, addresses_, config_.zone);
+    // Once approval gave the request a domain: its DNS page (records, checks, check now).
+    wd.next_steps = [this, before = wd.next_steps](const workflow::Request& r) {
+        auto steps = before ? before(r) : std::vector<workflow::NextStep>{};
+        for (auto& s : domains_->NextSteps(r)) steps.push_back(std::move(s));
+        return steps;
+    };
     // A pending agency that asked in vain leaves the directory (unless it asks otherwise too).
     for (auto& d : wd.transitions)
         if (d.id == "reject" || d.id == "withdraw")

@@ -56,6 +56,8 @@ void SetDomainReminded(db::Connection& c, const std::string& id, const std::stri
 // Moves next_check from `from` to `to` only if it still is `from`: one process takes a due check.
 bool ClaimDomainCheck(db::Connection& c, const std::string& id, const std::string& from,
                       const std::string& to);
+// The earliest next check of the domains awaiting DNS ("" when none awaits).
+std::string EarliestDomainCheck(db::Connection& c);
 // Domains awaiting DNS whose next check is due at `now`, the most overdue first.
 std::vector<Domain> DueDomains(db::Connection& c, const std::string& now, int limit);
 // Releases the request's live domains (the name is free again); returns how many.

@@ -89,6 +89,13 @@ bool ClaimDomainCheck(db::Connection& c, const std::string& id, const std::strin
                   {to, id, from}) > 0;
 }
 
+std::string EarliestDomainCheck(db::Connection& c) {
+    auto row = c.One(
+        "SELECT MIN(next_check) FROM workd_domains WHERE state = 'awaiting_dns' AND "
+        "next_check <> ''");
+    return row ? row->Str(0) : "";
+}
+
 std::vector<Domain> DueDomains(db::Connection& c, const std::string& now, int limit) {
     return ToDomains(c.Query(std::string("SELECT ") + kColumns +
                                  " FROM workd_domains WHERE state = 'awaiting_dns' AND "

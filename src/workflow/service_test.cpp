@@ -598,6 +598,54 @@ TEST_P(WorkflowTest, SensitiveFieldsAreSealedInTheDatabaseAndOpenedForThePages) 
     EXPECT_EQ(sealed.OpenData(stored(r.id))["citizen_id"], "");
 }
 
+TEST_P(WorkflowTest, TheApplicantChangesADraftOrAnAnswerAndNothingElse) {
+    Request r = service_->Create(
+        applicant_, {.type = "test_membership", .data_json = R"({"position":"a"})"}, "");
+    WorkflowService::DraftUpdate in;
+    in.data_json = R"({"position":"นักวิชาการ"})";
+    in.subject = "new subject";
+    bool effect_ran = false;
+    in.effect = [&](db::Connection&, Request& req, nlohmann::json& data) {
+        effect_ran = true;
+        data["added"] = "by the effect";
+        req.organization_id = "";
+    };
+    Request u = service_->UpdateDraft(applicant_, r.reference, in, "10.0.0.1");
+    EXPECT_TRUE(effect_ran);
+    EXPECT_EQ(u.subject, "new subject");
+    auto stored = db_->Read([&](db::Connection& c) { return *store::FindRequest(c, r.id); });
+    EXPECT_NE(stored.data_json.find("นักวิชาการ"), std::string::npos);
+    EXPECT_NE(stored.data_json.find("by the effect"), std::string::npos);
+    EXPECT_EQ(stored.state, "draft");
+    EXPECT_EQ(db_->Read([&](db::Connection& c) {
+        return c
+            .One(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'workflow.update'"
+                " AND object_id = ?",
+                {r.id})
+            ->Int(0);
+    }),
+              1);
+    // Nobody else, not even a reviewer; an effect that throws changes nothing.
+    EXPECT_EQ(StatusOf([&] { service_->UpdateDraft(stranger_, r.id, in, ""); }), 404);
+    EXPECT_EQ(StatusOf([&] { service_->UpdateDraft(reviewer_, r.id, in, ""); }), 404);
+    WorkflowService::DraftUpdate failing;
+    failing.data_json = R"({"position":"lost"})";
+    failing.effect = [](db::Connection&, Request&, nlohmann::json&) {
+        throw HttpError::Validation({{"position", "no"}});
+    };
+    EXPECT_EQ(StatusOf([&] { service_->UpdateDraft(applicant_, r.id, failing, ""); }), 409);
+    stored = db_->Read([&](db::Connection& c) { return *store::FindRequest(c, r.id); });
+    EXPECT_EQ(stored.data_json.find("lost"), std::string::npos);
+    // Submitted: the reviewer's turn, not editable; asked for more, editable again.
+    Request s = Submitted();
+    EXPECT_EQ(StatusOf([&] { service_->UpdateDraft(applicant_, s.id, in, ""); }), 409);
+    service_->Transition(reviewer_, s.id, {.transition = "ask_info", .note = "more please"});
+    EXPECT_EQ(StatusOf([&] { service_->UpdateDraft(applicant_, s.id, in, ""); }), 200);
+    EXPECT_EQ(db_->Read([&](db::Connection& c) { return store::FindRequest(c, s.id)->state; }),
+              "needs_info");
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, WorkflowTest, ::testing::ValuesIn(db::testing::Engines()),
                          [](const auto& info) { return info.param; });
 

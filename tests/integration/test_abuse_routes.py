@@ -20,6 +20,7 @@ import json
 import re
 import time
 import urllib.parse
+import uuid
 
 import pytest
 
@@ -33,6 +34,7 @@ from test_learning_courses import multipart
 from test_learning_verify import Issued, png
 from test_officer_membership import GOOD as OFFICER_FORM, upload as upload_document
 from test_resource_upload import upload as upload_resource
+from test_workd_dns import file_and_approve
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 ROOT_PASSWORD = "ผู้ดูแล-ทดสอบ-2569"  # conftest's sysadmin
@@ -218,6 +220,9 @@ CSRF = {
     ("POST", "/api/workd/changes"): ("/api/workd/changes", {"json": {"parent": "{ref}", "members_change": "CSRF"}}),
     ("POST", "/staff/workd/budget"):
         ("/staff/workd/budget", {"year": "2570", "mail_accounts": "1", "conference_accounts": "1"}),
+    # workD domains: "check now" (the page's form and the API)
+    ("POST", "/workd/requests/{reference}/dns/check"): ("/workd/requests/{workd_ref}/dns/check", {}),
+    ("POST", "/api/workd/requests/{reference}/dns/check"): ("/api/workd/requests/{workd_ref}/dns/check", {"json": {}}),
     # CKAN's Action API with a browser's session cookie (a script with a token needs no CSRF)
     ("POST", "/api/3/action/{action}"): ("/api/3/action/package_patch", {"json": {"id": "{pub}", "title": "CSRF"}}),
     ("POST", "/api/action/{action}"): ("/api/action/package_patch", {"json": {"id": "{pub}", "title": "CSRF"}}),
@@ -470,6 +475,13 @@ IDOR = {
     ("GET", "/api/workd/budget/{year}"): ("/api/workd/budget/2570", PRIVATE, None),
     ("PUT", "/api/workd/budget/{year}"):
         ("/api/workd/budget/2570", PRIVATE, {"json": {"mail_accounts": 1, "conference_accounts": 1}}),
+    # workD domains: a request's DNS page, its JSON and "check now" (the request's applicant, the
+    # type's reviewers and the agency's administrators only)
+    ("GET", "/workd/requests/{reference}/dns"): ("/workd/requests/{workd_ref}/dns", PRIVATE, None),
+    ("POST", "/workd/requests/{reference}/dns/check"): ("/workd/requests/{workd_ref}/dns/check", PRIVATE, {}),
+    ("GET", "/api/workd/requests/{reference}/dns"): ("/api/workd/requests/{workd_ref}/dns", PRIVATE, None),
+    ("POST", "/api/workd/requests/{reference}/dns/check"):
+        ("/api/workd/requests/{workd_ref}/dns/check", PRIVATE, {"json": {}}),
     # reviewer scopes: agency A's editor's own; sysadmins set them
     ("GET", "/api/staff/roles/{user}/agencies"): ("/api/staff/roles/{owner}/agencies", PRIVATE, None),
     ("POST", "/api/staff/roles/{user}/agencies"):
@@ -490,7 +502,9 @@ HIDDEN = {"/user/{name}": ("owner_email", "token_id")}
 # (who is sent from an applicant's page to the reviewer's).
 READER = {"/requests/{reference}": "applicant", "/requests/{reference}/documents/{id}": "applicant",
           # a quiz attempt is its learner's alone (sysadmins included)
-          "/learning/attempt/{id}": "owner", "/api/learning/attempts/{id}": "owner"}
+          "/learning/attempt/{id}": "owner", "/api/learning/attempts/{id}": "owner",
+          # a workD request form is its applicant's to edit (staff review it at /staff/requests)
+          "/workd/requests/{reference}/edit": "applicant", "/api/workd/requests/{reference}": "applicant"}
 
 
 def fill(template, w):
@@ -637,6 +651,9 @@ def world(server, smtp, sysadmin):
     assert r.status == 303, r.text
     page = applicant.get("/requests/" + w["ref"])
     w["doc"] = re.search(r'/requests/%s/documents/([0-9a-f-]+)' % w["ref"], page.text).group(1)
+    # workD: the applicant's approved request for a subdomain, for a new agency of theirs.
+    w["workd_ref"], _ = file_and_approve(server, applicant, w["applicant"], sysadmin, "subdomain",
+                                         "ab" + uuid.uuid4().hex[:10])
     r = applicant.post_form("/user/close", {"action": "suspend", "reason": "ทดสอบ"}, csrf_page="/user/close")
     assert r.status == 303, r.text
     w["closure_ref"] = r.header("Location").rsplit("/", 1)[1]

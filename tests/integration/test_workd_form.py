@@ -113,7 +113,7 @@ def test_a_good_form_without_javascript_makes_a_pending_agency_and_goes_on(serve
     assert pdf.status == 200 and pdf.body.startswith(b"%PDF-")
     words = pdf_words(pdf.body, keep_as="workd-form")
     for expected in ("ส่วนที่ 1", "สำนักงานทดสอบเวิร์กดี", "1-1011-12345-67-9", "ทุ่งสองห้อง", "10210",
-                     form["subdomain"] + ".mail.go.th", "120", "ลงนามผู้ขอใช้บริการ",
+                     form["subdomain"] + ".mail.go.th", "120", "02-612-6060 ต่อ 123", "081-234-5678", "ลงนามผู้ขอใช้บริการ",
                      "ลงนามผู้บริหารสูงสุดของหน่วยงาน", "4.5", str(TOMORROW.year + 543), ref):
         assert squeeze(expected) in words, (expected, words[:800])
     # Submitting: the signed scan first, then the step passes the form's full check.
@@ -213,7 +213,12 @@ def test_one_agency_has_one_open_request(server, smtp, sysadmin):
     name = "wdag-" + uuid.uuid4().hex[:6]
     ok(call(Browser(server), "organization_create", {"name": name, "title": "กรมทดสอบคำขอซ้ำ"}, sysadmin))
     a, c = Browser(server), person(server, smtp, "wdtwo")
-    registered_user(a, smtp, "wdone")
+    a_name = registered_user(a, smtp, "wdone")
+    # A member of one agency finds it chosen already.
+    ok(call(Browser(server), "organization_member_create", {"id": name, "username": a_name, "role": "editor"}, sysadmin))
+    page = a.get("/workd/requests/new")
+    assert re.search(r'<option value="%s" selected>' % name, page.text)
+    assert re.search(r'value="directory" checked', page.text)
     form = good(agency_choice="directory", agency=name, action="save")
     r = a.post_form("/workd/requests/new", form)
     assert r.status == 303
@@ -244,6 +249,35 @@ def test_hostile_and_oversized_input(server, smtp):
     r = api_json(b, "POST", "/api/workd/requests", {"email": {"a": [[[[[]]]]]}})
     assert r.status == 409
     assert server.alive()
+
+
+def test_submitting_refuses_an_incomplete_form(server, smtp):
+    b = person(server, smtp, "wdsubmit")
+    r = b.post_form("/workd/requests/new", good(mobile="", pdpa_consent="no", action="save"))
+    assert r.status == 409  # the draft is kept; the refused consent is shown at once
+    ref = re.search(r"WD-25\d\d-[0-9A-Z]{6}", r.text).group(0)
+    assert "ส่งคำขอไม่ได้หากไม่ให้ความยินยอม" in error_of(r, "pdpa_consent")
+    csrf = b.csrf_from("/requests/" + ref)
+    r = upload(b, "/requests/%s/documents" % ref, {"_csrf": csrf, "kind": "signed_application"},
+               "คำขอ.pdf", b"%PDF-1.7\n% signed scan\n", "application/pdf")
+    assert r.status == 303
+    r = b.post_form("/requests/" + ref, {"transition": "submit"}, csrf_page="/requests/" + ref)
+    assert r.status == 409
+    assert "เบอร์โทรศัพท์มือถือ" in text(r) or "กรุณากรอกช่องนี้" in text(r)
+    assert "ส่งคำขอไม่ได้หากไม่ให้ความยินยอม" in text(r)
+    assert Browser(server).get("/").status == 200
+    got = b.get("/workd/requests/%s/edit" % ref)
+    assert got.status == 200  # still a draft
+    # Fixed, it goes through.
+    r = b.post_form("/workd/requests/%s/edit" % ref, good(action="continue"))
+    assert r.status == 303
+    r = b.post_form("/requests/" + ref, {"transition": "submit"}, csrf_page="/requests/" + ref)
+    assert r.status == 303
+    # Submitted: no longer the applicant's to change, over the API either.
+    r = api_json(b, "PUT", "/api/workd/requests/" + ref, {"mobile": "0899999999"}, lang="en")
+    assert r.status == 409 and "can no longer be changed" in r.json()["error"]["message"]
+    r = b.post_form("/workd/requests/%s/edit" % ref, good(action="save"), csrf_page="/requests/" + ref)
+    assert r.status == 409 and "แก้ไขคำขอนี้ไม่ได้แล้ว" in text(r)
 
 
 def test_the_address_data_serves_the_pickers(server):

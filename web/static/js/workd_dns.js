@@ -18,7 +18,7 @@
     if (!target) return;
     var button = document.createElement('button');
     button.type = 'button';
-    button.className = 'copy small';
+    button.className = 'button secondary small copy';
     button.textContent = words.copy;
     var label = slot.closest('td') ? slot.closest('td').getAttribute('data-label') : '';
     if (label) button.setAttribute('aria-label', words.copy + ' ' + label + ': ' + target.textContent);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/middleware.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
@@ -198,12 +199,86 @@ Response Home(WorkdService& service, const render::PageRenderer& pages, http::Re
                           errors.empty() ? 200 : 409);
 }
 
+// The agency view as JSON (GET /api/workd/agencies): the same facts, machine-readable; times
+// ISO-8601 UTC, states as their codes.
+nlohmann::json OverviewJson(const AgencyOverview& o, WorkdService& service) {
+    using Json = nlohmann::json;
+    Json a{{"name", o.agency_name},
+           {"title", o.title_th},
+           {"title_en", o.title_en},
+           {"pending", o.pending},
+           {"service", nullptr},
+           {"domains", Json::array()},
+           {"requests", Json::array()},
+           {"change_parent", o.change_parent.empty() ? Json(nullptr) : Json(o.change_parent)}};
+    if (o.service) {
+        const auto& s = *o.service;
+        // "used" is null until provisioning exists: nothing is counted yet.
+        a["service"] = {
+            {"state", s.state},
+            {"domain", s.domain},
+            {"mail_accounts",
+             {{"approved", s.mail_accounts}, {"asked", o.mail_asked}, {"used", nullptr}}},
+            {"conference_accounts",
+             {{"approved", s.conference_accounts},
+              {"asked", o.conference_asked},
+              {"used", nullptr}}},
+            {"reduction_reason", o.reduction_reason},
+            {"relay", s.relay},
+            {"opened", s.opened.empty() ? Json(nullptr) : Json(s.opened)}};
+    }
+    for (const auto& d : o.domains) {
+        std::string reference;
+        for (const auto& ar : o.requests)
+            if (ar.request.id == d.request_id) reference = ar.request.reference;
+        a["domains"].push_back({{"name", d.name},
+                                {"kind", d.kind},
+                                {"state", d.state},
+                                {"last_checked", d.last_checked},
+                                {"request", reference},
+                                {"dns", "/api/workd/requests/" + reference + "/dns"}});
+    }
+    for (const auto& ar : o.requests) {
+        const auto& r = ar.request;
+        Json history = Json::array();
+        for (const auto& h : ar.history)
+            history.push_back(
+                {{"at", h.at}, {"transition", h.transition}, {"to", h.to}, {"note", h.note}});
+        std::string clock = ar.sla.clock == workflow::Clock::kRuns     ? "running"
+                            : ar.sla.clock == workflow::Clock::kPaused ? "paused"
+                                                                       : "stopped";
+        Json due = nullptr;
+        if (ar.sla.due_epoch) due = core::IsoUtc(*ar.sla.due_epoch * 1000000);
+        const auto& t = service.workflow().Type(r.type);
+        a["requests"].push_back(
+            {{"reference", r.reference},
+             {"type", r.type},
+             {"state", r.state},
+             {"created", r.created},
+             {"submitted", r.submitted},
+             {"closed", r.closed},
+             {"clock", clock},
+             {"sla_working_days",
+              t.sla_unit == core::SlaUnit::kWorkingDays ? Json(t.sla_amount) : Json(nullptr)},
+             {"due", due},
+             {"overdue", ar.sla.overdue},
+             {"history", history}});
+    }
+    return a;
+}
+
 }  // namespace
 
 void RegisterAgencyPages(http::Router& router, WorkdService& service,
                          const render::PageRenderer& pages) {
     router.Get("/workd",
                [&service, &pages](http::Request& req) { return Home(service, pages, req); });
+    router.Get("/api/workd/agencies", [&service](http::Request& req) {
+        const auto& p = api::RequireUser(api::CurrentUser(req));
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& o : AgencyOverviews(service, p)) list.push_back(OverviewJson(o, service));
+        return Response::Json(nlohmann::json{{"agencies", list}}.dump());
+    });
     // "Request a change" without JavaScript: files a workd_change draft (WorkdService::
     // FileChange checks who and what) and goes to its request page, where it is submitted.
     router.Post("/workd/changes", [&service, &pages](http::Request& req) {

@@ -84,6 +84,21 @@ def test_who_sees_what_on_workd(server, smtp, sysadmin):
     assert handover in mine and "การส่งมอบบริการ" in mine and "1 วันทำการ" in mine
     assert "ที่ขอ 50" in mine and "กรอบงบประมาณปีนี้" in mine  # term 4.4: the cut and its reason
     assert "อนุมัติ" in mine.split("<details>")[1]  # the approval in the history
+    # The same through the JSON API.
+    got = api(admin, "GET", "/api/workd/agencies").json()["agencies"]
+    mine_json = [a for a in got if a["name"] == org["name"]][0]
+    assert mine_json["service"]["state"] == "provisioning"
+    assert mine_json["service"]["mail_accounts"] == {"approved": 30, "asked": 50, "used": None}
+    assert mine_json["service"]["reduction_reason"] == "กรอบงบประมาณปีนี้"
+    assert mine_json["domains"][0]["name"] == "%s.mail.go.th" % label
+    kinds = {r["type"]: r for r in mine_json["requests"]}
+    assert kinds["workd_handover"]["clock"] == "running" and kinds["workd_handover"]["due"]
+    assert kinds["workd_handover"]["sla_working_days"] == 1
+    assert [h["transition"] for h in kinds["workd_service"]["history"]][-1] == "approve"
+    assert mine_json["change_parent"] == ref
+    theirs = api(stranger, "GET", "/api/workd/agencies")
+    assert theirs.status == 200 and org["name"] not in theirs.text and ref not in theirs.text
+    assert Browser(server).get("/api/workd/agencies").status == 401
     en = section(text(admin.get("/workd?lang=en")), "กรมทดสอบมุมมองหน่วยงาน")
     assert "not provisioned yet" in en and "Hand-over of the service" in en, en[:3000]
     assert "Awaiting hand-over" in en or "provisioning" in en.lower(), en[:3000]

@@ -142,6 +142,22 @@ def test_who_sees_what_on_workd(server, smtp, sysadmin):
                                   csrf=False)
     assert r.status in (401, 403), r.status
 
+
+def test_a_new_agency_shows_pending_to_its_filer(server, smtp):
+    """A request for a new agency: the agency waits in the directory as pending with its filer as
+    its admin, and /workd shows the filer that agency with the request waiting for review."""
+    filer = person(server, smtp, "wdagnew")
+    title = "สำนักงานใหม่ทดสอบมุมมอง " + filer.name[-6:]
+    ref = filed(filer, None, agency_name_th=title, agency_name_en="New View Test Office")
+    page = text(filer.get("/workd?lang=th"))
+    mine = section(page, title)
+    assert mine and ref in mine and "รออนุมัติเข้าทำเนียบหน่วยงาน" in mine and "รอพิจารณา" in mine
+    assert 'href="/requests/%s"' % ref in mine  # their own request: its page is linked
+    en = section(text(filer.get("/workd?lang=en")), "New View Test Office")
+    assert "waiting to join the agency directory" in en
+    got = api(filer, "GET", "/api/workd/agencies").json()["agencies"]
+    assert [a["pending"] for a in got if a["title"] == title] == [True]
+
 def test_the_demo_data_after_seed_demo(server):
     demo = Server("--seed-demo", "--staff-second-factor", "optional")
     data_dir, database_url = demo.data_dir, demo.database_url

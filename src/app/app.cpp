@@ -69,6 +69,7 @@
 #include "render/templates.hpp"
 #include "search/index.hpp"
 #include "search/sqlite_tokenizer.hpp"
+#include "workd/demo.hpp"
 #include "workd/domains.hpp"
 #include "workd/module.hpp"
 #include "workd/service.hpp"
@@ -496,6 +497,16 @@ void App::SeedDemo() {
         if (learning::SeedScormDemo(*parts_->learning, *parts_->scorm, root, parts_->tmp_dir,
                                     parts_->web_dir))
             std::cout << "demo learning: the SCORM 2004 course\n";
+        // workD: three agencies' requests, filed by somchai (an approved service handed over,
+        // one waiting for review, one own domain waiting on DNS).
+        std::optional<accounts::User> officer;
+        parts_->db->Read(
+            [&](db::Connection& c) { officer = accounts::store::FindUserByName(c, "somchai"); });
+        if (officer) {
+            accounts::Principal p{.user_id = officer->id, .name = officer->name};
+            if (int n = workd::SeedDemo(*parts_->workd, p, root, parts_->tmp_dir))
+                std::cout << "demo workD: " << n << " requests (tmd, nso, cgd; somchai)\n";
+        }
     }
     // Learning: a learner whose identity is the demo card's (the demo verifier's one card).
     bool learner = false;

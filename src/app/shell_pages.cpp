@@ -118,7 +118,6 @@ void RegisterShellPages(http::Router& router, const render::PageRenderer& pages,
         };
     };
     router.Get("/", page("home", "home.title"));
-    router.Get("/workd", page("services/workd", "services.workd.name"));
 
     auto guide = std::make_shared<const std::vector<GuideSection>>(
         SplitGuide(ReadFile(docs_dir + "/service-guide-th.txt")));

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jobs/runner.hpp"
+#include "workd/agency_routes.hpp"
 #include "workd/check_job.hpp"
 #include "workd/domains.hpp"
 #include "workd/form_routes.hpp"
@@ -45,6 +46,8 @@ class WorkdModule final : public api::Module {
         RegisterDomainRoutes(router, service_.domains(), pages_);
         RegisterReviewApi(router, service_);
         RegisterStaffPages(router, service_, pages_);
+        // /workd: the service's home and the agency view.
+        RegisterAgencyPages(router, service_, pages_);
     }
 
   private:

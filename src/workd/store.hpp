@@ -71,4 +71,10 @@ std::vector<Domain> LiveSubdomains(db::Connection& c);
 std::optional<std::string> OpenServiceRequest(db::Connection& c, const std::string& agency_id,
                                               const std::string& except_id);
 
+// ---- the agency view (store_agency.cpp)
+// The ids of the agency's workD requests (its workd_service requests and their children:
+// changes, hand-overs), oldest first, at most `limit`.
+std::vector<std::string> RequestIdsOfAgency(db::Connection& c, const std::string& agency_id,
+                                            int limit = 200);
+
 }  // namespace govhub::workd::store

@@ -78,7 +78,7 @@ def filed(requester, org=None, mail=40, conference=5, **form):
     fields = good(mail_accounts=str(mail), conference_accounts=str(conference), **form)
     if org is not None:
         fields.update(agency_choice="directory", agency=org["name"])
-    else:  # a new agency of its own
+    elif "agency_name_th" not in form:  # a new agency of its own, named uniquely
         n = uuid.uuid4().int % 100000
         fields.update(agency_name_th="สำนักงานทดสอบพิจารณา %d" % n, agency_name_en="Review Test Office %d" % n)
     r = api(requester, "POST", "/api/workd/requests", fields)

@@ -222,6 +222,8 @@ CSRF = {
         ("/staff/workd/budget", {"year": "2570", "mail_accounts": "1", "conference_accounts": "1"}),
     # workD domains: "check now" (the page's form and the API)
     ("POST", "/workd/requests/{reference}/dns/check"): ("/workd/requests/{workd_ref}/dns/check", {}),
+    # workD: a change to an approved service (its page)
+    ("POST", "/workd/requests/{reference}/change"): ("/workd/requests/{workd_ref}/change", {"members_change": "CSRF"}),
     ("POST", "/api/workd/requests/{reference}/dns/check"): ("/api/workd/requests/{workd_ref}/dns/check", {"json": {}}),
     # CKAN's Action API with a browser's session cookie (a script with a token needs no CSRF)
     ("POST", "/api/3/action/{action}"): ("/api/3/action/package_patch", {"json": {"id": "{pub}", "title": "CSRF"}}),
@@ -456,6 +458,9 @@ IDOR = {
     ("GET", "/workd/requests/{reference}/edit"): ("/workd/requests/{wdref}/edit", PRIVATE, None),
     ("POST", "/workd/requests/{reference}/edit"): ("/workd/requests/{wdref}/edit", PRIVATE, {"action": "save"}),
     ("GET", "/workd/requests/{reference}/form.pdf"): ("/workd/requests/{wdref}/form.pdf", PRIVATE, None),
+    ("GET", "/workd/requests/{reference}/change"): ("/workd/requests/{workd_ref}/change", PRIVATE, None),
+    ("POST", "/workd/requests/{reference}/change"):
+        ("/workd/requests/{workd_ref}/change", PRIVATE, {"members_change": "IDOR", "terms_accepted": "yes"}),
     ("GET", "/api/workd/requests/{reference}"): ("/api/workd/requests/{wdref}", PRIVATE, None),
     ("PUT", "/api/workd/requests/{reference}"): ("/api/workd/requests/{wdref}", PRIVATE, {"json": {"mobile": "1"}}),
     ("GET", "/requests/{reference}"): ("/requests/{ref}", PRIVATE, None),

@@ -509,7 +509,9 @@ READER = {"/requests/{reference}": "applicant", "/requests/{reference}/documents
           # a quiz attempt is its learner's alone (sysadmins included)
           "/learning/attempt/{id}": "owner", "/api/learning/attempts/{id}": "owner",
           # a workD request form is its applicant's to edit (staff review it at /staff/requests)
-          "/workd/requests/{reference}/edit": "applicant", "/api/workd/requests/{reference}": "applicant"}
+          "/workd/requests/{reference}/edit": "applicant", "/api/workd/requests/{reference}": "applicant",
+          # a change to an approved workD service: its applicant's (or an agency admin's)
+          "/workd/requests/{reference}/change": "applicant"}
 
 
 def fill(template, w):

@@ -40,7 +40,7 @@ std::string DateText(const std::string& iso, const std::string& locale);
 void RegisterFormPages(http::Router& router, RequestDesk& desk, const render::PageRenderer& pages);
 // /api/workd/requests (POST), /api/workd/requests/{reference} (GET, PUT)
 void RegisterRequestApi(http::Router& router, RequestDesk& desk, const core::I18n& i18n);
-// /workd/requests/{reference}/form.pdf
+// /workd/requests/{reference}/form.pdf and a change's /workd/changes/{reference}/form.pdf
 void RegisterPrintedForm(http::Router& router, workflow::WorkflowService& workflow,
                          const render::PageRenderer& pages, const std::string& site_url,
                          const std::string& tmp_dir, const std::string& zone);

@@ -249,11 +249,17 @@ std::vector<workflow::RequestType> WorkdService::Types() {
               .effect = [this](db::Connection& c, const workflow::Request& r,
                                const accounts::Principal& actor) { ApproveChange(c, r, actor); }}},
         .withdraw_from = {"draft", "submitted", "needs_info"},
-        .display_fields = {field::kMembersChange, field::kMoreMailAccounts,
+        .print_path = [](const std::string& ref) { return "/workd/changes/" + ref + "/form.pdf"; },
+        .display_fields = {field::kServiceRequest, field::kMembersChange, field::kMoreMailAccounts,
                            field::kMoreConferenceAccounts, field::kRelay, field::kRelayDetails,
                            field::kEffectiveDate, field::kContactNameTh, field::kContactPosition,
                            field::kEmail, field::kMobile},
+        .personal_fields = {field::kContactNameTh, field::kContactNameEn, field::kOfficePhone,
+                            field::kContactPhone, field::kMobile, field::kEmail,
+                            field::kBackupEmail},
         .parents = {{.type = kServiceType, .states = {"approved"}}},
+        .texts = {.instructions = "workd.change.print_help",
+                  .signatures = {"workd.form.pdf.sign_requester", "workd.form.pdf.sign_head"}},
         .facts = facts,
     });
     // Submitting asks for at least one change, each well formed.
@@ -583,6 +589,7 @@ workflow::Request WorkdService::FileChange(const accounts::Principal& p, const s
                            c, workflow::WorkflowService::NormalizeReference(parent));
     });
     std::string subject = parent_request ? parent_request->subject : "";
+    if (parent_request) data[field::kServiceRequest] = parent_request->reference;
     return workflow_.Create(
         p, {.type = kChangeType, .parent = parent, .subject = subject, .data_json = data.dump()},
         ip);

@@ -8,7 +8,7 @@ import datetime
 import html
 import re
 
-from govhub_harness import Browser
+from document_helpers import pdf_words, squeeze
 from test_workd_form import error_of
 from test_workd_review import agency, anonymous, api, filed, grant, make_admin, person, step, text
 
@@ -130,7 +130,16 @@ def test_the_change_page_files_a_change_linked_to_its_service(server, smtp, sysa
     assert data["terms_accepted"] == "yes" and data["terms_at"] and data["terms_version"]
     assert wc in [c["reference"] for c in api(reviewer, "GET", "/api/requests/" + ref).json()["children"]]
     page = text(colleague.get("/requests/" + wc + "?lang=th"))
-    assert "สมชาย ดีใจ" in page and "Printer 10.1.2.3" in page
+    assert ref in page and "สมชาย ดีใจ" in page and "Printer 10.1.2.3" in page
+    # The request page offers the change's printed form; it shows the change as filed.
+    assert "/workd/changes/%s/form.pdf" % wc in colleague.get("/requests/" + wc).text
+    pdf = colleague.get("/workd/changes/%s/form.pdf?lang=th" % wc)
+    assert pdf.status == 200 and pdf.body.startswith(b"%PDF")
+    words = pdf_words(pdf.body, keep_as="workd-change-form")
+    for expected in ("แบบคำขอเปลี่ยนแปลงบริการ", "New administrator", "จำนวน 15 บัญชีผู้ใช้งาน",
+                     "Printer 10.1.2.3", "สมชาย ดีใจ", "089-111-2222", ref):
+        assert squeeze(expected) in words, (expected, words[:800])
+    assert stranger.get("/workd/changes/%s/form.pdf" % wc).status == 404
     # Submitted and approved as any change: the service grows.
     assert step(colleague, wc, "submit").json()["state"] == "submitted"
     assert step(reviewer, wc, "approve").json()["state"] == "approved"

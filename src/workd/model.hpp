@@ -63,6 +63,9 @@ inline constexpr const char* kMoreMailAccounts = "more_mail_accounts";
 inline constexpr const char* kMoreConferenceAccounts = "more_conference_accounts";
 inline constexpr const char* kRelay = "relay";  // "" | "open" | "change"
 inline constexpr const char* kRelayDetails = "relay_details";
+// Set by FileChange: the reference of the approved workd_service request the change is for (the
+// request page and the printed form name it; the workflow links the two by parent_id too).
+inline constexpr const char* kServiceRequest = "service_request";
 // Parts 3 and 4: consent and terms, recorded with the time and the version of the text shown.
 inline constexpr const char* kPdpaConsent = "pdpa_consent";  // "yes" | "no"
 inline constexpr const char* kPdpaVersion = "pdpa_version";

@@ -40,6 +40,7 @@ class WorkdModule final : public api::Module {
     void RegisterRoutes(http::Router& router, api::ActionRegistry&) override {
         // The request form (step 1): pages, JSON API and the printed form.
         RegisterFormPages(router, desk_, pages_);
+        RegisterChangePages(router, service_, pages_);
         RegisterRequestApi(router, desk_, service_.i18n());
         RegisterPrintedForm(router, service_.workflow(), pages_, service_.config().site_url,
                             service_.config().tmp_dir, service_.config().zone);

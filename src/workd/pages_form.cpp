@@ -19,15 +19,7 @@ namespace {
 
 using render::View;
 
-// A text field as the template's field partial shows it.
-struct TextField {
-    const char* key;
-    const char* type = "text";
-    const char* autocomplete = "";
-    const char* inputmode = "";
-    bool required = true;
-    bool help = false;
-};
+}  // namespace
 
 // "7 ธันวาคม 2569" / "7 December 2026" of an ISO date; "" when not one.
 std::string DateText(const std::string& iso, const std::string& locale) {
@@ -40,8 +32,51 @@ std::string DateText(const std::string& iso, const std::string& locale) {
            std::to_string(locale == "th" ? core::BuddhistYear(year) : year);
 }
 
-View Fields(const std::vector<TextField>& list, const RequestForm& f, const FormCheck& check,
-            const render::PageRenderer& pages, const std::string& locale) {
+std::vector<TextField> ContactFieldSpecs(bool with_citizen_id) {
+    std::vector<TextField> out = {
+        {.key = field::kContactNameTh, .autocomplete = "name"},
+        {.key = field::kContactNameEn},
+        {.key = field::kContactPosition, .autocomplete = "organization-title"}};
+    if (with_citizen_id)
+        out.push_back({.key = field::kContactCitizenId,
+                       .autocomplete = "off",
+                       .inputmode = "numeric",
+                       .help = true});
+    for (TextField t :
+         {TextField{
+              .key = field::kOfficePhone, .type = "tel", .autocomplete = "work tel", .help = true},
+          TextField{.key = field::kContactPhone, .type = "tel", .required = false},
+          TextField{
+              .key = field::kMobile, .type = "tel", .autocomplete = "mobile tel", .help = true},
+          TextField{
+              .key = field::kEmail, .type = "email", .autocomplete = "work email", .help = true},
+          TextField{
+              .key = field::kBackupEmail, .type = "email", .autocomplete = "email", .help = true}})
+        out.push_back(t);
+    return out;
+}
+
+View ErrorList(const std::vector<FieldError>& errors, bool bangkok,
+               const render::PageRenderer& pages, const std::string& locale,
+               const std::string& type) {
+    // The summary names each field: "Mobile phone: not a valid mobile number".
+    View list = View::List();
+    for (const auto& e : errors) {
+        std::string label_key = "workflow." + type + ".field." + e.field;
+        if (bangkok && e.field == field::kAmphoe) label_key = "workd.form.khet";
+        if (bangkok && e.field == field::kTambon) label_key = "workd.form.khwaeng";
+        std::string label = pages.T(locale, label_key);
+        View item;
+        item.Set("field", e.field.empty() ? "form" : e.field)
+            .Set("has_field", !e.field.empty())
+            .Set("message", (e.field.empty() ? "" : label + ": ") + pages.T(locale, e.message));
+        list.Push(std::move(item));
+    }
+    return list;
+}
+
+View FieldViews(const std::vector<TextField>& list, const RequestForm& f, const FormCheck& check,
+                const render::PageRenderer& pages, const std::string& locale) {
     View out = View::List();
     for (const auto& t : list) {
         size_t max = 200;
@@ -75,6 +110,8 @@ View Fields(const std::vector<TextField>& list, const RequestForm& f, const Form
     return out;
 }
 
+namespace {
+
 http::Response FormPage(RequestDesk& desk, const render::PageRenderer& pages, http::Request& req,
                         const RequestForm& f, const FormCheck& check, const std::string& reference,
                         int status, bool saved = false, const std::string& open_reference = "") {
@@ -106,47 +143,33 @@ http::Response FormPage(RequestDesk& desk, const render::PageRenderer& pages, ht
     v.Set("agencies", std::move(agencies)).Set("ministries", std::move(ministries));
     v.Set("ministry_other", f.ministry == "other");
     for (const auto& d : RequestForm::Fields()) v.Set(d.key, f.Get(d.key));
-    v.Set("new_agency_fields",
-          Fields({{.key = field::kAgencyNameTh}, {.key = field::kAgencyNameEn, .required = false}},
-                 f, check, pages, locale));
-    v.Set("ministry_other_fields", Fields({{.key = field::kMinistryOtherTh, .required = false},
-                                           {.key = field::kMinistryOtherEn, .required = false}},
+    v.Set("new_agency_fields", FieldViews({{.key = field::kAgencyNameTh},
+                                           {.key = field::kAgencyNameEn, .required = false}},
                                           f, check, pages, locale));
-    v.Set(
-        "contact_fields",
-        Fields(
-            {{.key = field::kContactNameTh, .autocomplete = "name"},
-             {.key = field::kContactNameEn},
-             {.key = field::kContactPosition, .autocomplete = "organization-title"},
-             {.key = field::kContactCitizenId,
-              .autocomplete = "off",
-              .inputmode = "numeric",
-              .help = true},
-             {.key = field::kOfficePhone, .type = "tel", .autocomplete = "work tel", .help = true},
-             {.key = field::kContactPhone, .type = "tel", .required = false},
-             {.key = field::kMobile, .type = "tel", .autocomplete = "mobile tel", .help = true},
-             {.key = field::kEmail, .type = "email", .autocomplete = "work email", .help = true},
-             {.key = field::kBackupEmail, .type = "email", .autocomplete = "email", .help = true}},
-            f, check, pages, locale));
+    v.Set("ministry_other_fields", FieldViews({{.key = field::kMinistryOtherTh, .required = false},
+                                               {.key = field::kMinistryOtherEn, .required = false}},
+                                              f, check, pages, locale));
+    v.Set("contact_fields", FieldViews(ContactFieldSpecs(true), f, check, pages, locale));
     v.Set("address_fields",
-          Fields({{.key = field::kAddressNumber},
-                  {.key = field::kAddressMoo, .required = false},
-                  {.key = field::kAddressSoi, .required = false},
-                  {.key = field::kAddressRoad, .required = false},
-                  {.key = field::kProvince, .autocomplete = "address-level1"},
-                  {.key = field::kAmphoe, .autocomplete = "address-level2"},
-                  {.key = field::kTambon, .autocomplete = "address-level3"},
-                  {.key = field::kPostcode, .autocomplete = "postal-code", .inputmode = "numeric"}},
-                 f, check, pages, locale));
+          FieldViews(
+              {{.key = field::kAddressNumber},
+               {.key = field::kAddressMoo, .required = false},
+               {.key = field::kAddressSoi, .required = false},
+               {.key = field::kAddressRoad, .required = false},
+               {.key = field::kProvince, .autocomplete = "address-level1"},
+               {.key = field::kAmphoe, .autocomplete = "address-level2"},
+               {.key = field::kTambon, .autocomplete = "address-level3"},
+               {.key = field::kPostcode, .autocomplete = "postal-code", .inputmode = "numeric"}},
+              f, check, pages, locale));
     std::string expected;
     for (const auto& p : check.expected_postcodes) expected += (expected.empty() ? "" : ", ") + p;
     v.Set("expected_postcodes", expected).Set("postcode_mismatch", !expected.empty());
     // Part 2: the service.
     v.Set("kind_subdomain", f.domain_kind == "subdomain").Set("kind_own", f.domain_kind == "own");
     v.Set("count_fields",
-          Fields({{.key = field::kMailAccounts, .inputmode = "numeric", .help = true},
-                  {.key = field::kConferenceAccounts, .inputmode = "numeric"}},
-                 f, check, pages, locale));
+          FieldViews({{.key = field::kMailAccounts, .inputmode = "numeric", .help = true},
+                      {.key = field::kConferenceAccounts, .inputmode = "numeric"}},
+                     f, check, pages, locale));
     std::string date_text = DateText(f.effective_date, locale);
     v.Set("effective_date_text", date_text).Set("has_date_text", !date_text.empty());
     v.Set("today", BangkokToday());
@@ -159,20 +182,7 @@ http::Response FormPage(RequestDesk& desk, const render::PageRenderer& pages, ht
     if (!open_reference.empty()) v.Set("open_reference", open_reference).Set("has_open", true);
     if (!check.errors.empty()) {
         pages.AddErrors(v, check.errors, locale);
-        // The summary names each field: "Mobile phone: not a valid mobile number".
-        View list = View::List();
-        for (const auto& e : check.errors) {
-            std::string label_key = "workflow.workd_service.field." + e.field;
-            if (check.bangkok && e.field == field::kAmphoe) label_key = "workd.form.khet";
-            if (check.bangkok && e.field == field::kTambon) label_key = "workd.form.khwaeng";
-            std::string label = pages.T(locale, label_key);
-            View item;
-            item.Set("field", e.field.empty() ? "form" : e.field)
-                .Set("has_field", !e.field.empty())
-                .Set("message", (e.field.empty() ? "" : label + ": ") + pages.T(locale, e.message));
-            list.Push(std::move(item));
-        }
-        v.Set("error_list", std::move(list));
+        v.Set("error_list", ErrorList(check.errors, check.bangkok, pages, locale, kServiceType));
     }
     return http::Response::Html(
         pages.Render("workd/form", std::move(v), accounts::PageContextOf(req), "workd.form.title"),

@@ -116,6 +116,71 @@ void WriteForm(render::PdfWriter& pdf, const workflow::Request&, const nlohmann:
     // The two signature blocks (the requester; the agency's head) follow: texts.signatures.
 }
 
+// A change (workd_change): the service it changes, the guide's part 2 for a change with its
+// boxes ticked, the contact part as filed, parts 3 and 4.
+void WriteChange(render::PdfWriter& pdf, const workflow::Request& r, const nlohmann::json& data,
+                 const render::PageRenderer& pages, const std::string& locale) {
+    RequestForm f = RequestForm::FromData(data);
+    auto T = [&](const std::string& key) { return pages.T(locale, key); };
+    auto text = [&](const char* key) {
+        auto it = data.find(key);
+        if (it == data.end() || it->is_null()) return std::string();
+        return it->is_string() ? it->get<std::string>() : it->dump();
+    };
+    auto put = [&](const char* key, const std::string& value) {
+        pdf.Field(T(std::string("workflow.workd_change.field.") + key),
+                  value.empty() ? "-" : value);
+    };
+    std::string service = text(field::kServiceRequest);
+    if (!service.empty() || !r.subject.empty())
+        pdf.Field(T("workd.change.parent"),
+                  service + (service.empty() || r.subject.empty() ? "" : " ") + r.subject);
+    pdf.Paragraph(T("workd.change.part2"), true);
+    std::string members = text(field::kMembersChange);
+    pdf.Paragraph(Box(!members.empty()) + " " + T("workflow.workd_change.field.members_change"));
+    if (!members.empty()) pdf.Small(members);
+    std::string mail = text(field::kMoreMailAccounts), conf = text(field::kMoreConferenceAccounts);
+    pdf.Paragraph(Box(!mail.empty() && mail != "0") + " " + T("workd.form.pdf.mail") + " " +
+                  (mail.empty() ? "0" : mail) + " " + T("workd.form.pdf.accounts"));
+    pdf.Paragraph(Box(!conf.empty() && conf != "0") + " " + T("workd.form.pdf.conference") + " " +
+                  (conf.empty() ? "0" : conf) + " " + T("workd.form.pdf.accounts"));
+    std::string relay = text(field::kRelay);
+    pdf.Paragraph(Box(!relay.empty()) + " " + T("workd.change.relay") + ": " +
+                  (relay.empty() ? "-" : T("workflow.workd_change.value.relay." + relay)));
+    if (!relay.empty()) put(field::kRelayDetails, text(field::kRelayDetails));
+    put(field::kEffectiveDate, BeDate(f.effective_date, locale));
+    pdf.Space(6);
+    pdf.Paragraph(T("workd.form.contact"), true);
+    put(field::kContactNameTh, f.contact_name_th);
+    put(field::kContactNameEn, f.contact_name_en);
+    put(field::kContactPosition, f.contact_position);
+    put(field::kOfficePhone, FormatThaiPhone(f.office_phone));
+    put(field::kContactPhone, FormatThaiPhone(f.contact_phone));
+    put(field::kMobile, FormatThaiPhone(f.mobile));
+    put(field::kEmail, f.email);
+    put(field::kBackupEmail, f.backup_email);
+    pdf.Space(6);
+    pdf.Paragraph(T("workd.form.part3"), true);
+    pdf.Small(T("workd.form.pdpa.text"));
+    pdf.Paragraph(Box(f.pdpa_consent == "yes") + " " + T("workd.form.pdpa.yes") + "    " +
+                  Box(f.pdpa_consent == "no") + " " + T("workd.form.pdpa.no"));
+    if (!f.pdpa_at.empty())
+        pdf.Small(T("workd.form.pdf.recorded") + " " +
+                  core::FormatIsoDate(f.pdpa_at, locale, true) + " (" +
+                  T("workd.form.pdf.version") + " " + f.pdpa_version + ")");
+    pdf.Space(6);
+    pdf.Paragraph(T("workd.form.part4"), true);
+    for (const char* n : {"t1", "t2", "t3", "t4", "t5", "t6"})
+        pdf.Small(T(std::string("workd.form.terms.") + n));
+    pdf.Paragraph(Box(f.terms_accepted == "yes") + " " + T("workd.form.terms.accept"));
+    if (!f.terms_at.empty())
+        pdf.Small(T("workd.form.pdf.recorded") + " " +
+                  core::FormatIsoDate(f.terms_at, locale, true) + " (" +
+                  T("workd.form.pdf.version") + " " + f.terms_version + ")");
+    pdf.Space(6);
+    pdf.Small(T("workd.form.pdf.contact_center"));
+}
+
 }  // namespace
 
 void RegisterPrintedForm(http::Router& router, workflow::WorkflowService& workflow,
@@ -133,6 +198,20 @@ void RegisterPrintedForm(http::Router& router, workflow::WorkflowService& workfl
                                 const std::string& locale) {
              nlohmann::json data = nlohmann::json::parse(r.data_json, nullptr, false);
              WriteForm(pdf, r, data, pages, locale, zone);
+         }});
+    // A change's form (workd_change), printed and signed as the new service's is.
+    workflow::AddPrintedFormRoute(
+        router, "/workd/changes/{reference}/form.pdf", workflow, pages,
+        {.type = kChangeType,
+         .title_key = "workd.change.pdf.title",
+         .subtitle_key = "workd.form.pdf.subtitle",
+         .site_url = site_url,
+         .tmp_dir = tmp_dir,
+         .body = [&pages](render::PdfWriter& pdf, const workflow::Request& r,
+                          const std::string& locale) {
+             nlohmann::json data = nlohmann::json::parse(r.data_json, nullptr, false);
+             if (!data.is_object()) data = nlohmann::json::object();
+             WriteChange(pdf, r, data, pages, locale);
          }});
 }
 

@@ -273,6 +273,10 @@ void AddFormHooks(workflow::RequestType& type, const workflow::WorkflowService& 
         std::vector<workflow::NextStep> steps;
         if (r.state == "draft" || r.state == "needs_info")
             steps.push_back({"workd.form.edit", "/workd/requests/" + r.reference + "/edit"});
+        // A change to the approved service (member list, more accounts, Mail Relay): its page.
+        if (r.state == "approved")
+            steps.push_back(
+                {"workd.change.next_step", "/workd/requests/" + r.reference + "/change"});
         if (next)
             for (auto& s : next(r)) steps.push_back(std::move(s));
         return steps;

@@ -75,7 +75,7 @@ std::string BangkokToday();
 // The form's hooks on the workd_service type: its submit and resubmit steps refuse an incomplete
 // or invalid form (HttpError::Validation with the per-field keys) and a second open request of
 // the agency; the request page offers "edit the form" while it is a draft or needs information
-// (before the type's own next steps).
+// (before the type's own next steps), and "ask for a change" once it is approved.
 void AddFormHooks(workflow::RequestType& type, const workflow::WorkflowService& workflow,
                   const core::ThaiAddressBook& addresses, std::string zone);
 

@@ -46,6 +46,28 @@ std::string TextOf(const Json& data, const char* key) {
     return it != data.end() && it->is_string() ? core::Trim(it->get<std::string>()) : "";
 }
 
+// What submitting a change asks: at least one change, each well formed (the counts, the relay
+// and its details).
+std::vector<FieldError> ChangeErrors(const Json& data) {
+    std::vector<FieldError> errors;
+    for (const char* key : {field::kMoreMailAccounts, field::kMoreConferenceAccounts})
+        if (data.contains(key) && !TextOf(data, key).empty()) {
+            auto n = CountOf(data, key);
+            if (!n || *n < 0 || *n > WorkdService::kMaxAllocation)
+                errors.push_back({key, "workd.change.bad_count"});
+        }
+    std::string relay = TextOf(data, field::kRelay);
+    if (!relay.empty() && relay != "open" && relay != "change")
+        errors.push_back({field::kRelay, "workd.change.bad_relay"});
+    if (!relay.empty() && TextOf(data, field::kRelayDetails).empty())
+        errors.push_back({field::kRelayDetails, "form.required"});
+    bool any = !TextOf(data, field::kMembersChange).empty() || !relay.empty() ||
+               CountOf(data, field::kMoreMailAccounts).value_or(0) > 0 ||
+               CountOf(data, field::kMoreConferenceAccounts).value_or(0) > 0;
+    if (!any && errors.empty()) errors.push_back({field::kMembersChange, "workd.change.nothing"});
+    return errors;
+}
+
 // "20,000": digits grouped by thousands.
 std::string Grouped(int64_t n) {
     std::string digits = std::to_string(n < 0 ? -n : n), out;
@@ -227,33 +249,24 @@ std::vector<workflow::RequestType> WorkdService::Types() {
               .effect = [this](db::Connection& c, const workflow::Request& r,
                                const accounts::Principal& actor) { ApproveChange(c, r, actor); }}},
         .withdraw_from = {"draft", "submitted", "needs_info"},
-        .display_fields = {field::kMembersChange, field::kMoreMailAccounts,
-                           field::kMoreConferenceAccounts, field::kRelay, field::kRelayDetails},
+        .print_path = [](const std::string& ref) { return "/workd/changes/" + ref + "/form.pdf"; },
+        .display_fields = {field::kServiceRequest, field::kMembersChange, field::kMoreMailAccounts,
+                           field::kMoreConferenceAccounts, field::kRelay, field::kRelayDetails,
+                           field::kEffectiveDate, field::kContactNameTh, field::kContactPosition,
+                           field::kEmail, field::kMobile},
+        .personal_fields = {field::kContactNameTh, field::kContactNameEn, field::kOfficePhone,
+                            field::kContactPhone, field::kMobile, field::kEmail,
+                            field::kBackupEmail},
         .parents = {{.type = kServiceType, .states = {"approved"}}},
+        .texts = {.instructions = "workd.change.print_help",
+                  .signatures = {"workd.form.pdf.sign_requester", "workd.form.pdf.sign_head"}},
         .facts = facts,
     });
     // Submitting asks for at least one change, each well formed.
     for (auto& d : wc.transitions)
         if (d.id == "submit" || d.id == "resubmit")
             d.effect = [](db::Connection&, const workflow::Request& r, const accounts::Principal&) {
-                Json data = DataOf(r);
-                std::vector<FieldError> errors;
-                for (const char* key : {field::kMoreMailAccounts, field::kMoreConferenceAccounts})
-                    if (data.contains(key) && !TextOf(data, key).empty()) {
-                        auto n = CountOf(data, key);
-                        if (!n || *n < 0 || *n > kMaxAllocation)
-                            errors.push_back({key, "workd.change.bad_count"});
-                    }
-                std::string relay = TextOf(data, field::kRelay);
-                if (!relay.empty() && relay != "open" && relay != "change")
-                    errors.push_back({field::kRelay, "workd.change.bad_relay"});
-                if (!relay.empty() && TextOf(data, field::kRelayDetails).empty())
-                    errors.push_back({field::kRelayDetails, "form.required"});
-                bool any = !TextOf(data, field::kMembersChange).empty() || !relay.empty() ||
-                           CountOf(data, field::kMoreMailAccounts).value_or(0) > 0 ||
-                           CountOf(data, field::kMoreConferenceAccounts).value_or(0) > 0;
-                if (!any && errors.empty())
-                    errors.push_back({field::kMembersChange, "workd.change.nothing"});
+                auto errors = ChangeErrors(DataOf(r));
                 if (!errors.empty()) throw HttpError::Validation(std::move(errors));
             };
     out.push_back(std::move(wc));
@@ -494,8 +507,24 @@ void WorkdService::Mail(const std::string& to, const std::string& locale, const 
     }
 }
 
+const std::vector<const char*>& ChangeContactFields() {
+    static const std::vector<const char*> keys = {
+        field::kContactNameTh, field::kContactNameEn, field::kContactPosition, field::kOfficePhone,
+        field::kContactPhone,  field::kMobile,        field::kEmail,           field::kBackupEmail};
+    return keys;
+}
+
 workflow::Request WorkdService::FileChange(const accounts::Principal& p, const std::string& parent,
-                                           const std::string& data_json, const std::string& ip) {
+                                           const std::string& data_json, const std::string& ip,
+                                           FormMode mode) {
+    // The keys the new-service form checks: the contact part, the date, consent and terms.
+    std::vector<std::string> form_keys(ChangeContactFields().begin(), ChangeContactFields().end());
+    for (const char* k : {field::kEffectiveDate, field::kPdpaConsent, field::kTermsAccepted})
+        form_keys.emplace_back(k);
+    auto is_form_key = [&](const std::string& k) {
+        return std::find(form_keys.begin(), form_keys.end(), k) != form_keys.end();
+    };
+    Json form_in = Json::object();
     Json in = Json::parse(data_json, nullptr, false);
     if (!in.is_object()) throw HttpError::Validation({{"data", "workflow.bad_data"}});
     Json data = Json::object();
@@ -521,11 +550,37 @@ workflow::Request WorkdService::FileChange(const accounts::Principal& p, const s
                 errors.push_back({k, "workd.change.bad_relay"});
             else
                 data[k] = text;
+        } else if (is_form_key(k)) {
+            form_in[k] = *it;
         } else {
             errors.push_back({k, "workflow.not_an_input"});
         }
     }
+    // The form's own checks (a value of the wrong type is refused by FromJson), reporting only
+    // the change's keys: the rest of the form (agency, address, service) is the parent's.
+    RequestForm form;
+    try {
+        form = RequestForm::FromJson(form_in);
+    } catch (const HttpError& e) {
+        for (const auto& f : e.fields()) errors.push_back(f);
+    }
+    FormCheck check = db_.Read([&](db::Connection& c) {
+        return Validate(form, MakeFormContext(c, addresses_, config_.zone), mode, nullptr,
+                        core::IsoUtc(now_() * 1000000));
+    });
+    for (const auto& e : check.errors)
+        if (is_form_key(e.field)) errors.push_back(e);
+    if (mode == FormMode::kComplete)
+        for (auto& e : ChangeErrors(data))
+            if (std::none_of(errors.begin(), errors.end(),
+                             [&](const FieldError& x) { return x.field == e.field; }))
+                errors.push_back(std::move(e));
     if (!errors.empty()) throw HttpError::Validation(std::move(errors));
+    for (const auto& k : form_keys)
+        if (auto v = form.Get(k); !v.empty()) data[k] = v;
+    for (const char* k :
+         {field::kPdpaVersion, field::kPdpaAt, field::kTermsVersion, field::kTermsAt})
+        if (auto v = form.Get(k); !v.empty()) data[k] = v;
     // The change is about what its parent is about (Create checks who may file it).
     auto parent_request = db_.Read([&](db::Connection& c) {
         auto found = workflow::store::FindRequest(c, parent);
@@ -534,9 +589,32 @@ workflow::Request WorkdService::FileChange(const accounts::Principal& p, const s
                            c, workflow::WorkflowService::NormalizeReference(parent));
     });
     std::string subject = parent_request ? parent_request->subject : "";
+    if (parent_request) data[field::kServiceRequest] = parent_request->reference;
     return workflow_.Create(
         p, {.type = kChangeType, .parent = parent, .subject = subject, .data_json = data.dump()},
         ip);
+}
+
+std::pair<workflow::Request, RequestForm> WorkdService::ChangeParent(const accounts::Principal& p,
+                                                                     const std::string& reference) {
+    auto found = db_.Read([&](db::Connection& c) -> std::optional<workflow::Request> {
+        auto r = workflow::store::FindRequest(c, reference);
+        if (!r)
+            r = workflow::store::FindRequest(
+                c, workflow::WorkflowService::NormalizeReference(reference));
+        if (!r || r->type != kServiceType) return std::nullopt;
+        if (r->applicant_id == p.user_id) return r;
+        if (!r->organization_id.empty() &&
+            agencies::store::RoleOf(c, p.user_id, r->organization_id) == agencies::Role::kAdmin)
+            return r;
+        return std::nullopt;
+    });
+    if (!found) throw HttpError::NotFound("workflow.not_found");
+    if (found->state != "approved")
+        throw HttpError(
+            409, "conflict",
+            core::Message("workd.change.not_approved", {{"reference", found->reference}}));
+    return {*found, RequestForm::FromData(workflow_.OpenData(*found))};
 }
 
 std::optional<Service> WorkdService::ServiceOf(const std::string& agency_id) {

@@ -12,6 +12,7 @@
 #include "db/database.hpp"
 #include "jobs/service.hpp"
 #include "workd/dns_records.hpp"
+#include "workd/form.hpp"
 #include "workd/model.hpp"
 #include "workd/resolver.hpp"
 #include "workflow/service.hpp"
@@ -85,8 +86,20 @@ class WorkdService {
     // fields (field::kMembersChange, kMoreMailAccounts, kMoreConferenceAccounts, kRelay,
     // kRelayDetails); anything else, or a bad value, is a 409 naming the field. Submitting
     // (the workflow's "submit") asks for at least one change.
+    // Also the form's contact part (ChangeContactFields()), the effective date (kEffectiveDate,
+    // today or later) and parts 3–4 (kPdpaConsent, kTermsAccepted: recorded with their time and
+    // text version), each checked as the new-service form checks it. kComplete (the change page's
+    // "continue"): the contact's required fields, the date, the consent, the terms and at least
+    // one change are required too, else nothing is filed (409 naming each field).
     workflow::Request FileChange(const accounts::Principal& p, const std::string& parent,
-                                 const std::string& data_json, const std::string& ip);
+                                 const std::string& data_json, const std::string& ip,
+                                 FormMode mode = FormMode::kDraft);
+    // The approved workd_service request a change is filed against, with its form (sensitive
+    // fields opened), for the change page: its applicant's or an admin's of its agency (404 for
+    // anyone else, and for a request of another type); 409 workd.change.not_approved when it is
+    // not approved (any more).
+    std::pair<workflow::Request, RequestForm> ChangeParent(const accounts::Principal& p,
+                                                           const std::string& reference);
 
     // The agency's service (nullopt: none yet).
     std::optional<Service> ServiceOf(const std::string& agency_id);
@@ -148,6 +161,10 @@ class WorkdService {
     void Mail(const std::string& to, const std::string& locale, const std::string& key,
               const std::vector<std::pair<std::string, std::string>>& vars);
 };
+
+// The contact part of a change request (the guide's 1.2 without the citizen ID: the agency's
+// admins file changes too, and the ID of a former colleague is not theirs to see).
+const std::vector<const char*>& ChangeContactFields();
 
 inline constexpr const char* kOpenHandoverJob = "workd.open_handover";
 

@@ -223,6 +223,8 @@ CSRF = {
         ("/staff/workd/budget", {"year": "2570", "mail_accounts": "1", "conference_accounts": "1"}),
     # workD domains: "check now" (the page's form and the API)
     ("POST", "/workd/requests/{reference}/dns/check"): ("/workd/requests/{workd_ref}/dns/check", {}),
+    # workD: a change to an approved service (its page)
+    ("POST", "/workd/requests/{reference}/change"): ("/workd/requests/{workd_ref}/change", {"members_change": "CSRF"}),
     ("POST", "/api/workd/requests/{reference}/dns/check"): ("/api/workd/requests/{workd_ref}/dns/check", {"json": {}}),
     # CKAN's Action API with a browser's session cookie (a script with a token needs no CSRF)
     ("POST", "/api/3/action/{action}"): ("/api/3/action/package_patch", {"json": {"id": "{pub}", "title": "CSRF"}}),
@@ -457,6 +459,10 @@ IDOR = {
     ("GET", "/workd/requests/{reference}/edit"): ("/workd/requests/{wdref}/edit", PRIVATE, None),
     ("POST", "/workd/requests/{reference}/edit"): ("/workd/requests/{wdref}/edit", PRIVATE, {"action": "save"}),
     ("GET", "/workd/requests/{reference}/form.pdf"): ("/workd/requests/{wdref}/form.pdf", PRIVATE, None),
+    ("GET", "/workd/requests/{reference}/change"): ("/workd/requests/{workd_ref}/change", PRIVATE, None),
+    ("GET", "/workd/changes/{reference}/form.pdf"): ("/workd/changes/{workd_change_ref}/form.pdf", PRIVATE, None),
+    ("POST", "/workd/requests/{reference}/change"):
+        ("/workd/requests/{workd_ref}/change", PRIVATE, {"members_change": "IDOR", "terms_accepted": "yes"}),
     ("GET", "/api/workd/requests/{reference}"): ("/api/workd/requests/{wdref}", PRIVATE, None),
     ("PUT", "/api/workd/requests/{reference}"): ("/api/workd/requests/{wdref}", PRIVATE, {"json": {"mobile": "1"}}),
     ("GET", "/requests/{reference}"): ("/requests/{ref}", PRIVATE, None),
@@ -505,7 +511,9 @@ READER = {"/requests/{reference}": "applicant", "/requests/{reference}/documents
           # a quiz attempt is its learner's alone (sysadmins included)
           "/learning/attempt/{id}": "owner", "/api/learning/attempts/{id}": "owner",
           # a workD request form is its applicant's to edit (staff review it at /staff/requests)
-          "/workd/requests/{reference}/edit": "applicant", "/api/workd/requests/{reference}": "applicant"}
+          "/workd/requests/{reference}/edit": "applicant", "/api/workd/requests/{reference}": "applicant",
+          # a change to an approved workD service: its applicant's (or an agency admin's)
+          "/workd/requests/{reference}/change": "applicant", "/workd/changes/{reference}/form.pdf": "applicant"}
 
 
 def fill(template, w):
@@ -655,6 +663,14 @@ def world(server, smtp, sysadmin):
     # workD: the applicant's approved request for a subdomain, for a new agency of theirs.
     w["workd_ref"], _ = file_and_approve(server, applicant, w["applicant"], sysadmin, "subdomain",
                                          "ab" + uuid.uuid4().hex[:10])
+    # ... and a change to it, filed on its change page (a workd_change draft with a printed form).
+    r = applicant.post_form("/workd/requests/%s/change" % w["workd_ref"], {
+        "members_change": "เปลี่ยนผู้ดูแลระบบ", "effective_date": (datetime.date.today() + datetime.timedelta(days=7)).isoformat(),
+        "contact_name_th": "สมศรี ใจดี", "contact_name_en": "Somsri Jaidee", "contact_position": "นักวิชาการ",
+        "office_phone": "02 612 6060", "mobile": "081-234-5678", "email": "somsri@agency.go.th",
+        "backup_email": "somsri.backup@example.com", "pdpa_consent": "yes", "terms_accepted": "yes"})
+    assert r.status == 303, r.text
+    w["workd_change_ref"] = r.header("Location").rsplit("/", 1)[1]
     r = applicant.post_form("/user/close", {"action": "suspend", "reason": "ทดสอบ"}, csrf_page="/user/close")
     assert r.status == 303, r.text
     w["closure_ref"] = r.header("Location").rsplit("/", 1)[1]

@@ -14,8 +14,9 @@ void RegisterFormPages(http::Router& router, RequestDesk& desk, const render::Pa
 // /api/workd/requests (POST), /api/workd/requests/{reference} (GET, PUT)
 void RegisterRequestApi(http::Router& router, RequestDesk& desk, const core::I18n& i18n);
 // /workd/requests/{reference}/form.pdf
-void RegisterPrintedForm(http::Router& router, workflow::WorkflowService& workflow,
-                         const render::PageRenderer& pages, const std::string& site_url,
-                         const std::string& tmp_dir, const std::string& zone);
+void RegisterPrintedForm(http::Router& router, RequestDesk& desk,
+                         workflow::WorkflowService& workflow, const render::PageRenderer& pages,
+                         const std::string& site_url, const std::string& tmp_dir,
+                         const std::string& zone);
 
 }  // namespace govhub::workd

@@ -294,6 +294,8 @@ void AddFormHooks(workflow::RequestType& type, const workflow::WorkflowService& 
             if (previous) previous(c, r, actor);
         };
     }
+    // The agency and the ministry are stored by short name; the pages show their titles.
+    type.agency_fields = {field::kAgency, field::kMinistry};
     auto next = type.next_steps;
     type.next_steps = [next](const workflow::Request& r) {
         std::vector<workflow::NextStep> steps;

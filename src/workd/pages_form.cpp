@@ -209,16 +209,17 @@ http::Response AfterSave(RequestDesk& desk, const render::PageRenderer& pages, h
     return http::Response::Redirect(url);
 }
 
-// The errors a redirect after a save carried (see AfterSave): known field names only.
+// The errors a redirect after a save carried (see AfterSave): known field names only. They
+// say more than what the stored form shows now (a refused text is stored empty: "required").
 void AddCarriedErrors(const http::Request& req, FormCheck& check) {
     for (const auto& [param, key] : {std::pair{"bad_text", "workd.form.error.bad_text"},
                                      std::pair{"too_long", "workd.form.error.too_long"}}) {
         for (const auto& name : core::Split(req.Query(param), ',')) {
             bool known = false;
             for (const auto& d : RequestForm::Fields()) known = known || name == d.key;
-            bool shown = false;
-            for (const auto& e : check.errors) shown = shown || e.field == name;
-            if (known && !shown) check.errors.push_back({name, key});
+            if (!known) continue;
+            std::erase_if(check.errors, [&](const FieldError& e) { return e.field == name; });
+            check.errors.push_back({name, key});
         }
     }
 }

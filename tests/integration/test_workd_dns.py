@@ -238,6 +238,7 @@ def test_own_domain_records_wrong_then_right_moves_the_request_on(site, dns, smt
     # It says what comes next: the agency's DNS records, in both languages.
     assert "รอระเบียน DNS ของหน่วยงาน" in html.unescape(b.get("/requests/%s?lang=th" % ref).text)
     assert "waiting for your DNS records" in html.unescape(b.get("/requests/%s?lang=en" % ref).text)
+    b.get("/requests/%s?lang=th" % ref)
 
     # Every required record wrong, each with its reason.
     other_key = recs["dkim"]["value"][:-12] + "AAAAAAAAAAAA"
@@ -270,8 +271,8 @@ def test_own_domain_records_wrong_then_right_moves_the_request_on(site, dns, smt
     # The zone-file lines speak to the agency pasting them; long names break at their dots.
     assert "paste these lines into your agency's zone file" in page and "overwritten" not in page
     assert "_workd-challenge.<wbr>" in page
-    assert "ไฟล์โซนของหน่วยงาน" in html.unescape(b.get("/workd/requests/%s/dns?lang=th" % ref).text)
     assert 'id="dns-summary"' not in page  # some records were found
+    assert "ไฟล์โซนของหน่วยงาน" in html.unescape(b.get("/workd/requests/%s/dns?lang=th" % ref).text)
 
     # Check now again at once: 429 with Retry-After; the form lands back on the page with a notice.
     r = check_now(b, ref)

@@ -124,6 +124,7 @@ def test_a_good_form_without_javascript_makes_a_pending_agency_and_goes_on(serve
     assert "<dd>กระทรวงทดสอบเวิร์กดี</dd>" in text(req) and "<dd>%s</dd>" % ministry not in text(req)
     assert "ขอในนามหน่วยงานใหม่" in text(req)
     assert "<dd>Ministry of workD Tests</dd>" in text(b.get("/requests/%s?lang=en" % ref))
+    b.get("/requests/%s?lang=th" % ref)
     pdf = b.get("/workd/requests/%s/form.pdf" % ref)
     assert pdf.status == 200 and pdf.body.startswith(b"%PDF-")
     words = pdf_words(pdf.body, keep_as="workd-form")

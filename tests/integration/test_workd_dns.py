@@ -270,7 +270,7 @@ def test_own_domain_records_wrong_then_right_moves_the_request_on(site, dns, smt
     assert "The MX does not point at workD's server" in page and "Wrong" in page
     # The zone-file lines speak to the agency pasting them; long names break at their dots.
     assert "paste these lines into your agency's zone file" in page and "overwritten" not in page
-    assert "_workd-challenge.<wbr>" in page
+    assert '<span class="dns-label">_workd-challenge.</span><wbr>' in page
     assert 'id="dns-summary"' not in page  # some records were found
     assert "ไฟล์โซนของหน่วยงาน" in html.unescape(b.get("/workd/requests/%s/dns?lang=th" % ref).text)
 

@@ -138,11 +138,23 @@ void RegisterPrintedForm(http::Router& router, RequestDesk& desk,
          .site_url = site_url,
          .tmp_dir = tmp_dir,
          // The workflow hands the body the request with its sensitive fields opened.
-         .body = [&desk, &pages, zone](render::PdfWriter& pdf, const workflow::Request& r,
-                                       const std::string& locale) {
-             nlohmann::json data = nlohmann::json::parse(r.data_json, nullptr, false);
-             WriteForm(pdf, desk, r, data, pages, locale, zone);
-         }});
+         .body =
+             [&desk, &pages, zone](render::PdfWriter& pdf, const workflow::Request& r,
+                                   const std::string& locale) {
+                 nlohmann::json data = nlohmann::json::parse(r.data_json, nullptr, false);
+                 WriteForm(pdf, desk, r, data, pages, locale, zone);
+             },
+         // The requester's name under their line (the contact who fills the form); the head's
+         // line is left to fill by hand.
+         .signature_names =
+             [](const workflow::Request& r, const std::string& locale) {
+                 RequestForm f =
+                     RequestForm::FromData(nlohmann::json::parse(r.data_json, nullptr, false));
+                 std::string name = locale == "en" && !f.contact_name_en.empty()
+                                        ? f.contact_name_en
+                                        : f.contact_name_th;
+                 return std::vector<std::string>{name, ""};
+             }});
 }
 
 }  // namespace govhub::workd

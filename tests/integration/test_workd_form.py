@@ -130,7 +130,8 @@ def test_a_good_form_without_javascript_makes_a_pending_agency_and_goes_on(serve
     words = pdf_words(pdf.body, keep_as="workd-form")
     for expected in ("ส่วนที่ 1", "สำนักงานทดสอบเวิร์กดี", "1-1011-12345-67-9", "ทุ่งสองห้อง", "10210",
                      form["subdomain"] + ".mail.go.th", "120", "กระทรวงทดสอบเวิร์กดี", "02-612-6060 ต่อ 123", "081-234-5678", "ลงนามผู้ขอใช้บริการ",
-                     "ลงนามผู้บริหารสูงสุดของหน่วยงาน", "4.5", str(TOMORROW.year + 543), ref):
+                     "ลงนามผู้บริหารสูงสุดของหน่วยงาน", "4.5", str(TOMORROW.year + 543), ref,
+                     "(สมศรี ใจดี)"):  # the requester's name under their signature line
         assert squeeze(expected) in words, (expected, words[:800])
     # Submitting: the signed scan first, then the step passes the form's full check.
     csrf = b.csrf_from("/requests/" + ref)

@@ -112,7 +112,7 @@ void PdfWriter::Signatures(const std::string& left_caption, const std::string& r
 }
 
 void PdfWriter::Signatures(const std::vector<std::string>& captions, const std::string& sign,
-                           const std::string& date) {
+                           const std::string& date, const std::vector<std::string>& names) {
     if (captions.empty()) return;
     const size_t n = std::min<size_t>(captions.size(), 2);
     const double block = (kWidth - 2 * kMargin) / 2;
@@ -125,8 +125,10 @@ void PdfWriter::Signatures(const std::vector<std::string>& captions, const std::
         impl_->Text(sign + " ........................................................", x,
                     block - 10, 14, false, PANGO_ALIGN_CENTER);
         impl_->y += 22;
-        impl_->Text("(........................................................)", x, block - 10, 14,
-                    false, PANGO_ALIGN_CENTER);
+        std::string name = i < names.size() ? names[i] : "";
+        impl_->Text(name.empty() ? "(........................................................)"
+                                 : "(" + name + ")",
+                    x, block - 10, 14, false, PANGO_ALIGN_CENTER);
         impl_->y += 22;
         impl_->Text(captions[i], x, block - 10, 14, false, PANGO_ALIGN_CENTER);
         impl_->y += 22;

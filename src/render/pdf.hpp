@@ -27,8 +27,9 @@ class PdfWriter {
     void Signatures(const std::string& left_caption, const std::string& right_caption);
     // One or two signature blocks (more are not drawn): one is centred. `sign` and `date` are
     // the words before the dotted lines ("ลงชื่อ", "วันที่" / "Signed", "Date").
+    // `names` fill the "( .... )" lines in order ("" leaves one dotted, to fill by hand).
     void Signatures(const std::vector<std::string>& captions, const std::string& sign = "ลงชื่อ",
-                    const std::string& date = "วันที่");
+                    const std::string& date = "วันที่", const std::vector<std::string>& names = {});
     void Space(double points);
     // Writes the last page and closes the file; throws when Cairo reports an error.
     void Finish();

@@ -154,10 +154,20 @@ void DomainService::Release(db::Connection& c, const std::string& request_id) {
 
 std::vector<workflow::NextStep> DomainService::NextSteps(const workflow::Request& r) {
     if (r.type != kServiceType) return {};
-    auto d = db_.Read([&](db::Connection& c) { return store::DomainOfRequest(c, r.id); });
+    auto [d, service] = db_.Read([&](db::Connection& c) {
+        return std::make_pair(store::DomainOfRequest(c, r.id), store::ServiceOfRequest(c, r.id));
+    });
     if (!d || d->state == "released") return {};
-    return {
-        {.label_key = "workd.domain.next_step", .href = "/workd/requests/" + r.reference + "/dns"}};
+    // An approved request still has a step ahead: say which (the agency's DNS records, the
+    // hand-over), not only "approved".
+    std::string dns = "/workd/requests/" + r.reference + "/dns";
+    if (d->state == "awaiting_dns")
+        return {{.label_key = "workd.domain.next_waiting_dns", .href = dns}};
+    std::vector<workflow::NextStep> out;
+    if (service && service->state == "provisioning")
+        out.push_back({.label_key = "workd.domain.next_waiting_handover", .href = "/workd"});
+    out.push_back({.label_key = "workd.domain.next_step", .href = dns});
+    return out;
 }
 
 DomainSetup DomainService::Setup(const Domain& d) const {

@@ -41,9 +41,10 @@ void RegisterFormPages(http::Router& router, RequestDesk& desk, const render::Pa
 // /api/workd/requests (POST), /api/workd/requests/{reference} (GET, PUT)
 void RegisterRequestApi(http::Router& router, RequestDesk& desk, const core::I18n& i18n);
 // /workd/requests/{reference}/form.pdf and a change's /workd/changes/{reference}/form.pdf
-void RegisterPrintedForm(http::Router& router, workflow::WorkflowService& workflow,
-                         const render::PageRenderer& pages, const std::string& site_url,
-                         const std::string& tmp_dir, const std::string& zone);
+void RegisterPrintedForm(http::Router& router, RequestDesk& desk,
+                         workflow::WorkflowService& workflow, const render::PageRenderer& pages,
+                         const std::string& site_url, const std::string& tmp_dir,
+                         const std::string& zone);
 
 // /workd/requests/{reference}/change (pages_change.cpp): a change to an approved service.
 void RegisterChangePages(http::Router& router, WorkdService& service,

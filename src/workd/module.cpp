@@ -42,7 +42,7 @@ class WorkdModule final : public api::Module {
         RegisterFormPages(router, desk_, pages_);
         RegisterChangePages(router, service_, pages_);
         RegisterRequestApi(router, desk_, service_.i18n());
-        RegisterPrintedForm(router, service_.workflow(), pages_, service_.config().site_url,
+        RegisterPrintedForm(router, desk_, service_.workflow(), pages_, service_.config().site_url,
                             service_.config().tmp_dir, service_.config().zone);
         RegisterDomainRoutes(router, service_.domains(), pages_);
         RegisterReviewApi(router, service_);

@@ -3,6 +3,7 @@
 // status per record with its reason, when it was and will be checked, and "check now".
 #include "accounts/middleware.hpp"
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "http/response.hpp"
@@ -15,17 +16,44 @@ namespace {
 using http::Response;
 using render::View;
 
+// A DNS name in parts that each end with their dot, so the page can break a long name at its
+// dots (<wbr>) rather than inside a label.
+View NameParts(const std::string& name) {
+    View parts = View::List();
+    size_t start = 0;
+    while (start < name.size()) {
+        size_t dot = name.find('.', start);
+        size_t end = dot == std::string::npos ? name.size() : dot + 1;
+        parts.Push(View(name.substr(start, end - start)));
+        start = end;
+    }
+    return parts;
+}
+
 // "10 mx.mail.go.th." reads in a DNS panel as the record's parts: type-specific columns are
 // more than a form needs; the value is shown whole and copied whole.
 render::View PageView(const DomainView& v, const render::PageRenderer& pages,
                       const std::string& locale) {
     View rows = View::List();
     int index = 0;
+    // One line at the top when the whole domain answers the same: nothing found at all (the
+    // domain may not exist yet), or its DNS could not be reached (not the records' fault).
+    size_t checked = 0, missing = 0, unreachable = 0;
+    for (const auto& row : Rows(v)) {
+        if (!row.check) continue;
+        ++checked;
+        if (row.check->status == "missing") ++missing;
+        if (row.check->status == "error") ++unreachable;
+    }
+    std::string summary;
+    if (checked > 0 && missing == checked) summary = "workd.domain.summary_nothing";
+    if (checked > 0 && unreachable == checked) summary = "workd.domain.summary_unreachable";
     for (const auto& row : Rows(v)) {
         const auto& e = row.expected;
         View r;
         r.Set("index", ++index)
             .Set("name", e.name)
+            .Set("name_parts", NameParts(e.name))
             .Set("type", e.type)
             .Set("value", e.value)
             .Set("required", e.required)
@@ -50,6 +78,14 @@ render::View PageView(const DomainView& v, const render::PageRenderer& pages,
         rows.Push(std::move(r));
     }
     const auto& d = v.domain;
+    // The zone-file lines' heading comment speaks to the agency pasting them into its own zone.
+    std::string zone = v.zone_fragment;
+    if (d.kind == "own" && zone.starts_with(";")) {
+        size_t eol = zone.find('\n');
+        zone = "; " +
+               pages.T(locale, core::Message("workd.domain.zone_comment", {{"domain", d.name}})) +
+               (eol == std::string::npos ? "\n" : zone.substr(eol));
+    }
     View out;
     out.Set("reference", v.request.reference)
         .Set("domain", d.name)
@@ -64,7 +100,11 @@ render::View PageView(const DomainView& v, const render::PageRenderer& pages,
         .Set("has_next", !d.next_check.empty())
         .Set("next_check", core::FormatIsoDate(d.next_check, locale, true))
         .Set("records", std::move(rows))
-        .Set("zone_fragment", v.zone_fragment)
+        .Set("zone_fragment", zone)
+        .Set("has_summary", !summary.empty())
+        .Set("summary", summary.empty()
+                            ? std::string()
+                            : pages.T(locale, core::Message(summary, {{"domain", d.name}})))
         .Set("has_zone", !v.zone_fragment.empty());
     return out;
 }

@@ -201,9 +201,37 @@ http::Response AfterSave(RequestDesk& desk, const render::PageRenderer& pages, h
         return FormPage(desk, pages, req, r.form, r.check, "", 409, false, r.open_reference);
     if (mode == FormMode::kComplete && r.check.ok())
         return http::Response::Redirect("/requests/" + r.request.reference);
-    if (r.check.ok())
-        return http::Response::Redirect("/workd/requests/" + r.request.reference + "/edit?saved=1");
-    return FormPage(desk, pages, req, r.form, r.check, r.request.reference, 409, true);
+    // Saved with errors: the edit page shows them after a redirect (post/redirect/get), so a
+    // reload does not post again (and make a second draft). The errors the stored form cannot
+    // show again (text refused or cut) travel in the query.
+    std::string url = "/workd/requests/" + r.request.reference + "/edit?saved=1";
+    if (!r.check.ok() && mode == FormMode::kComplete) url += "&check=1";
+    std::string bad_text, too_long;
+    auto add = [](std::string& list, const std::string& name) {
+        list += (list.empty() ? "" : ",") + name;
+    };
+    for (const auto& e : r.check.errors) {
+        if (e.message == "workd.form.error.bad_text") add(bad_text, e.field);
+        if (e.message == "workd.form.error.too_long") add(too_long, e.field);
+    }
+    if (!bad_text.empty()) url += "&bad_text=" + bad_text;
+    if (!too_long.empty()) url += "&too_long=" + too_long;
+    return http::Response::Redirect(url);
+}
+
+// The errors a redirect after a save carried (see AfterSave): known field names only. They
+// say more than what the stored form shows now (a refused text is stored empty: "required").
+void AddCarriedErrors(const http::Request& req, FormCheck& check) {
+    for (const auto& [param, key] : {std::pair{"bad_text", "workd.form.error.bad_text"},
+                                     std::pair{"too_long", "workd.form.error.too_long"}}) {
+        for (const auto& name : core::Split(req.Query(param), ',')) {
+            bool known = false;
+            for (const auto& d : RequestForm::Fields()) known = known || name == d.key;
+            if (!known) continue;
+            std::erase_if(check.errors, [&](const FieldError& e) { return e.field == name; });
+            check.errors.push_back({name, key});
+        }
+    }
 }
 
 }  // namespace
@@ -240,6 +268,7 @@ void RegisterFormPages(http::Router& router, RequestDesk& desk, const render::Pa
             return http::Response::Redirect("/requests/" + request.reference);
         FormCheck check =
             desk.Check(form, req.Query("check") == "1" ? FormMode::kComplete : FormMode::kDraft);
+        AddCarriedErrors(req, check);
         return FormPage(desk, pages, req, form, check, request.reference, 200,
                         req.Query("saved") == "1");
     });

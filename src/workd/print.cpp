@@ -28,9 +28,9 @@ std::string BeDate(const std::string& iso, const std::string& locale) {
            std::to_string(locale == "th" ? core::BuddhistYear(y) : y);
 }
 
-void WriteForm(render::PdfWriter& pdf, const workflow::Request&, const nlohmann::json& data,
-               const render::PageRenderer& pages, const std::string& locale,
-               const std::string& zone) {
+void WriteForm(render::PdfWriter& pdf, RequestDesk& desk, const workflow::Request&,
+               const nlohmann::json& data, const render::PageRenderer& pages,
+               const std::string& locale, const std::string& zone) {
     RequestForm f = RequestForm::FromData(data);
     auto T = [&](const std::string& key) { return pages.T(locale, key); };
     auto label = [&](const char* key) {
@@ -41,18 +41,26 @@ void WriteForm(render::PdfWriter& pdf, const workflow::Request&, const nlohmann:
     };
     // Part 1.
     pdf.Paragraph(T("workd.form.part1"), true);
+    // The agency and its ministry by their titles, never their short names.
+    auto title = [&](const std::string& name) {
+        std::string t = desk.AgencyTitle(name, locale);
+        return t.empty() ? name : t;
+    };
     if (f.agency_choice == "new") {
         put(field::kAgencyNameTh, f.agency_name_th);
         put(field::kAgencyNameEn, f.agency_name_en);
+        // The guide's "กระทรวง ___" and "อื่น ๆ ___": a ministry of the directory, or another
+        // ministry (or none) as typed.
         if (f.ministry == "other") {
-            pdf.Field(T("workd.form.ministry_other"),
-                      Box(true) + " " + f.ministry_other_th +
-                          (f.ministry_other_en.empty() ? "" : " / " + f.ministry_other_en));
+            std::string typed = f.ministry_other_th;
+            if (!f.ministry_other_en.empty())
+                typed += (typed.empty() ? "" : " / ") + f.ministry_other_en;
+            pdf.Field(T("workd.form.pdf.ministry_other"), Box(true) + " " + typed);
         } else {
-            put(field::kMinistry, f.ministry);
+            put(field::kMinistry, f.ministry.empty() ? "" : Box(true) + " " + title(f.ministry));
         }
     } else {
-        put(field::kAgency, f.agency);
+        put(field::kAgency, title(f.agency));
     }
     put(field::kContactNameTh, f.contact_name_th);
     put(field::kContactNameEn, f.contact_name_en);
@@ -181,11 +189,20 @@ void WriteChange(render::PdfWriter& pdf, const workflow::Request& r, const nlohm
     pdf.Small(T("workd.form.pdf.contact_center"));
 }
 
+// The contact's name in the reader's language, printed under the requester's signature line.
+std::vector<std::string> RequesterName(const workflow::Request& r, const std::string& locale) {
+    RequestForm f = RequestForm::FromData(nlohmann::json::parse(r.data_json, nullptr, false));
+    std::string name =
+        locale == "en" && !f.contact_name_en.empty() ? f.contact_name_en : f.contact_name_th;
+    return {name, ""};
+}
+
 }  // namespace
 
-void RegisterPrintedForm(http::Router& router, workflow::WorkflowService& workflow,
-                         const render::PageRenderer& pages, const std::string& site_url,
-                         const std::string& tmp_dir, const std::string& zone) {
+void RegisterPrintedForm(http::Router& router, RequestDesk& desk,
+                         workflow::WorkflowService& workflow, const render::PageRenderer& pages,
+                         const std::string& site_url, const std::string& tmp_dir,
+                         const std::string& zone) {
     workflow::AddPrintedFormRoute(
         router, "/workd/requests/{reference}/form.pdf", workflow, pages,
         {.type = kServiceType,
@@ -194,25 +211,31 @@ void RegisterPrintedForm(http::Router& router, workflow::WorkflowService& workfl
          .site_url = site_url,
          .tmp_dir = tmp_dir,
          // The workflow hands the body the request with its sensitive fields opened.
-         .body = [&pages, zone](render::PdfWriter& pdf, const workflow::Request& r,
-                                const std::string& locale) {
-             nlohmann::json data = nlohmann::json::parse(r.data_json, nullptr, false);
-             WriteForm(pdf, r, data, pages, locale, zone);
-         }});
+         .body =
+             [&desk, &pages, zone](render::PdfWriter& pdf, const workflow::Request& r,
+                                   const std::string& locale) {
+                 nlohmann::json data = nlohmann::json::parse(r.data_json, nullptr, false);
+                 WriteForm(pdf, desk, r, data, pages, locale, zone);
+             },
+         // The requester's name under their line (the contact who fills the form); the head's
+         // line is left to fill by hand.
+         .signature_names = RequesterName});
     // A change's form (workd_change), printed and signed as the new service's is.
-    workflow::AddPrintedFormRoute(
-        router, "/workd/changes/{reference}/form.pdf", workflow, pages,
-        {.type = kChangeType,
-         .title_key = "workd.change.pdf.title",
-         .subtitle_key = "workd.form.pdf.subtitle",
-         .site_url = site_url,
-         .tmp_dir = tmp_dir,
-         .body = [&pages](render::PdfWriter& pdf, const workflow::Request& r,
-                          const std::string& locale) {
-             nlohmann::json data = nlohmann::json::parse(r.data_json, nullptr, false);
-             if (!data.is_object()) data = nlohmann::json::object();
-             WriteChange(pdf, r, data, pages, locale);
-         }});
+    workflow::AddPrintedFormRoute(router, "/workd/changes/{reference}/form.pdf", workflow, pages,
+                                  {.type = kChangeType,
+                                   .title_key = "workd.change.pdf.title",
+                                   .subtitle_key = "workd.form.pdf.subtitle",
+                                   .site_url = site_url,
+                                   .tmp_dir = tmp_dir,
+                                   .body =
+                                       [&pages](render::PdfWriter& pdf, const workflow::Request& r,
+                                                const std::string& locale) {
+                                           nlohmann::json data =
+                                               nlohmann::json::parse(r.data_json, nullptr, false);
+                                           if (!data.is_object()) data = nlohmann::json::object();
+                                           WriteChange(pdf, r, data, pages, locale);
+                                       },
+                                   .signature_names = RequesterName});
 }
 
 }  // namespace govhub::workd

@@ -25,8 +25,12 @@ DirectoryAgency ToDirectory(const agencies::Agency& a) {
             .ministry = a.kind == agencies::AgencyKind::kMinistry};
 }
 
-std::string Subject(const RequestForm& f, const std::string& zone) {
-    std::string agency = f.agency_choice == "new" ? f.agency_name_th : f.agency;
+// The staff queue's subject: the agency's title (not its short name) and the domain.
+std::string Subject(const RequestForm& f, const std::string& zone,
+                    const std::string& directory_title) {
+    std::string agency = f.agency_choice == "new"  ? f.agency_name_th
+                         : directory_title.empty() ? f.agency
+                                                   : directory_title;
     std::string domain = f.DomainName(zone);
     if (agency.empty()) agency = "-";
     return domain.empty() ? agency : agency + " · " + domain;
@@ -139,6 +143,21 @@ std::vector<DirectoryAgency> RequestDesk::AgenciesOf(const std::string& user_id)
     });
 }
 
+std::optional<DirectoryAgency> RequestDesk::FindAgency(const std::string& id_or_name) {
+    if (id_or_name.empty()) return std::nullopt;
+    return db_.Read([&](db::Connection& c) -> std::optional<DirectoryAgency> {
+        auto a = agencies::store::Find(c, id_or_name);
+        if (!a) return std::nullopt;
+        return ToDirectory(*a);
+    });
+}
+
+std::string RequestDesk::AgencyTitle(const std::string& id_or_name, const std::string& locale) {
+    auto a = FindAgency(id_or_name);
+    if (!a) return "";
+    return locale == "en" && !a->title_en.empty() ? a->title_en : a->title;
+}
+
 FormCheck RequestDesk::Check(RequestForm& form, FormMode mode) {
     return db_.Read([&](db::Connection& c) {
         RequestForm before = form;
@@ -199,6 +218,13 @@ DeskResult RequestDesk::Save(const accounts::Principal& p,
     } else if (form.agency_choice != "new") {
         form.agency_id.clear();
     }
+    // The directory agency's title for the subject.
+    std::string directory_title;
+    if (form.agency_choice == "directory" && !form.agency.empty())
+        directory_title = db_.Read([&](db::Connection& c) {
+            auto a = agencies::store::Find(c, form.agency);
+            return a && a->name == form.agency ? a->title : std::string();
+        });
     if (!existing) {
         std::string agency_created;
         if (form.agency_choice == "new") {
@@ -209,7 +235,7 @@ DeskResult RequestDesk::Save(const accounts::Principal& p,
             out.request = workflow_.Create(p,
                                            {.type = kServiceType,
                                             .organization_id = form.agency_id,
-                                            .subject = Subject(form, zone_),
+                                            .subject = Subject(form, zone_, directory_title),
                                             .data_json = form.ToData().dump()},
                                            ip);
         } catch (...) {
@@ -225,7 +251,7 @@ DeskResult RequestDesk::Save(const accounts::Principal& p,
         }
     } else {
         workflow::WorkflowService::DraftUpdate update;
-        update.subject = Subject(form, zone_);
+        update.subject = Subject(form, zone_, directory_title);
         // The pending agency's id is known only inside the transaction: the data is set there.
         update.effect = [&](db::Connection& c, workflow::Request& r, Json& data) {
             KeepPendingAgency(c, form, &*before, p.user_id);
@@ -268,6 +294,8 @@ void AddFormHooks(workflow::RequestType& type, const workflow::WorkflowService& 
             if (previous) previous(c, r, actor);
         };
     }
+    // The agency and the ministry are stored by short name; the pages show their titles.
+    type.agency_fields = {field::kAgency, field::kMinistry};
     auto next = type.next_steps;
     type.next_steps = [next](const workflow::Request& r) {
         std::vector<workflow::NextStep> steps;

@@ -52,6 +52,11 @@ class RequestDesk {
     std::vector<DirectoryAgency> Ministries();
     // The active agencies where `user_id` holds a role (the form's first guess).
     std::vector<DirectoryAgency> AgenciesOf(const std::string& user_id);
+    // Any agency of the directory by id or short name, whatever its state (pending, active):
+    // its titles for the printed form.
+    std::optional<DirectoryAgency> FindAgency(const std::string& id_or_name);
+    // Its title in `locale` (the English one on English pages when it has one); "" when unknown.
+    std::string AgencyTitle(const std::string& id_or_name, const std::string& locale);
 
     const std::string& zone() const { return zone_; }
     const core::ThaiAddressBook& addresses() const { return addresses_; }

@@ -117,6 +117,9 @@ struct RequestType {
     std::vector<std::string> display_fields;
     // Data the process keeps for itself (ids, names for its links): not shown on the request pages.
     std::vector<std::string> hidden_fields;
+    // Data fields whose value names an agency of the directory (its id or short name): shown by
+    // the agency's title in the reader's language, as "organization" is.
+    std::vector<std::string> agency_fields;
     // Data fields that identify the applicant; erased when their account is cancelled.
     std::vector<std::string> personal_fields;
     // How many days a closed request's documents are kept before the purge job removes them;

@@ -159,6 +159,10 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
             // data keeps the title it had when filed).
             if (key == "organization")
                 value = service.AgencyTitle(r.organization_id, locale).value_or(value);
+            else if (std::find(type.agency_fields.begin(), type.agency_fields.end(), key) !=
+                         type.agency_fields.end() &&
+                     it->is_string())
+                value = service.AgencyTitle(it->get<std::string>(), locale).value_or(value);
             const auto& sensitive = type.sensitive_fields;
             if (std::find(sensitive.begin(), sensitive.end(), key) != sensitive.end()) {
                 // In full for the reviewer, recorded; masked for everyone else.

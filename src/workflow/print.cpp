@@ -48,7 +48,9 @@ http::Handler PrintedFormHandler(WorkflowService& service, const render::PageRen
                 captions.push_back(pages.T(locale, key));
             if (!captions.empty())
                 pdf.Signatures(captions, pages.T(locale, "workflow.print_signed"),
-                               pages.T(locale, "workflow.print_signed_date"));
+                               pages.T(locale, "workflow.print_signed_date"),
+                               form.signature_names ? form.signature_names(opened, locale)
+                                                    : std::vector<std::string>{});
             pdf.Small(pages.T(
                 locale, core::Message("workflow.print_next",
                                       {{"link", form.site_url + "/requests/" + r->reference}})));

@@ -21,6 +21,10 @@ struct PrintedForm {
     // follow, as the type declares them (RequestType::texts.signatures). The subtitle may name
     // the site ({site}).
     std::function<void(render::PdfWriter&, const Request&, const std::string& locale)> body;
+    // The names printed under the signature lines, in the order of texts.signatures (optional;
+    // "" leaves a line to fill by hand). Given the request with its sensitive fields opened.
+    std::function<std::vector<std::string>(const Request&, const std::string& locale)>
+        signature_names;
 };
 
 // GET {path with a {reference}}: the PDF, to the applicant or the type's staff; 404 to others.

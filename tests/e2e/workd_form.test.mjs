@@ -67,9 +67,20 @@ test('an agency files the workD request form on a phone, Thai and English', asyn
   await page.waitForURL(/\/workd\/requests\/new/);
   await assertClean(page, 'form (th)');
   await shot(page, 'workd-form-empty-th');
+  // Radios and the terms checkbox are 44 px tap targets; the zone suffix stays beside its input.
+  for (const sel of ['input[name=agency_choice][value=new]', 'input[name=domain_kind][value=own]',
+    'input[name=pdpa_consent][value=yes]', 'input[name=terms_accepted]']) {
+    const box = await page.locator(sel).locator('xpath=..').boundingBox();
+    assert.ok(box.height >= 44, `${sel}'s label is ${box.height} px high`);
+  }
+  const input = await page.locator('#subdomain').boundingBox();
+  const suffix = await page.locator('.with-suffix .suffix').boundingBox();
+  assert.ok(Math.abs(suffix.y + suffix.height / 2 - (input.y + input.height / 2)) < 8, 'suffix beside the input');
   // Errors beside the fields and linked from the summary, in Thai, and what was typed kept.
   await page.fill('#mobile', '02 123 4567');
   await Promise.all([page.waitForNavigation(), page.click('button[value=continue]')]);
+  // Saved with errors: the draft's edit page (post/redirect/get), so a reload posts nothing.
+  assert.match(page.url(), /\/workd\/requests\/WD-\d{4}-[0-9A-Z]{6}\/edit\?saved=1/);
   assert.match(await page.locator('#mobile-error').innerText(), /เบอร์มือถือไม่ถูกต้อง/);
   assert.equal(await page.inputValue('#mobile'), '02 123 4567');
   assert.ok(await page.locator('#form-errors a[href="#mobile"]').count());

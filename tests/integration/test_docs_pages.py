@@ -71,14 +71,15 @@ def test_service_guide_is_a_page_with_a_section_per_service(browser):
     assert "published in Thai only" in en.text and 'href="/learning"' in en.text
 
 
-def test_services_not_built_yet_say_what_is_coming_and_link_the_guide(browser):
-    for path, anchor, site in (("/workd", "workd", "https://workd.go.th/"),):
-        th = browser.get(path + "?lang=th")
-        assert "กำลังจะเปิดให้บริการบนระบบนี้" in th.text
-        assert 'href="/guide#%s"' % anchor in th.text and 'href="%s"' % site in th.text
-        en = browser.get(path + "?lang=en")
-        assert "Coming to this site" in en.text
-    assert "5 working days" in browser.get("/workd?lang=en").text
+def test_workd_says_what_this_site_does_and_links_the_guide(browser):
+    # Requests are taken here now: no "coming to this site" box, but what can be done here and
+    # what is not yet provisioned (mailboxes come later).
+    th = browser.get("/workd?lang=th")
+    assert "กำลังจะเปิดให้บริการบนระบบนี้" not in th.text and "ทำอะไรได้บนเว็บไซต์นี้" in th.text
+    assert 'href="/guide#workd"' in th.text and 'href="/workd/requests/new"' in th.text
+    en = browser.get("/workd?lang=en")
+    assert "Coming to this site" not in en.text and "Mailboxes and meeting rooms are not yet opened" in en.text
+    assert "5 working days" in en.text
 
 
 def test_learning_is_the_course_catalog_and_links_the_guide(browser):

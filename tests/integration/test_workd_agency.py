@@ -54,6 +54,16 @@ def test_who_sees_what_on_workd(server, smtp, sysadmin):
         assert 'href="/workd/requests/new"' in page and "workd-agency" not in page
         if button:
             assert button in page and "5 วันทำการ" in page  # the static page's steps are kept
+        # What this site does, without saying the service is not open here; what comes later;
+        # DGA spelled out; the steps' column not a repeat of the heading.
+        if lang == "th":
+            assert "ทำอะไรได้บนเว็บไซต์นี้" in page and "บัญชีอีเมลและห้องประชุมออนไลน์ยังไม่ได้เปิดจากเว็บไซต์นี้" in page
+            assert "สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน) (สพร.)" in page
+            assert '<th scope="col">ขั้นตอน</th>' in page
+        else:
+            assert "What you can do on this site" in page and "Mailboxes and meeting rooms are not yet opened" in page
+            assert "Digital Government Development Agency (Public Organization) (DGA)" in page
+        assert "coming-title" not in page
 
     label = "wdag" + str(int(time.time() * 1000))[-8:]
     ref = filed(requester, org, mail=50, conference=10, subdomain=label)

@@ -235,6 +235,10 @@ def test_own_domain_records_wrong_then_right_moves_the_request_on(site, dns, smt
     # The request page links its DNS page; no hand-over before the records pass.
     assert "/workd/requests/%s/dns" % ref in b.get("/requests/" + ref).text
     assert children(site, ref) == []
+    # It says what comes next: the agency's DNS records, in both languages.
+    assert "รอระเบียน DNS ของหน่วยงาน" in html.unescape(b.get("/requests/%s?lang=th" % ref).text)
+    assert "waiting for your DNS records" in html.unescape(b.get("/requests/%s?lang=en" % ref).text)
+    b.get("/requests/%s?lang=th" % ref)
 
     # Every required record wrong, each with its reason.
     other_key = recs["dkim"]["value"][:-12] + "AAAAAAAAAAAA"
@@ -264,6 +268,11 @@ def test_own_domain_records_wrong_then_right_moves_the_request_on(site, dns, smt
     assert 'id="dns-zone"' in page and "IN MX 10 mx.%s." % ZONE in page
     page = html.unescape(b.get("/workd/requests/%s/dns?lang=en" % ref).text)
     assert "The MX does not point at workD's server" in page and "Wrong" in page
+    # The zone-file lines speak to the agency pasting them; long names break at their dots.
+    assert "paste these lines into your agency's zone file" in page and "overwritten" not in page
+    assert '<span class="dns-label">_workd-challenge.</span><wbr>' in page
+    assert 'id="dns-summary"' not in page  # some records were found
+    assert "ไฟล์โซนของหน่วยงาน" in html.unescape(b.get("/workd/requests/%s/dns?lang=th" % ref).text)
 
     # Check now again at once: 429 with Retry-After; the form lands back on the page with a notice.
     r = check_now(b, ref)
@@ -311,6 +320,8 @@ def test_servfail_is_not_the_agencys_fault(site, dns, smtp):
         assert rec["agency_fault"] is False
     page = html.unescape(b.get("/workd/requests/%s/dns?lang=en" % ref).text)
     assert "Not the agency's fault" in page
+    # Said once at the top in plain words.
+    assert "could not be reached" in page and 'id="dns-summary"' in page
 
 
 def test_the_job_checks_a_due_domain_by_itself(site, dns, smtp):

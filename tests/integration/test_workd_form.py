@@ -47,6 +47,17 @@ def error_of(page, field):
     return html.unescape(m.group(1)) if m else None
 
 
+def saved_with_errors(b, r):
+    """A save with errors redirects (303) to the draft's edit page, which shows them: a reload
+    of that page does not post again (no second draft)."""
+    assert r.status == 303, (r.status, text(r)[:500])
+    location = r.header("Location")
+    assert re.match(r"/workd/requests/WD-25\d\d-[0-9A-Z]{6}/edit\?saved=1", location), location
+    page = b.get(location)
+    assert page.status == 200
+    return page
+
+
 def person(server, smtp, prefix):
     """A signed-in browser with an API token of its own (API clients send the token)."""
     b = Browser(server)
@@ -109,12 +120,18 @@ def test_a_good_form_without_javascript_makes_a_pending_agency_and_goes_on(serve
     req = b.get("/requests/" + ref)
     assert "/workd/requests/%s/form.pdf" % ref in req.text
     assert "/workd/requests/%s/edit" % ref in req.text  # "edit the form" while a draft
+    # The ministry by its title, never its short name; the choice worded as asked.
+    assert "<dd>กระทรวงทดสอบเวิร์กดี</dd>" in text(req) and "<dd>%s</dd>" % ministry not in text(req)
+    assert "ขอในนามหน่วยงานใหม่" in text(req)
+    assert "<dd>Ministry of workD Tests</dd>" in text(b.get("/requests/%s?lang=en" % ref))
+    b.get("/requests/%s?lang=th" % ref)
     pdf = b.get("/workd/requests/%s/form.pdf" % ref)
     assert pdf.status == 200 and pdf.body.startswith(b"%PDF-")
     words = pdf_words(pdf.body, keep_as="workd-form")
     for expected in ("ส่วนที่ 1", "สำนักงานทดสอบเวิร์กดี", "1-1011-12345-67-9", "ทุ่งสองห้อง", "10210",
-                     form["subdomain"] + ".mail.go.th", "120", "02-612-6060 ต่อ 123", "081-234-5678", "ลงนามผู้ขอใช้บริการ",
-                     "ลงนามผู้บริหารสูงสุดของหน่วยงาน", "4.5", str(TOMORROW.year + 543), ref):
+                     form["subdomain"] + ".mail.go.th", "120", "กระทรวงทดสอบเวิร์กดี", "02-612-6060 ต่อ 123", "081-234-5678", "ลงนามผู้ขอใช้บริการ",
+                     "ลงนามผู้บริหารสูงสุดของหน่วยงาน", "4.5", str(TOMORROW.year + 543), ref,
+                     "(สมศรี ใจดี)"):  # the requester's name under their signature line
         assert squeeze(expected) in words, (expected, words[:800])
     # Submitting: the signed scan first, then the step passes the form's full check.
     csrf = b.csrf_from("/requests/" + ref)
@@ -136,8 +153,7 @@ def test_each_field_is_checked_in_the_readers_language_and_kept(server, smtp):
                backup_email="SOMSRI@agency.go.th", province="กรุงเทพมหานคร", amphoe="หลักสี่",
                tambon="ไม่มีแขวงนี้", subdomain="www", mail_accounts="-5", conference_accounts="abc",
                effective_date="31/02/2569", pdpa_consent="no", terms_accepted="", action="continue")
-    r = b.post_form("/workd/requests/new", bad)
-    assert r.status == 409
+    r = saved_with_errors(b, b.post_form("/workd/requests/new", bad))
     expected = {
         "agency_name_th": "กรุณากรอกช่องนี้", "ministry": "กรุณาเลือกกระทรวง",
         "contact_citizen_id": "เลขบัตรประจำตัวประชาชนไม่ถูกต้อง", "office_phone": "เบอร์โทรศัพท์ไม่ถูกต้อง",
@@ -166,7 +182,7 @@ def test_each_field_is_checked_in_the_readers_language_and_kept(server, smtp):
     r = b.post_form("/workd/requests/%s/edit" % ref,
                     good(backup_email="Somsri@Agency.go.th", postcode="10900", effective_date="2020-01-01",
                          mail_accounts="0", conference_accounts="๐", action="continue"))
-    assert r.status == 409
+    r = saved_with_errors(b, r)
     assert "ต้องไม่ซ้ำ" in error_of(r, "backup_email")
     assert "10210" in error_of(r, "postcode")
     assert "ต้องไม่ก่อนวันนี้" in error_of(r, "effective_date")
@@ -235,7 +251,7 @@ def test_hostile_and_oversized_input(server, smtp):
     b = person(server, smtp, "wdhostile")
     r = b.post_form("/workd/requests/new", good(contact_name_th="สมศรี\x07ใจดี", contact_position="ก" * 300,
                                                 contact_name_en="<script>alert(1)</script>", action="continue"))
-    assert r.status == 409
+    r = saved_with_errors(b, r)
     assert "อักขระที่ใช้ไม่ได้" in error_of(r, "contact_name_th")
     assert "ยาวเกินกำหนด" in error_of(r, "contact_position")
     assert "<script>alert(1)" not in r.text and "&lt;script&gt;" in r.text
@@ -254,7 +270,7 @@ def test_hostile_and_oversized_input(server, smtp):
 def test_submitting_refuses_an_incomplete_form(server, smtp):
     b = person(server, smtp, "wdsubmit")
     r = b.post_form("/workd/requests/new", good(mobile="", pdpa_consent="no", action="save"))
-    assert r.status == 409  # the draft is kept; the refused consent is shown at once
+    r = saved_with_errors(b, r)  # the draft is kept; the refused consent is shown at once
     ref = re.search(r"WD-25\d\d-[0-9A-Z]{6}", r.text).group(0)
     assert "ส่งคำขอไม่ได้หากไม่ให้ความยินยอม" in error_of(r, "pdpa_consent")
     csrf = b.csrf_from("/requests/" + ref)

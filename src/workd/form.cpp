@@ -69,9 +69,9 @@ std::string DateYearsLater(const std::string& iso, int years) {
     std::string md = iso.substr(4);
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (md == "-02-29" && !leap) md = "-02-28";
-    char buf[8];
+    char buf[16];
     std::snprintf(buf, sizeof buf, "%04d", y);
-    return buf + md;
+    return std::string(buf) + md;
 }
 
 // The range's ends for the messages: dd/mm/yyyy in the calendar year ({from}, {to}: English)

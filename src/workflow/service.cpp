@@ -423,8 +423,6 @@ bool WorkflowService::ReviewsAgency(db::Connection& c, const std::string& user_i
 
 bool WorkflowService::CanReview(const accounts::Principal* p, const Request& r) {
     if (!p || !IsReviewer(p, r.type)) return false;
-    // A request never submitted (a draft, or one withdrawn as a draft) is its applicant's alone.
-    if (r.submitted.empty()) return false;
     if (p->sysadmin) return true;
     return db_.Read(
         [&](db::Connection& c) { return ReviewsAgency(c, p->user_id, r.type, r.organization_id); });
@@ -533,7 +531,7 @@ std::vector<Request> WorkflowService::Children(const accounts::Principal* p, con
     std::vector<Request> out;
     if (!p) return out;
     for (auto& child : db_.Read([&](db::Connection& c) { return store::ChildrenOf(c, r.id); }))
-        if (child.applicant_id == p->user_id || CanReview(p, child))
+        if (child.applicant_id == p->user_id || (!child.submitted.empty() && CanReview(p, child)))
             out.push_back(std::move(child));
     return out;
 }
@@ -943,7 +941,9 @@ std::optional<Request> WorkflowService::Find(const accounts::Principal* p,
     if (!p) return std::nullopt;
     auto r = db_.Read([&](db::Connection& c) { return FindByKey(c, id_or_reference); });
     if (!r || !types_.count(r->type)) return std::nullopt;
-    if (r->applicant_id != p->user_id && !CanReview(p, *r)) return std::nullopt;
+    // A request never submitted (a draft, or one withdrawn as a draft) is its applicant's alone.
+    if (r->applicant_id != p->user_id && (r->submitted.empty() || !CanReview(p, *r)))
+        return std::nullopt;
     return r;
 }
 

@@ -119,15 +119,16 @@ def test_a_draft_is_its_applicants_alone(server, smtp, sysadmin):
     assert api(requester, "GET", "/api/requests/" + ref).status == 200
     assert api(reviewer, "GET", "/api/requests/" + ref).status == 404
     assert reviewer.get("/staff/requests/" + ref).status == 404
-    assert ref not in reviewer.get("/staff/requests?q=" + ref).text
+    assert "/staff/requests/" + ref not in reviewer.get("/staff/requests?q=" + ref).text
     root = anonymous(server)
     root.token = sysadmin
     assert api(root, "GET", "/api/requests/" + ref).status == 404
-    # Once submitted, staff see it.
+    # Once submitted (with consent now given), staff see it.
+    assert api(requester, "PUT", "/api/workd/requests/" + ref, {"pdpa_consent": "yes"}).status == 200
     assert upload(requester, ref).status == 201
     assert step(requester, ref, "submit").status == 200
     assert api(reviewer, "GET", "/api/requests/" + ref).status == 200
-    assert ref in reviewer.get("/staff/requests?q=" + ref).text
+    assert "/staff/requests/" + ref in reviewer.get("/staff/requests?q=" + ref).text
 
 
 def test_nothing_is_done_to_a_suspended_service(server, smtp, sysadmin):

@@ -1,4 +1,5 @@
 #include "core/strings.hpp"
+#include "core/clean_text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -173,6 +174,26 @@ TEST(I18n, EveryMessageKeyInTheSourcesExists) {
         }
     }
     EXPECT_GT(found, 10);
+}
+
+TEST(Strings, CleanUserTextRefusesControlsAndInvisibleMarks) {
+    EXPECT_EQ(CleanUserText("  a \t  b  ", false), "a b");
+    EXPECT_EQ(CleanUserText("a\r\n b", true), "a\nb");
+    EXPECT_FALSE(CleanUserText("a\x07", false));
+    for (const char* mark : {"\u200e", "\u200f", "\u061c", "\ufeff", "\u2028", "\u2029", "\u202e",
+                             "\u2066", "\ufff9", "\ufffb"})
+        EXPECT_FALSE(CleanUserText(std::string("สม") + mark + "ศรี", true)) << mark;
+    EXPECT_EQ(CleanUserText("สม\u00adศรี", false), "สม\u00adศรี");  // soft hyphen: harmless
+    EXPECT_FALSE(CleanUserText("\xff", false));
+    EXPECT_EQ(StripToCleanText("\x07", false), "");
+    EXPECT_EQ(StripToCleanText(" ขอ\u202eเอกสาร ", false), "ขอเอกสาร");
+}
+
+TEST(Strings, SafeFileNameDropsDirectionMarks) {
+    EXPECT_EQ(SafeFileName("scan\u202eFDP.exe.pdf"), "scanFDP.exe.pdf");
+    EXPECT_EQ(SafeFileName("../a\\b\x01.pdf"), ".._a_b.pdf");
+    EXPECT_EQ(SafeFileName("\u200f"), "file");
+    EXPECT_LE(SafeFileName(std::string(300, 'a')).size(), 200u);
 }
 
 }  // namespace

@@ -56,13 +56,16 @@ Json RequestJson(const workflow::Request& r, const RequestForm& form, const Form
             {"errors", ErrorsJson(check.errors, i18n, locale)}};
 }
 
-// Nothing saved: the agency has an open request.
-[[noreturn]] void OpenConflict(const std::string& reference) {
-    HttpError e = HttpError::Validation(
-        {{field::kAgency,
-          core::Message("workd.form.error.agency_open", {{"reference", reference}})}},
-        "workd.form.error.agency_has_open");
-    e.headers.push_back({"Location", "/requests/" + reference});
+// Nothing saved: the agency has a service or an open request. Its reference (and a Location)
+// only for someone who may see it.
+[[noreturn]] void OpenConflict(const DeskResult& r) {
+    std::string message =
+        r.open_reference.empty()
+            ? core::Message(r.block_message)
+            : core::Message(r.block_message + "_ref", {{"reference", r.open_reference}});
+    HttpError e = HttpError::Validation({{field::kAgency, message}}, r.block_message);
+    if (!r.open_reference.empty())
+        e.headers.push_back({"Location", "/requests/" + r.open_reference});
     throw e;
 }
 
@@ -76,7 +79,7 @@ void RegisterRequestApi(http::Router& router, RequestDesk& desk, const core::I18
             const accounts::Principal& p = api::RequireUser(accounts::CurrentUser(req));
             RequestForm form = RequestForm::FromJson(Body(req));
             DeskResult r = desk.Create(p, std::move(form), FormMode::kComplete, req.client_ip);
-            if (!r.saved) OpenConflict(r.open_reference);
+            if (!r.saved) OpenConflict(r);
             return Send(RequestJson(r.request, r.form, r.check, i18n, req.locale), 201);
         },
         small);
@@ -97,7 +100,7 @@ void RegisterRequestApi(http::Router& router, RequestDesk& desk, const core::I18
             RequestForm form = RequestForm::FromJson(Body(req), &found->second);
             DeskResult r = desk.Update(p, std::string(req.PathParam("reference")), std::move(form),
                                        FormMode::kComplete, req.client_ip);
-            if (!r.saved) OpenConflict(r.open_reference);
+            if (!r.saved) OpenConflict(r);
             return Send(RequestJson(r.request, r.form, r.check, i18n, req.locale), 200);
         },
         small);

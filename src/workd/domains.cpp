@@ -222,6 +222,10 @@ DomainView DomainService::View(const accounts::Principal* p, const std::string& 
 DomainView DomainService::CheckNow(const accounts::Principal* p, const std::string& reference) {
     DomainView v = View(p, reference);
     if (v.domain.state == "released") throw HttpError(409, "conflict", "workd.domain.released");
+    auto service =
+        db_.Read([&](db::Connection& c) { return store::ServiceOfRequest(c, v.request.id); });
+    if (service && service->state == kServiceSuspended)
+        throw HttpError(409, "conflict", "workd.domain.suspended");
     const int64_t now = core::NowEpochSeconds();
     if (v.check_now_after > now) {
         HttpError e(429, "rate_limited", "workd.domain.check_wait");

@@ -1,8 +1,12 @@
 #include "workd/form.hpp"
 
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "core/citizen_id.hpp"
+#include "core/clean_text.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "core/thai_address.hpp"
@@ -58,38 +62,43 @@ bool IsLandlineDigits(const std::string& d) {
     return d.size() == 9 && d[0] == '0' && d[1] >= '2' && d[1] <= '7';
 }
 
+// "2026-12-07" + 2 years: "2028-12-07" (29 February: the 28th).
+std::string DateYearsLater(const std::string& iso, int years) {
+    if (iso.size() != 10) return iso;
+    int y = static_cast<int>(core::ParseInt(iso.substr(0, 4)).value_or(0)) + years;
+    std::string md = iso.substr(4);
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (md == "-02-29" && !leap) md = "-02-28";
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d", y);
+    return std::string(buf) + md;
+}
+
+// The range's ends for the messages: dd/mm/yyyy in the calendar year ({from}, {to}: English)
+// and in the Buddhist era ({from_be}, {to_be}: Thai).
+std::vector<std::pair<std::string, std::string>> RangeVars(const std::string& from,
+                                                           const std::string& to) {
+    auto text = [](const std::string& iso, int add) {
+        int y = static_cast<int>(core::ParseInt(iso.substr(0, 4)).value_or(0)) + add;
+        return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + std::to_string(y);
+    };
+    return {{"from", text(from, 0)},
+            {"to", text(to, 0)},
+            {"from_be", text(from, 543)},
+            {"to_be", text(to, 543)}};
+}
+
 }  // namespace
+
+std::string EffectiveDateMax(const std::string& today) {
+    return DateYearsLater(today, kEffectiveYearsAhead);
+}
 
 // ---- Readers ------------------------------------------------------------------------------------
 
 std::optional<std::string> CleanText(std::string_view typed_view, bool multiline) {
-    if (!core::IsValidUtf8(typed_view)) return std::nullopt;
-    // A pasted tab is a space.
-    std::string typed(typed_view);
-    for (char& c : typed)
-        if (c == '\t') c = ' ';
-    if (core::HasStrayControls(typed, multiline)) return std::nullopt;
-    std::string t = core::Trim(typed);
-    std::string out;
-    out.reserve(t.size());
-    bool space = false;
-    for (char c : t) {
-        if (c == '\r') continue;
-        if (c == '\n' && multiline) {
-            while (!out.empty() && out.back() == ' ') out.pop_back();
-            out += '\n';
-            space = false;
-            continue;
-        }
-        if (c == ' ' || c == '\t' || c == '\n') {
-            space = true;
-            continue;
-        }
-        if (space && !out.empty() && out.back() != '\n') out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
+    // The platform's one clean-text rule (core/strings.hpp).
+    return core::CleanUserText(typed_view, multiline);
 }
 
 std::optional<std::string> ParseThaiPhone(std::string_view typed_view, bool mobile_only) {
@@ -262,10 +271,22 @@ F F::FromJson(const Json& body, const F* base) {
         }
         if (it->is_string())
             v = it->get<std::string>();
-        else if (it->is_number_integer())
+        else if (it->is_number_unsigned() &&
+                 it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+            errors.push_back({d.key, "workd.form.error.number_range"});
+            continue;
+        } else if (it->is_number_integer())
             v = std::to_string(it->get<int64_t>());
-        else if (it->is_boolean() && (std::string_view(d.key) == field::kPdpaConsent ||
-                                      std::string_view(d.key) == field::kTermsAccepted))
+        else if (it->is_number_float()) {
+            // 1e3, 1.5: not a count; 1e20: too large.
+            double x = it->get<double>();
+            bool whole = std::isfinite(x) && x == std::floor(x);
+            errors.push_back({d.key, whole && std::fabs(x) >= 9.2e18
+                                         ? "workd.form.error.number_range"
+                                         : "workd.form.error.whole_number"});
+            continue;
+        } else if (it->is_boolean() && (std::string_view(d.key) == field::kPdpaConsent ||
+                                        std::string_view(d.key) == field::kTermsAccepted))
             v = it->get<bool>() ? "yes"
                                 : (std::string_view(d.key) == field::kPdpaConsent ? "no" : "");
         else {
@@ -386,7 +407,13 @@ FormCheck Validate(F& f, const FormContext& ctx, FormMode mode, const F* before,
             }
         }
     } else if (f.agency_choice == "new") {
-        required(field::kAgencyNameTh, f.agency_name_th);
+        // A new agency's names may not copy an agency of the directory: choose that one.
+        if (required(field::kAgencyNameTh, f.agency_name_th) && ctx.agency_title_taken &&
+            ctx.agency_title_taken(f.agency_name_th, f.agency_id))
+            error(field::kAgencyNameTh, "workd.form.error.agency_name_taken");
+        if (!f.agency_name_en.empty() && !has_error(field::kAgencyNameEn) &&
+            ctx.agency_title_taken && ctx.agency_title_taken(f.agency_name_en, f.agency_id))
+            error(field::kAgencyNameEn, "workd.form.error.agency_name_taken");
         if (required(field::kMinistry, f.ministry)) {
             if (f.ministry == "other") {
                 required(field::kMinistryOtherTh, f.ministry_other_th);
@@ -449,6 +476,14 @@ FormCheck Validate(F& f, const FormContext& ctx, FormMode mode, const F* before,
     bool province = required(field::kProvince, f.province);
     bool amphoe = required(field::kAmphoe, f.amphoe);
     bool tambon = required(field::kTambon, f.tambon);
+    // The postcode's shape (five digits) is checked whatever the address levels say.
+    if (!f.postcode.empty() && !has_error(field::kPostcode)) {
+        std::string d = AsciiDigits(core::Trim(f.postcode));
+        if (d.size() != 5 || d.find_first_not_of("0123456789") != std::string::npos)
+            error(field::kPostcode, "workd.form.error.postcode");
+        else
+            f.postcode = d;
+    }
     if (ctx.addresses && province && (amphoe || complete) && (tambon || complete) &&
         !has_error(field::kPostcode)) {
         auto c = ctx.addresses->Check({f.province, f.amphoe, f.tambon, f.postcode});
@@ -493,12 +528,6 @@ FormCheck Validate(F& f, const FormContext& ctx, FormMode mode, const F* before,
                 break;
             }
         }
-    } else if (!f.postcode.empty() && !has_error(field::kPostcode)) {
-        std::string d = AsciiDigits(f.postcode);
-        if (d.size() != 5 || d.find_first_not_of("0123456789") != std::string::npos)
-            error(field::kPostcode, "workd.form.error.postcode");
-        else
-            f.postcode = d;
     }
 
     // Part 2: the service.
@@ -521,9 +550,18 @@ FormCheck Validate(F& f, const FormContext& ctx, FormMode mode, const F* before,
             else {
                 f.own_domain = c.label;
                 std::string zone_suffix = "." + ctx.zone;
-                if (c.label == ctx.zone || (c.label.size() > zone_suffix.size() &&
-                                            c.label.compare(c.label.size() - zone_suffix.size(),
-                                                            zone_suffix.size(), zone_suffix) == 0))
+                // A registry's zone is no agency's own: a bare TLD, or a Thai second level.
+                static const char* kRegistryZones[] = {"go.th", "or.th", "ac.th", "co.th",
+                                                       "in.th", "mi.th", "net.th"};
+                bool registry = c.label.find('.') == std::string::npos;
+                for (const char* z : kRegistryZones)
+                    if (c.label == z) registry = true;
+                if (registry)
+                    error(field::kOwnDomain, "workd.form.error.own_registry_zone");
+                else if (c.label == ctx.zone ||
+                         (c.label.size() > zone_suffix.size() &&
+                          c.label.compare(c.label.size() - zone_suffix.size(), zone_suffix.size(),
+                                          zone_suffix) == 0))
                     error(field::kOwnDomain, "workd.form.error.own_in_zone");
                 else if (ctx.domain_taken && ctx.domain_taken(c.label))
                     error(field::kOwnDomain, "workd.form.error.domain_taken");
@@ -547,13 +585,35 @@ FormCheck Validate(F& f, const FormContext& ctx, FormMode mode, const F* before,
     if (mail && conference && *mail == 0 && *conference == 0)
         error(field::kMailAccounts, "workd.form.error.no_accounts");
     if (required(field::kEffectiveDate, f.effective_date)) {
-        auto iso = core::FormDateToIso(AsciiDigits(f.effective_date));
-        if (!iso)
+        // The date picker sends the calendar (Gregorian) year, yyyy-mm-dd; typed by hand,
+        // dd/mm/yyyy is the Buddhist era (the guide's form). The other era in either shape is
+        // refused, not guessed.
+        std::string typed = AsciiDigits(core::Trim(f.effective_date));
+        int year = 0;
+        bool iso_shape = typed.size() == 10 && typed[4] == '-' && typed[7] == '-';
+        if (iso_shape) {
+            year = static_cast<int>(core::ParseInt(typed.substr(0, 4)).value_or(0));
+        } else if (auto slash = typed.find_last_of("/.-"); slash != std::string::npos) {
+            year = static_cast<int>(core::ParseInt(typed.substr(slash + 1)).value_or(0));
+        }
+        auto iso = core::FormDateToIso(typed);
+        if (!iso) {
             error(field::kEffectiveDate, "workd.form.error.date");
-        else {
+        } else if (iso_shape && year >= 2400) {
+            error(field::kEffectiveDate,
+                  core::Message("workd.form.error.date_iso_be", {{"year", std::to_string(year)}}));
+        } else if (!iso_shape && year < 2400) {
+            error(field::kEffectiveDate, "workd.form.error.date_slash_ce");
+        } else {
             f.effective_date = *iso;
-            if (!ctx.today.empty() && *iso < ctx.today)
-                error(field::kEffectiveDate, "workd.form.error.date_past");
+            if (!ctx.today.empty()) {
+                std::string last = DateYearsLater(ctx.today, kEffectiveYearsAhead);
+                if (*iso < ctx.today || *iso > last)
+                    error(field::kEffectiveDate,
+                          core::Message(*iso < ctx.today ? "workd.form.error.date_past"
+                                                         : "workd.form.error.date_range",
+                                        RangeVars(ctx.today, last)));
+            }
         }
     }
 

@@ -33,6 +33,10 @@ inline constexpr size_t kMaxNameBytes = 200;
 inline constexpr size_t kMaxShortBytes = 100;
 inline constexpr size_t kMaxNoteBytes = 2000;
 inline constexpr int64_t kMaxAccounts = 100000;
+// The effective date: from today (Bangkok) to this many years ahead.
+inline constexpr int kEffectiveYearsAhead = 2;
+// The last effective date allowed from `today` (YYYY-MM-DD): today + kEffectiveYearsAhead.
+std::string EffectiveDateMax(const std::string& today);
 
 // An agency of the directory as the form needs it.
 struct DirectoryAgency {
@@ -48,6 +52,9 @@ struct FormContext {
     std::function<std::optional<DirectoryAgency>(const std::string& name)> find_agency;
     // Whether a live domain already holds this FQDN (store::DomainTaken).
     std::function<bool(const std::string& fqdn)> domain_taken;
+    // Whether an active agency of the directory (other than `except_id`, the form's own pending
+    // one) has this Thai or English name (case and spacing aside).
+    std::function<bool(const std::string& title, const std::string& except_id)> agency_title_taken;
     const core::ThaiAddressBook* addresses = nullptr;
     std::string zone = "mail.go.th";
     std::string today;  // YYYY-MM-DD, Bangkok's date

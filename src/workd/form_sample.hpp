@@ -9,12 +9,14 @@
 
 #include "workd/form.hpp"
 #include "workd/model.hpp"
+#include "workd/requests.hpp"
 
 namespace govhub::workd {
 
 // `directory_agency`: the short name of an active agency of the directory ("" files a new
 // agency, "สำนักงานทดสอบ", under no ministry). `label`: the subdomain asked for under the zone
-// ("" asks for `own_domain` instead). Counts 100 / 10; effective 1 January 2099.
+// ("" asks for `own_domain` instead). Counts 100 / 10; effective on the last day the form
+// allows from today (Bangkok): two years ahead.
 inline RequestForm SampleForm(const std::string& label, const std::string& directory_agency = "",
                               const std::string& own_domain = "") {
     RequestForm f;
@@ -50,7 +52,7 @@ inline RequestForm SampleForm(const std::string& label, const std::string& direc
     }
     f.mail_accounts = "100";
     f.conference_accounts = "10";
-    f.effective_date = "2099-01-01";
+    f.effective_date = EffectiveDateMax(BangkokToday());
     f.pdpa_consent = "yes";
     f.pdpa_version = kPdpaTextVersion;
     f.pdpa_at = "2026-12-01T00:00:00.000000Z";

@@ -1,4 +1,5 @@
 #include "workd/form.hpp"
+#include "workd/requests.hpp"
 
 #include <gtest/gtest.h>
 
@@ -266,8 +267,9 @@ TEST(WorkdForm, TheService) {
     EXPECT_EQ(ErrorOf(field::kMailAccounts, [](auto& f) { f.mail_accounts = "0"; }),
               "workd.form.error.no_accounts");
     EXPECT_EQ(ErrorOf(field::kEffectiveDate, [](auto& f) { f.effective_date = "8/12/2569"; }), "");
-    EXPECT_EQ(ErrorOf(field::kEffectiveDate, [](auto& f) { f.effective_date = "6/12/2569"; }),
-              "workd.form.error.date_past");
+    EXPECT_NE(ErrorOf(field::kEffectiveDate, [](auto& f) { f.effective_date = "6/12/2569"; })
+                  .find("workd.form.error.date_past"),
+              std::string::npos);  // with the range allowed
     EXPECT_EQ(ErrorOf(field::kEffectiveDate, [](auto& f) { f.effective_date = "31/2/2570"; }),
               "workd.form.error.date");
     RequestForm f = Good();
@@ -311,7 +313,9 @@ TEST(WorkdForm, ADraftChecksOnlyWhatIsTyped) {
 TEST(WorkdForm, TheSampleFormForOtherTestsIsComplete) {
     for (RequestForm f : {SampleForm("sample"), SampleForm("sample", "dga"),
                           SampleForm("", "", "agency.example.go.th")}) {
-        FormCheck c = Validate(f, Ctx(), FormMode::kComplete, nullptr, "t");
+        FormContext ctx = Ctx();
+        ctx.today = BangkokToday();  // the sample's date is relative to the real today
+        FormCheck c = Validate(f, ctx, FormMode::kComplete, nullptr, "t");
         EXPECT_TRUE(c.ok()) << (c.ok() ? ""
                                        : c.errors.front().field + " " + c.errors.front().message);
     }
@@ -345,6 +349,49 @@ TEST(WorkdForm, JsonAndDataRoundTrip) {
     RequestForm posted = RequestForm::FromValues(
         [](const std::string& k) { return k == "terms_accepted" ? "on" : ""; });
     EXPECT_EQ(posted.terms_accepted, "invalid");
+}
+
+TEST(WorkdForm, EffectiveDateEraAndRange) {
+    auto error_for = [](const std::string& typed) {
+        RequestForm f = Good();
+        f.effective_date = typed;
+        FormCheck c = Validate(f, Ctx(), FormMode::kComplete, nullptr, "2026-12-07T03:00:00Z");
+        for (const auto& e : c.errors)
+            if (e.field == field::kEffectiveDate) return e.message;
+        return std::string();
+    };
+    EXPECT_EQ(error_for("2027-01-15"), "");
+    EXPECT_EQ(error_for("15/1/2570"), "");
+    EXPECT_EQ(error_for("2028-12-07"), "");  // today + 2 years: the last day
+    EXPECT_NE(error_for("2028-12-08").find("workd.form.error.date_range"), std::string::npos);
+    EXPECT_NE(error_for("2026-12-06").find("workd.form.error.date_past"), std::string::npos);
+    EXPECT_NE(error_for("2570-01-15").find("workd.form.error.date_iso_be"), std::string::npos);
+    EXPECT_EQ(error_for("15/1/2027"), "workd.form.error.date_slash_ce");
+    EXPECT_NE(error_for("9999-12-31").find("date_iso_be"), std::string::npos);
+}
+
+TEST(WorkdForm, PostcodeShapeAlwaysChecked) {
+    RequestForm f = Good();
+    f.postcode = "1";
+    f.tambon = "ไม่มีตำบลนี้";
+    FormCheck c = Validate(f, Ctx(), FormMode::kComplete, nullptr, "2026-12-07T03:00:00Z");
+    bool flagged = false;
+    for (const auto& e : c.errors) flagged |= e.field == field::kPostcode;
+    EXPECT_TRUE(flagged);
+}
+
+TEST(WorkdForm, RegistryZonesAreNoOwnDomain) {
+    for (const char* zone : {"go.th", "ac.th", "or.th", "co.th", "in.th", "mi.th", "net.th"}) {
+        RequestForm f = Good();
+        f.domain_kind = "own";
+        f.own_domain = zone;
+        FormCheck c = Validate(f, Ctx(), FormMode::kComplete, nullptr, "2026-12-07T03:00:00Z");
+        bool flagged = false;
+        for (const auto& e : c.errors)
+            flagged |=
+                e.field == field::kOwnDomain && e.message == "workd.form.error.own_registry_zone";
+        EXPECT_TRUE(flagged) << zone;
+    }
 }
 
 }  // namespace

@@ -114,7 +114,8 @@ namespace {
 
 http::Response FormPage(RequestDesk& desk, const render::PageRenderer& pages, http::Request& req,
                         const RequestForm& f, const FormCheck& check, const std::string& reference,
-                        int status, bool saved = false, const std::string& open_reference = "") {
+                        int status, bool saved = false, const std::string& open_reference = "",
+                        const std::string& block_message = "") {
     const std::string& locale = req.locale;
     View v;
     v.Set("action",
@@ -172,13 +173,15 @@ http::Response FormPage(RequestDesk& desk, const render::PageRenderer& pages, ht
                      f, check, pages, locale));
     std::string date_text = DateText(f.effective_date, locale);
     v.Set("effective_date_text", date_text).Set("has_date_text", !date_text.empty());
-    v.Set("today", BangkokToday());
+    v.Set("today", BangkokToday()).Set("date_max", EffectiveDateMax(BangkokToday()));
     // Parts 3 and 4.
     v.Set("pdpa_yes", f.pdpa_consent == "yes").Set("pdpa_no", f.pdpa_consent == "no");
     v.Set("terms_yes", f.terms_accepted == "yes");
     v.Set("has_pdpa_at", !f.pdpa_at.empty()).Set("has_terms_at", !f.terms_at.empty());
     v.Set("pdpa_at_text", f.pdpa_at.empty() ? "" : core::FormatIsoDate(f.pdpa_at, locale, true));
     v.Set("terms_at_text", f.terms_at.empty() ? "" : core::FormatIsoDate(f.terms_at, locale, true));
+    if (!block_message.empty())
+        v.Set("block_text", pages.T(locale, block_message + "_page")).Set("has_block", true);
     if (!open_reference.empty()) v.Set("open_reference", open_reference).Set("has_open", true);
     if (!check.errors.empty()) {
         pages.AddErrors(v, check.errors, locale);
@@ -198,7 +201,8 @@ FormMode ModeOf(const http::Request& req) {
 http::Response AfterSave(RequestDesk& desk, const render::PageRenderer& pages, http::Request& req,
                          DeskResult& r, FormMode mode) {
     if (!r.saved)
-        return FormPage(desk, pages, req, r.form, r.check, "", 409, false, r.open_reference);
+        return FormPage(desk, pages, req, r.form, r.check, "", 409, false, r.open_reference,
+                        r.block_message);
     if (mode == FormMode::kComplete && r.check.ok())
         return http::Response::Redirect("/requests/" + r.request.reference);
     // Saved with errors: the edit page shows them after a redirect (post/redirect/get), so a
@@ -272,23 +276,23 @@ void RegisterFormPages(http::Router& router, RequestDesk& desk, const render::Pa
         return FormPage(desk, pages, req, form, check, request.reference, 200,
                         req.Query("saved") == "1");
     });
-    router.Post(
-        "/workd/requests/{reference}/edit",
-        [&desk, &pages](http::Request& req) {
-            const accounts::Principal& p = api::RequireUser(accounts::CurrentUser(req));
-            FormMode mode = ModeOf(req);
-            auto form =
-                RequestForm::FromValues([&](const std::string& k) { return req.FormValue(k); });
-            DeskResult r = desk.Update(p, std::string(req.PathParam("reference")), std::move(form),
-                                       mode, req.client_ip);
-            if (!r.saved) {
-                auto found = desk.Load(p, std::string(req.PathParam("reference")));
-                return FormPage(desk, pages, req, r.form, r.check,
-                                found ? found->first.reference : "", 409, false, r.open_reference);
-            }
-            return AfterSave(desk, pages, req, r, mode);
-        },
-        {.body_limit = 64 << 10, .rate_limit = "form"});
+    router.Post("/workd/requests/{reference}/edit",
+                [&desk, &pages](http::Request& req) {
+                    const accounts::Principal& p = api::RequireUser(accounts::CurrentUser(req));
+                    FormMode mode = ModeOf(req);
+                    auto form = RequestForm::FromValues(
+                        [&](const std::string& k) { return req.FormValue(k); });
+                    DeskResult r = desk.Update(p, std::string(req.PathParam("reference")),
+                                               std::move(form), mode, req.client_ip);
+                    if (!r.saved) {
+                        auto found = desk.Load(p, std::string(req.PathParam("reference")));
+                        return FormPage(desk, pages, req, r.form, r.check,
+                                        found ? found->first.reference : "", 409, false,
+                                        r.open_reference, r.block_message);
+                    }
+                    return AfterSave(desk, pages, req, r, mode);
+                },
+                {.body_limit = 64 << 10, .rate_limit = "form"});
     // The pickers' data: the same book the server checks with. Public and cacheable.
     router.Get("/workd/address-data.json",
                [&desk](http::Request&) {

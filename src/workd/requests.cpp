@@ -5,12 +5,15 @@
 
 #include "agencies/store.hpp"
 #include "core/citizen_id.hpp"
+#include "core/clean_text.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/i18n.hpp"
+#include "core/strings.hpp"
 #include "workd/model.hpp"
 #include "workd/store.hpp"
+#include "workflow/store.hpp"
 
 namespace govhub::workd {
 namespace {
@@ -85,7 +88,36 @@ void KeepPendingAgency(db::Connection& c, RequestForm& f, const RequestForm* bef
     f.agency_id = a.id;
 }
 
+// Whether `user_id` may be told of the agency's request filed by `applicant_id`.
+bool MaySeeRequest(db::Connection& c, const std::string& agency_id, const std::string& applicant_id,
+                   const std::string& user_id) {
+    if (user_id.empty()) return false;
+    if (applicant_id == user_id) return true;
+    auto role = agencies::store::RoleOf(c, user_id, agency_id);
+    return role && *role == agencies::Role::kAdmin;
+}
+
 }  // namespace
+
+std::optional<ServiceBlock> BlockOf(db::Connection& c, const std::string& agency_id,
+                                    const std::string& except_id, const std::string& user_id,
+                                    bool count_own_drafts) {
+    if (agency_id.empty()) return std::nullopt;
+    if (auto s = store::FindService(c, agency_id); s && s->request_id != except_id) {
+        ServiceBlock b{.message = "workd.form.error.agency_has_service"};
+        if (auto r = workflow::store::FindRequest(c, s->request_id);
+            r && MaySeeRequest(c, agency_id, r->applicant_id, user_id))
+            b.reference = r->reference;
+        return b;
+    }
+    if (auto open =
+            store::OpenServiceRequest(c, agency_id, except_id, count_own_drafts ? user_id : "")) {
+        ServiceBlock b{.message = "workd.form.error.agency_has_open"};
+        if (MaySeeRequest(c, agency_id, open->applicant_id, user_id)) b.reference = open->reference;
+        return b;
+    }
+    return std::nullopt;
+}
 
 std::string BangkokToday() {
     std::time_t t = core::NowEpochSeconds() + 7 * 3600;
@@ -107,6 +139,18 @@ FormContext MakeFormContext(db::Connection& c, const core::ThaiAddressBook& addr
         return ToDirectory(*a);
     };
     ctx.domain_taken = [&c](const std::string& fqdn) { return store::DomainTaken(c, fqdn); };
+    ctx.agency_title_taken = [&c](const std::string& title, const std::string& except_id) {
+        auto key = [](const std::string& t) {
+            return core::ToLower(core::CleanUserText(t, false).value_or(t));
+        };
+        std::string wanted = key(title);
+        if (wanted.empty()) return false;
+        for (const auto& a : agencies::store::List(c))
+            if (a.id != except_id && a.state == agencies::AgencyState::kActive &&
+                (key(a.title) == wanted || (!a.title_en.empty() && key(a.title_en) == wanted)))
+                return true;
+        return false;
+    };
     ctx.addresses = &addresses;
     ctx.zone = zone;
     ctx.today = BangkokToday();
@@ -199,19 +243,31 @@ DeskResult RequestDesk::Save(const accounts::Principal& p,
         return Validate(form, MakeFormContext(c, addresses_, zone_), mode,
                         before ? &*before : nullptr, now);
     });
+    // The agency chosen one way leaves nothing of the other behind (names of a new agency once
+    // the directory is chosen, and the directory's agency once a new one is named).
+    if (form.agency_choice == "directory") {
+        for (auto* v : {&form.agency_name_th, &form.agency_name_en, &form.ministry,
+                        &form.ministry_other_th, &form.ministry_other_en})
+            v->clear();
+    } else if (form.agency_choice == "new") {
+        form.agency.clear();
+    }
     // Text that cannot be taken (control characters, broken UTF-8) is not stored.
     for (const auto& e : out.check.errors)
         if (e.message == "workd.form.error.bad_text")
             for (const auto& d : RequestForm::Fields())
                 if (e.field == d.key) form.*d.member = "";
-    // One open request per agency of the directory.
+    // One service, and one open (submitted) request, per agency of the directory; one draft per
+    // filer and agency. A stranger's draft blocks nobody.
     if (form.agency_choice == "directory" && !out.check.directory_agency_id.empty()) {
         form.agency_id = out.check.directory_agency_id;
-        auto open = db_.Read([&](db::Connection& c) {
-            return store::OpenServiceRequest(c, form.agency_id, existing ? existing->id : "");
+        auto block = db_.Read([&](db::Connection& c) {
+            return BlockOf(c, form.agency_id, existing ? existing->id : "", p.user_id, true);
         });
-        if (open) {
-            out.open_reference = *open;
+        if (block) {
+            out.blocked = true;
+            out.block_message = block->message;
+            out.open_reference = block->reference;
             out.form = std::move(form);
             return out;
         }
@@ -287,10 +343,12 @@ void AddFormHooks(workflow::RequestType& type, const workflow::WorkflowService& 
                                        FormMode::kComplete, &before, before.pdpa_at);
             if (!check.ok())
                 throw HttpError::Validation(check.errors, "workd.form.error.incomplete");
-            if (auto open = store::OpenServiceRequest(c, r.organization_id, r.id))
+            if (auto block = BlockOf(c, r.organization_id, r.id, actor.user_id, false))
                 throw HttpError::Validation(
-                    {{field::kAgency,
-                      core::Message("workd.form.error.agency_open", {{"reference", *open}})}});
+                    {{field::kAgency, block->reference.empty()
+                                          ? core::Message(block->message)
+                                          : core::Message(block->message + "_ref",
+                                                          {{"reference", block->reference}})}});
             if (previous) previous(c, r, actor);
         };
     }

@@ -24,9 +24,24 @@ struct DeskResult {
     workflow::Request request;  // when saved
     RequestForm form;           // as stored (normalised where valid)
     FormCheck check;            // the errors of the mode asked for
-    // The agency already has an open request: nothing was saved; its reference.
+    // Nothing was saved: the agency already has a service or an open request (`blocked`, with
+    // the message key); its reference only for someone who may see that request (its applicant,
+    // the agency's admins), else "".
+    bool blocked = false;
+    std::string block_message;
     std::string open_reference;
 };
+
+// Why a new-service request for `agency_id` may not be saved or submitted by `user_id` (a
+// service exists: workd.form.error.agency_has_service; an open submitted request, or the user's
+// own draft: workd.form.error.agency_has_open); nullopt when nothing blocks it.
+struct ServiceBlock {
+    std::string message;    // i18n key
+    std::string reference;  // "" unless `user_id` may see that request
+};
+std::optional<ServiceBlock> BlockOf(db::Connection& c, const std::string& agency_id,
+                                    const std::string& except_id, const std::string& user_id,
+                                    bool count_own_drafts);
 
 class RequestDesk {
   public:

@@ -6,6 +6,7 @@
 #include "accounts/store.hpp"
 #include "agencies/store.hpp"
 #include "audit/audit.hpp"
+#include "core/clean_text.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/i18n.hpp"
@@ -53,7 +54,7 @@ std::vector<FieldError> ChangeErrors(const Json& data) {
     for (const char* key : {field::kMoreMailAccounts, field::kMoreConferenceAccounts})
         if (data.contains(key) && !TextOf(data, key).empty()) {
             auto n = CountOf(data, key);
-            if (!n || *n < 0 || *n > WorkdService::kMaxAllocation)
+            if (!n || *n < 0 || *n > kMaxAccounts)
                 errors.push_back({key, "workd.change.bad_count"});
         }
     std::string relay = TextOf(data, field::kRelay);
@@ -84,6 +85,30 @@ std::string DomainOf(const Json& data, const std::string& zone) {
         return core::ToLower(TextOf(data, field::kOwnDomain));
     std::string label = core::ToLower(TextOf(data, field::kSubdomain));
     return label.empty() ? "" : label + "." + zone;
+}
+
+// Refuses (409) an approval that would take the fiscal year's committed accounts over its
+// allocation: what remains, and where a sysadmin raises it.
+void CheckWithinBudget(db::Connection& c, int year, int64_t default_mail, int64_t default_conf,
+                       int64_t mail, int64_t conf) {
+    auto set = store::FindBudget(c, year);
+    int64_t mail_allocation = set ? set->mail_allocation : default_mail;
+    int64_t conf_allocation = set ? set->conference_allocation : default_conf;
+    auto [mail_committed, conf_committed] = store::Committed(c, year);
+    auto refuse = [&](const char* kind, int64_t allocation, int64_t committed, int64_t asked) {
+        throw HttpError(
+            409, "conflict",
+            core::Message("workd.review.over_budget",
+                          {{"kind", std::string("@workd.review.over_budget_") + kind},
+                           {"year", std::to_string(year)},
+                           {"asked", Grouped(asked)},
+                           {"allocation", Grouped(allocation)},
+                           {"remaining", Grouped(std::max<int64_t>(0, allocation - committed))}}));
+    };
+    if (mail > 0 && mail_committed + mail > mail_allocation)
+        refuse("mail", mail_allocation, mail_committed, mail);
+    if (conf > 0 && conf_committed + conf > conf_allocation)
+        refuse("conference", conf_allocation, conf_committed, conf);
 }
 
 }  // namespace
@@ -331,15 +356,28 @@ void WorkdService::Approve(db::Connection& c, const workflow::Request& r,
     if (store::FindService(c, agency->id))
         throw HttpError(409, "conflict", "workd.review.service_exists");
     std::string now = core::IsoUtc(now_() * 1000000);
-    // A new agency joins the directory with its approval; its filer administers it.
+    // A new agency joins the directory with its approval; its filer administers it. So does the
+    // filer of a directory agency they were no member of (the signed form names them as the
+    // agency's contact; the facts warned the reviewer): said in the request's audit trail.
     if (agency->state == agencies::AgencyState::kPending) {
         agency->state = agencies::AgencyState::kActive;
         agency->modified = now;
         agencies::store::Update(c, *agency);
-        if (!agencies::store::RoleOf(c, r.applicant_id, agency->id))
-            agencies::store::SetMember(c, agency->id,
-                                       {.user_id = r.applicant_id, .role = agencies::Role::kAdmin});
     }
+    if (!agencies::store::RoleOf(c, r.applicant_id, agency->id)) {
+        agencies::store::SetMember(c, agency->id,
+                                   {.user_id = r.applicant_id, .role = agencies::Role::kAdmin});
+        Json details{{"reference", r.reference},
+                     {"agency", agency->name},
+                     {"user_id", r.applicant_id},
+                     {"role", "admin"}};
+        audit::Record(c, {actor.user_id, ""}, "workd.filer_made_admin", "workflow_request", r.id,
+                      details);
+        audit::Record(c, {actor.user_id, ""}, "workd.filer_made_admin", "organization", agency->id,
+                      details);
+    }
+    CheckWithinBudget(c, FiscalYearAt(now_()), config_.default_mail_allocation,
+                      config_.default_conference_allocation, mail, conf);
     bool own = TextOf(data, field::kDomainKind) == "own";
     Service s{.agency_id = agency->id,
               .request_id = r.id,
@@ -367,9 +405,19 @@ void WorkdService::ApproveChange(db::Connection& c, const workflow::Request& r,
     Json data = DataOf(r);
     auto s = r.organization_id.empty() ? std::nullopt : store::FindService(c, r.organization_id);
     if (!s) throw HttpError(409, "conflict", "workd.review.no_service");
+    // A change applies to a running service: not to a suspended one (reinstate it first).
+    auto parent = r.parent_id.empty() ? std::nullopt : workflow::store::FindRequest(c, r.parent_id);
+    if ((parent && parent->state != "approved") || s->state == kServiceSuspended)
+        throw HttpError(409, "conflict", "workd.review.service_suspended");
     int64_t more_mail = std::max<int64_t>(0, CountOf(data, field::kMoreMailAccounts).value_or(0));
     int64_t more_conf =
         std::max<int64_t>(0, CountOf(data, field::kMoreConferenceAccounts).value_or(0));
+    if (more_mail > kMaxAccounts || more_conf > kMaxAccounts)
+        throw HttpError::Validation(
+            {{more_mail > kMaxAccounts ? field::kMoreMailAccounts : field::kMoreConferenceAccounts,
+              "workd.change.bad_count"}});
+    CheckWithinBudget(c, FiscalYearAt(now_()), config_.default_mail_allocation,
+                      config_.default_conference_allocation, more_mail, more_conf);
     std::string now = core::IsoUtc(now_() * 1000000);
     s->mail_accounts += more_mail;
     s->conference_accounts += more_conf;
@@ -460,8 +508,11 @@ void WorkdService::CloseHandover(db::Connection& c, const workflow::Request& han
     if (!wd) throw HttpError(409, "conflict", "workd.review.no_service");
     auto s = store::ServiceOfRequest(c, wd->id);
     if (!s) throw HttpError(409, "conflict", "workd.review.no_service");
+    // A suspended service is not opened (nor announced as open): reinstate it first.
+    if (wd->state != "approved" || s->state == kServiceSuspended)
+        throw HttpError(409, "conflict", "workd.review.service_suspended");
     std::string now = core::IsoUtc(now_() * 1000000);
-    if (s->state != kServiceSuspended) s->state = kServiceActive;
+    s->state = kServiceActive;
     s->opened = now;
     s->updated = now;
     store::UpdateService(c, *s);
@@ -534,7 +585,7 @@ workflow::Request WorkdService::FileChange(const accounts::Principal& p, const s
         if (k == field::kMoreMailAccounts || k == field::kMoreConferenceAccounts) {
             auto n = CountOf(in, k.c_str());
             if (it->is_null() || (it->is_string() && TextOf(in, k.c_str()).empty())) continue;
-            if (!n || *n < 0 || *n > kMaxAllocation)
+            if (!n || *n < 0 || *n > kMaxAccounts)
                 errors.push_back({k, "workd.change.bad_count"});
             else
                 data[k] = *n;
@@ -543,8 +594,13 @@ workflow::Request WorkdService::FileChange(const accounts::Principal& p, const s
                 errors.push_back({k, "workflow.bad_data"});
                 continue;
             }
-            std::string text = TextOf(in, k.c_str());
-            if (text.size() > 4000)
+            // The platform's clean-text rule (core/strings.hpp).
+            auto clean = core::CleanUserText(it->get<std::string>(), true);
+            std::string text =
+                clean ? *clean : core::StripToCleanText(it->get<std::string>(), true);
+            if (!clean && !text.empty())
+                errors.push_back({k, "workflow.bad_text"});
+            else if (text.size() > 4000)
                 errors.push_back({k, "workflow.input_too_long"});
             else if (k == field::kRelay && !text.empty() && text != "open" && text != "change")
                 errors.push_back({k, "workd.change.bad_relay"});
@@ -676,6 +732,18 @@ Budget WorkdService::SetBudget(const accounts::Principal& p, int fiscal_year, in
         errors.push_back({"conference_accounts", "workd.budget.bad_count"});
     if (!errors.empty()) throw HttpError::Validation(std::move(errors));
     db_.Write([&](db::Connection& c) {
+        // An allocation below what approvals already committed would be broken at once.
+        auto [mail_committed, conf_committed] = store::Committed(c, fiscal_year);
+        std::vector<FieldError> below;
+        if (mail < mail_committed)
+            below.push_back(
+                {"mail_accounts", core::Message("workd.budget.below_committed",
+                                                {{"committed", Grouped(mail_committed)}})});
+        if (conference < conf_committed)
+            below.push_back(
+                {"conference_accounts", core::Message("workd.budget.below_committed",
+                                                      {{"committed", Grouped(conf_committed)}})});
+        if (!below.empty()) throw HttpError::Validation(std::move(below));
         auto before = store::FindBudget(c, fiscal_year);
         store::SaveBudget(c, {.fiscal_year = fiscal_year,
                               .mail_allocation = mail,
@@ -742,6 +810,19 @@ std::vector<workflow::Fact> WorkdService::Facts(const workflow::Request& r,
             commitment ? commitment->mail_accounts : 0);
         row("workd.review.fact_conference", b.conference_committed, b.conference_allocation,
             this_conf, commitment ? commitment->conference_accounts : 0);
+    }
+    // A filer who is no member of the directory agency they chose: the signed form must show
+    // the agency asks (the approval makes the filer its admin).
+    if (r.type == kServiceType && !r.organization_id.empty()) {
+        bool stranger = db_.Read([&](db::Connection& c) {
+            auto a = agencies::store::Find(c, r.organization_id);
+            return a && a->state == agencies::AgencyState::kActive &&
+                   !agencies::store::RoleOf(c, r.applicant_id, a->id);
+        });
+        if (stranger)
+            out.push_back({.label = T("workd.review.fact_filer"),
+                           .value = T("workd.review.fact_filer_not_member"),
+                           .warning = true});
     }
     workflow::Fact service{.label = T("workd.review.fact_service")};
     auto s = r.organization_id.empty() ? std::nullopt : ServiceOf(r.organization_id);

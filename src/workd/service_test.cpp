@@ -276,7 +276,7 @@ TEST_P(WorkdServiceTest, BudgetSumsEachFiscalYearAndFactsWarnOverTheAllocation) 
     EXPECT_NE(facts[0].value.find("110"), std::string::npos) << facts[0].value;
     EXPECT_TRUE(facts[0].warning);
     EXPECT_FALSE(facts[1].warning);  // 3 + 1 of 10 conference accounts
-    EXPECT_EQ(facts[2].value, "None yet");
+    EXPECT_EQ(facts.back().value, "None yet");
 
     // A sysadmin raises the allocation: no warning any more; others may not.
     Principal sysadmin = Person("root", "th");

@@ -66,10 +66,15 @@ int64_t ReleaseDomainsOf(db::Connection& c, const std::string& request_id);
 std::vector<Domain> LiveSubdomains(db::Connection& c);
 
 // ---- requests (store_requests.cpp)
-// The reference of an open (not closed) new-service request of the agency other than
-// `except_id`; nullopt when there is none. One agency has one open request at a time.
-std::optional<std::string> OpenServiceRequest(db::Connection& c, const std::string& agency_id,
-                                              const std::string& except_id);
+// An open (not closed) new-service request of the agency other than `except_id` that blocks
+// another: one submitted (submitted or needs_info), or a draft of `drafts_of` (a draft blocks
+// only its own filer from a second draft; "" counts no drafts). nullopt when there is none.
+struct OpenRequest {
+    std::string reference, applicant_id;
+};
+std::optional<OpenRequest> OpenServiceRequest(db::Connection& c, const std::string& agency_id,
+                                              const std::string& except_id,
+                                              const std::string& drafts_of);
 
 // ---- the agency view (store_agency.cpp)
 // The ids of the agency's workD requests (its workd_service requests and their children:

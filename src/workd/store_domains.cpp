@@ -89,18 +89,24 @@ bool ClaimDomainCheck(db::Connection& c, const std::string& id, const std::strin
                   {to, id, from}) > 0;
 }
 
+// A suspended service's domain is not checked (nor its agency reminded) until reinstated.
+constexpr const char* kNotSuspended =
+    " AND NOT EXISTS (SELECT 1 FROM workd_services s WHERE s.request_id ="
+    " workd_domains.request_id AND s.state = 'suspended')";
+
 std::string EarliestDomainCheck(db::Connection& c) {
     auto row = c.One(
         "SELECT MIN(next_check) FROM workd_domains WHERE state = 'awaiting_dns' AND "
-        "next_check <> ''");
+        "next_check <> ''" +
+        std::string(kNotSuspended));
     return row ? row->Str(0) : "";
 }
 
 std::vector<Domain> DueDomains(db::Connection& c, const std::string& now, int limit) {
     return ToDomains(c.Query(std::string("SELECT ") + kColumns +
                                  " FROM workd_domains WHERE state = 'awaiting_dns' AND "
-                                 "next_check <> '' AND next_check <= ? "
-                                 "ORDER BY next_check, id LIMIT ?",
+                                 "next_check <> '' AND next_check <= ?" +
+                                 kNotSuspended + " ORDER BY next_check, id LIMIT ?",
                              {now, db::V(limit)}));
 }
 

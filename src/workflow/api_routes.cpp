@@ -1,6 +1,8 @@
 // The workflow's JSON routes: the bulk decision (POST /api/requests/decide), reviewer scopes
 // (/api/staff/roles/{user}/agencies) and /api/holidays.
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "accounts/middleware.hpp"
@@ -244,8 +246,20 @@ void RegisterApiRoutes(http::Router& router, WorkflowService& service) {
                     std::any_of(d->inputs.begin(), d->inputs.end(),
                                 [&](const DecisionInput& in) { return in.field == it.key(); });
                 if (!declared) throw HttpError::Validation({{it.key(), "workflow.not_an_input"}});
+                // A number must be a whole one that fits (1e3, 1.5: "a whole number";
+                // 99999999999999999999: out of range), not "the data must be an object".
+                if (it->is_number_float()) {
+                    double v = it->get<double>();
+                    bool whole = std::isfinite(v) && v == std::floor(v);
+                    throw HttpError::Validation(
+                        {{it.key(), whole && std::fabs(v) >= 9.2e18 ? "workflow.input_range"
+                                                                    : "workflow.input_number"}});
+                }
+                if (it->is_number_unsigned() &&
+                    it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+                    throw HttpError::Validation({{it.key(), "workflow.input_range"}});
                 if (!it->is_string() && !it->is_number_integer())
-                    throw HttpError::Validation({{it.key(), "workflow.bad_data"}});
+                    throw HttpError::Validation({{it.key(), "workflow.input_number"}});
                 patch[it.key()] = *it;
             }
         }

@@ -8,6 +8,7 @@
 #include "accounts/store.hpp"
 #include "agencies/store.hpp"
 #include "core/citizen_id.hpp"
+#include "core/clean_text.hpp"
 #include "core/clock.hpp"
 #include "core/crash_point.hpp"
 #include "core/crypto.hpp"
@@ -66,11 +67,17 @@ void ApplyInputs(const TransitionDef& d, Json& data, std::vector<FieldError>& er
                 *it = *n;
             }
         } else {
-            std::string text = it->is_string() ? core::Trim(it->get<std::string>()) : "";
+            // The platform's clean-text rule: a text empty once the characters it refuses are
+            // removed is missing ("\u0007" is no reason); one holding them besides is refused.
+            std::string typed = it->is_string() ? it->get<std::string>() : "";
+            auto clean = core::CleanUserText(typed, true);
+            std::string text = clean ? *clean : core::StripToCleanText(typed, true);
             if (static_cast<int64_t>(text.size()) > input.max)
                 errors.push_back({input.field, "workflow.input_too_long"});
-            else if (input.required && text.empty())
+            else if (text.empty() && input.required)
                 errors.push_back({input.field, "form.required"});
+            else if (!clean && !text.empty())
+                errors.push_back({input.field, "workflow.bad_text"});
             *it = text;
         }
     }
@@ -524,7 +531,7 @@ std::vector<Request> WorkflowService::Children(const accounts::Principal* p, con
     std::vector<Request> out;
     if (!p) return out;
     for (auto& child : db_.Read([&](db::Connection& c) { return store::ChildrenOf(c, r.id); }))
-        if (child.applicant_id == p->user_id || CanReview(p, child))
+        if (child.applicant_id == p->user_id || (!child.submitted.empty() && CanReview(p, child)))
             out.push_back(std::move(child));
     return out;
 }
@@ -607,9 +614,11 @@ Request WorkflowService::UpdateDraft(const accounts::Principal& applicant,
 
 Request WorkflowService::ParentFor(const accounts::Principal& applicant, const RequestType& t,
                                    const std::string& key) {
+    // A child (a change) is filed by the parent's applicant, or by a current administrator of
+    // the parent's agency (who may file a change to what a former colleague asked for); a
+    // reviewer who may read the parent does not file for the agency.
     auto parent = Find(&applicant, key);
-    // A parent of the same agency also serves its agency's administrators (who may file a change
-    // to what a former colleague asked for).
+    if (parent && parent->applicant_id != applicant.user_id) parent.reset();
     if (!parent)
         parent = db_.Read([&](db::Connection& c) -> std::optional<Request> {
             auto found = FindByKey(c, key);
@@ -737,8 +746,10 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
     }
     std::vector<FieldError> errors;
     ApplyInputs(*d, data, errors);
-    std::string note = core::Trim(in.note);
+    auto clean_note = core::CleanUserText(in.note, true);
+    std::string note = clean_note ? *clean_note : core::StripToCleanText(in.note, true);
     if (d->note_required && note.empty()) errors.push_back({"note", "workflow.note_required"});
+    if (!clean_note && !note.empty()) errors.push_back({"note", "workflow.bad_text"});
     if (note.size() > 4000) errors.push_back({"note", "workflow.note_too_long"});
     for (const auto& f : d->required_fields)
         if (!Filled(data, f)) errors.push_back({f, "form.required"});
@@ -862,6 +873,9 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
                                             : value.empty()          ? std::string("-")
                                                                      : value);
         }
+        // A shown field the request does not hold reads "-" (never a raw "{field_x}").
+        for (const auto& f : t.display_fields)
+            if (!data.is_object() || !data.contains(f)) vars.emplace_back("field_" + f, "-");
         // A type may word a transition's mail itself; the generic one serves the rest.
         std::string key = base + "mail." + d.id;
         if (!i18n_.Has(locale, key + ".subject")) key = "workflow.mail";
@@ -927,7 +941,9 @@ std::optional<Request> WorkflowService::Find(const accounts::Principal* p,
     if (!p) return std::nullopt;
     auto r = db_.Read([&](db::Connection& c) { return FindByKey(c, id_or_reference); });
     if (!r || !types_.count(r->type)) return std::nullopt;
-    if (r->applicant_id != p->user_id && !CanReview(p, *r)) return std::nullopt;
+    // A request never submitted (a draft, or one withdrawn as a draft) is its applicant's alone.
+    if (r->applicant_id != p->user_id && (r->submitted.empty() || !CanReview(p, *r)))
+        return std::nullopt;
     return r;
 }
 
@@ -1021,7 +1037,7 @@ Attachment WorkflowService::Attach(const accounts::Principal& p, const std::stri
     a.id = core::NewUuid();
     a.request_id = r->id;
     a.kind = kind;
-    a.filename = filename.substr(0, 200);
+    a.filename = core::SafeFileName(filename);  // no controls or direction marks
     a.content_type = type;
     a.size = static_cast<int64_t>(size);
     a.sha256 = core::Sha256FileHex(temp_path);

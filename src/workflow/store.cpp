@@ -189,7 +189,8 @@ QueuePage Queue(db::Connection& c, const std::vector<std::string>& types, const 
         where += i ? ", ?" : "?";
         params.emplace_back(types[i]);
     }
-    where += ")";
+    // A request never submitted (a draft) is its applicant's alone: never in the staff queue.
+    where += ") AND submitted IS NOT NULL";
     if (!scoped_user.empty()) {
         // A reviewer scoped to agencies for a type sees that type's requests of those agencies.
         where +=

@@ -513,7 +513,11 @@ READER = {"/requests/{reference}": "applicant", "/requests/{reference}/documents
           # a workD request form is its applicant's to edit (staff review it at /staff/requests)
           "/workd/requests/{reference}/edit": "applicant", "/api/workd/requests/{reference}": "applicant",
           # a change to an approved workD service: its applicant's (or an agency admin's)
-          "/workd/requests/{reference}/change": "applicant", "/workd/changes/{reference}/form.pdf": "applicant"}
+          "/workd/requests/{reference}/change": "applicant", "/workd/changes/{reference}/form.pdf": "applicant",
+          # an account closure not yet submitted (a draft) is its applicant's alone, staff included
+          "/user/close/{reference}/request.pdf": "applicant",
+          # so is a workD draft (its printed form, to sign)
+          "/workd/requests/{reference}/form.pdf": "applicant"}
 
 
 def fill(template, w):
@@ -870,7 +874,12 @@ def test_objects_of_another_agency_or_user_are_refused(server, world):
     assert fingerprint(server, w) == before
     assert server.query("SELECT p.agency_id, p.agency_confirmed_at FROM learning_profiles p JOIN users u "
                         "ON u.id = p.user_id WHERE u.name = '%s'" % w["applicant"]) == [(w["org_a_id"], "")]
-    # The paths name real objects: a sysadmin reads every one (the refusals were about who asked).
+    # The paths name real objects: a sysadmin reads every one (the refusals were about who asked)
+    # once the request is submitted (a draft is its applicant's alone, staff included).
+    assert w["browsers"]["admin"].get("/staff/requests/" + w["ref"]).status == 404
+    r = w["browsers"]["applicant"].post_form("/requests/" + w["ref"], {"transition": "submit"},
+                                             csrf_page="/requests/" + w["ref"])
+    assert r.status == 303, r.text[:300]
     for (method, pattern), (template, access, body) in sorted(IDOR.items()):
         if method == "GET":
             r = w["browsers"][READER.get(pattern, "admin")].get(fill(template, w))

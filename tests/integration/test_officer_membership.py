@@ -267,6 +267,12 @@ def test_the_database_never_holds_the_citizen_id_in_clear(server, smtp, sysadmin
     assert squeeze(typed) in pdf_words(officer.get("/opendata/officer/%s/application.pdf" % ref).body)
     admin = Browser(server)
     assert login(admin, "root-it", "ผู้ดูแล-ทดสอบ-2569").status == 303
+    # A draft is its applicant's alone (staff included); submitted, the reviewer reads it.
+    assert admin.get("/staff/requests/" + ref).status == 404
+    csrf = officer.csrf_from("/requests/" + ref)
+    assert upload(officer, "/requests/%s/documents" % ref, {"_csrf": csrf, "kind": "signed_application"},
+                  "ใบสมัคร.pdf", b"%PDF-1.7\n% signed scan\n", "application/pdf").status == 303
+    assert officer.post_form("/requests/" + ref, {"transition": "submit"}, csrf_page="/requests/" + ref).status == 303
     assert typed in admin.get("/staff/requests/" + ref).text
     before = int(server.query("SELECT COUNT(*) FROM audit_log WHERE action = 'workflow.view_sensitive'"
                               " AND details LIKE '%%%s%%'" % ref)[0][0])

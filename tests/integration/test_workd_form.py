@@ -239,10 +239,14 @@ def test_one_agency_has_one_open_request(server, smtp, sysadmin):
     r = a.post_form("/workd/requests/new", form)
     assert r.status == 303
     first = re.search(r"/workd/requests/([^/]+)/edit", r.header("Location")).group(1)
+    # A draft blocks only its own filer's second draft (someone else's draft blocks nobody).
     r = c.post_form("/workd/requests/new", form)
+    assert r.status == 303
+    r = a.post_form("/workd/requests/new", form)
     assert r.status == 409 and "/requests/" + first in r.text and "คำขอใช้บริการที่ยังดำเนินการอยู่" in text(r)
     assert 'value="%s"' % form["subdomain"] in r.text  # what was typed is kept
-    r = api_json(c, "POST", "/api/workd/requests", form, lang="en")
+    a.token = create_token_via_page(a, a_name)
+    r = api_json(a, "POST", "/api/workd/requests", form, lang="en")
     assert r.status == 409 and "open request" in r.json()["error"]["fields"]["agency"]
     assert r.header("Location") == "/requests/" + first
 

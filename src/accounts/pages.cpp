@@ -5,6 +5,7 @@
 #include "accounts/routes.hpp"
 #include "accounts/safe_redirect.hpp"
 #include "core/clock.hpp"
+#include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "render/qr.hpp"
@@ -56,7 +57,9 @@ struct Pages {
     // ---- register / verify
     Response RegisterForm(Request& req) const {
         if (CurrentUser(req)) return Response::Redirect("/user/me");
-        return Page(req, "accounts/register", View(), "register.title");
+        View v;
+        v.Set("next", SafeNext(req.Query("next")));
+        return Page(req, "accounts/register", std::move(v), "register.title");
     }
 
     Response Register(Request& req) const {
@@ -72,7 +75,8 @@ struct Pages {
         v.Set("name", in.name)
             .Set("email", in.email)
             .Set("fullname_th", in.fullname_th)
-            .Set("fullname_en", in.fullname_en);
+            .Set("fullname_en", in.fullname_en)
+            .Set("next", SafeNext(req.FormValue("next")));
         if (!result)
             return FormError(req, "accounts/register", std::move(v), result.errors(),
                              "register.title");
@@ -106,7 +110,12 @@ struct Pages {
     Response LoginForm(Request& req) const {
         if (CurrentUser(req)) return Response::Redirect("/user/me");
         View v;
-        v.Set("next", SafeNext(req.Query("next")));
+        std::string next = SafeNext(req.Query("next"));
+        v.Set("next", next);
+        // Sent here from a page that needs an account: say where signing in leads.
+        if (!next.empty())
+            v.Set("to_continue",
+                  pages.T(req.locale, core::Message("login.to_continue", {{"page", next}})));
         return Page(req, "accounts/login", std::move(v), "login.title");
     }
 

@@ -738,7 +738,9 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
     std::vector<FieldError> errors;
     ApplyInputs(*d, data, errors);
     std::string note = core::Trim(in.note);
-    if (d->note_required && note.empty()) errors.push_back({"note", "workflow.note_required"});
+    if (d->note_required && note.empty())
+        errors.push_back(
+            {"note", d->note_error_key.empty() ? "workflow.note_required" : d->note_error_key});
     if (note.size() > 4000) errors.push_back({"note", "workflow.note_too_long"});
     for (const auto& f : d->required_fields)
         if (!Filled(data, f)) errors.push_back({f, "form.required"});

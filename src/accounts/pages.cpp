@@ -69,14 +69,15 @@ struct Pages {
                          req.FormValue("password_confirm"),
                          req.FormValue("fullname_th"),
                          req.FormValue("fullname_en"),
-                         req.locale};
+                         req.locale,
+                         SafeNext(req.FormValue("next"))};
         auto result = service.Register(in, CallerOf(req));
         View v;
         v.Set("name", in.name)
             .Set("email", in.email)
             .Set("fullname_th", in.fullname_th)
             .Set("fullname_en", in.fullname_en)
-            .Set("next", SafeNext(req.FormValue("next")));
+            .Set("next", in.next);
         if (!result)
             return FormError(req, "accounts/register", std::move(v), result.errors(),
                              "register.title");
@@ -91,7 +92,7 @@ struct Pages {
             v.Set("message", pages.T(req.locale, result.errors().fields.front().message));
             return Page(req, "accounts/verify_failed", std::move(v), "verify.failed_title", 400);
         }
-        v.Set("name", result->name);
+        v.Set("name", result->name).Set("next", SafeNext(req.Query("next")));
         return Page(req, "accounts/verified", std::move(v), "verify.done_title");
     }
 

@@ -9,6 +9,7 @@ import html
 import re
 import time
 
+from accounts_helpers import register, unique_name
 from govhub_harness import Browser
 from test_workd_form import TOMORROW
 from test_workd_review import agency, api, filed, grant, person, step
@@ -101,7 +102,7 @@ def test_hand_over_note_parent_link_and_the_queue_filter(server, smtp, sysadmin)
     assert 'class="filter"' in queue
 
 
-def test_login_says_where_it_leads_and_register_keeps_it(server):
+def test_login_says_where_it_leads_and_register_keeps_it(server, smtp):
     b = Browser(server)
     page = text(b.get("/user/login?next=/workd/apply"))
     assert "เข้าสู่ระบบเพื่อดำเนินการต่อที่ /workd/apply" in page
@@ -112,3 +113,16 @@ def test_login_says_where_it_leads_and_register_keeps_it(server):
     assert 'name="next" value="/workd/apply"' in reg
     # Off-site addresses are not carried.
     assert "evil.example" not in text(b.get("/user/register?next=https://evil.example/"))
+    # Registering from there: the activation link and the confirmed page lead back.
+    name = unique_name("g1next")
+    r = register(b, name, next="/workd/apply")
+    assert r.status == 201, r.text
+    assert 'href="/user/login?next=/workd/apply"' in text(r)
+    link = smtp.last_link(name + "@example.go.th",
+                          r"http://[^\s]+/user/verify\?token=[A-Za-z0-9_-]+&next=[^\s]+")
+    assert link.endswith("&next=%2Fworkd%2Fapply"), link
+    done = text(b.get(link[link.index("/user/"):]))
+    assert 'href="/user/login?next=/workd/apply"' in done
+    r = b.post_form("/user/login", {"login": name, "password": "รหัสผ่าน-ที่ดี-2569",
+                                    "next": "/workd/apply"})
+    assert r.status == 303 and r.header("Location").endswith("/workd/apply")

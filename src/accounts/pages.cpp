@@ -5,6 +5,7 @@
 #include "accounts/routes.hpp"
 #include "accounts/safe_redirect.hpp"
 #include "core/clock.hpp"
+#include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
 #include "render/qr.hpp"
@@ -56,7 +57,9 @@ struct Pages {
     // ---- register / verify
     Response RegisterForm(Request& req) const {
         if (CurrentUser(req)) return Response::Redirect("/user/me");
-        return Page(req, "accounts/register", View(), "register.title");
+        View v;
+        v.Set("next", SafeNext(req.Query("next")));
+        return Page(req, "accounts/register", std::move(v), "register.title");
     }
 
     Response Register(Request& req) const {
@@ -66,13 +69,15 @@ struct Pages {
                          req.FormValue("password_confirm"),
                          req.FormValue("fullname_th"),
                          req.FormValue("fullname_en"),
-                         req.locale};
+                         req.locale,
+                         SafeNext(req.FormValue("next"))};
         auto result = service.Register(in, CallerOf(req));
         View v;
         v.Set("name", in.name)
             .Set("email", in.email)
             .Set("fullname_th", in.fullname_th)
-            .Set("fullname_en", in.fullname_en);
+            .Set("fullname_en", in.fullname_en)
+            .Set("next", in.next);
         if (!result)
             return FormError(req, "accounts/register", std::move(v), result.errors(),
                              "register.title");
@@ -87,7 +92,7 @@ struct Pages {
             v.Set("message", pages.T(req.locale, result.errors().fields.front().message));
             return Page(req, "accounts/verify_failed", std::move(v), "verify.failed_title", 400);
         }
-        v.Set("name", result->name);
+        v.Set("name", result->name).Set("next", SafeNext(req.Query("next")));
         return Page(req, "accounts/verified", std::move(v), "verify.done_title");
     }
 
@@ -106,7 +111,12 @@ struct Pages {
     Response LoginForm(Request& req) const {
         if (CurrentUser(req)) return Response::Redirect("/user/me");
         View v;
-        v.Set("next", SafeNext(req.Query("next")));
+        std::string next = SafeNext(req.Query("next"));
+        v.Set("next", next);
+        // Sent here from a page that needs an account: say where signing in leads.
+        if (!next.empty())
+            v.Set("to_continue",
+                  pages.T(req.locale, core::Message("login.to_continue", {{"page", next}})));
         return Page(req, "accounts/login", std::move(v), "login.title");
     }
 

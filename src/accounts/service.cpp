@@ -233,12 +233,12 @@ Result<User> AccountService::Register(const RegisterInput& raw, const Caller& ca
         u.id.clear();
         return u;
     }
-    SendEmailLink(u, EmailTokenPurpose::kVerify, u.locale);
+    SendEmailLink(u, EmailTokenPurpose::kVerify, u.locale, in.next);
     return u;
 }
 
 void AccountService::SendEmailLink(const User& u, EmailTokenPurpose purpose,
-                                   const std::string& locale) {
+                                   const std::string& locale, const std::string& next) {
     std::string raw = core::RandomToken();
     bool verify = purpose == EmailTokenPurpose::kVerify;
     std::string expires =
@@ -248,6 +248,7 @@ void AccountService::SendEmailLink(const User& u, EmailTokenPurpose purpose,
     });
     std::string link =
         config_.site_url + (verify ? "/user/verify?token=" : "/user/reset/confirm?token=") + raw;
+    if (verify && !next.empty()) link += "&next=" + core::UrlEncode(next);
     std::string prefix = verify ? "mail.verify." : "mail.reset.";
     std::vector<std::pair<std::string, std::string>> vars = {
         {"name", u.DisplayName(locale)},

@@ -39,6 +39,9 @@ struct AccountsConfig {
 
 struct RegisterInput {
     std::string name, email, password, password_confirm, fullname_th, fullname_en, locale;
+    // Where the new user was going (a path on this site, already checked): the activation
+    // link carries it, and the "account confirmed" page leads back there.
+    std::string next;
 };
 
 struct LoginResult {
@@ -210,7 +213,8 @@ class AccountService {
 
   private:
     LoginResult StartSession(const User& u, const Caller& caller, const nlohmann::json& details);
-    void SendEmailLink(const User& u, EmailTokenPurpose purpose, const std::string& locale);
+    void SendEmailLink(const User& u, EmailTokenPurpose purpose, const std::string& locale,
+                       const std::string& next = {});
     // Tells an address's owner that someone tried to register with it.
     void SendRegisteredAlready(const User& owner);
     // Counts a wrong password (or second-step code) for the name `login_key`; returns the end

@@ -313,6 +313,8 @@ std::vector<workflow::RequestType> WorkdService::Types() {
                               .to = "done",
                               .actor = workflow::Actor::kReviewer,
                               .note_required = true,
+                              .note_label_key = "workd.handover.note",
+                              .note_error_key = "workd.handover.note_required",
                               .notify_applicant = false,
                               .effect = close});
     wh.transitions.push_back({.id = "provisioned",

@@ -84,7 +84,11 @@ struct TransitionDef {
     std::vector<std::string> from;  // states it leaves
     std::string to;
     Actor actor = Actor::kReviewer;
-    bool note_required = false;                     // a reason, e.g. for a rejection
+    bool note_required = false;  // a reason, e.g. for a rejection
+    // The step's own note label and its "note missing" error (i18n keys); empty: the workflow's
+    // (workflow.note, workflow.note_required). A hand-over's close asks "what was done".
+    std::string note_label_key;
+    std::string note_error_key;
     std::vector<std::string> required_fields;       // keys of the request's data, non-empty
     std::vector<std::string> required_attachments;  // attachment kinds that must be there
     bool notify_applicant = true;

@@ -77,7 +77,26 @@ namespace internal {
 
 std::string Label(const render::PageRenderer& pages, const std::string& locale,
                   const std::string& type, const std::string& what, const std::string& id) {
-    return pages.T(locale, "workflow." + type + "." + what + "." + id);
+    std::string label = pages.T(locale, "workflow." + type + "." + what + "." + id);
+    // A state is a label: "Approved", not "approved" (Thai has no capitals).
+    if (what == "state" && !label.empty() && label[0] >= 'a' && label[0] <= 'z')
+        label[0] = static_cast<char>(label[0] - 'a' + 'A');
+    return label;
+}
+
+std::string ShownValue(const std::string& value, const std::string& locale) {
+    auto digits = [&](size_t from, size_t n) {
+        for (size_t i = from; i < from + n; ++i)
+            if (value[i] < '0' || value[i] > '9') return false;
+        return true;
+    };
+    bool iso_day = value.size() >= 10 && digits(0, 4) && value[4] == '-' && digits(5, 2) &&
+                   value[7] == '-' && digits(8, 2);
+    if (!iso_day) return value;
+    if (value.size() == 10)
+        return core::FormatIsoDate(value + "T05:00:00Z", locale);  // noon in Bangkok
+    if (value[10] == 'T' || value[10] == ' ') return core::FormatIsoDate(value, locale, true);
+    return value;
 }
 
 std::string DocumentLabel(const render::PageRenderer& pages, const std::string& locale,
@@ -97,6 +116,8 @@ View RowView(const WorkflowService& service, const Request& r, const render::Pag
         .Set("state", r.state)
         .Set("state_label", Label(pages, locale, r.type, "state", r.state))
         .Set("created", core::FormatIsoDate(r.created, locale, true))
+        .Set("draft", r.submitted.empty())
+        .Set("filed", core::FormatIsoDate(r.submitted, locale, true))
         .Set("sla", SlaView(service, r, pages, locale));
     return v;
 }
@@ -152,6 +173,9 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
             auto it = data.find(key);
             if (it == data.end()) continue;
             View f;
+            // Nothing given: no row (an empty line says nothing to the reader).
+            if (it->is_null() || (it->is_string() && core::Trim(it->get<std::string>()).empty()))
+                continue;
             std::string value = it->is_string() ? it->get<std::string>() : it->dump();
             std::string value_key = "workflow." + r.type + ".value." + key + "." + value;
             if (std::string shown = pages.T(locale, value_key); shown != value_key) value = shown;
@@ -176,7 +200,8 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
                 f.Set("sensitive", true);
             }
             f.Set("label", Label(pages, locale, r.type, "field", key));
-            f.Set("value", value);
+            // ISO dates and times in the reader's form (Buddhist era, Bangkok time in Thai).
+            f.Set("value", ShownValue(value, locale));
             fields.Push(std::move(f));
         }
     if (shown_in_full && p) service.RecordSensitiveView(*p, r, req.client_ip);
@@ -216,7 +241,27 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
     }
     v.Set("has_documents", !docs.items().empty()).Set("documents", std::move(docs));
     View history = View::List();
-    for (const auto& h : service.History(r)) {
+    auto entries = service.History(r);
+    // What staff last said about the state the request is in (the question the applicant
+    // answers while it waits on them; the decision's reason once decided), shown at the top.
+    {
+        const StateDef* now = type.State(r.state);
+        bool waits = now && now->clock == Clock::kPaused;
+        bool decided = now && now->final;
+        if (waits || decided)
+            for (auto h = entries.rbegin(); h != entries.rend(); ++h) {
+                if (h->to != r.state) continue;
+                if (!h->note.empty() && h->actor_id != r.applicant_id)
+                    v.Set("latest_note", h->note)
+                        .Set("latest_note_at", core::FormatIsoDate(h->at, locale, true))
+                        .Set("latest_note_label",
+                             pages.T(locale, waits ? "workflow.staff_question"
+                                                   : "workflow.decision_reason"))
+                        .Set("has_latest_note", true);
+                break;
+            }
+    }
+    for (const auto& h : entries) {
         View e;
         e.Set("at", core::FormatIsoDate(h.at, locale, true))
             .Set("who", h.actor_id.empty()
@@ -339,7 +384,19 @@ Response RequestPage(WorkflowService& service, const render::PageRenderer& pages
         .Set("step_inputs", std::move(step_inputs));
     v.Set("has_steps", !steps.items().empty()).Set("steps", std::move(steps));
     // The note's label: the reviewer's says when a reason is needed; the applicant's is a message.
-    v.Set("note_label", pages.T(locale, staff ? "workflow.note" : "workflow.applicant_note"));
+    // A step may name its own note ("what was done"): used when every step offered here does.
+    std::string note_key = staff ? "workflow.note" : "workflow.applicant_note";
+    {
+        std::set<std::string> own;
+        bool all = true;
+        for (const TransitionDef* d : service.Available(p, r)) {
+            if (staff == (d->actor == Actor::kApplicant)) continue;
+            if (d->note_label_key.empty()) all = false;
+            own.insert(d->note_label_key);
+        }
+        if (all && own.size() == 1) note_key = *own.begin();
+    }
+    v.Set("note_label", pages.T(locale, note_key));
     v.Set("note", typed_note);
     if (!errors.empty()) pages.AddErrors(v, errors, locale);
     int status = errors.empty() ? 200 : 409;

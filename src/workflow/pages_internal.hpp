@@ -31,6 +31,10 @@ void RegisterRequestPages(http::Router& router, WorkflowService& service,
 // Defined in pages.cpp.
 std::string Label(const render::PageRenderer& pages, const std::string& locale,
                   const std::string& type, const std::string& what, const std::string& id);
+// A value of a request's data as a reader sees it: an ISO date ("2026-12-06") or time
+// ("2026-12-06T09:30:00Z") in the reader's form (Thai: Buddhist era, Bangkok time); other text
+// as it is.
+std::string ShownValue(const std::string& value, const std::string& locale);
 // A document kind's label: the type's (workflow.<type>.document.<kind>), else the workflow's
 // (workflow.document.<kind>: a further document).
 std::string DocumentLabel(const render::PageRenderer& pages, const std::string& locale,

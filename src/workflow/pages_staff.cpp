@@ -135,7 +135,21 @@ Response QueueResponse(WorkflowService& service, const render::PageRenderer& pag
             if (std::find(state_ids.begin(), state_ids.end(), st.id) != state_ids.end()) continue;
             state_ids.push_back(st.id);
             View sv;
-            sv.Set("id", st.id).Set("label", Label(pages, locale, id, "state", st.id));
+            // Types that name a shared state differently ("approved, certificate issued") share
+            // the workflow's word for it (workflow.state_shared.<id>) when it has one.
+            std::string label = Label(pages, locale, id, "state", st.id);
+            if (f.type.empty()) {
+                std::string shared = "workflow.state_shared." + st.id;
+                for (const auto& other : service.TypeIds())
+                    if (other != id && service.IsReviewer(&p, other) &&
+                        service.Type(other).State(st.id) &&
+                        Label(pages, locale, other, "state", st.id) != label &&
+                        pages.T(locale, shared) != shared) {
+                        label = pages.T(locale, shared);
+                        break;
+                    }
+            }
+            sv.Set("id", st.id).Set("label", label);
             sv.Set("current", st.id == f.state);
             states.Push(std::move(sv));
         }

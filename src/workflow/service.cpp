@@ -748,7 +748,9 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
     ApplyInputs(*d, data, errors);
     auto clean_note = core::CleanUserText(in.note, true);
     std::string note = clean_note ? *clean_note : core::StripToCleanText(in.note, true);
-    if (d->note_required && note.empty()) errors.push_back({"note", "workflow.note_required"});
+    if (d->note_required && note.empty())
+        errors.push_back(
+            {"note", d->note_error_key.empty() ? "workflow.note_required" : d->note_error_key});
     if (!clean_note && !note.empty()) errors.push_back({"note", "workflow.bad_text"});
     if (note.size() > 4000) errors.push_back({"note", "workflow.note_too_long"});
     for (const auto& f : d->required_fields)

@@ -33,8 +33,20 @@ Response BudgetPage(WorkdService& service, const render::PageRenderer& pages, ht
     const std::string& locale = req.locale;
     View v;
     int current = service.CurrentFiscalYear();
+    // The form starts from the chosen year's figures (?year=, the year just saved, else the
+    // current one); what was typed is kept when it comes back with errors.
+    Typed form = typed;
+    if (errors.empty()) {
+        std::string chosen = req.Query("year").empty() ? req.Query("saved") : req.Query("year");
+        auto y = core::ParseInt(core::Trim(chosen).substr(0, 20));
+        form.year = y && *y >= 2500 && *y <= 2800 ? std::to_string(*y) : std::to_string(current);
+    }
     View years = View::List();
     for (const auto& b : service.Budgets(p)) {
+        if (errors.empty() && std::to_string(b.fiscal_year) == form.year) {
+            form.mail = std::to_string(b.mail_allocation);
+            form.conference = std::to_string(b.conference_allocation);
+        }
         View y;
         auto share = [&](const char* prefix, int64_t allocation, int64_t committed) {
             y.Set(std::string(prefix) + "_allocation", Grouped(allocation))
@@ -60,9 +72,9 @@ Response BudgetPage(WorkdService& service, const render::PageRenderer& pages, ht
     v.Set("years", std::move(years))
         .Set("current_year", std::to_string(current))
         .Set("can_set", WorkdService::CanSetBudget(&p))
-        .Set("typed_year", typed.year.empty() ? std::to_string(current) : typed.year)
-        .Set("typed_mail", typed.mail)
-        .Set("typed_conference", typed.conference)
+        .Set("typed_year", form.year.empty() ? std::to_string(current) : form.year)
+        .Set("typed_mail", form.mail)
+        .Set("typed_conference", form.conference)
         .Set("saved", req.Query("saved"))
         .Set("has_saved", !req.Query("saved").empty());
     if (!errors.empty()) pages.AddErrors(v, errors, locale);

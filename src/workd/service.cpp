@@ -258,6 +258,13 @@ std::vector<workflow::RequestType> WorkdService::Types() {
          .effect = [this](db::Connection& c, const workflow::Request& r,
                           const accounts::Principal&) { Suspend(c, r, false); }});
     wd.staff_links = {{.label_key = "workd.budget.title", .href = "/staff/workd/budget"}};
+    // The approval's mail says what applies to this request only: why fewer accounts (when
+    // fewer were approved), and the next step for its kind of domain (DNS records for an own
+    // domain; nothing to do for a subdomain under the zone), as one block before the signature.
+    wd.mail_vars = [this](const workflow::Request& r, const std::string& transition,
+                          const std::string& locale) {
+        return ApprovalMailVars(r, transition, locale);
+    };
     // The form's full check before submitting (requests.hpp).
     AddFormHooks(wd, workflow_, addresses_, config_.zone);
     out.push_back(std::move(wd));
@@ -331,6 +338,35 @@ std::vector<workflow::RequestType> WorkdService::Types() {
     wh.facts = facts;
     out.push_back(std::move(wh));
     return out;
+}
+
+std::vector<std::pair<std::string, std::string>> WorkdService::ApprovalMailVars(
+    const workflow::Request& r, const std::string& transition, const std::string& locale) {
+    if (transition != "approve") return {};
+    Json data = DataOf(r);
+    int64_t asked_mail = CountOf(data, field::kMailAccounts).value_or(0);
+    int64_t asked_conf = CountOf(data, field::kConferenceAccounts).value_or(0);
+    bool reduced = CountOf(data, field::kApprovedMail).value_or(asked_mail) < asked_mail ||
+                   CountOf(data, field::kApprovedConference).value_or(asked_conf) < asked_conf;
+    std::string reduction;
+    if (reduced)
+        reduction = i18n_.Localize(
+            locale, core::Message("workd.mail.approve.reduction_line",
+                                  {{"reason", TextOf(data, field::kReductionReason)}}));
+    auto s = db_.Read([&](db::Connection& c) { return store::ServiceOfRequest(c, r.id); });
+    const std::string domain = s ? s->domain : "";
+    std::string next;
+    if (TextOf(data, field::kDomainKind) == "own") {
+        next = i18n_.Localize(locale,
+                              core::Message("workd.mail.approve.next_own", {{"domain", domain}})) +
+               "\n- " + i18n_.Get(locale, "workd.domain.next_step") + ": " + config_.site_url +
+               "/workd/requests/" + r.reference + "/dns\n";
+    } else {
+        next = i18n_.Localize(locale, core::Message("workd.mail.approve.next_subdomain",
+                                                    {{"domain", domain}})) +
+               "\n";
+    }
+    return {{"mail_reduction_line", reduction}, {"next_steps", next}};
 }
 
 void WorkdService::Approve(db::Connection& c, const workflow::Request& r,
@@ -543,6 +579,7 @@ void WorkdService::CloseHandover(db::Connection& c, const workflow::Request& han
               {"domain", s->domain},
               {"mail", Grouped(s->mail_accounts)},
               {"conference", Grouped(s->conference_accounts)},
+              {"note", handover.step_note.empty() ? "-" : handover.step_note},
               {"link", config_.site_url + "/workd"},
               {"site", workflow_.SiteTitle(locale)}});
 }

@@ -152,6 +152,10 @@ class WorkdService {
 
     // The effects, each in its transition's transaction.
     void Approve(db::Connection& c, const workflow::Request& r, const accounts::Principal& actor);
+    // The approval mail's lines that apply to this request (workflow::RequestType::mail_vars).
+    std::vector<std::pair<std::string, std::string>> ApprovalMailVars(const workflow::Request& r,
+                                                                      const std::string& transition,
+                                                                      const std::string& locale);
     void ApproveChange(db::Connection& c, const workflow::Request& r,
                        const accounts::Principal& actor);
     void Suspend(db::Connection& c, const workflow::Request& r, bool suspend);

@@ -147,6 +147,13 @@ struct RequestType {
     // Pages of the process's own for its staff (workD's budget), linked from the staff queue for
     // those who review the type: label keys and site-relative URLs.
     std::vector<NextStep> staff_links;
+    // A process's own words for a step's mail to the applicant (transition id, locale): extra
+    // variables for its template, e.g. a line said only when it applies. A "next_steps" variable
+    // given here replaces the next steps block; a template that places {next_steps} itself gets
+    // no block appended after its signature. Null: none.
+    std::function<std::vector<std::pair<std::string, std::string>>(
+        const Request&, const std::string& transition, const std::string& locale)>
+        mail_vars;
     // Facts shown to staff beside a request (its staff page, the JSON API for staff), computed
     // when read, in the reader's language (locale "th" | "en"); null: none.
     std::function<std::vector<Fact>(const Request&, const std::string& locale)> facts;
@@ -172,6 +179,9 @@ struct Request {
     std::string clock_since;  // when the clock last started; empty while paused or stopped
     std::string due;          // when it is due if the clock keeps running; empty otherwise
     std::string parent_id;    // the request this one changes (a child request); empty: none
+    // The note of the step being taken, for that step's effect (a hand-over's "what was done");
+    // not stored with the request (the step's audit record keeps it).
+    std::string step_note;
 };
 
 struct Attachment {

@@ -793,6 +793,7 @@ Request WorkflowService::Apply(const accounts::Principal* actor, const std::stri
         if (retention) store::SetPurgeAfter(c, r.id, PurgeTime(now, *retention));
         if (d->effect) {
             accounts::Principal system;
+            r.step_note = note;
             d->effect(c, r, actor ? *actor : system);
         }
         audit::Record(c, {actor ? actor->user_id : "", in.ip}, "workflow.transition",
@@ -881,20 +882,31 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
         // A type may word a transition's mail itself; the generic one serves the rest.
         std::string key = base + "mail." + d.id;
         if (!i18n_.Has(locale, key + ".subject")) key = "workflow.mail";
-        mail::Message m;
-        m.to = u.email;
-        m.subject = i18n_.Localize(locale, core::Message(key + ".subject", vars));
-        m.text =
-            i18n_.Localize(locale, core::Message(key + (staff ? ".body_staff" : ".body"), vars));
+        const std::string body_key = key + (staff ? ".body_staff" : ".body");
         // What the applicant may do now (the process's next steps), as links.
+        std::string next;
         if (!staff && t.next_steps && state && state->final) {
             std::string lines;
             for (const auto& step : t.next_steps(r))
                 lines += "- " + i18n_.Get(locale, step.label_key) + ": " + config_.site_url +
                          step.href + "\n";
-            if (!lines.empty())
-                m.text += "\n" + i18n_.Get(locale, "workflow.next_steps") + "\n" + lines;
+            if (!lines.empty()) next = i18n_.Get(locale, "workflow.next_steps") + "\n" + lines;
         }
+        // The process's own variables (a line said only when it applies, its own next steps).
+        if (!staff && t.mail_vars)
+            for (auto& [name, value] : t.mail_vars(r, d.id, locale)) {
+                if (name == "next_steps")
+                    next = std::move(value);
+                else
+                    vars.emplace_back(name, std::move(value));
+            }
+        const bool placed = i18n_.Get(locale, body_key).find("{next_steps}") != std::string::npos;
+        vars.emplace_back("next_steps", placed ? next : std::string());
+        mail::Message m;
+        m.to = u.email;
+        m.subject = i18n_.Localize(locale, core::Message(key + ".subject", vars));
+        m.text = i18n_.Localize(locale, core::Message(body_key, vars));
+        if (!placed && !next.empty()) m.text += "\n" + next;
         SendOrLog(send_mail_, m, "workflow.notify", r.reference);
     }
 }

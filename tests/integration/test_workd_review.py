@@ -192,7 +192,8 @@ def test_who_sees_and_does_what_and_the_approval_with_fewer_accounts(server, smt
     # The agency sees the reduced counts and the reason on its page and in the mail.
     page = text(requester.get("/requests/" + ref))
     assert "กรอบปีนี้เหลือน้อย" in page and "จำนวนบัญชี workD Mail ที่อนุมัติ" in page
-    mail_with(smtp, requester.email, ref, "บัญชี workD Mail ที่อนุมัติ: 30 (ที่ขอ 40)", "กรอบปีนี้เหลือน้อย")
+    m = mail_with(smtp, requester.email, ref, "บัญชี workD Mail ที่อนุมัติ: 30 (ที่ขอ 40)", "กรอบปีนี้เหลือน้อย")
+    assert "เหตุผลที่ปรับลดจำนวน (ข้อ 4.4): กรอบปีนี้เหลือน้อย" in body_of(m)
     # The system opened the hand-over, filed in the requester's name (who sees it); a reviewer
     # of workd_service alone does not review hand-overs.
     deadline = time.time() + 10
@@ -255,6 +256,15 @@ def test_suspension_reinstatement_change_request_and_hand_over(server, smtp, sys
         grant(server, reviewer.name, t)
     ref = filed(requester, org, mail=12, conference=2)
     assert step(reviewer, ref, "approve").status == 200
+    # The approval mail for a subdomain under the zone: no DNS to set up, no DNS page, no
+    # "why fewer" line when nothing was reduced, one next-steps block before the signature.
+    body = body_of(mail_with(smtp, requester.email, ref, "ได้รับอนุมัติแล้ว"))
+    assert "บัญชี workD Mail ที่อนุมัติ: 12 (ที่ขอ 12)" in body, body
+    assert "เหตุผลที่ปรับลดจำนวน" not in body and "โดเมนของหน่วยงานเอง" not in body, body
+    assert "/dns" not in body and "ไม่ต้องตั้งค่า DNS" in body, body
+    assert body.count("ขั้นต่อไป") == 1 and "ขั้นตอนต่อไป" not in body, body
+    assert body.index("ขั้นต่อไป") < body.index("ดูคำขอ:")
+    assert "{" not in body, body
     # The hand-over opens (a job queued in the approval) in the staff queue, due in 1 working day.
     deadline = time.time() + 10
     children = []
@@ -275,7 +285,8 @@ def test_suspension_reinstatement_change_request_and_hand_over(server, smtp, sys
     r = step(reviewer, wh, "close", note="สร้างบัญชีผู้ดูแลระบบและส่งรหัสผ่านทางอีเมลสำรองแล้ว")
     assert r.status == 200 and r.json()["state"] == "done"
     # The service is open: the agency's admins and the contact e-mail are told.
-    mail_with(smtp, colleague.email, ref, "เปิดให้ใช้งานแล้ว", "บัญชี workD Mail: 12")
+    mail_with(smtp, colleague.email, ref, "เปิดให้ใช้งานแล้ว", "บัญชี workD Mail: 12",
+              "สิ่งที่เจ้าหน้าที่ดำเนินการ: สร้างบัญชีผู้ดูแลระบบและส่งรหัสผ่านทางอีเมลสำรองแล้ว")
     mail_with(smtp, "somsri@agency.go.th", ref, "เปิดให้ใช้งานแล้ว", ".mail.go.th")
     facts = api(reviewer, "GET", "/api/requests/" + ref).json()["facts"]
     assert facts[-1]["value"].startswith("เปิดให้บริการ"), facts
@@ -379,3 +390,16 @@ def test_the_budget_per_fiscal_year(server, smtp, sysadmin):
     assert r.status == 303 and r.header("Location") == "/staff/workd/budget?saved=%d" % (year + 1)
     assert api(reviewer, "GET", "/api/workd/budget/%d" % (year + 1)).json()["mail_accounts"]["allocation"] == 1000
     assert "1,000" in text(admin.get("/staff/workd/budget"))
+    # The form starts from the chosen year's figures: the year just saved, a year picked from the
+    # table, else the current year.
+    page = text(admin.get("/staff/workd/budget?saved=%d" % (year + 1)))
+    assert 'name="year" inputmode="numeric" value="%d"' % (year + 1) in page
+    assert 'name="mail_accounts" type="number" inputmode="numeric" min="0" value="1000"' in page
+    assert 'name="conference_accounts" type="number" inputmode="numeric" min="0" value="100"' in page
+    assert 'href="/staff/workd/budget?year=%d#set"' % (year + 1) in page
+    page = text(admin.get("/staff/workd/budget"))
+    assert 'name="year" inputmode="numeric" value="%d"' % year in page
+    assert 'min="0" value="%d"' % after["mail_accounts"]["allocation"] in page
+    assert 'min="0" value="%d"' % after["conference_accounts"]["allocation"] in page
+    page = text(admin.get("/staff/workd/budget?year=%d&lang=en" % (year + 1)))
+    assert 'min="0" value="1000"' in page and "Set this year" in page

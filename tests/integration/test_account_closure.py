@@ -115,7 +115,7 @@ def test_a_user_suspends_their_account_and_an_administrator_reactivates_it(serve
                "big.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024), "application/pdf")
     assert r.status == 409 and "แฟ้มใหญ่เกินที่กำหนด" in text(r)
     sign_and_submit(person, ref)
-    assert "รอตรวจสอบ" in text(person.get("/requests/" + ref))
+    assert "รอพิจารณา" in text(person.get("/requests/" + ref))
 
     # Others cannot carry it out: a stranger, the applicant, a reviewer who is not an administrator.
     stranger = Browser(server)

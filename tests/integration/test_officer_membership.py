@@ -93,10 +93,10 @@ def test_an_officer_applies_and_is_approved(server, smtp, sysadmin):
     r = officer.post_form("/requests/" + ref, {"transition": "submit"}, csrf_page="/requests/" + ref)
     assert r.status == 303
     page = officer.get("/requests/" + ref)
-    assert "รอตรวจสอบ" in text(page) and "กำหนดเสร็จ" in text(page)
+    assert "รอพิจารณา" in text(page) and "กำหนดเสร็จ" in text(page)
     # The applicant and the reviewers (here the sysadmin) hear of it by e-mail.
     subjects = [str(m["Subject"]) for m in smtp.wait_for(name + "@example.go.th", count=2)]
-    assert any(ref in s and "รอตรวจสอบ" in s for s in subjects), subjects  # Maildir has no order
+    assert any(ref in s and "รอพิจารณา" in s for s in subjects), subjects  # Maildir has no order
     assert any(ref in str(m["Subject"]) for m in smtp.wait_for("root-it@example.go.th"))
 
     # A stranger sees nothing of it.

@@ -120,15 +120,17 @@ def test_the_change_page_files_a_change_linked_to_its_service(server, smtp, sysa
     assert r.status == 303, text(r)[:2000]
     wc = r.header("Location").rsplit("/", 1)[1]
     assert r.header("Location") == "/requests/" + wc and wc.startswith("WC-")
-    change = api(reviewer, "GET", "/api/requests/" + wc).json()
-    assert change["state"] == "draft" and change["parent"]["reference"] == ref
+    change = api(colleague, "GET", "/api/requests/" + wc).json()  # a draft: its applicant's alone
+    assert change["state"] == "draft" and change["data"]["service_request"] == ref
+    assert api(reviewer, "GET", "/api/requests/" + wc).status == 404
     data = change["data"]
     assert data["more_mail_accounts"] == 15 and data["relay"] == "open"
     assert data["effective_date"] == NEXT_WEEK.isoformat()
     assert data["contact_name_th"] == "สมชาย ดีใจ" and data["mobile"] == "0891112222"
     assert data["pdpa_consent"] == "yes" and data["pdpa_at"] and data["pdpa_version"]
     assert data["terms_accepted"] == "yes" and data["terms_at"] and data["terms_version"]
-    assert wc in [c["reference"] for c in api(reviewer, "GET", "/api/requests/" + ref).json()["children"]]
+    # Staff see the change among the service's children once it is submitted (a draft is not theirs).
+    assert wc not in [c["reference"] for c in api(reviewer, "GET", "/api/requests/" + ref).json()["children"]]
     page = text(colleague.get("/requests/" + wc + "?lang=th"))
     assert ref in page and "สมชาย ดีใจ" in page and "Printer 10.1.2.3" in page
     # The request page offers the change's printed form; it shows the change as filed.
@@ -142,6 +144,7 @@ def test_the_change_page_files_a_change_linked_to_its_service(server, smtp, sysa
     assert stranger.get("/workd/changes/%s/form.pdf" % wc).status == 404
     # Submitted and approved as any change: the service grows.
     assert step(colleague, wc, "submit").json()["state"] == "submitted"
+    assert wc in [c["reference"] for c in api(reviewer, "GET", "/api/requests/" + ref).json()["children"]]
     assert step(reviewer, wc, "approve").json()["state"] == "approved"
     page = text(requester.get(change_path(ref)))
     assert "workD Mail 45" in page

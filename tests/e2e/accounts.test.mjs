@@ -119,7 +119,7 @@ test('a person cancels their account; a sysadmin sets up two-factor authenticati
   await person.getByRole('button', { name: 'อัปโหลด', exact: true }).click();
   await person.getByRole('link', { name: /signed-closure\.pdf/ }).waitFor();
   await person.getByRole('button', { name: 'ส่งคำขอ' }).click();
-  await person.getByText('รอตรวจสอบ').first().waitFor();
+  await person.getByText('รอพิจารณา').first().waitFor();
   assert.deepEqual(await seriousViolations(person), [], 'closure request (applicant)');
   await shot(person, 'closure-submitted');
 

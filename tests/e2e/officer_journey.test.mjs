@@ -133,7 +133,7 @@ test('a new person becomes an agency officer and publishes a Thai CSV, on a phon
   await page.getByRole('button', { name: 'อัปโหลด', exact: true }).click();
   await page.getByRole('link', { name: /signed-application\.pdf/ }).waitFor();
   await page.getByRole('button', { name: 'ส่งคำขอ' }).click();
-  await page.getByText('รอตรวจสอบ').first().waitFor();
+  await page.getByText('รอพิจารณา').first().waitFor();
   await checkPage(page, 'officer-request-submitted');
 
   // 2. A sysadmin approves it from the staff queue.

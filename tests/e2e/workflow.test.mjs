@@ -64,7 +64,7 @@ test('an officer applies, a reviewer approves within the 24-hour clock', async (
   await officer.getByRole('button', { name: 'อัปโหลด', exact: true }).click();
   await officer.getByRole('link', { name: /signed-application\.pdf/ }).waitFor();
   await officer.getByRole('button', { name: 'ส่งคำขอ' }).click();
-  await officer.getByText('รอตรวจสอบ').first().waitFor();
+  await officer.getByText('รอพิจารณา').first().waitFor();
   assert.match(await officer.locator('.sla').innerText(), /กำหนดเสร็จ/);
   assert.deepEqual(await seriousViolations(officer), [], 'request page (applicant)');
   await shot(officer, 'officer-request-submitted');
@@ -109,7 +109,7 @@ async function applyAndSubmit(officer, agency) {
   await officer.getByRole('button', { name: 'อัปโหลด', exact: true }).click();
   await officer.getByRole('link', { name: /signed-application\.pdf/ }).waitFor();
   await officer.getByRole('button', { name: 'ส่งคำขอ' }).click();
-  await officer.getByText('รอตรวจสอบ').first().waitFor();
+  await officer.getByText('รอพิจารณา').first().waitFor();
   return reference;
 }
 

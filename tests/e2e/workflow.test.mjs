@@ -89,7 +89,7 @@ test('an officer applies, a reviewer approves within the 24-hour clock', async (
   await officer.reload();
   await officer.getByText('อนุมัติแล้ว').first().waitFor();
   await officer.goto(`${govhub.url}/requests?lang=en`);
-  assert.match(await officer.locator('table.requests').innerText(), /approved/);
+  assert.match(await officer.locator('table.requests').innerText(), /Approved/);
   assert.deepEqual(await seriousViolations(officer), [], 'my requests (en)');
 });
 

@@ -149,7 +149,8 @@ TEST_P(DomainServiceTest, TheRequestPageLinksTheDnsPageOnceThereIsADomain) {
     auto steps = domains_->NextSteps(r);
     ASSERT_EQ(steps.size(), 1u);
     EXPECT_EQ(steps[0].href, "/workd/requests/" + r.reference + "/dns");
-    EXPECT_EQ(steps[0].label_key, "workd.domain.next_step");
+    // An own domain waiting on its records: "waiting for your DNS records" (the DNS page).
+    EXPECT_EQ(steps[0].label_key, "workd.domain.next_waiting_dns");
     db_->Write([&](db::Connection& c) { domains_->Release(c, r.id); });
     EXPECT_TRUE(domains_->NextSteps(r).empty());
 }

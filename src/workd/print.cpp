@@ -28,6 +28,35 @@ std::string BeDate(const std::string& iso, const std::string& locale) {
            std::to_string(locale == "th" ? core::BuddhistYear(y) : y);
 }
 
+// Parts 3 and 4 as filed (consent and terms, each with its time and text version), then the
+// contact centre line: the same on the new service's form and on a change's.
+void WriteConsentAndTerms(render::PdfWriter& pdf, const RequestForm& f,
+                          const render::PageRenderer& pages, const std::string& locale) {
+    auto T = [&](const std::string& key) { return pages.T(locale, key); };
+    // Part 3.
+    pdf.Space(6);
+    pdf.Paragraph(T("workd.form.part3"), true);
+    pdf.Small(T("workd.form.pdpa.text"));
+    pdf.Paragraph(Box(f.pdpa_consent == "yes") + " " + T("workd.form.pdpa.yes") + "    " +
+                  Box(f.pdpa_consent == "no") + " " + T("workd.form.pdpa.no"));
+    if (!f.pdpa_at.empty())
+        pdf.Small(T("workd.form.pdf.recorded") + " " +
+                  core::FormatIsoDate(f.pdpa_at, locale, true) + " (" +
+                  T("workd.form.pdf.version") + " " + f.pdpa_version + ")");
+    // Part 4.
+    pdf.Space(6);
+    pdf.Paragraph(T("workd.form.part4"), true);
+    for (const char* n : {"t1", "t2", "t3", "t4", "t5", "t6"})
+        pdf.Small(T(std::string("workd.form.terms.") + n));
+    pdf.Paragraph(Box(f.terms_accepted == "yes") + " " + T("workd.form.terms.accept"));
+    if (!f.terms_at.empty())
+        pdf.Small(T("workd.form.pdf.recorded") + " " +
+                  core::FormatIsoDate(f.terms_at, locale, true) + " (" +
+                  T("workd.form.pdf.version") + " " + f.terms_version + ")");
+    pdf.Space(6);
+    pdf.Small(T("workd.form.pdf.contact_center"));
+}
+
 void WriteForm(render::PdfWriter& pdf, RequestDesk& desk, const workflow::Request&,
                const nlohmann::json& data, const render::PageRenderer& pages,
                const std::string& locale, const std::string& zone) {
@@ -99,28 +128,7 @@ void WriteForm(render::PdfWriter& pdf, RequestDesk& desk, const workflow::Reques
     pdf.Paragraph(Box(f.ConferenceAccounts() > 0) + " " + T("workd.form.pdf.conference") + " " +
                   std::to_string(f.ConferenceAccounts()) + " " + T("workd.form.pdf.accounts"));
     put(field::kEffectiveDate, BeDate(f.effective_date, locale));
-    // Part 3.
-    pdf.Space(6);
-    pdf.Paragraph(T("workd.form.part3"), true);
-    pdf.Small(T("workd.form.pdpa.text"));
-    pdf.Paragraph(Box(f.pdpa_consent == "yes") + " " + T("workd.form.pdpa.yes") + "    " +
-                  Box(f.pdpa_consent == "no") + " " + T("workd.form.pdpa.no"));
-    if (!f.pdpa_at.empty())
-        pdf.Small(T("workd.form.pdf.recorded") + " " +
-                  core::FormatIsoDate(f.pdpa_at, locale, true) + " (" +
-                  T("workd.form.pdf.version") + " " + f.pdpa_version + ")");
-    // Part 4.
-    pdf.Space(6);
-    pdf.Paragraph(T("workd.form.part4"), true);
-    for (const char* n : {"t1", "t2", "t3", "t4", "t5", "t6"})
-        pdf.Small(T(std::string("workd.form.terms.") + n));
-    pdf.Paragraph(Box(f.terms_accepted == "yes") + " " + T("workd.form.terms.accept"));
-    if (!f.terms_at.empty())
-        pdf.Small(T("workd.form.pdf.recorded") + " " +
-                  core::FormatIsoDate(f.terms_at, locale, true) + " (" +
-                  T("workd.form.pdf.version") + " " + f.terms_version + ")");
-    pdf.Space(6);
-    pdf.Small(T("workd.form.pdf.contact_center"));
+    WriteConsentAndTerms(pdf, f, pages, locale);
     // The two signature blocks (the requester; the agency's head) follow: texts.signatures.
 }
 
@@ -167,26 +175,7 @@ void WriteChange(render::PdfWriter& pdf, const workflow::Request& r, const nlohm
     put(field::kMobile, FormatThaiPhone(f.mobile));
     put(field::kEmail, f.email);
     put(field::kBackupEmail, f.backup_email);
-    pdf.Space(6);
-    pdf.Paragraph(T("workd.form.part3"), true);
-    pdf.Small(T("workd.form.pdpa.text"));
-    pdf.Paragraph(Box(f.pdpa_consent == "yes") + " " + T("workd.form.pdpa.yes") + "    " +
-                  Box(f.pdpa_consent == "no") + " " + T("workd.form.pdpa.no"));
-    if (!f.pdpa_at.empty())
-        pdf.Small(T("workd.form.pdf.recorded") + " " +
-                  core::FormatIsoDate(f.pdpa_at, locale, true) + " (" +
-                  T("workd.form.pdf.version") + " " + f.pdpa_version + ")");
-    pdf.Space(6);
-    pdf.Paragraph(T("workd.form.part4"), true);
-    for (const char* n : {"t1", "t2", "t3", "t4", "t5", "t6"})
-        pdf.Small(T(std::string("workd.form.terms.") + n));
-    pdf.Paragraph(Box(f.terms_accepted == "yes") + " " + T("workd.form.terms.accept"));
-    if (!f.terms_at.empty())
-        pdf.Small(T("workd.form.pdf.recorded") + " " +
-                  core::FormatIsoDate(f.terms_at, locale, true) + " (" +
-                  T("workd.form.pdf.version") + " " + f.terms_version + ")");
-    pdf.Space(6);
-    pdf.Small(T("workd.form.pdf.contact_center"));
+    WriteConsentAndTerms(pdf, f, pages, locale);
 }
 
 // The contact's name in the reader's language, printed under the requester's signature line.

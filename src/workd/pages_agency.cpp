@@ -27,11 +27,6 @@ std::string Grouped(int64_t n) {
     return n < 0 ? "-" + out : out;
 }
 
-// What was typed in the change form (kept on error).
-struct ChangeTyped {
-    std::string parent, members, more_mail, more_conference, relay, relay_details;
-};
-
 std::string Label(const render::PageRenderer& pages, const std::string& locale,
                   const std::string& key) {
     return pages.T(locale, key);
@@ -90,8 +85,7 @@ View RequestView(const AgencyRequest& ar, workflow::WorkflowService& wf,
 }
 
 View AgencyView(const AgencyOverview& o, WorkdService& service, const render::PageRenderer& pages,
-                const std::string& locale, const ChangeTyped& typed,
-                const std::vector<FieldError>& errors) {
+                const std::string& locale) {
     auto& wf = service.workflow();
     View v;
     std::string title = locale == "en" && !o.title_en.empty() ? o.title_en : o.title_th;
@@ -152,51 +146,25 @@ View AgencyView(const AgencyOverview& o, WorkdService& service, const render::Pa
     View requests = View::List();
     for (const auto& ar : o.requests) requests.Push(RequestView(ar, wf, pages, locale));
     v.Set("requests", std::move(requests));
-    // Request a change.
+    // Request a change: the change page (pages_change.cpp), the one way to file one.
     v.Set("can_change", !o.change_parent.empty()).Set("change_parent", o.change_parent);
-    if (!o.change_parent.empty() && typed.parent == o.change_parent) {
-        v.Set("typed_members", typed.members)
-            .Set("typed_more_mail", typed.more_mail)
-            .Set("typed_more_conference", typed.more_conference)
-            .Set("typed_relay_details", typed.relay_details)
-            .Set("typed_relay_open", typed.relay == "open")
-            .Set("typed_relay_change", typed.relay == "change")
-            .Set("change_open", !errors.empty());
-        if (!errors.empty()) pages.AddErrors(v, errors, locale);
-    }
     return v;
 }
 
-Response Home(WorkdService& service, const render::PageRenderer& pages, http::Request& req,
-              const ChangeTyped& typed = {}, const std::vector<FieldError>& errors = {}) {
+Response Home(WorkdService& service, const render::PageRenderer& pages, http::Request& req) {
     const std::string& locale = req.locale;
     View v;
     View list = View::List();
-    bool shown = false;  // the errors are shown beside the change form they concern
-    if (const auto* p = accounts::CurrentUser(req)) {
-        for (const auto& o : AgencyOverviews(service, *p)) {
-            if (!o.change_parent.empty() && o.change_parent == typed.parent) shown = true;
-            list.Push(AgencyView(o, service, pages, locale, typed, errors));
-        }
-    }
-    // A change to a service the person may not change (or that is not approved): the reason
-    // at the top of the page.
-    View top = View::List();
-    if (!shown && !errors.empty()) {
-        View localized;
-        pages.AddErrors(localized, errors, locale);
-        for (const auto& item : localized.Find("error_list")->items())
-            top.Push(View(item.Find("message")->str()));
-    }
-    v.Set("has_top_errors", !top.items().empty()).Set("top_errors", std::move(top));
+    if (const auto* p = accounts::CurrentUser(req))
+        for (const auto& o : AgencyOverviews(service, *p))
+            list.Push(AgencyView(o, service, pages, locale));
     v.Set("signed_in", accounts::CurrentUser(req) != nullptr)
         .Set("has_agencies", !list.items().empty())
         .Set("agencies", std::move(list))
         .Set("filed", req.Query("filed"))
         .Set("has_filed", !req.Query("filed").empty());
     return Response::Html(pages.Render("workd/agency", std::move(v), accounts::PageContextOf(req),
-                                       "services.workd.name"),
-                          errors.empty() ? 200 : 409);
+                                       "services.workd.name"));
 }
 
 // The agency view as JSON (GET /api/workd/agencies): the same facts, machine-readable; times
@@ -278,37 +246,6 @@ void RegisterAgencyPages(http::Router& router, WorkdService& service,
         nlohmann::json list = nlohmann::json::array();
         for (const auto& o : AgencyOverviews(service, p)) list.push_back(OverviewJson(o, service));
         return Response::Json(nlohmann::json{{"agencies", list}}.dump());
-    });
-    // "Request a change" without JavaScript: files a workd_change draft (WorkdService::
-    // FileChange checks who and what) and goes to its request page, where it is submitted.
-    router.Post("/workd/changes", [&service, &pages](http::Request& req) {
-        const auto& p = api::RequireUser(api::CurrentUser(req));
-        auto cut = [&](const char* name, size_t n) {
-            return core::Trim(req.FormValue(name)).substr(0, n);
-        };
-        ChangeTyped typed{.parent = cut("parent", 64),
-                          .members = cut(field::kMembersChange, 16000),
-                          .more_mail = cut(field::kMoreMailAccounts, 40),
-                          .more_conference = cut(field::kMoreConferenceAccounts, 40),
-                          .relay = cut(field::kRelay, 20),
-                          .relay_details = cut(field::kRelayDetails, 16000)};
-        nlohmann::json data = nlohmann::json::object();
-        if (!typed.members.empty()) data[field::kMembersChange] = typed.members;
-        if (!typed.more_mail.empty()) data[field::kMoreMailAccounts] = typed.more_mail;
-        if (!typed.more_conference.empty())
-            data[field::kMoreConferenceAccounts] = typed.more_conference;
-        if (!typed.relay.empty()) data[field::kRelay] = typed.relay;
-        if (!typed.relay_details.empty()) data[field::kRelayDetails] = typed.relay_details;
-        std::vector<FieldError> errors;
-        if (data.empty()) errors.push_back({field::kMembersChange, "workd.change.nothing"});
-        try {
-            if (!errors.empty()) throw HttpError::Validation(errors);
-            auto r = service.FileChange(p, typed.parent, data.dump(), req.client_ip);
-            return Response::Redirect("/requests/" + r.reference);
-        } catch (const HttpError& e) {
-            if (e.fields().empty()) throw;
-            return Home(service, pages, req, typed, e.fields());
-        }
     });
 }
 

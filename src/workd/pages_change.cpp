@@ -134,8 +134,8 @@ void RegisterChangePages(http::Router& router, WorkdService& service,
                            .relay = req.FormValue(field::kRelay),
                            .relay_details = req.FormValue(field::kRelayDetails)};
             try {
-                workflow::Request wc = service.FileChange(p, parent.reference, body.dump(),
-                                                          req.client_ip, FormMode::kComplete);
+                workflow::Request wc =
+                    service.FileChange(p, parent.reference, body.dump(), req.client_ip);
                 return http::Response::Redirect("/requests/" + wc.reference);
             } catch (const HttpError& e) {
                 if (e.status() != 409 || e.fields().empty()) throw;

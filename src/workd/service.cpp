@@ -69,6 +69,92 @@ std::vector<FieldError> ChangeErrors(const Json& data) {
     return errors;
 }
 
+// The keys a change reads from the new-service form: the contact part, the date, consent and
+// terms.
+const std::vector<std::string>& ChangeFormKeys() {
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> k(ChangeContactFields().begin(), ChangeContactFields().end());
+        for (const char* f : {field::kEffectiveDate, field::kPdpaConsent, field::kTermsAccepted})
+            k.emplace_back(f);
+        return k;
+    }();
+    return keys;
+}
+
+// The one check of a change, for filing it (the page, the API) and for submitting it: the
+// change part (at least one change, each well formed) and the form's keys as the new-service
+// form checks them when complete (the contact's required fields, the date, the consent, the
+// terms). `in` holds what was typed; `before` the stored form when re-checking a draft (its
+// consent and terms times are kept). Fills `data` with what is stored.
+std::vector<FieldError> CheckChange(const Json& in, const FormContext& ctx,
+                                    const RequestForm* before, const std::string& now, Json& data) {
+    auto is_form_key = [](const std::string& k) {
+        const auto& keys = ChangeFormKeys();
+        return std::find(keys.begin(), keys.end(), k) != keys.end();
+    };
+    Json form_in = Json::object();
+    std::vector<FieldError> errors;
+    for (auto it = in.begin(); it != in.end(); ++it) {
+        const std::string& k = it.key();
+        if (k == field::kMoreMailAccounts || k == field::kMoreConferenceAccounts) {
+            auto n = CountOf(in, k.c_str());
+            if (it->is_null() || (it->is_string() && TextOf(in, k.c_str()).empty())) continue;
+            if (!n || *n < 0 || *n > kMaxAccounts)
+                errors.push_back({k, "workd.change.bad_count"});
+            else
+                data[k] = *n;
+        } else if (k == field::kMembersChange || k == field::kRelayDetails || k == field::kRelay) {
+            if (!it->is_string()) {
+                errors.push_back({k, "workflow.bad_data"});
+                continue;
+            }
+            // The platform's clean-text rule (core/strings.hpp).
+            auto clean = core::CleanUserText(it->get<std::string>(), true);
+            std::string text =
+                clean ? *clean : core::StripToCleanText(it->get<std::string>(), true);
+            if (!clean && !text.empty())
+                errors.push_back({k, "workflow.bad_text"});
+            else if (text.size() > 4000)
+                errors.push_back({k, "workflow.input_too_long"});
+            else if (k == field::kRelay && !text.empty() && text != "open" && text != "change")
+                errors.push_back({k, "workd.change.bad_relay"});
+            else if (!text.empty())
+                data[k] = text;
+        } else if (is_form_key(k)) {
+            form_in[k] = *it;
+        } else {
+            errors.push_back({k, "workflow.not_an_input"});
+        }
+    }
+    // The form's own checks (a value of the wrong type is refused by FromJson), reporting only
+    // the change's keys: the rest of the form (agency, address, service) is the parent's.
+    RequestForm form;
+    try {
+        form = RequestForm::FromJson(form_in);
+    } catch (const HttpError& e) {
+        for (const auto& f : e.fields()) errors.push_back(f);
+    }
+    if (before) {
+        for (const char* k :
+             {field::kPdpaVersion, field::kPdpaAt, field::kTermsVersion, field::kTermsAt})
+            for (const auto& d : RequestForm::Fields())
+                if (std::string_view(d.key) == k) form.*d.member = before->*d.member;
+    }
+    FormCheck check = Validate(form, ctx, FormMode::kComplete, before, now);
+    for (const auto& e : check.errors)
+        if (is_form_key(e.field)) errors.push_back(e);
+    for (auto& e : ChangeErrors(data))
+        if (std::none_of(errors.begin(), errors.end(),
+                         [&](const FieldError& x) { return x.field == e.field; }))
+            errors.push_back(std::move(e));
+    for (const auto& k : ChangeFormKeys())
+        if (auto v = form.Get(k); !v.empty()) data[k] = v;
+    for (const char* k :
+         {field::kPdpaVersion, field::kPdpaAt, field::kTermsVersion, field::kTermsAt})
+        if (auto v = form.Get(k); !v.empty()) data[k] = v;
+    return errors;
+}
+
 // "20,000": digits grouped by thousands.
 std::string Grouped(int64_t n) {
     std::string digits = std::to_string(n < 0 ? -n : n), out;
@@ -226,8 +312,6 @@ std::vector<workflow::RequestType> WorkdService::Types() {
                   .signatures = {"workd.form.pdf.sign_requester", "workd.form.pdf.sign_head"}},
         .facts = facts,
     });
-    // The form's full check before submitting (requests.hpp).
-    AddFormHooks(wd, workflow_, addresses_, config_.zone);
     // Once approval gave the request a domain: its DNS page (records, checks, check now).
     wd.next_steps = [this, before = wd.next_steps](const workflow::Request& r) {
         auto steps = before ? before(r) : std::vector<workflow::NextStep>{};
@@ -275,6 +359,8 @@ std::vector<workflow::RequestType> WorkdService::Types() {
         .prefix = "WC",
         .sla_unit = core::SlaUnit::kWorkingDays,
         .sla_amount = config_.review_working_days,
+        // Signed by the head of the agency, as the new service's form is.
+        .submit_attachments = {"signed_application"},
         .decisions =
             {{.id = "approve",
               .to = "approved",
@@ -297,9 +383,23 @@ std::vector<workflow::RequestType> WorkdService::Types() {
     // Submitting asks for at least one change, each well formed.
     for (auto& d : wc.transitions)
         if (d.id == "submit" || d.id == "resubmit")
-            d.effect = [](db::Connection&, const workflow::Request& r, const accounts::Principal&) {
-                auto errors = ChangeErrors(DataOf(r));
-                if (!errors.empty()) throw HttpError::Validation(std::move(errors));
+            d.effect = [this](db::Connection& c, const workflow::Request& r,
+                              const accounts::Principal&) {
+                // The filing check again, on what is stored (the consent and terms as given).
+                Json stored = workflow_.OpenData(r);
+                if (!stored.is_object()) stored = Json::object();
+                RequestForm before = RequestForm::FromData(stored);
+                Json in = Json::object(), data = Json::object();
+                for (const char* k :
+                     {field::kMembersChange, field::kMoreMailAccounts,
+                      field::kMoreConferenceAccounts, field::kRelay, field::kRelayDetails})
+                    if (stored.contains(k)) in[k] = stored[k];
+                for (const auto& k : ChangeFormKeys())
+                    if (stored.contains(k)) in[k] = stored[k];
+                auto errors = CheckChange(in, MakeFormContext(c, addresses_, config_.zone), &before,
+                                          before.pdpa_at, data);
+                if (!errors.empty())
+                    throw HttpError::Validation(std::move(errors), "workd.form.error.incomplete");
             };
     out.push_back(std::move(wc));
 
@@ -605,89 +705,31 @@ const std::vector<const char*>& ChangeContactFields() {
 }
 
 workflow::Request WorkdService::FileChange(const accounts::Principal& p, const std::string& parent,
-                                           const std::string& data_json, const std::string& ip,
-                                           FormMode mode) {
-    // The keys the new-service form checks: the contact part, the date, consent and terms.
-    std::vector<std::string> form_keys(ChangeContactFields().begin(), ChangeContactFields().end());
-    for (const char* k : {field::kEffectiveDate, field::kPdpaConsent, field::kTermsAccepted})
-        form_keys.emplace_back(k);
-    auto is_form_key = [&](const std::string& k) {
-        return std::find(form_keys.begin(), form_keys.end(), k) != form_keys.end();
-    };
-    Json form_in = Json::object();
+                                           const std::string& data_json, const std::string& ip) {
     Json in = Json::parse(data_json, nullptr, false);
     if (!in.is_object()) throw HttpError::Validation({{"data", "workflow.bad_data"}});
+    // Who first: the parent's applicant or an admin of its agency, while it is approved (409
+    // naming `parent` otherwise, before anything about the fields is said).
+    workflow::Request parent_request = workflow_.ParentFor(p, workflow_.Type(kChangeType), parent);
+    // The contact part not given (the API) is the approved request's, as the page prefills it.
+    RequestForm parent_form = RequestForm::FromData(workflow_.OpenData(parent_request));
+    for (const char* k : ChangeContactFields())
+        if (!in.contains(k))
+            if (auto v = parent_form.Get(k); !v.empty()) in[k] = v;
     Json data = Json::object();
-    std::vector<FieldError> errors;
-    for (auto it = in.begin(); it != in.end(); ++it) {
-        const std::string& k = it.key();
-        if (k == field::kMoreMailAccounts || k == field::kMoreConferenceAccounts) {
-            auto n = CountOf(in, k.c_str());
-            if (it->is_null() || (it->is_string() && TextOf(in, k.c_str()).empty())) continue;
-            if (!n || *n < 0 || *n > kMaxAccounts)
-                errors.push_back({k, "workd.change.bad_count"});
-            else
-                data[k] = *n;
-        } else if (k == field::kMembersChange || k == field::kRelayDetails || k == field::kRelay) {
-            if (!it->is_string()) {
-                errors.push_back({k, "workflow.bad_data"});
-                continue;
-            }
-            // The platform's clean-text rule (core/strings.hpp).
-            auto clean = core::CleanUserText(it->get<std::string>(), true);
-            std::string text =
-                clean ? *clean : core::StripToCleanText(it->get<std::string>(), true);
-            if (!clean && !text.empty())
-                errors.push_back({k, "workflow.bad_text"});
-            else if (text.size() > 4000)
-                errors.push_back({k, "workflow.input_too_long"});
-            else if (k == field::kRelay && !text.empty() && text != "open" && text != "change")
-                errors.push_back({k, "workd.change.bad_relay"});
-            else
-                data[k] = text;
-        } else if (is_form_key(k)) {
-            form_in[k] = *it;
-        } else {
-            errors.push_back({k, "workflow.not_an_input"});
-        }
-    }
-    // The form's own checks (a value of the wrong type is refused by FromJson), reporting only
-    // the change's keys: the rest of the form (agency, address, service) is the parent's.
-    RequestForm form;
-    try {
-        form = RequestForm::FromJson(form_in);
-    } catch (const HttpError& e) {
-        for (const auto& f : e.fields()) errors.push_back(f);
-    }
-    FormCheck check = db_.Read([&](db::Connection& c) {
-        return Validate(form, MakeFormContext(c, addresses_, config_.zone), mode, nullptr,
-                        core::IsoUtc(now_() * 1000000));
+    auto errors = db_.Read([&](db::Connection& c) {
+        return CheckChange(in, MakeFormContext(c, addresses_, config_.zone), nullptr,
+                           core::IsoUtc(now_() * 1000000), data);
     });
-    for (const auto& e : check.errors)
-        if (is_form_key(e.field)) errors.push_back(e);
-    if (mode == FormMode::kComplete)
-        for (auto& e : ChangeErrors(data))
-            if (std::none_of(errors.begin(), errors.end(),
-                             [&](const FieldError& x) { return x.field == e.field; }))
-                errors.push_back(std::move(e));
     if (!errors.empty()) throw HttpError::Validation(std::move(errors));
-    for (const auto& k : form_keys)
-        if (auto v = form.Get(k); !v.empty()) data[k] = v;
-    for (const char* k :
-         {field::kPdpaVersion, field::kPdpaAt, field::kTermsVersion, field::kTermsAt})
-        if (auto v = form.Get(k); !v.empty()) data[k] = v;
-    // The change is about what its parent is about (Create checks who may file it).
-    auto parent_request = db_.Read([&](db::Connection& c) {
-        auto found = workflow::store::FindRequest(c, parent);
-        return found ? found
-                     : workflow::store::FindRequest(
-                           c, workflow::WorkflowService::NormalizeReference(parent));
-    });
-    std::string subject = parent_request ? parent_request->subject : "";
-    if (parent_request) data[field::kServiceRequest] = parent_request->reference;
-    return workflow_.Create(
-        p, {.type = kChangeType, .parent = parent, .subject = subject, .data_json = data.dump()},
-        ip);
+    // The change is about what its parent is about (Create checks who may file it again).
+    data[field::kServiceRequest] = parent_request.reference;
+    return workflow_.Create(p,
+                            {.type = kChangeType,
+                             .parent = parent_request.reference,
+                             .subject = parent_request.subject,
+                             .data_json = data.dump()},
+                            ip);
 }
 
 std::pair<workflow::Request, RequestForm> WorkdService::ChangeParent(const accounts::Principal& p,

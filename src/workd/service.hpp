@@ -82,18 +82,18 @@ class WorkdService {
     void CloseHandover(db::Connection& c, const workflow::Request& handover);
 
     // Files a change to an approved service (a workd_change draft, child of the workd_service
-    // request `parent`: its applicant or an admin of its agency). `data` holds the change's
-    // fields (field::kMembersChange, kMoreMailAccounts, kMoreConferenceAccounts, kRelay,
-    // kRelayDetails); anything else, or a bad value, is a 409 naming the field. Submitting
-    // (the workflow's "submit") asks for at least one change.
-    // Also the form's contact part (ChangeContactFields()), the effective date (kEffectiveDate,
-    // today or later) and parts 3–4 (kPdpaConsent, kTermsAccepted: recorded with their time and
-    // text version), each checked as the new-service form checks it. kComplete (the change page's
-    // "continue"): the contact's required fields, the date, the consent, the terms and at least
-    // one change are required too, else nothing is filed (409 naming each field).
+    // request `parent`: its applicant or an admin of its agency, while it is approved; else a
+    // 409 naming `parent` before anything else is said). The one path for the change page and
+    // POST /api/workd/changes. `data` holds the change (field::kMembersChange,
+    // kMoreMailAccounts, kMoreConferenceAccounts, kRelay, kRelayDetails: at least one), the
+    // form's contact part (ChangeContactFields(); a key not given is the approved request's),
+    // the effective date (kEffectiveDate, today or later) and parts 3–4 (kPdpaConsent,
+    // kTermsAccepted: recorded with their time and text version), each checked as the complete
+    // new-service form checks it; anything else, or a bad or missing value, is a 409 naming
+    // each field, and nothing is filed. Submitting runs the same check on what is stored and
+    // asks for the signed scan (kind signed_application), as for a new service.
     workflow::Request FileChange(const accounts::Principal& p, const std::string& parent,
-                                 const std::string& data_json, const std::string& ip,
-                                 FormMode mode = FormMode::kDraft);
+                                 const std::string& data_json, const std::string& ip);
     // The approved workd_service request a change is filed against, with its form (sensitive
     // fields opened), for the change page: its applicant's or an admin's of its agency (404 for
     // anyone else, and for a request of another type); 409 workd.change.not_approved when it is

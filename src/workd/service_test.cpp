@@ -399,20 +399,40 @@ TEST_P(WorkdServiceTest, HandoverOpensOnceAndClosingMakesTheServiceActiveAndMail
 TEST_P(WorkdServiceTest, AChangeRequestAddsAccountsAndRelayWithACommitment) {
     std::string agency = Agency("chg", agencies::AgencyState::kActive);
     auto r = Approve(Submitted(agency, 5, 1, "chg"));
-    auto change = workflow_->Create(
-        applicant_,
-        {.type = kChangeType, .parent = r.reference, .subject = "เพิ่มบัญชี", .data_json = "{}"}, "");
+    // Nothing asked, no consent, no terms: refused, each named, and nothing filed.
+    auto fields = FieldsOf([&] { service_->FileChange(applicant_, r.reference, "{}", ""); });
+    for (const char* f :
+         {field::kMembersChange, field::kPdpaConsent, field::kTermsAccepted, field::kEffectiveDate})
+        EXPECT_TRUE(fields.count(f)) << f;
+    EXPECT_TRUE(workflow_->Children(&applicant_, r).empty());
+    // The change with what every change asks; the contact part not given is the approved
+    // request's (which, in this fixture, lacks the position and phones: named).
+    Json change_in = {{field::kMoreMailAccounts, "7"},
+                      {field::kRelay, "open"},
+                      {field::kRelayDetails, "10.0.0.5 ส่งแจ้งเตือน"},
+                      {field::kEffectiveDate, "2027-01-15"},
+                      {field::kPdpaConsent, "yes"},
+                      {field::kTermsAccepted, "yes"}};
+    fields = FieldsOf([&] { service_->FileChange(applicant_, r.reference, change_in.dump(), ""); });
+    EXPECT_TRUE(fields.count(field::kContactPosition));
+    EXPECT_FALSE(fields.count(field::kContactNameTh));  // the approved request's
+    change_in[field::kContactNameEn] = "Somchai Jaidee";
+    change_in[field::kContactPosition] = "นักวิชาการ";
+    change_in[field::kOfficePhone] = "026126060";
+    change_in[field::kMobile] = "0812345678";
+    change_in[field::kBackupEmail] = "backup@example.com";
+    auto change = service_->FileChange(applicant_, r.reference, change_in.dump(), "");
     EXPECT_EQ(change.organization_id, agency);
-    // Nothing asked: refused.
+    EXPECT_EQ(change.state, "draft");
+    // Submitting asks for the signed form, as for a new service.
     EXPECT_EQ(
         FieldsOf([&] { workflow_->Transition(applicant_, change.id, {.transition = "submit"}); }),
-        std::set<std::string>{field::kMembersChange});
-    workflow_->Transition(applicant_, change.id,
-                          {.transition = "submit",
-                           .data_json = Json{{field::kMoreMailAccounts, "7"},
-                                             {field::kRelay, "open"},
-                                             {field::kRelayDetails, "10.0.0.5 ส่งแจ้งเตือน"}}
-                                            .dump()});
+        std::set<std::string>{"signed_application"});
+    std::string path = (files_ / "c.pdf").string();
+    std::ofstream(path, std::ios::binary) << "%PDF-1.7 x";
+    workflow_->Attach(applicant_, change.id, "signed_application", path, "c.pdf");
+    EXPECT_EQ(workflow_->Transition(applicant_, change.id, {.transition = "submit"}).state,
+              "submitted");
     workflow_->Transition(reviewer_, change.id, {.transition = "approve"});
     auto s = service_->ServiceOf(agency);
     EXPECT_EQ(s->mail_accounts, 12);

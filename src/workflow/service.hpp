@@ -269,6 +269,12 @@ class WorkflowService {
     // o for 0, i or l for 1) back into that form.
     static std::string NewReference(const std::string& prefix, int64_t epoch_seconds);
     static std::string NormalizeReference(const std::string& typed);
+    // The request a child request of type `t` changes (by reference or id), when `applicant`
+    // may file one on it: the parent's applicant or a current admin of its agency, the parent
+    // in a state `t.parents` allows. 409 naming `parent` otherwise (workflow.no_such_parent,
+    // workflow.parent_not_changeable).
+    Request ParentFor(const accounts::Principal& applicant, const RequestType& t,
+                      const std::string& key);
 
   private:
     // The ids of live agencies named by id or name, each once; 409 for an unknown one.
@@ -285,9 +291,6 @@ class WorkflowService {
                               const std::string& type, const std::string& organization_id);
     // The reviewers of the type to whom the request's agency belongs (their scopes applied).
     std::vector<accounts::User> ReviewersOf(const RequestType& t, const Request& r);
-    // The request a child request of type `t` changes, if the applicant may file one on it.
-    Request ParentFor(const accounts::Principal& applicant, const RequestType& t,
-                      const std::string& key);
     void Notify(const RequestType& t, const TransitionDef& d, const Request& r,
                 const std::string& from, const std::string& note,
                 const std::optional<accounts::User>& applicant);

@@ -218,7 +218,6 @@ CSRF = {
     ("PUT", "/api/workd/budget/{year}"):
         ("/api/workd/budget/2570", {"json": {"mail_accounts": 1, "conference_accounts": 1}}),
     ("POST", "/api/workd/changes"): ("/api/workd/changes", {"json": {"parent": "{ref}", "members_change": "CSRF"}}),
-    ("POST", "/workd/changes"): ("/workd/changes", {"parent": "{ref}", "members_change": "CSRF"}),
     ("POST", "/staff/workd/budget"):
         ("/staff/workd/budget", {"year": "2570", "mail_accounts": "1", "conference_accounts": "1"}),
     # workD domains: "check now" (the page's form and the API)

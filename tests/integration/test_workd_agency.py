@@ -3,6 +3,7 @@ administrators their agency's service (state, clocks, counts approved and used, 
 DNS status, the requests with their history), another agency's administrator nothing of it,
 anonymous visitors the service's description and "request the service"; "request a change" on an
 approved service; and the demo data that --seed-demo files (idempotent across restarts)."""
+import datetime
 import html
 import re
 import time
@@ -121,36 +122,31 @@ def test_who_sees_what_on_workd(server, smtp, sysadmin):
     mine = section(text(admin.get("/workd?lang=th")), "กรมทดสอบมุมมองหน่วยงาน")
     assert "เปิดให้บริการ" in mine and "เปิดให้บริการเมื่อ" in mine and "ส่งมอบแล้ว" in mine
 
-    # Request a change: a bad count is refused with the field named and what was typed kept.
-    r = admin.post_form("/workd/changes", {"parent": ref, "more_mail_accounts": "สิบ",
-                                           "members_change": "เปลี่ยนผู้ดูแล <b>ใหม่</b>"},
-                        csrf_page="/workd?lang=th")
-    assert r.status == 409
-    page = text(r)
-    assert "more_mail_accounts" in page and 'value="สิบ"' in page
-    assert "เปลี่ยนผู้ดูแล <b>ใหม่</b>" in page and "<b>ใหม่</b>" not in r.text  # escaped, kept
-    r = admin.post_form("/workd/changes", {"parent": ref}, csrf_page="/workd?lang=th")
-    assert r.status == 409 and 'class="field-error"' in text(r)
-    r = admin.post_form("/workd/changes", {"parent": ref, "more_mail_accounts": "20"},
-                        csrf_page="/workd?lang=th")
-    assert r.status == 303, text(r)[:2000]
+    # Request a change: /workd links the change page (the one way to file one), which files a
+    # draft shown on /workd; the old quick form is gone.
+    change_page = "/workd/requests/%s/change" % ref
+    assert 'href="%s"' % change_page in mine and "กรอกแบบคำขอเปลี่ยนแปลง" in mine
+    assert 'href="%s"' % change_page in en and "Fill in the change form" in en
+    assert admin.post_form("/workd/changes", {"parent": ref, "more_mail_accounts": "20"},
+                           csrf_page="/workd?lang=th").status in (404, 405)
+    week = (datetime.datetime.utcnow() + datetime.timedelta(days=7)).date().isoformat()
+    r = admin.post_form(change_page, {
+        "more_mail_accounts": "20", "effective_date": week, "contact_name_th": "สมศรี ใจดี",
+        "contact_name_en": "Somsri Jaidee", "contact_position": "นักวิชาการคอมพิวเตอร์",
+        "office_phone": "026126060", "mobile": "0812345678", "email": "somsri@agency.go.th",
+        "backup_email": "somsri.backup@example.com",
+        "pdpa_consent": "yes", "terms_accepted": "yes"}, csrf_page=change_page)
+    assert r.status == 303, re.findall(r'class="field-error"[^>]*>([^<]*)', text(r))
     change = r.header("Location").rsplit("/", 1)[-1]
     assert change.startswith("WC-")
     mine = section(text(admin.get("/workd?lang=th")), "กรมทดสอบมุมมองหน่วยงาน")
     assert change in mine and 'href="/requests/%s"' % change in mine  # the admin filed this one
-    # Nobody else may file a change on this service: refused with the reason at the top.
-    r = stranger.post_form("/workd/changes", {"parent": ref, "more_mail_accounts": "5"},
-                           csrf_page="/workd?lang=th")
-    assert r.status in (403, 404, 409), r.status
-    if r.status == 409:
-        assert 'role="alert"' in r.text
+    # Nobody else may open or post the change page of this service.
+    assert stranger.get(change_page).status == 404
+    assert 'href="%s"' % change_page not in text(stranger.get("/workd?lang=th"))
     n = server.query("SELECT count(*) FROM workflow_requests WHERE type = 'workd_change' AND "
                      "parent_id = (SELECT id FROM workflow_requests WHERE reference = '%s')" % ref)
     assert n[0][0] == "1", n
-    # Without a login it is refused too (no session: the CSRF check or the login).
-    r = Browser(server).post_form("/workd/changes", {"parent": ref, "more_mail_accounts": "5"},
-                                  csrf=False)
-    assert r.status in (401, 403), r.status
 
 
 def test_a_new_agency_shows_pending_to_its_filer(server, smtp):

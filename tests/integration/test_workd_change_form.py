@@ -10,7 +10,7 @@ import re
 
 from document_helpers import pdf_words, squeeze
 from test_workd_form import error_of
-from test_workd_review import agency, anonymous, api, filed, grant, make_admin, person, step, text
+from test_workd_review import agency, anonymous, api, filed, grant, make_admin, person, step, text, upload
 
 NEXT_WEEK = (datetime.datetime.utcnow() + datetime.timedelta(days=7)).date()
 
@@ -142,7 +142,8 @@ def test_the_change_page_files_a_change_linked_to_its_service(server, smtp, sysa
                      "Printer 10.1.2.3", "สมชาย ดีใจ", "089-111-2222", ref):
         assert squeeze(expected) in words, (expected, words[:800])
     assert stranger.get("/workd/changes/%s/form.pdf" % wc).status == 404
-    # Submitted and approved as any change: the service grows.
+    # Signed, uploaded, submitted and approved as any change: the service grows.
+    assert upload(colleague, wc).status == 201
     assert step(colleague, wc, "submit").json()["state"] == "submitted"
     assert wc in [c["reference"] for c in api(reviewer, "GET", "/api/requests/" + ref).json()["children"]]
     assert step(reviewer, wc, "approve").json()["state"] == "approved"

@@ -4,6 +4,7 @@ reviewer scoped to another agency, a user of another agency); approval with fewe
 the reason shown to the agency; needs-information loops; rejection; withdrawal; suspension and
 reinstatement; a change request linked both ways; the budget per Thai fiscal year; the
 hand-over closed by staff, which opens the service and mails the agency's administrators."""
+import datetime
 import html
 import json
 import re
@@ -84,21 +85,45 @@ def filed(requester, org=None, mail=40, conference=5, **form):
     r = api(requester, "POST", "/api/workd/requests", fields)
     assert r.status == 201, r.text
     ref = r.json()["reference"]
-    boundary = "----wd" + uuid.uuid4().hex
-    body = ("--%s\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nsigned_application\r\n"
-            "--%s\r\nContent-Disposition: form-data; name=\"document\"; filename=\"signed.pdf\"\r\n"
-            "Content-Type: application/pdf\r\n\r\n" % (boundary, boundary)).encode() + PDF + \
-        ("\r\n--%s--\r\n" % boundary).encode()
-    r = Browser(requester.server).request(
-        "POST", "/api/requests/%s/documents" % ref, body=body,
-        headers={"Content-Type": "multipart/form-data; boundary=" + boundary,
-                 "Authorization": requester.token})
+    r = upload(requester, ref)
     assert r.status == 201, r.text
     assert r.json()["kind"] == "signed_application"
     r = api(requester, "POST", "/api/requests/%s/transitions" % ref, {"transition": "submit"})
     assert r.status == 200, r.text
     assert r.json()["state"] == "submitted"
     return ref
+
+
+def upload(who, ref, filename="signed.pdf"):
+    """The signed scan (kind signed_application) uploaded through the workflow's API."""
+    boundary = "----wd" + uuid.uuid4().hex
+    body = ("--%s\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nsigned_application\r\n"
+            "--%s\r\nContent-Disposition: form-data; name=\"document\"; filename=\"%s\"\r\n"
+            "Content-Type: application/pdf\r\n\r\n" % (boundary, boundary, filename)).encode() + PDF + \
+        ("\r\n--%s--\r\n" % boundary).encode()
+    return Browser(who.server).request(
+        "POST", "/api/requests/%s/documents" % ref, body=body,
+        headers={"Content-Type": "multipart/form-data; boundary=" + boundary, "Authorization": who.token})
+
+
+def file_change(who, ref, lang="th", **change):
+    """POST /api/workd/changes: the change given, with the consent, the terms and a date a week
+    ahead (what every change asks, as the change page does)."""
+    week = (datetime.datetime.utcnow() + datetime.timedelta(days=7)).date().isoformat()
+    body = {"parent": ref, "effective_date": week, "pdpa_consent": True, "terms_accepted": True}
+    body.update(change)
+    return api(who, "POST", "/api/workd/changes", body, lang=lang)
+
+
+def submitted_change(who, ref, **change):
+    """A change filed, its signed scan uploaded and submitted; its reference."""
+    r = file_change(who, ref, **change)
+    assert r.status == 201, r.text
+    wc = r.json()["reference"]
+    assert upload(who, wc).status == 201
+    r = step(who, wc, "submit")
+    assert r.status == 200 and r.json()["state"] == "submitted", r.text
+    return wc
 
 
 def step(who, ref, transition, note="", data=None, lang="th"):
@@ -314,12 +339,18 @@ def test_suspension_reinstatement_change_request_and_hand_over(server, smtp, sys
     stranger = person(server, smtp, "wdchstr")
     r = api(stranger, "POST", "/api/workd/changes", {"parent": ref, "members_change": "x"})
     assert r.status == 409 and "parent" in r.json()["error"]["fields"]
-    r = api(colleague, "POST", "/api/workd/changes",
-            {"parent": ref, "members_change": "เปลี่ยนผู้ดูแลระบบเป็นนายสมชาย", "more_mail_accounts": 8,
-             "relay": "open", "relay_details": "เครื่องพิมพ์ 10.1.2.3 ส่งแจ้งเตือน"})
+    # Without the consent and the terms nothing is filed, as on the change page.
+    r = api(colleague, "POST", "/api/workd/changes", {"parent": ref, "members_change": "x"}, lang="en")
+    assert r.status == 409 and {"pdpa_consent", "terms_accepted"} <= set(r.json()["error"]["fields"])
+    r = file_change(colleague, ref, members_change="เปลี่ยนผู้ดูแลระบบเป็นนายสมชาย", more_mail_accounts=8,
+                    relay="open", relay_details="เครื่องพิมพ์ 10.1.2.3 ส่งแจ้งเตือน")
     assert r.status == 201, r.text
     wc = r.json()["reference"]
     assert wc.startswith("WC-")
+    # Submitting asks for the form signed by the head of the agency, as for a new service.
+    r = step(colleague, wc, "submit", lang="en")
+    assert r.status == 409 and "signed_application" in r.json()["error"]["fields"], r.text
+    assert upload(colleague, wc).status == 201
     assert step(colleague, wc, "submit").json()["state"] == "submitted"
     change = api(reviewer, "GET", "/api/requests/" + wc, lang="en").json()
     assert change["parent"]["reference"] == ref

@@ -95,6 +95,16 @@ class DomainServiceTest : public ::testing::TestWithParam<std::string> {
         return r;
     }
 
+    // A row marked released, as the schema allows (no workflow step releases a domain today:
+    // README "Domains"): what reads the domains must treat its name as free.
+    void Release(const std::string& request_id) {
+        db_->Write([&](db::Connection& c) {
+            c.Exec(
+                "UPDATE workd_domains SET state = 'released', next_check = '' WHERE request_id = ?",
+                {request_id});
+        });
+    }
+
     Domain Approve(const workflow::Request& r) {
         return db_->Write([&](db::Connection& c) { return domains_->OnApproved(c, r); });
     }
@@ -137,7 +147,7 @@ TEST_P(DomainServiceTest, SubdomainReservedOnceAndHandOverOpens) {
         EXPECT_EQ(e.message(), "workd.domain.taken");
     }
     // Released, the name is free again.
-    db_->Write([&](db::Connection& c) { domains_->Release(c, d.request_id); });
+    Release(d.request_id);
     EXPECT_EQ(domains_->Available("subdomain", "dga-test"), "");
     EXPECT_EQ(Approve(again).state, "reserved");
 }
@@ -151,7 +161,7 @@ TEST_P(DomainServiceTest, TheRequestPageLinksTheDnsPageOnceThereIsADomain) {
     EXPECT_EQ(steps[0].href, "/workd/requests/" + r.reference + "/dns");
     // An own domain waiting on its records: "waiting for your DNS records" (the DNS page).
     EXPECT_EQ(steps[0].label_key, "workd.domain.next_waiting_dns");
-    db_->Write([&](db::Connection& c) { domains_->Release(c, r.id); });
+    Release(r.id);
     EXPECT_TRUE(domains_->NextSteps(r).empty());
 }
 
@@ -244,7 +254,7 @@ TEST_P(DomainServiceTest, ZoneListsLiveSubdomainsOnly) {
     auto a = Approve(Approved(R"({"domain_kind":"subdomain","subdomain":"alpha"})"));
     Approve(Approved(R"({"domain_kind":"subdomain","subdomain":"beta"})"));
     Approve(Approved(R"({"domain_kind":"own","own_domain":"agency.go.th"})"));
-    db_->Write([&](db::Connection& c) { domains_->Release(c, a.request_id); });
+    Release(a.request_id);
     const std::string zone = domains_->ZoneText();
     EXPECT_EQ(zone.find("alpha.mail.go.th"), std::string::npos);
     EXPECT_NE(zone.find("beta.mail.go.th. 3600 IN MX 10 mx.mail.go.th."), std::string::npos)

@@ -37,6 +37,31 @@ TEST(WorkdSchedule, EveryTenMinutesThenHourlyThenDaily) {
     EXPECT_EQ(CheckInterval(t0, t0 + 90 * kDay), kDay);
 }
 
+// The line above the records comes from the checker's outcome for the domain itself, not from
+// guessing at the rows.
+TEST(WorkdDomainSummary, FromTheRecordedOutcomeFirst) {
+    auto rows = [](std::initializer_list<const char*> statuses) {
+        std::vector<RecordCheck> out;
+        for (const char* s : statuses) {
+            RecordCheck r;
+            r.status = s;
+            out.push_back(r);
+        }
+        return out;
+    };
+    EXPECT_EQ(DomainSummaryKey("", {}), "");  // never checked
+    EXPECT_EQ(DomainSummaryKey(kDomainNxdomain, rows({kCheckMissing, kCheckMissing})),
+              "workd.domain.summary_nxdomain");
+    EXPECT_EQ(DomainSummaryKey(kDomainExists, rows({kCheckMissing, kCheckMissing})),
+              "workd.domain.summary_no_records");
+    EXPECT_EQ(DomainSummaryKey("", rows({kCheckMissing, kCheckMissing})),  // stored before
+              "workd.domain.summary_nothing");
+    EXPECT_EQ(DomainSummaryKey(kDomainUnanswered, rows({kCheckError, kCheckError})),
+              "workd.domain.summary_unreachable");
+    EXPECT_EQ(DomainSummaryKey(kDomainExists, rows({kCheckOk, kCheckMissing})), "");
+    EXPECT_EQ(DomainSummaryKey(kDomainUnanswered, rows({kCheckError, kCheckMissing})), "");
+}
+
 TEST(WorkdSchedule, ReminderDailyAfterFourteenDays) {
     const int64_t t0 = 1'800'000'000;
     EXPECT_FALSE(ReminderDue(t0, t0 + 13 * kDay, 0));
@@ -203,6 +228,22 @@ TEST_P(DomainServiceTest, BadNamesAndKindsRefused) {
         StatusOf([&] { Approve(Approved(R"({"domain_kind":"subdomain","subdomain":"www"})")); }),
         409);
     EXPECT_EQ(StatusOf([&] { Approve(Approved(R"({"domain_kind":"none"})")); }), 409);
+    // The form's rules hold here too (CheckRequestedName): a registry's zone, a name under the
+    // platform's zone — in the live check and at approval alike.
+    EXPECT_EQ(domains_->Available("own", "go.th"), "workd.domain.registry_zone");
+    for (const char* own : {"go.th", "x.mail.go.th"}) {
+        try {
+            Approve(Approved(std::string(R"({"domain_kind":"own","own_domain":")") + own + ""
+        }
+        "));
+            ADD_FAILURE()
+            << own << " reserved";
+    }
+    catch (const HttpError& e) {
+        EXPECT_EQ(e.status(), 409);
+        EXPECT_EQ(e.message(), domains_->Available("own", own)) << own;
+    }
+}
 }
 
 TEST_P(DomainServiceTest, DueChecksRunAndMoveOnWhenTheDnsDoesNotAnswer) {
@@ -219,6 +260,10 @@ TEST_P(DomainServiceTest, DueChecksRunAndMoveOnWhenTheDnsDoesNotAnswer) {
         EXPECT_EQ(r.status, kCheckError);
         EXPECT_FALSE(r.agency_fault);
     }
+    // Stored with it: nothing is known of the domain itself, and the page says why in one line.
+    EXPECT_TRUE(d.dns_outcome.empty());
+    EXPECT_EQ(after->dns_outcome, kDomainUnanswered);
+    EXPECT_EQ(DomainSummaryKey(after->dns_outcome, checks), "workd.domain.summary_unreachable");
     // Not due again until the next check.
     EXPECT_EQ(domains_->RunDueChecks(10, now + 60), 0);
     EXPECT_EQ(domains_->RunDueChecks(10, now + 601), 1);

@@ -232,18 +232,16 @@ TEST_P(DomainServiceTest, BadNamesAndKindsRefused) {
     // platform's zone — in the live check and at approval alike.
     EXPECT_EQ(domains_->Available("own", "go.th"), "workd.domain.registry_zone");
     for (const char* own : {"go.th", "x.mail.go.th"}) {
+        const std::string data =
+            std::string(R"({"domain_kind":"own","own_domain":")") + own + R"("})";
         try {
-            Approve(Approved(std::string(R"({"domain_kind":"own","own_domain":")") + own + ""
+            Approve(Approved(data));
+            ADD_FAILURE() << own << " reserved";
+        } catch (const HttpError& e) {
+            EXPECT_EQ(e.status(), 409);
+            EXPECT_EQ(e.message(), domains_->Available("own", own)) << own;
         }
-        "));
-            ADD_FAILURE()
-            << own << " reserved";
     }
-    catch (const HttpError& e) {
-        EXPECT_EQ(e.status(), 409);
-        EXPECT_EQ(e.message(), domains_->Available("own", own)) << own;
-    }
-}
 }
 
 TEST_P(DomainServiceTest, DueChecksRunAndMoveOnWhenTheDnsDoesNotAnswer) {

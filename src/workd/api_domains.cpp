@@ -5,6 +5,7 @@
 #include "accounts/middleware.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "core/thai_date.hpp"
 #include "http/response.hpp"
 #include "workd/routes_domains.hpp"
@@ -14,6 +15,12 @@ namespace govhub::workd {
 namespace internal {
 
 using Json = nlohmann::json;
+
+std::string SummaryText(const DomainView& v, const render::PageRenderer& pages,
+                        const std::string& locale) {
+    if (v.summary_key.empty()) return "";
+    return pages.T(locale, core::Message(v.summary_key, {{"domain", v.domain.name}}));
+}
 
 std::vector<RecordRow> Rows(const DomainView& v) {
     std::vector<RecordRow> out;
@@ -58,10 +65,15 @@ Json DomainJson(const DomainView& v, const render::PageRenderer& pages, const st
                   {"created", d.created},
                   {"verified", d.verified},
                   {"last_checked", d.last_checked},
-                  {"next_check", d.next_check}}},
+                  {"next_check", d.next_check},
+                  {"dns_outcome", d.dns_outcome}}},
                 {"required_pass", v.required_pass},
                 {"records", std::move(records)},
                 {"zone_fragment", v.zone_fragment}};
+    // The page's line above the records (DomainSummaryKey), key and words; null when none.
+    out["summary"] = v.summary_key.empty()
+                         ? Json(nullptr)
+                         : Json{{"key", v.summary_key}, {"message", SummaryText(v, pages, locale)}};
     out["check_now_after"] =
         v.check_now_after > 0 ? core::IsoUtc(v.check_now_after * 1000000) : std::string();
     return out;

@@ -79,6 +79,14 @@ bool Unanswered(const DnsAnswer& a, RecordCheck& r) {
     return true;
 }
 
+// Asks the record's question and notes the answer's status on `r` (CheckDomain reads the
+// domain's own outcome from it).
+DnsAnswer Ask(const Resolver& resolver, RecordCheck& r, std::string_view name, DnsType type) {
+    DnsAnswer a = resolver.Query(name, type);
+    r.answer = a.status;
+    return a;
+}
+
 bool Missing(const DnsAnswer& a) {
     return a.status == DnsStatus::kNxdomain || a.status == DnsStatus::kNodata;
 }
@@ -111,7 +119,7 @@ std::string Joined(const std::vector<std::string>& v) {
 }
 
 void CheckChallenge(const Resolver& resolver, const DomainSetup& setup, RecordCheck& r) {
-    auto a = resolver.Query(r.expected.name, DnsType::kTxt);
+    auto a = Ask(resolver, r, r.expected.name, DnsType::kTxt);
     r.found = Found(a, DnsType::kTxt);
     if (Unanswered(a, r)) return;
     if (Missing(a)) return SetMissing(r);
@@ -120,7 +128,7 @@ void CheckChallenge(const Resolver& resolver, const DomainSetup& setup, RecordCh
 }
 
 void CheckMx(const Resolver& resolver, const DomainSetup& setup, RecordCheck& r) {
-    auto a = resolver.Query(r.expected.name, DnsType::kMx);
+    auto a = Ask(resolver, r, r.expected.name, DnsType::kMx);
     r.found = Found(a, DnsType::kMx);
     if (Unanswered(a, r)) return;
     if (Missing(a)) return SetMissing(r);
@@ -145,7 +153,7 @@ void CheckMx(const Resolver& resolver, const DomainSetup& setup, RecordCheck& r)
 }
 
 void CheckSpf(const Resolver& resolver, const DomainSetup& setup, RecordCheck& r) {
-    auto a = resolver.Query(r.expected.name, DnsType::kTxt);
+    auto a = Ask(resolver, r, r.expected.name, DnsType::kTxt);
     // Only the SPF records are shown: the domain's other TXT (site verifications) are noise.
     for (const auto& t : a.texts)
         if (IsSpfRecord(t) && r.found.size() < kMaxFound) r.found.push_back(Clip(t));
@@ -174,7 +182,7 @@ void CheckSpf(const Resolver& resolver, const DomainSetup& setup, RecordCheck& r
 }
 
 void CheckDkimRecord(const Resolver& resolver, const DomainSetup& setup, RecordCheck& r) {
-    auto a = resolver.Query(r.expected.name, DnsType::kTxt);
+    auto a = Ask(resolver, r, r.expected.name, DnsType::kTxt);
     r.found = Found(a, DnsType::kTxt);
     if (Unanswered(a, r)) return;
     if (Missing(a)) return SetMissing(r);
@@ -195,7 +203,7 @@ void CheckDkimRecord(const Resolver& resolver, const DomainSetup& setup, RecordC
 }
 
 void CheckDmarc(const Resolver& resolver, RecordCheck& r) {
-    auto a = resolver.Query(r.expected.name, DnsType::kTxt);
+    auto a = Ask(resolver, r, r.expected.name, DnsType::kTxt);
     r.found = Found(a, DnsType::kTxt);
     if (Unanswered(a, r)) return;
     if (Missing(a)) return SetMissing(r);
@@ -219,7 +227,7 @@ void CheckDmarc(const Resolver& resolver, RecordCheck& r) {
 }
 
 void CheckCname(const Resolver& resolver, RecordCheck& r) {
-    auto a = resolver.Query(r.expected.name, DnsType::kCname);
+    auto a = Ask(resolver, r, r.expected.name, DnsType::kCname);
     r.found = Found(a, DnsType::kCname);
     if (Unanswered(a, r)) return;
     if (Missing(a)) return SetMissing(r);
@@ -230,7 +238,7 @@ void CheckCname(const Resolver& resolver, RecordCheck& r) {
 }
 
 void CheckSrv(const Resolver& resolver, RecordCheck& r) {
-    auto a = resolver.Query(r.expected.name, DnsType::kSrv);
+    auto a = Ask(resolver, r, r.expected.name, DnsType::kSrv);
     r.found = Found(a, DnsType::kSrv);
     if (Unanswered(a, r)) return;
     if (Missing(a)) return SetMissing(r);
@@ -293,6 +301,18 @@ DomainCheck CheckDomain(const Resolver& resolver, const DomainSetup& setup) {
         }
         const auto& r = out.records.back();
         if (e.required && r.status == kCheckError && !r.agency_fault) out.dns_unavailable = true;
+    }
+    // The domain itself: the first answer about its own name. Asked about nothing (a timeout
+    // before), or answered with anything but NOERROR or NXDOMAIN, it is not known.
+    const std::string apex = Host(setup.domain);
+    out.outcome = kDomainUnanswered;
+    for (const auto& r : out.records) {
+        if (!r.answer || Host(r.expected.name) != apex) continue;
+        if (*r.answer == DnsStatus::kNxdomain)
+            out.outcome = kDomainNxdomain;
+        else if (*r.answer == DnsStatus::kOk || *r.answer == DnsStatus::kNodata)
+            out.outcome = kDomainExists;
+        break;
     }
     out.required_pass = RequiredPass(out.records);
     return out;

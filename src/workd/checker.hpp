@@ -7,6 +7,7 @@
 //
 // Required to move on: the ownership TXT (own domains), MX, SPF and DKIM; DMARC must exist with a
 // valid policy (p=none passes with a warning); client records (CNAME/SRV) are advice.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,15 +31,27 @@ struct RecordCheck {
     std::vector<std::string> found;  // what the DNS answered for the name and type (bounded)
     // Whether the agency must act (false: the DNS did not answer, or our resolver refused us).
     bool agency_fault = true;
+    // The DNS's answer to the record's question (not stored): set once it was asked.
+    std::optional<DnsStatus> answer;
 
     // ok and warning pass.
     bool passes() const { return status == kCheckOk || status == kCheckWarning; }
 };
 
+// What the check learnt of the domain itself (its own name, the apex: the parent of the
+// ownership TXT), apart from its records. Stored with the check (workd_domains.dns_outcome).
+inline constexpr const char* kDomainExists = "exists";          // the name answered (NOERROR)
+inline constexpr const char* kDomainNxdomain = "nxdomain";      // NXDOMAIN: it does not exist
+inline constexpr const char* kDomainUnanswered = "unanswered";  // servfail, timeout, ...: unknown
+
 struct DomainCheck {
     std::vector<RecordCheck> records;
     bool required_pass = false;    // every required record passes
     bool dns_unavailable = false;  // some required record could not be asked (servfail/timeout)
+    // kDomain*: from the first question asked about the domain's own name (its MX). NXDOMAIN
+    // there means the domain is not in the DNS at all (not registered, or not delegated), so
+    // every record below it is missing for that one reason.
+    std::string outcome;
 };
 
 // Checks every expected record of `setup` (ExpectedRecords(setup)) against the DNS. Each record

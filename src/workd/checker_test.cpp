@@ -1,130 +1,25 @@
 // The DNS checker against real DNS servers on loopback: dnsmasq serving agencies' zones with
 // each record right and wrong, and tests/dns/bad_dns.py for SERVFAIL and a timeout (both run as
-// children of the test binary, as in resolver_test.cpp).
+// children of the test binary: dns_test_support.hpp, shared with resolver_test.cpp).
 #include "workd/checker.hpp"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <fstream>
-#include <iterator>
-#include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "workd/dkim_key.hpp"
+#include "workd/dns_test_support.hpp"
 
 namespace govhub::workd {
 namespace {
 
 using namespace std::chrono_literals;
 
-// A child process killed (SIGKILL) and reaped when this goes out of scope.
-class Child {
-  public:
-    Child() = default;
-    Child(const Child&) = delete;
-    Child& operator=(const Child&) = delete;
-    ~Child() { Stop(); }
-
-    // Starts argv; with `capture_stdout`, its stdout is readable through ReadLine(); with
-    // `stderr_path`, its stderr goes to that file.
-    void Start(const std::vector<std::string>& argv, bool capture_stdout,
-               const std::string& stderr_path = "") {
-        int pipe_fds[2] = {-1, -1};
-        if (capture_stdout && pipe(pipe_fds) != 0) throw std::runtime_error("pipe");
-        // Everything the child needs is made before fork(): after it, only async-signal-safe
-        // calls (other tests may have left threads running).
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        const pid_t parent = getpid();
-        pid_ = fork();
-        if (pid_ < 0) throw std::runtime_error("fork");
-        if (pid_ == 0) {
-            // Dies with the test binary, even when it crashes.
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (getppid() != parent) _exit(127);
-            if (capture_stdout) dup2(pipe_fds[1], STDOUT_FILENO);
-            if (!stderr_path.empty()) {
-                const int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-                if (err >= 0) dup2(err, STDERR_FILENO);
-            }
-            for (int fd = 3; fd < 1024; ++fd) close(fd);
-            execv(args[0], args.data());
-            _exit(127);
-        }
-        if (capture_stdout) {
-            close(pipe_fds[1]);
-            out_fd_ = pipe_fds[0];
-        }
-    }
-
-    // One line of the child's stdout, or nullopt after `wait`.
-    std::optional<std::string> ReadLine(std::chrono::milliseconds wait) {
-        std::string line;
-        const auto deadline = std::chrono::steady_clock::now() + wait;
-        while (std::chrono::steady_clock::now() < deadline) {
-            pollfd p{out_fd_, POLLIN, 0};
-            if (poll(&p, 1, 100) <= 0) continue;
-            char c;
-            if (read(out_fd_, &c, 1) != 1) return std::nullopt;
-            if (c == '\n') return line;
-            line += c;
-        }
-        return std::nullopt;
-    }
-
-    bool Running() const { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
-
-    void Stop() {
-        if (out_fd_ >= 0) close(out_fd_);
-        out_fd_ = -1;
-        if (pid_ > 0) {
-            kill(pid_, SIGKILL);
-            waitpid(pid_, nullptr, 0);
-        }
-        pid_ = -1;
-    }
-
-  private:
-    pid_t pid_ = -1;
-    int out_fd_ = -1;
-};
-
-// A port free for both UDP and TCP on 127.0.0.1 right now (dnsmasq binds both).
-int FreePort() {
-    for (int attempt = 0; attempt < 20; ++attempt) {
-        int udp = socket(AF_INET, SOCK_DGRAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        bind(udp, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        getsockname(udp, reinterpret_cast<sockaddr*>(&a), &len);
-        int tcp = socket(AF_INET, SOCK_STREAM, 0);
-        const bool ok = bind(tcp, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-        close(tcp);
-        close(udp);
-        if (ok) return ntohs(a.sin_port);
-    }
-    throw std::runtime_error("no free port");
-}
-
-std::string Address(int port) {
-    return "127.0.0.1:" + std::to_string(port);
-}
+using dns_test::Address;
+using dns_test::Child;
 
 MailHosts Hosts() {
     return MailHosts{.mx_host = "mx.mail.test",
@@ -173,90 +68,64 @@ class CheckerTest : public ::testing::Test {
     }
 
     static void StartDnsmasq() {
-        const std::string binary = "/usr/sbin/dnsmasq";
-        ASSERT_EQ(access(binary.c_str(), X_OK), 0)
-            << "dnsmasq missing: install dnsmasq-base (scripts/install-deps.sh)";
-        const std::string log = ::testing::TempDir() + "checker_test_dnsmasq.log";
-        for (int attempt = 0; attempt < 5; ++attempt) {
-            const int port = FreePort();
-            const std::string ready = std::to_string(getpid()) + "-" + std::to_string(port);
-            std::vector<std::string> a = {
-                binary,
-                "--no-daemon",
-                "--conf-file=/dev/null",
-                "--port=" + std::to_string(port),
-                "--listen-address=127.0.0.1",
-                "--bind-interfaces",
-                "--no-resolv",
-                "--no-hosts",
-                "--pid-file=",
-                "--local=/test/",
-                "--txt-record=ready.test," + ready,
-                // The platform's own names.
-                "--txt-record=_spf.mail.test,v=spf1 ip4:192.0.2.0/24 -all",
-                "--host-record=mx.mail.test,192.0.2.25",
-                "--host-record=autoconfig.mail.test,192.0.2.80",
-                "--host-record=autodiscover.mail.test,192.0.2.81",
-                "--host-record=smtp.mail.test,192.0.2.26",
-                "--host-record=imap.mail.test,192.0.2.27",
-                "--host-record=www.elsewhere.test,192.0.2.99",
-                "--host-record=mx.elsewhere.test,192.0.2.98",
-            };
-            if (geteuid() == 0) a.push_back("--user=root");
-            AddGood(a, "good.test");
-            AddGood(a, "none.test", "v=DMARC1; p=none");
-            // wrong.test: every required record there, each wrong.
-            a.push_back("--txt-record=_workd-challenge.wrong.test,token=not-the-token");
-            a.push_back("--mx-host=wrong.test,mx.elsewhere.test,10");
-            a.push_back("--txt-record=wrong.test,v=spf1 include:_spf.mail.test ~all");
-            a.push_back("--txt-record=wrong.test,v=spf1 mx -all");  // two SPF records
-            a.push_back("--txt-record=workd2569a._domainkey.wrong.test,v=DKIM1; k=rsa; p=" +
-                        other_->public_key);
-            a.push_back("--txt-record=_dmarc.wrong.test,v=DMARC1; p=sometimes");
-            a.push_back("--cname=autoconfig.wrong.test,www.elsewhere.test");
-            a.push_back("--srv-host=_submission._tcp.wrong.test,smtp.mail.test,25,0,1");
-            // noinclude.test: one SPF record that does not let us send; MX ours and another.
-            a.push_back("--txt-record=noinclude.test,v=spf1 mx -all");
-            a.push_back("--mx-host=noinclude.test,mx.mail.test,10");
-            a.push_back("--mx-host=noinclude.test,mx.elsewhere.test,5");
-            // many.test: our include, and eleven more lookups through includes.
-            std::string spf = "v=spf1 include:_spf.mail.test";
-            for (int i = 0; i < 11; ++i) {
-                const std::string n = "i" + std::to_string(i) + ".many.test";
-                spf += " include:" + n;
-                a.push_back("--txt-record=" + n + ",v=spf1 ip4:198.51.100." + std::to_string(i) +
-                            " -all");
-            }
-            a.push_back("--txt-record=many.test," + spf + " ~all");
-            // broken.test: an SPF that does not parse, a DKIM with a bad version.
-            a.push_back("--txt-record=broken.test,v=spf1 include:_spf.mail.test foo:bar ~all");
-            a.push_back("--txt-record=workd2569a._domainkey.broken.test,v=DKIM2; p=" +
-                        ours_->public_key);
-            // sub.mail.test: a subdomain of the zone, published by the platform (no token).
-            AddGood(a, "sub.zone.test");
-            dnsmasq_->Start(a, false, log);
-            Resolver r({.servers = Address(port), .timeout = 200ms, .tries = 1});
-            for (int i = 0; i < 50 && dnsmasq_->Running(); ++i) {
-                if (r.Query("ready.test", DnsType::kTxt).texts == std::vector<std::string>{ready}) {
-                    dnsmasq_port_ = port;
-                    return;
-                }
-                std::this_thread::sleep_for(50ms);
-            }
-            dnsmasq_->Stop();
+        std::vector<std::string> a = {
+            // The platform's own names.
+            "--txt-record=_spf.mail.test,v=spf1 ip4:192.0.2.0/24 -all",
+            "--host-record=mx.mail.test,192.0.2.25",
+            "--host-record=autoconfig.mail.test,192.0.2.80",
+            "--host-record=autodiscover.mail.test,192.0.2.81",
+            "--host-record=smtp.mail.test,192.0.2.26",
+            "--host-record=imap.mail.test,192.0.2.27",
+            "--host-record=www.elsewhere.test,192.0.2.99",
+            "--host-record=mx.elsewhere.test,192.0.2.98",
+        };
+        AddGood(a, "good.test");
+        AddGood(a, "none.test", "v=DMARC1; p=none");
+        // wrong.test: every required record there, each wrong.
+        a.push_back("--txt-record=_workd-challenge.wrong.test,token=not-the-token");
+        a.push_back("--mx-host=wrong.test,mx.elsewhere.test,10");
+        a.push_back("--txt-record=wrong.test,v=spf1 include:_spf.mail.test ~all");
+        a.push_back("--txt-record=wrong.test,v=spf1 mx -all");  // two SPF records
+        a.push_back("--txt-record=workd2569a._domainkey.wrong.test,v=DKIM1; k=rsa; p=" +
+                    other_->public_key);
+        a.push_back("--txt-record=_dmarc.wrong.test,v=DMARC1; p=sometimes");
+        a.push_back("--cname=autoconfig.wrong.test,www.elsewhere.test");
+        a.push_back("--srv-host=_submission._tcp.wrong.test,smtp.mail.test,25,0,1");
+        // noinclude.test: one SPF record that does not let us send; MX ours and another.
+        a.push_back("--txt-record=noinclude.test,v=spf1 mx -all");
+        a.push_back("--mx-host=noinclude.test,mx.mail.test,10");
+        a.push_back("--mx-host=noinclude.test,mx.elsewhere.test,5");
+        // many.test: our include, and eleven more lookups through includes.
+        std::string spf = "v=spf1 include:_spf.mail.test";
+        for (int i = 0; i < 11; ++i) {
+            const std::string n = "i" + std::to_string(i) + ".many.test";
+            spf += " include:" + n;
+            a.push_back("--txt-record=" + n + ",v=spf1 ip4:198.51.100." + std::to_string(i) +
+                        " -all");
         }
-        std::ifstream in(log);
-        FAIL() << "dnsmasq did not start: " << std::string(std::istreambuf_iterator<char>(in), {});
+        a.push_back("--txt-record=many.test," + spf + " ~all");
+        // broken.test: an SPF that does not parse, a DKIM with a bad version.
+        a.push_back("--txt-record=broken.test,v=spf1 include:_spf.mail.test foo:bar ~all");
+        a.push_back("--txt-record=workd2569a._domainkey.broken.test,v=DKIM2; p=" +
+                    ours_->public_key);
+        // sub.mail.test: a subdomain of the zone, published by the platform (no token).
+        AddGood(a, "sub.zone.test");
+        // bare.test: registered (it has an address) but none of our records.
+        a.push_back("--host-record=bare.test,192.0.2.50");
+        try {
+            dnsmasq_port_ = dns_test::StartDnsmasq(*dnsmasq_, "test", "ready.test", a,
+                                                   "checker_test_dnsmasq.log");
+        } catch (const std::exception& e) {
+            FAIL() << e.what();
+        }
     }
 
     static void StartBadServer() {
-        bad_->Start(
-            {"/usr/bin/python3", std::string(GOVHUB_SOURCE_DIR) + "/tests/dns/bad_dns.py", "0"},
-            true);
-        auto line = bad_->ReadLine(10s);
-        ASSERT_TRUE(line && line->starts_with("port "))
-            << "tests/dns/bad_dns.py did not start (python3-dnslib installed?)";
-        bad_port_ = std::stoi(line->substr(5));
+        try {
+            bad_port_ = dns_test::StartBadDns(*bad_);
+        } catch (const std::exception& e) {
+            FAIL() << e.what();
+        }
     }
 
     void SetUp() override {
@@ -312,6 +181,21 @@ TEST_F(CheckerTest, NothingPublishedIsMissingEverywhere) {
         EXPECT_TRUE(r.agency_fault);
     }
     EXPECT_FALSE(c.required_pass);
+    // The domain itself is not in the DNS: dnsmasq answers NXDOMAIN for its own name.
+    EXPECT_EQ(c.outcome, kDomainNxdomain);
+}
+
+TEST_F(CheckerTest, TheDomainsOwnOutcomeIsRecorded) {
+    // Registered (an address) but without our records: every record missing, the domain exists.
+    auto bare = CheckDomain(Good(), Setup("bare.test"));
+    for (const auto& r : bare.records) EXPECT_EQ(r.status, kCheckMissing) << r.expected.name;
+    EXPECT_EQ(bare.outcome, kDomainExists);
+    // Records there, right or wrong: it exists.
+    EXPECT_EQ(CheckDomain(Good(), Setup("good.test")).outcome, kDomainExists);
+    EXPECT_EQ(CheckDomain(Good(), Setup("wrong.test")).outcome, kDomainExists);
+    // No MX but an SPF record (NODATA for the MX question): it exists.
+    EXPECT_EQ(CheckDomain(Good(), Setup("broken.test")).outcome, kDomainExists);
+    EXPECT_EQ(CheckDomain(Good(), Setup("sub.zone.test", false)).outcome, kDomainExists);
 }
 
 TEST_F(CheckerTest, EachRequiredRecordWrongSaysWhy) {
@@ -399,6 +283,7 @@ TEST_F(CheckerTest, ServfailAndTimeoutAreNotTheAgencysFault) {
     EXPECT_FALSE(mx.agency_fault);
     EXPECT_TRUE(c.dns_unavailable);
     EXPECT_FALSE(c.required_pass);
+    EXPECT_EQ(c.outcome, kDomainUnanswered);  // SERVFAIL says nothing of the domain
 
     auto t = CheckRecord(bad, Setup("silent.test"),
                          {"silent.test", "MX", "10 mx.mail.test.", true, "workd.dns.purpose.mx"});
@@ -423,6 +308,7 @@ TEST_F(CheckerTest, AfterATimeoutTheRestIsNotAsked) {
         EXPECT_FALSE(c.records[i].agency_fault);
     }
     EXPECT_TRUE(c.dns_unavailable);
+    EXPECT_EQ(c.outcome, kDomainUnanswered);
     EXPECT_LT(took, 2s);  // one timeout, not nine
 }
 

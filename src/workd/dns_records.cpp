@@ -1006,4 +1006,87 @@ LabelCheck CheckDomainName(std::string_view typed) {
     return {name, ""};
 }
 
+// ---- the name a request asks for ----
+
+std::string RequestedName::Key() const {
+    switch (refusal) {
+        case NameRefusal::kNone:
+            return "";
+        case NameRefusal::kBadKind:
+            return "workd.domain.bad_kind";
+        case NameRefusal::kNaming:
+            return naming_key;
+        case NameRefusal::kRegistryZone:
+            return "workd.domain.registry_zone";
+        case NameRefusal::kInZone:
+            return "workd.domain.in_zone";
+        case NameRefusal::kTaken:
+            return "workd.domain.taken";
+    }
+    return "";
+}
+
+std::string RequestedName::FormKey() const {
+    switch (refusal) {
+        case NameRefusal::kNone:
+            return "";
+        case NameRefusal::kBadKind:
+            return "workd.form.error.domain_kind";
+        case NameRefusal::kNaming:
+            return naming_key;
+        case NameRefusal::kRegistryZone:
+            return "workd.form.error.own_registry_zone";
+        case NameRefusal::kInZone:
+            return "workd.form.error.own_in_zone";
+        case NameRefusal::kTaken:
+            return "workd.form.error.domain_taken";
+    }
+    return "";
+}
+
+RequestedName CheckRequestedName(std::string_view kind, std::string_view typed,
+                                 std::string_view zone,
+                                 const std::function<bool(const std::string&)>& taken) {
+    RequestedName out;
+    const std::string platform = core::ToLower(DropTrailingDot(core::Trim(zone)));
+    if (kind == "subdomain") {
+        auto label = CheckSubdomainLabel(typed, platform);
+        if (!label.error_key.empty()) {
+            out.refusal = NameRefusal::kNaming;
+            out.naming_key = label.error_key;
+            return out;
+        }
+        out.normalised = label.label;
+        out.name = label.label + "." + platform;
+    } else if (kind == "own") {
+        auto domain = CheckDomainName(typed);
+        if (!domain.error_key.empty()) {
+            out.refusal = NameRefusal::kNaming;
+            out.naming_key = domain.error_key;
+            return out;
+        }
+        out.normalised = out.name = domain.label;
+        // A registry's zone is no agency's own: a bare TLD, or a Thai second level.
+        static constexpr std::string_view kRegistryZones[] = {"go.th", "or.th", "ac.th", "co.th",
+                                                              "in.th", "mi.th", "net.th"};
+        bool registry = out.name.find('.') == std::string::npos;
+        for (auto z : kRegistryZones)
+            if (out.name == z) registry = true;
+        if (registry) {
+            out.refusal = NameRefusal::kRegistryZone;
+            return out;
+        }
+        // The platform's zone is ours: a name under it is asked for as a subdomain.
+        if (!platform.empty() && (out.name == platform || out.name.ends_with("." + platform))) {
+            out.refusal = NameRefusal::kInZone;
+            return out;
+        }
+    } else {
+        out.refusal = NameRefusal::kBadKind;
+        return out;
+    }
+    if (taken && taken(out.name)) out.refusal = NameRefusal::kTaken;
+    return out;
+}
+
 }  // namespace govhub::workd

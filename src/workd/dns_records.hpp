@@ -232,4 +232,48 @@ LabelCheck CheckDomainName(std::string_view typed);
 // owners), at most 253 bytes: what ZoneFragment accepts.
 bool IsHostName(std::string_view name);
 
+// ---- The name a request asks for
+// ----------------------------------------------------------------- One rule for "may this name be
+// asked for": the request form's check (form.cpp Validate), the form's live check
+// (DomainService::Available, GET /api/workd/availability) and the approval's reservation
+// (DomainService::OnApproved) all call CheckRequestedName, so they cannot disagree.
+
+enum class NameRefusal {
+    kNone,
+    kBadKind,       // kind is neither "subdomain" nor "own"
+    kNaming,        // the naming rule (naming_key: workd.dns.label.* / workd.dns.domain.*)
+    kRegistryZone,  // own: a registry's zone (a bare TLD, or go.th, ac.th, ... ), no agency's
+    kInZone,        // own: the platform's zone or a name under it (asked for as a subdomain)
+    kTaken,         // a live domain holds the name
+};
+
+struct RequestedName {
+    NameRefusal refusal = NameRefusal::kNone;
+    std::string naming_key;  // kNaming: the naming rule's key
+    // Once the naming rule passed (even when refused later): the label (subdomain) or the
+    // domain (own) as it is stored, lower-cased and trimmed; and the full name
+    // (`<label>.<zone>` or the domain), lower-case, no trailing dot.
+    std::string normalised;
+    std::string name;
+
+    bool ok() const { return refusal == NameRefusal::kNone; }
+    // The refusal as an i18n key for the API and the reservation: the naming key,
+    // workd.domain.bad_kind, workd.domain.registry_zone, workd.domain.in_zone or
+    // workd.domain.taken; "" when ok.
+    std::string Key() const;
+    // The same refusal in the request form's words (a field's error under the form's choices):
+    // the naming key, workd.form.error.domain_kind, own_registry_zone, own_in_zone or
+    // domain_taken; "" when ok.
+    std::string FormKey() const;
+};
+
+// Whether `typed` may be asked for as a domain of `kind` ("subdomain": a label under `zone`;
+// "own": the agency's own domain), given the platform's `zone` and `taken` (whether a live
+// domain holds a full name; not asked unless every other rule passed; may be empty: nothing
+// taken). Checks in this order: the kind, the naming rule, the registry zones, the platform's
+// zone, taken. Pure but for `taken`.
+RequestedName CheckRequestedName(std::string_view kind, std::string_view typed,
+                                 std::string_view zone,
+                                 const std::function<bool(const std::string&)>& taken);
+
 }  // namespace govhub::workd

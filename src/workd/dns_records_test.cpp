@@ -545,5 +545,62 @@ TEST(DnsNames, OwnDomains) {
     EXPECT_FALSE(IsHostName("."));
 }
 
+// One rule for the form, the live check and the reservation: each refusal once, in order, and
+// the same refusal in the API's and the form's words.
+TEST(DnsNames, RequestedNameOneRuleForEveryCaller) {
+    std::vector<std::string> asked;
+    auto taken = [&asked](const std::string& n) {
+        asked.push_back(n);
+        return n == "taken.mail.go.th" || n == "taken.go.th";
+    };
+    auto sub = CheckRequestedName("subdomain", " Dga-Test ", "Mail.Go.Th.", taken);
+    EXPECT_TRUE(sub.ok());
+    EXPECT_EQ(sub.normalised, "dga-test");
+    EXPECT_EQ(sub.name, "dga-test.mail.go.th");  // the zone lower-cased, no trailing dot
+    EXPECT_EQ(sub.Key(), "");
+
+    auto held = CheckRequestedName("subdomain", "TAKEN", "mail.go.th", taken);
+    EXPECT_EQ(held.refusal, NameRefusal::kTaken);
+    EXPECT_EQ(held.normalised, "taken");  // the form keeps the label as it is stored
+    EXPECT_EQ(held.Key(), "workd.domain.taken");
+    EXPECT_EQ(held.FormKey(), "workd.form.error.domain_taken");
+    EXPECT_EQ(CheckRequestedName("own", "Taken.go.th.", "mail.go.th", taken).Key(),
+              "workd.domain.taken");
+
+    auto bad = CheckRequestedName("subdomain", "www", "mail.go.th", taken);
+    EXPECT_EQ(bad.refusal, NameRefusal::kNaming);
+    EXPECT_EQ(bad.Key(), "workd.dns.label.reserved");
+    EXPECT_EQ(bad.FormKey(), "workd.dns.label.reserved");  // naming keys are the same for both
+    EXPECT_TRUE(bad.normalised.empty());
+    EXPECT_EQ(CheckRequestedName("own", "agency", "mail.go.th", taken).Key(),
+              "workd.dns.domain.not_fqdn");
+
+    for (const char* zone : {"go.th", "ac.th", "or.th", "co.th", "in.th", "mi.th", "net.th"}) {
+        auto r = CheckRequestedName("own", zone, "mail.go.th", taken);
+        EXPECT_EQ(r.Key(), "workd.domain.registry_zone") << zone;
+        EXPECT_EQ(r.FormKey(), "workd.form.error.own_registry_zone") << zone;
+    }
+    for (const char* own : {"x.mail.go.th", "MAIL.GO.TH", "a.b.mail.go.th"}) {
+        auto r = CheckRequestedName("own", own, "mail.go.th", taken);
+        EXPECT_EQ(r.Key(), "workd.domain.in_zone") << own;
+        EXPECT_EQ(r.FormKey(), "workd.form.error.own_in_zone") << own;
+    }
+    // A name that merely ends like the zone is not under it.
+    EXPECT_TRUE(CheckRequestedName("own", "xmail.go.th", "mail.go.th", taken).ok());
+
+    auto kind = CheckRequestedName("other", "x", "mail.go.th", taken);
+    EXPECT_EQ(kind.Key(), "workd.domain.bad_kind");
+    EXPECT_EQ(kind.FormKey(), "workd.form.error.domain_kind");
+
+    // "Taken" is asked only of a name every other rule accepts, and with its full name.
+    asked.clear();
+    CheckRequestedName("own", "x.mail.go.th", "mail.go.th", taken);
+    CheckRequestedName("subdomain", "www", "mail.go.th", taken);
+    CheckRequestedName("subdomain", "free", "mail.go.th", taken);
+    EXPECT_EQ(asked, std::vector<std::string>{"free.mail.go.th"});
+    // No predicate: nothing is taken.
+    EXPECT_TRUE(CheckRequestedName("subdomain", "taken", "mail.go.th", {}).ok());
+}
+
 }  // namespace
 }  // namespace govhub::workd

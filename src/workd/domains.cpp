@@ -60,6 +60,21 @@ bool ReminderDue(int64_t approved, int64_t now, int64_t last_reminded) {
     return last_reminded <= 0 || now - last_reminded >= 23 * kHour;
 }
 
+std::string DomainSummaryKey(const std::string& outcome, const std::vector<RecordCheck>& checks) {
+    if (checks.empty()) return "";
+    if (outcome == kDomainNxdomain) return "workd.domain.summary_nxdomain";
+    size_t missing = 0, unreachable = 0;
+    for (const auto& c : checks) {
+        if (c.status == kCheckMissing) ++missing;
+        if (c.status == kCheckError) ++unreachable;
+    }
+    if (unreachable == checks.size()) return "workd.domain.summary_unreachable";
+    if (missing == checks.size())
+        return outcome == kDomainExists ? "workd.domain.summary_no_records"
+                                        : "workd.domain.summary_nothing";
+    return "";
+}
+
 DomainService::DomainService(db::Database& db, workflow::WorkflowService& workflow,
                              accounts::AccountService& accounts, const core::Vault* vault,
                              accounts::MailSender send_mail, const core::I18n& i18n,
@@ -75,24 +90,12 @@ DomainService::DomainService(db::Database& db, workflow::WorkflowService& workfl
 
 std::string DomainService::Available(const std::string& kind, const std::string& typed,
                                      std::string* name) {
-    std::string full;
-    if (kind == "subdomain") {
-        auto label = CheckSubdomainLabel(typed, config_.zone);
-        if (!label.error_key.empty()) return label.error_key;
-        full = label.label + "." + config_.zone;
-    } else if (kind == "own") {
-        auto domain = CheckDomainName(typed);
-        if (!domain.error_key.empty()) return domain.error_key;
-        full = domain.label;
-        // The platform's zone is ours: a name under it is asked for as a subdomain.
-        const std::string zone = core::ToLower(config_.zone);
-        if (full == zone || full.ends_with("." + zone)) return "workd.domain.in_zone";
-    } else {
-        return "workd.domain.bad_kind";
-    }
-    if (db_.Read([&](db::Connection& c) { return store::DomainTaken(c, full); }))
-        return "workd.domain.taken";
-    if (name) *name = full;
+    auto checked = db_.Read([&](db::Connection& c) {
+        return CheckRequestedName(kind, typed, config_.zone,
+                                  [&c](const std::string& n) { return store::DomainTaken(c, n); });
+    });
+    if (!checked.ok()) return checked.Key();
+    if (name) *name = checked.name;
     return "";
 }
 
@@ -111,23 +114,21 @@ Domain DomainService::OnApproved(db::Connection& c, const workflow::Request& r) 
         r.organization_id.empty() ? DataString(data, field::kAgencyId) : r.organization_id;
     d.kind = kind;
     d.created = core::NowIso();
+    // The same rule as the form's and the live check's, against this transaction's view of the
+    // names held (the unique index backs it against a race).
+    auto checked = CheckRequestedName(
+        kind, DataString(data, kind == "own" ? field::kOwnDomain : field::kSubdomain), config_.zone,
+        [&c](const std::string& n) { return store::DomainTaken(c, n); });
+    if (!checked.ok()) throw HttpError(409, "conflict", checked.Key());
+    d.name = checked.name;
     if (kind == "subdomain") {
-        auto label = CheckSubdomainLabel(DataString(data, field::kSubdomain), config_.zone);
-        if (!label.error_key.empty()) throw HttpError(409, "conflict", label.error_key);
-        d.name = label.label + "." + core::ToLower(config_.zone);
         d.state = "reserved";
-    } else if (kind == "own") {
-        auto domain = CheckDomainName(DataString(data, field::kOwnDomain));
-        if (!domain.error_key.empty()) throw HttpError(409, "conflict", domain.error_key);
-        d.name = domain.label;
+    } else {
         d.state = "awaiting_dns";
         // 160 bits, hex: fits a TXT anywhere and reads back unchanged from any DNS panel.
         d.token = core::HexEncode(core::RandomBytes(20));
         d.next_check = d.created;  // the first check is due at once
-    } else {
-        throw HttpError(409, "conflict", "workd.domain.bad_kind");
     }
-    if (store::DomainTaken(c, d.name)) throw HttpError(409, "conflict", "workd.domain.taken");
     // A DKIM key per domain (a subdomain's is published in the zone fragment).
     auto key = GenerateDkimKey();
     const std::time_t t = std::time(nullptr);
@@ -146,10 +147,6 @@ Domain DomainService::OnApproved(db::Connection& c, const workflow::Request& r) 
     }
     if (d.kind == "subdomain" && on_verified_) on_verified_(c, d);
     return d;
-}
-
-void DomainService::Release(db::Connection& c, const std::string& request_id) {
-    store::ReleaseDomainsOf(c, request_id);
 }
 
 std::vector<workflow::NextStep> DomainService::NextSteps(const workflow::Request& r) {
@@ -188,6 +185,7 @@ DomainView DomainService::MakeView(workflow::Request r, Domain d) const {
     v.expected = Expected(d);
     v.checks = ChecksFromJson(d.checks_json);
     v.required_pass = RequiredPass(v.checks);
+    v.summary_key = DomainSummaryKey(d.dns_outcome, v.checks);
     try {
         v.zone_fragment = ZoneFragment(d.name, v.expected);
     } catch (const std::exception&) {
@@ -248,7 +246,7 @@ Domain DomainService::RunCheck(const Domain& in, int64_t now) {
         if (!d) throw HttpError::NotFound();
         std::string next;
         if (d->state == "awaiting_dns") next = IsoOf(NextCheck(EpochOf(d->created), now));
-        store::SetDomainCheck(c, d->id, json, now_iso, next);
+        store::SetDomainCheck(c, d->id, json, check.outcome, now_iso, next);
         if (d->state == "awaiting_dns" && check.required_pass &&
             store::MarkDomainVerified(c, d->id, now_iso)) {
             verified = true;

@@ -43,6 +43,17 @@ int64_t NextCheck(int64_t approved, int64_t now);
 // no reminder in the last 23 hours (`last_reminded` 0 = never).
 bool ReminderDue(int64_t approved, int64_t now, int64_t last_reminded);
 
+// The one line the DNS page and its JSON show above the records when the last check says one
+// thing of the whole domain, an i18n key taking {domain}; "" when the records speak for
+// themselves (or nothing was checked yet):
+//   workd.domain.summary_nxdomain     the checker found the domain itself does not exist
+//                                     (`outcome` kDomainNxdomain): register or delegate it first
+//   workd.domain.summary_unreachable  no record could be asked (servfail, timeout, refused ...)
+//   workd.domain.summary_no_records   the domain exists but none of the records was found
+//   workd.domain.summary_nothing      none found, of a check stored before the outcome was
+//                                     recorded (it may or may not exist)
+std::string DomainSummaryKey(const std::string& outcome, const std::vector<RecordCheck>& checks);
+
 // What a page or the API shows for a request's domain.
 struct DomainView {
     workflow::Request request;
@@ -51,6 +62,7 @@ struct DomainView {
     std::vector<RecordCheck> checks;  // the last check ([] before the first)
     bool required_pass = false;
     std::string zone_fragment;    // BIND lines for the records (a paste-able snippet)
+    std::string summary_key;      // the one line above the records (DomainSummaryKey); "" none
     int64_t check_now_after = 0;  // epoch seconds before which "check now" is refused (0: now)
 };
 
@@ -70,11 +82,10 @@ class DomainService {
     // Throws HttpError 409 workd.domain.taken when a live domain holds the name, and 409
     // with the naming rule's key when the request's name is not acceptable.
     Domain OnApproved(db::Connection& c, const workflow::Request& r);
-    // Releases the request's domains (the request or the service ended).
-    void Release(db::Connection& c, const std::string& request_id);
 
-    // The form's live check: "" when `typed` may be asked for, else an i18n key
-    // (workd.dns.label.*, workd.dns.domain.*, workd.domain.taken, workd.domain.in_zone,
+    // The form's live check (CheckRequestedName, the form's and the approval's rule): "" when
+    // `typed` may be asked for, else an i18n key (RequestedName::Key: workd.dns.label.*,
+    // workd.dns.domain.*, workd.domain.taken, workd.domain.in_zone, workd.domain.registry_zone,
     // workd.domain.bad_kind). `name` receives the normalised full name when ok.
     std::string Available(const std::string& kind, const std::string& typed,
                           std::string* name = nullptr);

@@ -351,15 +351,9 @@ int64_t F::ConferenceAccounts() const {
 }
 
 std::string F::DomainName(const std::string& zone) const {
-    if (domain_kind == "subdomain") {
-        auto c = CheckSubdomainLabel(subdomain, zone);
-        return c.error_key.empty() ? c.label + "." + zone : "";
-    }
-    if (domain_kind == "own") {
-        auto c = CheckDomainName(own_domain);
-        return c.error_key.empty() ? c.label : "";
-    }
-    return "";
+    // The name once the naming rule passes (taken or not: this names the request).
+    return CheckRequestedName(domain_kind, domain_kind == "own" ? own_domain : subdomain, zone, {})
+        .name;
 }
 
 // ---- Validation ---------------------------------------------------------------------------------
@@ -530,42 +524,16 @@ FormCheck Validate(F& f, const FormContext& ctx, FormMode mode, const F* before,
         }
     }
 
-    // Part 2: the service.
-    if (f.domain_kind == "subdomain") {
-        if (required(field::kSubdomain, f.subdomain)) {
-            auto c = CheckSubdomainLabel(f.subdomain, ctx.zone);
-            if (!c.error_key.empty())
-                error(field::kSubdomain, c.error_key);
-            else {
-                f.subdomain = c.label;
-                if (ctx.domain_taken && ctx.domain_taken(c.label + "." + ctx.zone))
-                    error(field::kSubdomain, "workd.form.error.domain_taken");
-            }
-        }
-    } else if (f.domain_kind == "own") {
-        if (required(field::kOwnDomain, f.own_domain)) {
-            auto c = CheckDomainName(f.own_domain);
-            if (!c.error_key.empty())
-                error(field::kOwnDomain, c.error_key);
-            else {
-                f.own_domain = c.label;
-                std::string zone_suffix = "." + ctx.zone;
-                // A registry's zone is no agency's own: a bare TLD, or a Thai second level.
-                static const char* kRegistryZones[] = {"go.th", "or.th", "ac.th", "co.th",
-                                                       "in.th", "mi.th", "net.th"};
-                bool registry = c.label.find('.') == std::string::npos;
-                for (const char* z : kRegistryZones)
-                    if (c.label == z) registry = true;
-                if (registry)
-                    error(field::kOwnDomain, "workd.form.error.own_registry_zone");
-                else if (c.label == ctx.zone ||
-                         (c.label.size() > zone_suffix.size() &&
-                          c.label.compare(c.label.size() - zone_suffix.size(), zone_suffix.size(),
-                                          zone_suffix) == 0))
-                    error(field::kOwnDomain, "workd.form.error.own_in_zone");
-                else if (ctx.domain_taken && ctx.domain_taken(c.label))
-                    error(field::kOwnDomain, "workd.form.error.domain_taken");
-            }
+    // Part 2: the service. The name's rule is CheckRequestedName's (dns_records.hpp), the same
+    // as the live check's and the approval's.
+    if (f.domain_kind == "subdomain" || f.domain_kind == "own") {
+        const bool sub = f.domain_kind == "subdomain";
+        const char* key = sub ? field::kSubdomain : field::kOwnDomain;
+        std::string& typed = sub ? f.subdomain : f.own_domain;
+        if (required(key, typed)) {
+            auto name = CheckRequestedName(f.domain_kind, typed, ctx.zone, ctx.domain_taken);
+            if (!name.normalised.empty()) typed = name.normalised;
+            if (!name.ok()) error(key, name.FormKey());
         }
     } else if (complete || !f.domain_kind.empty()) {
         error(field::kDomainKind, "workd.form.error.domain_kind");

@@ -142,6 +142,7 @@ struct Domain {
     std::string dkim_public;          // base64 SPKI (the p= value)
     std::string dkim_private_sealed;  // the PEM, sealed with the vault (purpose workd.dkim)
     std::string checks_json = "[]";   // the last check's per-record status (domains.hpp)
+    std::string dns_outcome;  // the last check's word on the domain itself (checker.hpp kDomain*)
     std::string created, verified, last_checked, next_check, reminded;
 };
 

@@ -36,18 +36,6 @@ render::View PageView(const DomainView& v, const render::PageRenderer& pages,
                       const std::string& locale) {
     View rows = View::List();
     int index = 0;
-    // One line at the top when the whole domain answers the same: nothing found at all (the
-    // domain may not exist yet), or its DNS could not be reached (not the records' fault).
-    size_t checked = 0, missing = 0, unreachable = 0;
-    for (const auto& row : Rows(v)) {
-        if (!row.check) continue;
-        ++checked;
-        if (row.check->status == "missing") ++missing;
-        if (row.check->status == "error") ++unreachable;
-    }
-    std::string summary;
-    if (checked > 0 && missing == checked) summary = "workd.domain.summary_nothing";
-    if (checked > 0 && unreachable == checked) summary = "workd.domain.summary_unreachable";
     for (const auto& row : Rows(v)) {
         const auto& e = row.expected;
         View r;
@@ -101,10 +89,10 @@ render::View PageView(const DomainView& v, const render::PageRenderer& pages,
         .Set("next_check", core::FormatIsoDate(d.next_check, locale, true))
         .Set("records", std::move(rows))
         .Set("zone_fragment", zone)
-        .Set("has_summary", !summary.empty())
-        .Set("summary", summary.empty()
-                            ? std::string()
-                            : pages.T(locale, core::Message(summary, {{"domain", d.name}})))
+        // One line at the top when the last check says one thing of the whole domain
+        // (DomainSummaryKey: it does not exist, could not be reached, has none of the records).
+        .Set("has_summary", !v.summary_key.empty())
+        .Set("summary", SummaryText(v, pages, locale))
         .Set("has_zone", !v.zone_fragment.empty());
     return out;
 }

@@ -1,7 +1,8 @@
 // The resolver against real DNS servers on loopback: dnsmasq (Debian dnsmasq-base) serving a
 // local zone, and tests/dns/bad_dns.py (python3-dnslib) for SERVFAIL, REFUSED, silence and a
-// garbled answer. Both run as child processes of this test binary: they die with it
-// (PR_SET_PDEATHSIG), and the suite kills them when it ends, passed or failed.
+// garbled answer. Both run as child processes of this test binary (dns_test_support.hpp, shared
+// with checker_test.cpp): they die with it (PR_SET_PDEATHSIG), and the suite kills them when it
+// ends, passed or failed.
 #include "workd/resolver.hpp"
 
 #include <arpa/inet.h>
@@ -26,6 +27,8 @@
 #include <thread>
 #include <vector>
 
+#include "workd/dns_test_support.hpp"
+
 namespace govhub::workd {
 namespace {
 
@@ -33,101 +36,9 @@ using namespace std::chrono_literals;
 
 constexpr uint8_t kCnameWire = 5;
 
-// A child process killed (SIGKILL) and reaped when this goes out of scope.
-class Child {
-  public:
-    Child() = default;
-    Child(const Child&) = delete;
-    Child& operator=(const Child&) = delete;
-    ~Child() { Stop(); }
-
-    // Starts argv; with `capture_stdout`, its stdout is readable through ReadLine(); with
-    // `stderr_path`, its stderr goes to that file.
-    void Start(const std::vector<std::string>& argv, bool capture_stdout,
-               const std::string& stderr_path = "") {
-        int pipe_fds[2] = {-1, -1};
-        if (capture_stdout && pipe(pipe_fds) != 0) throw std::runtime_error("pipe");
-        // Everything the child needs is made before fork(): after it, only async-signal-safe
-        // calls (other tests may have left threads running).
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        const pid_t parent = getpid();
-        pid_ = fork();
-        if (pid_ < 0) throw std::runtime_error("fork");
-        if (pid_ == 0) {
-            // Dies with the test binary, even when it crashes.
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (getppid() != parent) _exit(127);
-            if (capture_stdout) dup2(pipe_fds[1], STDOUT_FILENO);
-            if (!stderr_path.empty()) {
-                const int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-                if (err >= 0) dup2(err, STDERR_FILENO);
-            }
-            for (int fd = 3; fd < 1024; ++fd) close(fd);
-            execv(args[0], args.data());
-            _exit(127);
-        }
-        if (capture_stdout) {
-            close(pipe_fds[1]);
-            out_fd_ = pipe_fds[0];
-        }
-    }
-
-    // One line of the child's stdout, or nullopt after `wait`.
-    std::optional<std::string> ReadLine(std::chrono::milliseconds wait) {
-        std::string line;
-        const auto deadline = std::chrono::steady_clock::now() + wait;
-        while (std::chrono::steady_clock::now() < deadline) {
-            pollfd p{out_fd_, POLLIN, 0};
-            if (poll(&p, 1, 100) <= 0) continue;
-            char c;
-            if (read(out_fd_, &c, 1) != 1) return std::nullopt;
-            if (c == '\n') return line;
-            line += c;
-        }
-        return std::nullopt;
-    }
-
-    bool Running() const { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
-
-    void Stop() {
-        if (out_fd_ >= 0) close(out_fd_);
-        out_fd_ = -1;
-        if (pid_ > 0) {
-            kill(pid_, SIGKILL);
-            waitpid(pid_, nullptr, 0);
-        }
-        pid_ = -1;
-    }
-
-  private:
-    pid_t pid_ = -1;
-    int out_fd_ = -1;
-};
-
-// A port free for both UDP and TCP on 127.0.0.1 right now (dnsmasq binds both).
-int FreePort() {
-    for (int attempt = 0; attempt < 20; ++attempt) {
-        int udp = socket(AF_INET, SOCK_DGRAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        bind(udp, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        getsockname(udp, reinterpret_cast<sockaddr*>(&a), &len);
-        int tcp = socket(AF_INET, SOCK_STREAM, 0);
-        const bool ok = bind(tcp, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-        close(tcp);
-        close(udp);
-        if (ok) return ntohs(a.sin_port);
-    }
-    throw std::runtime_error("no free port");
-}
-
-std::string Address(int port) {
-    return "127.0.0.1:" + std::to_string(port);
-}
+using dns_test::Address;
+using dns_test::Child;
+using dns_test::FreePort;
 
 const std::string kLongDkim = "v=DKIM1; k=rsa; p=" + std::string(400, 'B');  // > 255: split
 std::string BigTxt(int i) {
@@ -151,73 +62,35 @@ class ResolverTest : public ::testing::Test {
     // dnsmasq answers for example.test from its own records only (--local): NXDOMAIN for
     // unknown names, NODATA for a known name without the type.
     static void StartDnsmasq() {
-        const std::string binary = "/usr/sbin/dnsmasq";
-        ASSERT_EQ(access(binary.c_str(), X_OK), 0)
-            << "dnsmasq missing: install dnsmasq-base (scripts/install-deps.sh)";
-        // Its start-up chatter goes to a file, shown only when it does not come up.
-        const std::string log = ::testing::TempDir() + "resolver_test_dnsmasq.log";
-        for (int attempt = 0; attempt < 5; ++attempt) {
-            const int port = FreePort();
-            const std::string ready = std::to_string(getpid()) + "-" + std::to_string(port);
-            std::vector<std::string> argv = {
-                binary,
-                "--no-daemon",
-                "--conf-file=/dev/null",
-                "--port=" + std::to_string(port),
-                "--listen-address=127.0.0.1",
-                "--bind-interfaces",
-                "--no-resolv",
-                "--no-hosts",
-                "--pid-file=",
-                "--local=/example.test/",
-                // Unique to this instance: a dnsmasq of a parallel test run that took the
-                // port first must not pass for ours.
-                "--txt-record=ready.example.test," + ready,
-                "--txt-record=example.test,v=spf1 mx -all",
-                "--txt-record=example.test,_workd-challenge-other",
-                "--txt-record=default._domainkey.example.test," + kLongDkim,
-                "--txt-record=split.example.test,abc,def",
-                "--mx-host=example.test,mx1.example.test,10",
-                "--mx-host=example.test,mx2.example.test,20",
-                "--srv-host=_imaps._tcp.example.test,mail.example.test,993,1,5",
-                "--srv-host=_submission._tcp.example.test,mail.example.test,587,0,1",
-                "--cname=autoconfig.example.test,mail.example.test",
-                "--host-record=mail.example.test,192.0.2.10,2001:db8::10",
-                "--host-record=v4only.example.test,192.0.2.11",
-            };
-            // As root dnsmasq would switch to "nobody"; stay who we are (CI runs as root).
-            if (geteuid() == 0) argv.push_back("--user=root");
-            for (int i = 0; i < 10; ++i)
-                argv.push_back("--txt-record=big.example.test," + BigTxt(i));
-            dnsmasq_->Start(argv, false, log);
-            ResolverOptions o;
-            o.servers = Address(port);
-            o.timeout = 200ms;
-            o.tries = 1;
-            Resolver r(o);
-            for (int i = 0; i < 50 && dnsmasq_->Running(); ++i) {
-                if (r.Query("ready.example.test", DnsType::kTxt).texts ==
-                    std::vector<std::string>{ready}) {
-                    dnsmasq_port_ = port;
-                    return;
-                }
-                std::this_thread::sleep_for(50ms);
-            }
-            dnsmasq_->Stop();  // lost the port to someone else, or slow: try another
+        std::vector<std::string> records = {
+            "--txt-record=example.test,v=spf1 mx -all",
+            "--txt-record=example.test,_workd-challenge-other",
+            "--txt-record=default._domainkey.example.test," + kLongDkim,
+            "--txt-record=split.example.test,abc,def",
+            "--mx-host=example.test,mx1.example.test,10",
+            "--mx-host=example.test,mx2.example.test,20",
+            "--srv-host=_imaps._tcp.example.test,mail.example.test,993,1,5",
+            "--srv-host=_submission._tcp.example.test,mail.example.test,587,0,1",
+            "--cname=autoconfig.example.test,mail.example.test",
+            "--host-record=mail.example.test,192.0.2.10,2001:db8::10",
+            "--host-record=v4only.example.test,192.0.2.11",
+        };
+        for (int i = 0; i < 10; ++i)
+            records.push_back("--txt-record=big.example.test," + BigTxt(i));
+        try {
+            dnsmasq_port_ = dns_test::StartDnsmasq(*dnsmasq_, "example.test", "ready.example.test",
+                                                   records, "resolver_test_dnsmasq.log");
+        } catch (const std::exception& e) {
+            FAIL() << e.what();
         }
-        std::ifstream in(log);
-        FAIL() << "dnsmasq did not start: " << std::string(std::istreambuf_iterator<char>(in), {});
     }
 
     static void StartBadServer() {
-        ASSERT_EQ(access("/usr/bin/python3", X_OK), 0) << "python3 missing";
-        bad_->Start(
-            {"/usr/bin/python3", std::string(GOVHUB_SOURCE_DIR) + "/tests/dns/bad_dns.py", "0"},
-            true);
-        auto line = bad_->ReadLine(10s);
-        ASSERT_TRUE(line && line->starts_with("port "))
-            << "tests/dns/bad_dns.py did not start (python3-dnslib installed?)";
-        bad_port_ = std::stoi(line->substr(5));
+        try {
+            bad_port_ = dns_test::StartBadDns(*bad_);
+        } catch (const std::exception& e) {
+            FAIL() << e.what();
+        }
     }
 
     static Resolver Good(ResolverOptions o = {}) {

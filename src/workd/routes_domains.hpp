@@ -27,6 +27,9 @@ struct RecordRow {
     const RecordCheck* check = nullptr;  // null before the first check
 };
 std::vector<RecordRow> Rows(const DomainView& v);
+// The view's summary line (DomainView::summary_key) in `locale`'s words, "" when none.
+std::string SummaryText(const DomainView& v, const render::PageRenderer& pages,
+                        const std::string& locale);
 }  // namespace internal
 
 }  // namespace govhub::workd

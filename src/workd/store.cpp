@@ -59,6 +59,14 @@ CREATE TABLE workd_budgets (
   updated_by TEXT NOT NULL DEFAULT ''
 );
 )sql"});
+    // What the last check learnt of the domain itself (checker.hpp kDomain*: exists, nxdomain,
+    // unanswered; '' before the first check, or checked before this column).
+    set.Add({.module = "workd",
+             .version = 2,
+             .name = "the domain's own outcome of the last DNS check",
+             .sql = R"sql(
+ALTER TABLE workd_domains ADD COLUMN dns_outcome TEXT NOT NULL DEFAULT '';
+)sql"});
 }
 
 bool DomainTaken(db::Connection& c, const std::string& name) {

@@ -47,9 +47,11 @@ void InsertDomain(db::Connection& c, const Domain& d);
 std::optional<Domain> FindDomain(db::Connection& c, const std::string& id);
 // The request's domain: its live one, else the one released last.
 std::optional<Domain> DomainOfRequest(db::Connection& c, const std::string& request_id);
-// Stores a check's result and when the next is due ("" none).
+// Stores a check's result (per record, and the domain's own outcome, checker.hpp kDomain*) and
+// when the next is due ("" none).
 void SetDomainCheck(db::Connection& c, const std::string& id, const std::string& checks_json,
-                    const std::string& checked, const std::string& next_check);
+                    const std::string& outcome, const std::string& checked,
+                    const std::string& next_check);
 // awaiting_dns → verified; false when it was not awaiting (another process got there first).
 bool MarkDomainVerified(db::Connection& c, const std::string& id, const std::string& when);
 void SetDomainReminded(db::Connection& c, const std::string& id, const std::string& when);
@@ -60,8 +62,6 @@ bool ClaimDomainCheck(db::Connection& c, const std::string& id, const std::strin
 std::string EarliestDomainCheck(db::Connection& c);
 // Domains awaiting DNS whose next check is due at `now`, the most overdue first.
 std::vector<Domain> DueDomains(db::Connection& c, const std::string& now, int limit);
-// Releases the request's live domains (the name is free again); returns how many.
-int64_t ReleaseDomainsOf(db::Connection& c, const std::string& request_id);
 // Live subdomains of the platform's zone (reserved or verified), by name: the zone fragment.
 std::vector<Domain> LiveSubdomains(db::Connection& c);
 

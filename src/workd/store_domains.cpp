@@ -6,7 +6,8 @@ namespace {
 
 constexpr const char* kColumns =
     "id, request_id, agency_id, kind, name, state, token, dkim_selector, dkim_public, "
-    "dkim_private_sealed, checks_json, created, verified, last_checked, next_check, reminded";
+    "dkim_private_sealed, checks_json, created, verified, last_checked, next_check, reminded, "
+    "dns_outcome";
 
 Domain ToDomain(const db::Row& r) {
     Domain d;
@@ -26,6 +27,7 @@ Domain ToDomain(const db::Row& r) {
     d.last_checked = r.Str(13);
     d.next_check = r.Str(14);
     d.reminded = r.Str(15);
+    d.dns_outcome = r.Str(16);
     return d;
 }
 
@@ -42,11 +44,11 @@ void InsertDomain(db::Connection& c, const Domain& d) {
     c.Exec(
         "INSERT INTO workd_domains (id, request_id, agency_id, kind, name, state, token, "
         "dkim_selector, dkim_public, dkim_private_sealed, checks_json, created, verified, "
-        "last_checked, next_check, reminded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?)",
+        "last_checked, next_check, reminded, dns_outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?)",
         {d.id, d.request_id, d.agency_id, d.kind, d.name, d.state, d.token, d.dkim_selector,
          d.dkim_public, d.dkim_private_sealed, d.checks_json, d.created, d.verified, d.last_checked,
-         d.next_check, d.reminded});
+         d.next_check, d.reminded, d.dns_outcome});
 }
 
 std::optional<Domain> FindDomain(db::Connection& c, const std::string& id) {
@@ -66,10 +68,12 @@ std::optional<Domain> DomainOfRequest(db::Connection& c, const std::string& requ
 }
 
 void SetDomainCheck(db::Connection& c, const std::string& id, const std::string& checks_json,
-                    const std::string& checked, const std::string& next_check) {
+                    const std::string& outcome, const std::string& checked,
+                    const std::string& next_check) {
     c.Exec(
-        "UPDATE workd_domains SET checks_json = ?, last_checked = ?, next_check = ? WHERE id = ?",
-        {checks_json, checked, next_check, id});
+        "UPDATE workd_domains SET checks_json = ?, dns_outcome = ?, last_checked = ?, "
+        "next_check = ? WHERE id = ?",
+        {checks_json, outcome, checked, next_check, id});
 }
 
 bool MarkDomainVerified(db::Connection& c, const std::string& id, const std::string& when) {
@@ -108,13 +112,6 @@ std::vector<Domain> DueDomains(db::Connection& c, const std::string& now, int li
                                  "next_check <> '' AND next_check <= ?" +
                                  kNotSuspended + " ORDER BY next_check, id LIMIT ?",
                              {now, db::V(limit)}));
-}
-
-int64_t ReleaseDomainsOf(db::Connection& c, const std::string& request_id) {
-    return c.Exec(
-        "UPDATE workd_domains SET state = 'released', next_check = '' "
-        "WHERE request_id = ? AND state <> 'released'",
-        {request_id});
 }
 
 std::vector<Domain> LiveSubdomains(db::Connection& c) {

@@ -318,10 +318,40 @@ def test_servfail_is_not_the_agencys_fault(site, dns, smtp):
     for rec in recs:
         assert rec["status"] == "error", rec
         assert rec["agency_fault"] is False
+    assert r.json()["domain"]["dns_outcome"] == "unanswered"
+    assert r.json()["summary"]["key"] == "workd.domain.summary_unreachable"
     page = html.unescape(b.get("/workd/requests/%s/dns?lang=en" % ref).text)
     assert "Not the agency's fault" in page
     # Said once at the top in plain words.
     assert "could not be reached" in page and 'id="dns-summary"' in page
+
+
+def test_a_domain_not_in_the_dns_is_said_so(site, dns, smtp):
+    domain = "gone-%s.test" % uuid.uuid4().hex[:8]
+    ref, b, _ = approved(site, smtp, "own", domain)
+    assert dns_json(b, ref)["domain"]["dns_outcome"] == "" and dns_json(b, ref)["summary"] is None
+    # Nothing at all for it: dnsmasq answers NXDOMAIN for the domain's own name.
+    dns.serve([])
+    allow_check_now(site, ref)
+    r = check_now(b, ref)
+    assert r.status == 200, r.text
+    view = r.json()
+    assert view["domain"]["dns_outcome"] == "nxdomain"
+    assert view["summary"]["key"] == "workd.domain.summary_nxdomain"
+    assert "NXDOMAIN" in view["summary"]["message"] and domain in view["summary"]["message"]
+    assert all(rec["status"] == "missing" for rec in view["records"])
+    page = html.unescape(b.get("/workd/requests/%s/dns?lang=en" % ref).text)
+    assert 'id="dns-summary"' in page and "does not exist in the DNS (NXDOMAIN)" in page
+    assert "NXDOMAIN" in html.unescape(b.get("/workd/requests/%s/dns?lang=th" % ref).text)
+    # Registered (an address) but none of the records yet: it exists, and the page says the
+    # records are what is missing, not the domain.
+    dns.serve(["--host-record=%s,192.0.2.50" % domain])
+    allow_check_now(site, ref)
+    view = check_now(b, ref).json()
+    assert view["domain"]["dns_outcome"] == "exists"
+    assert view["summary"]["key"] == "workd.domain.summary_no_records"
+    page = html.unescape(b.get("/workd/requests/%s/dns?lang=en" % ref).text)
+    assert "exists in the DNS, but none of the records" in page and "NXDOMAIN" not in page
 
 
 def test_the_job_checks_a_due_domain_by_itself(site, dns, smtp):
@@ -384,6 +414,9 @@ def test_subdomain_reserved_availability_and_the_zone(site, smtp, tmp_path):
         assert got["available"] is False and got["error"] == key, (typed, got)
         assert got["message"]
     assert avail("own", "x." + ZONE)["error"] == "workd.domain.in_zone"
+    # The form's rules: a registry's zone is no agency's own domain.
+    assert avail("own", "go.th")["error"] == "workd.domain.registry_zone"
+    assert avail("own", "go.th")["message"]
     assert avail("own", "agency")["error"] == "workd.dns.domain.not_fqdn"
     assert avail("other", "x")["error"] == "workd.domain.bad_kind"
     assert avail("subdomain", "x" * 5000)["available"] is False

@@ -38,6 +38,11 @@ struct Pages {
 
     // Only paths on this site are followed after login; else the profile (empty).
     static std::string SafeNext(const std::string& next) { return SafeRedirect(next, ""); }
+    // "next" only when there is one: an empty string still opens a template's {{#next}}
+    // section (the register form's hidden input, the login page's "?next=").
+    static View& SetNext(View& v, const std::string& next) {
+        return next.empty() ? v : v.Set("next", next);
+    }
 
     // The login form's answer to an error: 401 for a wrong name or password, 423 while the name
     // (or the account's second step) is locked, 403 for what the right password reveals.
@@ -58,7 +63,7 @@ struct Pages {
     Response RegisterForm(Request& req) const {
         if (CurrentUser(req)) return Response::Redirect("/user/me");
         View v;
-        v.Set("next", SafeNext(req.Query("next")));
+        SetNext(v, SafeNext(req.Query("next")));
         return Page(req, "accounts/register", std::move(v), "register.title");
     }
 
@@ -76,8 +81,8 @@ struct Pages {
         v.Set("name", in.name)
             .Set("email", in.email)
             .Set("fullname_th", in.fullname_th)
-            .Set("fullname_en", in.fullname_en)
-            .Set("next", in.next);
+            .Set("fullname_en", in.fullname_en);
+        SetNext(v, in.next);
         if (!result)
             return FormError(req, "accounts/register", std::move(v), result.errors(),
                              "register.title");
@@ -92,7 +97,7 @@ struct Pages {
             v.Set("message", pages.T(req.locale, result.errors().fields.front().message));
             return Page(req, "accounts/verify_failed", std::move(v), "verify.failed_title", 400);
         }
-        v.Set("name", result->name).Set("next", SafeNext(req.Query("next")));
+        SetNext(v.Set("name", result->name), SafeNext(req.Query("next")));
         return Page(req, "accounts/verified", std::move(v), "verify.done_title");
     }
 
@@ -112,7 +117,7 @@ struct Pages {
         if (CurrentUser(req)) return Response::Redirect("/user/me");
         View v;
         std::string next = SafeNext(req.Query("next"));
-        v.Set("next", next);
+        SetNext(v, next);
         // Sent here from a page that needs an account: say where signing in leads.
         if (!next.empty())
             v.Set("to_continue",

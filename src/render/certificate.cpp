@@ -77,12 +77,16 @@ void Colour(cairo_t* cr, const double (&c)[3]) {
     cairo_set_source_rgb(cr, c[0], c[1], c[2]);
 }
 
-// The size at which `line` takes at most two lines (down to 60 % of its size).
-double FitSize(cairo_t* cr, const CertificateLine& line, double width) {
+// The size at which `line` takes at most two lines (down to 60 % of its size), broken at
+// spaces when that fits at its own size (a course title breaks between its phrases, never
+// inside a compound such as "รวม|ศูนย์"), otherwise between words.
+draw::Fit FitSize(cairo_t* cr, const CertificateLine& line, double width) {
+    if (draw::LineCount(cr, line.text, width, line.size, line.bold, draw::Breaks::kSpaces) <= 2)
+        return {line.size, draw::Breaks::kSpaces};
     double size = line.size;
     while (size > line.size * 0.6 && draw::LineCount(cr, line.text, width, size, line.bold) > 2)
         size *= 0.92;
-    return size;
+    return {size, draw::Breaks::kWords};
 }
 }  // namespace
 
@@ -148,13 +152,14 @@ void WriteCertificatePdf(const CertificatePage& page, const std::string& path) {
     const double text_width = kWidth - 2 * kMargin - 40;
 
     // The lines, centred as a block between the top margin and the band.
-    std::vector<double> sizes, heights;
+    std::vector<draw::Fit> fits;
+    std::vector<double> heights;
     double total = 0;
     for (const auto& line : page.lines) {
-        double size = FitSize(cr, line, text_width);
-        double h =
-            draw::Text(cr, line.text, 0, 0, text_width, size, line.bold, PANGO_ALIGN_CENTER, false);
-        sizes.push_back(size);
+        draw::Fit fit = FitSize(cr, line, text_width);
+        double h = draw::Text(cr, line.text, 0, 0, text_width, fit.size, line.bold,
+                              PANGO_ALIGN_CENTER, false, fit.breaks);
+        fits.push_back(fit);
         heights.push_back(h);
         total += h + 4;
     }
@@ -163,8 +168,8 @@ void WriteCertificatePdf(const CertificatePage& page, const std::string& path) {
     for (size_t i = 0; i < page.lines.size(); ++i) {
         const auto& line = page.lines[i];
         Colour(cr, line.accent ? kAccent : kInk);
-        draw::Text(cr, line.text, kMargin + 20, y, text_width, sizes[i], line.bold,
-                   PANGO_ALIGN_CENTER);
+        draw::Text(cr, line.text, kMargin + 20, y, text_width, fits[i].size, line.bold,
+                   PANGO_ALIGN_CENTER, true, fits[i].breaks);
         y += heights[i] + 4;
     }
 

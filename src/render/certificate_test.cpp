@@ -145,6 +145,18 @@ TEST_F(CertificateTest, LongTitlesShrinkToTwoLinesInsteadOfRunningOff) {
     EXPECT_GE(count, 12u) << text;
 }
 
+TEST_F(CertificateTest, ACourseTitleBreaksBetweenItsPhrases) {
+    CertificatePage page = Page();
+    // Between words, libthai's dictionary put "...หน่วยงานภาค" on the first line and "รัฐ" on
+    // the second.
+    page.lines[5].text = "หลักสูตรการพัฒนาระบบการสื่อสารแบบรวมศูนย์ ของหน่วยงานภาครัฐ สำหรับผู้บริหารระดับกลาง";
+    std::string pdf = (dir_ / "phrases.pdf").string();
+    WriteCertificatePdf(page, pdf);
+    std::string text = Tool({"/usr/bin/pdftotext", "-enc", "UTF-8", pdf, "-"});
+    EXPECT_NE(text.find("หลักสูตรการพัฒนาระบบการสื่อสารแบบรวมศูนย์\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("ของหน่วยงานภาครัฐ สำหรับผู้บริหารระดับกลาง"), std::string::npos) << text;
+}
+
 TEST_F(CertificateTest, ImagesAreBoundedBeforeCairoReadsThem) {
     std::string error;
     std::string fake = (dir_ / "fake.png").string();

@@ -33,8 +33,9 @@ struct PdfWriter::Impl {
 
     // Lays out `text` at (x, y) with the given width; returns its height.
     double Text(const std::string& text, double x, double width, double size, bool bold,
-                PangoAlignment align = PANGO_ALIGN_LEFT, bool draw = true) {
-        return draw::Text(cr, text, x, y, width, size, bold, align, draw);
+                PangoAlignment align = PANGO_ALIGN_LEFT, bool draw = true,
+                draw::Breaks breaks = draw::Breaks::kWords) {
+        return draw::Text(cr, text, x, y, width, size, bold, align, draw, breaks);
     }
 
     void Need(double height) {
@@ -66,10 +67,14 @@ void PdfWriter::Qr(const std::string& data, const std::string& caption) {
 }
 
 void PdfWriter::Title(const std::string& text) {
+    // One paragraph in at most two lines, broken between its phrases (at spaces) when it can
+    // be, a little smaller when it must: never "แบบรวม / ศูนย์", never three lines of English.
     double width = impl_->Width(kMargin);
-    double h = impl_->Text(text, kMargin, width, 20, true, PANGO_ALIGN_CENTER, false);
+    draw::Fit fit = draw::FitHeading(impl_->cr, text, width, 20, 16, true, 2);
+    double h =
+        impl_->Text(text, kMargin, width, fit.size, true, PANGO_ALIGN_CENTER, false, fit.breaks);
     impl_->Need(h);
-    impl_->Text(text, kMargin, width, 20, true, PANGO_ALIGN_CENTER);
+    impl_->Text(text, kMargin, width, fit.size, true, PANGO_ALIGN_CENTER, true, fit.breaks);
     impl_->y += h + 10;
 }
 

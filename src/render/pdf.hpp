@@ -18,7 +18,9 @@ class PdfWriter {
 
     // A QR code of `data` in the top right corner of the current page, with a caption below.
     void Qr(const std::string& data, const std::string& caption);
-    void Title(const std::string& text);  // centred, large, bold
+    // Centred, bold, in at most two lines: 20 points, down to 16 when it needs to; broken at
+    // spaces (between phrases) when that fits, otherwise between words.
+    void Title(const std::string& text);
     void Paragraph(const std::string& text, bool bold = false);
     void Small(const std::string& text);
     // "label  value" on one row, the value wrapped in its own column.

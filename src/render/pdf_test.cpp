@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <vector>
 
 namespace govhub::render {
@@ -51,6 +52,57 @@ TEST(Pdf, ThaiTextComesBackOutOfTheDocument) {
     std::string fonts = Tool({"/usr/bin/pdffonts", path.string()});
     EXPECT_NE(fonts.find("Laksaman"), std::string::npos) << fonts;
     std::filesystem::remove(path);
+}
+
+// The text of a one-page document with a QR code (the title beside it, 372 points wide, as on
+// every printed form) whose title is `title`, as pdftotext reads it back.
+std::string TitlePage(const std::string& title) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("govhub-pdf-title-" + std::to_string(::getpid()) + ".pdf");
+    {
+        PdfWriter pdf(path.string());
+        pdf.Qr("https://data.example.go.th/requests/WD-2569-7KQ4PX", "WD-2569-7KQ4PX");
+        pdf.Title(title);
+        pdf.Small("END");
+        pdf.Finish();
+    }
+    std::string text = Tool({"/usr/bin/pdftotext", "-enc", "UTF-8", path.string(), "-"});
+    std::filesystem::remove(path);
+    return text;
+}
+
+// The non-empty lines before "END".
+std::vector<std::string> TitleLines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line) && line != "END";)
+        if (!line.empty()) lines.push_back(line);
+    return lines;
+}
+
+TEST(Pdf, ATitleBreaksBetweenItsPhrasesNotInsideAThaiWord) {
+    // At 20 points libthai's dictionary broke it as "...แบบรวม" / "ศูนย์ (workD Platform)".
+    std::string text = TitlePage("แบบคำขอใช้บริการระบบการสื่อสารแบบรวมศูนย์ (workD Platform)");
+    auto lines = TitleLines(text);
+    ASSERT_EQ(lines.size(), 2u) << text;
+    EXPECT_EQ(lines[0], "แบบคำขอใช้บริการระบบการสื่อสารแบบรวมศูนย์") << text;
+    EXPECT_EQ(lines[1], "(workD Platform)") << text;
+    // Broken at its space: "การ" stays with "สื่อสาร" (it broke as "...ระบบการ" / "สื่อสาร...").
+    text = TitlePage("แบบคำขอเปลี่ยนแปลงบริการ ระบบการสื่อสารแบบรวมศูนย์ (workD Platform)");
+    lines = TitleLines(text);
+    ASSERT_EQ(lines.size(), 2u) << text;
+    EXPECT_EQ(lines[0], "แบบคำขอเปลี่ยนแปลงบริการ") << text;
+    EXPECT_EQ(lines[1], "ระบบการสื่อสารแบบรวมศูนย์ (workD Platform)") << text;
+}
+
+TEST(Pdf, ALongEnglishTitleTakesTwoLines) {
+    const std::string title = "Request for the central communication service (workD Platform)";
+    std::string text = TitlePage(title);
+    auto lines = TitleLines(text);
+    ASSERT_EQ(lines.size(), 2u) << text;  // three at 20 points
+    EXPECT_EQ(lines[0] + " " + lines[1], title) << text;
+    // A short one stays on one line.
+    EXPECT_EQ(TitleLines(TitlePage("คำขอระงับหรือยกเลิกบัญชีผู้ใช้")).size(), 1u);
 }
 
 TEST(Pdf, AnUnwritablePathIsAnError) {

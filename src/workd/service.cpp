@@ -13,6 +13,7 @@
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "core/working_time.hpp"
+#include "mail/body.hpp"
 #include "workd/domains.hpp"
 #include "workd/requests.hpp"
 #include "workd/store.hpp"
@@ -679,7 +680,11 @@ void WorkdService::CloseHandover(db::Connection& c, const workflow::Request& han
               {"domain", s->domain},
               {"mail", Grouped(s->mail_accounts)},
               {"conference", Grouped(s->conference_accounts)},
-              {"note", handover.step_note.empty() ? "-" : handover.step_note},
+              // What staff did, when they said (provisioning by the system says nothing).
+              {"note_line",
+               handover.step_note.empty()
+                   ? std::string()
+                   : core::Message("workd.mail.note_line", {{"note", handover.step_note}})},
               {"link", config_.site_url + "/workd"},
               {"site", workflow_.SiteTitle(locale)}});
 }
@@ -689,7 +694,7 @@ void WorkdService::Mail(const std::string& to, const std::string& locale, const 
     mail::Message m;
     m.to = to;
     m.subject = i18n_.Localize(locale, core::Message(key + ".subject", vars));
-    m.text = i18n_.Localize(locale, core::Message(key + ".body", vars));
+    m.text = mail::TidyBlankLines(i18n_.Localize(locale, core::Message(key + ".body", vars)));
     try {
         send_mail_(m);
     } catch (const std::exception& e) {

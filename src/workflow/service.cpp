@@ -19,6 +19,7 @@
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "core/thai_date.hpp"
+#include "mail/body.hpp"
 #include "workflow/store.hpp"
 
 namespace govhub::workflow {
@@ -849,10 +850,15 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
                           : state && state->final ? i18n_.Get(locale, "workflow.no_due_decided")
                                                   : i18n_.Get(locale, "workflow.no_due_draft");
         auto vars = MailVars(t, r, u, locale, due, config_.site_url + path, SiteTitle(locale));
-        vars.insert(vars.end(), {{"from", "@" + base + "state." + from},
-                                 {"to", "@" + base + "state." + r.state},
-                                 {"transition", "@" + base + "transition." + d.id},
-                                 {"note", note.empty() ? "-" : note}});
+        vars.insert(vars.end(),
+                    {{"from", "@" + base + "state." + from},
+                     {"to", "@" + base + "state." + r.state},
+                     {"transition", "@" + base + "transition." + d.id},
+                     {"note", note.empty() ? "-" : note},
+                     // "Note: …" when there is one; an optional note's line goes.
+                     {"note_line",
+                      note.empty() ? std::string()
+                                   : core::Message("workflow.mail.note_line", {{"note", note}})}});
         // The request's own fields, for a type's wording ("{field_action}"); sensitive ones
         // masked (an e-mail is no place for them).
         Json data = OpenData(r);
@@ -907,6 +913,7 @@ void WorkflowService::Notify(const RequestType& t, const TransitionDef& d, const
         m.subject = i18n_.Localize(locale, core::Message(key + ".subject", vars));
         m.text = i18n_.Localize(locale, core::Message(body_key, vars));
         if (!placed && !next.empty()) m.text += "\n" + next;
+        m.text = mail::TidyBlankLines(m.text);
         SendOrLog(send_mail_, m, "workflow.notify", r.reference);
     }
 }

@@ -303,10 +303,15 @@ TEST_P(WorkflowTest, EachStepMailsThePeopleConcernedInTheirLanguage) {
         << to_reviewer.text;
     EXPECT_NE(to_reviewer.text.find("https://gov.example/staff/requests/" + r.reference),
               std::string::npos);
+    // No note on a submission: no "หมายเหตุ: -" line, and no gap where it would be.
+    EXPECT_EQ(to_applicant.text.find("หมายเหตุ"), std::string::npos) << to_applicant.text;
+    EXPECT_EQ(to_reviewer.text.find("Note"), std::string::npos) << to_reviewer.text;
+    for (const auto* m : {&to_applicant, &to_reviewer})
+        EXPECT_EQ(m->text.find("\n\n\n"), std::string::npos) << m->text;
     sent_.clear();
     service_->Transition(reviewer_, r.id, {.transition = "ask_info", .note = "ขอสำเนาบัตร"});
     ASSERT_EQ(sent_.size(), 1u);  // the applicant only
-    EXPECT_NE(sent_[0].text.find("ขอสำเนาบัตร"), std::string::npos);
+    EXPECT_NE(sent_[0].text.find("\nหมายเหตุ: ขอสำเนาบัตร\n"), std::string::npos) << sent_[0].text;
     EXPECT_NE(sent_[0].text.find("หยุดนับเวลาชั่วคราว"), std::string::npos) << sent_[0].text;
 }
 

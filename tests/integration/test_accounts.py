@@ -8,6 +8,15 @@ from govhub_harness import Browser
 
 
 def test_register_verify_login_profile(browser, smtp):
+    # The form carries next= only when it was given one (no empty hidden input), as does the
+    # login page's link to it.
+    page = Browser(browser.server).get("/user/register")
+    assert page.status == 200 and 'name="name"' in page.text
+    assert 'name="next"' not in page.text
+    page = Browser(browser.server).get("/user/register?next=/dataset")
+    assert '<input type="hidden" name="next" value="/dataset">' in page.text
+    page = Browser(browser.server).get("/user/login")
+    assert 'href="/user/register"' in page.text and "/user/register?next=" not in page.text
     name = unique_name("somchai")
     r = register(browser, name, fullname_th="สมชาย ใจดี", fullname_en="Somchai Jaidee")
     assert r.status == 201

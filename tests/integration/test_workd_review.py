@@ -208,7 +208,8 @@ def test_who_sees_and_does_what_and_the_approval_with_fewer_accounts(server, smt
     # Approved through the page with 30 of 40 and the reason.
     r = reviewer.post_form("/staff/requests/" + ref, {"transition": "approve", "approved_mail_accounts": "30",
                                                       "approved_conference_accounts": "",
-                                                      "reduction_reason": "กรอบปีนี้เหลือน้อย"},
+                                                      "reduction_reason": "กรอบปีนี้เหลือน้อย",
+                                                      "note": "เปิดใช้ได้ภายในสัปดาห์นี้"},
                            csrf_page="/staff/requests/" + ref)
     assert r.status == 303, text(r)[:2000]
     got = api(requester, "GET", "/api/requests/" + ref).json()
@@ -219,6 +220,8 @@ def test_who_sees_and_does_what_and_the_approval_with_fewer_accounts(server, smt
     assert "กรอบปีนี้เหลือน้อย" in page and "จำนวนบัญชี workD Mail ที่อนุมัติ" in page
     m = mail_with(smtp, requester.email, ref, "บัญชี workD Mail ที่อนุมัติ: 30 (ที่ขอ 40)", "กรอบปีนี้เหลือน้อย")
     assert "เหตุผลที่ปรับลดจำนวน (ข้อ 4.4): กรอบปีนี้เหลือน้อย" in body_of(m)
+    # The reviewer's note, on its own line.
+    assert "\nหมายเหตุ: เปิดใช้ได้ภายในสัปดาห์นี้\n" in body_of(m), body_of(m)
     # The system opened the hand-over, filed in the requester's name (who sees it); a reviewer
     # of workd_service alone does not review hand-overs.
     deadline = time.time() + 10
@@ -290,6 +293,8 @@ def test_suspension_reinstatement_change_request_and_hand_over(server, smtp, sys
     assert body.count("ขั้นต่อไป") == 1 and "ขั้นตอนต่อไป" not in body, body
     assert body.index("ขั้นต่อไป") < body.index("ดูคำขอ:")
     assert "{" not in body, body
+    # Approved without a note: no "หมายเหตุ: -" line, and no gap where it was.
+    assert "หมายเหตุ" not in body and "\n\n\n" not in body, body
     # The hand-over opens (a job queued in the approval) in the staff queue, due in 1 working day.
     deadline = time.time() + 10
     children = []
@@ -360,6 +365,8 @@ def test_suspension_reinstatement_change_request_and_hand_over(server, smtp, sys
     assert wc in page
     assert ref in text(reviewer.get("/staff/requests/" + wc))
     assert step(reviewer, wc, "approve").json()["state"] == "approved"
+    body = body_of(mail_with(smtp, colleague.email, wc, "Mail Relay:"))
+    assert "หมายเหตุ" not in body and "\n\n\n" not in body and "{" not in body, body
     facts = api(reviewer, "GET", "/api/requests/" + ref).json()["facts"]
     assert "Mail 20 บัญชี" in facts[-1]["value"] and "Mail Relay: เปิดใช้" in facts[-1]["value"], facts
 

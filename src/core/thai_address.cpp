@@ -30,8 +30,9 @@ constexpr std::array<std::string_view, 3> kTambonPrefixes = {"ตำบล", "�
 constexpr std::array<std::string_view, 4> kBangkokAliases = {"กรุงเทพ", "กรุงเทพฯ", "กทม", "กทม."};
 
 bool IsInvisible(UChar32 c) {
-    // Zero-width space / joiners, word joiner, BOM: pasted from web pages and documents.
-    return c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF;
+    // Zero-width space / joiners, word joiner, BOM, soft hyphen, direction marks: every format
+    // character (Cf), pasted from web pages and documents or typed to make a look-alike.
+    return u_charType(c) == U_FORMAT_CHAR;
 }
 
 bool IsThaiToneMark(UChar c) {

@@ -62,8 +62,8 @@ struct ThaiAddressCheck {
     bool ok() const { return status == ThaiAddressStatus::kOk; }
 };
 
-// How a name is compared: trimmed, NFC, whitespace and zero-width characters removed (no name in
-// the data has a space), nikhahit + sara aa (ํา, with a tone mark between or not) read as
+// How a name is compared: trimmed, NFC, whitespace and invisible format characters (Cf: zero-width
+// space and joiners, soft hyphen, direction marks) removed (no name in the data has a space), nikhahit + sara aa (ํา, with a tone mark between or not) read as
 // sara am (ำ). Prefixes are not stripped here: that depends on the level (see Check).
 std::string NormalizeThaiAddressName(std::string_view typed);
 

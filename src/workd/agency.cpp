@@ -51,6 +51,8 @@ std::vector<AgencyOverview> AgencyOverviews(WorkdService& service, const account
             for (const auto& id : store::RequestIdsOfAgency(c, a.id)) {
                 auto r = workflow::store::FindRequest(c, id);
                 if (!r) continue;
+                // A draft is its applicant's alone (as everywhere in the workflow).
+                if (r->state == "draft" && r->applicant_id != p.user_id) continue;
                 if (r->type == kServiceType)
                     if (auto d = store::DomainOfRequest(c, r->id)) o.domains.push_back(*d);
                 requests.push_back(std::move(*r));
@@ -82,6 +84,22 @@ std::vector<AgencyOverview> AgencyOverviews(WorkdService& service, const account
                     o.reduction_reason = data[field::kReductionReason].get<std::string>();
             }
         }
+        // What the agency asked in all: the service request's counts and each approved change's.
+        if (o.service)
+            for (const auto& ar : o.requests) {
+                if (ar.request.type != kChangeType || ar.request.state != "approved") continue;
+                auto data = nlohmann::json::parse(ar.request.data_json, nullptr, false);
+                if (!data.is_object()) continue;
+                auto more = [&](const char* key) -> int64_t {
+                    auto it = data.find(key);
+                    if (it == data.end()) return 0;
+                    if (it->is_number_integer()) return it->get<int64_t>();
+                    if (it->is_string()) return core::ParseInt(it->get<std::string>()).value_or(0);
+                    return 0;
+                };
+                o.mail_asked += more(field::kMoreMailAccounts);
+                o.conference_asked += more(field::kMoreConferenceAccounts);
+            }
         if (o.service && o.service->state != kServiceSuspended) {
             for (const auto& ar : o.requests)
                 if (ar.request.id == o.service->request_id && ar.request.state == "approved")

@@ -83,7 +83,8 @@ void RegisterReviewApi(http::Router& router, WorkdService& service) {
         if (!body.is_object()) throw HttpError(400, "bad_json", "error.bad_json");
         api::Params in(body);
         for (const char* key : {"mail_accounts", "conference_accounts"})
-            if (!body.contains(key)) throw HttpError::Validation({{key, "api.param.missing"}});
+            if (!body.contains(key) || body[key].is_null())
+                throw HttpError::Validation({{key, "api.param.missing"}});
         int64_t mail = in.Int("mail_accounts", 0, 0, WorkdService::kMaxAllocation);
         int64_t conf = in.Int("conference_accounts", 0, 0, WorkdService::kMaxAllocation);
         return Response::Json(

@@ -1,5 +1,6 @@
 #include "workd/requests.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
+#include "core/thai_address.hpp"
 #include "workd/model.hpp"
 #include "workd/store.hpp"
 #include "workflow/store.hpp"
@@ -41,9 +43,10 @@ std::string Subject(const RequestForm& f, const std::string& zone,
 
 // The pending directory entry of a form that names a new agency: created on the first save that
 // has its Thai name, kept in step with the form, and deleted when the form turns to an agency of
-// the directory. Its filer is its admin (the contact the guide asks for).
+// the directory. Its filer is its admin (the contact the guide asks for). A name the form refuses
+// (taken by an agency of the directory, say) makes no entry and changes none.
 void KeepPendingAgency(db::Connection& c, RequestForm& f, const RequestForm* before,
-                       const std::string& user_id) {
+                       const std::string& user_id, bool name_refused) {
     std::optional<agencies::Agency> mine;
     if (before && before->agency_choice == "new" && !before->agency_id.empty()) {
         mine = agencies::store::Find(c, before->agency_id);
@@ -57,7 +60,7 @@ void KeepPendingAgency(db::Connection& c, RequestForm& f, const RequestForm* bef
         }
         return;
     }
-    if (f.agency_name_th.empty() || f.agency_name_th.size() > kMaxNameBytes) {
+    if (name_refused || f.agency_name_th.empty() || f.agency_name_th.size() > kMaxNameBytes) {
         f.agency_id = mine ? mine->id : "";
         return;
     }
@@ -140,8 +143,10 @@ FormContext MakeFormContext(db::Connection& c, const core::ThaiAddressBook& addr
     };
     ctx.domain_taken = [&c](const std::string& fqdn) { return store::DomainTaken(c, fqdn); };
     ctx.agency_title_taken = [&c](const std::string& title, const std::string& except_id) {
+        // Compared as Thai names are (core/thai_address.hpp): without spaces and invisible
+        // characters, so "กรม\u200bอุตุนิยมวิทยา" is not a second กรมอุตุนิยมวิทยา.
         auto key = [](const std::string& t) {
-            return core::ToLower(core::CleanUserText(t, false).value_or(t));
+            return core::ToLower(core::NormalizeThaiAddressName(t));
         };
         std::string wanted = key(title);
         if (wanted.empty()) return false;
@@ -274,6 +279,10 @@ DeskResult RequestDesk::Save(const accounts::Principal& p,
     } else if (form.agency_choice != "new") {
         form.agency_id.clear();
     }
+    bool name_refused =
+        std::any_of(out.check.errors.begin(), out.check.errors.end(), [](const auto& e) {
+            return e.field == field::kAgencyNameTh || e.field == field::kAgencyNameEn;
+        });
     // The directory agency's title for the subject.
     std::string directory_title;
     if (form.agency_choice == "directory" && !form.agency.empty())
@@ -284,7 +293,9 @@ DeskResult RequestDesk::Save(const accounts::Principal& p,
     if (!existing) {
         std::string agency_created;
         if (form.agency_choice == "new") {
-            db_.Write([&](db::Connection& c) { KeepPendingAgency(c, form, nullptr, p.user_id); });
+            db_.Write([&](db::Connection& c) {
+                KeepPendingAgency(c, form, nullptr, p.user_id, name_refused);
+            });
             agency_created = form.agency_id;
         }
         try {
@@ -310,7 +321,7 @@ DeskResult RequestDesk::Save(const accounts::Principal& p,
         update.subject = Subject(form, zone_, directory_title);
         // The pending agency's id is known only inside the transaction: the data is set there.
         update.effect = [&](db::Connection& c, workflow::Request& r, Json& data) {
-            KeepPendingAgency(c, form, &*before, p.user_id);
+            KeepPendingAgency(c, form, &*before, p.user_id, name_refused);
             if (form.agency_choice == "directory") form.agency_id = out.check.directory_agency_id;
             r.organization_id = form.agency_id;
             data = form.ToData();

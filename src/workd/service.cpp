@@ -369,7 +369,8 @@ std::vector<workflow::RequestType> WorkdService::Types() {
                                const accounts::Principal& actor) { ApproveChange(c, r, actor); }}},
         .withdraw_from = {"draft", "submitted", "needs_info"},
         .print_path = [](const std::string& ref) { return "/workd/changes/" + ref + "/form.pdf"; },
-        .display_fields = {field::kServiceRequest, field::kMembersChange, field::kMoreMailAccounts,
+        // The service request it changes is the request's parent, shown as such.
+        .display_fields = {field::kMembersChange, field::kMoreMailAccounts,
                            field::kMoreConferenceAccounts, field::kRelay, field::kRelayDetails,
                            field::kEffectiveDate, field::kContactNameTh, field::kContactPosition,
                            field::kEmail, field::kMobile},

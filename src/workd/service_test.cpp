@@ -444,6 +444,26 @@ TEST_P(WorkdServiceTest, AChangeRequestAddsAccountsAndRelayWithACommitment) {
     EXPECT_EQ(children[0].id, change.id);
 }
 
+// Each workD type names its states, steps and documents in Thai and English (a missing text shows
+// its raw key on the request pages, as the change's signed form once did).
+TEST_P(WorkdServiceTest, EveryTypeSaysItsStatesStepsAndDocumentsInBothLanguages) {
+    for (const auto& t : service_->Types())
+        for (const char* locale : {"th", "en"}) {
+            auto has = [&](const std::string& key) {
+                EXPECT_TRUE(i18n_.Has(locale, key)) << locale << " " << key;
+            };
+            has("workflow." + t.id + ".title");
+            for (const auto& s : t.states) has("workflow." + t.id + ".state." + s.id);
+            for (const auto& d : t.transitions) {
+                has("workflow." + t.id + ".transition." + d.id);
+                for (const auto& k : d.required_attachments) {
+                    has("workflow." + t.id + ".document." + k);
+                    has("workflow." + t.id + ".document_help." + k);
+                }
+            }
+        }
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, WorkdServiceTest, ::testing::ValuesIn(db::testing::Engines()),
                          [](const auto& info) { return info.param; });
 

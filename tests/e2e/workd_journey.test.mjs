@@ -157,14 +157,14 @@ test('an agency files workD, a reviewer approves fewer accounts, the agency sees
   assert.match(text, /รอส่งมอบ/);
   assert.match(text, new RegExp(`${label}\\.mail\\.go\\.th`));
   assert.match(text, /อนุมัติ 100 \(ที่ขอ 120\)/);
-  assert.match(text, /ยังไม่ได้เปิดบัญชี/);
+  assert.match(text, /ยังไม่นับ/);
   assert.match(text, /กรอบงบประมาณปีนี้เหลือ 100 บัญชี/);
   assert.match(text, /การส่งมอบบริการ/);
   assert.match(text, new RegExp(reference));
   await checkPage(page, 'agency-view');
   await page.goto(`${govhub.url}/workd?lang=en`);
   const en = await page.locator('section.workd-agency').first().innerText();
-  assert.match(en, /not provisioned yet/);
+  assert.match(en, /not counted yet/);
   assert.match(en, /Hand-over of the service/);
   assert.match(en, /workD Journey Test Office/);
   await checkPage(page, 'agency-view-en', { bothLanguages: false });

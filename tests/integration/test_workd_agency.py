@@ -90,7 +90,7 @@ def test_who_sees_what_on_workd(server, smtp, sysadmin):
     handover = wait_for_handover(reviewer, ref)
     mine = section(text(admin.get("/workd?lang=th")), "กรมทดสอบมุมมองหน่วยงาน")
     assert "รอส่งมอบ" in mine and "อนุมัติ 30" in mine and "อนุมัติ 10" in mine
-    assert "ยังไม่ได้เปิดบัญชี" in mine
+    assert "ยังไม่นับ" in mine
     assert "%s.mail.go.th" % label in mine and 'href="/workd/requests/%s/dns"' % ref in mine
     assert handover in mine and "การส่งมอบบริการ" in mine and "1 วันทำการ" in mine
     assert "ที่ขอ 50" in mine and "กรอบงบประมาณปีนี้" in mine  # term 4.4: the cut and its reason
@@ -111,7 +111,7 @@ def test_who_sees_what_on_workd(server, smtp, sysadmin):
     assert theirs.status == 200 and org["name"] not in theirs.text and ref not in theirs.text
     assert Browser(server).get("/api/workd/agencies").status == 401
     en = section(text(admin.get("/workd?lang=en")), "กรมทดสอบมุมมองหน่วยงาน")
-    assert "not provisioned yet" in en and "Hand-over of the service" in en, en[:3000]
+    assert "not counted yet" in en and "Hand-over of the service" in en, en[:3000]
     assert "Awaiting hand-over" in en or "provisioning" in en.lower(), en[:3000]
     assert "Request a change" in en
     assert ref not in text(stranger.get("/workd?lang=th"))

@@ -108,6 +108,11 @@ def test_a_draft_is_its_applicants_alone(server, smtp, sysadmin):
     assert api(requester, "GET", "/api/requests/" + ref).status == 200
     assert api(reviewer, "GET", "/api/requests/" + ref).status == 404
     assert reviewer.get("/staff/requests/" + ref).status == 404
+    # Not on /workd for another admin of the agency either (its reference, dates, history).
+    admin = person(server, smtp, "wdfxdra")
+    make_admin(server, sysadmin, org, admin.name)
+    assert ref not in api(admin, "GET", "/api/workd/agencies").text
+    assert ref not in admin.get("/workd").text
     assert "/staff/requests/" + ref not in reviewer.get("/staff/requests?q=" + ref).text
     root = anonymous(server)
     root.token = sysadmin
@@ -157,6 +162,9 @@ def test_the_budget_limits_approvals_and_changes_are_capped(server, smtp, sysadm
     before = api(root, "GET", "/api/workd/budget/%d" % year).json()
     committed = before["mail_accounts"]["committed"]
     conf_committed = before["conference_accounts"]["committed"]
+    # A count sent as null is a count not given, not a zero.
+    r = api(root, "PUT", "/api/workd/budget/%d" % year, {"mail_accounts": None, "conference_accounts": None})
+    assert r.status == 409 and "mail_accounts" in r.json()["error"]["fields"], r.text
     # Below what is committed: refused, saying what is.
     r = api(root, "PUT", "/api/workd/budget/%d" % year,
             {"mail_accounts": max(0, committed - 1), "conference_accounts": conf_committed + 1000}, lang="en")
@@ -254,6 +262,13 @@ def test_new_agency_names_domains_and_number_messages(server, smtp, sysadmin):
             good(agency_name_th="  กรมทดสอบชื่อซ้ำ ", agency_name_en="Unique Test Office %d" % uuid.uuid4().int), lang="en")
     assert r.status == 201
     assert "directory" in r.json()["errors"]["agency_name_th"], r.json()["errors"]
+    # A look-alike (an invisible character, a soft hyphen, spaces) is the same name, and a
+    # refused name leaves no pending agency in the directory.
+    for look_alike in ("กรม\u200bทดสอบชื่อซ้ำ", "กรมทดสอบ\u00adชื่อซ้ำ", "กรม ทดสอบชื่อซ้ำ"):
+        r = api(requester, "POST", "/api/workd/requests", good(agency_name_th=look_alike), lang="en")
+        assert r.status == 201 and "directory" in r.json()["errors"].get("agency_name_th", ""), r.text
+    pending = server.query("SELECT count(*) FROM organizations WHERE state = 'pending' AND title LIKE '%ทดสอบ%ชื่อซ้ำ%'")
+    assert pending[0][0] == "0", pending
     for zone in ("go.th", "ac.th", "th", "net.th"):
         r = api(requester, "POST", "/api/workd/requests",
                 good(agency_name_th="สำนักงานทดสอบโดเมน %d" % (uuid.uuid4().int % 100000),

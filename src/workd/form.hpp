@@ -45,6 +45,7 @@ struct DirectoryAgency {
     std::string title;
     std::string title_en;
     bool ministry = false;
+    std::string parent_id;  // a department's ministry
 };
 
 struct FormContext {

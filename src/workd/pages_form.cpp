@@ -2,9 +2,11 @@
 // /workd/requests/{reference}/edit, in the guide's four parts, working without JavaScript; the
 // address data for the pickers form.js adds (/workd/address-data.json).
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "accounts/middleware.hpp"
 #include "api/principal.hpp"
+#include "core/collate.hpp"
 #include "core/error.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
@@ -126,20 +128,42 @@ http::Response FormPage(RequestDesk& desk, const render::PageRenderer& pages, ht
     // Part 1: the agency.
     v.Set("choice_directory", f.agency_choice == "directory");
     v.Set("choice_new", f.agency_choice == "new");
+    // The directory as a person looks for an agency in it: each ministry with its departments,
+    // then the other agencies, each list in dictionary order.
+    auto label = [&](const DirectoryAgency& a) {
+        return locale == "en" && !a.title_en.empty() ? a.title_en : a.title;
+    };
+    auto all = desk.Agencies();
+    core::SortByText(all, locale, label);
     View agencies = View::List(), ministries = View::List();
-    for (const auto& a : desk.Agencies()) {
+    auto option = [&](const DirectoryAgency& a, const std::string& selected) {
         View o;
-        o.Set("value", a.name)
-            .Set("label", locale == "en" && !a.title_en.empty() ? a.title_en : a.title)
-            .Set("selected", a.name == f.agency);
-        agencies.Push(std::move(o));
-        if (a.ministry) {
-            View m;
-            m.Set("value", a.name)
-                .Set("label", locale == "en" && !a.title_en.empty() ? a.title_en : a.title)
-                .Set("selected", a.name == f.ministry);
-            ministries.Push(std::move(m));
-        }
+        o.Set("value", a.name).Set("label", label(a)).Set("selected", a.name == selected);
+        return o;
+    };
+    std::set<std::string> grouped;
+    for (const auto& m : all) {
+        if (!m.ministry) continue;
+        ministries.Push(option(m, f.ministry));
+        View group, options = View::List();
+        options.Push(option(m, f.agency));
+        grouped.insert(m.id);
+        for (const auto& d : all)
+            if (!d.ministry && d.parent_id == m.id) {
+                options.Push(option(d, f.agency));
+                grouped.insert(d.id);
+            }
+        group.Set("label", label(m)).Set("options", std::move(options));
+        agencies.Push(std::move(group));
+    }
+    View others = View::List();
+    for (const auto& a : all)
+        if (!grouped.count(a.id)) others.Push(option(a, f.agency));
+    if (!others.items().empty()) {
+        View group;
+        group.Set("label", pages.T(locale, "workd.form.other_agencies"))
+            .Set("options", std::move(others));
+        agencies.Push(std::move(group));
     }
     v.Set("agencies", std::move(agencies)).Set("ministries", std::move(ministries));
     v.Set("ministry_other", f.ministry == "other");

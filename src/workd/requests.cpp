@@ -27,7 +27,8 @@ DirectoryAgency ToDirectory(const agencies::Agency& a) {
             .name = a.name,
             .title = a.title,
             .title_en = a.title_en,
-            .ministry = a.kind == agencies::AgencyKind::kMinistry};
+            .ministry = a.kind == agencies::AgencyKind::kMinistry,
+            .parent_id = a.parent_id};
 }
 
 // The staff queue's subject: the agency's title (not its short name) and the domain.

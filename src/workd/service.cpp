@@ -434,7 +434,17 @@ std::vector<workflow::RequestType> WorkdService::Types() {
                               .effect = close});
     wh.applicant_path = [](const std::string& ref) { return "/requests/" + ref; };
     wh.staff_path = [](const std::string& ref) { return "/staff/requests/" + ref; };
-    wh.display_fields = {"domain", field::kApprovedMail, field::kApprovedConference};
+    wh.display_fields = {"domain",
+                         field::kApprovedMail,
+                         field::kApprovedConference,
+                         field::kEffectiveDate,
+                         field::kContactNameTh,
+                         field::kContactPosition,
+                         field::kOfficePhone,
+                         field::kMobile,
+                         field::kEmail};
+    wh.personal_fields = {field::kContactNameTh, field::kOfficePhone, field::kMobile,
+                          field::kEmail};
     wh.parents = {{.type = kServiceType, .states = {"approved"}}};
     wh.remind_before_hours = 4;
     wh.facts = facts;
@@ -631,6 +641,11 @@ std::optional<workflow::Request> WorkdService::CreateHandover(
     Json data = {{"domain", s ? s->domain : ""},
                  {field::kApprovedMail, s ? s->mail_accounts : 0},
                  {field::kApprovedConference, s ? s->conference_accounts : 0}};
+    // Whom staff hand the accounts to, and from when the agency asked for the service.
+    Json asked = workflow_.OpenData(*wd);
+    for (const char* k : {field::kEffectiveDate, field::kContactNameTh, field::kContactPosition,
+                          field::kOfficePhone, field::kMobile, field::kEmail})
+        if (asked.contains(k) && asked[k].is_string()) data[k] = asked[k];
     accounts::Principal applicant;
     applicant.user_id = wd->applicant_id;
     return workflow_.Create(applicant,

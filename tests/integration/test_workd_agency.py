@@ -116,6 +116,9 @@ def test_who_sees_what_on_workd(server, smtp, sysadmin):
     assert "Request a change" in en
     assert ref not in text(stranger.get("/workd?lang=th"))
 
+    # The hand-over tells staff whom to hand the accounts to, and from when they are wanted.
+    page = text(reviewer.get("/staff/requests/%s?lang=th" % handover))
+    assert "สมศรี ใจดี" in page and "somsri@agency.go.th" in page and "มีผลตั้งแต่วันที่" in page, page[:3000]
     # Staff close the hand-over: the service is active.
     r = step(reviewer, handover, "close", note="สร้างบัญชีผู้ดูแลแล้ว")
     assert r.status == 200, r.text

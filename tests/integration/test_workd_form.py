@@ -87,6 +87,8 @@ def test_the_form_is_linked_and_needs_a_login(server):
 
 def test_a_good_form_without_javascript_makes_a_pending_agency_and_goes_on(server, smtp, sysadmin):
     ministry = make_ministry(server, sysadmin)
+    ok(call(Browser(server), "organization_create",
+            {"name": "wdoth-" + uuid.uuid4().hex[:6], "title": "สำนักงานอิสระทดสอบ"}, sysadmin))
     b = Browser(server)
     name = registered_user(b, smtp, "wdform")
     page = b.get("/workd/requests/new")
@@ -95,6 +97,10 @@ def test_a_good_form_without_javascript_makes_a_pending_agency_and_goes_on(serve
     for words in ("ส่วนที่ 1", "ส่วนที่ 2", "ส่วนที่ 3", "ส่วนที่ 4", "4.6 ผู้ให้บริการขอดำเนินการตรวจสอบข้อมูล",
                   "ให้ความยินยอม", "ข้าพเจ้ายอมรับ", "กระทรวงทดสอบเวิร์กดี"):
         assert words in text(page), words
+    # The directory picker: each ministry heads a group, the agencies outside one come last.
+    m = re.search(r'<select id="agency".*?</select>', page.text, re.S)
+    groups = re.findall(r'<optgroup label="([^"]*)">', m.group(0))
+    assert "กระทรวงทดสอบเวิร์กดี" in [html.unescape(g) for g in groups] and groups[-1] == "หน่วยงานอื่น", groups
     form = good(ministry=ministry, postcode="", effective_date=TOMORROW_BE, action="continue")
     r = b.post_form("/workd/requests/new", form)
     assert r.status == 303, text(r)[:3000]

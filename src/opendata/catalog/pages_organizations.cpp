@@ -2,7 +2,6 @@
 // under no ministry, with a filter box; an organization's page; the agency form
 // (/organization/new, /organization/{name}/edit), which calls the service's organization_create
 // and organization_update as the API does; the group types (/group).
-#include <unicode/coll.h>
 
 #include <algorithm>
 #include <map>
@@ -11,6 +10,7 @@
 
 #include "accounts/middleware.hpp"
 #include "agencies/auth.hpp"
+#include "core/collate.hpp"
 #include "core/i18n.hpp"
 #include "core/strings.hpp"
 #include "opendata/catalog/auth.hpp"
@@ -40,15 +40,7 @@ std::string SearchText(const Json& o) {
 // Sorts agencies by their title in the reader's language, in that language's alphabetical order
 // (Thai: leading vowels do not count first, as in a Thai dictionary).
 void SortByTitle(std::vector<const Json*>& list, const std::string& locale) {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Collator> coll(
-        icu::Collator::createInstance(icu::Locale(locale == "en" ? "en" : "th"), status));
-    auto key = [&](const Json* o) { return AgencyTitle(*o, locale); };
-    std::stable_sort(list.begin(), list.end(), [&](const Json* a, const Json* b) {
-        if (U_FAILURE(status) || !coll) return key(a) < key(b);
-        UErrorCode s = U_ZERO_ERROR;
-        return coll->compareUTF8(key(a), key(b), s) == UCOL_LESS;
-    });
+    core::SortByText(list, locale, [&](const Json* o) { return AgencyTitle(*o, locale); });
 }
 
 }  // namespace

@@ -427,7 +427,9 @@ def test_subdomain_reserved_availability_and_the_zone(site, smtp, tmp_path):
     assert view["domain"]["state"] == "reserved" and view["domain"]["kind"] == "subdomain"
     assert "ownership" not in by_purpose(view)
     assert avail("subdomain", label)["error"] == "workd.domain.taken"
-    assert "ผู้ให้บริการเป็นผู้เผยแพร่" in html.unescape(owner.get("/workd/requests/%s/dns" % ref).text)
+    page = html.unescape(owner.get("/workd/requests/%s/dns" % ref).text)
+    assert "ผู้ให้บริการเป็นผู้เผยแพร่" in page and "ระเบียนที่แพลตฟอร์มเผยแพร่" in page
+    assert "Records to publish" not in html.unescape(owner.get("/workd/requests/%s/dns?lang=en" % ref).text)
 
     out = tmp_path / "workd.zone"
     r = site.cli("workd", "zone", "--out", str(out), "--workd-zone", ZONE)

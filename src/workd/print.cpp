@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/citizen_id.hpp"
+#include "core/i18n.hpp"
 #include "core/thai_date.hpp"
 #include "render/pdf.hpp"
 #include "workd/form.hpp"
@@ -57,11 +58,22 @@ void WriteConsentAndTerms(render::PdfWriter& pdf, const RequestForm& f,
     pdf.Small(T("workd.form.pdf.contact_center"));
 }
 
-void WriteForm(render::PdfWriter& pdf, RequestDesk& desk, const workflow::Request&,
+void WriteForm(render::PdfWriter& pdf, RequestDesk& desk, const workflow::Request& r,
                const nlohmann::json& data, const render::PageRenderer& pages,
                const std::string& locale, const std::string& zone) {
     RequestForm f = RequestForm::FromData(data);
     auto T = [&](const std::string& key) { return pages.T(locale, key); };
+    // A draft the form's full check refuses is not for signing: said first, in bold.
+    if (r.state == "draft" || r.state == "needs_info") {
+        RequestForm checked = f;
+        if (auto errors = desk.Check(checked, FormMode::kComplete).errors; !errors.empty()) {
+            pdf.Paragraph(
+                pages.T(locale, core::Message("workd.form.pdf.not_ready",
+                                              {{"count", std::to_string(errors.size())}})),
+                true);
+            pdf.Space(6);
+        }
+    }
     auto label = [&](const char* key) {
         return T(std::string("workflow.workd_service.field.") + key);
     };

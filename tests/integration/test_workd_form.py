@@ -139,6 +139,7 @@ def test_a_good_form_without_javascript_makes_a_pending_agency_and_goes_on(serve
                      "ลงนามผู้บริหารสูงสุดของหน่วยงาน", "4.5", str(TOMORROW.year + 543), ref,
                      "(สมศรี ใจดี)"):  # the requester's name under their signature line
         assert squeeze(expected) in words, (expected, words[:800])
+    assert squeeze("ยังไม่ควรลงนาม") not in words  # complete: for signing
     # Submitting: the signed scan first, then the step passes the form's full check.
     csrf = b.csrf_from("/requests/" + ref)
     r = upload(b, "/requests/%s/documents" % ref, {"_csrf": csrf, "kind": "signed_application"},
@@ -283,6 +284,9 @@ def test_submitting_refuses_an_incomplete_form(server, smtp):
     r = saved_with_errors(b, r)  # the draft is kept; the refused consent is shown at once
     ref = re.search(r"WD-25\d\d-[0-9A-Z]{6}", r.text).group(0)
     assert "ส่งคำขอไม่ได้หากไม่ให้ความยินยอม" in error_of(r, "pdpa_consent")
+    # Its printed form says first that it is not for signing yet, and why.
+    words = pdf_words(b.get("/workd/requests/%s/form.pdf?lang=th" % ref).body, keep_as="workd-form-not-ready")
+    assert squeeze("ร่าง ยังไม่ควรลงนาม") in words and squeeze("มีข้อผิดพลาด 2 รายการ") in words, words[:400]
     csrf = b.csrf_from("/requests/" + ref)
     r = upload(b, "/requests/%s/documents" % ref, {"_csrf": csrf, "kind": "signed_application"},
                "คำขอ.pdf", b"%PDF-1.7\n% signed scan\n", "application/pdf")

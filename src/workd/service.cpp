@@ -156,6 +156,27 @@ std::vector<FieldError> CheckChange(const Json& in, const FormContext& ctx,
     return errors;
 }
 
+// What staff approve of the accounts asked (`mail_key`, `conf_key`): the decision's inputs
+// (prefilled with what was asked), no more than asked and not negative, and a reason the agency
+// is shown when fewer (term 4.4); 409 naming each field otherwise. For a new service and a change.
+std::pair<int64_t, int64_t> ApprovedCounts(const Json& data, const char* mail_key,
+                                           const char* conf_key) {
+    int64_t asked_mail = std::max<int64_t>(0, CountOf(data, mail_key).value_or(0));
+    int64_t asked_conf = std::max<int64_t>(0, CountOf(data, conf_key).value_or(0));
+    int64_t mail = CountOf(data, field::kApprovedMail).value_or(asked_mail);
+    int64_t conf = CountOf(data, field::kApprovedConference).value_or(asked_conf);
+    std::vector<FieldError> errors;
+    if (mail < 0 || mail > asked_mail)
+        errors.push_back({field::kApprovedMail, "workd.review.more_than_asked"});
+    if (conf < 0 || conf > asked_conf)
+        errors.push_back({field::kApprovedConference, "workd.review.more_than_asked"});
+    if (errors.empty() && (mail < asked_mail || conf < asked_conf) &&
+        TextOf(data, field::kReductionReason).empty())
+        errors.push_back({field::kReductionReason, "workd.review.reason_required"});
+    if (!errors.empty()) throw HttpError::Validation(std::move(errors));
+    return {mail, conf};
+}
+
 // "20,000": digits grouped by thousands.
 std::string Grouped(int64_t n) {
     std::string digits = std::to_string(n < 0 ? -n : n), out;
@@ -362,15 +383,27 @@ std::vector<workflow::RequestType> WorkdService::Types() {
         .sla_amount = config_.review_working_days,
         // Signed by the head of the agency, as the new service's form is.
         .submit_attachments = {"signed_application"},
+        // Staff may approve fewer accounts than the change asks (term 4.4), with a reason.
         .decisions =
             {{.id = "approve",
               .to = "approved",
+              .inputs = {{.field = field::kApprovedMail,
+                          .prefill_from = field::kMoreMailAccounts,
+                          .max = kMaxAccounts},
+                         {.field = field::kApprovedConference,
+                          .prefill_from = field::kMoreConferenceAccounts,
+                          .max = kMaxAccounts},
+                         {.field = field::kReductionReason,
+                          .kind = "text",
+                          .help_key = "workd.review.reduction_reason_help",
+                          .max = 2000}},
               .effect = [this](db::Connection& c, const workflow::Request& r,
                                const accounts::Principal& actor) { ApproveChange(c, r, actor); }}},
         .withdraw_from = {"draft", "submitted", "needs_info"},
         .print_path = [](const std::string& ref) { return "/workd/changes/" + ref + "/form.pdf"; },
         // The service request it changes is the request's parent, shown as such.
-        .display_fields = {field::kMembersChange, field::kMoreMailAccounts,
+        .display_fields = {field::kApprovedMail, field::kApprovedConference,
+                           field::kReductionReason, field::kMembersChange, field::kMoreMailAccounts,
                            field::kMoreConferenceAccounts, field::kRelay, field::kRelayDetails,
                            field::kEffectiveDate, field::kContactNameTh, field::kContactPosition,
                            field::kEmail, field::kMobile},
@@ -403,6 +436,11 @@ std::vector<workflow::RequestType> WorkdService::Types() {
                 if (!errors.empty())
                     throw HttpError::Validation(std::move(errors), "workd.form.error.incomplete");
             };
+    // The approval's mail says why fewer accounts, when staff approved fewer.
+    wc.mail_vars = [this](const workflow::Request& r, const std::string& transition,
+                          const std::string& locale) {
+        return ApprovalMailVars(r, transition, locale);
+    };
     out.push_back(std::move(wc));
 
     // The hand-over (step 4): opened by the system once the service may be provisioned, due in
@@ -456,8 +494,12 @@ std::vector<std::pair<std::string, std::string>> WorkdService::ApprovalMailVars(
     const workflow::Request& r, const std::string& transition, const std::string& locale) {
     if (transition != "approve") return {};
     Json data = DataOf(r);
-    int64_t asked_mail = CountOf(data, field::kMailAccounts).value_or(0);
-    int64_t asked_conf = CountOf(data, field::kConferenceAccounts).value_or(0);
+    bool change = r.type == kChangeType;
+    int64_t asked_mail =
+        CountOf(data, change ? field::kMoreMailAccounts : field::kMailAccounts).value_or(0);
+    int64_t asked_conf =
+        CountOf(data, change ? field::kMoreConferenceAccounts : field::kConferenceAccounts)
+            .value_or(0);
     bool reduced = CountOf(data, field::kApprovedMail).value_or(asked_mail) < asked_mail ||
                    CountOf(data, field::kApprovedConference).value_or(asked_conf) < asked_conf;
     std::string reduction;
@@ -465,6 +507,7 @@ std::vector<std::pair<std::string, std::string>> WorkdService::ApprovalMailVars(
         reduction = i18n_.Localize(
             locale, core::Message("workd.mail.approve.reduction_line",
                                   {{"reason", TextOf(data, field::kReductionReason)}}));
+    if (change) return {{"mail_reduction_line", reduction}};
     auto s = db_.Read([&](db::Connection& c) { return store::ServiceOfRequest(c, r.id); });
     const std::string domain = s ? s->domain : "";
     std::string next;
@@ -484,20 +527,7 @@ std::vector<std::pair<std::string, std::string>> WorkdService::ApprovalMailVars(
 void WorkdService::Approve(db::Connection& c, const workflow::Request& r,
                            const accounts::Principal& actor) {
     Json data = DataOf(r);
-    int64_t asked_mail = std::max<int64_t>(0, CountOf(data, field::kMailAccounts).value_or(0));
-    int64_t asked_conf =
-        std::max<int64_t>(0, CountOf(data, field::kConferenceAccounts).value_or(0));
-    int64_t mail = CountOf(data, field::kApprovedMail).value_or(asked_mail);
-    int64_t conf = CountOf(data, field::kApprovedConference).value_or(asked_conf);
-    std::vector<FieldError> errors;
-    if (mail < 0 || mail > asked_mail)
-        errors.push_back({field::kApprovedMail, "workd.review.more_than_asked"});
-    if (conf < 0 || conf > asked_conf)
-        errors.push_back({field::kApprovedConference, "workd.review.more_than_asked"});
-    if (errors.empty() && (mail < asked_mail || conf < asked_conf) &&
-        TextOf(data, field::kReductionReason).empty())
-        errors.push_back({field::kReductionReason, "workd.review.reason_required"});
-    if (!errors.empty()) throw HttpError::Validation(std::move(errors));
+    auto [mail, conf] = ApprovedCounts(data, field::kMailAccounts, field::kConferenceAccounts);
 
     auto agency =
         r.organization_id.empty() ? std::nullopt : agencies::store::Find(c, r.organization_id);
@@ -559,13 +589,16 @@ void WorkdService::ApproveChange(db::Connection& c, const workflow::Request& r,
     auto parent = r.parent_id.empty() ? std::nullopt : workflow::store::FindRequest(c, r.parent_id);
     if ((parent && parent->state != "approved") || s->state == kServiceSuspended)
         throw HttpError(409, "conflict", "workd.review.service_suspended");
-    int64_t more_mail = std::max<int64_t>(0, CountOf(data, field::kMoreMailAccounts).value_or(0));
-    int64_t more_conf =
+    int64_t asked_mail = std::max<int64_t>(0, CountOf(data, field::kMoreMailAccounts).value_or(0));
+    int64_t asked_conf =
         std::max<int64_t>(0, CountOf(data, field::kMoreConferenceAccounts).value_or(0));
-    if (more_mail > kMaxAccounts || more_conf > kMaxAccounts)
+    if (asked_mail > kMaxAccounts || asked_conf > kMaxAccounts)
         throw HttpError::Validation(
-            {{more_mail > kMaxAccounts ? field::kMoreMailAccounts : field::kMoreConferenceAccounts,
+            {{asked_mail > kMaxAccounts ? field::kMoreMailAccounts : field::kMoreConferenceAccounts,
               "workd.change.bad_count"}});
+    // Staff may approve fewer than asked, with a reason, as for a new service.
+    auto [more_mail, more_conf] =
+        ApprovedCounts(data, field::kMoreMailAccounts, field::kMoreConferenceAccounts);
     CheckWithinBudget(c, FiscalYearAt(now_()), config_.default_mail_allocation,
                       config_.default_conference_allocation, more_mail, more_conf);
     std::string now = core::IsoUtc(now_() * 1000000);

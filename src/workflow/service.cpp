@@ -44,14 +44,20 @@ Json ParseObject(const std::string& text) {
 }
 
 // The step's declared inputs (DecisionInput) in `data`: one not given starts from its
-// prefill field; a number is stored as an integer within its bounds, a text trimmed within its
-// length; what does not fit is a field error.
+// prefill field (a number whose prefill field is absent or empty too starts at its minimum: a
+// change that asked no accounts is approved with none); a number is stored as an integer within
+// its bounds, a text trimmed within its length; what does not fit is a field error.
 void ApplyInputs(const TransitionDef& d, Json& data, std::vector<FieldError>& errors) {
     for (const auto& input : d.inputs) {
         auto it = data.find(input.field);
         if (it == data.end() || it->is_null()) {
             auto from = input.prefill_from.empty() ? data.end() : data.find(input.prefill_from);
-            data[input.field] = from != data.end() ? *from : Json("");
+            bool absent = from == data.end() || from->is_null() ||
+                          (from->is_string() && core::Trim(from->get<std::string>()).empty());
+            if (input.kind == "number" && !input.prefill_from.empty() && absent)
+                data[input.field] = input.min;
+            else
+                data[input.field] = from != data.end() ? *from : Json("");
             it = data.find(input.field);
         }
         if (input.kind == "number") {

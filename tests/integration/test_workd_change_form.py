@@ -10,7 +10,8 @@ import re
 
 from document_helpers import pdf_words, squeeze
 from test_workd_form import error_of
-from test_workd_review import agency, anonymous, api, filed, grant, make_admin, person, step, text, upload
+from test_workd_review import (agency, anonymous, api, body_of, filed, grant, mail_with, make_admin, person, step,
+                               submitted_change, text, upload)
 
 NEXT_WEEK = (datetime.datetime.utcnow() + datetime.timedelta(days=7)).date()
 
@@ -168,5 +169,22 @@ def test_the_api_takes_the_same_fields(server, smtp, sysadmin):
             {"parent": ref, "members_change": "เปลี่ยนผู้ดูแลระบบ", "effective_date": NEXT_WEEK.isoformat(),
              "pdpa_consent": True, "terms_accepted": True})
     assert r.status == 201, r.text
-    data = api(requester, "GET", "/api/requests/" + r.json()["reference"]).json()["data"]
+    wc = r.json()["reference"]
+    data = api(requester, "GET", "/api/requests/" + wc).json()["data"]
     assert data["effective_date"] == NEXT_WEEK.isoformat() and data["terms_version"]
+    # Staff may approve fewer accounts than a change asks, with a reason the agency is told.
+    wc = submitted_change(requester, ref, more_mail_accounts=10, more_conference_accounts=2)
+    grant(server, reviewer.name, "workd_change")
+    r = step(reviewer, wc, "approve", data={"approved_mail_accounts": 11}, lang="en")
+    assert r.status == 409 and "approved_mail_accounts" in r.json()["error"]["fields"], r.text
+    r = step(reviewer, wc, "approve", data={"approved_mail_accounts": 4}, lang="en")
+    assert r.status == 409 and "reduction_reason" in r.json()["error"]["fields"], r.text
+    r = step(reviewer, wc, "approve", data={"approved_mail_accounts": 4, "reduction_reason": "งบประมาณปีนี้เหลือน้อย"})
+    assert r.status == 200, r.text
+    m = mail_with(smtp, requester.email, wc, "อนุมัติ")
+    body = body_of(m)
+    assert "เพิ่มที่อนุมัติ: 4 (ที่ขอ: 10)" in body and "งบประมาณปีนี้เหลือน้อย" in body, body
+    assert "เพิ่มที่อนุมัติ: 2 (ที่ขอ: 2)" in body, body
+    service = api(requester, "GET", "/api/workd/agencies").json()["agencies"]
+    mine = [a for a in service if a["name"] == org["name"]][0]["service"]
+    assert mine["mail_accounts"]["approved"] == 44 and mine["conference_accounts"]["approved"] == 7, mine

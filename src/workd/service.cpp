@@ -740,6 +740,7 @@ workflow::Request WorkdService::FileChange(const accounts::Principal& p, const s
 
 std::pair<workflow::Request, RequestForm> WorkdService::ChangeParent(const accounts::Principal& p,
                                                                      const std::string& reference) {
+    bool may_file = false;
     auto found = db_.Read([&](db::Connection& c) -> std::optional<workflow::Request> {
         auto r = workflow::store::FindRequest(c, reference);
         if (!r)
@@ -748,9 +749,12 @@ std::pair<workflow::Request, RequestForm> WorkdService::ChangeParent(const accou
         if (!r || r->type != kServiceType) return std::nullopt;
         // As WorkflowService::ParentFor: a current admin of its agency; its applicant only
         // when it names no agency (one removed from the agency keeps no right to change it).
-        if (r->organization_id.empty()) return r->applicant_id == p.user_id ? r : std::nullopt;
-        if (agencies::store::RoleOf(c, p.user_id, r->organization_id) == agencies::Role::kAdmin)
-            return r;
+        may_file = r->organization_id.empty()
+                       ? r->applicant_id == p.user_id
+                       : agencies::store::RoleOf(c, p.user_id, r->organization_id) ==
+                             agencies::Role::kAdmin;
+        // Its applicant, who reads the request anyway, is told when it is not approved yet.
+        if (may_file || r->applicant_id == p.user_id) return r;
         return std::nullopt;
     });
     if (!found) throw HttpError::NotFound("workflow.not_found");
@@ -758,6 +762,7 @@ std::pair<workflow::Request, RequestForm> WorkdService::ChangeParent(const accou
         throw HttpError(
             409, "conflict",
             core::Message("workd.change.not_approved", {{"reference", found->reference}}));
+    if (!may_file) throw HttpError::NotFound("workflow.not_found");
     return {*found, RequestForm::FromData(workflow_.OpenData(*found))};
 }
 

@@ -118,10 +118,9 @@ struct Pages {
         View v;
         std::string next = SafeNext(req.Query("next"));
         SetNext(v, next);
-        // Sent here from a page that needs an account: say where signing in leads.
-        if (!next.empty())
-            v.Set("to_continue",
-                  pages.T(req.locale, core::Message("login.to_continue", {{"page", next}})));
+        // Sent here from a page that needs an account: say that signing in leads on (not the
+        // raw path; the form's `next` takes the person there).
+        if (!next.empty()) v.Set("to_continue", pages.T(req.locale, "login.to_continue"));
         return Page(req, "accounts/login", std::move(v), "login.title");
     }
 

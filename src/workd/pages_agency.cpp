@@ -42,10 +42,12 @@ View ClockView(const AgencyRequest& ar, const workflow::WorkflowService& wf,
     v.Set("running", running)
         .Set("paused", paused)
         .Set("overdue", s.overdue)
-        .Set("budget", pages.T(locale, core::Message(t.sla_unit == core::SlaUnit::kWorkingDays
-                                                         ? "workflow.working_days"
-                                                         : "workflow.hours",
-                                                     {{"n", std::to_string(t.sla_amount)}})));
+        .Set("budget",
+             pages.T(locale, core::Message(std::string(t.sla_unit == core::SlaUnit::kWorkingDays
+                                                           ? "workflow.working_days"
+                                                           : "workflow.hours") +
+                                               (t.sla_amount == 1 ? "_one" : ""),
+                                           {{"n", std::to_string(t.sla_amount)}})));
     if (s.due_epoch) v.Set("due", core::FormatDeadline(*s.due_epoch * 1000000, locale));
     v.Set("has_due", s.due_epoch.has_value());
     return v;

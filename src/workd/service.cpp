@@ -762,7 +762,8 @@ workflow::Request WorkdService::FileChange(const accounts::Principal& p, const s
                                            const std::string& data_json, const std::string& ip) {
     Json in = Json::parse(data_json, nullptr, false);
     if (!in.is_object()) throw HttpError::Validation({{"data", "workflow.bad_data"}});
-    // Who first: the parent's applicant or an admin of its agency, while it is approved (409
+    // Who first: a current admin of the parent's agency (its applicant only when it names no
+    // agency), while it is approved (409
     // naming `parent` otherwise, before anything about the fields is said).
     workflow::Request parent_request = workflow_.ParentFor(p, workflow_.Type(kChangeType), parent);
     // The contact part not given (the API) is the approved request's, as the page prefills it.
@@ -788,16 +789,21 @@ workflow::Request WorkdService::FileChange(const accounts::Principal& p, const s
 
 std::pair<workflow::Request, RequestForm> WorkdService::ChangeParent(const accounts::Principal& p,
                                                                      const std::string& reference) {
+    bool may_file = false;
     auto found = db_.Read([&](db::Connection& c) -> std::optional<workflow::Request> {
         auto r = workflow::store::FindRequest(c, reference);
         if (!r)
             r = workflow::store::FindRequest(
                 c, workflow::WorkflowService::NormalizeReference(reference));
         if (!r || r->type != kServiceType) return std::nullopt;
-        if (r->applicant_id == p.user_id) return r;
-        if (!r->organization_id.empty() &&
-            agencies::store::RoleOf(c, p.user_id, r->organization_id) == agencies::Role::kAdmin)
-            return r;
+        // As WorkflowService::ParentFor: a current admin of its agency; its applicant only
+        // when it names no agency (one removed from the agency keeps no right to change it).
+        may_file = r->organization_id.empty()
+                       ? r->applicant_id == p.user_id
+                       : agencies::store::RoleOf(c, p.user_id, r->organization_id) ==
+                             agencies::Role::kAdmin;
+        // Its applicant, who reads the request anyway, is told when it is not approved yet.
+        if (may_file || r->applicant_id == p.user_id) return r;
         return std::nullopt;
     });
     if (!found) throw HttpError::NotFound("workflow.not_found");
@@ -805,6 +811,7 @@ std::pair<workflow::Request, RequestForm> WorkdService::ChangeParent(const accou
         throw HttpError(
             409, "conflict",
             core::Message("workd.change.not_approved", {{"reference", found->reference}}));
+    if (!may_file) throw HttpError::NotFound("workflow.not_found");
     return {*found, RequestForm::FromData(workflow_.OpenData(*found))};
 }
 

@@ -95,9 +95,10 @@ class WorkdService {
     workflow::Request FileChange(const accounts::Principal& p, const std::string& parent,
                                  const std::string& data_json, const std::string& ip);
     // The approved workd_service request a change is filed against, with its form (sensitive
-    // fields opened), for the change page: its applicant's or an admin's of its agency (404 for
-    // anyone else, and for a request of another type); 409 workd.change.not_approved when it is
-    // not approved (any more).
+    // fields opened), for the change page: a current admin's of its agency, or its applicant's
+    // when it names no agency (404 for anyone else, and for a request of another type); 409
+    // workd.change.not_approved when it is not approved (any more), said to its applicant too
+    // (who reads the request anyway) before whether they may file.
     std::pair<workflow::Request, RequestForm> ChangeParent(const accounts::Principal& p,
                                                            const std::string& reference);
 

@@ -25,6 +25,13 @@ using http::Response;
 using render::View;
 using Json = nlohmann::json;
 
+// "{n} working days" as `n` reads: the key's `_one` form for 1 ("1 working day"; Thai has no
+// plural, its two forms read alike).
+std::string Count(const render::PageRenderer& pages, const std::string& locale,
+                  const std::string& key, int64_t n) {
+    return pages.T(locale, core::Message(n == 1 ? key + "_one" : key, {{"n", std::to_string(n)}}));
+}
+
 // "2 วันทำการ 3 ชั่วโมง" / "2 working days 3 hours"; clock hours as hours and minutes.
 std::string Duration(int64_t seconds, core::SlaUnit unit, const render::PageRenderer& pages,
                      const std::string& locale) {
@@ -33,8 +40,7 @@ std::string Duration(int64_t seconds, core::SlaUnit unit, const render::PageRend
     std::string out;
     auto part = [&](int64_t n, const char* key) {
         if (n == 0) return;
-        out += (out.empty() ? "" : " ") +
-               pages.T(locale, core::Message(key, {{"n", std::to_string(n)}}));
+        out += (out.empty() ? "" : " ") + Count(pages, locale, key, n);
     };
     if (unit == core::SlaUnit::kWorkingDays) {
         part(days, "workflow.working_days");
@@ -43,7 +49,7 @@ std::string Duration(int64_t seconds, core::SlaUnit unit, const render::PageRend
         part(days * 24 + hours, "workflow.hours");
         part(minutes, "workflow.minutes");
     }
-    return out.empty() ? pages.T(locale, core::Message("workflow.minutes", {{"n", "0"}})) : out;
+    return out.empty() ? Count(pages, locale, "workflow.minutes", 0) : out;
 }
 
 View SlaView(const WorkflowService& service, const Request& r, const render::PageRenderer& pages,
@@ -60,10 +66,10 @@ View SlaView(const WorkflowService& service, const Request& r, const render::Pag
         .Set("overdue", s.overdue)
         .Set("running", s.clock == Clock::kRuns)
         .Set("stopped", s.clock == Clock::kStopped)
-        .Set("budget", pages.T(locale, core::Message(t.sla_unit == core::SlaUnit::kWorkingDays
-                                                         ? "workflow.working_days"
-                                                         : "workflow.hours",
-                                                     {{"n", std::to_string(t.sla_amount)}})))
+        .Set("budget", Count(pages, locale,
+                             t.sla_unit == core::SlaUnit::kWorkingDays ? "workflow.working_days"
+                                                                       : "workflow.hours",
+                             t.sla_amount))
         .Set("remaining", Duration(s.remaining_seconds, t.sla_unit, pages, locale))
         .Set("late", s.remaining_seconds < 0);
     if (s.due_epoch) v.Set("due", core::FormatDeadline(*s.due_epoch * 1000000, locale));

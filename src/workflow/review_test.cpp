@@ -539,6 +539,10 @@ TEST_P(ReviewTest, AChangeIsFiledAsAChildOfAnApprovedRequestOfItsAgency) {
     auto file = [&](const Principal& who, const std::string& type, const std::string& key) {
         return service_->Create(who, {.type = type, .parent = key, .subject = "เปลี่ยนแปลง"}, "");
     };
+    // The applicant files for the agency as one of its administrators.
+    db_->Write([&](db::Connection& c) {
+        agencies::store::SetMember(c, dopa, {applicant_.user_id, agencies::Role::kAdmin});
+    });
     // Not approved yet: nothing to change.
     EXPECT_EQ(StatusOf([&] { file(applicant_, "rv_change", parent.reference); }), 409);
     service_->Transition(reviewer_, parent.id, {.transition = "approve"});
@@ -570,6 +574,20 @@ TEST_P(ReviewTest, AChangeIsFiledAsAChildOfAnApprovedRequestOfItsAgency) {
     EXPECT_EQ(kids[0].id, child.id);
     EXPECT_EQ(service_->Children(&reviewer_, parent).size(), 0u);  // reviews rv_simple only
     EXPECT_EQ(service_->Children(&agency_admin, parent).size(), 1u);
+    // Removed from the agency, the former applicant files no more changes to what they asked
+    // for; the system still opens a child in their name (workD's hand-over).
+    db_->Write(
+        [&](db::Connection& c) { agencies::store::RemoveMember(c, dopa, applicant_.user_id); });
+    EXPECT_EQ(StatusOf([&] { file(applicant_, "rv_change", parent.reference); }), 409);
+    Request by_system = service_->Create(
+        applicant_, {.type = "rv_change", .parent = parent.id, .subject = "s", .by_system = true},
+        "");
+    EXPECT_EQ(by_system.parent_id, parent.id);
+    // A request for no agency: its applicant alone files a change to it.
+    Request lone = Submitted("rv_simple");
+    service_->Transition(reviewer_, lone.id, {.transition = "approve"});
+    EXPECT_EQ(file(applicant_, "rv_change", lone.reference).parent_id, lone.id);
+    EXPECT_EQ(StatusOf([&] { file(agency_admin, "rv_change", lone.reference); }), 409);
 }
 
 TEST_P(ReviewTest, ReviewersAreRemindedOnceBeforeTheDueTime) {

@@ -560,7 +560,9 @@ Request WorkflowService::Create(const accounts::Principal& applicant, const NewR
     r.applicant_id = applicant.user_id;
     r.organization_id = in.organization_id;
     if (!in.parent.empty()) {
-        Request parent = ParentFor(applicant, t, in.parent);
+        // The system (workD's hand-over) opens a child in the applicant's name whoever they
+        // are now; a person files one only as ParentFor allows.
+        Request parent = ParentOf(in.by_system ? nullptr : &applicant, t, in.parent);
         r.parent_id = parent.id;
         if (r.organization_id.empty()) r.organization_id = parent.organization_id;
     }
@@ -621,20 +623,27 @@ Request WorkflowService::UpdateDraft(const accounts::Principal& applicant,
 
 Request WorkflowService::ParentFor(const accounts::Principal& applicant, const RequestType& t,
                                    const std::string& key) {
-    // A child (a change) is filed by the parent's applicant, or by a current administrator of
-    // the parent's agency (who may file a change to what a former colleague asked for); a
-    // reviewer who may read the parent does not file for the agency.
-    auto parent = Find(&applicant, key);
-    if (parent && parent->applicant_id != applicant.user_id) parent.reset();
-    if (!parent)
-        parent = db_.Read([&](db::Connection& c) -> std::optional<Request> {
-            auto found = FindByKey(c, key);
-            if (found && !found->organization_id.empty() &&
-                agencies::store::RoleOf(c, applicant.user_id, found->organization_id) ==
-                    agencies::Role::kAdmin)
-                return found;
-            return std::nullopt;
-        });
+    return ParentOf(&applicant, t, key);
+}
+
+Request WorkflowService::ParentOf(const accounts::Principal* filer, const RequestType& t,
+                                  const std::string& key) {
+    // A child (a change) of a request made for an agency is filed by a current administrator
+    // of that agency (who may file a change to what a former colleague asked for), not by
+    // its applicant as such: one removed from the agency changes nothing of it any more. The
+    // applicant files alone only when the parent names no agency. A reviewer who may read the
+    // parent does not file for the agency.
+    auto parent = db_.Read([&](db::Connection& c) -> std::optional<Request> {
+        auto found = FindByKey(c, key);
+        if (!found || !types_.count(found->type)) return std::nullopt;
+        if (!filer) return found;
+        if (found->organization_id.empty())
+            return found->applicant_id == filer->user_id ? found : std::nullopt;
+        if (agencies::store::RoleOf(c, filer->user_id, found->organization_id) ==
+            agencies::Role::kAdmin)
+            return found;
+        return std::nullopt;
+    });
     if (!parent) throw HttpError::Validation({{"parent", "workflow.no_such_parent"}});
     for (const auto& rule : t.parents)
         if (rule.type == parent->type &&
@@ -1053,6 +1062,10 @@ Attachment WorkflowService::Attach(const accounts::Principal& p, const std::stri
         if (!waiting && !owed) throw HttpError(409, "conflict", "workflow.upload_not_now");
         throw HttpError::Validation({{"document", "workflow.bad_document_kind"}});
     }
+    auto full = [&](db::Connection& c) {
+        return store::AttachmentsOf(c, r->id).size() >= kMaxDocumentsPerRequest;
+    };
+    if (db_.Read(full)) throw HttpError::Validation({{"document", "workflow.too_many_documents"}});
     std::error_code ec;
     auto size = std::filesystem::file_size(temp_path, ec);
     if (ec || size == 0) throw HttpError::Validation({{kind, "workflow.file_empty"}});
@@ -1079,12 +1092,18 @@ Attachment WorkflowService::Attach(const accounts::Principal& p, const std::stri
         if (ec) throw HttpError(500, "internal", "error.storage");
         std::filesystem::remove(temp_path, ec);
     }
-    db_.Write([&](db::Connection& c) {
+    bool stored = db_.Write([&](db::Connection& c) {
+        if (full(c)) return false;  // filled by an upload that ran alongside this one
         store::InsertAttachment(c, a);
         audit::Record(
             c, {p.user_id}, "workflow.attach", "workflow_request", r->id,
             Json{{"kind", kind}, {"attachment", a.id}, {"sha256", a.sha256}, {"size", a.size}});
+        return true;
     });
+    if (!stored) {
+        std::filesystem::remove(a.path, ec);
+        throw HttpError::Validation({{"document", "workflow.too_many_documents"}});
+    }
     // The applicant answered a request for more information: the reviewers hear of it.
     if (waiting) NotifyDocument(t, *r, a);
     return a;

@@ -72,6 +72,8 @@ struct BulkOutcome {
 inline constexpr size_t kMaxBulkDecision = 200;
 // The most agencies one reviewer's scope for a type may name.
 inline constexpr size_t kMaxReviewerAgencies = 200;
+// The most documents one request may hold, of every kind together (409 `document` beyond).
+inline constexpr size_t kMaxDocumentsPerRequest = 20;
 
 // An agency as a reviewer's scope names it.
 struct ScopeAgency {
@@ -270,13 +272,18 @@ class WorkflowService {
     static std::string NewReference(const std::string& prefix, int64_t epoch_seconds);
     static std::string NormalizeReference(const std::string& typed);
     // The request a child request of type `t` changes (by reference or id), when `applicant`
-    // may file one on it: the parent's applicant or a current admin of its agency, the parent
+    // may file one on it: a current admin of the parent's agency, or its applicant when the
+    // parent names no agency (a former member keeps no right to it), the parent
     // in a state `t.parents` allows. 409 naming `parent` otherwise (workflow.no_such_parent,
     // workflow.parent_not_changeable).
     Request ParentFor(const accounts::Principal& applicant, const RequestType& t,
                       const std::string& key);
 
   private:
+    // ParentFor for `filer`; null: the system (by_system), which any parent of a right type
+    // and state takes.
+    Request ParentOf(const accounts::Principal* filer, const RequestType& t,
+                     const std::string& key);
     // The ids of live agencies named by id or name, each once; 409 for an unknown one.
     static std::vector<std::string> AgencyIdsOf(db::Connection& c,
                                                 const std::vector<std::string>& keys);

@@ -128,6 +128,30 @@ def test_further_documents_only_while_more_information_is_asked(server, smtp, sy
     assert more(officer, ref).status == 409
 
 
+def test_a_request_holds_at_most_twenty_documents(server, smtp, sysadmin):
+    officer, name, org, ref = officer_request(server, smtp, sysadmin, "cap")
+    csrf = officer.csrf_from("/requests/" + ref)
+
+    def sign(lang="th"):
+        return upload(officer, "/requests/%s/documents?lang=%s" % (ref, lang),
+                      {"_csrf": csrf, "kind": "signed_application"}, "ใบสมัคร.pdf", PDF,
+                      "application/pdf")
+
+    for i in range(20):
+        r = sign()
+        assert r.status == 303, (i, r.text)
+    r = sign()
+    assert r.status == 409 and "แนบเอกสารได้ไม่เกิน 20 ไฟล์" in text(r)
+    r = sign("en")
+    assert r.status == 409 and "at most 20 documents" in text(r)
+    count = int(server.query("SELECT COUNT(*) FROM workflow_attachments a JOIN workflow_requests r"
+                             " ON r.id = a.request_id WHERE r.reference = '%s'" % ref)[0][0])
+    assert count == 20
+    # The request goes on with what it holds.
+    r = officer.post_form("/requests/" + ref, {"transition": "submit"}, csrf_page="/requests/" + ref)
+    assert r.status == 303, r.text
+
+
 def test_each_process_has_its_own_texts(server, smtp, sysadmin):
     officer, name, org, ref = officer_request(server, smtp, sysadmin, "texts")
     page = text(officer.get("/requests/" + ref))

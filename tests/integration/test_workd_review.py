@@ -307,6 +307,10 @@ def test_suspension_reinstatement_change_request_and_hand_over(server, smtp, sys
     assert handover["sla"]["unit"] == "working_days" and handover["sla"]["amount"] == 1
     assert handover["parent"]["reference"] == ref
     assert wh in reviewer.get("/staff/requests?type=workd_handover").text
+    # One working day is said as one, in English (Thai has no plural).
+    en = text(requester.get("/requests/%s?lang=en" % wh))
+    assert "1 working day" in en and "1 working days" not in en, en
+    assert "1 วันทำการ" in text(requester.get("/requests/%s?lang=th" % wh))
     # The requester sees it (filed in their name) and cannot close it.
     assert step(requester, wh, "close", note="x").status == 403
     # Closing needs a note of what was done.
@@ -441,3 +445,27 @@ def test_the_budget_per_fiscal_year(server, smtp, sysadmin):
     assert 'min="0" value="%d"' % after["conference_accounts"]["allocation"] in page
     page = text(admin.get("/staff/workd/budget?year=%d&lang=en" % (year + 1)))
     assert 'min="0" value="1000"' in page and "Set this year" in page
+
+
+def test_an_applicant_removed_from_the_agency_files_no_change(server, smtp, sysadmin):
+    org = agency(server, sysadmin, "กรมทดสอบผู้ยื่นที่พ้นหน่วยงาน")
+    requester = person(server, smtp, "wdgone")
+    colleague = person(server, smtp, "wdgoneadm")
+    make_admin(server, sysadmin, org, colleague.name)
+    reviewer = person(server, smtp, "wdgoner")
+    grant(server, reviewer.name, "workd_service")
+    ref = filed(requester, org)
+    assert step(reviewer, ref, "approve").status == 200
+    # Approval made the filer the agency's admin: they file a change as one.
+    r = file_change(requester, ref, members_change="เพิ่มผู้ดูแลระบบ")
+    assert r.status == 201, r.text
+    assert requester.get("/workd/requests/%s/change" % ref).status == 200
+    # Removed from the agency, they change nothing of it any more, by the API or the page.
+    ok(call(Browser(server), "organization_member_delete",
+            {"id": org["id"], "username": requester.name}, sysadmin))
+    r = file_change(requester, ref, members_change="ขอเปลี่ยนอีกครั้ง")
+    assert r.status == 409 and "parent" in r.json()["error"]["fields"], r.text
+    assert requester.get("/workd/requests/%s/change" % ref).status == 404
+    # The agency's current admin still does.
+    r = file_change(colleague, ref, members_change="ผู้ดูแลระบบคนใหม่")
+    assert r.status == 201, r.text

@@ -105,10 +105,14 @@ def test_hand_over_note_parent_link_and_the_queue_filter(server, smtp, sysadmin)
 def test_login_says_where_it_leads_and_register_keeps_it(server, smtp):
     b = Browser(server)
     page = text(b.get("/user/login?next=/workd/apply"))
-    assert "เข้าสู่ระบบเพื่อดำเนินการต่อที่ /workd/apply" in page
+    # It says signing in leads on, without showing the raw path as text.
+    assert "กรุณาเข้าสู่ระบบเพื่อดำเนินการต่อ" in page
+    assert "ดำเนินการต่อที่" not in page and ">/workd/apply" not in page
     assert 'href="/user/register?next=/workd/apply"' in page
-    assert "Sign in to continue to /workd/apply" in text(b.get("/user/login?next=/workd/apply&lang=en"))
-    assert "ดำเนินการต่อที่" not in text(b.get("/user/login?lang=th"))
+    en = text(b.get("/user/login?next=/workd/requests/new&lang=en"))
+    assert "Sign in to continue." in en and "continue to /workd" not in en
+    assert 'name="next" value="/workd/requests/new"' in en
+    assert "กรุณาเข้าสู่ระบบเพื่อดำเนินการต่อ" not in text(b.get("/user/login?lang=th"))
     reg = text(b.get("/user/register?next=/workd/apply&lang=th"))
     assert 'name="next" value="/workd/apply"' in reg
     # Off-site addresses are not carried.

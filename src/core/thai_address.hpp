@@ -63,8 +63,9 @@ struct ThaiAddressCheck {
 };
 
 // How a name is compared: trimmed, NFC, whitespace and invisible format characters (Cf: zero-width
-// space and joiners, soft hyphen, direction marks) removed (no name in the data has a space), nikhahit + sara aa (ํา, with a tone mark between or not) read as
-// sara am (ำ). Prefixes are not stripped here: that depends on the level (see Check).
+// space and joiners, soft hyphen, direction marks) removed (no name in the data has a space),
+// nikhahit + sara aa (ํา, with a tone mark between or not) read as sara am (ำ). Prefixes are not
+// stripped here: that depends on the level (see Check).
 std::string NormalizeThaiAddressName(std::string_view typed);
 
 // Where install-deps puts the data file, under the server's web directory.
